@@ -1,0 +1,94 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Imports each process may never make: the process boundaries of STYLE.md, enforced rather than hoped for. */
+const nodeBuiltins = { group: ['node:*'], message: 'Node built-ins are not available here.' };
+const electron = { name: 'electron', message: 'Only src-main and src-preload may import electron.' };
+const pattern = (group, message) => ({ group, message });
+
+export default tseslint.config(
+  {
+    ignores: ['out/**', 'dist/**', 'release/**', '.stack/**', 'node_modules/**', 'coverage/**', 'docs/**', 'server/dist/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electron],
+          patterns: [
+            nodeBuiltins,
+            pattern(['**/src-main/**', '**/src-preload/**'], 'The renderer talks to the desktop only through platform/ and the preload bridge.'),
+            pattern(['**/server/**'], 'The renderer never imports server code; share contracts through src-shared.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [pattern(['**/src-main/**'], 'The preload never imports main-process code.'), pattern(['**/src-renderer/**', '**/server/**'], 'The preload only builds the bridge from src-shared.')] },
+      ],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [pattern(['**/src-renderer/**', '**/src-preload/**', '**/server/**'], 'The main process shares contracts only through src-shared.')] },
+      ],
+    },
+  },
+  {
+    files: ['src-shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electron],
+          patterns: [
+            nodeBuiltins,
+            pattern(['**/src-main/**', '**/src-preload/**', '**/src-renderer/**', '**/server/**'], 'src-shared is imported by every process and imports none of them.'),
+          ],
+        },
+      ],
+      // src-shared runs in every process: no DOM or Node globals.
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', '__dirname', 'require'],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electron],
+          patterns: [pattern(['**/src-main/**', '**/src-preload/**', '**/src-renderer/**'], 'The server never imports client code; share contracts through src-shared.')],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+);
