@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { DomainOf, EventChannel, InvokeChannel, ListenerOf, MethodOf } from './channels';
+import { eventChannels, invokeChannels } from './channels';
+import { pttBindingSchema, pttInputSchema, settingsPatchSchema, settingsSchema } from './settings';
+
+/**
+ * The desktop bridge contract: every renderer → main channel with its request and response schema, and every
+ * main → renderer event with its payload schema. src-main/ipc/register.ts parses requests against it,
+ * src-preload builds `window.parley` from it, and src-renderer/src/platform consumes the `ParleyBridge` type.
+ */
+
+const none = z.undefined();
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  platform: z.string(),
+  isPackaged: z.boolean(),
+});
+
+export const voiceStateSchema = z.object({
+  connected: z.boolean(),
+  muted: z.boolean(),
+  deafened: z.boolean(),
+  /** Whether the renderer is publishing audio right now (push-to-talk held or voice activity). */
+  speaking: z.boolean().default(false),
+  channelName: z.string().max(100).nullable().default(null),
+});
+export type VoiceState = z.infer<typeof voiceStateSchema>;
+
+export const hookProblemSchema = z.enum([
+  'wayland-no-xwayland',
+  'wayland-partial',
+  'no-display',
+  'macos-accessibility',
+  'hook-start-failed',
+  'hook-module-missing',
+]);
+export type HookProblem = z.infer<typeof hookProblemSchema>;
+
+export const hotkeyStatusSchema = z.enum(['registered', 'unavailable', 'off']);
+
+export const pttDiagnosticsSchema = z.object({
+  /** Where key events come from: the global hook, the `parley --ptt=…` command line fallback, or nothing. */
+  backend: z.enum(['uiohook', 'cli', 'none']),
+  status: z.enum(['active', 'idle', 'unavailable', 'failed']),
+  problem: hookProblemSchema.nullable(),
+  /** Human-readable why and what to do, for the settings view. */
+  message: z.string().nullable(),
+  hint: z.string().nullable(),
+  fallbackCommands: z.object({ down: z.string(), up: z.string(), toggle: z.string() }),
+  heldInputs: z.array(pttInputSchema),
+  bindingHeld: z.boolean(),
+  transmitting: z.boolean(),
+  capturing: z.boolean(),
+  lastEventAt: z.number().nullable(),
+  hotkeys: z.object({ toggleMute: hotkeyStatusSchema, toggleDeafen: hotkeyStatusSchema }),
+});
+export type PttDiagnostics = z.infer<typeof pttDiagnosticsSchema>;
+
+export const pttStateSchema = z.object({
+  transmitting: z.boolean(),
+  reason: z.enum(['press', 'release', 'toggle', 'max-hold', 'lock-screen', 'suspend', 'hook-failure', 'disabled', 'quit']),
+  source: z.enum(['hook', 'cli', 'system']),
+  at: z.number(),
+});
+export type PttState = z.infer<typeof pttStateSchema>;
+
+export const mediaDeviceSchema = z.object({
+  kind: z.enum(['audioinput', 'audiooutput']),
+  deviceId: z.string().max(512),
+  label: z.string().max(256),
+  groupId: z.string().max(512).default(''),
+});
+export type MediaDeviceInfoLite = z.infer<typeof mediaDeviceSchema>;
+
+export const resolvedDeviceSchema = z.object({
+  /** The device to use, or null for the system default. */
+  deviceId: z.string().nullable(),
+  /** True when the saved preference is present (or is "follow system default"). False = we fell back to default. */
+  preferredAvailable: z.boolean(),
+});
+export type ResolvedDevice = z.infer<typeof resolvedDeviceSchema>;
+
+export const audioDevicesChangedSchema = z.object({
+  input: resolvedDeviceSchema,
+  output: resolvedDeviceSchema,
+  added: z.array(mediaDeviceSchema),
+  removed: z.array(mediaDeviceSchema),
+});
+export type AudioDevicesChanged = z.infer<typeof audioDevicesChangedSchema>;
+
+export const microphoneAccessSchema = z.enum(['granted', 'denied', 'restricted', 'not-determined', 'unknown']);
+
+export const mentionSchema = z.object({
+  title: z.string().min(1).max(200),
+  body: z.string().max(1000),
+  guildId: z.string().max(64).nullable().default(null),
+  channelId: z.string().min(1).max(64),
+  messageId: z.string().max(64).nullable().default(null),
+});
+
+export const noticeSchema = z.object({
+  code: z.enum(['settings-reset', 'ptt-hook-unavailable', 'ptt-hook-failed', 'hotkey-unavailable', 'update-ready']),
+  message: z.string(),
+  hint: z.string().nullable().default(null),
+});
+export type Notice = z.infer<typeof noticeSchema>;
+
+export const voiceCommandSchema = z.object({
+  command: z.enum(['toggle-mute', 'toggle-deafen', 'disconnect']),
+  source: z.enum(['tray', 'hotkey', 'quit']),
+});
+export type VoiceCommand = z.infer<typeof voiceCommandSchema>;
+
+export const deepLinkSchema = z.object({ kind: z.literal('invite'), code: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/) });
+export type DeepLink = z.infer<typeof deepLinkSchema>;
+
+export const invokeContract = {
+  'app:get-info': { request: none, response: appInfoSchema },
+  'settings:get': { request: none, response: settingsSchema },
+  'settings:update': { request: settingsPatchSchema, response: settingsSchema },
+  'voice:report-state': { request: voiceStateSchema, response: z.null() },
+  'ptt:get-diagnostics': { request: none, response: pttDiagnosticsSchema },
+  /** The next key/mouse press (or combination, completed on first release) becomes the binding: see `ptt:binding-captured`. */
+  'ptt:start-rebind': { request: none, response: z.null() },
+  'ptt:cancel-rebind': { request: none, response: z.null() },
+  /** The renderer reports `enumerateDevices()` on start and on every `devicechange`; main resolves the saved preference. */
+  'audio:report-devices': { request: z.object({ devices: z.array(mediaDeviceSchema).max(128) }), response: audioDevicesChangedSchema },
+  'media:get-microphone-access': { request: none, response: z.object({ status: microphoneAccessSchema }) },
+  'media:request-microphone-access': { request: none, response: z.object({ granted: z.boolean(), status: microphoneAccessSchema }) },
+  /** Shown only when the window is not focused and mention notifications are on. */
+  'notifications:show-mention': {
+    request: mentionSchema,
+    response: z.object({ shown: z.boolean(), reason: z.enum(['shown', 'focused', 'disabled', 'unsupported']) }),
+  },
+} as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
+
+export const eventContract = {
+  'app:notice': noticeSchema,
+  'settings:changed': settingsSchema,
+  'voice:command': voiceCommandSchema,
+  'ptt:state': pttStateSchema,
+  'ptt:diagnostics': pttDiagnosticsSchema,
+  'ptt:binding-captured': z.object({ binding: pttBindingSchema }),
+  'audio:devices-changed': audioDevicesChangedSchema,
+  'deeplink:open': deepLinkSchema,
+  'notifications:clicked': z.object({ guildId: z.string().nullable(), channelId: z.string(), messageId: z.string().nullable() }),
+} as const satisfies Record<EventChannel, z.ZodType>;
+
+// Both directions of drift fail the typecheck: a channel without schemas, or schemas without a channel.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _invokeKeysMatch: Exact<keyof typeof invokeContract, InvokeChannel> = true;
+const _eventKeysMatch: Exact<keyof typeof eventContract, EventChannel> = true;
+void _invokeKeysMatch;
+void _eventKeysMatch;
+void invokeChannels;
+void eventChannels;
+
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['response']>;
+export type EventPayload<E extends EventChannel> = z.output<(typeof eventContract)[E]>;
+
+/** Closed set of failure codes a bridge call can resolve to. Nothing throws across the bridge. */
+export type IpcErrorCode = 'forbidden' | 'invalid-request' | 'unavailable' | 'permission-denied' | 'internal';
+export type IpcResult<T> = { ok: true; data: T } | { ok: false; code: IpcErrorCode };
+
+type InvokeFn<C extends InvokeChannel> = undefined extends InvokeRequest<C>
+  ? () => Promise<IpcResult<InvokeResponse<C>>>
+  : (request: InvokeRequest<C>) => Promise<IpcResult<InvokeResponse<C>>>;
+
+type Domain = DomainOf<InvokeChannel> | DomainOf<EventChannel>;
+
+/**
+ * `window.parley` in the desktop app: one namespace per domain, one async function per invoke channel
+ * (`settings:update` → `parley.settings.update(patch)`), one `onX(cb) → unsubscribe` per event
+ * (`ptt:state` → `parley.ptt.onState(cb)`).
+ *
+ * @example
+ * const off = window.parley?.ptt.onState((s) => setTransmitting(s.transmitting));
+ * const res = await window.parley?.settings.update({ ptt: { releaseDelayMs: 300 } });
+ * if (res && !res.ok) showError(res.code);
+ */
+export type ParleyBridge = {
+  readonly [D in Domain]: {
+    readonly [C in InvokeChannel as DomainOf<C> extends D ? MethodOf<C> : never]: InvokeFn<C>;
+  } & {
+    readonly [E in EventChannel as DomainOf<E> extends D ? ListenerOf<E> : never]: (
+      listener: (payload: EventPayload<E>) => void,
+    ) => () => void;
+  };
+};
