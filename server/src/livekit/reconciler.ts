@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import { channelIdFromRoom } from '@shared/api/voice';
+import type { VoiceRoomService } from './room-service';
+
+/**
+ * Webhooks can be lost (our server was down, LiveKit crashed, a network blip). The reconciler makes LiveKit's own
+ * participant lists the source of truth again: at boot and then periodically it lists every voice room we think is
+ * active plus every room LiveKit has, ends stored sessions LiveKit doesn't know and starts the ones we missed.
+ *
+ * It only ever ends a session by its participant sid, so a user who rejoined while the reconciler was looking is never
+ * removed by mistake; several server instances reconciling at once converge on the same state.
+ */
+export interface ReconcileTarget {
+  listActiveRooms(): Promise<string[]>;
+  listActiveInRoom(room: string): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number }[]>;
+  observeSession(input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+}
+
+export interface ReconcileResult {
+  rooms: number;
+  removed: number;
+  added: number;
+}
+
+export interface VoiceReconciler {
+  reconcileOnce(): Promise<ReconcileResult>;
+  /** Runs once now, then every `intervalMs` (0 = only once). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: VoiceRoomService; intervalMs: number; log: Logger }): VoiceReconciler {
+  const { target, rooms, log } = deps;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+
+  async function reconcileOnce(): Promise<ReconcileResult> {
+    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0 };
+    const stored = await target.listActiveRooms();
+    // If LiveKit can't be reached this throws before anything is removed: an outage must not look like an empty SFU.
+    const live = (await rooms.listRooms()).filter((r) => channelIdFromRoom(r) !== null);
+    for (const room of new Set([...stored, ...live])) {
+      const channelId = channelIdFromRoom(room);
+      if (!channelId) continue;
+      result.rooms++;
+      // Snapshot ours first, then LiveKit's: a session that starts in between is in LiveKit's list, never wrongly removed.
+      const ours = await target.listActiveInRoom(room);
+      const participants = await rooms.listParticipants(room);
+      const liveSids = new Set(participants.map((p) => p.sid));
+      // Missed joins first: a user who reconnected under a new sid then simply moves to it, without a leave in between.
+      const ourSids = new Set(ours.map((s) => s.participantSid));
+      for (const p of participants) {
+        if (ourSids.has(p.sid)) continue;
+        if (await target.observeSession({ room, channelId, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs }, 'reconciler')) {
+          result.added++;
+        }
+      }
+      for (const s of ours) {
+        if (liveSids.has(s.participantSid)) continue;
+        if (await target.observeSessionEnd({ identity: s.userId, sid: s.participantSid, joinedAtMs: s.currentJoinedAtMs }, 'reconciler')) {
+          result.removed++;
+        }
+      }
+    }
+    if (result.removed || result.added) log.info(result, 'voice state reconciled');
+    return result;
+  }
+
+  function tick(): void {
+    if (running || stopped) return;
+    running = reconcileOnce()
+      .catch((err: unknown) => log.warn({ err }, 'voice reconcile failed; will retry'))
+      .finally(() => {
+        running = null;
+      });
+  }
+
+  return {
+    reconcileOnce,
+    start() {
+      stopped = false;
+      tick();
+      if (deps.intervalMs > 0 && !timer) {
+        timer = setInterval(tick, deps.intervalMs);
+        timer.unref();
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}

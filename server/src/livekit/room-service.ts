@@ -1,0 +1,96 @@
+import { RoomServiceClient, TrackSource, ServerError } from 'livekit-server-sdk';
+import type { VoiceMediaRights } from './tokens';
+import { voiceParticipantPermission } from './tokens';
+
+/**
+ * The slice of LiveKit's RoomService that voice needs, as plain data. Services depend on this interface so unit tests
+ * use a fake and integration tests the real SFU.
+ */
+export interface LiveParticipant {
+  sid: string;
+  identity: string;
+  joinedAtMs: number;
+  tracks: { sid: string; source: 'microphone' | 'camera' | 'screen_share' | 'screen_share_audio' | 'unknown'; muted: boolean }[];
+  permission: { canPublish: boolean; canSubscribe: boolean } | null;
+}
+
+export interface VoiceRoomService {
+  listRooms(): Promise<string[]>;
+  /** Participants of a room; an empty list when the room doesn't exist. */
+  listParticipants(room: string): Promise<LiveParticipant[]>;
+  /** Disconnects a participant. Resolves false (not an error) when they weren't there. */
+  removeParticipant(room: string, identity: string): Promise<boolean>;
+  /**
+   * Applies media rights live: replaces the participant's permission and server-mutes any microphone already
+   * published, so revoking takes effect even on clients that ignore permission updates. False when not in the room.
+   */
+  applyRights(room: string, identity: string, rights: VoiceMediaRights): Promise<boolean>;
+}
+
+const SOURCES: Record<number, LiveParticipant['tracks'][number]['source']> = {
+  [TrackSource.MICROPHONE]: 'microphone',
+  [TrackSource.CAMERA]: 'camera',
+  [TrackSource.SCREEN_SHARE]: 'screen_share',
+  [TrackSource.SCREEN_SHARE_AUDIO]: 'screen_share_audio',
+};
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof ServerError && (err.code === 'not_found' || err.status === 404);
+}
+
+export function createVoiceRoomService(options: { url: string; apiKey: string; apiSecret: string; timeoutMs?: number }): VoiceRoomService {
+  const client = new RoomServiceClient(options.url, options.apiKey, options.apiSecret, {
+    requestTimeout: Math.ceil((options.timeoutMs ?? 5000) / 1000),
+  });
+  return {
+    async listRooms() {
+      const rooms = await client.listRooms();
+      return rooms.map((r) => r.name);
+    },
+    async listParticipants(room) {
+      try {
+        const list = await client.listParticipants(room);
+        return list.map((p) => ({
+          sid: p.sid,
+          identity: p.identity,
+          joinedAtMs: p.joinedAtMs > 0n ? Number(p.joinedAtMs) : Number(p.joinedAt) * 1000,
+          tracks: p.tracks.map((t) => ({ sid: t.sid, source: SOURCES[t.source] ?? 'unknown', muted: t.muted })),
+          permission: p.permission ? { canPublish: p.permission.canPublish, canSubscribe: p.permission.canSubscribe } : null,
+        }));
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+    },
+    async removeParticipant(room, identity) {
+      try {
+        await client.removeParticipant(room, identity);
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
+    },
+    async applyRights(room, identity, rights) {
+      let info;
+      try {
+        info = await client.updateParticipant(room, identity, { permission: voiceParticipantPermission(rights) });
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
+      if (!rights.canPublish) {
+        // Revoking canPublish makes LiveKit unpublish the tracks; muting first closes the gap until that happens.
+        for (const track of info.tracks) {
+          if (track.source !== TrackSource.MICROPHONE || track.muted) continue;
+          try {
+            await client.mutePublishedTrack(room, identity, track.sid, true);
+          } catch (err) {
+            if (!isNotFound(err)) throw err;
+          }
+        }
+      }
+      return true;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { createVoiceTokenIssuer, voiceMediaRights, voiceParticipantPermission } from './tokens';
+
+const apiKey = 'APItest';
+const apiSecret = 'x'.repeat(40);
+const issuer = createVoiceTokenIssuer({ apiKey, apiSecret });
+
+async function claimsOf(token: string) {
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(apiSecret), { issuer: apiKey });
+  return payload as { sub?: string; name?: string; exp?: number; nbf?: number; video?: Record<string, unknown> };
+}
+
+describe('voice tokens', () => {
+  it('when a member may speak, then the token joins only their room and publishes only the microphone', async () => {
+    const token = await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights({ speak: true, serverMute: false, serverDeaf: false }) });
+    const claims = await claimsOf(token);
+    expect(claims.sub).toBe('u1');
+    expect(claims.name).toBe('Ada');
+    expect(claims.video).toEqual({
+      room: 'ch_abc',
+      roomJoin: true,
+      roomCreate: false,
+      roomList: false,
+      roomRecord: false,
+      roomAdmin: false,
+      recorder: false,
+      hidden: false,
+      canSubscribe: true,
+      canPublish: true,
+      canPublishSources: ['microphone'],
+      canPublishData: false,
+      canUpdateOwnMetadata: false,
+    });
+  });
+
+  it('when a token is issued, then it expires within the connect window (60 s by default)', async () => {
+    const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: { canPublish: true, canSubscribe: true } }));
+    expect(issuer.ttlSeconds).toBe(60);
+    expect((claims.exp ?? 0) - (claims.nbf ?? 0)).toBe(60);
+  });
+
+  it('when a member lacks SPEAK or is server-muted, then the token cannot publish', async () => {
+    for (const input of [
+      { speak: false, serverMute: false, serverDeaf: false },
+      { speak: true, serverMute: true, serverDeaf: false },
+    ]) {
+      const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights(input) }));
+      expect(claims.video).toEqual(expect.objectContaining({ canPublish: false, canSubscribe: true, roomJoin: true }));
+    }
+  });
+
+  it('when a member is server-deafened, then the token can neither subscribe nor publish', async () => {
+    const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights({ speak: true, serverMute: false, serverDeaf: true }) }));
+    expect(claims.video).toEqual(expect.objectContaining({ canPublish: false, canSubscribe: false }));
+  });
+
+  it('when rights are applied live, then the permission always pins sources to the microphone', () => {
+    expect(voiceParticipantPermission({ canPublish: true, canSubscribe: false })).toEqual({
+      canSubscribe: false,
+      canPublish: true,
+      canPublishData: false,
+      canPublishSources: [2],
+      canUpdateMetadata: false,
+      hidden: false,
+      recorder: false,
+      agent: false,
+    });
+  });
+
+  it('when verified with another secret, then the token is rejected', async () => {
+    const token = await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: { canPublish: true, canSubscribe: true } });
+    await expect(jwtVerify(token, new TextEncoder().encode('y'.repeat(40)))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,217 @@
+import type { LiveParticipant, VoiceRoomService } from '../../livekit/room-service';
+import type { VoiceMediaRights, VoiceTokenIssuer } from '../../livekit/tokens';
+import type { ActiveVoiceState, ModerationFlags, VoiceRepo, VoiceStateRecord } from './voice.repo';
+import { isActive } from './voice.repo';
+import type { VoiceAccess, VoiceAudit, VoiceAuditAction, VoiceChannelInfo, VoiceEvents } from './voice.service';
+
+/**
+ * Test doubles for the voice service (unit tests only). The in-memory repo follows the same rules as voice.repo.ts
+ * (documented there); the shared rule suite in voice.rules.ts runs against both, so the fake can't drift silently.
+ */
+
+export function createMemoryVoiceRepo(): VoiceRepo {
+  const states = new Map<string, VoiceStateRecord>();
+  const moderation = new Map<string, ModerationFlags>();
+  const ensure = (userId: string, at: Date): VoiceStateRecord => {
+    let doc = states.get(userId);
+    if (!doc) {
+      doc = {
+        userId,
+        guildId: null,
+        channelId: null,
+        room: null,
+        participantSid: null,
+        currentJoinedAtMs: 0,
+        endedJoinedAtMs: 0,
+        joinedAt: null,
+        selfMute: false,
+        selfDeaf: false,
+        serverMute: false,
+        serverDeaf: false,
+        updatedAt: at,
+      };
+      states.set(userId, doc);
+    }
+    return doc;
+  };
+  const active = () => [...states.values()].filter(isActive).map((s) => ({ ...s }));
+  return {
+    async ensureIndexes() {},
+    async findByUser(userId) {
+      const doc = states.get(userId);
+      return doc ? { ...doc } : null;
+    },
+    async listActiveInGuild(guildId) {
+      return active().filter((s) => s.guildId === guildId);
+    },
+    async listActiveInGuilds(guildIds) {
+      return active().filter((s) => guildIds.includes(s.guildId));
+    },
+    async listActiveInRoom(room) {
+      return active().filter((s) => s.room === room);
+    },
+    async listActiveRooms() {
+      return [...new Set(active().map((s) => s.room))];
+    },
+    async countActiveInChannel(channelId, exceptUserId) {
+      return active().filter((s) => s.channelId === channelId && s.userId !== exceptUserId).length;
+    },
+    async setSelfState(userId, patch, at) {
+      const doc = ensure(userId, at);
+      if (patch.selfMute !== undefined) doc.selfMute = patch.selfMute;
+      if (patch.selfDeaf !== undefined) doc.selfDeaf = patch.selfDeaf;
+      doc.updatedAt = at;
+      return { ...doc };
+    },
+    async startSession(start) {
+      const doc = ensure(start.userId, start.at);
+      if (!(doc.currentJoinedAtMs < start.joinedAtMs && doc.endedJoinedAtMs < start.joinedAtMs)) return undefined;
+      const before = { ...doc };
+      Object.assign(doc, {
+        guildId: start.guildId,
+        channelId: start.channelId,
+        room: start.room,
+        participantSid: start.participantSid,
+        currentJoinedAtMs: start.joinedAtMs,
+        joinedAt: start.at,
+        serverMute: start.serverMute,
+        serverDeaf: start.serverDeaf,
+        updatedAt: start.at,
+      });
+      return { before };
+    },
+    async endSession(userId, participantSid, joinedAtMs, at) {
+      const doc = ensure(userId, at);
+      if (doc.participantSid === participantSid) {
+        const before = { ...doc };
+        Object.assign(doc, { guildId: null, channelId: null, room: null, participantSid: null, joinedAt: null, endedJoinedAtMs: joinedAtMs, updatedAt: at });
+        return isActive(before) ? before : null;
+      }
+      if (doc.endedJoinedAtMs < joinedAtMs) doc.endedJoinedAtMs = joinedAtMs;
+      return null;
+    },
+    async setModeration(guildId, userId, patch, at) {
+      const key = `${guildId}:${userId}`;
+      const flags = { serverMute: false, serverDeaf: false, ...moderation.get(key) };
+      if (patch.serverMute !== undefined) flags.serverMute = patch.serverMute;
+      if (patch.serverDeaf !== undefined) flags.serverDeaf = patch.serverDeaf;
+      moderation.set(key, flags);
+      const doc = states.get(userId);
+      if (doc && doc.guildId === guildId) Object.assign(doc, flags, { updatedAt: at });
+      return { ...flags };
+    },
+    async getModeration(guildId, userId) {
+      return { serverMute: false, serverDeaf: false, ...moderation.get(`${guildId}:${userId}`) };
+    },
+  };
+}
+
+export interface FakeRooms extends VoiceRoomService {
+  participants: Map<string, LiveParticipant[]>;
+  removed: { room: string; identity: string }[];
+  rights: { room: string; identity: string; rights: VoiceMediaRights }[];
+}
+
+export function createFakeRooms(): FakeRooms {
+  const participants = new Map<string, LiveParticipant[]>();
+  const removed: FakeRooms['removed'] = [];
+  const rights: FakeRooms['rights'] = [];
+  return {
+    participants,
+    removed,
+    rights,
+    async listRooms() {
+      return [...participants.keys()];
+    },
+    async listParticipants(room) {
+      return participants.get(room) ?? [];
+    },
+    async removeParticipant(room, identity) {
+      removed.push({ room, identity });
+      const list = participants.get(room) ?? [];
+      const next = list.filter((p) => p.identity !== identity);
+      participants.set(room, next);
+      return next.length !== list.length;
+    },
+    async applyRights(room, identity, r) {
+      rights.push({ room, identity, rights: r });
+      return (participants.get(room) ?? []).some((p) => p.identity === identity);
+    },
+  };
+}
+
+export interface FakeAccess extends VoiceAccess {
+  channels: Map<string, VoiceChannelInfo>;
+  /** `${userId}:${channelId}` → permissions; absent = can't view. */
+  channelPerms: Map<string, number>;
+  /** `${userId}:${guildId}` → permissions; absent = not a member. */
+  guildPerms: Map<string, number>;
+}
+
+export function createFakeAccess(): FakeAccess {
+  const channels = new Map<string, VoiceChannelInfo>();
+  const channelPerms = new Map<string, number>();
+  const guildPerms = new Map<string, number>();
+  return {
+    channels,
+    channelPerms,
+    guildPerms,
+    async channelFor(userId, channelId) {
+      const channel = channels.get(channelId);
+      const permissions = channelPerms.get(`${userId}:${channelId}`);
+      return channel && permissions !== undefined ? { channel, permissions } : null;
+    },
+    async channelById(channelId) {
+      return channels.get(channelId) ?? null;
+    },
+    async guildPermissions(userId, guildId) {
+      return guildPerms.get(`${userId}:${guildId}`) ?? null;
+    },
+    async displayName(userId) {
+      return `name-${userId}`;
+    },
+  };
+}
+
+export interface RecordedEvent {
+  to: string;
+  event: string;
+  payload: unknown;
+}
+
+export function createFakeEvents(): VoiceEvents & { sent: RecordedEvent[] } {
+  const sent: RecordedEvent[] = [];
+  return {
+    sent,
+    toChannelViewers(guildId, channelId, event, payload) {
+      sent.push({ to: `channel:${channelId}`, event, payload });
+    },
+    toUser(userId, event, payload) {
+      sent.push({ to: `user:${userId}`, event, payload });
+    },
+  };
+}
+
+export function createFakeAudit(): VoiceAudit & { entries: { action: VoiceAuditAction; actorId: string | null; targetId: string }[] } {
+  const entries: { action: VoiceAuditAction; actorId: string | null; targetId: string }[] = [];
+  return {
+    entries,
+    async record(entry) {
+      entries.push({ action: entry.action, actorId: entry.actorId, targetId: entry.targetId });
+    },
+  };
+}
+
+export function createFakeTokens(): VoiceTokenIssuer & { issued: { userId: string; room: string; rights: VoiceMediaRights }[] } {
+  const issued: { userId: string; room: string; rights: VoiceMediaRights }[] = [];
+  return {
+    ttlSeconds: 60,
+    issued,
+    async issue(req) {
+      issued.push({ userId: req.userId, room: req.room, rights: req.rights });
+      return `token-${issued.length}`;
+    },
+  };
+}
+
+export type { ActiveVoiceState };

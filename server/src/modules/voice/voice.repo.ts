@@ -1,0 +1,265 @@
+import type { Collection, Db } from 'mongodb';
+
+/**
+ * Voice persistence. One document per user (unique by `_id` = user id), kept when they leave so that their self mute
+ * and deafen survive reconnects and so that the session watermarks below keep working.
+ *
+ * Ordering and idempotency without transactions: every LiveKit connection has its own participant sid and join time.
+ * - `currentJoinedAtMs` is the join time of the session shown now; a session only replaces it if it joined later.
+ * - `endedJoinedAtMs` is the latest join time of a session we saw end; a session that joined at or before it can never
+ *   come back (a late `participant_joined` or `track_published` arriving after its `participant_left`).
+ * Each transition is a single conditional update on those fields, so replays, reordering and several server instances
+ * applying the same webhook all converge, and only the one write that changed something reports `changed`.
+ */
+export interface VoiceStateRecord {
+  userId: string;
+  guildId: string | null;
+  channelId: string | null;
+  room: string | null;
+  participantSid: string | null;
+  currentJoinedAtMs: number;
+  endedJoinedAtMs: number;
+  joinedAt: Date | null;
+  selfMute: boolean;
+  selfDeaf: boolean;
+  serverMute: boolean;
+  serverDeaf: boolean;
+  updatedAt: Date;
+}
+
+export interface ActiveVoiceState extends VoiceStateRecord {
+  guildId: string;
+  channelId: string;
+  room: string;
+  participantSid: string;
+  joinedAt: Date;
+}
+
+export interface SessionStart {
+  userId: string;
+  guildId: string;
+  channelId: string;
+  room: string;
+  participantSid: string;
+  joinedAtMs: number;
+  serverMute: boolean;
+  serverDeaf: boolean;
+  at: Date;
+}
+
+export interface ModerationFlags {
+  serverMute: boolean;
+  serverDeaf: boolean;
+}
+
+export interface VoiceRepo {
+  ensureIndexes(): Promise<void>;
+  findByUser(userId: string): Promise<VoiceStateRecord | null>;
+  listActiveInGuild(guildId: string): Promise<ActiveVoiceState[]>;
+  listActiveInGuilds(guildIds: readonly string[]): Promise<ActiveVoiceState[]>;
+  listActiveInRoom(room: string): Promise<ActiveVoiceState[]>;
+  listActiveRooms(): Promise<string[]>;
+  countActiveInChannel(channelId: string, exceptUserId: string): Promise<number>;
+  /** Stores self mute/deafen (creating the user's document if needed); returns the document after the change. */
+  setSelfState(userId: string, patch: { selfMute?: boolean; selfDeaf?: boolean }, at: Date): Promise<VoiceStateRecord>;
+  /**
+   * Makes `start` the current session unless a later session is current or this one already ended.
+   * Returns the document as it was before when it changed something, `undefined` when it did not.
+   */
+  startSession(start: SessionStart): Promise<{ before: VoiceStateRecord | null } | undefined>;
+  /** Ends the session `participantSid` if it is the current one; returns the state it had, or null. */
+  endSession(userId: string, participantSid: string, joinedAtMs: number, at: Date): Promise<ActiveVoiceState | null>;
+  /** Sets the moderation flags of a member and mirrors them on their voice state when it is in that guild. */
+  setModeration(guildId: string, userId: string, patch: Partial<ModerationFlags>, at: Date): Promise<ModerationFlags>;
+  getModeration(guildId: string, userId: string): Promise<ModerationFlags>;
+}
+
+interface VoiceStateDoc extends Omit<VoiceStateRecord, 'userId'> {
+  _id: string;
+}
+
+interface ModerationDoc extends ModerationFlags {
+  _id: string;
+  guildId: string;
+  userId: string;
+  updatedAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
+}
+
+function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
+  const { _id, ...rest } = doc;
+  return {
+    userId: _id,
+    guildId: rest.guildId ?? null,
+    channelId: rest.channelId ?? null,
+    room: rest.room ?? null,
+    participantSid: rest.participantSid ?? null,
+    currentJoinedAtMs: rest.currentJoinedAtMs ?? 0,
+    endedJoinedAtMs: rest.endedJoinedAtMs ?? 0,
+    joinedAt: rest.joinedAt ?? null,
+    selfMute: rest.selfMute ?? false,
+    selfDeaf: rest.selfDeaf ?? false,
+    serverMute: rest.serverMute ?? false,
+    serverDeaf: rest.serverDeaf ?? false,
+    updatedAt: rest.updatedAt,
+  };
+}
+
+export function isActive(record: VoiceStateRecord | null): record is ActiveVoiceState {
+  return !!record && record.channelId !== null && record.participantSid !== null && record.guildId !== null;
+}
+
+const INACTIVE = { guildId: null, channelId: null, room: null, participantSid: null, joinedAt: null } as const;
+
+/** Fields every new document starts with, so the conditional filters below can compare them. */
+function freshDoc(at: Date) {
+  return {
+    currentJoinedAtMs: 0,
+    endedJoinedAtMs: 0,
+    selfMute: false,
+    selfDeaf: false,
+    serverMute: false,
+    serverDeaf: false,
+    ...INACTIVE,
+    updatedAt: at,
+  };
+}
+
+export function createVoiceRepo(db: Db): VoiceRepo {
+  const states: Collection<VoiceStateDoc> = db.collection<VoiceStateDoc>('voice_states');
+  const moderation: Collection<ModerationDoc> = db.collection<ModerationDoc>('voice_moderation');
+
+  async function ensureDoc(userId: string, at: Date): Promise<void> {
+    try {
+      await states.updateOne({ _id: userId }, { $setOnInsert: freshDoc(at) }, { upsert: true });
+    } catch (err) {
+      // Two requests creating the same user's document at once: the other one won, which is all we wanted.
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  const activeFilter = { channelId: { $ne: null }, participantSid: { $ne: null } };
+
+  return {
+    async ensureIndexes() {
+      await states.createIndex({ channelId: 1 });
+      await states.createIndex({ guildId: 1 });
+      await states.createIndex({ room: 1 });
+      await moderation.createIndex({ guildId: 1, userId: 1 }, { unique: true });
+    },
+
+    async findByUser(userId) {
+      const doc = await states.findOne({ _id: userId });
+      return doc ? toRecord(doc) : null;
+    },
+
+    async listActiveInGuild(guildId) {
+      const docs = await states.find({ guildId, ...activeFilter }).sort({ joinedAt: 1 }).toArray();
+      return docs.map(toRecord).filter(isActive);
+    },
+
+    async listActiveInGuilds(guildIds) {
+      if (guildIds.length === 0) return [];
+      const docs = await states.find({ guildId: { $in: [...guildIds] }, ...activeFilter }).toArray();
+      return docs.map(toRecord).filter(isActive);
+    },
+
+    async listActiveInRoom(room) {
+      const docs = await states.find({ room, ...activeFilter }).toArray();
+      return docs.map(toRecord).filter(isActive);
+    },
+
+    async listActiveRooms() {
+      // distinct() is avoided on purpose: keep to the query shapes FerretDB and MongoDB both serve the same way.
+      const docs = await states.find(activeFilter, { projection: { room: 1 } }).toArray();
+      return [...new Set(docs.map((d) => d.room).filter((r): r is string => typeof r === 'string'))];
+    },
+
+    async countActiveInChannel(channelId, exceptUserId) {
+      return states.countDocuments({ channelId, participantSid: { $ne: null }, _id: { $ne: exceptUserId } });
+    },
+
+    async setSelfState(userId, patch, at) {
+      await ensureDoc(userId, at);
+      const $set: Partial<VoiceStateDoc> = { updatedAt: at };
+      if (patch.selfMute !== undefined) $set.selfMute = patch.selfMute;
+      if (patch.selfDeaf !== undefined) $set.selfDeaf = patch.selfDeaf;
+      const doc = await states.findOneAndUpdate({ _id: userId }, { $set }, { returnDocument: 'after' });
+      if (!doc) throw new Error('voice state vanished during update');
+      return toRecord(doc);
+    },
+
+    async startSession(start) {
+      await ensureDoc(start.userId, start.at);
+      const before = await states.findOneAndUpdate(
+        {
+          _id: start.userId,
+          currentJoinedAtMs: { $lt: start.joinedAtMs },
+          endedJoinedAtMs: { $lt: start.joinedAtMs },
+        },
+        {
+          $set: {
+            guildId: start.guildId,
+            channelId: start.channelId,
+            room: start.room,
+            participantSid: start.participantSid,
+            currentJoinedAtMs: start.joinedAtMs,
+            joinedAt: start.at,
+            serverMute: start.serverMute,
+            serverDeaf: start.serverDeaf,
+            updatedAt: start.at,
+          },
+        },
+        { returnDocument: 'before' },
+      );
+      return before ? { before: toRecord(before) } : undefined;
+    },
+
+    async endSession(userId, participantSid, joinedAtMs, at) {
+      const before = await states.findOneAndUpdate(
+        { _id: userId, participantSid },
+        { $set: { ...INACTIVE, endedJoinedAtMs: joinedAtMs, updatedAt: at } },
+        { returnDocument: 'before' },
+      );
+      if (before) {
+        const record = toRecord(before);
+        return isActive(record) ? record : null;
+      }
+      // Not the current session (it never started here, or a later one replaced it): remember that it ended so a
+      // late "joined" for it can't bring it back.
+      await ensureDoc(userId, at);
+      await states.updateOne({ _id: userId, endedJoinedAtMs: { $lt: joinedAtMs } }, { $set: { endedJoinedAtMs: joinedAtMs } });
+      return null;
+    },
+
+    async setModeration(guildId, userId, patch, at) {
+      const $set: Partial<ModerationDoc> = { updatedAt: at };
+      if (patch.serverMute !== undefined) $set.serverMute = patch.serverMute;
+      if (patch.serverDeaf !== undefined) $set.serverDeaf = patch.serverDeaf;
+      const setOnInsert: Partial<ModerationDoc> = { guildId, userId };
+      if (patch.serverMute === undefined) setOnInsert.serverMute = false;
+      if (patch.serverDeaf === undefined) setOnInsert.serverDeaf = false;
+      const id = `${guildId}:${userId}`;
+      let doc: ModerationDoc | null;
+      try {
+        doc = await moderation.findOneAndUpdate({ _id: id }, { $set, $setOnInsert: setOnInsert }, { upsert: true, returnDocument: 'after' });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        doc = await moderation.findOneAndUpdate({ _id: id }, { $set }, { returnDocument: 'after' });
+      }
+      const flags = { serverMute: doc?.serverMute ?? false, serverDeaf: doc?.serverDeaf ?? false };
+      await states.updateOne({ _id: userId, guildId }, { $set: { ...flags, updatedAt: at } });
+      return flags;
+    },
+
+    async getModeration(guildId, userId) {
+      const doc = await moderation.findOne({ _id: `${guildId}:${userId}` });
+      return { serverMute: doc?.serverMute ?? false, serverDeaf: doc?.serverDeaf ?? false };
+    },
+  };
+}

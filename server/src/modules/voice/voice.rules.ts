@@ -1,0 +1,195 @@
+import { pino } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { voiceRoomName } from '@shared/api/voice';
+import type { VoiceStateUpdateEvent } from '@shared/api/voice';
+import { createVoiceReconciler } from '../../livekit/reconciler';
+import type { VoiceWebhookFact } from '../../livekit/webhooks';
+import { createFakeAccess, createFakeAudit, createFakeEvents, createFakeRooms, createFakeTokens } from './voice.fakes';
+import type { VoiceRepo } from './voice.repo';
+import { createVoiceService } from './voice.service';
+
+/**
+ * How webhooks and the reconciler move voice state, as one suite run against any VoiceRepo: the in-memory fake in the
+ * unit tests and the MongoDB-wire repo (FerretDB) in tests/integration. Only test code imports this file.
+ */
+export const GUILD = '6a0000000000000000000001';
+export const CHANNEL_A = '6a00000000000000000000aa';
+export const CHANNEL_B = '6a00000000000000000000bb';
+export const USER = '6a0000000000000000000100';
+export const OTHER = '6a0000000000000000000200';
+
+export function fact(
+  kind: 'participant_joined' | 'participant_left' | 'track_published' | 'track_unpublished',
+  channelId: string,
+  sid: string,
+  joinedAtMs: number,
+  identity = USER,
+): VoiceWebhookFact {
+  return {
+    kind,
+    id: `EV_${kind}_${sid}`,
+    createdAtMs: joinedAtMs,
+    room: voiceRoomName(channelId),
+    channelId,
+    participant: { sid, identity, joinedAtMs },
+  };
+}
+
+export function setupVoice(repo: VoiceRepo) {
+  const rooms = createFakeRooms();
+  const access = createFakeAccess();
+  const events = createFakeEvents();
+  const audit = createFakeAudit();
+  const tokens = createFakeTokens();
+  access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 0 });
+  access.channels.set(CHANNEL_B, { id: CHANNEL_B, guildId: GUILD, type: 'voice', userLimit: 0 });
+  let now = new Date('2026-01-01T00:00:00Z');
+  const service = createVoiceService({
+    repo,
+    rooms,
+    tokens,
+    access,
+    events,
+    audit,
+    publicUrl: 'ws://livekit.test',
+    clock: () => now,
+    log: pino({ level: 'silent' }),
+  });
+  const reconciler = createVoiceReconciler({ target: { ...repo, observeSession: service.observeSession, observeSessionEnd: service.observeSessionEnd }, rooms, intervalMs: 0, log: pino({ level: 'silent' }) });
+  const voiceEvents = () => events.sent.filter((e) => e.event === 'VOICE_STATE_UPDATE').map((e) => e.payload as VoiceStateUpdateEvent);
+  return {
+    service,
+    reconciler,
+    rooms,
+    access,
+    events,
+    audit,
+    tokens,
+    voiceEvents,
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+}
+
+export function defineVoiceStateRules(label: string, makeRepo: () => Promise<VoiceRepo>): void {
+  describe(`voice state rules (${label})`, () => {
+    let repo: VoiceRepo;
+    let v: ReturnType<typeof setupVoice>;
+    beforeEach(async () => {
+      repo = await makeRepo();
+      v = setupVoice(repo);
+    });
+
+    const channelOf = async (userId = USER) => (await repo.findByUser(userId))?.channelId ?? null;
+
+    it('when participant_joined arrives, then the user is listed in that channel and one VOICE_STATE_UPDATE is sent', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      expect(await channelOf()).toBe(CHANNEL_A);
+      expect(v.voiceEvents()).toEqual([expect.objectContaining({ userId: USER, channelId: CHANNEL_A, previousChannelId: null })]);
+      expect(v.audit.entries.map((e) => e.action)).toEqual(['voice.join']);
+    });
+
+    it('when the same webhooks are delivered twice, then state, events and audit are as if once', async () => {
+      const joined = fact('participant_joined', CHANNEL_A, 'PA_1', 1_000);
+      const left = fact('participant_left', CHANNEL_A, 'PA_1', 1_000);
+      await v.service.applyWebhook(joined);
+      await v.service.applyWebhook(joined);
+      await v.service.applyWebhook(left);
+      await v.service.applyWebhook(left);
+      await v.service.applyWebhook(joined);
+      expect(await channelOf()).toBeNull();
+      expect(v.voiceEvents().map((e) => e.channelId)).toEqual([CHANNEL_A, null]);
+      expect(v.audit.entries.map((e) => e.action)).toEqual(['voice.join', 'voice.leave']);
+    });
+
+    it('when participant_left arrives before participant_joined of the same session, then the user is never listed', async () => {
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000));
+      expect(await channelOf()).toBeNull();
+      expect(v.voiceEvents()).toEqual([]);
+    });
+
+    it('when an older session\'s joined arrives after a newer session\'s, then the newer channel stays', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      expect(await channelOf()).toBe(CHANNEL_B);
+      expect(v.voiceEvents().map((e) => e.channelId)).toEqual([CHANNEL_B]);
+    });
+
+    it('when the user switches channels and the old session\'s left comes last, then they stay in the new channel', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      expect(await channelOf()).toBe(CHANNEL_B);
+      // Watchers of A see the user leave A; watchers of B see them arrive from A.
+      expect(v.voiceEvents().map((e) => [e.channelId, e.previousChannelId])).toEqual([
+        [CHANNEL_A, null],
+        [null, CHANNEL_A],
+        [CHANNEL_B, CHANNEL_A],
+      ]);
+      expect(v.audit.entries.map((e) => e.action)).toEqual(['voice.join', 'voice.leave', 'voice.join']);
+    });
+
+    it('when track_published arrives before participant_joined, then the session shows at once and joined adds nothing', async () => {
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000));
+      expect(await channelOf()).toBe(CHANNEL_A);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      expect(v.voiceEvents()).toHaveLength(1);
+    });
+
+    it('when a webhook names a room that is not a voice channel, then nothing changes', async () => {
+      await v.service.applyWebhook(fact('participant_joined', '6a00000000000000000000cc', 'PA_1', 1_000));
+      await v.service.applyWebhook({ kind: 'ignored', id: 'EV_x', event: 'room_started', reason: 'test' });
+      expect(await channelOf()).toBeNull();
+      expect(v.events.sent).toEqual([]);
+    });
+
+    it('when two users are in voice, then only the one whose session ended is removed', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_9', 1_500, OTHER));
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_9', 1_500, OTHER));
+      expect(await channelOf(USER)).toBe(CHANNEL_A);
+      expect(await channelOf(OTHER)).toBeNull();
+      expect((await repo.listActiveInGuild(GUILD)).map((s) => s.userId)).toEqual([USER]);
+    });
+
+    it('when LiveKit no longer has a stored session, then reconcileOnce removes it and publishes the leave', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_9', 1_500, OTHER));
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null }]);
+      const result = await v.reconciler.reconcileOnce();
+      expect(result).toEqual({ rooms: 1, removed: 1, added: 0 });
+      expect(await channelOf(USER)).toBeNull();
+      expect(await channelOf(OTHER)).toBe(CHANNEL_A);
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, previousChannelId: CHANNEL_A }));
+      expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.leave', actorId: null, targetId: USER });
+    });
+
+    it('when a joined webhook was lost, then reconcileOnce adds the participant LiveKit reports', async () => {
+      v.rooms.participants.set(voiceRoomName(CHANNEL_B), [{ sid: 'PA_5', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null }]);
+      const result = await v.reconciler.reconcileOnce();
+      expect(result).toEqual({ rooms: 1, removed: 0, added: 1 });
+      expect(await channelOf()).toBe(CHANNEL_B);
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0 });
+    });
+
+    it('when LiveKit cannot be reached, then reconcileOnce fails without removing anyone', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      v.rooms.listRooms = async () => {
+        throw new Error('connect ECONNREFUSED');
+      };
+      await expect(v.reconciler.reconcileOnce()).rejects.toThrow('ECONNREFUSED');
+      expect(await channelOf()).toBe(CHANNEL_A);
+    });
+
+    it('when a user reports self mute while connected, then it is stored and published', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      const state = await v.service.setSelfState(USER, { selfMute: true });
+      expect(state).toEqual(expect.objectContaining({ channelId: CHANNEL_A, selfMute: true, selfDeaf: false }));
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ channelId: CHANNEL_A, selfMute: true }));
+      expect((await repo.findByUser(USER))?.selfMute).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,183 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Permission } from '@shared/permissions/permissions';
+import { voiceRoomName } from '@shared/api/voice';
+import type { VoiceMoveEvent } from '@shared/api/voice';
+import { AppError } from '../../errors';
+import { createMemoryVoiceRepo } from './voice.fakes';
+import { CHANNEL_A, CHANNEL_B, GUILD, OTHER, USER, defineVoiceStateRules, fact, setupVoice } from './voice.rules';
+
+defineVoiceStateRules('in-memory repo', async () => createMemoryVoiceRepo());
+
+const MOD = '6a0000000000000000000300';
+const MEMBER = Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.SPEAK;
+const MODERATOR = MEMBER | Permission.MUTE_MEMBERS | Permission.DEAFEN_MEMBERS | Permission.MOVE_MEMBERS;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof AppError) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+describe('voice service', () => {
+  let v: ReturnType<typeof setupVoice>;
+  beforeEach(() => {
+    v = setupVoice(createMemoryVoiceRepo());
+    for (const user of [USER, OTHER]) {
+      v.access.guildPerms.set(`${user}:${GUILD}`, MEMBER);
+      v.access.channelPerms.set(`${user}:${CHANNEL_A}`, MEMBER);
+      v.access.channelPerms.set(`${user}:${CHANNEL_B}`, MEMBER);
+    }
+    v.access.guildPerms.set(`${MOD}:${GUILD}`, MODERATOR);
+    v.access.channelPerms.set(`${MOD}:${CHANNEL_A}`, MODERATOR);
+    v.access.channelPerms.set(`${MOD}:${CHANNEL_B}`, MODERATOR);
+  });
+
+  describe('join', () => {
+    it('when a member with CONNECT and SPEAK joins, then they get a token for that channel\'s room that may publish', async () => {
+      const res = await v.service.join(USER, CHANNEL_A, {});
+      expect(res).toEqual(expect.objectContaining({ url: 'ws://livekit.test', room: voiceRoomName(CHANNEL_A), channelId: CHANNEL_A, guildId: GUILD }));
+      expect(v.tokens.issued).toEqual([{ userId: USER, room: voiceRoomName(CHANNEL_A), rights: { canPublish: true, canSubscribe: true } }]);
+    });
+
+    it('when a member without SPEAK joins, then the token cannot publish', async () => {
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT);
+      await v.service.join(USER, CHANNEL_A, {});
+      expect(v.tokens.issued[0]?.rights).toEqual({ canPublish: false, canSubscribe: true });
+    });
+
+    it('when a server-muted member joins, then the token cannot publish; server-deafened cannot subscribe either', async () => {
+      await v.service.moderate(MOD, GUILD, USER, { serverMute: true });
+      await v.service.join(USER, CHANNEL_A, {});
+      await v.service.moderate(MOD, GUILD, USER, { serverMute: false, serverDeaf: true });
+      await v.service.join(USER, CHANNEL_A, {});
+      expect(v.tokens.issued.map((t) => t.rights)).toEqual([
+        { canPublish: false, canSubscribe: true },
+        { canPublish: false, canSubscribe: false },
+      ]);
+    });
+
+    it('when the channel is invisible to the user, then NOT_FOUND; without CONNECT, FORBIDDEN; text channel, WRONG_CHANNEL_TYPE', async () => {
+      v.access.channelPerms.delete(`${USER}:${CHANNEL_A}`);
+      expect(await codeOf(v.service.join(USER, CHANNEL_A, {}))).toBe('NOT_FOUND');
+      v.access.channelPerms.set(`${USER}:${CHANNEL_B}`, Permission.VIEW_CHANNEL | Permission.SPEAK);
+      expect(await codeOf(v.service.join(USER, CHANNEL_B, {}))).toBe('FORBIDDEN');
+      v.access.channels.set(CHANNEL_B, { id: CHANNEL_B, guildId: GUILD, type: 'text', userLimit: 0 });
+      v.access.channelPerms.set(`${USER}:${CHANNEL_B}`, MEMBER);
+      expect(await codeOf(v.service.join(USER, CHANNEL_B, {}))).toBe('WRONG_CHANNEL_TYPE');
+      expect(v.tokens.issued).toEqual([]);
+    });
+
+    it('when the channel is at its user limit, then CHANNEL_FULL, unless the joiner has MOVE_MEMBERS or is already inside', async () => {
+      v.access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 1 });
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, OTHER));
+      expect(await codeOf(v.service.join(USER, CHANNEL_A, {}))).toBe('CHANNEL_FULL');
+      await expect(v.service.join(OTHER, CHANNEL_A, {})).resolves.toBeDefined();
+      await expect(v.service.join(MOD, CHANNEL_A, {})).resolves.toBeDefined();
+    });
+
+    it('when a user in channel A joins channel B, then they are removed from room A and listed nowhere until B connects', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.join(USER, CHANNEL_B, {});
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await v.service.snapshotFor(OTHER, [GUILD])).toEqual([]);
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, previousChannelId: CHANNEL_A }));
+      // The room's own participant_left, arriving later, changes nothing.
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      expect(v.voiceEvents().filter((e) => e.channelId === null)).toHaveLength(1);
+    });
+
+    it('when joining with selfMute, then the state created by the webhook carries it', async () => {
+      await v.service.join(USER, CHANNEL_A, { selfMute: true });
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      expect(await v.service.snapshotFor(OTHER, [GUILD])).toEqual([expect.objectContaining({ userId: USER, selfMute: true, selfDeaf: false })]);
+    });
+  });
+
+  describe('visibility', () => {
+    it('when a member cannot view a voice channel, then its voice states are absent from their snapshot', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      v.access.channelPerms.delete(`${OTHER}:${CHANNEL_A}`);
+      expect(await v.service.snapshotFor(OTHER, [GUILD])).toEqual([]);
+      expect(await v.service.snapshotFor(MOD, [GUILD])).toHaveLength(1);
+    });
+
+    it('when a non-member lists a guild\'s voice states, then NOT_FOUND', async () => {
+      expect(await codeOf(v.service.listGuild('6a0000000000000000000999', GUILD))).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('moderation', () => {
+    beforeEach(async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null }]);
+    });
+
+    it('when a moderator server-mutes a connected member, then LiveKit rights drop publish, the state says so, and it is audited', async () => {
+      const state = await v.service.moderate(MOD, GUILD, USER, { serverMute: true });
+      expect(state).toEqual(expect.objectContaining({ serverMute: true, serverDeaf: false }));
+      expect(v.rooms.rights).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER, rights: { canPublish: false, canSubscribe: true } }]);
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, serverMute: true }));
+      expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.mute', actorId: MOD, targetId: USER });
+    });
+
+    it('when a moderator server-deafens, then subscribe is revoked too; undeafen restores both', async () => {
+      await v.service.moderate(MOD, GUILD, USER, { serverDeaf: true });
+      await v.service.moderate(MOD, GUILD, USER, { serverDeaf: false });
+      expect(v.rooms.rights.map((r) => r.rights)).toEqual([
+        { canPublish: false, canSubscribe: false },
+        { canPublish: true, canSubscribe: true },
+      ]);
+      expect(v.audit.entries.slice(-2).map((e) => e.action)).toEqual(['voice.deafen', 'voice.undeafen']);
+    });
+
+    it('when a member without MUTE_MEMBERS tries to mute, then FORBIDDEN and nothing changes', async () => {
+      expect(await codeOf(v.service.moderate(OTHER, GUILD, USER, { serverMute: true }))).toBe('FORBIDDEN');
+      expect(v.rooms.rights).toEqual([]);
+      expect((await v.service.snapshotFor(OTHER, [GUILD]))[0]?.serverMute).toBe(false);
+    });
+
+    it('when the actor is not in the guild, then NOT_FOUND', async () => {
+      expect(await codeOf(v.service.moderate('6a0000000000000000000999', GUILD, USER, { serverMute: true }))).toBe('NOT_FOUND');
+    });
+
+    it('when a moderator moves a member, then the member gets VOICE_MOVE with a token for the new room and leaves the old one', async () => {
+      await v.service.moderate(MOD, GUILD, USER, { channelId: CHANNEL_B });
+      const move = v.events.sent.find((e) => e.event === 'VOICE_MOVE');
+      expect(move?.to).toBe(`user:${USER}`);
+      expect(move?.payload as VoiceMoveEvent).toEqual(
+        expect.objectContaining({ room: voiceRoomName(CHANNEL_B), channelId: CHANNEL_B, fromChannelId: CHANNEL_A, movedBy: MOD }),
+      );
+      expect(v.tokens.issued.at(-1)).toEqual({ userId: USER, room: voiceRoomName(CHANNEL_B), rights: { canPublish: true, canSubscribe: true } });
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.move', actorId: MOD, targetId: USER });
+    });
+
+    it('when the member cannot connect to the target channel, then FORBIDDEN and they stay', async () => {
+      v.access.channelPerms.set(`${USER}:${CHANNEL_B}`, Permission.VIEW_CHANNEL);
+      expect(await codeOf(v.service.moderate(MOD, GUILD, USER, { channelId: CHANNEL_B }))).toBe('FORBIDDEN');
+      expect(v.rooms.removed).toEqual([]);
+    });
+
+    it('when a moderator disconnects a member, then they are removed from the room, listed nowhere, and it is audited', async () => {
+      await v.service.disconnect(MOD, GUILD, USER);
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await v.service.snapshotFor(MOD, [GUILD])).toEqual([]);
+      expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.disconnect', actorId: MOD, targetId: USER });
+    });
+
+    it('when a member without MOVE_MEMBERS disconnects someone, then FORBIDDEN', async () => {
+      expect(await codeOf(v.service.disconnect(OTHER, GUILD, USER))).toBe('FORBIDDEN');
+      expect(v.rooms.removed).toEqual([]);
+    });
+
+    it('when the target is server-muted before connecting with an older token, then the flags are enforced on join', async () => {
+      await v.service.moderate(MOD, GUILD, OTHER, { serverMute: true });
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_7', 7_000, OTHER));
+      expect(v.rooms.rights.at(-1)).toEqual({ room: voiceRoomName(CHANNEL_A), identity: OTHER, rights: { canPublish: false, canSubscribe: true } });
+    });
+  });
+});

@@ -1,0 +1,401 @@
+import type { Logger } from 'pino';
+import { Permission, hasPermission } from '@shared/permissions/permissions';
+import { VOICE_MOVE, VOICE_STATE_UPDATE, voiceRoomName } from '@shared/api/voice';
+import type {
+  VoiceJoinBody,
+  VoiceJoinResponse,
+  VoiceModerationBody,
+  VoiceMoveEvent,
+  VoiceSelfStateBody,
+  VoiceState,
+  VoiceStateUpdateEvent,
+} from '@shared/api/voice';
+import { Id } from '@shared/api/common';
+import { AppError } from '../../errors';
+import type { VoiceRoomService } from '../../livekit/room-service';
+import type { VoiceTokenIssuer } from '../../livekit/tokens';
+import { voiceMediaRights } from '../../livekit/tokens';
+import type { VoiceWebhookFact } from '../../livekit/webhooks';
+import type { ActiveVoiceState, VoiceRepo, VoiceStateRecord } from './voice.repo';
+import { isActive } from './voice.repo';
+
+/** A channel as voice needs it. */
+export interface VoiceChannelInfo {
+  id: string;
+  guildId: string;
+  type: string;
+  /** 0 = no limit. */
+  userLimit: number;
+}
+
+/**
+ * What voice needs from the rest of the server, as narrow ports (wired to the real guild/channel/permission services in
+ * voice.module.ts, faked in unit tests).
+ */
+export interface VoiceAccess {
+  /** The channel and `userId`'s effective permissions in it; null when it doesn't exist or they can't view it. */
+  channelFor(userId: string, channelId: string): Promise<{ channel: VoiceChannelInfo; permissions: number } | null>;
+  /** The channel regardless of who asks (webhooks and the reconciler act for the system). */
+  channelById(channelId: string): Promise<VoiceChannelInfo | null>;
+  /** Guild-level permissions of a member; null when `userId` is not a member of the guild. */
+  guildPermissions(userId: string, guildId: string): Promise<number | null>;
+  displayName(userId: string): Promise<string | null>;
+}
+
+export interface VoiceEvents {
+  /** Send to every member of the guild who can view `channelId` (the channel the event is about). */
+  toChannelViewers(guildId: string, channelId: string, event: string, payload: unknown): void;
+  toUser(userId: string, event: string, payload: unknown): void;
+}
+
+export type VoiceAuditAction =
+  | 'voice.join'
+  | 'voice.leave'
+  | 'voice.move'
+  | 'voice.mute'
+  | 'voice.unmute'
+  | 'voice.deafen'
+  | 'voice.undeafen'
+  | 'voice.disconnect';
+
+export interface VoiceAudit {
+  /** actorId null = the system (e.g. the reconciler noticed a session that LiveKit no longer has). */
+  record(entry: { guildId: string; actorId: string | null; targetId: string; action: VoiceAuditAction; details?: Record<string, unknown> }): Promise<void>;
+}
+
+export interface VoiceServiceDeps {
+  repo: VoiceRepo;
+  rooms: VoiceRoomService;
+  tokens: VoiceTokenIssuer;
+  access: VoiceAccess;
+  events: VoiceEvents;
+  audit: VoiceAudit;
+  /** What clients connect to (LIVEKIT_PUBLIC_URL). */
+  publicUrl: string;
+  clock: () => Date;
+  log: Logger;
+}
+
+export interface VoiceService {
+  join(userId: string, channelId: string, body: VoiceJoinBody): Promise<VoiceJoinResponse>;
+  /** Leaves voice on request (the client normally just disconnects and the webhook does the rest). */
+  leave(userId: string): Promise<void>;
+  setSelfState(userId: string, body: VoiceSelfStateBody): Promise<VoiceState | null>;
+  listGuild(userId: string, guildId: string): Promise<VoiceState[]>;
+  /** Voice states of these guilds visible to `userId`, for the gateway's READY snapshot. */
+  snapshotFor(userId: string, guildIds: readonly string[]): Promise<VoiceState[]>;
+  moderate(actorId: string, guildId: string, targetId: string, body: VoiceModerationBody): Promise<VoiceState | null>;
+  disconnect(actorId: string, guildId: string, targetId: string): Promise<void>;
+  /** For other modules: a member was kicked/banned or left the guild, or lost access. Removes them from its voice. */
+  removeFromGuildVoice(guildId: string, userId: string, actorId: string): Promise<void>;
+  applyWebhook(fact: VoiceWebhookFact): Promise<void>;
+  /** Starts a session LiveKit reports (webhook or reconciler); true when it changed the state. */
+  observeSession(input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  /** Ends a session LiveKit no longer has; true when it changed the state. */
+  observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+}
+
+export function toVoiceState(s: ActiveVoiceState): VoiceState {
+  return {
+    userId: s.userId,
+    guildId: s.guildId,
+    channelId: s.channelId,
+    selfMute: s.selfMute,
+    selfDeaf: s.selfDeaf,
+    serverMute: s.serverMute,
+    serverDeaf: s.serverDeaf,
+    joinedAt: s.joinedAt.toISOString(),
+  };
+}
+
+function joinEvent(s: ActiveVoiceState, previousChannelId: string | null): VoiceStateUpdateEvent {
+  return { ...toVoiceState(s), previousChannelId };
+}
+
+function leaveEvent(s: VoiceStateRecord & { guildId: string; channelId: string }): VoiceStateUpdateEvent {
+  return {
+    guildId: s.guildId,
+    userId: s.userId,
+    channelId: null,
+    previousChannelId: s.channelId,
+    selfMute: s.selfMute,
+    selfDeaf: s.selfDeaf,
+    serverMute: s.serverMute,
+    serverDeaf: s.serverDeaf,
+    joinedAt: null,
+  };
+}
+
+export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
+  const { repo, rooms, tokens, access, events, audit, clock, log } = deps;
+
+  function publishJoin(s: ActiveVoiceState, previousChannelId: string | null): void {
+    events.toChannelViewers(s.guildId, s.channelId, VOICE_STATE_UPDATE, joinEvent(s, previousChannelId));
+  }
+  function publishLeave(s: ActiveVoiceState): void {
+    events.toChannelViewers(s.guildId, s.channelId, VOICE_STATE_UPDATE, leaveEvent(s));
+  }
+
+  async function safeAudit(entry: Parameters<VoiceAudit['record']>[0]): Promise<void> {
+    try {
+      await audit.record(entry);
+    } catch (err) {
+      // The voice action already happened; losing its audit line is bad, failing the request for it is worse.
+      log.error({ err, action: entry.action }, 'audit record failed');
+    }
+  }
+
+  async function issueToken(userId: string, channel: VoiceChannelInfo, permissions: number): Promise<VoiceJoinResponse> {
+    const flags = await repo.getModeration(channel.guildId, userId);
+    const rights = voiceMediaRights({ speak: hasPermission(permissions, Permission.SPEAK), ...flags });
+    const displayName = (await access.displayName(userId)) ?? userId;
+    const room = voiceRoomName(channel.id);
+    const token = await tokens.issue({ userId, displayName, room, rights });
+    const expiresAt = new Date(clock().getTime() + tokens.ttlSeconds * 1000).toISOString();
+    log.info({ userId, channelId: channel.id, room, canPublish: rights.canPublish, canSubscribe: rights.canSubscribe }, 'voice token issued');
+    return { url: deps.publicUrl, token, room, channelId: channel.id, guildId: channel.guildId, expiresAt };
+  }
+
+  /** Ends the user's current session here and in LiveKit; publishes and audits the leave. */
+  async function endCurrent(state: ActiveVoiceState, actorId: string, action: 'voice.leave' | 'voice.disconnect' | 'voice.move', details?: Record<string, unknown>) {
+    await rooms.removeParticipant(state.room, state.userId);
+    const ended = await repo.endSession(state.userId, state.participantSid, state.currentJoinedAtMs, clock());
+    if (ended) {
+      publishLeave(ended);
+      await safeAudit({ guildId: ended.guildId, actorId, targetId: ended.userId, action, details: { channelId: ended.channelId, ...details } });
+    }
+  }
+
+  async function requireVoiceChannel(userId: string, channelId: string) {
+    const found = await access.channelFor(userId, channelId);
+    if (!found) throw AppError.notFound('Channel');
+    if (found.channel.type !== 'voice') throw new AppError('WRONG_CHANNEL_TYPE', 'Not a voice channel');
+    return found;
+  }
+
+  const service: VoiceService = {
+    async join(userId, channelId, body) {
+      const { channel, permissions } = await requireVoiceChannel(userId, channelId);
+      if (!hasPermission(permissions, Permission.CONNECT)) {
+        log.info({ userId, channelId }, 'voice join denied: no CONNECT');
+        throw AppError.forbidden('Missing CONNECT permission');
+      }
+      if (channel.userLimit > 0 && !hasPermission(permissions, Permission.MOVE_MEMBERS)) {
+        const inside = await repo.countActiveInChannel(channel.id, userId);
+        if (inside >= channel.userLimit) {
+          log.info({ userId, channelId, inside, limit: channel.userLimit }, 'voice join denied: channel full');
+          throw new AppError('CHANNEL_FULL', 'This voice channel is full');
+        }
+      }
+      const current = await repo.findByUser(userId);
+      // One voice channel per user: leaving the old room is the server's job, so a second client (or a stuck one) can't
+      // keep the user in two rooms.
+      if (isActive(current) && current.channelId !== channel.id) {
+        await endCurrent(current, userId, 'voice.leave', { reason: 'joined another channel' });
+      }
+      if (body.selfMute !== undefined || body.selfDeaf !== undefined) {
+        await repo.setSelfState(userId, body, clock());
+      }
+      return issueToken(userId, channel, permissions);
+    },
+
+    async leave(userId) {
+      const current = await repo.findByUser(userId);
+      if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' });
+    },
+
+    async setSelfState(userId, body) {
+      const updated = await repo.setSelfState(userId, body, clock());
+      if (!isActive(updated)) return null;
+      publishJoin(updated, updated.channelId);
+      return toVoiceState(updated);
+    },
+
+    async listGuild(userId, guildId) {
+      if ((await access.guildPermissions(userId, guildId)) === null) throw AppError.notFound('Guild');
+      return this.snapshotFor(userId, [guildId]);
+    },
+
+    async snapshotFor(userId, guildIds) {
+      const states = await repo.listActiveInGuilds(guildIds);
+      const visible: VoiceState[] = [];
+      const canView = new Map<string, boolean>();
+      for (const s of states) {
+        let ok = canView.get(s.channelId);
+        if (ok === undefined) {
+          // channelFor is null for channels the user can't view: those voice states don't exist for them.
+          ok = (await access.channelFor(userId, s.channelId)) !== null;
+          canView.set(s.channelId, ok);
+        }
+        if (ok) visible.push(toVoiceState(s));
+      }
+      return visible;
+    },
+
+    async moderate(actorId, guildId, targetId, body) {
+      const actorGuildPerms = await access.guildPermissions(actorId, guildId);
+      if (actorGuildPerms === null) throw AppError.notFound('Guild');
+      if ((await access.guildPermissions(targetId, guildId)) === null) throw AppError.notFound('Member');
+      const current = await repo.findByUser(targetId);
+      const inVoice = isActive(current) && current.guildId === guildId ? current : null;
+
+      // Permissions are checked where the target is (channel overwrites can grant or deny moderation per channel),
+      // or guild-wide when they are not in voice.
+      let actorPerms = actorGuildPerms;
+      if (inVoice) {
+        const seen = await access.channelFor(actorId, inVoice.channelId);
+        if (!seen) throw AppError.forbidden('Missing permission in the member\'s voice channel');
+        actorPerms = seen.permissions;
+      }
+      const need = (bit: number, name: string) => {
+        if (!hasPermission(actorPerms, bit)) {
+          log.info({ actorId, targetId, guildId, missing: name }, 'voice moderation denied');
+          throw AppError.forbidden(`Missing ${name} permission`);
+        }
+      };
+      if (body.serverMute !== undefined) need(Permission.MUTE_MEMBERS, 'MUTE_MEMBERS');
+      if (body.serverDeaf !== undefined) need(Permission.DEAFEN_MEMBERS, 'DEAFEN_MEMBERS');
+      let moveTo: { channel: VoiceChannelInfo; permissions: number } | null = null;
+      if (body.channelId !== undefined) {
+        need(Permission.MOVE_MEMBERS, 'MOVE_MEMBERS');
+        if (!inVoice) throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
+        const target = await requireVoiceChannel(actorId, body.channelId);
+        if (target.channel.guildId !== guildId) throw AppError.notFound('Channel');
+        if (!hasPermission(target.permissions, Permission.MOVE_MEMBERS)) throw AppError.forbidden('Missing MOVE_MEMBERS permission in the target channel');
+        const theirs = await access.channelFor(targetId, body.channelId);
+        if (!theirs || !hasPermission(theirs.permissions, Permission.CONNECT)) {
+          throw AppError.forbidden('The member cannot connect to the target channel');
+        }
+        moveTo = theirs;
+      }
+
+      if (body.serverMute !== undefined || body.serverDeaf !== undefined) {
+        const patch = { serverMute: body.serverMute, serverDeaf: body.serverDeaf };
+        const flags = await repo.setModeration(guildId, targetId, patch, clock());
+        if (inVoice) {
+          const theirs = await access.channelFor(targetId, inVoice.channelId);
+          const speak = theirs ? hasPermission(theirs.permissions, Permission.SPEAK) : false;
+          await rooms.applyRights(inVoice.room, targetId, voiceMediaRights({ speak, ...flags }));
+        }
+        if (body.serverMute !== undefined) {
+          await safeAudit({ guildId, actorId, targetId, action: body.serverMute ? 'voice.mute' : 'voice.unmute', details: { channelId: inVoice?.channelId ?? null } });
+        }
+        if (body.serverDeaf !== undefined) {
+          await safeAudit({ guildId, actorId, targetId, action: body.serverDeaf ? 'voice.deafen' : 'voice.undeafen', details: { channelId: inVoice?.channelId ?? null } });
+        }
+        log.info({ actorId, targetId, guildId, ...flags }, 'voice moderation applied');
+      }
+
+      if (moveTo && inVoice) {
+        if (moveTo.channel.id !== inVoice.channelId) {
+          const joinInfo = await issueToken(targetId, moveTo.channel, moveTo.permissions);
+          const move: VoiceMoveEvent = { ...joinInfo, fromChannelId: inVoice.channelId, movedBy: actorId };
+          // Tell the client where to go before cutting it off, so it reconnects instead of reporting a dropped call.
+          events.toUser(targetId, VOICE_MOVE, move);
+          await endCurrent(inVoice, actorId, 'voice.move', { toChannelId: moveTo.channel.id });
+        }
+        return null;
+      }
+      const after = await repo.findByUser(targetId);
+      if (isActive(after) && after.guildId === guildId) {
+        publishJoin(after, after.channelId);
+        return toVoiceState(after);
+      }
+      return null;
+    },
+
+    async disconnect(actorId, guildId, targetId) {
+      if ((await access.guildPermissions(actorId, guildId)) === null) throw AppError.notFound('Guild');
+      const current = await repo.findByUser(targetId);
+      if (!isActive(current) || current.guildId !== guildId) {
+        throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
+      }
+      const seen = await access.channelFor(actorId, current.channelId);
+      if (!seen || !hasPermission(seen.permissions, Permission.MOVE_MEMBERS)) {
+        log.info({ actorId, targetId, guildId }, 'voice disconnect denied');
+        throw AppError.forbidden('Missing MOVE_MEMBERS permission');
+      }
+      await endCurrent(current, actorId, 'voice.disconnect');
+    },
+
+    async removeFromGuildVoice(guildId, userId, actorId) {
+      const current = await repo.findByUser(userId);
+      if (isActive(current) && current.guildId === guildId) await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' });
+    },
+
+    async applyWebhook(fact) {
+      if (fact.kind === 'ignored') {
+        log.debug({ eventId: fact.id, event: fact.event, reason: fact.reason }, 'webhook ignored');
+        return;
+      }
+      const { participant } = fact;
+      if (fact.kind === 'participant_left') {
+        await service.observeSessionEnd({ identity: participant.identity, sid: participant.sid, joinedAtMs: participant.joinedAtMs }, `webhook:${fact.kind}`);
+        return;
+      }
+      // participant_joined, and track events too: they carry the participant, so a lost or late "joined" still shows up.
+      await service.observeSession(
+        { room: fact.room, channelId: fact.channelId, identity: participant.identity, sid: participant.sid, joinedAtMs: participant.joinedAtMs },
+        `webhook:${fact.kind}`,
+      );
+    },
+
+    async observeSession(input, source) {
+      if (!Id.safeParse(input.identity).success) return false;
+      const channel = await access.channelById(input.channelId);
+      if (!channel || channel.type !== 'voice') {
+        log.warn({ room: input.room, identity: input.identity, source }, 'participant in a room without a voice channel');
+        return false;
+      }
+      const flags = await repo.getModeration(channel.guildId, input.identity);
+      const at = clock();
+      const result = await repo.startSession({
+        userId: input.identity,
+        guildId: channel.guildId,
+        channelId: channel.id,
+        room: input.room,
+        participantSid: input.sid,
+        joinedAtMs: input.joinedAtMs,
+        ...flags,
+        at,
+      });
+      if (!result) return false;
+      const now = await repo.findByUser(input.identity);
+      if (!isActive(now) || now.participantSid !== input.sid) return false;
+      const before = result.before;
+      const replaced = isActive(before) ? before : null;
+      if (replaced && replaced.channelId !== now.channelId) {
+        // Members who see the old channel but not the new one must still see the user leave it.
+        publishLeave(replaced);
+        await safeAudit({ guildId: replaced.guildId, actorId: replaced.userId, targetId: replaced.userId, action: 'voice.leave', details: { channelId: replaced.channelId, reason: 'switched' } });
+      }
+      publishJoin(now, replaced?.channelId ?? null);
+      if (!replaced || replaced.channelId !== now.channelId) {
+        await safeAudit({ guildId: now.guildId, actorId: now.userId, targetId: now.userId, action: 'voice.join', details: { channelId: now.channelId } });
+      }
+      log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
+      if (flags.serverMute || flags.serverDeaf) {
+        // Moderated between token issue and connect: the token's grants are stale, enforce the flags now.
+        await rooms.applyRights(input.room, input.identity, voiceMediaRights({ speak: true, ...flags }));
+      }
+      return true;
+    },
+
+    async observeSessionEnd(input, source) {
+      if (!Id.safeParse(input.identity).success) return false;
+      const ended = await repo.endSession(input.identity, input.sid, input.joinedAtMs, clock());
+      if (!ended) return false;
+      publishLeave(ended);
+      await safeAudit({
+        guildId: ended.guildId,
+        actorId: source === 'reconciler' ? null : ended.userId,
+        targetId: ended.userId,
+        action: 'voice.leave',
+        details: { channelId: ended.channelId, source },
+      });
+      log.info({ userId: ended.userId, channelId: ended.channelId, sid: input.sid, source }, 'voice session ended');
+      return true;
+    },
+  };
+  return service;
+}
