@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/**
+ * There is no Docker engine on the dev machines or in CI, so `docker compose config` cannot check the deployment.
+ * These tests stand in for it: the file must satisfy the Compose Specification schema, every variable it reads must be
+ * documented in .env.example, images must be pinned, and the LiveKit / Egress / server wiring must agree.
+ */
+
+const root = resolve(import.meta.dirname, '..', '..');
+const read = (path: string): string => readFileSync(join(root, path), 'utf8');
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  restart?: string;
+  environment?: Record<string, string> | string[];
+  depends_on?: Record<string, { condition?: string }> | string[];
+  healthcheck?: { test?: unknown };
+  volumes?: string[];
+}
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const composeText = read('docker-compose.yml');
+const compose = parse(composeText) as ComposeFile;
+const services = Object.entries(compose.services);
+
+function envOf(service: ComposeService): Record<string, string> {
+  const env = service.environment ?? {};
+  if (Array.isArray(env)) return Object.fromEntries(env.map((line) => [line.split('=')[0] ?? '', line.split('=').slice(1).join('=')]));
+  return env;
+}
+
+/** `${VAR}`, `${VAR:-default}`, `${VAR:?message}` … → { name, default? }. `$$` is an escaped dollar. */
+function interpolations(text: string): { name: string; op: string | undefined; rest: string }[] {
+  const out: { name: string; op: string | undefined; rest: string }[] = [];
+  for (const match of text.replaceAll('$$', '').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}/g)) {
+    out.push({ name: match[1] ?? '', op: match[2], rest: match[3] ?? '' });
+  }
+  return out;
+}
+
+/** Keys documented in .env.example: `KEY=` lines, commented-out `# KEY=` lines count too (optional keys). */
+function envExampleKeys(): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const line of read('.env.example').split('\n')) {
+    const match = /^\s*#?\s*([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match?.[1]) keys.set(match[1], (match[2] ?? '').trim());
+  }
+  return keys;
+}
+
+/** The keys the server's config schema reads (server/src/config.ts is the only reader of process.env). */
+function serverConfigKeys(): string[] {
+  const source = read('server/src/config.ts');
+  const body = source.slice(source.indexOf('const ConfigSchema'), source.indexOf('});', source.indexOf('const ConfigSchema')));
+  return [...body.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? '');
+}
+
+/**
+ * The vendored spec schema. Its `$schema` is the https spelling of draft-07, which Ajv does not know by that id; Ajv's
+ * default dialect IS draft-07, so we drop the pointer rather than register an alias.
+ */
+function composeSchema(): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = JSON.parse(read('tests/unit/deploy-compose-spec.schema.json')) as Record<string, unknown>;
+  return schema;
+}
+
+const looksSecret = (name: string): boolean => /SECRET|PASSWORD|TOKEN|PRIVATE/.test(name);
+
+describe('docker-compose.yml', () => {
+  it('when validated against the Compose Specification schema, then it has no errors', () => {
+    const schema = composeSchema();
+    // The spec schema is draft-07 and uses annotation keywords (deprecated) that strict mode would reject as unknown.
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const valid = validate(compose);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('when the schema validator is given a broken service, then it rejects it (the check can fail)', () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(composeSchema());
+    expect(validate({ services: { bad: { image: 'x', restart: 42, depends_on: { a: { condition: 'when_ready' } } } } })).toBe(false);
+  });
+
+  it('when a service runs, then it has the expected set of services with restart policies', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['egress', 'livekit', 'mongo', 'parley', 'redis']);
+    for (const [name, service] of services) {
+      expect(service.restart, `${name}.restart`).toMatch(/^(always|unless-stopped|on-failure(:\d+)?)$/);
+    }
+  });
+
+  it('when images are referenced, then each is pinned to an exact version or digest (never latest)', () => {
+    for (const [name, service] of services) {
+      const image = service.image;
+      expect(image, `${name} needs an image (with build: the tag the build produces)`).toBeTypeOf('string');
+      expect(image, `${name}: ${image}`).toMatch(/(:v?\d+\.\d+\.\d+(-[\w.]+)?|@sha256:[0-9a-f]{64})$/);
+    }
+    expect(compose.services.livekit?.image).toBe('livekit/livekit-server:v1.13.5');
+    expect(compose.services.egress?.image).toBe('livekit/egress:v1.14.1');
+    expect(compose.services.mongo?.image).toMatch(/^mongo:7\./);
+    expect(compose.services.redis?.image).toMatch(/^redis:7\./);
+  });
+
+  it('when services depend on each other, then they wait for health, and every dependency has a healthcheck', () => {
+    for (const [name, service] of services) {
+      const deps = service.depends_on ?? {};
+      expect(Array.isArray(deps), `${name}.depends_on must use the long form with conditions`).toBe(false);
+      for (const [dep, spec] of Object.entries(deps as Record<string, { condition?: string }>)) {
+        expect(spec.condition, `${name} → ${dep}`).toBe('service_healthy');
+        expect(compose.services[dep]?.healthcheck?.test, `${dep} needs a healthcheck`).toBeDefined();
+      }
+    }
+    expect(Object.keys(compose.services.parley?.depends_on ?? {}).sort()).toEqual(['livekit', 'mongo', 'redis']);
+    expect(compose.services.mongo?.volumes?.some((v) => v.endsWith(':/data/db'))).toBe(true);
+  });
+
+  it('when the server and Egress run, then they share the recordings volume at RECORDINGS_DIR', () => {
+    const parley = compose.services.parley;
+    const egress = compose.services.egress;
+    const dir = envOf(parley ?? {}).RECORDINGS_DIR;
+    expect(dir).toBe('/recordings');
+    expect(parley?.volumes).toContain(`recordings:${dir}`);
+    expect(egress?.volumes).toContain(`recordings:${dir}`);
+    expect(Object.keys(compose.volumes ?? {})).toContain('recordings');
+  });
+
+  it('when the compose file reads a variable, then .env.example documents it', () => {
+    const documented = envExampleKeys();
+    const used = new Set(interpolations(composeText).map((i) => i.name));
+    expect(used.size).toBeGreaterThan(0);
+    const missing = [...used].filter((name) => !documented.has(name));
+    expect(missing).toEqual([]);
+  });
+
+  it('when the server reads a config key, then .env.example documents it and the parley service sets only real keys', () => {
+    const documented = envExampleKeys();
+    const configKeys = serverConfigKeys();
+    expect(configKeys).toContain('LIVEKIT_API_SECRET');
+    expect(configKeys.filter((key) => !documented.has(key))).toEqual([]);
+    const extra = Object.keys(envOf(compose.services.parley ?? {})).filter((key) => !configKeys.includes(key) && !key.startsWith('DOCTOR_'));
+    expect(extra).toEqual([]);
+  });
+
+  it('when a secret is read, then neither the compose file nor .env.example gives it a working default', () => {
+    for (const i of interpolations(composeText)) {
+      if (!looksSecret(i.name)) continue;
+      expect(i.op === ':-' || i.op === '-' ? i.rest : '', `${i.name} has a default`).toBe('');
+    }
+    for (const [key, value] of envExampleKeys()) {
+      if (looksSecret(key)) expect(value, `.env.example ${key}`).toBe('');
+    }
+    // Required secrets must fail loudly when unset instead of starting with an empty secret.
+    for (const name of ['LIVEKIT_API_SECRET', 'JWT_SECRET']) {
+      expect(interpolations(composeText).some((i) => i.name === name && i.op === ':?'), name).toBe(true);
+    }
+  });
+
+  it('when LiveKit signs webhooks and Egress connects, then they use the same key name as the server', () => {
+    const livekitConfig = parse(read('livekit/livekit.yaml')) as {
+      webhook: { api_key: string; urls: string[] };
+      redis: { address: string };
+      turn: { enabled: boolean };
+      rtc: { port_range_start: number; port_range_end: number };
+    };
+    const keyName = livekitConfig.webhook.api_key;
+    expect(envOf(compose.services.livekit ?? {}).LIVEKIT_KEYS).toMatch(new RegExp(`^${keyName}: \\$\\{LIVEKIT_API_SECRET`));
+    expect(envOf(compose.services.parley ?? {}).LIVEKIT_API_KEY).toBe(keyName);
+    expect(envOf(compose.services.egress ?? {}).LIVEKIT_API_KEY).toBe(keyName);
+    expect(livekitConfig.webhook.urls).toEqual(['http://parley:8080/api/v1/livekit/webhook']);
+    expect(livekitConfig.redis.address).toBe('redis:6379');
+    expect(livekitConfig.turn.enabled).toBe(true);
+    const published = compose.services.livekit as { ports?: string[] };
+    expect(published.ports).toContain(`${livekitConfig.rtc.port_range_start}-${livekitConfig.rtc.port_range_end}:${livekitConfig.rtc.port_range_start}-${livekitConfig.rtc.port_range_end}/udp`);
+    const egressConfig = parse(read('livekit/egress.yaml')) as { redis: { address: string }; cpu_cost: Record<string, number> };
+    expect(egressConfig.redis.address).toBe(livekitConfig.redis.address);
+    expect(egressConfig.cpu_cost.audio_room_composite_cpu_cost).toBeLessThan(1);
+  });
+});
+
+describe('server/Dockerfile', () => {
+  const dockerfile = read('server/Dockerfile');
+
+  it('when built, then it is multi-stage, pinned and runs as a non-root user', () => {
+    const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1] ?? '');
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    const baseArg = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(baseArg).toMatch(/^node:\d+\.\d+\.\d+-/);
+    const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+    expect(users.at(-1)).toBe('node');
+    expect(dockerfile).toMatch(/scripts\.doctor=/);
+  });
+
+  it('when the build context is sent, then secrets and local state are excluded', () => {
+    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    for (const entry of ['.env', '.stack', 'node_modules', '.git']) expect(ignored).toContain(entry);
+  });
+});
