@@ -37,19 +37,27 @@ function pidAlive(pid: number): boolean {
  */
 export async function withLock<T>(ctx: StackContext, fn: () => Promise<T>, timeoutMs = 20 * 60_000): Promise<T> {
   const lock = join(ctx.dirs.run, 'stack.lock');
+  // pid:token, so two callers in one process (vitest runs one globalSetup per project) also exclude each other.
+  const mine = `${process.pid}:${randomBytes(6).toString('hex')}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      writeFileSync(lock, mine, { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8').trim() || NaN);
-      if (!Number.isInteger(holder) || holder === process.pid || !pidAlive(holder)) {
+      let holder = '';
+      try {
+        holder = readFileSync(lock, 'utf8').trim();
+      } catch {
+        continue; // released between our attempts
+      }
+      const holderPid = Number(holder.split(':')[0]);
+      if (!Number.isInteger(holderPid) || !pidAlive(holderPid)) {
         rmSync(lock, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new StackError(`the ${ctx.profile} stack is locked by pid ${holder} (${lock}); waited ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline) throw new StackError(`the ${ctx.profile} stack is locked by pid ${holderPid} (${lock}); waited ${timeoutMs / 1000} s`);
       await sleep(200);
     }
   }
@@ -169,11 +177,12 @@ export function releaseLease(ctx: StackContext, lease: Lease): boolean {
   return others === 0;
 }
 
-/** Count of live leases other than this process's own. */
-export function otherLiveLeases(ctx: StackContext): number {
+/** Count of live leases other than `own` (including other leases of this same process). */
+export function otherLiveLeases(ctx: StackContext, own: Lease): number {
   if (!existsSync(leaseDir(ctx))) return 0;
   return readdirSync(leaseDir(ctx)).filter((entry) => {
+    if (join(leaseDir(ctx), entry) === own.file) return false;
     const pid = Number(entry.split('-')[0]);
-    return Number.isInteger(pid) && pid !== process.pid && pidAlive(pid);
+    return Number.isInteger(pid) && pidAlive(pid);
   }).length;
 }

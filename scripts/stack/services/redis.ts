@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { runningPid, startDaemon, stopDaemon } from '../daemon';
-import type { StackContext } from '../profiles';
 import { assertPortFree, isRoot, MissingPrerequisiteError, run, which } from '../tools';
 import type { Health, StackService } from './service';
 
