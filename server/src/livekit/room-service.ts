@@ -1,4 +1,5 @@
-import { RoomServiceClient, TrackSource, ServerError } from 'livekit-server-sdk';
+import { ServerError, TrackSource } from 'livekit-server-sdk';
+import type { RoomServiceClient } from 'livekit-server-sdk';
 import type { VoiceMediaRights } from './tokens';
 import { voiceParticipantPermission } from './tokens';
 
@@ -38,10 +39,8 @@ function isNotFound(err: unknown): boolean {
   return err instanceof ServerError && (err.code === 'not_found' || err.status === 404);
 }
 
-export function createVoiceRoomService(options: { url: string; apiKey: string; apiSecret: string; timeoutMs?: number }): VoiceRoomService {
-  const client = new RoomServiceClient(options.url, options.apiKey, options.apiSecret, {
-    requestTimeout: Math.ceil((options.timeoutMs ?? 5000) / 1000),
-  });
+/** Wraps the server's RoomServiceClient (one per server instance, built from LIVEKIT_URL and the API key). */
+export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomService {
   return {
     async listRooms() {
       const rooms = await client.listRooms();

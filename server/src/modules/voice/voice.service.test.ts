@@ -118,7 +118,7 @@ describe('voice service', () => {
 
     it('when a moderator server-mutes a connected member, then LiveKit rights drop publish, the state says so, and it is audited', async () => {
       const state = await v.service.moderate(MOD, GUILD, USER, { serverMute: true });
-      expect(state).toEqual(expect.objectContaining({ serverMute: true, serverDeaf: false }));
+      expect(state).toEqual({ guildId: GUILD, userId: USER, serverMute: true, serverDeaf: false });
       expect(v.rooms.rights).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER, rights: { canPublish: false, canSubscribe: true } }]);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, serverMute: true }));
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.mute', actorId: MOD, targetId: USER });

@@ -6,6 +6,8 @@ import type {
   VoiceJoinResponse,
   VoiceModerationBody,
   VoiceMoveEvent,
+  VoiceModerationState,
+  VoiceSelfState,
   VoiceSelfStateBody,
   VoiceState,
   VoiceStateUpdateEvent,
@@ -80,11 +82,11 @@ export interface VoiceService {
   join(userId: string, channelId: string, body: VoiceJoinBody): Promise<VoiceJoinResponse>;
   /** Leaves voice on request (the client normally just disconnects and the webhook does the rest). */
   leave(userId: string): Promise<void>;
-  setSelfState(userId: string, body: VoiceSelfStateBody): Promise<VoiceState | null>;
+  setSelfState(userId: string, body: VoiceSelfStateBody): Promise<VoiceSelfState>;
   listGuild(userId: string, guildId: string): Promise<VoiceState[]>;
   /** Voice states of these guilds visible to `userId`, for the gateway's READY snapshot. */
   snapshotFor(userId: string, guildIds: readonly string[]): Promise<VoiceState[]>;
-  moderate(actorId: string, guildId: string, targetId: string, body: VoiceModerationBody): Promise<VoiceState | null>;
+  moderate(actorId: string, guildId: string, targetId: string, body: VoiceModerationBody): Promise<VoiceModerationState>;
   disconnect(actorId: string, guildId: string, targetId: string): Promise<void>;
   /** For other modules: a member was kicked/banned or left the guild, or lost access. Removes them from its voice. */
   removeFromGuildVoice(guildId: string, userId: string, actorId: string): Promise<void>;
@@ -206,9 +208,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async setSelfState(userId, body) {
       const updated = await repo.setSelfState(userId, body, clock());
-      if (!isActive(updated)) return null;
-      publishJoin(updated, updated.channelId);
-      return toVoiceState(updated);
+      if (isActive(updated)) publishJoin(updated, updated.channelId);
+      return { selfMute: updated.selfMute, selfDeaf: updated.selfDeaf, channelId: isActive(updated) ? updated.channelId : null };
     },
 
     async listGuild(userId, guildId) {
@@ -294,14 +295,11 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           events.toUser(targetId, VOICE_MOVE, move);
           await endCurrent(inVoice, actorId, 'voice.move', { toChannelId: moveTo.channel.id });
         }
-        return null;
+      } else if (body.serverMute !== undefined || body.serverDeaf !== undefined) {
+        const after = await repo.findByUser(targetId);
+        if (isActive(after) && after.guildId === guildId) publishJoin(after, after.channelId);
       }
-      const after = await repo.findByUser(targetId);
-      if (isActive(after) && after.guildId === guildId) {
-        publishJoin(after, after.channelId);
-        return toVoiceState(after);
-      }
-      return null;
+      return { guildId, userId: targetId, ...(await repo.getModeration(guildId, targetId)) };
     },
 
     async disconnect(actorId, guildId, targetId) {

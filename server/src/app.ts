@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { AppError, errorHandler, notFoundHandler } from './errors';
+import type { HealthReport } from './health';
+import type { Logger } from './logger';
+import type { ServerModule } from './modules/context';
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  modules: readonly ServerModule[];
+  health: () => Promise<HealthReport>;
+  openApi: () => unknown;
+}
+
+/** JSON bodies above this are refused with 413 PAYLOAD_TOO_LARGE (messages are ≤ 4000 chars). */
+export const JSON_BODY_LIMIT = '64kb';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** The Express app, without listening (server.ts owns the HTTP server so tests can run it in-process). */
+export function createApp(deps: AppDeps): Express {
+  const { config, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+
+  const livekitOrigin = originOf(config.LIVEKIT_PUBLIC_URL);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // The web client talks to this origin (REST + Socket.IO) and to LiveKit's public URL.
+          connectSrc: ["'self'", ...(livekitOrigin ? [livekitOrigin, livekitOrigin.replace(/^ws/, 'http')] : [])],
+          mediaSrc: ["'self'", 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          workerSrc: ["'self'", 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+
+  app.use(
+    pinoHttp({
+      logger: log.child({ module: 'http' }),
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+
+  app.get('/health', async (_req, res) => {
+    const report = await deps.health();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+
+  const api = express.Router();
+  // Raw routers first: they need the unparsed body (e.g. LiveKit webhook signatures cover the exact bytes).
+  for (const m of deps.modules) if (m.router) api.use(m.router);
+  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(deps.openApi());
+  });
+  for (const m of deps.modules) if (m.api) api.use(m.api.router);
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+
+  const webDir = resolve(config.WEB_DIR);
+  const indexHtml = resolve(webDir, 'index.html');
+  app.use('/app', express.static(webDir, { index: false, fallthrough: true, maxAge: '1h' }));
+  // SPA fallback: client-side routes under /app all serve index.html.
+  app.get('/app{/*rest}', (_req, res, next) => {
+    if (!existsSync(indexHtml)) return next(new AppError('NOT_FOUND', 'Web client not built (run npm run build)'));
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(indexHtml);
+  });
+  app.get('/', (_req, res) => {
+    res.redirect('/app/');
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(log.child({ module: 'errors' })));
+  return app;
+}

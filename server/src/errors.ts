@@ -1,0 +1,125 @@
+import type { ErrorCode } from '@shared/api/common';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Logger } from './logger';
+
+export type { ErrorCode };
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  USERNAME_TAKEN: 409,
+  RATE_LIMITED: 429,
+  BANNED: 403,
+  INVITE_INVALID: 404,
+  CHANNEL_FULL: 403,
+  WRONG_CHANNEL_TYPE: 400,
+  DEPENDENCY_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/**
+ * The one error type services throw. `code` is from the closed union in src-shared/api/common.ts; the HTTP status
+ * follows from it. `headers` lets e.g. RATE_LIMITED carry Retry-After.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = STATUS[code];
+  }
+
+  static notFound(what = 'Resource'): AppError {
+    return new AppError('NOT_FOUND', `${what} not found`);
+  }
+  static forbidden(message = 'Missing permission'): AppError {
+    return new AppError('FORBIDDEN', message);
+  }
+  static validation(message: string, details?: unknown): AppError {
+    return new AppError('VALIDATION_FAILED', message, details);
+  }
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** Field-path list of a zod error, as `details` of VALIDATION_FAILED. */
+export function zodDetails(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Translate anything thrown into an AppError; unknown errors become INTERNAL (and are logged by the handler). */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof z.ZodError) return AppError.validation('Invalid input', zodDetails(err));
+  const bp = err as BodyParserError;
+  if (bp && typeof bp === 'object' && typeof bp.type === 'string') {
+    switch (bp.type) {
+      case 'entity.too.large':
+        return new AppError('PAYLOAD_TOO_LARGE', 'Request body too large');
+      case 'entity.parse.failed':
+        return new AppError('MALFORMED_JSON', 'Request body is not valid JSON');
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
+      case 'request.aborted':
+      case 'request.size.invalid':
+      case 'stream.encoding.set':
+        return new AppError('VALIDATION_FAILED', 'Malformed request body');
+    }
+  }
+  return null;
+}
+
+export function errorBody(code: ErrorCode, message: string, requestId: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } };
+}
+
+function requestIdOf(req: { id?: unknown }): string {
+  return typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : 'unknown';
+}
+
+/** The one error middleware: `{ error: { code, message, details?, requestId } }`; stacks are logged, never sent. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const requestId = requestIdOf(req);
+    const appError = toAppError(err);
+    if (res.headersSent) {
+      log.error({ err, requestId }, 'error after response started');
+      res.end();
+      return;
+    }
+    if (!appError) {
+      log.error({ err, requestId }, 'unhandled error');
+      res.status(500).json(errorBody('INTERNAL', 'Internal server error', requestId));
+      return;
+    }
+    if (appError.status >= 500) log.error({ err, requestId }, appError.message);
+    for (const [k, v] of Object.entries(appError.headers ?? {})) res.setHeader(k, v);
+    res.status(appError.status).json(errorBody(appError.code, appError.message, requestId, appError.details));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`));
+};

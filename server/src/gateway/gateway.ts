@@ -1,0 +1,262 @@
+import type { Server as HttpServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { AuthRefreshPayload, GATEWAY_PATH, PresenceSetPayload, type GatewayAck, type GuildSnapshot, type PresenceStatus, type ServerEventName } from '@shared/api/gateway';
+import type { VoiceState } from '@shared/api/voice';
+import type { Redis } from 'ioredis';
+import { Server, type Socket } from 'socket.io';
+import type { Repos } from '../db/repos';
+import { AppError } from '../errors';
+import { channelView, deletedUser, guildView, memberView, publicUserView, roleView, userView } from '../http/views';
+import type { Logger } from '../logger';
+import type { AccessTokens } from '../modules/auth/tokens';
+import type { PermissionService } from '../permissions/permission.service';
+
+/** Who is in voice in one guild. Registered by the VOICE module; until then READY carries no voice states. */
+export type VoiceStateProvider = (guildId: string) => Promise<VoiceState[]>;
+
+/**
+ * What other modules call to push realtime events. Typical use:
+ *   ctx.gateway.publishToGuild(guildId, 'VOICE_STATE_UPDATE', payload, { channelId });  // only viewers of channelId
+ *   ctx.gateway.publishToGuild(guildId, 'GUILD_UPDATE', guild);                         // every member
+ *   ctx.gateway.publishToUser(userId, 'VOICE_MOVE', payload);                            // every session of one user
+ * With `channelId`, members who cannot VIEW that channel never receive the event (nor learn it exists).
+ * Works across instances when REDIS_URL is set (Socket.IO Redis adapter).
+ */
+export interface GatewayPublisher {
+  publishToGuild(guildId: string, event: ServerEventName | (string & {}), payload: unknown, opts?: { channelId?: string }): Promise<void>;
+  publishToUser(userId: string, event: ServerEventName | (string & {}), payload: unknown): void;
+  /** Make the user's connected sessions receive guild events (after joining) or stop them (after leaving). */
+  addUserToGuild(userId: string, guildId: string): void;
+  removeUserFromGuild(userId: string, guildId: string): void;
+  /** The VOICE module registers how to list a guild's voice states for READY / GUILD_CREATE. */
+  setVoiceStateProvider(provider: VoiceStateProvider): void;
+  /** Snapshot of one guild as `userId` sees it (READY entry, GUILD_CREATE payload). */
+  guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
+  /** Aggregated presence of users (across sessions and instances). */
+  presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>>;
+}
+
+interface SocketData {
+  userId: string;
+  exp: number;
+  status: 'online' | 'idle';
+  sessionId: string;
+}
+
+const userRoom = (id: string) => `user:${id}`;
+const guildRoom = (id: string) => `guild:${id}`;
+
+export interface Gateway {
+  publisher: GatewayPublisher;
+  attach(server: HttpServer): void;
+  close(): Promise<void>;
+  /** Socket.IO server, for tests and benchmarks. */
+  io(): Server | null;
+}
+
+export function createGateway(deps: {
+  log: Logger;
+  repos: Repos;
+  permissions: PermissionService;
+  tokens: AccessTokens;
+  redis: { pub: Redis; sub: Redis } | null;
+  corsOrigin?: string;
+}): Gateway {
+  const { log, repos, permissions, tokens } = deps;
+  let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
+  let voiceStates: VoiceStateProvider = async () => [];
+
+  async function presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    const result = new Map<string, PresenceStatus>(userIds.map((id) => [id, 'offline']));
+    if (!io || userIds.length === 0) return result;
+    const sockets = await io.in(userIds.map(userRoom)).fetchSockets();
+    for (const s of sockets) {
+      const current = result.get(s.data.userId);
+      if (current === undefined) continue;
+      if (s.data.status === 'online' || current === 'offline') result.set(s.data.userId, s.data.status);
+    }
+    return result;
+  }
+
+  async function onlineUserIdsInGuild(guildId: string): Promise<Map<string, PresenceStatus>> {
+    const result = new Map<string, PresenceStatus>();
+    if (!io) return result;
+    for (const s of await io.in(guildRoom(guildId)).fetchSockets()) {
+      if (s.data.status === 'online' || !result.has(s.data.userId)) result.set(s.data.userId, s.data.status);
+    }
+    return result;
+  }
+
+  async function guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null> {
+    const [guild, member, roles, channels] = await Promise.all([
+      repos.guilds.findGuild(guildId),
+      repos.guilds.findMember(guildId, userId),
+      repos.roles.listByGuild(guildId),
+      repos.channels.listByGuild(guildId),
+    ]);
+    if (!guild || !member) return null;
+    const visible = permissions.visibleChannels({ guild, member, roles }, channels);
+    const visibleIds = new Set(visible.map((v) => v.channel.id));
+    const online = await onlineUserIdsInGuild(guildId);
+    const onlineIds = [...online.keys()];
+    const [onlineMembers, users, voice] = await Promise.all([
+      repos.guilds.membersByUserIds(guildId, onlineIds),
+      repos.users.findManyByIds([userId, ...onlineIds]),
+      voiceStates(guildId).catch((err: unknown) => {
+        log.warn({ err, guildId }, 'voice state provider failed; READY carries none');
+        return [] as VoiceState[];
+      }),
+    ]);
+    const userById = new Map(users.map((u) => [u.id, publicUserView(u)]));
+    const view = (m: typeof member) => memberView(m, userById.get(m.userId) ?? deletedUser(m.userId));
+    return {
+      guild: guildView(guild),
+      channels: visible.map((v) => channelView(v.channel)),
+      roles: roles.map(roleView),
+      me: view(member),
+      onlineMembers: onlineMembers.map(view),
+      presences: [...online.entries()].map(([id, status]) => ({ userId: id, status })),
+      voiceStates: voice.filter((v) => visibleIds.has(v.channelId)),
+    };
+  }
+
+  async function broadcastPresence(userId: string): Promise<void> {
+    const status = (await presenceOf([userId])).get(userId) ?? 'offline';
+    const memberships = await repos.guilds.membershipsOf(userId);
+    if (!io || memberships.length === 0) return;
+    io.to(memberships.map((m) => guildRoom(m.guildId))).emit('PRESENCE_UPDATE', { userId, status });
+  }
+
+  const publisher: GatewayPublisher = {
+    async publishToGuild(guildId, event, payload, opts) {
+      if (!io) return;
+      if (!opts?.channelId) {
+        io.to(guildRoom(guildId)).emit(event, payload);
+        return;
+      }
+      const audience = await permissions.viewersOfChannel(opts.channelId);
+      if (!audience || audience.guildId !== guildId) return;
+      if (audience.viewers === 'everyone') io.to(guildRoom(guildId)).emit(event, payload);
+      else if (audience.viewers.length > 0) io.to(audience.viewers.map(userRoom)).emit(event, payload);
+    },
+    publishToUser(userId, event, payload) {
+      io?.to(userRoom(userId)).emit(event, payload);
+    },
+    addUserToGuild(userId, guildId) {
+      io?.in(userRoom(userId)).socketsJoin(guildRoom(guildId));
+    },
+    removeUserFromGuild(userId, guildId) {
+      io?.in(userRoom(userId)).socketsLeave(guildRoom(guildId));
+    },
+    setVoiceStateProvider(provider) {
+      voiceStates = provider;
+    },
+    guildSnapshot,
+    presenceOf,
+  };
+
+  function scheduleExpiry(socket: Socket, exp: number): NodeJS.Timeout {
+    const ms = Math.max(0, exp * 1000 - Date.now());
+    // setTimeout caps at ~24.8 days; access tokens live 15 minutes.
+    return setTimeout(() => {
+      socket.emit('SESSION_EXPIRED', { code: 'TOKEN_EXPIRED', message: 'Access token expired; reconnect with a fresh one' });
+      socket.disconnect(true);
+    }, ms);
+  }
+
+  async function onConnection(socket: Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>) {
+    const { userId } = socket.data;
+    let expiry = scheduleExpiry(socket, socket.data.exp);
+    socket.on('disconnect', () => {
+      clearTimeout(expiry);
+      void broadcastPresence(userId).catch((err: unknown) => log.warn({ err }, 'presence broadcast failed'));
+    });
+    socket.on('AUTH_REFRESH', async (raw: unknown, ack?: unknown) => {
+      const reply = (r: GatewayAck) => (typeof ack === 'function' ? (ack as (r: GatewayAck) => void)(r) : undefined);
+      const parsed = AuthRefreshPayload.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: 'VALIDATION_FAILED' });
+      try {
+        const claims = await tokens.verify(parsed.data.token);
+        if (claims.userId !== userId) return reply({ ok: false, code: 'FORBIDDEN' });
+        clearTimeout(expiry);
+        socket.data.exp = claims.exp;
+        expiry = scheduleExpiry(socket, claims.exp);
+        reply({ ok: true });
+      } catch (err) {
+        reply({ ok: false, code: err instanceof AppError ? err.code : 'UNAUTHENTICATED' });
+      }
+    });
+    socket.on('PRESENCE_SET', async (raw: unknown, ack?: unknown) => {
+      const reply = (r: GatewayAck) => (typeof ack === 'function' ? (ack as (r: GatewayAck) => void)(r) : undefined);
+      const parsed = PresenceSetPayload.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: 'VALIDATION_FAILED' });
+      socket.data.status = parsed.data.status;
+      reply({ ok: true });
+      await broadcastPresence(userId).catch((err: unknown) => log.warn({ err }, 'presence broadcast failed'));
+    });
+
+    try {
+      const [user, memberships] = await Promise.all([repos.users.findById(userId), repos.guilds.membershipsOf(userId)]);
+      if (!user) {
+        socket.disconnect(true);
+        return;
+      }
+      await socket.join([userRoom(userId), ...memberships.map((m) => guildRoom(m.guildId))]);
+      const snapshots = await Promise.all(memberships.map((m) => guildSnapshot(userId, m.guildId)));
+      socket.emit('READY', { user: userView(user), sessionId: socket.data.sessionId, guilds: snapshots.filter((s) => s !== null) });
+      await broadcastPresence(userId);
+    } catch (err) {
+      log.error({ err, userId }, 'gateway session setup failed');
+      socket.disconnect(true);
+    }
+  }
+
+  return {
+    publisher,
+    io: () => io,
+    attach(server) {
+      io = new Server(server, {
+        path: GATEWAY_PATH,
+        serveClient: false,
+        // The web client is served from the same origin; the desktop renderer connects from its own origin.
+        cors: { origin: deps.corsOrigin ?? true, credentials: false },
+        maxHttpBufferSize: 64 * 1024,
+      });
+      if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub));
+      io.use((socket, next) => {
+        const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+        if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
+          const err = new Error('UNAUTHENTICATED') as Error & { data?: unknown };
+          err.data = { code: 'UNAUTHENTICATED' };
+          return next(err);
+        }
+        tokens.verify(token).then(
+          (claims) => {
+            socket.data = { userId: claims.userId, exp: claims.exp, status: 'online', sessionId: randomUUID() };
+            next();
+          },
+          (e: unknown) => {
+            const code = e instanceof AppError ? e.code : 'UNAUTHENTICATED';
+            log.info({ code }, 'gateway handshake rejected');
+            const err = new Error(code) as Error & { data?: unknown };
+            err.data = { code };
+            next(err);
+          },
+        );
+      });
+      io.on('connection', (socket) => void onConnection(socket));
+    },
+    async close() {
+      if (!io) return;
+      const server = io;
+      io = null;
+      server.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        // io.close() also closes the attached HTTP server; the caller owns that, so only close engine + adapter.
+        server.engine.close();
+        void Promise.resolve(server.of('/').adapter.close?.()).finally(() => resolve());
+      });
+    },
+  };
+}

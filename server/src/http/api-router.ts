@@ -1,0 +1,90 @@
+import type { RouteContract } from '@shared/api/contract';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import { AppError, zodDetails } from '../errors';
+
+type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+
+export interface HandlerInput<C extends RouteContract> {
+  params: Out<C['params']>;
+  query: Out<C['query']>;
+  body: Out<C['body']>;
+  /** The authenticated user (routes with `auth: true`); null on public routes. */
+  userId: C['auth'] extends true ? string : null;
+  req: Request;
+  res: Response;
+  /** Override the contract's success status (e.g. 200 instead of 201 when a retried create returns the original). */
+  setStatus(status: 200 | 201 | 202 | 204): void;
+}
+
+export type RouteResult<C extends RouteContract> = C['response'] extends z.ZodType ? z.input<C['response']> : void;
+export type RouteHandler<C extends RouteContract> = (input: HandlerInput<C>) => Promise<RouteResult<C>>;
+
+function hasOperatorKey(value: unknown, depth = 0): boolean {
+  if (depth > 32) return true;
+  if (Array.isArray(value)) return value.some((v) => hasOperatorKey(v, depth + 1));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => k.startsWith('$') || hasOperatorKey(v, depth + 1));
+  }
+  return false;
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, part: 'params' | 'query' | 'body'): unknown {
+  if (!schema) {
+    const empty = value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+    if (!empty) throw AppError.validation(`This route takes no ${part}`, [{ path: part, message: `unexpected ${part}` }]);
+    return {};
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const details = zodDetails(result.error).map((d) => ({ ...d, path: d.path ? `${part}.${d.path}` : part }));
+    throw AppError.validation(`Invalid ${part}`, details);
+  }
+  return result.data;
+}
+
+/**
+ * An Express router that registers handlers against shared route contracts (src-shared/api), so validation, auth and
+ * response shaping happen in one place and the OpenAPI document lists exactly what is served.
+ *
+ *   const api = createApiRouter(ctx.requireAuth);
+ *   api.handle(voiceRoutes.join, async ({ params, body, userId }) => service.join(userId, params.channelId, body));
+ *
+ * Every input part is parsed with its zod schema (strict objects reject unknown fields); any `$`-prefixed key anywhere
+ * in the body is rejected before parsing, as defence in depth against operator injection.
+ */
+export class ApiRouter {
+  readonly router = Router();
+  readonly contracts: RouteContract[] = [];
+  constructor(
+    private readonly requireAuth: RequestHandler,
+    private readonly validateResponses = false,
+  ) {}
+
+  handle<C extends RouteContract>(contract: C, handler: RouteHandler<C>): void {
+    this.contracts.push(contract);
+    const pre: RequestHandler[] = contract.auth ? [this.requireAuth] : [];
+    this.router[contract.method](contract.path, ...pre, async (req, res) => {
+      if (hasOperatorKey(req.body)) throw AppError.validation('Keys starting with $ are not allowed', [{ path: 'body', message: 'operator key' }]);
+      const params = parsePart(contract.params, { ...req.params }, 'params');
+      const query = parsePart(contract.query, { ...(req.query as object) }, 'query');
+      const body = parsePart(contract.body, contract.body ? req.body : (req.body ?? undefined), 'body');
+      let status: number = contract.status ?? 200;
+      const result = await handler({
+        params, query, body, req, res,
+        userId: (contract.auth ? req.auth?.userId : null) as HandlerInput<C>['userId'],
+        setStatus: (s) => { status = s; },
+      } as HandlerInput<C>);
+      if (status === 204 || !contract.response) {
+        res.status(status === 200 ? 204 : status).end();
+        return;
+      }
+      const payload = this.validateResponses ? contract.response.parse(result) : result;
+      res.status(status).json(payload);
+    });
+  }
+}
+
+export function createApiRouter(requireAuth: RequestHandler, validateResponses = false): ApiRouter {
+  return new ApiRouter(requireAuth, validateResponses);
+}

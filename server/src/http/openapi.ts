@@ -1,0 +1,59 @@
+import type { RouteContract } from '@shared/api/contract';
+import { ErrorBody } from '@shared/api/common';
+import { z } from 'zod';
+
+const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+
+/** `/guilds/:guildId` → `/guilds/{guildId}`. */
+const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+/**
+ * OpenAPI 3 document generated from the same zod contracts the server validates with (zod 4's z.toJSONSchema), so the
+ * document cannot drift from the implementation.
+ */
+export function buildOpenApi(contracts: readonly RouteContract[], info: { version: string; serverUrl: string }) {
+  const errorSchema = toSchema(ErrorBody, 'output');
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const c of contracts) {
+    const p = (paths[openApiPath(c.path)] ??= {});
+    const status = String(c.status ?? (c.response ? 200 : 204));
+    const responses: Record<string, unknown> = {
+      [status]: c.response ? { description: 'OK', content: { 'application/json': { schema: toSchema(c.response, 'output') } } } : { description: 'No content' },
+      '400': { description: 'Invalid input (VALIDATION_FAILED, MALFORMED_JSON)', content: { 'application/json': { schema: errorSchema } } },
+      '404': { description: 'Not found (or not visible to you)', content: { 'application/json': { schema: errorSchema } } },
+      '413': { description: 'Body too large', content: { 'application/json': { schema: errorSchema } } },
+      '429': { description: 'Rate limited', content: { 'application/json': { schema: errorSchema } } },
+    };
+    if (c.auth) {
+      responses['401'] = { description: 'Missing or invalid access token', content: { 'application/json': { schema: errorSchema } } };
+      responses['403'] = { description: 'Missing permission', content: { 'application/json': { schema: errorSchema } } };
+    }
+    p[c.method] = {
+      summary: c.summary,
+      tags: [c.tag],
+      ...(c.auth ? { security: [{ bearer: [] }] } : {}),
+      parameters: [...parameters(c.params, 'path'), ...parameters(c.query, 'query')],
+      ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(c.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Parley API', version: info.version },
+    servers: [{ url: info.serverUrl }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    paths,
+  };
+}

@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError } from '../errors';
+
+/**
+ * Login/register throttles: per IP (all attempts) and per account (failed logins). Redis-backed when REDIS_URL is set,
+ * so the limits hold across instances; in memory otherwise. When Redis is unreachable the limiter falls back to memory
+ * rather than locking everyone out.
+ */
+export interface AuthRateLimits {
+  /** Counts one attempt from this IP; throws RATE_LIMITED with Retry-After when over. */
+  hitIp(ip: string): Promise<void>;
+  /** Throws RATE_LIMITED while this account is locked out by failed logins. */
+  checkAccount(username: string): Promise<void>;
+  failAccount(username: string): Promise<void>;
+  resetAccount(username: string): Promise<void>;
+}
+
+function limiter(opts: { redis: Redis | null; keyPrefix: string; points: number; duration: number }): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration });
+  if (!opts.redis) return memory;
+  return new RateLimiterRedis({ storeClient: opts.redis, keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration, insuranceLimiter: memory });
+}
+
+function rateLimited(res: unknown): AppError {
+  if (res instanceof RateLimiterRes) {
+    const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    return new AppError('RATE_LIMITED', 'Too many attempts, try again later', { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+  }
+  throw res;
+}
+
+export function createAuthRateLimits(opts: { redis: Redis | null; namespace: string; perIpPerMinute: number; perAccountPer15Min: number }): AuthRateLimits {
+  const ip = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-ip`, points: opts.perIpPerMinute, duration: 60 });
+  const account = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-account`, points: opts.perAccountPer15Min, duration: 15 * 60 });
+  return {
+    async hitIp(key) {
+      await ip.consume(key).catch((res: unknown) => {
+        throw rateLimited(res);
+      });
+    },
+    async checkAccount(username) {
+      const res = await account.get(username.toLowerCase());
+      if (res && res.consumedPoints >= opts.perAccountPer15Min) throw rateLimited(res);
+    },
+    async failAccount(username) {
+      await account.penalty(username.toLowerCase(), 1);
+    },
+    async resetAccount(username) {
+      await account.delete(username.toLowerCase());
+    },
+  };
+}

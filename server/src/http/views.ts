@@ -1,0 +1,58 @@
+import type { AuditEntry } from '@shared/api/audit';
+import type { Channel } from '@shared/api/channels';
+import type { Guild, Member } from '@shared/api/guilds';
+import type { Message } from '@shared/api/messages';
+import type { Role } from '@shared/api/roles';
+import type { PublicUser, User } from '@shared/api/users';
+import type { AuditRecord } from '../modules/audit/audit.repo';
+import type { ChannelRecord } from '../modules/channels/channels.repo';
+import type { GuildRecord, MemberRecord } from '../modules/guilds/guilds.repo';
+import type { MessageRecord } from '../modules/messages/messages.repo';
+import type { RoleRecord } from '../modules/roles/roles.repo';
+import type { UserRecord } from '../modules/users/users.repo';
+
+/** Records → API shapes (string ids, ISO timestamps). Never leaks stored-only fields such as password hashes. */
+export const userView = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName, createdAt: u.createdAt.toISOString() });
+export const publicUserView = (u: UserRecord): PublicUser => ({ id: u.id, username: u.username, displayName: u.displayName });
+export const deletedUser = (id: string): PublicUser => ({ id, username: 'deleted-user', displayName: 'Deleted user' });
+export const guildView = (g: GuildRecord): Guild => ({ id: g.id, name: g.name, ownerId: g.ownerId, createdAt: g.createdAt.toISOString() });
+export const memberView = (m: MemberRecord, user: PublicUser): Member => ({
+  guildId: m.guildId,
+  user,
+  roleIds: m.roleIds,
+  nick: m.nick,
+  joinedAt: m.joinedAt.toISOString(),
+});
+export const roleView = (r: RoleRecord): Role => ({ id: r.id, guildId: r.guildId, name: r.name, permissions: r.permissions, position: r.position, color: r.color });
+export const channelView = (c: ChannelRecord): Channel => ({
+  id: c.id,
+  guildId: c.guildId,
+  type: c.type,
+  name: c.name,
+  parentId: c.parentId,
+  position: c.position,
+  topic: c.topic,
+  bitrate: c.bitrate,
+  userLimit: c.userLimit,
+  overwrites: c.overwrites,
+});
+export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
+  id: m.id,
+  channelId: m.channelId,
+  guildId: m.guildId,
+  author,
+  content: m.content,
+  mentions: m.mentions,
+  nonce: m.nonce,
+  createdAt: m.createdAt.toISOString(),
+  editedAt: m.editedAt ? m.editedAt.toISOString() : null,
+});
+export const auditView = (e: AuditRecord): AuditEntry => ({
+  id: e.id,
+  guildId: e.guildId,
+  action: e.action,
+  actorId: e.actorId,
+  targetId: e.targetId,
+  details: e.details,
+  createdAt: e.createdAt.toISOString(),
+});

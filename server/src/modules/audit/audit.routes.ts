@@ -1,0 +1,5 @@
+import type { ModuleContext, ServerModule } from '../context';
+
+export function auditModule(ctx: ModuleContext): ServerModule {
+  return { name: 'audit', api: ctx.createApiRouter() };
+}

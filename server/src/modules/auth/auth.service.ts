@@ -1,0 +1,121 @@
+import type { PatchMeBody, RegisterBody, Session } from '@shared/api/users';
+import argon2 from 'argon2';
+import type { Clock } from '../../clock';
+import { isDuplicateKey } from '../../db/mongo';
+import { newId } from '../../db/ids';
+import { AppError } from '../../errors';
+import { userView } from '../../http/views';
+import type { AuthRateLimits } from '../../http/rate-limit';
+import type { Logger } from '../../logger';
+import type { UserRecord, UsersRepo } from '../users/users.repo';
+import type { RefreshTokensRepo } from './refresh-tokens.repo';
+import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS, type AccessTokens } from './tokens';
+
+/** OWASP's argon2id baseline (m=19 MiB, t=2, p=1): strong, and fast enough on 2 cores. */
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export function createAuthService(deps: { users: UsersRepo; refreshTokens: RefreshTokensRepo; tokens: AccessTokens; rateLimits: AuthRateLimits; clock: Clock; log: Logger }) {
+  const { users, refreshTokens, tokens, rateLimits, clock, log } = deps;
+  // Verifying against a real hash for unknown usernames keeps login timing from revealing which accounts exist.
+  const dummyHash = argon2.hash('parley-timing-equalizer', ARGON2);
+
+  async function issueSession(user: UserRecord, familyId: string): Promise<Session> {
+    const now = clock.now();
+    const access = await tokens.sign(user.id);
+    const refresh = newRefreshToken();
+    const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+    await refreshTokens.insert({ id: newId(), userId: user.id, familyId, tokenHash: refresh.hash, createdAt: now, expiresAt: refreshExpiresAt });
+    return {
+      user: userView(user),
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt.toISOString(),
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refreshExpiresAt.toISOString(),
+    };
+  }
+
+  return {
+    async register(ip: string, body: RegisterBody): Promise<Session> {
+      await rateLimits.hitIp(ip);
+      if (await users.findByUsername(body.username)) throw new AppError('USERNAME_TAKEN', 'That username is taken');
+      const passwordHash = await argon2.hash(body.password, ARGON2);
+      let user: UserRecord;
+      try {
+        user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new AppError('USERNAME_TAKEN', 'That username is taken');
+        throw err;
+      }
+      log.info({ userId: user.id }, 'account registered');
+      return issueSession(user, newId());
+    },
+
+    async login(ip: string, username: string, password: string): Promise<Session> {
+      await rateLimits.hitIp(ip);
+      await rateLimits.checkAccount(username);
+      const user = await users.findByUsername(username);
+      const ok = user ? await argon2.verify(user.passwordHash, password) : (await argon2.verify(await dummyHash, password), false);
+      if (!user || !ok) {
+        await rateLimits.failAccount(username);
+        log.info({ reason: user ? 'bad password' : 'unknown user' }, 'login rejected');
+        throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
+      }
+      await rateLimits.resetAccount(username);
+      return issueSession(user, newId());
+    },
+
+    /**
+     * Rotate: the presented token becomes used, a new one of the same family is issued. Presenting a token that was
+     * already rotated means it leaked (or a client bug): the whole family is revoked, logging out every holder.
+     */
+    async refresh(refreshToken: string): Promise<Session> {
+      const now = clock.now();
+      const hash = hashRefreshToken(refreshToken);
+      const rotated = await refreshTokens.markRotated(hash, now);
+      if (!rotated) {
+        const existing = await refreshTokens.findByHash(hash);
+        if (existing?.rotatedAt && !existing.revokedAt) {
+          await refreshTokens.revokeFamily(existing.familyId, now);
+          log.warn({ userId: existing.userId, familyId: existing.familyId }, 'refresh token reuse: family revoked');
+        }
+        throw new AppError('UNAUTHENTICATED', 'Invalid refresh token');
+      }
+      if (rotated.expiresAt <= now) throw new AppError('UNAUTHENTICATED', 'Refresh token expired');
+      const user = await users.findById(rotated.userId);
+      if (!user) throw new AppError('UNAUTHENTICATED', 'Invalid refresh token');
+      return issueSession(user, rotated.familyId);
+    },
+
+    async logout(refreshToken: string): Promise<void> {
+      const existing = await refreshTokens.findByHash(hashRefreshToken(refreshToken));
+      // Unknown tokens are accepted silently: logout must be idempotent and must not reveal which tokens exist.
+      if (existing) await refreshTokens.revokeFamily(existing.familyId, clock.now());
+    },
+
+    async me(userId: string): Promise<UserRecord> {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
+      return user;
+    },
+
+    async updateMe(userId: string, body: PatchMeBody): Promise<UserRecord> {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
+      const set: { displayName?: string; passwordHash?: string } = {};
+      if (body.displayName !== undefined) set.displayName = body.displayName;
+      if (body.password !== undefined) {
+        if (!body.currentPassword || !(await argon2.verify(user.passwordHash, body.currentPassword))) {
+          throw new AppError('INVALID_CREDENTIALS', 'Current password is wrong');
+        }
+        set.passwordHash = await argon2.hash(body.password, ARGON2);
+      }
+      const updated = Object.keys(set).length > 0 ? await users.update(userId, set) : user;
+      if (!updated) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
+      // A password change ends every other session.
+      if (set.passwordHash) await refreshTokens.revokeAllForUser(userId, clock.now());
+      return updated;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { AppError } from '../../errors';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+const ISSUER = 'parley';
+const AUDIENCE = 'parley-api';
+
+export interface AccessClaims {
+  userId: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+/** HS256 access tokens (jose). Short-lived so a stolen one is of little use; refresh tokens carry the session. */
+export function createAccessTokens(secret: string, clock: { now(): Date } = { now: () => new Date() }) {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async sign(userId: string): Promise<{ token: string; expiresAt: Date }> {
+      const iat = Math.floor(clock.now().getTime() / 1000);
+      const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(key);
+      return { token, expiresAt: new Date(exp * 1000) };
+    },
+    /** Throws AppError UNAUTHENTICATED (bad) or TOKEN_EXPIRED (expired). */
+    async verify(token: string): Promise<AccessClaims> {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ['HS256'],
+          currentDate: clock.now(),
+        });
+        if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub) || typeof payload.exp !== 'number') {
+          throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+        }
+        return { userId: payload.sub, exp: payload.exp };
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        if (err instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'Access token expired');
+        throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+      }
+    },
+  };
+}
+export type AccessTokens = ReturnType<typeof createAccessTokens>;
+
+/** Opaque refresh token: 32 random bytes; only its sha256 is stored. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

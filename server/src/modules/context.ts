@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+import type { RoomServiceClient } from 'livekit-server-sdk';
+import type { Db } from 'mongodb';
+import type { RequestHandler, Router } from 'express';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Repos } from '../db/repos';
+import type { GatewayPublisher } from '../gateway/gateway';
+import type { ApiRouter } from '../http/api-router';
+import type { Logger } from '../logger';
+import type { PermissionService } from '../permissions/permission.service';
+import type { AuditService } from './audit/audit.service';
+
+/**
+ * Everything a server module may use. Built once per server instance by server.ts and handed to each module factory.
+ */
+export interface ModuleContext {
+  config: Config;
+  /** Child logger named after the module. */
+  log: Logger;
+  db: Db;
+  clock: Clock;
+  /** Core repositories (users, guilds/members/bans, roles, channels, messages, invites, audit). Read-only use outside core. */
+  repos: Repos;
+  /** Shared ioredis client (rate limits, health); null without REDIS_URL. Do not SUBSCRIBE on it — `duplicate()` it. */
+  redis: Redis | null;
+  /** LiveKit RoomService client, configured from LIVEKIT_URL / keys. */
+  livekit: RoomServiceClient;
+  /** Express middleware: 401 without a valid access token, else sets `req.auth.userId`. ApiRouter applies it for `auth: true`. */
+  requireAuth: RequestHandler;
+  /** `requireChannelPermission(userId, channelId, 'CONNECT')` etc.: 404 when invisible, 403 when not allowed. */
+  permissions: PermissionService;
+  /** `publishToGuild(guildId, event, payload, { channelId })`, `publishToUser(userId, event, payload)`. */
+  gateway: GatewayPublisher;
+  /** `audit.record({ guildId, action, actorId, targetId, details })`. */
+  audit: AuditService;
+  /** Make an ApiRouter bound to this server's auth (validates input against the contract). */
+  createApiRouter(): ApiRouter;
+}
+
+/**
+ * A feature module. Return any of:
+ * - `api`: an ApiRouter whose contracts are mounted at /api/v1 (after the JSON body parser) and listed in OpenAPI;
+ * - `router`: a plain Express router mounted at /api/v1 BEFORE any body parsing — for routes that need the raw body,
+ *   e.g. LiveKit webhooks (`express.raw({ type: 'application/webhook+json' })`); not in OpenAPI;
+ * - `init()`: runs at boot before listening (create indexes, register the voice state provider, start timers);
+ * - `stop()`: runs on shutdown before the gateway and database close (clear timers, flush).
+ */
+export interface ServerModule {
+  name: string;
+  api?: ApiRouter;
+  router?: Router;
+  init?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export type ModuleFactory = (ctx: ModuleContext) => ServerModule;

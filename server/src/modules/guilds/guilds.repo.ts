@@ -1,0 +1,148 @@
+import type { Db, ObjectId } from 'mongodb';
+import { oid } from '../../db/ids';
+
+interface GuildDoc {
+  _id: ObjectId;
+  name: string;
+  ownerId: string;
+  createdAt: Date;
+}
+export interface GuildRecord {
+  id: string;
+  name: string;
+  ownerId: string;
+  createdAt: Date;
+}
+
+interface MemberDoc {
+  _id?: ObjectId;
+  guildId: string;
+  userId: string;
+  roleIds: string[];
+  nick: string | null;
+  joinedAt: Date;
+}
+export interface MemberRecord {
+  guildId: string;
+  userId: string;
+  roleIds: string[];
+  nick: string | null;
+  joinedAt: Date;
+}
+
+interface BanDoc {
+  _id: ObjectId;
+  guildId: string;
+  userId: string;
+  reason: string | null;
+  actorId: string;
+  createdAt: Date;
+}
+export interface BanRecord {
+  guildId: string;
+  userId: string;
+  reason: string | null;
+  createdAt: Date;
+}
+
+const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, createdAt: d.createdAt });
+const memberRecord = (d: MemberDoc): MemberRecord => ({ guildId: d.guildId, userId: d.userId, roleIds: d.roleIds, nick: d.nick, joinedAt: d.joinedAt });
+const banRecord = (d: BanDoc): BanRecord => ({ guildId: d.guildId, userId: d.userId, reason: d.reason, createdAt: d.createdAt });
+
+export type GuildsRepo = ReturnType<typeof createGuildsRepo>;
+
+export function createGuildsRepo(db: Db) {
+  const guilds = db.collection<GuildDoc>('guilds');
+  const members = db.collection<MemberDoc>('members');
+  const bans = db.collection<BanDoc>('bans');
+  return {
+    async insertGuild(g: GuildRecord): Promise<GuildRecord> {
+      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, createdAt: g.createdAt });
+      return g;
+    },
+    async findGuild(id: string): Promise<GuildRecord | null> {
+      const d = await guilds.findOne({ _id: oid(id) });
+      return d ? guildRecord(d) : null;
+    },
+    async findGuilds(ids: readonly string[]): Promise<GuildRecord[]> {
+      if (ids.length === 0) return [];
+      return (await guilds.find({ _id: { $in: ids.map(oid) } }).toArray()).map(guildRecord);
+    },
+    async updateGuild(id: string, set: { name?: string; ownerId?: string }): Promise<GuildRecord | null> {
+      const d = await guilds.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { returnDocument: 'after' });
+      return d ? guildRecord(d) : null;
+    },
+    async deleteGuild(id: string): Promise<void> {
+      await guilds.deleteOne({ _id: oid(id) });
+    },
+    countGuilds: () => guilds.countDocuments(),
+
+    /** Throws a duplicate-key error when already a member. */
+    async insertMember(m: MemberRecord): Promise<MemberRecord> {
+      await members.insertOne({ ...m });
+      return m;
+    },
+    async findMember(guildId: string, userId: string): Promise<MemberRecord | null> {
+      const d = await members.findOne({ guildId, userId });
+      return d ? memberRecord(d) : null;
+    },
+    async listMembers(guildId: string, opts: { after?: string; limit: number }): Promise<MemberRecord[]> {
+      const filter = opts.after ? { guildId, userId: { $gt: opts.after } } : { guildId };
+      return (await members.find(filter).sort({ userId: 1 }).limit(opts.limit).toArray()).map(memberRecord);
+    },
+    async allMembers(guildId: string): Promise<MemberRecord[]> {
+      return (await members.find({ guildId }).toArray()).map(memberRecord);
+    },
+    async membersByUserIds(guildId: string, userIds: readonly string[]): Promise<MemberRecord[]> {
+      if (userIds.length === 0) return [];
+      return (await members.find({ guildId, userId: { $in: [...userIds] } }).toArray()).map(memberRecord);
+    },
+    async membershipsOf(userId: string): Promise<MemberRecord[]> {
+      return (await members.find({ userId }).toArray()).map(memberRecord);
+    },
+    countMembers: (guildId: string) => members.countDocuments({ guildId }),
+    async updateMember(guildId: string, userId: string, set: { nick?: string | null; roleIds?: string[] }): Promise<MemberRecord | null> {
+      const d = await members.findOneAndUpdate({ guildId, userId }, { $set: set }, { returnDocument: 'after' });
+      return d ? memberRecord(d) : null;
+    },
+    async addMemberRole(guildId: string, userId: string, roleId: string): Promise<MemberRecord | null> {
+      const d = await members.findOneAndUpdate({ guildId, userId }, { $addToSet: { roleIds: roleId } }, { returnDocument: 'after' });
+      return d ? memberRecord(d) : null;
+    },
+    async removeMemberRole(guildId: string, userId: string, roleId: string): Promise<MemberRecord | null> {
+      const d = await members.findOneAndUpdate({ guildId, userId }, { $pull: { roleIds: roleId } }, { returnDocument: 'after' });
+      return d ? memberRecord(d) : null;
+    },
+    async pullRoleFromAll(guildId: string, roleId: string): Promise<void> {
+      await members.updateMany({ guildId, roleIds: roleId }, { $pull: { roleIds: roleId } });
+    },
+    /** True when a membership was removed. */
+    async deleteMember(guildId: string, userId: string): Promise<boolean> {
+      return (await members.deleteOne({ guildId, userId })).deletedCount === 1;
+    },
+    async deleteAllMembers(guildId: string): Promise<void> {
+      await members.deleteMany({ guildId });
+    },
+
+    async insertBan(b: BanRecord & { actorId: string }): Promise<void> {
+      await bans.updateOne(
+        { guildId: b.guildId, userId: b.userId },
+        { $setOnInsert: { guildId: b.guildId, userId: b.userId, reason: b.reason, actorId: b.actorId, createdAt: b.createdAt } },
+        { upsert: true },
+      );
+    },
+    async findBan(guildId: string, userId: string): Promise<BanRecord | null> {
+      const d = await bans.findOne({ guildId, userId });
+      return d ? banRecord(d) : null;
+    },
+    async listBans(guildId: string): Promise<BanRecord[]> {
+      return (await bans.find({ guildId }).sort({ createdAt: -1 }).limit(1000).toArray()).map(banRecord);
+    },
+    async deleteBan(guildId: string, userId: string): Promise<boolean> {
+      return (await bans.deleteOne({ guildId, userId })).deletedCount === 1;
+    },
+    async deleteAllBans(guildId: string): Promise<void> {
+      await bans.deleteMany({ guildId });
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { AuthRateLimits } from '../http/rate-limit';
+import { auditModule } from './audit/audit.routes';
+import { createAuthModule } from './auth/auth.routes';
+import { channelsModule } from './channels/channels.routes';
+import type { ModuleFactory } from './context';
+import { guildsModule } from './guilds/guilds.routes';
+import { invitesModule } from './invites/invites.routes';
+import { messagesModule } from './messages/messages.routes';
+import { rolesModule } from './roles/roles.routes';
+import type { AccessTokens } from './auth/tokens';
+
+/** Core modules (SERVER engineer). */
+export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
+  return [createAuthModule(deps), guildsModule, invitesModule, rolesModule, channelsModule, messagesModule, auditModule];
+}
+
+/**
+ * Extension point: feature modules owned by other engineers. Add ONE line each, e.g.
+ *   import { voiceModule } from './voice/voice.module';        → [voiceModule]
+ *   import { recordingsModule } from './recordings/recordings.module';
+ * A module is `function fooModule(ctx: ModuleContext): ServerModule` (see ./context.ts for what ctx offers and how
+ * `api` / `router` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
+ */
+export const extensionModules: ModuleFactory[] = [];

@@ -1,0 +1,5 @@
+import type { ModuleContext, ServerModule } from '../context';
+
+export function messagesModule(ctx: ModuleContext): ServerModule {
+  return { name: 'messages', api: ctx.createApiRouter() };
+}

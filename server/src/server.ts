@@ -1,0 +1,152 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { createApp } from './app';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { connectDatabase, ensureCoreIndexes, type Database } from './db/mongo';
+import { createRepos, type Repos } from './db/repos';
+import { createGateway, type Gateway } from './gateway/gateway';
+import { createHealthCheck } from './health';
+import { createRequireAuth } from './http/auth.middleware';
+import { createApiRouter } from './http/api-router';
+import { buildOpenApi } from './http/openapi';
+import { createAuthRateLimits } from './http/rate-limit';
+import { createLogger, moduleLogger, type Logger } from './logger';
+import { createAuditService } from './modules/audit/audit.service';
+import type { ModuleContext, ModuleFactory, ServerModule } from './modules/context';
+import { coreModules, extensionModules } from './modules/index';
+import { createAccessTokens } from './modules/auth/tokens';
+import { createPermissionService } from './permissions/permission.service';
+
+export interface RunningServer {
+  /** The port actually bound (useful with PORT=0). */
+  port: number;
+  /** http://HOST:port */
+  url: string;
+  http: HttpServer;
+  gateway: Gateway;
+  repos: Repos;
+  database: Database;
+  log: Logger;
+  /** Stop accepting, finish in-flight requests, stop modules, close gateway, Redis and the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** Replace the module list (tests). Defaults to core + extension modules from modules/index.ts. */
+  modules?: readonly ModuleFactory[];
+}
+
+function redisClient(url: string, log: Logger, name: string): Redis {
+  // No offline queue: a command while Redis is down fails fast (health → down, rate limiter → memory insurance)
+  // instead of piling up.
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: name });
+  client.on('error', (err: Error) => log.warn({ err: err.message, client: name }, 'redis error'));
+  return client;
+}
+
+/** Run the server in-process: connect, create indexes, init modules, listen on config.HOST:config.PORT. */
+export async function start(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+  const database = await connectDatabase(config, log);
+  await ensureCoreIndexes(database.db);
+  const repos = createRepos(database.db);
+
+  const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley') : null;
+  // Pub/sub for the Socket.IO adapter: a subscriber connection cannot run other commands, so it gets its own clients.
+  const redisPubSub = config.REDIS_URL
+    ? { pub: new Redis(config.REDIS_URL, { connectionName: 'parley-pub' }), sub: new Redis(config.REDIS_URL, { connectionName: 'parley-sub' }) }
+    : null;
+  redisPubSub?.pub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis pub error'));
+  redisPubSub?.sub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis sub error'));
+  if (redis) await redis.connect().catch((err: unknown) => log.warn({ err }, 'redis not reachable at boot'));
+
+  const livekit = new RoomServiceClient(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+  const tokens = createAccessTokens(config.JWT_SECRET, clock);
+  const requireAuth = createRequireAuth(tokens);
+  const permissions = createPermissionService({ guilds: repos.guilds, roles: repos.roles, channels: repos.channels, log: moduleLogger(log, 'permissions') });
+  const gateway = createGateway({ log: moduleLogger(log, 'gateway'), repos, permissions, tokens, redis: redisPubSub });
+  const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
+  const rateLimits = createAuthRateLimits({
+    redis,
+    namespace: `parley:${config.MONGODB_DB}`,
+    perIpPerMinute: config.AUTH_RATE_LIMIT_PER_IP,
+    perAccountPer15Min: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+  });
+
+  const validateResponses = config.NODE_ENV !== 'production';
+  const baseContext = (name: string): ModuleContext => ({
+    config,
+    log: moduleLogger(log, name),
+    db: database.db,
+    clock,
+    repos,
+    redis,
+    livekit,
+    requireAuth,
+    permissions,
+    gateway: gateway.publisher,
+    audit,
+    createApiRouter: () => createApiRouter(requireAuth, validateResponses),
+  });
+  const factories = options.modules ?? [...coreModules({ tokens, rateLimits }), ...extensionModules];
+  const modules: ServerModule[] = factories.map((factory) => factory(baseContext(factory.name.replace(/Module$/, "") || "module")));
+  for (const m of modules) await m.init?.();
+
+  const health = createHealthCheck({ db: database.db, livekit, redis });
+  let openApiDoc: unknown = null;
+  const app = createApp({
+    config,
+    log,
+    modules,
+    health,
+    openApi: () =>
+      (openApiDoc ??= buildOpenApi(
+        modules.flatMap((m) => m.api?.contracts ?? []),
+        { version: '1', serverUrl: `${config.PUBLIC_URL ?? ''}/api/v1` },
+      )),
+  });
+
+  const http = createServer(app);
+  gateway.attach(http);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.PORT, config.HOST, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  log.info({ url }, 'server listening');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down');
+      // Stop accepting; in-flight requests finish, idle keep-alive sockets are closed so close() can resolve.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      await gateway.close();
+      const force = setTimeout(() => http.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(force);
+      for (const m of [...modules].reverse()) {
+        await m.stop?.().catch((err: unknown) => log.error({ err, module: m.name }, 'module stop failed'));
+      }
+      await Promise.all([
+        redis?.quit().catch(() => redis.disconnect()),
+        redisPubSub?.pub.quit().catch(() => redisPubSub.pub.disconnect()),
+        redisPubSub?.sub.quit().catch(() => redisPubSub.sub.disconnect()),
+      ]);
+      await database.close();
+      log.info('stopped');
+    })());
+
+  return { port, url, http, gateway, repos, database, log, stop };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './common';
+
+/**
+ * Audit actions. VOICE and EGRESS record theirs through the server's `audit.record(...)`; add new actions here.
+ */
+export const AUDIT_ACTIONS = [
+  'guild.update',
+  'member.kick',
+  'member.ban',
+  'member.unban',
+  'member.update',
+  'role.create',
+  'role.update',
+  'role.delete',
+  'channel.create',
+  'channel.update',
+  'channel.delete',
+  'invite.create',
+  'invite.use',
+  'message.delete',
+  'voice.join',
+  'voice.leave',
+  'voice.move',
+  'voice.mute',
+  'voice.unmute',
+  'voice.deafen',
+  'voice.undeafen',
+  'voice.disconnect',
+  'recording.start',
+  'recording.stop',
+] as const;
+export const AuditAction = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEntry = z.object({
+  id: Id,
+  guildId: Id,
+  action: AuditAction,
+  /** Null for actions taken by the system (e.g. the voice reconciler). */
+  actorId: Id.nullable(),
+  targetId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: IsoDate,
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditQuery = z.strictObject({
+  before: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  action: AuditAction.optional(),
+});

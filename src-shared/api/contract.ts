@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+
+/**
+ * One REST route: path, auth and zod schemas for everything that crosses the wire. The server registers handlers
+ * against these (validation happens in one place), the OpenAPI document is generated from them, and the client
+ * types its calls with them.
+ */
+export interface RouteContract {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path under /api/v1, e.g. `/guilds/:guildId`. */
+  path: string;
+  summary: string;
+  /** true: `Authorization: Bearer <accessToken>` required. */
+  auth: boolean;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Response body schema; absent for 204. */
+  response?: z.ZodType;
+  /** Success status: 200 by default, 201 for creations, 204 when there is no body. */
+  status?: 200 | 201 | 204;
+  tag: string;
+}
+
+export function defineRoute<const C extends RouteContract>(contract: C): C {
+  return contract;
+}
+
+/** Fill `:params` of a contract path, e.g. `buildPath(routes.getGuild.path, { guildId })` → `/guilds/abc…`. */
+export function buildPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
+export type RouteBody<C extends RouteContract> = C['body'] extends z.ZodType ? z.input<C['body']> : never;
+export type RouteResponse<C extends RouteContract> = C['response'] extends z.ZodType ? z.infer<C['response']> : void;

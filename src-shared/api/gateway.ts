@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { Channel } from './channels';
+import { Id, IsoDate } from './common';
+import { Guild, Member } from './guilds';
+import { Message } from './messages';
+import { Role } from './roles';
+import { PublicUser, User } from './users';
+import { VoiceState } from './voice';
+
+/**
+ * Realtime gateway contract (Socket.IO at path `/gateway`).
+ *
+ * Connect with `io(origin, { path: '/gateway', auth: { token: accessToken } })`. The server checks the token at the
+ * handshake (connect_error `UNAUTHENTICATED`) and again when it expires: send `AUTH_REFRESH` with a fresh access token
+ * before then, or the server emits `SESSION_EXPIRED` and disconnects. After a reconnect, fetch each open channel's
+ * history with `after` = the last message id seen to fill the gap; READY is sent again on every connection.
+ *
+ * Every event is a single payload object. Events about a channel reach only members who can VIEW that channel.
+ */
+export const GATEWAY_PATH = '/gateway';
+
+export const PresenceStatus = z.enum(['online', 'idle', 'offline']);
+export type PresenceStatus = z.infer<typeof PresenceStatus>;
+
+export const Presence = z.object({ userId: Id, status: PresenceStatus });
+export type Presence = z.infer<typeof Presence>;
+
+/** A guild as the gateway delivers it: only the channels this user can view. */
+export const GuildSnapshot = z.object({
+  guild: Guild,
+  channels: z.array(Channel),
+  roles: z.array(Role),
+  me: Member,
+  /** Members with at least one connected session (online or idle). */
+  onlineMembers: z.array(Member),
+  presences: z.array(Presence),
+  /** Who is in which voice channel (only channels this user can view). */
+  voiceStates: z.array(VoiceState),
+});
+export type GuildSnapshot = z.infer<typeof GuildSnapshot>;
+
+export const ReadyEvent = z.object({
+  user: User,
+  sessionId: z.string(),
+  guilds: z.array(GuildSnapshot),
+});
+export type ReadyEvent = z.infer<typeof ReadyEvent>;
+
+export const MessageDeleteEvent = z.object({ id: Id, channelId: Id, guildId: Id });
+export const ChannelDeleteEvent = z.object({ id: Id, guildId: Id });
+export const RoleDeleteEvent = z.object({ id: Id, guildId: Id });
+/** You left, were kicked or banned, or the guild was deleted. */
+export const GuildDeleteEvent = z.object({ id: Id });
+export const MemberRemoveEvent = z.object({ guildId: Id, userId: Id });
+export const TypingStartEvent = z.object({ guildId: Id, channelId: Id, user: PublicUser, at: IsoDate });
+export const PresenceUpdateEvent = Presence;
+export const SessionExpiredEvent = z.object({ code: z.literal('TOKEN_EXPIRED'), message: z.string() });
+export const ChannelsReorderEvent = z.object({ guildId: Id, channels: z.array(Channel) });
+
+/** Server → client events, name → payload schema. */
+export const ServerEvents = {
+  READY: ReadyEvent,
+  MESSAGE_CREATE: Message,
+  MESSAGE_UPDATE: Message,
+  MESSAGE_DELETE: MessageDeleteEvent,
+  CHANNEL_CREATE: Channel,
+  CHANNEL_UPDATE: Channel,
+  CHANNEL_DELETE: ChannelDeleteEvent,
+  ROLE_CREATE: Role,
+  ROLE_UPDATE: Role,
+  ROLE_DELETE: RoleDeleteEvent,
+  /** You joined a guild (or can see it again): the same snapshot READY carries per guild. */
+  GUILD_CREATE: GuildSnapshot,
+  GUILD_UPDATE: Guild,
+  GUILD_DELETE: GuildDeleteEvent,
+  MEMBER_ADD: Member,
+  MEMBER_UPDATE: Member,
+  MEMBER_REMOVE: MemberRemoveEvent,
+  TYPING_START: TypingStartEvent,
+  PRESENCE_UPDATE: PresenceUpdateEvent,
+  SESSION_EXPIRED: SessionExpiredEvent,
+} as const;
+export type ServerEventName = keyof typeof ServerEvents;
+export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof ServerEvents)[E]>;
+
+/** Client → server events. Each takes a payload and an ack callback receiving `{ ok: true } | { ok: false, code }`. */
+export const AuthRefreshPayload = z.strictObject({ token: z.string().min(1).max(4096) });
+export const PresenceSetPayload = z.strictObject({ status: z.enum(['online', 'idle']) });
+export const ClientEvents = {
+  /** Swap in a fresh access token so the session outlives the first one. */
+  AUTH_REFRESH: AuthRefreshPayload,
+  /** This session's status; a user is online if any session is online, idle if all are idle. */
+  PRESENCE_SET: PresenceSetPayload,
+} as const;
+export type ClientEventName = keyof typeof ClientEvents;
+export type GatewayAck = { ok: true } | { ok: false; code: string };

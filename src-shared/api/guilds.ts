@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './common';
+import { PublicUser } from './users';
+
+export const GuildName = z.string().trim().min(1).max(100);
+
+export const Guild = z.object({
+  id: Id,
+  name: z.string(),
+  ownerId: Id,
+  createdAt: IsoDate,
+});
+export type Guild = z.infer<typeof Guild>;
+
+export const CreateGuildBody = z.strictObject({ name: GuildName });
+export const UpdateGuildBody = z.strictObject({ name: GuildName.optional(), ownerId: Id.optional() });
+export type UpdateGuildBody = z.infer<typeof UpdateGuildBody>;
+
+export const Member = z.object({
+  guildId: Id,
+  user: PublicUser,
+  /** Role ids, without @everyone (whose id is the guild id). */
+  roleIds: z.array(Id),
+  nick: z.string().nullable(),
+  joinedAt: IsoDate,
+});
+export type Member = z.infer<typeof Member>;
+
+export const MembersQuery = z.strictObject({
+  /** Members are listed by user id ascending; `after` = last user id of the previous page. */
+  after: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+});
+export const MembersPage = z.object({ items: z.array(Member), nextCursor: Id.nullable() });
+
+export const GuildMemberParams = z.strictObject({ guildId: Id, userId: Id });
+
+export const UpdateMemberBody = z.strictObject({
+  nick: z.string().trim().min(1).max(32).nullable().optional(),
+  roleIds: z.array(Id).max(50).optional(),
+});
+export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
+
+export const BanBody = z.strictObject({ reason: z.string().max(512).optional() });
+export const Ban = z.object({ guildId: Id, user: PublicUser, reason: z.string().nullable(), createdAt: IsoDate });
+export type Ban = z.infer<typeof Ban>;
+
+export const InviteCode = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, 'malformed invite code');
+export const InviteCodeParams = z.strictObject({ code: InviteCode });
+
+export const CreateInviteBody = z.strictObject({
+  /** Seconds until the invite expires; 0 = never. Default one day. */
+  maxAgeSeconds: z.number().int().min(0).max(60 * 60 * 24 * 30).default(86_400),
+  /** 0 = unlimited. */
+  maxUses: z.number().int().min(0).max(1000).default(0),
+});
+export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
+
+export const Invite = z.object({
+  code: z.string(),
+  guildId: Id,
+  inviterId: Id,
+  maxUses: z.number().int(),
+  uses: z.number().int(),
+  expiresAt: IsoDate.nullable(),
+  createdAt: IsoDate,
+});
+export type Invite = z.infer<typeof Invite>;
+
+/** What anyone holding the code may see before joining. */
+export const InvitePreview = z.object({
+  code: z.string(),
+  guild: z.object({ id: Id, name: z.string(), memberCount: z.number().int() }),
+  inviter: PublicUser.nullable(),
+  expiresAt: IsoDate.nullable(),
+});
+export type InvitePreview = z.infer<typeof InvitePreview>;

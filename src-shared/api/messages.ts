@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './common';
+import { PublicUser } from './users';
+
+export const MessageContent = z.string().min(1).max(4000).refine((s) => s.trim().length > 0, 'must not be blank');
+
+export const Message = z.object({
+  id: Id,
+  channelId: Id,
+  guildId: Id,
+  author: PublicUser,
+  content: z.string(),
+  /** Users mentioned as `<@userId>` who are members of the guild. */
+  mentions: z.array(PublicUser),
+  /** Echo of the client's nonce, so an optimistic message can be matched with the real one. */
+  nonce: z.string().nullable(),
+  createdAt: IsoDate,
+  editedAt: IsoDate.nullable(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const SendMessageBody = z.strictObject({
+  content: MessageContent,
+  /** Client-chosen id of this send; retrying with the same nonce returns the first message instead of a duplicate. */
+  nonce: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+});
+export type SendMessageBody = z.infer<typeof SendMessageBody>;
+
+export const EditMessageBody = z.strictObject({ content: MessageContent });
+
+/** At most one of before/after/around. Results are always newest first. */
+export const HistoryQuery = z
+  .strictObject({
+    before: Id.optional(),
+    after: Id.optional(),
+    around: Id.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .refine((q) => [q.before, q.after, q.around].filter((v) => v !== undefined).length <= 1, {
+    message: 'use at most one of before, after, around',
+  });
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const MessageParams = z.strictObject({ channelId: Id, messageId: Id });

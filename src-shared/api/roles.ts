@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { ALL_PERMISSIONS } from '../permissions/permissions';
+import { Id } from './common';
+
+export const PermissionBits = z.number().int().min(0).max(ALL_PERMISSIONS);
+
+export const Role = z.object({
+  /** @everyone has the guild's id. */
+  id: Id,
+  guildId: Id,
+  name: z.string(),
+  permissions: PermissionBits,
+  /** Higher = more powerful; @everyone is 0. */
+  position: z.number().int(),
+  color: z.number().int().nullable(),
+});
+export type Role = z.infer<typeof Role>;
+
+export const CreateRoleBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  permissions: PermissionBits.default(0),
+  color: z.number().int().min(0).max(0xffffff).nullable().optional(),
+});
+export const UpdateRoleBody = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  permissions: PermissionBits.optional(),
+  color: z.number().int().min(0).max(0xffffff).nullable().optional(),
+});
+export type UpdateRoleBody = z.infer<typeof UpdateRoleBody>;
+export const RoleParams = z.strictObject({ guildId: Id, roleId: Id });
+/** Full ordering of the custom roles, lowest first; positions become 1..n. */
+export const ReorderRolesBody = z.strictObject({ roleIds: z.array(Id).min(1).max(250) });
+export const MemberRoleParams = z.strictObject({ guildId: Id, userId: Id, roleId: Id });

@@ -1,0 +1,135 @@
+/**
+ * Helpers for the server integration tests (server-*.test.ts): run the real server in-process against the test stack.
+ */
+import { MongoClient } from 'mongodb';
+import { io, type Socket } from 'socket.io-client';
+import { parseConfig, type Config } from '../../server/src/config';
+import { createLogger } from '../../server/src/logger';
+import { start, type RunningServer } from '../../server/src/server';
+import { testEnv, uniqueDbName } from '../support/env';
+
+export interface TestServer {
+  server: RunningServer;
+  config: Config;
+  url: string;
+  api: ApiClient;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const env = testEnv();
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
+    MONGODB_URI: env.mongoUri,
+    MONGODB_DB: uniqueDbName('parley_test_srv'),
+    REDIS_URL: env.redisUrl,
+    LIVEKIT_URL: env.livekitUrl,
+    LIVEKIT_PUBLIC_URL: env.livekitPublicUrl,
+    LIVEKIT_API_KEY: env.livekitApiKey,
+    LIVEKIT_API_SECRET: env.livekitApiSecret,
+    JWT_SECRET: env.jwtSecret,
+    AUTH_RATE_LIMIT_PER_IP: '10000',
+    ...overrides,
+  });
+  const server = await start(config, { log: createLogger(config.LOG_LEVEL) });
+  return {
+    server,
+    config,
+    url: server.url,
+    api: new ApiClient(server.url),
+    async stop() {
+      await server.stop();
+      const client = new MongoClient(env.mongoUri);
+      try {
+        await client.db(config.MONGODB_DB).dropDatabase();
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.rawBody !== undefined) {
+      body = opts.rawBody;
+      headers['content-type'] = opts.contentType ?? 'application/json';
+    } else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(`${this.baseUrl}/api/v1${path}`, { method: method.toUpperCase(), headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep text */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get = <T = any>(path: string, token?: string) => this.request<T>('get', path, { token });
+  post = <T = any>(path: string, body?: unknown, token?: string) => this.request<T>('post', path, { body, token });
+  patch = <T = any>(path: string, body?: unknown, token?: string) => this.request<T>('patch', path, { body, token });
+  put = <T = any>(path: string, body?: unknown, token?: string) => this.request<T>('put', path, { body, token });
+  del = <T = any>(path: string, token?: string) => this.request<T>('delete', path, { token });
+}
+
+let counter = 0;
+export interface TestUser {
+  id: string;
+  username: string;
+  token: string;
+  refreshToken: string;
+}
+
+export async function registerUser(api: ApiClient, prefix = 'user'): Promise<TestUser> {
+  counter += 1;
+  const username = `${prefix}${counter}_${Math.random().toString(36).slice(2, 8)}`;
+  const res = await api.post('/auth/register', { username, password: 'correct horse battery' });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.user.id, username, token: res.body.accessToken, refreshToken: res.body.refreshToken };
+}
+
+export function connectGateway(url: string, token: string): Socket {
+  return io(url, { path: '/gateway', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+}
+
+/** Resolves with the first payload of `event` matching `predicate`, or rejects after `timeoutMs`. */
+export function nextEvent<T = any>(socket: Socket, event: string, predicate: (p: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, handler);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const handler = (payload: T) => {
+      if (!predicate(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, handler);
+      resolve(payload);
+    };
+    socket.on(event, handler);
+  });
+}
+
+/** Collects every payload of `event` (to assert that something was NOT delivered). */
+export function collect<T = any>(socket: Socket, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (p: T) => seen.push(p));
+  return seen;
+}
