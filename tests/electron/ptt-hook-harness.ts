@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import type * as UiohookModule from 'uiohook-napi';
 import { pttSettingsSchema } from '@shared/ipc/settings';
 import { systemClock } from '../../src-main/clock';
 import type { Log } from '../../src-main/log';
@@ -43,7 +44,7 @@ function tap(hook: InputHook): InputHook {
 }
 
 const ptt = createPushToTalk({
-  loadHook: () => tap(createUiohookInput((require('uiohook-napi') as typeof import('uiohook-napi')).uIOhook)),
+  loadHook: () => tap(createUiohookInput((require('uiohook-napi') as typeof UiohookModule).uIOhook)),
   detectSupport: () =>
     detectHookSupport({
       platform: process.platform,
