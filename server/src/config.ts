@@ -39,6 +39,8 @@ const ConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /** Trust X-Forwarded-For from a reverse proxy (express "trust proxy" value: hop count, e.g. 1). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
+  VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

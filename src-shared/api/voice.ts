@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common';
+import { ChannelIdParams, GuildIdParams, Id, IsoDate } from './common';
+import { defineRoute } from './contract';
 
 /**
  * Voice contracts shared by the server and the clients.
@@ -21,7 +22,6 @@ export function channelIdFromRoom(room: string): string | null {
   return Id.safeParse(id).success ? id : null;
 }
 
-export const VoiceChannelParams = z.strictObject({ channelId: Id });
 export const VoiceMemberParams = z.strictObject({ guildId: Id, userId: Id });
 
 /** Optional body of `POST /channels/:channelId/voice/join`: the state to start in (e.g. joining already muted). */
@@ -88,6 +88,14 @@ export const VoiceModerationBody = z
   });
 export type VoiceModerationBody = z.infer<typeof VoiceModerationBody>;
 
+/** Response of `PATCH /voice/state`: my self flags, and where I am connected (null: nowhere). */
+export const VoiceSelfState = z.object({
+  selfMute: z.boolean(),
+  selfDeaf: z.boolean(),
+  channelId: Id.nullable(),
+});
+export type VoiceSelfState = z.infer<typeof VoiceSelfState>;
+
 /** Server mute / deafen flags of a member, kept across channels and reconnects (like Discord). */
 export const VoiceModerationState = z.object({
   guildId: Id,
@@ -127,3 +135,65 @@ export const VoiceMoveEvent = VoiceJoinResponse.extend({
   movedBy: Id,
 });
 export type VoiceMoveEvent = z.infer<typeof VoiceMoveEvent>;
+
+/** Server → client gateway events of the voice feature, name → payload schema. */
+export const VoiceServerEvents = {
+  VOICE_STATE_UPDATE: VoiceStateUpdateEvent,
+  VOICE_MOVE: VoiceMoveEvent,
+} as const;
+
+/** REST routes of voice (under /api/v1). */
+export const voiceRoutes = {
+  joinVoice: defineRoute({
+    tag: 'voice',
+    method: 'post',
+    path: '/channels/:channelId/voice/join',
+    summary: 'Get a LiveKit token for a voice channel (CONNECT; publish needs SPEAK). Leaves your previous voice channel.',
+    auth: true,
+    params: ChannelIdParams,
+    // Optional: an empty POST joins with your stored self mute/deafen.
+    body: VoiceJoinBody.optional(),
+    response: VoiceJoinResponse,
+  }),
+  leaveVoice: defineRoute({ tag: 'voice', method: 'post', path: '/voice/leave', summary: 'Leave voice (the server removes you from the room)', auth: true, status: 204 }),
+  updateMyVoiceState: defineRoute({
+    tag: 'voice',
+    method: 'patch',
+    path: '/voice/state',
+    summary: 'Report my self mute / deafen (kept across reconnects, shown to others while connected)',
+    auth: true,
+    body: VoiceSelfStateBody,
+    response: VoiceSelfState,
+  }),
+  listGuildVoiceStates: defineRoute({
+    tag: 'voice',
+    method: 'get',
+    path: '/guilds/:guildId/voice-states',
+    summary: 'Who is in which voice channel (channels I can view)',
+    auth: true,
+    params: GuildIdParams,
+    response: VoiceStateList,
+  }),
+  moderateVoice: defineRoute({
+    tag: 'voice',
+    method: 'patch',
+    path: '/guilds/:guildId/voice-states/:userId',
+    summary: 'Server mute (MUTE_MEMBERS), deafen (DEAFEN_MEMBERS) or move (MOVE_MEMBERS) a member',
+    auth: true,
+    params: VoiceMemberParams,
+    body: VoiceModerationBody,
+    response: VoiceModerationState,
+  }),
+  disconnectVoice: defineRoute({
+    tag: 'voice',
+    method: 'delete',
+    path: '/guilds/:guildId/voice-states/:userId',
+    summary: 'Disconnect a member from voice (MOVE_MEMBERS)',
+    auth: true,
+    params: VoiceMemberParams,
+    status: 204,
+  }),
+} as const;
+
+/** LiveKit posts its signed webhooks here (raw body, `Authorization: <JWT>`); not a client route. */
+export const LIVEKIT_WEBHOOK_PATH = '/livekit/webhook';

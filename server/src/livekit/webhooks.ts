@@ -80,3 +80,43 @@ export function toVoiceFact(event: WebhookEvent): VoiceWebhookFact {
     participant: { sid: p.sid, identity: p.identity, joinedAtMs },
   };
 }
+
+export type WebhookSubscriber = (event: WebhookEvent) => Promise<void>;
+
+export interface WebhookBus {
+  /** Receive every verified webhook (after the voice state has been updated). Returns an unsubscribe function. */
+  subscribe(subscriber: WebhookSubscriber): () => void;
+  dispatch(event: WebhookEvent): Promise<void>;
+}
+
+function createWebhookBus(): WebhookBus {
+  const subscribers = new Set<WebhookSubscriber>();
+  return {
+    subscribe(subscriber) {
+      subscribers.add(subscriber);
+      return () => subscribers.delete(subscriber);
+    },
+    async dispatch(event) {
+      // Sequential and awaited: a subscriber that fails makes the request fail, so LiveKit retries the webhook.
+      for (const subscriber of subscribers) await subscriber(event);
+    },
+  };
+}
+
+const buses = new WeakMap<object, WebhookBus>();
+
+/**
+ * LiveKit posts all its webhooks to one URL, served by the voice module. Other modules (recordings: egress_*) get the
+ * verified events from the bus of their server instance, keyed by any per-instance object of the ModuleContext —
+ * by convention `ctx.gateway`:
+ *   livekitWebhookBus(ctx.gateway).subscribe(async (event) => { const fact = egressFactFromWebhook(event); … });
+ * Keyed rather than global so that several server instances in one process (tests) each get their own.
+ */
+export function livekitWebhookBus(instanceKey: object): WebhookBus {
+  let bus = buses.get(instanceKey);
+  if (!bus) {
+    bus = createWebhookBus();
+    buses.set(instanceKey, bus);
+  }
+  return bus;
+}

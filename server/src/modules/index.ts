@@ -8,6 +8,7 @@ import { invitesModule } from './invites/invites.routes';
 import { messagesModule } from './messages/messages.routes';
 import { rolesModule } from './roles/roles.routes';
 import type { AccessTokens } from './auth/tokens';
+import { voiceModule } from './voice/voice.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -21,4 +22,4 @@ export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLi
  * A module is `function fooModule(ctx: ModuleContext): ServerModule` (see ./context.ts for what ctx offers and how
  * `api` / `router` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
  */
-export const extensionModules: ModuleFactory[] = [];
+export const extensionModules: ModuleFactory[] = [voiceModule];

@@ -183,7 +183,7 @@ export function createFakeEvents(): VoiceEvents & { sent: RecordedEvent[] } {
   const sent: RecordedEvent[] = [];
   return {
     sent,
-    toChannelViewers(guildId, channelId, event, payload) {
+    async toChannelViewers(guildId, channelId, event, payload) {
       sent.push({ to: `channel:${channelId}`, event, payload });
     },
     toUser(userId, event, payload) {

@@ -46,7 +46,7 @@ export interface VoiceAccess {
 
 export interface VoiceEvents {
   /** Send to every member of the guild who can view `channelId` (the channel the event is about). */
-  toChannelViewers(guildId: string, channelId: string, event: string, payload: unknown): void;
+  toChannelViewers(guildId: string, channelId: string, event: string, payload: unknown): Promise<void>;
   toUser(userId: string, event: string, payload: unknown): void;
 }
 
@@ -131,11 +131,12 @@ function leaveEvent(s: VoiceStateRecord & { guildId: string; channelId: string }
 export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   const { repo, rooms, tokens, access, events, audit, clock, log } = deps;
 
-  function publishJoin(s: ActiveVoiceState, previousChannelId: string | null): void {
-    events.toChannelViewers(s.guildId, s.channelId, VOICE_STATE_UPDATE, joinEvent(s, previousChannelId));
+  // Awaited so that a leave and the join that follows reach clients in that order.
+  async function publishJoin(s: ActiveVoiceState, previousChannelId: string | null): Promise<void> {
+    await events.toChannelViewers(s.guildId, s.channelId, VOICE_STATE_UPDATE, joinEvent(s, previousChannelId));
   }
-  function publishLeave(s: ActiveVoiceState): void {
-    events.toChannelViewers(s.guildId, s.channelId, VOICE_STATE_UPDATE, leaveEvent(s));
+  async function publishLeave(s: ActiveVoiceState): Promise<void> {
+    await events.toChannelViewers(s.guildId, s.channelId, VOICE_STATE_UPDATE, leaveEvent(s));
   }
 
   async function safeAudit(entry: Parameters<VoiceAudit['record']>[0]): Promise<void> {
@@ -163,7 +164,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     await rooms.removeParticipant(state.room, state.userId);
     const ended = await repo.endSession(state.userId, state.participantSid, state.currentJoinedAtMs, clock());
     if (ended) {
-      publishLeave(ended);
+      await publishLeave(ended);
       await safeAudit({ guildId: ended.guildId, actorId, targetId: ended.userId, action, details: { channelId: ended.channelId, ...details } });
     }
   }
@@ -208,7 +209,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async setSelfState(userId, body) {
       const updated = await repo.setSelfState(userId, body, clock());
-      if (isActive(updated)) publishJoin(updated, updated.channelId);
+      if (isActive(updated)) await publishJoin(updated, updated.channelId);
       return { selfMute: updated.selfMute, selfDeaf: updated.selfDeaf, channelId: isActive(updated) ? updated.channelId : null };
     },
 
@@ -297,7 +298,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         }
       } else if (body.serverMute !== undefined || body.serverDeaf !== undefined) {
         const after = await repo.findByUser(targetId);
-        if (isActive(after) && after.guildId === guildId) publishJoin(after, after.channelId);
+        if (isActive(after) && after.guildId === guildId) await publishJoin(after, after.channelId);
       }
       return { guildId, userId: targetId, ...(await repo.getModeration(guildId, targetId)) };
     },
@@ -364,10 +365,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       const replaced = isActive(before) ? before : null;
       if (replaced && replaced.channelId !== now.channelId) {
         // Members who see the old channel but not the new one must still see the user leave it.
-        publishLeave(replaced);
+        await publishLeave(replaced);
         await safeAudit({ guildId: replaced.guildId, actorId: replaced.userId, targetId: replaced.userId, action: 'voice.leave', details: { channelId: replaced.channelId, reason: 'switched' } });
       }
-      publishJoin(now, replaced?.channelId ?? null);
+      await publishJoin(now, replaced?.channelId ?? null);
       if (!replaced || replaced.channelId !== now.channelId) {
         await safeAudit({ guildId: now.guildId, actorId: now.userId, targetId: now.userId, action: 'voice.join', details: { channelId: now.channelId } });
       }
@@ -383,7 +384,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (!Id.safeParse(input.identity).success) return false;
       const ended = await repo.endSession(input.identity, input.sid, input.joinedAtMs, clock());
       if (!ended) return false;
-      publishLeave(ended);
+      await publishLeave(ended);
       await safeAudit({
         guildId: ended.guildId,
         actorId: source === 'reconciler' ? null : ended.userId,

@@ -1,0 +1,120 @@
+import { AppError } from '../../errors';
+import { createVoiceReconciler } from '../../livekit/reconciler';
+import { createVoiceRoomService } from '../../livekit/room-service';
+import { createVoiceTokenIssuer } from '../../livekit/tokens';
+import { createWebhookVerifier, livekitWebhookBus } from '../../livekit/webhooks';
+import type { ChannelRecord } from '../channels/channels.repo';
+import type { ModuleContext, ServerModule } from '../context';
+import { createVoiceRepo } from './voice.repo';
+import { createLivekitWebhookRouter, registerVoiceRoutes } from './voice.routes';
+import type { VoiceAccess, VoiceChannelInfo, VoiceEvents, VoiceService } from './voice.service';
+import type { VoiceReconciler } from '../../livekit/reconciler';
+import { createVoiceService, toVoiceState } from './voice.service';
+
+const channelInfo = (c: ChannelRecord): VoiceChannelInfo => ({ id: c.id, guildId: c.guildId, type: c.type, userLimit: c.userLimit ?? 0 });
+
+/**
+ * Voice: LiveKit tokens, voice state from webhooks + reconciler, moderation. Wires the voice service to the core
+ * services through the narrow ports it declares, so the service itself stays testable without HTTP or a database.
+ */
+export function voiceModule(ctx: ModuleContext): ServerModule {
+  const { config, log } = ctx;
+  const repo = createVoiceRepo(ctx.db);
+  const rooms = createVoiceRoomService(ctx.livekit);
+
+  const access: VoiceAccess = {
+    async channelFor(userId, channelId) {
+      const channel = await ctx.repos.channels.find(channelId);
+      if (!channel) return null;
+      const seen = await ctx.permissions.channelAccess(userId, channel);
+      return seen ? { channel: channelInfo(channel), permissions: seen.permissions } : null;
+    },
+    async channelById(channelId) {
+      const channel = await ctx.repos.channels.find(channelId);
+      return channel ? channelInfo(channel) : null;
+    },
+    async guildPermissions(userId, guildId) {
+      try {
+        return (await ctx.permissions.requireGuildMember(userId, guildId)).permissions;
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+        throw err;
+      }
+    },
+    async displayName(userId) {
+      return (await ctx.repos.users.findById(userId))?.displayName ?? null;
+    },
+  };
+
+  const events: VoiceEvents = {
+    async toChannelViewers(guildId, channelId, event, payload) {
+      try {
+        await ctx.gateway.publishToGuild(guildId, event, payload, { channelId });
+      } catch (err) {
+        // The state change is stored; clients catch up from READY or GET /guilds/:id/voice-states.
+        log.warn({ err, event, channelId }, 'voice event not published');
+      }
+    },
+    async toUser(userId, event, payload) {
+      ctx.gateway.publishToUser(userId, event, payload);
+    },
+  };
+
+  const service = createVoiceService({
+    repo,
+    rooms,
+    tokens: createVoiceTokenIssuer({ apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET }),
+    access,
+    events,
+    audit: ctx.audit,
+    publicUrl: config.LIVEKIT_PUBLIC_URL,
+    clock: () => ctx.clock.now(),
+    log,
+  });
+
+  const reconciler = createVoiceReconciler({
+    target: {
+      listActiveRooms: () => repo.listActiveRooms(),
+      listActiveInRoom: (room) => repo.listActiveInRoom(room),
+      observeSession: (input, source) => service.observeSession(input, source),
+      observeSessionEnd: (input, source) => service.observeSessionEnd(input, source),
+    },
+    rooms,
+    intervalMs: config.VOICE_RECONCILE_INTERVAL_MS,
+    log,
+  });
+
+  const router = createLivekitWebhookRouter({
+    verifier: createWebhookVerifier({ apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET }),
+    service,
+    bus: livekitWebhookBus(ctx.gateway),
+    log,
+  });
+
+  instances.set(ctx.gateway, { service, reconciler });
+
+  return {
+    name: 'voice',
+    api: registerVoiceRoutes(ctx.createApiRouter(), service),
+    router,
+    async init() {
+      await repo.ensureIndexes();
+      ctx.gateway.setVoiceStateProvider(async (guildId) => (await repo.listActiveInGuild(guildId)).map(toVoiceState));
+      reconciler.start();
+    },
+    async stop() {
+      await reconciler.stop();
+    },
+  };
+}
+
+const instances = new WeakMap<object, { service: VoiceService; reconciler: VoiceReconciler }>();
+
+/**
+ * The voice service and reconciler of a running server, by its gateway publisher (`running.gateway.publisher`):
+ * for tests that call `reconcileOnce()`, and for core modules that must drop a kicked/banned member from voice
+ * (`voiceOf(ctx.gateway)?.service.removeFromGuildVoice(guildId, userId, actorId)`).
+ */
+export function voiceOf(gateway: object): { service: VoiceService; reconciler: VoiceReconciler } | undefined {
+  return instances.get(gateway);
+}
