@@ -1,0 +1,89 @@
+import { io, type Socket } from 'socket.io-client';
+import { GATEWAY_PATH, type ServerEventName, type ServerEventPayload } from '@shared/api/gateway';
+import type { VoiceMoveEvent, VoiceStateUpdateEvent } from '@shared/api/voice';
+
+export type GatewayHandlers = { [E in ServerEventName]?: (payload: ServerEventPayload<E>) => void } & {
+  VOICE_STATE_UPDATE?: (payload: VoiceStateUpdateEvent) => void;
+  VOICE_MOVE?: (payload: VoiceMoveEvent) => void;
+};
+
+export type GatewayStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface GatewayClient {
+  /** Swap in a fresh access token (after a REST refresh) so the session outlives the first token. */
+  refreshToken(token: string): void;
+  close(): void;
+}
+
+export interface GatewayOptions {
+  serverUrl: string;
+  token: () => string | null;
+  /** Fresh access token after the server said ours expired; null ends the session. */
+  renewToken: () => Promise<string | null>;
+  handlers: GatewayHandlers;
+  onStatus(status: GatewayStatus): void;
+  /** Every connection after the first: the caller fetches what it missed. */
+  onReconnected(): void;
+}
+
+/**
+ * Socket.IO gateway connection. The token is read at every (re)connection attempt so a refreshed token is used;
+ * an UNAUTHENTICATED handshake or a SESSION_EXPIRED event triggers one renewal and a reconnect.
+ */
+export function connectGateway(opts: GatewayOptions): GatewayClient {
+  const socket: Socket = io(opts.serverUrl, {
+    path: GATEWAY_PATH,
+    transports: ['websocket'],
+    auth: (cb) => cb({ token: opts.token() ?? '' }),
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+  });
+  let everConnected = false;
+  let closed = false;
+  opts.onStatus('connecting');
+
+  socket.on('connect', () => {
+    opts.onStatus('connected');
+    if (everConnected) opts.onReconnected();
+    everConnected = true;
+  });
+  socket.on('disconnect', (reason) => {
+    if (closed) return;
+    opts.onStatus('reconnecting');
+    // A server-side disconnect is not retried by socket.io itself.
+    if (reason === 'io server disconnect') setTimeout(() => !closed && socket.connect(), 500);
+  });
+  socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    opts.onStatus(everConnected ? 'reconnecting' : 'connecting');
+    const code = err.data?.code ?? err.message;
+    if (code === 'UNAUTHENTICATED' || code === 'TOKEN_EXPIRED') {
+      void opts.renewToken().then((t) => {
+        if (!t) {
+          closed = true;
+          socket.close();
+          opts.onStatus('offline');
+        } else if (!socket.active) socket.connect();
+      });
+    }
+  });
+  socket.on('SESSION_EXPIRED', () => {
+    void opts.renewToken().then((t) => {
+      if (t && !closed) socket.connect();
+    });
+  });
+
+  for (const [event, handler] of Object.entries(opts.handlers)) {
+    if (handler) socket.on(event, handler as (payload: unknown) => void);
+  }
+
+  return {
+    refreshToken(token) {
+      if (socket.connected) socket.emit('AUTH_REFRESH', { token }, () => undefined);
+    },
+    close() {
+      closed = true;
+      socket.close();
+      opts.onStatus('offline');
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { ApiErrorBody } from './types';
+
+/** Every failure surfaces as an ApiError with the server's code (or a client-side one) and a message fit for the UI. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Human wording per API error code; the server's message is the fallback for codes we don't know yet. */
+const MESSAGES: Record<string, string> = {
+  VALIDATION_FAILED: 'Some fields are not valid.',
+  INVALID_CREDENTIALS: 'Wrong username or password.',
+  USERNAME_TAKEN: 'That username is already taken.',
+  CONFLICT: 'That already exists.',
+  UNAUTHENTICATED: 'Your session has expired. Please log in again.',
+  TOKEN_EXPIRED: 'Your session has expired. Please log in again.',
+  FORBIDDEN: "You don't have permission to do that.",
+  MISSING_PERMISSION: "You don't have permission to do that.",
+  NOT_FOUND: "That doesn't exist any more.",
+  INVITE_INVALID: 'This invite is invalid or has expired.',
+  INVITE_EXPIRED: 'This invite has expired.',
+  RATE_LIMITED: "You're doing that too fast. Try again in a moment.",
+  PAYLOAD_TOO_LARGE: 'That is too large.',
+  SERVICE_UNAVAILABLE: 'The server is temporarily unavailable.',
+  VOICE_UNAVAILABLE: 'Voice is unavailable on this server right now.',
+  INTERNAL: 'Something went wrong on the server.',
+  NETWORK: "Can't reach the server. Check the address and your connection.",
+};
+
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.code === 'VALIDATION_FAILED' && Array.isArray(err.details) && err.details.length > 0) {
+      const first = err.details[0] as { path?: unknown; message?: unknown };
+      const path = Array.isArray(first.path) ? first.path.join('.') : typeof first.path === 'string' ? first.path : '';
+      if (typeof first.message === 'string') return path ? `${path}: ${first.message}` : first.message;
+    }
+    return MESSAGES[err.code] ?? err.message;
+  }
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}
+
+export interface TokenSource {
+  accessToken(): string | null;
+  /** Called once on a 401; resolves to a fresh access token or null when the session is over. */
+  refresh(): Promise<string | null>;
+}
+
+export interface HttpClient {
+  baseUrl: string;
+  get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  patch<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body?: unknown): Promise<T>;
+  delete<T>(path: string): Promise<T>;
+}
+
+export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl: typeof fetch = fetch): HttpClient {
+  const root = baseUrl.replace(/\/+$/, '');
+
+  async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = tokens.accessToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetchImpl(`${root}/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError('NETWORK', MESSAGES.NETWORK ?? 'Network error', 0);
+    }
+    if (res.status === 401 && token && !retried && !path.startsWith('/auth/')) {
+      const fresh = await tokens.refresh();
+      if (fresh) return request<T>(method, path, body, true);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    const data: unknown = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const e = (data as Partial<ApiErrorBody> | undefined)?.error;
+      throw new ApiError(e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, res.status, e?.details);
+    }
+    return data as T;
+  }
+
+  return {
+    baseUrl: root,
+    get: (path, query) => {
+      const qs = query
+        ? Object.entries(query)
+            .filter((e): e is [string, string | number] => e[1] !== undefined)
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+            .join('&')
+        : '';
+      return request('GET', qs ? `${path}?${qs}` : path);
+    },
+    post: (path, body) => request('POST', path, body ?? {}),
+    patch: (path, body) => request('PATCH', path, body ?? {}),
+    put: (path, body) => request('PUT', path, body ?? {}),
+    delete: (path) => request('DELETE', path),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

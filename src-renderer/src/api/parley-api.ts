@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import { buildPath, routes, type RouteBody, type RouteContract, type RouteResponse } from '@shared/api/index';
+import type { VoiceJoinBody, VoiceJoinResponse, VoiceSelfStateBody } from '@shared/api/voice';
+import type { HttpClient } from './http-client';
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * Typed calls built from the shared route contracts: path, method, body and response types all come from
+ * src-shared/api/routes.ts, so a server-side contract change shows up here as a type error.
+ */
+export function createParleyApi(http: HttpClient) {
+  function call<C extends RouteContract>(
+    route: C,
+    opts: { params?: Record<string, string>; body?: RouteBody<C>; query?: Query } = {},
+  ): Promise<RouteResponse<C>> {
+    const path = buildPath(route.path, opts.params);
+    switch (route.method) {
+      case 'get':
+        return http.get(path, opts.query);
+      case 'post':
+        return http.post(path, opts.body);
+      case 'patch':
+        return http.patch(path, opts.body);
+      case 'put':
+        return http.put(path, opts.body);
+      case 'delete':
+        return http.delete(path);
+    }
+  }
+
+  return {
+    auth: {
+      register: (body: RouteBody<typeof routes.register>) => call(routes.register, { body }),
+      login: (body: RouteBody<typeof routes.login>) => call(routes.login, { body }),
+      refresh: (refreshToken: string) => call(routes.refresh, { body: { refreshToken } }),
+      logout: (refreshToken: string) => call(routes.logout, { body: { refreshToken } }),
+      me: () => call(routes.getMe),
+    },
+    guilds: {
+      list: async () => (await call(routes.listMyGuilds)).items,
+      create: (name: string) => call(routes.createGuild, { body: { name } }),
+      channels: async (guildId: string) => (await call(routes.listChannels, { params: { guildId } })).items,
+      createChannel: (guildId: string, body: RouteBody<typeof routes.createChannel>) =>
+        call(routes.createChannel, { params: { guildId }, body }),
+      members: async (guildId: string) =>
+        (await call(routes.listMembers, { params: { guildId }, query: { limit: 100 } })).items,
+      roles: async (guildId: string) => (await call(routes.listRoles, { params: { guildId } })).items,
+      createInvite: (guildId: string) =>
+        call(routes.createInvite, { params: { guildId }, body: { maxAgeSeconds: 86_400, maxUses: 0 } }),
+      previewInvite: (code: string) => call(routes.previewInvite, { params: { code } }),
+      joinInvite: (code: string) => call(routes.acceptInvite, { params: { code } }),
+    },
+    messages: {
+      /** Newest first, as the server returns it. */
+      list: async (channelId: string, q: { before?: string; after?: string; limit?: number }) =>
+        (await call(routes.listMessages, { params: { channelId }, query: q })).items,
+      send: (channelId: string, body: { content: string; nonce: string }) =>
+        call(routes.sendMessage, { params: { channelId }, body }),
+      edit: (channelId: string, messageId: string, content: string) =>
+        call(routes.editMessage, { params: { channelId, messageId }, body: { content } }),
+      remove: (channelId: string, messageId: string) => call(routes.deleteMessage, { params: { channelId, messageId } }),
+      typing: (channelId: string) => call(routes.typing, { params: { channelId } }),
+    },
+    voice: {
+      join: (channelId: string, body: z.input<typeof VoiceJoinBody> = {}) =>
+        http.post<VoiceJoinResponse>(`/channels/${encodeURIComponent(channelId)}/voice/join`, body),
+      reportSelfState: (body: z.input<typeof VoiceSelfStateBody>) => http.patch<unknown>('/voice/state', body),
+    },
+  };
+}
+
+export type ParleyApi = ReturnType<typeof createParleyApi>;

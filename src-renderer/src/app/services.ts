@@ -1,0 +1,117 @@
+import { useStore } from 'zustand';
+import { connectGateway, type GatewayClient } from '../api/gateway-client';
+import { createHttpClient } from '../api/http-client';
+import { createParleyApi } from '../api/parley-api';
+import { createAuthStore, type AuthActions, type AuthState } from '../features/auth/auth.store';
+import { createChatStore, type ChatActions, type ChatState } from '../features/chat/chat.store';
+import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
+import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
+import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
+import { platform } from '../platform/platform';
+import { createUiStore, type UiState } from '../ui/ui.store';
+
+/** The app's singletons: one store per feature, wired to the API, the gateway and the platform once, here. */
+const p = platform();
+
+const auth = createAuthStore({
+  storage: p.storage,
+  defaultServerUrl: p.defaultServerUrl(),
+  makeApi: (serverUrl, tokens) => createParleyApi(createHttpClient(serverUrl, tokens)),
+});
+
+export const api = auth.api;
+export const authStore = auth.store;
+export const guildsStore = createGuildsStore({ api, storage: p.storage });
+export const chatStore = createChatStore({ api, self: () => authStore.getState().user });
+export const voiceStore = createVoiceStore();
+export const settingsStore = createSettingsStore(p.storage);
+export const uiStore = createUiStore();
+
+export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
+export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
+export const useChat = <T>(sel: (s: ChatState & ChatActions) => T): T => useStore(chatStore, sel);
+export const useVoice = <T>(sel: (s: VoiceState & VoiceActions) => T): T => useStore(voiceStore, sel);
+export const useSettings = <T>(sel: (s: Settings & SettingsActions) => T): T => useStore(settingsStore, sel);
+export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);
+
+let gateway: GatewayClient | null = null;
+let refreshTimer: ReturnType<typeof setInterval> | null = null;
+
+function startSession() {
+  const { serverUrl } = authStore.getState();
+  gateway = connectGateway({
+    serverUrl,
+    token: () => authStore.getState().accessToken,
+    renewToken: () => auth.refresh(),
+    onStatus: (s) => uiStore.getState().setGateway(s),
+    onReconnected: () => {
+      void chatStore.getState().fillGaps();
+    },
+    handlers: {
+      READY: (ready) => {
+        const g = guildsStore.getState();
+        const known = new Set(ready.guilds.map((s) => s.guild.id));
+        for (const old of g.guilds) if (!known.has(old.id)) g.removeGuild(old.id);
+        for (const snap of ready.guilds) g.applySnapshot(snap);
+        if (ready.guilds.length === 0) guildsStore.setState({ loaded: true });
+      },
+      MESSAGE_CREATE: (m) => {
+        const self = authStore.getState().user?.id;
+        chatStore.getState().receive(m);
+        guildsStore.getState().noteMessage(m.channelId, m.id, m.mentions.some((u) => u.id === self), m.author.id === self);
+      },
+      MESSAGE_UPDATE: (m) => chatStore.getState().receive(m),
+      MESSAGE_DELETE: (e) => chatStore.getState().receiveDelete(e.channelId, e.id),
+      CHANNEL_CREATE: (c) => guildsStore.getState().upsertChannel(c),
+      CHANNEL_UPDATE: (c) => guildsStore.getState().upsertChannel(c),
+      CHANNEL_DELETE: (e) => guildsStore.getState().removeChannel(e.id, e.guildId),
+      GUILD_CREATE: (snap) => guildsStore.getState().applySnapshot(snap),
+      GUILD_UPDATE: (g) => guildsStore.getState().upsertGuild(g),
+      GUILD_DELETE: (e) => guildsStore.getState().removeGuild(e.id),
+      MEMBER_ADD: (m) => guildsStore.getState().upsertMember(m),
+      MEMBER_UPDATE: (m) => guildsStore.getState().upsertMember(m),
+      MEMBER_REMOVE: (e) => guildsStore.getState().removeMember(e.guildId, e.userId),
+      ROLE_CREATE: (r) => guildsStore.getState().upsertRole(r),
+      ROLE_UPDATE: (r) => guildsStore.getState().upsertRole(r),
+      ROLE_DELETE: (e) => guildsStore.getState().removeRole(e.guildId, e.id),
+      TYPING_START: (e) => chatStore.getState().setTyping(e.channelId, e.user.id, Date.parse(e.at) + 8000),
+      PRESENCE_UPDATE: (e) => guildsStore.getState().setPresence(e.userId, e.status),
+      VOICE_STATE_UPDATE: (e) => {
+        guildsStore.getState().setVoiceState(
+          e.channelId === null
+            ? { userId: e.userId, guildId: e.guildId, channelId: null }
+            : { ...e, channelId: e.channelId, joinedAt: e.joinedAt ?? new Date().toISOString() },
+        );
+        if (e.userId === authStore.getState().user?.id) {
+          voiceStore.getState().setServerFlags({ serverMute: e.serverMute, serverDeaf: e.serverDeaf });
+        }
+      },
+      VOICE_MOVE: (e) => voiceStore.getState().join(e.channelId, e.guildId),
+    },
+  });
+  void guildsStore.getState().loadAll();
+  // Access tokens live ~15 minutes: renew well before, and hand the new one to the gateway.
+  refreshTimer = setInterval(() => void auth.refresh(), 10 * 60 * 1000);
+}
+
+function endSession() {
+  gateway?.close();
+  gateway = null;
+  if (refreshTimer) clearInterval(refreshTimer);
+  refreshTimer = null;
+  voiceStore.getState().leave();
+  guildsStore.getState().reset();
+  chatStore.getState().reset();
+}
+
+authStore.subscribe((s, prev) => {
+  if (s.phase === 'signed-in' && prev.phase !== 'signed-in') startSession();
+  if (s.phase !== 'signed-in' && prev.phase === 'signed-in') endSession();
+  if (s.accessToken && s.accessToken !== prev.accessToken && prev.accessToken) gateway?.refreshToken(s.accessToken);
+});
+
+// Badge = unread mentions across guilds (desktop taskbar; a no-op on the web).
+guildsStore.subscribe((s, prev) => {
+  if (s.mentionCount === prev.mentionCount) return;
+  p.setBadgeCount(Object.values(s.mentionCount).reduce((a, b) => a + b, 0));
+});

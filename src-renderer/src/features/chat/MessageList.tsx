@@ -1,0 +1,299 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { chatStore, guildsStore, useAuth, useChat, useGuilds } from '../../app/services';
+import type { Member } from '../../api/types';
+import { Avatar, colorFor } from '../../ui/Avatar';
+import { PencilIcon, TrashIcon } from '../../ui/icons';
+import { memberName } from '../guilds/ChannelSidebar';
+import { startsGroup, type ChatMessage } from './message-merge';
+import { splitMentions } from './mentions';
+
+const EMPTY: ChatMessage[] = [];
+const NEAR_BOTTOM_PX = 80;
+const LOAD_OLDER_PX = 400;
+
+function timeLabel(iso: string): string {
+  const d = new Date(iso);
+  const today = new Date();
+  const t = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (d.toDateString() === today.toDateString()) return `Today at ${t}`;
+  return `${d.toLocaleDateString()} ${t}`;
+}
+
+/**
+ * The channel's messages, virtualized (only what is on screen is in the DOM, so 10,000 messages scroll smoothly).
+ * Sticks to the bottom while you are there, loads older pages near the top while keeping your place, shows a "new"
+ * divider at the first unread message and a "jump to present" bar when you have scrolled away.
+ */
+export function MessageList({ channelId, guildId, channelName }: { channelId: string; guildId: string; channelName: string }) {
+  const messages = useChat((s) => s.channels[channelId]?.messages ?? EMPTY);
+  const hasMoreBefore = useChat((s) => s.channels[channelId]?.hasMoreBefore ?? true);
+  const loaded = useChat((s) => s.channels[channelId]?.loaded ?? false);
+  const loadingBefore = useChat((s) => s.channels[channelId]?.loadingBefore ?? false);
+  const error = useChat((s) => s.channels[channelId]?.error ?? null);
+  const members = useGuilds((s) => s.membersByGuild[guildId]);
+  const selfId = useAuth((s) => s.user?.id ?? '');
+  // The read marker as it was when the channel was opened: the "NEW" divider must not move while you read.
+  const [readAtOpen] = useState(() => guildsStore.getState().lastReadId[channelId] ?? null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const [showJump, setShowJump] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const prevFirst = useRef<string | undefined>(undefined);
+  const prevHeight = useRef(0);
+
+  const memberById = useMemo(() => new Map((members ?? []).map((m) => [m.user.id, m])), [members]);
+
+  const firstUnreadIdx = useMemo(() => {
+    if (!readAtOpen) return -1;
+    return messages.findIndex((m) => m.sendState === undefined && m.id > readAtOpen && m.author.id !== selfId);
+  }, [messages, readAtOpen, selfId]);
+
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (startsGroup(messages[i - 1], messages[i] as ChatMessage) ? 64 : 24),
+    overscan: 12,
+    getItemKey: (i) => {
+      const m = messages[i];
+      return m?.nonce ?? m?.id ?? i;
+    },
+  });
+
+  // Keep the reader's place when older messages are prepended; follow the tail when at the bottom.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const first = messages[0]?.nonce ?? messages[0]?.id;
+    const total = virtualizer.getTotalSize();
+    if (prevFirst.current !== undefined && first !== prevFirst.current && !atBottom.current) {
+      el.scrollTop += total - prevHeight.current;
+    } else if (atBottom.current && messages.length > 0) {
+      virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+    }
+    prevFirst.current = first;
+    prevHeight.current = total;
+  }, [messages, virtualizer]);
+
+  const markReadIfVisible = useCallback(() => {
+    if (!atBottom.current || document.hidden) return;
+    const last = [...messages].reverse().find((m) => m.sendState === undefined);
+    if (last) guildsStore.getState().markRead(channelId, last.id);
+  }, [messages, channelId]);
+
+  useEffect(() => {
+    markReadIfVisible();
+    const onVis = () => markReadIfVisible();
+    document.addEventListener('visibilitychange', onVis);
+    window.addEventListener('focus', onVis);
+    return () => {
+      document.removeEventListener('visibilitychange', onVis);
+      window.removeEventListener('focus', onVis);
+    };
+  }, [markReadIfVisible]);
+
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+    atBottom.current = distance < NEAR_BOTTOM_PX;
+    setShowJump(distance > el.clientHeight * 1.5);
+    if (el.scrollTop < LOAD_OLDER_PX && hasMoreBefore && !loadingBefore && loaded) void chatStore.getState().loadOlder(channelId);
+    if (atBottom.current) markReadIfVisible();
+  };
+
+  const jumpToPresent = () => {
+    atBottom.current = true;
+    setShowJump(false);
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+  };
+
+  // Keyboard: PageUp/PageDown/Home/End work natively on the focusable scroller; End also re-sticks to the bottom.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'End' && e.ctrlKey) jumpToPresent();
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="message-area">
+      <div
+        ref={scrollRef}
+        className="message-scroller"
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        tabIndex={0}
+        role="log"
+        aria-label={`Messages in #${channelName}`}
+        aria-busy={!loaded || loadingBefore}
+        data-count={messages.length}
+      >
+        {loaded && !hasMoreBefore && (
+          <div className="channel-welcome">
+            <div className="welcome-icon" aria-hidden="true">
+              #
+            </div>
+            <h2>Welcome to #{channelName}!</h2>
+            <p className="muted">This is the start of the #{channelName} channel.</p>
+          </div>
+        )}
+        {loadingBefore && <div className="loading-older muted small">Loading older messages…</div>}
+        {error && (
+          <div className="form-error small" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
+          <div className="virtual-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((vi) => {
+              const m = messages[vi.index];
+              if (!m) return null;
+              return (
+                <div key={vi.key} data-index={vi.index} ref={virtualizer.measureElement}>
+                  {vi.index === firstUnreadIdx && (
+                    <div className="new-divider" role="separator" aria-label="New messages">
+                      <span>NEW</span>
+                    </div>
+                  )}
+                  <MessageRow
+                    message={m}
+                    head={startsGroup(messages[vi.index - 1], m)}
+                    author={memberById.get(m.author.id)}
+                    memberById={memberById}
+                    selfId={selfId}
+                    editing={editing === m.id}
+                    onEdit={setEditing}
+                  />
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      {showJump && (
+        <button type="button" className="jump-present" onClick={jumpToPresent}>
+          You're viewing older messages <strong>Jump To Present</strong>
+        </button>
+      )}
+    </div>
+  );
+}
+
+interface RowProps {
+  message: ChatMessage;
+  head: boolean;
+  author: Member | undefined;
+  memberById: Map<string, Member>;
+  selfId: string;
+  editing: boolean;
+  onEdit: (id: string | null) => void;
+}
+
+const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit }: RowProps) {
+  const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
+  const mentionsMe = m.mentions.some((u) => u.id === selfId);
+  const own = m.author.id === selfId;
+  const pending = m.sendState !== undefined;
+  return (
+    <article
+      className={`message${head ? ' head' : ''}${mentionsMe ? ' mentioned' : ''}${m.sendState ? ` ${m.sendState}` : ''}`}
+      aria-label={`${name}, ${timeLabel(m.createdAt)}`}
+      data-message-id={pending ? undefined : m.id}
+      data-nonce={m.nonce ?? undefined}
+    >
+      {head ? (
+        <Avatar id={m.author.id} name={name} size={40} />
+      ) : (
+        <time className="hover-time" dateTime={m.createdAt}>
+          {new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+        </time>
+      )}
+      <div className="message-body">
+        {head && (
+          <header>
+            <span className="author" style={{ color: colorFor(m.author.id) }}>
+              {name}
+            </span>
+            <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
+          </header>
+        )}
+        {editing ? (
+          <EditBox message={m} onDone={() => onEdit(null)} />
+        ) : (
+          <div className="content">
+            {splitMentions(m.content).map((seg, i) =>
+              seg.kind === 'text' ? (
+                <span key={i}>{seg.text}</span>
+              ) : (
+                <span key={i} className="mention">
+                  @{memberById.get(seg.userId)?.user.displayName ?? m.mentions.find((u) => u.id === seg.userId)?.displayName ?? 'unknown'}
+                </span>
+              ),
+            )}
+            {m.editedAt && <span className="edited muted"> (edited)</span>}
+          </div>
+        )}
+        {m.sendState === 'failed' && (
+          <div className="send-failed" role="alert">
+            Message failed to send.{' '}
+            <button type="button" className="link-btn" onClick={() => void chatStore.getState().retry(m.channelId, m.nonce ?? '')}>
+              Retry
+            </button>{' '}
+            <button type="button" className="link-btn" onClick={() => chatStore.getState().discard(m.channelId, m.nonce ?? '')}>
+              Discard
+            </button>
+          </div>
+        )}
+      </div>
+      {own && !pending && !editing && (
+        <div className="message-actions" role="toolbar" aria-label="Message actions">
+          <button type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
+            <PencilIcon size={16} />
+          </button>
+          <button
+            type="button"
+            className="icon-btn small danger"
+            aria-label="Delete message"
+            title="Delete (hold Shift to skip confirmation)"
+            onClick={(e) => {
+              if (e.shiftKey || window.confirm('Delete this message?')) void chatStore.getState().remove(m.channelId, m.id);
+            }}
+          >
+            <TrashIcon size={16} />
+          </button>
+        </div>
+      )}
+    </article>
+  );
+});
+
+function EditBox({ message, onDone }: { message: ChatMessage; onDone: () => void }) {
+  const [text, setText] = useState(message.content);
+  const save = async () => {
+    const content = text.trim();
+    if (!content || content === message.content) return onDone();
+    if (await chatStore.getState().edit(message.channelId, message.id, content)) onDone();
+  };
+  return (
+    <div className="edit-box">
+      <textarea
+        value={text}
+        autoFocus
+        aria-label="Edit message"
+        rows={Math.min(8, text.split('\n').length)}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onDone();
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            void save();
+          }
+        }}
+      />
+      <span className="muted small">
+        escape to <button type="button" className="link-btn" onClick={onDone}>cancel</button> • enter to{' '}
+        <button type="button" className="link-btn" onClick={() => void save()}>save</button>
+      </span>
+    </div>
+  );
+}
+

@@ -1,0 +1,245 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { describeError } from '../../api/http-client';
+import type { ParleyApi } from '../../api/parley-api';
+import type { PublicUser } from '../../api/types';
+import {
+  firstConfirmed,
+  lastConfirmed,
+  mergeMessages,
+  removeMessage,
+  type ChatMessage,
+} from './message-merge';
+
+export const PAGE_SIZE = 50;
+
+export interface ChannelChat {
+  messages: ChatMessage[];
+  /** False once a history page came back short: the start of the channel is loaded. */
+  hasMoreBefore: boolean;
+  loadingBefore: boolean;
+  /** True once the newest page was loaded (the live tail is contiguous with what we show). */
+  loaded: boolean;
+  error: string | null;
+}
+
+export interface ChatState {
+  channels: Record<string, ChannelChat>;
+  /** channelId → userId → expiry (epoch ms) of their typing indicator. */
+  typing: Record<string, Record<string, number>>;
+}
+
+export interface ChatActions {
+  loadLatest(channelId: string): Promise<void>;
+  loadOlder(channelId: string): Promise<void>;
+  /** After a gateway reconnect: fetch everything after the newest confirmed message of each loaded channel. */
+  fillGaps(): Promise<void>;
+  send(channelId: string, guildId: string, content: string): Promise<void>;
+  retry(channelId: string, nonce: string): Promise<void>;
+  discard(channelId: string, nonce: string): void;
+  edit(channelId: string, messageId: string, content: string): Promise<boolean>;
+  remove(channelId: string, messageId: string): Promise<boolean>;
+  receive(message: ChatMessage): void;
+  receiveDelete(channelId: string, messageId: string): void;
+  setTyping(channelId: string, userId: string, untilMs: number): void;
+  clearTyping(channelId: string, userId: string): void;
+  reset(): void;
+}
+
+export type ChatStore = StoreApi<ChatState & ChatActions>;
+
+export interface ChatDeps {
+  api: () => ParleyApi;
+  self: () => PublicUser | null;
+  now?: () => number;
+  newNonce?: () => string;
+}
+
+const emptyChannel: ChannelChat = { messages: [], hasMoreBefore: true, loadingBefore: false, loaded: false, error: null };
+
+function defaultNonce(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`.replace(/[^A-Za-z0-9_-]/g, '');
+}
+
+export function createChatStore(deps: ChatDeps): ChatStore {
+  const now = deps.now ?? (() => Date.now());
+  const newNonce = deps.newNonce ?? defaultNonce;
+
+  return createStore<ChatState & ChatActions>()((set, get) => {
+    const patch = (channelId: string, fn: (c: ChannelChat) => Partial<ChannelChat>) =>
+      set((s) => {
+        const cur = s.channels[channelId] ?? emptyChannel;
+        return { channels: { ...s.channels, [channelId]: { ...cur, ...fn(cur) } } };
+      });
+
+    async function postPlaceholder(channelId: string, placeholder: ChatMessage) {
+      try {
+        const confirmed = await deps.api().messages.send(channelId, {
+          content: placeholder.content,
+          nonce: placeholder.nonce ?? '',
+        });
+        get().receive({ ...confirmed, nonce: confirmed.nonce ?? placeholder.nonce });
+      } catch {
+        const still = get().channels[channelId]?.messages.find((m) => m.nonce === placeholder.nonce);
+        // The gateway echo may have beaten the failed HTTP response (e.g. a timeout after commit): then it was sent.
+        if (still?.sendState !== undefined) {
+          patch(channelId, (c) => ({ messages: mergeMessages(c.messages, [{ ...placeholder, sendState: 'failed' }]) }));
+        }
+      }
+    }
+
+    return {
+      channels: {},
+      typing: {},
+
+      async loadLatest(channelId) {
+        if (get().channels[channelId]?.loaded) return;
+        patch(channelId, () => ({ loadingBefore: true, error: null }));
+        try {
+          const page = await deps.api().messages.list(channelId, { limit: PAGE_SIZE });
+          patch(channelId, (c) => ({
+            messages: mergeMessages(c.messages, page),
+            hasMoreBefore: page.length >= PAGE_SIZE,
+            loadingBefore: false,
+            loaded: true,
+          }));
+        } catch (err) {
+          patch(channelId, () => ({ loadingBefore: false, error: describeError(err) }));
+        }
+      },
+
+      async loadOlder(channelId) {
+        const c = get().channels[channelId];
+        if (!c || !c.loaded || c.loadingBefore || !c.hasMoreBefore) return;
+        const oldest = firstConfirmed(c.messages);
+        if (!oldest) return;
+        patch(channelId, () => ({ loadingBefore: true }));
+        try {
+          const page = await deps.api().messages.list(channelId, { before: oldest.id, limit: PAGE_SIZE });
+          patch(channelId, (cur) => ({
+            messages: mergeMessages(cur.messages, page),
+            hasMoreBefore: page.length >= PAGE_SIZE,
+            loadingBefore: false,
+          }));
+        } catch (err) {
+          patch(channelId, () => ({ loadingBefore: false, error: describeError(err) }));
+        }
+      },
+
+      async fillGaps() {
+        const loaded = Object.entries(get().channels).filter(([, c]) => c.loaded);
+        await Promise.all(
+          loaded.map(async ([channelId, c]) => {
+            let cursor = lastConfirmed(c.messages)?.id;
+            if (!cursor) {
+              patch(channelId, () => ({ loaded: false }));
+              return get().loadLatest(channelId);
+            }
+            // Page forward until a short page: everything posted while we were away, in order.
+            for (let guard = 0; guard < 100; guard++) {
+              const page = await deps.api().messages.list(channelId, { after: cursor, limit: PAGE_SIZE });
+              if (page.length > 0) patch(channelId, (cur) => ({ messages: mergeMessages(cur.messages, page) }));
+              const newest = page.reduce<ChatMessage | undefined>(
+                (a, m) => (!a || m.createdAt > a.createdAt || (m.createdAt === a.createdAt && m.id > a.id) ? m : a),
+                undefined,
+              );
+              if (page.length < PAGE_SIZE || !newest) break;
+              cursor = newest.id;
+            }
+          }),
+        );
+      },
+
+      async send(channelId, guildId, content) {
+        const text = content.trim();
+        const self = deps.self();
+        if (!text || !self) return;
+        const nonce = newNonce();
+        const placeholder: ChatMessage = {
+          id: `pending:${nonce}`,
+          channelId,
+          guildId,
+          author: { id: self.id, username: self.username, displayName: self.displayName },
+          content: text,
+          mentions: [],
+          createdAt: new Date(now()).toISOString(),
+          editedAt: null,
+          nonce,
+          sendState: 'sending',
+        };
+        patch(channelId, (c) => ({ messages: mergeMessages(c.messages, [placeholder]) }));
+        await postPlaceholder(channelId, placeholder);
+      },
+
+      async retry(channelId, nonce) {
+        const m = get().channels[channelId]?.messages.find((x) => x.nonce === nonce && x.sendState === 'failed');
+        if (!m) return;
+        const again: ChatMessage = { ...m, sendState: 'sending' };
+        patch(channelId, (c) => ({ messages: mergeMessages(c.messages, [again]) }));
+        // Same nonce: if the first attempt did reach the server, it can dedupe and we still show one message.
+        await postPlaceholder(channelId, again);
+      },
+
+      discard(channelId, nonce) {
+        patch(channelId, (c) => ({ messages: c.messages.filter((m) => !(m.nonce === nonce && m.sendState !== undefined)) }));
+      },
+
+      async edit(channelId, messageId, content) {
+        try {
+          const updated = await deps.api().messages.edit(channelId, messageId, content.trim());
+          get().receive(updated);
+          return true;
+        } catch (err) {
+          patch(channelId, () => ({ error: describeError(err) }));
+          return false;
+        }
+      },
+
+      async remove(channelId, messageId) {
+        try {
+          await deps.api().messages.remove(channelId, messageId);
+          get().receiveDelete(channelId, messageId);
+          return true;
+        } catch (err) {
+          patch(channelId, () => ({ error: describeError(err) }));
+          return false;
+        }
+      },
+
+      receive(message) {
+        // Live events for channels never opened are not kept: the first open loads the latest page anyway.
+        if (!get().channels[message.channelId]) return;
+        patch(message.channelId, (c) => ({ messages: mergeMessages(c.messages, [message]) }));
+        get().clearTyping(message.channelId, message.author.id);
+      },
+
+      receiveDelete(channelId, messageId) {
+        if (!get().channels[channelId]) return;
+        patch(channelId, (c) => ({ messages: removeMessage(c.messages, messageId) }));
+      },
+
+      setTyping(channelId, userId, untilMs) {
+        if (userId === deps.self()?.id) return;
+        set((s) => ({ typing: { ...s.typing, [channelId]: { ...s.typing[channelId], [userId]: untilMs } } }));
+      },
+
+      clearTyping(channelId, userId) {
+        const cur = get().typing[channelId];
+        if (!cur || cur[userId] === undefined) return;
+        const { [userId]: _gone, ...rest } = cur;
+        set((s) => ({ typing: { ...s.typing, [channelId]: rest } }));
+      },
+
+      reset() {
+        set({ channels: {}, typing: {} });
+      },
+    };
+  });
+}
+
+export function typingUsers(s: ChatState, channelId: string, nowMs: number): string[] {
+  const t = s.typing[channelId];
+  if (!t) return [];
+  return Object.entries(t)
+    .filter(([, until]) => until > nowMs)
+    .map(([id]) => id);
+}

@@ -1,0 +1,222 @@
+import { useMemo, useState } from 'react';
+import { guildsStore, useAuth, useGuilds, useUi, useVoice, voiceStore } from '../../app/services';
+import type { Channel, Member, VoiceState } from '../../api/types';
+import { Avatar } from '../../ui/Avatar';
+import { ChevronIcon, HashIcon, HeadphonesOffIcon, InviteIcon, MicOffIcon, PlusIcon, SpeakerIcon } from '../../ui/icons';
+import { UserPanel } from '../voice/UserPanel';
+import { UserVolumeMenu } from '../voice/UserVolumeMenu';
+import { VoicePanel } from '../voice/VoicePanel';
+import { isUnread } from './guilds.store';
+
+interface Group {
+  category: Channel | null;
+  channels: Channel[];
+}
+
+export function groupChannels(channels: Channel[]): Group[] {
+  const categories = channels.filter((c) => c.type === 'category');
+  const top: Group = { category: null, channels: channels.filter((c) => c.type !== 'category' && !c.parentId) };
+  const groups = categories.map((cat) => ({ category: cat, channels: channels.filter((c) => c.parentId === cat.id) }));
+  // Channels whose category we can't see are shown at the top level rather than hidden.
+  const known = new Set(categories.map((c) => c.id));
+  top.channels.push(...channels.filter((c) => c.type !== 'category' && c.parentId && !known.has(c.parentId)));
+  return [top, ...groups];
+}
+
+export function memberName(m: Member | undefined, fallback: string): string {
+  return m?.nick ?? m?.user.displayName ?? fallback;
+}
+
+export function ChannelSidebar() {
+  const guildId = useGuilds((s) => s.selectedGuildId);
+  const guild = useGuilds((s) => s.guilds.find((g) => g.id === s.selectedGuildId));
+  const channels = useGuilds((s) => (guildId ? s.channelsByGuild[guildId] : undefined));
+  const selectedChannel = useGuilds((s) => (guildId ? s.selectedChannelByGuild[guildId] : undefined));
+  const open = useUi((s) => s.open);
+  const [collapsed, setCollapsed] = useState<Record<string, boolean>>({});
+  const groups = useMemo(() => groupChannels(channels ?? []), [channels]);
+
+  return (
+    <aside className="channel-sidebar" aria-label="Channels">
+      <header className="sidebar-header">
+        <h2 title={guild?.name}>{guild?.name ?? 'Parley'}</h2>
+        {guildId && (
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Invite people"
+            title="Invite people"
+            onClick={() => open({ kind: 'invite', guildId, code: null })}
+          >
+            <InviteIcon size={18} />
+          </button>
+        )}
+      </header>
+      <nav className="channel-scroll" aria-label={guild ? `${guild.name} channels` : 'Channels'}>
+        {guildId &&
+          groups.map((g) => {
+            const key = g.category?.id ?? 'top';
+            const isCollapsed = collapsed[key] === true;
+            if (!g.category && g.channels.length === 0) return null;
+            return (
+              <section key={key} className="channel-group" aria-label={g.category?.name ?? 'Channels'}>
+                {g.category && (
+                  <div className="category-row">
+                    <button
+                      type="button"
+                      className="category-toggle"
+                      aria-expanded={!isCollapsed}
+                      onClick={() => setCollapsed((c) => ({ ...c, [key]: !isCollapsed }))}
+                    >
+                      <ChevronIcon size={12} className={isCollapsed ? 'rot' : ''} />
+                      {g.category.name}
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-btn small"
+                      aria-label={`Create channel in ${g.category.name}`}
+                      title="Create channel"
+                      onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: g.category?.id ?? null })}
+                    >
+                      <PlusIcon size={14} />
+                    </button>
+                  </div>
+                )}
+                <ul role="list">
+                  {g.channels
+                    .filter((c) => !isCollapsed || c.id === selectedChannel)
+                    .map((c) =>
+                      c.type === 'voice' ? (
+                        <VoiceChannelRow key={c.id} channel={c} />
+                      ) : (
+                        <TextChannelRow key={c.id} channel={c} active={c.id === selectedChannel} />
+                      ),
+                    )}
+                </ul>
+              </section>
+            );
+          })}
+        {guildId && (
+          <button
+            type="button"
+            className="add-channel"
+            onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: null })}
+          >
+            <PlusIcon size={14} /> Add a channel
+          </button>
+        )}
+      </nav>
+      <VoicePanel />
+      <UserPanel />
+    </aside>
+  );
+}
+
+function TextChannelRow({ channel, active }: { channel: Channel; active: boolean }) {
+  const unread = useGuilds((s) => isUnread(s, channel.id));
+  const mentions = useGuilds((s) => s.mentionCount[channel.id] ?? 0);
+  return (
+    <li className={`channel-row text${active ? ' active' : ''}${unread ? ' unread' : ''}`}>
+      {unread && !active && <span className="unread-pill" aria-hidden="true" />}
+      <button
+        type="button"
+        aria-current={active ? 'page' : undefined}
+        aria-label={`${channel.name} (text channel)${mentions ? `, ${mentions} mentions` : unread ? ', unread' : ''}`}
+        onClick={() => guildsStore.getState().selectChannel(channel.guildId, channel.id)}
+      >
+        <HashIcon size={18} className="channel-icon" />
+        <span className="channel-name">{channel.name}</span>
+        {mentions > 0 && <span className="badge inline">{mentions}</span>}
+      </button>
+    </li>
+  );
+}
+
+function VoiceChannelRow({ channel }: { channel: Channel }) {
+  const states = useGuilds((s) => s.voiceByChannel[channel.id]);
+  const members = useGuilds((s) => s.membersByGuild[channel.guildId]);
+  const current = useVoice((s) => s.current?.channelId ?? s.target?.channelId);
+  const participants = useVoice((s) => s.participants);
+  const selfId = useAuth((s) => s.user?.id);
+  const inThis = current === channel.id;
+  const [menu, setMenu] = useState<{ userId: string; name: string; x: number; y: number } | null>(null);
+
+  // The server's voice states are the truth for who is there; while we are in the call, LiveKit's live view is
+  // merged in so our own row and speaking rings don't wait for a webhook round trip.
+  const rows = useMemo(() => {
+    const byUser = new Map<string, VoiceState | { userId: string; live: true }>();
+    for (const v of states ?? []) byUser.set(v.userId, v);
+    if (inThis) {
+      for (const p of Object.values(participants)) if (!byUser.has(p.identity)) byUser.set(p.identity, { userId: p.identity, live: true });
+    }
+    return [...byUser.values()];
+  }, [states, participants, inThis]);
+
+  const join = () => {
+    const v = voiceStore.getState();
+    if (v.target?.channelId === channel.id && v.connection !== 'failed') return;
+    v.join(channel.id, channel.guildId);
+  };
+
+  return (
+    <li className={`channel-row voice${inThis ? ' connected' : ''}`}>
+      <button type="button" aria-label={`${channel.name} (voice channel)${rows.length ? `, ${rows.length} connected` : ''}`} onClick={join}>
+        <SpeakerIcon size={18} className="channel-icon" />
+        <span className="channel-name">{channel.name}</span>
+      </button>
+      {rows.length > 0 && (
+        <ul className="voice-users" aria-label={`In ${channel.name}`}>
+          {rows.map((r) => {
+            const member = members?.find((m) => m.user.id === r.userId);
+            const live = inThis ? participants[r.userId] : undefined;
+            const vs = 'live' in r ? null : r;
+            const name = memberName(member, live?.name ?? 'Unknown');
+            const isSelf = r.userId === selfId;
+            const muted = (vs?.selfMute ?? false) || (vs?.serverMute ?? false) || (live?.muted ?? false);
+            const deaf = (vs?.selfDeaf ?? false) || (vs?.serverDeaf ?? false);
+            const speaking = live?.speaking ?? false;
+            return (
+              <li
+                key={r.userId}
+                className={`voice-user${speaking ? ' speaking' : ''}`}
+                tabIndex={isSelf ? undefined : 0}
+                aria-haspopup={isSelf ? undefined : 'menu'}
+                onContextMenu={(e) => {
+                  if (isSelf) return;
+                  e.preventDefault();
+                  setMenu({ userId: r.userId, name, x: e.clientX, y: e.clientY });
+                }}
+                onKeyDown={(e) => {
+                  if (isSelf || (e.key !== 'ContextMenu' && !(e.shiftKey && e.key === 'F10') && e.key !== 'Enter')) return;
+                  e.preventDefault();
+                  const rect = e.currentTarget.getBoundingClientRect();
+                  setMenu({ userId: r.userId, name, x: rect.right, y: rect.top });
+                }}
+                data-user-id={r.userId}
+                data-speaking={speaking}
+                data-muted={muted}
+                data-deafened={deaf}
+              >
+                <Avatar id={r.userId} name={name} size={22} speaking={speaking} />
+                <span className="voice-user-name">{name}</span>
+                <span className="voice-user-icons">
+                  {muted && (
+                    <span className={vs?.serverMute ? 'server' : ''} role="img" aria-label={vs?.serverMute ? 'Server muted' : 'Muted'}>
+                      <MicOffIcon size={14} />
+                    </span>
+                  )}
+                  {deaf && (
+                    <span className={vs?.serverDeaf ? 'server' : ''} role="img" aria-label={vs?.serverDeaf ? 'Server deafened' : 'Deafened'}>
+                      <HeadphonesOffIcon size={14} />
+                    </span>
+                  )}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {menu && <UserVolumeMenu {...menu} onClose={() => setMenu(null)} />}
+    </li>
+  );
+}

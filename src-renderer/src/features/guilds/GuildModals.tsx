@@ -1,0 +1,193 @@
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { authStore, guildsStore, uiStore, useGuilds, useUi } from '../../app/services';
+import { inviteLink, parseInviteCode } from '../../app/invite-link';
+import { CloseIcon } from '../../ui/icons';
+
+export function Modal({ title, onClose, children, wide = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+  const id = useId();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className={`modal${wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={id}>
+        <header className="modal-header">
+          <h2 id={id}>{title}</h2>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
+            <CloseIcon />
+          </button>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function GuildModals() {
+  const modal = useUi((s) => s.modal);
+  const close = () => uiStore.getState().open(null);
+  if (modal?.kind === 'create-guild') return <CreateGuild onClose={close} />;
+  if (modal?.kind === 'create-channel') return <CreateChannel guildId={modal.guildId} type={modal.type} parentId={modal.parentId} onClose={close} />;
+  if (modal?.kind === 'invite') return <InviteDialog guildId={modal.guildId} onClose={close} />;
+  return null;
+}
+
+function CreateGuild({ onClose }: { onClose: () => void }) {
+  const user = authStore.getState().user;
+  const [name, setName] = useState(user ? `${user.displayName}'s server` : 'My server');
+  const [invite, setInvite] = useState('');
+  const [busy, setBusy] = useState(false);
+  const error = useGuilds((s) => s.error);
+  const ids = { name: useId(), invite: useId() };
+
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    guildsStore.setState({ error: null });
+    const g = await guildsStore.getState().createGuild(name.trim());
+    setBusy(false);
+    if (g) onClose();
+  }
+  async function join(e: FormEvent) {
+    e.preventDefault();
+    const code = parseInviteCode(invite);
+    if (!code) {
+      guildsStore.setState({ error: 'That is not an invite link or code.' });
+      return;
+    }
+    setBusy(true);
+    guildsStore.setState({ error: null });
+    const g = await guildsStore.getState().joinInvite(code);
+    setBusy(false);
+    if (g) onClose();
+  }
+  return (
+    <Modal title="Add a server" onClose={onClose}>
+      <form onSubmit={(e) => void create(e)} className="modal-body">
+        <p className="muted">Your server is where you and your friends hang out.</p>
+        <div className="field">
+          <label htmlFor={ids.name}>Server name</label>
+          <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoFocus />
+        </div>
+        <button type="submit" className="btn primary wide" disabled={busy}>
+          Create
+        </button>
+      </form>
+      <form onSubmit={(e) => void join(e)} className="modal-body divided">
+        <div className="field">
+          <label htmlFor={ids.invite}>Have an invite already?</label>
+          <input id={ids.invite} value={invite} onChange={(e) => setInvite(e.target.value)} placeholder="https://…/app/#/invite/AbCdEf or AbCdEf" />
+        </div>
+        <button type="submit" className="btn secondary wide" disabled={busy}>
+          Join Server
+        </button>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </Modal>
+  );
+}
+
+function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guildId: string; type: 'text' | 'voice'; parentId: string | null; onClose: () => void }) {
+  const [type, setType] = useState(initialType);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const error = useGuilds((s) => s.error);
+  const nameId = useId();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    guildsStore.setState({ error: null });
+    const normalized = type === 'text' ? name.trim().toLowerCase().replace(/\s+/g, '-') : name.trim();
+    const c = await guildsStore.getState().createChannel(guildId, normalized, type, parentId);
+    setBusy(false);
+    if (c) {
+      if (c.type === 'text') guildsStore.getState().selectChannel(guildId, c.id);
+      onClose();
+    }
+  }
+  return (
+    <Modal title="Create Channel" onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)} className="modal-body">
+        <fieldset className="radio-cards">
+          <legend>Channel type</legend>
+          <label className={type === 'text' ? 'checked' : ''}>
+            <input type="radio" name="type" value="text" checked={type === 'text'} onChange={() => setType('text')} />
+            <strong># Text</strong>
+            <span className="muted small">Send messages, mentions and opinions</span>
+          </label>
+          <label className={type === 'voice' ? 'checked' : ''}>
+            <input type="radio" name="type" value="voice" checked={type === 'voice'} onChange={() => setType('voice')} />
+            <strong>🔊 Voice</strong>
+            <span className="muted small">Hang out together with voice</span>
+          </label>
+        </fieldset>
+        <div className="field">
+          <label htmlFor={nameId}>Channel name</label>
+          <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder={type === 'text' ? 'new-channel' : 'Lounge'} autoFocus />
+        </div>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="btn primary wide" disabled={busy || !name.trim()}>
+          Create Channel
+        </button>
+      </form>
+    </Modal>
+  );
+}
+
+function InviteDialog({ guildId, onClose }: { guildId: string; onClose: () => void }) {
+  const [code, setCode] = useState<string | null>(null);
+  const error = useGuilds((s) => s.error);
+  const serverUrl = authStore.getState().serverUrl;
+  const linkId = useId();
+  useEffect(() => {
+    let live = true;
+    guildsStore.setState({ error: null });
+    void guildsStore
+      .getState()
+      .createInvite(guildId)
+      .then((c) => live && setCode(c));
+    return () => {
+      live = false;
+    };
+  }, [guildId]);
+  const link = code ? inviteLink(serverUrl, code) : '';
+  return (
+    <Modal title="Invite friends" onClose={onClose}>
+      <div className="modal-body">
+        <label htmlFor={linkId}>Send a server invite link to a friend</label>
+        <div className="copy-row">
+          <input id={linkId} readOnly value={link || 'Creating invite…'} data-invite-code={code ?? ''} onFocus={(e) => e.target.select()} />
+          <button
+            type="button"
+            className="btn primary"
+            disabled={!code}
+            onClick={() => {
+              void navigator.clipboard?.writeText(link).then(
+                () => uiStore.getState().toast('info', 'Invite link copied'),
+                () => uiStore.getState().toast('warning', 'Copy failed — select the link and copy it'),
+              );
+            }}
+          >
+            Copy
+          </button>
+        </div>
+        <p className="muted small">Your invite link expires in 1 day.</p>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,86 @@
+import { useRef, type KeyboardEvent } from 'react';
+import { guildsStore, useGuilds, useUi } from '../../app/services';
+import { PlusIcon } from '../../ui/icons';
+import { colorFor } from '../../ui/Avatar';
+import { isUnread } from './guilds.store';
+
+function initials(name: string): string {
+  return (
+    name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 3)
+      .map((w) => w[0]?.toUpperCase() ?? '')
+      .join('') || '?'
+  );
+}
+
+/** The left-most column: one round icon per guild with unread pill and mention badge, plus create/join. */
+export function GuildRail() {
+  const guilds = useGuilds((s) => s.guilds);
+  const selected = useGuilds((s) => s.selectedGuildId);
+  const channelsByGuild = useGuilds((s) => s.channelsByGuild);
+  const lastMessageId = useGuilds((s) => s.lastMessageId);
+  const lastReadId = useGuilds((s) => s.lastReadId);
+  const mentionCount = useGuilds((s) => s.mentionCount);
+  const open = useUi((s) => s.open);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  // Arrow keys move between guilds (roving focus), as in a toolbar.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const buttons = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const next = buttons[(i + (e.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length];
+    next?.focus();
+    e.preventDefault();
+  };
+
+  return (
+    <nav className="guild-rail" aria-label="Servers">
+      <ul ref={listRef} onKeyDown={onKeyDown}>
+        {guilds.map((g) => {
+          const channels = channelsByGuild[g.id] ?? [];
+          const unread = channels.some((c) => c.type === 'text' && isUnread({ lastMessageId, lastReadId }, c.id));
+          const mentions = channels.reduce((n, c) => n + (mentionCount[c.id] ?? 0), 0);
+          const active = g.id === selected;
+          const label = `${g.name}${mentions ? `, ${mentions} mention${mentions > 1 ? 's' : ''}` : unread ? ', unread messages' : ''}`;
+          return (
+            <li key={g.id} className={`guild-item${active ? ' active' : ''}${unread ? ' unread' : ''}`}>
+              <span className="guild-pill" aria-hidden="true" />
+              <button
+                type="button"
+                className="guild-icon"
+                style={active ? { background: colorFor(g.id) } : undefined}
+                aria-label={label}
+                aria-current={active ? 'page' : undefined}
+                title={g.name}
+                onClick={() => guildsStore.getState().selectGuild(g.id)}
+              >
+                {initials(g.name)}
+              </button>
+              {mentions > 0 && (
+                <span className="badge" aria-hidden="true">
+                  {mentions > 99 ? '99+' : mentions}
+                </span>
+              )}
+            </li>
+          );
+        })}
+        {guilds.length > 0 && <li className="rail-separator" aria-hidden="true" />}
+        <li className="guild-item">
+          <span className="guild-pill" aria-hidden="true" />
+          <button
+            type="button"
+            className="guild-icon add"
+            aria-label="Add a server"
+            title="Add a server"
+            onClick={() => open({ kind: 'create-guild' })}
+          >
+            <PlusIcon size={22} />
+          </button>
+        </li>
+      </ul>
+    </nav>
+  );
+}

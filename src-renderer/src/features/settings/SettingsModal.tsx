@@ -1,0 +1,286 @@
+import { useEffect, useId, useState } from 'react';
+import { uiStore, useAuth, useSettings } from '../../app/services';
+import { platform } from '../../platform/platform';
+import { Modal } from '../guilds/GuildModals';
+import { dbToMeter } from '../voice/vad-gate';
+import type { DeviceInfo, DevicePreference } from './device-fallback';
+import { refreshDevices, useDevices } from './useDeviceWatcher';
+import { useInputLevel } from './useInputLevel';
+
+type Tab = 'voice' | 'appearance' | 'account';
+
+export function SettingsModal({ initialTab }: { initialTab: Tab }) {
+  const [tab, setTab] = useState<Tab>(initialTab);
+  const close = () => uiStore.getState().open(null);
+  const tabs: [Tab, string][] = [
+    ['voice', 'Voice & Audio'],
+    ['appearance', 'Appearance'],
+    ['account', 'My Account'],
+  ];
+  return (
+    <Modal title="User Settings" onClose={close} wide>
+      <div className="settings-layout">
+        <nav className="settings-tabs" role="tablist" aria-label="Settings sections" aria-orientation="vertical">
+          {tabs.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
+              className={tab === id ? 'active' : ''}
+              onClick={() => setTab(id)}
+              onKeyDown={(e) => {
+                const i = tabs.findIndex(([t]) => t === tab);
+                if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                  const next = tabs[(i + (e.key === 'ArrowDown' ? 1 : tabs.length - 1)) % tabs.length];
+                  if (next) {
+                    setTab(next[0]);
+                    document.getElementById(`tab-${next[0]}`)?.focus();
+                  }
+                  e.preventDefault();
+                }
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </nav>
+        <section className="settings-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          {tab === 'voice' && <VoiceSettings />}
+          {tab === 'appearance' && <AppearanceSettings />}
+          {tab === 'account' && <AccountSettings />}
+        </section>
+      </div>
+    </Modal>
+  );
+}
+
+function DevicePicker({ label, devices, pref, onChange }: { label: string; devices: DeviceInfo[]; pref: DevicePreference; onChange: (p: DevicePreference) => void }) {
+  const id = useId();
+  const value = pref.mode === 'default' ? 'default' : pref.deviceId;
+  const missing = pref.mode === 'pinned' && !devices.some((d) => d.deviceId === pref.deviceId);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => {
+          const v = e.target.value;
+          if (v === 'default') return onChange({ mode: 'default' });
+          const d = devices.find((x) => x.deviceId === v);
+          onChange({ mode: 'pinned', deviceId: v, label: d?.label ?? '' });
+        }}
+      >
+        <option value="default">Follow system default</option>
+        {devices
+          .filter((d) => d.deviceId !== 'default' && d.deviceId !== 'communications' && d.deviceId !== '')
+          .map((d) => (
+            <option key={d.deviceId} value={d.deviceId}>
+              {d.label}
+            </option>
+          ))}
+        {missing && pref.mode === 'pinned' && <option value={pref.deviceId}>{pref.label} (disconnected — using default)</option>}
+      </select>
+    </div>
+  );
+}
+
+function Toggle({ label, hint, checked, onChange }: { label: string; hint?: string; checked: boolean; onChange: (v: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="toggle-row">
+      <div>
+        <label htmlFor={id}>{label}</label>
+        {hint && <p className="muted small">{hint}</p>}
+      </div>
+      <input id={id} type="checkbox" role="switch" className="switch" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+    </div>
+  );
+}
+
+function keyLabel(code: string): string {
+  if (code.startsWith('Key')) return code.slice(3);
+  if (code.startsWith('Digit')) return code.slice(5);
+  if (code === 'Backquote') return '`';
+  return code.replace(/(Left|Right)$/, ' $1');
+}
+
+function VoiceSettings() {
+  const s = useSettings((x) => x);
+  const inputs = useDevices((d) => d.inputs);
+  const outputs = useDevices((d) => d.outputs);
+  const inputId = useDevices((d) => d.input.deviceId);
+  const outputId = useDevices((d) => d.output.deviceId);
+  const [testing, setTesting] = useState(false);
+  const [binding, setBinding] = useState(false);
+  const level = useInputLevel({
+    enabled: true,
+    deviceId: inputId,
+    thresholdDb: s.vadThresholdDb,
+    constraints: { noiseSuppression: s.noiseSuppression, echoCancellation: s.echoCancellation, autoGainControl: s.autoGainControl },
+    loopback: testing,
+    outputDeviceId: outputId,
+  });
+  const sliderId = useId();
+  const delayId = useId();
+  const desktop = platform().kind === 'desktop';
+
+  // Labels appear only once the page may use the microphone, which the meter just asked for.
+  useEffect(() => {
+    void refreshDevices();
+  }, [level.error === null]);
+
+  useEffect(() => {
+    if (!binding) return;
+    const onKey = (e: KeyboardEvent) => {
+      e.preventDefault();
+      if (e.code !== 'Escape') s.update({ pttKey: e.code });
+      setBinding(false);
+    };
+    window.addEventListener('keydown', onKey, { capture: true, once: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [binding, s]);
+
+  return (
+    <div className="settings-section">
+      <h3>Voice Settings</h3>
+      <div className="two-col">
+        <DevicePicker label="Input Device" devices={inputs} pref={s.input} onChange={s.setInput} />
+        <DevicePicker label="Output Device" devices={outputs} pref={s.output} onChange={s.setOutput} />
+      </div>
+
+      <h4>Mic Test</h4>
+      <p className="muted small">Having mic issues? Start a test and say something silly — we'll play your voice back to you.</p>
+      <div className="mic-test">
+        <button type="button" className="btn primary" onClick={() => setTesting((t) => !t)} aria-pressed={testing}>
+          {testing ? 'Stop Testing' : "Let's Check"}
+        </button>
+        <div
+          className="meter"
+          role="meter"
+          aria-label="Input level"
+          aria-valuemin={-100}
+          aria-valuemax={0}
+          aria-valuenow={Math.round(level.levelDb)}
+        >
+          <div className={`meter-fill${level.gateOpen ? ' open' : ''}`} style={{ width: `${dbToMeter(level.levelDb) * 100}%` }} />
+        </div>
+      </div>
+      {level.error && (
+        <p className="form-error small" role="alert">
+          {level.error}
+        </p>
+      )}
+
+      <h4>Input Mode</h4>
+      <div className="radio-list" role="radiogroup" aria-label="Input mode">
+        <label className={s.inputMode === 'vad' ? 'checked' : ''}>
+          <input type="radio" name="inputMode" checked={s.inputMode === 'vad'} onChange={() => s.update({ inputMode: 'vad' })} />
+          Voice Activity
+        </label>
+        <label className={s.inputMode === 'ptt' ? 'checked' : ''}>
+          <input type="radio" name="inputMode" checked={s.inputMode === 'ptt'} onChange={() => s.update({ inputMode: 'ptt' })} />
+          Push to Talk
+        </label>
+      </div>
+
+      {s.inputMode === 'vad' ? (
+        <div className="field">
+          <label htmlFor={sliderId}>Input Sensitivity</label>
+          <div className="sensitivity">
+            <div className="meter under" aria-hidden="true">
+              <div className={`meter-fill${level.gateOpen ? ' open' : ''}`} style={{ width: `${dbToMeter(level.levelDb) * 100}%` }} />
+            </div>
+            <input
+              id={sliderId}
+              type="range"
+              min={-100}
+              max={0}
+              step={1}
+              value={s.vadThresholdDb}
+              onChange={(e) => s.update({ vadThresholdDb: Number(e.target.value) })}
+              aria-valuetext={`${s.vadThresholdDb} dB`}
+            />
+          </div>
+          <p className="muted small">The bar turns green when you'd be heard. Quiet pauses are bridged for a moment so words aren't clipped.</p>
+        </div>
+      ) : (
+        <div className="two-col">
+          <div className="field">
+            <span className="label">Shortcut</span>
+            {desktop ? (
+              <p className="muted small">Set the global push-to-talk key in the desktop app's Keybinds settings; it works while Parley is in the background.</p>
+            ) : (
+              <>
+                <button type="button" className={`btn secondary keybind${binding ? ' recording' : ''}`} onClick={() => setBinding(true)} aria-live="polite">
+                  {binding ? 'Press a key… (Esc to cancel)' : keyLabel(s.pttKey)}
+                </button>
+                <p className="muted small">In the browser, push to talk works while this tab is focused.</p>
+              </>
+            )}
+          </div>
+          <div className="field">
+            <label htmlFor={delayId}>Release Delay — {s.pttReleaseMs} ms</label>
+            <input id={delayId} type="range" min={0} max={2000} step={20} value={s.pttReleaseMs} onChange={(e) => s.update({ pttReleaseMs: Number(e.target.value) })} />
+          </div>
+        </div>
+      )}
+
+      <h4>Voice Processing</h4>
+      <Toggle label="Noise Suppression" hint="Filters out background noise such as fans and keyboards." checked={s.noiseSuppression} onChange={(v) => s.update({ noiseSuppression: v })} />
+      <Toggle label="Echo Cancellation" hint="Stops others hearing themselves through your speakers." checked={s.echoCancellation} onChange={(v) => s.update({ echoCancellation: v })} />
+      <Toggle label="Automatic Gain Control" hint="Keeps your volume steady when you move away from the mic." checked={s.autoGainControl} onChange={(v) => s.update({ autoGainControl: v })} />
+    </div>
+  );
+}
+
+function AppearanceSettings() {
+  const theme = useSettings((s) => s.theme);
+  const update = useSettings((s) => s.update);
+  return (
+    <div className="settings-section">
+      <h3>Appearance</h3>
+      <div className="radio-list" role="radiogroup" aria-label="Theme">
+        {(['dark', 'light', 'system'] as const).map((t) => (
+          <label key={t} className={theme === t ? 'checked' : ''}>
+            <input type="radio" name="theme" checked={theme === t} onChange={() => update({ theme: t })} />
+            {t === 'system' ? 'Sync with computer' : t === 'dark' ? 'Dark' : 'Light'}
+          </label>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function AccountSettings() {
+  const user = useAuth((s) => s.user);
+  const serverUrl = useAuth((s) => s.serverUrl);
+  const logout = useAuth((s) => s.logout);
+  return (
+    <div className="settings-section">
+      <h3>My Account</h3>
+      <dl className="account">
+        <dt>Display name</dt>
+        <dd>{user?.displayName}</dd>
+        <dt>Username</dt>
+        <dd>@{user?.username}</dd>
+        <dt>Server</dt>
+        <dd>{serverUrl}</dd>
+      </dl>
+      <button
+        type="button"
+        className="btn danger"
+        onClick={() => {
+          uiStore.getState().open(null);
+          void logout();
+        }}
+      >
+        Log Out
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Which physical device to capture from / play to, given the user's preference and what is plugged in now.
+ * "Follow system default" always resolves to the OS default. A pinned device is used while present; when it
+ * disappears we fall back to the default and say so once, and when it comes back we return to it and say so once.
+ */
+export interface DeviceInfo {
+  deviceId: string;
+  label: string;
+  kind: 'audioinput' | 'audiooutput';
+}
+
+export type DevicePreference = { mode: 'default' } | { mode: 'pinned'; deviceId: string; label: string };
+
+export interface DeviceResolution {
+  /** The deviceId to hand to getUserMedia / setSinkId; 'default' means the OS default. */
+  deviceId: string;
+  /** True while a pinned device is missing and we are on the default instead. */
+  fellBack: boolean;
+}
+
+export type DeviceEvent =
+  | { type: 'fell-back'; label: string }
+  | { type: 'returned'; label: string }
+  | { type: 'switched'; label: string };
+
+export function resolveDevice(pref: DevicePreference, available: readonly DeviceInfo[]): DeviceResolution {
+  if (pref.mode === 'default') return { deviceId: 'default', fellBack: false };
+  const byId = available.find((d) => d.deviceId === pref.deviceId);
+  if (byId) return { deviceId: byId.deviceId, fellBack: false };
+  // Browsers may re-key a device after a replug; the label is the next best identity.
+  const byLabel = pref.label ? available.find((d) => d.label === pref.label && d.deviceId !== 'default') : undefined;
+  if (byLabel) return { deviceId: byLabel.deviceId, fellBack: false };
+  return { deviceId: 'default', fellBack: true };
+}
+
+/** The user-visible consequence of going from `prev` to `next` (null when nothing worth a toast happened). */
+export function deviceTransition(
+  pref: DevicePreference,
+  prev: DeviceResolution | null,
+  next: DeviceResolution,
+): DeviceEvent | null {
+  if (pref.mode !== 'pinned' || prev === null) return null;
+  if (!prev.fellBack && next.fellBack) return { type: 'fell-back', label: pref.label || 'Pinned device' };
+  if (prev.fellBack && !next.fellBack) return { type: 'returned', label: pref.label || 'Pinned device' };
+  return null;
+}
+
+export function toDeviceInfos(devices: readonly MediaDeviceInfo[], kind: DeviceInfo['kind']): DeviceInfo[] {
+  return devices
+    .filter((d) => d.kind === kind)
+    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${kind === 'audioinput' ? 'Microphone' : 'Speaker'} ${i + 1}`, kind }));
+}

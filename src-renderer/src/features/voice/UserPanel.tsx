@@ -1,0 +1,54 @@
+import { useAuth, useUi, useVoice } from '../../app/services';
+import { Avatar } from '../../ui/Avatar';
+import { GearIcon, HeadphonesIcon, HeadphonesOffIcon, MicIcon, MicOffIcon } from '../../ui/icons';
+
+/** Bottom of the channel column: who you are, and mute / deafen / settings, always one click away. */
+export function UserPanel() {
+  const user = useAuth((s) => s.user);
+  const selfMute = useVoice((s) => s.selfMute);
+  const selfDeaf = useVoice((s) => s.selfDeaf);
+  const serverMute = useVoice((s) => s.serverMute);
+  const serverDeaf = useVoice((s) => s.serverDeaf);
+  const transmitting = useVoice((s) => s.transmitting && s.connection === 'connected');
+  const toggleMute = useVoice((s) => s.toggleMute);
+  const toggleDeafen = useVoice((s) => s.toggleDeafen);
+  const open = useUi((s) => s.open);
+  if (!user) return null;
+  const muted = selfMute || selfDeaf;
+  return (
+    <section className="user-panel" aria-label="User controls">
+      <div className="user-chip">
+        <Avatar id={user.id} name={user.displayName} size={32} speaking={transmitting} status="online" />
+        <div className="user-chip-text">
+          <span className="user-chip-name">{user.displayName}</span>
+          <span className="user-chip-sub">@{user.username}</span>
+        </div>
+      </div>
+      <div className="user-buttons">
+        <button
+          type="button"
+          className={`icon-btn${muted ? ' danger' : ''}`}
+          aria-label={muted ? 'Unmute' : 'Mute'}
+          aria-pressed={muted}
+          title={serverMute ? 'Server muted by a moderator' : muted ? 'Unmute' : 'Mute'}
+          onClick={toggleMute}
+        >
+          {muted || serverMute ? <MicOffIcon /> : <MicIcon />}
+        </button>
+        <button
+          type="button"
+          className={`icon-btn${selfDeaf ? ' danger' : ''}`}
+          aria-label={selfDeaf ? 'Undeafen' : 'Deafen'}
+          aria-pressed={selfDeaf}
+          title={serverDeaf ? 'Server deafened by a moderator' : selfDeaf ? 'Undeafen' : 'Deafen'}
+          onClick={toggleDeafen}
+        >
+          {selfDeaf || serverDeaf ? <HeadphonesOffIcon /> : <HeadphonesIcon />}
+        </button>
+        <button type="button" className="icon-btn" aria-label="User settings" title="User settings" onClick={() => open({ kind: 'settings', tab: 'voice' })}>
+          <GearIcon />
+        </button>
+      </div>
+    </section>
+  );
+}

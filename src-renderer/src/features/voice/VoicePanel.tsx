@@ -1,0 +1,51 @@
+import { useGuilds, useVoice } from '../../app/services';
+import { HangUpIcon, SignalIcon } from '../../ui/icons';
+
+const STATUS: Record<string, string> = {
+  connecting: 'Connecting…',
+  connected: 'Voice Connected',
+  reconnecting: 'Reconnecting…',
+  failed: 'Voice Disconnected',
+};
+
+/** Shown while in (or joining) a call: state, channel, quality and ping, and the disconnect button. */
+export function VoicePanel() {
+  const connection = useVoice((s) => s.connection);
+  const target = useVoice((s) => s.target);
+  const current = useVoice((s) => s.current ?? s.target);
+  const error = useVoice((s) => s.error);
+  const quality = useVoice((s) => s.quality);
+  const ping = useVoice((s) => s.pingMs);
+  const leave = useVoice((s) => s.leave);
+  const channel = useGuilds((s) => (current ? s.channelsByGuild[current.guildId]?.find((c) => c.id === current.channelId) : undefined));
+  const guild = useGuilds((s) => (current ? s.guilds.find((g) => g.id === current.guildId) : undefined));
+  if (!current || (connection === 'idle' && !target)) return null;
+  const tone = connection === 'connected' ? (quality === 'poor' || quality === 'lost' ? 'warn' : 'ok') : connection === 'failed' ? 'bad' : 'warn';
+  return (
+    <section className="voice-panel" aria-label="Voice connection" data-state={connection}>
+      <div className="voice-panel-main">
+        <div className={`voice-status ${tone}`} role="status" aria-live="polite">
+          <SignalIcon size={16} />
+          <span>{STATUS[connection] ?? 'Voice'}</span>
+        </div>
+        <div className="voice-where muted small" title={`${channel?.name ?? ''} / ${guild?.name ?? ''}`}>
+          {channel?.name ?? 'Voice'} / {guild?.name ?? ''}
+        </div>
+        {connection === 'connected' && (
+          <div className="voice-stats muted small" aria-label="Connection quality">
+            {quality !== 'unknown' ? `Quality: ${quality}` : 'Quality: measuring'}
+            {ping !== null ? ` · ${ping} ms` : ''}
+          </div>
+        )}
+        {error && (
+          <div className="voice-error small" role="alert">
+            {error}
+          </div>
+        )}
+      </div>
+      <button type="button" className="icon-btn" aria-label="Disconnect from voice" title="Disconnect" onClick={leave}>
+        <HangUpIcon />
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export type Modal =
+  | { kind: 'settings'; tab: 'voice' | 'appearance' | 'account' }
+  | { kind: 'create-guild' }
+  | { kind: 'create-channel'; guildId: string; type: 'text' | 'voice'; parentId: string | null }
+  | { kind: 'invite'; guildId: string; code: string | null }
+  | null;
+
+export interface UiState {
+  toasts: Toast[];
+  modal: Modal;
+  gateway: 'connecting' | 'connected' | 'reconnecting' | 'offline';
+  showMembers: boolean;
+  toast(kind: Toast['kind'], text: string, ttlMs?: number): void;
+  dismiss(id: number): void;
+  open(modal: Modal): void;
+  setGateway(state: UiState['gateway']): void;
+  toggleMembers(): void;
+}
+
+export function createUiStore(): StoreApi<UiState> {
+  let seq = 0;
+  return createStore<UiState>()((set, get) => ({
+    toasts: [],
+    modal: null,
+    gateway: 'offline',
+    showMembers: true,
+    toast(kind, text, ttlMs = 5000) {
+      const id = ++seq;
+      set({ toasts: [...get().toasts.slice(-3), { id, kind, text }] });
+      setTimeout(() => get().dismiss(id), ttlMs);
+    },
+    dismiss(id) {
+      set({ toasts: get().toasts.filter((t) => t.id !== id) });
+    },
+    open(modal) {
+      set({ modal });
+    },
+    setGateway(gateway) {
+      if (get().gateway !== gateway) set({ gateway });
+    },
+    toggleMembers() {
+      set({ showMembers: !get().showMembers });
+    },
+  }));
+}
