@@ -96,9 +96,12 @@ export const RecordingFailedEvent = z.object({
   /** Human-readable reason from Egress. */
   reason: z.string(),
 });
+export const RecordingDeleteEvent = z.object({ id: Id, guildId: Id, channelId: Id });
 export const RecordingServerEvents = {
   /** A recording of a channel you can view started, stopped, completed, failed or was deleted (`status` tells). */
   RECORDING_UPDATE: Recording,
+  /** A recording was deleted (by hand or by the retention sweeper). */
+  RECORDING_DELETE: RecordingDeleteEvent,
   /** Sent only to the member who started the recording. */
   RECORDING_FAILED: RecordingFailedEvent,
 } as const;

@@ -3,12 +3,11 @@ import {
   EgressStatus,
   EncodedFileOutput,
   EncodedFileType,
-  RoomServiceClient,
   S3Upload,
   ServerError,
 } from 'livekit-server-sdk';
-import type { EgressInfo, WebhookEvent } from 'livekit-server-sdk';
-import type { RoomRecordingState } from '@shared/api/recordings';
+import type { EgressInfo, RoomServiceClient, WebhookEvent } from 'livekit-server-sdk';
+import { recordingFromRoomMetadata, type RoomRecordingState } from '@shared/api/recordings';
 
 /**
  * LiveKit Egress, reduced to what recordings need, as plain data. The recordings service depends on these interfaces
@@ -163,8 +162,11 @@ export function createRecordingEgress(options: { url: string; apiKey: string; ap
  * merge and write back instead of replacing it.
  */
 export interface RoomRecordingMetadata {
-  /** False when the room does not exist (nobody in the channel). */
-  setRecording(roomName: string, state: RoomRecordingState): Promise<boolean>;
+  /**
+   * False when the room does not exist (nobody in the channel). With `onlyIfRecordingId`, a clear (state null) only
+   * happens while the room still shows that recording, so ending an old recording never hides a newer one's notice.
+   */
+  setRecording(roomName: string, state: RoomRecordingState, onlyIfRecordingId?: string): Promise<boolean>;
 }
 
 export function mergeRecordingMetadata(current: string | undefined, state: RoomRecordingState): string {
@@ -180,14 +182,13 @@ export function mergeRecordingMetadata(current: string | undefined, state: RoomR
   return JSON.stringify({ ...base, recording: state });
 }
 
-export function createRoomRecordingMetadata(options: { url: string; apiKey: string; apiSecret: string; timeoutMs?: number }): RoomRecordingMetadata {
-  const client = new RoomServiceClient(options.url, options.apiKey, options.apiSecret, {
-    requestTimeout: Math.ceil((options.timeoutMs ?? 5000) / 1000),
-  });
+/** Takes the server's RoomServiceClient (ModuleContext.livekit), like the voice room service does. */
+export function createRoomRecordingMetadata(client: RoomServiceClient): RoomRecordingMetadata {
   return {
-    async setRecording(roomName, state) {
+    async setRecording(roomName, state, onlyIfRecordingId) {
       const [room] = await client.listRooms([roomName]);
       if (!room) return false;
+      if (onlyIfRecordingId && recordingFromRoomMetadata(room.metadata)?.recordingId !== onlyIfRecordingId) return true;
       try {
         await client.updateRoomMetadata(roomName, mergeRecordingMetadata(room.metadata, state));
         return true;

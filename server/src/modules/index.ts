@@ -9,6 +9,7 @@ import { messagesModule } from './messages/messages.routes';
 import { rolesModule } from './roles/roles.routes';
 import type { AccessTokens } from './auth/tokens';
 import { voiceModule } from './voice/voice.module';
+import { recordingsModule } from './recordings/recordings.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -22,4 +23,4 @@ export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLi
  * A module is `function fooModule(ctx: ModuleContext): ServerModule` (see ./context.ts for what ctx offers and how
  * `api` / `router` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
  */
-export const extensionModules: ModuleFactory[] = [voiceModule];
+export const extensionModules: ModuleFactory[] = [voiceModule, recordingsModule];
