@@ -35,6 +35,11 @@ export interface GatewayPublisher {
   guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
   /** Aggregated presence of users (across sessions and instances). */
   presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>>;
+  /**
+   * Re-send GUILD_CREATE (a fresh snapshot) to connected members — to `userId` only when given — after a change that
+   * can alter which channels they see (roles, overwrites, parents). Clients replace their copy of the guild.
+   */
+  resyncGuild(guildId: string, userId?: string): Promise<void>;
 }
 
 interface SocketData {
@@ -154,6 +159,17 @@ export function createGateway(deps: {
     },
     guildSnapshot,
     presenceOf,
+    async resyncGuild(guildId, userId) {
+      if (!io) return;
+      const sockets = await io.in(userId ? userRoom(userId) : guildRoom(guildId)).fetchSockets();
+      const userIds = [...new Set(sockets.map((s) => s.data.userId))];
+      await Promise.all(
+        userIds.map(async (id) => {
+          const snapshot = await guildSnapshot(id, guildId);
+          if (snapshot) io?.to(userRoom(id)).emit('GUILD_CREATE', snapshot);
+        }),
+      );
+    },
   };
 
   function scheduleExpiry(socket: Socket, exp: number): NodeJS.Timeout {

@@ -15,6 +15,8 @@ export interface ReconcileTarget {
   listActiveInRoom(room: string): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number }[]>;
   observeSession(input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  /** Periodic cleanup to run after each pass (e.g. forgetting old idempotency claims). */
+  housekeeping?(): Promise<void>;
 }
 
 export interface ReconcileResult {
@@ -64,6 +66,7 @@ export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: Vo
         }
       }
     }
+    await target.housekeeping?.();
     if (result.removed || result.added) log.info(result, 'voice state reconciled');
     return result;
   }

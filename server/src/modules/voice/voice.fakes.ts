@@ -90,6 +90,9 @@ export function createMemoryVoiceRepo(): VoiceRepo {
       if (doc.endedJoinedAtMs < joinedAtMs) doc.endedJoinedAtMs = joinedAtMs;
       return null;
     },
+    async pruneClaims() {
+      return 0;
+    },
     async setModeration(guildId, userId, patch, at) {
       const key = `${guildId}:${userId}`;
       const flags = { serverMute: false, serverDeaf: false, ...moderation.get(key) };

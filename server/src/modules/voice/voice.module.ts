@@ -11,6 +11,8 @@ import type { VoiceAccess, VoiceChannelInfo, VoiceEvents, VoiceService } from '.
 import type { VoiceReconciler } from '../../livekit/reconciler';
 import { createVoiceService, toVoiceState } from './voice.service';
 
+const CLAIM_RETENTION_MS = 60 * 60 * 1000;
+
 const channelInfo = (c: ChannelRecord): VoiceChannelInfo => ({ id: c.id, guildId: c.guildId, type: c.type, userLimit: c.userLimit ?? 0 });
 
 /**
@@ -78,6 +80,10 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
       listActiveInRoom: (room) => repo.listActiveInRoom(room),
       observeSession: (input, source) => service.observeSession(input, source),
       observeSessionEnd: (input, source) => service.observeSessionEnd(input, source),
+      // Claims only guard against replays, which LiveKit stops after a few minutes (its webhook JWTs live 5 min).
+      housekeeping: async () => {
+        await repo.pruneClaims(new Date(ctx.clock.now().getTime() - CLAIM_RETENTION_MS));
+      },
     },
     rooms,
     intervalMs: config.VOICE_RECONCILE_INTERVAL_MS,

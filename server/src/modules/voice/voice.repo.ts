@@ -8,8 +8,11 @@ import type { Collection, Db } from 'mongodb';
  * - `currentJoinedAtMs` is the join time of the session shown now; a session only replaces it if it joined later.
  * - `endedJoinedAtMs` is the latest join time of a session we saw end; a session that joined at or before it can never
  *   come back (a late `participant_joined` or `track_published` arriving after its `participant_left`).
- * Each transition is a single conditional update on those fields, so replays, reordering and several server instances
- * applying the same webhook all converge, and only the one write that changed something reports `changed`.
+ * Exactly-once side effects (events, audit lines) come from claims: starting or ending session `sid` first inserts
+ * `start:<sid>` / `end:<sid>` into `voice_session_claims`, whose `_id` is unique. Only the caller whose insert
+ * succeeds goes on; replays and other server instances get a duplicate-key error and stop. (A conditional
+ * findOneAndUpdate is not enough: FerretDB 1.x runs it as a find followed by an update, so concurrent callers can all
+ * "win" — tests/integration/voice-state.test.ts proves the claims hold there.)
  */
 export interface VoiceStateRecord {
   userId: string;
@@ -69,6 +72,8 @@ export interface VoiceRepo {
   startSession(start: SessionStart): Promise<{ before: VoiceStateRecord | null } | undefined>;
   /** Ends the session `participantSid` if it is the current one; returns the state it had, or null. */
   endSession(userId: string, participantSid: string, joinedAtMs: number, at: Date): Promise<ActiveVoiceState | null>;
+  /** Forgets claims older than `before` (they only matter while LiveKit may still retry a webhook: minutes). */
+  pruneClaims(before: Date): Promise<number>;
   /** Sets the moderation flags of a member and mirrors them on their voice state when it is in that guild. */
   setModeration(guildId: string, userId: string, patch: Partial<ModerationFlags>, at: Date): Promise<ModerationFlags>;
   getModeration(guildId: string, userId: string): Promise<ModerationFlags>;
@@ -76,6 +81,12 @@ export interface VoiceRepo {
 
 interface VoiceStateDoc extends Omit<VoiceStateRecord, 'userId'> {
   _id: string;
+}
+
+interface ClaimDoc {
+  _id: string;
+  userId: string;
+  at: Date;
 }
 
 interface ModerationDoc extends ModerationFlags {
@@ -133,6 +144,18 @@ function freshDoc(at: Date) {
 export function createVoiceRepo(db: Db): VoiceRepo {
   const states: Collection<VoiceStateDoc> = db.collection<VoiceStateDoc>('voice_states');
   const moderation: Collection<ModerationDoc> = db.collection<ModerationDoc>('voice_moderation');
+  const claims: Collection<ClaimDoc> = db.collection<ClaimDoc>('voice_session_claims');
+
+  /** True for the one caller that claims `key`; false for everyone after it. */
+  async function claim(key: string, userId: string, at: Date): Promise<boolean> {
+    try {
+      await claims.insertOne({ _id: key, userId, at });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
 
   async function ensureDoc(userId: string, at: Date): Promise<void> {
     try {
@@ -151,6 +174,7 @@ export function createVoiceRepo(db: Db): VoiceRepo {
       await states.createIndex({ guildId: 1 });
       await states.createIndex({ room: 1 });
       await moderation.createIndex({ guildId: 1, userId: 1 }, { unique: true });
+      await claims.createIndex({ at: 1 });
     },
 
     async findByUser(userId) {
@@ -195,8 +219,13 @@ export function createVoiceRepo(db: Db): VoiceRepo {
     },
 
     async startSession(start) {
+      // A session that already ended never starts again (late joined/track webhook after participant_left).
+      if (await claims.findOne({ _id: `end:${start.participantSid}` })) return undefined;
       await ensureDoc(start.userId, start.at);
-      const before = await states.findOneAndUpdate(
+      const before = await states.findOne({ _id: start.userId });
+      if (!before || before.currentJoinedAtMs >= start.joinedAtMs || before.endedJoinedAtMs >= start.joinedAtMs) return undefined;
+      if (!(await claim(`start:${start.participantSid}`, start.userId, start.at))) return undefined;
+      const result = await states.updateOne(
         {
           _id: start.userId,
           currentJoinedAtMs: { $lt: start.joinedAtMs },
@@ -215,26 +244,28 @@ export function createVoiceRepo(db: Db): VoiceRepo {
             updatedAt: start.at,
           },
         },
-        { returnDocument: 'before' },
       );
-      return before ? { before: toRecord(before) } : undefined;
+      return result.matchedCount > 0 ? { before: toRecord(before) } : undefined;
     },
 
     async endSession(userId, participantSid, joinedAtMs, at) {
-      const before = await states.findOneAndUpdate(
-        { _id: userId, participantSid },
-        { $set: { ...INACTIVE, endedJoinedAtMs: joinedAtMs, updatedAt: at } },
-        { returnDocument: 'before' },
-      );
+      await ensureDoc(userId, at);
+      if (!(await claim(`end:${participantSid}`, userId, at))) return null;
+      const before = await states.findOne({ _id: userId, participantSid });
       if (before) {
+        await states.updateOne({ _id: userId, participantSid }, { $set: { ...INACTIVE, endedJoinedAtMs: joinedAtMs, updatedAt: at } });
         const record = toRecord(before);
         return isActive(record) ? record : null;
       }
       // Not the current session (it never started here, or a later one replaced it): remember that it ended so a
       // late "joined" for it can't bring it back.
-      await ensureDoc(userId, at);
       await states.updateOne({ _id: userId, endedJoinedAtMs: { $lt: joinedAtMs } }, { $set: { endedJoinedAtMs: joinedAtMs } });
       return null;
+    },
+
+    async pruneClaims(before) {
+      const result = await claims.deleteMany({ at: { $lt: before } });
+      return result.deletedCount;
     },
 
     async setModeration(guildId, userId, patch, at) {

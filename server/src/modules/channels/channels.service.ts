@@ -1,0 +1,139 @@
+import { DEFAULT_BITRATE, type Channel, type CreateChannelBody, type Overwrite, type ReorderChannelsBody, type UpdateChannelBody } from '@shared/api/channels';
+import { hasPermission, Permission } from '@shared/permissions/permissions';
+import type { Clock } from '../../clock';
+import type { Repos } from '../../db/repos';
+import { newId } from '../../db/ids';
+import { AppError } from '../../errors';
+import type { GatewayPublisher } from '../../gateway/gateway';
+import { channelView } from '../../http/views';
+import type { GuildAccess, PermissionService } from '../../permissions/permission.service';
+import type { AuditService } from '../audit/audit.service';
+import type { ChannelRecord, ChannelUpdate } from './channels.repo';
+
+export function createChannelsService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock }) {
+  const { repos, permissions, gateway, audit, clock } = deps;
+
+  /** Overwrite targets must be roles or members of this guild; editing them needs MANAGE_ROLES. */
+  async function validateOverwrites(access: GuildAccess, overwrites: Overwrite[]): Promise<void> {
+    if (!hasPermission(access.permissions, Permission.MANAGE_ROLES)) throw AppError.forbidden('Missing permission MANAGE_ROLES');
+    const seen = new Set<string>();
+    const memberIds: string[] = [];
+    for (const [i, o] of overwrites.entries()) {
+      if (seen.has(o.id)) throw AppError.validation('Duplicate overwrite', [{ path: `body.overwrites.${i}.id`, message: 'duplicate' }]);
+      seen.add(o.id);
+      if (o.type === 'role' && !access.roles.some((r) => r.id === o.id)) throw AppError.validation('Unknown role', [{ path: `body.overwrites.${i}.id`, message: 'unknown role' }]);
+      if (o.type === 'member') memberIds.push(o.id);
+    }
+    const members = await repos.guilds.membersByUserIds(access.guild.id, memberIds);
+    if (members.length !== memberIds.length) throw AppError.validation('Unknown member', [{ path: 'body.overwrites', message: 'unknown member' }]);
+  }
+
+  async function validateParent(guildId: string, type: ChannelRecord['type'], parentId: string | null | undefined): Promise<void> {
+    if (!parentId) return;
+    if (type === 'category') throw AppError.validation('Categories cannot be nested', [{ path: 'body.parentId', message: 'categories are top level' }]);
+    const parent = await repos.channels.find(parentId);
+    if (!parent || parent.guildId !== guildId || parent.type !== 'category') throw AppError.validation('parentId must be a category of this guild', [{ path: 'body.parentId', message: 'not a category' }]);
+  }
+
+  function validateVoiceFields(type: ChannelRecord['type'], body: { bitrate?: number; userLimit?: number }): void {
+    if (type !== 'voice' && (body.bitrate !== undefined || body.userLimit !== undefined)) {
+      throw new AppError('WRONG_CHANNEL_TYPE', 'bitrate and userLimit apply to voice channels only');
+    }
+  }
+
+  return {
+    async list(userId: string, guildId: string): Promise<{ items: Channel[] }> {
+      const access = await permissions.requireGuildMember(userId, guildId);
+      const all = await repos.channels.listByGuild(guildId);
+      return { items: permissions.visibleChannels(access, all).map((v) => channelView(v.channel)) };
+    },
+
+    async get(userId: string, channelId: string): Promise<Channel> {
+      return channelView((await permissions.requireChannelPermission(userId, channelId)).channel);
+    },
+
+    async create(userId: string, guildId: string, body: CreateChannelBody): Promise<Channel> {
+      const access = await permissions.requireGuildPermission(userId, guildId, 'MANAGE_CHANNELS');
+      validateVoiceFields(body.type, body);
+      await validateParent(guildId, body.type, body.parentId);
+      if (body.overwrites?.length) await validateOverwrites(access, body.overwrites);
+      const channel = await repos.channels.insert({
+        id: newId(),
+        guildId,
+        type: body.type,
+        name: body.name,
+        parentId: body.parentId ?? null,
+        position: (await repos.channels.maxPosition(guildId)) + 1,
+        topic: body.type === 'text' ? (body.topic ?? null) : null,
+        bitrate: body.type === 'voice' ? (body.bitrate ?? DEFAULT_BITRATE) : null,
+        userLimit: body.type === 'voice' ? (body.userLimit ?? 0) : null,
+        overwrites: body.overwrites ?? [],
+        createdAt: clock.now(),
+      });
+      await audit.record({ guildId, action: 'channel.create', actorId: userId, targetId: channel.id, details: { name: channel.name, type: channel.type } });
+      await gateway.publishToGuild(guildId, 'CHANNEL_CREATE', channelView(channel), { channelId: channel.id });
+      if (channel.type === 'category' && channel.overwrites.length) await gateway.resyncGuild(guildId);
+      return channelView(channel);
+    },
+
+    async update(userId: string, channelId: string, body: UpdateChannelBody): Promise<Channel> {
+      const access = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
+      const { channel } = access;
+      validateVoiceFields(channel.type, body);
+      if (body.topic !== undefined && channel.type !== 'text') throw new AppError('WRONG_CHANNEL_TYPE', 'topic applies to text channels only');
+      if (body.parentId !== undefined) await validateParent(channel.guildId, channel.type, body.parentId);
+      if (body.overwrites !== undefined) await validateOverwrites(access, body.overwrites);
+      const set: ChannelUpdate = {};
+      for (const key of ['name', 'parentId', 'topic', 'bitrate', 'userLimit', 'overwrites'] as const) {
+        if (body[key] !== undefined) (set as Record<string, unknown>)[key] = body[key];
+      }
+      const updated = Object.keys(set).length ? await repos.channels.update(channelId, set) : channel;
+      if (!updated) throw AppError.notFound('Channel');
+      await audit.record({ guildId: channel.guildId, action: 'channel.update', actorId: userId, targetId: channelId, details: { fields: Object.keys(set) } });
+      if (set.overwrites !== undefined || set.parentId !== undefined) {
+        // Visibility may have changed for anyone: send each connected member their own view of the guild again.
+        await gateway.resyncGuild(channel.guildId);
+      } else {
+        await gateway.publishToGuild(channel.guildId, 'CHANNEL_UPDATE', channelView(updated), { channelId });
+      }
+      return channelView(updated);
+    },
+
+    /** Announce while the channel still exists (so only its viewers hear of it), then delete, then its messages. */
+    async remove(userId: string, channelId: string): Promise<void> {
+      const { channel } = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
+      await gateway.publishToGuild(channel.guildId, 'CHANNEL_DELETE', { id: channelId, guildId: channel.guildId }, { channelId });
+      await repos.channels.delete(channelId);
+      if (channel.type === 'category') {
+        await repos.channels.detachChildren(channel.guildId, channelId);
+        await gateway.resyncGuild(channel.guildId);
+      }
+      await repos.messages.deleteByChannel(channelId);
+      await audit.record({ guildId: channel.guildId, action: 'channel.delete', actorId: userId, targetId: channelId, details: { name: channel.name } });
+    },
+
+    async reorder(userId: string, guildId: string, body: ReorderChannelsBody): Promise<{ items: Channel[] }> {
+      const access = await permissions.requireGuildPermission(userId, guildId, 'MANAGE_CHANNELS');
+      const all = await repos.channels.listByGuild(guildId);
+      const byId = new Map(all.map((c) => [c.id, c]));
+      const ids = new Set<string>();
+      for (const [i, item] of body.channels.entries()) {
+        const channel = byId.get(item.id);
+        if (!channel || ids.has(item.id)) throw AppError.validation('Unknown or duplicate channel', [{ path: `body.channels.${i}.id`, message: 'unknown or duplicate' }]);
+        ids.add(item.id);
+        if (item.parentId) {
+          const parent = byId.get(item.parentId);
+          if (channel.type === 'category' || !parent || parent.type !== 'category') throw AppError.validation('parentId must be a category', [{ path: `body.channels.${i}.parentId`, message: 'not a category' }]);
+        }
+      }
+      const updates = body.channels.map((c) => ({ id: c.id, set: { position: c.position, ...(c.parentId !== undefined ? { parentId: c.parentId } : {}) } as ChannelUpdate }));
+      await repos.channels.bulkUpdate(guildId, updates);
+      await audit.record({ guildId, action: 'channel.update', actorId: userId, targetId: null, details: { reorder: body.channels.map((c) => c.id) } });
+      const parentChanged = body.channels.some((c) => c.parentId !== undefined && c.parentId !== byId.get(c.id)?.parentId);
+      const after = await repos.channels.listByGuild(guildId);
+      if (parentChanged) await gateway.resyncGuild(guildId);
+      else for (const c of after.filter((c) => ids.has(c.id))) await gateway.publishToGuild(guildId, 'CHANNEL_UPDATE', channelView(c), { channelId: c.id });
+      return { items: permissions.visibleChannels(access, after).map((v) => channelView(v.channel)) };
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { HistoryQuery, Message, SendMessageBody } from '@shared/api/messages';
+import type { PublicUser } from '@shared/api/users';
+import { hasPermission, Permission } from '@shared/permissions/permissions';
+import type { Clock } from '../../clock';
+import { isDuplicateKey } from '../../db/mongo';
+import type { Repos } from '../../db/repos';
+import { newId } from '../../db/ids';
+import { AppError } from '../../errors';
+import type { GatewayPublisher } from '../../gateway/gateway';
+import { deletedUser, messageView, publicUserView } from '../../http/views';
+import type { PermissionService } from '../../permissions/permission.service';
+import type { AuditService } from '../audit/audit.service';
+import type { MessageRecord } from './messages.repo';
+
+const MENTION = /<@([0-9a-f]{24})>/g;
+
+/** Distinct user ids written as `<@id>` in a message. */
+export function mentionedIds(content: string): string[] {
+  return [...new Set([...content.matchAll(MENTION)].map((m) => m[1]!))].slice(0, 50);
+}
+
+export function createMessagesService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock }) {
+  const { repos, permissions, gateway, audit, clock } = deps;
+
+  /** Mentions resolve only to members of the guild: a mention cannot be used to probe for arbitrary user ids. */
+  async function resolveMentions(guildId: string, content: string): Promise<PublicUser[]> {
+    const ids = mentionedIds(content);
+    if (ids.length === 0) return [];
+    const members = await repos.guilds.membersByUserIds(guildId, ids);
+    const users = await repos.users.findManyByIds(members.map((m) => m.userId));
+    const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async function views(messages: MessageRecord[]): Promise<Message[]> {
+    const users = await repos.users.findManyByIds(messages.map((m) => m.authorId));
+    const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
+    return messages.map((m) => messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)));
+  }
+  const viewOne = async (m: MessageRecord) => (await views([m]))[0]!;
+
+  async function requireText(userId: string, channelId: string, perm: 'VIEW_CHANNEL' | 'SEND_MESSAGES') {
+    const access = await permissions.requireChannelPermission(userId, channelId, perm);
+    if (access.channel.type !== 'text') throw new AppError('WRONG_CHANNEL_TYPE', 'Not a text channel');
+    return access;
+  }
+
+  return {
+    async history(userId: string, channelId: string, q: HistoryQuery): Promise<{ items: Message[] }> {
+      await requireText(userId, channelId, 'VIEW_CHANNEL');
+      return { items: await views(await repos.messages.history(channelId, q)) };
+    },
+
+    async get(userId: string, channelId: string, messageId: string): Promise<Message> {
+      await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const m = await repos.messages.find(channelId, messageId);
+      if (!m) throw AppError.notFound('Message');
+      return viewOne(m);
+    },
+
+    /** Returns `created: false` when the nonce matched an earlier send (the original message comes back). */
+    async send(userId: string, channelId: string, body: SendMessageBody): Promise<{ message: Message; created: boolean }> {
+      const { channel } = await requireText(userId, channelId, 'SEND_MESSAGES');
+      if (body.nonce) {
+        const existing = await repos.messages.findByNonce(channelId, userId, body.nonce);
+        if (existing) return { message: await viewOne(existing), created: false };
+      }
+      const record: MessageRecord = {
+        id: newId(),
+        channelId,
+        guildId: channel.guildId,
+        authorId: userId,
+        content: body.content,
+        nonce: body.nonce ?? null,
+        mentions: await resolveMentions(channel.guildId, body.content),
+        createdAt: clock.now(),
+        editedAt: null,
+      };
+      try {
+        await repos.messages.insert(record);
+      } catch (err) {
+        // Two concurrent sends with one nonce: the unique index lets exactly one through.
+        if (isDuplicateKey(err) && body.nonce) {
+          const existing = await repos.messages.findByNonce(channelId, userId, body.nonce);
+          if (existing) return { message: await viewOne(existing), created: false };
+        }
+        throw err;
+      }
+      const message = await viewOne(record);
+      await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
+      return { message, created: true };
+    },
+
+    async edit(userId: string, channelId: string, messageId: string, content: string): Promise<Message> {
+      const { channel } = await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const existing = await repos.messages.find(channelId, messageId);
+      if (!existing) throw AppError.notFound('Message');
+      if (existing.authorId !== userId) throw AppError.forbidden('Only the author can edit a message');
+      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content), clock.now());
+      if (!updated) throw AppError.notFound('Message');
+      const message = await viewOne(updated);
+      await gateway.publishToGuild(channel.guildId, 'MESSAGE_UPDATE', message, { channelId });
+      return message;
+    },
+
+    async remove(userId: string, channelId: string, messageId: string): Promise<void> {
+      const { channel, permissions: perms } = await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const existing = await repos.messages.find(channelId, messageId);
+      if (!existing) throw AppError.notFound('Message');
+      const isAuthor = existing.authorId === userId;
+      if (!isAuthor && !hasPermission(perms, Permission.MANAGE_MESSAGES)) throw AppError.forbidden('Missing permission MANAGE_MESSAGES');
+      await repos.messages.delete(channelId, messageId);
+      if (!isAuthor) await audit.record({ guildId: channel.guildId, action: 'message.delete', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
+      await gateway.publishToGuild(channel.guildId, 'MESSAGE_DELETE', { id: messageId, channelId, guildId: channel.guildId }, { channelId });
+    },
+
+    async typing(userId: string, channelId: string): Promise<void> {
+      const { channel } = await requireText(userId, channelId, 'SEND_MESSAGES');
+      const user = await repos.users.findById(userId);
+      await gateway.publishToGuild(
+        channel.guildId,
+        'TYPING_START',
+        { guildId: channel.guildId, channelId, user: user ? publicUserView(user) : deletedUser(userId), at: clock.now().toISOString() },
+        { channelId },
+      );
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { Permission } from '@shared/permissions/permissions';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, connectGateway, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+
+describe('guilds, invites, channels and messages over REST and the gateway', () => {
+  let t: TestServer;
+  let owner: TestUser;
+  let member: TestUser;
+  let outsider: TestUser;
+  let guildId: string;
+  let textId: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    owner = await registerUser(t.api, 'owner');
+    member = await registerUser(t.api, 'member');
+    outsider = await registerUser(t.api, 'outsider');
+    const g = await t.api.post('/guilds', { name: 'Parley HQ' }, owner.token);
+    expect(g.status).toBe(201);
+    guildId = g.body.id;
+    const channels = await t.api.get(`/guilds/${guildId}/channels`, owner.token);
+    textId = channels.body.items.find((c: { type: string }) => c.type === 'text').id;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await t?.stop();
+  });
+
+  it('when a user accepts an invite, then they are a member and see the guild in READY', async () => {
+    const invite = await t.api.post(`/guilds/${guildId}/invites`, { maxUses: 5 }, owner.token);
+    expect(invite.status).toBe(201);
+    const preview = await t.api.get(`/invites/${invite.body.code}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.guild).toMatchObject({ id: guildId, name: 'Parley HQ', memberCount: 1 });
+    const accept = await t.api.post(`/invites/${invite.body.code}`, undefined, member.token);
+    expect(accept.status).toBe(200);
+    expect(accept.body.id).toBe(guildId);
+
+    const socket = connectGateway(t.url, member.token);
+    sockets.push(socket);
+    const ready = await nextEvent(socket, 'READY');
+    expect(ready.user.id).toBe(member.id);
+    expect(ready.guilds.map((g: { guild: { id: string } }) => g.guild.id)).toEqual([guildId]);
+    expect(ready.guilds[0].channels.map((c: { id: string }) => c.id)).toContain(textId);
+  });
+
+  it('when the owner sends a message, then the other member receives it over the gateway with mentions resolved', async () => {
+    const socket = connectGateway(t.url, member.token);
+    sockets.push(socket);
+    await nextEvent(socket, 'READY');
+    const delivered = nextEvent(socket, 'MESSAGE_CREATE', (m: { channelId: string }) => m.channelId === textId);
+    const sent = await t.api.post(`/channels/${textId}/messages`, { content: `hello <@${member.id}>`, nonce: 'n-1' }, owner.token);
+    expect(sent.status).toBe(201);
+    const got = await delivered;
+    expect(got.id).toBe(sent.body.id);
+    expect(got.content).toBe(`hello <@${member.id}>`);
+    expect(got.mentions.map((u: { id: string }) => u.id)).toEqual([member.id]);
+
+    const retry = await t.api.post(`/channels/${textId}/messages`, { content: `hello <@${member.id}>`, nonce: 'n-1' }, owner.token);
+    expect(retry.status).toBe(200);
+    expect(retry.body.id).toBe(sent.body.id);
+    const history = await t.api.get(`/channels/${textId}/messages?limit=10`, member.token);
+    expect(history.body.items.filter((m: { id: string }) => m.id === sent.body.id)).toHaveLength(1);
+  });
+
+  it('when a member lacks a permission, then the route answers 403 and nothing changes', async () => {
+    const create = await t.api.post(`/guilds/${guildId}/channels`, { type: 'text', name: 'secret' }, member.token);
+    expect(create.status).toBe(403);
+    expect(create.body.error.code).toBe('FORBIDDEN');
+    const kick = await t.api.del(`/guilds/${guildId}/members/${owner.id}`, member.token);
+    expect(kick.status).toBe(403);
+    const audit = await t.api.get(`/guilds/${guildId}/audit-log`, member.token);
+    expect(audit.status).toBe(403);
+    const rename = await t.api.patch(`/guilds/${guildId}`, { name: 'pwned' }, member.token);
+    expect(rename.status).toBe(403);
+    expect((await t.api.get(`/guilds/${guildId}`, owner.token)).body.name).toBe('Parley HQ');
+  });
+
+  it('when a channel denies VIEW_CHANNEL to @everyone, then a member gets 404 and never sees its messages or events', async () => {
+    const hidden = await t.api.post(
+      `/guilds/${guildId}/channels`,
+      { type: 'text', name: 'staff', overwrites: [{ id: guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }] },
+      owner.token,
+    );
+    expect(hidden.status).toBe(201);
+    const socket = connectGateway(t.url, member.token);
+    sockets.push(socket);
+    await nextEvent(socket, 'READY');
+    const seen = collect(socket, 'MESSAGE_CREATE');
+    expect((await t.api.get(`/channels/${hidden.body.id}`, member.token)).status).toBe(404);
+    expect((await t.api.get(`/channels/${hidden.body.id}/messages`, member.token)).status).toBe(404);
+    expect((await t.api.post(`/channels/${hidden.body.id}/messages`, { content: 'hi' }, member.token)).status).toBe(404);
+    const list = await t.api.get(`/guilds/${guildId}/channels`, member.token);
+    expect(list.body.items.map((c: { id: string }) => c.id)).not.toContain(hidden.body.id);
+    await t.api.post(`/channels/${hidden.body.id}/messages`, { content: 'staff only' }, owner.token);
+    // A later public message proves the socket was live while the hidden one was sent.
+    const marker = nextEvent(socket, 'MESSAGE_CREATE', (m: { content: string }) => m.content === 'public marker');
+    await t.api.post(`/channels/${textId}/messages`, { content: 'public marker' }, owner.token);
+    await marker;
+    expect(seen.map((m: { channelId: string }) => m.channelId)).not.toContain(hidden.body.id);
+
+    // A role granting VIEW_CHANNEL through a channel overwrite lets the member in.
+    const role = await t.api.post(`/guilds/${guildId}/roles`, { name: 'staff', permissions: 0 }, owner.token);
+    expect(role.status).toBe(201);
+    const patch = await t.api.patch(
+      `/channels/${hidden.body.id}`,
+      { overwrites: [{ id: guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }, { id: role.body.id, type: 'role', allow: Permission.VIEW_CHANNEL, deny: 0 }] },
+      owner.token,
+    );
+    expect(patch.status).toBe(200);
+    expect((await t.api.put(`/guilds/${guildId}/members/${member.id}/roles/${role.body.id}`, undefined, owner.token)).status).toBe(204);
+    expect((await t.api.get(`/channels/${hidden.body.id}/messages`, member.token)).body.items[0].content).toBe('staff only');
+  });
+
+  it('when an outsider probes another guild, then everything is 404 and nothing leaks', async () => {
+    expect((await t.api.get(`/guilds/${guildId}`, outsider.token)).status).toBe(404);
+    expect((await t.api.get(`/guilds/${guildId}/channels`, outsider.token)).status).toBe(404);
+    expect((await t.api.get(`/guilds/${guildId}/members`, outsider.token)).status).toBe(404);
+    expect((await t.api.get(`/channels/${textId}`, outsider.token)).status).toBe(404);
+    expect((await t.api.get(`/channels/${textId}/messages`, outsider.token)).status).toBe(404);
+    expect((await t.api.post(`/channels/${textId}/messages`, { content: 'x' }, outsider.token)).status).toBe(404);
+    const mine = await t.api.get('/guilds', outsider.token);
+    expect(mine.body.items).toEqual([]);
+    // The outsider's own guild is isolated from the first one.
+    const other = await t.api.post('/guilds', { name: 'Elsewhere' }, outsider.token);
+    const otherChannels = await t.api.get(`/guilds/${other.body.id}/channels`, owner.token);
+    expect(otherChannels.status).toBe(404);
+    const socket = connectGateway(t.url, outsider.token);
+    sockets.push(socket);
+    const ready = await nextEvent(socket, 'READY');
+    expect(ready.guilds.map((g: { guild: { id: string } }) => g.guild.id)).toEqual([other.body.id]);
+  });
+
+  it('when a member is banned, then they are removed, cannot rejoin by invite, and it is in the audit log', async () => {
+    const victim = await registerUser(t.api, 'victim');
+    const invite = await t.api.post(`/guilds/${guildId}/invites`, {}, owner.token);
+    expect((await t.api.post(`/invites/${invite.body.code}`, undefined, victim.token)).status).toBe(200);
+    const socket = connectGateway(t.url, victim.token);
+    sockets.push(socket);
+    await nextEvent(socket, 'READY');
+    const removed = nextEvent(socket, 'GUILD_DELETE');
+    expect((await t.api.put(`/guilds/${guildId}/bans/${victim.id}`, { reason: 'spam' }, owner.token)).status).toBe(204);
+    expect((await removed).id).toBe(guildId);
+    const rejoin = await t.api.post(`/invites/${invite.body.code}`, undefined, victim.token);
+    expect(rejoin.status).toBe(403);
+    expect(rejoin.body.error.code).toBe('BANNED');
+    const audit = await t.api.get(`/guilds/${guildId}/audit-log?action=member.ban`, owner.token);
+    expect(audit.body.items[0]).toMatchObject({ action: 'member.ban', actorId: owner.id, targetId: victim.id });
+  });
+
+  it('when history is paged with before/after/around, then pages are newest first and do not overlap', async () => {
+    const g = await t.api.post('/guilds', { name: 'History' }, owner.token);
+    const ch = (await t.api.get(`/guilds/${g.body.id}/channels`, owner.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await t.api.post(`/channels/${ch}/messages`, { content: `m${i}` }, owner.token)).body.id);
+    const first = await t.api.get(`/channels/${ch}/messages?limit=5`, owner.token);
+    expect(first.body.items.map((m: { content: string }) => m.content)).toEqual(['m11', 'm10', 'm9', 'm8', 'm7']);
+    const second = await t.api.get(`/channels/${ch}/messages?limit=5&before=${first.body.items[4].id}`, owner.token);
+    expect(second.body.items.map((m: { content: string }) => m.content)).toEqual(['m6', 'm5', 'm4', 'm3', 'm2']);
+    const after = await t.api.get(`/channels/${ch}/messages?limit=3&after=${ids[2]}`, owner.token);
+    expect(after.body.items.map((m: { content: string }) => m.content)).toEqual(['m5', 'm4', 'm3']);
+    const around = await t.api.get(`/channels/${ch}/messages?limit=4&around=${ids[6]}`, owner.token);
+    expect(around.body.items.map((m: { content: string }) => m.content)).toEqual(['m8', 'm7', 'm6', 'm5']);
+    const both = await t.api.get(`/channels/${ch}/messages?before=${ids[1]}&after=${ids[0]}`, owner.token);
+    expect(both.status).toBe(400);
+  });
+});
