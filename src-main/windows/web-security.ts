@@ -1,0 +1,97 @@
+import type { Log } from '../log';
+import { originOf } from './origin';
+
+/**
+ * Navigation and window-open policy, and the Content-Security-Policy. Origins are compared with URL.origin
+ * (via originOf), never with startsWith: "app://parley.evil" and "https://ok.example@evil.example" must not pass.
+ */
+
+export interface NavigationPolicy {
+  /** True when the main window may load this URL: our origin only. */
+  mayNavigate(url: string): boolean;
+  /** window.open / target=_blank: always denied in-app; https links on the allowlist go to the system browser. */
+  onWindowOpen(url: string): { action: 'deny' };
+}
+
+export function createNavigationPolicy(deps: {
+  appOrigin: string;
+  /** Exact https origins that may be opened in the system browser, e.g. "https://github.com". */
+  externalAllowlist: readonly string[];
+  openExternal: (url: string) => Promise<void> | void;
+  log: Log;
+}): NavigationPolicy {
+  const allowlist = new Set(deps.externalAllowlist.map((o) => originOf(o)).filter((o): o is string => o?.startsWith('https://') ?? false));
+  return {
+    mayNavigate(url) {
+      const allowed = originOf(url) === deps.appOrigin;
+      if (!allowed) deps.log.warn({ url: safeUrl(url) }, 'navigation blocked: foreign origin');
+      return allowed;
+    },
+    onWindowOpen(url) {
+      const origin = originOf(url);
+      if (origin !== null && origin.startsWith('https://') && allowlist.has(origin)) {
+        deps.log.info({ origin }, 'window.open: opening allowlisted link in the system browser');
+        void Promise.resolve(deps.openExternal(url)).catch((error: unknown) => deps.log.warn({ err: String(error) }, 'openExternal failed'));
+      } else {
+        deps.log.warn({ url: safeUrl(url) }, 'window.open denied: not an allowlisted https link');
+      }
+      return { action: 'deny' };
+    },
+  };
+}
+
+/** Logs keep only origin and path: query strings can carry invite codes or tokens. */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`.slice(0, 200);
+  } catch {
+    return '(unparseable)';
+  }
+}
+
+/** Slice of Electron's WebContents used to wire the policy. */
+export interface GuardedWebContents {
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void; url: string }) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+}
+
+export function guardWebContents(contents: GuardedWebContents, policy: NavigationPolicy): void {
+  const guard = (event: { preventDefault(): void; url: string }): void => {
+    if (!policy.mayNavigate(event.url)) event.preventDefault();
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => policy.onWindowOpen(url));
+}
+
+/**
+ * The renderer's CSP. Scripts only from our origin; connections to any https/wss server because Parley is
+ * self-hosted (the user picks the server and its LiveKit URL), plus plain http/ws on loopback for local servers.
+ * Development adds what Vite's dev server needs (its origin, HMR socket and React Refresh's inline preamble).
+ */
+export function buildCsp(options: { devServerOrigin?: string | null } = {}): string {
+  const dev = options.devServerOrigin ?? null;
+  const loopback = 'http://localhost:* http://127.0.0.1:* ws://localhost:* ws://127.0.0.1:*';
+  const directives: Record<string, string> = {
+    'default-src': "'none'",
+    'script-src': dev ? `'self' 'unsafe-inline' ${dev}` : "'self'",
+    'style-src': "'self' 'unsafe-inline'",
+    'img-src': "'self' data: blob: https:",
+    'font-src': "'self' data:",
+    'media-src': "'self' blob: mediastream:",
+    'connect-src': `'self' https: wss: ${loopback}${dev ? ` ${dev} ${dev.replace(/^http/, 'ws')}` : ''}`,
+    'worker-src': "'self' blob:",
+    'manifest-src': "'self'",
+    'object-src': "'none'",
+    'frame-src': "'none'",
+    'base-uri': "'none'",
+    'form-action': "'none'",
+    'frame-ancestors': "'none'",
+  };
+  return Object.entries(directives)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('; ');
+}
