@@ -98,6 +98,15 @@ export function tailLog(ctx: StackContext, name: string, lines = 15): string {
   }
 }
 
+/**
+ * Services get a minimal environment: livekit-server, for one, reads NODE_IP, UDP_PORT, REDIS_HOST and LIVEKIT_KEYS
+ * from the env, which would silently override the rendered config if a developer's shell happened to set them.
+ */
+export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
+  return Object.fromEntries(keep.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
+}
+
 export interface DaemonSpec {
   readonly name: string;
   readonly command: string;
@@ -117,7 +126,7 @@ export async function startDaemon(ctx: StackContext, spec: DaemonSpec): Promise<
   writeFileSync(log, `\n--- ${new Date().toISOString()} starting ${spec.command} ${spec.args.join(' ')}\n`);
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd ?? ctx.dirs.run,
-    env: spec.env ?? ctx.env,
+    env: spec.env ?? daemonEnv(ctx.env),
     detached: true,
     stdio: ['ignore', log, log],
   });
