@@ -1,3 +1,4 @@
+import { egressService } from './egress';
 import { livekitService } from './livekit';
 import { mongoService } from './mongo';
 import { redisService } from './redis';
@@ -7,7 +8,7 @@ import type { StackService } from './service';
  * The stack's services in start order (LiveKit needs Redis up first); `down` stops them in reverse.
  * To add one, write services/<name>.ts implementing StackService (see service.ts) and append it here.
  */
-export const services: readonly StackService[] = [redisService, mongoService, livekitService];
+export const services: readonly StackService[] = [redisService, mongoService, livekitService, egressService];
 
 export function findService(name: string): StackService {
   const service = services.find((candidate) => candidate.name === name);
