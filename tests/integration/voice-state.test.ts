@@ -1,0 +1,56 @@
+/**
+ * The voice-state rules (replays, reordering, switching channels, reconciler) against the real MongoDB-wire server of
+ * the test stack (FerretDB), with the same suite the unit tests run on the in-memory fake — so the conditional
+ * updates in voice.repo.ts are proven where they matter.
+ */
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVoiceRepo } from '../../server/src/modules/voice/voice.repo';
+import type { VoiceRepo } from '../../server/src/modules/voice/voice.repo';
+import { CHANNEL_A, GUILD, USER, defineVoiceStateRules } from '../../server/src/modules/voice/voice.rules';
+import { testEnv, uniqueDbName } from '../support/env';
+
+const env = testEnv();
+const client = new MongoClient(env.mongoUri);
+const dbName = uniqueDbName('parley_test_voice_state');
+let repo: VoiceRepo;
+
+beforeAll(async () => {
+  await client.connect();
+  repo = createVoiceRepo(client.db(dbName));
+  await repo.ensureIndexes();
+});
+
+afterAll(async () => {
+  await client.db(dbName).dropDatabase().catch(() => undefined);
+  await client.close();
+});
+
+defineVoiceStateRules('MongoDB-wire repo', async () => {
+  const db = client.db(dbName);
+  await db.collection('voice_states').deleteMany({});
+  await db.collection('voice_moderation').deleteMany({});
+  await db.collection('voice_session_claims').deleteMany({});
+  return repo;
+});
+
+describe('voice repo on the MongoDB-wire server', () => {
+  it('when the same session is started concurrently many times, then exactly one start reports a change', async () => {
+    await client.db(dbName).collection('voice_states').deleteMany({});
+    await client.db(dbName).collection('voice_session_claims').deleteMany({});
+    const at = new Date();
+    const start = { userId: USER, guildId: GUILD, channelId: CHANNEL_A, room: `ch_${CHANNEL_A}`, participantSid: 'PA_c', joinedAtMs: 42, serverMute: false, serverDeaf: false, at };
+    const results = await Promise.all(Array.from({ length: 8 }, () => repo.startSession(start)));
+    expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+    const ends = await Promise.all(Array.from({ length: 8 }, () => repo.endSession(USER, 'PA_c', 42, at)));
+    expect(ends.filter((r) => r !== null)).toHaveLength(1);
+    expect(await client.db(dbName).collection('voice_states').countDocuments({ _id: USER as never })).toBe(1);
+  });
+
+  it('when moderation flags are set for a member not in voice, then they are stored per guild and kept', async () => {
+    await repo.setModeration(GUILD, USER, { serverMute: true }, new Date());
+    await repo.setModeration(GUILD, USER, { serverDeaf: true }, new Date());
+    expect(await repo.getModeration(GUILD, USER)).toEqual({ serverMute: true, serverDeaf: true });
+    expect(await repo.getModeration('6a0000000000000000000002', USER)).toEqual({ serverMute: false, serverDeaf: false });
+  });
+});
