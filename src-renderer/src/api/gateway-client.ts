@@ -22,6 +22,8 @@ export interface GatewayOptions {
   renewToken: () => Promise<string | null>;
   handlers: GatewayHandlers;
   onStatus(status: GatewayStatus): void;
+  /** The connection dropped: the caller notes what it had. */
+  onDisconnected(): void;
   /** Every connection after the first: the caller fetches what it missed. */
   onReconnected(): void;
 }
@@ -50,6 +52,7 @@ export function connectGateway(opts: GatewayOptions): GatewayClient {
   socket.on('disconnect', (reason) => {
     if (closed) return;
     opts.onStatus('reconnecting');
+    opts.onDisconnected();
     // A server-side disconnect is not retried by socket.io itself.
     if (reason === 'io server disconnect') setTimeout(() => !closed && socket.connect(), 500);
   });

@@ -44,6 +44,7 @@ function startSession() {
     token: () => authStore.getState().accessToken,
     renewToken: () => auth.refresh(),
     onStatus: (s) => uiStore.getState().setGateway(s),
+    onDisconnected: () => chatStore.getState().noteDisconnected(),
     onReconnected: () => {
       void chatStore.getState().fillGaps();
     },

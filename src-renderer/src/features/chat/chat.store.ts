@@ -20,6 +20,11 @@ export interface ChannelChat {
   /** True once the newest page was loaded (the live tail is contiguous with what we show). */
   loaded: boolean;
   error: string | null;
+  /**
+   * Set while the gateway is down: live events that arrive after the reconnect but before the gap fill must not move
+   * the cursor past the messages we missed.
+   */
+  gapCursor?: string | null;
 }
 
 export interface ChatState {
@@ -31,7 +36,9 @@ export interface ChatState {
 export interface ChatActions {
   loadLatest(channelId: string): Promise<void>;
   loadOlder(channelId: string): Promise<void>;
-  /** After a gateway reconnect: fetch everything after the newest confirmed message of each loaded channel. */
+  /** The gateway dropped: remember, per loaded channel, the newest message we are sure to have. */
+  noteDisconnected(): void;
+  /** After a gateway reconnect: fetch everything after that point, for each loaded channel. */
   fillGaps(): Promise<void>;
   send(channelId: string, guildId: string, content: string): Promise<void>;
   retry(channelId: string, nonce: string): Promise<void>;
@@ -125,11 +132,18 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         }
       },
 
+      noteDisconnected() {
+        for (const [channelId, c] of Object.entries(get().channels)) {
+          if (c.loaded && c.gapCursor === undefined) patch(channelId, () => ({ gapCursor: lastConfirmed(c.messages)?.id ?? null }));
+        }
+      },
+
       async fillGaps() {
         const loaded = Object.entries(get().channels).filter(([, c]) => c.loaded);
         await Promise.all(
           loaded.map(async ([channelId, c]) => {
-            let cursor = lastConfirmed(c.messages)?.id;
+            let cursor = c.gapCursor === undefined ? lastConfirmed(c.messages)?.id : (c.gapCursor ?? undefined);
+            patch(channelId, () => ({ gapCursor: undefined }));
             if (!cursor) {
               patch(channelId, () => ({ loaded: false }));
               return get().loadLatest(channelId);
@@ -206,10 +220,10 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       },
 
       receive(message) {
+        get().clearTyping(message.channelId, message.author.id);
         // Live events for channels never opened are not kept: the first open loads the latest page anyway.
         if (!get().channels[message.channelId]) return;
         patch(message.channelId, (c) => ({ messages: mergeMessages(c.messages, [message]) }));
-        get().clearTyping(message.channelId, message.author.id);
       },
 
       receiveDelete(channelId, messageId) {
