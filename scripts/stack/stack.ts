@@ -5,7 +5,7 @@ import { runningPid } from './daemon';
 import type { StackContext } from './profiles';
 import { findService, services } from './services/registry';
 import type { Health, StackService } from './services/service';
-import { sleep, StackError } from './tools';
+import { MissingPrerequisiteError, sleep, StackError } from './tools';
 
 export interface ServiceStatus {
   readonly name: string;
@@ -70,14 +70,23 @@ export async function withLock<T>(ctx: StackContext, fn: () => Promise<T>, timeo
 
 /** Installs every service's tools (idempotent); optional services that cannot run here are skipped. */
 export async function installAll(ctx: StackContext): Promise<void> {
+  // Report every missing prerequisite at once rather than one per attempt.
+  const missing: string[] = [];
   for (const service of services) {
     const skip = await availability(ctx, service);
     if (skip) {
       console.log(`[stack] ${service.name}: skipped (${skip})`);
       continue;
     }
-    await service.install(ctx);
+    try {
+      await service.install(ctx);
+    } catch (error) {
+      if (!(error instanceof MissingPrerequisiteError)) throw error;
+      missing.push(`${service.name}: ${error.message}`);
+    }
   }
+  if (missing.length === 1) throw new MissingPrerequisiteError(missing[0]);
+  if (missing.length > 1) throw new MissingPrerequisiteError(`\n  - ${missing.join('\n  - ')}`);
 }
 
 /** Starts what is not running yet; returns the names this call started (so a caller can stop exactly those). */
