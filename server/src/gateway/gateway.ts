@@ -66,6 +66,8 @@ export function createGateway(deps: {
   permissions: PermissionService;
   tokens: AccessTokens;
   redis: { pub: Redis; sub: Redis } | null;
+  /** Redis channel prefix: instances of one deployment (same database) share it, other deployments don't hear them. */
+  redisKey?: string;
   corsOrigin?: string;
 }): Gateway {
   const { log, repos, permissions, tokens } = deps;
@@ -239,7 +241,7 @@ export function createGateway(deps: {
         cors: { origin: deps.corsOrigin ?? true, credentials: false },
         maxHttpBufferSize: 64 * 1024,
       });
-      if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub));
+      if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: deps.redisKey ?? 'socket.io' }));
       io.use((socket, next) => {
         const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
         if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {

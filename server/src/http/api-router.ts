@@ -62,6 +62,29 @@ export class ApiRouter {
   ) {}
 
   handle<C extends RouteContract>(contract: C, handler: RouteHandler<C>): void {
+    this.register(contract, async (input, getStatus) => {
+      const result = await handler(input);
+      const status = getStatus();
+      const { res } = input;
+      if (status === 204 || !contract.response) {
+        res.status(status === 200 ? 204 : status).end();
+        return;
+      }
+      const payload = this.validateResponses ? contract.response.parse(result) : result;
+      res.status(status).json(payload);
+    });
+  }
+
+  /**
+   * Like `handle`, for routes whose response is not JSON (files, redirects, streams): input is validated the same way,
+   * then the handler writes the response itself through `input.res`.
+   *   api.handleRaw(routes.getRecordingFile, async ({ userId, params, res }) => { res.sendFile(...) });
+   */
+  handleRaw<C extends RouteContract>(contract: C, handler: (input: HandlerInput<C>) => Promise<void>): void {
+    this.register(contract, (input) => handler(input));
+  }
+
+  private register<C extends RouteContract>(contract: C, run: (input: HandlerInput<C>, getStatus: () => number) => Promise<void>): void {
     this.contracts.push(contract);
     const pre: RequestHandler[] = contract.auth ? [this.requireAuth] : [];
     this.router[contract.method](contract.path, ...pre, async (req, res) => {
@@ -70,17 +93,12 @@ export class ApiRouter {
       const query = parsePart(contract.query, { ...(req.query as object) }, 'query');
       const body = parsePart(contract.body, contract.body ? req.body : (req.body ?? undefined), 'body');
       let status: number = contract.status ?? 200;
-      const result = await handler({
+      const input = {
         params, query, body, req, res,
         userId: (contract.auth ? req.auth?.userId : null) as HandlerInput<C>['userId'],
-        setStatus: (s) => { status = s; },
-      } as HandlerInput<C>);
-      if (status === 204 || !contract.response) {
-        res.status(status === 200 ? 204 : status).end();
-        return;
-      }
-      const payload = this.validateResponses ? contract.response.parse(result) : result;
-      res.status(status).json(payload);
+        setStatus: (s: number) => { status = s; },
+      } as HandlerInput<C>;
+      await run(input, () => status);
     });
   }
 }
