@@ -161,12 +161,14 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
   /** Ends the user's current session here and in LiveKit; publishes and audits the leave. */
   async function endCurrent(state: ActiveVoiceState, actorId: string, action: 'voice.leave' | 'voice.disconnect' | 'voice.move', details?: Record<string, unknown>) {
-    await rooms.removeParticipant(state.room, state.userId);
+    // End it here first: LiveKit's participant_left webhook can arrive before removeParticipant even returns, and the
+    // session must be recorded as ended by this action (move/disconnect), not as the user leaving on their own.
     const ended = await repo.endSession(state.userId, state.participantSid, state.currentJoinedAtMs, clock());
     if (ended) {
       await publishLeave(ended);
       await safeAudit({ guildId: ended.guildId, actorId, targetId: ended.userId, action, details: { channelId: ended.channelId, ...details } });
     }
+    await rooms.removeParticipant(state.room, state.userId);
   }
 
   async function requireVoiceChannel(userId: string, channelId: string) {

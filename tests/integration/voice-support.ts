@@ -1,0 +1,123 @@
+/**
+ * Helpers for the voice integration tests (voice-*.test.ts): a server in-process on the port the test LiveKit sends
+ * its webhooks to, a guild with voice channels, and rtc-node bots that publish a tone.
+ */
+import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import type { LocalTrackPublication } from '@livekit/rtc-node';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { testEnv } from '../support/env';
+import { registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
+
+export const env = testEnv();
+
+export function roomService(): RoomServiceClient {
+  return new RoomServiceClient(env.livekitUrl, env.livekitApiKey, env.livekitApiSecret);
+}
+
+/**
+ * Starts the server on `port`. The webhook port is shared by everyone's test runs on this machine, so wait (up to a
+ * minute) while another run holds it instead of failing at once.
+ */
+export async function startServerOn(port: number, overrides: Record<string, string> = {}): Promise<TestServer> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await startTestServer({ PORT: String(port), VOICE_RECONCILE_INTERVAL_MS: '0', ...overrides });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+      await sleep(1_000);
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `probe` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export interface VoiceGuild {
+  owner: TestUser;
+  member: TestUser;
+  guildId: string;
+  /** Voice channels. */
+  a: string;
+  b: string;
+  c: string;
+}
+
+/** Owner creates a guild with three voice channels; a second user joins through an invite. */
+export async function createVoiceGuild(api: ApiClient): Promise<VoiceGuild> {
+  const owner = await registerUser(api, 'owner');
+  const member = await registerUser(api, 'member');
+  const guild = await api.post('/guilds', { name: 'Voice test' }, owner.token);
+  if (guild.status !== 201) throw new Error(`create guild: ${guild.status} ${JSON.stringify(guild.body)}`);
+  const guildId: string = guild.body.id;
+  const channel = async (name: string) => {
+    const res = await api.post(`/guilds/${guildId}/channels`, { type: 'voice', name }, owner.token);
+    if (res.status !== 201) throw new Error(`create channel: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id as string;
+  };
+  const [a, b, c] = [await channel('alpha'), await channel('bravo'), await channel('charlie')];
+  const invite = await api.post(`/guilds/${guildId}/invites`, {}, owner.token);
+  const accepted = await api.post(`/invites/${invite.body.code}`, undefined, member.token);
+  if (accepted.status !== 200) throw new Error(`accept invite: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return { owner, member, guildId, a, b, c };
+}
+
+const SAMPLE_RATE = 48_000;
+const FRAME_SAMPLES = SAMPLE_RATE / 100;
+
+/** A headless participant (rtc-node) that can publish a 440 Hz tone as its microphone. */
+export class Bot {
+  readonly room = new Room();
+  private source: AudioSource | null = null;
+  private running = false;
+  disconnected = false;
+
+  constructor() {
+    this.room.on('disconnected', () => {
+      this.disconnected = true;
+    });
+  }
+
+  async connect(url: string, token: string): Promise<void> {
+    await this.room.connect(url, token, { autoSubscribe: false, dynacast: false });
+  }
+
+  async publishTone(name = 'mic'): Promise<LocalTrackPublication> {
+    const source = new AudioSource(SAMPLE_RATE, 1);
+    this.source = source;
+    const track = LocalAudioTrack.createAudioTrack(name, source);
+    const participant = this.room.localParticipant;
+    if (!participant) throw new Error('not connected');
+    const publication = await participant.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+    this.running = true;
+    void (async () => {
+      let n = 0;
+      while (this.running) {
+        const data = new Int16Array(FRAME_SAMPLES);
+        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1) data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
+        await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
+          this.running = false;
+        });
+      }
+    })();
+    return publication;
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    await this.room.disconnect().catch(() => undefined);
+    await this.source?.close().catch(() => undefined);
+  }
+}
