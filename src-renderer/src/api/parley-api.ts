@@ -1,6 +1,5 @@
-import type { z } from 'zod';
 import { buildPath, routes, type RouteBody, type RouteContract, type RouteResponse } from '@shared/api/index';
-import type { VoiceJoinBody, VoiceJoinResponse, VoiceSelfStateBody } from '@shared/api/voice';
+import { voiceRoutes } from '@shared/api/voice';
 import type { HttpClient } from './http-client';
 
 type Query = Record<string, string | number | undefined>;
@@ -63,9 +62,10 @@ export function createParleyApi(http: HttpClient) {
       typing: (channelId: string) => call(routes.typing, { params: { channelId } }),
     },
     voice: {
-      join: (channelId: string, body: z.input<typeof VoiceJoinBody> = {}) =>
-        http.post<VoiceJoinResponse>(`/channels/${encodeURIComponent(channelId)}/voice/join`, body),
-      reportSelfState: (body: z.input<typeof VoiceSelfStateBody>) => http.patch<unknown>('/voice/state', body),
+      join: (channelId: string, body: RouteBody<typeof voiceRoutes.joinVoice> = {}) =>
+        call(voiceRoutes.joinVoice, { params: { channelId }, body }),
+      leave: () => call(voiceRoutes.leaveVoice),
+      reportSelfState: (body: RouteBody<typeof voiceRoutes.updateMyVoiceState>) => call(voiceRoutes.updateMyVoiceState, { body }),
     },
   };
 }

@@ -113,6 +113,8 @@ export function useVoiceRoom(): Room {
         v.setParticipants([]);
       }
       if (!target) {
+        // Tell the server at once rather than waiting for LiveKit's participant_left webhook.
+        if (cur) void api().voice.leave().catch(() => undefined);
         v.setConnection('idle');
         return;
       }

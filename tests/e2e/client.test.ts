@@ -1,0 +1,150 @@
+/**
+ * Browser E2E of the web client against the real stack: two users in two Chromium contexts (fake mic = Chromium's
+ * beeping test source), the real server in-process on the test API port (LiveKit webhooks reach it), real LiveKit.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/src/server';
+import { CAPTURE_REMOTE_AUDIO, ensureWebBuild, launchChromium, MEASURE_REMOTE_LEVEL, ROOT, startWebServer } from './web-stack';
+
+const SHOTS = resolve(ROOT, 'docs/screenshots');
+/** RMS above this = audible tone; below SILENT = silence (the fake beep peaks around 0.1–0.3). */
+const AUDIBLE = 0.01;
+const SILENT = 0.002;
+
+let server: RunningServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const suffix = Math.random().toString(36).slice(2, 7);
+const alice = { username: `alice_${suffix}`, displayName: 'Alice', password: 'correct horse battery' };
+const bob = { username: `bob_${suffix}`, displayName: 'Bob', password: 'correct horse battery' };
+
+async function newPage(): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  await ctx.addInitScript(CAPTURE_REMOTE_AUDIO);
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+  return page;
+}
+
+async function register(page: Page, who: typeof alice, fromInvite = false) {
+  if (!fromInvite) await page.getByRole('button', { name: 'Register' }).click();
+  await page.getByLabel('Username').fill(who.username);
+  await page.getByLabel('Display name').fill(who.displayName);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('region', { name: 'User controls' }).waitFor();
+}
+
+const voiceRow = (page: Page, name: string) => page.locator('li.voice-user', { hasText: name });
+
+describe('web client end to end', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startWebServer();
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('when two users chat and talk, then messages, voice presence, audio, mute, deafen and leave are all reflected live', async () => {
+    const a = await newPage();
+    await a.goto(`${server.url}/app/`);
+    await a.getByRole('button', { name: 'Log In' }).waitFor();
+    await a.screenshot({ path: resolve(SHOTS, 'login.png') });
+    await register(a, alice);
+
+    // A creates a guild with a text and a voice channel, and an invite.
+    await a.getByRole('button', { name: 'Add a server' }).click();
+    await a.getByLabel('Server name').fill('Parley Test Lab');
+    await a.getByRole('button', { name: 'Create', exact: true }).click();
+    await a.getByRole('heading', { name: 'Parley Test Lab' }).waitFor();
+
+    await a.getByRole('button', { name: 'Add a channel' }).click();
+    await a.getByLabel('Channel name').fill('lobby');
+    await a.getByRole('button', { name: 'Create Channel' }).click();
+    await a.getByRole('button', { name: /^lobby \(text channel\)/ }).waitFor();
+
+    await a.getByRole('button', { name: 'Add a channel' }).click();
+    await a.locator('input[name="type"][value="voice"]').check();
+    await a.getByLabel('Channel name').fill('Hangout');
+    await a.getByRole('button', { name: 'Create Channel' }).click();
+    const hangoutA = a.getByRole('button', { name: /^Hangout \(voice channel\)/ });
+    await hangoutA.waitFor();
+
+    await a.getByRole('button', { name: 'Invite people' }).click();
+    const inviteInput = a.locator('input[data-invite-code]:not([data-invite-code=""])');
+    await inviteInput.waitFor();
+    const link = await inviteInput.inputValue();
+    expect(link).toMatch(/\/app\/#\/invite\/[A-Za-z0-9_-]+$/);
+    await a.keyboard.press('Escape');
+
+    // B opens the invite link, registers and lands in the guild.
+    const b = await newPage();
+    await b.goto(link);
+    await register(b, bob, true);
+    await b.getByRole('heading', { name: 'Parley Test Lab' }).waitFor();
+    await b.getByRole('button', { name: /^lobby \(text channel\)/ }).click();
+    await a.getByRole('button', { name: /^lobby \(text channel\)/ }).click();
+
+    // A's message appears for B without a reload.
+    const text = `hello from Alice ${suffix}`;
+    await a.getByLabel('Message #lobby').fill(text);
+    await a.getByLabel('Message #lobby').press('Enter');
+    await b.locator('.message .content', { hasText: text }).waitFor({ timeout: 15_000 });
+    await a.locator('.message[data-message-id] .content', { hasText: text }).waitFor();
+    expect(await a.locator('.message .content', { hasText: text }).count()).toBe(1);
+    await b.getByLabel('Message #lobby').fill('hi Alice! Ready for the call?');
+    await b.getByLabel('Message #lobby').press('Enter');
+    await a.locator('.message .content', { hasText: 'hi Alice!' }).waitFor();
+
+    // Both join the voice channel and each sees the other listed.
+    await hangoutA.click();
+    await a.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+    await b.getByRole('button', { name: /^Hangout \(voice channel\)/ }).click();
+    await b.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+    await voiceRow(a, 'Bob').waitFor({ timeout: 15_000 });
+    await voiceRow(b, 'Alice').waitFor({ timeout: 15_000 });
+
+    // B receives A's audio (the fake mic's tone).
+    await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    await b.screenshot({ path: resolve(SHOTS, 'voice-connected.png') });
+
+    // A mutes → B sees the mute icon and the level falls to silence.
+    await a.getByRole('button', { name: 'Mute', exact: true }).click();
+    await expect.poll(() => voiceRow(b, 'Alice').getAttribute('data-muted'), { timeout: 15_000 }).toBe('true');
+    await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 20_000, interval: 500 }).toBeLessThan(SILENT);
+
+    // A unmutes (audible again), then B deafens → B hears nothing, and A sees B deafened.
+    await a.getByRole('button', { name: 'Unmute', exact: true }).click();
+    await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    await b.getByRole('button', { name: 'Deafen', exact: true }).click();
+    await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 20_000, interval: 500 }).toBeLessThan(SILENT);
+    await expect.poll(() => voiceRow(a, 'Bob').getAttribute('data-deafened'), { timeout: 15_000 }).toBe('true');
+    await a.screenshot({ path: resolve(SHOTS, 'chat-and-voice.png') });
+
+    // A leaves → B sees A gone.
+    await a.getByRole('button', { name: 'Disconnect from voice' }).click();
+    await voiceRow(b, 'Alice').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(await voiceRow(b, 'Bob').count()).toBe(1);
+
+    // Screens for the README: settings, and the light theme.
+    await b.getByRole('button', { name: 'User settings' }).click();
+    await b.getByRole('dialog', { name: 'User Settings' }).waitFor();
+    await b.waitForTimeout(800);
+    await b.screenshot({ path: resolve(SHOTS, 'voice-settings.png') });
+    await b.getByRole('tab', { name: 'Appearance' }).click();
+    await b.getByLabel('Light').check();
+    await b.keyboard.press('Escape');
+    await b.waitForTimeout(300);
+    await b.screenshot({ path: resolve(SHOTS, 'light-theme.png') });
+  });
+});

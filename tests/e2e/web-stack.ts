@@ -1,0 +1,118 @@
+/**
+ * Shared setup of the browser E2E tests and the client benchmark: a fresh web build, the real server in-process on the
+ * test API port (so LiveKit's webhooks reach it), and Debian's Chromium with fake media devices.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { parseConfig } from '../../server/src/config';
+import { start, type RunningServer } from '../../server/src/server';
+import { testEnv, uniqueDbName } from '../support/env';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const WEB_DIR = resolve(ROOT, 'out/web');
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  // Voice must play without a prior click in an unattended browser (a user's click does this in real life).
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds out/web with vite when it is missing or older than the renderer or shared sources. */
+export function ensureWebBuild(): void {
+  const index = join(WEB_DIR, 'index.html');
+  const sources = Math.max(newestMtime(resolve(ROOT, 'src-renderer')), newestMtime(resolve(ROOT, 'src-shared')), statSync(resolve(ROOT, 'vite.web.config.ts')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+export async function startWebServer(port?: number): Promise<RunningServer> {
+  const env = testEnv();
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port ?? env.apiPort),
+    LOG_LEVEL: 'warn',
+    MONGODB_URI: env.mongoUri,
+    MONGODB_DB: uniqueDbName('parley_e2e'),
+    REDIS_URL: env.redisUrl,
+    LIVEKIT_URL: env.livekitUrl,
+    LIVEKIT_PUBLIC_URL: env.livekitPublicUrl,
+    LIVEKIT_API_KEY: env.livekitApiKey,
+    LIVEKIT_API_SECRET: env.livekitApiSecret,
+    JWT_SECRET: env.jwtSecret,
+    WEB_DIR,
+    // Two browsers register and log in from one IP within a minute.
+    AUTH_RATE_LIMIT_PER_IP: '1000',
+    AUTH_RATE_LIMIT_PER_ACCOUNT: '1000',
+  });
+  return start(config);
+}
+
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs] });
+}
+
+/**
+ * Page init script: keeps every remote audio track the page receives, so a test can measure what actually arrives
+ * (the app itself never exposes its LiveKit objects).
+ */
+export const CAPTURE_REMOTE_AUDIO = `(() => {
+  const Orig = window.RTCPeerConnection;
+  window.__remoteAudio = [];
+  window.RTCPeerConnection = class extends Orig {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('track', (e) => { if (e.track.kind === 'audio') window.__remoteAudio.push(e.track); });
+    }
+  };
+})();`;
+
+/** Peak RMS (0…1) over `ms` of all live remote audio tracks of the page, measured with WebAudio analysers. */
+export const MEASURE_REMOTE_LEVEL = async (ms: number): Promise<number> => {
+  const w = window as unknown as { __remoteAudio?: MediaStreamTrack[] };
+  const tracks = (w.__remoteAudio ?? []).filter((t) => t.readyState === 'live');
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const analysers = tracks.map((t) => {
+    const src = ctx.createMediaStreamSource(new MediaStream([t]));
+    const an = ctx.createAnalyser();
+    an.fftSize = 2048;
+    src.connect(an);
+    return an;
+  });
+  const buf = new Float32Array(2048);
+  let peak = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    for (const an of analysers) {
+      an.getFloatTimeDomainData(buf);
+      let sum = 0;
+      for (const v of buf) sum += v * v;
+      peak = Math.max(peak, Math.sqrt(sum / buf.length));
+    }
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  await ctx.close();
+  return peak;
+};
