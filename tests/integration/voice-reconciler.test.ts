@@ -1,0 +1,105 @@
+/**
+ * The reconciler against the real SFU: LiveKit's webhooks are swallowed by a sink on the webhook port (a crashed or
+ * unreachable server), so only reconcileOnce() — which asks LiveKit for its participant lists — can fix voice state.
+ */
+import { dispose } from '@livekit/rtc-node';
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VoiceStateUpdateEvent, voiceRoomName } from '@shared/api/voice';
+import { voiceOf } from '../../server/src/modules/voice/voice.module';
+import { connectGateway, nextEvent, type TestServer } from './server-helpers';
+import { Bot, createVoiceGuild, env, roomService, sleep, startServerOn, waitFor, type VoiceGuild } from './voice-support';
+
+let sink: Server;
+let swallowed = 0;
+let server: TestServer;
+let g: VoiceGuild;
+let gateway: Socket;
+const bot = new Bot();
+const livekit = roomService();
+
+/** Answers 200 to every webhook so LiveKit neither retries nor reaches a Parley server. */
+async function listenSink(port: number): Promise<Server> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const http = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        swallowed += 1;
+        res.end();
+      });
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, '127.0.0.1', () => resolve());
+      });
+      return http;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+      await sleep(1_000);
+    }
+  }
+}
+
+function reconciler() {
+  const voice = voiceOf(server.server.gateway.publisher);
+  if (!voice) throw new Error('voice module not running');
+  return voice.reconciler;
+}
+
+beforeAll(async () => {
+  sink = await listenSink(env.apiPort);
+  // Port 0: this server never hears from LiveKit on its own.
+  server = await startServerOn(0);
+  g = await createVoiceGuild(server.api);
+  gateway = connectGateway(server.url, g.owner.token);
+  await nextEvent(gateway, 'READY', () => true, 20_000);
+});
+
+afterAll(async () => {
+  await bot.close();
+  await dispose();
+  gateway?.disconnect();
+  await server?.stop();
+  await new Promise((resolve) => sink?.close(resolve));
+});
+
+describe('voice reconciler', () => {
+  it('when LiveKit has a participant the server never heard of, then reconcileOnce lists them; when LiveKit drops them silently, then reconcileOnce removes them', async () => {
+    const res = await server.api.post(`/channels/${g.a}/voice/join`, undefined, g.member.token);
+    expect(res.status).toBe(200);
+    await bot.connect(res.body.url, res.body.token);
+    await bot.publishTone();
+    await waitFor('LiveKit to list the bot', async () => ((await livekit.listParticipants(voiceRoomName(g.a))).some((p) => p.identity === g.member.id) ? true : undefined));
+    await waitFor('the sink to swallow the join webhook', async () => (swallowed > 0 ? true : undefined));
+    expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
+
+    const joined = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === g.a, 5_000);
+    const first = await reconciler().reconcileOnce();
+    expect(first.added).toBe(1);
+    expect(first.removed).toBe(0);
+    await joined;
+    expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([
+      expect.objectContaining({ userId: g.member.id, channelId: g.a }),
+    ]);
+
+    // The participant vanishes without our server hearing about it (its webhook goes to the sink).
+    await livekit.removeParticipant(voiceRoomName(g.a), g.member.id);
+    await waitFor('LiveKit to drop the bot', async () => ((await livekit.listParticipants(voiceRoomName(g.a)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true));
+    expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toHaveLength(1);
+
+    const left = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === null, 5_000);
+    const second = await reconciler().reconcileOnce();
+    expect(second.removed).toBe(1);
+    expect((await left).previousChannelId).toBe(g.a);
+    expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
+    const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.leave`, g.owner.token);
+    expect(audit.body.items).toEqual([expect.objectContaining({ actorId: null, targetId: g.member.id })]);
+
+    // Idempotent: nothing left to fix.
+    const third = await reconciler().reconcileOnce();
+    expect([third.added, third.removed]).toEqual([0, 0]);
+  });
+});
