@@ -44,14 +44,14 @@ function alive(pid: number): boolean {
  * True while any non-zombie process of the group remains. Reads /proc rather than kill(-pgid, 0) because exited
  * children linger as zombies until init reaps them, which here can take seconds.
  */
-function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number, countZombies = false): boolean {
   if (existsSync('/proc/self/stat')) {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(pgrp) === pgid && state !== 'Z') return true;
+        if (Number(pgrp) === pgid && (countZombies || state !== 'Z')) return true;
       } catch {
         // exited while we looked
       }
@@ -200,5 +200,18 @@ export async function stopDaemon(ctx: StackContext, name: string, graceMs = 8_00
     }
   }
   rmSync(pidFile(ctx, name), { force: true });
+  stoppedGroups.add(pid);
   return true;
+}
+
+const stoppedGroups = new Set<number>();
+
+/**
+ * Waits (at most `ms`) until init has reaped the processes stopped so far, so `ps` right after `down` shows nothing,
+ * not even <defunct> entries. Separate from stopDaemon so several services' reaping overlaps.
+ */
+export async function awaitReaped(ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while ([...stoppedGroups].some((pgid) => groupAlive(pgid, true)) && Date.now() < deadline) await sleep(100);
+  stoppedGroups.clear();
 }

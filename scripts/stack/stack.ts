@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { runningPid } from './daemon';
+import { awaitReaped, runningPid } from './daemon';
 import type { StackContext } from './profiles';
 import { findService, services } from './services/registry';
 import type { Health, StackService } from './services/service';
@@ -113,6 +113,7 @@ export async function down(ctx: StackContext, names?: readonly string[]): Promis
       if (names && !names.includes(service.name)) continue;
       if (await service.stop(ctx)) stopped.push(service.name);
     }
+    await awaitReaped();
     return stopped;
   });
 }
