@@ -1,15 +1,27 @@
 import { RecordingParams, recordingRoutes } from '@shared/api/recordings';
-import type { RequestHandler, Response } from 'express';
-import { AppError, zodDetails } from '../../errors';
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError, errorBody, zodDetails } from '../../errors';
 import type { ApiRouter } from '../../http/api-router';
 import type { RecordingsService } from './recordings.service';
 
-function sendFile(res: Response, path: string, headers: Record<string, string>): Promise<void> {
+interface SendError extends Error {
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+function sendFile(req: Request, res: Response, path: string, headers: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    // send (via Express) answers Range / If-Range / conditional GETs, including 206 and 416, from the file itself.
-    res.sendFile(path, { headers, acceptRanges: true, lastModified: true, cacheControl: false, dotfiles: 'deny' }, (err) => {
-      if (err && !res.headersSent) reject(err);
-      else resolve();
+    // send (via Express) answers Range / If-Range / conditional GETs with 206 / 304 from the file itself, and reports
+    // an unsatisfiable range or a vanished file as an error for us to shape.
+    res.sendFile(path, { headers, acceptRanges: true, lastModified: true, cacheControl: false, dotfiles: 'deny' }, (err: SendError | undefined) => {
+      if (!err || res.headersSent) return resolve();
+      if (err.status === 416) {
+        for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
+        res.status(416).json(errorBody('VALIDATION_FAILED', 'Requested range not satisfiable', String(req.id ?? 'unknown')));
+        return resolve();
+      }
+      if (err.status === 404) return reject(AppError.notFound('Recording file'));
+      reject(err);
     });
   });
 }
@@ -38,7 +50,7 @@ export function registerRecordingRoutes(api: ApiRouter, service: RecordingsServi
       res.redirect(302, target.url);
       return;
     }
-    await sendFile(res, target.path, {
+    await sendFile(req, res, target.path, {
       'Content-Type': 'audio/ogg',
       'Content-Disposition': `inline; filename="parley-recording-${target.rec.id}.ogg"`,
       // Authenticated content: never stored by shared caches.
