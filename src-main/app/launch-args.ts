@@ -64,3 +64,16 @@ export function createSecondInstanceHandler(deps: {
     if (args.deepLink) deps.onDeepLink(args.deepLink);
   };
 }
+
+/** second-instance argv and macOS open-url, behind one object. */
+export function createLaunchHandlers(deps: Parameters<typeof createSecondInstanceHandler>[0]) {
+  return {
+    secondInstance: createSecondInstanceHandler(deps),
+    openUrl(url: string): void {
+      const link = parseDeepLink(url);
+      if (!link) return;
+      deps.showWindow();
+      deps.onDeepLink(link);
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BrowserWindowConstructorOptions, BrowserWindow as BrowserWindowType, NativeImage } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, globalShortcut, ipcMain, nativeImage, net, powerMonitor, protocol, screen, session, shell, systemPreferences } from 'electron';
+import type * as ElectronUpdater from 'electron-updater';
+import type * as UiohookModule from 'uiohook-napi';
+import type { VoiceState } from '@shared/ipc/contract';
+import { createLaunchHandlers, parseLaunchArgs, PROTOCOL } from './app/launch-args';
+import { createQuitCoordinator } from './app/quit';
+import { createUpdater } from './app/updater';
+import { createVoiceStateHub } from './app/voice-state';
+import { systemClock } from './clock';
+import { createIpcHandlers } from './ipc/handlers';
+import { createRendererEvents, createSenderCheck, registerIpc } from './ipc/register';
+import { createRootLog } from './log';
+import { createAudioDevices, createMediaAccess } from './media/audio-devices';
+import { createAutoLaunch } from './os/auto-launch';
+import { createGlobalHotkeys } from './os/global-hotkeys';
+import { detectHookSupport, fallbackCommands } from './os/hook-support';
+import { createMentionNotifier } from './os/notifications';
+import { createPushToTalk } from './os/push-to-talk';
+import { createTray } from './os/tray';
+import { createUiohookInput } from './os/uiohook-input';
+import { canReachX11 } from './os/x11-probe';
+import { installPermissionHandlers } from './permissions';
+import { createSettingsStore } from './settings/store';
+import { appSchemePrivileges, createAppProtocolHandler } from './windows/app-protocol';
+import { createMainWindow } from './windows/main-window';
+import { originOf, PACKAGED_APP_ORIGIN } from './windows/origin';
+import { buildCsp, createNavigationPolicy, guardWebContents } from './windows/web-security';
+
+/**
+ * Parley's main process, top to bottom: single-instance lock → privileged scheme → ready → settings → security →
+ * services → IPC → window → tray. Every behaviour lives in a module under src-main; this file only connects them.
+ */
+
+const log = createRootLog(process.env.PARLEY_LOG_LEVEL ?? 'info');
+const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
+const appOrigin = (devServerUrl && originOf(devServerUrl)) ?? PACKAGED_APP_ORIGIN;
+const rendererUrl = devServerUrl ?? `${PACKAGED_APP_ORIGIN}/index.html`;
+const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const rendererRoot = fileURLToPath(new URL('../renderer', import.meta.url));
+// The command users bind in their compositor; on AppImage the stable path is $APPIMAGE, not the mount point.
+const executable = process.env.APPIMAGE ?? (app.isPackaged ? process.execPath : 'parley');
+// Tests and portable setups point userData elsewhere; must happen before anything reads it.
+if (process.env.PARLEY_USER_DATA) app.setPath('userData', resolve(process.env.PARLEY_USER_DATA));
+
+const launch = parseLaunchArgs(process.argv);
+if (!app.requestSingleInstanceLock()) {
+  // The running instance receives our argv through 'second-instance'.
+  app.quit();
+} else if (launch.ptt) {
+  // `parley --ptt=…` with no running instance: starting the whole app on a key press would be wrong.
+  log.warn({ ptt: launch.ptt }, '--ptt given but Parley is not running');
+  app.quit();
+} else {
+  protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [resolve(process.argv[1])]);
+  else app.setAsDefaultProtocolClient(PROTOCOL);
+  void start();
+}
+
+async function start(): Promise<void> {
+  let mainWindow: BrowserWindowType | null = null;
+  let showWindow = (): void => {};
+  const pendingOpenUrls: string[] = [];
+  // macOS delivers deep links through open-url, possibly before ready.
+  let handleOpenUrl = (url: string): void => void pendingOpenUrls.push(url);
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    handleOpenUrl(url);
+  });
+
+  await app.whenReady();
+
+  const settings = createSettingsStore({ fs: { readFile, writeFile, rename, mkdir }, dir: app.getPath('userData'), log: log.child({ module: 'settings' }), now: () => Date.now() });
+  const loaded = await settings.load();
+
+  const events = createRendererEvents({ targets: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow.webContents] : []), log: log.child({ module: 'ipc' }) });
+  if (loaded.notice) events.emit('app:notice', loaded.notice);
+
+  // Security: CSP, permissions, our scheme.
+  const csp = buildCsp({ devServerOrigin: devServerUrl ? appOrigin : null });
+  installPermissionHandlers(session.defaultSession, { appOrigin, log: log.child({ module: 'permissions' }) });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...details.responseHeaders };
+    if (originOf(details.url) === appOrigin) headers['Content-Security-Policy'] = [csp];
+    callback({ responseHeaders: headers });
+  });
+  protocol.handle(appSchemePrivileges.scheme, createAppProtocolHandler({ root: rendererRoot, csp, fetchFile: (path) => net.fetch(pathToFileURL(path).toString()) }));
+  const navigation = createNavigationPolicy({
+    appOrigin,
+    externalAllowlist: ['https://github.com', 'https://livekit.io'],
+    openExternal: (url) => shell.openExternal(url),
+    log: log.child({ module: 'navigation' }),
+  });
+  // Every webContents, including any we did not create ourselves.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, navigation));
+
+  // Services.
+  const voice = createVoiceStateHub(systemClock);
+  const require = createRequire(import.meta.url);
+  const ptt = createPushToTalk({
+    loadHook: () => createUiohookInput((require('uiohook-napi') as typeof UiohookModule).uIOhook),
+    detectSupport: () =>
+      detectHookSupport({
+        platform: process.platform,
+        env: process.env,
+        canReachX11: (display) => canReachX11(display),
+        isTrustedAccessibilityClient: () => process.platform !== 'darwin' || systemPreferences.isTrustedAccessibilityClient(false),
+        executable,
+      }),
+    clock: systemClock,
+    log: log.child({ module: 'ptt' }),
+    fallbackCommands: fallbackCommands(executable),
+    onState: (state) => {
+      events.emit('ptt:state', state);
+      tray.update({ voice: voice.get(), transmitting: state.transmitting });
+    },
+    onDiagnostics: (d) => events.emit('ptt:diagnostics', d),
+    onCaptured: (binding) => {
+      events.emit('ptt:binding-captured', { binding });
+      void settings.update({ ptt: { binding } });
+    },
+    onNotice: (notice) => events.emit('app:notice', notice),
+  });
+  const hotkeys = createGlobalHotkeys({ globalShortcut, onCommand: (c) => events.emit('voice:command', c), log: log.child({ module: 'hotkeys' }) });
+  const autoLaunch = createAutoLaunch({
+    platform: process.platform,
+    loginItems: app,
+    fs: { writeFile, rm, mkdir },
+    autostartDir: join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'autostart'),
+    executable,
+    log: log.child({ module: 'auto-launch' }),
+  });
+  const audio = createAudioDevices({ settings, log: log.child({ module: 'audio' }) });
+  const media = createMediaAccess({ platform: process.platform, systemPreferences, log: log.child({ module: 'media' }) });
+  const notifier = createMentionNotifier({
+    isSupported: () => Notification.isSupported(),
+    createNotification: (options) => new Notification(options),
+    isWindowFocused: () => mainWindow?.isFocused() ?? false,
+    enabled: () => settings.get().notifications.mentions,
+    onClick: (m) => {
+      showWindow();
+      events.emit('notifications:clicked', { guildId: m.guildId, channelId: m.channelId, messageId: m.messageId });
+    },
+  });
+  const quit = createQuitCoordinator({
+    isVoiceConnected: () => voice.get().connected,
+    requestDisconnect: () => events.emit('voice:command', { command: 'disconnect', source: 'quit' }),
+    waitForDisconnect: (ms) => voice.waitForDisconnect(ms),
+    quit: () => app.quit(),
+    log: log.child({ module: 'quit' }),
+  });
+  app.on('before-quit', (event) => quit.onBeforeQuit(event));
+  app.on('will-quit', () => {
+    ptt.dispose();
+    hotkeys.dispose();
+    tray.destroy();
+  });
+
+  // Settings drive the services; the renderer hears every change.
+  const applySettings = async (): Promise<void> => {
+    const s = settings.get();
+    await ptt.apply(s.ptt);
+    ptt.setHotkeyStatus(hotkeys.apply(s.hotkeys));
+  };
+  settings.subscribe((next, previous) => {
+    events.emit('settings:changed', next);
+    void applySettings();
+    if (next.startOnLogin !== previous.startOnLogin) void autoLaunch.set(next.startOnLogin).catch((error: unknown) => log.warn({ err: String(error) }, 'start on login failed'));
+  });
+  powerMonitor.on('lock-screen', () => ptt.forceRelease('lock-screen'));
+  powerMonitor.on('suspend', () => ptt.forceRelease('suspend'));
+
+  // IPC: the only registration point.
+  registerIpc({
+    ipcMain,
+    checkSender: createSenderCheck({ appOrigin, trustedWebContentsIds: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow.webContents.id] : []) }),
+    log: log.child({ module: 'ipc' }),
+    handlers: createIpcHandlers({
+      appInfo: () => ({ version: app.getVersion(), platform: process.platform, isPackaged: app.isPackaged }),
+      settings,
+      voice: {
+        set: (state: VoiceState) => {
+          voice.set(state);
+          tray.update({ voice: state, transmitting: ptt.transmitting });
+        },
+      },
+      ptt,
+      audio,
+      media,
+      notifier,
+    }),
+  });
+
+  // Window and tray.
+  const created = createMainWindow({
+    createBrowserWindow: (options) => new BrowserWindow(options as BrowserWindowConstructorOptions),
+    preload,
+    settings,
+    workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
+    isQuitting: () => quit.quitting,
+    startHidden: launch.hidden,
+    log: log.child({ module: 'window' }),
+    setTimeout: systemClock.setTimeout,
+    clearTimeout: systemClock.clearTimeout,
+  });
+  mainWindow = created.window;
+  showWindow = created.show;
+  const contents = mainWindow.webContents;
+  contents.on('did-start-loading', () => events.notReady());
+  contents.on('did-finish-load', () => events.ready());
+  contents.on('render-process-gone', (_e, details) => log.error({ reason: details.reason }, 'renderer gone'));
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+
+  const trayDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'build', 'tray');
+  const tray = createTray<NativeImage, Menu>({
+    createTrayInstance: (image) => new Tray(image),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    icon: (state) => nativeImage.createFromPath(join(trayDir, `tray-${state}.png`)),
+    onAction: (action) => {
+      if (action === 'show') showWindow();
+      else if (action === 'quit') app.quit();
+      else events.emit('voice:command', { command: action, source: 'tray' });
+    },
+  });
+
+  // Launch arguments: now, from second instances, and macOS open-url.
+  const handlers = createLaunchHandlers({
+    onPtt: (command) => ptt.cli(command),
+    onDeepLink: (link) => events.emit('deeplink:open', link),
+    showWindow: () => showWindow(),
+  });
+  app.on('second-instance', (_event, argv) => handlers.secondInstance(argv));
+  handleOpenUrl = handlers.openUrl;
+  for (const url of pendingOpenUrls.splice(0)) handlers.openUrl(url);
+  if (launch.deepLink) events.emit('deeplink:open', launch.deepLink);
+
+  await applySettings();
+  const updates = createUpdater({
+    autoUpdater: () => (require('electron-updater') as typeof ElectronUpdater).autoUpdater,
+    isPackaged: app.isPackaged,
+    env: process.env,
+    log: log.child({ module: 'updater' }),
+    onNotice: (notice) => events.emit('app:notice', notice),
+    setInterval: (fn, ms) => setInterval(fn, ms),
+  }).start();
+  log.info({ appOrigin, updates: updates.reason, version: app.getVersion() }, 'parley started');
+
+  await mainWindow.loadURL(rendererUrl);
+}
+
+app.on('window-all-closed', () => {
+  // With close-to-tray the window only hides; reaching here means the user really closed it.
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,39 @@
+import type { AudioDevicesChanged, MediaDeviceInfoLite, PttDiagnostics, VoiceState } from '@shared/ipc/contract';
+import type { Settings, SettingsPatch } from '@shared/ipc/settings';
+import type { MicrophoneAccess } from '../media/audio-devices';
+import type { Mention } from '../os/notifications';
+import type { IpcHandlers } from './register';
+
+/** Maps each contract channel to one service call. No logic lives here. */
+export function createIpcHandlers(deps: {
+  appInfo: () => { version: string; platform: string; isPackaged: boolean };
+  settings: { get(): Settings; update(patch: SettingsPatch): Promise<Settings> };
+  voice: { set(state: VoiceState): void };
+  ptt: { diagnostics(): PttDiagnostics; startCapture(): Promise<void>; cancelCapture(): void };
+  audio: { report(devices: readonly MediaDeviceInfoLite[]): Promise<AudioDevicesChanged> };
+  media: { status(): MicrophoneAccess; request(): Promise<{ granted: boolean; status: MicrophoneAccess }> };
+  notifier: { show(mention: Mention): { shown: boolean; reason: 'shown' | 'focused' | 'disabled' | 'unsupported' } };
+}): IpcHandlers {
+  return {
+    'app:get-info': () => deps.appInfo(),
+    'settings:get': () => deps.settings.get(),
+    'settings:update': (patch) => deps.settings.update(patch),
+    'voice:report-state': (state) => {
+      deps.voice.set(state);
+      return null;
+    },
+    'ptt:get-diagnostics': () => deps.ptt.diagnostics(),
+    'ptt:start-rebind': async () => {
+      await deps.ptt.startCapture();
+      return null;
+    },
+    'ptt:cancel-rebind': () => {
+      deps.ptt.cancelCapture();
+      return null;
+    },
+    'audio:report-devices': ({ devices }) => deps.audio.report(devices),
+    'media:get-microphone-access': () => ({ status: deps.media.status() }),
+    'media:request-microphone-access': () => deps.media.request(),
+    'notifications:show-mention': (mention) => deps.notifier.show(mention),
+  };
+}
