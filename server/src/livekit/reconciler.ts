@@ -15,14 +15,24 @@ export interface ReconcileTarget {
   listActiveInRoom(room: string): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number }[]>;
   observeSession(input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  /**
+   * Access check for participants LiveKit lists: kicked, banned, lost CONNECT/VIEW, channel deleted → false.
+   * Tokens are only checked when connecting, so this is what removes people whose access changed while connected.
+   */
+  mayStay?(identity: string, channelId: string): Promise<boolean>;
+  evict?(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
   /** Periodic cleanup to run after each pass (e.g. forgetting old idempotency claims). */
   housekeeping?(): Promise<void>;
 }
 
 export interface ReconcileResult {
   rooms: number;
+  /** Stored sessions LiveKit no longer has. */
   removed: number;
+  /** LiveKit participants we had no session for. */
   added: number;
+  /** Participants removed from LiveKit because they may no longer be there. */
+  evicted: number;
 }
 
 export interface VoiceReconciler {
@@ -39,7 +49,7 @@ export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: Vo
   let stopped = false;
 
   async function reconcileOnce(): Promise<ReconcileResult> {
-    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0 };
+    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, evicted: 0 };
     const stored = await target.listActiveRooms();
     // If LiveKit can't be reached this throws before anything is removed: an outage must not look like an empty SFU.
     const live = (await rooms.listRooms()).filter((r) => channelIdFromRoom(r) !== null);
@@ -49,7 +59,16 @@ export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: Vo
       result.rooms++;
       // Snapshot ours first, then LiveKit's: a session that starts in between is in LiveKit's list, never wrongly removed.
       const ours = await target.listActiveInRoom(room);
-      const participants = await rooms.listParticipants(room);
+      const listed = await rooms.listParticipants(room);
+      const participants = [];
+      for (const p of listed) {
+        if (target.mayStay && target.evict && !(await target.mayStay(p.identity, channelId))) {
+          await target.evict({ room, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs }, 'access revoked');
+          result.evicted++;
+        } else {
+          participants.push(p);
+        }
+      }
       const liveSids = new Set(participants.map((p) => p.sid));
       // Missed joins first: a user who reconnected under a new sid then simply moves to it, without a leave in between.
       const ourSids = new Set(ours.map((s) => s.participantSid));
@@ -67,7 +86,7 @@ export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: Vo
       }
     }
     await target.housekeeping?.();
-    if (result.removed || result.added) log.info(result, 'voice state reconciled');
+    if (result.removed || result.added || result.evicted) log.info(result, 'voice state reconciled');
     return result;
   }
 

@@ -80,6 +80,8 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
       listActiveInRoom: (room) => repo.listActiveInRoom(room),
       observeSession: (input, source) => service.observeSession(input, source),
       observeSessionEnd: (input, source) => service.observeSessionEnd(input, source),
+      mayStay: (identity, channelId) => service.mayStay(identity, channelId),
+      evict: (input, reason) => service.evict(input, reason),
       // Claims only guard against replays, which LiveKit stops after a few minutes (its webhook JWTs live 5 min).
       housekeeping: async () => {
         await repo.pruneClaims(new Date(ctx.clock.now().getTime() - CLAIM_RETENTION_MS));

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { voiceRoomName } from '@shared/api/voice';
+import { Permission } from '@shared/permissions/permissions';
 import type { VoiceStateUpdateEvent } from '@shared/api/voice';
 import { createVoiceReconciler } from '../../livekit/reconciler';
 import type { VoiceWebhookFact } from '../../livekit/webhooks';
@@ -17,6 +18,8 @@ export const CHANNEL_A = '6a00000000000000000000aa';
 export const CHANNEL_B = '6a00000000000000000000bb';
 export const USER = '6a0000000000000000000100';
 export const OTHER = '6a0000000000000000000200';
+
+const MEMBER_PERMS = Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.SPEAK;
 
 export function fact(
   kind: 'participant_joined' | 'participant_left' | 'track_published' | 'track_unpublished',
@@ -43,6 +46,10 @@ export function setupVoice(repo: VoiceRepo) {
   const tokens = createFakeTokens();
   access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 0 });
   access.channels.set(CHANNEL_B, { id: CHANNEL_B, guildId: GUILD, type: 'voice', userLimit: 0 });
+  for (const user of [USER, OTHER]) {
+    access.guildPerms.set(`${user}:${GUILD}`, MEMBER_PERMS);
+    for (const channel of [CHANNEL_A, CHANNEL_B]) access.channelPerms.set(`${user}:${channel}`, MEMBER_PERMS);
+  }
   let now = new Date('2026-01-01T00:00:00Z');
   const service = createVoiceService({
     repo,
@@ -55,7 +62,19 @@ export function setupVoice(repo: VoiceRepo) {
     clock: () => now,
     log: pino({ level: 'silent' }),
   });
-  const reconciler = createVoiceReconciler({ target: { ...repo, observeSession: service.observeSession, observeSessionEnd: service.observeSessionEnd }, rooms, intervalMs: 0, log: pino({ level: 'silent' }) });
+  const reconciler = createVoiceReconciler({
+    target: {
+      listActiveRooms: () => repo.listActiveRooms(),
+      listActiveInRoom: (room) => repo.listActiveInRoom(room),
+      observeSession: service.observeSession,
+      observeSessionEnd: service.observeSessionEnd,
+      mayStay: service.mayStay,
+      evict: service.evict,
+    },
+    rooms,
+    intervalMs: 0,
+    log: pino({ level: 'silent' }),
+  });
   const voiceEvents = () => events.sent.filter((e) => e.event === 'VOICE_STATE_UPDATE').map((e) => e.payload as VoiceStateUpdateEvent);
   return {
     service,
@@ -160,7 +179,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_9', 1_500, OTHER));
       v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null }]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 1, added: 0 });
+      expect(result).toEqual({ rooms: 1, removed: 1, added: 0, evicted: 0 });
       expect(await channelOf(USER)).toBeNull();
       expect(await channelOf(OTHER)).toBe(CHANNEL_A);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, previousChannelId: CHANNEL_A }));
@@ -170,9 +189,36 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
     it('when a joined webhook was lost, then reconcileOnce adds the participant LiveKit reports', async () => {
       v.rooms.participants.set(voiceRoomName(CHANNEL_B), [{ sid: 'PA_5', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null }]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 0, added: 1 });
+      expect(result).toEqual({ rooms: 1, removed: 0, added: 1, evicted: 0 });
       expect(await channelOf()).toBe(CHANNEL_B);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 0 });
+    });
+
+    it('when a connected member lost CONNECT (or was kicked), then reconcileOnce evicts them from LiveKit and voice state', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_9', 1_500, OTHER));
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [
+        { sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null },
+        { sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null },
+        { sid: 'EG_1', identity: 'EG_recorder', joinedAtMs: 1_600, tracks: [], permission: null },
+      ]);
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL);
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 1 });
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await channelOf(USER)).toBeNull();
+      expect(await channelOf(OTHER)).toBe(CHANNEL_A);
+      expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.disconnect', actorId: null, targetId: USER });
+    });
+
+    it('when a voice channel was deleted, then its members are evicted; rooms of channels never ours are left alone', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      const foreign = '6a00000000000000000000ff';
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null }]);
+      v.rooms.participants.set(voiceRoomName(foreign), [{ sid: 'PA_x', identity: OTHER, joinedAtMs: 1_000, tracks: [], permission: null }]);
+      v.access.channels.delete(CHANNEL_A);
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 2, removed: 0, added: 0, evicted: 1 });
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await channelOf(USER)).toBeNull();
     });
 
     it('when LiveKit cannot be reached, then reconcileOnce fails without removing anyone', async () => {

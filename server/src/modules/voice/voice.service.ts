@@ -95,6 +95,13 @@ export interface VoiceService {
   observeSession(input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
   /** Ends a session LiveKit no longer has; true when it changed the state. */
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  /**
+   * Whether a Parley user in a voice room may still be there (member, can view, CONNECT, channel still a voice
+   * channel). Identities that are not Parley user ids (e.g. an Egress recorder) are not ours to judge: true.
+   */
+  mayStay(identity: string, channelId: string): Promise<boolean>;
+  /** Removes a participant who may not stay, from LiveKit and from voice state; audited as a system disconnect. */
+  evict(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
 }
 
 export function toVoiceState(s: ActiveVoiceState): VoiceState {
@@ -217,7 +224,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async listGuild(userId, guildId) {
       if ((await access.guildPermissions(userId, guildId)) === null) throw AppError.notFound('Guild');
-      return this.snapshotFor(userId, [guildId]);
+      return service.snapshotFor(userId, [guildId]);
     },
 
     async snapshotFor(userId, guildIds) {
@@ -380,6 +387,28 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         await rooms.applyRights(input.room, input.identity, voiceMediaRights({ speak: true, ...flags }));
       }
       return true;
+    },
+
+    async mayStay(identity, channelId) {
+      if (!Id.safeParse(identity).success) return true;
+      if (!(await access.channelById(channelId))) {
+        // No such channel here: deleted (evict if we had them there), or a room of another deployment sharing this
+        // LiveKit (several test servers do) — not ours to touch.
+        const state = await repo.findByUser(identity);
+        return !(isActive(state) && state.channelId === channelId);
+      }
+      const seen = await access.channelFor(identity, channelId);
+      return !!seen && seen.channel.type === 'voice' && hasPermission(seen.permissions, Permission.CONNECT);
+    },
+
+    async evict(input, reason) {
+      const ended = await repo.endSession(input.identity, input.sid, input.joinedAtMs, clock());
+      if (ended) {
+        await publishLeave(ended);
+        await safeAudit({ guildId: ended.guildId, actorId: null, targetId: ended.userId, action: 'voice.disconnect', details: { channelId: ended.channelId, reason } });
+      }
+      await rooms.removeParticipant(input.room, input.identity);
+      log.info({ userId: input.identity, room: input.room, reason }, 'voice participant evicted');
     },
 
     async observeSessionEnd(input, source) {
