@@ -286,3 +286,40 @@ describe('webhook endpoint', () => {
     expect(events.filter((e) => e.userId === g.owner.id)).toEqual([]);
   });
 });
+
+describe('bad input', () => {
+  it('when voice routes get malformed ids, unknown fields, wrong types or operators, then 400 VALIDATION_FAILED and nothing is written', async () => {
+    const before = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
+    const cases: [string, string, unknown][] = [
+      ['post', '/channels/not-an-id/voice/join', undefined],
+      ['post', `/channels/${g.a}/voice/join`, { selfMute: 'yes' }],
+      ['post', `/channels/${g.a}/voice/join`, { extra: true }],
+      ['post', `/channels/${g.a}/voice/join`, { selfMute: { $ne: false } }],
+      ['patch', '/voice/state', {}],
+      ['patch', '/voice/state', { selfMute: true, serverMute: false }],
+      ['patch', `/guilds/${g.guildId}/voice-states/${g.member.id}`, {}],
+      ['patch', `/guilds/${g.guildId}/voice-states/${g.member.id}`, { serverMute: 1 }],
+      ['patch', `/guilds/${g.guildId}/voice-states/${g.member.id}`, { channelId: { $gt: '' } }],
+      ['patch', `/guilds/${g.guildId}/voice-states/nope`, { serverMute: true }],
+      ['delete', `/guilds/${g.guildId}/voice-states/${g.member.id}x`, undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const res = await server.api.request(method, path, { body, token: g.owner.token });
+      expect([method, path, res.status, res.body?.error?.code]).toEqual([method, path, 400, 'VALIDATION_FAILED']);
+    }
+    const unauthenticated = await server.api.post(`/channels/${g.a}/voice/join`, undefined);
+    expect([unauthenticated.status, unauthenticated.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const after = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
+    expect(after.body).toEqual(before.body);
+    const moderation = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.unmute`, g.owner.token);
+    expect(moderation.body.items).toEqual([]);
+  });
+
+  it('when the OpenAPI document is generated, then it lists every voice route', async () => {
+    const doc = await server.api.get('/openapi.json');
+    const paths = Object.keys(doc.body.paths ?? {});
+    for (const path of ['/channels/{channelId}/voice/join', '/voice/leave', '/voice/state', '/guilds/{guildId}/voice-states', '/guilds/{guildId}/voice-states/{userId}']) {
+      expect(paths).toContain(path);
+    }
+  });
+});

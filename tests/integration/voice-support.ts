@@ -15,11 +15,11 @@ export function roomService(): RoomServiceClient {
 }
 
 /**
- * Starts the server on `port`. The webhook port is shared by everyone's test runs on this machine, so wait (up to a
- * minute) while another run holds it instead of failing at once.
+ * Starts the server on `port`. The webhook port is shared by everyone's test runs on this machine, so wait (up to
+ * 90 s, inside the 120 s hook timeout) while another run holds it instead of failing at once.
  */
 export async function startServerOn(port: number, overrides: Record<string, string> = {}): Promise<TestServer> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     try {
       return await startTestServer({ PORT: String(port), VOICE_RECONCILE_INTERVAL_MS: '0', ...overrides });
