@@ -156,9 +156,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   }
 
   async function issueToken(userId: string, channel: VoiceChannelInfo, permissions: number): Promise<VoiceJoinResponse> {
-    const flags = await repo.getModeration(channel.guildId, userId);
+    // Independent reads, in parallel: this is the hot path of every voice join.
+    const [flags, name] = await Promise.all([repo.getModeration(channel.guildId, userId), access.displayName(userId)]);
     const rights = voiceMediaRights({ speak: hasPermission(permissions, Permission.SPEAK), ...flags });
-    const displayName = (await access.displayName(userId)) ?? userId;
+    const displayName = name ?? userId;
     const room = voiceRoomName(channel.id);
     const token = await tokens.issue({ userId, displayName, room, rights });
     const expiresAt = new Date(clock().getTime() + tokens.ttlSeconds * 1000).toISOString();
@@ -192,14 +193,12 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         log.info({ userId, channelId }, 'voice join denied: no CONNECT');
         throw AppError.forbidden('Missing CONNECT permission');
       }
-      if (channel.userLimit > 0 && !hasPermission(permissions, Permission.MOVE_MEMBERS)) {
-        const inside = await repo.countActiveInChannel(channel.id, userId);
-        if (inside >= channel.userLimit) {
-          log.info({ userId, channelId, inside, limit: channel.userLimit }, 'voice join denied: channel full');
-          throw new AppError('CHANNEL_FULL', 'This voice channel is full');
-        }
+      const limited = channel.userLimit > 0 && !hasPermission(permissions, Permission.MOVE_MEMBERS);
+      const [inside, current] = await Promise.all([limited ? repo.countActiveInChannel(channel.id, userId) : 0, repo.findByUser(userId)]);
+      if (limited && inside >= channel.userLimit) {
+        log.info({ userId, channelId, inside, limit: channel.userLimit }, 'voice join denied: channel full');
+        throw new AppError('CHANNEL_FULL', 'This voice channel is full');
       }
-      const current = await repo.findByUser(userId);
       // One voice channel per user: leaving the old room is the server's job, so a second client (or a stuck one) can't
       // keep the user in two rooms.
       if (isActive(current) && current.channelId !== channel.id) {
