@@ -11,7 +11,16 @@ import { parse } from 'yaml';
  */
 
 const root = resolve(import.meta.dirname, '../..');
-const config = parse(readFileSync(resolve(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+interface BuilderConfig {
+  win: { target: Array<{ target: string }> };
+  mac: { target: Array<{ target: string }>; hardenedRuntime: boolean; entitlements: string; extendInfo: Record<string, string> };
+  linux: { target: Array<{ target: string }> };
+  asarUnpack: string[];
+  protocols: Array<{ schemes: string[] }>;
+  extraResources: Array<{ from: string; to: string }>;
+  publish: Array<{ provider: string }>;
+}
+const config = parse(readFileSync(resolve(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 const require = createRequire(import.meta.url);
 
 describe('electron-builder.yml', () => {
@@ -25,7 +34,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('builds NSIS, dmg, AppImage and deb', () => {
-    const targets = (os: string) => (config[os].target as Array<{ target: string }>).map((t) => t.target);
+    const targets = (os: 'win' | 'mac' | 'linux') => config[os].target.map((t) => t.target);
     expect(targets('win')).toEqual(['nsis']);
     expect(targets('mac')).toEqual(['dmg']);
     expect(targets('linux')).toEqual(['AppImage', 'deb']);
@@ -33,7 +42,7 @@ describe('electron-builder.yml', () => {
 
   it('keeps the native key hook out of the asar and registers parley://', () => {
     expect(config.asarUnpack).toContain('node_modules/uiohook-napi/**');
-    expect(config.protocols[0].schemes).toEqual(['parley']);
+    expect(config.protocols[0]?.schemes).toEqual(['parley']);
   });
 
   it('signs macOS with the hardened runtime, the microphone entitlement and a usage description', () => {
@@ -48,6 +57,6 @@ describe('electron-builder.yml', () => {
       expect(existsSync(resolve(root, 'build/tray', `tray-${state}.png`)), state).toBe(true);
     }
     expect(config.extraResources[0]).toMatchObject({ from: 'build/tray', to: 'tray' });
-    expect(config.publish[0].provider).toBeTruthy();
+    expect(config.publish[0]?.provider).toBeTruthy();
   });
 });
