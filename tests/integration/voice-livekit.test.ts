@@ -84,6 +84,16 @@ describe('voice join', () => {
     const listed = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([expect.objectContaining({ userId: g.member.id, channelId: g.a })]);
+
+    // A client connecting now gets the same state in its READY snapshot.
+    const late = connectGateway(server.url, g.owner.token);
+    try {
+      const ready = await nextEvent<{ guilds: { guild: { id: string }; voiceStates: unknown[] }[] }>(late, 'READY', () => true, 20_000);
+      const snapshot = ready.guilds.find((x) => x.guild.id === g.guildId);
+      expect(snapshot?.voiceStates).toEqual([expect.objectContaining({ userId: g.member.id, channelId: g.a })]);
+    } finally {
+      late.disconnect();
+    }
   });
 
   it('when the token is decoded, then it grants joining only that room, microphone only, nothing administrative, for about a minute', async () => {
@@ -189,6 +199,23 @@ describe('moderation', () => {
 
     const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.mute`, g.owner.token);
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'voice.mute', actorId: g.owner.id, targetId: g.member.id })]);
+  });
+
+  it('when a moderator server-deafens a member, then LiveKit revokes their subscriptions; undeafening restores them', async () => {
+    const member = async () => (await participants(g.a)).find((x) => x.identity === g.member.id);
+    const deaf = await server.api.patch(`/guilds/${g.guildId}/voice-states/${g.member.id}`, { serverDeaf: true }, g.owner.token);
+    expect(deaf.body).toEqual(expect.objectContaining({ serverMute: true, serverDeaf: true }));
+    await waitFor('LiveKit to revoke subscribe', async () => ((await member())?.permission?.canSubscribe === false ? true : undefined));
+    const undeaf = await server.api.patch(`/guilds/${g.guildId}/voice-states/${g.member.id}`, { serverDeaf: false }, g.owner.token);
+    expect(undeaf.body).toEqual(expect.objectContaining({ serverMute: true, serverDeaf: false }));
+    const p = await waitFor('LiveKit to restore subscribe', async () => {
+      const x = await member();
+      return x?.permission?.canSubscribe === true ? x : undefined;
+    });
+    // Still server-muted: undeafen must not hand the microphone back.
+    expect(p.permission?.canPublish).toBe(false);
+    const audit = await server.api.get(`/guilds/${g.guildId}/audit-log`, g.owner.token);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['voice.deafen', 'voice.undeafen']));
   });
 
   it('when a member without MUTE_MEMBERS tries to mute the owner, then 403 and nothing changes', async () => {
