@@ -120,3 +120,10 @@ export const recordingRoutes = {
   getRecordingSettings: defineRoute({ tag: 'recordings', method: 'get', path: '/guilds/:guildId/recording-settings', summary: 'Retention of recordings (MANAGE_GUILD)', auth: true, params: GuildIdParams, response: RecordingSettings }),
   updateRecordingSettings: defineRoute({ tag: 'recordings', method: 'patch', path: '/guilds/:guildId/recording-settings', summary: 'Set retention of recordings (MANAGE_GUILD)', auth: true, params: GuildIdParams, body: UpdateRecordingSettingsBody, response: RecordingSettings }),
 } as const;
+
+/**
+ * `npm run doctor` proves that LiveKit's webhooks reach the server: it creates a throwaway room named like this, and
+ * the server, on that room's verified webhook, sets `<DOCTOR_WEBHOOK_KEY_PREFIX><room>` in Redis for a few minutes.
+ */
+export const DOCTOR_ROOM = /^parley-doctor-[a-f0-9]{8,32}$/;
+export const DOCTOR_WEBHOOK_KEY_PREFIX = 'parley:doctor:webhook:';

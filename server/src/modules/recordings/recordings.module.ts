@@ -1,3 +1,4 @@
+import { DOCTOR_ROOM, DOCTOR_WEBHOOK_KEY_PREFIX } from '@shared/api/recordings';
 import { VOICE_ROOM_PREFIX } from '@shared/api/voice';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { egressFactFromWebhook, createRecordingEgress, createRoomRecordingMetadata, type EgressFact } from '../../livekit/egress';
@@ -143,6 +144,11 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
       unsubscribe = livekitWebhookBus(ctx.gateway).subscribe(async (event) => {
         const fact = egressFactFromWebhook(event);
         if (fact) await onEgressFact(fact);
+        // `npm run doctor` creates a throwaway room and waits for this mark to prove LiveKit's webhooks reach us.
+        const room = event.room?.name ?? '';
+        if (DOCTOR_ROOM.test(room) && ctx.redis) {
+          await ctx.redis.set(`${DOCTOR_WEBHOOK_KEY_PREFIX}${room}`, event.event, 'EX', 600).catch((err: unknown) => log.warn({ err }, 'doctor webhook mark not stored'));
+        }
       });
       timer = setInterval(runHousekeeping, HOUSEKEEPING_INTERVAL_MS);
       timer.unref();
