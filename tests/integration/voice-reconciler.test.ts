@@ -102,4 +102,26 @@ describe('voice reconciler', () => {
     const third = await reconciler().reconcileOnce();
     expect([third.added, third.removed]).toEqual([0, 0]);
   });
+
+  it('when a connected member is kicked from the guild, then reconcileOnce disconnects them from LiveKit (their token was valid when they joined)', async () => {
+    const res = await server.api.post(`/channels/${g.b}/voice/join`, undefined, g.member.token);
+    expect(res.status).toBe(200);
+    const kicked = new Bot();
+    try {
+      await kicked.connect(res.body.url, res.body.token);
+      expect((await reconciler().reconcileOnce()).added).toBe(1);
+
+      const kick = await server.api.del(`/guilds/${g.guildId}/members/${g.member.id}`, g.owner.token);
+      expect(kick.status).toBe(204);
+      const result = await reconciler().reconcileOnce();
+      expect(result.evicted).toBe(1);
+      await waitFor('LiveKit to drop the kicked member', async () => ((await livekit.listParticipants(voiceRoomName(g.b)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true));
+      await waitFor('the bot to be disconnected', async () => (kicked.disconnected ? true : undefined));
+      expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
+      const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.disconnect`, g.owner.token);
+      expect(audit.body.items).toEqual([expect.objectContaining({ actorId: null, targetId: g.member.id })]);
+    } finally {
+      await kicked.close();
+    }
+  });
 });
