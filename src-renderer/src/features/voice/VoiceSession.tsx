@@ -113,8 +113,9 @@ export function useVoiceRoom(): Room {
         v.setParticipants([]);
       }
       if (!target) {
-        // Tell the server at once rather than waiting for LiveKit's participant_left webhook.
-        if (cur) void api().voice.leave().catch(() => undefined);
+        // Tell the server at once rather than waiting for LiveKit's participant_left webhook. Awaited: a join that
+        // overtook this leave would be the session the server removes.
+        if (cur) await api().voice.leave().catch(() => undefined);
         v.setConnection('idle');
         return;
       }

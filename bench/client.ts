@@ -1,0 +1,246 @@
+/**
+ * Client benchmark (`npm run bench -- client`), one JSON object on stdout:
+ * - initial_js_gzip_kb: gzipped size of every script the web client loads before the logged-in channel list is painted
+ *   (livekit-client must not be among them: it is a lazy chunk).
+ * - tti_ms: navigation start → first channel row painted, logged-in web client (session restored by refresh), median of 10.
+ * - voice_join_p50_ms / voice_join_p95_ms: click on a voice channel → first remote audio samples decoded
+ *   (inbound-rtp totalSamplesReceived > 0) from an @livekit/rtc-node bot already publishing a tone there; 20 joins.
+ * - heap_idle_mb: renderer JS heap after GC with 20 text channels opened and 500 messages loaded (25 per channel).
+ * Runs a fresh web build, the real server in-process and Debian Chromium (fake devices) against the TEST profile stack
+ * (started here when needed, shared by lease). Targets: initial JS ≤ 250 KB; voice join p95 < 800 ms; heap < 60 MB.
+ */
+import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { createContext, stackEnv } from '../scripts/stack/profiles';
+import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
+import { parseConfig } from '../server/src/config';
+import { createLogger } from '../server/src/logger';
+import { start } from '../server/src/server';
+import { ensureWebBuild, launchChromium, WEB_DIR } from '../tests/e2e/web-stack';
+
+const TTI_RUNS = 10;
+const JOINS = 20;
+const CHANNELS = 20;
+const MESSAGES_PER_CHANNEL = 25;
+const log = (...args: unknown[]) => console.error('[bench:client]', ...args);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round((sorted[index] ?? Number.NaN) * 10) / 10;
+}
+
+/** Records when the first channel row is in the DOM and painted (next animation frame), relative to navigation start. */
+const TTI_PROBE = `(() => {
+  const seen = () => document.querySelector('.channel-row');
+  const obs = new MutationObserver(() => {
+    if (!seen()) return;
+    obs.disconnect();
+    requestAnimationFrame(() => { window.__tti = performance.now(); });
+  });
+  document.addEventListener('DOMContentLoaded', () => obs.observe(document.body, { childList: true, subtree: true }));
+  const Orig = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Orig {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+})();`;
+
+async function main(): Promise<void> {
+  const ctx = createContext('test');
+  const lease = acquireLease(ctx);
+  const shared = otherLiveLeases(ctx, lease) > 0;
+  let startedHere: string[] = [];
+  const env = stackEnv(ctx);
+  let server: Awaited<ReturnType<typeof start>> | null = null;
+  let bot: Room | null = null;
+  let botRunning = false;
+  const browser = await launchChromium(['--js-flags=--expose-gc']);
+  try {
+    ensureWebBuild();
+    await installAll(ctx);
+    startedHere = await up(ctx);
+    if (!allHealthy(await status(ctx))) throw new Error('test stack not healthy');
+    server = await start(
+      parseConfig({
+        ...env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        // The test stack's LiveKit sends webhooks to this port: voice presence (and the reconciler) depend on them.
+        PORT: String(ctx.ports.api.port),
+        MONGODB_DB: `parley_bench_client_${Date.now().toString(36)}`,
+        WEB_DIR,
+        AUTH_RATE_LIMIT_PER_IP: '100000',
+        AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+      }),
+      { log: createLogger('silent') },
+    );
+    const base = `${server.url}/api/v1`;
+    const call = async (method: string, path: string, body?: unknown, token?: string) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+      return (res.status === 204 ? null : await res.json()) as any;
+    };
+
+    // Data: a guild with 20 text channels of 25 messages each, a member for the browser and a publishing bot.
+    const owner = await call('POST', '/auth/register', { username: 'bench_owner', password: 'bench password 1' });
+    const guild = await call('POST', '/guilds', { name: 'Bench Guild' }, owner.accessToken);
+    const existing = (await call('GET', `/guilds/${guild.id}/channels`, undefined, owner.accessToken)).items as { id: string; type: string; name: string }[];
+    const texts = existing.filter((c) => c.type === 'text').map((c) => c.id);
+    const voice = existing.find((c) => c.type === 'voice');
+    if (!voice) throw new Error('no default voice channel');
+    while (texts.length < CHANNELS) texts.push((await call('POST', `/guilds/${guild.id}/channels`, { type: 'text', name: `room-${texts.length}` }, owner.accessToken)).id);
+    log(`posting ${CHANNELS * MESSAGES_PER_CHANNEL} messages`);
+    for (const ch of texts) {
+      for (let i = 0; i < MESSAGES_PER_CHANNEL; i++) {
+        await call('POST', `/channels/${ch}/messages`, { content: `Message ${i} — the quick brown fox jumps over the lazy dog, again and again.` }, owner.accessToken);
+      }
+    }
+    const invite = await call('POST', `/guilds/${guild.id}/invites`, {}, owner.accessToken);
+    await call('POST', '/auth/register', { username: 'bench_user', password: 'bench password 1' });
+    const member = await call('POST', '/auth/login', { username: 'bench_user', password: 'bench password 1' });
+    await call('POST', `/invites/${invite.code}`, {}, member.accessToken);
+
+    const botUser = await call('POST', '/auth/register', { username: 'bench_bot', password: 'bench password 1' });
+    await call('POST', `/invites/${invite.code}`, {}, botUser.accessToken);
+    const botJoin = await call('POST', `/channels/${voice.id}/voice/join`, {}, botUser.accessToken);
+    bot = new Room();
+    await bot.connect(botJoin.url, botJoin.token, { autoSubscribe: false, dynacast: false });
+    const source = new AudioSource(48_000, 1);
+    await bot.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('tone', source), new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+    botRunning = true;
+    void (async () => {
+      let n = 0;
+      while (botRunning) {
+        const data = new Int16Array(480);
+        for (let i = 0; i < 480; i++, n++) data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 48_000));
+        await source.captureFrame(new AudioFrame(data, 48_000, 1, 480)).catch(() => {
+          botRunning = false;
+        });
+      }
+    })();
+
+    // Browser: log in once; every later load restores the session with the rotated refresh token.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    await context.addInitScript(TTI_PROBE);
+    const page = await context.newPage();
+    const app = `${server.url}/app/`;
+    await page.goto(app);
+    await page.getByLabel('Username').fill('bench_user');
+    await page.getByLabel('Password').fill('bench password 1');
+    await page.getByRole('button', { name: 'Log In' }).click();
+    await page.locator('.channel-row').first().waitFor();
+
+    // TTI and the scripts of a logged-in first load.
+    const ttis: number[] = [];
+    let scripts = new Set<string>();
+    for (let i = 0; i < TTI_RUNS; i++) {
+      const loaded = new Set<string>();
+      const onResponse = (r: { url(): string; request(): { resourceType(): string } }) => {
+        if (r.request().resourceType() === 'script') loaded.add(new URL(r.url()).pathname);
+      };
+      page.on('response', onResponse);
+      await page.goto(app);
+      await page.waitForFunction(() => typeof (window as unknown as { __tti?: number }).__tti === 'number', undefined, { timeout: 30_000 });
+      ttis.push(await page.evaluate(() => (window as unknown as { __tti: number }).__tti));
+      page.off('response', onResponse);
+      if (i === 0) scripts = loaded;
+    }
+    let gz = 0;
+    for (const path of scripts) gz += gzipSync(readFileSync(resolve(WEB_DIR, path.replace(/^\/app\//, '')))).length;
+    const lazyVoiceLoaded = [...scripts].some((s) => s.includes('VoiceSession'));
+
+    // Heap: open every text channel (25 messages each → 500 loaded), return to the first, GC, measure.
+    for (let i = 0; i < texts.length; i++) {
+      const row = page.locator('.channel-row.text > button').nth(i);
+      const name = await row.locator('.channel-name').innerText();
+      await row.click();
+      await page.locator(`[aria-label="Messages in #${name}"][data-count="${MESSAGES_PER_CHANNEL}"]`).waitFor({ timeout: 15_000 });
+    }
+    await page.locator('.channel-row.text > button').first().click();
+    const cdp = await context.newCDPSession(page);
+    await page.evaluate(() => (window as unknown as { gc?: () => void }).gc?.());
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+
+    // Voice joins against the publishing bot.
+    const joins: number[] = [];
+    for (let i = 0; i < JOINS; i++) {
+      const ms = await page.evaluate(async () => {
+        const w = window as unknown as { __pcs: RTCPeerConnection[] };
+        w.__pcs = [];
+        const btn = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label')?.startsWith('General (voice channel)'));
+        if (!btn) throw new Error('voice channel button not found');
+        const t0 = performance.now();
+        btn.click();
+        for (;;) {
+          for (const pc of w.__pcs) {
+            if (pc.connectionState === 'closed') continue;
+            const stats = await pc.getStats().catch(() => null);
+            for (const s of stats?.values() ?? []) {
+              const r = s as { type: string; kind?: string; totalSamplesReceived?: number };
+              if (r.type === 'inbound-rtp' && r.kind === 'audio' && (r.totalSamplesReceived ?? 0) > 0) return performance.now() - t0;
+            }
+          }
+          if (performance.now() - t0 > 15_000) {
+            const panel = document.querySelector('section[aria-label="Voice connection"]')?.textContent ?? 'no voice panel';
+            const kinds: string[] = [];
+            for (const pc of w.__pcs) {
+              const stats = await pc.getStats().catch(() => null);
+              for (const s of stats?.values() ?? []) {
+                const r = s as { type: string; kind?: string; totalSamplesReceived?: number; packetsReceived?: number };
+                if (r.type === 'inbound-rtp') kinds.push(`${r.kind}:${r.packetsReceived}:${r.totalSamplesReceived}`);
+              }
+            }
+            const rows = [...document.querySelectorAll('li.voice-user')].map((li) => `${li.textContent}:muted=${li.getAttribute('data-muted')}`);
+            const audios = document.querySelectorAll('audio').length;
+            throw new Error(`no remote audio within 15 s (pcs=${w.__pcs.length}, panel="${panel}", inbound=${kinds.join(',')}, rows=${rows.join('|')}, audio elements=${audios})`);
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      });
+      joins.push(ms);
+      log(`join ${i + 1}: ${Math.round(ms)} ms`);
+      await page.getByRole('button', { name: 'Disconnect from voice' }).click();
+      await page.locator('section[aria-label="Voice connection"]').waitFor({ state: 'detached' });
+      await page.waitForTimeout(300);
+    }
+
+    const result = {
+      initial_js_gzip_kb: Math.round((gz / 1024) * 10) / 10,
+      initial_scripts: scripts.size,
+      livekit_in_initial_js: lazyVoiceLoaded,
+      tti_ms: percentile(ttis, 50),
+      voice_join_p50_ms: percentile(joins, 50),
+      voice_join_p95_ms: percentile(joins, 95),
+      heap_idle_mb: Math.round((heap.usedSize / 1024 / 1024) * 10) / 10,
+    };
+    log('tti samples', ttis.map((t) => Math.round(t)).join(' '));
+    log('join samples', joins.map((t) => Math.round(t)).join(' '));
+    console.log(JSON.stringify(result));
+  } finally {
+    botRunning = false;
+    await bot?.disconnect().catch(() => undefined);
+    await dispose().catch(() => undefined);
+    await browser.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    const last = releaseLease(ctx, lease);
+    if (last && (startedHere.length > 0 || shared)) await down(ctx);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
