@@ -110,7 +110,9 @@ async function start(): Promise<void> {
         platform: process.platform,
         env: process.env,
         canReachX11: (display) => canReachX11(display),
-        isTrustedAccessibilityClient: () => process.platform !== 'darwin' || systemPreferences.isTrustedAccessibilityClient(false),
+        // `true` shows macOS's own "grant Accessibility" prompt when it is missing: detection runs when the user
+        // turns push-to-talk on, which is exactly when they want to be asked.
+        isTrustedAccessibilityClient: () => process.platform !== 'darwin' || systemPreferences.isTrustedAccessibilityClient(true),
         executable,
       }),
     clock: systemClock,
@@ -126,6 +128,10 @@ async function start(): Promise<void> {
       void settings.update({ ptt: { binding } });
     },
     onNotice: (notice) => events.emit('app:notice', notice),
+    healthCheck:
+      process.platform === 'darwin'
+        ? async () => (systemPreferences.isTrustedAccessibilityClient(false) ? null : 'the Accessibility permission was revoked')
+        : undefined,
   });
   const hotkeys = createGlobalHotkeys({ globalShortcut, onCommand: (c) => events.emit('voice:command', c), log: log.child({ module: 'hotkeys' }) });
   const autoLaunch = createAutoLaunch({
@@ -183,6 +189,7 @@ async function start(): Promise<void> {
     log: log.child({ module: 'ipc' }),
     handlers: createIpcHandlers({
       appInfo: () => ({ version: app.getVersion(), platform: process.platform, isPackaged: app.isPackaged }),
+      setBadgeCount: (count) => app.setBadgeCount(count),
       settings,
       voice: {
         set: (state: VoiceState) => {

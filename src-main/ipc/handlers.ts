@@ -7,6 +7,8 @@ import type { IpcHandlers } from './register';
 /** Maps each contract channel to one service call. No logic lives here. */
 export function createIpcHandlers(deps: {
   appInfo: () => { version: string; platform: string; isPackaged: boolean };
+  /** app.setBadgeCount: false where the OS has no count badge. */
+  setBadgeCount: (count: number) => boolean;
   settings: { get(): Settings; update(patch: SettingsPatch): Promise<Settings> };
   voice: { set(state: VoiceState): void };
   ptt: { diagnostics(): PttDiagnostics; startCapture(): Promise<void>; cancelCapture(): void };
@@ -16,6 +18,7 @@ export function createIpcHandlers(deps: {
 }): IpcHandlers {
   return {
     'app:get-info': () => deps.appInfo(),
+    'app:set-badge-count': ({ count }) => ({ shown: deps.setBadgeCount(count) }),
     'settings:get': () => deps.settings.get(),
     'settings:update': (patch) => deps.settings.update(patch),
     'voice:report-state': (state) => {

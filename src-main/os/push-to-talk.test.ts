@@ -37,7 +37,7 @@ const settings = (over: Partial<PttSettings> = {}): PttSettings => ({
   ...over,
 });
 
-function setup(support: HookSupport = { ok: true, warning: null }) {
+function setup(support: HookSupport = { ok: true, warning: null }, healthCheck?: () => Promise<string | null>) {
   const hook = new FakeHook();
   const states: PttState[] = [];
   const diagnostics: PttDiagnostics[] = [];
@@ -53,6 +53,8 @@ function setup(support: HookSupport = { ok: true, warning: null }) {
     onDiagnostics: (d) => diagnostics.push(d),
     onCaptured: (b) => captured.push(b),
     onNotice: (n) => notices.push(n),
+    healthCheck,
+    healthIntervalMs: 1000,
   });
   return { hook, ptt, states, diagnostics, notices, captured };
 }
@@ -159,5 +161,19 @@ describe('push-to-talk service', () => {
     expect(states.at(-1)).toMatchObject({ transmitting: false, reason: 'disabled' });
     hook.press(68, true);
     expect(ptt.transmitting).toBe(true);
+  });
+
+  it('when the health check finds the hook dead (e.g. Accessibility revoked) while the key is held, then transmission is released and the user told', async () => {
+    let problem: string | null = null;
+    const { hook, ptt, states, notices } = setup({ ok: true, warning: null }, async () => problem);
+    await ptt.apply(settings({ releaseDelayMs: 1000 }));
+    hook.press(F9, true);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(ptt.transmitting).toBe(true);
+    problem = 'Accessibility permission was revoked';
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(states.at(-1)).toMatchObject({ transmitting: false, reason: 'hook-failure' });
+    expect(ptt.diagnostics()).toMatchObject({ status: 'failed', backend: 'cli' });
+    expect(notices.at(-1)?.message).toContain('Accessibility permission was revoked');
   });
 });

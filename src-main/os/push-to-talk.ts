@@ -33,6 +33,12 @@ export interface PushToTalkDeps {
   onDiagnostics: (diagnostics: PttDiagnostics) => void;
   onCaptured: (binding: PttBinding) => void;
   onNotice: (notice: Notice) => void;
+  /**
+   * Polled while the hook runs; returns why the hook can no longer work (e.g. macOS Accessibility revoked), or null.
+   * uiohook has no error callback once started, so this is how a dead hook is noticed and transmission released.
+   */
+  healthCheck?: () => Promise<string | null>;
+  healthIntervalMs?: number;
 }
 
 export interface PushToTalk {
@@ -63,6 +69,28 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
   let lastEventAt: number | null = null;
   let hotkeys: HotkeyStatus = { toggleMute: 'off', toggleDeafen: 'off' };
   let lastDiagnostics = '';
+  let healthTimer: unknown = null;
+
+  function scheduleHealthCheck(): void {
+    const check = deps.healthCheck;
+    if (!check || healthTimer !== null) return;
+    healthTimer = clock.setTimeout(() => {
+      healthTimer = null;
+      void check().then(
+        (problem) => {
+          if (!hookRunning) return;
+          if (problem) api.hookFailed(new Error(problem));
+          else scheduleHealthCheck();
+        },
+        () => scheduleHealthCheck(),
+      );
+    }, deps.healthIntervalMs ?? 5000);
+  }
+
+  function cancelHealthCheck(): void {
+    if (healthTimer !== null) clock.clearTimeout(healthTimer);
+    healthTimer = null;
+  }
 
   const machine = createPttMachine({
     clock,
@@ -163,6 +191,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
       hook.start(onInput);
       hookRunning = true;
       failed = false;
+      scheduleHealthCheck();
       log.info({ warning: support.warning?.problem ?? null }, 'global hook started');
     } catch (error) {
       setFailure('hook-start-failed', error);
@@ -172,6 +201,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
   }
 
   function stopHook(): void {
+    cancelHealthCheck();
     if (!hook || !hookRunning) return;
     hookRunning = false;
     matcher.reset();
@@ -183,6 +213,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
   }
 
   function setFailure(code: HookProblem, error: unknown): void {
+    cancelHealthCheck();
     hookRunning = false;
     failed = true;
     matcher.reset();
@@ -199,7 +230,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
     publish();
   }
 
-  return {
+  const api: PushToTalk = {
     async apply(next) {
       const bindingChanged = JSON.stringify(next.binding) !== JSON.stringify(settings.binding);
       const wasEnabled = settings.enabled;
@@ -264,4 +295,5 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
       stopHook();
     },
   };
+  return api;
 }

@@ -6,6 +6,7 @@
 /** renderer → main, request/response (ipcRenderer.invoke). Named `domain:verb`. */
 export const invokeChannels = [
   'app:get-info',
+  'app:set-badge-count',
   'settings:get',
   'settings:update',
   'voice:report-state',

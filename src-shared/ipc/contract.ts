@@ -117,6 +117,8 @@ export type DeepLink = z.infer<typeof deepLinkSchema>;
 
 export const invokeContract = {
   'app:get-info': { request: none, response: appInfoSchema },
+  /** Unread mentions on the dock/taskbar icon (macOS dock, Linux Unity launchers; Windows has no count badge). */
+  'app:set-badge-count': { request: z.object({ count: z.number().int().min(0).max(9999) }), response: z.object({ shown: z.boolean() }) },
   'settings:get': { request: none, response: settingsSchema },
   'settings:update': { request: settingsPatchSchema, response: settingsSchema },
   'voice:report-state': { request: voiceStateSchema, response: z.null() },
