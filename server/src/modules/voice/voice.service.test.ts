@@ -169,6 +169,13 @@ describe('voice service', () => {
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.disconnect', actorId: MOD, targetId: USER });
     });
 
+    it('when the member is in a channel the moderator cannot see, then disconnect/move answer CONFLICT as if not connected', async () => {
+      v.access.channelPerms.delete(`${MOD}:${CHANNEL_A}`);
+      expect(await codeOf(v.service.disconnect(MOD, GUILD, USER))).toBe('CONFLICT');
+      expect(await codeOf(v.service.moderate(MOD, GUILD, USER, { channelId: CHANNEL_B }))).toBe('CONFLICT');
+      expect(v.rooms.removed).toEqual([]);
+    });
+
     it('when a member without MOVE_MEMBERS disconnects someone, then FORBIDDEN', async () => {
       expect(await codeOf(v.service.disconnect(OTHER, GUILD, USER))).toBe('FORBIDDEN');
       expect(v.rooms.removed).toEqual([]);

@@ -250,13 +250,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       const inVoice = isActive(current) && current.guildId === guildId ? current : null;
 
       // Permissions are checked where the target is (channel overwrites can grant or deny moderation per channel),
-      // or guild-wide when they are not in voice.
+      // or guild-wide when they are not in voice — or are in a channel the actor cannot see, which must not leak.
       let actorPerms = actorGuildPerms;
-      if (inVoice) {
-        const seen = await access.channelFor(actorId, inVoice.channelId);
-        if (!seen) throw AppError.forbidden('Missing permission in the member\'s voice channel');
-        actorPerms = seen.permissions;
-      }
+      const seen = inVoice ? await access.channelFor(actorId, inVoice.channelId) : null;
+      if (seen) actorPerms = seen.permissions;
       const need = (bit: number, name: string) => {
         if (!hasPermission(actorPerms, bit)) {
           log.info({ actorId, targetId, guildId, missing: name }, 'voice moderation denied');
@@ -268,7 +265,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       let moveTo: { channel: VoiceChannelInfo; permissions: number } | null = null;
       if (body.channelId !== undefined) {
         need(Permission.MOVE_MEMBERS, 'MOVE_MEMBERS');
-        if (!inVoice) throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
+        if (!inVoice || !seen) throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
         const target = await requireVoiceChannel(actorId, body.channelId);
         if (target.channel.guildId !== guildId) throw AppError.notFound('Channel');
         if (!hasPermission(target.permissions, Permission.MOVE_MEMBERS)) throw AppError.forbidden('Missing MOVE_MEMBERS permission in the target channel');
@@ -314,11 +311,12 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     async disconnect(actorId, guildId, targetId) {
       if ((await access.guildPermissions(actorId, guildId)) === null) throw AppError.notFound('Guild');
       const current = await repo.findByUser(targetId);
-      if (!isActive(current) || current.guildId !== guildId) {
+      // In a channel the actor can't see counts as not connected: its existence must not leak.
+      const seen = isActive(current) && current.guildId === guildId ? await access.channelFor(actorId, current.channelId) : null;
+      if (!isActive(current) || !seen) {
         throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
       }
-      const seen = await access.channelFor(actorId, current.channelId);
-      if (!seen || !hasPermission(seen.permissions, Permission.MOVE_MEMBERS)) {
+      if (!hasPermission(seen.permissions, Permission.MOVE_MEMBERS)) {
         log.info({ actorId, targetId, guildId }, 'voice disconnect denied');
         throw AppError.forbidden('Missing MOVE_MEMBERS permission');
       }
