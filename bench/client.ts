@@ -13,13 +13,22 @@ import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOp
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { createContext, stackEnv } from '../scripts/stack/profiles';
 import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
 import { parseConfig } from '../server/src/config';
 import { createLogger } from '../server/src/logger';
 import { start } from '../server/src/server';
 import { ensureWebBuild, launchChromium, WEB_DIR } from '../tests/e2e/web-stack';
+
+/** The fields of API replies this script reads. */
+interface Reply {
+  id: string;
+  accessToken: string;
+  code: string;
+  url: string;
+  token: string;
+  items: { id: string; type: string; name: string }[];
+}
 
 const TTI_RUNS = 10;
 const JOINS = 20;
@@ -87,13 +96,13 @@ async function main(): Promise<void> {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-      return (res.status === 204 ? null : await res.json()) as any;
+      return (res.status === 204 ? {} : await res.json()) as Reply;
     };
 
     // Data: a guild with 20 text channels of 25 messages each, a member for the browser and a publishing bot.
     const owner = await call('POST', '/auth/register', { username: 'bench_owner', password: 'bench password 1' });
     const guild = await call('POST', '/guilds', { name: 'Bench Guild' }, owner.accessToken);
-    const existing = (await call('GET', `/guilds/${guild.id}/channels`, undefined, owner.accessToken)).items as { id: string; type: string; name: string }[];
+    const existing = (await call('GET', `/guilds/${guild.id}/channels`, undefined, owner.accessToken)).items;
     const texts = existing.filter((c) => c.type === 'text').map((c) => c.id);
     const voice = existing.find((c) => c.type === 'voice');
     if (!voice) throw new Error('no default voice channel');
