@@ -1,0 +1,60 @@
+import { ParticipantInfo, ServerError, TrackInfo, TrackSource } from 'livekit-server-sdk';
+import type { RoomServiceClient } from 'livekit-server-sdk';
+import { describe, expect, it } from 'vitest';
+import { createVoiceRoomService } from './room-service';
+
+function fakeClient(overrides: Partial<Record<keyof RoomServiceClient, unknown>>) {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const record = (method: string, impl: (...args: unknown[]) => unknown) => async (...args: unknown[]) => {
+    calls.push({ method, args });
+    return impl(...args);
+  };
+  const client = {
+    updateParticipant: record('updateParticipant', (overrides.updateParticipant as never) ?? (() => new ParticipantInfo())),
+    mutePublishedTrack: record('mutePublishedTrack', () => new TrackInfo()),
+    removeParticipant: record('removeParticipant', (overrides.removeParticipant as never) ?? (() => undefined)),
+    listParticipants: record('listParticipants', (overrides.listParticipants as never) ?? (() => [])),
+    listRooms: record('listRooms', () => []),
+  } as unknown as RoomServiceClient;
+  return { client, calls };
+}
+
+const notFound = () => {
+  throw new ServerError('not_found', 'participant not found', 404, 'not_found');
+};
+
+describe('voice room service', () => {
+  it('when publishing is revoked, then the whole permission is replaced (microphone only) and a live microphone is muted', async () => {
+    const info = new ParticipantInfo({
+      identity: 'u1',
+      tracks: [
+        new TrackInfo({ sid: 'TR_mic', source: TrackSource.MICROPHONE, muted: false }),
+        new TrackInfo({ sid: 'TR_old', source: TrackSource.MICROPHONE, muted: true }),
+      ],
+    });
+    const { client, calls } = fakeClient({ updateParticipant: () => info });
+    expect(await createVoiceRoomService(client).applyRights('ch_x', 'u1', { canPublish: false, canSubscribe: true })).toBe(true);
+    expect(calls[0]).toEqual({
+      method: 'updateParticipant',
+      args: ['ch_x', 'u1', { permission: expect.objectContaining({ canPublish: false, canSubscribe: true, canPublishData: false, canPublishSources: [TrackSource.MICROPHONE] }) }],
+    });
+    expect(calls.slice(1)).toEqual([{ method: 'mutePublishedTrack', args: ['ch_x', 'u1', 'TR_mic', true] }]);
+  });
+
+  it('when the participant is not in the room, then applyRights and removeParticipant report false instead of failing', async () => {
+    const { client } = fakeClient({ updateParticipant: notFound, removeParticipant: notFound, listParticipants: notFound });
+    const rooms = createVoiceRoomService(client);
+    expect(await rooms.applyRights('ch_x', 'u1', { canPublish: true, canSubscribe: true })).toBe(false);
+    expect(await rooms.removeParticipant('ch_x', 'u1')).toBe(false);
+    expect(await rooms.listParticipants('ch_x')).toEqual([]);
+  });
+
+  it('when LiveKit fails otherwise, then the error propagates (an outage must not look like an empty room)', async () => {
+    const { client } = fakeClient({
+      listParticipants: () => {
+        throw new ServerError('unavailable', 'down', 503, 'unavailable');
+      },
+    });
+    await expect(createVoiceRoomService(client).listParticipants('ch_x')).rejects.toThrow('down');
+  });
+});
