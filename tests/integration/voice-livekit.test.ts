@@ -71,6 +71,7 @@ describe('voice join', () => {
 
     const event = VoiceStateUpdateEvent.parse(await seen);
     const latencyMs = Date.now() - connectedAt;
+    console.info(`[voice] join → VOICE_STATE_UPDATE on the other member's gateway: ${latencyMs} ms`);
     expect(event).toEqual(expect.objectContaining({ guildId: g.guildId, userId: g.member.id, channelId: g.a, serverMute: false, selfMute: false }));
     // The requirement: other members see the join within a second of the connection.
     expect(latencyMs).toBeLessThan(1_000);
