@@ -8,10 +8,12 @@ import { useDeviceWatcher } from '../features/settings/useDeviceWatcher';
 import { RecordingBanner } from '../features/voice/RecordingBanner';
 import { VoiceHost } from '../features/voice/VoiceHost';
 import { useGuilds, useUi } from './services';
+import { useShortcuts } from './useShortcuts';
 
 /** The signed-in layout: guild rail | channels + voice/user panels | chat | members. */
 export function Shell() {
   useDeviceWatcher();
+  useShortcuts();
   const selectedGuildId = useGuilds((s) => s.selectedGuildId);
   const loaded = useGuilds((s) => s.loaded);
   const showMembers = useUi((s) => s.showMembers);

@@ -54,12 +54,27 @@ function startSession() {
         const known = new Set(ready.guilds.map((s) => s.guild.id));
         for (const old of g.guilds) if (!known.has(old.id)) g.removeGuild(old.id);
         for (const snap of ready.guilds) g.applySnapshot(snap);
+        const self = authStore.getState().user?.id;
+        const mine = ready.guilds.flatMap((s) => s.voiceStates).find((v) => v.userId === self);
+        voiceStore.getState().setServerFlags({ serverMute: mine?.serverMute ?? false, serverDeaf: mine?.serverDeaf ?? false });
         if (ready.guilds.length === 0) guildsStore.setState({ loaded: true });
       },
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
+        const mentionsMe = m.mentions.some((u) => u.id === self);
         chatStore.getState().receive(m);
-        guildsStore.getState().noteMessage(m.channelId, m.id, m.mentions.some((u) => u.id === self), m.author.id === self);
+        guildsStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
+        if (mentionsMe && m.author.id !== self) {
+          const channel = guildsStore.getState().channelsByGuild[m.guildId]?.find((c) => c.id === m.channelId);
+          const body = m.content.replace(/<@([0-9a-f]{24})>/g, (_all, id: string) => `@${m.mentions.find((u) => u.id === id)?.displayName ?? 'someone'}`);
+          p.notifyMention({
+            title: `${m.author.displayName}${channel ? ` in #${channel.name}` : ''}`,
+            body: body.slice(0, 1000),
+            guildId: m.guildId,
+            channelId: m.channelId,
+            messageId: m.id,
+          });
+        }
       },
       MESSAGE_UPDATE: (m) => chatStore.getState().receive(m),
       MESSAGE_DELETE: (e) => chatStore.getState().receiveDelete(e.channelId, e.id),
@@ -115,6 +130,32 @@ authStore.subscribe((s, prev) => {
   if (s.phase !== 'signed-in' && prev.phase === 'signed-in') endSession();
   if (s.accessToken && s.accessToken !== prev.accessToken && prev.accessToken) gateway?.refreshToken(s.accessToken);
 });
+
+// Desktop: invite deep links and notification clicks.
+p.onInviteLink((code) => {
+  if (authStore.getState().phase !== 'signed-in') return;
+  void guildsStore
+    .getState()
+    .joinInvite(code)
+    .then((g) => uiStore.getState().toast(g ? 'info' : 'error', g ? `Joined ${g.name}` : (guildsStore.getState().error ?? 'Invalid invite')));
+});
+p.onOpenChannel(({ guildId, channelId }) => {
+  const g = guildId ?? Object.entries(guildsStore.getState().channelsByGuild).find(([, cs]) => cs.some((c) => c.id === channelId))?.[0];
+  if (g) guildsStore.getState().selectChannel(g, channelId);
+});
+
+// Desktop push-to-talk lives in the main process (global key hook): keep its enable flag and delay in sync.
+if (p.desktopPtt) {
+  const ptt = p.desktopPtt;
+  const sync = () => {
+    const s = settingsStore.getState();
+    ptt.configure({ enabled: s.inputMode === 'ptt', releaseDelayMs: s.pttReleaseMs });
+  };
+  sync();
+  settingsStore.subscribe((s, prev) => {
+    if (s.inputMode !== prev.inputMode || s.pttReleaseMs !== prev.pttReleaseMs) sync();
+  });
+}
 
 // Badge = unread mentions across guilds (desktop taskbar; a no-op on the web).
 guildsStore.subscribe((s, prev) => {

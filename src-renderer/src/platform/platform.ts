@@ -22,6 +22,20 @@ export interface Platform {
   /** Tells the desktop shell the call state (tray icon and menu); ignored on the web. */
   reportVoiceState(state: { connected: boolean; muted: boolean; deafened: boolean; speaking: boolean; channelName: string | null }): void;
   setBadgeCount(count: number): void;
+  /** Desktop: global push-to-talk is configured in the main process (enable, release delay, key capture). */
+  desktopPtt: {
+    configure(options: { enabled: boolean; releaseDelayMs: number }): void;
+    bindingLabel(): Promise<string | null>;
+    startRebind(): void;
+    cancelRebind(): void;
+    onBindingCaptured(cb: (label: string) => void): () => void;
+  } | null;
+  /** Desktop notification for a mention while the window is in the background. */
+  notifyMention(mention: { title: string; body: string; guildId: string; channelId: string; messageId: string }): void;
+  /** parley://invite/<code> links opened from outside (desktop). */
+  onInviteLink(cb: (code: string) => void): () => void;
+  /** A click on a mention notification: open that channel. */
+  onOpenChannel(cb: (target: { guildId: string | null; channelId: string }) => void): () => void;
 }
 
 function bridge(): ParleyBridge | null {
@@ -47,6 +61,10 @@ export function createPlatform(): Platform {
       onVoiceCommand: () => () => undefined,
       reportVoiceState: () => undefined,
       setBadgeCount: () => undefined,
+      desktopPtt: null,
+      notifyMention: () => undefined,
+      onInviteLink: () => () => undefined,
+      onOpenChannel: () => () => undefined,
     };
   }
   return {
@@ -58,8 +76,26 @@ export function createPlatform(): Platform {
     reportVoiceState: (state) => {
       void b.voice.reportState(state);
     },
-    // The contract has no badge channel yet; unread mentions surface through notifications:show-mention instead.
-    setBadgeCount: () => undefined,
+    setBadgeCount: (count) => {
+      void b.app.setBadgeCount({ count });
+    },
+    desktopPtt: {
+      configure: ({ enabled, releaseDelayMs }) => {
+        void b.settings.update({ ptt: { enabled, releaseDelayMs } });
+      },
+      bindingLabel: async () => {
+        const res = await b.settings.get();
+        return res.ok ? (res.data.ptt.binding?.label ?? null) : null;
+      },
+      startRebind: () => void b.ptt.startRebind(),
+      cancelRebind: () => void b.ptt.cancelRebind(),
+      onBindingCaptured: (cb) => b.ptt.onBindingCaptured((e) => cb(e.binding.label)),
+    },
+    notifyMention: (m) => {
+      void b.notifications.showMention(m);
+    },
+    onInviteLink: (cb) => b.deeplink.onOpen((link) => cb(link.code)),
+    onOpenChannel: (cb) => b.notifications.onClicked((e) => cb({ guildId: e.guildId, channelId: e.channelId })),
   };
 }
 

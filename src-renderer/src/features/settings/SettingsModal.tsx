@@ -213,7 +213,7 @@ function VoiceSettings() {
           <div className="field">
             <span className="label">Shortcut</span>
             {desktop ? (
-              <p className="muted small">Set the global push-to-talk key in the desktop app's Keybinds settings; it works while Parley is in the background.</p>
+              <DesktopPttBinding />
             ) : (
               <>
                 <button type="button" className={`btn secondary keybind${binding ? ' recording' : ''}`} onClick={() => setBinding(true)} aria-live="polite">
@@ -235,6 +235,43 @@ function VoiceSettings() {
       <Toggle label="Echo Cancellation" hint="Stops others hearing themselves through your speakers." checked={s.echoCancellation} onChange={(v) => s.update({ echoCancellation: v })} />
       <Toggle label="Automatic Gain Control" hint="Keeps your volume steady when you move away from the mic." checked={s.autoGainControl} onChange={(v) => s.update({ autoGainControl: v })} />
     </div>
+  );
+}
+
+/** Desktop: the main process captures the next key or mouse button globally, so any key works, even unfocused. */
+function DesktopPttBinding() {
+  const ptt = platform().desktopPtt;
+  const [label, setLabel] = useState<string | null>(null);
+  const [capturing, setCapturing] = useState(false);
+  useEffect(() => {
+    if (!ptt) return;
+    void ptt.bindingLabel().then(setLabel);
+    return ptt.onBindingCaptured((l) => {
+      setLabel(l);
+      setCapturing(false);
+    });
+  }, [ptt]);
+  if (!ptt) return null;
+  return (
+    <>
+      <button
+        type="button"
+        className={`btn secondary keybind${capturing ? ' recording' : ''}`}
+        aria-live="polite"
+        onClick={() => {
+          if (capturing) {
+            ptt.cancelRebind();
+            setCapturing(false);
+          } else {
+            ptt.startRebind();
+            setCapturing(true);
+          }
+        }}
+      >
+        {capturing ? 'Press a key or mouse button…' : (label ?? 'Set a key')}
+      </button>
+      <p className="muted small">Works while Parley is in the background.</p>
+    </>
   );
 }
 
