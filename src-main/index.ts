@@ -38,8 +38,9 @@ import { buildCsp, createNavigationPolicy, guardWebContents } from './windows/we
  */
 
 const log = createRootLog(process.env.PARLEY_LOG_LEVEL ?? 'info');
-const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
-const appOrigin = (devServerUrl && originOf(devServerUrl)) ?? PACKAGED_APP_ORIGIN;
+// electron-vite sets ELECTRON_RENDERER_URL in `npm run dev` only; an empty value means "not set".
+const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+const appOrigin = (devServerUrl ? originOf(devServerUrl) : null) ?? PACKAGED_APP_ORIGIN;
 const rendererUrl = devServerUrl ?? `${PACKAGED_APP_ORIGIN}/index.html`;
 const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const rendererRoot = fileURLToPath(new URL('../renderer', import.meta.url));
