@@ -196,8 +196,8 @@ describe('egress webhooks', () => {
 
     const audit = await t.api.get(`/guilds/${guildId}/audit-log?action=recording.stop`, owner.token);
     expect(audit.body.items.some((e: { targetId: string }) => e.targetId === rec.id)).toBe(true);
-    const notices = await t.server.database.db.collection('messages').find({ channelId: voiceChannelId }).toArray();
-    expect(notices.some((m) => String(m.content).includes('Recording ended'))).toBe(true);
+    const notices = await t.server.repos.messages.history(voiceChannelId, { limit: 50 });
+    expect(notices.some((m) => m.content.includes('Recording ended'))).toBe(true);
   });
 
   it('when Egress fails, then the starter is told over the gateway and the recording is failed with the reason', async () => {
@@ -302,6 +302,15 @@ describe('downloading, deleting and retention', () => {
     expect((await t.api.del(`/recordings/${rec.id}`, owner.token)).status).toBe(204);
     expect(existsSync(path)).toBe(false);
     expect((await t.api.get(`/recordings/${rec.id}`, owner.token)).status).toBe(404);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('when the document is generated, then it lists the recording routes, the file download included', async () => {
+    const doc = (await t.api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const paths = Object.keys(doc.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/channels/{channelId}/recordings', '/guilds/{guildId}/recordings', '/recordings/{recordingId}/file', '/guilds/{guildId}/recording-settings']));
+    expect(Object.keys(doc.paths['/recordings/{recordingId}/file'] ?? {})).toContain('get');
   });
 });
 
