@@ -1,8 +1,10 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted field by field in tests, typing every one adds nothing */
 /**
  * Helpers for the server integration tests (server-*.test.ts): run the real server in-process against the test stack.
  */
 import { MongoClient } from 'mongodb';
 import { io, type Socket } from 'socket.io-client';
+import type { Clock } from '../../server/src/clock';
 import { parseConfig, type Config } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { start, type RunningServer } from '../../server/src/server';
@@ -16,7 +18,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
   const env = testEnv();
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -34,7 +36,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     AUTH_RATE_LIMIT_PER_IP: '10000',
     ...overrides,
   });
-  const server = await start(config, { log: createLogger(config.LOG_LEVEL) });
+  const server = await start(config, { log: createLogger(config.LOG_LEVEL), clock: options.clock });
   return {
     server,
     config,
@@ -111,7 +113,7 @@ export function connectGateway(url: string, token: string): Socket {
 }
 
 /** Resolves with the first payload of `event` matching `predicate`, or rejects after `timeoutMs`. */
-export function nextEvent<T = any>(socket: Socket, event: string, predicate: (p: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+export function nextEvent<T = any>(socket: Socket, event: string, predicate: (p: any) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, handler);

@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { ensureMessageIndexes } from '../modules/messages/messages.repo';
 
 export interface Database {
   client: MongoClient;
@@ -28,7 +29,8 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
 /**
  * Core indexes, created at boot (idempotent). Modules owned by other engineers create theirs in `init()`.
  * Unique indexes carry the invariants we cannot get from transactions: one account per username, one membership per
- * (guild, user), one message per (channel, author, nonce), one ban per (guild, user).
+ * (guild, user), one ban per (guild, user). Messages (see messages.repo.ts) are keyed by _id: FerretDB pushes down
+ * nothing else.
  */
 export async function ensureCoreIndexes(db: Db): Promise<void> {
   await Promise.all([
@@ -40,12 +42,11 @@ export async function ensureCoreIndexes(db: Db): Promise<void> {
     db.collection('members').createIndex({ userId: 1 }, { name: 'user' }),
     db.collection('roles').createIndex({ guildId: 1, position: 1 }, { name: 'guild_position' }),
     db.collection('channels').createIndex({ guildId: 1, position: 1 }, { name: 'guild_position' }),
-    db.collection('messages').createIndex({ channelId: 1, _id: -1 }, { name: 'channel_id' }),
-    db.collection('messages').createIndex({ channelId: 1, authorId: 1, nonce: 1 }, { unique: true, name: 'nonce_unique' }),
     db.collection('invites').createIndex({ code: 1 }, { unique: true, name: 'code_unique' }),
     db.collection('invites').createIndex({ guildId: 1 }, { name: 'guild' }),
     db.collection('bans').createIndex({ guildId: 1, userId: 1 }, { unique: true, name: 'guild_user_unique' }),
     db.collection('audit_log').createIndex({ guildId: 1, _id: -1 }, { name: 'guild_id' }),
+    ensureMessageIndexes(db),
   ]);
 }
 

@@ -14,8 +14,10 @@ export interface GuildRecord {
   createdAt: Date;
 }
 
+/** `_id` is "<guildId>:<userId>": the membership lookup on every permission check is an _id lookup (FerretDB pushes
+ * down only those). */
 interface MemberDoc {
-  _id?: ObjectId;
+  _id: string;
   guildId: string;
   userId: string;
   roleIds: string[];
@@ -54,6 +56,7 @@ export type GuildsRepo = ReturnType<typeof createGuildsRepo>;
 export function createGuildsRepo(db: Db) {
   const guilds = db.collection<GuildDoc>('guilds');
   const members = db.collection<MemberDoc>('members');
+  const memberKey = (guildId: string, userId: string) => `${guildId}:${userId}`;
   const bans = db.collection<BanDoc>('bans');
   return {
     async insertGuild(g: GuildRecord): Promise<GuildRecord> {
@@ -79,11 +82,11 @@ export function createGuildsRepo(db: Db) {
 
     /** Throws a duplicate-key error when already a member. */
     async insertMember(m: MemberRecord): Promise<MemberRecord> {
-      await members.insertOne({ ...m });
+      await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
       return m;
     },
     async findMember(guildId: string, userId: string): Promise<MemberRecord | null> {
-      const d = await members.findOne({ guildId, userId });
+      const d = await members.findOne({ _id: memberKey(guildId, userId) });
       return d ? memberRecord(d) : null;
     },
     async listMembers(guildId: string, opts: { after?: string; limit: number }): Promise<MemberRecord[]> {
@@ -102,15 +105,15 @@ export function createGuildsRepo(db: Db) {
     },
     countMembers: (guildId: string) => members.countDocuments({ guildId }),
     async updateMember(guildId: string, userId: string, set: { nick?: string | null; roleIds?: string[] }): Promise<MemberRecord | null> {
-      const d = await members.findOneAndUpdate({ guildId, userId }, { $set: set }, { returnDocument: 'after' });
+      const d = await members.findOneAndUpdate({ _id: memberKey(guildId, userId) }, { $set: set }, { returnDocument: 'after' });
       return d ? memberRecord(d) : null;
     },
     async addMemberRole(guildId: string, userId: string, roleId: string): Promise<MemberRecord | null> {
-      const d = await members.findOneAndUpdate({ guildId, userId }, { $addToSet: { roleIds: roleId } }, { returnDocument: 'after' });
+      const d = await members.findOneAndUpdate({ _id: memberKey(guildId, userId) }, { $addToSet: { roleIds: roleId } }, { returnDocument: 'after' });
       return d ? memberRecord(d) : null;
     },
     async removeMemberRole(guildId: string, userId: string, roleId: string): Promise<MemberRecord | null> {
-      const d = await members.findOneAndUpdate({ guildId, userId }, { $pull: { roleIds: roleId } }, { returnDocument: 'after' });
+      const d = await members.findOneAndUpdate({ _id: memberKey(guildId, userId) }, { $pull: { roleIds: roleId } }, { returnDocument: 'after' });
       return d ? memberRecord(d) : null;
     },
     async pullRoleFromAll(guildId: string, roleId: string): Promise<void> {
@@ -118,7 +121,7 @@ export function createGuildsRepo(db: Db) {
     },
     /** True when a membership was removed. */
     async deleteMember(guildId: string, userId: string): Promise<boolean> {
-      return (await members.deleteOne({ guildId, userId })).deletedCount === 1;
+      return (await members.deleteOne({ _id: memberKey(guildId, userId) })).deletedCount === 1;
     },
     async deleteAllMembers(guildId: string): Promise<void> {
       await members.deleteMany({ guildId });

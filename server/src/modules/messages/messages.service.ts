@@ -41,7 +41,8 @@ export function createMessagesService(deps: { repos: Repos; permissions: Permiss
 
   async function requireText(userId: string, channelId: string, perm: 'VIEW_CHANNEL' | 'SEND_MESSAGES') {
     const access = await permissions.requireChannelPermission(userId, channelId, perm);
-    if (access.channel.type !== 'text') throw new AppError('WRONG_CHANNEL_TYPE', 'Not a text channel');
+    // Voice channels carry text too (chat next to the call, recording notices), like Discord; categories do not.
+    if (access.channel.type === 'category') throw new AppError('WRONG_CHANNEL_TYPE', 'Categories have no messages');
     return access;
   }
 

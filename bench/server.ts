@@ -1,0 +1,194 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted field by field in tests, typing every one adds nothing */
+/**
+ * Server benchmark (`npm run bench -- server`), one JSON object on stdout:
+ * - token_rps / token_p99_ms: POST /channels/:id/voice/join under 50 concurrent connections (autocannon, 10 s).
+ * - fanout_p50_ms / fanout_p99_ms: message send (POST starts) → MESSAGE_CREATE arrives, over every delivery to 500
+ *   Socket.IO clients, 40 messages sent one after another.
+ * - history_p99_ms: GET a page of 50 (random `before` cursor) from a channel holding 100,000 messages, 300 requests.
+ * Runs the real server in-process (NODE_ENV=production, silent logs) against the TEST profile stack (started here when
+ * needed, shared by lease with concurrent test runs). The gateway clients run in the same process, so on 2 cores
+ * the fan-out figure includes the clients' own decoding. Targets: token ≥ 1500 rps & p99 < 50 ms; fan-out p99 < 100 ms;
+ * history p99 < 20 ms.
+ */
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { MongoClient, ObjectId } from 'mongodb';
+import { io, type Socket } from 'socket.io-client';
+import { createContext, stackEnv } from '../scripts/stack/profiles';
+import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
+import { parseConfig } from '../server/src/config';
+import { createLogger } from '../server/src/logger';
+import { createAccessTokens } from '../server/src/modules/auth/tokens';
+import { start } from '../server/src/server';
+
+const CLIENTS = 500;
+const FANOUT_MESSAGES = 40;
+const HISTORY_MESSAGES = 100_000;
+const HISTORY_REQUESTS = 300;
+const now = () => performance.timeOrigin + performance.now();
+const log = (...args: unknown[]) => console.error('[bench:server]', ...args);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round((sorted[index] ?? Number.NaN) * 100) / 100;
+}
+
+async function main(): Promise<void> {
+  const ctx = createContext('test');
+  const lease = acquireLease(ctx);
+  const shared = otherLiveLeases(ctx, lease) > 0;
+  let startedHere: string[] = [];
+  const result: Record<string, unknown> = {};
+  const dbName = `parley_bench_${Date.now().toString(36)}`;
+  const env = stackEnv(ctx);
+  let server: Awaited<ReturnType<typeof start>> | null = null;
+  const mongo = new MongoClient(env.MONGODB_URI ?? '');
+  const sockets: Socket[] = [];
+  try {
+    await installAll(ctx);
+    startedHere = await up(ctx);
+    if (!allHealthy(await status(ctx))) throw new Error('test stack not healthy');
+    const config = parseConfig({
+      ...env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MONGODB_DB: dbName,
+      AUTH_RATE_LIMIT_PER_IP: '100000',
+    });
+    server = await start(config, { log: createLogger('silent') });
+    const base = `${server.url}/api/v1`;
+    const post = async (path: string, body: unknown, token?: string) => {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json().catch(() => null)) as any };
+    };
+    const get = async (path: string, token: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+
+    const owner = (await post('/auth/register', { username: 'bench_owner', password: 'bench password 1' })).body;
+    const token: string = owner.accessToken;
+    const guild = (await post('/guilds', { name: 'Bench' }, token)).body;
+    const channels = (await get(`/guilds/${guild.id}/channels`, token)).items as { id: string; type: string }[];
+    const textId = channels.find((c) => c.type === 'text')!.id;
+    const voiceId = channels.find((c) => c.type === 'voice')!.id;
+    await mongo.connect();
+    const db = mongo.db(dbName);
+
+    // ---- history ----
+    log(`inserting ${HISTORY_MESSAGES} messages`);
+    const historyChannel = (await post(`/guilds/${guild.id}/channels`, { type: 'text', name: 'history' }, token)).body.id as string;
+    const startSecs = Math.floor(Date.now() / 1000) - HISTORY_MESSAGES;
+    const ids: string[] = [];
+    const bulk = Array.from({ length: HISTORY_MESSAGES }, (_, i) => {
+      const id = ObjectId.createFromTime(startSecs + i).toHexString();
+      ids.push(id);
+      return { id, authorId: owner.user.id as string, content: `message ${i} lorem ipsum dolor sit amet`, nonce: null, mentions: [], createdAt: new Date((startSecs + i) * 1000), editedAt: null };
+    });
+    await server.repos.messages.importMessages(historyChannel, guild.id, bulk);
+    const historySamples: number[] = [];
+    for (let i = 0; i < HISTORY_REQUESTS + 20; i++) {
+      const cursor = ids[Math.floor(Math.random() * ids.length)]!;
+      const t0 = now();
+      const page = await get(`/channels/${historyChannel}/messages?limit=50&before=${cursor}`, token);
+      const dt = now() - t0;
+      if (!Array.isArray(page.items)) throw new Error(`history failed: ${JSON.stringify(page)}`);
+      if (i >= 20) historySamples.push(dt); // first 20 warm caches and JIT
+    }
+    result.history_p50_ms = percentile(historySamples, 50);
+    result.history_p99_ms = percentile(historySamples, 99);
+    result.history_channel_messages = HISTORY_MESSAGES;
+    log('history', result.history_p50_ms, result.history_p99_ms);
+
+    // ---- fan-out ----
+    log(`creating ${CLIENTS} members and gateway sessions`);
+    const tokens = createAccessTokens(config.JWT_SECRET);
+    const users = Array.from({ length: CLIENTS }, (_, i) => ({ _id: new ObjectId(), username: `fan_${i}`, usernameLower: `fan_${i}`, displayName: `Fan ${i}`, passwordHash: 'x', createdAt: new Date() }));
+    await db.collection('users').insertMany(users);
+    await db.collection('members').insertMany(users.map((u) => ({ _id: `${guild.id}:${u._id.toHexString()}`, guildId: guild.id, userId: u._id.toHexString(), roleIds: [], nick: null, joinedAt: new Date() })) as never[]);
+    const arrivals = new Map<string, number[]>();
+    for (let i = 0; i < CLIENTS; i += 50) {
+      await Promise.all(
+        users.slice(i, i + 50).map(async (u) => {
+          const { token: t } = await tokens.sign(u._id.toHexString());
+          const socket = io(server!.url, { path: '/gateway', auth: { token: t }, transports: ['websocket'], reconnection: false, forceNew: true });
+          sockets.push(socket);
+          socket.on('MESSAGE_CREATE', (m: { nonce: string | null }) => {
+            const at = now();
+            if (m.nonce) arrivals.get(m.nonce)?.push(at);
+          });
+          await new Promise<void>((resolve, reject) => {
+            socket.once('READY', () => resolve());
+            socket.once('connect_error', reject);
+          });
+        }),
+      );
+    }
+    log('clients connected');
+    const fanout: number[] = [];
+    for (let i = 0; i < FANOUT_MESSAGES + 3; i++) {
+      const nonce = `fan${i}`;
+      const got: number[] = [];
+      arrivals.set(nonce, got);
+      const t0 = now();
+      const res = await post(`/channels/${textId}/messages`, { content: `fan-out ${i}`, nonce }, token);
+      if (res.status !== 201) throw new Error(`send failed ${res.status}`);
+      const deadline = Date.now() + 10_000;
+      while (got.length < CLIENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+      if (got.length < CLIENTS) throw new Error(`only ${got.length}/${CLIENTS} clients received message ${i}`);
+      if (i >= 3) fanout.push(...got.map((at) => at - t0)); // first 3 warm up
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    result.fanout_clients = CLIENTS;
+    result.fanout_messages = FANOUT_MESSAGES;
+    result.fanout_p50_ms = percentile(fanout, 50);
+    result.fanout_p99_ms = percentile(fanout, 99);
+    log('fanout', result.fanout_p50_ms, result.fanout_p99_ms);
+    for (const s of sockets.splice(0)) s.disconnect();
+
+    // ---- voice token ----
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    if (!doc.paths['/channels/{channelId}/voice/join']?.post) {
+      result.token_rps = null;
+      result.token_p99_ms = null;
+      result.token_note = 'POST /channels/:id/voice/join is not served (voice module absent)';
+    } else {
+      const probe = await post(`/channels/${voiceId}/voice/join`, {}, token);
+      if (probe.status !== 200) {
+        result.token_rps = null;
+        result.token_p99_ms = null;
+        result.token_note = `voice join answered ${probe.status}: ${JSON.stringify(probe.body).slice(0, 200)}`;
+      } else {
+        const run = await autocannon({
+          url: `${base}/channels/${voiceId}/voice/join`,
+          method: 'POST',
+          connections: 50,
+          duration: 10,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        result.token_rps = Math.round(run.requests.average);
+        result.token_p99_ms = run.latency.p99;
+        result.token_non2xx = run.non2xx;
+        result.token_errors = run.errors;
+      }
+    }
+    result.targets = { token_rps: '>= 1500', token_p99_ms: '< 50', fanout_p99_ms: '< 100', history_p99_ms: '< 20' };
+  } finally {
+    for (const s of sockets) s.disconnect();
+    await server?.stop().catch(() => undefined);
+    await mongo.db(dbName).dropDatabase().catch(() => undefined);
+    await mongo.close().catch(() => undefined);
+    const last = releaseLease(ctx, lease);
+    if (last && (startedHere.length > 0 || shared)) await down(ctx).catch(() => undefined);
+  }
+  console.log(JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
