@@ -58,6 +58,8 @@ if (!app.requestSingleInstanceLock()) {
   log.warn({ ptt: launch.ptt }, '--ptt given but Parley is not running');
   app.quit();
 } else {
+  // Sandbox every renderer, including any created by code paths we did not write.
+  app.enableSandbox();
   protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
   if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [resolve(process.argv[1])]);
   else app.setAsDefaultProtocolClient(PROTOCOL);
@@ -246,6 +248,8 @@ async function start(): Promise<void> {
     showWindow: () => showWindow(),
   });
   app.on('second-instance', (_event, argv) => handlers.secondInstance(argv));
+  // macOS: clicking the dock icon brings back a window hidden to the tray.
+  app.on('activate', () => showWindow());
   handleOpenUrl = handlers.openUrl;
   for (const url of pendingOpenUrls.splice(0)) handlers.openUrl(url);
   if (launch.deepLink) events.emit('deeplink:open', launch.deepLink);

@@ -86,6 +86,7 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
   });
 
   it('when started, then it registers app:// as privileged and loads the renderer from it in a sandboxed, isolated window', () => {
+    expect(messages.some((m) => m.type === 'sandbox-enabled')).toBe(true);
     const schemes = messages.find((m) => m.type === 'privileged-schemes')?.schemes;
     expect(schemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
     const window = messages.find((m) => m.type === 'window-created')?.options as { webPreferences: Record<string, unknown> };

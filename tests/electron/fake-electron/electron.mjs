@@ -101,6 +101,9 @@ class FakeApp extends Emitter {
   getAppPath() {
     return process.cwd();
   }
+  enableSandbox() {
+    report({ type: 'sandbox-enabled' });
+  }
   requestSingleInstanceLock() {
     return process.env.FAKE_ELECTRON_LOCK !== 'taken';
   }
