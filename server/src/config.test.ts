@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config';
+
+const valid = {
+  LIVEKIT_API_KEY: 'key',
+  LIVEKIT_API_SECRET: 's'.repeat(32),
+  JWT_SECRET: 'j'.repeat(32),
+};
+
+describe('parseConfig', () => {
+  it('when only the secrets are given, then every other key takes its documented default and the result is frozen', () => {
+    const config = parseConfig(valid);
+    expect(config).toMatchObject({ HOST: '127.0.0.1', PORT: 8080, MONGODB_DB: 'parley', WEB_DIR: 'out/web', LIVEKIT_URL: 'http://127.0.0.1:7880' });
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when several keys are wrong, then one error lists every problem with its key', () => {
+    try {
+      parseConfig({ PORT: 'abc', JWT_SECRET: 'short', LIVEKIT_URL: 'ws://x', LIVEKIT_PUBLIC_URL: 'http://x', REDIS_URL: 'http://x' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const keys = (err as ConfigError).problems.map((p) => p.split(':')[0]).sort();
+      expect(keys).toEqual(['JWT_SECRET', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_PUBLIC_URL', 'LIVEKIT_URL', 'PORT', 'REDIS_URL']);
+    }
+  });
+
+  it('when REDIS_URL is empty, then Redis is treated as not configured', () => {
+    expect(parseConfig({ ...valid, REDIS_URL: '' }).REDIS_URL).toBeUndefined();
+    expect(parseConfig({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+});
