@@ -17,7 +17,7 @@ import { recordingFromRoomMetadata } from '../../src-shared/api/recordings';
 import { voiceRoomName } from '../../src-shared/api/voice';
 import { recordingsOf } from '../../server/src/modules/recordings/recordings.module';
 import { createRecordingsRepo, type RecordingRecord } from '../../server/src/modules/recordings/recordings.repo';
-import { readEgressBuildStatus } from '../../scripts/stack/services/egress';
+import { egressBinary, readEgressBuildStatus } from '../../scripts/stack/services/egress';
 import { testEnv } from '../support/env';
 import { connectGateway, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
 
@@ -148,7 +148,7 @@ describe('starting a recording', () => {
   });
 
   it('when no Egress worker is connected, then 503, the room shows no recording and nothing is stored', async (ctx) => {
-    if (existsSync(join(process.cwd(), '.stack', 'bin', 'egress'))) ctx.skip(); // Egress present: recording-egress.test.ts covers starting
+    if (existsSync(egressBinary)) ctx.skip(); // Egress present: recording-egress.test.ts covers starting
     const channelId = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'No recorder' }, owner.token)).body.id as string;
     await joinBot(channelId);
     const res = await t.api.post(`/channels/${channelId}/recordings`, undefined, owner.token);

@@ -78,8 +78,8 @@ export const egressService: StackService = {
   async available() {
     if (existsSync(egressBinary)) return { ok: true };
     const status = readEgressBuildStatus();
-    // Not attempted yet: let `install` try to build it.
-    if (!status) return { ok: true };
+    // Not attempted yet, or the last attempt is a day old (the module may be obtainable now): let `install` try.
+    if (!status || Date.now() - Date.parse(status.at) > 24 * 3_600_000) return { ok: true };
     return { ok: false, reason: `LiveKit Egress ${status.version} not built (${status.status}: ${status.message.split('\n')[0]}); see scripts/egress/build.sh` };
   },
   address: (ctx) => `http://127.0.0.1:${egressPorts(ctx).health.port}`,
