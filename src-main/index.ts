@@ -63,7 +63,10 @@ if (!app.requestSingleInstanceLock()) {
   protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
   if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [resolve(process.argv[1])]);
   else app.setAsDefaultProtocolClient(PROTOCOL);
-  void start();
+  start().catch((error: unknown) => {
+    log.error({ err: error instanceof Error ? error.stack : String(error) }, 'startup failed');
+    app.exit(1);
+  });
 }
 
 async function start(): Promise<void> {
@@ -128,7 +131,7 @@ async function start(): Promise<void> {
     onDiagnostics: (d) => events.emit('ptt:diagnostics', d),
     onCaptured: (binding) => {
       events.emit('ptt:binding-captured', { binding });
-      void settings.update({ ptt: { binding } });
+      settings.update({ ptt: { binding } }).catch((error: unknown) => log.error({ err: String(error) }, 'could not save the new binding'));
     },
     onNotice: (notice) => events.emit('app:notice', notice),
     healthCheck:
@@ -201,7 +204,14 @@ async function start(): Promise<void> {
         },
       },
       ptt,
-      audio,
+      audio: {
+        // The caller gets the resolution as its answer; hot-plug changes also go out as an event for every listener.
+        report: async (devices) => {
+          const result = await audio.report(devices);
+          if (result.added.length > 0 || result.removed.length > 0) events.emit('audio:devices-changed', result);
+          return result;
+        },
+      },
       media,
       notifier,
     }),
@@ -255,6 +265,8 @@ async function start(): Promise<void> {
   if (launch.deepLink) events.emit('deeplink:open', launch.deepLink);
 
   await applySettings();
+  // Re-assert start-on-login: the OS entry may point at an old path after an update or a moved AppImage.
+  if (settings.get().startOnLogin) void autoLaunch.set(true).catch((error: unknown) => log.warn({ err: String(error) }, 'start on login failed'));
   const updates = createUpdater({
     autoUpdater: () => (require('electron-updater') as typeof ElectronUpdater).autoUpdater,
     isPackaged: app.isPackaged,

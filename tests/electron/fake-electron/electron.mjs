@@ -124,6 +124,10 @@ class FakeApp extends Emitter {
       report({ type: 'will-quit' });
     }
   }
+  exit(code) {
+    report({ type: 'app-exit', code });
+    process.exit(code);
+  }
   setBadgeCount() {
     return true;
   }
