@@ -97,6 +97,8 @@ interface ModerationDoc extends ModerationFlags {
 }
 
 const DUPLICATE_KEY = 11000;
+/** How long a claim's holder gets to finish its write before another caller may repair the session. */
+export const CLAIM_GRACE_MS = 10_000;
 
 function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
@@ -155,6 +157,18 @@ export function createVoiceRepo(db: Db): VoiceRepo {
       if (isDuplicateKey(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * Takes over a claim whose holder evidently never finished (the state still doesn't show its transition after the
+   * grace period: it crashed, or lost a race on FerretDB). Without this, one lost write would block the reconciler
+   * from ever repairing that session.
+   */
+  async function retakeStale(key: string, at: Date): Promise<boolean> {
+    const held = await claims.findOne({ _id: key });
+    if (!held || at.getTime() - held.at.getTime() < CLAIM_GRACE_MS) return false;
+    const result = await claims.updateOne({ _id: key, at: held.at }, { $set: { at } });
+    return result.modifiedCount > 0;
   }
 
   async function ensureDoc(userId: string, at: Date): Promise<void> {
@@ -224,7 +238,10 @@ export function createVoiceRepo(db: Db): VoiceRepo {
       await ensureDoc(start.userId, start.at);
       const before = await states.findOne({ _id: start.userId });
       if (!before || before.currentJoinedAtMs >= start.joinedAtMs || before.endedJoinedAtMs >= start.joinedAtMs) return undefined;
-      if (!(await claim(`start:${start.participantSid}`, start.userId, start.at))) return undefined;
+      // before.participantSid !== sid here (or the watermark check above would have stopped us), so a held claim
+      // whose write never landed may be retaken once it is stale.
+      const key = `start:${start.participantSid}`;
+      if (!(await claim(key, start.userId, start.at)) && !(await retakeStale(key, start.at))) return undefined;
       const result = await states.updateOne(
         {
           _id: start.userId,
@@ -250,7 +267,12 @@ export function createVoiceRepo(db: Db): VoiceRepo {
 
     async endSession(userId, participantSid, joinedAtMs, at) {
       await ensureDoc(userId, at);
-      if (!(await claim(`end:${participantSid}`, userId, at))) return null;
+      const key = `end:${participantSid}`;
+      if (!(await claim(key, userId, at))) {
+        // Already ended — unless the state still shows this session well after that claim (see retakeStale).
+        const stuck = await states.findOne({ _id: userId, participantSid });
+        if (!stuck || !(await retakeStale(key, at))) return null;
+      }
       const before = await states.findOne({ _id: userId, participantSid });
       if (before) {
         await states.updateOne({ _id: userId, participantSid }, { $set: { ...INACTIVE, endedJoinedAtMs: joinedAtMs, updatedAt: at } });
