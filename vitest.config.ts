@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 const alias = { '@shared': resolve(import.meta.dirname, 'src-shared') };
 
 /**
- * Four projects, run by `npm test` in this order of cost:
+ * Four projects, run by `npm test` one after another (sequence.groupOrder), so the integration and e2e files never
+ * compete for the test stack's fixed webhook port (8180) or for the two cores:
  * - unit: next to the code, fakes allowed, no services.
  * - integration: tests/integration, against the real stack (LiveKit, MongoDB-wire server, Redis) started by globalSetup.
  * - e2e: tests/e2e, real Chromium (Debian's) driving the web client against the real stack.
@@ -18,6 +19,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['src-*/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts'],
           environment: 'node',
         },
@@ -26,6 +28,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 60_000,
@@ -37,6 +40,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 120_000,
@@ -48,6 +52,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'electron',
+          sequence: { groupOrder: 3 },
           include: ['tests/electron/**/*.test.ts'],
           testTimeout: 60_000,
           fileParallelism: false,
