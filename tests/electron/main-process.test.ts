@@ -180,6 +180,15 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
     expect(messages.slice(from).some((m) => m.type === 'window-shown')).toBe(true);
   });
 
+  it('when the renderer reports a headset plugged in, then audio:devices-changed goes out with the resolution', async () => {
+    const mic = (deviceId: string, label: string) => ({ kind: 'audioinput', deviceId, label, groupId: '' });
+    await request({ cmd: 'invoke', channel: 'audio:report-devices', frame: ours, args: [{ devices: [mic('a1', 'Built-in')] }] });
+    const from = messages.length;
+    const result = await request({ cmd: 'invoke', channel: 'audio:report-devices', frame: ours, args: [{ devices: [mic('a1', 'Built-in'), mic('h1', 'Headset')] }] });
+    expect(result).toMatchObject({ ok: true, data: { added: [{ deviceId: 'h1' }], input: { deviceId: null, preferredAvailable: true } } });
+    expect(sent('audio:devices-changed', from)).toHaveLength(1);
+  });
+
   it('when the renderer reports muted in voice, then the tray shows it and the tray menu sends commands back', async () => {
     const from = messages.length;
     await request({ cmd: 'invoke', channel: 'voice:report-state', frame: ours, args: [{ connected: true, muted: true, deafened: false, speaking: false, channelName: 'General' }] });
@@ -195,5 +204,28 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
     expect(messages.slice(from).some((m) => m.type === 'will-quit')).toBe(false);
     await request({ cmd: 'invoke', channel: 'voice:report-state', frame: ours, args: [{ connected: false, muted: false, deafened: false, speaking: false, channelName: null }] });
     await waitFor((m) => m.type === 'will-quit', 5000, from);
+  });
+});
+
+describe.skipIf(missingBuild)('built main process, launched with --ptt while no instance runs', () => {
+  it('when `parley --ptt=down` finds no running instance, then it quits without opening a window', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-main-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_USER_DATA: dir, PARLEY_LOG_LEVEL: 'silent' };
+    delete env.ELECTRON_RENDERER_URL;
+    const seen: Message[] = [];
+    const lone = fork(mainEntry, ['--ptt=down'], {
+      cwd: root,
+      execArgv: ['--import', resolve(import.meta.dirname, 'fake-electron/register.mjs')],
+      env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    lone.on('message', (m) => seen.push(m as Message));
+    const deadline = Date.now() + 10_000;
+    while (!seen.some((m) => m.type === 'app-quit') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    lone.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    expect(seen.some((m) => m.type === 'app-quit')).toBe(true);
+    expect(seen.some((m) => m.type === 'window-created' || m.type === 'tray-created')).toBe(false);
   });
 });
