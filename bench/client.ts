@@ -18,7 +18,7 @@ import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLea
 import { parseConfig } from '../server/src/config';
 import { createLogger } from '../server/src/logger';
 import { start } from '../server/src/server';
-import { ensureWebBuild, launchChromium, WEB_DIR } from '../tests/e2e/web-stack';
+import { ensureWebBuild, launchChromium, waitForFreePort, WEB_DIR } from '../tests/e2e/web-stack';
 
 /** The fields of API replies this script reads. */
 interface Reply {
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     await installAll(ctx);
     startedHere = await up(ctx);
     if (!allHealthy(await status(ctx))) throw new Error('test stack not healthy');
+    await waitForFreePort(ctx.ports.api.port);
     server = await start(
       parseConfig({
         ...env,

@@ -118,6 +118,16 @@ describe('web client end to end', () => {
     await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
     await b.screenshot({ path: resolve(SHOTS, 'voice-connected.png') });
 
+    // Per-user volume from the participant's context menu, remembered per user.
+    await voiceRow(b, 'Alice').click({ button: 'right' });
+    const menu = b.getByRole('menu', { name: 'Alice options' });
+    await menu.waitFor();
+    await menu.getByLabel(/User volume/).fill('150');
+    await b.screenshot({ path: resolve(SHOTS, 'user-volume-menu.png') });
+    await b.keyboard.press('Escape');
+    const saved = await b.evaluate(() => JSON.parse(localStorage.getItem('parley:settings') ?? '{}') as { userVolumes?: Record<string, number> });
+    expect(Object.values(saved.userVolumes ?? {})).toEqual([1.5]);
+
     // A mutes → B sees the mute icon and the level falls to silence.
     await a.getByRole('button', { name: 'Mute', exact: true }).click();
     await expect.poll(() => voiceRow(b, 'Alice').getAttribute('data-muted'), { timeout: 15_000 }).toBe('true');

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig } from '../../server/src/config';
@@ -46,8 +47,32 @@ export function ensureWebBuild(): void {
   });
 }
 
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Waits for the webhook port to be free: on a shared dev machine another test file's in-process server may hold it
+ * for a while (CI runs test files one after another, so there this returns at once).
+ */
+export async function waitForFreePort(port: number, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (await portInUse(port)) {
+    if (Date.now() > end) throw new Error(`port ${port} is still in use after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 export async function startWebServer(port?: number): Promise<RunningServer> {
   const env = testEnv();
+  await waitForFreePort(port ?? env.apiPort);
   const config = parseConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',

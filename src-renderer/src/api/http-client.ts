@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shared/api/common';
 import type { ApiErrorBody } from './types';
 
 /** Every failure surfaces as an ApiError with the server's code (or a client-side one) and a message fit for the UI. */
@@ -13,24 +14,33 @@ export class ApiError extends Error {
   }
 }
 
-/** Human wording per API error code; the server's message is the fallback for codes we don't know yet. */
-const MESSAGES: Record<string, string> = {
+/**
+ * Human wording for every API error code. Typed against the server's closed list, so a new code fails the typecheck
+ * here until it has a message.
+ */
+const API_MESSAGES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'Some fields are not valid.',
-  INVALID_CREDENTIALS: 'Wrong username or password.',
-  USERNAME_TAKEN: 'That username is already taken.',
-  CONFLICT: 'That already exists.',
+  MALFORMED_JSON: 'The app sent a malformed request. Please reload.',
+  PAYLOAD_TOO_LARGE: 'That is too large.',
+  UNSUPPORTED_MEDIA_TYPE: 'The app sent an unsupported request. Please reload.',
   UNAUTHENTICATED: 'Your session has expired. Please log in again.',
   TOKEN_EXPIRED: 'Your session has expired. Please log in again.',
+  INVALID_CREDENTIALS: 'Wrong username or password.',
   FORBIDDEN: "You don't have permission to do that.",
-  MISSING_PERMISSION: "You don't have permission to do that.",
-  NOT_FOUND: "That doesn't exist any more.",
-  INVITE_INVALID: 'This invite is invalid or has expired.',
-  INVITE_EXPIRED: 'This invite has expired.',
+  NOT_FOUND: "That doesn't exist (any more).",
+  CONFLICT: 'That conflicts with something that already exists.',
+  USERNAME_TAKEN: 'That username is already taken.',
   RATE_LIMITED: "You're doing that too fast. Try again in a moment.",
-  PAYLOAD_TOO_LARGE: 'That is too large.',
-  SERVICE_UNAVAILABLE: 'The server is temporarily unavailable.',
-  VOICE_UNAVAILABLE: 'Voice is unavailable on this server right now.',
+  BANNED: 'You are banned from this server.',
+  INVITE_INVALID: 'This invite is invalid or has expired.',
+  CHANNEL_FULL: 'This voice channel is full.',
+  WRONG_CHANNEL_TYPE: "That can't be done in this kind of channel.",
+  DEPENDENCY_UNAVAILABLE: 'The server is temporarily unavailable (a service it needs is down). Try again shortly.',
   INTERNAL: 'Something went wrong on the server.',
+};
+
+const MESSAGES: Record<string, string> = {
+  ...API_MESSAGES,
   NETWORK: "Can't reach the server. Check the address and your connection.",
 };
 

@@ -74,6 +74,16 @@ export function useVoiceRoom(): Room {
   const vadThresholdDb = useSettings((s) => s.vadThresholdDb);
   const pttKey = useSettings((s) => s.pttKey);
 
+  // A moderator's server mute/deafen changes our LiveKit permissions; lifting it must republish the microphone.
+  const [permissionsVersion, setPermissionsVersion] = useState(0);
+  useEffect(() => {
+    const bump = () => setPermissionsVersion((v) => v + 1);
+    room.localParticipant.on('participantPermissionsChanged', bump);
+    return () => {
+      room.localParticipant.off('participantPermissionsChanged', bump);
+    };
+  }, [room]);
+
   // Connection lifecycle events → store.
   useEffect(() => {
     const v = () => voiceStore.getState();
@@ -173,7 +183,7 @@ export function useVoiceRoom(): Room {
       }
       await room.localParticipant.setMicrophoneEnabled(mic).catch(() => undefined);
     });
-  }, [mic, connection, room]);
+  }, [mic, connection, room, permissionsVersion]);
 
   useEffect(() => {
     if (connection !== 'connected') return;
