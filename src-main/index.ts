@@ -60,6 +60,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // Sandbox every renderer, including any created by code paths we did not write.
   app.enableSandbox();
+  // Wayland: mute/deafen hotkeys go through the desktop's GlobalShortcuts portal (Electron's globalShortcut docs).
+  if (process.platform === 'linux') app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
   protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
   if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [resolve(process.argv[1])]);
   else app.setAsDefaultProtocolClient(PROTOCOL);

@@ -88,6 +88,7 @@ class FakeApp extends Emitter {
     this.isPackaged = false;
     this.paths = { userData: process.env.PARLEY_USER_DATA ?? '/tmp/parley-fake' };
     this.quitCalls = 0;
+    this.commandLine = { appendSwitch: (name, value) => report({ type: 'switch', name, value }) };
   }
   setPath(name, value) {
     this.paths[name] = value;
