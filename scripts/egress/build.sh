@@ -37,21 +37,13 @@ fi
 
 started=$(date +%s)
 
-# 1. Toolchain and GStreamer headers (installed by .ci/run's apt list; we only check, to give the fix).
-missing=()
-command -v go >/dev/null || missing+=("go (Go toolchain)")
-command -v pkg-config >/dev/null || missing+=("pkg-config")
-for pc in gstreamer-1.0 gstreamer-base-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0 gstreamer-pbutils-1.0; do
-  pkg-config --exists "$pc" 2>/dev/null || missing+=("$pc (pkg-config)")
-done
-if ((${#missing[@]})); then
-  echo "egress build: missing prerequisites: ${missing[*]}" >&2
-  echo "fix: apt-get install -y pkg-config libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-tools" >&2
-  write_status failed "missing prerequisites: ${missing[*]}"
+if ! command -v go >/dev/null; then
+  echo "egress build: Go is missing. fix: install Go >= 1.24 (https://go.dev/doc/install) and re-run" >&2
+  write_status failed "go missing"
   exit 1
 fi
 
-# 2. Module source into the module cache (read-only there).
+# 1. Module source into the module cache (read-only there).
 dl_json="$(cd "$STACK/build" && GOFLAGS=-mod=mod go mod download -json "$EGRESS_MODULE@$EGRESS_VERSION" 2>&1 || true)"
 src_dir="$(printf '%s' "$dl_json" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);process.stdout.write(j.Error?"":(j.Dir??""))}catch{}})')"
 if [[ -z "$src_dir" || ! -d "$src_dir" ]]; then
@@ -62,6 +54,30 @@ if [[ -z "$src_dir" || ! -d "$src_dir" ]]; then
     exit 3
   fi
   write_status failed "go mod download failed"
+  exit 1
+fi
+
+# 2. Toolchain and GStreamer headers. Checked only once the module is obtainable, so machines where the proxy
+#    refuses it (as ours does) don't spend minutes installing GStreamer for nothing; installed with apt when we are root.
+missing=()
+command -v pkg-config >/dev/null || missing+=("pkg-config")
+for pc in gstreamer-1.0 gstreamer-base-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0 gstreamer-pbutils-1.0; do
+  pkg-config --exists "$pc" 2>/dev/null || missing+=("$pc (pkg-config)")
+done
+GST_APT=(pkg-config libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-tools)
+if ((${#missing[@]})) && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  echo "egress build: installing GStreamer build dependencies with apt"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${GST_APT[@]}" </dev/null
+  missing=()
+  command -v pkg-config >/dev/null || missing+=("pkg-config")
+  for pc in gstreamer-1.0 gstreamer-base-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0 gstreamer-pbutils-1.0; do
+    pkg-config --exists "$pc" 2>/dev/null || missing+=("$pc (pkg-config)")
+  done
+fi
+if ((${#missing[@]})); then
+  echo "egress build: missing prerequisites: ${missing[*]}" >&2
+  echo "fix: apt-get install -y pkg-config libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-tools" >&2
+  write_status failed "missing prerequisites: ${missing[*]}"
   exit 1
 fi
 
