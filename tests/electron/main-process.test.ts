@@ -229,3 +229,65 @@ describe.skipIf(missingBuild)('built main process, launched with --ptt while no 
     expect(seen.some((m) => m.type === 'window-created' || m.type === 'tray-created')).toBe(false);
   });
 });
+
+describe.skipIf(missingBuild)('built main process on Wayland without XWayland', () => {
+  let wayland: ChildProcess;
+  let dir: string;
+  const seen: Message[] = [];
+  let id = 1000;
+
+  async function until(predicate: (m: Message) => boolean, from = 0): Promise<Message> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = seen.slice(from).find(predicate);
+      if (found) return found;
+      if (wayland.exitCode !== null) throw new Error(`main process exited (${wayland.exitCode}) — did the hook abort it?`);
+      if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(seen.slice(-5))}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  async function ask(command: Record<string, unknown>): Promise<unknown> {
+    const myId = id++;
+    wayland.send({ ...command, id: myId });
+    return (await until((m) => m.type === 'reply' && m.id === myId)).result;
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'parley-wayland-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_USER_DATA: dir, PARLEY_LOG_LEVEL: 'silent', XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' };
+    delete env.DISPLAY;
+    delete env.ELECTRON_RENDERER_URL;
+    wayland = fork(mainEntry, [], {
+      cwd: root,
+      execArgv: ['--import', resolve(import.meta.dirname, 'fake-electron/register.mjs')],
+      env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    wayland.on('message', (m) => seen.push(m as Message));
+    await until((m) => m.type === 'load-url');
+  }, 30_000);
+
+  afterAll(() => {
+    wayland?.kill('SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when push-to-talk is turned on, then the user is told why the hook cannot work and how to bind --ptt, and --ptt drives transmission', async () => {
+    const from = seen.length;
+    await ask({ cmd: 'invoke', channel: 'settings:update', frame: ours, args: [{ ptt: { enabled: true, binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' } } }] });
+    const notice = await until((m) => m.type === 'send' && m.channel === 'app:notice', from);
+    expect(notice.payload).toMatchObject({ code: 'ptt-hook-unavailable' });
+    expect(String((notice.payload as { hint: string }).hint)).toContain('--ptt=down');
+    const diagnostics = await ask({ cmd: 'invoke', channel: 'ptt:get-diagnostics', frame: ours });
+    expect(diagnostics).toMatchObject({ ok: true, data: { backend: 'cli', status: 'unavailable', problem: 'wayland-no-xwayland' } });
+
+    await ask({ cmd: 'second-instance', argv: ['parley', '--ptt=down'] });
+    await ask({ cmd: 'second-instance', argv: ['parley', '--ptt=up'] });
+    await until((m) => m.type === 'send' && m.channel === 'ptt:state' && (m.payload as { transmitting: boolean }).transmitting === false, from);
+    const states = seen.slice(from).filter((m) => m.type === 'send' && m.channel === 'ptt:state').map((m) => (m.payload as { transmitting: boolean; source: string }));
+    expect(states.map((s) => [s.transmitting, s.source])).toEqual([
+      [true, 'cli'],
+      [false, 'cli'],
+    ]);
+  });
+});
