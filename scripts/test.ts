@@ -109,6 +109,7 @@ async function main(): Promise<number> {
     await cleanup();
     if (failedFiles > 0) log(`${failedFiles} test file(s) failed to run or had failures`);
     if (!existsSync(resultsFile)) log('vitest wrote no results');
+    else if (code !== 0 && failed === 0) log(`vitest exited with code ${code ?? 'none'}: unhandled errors or test files that could not run (see above)`);
     console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
     const ok = code === 0 && failed === 0 && failedFiles === 0 && passed > 0;
     return stopping ? 130 : ok ? 0 : 1;
