@@ -176,4 +176,15 @@ describe('push-to-talk service', () => {
     expect(ptt.diagnostics()).toMatchObject({ status: 'failed', backend: 'cli' });
     expect(notices.at(-1)?.message).toContain('Accessibility permission was revoked');
   });
+
+  it('when a rebind is started and nothing is pressed, then it is cancelled after the timeout and the hook stops watching', async () => {
+    const { hook, ptt, captured } = setup();
+    await ptt.apply(settings({ enabled: false }));
+    await ptt.startCapture();
+    expect(hook.listener).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(ptt.diagnostics().capturing).toBe(false);
+    expect(hook.listener).toBeNull();
+    expect(captured).toEqual([]);
+  });
 });

@@ -39,6 +39,8 @@ export interface PushToTalkDeps {
    */
   healthCheck?: () => Promise<string | null>;
   healthIntervalMs?: number;
+  /** A rebind nobody finishes is cancelled after this long, so the hook does not keep watching every key. */
+  captureTimeoutMs?: number;
 }
 
 export interface PushToTalk {
@@ -70,6 +72,12 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
   let hotkeys: HotkeyStatus = { toggleMute: 'off', toggleDeafen: 'off' };
   let lastDiagnostics = '';
   let healthTimer: unknown = null;
+  let captureTimer: unknown = null;
+
+  function clearCaptureTimer(): void {
+    if (captureTimer !== null) clock.clearTimeout(captureTimer);
+    captureTimer = null;
+  }
 
   function scheduleHealthCheck(): void {
     const check = deps.healthCheck;
@@ -142,6 +150,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
       const result = capture.feed(input, down);
       if (result) {
         capture = null;
+        clearCaptureTimer();
         matcher = createBindingMatcher(settings.binding);
         if (result.kind === 'captured') {
           log.info({ label: result.binding.label }, 'ptt binding captured');
@@ -261,12 +270,19 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
     },
     async startCapture() {
       capture = createBindingCapture();
+      clearCaptureTimer();
+      captureTimer = clock.setTimeout(() => {
+        captureTimer = null;
+        log.info({}, 'ptt rebind timed out');
+        api.cancelCapture();
+      }, deps.captureTimeoutMs ?? 15_000);
       matcher = createBindingMatcher(null);
       machine.forceRelease('disabled', false);
       await syncHook();
       publish();
     },
     cancelCapture() {
+      clearCaptureTimer();
       if (!capture) return;
       capture = null;
       matcher = createBindingMatcher(settings.binding);
@@ -290,6 +306,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
       return machine.transmitting;
     },
     dispose() {
+      clearCaptureTimer();
       machine.forceRelease('quit');
       machine.dispose();
       stopHook();
