@@ -6,10 +6,13 @@
  * - voice_join_p50_ms / voice_join_p95_ms: click on a voice channel → first remote audio samples decoded
  *   (inbound-rtp totalSamplesReceived > 0) from an @livekit/rtc-node bot already publishing a tone there; 20 joins.
  * - heap_idle_mb: renderer JS heap after GC with 20 text channels opened and 500 messages loaded (25 per channel).
+ * - chat_10k_frame_p95_ms / chat_10k_long_frames: a channel of 10,000 messages, all loaded by scrolling up through
+ *   its history, then scrolled top to bottom (400 px per frame): 95th percentile frame time and frames over 50 ms.
  * Runs a fresh web build, the real server in-process and Debian Chromium (fake devices) against the TEST profile stack
  * (started here when needed, shared by lease). Targets: initial JS ≤ 250 KB; voice join p95 < 800 ms; heap < 60 MB.
  */
 import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { ObjectId } from 'mongodb';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -23,6 +26,7 @@ import { ensureWebBuild, launchChromium, waitForFreePort, WEB_DIR } from '../tes
 /** The fields of API replies this script reads. */
 interface Reply {
   id: string;
+  user: { id: string };
   accessToken: string;
   code: string;
   url: string;
@@ -181,6 +185,59 @@ async function main(): Promise<void> {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
 
+    // 10,000 messages: load the whole history by scrolling up, then measure frame times while scrolling through it.
+    const firehose = await call('POST', `/guilds/${guild.id}/channels`, { type: 'text', name: 'firehose' }, owner.accessToken);
+    const startSecs = Math.floor(Date.now() / 1000) - 20_000;
+    await server.repos.messages.importMessages(
+      firehose.id,
+      guild.id,
+      Array.from({ length: 10_000 }, (_, i) => ({
+        id: ObjectId.createFromTime(startSecs + i * 2).toHexString(),
+        authorId: i % 7 < 4 ? owner.user.id : member.user.id,
+        content: `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 5))}`,
+        nonce: null,
+        mentions: [],
+        createdAt: new Date((startSecs + i * 2) * 1000),
+        editedAt: null,
+      })),
+    );
+    await page.locator('.channel-row.text > button', { hasText: 'firehose' }).click();
+    const scroller = page.locator('[aria-label="Messages in #firehose"]');
+    await scroller.waitFor();
+    const loadStart = Date.now();
+    // Scroll to the top until the channel's start is shown, or the count stops growing for 10 s.
+    let lastCount = -1;
+    let lastGrowth = Date.now();
+    while (Date.now() - loadStart < 240_000) {
+      if ((await page.locator('.channel-welcome').count()) > 0) break;
+      const count = Number(await scroller.getAttribute('data-count'));
+      if (count !== lastCount) {
+        lastCount = count;
+        lastGrowth = Date.now();
+      } else if (Date.now() - lastGrowth > 10_000) break;
+      await scroller.evaluate((el) => {
+        el.scrollTop = 0;
+        el.dispatchEvent(new Event('scroll'));
+      });
+      await page.waitForTimeout(20);
+    }
+    const loaded10k = Number(await scroller.getAttribute('data-count'));
+    log(`loaded ${loaded10k} messages by scrolling in ${Date.now() - loadStart} ms`);
+    const frames = await scroller.evaluate(async (el) => {
+      el.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(r));
+      const deltas: number[] = [];
+      let last = performance.now();
+      while (el.scrollTop + el.clientHeight < el.scrollHeight - 2) {
+        el.scrollTop += 400;
+        await new Promise((r) => requestAnimationFrame(r));
+        const t = performance.now();
+        deltas.push(t - last);
+        last = t;
+      }
+      return deltas;
+    });
+
     // Voice joins against the publishing bot.
     const joins: number[] = [];
     for (let i = 0; i < JOINS; i++) {
@@ -232,6 +289,10 @@ async function main(): Promise<void> {
       voice_join_p50_ms: percentile(joins, 50),
       voice_join_p95_ms: percentile(joins, 95),
       heap_idle_mb: Math.round((heap.usedSize / 1024 / 1024) * 10) / 10,
+      chat_10k_loaded: loaded10k,
+      chat_10k_frame_p95_ms: percentile(frames, 95),
+      chat_10k_long_frames: frames.filter((f) => f > 50).length,
+      chat_10k_frames: frames.length,
     };
     log('tti samples', ttis.map((t) => Math.round(t)).join(' '));
     log('join samples', joins.map((t) => Math.round(t)).join(' '));

@@ -12,12 +12,17 @@ const EMPTY: ChatMessage[] = [];
 const NEAR_BOTTOM_PX = 80;
 const LOAD_OLDER_PX = 400;
 
+// One formatter each, created once: toLocaleTimeString() with options builds a new Intl formatter per call, which
+// shows up in scroll profiles when dozens of rows mount per frame.
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' });
+const todayKey = () => new Date().toDateString();
+
 function timeLabel(iso: string): string {
   const d = new Date(iso);
-  const today = new Date();
-  const t = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  if (d.toDateString() === today.toDateString()) return `Today at ${t}`;
-  return `${d.toLocaleDateString()} ${t}`;
+  const t = timeFmt.format(d);
+  if (d.toDateString() === todayKey()) return `Today at ${t}`;
+  return `${dateFmt.format(d)} ${t}`;
 }
 
 /**
@@ -53,7 +58,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     count: messages.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => (startsGroup(messages[i - 1], messages[i] as ChatMessage) ? 64 : 24),
-    overscan: 12,
+    overscan: 8,
     getItemKey: (i) => {
       const m = messages[i];
       return m?.nonce ?? m?.id ?? i;
@@ -204,7 +209,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
         <Avatar id={m.author.id} name={name} size={40} />
       ) : (
         <time className="hover-time" dateTime={m.createdAt}>
-          {new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+          {timeFmt.format(new Date(m.createdAt))}
         </time>
       )}
       <div className="message-body">
