@@ -187,4 +187,12 @@ describe('push-to-talk service', () => {
     expect(hook.listener).toBeNull();
     expect(captured).toEqual([]);
   });
+
+  it('when settings change again while the hook still cannot work, then the user is not told twice', async () => {
+    const { ptt, notices } = setup({ ok: false, problem: 'wayland-no-xwayland', message: 'no XWayland', hint: 'bind parley --ptt=down' });
+    await ptt.apply(settings());
+    await ptt.apply(settings({ releaseDelayMs: 500 }));
+    await ptt.apply(settings({ mode: 'toggle' }));
+    expect(notices).toHaveLength(1);
+  });
 });

@@ -73,6 +73,14 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
   let lastDiagnostics = '';
   let healthTimer: unknown = null;
   let captureTimer: unknown = null;
+  /** The last problem the user was told about: every settings change retries the hook, but tells them only once. */
+  let notified: string | null = null;
+
+  function notify(notice: Notice): void {
+    if (notified === notice.code + notice.message) return;
+    notified = notice.code + notice.message;
+    deps.onNotice(notice);
+  }
 
   function clearCaptureTimer(): void {
     if (captureTimer !== null) clock.clearTimeout(captureTimer);
@@ -183,7 +191,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
     if (!support.ok) {
       problem = { problem: support.problem, message: support.message, hint: support.hint, fatal: true };
       log.warn({ problem: support.problem }, 'global hook unavailable, offering the --ptt fallback');
-      deps.onNotice({ code: 'ptt-hook-unavailable', message: support.message, hint: support.hint });
+      notify({ code: 'ptt-hook-unavailable', message: support.message, hint: support.hint });
       publish();
       return;
     }
@@ -200,6 +208,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
       hook.start(onInput);
       hookRunning = true;
       failed = false;
+      notified = null;
       scheduleHealthCheck();
       log.info({ warning: support.warning?.problem ?? null }, 'global hook started');
     } catch (error) {
@@ -235,7 +244,7 @@ export function createPushToTalk(deps: PushToTalkDeps): PushToTalk {
     log.error({ problem: code, err: String(error) }, 'global hook failed; releasing push-to-talk');
     // No more key events will come, so there is no release to wait for.
     machine.forceRelease('hook-failure', false);
-    deps.onNotice({ code: 'ptt-hook-failed', message, hint });
+    notify({ code: 'ptt-hook-failed', message, hint });
     publish();
   }
 
