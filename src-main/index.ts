@@ -184,7 +184,7 @@ async function start(): Promise<void> {
   };
   settings.subscribe((next, previous) => {
     events.emit('settings:changed', next);
-    void applySettings();
+    applySettings().catch((error: unknown) => log.error({ err: String(error) }, 'applying settings failed'));
     if (next.startOnLogin !== previous.startOnLogin) void autoLaunch.set(next.startOnLogin).catch((error: unknown) => log.warn({ err: String(error) }, 'start on login failed'));
   });
   powerMonitor.on('lock-screen', () => ptt.forceRelease('lock-screen'));
