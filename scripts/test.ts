@@ -24,7 +24,7 @@ interface JsonResults {
   numFailedTests?: number;
   numPendingTests?: number;
   numTodoTests?: number;
-  numFailedTestSuites?: number;
+  testResults?: { status?: string }[];
 }
 
 function log(message: string): void {
@@ -105,9 +105,10 @@ async function main(): Promise<number> {
     const passed = results.numPassedTests ?? 0;
     const failed = results.numFailedTests ?? 0;
     const skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
-    const failedFiles = results.numFailedTestSuites ?? 0;
+    // numFailedTestSuites counts describe blocks too; files are what a reader can act on.
+    const failedFiles = (results.testResults ?? []).filter((file) => file.status === 'failed').length;
     await cleanup();
-    if (failedFiles > 0) log(`${failedFiles} test file(s) failed to run or had failures`);
+    if (failedFiles > 0) log(`${failedFiles} test file(s) had failures`);
     if (!existsSync(resultsFile)) log('vitest wrote no results');
     else if (code !== 0 && failed === 0) log(`vitest exited with code ${code ?? 'none'}: unhandled errors or test files that could not run (see above)`);
     console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
