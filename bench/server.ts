@@ -24,7 +24,7 @@ import { start } from '../server/src/server';
 const CLIENTS = 500;
 const FANOUT_MESSAGES = 40;
 const HISTORY_MESSAGES = 100_000;
-const HISTORY_REQUESTS = 300;
+const HISTORY_REQUESTS = 200;
 const now = () => performance.timeOrigin + performance.now();
 const log = (...args: unknown[]) => console.error('[bench:server]', ...args);
 
@@ -85,7 +85,9 @@ async function main(): Promise<void> {
       ids.push(id);
       return { id, authorId: owner.user.id as string, content: `message ${i} lorem ipsum dolor sit amet`, nonce: null, mentions: [], createdAt: new Date((startSecs + i) * 1000), editedAt: null };
     });
+    let t = Date.now();
     await server.repos.messages.importMessages(historyChannel, guild.id, bulk);
+    log(`imported in ${Date.now() - t} ms; measuring history`);
     const historySamples: number[] = [];
     for (let i = 0; i < HISTORY_REQUESTS + 20; i++) {
       const cursor = ids[Math.floor(Math.random() * ids.length)]!;
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
 
     // ---- fan-out ----
     log(`creating ${CLIENTS} members and gateway sessions`);
+    t = Date.now();
     const tokens = createAccessTokens(config.JWT_SECRET);
     const users = Array.from({ length: CLIENTS }, (_, i) => ({ _id: new ObjectId(), username: `fan_${i}`, usernameLower: `fan_${i}`, displayName: `Fan ${i}`, passwordHash: 'x', createdAt: new Date() }));
     await db.collection('users').insertMany(users);
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    log('clients connected');
+    log(`clients connected in ${Date.now() - t} ms`);
     const fanout: number[] = [];
     for (let i = 0; i < FANOUT_MESSAGES + 3; i++) {
       const nonce = `fan${i}`;

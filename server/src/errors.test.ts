@@ -70,7 +70,7 @@ describe('ApiRouter + error handler', () => {
   ])('when the request has %s, then it answers %i %s with the request id', async (_what, path, body, status, code) => {
     const res = await post(path, body);
     expect(res.status).toBe(status);
-    const json = await res.json();
+    const json = (await res.json()) as { error: { code: string; requestId: string } };
     expect(json.error.code).toBe(code);
     expect(json.error.requestId).toBe('rid-1');
   });

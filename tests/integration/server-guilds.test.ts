@@ -150,19 +150,25 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     expect(audit.body.items[0]).toMatchObject({ action: 'member.ban', actorId: owner.id, targetId: victim.id });
   });
 
-  it('when history is paged with before/after/around, then pages are newest first and do not overlap', async () => {
+  it('when history is paged with before/after/around across storage pages, then pages are newest first and do not overlap', async () => {
     const g = await t.api.post('/guilds', { name: 'History' }, owner.token);
     const ch = (await t.api.get(`/guilds/${g.body.id}/channels`, owner.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
     const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push((await t.api.post(`/channels/${ch}/messages`, { content: `m${i}` }, owner.token)).body.id);
-    const first = await t.api.get(`/channels/${ch}/messages?limit=5`, owner.token);
-    expect(first.body.items.map((m: { content: string }) => m.content)).toEqual(['m11', 'm10', 'm9', 'm8', 'm7']);
-    const second = await t.api.get(`/channels/${ch}/messages?limit=5&before=${first.body.items[4].id}`, owner.token);
-    expect(second.body.items.map((m: { content: string }) => m.content)).toEqual(['m6', 'm5', 'm4', 'm3', 'm2']);
-    const after = await t.api.get(`/channels/${ch}/messages?limit=3&after=${ids[2]}`, owner.token);
-    expect(after.body.items.map((m: { content: string }) => m.content)).toEqual(['m5', 'm4', 'm3']);
-    const around = await t.api.get(`/channels/${ch}/messages?limit=4&around=${ids[6]}`, owner.token);
-    expect(around.body.items.map((m: { content: string }) => m.content)).toEqual(['m8', 'm7', 'm6', 'm5']);
+    // 120 messages span three storage pages (50 per page): cursors below cross page boundaries.
+    for (let i = 0; i < 120; i++) ids.push((await t.api.post(`/channels/${ch}/messages`, { content: `m${i}` }, owner.token)).body.id);
+    const names = (res: { body: { items: { content: string }[] } }) => res.body.items.map((m) => m.content);
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=5`, owner.token))).toEqual(['m119', 'm118', 'm117', 'm116', 'm115']);
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=5&before=${ids[52]}`, owner.token))).toEqual(['m51', 'm50', 'm49', 'm48', 'm47']);
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=3&after=${ids[48]}`, owner.token))).toEqual(['m51', 'm50', 'm49']);
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=4&around=${ids[50]}`, owner.token))).toEqual(['m52', 'm51', 'm50', 'm49']);
+    const full = await t.api.get(`/channels/${ch}/messages?limit=100&before=${ids[110]}`, owner.token);
+    expect(names(full)).toEqual(Array.from({ length: 100 }, (_, i) => `m${109 - i}`));
+    expect(names(await t.api.get(`/channels/${ch}/messages?before=${ids[2]}`, owner.token))).toEqual(['m1', 'm0']);
+    expect(names(await t.api.get(`/channels/${ch}/messages?after=${ids[119]}`, owner.token))).toEqual([]);
+    // A deleted message disappears from history but still works as a cursor (a client resuming after it).
+    expect((await t.api.del(`/channels/${ch}/messages/${ids[50]}`, owner.token)).status).toBe(204);
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=3&before=${ids[52]}`, owner.token))).toEqual(['m51', 'm49', 'm48']);
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=2&after=${ids[50]}`, owner.token))).toEqual(['m52', 'm51']);
     const both = await t.api.get(`/channels/${ch}/messages?before=${ids[1]}&after=${ids[0]}`, owner.token);
     expect(both.status).toBe(400);
   });

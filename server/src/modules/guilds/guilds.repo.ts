@@ -96,9 +96,15 @@ export function createGuildsRepo(db: Db) {
     async allMembers(guildId: string): Promise<MemberRecord[]> {
       return (await members.find({ guildId }).toArray()).map(memberRecord);
     },
+    /** Few ids: `_id` lookups (pushed down by FerretDB); many: one scan of the guild's members. */
     async membersByUserIds(guildId: string, userIds: readonly string[]): Promise<MemberRecord[]> {
-      if (userIds.length === 0) return [];
-      return (await members.find({ guildId, userId: { $in: [...userIds] } }).toArray()).map(memberRecord);
+      const unique = [...new Set(userIds)];
+      if (unique.length === 0) return [];
+      if (unique.length <= 20) {
+        const docs = await Promise.all(unique.map((userId) => members.findOne({ _id: memberKey(guildId, userId) })));
+        return docs.flatMap((d) => (d ? [memberRecord(d)] : []));
+      }
+      return (await members.find({ guildId, userId: { $in: unique } }).toArray()).map(memberRecord);
     },
     async membershipsOf(userId: string): Promise<MemberRecord[]> {
       return (await members.find({ userId }).toArray()).map(memberRecord);

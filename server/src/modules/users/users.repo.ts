@@ -45,9 +45,17 @@ export function createUsersRepo(db: Db) {
       const d = await users.findOne({ usernameLower: username.toLowerCase() });
       return d ? toRecord(d) : null;
     },
+    /**
+     * Few ids: one `_id` lookup each (FerretDB pushes those down; `$in` would scan the collection). Many ids: one scan.
+     */
     async findManyByIds(ids: readonly string[]): Promise<UserRecord[]> {
-      if (ids.length === 0) return [];
-      const docs = await users.find({ _id: { $in: [...new Set(ids)].map(oid) } }).toArray();
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return [];
+      if (unique.length <= 20) {
+        const docs = await Promise.all(unique.map((id) => users.findOne({ _id: oid(id) })));
+        return docs.flatMap((d) => (d ? [toRecord(d)] : []));
+      }
+      const docs = await users.find({ _id: { $in: unique.map(oid) } }).toArray();
       return docs.map(toRecord);
     },
     async update(id: string, set: { displayName?: string; passwordHash?: string }): Promise<UserRecord | null> {
