@@ -37,7 +37,7 @@ export async function buildLivekit(): Promise<void> {
   const result = await run(go, ['install', livekitModule], {
     env: { ...process.env, GOBIN: binDir },
     timeoutMs: GO_TIMEOUT_MS,
-    echo: '[go] ',
+    echo: '[go livekit] ',
   });
   if (result.code !== 0) {
     throw new StackError(`go install ${livekitModule} failed${result.timedOut ? ' (timed out)' : ''}:\n${result.output.slice(-3000)}`);
@@ -58,7 +58,7 @@ export async function buildFerretdb(): Promise<void> {
   const result = await run(go, ['build', '-o', ferretdbBinary, '.'], {
     cwd: ferretdbSourceDir,
     timeoutMs: GO_TIMEOUT_MS,
-    echo: '[go] ',
+    echo: '[go ferretdb] ',
   });
   if (result.code !== 0) {
     throw new StackError(`go build of scripts/ferretdb failed${result.timedOut ? ' (timed out)' : ''}:\n${result.output.slice(-3000)}`);

@@ -68,22 +68,28 @@ export async function withLock<T>(ctx: StackContext, fn: () => Promise<T>, timeo
   }
 }
 
-/** Installs every service's tools (idempotent); optional services that cannot run here are skipped. */
+/**
+ * Installs every service's tools (idempotent); optional services that cannot run here are skipped. Installs run
+ * concurrently: on a fresh machine the Go builds are the slow part, and one build's module downloads overlap
+ * another's compilation.
+ */
 export async function installAll(ctx: StackContext): Promise<void> {
+  const installs = await Promise.allSettled(
+    services.map(async (service) => {
+      const skip = await availability(ctx, service);
+      if (skip) {
+        console.log(`[stack] ${service.name}: skipped (${skip})`);
+        return;
+      }
+      await service.install(ctx);
+    }),
+  );
   // Report every missing prerequisite at once rather than one per attempt.
   const missing: string[] = [];
-  for (const service of services) {
-    const skip = await availability(ctx, service);
-    if (skip) {
-      console.log(`[stack] ${service.name}: skipped (${skip})`);
-      continue;
-    }
-    try {
-      await service.install(ctx);
-    } catch (error) {
-      if (!(error instanceof MissingPrerequisiteError)) throw error;
-      missing.push(`${service.name}: ${error.message}`);
-    }
+  for (const [index, result] of installs.entries()) {
+    if (result.status === 'fulfilled') continue;
+    if (!(result.reason instanceof MissingPrerequisiteError)) throw result.reason;
+    missing.push(`${services[index]?.name}: ${result.reason.message}`);
   }
   if (missing.length === 1) throw new MissingPrerequisiteError(missing[0]);
   if (missing.length > 1) throw new MissingPrerequisiteError(`\n  - ${missing.join('\n  - ')}`);
