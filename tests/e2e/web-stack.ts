@@ -22,8 +22,6 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
-  // Voice must play without a prior click in an unattended browser (a user's click does this in real life).
-  '--autoplay-policy=no-user-gesture-required',
 ];
 
 function newestMtime(dir: string): number {
