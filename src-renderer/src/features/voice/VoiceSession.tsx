@@ -66,6 +66,7 @@ export function useVoiceRoom(): Room {
   const selfMute = useVoice((s) => s.selfMute);
   const selfDeaf = useVoice((s) => s.selfDeaf);
   const connection = useVoice((s) => s.connection);
+  const transmitting = useVoice((s) => s.transmitting && s.connection === 'connected');
   const gate = useRef<GateProcessor | null>(null);
   const chain = useRef<Promise<void>>(Promise.resolve());
   const leaving = useRef(false);
@@ -196,8 +197,8 @@ export function useVoiceRoom(): Room {
       const t = voiceStore.getState().current;
       return t ? (guildsStore.getState().channelsByGuild[t.guildId]?.find((c) => c.id === t.channelId)?.name ?? null) : null;
     };
-    platform().reportVoiceState({ connected: connection === 'connected', muted: selfMute, deafened: selfDeaf, speaking: false, channelName: channelName() });
-  }, [connection, selfMute, selfDeaf]);
+    platform().reportVoiceState({ connected: connection === 'connected', muted: selfMute, deafened: selfDeaf, speaking: transmitting, channelName: channelName() });
+  }, [connection, selfMute, selfDeaf, transmitting]);
   useEffect(
     () =>
       platform().onVoiceCommand((c) => {
