@@ -22,6 +22,8 @@ import { createAccessTokens } from '../server/src/modules/auth/tokens';
 import { start } from '../server/src/server';
 
 const CLIENTS = 500;
+/** `npm run bench -- server --history-only`: just the history figure (quicker to repeat). */
+const HISTORY_ONLY = process.argv.includes('--history-only');
 const FANOUT_MESSAGES = 40;
 const HISTORY_MESSAGES = 100_000;
 const HISTORY_REQUESTS = 200;
@@ -102,6 +104,10 @@ async function main(): Promise<void> {
     result.history_channel_messages = HISTORY_MESSAGES;
     log('history', result.history_p50_ms, result.history_p99_ms);
 
+    if (HISTORY_ONLY) {
+      console.log(JSON.stringify(result));
+      return;
+    }
     // ---- fan-out ----
     log(`creating ${CLIENTS} members and gateway sessions`);
     t = Date.now();

@@ -273,11 +273,13 @@ export function createMessagesRepo(db: Db) {
 
     /** Newest first. Cursors are message ids of this channel; an unknown cursor yields an empty page. */
     async history(channelId: string, q: { before?: string; after?: string; around?: string; limit: number }): Promise<MessageRecord[]> {
-      const last = await lastSeq(channelId);
-      if (last < 0) return [];
       const cursorId = q.before ?? q.after ?? q.around;
-      if (!cursorId) return walk(channelId, 'down', last, 0, q.limit);
-      const ref = await refOf(channelId, cursorId);
+      if (!cursorId) {
+        const last = await lastSeq(channelId);
+        return last < 0 ? [] : walk(channelId, 'down', last, 0, q.limit);
+      }
+      // `before` (the common scroll-back) needs only the cursor's ref: one lookup fewer than after/around.
+      const [ref, last] = await Promise.all([refOf(channelId, cursorId), q.before ? Promise.resolve(-1) : lastSeq(channelId)]);
       if (!ref) return [];
       if (q.before) return walk(channelId, 'down', ref.seq - 1, 0, q.limit);
       if (q.after) return (await walk(channelId, 'up', ref.seq + 1, last, q.limit)).reverse();
