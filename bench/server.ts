@@ -81,14 +81,9 @@ async function main(): Promise<void> {
     log(`inserting ${HISTORY_MESSAGES} messages`);
     const historyChannel = (await post(`/guilds/${guild.id}/channels`, { type: 'text', name: 'history' }, token)).body.id as string;
     const startSecs = Math.floor(Date.now() / 1000) - HISTORY_MESSAGES;
-    const ids: string[] = [];
-    const bulk = Array.from({ length: HISTORY_MESSAGES }, (_, i) => {
-      const id = ObjectId.createFromTime(startSecs + i).toHexString();
-      ids.push(id);
-      return { id, authorId: owner.user.id as string, content: `message ${i} lorem ipsum dolor sit amet`, nonce: null, mentions: [], createdAt: new Date((startSecs + i) * 1000), editedAt: null };
-    });
+    const bulk = Array.from({ length: HISTORY_MESSAGES }, (_, i) => ({ authorId: owner.user.id as string, content: `message ${i} lorem ipsum dolor sit amet`, nonce: null, mentions: [], createdAt: new Date((startSecs + i) * 1000), editedAt: null }));
     let t = Date.now();
-    await server.repos.messages.importMessages(historyChannel, guild.id, bulk);
+    const ids = await server.repos.messages.importMessages(historyChannel, guild.id, bulk);
     log(`imported in ${Date.now() - t} ms; measuring history`);
     const historySamples: number[] = [];
     for (let i = 0; i < HISTORY_REQUESTS + 20; i++) {

@@ -5,19 +5,21 @@ import { isDuplicateKey } from '../../db/mongo';
 /**
  * Message storage built for FerretDB 1.24 as much as for MongoDB 7.
  *
- * FerretDB's SQLite backend pushes down only `{ _id: value }` filters and never sort/limit: any other query scans and
- * sorts the whole collection in memory (seconds at 100k messages). So every hot read here is an `_id` lookup:
- * - `message_pages`  `_id: "<channelId>:<page>"` — up to PAGE_SIZE messages of one channel, by per-channel sequence
- *   number (page = floor(seq / PAGE_SIZE)). A history page of ≤ 100 reads 2–3 page documents, in parallel.
- * - `message_refs`   `_id: <messageId>` → channel, page, seq: resolves ids and cursors (before/after/around).
+ * FerretDB's SQLite backend pushes down only `{ _id: value }` filters and never sort/limit: any other query decodes and
+ * sorts the whole collection in memory (seconds at 100k messages); even an `_id` lookup is a table scan in SQLite
+ * (~2.5 µs per row). So hot reads are `_id` lookups in SMALL collections, and message ids carry their position:
+ * - A message id is 24 hex digits like an ObjectId: 4 bytes of seconds, 6 bytes of the per-channel sequence number,
+ *   2 random bytes. Ids are unique within a channel (every message route names its channel) and sort by time.
+ * - `message_pages`  `_id: "<channelId>:<page>"` — up to PAGE_SIZE messages of one channel (page = floor(seq /
+ *   PAGE_SIZE)); one document per 50 messages. A cursor's page is computed from its id: no lookup table.
  * - `message_nonces` `_id: "<channelId>:<authorId>:<nonce>"` → message id: the unique `_id` makes a retried send
- *   idempotent.
+ *   idempotent. Nonces older than NONCE_TTL_MS are swept (no TTL indexes on FerretDB) to keep the collection small.
  * - `message_counters` `_id: <channelId>` → next sequence number ($inc, atomic).
  * The page key (channel, sequence) is the "index on channel and id": on MongoDB it is the primary-key index.
  * Each page holds its messages as JSON strings (`messages`) plus an append-only log of edits and deletions (`edits`):
  * FerretDB decodes an array of strings several times faster than an array of sub-documents, and `$push` needs no
- * condition (FerretDB cannot push down `{ _id, version }`). Readers apply the log in order. A deleted message's ref
- * stays, so a client resuming `after` a deleted id still gets a correct page.
+ * condition (FerretDB cannot push down `{ _id, version }`). Readers apply the log in order. A deleted message's place
+ * is implicit in its id, so a client resuming `after` a deleted id still gets a correct page.
  */
 /**
  * Messages per page document. A storage constant: changing it re-addresses every page (needs a migration). 50 keeps a
@@ -82,18 +84,29 @@ function decodePage(doc: PageDoc): Page {
   }
   return { channelId: doc.channelId, guildId: doc.guildId, page: doc.page, messages: [...byId.values()] };
 }
-interface RefDoc {
-  _id: string;
-  channelId: string;
-  guildId: string;
-  page: number;
-  seq: number;
-}
 interface NonceDoc {
   _id: string;
   channelId: string;
   guildId: string;
   messageId: string;
+  createdAt: Date;
+}
+
+/** How long a client nonce makes retries idempotent. */
+export const NONCE_TTL_MS = 60 * 60 * 1000;
+
+/** Message id carrying its channel sequence number (see the file comment). */
+export function messageIdFor(seq: number, at: Date): string {
+  const secs = Math.floor(at.getTime() / 1000) >>> 0;
+  const rand = Math.floor(Math.random() * 0x10000);
+  return secs.toString(16).padStart(8, '0') + seq.toString(16).padStart(12, '0') + rand.toString(16).padStart(4, '0');
+}
+
+/** The sequence number inside a message id, or null for ids that cannot be ours. */
+export function seqOfMessageId(id: string): number | null {
+  if (!/^[0-9a-f]{24}$/.test(id)) return null;
+  const seq = parseInt(id.slice(8, 20), 16);
+  return Number.isSafeInteger(seq) ? seq : null;
 }
 interface CounterDoc {
   _id: string;
@@ -132,7 +145,7 @@ export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
 export async function ensureMessageIndexes(db: Db): Promise<void> {
   // Only for cleanup (deleteMany by channel/guild); reads go by _id.
   await Promise.all(
-    ['message_pages', 'message_refs', 'message_nonces'].flatMap((name) => [
+    ['message_pages', 'message_nonces'].flatMap((name) => [
       db.collection(name).createIndex({ channelId: 1 }, { name: 'channel' }),
       db.collection(name).createIndex({ guildId: 1 }, { name: 'guild' }),
     ]),
@@ -141,7 +154,6 @@ export async function ensureMessageIndexes(db: Db): Promise<void> {
 
 export function createMessagesRepo(db: Db) {
   const pages = db.collection<PageDoc>('message_pages');
-  const refs = db.collection<RefDoc>('message_refs');
   const nonces = db.collection<NonceDoc>('message_nonces');
   const counters = db.collection<CounterDoc>('message_counters');
 
@@ -159,13 +171,14 @@ export function createMessagesRepo(db: Db) {
     return (c?.seq ?? 0) - 1;
   }
 
-  async function refOf(channelId: string, messageId: string): Promise<RefDoc | null> {
-    const ref = await refs.findOne({ _id: messageId });
-    return ref && ref.channelId === channelId ? ref : null;
+  /** Where a message id of this channel lives; no lookup needed. */
+  function refOf(messageId: string): { seq: number; page: number } | null {
+    const seq = seqOfMessageId(messageId);
+    return seq === null ? null : { seq, page: Math.floor(seq / PAGE_SIZE) };
   }
 
   async function find(channelId: string, id: string): Promise<MessageRecord | null> {
-    const ref = await refOf(channelId, id);
+    const ref = refOf(id);
     if (!ref) return null;
     const page = await readPage(channelId, ref.page);
     const m = page?.messages.find((x) => x.id === id);
@@ -204,23 +217,12 @@ export function createMessagesRepo(db: Db) {
 
   return {
     /**
-     * Writes nonce → sequence → ref → page. The message becomes visible only with the last write, so a crash before
-     * it leaves nothing readable; a nonce left behind by such a crash is taken over by the retry.
+     * Assigns the id (returned record; `m.id` is ignored) and writes sequence → nonce → page. The message becomes
+     * visible only with the last write, so a crash before it leaves nothing readable (a burnt sequence number is a
+     * harmless gap); a nonce left behind by such a crash is taken over by the retry.
      * Throws a duplicate-key error when the nonce already belongs to a stored message (the caller returns that one).
      */
     async insert(m: MessageRecord): Promise<MessageRecord> {
-      if (m.nonce !== null) {
-        const key = nonceKey(m.channelId, m.authorId, m.nonce);
-        try {
-          await nonces.insertOne({ _id: key, channelId: m.channelId, guildId: m.guildId, messageId: m.id });
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          const existing = await nonces.findOne({ _id: key });
-          if (!existing || (await find(m.channelId, existing.messageId))) throw err;
-          const takeover = await nonces.updateOne({ _id: key, messageId: existing.messageId }, { $set: { messageId: m.id } });
-          if (takeover.modifiedCount !== 1) throw err;
-        }
-      }
       const counter = await counters.findOneAndUpdate(
         { _id: m.channelId },
         { $inc: { seq: 1 }, $setOnInsert: { guildId: m.guildId } },
@@ -228,8 +230,20 @@ export function createMessagesRepo(db: Db) {
       );
       const seq = (counter?.seq ?? 1) - 1;
       const page = Math.floor(seq / PAGE_SIZE);
-      await refs.insertOne({ _id: m.id, channelId: m.channelId, guildId: m.guildId, page, seq });
-      const entry: StoredMessage = { id: m.id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt };
+      const record: MessageRecord = { ...m, id: messageIdFor(seq, m.createdAt) };
+      if (m.nonce !== null) {
+        const key = nonceKey(m.channelId, m.authorId, m.nonce);
+        try {
+          await nonces.insertOne({ _id: key, channelId: m.channelId, guildId: m.guildId, messageId: record.id, createdAt: m.createdAt });
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          const existing = await nonces.findOne({ _id: key });
+          if (!existing || (await find(m.channelId, existing.messageId))) throw err;
+          const takeover = await nonces.updateOne({ _id: key }, { $set: { messageId: record.id, createdAt: m.createdAt } });
+          if (takeover.modifiedCount !== 1) throw err;
+        }
+      }
+      const entry: StoredMessage = { id: record.id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt };
       const push = () =>
         pages.updateOne(
           { _id: pageKey(m.channelId, page) },
@@ -243,25 +257,31 @@ export function createMessagesRepo(db: Db) {
         if (!isDuplicateKey(err)) throw err;
         await push();
       }
-      return m;
+      return record;
+    },
+
+    /** Forget nonces older than NONCE_TTL_MS (run periodically; FerretDB has no TTL indexes). */
+    async sweepNonces(now: Date): Promise<number> {
+      return (await nonces.deleteMany({ createdAt: { $lt: new Date(now.getTime() - NONCE_TTL_MS) } })).deletedCount;
     },
 
     /**
-     * Bulk load of consecutive messages into an empty channel (imports and the benchmark): pages and refs written
-     * with insertMany, counter last.
+     * Bulk load of consecutive messages into an empty channel (imports and the benchmark): pages written with
+     * insertMany, counter last. Returns the assigned ids in order.
      */
-    async importMessages(channelId: string, guildId: string, messages: Omit<MessageRecord, 'channelId' | 'guildId'>[]): Promise<void> {
+    async importMessages(channelId: string, guildId: string, messages: Omit<MessageRecord, 'id' | 'channelId' | 'guildId'>[]): Promise<string[]> {
       const pageDocs: PageDoc[] = [];
-      const refDocs: RefDoc[] = [];
+      const ids: string[] = [];
       messages.forEach((m, seq) => {
         const page = Math.floor(seq / PAGE_SIZE);
+        const id = messageIdFor(seq, m.createdAt);
+        ids.push(id);
         const doc = (pageDocs[page] ??= { _id: pageKey(channelId, page), channelId, guildId, page, messages: [] });
-        doc.messages.push(encodeMessage({ id: m.id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
-        refDocs.push({ _id: m.id, channelId, guildId, page, seq });
+        doc.messages.push(encodeMessage({ id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
       });
-      for (let i = 0; i < refDocs.length; i += 5_000) await refs.insertMany(refDocs.slice(i, i + 5_000), { ordered: false });
       for (let i = 0; i < pageDocs.length; i += 100) await pages.insertMany(pageDocs.slice(i, i + 100), { ordered: false });
       await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId } }, { upsert: true });
+      return ids;
     },
 
     async findByNonce(channelId: string, authorId: string, nonce: string): Promise<MessageRecord | null> {
@@ -279,18 +299,20 @@ export function createMessagesRepo(db: Db) {
         return last < 0 ? [] : walk(channelId, 'down', last, 0, q.limit);
       }
       // `before` (the common scroll-back) needs only the cursor's ref: one lookup fewer than after/around.
-      const [ref, last] = await Promise.all([refOf(channelId, cursorId), q.before ? Promise.resolve(-1) : lastSeq(channelId)]);
-      if (!ref) return [];
-      if (q.before) return walk(channelId, 'down', ref.seq - 1, 0, q.limit);
+      const ref = refOf(cursorId);
+      const last = await lastSeq(channelId);
+      // Clamp: a foreign or forged id may decode to any sequence number.
+      if (!ref || last < 0) return [];
+      if (q.before) return walk(channelId, 'down', Math.min(ref.seq - 1, last), 0, q.limit);
       if (q.after) return (await walk(channelId, 'up', ref.seq + 1, last, q.limit)).reverse();
       const olderCount = Math.ceil(q.limit / 2);
-      const [newer, older] = await Promise.all([walk(channelId, 'up', ref.seq + 1, last, q.limit - olderCount), walk(channelId, 'down', ref.seq, 0, olderCount)]);
+      const [newer, older] = await Promise.all([walk(channelId, 'up', ref.seq + 1, last, q.limit - olderCount), walk(channelId, 'down', Math.min(ref.seq, last), 0, olderCount)]);
       return [...newer.reverse(), ...older];
     },
 
     async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date): Promise<MessageRecord | null> {
       const current = await find(channelId, id);
-      const ref = current ? await refOf(channelId, id) : null;
+      const ref = refOf(id);
       if (!current || !ref) return null;
       const edit: PageEdit = { id, content, mentions, editedAt: editedAt.toISOString() };
       await pages.updateOne({ _id: pageKey(channelId, ref.page) }, { $push: { edits: JSON.stringify(edit) } });
@@ -299,7 +321,7 @@ export function createMessagesRepo(db: Db) {
 
     async delete(channelId: string, id: string): Promise<boolean> {
       const current = await find(channelId, id);
-      const ref = current ? await refOf(channelId, id) : null;
+      const ref = refOf(id);
       if (!current || !ref) return false;
       const key = pageKey(channelId, ref.page);
       const edit: PageEdit = { id, deleted: true };
@@ -320,11 +342,11 @@ export function createMessagesRepo(db: Db) {
     /** Pages first (the content disappears at once), then the lookup documents. */
     async deleteByChannel(channelId: string): Promise<void> {
       await pages.deleteMany({ channelId });
-      await Promise.all([refs.deleteMany({ channelId }), nonces.deleteMany({ channelId }), counters.deleteOne({ _id: channelId })]);
+      await Promise.all([nonces.deleteMany({ channelId }), counters.deleteOne({ _id: channelId })]);
     },
     async deleteByGuild(guildId: string): Promise<void> {
       await pages.deleteMany({ guildId });
-      await Promise.all([refs.deleteMany({ guildId }), nonces.deleteMany({ guildId }), counters.deleteMany({ guildId })]);
+      await Promise.all([nonces.deleteMany({ guildId }), counters.deleteMany({ guildId })]);
     },
   };
 }

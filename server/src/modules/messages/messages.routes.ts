@@ -15,5 +15,19 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.editMessage, ({ userId, params, body }) => service.edit(userId, params.channelId, params.messageId, body.content));
   api.handle(routes.deleteMessage, ({ userId, params }) => service.remove(userId, params.channelId, params.messageId));
   api.handle(routes.typing, ({ userId, params }) => service.typing(userId, params.channelId));
-  return { name: 'messages', api };
+  // FerretDB has no TTL indexes: forget old send nonces periodically so their collection stays small.
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
+    name: 'messages',
+    api,
+    async init() {
+      sweeper = setInterval(() => {
+        ctx.repos.messages.sweepNonces(ctx.clock.now()).catch((err: unknown) => ctx.log.warn({ err }, 'nonce sweep failed'));
+      }, 10 * 60 * 1000);
+      sweeper.unref();
+    },
+    async stop() {
+      clearInterval(sweeper);
+    },
+  };
 }

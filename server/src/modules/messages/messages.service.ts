@@ -4,7 +4,6 @@ import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
 import { isDuplicateKey } from '../../db/mongo';
 import type { Repos } from '../../db/repos';
-import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
 import { deletedUser, messageView, publicUserView } from '../../http/views';
@@ -67,7 +66,7 @@ export function createMessagesService(deps: { repos: Repos; permissions: Permiss
         if (existing) return { message: await viewOne(existing), created: false };
       }
       const record: MessageRecord = {
-        id: newId(),
+        id: '', // assigned by the repository (the id encodes the channel sequence number)
         channelId,
         guildId: channel.guildId,
         authorId: userId,
@@ -77,8 +76,9 @@ export function createMessagesService(deps: { repos: Repos; permissions: Permiss
         createdAt: clock.now(),
         editedAt: null,
       };
+      let stored: MessageRecord;
       try {
-        await repos.messages.insert(record);
+        stored = await repos.messages.insert(record);
       } catch (err) {
         // Two concurrent sends with one nonce: the unique index lets exactly one through.
         if (isDuplicateKey(err) && body.nonce) {
@@ -87,7 +87,7 @@ export function createMessagesService(deps: { repos: Repos; permissions: Permiss
         }
         throw err;
       }
-      const message = await viewOne(record);
+      const message = await viewOne(stored);
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
       return { message, created: true };
     },
