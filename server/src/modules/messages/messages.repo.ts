@@ -10,8 +10,9 @@ import { isDuplicateKey } from '../../db/mongo';
  * (~2.5 µs per row). So hot reads are `_id` lookups in SMALL collections, and message ids carry their position:
  * - A message id is 24 hex digits like an ObjectId: 4 bytes of seconds, 6 bytes of the per-channel sequence number,
  *   2 random bytes. Ids are unique within a channel (every message route names its channel) and sort by time.
- * - `message_pages`  `_id: "<channelId>:<page>"` — up to PAGE_SIZE messages of one channel (page = floor(seq /
- *   PAGE_SIZE)); one document per 50 messages. A cursor's page is computed from its id: no lookup table.
+ * - `message_pages_<channelId>` `_id: "<channelId>:<page>"` — up to PAGE_SIZE messages (page = floor(seq / PAGE_SIZE));
+ *   one document per 50 messages, one collection per channel: a lookup scans (and JSON-parses) only this channel's
+ *   pages, so a busy channel never slows the others. A cursor's page is computed from its id: no lookup table.
  * - `message_nonces` `_id: "<channelId>:<authorId>:<nonce>"` → message id: the unique `_id` makes a retried send
  *   idempotent. Nonces older than NONCE_TTL_MS are swept (no TTL indexes on FerretDB) to keep the collection small.
  * - `message_counters` `_id: <channelId>` → next sequence number ($inc, atomic).
@@ -145,7 +146,7 @@ export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
 export async function ensureMessageIndexes(db: Db): Promise<void> {
   // Only for cleanup (deleteMany by channel/guild); reads go by _id.
   await Promise.all(
-    ['message_pages', 'message_nonces'].flatMap((name) => [
+    ['message_nonces'].flatMap((name) => [
       db.collection(name).createIndex({ channelId: 1 }, { name: 'channel' }),
       db.collection(name).createIndex({ guildId: 1 }, { name: 'guild' }),
     ]),
@@ -153,12 +154,12 @@ export async function ensureMessageIndexes(db: Db): Promise<void> {
 }
 
 export function createMessagesRepo(db: Db) {
-  const pages = db.collection<PageDoc>('message_pages');
+  const pagesOf = (channelId: string) => db.collection<PageDoc>(`message_pages_${channelId}`);
   const nonces = db.collection<NonceDoc>('message_nonces');
   const counters = db.collection<CounterDoc>('message_counters');
 
   const readPage = async (channelId: string, n: number): Promise<Page | null> => {
-    const doc = await pages.findOne({ _id: pageKey(channelId, n) });
+    const doc = await pagesOf(channelId).findOne({ _id: pageKey(channelId, n) });
     return doc ? decodePage(doc) : null;
   };
   const readPages = async (channelId: string, numbers: number[]): Promise<Map<number, Page>> => {
@@ -215,6 +216,15 @@ export function createMessagesRepo(db: Db) {
     return out;
   }
 
+  /** Pages first (the content disappears at once), then the lookup documents. */
+  async function deleteByChannel(channelId: string): Promise<void> {
+    await pagesOf(channelId).drop().catch((err: unknown) => {
+      // Dropping a collection that was never created is fine.
+      if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
+    });
+    await Promise.all([nonces.deleteMany({ channelId }), counters.deleteOne({ _id: channelId })]);
+  }
+
   return {
     /**
      * Assigns the id (returned record; `m.id` is ignored) and writes sequence → nonce → page. The message becomes
@@ -245,7 +255,7 @@ export function createMessagesRepo(db: Db) {
       }
       const entry: StoredMessage = { id: record.id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt };
       const push = () =>
-        pages.updateOne(
+        pagesOf(m.channelId).updateOne(
           { _id: pageKey(m.channelId, page) },
           { $push: { messages: encodeMessage(entry) }, $setOnInsert: { channelId: m.channelId, guildId: m.guildId, page } },
           { upsert: true },
@@ -279,7 +289,7 @@ export function createMessagesRepo(db: Db) {
         const doc = (pageDocs[page] ??= { _id: pageKey(channelId, page), channelId, guildId, page, messages: [] });
         doc.messages.push(encodeMessage({ id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
       });
-      for (let i = 0; i < pageDocs.length; i += 100) await pages.insertMany(pageDocs.slice(i, i + 100), { ordered: false });
+      for (let i = 0; i < pageDocs.length; i += 100) await pagesOf(channelId).insertMany(pageDocs.slice(i, i + 100), { ordered: false });
       await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId } }, { upsert: true });
       return ids;
     },
@@ -315,7 +325,7 @@ export function createMessagesRepo(db: Db) {
       const ref = refOf(id);
       if (!current || !ref) return null;
       const edit: PageEdit = { id, content, mentions, editedAt: editedAt.toISOString() };
-      await pages.updateOne({ _id: pageKey(channelId, ref.page) }, { $push: { edits: JSON.stringify(edit) } });
+      await pagesOf(channelId).updateOne({ _id: pageKey(channelId, ref.page) }, { $push: { edits: JSON.stringify(edit) } });
       return { ...current, content, mentions, editedAt };
     },
 
@@ -325,6 +335,7 @@ export function createMessagesRepo(db: Db) {
       if (!current || !ref) return false;
       const key = pageKey(channelId, ref.page);
       const edit: PageEdit = { id, deleted: true };
+      const pages = pagesOf(channelId);
       await pages.updateOne({ _id: key }, { $push: { edits: JSON.stringify(edit) } });
       // Scrub the stored text too. Only on a full page: no send can still be pushing into it, so rewriting the array
       // loses nothing (the edit log above already hides the message either way).
@@ -339,13 +350,9 @@ export function createMessagesRepo(db: Db) {
       return true;
     },
 
-    /** Pages first (the content disappears at once), then the lookup documents. */
-    async deleteByChannel(channelId: string): Promise<void> {
-      await pages.deleteMany({ channelId });
-      await Promise.all([nonces.deleteMany({ channelId }), counters.deleteOne({ _id: channelId })]);
-    },
-    async deleteByGuild(guildId: string): Promise<void> {
-      await pages.deleteMany({ guildId });
+    deleteByChannel,
+    async deleteByGuild(guildId: string, channelIds: readonly string[]): Promise<void> {
+      for (const channelId of channelIds) await deleteByChannel(channelId);
       await Promise.all([nonces.deleteMany({ guildId }), counters.deleteMany({ guildId })]);
     },
   };
