@@ -1,5 +1,5 @@
 import type { PatchMeBody, RegisterBody, Session } from '@shared/api/users';
-import argon2 from 'argon2';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock';
 import { isDuplicateKey } from '../../db/mongo';
 import { newId } from '../../db/ids';
@@ -11,15 +11,19 @@ import type { UserRecord, UsersRepo } from '../users/users.repo';
 import type { RefreshTokensRepo } from './refresh-tokens.repo';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS, type AccessTokens } from './tokens';
 
-/** OWASP's argon2id baseline (m=19 MiB, t=2, p=1): strong, and fast enough on 2 cores. */
-const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/**
+ * OWASP's argon2id baseline (m=19 MiB, t=2, p=1): strong, and fast enough on 2 cores. @node-rs/argon2's default
+ * algorithm is argon2id (its `Algorithm` is an ambient const enum, which isolatedModules cannot reference). We use it
+ * rather than `argon2`, whose linux-x64 prebuild segfaults on our Debian machines and would need a node-gyp build.
+ */
+const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService(deps: { users: UsersRepo; refreshTokens: RefreshTokensRepo; tokens: AccessTokens; rateLimits: AuthRateLimits; clock: Clock; log: Logger }) {
   const { users, refreshTokens, tokens, rateLimits, clock, log } = deps;
   // Verifying against a real hash for unknown usernames keeps login timing from revealing which accounts exist.
-  const dummyHash = argon2.hash('parley-timing-equalizer', ARGON2);
+  const dummyHash = argon2Hash('parley-timing-equalizer', ARGON2);
 
   async function issueSession(user: UserRecord, familyId: string): Promise<Session> {
     const now = clock.now();
@@ -40,7 +44,7 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
     async register(ip: string, body: RegisterBody): Promise<Session> {
       await rateLimits.hitIp(ip);
       if (await users.findByUsername(body.username)) throw new AppError('USERNAME_TAKEN', 'That username is taken');
-      const passwordHash = await argon2.hash(body.password, ARGON2);
+      const passwordHash = await argon2Hash(body.password, ARGON2);
       let user: UserRecord;
       try {
         user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
@@ -56,7 +60,7 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
       await rateLimits.hitIp(ip);
       await rateLimits.checkAccount(username);
       const user = await users.findByUsername(username);
-      const ok = user ? await argon2.verify(user.passwordHash, password) : (await argon2.verify(await dummyHash, password), false);
+      const ok = user ? await argon2Verify(user.passwordHash, password) : (await argon2Verify(await dummyHash, password), false);
       if (!user || !ok) {
         await rateLimits.failAccount(username);
         log.info({ reason: user ? 'bad password' : 'unknown user' }, 'login rejected');
@@ -106,10 +110,10 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
       const set: { displayName?: string; passwordHash?: string } = {};
       if (body.displayName !== undefined) set.displayName = body.displayName;
       if (body.password !== undefined) {
-        if (!body.currentPassword || !(await argon2.verify(user.passwordHash, body.currentPassword))) {
+        if (!body.currentPassword || !(await argon2Verify(user.passwordHash, body.currentPassword))) {
           throw new AppError('INVALID_CREDENTIALS', 'Current password is wrong');
         }
-        set.passwordHash = await argon2.hash(body.password, ARGON2);
+        set.passwordHash = await argon2Hash(body.password, ARGON2);
       }
       const updated = Object.keys(set).length > 0 ? await users.update(userId, set) : user;
       if (!updated) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
