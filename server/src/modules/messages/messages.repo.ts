@@ -10,9 +10,10 @@ import { isDuplicateKey } from '../../db/mongo';
  * (~2.5 µs per row). So hot reads are `_id` lookups in SMALL collections, and message ids carry their position:
  * - A message id is 24 hex digits like an ObjectId: 4 bytes of seconds, 6 bytes of the per-channel sequence number,
  *   2 random bytes. Ids are unique within a channel (every message route names its channel) and sort by time.
- * - `message_pages_<channelId>` `_id: "<channelId>:<page>"` — up to PAGE_SIZE messages (page = floor(seq / PAGE_SIZE));
- *   one document per 50 messages, one collection per channel: a lookup scans (and JSON-parses) only this channel's
- *   pages, so a busy channel never slows the others. A cursor's page is computed from its id: no lookup table.
+ * - `message_pages_<channelId>_<bucket>` `_id: "<channelId>:<page>"` — up to PAGE_SIZE messages (page = floor(seq /
+ *   PAGE_SIZE)); one document per 50 messages, one collection per PAGES_PER_COLLECTION pages of one channel: a lookup
+ *   scans (and JSON-parses) at most 20 small documents, however long the channel's history, and a busy channel never
+ *   slows the others. A cursor's page is computed from its id: no lookup table.
  * - `message_nonces` `_id: "<channelId>:<authorId>:<nonce>"` → message id: the unique `_id` makes a retried send
  *   idempotent. Nonces older than NONCE_TTL_MS are swept (no TTL indexes on FerretDB) to keep the collection small.
  * - `message_counters` `_id: <channelId>` → next sequence number ($inc, atomic).
@@ -28,6 +29,8 @@ import { isDuplicateKey } from '../../db/mongo';
  * at most two.
  */
 export const PAGE_SIZE = 50;
+/** Pages per collection (1000 messages): bounds the rows FerretDB scans per lookup. A storage constant too. */
+export const PAGES_PER_COLLECTION = 20;
 
 interface StoredMessage {
   id: string;
@@ -154,12 +157,12 @@ export async function ensureMessageIndexes(db: Db): Promise<void> {
 }
 
 export function createMessagesRepo(db: Db) {
-  const pagesOf = (channelId: string) => db.collection<PageDoc>(`message_pages_${channelId}`);
+  const pagesOf = (channelId: string, page: number) => db.collection<PageDoc>(`message_pages_${channelId}_${Math.floor(page / PAGES_PER_COLLECTION)}`);
   const nonces = db.collection<NonceDoc>('message_nonces');
   const counters = db.collection<CounterDoc>('message_counters');
 
   const readPage = async (channelId: string, n: number): Promise<Page | null> => {
-    const doc = await pagesOf(channelId).findOne({ _id: pageKey(channelId, n) });
+    const doc = await pagesOf(channelId, n).findOne({ _id: pageKey(channelId, n) });
     return doc ? decodePage(doc) : null;
   };
   const readPages = async (channelId: string, numbers: number[]): Promise<Map<number, Page>> => {
@@ -218,10 +221,13 @@ export function createMessagesRepo(db: Db) {
 
   /** Pages first (the content disappears at once), then the lookup documents. */
   async function deleteByChannel(channelId: string): Promise<void> {
-    await pagesOf(channelId).drop().catch((err: unknown) => {
-      // Dropping a collection that was never created is fine.
-      if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
-    });
+    const lastPage = Math.floor(Math.max(0, await lastSeq(channelId)) / PAGE_SIZE);
+    for (let page = 0; page <= lastPage; page += PAGES_PER_COLLECTION) {
+      await pagesOf(channelId, page).drop().catch((err: unknown) => {
+        // Dropping a collection that was never created is fine.
+        if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
+      });
+    }
     await Promise.all([nonces.deleteMany({ channelId }), counters.deleteOne({ _id: channelId })]);
   }
 
@@ -255,7 +261,7 @@ export function createMessagesRepo(db: Db) {
       }
       const entry: StoredMessage = { id: record.id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt };
       const push = () =>
-        pagesOf(m.channelId).updateOne(
+        pagesOf(m.channelId, page).updateOne(
           { _id: pageKey(m.channelId, page) },
           { $push: { messages: encodeMessage(entry) }, $setOnInsert: { channelId: m.channelId, guildId: m.guildId, page } },
           { upsert: true },
@@ -289,7 +295,7 @@ export function createMessagesRepo(db: Db) {
         const doc = (pageDocs[page] ??= { _id: pageKey(channelId, page), channelId, guildId, page, messages: [] });
         doc.messages.push(encodeMessage({ id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
       });
-      for (let i = 0; i < pageDocs.length; i += 100) await pagesOf(channelId).insertMany(pageDocs.slice(i, i + 100), { ordered: false });
+      for (let i = 0; i < pageDocs.length; i += PAGES_PER_COLLECTION) await pagesOf(channelId, i).insertMany(pageDocs.slice(i, i + PAGES_PER_COLLECTION), { ordered: false });
       await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId } }, { upsert: true });
       return ids;
     },
@@ -325,7 +331,7 @@ export function createMessagesRepo(db: Db) {
       const ref = refOf(id);
       if (!current || !ref) return null;
       const edit: PageEdit = { id, content, mentions, editedAt: editedAt.toISOString() };
-      await pagesOf(channelId).updateOne({ _id: pageKey(channelId, ref.page) }, { $push: { edits: JSON.stringify(edit) } });
+      await pagesOf(channelId, ref.page).updateOne({ _id: pageKey(channelId, ref.page) }, { $push: { edits: JSON.stringify(edit) } });
       return { ...current, content, mentions, editedAt };
     },
 
@@ -335,7 +341,7 @@ export function createMessagesRepo(db: Db) {
       if (!current || !ref) return false;
       const key = pageKey(channelId, ref.page);
       const edit: PageEdit = { id, deleted: true };
-      const pages = pagesOf(channelId);
+      const pages = pagesOf(channelId, ref.page);
       await pages.updateOne({ _id: key }, { $push: { edits: JSON.stringify(edit) } });
       // Scrub the stored text too. Only on a full page: no send can still be pushing into it, so rewriting the array
       // loses nothing (the edit log above already hides the message either way).
