@@ -172,4 +172,23 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     const both = await t.api.get(`/channels/${ch}/messages?before=${ids[1]}&after=${ids[0]}`, owner.token);
     expect(both.status).toBe(400);
   });
+
+  it('when the owner deletes a guild, then members are told, and the guild, its channels and messages are gone', async () => {
+    const g = (await t.api.post('/guilds', { name: 'Doomed' }, owner.token)).body;
+    const invite = (await t.api.post(`/guilds/${g.id}/invites`, {}, owner.token)).body;
+    await t.api.post(`/invites/${invite.code}`, undefined, member.token);
+    const ch = (await t.api.get(`/guilds/${g.id}/channels`, owner.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
+    const msg = (await t.api.post(`/channels/${ch}/messages`, { content: 'bye' }, member.token)).body;
+    const socket = connectGateway(t.url, member.token);
+    sockets.push(socket);
+    await nextEvent(socket, 'READY');
+    const gone = nextEvent(socket, 'GUILD_DELETE', (e: { id: string }) => e.id === g.id);
+    expect((await t.api.del(`/guilds/${g.id}`, member.token)).status).toBe(403);
+    expect((await t.api.del(`/guilds/${g.id}`, owner.token)).status).toBe(204);
+    await gone;
+    expect((await t.api.get(`/guilds/${g.id}`, owner.token)).status).toBe(404);
+    expect((await t.api.get(`/channels/${ch}`, owner.token)).status).toBe(404);
+    expect(await t.server.repos.messages.find(ch, msg.id)).toBeNull();
+    expect((await t.api.get('/guilds', member.token)).body.items.map((x: { id: string }) => x.id)).not.toContain(g.id);
+  });
 });
