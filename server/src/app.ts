@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -79,6 +80,9 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const api = express.Router();
+  // Bearer tokens, not cookies, authenticate the API, so CORS only has to name which other origins (the desktop
+  // renderer) may read responses; it carries no credentials.
+  api.use(cors({ origin: [...config.CORS_ORIGINS], maxAge: 600, exposedHeaders: ['X-Request-Id', 'Retry-After'] }));
   // Raw routers first: they need the unparsed body (e.g. LiveKit webhook signatures cover the exact bytes).
   for (const m of deps.modules) if (m.router) api.use(m.router);
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));

@@ -39,6 +39,14 @@ const ConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /** Trust X-Forwarded-For from a reverse proxy (express "trust proxy" value: hop count, e.g. 1). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  /**
+   * Browser origins other than this server's own that may call the API and the gateway: the desktop app's renderer
+   * (app://parley, packaged) and electron-vite's dev server. Comma-separated; the web client at /app is same-origin.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('app://parley,http://localhost:5173')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
   VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
 });

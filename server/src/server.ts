@@ -70,7 +70,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const tokens = createAccessTokens(config.JWT_SECRET, clock);
   const requireAuth = createRequireAuth(tokens);
   const permissions = createPermissionService({ guilds: repos.guilds, roles: repos.roles, channels: repos.channels, log: moduleLogger(log, 'permissions') });
-  const gateway = createGateway({ log: moduleLogger(log, 'gateway'), repos, permissions, tokens, redis: redisPubSub, redisKey: `parley:${config.MONGODB_DB}:gateway` });
+  const gateway = createGateway({ log: moduleLogger(log, 'gateway'), repos, permissions, tokens, redis: redisPubSub, redisKey: `parley:${config.MONGODB_DB}:gateway`, corsOrigins: config.CORS_ORIGINS });
   const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
   const rateLimits = createAuthRateLimits({
     redis,

@@ -68,7 +68,8 @@ export function createGateway(deps: {
   redis: { pub: Redis; sub: Redis } | null;
   /** Redis channel prefix: instances of one deployment (same database) share it, other deployments don't hear them. */
   redisKey?: string;
-  corsOrigin?: string;
+  /** Origins besides our own allowed to open the gateway (the desktop renderer); see CORS_ORIGINS. */
+  corsOrigins?: readonly string[];
 }): Gateway {
   const { log, repos, permissions, tokens } = deps;
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
@@ -238,7 +239,7 @@ export function createGateway(deps: {
         path: GATEWAY_PATH,
         serveClient: false,
         // The web client is served from the same origin; the desktop renderer connects from its own origin.
-        cors: { origin: deps.corsOrigin ?? true, credentials: false },
+        cors: { origin: [...(deps.corsOrigins ?? [])], credentials: false },
         maxHttpBufferSize: 64 * 1024,
       });
       if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: deps.redisKey ?? 'socket.io' }));
