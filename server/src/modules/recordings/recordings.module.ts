@@ -138,7 +138,7 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
 
   return {
     name: 'recordings',
-    api: registerRecordingRoutes(ctx.createApiRouter(), service, ctx.requireAuth),
+    api: registerRecordingRoutes(ctx.createApiRouter(), service),
     async init() {
       await repo.ensureIndexes();
       unsubscribe = livekitWebhookBus(ctx.gateway).subscribe(async (event) => {

@@ -1,6 +1,6 @@
-import { RecordingParams, recordingRoutes } from '@shared/api/recordings';
-import type { Request, RequestHandler, Response } from 'express';
-import { AppError, errorBody, zodDetails } from '../../errors';
+import { recordingRoutes } from '@shared/api/recordings';
+import type { Request, Response } from 'express';
+import { AppError, errorBody } from '../../errors';
 import type { ApiRouter } from '../../http/api-router';
 import type { RecordingsService } from './recordings.service';
 
@@ -26,7 +26,7 @@ function sendFile(req: Request, res: Response, path: string, headers: Record<str
   });
 }
 
-export function registerRecordingRoutes(api: ApiRouter, service: RecordingsService, requireAuth: RequestHandler): ApiRouter {
+export function registerRecordingRoutes(api: ApiRouter, service: RecordingsService): ApiRouter {
   const r = recordingRoutes;
   api.handle(r.startRecording, ({ userId, params }) => service.start(userId, params.channelId));
   api.handle(r.stopRecording, ({ userId, params }) => service.stop(userId, params.channelId, params.recordingId));
@@ -37,14 +37,10 @@ export function registerRecordingRoutes(api: ApiRouter, service: RecordingsServi
   api.handle(r.getRecordingSettings, ({ userId, params }) => service.getSettings(userId, params.guildId));
   api.handle(r.updateRecordingSettings, ({ userId, params, body }) => service.updateSettings(userId, params.guildId, body));
 
-  // The file is bytes, not JSON: registered on the raw router (ApiRouter would end the response after the handler),
-  // but listed with the other contracts so OpenAPI documents it.
-  api.contracts.push(r.getRecordingFile);
-  api.router.get(r.getRecordingFile.path, requireAuth, async (req, res) => {
-    const parsed = RecordingParams.safeParse({ ...req.params });
-    if (!parsed.success) throw AppError.validation('Invalid params', zodDetails(parsed.error));
-    if (!req.auth) throw new AppError('UNAUTHENTICATED', 'Not authenticated');
-    const target = await service.file(req.auth.userId, parsed.data.recordingId);
+  // The file is bytes, not JSON: handleRaw parses params and query like every other route (unknown query keys → 400)
+  // and lists the contract in OpenAPI, but leaves the response to us.
+  api.handleRaw(r.getRecordingFile, async ({ userId, params, req, res }) => {
+    const target = await service.file(userId, params.recordingId);
     if (target.kind === 'redirect') {
       res.setHeader('Cache-Control', 'no-store');
       res.redirect(302, target.url);
