@@ -103,7 +103,7 @@ describe('voice reconciler', () => {
     expect([third.added, third.removed]).toEqual([0, 0]);
   });
 
-  it('when a connected member is kicked from the guild, then reconcileOnce disconnects them from LiveKit (their token was valid when they joined)', async () => {
+  it('when a connected member is kicked from the guild, then the kick itself disconnects them from LiveKit (their token was valid when they joined)', async () => {
     const res = await server.api.post(`/channels/${g.b}/voice/join`, undefined, g.member.token);
     expect(res.status).toBe(200);
     const kicked = new Bot();
@@ -113,15 +113,36 @@ describe('voice reconciler', () => {
 
       const kick = await server.api.del(`/guilds/${g.guildId}/members/${g.member.id}`, g.owner.token);
       expect(kick.status).toBe(204);
-      const result = await reconciler().reconcileOnce();
-      expect(result.evicted).toBe(1);
+      // No reconciler pass: the kick ends the voice session itself.
       await waitFor('LiveKit to drop the kicked member', async () => ((await livekit.listParticipants(voiceRoomName(g.b)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true));
       await waitFor('the bot to be disconnected', async () => (kicked.disconnected ? true : undefined));
       expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
       const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.disconnect`, g.owner.token);
-      expect(audit.body.items).toEqual([expect.objectContaining({ actorId: null, targetId: g.member.id })]);
+      expect(audit.body.items).toEqual([expect.objectContaining({ actorId: g.owner.id, targetId: g.member.id })]);
+      expect((await reconciler().reconcileOnce()).evicted).toBe(0);
     } finally {
       await kicked.close();
+    }
+  });
+
+  it('when a membership vanishes without the guild service (a crash between the two writes), then reconcileOnce evicts the member from voice', async () => {
+    // The previous test kicked the member: invite them back.
+    const invite = await server.api.post(`/guilds/${g.guildId}/invites`, {}, g.owner.token);
+    expect((await server.api.post(`/invites/${invite.body.code}`, undefined, g.member.token)).status).toBe(200);
+    const res = await server.api.post(`/channels/${g.b}/voice/join`, undefined, g.member.token);
+    expect(res.status).toBe(200);
+    const ghost = new Bot();
+    try {
+      await ghost.connect(res.body.url, res.body.token);
+      expect((await reconciler().reconcileOnce()).added).toBe(1);
+      expect(await server.server.repos.guilds.deleteMember(g.guildId, g.member.id)).toBe(true);
+
+      expect((await reconciler().reconcileOnce()).evicted).toBe(1);
+      await waitFor('LiveKit to drop the member', async () => ((await livekit.listParticipants(voiceRoomName(g.b)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true));
+      const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.disconnect`, g.owner.token);
+      expect(audit.body.items[0]).toEqual(expect.objectContaining({ actorId: null, targetId: g.member.id }));
+    } finally {
+      await ghost.close();
     }
   });
 });

@@ -11,6 +11,7 @@ import type { Logger } from '../../logger';
 import type { PermissionService } from '../../permissions/permission.service';
 import type { AuditService } from '../audit/audit.service';
 import type { MemberRecord } from './guilds.repo';
+import { voiceOf } from '../voice/voice.module';
 import { canManageRole, outranks } from './hierarchy';
 
 export type GuildsService = ReturnType<typeof createGuildsService>;
@@ -25,10 +26,14 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
   }
   const memberOne = async (m: MemberRecord): Promise<Member> => (await membersView([m]))[0]!;
 
-  /** Removes a membership and tells everyone; shared by leave, kick and ban. */
-  async function removeMember(guildId: string, userId: string): Promise<void> {
+  /**
+   * Removes a membership and tells everyone; shared by leave, kick and ban. A LiveKit token is only checked at connect,
+   * so someone removed while in a voice channel is also disconnected now, not at the reconciler's next pass.
+   */
+  async function removeMember(guildId: string, userId: string, actorId: string): Promise<void> {
     const removed = await repos.guilds.deleteMember(guildId, userId);
     if (!removed) return;
+    await voiceOf(gateway)?.service.removeFromGuildVoice(guildId, userId, actorId);
     gateway.publishToUser(userId, 'GUILD_DELETE', { id: guildId });
     gateway.removeUserFromGuild(userId, guildId);
     await gateway.publishToGuild(guildId, 'MEMBER_REMOVE', { guildId, userId });
@@ -152,7 +157,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
     async leave(userId: string, guildId: string): Promise<void> {
       const access = await permissions.requireGuildMember(userId, guildId);
       if (access.guild.ownerId === userId) throw new AppError('CONFLICT', 'The owner cannot leave; transfer ownership or delete the guild');
-      await removeMember(guildId, userId);
+      await removeMember(guildId, userId, userId);
     },
 
     async kick(userId: string, guildId: string, targetId: string): Promise<void> {
@@ -160,7 +165,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       const target = await repos.guilds.findMember(guildId, targetId);
       if (!target) throw AppError.notFound('Member');
       if (targetId === userId || !outranks(access, target)) throw AppError.forbidden('Target member is not below you');
-      await removeMember(guildId, targetId);
+      await removeMember(guildId, targetId, userId);
       await audit.record({ guildId, action: 'member.kick', actorId: userId, targetId });
     },
 
@@ -180,7 +185,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       const target = await repos.guilds.findMember(guildId, targetId);
       if (target ? !outranks(access, target) : targetId === access.guild.ownerId) throw AppError.forbidden('Target member is not below you');
       await repos.guilds.insertBan({ guildId, userId: targetId, reason: reason ?? null, actorId: userId, createdAt: clock.now() });
-      await removeMember(guildId, targetId);
+      await removeMember(guildId, targetId, userId);
       await audit.record({ guildId, action: 'member.ban', actorId: userId, targetId, details: reason ? { reason } : null });
     },
 
