@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/server';
 import { CAPTURE_REMOTE_AUDIO, ensureWebBuild, launchChromium, MEASURE_REMOTE_LEVEL, ROOT, startWebServer } from './web-stack';
 
-const SHOTS = resolve(ROOT, 'docs/screenshots');
+/**
+ * Screenshots of the main screens. Every run writes them under .stack/ so `npm test` leaves the work tree clean;
+ * `PARLEY_UPDATE_SCREENSHOTS=1 npm test` refreshes the committed ones in docs/screenshots (shown in README).
+ */
+const SHOTS = resolve(ROOT, process.env.PARLEY_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.stack/screenshots');
 /** RMS above this = audible tone; below SILENT = silence (the fake beep peaks around 0.1–0.3). */
 const AUDIBLE = 0.01;
 const SILENT = 0.002;
