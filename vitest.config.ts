@@ -54,6 +54,7 @@ export default defineConfig({
           name: 'electron',
           sequence: { groupOrder: 3 },
           include: ['tests/electron/**/*.test.ts'],
+          globalSetup: ['tests/electron/global-setup.ts'],
           testTimeout: 60_000,
           fileParallelism: false,
         },

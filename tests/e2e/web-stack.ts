@@ -2,10 +2,8 @@
  * Shared setup of the browser E2E tests and the client benchmark: a fresh web build, the real server in-process on the
  * test API port (so LiveKit's webhooks reach it), and Debian's Chromium with fake media devices.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig } from '../../server/src/config';
 import { start, type RunningServer } from '../../server/src/server';
@@ -24,26 +22,7 @@ export const CHROMIUM_FLAGS = [
   '--use-fake-device-for-media-stream',
 ];
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds out/web with vite when it is missing or older than the renderer or shared sources. */
-export function ensureWebBuild(): void {
-  const index = join(WEB_DIR, 'index.html');
-  const sources = Math.max(newestMtime(resolve(ROOT, 'src-renderer')), newestMtime(resolve(ROOT, 'src-shared')), statSync(resolve(ROOT, 'vite.web.config.ts')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-}
+export { ensureWebBuild } from '../support/builds';
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((done) => {
