@@ -87,6 +87,19 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
       const firstText = (get().channelsByGuild[guildId] ?? []).find((c) => c.type === 'text');
       if (firstText) set((s) => ({ selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: firstText.id } }));
     }
+    /** Creating a guild and accepting an invite both end with the user inside it: shown, selected and loaded. */
+    async function enter(load: () => Promise<Guild>): Promise<Guild | null> {
+      try {
+        const guild = await load();
+        get().upsertGuild(guild);
+        get().selectGuild(guild.id);
+        await get().loadGuild(guild.id);
+        return guild;
+      } catch (err) {
+        set({ error: describeError(err) });
+        return null;
+      }
+    }
     return {
     ...initial,
     lastReadId: savedRead,
@@ -148,17 +161,8 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
       set((s) => ({ selectedGuildId: guildId, selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId } }));
     },
 
-    async createGuild(name) {
-      try {
-        const guild = await deps.api().guilds.create(name);
-        get().upsertGuild(guild);
-        get().selectGuild(guild.id);
-        await get().loadGuild(guild.id);
-        return guild;
-      } catch (err) {
-        set({ error: describeError(err) });
-        return null;
-      }
+    createGuild(name) {
+      return enter(() => deps.api().guilds.create(name));
     },
 
     async createChannel(guildId, name, type, parentId) {
@@ -172,17 +176,8 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
       }
     },
 
-    async joinInvite(code) {
-      try {
-        const guild = await deps.api().guilds.joinInvite(code);
-        get().upsertGuild(guild);
-        get().selectGuild(guild.id);
-        await get().loadGuild(guild.id);
-        return guild;
-      } catch (err) {
-        set({ error: describeError(err) });
-        return null;
-      }
+    joinInvite(code) {
+      return enter(() => deps.api().guilds.joinInvite(code));
     },
 
     async createInvite(guildId) {
