@@ -17,19 +17,8 @@ interface ChannelDoc {
   overwrites: PermissionOverwrite[];
   createdAt: Date;
 }
-export interface ChannelRecord {
-  id: string;
-  guildId: string;
-  type: ChannelKind;
-  name: string;
-  parentId: string | null;
-  position: number;
-  topic: string | null;
-  bitrate: number | null;
-  userLimit: number | null;
-  overwrites: PermissionOverwrite[];
-  createdAt: Date;
-}
+/** What callers get: the stored document with a string id. */
+export type ChannelRecord = Omit<ChannelDoc, '_id'> & { id: string };
 const toRecord = (d: ChannelDoc): ChannelRecord => ({
   id: d._id.toHexString(),
   guildId: d.guildId,

@@ -32,25 +32,8 @@ interface RecordingDoc {
   endNoticeGiven: boolean;
 }
 
-export interface RecordingRecord {
-  id: string;
-  guildId: string;
-  channelId: string;
-  roomName: string;
-  egressId: string | null;
-  status: RecordingStatus;
-  startedBy: RecordingActor;
-  stoppedBy: RecordingActor | null;
-  startedAt: Date;
-  endedAt: Date | null;
-  durationMs: number | null;
-  sizeBytes: number | null;
-  error: string | null;
-  storage: RecordingStorageKind;
-  objectKey: string;
-  endNoticeGiven: boolean;
-}
-
+/** What callers get: the stored document with a string id, minus the internal uniqueness key. */
+export type RecordingRecord = Omit<RecordingDoc, '_id' | 'activeKey'> & { id: string };
 const toRecord = (d: RecordingDoc): RecordingRecord => ({
   id: d._id.toHexString(),
   guildId: d.guildId,
