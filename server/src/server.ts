@@ -6,7 +6,9 @@ import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { connectDatabase, ensureCoreIndexes, type Database } from './db/mongo';
-import { createRepos, type Repos } from './db/repos';
+import { cachedPermissionReads, createRepos, type Repos } from './db/repos';
+import { newId } from './db/ids';
+import { createPermissionCache } from './permissions/permission-cache';
 import { createGateway, type Gateway } from './gateway/gateway';
 import { createHealthCheck } from './health';
 import { createRequireAuth } from './http/auth.middleware';
@@ -41,6 +43,18 @@ export interface StartOptions {
   modules?: readonly ModuleFactory[];
 }
 
+const PERMISSION_CACHE_TTL_MS = 5_000;
+const PERMISSION_CACHE_MAX_ENTRIES = 20_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function redisClient(url: string, log: Logger, name: string): Redis {
   // No offline queue: a command while Redis is down fails fast (health → down, rate limiter → memory insurance)
   // instead of piling up.
@@ -55,7 +69,17 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const clock = options.clock ?? systemClock;
   const database = await connectDatabase(config, log);
   await ensureCoreIndexes(database.db);
-  const repos = createRepos(database.db);
+  // Guild/member/role/channel/user records for permission checks, cleared on every such write here and, through Redis,
+  // on the other instances (see permissions/permission-cache.ts).
+  const permissionCache = createPermissionCache({ ttlMs: PERMISSION_CACHE_TTL_MS, maxEntries: PERMISSION_CACHE_MAX_ENTRIES });
+  let broadcastInvalidation: (() => Promise<void>) | null = null;
+  const repos = createRepos(database.db, {
+    afterPermissionWrite: async () => {
+      permissionCache.invalidateAll();
+      await broadcastInvalidation?.();
+    },
+  });
+  const cachedReads = cachedPermissionReads(repos, permissionCache);
 
   const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley') : null;
   // Pub/sub for the Socket.IO adapter: a subscriber connection cannot run other commands, so it gets its own clients.
@@ -64,12 +88,30 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     : null;
   redisPubSub?.pub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis pub error'));
   redisPubSub?.sub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis sub error'));
+  const cacheSub = config.REDIS_URL ? new Redis(config.REDIS_URL, { connectionName: 'parley-cache-sub' }) : null;
+  if (cacheSub && redisPubSub) {
+    const channel = `parley:${config.MONGODB_DB}:permission-cache`;
+    const instanceId = newId();
+    cacheSub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cache-sub error'));
+    cacheSub.on('message', (from: string, sender: string) => {
+      if (from === channel && sender !== instanceId) permissionCache.invalidateAll();
+    });
+    // Messages sent while disconnected are lost: start clean after every (re)subscription.
+    cacheSub.on('ready', () => permissionCache.invalidateAll());
+    await withTimeout(cacheSub.subscribe(channel), 2_000).catch((err: unknown) => log.warn({ err }, 'permission cache: not subscribed at boot; relying on its TTL'));
+    const pub = redisPubSub.pub;
+    // Bounded: a write must not hang on Redis; the cache TTL covers a lost message.
+    broadcastInvalidation = () => withTimeout(pub.publish(channel, instanceId), 250).then(
+      () => undefined,
+      (err: unknown) => log.warn({ err }, 'permission cache invalidation not broadcast'),
+    );
+  }
   if (redis) await redis.connect().catch((err: unknown) => log.warn({ err }, 'redis not reachable at boot'));
 
   const livekit = new RoomServiceClient(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
   const tokens = createAccessTokens(config.JWT_SECRET, clock);
   const requireAuth = createRequireAuth(tokens);
-  const permissions = createPermissionService({ guilds: repos.guilds, roles: repos.roles, channels: repos.channels, log: moduleLogger(log, 'permissions') });
+  const permissions = createPermissionService({ guilds: cachedReads.guilds, roles: cachedReads.roles, channels: cachedReads.channels, log: moduleLogger(log, 'permissions') });
   const gateway = createGateway({ log: moduleLogger(log, 'gateway'), repos, permissions, tokens, redis: redisPubSub, redisKey: `parley:${config.MONGODB_DB}:gateway`, corsOrigins: config.CORS_ORIGINS });
   const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
   const rateLimits = createAuthRateLimits({
@@ -86,6 +128,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     db: database.db,
     clock,
     repos,
+    cachedReads,
     redis,
     livekit,
     requireAuth,
@@ -143,6 +186,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         redis?.quit().catch(() => redis.disconnect()),
         redisPubSub?.pub.quit().catch(() => redisPubSub.pub.disconnect()),
         redisPubSub?.sub.quit().catch(() => redisPubSub.sub.disconnect()),
+        cacheSub?.quit().catch(() => cacheSub.disconnect()),
       ]);
       await database.close();
       log.info('stopped');

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { PermissionCache } from '../permissions/permission-cache';
 import { createAuditRepo } from '../modules/audit/audit.repo';
 import { createRefreshTokensRepo } from '../modules/auth/refresh-tokens.repo';
 import { createChannelsRepo } from '../modules/channels/channels.repo';
@@ -8,17 +9,82 @@ import { createMessagesRepo } from '../modules/messages/messages.repo';
 import { createRolesRepo } from '../modules/roles/roles.repo';
 import { createUsersRepo } from '../modules/users/users.repo';
 
+export interface RepoHooks {
+  /**
+   * Runs after every write (successful or not) that can change a permission decision or a cached display name: guild,
+   * member, ban, role, channel and user writes. Awaited, so the write's caller sees it done (the permission cache is
+   * cleared and the other instances told) before it answers.
+   */
+  afterPermissionWrite?: () => Promise<void>;
+}
+
+/** Wraps `writes` of `repo` so each one runs `after` once it settled. Reads are untouched. */
+function withAfterWrite<R extends object>(repo: R, writes: readonly (keyof R)[], after: (() => Promise<void>) | undefined): R {
+  if (!after) return repo;
+  const wrapped: R = { ...repo };
+  for (const name of writes) {
+    const fn = repo[name];
+    if (typeof fn !== 'function') throw new Error(`withAfterWrite: ${String(name)} is not a function`);
+    (wrapped as Record<keyof R, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
+      } finally {
+        await after();
+      }
+    };
+  }
+  return wrapped;
+}
+
 /** Every core repository; only these touch collections. */
-export function createRepos(db: Db) {
+export function createRepos(db: Db, hooks: RepoHooks = {}) {
+  const after = hooks.afterPermissionWrite;
   return {
-    users: createUsersRepo(db),
+    users: withAfterWrite(createUsersRepo(db), ['update'], after),
     refreshTokens: createRefreshTokensRepo(db),
-    guilds: createGuildsRepo(db),
-    roles: createRolesRepo(db),
-    channels: createChannelsRepo(db),
+    guilds: withAfterWrite(
+      createGuildsRepo(db),
+      [
+        'insertGuild',
+        'updateGuild',
+        'deleteGuild',
+        'insertMember',
+        'updateMember',
+        'addMemberRole',
+        'removeMemberRole',
+        'pullRoleFromAll',
+        'deleteMember',
+        'deleteAllMembers',
+        'insertBan',
+        'deleteBan',
+        'deleteAllBans',
+      ],
+      after,
+    ),
+    roles: withAfterWrite(createRolesRepo(db), ['insert', 'update', 'setPositions', 'delete', 'deleteAll'], after),
+    channels: withAfterWrite(createChannelsRepo(db), ['insert', 'update', 'bulkUpdate', 'detachChildren', 'pullOverwrites', 'delete', 'deleteAll'], after),
     messages: createMessagesRepo(db),
     invites: createInvitesRepo(db),
     audit: createAuditRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;
+
+/**
+ * The core repositories' permission-relevant reads (guild, member, roles, channel, user display name) served through
+ * `cache`. Only the permission service and the voice join path use these; everything else reads the database.
+ * Callers must treat returned records as read-only: they are shared.
+ */
+export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
+  return {
+    guilds: {
+      ...repos.guilds,
+      findGuild: (id: string) => cache.read(`guild:${id}`, () => repos.guilds.findGuild(id)),
+      findMember: (guildId: string, userId: string) => cache.read(`member:${guildId}:${userId}`, () => repos.guilds.findMember(guildId, userId)),
+    },
+    roles: { ...repos.roles, listByGuild: (guildId: string) => cache.read(`roles:${guildId}`, () => repos.roles.listByGuild(guildId)) },
+    channels: { ...repos.channels, find: (id: string) => cache.read(`channel:${id}`, () => repos.channels.find(id)) },
+    users: { ...repos.users, findById: (id: string) => cache.read(`user:${id}`, () => repos.users.findById(id)) },
+  };
+}
+export type CachedReads = ReturnType<typeof cachedPermissionReads>;

@@ -4,7 +4,7 @@ import type { Db } from 'mongodb';
 import type { RequestHandler, Router } from 'express';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import type { Repos } from '../db/repos';
+import type { CachedReads, Repos } from '../db/repos';
 import type { GatewayPublisher } from '../gateway/gateway';
 import type { ApiRouter } from '../http/api-router';
 import type { Logger } from '../logger';
@@ -22,6 +22,11 @@ export interface ModuleContext {
   clock: Clock;
   /** Core repositories (users, guilds/members/bans, roles, channels, messages, invites, audit). Read-only use outside core. */
   repos: Repos;
+  /**
+   * Cached reads of guild, member, roles, channel and user records (cleared on every write to them, on every instance).
+   * For hot permission-like paths only; the records are shared, never mutate them.
+   */
+  cachedReads: CachedReads;
   /** Shared ioredis client (rate limits, health); null without REDIS_URL. Do not SUBSCRIBE on it — `duplicate()` it. */
   redis: Redis | null;
   /** LiveKit RoomService client, configured from LIVEKIT_URL / keys. */

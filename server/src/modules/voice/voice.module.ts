@@ -26,7 +26,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
 
   const access: VoiceAccess = {
     async channelFor(userId, channelId) {
-      const channel = await ctx.repos.channels.find(channelId);
+      const channel = await ctx.cachedReads.channels.find(channelId);
       if (!channel) return null;
       const seen = await ctx.permissions.channelAccess(userId, channel);
       return seen ? { channel: channelInfo(channel), permissions: seen.permissions } : null;
@@ -44,7 +44,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
       }
     },
     async displayName(userId) {
-      return (await ctx.repos.users.findById(userId))?.displayName ?? null;
+      return (await ctx.cachedReads.users.findById(userId))?.displayName ?? null;
     },
   };
 
