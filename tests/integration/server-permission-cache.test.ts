@@ -45,6 +45,16 @@ describe('permission cache invalidation', () => {
     expect((await join(b, g.b, g.member.token)).status).toBe(200);
   });
 
+  it('when a user renames themselves through instance A, then their next voice token from instance B carries the new name', async () => {
+    const nameIn = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).name as string;
+    const before = await join(b, g.a, g.member.token);
+    expect(before.status).toBe(200);
+    expect((await a.api.patch('/users/@me', { displayName: 'Renamed Member' }, g.member.token)).status).toBe(200);
+    const after = await join(b, g.a, g.member.token);
+    expect(after.status).toBe(200);
+    expect(nameIn(after.body.token)).toBe('Renamed Member');
+  });
+
   it('when a member is kicked, then their next join is refused on both instances', async () => {
     expect((await join(a, g.c, g.member.token)).status).toBe(200);
     expect((await join(b, g.c, g.member.token)).status).toBe(200);

@@ -155,9 +155,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     }
   }
 
-  async function issueToken(userId: string, channel: VoiceChannelInfo, permissions: number): Promise<VoiceJoinResponse> {
-    // Independent reads, in parallel: this is the hot path of every voice join.
-    const [flags, name] = await Promise.all([repo.getModeration(channel.guildId, userId), access.displayName(userId)]);
+  /** Moderation flags and display name: what a token needs besides the permission check. */
+  function tokenInputs(userId: string, guildId: string) {
+    return Promise.all([repo.getModeration(guildId, userId), access.displayName(userId)]);
+  }
+
+  async function issueToken(userId: string, channel: VoiceChannelInfo, permissions: number, inputs = tokenInputs(userId, channel.guildId)): Promise<VoiceJoinResponse> {
+    const [flags, name] = await inputs;
     const rights = voiceMediaRights({ speak: hasPermission(permissions, Permission.SPEAK), ...flags });
     const displayName = name ?? userId;
     const room = voiceRoomName(channel.id);
@@ -194,7 +198,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         throw AppError.forbidden('Missing CONNECT permission');
       }
       const limited = channel.userLimit > 0 && !hasPermission(permissions, Permission.MOVE_MEMBERS);
-      const [inside, current] = await Promise.all([limited ? repo.countActiveInChannel(channel.id, userId) : 0, repo.findByUser(userId)]);
+      // Independent reads, in parallel: this is the hot path of every voice join. The token inputs are read before a
+      // possible leave of the old channel, which changes neither moderation flags nor the display name.
+      const [inside, current, inputs] = await Promise.all([
+        limited ? repo.countActiveInChannel(channel.id, userId) : 0,
+        repo.findByUser(userId),
+        tokenInputs(userId, channel.guildId),
+      ]);
       if (limited && inside >= channel.userLimit) {
         log.info({ userId, channelId, inside, limit: channel.userLimit }, 'voice join denied: channel full');
         throw new AppError('CHANNEL_FULL', 'This voice channel is full');
@@ -207,7 +217,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (body.selfMute !== undefined || body.selfDeaf !== undefined) {
         await repo.setSelfState(userId, body, clock());
       }
-      return issueToken(userId, channel, permissions);
+      return issueToken(userId, channel, permissions, Promise.resolve(inputs));
     },
 
     async leave(userId) {
