@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { connectDatabase, ensureCoreIndexes, type Database } from './db/mongo';
 import { cachedPermissionReads, createRepos, type Repos } from './db/repos';
-import { newId } from './db/ids';
+import { localCacheSync, redisCacheSync, type CacheSync } from './permissions/cache-sync';
 import { createPermissionCache } from './permissions/permission-cache';
 import { createGateway, type Gateway } from './gateway/gateway';
 import { createHealthCheck } from './health';
@@ -46,15 +46,6 @@ export interface StartOptions {
 const PERMISSION_CACHE_TTL_MS = 5_000;
 const PERMISSION_CACHE_MAX_ENTRIES = 20_000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 function redisClient(url: string, log: Logger, name: string): Redis {
   // No offline queue: a command while Redis is down fails fast (health → down, rate limiter → memory insurance)
   // instead of piling up.
@@ -70,15 +61,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const database = await connectDatabase(config, log);
   await ensureCoreIndexes(database.db);
   // Guild/member/role/channel/user records for permission checks, cleared on every such write here and, through Redis,
-  // on the other instances (see permissions/permission-cache.ts).
+  // on the other instances (see permissions/permission-cache.ts and cache-sync.ts).
   const permissionCache = createPermissionCache({ ttlMs: PERMISSION_CACHE_TTL_MS, maxEntries: PERMISSION_CACHE_MAX_ENTRIES });
-  let broadcastInvalidation: (() => Promise<void>) | null = null;
-  const repos = createRepos(database.db, {
-    afterPermissionWrite: async () => {
-      permissionCache.invalidateAll();
-      await broadcastInvalidation?.();
-    },
-  });
+  let cacheSync: CacheSync = localCacheSync(permissionCache);
+  const repos = createRepos(database.db, { afterPermissionWrite: () => cacheSync.invalidate('*') });
   const cachedReads = cachedPermissionReads(repos, permissionCache);
 
   const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley') : null;
@@ -88,23 +74,14 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     : null;
   redisPubSub?.pub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis pub error'));
   redisPubSub?.sub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis sub error'));
-  const cacheSub = config.REDIS_URL ? new Redis(config.REDIS_URL, { connectionName: 'parley-cache-sub' }) : null;
-  if (cacheSub && redisPubSub) {
-    const channel = `parley:${config.MONGODB_DB}:permission-cache`;
-    const instanceId = newId();
-    cacheSub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cache-sub error'));
-    cacheSub.on('message', (from: string, sender: string) => {
-      if (from === channel && sender !== instanceId) permissionCache.invalidateAll();
+  if (config.REDIS_URL && redisPubSub) {
+    cacheSync = await redisCacheSync({
+      cache: permissionCache,
+      redisUrl: config.REDIS_URL,
+      publisher: redisPubSub.pub,
+      channel: `parley:${config.MONGODB_DB}:record-cache`,
+      log: moduleLogger(log, 'cache'),
     });
-    // Messages sent while disconnected are lost: start clean after every (re)subscription.
-    cacheSub.on('ready', () => permissionCache.invalidateAll());
-    await withTimeout(cacheSub.subscribe(channel), 2_000).catch((err: unknown) => log.warn({ err }, 'permission cache: not subscribed at boot; relying on its TTL'));
-    const pub = redisPubSub.pub;
-    // Bounded: a write must not hang on Redis; the cache TTL covers a lost message.
-    broadcastInvalidation = () => withTimeout(pub.publish(channel, instanceId), 250).then(
-      () => undefined,
-      (err: unknown) => log.warn({ err }, 'permission cache invalidation not broadcast'),
-    );
   }
   if (redis) await redis.connect().catch((err: unknown) => log.warn({ err }, 'redis not reachable at boot'));
 
@@ -129,6 +106,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     clock,
     repos,
     cachedReads,
+    recordCache: { read: (key, load) => permissionCache.read(key, load), invalidate: (keys) => cacheSync.invalidate(keys) },
     redis,
     livekit,
     requireAuth,
@@ -186,7 +164,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         redis?.quit().catch(() => redis.disconnect()),
         redisPubSub?.pub.quit().catch(() => redisPubSub.pub.disconnect()),
         redisPubSub?.sub.quit().catch(() => redisPubSub.sub.disconnect()),
-        cacheSub?.quit().catch(() => cacheSub.disconnect()),
+        cacheSync.close(),
       ]);
       await database.close();
       log.info('stopped');

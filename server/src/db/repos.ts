@@ -84,7 +84,21 @@ export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
     },
     roles: { ...repos.roles, listByGuild: (guildId: string) => cache.read(`roles:${guildId}`, () => repos.roles.listByGuild(guildId)) },
     channels: { ...repos.channels, find: (id: string) => cache.read(`channel:${id}`, () => repos.channels.find(id)) },
-    users: { ...repos.users, findById: (id: string) => cache.read(`user:${id}`, () => repos.users.findById(id)) },
+    users: {
+      ...repos.users,
+      findById: (id: string) => cache.read(`user:${id}`, () => repos.users.findById(id)),
+      findManyByIds: async (ids: readonly string[]) => {
+        const found = await cache.readMany(
+          ids.map((id) => `user:${id}`),
+          async (missing) => {
+            const users = await repos.users.findManyByIds(missing.map((key) => key.slice('user:'.length)));
+            const byKey = new Map(users.map((u) => [`user:${u.id}`, u as typeof u | null]));
+            return new Map(missing.map((key) => [key, byKey.get(key) ?? null]));
+          },
+        );
+        return [...found.values()].filter((u) => u !== null);
+      },
+    },
   };
 }
 export type CachedReads = ReturnType<typeof cachedPermissionReads>;

@@ -5,6 +5,7 @@ import type { RequestHandler, Router } from 'express';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { CachedReads, Repos } from '../db/repos';
+import type { PermissionCache } from '../permissions/permission-cache';
 import type { GatewayPublisher } from '../gateway/gateway';
 import type { ApiRouter } from '../http/api-router';
 import type { Logger } from '../logger';
@@ -14,6 +15,11 @@ import type { AuditService } from './audit/audit.service';
 /**
  * Everything a server module may use. Built once per server instance by server.ts and handed to each module factory.
  */
+export interface RecordCache {
+  read: PermissionCache['read'];
+  invalidate(keys: readonly string[]): Promise<void>;
+}
+
 export interface ModuleContext {
   config: Config;
   /** Child logger named after the module. */
@@ -27,6 +33,11 @@ export interface ModuleContext {
    * For hot permission-like paths only; the records are shared, never mutate them.
    */
   cachedReads: CachedReads;
+  /**
+   * The same short-lived record cache for a module's own hot reads. Whoever writes a cached record must
+   * `await invalidate([key])` after the write (it also clears that key on the other instances) before answering.
+   */
+  recordCache: RecordCache;
   /** Shared ioredis client (rate limits, health); null without REDIS_URL. Do not SUBSCRIBE on it — `duplicate()` it. */
   redis: Redis | null;
   /** LiveKit RoomService client, configured from LIVEKIT_URL / keys. */

@@ -10,7 +10,8 @@
  *   read racing a write cannot put pre-write data back into the cache;
  * - the cache holds records, never decisions: a denial is recomputed from fresh records after any grant change.
  * The TTL (a few seconds) only bounds staleness if a cross-instance message is lost; `maxEntries` bounds memory.
- * Writes are rare next to reads, so invalidation clears everything rather than tracking which keys a write touched.
+ * Permission writes are rare next to reads, so they clear everything rather than tracking which keys they touched;
+ * frequent narrow writes (a user's voice state) drop only their own keys.
  */
 export interface PermissionCacheOptions {
   ttlMs: number;
@@ -22,8 +23,18 @@ export interface PermissionCacheOptions {
 export interface PermissionCache {
   /** The cached value for `key`, else `load()`'s result (stored unless an invalidation happened meanwhile). */
   read<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * Cached values for `keys`; the missing ones come from ONE `loadMissing(missingKeys)` call (a page of messages needs
+   * its authors: one query, not one per author), which must answer every key it is given (null for absent).
+   */
+  readMany<T>(keys: readonly string[], loadMissing: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
   /** Drops every entry and makes in-flight loads unstorable. */
   invalidateAll(): void;
+  /**
+   * Drops these keys (for frequent, narrow writes such as voice state, where clearing everything would empty the cache
+   * on every join). In-flight loads of any key become unstorable, as with invalidateAll.
+   */
+  invalidate(keys: readonly string[]): void;
   readonly size: number;
 }
 
@@ -45,31 +56,68 @@ export function createPermissionCache(options: PermissionCacheOptions): Permissi
     entries.set(key, { value, expiresAt: now() + options.ttlMs });
   }
 
+  async function loadShared<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const pending = loading.get(key);
+    if (pending && pending.generation === generation) return pending.promise as Promise<T>;
+    const started = generation;
+    const promise = load().then((value) => {
+      if (started === generation) store(key, value);
+      return value;
+    });
+    loading.set(key, { generation: started, promise });
+    try {
+      return await promise;
+    } finally {
+      if (loading.get(key)?.promise === promise) loading.delete(key);
+    }
+  }
+
   return {
     async read<T>(key: string, load: () => Promise<T>): Promise<T> {
       const hit = entries.get(key);
       if (hit) {
-        if (hit.expiresAt > now()) return hit.value as T;
+        const t = now();
+        if (hit.expiresAt > t) {
+          // Refresh ahead in the second half of the TTL, so a busy key never makes every caller wait for the database
+          // at once when it expires. Staleness is still bounded by the TTL.
+          if (hit.expiresAt - t < options.ttlMs / 2 && !loading.has(key)) void loadShared(key, load).catch(() => undefined);
+          return hit.value as T;
+        }
         entries.delete(key);
       }
-      const pending = loading.get(key);
-      if (pending && pending.generation === generation) return pending.promise as Promise<T>;
-      const started = generation;
-      const promise = load().then((value) => {
-        if (started === generation) store(key, value);
-        return value;
-      });
-      loading.set(key, { generation: started, promise });
-      try {
-        return await promise;
-      } finally {
-        if (loading.get(key)?.promise === promise) loading.delete(key);
+      return loadShared(key, load);
+    },
+    async readMany<T>(keys: readonly string[], loadMissing: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+      const out = new Map<string, T>();
+      const missing: string[] = [];
+      const t = now();
+      for (const key of new Set(keys)) {
+        const hit = entries.get(key);
+        if (hit && hit.expiresAt > t) out.set(key, hit.value as T);
+        else missing.push(key);
       }
+      if (missing.length === 0) return out;
+      const started = generation;
+      const loaded = await loadMissing(missing);
+      for (const key of missing) {
+        if (!loaded.has(key)) continue;
+        const value = loaded.get(key) as T;
+        out.set(key, value);
+        if (started === generation) store(key, value);
+      }
+      return out;
     },
     invalidateAll() {
       generation += 1;
       entries.clear();
       loading.clear();
+    },
+    invalidate(keys) {
+      generation += 1;
+      for (const key of keys) {
+        entries.delete(key);
+        loading.delete(key);
+      }
     },
     get size() {
       return entries.size;
