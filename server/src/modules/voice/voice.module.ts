@@ -4,14 +4,41 @@ import { createVoiceRoomService } from '../../livekit/room-service';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { createWebhookVerifier, livekitWebhookBus } from '../../livekit/webhooks';
 import type { ChannelRecord } from '../channels/channels.repo';
-import type { ModuleContext, ServerModule } from '../context';
-import { createVoiceRepo } from './voice.repo';
+import type { ModuleContext, RecordCache, ServerModule } from '../context';
+import { createVoiceRepo, type VoiceRepo } from './voice.repo';
 import { createLivekitWebhookRouter, registerVoiceRoutes } from './voice.routes';
 import type { VoiceAccess, VoiceChannelInfo, VoiceEvents, VoiceService } from './voice.service';
 import type { VoiceReconciler } from '../../livekit/reconciler';
 import { createVoiceService, toVoiceState } from './voice.service';
 
 const CLAIM_RETENTION_MS = 60 * 60 * 1000;
+
+/**
+ * A user's voice state and moderation flags are read on every voice join; they are served from the record cache, and
+ * every write through this repository drops its keys here and on the other instances before it returns. Writes by
+ * another instance reach this one within a Redis round trip: a join that reads a stale "not connected" in that window
+ * is caught when the new session starts (observeSession removes the user from their previous room).
+ */
+export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo {
+  const stateKey = (userId: string) => `voice:${userId}`;
+  const moderationKey = (guildId: string, userId: string) => `voice-moderation:${guildId}:${userId}`;
+  async function thenDrop<T>(write: Promise<T>, keys: string[]): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      await cache.invalidate(keys);
+    }
+  }
+  return {
+    ...repo,
+    findByUser: (userId) => cache.read(stateKey(userId), () => repo.findByUser(userId)),
+    getModeration: (guildId, userId) => cache.read(moderationKey(guildId, userId), () => repo.getModeration(guildId, userId)),
+    setSelfState: (userId, patch, at) => thenDrop(repo.setSelfState(userId, patch, at), [stateKey(userId)]),
+    startSession: (start) => thenDrop(repo.startSession(start), [stateKey(start.userId)]),
+    endSession: (userId, sid, joinedAtMs, at) => thenDrop(repo.endSession(userId, sid, joinedAtMs, at), [stateKey(userId)]),
+    setModeration: (guildId, userId, patch, at) => thenDrop(repo.setModeration(guildId, userId, patch, at), [moderationKey(guildId, userId), stateKey(userId)]),
+  };
+}
 
 const channelInfo = (c: ChannelRecord): VoiceChannelInfo => ({ id: c.id, guildId: c.guildId, type: c.type, userLimit: c.userLimit ?? 0 });
 
@@ -21,7 +48,7 @@ const channelInfo = (c: ChannelRecord): VoiceChannelInfo => ({ id: c.id, guildId
  */
 export function voiceModule(ctx: ModuleContext): ServerModule {
   const { config, log } = ctx;
-  const repo = createVoiceRepo(ctx.db);
+  const repo = withRecordCache(createVoiceRepo(ctx.db), ctx.recordCache);
   const rooms = createVoiceRoomService(ctx.livekit);
 
   const access: VoiceAccess = {

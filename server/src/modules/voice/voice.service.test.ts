@@ -90,6 +90,13 @@ describe('voice service', () => {
       expect(v.voiceEvents().filter((e) => e.channelId === null)).toHaveLength(1);
     });
 
+    it('when a session starts in channel B while the user is still listed in A (a join that could not see A), then they are removed from room A', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PB_1', 2_000));
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await v.service.snapshotFor(OTHER, [GUILD])).toEqual([expect.objectContaining({ userId: USER, channelId: CHANNEL_B })]);
+    });
+
     it('when joining with selfMute, then the state created by the webhook carries it', async () => {
       await v.service.join(USER, CHANNEL_A, { selfMute: true });
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));

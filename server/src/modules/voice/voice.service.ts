@@ -183,6 +183,15 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     await rooms.removeParticipant(state.room, state.userId);
   }
 
+  /** Removes a participant from a LiveKit room; failure is logged, not thrown (the state change already happened). */
+  async function removeQuietly(room: string, identity: string, reason: string): Promise<void> {
+    try {
+      await rooms.removeParticipant(room, identity);
+    } catch (err) {
+      log.warn({ err, room, identity, reason }, 'could not remove participant from LiveKit');
+    }
+  }
+
   async function requireVoiceChannel(userId: string, channelId: string) {
     const found = await access.channelFor(userId, channelId);
     if (!found) throw AppError.notFound('Channel');
@@ -383,6 +392,9 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         // Members who see the old channel but not the new one must still see the user leave it.
         await publishLeave(replaced);
         await safeAudit({ guildId: replaced.guildId, actorId: replaced.userId, targetId: replaced.userId, action: 'voice.leave', details: { channelId: replaced.channelId, reason: 'switched' } });
+        // One voice channel per user. The join normally ended the old session already; this catches a join that could
+        // not see it (another instance had just recorded it) and a second client joining elsewhere.
+        await removeQuietly(replaced.room, replaced.userId, 'replaced by a newer session');
       }
       await publishJoin(now, replaced?.channelId ?? null);
       if (!replaced || replaced.channelId !== now.channelId) {
