@@ -13,9 +13,28 @@ export interface AccessClaims {
   exp: number;
 }
 
-/** HS256 access tokens (jose). Short-lived so a stolen one is of little use; refresh tokens carry the session. */
+/** How many verified access tokens are remembered (a few MB at most). */
+const VERIFIED_MEMO_SIZE = 10_000;
+
+/**
+ * HS256 access tokens (jose). Short-lived so a stolen one is of little use; refresh tokens carry the session.
+ *
+ * Every API request verifies one, and jose verifies through WebCrypto (an asynchronous job per call: about a tenth of
+ * a voice join's CPU). A token is immutable and stateless, so one that verified stays valid until its `exp`: verified
+ * tokens are remembered by their exact text and re-checked only against the clock. Any other string (a forged or
+ * altered token) is a miss and goes through full verification.
+ */
 export function createAccessTokens(secret: string, clock: { now(): Date } = { now: () => new Date() }) {
   const key = new TextEncoder().encode(secret);
+  const verified = new Map<string, AccessClaims>();
+  function remember(token: string, claims: AccessClaims): void {
+    if (verified.size >= VERIFIED_MEMO_SIZE) {
+      // Oldest first (insertion order); expired ones go first in practice since tokens are verified soon after issue.
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, claims);
+  }
   return {
     async sign(userId: string): Promise<{ token: string; expiresAt: Date }> {
       const iat = Math.floor(clock.now().getTime() / 1000);
@@ -32,6 +51,12 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
     },
     /** Throws AppError UNAUTHENTICATED (bad) or TOKEN_EXPIRED (expired). */
     async verify(token: string): Promise<AccessClaims> {
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp * 1000 > clock.now().getTime()) return known;
+        verified.delete(token);
+        throw new AppError('TOKEN_EXPIRED', 'Access token expired');
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer: ISSUER,
@@ -42,7 +67,9 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
         if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub) || typeof payload.exp !== 'number') {
           throw new AppError('UNAUTHENTICATED', 'Invalid access token');
         }
-        return { userId: payload.sub, exp: payload.exp };
+        const claims = { userId: payload.sub, exp: payload.exp };
+        remember(token, claims);
+        return claims;
       } catch (err) {
         if (err instanceof AppError) throw err;
         if (err instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'Access token expired');
