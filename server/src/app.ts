@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { AppError, errorHandler, notFoundHandler } from './errors';
 import type { HealthReport } from './health';
 import type { Logger } from './logger';
 import type { ServerModule } from './modules/context';
+import { requestLog } from './http/request-log';
 
 export interface AppDeps {
   config: Config;
@@ -21,8 +20,6 @@ export interface AppDeps {
 
 /** JSON bodies above this are refused with 413 PAYLOAD_TOO_LARGE (messages are ≤ 4000 chars). */
 export const JSON_BODY_LIMIT = '64kb';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function originOf(url: string): string | null {
   try {
@@ -37,6 +34,9 @@ export function createApp(deps: AppDeps): Express {
   const { config, log } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // API responses are never revalidated (they carry auth-dependent, fresh data): hashing every body for an ETag is
+  // wasted work. Static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
 
@@ -60,19 +60,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(
-    pinoHttp({
-      logger: log.child({ module: 'http' }),
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    }),
-  );
+  app.use(requestLog(log.child({ module: 'http' }), { ignore: (url) => url === '/health' }));
 
   app.get('/health', async (_req, res) => {
     const report = await deps.health();
