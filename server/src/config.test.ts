@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config';
 
@@ -29,5 +30,14 @@ describe('parseConfig', () => {
   it('when REDIS_URL is empty, then Redis is treated as not configured', () => {
     expect(parseConfig({ ...valid, REDIS_URL: '' }).REDIS_URL).toBeUndefined();
     expect(parseConfig({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('when SERVER_WORKERS is above 1, then REDIS_URL is required; auto means one per core', () => {
+    expect(parseConfig(valid).SERVER_WORKERS).toBe(1);
+    expect(() => parseConfig({ ...valid, SERVER_WORKERS: '2' })).toThrow(/SERVER_WORKERS: more than one worker needs REDIS_URL/);
+    const redis = { ...valid, REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(parseConfig({ ...redis, SERVER_WORKERS: '2' }).SERVER_WORKERS).toBe(2);
+    expect(parseConfig({ ...redis, SERVER_WORKERS: 'auto' }).SERVER_WORKERS).toBe(availableParallelism());
+    expect(() => parseConfig({ ...redis, SERVER_WORKERS: '0' })).toThrow(ConfigError);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -49,6 +50,17 @@ const ConfigSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
   VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * Server processes sharing PORT (node:cluster), one per core is typical; each is a full instance, coordinated through
+   * Redis like separate servers, so more than 1 needs REDIS_URL. `auto` = the number of cores.
+   */
+  SERVER_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+    .default(1)
+    .transform((v) => (v === 'auto' ? Math.max(1, availableParallelism()) : v)),
+}).refine((c) => c.SERVER_WORKERS === 1 || c.REDIS_URL !== undefined, {
+  path: ['SERVER_WORKERS'],
+  message: 'more than one worker needs REDIS_URL (workers share gateway events and caches through Redis)',
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -1,31 +1,75 @@
+import cluster from 'node:cluster';
 import { loadConfigOrExit } from './config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { start } from './server';
 
-/** Entry point: config → database → listen → signals. Everything else lives in server.ts. */
+/**
+ * Entry point: config → database → listen → signals. Everything else lives in server.ts.
+ * With SERVER_WORKERS > 1 this process only supervises that many workers (node:cluster shares PORT between them);
+ * each worker is a complete server instance, coordinated with the others through Redis like separate hosts.
+ */
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL);
 
-try {
-  const server = await start(config, { log });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'signal received');
-    const hardExit = setTimeout(() => {
-      log.error('graceful shutdown timed out');
+/** A worker that dies is replaced, but not in a tight loop: a worker that can't start would otherwise spin. */
+const RESTART_DELAY_MS = 1_000;
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+function supervise(workers: number, log: Logger): void {
+  let stopping = false;
+  log.info({ workers }, 'starting workers');
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    log.error({ pid: worker.process.pid, code, signal }, 'worker exited; replacing it');
+    setTimeout(() => {
+      if (!stopping) cluster.fork();
+    }, RESTART_DELAY_MS).unref();
+  });
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'signal received; stopping workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => {
+      log.error('workers did not stop in time');
       process.exit(1);
-    }, 20_000);
-    hardExit.unref();
-    server.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
-} catch (err) {
-  log.fatal({ err }, 'server failed to start');
-  process.exit(1);
 }
+
+async function serve(log: Logger): Promise<void> {
+  try {
+    const server = await start(config, { log });
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'signal received');
+      const hardExit = setTimeout(() => {
+        log.error('graceful shutdown timed out');
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      hardExit.unref();
+      server.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    // Under a supervisor, Ctrl-C reaches every process of the group: the supervisor's SIGTERM does the stopping.
+    process.once('SIGINT', () => (cluster.isWorker ? undefined : shutdown('SIGINT')));
+  } catch (err) {
+    log.fatal({ err }, 'server failed to start');
+    process.exit(1);
+  }
+}
+
+if (cluster.isPrimary && config.SERVER_WORKERS > 1) supervise(config.SERVER_WORKERS, log);
+else await serve(cluster.isWorker ? log.child({ worker: cluster.worker?.id }) : log);

@@ -1,0 +1,101 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testEnv, uniqueDbName } from '../support/env';
+
+const MAIN = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Worker pids of the supervisor (its direct children). */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('SERVER_WORKERS', () => {
+  let supervisor: ChildProcess | undefined;
+  afterAll(() => {
+    if (supervisor?.exitCode === null) supervisor.kill('SIGKILL');
+  });
+
+  it('when started with 2 workers, then both serve on one port, a dead worker is replaced, and SIGTERM stops them all', async () => {
+    const env = testEnv();
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        SERVER_WORKERS: '2',
+        MONGODB_URI: env.mongoUri,
+        MONGODB_DB: uniqueDbName('parley_test_workers'),
+        REDIS_URL: env.redisUrl,
+        LIVEKIT_URL: env.livekitUrl,
+        LIVEKIT_PUBLIC_URL: env.livekitPublicUrl,
+        LIVEKIT_API_KEY: env.livekitApiKey,
+        LIVEKIT_API_SECRET: env.livekitApiSecret,
+        JWT_SECRET: env.jwtSecret,
+        VOICE_RECONCILE_INTERVAL_MS: '0',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    supervisor = child;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    const answers = async () => ((await fetch(`${base}/openapi.json`).catch(() => null))?.ok ? true : undefined);
+
+    await until('the server to answer', answers);
+    const workers = await until('two workers', () => (childrenOf(child.pid!).length === 2 ? childrenOf(child.pid!) : undefined));
+
+    // Served end to end by whichever worker takes the connection: register, then read back with the token.
+    const res = await fetch(`${base}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `w_${Date.now().toString(36)}`, password: 'correct horse battery' }),
+    });
+    expect(res.status).toBe(201);
+    const { accessToken } = (await res.json()) as { accessToken: string };
+    for (let i = 0; i < 4; i++) {
+      const me = await fetch(`${base}/users/@me`, { headers: { authorization: `Bearer ${accessToken}`, connection: 'close' } });
+      expect(me.status).toBe(200);
+    }
+
+    process.kill(workers[0]!, 'SIGKILL');
+    const replaced = await until('a replacement worker', () => {
+      const now = childrenOf(child.pid!);
+      return now.length === 2 && !now.includes(workers[0]!) ? now : undefined;
+    });
+    expect(replaced).toContain(workers[1]);
+    await until('the server to answer again', answers);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(childrenOf(child.pid!)).toEqual([]);
+  });
+});
