@@ -193,17 +193,23 @@ export function createMessagesRepo(db: Db) {
    * Live messages from `fromSeq` towards `toSeq` (inclusive) in walking order, at most `limit`; reads the pages it
    * needs in parallel. 'down' walks to older messages (toSeq ≤ fromSeq), 'up' to newer ones (toSeq ≥ fromSeq).
    */
-  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number): Promise<MessageRecord[]> {
+  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number): Promise<MessageRecord[]>;
+  /** With `requireStart`: null when the first pages read do not exist (the start is past the channel's end). */
+  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number, requireStart: true): Promise<MessageRecord[] | null>;
+  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number, requireStart = false): Promise<MessageRecord[] | null> {
     const down = direction === 'down';
     const out: MessageRecord[] = [];
     if (limit <= 0 || (down ? fromSeq < toSeq || fromSeq < 0 : fromSeq > toSeq)) return out;
     let page = Math.floor(fromSeq / PAGE_SIZE);
     const lastPage = Math.floor(toSeq / PAGE_SIZE);
+    let first = true;
     while (out.length < limit && (down ? page >= lastPage : page <= lastPage)) {
       // Enough pages for what is still missing (+1 for a partial first page), read in parallel.
       const count = Math.min(4, Math.ceil((limit - out.length) / PAGE_SIZE) + 1);
       const batch = Array.from({ length: count }, (_, i) => (down ? page - i : page + i)).filter((p) => (down ? p >= lastPage : p <= lastPage));
       const docs = await readPages(channelId, batch);
+      if (first && requireStart && docs.size === 0) return null;
+      first = false;
       for (const n of batch) {
         const doc = docs.get(n);
         if (!doc) continue;
@@ -314,11 +320,17 @@ export function createMessagesRepo(db: Db) {
         const last = await lastSeq(channelId);
         return last < 0 ? [] : walk(channelId, 'down', last, 0, q.limit);
       }
-      // `before` (the common scroll-back) needs only the cursor's ref: one lookup fewer than after/around.
       const ref = refOf(cursorId);
+      if (!ref) return [];
+      if (q.before) {
+        // The common scroll-back: a real cursor's page exists, so walk from it at once. Only a cursor past the end of
+        // the channel (forged, or another channel's id) needs the last sequence number to clamp the walk.
+        const direct = await walk(channelId, 'down', ref.seq - 1, 0, q.limit, true);
+        if (direct) return direct;
+      }
       const last = await lastSeq(channelId);
       // Clamp: a foreign or forged id may decode to any sequence number.
-      if (!ref || last < 0) return [];
+      if (last < 0) return [];
       if (q.before) return walk(channelId, 'down', Math.min(ref.seq - 1, last), 0, q.limit);
       if (q.after) return (await walk(channelId, 'up', ref.seq + 1, last, q.limit)).reverse();
       const olderCount = Math.ceil(q.limit / 2);

@@ -3,7 +3,7 @@ import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
 import { isDuplicateKey } from '../../db/mongo';
-import type { Repos } from '../../db/repos';
+import type { CachedReads, Repos } from '../../db/repos';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
 import { deletedUser, messageView, publicUserView } from '../../http/views';
@@ -18,8 +18,8 @@ export function mentionedIds(content: string): string[] {
   return [...new Set([...content.matchAll(MENTION)].map((m) => m[1]!))].slice(0, 50);
 }
 
-export function createMessagesService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock }) {
-  const { repos, permissions, gateway, audit, clock } = deps;
+export function createMessagesService(deps: { repos: Repos; cachedReads: CachedReads; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock }) {
+  const { repos, cachedReads, permissions, gateway, audit, clock } = deps;
 
   /** Mentions resolve only to members of the guild: a mention cannot be used to probe for arbitrary user ids. */
   async function resolveMentions(guildId: string, content: string): Promise<PublicUser[]> {
@@ -32,7 +32,8 @@ export function createMessagesService(deps: { repos: Repos; permissions: Permiss
   }
 
   async function views(messages: MessageRecord[]): Promise<Message[]> {
-    const users = await repos.users.findManyByIds(messages.map((m) => m.authorId));
+    // Authors through the record cache: a history page usually has a handful of them, all recently seen.
+    const users = await cachedReads.users.findManyByIds(messages.map((m) => m.authorId));
     const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
     return messages.map((m) => messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)));
   }
