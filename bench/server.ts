@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted field by field in tests, typing every one adds nothing */
 /**
  * Server benchmark (`npm run bench -- server`), one JSON object on stdout:
- * - token_rps / token_p99_ms: POST /channels/:id/voice/join under 50 concurrent connections (autocannon, 10 s).
+ * - token_rps / token_p99_ms: POST /channels/:id/voice/join under 50 concurrent connections (autocannon in a child
+ *   process, 10 s).
  * - fanout_p50_ms / fanout_p99_ms: message send (POST starts) → MESSAGE_CREATE arrives, over every delivery to 500
  *   Socket.IO clients, 40 messages sent one after another.
  * - history_p99_ms: GET a page of 50 (random `before` cursor) from a channel holding 100,000 messages, 300 requests.
@@ -11,7 +12,11 @@
  * history p99 < 20 ms.
  */
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { MongoClient, ObjectId } from 'mongodb';
 import { io, type Socket } from 'socket.io-client';
 import { createContext, stackEnv } from '../scripts/stack/profiles';
@@ -25,12 +30,85 @@ const CLIENTS = 500;
 /** `npm run bench -- server --history-only`: just the history figure (quicker to repeat). */
 const HISTORY_ONLY = process.argv.includes('--history-only');
 /** `--skip-history`: fan-out and token only. */
-const SKIP_HISTORY = process.argv.includes('--skip-history');
+const SKIP_HISTORY = process.argv.includes('--skip-history') || process.argv.includes('--token-only');
+/** `--token-only`: just the voice-join figures. */
+const TOKEN_ONLY = process.argv.includes('--token-only');
 const FANOUT_MESSAGES = 40;
 const HISTORY_MESSAGES = 100_000;
 const HISTORY_REQUESTS = 200;
 const now = () => performance.timeOrigin + performance.now();
 const log = (...args: unknown[]) => console.error('[bench:server]', ...args);
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p99: number; [k: string]: number };
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon's CLI in a child process; resolves with its --json result. */
+function autocannonProcess(opts: { url: string; method: string; connections: number; duration: number; headers: Record<string, string>; body: string }): Promise<AutocannonResult> {
+  const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [cli, '--json', '-c', String(opts.connections), '-d', String(opts.duration), '-m', opts.method, '-b', opts.body];
+  for (const [k, v] of Object.entries(opts.headers)) args.push('-H', `${k}=${v}`);
+  args.push(opts.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err.slice(-500)}`));
+      try {
+        resolve(JSON.parse(out) as AutocannonResult);
+      } catch {
+        reject(new Error(`autocannon printed no JSON: ${out.slice(0, 200)} ${err.slice(-300)}`));
+      }
+    });
+  });
+}
+
+/** `server/src/main.ts` in a child process on a free port, NODE_ENV=production, waiting until it answers. */
+async function startServerProcess(env: Record<string, string | undefined>, workers: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', fileURLToPath(new URL('../server/src/main.ts', import.meta.url))], {
+    env: { ...process.env, ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), SERVER_WORKERS: String(workers) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server process exited with ${child.exitCode}`);
+    const up = await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('server process did not answer within 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // With several workers, each one listens once it has started: give the last ones a moment.
+  if (workers > 1) await new Promise((r) => setTimeout(r, 2_000));
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -109,6 +187,7 @@ async function main(): Promise<void> {
       return;
     }
     // ---- fan-out ----
+    if (!TOKEN_ONLY) {
     log(`creating ${CLIENTS} members and gateway sessions`);
     t = Date.now();
     const tokens = createAccessTokens(config.JWT_SECRET);
@@ -158,6 +237,7 @@ async function main(): Promise<void> {
     result.fanout_send_p50_ms = percentile(sendLatency, 50);
     log('fanout', result.fanout_p50_ms, result.fanout_p99_ms);
     for (const s of sockets.splice(0)) s.disconnect();
+    }
 
     // ---- voice token ----
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
@@ -172,18 +252,40 @@ async function main(): Promise<void> {
         result.token_p99_ms = null;
         result.token_note = `voice join answered ${probe.status}: ${JSON.stringify(probe.body).slice(0, 200)}`;
       } else {
-        const run = await autocannon({
-          url: `${base}/channels/${voiceId}/voice/join`,
-          method: 'POST',
-          connections: 50,
-          duration: 10,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: '{}',
-        });
+        // The server under load runs as it is deployed: its own process (`server/src/main.ts`), with one worker per
+        // core (SERVER_WORKERS, coordinated through Redis) and then with a single process for comparison. The load
+        // generator runs in its own process too, as it would on another machine.
+        const measure = async (workers: number) => {
+          const serverProcess = await startServerProcess({ ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' }, workers);
+          const load = (duration: number) =>
+            autocannonProcess({
+              url: `${serverProcess.url}/api/v1/channels/${voiceId}/voice/join`,
+              method: 'POST',
+              connections: 50,
+              duration,
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: '{}',
+            });
+          try {
+            // Warm-up (JIT, connection pools, caches), not measured, like the first requests of the other figures.
+            await load(3);
+            return await load(10);
+          } finally {
+            await serverProcess.stop();
+          }
+        };
+        const workers = availableParallelism();
+        const run = await measure(workers);
         result.token_rps = Math.round(run.requests.average);
         result.token_p99_ms = run.latency.p99;
+        if (process.env.BENCH_DEBUG) console.error(JSON.stringify(run.latency), JSON.stringify(run.requests));
         result.token_non2xx = run.non2xx;
         result.token_errors = run.errors;
+        result.token_server_workers = workers;
+        const single = await measure(1);
+        result.token_rps_single_process = Math.round(single.requests.average);
+        result.token_p99_ms_single_process = single.latency.p99;
+        result.token_load_generator = 'autocannon, 50 connections, separate process';
       }
     }
     result.targets = { token_rps: '>= 1500', token_p99_ms: '< 50', fanout_p99_ms: '< 100', history_p99_ms: '< 20' };
