@@ -27,6 +27,8 @@ export const Channel = z.object({
   /** Voice only; 0 = unlimited; null for other types. */
   userLimit: z.number().int().nullable(),
   overwrites: z.array(Overwrite),
+  /** Newest message's id (null: none yet), so clients can show unread channels after a restart. */
+  lastMessageId: Id.nullable(),
 });
 export type Channel = z.infer<typeof Channel>;
 

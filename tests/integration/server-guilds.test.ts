@@ -44,6 +44,7 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     expect(ready.user.id).toBe(member.id);
     expect(ready.guilds.map((g: { guild: { id: string } }) => g.guild.id)).toEqual([guildId]);
     expect(ready.guilds[0].channels.map((c: { id: string }) => c.id)).toContain(textId);
+    expect(ready.guilds[0].channels.find((c: { id: string }) => c.id === textId).lastMessageId).toBeNull();
   });
 
   it('when the owner sends a message, then the other member receives it over the gateway with mentions resolved', async () => {
@@ -165,6 +166,14 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     expect(names(full)).toEqual(Array.from({ length: 100 }, (_, i) => `m${109 - i}`));
     expect(names(await t.api.get(`/channels/${ch}/messages?before=${ids[2]}`, owner.token))).toEqual(['m1', 'm0']);
     expect(names(await t.api.get(`/channels/${ch}/messages?after=${ids[119]}`, owner.token))).toEqual([]);
+    // A cursor past the end (forged: sequence 1,000,000) pages back from the newest message, like no cursor.
+    const pastEnd = `6a000000${(1_000_000).toString(16).padStart(12, '0')}0000`;
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=2&before=${pastEnd}`, owner.token))).toEqual(['m119', 'm118']);
+    // The channel knows its newest message (unread markers after a restart), in lists and on its own.
+    const listed = (await t.api.get(`/guilds/${g.body.id}/channels`, owner.token)).body.items as { id: string; lastMessageId: string | null }[];
+    expect(listed.find((c) => c.id === ch)?.lastMessageId).toBe(ids[119]);
+    expect(listed.filter((c) => c.id !== ch).map((c) => c.lastMessageId)).toEqual(listed.filter((c) => c.id !== ch).map(() => null));
+    expect((await t.api.get(`/channels/${ch}`, owner.token)).body.lastMessageId).toBe(ids[119]);
     // A deleted message disappears from history but still works as a cursor (a client resuming after it).
     expect((await t.api.del(`/channels/${ch}/messages/${ids[50]}`, owner.token)).status).toBe(204);
     expect(names(await t.api.get(`/channels/${ch}/messages?limit=3&before=${ids[52]}`, owner.token))).toEqual(['m51', 'm49', 'm48']);

@@ -108,19 +108,20 @@ export function createGateway(deps: {
     const visibleIds = new Set(visible.map((v) => v.channel.id));
     const online = await onlineUserIdsInGuild(guildId);
     const onlineIds = [...online.keys()];
-    const [onlineMembers, users, voice] = await Promise.all([
+    const [onlineMembers, users, voice, lastIds] = await Promise.all([
       repos.guilds.membersByUserIds(guildId, onlineIds),
       repos.users.findManyByIds([userId, ...onlineIds]),
       voiceStates(guildId).catch((err: unknown) => {
         log.warn({ err, guildId }, 'voice state provider failed; READY carries none');
         return [] as VoiceState[];
       }),
+      repos.messages.lastIds(guildId),
     ]);
     const userById = new Map(users.map((u) => [u.id, publicUserView(u)]));
     const view = (m: typeof member) => memberView(m, userById.get(m.userId) ?? deletedUser(m.userId));
     return {
       guild: guildView(guild),
-      channels: visible.map((v) => channelView(v.channel)),
+      channels: visible.map((v) => channelView(v.channel, lastIds.get(v.channel.id) ?? null)),
       roles: roles.map(roleView),
       me: view(member),
       onlineMembers: onlineMembers.map(view),

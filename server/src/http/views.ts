@@ -24,7 +24,8 @@ export const memberView = (m: MemberRecord, user: PublicUser): Member => ({
   joinedAt: m.joinedAt.toISOString(),
 });
 export const roleView = (r: RoleRecord): Role => ({ id: r.id, guildId: r.guildId, name: r.name, permissions: r.permissions, position: r.position, color: r.color });
-export const channelView = (c: ChannelRecord): Channel => ({
+/** `lastMessageId` from MessagesRepo.lastIds / lastId (null for a channel without messages). */
+export const channelView = (c: ChannelRecord, lastMessageId: string | null): Channel => ({
   id: c.id,
   guildId: c.guildId,
   type: c.type,
@@ -35,6 +36,7 @@ export const channelView = (c: ChannelRecord): Channel => ({
   bitrate: c.bitrate,
   userLimit: c.userLimit,
   overwrites: c.overwrites,
+  lastMessageId,
 });
 export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   id: m.id,

@@ -44,12 +44,13 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
   return {
     async list(userId: string, guildId: string): Promise<{ items: Channel[] }> {
       const access = await permissions.requireGuildMember(userId, guildId);
-      const all = await repos.channels.listByGuild(guildId);
-      return { items: permissions.visibleChannels(access, all).map((v) => channelView(v.channel)) };
+      const [all, lastIds] = await Promise.all([repos.channels.listByGuild(guildId), repos.messages.lastIds(guildId)]);
+      return { items: permissions.visibleChannels(access, all).map((v) => channelView(v.channel, lastIds.get(v.channel.id) ?? null)) };
     },
 
     async get(userId: string, channelId: string): Promise<Channel> {
-      return channelView((await permissions.requireChannelPermission(userId, channelId)).channel);
+      const { channel } = await permissions.requireChannelPermission(userId, channelId);
+      return channelView(channel, await repos.messages.lastId(channelId));
     },
 
     async create(userId: string, guildId: string, body: CreateChannelBody): Promise<Channel> {
@@ -71,9 +72,9 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
         createdAt: clock.now(),
       });
       await audit.record({ guildId, action: 'channel.create', actorId: userId, targetId: channel.id, details: { name: channel.name, type: channel.type } });
-      await gateway.publishToGuild(guildId, 'CHANNEL_CREATE', channelView(channel), { channelId: channel.id });
+      await gateway.publishToGuild(guildId, 'CHANNEL_CREATE', channelView(channel, null), { channelId: channel.id });
       if (channel.type === 'category' && channel.overwrites.length) await gateway.resyncGuild(guildId);
-      return channelView(channel);
+      return channelView(channel, null);
     },
 
     async update(userId: string, channelId: string, body: UpdateChannelBody): Promise<Channel> {
@@ -87,16 +88,16 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
       for (const key of ['name', 'parentId', 'topic', 'bitrate', 'userLimit', 'overwrites'] as const) {
         if (body[key] !== undefined) (set as Record<string, unknown>)[key] = body[key];
       }
-      const updated = Object.keys(set).length ? await repos.channels.update(channelId, set) : channel;
+      const [updated, lastId] = await Promise.all([Object.keys(set).length ? repos.channels.update(channelId, set) : channel, repos.messages.lastId(channelId)]);
       if (!updated) throw AppError.notFound('Channel');
       await audit.record({ guildId: channel.guildId, action: 'channel.update', actorId: userId, targetId: channelId, details: { fields: Object.keys(set) } });
       if (set.overwrites !== undefined || set.parentId !== undefined) {
         // Visibility may have changed for anyone: send each connected member their own view of the guild again.
         await gateway.resyncGuild(channel.guildId);
       } else {
-        await gateway.publishToGuild(channel.guildId, 'CHANNEL_UPDATE', channelView(updated), { channelId });
+        await gateway.publishToGuild(channel.guildId, 'CHANNEL_UPDATE', channelView(updated, lastId), { channelId });
       }
-      return channelView(updated);
+      return channelView(updated, lastId);
     },
 
     /** Announce while the channel still exists (so only its viewers hear of it), then delete, then its messages. */
@@ -130,10 +131,11 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
       await repos.channels.bulkUpdate(guildId, updates);
       await audit.record({ guildId, action: 'channel.update', actorId: userId, targetId: null, details: { reorder: body.channels.map((c) => c.id) } });
       const parentChanged = body.channels.some((c) => c.parentId !== undefined && c.parentId !== byId.get(c.id)?.parentId);
-      const after = await repos.channels.listByGuild(guildId);
+      const [after, lastIds] = await Promise.all([repos.channels.listByGuild(guildId), repos.messages.lastIds(guildId)]);
+      const view = (c: (typeof after)[number]) => channelView(c, lastIds.get(c.id) ?? null);
       if (parentChanged) await gateway.resyncGuild(guildId);
-      else for (const c of after.filter((c) => ids.has(c.id))) await gateway.publishToGuild(guildId, 'CHANNEL_UPDATE', channelView(c), { channelId: c.id });
-      return { items: permissions.visibleChannels(access, after).map((v) => channelView(v.channel)) };
+      else for (const c of after.filter((c) => ids.has(c.id))) await gateway.publishToGuild(guildId, 'CHANNEL_UPDATE', view(c), { channelId: c.id });
+      return { items: permissions.visibleChannels(access, after).map((v) => view(v.channel)) };
     },
   };
 }

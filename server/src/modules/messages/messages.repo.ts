@@ -116,6 +116,8 @@ interface CounterDoc {
   _id: string;
   guildId: string;
   seq: number;
+  /** Newest message id (ids sort by time, then sequence). */
+  lastId?: string;
 }
 
 export interface MessageRecord {
@@ -149,7 +151,7 @@ export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
 export async function ensureMessageIndexes(db: Db): Promise<void> {
   // Only for cleanup (deleteMany by channel/guild); reads go by _id.
   await Promise.all(
-    ['message_nonces'].flatMap((name) => [
+    ['message_nonces', 'message_counters'].flatMap((name) => [
       db.collection(name).createIndex({ channelId: 1 }, { name: 'channel' }),
       db.collection(name).createIndex({ guildId: 1 }, { name: 'guild' }),
     ]),
@@ -279,6 +281,8 @@ export function createMessagesRepo(db: Db) {
         if (!isDuplicateKey(err)) throw err;
         await push();
       }
+      // For unread markers. $max: concurrent sends may finish in any order.
+      await counters.updateOne({ _id: m.channelId }, { $max: { lastId: record.id } });
       return record;
     },
 
@@ -302,7 +306,7 @@ export function createMessagesRepo(db: Db) {
         doc.messages.push(encodeMessage({ id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
       });
       for (let i = 0; i < pageDocs.length; i += PAGES_PER_COLLECTION) await pagesOf(channelId, i).insertMany(pageDocs.slice(i, i + PAGES_PER_COLLECTION), { ordered: false });
-      await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId } }, { upsert: true });
+      await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId, ...(ids.length ? { lastId: ids.at(-1) } : {}) } }, { upsert: true });
       return ids;
     },
 
@@ -312,6 +316,16 @@ export function createMessagesRepo(db: Db) {
     },
 
     find,
+
+    /** Newest message id of every channel of a guild that has messages (channel id → message id). */
+    async lastIds(guildId: string): Promise<Map<string, string>> {
+      const docs = await counters.find({ guildId }, { projection: { lastId: 1 } }).toArray();
+      return new Map(docs.flatMap((d) => (d.lastId ? [[d._id, d.lastId] as const] : [])));
+    },
+
+    async lastId(channelId: string): Promise<string | null> {
+      return (await counters.findOne({ _id: channelId }))?.lastId ?? null;
+    },
 
     /** Newest first. Cursors are message ids of this channel; an unknown cursor yields an empty page. */
     async history(channelId: string, q: { before?: string; after?: string; around?: string; limit: number }): Promise<MessageRecord[]> {

@@ -7,8 +7,8 @@ import { createGuildsStore, isUnread } from './guilds.store';
 const id = (n: number) => n.toString(16).padStart(24, '0');
 const G = id(100);
 const at = '2026-01-01T00:00:00.000Z';
-const chan = (n: number, type: Channel['type'], position: number, parentId: string | null = null): Channel => ({
-  id: id(n), guildId: G, type, name: `c${n}`, parentId, position, topic: null, bitrate: null, userLimit: null, overwrites: [],
+const chan = (n: number, type: Channel['type'], position: number, parentId: string | null = null, lastMessageId: string | null = null): Channel => ({
+  id: id(n), guildId: G, type, name: `c${n}`, parentId, position, topic: null, bitrate: null, userLimit: null, overwrites: [], lastMessageId,
 });
 const member = (n: number): Member => ({ guildId: G, user: { id: id(n), username: `u${n}`, displayName: `U${n}` }, roleIds: [], nick: null, joinedAt: at });
 const vs = (user: number, channel: number): VoiceState => ({
@@ -70,6 +70,21 @@ describe('guilds store', () => {
     a.getState().markRead(id(11), id(500));
     const b = createGuildsStore({ api: () => ({}) as ParleyApi, storage });
     expect(b.getState().lastReadId[id(11)]).toBe(id(500));
+  });
+
+  it('when the app restarts and the server says a channel got messages since it was read, then it shows unread', () => {
+    const storage = createMemoryStorage();
+    const before = createGuildsStore({ api: () => ({}) as ParleyApi, storage });
+    before.getState().markRead(id(11), id(500));
+    before.getState().markRead(id(12), id(600));
+    const after = createGuildsStore({ api: () => ({}) as ParleyApi, storage });
+    after.getState().applySnapshot({ ...snapshot(), channels: [chan(11, 'text', 0, null, id(700)), chan(12, 'voice', 1, null, id(600)), chan(13, 'category', 2)] });
+    expect(isUnread(after.getState(), id(11))).toBe(true);
+    expect(isUnread(after.getState(), id(12))).toBe(false);
+    // A live message newer than the snapshot is not overwritten by an older snapshot.
+    after.getState().noteMessage(id(12), id(800), false, false);
+    after.getState().applySnapshot({ ...snapshot(), channels: [chan(12, 'voice', 1, null, id(600))] });
+    expect(after.getState().lastMessageId[id(12)]).toBe(id(800));
   });
 
   it('when the selected guild is removed, then another guild gets selected', () => {

@@ -126,6 +126,7 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
       ]);
       set((s) => ({
         channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(channels) },
+        lastMessageId: withLastMessageIds(s.lastMessageId, channels),
         membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
         rolesByGuild: { ...s.rolesByGuild, [guildId]: roles },
       }));
@@ -140,6 +141,7 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
         for (const p of snap.presences) presence[p.userId] = p.status;
         return {
           channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(snap.channels) },
+          lastMessageId: withLastMessageIds(s.lastMessageId, snap.channels),
           rolesByGuild: { ...s.rolesByGuild, [guildId]: snap.roles },
           membersByGuild: {
             ...s.membersByGuild,
@@ -309,6 +311,19 @@ function mergeMembers(existing: Member[], incoming: Member[]): Member[] {
   const byId = new Map(existing.map((m) => [m.user.id, m]));
   for (const m of incoming) byId.set(m.user.id, m);
   return [...byId.values()];
+}
+
+/**
+ * The server's newest message id per channel (lists, READY) merged into what we know: with the read markers kept in
+ * storage, a channel that got messages while we were away shows unread after a restart.
+ */
+function withLastMessageIds(known: Record<string, string>, channels: readonly Channel[]): Record<string, string> {
+  const next = { ...known };
+  for (const c of channels) {
+    const cur = next[c.id];
+    if (c.lastMessageId && (cur === undefined || cur < c.lastMessageId)) next[c.id] = c.lastMessageId;
+  }
+  return next;
 }
 
 /** A channel is unread when the newest message we know of is newer than the newest we have read. */
