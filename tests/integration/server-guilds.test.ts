@@ -34,9 +34,18 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     const preview = await t.api.get(`/invites/${invite.body.code}`);
     expect(preview.status).toBe(200);
     expect(preview.body.guild).toMatchObject({ id: guildId, name: 'Parley HQ', memberCount: 1 });
+    // The owner is watching, and the member is online (connected, but sharing no guild with the owner yet).
+    const ownerSocket = connectGateway(t.url, owner.token);
+    const memberSocket = connectGateway(t.url, member.token);
+    sockets.push(ownerSocket, memberSocket);
+    await Promise.all([nextEvent(ownerSocket, 'READY'), nextEvent(memberSocket, 'READY')]);
+    const added = nextEvent(ownerSocket, 'MEMBER_ADD', (m: { user: { id: string } }) => m.user.id === member.id);
+    const presence = nextEvent(ownerSocket, 'PRESENCE_UPDATE', (p: { userId: string }) => p.userId === member.id);
     const accept = await t.api.post(`/invites/${invite.body.code}`, undefined, member.token);
     expect(accept.status).toBe(200);
     expect(accept.body.id).toBe(guildId);
+    expect((await added).guildId).toBe(guildId);
+    expect(await presence).toEqual({ userId: member.id, status: 'online' });
 
     const socket = connectGateway(t.url, member.token);
     sockets.push(socket);

@@ -84,12 +84,8 @@ function startSession() {
       GUILD_CREATE: (snap) => guildsStore.getState().applySnapshot(snap),
       GUILD_UPDATE: (g) => guildsStore.getState().upsertGuild(g),
       GUILD_DELETE: (e) => guildsStore.getState().removeGuild(e.id),
-      MEMBER_ADD: (m) => {
-        guildsStore.getState().upsertMember(m);
-        // Joining takes an authenticated request, so a new member is online right now; their earlier PRESENCE_UPDATE
-        // went only to guilds they shared with us before joining.
-        if (!guildsStore.getState().presence[m.user.id]) guildsStore.getState().setPresence(m.user.id, 'online');
-      },
+      // The server follows MEMBER_ADD with the new member's PRESENCE_UPDATE.
+      MEMBER_ADD: (m) => guildsStore.getState().upsertMember(m),
       MEMBER_UPDATE: (m) => guildsStore.getState().upsertMember(m),
       MEMBER_REMOVE: (e) => guildsStore.getState().removeMember(e.guildId, e.userId),
       ROLE_CREATE: (r) => guildsStore.getState().upsertRole(r),

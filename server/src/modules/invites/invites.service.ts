@@ -106,6 +106,9 @@ export function createInvitesService(deps: { repos: Repos; permissions: Permissi
       const user = await repos.users.findById(userId);
       gateway.addUserToGuild(userId, guild.id);
       await gateway.publishToGuild(guild.id, 'MEMBER_ADD', memberView(member, user ? publicUserView(user) : deletedUser(userId)));
+      // Their presence so far went only to guilds they already shared with these members.
+      const status = (await gateway.presenceOf([userId])).get(userId) ?? 'offline';
+      await gateway.publishToGuild(guild.id, 'PRESENCE_UPDATE', { userId, status });
       const snapshot = await gateway.guildSnapshot(userId, guild.id);
       if (snapshot) gateway.publishToUser(userId, 'GUILD_CREATE', snapshot);
       return guildView(guild);
