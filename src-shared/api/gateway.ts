@@ -5,7 +5,8 @@ import { Guild, Member } from './guilds';
 import { Message } from './messages';
 import { Role } from './roles';
 import { PublicUser, User } from './users';
-import { VoiceState } from './voice';
+import { RecordingServerEvents } from './recordings';
+import { VoiceServerEvents, VoiceState } from './voice';
 
 /**
  * Realtime gateway contract (Socket.IO at path `/gateway`).
@@ -79,6 +80,8 @@ export const ServerEvents = {
   TYPING_START: TypingStartEvent,
   PRESENCE_UPDATE: PresenceUpdateEvent,
   SESSION_EXPIRED: SessionExpiredEvent,
+  ...VoiceServerEvents,
+  ...RecordingServerEvents,
 } as const;
 export type ServerEventName = keyof typeof ServerEvents;
 export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof ServerEvents)[E]>;

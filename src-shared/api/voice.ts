@@ -108,6 +108,7 @@ export type VoiceModerationState = z.infer<typeof VoiceModerationState>;
 /** Gateway event names of the voice feature. */
 export const VOICE_STATE_UPDATE = 'VOICE_STATE_UPDATE';
 export const VOICE_MOVE = 'VOICE_MOVE';
+export const VOICE_DISCONNECT = 'VOICE_DISCONNECT';
 
 /**
  * `VOICE_STATE_UPDATE`, sent to every member who can view the channel. `channelId: null` means the user left voice
@@ -136,10 +137,18 @@ export const VoiceMoveEvent = VoiceJoinResponse.extend({
 });
 export type VoiceMoveEvent = z.infer<typeof VoiceMoveEvent>;
 
+/**
+ * `VOICE_DISCONNECT`, sent only to the user, just before the server removes them from a room for a reason other than a
+ * moderator: `CHANNEL_FULL` = they lost a race for the last place (two joins passed the limit check together).
+ */
+export const VoiceDisconnectEvent = z.object({ channelId: Id, reason: z.enum(['CHANNEL_FULL']) });
+export type VoiceDisconnectEvent = z.infer<typeof VoiceDisconnectEvent>;
+
 /** Server → client gateway events of the voice feature, name → payload schema. */
 export const VoiceServerEvents = {
   VOICE_STATE_UPDATE: VoiceStateUpdateEvent,
   VOICE_MOVE: VoiceMoveEvent,
+  VOICE_DISCONNECT: VoiceDisconnectEvent,
 } as const;
 
 /** REST routes of voice (under /api/v1). */

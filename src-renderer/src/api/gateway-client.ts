@@ -1,11 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { GATEWAY_PATH, type ServerEventName, type ServerEventPayload } from '@shared/api/gateway';
-import type { VoiceMoveEvent, VoiceStateUpdateEvent } from '@shared/api/voice';
 
-export type GatewayHandlers = { [E in ServerEventName]?: (payload: ServerEventPayload<E>) => void } & {
-  VOICE_STATE_UPDATE?: (payload: VoiceStateUpdateEvent) => void;
-  VOICE_MOVE?: (payload: VoiceMoveEvent) => void;
-};
+export type GatewayHandlers = { [E in ServerEventName]?: (payload: ServerEventPayload<E>) => void };
 
 export type GatewayStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 

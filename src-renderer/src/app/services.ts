@@ -104,6 +104,9 @@ function startSession() {
         }
       },
       VOICE_MOVE: (e) => voiceStore.getState().join(e.channelId, e.guildId),
+      VOICE_DISCONNECT: (e) => {
+        if (e.reason === 'CHANNEL_FULL') voiceStore.getState().noteRemovalReason('This voice channel is full.');
+      },
     },
   });
   void guildsStore.getState().loadAll();

@@ -28,6 +28,8 @@ export function createMemoryVoiceRepo(): VoiceRepo {
         selfDeaf: false,
         serverMute: false,
         serverDeaf: false,
+        admittedChannelId: null,
+        admittedAt: null,
         updatedAt: at,
       };
       states.set(userId, doc);
@@ -92,6 +94,9 @@ export function createMemoryVoiceRepo(): VoiceRepo {
     },
     async pruneClaims() {
       return 0;
+    },
+    async admit(userId, channelId, at) {
+      Object.assign(ensure(userId, at), { admittedChannelId: channelId, admittedAt: at, updatedAt: at });
     },
     async setModeration(guildId, userId, patch, at) {
       const key = `${guildId}:${userId}`;

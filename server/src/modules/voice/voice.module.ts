@@ -36,6 +36,7 @@ export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo 
     setSelfState: (userId, patch, at) => thenDrop(repo.setSelfState(userId, patch, at), [stateKey(userId)]),
     startSession: (start) => thenDrop(repo.startSession(start), [stateKey(start.userId)]),
     endSession: (userId, sid, joinedAtMs, at) => thenDrop(repo.endSession(userId, sid, joinedAtMs, at), [stateKey(userId)]),
+    admit: (userId, channelId, at) => thenDrop(repo.admit(userId, channelId, at), [stateKey(userId)]),
     setModeration: (guildId, userId, patch, at) => thenDrop(repo.setModeration(guildId, userId, patch, at), [moderationKey(guildId, userId), stateKey(userId)]),
   };
 }

@@ -27,6 +27,9 @@ export interface VoiceStateRecord {
   selfDeaf: boolean;
   serverMute: boolean;
   serverDeaf: boolean;
+  /** A moderator moved the user into this channel at `admittedAt`: that session is exempt from its user limit. */
+  admittedChannelId: string | null;
+  admittedAt: Date | null;
   updatedAt: Date;
 }
 
@@ -74,6 +77,8 @@ export interface VoiceRepo {
   endSession(userId: string, participantSid: string, joinedAtMs: number, at: Date): Promise<ActiveVoiceState | null>;
   /** Forgets claims older than `before` (they only matter while LiveKit may still retry a webhook: minutes). */
   pruneClaims(before: Date): Promise<number>;
+  /** Records that a moderator is moving the user into `channelId` (their next session there may exceed its limit). */
+  admit(userId: string, channelId: string, at: Date): Promise<void>;
   /** Sets the moderation flags of a member and mirrors them on their voice state when it is in that guild. */
   setModeration(guildId: string, userId: string, patch: Partial<ModerationFlags>, at: Date): Promise<ModerationFlags>;
   getModeration(guildId: string, userId: string): Promise<ModerationFlags>;
@@ -119,6 +124,8 @@ function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
     selfDeaf: rest.selfDeaf ?? false,
     serverMute: rest.serverMute ?? false,
     serverDeaf: rest.serverDeaf ?? false,
+    admittedChannelId: rest.admittedChannelId ?? null,
+    admittedAt: rest.admittedAt ?? null,
     updatedAt: rest.updatedAt,
   };
 }
@@ -283,6 +290,11 @@ export function createVoiceRepo(db: Db): VoiceRepo {
       // late "joined" for it can't bring it back.
       await states.updateOne({ _id: userId, endedJoinedAtMs: { $lt: joinedAtMs } }, { $set: { endedJoinedAtMs: joinedAtMs } });
       return null;
+    },
+
+    async admit(userId, channelId, at) {
+      await ensureDoc(userId, at);
+      await states.updateOne({ _id: userId }, { $set: { admittedChannelId: channelId, admittedAt: at, updatedAt: at } });
     },
 
     async pruneClaims(before) {

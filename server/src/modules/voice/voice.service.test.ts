@@ -79,6 +79,29 @@ describe('voice service', () => {
       await expect(v.service.join(MOD, CHANNEL_A, {})).resolves.toBeDefined();
     });
 
+    it('when two joins pass a full-but-one check together, then the later connection is removed with CHANNEL_FULL, whichever webhook comes first', async () => {
+      v.access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 1 });
+      await v.service.join(USER, CHANNEL_A, {});
+      await v.service.join(OTHER, CHANNEL_A, {}); // both pass: nobody is connected yet
+      // OTHER connected later (2_000) but their webhook is handled first.
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PO_1', 2_000, OTHER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PU_1', 1_000, USER));
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: OTHER }]);
+      expect(v.events.sent).toContainEqual({ to: `user:${OTHER}`, event: 'VOICE_DISCONNECT', payload: { channelId: CHANNEL_A, reason: 'CHANNEL_FULL' } });
+      expect((await v.service.snapshotFor(MOD, [GUILD])).map((s) => s.userId)).toEqual([USER]);
+    });
+
+    it('when a moderator moves someone into a full channel, or a member with MOVE_MEMBERS joins it, then they stay', async () => {
+      v.access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 1 });
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PU_1', 1_000, USER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PO_1', 1_500, OTHER));
+      await v.service.moderate(MOD, GUILD, OTHER, { channelId: CHANNEL_A });
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PO_2', 2_000, OTHER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PM_1', 3_000, MOD));
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_B), identity: OTHER }]);
+      expect((await v.service.snapshotFor(MOD, [GUILD])).map((s) => s.userId).sort()).toEqual([MOD, OTHER, USER].sort());
+    });
+
     it('when a user in channel A joins channel B, then they are removed from room A and listed nowhere until B connects', async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
       await v.service.join(USER, CHANNEL_B, {});

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { Permission, hasPermission } from '@shared/permissions/permissions';
-import { VOICE_MOVE, VOICE_STATE_UPDATE, voiceRoomName } from '@shared/api/voice';
+import { VOICE_DISCONNECT, VOICE_MOVE, VOICE_STATE_UPDATE, voiceRoomName } from '@shared/api/voice';
 import type {
   VoiceJoinBody,
+  VoiceDisconnectEvent,
   VoiceJoinResponse,
   VoiceModerationBody,
   VoiceMoveEvent,
@@ -104,6 +105,12 @@ export interface VoiceService {
   evict(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
 }
 
+/**
+ * Sessions that connected within this long may still lose a user-limit race (a token lives 60 s; the rest is slack for
+ * late webhooks). Older ones are never evicted for the limit, e.g. when a moderator lowers it under current members.
+ */
+export const LIMIT_RACE_WINDOW_MS = 2 * 60_000;
+
 export function toVoiceState(s: ActiveVoiceState): VoiceState {
   return {
     userId: s.userId,
@@ -189,6 +196,30 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       await rooms.removeParticipant(room, identity);
     } catch (err) {
       log.warn({ err, room, identity, reason }, 'could not remove participant from LiveKit');
+    }
+  }
+
+  /**
+   * The user limit is checked when a token is issued, but two joins can pass that check together before either
+   * connects. Once sessions are recorded, the room is ordered by LiveKit join time and every recent session past the
+   * limit is removed, unless its user has MOVE_MEMBERS or a moderator moved them in. Every instance computes the same
+   * order, so whichever sees the full room last removes the same sessions (eviction is idempotent).
+   */
+  async function enforceUserLimit(channel: VoiceChannelInfo, room: string): Promise<void> {
+    if (channel.userLimit <= 0) return;
+    const ordered = (await repo.listActiveInRoom(room))
+      .filter((s) => s.channelId === channel.id)
+      .sort((a, b) => a.currentJoinedAtMs - b.currentJoinedAtMs || (a.userId < b.userId ? -1 : 1));
+    const recentSince = clock().getTime() - LIMIT_RACE_WINDOW_MS;
+    for (const s of ordered.slice(channel.userLimit)) {
+      if (s.joinedAt.getTime() < recentSince) continue;
+      if (s.admittedChannelId === channel.id && s.admittedAt && s.admittedAt.getTime() >= recentSince) continue;
+      const seen = await access.channelFor(s.userId, channel.id);
+      if (seen && hasPermission(seen.permissions, Permission.MOVE_MEMBERS)) continue;
+      const event: VoiceDisconnectEvent = { channelId: channel.id, reason: 'CHANNEL_FULL' };
+      events.toUser(s.userId, VOICE_DISCONNECT, event);
+      log.info({ userId: s.userId, channelId: channel.id, limit: channel.userLimit }, 'voice session over the user limit');
+      await service.evict({ room, identity: s.userId, sid: s.participantSid, joinedAtMs: s.currentJoinedAtMs }, 'channel full');
     }
   }
 
@@ -293,6 +324,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           throw AppError.forbidden('The member cannot connect to the target channel');
         }
         moveTo = theirs;
+      }
+      if (moveTo && inVoice && moveTo.channel.id !== inVoice.channelId) {
+        // A moderator may move someone into a full channel; their session there must not be evicted for the limit.
+        await repo.admit(targetId, moveTo.channel.id, clock());
       }
 
       if (body.serverMute !== undefined || body.serverDeaf !== undefined) {
@@ -401,6 +436,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         await safeAudit({ guildId: now.guildId, actorId: now.userId, targetId: now.userId, action: 'voice.join', details: { channelId: now.channelId } });
       }
       log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
+      await enforceUserLimit(channel, input.room);
       if (flags.serverMute || flags.serverDeaf) {
         // Moderated between token issue and connect: the token's grants are stale, enforce the flags now.
         await rooms.applyRights(input.room, input.identity, voiceMediaRights({ speak: true, ...flags }));

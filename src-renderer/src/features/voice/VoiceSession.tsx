@@ -95,12 +95,13 @@ export function useVoiceRoom(): Room {
       // Not asked for: LiveKit gave up reconnecting, or the server removed us.
       const msg =
         reason === DisconnectReason.PARTICIPANT_REMOVED
-          ? 'You were disconnected from voice by a moderator.'
+          ? (v().removalReason ?? 'You were disconnected from voice by a moderator.')
           : reason === DisconnectReason.ROOM_DELETED
             ? 'This voice channel was closed.'
             : reason === DisconnectReason.DUPLICATE_IDENTITY
               ? 'You joined this voice channel from another device.'
               : GIVE_UP_MESSAGE;
+      v().noteRemovalReason(null);
       v().setConnection('failed', msg);
       v().setParticipants([]);
     };

@@ -37,6 +37,8 @@ export interface VoiceState {
   quality: Quality;
   pingMs: number | null;
   recording: RecordingInfo | null;
+  /** Why the server is about to remove us (VOICE_DISCONNECT), shown instead of the generic message. */
+  removalReason: string | null;
 }
 
 export interface VoiceActions {
@@ -51,6 +53,7 @@ export interface VoiceActions {
   setServerFlags(flags: { serverMute?: boolean; serverDeaf?: boolean }): void;
   setTransmitting(open: boolean): void;
   setRecording(recording: RecordingInfo | null): void;
+  noteRemovalReason(reason: string | null): void;
 }
 
 export type VoiceStore = StoreApi<VoiceState & VoiceActions>;
@@ -62,6 +65,7 @@ const idle = {
   quality: 'unknown' as const,
   pingMs: null,
   recording: null,
+  removalReason: null,
   transmitting: false,
   serverMute: false,
   serverDeaf: false,
@@ -124,6 +128,9 @@ export function createVoiceStore(): VoiceStore {
     },
     setTransmitting(open) {
       if (get().transmitting !== open) set({ transmitting: open });
+    },
+    noteRemovalReason(reason) {
+      set({ removalReason: reason });
     },
     setRecording(recording) {
       set({ recording });
