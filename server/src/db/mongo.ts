@@ -40,6 +40,7 @@ export async function ensureCoreIndexes(db: Db): Promise<void> {
     db.collection('guilds').createIndex({ ownerId: 1 }, { name: 'owner' }),
     db.collection('members').createIndex({ guildId: 1, userId: 1 }, { unique: true, name: 'guild_user_unique' }),
     db.collection('members').createIndex({ userId: 1 }, { name: 'user' }),
+    db.collection('user_guilds').createIndex({ guildIds: 1 }, { name: 'guild' }),
     db.collection('roles').createIndex({ guildId: 1, position: 1 }, { name: 'guild_position' }),
     db.collection('channels').createIndex({ guildId: 1, position: 1 }, { name: 'guild_position' }),
     db.collection('invites').createIndex({ code: 1 }, { unique: true, name: 'code_unique' }),

@@ -32,6 +32,18 @@ export interface MemberRecord {
   joinedAt: Date;
 }
 
+/**
+ * `_id` = user id → the guilds the user may be a member of. FerretDB answers `members.find({ userId })` with a scan of
+ * every membership (≈ 40 ms per 500, on every gateway connection), so a user's memberships are found through this
+ * document and then read by `_id`. It is a superset index, never the truth: a join adds the guild before the member
+ * document is written and a leave removes it after the member document is gone, so a crash in between leaves an
+ * extra id (skipped on read), never a missing one. Users from before this collection get theirs on first read.
+ */
+interface UserGuildsDoc {
+  _id: string;
+  guildIds: string[];
+}
+
 interface BanDoc {
   _id: ObjectId;
   guildId: string;
@@ -58,6 +70,17 @@ export function createGuildsRepo(db: Db) {
   const members = db.collection<MemberDoc>('members');
   const memberKey = (guildId: string, userId: string) => `${guildId}:${userId}`;
   const bans = db.collection<BanDoc>('bans');
+  const userGuilds = db.collection<UserGuildsDoc>('user_guilds');
+
+  async function upsertUserGuilds(userId: string, update: { $addToSet: { guildIds: { $each: string[] } } } | { $setOnInsert: { guildIds: string[] } }) {
+    try {
+      await userGuilds.updateOne({ _id: userId }, update, { upsert: true });
+    } catch (err) {
+      // Two first writers for one user: the other one created the document; apply ours to it.
+      if ((err as { code?: unknown }).code !== 11000) throw err;
+      await userGuilds.updateOne({ _id: userId }, update);
+    }
+  }
   return {
     async insertGuild(g: GuildRecord): Promise<GuildRecord> {
       await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, createdAt: g.createdAt });
@@ -82,6 +105,7 @@ export function createGuildsRepo(db: Db) {
 
     /** Throws a duplicate-key error when already a member. */
     async insertMember(m: MemberRecord): Promise<MemberRecord> {
+      await upsertUserGuilds(m.userId, { $addToSet: { guildIds: { $each: [m.guildId] } } });
       await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
       return m;
     },
@@ -107,7 +131,15 @@ export function createGuildsRepo(db: Db) {
       return (await members.find({ guildId, userId: { $in: unique } }).toArray()).map(memberRecord);
     },
     async membershipsOf(userId: string): Promise<MemberRecord[]> {
-      return (await members.find({ userId }).toArray()).map(memberRecord);
+      const index = await userGuilds.findOne({ _id: userId });
+      if (!index) {
+        // Memberships from before user_guilds existed: one scan, then never again for this user.
+        const found = (await members.find({ userId }).toArray()).map(memberRecord);
+        await upsertUserGuilds(userId, found.length ? { $addToSet: { guildIds: { $each: found.map((m) => m.guildId) } } } : { $setOnInsert: { guildIds: [] } });
+        return found;
+      }
+      const docs = await Promise.all(index.guildIds.map((guildId) => members.findOne({ _id: memberKey(guildId, userId) })));
+      return docs.flatMap((d) => (d ? [memberRecord(d)] : []));
     },
     countMembers: (guildId: string) => members.countDocuments({ guildId }),
     async updateMember(guildId: string, userId: string, set: { nick?: string | null; roleIds?: string[] }): Promise<MemberRecord | null> {
@@ -127,10 +159,14 @@ export function createGuildsRepo(db: Db) {
     },
     /** True when a membership was removed. */
     async deleteMember(guildId: string, userId: string): Promise<boolean> {
-      return (await members.deleteOne({ _id: memberKey(guildId, userId) })).deletedCount === 1;
+      const deleted = (await members.deleteOne({ _id: memberKey(guildId, userId) })).deletedCount === 1;
+      await userGuilds.updateOne({ _id: userId }, { $pull: { guildIds: guildId } });
+      return deleted;
     },
     async deleteAllMembers(guildId: string): Promise<void> {
       await members.deleteMany({ guildId });
+      // Rare (guild deletion): a scan is fine here.
+      await userGuilds.updateMany({ guildIds: guildId }, { $pull: { guildIds: guildId } });
     },
 
     async insertBan(b: BanRecord & { actorId: string }): Promise<void> {

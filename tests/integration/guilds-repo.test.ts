@@ -1,0 +1,51 @@
+import { MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGuildsRepo } from '../../server/src/modules/guilds/guilds.repo';
+import { testEnv, uniqueDbName } from '../support/env';
+
+// A user's memberships are found through user_guilds (a superset index), not a scan of every membership.
+describe('guild memberships on the real MongoDB-wire server', () => {
+  const client = new MongoClient(testEnv().mongoUri);
+  const dbName = uniqueDbName('parley_test_memberships');
+  const id = () => new ObjectId().toHexString();
+  const member = (guildId: string, userId: string) => ({ guildId, userId, roleIds: [], nick: null, joinedAt: new Date('2026-11-21T12:00:00Z') });
+
+  beforeAll(async () => {
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.db(dbName).dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+
+  it('when a user joins, leaves and a guild is deleted, then membershipsOf follows, through user_guilds', async () => {
+    const db = client.db(dbName);
+    const repo = createGuildsRepo(db);
+    const [user, g1, g2, g3] = [id(), id(), id(), id()];
+    await repo.insertMember(member(g1, user));
+    await repo.insertMember(member(g2, user));
+    await repo.insertMember(member(g3, user));
+    expect((await repo.membershipsOf(user)).map((m) => m.guildId).sort()).toEqual([g1, g2, g3].sort());
+    expect((await db.collection('user_guilds').findOne({ _id: user as never }))?.guildIds).toHaveLength(3);
+    await repo.deleteMember(g2, user);
+    await repo.deleteAllMembers(g3);
+    expect((await repo.membershipsOf(user)).map((m) => m.guildId)).toEqual([g1]);
+    expect((await db.collection('user_guilds').findOne({ _id: user as never }))?.guildIds).toEqual([g1]);
+  });
+
+  it('when memberships predate user_guilds or a join crashed half-way, then reads are still exact', async () => {
+    const db = client.db(dbName);
+    const repo = createGuildsRepo(db);
+    const [old, crashed, g1, g2] = [id(), id(), id(), id()];
+    // Written before user_guilds existed: the first read builds the index from a scan.
+    await db.collection('members').insertOne({ _id: `${g1}:${old}` as never, ...member(g1, old) });
+    expect((await repo.membershipsOf(old)).map((m) => m.guildId)).toEqual([g1]);
+    expect((await db.collection('user_guilds').findOne({ _id: old as never }))?.guildIds).toEqual([g1]);
+    await repo.insertMember(member(g2, old));
+    expect((await repo.membershipsOf(old)).map((m) => m.guildId).sort()).toEqual([g1, g2].sort());
+    // A join that listed the guild but never wrote the member document: not a membership.
+    await db.collection('user_guilds').insertOne({ _id: crashed as never, guildIds: [g1] });
+    expect(await repo.membershipsOf(crashed)).toEqual([]);
+    expect(await repo.membershipsOf(id())).toEqual([]);
+  });
+});
