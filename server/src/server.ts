@@ -43,7 +43,8 @@ export interface StartOptions {
   modules?: readonly ModuleFactory[];
 }
 
-const PERMISSION_CACHE_TTL_MS = 5_000;
+/** Only a safety net: writes invalidate entries on every instance at once; this bounds staleness if a message is lost. */
+const PERMISSION_CACHE_TTL_MS = 30_000;
 const PERMISSION_CACHE_MAX_ENTRIES = 20_000;
 
 function redisClient(url: string, log: Logger, name: string): Redis {
@@ -89,7 +90,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const tokens = createAccessTokens(config.JWT_SECRET, clock);
   const requireAuth = createRequireAuth(tokens);
   const permissions = createPermissionService({ guilds: cachedReads.guilds, roles: cachedReads.roles, channels: cachedReads.channels, log: moduleLogger(log, 'permissions') });
-  const gateway = createGateway({ log: moduleLogger(log, 'gateway'), repos, permissions, tokens, redis: redisPubSub, redisKey: `parley:${config.MONGODB_DB}:gateway`, corsOrigins: config.CORS_ORIGINS });
+  const gateway = createGateway({ log: moduleLogger(log, 'gateway'), repos, cachedReads, permissions, tokens, redis: redisPubSub, redisKey: `parley:${config.MONGODB_DB}:gateway`, corsOrigins: config.CORS_ORIGINS });
   const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
   const rateLimits = createAuthRateLimits({
     redis,

@@ -81,9 +81,27 @@ export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
       ...repos.guilds,
       findGuild: (id: string) => cache.read(`guild:${id}`, () => repos.guilds.findGuild(id)),
       findMember: (guildId: string, userId: string) => cache.read(`member:${guildId}:${userId}`, () => repos.guilds.findMember(guildId, userId)),
+      /** The same `member:` entries as findMember; the missing ones in one query. */
+      membersByUserIds: async (guildId: string, userIds: readonly string[]) => {
+        const prefix = `member:${guildId}:`;
+        const found = await cache.readMany(
+          userIds.map((id) => prefix + id),
+          async (missing) => {
+            const members = await repos.guilds.membersByUserIds(guildId, missing.map((key) => key.slice(prefix.length)));
+            const byKey = new Map(members.map((m) => [prefix + m.userId, m as typeof m | null]));
+            return new Map(missing.map((key) => [key, byKey.get(key) ?? null]));
+          },
+        );
+        return [...found.values()].filter((m) => m !== null);
+      },
+      membershipsOf: (userId: string) => cache.read(`memberships:${userId}`, () => repos.guilds.membershipsOf(userId)),
     },
     roles: { ...repos.roles, listByGuild: (guildId: string) => cache.read(`roles:${guildId}`, () => repos.roles.listByGuild(guildId)) },
-    channels: { ...repos.channels, find: (id: string) => cache.read(`channel:${id}`, () => repos.channels.find(id)) },
+    channels: {
+      ...repos.channels,
+      find: (id: string) => cache.read(`channel:${id}`, () => repos.channels.find(id)),
+      listByGuild: (guildId: string) => cache.read(`channels:${guildId}`, () => repos.channels.listByGuild(guildId)),
+    },
     users: {
       ...repos.users,
       findById: (id: string) => cache.read(`user:${id}`, () => repos.users.findById(id)),

@@ -5,7 +5,7 @@ import { AuthRefreshPayload, GATEWAY_PATH, PresenceSetPayload, type GatewayAck, 
 import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
-import type { Repos } from '../db/repos';
+import type { CachedReads, Repos } from '../db/repos';
 import { AppError } from '../errors';
 import { channelView, deletedUser, guildView, memberView, publicUserView, roleView, userView } from '../http/views';
 import type { Logger } from '../logger';
@@ -63,6 +63,8 @@ export interface Gateway {
 export function createGateway(deps: {
   log: Logger;
   repos: Repos;
+  /** Guild, member, role, channel and user records for READY snapshots (see permissions/permission-cache.ts). */
+  cachedReads: CachedReads;
   permissions: PermissionService;
   tokens: AccessTokens;
   redis: { pub: Redis; sub: Redis } | null;
@@ -71,7 +73,7 @@ export function createGateway(deps: {
   /** Origins besides our own allowed to open the gateway (the desktop renderer); see CORS_ORIGINS. */
   corsOrigins?: readonly string[];
 }): Gateway {
-  const { log, repos, permissions, tokens } = deps;
+  const { log, repos, cachedReads, permissions, tokens } = deps;
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
   let voiceStates: VoiceStateProvider = async () => [];
 
@@ -98,10 +100,10 @@ export function createGateway(deps: {
 
   async function guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null> {
     const [guild, member, roles, channels] = await Promise.all([
-      repos.guilds.findGuild(guildId),
-      repos.guilds.findMember(guildId, userId),
-      repos.roles.listByGuild(guildId),
-      repos.channels.listByGuild(guildId),
+      cachedReads.guilds.findGuild(guildId),
+      cachedReads.guilds.findMember(guildId, userId),
+      cachedReads.roles.listByGuild(guildId),
+      cachedReads.channels.listByGuild(guildId),
     ]);
     if (!guild || !member) return null;
     const visible = permissions.visibleChannels({ guild, member, roles }, channels);
@@ -109,13 +111,13 @@ export function createGateway(deps: {
     const online = await onlineUserIdsInGuild(guildId);
     const onlineIds = [...online.keys()];
     const [onlineMembers, users, voice, lastIds] = await Promise.all([
-      repos.guilds.membersByUserIds(guildId, onlineIds),
-      repos.users.findManyByIds([userId, ...onlineIds]),
+      cachedReads.guilds.membersByUserIds(guildId, onlineIds),
+      cachedReads.users.findManyByIds([userId, ...onlineIds]),
       voiceStates(guildId).catch((err: unknown) => {
         log.warn({ err, guildId }, 'voice state provider failed; READY carries none');
         return [] as VoiceState[];
       }),
-      repos.messages.lastIds(guildId),
+      repos.messages.lastIds([...visibleIds]),
     ]);
     const userById = new Map(users.map((u) => [u.id, publicUserView(u)]));
     const view = (m: typeof member) => memberView(m, userById.get(m.userId) ?? deletedUser(m.userId));
@@ -132,7 +134,7 @@ export function createGateway(deps: {
 
   async function broadcastPresence(userId: string): Promise<void> {
     const status = (await presenceOf([userId])).get(userId) ?? 'offline';
-    const memberships = await repos.guilds.membershipsOf(userId);
+    const memberships = await cachedReads.guilds.membershipsOf(userId);
     if (!io || memberships.length === 0) return;
     io.to(memberships.map((m) => guildRoom(m.guildId))).emit('PRESENCE_UPDATE', { userId, status });
   }
@@ -217,7 +219,7 @@ export function createGateway(deps: {
     });
 
     try {
-      const [user, memberships] = await Promise.all([repos.users.findById(userId), repos.guilds.membershipsOf(userId)]);
+      const [user, memberships] = await Promise.all([cachedReads.users.findById(userId), cachedReads.guilds.membershipsOf(userId)]);
       if (!user) {
         socket.disconnect(true);
         return;

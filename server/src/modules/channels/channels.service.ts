@@ -44,8 +44,9 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
   return {
     async list(userId: string, guildId: string): Promise<{ items: Channel[] }> {
       const access = await permissions.requireGuildMember(userId, guildId);
-      const [all, lastIds] = await Promise.all([repos.channels.listByGuild(guildId), repos.messages.lastIds(guildId)]);
-      return { items: permissions.visibleChannels(access, all).map((v) => channelView(v.channel, lastIds.get(v.channel.id) ?? null)) };
+      const visible = permissions.visibleChannels(access, await repos.channels.listByGuild(guildId));
+      const lastIds = await repos.messages.lastIds(visible.map((v) => v.channel.id));
+      return { items: visible.map((v) => channelView(v.channel, lastIds.get(v.channel.id) ?? null)) };
     },
 
     async get(userId: string, channelId: string): Promise<Channel> {
@@ -131,7 +132,8 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
       await repos.channels.bulkUpdate(guildId, updates);
       await audit.record({ guildId, action: 'channel.update', actorId: userId, targetId: null, details: { reorder: body.channels.map((c) => c.id) } });
       const parentChanged = body.channels.some((c) => c.parentId !== undefined && c.parentId !== byId.get(c.id)?.parentId);
-      const [after, lastIds] = await Promise.all([repos.channels.listByGuild(guildId), repos.messages.lastIds(guildId)]);
+      const after = await repos.channels.listByGuild(guildId);
+      const lastIds = await repos.messages.lastIds(after.map((c) => c.id));
       const view = (c: (typeof after)[number]) => channelView(c, lastIds.get(c.id) ?? null);
       if (parentChanged) await gateway.resyncGuild(guildId);
       else for (const c of after.filter((c) => ids.has(c.id))) await gateway.publishToGuild(guildId, 'CHANNEL_UPDATE', view(c), { channelId: c.id });

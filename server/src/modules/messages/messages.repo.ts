@@ -281,8 +281,6 @@ export function createMessagesRepo(db: Db) {
         if (!isDuplicateKey(err)) throw err;
         await push();
       }
-      // For unread markers. $max: concurrent sends may finish in any order.
-      await counters.updateOne({ _id: m.channelId }, { $max: { lastId: record.id } });
       return record;
     },
 
@@ -317,10 +315,18 @@ export function createMessagesRepo(db: Db) {
 
     find,
 
-    /** Newest message id of every channel of a guild that has messages (channel id → message id). */
-    async lastIds(guildId: string): Promise<Map<string, string>> {
-      const docs = await counters.find({ guildId }, { projection: { lastId: 1 } }).toArray();
-      return new Map(docs.flatMap((d) => (d.lastId ? [[d._id, d.lastId] as const] : [])));
+    /**
+     * Newest message id of these channels, where they have messages (channel id → message id). `_id` lookups: a
+     * `{ guildId }` query would make FerretDB scan every channel's counter on every READY.
+     */
+    async lastIds(channelIds: readonly string[]): Promise<Map<string, string>> {
+      const docs = await Promise.all(channelIds.map((id) => counters.findOne({ _id: id }, { projection: { lastId: 1 } })));
+      return new Map(docs.flatMap((d) => (d?.lastId ? [[d._id, d.lastId] as const] : [])));
+    },
+
+    /** Records `id` as the channel's newest message unless a newer one is (sends may finish in any order). */
+    async noteLastId(channelId: string, id: string): Promise<void> {
+      await counters.updateOne({ _id: channelId }, { $max: { lastId: id } });
     },
 
     async lastId(channelId: string): Promise<string | null> {

@@ -89,7 +89,8 @@ export function createMessagesService(deps: { repos: Repos; cachedReads: CachedR
         throw err;
       }
       const message = await viewOne(stored);
-      await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
+      // The newest-message marker (for unread state after a restart) is written while the message goes out.
+      await Promise.all([gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId }), repos.messages.noteLastId(channelId, stored.id)]);
       return { message, created: true };
     },
 

@@ -14,30 +14,45 @@ import { createVoiceService, toVoiceState } from './voice.service';
 const CLAIM_RETENTION_MS = 60 * 60 * 1000;
 
 /**
- * A user's voice state and moderation flags are read on every voice join; they are served from the record cache, and
- * every write through this repository drops its keys here and on the other instances before it returns. Writes by
+ * A user's voice state and moderation flags are read on every voice join, and a guild's voice states on every READY;
+ * they are served from the record cache, and every write through this repository drops the keys it touched (the
+ * user's, and the voice lists of the guilds involved) here and on the other instances before it returns. Writes by
  * another instance reach this one within a Redis round trip: a join that reads a stale "not connected" in that window
  * is caught when the new session starts (observeSession removes the user from their previous room).
  */
 export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo {
   const stateKey = (userId: string) => `voice:${userId}`;
   const moderationKey = (guildId: string, userId: string) => `voice-moderation:${guildId}:${userId}`;
-  async function thenDrop<T>(write: Promise<T>, keys: string[]): Promise<T> {
+  const guildKey = (guildId: string) => `voice-guild:${guildId}`;
+  /** Guilds whose voice lists this instance has cached: all are dropped when a write fails half-way. */
+  const cachedGuilds = new Set<string>();
+  async function thenDrop<T>(write: Promise<T>, userId: string, touched: (result: T) => readonly (string | null | undefined)[], extra: string[] = []): Promise<T> {
+    let result: T;
     try {
-      return await write;
-    } finally {
-      await cache.invalidate(keys);
+      result = await write;
+    } catch (err) {
+      await cache.invalidate([stateKey(userId), ...extra, ...[...cachedGuilds].map(guildKey)]);
+      throw err;
     }
+    const guilds = touched(result).filter((g): g is string => typeof g === 'string');
+    await cache.invalidate([stateKey(userId), ...extra, ...guilds.map(guildKey)]);
+    return result;
   }
   return {
     ...repo,
     findByUser: (userId) => cache.read(stateKey(userId), () => repo.findByUser(userId)),
     getModeration: (guildId, userId) => cache.read(moderationKey(guildId, userId), () => repo.getModeration(guildId, userId)),
-    setSelfState: (userId, patch, at) => thenDrop(repo.setSelfState(userId, patch, at), [stateKey(userId)]),
-    startSession: (start) => thenDrop(repo.startSession(start), [stateKey(start.userId)]),
-    endSession: (userId, sid, joinedAtMs, at) => thenDrop(repo.endSession(userId, sid, joinedAtMs, at), [stateKey(userId)]),
-    admit: (userId, channelId, at) => thenDrop(repo.admit(userId, channelId, at), [stateKey(userId)]),
-    setModeration: (guildId, userId, patch, at) => thenDrop(repo.setModeration(guildId, userId, patch, at), [moderationKey(guildId, userId), stateKey(userId)]),
+    // Every READY lists each guild's voice states; FerretDB would scan every user's voice document for it.
+    listActiveInGuild: (guildId) => {
+      cachedGuilds.add(guildId);
+      return cache.read(guildKey(guildId), () => repo.listActiveInGuild(guildId));
+    },
+    setSelfState: (userId, patch, at) => thenDrop(repo.setSelfState(userId, patch, at), userId, (r) => [r.guildId]),
+    startSession: (start) => thenDrop(repo.startSession(start), start.userId, (r) => [start.guildId, r?.before?.guildId]),
+    endSession: (userId, sid, joinedAtMs, at) => thenDrop(repo.endSession(userId, sid, joinedAtMs, at), userId, (r) => [r?.guildId]),
+    admit: (userId, channelId, at) => thenDrop(repo.admit(userId, channelId, at), userId, () => []),
+    setModeration: (guildId, userId, patch, at) =>
+      thenDrop(repo.setModeration(guildId, userId, patch, at), userId, () => [guildId], [moderationKey(guildId, userId)]),
   };
 }
 
