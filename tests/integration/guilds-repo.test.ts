@@ -46,6 +46,9 @@ describe('guild memberships on the real MongoDB-wire server', () => {
     // A join that listed the guild but never wrote the member document: not a membership.
     await db.collection('user_guilds').insertOne({ _id: crashed as never, guildIds: [g1] });
     expect(await repo.membershipsOf(crashed)).toEqual([]);
-    expect(await repo.membershipsOf(id())).toEqual([]);
+    const nobody = id();
+    expect(await repo.membershipsOf(nobody)).toEqual([]);
+    expect(await repo.membershipsOf(nobody)).toEqual([]); // read again through the (empty) index document
+    expect((await db.collection('user_guilds').findOne({ _id: nobody as never }))?.guildIds).toEqual([]);
   });
 });

@@ -17,21 +17,24 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Worker pids of the supervisor (its direct children). */
+/** Worker pids of the supervisor: its children running main.ts (tsx may also run an esbuild service child). */
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'server/src/main.ts'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+/** What the supervisor and its workers printed, for the failure message. */
+let output = '';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server output:\n${output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -42,14 +45,15 @@ describe('SERVER_WORKERS', () => {
     if (supervisor?.exitCode === null) supervisor.kill('SIGKILL');
   });
 
-  it('when started with 2 workers, then both serve on one port, a dead worker is replaced, and SIGTERM stops them all', async () => {
+  // Three Node processes compiling TypeScript at once: slow while other test files load the machine.
+  it('when started with 2 workers, then both serve on one port, a dead worker is replaced, and SIGTERM stops them all', { timeout: 240_000 }, async () => {
     const env = testEnv();
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       env: {
         ...process.env,
         NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
         HOST: '127.0.0.1',
         PORT: String(port),
         SERVER_WORKERS: '2',
@@ -63,9 +67,12 @@ describe('SERVER_WORKERS', () => {
         JWT_SECRET: env.jwtSecret,
         VOICE_RECONCILE_INTERVAL_MS: '0',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     supervisor = child;
+    output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const base = `http://127.0.0.1:${port}/api/v1`;
     const answers = async () => ((await fetch(`${base}/openapi.json`).catch(() => null))?.ok ? true : undefined);

@@ -72,13 +72,16 @@ export function createGuildsRepo(db: Db) {
   const bans = db.collection<BanDoc>('bans');
   const userGuilds = db.collection<UserGuildsDoc>('user_guilds');
 
-  async function upsertUserGuilds(userId: string, update: { $addToSet: { guildIds: { $each: string[] } } } | { $setOnInsert: { guildIds: string[] } }) {
+  /** Adds guild ids to a user's index, creating it (possibly empty) if needed. */
+  async function addUserGuilds(userId: string, guildIds: string[]) {
     try {
-      await userGuilds.updateOne({ _id: userId }, update, { upsert: true });
+      // (An upsert with `$setOnInsert: { guildIds: [] }` leaves the field out on FerretDB 1.24: insert the empty one.)
+      if (guildIds.length === 0) await userGuilds.insertOne({ _id: userId, guildIds: [] });
+      else await userGuilds.updateOne({ _id: userId }, { $addToSet: { guildIds: { $each: guildIds } } }, { upsert: true });
     } catch (err) {
       // Two first writers for one user: the other one created the document; apply ours to it.
       if ((err as { code?: unknown }).code !== 11000) throw err;
-      await userGuilds.updateOne({ _id: userId }, update);
+      if (guildIds.length > 0) await userGuilds.updateOne({ _id: userId }, { $addToSet: { guildIds: { $each: guildIds } } });
     }
   }
   return {
@@ -105,7 +108,7 @@ export function createGuildsRepo(db: Db) {
 
     /** Throws a duplicate-key error when already a member. */
     async insertMember(m: MemberRecord): Promise<MemberRecord> {
-      await upsertUserGuilds(m.userId, { $addToSet: { guildIds: { $each: [m.guildId] } } });
+      await addUserGuilds(m.userId, [m.guildId]);
       await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
       return m;
     },
@@ -135,10 +138,10 @@ export function createGuildsRepo(db: Db) {
       if (!index) {
         // Memberships from before user_guilds existed: one scan, then never again for this user.
         const found = (await members.find({ userId }).toArray()).map(memberRecord);
-        await upsertUserGuilds(userId, found.length ? { $addToSet: { guildIds: { $each: found.map((m) => m.guildId) } } } : { $setOnInsert: { guildIds: [] } });
+        await addUserGuilds(userId, found.map((m) => m.guildId));
         return found;
       }
-      const docs = await Promise.all(index.guildIds.map((guildId) => members.findOne({ _id: memberKey(guildId, userId) })));
+      const docs = await Promise.all((index.guildIds ?? []).map((guildId) => members.findOne({ _id: memberKey(guildId, userId) })));
       return docs.flatMap((d) => (d ? [memberRecord(d)] : []));
     },
     countMembers: (guildId: string) => members.countDocuments({ guildId }),
