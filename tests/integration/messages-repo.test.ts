@@ -1,0 +1,52 @@
+import { MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMessagesRepo, PAGE_SIZE, type MessageRecord } from '../../server/src/modules/messages/messages.repo';
+import { testEnv, uniqueDbName } from '../support/env';
+
+// Full message pages are sealed into one string (cheaper for FerretDB to decode); reads, edits and deletions keep working.
+describe('message pages on the real MongoDB-wire server', () => {
+  const client = new MongoClient(testEnv().mongoUri);
+  const dbName = uniqueDbName('parley_test_pages');
+  const id = () => new ObjectId().toHexString();
+  beforeAll(async () => {
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.db(dbName).dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+
+  it('when a page fills up, then it is sealed; history, edits and a scrubbed deletion read the same', async () => {
+    const db = client.db(dbName);
+    const repo = createMessagesRepo(db);
+    const [channelId, guildId, authorId] = [id(), id(), id()];
+    const message = (i: number): MessageRecord => ({ id: '', channelId, guildId, authorId, content: `secret ${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null });
+    const ids: string[] = [];
+    for (let i = 0; i < PAGE_SIZE + 3; i++) ids.push((await repo.insert(message(i))).id);
+    const pages = db.collection<{ _id: string; messages?: string[]; sealed?: string }>(`message_pages_${channelId}_0`);
+    const first = `${channelId}:0`;
+    // Sealing runs behind the last send of the page; a read seals it too.
+    await repo.history(channelId, { limit: 5 });
+    let doc = null;
+    for (let i = 0; i < 50 && !doc?.sealed; i++) {
+      await repo.history(channelId, { before: ids[10]!, limit: 5 });
+      doc = await pages.findOne({ _id: first });
+      if (!doc?.sealed) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(doc?.sealed).toBeTypeOf('string');
+    expect(doc?.messages).toBeUndefined();
+    expect((await pages.findOne({ _id: `${channelId}:1` }))?.messages).toHaveLength(3); // not full: still appendable
+
+    const contents = async (q: Parameters<typeof repo.history>[1]) => (await repo.history(channelId, q)).map((m) => m.content);
+    expect(await contents({ before: ids[52]!, limit: 4 })).toEqual(['secret 51', 'secret 50', 'secret 49', 'secret 48']);
+    await repo.updateContent(channelId, ids[7]!, 'edited 7', [], new Date());
+    expect(await contents({ around: ids[7]!, limit: 3 })).toEqual(['secret 8', 'edited 7', 'secret 6']);
+    expect(await repo.delete(channelId, ids[20]!)).toBe(true);
+    expect(await contents({ before: ids[22]!, limit: 2 })).toEqual(['secret 21', 'secret 19']);
+    // The deleted text is gone from the stored page, not only hidden.
+    const after = await pages.findOne({ _id: first });
+    expect(after?.sealed).toBeTypeOf('string');
+    expect(after?.sealed).not.toContain('secret 20"');
+    expect(after?.sealed).toContain('secret 21"');
+  });
+});
