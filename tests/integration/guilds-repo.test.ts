@@ -43,6 +43,12 @@ describe('guild memberships on the real MongoDB-wire server', () => {
     expect((await db.collection('user_guilds').findOne({ _id: old as never }))?.guildIds).toEqual([g1]);
     await repo.insertMember(member(g2, old));
     expect((await repo.membershipsOf(old)).map((m) => m.guildId).sort()).toEqual([g1, g2].sort());
+    // Memberships from before user_guilds, then a join before anything read them: both old and new are found.
+    const early = id();
+    await db.collection('members').insertOne({ _id: `${g1}:${early}` as never, ...member(g1, early) });
+    await repo.insertMember(member(g2, early));
+    expect((await repo.membershipsOf(early)).map((m) => m.guildId).sort()).toEqual([g1, g2].sort());
+    expect((await repo.membershipsOf(early)).map((m) => m.guildId).sort()).toEqual([g1, g2].sort());
     // A join that listed the guild but never wrote the member document: not a membership.
     await db.collection('user_guilds').insertOne({ _id: crashed as never, guildIds: [g1] });
     expect(await repo.membershipsOf(crashed)).toEqual([]);

@@ -36,12 +36,15 @@ export interface MemberRecord {
  * `_id` = user id → the guilds the user may be a member of. FerretDB answers `members.find({ userId })` with a scan of
  * every membership (≈ 40 ms per 500, on every gateway connection), so a user's memberships are found through this
  * document and then read by `_id`. It is a superset index, never the truth: a join adds the guild before the member
- * document is written and a leave removes it after the member document is gone, so a crash in between leaves an
- * extra id (skipped on read), never a missing one. Users from before this collection get theirs on first read.
+ * document is written (and again after, in case a racing leave pulled it) and a leave removes it after the member
+ * document is gone (and puts it back if a racing join re-created it), so a crash in between leaves an extra id
+ * (skipped on read), never a missing one. A list is trusted only once `complete`: the first read for a user scans
+ * their memberships once and merges them in, so memberships from before this collection are never lost.
  */
 interface UserGuildsDoc {
   _id: string;
   guildIds: string[];
+  complete?: boolean;
 }
 
 interface BanDoc {
@@ -72,16 +75,20 @@ export function createGuildsRepo(db: Db) {
   const bans = db.collection<BanDoc>('bans');
   const userGuilds = db.collection<UserGuildsDoc>('user_guilds');
 
-  /** Adds guild ids to a user's index, creating it (possibly empty) if needed. */
-  async function addUserGuilds(userId: string, guildIds: string[]) {
+  /** Adds guild ids to a user's index, creating it (possibly empty) if needed; `complete` marks a merged scan. */
+  async function addUserGuilds(userId: string, guildIds: string[], complete = false) {
+    const update = {
+      ...(guildIds.length > 0 ? { $addToSet: { guildIds: { $each: guildIds } } } : {}),
+      ...(complete ? { $set: { complete: true } } : {}),
+    };
     try {
       // (An upsert with `$setOnInsert: { guildIds: [] }` leaves the field out on FerretDB 1.24: insert the empty one.)
-      if (guildIds.length === 0) await userGuilds.insertOne({ _id: userId, guildIds: [] });
-      else await userGuilds.updateOne({ _id: userId }, { $addToSet: { guildIds: { $each: guildIds } } }, { upsert: true });
+      if (guildIds.length === 0) await userGuilds.insertOne({ _id: userId, guildIds: [], ...(complete ? { complete: true } : {}) });
+      else await userGuilds.updateOne({ _id: userId }, update, { upsert: true });
     } catch (err) {
       // Two first writers for one user: the other one created the document; apply ours to it.
       if ((err as { code?: unknown }).code !== 11000) throw err;
-      if (guildIds.length > 0) await userGuilds.updateOne({ _id: userId }, { $addToSet: { guildIds: { $each: guildIds } } });
+      if (Object.keys(update).length > 0) await userGuilds.updateOne({ _id: userId }, update);
     }
   }
   return {
@@ -110,6 +117,8 @@ export function createGuildsRepo(db: Db) {
     async insertMember(m: MemberRecord): Promise<MemberRecord> {
       await addUserGuilds(m.userId, [m.guildId]);
       await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
+      // A leave of an earlier membership may have pulled the id between our two writes.
+      await addUserGuilds(m.userId, [m.guildId]);
       return m;
     },
     async findMember(guildId: string, userId: string): Promise<MemberRecord | null> {
@@ -135,10 +144,10 @@ export function createGuildsRepo(db: Db) {
     },
     async membershipsOf(userId: string): Promise<MemberRecord[]> {
       const index = await userGuilds.findOne({ _id: userId });
-      if (!index) {
-        // Memberships from before user_guilds existed: one scan, then never again for this user.
+      if (!index?.complete) {
+        // Never scanned (memberships may predate user_guilds): one scan merged in, then never again for this user.
         const found = (await members.find({ userId }).toArray()).map(memberRecord);
-        await addUserGuilds(userId, found.map((m) => m.guildId));
+        await addUserGuilds(userId, found.map((m) => m.guildId), true);
         return found;
       }
       const docs = await Promise.all((index.guildIds ?? []).map((guildId) => members.findOne({ _id: memberKey(guildId, userId) })));
@@ -164,6 +173,8 @@ export function createGuildsRepo(db: Db) {
     async deleteMember(guildId: string, userId: string): Promise<boolean> {
       const deleted = (await members.deleteOne({ _id: memberKey(guildId, userId) })).deletedCount === 1;
       await userGuilds.updateOne({ _id: userId }, { $pull: { guildIds: guildId } });
+      // A join that raced this leave may have written its member document before our pull.
+      if (await members.findOne({ _id: memberKey(guildId, userId) })) await addUserGuilds(userId, [guildId]);
       return deleted;
     },
     async deleteAllMembers(guildId: string): Promise<void> {
