@@ -52,12 +52,13 @@ const ConfigSchema = z.object({
   VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   /**
    * Server processes sharing PORT (node:cluster), one per core is typical; each is a full instance, coordinated through
-   * Redis like separate servers, so more than 1 needs REDIS_URL. `auto` = the number of cores.
+   * Redis like separate servers, so more than 1 needs REDIS_URL. `auto` = the number of cores, at most 8 (each worker
+   * has its own database and Redis connections; beyond that, run more hosts).
    */
   SERVER_WORKERS: z
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
     .default(1)
-    .transform((v) => (v === 'auto' ? Math.max(1, availableParallelism()) : v)),
+    .transform((v) => (v === 'auto' ? Math.min(8, Math.max(1, availableParallelism())) : v)),
 }).refine((c) => c.SERVER_WORKERS === 1 || c.REDIS_URL !== undefined, {
   path: ['SERVER_WORKERS'],
   message: 'more than one worker needs REDIS_URL (workers share gateway events and caches through Redis)',

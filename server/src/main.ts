@@ -11,23 +11,41 @@ import { start } from './server';
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL);
 
-/** A worker that dies is replaced, but not in a tight loop: a worker that can't start would otherwise spin. */
+/**
+ * A worker that dies is replaced, after 1 s, doubling up to 30 s while workers keep dying within a minute of starting
+ * (a worker that can't start, e.g. with the database down, must not spin).
+ */
 const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 function supervise(workers: number, log: Logger): void {
   let stopping = false;
+  let failedStop = false;
+  let delay = RESTART_DELAY_MS;
+  const startedAt = new Map<number, number>();
+  const fork = () => {
+    const worker = cluster.fork();
+    startedAt.set(worker.id, Date.now());
+  };
   log.info({ workers }, 'starting workers');
-  for (let i = 0; i < workers; i++) cluster.fork();
+  for (let i = 0; i < workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
+    const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+    startedAt.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      // Killed by our SIGTERM before it had installed its handler (still starting) counts as stopped cleanly.
+      if (code !== 0 && signal !== 'SIGTERM') failedStop = true;
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failedStop ? 1 : 0);
       return;
     }
-    log.error({ pid: worker.process.pid, code, signal }, 'worker exited; replacing it');
+    delay = lived >= STABLE_AFTER_MS ? RESTART_DELAY_MS : Math.min(delay * 2, MAX_RESTART_DELAY_MS);
+    log.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'worker exited; replacing it');
+    // Not unref'd: with every worker gone, this timer is what keeps the supervisor alive to restart them.
     setTimeout(() => {
-      if (!stopping) cluster.fork();
-    }, RESTART_DELAY_MS).unref();
+      if (!stopping) fork();
+    }, delay);
   });
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
