@@ -44,7 +44,7 @@ export interface StartOptions {
 }
 
 /** Only a safety net: writes invalidate entries on every instance at once; this bounds staleness if a message is lost. */
-const PERMISSION_CACHE_TTL_MS = 30_000;
+const PERMISSION_CACHE_TTL_MS = 10_000;
 const PERMISSION_CACHE_MAX_ENTRIES = 20_000;
 
 function redisClient(url: string, log: Logger, name: string): Redis {

@@ -49,4 +49,15 @@ describe('message pages on the real MongoDB-wire server', () => {
     expect(after?.sealed).not.toContain('secret 20"');
     expect(after?.sealed).toContain('secret 21"');
   });
+
+  it('when sends finish out of order across a second, then the newest by sequence is the channel\'s last message', async () => {
+    const repo = createMessagesRepo(client.db(dbName));
+    const channelId = id();
+    await repo.insert({ id: '', channelId, guildId: id(), authorId: id(), content: 'first', nonce: null, mentions: [], createdAt: new Date(), editedAt: null });
+    const idOf = (secs: number, seq: number) => secs.toString(16).padStart(8, '0') + seq.toString(16).padStart(12, '0') + '0000';
+    await repo.noteLastId(channelId, idOf(0x6a000001, 6)); // seq 6, stamped a second earlier
+    await repo.noteLastId(channelId, idOf(0x6a000002, 5)); // seq 5 finishing later, with a later second
+    await repo.noteLastId(channelId, idOf(0x6a000001, 4));
+    expect(await repo.lastId(channelId)).toBe(idOf(0x6a000001, 6));
+  });
 });

@@ -19,6 +19,7 @@ export interface CacheSync {
 
 const PUBLISH_TIMEOUT_MS = 250;
 const SUBSCRIBE_TIMEOUT_MS = 2_000;
+const RESUBSCRIBE_SETTLE_MS = 1_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -53,7 +54,12 @@ export async function redisCacheSync(opts: { cache: PermissionCache; redisUrl: s
     if (sender === instanceId) return;
     applyLocally(cache, keys.length === 1 && keys[0] === '*' ? '*' : keys);
   });
-  sub.on('ready', () => cache.invalidateAll());
+  // Messages sent while disconnected are lost. ioredis reports `ready` before it has re-subscribed, so clear again a
+  // moment later too: an invalidation published in that gap must not linger until the TTL.
+  sub.on('ready', () => {
+    cache.invalidateAll();
+    setTimeout(() => cache.invalidateAll(), RESUBSCRIBE_SETTLE_MS).unref();
+  });
   await withTimeout(sub.subscribe(channel), SUBSCRIBE_TIMEOUT_MS).catch((err: unknown) =>
     log.warn({ err }, 'record cache: not subscribed at boot; relying on its TTL'),
   );

@@ -9,7 +9,7 @@
  * - a value loaded while an invalidation happened is returned to its caller but never stored (generation check), so a
  *   read racing a write cannot put pre-write data back into the cache;
  * - the cache holds records, never decisions: a denial is recomputed from fresh records after any grant change.
- * The TTL (a few seconds) only bounds staleness if a cross-instance message is lost; `maxEntries` bounds memory.
+ * The TTL (10 s, set in server.ts) only bounds staleness if a cross-instance message is lost; `maxEntries` bounds memory.
  * Permission writes are rare next to reads, so they clear everything rather than tracking which keys they touched;
  * frequent narrow writes (a user's voice state) drop only their own keys.
  */

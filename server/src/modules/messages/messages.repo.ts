@@ -124,8 +124,9 @@ interface CounterDoc {
   _id: string;
   guildId: string;
   seq: number;
-  /** Newest message id (ids sort by time, then sequence). */
+  /** Newest message id, and its sequence number (what "newest" is decided on: ids sort by their seconds first). */
   lastId?: string;
+  lastSeq?: number;
 }
 
 export interface MessageRecord {
@@ -330,7 +331,7 @@ export function createMessagesRepo(db: Db) {
       // Full pages are stored sealed, as sending would leave them.
       const stored: PageDoc[] = pageDocs.map(({ messages: list, ...rest }) => (list.length >= PAGE_SIZE ? { ...rest, sealed: sealedOf(list) } : { ...rest, messages: list }));
       for (let i = 0; i < pageDocs.length; i += PAGES_PER_COLLECTION) await pagesOf(channelId, i).insertMany(stored.slice(i, i + PAGES_PER_COLLECTION), { ordered: false });
-      await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId, ...(ids.length ? { lastId: ids.at(-1) } : {}) } }, { upsert: true });
+      await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId, ...(ids.length ? { lastId: ids.at(-1), lastSeq: ids.length - 1 } : {}) } }, { upsert: true });
       return ids;
     },
 
@@ -350,9 +351,14 @@ export function createMessagesRepo(db: Db) {
       return new Map(docs.flatMap((d) => (d?.lastId ? [[d._id, d.lastId] as const] : [])));
     },
 
-    /** Records `id` as the channel's newest message unless a newer one is (sends may finish in any order). */
+    /**
+     * Records `id` as the channel's newest message unless one with a later sequence number is (sends may finish in
+     * any order, and two sends straddling a second can have ids that sort against their sequence).
+     */
     async noteLastId(channelId: string, id: string): Promise<void> {
-      await counters.updateOne({ _id: channelId }, { $max: { lastId: id } });
+      const seq = seqOfMessageId(id);
+      if (seq === null) return;
+      await counters.updateOne({ _id: channelId, $or: [{ lastSeq: { $exists: false } }, { lastSeq: { $lt: seq } }] }, { $set: { lastId: id, lastSeq: seq } });
     },
 
     async lastId(channelId: string): Promise<string | null> {

@@ -216,10 +216,16 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (s.admittedChannelId === channel.id && s.admittedAt && s.admittedAt.getTime() >= recentSince) continue;
       const seen = await access.channelFor(s.userId, channel.id);
       if (seen && hasPermission(seen.permissions, Permission.MOVE_MEMBERS)) continue;
+      // End exactly this session; if it is already over or replaced (the user reconnected), leave them alone — removing
+      // by identity would cut off their newer connection.
+      const ended = await repo.endSession(s.userId, s.participantSid, s.currentJoinedAtMs, clock());
+      if (!ended) continue;
       const event: VoiceDisconnectEvent = { channelId: channel.id, reason: 'CHANNEL_FULL' };
       events.toUser(s.userId, VOICE_DISCONNECT, event);
       log.info({ userId: s.userId, channelId: channel.id, limit: channel.userLimit }, 'voice session over the user limit');
-      await service.evict({ room, identity: s.userId, sid: s.participantSid, joinedAtMs: s.currentJoinedAtMs }, 'channel full');
+      await publishLeave(ended);
+      await safeAudit({ guildId: ended.guildId, actorId: null, targetId: ended.userId, action: 'voice.disconnect', details: { channelId: ended.channelId, reason: 'channel full' } });
+      await removeQuietly(room, s.userId, 'channel full');
     }
   }
 
