@@ -67,6 +67,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   let cacheSync: CacheSync = localCacheSync(permissionCache);
   const repos = createRepos(database.db, { afterPermissionWrite: () => cacheSync.invalidate('*') });
   const cachedReads = cachedPermissionReads(repos, permissionCache);
+  const backfilled = await repos.guilds.backfillUserGuilds();
+  if (backfilled > 0) log.info({ users: backfilled }, 'user_guilds built for existing memberships');
 
   const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley') : null;
   // Pub/sub for the Socket.IO adapter: a subscriber connection cannot run other commands, so it gets its own clients.

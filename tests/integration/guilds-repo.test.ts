@@ -57,4 +57,29 @@ describe('guild memberships on the real MongoDB-wire server', () => {
     expect(await repo.membershipsOf(nobody)).toEqual([]); // read again through the (empty) index document
     expect((await db.collection('user_guilds').findOne({ _id: nobody as never }))?.guildIds).toEqual([]);
   });
+
+  it('when the boot backfill runs on a database with older memberships, then every user gets a complete list once', async () => {
+    const db = client.db(uniqueDbName('parley_test_backfill'));
+    try {
+      const [a, b, g1, g2] = [id(), id(), id(), id()];
+      await db.collection('members').insertMany([
+        { _id: `${g1}:${a}`, ...member(g1, a) },
+        { _id: `${g2}:${a}`, ...member(g2, a) },
+        { _id: `${g1}:${b}`, ...member(g1, b) },
+      ] as never[]);
+      const repo = createGuildsRepo(db);
+      expect(await repo.backfillUserGuilds()).toBe(2);
+      expect(await createGuildsRepo(db).backfillUserGuilds()).toBe(0); // marked: another worker or the next boot skips it
+      const index = await db.collection('user_guilds').findOne({ _id: a as never });
+      expect([index?.complete, [...(index?.guildIds ?? [])].sort()]).toEqual([true, [g1, g2].sort()]);
+      expect((await repo.membershipsOf(b)).map((m) => m.guildId)).toEqual([g1]);
+      expect(await repo.membershipsOf(id())).toEqual([]);
+      const newcomer = id();
+      await repo.insertMember(member(g2, newcomer));
+      expect((await db.collection('user_guilds').findOne({ _id: newcomer as never }))?.complete).toBe(true);
+      expect((await repo.membershipsOf(newcomer)).map((m) => m.guildId)).toEqual([g2]);
+    } finally {
+      await db.dropDatabase().catch(() => undefined);
+    }
+  });
 });

@@ -38,8 +38,10 @@ export interface MemberRecord {
  * document and then read by `_id`. It is a superset index, never the truth: a join adds the guild before the member
  * document is written (and again after, in case a racing leave pulled it) and a leave removes it after the member
  * document is gone (and puts it back if a racing join re-created it), so a crash in between leaves an extra id
- * (skipped on read), never a missing one. A list is trusted only once `complete`: the first read for a user scans
- * their memberships once and merges them in, so memberships from before this collection are never lost.
+ * (skipped on read), never a missing one. A list is trusted only once `complete`. At boot, backfillUserGuilds()
+ * builds every user's complete list once per database (marked in `migrations`); after that, joins keep lists complete
+ * and a user without one has no memberships. Until then (or for a list that is not complete) a read scans that user's
+ * memberships once and merges them in, so memberships from before this collection are never lost.
  */
 interface UserGuildsDoc {
   _id: string;
@@ -74,6 +76,9 @@ export function createGuildsRepo(db: Db) {
   const memberKey = (guildId: string, userId: string) => `${guildId}:${userId}`;
   const bans = db.collection<BanDoc>('bans');
   const userGuilds = db.collection<UserGuildsDoc>('user_guilds');
+
+  /** Set once backfillUserGuilds() has run (or found its marker): every membership since has an index entry. */
+  let backfilled = false;
 
   /** Adds guild ids to a user's index, creating it (possibly empty) if needed; `complete` marks a merged scan. */
   async function addUserGuilds(userId: string, guildIds: string[], complete = false) {
@@ -115,10 +120,10 @@ export function createGuildsRepo(db: Db) {
 
     /** Throws a duplicate-key error when already a member. */
     async insertMember(m: MemberRecord): Promise<MemberRecord> {
-      await addUserGuilds(m.userId, [m.guildId]);
+      await addUserGuilds(m.userId, [m.guildId], backfilled);
       await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
       // A leave of an earlier membership may have pulled the id between our two writes.
-      await addUserGuilds(m.userId, [m.guildId]);
+      await addUserGuilds(m.userId, [m.guildId], backfilled);
       return m;
     },
     async findMember(guildId: string, userId: string): Promise<MemberRecord | null> {
@@ -142,8 +147,31 @@ export function createGuildsRepo(db: Db) {
       }
       return (await members.find({ guildId, userId: { $in: unique } }).toArray()).map(memberRecord);
     },
+    /**
+     * Once per database (several workers may run it at once: it only adds): a complete user_guilds list for every
+     * user with memberships. Call before serving.
+     */
+    async backfillUserGuilds(): Promise<number> {
+      const migrations = db.collection<{ _id: string; at: Date }>('migrations');
+      if (await migrations.findOne({ _id: 'user_guilds' })) {
+        backfilled = true;
+        return 0;
+      }
+      const byUser = new Map<string, string[]>();
+      for (const m of await members.find({}, { projection: { guildId: 1, userId: 1 } }).toArray()) {
+        byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m.guildId]);
+      }
+      for (const [userId, guildIds] of byUser) await addUserGuilds(userId, guildIds, true);
+      await migrations.insertOne({ _id: 'user_guilds', at: new Date() }).catch((err: unknown) => {
+        if ((err as { code?: unknown }).code !== 11000) throw err;
+      });
+      backfilled = true;
+      return byUser.size;
+    },
+
     async membershipsOf(userId: string): Promise<MemberRecord[]> {
       const index = await userGuilds.findOne({ _id: userId });
+      if (!index && backfilled) return [];
       if (!index?.complete) {
         // Never scanned (memberships may predate user_guilds): one scan merged in, then never again for this user.
         const found = (await members.find({ userId }).toArray()).map(memberRecord);
