@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig } from '../../server/src/config';
 import { start, type RunningServer } from '../../server/src/server';
-import { testEnv, uniqueDbName } from '../support/env';
+import { testEnv, testServerEnv } from '../support/env';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const WEB_DIR = resolve(ROOT, 'out/web');
@@ -51,18 +51,10 @@ export async function startWebServer(port?: number): Promise<RunningServer> {
   const env = testEnv();
   await waitForFreePort(port ?? env.apiPort);
   const config = parseConfig({
-    NODE_ENV: 'test',
+    ...testServerEnv('parley_e2e'),
     HOST: '127.0.0.1',
     PORT: String(port ?? env.apiPort),
     LOG_LEVEL: 'warn',
-    MONGODB_URI: env.mongoUri,
-    MONGODB_DB: uniqueDbName('parley_e2e'),
-    REDIS_URL: env.redisUrl,
-    LIVEKIT_URL: env.livekitUrl,
-    LIVEKIT_PUBLIC_URL: env.livekitPublicUrl,
-    LIVEKIT_API_KEY: env.livekitApiKey,
-    LIVEKIT_API_SECRET: env.livekitApiSecret,
-    JWT_SECRET: env.jwtSecret,
     WEB_DIR,
     // Two browsers register and log in from one IP within a minute.
     AUTH_RATE_LIMIT_PER_IP: '1000',

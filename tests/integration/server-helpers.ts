@@ -8,7 +8,7 @@ import type { Clock } from '../../server/src/clock';
 import { parseConfig, type Config } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { start, type RunningServer } from '../../server/src/server';
-import { testEnv, uniqueDbName } from '../support/env';
+import { testServerEnv } from '../support/env';
 
 export interface TestServer {
   server: RunningServer;
@@ -19,20 +19,11 @@ export interface TestServer {
 }
 
 export async function startTestServer(overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
-  const env = testEnv();
   const config = parseConfig({
-    NODE_ENV: 'test',
+    ...testServerEnv('parley_test_srv'),
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
-    MONGODB_URI: env.mongoUri,
-    MONGODB_DB: uniqueDbName('parley_test_srv'),
-    REDIS_URL: env.redisUrl,
-    LIVEKIT_URL: env.livekitUrl,
-    LIVEKIT_PUBLIC_URL: env.livekitPublicUrl,
-    LIVEKIT_API_KEY: env.livekitApiKey,
-    LIVEKIT_API_SECRET: env.livekitApiSecret,
-    JWT_SECRET: env.jwtSecret,
     AUTH_RATE_LIMIT_PER_IP: '10000',
     ...overrides,
   });
@@ -44,7 +35,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
     api: new ApiClient(server.url),
     async stop() {
       await server.stop();
-      const client = new MongoClient(env.mongoUri);
+      const client = new MongoClient(config.MONGODB_URI);
       try {
         await client.db(config.MONGODB_DB).dropDatabase();
       } finally {

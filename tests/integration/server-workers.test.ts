@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testEnv, uniqueDbName } from '../support/env';
+import { testServerEnv } from '../support/env';
 
 const MAIN = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
 
@@ -47,24 +47,15 @@ describe('SERVER_WORKERS', () => {
 
   // Three Node processes compiling TypeScript at once: slow while other test files load the machine.
   it('when started with 2 workers, then both serve on one port, a dead worker is replaced, and SIGTERM stops them all', { timeout: 240_000 }, async () => {
-    const env = testEnv();
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       env: {
         ...process.env,
-        NODE_ENV: 'test',
+        ...testServerEnv('parley_test_workers'),
         LOG_LEVEL: 'info',
         HOST: '127.0.0.1',
         PORT: String(port),
         SERVER_WORKERS: '2',
-        MONGODB_URI: env.mongoUri,
-        MONGODB_DB: uniqueDbName('parley_test_workers'),
-        REDIS_URL: env.redisUrl,
-        LIVEKIT_URL: env.livekitUrl,
-        LIVEKIT_PUBLIC_URL: env.livekitPublicUrl,
-        LIVEKIT_API_KEY: env.livekitApiKey,
-        LIVEKIT_API_SECRET: env.livekitApiSecret,
-        JWT_SECRET: env.jwtSecret,
         VOICE_RECONCILE_INTERVAL_MS: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

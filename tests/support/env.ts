@@ -70,3 +70,22 @@ export function testEnv(): TestEnv {
 export function uniqueDbName(prefix = 'parley_test'): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`;
 }
+
+/**
+ * The environment a Parley server needs to run against the test stack (database, Redis, LiveKit, secrets), with a fresh
+ * database named after `dbPrefix`; callers add HOST, PORT, LOG_LEVEL and what their test is about.
+ */
+export function testServerEnv(dbPrefix: string): Record<string, string> {
+  const env = testEnv();
+  return {
+    NODE_ENV: 'test',
+    MONGODB_URI: env.mongoUri,
+    MONGODB_DB: uniqueDbName(dbPrefix),
+    REDIS_URL: env.redisUrl,
+    LIVEKIT_URL: env.livekitUrl,
+    LIVEKIT_PUBLIC_URL: env.livekitPublicUrl,
+    LIVEKIT_API_KEY: env.livekitApiKey,
+    LIVEKIT_API_SECRET: env.livekitApiSecret,
+    JWT_SECRET: env.jwtSecret,
+  };
+}
