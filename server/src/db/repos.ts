@@ -71,6 +71,21 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
 export type Repos = ReturnType<typeof createRepos>;
 
 /**
+ * Records cached as `<prefix><id>` (the same entries single reads use), the missing ones fetched in one call; ids
+ * that have no record are cached as absent too.
+ */
+async function readManyByIds<T extends object>(cache: PermissionCache, prefix: string, ids: readonly string[], fetch: (ids: string[]) => Promise<T[]>, idOf: (record: T) => string): Promise<T[]> {
+  const found = await cache.readMany(
+    ids.map((id) => prefix + id),
+    async (missing) => {
+      const byKey = new Map((await fetch(missing.map((key) => key.slice(prefix.length)))).map((r) => [prefix + idOf(r), r as T | null]));
+      return new Map(missing.map((key) => [key, byKey.get(key) ?? null]));
+    },
+  );
+  return [...found.values()].filter((r) => r !== null);
+}
+
+/**
  * The core repositories' permission-relevant reads (guild, member, roles, channel, user display name) served through
  * `cache`. Only the permission service and the voice join path use these; everything else reads the database.
  * Callers must treat returned records as read-only: they are shared.
@@ -82,18 +97,8 @@ export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
       findGuild: (id: string) => cache.read(`guild:${id}`, () => repos.guilds.findGuild(id)),
       findMember: (guildId: string, userId: string) => cache.read(`member:${guildId}:${userId}`, () => repos.guilds.findMember(guildId, userId)),
       /** The same `member:` entries as findMember; the missing ones in one query. */
-      membersByUserIds: async (guildId: string, userIds: readonly string[]) => {
-        const prefix = `member:${guildId}:`;
-        const found = await cache.readMany(
-          userIds.map((id) => prefix + id),
-          async (missing) => {
-            const members = await repos.guilds.membersByUserIds(guildId, missing.map((key) => key.slice(prefix.length)));
-            const byKey = new Map(members.map((m) => [prefix + m.userId, m as typeof m | null]));
-            return new Map(missing.map((key) => [key, byKey.get(key) ?? null]));
-          },
-        );
-        return [...found.values()].filter((m) => m !== null);
-      },
+      membersByUserIds: (guildId: string, userIds: readonly string[]) =>
+        readManyByIds(cache, `member:${guildId}:`, userIds, (missing) => repos.guilds.membersByUserIds(guildId, missing), (m) => m.userId),
       membershipsOf: (userId: string) => cache.read(`memberships:${userId}`, () => repos.guilds.membershipsOf(userId)),
     },
     roles: { ...repos.roles, listByGuild: (guildId: string) => cache.read(`roles:${guildId}`, () => repos.roles.listByGuild(guildId)) },
@@ -105,17 +110,7 @@ export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
     users: {
       ...repos.users,
       findById: (id: string) => cache.read(`user:${id}`, () => repos.users.findById(id)),
-      findManyByIds: async (ids: readonly string[]) => {
-        const found = await cache.readMany(
-          ids.map((id) => `user:${id}`),
-          async (missing) => {
-            const users = await repos.users.findManyByIds(missing.map((key) => key.slice('user:'.length)));
-            const byKey = new Map(users.map((u) => [`user:${u.id}`, u as typeof u | null]));
-            return new Map(missing.map((key) => [key, byKey.get(key) ?? null]));
-          },
-        );
-        return [...found.values()].filter((u) => u !== null);
-      },
+      findManyByIds: (ids: readonly string[]) => readManyByIds(cache, 'user:', ids, (missing) => repos.users.findManyByIds(missing), (u) => u.id),
     },
   };
 }
