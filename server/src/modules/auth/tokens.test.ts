@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../errors';
+import { codeOf } from '../../errors.testing';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './tokens';
 
 const USER = '6a00000000000000000000a1';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppError) return err.code;
-    throw err;
-  }
-  return 'ok';
-}
 
 describe('access tokens', () => {
   it('when a token is verified again, then it is still accepted, and refused as expired once the clock passes exp', async () => {

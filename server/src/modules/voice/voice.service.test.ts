@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Permission } from '@shared/permissions/permissions';
 import { voiceRoomName } from '@shared/api/voice';
 import type { VoiceMoveEvent } from '@shared/api/voice';
-import { AppError } from '../../errors';
+import { codeOf } from '../../errors.testing';
 import { createMemoryVoiceRepo } from './voice.fakes';
 import { CHANNEL_A, CHANNEL_B, GUILD, OTHER, USER, defineVoiceStateRules, fact, setupVoice } from './voice.rules';
 
@@ -11,16 +11,6 @@ defineVoiceStateRules('in-memory repo', async () => createMemoryVoiceRepo());
 const MOD = '6a0000000000000000000300';
 const MEMBER = Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.SPEAK;
 const MODERATOR = MEMBER | Permission.MUTE_MEMBERS | Permission.DEAFEN_MEMBERS | Permission.MOVE_MEMBERS;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppError) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
 
 describe('voice service', () => {
   let v: ReturnType<typeof setupVoice>;
