@@ -13,7 +13,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { io, type Socket } from 'socket.io-client';
 import { createContext, stackEnv } from '../scripts/stack/profiles';
 import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
+import { freePort } from '../scripts/stack/tools';
 import { parseConfig } from '../server/src/config';
 import { createLogger } from '../server/src/logger';
 import { createAccessTokens } from '../server/src/modules/auth/tokens';
@@ -72,14 +72,7 @@ function autocannonProcess(opts: { url: string; method: string; connections: num
 
 /** `server/src/main.ts` in a child process on a free port, NODE_ENV=production, waiting until it answers. */
 async function startServerProcess(env: Record<string, string | undefined>, workers: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+  const port = await freePort();
   const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', fileURLToPath(new URL('../server/src/main.ts', import.meta.url))], {
     env: { ...process.env, ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), SERVER_WORKERS: String(workers) },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -105,6 +105,18 @@ function udpFree(port: number): Promise<boolean> {
   });
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a child process that must be given its port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 /** Throws a StackError naming the port and its env var when another process already holds it. */
 export async function assertPortFree(service: string, setting: PortSetting, protocol: 'tcp' | 'udp' = 'tcp'): Promise<void> {
   const free = protocol === 'tcp' ? await tcpFree(setting.port) : await udpFree(setting.port);

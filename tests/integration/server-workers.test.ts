@@ -1,21 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/stack/tools';
 import { testServerEnv } from '../support/env';
+import { waitFor } from '../support/wait';
 
 const MAIN = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Worker pids of the supervisor: its children running main.ts (tsx may also run an esbuild service child). */
 function childrenOf(pid: number): number[] {
@@ -29,14 +19,11 @@ function childrenOf(pid: number): number[] {
 /** What the supervisor and its workers printed, for the failure message. */
 let output = '';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server output:\n${output.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** waitFor, with what the server printed in the failure message. */
+function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
+  return waitFor(what, async () => probe(), timeoutMs).catch((err: Error) => {
+    throw new Error(`${err.message}; server output:\n${output.slice(-3000)}`);
+  });
 }
 
 describe('SERVER_WORKERS', () => {

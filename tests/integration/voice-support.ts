@@ -6,6 +6,7 @@ import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, Tr
 import type { LocalTrackPublication } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { testEnv } from '../support/env';
+import { sleep, waitFor } from '../support/wait';
 import { registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
 
 export const env = testEnv();
@@ -30,20 +31,7 @@ export async function startServerOn(port: number, overrides: Record<string, stri
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+export { sleep, waitFor };
 
 export interface VoiceGuild {
   owner: TestUser;
