@@ -41,7 +41,7 @@ const log = (...args: unknown[]) => console.error('[bench:server]', ...args);
 
 interface AutocannonResult {
   requests: { average: number };
-  latency: { p99: number; [k: string]: number };
+  latency: { p99: number };
   non2xx: number;
   errors: number;
 }
@@ -73,7 +73,7 @@ function autocannonProcess(opts: { url: string; method: string; connections: num
 /** `server/src/main.ts` in a child process on a free port, NODE_ENV=production, waiting until it answers. */
 async function startServerProcess(env: Record<string, string | undefined>, workers: number): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', fileURLToPath(new URL('../server/src/main.ts', import.meta.url))], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../server/src/main.ts', import.meta.url))], {
     env: { ...process.env, ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), SERVER_WORKERS: String(workers) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -275,7 +275,6 @@ async function main(): Promise<void> {
         const run = await measure(workers);
         result.token_rps = Math.round(run.requests.average);
         result.token_p99_ms = run.latency.p99;
-        if (process.env.BENCH_DEBUG) console.error(JSON.stringify(run.latency), JSON.stringify(run.requests));
         result.token_non2xx = run.non2xx;
         result.token_errors = run.errors;
         result.token_server_workers = workers;
