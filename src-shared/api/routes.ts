@@ -86,7 +86,7 @@ export const routes = {
   typing: defineRoute({ tag: 'messages', method: 'post', path: '/channels/:channelId/typing', summary: 'Show that I am typing (~8 s)', auth: true, params: ChannelIdParams, status: 204 }),
 
   // Audit
-  auditLog: defineRoute({ tag: 'audit', method: 'get', path: '/guilds/:guildId/audit-log', summary: 'Audit log, newest first (MANAGE_GUILD)', auth: true, params: GuildIdParams, query: AuditQuery, response: page(AuditEntry) }),
+  auditLog: defineRoute({ tag: 'audit', method: 'get', path: '/guilds/:guildId/audit-log', summary: 'Audit log, newest first (MANAGE_GUILD); entries naming a channel the caller cannot view are left out, so a page can be short', auth: true, params: GuildIdParams, query: AuditQuery, response: page(AuditEntry) }),
 } as const;
 
 export type Routes = typeof routes;

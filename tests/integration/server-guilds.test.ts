@@ -124,6 +124,52 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     expect((await t.api.get(`/channels/${hidden.body.id}/messages`, member.token)).body.items[0].content).toBe('staff only');
   });
 
+  it('when a manager cannot view a channel, then reorder, parentId and the audit log treat it as nonexistent', async () => {
+    const g = (await t.api.post('/guilds', { name: 'Hidden corners' }, owner.token)).body;
+    const invite = (await t.api.post(`/guilds/${g.id}/invites`, {}, owner.token)).body;
+    expect((await t.api.post(`/invites/${invite.code}`, undefined, member.token)).status).toBe(200);
+    const mods = await t.api.post(`/guilds/${g.id}/roles`, { name: 'mods', permissions: Permission.MANAGE_CHANNELS | Permission.MANAGE_GUILD }, owner.token);
+    expect((await t.api.put(`/guilds/${g.id}/members/${member.id}/roles/${mods.body.id}`, undefined, owner.token)).status).toBe(204);
+    const hidden = await t.api.post(`/guilds/${g.id}/channels`, { type: 'category', name: 'vault', overwrites: [{ id: g.id, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }] }, owner.token);
+    const open = await t.api.post(`/guilds/${g.id}/channels`, { type: 'category', name: 'lobby' }, owner.token);
+    expect([hidden.status, open.status]).toEqual([201, 201]);
+    const unknownId = 'a'.repeat(24);
+    const answer = (res: { status: number; body: { error: { code: string; message: string; details?: unknown } } }) => [res.status, res.body.error.code, res.body.error.message, res.body.error.details];
+
+    // Reordering: a hidden channel answers exactly like an id that does not exist, and is not moved.
+    const moveHidden = await t.api.patch(`/guilds/${g.id}/channels`, { channels: [{ id: hidden.body.id, position: 0 }] }, member.token);
+    const moveUnknown = await t.api.patch(`/guilds/${g.id}/channels`, { channels: [{ id: unknownId, position: 0 }] }, member.token);
+    expect(moveHidden.status).toBe(400);
+    expect(answer(moveHidden)).toEqual(answer(moveUnknown));
+    const moveOpen = await t.api.patch(`/guilds/${g.id}/channels`, { channels: [{ id: open.body.id, position: 0 }] }, member.token);
+    expect(moveOpen.status).toBe(200);
+    expect(moveOpen.body.items.map((c: { id: string }) => c.id)).not.toContain(hidden.body.id);
+    const ownerView = (await t.api.get(`/guilds/${g.id}/channels`, owner.token)).body.items as { id: string; position: number }[];
+    expect(ownerView.find((c) => c.id === hidden.body.id)?.position).toBe(hidden.body.position);
+
+    // parentId: the hidden category is "not a category of this guild", like an unknown id; the visible one works.
+    const underHidden = await t.api.post(`/guilds/${g.id}/channels`, { type: 'text', name: 'probe', parentId: hidden.body.id }, member.token);
+    const underUnknown = await t.api.post(`/guilds/${g.id}/channels`, { type: 'text', name: 'probe', parentId: unknownId }, member.token);
+    expect(underHidden.status).toBe(400);
+    expect(answer(underHidden)).toEqual(answer(underUnknown));
+    const underOpen = await t.api.post(`/guilds/${g.id}/channels`, { type: 'text', name: 'chat', parentId: open.body.id }, member.token);
+    expect(underOpen.status).toBe(201);
+    expect((await t.api.patch(`/channels/${underOpen.body.id}`, { parentId: hidden.body.id }, member.token)).status).toBe(400);
+
+    // The audit log: the owner sees the hidden category's entries; the manager who cannot view it does not, and a
+    // reorder that moved both shows them only the channel they can see.
+    expect((await t.api.patch(`/guilds/${g.id}/channels`, { channels: [{ id: hidden.body.id, position: 5 }, { id: open.body.id, position: 6 }] }, owner.token)).status).toBe(200);
+    const named = (items: { targetId: string | null; details: { reorder?: string[] } | null }[]) => items.flatMap((e) => [e.targetId, ...(e.details?.reorder ?? [])]);
+    const ownerLog = await t.api.get(`/guilds/${g.id}/audit-log`, owner.token);
+    expect(named(ownerLog.body.items)).toContain(hidden.body.id);
+    const memberLog = await t.api.get(`/guilds/${g.id}/audit-log`, member.token);
+    expect(memberLog.status).toBe(200);
+    expect(named(memberLog.body.items)).not.toContain(hidden.body.id);
+    expect(named(memberLog.body.items)).toContain(open.body.id);
+    const reorders = memberLog.body.items.filter((e: { details: { reorder?: string[] } | null }) => e.details?.reorder);
+    expect(reorders[0].details.reorder).toEqual([open.body.id]);
+  });
+
   it('when an outsider probes another guild, then everything is 404 and nothing leaks', async () => {
     expect((await t.api.get(`/guilds/${guildId}`, outsider.token)).status).toBe(404);
     expect((await t.api.get(`/guilds/${guildId}/channels`, outsider.token)).status).toBe(404);

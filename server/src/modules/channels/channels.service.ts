@@ -28,11 +28,16 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
     if (members.length !== memberIds.length) throw AppError.validation('Unknown member', [{ path: 'body.overwrites', message: 'unknown member' }]);
   }
 
-  async function validateParent(guildId: string, type: ChannelRecord['type'], parentId: string | null | undefined): Promise<void> {
+  /**
+   * A parent must be a category of this guild that the caller can view: a hidden category answers exactly like one
+   * that does not exist, so parentId cannot be used to probe for channels the caller cannot see.
+   */
+  async function validateParent(access: GuildAccess, type: ChannelRecord['type'], parentId: string | null | undefined): Promise<void> {
     if (!parentId) return;
     if (type === 'category') throw AppError.validation('Categories cannot be nested', [{ path: 'body.parentId', message: 'categories are top level' }]);
     const parent = await repos.channels.find(parentId);
-    if (!parent || parent.guildId !== guildId || parent.type !== 'category') throw AppError.validation('parentId must be a category of this guild', [{ path: 'body.parentId', message: 'not a category' }]);
+    const visible = parent && parent.guildId === access.guild.id && permissions.visibleChannels(access, [parent]).length === 1;
+    if (!parent || !visible || parent.type !== 'category') throw AppError.validation('parentId must be a category of this guild', [{ path: 'body.parentId', message: 'not a category' }]);
   }
 
   function validateVoiceFields(type: ChannelRecord['type'], body: { bitrate?: number; userLimit?: number }): void {
@@ -57,7 +62,7 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
     async create(userId: string, guildId: string, body: CreateChannelBody): Promise<Channel> {
       const access = await permissions.requireGuildPermission(userId, guildId, 'MANAGE_CHANNELS');
       validateVoiceFields(body.type, body);
-      await validateParent(guildId, body.type, body.parentId);
+      await validateParent(access, body.type, body.parentId);
       if (body.overwrites?.length) await validateOverwrites(access, body.overwrites);
       const channel = await repos.channels.insert({
         id: newId(),
@@ -83,7 +88,7 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
       const { channel } = access;
       validateVoiceFields(channel.type, body);
       if (body.topic !== undefined && channel.type !== 'text') throw new AppError('WRONG_CHANNEL_TYPE', 'topic applies to text channels only');
-      if (body.parentId !== undefined) await validateParent(channel.guildId, channel.type, body.parentId);
+      if (body.parentId !== undefined) await validateParent(access, channel.type, body.parentId);
       if (body.overwrites !== undefined) await validateOverwrites(access, body.overwrites);
       const set: ChannelUpdate = {};
       for (const key of ['name', 'parentId', 'topic', 'bitrate', 'userLimit', 'overwrites'] as const) {
@@ -116,7 +121,8 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
 
     async reorder(userId: string, guildId: string, body: ReorderChannelsBody): Promise<{ items: Channel[] }> {
       const access = await permissions.requireGuildPermission(userId, guildId, 'MANAGE_CHANNELS');
-      const all = await repos.channels.listByGuild(guildId);
+      // Only channels the caller can view: a hidden one is "unknown", exactly like an id that does not exist.
+      const all = permissions.visibleChannels(access, await repos.channels.listByGuild(guildId)).map((v) => v.channel);
       const byId = new Map(all.map((c) => [c.id, c]));
       const ids = new Set<string>();
       for (const [i, item] of body.channels.entries()) {
