@@ -115,6 +115,22 @@ describe('accounts and sessions', () => {
     expect(locked.body.error.code).toBe('RATE_LIMITED');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
+
+  it('when one username is registered again and again, then registering it is locked with 429, and its logins are not', async () => {
+    const u = await registerUser(t.api, 'claimed');
+    for (let i = 0; i < 3; i++) {
+      const taken = await t.api.post('/auth/register', { username: u.username.toUpperCase(), password: 'another password' });
+      expect(taken.status).toBe(409);
+      expect(taken.body.error.code).toBe('USERNAME_TAKEN');
+    }
+    const locked = await t.api.post('/auth/register', { username: u.username, password: 'another password' });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Other usernames still register, and the account's owner still logs in.
+    expect((await t.api.post('/auth/register', { username: `${u.username}_2`, password: 'another password' })).status).toBe(201);
+    expect((await t.api.post('/auth/login', { username: u.username, password: 'correct horse battery' })).status).toBe(200);
+  });
 });
 
 describe('per-IP rate limit', () => {

@@ -3,7 +3,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { AppError } from '../errors';
 
 /**
- * Login/register throttles: per IP (all attempts) and per account (failed logins). Redis-backed when REDIS_URL is set,
+ * Login/register throttles: per IP (all attempts) and per account (failed logins; failed registrations of one
+ * username, counted apart so they cannot lock that account's logins). Redis-backed when REDIS_URL is set,
  * so the limits hold across instances; in memory otherwise. When Redis is unreachable the limiter falls back to memory
  * rather than locking everyone out.
  */
@@ -14,6 +15,9 @@ export interface AuthRateLimits {
   checkAccount(username: string): Promise<void>;
   failAccount(username: string): Promise<void>;
   resetAccount(username: string): Promise<void>;
+  /** Throws RATE_LIMITED while registering this username has failed too often (probing for taken names). */
+  checkRegistration(username: string): Promise<void>;
+  failRegistration(username: string): Promise<void>;
 }
 
 function limiter(opts: { redis: Redis | null; keyPrefix: string; points: number; duration: number }): RateLimiterAbstract {
@@ -33,6 +37,7 @@ function rateLimited(res: unknown): AppError {
 export function createAuthRateLimits(opts: { redis: Redis | null; namespace: string; perIpPerMinute: number; perAccountPer15Min: number }): AuthRateLimits {
   const ip = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-ip`, points: opts.perIpPerMinute, duration: 60 });
   const account = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-account`, points: opts.perAccountPer15Min, duration: 15 * 60 });
+  const registration = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-register`, points: opts.perAccountPer15Min, duration: 15 * 60 });
   return {
     async hitIp(key) {
       await ip.consume(key).catch((res: unknown) => {
@@ -48,6 +53,13 @@ export function createAuthRateLimits(opts: { redis: Redis | null; namespace: str
     },
     async resetAccount(username) {
       await account.delete(username.toLowerCase());
+    },
+    async checkRegistration(username) {
+      const res = await registration.get(username.toLowerCase());
+      if (res && res.consumedPoints >= opts.perAccountPer15Min) throw rateLimited(res);
+    },
+    async failRegistration(username) {
+      await registration.penalty(username.toLowerCase(), 1);
     },
   };
 }

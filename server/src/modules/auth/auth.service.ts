@@ -43,13 +43,18 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
   return {
     async register(ip: string, body: RegisterBody): Promise<Session> {
       await rateLimits.hitIp(ip);
-      if (await users.findByUsername(body.username)) throw new AppError('USERNAME_TAKEN', 'That username is taken');
+      await rateLimits.checkRegistration(body.username);
+      const taken = async () => {
+        await rateLimits.failRegistration(body.username);
+        return new AppError('USERNAME_TAKEN', 'That username is taken');
+      };
+      if (await users.findByUsername(body.username)) throw await taken();
       const passwordHash = await argon2Hash(body.password, ARGON2);
       let user: UserRecord;
       try {
         user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
       } catch (err) {
-        if (isDuplicateKey(err)) throw new AppError('USERNAME_TAKEN', 'That username is taken');
+        if (isDuplicateKey(err)) throw await taken();
         throw err;
       }
       log.info({ userId: user.id }, 'account registered');
