@@ -3,7 +3,9 @@
  * unreachable server), so only reconcileOnce() — which asks LiveKit for its participant lists — can fix voice state.
  */
 import { dispose } from '@livekit/rtc-node';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voiceRoomName, type VoiceStateUpdateEvent } from '@shared/api/voice';
@@ -18,6 +20,7 @@ let g: VoiceGuild;
 let gateway: Socket;
 const bot = new Bot();
 const livekit = roomService();
+const BOT_PROCESS = fileURLToPath(new URL('./voice-bot-process.ts', import.meta.url));
 
 /** Answers 200 to every webhook so LiveKit neither retries nor reaches a Parley server. */
 async function listenSink(port: number): Promise<Server> {
@@ -102,6 +105,34 @@ describe('voice reconciler', () => {
     const third = await reconciler().reconcileOnce();
     expect([third.added, third.removed]).toEqual([0, 0]);
   });
+
+  it('when a bot process is killed outright, then once LiveKit gives up on it the reconciler removes its voice state', async () => {
+    const res = await server.api.post(`/channels/${g.c}/voice/join`, undefined, g.member.token);
+    expect(res.status).toBe(200);
+    const child = spawn(process.execPath, ['--import', 'tsx', BOT_PROCESS, res.body.url, res.body.token], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('published') && resolve());
+        child.once('exit', (code) => reject(new Error(`bot process exited with ${code} before publishing`)));
+      });
+      await waitFor('LiveKit to list the bot', async () => ((await livekit.listParticipants(voiceRoomName(g.c))).some((p) => p.identity === g.member.id) ? true : undefined));
+      expect((await reconciler().reconcileOnce()).added).toBe(1);
+      expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([expect.objectContaining({ userId: g.member.id, channelId: g.c })]);
+
+      // A crash: the process dies without leaving. Its webhooks go to the sink, so only the reconciler can notice.
+      const killed = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await killed;
+      await waitFor('LiveKit to drop the killed bot', async () => ((await livekit.listParticipants(voiceRoomName(g.c)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true), 60_000);
+      expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toHaveLength(1);
+      const left = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === null, 5_000);
+      expect((await reconciler().reconcileOnce()).removed).toBe(1);
+      expect((await left).previousChannelId).toBe(g.c);
+      expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
 
   it('when a connected member is kicked from the guild, then the kick itself disconnects them from LiveKit (their token was valid when they joined)', async () => {
     const res = await server.api.post(`/channels/${g.b}/voice/join`, undefined, g.member.token);
