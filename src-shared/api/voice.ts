@@ -112,7 +112,9 @@ export const VOICE_DISCONNECT = 'VOICE_DISCONNECT';
 
 /**
  * `VOICE_STATE_UPDATE`, sent to every member who can view the channel. `channelId: null` means the user left voice
- * (`previousChannelId` then says where from, so clients need no other state to remove them).
+ * (`previousChannelId` then says where from, so clients need no other state to remove them). A join never names
+ * another channel in `previousChannelId` (some of its receivers may not be able to view that one): a switch is a
+ * leave, sent to the old channel's viewers, then a join.
  */
 export const VoiceStateUpdateEvent = z.object({
   guildId: Id,

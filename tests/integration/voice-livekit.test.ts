@@ -202,6 +202,37 @@ describe('user limit race', () => {
       await firstBot.close();
     }
   });
+
+  it('when a user in a hidden voice channel starts a second session in a visible one, then members who cannot view it never learn of it', async () => {
+    const overwrites = [{ id: g.guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }];
+    const hidden = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'backroom', overwrites }, g.owner.token)).body.id as string;
+    const open = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'hall' }, g.owner.token)).body.id as string;
+    // Both tokens before either connects: the second join cannot end a session that does not exist yet, so the
+    // server only learns of the switch from LiveKit (a second client, or two joins racing).
+    const [inHidden, inOpen] = [await join(hidden, g.owner.token), await join(open, g.owner.token)];
+    const memberSaw = collect<VoiceStateUpdateEvent>(memberGateway, 'VOICE_STATE_UPDATE');
+    const ownerSaw = nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', isVoiceUpdate(g.owner.id, hidden), 10_000);
+    const first = await newBot();
+    await first.connect(inHidden.url, inHidden.token);
+    await ownerSaw;
+    const listed = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.member.token);
+    expect(listed.body.items.map((v: { channelId: string }) => v.channelId)).not.toContain(hidden);
+
+    const arrived = nextEvent<VoiceStateUpdateEvent>(memberGateway, 'VOICE_STATE_UPDATE', isVoiceUpdate(g.owner.id, open), 10_000);
+    const second = await newBot();
+    await second.connect(inOpen.url, inOpen.token);
+    expect((await arrived).previousChannelId).toBeNull();
+    // The old session is ended and its participant removed; nothing the member received names the hidden channel.
+    await waitFor('LiveKit to drop the older session', async () => ((await participants(hidden)).some((p) => p.identity === g.owner.id) ? undefined : true), 15_000);
+    expect(JSON.stringify(memberSaw)).not.toContain(hidden);
+
+    // Leave voice again: the tests after this one expect the owner out of voice.
+    await second.close();
+    await waitFor('the owner to leave voice', async () => {
+      const states = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
+      return states.body.items.some((v: { userId: string }) => v.userId === g.owner.id) ? undefined : true;
+    }, 15_000);
+  });
 });
 
 describe('moderation', () => {

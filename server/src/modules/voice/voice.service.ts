@@ -437,7 +437,9 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         // not see it (another instance had just recorded it) and a second client joining elsewhere.
         await removeQuietly(replaced.room, replaced.userId, 'replaced by a newer session');
       }
-      await publishJoin(now, replaced?.channelId ?? null);
+      // The join never names the old channel: some viewers of the new one may not be able to view it. Those who can
+      // got the leave above.
+      await publishJoin(now, replaced && replaced.channelId === now.channelId ? now.channelId : null);
       if (!replaced || replaced.channelId !== now.channelId) {
         await safeAudit({ guildId: now.guildId, actorId: now.userId, targetId: now.userId, action: 'voice.join', details: { channelId: now.channelId } });
       }
