@@ -46,6 +46,11 @@ async function listenSink(port: number): Promise<Server> {
   }
 }
 
+/** Whether LiveKit lists the test member in a channel's room (a room that does not exist lists nobody). */
+async function memberInRoom(channelId: string): Promise<boolean> {
+  return (await livekit.listParticipants(voiceRoomName(channelId)).catch(() => [])).some((p) => p.identity === g.member.id);
+}
+
 function reconciler() {
   const voice = voiceOf(server.server.gateway.publisher);
   if (!voice) throw new Error('voice module not running');
@@ -75,7 +80,7 @@ describe('voice reconciler', () => {
     expect(res.status).toBe(200);
     await bot.connect(res.body.url, res.body.token);
     await bot.publishTone();
-    await waitFor('LiveKit to list the bot', async () => ((await livekit.listParticipants(voiceRoomName(g.a))).some((p) => p.identity === g.member.id) ? true : undefined));
+    await waitFor('LiveKit to list the bot', async () => ((await memberInRoom(g.a)) ? true : undefined));
     await waitFor('the sink to swallow the join webhook', async () => (swallowed > 0 ? true : undefined));
     expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
 
@@ -90,7 +95,7 @@ describe('voice reconciler', () => {
 
     // The participant vanishes without our server hearing about it (its webhook goes to the sink).
     await livekit.removeParticipant(voiceRoomName(g.a), g.member.id);
-    await waitFor('LiveKit to drop the bot', async () => ((await livekit.listParticipants(voiceRoomName(g.a)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true));
+    await waitFor('LiveKit to drop the bot', async () => ((await memberInRoom(g.a)) ? undefined : true));
     expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toHaveLength(1);
 
     const left = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === null, 5_000);
@@ -115,7 +120,7 @@ describe('voice reconciler', () => {
         child.stdout.on('data', (d: Buffer) => d.toString().includes('published') && resolve());
         child.once('exit', (code) => reject(new Error(`bot process exited with ${code} before publishing`)));
       });
-      await waitFor('LiveKit to list the bot', async () => ((await livekit.listParticipants(voiceRoomName(g.c))).some((p) => p.identity === g.member.id) ? true : undefined));
+      await waitFor('LiveKit to list the bot', async () => ((await memberInRoom(g.c)) ? true : undefined));
       expect((await reconciler().reconcileOnce()).added).toBe(1);
       expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([expect.objectContaining({ userId: g.member.id, channelId: g.c })]);
 
@@ -123,7 +128,7 @@ describe('voice reconciler', () => {
       const killed = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await killed;
-      await waitFor('LiveKit to drop the killed bot', async () => ((await livekit.listParticipants(voiceRoomName(g.c)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true), 60_000);
+      await waitFor('LiveKit to drop the killed bot', async () => ((await memberInRoom(g.c)) ? undefined : true), 60_000);
       expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toHaveLength(1);
       const left = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === null, 5_000);
       expect((await reconciler().reconcileOnce()).removed).toBe(1);
@@ -145,7 +150,7 @@ describe('voice reconciler', () => {
       const kick = await server.api.del(`/guilds/${g.guildId}/members/${g.member.id}`, g.owner.token);
       expect(kick.status).toBe(204);
       // No reconciler pass: the kick ends the voice session itself.
-      await waitFor('LiveKit to drop the kicked member', async () => ((await livekit.listParticipants(voiceRoomName(g.b)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true));
+      await waitFor('LiveKit to drop the kicked member', async () => ((await memberInRoom(g.b)) ? undefined : true));
       await waitFor('the bot to be disconnected', async () => (kicked.disconnected ? true : undefined));
       expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
       const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.disconnect`, g.owner.token);
@@ -169,7 +174,7 @@ describe('voice reconciler', () => {
       expect(await server.server.repos.guilds.deleteMember(g.guildId, g.member.id)).toBe(true);
 
       expect((await reconciler().reconcileOnce()).evicted).toBe(1);
-      await waitFor('LiveKit to drop the member', async () => ((await livekit.listParticipants(voiceRoomName(g.b)).catch(() => [])).some((p) => p.identity === g.member.id) ? undefined : true));
+      await waitFor('LiveKit to drop the member', async () => ((await memberInRoom(g.b)) ? undefined : true));
       const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.disconnect`, g.owner.token);
       expect(audit.body.items[0]).toEqual(expect.objectContaining({ actorId: null, targetId: g.member.id }));
     } finally {

@@ -38,6 +38,11 @@ export function createAuthRateLimits(opts: { redis: Redis | null; namespace: str
   const ip = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-ip`, points: opts.perIpPerMinute, duration: 60 });
   const account = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-account`, points: opts.perAccountPer15Min, duration: 15 * 60 });
   const registration = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-register`, points: opts.perAccountPer15Min, duration: 15 * 60 });
+  /** Throws RATE_LIMITED while a username's failures have used up its window (failures only count, never consume). */
+  const refuseWhenSpent = async (l: RateLimiterAbstract, username: string) => {
+    const res = await l.get(username.toLowerCase());
+    if (res && res.consumedPoints >= opts.perAccountPer15Min) throw rateLimited(res);
+  };
   return {
     async hitIp(key) {
       await ip.consume(key).catch((res: unknown) => {
@@ -45,8 +50,7 @@ export function createAuthRateLimits(opts: { redis: Redis | null; namespace: str
       });
     },
     async checkAccount(username) {
-      const res = await account.get(username.toLowerCase());
-      if (res && res.consumedPoints >= opts.perAccountPer15Min) throw rateLimited(res);
+      await refuseWhenSpent(account, username);
     },
     async failAccount(username) {
       await account.penalty(username.toLowerCase(), 1);
@@ -55,8 +59,7 @@ export function createAuthRateLimits(opts: { redis: Redis | null; namespace: str
       await account.delete(username.toLowerCase());
     },
     async checkRegistration(username) {
-      const res = await registration.get(username.toLowerCase());
-      if (res && res.consumedPoints >= opts.perAccountPer15Min) throw rateLimited(res);
+      await refuseWhenSpent(registration, username);
     },
     async failRegistration(username) {
       await registration.penalty(username.toLowerCase(), 1);
