@@ -72,12 +72,25 @@ export function createApp(deps: AppDeps): Express {
   // renderer) may read responses; it carries no credentials.
   api.use(cors({ origin: [...config.CORS_ORIGINS], maxAge: 600, exposedHeaders: ['X-Request-Id', 'Retry-After'] }));
   // Raw routers first: they need the unparsed body (e.g. LiveKit webhook signatures cover the exact bytes).
-  for (const m of deps.modules) if (m.router) api.use(m.router);
+  for (const m of deps.modules) if (m.raw) api.use(m.raw.path, m.raw.router);
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   api.get('/openapi.json', (_req, res) => {
     res.json(deps.openApi());
   });
-  for (const m of deps.modules) if (m.api) api.use(m.api.router);
+  // One router per first path segment (`/guilds`, `/channels`, …), mounted at that segment, so a request enters only
+  // the router that holds its route. With one router per module in a row, every request entered (and tried every route
+  // of) each module router before its own: a voice join walked through seven. Route order within a segment is module
+  // order, then registration order, as before.
+  const bySegment = new Map<string, express.Router>();
+  for (const m of deps.modules) {
+    for (const r of m.api?.routes ?? []) {
+      const [, segment = '', ...rest] = r.path.split('/');
+      let router = bySegment.get(segment);
+      if (!router) bySegment.set(segment, (router = express.Router()));
+      router[r.method](`/${rest.join('/')}`, ...r.handlers);
+    }
+  }
+  for (const [segment, router] of bySegment) api.use(`/${segment}`, router);
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 

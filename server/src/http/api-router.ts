@@ -56,6 +56,8 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, part: 'params'
 export class ApiRouter {
   readonly router = Router();
   readonly contracts: RouteContract[] = [];
+  /** Every route as registered on `router` (path and handler chain), so the app can mount them by path segment. */
+  readonly routes: { method: RouteContract['method']; path: string; handlers: RequestHandler[] }[] = [];
   constructor(
     private readonly requireAuth: RequestHandler,
     private readonly validateResponses = false,
@@ -87,7 +89,7 @@ export class ApiRouter {
   private register<C extends RouteContract>(contract: C, run: (input: HandlerInput<C>, getStatus: () => number) => Promise<void>): void {
     this.contracts.push(contract);
     const pre: RequestHandler[] = contract.auth ? [this.requireAuth] : [];
-    this.router[contract.method](contract.path, ...pre, async (req, res) => {
+    const handler: RequestHandler = async (req, res) => {
       if (hasOperatorKey(req.body)) throw AppError.validation('Keys starting with $ are not allowed', [{ path: 'body', message: 'operator key' }]);
       const params = parsePart(contract.params, { ...req.params }, 'params');
       const query = parsePart(contract.query, { ...(req.query as object) }, 'query');
@@ -99,7 +101,9 @@ export class ApiRouter {
         setStatus: (s: number) => { status = s; },
       } as HandlerInput<C>;
       await run(input, () => status);
-    });
+    };
+    this.routes.push({ method: contract.method, path: contract.path, handlers: [...pre, handler] });
+    this.router[contract.method](contract.path, ...pre, handler);
   }
 }
 

@@ -57,15 +57,16 @@ export interface ModuleContext {
 /**
  * A feature module. Return any of:
  * - `api`: an ApiRouter whose contracts are mounted at /api/v1 (after the JSON body parser) and listed in OpenAPI;
- * - `router`: a plain Express router mounted at /api/v1 BEFORE any body parsing — for routes that need the raw body,
- *   e.g. LiveKit webhooks (`express.raw({ type: 'application/webhook+json' })`); not in OpenAPI;
+ * - `raw`: a plain Express router mounted at /api/v1 + `path` BEFORE any body parsing — for routes that need the raw
+ *   body, e.g. LiveKit webhooks (`express.raw({ type: 'application/webhook+json' })`); not in OpenAPI. Only requests
+ *   under `path` enter it, so other requests do not pay for walking it.
  * - `init()`: runs at boot before listening (create indexes, register the voice state provider, start timers);
  * - `stop()`: runs on shutdown before the gateway and database close (clear timers, flush).
  */
 export interface ServerModule {
   name: string;
   api?: ApiRouter;
-  router?: Router;
+  raw?: { path: string; router: Router };
   init?(): Promise<void>;
   stop?(): Promise<void>;
 }

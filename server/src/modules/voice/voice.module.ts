@@ -135,7 +135,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
     log,
   });
 
-  const router = createLivekitWebhookRouter({
+  const webhooks = createLivekitWebhookRouter({
     verifier: createWebhookVerifier({ apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET }),
     service,
     bus: livekitWebhookBus(ctx.gateway),
@@ -147,7 +147,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   return {
     name: 'voice',
     api: registerVoiceRoutes(ctx.createApiRouter(), service),
-    router,
+    raw: webhooks,
     async init() {
       await repo.ensureIndexes();
       ctx.gateway.setVoiceStateProvider(async (guildId) => (await repo.listActiveInGuild(guildId)).map(toVoiceState));

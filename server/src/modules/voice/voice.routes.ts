@@ -26,10 +26,10 @@ const WEBHOOK_BODY_LIMIT = '256kb';
  * read raw (whatever the Content-Type — LiveKit sends application/webhook+json) and verified before anything is
  * parsed or applied. Unsigned, forged, tampered or expired → 401 and nothing changes.
  */
-export function createLivekitWebhookRouter(deps: { verifier: WebhookVerifier; service: VoiceService; bus: WebhookBus; log: Logger }): Router {
+export function createLivekitWebhookRouter(deps: { verifier: WebhookVerifier; service: VoiceService; bus: WebhookBus; log: Logger }): { path: string; router: Router } {
   const { verifier, service, bus, log } = deps;
   const router = Router();
-  router.post(LIVEKIT_WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
+  router.post('/', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const authorization = req.get('authorization') ?? req.get('authorize');
     let event;
@@ -44,5 +44,5 @@ export function createLivekitWebhookRouter(deps: { verifier: WebhookVerifier; se
     await bus.dispatch(event);
     res.status(200).end();
   });
-  return router;
+  return { path: LIVEKIT_WEBHOOK_PATH, router };
 }
