@@ -1,6 +1,7 @@
-import { jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
-import { createVoiceTokenIssuer, voiceMediaRights, voiceParticipantPermission } from './tokens';
+import { createVoiceTokenIssuer, voiceMediaRights, voiceParticipantPermission, voiceVideoGrant } from './tokens';
 
 const apiKey = 'APItest';
 const apiSecret = 'x'.repeat(40);
@@ -71,5 +72,25 @@ describe('voice tokens', () => {
   it('when verified with another secret, then the token is rejected', async () => {
     const token = await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: { canPublish: true, canSubscribe: true } });
     await expect(jwtVerify(token, new TextEncoder().encode('y'.repeat(40)))).rejects.toThrow();
+  });
+
+  it('when compared with LiveKit\'s own AccessToken, then header and claims are the same and its verifier accepts the token', async () => {
+    const at = new Date('2026-11-21T12:00:00Z');
+    const clocked = createVoiceTokenIssuer({ apiKey, apiSecret, clock: { now: () => at } });
+    const rights = voiceMediaRights({ speak: true, serverMute: false, serverDeaf: false });
+    const ours = await clocked.issue({ userId: 'u1', displayName: 'Ada Lovelace', room: 'ch_abc', rights });
+    const sdk = new AccessToken(apiKey, apiSecret, { identity: 'u1', name: 'Ada Lovelace', ttl: 60 });
+    sdk.addGrant(voiceVideoGrant('ch_abc', rights));
+    const reference = await sdk.toJwt();
+    expect(decodeProtectedHeader(ours)).toEqual(decodeProtectedHeader(reference));
+    const decode = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { exp, nbf, ...rest } = decode(ours);
+    const { exp: _exp, nbf: _nbf, ...referenceRest } = decode(reference);
+    expect(rest).toEqual(referenceRest);
+    expect([nbf, exp]).toEqual([at.getTime() / 1000, at.getTime() / 1000 + 60]);
+    // LiveKit's verifier checks nbf/exp against the real clock: a token issued now.
+    const live = await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights });
+    expect(await new TokenVerifier(apiKey, apiSecret).verify(live)).toEqual(expect.objectContaining({ sub: 'u1', iss: apiKey }));
+    await expect(new TokenVerifier(apiKey, 'z'.repeat(40)).verify(live)).rejects.toThrow();
   });
 });

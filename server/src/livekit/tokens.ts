@@ -1,4 +1,5 @@
-import { AccessToken, TrackSource } from 'livekit-server-sdk';
+import { createHmac } from 'node:crypto';
+import { claimsToJwtPayload, TrackSource } from 'livekit-server-sdk';
 import type { VideoGrant } from 'livekit-server-sdk';
 
 /**
@@ -80,22 +81,41 @@ export interface VoiceTokenIssuer {
   issue(request: VoiceTokenRequest): Promise<string>;
 }
 
+/** The JWS header LiveKit's own AccessToken writes. */
+const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+
+/**
+ * Signs LiveKit join tokens: the claims LiveKit's `AccessToken.toJwt()` writes (its `claimsToJwtPayload` shapes the
+ * grant; `iss` = API key, `sub` = identity, `nbf` = now, `exp` = now + TTL), HS256 with the API secret.
+ *
+ * Why not `AccessToken.toJwt()` itself: it encodes the secret and builds a jose key for every token, 55–75 µs per
+ * token against 11–19 µs for one HMAC over the same bytes (measured with both in one process, 20,000 tokens each).
+ * That is about a twelfth of a voice join's CPU, the hot path of the server benchmark. The output is checked against
+ * jose's verifier in tokens.test.ts and accepted by livekit-server in the voice integration tests.
+ */
 export function createVoiceTokenIssuer(options: {
   apiKey: string;
   apiSecret: string;
   ttlSeconds?: number;
+  clock?: { now(): Date };
 }): VoiceTokenIssuer {
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_VOICE_TOKEN_TTL_SECONDS;
+  const secret = Buffer.from(options.apiSecret, 'utf8');
+  const clock = options.clock ?? { now: () => new Date() };
   return {
     ttlSeconds,
     async issue(request) {
-      const token = new AccessToken(options.apiKey, options.apiSecret, {
-        identity: request.userId,
-        name: request.displayName,
-        ttl: ttlSeconds,
-      });
-      token.addGrant(voiceVideoGrant(request.room, request.rights));
-      return token.toJwt();
+      if (!request.userId) throw new Error('a voice token needs an identity');
+      const now = Math.floor(clock.now().getTime() / 1000);
+      const claims = {
+        ...claimsToJwtPayload({ name: request.displayName, video: voiceVideoGrant(request.room, request.rights) }),
+        iss: options.apiKey,
+        exp: now + ttlSeconds,
+        nbf: now,
+        sub: request.userId,
+      };
+      const signed = `${JWT_HEADER}.${Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url')}`;
+      return `${signed}.${createHmac('sha256', secret).update(signed).digest('base64url')}`;
     },
   };
 }
