@@ -12,6 +12,7 @@ import { createPermissionCache } from './permissions/permission-cache';
 import { createGateway, type Gateway } from './gateway/gateway';
 import { createHealthCheck } from './health';
 import { createRequireAuth } from './http/auth.middleware';
+import { expressHttpClasses } from './http/express-http-classes';
 import { createApiRouter } from './http/api-router';
 import { buildOpenApi } from './http/openapi';
 import { createAuthRateLimits } from './http/rate-limit';
@@ -136,7 +137,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       )),
   });
 
-  const http = createServer(app);
+  const http = createServer(expressHttpClasses(app), app);
   gateway.attach(http);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
