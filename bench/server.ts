@@ -196,7 +196,8 @@ async function main(): Promise<void> {
     try {
       const client = keepAliveClient(historyServer.url, token);
       for (let i = 0; i < HISTORY_REQUESTS + 20; i++) {
-        const cursor = ids[Math.floor(Math.random() * ids.length)]!;
+        // A cursor with at least 50 older messages, so every page is full (and the check below can hold).
+        const cursor = ids[50 + Math.floor(Math.random() * (ids.length - 50))]!;
         const t0 = now();
         const page = (await client.get(`/api/v1/channels/${historyChannel}/messages?limit=50&before=${cursor}`)) as { items?: unknown[] };
         const dt = now() - t0;
