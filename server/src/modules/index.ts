@@ -21,6 +21,6 @@ export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLi
  *   import { voiceModule } from './voice/voice.module';        → [voiceModule]
  *   import { recordingsModule } from './recordings/recordings.module';
  * A module is `function fooModule(ctx: ModuleContext): ServerModule` (see ./context.ts for what ctx offers and how
- * `api` / `router` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
+ * `api` / `raw` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
  */
 export const extensionModules: ModuleFactory[] = [voiceModule, recordingsModule];
