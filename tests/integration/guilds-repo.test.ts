@@ -1,25 +1,17 @@
-import { MongoClient, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObjectId } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { createGuildsRepo } from '../../server/src/modules/guilds/guilds.repo';
-import { testEnv, uniqueDbName } from '../support/env';
+import { useTestDatabase } from '../support/database';
+import { uniqueDbName } from '../support/env';
 
 // A user's memberships are found through user_guilds (a superset index), not a scan of every membership.
 describe('guild memberships on the real MongoDB-wire server', () => {
-  const client = new MongoClient(testEnv().mongoUri);
-  const dbName = uniqueDbName('parley_test_memberships');
+  const { client, db: testDb } = useTestDatabase('parley_test_memberships');
   const id = () => new ObjectId().toHexString();
   const member = (guildId: string, userId: string) => ({ guildId, userId, roleIds: [], nick: null, joinedAt: new Date('2026-11-21T12:00:00Z') });
 
-  beforeAll(async () => {
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client.db(dbName).dropDatabase().catch(() => undefined);
-    await client.close();
-  });
-
   it('when a user joins, leaves and a guild is deleted, then membershipsOf follows, through user_guilds', async () => {
-    const db = client.db(dbName);
+    const db = testDb();
     const repo = createGuildsRepo(db);
     const [user, g1, g2, g3] = [id(), id(), id(), id()];
     await repo.insertMember(member(g1, user));
@@ -34,7 +26,7 @@ describe('guild memberships on the real MongoDB-wire server', () => {
   });
 
   it('when memberships predate user_guilds or a join crashed half-way, then reads are still exact', async () => {
-    const db = client.db(dbName);
+    const db = testDb();
     const repo = createGuildsRepo(db);
     const [old, crashed, g1, g2] = [id(), id(), id(), id()];
     // Written before user_guilds existed: the first read builds the index from a scan.

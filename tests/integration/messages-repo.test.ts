@@ -1,23 +1,15 @@
-import { MongoClient, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObjectId } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { createMessagesRepo, PAGE_SIZE, type MessageRecord } from '../../server/src/modules/messages/messages.repo';
-import { testEnv, uniqueDbName } from '../support/env';
+import { useTestDatabase } from '../support/database';
 
 // Full message pages are sealed into one string (cheaper for FerretDB to decode); reads, edits and deletions keep working.
 describe('message pages on the real MongoDB-wire server', () => {
-  const client = new MongoClient(testEnv().mongoUri);
-  const dbName = uniqueDbName('parley_test_pages');
+  const { db: testDb } = useTestDatabase('parley_test_pages');
   const id = () => new ObjectId().toHexString();
-  beforeAll(async () => {
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client.db(dbName).dropDatabase().catch(() => undefined);
-    await client.close();
-  });
 
   it('when a page fills up, then it is sealed; history, edits and a scrubbed deletion read the same', async () => {
-    const db = client.db(dbName);
+    const db = testDb();
     const repo = createMessagesRepo(db);
     const [channelId, guildId, authorId] = [id(), id(), id()];
     const message = (i: number): MessageRecord => ({ id: '', channelId, guildId, authorId, content: `secret ${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null });
@@ -51,7 +43,7 @@ describe('message pages on the real MongoDB-wire server', () => {
   });
 
   it('when sends finish out of order across a second, then the newest by sequence is the channel\'s last message', async () => {
-    const repo = createMessagesRepo(client.db(dbName));
+    const repo = createMessagesRepo(testDb());
     const channelId = id();
     await repo.insert({ id: '', channelId, guildId: id(), authorId: id(), content: 'first', nonce: null, mentions: [], createdAt: new Date(), editedAt: null });
     const idOf = (secs: number, seq: number) => secs.toString(16).padStart(8, '0') + seq.toString(16).padStart(12, '0') + '0000';

@@ -3,31 +3,22 @@
  * the test stack (FerretDB), with the same suite the unit tests run on the in-memory fake — so the conditional
  * updates in voice.repo.ts are proven where they matter.
  */
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM_GRACE_MS, createVoiceRepo } from '../../server/src/modules/voice/voice.repo';
 import type { VoiceRepo } from '../../server/src/modules/voice/voice.repo';
 import { CHANNEL_A, GUILD, USER, defineVoiceStateRules } from '../../server/src/modules/voice/voice.rules';
-import { testEnv, uniqueDbName } from '../support/env';
+import { useTestDatabase } from '../support/database';
 
-const env = testEnv();
-const client = new MongoClient(env.mongoUri);
-const dbName = uniqueDbName('parley_test_voice_state');
+const { db: testDb } = useTestDatabase('parley_test_voice_state');
 let repo: VoiceRepo;
 
 beforeAll(async () => {
-  await client.connect();
-  repo = createVoiceRepo(client.db(dbName));
+  repo = createVoiceRepo(testDb());
   await repo.ensureIndexes();
 });
 
-afterAll(async () => {
-  await client.db(dbName).dropDatabase().catch(() => undefined);
-  await client.close();
-});
-
 defineVoiceStateRules('MongoDB-wire repo', async () => {
-  const db = client.db(dbName);
+  const db = testDb();
   await db.collection('voice_states').deleteMany({});
   await db.collection('voice_moderation').deleteMany({});
   await db.collection('voice_session_claims').deleteMany({});
@@ -36,19 +27,19 @@ defineVoiceStateRules('MongoDB-wire repo', async () => {
 
 describe('voice repo on the MongoDB-wire server', () => {
   it('when the same session is started concurrently many times, then exactly one start reports a change', async () => {
-    await client.db(dbName).collection('voice_states').deleteMany({});
-    await client.db(dbName).collection('voice_session_claims').deleteMany({});
+    await testDb().collection('voice_states').deleteMany({});
+    await testDb().collection('voice_session_claims').deleteMany({});
     const at = new Date();
     const start = { userId: USER, guildId: GUILD, channelId: CHANNEL_A, room: `ch_${CHANNEL_A}`, participantSid: 'PA_c', joinedAtMs: 42, serverMute: false, serverDeaf: false, at };
     const results = await Promise.all(Array.from({ length: 8 }, () => repo.startSession(start)));
     expect(results.filter((r) => r !== undefined)).toHaveLength(1);
     const ends = await Promise.all(Array.from({ length: 8 }, () => repo.endSession(USER, 'PA_c', 42, at)));
     expect(ends.filter((r) => r !== null)).toHaveLength(1);
-    expect(await client.db(dbName).collection('voice_states').countDocuments({ _id: USER as never })).toBe(1);
+    expect(await testDb().collection('voice_states').countDocuments({ _id: USER as never })).toBe(1);
   });
 
   it('when a claim holder never wrote its transition, then after the grace period the session can still be ended or started', async () => {
-    const db = client.db(dbName);
+    const db = testDb();
     await db.collection('voice_states').deleteMany({});
     await db.collection('voice_session_claims').deleteMany({});
     const t0 = new Date('2026-01-01T00:00:00Z');
