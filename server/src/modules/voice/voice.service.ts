@@ -153,6 +153,12 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     await events.toChannelViewers(s.guildId, s.channelId, VOICE_STATE_UPDATE, leaveEvent(s));
   }
 
+  /** A session that ended: its leave goes to the channel's viewers, and the audit log records who ended it and why. */
+  async function announceEnd(ended: ActiveVoiceState, actorId: string | null, action: 'voice.leave' | 'voice.disconnect' | 'voice.move', details: Record<string, unknown> = {}): Promise<void> {
+    await publishLeave(ended);
+    await safeAudit({ guildId: ended.guildId, actorId, targetId: ended.userId, action, details: { channelId: ended.channelId, ...details } });
+  }
+
   async function safeAudit(entry: Parameters<VoiceAudit['record']>[0]): Promise<void> {
     try {
       await audit.record(entry);
@@ -183,10 +189,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     // End it here first: LiveKit's participant_left webhook can arrive before removeParticipant even returns, and the
     // session must be recorded as ended by this action (move/disconnect), not as the user leaving on their own.
     const ended = await repo.endSession(state.userId, state.participantSid, state.currentJoinedAtMs, clock());
-    if (ended) {
-      await publishLeave(ended);
-      await safeAudit({ guildId: ended.guildId, actorId, targetId: ended.userId, action, details: { channelId: ended.channelId, ...details } });
-    }
+    if (ended) await announceEnd(ended, actorId, action, details);
     await rooms.removeParticipant(state.room, state.userId);
   }
 
@@ -223,8 +226,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       const event: VoiceDisconnectEvent = { channelId: channel.id, reason: 'CHANNEL_FULL' };
       events.toUser(s.userId, VOICE_DISCONNECT, event);
       log.info({ userId: s.userId, channelId: channel.id, limit: channel.userLimit }, 'voice session over the user limit');
-      await publishLeave(ended);
-      await safeAudit({ guildId: ended.guildId, actorId: null, targetId: ended.userId, action: 'voice.disconnect', details: { channelId: ended.channelId, reason: 'channel full' } });
+      await announceEnd(ended, null, 'voice.disconnect', { reason: 'channel full' });
       await removeQuietly(room, s.userId, 'channel full');
     }
   }
@@ -466,10 +468,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async evict(input, reason) {
       const ended = await repo.endSession(input.identity, input.sid, input.joinedAtMs, clock());
-      if (ended) {
-        await publishLeave(ended);
-        await safeAudit({ guildId: ended.guildId, actorId: null, targetId: ended.userId, action: 'voice.disconnect', details: { channelId: ended.channelId, reason } });
-      }
+      if (ended) await announceEnd(ended, null, 'voice.disconnect', { reason });
       await rooms.removeParticipant(input.room, input.identity);
       log.info({ userId: input.identity, room: input.room, reason }, 'voice participant evicted');
     },
@@ -478,14 +477,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (!Id.safeParse(input.identity).success) return false;
       const ended = await repo.endSession(input.identity, input.sid, input.joinedAtMs, clock());
       if (!ended) return false;
-      await publishLeave(ended);
-      await safeAudit({
-        guildId: ended.guildId,
-        actorId: source === 'reconciler' ? null : ended.userId,
-        targetId: ended.userId,
-        action: 'voice.leave',
-        details: { channelId: ended.channelId, source },
-      });
+      await announceEnd(ended, source === 'reconciler' ? null : ended.userId, 'voice.leave', { source });
       log.info({ userId: ended.userId, channelId: ended.channelId, sid: input.sid, source }, 'voice session ended');
       return true;
     },
