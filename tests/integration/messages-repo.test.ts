@@ -2,6 +2,7 @@ import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { createMessagesRepo, PAGE_SIZE, type MessageRecord } from '../../server/src/modules/messages/messages.repo';
 import { useTestDatabase } from '../support/database';
+import { waitFor } from '../support/wait';
 
 // Full message pages are sealed into one string (cheaper for FerretDB to decode); reads, edits and deletions keep working.
 describe('message pages on the real MongoDB-wire server', () => {
@@ -19,12 +20,15 @@ describe('message pages on the real MongoDB-wire server', () => {
     const first = `${channelId}:0`;
     // Sealing runs behind the last send of the page; a read seals it too.
     await repo.history(channelId, { limit: 5 });
-    let doc = null;
-    for (let i = 0; i < 50 && !doc?.sealed; i++) {
-      await repo.history(channelId, { before: ids[10]!, limit: 5 });
-      doc = await pages.findOne({ _id: first });
-      if (!doc?.sealed) await new Promise((r) => setTimeout(r, 100));
-    }
+    const doc = await waitFor(
+      'the first page sealed',
+      async () => {
+        await repo.history(channelId, { before: ids[10]!, limit: 5 });
+        const found = await pages.findOne({ _id: first });
+        return found?.sealed ? found : undefined;
+      },
+      5_000,
+    );
     expect(doc?.sealed).toBeTypeOf('string');
     expect(doc?.messages).toBeUndefined();
     expect((await pages.findOne({ _id: `${channelId}:1` }))?.messages).toHaveLength(3); // not full: still appendable

@@ -410,14 +410,14 @@ export function createMessagesRepo(db: Db) {
       // Scrub the stored text too. Only on a full page: no send can still be pushing into it. Each rewrite is
       // conditional on what it read, so a concurrent scrub or sealing is retried, never overwritten (the edit log above
       // already hides the message either way).
+      const scrub = (list: string[]) =>
+        list.map((json) => {
+          const raw = JSON.parse(json) as StoredMessage;
+          return raw.id === id ? JSON.stringify({ ...raw, content: '', mentions: [], deleted: true }) : json;
+        });
       for (let attempt = 0; attempt < 5; attempt++) {
         const doc = await pages.findOne({ _id: key });
         if (!doc) break;
-        const scrub = (list: string[]) =>
-          list.map((json) => {
-            const raw = JSON.parse(json) as StoredMessage;
-            return raw.id === id ? JSON.stringify({ ...raw, content: '', mentions: [], deleted: true }) : json;
-          });
         let result;
         if (doc.messages) {
           if (doc.messages.length < PAGE_SIZE) break;
