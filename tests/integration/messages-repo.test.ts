@@ -1,10 +1,22 @@
-import { ObjectId } from 'mongodb';
+import { inflateRawSync } from 'node:zlib';
+import { Binary, ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { createMessagesRepo, PAGE_SIZE, type MessageRecord } from '../../server/src/modules/messages/messages.repo';
 import { useTestDatabase } from '../support/database';
 import { waitFor } from '../support/wait';
 
-// Full message pages are sealed into one string (cheaper for FerretDB to decode); reads, edits and deletions keep working.
+// Full message pages are sealed into one deflated JSON array (cheaper for FerretDB to read); reads, edits and deletions
+// keep working, and pages sealed in the earlier plain-string form still read.
+/** A page document as stored (messages.repo.ts). */
+interface PageRow {
+  _id: string;
+  channelId?: string;
+  guildId?: string;
+  page?: number;
+  messages?: string[];
+  sealed?: Binary | string;
+}
+
 describe('message pages on the real MongoDB-wire server', () => {
   const { db: testDb } = useTestDatabase('parley_test_pages');
   const id = () => new ObjectId().toHexString();
@@ -16,7 +28,7 @@ describe('message pages on the real MongoDB-wire server', () => {
     const message = (i: number): MessageRecord => ({ id: '', channelId, guildId, authorId, content: `secret ${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null });
     const ids: string[] = [];
     for (let i = 0; i < PAGE_SIZE + 3; i++) ids.push((await repo.insert(message(i))).id);
-    const pages = db.collection<{ _id: string; messages?: string[]; sealed?: string }>(`message_pages_${channelId}_0`);
+    const pages = db.collection<PageRow>(`message_pages_${channelId}_0`);
     const first = `${channelId}:0`;
     // Sealing runs behind the last send of the page; a read seals it too.
     await repo.history(channelId, { limit: 5 });
@@ -29,7 +41,9 @@ describe('message pages on the real MongoDB-wire server', () => {
       },
       5_000,
     );
-    expect(doc?.sealed).toBeTypeOf('string');
+    expect(doc?.sealed).toBeInstanceOf(Binary);
+    const stored = (sealed: Binary | string | undefined) => inflateRawSync((sealed as Binary).value()).toString();
+    expect(JSON.parse(stored(doc?.sealed))).toHaveLength(PAGE_SIZE);
     expect(doc?.messages).toBeUndefined();
     expect((await pages.findOne({ _id: `${channelId}:1` }))?.messages).toHaveLength(3); // not full: still appendable
 
@@ -41,9 +55,33 @@ describe('message pages on the real MongoDB-wire server', () => {
     expect(await contents({ before: ids[22]!, limit: 2 })).toEqual(['secret 21', 'secret 19']);
     // The deleted text is gone from the stored page, not only hidden.
     const after = await pages.findOne({ _id: first });
-    expect(after?.sealed).toBeTypeOf('string');
-    expect(after?.sealed).not.toContain('secret 20"');
-    expect(after?.sealed).toContain('secret 21"');
+    expect(after?.sealed).toBeInstanceOf(Binary);
+    expect(stored(after?.sealed)).not.toContain('secret 20"');
+    expect(stored(after?.sealed)).toContain('secret 21"');
+  });
+
+  it('when a page was sealed as a plain JSON string (the earlier form), then it still reads, and a deletion scrubs it', async () => {
+    const db = testDb();
+    const repo = createMessagesRepo(db);
+    const [channelId, guildId, authorId] = [id(), id(), id()];
+    const ids: string[] = [];
+    for (let i = 0; i < PAGE_SIZE + 1; i++) ids.push((await repo.insert({ id: '', channelId, guildId, authorId, content: `old ${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null })).id);
+    const pages = db.collection<PageRow>(`message_pages_${channelId}_0`);
+    const first = `${channelId}:0`;
+    const full = await waitFor('the first page full', async () => {
+      const found = await pages.findOne({ _id: first });
+      return found?.sealed || found?.messages?.length === PAGE_SIZE ? found : undefined;
+    }, 5_000);
+    const json = full.messages ? `[${full.messages.join(',')}]` : inflateRawSync((full.sealed as Binary).value()).toString();
+    await pages.replaceOne({ _id: first }, { sealed: json, channelId, guildId, page: 0 });
+
+    const contents = async (q: Parameters<typeof repo.history>[1]) => (await repo.history(channelId, q)).map((m) => m.content);
+    expect(await contents({ before: ids[PAGE_SIZE]!, limit: 3 })).toEqual([`old ${PAGE_SIZE - 1}`, `old ${PAGE_SIZE - 2}`, `old ${PAGE_SIZE - 3}`]);
+    expect(await repo.delete(channelId, ids[3]!)).toBe(true);
+    expect(await contents({ before: ids[5]!, limit: 2 })).toEqual(['old 4', 'old 2']);
+    const scrubbed = await pages.findOne({ _id: first });
+    expect(scrubbed?.sealed).toBeInstanceOf(Binary);
+    expect(inflateRawSync((scrubbed?.sealed as Binary).value()).toString()).not.toContain('old 3"');
   });
 
   it('when sends finish out of order across a second, then the newest by sequence is the channel\'s last message', async () => {

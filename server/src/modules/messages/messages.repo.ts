@@ -1,5 +1,6 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { PublicUser } from '@shared/api/users';
-import type { Db } from 'mongodb';
+import { Binary, type Db } from 'mongodb';
 import { isDuplicateKey } from '../../db/mongo';
 
 /**
@@ -51,11 +52,13 @@ interface PageDoc {
   /** JSON of StoredMessage (dates as ISO strings), appended by sends. Absent once the page is sealed. */
   messages?: string[];
   /**
-   * A full page, sealed: the same messages as ONE JSON array string. FerretDB decodes one string much faster than 50
-   * (a two-page history read drops from ~5 to ~3 ms), and a full page never gets another message. When both fields
-   * exist (a scrub that raced the sealing), `messages` is the newer one.
+   * A full page, sealed: the same messages as ONE JSON array, deflated (`pack`). A full page never gets another
+   * message. FerretDB's cost per `_id` read grows with the bytes of every document it scans (its SQLite `_id` filter
+   * parses each row's JSON), so one compressed blob reads several times faster than 50 strings. A plain JSON string
+   * here is the earlier sealed form, still read. When both fields exist (a scrub that raced the sealing), `messages`
+   * is the newer one.
    */
-  sealed?: string;
+  sealed?: Binary | string;
   /** JSON of PageEdit, applied in order. */
   edits?: string[];
 }
@@ -74,14 +77,16 @@ interface Page {
 }
 
 const encodeMessage = (m: StoredMessage): string => JSON.stringify(m);
-/** The sealed form of a page's message JSON strings: one JSON array. */
-const sealedOf = (list: readonly string[]): string => `[${list.join(',')}]`;
+/** The sealed form of a page's message JSON strings: one JSON array, deflated. */
+const pack = (list: readonly string[]): Binary => new Binary(deflateRawSync(`[${list.join(',')}]`));
+/** The JSON array of a sealed page (either form). */
+const unpack = (sealed: Binary | string): string => (typeof sealed === 'string' ? sealed : inflateRawSync(sealed.value()).toString());
 
 /** Parse a page document and apply its edit log. */
 function decodePage(doc: PageDoc): Page {
   type Raw = Omit<StoredMessage, 'createdAt' | 'editedAt'> & { createdAt: string; editedAt: string | null };
   const byId = new Map<string, StoredMessage>();
-  const raws: Raw[] = doc.messages ? doc.messages.map((json) => JSON.parse(json) as Raw) : doc.sealed ? (JSON.parse(doc.sealed) as Raw[]) : [];
+  const raws: Raw[] = doc.messages ? doc.messages.map((json) => JSON.parse(json) as Raw) : doc.sealed ? (JSON.parse(unpack(doc.sealed)) as Raw[]) : [];
   for (const raw of raws) {
     byId.set(raw.id, { ...raw, createdAt: new Date(raw.createdAt), editedAt: raw.editedAt ? new Date(raw.editedAt) : null });
   }
@@ -180,7 +185,7 @@ export function createMessagesRepo(db: Db) {
     const pages = pagesOf(channelId, n);
     const doc = await pages.findOne({ _id: pageKey(channelId, n) });
     if (!doc?.messages || doc.messages.length < PAGE_SIZE) return;
-    await pages.updateOne({ _id: doc._id, messages: doc.messages }, { $set: { sealed: sealedOf(doc.messages) }, $unset: { messages: '' } });
+    await pages.updateOne({ _id: doc._id, messages: doc.messages }, { $set: { sealed: pack(doc.messages) }, $unset: { messages: '' } });
   }
 
   const readPage = async (channelId: string, n: number): Promise<Page | null> => {
@@ -329,7 +334,7 @@ export function createMessagesRepo(db: Db) {
         doc.messages.push(encodeMessage({ id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
       });
       // Full pages are stored sealed, as sending would leave them.
-      const stored: PageDoc[] = pageDocs.map(({ messages: list, ...rest }) => (list.length >= PAGE_SIZE ? { ...rest, sealed: sealedOf(list) } : { ...rest, messages: list }));
+      const stored: PageDoc[] = pageDocs.map(({ messages: list, ...rest }) => (list.length >= PAGE_SIZE ? { ...rest, sealed: pack(list) } : { ...rest, messages: list }));
       for (let i = 0; i < pageDocs.length; i += PAGES_PER_COLLECTION) await pagesOf(channelId, i).insertMany(stored.slice(i, i + PAGES_PER_COLLECTION), { ordered: false });
       await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId, ...(ids.length ? { lastId: ids.at(-1), lastSeq: ids.length - 1 } : {}) } }, { upsert: true });
       return ids;
@@ -423,8 +428,8 @@ export function createMessagesRepo(db: Db) {
           if (doc.messages.length < PAGE_SIZE) break;
           result = await pages.updateOne({ _id: key, messages: doc.messages }, { $set: { messages: scrub(doc.messages) } });
         } else if (doc.sealed) {
-          const list = (JSON.parse(doc.sealed) as unknown[]).map((m) => JSON.stringify(m));
-          result = await pages.updateOne({ _id: key, sealed: doc.sealed }, { $set: { sealed: sealedOf(scrub(list)) } });
+          const list = (JSON.parse(unpack(doc.sealed)) as unknown[]).map((m) => JSON.stringify(m));
+          result = await pages.updateOne({ _id: key, sealed: doc.sealed }, { $set: { sealed: pack(scrub(list)) } });
         } else break;
         if (result.matchedCount > 0) break;
       }
