@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { Binary, ObjectId } from 'mongodb';
+import { Binary, ObjectId, type CommandStartedEvent } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { createMessagesRepo, PAGE_SIZE, type MessageRecord } from '../../server/src/modules/messages/messages.repo';
 import { useTestDatabase } from '../support/database';
@@ -18,7 +18,7 @@ interface PageRow {
 }
 
 describe('message pages on the real MongoDB-wire server', () => {
-  const { db: testDb } = useTestDatabase('parley_test_pages');
+  const { client, db: testDb } = useTestDatabase('parley_test_pages', { monitorCommands: true });
   const id = () => new ObjectId().toHexString();
 
   it('when a page fills up, then it is sealed; history, edits and a scrubbed deletion read the same', async () => {
@@ -93,5 +93,40 @@ describe('message pages on the real MongoDB-wire server', () => {
     await repo.noteLastId(channelId, idOf(0x6a000002, 5)); // seq 5 finishing later, with a later second
     await repo.noteLastId(channelId, idOf(0x6a000001, 4));
     expect(await repo.lastId(channelId)).toBe(idOf(0x6a000001, 6));
+  });
+
+  it('when a history page is read, then only the page documents holding it are read, and deletions make the walk read on', async () => {
+    const db = testDb();
+    const repo = createMessagesRepo(db);
+    const [channelId, guildId, authorId] = [id(), id(), id()];
+    const ids = await repo.importMessages(
+      channelId,
+      guildId,
+      Array.from({ length: 3 * PAGE_SIZE }, (_, i) => ({ authorId, content: `m${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null })),
+    );
+    const pagesRead: string[] = [];
+    const onCommand = (e: CommandStartedEvent) => {
+      const collection = e.command.find as unknown;
+      if (e.commandName === 'find' && typeof collection === 'string' && collection.startsWith('message_pages_')) pagesRead.push(String((e.command.filter as { _id: unknown })._id));
+    };
+    client.on('commandStarted', onCommand);
+    try {
+      const read = async (q: Parameters<typeof repo.history>[1]) => {
+        pagesRead.length = 0;
+        const contents = (await repo.history(channelId, q)).map((m) => m.content);
+        return { contents, pages: [...pagesRead].sort() };
+      };
+      const page = (n: number) => `${channelId}:${n}`;
+      // Inside one page document: one read. Across a boundary: both pages, no more.
+      expect(await read({ before: ids[70]!, limit: 5 })).toEqual({ contents: ['m69', 'm68', 'm67', 'm66', 'm65'], pages: [page(1)] });
+      expect(await read({ after: ids[60]!, limit: 5 })).toEqual({ contents: ['m65', 'm64', 'm63', 'm62', 'm61'], pages: [page(1)] });
+      expect((await read({ before: ids[70]!, limit: PAGE_SIZE })).pages).toEqual([page(0), page(1)]);
+      expect((await read({ before: ids[100]!, limit: PAGE_SIZE })).pages).toEqual([page(1)]);
+      // Deleted messages leave a page short: the walk reads on into the next one.
+      for (const i of [50, 51, 52]) await repo.delete(channelId, ids[i]!);
+      expect(await read({ before: ids[53]!, limit: 2 })).toEqual({ contents: ['m49', 'm48'], pages: [page(0), page(1)] });
+    } finally {
+      client.off('commandStarted', onCommand);
+    }
   });
 });

@@ -1,13 +1,14 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
 import { testEnv, uniqueDbName } from './env';
 
 /**
  * A client on the test stack's MongoDB-wire server and a database of this file's own, for repository tests that talk
- * to the database directly: connects before the file's tests, drops the database and closes after them.
+ * to the database directly: connects before the file's tests, drops the database and closes after them. `options` go
+ * to the client (`monitorCommands` for a test that counts what its code sends).
  */
-export function useTestDatabase(prefix: string): { client: MongoClient; db(): Db } {
-  const client = new MongoClient(testEnv().mongoUri);
+export function useTestDatabase(prefix: string, options?: MongoClientOptions): { client: MongoClient; db(): Db } {
+  const client = new MongoClient(testEnv().mongoUri, options);
   const dbName = uniqueDbName(prefix);
   beforeAll(async () => {
     await client.connect();

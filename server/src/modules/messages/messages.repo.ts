@@ -232,10 +232,14 @@ export function createMessagesRepo(db: Db) {
     if (limit <= 0 || (down ? fromSeq < toSeq || fromSeq < 0 : fromSeq > toSeq)) return out;
     let page = Math.floor(fromSeq / PAGE_SIZE);
     const lastPage = Math.floor(toSeq / PAGE_SIZE);
+    // The next sequence number to collect: the walk's start, then the edge of the last page read.
+    let next = fromSeq;
     let first = true;
     while (out.length < limit && (down ? page >= lastPage : page <= lastPage)) {
-      // Enough pages for what is still missing (+1 for a partial first page), read in parallel.
-      const count = Math.min(4, Math.ceil((limit - out.length) / PAGE_SIZE) + 1);
+      // The pages holding the messages still missing, were none deleted (a deletion only costs another round), read
+      // in parallel: a page of 5 inside one page document reads one, a page of 50 from a cursor reads at most two.
+      const reach = Math.floor((down ? next - (limit - out.length - 1) : next + (limit - out.length - 1)) / PAGE_SIZE);
+      const count = Math.min(4, Math.abs(reach - page) + 1);
       const batch = Array.from({ length: count }, (_, i) => (down ? page - i : page + i)).filter((p) => (down ? p >= lastPage : p <= lastPage));
       const docs = await readPages(channelId, batch);
       if (first && requireStart && docs.size === 0) return null;
@@ -251,6 +255,7 @@ export function createMessagesRepo(db: Db) {
         }
       }
       page = down ? page - count : page + count;
+      next = down ? (page + 1) * PAGE_SIZE - 1 : page * PAGE_SIZE;
     }
     return out;
   }
