@@ -12,6 +12,8 @@
  * process, so on 2 cores the fan-out figure includes the clients' own decoding. History and token run against
  * `server/src/main.ts` in its own process, as deployed. Targets: token ≥ 1500 rps & p99 < 50 ms; fan-out p99 < 100 ms;
  * history p99 < 20 ms.
+ * Each figure comes with `*_cpu_steal_pct`: the share of CPU time the hypervisor took while it was measured (see
+ * cpu-steal.ts); on this shared VM the tails follow it.
  */
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -28,6 +30,7 @@ import { parseConfig } from '../server/src/config';
 import { createLogger } from '../server/src/logger';
 import { createAccessTokens } from '../server/src/modules/auth/tokens';
 import { start } from '../server/src/server';
+import { stealMeter } from './cpu-steal';
 
 const CLIENTS = 500;
 /** `npm run bench -- server --history-only`: just the history figure (quicker to repeat). */
@@ -193,6 +196,7 @@ async function main(): Promise<void> {
     // connection: the figure is the server's page latency, not this process's (which holds the import's garbage).
     const historyServer = await startServerProcess({ ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' }, availableParallelism());
     const historySamples: number[] = [];
+    const historySteal = stealMeter();
     try {
       const client = keepAliveClient(historyServer.url, token);
       for (let i = 0; i < HISTORY_REQUESTS + 20; i++) {
@@ -210,6 +214,7 @@ async function main(): Promise<void> {
     }
     result.history_p50_ms = percentile(historySamples, 50);
     result.history_p99_ms = percentile(historySamples, 99);
+    result.history_cpu_steal_pct = historySteal.stop();
     result.history_channel_messages = HISTORY_MESSAGES;
     log('history', result.history_p50_ms, result.history_p99_ms);
     }
@@ -251,6 +256,7 @@ async function main(): Promise<void> {
     log(`clients connected in ${Date.now() - t} ms`);
     const fanout: number[] = [];
     const sendLatency: number[] = [];
+    const fanoutSteal = stealMeter();
     for (let i = 0; i < FANOUT_MESSAGES + 3; i++) {
       const nonce = `fan${i}`;
       const got: number[] = [];
@@ -269,6 +275,7 @@ async function main(): Promise<void> {
     result.fanout_messages = FANOUT_MESSAGES;
     result.fanout_p50_ms = percentile(fanout, 50);
     result.fanout_p99_ms = percentile(fanout, 99);
+    result.fanout_cpu_steal_pct = fanoutSteal.stop();
     // How much of the fan-out is the send itself (HTTP + permission checks + writes) rather than delivery.
     result.fanout_send_p50_ms = percentile(sendLatency, 50);
     log('fanout', result.fanout_p50_ms, result.fanout_p99_ms);
@@ -305,8 +312,12 @@ async function main(): Promise<void> {
           try {
             // Warm-up (JIT, connection pools, caches), not measured, like the first requests of the other figures.
             await load(3);
-            const results: AutocannonResult[] = [];
-            for (let i = 0; i < runs; i++) results.push(await load(10));
+            const results: (AutocannonResult & { steal: number | null })[] = [];
+            for (let i = 0; i < runs; i++) {
+              const steal = stealMeter();
+              const r = await load(10);
+              results.push({ ...r, steal: steal.stop() });
+            }
             return results;
           } finally {
             await serverProcess.stop();
@@ -318,7 +329,9 @@ async function main(): Promise<void> {
         const runs = await measure(workers, 3);
         result.token_rps = Math.round(median(runs.map((r) => r.requests.average)));
         result.token_p99_ms = median(runs.map((r) => r.latency.p99));
-        result.token_runs = runs.map((r) => ({ rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99 }));
+        result.token_runs = runs.map((r) => ({ rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, cpu_steal_pct: r.steal }));
+        const steals = runs.flatMap((r) => (r.steal === null ? [] : [r.steal]));
+        result.token_cpu_steal_pct = steals.length === runs.length ? median(steals) : null;
         result.token_non2xx = runs.reduce((n, r) => n + r.non2xx, 0);
         result.token_errors = runs.reduce((n, r) => n + r.errors, 0);
         result.token_server_workers = workers;
