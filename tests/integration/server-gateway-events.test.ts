@@ -3,7 +3,7 @@ import { ServerEvents, type ServerEventName } from '@shared/api/gateway';
 import { Permission } from '@shared/permissions/permissions';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connectGateway, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import { collect, connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
 
 /**
  * The gateway's guild events, from the member's side: each change reaches them once, in the shape the shared schema
@@ -41,10 +41,7 @@ describe('gateway guild events', () => {
     t = await startTestServer();
     owner = await registerUser(t.api, 'evowner');
     member = await registerUser(t.api, 'evmember');
-    guildId = (await t.api.post('/guilds', { name: 'Events' }, owner.token)).body.id;
-    textId = (await t.api.get(`/guilds/${guildId}/channels`, owner.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
-    const invite = (await t.api.post(`/guilds/${guildId}/invites`, {}, owner.token)).body;
-    expect((await t.api.post(`/invites/${invite.code}`, undefined, member.token)).status).toBe(200);
+    ({ guildId, textId } = await guildWithMember({ api: t.api, user: owner }, { api: t.api, user: member }, 'Events'));
     memberSocket = connectGateway(t.url, member.token);
     sockets.push(memberSocket);
     await nextEvent(memberSocket, 'READY');

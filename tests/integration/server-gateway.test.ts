@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../server/src/modules/auth/tokens';
-import { collect, connectGateway, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import { collect, connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
 
 /** While `shortLived`, the server's clock runs 3 s short of a token lifetime behind: tokens it signs expire in ~3 s. */
 let shortLived = false;
@@ -24,10 +24,7 @@ describe('gateway sessions', () => {
     t = await startTestServer({}, { clock: shortLivedClock });
     alice = await registerUser(t.api, 'gw_alice');
     bob = await registerUser(t.api, 'gw_bob');
-    guildId = (await t.api.post('/guilds', { name: 'Gateway' }, alice.token)).body.id;
-    textId = (await t.api.get(`/guilds/${guildId}/channels`, alice.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
-    const invite = (await t.api.post(`/guilds/${guildId}/invites`, {}, alice.token)).body;
-    await t.api.post(`/invites/${invite.code}`, undefined, bob.token);
+    ({ guildId, textId } = await guildWithMember({ api: t.api, user: alice }, { api: t.api, user: bob }, 'Gateway'));
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();

@@ -99,6 +99,23 @@ export async function registerUser(api: ApiClient, prefix = 'user'): Promise<Tes
   return { id: res.body.user.id, username, token: res.body.accessToken, refreshToken: res.body.refreshToken };
 }
 
+/**
+ * The owner creates a guild and the member joins it through an invite (possibly through another server instance's
+ * API). Returns the guild and its default text channel; throws if the member could not join.
+ */
+export async function guildWithMember(
+  owner: { api: ApiClient; user: TestUser },
+  member: { api: ApiClient; user: TestUser },
+  name: string,
+): Promise<{ guildId: string; textId: string }> {
+  const guildId: string = (await owner.api.post('/guilds', { name }, owner.user.token)).body.id;
+  const textId: string = (await owner.api.get(`/guilds/${guildId}/channels`, owner.user.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
+  const invite = (await owner.api.post(`/guilds/${guildId}/invites`, {}, owner.user.token)).body;
+  const accepted = await member.api.post(`/invites/${invite.code}`, undefined, member.user.token);
+  if (accepted.status !== 200) throw new Error(`invite accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return { guildId, textId };
+}
+
 export function connectGateway(url: string, token: string): Socket {
   return io(url, { path: '/gateway', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
 }

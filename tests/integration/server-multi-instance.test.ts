@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueDbName } from '../support/env';
-import { connectGateway, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
 
 describe('two server instances sharing MongoDB and Redis', () => {
   let a: TestServer;
@@ -18,10 +18,7 @@ describe('two server instances sharing MongoDB and Redis', () => {
     b = await startTestServer({ MONGODB_DB: db });
     alice = await registerUser(a.api, 'alice');
     bob = await registerUser(b.api, 'bob');
-    guildId = (await a.api.post('/guilds', { name: 'Multi' }, alice.token)).body.id;
-    textId = (await a.api.get(`/guilds/${guildId}/channels`, alice.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
-    const invite = (await a.api.post(`/guilds/${guildId}/invites`, {}, alice.token)).body;
-    expect((await b.api.post(`/invites/${invite.code}`, undefined, bob.token)).status).toBe(200);
+    ({ guildId, textId } = await guildWithMember({ api: a.api, user: alice }, { api: b.api, user: bob }, 'Multi'));
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
