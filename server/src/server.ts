@@ -5,7 +5,8 @@ import { RoomServiceClient } from 'livekit-server-sdk';
 import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
-import { connectDatabase, ensureCoreIndexes, type Database } from './db/mongo';
+import { ensureCoreIndexes } from './db/indexes';
+import { connectDatabase, type Database } from './db/mongo';
 import { cachedPermissionReads, createRepos, type Repos } from './db/repos';
 import { localCacheSync, redisCacheSync, type CacheSync } from './permissions/cache-sync';
 import { createPermissionCache } from './permissions/permission-cache';
@@ -67,6 +68,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const permissionCache = createPermissionCache({ ttlMs: PERMISSION_CACHE_TTL_MS, maxEntries: PERMISSION_CACHE_MAX_ENTRIES });
   let cacheSync: CacheSync = localCacheSync(permissionCache);
   const repos = createRepos(database.db, { afterPermissionWrite: () => cacheSync.invalidate('*') });
+  await repos.messages.ensureIndexes();
   const cachedReads = cachedPermissionReads(repos, permissionCache);
   const backfilled = await repos.guilds.backfillUserGuilds();
   if (backfilled > 0) log.info({ users: backfilled }, 'user_guilds built for existing memberships');

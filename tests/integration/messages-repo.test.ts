@@ -1,132 +1,117 @@
-import { inflateRawSync } from 'node:zlib';
-import { Binary, ObjectId, type CommandStartedEvent } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { createMessagesRepo, PAGE_SIZE, type MessageRecord } from '../../server/src/modules/messages/messages.repo';
+import { createMessagesRepo, type NewMessage } from '../../server/src/modules/messages/messages.repo';
+import { instanceOfMessageId, timeOfMessageId } from '../../server/src/modules/messages/message-ids';
 import { useTestDatabase } from '../support/database';
-import { waitFor } from '../support/wait';
 
-// Full message pages are sealed into one deflated JSON array (cheaper for FerretDB to read); reads, edits and deletions
-// keep working, and pages sealed in the earlier plain-string form still read.
-/** A page document as stored (messages.repo.ts). */
-interface PageRow {
-  _id: string;
-  channelId?: string;
-  guildId?: string;
-  page?: number;
-  messages?: string[];
-  sealed?: Binary | string;
-}
-
-describe('message pages on the real MongoDB-wire server', () => {
-  const { client, db: testDb } = useTestDatabase('parley_test_pages', { monitorCommands: true });
+/** One document per message, addressed by time-sortable ids: history, edits, deletions and the per-author queries. */
+describe('message documents on the real MongoDB-wire server', () => {
+  const { db: testDb } = useTestDatabase('parley_test_messages');
   const id = () => new ObjectId().toHexString();
+  const message = (channelId: string, guildId: string, authorId: string, content: string, createdAt = new Date()): NewMessage => ({
+    channelId,
+    guildId,
+    authorId,
+    content,
+    nonce: null,
+    mentions: [],
+    createdAt,
+    editedAt: null,
+  });
+  async function send(repo: ReturnType<typeof createMessagesRepo>, m: NewMessage): Promise<string> {
+    const result = await repo.insert(m);
+    if (result.status === 'nonce-spent') throw new Error('unexpected nonce-spent');
+    return result.record.id;
+  }
 
-  it('when a page fills up, then it is sealed; history, edits and a scrubbed deletion read the same', async () => {
+  it('when messages are stored, then each is one plain document whose id carries its creation time', async () => {
     const db = testDb();
     const repo = createMessagesRepo(db);
+    await repo.ensureIndexes();
     const [channelId, guildId, authorId] = [id(), id(), id()];
-    const message = (i: number): MessageRecord => ({ id: '', channelId, guildId, authorId, content: `secret ${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null });
-    const ids: string[] = [];
-    for (let i = 0; i < PAGE_SIZE + 3; i++) ids.push((await repo.insert(message(i))).id);
-    const pages = db.collection<PageRow>(`message_pages_${channelId}_0`);
-    const first = `${channelId}:0`;
-    // Sealing runs behind the last send of the page; a read seals it too.
-    await repo.history(channelId, { limit: 5 });
-    const doc = await waitFor(
-      'the first page sealed',
-      async () => {
-        await repo.history(channelId, { before: ids[10]!, limit: 5 });
-        const found = await pages.findOne({ _id: first });
-        return found?.sealed ? found : undefined;
-      },
-      5_000,
-    );
-    expect(doc?.sealed).toBeInstanceOf(Binary);
-    const stored = (sealed: Binary | string | undefined) => inflateRawSync((sealed as Binary).value()).toString();
-    expect(JSON.parse(stored(doc?.sealed))).toHaveLength(PAGE_SIZE);
-    expect(doc?.messages).toBeUndefined();
-    expect((await pages.findOne({ _id: `${channelId}:1` }))?.messages).toHaveLength(3); // not full: still appendable
-
-    const contents = async (q: Parameters<typeof repo.history>[1]) => (await repo.history(channelId, q)).map((m) => m.content);
-    expect(await contents({ before: ids[52]!, limit: 4 })).toEqual(['secret 51', 'secret 50', 'secret 49', 'secret 48']);
-    await repo.updateContent(channelId, ids[7]!, 'edited 7', [], new Date());
-    expect(await contents({ around: ids[7]!, limit: 3 })).toEqual(['secret 8', 'edited 7', 'secret 6']);
-    expect(await repo.delete(channelId, ids[20]!)).toBe(true);
-    expect(await contents({ before: ids[22]!, limit: 2 })).toEqual(['secret 21', 'secret 19']);
-    // The deleted text is gone from the stored page, not only hidden.
-    const after = await pages.findOne({ _id: first });
-    expect(after?.sealed).toBeInstanceOf(Binary);
-    expect(stored(after?.sealed)).not.toContain('secret 20"');
-    expect(stored(after?.sealed)).toContain('secret 21"');
+    const at = new Date('2026-12-05T10:00:00.250Z');
+    const messageId = await send(repo, message(channelId, guildId, authorId, 'hello', at));
+    const doc = await db.collection('messages').findOne({ _id: messageId as unknown as ObjectId });
+    expect(doc).toMatchObject({ channelId, guildId, authorId, content: 'hello', nonce: null, mentions: [], editedAt: null });
+    expect(doc?.createdAt).toEqual(at);
+    expect(timeOfMessageId(messageId)).toEqual(at);
+    const indexes = (await db.collection('messages').indexes()).map((i) => i.key);
+    expect(indexes).toContainEqual({ channelId: 1, _id: -1 });
   });
 
-  it('when a page was sealed as a plain JSON string (the earlier form), then it still reads, and a deletion scrubs it', async () => {
-    const db = testDb();
-    const repo = createMessagesRepo(db);
-    const [channelId, guildId, authorId] = [id(), id(), id()];
-    const ids: string[] = [];
-    for (let i = 0; i < PAGE_SIZE + 1; i++) ids.push((await repo.insert({ id: '', channelId, guildId, authorId, content: `old ${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null })).id);
-    const pages = db.collection<PageRow>(`message_pages_${channelId}_0`);
-    const first = `${channelId}:0`;
-    const full = await waitFor('the first page full', async () => {
-      const found = await pages.findOne({ _id: first });
-      return found?.sealed || found?.messages?.length === PAGE_SIZE ? found : undefined;
-    }, 5_000);
-    const json = full.messages ? `[${full.messages.join(',')}]` : inflateRawSync((full.sealed as Binary).value()).toString();
-    await pages.replaceOne({ _id: first }, { sealed: json, channelId, guildId, page: 0 });
-
-    const contents = async (q: Parameters<typeof repo.history>[1]) => (await repo.history(channelId, q)).map((m) => m.content);
-    expect(await contents({ before: ids[PAGE_SIZE]!, limit: 3 })).toEqual([`old ${PAGE_SIZE - 1}`, `old ${PAGE_SIZE - 2}`, `old ${PAGE_SIZE - 3}`]);
-    expect(await repo.delete(channelId, ids[3]!)).toBe(true);
-    expect(await contents({ before: ids[5]!, limit: 2 })).toEqual(['old 4', 'old 2']);
-    const scrubbed = await pages.findOne({ _id: first });
-    expect(scrubbed?.sealed).toBeInstanceOf(Binary);
-    expect(inflateRawSync((scrubbed?.sealed as Binary).value()).toString()).not.toContain('old 3"');
-  });
-
-  it('when sends finish out of order across a second, then the newest by sequence is the channel\'s last message', async () => {
+  it('when history is read before, after and around a cursor, then it pages in id order, newest first', async () => {
     const repo = createMessagesRepo(testDb());
-    const channelId = id();
-    await repo.insert({ id: '', channelId, guildId: id(), authorId: id(), content: 'first', nonce: null, mentions: [], createdAt: new Date(), editedAt: null });
-    const idOf = (secs: number, seq: number) => secs.toString(16).padStart(8, '0') + seq.toString(16).padStart(12, '0') + '0000';
-    await repo.noteLastId(channelId, idOf(0x6a000001, 6)); // seq 6, stamped a second earlier
-    await repo.noteLastId(channelId, idOf(0x6a000002, 5)); // seq 5 finishing later, with a later second
-    await repo.noteLastId(channelId, idOf(0x6a000001, 4));
-    expect(await repo.lastId(channelId)).toBe(idOf(0x6a000001, 6));
+    const [channelId, guildId, authorId] = [id(), id(), id()];
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await send(repo, message(channelId, guildId, authorId, `m${i}`)));
+    // Another channel's messages never show.
+    await send(repo, message(id(), guildId, authorId, 'elsewhere'));
+    const contents = async (q: Parameters<typeof repo.history>[1]) => (await repo.history(channelId, q)).map((m) => m.content);
+    expect(await contents({ limit: 3 })).toEqual(['m11', 'm10', 'm9']);
+    expect(await contents({ before: ids[5]!, limit: 3 })).toEqual(['m4', 'm3', 'm2']);
+    expect(await contents({ after: ids[5]!, limit: 3 })).toEqual(['m8', 'm7', 'm6']);
+    expect(await contents({ around: ids[5]!, limit: 4 })).toEqual(['m7', 'm6', 'm5', 'm4']);
+    expect(await contents({ before: ids[0]!, limit: 3 })).toEqual([]);
+    expect(await repo.lastId(channelId)).toBe(ids[11]);
+    expect(await repo.lastIds([channelId, id()])).toEqual(new Map([[channelId, ids[11]]]));
+
+    expect((await repo.updateContent(channelId, ids[7]!, 'edited', [], new Date()))?.content).toBe('edited');
+    expect(await repo.updateContent(id(), ids[7]!, 'wrong channel', [], new Date())).toBeNull();
+    expect(await repo.delete(channelId, ids[6]!)).toBe(true);
+    expect(await repo.delete(channelId, ids[6]!)).toBe(false);
+    expect(await contents({ after: ids[5]!, limit: 3 })).toEqual(['m9', 'm8', 'edited']);
+    expect(await repo.find(channelId, ids[6]!)).toBeNull();
+    // A deleted message's id still works as a cursor.
+    expect(await contents({ before: ids[6]!, limit: 2 })).toEqual(['m5', 'm4']);
   });
 
-  it('when a history page is read, then only the page documents holding it are read, and deletions make the walk read on', async () => {
-    const db = testDb();
-    const repo = createMessagesRepo(db);
+  it('when an author\'s recent messages are deleted, then only that author\'s, in that guild, since that time go', async () => {
+    const repo = createMessagesRepo(testDb());
+    const [guildId, otherGuild, channelA, channelB, author, bystander] = [id(), id(), id(), id(), id(), id()];
+    const now = Date.now();
+    const old = await send(repo, message(channelA, guildId, author, 'two hours ago', new Date(now - 2 * 3600_000)));
+    const recentA = await send(repo, message(channelA, guildId, author, 'recent in A', new Date(now - 60_000)));
+    const recentB = await send(repo, message(channelB, guildId, author, 'recent in B', new Date(now - 30_000)));
+    const theirs = await send(repo, message(channelA, guildId, bystander, 'bystander', new Date(now - 20_000)));
+    const otherGuildMessage = await send(repo, message(id(), otherGuild, author, 'other guild', new Date(now - 10_000)));
+
+    const deleted = await repo.deleteByAuthor(guildId, author, new Date(now - 3600_000));
+    expect(deleted.sort((a, b) => a.channelId.localeCompare(b.channelId))).toEqual(
+      [
+        { channelId: channelA, ids: [recentA] },
+        { channelId: channelB, ids: [recentB] },
+      ].sort((a, b) => a.channelId.localeCompare(b.channelId)),
+    );
+    expect(await repo.find(channelA, old)).not.toBeNull();
+    expect(await repo.find(channelA, theirs)).not.toBeNull();
+    expect((await repo.listByAuthor(author, { limit: 10 })).map((m) => m.id)).toEqual([old, otherGuildMessage]);
+    expect((await repo.listByAuthor(author, { afterId: old, limit: 10 })).map((m) => m.id)).toEqual([otherGuildMessage]);
+    expect(await repo.deleteByAuthor(guildId, author, null)).toEqual([{ channelId: channelA, ids: [old] }]);
+  });
+
+  it('when messages are imported with past times, then they keep their times and order and never collide with live ids', async () => {
+    const repo = createMessagesRepo(testDb());
     const [channelId, guildId, authorId] = [id(), id(), id()];
+    const live = await send(repo, message(channelId, guildId, authorId, 'live'));
+    const base = Date.now() - 86_400_000;
     const ids = await repo.importMessages(
       channelId,
       guildId,
-      Array.from({ length: 3 * PAGE_SIZE }, (_, i) => ({ authorId, content: `m${i}`, nonce: null, mentions: [], createdAt: new Date(), editedAt: null })),
+      Array.from({ length: 5 }, (_, i) => ({ authorId, content: `old ${i}`, nonce: null, mentions: [], createdAt: new Date(base + Math.floor(i / 2)), editedAt: null })),
     );
-    const pagesRead: string[] = [];
-    const onCommand = (e: CommandStartedEvent) => {
-      const collection = e.command.find as unknown;
-      if (e.commandName === 'find' && typeof collection === 'string' && collection.startsWith('message_pages_')) pagesRead.push(String((e.command.filter as { _id: unknown })._id));
-    };
-    client.on('commandStarted', onCommand);
-    try {
-      const read = async (q: Parameters<typeof repo.history>[1]) => {
-        pagesRead.length = 0;
-        const contents = (await repo.history(channelId, q)).map((m) => m.content);
-        return { contents, pages: [...pagesRead].sort() };
-      };
-      const page = (n: number) => `${channelId}:${n}`;
-      // Inside one page document: one read. Across a boundary: both pages, no more.
-      expect(await read({ before: ids[70]!, limit: 5 })).toEqual({ contents: ['m69', 'm68', 'm67', 'm66', 'm65'], pages: [page(1)] });
-      expect(await read({ after: ids[60]!, limit: 5 })).toEqual({ contents: ['m65', 'm64', 'm63', 'm62', 'm61'], pages: [page(1)] });
-      expect((await read({ before: ids[70]!, limit: PAGE_SIZE })).pages).toEqual([page(0), page(1)]);
-      expect((await read({ before: ids[100]!, limit: PAGE_SIZE })).pages).toEqual([page(1)]);
-      // Deleted messages leave a page short: the walk reads on into the next one.
-      for (const i of [50, 51, 52]) await repo.delete(channelId, ids[i]!);
-      expect(await read({ before: ids[53]!, limit: 2 })).toEqual({ contents: ['m49', 'm48'], pages: [page(0), page(1)] });
-    } finally {
-      client.off('commandStarted', onCommand);
-    }
+    expect([...ids].sort()).toEqual(ids);
+    expect(instanceOfMessageId(ids[0]!)).not.toBe(instanceOfMessageId(live));
+    expect((await repo.history(channelId, { limit: 10 })).map((m) => m.content)).toEqual(['live', 'old 4', 'old 3', 'old 2', 'old 1', 'old 0']);
+    expect(timeOfMessageId(ids[4]!).getTime()).toBe(base + 2);
+  });
+
+  it('when two repositories (two server processes) send at once, then their ids never collide', async () => {
+    const db = testDb();
+    const [a, b] = [createMessagesRepo(db), createMessagesRepo(db)];
+    const [channelId, guildId, authorId] = [id(), id(), id()];
+    const at = new Date();
+    const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => send(i % 2 ? a : b, message(channelId, guildId, authorId, `x${i}`, at))));
+    expect(new Set(ids).size).toBe(40);
+    expect(await a.history(channelId, { limit: 100 })).toHaveLength(40);
   });
 });

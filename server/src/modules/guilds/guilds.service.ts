@@ -98,7 +98,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       await repos.guilds.deleteGuild(guildId);
       const members = await repos.guilds.allMembers(guildId);
       for (const m of members) gateway.removeUserFromGuild(m.userId, guildId);
-      await repos.messages.deleteByGuild(guildId, (await repos.channels.listByGuild(guildId)).map((c) => c.id));
+      await repos.messages.deleteByGuild(guildId);
       await Promise.all([repos.channels.deleteAll(guildId), repos.roles.deleteAll(guildId), repos.invites.deleteByGuild(guildId), repos.guilds.deleteAllBans(guildId)]);
       await repos.guilds.deleteAllMembers(guildId);
       log.info({ guildId, userId }, 'guild deleted');

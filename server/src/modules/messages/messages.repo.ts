@@ -1,137 +1,45 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { PublicUser } from '@shared/api/users';
-import { Binary, type Db } from 'mongodb';
-import { isDuplicateKey } from '../../db/mongo';
+import type { Db, Filter } from 'mongodb';
+import { isDuplicateKey } from '../../db/errors';
+import { ensureCollectionIndexes } from '../../db/indexes';
+import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, messageIdFloor, timeOfMessageId, type MessageIdGenerator } from './message-ids';
 
 /**
- * Message storage built for FerretDB 1.24 as much as for MongoDB 7.
+ * Messages, stored the MongoDB way: one document per message in `messages`, every field a real BSON field.
  *
- * FerretDB's SQLite backend pushes down only `{ _id: value }` filters and never sort/limit: any other query decodes and
- * sorts the whole collection in memory (seconds at 100k messages); even an `_id` lookup is a table scan in SQLite
- * (~2.5 µs per row). So hot reads are `_id` lookups in SMALL collections, and message ids carry their position:
- * - A message id is 24 hex digits like an ObjectId: 4 bytes of seconds, 6 bytes of the per-channel sequence number,
- *   2 random bytes. Ids are unique within a channel (every message route names its channel) and sort by time.
- * - `message_pages_<channelId>_<bucket>` `_id: "<channelId>:<page>"` — up to PAGE_SIZE messages (page = floor(seq /
- *   PAGE_SIZE)); one document per 50 messages, one collection per PAGES_PER_COLLECTION pages of one channel: a lookup
- *   scans (and JSON-parses) at most 20 small documents, however long the channel's history, and a busy channel never
- *   slows the others. A cursor's page is computed from its id: no lookup table.
- * - `message_nonces` `_id: "<channelId>:<authorId>:<nonce>"` → message id: the unique `_id` makes a retried send
- *   idempotent. Nonces older than NONCE_TTL_MS are swept (no TTL indexes on FerretDB) to keep the collection small.
- * - `message_counters` `_id: <channelId>` → next sequence number ($inc, atomic).
- * The page key (channel, sequence) is the "index on channel and id": on MongoDB it is the primary-key index.
- * Each page holds its messages as JSON strings (`messages`) plus an append-only log of edits and deletions (`edits`):
- * FerretDB decodes an array of strings several times faster than an array of sub-documents, and `$push` needs no
- * condition (FerretDB cannot push down `{ _id, version }`). Readers apply the log in order. A deleted message's place
- * is implicit in its id, so a client resuming `after` a deleted id still gets a correct page.
+ * - `_id` is a time-sortable id made by the server (message-ids.ts), so history is a range query on the index
+ *   `{ channelId: 1, _id: -1 }`, and "newer than an hour ago" is an `_id` range too.
+ * - `{ authorId: 1, guildId: 1, _id: -1 }` serves a user's data export, a moderator's purge and a ban's "delete
+ *   message history".
+ * - Edits and deletions change that one document (a deleted message is removed: nothing of it stays behind).
+ * - `message_nonces` makes a retried send idempotent without reading before writing: the first send of a nonce claims
+ *   it by inserting `_id: "<channelId>:<authorId>:<nonce>"` together with the message id it will use; every other
+ *   send of that nonce, however many arrive at once, gets a duplicate key, reads that id and inserts (or finds) the
+ *   message under it. Exactly one message document can exist for the nonce, because it has exactly one `_id`.
+ *
+ * Every write that must hold under concurrency is an insert with a unique key, so it holds on MongoDB 7 and on the
+ * local FerretDB 1.24 stand-in alike (whose conditional updates are not atomic). MongoDB 7 is the engine this is
+ * designed for; FerretDB answers the same queries by scanning, which is slow at large volumes and fine for
+ * development.
  */
-/**
- * Messages per page document. A storage constant: changing it re-addresses every page (needs a migration). 50 keeps a
- * page small (FerretDB decodes whole documents, ~0.3 ms per message under load) while a 50-message history page reads
- * at most two.
- */
-export const PAGE_SIZE = 50;
-/** Pages per collection (1000 messages): bounds the rows FerretDB scans per lookup. A storage constant too. */
-export const PAGES_PER_COLLECTION = 20;
-
-interface StoredMessage {
-  id: string;
-  seq: number;
+interface MessageDoc {
+  _id: string;
+  channelId: string;
+  guildId: string;
   authorId: string;
   content: string;
   nonce: string | null;
   mentions: PublicUser[];
   createdAt: Date;
   editedAt: Date | null;
-  deleted?: boolean;
-}
-interface PageDoc {
-  _id: string;
-  channelId: string;
-  guildId: string;
-  page: number;
-  /** JSON of StoredMessage (dates as ISO strings), appended by sends. Absent once the page is sealed. */
-  messages?: string[];
-  /**
-   * A full page, sealed: the same messages as ONE JSON array, deflated (`pack`). A full page never gets another
-   * message. FerretDB's cost per `_id` read grows with the bytes of every document it scans (its SQLite `_id` filter
-   * parses each row's JSON), so one compressed blob reads several times faster than 50 strings. A plain JSON string
-   * here is the earlier sealed form, still read. When both fields exist (a scrub that raced the sealing), `messages`
-   * is the newer one.
-   */
-  sealed?: Binary | string;
-  /** JSON of PageEdit, applied in order. */
-  edits?: string[];
-}
-interface PageEdit {
-  id: string;
-  content?: string;
-  mentions?: PublicUser[];
-  editedAt?: string;
-  deleted?: true;
-}
-interface Page {
-  channelId: string;
-  guildId: string;
-  page: number;
-  messages: StoredMessage[];
 }
 
-const encodeMessage = (m: StoredMessage): string => JSON.stringify(m);
-/** The sealed form of a page's message JSON strings: one JSON array, deflated. */
-const pack = (list: readonly string[]): Binary => new Binary(deflateRawSync(`[${list.join(',')}]`));
-/** The JSON array of a sealed page (either form). */
-const unpack = (sealed: Binary | string): string => (typeof sealed === 'string' ? sealed : inflateRawSync(sealed.value()).toString());
-
-/** Parse a page document and apply its edit log. */
-function decodePage(doc: PageDoc): Page {
-  type Raw = Omit<StoredMessage, 'createdAt' | 'editedAt'> & { createdAt: string; editedAt: string | null };
-  const byId = new Map<string, StoredMessage>();
-  const raws: Raw[] = doc.messages ? doc.messages.map((json) => JSON.parse(json) as Raw) : doc.sealed ? (JSON.parse(unpack(doc.sealed)) as Raw[]) : [];
-  for (const raw of raws) {
-    byId.set(raw.id, { ...raw, createdAt: new Date(raw.createdAt), editedAt: raw.editedAt ? new Date(raw.editedAt) : null });
-  }
-  for (const json of doc.edits ?? []) {
-    const edit = JSON.parse(json) as PageEdit;
-    const m = byId.get(edit.id);
-    if (!m) continue;
-    if (edit.deleted) m.deleted = true;
-    if (edit.content !== undefined) m.content = edit.content;
-    if (edit.mentions !== undefined) m.mentions = edit.mentions;
-    if (edit.editedAt !== undefined) m.editedAt = new Date(edit.editedAt);
-  }
-  return { channelId: doc.channelId, guildId: doc.guildId, page: doc.page, messages: [...byId.values()] };
-}
 interface NonceDoc {
   _id: string;
   channelId: string;
   guildId: string;
   messageId: string;
   createdAt: Date;
-}
-
-/** How long a client nonce makes retries idempotent. */
-export const NONCE_TTL_MS = 60 * 60 * 1000;
-
-/** Message id carrying its channel sequence number (see the file comment). */
-export function messageIdFor(seq: number, at: Date): string {
-  const secs = Math.floor(at.getTime() / 1000) >>> 0;
-  const rand = Math.floor(Math.random() * 0x10000);
-  return secs.toString(16).padStart(8, '0') + seq.toString(16).padStart(12, '0') + rand.toString(16).padStart(4, '0');
-}
-
-/** The sequence number inside a message id, or null for ids that cannot be ours. */
-export function seqOfMessageId(id: string): number | null {
-  if (!/^[0-9a-f]{24}$/.test(id)) return null;
-  const seq = parseInt(id.slice(8, 20), 16);
-  return Number.isSafeInteger(seq) ? seq : null;
-}
-interface CounterDoc {
-  _id: string;
-  guildId: string;
-  seq: number;
-  /** Newest message id, and its sequence number (what "newest" is decided on: ids sort by their seconds first). */
-  lastId?: string;
-  lastSeq?: number;
 }
 
 export interface MessageRecord {
@@ -146,305 +54,208 @@ export interface MessageRecord {
   editedAt: Date | null;
 }
 
-const pageKey = (channelId: string, page: number) => `${channelId}:${page}`;
+/** What a send needs: the id and the creation time are the repository's to give. */
+export type NewMessage = Omit<MessageRecord, 'id'>;
+
+export type InsertResult =
+  /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
+  | { status: 'created' | 'existing'; record: MessageRecord }
+  /** The nonce was used by a message that has since been deleted. */
+  | { status: 'nonce-spent' };
+
+/** How long a client nonce makes retries idempotent (old claims are swept: no TTL indexes on the stand-in). */
+export const NONCE_TTL_MS = 60 * 60 * 1000;
+/**
+ * A nonce claim whose message is missing this long after the claim belongs to a message that was deleted, not to a
+ * send still under way (or one that died between its two inserts, which a retry within this window completes).
+ */
+export const NONCE_SETTLE_MS = 10_000;
+
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = (p: Pick<Page, 'channelId' | 'guildId'>, m: StoredMessage): MessageRecord => ({
-  id: m.id,
-  channelId: p.channelId,
-  guildId: p.guildId,
-  authorId: m.authorId,
-  content: m.content,
-  nonce: m.nonce,
-  mentions: m.mentions,
-  createdAt: m.createdAt,
-  editedAt: m.editedAt,
-});
+const toRecord = ({ _id, ...rest }: MessageDoc): MessageRecord => ({ id: _id, ...rest });
+const toDoc = ({ id, ...rest }: MessageRecord): MessageDoc => ({ _id: id, ...rest });
 
 export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
 
-export async function ensureMessageIndexes(db: Db): Promise<void> {
-  // Only for cleanup (deleteMany by channel/guild); reads go by _id.
-  await Promise.all(
-    ['message_nonces', 'message_counters'].flatMap((name) => [
-      db.collection(name).createIndex({ channelId: 1 }, { name: 'channel' }),
-      db.collection(name).createIndex({ guildId: 1 }, { name: 'guild' }),
-    ]),
-  );
+export interface HistoryQuery {
+  before?: string;
+  after?: string;
+  around?: string;
+  limit: number;
 }
 
 export function createMessagesRepo(db: Db) {
-  const pagesOf = (channelId: string, page: number) => db.collection<PageDoc>(`message_pages_${channelId}_${Math.floor(page / PAGES_PER_COLLECTION)}`);
+  const messages = db.collection<MessageDoc>('messages');
   const nonces = db.collection<NonceDoc>('message_nonces');
-  const counters = db.collection<CounterDoc>('message_counters');
 
-  /**
-   * Seals a full page: its messages become one JSON string. Conditional on the array it read, so a scrub that
-   * rewrote the array in between makes it a no-op (the next reader seals the new one).
-   */
-  async function seal(channelId: string, n: number): Promise<void> {
-    const pages = pagesOf(channelId, n);
-    const doc = await pages.findOne({ _id: pageKey(channelId, n) });
-    if (!doc?.messages || doc.messages.length < PAGE_SIZE) return;
-    await pages.updateOne({ _id: doc._id, messages: doc.messages }, { $set: { sealed: pack(doc.messages) }, $unset: { messages: '' } });
+  // This process's id generator; its instance number is claimed on the first send (one insert per process).
+  let live: Promise<MessageIdGenerator> | null = null;
+  const liveIds = () =>
+    (live ??= claimIdInstance(db, 'server').then(createMessageIdGenerator, (err: unknown) => {
+      live = null; // a database that was down at the first send: try again on the next one
+      throw err;
+    }));
+
+  const page = (filter: Filter<MessageDoc>, direction: 1 | -1, limit: number) =>
+    limit <= 0 ? Promise.resolve([]) : messages.find(filter).sort({ _id: direction }).limit(limit).toArray();
+
+  /** Inserts `record`; on a duplicate `_id`, the message already stored under it. */
+  async function insertOrFind(record: MessageRecord): Promise<{ created: boolean; record: MessageRecord | null }> {
+    try {
+      await messages.insertOne(toDoc(record));
+      return { created: true, record };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const stored = await messages.findOne({ _id: record.id });
+      return { created: false, record: stored ? toRecord(stored) : null };
+    }
   }
 
-  const readPage = async (channelId: string, n: number): Promise<Page | null> => {
-    const doc = await pagesOf(channelId, n).findOne({ _id: pageKey(channelId, n) });
-    if (!doc) return null;
-    // A full page still in array form (its last send's sealing was lost, or a scrub rewrote it): seal it for next time.
-    if (doc.messages && doc.messages.length >= PAGE_SIZE) void seal(channelId, n).catch(() => undefined);
-    return decodePage(doc);
-  };
-  const readPages = async (channelId: string, numbers: number[]): Promise<Map<number, Page>> => {
-    const docs = await Promise.all(numbers.map((n) => readPage(channelId, n)));
-    return new Map(docs.flatMap((d) => (d ? [[d.page, d] as const] : [])));
-  };
-
-  async function lastSeq(channelId: string): Promise<number> {
-    const c = await counters.findOne({ _id: channelId });
-    return (c?.seq ?? 0) - 1;
-  }
-
-  /** Where a message id of this channel lives; no lookup needed. */
-  function refOf(messageId: string): { seq: number; page: number } | null {
-    const seq = seqOfMessageId(messageId);
-    return seq === null ? null : { seq, page: Math.floor(seq / PAGE_SIZE) };
-  }
-
-  async function find(channelId: string, id: string): Promise<MessageRecord | null> {
-    const ref = refOf(id);
-    if (!ref) return null;
-    const page = await readPage(channelId, ref.page);
-    const m = page?.messages.find((x) => x.id === id);
-    return page && m && !m.deleted ? toRecord(page, m) : null;
+  async function lastId(channelId: string): Promise<string | null> {
+    const doc = await messages.findOne({ channelId }, { sort: { _id: -1 }, projection: { _id: 1 } });
+    return doc?._id ?? null;
   }
 
   /**
-   * Live messages from `fromSeq` towards `toSeq` (inclusive) in walking order, at most `limit`; reads the pages it
-   * needs in parallel. 'down' walks to older messages (toSeq ≤ fromSeq), 'up' to newer ones (toSeq ≥ fromSeq).
+   * Stores a message under a new id; `m.createdAt` becomes the id's time (the same, unless this process's clock
+   * stepped back). With a nonce, see the file comment: one message per nonce, whoever stored it.
    */
-  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number): Promise<MessageRecord[]>;
-  /** With `requireStart`: null when the first pages read do not exist (the start is past the channel's end). */
-  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number, requireStart: true): Promise<MessageRecord[] | null>;
-  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number, requireStart = false): Promise<MessageRecord[] | null> {
-    const down = direction === 'down';
-    const out: MessageRecord[] = [];
-    if (limit <= 0 || (down ? fromSeq < toSeq || fromSeq < 0 : fromSeq > toSeq)) return out;
-    let page = Math.floor(fromSeq / PAGE_SIZE);
-    const lastPage = Math.floor(toSeq / PAGE_SIZE);
-    // The next sequence number to collect: the walk's start, then the edge of the last page read.
-    let next = fromSeq;
-    let first = true;
-    while (out.length < limit && (down ? page >= lastPage : page <= lastPage)) {
-      // The pages holding the messages still missing, were none deleted (a deletion only costs another round), read
-      // in parallel: a page of 5 inside one page document reads one, a page of 50 from a cursor reads at most two.
-      const reach = Math.floor((down ? next - (limit - out.length - 1) : next + (limit - out.length - 1)) / PAGE_SIZE);
-      const count = Math.min(4, Math.abs(reach - page) + 1);
-      const batch = Array.from({ length: count }, (_, i) => (down ? page - i : page + i)).filter((p) => (down ? p >= lastPage : p <= lastPage));
-      const docs = await readPages(channelId, batch);
-      if (first && requireStart && docs.size === 0) return null;
-      first = false;
-      for (const n of batch) {
-        const doc = docs.get(n);
-        if (!doc) continue;
-        const inRange = doc.messages.filter((m) => !m.deleted && (down ? m.seq <= fromSeq && m.seq >= toSeq : m.seq >= fromSeq && m.seq <= toSeq));
-        inRange.sort((a, b) => (down ? b.seq - a.seq : a.seq - b.seq));
-        for (const m of inRange) {
-          if (out.length >= limit) break;
-          out.push(toRecord(doc, m));
-        }
-      }
-      page = down ? page - count : page + count;
-      next = down ? (page + 1) * PAGE_SIZE - 1 : page * PAGE_SIZE;
+  async function insert(m: NewMessage): Promise<InsertResult> {
+    const { id, at } = (await liveIds()).next(m.createdAt.getTime());
+    const fresh: MessageRecord = { ...m, id, createdAt: at };
+    if (m.nonce === null) {
+      // A fresh id cannot be taken: instances are unique and each one's ids only go forward.
+      await messages.insertOne(toDoc(fresh));
+      return { status: 'created', record: fresh };
     }
-    return out;
-  }
-
-  /** Pages first (the content disappears at once), then the lookup documents. */
-  async function deleteByChannel(channelId: string): Promise<void> {
-    const lastPage = Math.floor(Math.max(0, await lastSeq(channelId)) / PAGE_SIZE);
-    for (let page = 0; page <= lastPage; page += PAGES_PER_COLLECTION) {
-      await pagesOf(channelId, page).drop().catch((err: unknown) => {
-        // Dropping a collection that was never created is fine.
-        if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
-      });
+    const key = nonceKey(m.channelId, m.authorId, m.nonce);
+    let messageId = id;
+    try {
+      await nonces.insertOne({ _id: key, channelId: m.channelId, guildId: m.guildId, messageId: id, createdAt: at });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const claim = await nonces.findOne({ _id: key });
+      // Swept between the insert and the read (an hour-old nonce): the send is new after all.
+      if (!claim) return insert(m);
+      messageId = claim.messageId;
+      const stored = await messages.findOne({ _id: messageId });
+      if (stored) return { status: 'existing', record: toRecord(stored) };
+      if (at.getTime() - claim.createdAt.getTime() > NONCE_SETTLE_MS) return { status: 'nonce-spent' };
     }
-    await Promise.all([nonces.deleteMany({ channelId }), counters.deleteOne({ _id: channelId })]);
+    // The claim's holder, or a retry racing it: whoever inserts first under the claimed id stores the message.
+    const result = await insertOrFind({ ...m, id: messageId, createdAt: messageId === id ? at : timeOfMessageId(messageId) });
+    if (!result.record) throw new Error(`message ${messageId} neither inserted nor found`);
+    return { status: result.created ? 'created' : 'existing', record: result.record };
   }
 
   return {
-    /**
-     * Assigns the id (returned record; `m.id` is ignored) and writes sequence → nonce → page. The message becomes
-     * visible only with the last write, so a crash before it leaves nothing readable (a burnt sequence number is a
-     * harmless gap); a nonce left behind by such a crash is taken over by the retry.
-     * Throws a duplicate-key error when the nonce already belongs to a stored message (the caller returns that one).
-     */
-    async insert(m: MessageRecord): Promise<MessageRecord> {
-      const counter = await counters.findOneAndUpdate(
-        { _id: m.channelId },
-        { $inc: { seq: 1 }, $setOnInsert: { guildId: m.guildId } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      const seq = (counter?.seq ?? 1) - 1;
-      const page = Math.floor(seq / PAGE_SIZE);
-      const record: MessageRecord = { ...m, id: messageIdFor(seq, m.createdAt) };
-      if (m.nonce !== null) {
-        const key = nonceKey(m.channelId, m.authorId, m.nonce);
-        try {
-          await nonces.insertOne({ _id: key, channelId: m.channelId, guildId: m.guildId, messageId: record.id, createdAt: m.createdAt });
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          const existing = await nonces.findOne({ _id: key });
-          if (!existing || (await find(m.channelId, existing.messageId))) throw err;
-          const takeover = await nonces.updateOne({ _id: key }, { $set: { messageId: record.id, createdAt: m.createdAt } });
-          if (takeover.modifiedCount !== 1) throw err;
-        }
-      }
-      const entry: StoredMessage = { id: record.id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt };
-      const push = () =>
-        pagesOf(m.channelId, page).updateOne(
-          { _id: pageKey(m.channelId, page) },
-          { $push: { messages: encodeMessage(entry) }, $setOnInsert: { channelId: m.channelId, guildId: m.guildId, page } },
-          { upsert: true },
-        );
-      try {
-        await push();
-      } catch (err) {
-        // Two first writers of a new page: one upsert inserts, the other hits the _id; retrying updates the page.
-        if (!isDuplicateKey(err)) throw err;
-        await push();
-      }
-      // The last place of a page: seal it once every earlier send has landed (not awaited; readers seal too).
-      if (seq % PAGE_SIZE === PAGE_SIZE - 1) void seal(m.channelId, page).catch(() => undefined);
-      return record;
+    async ensureIndexes(): Promise<void> {
+      await ensureCollectionIndexes(db, 'messages', [
+        { key: { channelId: 1, _id: -1 }, name: 'channel_id' },
+        { key: { authorId: 1, guildId: 1, _id: -1 }, name: 'author_guild_id' },
+        { key: { guildId: 1 }, name: 'guild' },
+      ]);
+      await ensureCollectionIndexes(db, 'message_nonces', [
+        { key: { createdAt: 1 }, name: 'created' },
+        { key: { channelId: 1 }, name: 'channel' },
+        { key: { guildId: 1 }, name: 'guild' },
+      ]);
     },
 
-    /** Forget nonces older than NONCE_TTL_MS (run periodically; FerretDB has no TTL indexes). */
+    insert,
+
+    async find(channelId: string, id: string): Promise<MessageRecord | null> {
+      const doc = await messages.findOne({ _id: id, channelId });
+      return doc ? toRecord(doc) : null;
+    },
+
+    /** Newest first. Cursors are message ids; any id works as a cursor, also one of another channel or a deleted one. */
+    async history(channelId: string, q: HistoryQuery): Promise<MessageRecord[]> {
+      let docs: MessageDoc[];
+      if (q.before) docs = await page({ channelId, _id: { $lt: q.before } }, -1, q.limit);
+      else if (q.after) docs = (await page({ channelId, _id: { $gt: q.after } }, 1, q.limit)).reverse();
+      else if (q.around) {
+        // The cursor's message and older ones take the larger half, as Discord's `around` does.
+        const olderCount = Math.ceil(q.limit / 2);
+        const [newer, older] = await Promise.all([
+          page({ channelId, _id: { $gt: q.around } }, 1, q.limit - olderCount),
+          page({ channelId, _id: { $lte: q.around } }, -1, olderCount),
+        ]);
+        docs = [...newer.reverse(), ...older];
+      } else docs = await page({ channelId }, -1, q.limit);
+      return docs.map(toRecord);
+    },
+
+    lastId,
+
+    /** Newest message id of each of these channels that has messages (channel id → message id). */
+    async lastIds(channelIds: readonly string[]): Promise<Map<string, string>> {
+      const ids = await Promise.all(channelIds.map(async (channelId) => [channelId, await lastId(channelId)] as const));
+      return new Map(ids.filter((entry): entry is readonly [string, string] => entry[1] !== null));
+    },
+
+    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date): Promise<MessageRecord | null> {
+      const doc = await messages.findOneAndUpdate({ _id: id, channelId }, { $set: { content, mentions, editedAt } }, { returnDocument: 'after' });
+      return doc ? toRecord(doc) : null;
+    },
+
+    async delete(channelId: string, id: string): Promise<boolean> {
+      return (await messages.deleteOne({ _id: id, channelId })).deletedCount === 1;
+    },
+
+    /**
+     * Deletes an author's messages in a guild created at or after `since` (all of them when null): a moderator's
+     * purge, or a ban's "delete message history". Returns what it deleted, per channel, for the gateway.
+     */
+    async deleteByAuthor(guildId: string, authorId: string, since: Date | null): Promise<{ channelId: string; ids: string[] }[]> {
+      const filter: Filter<MessageDoc> = { authorId, guildId, ...(since ? { _id: { $gte: messageIdFloor(since) } } : {}) };
+      const byChannel = new Map<string, string[]>();
+      // In batches, so a prolific author never needs one huge command; each batch deletes exactly what it listed.
+      for (;;) {
+        const batch = await messages.find(filter, { projection: { _id: 1, channelId: 1 } }).limit(1000).toArray();
+        if (batch.length === 0) break;
+        await messages.deleteMany({ _id: { $in: batch.map((d) => d._id) } });
+        for (const d of batch) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d._id]);
+        if (batch.length < 1000) break;
+      }
+      return [...byChannel].map(([channelId, ids]) => ({ channelId, ids }));
+    },
+
+    /** An author's messages in every guild, oldest first, `limit` at a time after `afterId` (data exports). */
+    async listByAuthor(authorId: string, opts: { afterId?: string; limit: number }): Promise<MessageRecord[]> {
+      const docs = await page({ authorId, ...(opts.afterId ? { _id: { $gt: opts.afterId } } : {}) }, 1, opts.limit);
+      return docs.map(toRecord);
+    },
+
+    async deleteByChannel(channelId: string): Promise<void> {
+      await messages.deleteMany({ channelId });
+      await nonces.deleteMany({ channelId });
+    },
+
+    async deleteByGuild(guildId: string): Promise<void> {
+      await messages.deleteMany({ guildId });
+      await nonces.deleteMany({ guildId });
+    },
+
+    /** Forget nonces older than NONCE_TTL_MS (run periodically; the stand-in has no TTL indexes). */
     async sweepNonces(now: Date): Promise<number> {
       return (await nonces.deleteMany({ createdAt: { $lt: new Date(now.getTime() - NONCE_TTL_MS) } })).deletedCount;
     },
 
     /**
-     * Bulk load of consecutive messages into an empty channel (imports and the benchmark): pages written with
-     * insertMany, counter last. Returns the assigned ids in order.
+     * Bulk load of messages into a channel (imports and the benchmarks), in the given order, which must be
+     * oldest first; ids come from an instance claimed for this import. Returns the ids in order.
      */
-    async importMessages(channelId: string, guildId: string, messages: Omit<MessageRecord, 'id' | 'channelId' | 'guildId'>[]): Promise<string[]> {
-      const pageDocs: (PageDoc & { messages: string[] })[] = [];
-      const ids: string[] = [];
-      messages.forEach((m, seq) => {
-        const page = Math.floor(seq / PAGE_SIZE);
-        const id = messageIdFor(seq, m.createdAt);
-        ids.push(id);
-        const doc = (pageDocs[page] ??= { _id: pageKey(channelId, page), channelId, guildId, page, messages: [] });
-        doc.messages.push(encodeMessage({ id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
+    async importMessages(channelId: string, guildId: string, list: Omit<MessageRecord, 'id' | 'channelId' | 'guildId'>[]): Promise<string[]> {
+      const ids = createImportIdGenerator(await claimIdInstance(db, 'import'));
+      let lastMs = 0;
+      const docs = list.map((m): MessageDoc => {
+        lastMs = Math.max(lastMs, m.createdAt.getTime());
+        const { id, at } = ids.next(lastMs);
+        return toDoc({ ...m, id, channelId, guildId, createdAt: at });
       });
-      // Full pages are stored sealed, as sending would leave them.
-      const stored: PageDoc[] = pageDocs.map(({ messages: list, ...rest }) => (list.length >= PAGE_SIZE ? { ...rest, sealed: pack(list) } : { ...rest, messages: list }));
-      for (let i = 0; i < pageDocs.length; i += PAGES_PER_COLLECTION) await pagesOf(channelId, i).insertMany(stored.slice(i, i + PAGES_PER_COLLECTION), { ordered: false });
-      await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId, ...(ids.length ? { lastId: ids.at(-1), lastSeq: ids.length - 1 } : {}) } }, { upsert: true });
-      return ids;
-    },
-
-    async findByNonce(channelId: string, authorId: string, nonce: string): Promise<MessageRecord | null> {
-      const n = await nonces.findOne({ _id: nonceKey(channelId, authorId, nonce) });
-      return n ? find(channelId, n.messageId) : null;
-    },
-
-    find,
-
-    /**
-     * Newest message id of these channels, where they have messages (channel id → message id). `_id` lookups: a
-     * `{ guildId }` query would make FerretDB scan every channel's counter on every READY.
-     */
-    async lastIds(channelIds: readonly string[]): Promise<Map<string, string>> {
-      const docs = await Promise.all(channelIds.map((id) => counters.findOne({ _id: id }, { projection: { lastId: 1 } })));
-      return new Map(docs.flatMap((d) => (d?.lastId ? [[d._id, d.lastId] as const] : [])));
-    },
-
-    /**
-     * Records `id` as the channel's newest message unless one with a later sequence number is (sends may finish in
-     * any order, and two sends straddling a second can have ids that sort against their sequence).
-     */
-    async noteLastId(channelId: string, id: string): Promise<void> {
-      const seq = seqOfMessageId(id);
-      if (seq === null) return;
-      await counters.updateOne({ _id: channelId, $or: [{ lastSeq: { $exists: false } }, { lastSeq: { $lt: seq } }] }, { $set: { lastId: id, lastSeq: seq } });
-    },
-
-    async lastId(channelId: string): Promise<string | null> {
-      return (await counters.findOne({ _id: channelId }))?.lastId ?? null;
-    },
-
-    /** Newest first. Cursors are message ids of this channel; an unknown cursor yields an empty page. */
-    async history(channelId: string, q: { before?: string; after?: string; around?: string; limit: number }): Promise<MessageRecord[]> {
-      const cursorId = q.before ?? q.after ?? q.around;
-      if (!cursorId) {
-        const last = await lastSeq(channelId);
-        return last < 0 ? [] : walk(channelId, 'down', last, 0, q.limit);
-      }
-      const ref = refOf(cursorId);
-      if (!ref) return [];
-      if (q.before) {
-        // The common scroll-back: a real cursor's page exists, so walk from it at once. Only a cursor past the end of
-        // the channel (forged, or another channel's id) needs the last sequence number to clamp the walk.
-        const direct = await walk(channelId, 'down', ref.seq - 1, 0, q.limit, true);
-        if (direct) return direct;
-      }
-      const last = await lastSeq(channelId);
-      // Clamp: a foreign or forged id may decode to any sequence number.
-      if (last < 0) return [];
-      if (q.before) return walk(channelId, 'down', Math.min(ref.seq - 1, last), 0, q.limit);
-      if (q.after) return (await walk(channelId, 'up', ref.seq + 1, last, q.limit)).reverse();
-      const olderCount = Math.ceil(q.limit / 2);
-      const [newer, older] = await Promise.all([walk(channelId, 'up', ref.seq + 1, last, q.limit - olderCount), walk(channelId, 'down', Math.min(ref.seq, last), 0, olderCount)]);
-      return [...newer.reverse(), ...older];
-    },
-
-    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date): Promise<MessageRecord | null> {
-      const current = await find(channelId, id);
-      const ref = refOf(id);
-      if (!current || !ref) return null;
-      const edit: PageEdit = { id, content, mentions, editedAt: editedAt.toISOString() };
-      await pagesOf(channelId, ref.page).updateOne({ _id: pageKey(channelId, ref.page) }, { $push: { edits: JSON.stringify(edit) } });
-      return { ...current, content, mentions, editedAt };
-    },
-
-    async delete(channelId: string, id: string): Promise<boolean> {
-      const current = await find(channelId, id);
-      const ref = refOf(id);
-      if (!current || !ref) return false;
-      const key = pageKey(channelId, ref.page);
-      const edit: PageEdit = { id, deleted: true };
-      const pages = pagesOf(channelId, ref.page);
-      await pages.updateOne({ _id: key }, { $push: { edits: JSON.stringify(edit) } });
-      // Scrub the stored text too. Only on a full page: no send can still be pushing into it. Each rewrite is
-      // conditional on what it read, so a concurrent scrub or sealing is retried, never overwritten (the edit log above
-      // already hides the message either way).
-      const scrub = (list: string[]) =>
-        list.map((json) => {
-          const raw = JSON.parse(json) as StoredMessage;
-          return raw.id === id ? JSON.stringify({ ...raw, content: '', mentions: [], deleted: true }) : json;
-        });
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const doc = await pages.findOne({ _id: key });
-        if (!doc) break;
-        let result;
-        if (doc.messages) {
-          if (doc.messages.length < PAGE_SIZE) break;
-          result = await pages.updateOne({ _id: key, messages: doc.messages }, { $set: { messages: scrub(doc.messages) } });
-        } else if (doc.sealed) {
-          const list = (JSON.parse(unpack(doc.sealed)) as unknown[]).map((m) => JSON.stringify(m));
-          result = await pages.updateOne({ _id: key, sealed: doc.sealed }, { $set: { sealed: pack(scrub(list)) } });
-        } else break;
-        if (result.matchedCount > 0) break;
-      }
-      return true;
-    },
-
-    deleteByChannel,
-    async deleteByGuild(guildId: string, channelIds: readonly string[]): Promise<void> {
-      for (const channelId of channelIds) await deleteByChannel(channelId);
-      await Promise.all([nonces.deleteMany({ guildId }), counters.deleteMany({ guildId })]);
+      for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
+      return docs.map((d) => d._id);
     },
   };
 }

@@ -2,7 +2,6 @@ import type { HistoryQuery, Message, SendMessageBody } from '@shared/api/message
 import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
-import { isDuplicateKey } from '../../db/mongo';
 import type { CachedReads, Repos } from '../../db/repos';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
@@ -59,15 +58,13 @@ export function createMessagesService(deps: { repos: Repos; cachedReads: CachedR
       return viewOne(m);
     },
 
-    /** Returns `created: false` when the nonce matched an earlier send (the original message comes back). */
+    /**
+     * Returns `created: false` when the nonce matched an earlier send (the original message comes back, and only the
+     * send that stored it announced it).
+     */
     async send(userId: string, channelId: string, body: SendMessageBody): Promise<{ message: Message; created: boolean }> {
       const { channel } = await requireText(userId, channelId, 'SEND_MESSAGES');
-      if (body.nonce) {
-        const existing = await repos.messages.findByNonce(channelId, userId, body.nonce);
-        if (existing) return { message: await viewOne(existing), created: false };
-      }
-      const record: MessageRecord = {
-        id: '', // assigned by the repository (the id encodes the channel sequence number)
+      const result = await repos.messages.insert({
         channelId,
         guildId: channel.guildId,
         authorId: userId,
@@ -76,21 +73,11 @@ export function createMessagesService(deps: { repos: Repos; cachedReads: CachedR
         mentions: await resolveMentions(channel.guildId, body.content),
         createdAt: clock.now(),
         editedAt: null,
-      };
-      let stored: MessageRecord;
-      try {
-        stored = await repos.messages.insert(record);
-      } catch (err) {
-        // Two concurrent sends with one nonce: the unique index lets exactly one through.
-        if (isDuplicateKey(err) && body.nonce) {
-          const existing = await repos.messages.findByNonce(channelId, userId, body.nonce);
-          if (existing) return { message: await viewOne(existing), created: false };
-        }
-        throw err;
-      }
-      const message = await viewOne(stored);
-      // The newest-message marker (for unread state after a restart) is written while the message goes out.
-      await Promise.all([gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId }), repos.messages.noteLastId(channelId, stored.id)]);
+      });
+      if (result.status === 'nonce-spent') throw new AppError('CONFLICT', 'The message sent with this nonce was deleted; send with a new nonce');
+      const message = await viewOne(result.record);
+      if (result.status === 'existing') return { message, created: false };
+      await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
       return { message, created: true };
     },
 

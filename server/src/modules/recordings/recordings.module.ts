@@ -3,7 +3,6 @@ import { VOICE_ROOM_PREFIX } from '@shared/api/voice';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { egressFactFromWebhook, createRecordingEgress, createRoomRecordingMetadata, type EgressFact } from '../../livekit/egress';
 import { livekitWebhookBus } from '../../livekit/webhooks';
-import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
 import { messageView } from '../../http/views';
 import type { ModuleContext, ServerModule } from '../context';
@@ -76,8 +75,7 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
       const author = await ctx.repos.users.findById(authorId);
       if (!author) return;
       const icon = text.startsWith('Recording failed') ? '⚠️' : text.startsWith('started') ? '🔴' : '⏹️';
-      const message = await ctx.repos.messages.insert({
-        id: newId(),
+      const stored = await ctx.repos.messages.insert({
         channelId: rec.channelId,
         guildId: rec.guildId,
         authorId,
@@ -87,7 +85,9 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
         createdAt: ctx.clock.now(),
         editedAt: null,
       });
-      const view = messageView(message, { id: author.id, username: author.username, displayName: author.displayName });
+      // Without a nonce every insert stores a new message.
+      if (stored.status === 'nonce-spent') return;
+      const view = messageView(stored.record, { id: author.id, username: author.username, displayName: author.displayName });
       await ctx.gateway.publishToGuild(rec.guildId, 'MESSAGE_CREATE', view, { channelId: rec.channelId });
     },
     async audit(rec, action, actorId, details) {

@@ -1,0 +1,43 @@
+import type { Db, IndexDescription } from 'mongodb';
+
+/**
+ * Creates a collection's indexes with ONE `createIndexes` command. Idempotent, and safe when several server instances
+ * boot at once: the same specs are a no-op on MongoDB 7 and FerretDB. Never several `createIndex` calls on one
+ * collection in parallel: engines that build indexes under a lock (FerretDB on PostgreSQL) deadlock on that.
+ */
+export async function ensureCollectionIndexes(db: Db, collection: string, indexes: IndexDescription[]): Promise<void> {
+  if (indexes.length === 0) return;
+  await db.collection(collection).createIndexes(indexes);
+}
+
+/**
+ * Indexes of the core collections whose repositories do not declare their own yet. Unique indexes carry the
+ * invariants we cannot get from transactions: one account per username, one membership per (guild, user), one ban per
+ * (guild, user). Collections are done one after another: boot is not a hot path, and it keeps the engine's index
+ * builds apart.
+ */
+const CORE_INDEXES: Record<string, IndexDescription[]> = {
+  users: [{ key: { usernameLower: 1 }, unique: true, name: 'username_unique' }],
+  refresh_tokens: [
+    { key: { tokenHash: 1 }, unique: true, name: 'token_hash_unique' },
+    { key: { familyId: 1 }, name: 'family' },
+  ],
+  guilds: [{ key: { ownerId: 1 }, name: 'owner' }],
+  members: [
+    { key: { guildId: 1, userId: 1 }, unique: true, name: 'guild_user_unique' },
+    { key: { userId: 1 }, name: 'user' },
+  ],
+  user_guilds: [{ key: { guildIds: 1 }, name: 'guild' }],
+  roles: [{ key: { guildId: 1, position: 1 }, name: 'guild_position' }],
+  channels: [{ key: { guildId: 1, position: 1 }, name: 'guild_position' }],
+  invites: [
+    { key: { code: 1 }, unique: true, name: 'code_unique' },
+    { key: { guildId: 1 }, name: 'guild' },
+  ],
+  bans: [{ key: { guildId: 1, userId: 1 }, unique: true, name: 'guild_user_unique' }],
+  audit_log: [{ key: { guildId: 1, _id: -1 }, name: 'guild_id' }],
+};
+
+export async function ensureCoreIndexes(db: Db): Promise<void> {
+  for (const [collection, indexes] of Object.entries(CORE_INDEXES)) await ensureCollectionIndexes(db, collection, indexes);
+}
