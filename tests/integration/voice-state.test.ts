@@ -4,9 +4,9 @@
  * updates in voice.repo.ts are proven where they matter.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLAIM_GRACE_MS, createVoiceRepo } from '../../server/src/modules/voice/voice.repo';
+import { CLAIM_GRACE_MS, SEAT_REAP_MARGIN_MS, createVoiceRepo } from '../../server/src/modules/voice/voice.repo';
 import type { VoiceRepo } from '../../server/src/modules/voice/voice.repo';
-import { CHANNEL_A, GUILD, USER, defineVoiceStateRules } from '../../server/src/modules/voice/voice.rules';
+import { CHANNEL_A, GUILD, OTHER, USER, defineVoiceStateRules } from '../../server/src/modules/voice/voice.rules';
 import { useTestDatabase } from '../support/database';
 
 const { db: testDb } = useTestDatabase('parley_test_voice_state');
@@ -22,6 +22,7 @@ defineVoiceStateRules('MongoDB-wire repo', async () => {
   await db.collection('voice_states').deleteMany({});
   await db.collection('voice_moderation').deleteMany({});
   await db.collection('voice_session_claims').deleteMany({});
+  await db.collection('voice_seats').deleteMany({});
   return repo;
 });
 
@@ -65,5 +66,54 @@ describe('voice repo on the MongoDB-wire server', () => {
     await repo.setModeration(GUILD, USER, { serverDeaf: true }, new Date());
     expect(await repo.getModeration(GUILD, USER)).toEqual({ serverMute: true, serverDeaf: true });
     expect(await repo.getModeration('6a0000000000000000000002', USER)).toEqual({ serverMute: false, serverDeaf: false });
+  });
+
+  describe('seats', () => {
+    const CHANNEL = '6a00000000000000000000dd';
+    const users = Array.from({ length: 20 }, (_, i) => `6a00000000000000000020${String(i).padStart(2, '0')}`);
+    const claimFor = (userId: string, at: Date, limit = 2, holdUntil: Date | null = new Date(at.getTime() + 90_000)) =>
+      repo.claimSeat({ channelId: CHANNEL, guildId: GUILD, userId, limit, at, holdUntil });
+
+    it('when 20 users claim a seat of a limit-2 channel at once on the MongoDB-wire server, then exactly 2 get one, in different slots', async () => {
+      await testDb().collection('voice_seats').deleteMany({});
+      const at = new Date();
+      const seats = await Promise.all(users.map((u) => claimFor(u, at)));
+      const won = seats.filter((s) => s !== null);
+      expect(won).toHaveLength(2);
+      expect(won.map((s) => s?.slot).sort()).toEqual([0, 1]);
+      expect(await testDb().collection('voice_seats').countDocuments({ channelId: CHANNEL })).toBe(2);
+    });
+
+    it('when one user claims the same channel many times at once, then they end up with one seat', async () => {
+      await testDb().collection('voice_seats').deleteMany({});
+      const at = new Date();
+      const seats = await Promise.all(Array.from({ length: 8 }, () => claimFor(USER, at, 5)));
+      expect(new Set(seats.map((s) => s?.id)).size).toBe(1);
+      expect(await repo.listSeats(USER)).toHaveLength(1);
+    });
+
+    it('when expired holds fill the channel, then 20 concurrent claimants reap them and still exactly 2 win', async () => {
+      await testDb().collection('voice_seats').deleteMany({});
+      const t0 = new Date('2026-01-01T00:00:00Z');
+      expect(await claimFor(users[0]!, t0, 2, new Date(t0.getTime() + 1_000))).not.toBeNull();
+      expect(await claimFor(users[1]!, t0, 2, new Date(t0.getTime() + 1_000))).not.toBeNull();
+      const later = new Date(t0.getTime() + 1_000 + SEAT_REAP_MARGIN_MS + 1);
+      const seats = await Promise.all(users.slice(2).map((u) => claimFor(u, later)));
+      expect(seats.filter((s) => s !== null)).toHaveLength(2);
+      const left = await repo.listSeats();
+      expect(left.filter((s) => s.channelId === CHANNEL).map((s) => s.userId)).not.toContain(users[0]);
+      expect(left.filter((s) => s.channelId === CHANNEL)).toHaveLength(2);
+    });
+
+    it('when a stale releaser deletes a seat that was already reclaimed, then the newer claim of that slot survives', async () => {
+      await testDb().collection('voice_seats').deleteMany({});
+      const at = new Date();
+      const first = await claimFor(USER, at, 1);
+      expect(first && (await repo.releaseSeat(first.id))).toBe(true);
+      const second = await claimFor(OTHER, at, 1);
+      expect(second?.slot).toBe(first?.slot);
+      expect(await repo.releaseSeat(first!.id)).toBe(false);
+      expect((await repo.findSeat(CHANNEL, OTHER))?.id).toBe(second?.id);
+    });
   });
 });

@@ -21,6 +21,11 @@ export interface ReconcileTarget {
    */
   mayStay?(identity: string, channelId: string): Promise<boolean>;
   evict?(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
+  /**
+   * Seat upkeep after each pass, with who LiveKit had in every room it listed (rooms missing from `live` had nobody)
+   * and when the listing began.
+   */
+  sweepSeats?(live: ReadonlyMap<string, ReadonlySet<string>>, listedAt: Date): Promise<{ freed: number; adopted: number }>;
   /** Periodic cleanup to run after each pass (e.g. forgetting old idempotency claims). */
   housekeeping?(): Promise<void>;
 }
@@ -33,6 +38,8 @@ export interface ReconcileResult {
   added: number;
   /** Participants removed from LiveKit because they may no longer be there. */
   evicted: number;
+  /** Seats of limited channels freed because nobody in LiveKit used them (leave webhook lost, token never used). */
+  seatsFreed: number;
 }
 
 export interface VoiceReconciler {
@@ -42,14 +49,17 @@ export interface VoiceReconciler {
   stop(): Promise<void>;
 }
 
-export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: VoiceRoomService; intervalMs: number; log: Logger }): VoiceReconciler {
+export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: VoiceRoomService; intervalMs: number; log: Logger; clock?: () => Date }): VoiceReconciler {
   const { target, rooms, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = false;
 
   async function reconcileOnce(): Promise<ReconcileResult> {
-    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, evicted: 0 };
+    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, evicted: 0, seatsFreed: 0 };
+    const listedAt = clock();
+    const liveByRoom = new Map<string, Set<string>>();
     const stored = await target.listActiveRooms();
     // If LiveKit can't be reached this throws before anything is removed: an outage must not look like an empty SFU.
     const live = (await rooms.listRooms()).filter((r) => channelIdFromRoom(r) !== null);
@@ -69,6 +79,7 @@ export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: Vo
           participants.push(p);
         }
       }
+      liveByRoom.set(room, new Set(participants.map((p) => p.identity)));
       const liveSids = new Set(participants.map((p) => p.sid));
       // Missed joins first: a user who reconnected under a new sid then simply moves to it, without a leave in between.
       const ourSids = new Set(ours.map((s) => s.participantSid));
@@ -85,8 +96,9 @@ export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: Vo
         }
       }
     }
+    if (target.sweepSeats) result.seatsFreed = (await target.sweepSeats(liveByRoom, listedAt)).freed;
     await target.housekeeping?.();
-    if (result.removed || result.added || result.evicted) log.info(result, 'voice state reconciled');
+    if (result.removed || result.added || result.evicted || result.seatsFreed) log.info(result, 'voice state reconciled');
     return result;
   }
 

@@ -1,7 +1,7 @@
 import type { LiveParticipant, VoiceRoomService } from '../../livekit/room-service';
 import type { VoiceMediaRights, VoiceTokenIssuer } from '../../livekit/tokens';
-import type { ActiveVoiceState, ModerationFlags, VoiceRepo, VoiceStateRecord } from './voice.repo';
-import { isActive } from './voice.repo';
+import type { ActiveVoiceState, ModerationFlags, VoiceRepo, VoiceSeat, VoiceStateRecord } from './voice.repo';
+import { isActive, isSeatExpired } from './voice.repo';
 import type { VoiceAccess, VoiceAudit, VoiceAuditAction, VoiceChannelInfo, VoiceEvents } from './voice.service';
 
 /**
@@ -12,6 +12,9 @@ import type { VoiceAccess, VoiceAudit, VoiceAuditAction, VoiceChannelInfo, Voice
 export function createMemoryVoiceRepo(): VoiceRepo {
   const states = new Map<string, VoiceStateRecord>();
   const moderation = new Map<string, ModerationFlags>();
+  /** By claim id, like the `voice_seats` documents; the unique keys are checked by hand in claimSeat. */
+  const seats = new Map<string, VoiceSeat>();
+  let seatCounter = 0;
   const ensure = (userId: string, at: Date): VoiceStateRecord => {
     let doc = states.get(userId);
     if (!doc) {
@@ -54,9 +57,6 @@ export function createMemoryVoiceRepo(): VoiceRepo {
     },
     async listActiveRooms() {
       return [...new Set(active().map((s) => s.room))];
-    },
-    async countActiveInChannel(channelId, exceptUserId) {
-      return active().filter((s) => s.channelId === channelId && s.userId !== exceptUserId).length;
     },
     async setSelfState(userId, patch, at) {
       const doc = ensure(userId, at);
@@ -111,6 +111,40 @@ export function createMemoryVoiceRepo(): VoiceRepo {
     async getModeration(guildId, userId) {
       return { serverMute: false, serverDeaf: false, ...moderation.get(`${guildId}:${userId}`) };
     },
+    async claimSeat(claim) {
+      const inChannel = [...seats.values()].filter((s) => s.channelId === claim.channelId);
+      const mine = inChannel.find((s) => s.userId === claim.userId);
+      if (mine && mine.holdUntil !== null && mine.holdUntil.getTime() < claim.at.getTime()) {
+        seats.delete(mine.id);
+      } else if (mine) {
+        Object.assign(mine, { holdUntil: claim.holdUntil, touchedAt: claim.at });
+        return { ...mine };
+      }
+      const taken = new Set<number>();
+      for (const s of inChannel) {
+        if (s.userId === claim.userId) continue;
+        if (isSeatExpired(s, claim.at)) seats.delete(s.id);
+        else taken.add(s.slot);
+      }
+      for (let slot = 0; slot < claim.limit; slot++) {
+        if (taken.has(slot)) continue;
+        seatCounter += 1;
+        const seat: VoiceSeat = { id: `seat-${seatCounter}`, channelId: claim.channelId, guildId: claim.guildId, slot, userId: claim.userId, holdUntil: claim.holdUntil, touchedAt: claim.at };
+        seats.set(seat.id, seat);
+        return { ...seat };
+      }
+      return null;
+    },
+    async findSeat(channelId, userId) {
+      const seat = [...seats.values()].find((s) => s.channelId === channelId && s.userId === userId);
+      return seat ? { ...seat } : null;
+    },
+    async listSeats(userId) {
+      return [...seats.values()].filter((s) => userId === undefined || s.userId === userId).map((s) => ({ ...s }));
+    },
+    async releaseSeat(seatId) {
+      return seats.delete(seatId);
+    },
   };
 }
 
@@ -154,16 +188,20 @@ export interface FakeAccess extends VoiceAccess {
   channelPerms: Map<string, number>;
   /** `${userId}:${guildId}` → permissions; absent = not a member. */
   guildPerms: Map<string, number>;
+  /** `${userId}:${guildId}` of banned users. */
+  bans: Set<string>;
 }
 
 export function createFakeAccess(): FakeAccess {
   const channels = new Map<string, VoiceChannelInfo>();
   const channelPerms = new Map<string, number>();
   const guildPerms = new Map<string, number>();
+  const bans = new Set<string>();
   return {
     channels,
     channelPerms,
     guildPerms,
+    bans,
     async channelFor(userId, channelId) {
       const channel = channels.get(channelId);
       const permissions = channelPerms.get(`${userId}:${channelId}`);
@@ -174,6 +212,9 @@ export function createFakeAccess(): FakeAccess {
     },
     async guildPermissions(userId, guildId) {
       return guildPerms.get(`${userId}:${guildId}`) ?? null;
+    },
+    async isBanned(userId, guildId) {
+      return bans.has(`${userId}:${guildId}`);
     },
     async displayName(userId) {
       return `name-${userId}`;

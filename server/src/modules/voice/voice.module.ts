@@ -86,6 +86,9 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
         throw err;
       }
     },
+    async isBanned(userId, guildId) {
+      return (await ctx.repos.guilds.findBan(guildId, userId)) !== null;
+    },
     async displayName(userId) {
       return (await ctx.cachedReads.users.findById(userId))?.displayName ?? null;
     },
@@ -125,6 +128,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
       observeSessionEnd: (input, source) => service.observeSessionEnd(input, source),
       mayStay: (identity, channelId) => service.mayStay(identity, channelId),
       evict: (input, reason) => service.evict(input, reason),
+      sweepSeats: (live, listedAt) => service.sweepSeats(live, listedAt),
       // Claims only guard against replays, which LiveKit stops after a few minutes (its webhook JWTs live 5 min).
       housekeeping: async () => {
         await repo.pruneClaims(new Date(ctx.clock.now().getTime() - CLAIM_RETENTION_MS));
@@ -133,6 +137,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
     rooms,
     intervalMs: config.VOICE_RECONCILE_INTERVAL_MS,
     log,
+    clock: () => ctx.clock.now(),
   });
 
   const webhooks = createLivekitWebhookRouter({

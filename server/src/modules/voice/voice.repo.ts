@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
 
 /**
  * Voice persistence. One document per user (unique by `_id` = user id), kept when they leave so that their self mute
@@ -58,6 +58,53 @@ export interface ModerationFlags {
   serverDeaf: boolean;
 }
 
+/**
+ * A place in a voice channel with a user limit. Seats are what makes the limit exact: one is claimed before a join
+ * token is issued, so at most `userLimit` users can hold tokens for (or be in) the channel at once.
+ *
+ * Claiming is an insert under the unique index `{ channelId, slot }`, the one write that is atomic on FerretDB 1.24 as
+ * well as MongoDB (FerretDB runs findOneAndUpdate, conditional updateOne and $inc as a find then a write, so concurrent
+ * callers could all "win"). Every claim gets its own `_id`, and a seat is only ever deleted by that `_id`: a caller
+ * holding a stale view of slot 3 can never delete someone's newer claim of slot 3. A second unique index,
+ * `{ channelId, userId }`, keeps one user to one seat per channel even when their own requests race.
+ */
+export interface VoiceSeat {
+  id: string;
+  channelId: string;
+  guildId: string;
+  slot: number;
+  userId: string;
+  /**
+   * Held for a join that has not connected yet (a token was issued) until this time: the token's TTL plus slack for a
+   * slow connect and a late webhook. null once the session it was claimed for has started in LiveKit.
+   */
+  holdUntil: Date | null;
+  /** Last claim or session start: the reconciler leaves seats touched after its LiveKit snapshot alone. */
+  touchedAt: Date;
+}
+
+export interface SeatClaim {
+  channelId: string;
+  guildId: string;
+  userId: string;
+  /** Slots 0..limit-1 may be claimed; seats at or above a lowered limit stay with their holders but are never given out. */
+  limit: number;
+  at: Date;
+  holdUntil: Date | null;
+}
+
+/**
+ * How long past `holdUntil` other claimants (and the reconciler) wait before deleting an unused seat, while its holder
+ * still refreshes it only before `holdUntil`. Between the two nobody touches it, so a refresh and a reap of the same
+ * seat cannot interleave unless clocks disagree by more than this.
+ */
+export const SEAT_REAP_MARGIN_MS = 5_000;
+
+/** An unused seat whose hold ran out: anyone may delete it (by its `_id`). Seats in use (holdUntil null) never expire. */
+export function isSeatExpired(seat: Pick<VoiceSeat, 'holdUntil'>, at: Date): boolean {
+  return seat.holdUntil !== null && seat.holdUntil.getTime() < at.getTime() - SEAT_REAP_MARGIN_MS;
+}
+
 export interface VoiceRepo {
   ensureIndexes(): Promise<void>;
   findByUser(userId: string): Promise<VoiceStateRecord | null>;
@@ -65,7 +112,6 @@ export interface VoiceRepo {
   listActiveInGuilds(guildIds: readonly string[]): Promise<ActiveVoiceState[]>;
   listActiveInRoom(room: string): Promise<ActiveVoiceState[]>;
   listActiveRooms(): Promise<string[]>;
-  countActiveInChannel(channelId: string, exceptUserId: string): Promise<number>;
   /** Stores self mute/deafen (creating the user's document if needed); returns the document after the change. */
   setSelfState(userId: string, patch: { selfMute?: boolean; selfDeaf?: boolean }, at: Date): Promise<VoiceStateRecord>;
   /**
@@ -82,6 +128,16 @@ export interface VoiceRepo {
   /** Sets the moderation flags of a member and mirrors them on their voice state when it is in that guild. */
   setModeration(guildId: string, userId: string, patch: Partial<ModerationFlags>, at: Date): Promise<ModerationFlags>;
   getModeration(guildId: string, userId: string): Promise<ModerationFlags>;
+  /**
+   * Gives `claim.userId` a seat in the channel: the one they already hold there (its hold set to `claim.holdUntil`),
+   * else the lowest free slot below the limit, deleting expired seats on the way. null when every slot is taken.
+   */
+  claimSeat(claim: SeatClaim): Promise<VoiceSeat | null>;
+  findSeat(channelId: string, userId: string): Promise<VoiceSeat | null>;
+  /** Seats held by a user (any channel), or every seat when `userId` is omitted (the reconciler's sweep). */
+  listSeats(userId?: string): Promise<VoiceSeat[]>;
+  /** Deletes exactly this claim; false when it was already gone. */
+  releaseSeat(seatId: string): Promise<boolean>;
 }
 
 interface VoiceStateDoc extends Omit<VoiceStateRecord, 'userId'> {
@@ -92,6 +148,10 @@ interface ClaimDoc {
   _id: string;
   userId: string;
   at: Date;
+}
+
+interface SeatDoc extends Omit<VoiceSeat, 'id'> {
+  _id: string;
 }
 
 interface ModerationDoc extends ModerationFlags {
@@ -130,6 +190,13 @@ function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
   };
 }
 
+function toSeat(doc: SeatDoc): VoiceSeat {
+  return { id: doc._id, channelId: doc.channelId, guildId: doc.guildId, slot: doc.slot, userId: doc.userId, holdUntil: doc.holdUntil ?? null, touchedAt: doc.touchedAt };
+}
+
+/** Passes over the channel's seats before a claim gives up; each pass loses only to claims that actually succeeded. */
+const SEAT_CLAIM_PASSES = 3;
+
 export function isActive(record: VoiceStateRecord | null): record is ActiveVoiceState {
   return !!record && record.channelId !== null && record.participantSid !== null && record.guildId !== null;
 }
@@ -154,6 +221,7 @@ export function createVoiceRepo(db: Db): VoiceRepo {
   const states: Collection<VoiceStateDoc> = db.collection<VoiceStateDoc>('voice_states');
   const moderation: Collection<ModerationDoc> = db.collection<ModerationDoc>('voice_moderation');
   const claims: Collection<ClaimDoc> = db.collection<ClaimDoc>('voice_session_claims');
+  const seats: Collection<SeatDoc> = db.collection<SeatDoc>('voice_seats');
 
   /** True for the one caller that claims `key`; false for everyone after it. */
   async function claim(key: string, userId: string, at: Date): Promise<boolean> {
@@ -191,11 +259,16 @@ export function createVoiceRepo(db: Db): VoiceRepo {
 
   return {
     async ensureIndexes() {
-      await states.createIndex({ channelId: 1 });
-      await states.createIndex({ guildId: 1 });
-      await states.createIndex({ room: 1 });
-      await moderation.createIndex({ guildId: 1, userId: 1 }, { unique: true });
-      await claims.createIndex({ at: 1 });
+      // One createIndexes per collection: FerretDB serializes index builds on a collection badly.
+      await states.createIndexes([{ key: { channelId: 1 } }, { key: { guildId: 1 } }, { key: { room: 1 } }]);
+      await moderation.createIndexes([{ key: { guildId: 1, userId: 1 }, unique: true }]);
+      await claims.createIndexes([{ key: { at: 1 } }]);
+      // The slot index is what makes a claim atomic; the user index keeps one seat per user per channel.
+      await seats.createIndexes([
+        { key: { channelId: 1, slot: 1 }, unique: true },
+        { key: { channelId: 1, userId: 1 }, unique: true },
+        { key: { userId: 1 } },
+      ]);
     },
 
     async findByUser(userId) {
@@ -223,10 +296,6 @@ export function createVoiceRepo(db: Db): VoiceRepo {
       // distinct() is avoided on purpose: keep to the query shapes FerretDB and MongoDB both serve the same way.
       const docs = await states.find(activeFilter, { projection: { room: 1 } }).toArray();
       return [...new Set(docs.map((d) => d.room).filter((r): r is string => typeof r === 'string'))];
-    },
-
-    async countActiveInChannel(channelId, exceptUserId) {
-      return states.countDocuments({ channelId, participantSid: { $ne: null }, _id: { $ne: exceptUserId } });
     },
 
     async setSelfState(userId, patch, at) {
@@ -325,6 +394,56 @@ export function createVoiceRepo(db: Db): VoiceRepo {
     async getModeration(guildId, userId) {
       const doc = await moderation.findOne({ _id: `${guildId}:${userId}` });
       return { serverMute: doc?.serverMute ?? false, serverDeaf: doc?.serverDeaf ?? false };
+    },
+
+    async claimSeat(claim) {
+      const { channelId, userId, at } = claim;
+      for (let pass = 0; pass < SEAT_CLAIM_PASSES; pass++) {
+        const present = await seats.find({ channelId }).toArray();
+        const taken = new Set<number>();
+        for (const seat of present) {
+          if (seat.userId === userId && seat.holdUntil !== null && seat.holdUntil.getTime() < at.getTime()) {
+            // Our own seat whose hold ran out: others may be about to reap it, so don't revive it — claim afresh.
+            await seats.deleteOne({ _id: seat._id });
+          } else if (seat.userId === userId) {
+            await seats.updateOne({ _id: seat._id }, { $set: { holdUntil: claim.holdUntil, touchedAt: at } });
+            return toSeat({ ...seat, holdUntil: claim.holdUntil, touchedAt: at });
+          } else if (isSeatExpired(seat, at)) {
+            await seats.deleteOne({ _id: seat._id });
+          } else {
+            taken.add(seat.slot);
+          }
+        }
+        const free = Array.from({ length: claim.limit }, (_, slot) => slot).filter((slot) => !taken.has(slot));
+        if (free.length === 0) return null;
+        for (const slot of free) {
+          const doc: SeatDoc = { _id: new ObjectId().toHexString(), channelId, guildId: claim.guildId, slot, userId, holdUntil: claim.holdUntil, touchedAt: at };
+          try {
+            await seats.insertOne(doc);
+            return toSeat(doc);
+          } catch (err) {
+            // Someone claimed this slot since we looked (or this user's other request got a seat): try the next one,
+            // then look again.
+            if (!isDuplicateKey(err)) throw err;
+          }
+        }
+      }
+      return null;
+    },
+
+    async findSeat(channelId, userId) {
+      const doc = await seats.findOne({ channelId, userId });
+      return doc ? toSeat(doc) : null;
+    },
+
+    async listSeats(userId) {
+      const docs = await seats.find(userId === undefined ? {} : { userId }).toArray();
+      return docs.map(toSeat);
+    },
+
+    async releaseSeat(seatId) {
+      const result = await seats.deleteOne({ _id: seatId });
+      return result.deletedCount > 0;
     },
   };
 }

@@ -7,7 +7,8 @@ import { createVoiceReconciler } from '../../livekit/reconciler';
 import type { VoiceWebhookFact } from '../../livekit/webhooks';
 import { createFakeAccess, createFakeAudit, createFakeEvents, createFakeRooms, createFakeTokens } from './voice.fakes';
 import type { VoiceRepo } from './voice.repo';
-import { createVoiceService } from './voice.service';
+import { SEAT_HOLD_SLACK_MS, SEAT_JOIN_GRACE_MS, createVoiceService } from './voice.service';
+import { SEAT_REAP_MARGIN_MS } from './voice.repo';
 
 /**
  * How webhooks and the reconciler move voice state, as one suite run against any VoiceRepo: the in-memory fake in the
@@ -18,6 +19,7 @@ export const CHANNEL_A = '6a00000000000000000000aa';
 export const CHANNEL_B = '6a00000000000000000000bb';
 export const USER = '6a0000000000000000000100';
 export const OTHER = '6a0000000000000000000200';
+export const THIRD = '6a0000000000000000000400';
 
 const MEMBER_PERMS = Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.SPEAK;
 
@@ -46,7 +48,7 @@ export function setupVoice(repo: VoiceRepo) {
   const tokens = createFakeTokens();
   access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 0 });
   access.channels.set(CHANNEL_B, { id: CHANNEL_B, guildId: GUILD, type: 'voice', userLimit: 0 });
-  for (const user of [USER, OTHER]) {
+  for (const user of [USER, OTHER, THIRD]) {
     access.guildPerms.set(`${user}:${GUILD}`, MEMBER_PERMS);
     for (const channel of [CHANNEL_A, CHANNEL_B]) access.channelPerms.set(`${user}:${channel}`, MEMBER_PERMS);
   }
@@ -70,10 +72,12 @@ export function setupVoice(repo: VoiceRepo) {
       observeSessionEnd: service.observeSessionEnd,
       mayStay: service.mayStay,
       evict: service.evict,
+      sweepSeats: service.sweepSeats,
     },
     rooms,
     intervalMs: 0,
     log: pino({ level: 'silent' }),
+    clock: () => now,
   });
   const voiceEvents = () => events.sent.filter((e) => e.event === 'VOICE_STATE_UPDATE').map((e) => e.payload as VoiceStateUpdateEvent);
   return {
@@ -88,8 +92,20 @@ export function setupVoice(repo: VoiceRepo) {
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
+    /** Gives a channel a user limit (0 = none). */
+    limit(channelId: string, userLimit: number) {
+      access.channels.set(channelId, { id: channelId, guildId: GUILD, type: 'voice', userLimit });
+    },
+    /** What LiveKit lists in a channel's room, for the reconciler. */
+    inRoom(channelId: string, list: { sid: string; identity: string; joinedAtMs: number }[]) {
+      rooms.participants.set(voiceRoomName(channelId), list.map((p) => ({ ...p, tracks: [], permission: null })));
+    },
   };
 }
+
+/** Long enough for a seat held for an unused token to be reapable by anyone. */
+export const PAST_HOLD_MS = 60_000 + SEAT_HOLD_SLACK_MS + SEAT_REAP_MARGIN_MS + 1;
+
 
 export function defineVoiceStateRules(label: string, makeRepo: () => Promise<VoiceRepo>): void {
   describe(`voice state rules (${label})`, () => {
@@ -179,7 +195,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_9', 1_500, OTHER));
       v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null }]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 1, added: 0, evicted: 0 });
+      expect(result).toEqual({ rooms: 1, removed: 1, added: 0, evicted: 0, seatsFreed: 0 });
       expect(await channelOf(USER)).toBeNull();
       expect(await channelOf(OTHER)).toBe(CHANNEL_A);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, previousChannelId: CHANNEL_A }));
@@ -189,9 +205,9 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
     it('when a joined webhook was lost, then reconcileOnce adds the participant LiveKit reports', async () => {
       v.rooms.participants.set(voiceRoomName(CHANNEL_B), [{ sid: 'PA_5', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null }]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 0, added: 1, evicted: 0 });
+      expect(result).toEqual({ rooms: 1, removed: 0, added: 1, evicted: 0, seatsFreed: 0 });
       expect(await channelOf()).toBe(CHANNEL_B);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 0, seatsFreed: 0 });
     });
 
     it('when a connected member lost CONNECT (or was kicked), then reconcileOnce evicts them from LiveKit and voice state', async () => {
@@ -203,7 +219,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         { sid: 'EG_1', identity: 'EG_recorder', joinedAtMs: 1_600, tracks: [], permission: null },
       ]);
       v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 1 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 1, seatsFreed: 0 });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(await channelOf(USER)).toBeNull();
       expect(await channelOf(OTHER)).toBe(CHANNEL_A);
@@ -216,7 +232,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null }]);
       v.rooms.participants.set(voiceRoomName(foreign), [{ sid: 'PA_x', identity: OTHER, joinedAtMs: 1_000, tracks: [], permission: null }]);
       v.access.channels.delete(CHANNEL_A);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 2, removed: 0, added: 0, evicted: 1 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 2, removed: 0, added: 0, evicted: 1, seatsFreed: 0 });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(await channelOf(USER)).toBeNull();
     });
@@ -238,4 +254,185 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect((await repo.findByUser(USER))?.selfMute).toBe(true);
     });
   });
+
+  describe(`voice seats (${label})`, () => {
+    let repo: VoiceRepo;
+    let v: ReturnType<typeof setupVoice>;
+    beforeEach(async () => {
+      repo = await makeRepo();
+      v = setupVoice(repo);
+      v.limit(CHANNEL_A, 2);
+    });
+
+    const joinCode = async (userId: string, channelId = CHANNEL_A) =>
+      v.service.join(userId, channelId, {}).then(
+        () => 'OK',
+        (err: unknown) => (err as { code?: string }).code ?? 'ERROR',
+      );
+    const seated = async (channelId = CHANNEL_A) => (await repo.listSeats()).filter((s) => s.channelId === channelId).map((s) => s.userId).sort();
+
+    it('when three users ask to join a limit-2 channel, then the third gets CHANNEL_FULL and no token', async () => {
+      expect([await joinCode(USER), await joinCode(OTHER), await joinCode(THIRD)]).toEqual(['OK', 'OK', 'CHANNEL_FULL']);
+      expect(v.tokens.issued.map((t) => t.userId)).toEqual([USER, OTHER]);
+      expect(await seated()).toEqual([USER, OTHER].sort());
+    });
+
+    it('when a seated user asks again (re-join, reconnect), then they reuse their seat', async () => {
+      expect([await joinCode(USER), await joinCode(OTHER), await joinCode(USER), await joinCode(OTHER)]).toEqual(['OK', 'OK', 'OK', 'OK']);
+      expect((await repo.listSeats()).map((s) => s.slot).sort()).toEqual([0, 1]);
+    });
+
+    it('when a seated user leaves (participant_left), then their seat is free for the next user at once', async () => {
+      await joinCode(USER);
+      await joinCode(OTHER);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(await joinCode(THIRD)).toBe('OK');
+      expect(await seated()).toEqual([OTHER, THIRD].sort());
+    });
+
+    it('when a token is never used, then its seat is kept until the token TTL plus slack, then given to someone else', async () => {
+      await joinCode(USER);
+      await joinCode(OTHER);
+      v.advance(60_000);
+      expect(await joinCode(THIRD)).toBe('CHANNEL_FULL');
+      v.advance(PAST_HOLD_MS - 60_000);
+      expect(await joinCode(THIRD)).toBe('OK');
+      expect((await seated()).filter((u) => u === THIRD)).toHaveLength(1);
+    });
+
+    it('when a user with a seat joins another channel, then the seat is released', async () => {
+      v.limit(CHANNEL_B, 1);
+      await joinCode(USER);
+      await joinCode(OTHER);
+      expect(await joinCode(USER, CHANNEL_B)).toBe('OK');
+      expect(await seated(CHANNEL_A)).toEqual([OTHER]);
+      expect(await joinCode(THIRD)).toBe('OK');
+    });
+
+    it('when a reconnect token is issued before the old connection\'s leave arrives, then the seat stays with the user', async () => {
+      v.limit(CHANNEL_A, 1);
+      await joinCode(USER);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(await joinCode(USER)).toBe('OK');
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(await joinCode(OTHER)).toBe('CHANNEL_FULL');
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_2', 2_000, USER));
+      expect(v.rooms.removed).toEqual([]);
+      expect(await seated()).toEqual([USER]);
+    });
+
+    it('when someone connects to a full channel without a seat (e.g. its hold ran out and was taken), then LiveKit drops them and they are told CHANNEL_FULL', async () => {
+      v.limit(CHANNEL_A, 1);
+      await joinCode(USER);
+      v.advance(PAST_HOLD_MS);
+      expect(await joinCode(OTHER)).toBe('OK');
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(v.events.sent).toContainEqual({ to: `user:${USER}`, event: 'VOICE_DISCONNECT', payload: { channelId: CHANNEL_A, reason: 'CHANNEL_FULL' } });
+      expect(await channelOf(repo, USER)).toBeNull();
+      expect(v.voiceEvents()).toEqual([]);
+      // The refused connection stays refused: a late track webhook for it changes nothing.
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(await channelOf(repo, USER)).toBeNull();
+    });
+
+    it('when the connection LiveKit reports finds a free seat (its hold had expired), then it takes it and stays', async () => {
+      await joinCode(USER);
+      v.advance(PAST_HOLD_MS);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(v.rooms.removed).toEqual([]);
+      expect(await channelOf(repo, USER)).toBe(CHANNEL_A);
+      expect(await seated()).toEqual([USER]);
+    });
+
+    it('when the limit is lowered under the seated users, then they stay (and keep reconnecting) but nobody new gets in', async () => {
+      await joinCode(USER);
+      await joinCode(OTHER);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PO_1', 1_100, OTHER));
+      v.limit(CHANNEL_A, 1);
+      expect([await joinCode(USER), await joinCode(OTHER), await joinCode(THIRD)]).toEqual(['OK', 'OK', 'CHANNEL_FULL']);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PO_2', 2_000, OTHER));
+      expect(v.rooms.removed).toEqual([]);
+    });
+
+    it('when a session\'s leave webhook is lost, then the reconciler ends the session and its seat goes with it', async () => {
+      v.limit(CHANNEL_A, 1);
+      await joinCode(USER);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      v.inRoom(CHANNEL_A, [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000 }]);
+      expect(await v.reconciler.reconcileOnce()).toEqual(expect.objectContaining({ removed: 0, seatsFreed: 0 }));
+      expect(await joinCode(OTHER)).toBe('CHANNEL_FULL');
+      v.inRoom(CHANNEL_A, []);
+      expect(await v.reconciler.reconcileOnce()).toEqual(expect.objectContaining({ removed: 1, seatsFreed: 0 }));
+      expect(await seated()).toEqual([]);
+      expect(await joinCode(OTHER)).toBe('OK');
+    });
+
+    it('when a seat outlives every trace of its session, then the reconciler sweeps it once past the join grace, not before', async () => {
+      v.limit(CHANNEL_A, 1);
+      await joinCode(USER);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      // The session ended here, but the seat release was lost (a crash between the two writes).
+      await repo.endSession(USER, 'PA_1', 1_000, new Date('2026-01-01T00:00:00Z'));
+      expect(await seated()).toEqual([USER]);
+      // Touched just now: to a LiveKit list taken before the session began it would look unused.
+      expect((await v.reconciler.reconcileOnce()).seatsFreed).toBe(0);
+      v.advance(SEAT_JOIN_GRACE_MS + 1);
+      expect((await v.reconciler.reconcileOnce()).seatsFreed).toBe(1);
+      expect(await joinCode(OTHER)).toBe('OK');
+    });
+
+    it('when a seat is still held for an unused token, then the reconciler keeps it', async () => {
+      await joinCode(USER);
+      v.advance(SEAT_JOIN_GRACE_MS + 1);
+      expect((await v.reconciler.reconcileOnce()).seatsFreed).toBe(0);
+      expect(await seated()).toEqual([USER]);
+    });
+
+    it('when someone is in a limited room without a seat (connected before seats existed), then the reconciler gives them one and never evicts them', async () => {
+      v.limit(CHANNEL_A, 1);
+      v.inRoom(CHANNEL_A, [
+        { sid: 'PA_1', identity: USER, joinedAtMs: 1_000 },
+        { sid: 'PO_1', identity: OTHER, joinedAtMs: 1_100 },
+      ]);
+      await v.reconciler.reconcileOnce();
+      expect(v.rooms.removed).toHaveLength(1);
+      expect((await seated()).length).toBe(1);
+    });
+
+    it('when a member is kicked while holding an unused token, then their seat is released and connecting with the token gets them removed', async () => {
+      await joinCode(USER);
+      v.access.guildPerms.delete(`${USER}:${GUILD}`);
+      v.access.channelPerms.delete(`${USER}:${CHANNEL_A}`);
+      await v.service.removeFromGuildVoice(GUILD, USER, OTHER);
+      expect(await seated()).toEqual([]);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await channelOf(repo, USER)).toBeNull();
+      expect(v.voiceEvents()).toEqual([]);
+    });
+
+    it('when a banned user (membership not yet removed) connects with an old token, then they are removed', async () => {
+      v.limit(CHANNEL_A, 0);
+      await joinCode(USER);
+      v.access.bans.add(`${USER}:${GUILD}`);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await channelOf(repo, USER)).toBeNull();
+    });
+
+    it('when a member lost CONNECT after getting a token, then their connection is removed', async () => {
+      await joinCode(USER);
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL);
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await seated()).toEqual([]);
+    });
+  });
+}
+
+async function channelOf(repo: VoiceRepo, userId: string): Promise<string | null> {
+  return (await repo.findByUser(userId))?.channelId ?? null;
 }

@@ -69,16 +69,27 @@ describe('voice service', () => {
       await expect(v.service.join(MOD, CHANNEL_A, {})).resolves.toBeDefined();
     });
 
-    it('when two joins pass a full-but-one check together, then the later connection is removed with CHANNEL_FULL, whichever webhook comes first', async () => {
+    it('when two members ask for the last place before either connects, then only the first gets a token; the second is told CHANNEL_FULL at once', async () => {
       v.access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 1 });
       await v.service.join(USER, CHANNEL_A, {});
-      await v.service.join(OTHER, CHANNEL_A, {}); // both pass: nobody is connected yet
-      // OTHER connected later (2_000) but their webhook is handled first.
-      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PO_1', 2_000, OTHER));
-      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PU_1', 1_000, USER));
-      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: OTHER }]);
-      expect(v.events.sent).toContainEqual({ to: `user:${OTHER}`, event: 'VOICE_DISCONNECT', payload: { channelId: CHANNEL_A, reason: 'CHANNEL_FULL' } });
-      expect((await v.service.snapshotFor(MOD, [GUILD])).map((s) => s.userId)).toEqual([USER]);
+      expect(await codeOf(v.service.join(OTHER, CHANNEL_A, {}))).toBe('CHANNEL_FULL');
+      expect(v.tokens.issued.map((t) => t.userId)).toEqual([USER]);
+    });
+
+    it('when twenty members ask for a limit-2 channel at the same moment, then exactly two get a token', async () => {
+      v.access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 2 });
+      const users = Array.from({ length: 20 }, (_, i) => `6a00000000000000000010${String(i).padStart(2, '0')}`);
+      for (const u of users) v.access.channelPerms.set(`${u}:${CHANNEL_A}`, MEMBER);
+      const codes = await Promise.all(users.map((u) => v.service.join(u, CHANNEL_A, {}).then(() => 'OK', (err: unknown) => (err as { code?: string }).code)));
+      expect(codes.filter((c) => c === 'OK')).toHaveLength(2);
+      expect(codes.filter((c) => c === 'CHANNEL_FULL')).toHaveLength(18);
+    });
+
+    it('when a moderator moves someone into a channel with a free seat, then the moved user takes it (the limit counts them)', async () => {
+      v.access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 1 });
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PO_1', 1_500, OTHER));
+      await v.service.moderate(MOD, GUILD, OTHER, { channelId: CHANNEL_A });
+      expect(await codeOf(v.service.join(USER, CHANNEL_A, {}))).toBe('CHANNEL_FULL');
     });
 
     it('when a moderator moves someone into a full channel, or a member with MOVE_MEMBERS joins it, then they stay', async () => {

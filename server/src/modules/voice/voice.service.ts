@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Permission, hasPermission } from '@shared/permissions/permissions';
-import { VOICE_DISCONNECT, VOICE_MOVE, VOICE_STATE_UPDATE, voiceRoomName } from '@shared/api/voice';
+import { VOICE_DISCONNECT, VOICE_MOVE, VOICE_STATE_UPDATE, channelIdFromRoom, voiceRoomName } from '@shared/api/voice';
 import type {
   VoiceJoinBody,
   VoiceDisconnectEvent,
@@ -19,8 +19,8 @@ import type { VoiceRoomService } from '../../livekit/room-service';
 import type { VoiceTokenIssuer } from '../../livekit/tokens';
 import { voiceMediaRights } from '../../livekit/tokens';
 import type { VoiceWebhookFact } from '../../livekit/webhooks';
-import type { ActiveVoiceState, VoiceRepo, VoiceStateRecord } from './voice.repo';
-import { isActive } from './voice.repo';
+import type { ActiveVoiceState, VoiceRepo, VoiceSeat, VoiceStateRecord } from './voice.repo';
+import { isActive, isSeatExpired } from './voice.repo';
 
 /** A channel as voice needs it. */
 export interface VoiceChannelInfo {
@@ -42,6 +42,8 @@ export interface VoiceAccess {
   channelById(channelId: string): Promise<VoiceChannelInfo | null>;
   /** Guild-level permissions of a member; null when `userId` is not a member of the guild. */
   guildPermissions(userId: string, guildId: string): Promise<number | null>;
+  /** Whether the guild has banned the user (the ban is written before the membership is removed). */
+  isBanned(userId: string, guildId: string): Promise<boolean>;
   displayName(userId: string): Promise<string | null>;
 }
 
@@ -103,13 +105,34 @@ export interface VoiceService {
   mayStay(identity: string, channelId: string): Promise<boolean>;
   /** Removes a participant who may not stay, from LiveKit and from voice state; audited as a system disconnect. */
   evict(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
+  /**
+   * The reconciler's seat pass. `live` maps every room LiveKit had when listed (from `listedAt` on) to the identities
+   * in it. Frees seats nobody uses (no live participant, hold over, untouched since before the snapshot's grace) and
+   * gives a seat to live participants of limited channels that have none (sessions from before seats, lost writes).
+   */
+  sweepSeats(live: ReadonlyMap<string, ReadonlySet<string>>, listedAt: Date): Promise<{ freed: number; adopted: number }>;
 }
 
 /**
- * Sessions that connected within this long may still lose a user-limit race (a token lives 60 s; the rest is slack for
- * late webhooks). Older ones are never evicted for the limit, e.g. when a moderator lowers it under current members.
+ * A seat claimed with a join token is held for the token's lifetime plus this: a client may connect at the last
+ * moment, and LiveKit's participant_joined webhook (which turns the hold into a seat in use) can arrive late.
  */
-export const LIMIT_RACE_WINDOW_MS = 2 * 60_000;
+export const SEAT_HOLD_SLACK_MS = 30_000;
+
+/**
+ * The reconciler frees a seat without a live participant only if nothing touched it in this long before its LiveKit
+ * snapshot: a session that started just after LiveKit was listed must not lose its seat to that stale list.
+ */
+export const SEAT_JOIN_GRACE_MS = 15_000;
+
+/**
+ * A moderator's move exempts the moved user from the target channel's limit for this long (the move's token lives 60 s;
+ * the rest is slack for a reconnect through a fresh join).
+ */
+export const ADMIT_WINDOW_MS = 2 * 60_000;
+
+/** Why a participant is refused or evicted; logged, and recorded as the reason of the system disconnect. */
+type Refusal = 'banned' | 'not a member' | 'cannot view the channel' | 'not a voice channel' | 'no CONNECT' | 'channel full';
 
 export function toVoiceState(s: ActiveVoiceState): VoiceState {
   return {
@@ -189,7 +212,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     // End it here first: LiveKit's participant_left webhook can arrive before removeParticipant even returns, and the
     // session must be recorded as ended by this action (move/disconnect), not as the user leaving on their own.
     const ended = await repo.endSession(state.userId, state.participantSid, state.currentJoinedAtMs, clock());
-    if (ended) await announceEnd(ended, actorId, action, details);
+    if (ended) {
+      await announceEnd(ended, actorId, action, details);
+      await releaseAfterEnd(ended.userId, ended.channelId, action);
+    }
     await rooms.removeParticipant(state.room, state.userId);
   }
 
@@ -203,32 +229,75 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   }
 
   /**
-   * The user limit is checked when a token is issued, but two joins can pass that check together before either
-   * connects. Once sessions are recorded, the room is ordered by LiveKit join time and every recent session past the
-   * limit is removed, unless its user has MOVE_MEMBERS or a moderator moved them in. Every instance computes the same
-   * order, so whichever sees the full room last removes the same sessions (eviction is idempotent).
+   * Exempt from a channel's user limit: members with MOVE_MEMBERS there, users a moderator just moved in, and a user
+   * whose current session is already in that channel (a reconnect replaces it, so the room does not grow). Exempt users
+   * still take a free seat, so the limit counts them; they are only let in past it.
    */
-  async function enforceUserLimit(channel: VoiceChannelInfo, room: string): Promise<void> {
-    if (channel.userLimit <= 0) return;
-    const ordered = (await repo.listActiveInRoom(room))
-      .filter((s) => s.channelId === channel.id)
-      .sort((a, b) => a.currentJoinedAtMs - b.currentJoinedAtMs || (a.userId < b.userId ? -1 : 1));
-    const recentSince = clock().getTime() - LIMIT_RACE_WINDOW_MS;
-    for (const s of ordered.slice(channel.userLimit)) {
-      if (s.joinedAt.getTime() < recentSince) continue;
-      if (s.admittedChannelId === channel.id && s.admittedAt && s.admittedAt.getTime() >= recentSince) continue;
-      const seen = await access.channelFor(s.userId, channel.id);
-      if (seen && hasPermission(seen.permissions, Permission.MOVE_MEMBERS)) continue;
-      // End exactly this session; if it is already over or replaced (the user reconnected), leave them alone — removing
-      // by identity would cut off their newer connection.
-      const ended = await repo.endSession(s.userId, s.participantSid, s.currentJoinedAtMs, clock());
-      if (!ended) continue;
-      const event: VoiceDisconnectEvent = { channelId: channel.id, reason: 'CHANNEL_FULL' };
-      events.toUser(s.userId, VOICE_DISCONNECT, event);
-      log.info({ userId: s.userId, channelId: channel.id, limit: channel.userLimit }, 'voice session over the user limit');
-      await announceEnd(ended, null, 'voice.disconnect', { reason: 'channel full' });
-      await removeQuietly(room, s.userId, 'channel full');
+  function isExempt(state: VoiceStateRecord | null, channelId: string, permissions: number): boolean {
+    if (hasPermission(permissions, Permission.MOVE_MEMBERS)) return true;
+    if (isActive(state) && state.channelId === channelId) return true;
+    return !!state && state.admittedChannelId === channelId && !!state.admittedAt && state.admittedAt.getTime() >= clock().getTime() - ADMIT_WINDOW_MS;
+  }
+
+  /** A seat for a token being issued now: held until the token expires, plus slack. */
+  function claimForToken(userId: string, channel: VoiceChannelInfo): Promise<VoiceSeat | null> {
+    const at = clock();
+    return repo.claimSeat({
+      channelId: channel.id,
+      guildId: channel.guildId,
+      userId,
+      limit: channel.userLimit,
+      at,
+      holdUntil: new Date(at.getTime() + tokens.ttlSeconds * 1000 + SEAT_HOLD_SLACK_MS),
+    });
+  }
+
+  /** Seat bookkeeping never fails the action around it: a seat left behind is freed by the reconciler's next pass. */
+  async function releaseSeat(seat: VoiceSeat, reason: string): Promise<void> {
+    try {
+      if (await repo.releaseSeat(seat.id)) log.info({ userId: seat.userId, channelId: seat.channelId, slot: seat.slot, reason }, 'voice seat released');
+    } catch (err) {
+      log.warn({ err, userId: seat.userId, channelId: seat.channelId, reason }, 'voice seat not released; the reconciler will free it');
     }
+  }
+
+  /**
+   * Frees the user's seat in a channel whose session just ended, unless a token issued since holds it for a reconnect
+   * (LiveKit may report the old connection's leave before the new one's join).
+   */
+  async function releaseAfterEnd(userId: string, channelId: string, reason: string): Promise<void> {
+    const seat = await repo.findSeat(channelId, userId).catch(() => null);
+    if (!seat || (seat.holdUntil !== null && seat.holdUntil.getTime() > clock().getTime())) return;
+    await releaseSeat(seat, reason);
+  }
+
+  /**
+   * Why a Parley user may not be in this voice channel (not a member, banned, can't view it or lacks CONNECT), or null.
+   * Tokens are checked by LiveKit only at connect, and a token outlives a kick or ban by up to its TTL.
+   */
+  async function accessRefusal(userId: string, channel: VoiceChannelInfo): Promise<{ reason: Refusal | null; permissions: number }> {
+    const [seen, banned] = await Promise.all([access.channelFor(userId, channel.id), access.isBanned(userId, channel.guildId)]);
+    if (banned) return { reason: 'banned', permissions: 0 };
+    if (!seen) {
+      const member = (await access.guildPermissions(userId, channel.guildId)) !== null;
+      return { reason: member ? 'cannot view the channel' : 'not a member', permissions: 0 };
+    }
+    if (seen.channel.type !== 'voice') return { reason: 'not a voice channel', permissions: seen.permissions };
+    if (!hasPermission(seen.permissions, Permission.CONNECT)) return { reason: 'no CONNECT', permissions: seen.permissions };
+    return { reason: null, permissions: seen.permissions };
+  }
+
+  /**
+   * Admission of a session LiveKit reports as new: access as above, and in a limited channel a seat — the one claimed
+   * with the token, or a free one (the hold expired, or the token predates seats). null = admitted.
+   */
+  async function admissionRefusal(userId: string, channel: VoiceChannelInfo, state: VoiceStateRecord | null): Promise<Refusal | null> {
+    const verdict = await accessRefusal(userId, channel);
+    if (verdict.reason) return verdict.reason;
+    if (channel.userLimit <= 0) return null;
+    const seat = await repo.claimSeat({ channelId: channel.id, guildId: channel.guildId, userId, limit: channel.userLimit, at: clock(), holdUntil: null });
+    if (!seat && !isExempt(state, channel.id, verdict.permissions)) return 'channel full';
+    return null;
   }
 
   async function requireVoiceChannel(userId: string, channelId: string) {
@@ -245,18 +314,19 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         log.info({ userId, channelId }, 'voice join denied: no CONNECT');
         throw AppError.forbidden('Missing CONNECT permission');
       }
-      const limited = channel.userLimit > 0 && !hasPermission(permissions, Permission.MOVE_MEMBERS);
       // Independent reads, in parallel: this is the hot path of every voice join. The token inputs are read before a
       // possible leave of the old channel, which changes neither moderation flags nor the display name.
-      const [inside, current, inputs] = await Promise.all([
-        limited ? repo.countActiveInChannel(channel.id, userId) : 0,
-        repo.findByUser(userId),
-        tokenInputs(userId, channel.guildId),
-      ]);
-      if (limited && inside >= channel.userLimit) {
-        log.info({ userId, channelId, inside, limit: channel.userLimit }, 'voice join denied: channel full');
-        throw new AppError('CHANNEL_FULL', 'This voice channel is full');
+      const [current, inputs, seats] = await Promise.all([repo.findByUser(userId), tokenInputs(userId, channel.guildId), repo.listSeats(userId)]);
+      if (channel.userLimit > 0) {
+        // The seat is claimed before the token exists: with N places, at most N users hold a way in at once.
+        const seat = await claimForToken(userId, channel);
+        if (!seat && !isExempt(current, channel.id, permissions)) {
+          log.info({ userId, channelId, limit: channel.userLimit }, 'voice join denied: channel full');
+          throw new AppError('CHANNEL_FULL', 'This voice channel is full');
+        }
       }
+      // A seat elsewhere (held for an unused token, or in use by the session ended below) is given back now.
+      for (const seat of seats) if (seat.channelId !== channel.id) await releaseSeat(seat, 'joined another channel');
       // One voice channel per user: leaving the old room is the server's job, so a second client (or a stuck one) can't
       // keep the user in two rooms.
       if (isActive(current) && current.channelId !== channel.id) {
@@ -357,6 +427,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
       if (moveTo && inVoice) {
         if (moveTo.channel.id !== inVoice.channelId) {
+          // Moved users are exempt from the limit (admitted above) but take a free seat, so the limit counts them.
+          if (moveTo.channel.userLimit > 0) await claimForToken(targetId, moveTo.channel);
           const joinInfo = await issueToken(targetId, moveTo.channel, moveTo.permissions);
           const move: VoiceMoveEvent = { ...joinInfo, fromChannelId: inVoice.channelId, movedBy: actorId };
           // Tell the client where to go before cutting it off, so it reconnects instead of reporting a dropped call.
@@ -388,6 +460,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     async removeFromGuildVoice(guildId, userId, actorId) {
       const current = await repo.findByUser(userId);
       if (isActive(current) && current.guildId === guildId) await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' });
+      // Including seats held for tokens not used yet: those tokens are refused when they connect anyway.
+      for (const seat of await repo.listSeats(userId)) if (seat.guildId === guildId) await releaseSeat(seat, 'membership');
     },
 
     async applyWebhook(fact) {
@@ -414,7 +488,22 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         log.warn({ room: input.room, identity: input.identity, source }, 'participant in a room without a voice channel');
         return false;
       }
-      const flags = await repo.getModeration(channel.guildId, input.identity);
+      const [flags, state] = await Promise.all([repo.getModeration(channel.guildId, input.identity), repo.findByUser(input.identity)]);
+      // Only a session that would become the user's current one is judged; replays, track events of a session already
+      // admitted, and late webhooks of older sessions go on to startSession, which ignores them.
+      const isNew = !state || (state.participantSid !== input.sid && state.currentJoinedAtMs < input.joinedAtMs && state.endedJoinedAtMs < input.joinedAtMs);
+      if (isNew) {
+        const refusal = await admissionRefusal(input.identity, channel, state);
+        if (refusal) {
+          log.info({ userId: input.identity, channelId: channel.id, sid: input.sid, source, reason: refusal }, 'voice participant refused');
+          if (refusal === 'channel full') {
+            const event: VoiceDisconnectEvent = { channelId: channel.id, reason: 'CHANNEL_FULL' };
+            events.toUser(input.identity, VOICE_DISCONNECT, event);
+          }
+          await service.evict({ room: input.room, identity: input.identity, sid: input.sid, joinedAtMs: input.joinedAtMs }, refusal);
+          return false;
+        }
+      }
       const at = clock();
       const result = await repo.startSession({
         userId: input.identity,
@@ -446,7 +535,6 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         await safeAudit({ guildId: now.guildId, actorId: now.userId, targetId: now.userId, action: 'voice.join', details: { channelId: now.channelId } });
       }
       log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
-      await enforceUserLimit(channel, input.room);
       if (flags.serverMute || flags.serverDeaf) {
         // Moderated between token issue and connect: the token's grants are stale, enforce the flags now.
         await rooms.applyRights(input.room, input.identity, voiceMediaRights({ speak: true, ...flags }));
@@ -462,15 +550,53 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         const state = await repo.findByUser(identity);
         return !(isActive(state) && state.channelId === channelId);
       }
-      const seen = await access.channelFor(identity, channelId);
-      return !!seen && seen.channel.type === 'voice' && hasPermission(seen.permissions, Permission.CONNECT);
+      const channel = await access.channelById(channelId);
+      if (!channel) return true;
+      const { reason } = await accessRefusal(identity, channel);
+      if (reason) log.info({ userId: identity, channelId, reason }, 'voice participant may not stay');
+      return reason === null;
     },
 
     async evict(input, reason) {
+      // Ending the sid first also records it as over, so a late webhook for this connection cannot bring it back.
       const ended = await repo.endSession(input.identity, input.sid, input.joinedAtMs, clock());
       if (ended) await announceEnd(ended, null, 'voice.disconnect', { reason });
       await rooms.removeParticipant(input.room, input.identity);
       log.info({ userId: input.identity, room: input.room, reason }, 'voice participant evicted');
+      const channelId = channelIdFromRoom(input.room);
+      const seat = channelId ? await repo.findSeat(channelId, input.identity) : null;
+      if (seat) await releaseSeat(seat, reason);
+    },
+
+    async sweepSeats(live, listedAt) {
+      const at = clock();
+      let freed = 0;
+      let adopted = 0;
+      const held = new Set<string>();
+      for (const seat of await repo.listSeats()) {
+        const inRoom = live.get(voiceRoomName(seat.channelId))?.has(seat.userId) ?? false;
+        const holding = seat.holdUntil !== null && !isSeatExpired(seat, at);
+        if (inRoom || holding || seat.touchedAt.getTime() > listedAt.getTime() - SEAT_JOIN_GRACE_MS) {
+          held.add(`${seat.channelId}:${seat.userId}`);
+          continue;
+        }
+        if (await repo.releaseSeat(seat.id)) {
+          freed++;
+          log.info({ userId: seat.userId, channelId: seat.channelId, slot: seat.slot }, 'voice seat freed: nobody in LiveKit uses it');
+        }
+      }
+      for (const [room, identities] of live) {
+        const channelId = channelIdFromRoom(room);
+        const channel = channelId ? await access.channelById(channelId) : null;
+        if (!channel || channel.userLimit <= 0) continue;
+        for (const identity of identities) {
+          if (!Id.safeParse(identity).success || held.has(`${channel.id}:${identity}`)) continue;
+          // Best effort, never an eviction: people already in the room stay even when the seats are gone.
+          const seat = await repo.claimSeat({ channelId: channel.id, guildId: channel.guildId, userId: identity, limit: channel.userLimit, at, holdUntil: null });
+          if (seat) adopted++;
+        }
+      }
+      return { freed, adopted };
     },
 
     async observeSessionEnd(input, source) {
@@ -478,6 +604,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       const ended = await repo.endSession(input.identity, input.sid, input.joinedAtMs, clock());
       if (!ended) return false;
       await announceEnd(ended, source === 'reconciler' ? null : ended.userId, 'voice.leave', { source });
+      await releaseAfterEnd(ended.userId, ended.channelId, source);
       log.info({ userId: ended.userId, channelId: ended.channelId, sid: input.sid, source }, 'voice session ended');
       return true;
     },
