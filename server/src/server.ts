@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { ensureCoreIndexes } from './db/indexes';
+import { runMigrations } from './db/migrations/index';
 import { connectDatabase, type Database } from './db/mongo';
 import { cachedPermissionReads, createRepos, type Repos } from './db/repos';
 import { localCacheSync, redisCacheSync, type CacheSync } from './permissions/cache-sync';
@@ -62,6 +63,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const database = await connectDatabase(config, log);
+  // Migrations first: they may reshape collections the indexes below are made for.
+  const migrated = await runMigrations(database.db, moduleLogger(log, 'migrations'));
+  if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
   await ensureCoreIndexes(database.db);
   // Guild/member/role/channel/user records for permission checks, cleared on every such write here and, through Redis,
   // on the other instances (see permissions/permission-cache.ts and cache-sync.ts).

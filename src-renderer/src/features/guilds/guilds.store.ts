@@ -77,7 +77,9 @@ export interface ReadStateStorage {
 }
 
 export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadStateStorage }): GuildsStore {
-  const readKey = 'readState';
+  // v2: message ids changed layout when messages became documents (server migration 001); read markers saved with
+  // the earlier ids do not compare with the new ones, so they are left behind.
+  const readKey = 'readState.v2';
   const savedRead = deps.storage?.get<Record<string, string>>(readKey) ?? {};
 
   return createStore<GuildsState & GuildsActions>()((set, get) => {
