@@ -1,6 +1,8 @@
 import type { RecordingActor, RecordingStatus } from '@shared/api/recordings';
 import type { Db, Filter, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { isDuplicateKey } from '../../db/errors';
+import { ensureCollectionIndexes } from '../../db/indexes';
 
 /** Where a recording's bytes live. Stored per recording, so changing S3_* later does not orphan older files. */
 export type RecordingStorageKind = 'local' | 's3';
@@ -72,19 +74,24 @@ export function createRecordingsRepo(db: Db) {
   const settings = db.collection<SettingsDoc>('recording_settings');
   return {
     async ensureIndexes(): Promise<void> {
-      await Promise.all([
-        recordings.createIndex({ activeKey: 1 }, { unique: true, name: 'active_key_unique' }),
-        recordings.createIndex({ guildId: 1, _id: -1 }, { name: 'guild_id' }),
-        recordings.createIndex({ egressId: 1 }, { name: 'egress' }),
-        recordings.createIndex({ status: 1 }, { name: 'status' }),
+      await ensureCollectionIndexes(db, 'recordings', [
+        { key: { activeKey: 1 }, unique: true, name: 'active_key_unique' },
+        { key: { guildId: 1, _id: -1 }, name: 'guild_id' },
+        { key: { egressId: 1 }, name: 'egress' },
+        { key: { status: 1 }, name: 'status' },
       ]);
     },
 
-    /** Throws a duplicate-key error when the channel already has a running recording. */
-    async insert(r: RecordingRecord): Promise<RecordingRecord> {
+    /** `busy` when the channel already has an unfinished recording (its `activeKey` is taken: a unique index). */
+    async insert(r: RecordingRecord): Promise<'inserted' | 'busy'> {
       const { id, ...rest } = r;
-      await recordings.insertOne({ _id: oid(id), ...rest, activeKey: UNFINISHED.includes(r.status) ? r.channelId : id });
-      return r;
+      try {
+        await recordings.insertOne({ _id: oid(id), ...rest, activeKey: UNFINISHED.includes(r.status) ? r.channelId : id });
+        return 'inserted';
+      } catch (err) {
+        if (isDuplicateKey(err)) return 'busy';
+        throw err;
+      }
     },
 
     async find(id: string): Promise<RecordingRecord | null> {

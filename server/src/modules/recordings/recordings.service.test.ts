@@ -17,7 +17,6 @@ const OTHER = '6a0000000000000000000011';
 function fakeRepo() {
   const rows = new Map<string, RecordingRecord & { activeKey: string }>();
   const retention = new Map<string, number | null>();
-  const dup = () => Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
   const copy = (r: RecordingRecord & { activeKey: string }): RecordingRecord => {
     const { activeKey: _key, ...rest } = r;
     return structuredClone(rest);
@@ -26,9 +25,9 @@ function fakeRepo() {
     async ensureIndexes() {},
     async insert(r: RecordingRecord) {
       const activeKey = UNFINISHED.includes(r.status) ? r.channelId : r.id;
-      if ([...rows.values()].some((x) => x.activeKey === activeKey)) throw dup();
+      if ([...rows.values()].some((x) => x.activeKey === activeKey)) return 'busy' as const;
       rows.set(r.id, { ...structuredClone(r), activeKey });
-      return r;
+      return 'inserted' as const;
     },
     async find(id: string) {
       const r = rows.get(id);

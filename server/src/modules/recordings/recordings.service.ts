@@ -1,7 +1,6 @@
 import { voiceRoomName } from '@shared/api/voice';
 import type { Recording, RecordingActor, RecordingSettings, RecordingsQuery } from '@shared/api/recordings';
 import type { Clock } from '../../clock';
-import { isDuplicateKey } from '../../db/mongo';
 import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
 import type { EgressFact, RecordingEgress, RoomRecordingMetadata } from '../../livekit/egress';
@@ -150,12 +149,7 @@ export function createRecordingsService(deps: RecordingsDeps) {
         objectKey: storage.objectKeyFor(channel.guildId, id),
         endNoticeGiven: false,
       };
-      try {
-        await repo.insert(rec);
-      } catch (err) {
-        if (isDuplicateKey(err)) throw new AppError('CONFLICT', 'This channel is already being recorded');
-        throw err;
-      }
+      if ((await repo.insert(rec)) === 'busy') throw new AppError('CONFLICT', 'This channel is already being recorded');
 
       // Consent first: the REC notice is in the room before Egress joins, so nobody is recorded unannounced.
       const noticed = await roomMetadata
