@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { CreateInviteBody, Guild, Invite, InvitePreview } from '@shared/api/guilds';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
-import { isDuplicateKey } from '../../db/mongo';
 import type { Repos } from '../../db/repos';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
@@ -50,13 +49,12 @@ export function createInvitesService(deps: { repos: Repos; permissions: Permissi
           expiresAt: body.maxAgeSeconds > 0 ? new Date(now.getTime() + body.maxAgeSeconds * 1000) : null,
           createdAt: now,
         };
-        try {
-          await repos.invites.insert(invite);
+        if (await repos.invites.insert(invite)) {
           await audit.record({ guildId, action: 'invite.create', actorId: userId, targetId: invite.code });
           return inviteView(invite);
-        } catch (err) {
-          if (!isDuplicateKey(err) || attempt >= 3) throw err;
         }
+        // The random code was taken: draw another, a few times.
+        if (attempt >= 3) throw new Error('could not draw a free invite code');
       }
     },
 
@@ -82,8 +80,10 @@ export function createInvitesService(deps: { repos: Repos; permissions: Permissi
     },
 
     /**
-     * Ban check → already a member (no use consumed) → take one use atomically → insert membership. If the membership
-     * insert fails after the use was taken, one use is lost; never a member without a valid invite.
+     * Ban check → already a member (no use taken) → claim a use (an insert under a unique index: atomic, so a limited
+     * invite lets exactly `maxUses` people in however many accept at once) → insert the membership. When that insert
+     * fails the claim is given back, so `uses` counts members who joined through the invite; when it failed because a
+     * concurrent accept by the same user made them a member, they get the guild like that accept did.
      */
     async accept(userId: string, code: string): Promise<Guild> {
       const invite = await live(code);
@@ -94,12 +94,17 @@ export function createInvitesService(deps: { repos: Repos; permissions: Permissi
         throw new AppError('BANNED', 'You are banned from this guild');
       }
       if (await repos.guilds.findMember(guild.id, userId)) return guildView(guild);
-      if (!(await repos.invites.consume(invite, clock.now()))) throw new AppError('INVITE_INVALID', 'This invite is invalid or has expired');
+      const useId = await repos.invites.claimUse(invite, userId, clock.now());
+      if (useId === null) {
+        if (await repos.guilds.findMember(guild.id, userId)) return guildView(guild);
+        throw new AppError('INVITE_INVALID', 'This invite is invalid or has expired');
+      }
       const member = { guildId: guild.id, userId, roleIds: [], nick: null, joinedAt: clock.now() };
       try {
         await repos.guilds.insertMember(member);
       } catch (err) {
-        if (isDuplicateKey(err)) return guildView(guild);
+        await repos.invites.releaseUse(useId);
+        if (await repos.guilds.findMember(guild.id, userId)) return guildView(guild);
         throw err;
       }
       await audit.record({ guildId: guild.id, action: 'invite.use', actorId: userId, targetId: code });
