@@ -5,6 +5,7 @@
 import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import type { LocalTrackPublication } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
+import type { Clock } from '../../server/src/clock';
 import { testEnv } from '../support/env';
 import { sleep, waitFor } from '../support/wait';
 import { registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
@@ -19,11 +20,11 @@ export function roomService(): RoomServiceClient {
  * Starts the server on `port`. The webhook port is shared by everyone's test runs on this machine, so wait (up to
  * 90 s, inside the 120 s hook timeout) while another run holds it instead of failing at once.
  */
-export async function startServerOn(port: number, overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startServerOn(port: number, overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     try {
-      return await startTestServer({ PORT: String(port), VOICE_RECONCILE_INTERVAL_MS: '0', ...overrides });
+      return await startTestServer({ PORT: String(port), VOICE_RECONCILE_INTERVAL_MS: '0', ...overrides }, options);
     } catch (err) {
       if ((err as { code?: string }).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
       await sleep(1_000);

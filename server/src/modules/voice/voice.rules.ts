@@ -301,6 +301,14 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect((await seated()).filter((u) => u === THIRD)).toHaveLength(1);
     });
 
+    it('when a user who holds a seat for an unused token leaves voice, then the seat is released', async () => {
+      await joinCode(USER);
+      await joinCode(OTHER);
+      await v.service.leave(USER);
+      expect(await seated()).toEqual([OTHER]);
+      expect(await joinCode(THIRD)).toBe('OK');
+    });
+
     it('when a user with a seat joins another channel, then the seat is released', async () => {
       v.limit(CHANNEL_B, 1);
       await joinCode(USER);

@@ -339,8 +339,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     },
 
     async leave(userId) {
-      const current = await repo.findByUser(userId);
+      const [current, seats] = await Promise.all([repo.findByUser(userId), repo.listSeats(userId)]);
       if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' });
+      // Also a seat held for a token that was never used: the user said they are not coming.
+      for (const seat of seats) await releaseSeat(seat, 'left');
     },
 
     async setSelfState(userId, body) {
