@@ -141,7 +141,8 @@ export type VoiceMoveEvent = z.infer<typeof VoiceMoveEvent>;
 
 /**
  * `VOICE_DISCONNECT`, sent only to the user, just before the server removes them from a room for a reason other than a
- * moderator: `CHANNEL_FULL` = they lost a race for the last place (two joins passed the limit check together).
+ * moderator: `CHANNEL_FULL` = they connected to a limited channel without a seat while every seat was taken (their
+ * token's seat had expired and been given to someone else).
  */
 export const VoiceDisconnectEvent = z.object({ channelId: Id, reason: z.enum(['CHANNEL_FULL']) });
 export type VoiceDisconnectEvent = z.infer<typeof VoiceDisconnectEvent>;

@@ -9,10 +9,16 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voiceRoomName, type VoiceStateUpdateEvent } from '@shared/api/voice';
+import type { Clock } from '../../server/src/clock';
 import { voiceOf } from '../../server/src/modules/voice/voice.module';
-import { connectGateway, nextEvent, type TestServer } from './server-helpers';
+import { SEAT_HOLD_SLACK_MS } from '../../server/src/modules/voice/voice.service';
+import { SEAT_REAP_MARGIN_MS } from '../../server/src/modules/voice/voice.repo';
+import { connectGateway, nextEvent, registerUser, type TestServer } from './server-helpers';
 import { Bot, createVoiceGuild, env, roomService, sleep, startServerOn, waitFor, type VoiceGuild } from './voice-support';
 
+/** The server's clock; the seat test moves it forward so an unused token's hold runs out without sleeping. */
+let offsetMs = 0;
+const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
 let sink: Server;
 let swallowed = 0;
 let server: TestServer;
@@ -60,7 +66,7 @@ function reconciler() {
 beforeAll(async () => {
   sink = await listenSink(env.apiPort);
   // Port 0: this server never hears from LiveKit on its own.
-  server = await startServerOn(0);
+  server = await startServerOn(0, {}, { clock });
   g = await createVoiceGuild(server.api);
   gateway = connectGateway(server.url, g.owner.token);
   await nextEvent(gateway, 'READY', () => true, 20_000);
@@ -180,5 +186,37 @@ describe('voice reconciler', () => {
     } finally {
       await ghost.close();
     }
+  });
+
+  it('when a seat\'s leave webhook is lost or its token is never used, then reconcileOnce frees it for the next member', async () => {
+    const solo = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'solo', userLimit: 1 }, g.owner.token)).body.id as string;
+    const invite = await server.api.post(`/guilds/${g.guildId}/invites`, {}, g.owner.token);
+    const [seated, waiting] = [await registerUser(server.api, 'seated'), await registerUser(server.api, 'waiting')];
+    for (const u of [seated, waiting]) expect((await server.api.post(`/invites/${invite.body.code}`, undefined, u.token)).status).toBe(200);
+    const ask = async (token: string) => (await server.api.post(`/channels/${solo}/voice/join`, undefined, token)).body.error?.code ?? 'OK';
+    const inSolo = async () => (await livekit.listParticipants(voiceRoomName(solo)).catch(() => [])).some((p) => p.identity === seated.id);
+
+    // The seated member connects and then vanishes; every webhook goes to the sink.
+    const res = await server.api.post(`/channels/${solo}/voice/join`, undefined, seated.token);
+    expect(res.status).toBe(200);
+    const gone = new Bot();
+    try {
+      await gone.connect(res.body.url, res.body.token);
+      expect((await reconciler().reconcileOnce()).added).toBe(1);
+      expect(await ask(waiting.token)).toBe('CHANNEL_FULL');
+      await livekit.removeParticipant(voiceRoomName(solo), seated.id);
+      await waitFor('LiveKit to drop the seated member', async () => ((await inSolo()) ? undefined : true));
+      expect(await ask(waiting.token)).toBe('CHANNEL_FULL');
+      expect((await reconciler().reconcileOnce()).removed).toBe(1);
+      expect(await ask(waiting.token)).toBe('OK');
+    } finally {
+      await gone.close();
+    }
+
+    // Now `waiting` holds the seat for a token they never use: after its TTL plus slack, a pass frees it.
+    expect(await ask(seated.token)).toBe('CHANNEL_FULL');
+    offsetMs += 60_000 + SEAT_HOLD_SLACK_MS + SEAT_REAP_MARGIN_MS + 1_000;
+    expect((await reconciler().reconcileOnce()).seatsFreed).toBe(1);
+    expect(await ask(seated.token)).toBe('OK');
   });
 });

@@ -266,7 +266,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
    * (LiveKit may report the old connection's leave before the new one's join).
    */
   async function releaseAfterEnd(userId: string, channelId: string, reason: string): Promise<void> {
-    const seat = await repo.findSeat(channelId, userId).catch(() => null);
+    let seat: VoiceSeat | null;
+    try {
+      seat = await repo.findSeat(channelId, userId);
+    } catch (err) {
+      log.warn({ err, userId, channelId, reason }, 'voice seat not looked up; the reconciler will free it');
+      return;
+    }
     if (!seat || (seat.holdUntil !== null && seat.holdUntil.getTime() > clock().getTime())) return;
     await releaseSeat(seat, reason);
   }
