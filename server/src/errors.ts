@@ -1,5 +1,15 @@
 import type { ErrorCode } from '@shared/api/common';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
+import {
+  MongoClientClosedError,
+  MongoDriverError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import { z } from 'zod';
 import type { Logger } from './logger';
 
@@ -63,15 +73,84 @@ export function zodDetails(error: z.ZodError): { path: string; message: string }
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
+/** What clients are told to wait before retrying a request that failed because a dependency did not answer. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+export type Dependency = 'mongodb' | 'redis';
+
+/**
+ * The MongoDB driver's "the server did not answer" errors: a socket, handshake or pool checkout that timed out, no
+ * server selectable in time, a connection lost or a pool cleared under an operation, the client closed (shutdown).
+ * Server-side errors (a duplicate key, a validation failure) are not among them: those are bugs or domain results.
+ */
+function isMongoUnavailable(err: unknown): boolean {
+  if (
+    err instanceof MongoNetworkError || // also MongoNetworkTimeoutError and the pool-cleared error
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoOperationTimeoutError ||
+    err instanceof MongoTopologyClosedError ||
+    err instanceof MongoClientClosedError ||
+    err instanceof MongoNotConnectedError
+  ) {
+    return true;
+  }
+  // Pool checkout timeout (waitQueueTimeoutMS) and a closed pool: driver classes the package does not export.
+  return err instanceof MongoDriverError && (err.name === 'MongoWaitQueueTimeoutError' || err.name === 'MongoPoolClosedError');
+}
+
+/**
+ * ioredis rejects with plain `Error`s for these (see ioredis/built/Redis.js and Command.js), so they are matched by
+ * their fixed messages: a command past `commandTimeout`, a command while disconnected with no offline queue, a command
+ * on a closed connection or one aborted when it closed. rate-limiter-flexible adds its own "not ready" error, and the
+ * Socket.IO Redis adapter times out requests to the other instances.
+ */
+const REDIS_UNAVAILABLE_MESSAGES = new Set([
+  'Command timed out',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+  'Connection is closed.',
+  'Command aborted due to connection close',
+  'Redis connection is not ready',
+]);
+const ADAPTER_TIMEOUT = /^timeout reached while waiting for \w+ response$/;
+
+function isRedisUnavailable(err: unknown): boolean {
+  if (err instanceof MaxRetriesPerRequestError) return true;
+  return err instanceof Error && (REDIS_UNAVAILABLE_MESSAGES.has(err.message) || ADAPTER_TIMEOUT.test(err.message));
+}
+
+/** Which dependency failed to answer, when `err` says one did; null for any other error. */
+export function unavailableDependency(err: unknown): Dependency | null {
+  if (isMongoUnavailable(err)) return 'mongodb';
+  if (isRedisUnavailable(err)) return 'redis';
+  return null;
+}
+
+/** 503 DEPENDENCY_UNAVAILABLE with Retry-After; `cause` keeps the driver's error for the log line. */
+export function dependencyUnavailable(dependency: Dependency, cause?: unknown): AppError {
+  const err = new AppError(
+    'DEPENDENCY_UNAVAILABLE',
+    'A service the server depends on is not responding; try again shortly',
+    { retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS },
+    { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+  );
+  err.cause = cause === undefined ? { dependency } : { dependency, error: cause };
+  return err;
+}
+
 interface BodyParserError {
   type?: string;
   status?: number;
 }
 
-/** Translate anything thrown into an AppError; unknown errors become INTERNAL (and are logged by the handler). */
+/**
+ * Translate anything thrown into an AppError; unknown errors become INTERNAL (and are logged by the handler). A
+ * database or Redis that does not answer becomes 503 DEPENDENCY_UNAVAILABLE with Retry-After, never a 500.
+ */
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return AppError.validation('Invalid input', zodDetails(err));
+  const dependency = unavailableDependency(err);
+  if (dependency) return dependencyUnavailable(dependency, err);
   const bp = err as BodyParserError;
   if (bp && typeof bp === 'object' && typeof bp.type === 'string') {
     switch (bp.type) {
@@ -114,7 +193,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(500).json(errorBody('INTERNAL', 'Internal server error', requestId));
       return;
     }
-    if (appError.status >= 500) log.error({ err, requestId }, appError.message);
+    if (appError.code === 'DEPENDENCY_UNAVAILABLE') {
+      // Expected while a dependency is down: one warning line per request, without a stack.
+      const cause = appError.cause as { dependency?: Dependency; error?: unknown } | undefined;
+      const reason = cause?.error instanceof Error ? cause.error.message : undefined;
+      log.warn({ requestId, dependency: cause?.dependency, reason }, appError.message);
+    } else if (appError.status >= 500) {
+      log.error({ err, requestId }, appError.message);
+    }
     for (const [k, v] of Object.entries(appError.headers ?? {})) res.setHeader(k, v);
     res.status(appError.status).json(errorBody(appError.code, appError.message, requestId, appError.details));
   };

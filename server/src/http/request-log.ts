@@ -13,7 +13,8 @@ declare module 'node:http' {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
- * Gives every request an id (echoed as X-Request-Id, put in error bodies) and logs it once it ends: 5xx as error,
+ * Gives every request an id (echoed as X-Request-Id, put in error bodies) and logs it once it ends: 5xx as error
+ * (503, a dependency not answering, as warn: expected during an outage, and the error handler has logged the cause),
  * 4xx as info, the rest as debug. Only method, path, status and time are logged — never headers or bodies, so
  * credentials cannot reach a log line.
  *
@@ -33,7 +34,7 @@ export function requestLog(log: Logger, opts: { ignore?: (url: string) => boolea
       res.off('close', done);
       const status = res.statusCode;
       const aborted = !res.writableFinished;
-      const level = status >= 500 ? 'error' : status >= 400 || aborted ? 'info' : 'debug';
+      const level = status === 503 ? 'warn' : status >= 500 ? 'error' : status >= 400 || aborted ? 'info' : 'debug';
       if (!log.isLevelEnabled(level)) return;
       log[level](
         {
