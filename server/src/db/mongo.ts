@@ -9,13 +9,28 @@ export interface Database {
 }
 
 /**
- * Connect with short timeouts so a dead database shows up as a failed /health check, not a hung request.
+ * Every stage of an operation is bounded so a stalled database gives a fast error (503 DEPENDENCY_UNAVAILABLE, see
+ * errors.ts), never a hung request: no server selectable (e.g. marked unknown after a failed handshake or heartbeat),
+ * no pooled connection free, a new connection's TCP connect + handshake, and a reply on a connection — each fails
+ * within 1.5 s, so a route whose first (or only) database call meets a stall answers within 2 s.
+ *
+ * Not `timeoutMS` (client-side operation timeout): since driver 7.8 it is deprecated and a no-op (it could
+ * desynchronize pooled connections, NODE-7974); the driver's release notes point to these per-stage options instead.
+ * Driver retries are off: a retried read would wait for a second socket timeout and miss the deadline, and on a
+ * standalone server (FerretDB, the compose file's MongoDB) there is no other member to retry on. The client retries
+ * the request after Retry-After instead. After a stall the pool recovers by itself: timed-out connections are
+ * closed, a failed handshake clears the pool, and the monitor finds the server again as soon as an operation waits.
+ *
  * No transactions, $lookup, change streams, TTL/partial/text indexes: the same code runs on MongoDB 7 and FerretDB 1.24.
  */
 export async function connectDatabase(config: Config, log: Logger): Promise<Database> {
   const client = new MongoClient(config.MONGODB_URI, {
-    serverSelectionTimeoutMS: 5_000,
-    connectTimeoutMS: 5_000,
+    serverSelectionTimeoutMS: 1_500,
+    waitQueueTimeoutMS: 1_500,
+    connectTimeoutMS: 1_000,
+    socketTimeoutMS: 1_500,
+    retryReads: false,
+    retryWrites: false,
     maxPoolSize: 50,
     appName: 'parley-server',
   });
