@@ -9,6 +9,10 @@ import type { VoiceRoomService } from './room-service';
  *
  * It only ever ends a session by its participant sid, so a user who rejoined while the reconciler was looking is never
  * removed by mistake; several server instances reconciling at once converge on the same state.
+ *
+ * Seats of limited channels are swept last, against the same LiveKit lists: a seat whose session ended here went back
+ * with the session, so the sweep only frees seats that outlived every trace of their user (a lost write, a token never
+ * used) and gives one to people found in a limited room without one.
  */
 export interface ReconcileTarget {
   listActiveRooms(): Promise<string[]>;
