@@ -50,10 +50,26 @@ export interface StartOptions {
 const PERMISSION_CACHE_TTL_MS = 10_000;
 const PERMISSION_CACHE_MAX_ENTRIES = 20_000;
 
-function redisClient(url: string, log: Logger, name: string): Redis {
-  // No offline queue: a command while Redis is down fails fast (health → down, rate limiter → memory insurance)
-  // instead of piling up.
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: name });
+/**
+ * Every Redis call answers within this or fails (→ 503 DEPENDENCY_UNAVAILABLE, see errors.ts). A stalled Redis keeps
+ * its connections open and answers nothing, which no reconnect logic notices; healthy, it answers in under a millisecond.
+ */
+const REDIS_COMMAND_TIMEOUT_MS = 1_000;
+
+/**
+ * A command client has no offline queue: while Redis is disconnected a call fails at once (health → down, auth rate
+ * limits → 503) instead of piling up until a reconnect. A subscriber keeps its queue: its SUBSCRIBEs are issued before
+ * it is connected and must go out once it is (after a reconnect ioredis re-subscribes by itself). Either way each call
+ * is bounded by the command timeout, and a command that lost its connection is retried at most once.
+ */
+function redisClient(url: string, log: Logger, name: string, kind: 'commands' | 'subscriber'): Redis {
+  const client = new Redis(url, {
+    connectionName: name,
+    lazyConnect: kind === 'commands',
+    enableOfflineQueue: kind === 'subscriber',
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+  });
   client.on('error', (err: Error) => log.warn({ err: err.message, client: name }, 'redis error'));
   return client;
 }
@@ -77,23 +93,24 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const backfilled = await repos.guilds.backfillUserGuilds();
   if (backfilled > 0) log.info({ users: backfilled }, 'user_guilds built for existing memberships');
 
-  const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley') : null;
+  const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley', 'commands') : null;
   // Pub/sub for the Socket.IO adapter: a subscriber connection cannot run other commands, so it gets its own clients.
   const redisPubSub = config.REDIS_URL
-    ? { pub: new Redis(config.REDIS_URL, { connectionName: 'parley-pub' }), sub: new Redis(config.REDIS_URL, { connectionName: 'parley-sub' }) }
+    ? { pub: redisClient(config.REDIS_URL, log, 'parley-pub', 'commands'), sub: redisClient(config.REDIS_URL, log, 'parley-sub', 'subscriber') }
     : null;
-  redisPubSub?.pub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis pub error'));
-  redisPubSub?.sub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis sub error'));
+  // Command clients are connected before anything publishes (without an offline queue, a call before then would fail).
+  await Promise.all(
+    [redis, redisPubSub?.pub].map((client) => client?.connect().catch((err: unknown) => log.warn({ err }, 'redis not reachable at boot'))),
+  );
   if (config.REDIS_URL && redisPubSub) {
     cacheSync = await redisCacheSync({
       cache: permissionCache,
-      redisUrl: config.REDIS_URL,
+      subscriber: redisClient(config.REDIS_URL, log, 'parley-cache-sub', 'subscriber'),
       publisher: redisPubSub.pub,
       channel: `parley:${config.MONGODB_DB}:record-cache`,
       log: moduleLogger(log, 'cache'),
     });
   }
-  if (redis) await redis.connect().catch((err: unknown) => log.warn({ err }, 'redis not reachable at boot'));
 
   const livekit = new RoomServiceClient(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
   const tokens = createAccessTokens(config.JWT_SECRET, clock);

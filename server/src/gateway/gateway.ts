@@ -9,6 +9,7 @@ import type { CachedReads, Repos } from '../db/repos';
 import { AppError } from '../errors';
 import { channelView, deletedUser, guildView, memberView, publicUserView, roleView, userView } from '../http/views';
 import type { Logger } from '../logger';
+import { adapterClient } from './adapter-clients';
 import type { AccessTokens } from '../modules/auth/tokens';
 import type { PermissionService } from '../permissions/permission.service';
 
@@ -48,6 +49,8 @@ interface SocketData {
   status: 'online' | 'idle';
   sessionId: string;
 }
+
+const ADAPTER_REQUESTS_TIMEOUT_MS = 1_000;
 
 const userRoom = (id: string) => `user:${id}`;
 const guildRoom = (id: string) => `guild:${id}`;
@@ -245,7 +248,13 @@ export function createGateway(deps: {
         cors: { origin: [...(deps.corsOrigins ?? [])], credentials: false },
         maxHttpBufferSize: 64 * 1024,
       });
-      if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: deps.redisKey ?? 'socket.io' }));
+      if (deps.redis) {
+        const pub = adapterClient(deps.redis.pub, log, 'parley-pub');
+        const sub = adapterClient(deps.redis.sub, log, 'parley-sub');
+        // requestsTimeout bounds fetchSockets & co. waiting for the other instances' answers over Redis (default 5 s):
+        // a healthy instance answers in milliseconds, and a request must answer within 2 s when one does not.
+        io.adapter(createAdapter(pub, sub, { key: deps.redisKey ?? 'socket.io', requestsTimeout: ADAPTER_REQUESTS_TIMEOUT_MS }));
+      }
       io.use((socket, next) => {
         const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
         if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { newId } from '../db/ids';
 import type { Logger } from '../logger';
 import type { PermissionCache } from './permission-cache';
@@ -7,7 +7,8 @@ import type { PermissionCache } from './permission-cache';
  * Keeps the record caches of several server instances coherent: a write on one instance drops the same entries on
  * every other instance before the writer answers (the publish is awaited, bounded so a write never hangs on Redis; the
  * cache TTL covers a lost message or a Redis outage, and the cache is cleared on every (re)subscription because
- * messages sent while disconnected are lost).
+ * messages sent while disconnected are lost). While Redis leaves a publish unanswered, later writes do not wait for
+ * theirs: a route with several permission writes would otherwise wait once per write.
  *
  * Message: `<instance id>\n*` (drop everything) or `<instance id>\n<key>\n<key>…` (drop these keys).
  */
@@ -17,17 +18,22 @@ export interface CacheSync {
   close(): Promise<void>;
 }
 
-const PUBLISH_TIMEOUT_MS = 250;
-const SUBSCRIBE_TIMEOUT_MS = 2_000;
+/** How long a write waits for its invalidation to reach Redis (the publisher's commandTimeout bounds the call itself). */
+const PUBLISH_WAIT_MS = 250;
 const RESUBSCRIBE_SETTLE_MS = 1_000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** Resolves with whether `promise` settled within `ms` (its rejection is handled either way). */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
     timer.unref();
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }
 
 function applyLocally(cache: PermissionCache, keys: readonly string[] | '*'): void {
@@ -43,11 +49,10 @@ export function localCacheSync(cache: PermissionCache): CacheSync {
   };
 }
 
-export async function redisCacheSync(opts: { cache: PermissionCache; redisUrl: string; publisher: Redis; channel: string; log: Logger }): Promise<CacheSync> {
-  const { cache, publisher, channel, log } = opts;
+/** `subscriber` is a connection of its own (it enters subscriber mode); this takes it over and quits it on close. */
+export async function redisCacheSync(opts: { cache: PermissionCache; subscriber: Redis; publisher: Redis; channel: string; log: Logger }): Promise<CacheSync> {
+  const { cache, subscriber: sub, publisher, channel, log } = opts;
   const instanceId = newId();
-  const sub = new Redis(opts.redisUrl, { connectionName: 'parley-cache-sub' });
-  sub.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cache-sub error'));
   sub.on('message', (from: string, message: string) => {
     if (from !== channel) return;
     const [sender, ...keys] = message.split('\n');
@@ -60,18 +65,26 @@ export async function redisCacheSync(opts: { cache: PermissionCache; redisUrl: s
     cache.invalidateAll();
     setTimeout(() => cache.invalidateAll(), RESUBSCRIBE_SETTLE_MS).unref();
   });
-  await withTimeout(sub.subscribe(channel), SUBSCRIBE_TIMEOUT_MS).catch((err: unknown) =>
-    log.warn({ err }, 'record cache: not subscribed at boot; relying on its TTL'),
-  );
+  // Bounded by the subscriber's commandTimeout. A SUBSCRIBE that timed out is still sent once Redis answers (ioredis
+  // keeps it queued), and `ready` clears the cache then.
+  await sub.subscribe(channel).catch((err: unknown) => log.warn({ err }, 'record cache: not subscribed at boot; relying on its TTL'));
+  /** A publish Redis has not answered yet: while there is one, writes don't wait for theirs. */
+  let unanswered: Promise<unknown> | null = null;
+  const notBroadcast = (err: unknown) => log.warn({ err }, 'record cache invalidation not broadcast');
   return {
     async invalidate(keys) {
       applyLocally(cache, keys);
       if (keys !== '*' && keys.length === 0) return;
       const message = [instanceId, ...(keys === '*' ? ['*'] : keys)].join('\n');
-      await withTimeout(publisher.publish(channel, message), PUBLISH_TIMEOUT_MS).then(
-        () => undefined,
-        (err: unknown) => log.warn({ err }, 'record cache invalidation not broadcast'),
-      );
+      const sent = publisher.publish(channel, message);
+      sent.catch(notBroadcast);
+      if (unanswered) return;
+      if (await settlesWithin(sent, PUBLISH_WAIT_MS)) return;
+      unanswered = sent;
+      const clear = () => {
+        if (unanswered === sent) unanswered = null;
+      };
+      sent.then(clear, clear);
     },
     async close() {
       await sub.quit().catch(() => sub.disconnect());
