@@ -5,8 +5,10 @@ import { AppError } from '../errors';
 /**
  * Login/register throttles: per IP (all attempts) and per account (failed logins; failed registrations of one
  * username, counted apart so they cannot lock that account's logins). Redis-backed when REDIS_URL is set,
- * so the limits hold across instances; in memory otherwise. When Redis is unreachable the limiter falls back to memory
- * rather than locking everyone out.
+ * so the limits hold across instances; in memory otherwise. When Redis is down or stalled the limits cannot be checked,
+ * and login/register answer 503 DEPENDENCY_UNAVAILABLE (the Redis client's error, translated in errors.ts) within the
+ * client's command timeout: neither a hang nor a silent fallback to per-instance limits, which with N instances would
+ * let N times the attempts through — exactly while an attacker may be the reason Redis is struggling.
  */
 export interface AuthRateLimits {
   /** Counts one attempt from this IP; throws RATE_LIMITED with Retry-After when over. */
@@ -21,9 +23,10 @@ export interface AuthRateLimits {
 }
 
 function limiter(opts: { redis: Redis | null; keyPrefix: string; points: number; duration: number }): RateLimiterAbstract {
-  const memory = new RateLimiterMemory({ keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration });
-  if (!opts.redis) return memory;
-  return new RateLimiterRedis({ storeClient: opts.redis, keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration, insuranceLimiter: memory });
+  const { keyPrefix, points, duration } = opts;
+  if (!opts.redis) return new RateLimiterMemory({ keyPrefix, points, duration });
+  // While the client is not connected, fail at once rather than send a command that cannot be answered.
+  return new RateLimiterRedis({ storeClient: opts.redis, keyPrefix, points, duration, rejectIfRedisNotReady: true });
 }
 
 function rateLimited(res: unknown): AppError {
