@@ -19,6 +19,10 @@ export const AUDIT_ACTIONS = [
   'invite.create',
   'invite.use',
   'message.delete',
+  /** Many messages of one user deleted at once: `details: { deleted, sinceSeconds }` (null = all). */
+  'message.purge',
+  /** A member deleted their account (they leave every guild; their messages stay, shown as a deleted user). */
+  'member.account_delete',
   'voice.join',
   'voice.leave',
   'voice.move',

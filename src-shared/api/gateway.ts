@@ -48,6 +48,11 @@ export const ReadyEvent = z.object({
 export type ReadyEvent = z.infer<typeof ReadyEvent>;
 
 export const MessageDeleteEvent = z.object({ id: Id, channelId: Id, guildId: Id });
+/**
+ * Several messages of one channel were deleted at once (a ban that deletes message history, a moderator's purge).
+ * One event per channel, at most 1000 ids each: a large deletion arrives as several events.
+ */
+export const MessageDeleteBulkEvent = z.object({ guildId: Id, channelId: Id, ids: z.array(Id).max(1000) });
 export const ChannelDeleteEvent = z.object({ id: Id, guildId: Id });
 export const RoleDeleteEvent = z.object({ id: Id, guildId: Id });
 /** You left, were kicked or banned, or the guild was deleted. */
@@ -64,6 +69,7 @@ export const ServerEvents = {
   MESSAGE_CREATE: Message,
   MESSAGE_UPDATE: Message,
   MESSAGE_DELETE: MessageDeleteEvent,
+  MESSAGE_DELETE_BULK: MessageDeleteBulkEvent,
   CHANNEL_CREATE: Channel,
   CHANNEL_UPDATE: Channel,
   CHANNEL_DELETE: ChannelDeleteEvent,

@@ -41,7 +41,24 @@ export const UpdateMemberBody = z.strictObject({
 });
 export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
 
-export const BanBody = z.strictObject({ reason: z.string().max(512).optional() });
+/** Windows of message history a ban may delete, as Discord offers them: none, the last hour, day or 7 days. */
+export const DELETE_MESSAGE_SECONDS = [0, 3600, 86_400, 604_800] as const;
+export const DeleteMessageSeconds = z.literal(DELETE_MESSAGE_SECONDS);
+
+export const BanBody = z.strictObject({
+  reason: z.string().max(512).optional(),
+  /** Also delete the banned user's messages in this guild from the last N seconds (0 = none, the default). */
+  deleteMessageSeconds: DeleteMessageSeconds.optional(),
+});
+export type BanBody = z.infer<typeof BanBody>;
+
+/** Purge of one user's messages in a guild: all of them, or those of the last `sinceSeconds`. */
+export const PurgeMessagesQuery = z.strictObject({
+  sinceSeconds: z.coerce.number().int().min(1).max(100 * 365 * 86_400).optional(),
+});
+export type PurgeMessagesQuery = z.infer<typeof PurgeMessagesQuery>;
+export const PurgeMessagesResult = z.object({ deleted: z.number().int().min(0) });
+export type PurgeMessagesResult = z.infer<typeof PurgeMessagesResult>;
 export const Ban = z.object({ guildId: Id, user: PublicUser, reason: z.string().nullable(), createdAt: IsoDate });
 export type Ban = z.infer<typeof Ban>;
 

@@ -6,5 +6,6 @@ export * from './roles';
 export * from './channels';
 export * from './messages';
 export * from './audit';
+export * from './account';
 export * from './gateway';
 export * from './routes';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeleteMeBody, UserExport } from './account';
 import { AuditEntry, AuditQuery } from './audit';
 import { Channel, CreateChannelBody, ReorderChannelsBody, UpdateChannelBody } from './channels';
 import { ChannelIdParams, GuildIdParams, page } from './common';
@@ -16,6 +17,8 @@ import {
   Member,
   MembersPage,
   MembersQuery,
+  PurgeMessagesQuery,
+  PurgeMessagesResult,
   UpdateGuildBody,
   UpdateMemberBody,
 } from './guilds';
@@ -37,6 +40,8 @@ export const routes = {
   logout: defineRoute({ tag: 'auth', method: 'post', path: '/auth/logout', summary: 'Revoke a refresh token (and its family)', auth: false, body: LogoutBody, status: 204 }),
   getMe: defineRoute({ tag: 'users', method: 'get', path: '/users/@me', summary: 'My account', auth: true, response: User }),
   patchMe: defineRoute({ tag: 'users', method: 'patch', path: '/users/@me', summary: 'Update my display name or password', auth: true, body: PatchMeBody, response: User }),
+  deleteMe: defineRoute({ tag: 'users', method: 'delete', path: '/users/@me', summary: 'Delete my account (current password required; 409 while I own a guild). My messages stay, shown as a deleted user', auth: true, body: DeleteMeBody, status: 204 }),
+  exportMe: defineRoute({ tag: 'users', method: 'get', path: '/users/@me/export', summary: 'Download my data: profile, memberships and every message I wrote (JSON attachment)', auth: true, response: UserExport }),
   leaveGuild: defineRoute({ tag: 'guilds', method: 'delete', path: '/users/@me/guilds/:guildId', summary: 'Leave a guild', auth: true, params: GuildIdParams, status: 204 }),
 
   // Guilds
@@ -49,8 +54,9 @@ export const routes = {
   getMember: defineRoute({ tag: 'members', method: 'get', path: '/guilds/:guildId/members/:userId', summary: 'One member', auth: true, params: GuildMemberParams, response: Member }),
   updateMember: defineRoute({ tag: 'members', method: 'patch', path: '/guilds/:guildId/members/:userId', summary: 'Nickname (self or MANAGE_GUILD) and roles (MANAGE_ROLES)', auth: true, params: GuildMemberParams, body: UpdateMemberBody, response: Member }),
   kickMember: defineRoute({ tag: 'members', method: 'delete', path: '/guilds/:guildId/members/:userId', summary: 'Kick (KICK_MEMBERS)', auth: true, params: GuildMemberParams, status: 204 }),
+  purgeMemberMessages: defineRoute({ tag: 'members', method: 'delete', path: '/guilds/:guildId/members/:userId/messages', summary: "Delete a user's messages in this guild, all or the last sinceSeconds (MANAGE_MESSAGES; also for users who left)", auth: true, params: GuildMemberParams, query: PurgeMessagesQuery, response: PurgeMessagesResult }),
   listBans: defineRoute({ tag: 'members', method: 'get', path: '/guilds/:guildId/bans', summary: 'Bans (BAN_MEMBERS)', auth: true, params: GuildIdParams, response: list(Ban) }),
-  banMember: defineRoute({ tag: 'members', method: 'put', path: '/guilds/:guildId/bans/:userId', summary: 'Ban and remove (BAN_MEMBERS)', auth: true, params: GuildMemberParams, body: BanBody, status: 204 }),
+  banMember: defineRoute({ tag: 'members', method: 'put', path: '/guilds/:guildId/bans/:userId', summary: 'Ban and remove (BAN_MEMBERS); deleteMessageSeconds also deletes their recent messages', auth: true, params: GuildMemberParams, body: BanBody, status: 204 }),
   unbanMember: defineRoute({ tag: 'members', method: 'delete', path: '/guilds/:guildId/bans/:userId', summary: 'Unban (BAN_MEMBERS)', auth: true, params: GuildMemberParams, status: 204 }),
 
   // Invites

@@ -7,13 +7,14 @@ import { guildsModule } from './guilds/guilds.routes';
 import { invitesModule } from './invites/invites.routes';
 import { messagesModule } from './messages/messages.routes';
 import { rolesModule } from './roles/roles.routes';
+import { createUsersModule } from './users/users.routes';
 import type { AccessTokens } from './auth/tokens';
 import { voiceModule } from './voice/voice.module';
 import { recordingsModule } from './recordings/recordings.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
-  return [createAuthModule(deps), guildsModule, invitesModule, rolesModule, channelsModule, messagesModule, auditModule];
+  return [createAuthModule(deps), createUsersModule(deps), guildsModule, invitesModule, rolesModule, channelsModule, messagesModule, auditModule];
 }
 
 /**

@@ -78,6 +78,7 @@ function startSession() {
       },
       MESSAGE_UPDATE: (m) => chatStore.getState().receive(m),
       MESSAGE_DELETE: (e) => chatStore.getState().receiveDelete(e.channelId, e.id),
+      MESSAGE_DELETE_BULK: (e) => chatStore.getState().receiveDeleteBulk(e.channelId, e.ids),
       CHANNEL_CREATE: (c) => guildsStore.getState().upsertChannel(c),
       CHANNEL_UPDATE: (c) => guildsStore.getState().upsertChannel(c),
       CHANNEL_DELETE: (e) => guildsStore.getState().removeChannel(e.id, e.guildId),

@@ -1,5 +1,6 @@
 import { routes } from '@shared/api/routes';
 import type { AuthRateLimits } from '../../http/rate-limit';
+import { AppError } from '../../errors';
 import { userView } from '../../http/views';
 import type { ModuleContext, ServerModule } from '../context';
 import { createAuthService } from './auth.service';
@@ -10,6 +11,16 @@ export function createAuthModule(deps: { tokens: AccessTokens; rateLimits: AuthR
   return function authModule(ctx: ModuleContext): ServerModule {
     const service = createAuthService({ users: ctx.repos.users, refreshTokens: ctx.repos.refreshTokens, tokens: deps.tokens, rateLimits: deps.rateLimits, clock: ctx.clock, log: ctx.log });
     const api = ctx.createApiRouter();
+    // Disabled and deleted accounts: their still-unexpired access tokens are refused on REST, at the gateway handshake
+    // and on AUTH_REFRESH. The user record comes through the record cache, which every user write clears on every
+    // instance (through Redis) before it answers; the admin CLI broadcasts the same clearing. At worst (a lost Redis
+    // message) a change takes the cache TTL (10 s) to apply. A gateway session already open stays until its token
+    // expires (≤ 15 min), since renewing it goes through this check.
+    deps.tokens.setAccountCheck(async (userId) => {
+      const user = await ctx.cachedReads.users.findById(userId);
+      if (user?.deletedAt) throw new AppError('UNAUTHENTICATED', 'Account deleted');
+      if (user?.disabledAt) throw new AppError('UNAUTHENTICATED', 'Account disabled');
+    });
     const ipOf = (req: { ip?: string; socket: { remoteAddress?: string } }) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
     api.handle(routes.register, ({ body, req }) => service.register(ipOf(req), body));

@@ -18,6 +18,10 @@ import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS, type Acce
  */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+export const hashPassword = (password: string): Promise<string> => argon2Hash(password, ARGON2);
+/** False for a deleted account's emptied hash too (argon2 would throw on it). */
+export const verifyPassword = async (hash: string, password: string): Promise<boolean> => hash !== '' && (await argon2Verify(hash, password));
+
 export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService(deps: { users: UsersRepo; refreshTokens: RefreshTokensRepo; tokens: AccessTokens; rateLimits: AuthRateLimits; clock: Clock; log: Logger }) {
@@ -49,7 +53,7 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
         return new AppError('USERNAME_TAKEN', 'That username is taken');
       };
       if (await users.findByUsername(body.username)) throw await taken();
-      const passwordHash = await argon2Hash(body.password, ARGON2);
+      const passwordHash = await hashPassword(body.password);
       let user: UserRecord;
       try {
         user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
@@ -64,14 +68,20 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
     async login(ip: string, username: string, password: string): Promise<Session> {
       await rateLimits.hitIp(ip);
       await rateLimits.checkAccount(username);
-      const user = await users.findByUsername(username);
-      const ok = user ? await argon2Verify(user.passwordHash, password) : (await argon2Verify(await dummyHash, password), false);
+      const found = await users.findByUsername(username);
+      const user = found?.deletedAt ? null : found;
+      const ok = user ? await verifyPassword(user.passwordHash, password) : (await argon2Verify(await dummyHash, password), false);
       if (!user || !ok) {
         await rateLimits.failAccount(username);
         log.info({ reason: user ? 'bad password' : 'unknown user' }, 'login rejected');
         throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
       }
       await rateLimits.resetAccount(username);
+      // Told only to someone who knows the password: it reveals nothing to a guesser.
+      if (user.disabledAt) {
+        log.info({ userId: user.id }, 'login refused: account disabled');
+        throw new AppError('FORBIDDEN', 'This account is disabled; ask the server admin');
+      }
       return issueSession(user, newId());
     },
 
@@ -93,7 +103,8 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
       }
       if (rotated.expiresAt <= now) throw new AppError('UNAUTHENTICATED', 'Refresh token expired');
       const user = await users.findById(rotated.userId);
-      if (!user) throw new AppError('UNAUTHENTICATED', 'Invalid refresh token');
+      // Disabling and deleting revoke refresh tokens; this also covers a token rotated while that was under way.
+      if (!user || user.disabledAt || user.deletedAt) throw new AppError('UNAUTHENTICATED', 'Invalid refresh token');
       return issueSession(user, rotated.familyId);
     },
 
@@ -105,20 +116,20 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
 
     async me(userId: string): Promise<UserRecord> {
       const user = await users.findById(userId);
-      if (!user) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
+      if (!user || user.deletedAt) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
       return user;
     },
 
     async updateMe(userId: string, body: PatchMeBody): Promise<UserRecord> {
       const user = await users.findById(userId);
-      if (!user) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
+      if (!user || user.deletedAt) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
       const set: { displayName?: string; passwordHash?: string } = {};
       if (body.displayName !== undefined) set.displayName = body.displayName;
       if (body.password !== undefined) {
-        if (!body.currentPassword || !(await argon2Verify(user.passwordHash, body.currentPassword))) {
+        if (!body.currentPassword || !(await verifyPassword(user.passwordHash, body.currentPassword))) {
           throw new AppError('INVALID_CREDENTIALS', 'Current password is wrong');
         }
-        set.passwordHash = await argon2Hash(body.password, ARGON2);
+        set.passwordHash = await hashPassword(body.password);
       }
       const updated = Object.keys(set).length > 0 ? await users.update(userId, set) : user;
       if (!updated) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');

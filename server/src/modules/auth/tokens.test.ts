@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../errors';
 import { codeOf } from '../../errors.testing';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './tokens';
 
@@ -26,5 +27,20 @@ describe('access tokens', () => {
     expect(await codeOf(tokens.verify(`${header}.${forgedPayload}.${signature}`))).toBe('UNAUTHENTICATED');
     expect(await codeOf(tokens.verify(`${token}x`))).toBe('UNAUTHENTICATED');
     expect(await codeOf(tokens.verify((await other.sign(USER)).token))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('account check', () => {
+  it('when the account check refuses a user, then their tokens are refused even after they verified once, and accepted again when it allows', async () => {
+    const tokens = createAccessTokens('s'.repeat(32));
+    const { token } = await tokens.sign(USER);
+    expect((await tokens.verify(token)).userId).toBe(USER); // remembered from here on
+    let disabled = true;
+    tokens.setAccountCheck(async (userId) => {
+      if (disabled && userId === USER) throw new AppError('UNAUTHENTICATED', 'Account disabled');
+    });
+    expect(await codeOf(tokens.verify(token))).toBe('UNAUTHENTICATED');
+    disabled = false;
+    expect((await tokens.verify(token)).userId).toBe(USER);
   });
 });

@@ -13,6 +13,9 @@ export interface AccessClaims {
   exp: number;
 }
 
+/** Throws (AppError UNAUTHENTICATED) when the account behind a valid token may no longer act. */
+export type AccountCheck = (userId: string) => Promise<void>;
+
 /** How many verified access tokens are remembered (a few MB at most). */
 const VERIFIED_MEMO_SIZE = 10_000;
 
@@ -27,6 +30,7 @@ const VERIFIED_MEMO_SIZE = 10_000;
 export function createAccessTokens(secret: string, clock: { now(): Date } = { now: () => new Date() }) {
   const key = new TextEncoder().encode(secret);
   const verified = new Map<string, AccessClaims>();
+  let accountCheck: AccountCheck = async () => undefined;
   function remember(token: string, claims: AccessClaims): void {
     if (verified.size >= VERIFIED_MEMO_SIZE) {
       // Oldest first (insertion order); expired ones go first in practice since tokens are verified soon after issue.
@@ -35,6 +39,33 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
     }
     verified.set(token, claims);
   }
+  async function verifySignature(token: string): Promise<AccessClaims> {
+    const known = verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > clock.now().getTime()) return known;
+      verified.delete(token);
+      throw new AppError('TOKEN_EXPIRED', 'Access token expired');
+    }
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: clock.now(),
+      });
+      if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub) || typeof payload.exp !== 'number') {
+        throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+      }
+      const claims = { userId: payload.sub, exp: payload.exp };
+      remember(token, claims);
+      return claims;
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'Access token expired');
+      throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+    }
+  }
+
   return {
     async sign(userId: string): Promise<{ token: string; expiresAt: Date }> {
       const iat = Math.floor(clock.now().getTime() / 1000);
@@ -49,32 +80,18 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
         .sign(key);
       return { token, expiresAt: new Date(exp * 1000) };
     },
-    /** Throws AppError UNAUTHENTICATED (bad) or TOKEN_EXPIRED (expired). */
+    /**
+     * The auth module registers how to tell that a token's account may no longer act (disabled or deleted). It runs on
+     * every verification, remembered tokens included, and throws to refuse.
+     */
+    setAccountCheck(check: AccountCheck): void {
+      accountCheck = check;
+    },
+    /** Throws AppError UNAUTHENTICATED (bad, or its account disabled or deleted) or TOKEN_EXPIRED (expired). */
     async verify(token: string): Promise<AccessClaims> {
-      const known = verified.get(token);
-      if (known) {
-        if (known.exp * 1000 > clock.now().getTime()) return known;
-        verified.delete(token);
-        throw new AppError('TOKEN_EXPIRED', 'Access token expired');
-      }
-      try {
-        const { payload } = await jwtVerify(token, key, {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-          currentDate: clock.now(),
-        });
-        if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub) || typeof payload.exp !== 'number') {
-          throw new AppError('UNAUTHENTICATED', 'Invalid access token');
-        }
-        const claims = { userId: payload.sub, exp: payload.exp };
-        remember(token, claims);
-        return claims;
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        if (err instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'Access token expired');
-        throw new AppError('UNAUTHENTICATED', 'Invalid access token');
-      }
+      const claims = await verifySignature(token);
+      await accountCheck(claims.userId);
+      return claims;
     },
   };
 }

@@ -117,6 +117,14 @@ export function createGuildsRepo(db: Db) {
       await guilds.deleteOne({ _id: oid(id) });
     },
     countGuilds: () => guilds.countDocuments(),
+    /** Guilds whose owner is `userId` (index `owner`); rare calls (account deletion). */
+    async guildsOwnedBy(userId: string): Promise<GuildRecord[]> {
+      return (await guilds.find({ ownerId: userId }).toArray()).map(guildRecord);
+    },
+    /** Every guild, oldest first (the admin CLI; a scan). */
+    async listGuilds(): Promise<GuildRecord[]> {
+      return (await guilds.find({}).sort({ _id: 1 }).toArray()).map(guildRecord);
+    },
 
     /** Throws a duplicate-key error when already a member. */
     async insertMember(m: MemberRecord): Promise<MemberRecord> {

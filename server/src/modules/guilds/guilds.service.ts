@@ -1,4 +1,4 @@
-import type { Guild, Member, UpdateGuildBody, UpdateMemberBody } from '@shared/api/guilds';
+import type { BanBody, Guild, Member, PurgeMessagesResult, UpdateGuildBody, UpdateMemberBody } from '@shared/api/guilds';
 import { DEFAULT_BITRATE } from '@shared/api/channels';
 import { DEFAULT_EVERYONE_PERMISSIONS, hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
@@ -13,11 +13,13 @@ import type { AuditService } from '../audit/audit.service';
 import type { MemberRecord } from './guilds.repo';
 import { voiceOf } from '../voice/voice.module';
 import { canManageRole, outranks } from './hierarchy';
+import { createMessagePurge } from './message-purge';
 
 export type GuildsService = ReturnType<typeof createGuildsService>;
 
 export function createGuildsService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock; log: Logger }) {
   const { repos, permissions, gateway, audit, clock, log } = deps;
+  const messagePurge = createMessagePurge({ repos, gateway, audit, clock });
 
   async function membersView(members: MemberRecord[]): Promise<Member[]> {
     const users = await repos.users.findManyByIds(members.map((m) => m.userId));
@@ -30,17 +32,20 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
    * Removes a membership and tells everyone; shared by leave, kick and ban. A LiveKit token is only checked at connect,
    * so someone removed while in a voice channel is also disconnected now, not at the reconciler's next pass.
    */
-  async function removeMember(guildId: string, userId: string, actorId: string): Promise<void> {
+  async function removeMember(guildId: string, userId: string, actorId: string): Promise<boolean> {
     const removed = await repos.guilds.deleteMember(guildId, userId);
-    if (!removed) return;
+    if (!removed) return false;
     await voiceOf(gateway)?.service.removeFromGuildVoice(guildId, userId, actorId);
     gateway.publishToUser(userId, 'GUILD_DELETE', { id: guildId });
     gateway.removeUserFromGuild(userId, guildId);
     await gateway.publishToGuild(guildId, 'MEMBER_REMOVE', { guildId, userId });
+    return true;
   }
 
   return {
     membersView,
+    /** Leave without the owner check (account deletion, after it made sure the user owns no guild). */
+    removeMember,
 
     /**
      * Writes go role → channels → owner membership → guild document: the guild becomes visible only when complete, so
@@ -177,16 +182,34 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       return { items: bans.map((b) => ({ guildId, user: byId.get(b.userId) ?? deletedUser(b.userId), reason: b.reason, createdAt: b.createdAt.toISOString() })) };
     },
 
-    /** The ban is written before the membership is removed: a crash in between still keeps the user out. */
-    async ban(userId: string, guildId: string, targetId: string, reason: string | undefined): Promise<void> {
+    /**
+     * The ban is written before the membership is removed: a crash in between still keeps the user out. Message history
+     * (`deleteMessageSeconds`) goes last; every step is idempotent, so repeating a ban that failed half-way completes it.
+     */
+    async ban(userId: string, guildId: string, targetId: string, body: BanBody): Promise<void> {
       const access = await permissions.requireGuildPermission(userId, guildId, 'BAN_MEMBERS');
       if (targetId === userId) throw AppError.forbidden('You cannot ban yourself');
       if (!(await repos.users.findById(targetId))) throw AppError.notFound('User');
       const target = await repos.guilds.findMember(guildId, targetId);
       if (target ? !outranks(access, target) : targetId === access.guild.ownerId) throw AppError.forbidden('Target member is not below you');
-      await repos.guilds.insertBan({ guildId, userId: targetId, reason: reason ?? null, actorId: userId, createdAt: clock.now() });
+      await repos.guilds.insertBan({ guildId, userId: targetId, reason: body.reason ?? null, actorId: userId, createdAt: clock.now() });
       await removeMember(guildId, targetId, userId);
-      await audit.record({ guildId, action: 'member.ban', actorId: userId, targetId, details: reason ? { reason } : null });
+      const seconds = body.deleteMessageSeconds ?? 0;
+      const purged = seconds > 0 ? await messagePurge.purge({ guildId, authorId: targetId, sinceSeconds: seconds, actorId: userId, audit: 'never' }) : null;
+      const details = { ...(body.reason ? { reason: body.reason } : {}), ...(purged ? { deleteMessageSeconds: seconds, deletedMessages: purged.deleted } : {}) };
+      await audit.record({ guildId, action: 'member.ban', actorId: userId, targetId, details: Object.keys(details).length ? details : null });
+    },
+
+    /**
+     * A moderator deletes one user's messages across the guild (member or not: people who left or were banned too).
+     * Guild-wide MANAGE_MESSAGES, as the deletion spans every channel.
+     */
+    async purgeMessages(userId: string, guildId: string, targetId: string, sinceSeconds: number | null): Promise<PurgeMessagesResult> {
+      await permissions.requireGuildPermission(userId, guildId, 'MANAGE_MESSAGES');
+      if (!(await repos.users.findById(targetId))) throw AppError.notFound('User');
+      const { deleted } = await messagePurge.purge({ guildId, authorId: targetId, sinceSeconds, actorId: userId });
+      log.info({ guildId, userId, targetId, deleted, sinceSeconds }, 'messages purged');
+      return { deleted };
     },
 
     async unban(userId: string, guildId: string, targetId: string): Promise<void> {

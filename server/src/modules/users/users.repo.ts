@@ -8,6 +8,10 @@ interface UserDoc {
   displayName: string;
   passwordHash: string;
   createdAt: Date;
+  /** Set by an admin (`npm run admin -- disable-user`): no login, no refresh, access tokens refused. */
+  disabledAt?: Date | null;
+  /** Set when the account was deleted: the document stays as an anonymous tombstone so messages keep an author id. */
+  deletedAt?: Date | null;
 }
 
 export interface UserRecord {
@@ -16,6 +20,8 @@ export interface UserRecord {
   displayName: string;
   passwordHash: string;
   createdAt: Date;
+  disabledAt: Date | null;
+  deletedAt: Date | null;
 }
 
 const toRecord = (d: UserDoc): UserRecord => ({
@@ -24,7 +30,26 @@ const toRecord = (d: UserDoc): UserRecord => ({
   displayName: d.displayName,
   passwordHash: d.passwordHash,
   createdAt: d.createdAt,
+  disabledAt: d.disabledAt ?? null,
+  deletedAt: d.deletedAt ?? null,
 });
+
+/**
+ * The unique `usernameLower` of a deleted account: 33 characters with a `#`, so no registration (2–32 of
+ * `[A-Za-z0-9_.-]`) and no login lookup (≤ 32 characters) can ever match it, while the old name is free again.
+ */
+export const deletedUsernameKey = (id: string) => `#deleted:${id}`;
+
+export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'disabledAt' | 'deletedAt'>>;
+
+/**
+ * The fields that turn an account into a tombstone, written in one document update: the name is freed (see
+ * deletedUsernameKey), the password hash and profile are removed, `deletedAt` is set; it then shows as `shownAs`
+ * (views.ts deletedUser) wherever its id appears.
+ */
+export function anonymisedUser(id: string, at: Date, shownAs: { username: string; displayName: string }): UserUpdate {
+  return { username: shownAs.username, usernameLower: deletedUsernameKey(id), displayName: shownAs.displayName, passwordHash: '', deletedAt: at };
+}
 
 export type UsersRepo = ReturnType<typeof createUsersRepo>;
 
@@ -58,7 +83,11 @@ export function createUsersRepo(db: Db) {
       const docs = await users.find({ _id: { $in: unique.map(oid) } }).toArray();
       return docs.map(toRecord);
     },
-    async update(id: string, set: { displayName?: string; passwordHash?: string }): Promise<UserRecord | null> {
+    /**
+     * Every write to a user record goes through here: db/repos.ts wraps `update` so the record cache (and with it the
+     * access-token account check) is cleared on every instance before the caller answers.
+     */
+    async update(id: string, set: UserUpdate): Promise<UserRecord | null> {
       const d = await users.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { returnDocument: 'after' });
       return d ? toRecord(d) : null;
     },

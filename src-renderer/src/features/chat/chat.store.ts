@@ -47,6 +47,8 @@ export interface ChatActions {
   remove(channelId: string, messageId: string): Promise<boolean>;
   receive(message: ChatMessage): void;
   receiveDelete(channelId: string, messageId: string): void;
+  /** MESSAGE_DELETE_BULK: several messages of one channel went at once (a purge, a ban deleting history). */
+  receiveDeleteBulk(channelId: string, messageIds: readonly string[]): void;
   setTyping(channelId: string, userId: string, untilMs: number): void;
   clearTyping(channelId: string, userId: string): void;
   reset(): void;
@@ -229,6 +231,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       receiveDelete(channelId, messageId) {
         if (!get().channels[channelId]) return;
         patch(channelId, (c) => ({ messages: removeMessage(c.messages, messageId) }));
+      },
+
+      receiveDeleteBulk(channelId, messageIds) {
+        if (!get().channels[channelId]) return;
+        const gone = new Set(messageIds);
+        patch(channelId, (c) => ({ messages: c.messages.filter((m) => !gone.has(m.id)) }));
       },
 
       setTyping(channelId, userId, untilMs) {
