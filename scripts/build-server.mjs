@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the server (server/src/main.ts) into out/server/main.js for production: our own code and src-shared are
-// bundled; every npm package stays external and must be a runtime `dependency`, so the server runs after
+// Bundles the server (server/src/main.ts) into out/server/main.js and its admin CLI (server/src/admin/main.ts: `npm run
+// admin` in the server image) into out/server/admin.js for production: our own code and src-shared are bundled; every
+// npm package stays external and must be a runtime `dependency`, so the server runs after
 // `npm ci --omit=dev` (the build fails when server code imports a devDependency or an undeclared package).
 import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -9,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'server', 'src', 'main.ts');
-const outfile = join(root, 'out', 'server', 'main.js');
+const entries = { main: join(root, 'server', 'src', 'main.ts'), admin: join(root, 'server', 'src', 'admin', 'main.ts') };
+const outdir = join(root, 'out', 'server');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dependencies = new Set(Object.keys(pkg.dependencies ?? {}));
 const builtins = new Set(builtinModules);
@@ -32,8 +33,8 @@ const packageName = (specifier) => {
 
 const started = Date.now();
 const result = await build({
-  entryPoints: [entry],
-  outfile,
+  entryPoints: entries,
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -63,4 +64,5 @@ if (undeclared.size > 0) {
   );
   process.exit(1);
 }
-console.log(`[build-server] ${relative(root, outfile)} in ${Date.now() - started} ms`);
+const outputs = Object.keys(entries).map((name) => relative(root, join(outdir, `${name}.js`)));
+console.log(`[build-server] ${outputs.join(', ')} in ${Date.now() - started} ms`);

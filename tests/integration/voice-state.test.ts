@@ -68,6 +68,13 @@ describe('voice repo on the MongoDB-wire server', () => {
     expect(await repo.getModeration('6a0000000000000000000002', USER)).toEqual({ serverMute: false, serverDeaf: false });
   });
 
+  it('when the indexes are ensured again (every boot after the first, two instances at once), then it succeeds and the seat indexes exist', async () => {
+    await repo.ensureIndexes();
+    await Promise.all([createVoiceRepo(testDb()).ensureIndexes(), createVoiceRepo(testDb()).ensureIndexes()]);
+    const seatIndexes = await testDb().collection('voice_seats').listIndexes().toArray();
+    expect(seatIndexes.filter((i) => i.unique).map((i) => i.key)).toEqual(expect.arrayContaining([{ channelId: 1, slot: 1 }, { channelId: 1, userId: 1 }]));
+  });
+
   describe('seats', () => {
     const CHANNEL = '6a00000000000000000000dd';
     const users = Array.from({ length: 20 }, (_, i) => `6a00000000000000000020${String(i).padStart(2, '0')}`);
