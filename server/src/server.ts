@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { ensureCoreIndexes } from './db/indexes';
 import { runMigrations } from './db/migrations/index';
 import { connectDatabase, type Database } from './db/mongo';
-import { cachedPermissionReads, createRepos, type Repos } from './db/repos';
+import { cachedPermissionReads, createRepos, ensureRepoIndexes, type Repos } from './db/repos';
 import { localCacheSync, redisCacheSync, type CacheSync } from './permissions/cache-sync';
 import { createPermissionCache } from './permissions/permission-cache';
 import { createGateway, type Gateway } from './gateway/gateway';
@@ -88,7 +88,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const permissionCache = createPermissionCache({ ttlMs: PERMISSION_CACHE_TTL_MS, maxEntries: PERMISSION_CACHE_MAX_ENTRIES });
   let cacheSync: CacheSync = localCacheSync(permissionCache);
   const repos = createRepos(database.db, { afterPermissionWrite: () => cacheSync.invalidate('*') });
-  await repos.messages.ensureIndexes();
+  await ensureRepoIndexes(repos);
   const cachedReads = cachedPermissionReads(repos, permissionCache);
   const backfilled = await repos.guilds.backfillUserGuilds();
   if (backfilled > 0) log.info({ users: backfilled }, 'user_guilds built for existing memberships');

@@ -28,14 +28,11 @@ const CORE_INDEXES: Record<string, IndexDescription[]> = {
     { key: { userId: 1 }, name: 'user' },
   ],
   user_guilds: [{ key: { guildIds: 1 }, name: 'guild' }],
-  roles: [{ key: { guildId: 1, position: 1 }, name: 'guild_position' }],
-  channels: [{ key: { guildId: 1, position: 1 }, name: 'guild_position' }],
   invites: [
     { key: { code: 1 }, unique: true, name: 'code_unique' },
     { key: { guildId: 1 }, name: 'guild' },
   ],
   bans: [{ key: { guildId: 1, userId: 1 }, unique: true, name: 'guild_user_unique' }],
-  audit_log: [{ key: { guildId: 1, _id: -1 }, name: 'guild_id' }],
 };
 
 export async function ensureCoreIndexes(db: Db): Promise<void> {

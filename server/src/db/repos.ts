@@ -70,6 +70,11 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
 }
 export type Repos = ReturnType<typeof createRepos>;
 
+/** Every repository's indexes, one collection after another (boot only; each repository owns its collections'). */
+export async function ensureRepoIndexes(repos: Repos): Promise<void> {
+  for (const repo of Object.values(repos)) if ('ensureIndexes' in repo) await repo.ensureIndexes();
+}
+
 /**
  * Records cached as `<prefix><id>` (the same entries single reads use), the missing ones fetched in one call; ids
  * that have no record are cached as absent too.

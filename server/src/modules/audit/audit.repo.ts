@@ -1,6 +1,7 @@
 import type { AuditAction } from '@shared/api/audit';
 import type { Db, Filter, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { ensureCollectionIndexes } from '../../db/indexes';
 
 interface AuditDoc {
   _id: ObjectId;
@@ -27,6 +28,10 @@ export type AuditRepo = ReturnType<typeof createAuditRepo>;
 export function createAuditRepo(db: Db) {
   const log = db.collection<AuditDoc>('audit_log');
   return {
+    async ensureIndexes(): Promise<void> {
+      await ensureCollectionIndexes(db, 'audit_log', [{ key: { guildId: 1, _id: -1 }, name: 'guild_id' }]);
+    },
+
     async insert(e: AuditRecord): Promise<void> {
       const { id, ...rest } = e;
       await log.insertOne({ _id: oid(id), ...rest });

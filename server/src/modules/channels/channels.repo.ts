@@ -1,6 +1,7 @@
 import type { PermissionOverwrite } from '@shared/permissions/permissions';
 import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { ensureCollectionIndexes } from '../../db/indexes';
 
 export type ChannelKind = 'category' | 'text' | 'voice';
 
@@ -39,6 +40,10 @@ export type ChannelsRepo = ReturnType<typeof createChannelsRepo>;
 export function createChannelsRepo(db: Db) {
   const channels = db.collection<ChannelDoc>('channels');
   return {
+    async ensureIndexes(): Promise<void> {
+      await ensureCollectionIndexes(db, 'channels', [{ key: { guildId: 1, position: 1 }, name: 'guild_position' }]);
+    },
+
     async insert(c: ChannelRecord): Promise<ChannelRecord> {
       const { id, ...rest } = c;
       await channels.insertOne({ _id: oid(id), ...rest });

@@ -1,5 +1,6 @@
 import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { ensureCollectionIndexes } from '../../db/indexes';
 
 interface RoleDoc {
   _id: ObjectId;
@@ -24,6 +25,10 @@ export type RolesRepo = ReturnType<typeof createRolesRepo>;
 export function createRolesRepo(db: Db) {
   const roles = db.collection<RoleDoc>('roles');
   return {
+    async ensureIndexes(): Promise<void> {
+      await ensureCollectionIndexes(db, 'roles', [{ key: { guildId: 1, position: 1 }, name: 'guild_position' }]);
+    },
+
     async insert(r: RoleRecord): Promise<RoleRecord> {
       await roles.insertOne({ _id: oid(r.id), guildId: r.guildId, name: r.name, permissions: r.permissions, position: r.position, color: r.color });
       return r;
