@@ -367,7 +367,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       return 1;
     }
     io.err(`${name} failed: ${(err as Error).message}`);
-    log.error({ err }, 'admin command failed');
+    log.debug({ err }, 'admin command failed');
     return 1;
   } finally {
     await database?.close().catch(() => undefined);
