@@ -1,6 +1,5 @@
 import type { ErrorCode } from '@shared/api/common';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import {
   MongoClientClosedError,
   MongoDriverError,
@@ -114,7 +113,8 @@ const REDIS_UNAVAILABLE_MESSAGES = new Set([
 const ADAPTER_TIMEOUT = /^timeout reached while waiting for \w+ response$/;
 
 function isRedisUnavailable(err: unknown): boolean {
-  if (err instanceof MaxRetriesPerRequestError) return true;
+  // By name: the class lives in ioredis/built/errors, a directory import Node's ESM loader refuses in the server bundle.
+  if (err instanceof Error && err.name === 'MaxRetriesPerRequestError') return true;
   return err instanceof Error && (REDIS_UNAVAILABLE_MESSAGES.has(err.message) || ADAPTER_TIMEOUT.test(err.message));
 }
 

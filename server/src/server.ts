@@ -5,10 +5,9 @@ import { RoomServiceClient } from 'livekit-server-sdk';
 import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
-import { ensureCoreIndexes } from './db/indexes';
-import { runMigrations } from './db/migrations/index';
 import { connectDatabase, type Database } from './db/mongo';
-import { cachedPermissionReads, createRepos, ensureRepoIndexes, type Repos } from './db/repos';
+import { prepareDatabase } from './db/prepare';
+import { cachedPermissionReads, createRepos, type Repos } from './db/repos';
 import { localCacheSync, redisCacheSync, type CacheSync } from './permissions/cache-sync';
 import { createPermissionCache } from './permissions/permission-cache';
 import { createGateway, type Gateway } from './gateway/gateway';
@@ -78,20 +77,14 @@ function redisClient(url: string, log: Logger, name: string, kind: 'commands' | 
 export async function start(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
+  await prepareDatabase(config, log);
   const database = await connectDatabase(config, log);
-  // Migrations first: they may reshape collections the indexes below are made for.
-  const migrated = await runMigrations(database.db, moduleLogger(log, 'migrations'));
-  if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
-  await ensureCoreIndexes(database.db);
   // Guild/member/role/channel/user records for permission checks, cleared on every such write here and, through Redis,
   // on the other instances (see permissions/permission-cache.ts and cache-sync.ts).
   const permissionCache = createPermissionCache({ ttlMs: PERMISSION_CACHE_TTL_MS, maxEntries: PERMISSION_CACHE_MAX_ENTRIES });
   let cacheSync: CacheSync = localCacheSync(permissionCache);
   const repos = createRepos(database.db, { afterPermissionWrite: () => cacheSync.invalidate('*') });
-  await ensureRepoIndexes(repos);
   const cachedReads = cachedPermissionReads(repos, permissionCache);
-  const backfilled = await repos.guilds.backfillUserGuilds();
-  if (backfilled > 0) log.info({ users: backfilled }, 'user_guilds built for existing memberships');
 
   const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley', 'commands') : null;
   // Pub/sub for the Socket.IO adapter: a subscriber connection cannot run other commands, so it gets its own clients.

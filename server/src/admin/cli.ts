@@ -343,7 +343,8 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   const log = pino({ name: 'parley-admin', level: io.env.ADMIN_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   let database: Database | null = null;
   try {
-    database = await connectDatabase(config, log);
+    // Maintenance bounds: an admin command (a purge, a migration) may run long, and nobody waits on it with a deadline.
+    database = await connectDatabase(config, log, { maintenance: true });
     const repos = createRepos(database.db);
     const ctx: AdminContext = {
       config,

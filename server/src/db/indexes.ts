@@ -1,13 +1,28 @@
 import type { Db, IndexDescription } from 'mongodb';
 
 /**
- * Creates a collection's indexes with ONE `createIndexes` command. Idempotent, and safe when several server instances
- * boot at once: the same specs are a no-op on MongoDB 7 and FerretDB. Never several `createIndex` calls on one
- * collection in parallel: engines that build indexes under a lock (FerretDB on PostgreSQL) deadlock on that.
+ * Creates the indexes a collection lacks, with ONE `createIndexes` command. Idempotent, and safe when several server
+ * instances boot at once: specs that already exist are a no-op on MongoDB 7. Never several `createIndex` calls on one
+ * collection in parallel: engines that build indexes under a lock (FerretDB on PostgreSQL) deadlock on that. Indexes
+ * that exist are left out of the command because FerretDB 1.24 closes the connection (a panic) when one
+ * `createIndexes` names several indexes that already exist.
  */
 export async function ensureCollectionIndexes(db: Db, collection: string, indexes: IndexDescription[]): Promise<void> {
-  if (indexes.length === 0) return;
-  await db.collection(collection).createIndexes(indexes);
+  const existing = new Set(
+    (
+      await db
+        .collection(collection)
+        .listIndexes()
+        .toArray()
+        .catch((err: unknown) => {
+          if ((err as { codeName?: string }).codeName === 'NamespaceNotFound') return [];
+          throw err;
+        })
+    ).map((index) => index.name as string),
+  );
+  const missing = indexes.filter((index) => !index.name || !existing.has(index.name));
+  if (missing.length === 0) return;
+  await db.collection(collection).createIndexes(missing);
 }
 
 /**

@@ -21,22 +21,25 @@ export interface Database {
  * the request after Retry-After instead. After a stall the pool recovers by itself: timed-out connections are
  * closed, a failed handshake clears the pool, and the monitor finds the server again as soon as an operation waits.
  *
+ * `maintenance: true` is for work nobody is waiting on with a deadline — migrations, index builds and backfills at
+ * boot, the admin CLI: it waits up to 30 s for the database to come up (a container starting next to it) and lets
+ * one operation take as long as it needs.
+ *
  * No transactions, $lookup, change streams, TTL/partial/text indexes: the same code runs on MongoDB 7 and FerretDB 1.24.
  */
-export async function connectDatabase(config: Config, log: Logger): Promise<Database> {
+export async function connectDatabase(config: Config, log: Logger, options: { maintenance?: boolean } = {}): Promise<Database> {
+  const bounds = options.maintenance
+    ? { serverSelectionTimeoutMS: 30_000, connectTimeoutMS: 10_000, socketTimeoutMS: 0, maxPoolSize: 10 }
+    : { serverSelectionTimeoutMS: 1_500, waitQueueTimeoutMS: 1_500, connectTimeoutMS: 1_000, socketTimeoutMS: 1_500, maxPoolSize: 50 };
   const client = new MongoClient(config.MONGODB_URI, {
-    serverSelectionTimeoutMS: 1_500,
-    waitQueueTimeoutMS: 1_500,
-    connectTimeoutMS: 1_000,
-    socketTimeoutMS: 1_500,
+    ...bounds,
     retryReads: false,
     retryWrites: false,
-    maxPoolSize: 50,
-    appName: 'parley-server',
+    appName: options.maintenance ? 'parley-maintenance' : 'parley-server',
   });
   await client.connect();
   const db = client.db(config.MONGODB_DB);
-  log.info({ db: config.MONGODB_DB }, 'connected to MongoDB');
+  log.info({ db: config.MONGODB_DB, maintenance: options.maintenance ?? false }, 'connected to MongoDB');
   return { client, db, close: () => client.close() };
 }
 

@@ -9,8 +9,8 @@ import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, mes
  *
  * - `_id` is a time-sortable id made by the server (message-ids.ts), so history is a range query on the index
  *   `{ channelId: 1, _id: -1 }`, and "newer than an hour ago" is an `_id` range too.
- * - `{ authorId: 1, guildId: 1, _id: -1 }` serves a user's data export, a moderator's purge and a ban's "delete
- *   message history".
+ * - `{ guildId: 1, authorId: 1, _id: -1 }` serves a moderator's purge, a ban's "delete message history" and deleting
+ *   a guild's messages; `{ authorId: 1, _id: -1 }` a user's data export.
  * - Edits and deletions change that one document (a deleted message is removed: nothing of it stays behind).
  * - `message_nonces` makes a retried send idempotent without reading before writing: the first send of a nonce claims
  *   it by inserting `_id: "<channelId>:<authorId>:<nonce>"` together with the message id it will use; every other
@@ -152,8 +152,8 @@ export function createMessagesRepo(db: Db) {
     async ensureIndexes(): Promise<void> {
       await ensureCollectionIndexes(db, 'messages', [
         { key: { channelId: 1, _id: -1 }, name: 'channel_id' },
-        { key: { authorId: 1, guildId: 1, _id: -1 }, name: 'author_guild_id' },
-        { key: { guildId: 1 }, name: 'guild' },
+        { key: { guildId: 1, authorId: 1, _id: -1 }, name: 'guild_author_id' },
+        { key: { authorId: 1, _id: -1 }, name: 'author_id' },
       ]);
       await ensureCollectionIndexes(db, 'message_nonces', [
         { key: { createdAt: 1 }, name: 'created' },

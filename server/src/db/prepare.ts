@@ -1,0 +1,27 @@
+import type { Config } from '../config';
+import { moduleLogger, type Logger } from '../logger';
+import { ensureCoreIndexes } from './indexes';
+import { runMigrations } from './migrations/index';
+import { connectDatabase } from './mongo';
+import { createRepos, ensureRepoIndexes } from './repos';
+
+/**
+ * Boot-time database work, before a server instance serves anything: pending migrations (they may reshape collections
+ * the indexes are made for), then the core collections' indexes, then one-time backfills. On its own maintenance
+ * connection, closed afterwards: an index build or a migration batch on a large database may take longer than the
+ * serving connection's per-operation bound, and the database may still be starting.
+ */
+export async function prepareDatabase(config: Config, log: Logger): Promise<void> {
+  const maintenance = await connectDatabase(config, log, { maintenance: true });
+  try {
+    const migrated = await runMigrations(maintenance.db, moduleLogger(log, 'migrations'));
+    if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
+    await ensureCoreIndexes(maintenance.db);
+    const repos = createRepos(maintenance.db);
+    await ensureRepoIndexes(repos);
+    const backfilled = await repos.guilds.backfillUserGuilds();
+    if (backfilled > 0) log.info({ users: backfilled }, 'user_guilds built for existing memberships');
+  } finally {
+    await maintenance.close();
+  }
+}
