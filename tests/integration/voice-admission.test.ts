@@ -107,8 +107,11 @@ describe('seats', () => {
       const res = await askToJoin(duo, a);
       return res.status === 200 ? VoiceJoinResponse.parse(res.body) : undefined;
     }, 15_000);
+    // Wait for a's participant_joined to be applied: from then on a's seat is in use and no longer expires with time.
+    const aArrived = nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', isVoiceUpdate(a.id, duo), 10_000);
     const aBot = await newBot();
     await aBot.connect(seated.url, seated.token);
+    await aArrived;
     expect((await askToJoin(duo, b)).body.error?.code).toBe('CHANNEL_FULL');
 
     // 2. The second winner never connects: once their token's lifetime plus slack has passed, the seat is given away.

@@ -6,6 +6,7 @@ import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, Tr
 import type { LocalTrackPublication } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Clock } from '../../server/src/clock';
+import { livekitWebhookBus } from '../../server/src/livekit/webhooks';
 import { testEnv } from '../support/env';
 import { sleep, waitFor } from '../support/wait';
 import { registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
@@ -23,12 +24,37 @@ export function roomService(): RoomServiceClient {
 export async function startServerOn(port: number, overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
   const deadline = Date.now() + 90_000;
   for (;;) {
+    let server: TestServer;
     try {
-      return await startTestServer({ PORT: String(port), VOICE_RECONCILE_INTERVAL_MS: '0', ...overrides }, options);
+      server = await startTestServer({ PORT: String(port), VOICE_RECONCILE_INTERVAL_MS: '0', ...overrides }, options);
     } catch (err) {
       if ((err as { code?: string }).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
       await sleep(1_000);
+      continue;
     }
+    if (port === env.apiPort) await webhooksFlowing(server);
+    return server;
+  }
+}
+
+/**
+ * Waits until LiveKit's webhooks reach this server. LiveKit delivers them one after another and retries a failed one
+ * with backoff, so webhooks a previous test file's server (or a sink) never answered, because it had just stopped,
+ * hold back ours for many seconds. A probe room's room_started arriving means everything queued before it is done.
+ */
+async function webhooksFlowing(server: TestServer): Promise<void> {
+  const probe = `probe_${Math.random().toString(36).slice(2)}`;
+  let seen = false;
+  const unsubscribe = livekitWebhookBus(server.server.gateway.publisher).subscribe(async (event) => {
+    if (event.room?.name === probe) seen = true;
+  });
+  const rooms = roomService();
+  try {
+    await rooms.createRoom({ name: probe, emptyTimeout: 1 });
+    await waitFor('LiveKit webhooks to reach the test server', async () => (seen ? true : undefined), 90_000);
+  } finally {
+    unsubscribe();
+    await rooms.deleteRoom(probe).catch(() => undefined);
   }
 }
 
