@@ -1,13 +1,14 @@
 import { ObjectId } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messagesAsDocuments } from '../../server/src/db/migrations/001-messages-as-documents';
-import { migrationStatus, runMigrations, type Migration } from '../../server/src/db/migrations/index';
+import { MIGRATIONS, migrationStatus, runMigrations, type Migration } from '../../server/src/db/migrations/index';
 import { createLogger } from '../../server/src/logger';
 import { createMessagesRepo } from '../../server/src/modules/messages/messages.repo';
 import { useTestDatabase } from '../support/database';
 import { createMessagesRepo as createLegacyRepo, PAGE_SIZE, type MessageRecord as LegacyRecord } from '../support/legacy-message-pages';
 
 const log = createLogger('silent');
+const ALL = MIGRATIONS.map((m) => m.name);
 
 /** Migration 001 on a database filled by the page-layout code that ran before it. */
 describe('migration 001: message pages to message documents', () => {
@@ -61,7 +62,7 @@ describe('migration 001: message pages to message documents', () => {
     const pageCollections = async () => (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('message_pages_'));
     expect((await pageCollections()).length).toBeGreaterThan(0);
 
-    expect(await runMigrations(db, log)).toEqual(['001-messages-as-documents']);
+    expect(await runMigrations(db, log)).toEqual(ALL);
 
     expect(await pageCollections()).toEqual([]);
     const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
@@ -87,14 +88,14 @@ describe('migration 001: message pages to message documents', () => {
 
     // Recorded: a second run (the next server start) has nothing to do.
     expect(await runMigrations(db, log)).toEqual([]);
-    expect(await migrationStatus(db, log)).toEqual({ applied: ['001-messages-as-documents'], pending: [] });
+    expect(await migrationStatus(db, log)).toEqual({ applied: ALL, pending: [] });
   });
 
   it('when several server instances start at once, then the migration runs once and nothing is copied twice', async () => {
     const db = testDb();
     const old = await fillTheOldWay(db);
     const runs = await Promise.all([runMigrations(db, log), runMigrations(db, log), runMigrations(db, log)]);
-    expect(runs.flat()).toEqual(['001-messages-as-documents']);
+    expect(runs.flat()).toEqual(ALL);
     expect(await db.collection('messages').countDocuments({ channelId: old.busy })).toBe(old.expectedBusy.length);
   });
 
@@ -117,7 +118,7 @@ describe('migration 001: message pages to message documents', () => {
     };
     await expect(runMigrations(db, log, { migrations: [dying] })).rejects.toThrow('killed');
     expect(await db.collection('messages').countDocuments({})).toBeGreaterThan(0);
-    expect(await runMigrations(db, log)).toEqual(['001-messages-as-documents']);
+    expect(await runMigrations(db, log)).toEqual(ALL);
     expect(await db.collection('messages').countDocuments({ channelId: old.busy })).toBe(old.expectedBusy.length);
     expect(await db.collection('messages').countDocuments({ channelId: old.quiet })).toBe(old.expectedQuiet.length);
   });

@@ -126,16 +126,10 @@ const commands: Record<string, Command> = {
       if (!valid.success) throw new UsageError(`username ${JSON.stringify(username)}: ${valid.error.issues[0]?.message ?? 'invalid'}`);
       if (await ctx.repos.users.findByUsername(username)) throw new Refused(`the username ${username} is taken`);
       const { password, generated } = await passwordFrom(ctx, args);
-      // The first account may be made before the server ever ran: the index that keeps names unique must exist. (One
-      // index spec only: FerretDB 1.24 fails a multi-index createIndexes on a collection that already has them.)
-      await ctx.database.db.collection('users').createIndex({ usernameLower: 1 }, { unique: true, name: 'username_unique' });
-      let user: UserRecord;
-      try {
-        user = await ctx.repos.users.insert({ id: newId(), username, displayName: username, passwordHash: await hashPassword(password), createdAt: systemClock.now() });
-      } catch (err) {
-        if (isDuplicateKey(err)) throw new Refused(`the username ${username} is taken`);
-        throw err;
-      }
+      // The first account may be made before the server ever ran: the index that keeps names unique must exist.
+      await ctx.repos.users.ensureIndexes();
+      const user = await ctx.repos.users.insert({ id: newId(), username, displayName: username, passwordHash: await hashPassword(password), createdAt: systemClock.now() });
+      if (!user) throw new Refused(`the username ${username} is taken`);
       ctx.out(`Created user ${user.username} (${user.id}).`);
       if (generated) ctx.out(`Password: ${password}`);
     },

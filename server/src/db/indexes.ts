@@ -32,22 +32,10 @@ export async function ensureCollectionIndexes(db: Db, collection: string, indexe
  * builds apart.
  */
 const CORE_INDEXES: Record<string, IndexDescription[]> = {
-  users: [{ key: { usernameLower: 1 }, unique: true, name: 'username_unique' }],
-  refresh_tokens: [
-    { key: { tokenHash: 1 }, unique: true, name: 'token_hash_unique' },
-    { key: { familyId: 1 }, name: 'family' },
-  ],
-  guilds: [{ key: { ownerId: 1 }, name: 'owner' }],
-  members: [
-    { key: { guildId: 1, userId: 1 }, unique: true, name: 'guild_user_unique' },
-    { key: { userId: 1 }, name: 'user' },
-  ],
-  user_guilds: [{ key: { guildIds: 1 }, name: 'guild' }],
   invites: [
     { key: { code: 1 }, unique: true, name: 'code_unique' },
     { key: { guildId: 1 }, name: 'guild' },
   ],
-  bans: [{ key: { guildId: 1, userId: 1 }, unique: true, name: 'guild_user_unique' }],
 };
 
 export async function ensureCoreIndexes(db: Db): Promise<void> {

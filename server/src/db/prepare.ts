@@ -7,7 +7,7 @@ import { createRepos, ensureRepoIndexes } from './repos';
 
 /**
  * Boot-time database work, before a server instance serves anything: pending migrations (they may reshape collections
- * the indexes are made for), then the core collections' indexes, then one-time backfills. On its own maintenance
+ * the indexes are made for), then every core repository's indexes. On its own maintenance
  * connection, closed afterwards: an index build or a migration batch on a large database may take longer than the
  * serving connection's per-operation bound, and the database may still be starting.
  */
@@ -17,10 +17,7 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<void
     const migrated = await runMigrations(maintenance.db, moduleLogger(log, 'migrations'));
     if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
     await ensureCoreIndexes(maintenance.db);
-    const repos = createRepos(maintenance.db);
-    await ensureRepoIndexes(repos);
-    const backfilled = await repos.guilds.backfillUserGuilds();
-    if (backfilled > 0) log.info({ users: backfilled }, 'user_guilds built for existing memberships');
+    await ensureRepoIndexes(createRepos(maintenance.db));
   } finally {
     await maintenance.close();
   }

@@ -4,6 +4,7 @@ import { MongoDBStorage, Umzug } from 'umzug';
 import type { Logger } from '../../logger';
 import { isDuplicateKey } from '../errors';
 import { messagesAsDocuments } from './001-messages-as-documents';
+import { dropUserGuilds } from './002-drop-user-guilds';
 
 /**
  * Schema migrations, run by umzug: each one once per database, in order, recorded by name in `migrations` (umzug's
@@ -20,7 +21,7 @@ export interface Migration {
   name: string;
   up(ctx: MigrationContext): Promise<void>;
 }
-export const MIGRATIONS: readonly Migration[] = [messagesAsDocuments];
+export const MIGRATIONS: readonly Migration[] = [messagesAsDocuments, dropUserGuilds];
 
 interface LockDoc {
   _id: 'migrations';

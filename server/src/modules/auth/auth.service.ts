@@ -1,7 +1,6 @@
 import type { PatchMeBody, RegisterBody, Session } from '@shared/api/users';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock';
-import { isDuplicateKey } from '../../db/mongo';
 import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
 import { userView } from '../../http/views';
@@ -54,13 +53,9 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
       };
       if (await users.findByUsername(body.username)) throw await taken();
       const passwordHash = await hashPassword(body.password);
-      let user: UserRecord;
-      try {
-        user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
-      } catch (err) {
-        if (isDuplicateKey(err)) throw await taken();
-        throw err;
-      }
+      // Two registrations of one name at once: the unique index lets one through, the other gets null.
+      const user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
+      if (!user) throw await taken();
       log.info({ userId: user.id }, 'account registered');
       return issueSession(user, newId());
     },

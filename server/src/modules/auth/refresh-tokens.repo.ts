@@ -1,5 +1,6 @@
 import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { ensureCollectionIndexes } from '../../db/indexes';
 
 interface RefreshTokenDoc {
   _id: ObjectId;
@@ -37,6 +38,13 @@ export type RefreshTokensRepo = ReturnType<typeof createRefreshTokensRepo>;
 export function createRefreshTokensRepo(db: Db) {
   const tokens = db.collection<RefreshTokenDoc>('refresh_tokens');
   return {
+    async ensureIndexes(): Promise<void> {
+      await ensureCollectionIndexes(db, 'refresh_tokens', [
+        { key: { tokenHash: 1 }, unique: true, name: 'token_hash_unique' },
+        { key: { familyId: 1 }, name: 'family' },
+      ]);
+    },
+
     async insert(t: { id: string; userId: string; familyId: string; tokenHash: string; createdAt: Date; expiresAt: Date }): Promise<void> {
       await tokens.insertOne({ _id: oid(t.id), ...t, rotatedAt: null, revokedAt: null });
     },

@@ -1,5 +1,6 @@
 import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { ensureCollectionIndexes } from '../../db/indexes';
 
 interface GuildDoc {
   _id: ObjectId;
@@ -32,23 +33,6 @@ export interface MemberRecord {
   joinedAt: Date;
 }
 
-/**
- * `_id` = user id → the guilds the user may be a member of. FerretDB answers `members.find({ userId })` with a scan of
- * every membership (≈ 40 ms per 500, on every gateway connection), so a user's memberships are found through this
- * document and then read by `_id`. It is a superset index, never the truth: a join adds the guild before the member
- * document is written (and again after, in case a racing leave pulled it) and a leave removes it after the member
- * document is gone (and puts it back if a racing join re-created it), so a crash in between leaves an extra id
- * (skipped on read), never a missing one. A list is trusted only once `complete`. At boot, backfillUserGuilds()
- * builds every user's complete list once per database (marked in `migrations`); after that, joins keep lists complete
- * and a user without one has no memberships. Until then (or for a list that is not complete) a read scans that user's
- * memberships once and merges them in, so memberships from before this collection are never lost.
- */
-interface UserGuildsDoc {
-  _id: string;
-  guildIds: string[];
-  complete?: boolean;
-}
-
 interface BanDoc {
   _id: ObjectId;
   guildId: string;
@@ -75,28 +59,18 @@ export function createGuildsRepo(db: Db) {
   const members = db.collection<MemberDoc>('members');
   const memberKey = (guildId: string, userId: string) => `${guildId}:${userId}`;
   const bans = db.collection<BanDoc>('bans');
-  const userGuilds = db.collection<UserGuildsDoc>('user_guilds');
 
-  /** Set once backfillUserGuilds() has run (or found its marker): every membership since has an index entry. */
-  let backfilled = false;
-
-  /** Adds guild ids to a user's index, creating it (possibly empty) if needed; `complete` marks a merged scan. */
-  async function addUserGuilds(userId: string, guildIds: string[], complete = false) {
-    const update = {
-      ...(guildIds.length > 0 ? { $addToSet: { guildIds: { $each: guildIds } } } : {}),
-      ...(complete ? { $set: { complete: true } } : {}),
-    };
-    try {
-      // (An upsert with `$setOnInsert: { guildIds: [] }` leaves the field out on FerretDB 1.24: insert the empty one.)
-      if (guildIds.length === 0) await userGuilds.insertOne({ _id: userId, guildIds: [], ...(complete ? { complete: true } : {}) });
-      else await userGuilds.updateOne({ _id: userId }, update, { upsert: true });
-    } catch (err) {
-      // Two first writers for one user: the other one created the document; apply ours to it.
-      if ((err as { code?: unknown }).code !== 11000) throw err;
-      if (Object.keys(update).length > 0) await userGuilds.updateOne({ _id: userId }, update);
-    }
-  }
   return {
+    async ensureIndexes(): Promise<void> {
+      await ensureCollectionIndexes(db, 'guilds', [{ key: { ownerId: 1 }, name: 'owner' }]);
+      // One membership per (guild, user) also holds under concurrent joins: the unique index lets one insert through.
+      await ensureCollectionIndexes(db, 'members', [
+        { key: { guildId: 1, userId: 1 }, unique: true, name: 'guild_user_unique' },
+        { key: { userId: 1 }, name: 'user' },
+      ]);
+      await ensureCollectionIndexes(db, 'bans', [{ key: { guildId: 1, userId: 1 }, unique: true, name: 'guild_user_unique' }]);
+    },
+
     async insertGuild(g: GuildRecord): Promise<GuildRecord> {
       await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, createdAt: g.createdAt });
       return g;
@@ -128,10 +102,7 @@ export function createGuildsRepo(db: Db) {
 
     /** Throws a duplicate-key error when already a member. */
     async insertMember(m: MemberRecord): Promise<MemberRecord> {
-      await addUserGuilds(m.userId, [m.guildId], backfilled);
       await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
-      // A leave of an earlier membership may have pulled the id between our two writes.
-      await addUserGuilds(m.userId, [m.guildId], backfilled);
       return m;
     },
     async findMember(guildId: string, userId: string): Promise<MemberRecord | null> {
@@ -155,39 +126,9 @@ export function createGuildsRepo(db: Db) {
       }
       return (await members.find({ guildId, userId: { $in: unique } }).toArray()).map(memberRecord);
     },
-    /**
-     * Once per database (several workers may run it at once: it only adds): a complete user_guilds list for every
-     * user with memberships. Call before serving.
-     */
-    async backfillUserGuilds(): Promise<number> {
-      const migrations = db.collection<{ _id: string; at: Date }>('migrations');
-      if (await migrations.findOne({ _id: 'user_guilds' })) {
-        backfilled = true;
-        return 0;
-      }
-      const byUser = new Map<string, string[]>();
-      for (const m of await members.find({}, { projection: { guildId: 1, userId: 1 } }).toArray()) {
-        byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m.guildId]);
-      }
-      for (const [userId, guildIds] of byUser) await addUserGuilds(userId, guildIds, true);
-      await migrations.insertOne({ _id: 'user_guilds', at: new Date() }).catch((err: unknown) => {
-        if ((err as { code?: unknown }).code !== 11000) throw err;
-      });
-      backfilled = true;
-      return byUser.size;
-    },
-
+    /** A user's memberships (index `user`). */
     async membershipsOf(userId: string): Promise<MemberRecord[]> {
-      const index = await userGuilds.findOne({ _id: userId });
-      if (!index && backfilled) return [];
-      if (!index?.complete) {
-        // Never scanned (memberships may predate user_guilds): one scan merged in, then never again for this user.
-        const found = (await members.find({ userId }).toArray()).map(memberRecord);
-        await addUserGuilds(userId, found.map((m) => m.guildId), true);
-        return found;
-      }
-      const docs = await Promise.all((index.guildIds ?? []).map((guildId) => members.findOne({ _id: memberKey(guildId, userId) })));
-      return docs.flatMap((d) => (d ? [memberRecord(d)] : []));
+      return (await members.find({ userId }).toArray()).map(memberRecord);
     },
     countMembers: (guildId: string) => members.countDocuments({ guildId }),
     async updateMember(guildId: string, userId: string, set: { nick?: string | null; roleIds?: string[] }): Promise<MemberRecord | null> {
@@ -207,16 +148,10 @@ export function createGuildsRepo(db: Db) {
     },
     /** True when a membership was removed. */
     async deleteMember(guildId: string, userId: string): Promise<boolean> {
-      const deleted = (await members.deleteOne({ _id: memberKey(guildId, userId) })).deletedCount === 1;
-      await userGuilds.updateOne({ _id: userId }, { $pull: { guildIds: guildId } });
-      // A join that raced this leave may have written its member document before our pull.
-      if (await members.findOne({ _id: memberKey(guildId, userId) })) await addUserGuilds(userId, [guildId]);
-      return deleted;
+      return (await members.deleteOne({ _id: memberKey(guildId, userId) })).deletedCount === 1;
     },
     async deleteAllMembers(guildId: string): Promise<void> {
       await members.deleteMany({ guildId });
-      // Rare (guild deletion): a scan is fine here.
-      await userGuilds.updateMany({ guildIds: guildId }, { $pull: { guildIds: guildId } });
     },
 
     async insertBan(b: BanRecord & { actorId: string }): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { ensureCollectionIndexes } from '../../db/indexes';
+import { isDuplicateKey } from '../../db/errors';
 
 interface UserDoc {
   _id: ObjectId;
@@ -56,10 +58,20 @@ export type UsersRepo = ReturnType<typeof createUsersRepo>;
 export function createUsersRepo(db: Db) {
   const users = db.collection<UserDoc>('users');
   return {
+    async ensureIndexes(): Promise<void> {
+      await ensureCollectionIndexes(db, 'users', [{ key: { usernameLower: 1 }, unique: true, name: 'username_unique' }]);
+    },
+
     /** Throws a duplicate-key error when the username is taken (case-insensitively). */
-    async insert(u: { id: string; username: string; displayName: string; passwordHash: string; createdAt: Date }): Promise<UserRecord> {
+    /** `null` when the username is taken (case-insensitively: the unique index on `usernameLower` decides). */
+    async insert(u: { id: string; username: string; displayName: string; passwordHash: string; createdAt: Date }): Promise<UserRecord | null> {
       const doc: UserDoc = { _id: oid(u.id), username: u.username, usernameLower: u.username.toLowerCase(), displayName: u.displayName, passwordHash: u.passwordHash, createdAt: u.createdAt };
-      await users.insertOne(doc);
+      try {
+        await users.insertOne(doc);
+      } catch (err) {
+        if (isDuplicateKey(err)) return null;
+        throw err;
+      }
       return toRecord(doc);
     },
     async findById(id: string): Promise<UserRecord | null> {
