@@ -1,4 +1,5 @@
 import { ObjectId, type Collection, type Db, type Document, type IndexDescription } from 'mongodb';
+import { createKeyLock } from '../../db/key-lock';
 
 /**
  * Voice persistence. One document per user (unique by `_id` = user id), kept when they leave so that their self mute
@@ -248,6 +249,10 @@ export function createVoiceRepo(db: Db): VoiceRepo {
   const moderation: Collection<ModerationDoc> = db.collection<ModerationDoc>('voice_moderation');
   const claims: Collection<ClaimDoc> = db.collection<ClaimDoc>('voice_session_claims');
   const seats: Collection<SeatDoc> = db.collection<SeatDoc>('voice_seats');
+  // Every change to a user's state document goes through this lock: joins, leaves, self mute and moderation of one
+  // user can arrive at once (two rooms' webhooks within a millisecond), and on FerretDB two conditional updates of one
+  // document can each overwrite the other's change.
+  const stateLock = createKeyLock(db, 'voice_state_locks');
 
   /** True for the one caller that claims `key`; false for everyone after it. */
   async function claim(key: string, userId: string, at: Date): Promise<boolean> {
@@ -329,71 +334,79 @@ export function createVoiceRepo(db: Db): VoiceRepo {
     },
 
     async setSelfState(userId, patch, at) {
-      await ensureDoc(userId, at);
-      const $set: Partial<VoiceStateDoc> = { updatedAt: at };
-      if (patch.selfMute !== undefined) $set.selfMute = patch.selfMute;
-      if (patch.selfDeaf !== undefined) $set.selfDeaf = patch.selfDeaf;
-      const doc = await states.findOneAndUpdate({ _id: userId }, { $set }, { returnDocument: 'after' });
-      if (!doc) throw new Error('voice state vanished during update');
-      return toRecord(doc);
+      return stateLock.withLock(userId, async () => {
+        await ensureDoc(userId, at);
+        const $set: Partial<VoiceStateDoc> = { updatedAt: at };
+        if (patch.selfMute !== undefined) $set.selfMute = patch.selfMute;
+        if (patch.selfDeaf !== undefined) $set.selfDeaf = patch.selfDeaf;
+        const doc = await states.findOneAndUpdate({ _id: userId }, { $set }, { returnDocument: 'after' });
+        if (!doc) throw new Error('voice state vanished during update');
+        return toRecord(doc);
+      });
     },
 
     async startSession(start) {
-      // A session that already ended never starts again (late joined/track webhook after participant_left).
-      if (await claims.findOne({ _id: `end:${start.participantSid}` })) return undefined;
-      await ensureDoc(start.userId, start.at);
-      const before = await states.findOne({ _id: start.userId });
-      if (!before || before.currentJoinedAtMs >= start.joinedAtMs || before.endedJoinedAtMs >= start.joinedAtMs) return undefined;
-      // before.participantSid !== sid here (or the watermark check above would have stopped us), so a held claim
-      // whose write never landed may be retaken once it is stale.
-      const key = `start:${start.participantSid}`;
-      if (!(await claim(key, start.userId, start.at)) && !(await retakeStale(key, start.at))) return undefined;
-      const result = await states.updateOne(
-        {
-          _id: start.userId,
-          currentJoinedAtMs: { $lt: start.joinedAtMs },
-          endedJoinedAtMs: { $lt: start.joinedAtMs },
-        },
-        {
-          $set: {
-            guildId: start.guildId,
-            channelId: start.channelId,
-            room: start.room,
-            participantSid: start.participantSid,
-            currentJoinedAtMs: start.joinedAtMs,
-            joinedAt: start.at,
-            serverMute: start.serverMute,
-            serverDeaf: start.serverDeaf,
-            updatedAt: start.at,
+      return stateLock.withLock(start.userId, async () => {
+        // A session that already ended never starts again (late joined/track webhook after participant_left).
+        if (await claims.findOne({ _id: `end:${start.participantSid}` })) return undefined;
+        await ensureDoc(start.userId, start.at);
+        const before = await states.findOne({ _id: start.userId });
+        if (!before || before.currentJoinedAtMs >= start.joinedAtMs || before.endedJoinedAtMs >= start.joinedAtMs) return undefined;
+        // before.participantSid !== sid here (or the watermark check above would have stopped us), so a held claim
+        // whose write never landed may be retaken once it is stale.
+        const key = `start:${start.participantSid}`;
+        if (!(await claim(key, start.userId, start.at)) && !(await retakeStale(key, start.at))) return undefined;
+        const result = await states.updateOne(
+          {
+            _id: start.userId,
+            currentJoinedAtMs: { $lt: start.joinedAtMs },
+            endedJoinedAtMs: { $lt: start.joinedAtMs },
           },
-        },
-      );
-      return result.matchedCount > 0 ? { before: toRecord(before) } : undefined;
+          {
+            $set: {
+              guildId: start.guildId,
+              channelId: start.channelId,
+              room: start.room,
+              participantSid: start.participantSid,
+              currentJoinedAtMs: start.joinedAtMs,
+              joinedAt: start.at,
+              serverMute: start.serverMute,
+              serverDeaf: start.serverDeaf,
+              updatedAt: start.at,
+            },
+          },
+        );
+        return result.matchedCount > 0 ? { before: toRecord(before) } : undefined;
+      });
     },
 
     async endSession(userId, participantSid, joinedAtMs, at) {
-      await ensureDoc(userId, at);
-      const key = `end:${participantSid}`;
-      if (!(await claim(key, userId, at))) {
-        // Already ended — unless the state still shows this session well after that claim (see retakeStale).
-        const stuck = await states.findOne({ _id: userId, participantSid });
-        if (!stuck || !(await retakeStale(key, at))) return null;
-      }
-      const before = await states.findOne({ _id: userId, participantSid });
-      if (before) {
-        await states.updateOne({ _id: userId, participantSid }, { $set: { ...INACTIVE, endedJoinedAtMs: joinedAtMs, updatedAt: at } });
-        const record = toRecord(before);
-        return isActive(record) ? record : null;
-      }
-      // Not the current session (it never started here, or a later one replaced it): remember that it ended so a
-      // late "joined" for it can't bring it back.
-      await states.updateOne({ _id: userId, endedJoinedAtMs: { $lt: joinedAtMs } }, { $set: { endedJoinedAtMs: joinedAtMs } });
-      return null;
+      return stateLock.withLock(userId, async () => {
+        await ensureDoc(userId, at);
+        const key = `end:${participantSid}`;
+        if (!(await claim(key, userId, at))) {
+          // Already ended — unless the state still shows this session well after that claim (see retakeStale).
+          const stuck = await states.findOne({ _id: userId, participantSid });
+          if (!stuck || !(await retakeStale(key, at))) return null;
+        }
+        const before = await states.findOne({ _id: userId, participantSid });
+        if (before) {
+          await states.updateOne({ _id: userId, participantSid }, { $set: { ...INACTIVE, endedJoinedAtMs: joinedAtMs, updatedAt: at } });
+          const record = toRecord(before);
+          return isActive(record) ? record : null;
+        }
+        // Not the current session (it never started here, or a later one replaced it): remember that it ended so a
+        // late "joined" for it can't bring it back.
+        await states.updateOne({ _id: userId, endedJoinedAtMs: { $lt: joinedAtMs } }, { $set: { endedJoinedAtMs: joinedAtMs } });
+        return null;
+      });
     },
 
     async admit(userId, channelId, at) {
-      await ensureDoc(userId, at);
-      await states.updateOne({ _id: userId }, { $set: { admittedChannelId: channelId, admittedAt: at, updatedAt: at } });
+      return stateLock.withLock(userId, async () => {
+        await ensureDoc(userId, at);
+        await states.updateOne({ _id: userId }, { $set: { admittedChannelId: channelId, admittedAt: at, updatedAt: at } });
+      });
     },
 
     async pruneClaims(before) {
@@ -417,7 +430,7 @@ export function createVoiceRepo(db: Db): VoiceRepo {
         doc = await moderation.findOneAndUpdate({ _id: id }, { $set }, { returnDocument: 'after' });
       }
       const flags = { serverMute: doc?.serverMute ?? false, serverDeaf: doc?.serverDeaf ?? false };
-      await states.updateOne({ _id: userId, guildId }, { $set: { ...flags, updatedAt: at } });
+      await stateLock.withLock(userId, () => states.updateOne({ _id: userId, guildId }, { $set: { ...flags, updatedAt: at } }));
       return flags;
     },
 
