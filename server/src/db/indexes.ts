@@ -8,21 +8,29 @@ import type { Db, IndexDescription } from 'mongodb';
  * `createIndexes` names several indexes that already exist.
  */
 export async function ensureCollectionIndexes(db: Db, collection: string, indexes: IndexDescription[]): Promise<void> {
-  const existing = new Set(
-    (
-      await db
-        .collection(collection)
-        .listIndexes()
-        .toArray()
-        .catch((err: unknown) => {
-          if ((err as { codeName?: string }).codeName === 'NamespaceNotFound') return [];
-          throw err;
-        })
-    ).map((index) => index.name as string),
-  );
-  const missing = indexes.filter((index) => !index.name || !existing.has(index.name));
+  const existing = async () =>
+    new Set(
+      (
+        await db
+          .collection(collection)
+          .listIndexes()
+          .toArray()
+          .catch((err: unknown) => {
+            if ((err as { codeName?: string }).codeName === 'NamespaceNotFound') return [];
+            throw err;
+          })
+      ).map((index) => index.name as string),
+    );
+  const have = await existing();
+  const missing = indexes.filter((index) => !index.name || !have.has(index.name));
   if (missing.length === 0) return;
-  await db.collection(collection).createIndexes(missing);
+  try {
+    await db.collection(collection).createIndexes(missing);
+  } catch (err) {
+    // Another instance booting at the same moment may have made them between our list and our create: fine.
+    const now = await existing();
+    if (!missing.every((index) => index.name && now.has(index.name))) throw err;
+  }
 }
 
 /**

@@ -1,4 +1,6 @@
-import { ObjectId, type Collection, type Db, type Document, type IndexDescription } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import { isDuplicateKey } from '../../db/errors';
+import { ensureCollectionIndexes } from '../../db/indexes';
 import { createKeyLock } from '../../db/key-lock';
 
 /**
@@ -162,13 +164,9 @@ interface ModerationDoc extends ModerationFlags {
   updatedAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 /** How long a claim's holder gets to finish its write before another caller may repair the session. */
 export const CLAIM_GRACE_MS = 10_000;
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
-}
 
 function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
   const { _id, ...rest } = doc;
@@ -218,32 +216,6 @@ function freshDoc(at: Date) {
   };
 }
 
-/**
- * One `createIndexes` call with the indexes `collection` lacks (names as the earlier `createIndex` calls made them, so
- * existing deployments match). Not simply all of them: FerretDB 1.24 drops the connection when one `createIndexes`
- * names two or more indexes that all exist already, i.e. on every boot after the first. Another instance booting at
- * the same moment may create them between our list and our create; then the indexes being there is what counts.
- */
-async function createMissingIndexes<T extends Document>(collection: Collection<T>, specs: IndexDescription[]): Promise<void> {
-  const existing = async (): Promise<Set<unknown>> => {
-    try {
-      return new Set((await collection.listIndexes().toArray()).map((i) => i.name));
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 26) return new Set(); // NamespaceNotFound: no collection yet
-      throw err;
-    }
-  };
-  const have = await existing();
-  const missing = specs.filter((spec) => !have.has(spec.name));
-  if (missing.length === 0) return;
-  try {
-    await collection.createIndexes(missing);
-  } catch (err) {
-    const now = await existing();
-    if (!missing.every((spec) => now.has(spec.name))) throw err;
-  }
-}
-
 export function createVoiceRepo(db: Db): VoiceRepo {
   const states: Collection<VoiceStateDoc> = db.collection<VoiceStateDoc>('voice_states');
   const moderation: Collection<ModerationDoc> = db.collection<ModerationDoc>('voice_moderation');
@@ -291,15 +263,15 @@ export function createVoiceRepo(db: Db): VoiceRepo {
   return {
     async ensureIndexes() {
       // Collections one after another, at most one createIndexes each: index builds on one collection must not overlap.
-      await createMissingIndexes(states, [
+      await ensureCollectionIndexes(db, 'voice_states', [
         { key: { channelId: 1 }, name: 'channelId_1' },
         { key: { guildId: 1 }, name: 'guildId_1' },
         { key: { room: 1 }, name: 'room_1' },
       ]);
-      await createMissingIndexes(moderation, [{ key: { guildId: 1, userId: 1 }, unique: true, name: 'guildId_1_userId_1' }]);
-      await createMissingIndexes(claims, [{ key: { at: 1 }, name: 'at_1' }]);
+      await ensureCollectionIndexes(db, 'voice_moderation', [{ key: { guildId: 1, userId: 1 }, unique: true, name: 'guildId_1_userId_1' }]);
+      await ensureCollectionIndexes(db, 'voice_session_claims', [{ key: { at: 1 }, name: 'at_1' }]);
       // The slot index is what makes a claim atomic; the user index keeps one seat per user per channel.
-      await createMissingIndexes(seats, [
+      await ensureCollectionIndexes(db, 'voice_seats', [
         { key: { channelId: 1, slot: 1 }, unique: true, name: 'channel_slot_unique' },
         { key: { channelId: 1, userId: 1 }, unique: true, name: 'channel_user_unique' },
         { key: { userId: 1 }, name: 'user' },
