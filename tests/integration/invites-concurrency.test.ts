@@ -147,7 +147,8 @@ describe('invites accepted by many people at once', () => {
   });
 
   it('when an invite stored before use documents had reached its uses, then it stays used up and lists its count', async () => {
-    const { guildId } = await guildWithInvite('Legacy', 1);
+    const { guildId, code } = await guildWithInvite('Legacy', 1);
+    expect((await mongo.db(t.config.MONGODB_DB).collection('invites').findOne({ code }))?.uses).toBeUndefined(); // counted, never stored
     const legacy = { guildId, inviterId: owner.id, expiresAt: null, createdAt: new Date() };
     await mongo.db(t.config.MONGODB_DB).collection('invites').insertMany([
       { ...legacy, code: 'legacyFull1', maxUses: 2, uses: 2 },

@@ -1,5 +1,6 @@
-import { ObjectId, type Collection, type Db, type Document, type IndexDescription } from 'mongodb';
-import { isDuplicateKey } from '../../db/mongo';
+import { ObjectId, type Db, type IndexDescription } from 'mongodb';
+import { isDuplicateKey } from '../../db/errors';
+import { ensureCollectionIndexes } from '../../db/indexes';
 
 /**
  * An invite. Invites written before uses became documents carry the count they had reached in `uses`; the first read
@@ -55,32 +56,6 @@ const USE_INDEXES: IndexDescription[] = [
   { key: { guildId: 1 }, name: 'guild' },
 ];
 
-/**
- * One `createIndexes` call with the indexes `collection` lacks. Not simply all of them: FerretDB 1.24 panics and drops
- * the connection when one `createIndexes` names two or more indexes that all exist already (every boot after the
- * first). Another instance booting at the same moment may create them between our list and our create: then the
- * create may fail, and the indexes being there is what counts.
- */
-async function createMissingIndexes(collection: Collection<Document>, specs: IndexDescription[]): Promise<void> {
-  const existing = async (): Promise<Set<unknown>> => {
-    try {
-      return new Set((await collection.listIndexes().toArray()).map((i) => i.name));
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 26) return new Set(); // NamespaceNotFound: no collection yet
-      throw err;
-    }
-  };
-  const have = await existing();
-  const missing = specs.filter((s) => !have.has(s.name));
-  if (missing.length === 0) return;
-  try {
-    await collection.createIndexes(missing);
-  } catch (err) {
-    const now = await existing();
-    if (!missing.every((s) => now.has(s.name))) throw err;
-  }
-}
-
 export function createInvitesRepo(db: Db) {
   const invites = db.collection<InviteDoc>('invites');
   const uses = db.collection<InviteUseDoc>('invite_uses');
@@ -129,16 +104,17 @@ export function createInvitesRepo(db: Db) {
   }
 
   return {
-    /** Indexes of both collections: at most one `createIndexes` call for each (after a `listIndexes`). */
+    /** Indexes of both collections: one `createIndexes` call for each (of the indexes it lacks). */
     async ensureIndexes(): Promise<void> {
-      await createMissingIndexes(db.collection('invites'), INVITE_INDEXES);
-      await createMissingIndexes(db.collection('invite_uses'), USE_INDEXES);
+      await ensureCollectionIndexes(db, 'invites', INVITE_INDEXES);
+      await ensureCollectionIndexes(db, 'invite_uses', USE_INDEXES);
     },
 
     /** Stores a new invite (without uses); false when its code is taken. */
     async insert(i: Omit<InviteRecord, 'uses'>): Promise<boolean> {
+      const doc: InviteDoc = { code: i.code, guildId: i.guildId, inviterId: i.inviterId, maxUses: i.maxUses, expiresAt: i.expiresAt, createdAt: i.createdAt };
       try {
-        await invites.insertOne({ ...i });
+        await invites.insertOne(doc);
         return true;
       } catch (err) {
         if (isDuplicateKey(err)) return false;
