@@ -283,13 +283,14 @@ async function main(): Promise<void> {
     const config = parseConfig({
       ...env,
       NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
+      // PARLEY_BENCH_LOG_LEVEL=warn shows why a setup step fails; logs go to stdout, which run.ts passes to stderr.
+      LOG_LEVEL: process.env.PARLEY_BENCH_LOG_LEVEL ?? 'silent',
       HOST: '127.0.0.1',
       PORT: '0',
       MONGODB_DB: dbName,
       AUTH_RATE_LIMIT_PER_IP: '100000',
     });
-    server = await start(config, { log: createLogger('silent') });
+    server = await start(config, { log: createLogger(config.LOG_LEVEL) });
     const base = `${server.url}/api/v1`;
     const post = async (path: string, body: unknown, token?: string) => {
       const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
@@ -332,6 +333,8 @@ async function main(): Promise<void> {
     // connection: the figure is the server's page latency, not this process's (which holds the import's garbage).
     const historyServer = await startServerProcess({ ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' }, availableParallelism());
     const historySamples: number[] = [];
+    let historyFailures = 0;
+    let historyFirstFailure: string | undefined;
     const historySteal = stealMeter();
     try {
       const client = keepAliveClient(historyServer.url, token);
@@ -341,7 +344,13 @@ async function main(): Promise<void> {
         const t0 = now();
         const page = (await client.get(`/api/v1/channels/${historyChannel}/messages?limit=50&before=${cursor}`)) as { items?: unknown[] };
         const dt = now() - t0;
-        if (!Array.isArray(page.items) || page.items.length !== 50) throw new Error(`history failed: ${JSON.stringify(page).slice(0, 200)}`);
+        if (!Array.isArray(page.items) || page.items.length !== 50) {
+          // Counted, not fatal: on the loaded stand-in a page can outlast the server's database time bound (503).
+          historyFailures++;
+          historyFirstFailure ??= JSON.stringify(page).slice(0, 200);
+          if (historyFailures > requests / 10) throw new Error(`history failed ${historyFailures} times, first: ${historyFirstFailure}`);
+          continue;
+        }
         if (i >= 20) historySamples.push(dt); // the first 20 warm caches and JIT
       }
       client.close();
@@ -352,6 +361,8 @@ async function main(): Promise<void> {
     result.history_p99_ms = percentile(historySamples, 99);
     result.history_cpu_steal_pct = historySteal.stop();
     result.history_channel_messages = seeded;
+    result.history_failed_requests = historyFailures;
+    if (historyFirstFailure) log(`first failed history page: ${historyFirstFailure}`);
     result.history_seeded_messages = seeded;
     result.history_requests = requests;
     result.history_engine = engine.name;
@@ -367,6 +378,8 @@ async function main(): Promise<void> {
     }
     // ---- fan-out ----
     if (!TOKEN_ONLY && !SEND_ONLY) {
+    // A section that fails is reported in the JSON (fanout_error) and the others still run.
+    try {
     log(`creating ${CLIENTS} members and gateway sessions`);
     t = Date.now();
     const tokens = createAccessTokens(config.JWT_SECRET);
@@ -377,23 +390,48 @@ async function main(): Promise<void> {
       await Promise.all(users.slice(i, i + 25).map((u) => server!.repos.guilds.insertMember({ guildId: guild.id, userId: u._id.toHexString(), roleIds: [], nick: null, joinedAt: new Date() })));
     }
     const arrivals = new Map<string, number[]>();
-    for (let i = 0; i < CLIENTS; i += 50) {
-      await Promise.all(
-        users.slice(i, i + 50).map(async (u) => {
-          const { token: t } = await tokens.sign(u._id.toHexString());
-          const socket = io(server!.url, { path: '/gateway', auth: { token: t }, transports: ['websocket'], reconnection: false, forceNew: true });
-          sockets.push(socket);
-          socket.on('MESSAGE_CREATE', (m: { nonce: string | null }) => {
-            const at = now();
-            if (m.nonce) arrivals.get(m.nonce)?.push(at);
+    let connectRetries = 0;
+    const connectClient = async (u: (typeof users)[number], attempt = 1): Promise<void> => {
+      const { token: t } = await tokens.sign(u._id.toHexString());
+      const socket = io(server!.url, { path: '/gateway', auth: { token: t }, transports: ['websocket'], reconnection: false, forceNew: true });
+      socket.on('MESSAGE_CREATE', (m: { nonce: string | null }) => {
+        const at = now();
+        if (m.nonce) arrivals.get(m.nonce)?.push(at);
+      });
+      try {
+        // A session the server refuses or drops must fail the bench, not hang it.
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`gateway client ${u.username}: no READY within 30 s`)), 30_000);
+          socket.once('READY', () => {
+            clearTimeout(timer);
+            resolve();
           });
-          await new Promise<void>((resolve, reject) => {
-            socket.once('READY', () => resolve());
-            socket.once('connect_error', reject);
+          socket.once('connect_error', (err) => {
+            clearTimeout(timer);
+            reject(err);
           });
-        }),
-      );
-    }
+          socket.once('disconnect', (reason) => {
+            clearTimeout(timer);
+            reject(new Error(`gateway client ${u.username} disconnected before READY: ${reason}`));
+          });
+        });
+        sockets.push(socket);
+      } catch (err) {
+        socket.disconnect();
+        // 50 sessions starting at once on the FerretDB stand-in can outlast the server's database time bound, and
+        // the server drops such a session: try again (counted in gateway_connect_retries) a couple of times.
+        if (attempt >= 3) throw err;
+        connectRetries++;
+        await new Promise((r) => setTimeout(r, 500));
+        return connectClient(u, attempt + 1);
+      }
+    };
+    // On the FerretDB stand-in a session start reads the user's memberships by decoding every membership stored, so
+    // 50 at once outlast the server's database time bound: connect 10 at a time there.
+    const connectConcurrency = engine.ferret ? 10 : 50;
+    for (let i = 0; i < CLIENTS; i += connectConcurrency) await Promise.all(users.slice(i, i + connectConcurrency).map((u) => connectClient(u)));
+    result.gateway_connect_concurrency = connectConcurrency;
+    result.gateway_connect_retries = connectRetries;
     result.gateway_connect_500_ms = Date.now() - t;
     log(`clients connected in ${Date.now() - t} ms`);
     const fanout: number[] = [];
@@ -421,6 +459,12 @@ async function main(): Promise<void> {
     // How much of the fan-out is the send itself (HTTP + permission checks + writes) rather than delivery.
     result.fanout_send_p50_ms = percentile(sendLatency, 50);
     log('fanout', result.fanout_p50_ms, result.fanout_p99_ms);
+    } catch (err) {
+      result.fanout_p50_ms = null;
+      result.fanout_p99_ms = null;
+      result.fanout_error = err instanceof Error ? err.message : String(err);
+      log('fan-out failed:', result.fanout_error);
+    }
     for (const s of sockets.splice(0)) s.disconnect();
     }
 
