@@ -55,8 +55,14 @@ export const MessageDeleteEvent = z.object({ id: Id, channelId: Id, guildId: Id 
 export const MessageDeleteBulkEvent = z.object({ guildId: Id, channelId: Id, ids: z.array(Id).max(1000) });
 export const ChannelDeleteEvent = z.object({ id: Id, guildId: Id });
 export const RoleDeleteEvent = z.object({ id: Id, guildId: Id });
-/** You left, were kicked or banned, or the guild was deleted. */
-export const GuildDeleteEvent = z.object({ id: Id });
+/**
+ * Why a moderator removed you from a guild, so the client can say so: sent only to the removed user, with GUILD_DELETE.
+ * `reason` is the ban's reason (kicks have none).
+ */
+export const GuildRemoval = z.object({ kind: z.enum(['kicked', 'banned']), reason: z.string().nullable() });
+export type GuildRemoval = z.infer<typeof GuildRemoval>;
+/** You left, were kicked or banned (then `removal` says which), or the guild was deleted. */
+export const GuildDeleteEvent = z.object({ id: Id, removal: GuildRemoval.optional() });
 export const MemberRemoveEvent = z.object({ guildId: Id, userId: Id });
 export const TypingStartEvent = z.object({ guildId: Id, channelId: Id, user: PublicUser, at: IsoDate });
 export const PresenceUpdateEvent = Presence;
@@ -81,6 +87,7 @@ export const ServerEvents = {
   GUILD_UPDATE: Guild,
   GUILD_DELETE: GuildDeleteEvent,
   MEMBER_ADD: Member,
+  /** A member's nickname or roles changed, or their user's display name (sent to every guild they are in). */
   MEMBER_UPDATE: Member,
   MEMBER_REMOVE: MemberRemoveEvent,
   TYPING_START: TypingStartEvent,

@@ -120,4 +120,43 @@ describe('gateway guild events', () => {
     const removed = await memberGets('MEMBER_REMOVE', (m) => m.userId === third.id, () => t.api.del(`/guilds/${guildId}/members/${third.id}`, owner.token));
     expect(removed).toEqual({ guildId, userId: third.id });
   });
+
+  it('when a member is kicked, then banned with a reason, then they get GUILD_DELETE saying which and why; leaving says nothing', async () => {
+    const victim = await registerUser(t.api, 'evvictim');
+    const socket = connectGateway(t.url, victim.token);
+    sockets.push(socket);
+    await nextEvent(socket, 'READY');
+    const join = async () => {
+      const invite = (await t.api.post(`/guilds/${guildId}/invites`, {}, owner.token)).body;
+      const created = nextEvent(socket, 'GUILD_CREATE', (g) => g.guild.id === guildId);
+      expect((await t.api.post(`/invites/${invite.code}`, undefined, victim.token)).status).toBe(200);
+      await created;
+    };
+    const removedBy = async (action: () => Promise<unknown>) => {
+      const arrived = nextEvent(socket, 'GUILD_DELETE', (g) => g.id === guildId);
+      await action();
+      const payload = await arrived;
+      expect(() => ServerEvents.GUILD_DELETE.parse(payload)).not.toThrow();
+      return payload;
+    };
+
+    await join();
+    expect(await removedBy(() => t.api.del(`/guilds/${guildId}/members/${victim.id}`, owner.token))).toEqual({ id: guildId, removal: { kind: 'kicked', reason: null } });
+    await join();
+    expect(await removedBy(() => t.api.del(`/users/@me/guilds/${guildId}`, victim.token))).toEqual({ id: guildId });
+    await join();
+    const banned = await removedBy(() => t.api.put(`/guilds/${guildId}/bans/${victim.id}`, { reason: 'spam links', deleteMessageSeconds: 3600 }, owner.token));
+    expect(banned).toEqual({ id: guildId, removal: { kind: 'banned', reason: 'spam links' } });
+  });
+
+  it('when a user changes their display name, then every member of their guilds gets MEMBER_UPDATE with it, and an unchanged name sends nothing', async () => {
+    const updated = await memberGets('MEMBER_UPDATE', (m) => m.user.id === owner.id && m.user.displayName === 'Owner Renamed', () =>
+      t.api.patch('/users/@me', { displayName: 'Owner Renamed' }, owner.token),
+    );
+    expect(updated).toMatchObject({ guildId, user: { id: owner.id, username: owner.username, displayName: 'Owner Renamed' } });
+    const before = (seen.get('MEMBER_UPDATE') ?? []).length;
+    expect((await t.api.patch('/users/@me', { displayName: 'Owner Renamed' }, owner.token)).status).toBe(200);
+    await marker();
+    expect((seen.get('MEMBER_UPDATE') ?? []).length).toBe(before);
+  });
 });

@@ -23,7 +23,16 @@ export const verifyPassword = async (hash: string, password: string): Promise<bo
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService(deps: { users: UsersRepo; refreshTokens: RefreshTokensRepo; tokens: AccessTokens; rateLimits: AuthRateLimits; clock: Clock; log: Logger }) {
+export function createAuthService(deps: {
+  users: UsersRepo;
+  refreshTokens: RefreshTokensRepo;
+  tokens: AccessTokens;
+  rateLimits: AuthRateLimits;
+  clock: Clock;
+  log: Logger;
+  /** Tells everyone who can see the user that their profile (display name) changed. */
+  announceProfile?: (user: UserRecord) => Promise<void>;
+}) {
   const { users, refreshTokens, tokens, rateLimits, clock, log } = deps;
   // Verifying against a real hash for unknown usernames keeps login timing from revealing which accounts exist.
   const dummyHash = argon2Hash('parley-timing-equalizer', ARGON2);
@@ -130,6 +139,7 @@ export function createAuthService(deps: { users: UsersRepo; refreshTokens: Refre
       if (!updated) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
       // A password change ends every other session.
       if (set.passwordHash) await refreshTokens.revokeAllForUser(userId, clock.now());
+      if (set.displayName !== undefined && set.displayName !== user.displayName) await deps.announceProfile?.(updated);
       return updated;
     },
   };

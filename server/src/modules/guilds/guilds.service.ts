@@ -1,3 +1,4 @@
+import type { GuildRemoval } from '@shared/api/gateway';
 import type { BanBody, Guild, Member, PurgeMessagesResult, UpdateGuildBody, UpdateMemberBody } from '@shared/api/guilds';
 import { DEFAULT_BITRATE } from '@shared/api/channels';
 import { DEFAULT_EVERYONE_PERMISSIONS, hasPermission, Permission } from '@shared/permissions/permissions';
@@ -32,11 +33,12 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
    * Removes a membership and tells everyone; shared by leave, kick and ban. A LiveKit token is only checked at connect,
    * so someone removed while in a voice channel is also disconnected now, not at the reconciler's next pass.
    */
-  async function removeMember(guildId: string, userId: string, actorId: string): Promise<boolean> {
+  async function removeMember(guildId: string, userId: string, actorId: string, removal?: GuildRemoval): Promise<boolean> {
     const removed = await repos.guilds.deleteMember(guildId, userId);
     if (!removed) return false;
     await voiceOf(gateway)?.service.removeFromGuildVoice(guildId, userId, actorId);
-    gateway.publishToUser(userId, 'GUILD_DELETE', { id: guildId });
+    // A kicked or banned user is told why (the client shows it); leaving needs no explanation.
+    gateway.publishToUser(userId, 'GUILD_DELETE', removal ? { id: guildId, removal } : { id: guildId });
     gateway.removeUserFromGuild(userId, guildId);
     await gateway.publishToGuild(guildId, 'MEMBER_REMOVE', { guildId, userId });
     return true;
@@ -170,7 +172,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       const target = await repos.guilds.findMember(guildId, targetId);
       if (!target) throw AppError.notFound('Member');
       if (targetId === userId || !outranks(access, target)) throw AppError.forbidden('Target member is not below you');
-      await removeMember(guildId, targetId, userId);
+      await removeMember(guildId, targetId, userId, { kind: 'kicked', reason: null });
       await audit.record({ guildId, action: 'member.kick', actorId: userId, targetId });
     },
 
@@ -193,7 +195,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       const target = await repos.guilds.findMember(guildId, targetId);
       if (target ? !outranks(access, target) : targetId === access.guild.ownerId) throw AppError.forbidden('Target member is not below you');
       await repos.guilds.insertBan({ guildId, userId: targetId, reason: body.reason ?? null, actorId: userId, createdAt: clock.now() });
-      await removeMember(guildId, targetId, userId);
+      await removeMember(guildId, targetId, userId, { kind: 'banned', reason: body.reason ?? null });
       const seconds = body.deleteMessageSeconds ?? 0;
       const purged = seconds > 0 ? await messagePurge.purge({ guildId, authorId: targetId, sinceSeconds: seconds, actorId: userId, audit: 'never' }) : null;
       const details = { ...(body.reason ? { reason: body.reason } : {}), ...(purged ? { deleteMessageSeconds: seconds, deletedMessages: purged.deleted } : {}) };
