@@ -69,7 +69,7 @@ export interface HttpClient {
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
-  delete<T>(path: string): Promise<T>;
+  delete<T>(path: string, body?: unknown): Promise<T>;
 }
 
 export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl: typeof fetch = fetch): HttpClient {
@@ -118,7 +118,7 @@ export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl
     post: (path, body) => request('POST', path, body ?? {}),
     patch: (path, body) => request('PATCH', path, body ?? {}),
     put: (path, body) => request('PUT', path, body ?? {}),
-    delete: (path) => request('DELETE', path),
+    delete: (path, body) => request('DELETE', path, body),
   };
 }
 

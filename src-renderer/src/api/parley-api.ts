@@ -24,7 +24,7 @@ export function createParleyApi(http: HttpClient) {
       case 'put':
         return http.put(path, opts.body);
       case 'delete':
-        return http.delete(path);
+        return http.delete(path, opts.body);
     }
   }
 
@@ -35,6 +35,24 @@ export function createParleyApi(http: HttpClient) {
       refresh: (refreshToken: string) => call(routes.refresh, { body: { refreshToken } }),
       logout: (refreshToken: string) => call(routes.logout, { body: { refreshToken } }),
       me: () => call(routes.getMe),
+    },
+    account: {
+      update: (body: RouteBody<typeof routes.patchMe>) => call(routes.patchMe, { body }),
+      remove: (password: string) => call(routes.deleteMe, { body: { password } }),
+      exportData: () => call(routes.exportMe),
+    },
+    members: {
+      update: (guildId: string, userId: string, body: RouteBody<typeof routes.updateMember>) =>
+        call(routes.updateMember, { params: { guildId, userId }, body }),
+      addRole: (guildId: string, userId: string, roleId: string) => call(routes.addMemberRole, { params: { guildId, userId, roleId } }),
+      removeRole: (guildId: string, userId: string, roleId: string) =>
+        call(routes.removeMemberRole, { params: { guildId, userId, roleId } }),
+      kick: (guildId: string, userId: string) => call(routes.kickMember, { params: { guildId, userId } }),
+      ban: (guildId: string, userId: string, body: RouteBody<typeof routes.banMember>) =>
+        call(routes.banMember, { params: { guildId, userId }, body }),
+      moderateVoice: (guildId: string, userId: string, body: RouteBody<typeof voiceRoutes.moderateVoice>) =>
+        call(voiceRoutes.moderateVoice, { params: { guildId, userId }, body }),
+      disconnectVoice: (guildId: string, userId: string) => call(voiceRoutes.disconnectVoice, { params: { guildId, userId } }),
     },
     guilds: {
       list: async () => (await call(routes.listMyGuilds)).items,

@@ -3,6 +3,7 @@ import { ChannelSidebar } from '../features/guilds/ChannelSidebar';
 import { GuildRail } from '../features/guilds/GuildRail';
 import { GuildModals } from '../features/guilds/GuildModals';
 import { MemberList } from '../features/guilds/MemberList';
+import { MemberMenuHost } from '../features/members/MemberMenuHost';
 import { SettingsModal } from '../features/settings/SettingsModal';
 import { useDeviceWatcher } from '../features/settings/useDeviceWatcher';
 import { RecordingBanner } from '../features/voice/RecordingBanner';
@@ -34,6 +35,7 @@ export function Shell() {
       <VoiceHost />
       {modal?.kind === 'settings' && <SettingsModal initialTab={modal.tab} />}
       <GuildModals />
+      <MemberMenuHost />
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { createParleyApi } from '../api/parley-api';
 import { createAuthStore, type AuthActions, type AuthState } from '../features/auth/auth.store';
 import { createChatStore, type ChatActions, type ChatState } from '../features/chat/chat.store';
 import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
+import { createAccountStore, type AccountActions } from '../features/account/account.store';
+import { createMembersStore, type MembersActions, type MembersState } from '../features/members/members.store';
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
 import { platform } from '../platform/platform';
@@ -26,6 +28,8 @@ export const chatStore = createChatStore({ api, self: () => authStore.getState()
 export const voiceStore = createVoiceStore();
 export const settingsStore = createSettingsStore(p.storage);
 export const uiStore = createUiStore();
+export const membersStore = createMembersStore({ api });
+export const accountStore = createAccountStore({ api, auth: auth.store });
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -33,6 +37,8 @@ export const useChat = <T>(sel: (s: ChatState & ChatActions) => T): T => useStor
 export const useVoice = <T>(sel: (s: VoiceState & VoiceActions) => T): T => useStore(voiceStore, sel);
 export const useSettings = <T>(sel: (s: Settings & SettingsActions) => T): T => useStore(settingsStore, sel);
 export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);
+export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T => useStore(membersStore, sel);
+export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(accountStore, sel);
 
 let gateway: GatewayClient | null = null;
 let refreshTimer: ReturnType<typeof setInterval> | null = null;
@@ -84,10 +90,22 @@ function startSession() {
       CHANNEL_DELETE: (e) => guildsStore.getState().removeChannel(e.id, e.guildId),
       GUILD_CREATE: (snap) => guildsStore.getState().applySnapshot(snap),
       GUILD_UPDATE: (g) => guildsStore.getState().upsertGuild(g),
-      GUILD_DELETE: (e) => guildsStore.getState().removeGuild(e.id),
+      GUILD_DELETE: (e) => {
+        // Kicked or banned: say so (with the guild's name while we still know it), then drop the guild.
+        if (e.removal) {
+          const guildName = guildsStore.getState().guilds.find((g) => g.id === e.id)?.name ?? 'a server';
+          membersStore.getState().noteRemoval({ guildId: e.id, guildName, ...e.removal });
+        }
+        guildsStore.getState().removeGuild(e.id);
+      },
       // The server follows MEMBER_ADD with the new member's PRESENCE_UPDATE.
       MEMBER_ADD: (m) => guildsStore.getState().upsertMember(m),
-      MEMBER_UPDATE: (m) => guildsStore.getState().upsertMember(m),
+      MEMBER_UPDATE: (m) => {
+        guildsStore.getState().upsertMember(m);
+        // Our own display name changed (maybe from another session): the user panel shows it at once.
+        const me = authStore.getState().user;
+        if (me && m.user.id === me.id && m.user.displayName !== me.displayName) authStore.setState({ user: { ...me, displayName: m.user.displayName } });
+      },
       MEMBER_REMOVE: (e) => guildsStore.getState().removeMember(e.guildId, e.userId),
       ROLE_CREATE: (r) => guildsStore.getState().upsertRole(r),
       ROLE_UPDATE: (r) => guildsStore.getState().upsertRole(r),
@@ -104,7 +122,9 @@ function startSession() {
           voiceStore.getState().setServerFlags({ serverMute: e.serverMute, serverDeaf: e.serverDeaf });
         }
       },
-      VOICE_MOVE: (e) => voiceStore.getState().join(e.channelId, e.guildId),
+      // A moderator moved us: connect with the token the server issued for the seat it reserved (a REST join would be
+      // refused by a full channel's user limit).
+      VOICE_MOVE: (e) => voiceStore.getState().moveTo({ channelId: e.channelId, guildId: e.guildId, grant: { url: e.url, token: e.token } }),
       VOICE_DISCONNECT: (e) => {
         if (e.reason === 'CHANNEL_FULL') voiceStore.getState().noteRemovalReason('This voice channel is full.');
       },
@@ -123,6 +143,7 @@ function endSession() {
   voiceStore.getState().leave();
   guildsStore.getState().reset();
   chatStore.getState().reset();
+  membersStore.getState().reset();
 }
 
 authStore.subscribe((s, prev) => {

@@ -5,6 +5,7 @@ import type { Member } from '../../api/types';
 import { Avatar, colorFor } from '../../ui/Avatar';
 import { PencilIcon, TrashIcon } from '../../ui/icons';
 import { memberName } from '../guilds/ChannelSidebar';
+import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTrigger';
 import { startsGroup, type ChatMessage } from './message-merge';
 import { splitMentions } from './mentions';
 
@@ -215,9 +216,16 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
       <div className="message-body">
         {head && (
           <header>
-            <span className="author" style={{ color: colorFor(m.author.id) }}>
+            <button
+              type="button"
+              className="author author-btn"
+              style={{ color: colorFor(m.author.id) }}
+              aria-haspopup="menu"
+              {...memberMenuTriggerProps(m.guildId, m.author.id, 'chat')}
+              onClick={(e) => openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget)}
+            >
               {name}
-            </span>
+            </button>
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
           </header>
         )}

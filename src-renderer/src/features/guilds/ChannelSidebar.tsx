@@ -3,8 +3,8 @@ import { guildsStore, useAuth, useGuilds, useUi, useVoice, voiceStore } from '..
 import type { Channel, Member, VoiceState } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
 import { ChevronIcon, HashIcon, HeadphonesOffIcon, InviteIcon, MicOffIcon, PlusIcon, SpeakerIcon } from '../../ui/icons';
+import { openMemberMenu } from '../members/MemberMenuTrigger';
 import { UserPanel } from '../voice/UserPanel';
-import { UserVolumeMenu } from '../voice/UserVolumeMenu';
 import { VoicePanel } from '../voice/VoicePanel';
 import { isUnread } from './guilds.store';
 
@@ -139,7 +139,6 @@ function VoiceChannelRow({ channel }: { channel: Channel }) {
   const participants = useVoice((s) => s.participants);
   const selfId = useAuth((s) => s.user?.id);
   const inThis = current === channel.id;
-  const [menu, setMenu] = useState<{ userId: string; name: string; x: number; y: number } | null>(null);
 
   // The server's voice states are the truth for who is there; while we are in the call, LiveKit's live view is
   // merged in so our own row and speaking rings don't wait for a webhook round trip.
@@ -184,13 +183,12 @@ function VoiceChannelRow({ channel }: { channel: Channel }) {
                 onContextMenu={(e) => {
                   if (isSelf) return;
                   e.preventDefault();
-                  setMenu({ userId: r.userId, name, x: e.clientX, y: e.clientY });
+                  openMemberMenu(channel.guildId, r.userId, 'voice', e.currentTarget, { x: e.clientX, y: e.clientY });
                 }}
                 onKeyDown={(e) => {
                   if (isSelf || (e.key !== 'ContextMenu' && !(e.shiftKey && e.key === 'F10') && e.key !== 'Enter')) return;
                   e.preventDefault();
-                  const rect = e.currentTarget.getBoundingClientRect();
-                  setMenu({ userId: r.userId, name, x: rect.right, y: rect.top });
+                  openMemberMenu(channel.guildId, r.userId, 'voice', e.currentTarget);
                 }}
                 data-user-id={r.userId}
                 data-speaking={speaking}
@@ -216,7 +214,6 @@ function VoiceChannelRow({ channel }: { channel: Channel }) {
           })}
         </ul>
       )}
-      {menu && <UserVolumeMenu {...menu} onClose={() => setMenu(null)} />}
     </li>
   );
 }

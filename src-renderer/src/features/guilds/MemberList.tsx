@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useGuilds } from '../../app/services';
 import type { Member, Role } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
+import { MemberMenuButton, memberMenuTriggerProps } from '../members/MemberMenuTrigger';
 import { memberName } from './ChannelSidebar';
 
 function roleColor(c: number | null | undefined): string | undefined {
@@ -48,7 +49,12 @@ export function MemberList({ guildId }: { guildId: string }) {
               const status = presence[m.user.id] ?? 'offline';
               const name = memberName(m, m.user.username);
               return (
-                <li key={m.user.id} className={`member-row ${status}`} aria-label={`${name}, ${status}${m.user.id === ownerId ? ', server owner' : ''}`}>
+                <li
+                  key={m.user.id}
+                  className={`member-row ${status}`}
+                  aria-label={`${name}, ${status}${m.user.id === ownerId ? ', server owner' : ''}`}
+                  {...memberMenuTriggerProps(guildId, m.user.id, 'members')}
+                >
                   <Avatar id={m.user.id} name={name} size={32} status={status} />
                   <span className="member-name" style={{ color: colorOf(m) }}>
                     {name}
@@ -58,6 +64,7 @@ export function MemberList({ guildId }: { guildId: string }) {
                       ♛
                     </span>
                   )}
+                  <MemberMenuButton guildId={guildId} userId={m.user.id} name={name} source="members" />
                 </li>
               );
             })}

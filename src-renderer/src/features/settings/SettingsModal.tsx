@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
-import { uiStore, useAuth, useSettings } from '../../app/services';
+import { uiStore, useSettings } from '../../app/services';
 import { platform } from '../../platform/platform';
+import { AccountPanel } from '../account/AccountPanel';
 import { Modal } from '../guilds/GuildModals';
 import { dbToMeter } from '../voice/vad-gate';
 import type { DeviceInfo, DevicePreference } from './device-fallback';
@@ -51,7 +52,7 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
         <section className="settings-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'voice' && <VoiceSettings />}
           {tab === 'appearance' && <AppearanceSettings />}
-          {tab === 'account' && <AccountSettings />}
+          {tab === 'account' && <AccountPanel />}
         </section>
       </div>
     </Modal>
@@ -289,35 +290,6 @@ function AppearanceSettings() {
           </label>
         ))}
       </div>
-    </div>
-  );
-}
-
-function AccountSettings() {
-  const user = useAuth((s) => s.user);
-  const serverUrl = useAuth((s) => s.serverUrl);
-  const logout = useAuth((s) => s.logout);
-  return (
-    <div className="settings-section">
-      <h3>My Account</h3>
-      <dl className="account">
-        <dt>Display name</dt>
-        <dd>{user?.displayName}</dd>
-        <dt>Username</dt>
-        <dd>@{user?.username}</dd>
-        <dt>Server</dt>
-        <dd>{serverUrl}</dd>
-      </dl>
-      <button
-        type="button"
-        className="btn danger"
-        onClick={() => {
-          uiStore.getState().open(null);
-          void logout();
-        }}
-      >
-        Log Out
-      </button>
     </div>
   );
 }

@@ -135,7 +135,8 @@ export function useVoiceRoom(): Room {
       v.setConnection('connecting');
       try {
         const { selfMute: m, selfDeaf: d } = voiceStore.getState();
-        const join = await api().voice.join(target.channelId, { selfMute: m, selfDeaf: d });
+        // A move carries its own token (and a seat the server reserved even in a full channel); it is good once.
+        const join = target.grant ?? (await api().voice.join(target.channelId, { selfMute: m, selfDeaf: d }));
         if (voiceStore.getState().target?.channelId !== target.channelId) return;
         await room.connect(join.url, join.token, { autoSubscribe: true });
         voiceStore.getState().setConnection('connected');

@@ -65,4 +65,15 @@ describe('recording metadata', () => {
     expect(parseRecordingMetadata('not json')).toBeNull();
     expect(parseRecordingMetadata(undefined)).toBeNull();
   });
+
+  it('when a moderator moves us, then the target carries the server token, and a later join of that channel asks again', () => {
+    const s = createVoiceStore();
+    s.getState().join('a'.repeat(24), 'g'.repeat(24));
+    const grant = { url: 'ws://lk', token: 'move-token' };
+    s.getState().moveTo({ channelId: 'b'.repeat(24), guildId: 'g'.repeat(24), grant });
+    expect(s.getState().target).toEqual({ channelId: 'b'.repeat(24), guildId: 'g'.repeat(24), grant });
+    s.getState().setConnection('failed', 'lost');
+    s.getState().join('b'.repeat(24), 'g'.repeat(24));
+    expect(s.getState().target).toEqual({ channelId: 'b'.repeat(24), guildId: 'g'.repeat(24) });
+  });
 });

@@ -19,9 +19,22 @@ export interface RecordingInfo {
   startedAt: string;
 }
 
+/** Where to connect without asking the server for a token: a moderator's move comes with one (VOICE_MOVE). */
+export interface VoiceGrant {
+  url: string;
+  token: string;
+}
+
+export interface VoiceTarget {
+  channelId: string;
+  guildId: string;
+  /** Set when the server already issued the token (a move); else the room hook joins over REST. */
+  grant?: VoiceGrant;
+}
+
 export interface VoiceState {
   /** The channel the user asked to be in; the room hook converges the LiveKit room to it. */
-  target: { channelId: string; guildId: string } | null;
+  target: VoiceTarget | null;
   /** The channel the room is actually connected (or connecting) to. */
   current: { channelId: string; guildId: string } | null;
   connection: ConnectionState;
@@ -43,6 +56,8 @@ export interface VoiceState {
 
 export interface VoiceActions {
   join(channelId: string, guildId: string): void;
+  /** A moderator moved us: go to that channel with the token the server sent (used once). */
+  moveTo(target: Required<VoiceTarget>): void;
   leave(): void;
   toggleMute(): void;
   toggleDeafen(): void;
@@ -85,6 +100,9 @@ export function createVoiceStore(): VoiceStore {
       const t = get().target;
       if (t?.channelId === channelId && get().connection !== 'failed') return;
       set({ target: { channelId, guildId }, error: null });
+    },
+    moveTo(target) {
+      set({ target, error: null });
     },
     leave() {
       set({ target: null, error: null });

@@ -1,0 +1,225 @@
+import { useId, useState, type FormEvent } from 'react';
+import { accountStore, authStore, uiStore, useAuth } from '../../app/services';
+import { Avatar } from '../../ui/Avatar';
+import './account.css';
+
+/**
+ * "My Account" in the settings dialog: display name (live for everyone through the gateway), password, data export,
+ * sign out and account deletion. The username, avatar, status and "sign out other sessions" have no server route yet.
+ */
+export function AccountPanel() {
+  const user = useAuth((s) => s.user);
+  const serverUrl = useAuth((s) => s.serverUrl);
+  if (!user) return null;
+  return (
+    <div className="settings-section account-panel">
+      <h3>My Account</h3>
+      <div className="account-card">
+        <Avatar id={user.id} name={user.displayName} size={64} />
+        <div>
+          <div className="account-name">{user.displayName}</div>
+          <div className="muted">@{user.username}</div>
+          <div className="muted small">Signed in to {serverUrl}</div>
+        </div>
+      </div>
+      <DisplayNameForm current={user.displayName} />
+      <PasswordForm />
+      <section className="account-block" aria-labelledby="account-data">
+        <h4 id="account-data">Your data</h4>
+        <p className="muted small">A JSON file with your profile, your server memberships and every message you wrote.</p>
+        <ExportButton username={user.username} />
+      </section>
+      <section className="account-block" aria-labelledby="account-session">
+        <h4 id="account-session">Session</h4>
+        <button
+          type="button"
+          className="btn secondary"
+          onClick={() => {
+            uiStore.getState().open(null);
+            void authStore.getState().logout();
+          }}
+        >
+          Log Out
+        </button>
+      </section>
+      <DeleteAccount />
+    </div>
+  );
+}
+
+function DisplayNameForm({ current }: { current: string }) {
+  const [name, setName] = useState(current);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const id = useId();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const r = await accountStore.getState().setDisplayName(name.trim());
+    setBusy(false);
+    setMessage(r.ok ? { ok: true, text: 'Display name saved.' } : { ok: false, text: r.error });
+  };
+  return (
+    <form className="account-block" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
+      <h4 id={`${id}-h`}>Display name</h4>
+      <div className="field">
+        <label htmlFor={id}>Display name</label>
+        <input id={id} value={name} maxLength={64} required onChange={(e) => setName(e.target.value)} />
+      </div>
+      <FormMessage message={message} />
+      <button type="submit" className="btn primary" disabled={busy || !name.trim() || name.trim() === current}>
+        Save display name
+      </button>
+    </form>
+  );
+}
+
+function PasswordForm() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const ids = { h: useId(), current: useId(), next: useId(), confirm: useId(), hint: useId() };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (next !== confirm) return setMessage({ ok: false, text: 'The new passwords do not match.' });
+    setBusy(true);
+    const r = await accountStore.getState().changePassword(current, next);
+    setBusy(false);
+    if (r.ok) {
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+    }
+    setMessage(r.ok ? { ok: true, text: 'Password changed. Your other sessions were signed out.' } : { ok: false, text: r.error });
+  };
+  return (
+    <form className="account-block" onSubmit={(e) => void submit(e)} aria-labelledby={ids.h}>
+      <h4 id={ids.h}>Password</h4>
+      <p className="muted small" id={ids.hint}>
+        Changing it signs out every other device.
+      </p>
+      <div className="field">
+        <label htmlFor={ids.current}>Current password</label>
+        <input id={ids.current} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.next}>New password</label>
+        <input
+          id={ids.next}
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          aria-describedby={ids.hint}
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.confirm}>Confirm new password</label>
+        <input id={ids.confirm} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+      </div>
+      <FormMessage message={message} />
+      <button type="submit" className="btn primary" disabled={busy || !current || next.length < 8 || !confirm}>
+        Change password
+      </button>
+    </form>
+  );
+}
+
+function ExportButton({ username }: { username: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    setBusy(true);
+    const r = await accountStore.getState().exportData();
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(r.value, null, 2)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `parley-${username}-export.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <>
+      {error && (
+        <p className="form-error small" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" className="btn secondary" disabled={busy} onClick={() => void download()}>
+        {busy ? 'Preparing…' : 'Download my data'}
+      </button>
+    </>
+  );
+}
+
+function DeleteAccount() {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ids = { h: useId(), pw: useId(), warn: useId() };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const r = await accountStore.getState().deleteAccount(password);
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    uiStore.getState().open(null);
+  };
+  return (
+    <section className="account-block danger-zone" aria-labelledby={ids.h}>
+      <h4 id={ids.h}>Delete account</h4>
+      <p className="muted small" id={ids.warn}>
+        Your messages stay, shown as from a deleted user. You must transfer or delete the servers you own first.
+      </p>
+      {!open ? (
+        <button type="button" className="btn danger" onClick={() => setOpen(true)}>
+          Delete account…
+        </button>
+      ) : (
+        <form onSubmit={(e) => void submit(e)}>
+          <div className="field">
+            <label htmlFor={ids.pw}>Password to confirm</label>
+            <input
+              id={ids.pw}
+              type="password"
+              autoComplete="current-password"
+              autoFocus
+              aria-describedby={ids.warn}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          {error && (
+            <p className="form-error small" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="row">
+            <button type="button" className="btn secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn danger" disabled={busy || !password}>
+              Delete my account
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function FormMessage({ message }: { message: { ok: boolean; text: string } | null }) {
+  if (!message) return null;
+  return (
+    <p className={message.ok ? 'form-ok small' : 'form-error small'} role={message.ok ? 'status' : 'alert'}>
+      {message.text}
+    </p>
+  );
+}

@@ -1,0 +1,110 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { GuildRemoval } from '@shared/api/gateway';
+import { describeError } from '../../api/http-client';
+import type { ParleyApi } from '../../api/parley-api';
+
+/** Where a member menu was opened from: the voice participant's menu also holds the per-user volume. */
+export type MenuSource = 'members' | 'chat' | 'voice';
+
+export interface OpenMenu {
+  guildId: string;
+  userId: string;
+  source: MenuSource;
+  x: number;
+  y: number;
+}
+
+export type MemberDialog = 'profile' | 'nickname' | 'roles' | 'kick' | 'ban' | 'move';
+
+/** A guild a moderator removed us from, shown on the removal screen until dismissed. */
+export interface RemovalNotice extends GuildRemoval {
+  guildId: string;
+  guildName: string;
+}
+
+export type ActionResult = { ok: true } | { ok: false; error: string };
+
+/** The API's ban windows (BanBody.deleteMessageSeconds), in the order the ban dialog offers them. */
+export const DELETE_HISTORY_CHOICES = [
+  { seconds: 0, label: "Don't delete any" },
+  { seconds: 3600, label: 'Previous hour' },
+  { seconds: 86_400, label: 'Previous 24 hours' },
+  { seconds: 604_800, label: 'Previous 7 days' },
+] as const;
+export type DeleteHistorySeconds = (typeof DELETE_HISTORY_CHOICES)[number]['seconds'];
+
+export interface MembersState {
+  menu: OpenMenu | null;
+  dialog: { kind: MemberDialog; guildId: string; userId: string } | null;
+  removals: RemovalNotice[];
+}
+
+export interface MembersActions {
+  openMenu(menu: OpenMenu): void;
+  closeMenu(): void;
+  openDialog(kind: MemberDialog): void;
+  closeDialog(): void;
+  noteRemoval(notice: RemovalNotice): void;
+  dismissRemoval(guildId: string): void;
+  setNickname(guildId: string, userId: string, nick: string | null): Promise<ActionResult>;
+  setRole(guildId: string, userId: string, roleId: string, give: boolean): Promise<ActionResult>;
+  kick(guildId: string, userId: string): Promise<ActionResult>;
+  ban(guildId: string, userId: string, reason: string, deleteMessageSeconds: DeleteHistorySeconds): Promise<ActionResult>;
+  moderateVoice(guildId: string, userId: string, flags: { serverMute?: boolean; serverDeaf?: boolean }): Promise<ActionResult>;
+  move(guildId: string, userId: string, channelId: string): Promise<ActionResult>;
+  disconnect(guildId: string, userId: string): Promise<ActionResult>;
+  reset(): void;
+}
+
+export type MembersStore = StoreApi<MembersState & MembersActions>;
+
+/**
+ * Member actions (moderation) and the UI state around them: which member menu or dialog is open, and the removal
+ * notices to show. Actions return a result; the gateway brings the resulting changes to every client, this one too.
+ */
+export function createMembersStore(deps: { api: () => ParleyApi }): MembersStore {
+  const run = async (call: () => Promise<unknown>): Promise<ActionResult> => {
+    try {
+      await call();
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: describeError(err) };
+    }
+  };
+  return createStore<MembersState & MembersActions>()((set, get) => ({
+    menu: null,
+    dialog: null,
+    removals: [],
+    openMenu(menu) {
+      set({ menu, dialog: null });
+    },
+    closeMenu() {
+      set({ menu: null });
+    },
+    openDialog(kind) {
+      const m = get().menu;
+      if (m) set({ menu: null, dialog: { kind, guildId: m.guildId, userId: m.userId } });
+    },
+    closeDialog() {
+      set({ dialog: null });
+    },
+    noteRemoval(notice) {
+      set((s) => ({ removals: [...s.removals.filter((r) => r.guildId !== notice.guildId), notice] }));
+    },
+    dismissRemoval(guildId) {
+      set((s) => ({ removals: s.removals.filter((r) => r.guildId !== guildId) }));
+    },
+    setNickname: (guildId, userId, nick) => run(() => deps.api().members.update(guildId, userId, { nick })),
+    setRole: (guildId, userId, roleId, give) =>
+      run(() => (give ? deps.api().members.addRole(guildId, userId, roleId) : deps.api().members.removeRole(guildId, userId, roleId))),
+    kick: (guildId, userId) => run(() => deps.api().members.kick(guildId, userId)),
+    ban: (guildId, userId, reason, deleteMessageSeconds) =>
+      run(() => deps.api().members.ban(guildId, userId, { ...(reason.trim() ? { reason: reason.trim() } : {}), deleteMessageSeconds })),
+    moderateVoice: (guildId, userId, flags) => run(() => deps.api().members.moderateVoice(guildId, userId, flags)),
+    move: (guildId, userId, channelId) => run(() => deps.api().members.moderateVoice(guildId, userId, { channelId })),
+    disconnect: (guildId, userId) => run(() => deps.api().members.disconnectVoice(guildId, userId)),
+    reset() {
+      set({ menu: null, dialog: null, removals: [] });
+    },
+  }));
+}
