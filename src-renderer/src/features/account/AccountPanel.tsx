@@ -61,7 +61,7 @@ function DisplayNameForm({ current }: { current: string }) {
   };
   return (
     <form className="account-block" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
-      <h4 id={`${id}-h`}>Display name</h4>
+      <h4 id={`${id}-h`}>Profile</h4>
       <div className="field">
         <label htmlFor={id}>Display name</label>
         <input id={id} value={name} maxLength={64} required onChange={(e) => setName(e.target.value)} />

@@ -21,13 +21,19 @@ export function UserPanel() {
         <Avatar id={user.id} name={user.displayName} size={32} speaking={transmitting} status="online" />
         <div className="user-chip-text">
           <span className="user-chip-name">{user.displayName}</span>
-          <span className="user-chip-sub">@{user.username}</span>
+          {serverMute || serverDeaf ? (
+            <span className="user-chip-sub server-moderated" role="status">
+              {serverDeaf ? 'Server deafened' : 'Server muted'}
+            </span>
+          ) : (
+            <span className="user-chip-sub">@{user.username}</span>
+          )}
         </div>
       </div>
       <div className="user-buttons">
         <button
           type="button"
-          className={`icon-btn${muted ? ' danger' : ''}`}
+          className={`icon-btn${muted || serverMute ? ' danger' : ''}`}
           aria-label={muted ? 'Unmute' : 'Mute'}
           aria-pressed={muted}
           title={serverMute ? 'Server muted by a moderator' : muted ? 'Unmute' : 'Mute'}
@@ -37,7 +43,7 @@ export function UserPanel() {
         </button>
         <button
           type="button"
-          className={`icon-btn${selfDeaf ? ' danger' : ''}`}
+          className={`icon-btn${selfDeaf || serverDeaf ? ' danger' : ''}`}
           aria-label={selfDeaf ? 'Undeafen' : 'Deafen'}
           aria-pressed={selfDeaf}
           title={serverDeaf ? 'Server deafened by a moderator' : selfDeaf ? 'Undeafen' : 'Deafen'}
