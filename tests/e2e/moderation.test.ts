@@ -133,6 +133,11 @@ describe('member moderation in the web client', () => {
     // A takes the only seat of Full Room (limit 1), so a REST join of B's would be refused as CHANNEL_FULL.
     await a.getByRole('button', { name: /^Full Room \(voice channel\)/ }).click();
     await voiceList(a, 'Full Room').locator('li.voice-user', { hasText: 'Alice' }).waitFor({ timeout: 20_000 });
+    // The move's token is the only way in: B's client must not ask for another over REST.
+    const restJoins: string[] = [];
+    b.on('request', (r) => {
+      if (r.url().includes('/voice/join')) restJoins.push(r.url());
+    });
     await voiceList(a, 'General').locator('li.voice-user', { hasText: 'Bob' }).click({ button: 'right' });
     await a.getByRole('menu', { name: 'Bob options' }).getByRole('menuitem', { name: 'Move to…' }).click();
     const dialog = a.getByRole('dialog', { name: 'Move Bob' });
@@ -142,6 +147,7 @@ describe('member moderation in the web client', () => {
     await b.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
     expect(await b.getByRole('region', { name: 'Voice connection' }).textContent()).toContain('Full Room');
     await voiceList(a, 'Full Room').locator('li.voice-user', { hasText: 'Bob' }).waitFor({ timeout: 20_000 });
+    expect(restJoins).toEqual([]);
     // B hears A in the new room: the connection is real, not just a list entry.
     await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
     await a.getByRole('button', { name: 'Disconnect from voice' }).click();

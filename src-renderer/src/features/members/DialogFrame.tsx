@@ -26,7 +26,10 @@ export function DialogFrame({
   const titleId = useId();
   useEffect(() => {
     const el = ref.current;
+    // React focused the `autoFocus` control when it mounted; showModal() would move focus to the first control.
+    const wanted = document.activeElement;
     if (el && !el.open) el.showModal();
+    if (wanted instanceof HTMLElement && el?.contains(wanted)) wanted.focus();
     return () => returnFocus();
   }, []);
   return (
