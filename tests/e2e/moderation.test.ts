@@ -188,6 +188,8 @@ describe('member moderation in the web client', () => {
     const notice = b.getByRole('alertdialog', { name: `You were banned from ${GUILD}` });
     await notice.waitFor({ timeout: 15_000 });
     expect(await notice.textContent()).toContain('Posting spam links');
+    // The notice takes focus on its button (a dialog's initial focus), so Enter dismisses it.
+    expect(await b.evaluate(() => document.activeElement?.textContent)).toBe('OK');
     await guildButton(b).waitFor({ state: 'detached' });
     await bobsMessage.waitFor({ state: 'detached', timeout: 15_000 });
     await b.screenshot({ path: resolve(SHOTS, 'banned-screen.png') });

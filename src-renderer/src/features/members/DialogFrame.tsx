@@ -4,7 +4,7 @@ import { returnFocus } from './menu-focus';
 
 /**
  * A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert (focus is trapped) and
- * turns Escape into `cancel`; focus goes to the element marked `autoFocus` (else the first control) and back to the
+ * turns Escape into `cancel`; focus goes to the element marked `data-autofocus` (else the first control) and back to the
  * element that opened the menu when the dialog closes. Self-contained so the members feature needs no shared dialog.
  */
 export function DialogFrame({
@@ -26,10 +26,10 @@ export function DialogFrame({
   const titleId = useId();
   useEffect(() => {
     const el = ref.current;
-    // React focused the `autoFocus` control when it mounted; showModal() would move focus to the first control.
-    const wanted = document.activeElement;
     if (el && !el.open) el.showModal();
-    if (wanted instanceof HTMLElement && el?.contains(wanted)) wanted.focus();
+    // React's autoFocus runs while the dialog is still closed (nothing inside can take focus then): mark the control
+    // that should start focused with data-autofocus instead; without one, showModal() focused the first control.
+    el?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => returnFocus();
   }, []);
   return (

@@ -110,7 +110,7 @@ function NicknameDialog({ guildId, userId, onClose }: Props) {
       >
         <div className="field">
           <label htmlFor={id}>Nickname</label>
-          <input id={id} value={nick} maxLength={32} autoFocus onChange={(e) => setNick(e.target.value)} placeholder={member?.user.displayName} />
+          <input id={id} value={nick} maxLength={32} data-autofocus="" onChange={(e) => setNick(e.target.value)} placeholder={member?.user.displayName} />
         </div>
         <div className="dialog-actions">
           <button type="button" className="btn secondary" disabled={busy || !member?.nick} onClick={() => void save(null)}>
@@ -146,7 +146,7 @@ function RolesDialog({ guildId, userId, onClose }: Props) {
                   type="checkbox"
                   checked={has}
                   disabled={busy === r.id}
-                  autoFocus={i === 0}
+                  data-autofocus={i === 0 ? '' : undefined}
                   onChange={(e) => void toggle(r.id, e.target.checked)}
                 />
                 <span className="role-dot" style={{ background: roleColor(r.color) ?? 'var(--text-muted)' }} aria-hidden="true" />
@@ -182,7 +182,7 @@ function KickDialog({ guildId, userId, onClose }: Props) {
           Remove {name} from {guild?.name ?? 'this server'}? They can rejoin with a new invite.
         </p>
         <div className="dialog-actions">
-          <button type="button" className="btn secondary" autoFocus onClick={onClose}>
+          <button type="button" className="btn secondary" data-autofocus="" onClick={onClose}>
             Cancel
           </button>
           <button type="button" className="btn danger" disabled={busy} onClick={() => void kick()}>
@@ -215,7 +215,7 @@ function BanDialog({ guildId, userId, onClose }: Props) {
         </p>
         <div className="field">
           <label htmlFor={ids.reason}>Reason (shown to {name})</label>
-          <textarea id={ids.reason} value={reason} maxLength={512} rows={3} autoFocus onChange={(e) => setReason(e.target.value)} />
+          <textarea id={ids.reason} value={reason} maxLength={512} rows={3} data-autofocus="" onChange={(e) => setReason(e.target.value)} />
         </div>
         <fieldset className="field radio-list">
           <legend className="label">Delete message history</legend>
@@ -262,7 +262,7 @@ function MoveDialog({ guildId, userId, onClose }: Props) {
             const limit = c.userLimit ?? 0;
             return (
               <label key={c.id}>
-                <input type="radio" name="move-target" value={c.id} checked={choice === c.id} autoFocus={i === 0} onChange={() => setChoice(c.id)} />
+                <input type="radio" name="move-target" value={c.id} checked={choice === c.id} data-autofocus={i === 0 ? '' : undefined} onChange={() => setChoice(c.id)} />
                 {c.name}
                 <span className="muted small">{limit > 0 ? ` ${count}/${limit}${count >= limit ? ' (full)' : ''}` : count > 0 ? ` ${count} connected` : ''}</span>
               </label>

@@ -31,7 +31,7 @@ export function RemovalNotice({ notice }: { notice: Notice }) {
           )}
         </div>
         <div className="dialog-actions">
-          <button type="button" className="btn primary" autoFocus onClick={dismiss}>
+          <button type="button" className="btn primary" data-autofocus="" onClick={dismiss}>
             OK
           </button>
         </div>
