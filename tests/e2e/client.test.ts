@@ -124,7 +124,7 @@ describe('web client end to end', () => {
 
     // Per-user volume from the participant's context menu, remembered per user.
     await voiceRow(b, 'Alice').click({ button: 'right' });
-    const menu = b.getByRole('menu', { name: 'Alice options' });
+    const menu = b.getByRole('dialog', { name: 'Alice options' });
     await menu.waitFor();
     await menu.getByLabel(/User volume/).fill('150');
     await b.screenshot({ path: resolve(SHOTS, 'user-volume-menu.png') });
