@@ -104,7 +104,7 @@ function startSession() {
           voiceStore.getState().setServerFlags({ serverMute: e.serverMute, serverDeaf: e.serverDeaf });
         }
       },
-      VOICE_MOVE: (e) => voiceStore.getState().join(e.channelId, e.guildId),
+      VOICE_MOVE: (e) => voiceStore.getState().moveTo(e),
       VOICE_DISCONNECT: (e) => {
         if (e.reason === 'CHANNEL_FULL') voiceStore.getState().noteRemovalReason('This voice channel is full.');
       },

@@ -131,11 +131,13 @@ export function useVoiceRoom(): Room {
         v.setConnection('idle');
         return;
       }
-      v.setCurrent(target);
+      v.setCurrent({ channelId: target.channelId, guildId: target.guildId });
       v.setConnection('connecting');
       try {
         const { selfMute: m, selfDeaf: d } = voiceStore.getState();
-        const join = await api().voice.join(target.channelId, { selfMute: m, selfDeaf: d });
+        // A move's token is used as is: joining again over REST would count us against the channel's user limit.
+        const grant = target.grant && Date.parse(target.grant.expiresAt) > Date.now() ? target.grant : null;
+        const join = grant ?? (await api().voice.join(target.channelId, { selfMute: m, selfDeaf: d }));
         if (voiceStore.getState().target?.channelId !== target.channelId) return;
         await room.connect(join.url, join.token, { autoSubscribe: true });
         voiceStore.getState().setConnection('connected');

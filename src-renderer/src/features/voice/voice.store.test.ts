@@ -45,6 +45,16 @@ describe('voice store', () => {
     expect(s.getState().error).toBeNull();
   });
 
+  it('when a moderator moves us, then the target is the new channel with the move token; a later click joins afresh', () => {
+    const s = createVoiceStore();
+    s.getState().join('c1', 'g1');
+    s.getState().moveTo({ channelId: 'c2', guildId: 'g1', url: 'ws://lk', token: 'move-token', expiresAt: '2030-01-01T00:00:00.000Z' });
+    expect(s.getState().target).toEqual({ channelId: 'c2', guildId: 'g1', grant: { url: 'ws://lk', token: 'move-token', expiresAt: '2030-01-01T00:00:00.000Z' } });
+    s.getState().setConnection('failed', 'gave up');
+    s.getState().join('c2', 'g1');
+    expect(s.getState().target).toEqual({ channelId: 'c2', guildId: 'g1' });
+  });
+
   it('when the connection goes idle, then call state (participants, recording, stats) is cleared', () => {
     const s = createVoiceStore();
     s.getState().setParticipants([{ identity: 'u', name: 'U', isLocal: false, speaking: true, muted: false }]);

@@ -19,9 +19,19 @@ export interface RecordingInfo {
   startedAt: string;
 }
 
+/** A LiveKit grant the server already issued for a channel (VOICE_MOVE carries one): connect with it, no REST join. */
+export interface VoiceGrant {
+  url: string;
+  token: string;
+  expiresAt: string;
+}
+
 export interface VoiceState {
-  /** The channel the user asked to be in; the room hook converges the LiveKit room to it. */
-  target: { channelId: string; guildId: string } | null;
+  /**
+   * The channel the user asked to be in (or was moved to); the room hook converges the LiveKit room to it. `grant`:
+   * a moderator's move, whose token holds a seat even in a full channel where a REST join would be refused.
+   */
+  target: { channelId: string; guildId: string; grant?: VoiceGrant } | null;
   /** The channel the room is actually connected (or connecting) to. */
   current: { channelId: string; guildId: string } | null;
   connection: ConnectionState;
@@ -43,6 +53,8 @@ export interface VoiceState {
 
 export interface VoiceActions {
   join(channelId: string, guildId: string): void;
+  /** A moderator moved us (VOICE_MOVE): go to that channel with the token the server sent. */
+  moveTo(move: { channelId: string; guildId: string } & VoiceGrant): void;
   leave(): void;
   toggleMute(): void;
   toggleDeafen(): void;
@@ -85,6 +97,9 @@ export function createVoiceStore(): VoiceStore {
       const t = get().target;
       if (t?.channelId === channelId && get().connection !== 'failed') return;
       set({ target: { channelId, guildId }, error: null });
+    },
+    moveTo({ channelId, guildId, url, token, expiresAt }) {
+      set({ target: { channelId, guildId, grant: { url, token, expiresAt } }, error: null });
     },
     leave() {
       set({ target: null, error: null });
