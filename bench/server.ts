@@ -511,6 +511,7 @@ async function main(): Promise<void> {
       };
       try {
         const one = await measureSends([await newChannel('send')]);
+        if (one.lost > 0) log(`LOST ${one.lost} acknowledged messages`);
         result.send_rps = one.rps;
         result.send_p50_ms = one.p50_ms;
         result.send_p99_ms = one.p99_ms;

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { ChatPane } from '../features/chat/ChatPane';
 import { ChannelSidebar } from '../features/guilds/ChannelSidebar';
 import { GuildRail } from '../features/guilds/GuildRail';
@@ -8,30 +9,62 @@ import { SettingsModal } from '../features/settings/SettingsModal';
 import { useDeviceWatcher } from '../features/settings/useDeviceWatcher';
 import { RecordingBanner } from '../features/voice/RecordingBanner';
 import { VoiceHost } from '../features/voice/VoiceHost';
-import { useGuilds, useUi } from './services';
+import { Drawer } from '../ui/Drawer';
+import { ChannelsDrawerButton } from '../ui/LayoutButtons';
+import { useNarrowLayout } from '../ui/useMediaQuery';
+import { uiStore, useGuilds, useUi } from './services';
 import { useShortcuts } from './useShortcuts';
 
-/** The signed-in layout: guild rail | channels + voice/user panels | chat | members. */
+/**
+ * The signed-in layout: guild rail | channels + voice/user panels | chat | members. Under 900 px (NARROW_LAYOUT) the
+ * channel and member columns are drawers opened from the chat header; while one is open the rest is inert.
+ */
 export function Shell() {
   useDeviceWatcher();
   useShortcuts();
   const selectedGuildId = useGuilds((s) => s.selectedGuildId);
+  const selectedChannelId = useGuilds((s) => (s.selectedGuildId ? s.selectedChannelByGuild[s.selectedGuildId] : undefined));
   const loaded = useGuilds((s) => s.loaded);
   const showMembers = useUi((s) => s.showMembers);
   const modal = useUi((s) => s.modal);
   const gateway = useUi((s) => s.gateway);
+  const drawer = useUi((s) => s.drawer);
+  const closeDrawer = useUi((s) => s.closeDrawer);
+  const narrow = useNarrowLayout();
+  const membersShown = selectedGuildId !== null && (narrow ? drawer === 'members' : showMembers);
+  const drawerOpen = narrow && drawer !== null;
+
+  // Back to columns: no drawer stays open. Picking a channel (or server) in the channel drawer shows its chat.
+  useEffect(() => {
+    if (!narrow) closeDrawer();
+  }, [narrow, closeDrawer]);
+  useEffect(() => {
+    if (uiStore.getState().drawer === 'channels') closeDrawer();
+  }, [selectedGuildId, selectedChannelId, closeDrawer]);
+
   return (
-    <div className={`shell${showMembers && selectedGuildId ? ' with-members' : ''}`}>
+    <div className={`shell${membersShown && !narrow ? ' with-members' : ''}${narrow ? ' narrow' : ''}`}>
       {gateway === 'reconnecting' && (
         <div className="connection-banner" role="status">
           Connection lost — reconnecting…
         </div>
       )}
       <RecordingBanner />
-      <GuildRail />
-      <ChannelSidebar />
-      {selectedGuildId ? <ChatPane guildId={selectedGuildId} /> : <EmptyHome loaded={loaded} />}
-      {showMembers && selectedGuildId && <MemberList guildId={selectedGuildId} />}
+      <div className="shell-part" inert={drawerOpen}>
+        <GuildRail />
+      </div>
+      <Drawer id="channels" drawer={narrow} open={drawer === 'channels'} onClose={closeDrawer} closeOn=".channel-row.text > button">
+        <ChannelSidebar />
+      </Drawer>
+      <div className="shell-part" inert={drawerOpen}>
+        {selectedGuildId ? <ChatPane guildId={selectedGuildId} /> : <EmptyHome loaded={loaded} />}
+      </div>
+      {membersShown && (
+        <Drawer id="members" drawer={narrow} open={drawer === 'members'} onClose={closeDrawer}>
+          <MemberList guildId={selectedGuildId} />
+        </Drawer>
+      )}
+      {drawerOpen && <div className="drawer-overlay" aria-hidden="true" onClick={closeDrawer} />}
       <VoiceHost />
       {modal?.kind === 'settings' && <SettingsModal initialTab={modal.tab} />}
       <GuildModals />
@@ -44,6 +77,9 @@ function EmptyHome({ loaded }: { loaded: boolean }) {
   const open = useUi((s) => s.open);
   return (
     <main className="chat-pane empty-home" aria-label="Home">
+      <header className="chat-header">
+        <ChannelsDrawerButton />
+      </header>
       {loaded ? (
         <div className="empty-state">
           <h2>No servers yet</h2>

@@ -1,10 +1,24 @@
-/** Initial-letter avatar with a colour derived from the user id (stable across sessions and clients). */
-const COLORS = ['#5865f2', '#3ba55c', '#faa61a', '#ed4245', '#eb459e', '#9b59b6', '#1abc9c', '#e67e22'];
+/**
+ * Initial-letter avatar with a colour derived from the user id (stable across sessions and clients). The fills are
+ * dark enough for white letters (≥ 4.5:1); names use the matching `--name-N` colour of the theme (light tints on
+ * dark, dark tints on light), so both stay readable.
+ */
+const COLORS = ['#4752c4', '#2d7d46', '#a85d00', '#c0392b', '#b8307a', '#7d3c98', '#117a65', '#a04000'];
 
-export function colorFor(id: string): string {
+function hueIndex(id: string): number {
   let h = 0;
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return COLORS[h % COLORS.length] ?? '#5865f2';
+  return h % COLORS.length;
+}
+
+/** A fill for white text (avatars, the selected guild's icon). */
+export function colorFor(id: string): string {
+  return COLORS[hueIndex(id)] ?? '#4752c4';
+}
+
+/** A text colour for a name on the theme's surfaces (a CSS variable, so it follows the theme). */
+export function nameColorFor(id: string): string {
+  return `var(--name-${hueIndex(id)})`;
 }
 
 export function Avatar({

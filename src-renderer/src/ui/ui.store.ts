@@ -18,12 +18,18 @@ export interface UiState {
   modal: Modal;
   gateway: 'connecting' | 'connected' | 'reconnecting' | 'offline';
   showMembers: boolean;
+  /** The open drawer of the narrow layout (under 900 px the channel and member columns are drawers). */
+  drawer: Drawer | null;
   toast(kind: Toast['kind'], text: string, ttlMs?: number): void;
   dismiss(id: number): void;
   open(modal: Modal): void;
   setGateway(state: UiState['gateway']): void;
   toggleMembers(): void;
+  openDrawer(drawer: Drawer): void;
+  closeDrawer(): void;
 }
+
+export type Drawer = 'channels' | 'members';
 
 export function createUiStore(): StoreApi<UiState> {
   let seq = 0;
@@ -32,6 +38,7 @@ export function createUiStore(): StoreApi<UiState> {
     modal: null,
     gateway: 'offline',
     showMembers: true,
+    drawer: null,
     toast(kind, text, ttlMs = 5000) {
       const id = ++seq;
       set({ toasts: [...get().toasts.slice(-3), { id, kind, text }] });
@@ -48,6 +55,12 @@ export function createUiStore(): StoreApi<UiState> {
     },
     toggleMembers() {
       set({ showMembers: !get().showMembers });
+    },
+    openDrawer(drawer) {
+      set({ drawer });
+    },
+    closeDrawer() {
+      if (get().drawer !== null) set({ drawer: null });
     },
   }));
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { chatStore, useAuth, useChat, useGuilds, useUi } from '../../app/services';
-import { HashIcon, UsersIcon } from '../../ui/icons';
+import { chatStore, useAuth, useChat, useGuilds } from '../../app/services';
+import { HashIcon } from '../../ui/icons';
+import { ChannelsDrawerButton, MembersButton } from '../../ui/LayoutButtons';
 import { memberName } from '../guilds/ChannelSidebar';
 import { typingUsers } from './chat.store';
 import { Composer } from './Composer';
@@ -9,8 +10,6 @@ import { MessageList } from './MessageList';
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
   const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
-  const toggleMembers = useUi((s) => s.toggleMembers);
-  const showMembers = useUi((s) => s.showMembers);
 
   useEffect(() => {
     if (channelId) void chatStore.getState().loadLatest(channelId);
@@ -19,7 +18,11 @@ export function ChatPane({ guildId }: { guildId: string }) {
   if (!channel || channel.type !== 'text') {
     return (
       <main className="chat-pane" aria-label="Chat">
-        <header className="chat-header" />
+        <header className="chat-header">
+          <ChannelsDrawerButton />
+          <span className="spacer" />
+          <MembersButton />
+        </header>
         <div className="empty-state">
           <p className="muted">Pick a text channel to start chatting.</p>
         </div>
@@ -29,19 +32,12 @@ export function ChatPane({ guildId }: { guildId: string }) {
   return (
     <main className="chat-pane" aria-label={`#${channel.name}`}>
       <header className="chat-header">
+        <ChannelsDrawerButton />
         <HashIcon size={22} className="muted" />
         <h1>{channel.name}</h1>
         {channel.topic && <span className="chat-topic muted">{channel.topic}</span>}
         <span className="spacer" />
-        <button
-          type="button"
-          className={`icon-btn${showMembers ? ' active' : ''}`}
-          aria-label={showMembers ? 'Hide member list' : 'Show member list'}
-          aria-pressed={showMembers}
-          onClick={toggleMembers}
-        >
-          <UsersIcon />
-        </button>
+        <MembersButton />
       </header>
       <MessageList key={channel.id} channelId={channel.id} guildId={guildId} channelName={channel.name} />
       <div className="composer-wrap">

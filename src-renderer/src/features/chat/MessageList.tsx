@@ -2,7 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { chatStore, guildsStore, useAuth, useChat, useGuilds } from '../../app/services';
 import type { Member } from '../../api/types';
-import { Avatar, colorFor } from '../../ui/Avatar';
+import { Avatar, nameColorFor } from '../../ui/Avatar';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { PencilIcon, TrashIcon } from '../../ui/icons';
 import { memberName } from '../guilds/ChannelSidebar';
 import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTrigger';
@@ -199,6 +200,14 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
   const mentionsMe = m.mentions.some((u) => u.id === selfId);
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
+  const [confirming, setConfirming] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(editing);
+  // Leaving the edit box (Enter or Escape) removes the focused textarea: hand focus back to this message's Edit button.
+  useEffect(() => {
+    if (wasEditing.current && !editing && (document.activeElement === document.body || document.activeElement === null)) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
   return (
     <article
       className={`message${head ? ' head' : ''}${mentionsMe ? ' mentioned' : ''}${m.sendState ? ` ${m.sendState}` : ''}`}
@@ -219,7 +228,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
             <button
               type="button"
               className="author author-btn"
-              style={{ color: colorFor(m.author.id) }}
+              style={{ color: nameColorFor(m.author.id) }}
               aria-haspopup="menu"
               {...memberMenuTriggerProps(m.guildId, m.author.id, 'chat')}
               onClick={(e) => openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget)}
@@ -259,7 +268,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
       </div>
       {own && !pending && !editing && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
-          <button type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
+          <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
             <PencilIcon size={16} />
           </button>
           <button
@@ -268,12 +277,28 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
             aria-label="Delete message"
             title="Delete (hold Shift to skip confirmation)"
             onClick={(e) => {
-              if (e.shiftKey || window.confirm('Delete this message?')) void chatStore.getState().remove(m.channelId, m.id);
+              if (e.shiftKey) void chatStore.getState().remove(m.channelId, m.id);
+              else setConfirming(true);
             }}
           >
             <TrashIcon size={16} />
           </button>
         </div>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          open
+          title="Delete message"
+          confirmLabel="Delete"
+          danger
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            void chatStore.getState().remove(m.channelId, m.id);
+          }}
+        >
+          <p>Are you sure you want to delete this message?</p>
+        </ConfirmDialog>
       )}
     </article>
   );

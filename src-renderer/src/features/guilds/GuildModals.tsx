@@ -1,27 +1,26 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { authStore, guildsStore, uiStore, useGuilds, useUi } from '../../app/services';
 import { inviteLink, parseInviteCode } from '../../app/invite-link';
-import { CloseIcon } from '../../ui/icons';
+import { Dialog } from '../../ui/Dialog';
 
-export function Modal({ title, onClose, children, wide = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
-  const id = useId();
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+/** A dialog that is open while mounted: the shape the feature dialogs use (see ui/Dialog for the primitive). */
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide = false,
+  initialFocus,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+  initialFocus?: RefObject<HTMLElement | null>;
+}) {
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={`modal${wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={id}>
-        <header className="modal-header">
-          <h2 id={id}>{title}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
-            <CloseIcon />
-          </button>
-        </header>
-        {children}
-      </div>
-    </div>
+    <Dialog open onClose={onClose} title={title} size={wide ? 'wide' : 'normal'} initialFocus={initialFocus}>
+      {children}
+    </Dialog>
   );
 }
 
@@ -69,7 +68,7 @@ function CreateGuild({ onClose }: { onClose: () => void }) {
         <p className="muted">Your server is where you and your friends hang out.</p>
         <div className="field">
           <label htmlFor={ids.name}>Server name</label>
-          <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoFocus />
+          <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
         </div>
         <button type="submit" className="btn primary wide" disabled={busy}>
           Create
@@ -99,6 +98,7 @@ function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guil
   const [busy, setBusy] = useState(false);
   const error = useGuilds((s) => s.error);
   const nameId = useId();
+  const nameRef = useRef<HTMLInputElement>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -112,7 +112,7 @@ function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guil
     }
   }
   return (
-    <Modal title="Create Channel" onClose={onClose}>
+    <Modal title="Create Channel" onClose={onClose} initialFocus={nameRef}>
       <form onSubmit={(e) => void submit(e)} className="modal-body">
         <fieldset className="radio-cards">
           <legend>Channel type</legend>
@@ -129,7 +129,7 @@ function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guil
         </fieldset>
         <div className="field">
           <label htmlFor={nameId}>Channel name</label>
-          <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder={type === 'text' ? 'new-channel' : 'Lounge'} autoFocus />
+          <input ref={nameRef} id={nameId} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder={type === 'text' ? 'new-channel' : 'Lounge'} />
         </div>
         {error && (
           <p className="form-error" role="alert">

@@ -52,12 +52,13 @@ export function GuildRail() {
                 type="button"
                 className="guild-icon"
                 style={active ? { background: colorFor(g.id) } : undefined}
-                aria-label={label}
                 aria-current={active ? 'page' : undefined}
                 title={g.name}
                 onClick={() => guildsStore.getState().selectGuild(g.id)}
               >
-                {initials(g.name)}
+                {/* The name is the button's text (for screen readers); the initials are only its picture. */}
+                <span aria-hidden="true">{initials(g.name)}</span>
+                <span className="sr-only">{label}</span>
               </button>
               {mentions > 0 && (
                 <span className="badge" aria-hidden="true">
