@@ -6,7 +6,7 @@ import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import type { CachedReads, Repos } from '../db/repos';
-import { AppError } from '../errors';
+import { toAppError } from '../errors';
 import { channelView, deletedUser, guildView, memberView, publicUserView, roleView, userView } from '../http/views';
 import type { Logger } from '../logger';
 import { adapterClient } from './adapter-clients';
@@ -209,7 +209,7 @@ export function createGateway(deps: {
         expiry = scheduleExpiry(socket, claims.exp);
         reply({ ok: true });
       } catch (err) {
-        reply({ ok: false, code: err instanceof AppError ? err.code : 'UNAUTHENTICATED' });
+        reply({ ok: false, code: toAppError(err)?.code ?? 'UNAUTHENTICATED' });
       }
     });
     socket.on('PRESENCE_SET', async (raw: unknown, ack?: unknown) => {
@@ -268,7 +268,9 @@ export function createGateway(deps: {
             next();
           },
           (e: unknown) => {
-            const code = e instanceof AppError ? e.code : 'UNAUTHENTICATED';
+            // A database or Redis that did not answer while the account was checked is DEPENDENCY_UNAVAILABLE (the
+            // client retries), not UNAUTHENTICATED (the client would renew its session or sign out).
+            const code = toAppError(e)?.code ?? 'UNAUTHENTICATED';
             log.info({ code }, 'gateway handshake rejected');
             const err = new Error(code) as Error & { data?: unknown };
             err.data = { code };

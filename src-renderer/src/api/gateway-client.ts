@@ -55,6 +55,9 @@ export function connectGateway(opts: GatewayOptions): GatewayClient {
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     opts.onStatus(everConnected ? 'reconnecting' : 'connecting');
     const code = err.data?.code ?? err.message;
+    // The server could not check the session because its database or Redis did not answer: try again shortly
+    // (socket.io does not retry a handshake its middleware refused).
+    if (code === 'DEPENDENCY_UNAVAILABLE') setTimeout(() => !closed && !socket.active && socket.connect(), 2_000);
     if (code === 'UNAUTHENTICATED' || code === 'TOKEN_EXPIRED') {
       void opts.renewToken().then((t) => {
         if (!t) {
