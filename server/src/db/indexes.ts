@@ -32,20 +32,3 @@ export async function ensureCollectionIndexes(db: Db, collection: string, indexe
     if (!missing.every((index) => index.name && now.has(index.name))) throw err;
   }
 }
-
-/**
- * Indexes of the core collections whose repositories do not declare their own yet. Unique indexes carry the
- * invariants we cannot get from transactions: one account per username, one membership per (guild, user), one ban per
- * (guild, user). Collections are done one after another: boot is not a hot path, and it keeps the engine's index
- * builds apart.
- */
-const CORE_INDEXES: Record<string, IndexDescription[]> = {
-  invites: [
-    { key: { code: 1 }, unique: true, name: 'code_unique' },
-    { key: { guildId: 1 }, name: 'guild' },
-  ],
-};
-
-export async function ensureCoreIndexes(db: Db): Promise<void> {
-  for (const [collection, indexes] of Object.entries(CORE_INDEXES)) await ensureCollectionIndexes(db, collection, indexes);
-}

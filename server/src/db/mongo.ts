@@ -43,5 +43,3 @@ export async function connectDatabase(config: Config, log: Logger, options: { ma
   return { client, db, close: () => client.close() };
 }
 
-// Transitional: repositories import it from ./errors; services still importing it from here move there next.
-export { isDuplicateKey } from './errors';

@@ -1,6 +1,5 @@
 import type { Config } from '../config';
 import { moduleLogger, type Logger } from '../logger';
-import { ensureCoreIndexes } from './indexes';
 import { runMigrations } from './migrations/index';
 import { connectDatabase } from './mongo';
 import { createRepos, ensureRepoIndexes } from './repos';
@@ -16,7 +15,6 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<void
   try {
     const migrated = await runMigrations(maintenance.db, moduleLogger(log, 'migrations'));
     if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
-    await ensureCoreIndexes(maintenance.db);
     await ensureRepoIndexes(createRepos(maintenance.db));
   } finally {
     await maintenance.close();
