@@ -126,7 +126,8 @@ describe('web client end to end', () => {
     await voiceRow(b, 'Alice').click({ button: 'right' });
     const menu = b.getByRole('menu', { name: 'Alice options' });
     await menu.waitFor();
-    await menu.getByLabel(/User volume/).fill('150');
+    // The volume group sits beside the menu in the same popover (a slider may not be a menu's child).
+    await b.getByRole('group', { name: 'Volume' }).getByLabel(/User volume/).fill('150');
     await b.screenshot({ path: resolve(SHOTS, 'user-volume-menu.png') });
     await b.keyboard.press('Escape');
     const saved = await b.evaluate(() => JSON.parse(localStorage.getItem('parley:settings') ?? '{}') as { userVolumes?: Record<string, number> });

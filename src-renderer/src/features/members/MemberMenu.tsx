@@ -104,27 +104,16 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
   const voiceItems = caps.mute || caps.deafen || caps.moveTargets.length > 0 || caps.disconnect;
   const removeItems = caps.kick || caps.ban;
   return (
-    <div
-      ref={ref}
-      className="context-menu member-menu"
-      role="menu"
-      aria-label={`${name} options`}
-      style={pos}
-      onKeyDown={onKeyDown}
-      data-user-id={userId}
-    >
-      <div className="menu-title" role="none">
+    // The popover holds the menu and, for a call participant, the volume controls beside it: a slider may not be a
+    // child of role="menu" (axe: aria-required-children), so they are a group of their own after the menu.
+    <div ref={ref} className="context-menu member-menu" style={pos} onKeyDown={onKeyDown} data-user-id={userId}>
+      <div className="menu-title" aria-hidden="true">
         {name}
       </div>
+      <div role="menu" aria-label={`${name} options`} className="member-menu-items">
       {member && <MenuItem label="Profile" onClick={() => openDialog('profile')} />}
       {caps.nickname && member && <MenuItem label={self ? 'Change my nickname' : 'Change nickname'} onClick={() => openDialog('nickname')} />}
       {caps.assignableRoles.length > 0 && <MenuItem label="Roles…" onClick={() => openDialog('roles')} />}
-      {source === 'voice' && !self && (
-        <>
-          <div role="separator" className="menu-sep" />
-          <UserVolumeControls userId={userId} name={name} />
-        </>
-      )}
       {voiceItems && voice && (
         <>
           <div role="separator" className="menu-sep" />
@@ -151,6 +140,13 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
           <div role="separator" className="menu-sep" />
           {caps.kick && <MenuItem label={`Kick ${name}`} danger onClick={() => openDialog('kick')} />}
           {caps.ban && <MenuItem label={`Ban ${name}`} danger onClick={() => openDialog('ban')} />}
+        </>
+      )}
+      </div>
+      {source === 'voice' && !self && (
+        <>
+          <div className="menu-sep" aria-hidden="true" />
+          <UserVolumeControls userId={userId} name={name} />
         </>
       )}
     </div>

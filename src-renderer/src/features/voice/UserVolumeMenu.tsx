@@ -3,7 +3,7 @@ import { useSettings } from '../../app/services';
 
 /**
  * Per-user playback controls of a call participant: local volume 0–200 % and local mute, remembered per user. Shown
- * inside the participant's member menu (features/members/MemberMenu.tsx), as a group of its own.
+ * beside the participant's member menu (features/members/MemberMenu.tsx), as a group of its own.
  */
 export function UserVolumeControls({ userId, name }: { userId: string; name: string }) {
   const volume = useSettings((s) => s.userVolumes[userId] ?? 1);
@@ -26,13 +26,7 @@ export function UserVolumeControls({ userId, name }: { userId: string; name: str
         onChange={(e) => setUserVolume(userId, Number(e.target.value) / 100)}
         aria-valuetext={`${Math.round(volume * 100)} percent`}
       />
-      <button
-        type="button"
-        role="menuitemcheckbox"
-        aria-checked={muted}
-        className="menu-item"
-        onClick={() => setLocalMute(userId, !muted)}
-      >
+      <button type="button" aria-pressed={muted} className="menu-item" onClick={() => setLocalMute(userId, !muted)}>
         <span className="menu-checkbox" aria-hidden="true">
           {muted ? '✓' : ''}
         </span>
