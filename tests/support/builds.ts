@@ -27,7 +27,7 @@ function buildWhenStale(output: string, sources: string[], args: string[]): void
 
 /** out/web (the web client the server serves at /app). */
 export function ensureWebBuild(): void {
-  buildWhenStale('out/web/index.html', ['src-renderer', 'src-shared', 'vite.web.config.ts'], [
+  buildWhenStale('out/web/index.html', ['src-renderer', 'src-shared', 'vite.web.config.ts', 'scripts/build'], [
     resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn',
   ]);
 }
