@@ -10,8 +10,8 @@ import { voiceRoutes } from '../../src-shared/api/voice';
  * Every REST route of src-shared/api has a caller in src-renderer, or is listed here with its reason.
  *
  * A route "has a caller" when renderer code (not its tests) names its contract: `routes.<key>`, `voiceRoutes.<key>` or
- * `recordingRoutes.<key>` in an expression, with the contract object imported from src-shared/api (aliases are
- * followed), as src-renderer/src/api/parley-api.ts does for every call it makes. The renderer's sources are parsed with
+ * `recordingRoutes.<key>` in an expression, with the object imported from src-shared/api/route-table (or a contract
+ * file; aliases are followed), as src-renderer/src/api/parley-api.ts does for every call it makes. The renderer's sources are parsed with
  * TypeScript, so a key named in a comment, a string or only a type (`typeof routes.x`) does not count.
  *
  * Two lists, checked both ways so neither can rot:
@@ -96,8 +96,8 @@ function rendererSources(dir = RENDERER): string[] {
   return out;
 }
 
-/** `@shared/api`, `@shared/api/index`, `@shared/api/routes`, `../../src-shared/api/voice.ts`, … */
-const CONTRACT_MODULE = /(^@shared|src-shared)\/api(\/(index|routes|voice|recordings))?(\.ts)?$/;
+/** `@shared/api/route-table` (what the renderer imports), `@shared/api`, `@shared/api/routes`, `../../src-shared/api/voice.ts`, … */
+const CONTRACT_MODULE = /(^@shared|src-shared)\/api(\/(index|routes|voice|recordings|route-table))?(\.ts)?$/;
 
 /** The route keys a source file names through the contract objects it imports from src-shared/api. */
 export function routeKeysNamedIn(fileName: string, text: string): { object: ContractObject; key: string }[] {
@@ -149,7 +149,7 @@ describe('route callers in src-renderer', () => {
   it('when the renderer names a route contract in code, then the scanner sees it (not in comments, strings, types or other objects)', () => {
     const text = [
       "import { routes as r, type RouteBody } from '@shared/api/index';",
-      "import { voiceRoutes } from '@shared/api/voice';",
+      "import { voiceRoutes } from '@shared/api/route-table';",
       "import { other } from './other';",
       'const a = r.sendMessage; const b = voiceRoutes["joinVoice"]; const c = other.deleteGuild;',
       '// routes.kickMember',
