@@ -253,7 +253,10 @@ async function main(): Promise<void> {
       };
       page.on('response', onResponse);
       await page.goto(app);
-      await page.waitForFunction(() => typeof (window as unknown as { __tti?: number }).__tti === 'number', undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => typeof (window as unknown as { __tti?: number }).__tti === 'number', undefined, { timeout: 30_000 }).catch(async (error: unknown) => {
+        const shown = await page.evaluate(() => document.body.innerText.slice(0, 300)).catch(() => '(page gone)');
+        throw new Error(`load ${i + 1}: no channel row within 30 s; the page shows: ${JSON.stringify(shown)}`, { cause: error });
+      });
       ttis.push(await page.evaluate(() => (window as unknown as { __tti: number }).__tti));
       page.off('response', onResponse);
       if (i === 0) scripts = loaded;
