@@ -233,6 +233,18 @@ async function main(): Promise<void> {
       }
     })();
 
+    // Lighthouse first, while the database holds only the guild's 500 messages (after the 10,000-message import a loaded
+    // machine can push the page's first requests past the production timeouts) and no other page is busy. A failed run
+    // is reported in the JSON, and the other figures still run.
+    let lighthousePerf: number | null = null;
+    let lighthouseError: string | undefined;
+    try {
+      lighthousePerf = await measureLighthouse();
+    } catch (error) {
+      lighthouseError = error instanceof Error ? error.message : String(error);
+      log(`lighthouse failed: ${lighthouseError}`);
+    }
+
     // Browser: log in once; every later load restores the session with the rotated refresh token.
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     await context.addInitScript(TTI_PROBE);
@@ -374,10 +386,6 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300);
     }
 
-    // Last, with the browser above idle: Lighthouse's throttling simulation scales the CPU time it observes.
-    await context.close();
-    const lighthousePerf = await measureLighthouse();
-
     const result = {
       initial_js_gzip_kb: Math.round((gz / 1024) * 10) / 10,
       initial_scripts: scripts.size,
@@ -391,6 +399,7 @@ async function main(): Promise<void> {
       chat_10k_long_frames: frames.filter((f) => f > 50).length,
       chat_10k_frames: frames.length,
       lighthouse_perf_mobile: lighthousePerf,
+      ...(lighthouseError ? { lighthouse_error: lighthouseError } : {}),
     };
     log('tti samples', ttis.map((t) => Math.round(t)).join(' '));
     log('join samples', joins.map((t) => Math.round(t)).join(' '));
