@@ -22,7 +22,10 @@ function buildWhenStale(output: string, sources: string[], args: string[]): void
   const newestSource = Math.max(...sources.map((source) => newestMtime(resolve(ROOT, source))));
   const built = resolve(ROOT, output);
   if (existsSync(built) && statSync(built).mtimeMs >= newestSource) return;
-  execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  // NODE_ENV=production: vitest sets NODE_ENV=test, and Vite keeps an inherited NODE_ENV, so a build started from a test
+  // run shipped React's development bundle (twice the size and much slower), which the E2E tests and the client bench
+  // then measured.
+  execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 /** out/web (the web client the server serves at /app). */
