@@ -40,6 +40,27 @@ export default tseslint.config(
     },
   },
   {
+    // The web client's first script must not carry zod or the route schemas (a third of its start-up time, see
+    // bench/client.ts): values come from route-table.ts (method + path) and contract.ts (buildPath); types from anywhere.
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', '**/test-fixtures.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', allowTypeImports: true, message: 'Use zod/mini in the renderer: it is tree-shakable and cheap to start.' }],
+          patterns: [
+            {
+              regex: '^@shared/api(/(?!(route-table|contract)$).*)?$',
+              allowTypeImports: true,
+              message: 'Import routes from @shared/api/route-table (method + path); the contract files build zod schemas at load. Types may come from anywhere.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-preload/**/*.ts'],
     rules: {
       'no-restricted-imports': [

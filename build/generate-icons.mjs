@@ -1,5 +1,7 @@
 // Generates the tray and app icons as PNGs with no dependencies (zlib only), so they are reproducible in CI:
 //   node build/generate-icons.mjs
+// The web client's icons (src-renderer/public/icon-{192,512}.png, named by its manifest) are the same app icon;
+// src-renderer/public/favicon.svg draws it as a vector.
 // A filled disc per voice state; the app icon is a speech-bubble-ish disc. Replace with designed artwork any time.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
@@ -71,5 +73,9 @@ for (const [name, pixel] of Object.entries(states)) {
   writeFileSync(join(here, 'tray', `tray-${name}.png`), png(32, pixel));
   writeFileSync(join(here, 'tray', `tray-${name}@2x.png`), png(64, pixel));
 }
-writeFileSync(join(here, 'icon.png'), png(512, disc([88, 101, 242], true)));
+const appIcon = disc([88, 101, 242], true);
+writeFileSync(join(here, 'icon.png'), png(512, appIcon));
+const webPublic = join(here, '..', 'src-renderer', 'public');
+mkdirSync(webPublic, { recursive: true });
+for (const size of [192, 512]) writeFileSync(join(webPublic, `icon-${size}.png`), png(size, appIcon));
 console.log('icons written');

@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
-import { AppError, errorHandler, notFoundHandler } from './errors';
+import { errorHandler, notFoundHandler } from './errors';
 import type { HealthReport } from './health';
 import type { Logger } from './logger';
 import type { ServerModule } from './modules/context';
 import { requestLog } from './http/request-log';
+import { webClient } from './http/web-client';
 
 export interface AppDeps {
   config: Config;
@@ -94,17 +93,10 @@ export function createApp(deps: AppDeps): Express {
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 
-  const webDir = resolve(config.WEB_DIR);
-  const indexHtml = resolve(webDir, 'index.html');
-  app.use('/app', express.static(webDir, { index: false, fallthrough: true, maxAge: '1h' }));
-  // SPA fallback: client-side routes under /app all serve index.html.
-  app.get('/app{/*rest}', (_req, res, next) => {
-    if (!existsSync(indexHtml)) return next(new AppError('NOT_FOUND', 'Web client not built (run npm run build)'));
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(indexHtml);
-  });
+  // The web client: hashed assets cached for good, index.html revalidated, precompressed copies sent when accepted.
+  app.use('/app', webClient(config.WEB_DIR));
   app.get('/', (_req, res) => {
-    res.redirect('/app/');
+    res.redirect('/app');
   });
 
   app.use(notFoundHandler);

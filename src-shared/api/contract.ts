@@ -35,5 +35,18 @@ export function buildPath(path: string, params: Record<string, string> = {}): st
   });
 }
 
-export type RouteBody<C extends RouteContract> = C['body'] extends z.ZodType ? z.input<C['body']> : never;
-export type RouteResponse<C extends RouteContract> = C['response'] extends z.ZodType ? z.infer<C['response']> : void;
+/**
+ * A route as the client holds it (route-table.ts): method and path at run time, its whole contract only as a type, so
+ * RouteBody and RouteResponse work on it while the zod schemas stay out of the client's bundle.
+ */
+export interface RouteRef<C extends RouteContract = RouteContract> {
+  readonly method: C['method'];
+  readonly path: C['path'];
+  /** Type-level only: never present at run time. */
+  readonly contract?: C;
+}
+
+type ContractOf<R> = R extends RouteContract ? R : R extends RouteRef<infer C> ? C : never;
+
+export type RouteBody<R extends RouteContract | RouteRef> = ContractOf<R> extends { body: infer B extends z.ZodType } ? z.input<B> : never;
+export type RouteResponse<R extends RouteContract | RouteRef> = ContractOf<R> extends { response: infer S extends z.ZodType } ? z.infer<S> : void;

@@ -18,7 +18,7 @@ import { VoiceServerEvents, VoiceState } from './voice';
  *
  * Every event is a single payload object. Events about a channel reach only members who can VIEW that channel.
  */
-export const GATEWAY_PATH = '/gateway';
+export { GATEWAY_PATH } from './route-table';
 
 export const PresenceStatus = z.enum(['online', 'idle', 'offline']);
 export type PresenceStatus = z.infer<typeof PresenceStatus>;

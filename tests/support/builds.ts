@@ -22,12 +22,15 @@ function buildWhenStale(output: string, sources: string[], args: string[]): void
   const newestSource = Math.max(...sources.map((source) => newestMtime(resolve(ROOT, source))));
   const built = resolve(ROOT, output);
   if (existsSync(built) && statSync(built).mtimeMs >= newestSource) return;
-  execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  // NODE_ENV=production: vitest sets NODE_ENV=test, and Vite keeps an inherited NODE_ENV, so a build started from a test
+  // run shipped React's development bundle (twice the size and much slower), which the E2E tests and the client bench
+  // then measured.
+  execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 /** out/web (the web client the server serves at /app). */
 export function ensureWebBuild(): void {
-  buildWhenStale('out/web/index.html', ['src-renderer', 'src-shared', 'vite.web.config.ts'], [
+  buildWhenStale('out/web/index.html', ['src-renderer', 'src-shared', 'vite.web.config.ts', 'scripts/build'], [
     resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn',
   ]);
 }

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import { GATEWAY_PATH, type ServerEventName, type ServerEventPayload } from '@shared/api/gateway';
+import type { ServerEventName, ServerEventPayload } from '@shared/api/gateway';
+import { GATEWAY_PATH } from '@shared/api/route-table';
 
 export type GatewayHandlers = { [E in ServerEventName]?: (payload: ServerEventPayload<E>) => void };
 

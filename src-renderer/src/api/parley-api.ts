@@ -1,15 +1,16 @@
-import { buildPath, routes, type RouteBody, type RouteContract, type RouteResponse } from '@shared/api/index';
-import { voiceRoutes } from '@shared/api/voice';
+import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
+import { routes, voiceRoutes } from '@shared/api/route-table';
 import type { HttpClient } from './http-client';
 
 type Query = Record<string, string | number | undefined>;
 
 /**
  * Typed calls built from the shared route contracts: path, method, body and response types all come from
- * src-shared/api/routes.ts, so a server-side contract change shows up here as a type error.
+ * src-shared/api/routes.ts, so a server-side contract change shows up here as a type error. The routes are taken from
+ * route-table.ts (method and path only), which keeps zod and the schemas out of the client's bundle.
  */
 export function createParleyApi(http: HttpClient) {
-  function call<C extends RouteContract>(
+  function call<C extends RouteRef>(
     route: C,
     opts: { params?: Record<string, string>; body?: RouteBody<C>; query?: Query } = {},
   ): Promise<RouteResponse<C>> {

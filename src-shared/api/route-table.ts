@@ -1,0 +1,94 @@
+/**
+ * What the client needs of each REST route at run time: method and path, and nothing else. The contracts in routes.ts,
+ * voice.ts and recordings.ts carry zod schemas; building them costs the web client a third of its start-up script time
+ * and most of its main bundle (measured in bench/client.ts), and the client never validates with them. This table
+ * has the same keys, methods and paths (the annotations below fail the typecheck on any drift) and is typed with
+ * each whole contract, so RouteBody/RouteResponse still give a call its body and response types.
+ *
+ * The renderer imports routes from here, never from the contract files (lint enforces it).
+ */
+import type { RouteContract, RouteRef } from './contract';
+import type { recordingRoutes as recordingContracts } from './recordings';
+import type { routes as coreContracts } from './routes';
+import type { voiceRoutes as voiceContracts } from './voice';
+
+type Routes = typeof coreContracts;
+type VoiceRoutes = typeof voiceContracts;
+type RecordingRoutes = typeof recordingContracts;
+
+/** Every key of the contracts, each with the same method and path, typed as a reference to its whole contract. */
+type Refs<T extends Record<string, RouteContract>> = { readonly [K in keyof T]: RouteRef<T[K]> };
+
+/** The Socket.IO path of the gateway (also exported by gateway.ts), here so the client need not load the event schemas. */
+export const GATEWAY_PATH = '/gateway';
+
+export const routes: Refs<Routes> = {
+  register: { method: 'post', path: '/auth/register' },
+  login: { method: 'post', path: '/auth/login' },
+  refresh: { method: 'post', path: '/auth/refresh' },
+  logout: { method: 'post', path: '/auth/logout' },
+  getMe: { method: 'get', path: '/users/@me' },
+  patchMe: { method: 'patch', path: '/users/@me' },
+  deleteMe: { method: 'delete', path: '/users/@me' },
+  exportMe: { method: 'get', path: '/users/@me/export' },
+  leaveGuild: { method: 'delete', path: '/users/@me/guilds/:guildId' },
+  createGuild: { method: 'post', path: '/guilds' },
+  listMyGuilds: { method: 'get', path: '/guilds' },
+  getGuild: { method: 'get', path: '/guilds/:guildId' },
+  updateGuild: { method: 'patch', path: '/guilds/:guildId' },
+  deleteGuild: { method: 'delete', path: '/guilds/:guildId' },
+  listMembers: { method: 'get', path: '/guilds/:guildId/members' },
+  getMember: { method: 'get', path: '/guilds/:guildId/members/:userId' },
+  updateMember: { method: 'patch', path: '/guilds/:guildId/members/:userId' },
+  kickMember: { method: 'delete', path: '/guilds/:guildId/members/:userId' },
+  purgeMemberMessages: { method: 'delete', path: '/guilds/:guildId/members/:userId/messages' },
+  listBans: { method: 'get', path: '/guilds/:guildId/bans' },
+  banMember: { method: 'put', path: '/guilds/:guildId/bans/:userId' },
+  unbanMember: { method: 'delete', path: '/guilds/:guildId/bans/:userId' },
+  createInvite: { method: 'post', path: '/guilds/:guildId/invites' },
+  listInvites: { method: 'get', path: '/guilds/:guildId/invites' },
+  previewInvite: { method: 'get', path: '/invites/:code' },
+  acceptInvite: { method: 'post', path: '/invites/:code' },
+  deleteInvite: { method: 'delete', path: '/invites/:code' },
+  listRoles: { method: 'get', path: '/guilds/:guildId/roles' },
+  createRole: { method: 'post', path: '/guilds/:guildId/roles' },
+  reorderRoles: { method: 'patch', path: '/guilds/:guildId/roles' },
+  updateRole: { method: 'patch', path: '/guilds/:guildId/roles/:roleId' },
+  deleteRole: { method: 'delete', path: '/guilds/:guildId/roles/:roleId' },
+  addMemberRole: { method: 'put', path: '/guilds/:guildId/members/:userId/roles/:roleId' },
+  removeMemberRole: { method: 'delete', path: '/guilds/:guildId/members/:userId/roles/:roleId' },
+  listChannels: { method: 'get', path: '/guilds/:guildId/channels' },
+  createChannel: { method: 'post', path: '/guilds/:guildId/channels' },
+  reorderChannels: { method: 'patch', path: '/guilds/:guildId/channels' },
+  getChannel: { method: 'get', path: '/channels/:channelId' },
+  updateChannel: { method: 'patch', path: '/channels/:channelId' },
+  deleteChannel: { method: 'delete', path: '/channels/:channelId' },
+  listMessages: { method: 'get', path: '/channels/:channelId/messages' },
+  sendMessage: { method: 'post', path: '/channels/:channelId/messages' },
+  getMessage: { method: 'get', path: '/channels/:channelId/messages/:messageId' },
+  editMessage: { method: 'patch', path: '/channels/:channelId/messages/:messageId' },
+  deleteMessage: { method: 'delete', path: '/channels/:channelId/messages/:messageId' },
+  typing: { method: 'post', path: '/channels/:channelId/typing' },
+  auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
+};
+
+export const voiceRoutes: Refs<VoiceRoutes> = {
+  joinVoice: { method: 'post', path: '/channels/:channelId/voice/join' },
+  leaveVoice: { method: 'post', path: '/voice/leave' },
+  updateMyVoiceState: { method: 'patch', path: '/voice/state' },
+  listGuildVoiceStates: { method: 'get', path: '/guilds/:guildId/voice-states' },
+  moderateVoice: { method: 'patch', path: '/guilds/:guildId/voice-states/:userId' },
+  disconnectVoice: { method: 'delete', path: '/guilds/:guildId/voice-states/:userId' },
+};
+
+export const recordingRoutes: Refs<RecordingRoutes> = {
+  startRecording: { method: 'post', path: '/channels/:channelId/recordings' },
+  stopRecording: { method: 'post', path: '/channels/:channelId/recordings/:recordingId/stop' },
+  listChannelRecordings: { method: 'get', path: '/channels/:channelId/recordings' },
+  listGuildRecordings: { method: 'get', path: '/guilds/:guildId/recordings' },
+  getRecording: { method: 'get', path: '/recordings/:recordingId' },
+  getRecordingFile: { method: 'get', path: '/recordings/:recordingId/file' },
+  deleteRecording: { method: 'delete', path: '/recordings/:recordingId' },
+  getRecordingSettings: { method: 'get', path: '/guilds/:guildId/recording-settings' },
+  updateRecordingSettings: { method: 'patch', path: '/guilds/:guildId/recording-settings' },
+};
