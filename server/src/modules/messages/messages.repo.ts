@@ -155,11 +155,8 @@ export function createMessagesRepo(db: Db) {
         { key: { guildId: 1, authorId: 1, _id: -1 }, name: 'guild_author_id' },
         { key: { authorId: 1, _id: -1 }, name: 'author_id' },
       ]);
-      await ensureCollectionIndexes(db, 'message_nonces', [
-        { key: { createdAt: 1 }, name: 'created' },
-        { key: { channelId: 1 }, name: 'channel' },
-        { key: { guildId: 1 }, name: 'guild' },
-      ]);
+      // Only the sweep's: a nonce outlives its channel by at most NONCE_TTL_MS, and every index is paid on each send.
+      await ensureCollectionIndexes(db, 'message_nonces', [{ key: { createdAt: 1 }, name: 'created' }]);
     },
 
     insert,
@@ -227,14 +224,13 @@ export function createMessagesRepo(db: Db) {
       return docs.map(toRecord);
     },
 
+    /** The channel's send nonces are left to the sweep (an hour at most): they point at nothing now. */
     async deleteByChannel(channelId: string): Promise<void> {
       await messages.deleteMany({ channelId });
-      await nonces.deleteMany({ channelId });
     },
 
     async deleteByGuild(guildId: string): Promise<void> {
       await messages.deleteMany({ guildId });
-      await nonces.deleteMany({ guildId });
     },
 
     /** Forget nonces older than NONCE_TTL_MS (run periodically; the stand-in has no TTL indexes). */
