@@ -3,7 +3,10 @@ import type { ModuleContext, ServerModule } from '../context';
 import { createMessagesService } from './messages.service';
 
 export function messagesModule(ctx: ModuleContext): ServerModule {
-  const service = createMessagesService(ctx);
+  // With Redis configured, events reach the other instances through it: a Redis that does not answer (1 s command
+  // timeout) makes message writes 503 DEPENDENCY_UNAVAILABLE before they store anything.
+  const redis = ctx.redis;
+  const service = createMessagesService({ ...ctx, deliverable: redis ? async () => void (await redis.ping()) : undefined });
   const api = ctx.createApiRouter();
   api.handle(routes.listMessages, ({ userId, params, query }) => service.history(userId, params.channelId, query));
   api.handle(routes.sendMessage, async ({ userId, params, body, setStatus }) => {

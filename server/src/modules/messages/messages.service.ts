@@ -17,8 +17,22 @@ export function mentionedIds(content: string): string[] {
   return [...new Set([...content.matchAll(MENTION)].map((m) => m[1]!))].slice(0, 50);
 }
 
-export function createMessagesService(deps: { repos: Repos; cachedReads: CachedReads; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock }) {
+/**
+ * `deliverable()` rejects when live delivery to the other server instances cannot work right now (Redis does not
+ * answer): a message write then fails fast with 503 before anything is stored, instead of being acknowledged and
+ * reaching only the people connected to this instance.
+ */
+export function createMessagesService(deps: {
+  repos: Repos;
+  cachedReads: CachedReads;
+  permissions: PermissionService;
+  gateway: GatewayPublisher;
+  audit: AuditService;
+  clock: Clock;
+  deliverable?: () => Promise<void>;
+}) {
   const { repos, cachedReads, permissions, gateway, audit, clock } = deps;
+  const deliverable = deps.deliverable ?? (async () => undefined);
 
   /** Mentions resolve only to members of the guild: a mention cannot be used to probe for arbitrary user ids. */
   async function resolveMentions(guildId: string, content: string): Promise<PublicUser[]> {
@@ -64,6 +78,7 @@ export function createMessagesService(deps: { repos: Repos; cachedReads: CachedR
      */
     async send(userId: string, channelId: string, body: SendMessageBody): Promise<{ message: Message; created: boolean }> {
       const { channel } = await requireText(userId, channelId, 'SEND_MESSAGES');
+      await deliverable();
       const result = await repos.messages.insert({
         channelId,
         guildId: channel.guildId,
@@ -86,6 +101,7 @@ export function createMessagesService(deps: { repos: Repos; cachedReads: CachedR
       const existing = await repos.messages.find(channelId, messageId);
       if (!existing) throw AppError.notFound('Message');
       if (existing.authorId !== userId) throw AppError.forbidden('Only the author can edit a message');
+      await deliverable();
       const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content), clock.now());
       if (!updated) throw AppError.notFound('Message');
       const message = await viewOne(updated);
@@ -99,6 +115,7 @@ export function createMessagesService(deps: { repos: Repos; cachedReads: CachedR
       if (!existing) throw AppError.notFound('Message');
       const isAuthor = existing.authorId === userId;
       if (!isAuthor && !hasPermission(perms, Permission.MANAGE_MESSAGES)) throw AppError.forbidden('Missing permission MANAGE_MESSAGES');
+      await deliverable();
       await repos.messages.delete(channelId, messageId);
       if (!isAuthor) await audit.record({ guildId: channel.guildId, action: 'message.delete', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_DELETE', { id: messageId, channelId, guildId: channel.guildId }, { channelId });
