@@ -46,7 +46,8 @@ export function ChannelSettings({ guildId, channelId }: { guildId: string; chann
 }
 
 function ChannelOverview({ channel }: { channel: Channel }) {
-  const categories = useGuilds((s) => s.channelsByGuild[channel.guildId]?.filter((c) => c.type === 'category'));
+  const channels = useGuilds((s) => s.channelsByGuild[channel.guildId]);
+  const categories = useMemo(() => channels?.filter((c) => c.type === 'category'), [channels]);
   const [name, setName] = useState(channel.name);
   const [topic, setTopic] = useState(channel.topic ?? '');
   const [bitrate, setBitrate] = useState(channel.bitrate ?? 64_000);

@@ -32,7 +32,10 @@ export function SettingsDialog({
     const initial = dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
     initial?.focus();
     // The browser closes the dialog on Escape (its "close request"); the parent then unmounts it.
-    const onNativeClose = () => onCloseRef.current();
+    // A close queued by an earlier cleanup (StrictMode mounts twice) arrives while the dialog is open again: ignore it.
+    const onNativeClose = () => {
+      if (!dialog.open) onCloseRef.current();
+    };
     dialog.addEventListener('close', onNativeClose);
     return () => {
       dialog.removeEventListener('close', onNativeClose);

@@ -84,6 +84,8 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
               tabIndex={-1}
               onClick={() => {
                 setOpen(false);
+                // The dialog about to open returns focus to what had it: the menu button, not this item that goes away.
+                button.current?.focus();
                 it.run();
               }}
             >
