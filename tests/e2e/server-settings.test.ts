@@ -37,15 +37,24 @@ async function register(page: Page, who: typeof alice, fromInvite = false) {
   await page.getByRole('region', { name: 'User controls' }).waitFor();
 }
 
+/** The fields this test reads from API responses (each response has some of them). */
+interface Body {
+  id: string;
+  code: string;
+  accessToken: string;
+  user: { id: string };
+  items: unknown[];
+}
+
 /** A REST call as a user (the test's own session, beside the browser's). Returns status and parsed body. */
-async function rest(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; data: any }> {
+async function rest(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; data: Body }> {
   const res = await fetch(`${server.url}/api/v1${path}`, {
     method,
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, data: text ? JSON.parse(text) : undefined };
+  return { status: res.status, data: (text ? JSON.parse(text) : {}) as Body };
 }
 
 async function login(who: typeof alice): Promise<{ token: string; id: string }> {
