@@ -20,8 +20,29 @@ const suffix = Math.random().toString(36).slice(2, 7);
 const alice = { username: `alice_${suffix}`, displayName: 'Alice', password: 'correct horse battery' };
 const bob = { username: `bob_${suffix}`, displayName: 'Bob', password: 'correct horse battery' };
 
+/** Keeps the page's peer connections, so the test can read the microphone sender's encoding (the app exposes none). */
+const CAPTURE_PEER_CONNECTIONS = `(() => {
+  const Orig = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Orig {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+})();`;
+
+/** The Opus encoder's bitrate cap on the published microphone, or null while nothing is published. */
+const MIC_MAX_BITRATE = (): number | null => {
+  const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
+  for (const pc of pcs) {
+    for (const sender of pc.getSenders()) {
+      if (sender.track?.kind === 'audio') return sender.getParameters().encodings[0]?.maxBitrate ?? null;
+    }
+  }
+  return null;
+};
+
 async function newPage(): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await ctx.addInitScript(CAPTURE_PEER_CONNECTIONS);
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
@@ -178,6 +199,24 @@ describe('server and channel settings', () => {
     await tab(a, 'Overview').click();
     await axe(a, 'channel overview (dark)');
     await a.keyboard.press('Escape');
+
+    // Voice channel settings: the bitrate caps the Opus encoder when joining and, changed during the call, at once.
+    await a.getByRole('button', { name: 'Edit channel Stage' }).click();
+    await dialog(a).getByLabel('Bitrate').selectOption({ label: '32 kbps' });
+    await dialog(a).getByRole('button', { name: 'Save changes' }).click();
+    await dialog(a).getByText('Saved.').waitFor();
+    await a.keyboard.press('Escape');
+    await a.getByRole('button', { name: /^Stage \(voice channel\)/ }).click();
+    await a.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => a.evaluate(MIC_MAX_BITRATE), { timeout: 15_000 }).toBe(32_000);
+    await b.getByRole('button', { name: /^Stage \(voice channel\), 1 of 5/ }).waitFor({ timeout: 15_000 });
+    await a.getByRole('button', { name: 'Edit channel Stage' }).click();
+    await dialog(a).getByLabel('Bitrate').selectOption({ label: '96 kbps' });
+    await dialog(a).getByRole('button', { name: 'Save changes' }).click();
+    await dialog(a).getByText('Saved.').waitFor();
+    await a.keyboard.press('Escape');
+    await expect.poll(() => a.evaluate(MIC_MAX_BITRATE), { timeout: 15_000 }).toBe(96_000);
+    await a.getByRole('button', { name: 'Disconnect from voice' }).click();
 
     // The invite dialog offers A's existing usable invite instead of making a new one on every open.
     for (let i = 0; i < 2; i++) {
