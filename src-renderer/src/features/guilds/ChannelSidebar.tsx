@@ -74,15 +74,17 @@ export function ChannelSidebar() {
                       {g.category.name}
                     </button>
                     <ChannelGear channel={g.category} />
-                    {canCreate && (<button
-                      type="button"
-                      className="icon-btn small"
-                      aria-label={`Create channel in ${g.category.name}`}
-                      title="Create channel"
-                      onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: g.category?.id ?? null })}
-                    >
-                      <PlusIcon size={14} />
-                    </button>)}
+                    {canCreate && (
+                      <button
+                        type="button"
+                        className="icon-btn small"
+                        aria-label={`Create channel in ${g.category.name}`}
+                        title="Create channel"
+                        onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: g.category?.id ?? null })}
+                      >
+                        <PlusIcon size={14} />
+                      </button>
+                    )}
                   </div>
                 )}
                 <ul role="list">
