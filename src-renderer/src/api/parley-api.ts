@@ -75,8 +75,6 @@ export function createParleyApi(http: HttpClient) {
       updateGuild: (guildId: string, body: RouteBody<typeof routes.updateGuild>) => call(routes.updateGuild, { params: { guildId }, body }),
       deleteGuild: (guildId: string) => call(routes.deleteGuild, { params: { guildId } }),
       membersPage: (guildId: string, after?: string) => call(routes.listMembers, { params: { guildId }, query: { limit: 100, after } }),
-      updateMember: (guildId: string, userId: string, body: RouteBody<typeof routes.updateMember>) =>
-        call(routes.updateMember, { params: { guildId, userId }, body }),
       bans: async (guildId: string) => (await call(routes.listBans, { params: { guildId } })).items,
       unban: (guildId: string, userId: string) => call(routes.unbanMember, { params: { guildId, userId } }),
       invites: async (guildId: string) => (await call(routes.listInvites, { params: { guildId } })).items,
@@ -87,9 +85,6 @@ export function createParleyApi(http: HttpClient) {
         call(routes.updateRole, { params: { guildId, roleId }, body }),
       deleteRole: (guildId: string, roleId: string) => call(routes.deleteRole, { params: { guildId, roleId } }),
       reorderRoles: async (guildId: string, roleIds: string[]) => (await call(routes.reorderRoles, { params: { guildId }, body: { roleIds } })).items,
-      addMemberRole: (guildId: string, userId: string, roleId: string) => call(routes.addMemberRole, { params: { guildId, userId, roleId } }),
-      removeMemberRole: (guildId: string, userId: string, roleId: string) =>
-        call(routes.removeMemberRole, { params: { guildId, userId, roleId } }),
       updateChannel: (channelId: string, body: RouteBody<typeof routes.updateChannel>) => call(routes.updateChannel, { params: { channelId }, body }),
       deleteChannel: (channelId: string) => call(routes.deleteChannel, { params: { channelId } }),
       reorderChannels: async (guildId: string, body: RouteBody<typeof routes.reorderChannels>) =>

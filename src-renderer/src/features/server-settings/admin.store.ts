@@ -212,8 +212,8 @@ export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => Gui
 
       setMemberRole: (guildId, userId, roleId, give) =>
         attempt(async () => {
-          if (give) await deps.api().admin.addMemberRole(guildId, userId, roleId);
-          else await deps.api().admin.removeMemberRole(guildId, userId, roleId);
+          if (give) await deps.api().members.addRole(guildId, userId, roleId);
+          else await deps.api().members.removeRole(guildId, userId, roleId);
           const apply = (m: Member): Member =>
             m.user.id !== userId
               ? m
