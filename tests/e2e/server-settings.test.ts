@@ -131,12 +131,12 @@ describe('server and channel settings', () => {
     const secret = await mk({ type: 'text', name: 'secret' });
     await mk({ type: 'voice', name: 'Stage', userLimit: 5 });
     const firstInvite = (await rest('POST', `/guilds/${guild.id}/invites`, A.token, {})).data;
-    await a.getByRole('heading', { name: 'Settings Lab' }).waitFor();
+    await a.getByRole('heading', { name: 'Settings Lab', exact: true }).waitFor();
 
     const b = await newPage();
     await b.goto(`${server.url}/app/#/invite/${firstInvite.code}`);
     await register(b, bob, true);
-    await b.getByRole('heading', { name: 'Settings Lab' }).waitFor();
+    await b.getByRole('heading', { name: 'Settings Lab', exact: true }).waitFor();
     const B = await login(bob);
 
     // B, a plain member: no settings entry, no channel creation, no gear; voice limits are shown; the server refuses.
@@ -161,7 +161,7 @@ describe('server and channel settings', () => {
     expect(await a.evaluate(() => document.activeElement?.closest('dialog') !== null && (document.activeElement as HTMLInputElement).value)).toBe('Settings Lab');
     await dialog(a).getByLabel('Server name').fill('Settings Lab HQ');
     await dialog(a).getByRole('button', { name: 'Save changes' }).click();
-    await b.getByRole('heading', { name: 'Settings Lab HQ' }).waitFor();
+    await b.getByRole('heading', { name: 'Settings Lab HQ', exact: true }).waitFor();
     await a.screenshot({ path: resolve(SHOTS, 'server-settings-overview.png') });
     await axe(a, 'overview (dark)');
 
@@ -251,8 +251,11 @@ describe('server and channel settings', () => {
     await dialog(a).getByRole('button', { name: 'Unban Bob' }).click();
     await dialog(a).getByText('No one is banned.').waitFor();
     expect((await rest('GET', `/guilds/${guild.id}/bans`, A.token)).data.items).toEqual([]);
+    // B was told (the member feature's notice); after the unban B rejoins with the first invite.
+    await b.getByRole('heading', { name: 'You were banned from Settings Lab HQ' }).waitFor();
+    await b.getByRole('button', { name: 'OK', exact: true }).click();
     expect((await rest('POST', `/invites/${firstInvite.code}`, B.token)).status).toBe(200);
-    await b.getByRole('heading', { name: 'Settings Lab HQ' }).waitFor();
+    await b.getByRole('heading', { name: 'Settings Lab HQ', exact: true }).waitFor();
 
     // Audit log: every action above is listed; the filters narrow it by action and by user.
     await tab(a, 'Audit log').click();
@@ -320,8 +323,8 @@ describe('server and channel settings', () => {
     await confirmB.getByRole('heading', { name: 'Delete server' }).waitFor();
     await confirmB.getByLabel('Type “Settings Lab HQ” to confirm').fill('Settings Lab HQ');
     await confirmB.getByRole('button', { name: 'Delete server' }).click();
-    await b.getByRole('heading', { name: 'Settings Lab HQ' }).waitFor({ state: 'detached', timeout: 15_000 });
-    await a.getByRole('heading', { name: 'Settings Lab HQ' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await b.getByRole('heading', { name: 'Settings Lab HQ', exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
+    await a.getByRole('heading', { name: 'Settings Lab HQ', exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
     expect((await rest('GET', `/guilds/${guild.id}`, A.token)).status).toBe(404);
   });
 });
