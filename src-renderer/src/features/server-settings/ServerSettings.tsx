@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, type AuditAction } from '@shared/api/audit';
+import type { AuditAction } from '@shared/api/audit';
 import { PERMISSION_INFO } from '@shared/permissions/descriptions';
 import { hasPermission, Permission, PERMISSION_NAMES } from '@shared/permissions/permissions';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
@@ -6,7 +6,7 @@ import type { Role } from '../../api/types';
 import { inviteLink } from '../../app/invite-link';
 import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore, useAdmin } from './admin-services';
-import { AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
+import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
 import { useCan, useIsOwner } from './permissions';
 import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
 

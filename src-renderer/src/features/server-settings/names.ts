@@ -38,6 +38,9 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'recording.stop': 'Stopped a recording',
 };
 
+/** Every audit action (the labels' keys: typed as a complete record, so this list cannot miss one). */
+export const AUDIT_ACTIONS = Object.keys(AUDIT_LABELS) as AuditAction[];
+
 /** Invite lifetimes offered when creating one (seconds; 0 = never), as Discord offers them. */
 export const INVITE_AGES: [number, string][] = [
   [1800, '30 minutes'],

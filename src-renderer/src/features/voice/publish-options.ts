@@ -1,5 +1,7 @@
-import { DEFAULT_BITRATE } from '@shared/api/channels';
 import type { TrackPublishOptions } from 'livekit-client';
+
+/** A voice channel's bitrate when it has none: the server's DEFAULT_BITRATE (not imported: channels.ts builds zod schemas). */
+const DEFAULT_BITRATE = 64_000;
 
 /**
  * How the microphone is published in a voice channel: the channel's bitrate caps the Opus encoder (LiveKit turns
