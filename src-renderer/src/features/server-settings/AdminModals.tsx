@@ -1,15 +1,27 @@
-import { useId, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useId, useState, type FormEvent } from 'react';
 import { uiStore, useUi } from '../../app/services';
-import { ChannelSettings } from '../channel-settings/ChannelSettings';
 import { adminStore } from './admin-services';
-import { ServerSettings } from './ServerSettings';
 import { SettingsDialog } from './SettingsDialog';
+
+// Loaded on first open: most sessions never open settings, so they stay out of the first script.
+const ServerSettings = lazy(() => import('./ServerSettings').then((m) => ({ default: m.ServerSettings })));
+const ChannelSettings = lazy(() => import('../channel-settings/ChannelSettings').then((m) => ({ default: m.ChannelSettings })));
 
 /** The settings dialogs of this feature, opened through the UI store's `modal`. */
 export function AdminModals() {
   const modal = useUi((s) => s.modal);
-  if (modal?.kind === 'server-settings') return <ServerSettings guildId={modal.guildId} initialTab={modal.tab} />;
-  if (modal?.kind === 'channel-settings') return <ChannelSettings guildId={modal.guildId} channelId={modal.channelId} />;
+  if (modal?.kind === 'server-settings')
+    return (
+      <Suspense fallback={null}>
+        <ServerSettings guildId={modal.guildId} initialTab={modal.tab} />
+      </Suspense>
+    );
+  if (modal?.kind === 'channel-settings')
+    return (
+      <Suspense fallback={null}>
+        <ChannelSettings guildId={modal.guildId} channelId={modal.channelId} />
+      </Suspense>
+    );
   if (modal?.kind === 'create-category') return <CreateCategory guildId={modal.guildId} />;
   return null;
 }
