@@ -117,6 +117,9 @@ describe('layout and access', () => {
 
     await a.getByRole('button', { name: 'Invite people' }).click();
     await a.getByRole('dialog', { name: 'Invite friends' }).waitFor();
+    await expectNoSeriousViolationsInBothThemes(a, 'invite dialog before a link exists');
+    // No invite of A's exists yet: the dialog creates one only when asked.
+    await a.getByRole('button', { name: 'Create invite link' }).click();
     const inviteInput = a.locator('input[data-invite-code]:not([data-invite-code=""])');
     await inviteInput.waitFor();
     await expectNoSeriousViolationsInBothThemes(a, 'invite dialog');

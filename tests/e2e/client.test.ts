@@ -85,6 +85,8 @@ describe('web client end to end', () => {
     await hangoutA.waitFor();
 
     await a.getByRole('button', { name: 'Invite people' }).click();
+    // No invite of A's exists yet: the dialog creates one only when asked.
+    await a.getByRole('button', { name: 'Create invite link' }).click();
     const inviteInput = a.locator('input[data-invite-code]:not([data-invite-code=""])');
     await inviteInput.waitFor();
     const link = await inviteInput.inputValue();

@@ -50,6 +50,7 @@ describe('gateway reconnect', () => {
     await a.getByRole('button', { name: 'Create', exact: true }).click();
     await a.getByRole('heading', { name: 'Gap Guild' }).waitFor();
     await a.getByRole('button', { name: 'Invite people' }).click();
+    await a.getByRole('button', { name: 'Create invite link' }).click();
     const invite = a.locator('input[data-invite-code]:not([data-invite-code=""])');
     await invite.waitFor();
     const link = await invite.inputValue();

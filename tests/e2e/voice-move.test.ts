@@ -78,6 +78,7 @@ describe('voice move', () => {
       await a.getByRole('button', { name: new RegExp(`^${name} \\(voice channel\\)`) }).waitFor();
     }
     await a.getByRole('button', { name: 'Invite people' }).click();
+    await a.getByRole('button', { name: 'Create invite link' }).click();
     const invite = a.locator('input[data-invite-code]:not([data-invite-code=""])');
     await invite.waitFor();
     const link = await invite.inputValue();

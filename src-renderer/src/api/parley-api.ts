@@ -1,5 +1,6 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
 import { routes, voiceRoutes } from '@shared/api/route-table';
+import type { AuditAction } from '@shared/api/audit';
 import type { HttpClient } from './http-client';
 
 type Query = Record<string, string | number | undefined>;
@@ -68,6 +69,28 @@ export function createParleyApi(http: HttpClient) {
         call(routes.createInvite, { params: { guildId }, body: { maxAgeSeconds: 86_400, maxUses: 0 } }),
       previewInvite: (code: string) => call(routes.previewInvite, { params: { code } }),
       joinInvite: (code: string) => call(routes.acceptInvite, { params: { code } }),
+    },
+    /** Administration of one guild (server settings, channel settings): each call is refused by the server without the permission. */
+    admin: {
+      updateGuild: (guildId: string, body: RouteBody<typeof routes.updateGuild>) => call(routes.updateGuild, { params: { guildId }, body }),
+      deleteGuild: (guildId: string) => call(routes.deleteGuild, { params: { guildId } }),
+      membersPage: (guildId: string, after?: string) => call(routes.listMembers, { params: { guildId }, query: { limit: 100, after } }),
+      bans: async (guildId: string) => (await call(routes.listBans, { params: { guildId } })).items,
+      unban: (guildId: string, userId: string) => call(routes.unbanMember, { params: { guildId, userId } }),
+      invites: async (guildId: string) => (await call(routes.listInvites, { params: { guildId } })).items,
+      createInvite: (guildId: string, body: RouteBody<typeof routes.createInvite>) => call(routes.createInvite, { params: { guildId }, body }),
+      revokeInvite: (code: string) => call(routes.deleteInvite, { params: { code } }),
+      createRole: (guildId: string, body: RouteBody<typeof routes.createRole>) => call(routes.createRole, { params: { guildId }, body }),
+      updateRole: (guildId: string, roleId: string, body: RouteBody<typeof routes.updateRole>) =>
+        call(routes.updateRole, { params: { guildId, roleId }, body }),
+      deleteRole: (guildId: string, roleId: string) => call(routes.deleteRole, { params: { guildId, roleId } }),
+      reorderRoles: async (guildId: string, roleIds: string[]) => (await call(routes.reorderRoles, { params: { guildId }, body: { roleIds } })).items,
+      updateChannel: (channelId: string, body: RouteBody<typeof routes.updateChannel>) => call(routes.updateChannel, { params: { channelId }, body }),
+      deleteChannel: (channelId: string) => call(routes.deleteChannel, { params: { channelId } }),
+      reorderChannels: async (guildId: string, body: RouteBody<typeof routes.reorderChannels>) =>
+        (await call(routes.reorderChannels, { params: { guildId }, body })).items,
+      auditLog: (guildId: string, q: { before?: string; limit?: number; action?: AuditAction }) =>
+        call(routes.auditLog, { params: { guildId }, query: q }),
     },
     messages: {
       /** Newest first, as the server returns it. */

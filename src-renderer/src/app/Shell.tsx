@@ -3,6 +3,7 @@ import { ChatPane } from '../features/chat/ChatPane';
 import { ChannelSidebar } from '../features/guilds/ChannelSidebar';
 import { GuildRail } from '../features/guilds/GuildRail';
 import { GuildModals } from '../features/guilds/GuildModals';
+import { AdminModals } from '../features/server-settings/AdminModals';
 import { MemberList } from '../features/guilds/MemberList';
 import { MemberMenuHost } from '../features/members/MemberMenuHost';
 import { SettingsModal } from '../features/settings/SettingsModal';
@@ -69,6 +70,7 @@ export function Shell() {
       {modal?.kind === 'settings' && <SettingsModal initialTab={modal.tab} />}
       <GuildModals />
       <MemberMenuHost />
+      <AdminModals />
     </div>
   );
 }

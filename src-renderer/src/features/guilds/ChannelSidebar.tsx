@@ -6,6 +6,7 @@ import { ChevronIcon, HashIcon, HeadphonesOffIcon, InviteIcon, MicOffIcon, PlusI
 import { openMemberMenu } from '../members/MemberMenuTrigger';
 import { UserPanel } from '../voice/UserPanel';
 import { VoicePanel } from '../voice/VoicePanel';
+import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { isUnread } from './guilds.store';
 
 interface Group {
@@ -35,11 +36,12 @@ export function ChannelSidebar() {
   const open = useUi((s) => s.open);
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>({});
   const groups = useMemo(() => groupChannels(channels ?? []), [channels]);
+  const canCreate = useCanCreateChannels(guildId);
 
   return (
     <aside className="channel-sidebar" aria-label="Channels">
       <header className="sidebar-header">
-        <h2 title={guild?.name}>{guild?.name ?? 'Parley'}</h2>
+        {guild ? <GuildHeaderMenu guild={guild} /> : <h2>Parley</h2>}
         {guildId && (
           <button
             type="button"
@@ -71,15 +73,18 @@ export function ChannelSidebar() {
                       <ChevronIcon size={12} className={isCollapsed ? 'rot' : ''} />
                       {g.category.name}
                     </button>
-                    <button
-                      type="button"
-                      className="icon-btn small"
-                      aria-label={`Create channel in ${g.category.name}`}
-                      title="Create channel"
-                      onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: g.category?.id ?? null })}
-                    >
-                      <PlusIcon size={14} />
-                    </button>
+                    <ChannelGear channel={g.category} />
+                    {canCreate && (
+                      <button
+                        type="button"
+                        className="icon-btn small"
+                        aria-label={`Create channel in ${g.category.name}`}
+                        title="Create channel"
+                        onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: g.category?.id ?? null })}
+                      >
+                        <PlusIcon size={14} />
+                      </button>
+                    )}
                   </div>
                 )}
                 <ul role="list">
@@ -96,7 +101,7 @@ export function ChannelSidebar() {
               </section>
             );
           })}
-        {guildId && (
+        {guildId && canCreate && (
           <button
             type="button"
             className="add-channel"
@@ -128,6 +133,7 @@ function TextChannelRow({ channel, active }: { channel: Channel; active: boolean
         <span className="channel-name">{channel.name}</span>
         {mentions > 0 && <span className="badge inline">{mentions}</span>}
       </button>
+      <ChannelGear channel={channel} />
     </li>
   );
 }
@@ -159,10 +165,16 @@ function VoiceChannelRow({ channel }: { channel: Channel }) {
 
   return (
     <li className={`channel-row voice${inThis ? ' connected' : ''}`}>
-      <button type="button" aria-label={`${channel.name} (voice channel)${rows.length ? `, ${rows.length} connected` : ''}`} onClick={join}>
+      <button
+        type="button"
+        aria-label={`${channel.name} (voice channel)${channel.userLimit ? `, ${rows.length} of ${channel.userLimit}` : rows.length ? `, ${rows.length} connected` : ''}`}
+        onClick={join}
+      >
         <SpeakerIcon size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
+        <VoiceLimit channel={channel} count={rows.length} />
       </button>
+      <ChannelGear channel={channel} />
       {rows.length > 0 && (
         <ul className="voice-users" aria-label={`In ${channel.name}`}>
           {rows.map((r) => {

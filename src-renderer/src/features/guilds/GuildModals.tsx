@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { authStore, guildsStore, uiStore, useGuilds, useUi } from '../../app/services';
-import { inviteLink, parseInviteCode } from '../../app/invite-link';
+import { parseInviteCode } from '../../app/invite-link';
 import { Dialog } from '../../ui/Dialog';
+import { InviteDialog } from '../server-settings/InviteDialog';
 
 /** A dialog that is open while mounted: the shape the feature dialogs use (see ui/Dialog for the primitive). */
 export function Modal({
@@ -140,54 +141,6 @@ function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guil
           Create Channel
         </button>
       </form>
-    </Modal>
-  );
-}
-
-function InviteDialog({ guildId, onClose }: { guildId: string; onClose: () => void }) {
-  const [code, setCode] = useState<string | null>(null);
-  const error = useGuilds((s) => s.error);
-  const serverUrl = authStore.getState().serverUrl;
-  const linkId = useId();
-  useEffect(() => {
-    let live = true;
-    guildsStore.setState({ error: null });
-    void guildsStore
-      .getState()
-      .createInvite(guildId)
-      .then((c) => live && setCode(c));
-    return () => {
-      live = false;
-    };
-  }, [guildId]);
-  const link = code ? inviteLink(serverUrl, code) : '';
-  return (
-    <Modal title="Invite friends" onClose={onClose}>
-      <div className="modal-body">
-        <label htmlFor={linkId}>Send a server invite link to a friend</label>
-        <div className="copy-row">
-          <input id={linkId} readOnly value={link || 'Creating invite…'} data-invite-code={code ?? ''} onFocus={(e) => e.target.select()} />
-          <button
-            type="button"
-            className="btn primary"
-            disabled={!code}
-            onClick={() => {
-              void navigator.clipboard?.writeText(link).then(
-                () => uiStore.getState().toast('info', 'Invite link copied'),
-                () => uiStore.getState().toast('warning', 'Copy failed — select the link and copy it'),
-              );
-            }}
-          >
-            Copy
-          </button>
-        </div>
-        <p className="muted small">Your invite link expires in 1 day.</p>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
     </Modal>
   );
 }

@@ -1,11 +1,12 @@
 import { AudioTrack, RoomContext, useConnectionQualityIndicator, useLocalParticipant, useParticipants, useRoomInfo, useTracks } from '@livekit/components-react';
-import { DisconnectReason, Room, RoomEvent, Track, type AudioCaptureOptions, type LocalAudioTrack } from 'livekit-client';
+import { DisconnectReason, Room, RoomEvent, Track, type AudioCaptureOptions, type LocalAudioTrack, type TrackPublishOptions } from 'livekit-client';
 import { useEffect, useRef, useState } from 'react';
-import { api, guildsStore, settingsStore, useSettings, useVoice, voiceStore } from '../../app/services';
+import { api, guildsStore, settingsStore, useGuilds, useSettings, useVoice, voiceStore } from '../../app/services';
 import { describeError } from '../../api/http-client';
 import { platform } from '../../platform/platform';
 import { devicesStore } from '../settings/useDeviceWatcher';
 import { GateProcessor, type GateMode } from './gate-processor';
+import { micPublishOptions, withMaxBitrate } from './publish-options';
 import { micAllowed, parseRecordingMetadata, playbackAllowed, type Quality } from './voice.store';
 
 /** Loaded lazily (see VoiceHost): the only module that imports livekit-client and @livekit/components-react. */
@@ -30,6 +31,16 @@ function captureOptions(): AudioCaptureOptions {
     echoCancellation: s.echoCancellation,
     autoGainControl: s.autoGainControl,
   };
+}
+
+/** Publish options of the microphone in the channel we are joining or in (its bitrate reaches the Opus encoder). */
+function publishOptions(): TrackPublishOptions {
+  return micPublishOptions(channelBitrate(voiceStore.getState().current ?? voiceStore.getState().target));
+}
+
+function channelBitrate(t: { guildId: string; channelId: string } | null): number | null {
+  if (!t) return null;
+  return guildsStore.getState().channelsByGuild[t.guildId]?.find((c) => c.id === t.channelId)?.bitrate ?? null;
 }
 
 function gateMode(pttHeld: boolean): GateMode {
@@ -153,7 +164,7 @@ export function useVoiceRoom(): Room {
       if (!room.localParticipant.permissions?.canPublish) return;
       gate.current ??= new GateProcessor(({ open }) => voiceStore.getState().setTransmitting(open));
       gate.current.setMode(gateMode(pttHeld.current));
-      await room.localParticipant.setMicrophoneEnabled(true, captureOptions());
+      await room.localParticipant.setMicrophoneEnabled(true, captureOptions(), publishOptions());
       const track = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track as LocalAudioTrack | undefined;
       if (track) await track.setProcessor(gate.current);
       if (!micAllowed(s)) await room.localParticipant.setMicrophoneEnabled(false);
@@ -179,7 +190,7 @@ export function useVoiceRoom(): Room {
       if (!pub && mic) {
         gate.current ??= new GateProcessor(({ open }) => voiceStore.getState().setTransmitting(open));
         gate.current.setMode(gateMode(pttHeld.current));
-        await room.localParticipant.setMicrophoneEnabled(true, captureOptions());
+        await room.localParticipant.setMicrophoneEnabled(true, captureOptions(), publishOptions());
         const track = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track as LocalAudioTrack | undefined;
         if (track) await track.setProcessor(gate.current);
         return;
@@ -192,6 +203,18 @@ export function useVoiceRoom(): Room {
     if (connection !== 'connected') return;
     void api().voice.reportSelfState({ selfMute, selfDeaf }).catch(() => undefined);
   }, [selfMute, selfDeaf, connection]);
+
+  // A moderator changed the channel's bitrate while we are in it: re-cap the published track's encoder in place.
+  const bitrate = useGuilds((s) => {
+    const t = voiceStore.getState().current;
+    return t ? (s.channelsByGuild[t.guildId]?.find((c) => c.id === t.channelId)?.bitrate ?? null) : null;
+  });
+  useEffect(() => {
+    if (connection !== 'connected' || !bitrate) return;
+    const sender = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track?.sender;
+    if (!sender) return;
+    void sender.setParameters(withMaxBitrate(sender.getParameters(), bitrate)).catch(() => undefined);
+  }, [bitrate, connection, room]);
 
   // Desktop tray / hotkeys.
   useEffect(() => {

@@ -1,0 +1,132 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Channel, Guild } from '../../api/types';
+import { uiStore } from '../../app/services';
+import { ChevronIcon, GearIcon } from '../../ui/icons';
+import { useCan } from './permissions';
+import './admin.css';
+
+/**
+ * The guild name in the sidebar header, as a menu button: server settings, invite, create channel / category — each
+ * item only for members who may use it.
+ */
+export function GuildHeaderMenu({ guild }: { guild: Guild }) {
+  const manageGuild = useCan(guild.id, 'MANAGE_GUILD');
+  const manageRoles = useCan(guild.id, 'MANAGE_ROLES');
+  const banMembers = useCan(guild.id, 'BAN_MEMBERS');
+  const manageChannels = useCan(guild.id, 'MANAGE_CHANNELS');
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const { open: openModal } = uiStore.getState();
+
+  const items: { label: string; run: () => void }[] = [];
+  if (manageGuild || manageRoles || banMembers) items.push({ label: 'Server settings', run: () => openModal({ kind: 'server-settings', guildId: guild.id }) });
+  items.push({ label: 'Invite people', run: () => openModal({ kind: 'invite', guildId: guild.id, code: null }) });
+  if (manageChannels) {
+    items.push({ label: 'Create channel', run: () => openModal({ kind: 'create-channel', guildId: guild.id, type: 'text', parentId: null }) });
+    items.push({ label: 'Create category', run: () => openModal({ kind: 'create-category', guildId: guild.id }) });
+  }
+
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onDown = (e: MouseEvent) => {
+      if (!menu.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
+
+  const onMenuKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const all = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const i = all.indexOf(document.activeElement as HTMLElement);
+    if (e.key === 'ArrowDown') all[(i + 1) % all.length]?.focus();
+    else if (e.key === 'ArrowUp') all[(i - 1 + all.length) % all.length]?.focus();
+    else if (e.key === 'Home') all[0]?.focus();
+    else if (e.key === 'End') all[all.length - 1]?.focus();
+    else if (e.key === 'Escape' || e.key === 'Tab') {
+      setOpen(false);
+      if (e.key === 'Escape') button.current?.focus();
+      if (e.key === 'Tab') return;
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  return (
+    <div className="guild-menu-wrap">
+      <h2 title={guild.name}>
+        <button
+          ref={button}
+          type="button"
+          className="guild-menu-button"
+          aria-haspopup="menu"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') {
+              e.preventDefault();
+              setOpen(true);
+            }
+          }}
+        >
+          <span className="guild-menu-name">{guild.name}</span>
+          <ChevronIcon size={16} className={open ? 'rot' : ''} />
+        </button>
+      </h2>
+      {open && (
+        <div ref={menu} className="guild-menu" role="menu" aria-label={`${guild.name} menu`} onKeyDown={onMenuKey}>
+          {items.map((it) => (
+            <button
+              key={it.label}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              onClick={() => {
+                setOpen(false);
+                // The dialog about to open returns focus to what had it: the menu button, not this item that goes away.
+                button.current?.focus();
+                it.run();
+              }}
+            >
+              {it.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The gear on a channel or category row (shown on hover and keyboard focus), for members with MANAGE_CHANNELS. */
+export function ChannelGear({ channel }: { channel: Channel }) {
+  const can = useCan(channel.guildId, 'MANAGE_CHANNELS', channel);
+  if (!can) return null;
+  return (
+    <button
+      type="button"
+      className="icon-btn small channel-gear"
+      aria-label={`Edit ${channel.type === 'category' ? 'category' : 'channel'} ${channel.name}`}
+      title="Edit channel"
+      onClick={() => uiStore.getState().open({ kind: 'channel-settings', guildId: channel.guildId, channelId: channel.id })}
+    >
+      <GearIcon size={14} />
+    </button>
+  );
+}
+
+/** "2/5" beside a voice channel with a user limit (how many are in it, out of how many may be). */
+export function VoiceLimit({ channel, count }: { channel: Channel; count: number }) {
+  if (!channel.userLimit) return null;
+  return (
+    <span className="voice-limit" aria-hidden="true">
+      {count}/{channel.userLimit}
+    </span>
+  );
+}
+
+/** Whether I may create channels here: the sidebar's "+" buttons show only then. */
+export function useCanCreateChannels(guildId: string | null): boolean {
+  return useCan(guildId, 'MANAGE_CHANNELS');
+}
+

@@ -1,0 +1,19 @@
+import type { TrackPublishOptions } from 'livekit-client';
+
+/** A voice channel's bitrate when it has none: the server's DEFAULT_BITRATE (not imported: channels.ts builds zod schemas). */
+const DEFAULT_BITRATE = 64_000;
+
+/**
+ * How the microphone is published in a voice channel: the channel's bitrate caps the Opus encoder (LiveKit turns
+ * `audioPreset.maxBitrate` into the RTP sender's encoding limit), DTX saves bandwidth in silence and RED protects
+ * speech against packet loss.
+ */
+export function micPublishOptions(bitrate: number | null | undefined): TrackPublishOptions {
+  return { audioPreset: { maxBitrate: bitrate && bitrate > 0 ? bitrate : DEFAULT_BITRATE }, dtx: true, red: true };
+}
+
+/** The sender encodings with a new bitrate cap, for a channel whose bitrate changes while we are in it. */
+export function withMaxBitrate(params: RTCRtpSendParameters, maxBitrate: number): RTCRtpSendParameters {
+  const encodings = params.encodings.length > 0 ? params.encodings : [{}];
+  return { ...params, encodings: encodings.map((e) => ({ ...e, maxBitrate })) };
+}
