@@ -5,6 +5,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import { MongoClient, MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoTopologyClosedError } from 'mongodb';
+import { ServerError } from 'livekit-server-sdk';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -87,6 +88,11 @@ describe('toAppError: a dependency that does not answer', () => {
       await client.close();
       await silent.close();
     }
+  });
+
+  it('when the LiveKit API answers 503 (no response from servers), then it is 503; a 404 from it is not a dependency failure', () => {
+    expect503(new ServerError('unavailable', 'no response from servers', 503), 'livekit');
+    expect(unavailableDependency(new ServerError('not_found', 'participant not found', 404))).toBeNull();
   });
 
   it('when a MongoDB server answers with an error (a duplicate key), then it is not a dependency failure', () => {

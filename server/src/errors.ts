@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@shared/api/common';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ServerError } from 'livekit-server-sdk';
 import {
   MongoClientClosedError,
   MongoDriverError,
@@ -75,7 +76,7 @@ export function zodDetails(error: z.ZodError): { path: string; message: string }
 /** What clients are told to wait before retrying a request that failed because a dependency did not answer. */
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
 
-export type Dependency = 'mongodb' | 'redis';
+export type Dependency = 'mongodb' | 'redis' | 'livekit';
 
 /**
  * The MongoDB driver's "the server did not answer" errors: a socket, handshake or pool checkout that timed out, no
@@ -118,10 +119,19 @@ function isRedisUnavailable(err: unknown): boolean {
   return err instanceof Error && (REDIS_UNAVAILABLE_MESSAGES.has(err.message) || ADAPTER_TIMEOUT.test(err.message));
 }
 
+/**
+ * LiveKit's server API (RoomService, Egress) answered that it cannot serve the call now: a 5xx Twirp error such as
+ * "no response from servers" under load. A 4xx is an answer about the request (a participant not found, …), not this.
+ */
+function isLiveKitUnavailable(err: unknown): boolean {
+  return err instanceof ServerError && err.status >= 500;
+}
+
 /** Which dependency failed to answer, when `err` says one did; null for any other error. */
 export function unavailableDependency(err: unknown): Dependency | null {
   if (isMongoUnavailable(err)) return 'mongodb';
   if (isRedisUnavailable(err)) return 'redis';
+  if (isLiveKitUnavailable(err)) return 'livekit';
   return null;
 }
 
