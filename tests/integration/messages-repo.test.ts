@@ -54,6 +54,9 @@ describe('message documents on the real MongoDB-wire server', () => {
     expect(await contents({ before: ids[0]!, limit: 3 })).toEqual([]);
     expect(await repo.lastId(channelId)).toBe(ids[11]);
     expect(await repo.lastIds([channelId, id()])).toEqual(new Map([[channelId, ids[11]]]));
+    // Deleting the newest message moves the channel's newest id back to the one before it.
+    expect(await repo.delete(channelId, ids[11]!)).toBe(true);
+    expect(await repo.lastId(channelId)).toBe(ids[10]);
 
     expect((await repo.updateContent(channelId, ids[7]!, 'edited', [], new Date()))?.content).toBe('edited');
     expect(await repo.updateContent(id(), ids[7]!, 'wrong channel', [], new Date())).toBeNull();

@@ -81,6 +81,12 @@ describe('migration 001: message pages to message documents', () => {
       for (let i = 1; i < now.length; i++) expect(now[i]!.id < now[i - 1]!.id).toBe(true);
     }
     expect(await db.collection('messages').countDocuments({ content: 'busy 20' })).toBe(0);
+    expect(await repo.lastIds([old.busy, old.quiet])).toEqual(
+      new Map([
+        [old.busy, (await repo.history(old.busy, { limit: 1 }))[0]!.id],
+        [old.quiet, (await repo.history(old.quiet, { limit: 1 }))[0]!.id],
+      ]),
+    );
     // A retry of a send from before the upgrade still finds its message.
     const retry = await repo.insert({ channelId: old.busy, guildId: old.guildId, authorId: old.author, content: 'busy 5', nonce: 'nonce-five', mentions: [], createdAt: new Date(), editedAt: null });
     expect(retry.status).toBe('existing');

@@ -11,7 +11,8 @@ import type { Migration } from './index';
  *
  * Messages get new ids: the old ones started with whole seconds and would sort after every new one. The ids are made
  * from each message's creation time, in the old sequence order of its channel, so history reads the same. Deleted
- * messages are left out, edits applied. Send nonces still inside their retry window are pointed at the new ids.
+ * messages are left out, edits applied. Send nonces still inside their retry window are pointed at the new ids, and
+ * each channel's newest id is recorded in `channel_last_messages`.
  *
  * Channel by channel, restartable: a channel's progress document names the id instance its messages were written
  * with, so a run that died halfway removes that channel's partial copy before writing it again; the old collections of
@@ -133,6 +134,12 @@ export const messagesAsDocuments: Migration = {
         };
       });
       for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
+      const newest = docs.at(-1);
+      if (newest) {
+        await db
+          .collection<{ _id: string; guildId: string; lastId: string }>('channel_last_messages')
+          .replaceOne({ _id: channelId }, { guildId: newest.guildId, lastId: newest._id }, { upsert: true });
+      }
 
       const channelNonces = await nonces.find({ channelId }).toArray();
       const repoint = channelNonces.map((n): AnyBulkWriteOperation<NonceDoc> => {

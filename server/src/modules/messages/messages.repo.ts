@@ -17,6 +17,11 @@ import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, mes
  *   send of that nonce, however many arrive at once, gets a duplicate key, reads that id and inserts (or finds) the
  *   message under it. Exactly one message document can exist for the nonce, because it has exactly one `_id`.
  *
+ * - `channel_last_messages` `{ _id: channelId, guildId, lastId }` is each channel's newest message id, as Discord's
+ *   `last_message_id`: READY and channel lists read it for every channel in one `_id` query instead of one history
+ *   query per channel. It only orders unread markers, so it is kept with `$max` (on FerretDB concurrent `$max`es may
+ *   leave the second-newest id until the next send) and re-derived when the newest message is deleted.
+ *
  * Every write that must hold under concurrency is an insert with a unique key, so it holds on MongoDB 7 and on the
  * local FerretDB 1.24 stand-in alike (whose conditional updates are not atomic). MongoDB 7 is the engine this is
  * designed for; FerretDB answers the same queries by scanning, which is slow at large volumes and fine for
@@ -32,6 +37,12 @@ interface MessageDoc {
   mentions: PublicUser[];
   createdAt: Date;
   editedAt: Date | null;
+}
+
+interface LastDoc {
+  _id: string;
+  guildId: string;
+  lastId: string;
 }
 
 interface NonceDoc {
@@ -87,6 +98,7 @@ export interface HistoryQuery {
 export function createMessagesRepo(db: Db) {
   const messages = db.collection<MessageDoc>('messages');
   const nonces = db.collection<NonceDoc>('message_nonces');
+  const lasts = db.collection<LastDoc>('channel_last_messages');
 
   // This process's id generator; its instance number is claimed on the first send (one insert per process).
   let live: Promise<MessageIdGenerator> | null = null;
@@ -111,9 +123,29 @@ export function createMessagesRepo(db: Db) {
     }
   }
 
+  /** Raises the channel's newest id to `id` (never lowers it). */
+  async function noteLast(channelId: string, guildId: string, id: string): Promise<void> {
+    const raise = () => lasts.updateOne({ _id: channelId }, { $max: { lastId: id }, $setOnInsert: { guildId } }, { upsert: true });
+    try {
+      await raise();
+    } catch (err) {
+      // Two first sends of a channel: one upsert inserted, the other met its _id; raising it now is an update.
+      if (!isDuplicateKey(err)) throw err;
+      await raise();
+    }
+  }
+
+  /** After deletions: where the recorded newest id is gone, record the newest that is left (or nothing). */
+  async function rederiveLast(channelId: string, deletedIds: readonly string[]): Promise<void> {
+    const current = await lasts.findOne({ _id: channelId });
+    if (!current || !deletedIds.includes(current.lastId)) return;
+    const newest = await messages.findOne({ channelId }, { sort: { _id: -1 }, projection: { _id: 1 } });
+    if (newest) await lasts.updateOne({ _id: channelId, lastId: current.lastId }, { $set: { lastId: newest._id } });
+    else await lasts.deleteOne({ _id: channelId, lastId: current.lastId });
+  }
+
   async function lastId(channelId: string): Promise<string | null> {
-    const doc = await messages.findOne({ channelId }, { sort: { _id: -1 }, projection: { _id: 1 } });
-    return doc?._id ?? null;
+    return (await lasts.findOne({ _id: channelId }))?.lastId ?? null;
   }
 
   /**
@@ -126,6 +158,7 @@ export function createMessagesRepo(db: Db) {
     if (m.nonce === null) {
       // A fresh id cannot be taken: instances are unique and each one's ids only go forward.
       await messages.insertOne(toDoc(fresh));
+      await noteLast(m.channelId, m.guildId, id);
       return { status: 'created', record: fresh };
     }
     const key = nonceKey(m.channelId, m.authorId, m.nonce);
@@ -145,6 +178,7 @@ export function createMessagesRepo(db: Db) {
     // The claim's holder, or a retry racing it: whoever inserts first under the claimed id stores the message.
     const result = await insertOrFind({ ...m, id: messageId, createdAt: messageId === id ? at : timeOfMessageId(messageId) });
     if (!result.record) throw new Error(`message ${messageId} neither inserted nor found`);
+    if (result.created) await noteLast(m.channelId, m.guildId, messageId);
     return { status: result.created ? 'created' : 'existing', record: result.record };
   }
 
@@ -155,6 +189,7 @@ export function createMessagesRepo(db: Db) {
         { key: { guildId: 1, authorId: 1, _id: -1 }, name: 'guild_author_id' },
         { key: { authorId: 1, _id: -1 }, name: 'author_id' },
       ]);
+      await ensureCollectionIndexes(db, 'channel_last_messages', [{ key: { guildId: 1 }, name: 'guild' }]);
       // Only the sweep's: a nonce outlives its channel by at most NONCE_TTL_MS, and every index is paid on each send.
       await ensureCollectionIndexes(db, 'message_nonces', [{ key: { createdAt: 1 }, name: 'created' }]);
     },
@@ -187,8 +222,9 @@ export function createMessagesRepo(db: Db) {
 
     /** Newest message id of each of these channels that has messages (channel id → message id). */
     async lastIds(channelIds: readonly string[]): Promise<Map<string, string>> {
-      const ids = await Promise.all(channelIds.map(async (channelId) => [channelId, await lastId(channelId)] as const));
-      return new Map(ids.filter((entry): entry is readonly [string, string] => entry[1] !== null));
+      if (channelIds.length === 0) return new Map();
+      const docs = await lasts.find({ _id: { $in: [...channelIds] } }).toArray();
+      return new Map(docs.map((d) => [d._id, d.lastId]));
     },
 
     async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date): Promise<MessageRecord | null> {
@@ -197,7 +233,9 @@ export function createMessagesRepo(db: Db) {
     },
 
     async delete(channelId: string, id: string): Promise<boolean> {
-      return (await messages.deleteOne({ _id: id, channelId })).deletedCount === 1;
+      const deleted = (await messages.deleteOne({ _id: id, channelId })).deletedCount === 1;
+      if (deleted) await rederiveLast(channelId, [id]);
+      return deleted;
     },
 
     /**
@@ -215,6 +253,7 @@ export function createMessagesRepo(db: Db) {
         for (const d of batch) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d._id]);
         if (batch.length < 1000) break;
       }
+      for (const [channelId, ids] of byChannel) await rederiveLast(channelId, ids);
       return [...byChannel].map(([channelId, ids]) => ({ channelId, ids }));
     },
 
@@ -227,10 +266,12 @@ export function createMessagesRepo(db: Db) {
     /** The channel's send nonces are left to the sweep (an hour at most): they point at nothing now. */
     async deleteByChannel(channelId: string): Promise<void> {
       await messages.deleteMany({ channelId });
+      await lasts.deleteOne({ _id: channelId });
     },
 
     async deleteByGuild(guildId: string): Promise<void> {
       await messages.deleteMany({ guildId });
+      await lasts.deleteMany({ guildId });
     },
 
     /** Forget nonces older than NONCE_TTL_MS (run periodically; the stand-in has no TTL indexes). */
@@ -251,6 +292,8 @@ export function createMessagesRepo(db: Db) {
         return toDoc({ ...m, id, channelId, guildId, createdAt: at });
       });
       for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
+      const newest = docs.reduce<string | null>((max, d) => (max === null || d._id > max ? d._id : max), null);
+      if (newest) await noteLast(channelId, guildId, newest);
       return docs.map((d) => d._id);
     },
   };
