@@ -466,6 +466,9 @@ async function main(): Promise<void> {
       log('fan-out failed:', result.fanout_error);
     }
     for (const s of sockets.splice(0)) s.disconnect();
+    // 500 sessions ending at once set off 500 presence broadcasts (each reads the user's memberships): let them drain
+    // before the next section's setup, or its writes queue behind them past the pool's 1.5 s checkout bound.
+    await new Promise((r) => setTimeout(r, 5_000));
     }
 
     // ---- send ----

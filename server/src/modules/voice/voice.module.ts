@@ -24,6 +24,7 @@ export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo 
   const stateKey = (userId: string) => `voice:${userId}`;
   const moderationKey = (guildId: string, userId: string) => `voice-moderation:${guildId}:${userId}`;
   const guildKey = (guildId: string) => `voice-guild:${guildId}`;
+  const seatsKey = (userId: string) => `voice-seats:${userId}`;
   /** Guilds whose voice lists this instance has cached: all are dropped when a write fails half-way. */
   const cachedGuilds = new Set<string>();
   async function thenDrop<T>(write: Promise<T>, userId: string, touched: (result: T) => readonly (string | null | undefined)[], extra: string[] = []): Promise<T> {
@@ -53,6 +54,17 @@ export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo 
     admit: (userId, channelId, at) => thenDrop(repo.admit(userId, channelId, at), userId, () => []),
     setModeration: (guildId, userId, patch, at) =>
       thenDrop(repo.setModeration(guildId, userId, patch, at), userId, () => [guildId], [moderationKey(guildId, userId)]),
+    // A user's seats are read on every join (to give back seats held elsewhere). Every seat is created through
+    // claimSeat for its user, which drops that user's entry: so a cached list can only hold too many seats (ones
+    // released or reaped since), never miss one, and releasing a seat that is already gone is a no-op.
+    listSeats: (userId) => (userId === undefined ? repo.listSeats() : cache.read(seatsKey(userId), () => repo.listSeats(userId))),
+    claimSeat: async (claim) => {
+      try {
+        return await repo.claimSeat(claim);
+      } finally {
+        await cache.invalidate([seatsKey(claim.userId)]);
+      }
+    },
   };
 }
 
