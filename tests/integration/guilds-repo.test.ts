@@ -31,8 +31,8 @@ describe('guild memberships on the real MongoDB-wire server', () => {
     const repo = createGuildsRepo(db);
     await repo.ensureIndexes();
     const [user, guild] = [id(), id()];
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => repo.insertMember(member(guild, user))));
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const results = await Promise.all(Array.from({ length: 10 }, () => repo.insertMember(member(guild, user))));
+    expect(results.filter((joined) => joined)).toHaveLength(1);
     expect(await db.collection('members').countDocuments({ guildId: guild, userId: user })).toBe(1);
   });
 

@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { systemClock } from '../clock';
 import { ConfigError, parseConfig, type Config } from '../config';
 import { newId } from '../db/ids';
-import { isDuplicateKey } from '../db/errors';
 import { runMigrations } from '../db/migrations/index';
 import { connectDatabase, type Database } from '../db/mongo';
 import { createRepos, type Repos } from '../db/repos';
@@ -163,11 +162,8 @@ const commands: Record<string, Command> = {
       }
       if (!(await ctx.repos.guilds.findMember(guildId, user.id))) {
         if (await ctx.repos.guilds.findBan(guildId, user.id)) throw new Refused(`${user.username} is banned from ${guild.name}; unban them first`);
-        try {
-          await ctx.repos.guilds.insertMember({ guildId, userId: user.id, roleIds: [], nick: null, joinedAt: systemClock.now() });
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err; // joined meanwhile
-        }
+        // false: they joined meanwhile, which is as good.
+        await ctx.repos.guilds.insertMember({ guildId, userId: user.id, roleIds: [], nick: null, joinedAt: systemClock.now() });
         ctx.out(`${user.username} was not a member of ${guild.name}: added.`);
       }
       await ctx.repos.guilds.updateGuild(guildId, { ownerId: user.id });

@@ -1,6 +1,7 @@
 import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
 import { ensureCollectionIndexes } from '../../db/indexes';
+import { isDuplicateKey } from '../../db/errors';
 
 interface GuildDoc {
   _id: ObjectId;
@@ -100,10 +101,15 @@ export function createGuildsRepo(db: Db) {
       return (await guilds.find({}).sort({ _id: 1 }).toArray()).map(guildRecord);
     },
 
-    /** Throws a duplicate-key error when already a member. */
-    async insertMember(m: MemberRecord): Promise<MemberRecord> {
-      await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
-      return m;
+    /** false when the user is a member already (the unique (guild, user) key decides, also for concurrent joins). */
+    async insertMember(m: MemberRecord): Promise<boolean> {
+      try {
+        await members.insertOne({ _id: memberKey(m.guildId, m.userId), ...m });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
     async findMember(guildId: string, userId: string): Promise<MemberRecord | null> {
       const d = await members.findOne({ _id: memberKey(guildId, userId) });

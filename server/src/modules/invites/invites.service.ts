@@ -100,12 +100,17 @@ export function createInvitesService(deps: { repos: Repos; permissions: Permissi
         throw new AppError('INVITE_INVALID', 'This invite is invalid or has expired');
       }
       const member = { guildId: guild.id, userId, roleIds: [], nick: null, joinedAt: clock.now() };
+      let joined: boolean;
       try {
-        await repos.guilds.insertMember(member);
+        joined = await repos.guilds.insertMember(member);
       } catch (err) {
         await repos.invites.releaseUse(useId);
-        if (await repos.guilds.findMember(guild.id, userId)) return guildView(guild);
         throw err;
+      }
+      if (!joined) {
+        // A concurrent accept of this user got there first: this use is not needed.
+        await repos.invites.releaseUse(useId);
+        return guildView(guild);
       }
       await audit.record({ guildId: guild.id, action: 'invite.use', actorId: userId, targetId: code });
       const user = await repos.users.findById(userId);
