@@ -2,24 +2,18 @@
  * Browser E2E of layout and access: axe-core on every screen of the web client in both themes, the narrow layout's
  * drawers at 400 px, and the main flows with the keyboard alone. Real server, real stack, Debian's Chromium.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/server';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
-import { ensureWebBuild, launchChromium, ROOT, startWebServer } from './web-stack';
+import { SHOTS, useBrowserSession } from './web-stack';
 
-const SHOTS = resolve(ROOT, process.env.PARLEY_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.stack/screenshots');
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 
 async function newPage(viewport = { width: 1280, height: 760 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport });
-  contexts.push(ctx);
+  const ctx = await e2e.newContext({ viewport });
   const page = await ctx.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   return page;
@@ -37,7 +31,7 @@ async function register(page: Page, username: string, displayName: string, fromI
 
 /** A signed-in owner with a guild holding #lobby and the voice channel Hangout, viewing #lobby. */
 async function ownerWithGuild(page: Page, guildName: string) {
-  await page.goto(`${server.url}/app/`);
+  await page.goto(`${e2e.server.url}/app/`);
   await register(page, `own_${guildName.replace(/\W/g, '').toLowerCase()}_${suffix}`, 'Olive');
   await page.getByRole('button', { name: 'Add a server' }).click();
   await page.getByLabel('Server name').fill(guildName);
@@ -71,22 +65,11 @@ const focusedName = (page: Page) =>
   });
 
 describe('layout and access', () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startWebServer();
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-  });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('when axe checks every screen in the dark and the light theme, then it finds no serious or critical violation', async () => {
     const a = await newPage();
-    await a.goto(`${server.url}/app/`);
+    await a.goto(`${e2e.server.url}/app/`);
     await a.getByRole('button', { name: 'Log In' }).waitFor();
     await expectNoSeriousViolationsInBothThemes(a, 'sign in');
     await a.getByRole('button', { name: 'Register' }).click();

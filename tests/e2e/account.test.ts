@@ -2,19 +2,15 @@
  * Browser E2E of "My Account" against the real stack: B renames themself and A sees it live; B changes the password
  * and stays signed in; B downloads their data; the screen passes axe in both themes.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/server';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, registerUser, rest, signIn, type E2eUser } from './moderation-support';
-import { ensureWebBuild, launchChromium, ROOT, startWebServer } from './web-stack';
+import { SHOTS, useBrowserSession } from './web-stack';
 
-const SHOTS = resolve(ROOT, process.env.PARLEY_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.stack/screenshots');
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 let A: E2eUser;
 let B: E2eUser;
@@ -22,8 +18,7 @@ let a: Page;
 let b: Page;
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 }, acceptDownloads: true });
-  contexts.push(ctx);
+  const ctx = await e2e.newContext({ acceptDownloads: true });
   const page = await ctx.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   return page;
@@ -33,27 +28,18 @@ const memberRow = (page: Page, name: string) => page.getByRole('complementary', 
 
 describe('my account in the web client', () => {
   beforeAll(async () => {
-    ensureWebBuild();
-    server = await startWebServer();
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-    A = await registerUser(server.url, `aacct_${suffix}`, 'Alice');
-    B = await registerUser(server.url, `bacct_${suffix}`, 'Bob');
-    const guildId = (await rest<{ id: string }>(server.url, 'POST', '/guilds', A.token, { name: 'Account Lab' })).body.id;
-    const code = (await rest<{ code: string }>(server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
-    expect((await rest(server.url, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
+    A = await registerUser(e2e.server.url, `aacct_${suffix}`, 'Alice');
+    B = await registerUser(e2e.server.url, `bacct_${suffix}`, 'Bob');
+    const guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: 'Account Lab' })).body.id;
+    const code = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
+    expect((await rest(e2e.server.url, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
     a = await newPage();
     b = await newPage();
-    await signIn(a, server.url, A);
-    await signIn(b, server.url, B);
+    await signIn(a, e2e.server.url, A);
+    await signIn(b, e2e.server.url, B);
     await memberRow(a, 'Bob').waitFor({ timeout: 15_000 });
   });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('when B changes their display name, then A sees the new name in the member list and on B\'s messages without a reload', async () => {
     await b.getByLabel('Message #general').fill('before the rename');
@@ -92,8 +78,8 @@ describe('my account in the web client', () => {
     await panel.getByLabel('Current password').fill(B.password);
     await panel.getByRole('button', { name: 'Change password' }).click();
     await panel.getByText('Password changed.', { exact: false }).waitFor();
-    expect((await rest(server.url, 'POST', '/auth/login', undefined, { username: B.username, password: B.password })).status).toBe(401);
-    expect((await rest(server.url, 'POST', '/auth/login', undefined, { username: B.username, password: fresh })).status).toBe(200);
+    expect((await rest(e2e.server.url, 'POST', '/auth/login', undefined, { username: B.username, password: B.password })).status).toBe(401);
+    expect((await rest(e2e.server.url, 'POST', '/auth/login', undefined, { username: B.username, password: fresh })).status).toBe(200);
     // Still signed in, and the session still works after a reload (the new refresh token was kept).
     await b.reload();
     await b.getByRole('region', { name: 'User controls' }).getByText('Robert').waitFor({ timeout: 15_000 });

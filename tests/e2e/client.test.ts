@@ -2,33 +2,27 @@
  * Browser E2E of the web client against the real stack: two users in two Chromium contexts (fake mic = Chromium's
  * beeping test source), the real server in-process on the test API port (LiveKit webhooks reach it), real LiveKit.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/server';
-import { CAPTURE_REMOTE_AUDIO, ensureWebBuild, launchChromium, MEASURE_REMOTE_LEVEL, ROOT, startWebServer } from './web-stack';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
 
 /**
  * Screenshots of the main screens. Every run writes them under .stack/ so `npm test` leaves the work tree clean;
  * `PARLEY_UPDATE_SCREENSHOTS=1 npm test` refreshes the committed ones in docs/screenshots (shown in README).
  */
-const SHOTS = resolve(ROOT, process.env.PARLEY_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.stack/screenshots');
 /** RMS above this = audible tone; below SILENT = silence (the fake beep peaks around 0.1–0.3). */
 const AUDIBLE = 0.01;
 const SILENT = 0.002;
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 const alice = { username: `alice_${suffix}`, displayName: 'Alice', password: 'correct horse battery' };
 const bob = { username: `bob_${suffix}`, displayName: 'Bob', password: 'correct horse battery' };
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  const ctx = await e2e.newContext();
   await ctx.addInitScript(CAPTURE_REMOTE_AUDIO);
-  contexts.push(ctx);
   const page = await ctx.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   return page;
@@ -46,22 +40,11 @@ async function register(page: Page, who: typeof alice, fromInvite = false) {
 const voiceRow = (page: Page, name: string) => page.locator('li.voice-user', { hasText: name });
 
 describe('web client end to end', () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startWebServer();
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-  });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('when two users chat and talk, then messages, voice presence, audio, mute, deafen and leave are all reflected live', async () => {
     const a = await newPage();
-    await a.goto(`${server.url}/app/`);
+    await a.goto(`${e2e.server.url}/app/`);
     await a.getByRole('button', { name: 'Log In' }).waitFor();
     await a.screenshot({ path: resolve(SHOTS, 'login.png') });
     await register(a, alice);

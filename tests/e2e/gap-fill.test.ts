@@ -2,14 +2,11 @@
  * Browser E2E: messages posted while a client's gateway connection was down are fetched after it reconnects and
  * appear once, in order, without a reload.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/server';
-import { ensureWebBuild, launchChromium, startWebServer } from './web-stack';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSession } from './web-stack';
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 
 async function signUp(page: Page, username: string, displayName: string, fromInvite = false) {
@@ -23,27 +20,16 @@ async function signUp(page: Page, username: string, displayName: string, fromInv
 }
 
 async function newPage(): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-  contexts.push(ctx);
+  const ctx = await e2e.newContext();
   return { ctx, page: await ctx.newPage() };
 }
 
 describe('gateway reconnect', () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startWebServer();
-    browser = await launchChromium();
-  });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('when the gateway was down while messages were posted, then they appear in order after it reconnects', async () => {
     const { page: a } = await newPage();
-    await a.goto(`${server.url}/app/`);
+    await a.goto(`${e2e.server.url}/app/`);
     await signUp(a, `gap_a_${suffix}`, 'Ann');
     await a.getByRole('button', { name: 'Add a server' }).click();
     await a.getByLabel('Server name').fill('Gap Guild');

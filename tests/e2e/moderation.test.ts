@@ -2,23 +2,18 @@
  * Browser E2E of member moderation against the real stack (real server in-process, LiveKit, Chromium with fake mics):
  * A owns the guild, B is a plain member. Every moderation goes through A's member menu; B's side checks what B sees.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/server';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, registerUser, rest, signIn, type E2eUser } from './moderation-support';
-import { CAPTURE_REMOTE_AUDIO, ensureWebBuild, launchChromium, MEASURE_REMOTE_LEVEL, ROOT, startWebServer } from './web-stack';
+import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
 
-const SHOTS = resolve(ROOT, process.env.PARLEY_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.stack/screenshots');
 /** RMS above this = audible tone; below SILENT = silence (as in client.test.ts). */
 const AUDIBLE = 0.01;
 const SILENT = 0.002;
 const GUILD = 'Moderation Lab';
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 let A: E2eUser;
 let B: E2eUser;
@@ -28,9 +23,8 @@ let guildId: string;
 let inviteCode: string;
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  const ctx = await e2e.newContext();
   await ctx.addInitScript(CAPTURE_REMOTE_AUDIO);
-  contexts.push(ctx);
   const page = await ctx.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   return page;
@@ -42,36 +36,27 @@ const voiceList = (page: Page, channel: string) => page.getByRole('list', { name
 const guildButton = (page: Page) => page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: new RegExp(`^${GUILD}`) });
 
 async function rejoin(page: Page) {
-  expect((await rest(server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(200);
+  expect((await rest(e2e.server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(200);
   await guildButton(page).waitFor({ timeout: 15_000 });
 }
 
 describe('member moderation in the web client', () => {
   beforeAll(async () => {
-    ensureWebBuild();
-    server = await startWebServer();
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-    A = await registerUser(server.url, `amod_${suffix}`, 'Alice');
-    B = await registerUser(server.url, `bmod_${suffix}`, 'Bob');
-    guildId = (await rest<{ id: string }>(server.url, 'POST', '/guilds', A.token, { name: GUILD })).body.id;
-    const full = await rest(server.url, 'POST', `/guilds/${guildId}/channels`, A.token, { type: 'voice', name: 'Full Room', userLimit: 1 });
+    A = await registerUser(e2e.server.url, `amod_${suffix}`, 'Alice');
+    B = await registerUser(e2e.server.url, `bmod_${suffix}`, 'Bob');
+    guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: GUILD })).body.id;
+    const full = await rest(e2e.server.url, 'POST', `/guilds/${guildId}/channels`, A.token, { type: 'voice', name: 'Full Room', userLimit: 1 });
     expect(full.status).toBe(201);
-    inviteCode = (await rest<{ code: string }>(server.url, 'POST', `/guilds/${guildId}/invites`, A.token, { maxAgeSeconds: 0, maxUses: 0 })).body.code;
-    expect((await rest(server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(200);
+    inviteCode = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, { maxAgeSeconds: 0, maxUses: 0 })).body.code;
+    expect((await rest(e2e.server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(200);
     a = await newPage();
     b = await newPage();
-    await signIn(a, server.url, A);
-    await signIn(b, server.url, B);
+    await signIn(a, e2e.server.url, A);
+    await signIn(b, e2e.server.url, B);
     await memberRow(a, 'Bob').waitFor({ timeout: 15_000 });
     await memberRow(b, 'Alice').waitFor({ timeout: 15_000 });
   });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('when B, without moderation permissions, opens the menu of A, then only the profile is offered, and the server refuses each moderation with 403', async () => {
     await memberRow(b, 'Alice').getByRole('button', { name: 'More options for Alice' }).click();
@@ -84,10 +69,10 @@ describe('member moderation in the web client', () => {
     // Focus went back to the button the menu came from.
     expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('More options for Alice');
 
-    expect((await rest(server.url, 'DELETE', `/guilds/${guildId}/members/${A.id}`, B.token)).status).toBe(403);
-    expect((await rest(server.url, 'PUT', `/guilds/${guildId}/bans/${A.id}`, B.token, { reason: 'x' })).status).toBe(403);
-    expect((await rest(server.url, 'PATCH', `/guilds/${guildId}/members/${A.id}`, B.token, { nick: 'nope' })).status).toBe(403);
-    expect((await rest(server.url, 'PATCH', `/guilds/${guildId}/voice-states/${A.id}`, B.token, { serverMute: true })).status).toBe(403);
+    expect((await rest(e2e.server.url, 'DELETE', `/guilds/${guildId}/members/${A.id}`, B.token)).status).toBe(403);
+    expect((await rest(e2e.server.url, 'PUT', `/guilds/${guildId}/bans/${A.id}`, B.token, { reason: 'x' })).status).toBe(403);
+    expect((await rest(e2e.server.url, 'PATCH', `/guilds/${guildId}/members/${A.id}`, B.token, { nick: 'nope' })).status).toBe(403);
+    expect((await rest(e2e.server.url, 'PATCH', `/guilds/${guildId}/voice-states/${A.id}`, B.token, { serverMute: true })).status).toBe(403);
   });
 
   it('when the owner opens B\'s menu from the keyboard, then the moderation items are there and the menu passes axe in both themes', async () => {
@@ -195,8 +180,8 @@ describe('member moderation in the web client', () => {
     await b.screenshot({ path: resolve(SHOTS, 'banned-screen.png') });
     await expectAccessible(b, '.removal-notice', 'banned screen');
 
-    expect((await rest(server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(403);
-    expect((await rest(server.url, 'DELETE', `/guilds/${guildId}/bans/${B.id}`, A.token)).status).toBe(204);
+    expect((await rest(e2e.server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(403);
+    expect((await rest(e2e.server.url, 'DELETE', `/guilds/${guildId}/bans/${B.id}`, A.token)).status).toBe(204);
     await notice.getByRole('button', { name: 'OK' }).click();
     await rejoin(b);
     await memberRow(a, 'Bob').waitFor({ timeout: 15_000 });

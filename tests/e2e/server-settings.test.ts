@@ -4,18 +4,13 @@
  * axe-core checks each settings screen in both themes.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/server';
-import { ensureWebBuild, launchChromium, ROOT, startWebServer } from './web-stack';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, useBrowserSession } from './web-stack';
 
-const SHOTS = resolve(ROOT, process.env.PARLEY_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.stack/screenshots');
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 const alice = { username: `alice_${suffix}`, displayName: 'Alice', password: 'correct horse battery' };
 const bob = { username: `bob_${suffix}`, displayName: 'Bob', password: 'correct horse battery' };
@@ -41,9 +36,8 @@ const MIC_MAX_BITRATE = (): number | null => {
 };
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await e2e.newContext({ viewport: { width: 1280, height: 800 } });
   await ctx.addInitScript(CAPTURE_PEER_CONNECTIONS);
-  contexts.push(ctx);
   const page = await ctx.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   return page;
@@ -69,7 +63,7 @@ interface Body {
 
 /** A REST call as a user (the test's own session, beside the browser's). Returns status and parsed body. */
 async function rest(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; data: Body }> {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
+  const res = await fetch(`${e2e.server.url}/api/v1${path}`, {
     method,
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -106,23 +100,12 @@ async function openServerSettings(page: Page, guildName: string) {
 }
 
 describe('server and channel settings', () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startWebServer();
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-  });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('when the owner edits roles, overwrites, invites and bans, then the member sees it live, lacks the controls and is refused by the server', async () => {
     // Setup over REST: A's guild with two text channels and a voice channel limited to 5; B joins by invite.
     const a = await newPage();
-    await a.goto(`${server.url}/app/`);
+    await a.goto(`${e2e.server.url}/app/`);
     await register(a, alice);
     const A = await login(alice);
     const guild = (await rest('POST', '/guilds', A.token, { name: 'Settings Lab' })).data;
@@ -134,7 +117,7 @@ describe('server and channel settings', () => {
     await a.getByRole('heading', { name: 'Settings Lab', exact: true }).waitFor();
 
     const b = await newPage();
-    await b.goto(`${server.url}/app/#/invite/${firstInvite.code}`);
+    await b.goto(`${e2e.server.url}/app/#/invite/${firstInvite.code}`);
     await register(b, bob, true);
     await b.getByRole('heading', { name: 'Settings Lab', exact: true }).waitFor();
     const B = await login(bob);

@@ -2,20 +2,16 @@
  * Browser E2E: a moderator's move (VOICE_MOVE) connects the moved client with the token the event carries, also into a
  * full channel, instead of joining again over REST (which counts against the user limit).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/src/server';
-import { ensureWebBuild, launchChromium, startWebServer } from './web-stack';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSession } from './web-stack';
 
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 const PASSWORD = 'correct horse battery';
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-  contexts.push(ctx);
+  const ctx = await e2e.newContext();
   return ctx.newPage();
 }
 
@@ -30,7 +26,7 @@ async function register(page: Page, username: string, displayName: string, fromI
 
 /** REST as a user (a second session of theirs): the moderation UI is not part of this test. */
 async function restAs(username: string) {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+  const login = await fetch(`${e2e.server.url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD }),
@@ -39,7 +35,7 @@ async function restAs(username: string) {
   return {
     userId: session.user.id,
     call: async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${server.url}/api/v1${path}`, {
+      const res = await fetch(`${e2e.server.url}/api/v1${path}`, {
         method,
         headers: { authorization: `Bearer ${session.accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
@@ -50,21 +46,11 @@ async function restAs(username: string) {
 }
 
 describe('voice move', () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startWebServer();
-    browser = await launchChromium();
-  });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('when a moderator moves B into a full voice channel, then B connects there with the move token', async () => {
     const a = await newPage();
-    await a.goto(`${server.url}/app/`);
+    await a.goto(`${e2e.server.url}/app/`);
     await register(a, `move_a_${suffix}`, 'Mona');
     await a.getByRole('button', { name: 'Add a server' }).click();
     await a.getByLabel('Server name').fill('Move Lab');

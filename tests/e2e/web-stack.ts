@@ -2,14 +2,19 @@
  * Shared setup of the browser E2E tests and the client benchmark: a fresh web build, the real server in-process on the
  * test API port (so LiveKit's webhooks reach it), and Debian's Chromium with fake media devices.
  */
+import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureWebBuild } from '../support/builds';
 import { parseConfig } from '../../server/src/config';
 import { start, type RunningServer } from '../../server/src/server';
 import { testEnv, testServerEnv } from '../support/env';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
+/** Where the E2E tests write screenshots: the README's pictures with PARLEY_UPDATE_SCREENSHOTS=1, else a scratch folder. */
+export const SHOTS = resolve(ROOT, process.env.PARLEY_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.stack/screenshots');
 export const WEB_DIR = resolve(ROOT, 'out/web');
 
 export const CHROMIUM_FLAGS = [
@@ -22,7 +27,7 @@ export const CHROMIUM_FLAGS = [
   '--use-fake-device-for-media-stream',
 ];
 
-export { ensureWebBuild } from '../support/builds';
+export { ensureWebBuild };
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -110,3 +115,43 @@ export const MEASURE_REMOTE_LEVEL = async (ms: number): Promise<number> => {
   await ctx.close();
   return peak;
 };
+
+export interface BrowserSession {
+  /** The server started for this file (valid from the file's first beforeAll on). */
+  readonly server: RunningServer;
+  /** A browser context closed with the session (1280×760 unless `options` say otherwise). */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/**
+ * One E2E file's session, set up by hooks registered where this is called (before the file's own): a fresh web build,
+ * the real server on the test API port, and Chromium; afterwards every context, the browser and the server close.
+ */
+export function useBrowserSession(): BrowserSession {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startWebServer();
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the browser session has not started (use it inside tests or hooks)');
+      return server;
+    },
+    async newContext(options) {
+      if (!browser) throw new Error('the browser session has not started (use it inside tests or hooks)');
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 }, ...options });
+      contexts.push(ctx);
+      return ctx;
+    },
+  };
+}
