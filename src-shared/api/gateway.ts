@@ -20,7 +20,11 @@ import { VoiceServerEvents, VoiceState } from './voice';
  */
 export { GATEWAY_PATH } from './route-table';
 
-export const PresenceStatus = z.enum(['online', 'idle', 'offline']);
+/**
+ * What others see of a user: their chosen status (users.ts UserStatus) over their connected sessions. `invisible` and
+ * no session are `offline`; `dnd` is `dnd`; otherwise `idle` when chosen or when every session is idle, else `online`.
+ */
+export const PresenceStatus = z.enum(['online', 'idle', 'dnd', 'offline']);
 export type PresenceStatus = z.infer<typeof PresenceStatus>;
 
 export const Presence = z.object({ userId: Id, status: PresenceStatus });
@@ -66,7 +70,11 @@ export const GuildDeleteEvent = z.object({ id: Id, removal: GuildRemoval.optiona
 export const MemberRemoveEvent = z.object({ guildId: Id, userId: Id });
 export const TypingStartEvent = z.object({ guildId: Id, channelId: Id, user: PublicUser, at: IsoDate });
 export const PresenceUpdateEvent = Presence;
-export const SessionExpiredEvent = z.object({ code: z.literal('TOKEN_EXPIRED'), message: z.string() });
+/**
+ * The server is closing this connection: `TOKEN_EXPIRED` (renew the access token and reconnect) or `SESSION_REVOKED`
+ * (this session was logged out from another device: sign out and say so; renewing would fail).
+ */
+export const SessionExpiredEvent = z.object({ code: z.enum(['TOKEN_EXPIRED', 'SESSION_REVOKED']), message: z.string() });
 export const ChannelsReorderEvent = z.object({ guildId: Id, channels: z.array(Channel) });
 
 /** Server → client events, name → payload schema. */
@@ -92,6 +100,8 @@ export const ServerEvents = {
   MEMBER_REMOVE: MemberRemoveEvent,
   TYPING_START: TypingStartEvent,
   PRESENCE_UPDATE: PresenceUpdateEvent,
+  /** Your own account changed (username, display name, chosen status), maybe from another session. */
+  USER_UPDATE: User,
   SESSION_EXPIRED: SessionExpiredEvent,
   ...VoiceServerEvents,
   ...RecordingServerEvents,
@@ -105,7 +115,10 @@ export const PresenceSetPayload = z.strictObject({ status: z.enum(['online', 'id
 export const ClientEvents = {
   /** Swap in a fresh access token so the session outlives the first one. */
   AUTH_REFRESH: AuthRefreshPayload,
-  /** This session's status; a user is online if any session is online, idle if all are idle. */
+  /**
+   * This session's activity (the client sends idle after 10 minutes without input): a user whose chosen status is
+   * online shows as idle when every session is idle.
+   */
   PRESENCE_SET: PresenceSetPayload,
 } as const;
 export type ClientEventName = keyof typeof ClientEvents;

@@ -9,11 +9,20 @@ export const Username = z
 export const DisplayName = z.string().trim().min(1).max(64);
 export const Password = z.string().min(8).max(256);
 
+/**
+ * The status a user chose, as Discord: kept on the account, so it applies to all their sessions and survives a reload.
+ * Others see `invisible` as offline; `online` turns to idle by itself when every session is idle (no input for 10 min).
+ * `dnd` only shows for now: notifications (issue 15) will honour it.
+ */
+export const UserStatus = z.enum(['online', 'idle', 'dnd', 'invisible']);
+export type UserStatus = z.infer<typeof UserStatus>;
+
 export const User = z.object({
   id: Id,
   username: Username,
   displayName: z.string(),
   createdAt: IsoDate,
+  status: UserStatus,
 });
 export type User = z.infer<typeof User>;
 
@@ -49,14 +58,40 @@ export const Session = z.object({
 });
 export type Session = z.infer<typeof Session>;
 
+/**
+ * A new username follows the rules of registration (2–32 of `[A-Za-z0-9_.-]`, unique ignoring case: 409
+ * USERNAME_TAKEN); like a new password it needs the current password.
+ */
 export const PatchMeBody = z
   .strictObject({
     displayName: DisplayName.optional(),
+    username: Username.optional(),
     password: Password.optional(),
     currentPassword: z.string().min(1).max(256).optional(),
+    status: UserStatus.optional(),
   })
   .refine((b) => b.password === undefined || b.currentPassword !== undefined, {
     message: 'currentPassword is required to change the password',
     path: ['currentPassword'],
+  })
+  .refine((b) => b.username === undefined || b.currentPassword !== undefined, {
+    message: 'currentPassword is required to change the username',
+    path: ['currentPassword'],
   });
 export type PatchMeBody = z.infer<typeof PatchMeBody>;
+
+/**
+ * One signed-in device: a refresh-token family, from a login to its logout. `lastUsedAt` is its latest login or token
+ * refresh (clients refresh every 10 minutes while open); `clientLabel` was read from the User-Agent at login.
+ */
+export const AuthSession = z.object({
+  id: Id,
+  clientLabel: z.string(),
+  createdAt: IsoDate,
+  lastUsedAt: IsoDate,
+  /** The session that made this request. */
+  current: z.boolean(),
+});
+export type AuthSession = z.infer<typeof AuthSession>;
+
+export const SessionIdParams = z.strictObject({ sessionId: Id });

@@ -12,7 +12,7 @@ import { createUsersRepo } from '../modules/users/users.repo';
 export interface RepoHooks {
   /**
    * Runs after every write (successful or not) that can change a permission decision or a cached display name: guild,
-   * member, ban, role, channel and user writes. Awaited, so the write's caller sees it done (the permission cache is
+   * member, ban, role, channel and user writes, and session revocations. Awaited, so the write's caller sees it done (the permission cache is
    * cleared and the other instances told) before it answers.
    */
   afterPermissionWrite?: () => Promise<void>;
@@ -40,8 +40,9 @@ function withAfterWrite<R extends object>(repo: R, writes: readonly (keyof R)[],
 export function createRepos(db: Db, hooks: RepoHooks = {}) {
   const after = hooks.afterPermissionWrite;
   return {
-    users: withAfterWrite(createUsersRepo(db), ['update'], after),
-    refreshTokens: createRefreshTokensRepo(db),
+    users: withAfterWrite(createUsersRepo(db), ['update', 'rename'], after),
+    // Revoking a session must reach the cached session check (cachedPermissionReads) on every instance at once.
+    refreshTokens: withAfterWrite(createRefreshTokensRepo(db), ['revokeFamily', 'revokeFamilyOf', 'revokeAllForUserExcept', 'revokeAllForUser'], after),
     guilds: withAfterWrite(
       createGuildsRepo(db),
       [
@@ -117,6 +118,8 @@ export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
       findById: (id: string) => cache.read(`user:${id}`, () => repos.users.findById(id)),
       findManyByIds: (ids: readonly string[]) => readManyByIds(cache, 'user:', ids, (missing) => repos.users.findManyByIds(missing), (u) => u.id),
     },
+    /** Whether a session (refresh-token family) is still logged in: checked with every access token. */
+    sessions: { isLive: (familyId: string) => cache.read(`session:${familyId}`, () => repos.refreshTokens.isFamilyLive(familyId)) },
   };
 }
 export type CachedReads = ReturnType<typeof cachedPermissionReads>;

@@ -10,6 +10,7 @@ import { toAppError } from '../errors';
 import { channelView, deletedUser, guildView, memberView, publicUserView, roleView, userView } from '../http/views';
 import type { Logger } from '../logger';
 import { adapterClient } from './adapter-clients';
+import { aggregatePresence, type SessionActivity } from './presence';
 import type { AccessTokens } from '../modules/auth/tokens';
 import type { PermissionService } from '../permissions/permission.service';
 
@@ -34,8 +35,15 @@ export interface GatewayPublisher {
   setVoiceStateProvider(provider: VoiceStateProvider): void;
   /** Snapshot of one guild as `userId` sees it (READY entry, GUILD_CREATE payload). */
   guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
-  /** Aggregated presence of users (across sessions and instances). */
+  /** Aggregated presence of users (across sessions and instances), as others see it (invisible is offline). */
   presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>>;
+  /** Tell the user's guilds their presence again, after their chosen status changed. */
+  refreshPresence(userId: string): Promise<void>;
+  /**
+   * Close the user's gateway connections whose session (refresh-token family, null for tokens without one) `matches`,
+   * on every instance, after telling each one SESSION_EXPIRED with code SESSION_REVOKED.
+   */
+  closeSessions(userId: string, matches: (sessionId: string | null) => boolean, message: string): Promise<void>;
   /**
    * Re-send GUILD_CREATE (a fresh snapshot) to connected members — to `userId` only when given — after a change that
    * can alter which channels they see (roles, overwrites, parents). Clients replace their copy of the guild.
@@ -46,8 +54,12 @@ export interface GatewayPublisher {
 interface SocketData {
   userId: string;
   exp: number;
-  status: 'online' | 'idle';
+  /** What this connection last said of its user's activity (PRESENCE_SET). */
+  status: SessionActivity;
+  /** This connection (READY's sessionId). */
   sessionId: string;
+  /** The login session (refresh-token family) of its access token, so logging that session out can close it. */
+  authSession: string | null;
 }
 
 const ADAPTER_REQUESTS_TIMEOUT_MS = 1_000;
@@ -80,25 +92,33 @@ export function createGateway(deps: {
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
   let voiceStates: VoiceStateProvider = async () => [];
 
+  /** Each user's sessions' activity and chosen status → what others see; users without a session are left out. */
+  async function aggregate(sockets: readonly { data: SocketData }[]): Promise<Map<string, PresenceStatus>> {
+    const activity = new Map<string, SessionActivity[]>();
+    for (const s of sockets) {
+      const list = activity.get(s.data.userId) ?? [];
+      list.push(s.data.status);
+      activity.set(s.data.userId, list);
+    }
+    const users = await cachedReads.users.findManyByIds([...activity.keys()]);
+    const chosen = new Map(users.map((u) => [u.id, u.status]));
+    return new Map([...activity].map(([id, sessions]) => [id, aggregatePresence(chosen.get(id) ?? 'online', sessions)]));
+  }
+
   async function presenceOf(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
     const result = new Map<string, PresenceStatus>(userIds.map((id) => [id, 'offline']));
     if (!io || userIds.length === 0) return result;
-    const sockets = await io.in(userIds.map(userRoom)).fetchSockets();
-    for (const s of sockets) {
-      const current = result.get(s.data.userId);
-      if (current === undefined) continue;
-      if (s.data.status === 'online' || current === 'offline') result.set(s.data.userId, s.data.status);
-    }
+    const wanted = new Set(userIds);
+    const sockets = (await io.in(userIds.map(userRoom)).fetchSockets()).filter((s) => wanted.has(s.data.userId));
+    for (const [id, status] of await aggregate(sockets)) result.set(id, status);
     return result;
   }
 
+  /** Members others can see online (online, idle, dnd) in one guild: invisible users are left out. */
   async function onlineUserIdsInGuild(guildId: string): Promise<Map<string, PresenceStatus>> {
-    const result = new Map<string, PresenceStatus>();
-    if (!io) return result;
-    for (const s of await io.in(guildRoom(guildId)).fetchSockets()) {
-      if (s.data.status === 'online' || !result.has(s.data.userId)) result.set(s.data.userId, s.data.status);
-    }
-    return result;
+    if (!io) return new Map();
+    const all = await aggregate(await io.in(guildRoom(guildId)).fetchSockets());
+    return new Map([...all].filter(([, status]) => status !== 'offline'));
   }
 
   async function guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null> {
@@ -168,6 +188,15 @@ export function createGateway(deps: {
     },
     guildSnapshot,
     presenceOf,
+    refreshPresence: (userId) => broadcastPresence(userId),
+    async closeSessions(userId, matches, message) {
+      if (!io) return;
+      for (const s of await io.in(userRoom(userId)).fetchSockets()) {
+        if (!matches(s.data.authSession)) continue;
+        s.emit('SESSION_EXPIRED', { code: 'SESSION_REVOKED', message });
+        s.disconnect(true);
+      }
+    },
     async resyncGuild(guildId, userId) {
       if (!io) return;
       const sockets = await io.in(userId ? userRoom(userId) : guildRoom(guildId)).fetchSockets();
@@ -206,6 +235,7 @@ export function createGateway(deps: {
         if (claims.userId !== userId) return reply({ ok: false, code: 'FORBIDDEN' });
         clearTimeout(expiry);
         socket.data.exp = claims.exp;
+        socket.data.authSession = claims.sessionId;
         expiry = scheduleExpiry(socket, claims.exp);
         reply({ ok: true });
       } catch (err) {
@@ -264,7 +294,7 @@ export function createGateway(deps: {
         }
         tokens.verify(token).then(
           (claims) => {
-            socket.data = { userId: claims.userId, exp: claims.exp, status: 'online', sessionId: randomUUID() };
+            socket.data = { userId: claims.userId, exp: claims.exp, status: 'online', sessionId: randomUUID(), authSession: claims.sessionId };
             next();
           },
           (e: unknown) => {

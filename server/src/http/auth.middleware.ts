@@ -4,8 +4,8 @@ import type { AccessTokens } from '../modules/auth/tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** Set by requireAuth: the authenticated user. */
-    auth?: { userId: string };
+    /** Set by requireAuth: the authenticated user, and the login session its token belongs to (null: an older token). */
+    auth?: { userId: string; sessionId: string | null };
   }
 }
 
@@ -17,7 +17,7 @@ export function createRequireAuth(tokens: AccessTokens): RequestHandler {
     if (!match?.[1]) return next(new AppError('UNAUTHENTICATED', 'Missing bearer token'));
     try {
       const claims = await tokens.verify(match[1]);
-      req.auth = { userId: claims.userId };
+      req.auth = { userId: claims.userId, sessionId: claims.sessionId };
       next();
     } catch (err) {
       next(err);
@@ -29,4 +29,9 @@ export function createRequireAuth(tokens: AccessTokens): RequestHandler {
 export function userIdOf(req: Request): string {
   if (!req.auth) throw new AppError('UNAUTHENTICATED', 'Not authenticated');
   return req.auth.userId;
+}
+
+/** The login session (refresh-token family) of a request that went through requireAuth; null for older tokens. */
+export function sessionIdOf(req: Request): string | null {
+  return req.auth?.sessionId ?? null;
 }

@@ -1,4 +1,4 @@
-import type { PatchMeBody, RegisterBody, Session } from '@shared/api/users';
+import type { AuthSession, PatchMeBody, RegisterBody, Session } from '@shared/api/users';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock';
 import { newId } from '../../db/ids';
@@ -8,6 +8,7 @@ import type { AuthRateLimits } from '../../http/rate-limit';
 import type { Logger } from '../../logger';
 import type { UserRecord, UsersRepo } from '../users/users.repo';
 import type { RefreshTokensRepo } from './refresh-tokens.repo';
+import { clientLabel } from './client-label';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS, type AccessTokens } from './tokens';
 
 /**
@@ -30,19 +31,36 @@ export function createAuthService(deps: {
   rateLimits: AuthRateLimits;
   clock: Clock;
   log: Logger;
-  /** Tells everyone who can see the user that their profile (display name) changed. */
+  /** Tells everyone who can see the user that their profile (display name, username) changed. */
   announceProfile?: (user: UserRecord) => Promise<void>;
+  /** Tells the user's guilds their presence after their chosen status changed. */
+  announceStatus?: (user: UserRecord) => Promise<void>;
+  /** Closes the user's gateway connections of the sessions `matches` picks (they are told they were logged out). */
+  closeSessions?: (userId: string, matches: (sessionId: string | null) => boolean) => Promise<void>;
 }) {
   const { users, refreshTokens, tokens, rateLimits, clock, log } = deps;
   // Verifying against a real hash for unknown usernames keeps login timing from revealing which accounts exist.
   const dummyHash = argon2Hash('parley-timing-equalizer', ARGON2);
 
-  async function issueSession(user: UserRecord, familyId: string): Promise<Session> {
+  /**
+   * `family`: a new login (`label` from its User-Agent; its first token gets the family's id, see refresh-tokens.repo),
+   * or the family a refresh continues.
+   */
+  async function issueSession(user: UserRecord, family: { id: string; createdAt: Date | null; label: string | null }): Promise<Session> {
     const now = clock.now();
-    const access = await tokens.sign(user.id);
+    const access = await tokens.sign(user.id, family.id);
     const refresh = newRefreshToken();
     const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
-    await refreshTokens.insert({ id: newId(), userId: user.id, familyId, tokenHash: refresh.hash, createdAt: now, expiresAt: refreshExpiresAt });
+    await refreshTokens.insert({
+      id: family.createdAt ? newId() : family.id,
+      userId: user.id,
+      familyId: family.id,
+      tokenHash: refresh.hash,
+      createdAt: now,
+      expiresAt: refreshExpiresAt,
+      familyCreatedAt: family.createdAt ?? now,
+      clientLabel: family.label,
+    });
     return {
       user: userView(user),
       accessToken: access.token,
@@ -53,7 +71,7 @@ export function createAuthService(deps: {
   }
 
   return {
-    async register(ip: string, body: RegisterBody): Promise<Session> {
+    async register(ip: string, body: RegisterBody, userAgent?: string): Promise<Session> {
       await rateLimits.hitIp(ip);
       await rateLimits.checkRegistration(body.username);
       const taken = async () => {
@@ -66,10 +84,10 @@ export function createAuthService(deps: {
       const user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
       if (!user) throw await taken();
       log.info({ userId: user.id }, 'account registered');
-      return issueSession(user, newId());
+      return issueSession(user, { id: newId(), createdAt: null, label: clientLabel(userAgent) });
     },
 
-    async login(ip: string, username: string, password: string): Promise<Session> {
+    async login(ip: string, username: string, password: string, userAgent?: string): Promise<Session> {
       await rateLimits.hitIp(ip);
       await rateLimits.checkAccount(username);
       const found = await users.findByUsername(username);
@@ -86,7 +104,7 @@ export function createAuthService(deps: {
         log.info({ userId: user.id }, 'login refused: account disabled');
         throw new AppError('FORBIDDEN', 'This account is disabled; ask the server admin');
       }
-      return issueSession(user, newId());
+      return issueSession(user, { id: newId(), createdAt: null, label: clientLabel(userAgent) });
     },
 
     /**
@@ -109,7 +127,7 @@ export function createAuthService(deps: {
       const user = await users.findById(rotated.userId);
       // Disabling and deleting revoke refresh tokens; this also covers a token rotated while that was under way.
       if (!user || user.disabledAt || user.deletedAt) throw new AppError('UNAUTHENTICATED', 'Invalid refresh token');
-      return issueSession(user, rotated.familyId);
+      return issueSession(user, { id: rotated.familyId, createdAt: rotated.familyCreatedAt, label: rotated.clientLabel });
     },
 
     async logout(refreshToken: string): Promise<void> {
@@ -124,23 +142,77 @@ export function createAuthService(deps: {
       return user;
     },
 
-    async updateMe(userId: string, body: PatchMeBody): Promise<UserRecord> {
+    /**
+     * Display name, status, and — with the current password — username and password, in one document write. A new
+     * username is unique ignoring case, as at registration (a case change of one's own name is allowed).
+     */
+    async updateMe(userId: string, body: PatchMeBody, currentSessionId: string | null = null): Promise<UserRecord> {
       const user = await users.findById(userId);
       if (!user || user.deletedAt) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
-      const set: { displayName?: string; passwordHash?: string } = {};
+      const set: { displayName?: string; passwordHash?: string; status?: UserRecord['status'] } = {};
       if (body.displayName !== undefined) set.displayName = body.displayName;
-      if (body.password !== undefined) {
+      if (body.status !== undefined) set.status = body.status;
+      const renaming = body.username !== undefined && body.username !== user.username;
+      if (body.password !== undefined || renaming) {
+        // Counted with failed logins: a stolen access token must not become a way to guess the password.
+        await rateLimits.checkAccount(user.username);
         if (!body.currentPassword || !(await verifyPassword(user.passwordHash, body.currentPassword))) {
+          await rateLimits.failAccount(user.username);
           throw new AppError('INVALID_CREDENTIALS', 'Current password is wrong');
         }
-        set.passwordHash = await hashPassword(body.password);
       }
-      const updated = Object.keys(set).length > 0 ? await users.update(userId, set) : user;
+      if (body.password !== undefined) set.passwordHash = await hashPassword(body.password);
+      let updated: UserRecord | null = user;
+      if (renaming && body.username !== undefined) {
+        const renamed = await users.rename(userId, body.username, set);
+        if (renamed === 'taken') throw new AppError('USERNAME_TAKEN', 'That username is taken');
+        updated = renamed;
+        log.info({ userId }, 'username changed');
+      } else if (Object.keys(set).length > 0) {
+        updated = await users.update(userId, set);
+      }
       if (!updated) throw new AppError('UNAUTHENTICATED', 'Account no longer exists');
-      // A password change ends every other session.
-      if (set.passwordHash) await refreshTokens.revokeAllForUser(userId, clock.now());
-      if (set.displayName !== undefined && set.displayName !== user.displayName) await deps.announceProfile?.(updated);
+      // A password change ends every session (the client signs in again with the new one); the other devices' open
+      // connections close now and say why.
+      if (set.passwordHash) {
+        await refreshTokens.revokeAllForUser(userId, clock.now());
+        await deps.closeSessions?.(userId, (sid) => sid !== currentSessionId);
+      }
+      if ((set.displayName !== undefined && set.displayName !== user.displayName) || updated.username !== user.username) await deps.announceProfile?.(updated);
+      if (set.status !== undefined && set.status !== user.status) await deps.announceStatus?.(updated);
       return updated;
+    },
+
+    /** The user's signed-in devices, most recently used first. */
+    async listSessions(userId: string, currentSessionId: string | null): Promise<AuthSession[]> {
+      const heads = await refreshTokens.liveHeads(userId, clock.now());
+      return heads
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+        .map((t) => ({
+          id: t.familyId,
+          clientLabel: t.clientLabel ?? 'Unknown device',
+          createdAt: t.familyCreatedAt.toISOString(),
+          lastUsedAt: t.createdAt.toISOString(),
+          current: t.familyId === currentSessionId,
+        }));
+    },
+
+    /**
+     * Logs one session out: its refresh token stops working at once, its access tokens from the next request on (the
+     * session check, see auth.routes.ts) and its gateway connections close, told SESSION_REVOKED.
+     */
+    async revokeSession(userId: string, sessionId: string): Promise<void> {
+      if (!(await refreshTokens.revokeFamilyOf(userId, sessionId, clock.now()))) throw AppError.notFound('Session');
+      log.info({ userId, sessionId }, 'session logged out by its user');
+      await deps.closeSessions?.(userId, (sid) => sid === sessionId);
+    },
+
+    /** "Log out all other sessions": every session but the caller's. */
+    async revokeOtherSessions(userId: string, currentSessionId: string | null): Promise<void> {
+      if (!currentSessionId) throw new AppError('CONFLICT', 'Sign in again first: this session predates session management');
+      await refreshTokens.revokeAllForUserExcept(userId, currentSessionId, clock.now());
+      log.info({ userId }, 'other sessions logged out');
+      await deps.closeSessions?.(userId, (sid) => sid !== currentSessionId);
     },
   };
 }

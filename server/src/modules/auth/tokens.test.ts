@@ -10,7 +10,7 @@ describe('access tokens', () => {
     let now = Date.parse('2026-11-21T12:00:00Z');
     const tokens = createAccessTokens('s'.repeat(32), { now: () => new Date(now) });
     const { token } = await tokens.sign(USER);
-    expect(await tokens.verify(token)).toEqual({ userId: USER, exp: now / 1000 + ACCESS_TOKEN_TTL_SECONDS });
+    expect(await tokens.verify(token)).toEqual({ userId: USER, sessionId: null, exp: now / 1000 + ACCESS_TOKEN_TTL_SECONDS });
     expect((await tokens.verify(token)).userId).toBe(USER); // remembered
     now += ACCESS_TOKEN_TTL_SECONDS * 1000;
     expect(await codeOf(tokens.verify(token))).toBe('TOKEN_EXPIRED');
@@ -36,11 +36,26 @@ describe('account check', () => {
     const { token } = await tokens.sign(USER);
     expect((await tokens.verify(token)).userId).toBe(USER); // remembered from here on
     let disabled = true;
-    tokens.setAccountCheck(async (userId) => {
+    tokens.setAccountCheck(async ({ userId }) => {
       if (disabled && userId === USER) throw new AppError('UNAUTHENTICATED', 'Account disabled');
     });
     expect(await codeOf(tokens.verify(token))).toBe('UNAUTHENTICATED');
     disabled = false;
     expect((await tokens.verify(token)).userId).toBe(USER);
+  });
+});
+
+describe('session claim', () => {
+  it('when a token is signed for a session, then verifying it names that session and the check sees it', async () => {
+    const tokens = createAccessTokens('s'.repeat(32));
+    const SESSION = '6a00000000000000000000b2';
+    const { token } = await tokens.sign(USER, SESSION);
+    const revoked = new Set<string>();
+    tokens.setAccountCheck(async ({ sessionId }) => {
+      if (sessionId && revoked.has(sessionId)) throw new AppError('UNAUTHENTICATED', 'Session logged out');
+    });
+    expect((await tokens.verify(token)).sessionId).toBe(SESSION);
+    revoked.add(SESSION);
+    expect(await codeOf(tokens.verify(token))).toBe('UNAUTHENTICATED');
   });
 });

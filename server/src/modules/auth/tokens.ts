@@ -9,12 +9,17 @@ const AUDIENCE = 'parley-api';
 
 export interface AccessClaims {
   userId: string;
+  /**
+   * The session (refresh-token family) the token was issued to, from its `sid` claim; null for tokens issued before
+   * sessions were named (they expire within 15 minutes of the upgrade).
+   */
+  sessionId: string | null;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
 
-/** Throws (AppError UNAUTHENTICATED) when the account behind a valid token may no longer act. */
-export type AccountCheck = (userId: string) => Promise<void>;
+/** Throws (AppError UNAUTHENTICATED) when the account or session behind a valid token may no longer act. */
+export type AccountCheck = (claims: AccessClaims) => Promise<void>;
 
 /** How many verified access tokens are remembered (a few MB at most). */
 const VERIFIED_MEMO_SIZE = 10_000;
@@ -56,7 +61,8 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
       if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub) || typeof payload.exp !== 'number') {
         throw new AppError('UNAUTHENTICATED', 'Invalid access token');
       }
-      const claims = { userId: payload.sub, exp: payload.exp };
+      const sid = payload.sid;
+      const claims = { userId: payload.sub, sessionId: typeof sid === 'string' && /^[0-9a-f]{24}$/.test(sid) ? sid : null, exp: payload.exp };
       remember(token, claims);
       return claims;
     } catch (err) {
@@ -67,10 +73,11 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
   }
 
   return {
-    async sign(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    /** `sessionId`: the refresh-token family, as the `sid` claim, so logging that session out refuses the token. */
+    async sign(userId: string, sessionId?: string): Promise<{ token: string; expiresAt: Date }> {
       const iat = Math.floor(clock.now().getTime() / 1000);
       const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
-      const token = await new SignJWT({})
+      const token = await new SignJWT(sessionId ? { sid: sessionId } : {})
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(userId)
         .setIssuer(ISSUER)
@@ -81,8 +88,8 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
       return { token, expiresAt: new Date(exp * 1000) };
     },
     /**
-     * The auth module registers how to tell that a token's account may no longer act (disabled or deleted). It runs on
-     * every verification, remembered tokens included, and throws to refuse.
+     * The auth module registers how to tell that a token's account or session may no longer act (disabled, deleted,
+     * logged out). It runs on every verification, remembered tokens included, and throws to refuse.
      */
     setAccountCheck(check: AccountCheck): void {
       accountCheck = check;
@@ -90,7 +97,7 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
     /** Throws AppError UNAUTHENTICATED (bad, or its account disabled or deleted) or TOKEN_EXPIRED (expired). */
     async verify(token: string): Promise<AccessClaims> {
       const claims = await verifySignature(token);
-      await accountCheck(claims.userId);
+      await accountCheck(claims);
       return claims;
     },
   };

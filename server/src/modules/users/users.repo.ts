@@ -2,6 +2,7 @@ import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
 import { ensureCollectionIndexes } from '../../db/indexes';
 import { isDuplicateKey } from '../../db/errors';
+import type { UserStatus } from '@shared/api/users';
 
 interface UserDoc {
   _id: ObjectId;
@@ -14,6 +15,8 @@ interface UserDoc {
   disabledAt?: Date | null;
   /** Set when the account was deleted: the document stays as an anonymous tombstone so messages keep an author id. */
   deletedAt?: Date | null;
+  /** The status the user chose (absent: online). */
+  status?: UserStatus;
 }
 
 export interface UserRecord {
@@ -24,6 +27,7 @@ export interface UserRecord {
   createdAt: Date;
   disabledAt: Date | null;
   deletedAt: Date | null;
+  status: UserStatus;
 }
 
 const toRecord = (d: UserDoc): UserRecord => ({
@@ -34,6 +38,7 @@ const toRecord = (d: UserDoc): UserRecord => ({
   createdAt: d.createdAt,
   disabledAt: d.disabledAt ?? null,
   deletedAt: d.deletedAt ?? null,
+  status: d.status ?? 'online',
 });
 
 /**
@@ -42,7 +47,7 @@ const toRecord = (d: UserDoc): UserRecord => ({
  */
 export const deletedUsernameKey = (id: string) => `#deleted:${id}`;
 
-export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'disabledAt' | 'deletedAt'>>;
+export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'disabledAt' | 'deletedAt' | 'status'>>;
 
 /**
  * The fields that turn an account into a tombstone, written in one document update: the name is freed (see
@@ -62,7 +67,6 @@ export function createUsersRepo(db: Db) {
       await ensureCollectionIndexes(db, 'users', [{ key: { usernameLower: 1 }, unique: true, name: 'username_unique' }]);
     },
 
-    /** Throws a duplicate-key error when the username is taken (case-insensitively). */
     /** `null` when the username is taken (case-insensitively: the unique index on `usernameLower` decides). */
     async insert(u: { id: string; username: string; displayName: string; passwordHash: string; createdAt: Date }): Promise<UserRecord | null> {
       const doc: UserDoc = { _id: oid(u.id), username: u.username, usernameLower: u.username.toLowerCase(), displayName: u.displayName, passwordHash: u.passwordHash, createdAt: u.createdAt };
@@ -96,12 +100,25 @@ export function createUsersRepo(db: Db) {
       return docs.map(toRecord);
     },
     /**
-     * Every write to a user record goes through here: db/repos.ts wraps `update` so the record cache (and with it the
-     * access-token account check) is cleared on every instance before the caller answers.
+     * Every write to a user record goes through here or `rename`: db/repos.ts wraps both so the record cache (and with it
+     * the access-token account check) is cleared on every instance before the caller answers.
      */
     async update(id: string, set: UserUpdate): Promise<UserRecord | null> {
       const d = await users.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { returnDocument: 'after' });
       return d ? toRecord(d) : null;
+    },
+    /**
+     * Renames the account (with the rest of `set`, in one document write); `'taken'` when another account holds the name
+     * in any case (the unique `usernameLower` index decides, so two renames to one name cannot both win).
+     */
+    async rename(id: string, username: string, set: UserUpdate = {}): Promise<UserRecord | 'taken' | null> {
+      try {
+        const d = await users.findOneAndUpdate({ _id: oid(id) }, { $set: { ...set, username, usernameLower: username.toLowerCase() } }, { returnDocument: 'after' });
+        return d ? toRecord(d) : null;
+      } catch (err) {
+        if (isDuplicateKey(err)) return 'taken';
+        throw err;
+      }
     },
     count: () => users.countDocuments(),
   };
