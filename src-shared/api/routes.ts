@@ -24,7 +24,7 @@ import {
 } from './guilds';
 import { EditMessageBody, HistoryQuery, Message, MessageParams, SendMessageBody } from './messages';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
-import { AuthSession, LoginBody, LogoutBody, PatchMeBody, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
+import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
@@ -40,7 +40,7 @@ export const routes = {
   logout: defineRoute({ tag: 'auth', method: 'post', path: '/auth/logout', summary: 'Revoke a refresh token (and its family)', auth: false, body: LogoutBody, status: 204 }),
   getMe: defineRoute({ tag: 'users', method: 'get', path: '/users/@me', summary: 'My account', auth: true, response: User }),
   patchMe: defineRoute({ tag: 'users', method: 'patch', path: '/users/@me', summary: 'Update my display name, username or password (both need currentPassword; a taken username is 409 USERNAME_TAKEN), or my status', auth: true, body: PatchMeBody, response: User }),
-  listSessions: defineRoute({ tag: 'users', method: 'get', path: '/users/@me/sessions', summary: 'My signed-in devices (refresh-token families), the current one marked', auth: true, response: list(AuthSession) }),
+  listSessions: defineRoute({ tag: 'users', method: 'get', path: '/users/@me/sessions', summary: 'My signed-in devices (refresh-token families), the current one marked', auth: true, response: list(DeviceSession) }),
   revokeSession: defineRoute({ tag: 'users', method: 'delete', path: '/users/@me/sessions/:sessionId', summary: "Log out one of my sessions: its refresh token and access tokens stop working and its gateway connections close (404 if it is not a live session of mine)", auth: true, params: SessionIdParams, status: 204 }),
   revokeOtherSessions: defineRoute({ tag: 'users', method: 'delete', path: '/users/@me/sessions', summary: 'Log out every session but the one making this request', auth: true, status: 204 }),
   deleteMe: defineRoute({ tag: 'users', method: 'delete', path: '/users/@me', summary: 'Delete my account (current password required; 409 while I own a guild). My messages stay, shown as a deleted user', auth: true, body: DeleteMeBody, status: 204 }),

@@ -84,7 +84,7 @@ export type PatchMeBody = z.infer<typeof PatchMeBody>;
  * One signed-in device: a refresh-token family, from a login to its logout. `lastUsedAt` is its latest login or token
  * refresh (clients refresh every 10 minutes while open); `clientLabel` was read from the User-Agent at login.
  */
-export const AuthSession = z.object({
+export const DeviceSession = z.object({
   id: Id,
   clientLabel: z.string(),
   createdAt: IsoDate,
@@ -92,6 +92,6 @@ export const AuthSession = z.object({
   /** The session that made this request. */
   current: z.boolean(),
 });
-export type AuthSession = z.infer<typeof AuthSession>;
+export type DeviceSession = z.infer<typeof DeviceSession>;
 
 export const SessionIdParams = z.strictObject({ sessionId: Id });

@@ -9,6 +9,8 @@ export type GatewayStatus = 'connecting' | 'connected' | 'reconnecting' | 'offli
 export interface GatewayClient {
   /** Swap in a fresh access token (after a REST refresh) so the session outlives the first token. */
   refreshToken(token: string): void;
+  /** This session's activity (idle after inactivity); sent again after every reconnection. */
+  setPresence(status: 'online' | 'idle'): void;
   close(): void;
 }
 
@@ -23,6 +25,8 @@ export interface GatewayOptions {
   onDisconnected(): void;
   /** Every connection after the first: the caller fetches what it missed. */
   onReconnected(): void;
+  /** The server closed this session for good (logged out from another device): sign out and show `message`. */
+  onRevoked(message: string): void;
 }
 
 /**
@@ -39,10 +43,13 @@ export function connectGateway(opts: GatewayOptions): GatewayClient {
   });
   let everConnected = false;
   let closed = false;
+  let presence: 'online' | 'idle' = 'online';
   opts.onStatus('connecting');
 
   socket.on('connect', () => {
     opts.onStatus('connected');
+    // The server starts every connection online.
+    if (presence !== 'online') socket.emit('PRESENCE_SET', { status: presence }, () => undefined);
     if (everConnected) opts.onReconnected();
     everConnected = true;
   });
@@ -69,7 +76,14 @@ export function connectGateway(opts: GatewayOptions): GatewayClient {
       });
     }
   });
-  socket.on('SESSION_EXPIRED', () => {
+  socket.on('SESSION_EXPIRED', (e: { code?: string; message?: string } | undefined) => {
+    if (e?.code === 'SESSION_REVOKED') {
+      closed = true;
+      socket.close();
+      opts.onStatus('offline');
+      opts.onRevoked(e.message ?? 'You were logged out from another device');
+      return;
+    }
     void opts.renewToken().then((t) => {
       if (t && !closed) socket.connect();
     });
@@ -82,6 +96,11 @@ export function connectGateway(opts: GatewayOptions): GatewayClient {
   return {
     refreshToken(token) {
       if (socket.connected) socket.emit('AUTH_REFRESH', { token }, () => undefined);
+    },
+    setPresence(status) {
+      if (status === presence) return;
+      presence = status;
+      if (socket.connected) socket.emit('PRESENCE_SET', { status }, () => undefined);
     },
     close() {
       closed = true;

@@ -42,6 +42,9 @@ export function createParleyApi(http: HttpClient) {
       update: (body: RouteBody<typeof routes.patchMe>) => call(routes.patchMe, { body }),
       remove: (password: string) => call(routes.deleteMe, { body: { password } }),
       exportData: () => call(routes.exportMe),
+      sessions: async () => (await call(routes.listSessions)).items,
+      revokeSession: (sessionId: string) => call(routes.revokeSession, { params: { sessionId } }),
+      revokeOtherSessions: () => call(routes.revokeOtherSessions),
     },
     members: {
       update: (guildId: string, userId: string, body: RouteBody<typeof routes.updateMember>) =>

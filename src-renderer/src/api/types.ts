@@ -18,5 +18,7 @@ export type {
   Role,
   Session as AuthSession,
   User,
+  UserStatus,
+  DeviceSession,
 } from '@shared/api/index';
 export type { VoiceJoinResponse as VoiceJoin, VoiceState, VoiceStateUpdateEvent } from '@shared/api/voice';

@@ -1,4 +1,4 @@
-import type { AuthSession, PatchMeBody, RegisterBody, Session } from '@shared/api/users';
+import type { DeviceSession, PatchMeBody, RegisterBody, Session } from '@shared/api/users';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock';
 import { newId } from '../../db/ids';
@@ -184,7 +184,7 @@ export function createAuthService(deps: {
     },
 
     /** The user's signed-in devices, most recently used first. */
-    async listSessions(userId: string, currentSessionId: string | null): Promise<AuthSession[]> {
+    async listSessions(userId: string, currentSessionId: string | null): Promise<DeviceSession[]> {
       const heads = await refreshTokens.liveHeads(userId, clock.now());
       return heads
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())

@@ -112,13 +112,17 @@ export function createUsersRepo(db: Db) {
      * in any case (the unique `usernameLower` index decides, so two renames to one name cannot both win).
      */
     async rename(id: string, username: string, set: UserUpdate = {}): Promise<UserRecord | 'taken' | null> {
+      const usernameLower = username.toLowerCase();
+      const holder = await users.findOne({ usernameLower });
+      if (holder && !holder._id.equals(oid(id))) return 'taken';
       try {
-        const d = await users.findOneAndUpdate({ _id: oid(id) }, { $set: { ...set, username, usernameLower: username.toLowerCase() } }, { returnDocument: 'after' });
-        return d ? toRecord(d) : null;
+        await users.updateOne({ _id: oid(id) }, { $set: { ...set, username, usernameLower } });
       } catch (err) {
         if (isDuplicateKey(err)) return 'taken';
         throw err;
       }
+      const d = await users.findOne({ _id: oid(id) });
+      return d ? toRecord(d) : null;
     },
     count: () => users.countDocuments(),
   };

@@ -2,12 +2,21 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { UserExport } from '@shared/api/account';
 import { ApiError, describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
+import type { DeviceSession, UserStatus } from '../../api/types';
 import type { AuthActions, AuthState } from '../auth/auth.store';
 
 export type AccountResult<T = undefined> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface AccountActions {
   setDisplayName(displayName: string): Promise<AccountResult>;
+  /** Needs the current password; a name someone else has (in any case) is refused with a message saying so. */
+  setUsername(username: string, currentPassword: string): Promise<AccountResult>;
+  /** The chosen status (online / idle / dnd / invisible), kept on the account for every session. */
+  setStatus(status: UserStatus): Promise<AccountResult>;
+  /** My signed-in devices, the current one marked. */
+  listSessions(): Promise<AccountResult<DeviceSession[]>>;
+  revokeSession(sessionId: string): Promise<AccountResult>;
+  revokeOtherSessions(): Promise<AccountResult>;
   /** The server ends every session on a password change, this one too: sign in again with the new password. */
   changePassword(currentPassword: string, password: string): Promise<AccountResult>;
   /** GET /users/@me/export, as the JSON the user downloads. */
@@ -33,6 +42,30 @@ export function createAccountStore(deps: { api: () => ParleyApi; auth: StoreApi<
       if (!r.ok) return r;
       deps.auth.setState({ user: r.value });
       return { ok: true, value: undefined };
+    },
+    async setUsername(username, currentPassword) {
+      const r = await attempt(() => deps.api().account.update({ username, currentPassword }));
+      if (!r.ok) {
+        if (r.error === 'Wrong username or password.') return { ok: false, error: 'Your current password is wrong.' };
+        return r;
+      }
+      deps.auth.setState({ user: r.value });
+      return { ok: true, value: undefined };
+    },
+    async setStatus(status) {
+      const r = await attempt(() => deps.api().account.update({ status }));
+      if (!r.ok) return r;
+      deps.auth.setState({ user: r.value });
+      return { ok: true, value: undefined };
+    },
+    listSessions: () => attempt(() => deps.api().account.sessions()),
+    async revokeSession(sessionId) {
+      const r = await attempt(() => deps.api().account.revokeSession(sessionId));
+      return r.ok ? { ok: true, value: undefined } : r;
+    },
+    async revokeOtherSessions() {
+      const r = await attempt(() => deps.api().account.revokeOtherSessions());
+      return r.ok ? { ok: true, value: undefined } : r;
     },
     async changePassword(currentPassword, password) {
       const r = await attempt(() => deps.api().account.update({ currentPassword, password }));

@@ -21,6 +21,8 @@ export interface AuthActions {
   register(input: { username: string; password: string; displayName?: string }): Promise<boolean>;
   login(input: { username: string; password: string }): Promise<boolean>;
   logout(): Promise<void>;
+  /** The server ended this session (logged out from another device): back to the sign-in screen, saying `reason`. */
+  endedRemotely(reason: string): void;
   /** On start: trade the remembered refresh token for a session, or show the login screen. */
   restore(): Promise<void>;
   clearError(): void;
@@ -123,6 +125,10 @@ export function createAuthStore(deps: AuthDeps): { store: AuthStore; api: () => 
       const rt = get().refreshToken;
       signOutLocally(null);
       if (rt) await api.auth.logout(rt).catch(() => undefined);
+    },
+
+    endedRemotely(reason) {
+      signOutLocally(reason);
     },
 
     async restore() {
