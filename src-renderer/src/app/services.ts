@@ -6,6 +6,7 @@ import { createAuthStore, type AuthActions, type AuthState } from '../features/a
 import { createChatStore, type ChatActions, type ChatState } from '../features/chat/chat.store';
 import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
 import { createAccountStore, type AccountActions } from '../features/account/account.store';
+import { createIdleTracker, type IdleTracker } from '../features/account/idle-tracker';
 import { createMembersStore, type MembersActions, type MembersState } from '../features/members/members.store';
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
@@ -42,6 +43,16 @@ export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(acco
 
 let gateway: GatewayClient | null = null;
 let refreshTimer: ReturnType<typeof setInterval> | null = null;
+let idle: IdleTracker | null = null;
+
+/**
+ * This session's activity for the server: idle after 10 minutes without input, but only while the chosen status is
+ * online (dnd, idle and invisible are shown as chosen whatever the sessions do).
+ */
+function syncActivity() {
+  const chosen = authStore.getState().user?.status ?? 'online';
+  gateway?.setPresence(chosen === 'online' ? (idle?.activity ?? 'online') : 'online');
+}
 
 function startSession() {
   const { serverUrl } = authStore.getState();
@@ -54,6 +65,7 @@ function startSession() {
     onReconnected: () => {
       void chatStore.getState().fillGaps();
     },
+    onRevoked: () => authStore.getState().endedRemotely('You were logged out from another device.'),
     handlers: {
       READY: (ready) => {
         const g = guildsStore.getState();
@@ -102,9 +114,15 @@ function startSession() {
       MEMBER_ADD: (m) => guildsStore.getState().upsertMember(m),
       MEMBER_UPDATE: (m) => {
         guildsStore.getState().upsertMember(m);
-        // Our own display name changed (maybe from another session): the user panel shows it at once.
+        // Our own display name or username changed (maybe from another session): the user panel shows it at once.
         const me = authStore.getState().user;
-        if (me && m.user.id === me.id && m.user.displayName !== me.displayName) authStore.setState({ user: { ...me, displayName: m.user.displayName } });
+        if (me && m.user.id === me.id && (m.user.displayName !== me.displayName || m.user.username !== me.username)) {
+          authStore.setState({ user: { ...me, displayName: m.user.displayName, username: m.user.username } });
+        }
+      },
+      // Our account changed in another session (name, status): take the server's copy.
+      USER_UPDATE: (u) => {
+        if (u.id === authStore.getState().user?.id) authStore.setState({ user: u });
       },
       MEMBER_REMOVE: (e) => guildsStore.getState().removeMember(e.guildId, e.userId),
       ROLE_CREATE: (r) => guildsStore.getState().upsertRole(r),
@@ -131,11 +149,14 @@ function startSession() {
     },
   });
   void guildsStore.getState().loadAll();
+  if (typeof window !== 'undefined') idle = createIdleTracker({ target: window, onChange: syncActivity });
   // Access tokens live ~15 minutes: renew well before, and hand the new one to the gateway.
   refreshTimer = setInterval(() => void auth.refresh(), 10 * 60 * 1000);
 }
 
 function endSession() {
+  idle?.stop();
+  idle = null;
   gateway?.close();
   gateway = null;
   if (refreshTimer) clearInterval(refreshTimer);
@@ -150,6 +171,7 @@ authStore.subscribe((s, prev) => {
   if (s.phase === 'signed-in' && prev.phase !== 'signed-in') startSession();
   if (s.phase !== 'signed-in' && prev.phase === 'signed-in') endSession();
   if (s.accessToken && s.accessToken !== prev.accessToken && prev.accessToken) gateway?.refreshToken(s.accessToken);
+  if (s.user?.status !== prev.user?.status) syncActivity();
 });
 
 // Desktop: invite deep links and notification clicks.

@@ -1,3 +1,5 @@
+import type { DisplayStatus } from './status';
+
 /**
  * Initial-letter avatar with a colour derived from the user id (stable across sessions and clients). The fills are
  * dark enough for white letters (≥ 4.5:1); names use the matching `--name-N` colour of the theme (light tints on
@@ -32,7 +34,8 @@ export function Avatar({
   name: string;
   size?: number;
   speaking?: boolean;
-  status?: 'online' | 'idle' | 'offline';
+  /** A presence dot; its shape differs per status too (a crescent for idle, a bar for do not disturb, a ring when offline or invisible), and its words are the caller's to give (STATUS_LABEL). */
+  status?: DisplayStatus;
 }) {
   return (
     <span

@@ -1,11 +1,13 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import type { DeviceSession } from '../../api/types';
 import { accountStore, authStore, uiStore, useAuth } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import './account.css';
 
 /**
- * "My Account" in the settings dialog: display name (live for everyone through the gateway), password, data export,
- * sign out and account deletion. The username, avatar, status and "sign out other sessions" have no server route yet.
+ * "My Account" in the settings dialog: display name and username (live for everyone through the gateway), password,
+ * devices (sessions: log out one or all others), data export, sign out and account deletion. The status is picked from
+ * the user panel (StatusMenu).
  */
 export function AccountPanel() {
   const user = useAuth((s) => s.user);
@@ -23,7 +25,9 @@ export function AccountPanel() {
         </div>
       </div>
       <DisplayNameForm current={user.displayName} />
+      <UsernameForm current={user.username} />
       <PasswordForm />
+      <Devices />
       <section className="account-block" aria-labelledby="account-data">
         <h4 id="account-data">Your data</h4>
         <p className="muted small">A JSON file with your profile, your server memberships and every message you wrote.</p>
@@ -71,6 +75,122 @@ function DisplayNameForm({ current }: { current: string }) {
         Save display name
       </button>
     </form>
+  );
+}
+
+function UsernameForm({ current }: { current: string }) {
+  const [name, setName] = useState(current);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const ids = { h: useId(), name: useId(), pw: useId(), hint: useId() };
+  const valid = /^[A-Za-z0-9_.-]{2,32}$/.test(name);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const r = await accountStore.getState().setUsername(name, password);
+    setBusy(false);
+    if (r.ok) setPassword('');
+    setMessage(r.ok ? { ok: true, text: `Username changed to ${name}. Sign in with it from now on.` } : { ok: false, text: r.error });
+  };
+  return (
+    <form className="account-block" onSubmit={(e) => void submit(e)} aria-labelledby={ids.h}>
+      <h4 id={ids.h}>Username</h4>
+      <p className="muted small" id={ids.hint}>
+        2–32 letters, digits, _ . or -. You sign in with it; others see it under your display name.
+      </p>
+      <div className="field">
+        <label htmlFor={ids.name}>New username</label>
+        <input
+          id={ids.name}
+          value={name}
+          maxLength={32}
+          autoComplete="username"
+          aria-describedby={ids.hint}
+          aria-invalid={name !== '' && !valid}
+          onChange={(e) => setName(e.target.value.trim())}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.pw}>Current password to confirm</label>
+        <input id={ids.pw} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      </div>
+      <FormMessage message={message} />
+      <button type="submit" className="btn primary" disabled={busy || !valid || name === current || !password}>
+        Change username
+      </button>
+    </form>
+  );
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Signed-in devices (refresh-token families): log out one, or every one but this. */
+function Devices() {
+  const [sessions, setSessions] = useState<DeviceSession[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const id = useId();
+  const load = useCallback(async () => {
+    const r = await accountStore.getState().listSessions();
+    if (r.ok) setSessions(r.value);
+    else setMessage({ ok: false, text: r.error });
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const run = async (action: () => Promise<{ ok: true } | { ok: false; error: string }>, done: string) => {
+    setBusy(true);
+    const r = await action();
+    setBusy(false);
+    setMessage(r.ok ? { ok: true, text: done } : { ok: false, text: r.error });
+    await load();
+  };
+  const others = sessions?.filter((s) => !s.current) ?? [];
+  return (
+    <section className="account-block" aria-labelledby={id}>
+      <h4 id={id}>Devices</h4>
+      <p className="muted small">Where you are signed in. Logging a device out ends its session there at once.</p>
+      {sessions === null ? (
+        <p className="muted small">Loading…</p>
+      ) : (
+        <ul className="session-list">
+          {sessions.map((s) => (
+            <li key={s.id} className="session-row">
+              <div>
+                <div>
+                  <span className="session-label">{s.clientLabel}</span>
+                  {s.current && <span className="session-current">This device</span>}
+                </div>
+                <div className="muted small">
+                  Signed in {when(s.createdAt)} · last active {when(s.lastUsedAt)}
+                </div>
+              </div>
+              {!s.current && (
+                <button
+                  type="button"
+                  className="btn secondary"
+                  disabled={busy}
+                  aria-label={`Log out ${s.clientLabel}, signed in ${when(s.createdAt)}`}
+                  onClick={() => void run(() => accountStore.getState().revokeSession(s.id), `${s.clientLabel} was logged out.`)}
+                >
+                  Log out
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <FormMessage message={message} />
+      <button
+        type="button"
+        className="btn secondary"
+        disabled={busy || others.length === 0}
+        onClick={() => void run(() => accountStore.getState().revokeOtherSessions(), 'Every other device was logged out.')}
+      >
+        Log out all other sessions
+      </button>
+    </section>
   );
 }
 

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
-import { useGuilds } from '../../app/services';
+import { useAuth, useGuilds } from '../../app/services';
 import type { Member, Role } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
+import { selfDisplayStatus, STATUS_LABEL, type DisplayStatus } from '../../ui/status';
 import { MemberMenuButton, memberMenuTriggerProps } from '../members/MemberMenuTrigger';
 import { memberName } from './ChannelSidebar';
 
@@ -15,6 +16,12 @@ export function MemberList({ guildId }: { guildId: string }) {
   const roles = useGuilds((s) => s.rolesByGuild[guildId]);
   const presence = useGuilds((s) => s.presence);
   const ownerId = useGuilds((s) => s.guilds.find((g) => g.id === guildId)?.ownerId);
+  const self = useAuth((s) => s.user);
+  // Others as the server reports them; oneself as chosen when invisible (listed with the offline members).
+  const statusOf = useMemo(() => {
+    const selfStatus = self ? selfDisplayStatus(self.status, presence[self.id]) : null;
+    return (userId: string): DisplayStatus => (self && selfStatus && userId === self.id ? selfStatus : (presence[userId] ?? 'offline'));
+  }, [presence, self]);
 
   const groups = useMemo(() => {
     const sortedRoles = [...(roles ?? [])].filter((r) => r.id !== guildId).sort((a, b) => b.position - a.position);
@@ -24,13 +31,14 @@ export function MemberList({ guildId }: { guildId: string }) {
     out.set('online', { title: 'Online', members: [] });
     out.set('offline', { title: 'Offline', members: [] });
     for (const m of members ?? []) {
-      const status = presence[m.user.id] ?? 'offline';
-      const role = status === 'offline' ? undefined : topRole(m);
-      out.get(status === 'offline' ? 'offline' : (role?.id ?? 'online'))?.members.push(m);
+      const status = statusOf(m.user.id);
+      const away = status === 'offline' || status === 'invisible';
+      const role = away ? undefined : topRole(m);
+      out.get(away ? 'offline' : (role?.id ?? 'online'))?.members.push(m);
     }
     for (const g of out.values()) g.members.sort((a, b) => memberName(a, '').localeCompare(memberName(b, '')));
     return [...out.values()].filter((g) => g.members.length > 0);
-  }, [members, roles, presence, guildId]);
+  }, [members, roles, statusOf, guildId]);
 
   const colorOf = (m: Member) => {
     const sorted = [...(roles ?? [])].sort((a, b) => b.position - a.position);
@@ -46,13 +54,13 @@ export function MemberList({ guildId }: { guildId: string }) {
           </h3>
           <ul>
             {g.members.map((m) => {
-              const status = presence[m.user.id] ?? 'offline';
+              const status = statusOf(m.user.id);
               const name = memberName(m, m.user.username);
               return (
                 <li
                   key={m.user.id}
                   className={`member-row ${status}`}
-                  aria-label={`${name}, ${status}${m.user.id === ownerId ? ', server owner' : ''}`}
+                  aria-label={`${name}, ${STATUS_LABEL[status]}${m.user.id === ownerId ? ', server owner' : ''}`}
                   {...memberMenuTriggerProps(guildId, m.user.id, 'members')}
                 >
                   <Avatar id={m.user.id} name={name} size={32} status={status} />

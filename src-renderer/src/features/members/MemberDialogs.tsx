@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { membersStore, useGuilds, useMembers } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
+import { STATUS_LABEL } from '../../ui/status';
 import { DialogFrame } from './DialogFrame';
 import { reportResult, useMemberContext } from './MemberMenu';
 import { DELETE_HISTORY_CHOICES, type DeleteHistorySeconds, type MemberDialog } from './members.store';
@@ -54,7 +55,7 @@ function ProfileCard({ guildId, userId, onClose }: Props) {
         </div>
         <dl className="profile-facts">
           <dt>Status</dt>
-          <dd>{presence}</dd>
+          <dd>{STATUS_LABEL[presence]}</dd>
           {guild?.ownerId === userId && (
             <>
               <dt>Owner</dt>

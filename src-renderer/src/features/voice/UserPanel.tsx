@@ -1,10 +1,23 @@
-import { useAuth, useUi, useVoice } from '../../app/services';
+import { useCallback, useRef, useState } from 'react';
+import { useAuth, useGuilds, useUi, useVoice } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
+import { selfDisplayStatus, STATUS_LABEL } from '../../ui/status';
+import { StatusMenu } from '../account/StatusMenu';
 import { GearIcon, HeadphonesIcon, HeadphonesOffIcon, MicIcon, MicOffIcon } from '../../ui/icons';
 
-/** Bottom of the channel column: who you are, and mute / deafen / settings, always one click away. */
+/**
+ * Bottom of the channel column: who you are (click for the status menu), and mute / deafen / settings, always one
+ * click away.
+ */
 export function UserPanel() {
   const user = useAuth((s) => s.user);
+  const presence = useGuilds((s) => (user ? s.presence[user.id] : undefined));
+  const [statusOpen, setStatusOpen] = useState(false);
+  const chipRef = useRef<HTMLButtonElement>(null);
+  const closeStatus = useCallback(() => {
+    setStatusOpen(false);
+    chipRef.current?.focus();
+  }, []);
   const selfMute = useVoice((s) => s.selfMute);
   const selfDeaf = useVoice((s) => s.selfDeaf);
   const serverMute = useVoice((s) => s.serverMute);
@@ -15,11 +28,22 @@ export function UserPanel() {
   const open = useUi((s) => s.open);
   if (!user) return null;
   const muted = selfMute || selfDeaf;
+  const status = selfDisplayStatus(user.status, presence);
   return (
     <section className="user-panel" aria-label="User controls">
-      <div className="user-chip">
-        <Avatar id={user.id} name={user.displayName} size={32} speaking={transmitting} status="online" />
-        <div className="user-chip-text">
+      {statusOpen && <StatusMenu current={user.status} onClose={closeStatus} />}
+      <button
+        ref={chipRef}
+        type="button"
+        className="user-chip"
+        aria-haspopup="menu"
+        aria-expanded={statusOpen}
+        title="Set status"
+        data-status={status}
+        onClick={() => setStatusOpen((o) => !o)}
+      >
+        <Avatar id={user.id} name={user.displayName} size={32} speaking={transmitting} status={status} />
+        <span className="user-chip-text">
           <span className="user-chip-name">{user.displayName}</span>
           {serverMute || serverDeaf ? (
             <span className="user-chip-sub server-moderated" role="status">
@@ -28,8 +52,9 @@ export function UserPanel() {
           ) : (
             <span className="user-chip-sub">@{user.username}</span>
           )}
-        </div>
-      </div>
+          <span className="sr-only">, {STATUS_LABEL[status]}, set status</span>
+        </span>
+      </button>
       <div className="user-buttons">
         <button
           type="button"
