@@ -143,7 +143,7 @@ const commands: Record<string, Command> = {
       await ctx.repos.users.update(user.id, { passwordHash: await hashPassword(password) });
       await ctx.repos.refreshTokens.revokeAllForUser(user.id, systemClock.now());
       await ctx.invalidateServerCaches();
-      ctx.out(`New password set for ${user.username}; every session was signed out (access tokens already issued run out within 15 minutes).`);
+      ctx.out(`New password set for ${user.username}; every session was signed out: its access tokens are refused from the next request, and open gateway connections end when their token expires (within 15 minutes).`);
       if (generated) ctx.out(`Password: ${password}`);
     },
   },

@@ -112,7 +112,7 @@ function UsernameForm({ current }: { current: string }) {
         />
       </div>
       <div className="field">
-        <label htmlFor={ids.pw}>Current password to confirm</label>
+        <label htmlFor={ids.pw}>Confirm with your password</label>
         <input id={ids.pw} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
       </div>
       <FormMessage message={message} />
@@ -133,7 +133,8 @@ function Devices() {
   const id = useId();
   const load = useCallback(async () => {
     const r = await accountStore.getState().listSessions();
-    if (r.ok) setSessions(r.value);
+    // This device first, then the others as the server orders them (most recently active first).
+    if (r.ok) setSessions([...r.value].sort((x, y) => Number(y.current) - Number(x.current)));
     else setMessage({ ok: false, text: r.error });
   }, []);
   useEffect(() => {
