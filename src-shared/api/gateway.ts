@@ -36,7 +36,7 @@ export const GuildSnapshot = z.object({
   channels: z.array(Channel),
   roles: z.array(Role),
   me: Member,
-  /** Members with at least one connected session (online or idle). */
+  /** Members others can see online: at least one connected session and not invisible (online, idle or dnd). */
   onlineMembers: z.array(Member),
   presences: z.array(Presence),
   /** Who is in which voice channel (only channels this user can view). */

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
-import { membersStore, useGuilds, useMembers } from '../../app/services';
+import { membersStore, useAuth, useGuilds, useMembers } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
-import { STATUS_LABEL } from '../../ui/status';
+import { selfDisplayStatus, STATUS_LABEL } from '../../ui/status';
 import { DialogFrame } from './DialogFrame';
 import { reportResult, useMemberContext } from './MemberMenu';
 import { DELETE_HISTORY_CHOICES, type DeleteHistorySeconds, type MemberDialog } from './members.store';
@@ -40,7 +40,9 @@ interface Props {
 
 function ProfileCard({ guildId, userId, onClose }: Props) {
   const { member, roles, guild, name } = useMemberContext(guildId, userId);
-  const presence = useGuilds((s) => s.presence[userId] ?? 'offline');
+  const others = useGuilds((s) => s.presence[userId]);
+  const self = useAuth((s) => (s.user?.id === userId ? s.user : null));
+  const presence = self ? selfDisplayStatus(self.status, others) : (others ?? 'offline');
   const held = roles.filter((r) => member?.roleIds.includes(r.id)).sort((a, b) => b.position - a.position);
   return (
     <DialogFrame title={name} onClose={onClose} className="profile-card">
