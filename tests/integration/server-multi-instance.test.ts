@@ -66,4 +66,20 @@ describe('two server instances sharing MongoDB and Redis', () => {
     await a.api.post(`/channels/${textId}/messages`, { content: 'welcome carol' }, alice.token);
     await msg;
   });
+
+  it('when a session is logged out through instance A, then its gateway on instance B closes saying so and instance B refuses its access token', async () => {
+    const dave = await registerUser(a.api, 'dave');
+    const other = await b.api.post('/auth/login', { username: dave.username, password: 'correct horse battery' });
+    expect(other.status).toBe(200);
+    // Instance B has checked (and cached) the other session before it is logged out.
+    expect((await b.api.get('/users/@me', other.body.accessToken)).status).toBe(200);
+    const onB = connectGateway(b.url, other.body.accessToken);
+    sockets.push(onB);
+    await nextEvent(onB, 'READY');
+    const told = nextEvent(onB, 'SESSION_EXPIRED');
+    expect((await a.api.del('/users/@me/sessions', dave.token)).status).toBe(204);
+    expect(await told).toMatchObject({ code: 'SESSION_REVOKED' });
+    await expect.poll(async () => (await b.api.get('/users/@me', other.body.accessToken)).status).toBe(401);
+    expect((await b.api.get('/users/@me', dave.token)).status).toBe(200);
+  });
 });
