@@ -1,8 +1,8 @@
 import { routes } from '@shared/api/routes';
 import type { AuthRateLimits } from '../../http/rate-limit';
 import { AppError } from '../../errors';
-import { memberView, publicUserView, userView } from '../../http/views';
-import type { UserRecord } from '../users/users.repo';
+import { userView } from '../../http/views';
+import { profileAnnouncer } from '../users/announce-profile';
 import type { ModuleContext, ServerModule } from '../context';
 import { createAuthService } from './auth.service';
 import type { AccessTokens } from './tokens';
@@ -10,13 +10,7 @@ import type { AccessTokens } from './tokens';
 /** Accounts and sessions: register, login, refresh, logout, /users/@me. */
 export function createAuthModule(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }) {
   return function authModule(ctx: ModuleContext): ServerModule {
-    // A display name shows in every guild the user is in: each gets MEMBER_UPDATE, so it changes live everywhere.
-    const announceProfile = async (user: UserRecord) => {
-      const view = publicUserView(user);
-      for (const m of await ctx.repos.guilds.membershipsOf(user.id)) {
-        await ctx.gateway.publishToGuild(m.guildId, 'MEMBER_UPDATE', memberView(m, view));
-      }
-    };
+    const announceProfile = profileAnnouncer({ guilds: ctx.repos.guilds, gateway: ctx.gateway });
     const service = createAuthService({ users: ctx.repos.users, refreshTokens: ctx.repos.refreshTokens, tokens: deps.tokens, rateLimits: deps.rateLimits, clock: ctx.clock, log: ctx.log, announceProfile });
     const api = ctx.createApiRouter();
     // Disabled and deleted accounts: their still-unexpired access tokens are refused on REST, at the gateway handshake
