@@ -6,6 +6,7 @@ import { createAuthStore, type AuthActions, type AuthState } from '../features/a
 import { createChatStore, type ChatActions, type ChatState } from '../features/chat/chat.store';
 import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
 import { createAccountStore, type AccountActions } from '../features/account/account.store';
+import { createAvatarActions } from '../features/account/avatar.store';
 import { createMembersStore, type MembersActions, type MembersState } from '../features/members/members.store';
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
@@ -30,6 +31,7 @@ export const settingsStore = createSettingsStore(p.storage);
 export const uiStore = createUiStore();
 export const membersStore = createMembersStore({ api });
 export const accountStore = createAccountStore({ api, auth: auth.store });
+export const avatarActions = createAvatarActions({ api, auth: auth.store });
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -102,9 +104,11 @@ function startSession() {
       MEMBER_ADD: (m) => guildsStore.getState().upsertMember(m),
       MEMBER_UPDATE: (m) => {
         guildsStore.getState().upsertMember(m);
-        // Our own display name changed (maybe from another session): the user panel shows it at once.
+        // Our own display name or avatar changed (maybe from another session): the user panel shows it at once.
         const me = authStore.getState().user;
-        if (me && m.user.id === me.id && m.user.displayName !== me.displayName) authStore.setState({ user: { ...me, displayName: m.user.displayName } });
+        if (me && m.user.id === me.id && (m.user.displayName !== me.displayName || m.user.avatar !== me.avatar)) {
+          authStore.setState({ user: { ...me, displayName: m.user.displayName, avatar: m.user.avatar } });
+        }
       },
       MEMBER_REMOVE: (e) => guildsStore.getState().removeMember(e.guildId, e.userId),
       ROLE_CREATE: (r) => guildsStore.getState().upsertRole(r),

@@ -1,11 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import { accountStore, authStore, uiStore, useAuth } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
+import { AvatarSection } from './AvatarSection';
 import './account.css';
 
 /**
  * "My Account" in the settings dialog: display name (live for everyone through the gateway), password, data export,
- * sign out and account deletion. The username, avatar, status and "sign out other sessions" have no server route yet.
+ * sign out and account deletion; the avatar in AvatarSection. The username, status and "sign out other sessions" have no server route yet.
  */
 export function AccountPanel() {
   const user = useAuth((s) => s.user);
@@ -15,13 +16,14 @@ export function AccountPanel() {
     <div className="settings-section account-panel">
       <h3>My Account</h3>
       <div className="account-card">
-        <Avatar id={user.id} name={user.displayName} size={64} />
+        <Avatar id={user.id} name={user.displayName} avatar={user.avatar} size={64} />
         <div>
           <div className="account-name">{user.displayName}</div>
           <div className="muted">@{user.username}</div>
           <div className="muted small">Signed in to {serverUrl}</div>
         </div>
       </div>
+      <AvatarSection />
       <DisplayNameForm current={user.displayName} />
       <PasswordForm />
       <section className="account-block" aria-labelledby="account-data">

@@ -18,7 +18,7 @@ export function UserPanel() {
   return (
     <section className="user-panel" aria-label="User controls">
       <div className="user-chip">
-        <Avatar id={user.id} name={user.displayName} size={32} speaking={transmitting} status="online" />
+        <Avatar id={user.id} name={user.displayName} avatar={user.avatar} size={32} speaking={transmitting} status="online" />
         <div className="user-chip-text">
           <span className="user-chip-name">{user.displayName}</span>
           {serverMute || serverDeaf ? (
