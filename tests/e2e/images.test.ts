@@ -83,12 +83,22 @@ describe('avatars and server icons in the web client', () => {
     expect(Number(await zoom.inputValue())).toBeCloseTo(1.2, 5);
     await zoom.fill('1.5');
     expect(Number(await zoom.inputValue())).toBeCloseTo(1.5, 5);
-    // The live preview has drawn something (not a blank canvas).
-    const previewPainted = await crop.locator('.crop-preview canvas').first().evaluate((c) => {
+    // The live preview has drawn something, and dragging the picture changes it.
+    const preview = crop.locator('.crop-preview canvas').first();
+    const pixels = () => preview.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const blank = await preview.evaluate((c) => {
       const data = (c as HTMLCanvasElement).getContext('2d')?.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
-      return data ? data.some((v, i) => i % 4 === 3 && v > 0) : false;
+      return !data?.some((v, i) => i % 4 === 3 && v > 0);
     });
-    expect(previewPainted).toBe(true);
+    expect(blank).toBe(false);
+    const before = await pixels();
+    const box = await area.boundingBox();
+    if (!box) throw new Error('the crop area has no box');
+    await a.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await a.mouse.down();
+    await a.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30, { steps: 5 });
+    await a.mouse.up();
+    await expect.poll(pixels).not.toBe(before);
     await a.screenshot({ path: resolve(SHOTS, 'avatar-crop.png') });
     await expectAccessible(a, '.image-crop-dialog', 'avatar crop dialog');
 

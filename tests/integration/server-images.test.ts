@@ -72,6 +72,8 @@ describe('avatars and guild icons', () => {
     expect(served.headers.get('content-type')).toBe('image/webp');
     expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    // The desktop renderer is another origin: helmet's default CORP (same-origin) would block the <img> there.
+    expect(served.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     const bytes = Buffer.from(await served.arrayBuffer());
     const meta = await sharp(bytes).metadata();
     expect(meta).toMatchObject({ format: 'webp', width: 256, height: 256 });
