@@ -84,6 +84,11 @@ describe('content security policy', () => {
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
+  it('lets images come from any https server or a local http one (avatars and icons of the chosen server), and nothing else', () => {
+    const imgSrc = buildCsp().split('; ').find((d) => d.startsWith('img-src '));
+    expect(imgSrc).toBe("img-src 'self' data: blob: https: http://localhost:* http://127.0.0.1:*");
+  });
+
   it('adds the dev server only in development', () => {
     expect(buildCsp({ devServerOrigin: 'http://localhost:5173' })).toContain('ws://localhost:5173');
   });

@@ -70,16 +70,19 @@ export function guardWebContents(contents: GuardedWebContents, policy: Navigatio
 /**
  * The renderer's CSP. Scripts only from our origin; connections to any https/wss server because Parley is
  * self-hosted (the user picks the server and its LiveKit URL), plus plain http/ws on loopback for local servers.
+ * Images likewise: avatars and server icons are <img>s from the chosen server (https, or http on loopback). The crop
+ * dialog draws to a canvas from the chosen file and needs no blob: URL of its own.
  * Development adds what Vite's dev server needs (its origin, HMR socket and React Refresh's inline preamble).
  */
 export function buildCsp(options: { devServerOrigin?: string | null } = {}): string {
   const dev = options.devServerOrigin ?? null;
-  const loopback = 'http://localhost:* http://127.0.0.1:* ws://localhost:* ws://127.0.0.1:*';
+  const loopbackHttp = 'http://localhost:* http://127.0.0.1:*';
+  const loopback = `${loopbackHttp} ws://localhost:* ws://127.0.0.1:*`;
   const directives: Record<string, string> = {
     'default-src': "'none'",
     'script-src': dev ? `'self' 'unsafe-inline' ${dev}` : "'self'",
     'style-src': "'self' 'unsafe-inline'",
-    'img-src': "'self' data: blob: https:",
+    'img-src': `'self' data: blob: https: ${loopbackHttp}`,
     'font-src': "'self' data:",
     'media-src': "'self' blob: mediastream:",
     'connect-src': `'self' https: wss: ${loopback}${dev ? ` ${dev} ${dev.replace(/^http/, 'ws')}` : ''}`,

@@ -20,6 +20,12 @@ export interface RouteContract {
   /** Success status: 200 by default, 201 for creations, 204 when there is no body. */
   status?: 200 | 201 | 204;
   tag: string;
+  /** A body that is not JSON: the raw bytes of one of `mediaTypes`, at most `maxBytes` (`body` is then absent). */
+  upload?: { mediaTypes: readonly string[]; maxBytes: number };
+  /** A success body that is not JSON (e.g. `image/webp`); `response` is then absent. */
+  produces?: string;
+  /** Error statuses this route adds to the ones every route has, status → `CODE: when`. */
+  errors?: Readonly<Record<string, string>>;
 }
 
 export function defineRoute<const C extends RouteContract>(contract: C): C {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDate } from './common';
+import { ImageHash } from './images';
 import { PublicUser } from './users';
 
 export const GuildName = z.string().trim().min(1).max(100);
@@ -8,6 +9,8 @@ export const Guild = z.object({
   id: Id,
   name: z.string(),
   ownerId: Id,
+  /** The icon's content hash (see images.ts for its URL), or null: the client shows the name's initials. */
+  icon: ImageHash.nullable(),
   createdAt: IsoDate,
 });
 export type Guild = z.infer<typeof Guild>;

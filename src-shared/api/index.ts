@@ -1,6 +1,7 @@
 export * from './common';
 export * from './contract';
 export * from './users';
+export * from './images';
 export * from './guilds';
 export * from './roles';
 export * from './channels';

@@ -22,6 +22,7 @@ import {
   UpdateGuildBody,
   UpdateMemberBody,
 } from './guilds';
+import { GuildIconParams, IMAGE_UPLOAD_ERRORS, IMAGE_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_TYPES, UserAvatarParams } from './images';
 import { EditMessageBody, HistoryQuery, Message, MessageParams, SendMessageBody } from './messages';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
 import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
@@ -45,6 +46,10 @@ export const routes = {
   revokeOtherSessions: defineRoute({ tag: 'users', method: 'delete', path: '/users/@me/sessions', summary: 'Log out every session but the one making this request', auth: true, status: 204 }),
   deleteMe: defineRoute({ tag: 'users', method: 'delete', path: '/users/@me', summary: 'Delete my account (current password required; 409 while I own a guild). My messages stay, shown as a deleted user', auth: true, body: DeleteMeBody, status: 204 }),
   exportMe: defineRoute({ tag: 'users', method: 'get', path: '/users/@me/export', summary: 'Download my data: profile, memberships and every message I wrote (JSON attachment)', auth: true, response: UserExport }),
+  setMyAvatar: defineRoute({ tag: 'users', method: 'put', path: '/users/@me/avatar', summary: 'Set my avatar: the image as the raw body, stored as a 256×256 WebP without metadata', auth: true, upload: { mediaTypes: IMAGE_UPLOAD_TYPES, maxBytes: IMAGE_UPLOAD_MAX_BYTES }, errors: IMAGE_UPLOAD_ERRORS, response: User }),
+  removeMyAvatar: defineRoute({ tag: 'users', method: 'delete', path: '/users/@me/avatar', summary: 'Remove my avatar', auth: true, response: User }),
+  // Public: an <img> cannot send the Bearer token, so the unguessable content hash in the URL is what guards it.
+  getUserAvatar: defineRoute({ tag: 'users', method: 'get', path: '/users/:userId/avatars/:hash', summary: "A user's avatar (image/webp, cached for good); 404 once it was replaced", auth: false, params: UserAvatarParams, produces: 'image/webp' }),
   leaveGuild: defineRoute({ tag: 'guilds', method: 'delete', path: '/users/@me/guilds/:guildId', summary: 'Leave a guild', auth: true, params: GuildIdParams, status: 204 }),
 
   // Guilds
@@ -52,6 +57,10 @@ export const routes = {
   listMyGuilds: defineRoute({ tag: 'guilds', method: 'get', path: '/guilds', summary: 'Guilds I am a member of', auth: true, response: list(Guild) }),
   getGuild: defineRoute({ tag: 'guilds', method: 'get', path: '/guilds/:guildId', summary: 'One guild', auth: true, params: GuildIdParams, response: Guild }),
   updateGuild: defineRoute({ tag: 'guilds', method: 'patch', path: '/guilds/:guildId', summary: 'Rename (MANAGE_GUILD) or transfer ownership (owner)', auth: true, params: GuildIdParams, body: UpdateGuildBody, response: Guild }),
+  setGuildIcon: defineRoute({ tag: 'guilds', method: 'put', path: '/guilds/:guildId/icon', summary: 'Set the icon (MANAGE_GUILD): the image as the raw body, stored as a 256×256 WebP without metadata', auth: true, params: GuildIdParams, upload: { mediaTypes: IMAGE_UPLOAD_TYPES, maxBytes: IMAGE_UPLOAD_MAX_BYTES }, errors: IMAGE_UPLOAD_ERRORS, response: Guild }),
+  removeGuildIcon: defineRoute({ tag: 'guilds', method: 'delete', path: '/guilds/:guildId/icon', summary: 'Remove the icon (MANAGE_GUILD)', auth: true, params: GuildIdParams, response: Guild }),
+  // Public for the same reason as getUserAvatar.
+  getGuildIcon: defineRoute({ tag: 'guilds', method: 'get', path: '/guilds/:guildId/icons/:hash', summary: "A guild's icon (image/webp, cached for good); 404 once it was replaced", auth: false, params: GuildIconParams, produces: 'image/webp' }),
   deleteGuild: defineRoute({ tag: 'guilds', method: 'delete', path: '/guilds/:guildId', summary: 'Delete a guild (owner only)', auth: true, params: GuildIdParams, status: 204 }),
   listMembers: defineRoute({ tag: 'members', method: 'get', path: '/guilds/:guildId/members', summary: 'Members, by user id', auth: true, params: GuildIdParams, query: MembersQuery, response: MembersPage }),
   getMember: defineRoute({ tag: 'members', method: 'get', path: '/guilds/:guildId/members/:userId', summary: 'One member', auth: true, params: GuildMemberParams, response: Member }),

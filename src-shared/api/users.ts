@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDate } from './common';
+import { ImageHash } from './images';
 
 export const Username = z
   .string()
@@ -21,13 +22,15 @@ export const User = z.object({
   id: Id,
   username: Username,
   displayName: z.string(),
+  /** The avatar's content hash (see images.ts for its URL), or null: the client shows initials. */
+  avatar: ImageHash.nullable(),
   createdAt: IsoDate,
   status: UserStatus,
 });
 export type User = z.infer<typeof User>;
 
 /** Another user as shown next to messages and in member lists. */
-export const PublicUser = z.object({ id: Id, username: z.string(), displayName: z.string() });
+export const PublicUser = z.object({ id: Id, username: z.string(), displayName: z.string(), avatar: ImageHash.nullable() });
 export type PublicUser = z.infer<typeof PublicUser>;
 
 export const RegisterBody = z.strictObject({

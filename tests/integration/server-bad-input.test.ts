@@ -13,7 +13,8 @@ interface Operation {
   path: string;
   security?: unknown[];
   parameters?: { name: string; in: 'path' | 'query'; schema: Record<string, unknown> }[];
-  requestBody?: { content: { 'application/json': { schema: { properties?: Record<string, JsonSchema> } } } };
+  /** Uploads (avatars, icons) take image bytes, not JSON: they have no application/json entry. */
+  requestBody?: { content: { 'application/json'?: { schema: { properties?: Record<string, JsonSchema> } } } };
   responses: Record<string, unknown>;
 }
 type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; nullable?: boolean };
@@ -109,7 +110,7 @@ describe('bad input on every route of the OpenAPI document', () => {
       cases.push({ ...base, name: 'unknown field', body: { zzzUnknown: 1 }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
       cases.push({ ...base, name: 'top-level operator', body: { $where: 'sleep(1000)' }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
       cases.push({ ...base, name: 'array body', body: [1, 2], expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
-      const props = op.requestBody?.content['application/json'].schema.properties ?? {};
+      const props = op.requestBody?.content['application/json']?.schema.properties ?? {};
       for (const [name, schema] of Object.entries(props)) {
         cases.push({ ...base, name: `operator injection in ${name}`, body: { [name]: { $gt: '' } }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
         cases.push({ ...base, name: `wrong type for ${name}`, body: { [name]: wrongTypeFor(schema) }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });

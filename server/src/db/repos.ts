@@ -4,6 +4,7 @@ import { createAuditRepo } from '../modules/audit/audit.repo';
 import { createRefreshTokensRepo } from '../modules/auth/refresh-tokens.repo';
 import { createChannelsRepo } from '../modules/channels/channels.repo';
 import { createGuildsRepo } from '../modules/guilds/guilds.repo';
+import { createImagesRepo } from '../modules/images/images.repo';
 import { createInvitesRepo } from '../modules/invites/invites.repo';
 import { createMessagesRepo } from '../modules/messages/messages.repo';
 import { createRolesRepo } from '../modules/roles/roles.repo';
@@ -67,6 +68,7 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
     messages: createMessagesRepo(db),
     invites: createInvitesRepo(db),
     audit: createAuditRepo(db),
+    images: createImagesRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

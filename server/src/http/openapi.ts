@@ -28,9 +28,14 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
   const paths: Record<string, Record<string, unknown>> = {};
   for (const c of contracts) {
     const p = (paths[openApiPath(c.path)] ??= {});
-    const status = String(c.status ?? (c.response ? 200 : 204));
+    const status = String(c.status ?? (c.response || c.produces ? 200 : 204));
+    const success = c.response
+      ? { description: 'OK', content: { 'application/json': { schema: toSchema(c.response, 'output') } } }
+      : c.produces
+        ? { description: 'OK', content: { [c.produces]: { schema: { type: 'string', format: 'binary' } } } }
+        : { description: 'No content' };
     const responses: Record<string, unknown> = {
-      [status]: c.response ? { description: 'OK', content: { 'application/json': { schema: toSchema(c.response, 'output') } } } : { description: 'No content' },
+      [status]: success,
       '400': { description: 'Invalid input (VALIDATION_FAILED, MALFORMED_JSON)', content: { 'application/json': { schema: errorSchema } } },
       '404': { description: 'Not found (or not visible to you)', content: { 'application/json': { schema: errorSchema } } },
       '413': { description: 'Body too large', content: { 'application/json': { schema: errorSchema } } },
@@ -40,12 +45,16 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
       responses['401'] = { description: 'Missing or invalid access token', content: { 'application/json': { schema: errorSchema } } };
       responses['403'] = { description: 'Missing permission', content: { 'application/json': { schema: errorSchema } } };
     }
+    for (const [code, description] of Object.entries(c.errors ?? {})) responses[code] = { description, content: { 'application/json': { schema: errorSchema } } };
+    const binaryBody = c.upload
+      ? { requestBody: { required: true, description: `At most ${c.upload.maxBytes} bytes`, content: Object.fromEntries(c.upload.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) } }
+      : {};
     p[c.method] = {
       summary: c.summary,
       tags: [c.tag],
       ...(c.auth ? { security: [{ bearer: [] }] } : {}),
       parameters: [...parameters(c.params, 'path'), ...parameters(c.query, 'query')],
-      ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(c.body, 'input') } } } } : {}),
+      ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(c.body, 'input') } } } } : binaryBody),
       responses,
     };
   }

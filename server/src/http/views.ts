@@ -12,10 +12,10 @@ import type { RoleRecord } from '../modules/roles/roles.repo';
 import type { UserRecord } from '../modules/users/users.repo';
 
 /** Records → API shapes (string ids, ISO timestamps). Never leaks stored-only fields such as password hashes. */
-export const userView = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName, createdAt: u.createdAt.toISOString(), status: u.status });
-export const publicUserView = (u: UserRecord): PublicUser => ({ id: u.id, username: u.username, displayName: u.displayName });
-export const deletedUser = (id: string): PublicUser => ({ id, username: 'deleted-user', displayName: 'Deleted user' });
-export const guildView = (g: GuildRecord): Guild => ({ id: g.id, name: g.name, ownerId: g.ownerId, createdAt: g.createdAt.toISOString() });
+export const userView = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName, avatar: u.avatar, createdAt: u.createdAt.toISOString(), status: u.status });
+export const publicUserView = (u: UserRecord): PublicUser => ({ id: u.id, username: u.username, displayName: u.displayName, avatar: u.avatar });
+export const deletedUser = (id: string): PublicUser => ({ id, username: 'deleted-user', displayName: 'Deleted user', avatar: null });
+export const guildView = (g: GuildRecord): Guild => ({ id: g.id, name: g.name, ownerId: g.ownerId, icon: g.icon, createdAt: g.createdAt.toISOString() });
 export const memberView = (m: MemberRecord, user: PublicUser): Member => ({
   guildId: m.guildId,
   user,

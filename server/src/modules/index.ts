@@ -4,6 +4,7 @@ import { createAuthModule } from './auth/auth.routes';
 import { channelsModule } from './channels/channels.routes';
 import type { ModuleFactory } from './context';
 import { guildsModule } from './guilds/guilds.routes';
+import { imagesModule } from './images/images.routes';
 import { invitesModule } from './invites/invites.routes';
 import { messagesModule } from './messages/messages.routes';
 import { rolesModule } from './roles/roles.routes';
@@ -14,7 +15,7 @@ import { recordingsModule } from './recordings/recordings.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
-  return [createAuthModule(deps), createUsersModule(deps), guildsModule, invitesModule, rolesModule, channelsModule, messagesModule, auditModule];
+  return [createAuthModule(deps), createUsersModule(deps), guildsModule, invitesModule, rolesModule, channelsModule, messagesModule, auditModule, imagesModule];
 }
 
 /**

@@ -36,7 +36,24 @@ describe('http client', () => {
     expect(describeError(err)).toBe('password: Too small: expected string to have >=8 characters');
   });
 
-  it('when the server is unreachable, then the error says so', async () => {
+  it('when a file is PUT, then it goes as the raw body with its own type (also on the retry after a refresh)', async () => {
+    let token = 'old';
+    const fetchImpl = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+      const auth = (init?.headers as Record<string, string>).Authorization;
+      return auth === 'Bearer new' ? response(200, { avatar: 'f'.repeat(32) }) : response(401, { error: { code: 'TOKEN_EXPIRED', message: 'expired', requestId: 'r' } });
+    });
+    const http = createHttpClient('http://x', { accessToken: () => token, refresh: async () => (token = 'new') }, fetchImpl as typeof fetch);
+    const file = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+    expect(await http.putFile('/users/@me/avatar', file)).toEqual({ avatar: 'f'.repeat(32) });
+    expect(fetchImpl).toHaveBeenCalledTimes(2);
+    for (const [, init] of fetchImpl.mock.calls) {
+      expect(init?.method).toBe('PUT');
+      expect(init?.body).toBe(file);
+      expect((init?.headers as Record<string, string>)['Content-Type']).toBe('image/png');
+    }
+  });
+
+    it('when the server is unreachable, then the error says so', async () => {
     const http = createHttpClient('http://x', { accessToken: () => null, refresh: async () => null }, (async () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch);

@@ -70,6 +70,13 @@ export interface HttpClient {
   patch<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
   delete<T>(path: string, body?: unknown): Promise<T>;
+  /** PUT a file as the raw body (avatars, icons), with its own Content-Type. */
+  putFile<T>(path: string, file: Blob): Promise<T>;
+}
+
+/** A body sent as it is (not JSON). */
+class RawBody {
+  constructor(readonly blob: Blob) {}
 }
 
 export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl: typeof fetch = fetch): HttpClient {
@@ -79,13 +86,14 @@ export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = tokens.accessToken();
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body instanceof RawBody) headers['Content-Type'] = body.blob.type;
+    else if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     try {
       res = await fetchImpl(`${root}/api/v1${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body instanceof RawBody ? body.blob : body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
       throw new ApiError('NETWORK', MESSAGES.NETWORK ?? 'Network error', 0);
@@ -119,6 +127,7 @@ export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl
     patch: (path, body) => request('PATCH', path, body ?? {}),
     put: (path, body) => request('PUT', path, body ?? {}),
     delete: (path, body) => request('DELETE', path, body),
+    putFile: (path, file) => request('PUT', path, new RawBody(file)),
   };
 }
 

@@ -40,6 +40,9 @@ export function createParleyApi(http: HttpClient) {
     },
     account: {
       update: (body: RouteBody<typeof routes.patchMe>) => call(routes.patchMe, { body }),
+      /** The image (PNG/JPEG/WebP/GIF blob) becomes my avatar; the server stores it as a 256×256 WebP. */
+      setAvatar: (image: Blob): Promise<RouteResponse<typeof routes.setMyAvatar>> => http.putFile(routes.setMyAvatar.path, image),
+      removeAvatar: () => call(routes.removeMyAvatar),
       remove: (password: string) => call(routes.deleteMe, { body: { password } }),
       exportData: () => call(routes.exportMe),
       sessions: async () => (await call(routes.listSessions)).items,
@@ -76,6 +79,9 @@ export function createParleyApi(http: HttpClient) {
     /** Administration of one guild (server settings, channel settings): each call is refused by the server without the permission. */
     admin: {
       updateGuild: (guildId: string, body: RouteBody<typeof routes.updateGuild>) => call(routes.updateGuild, { params: { guildId }, body }),
+      setGuildIcon: (guildId: string, image: Blob): Promise<RouteResponse<typeof routes.setGuildIcon>> =>
+        http.putFile(buildPath(routes.setGuildIcon.path, { guildId }), image),
+      removeGuildIcon: (guildId: string) => call(routes.removeGuildIcon, { params: { guildId } }),
       deleteGuild: (guildId: string) => call(routes.deleteGuild, { params: { guildId } }),
       membersPage: (guildId: string, after?: string) => call(routes.listMembers, { params: { guildId }, query: { limit: 100, after } }),
       bans: async (guildId: string) => (await call(routes.listBans, { params: { guildId } })).items,
@@ -94,6 +100,14 @@ export function createParleyApi(http: HttpClient) {
         (await call(routes.reorderChannels, { params: { guildId }, body })).items,
       auditLog: (guildId: string, q: { before?: string; limit?: number; action?: AuditAction }) =>
         call(routes.auditLog, { params: { guildId }, query: q }),
+    },
+    /**
+     * Where an <img> finds an avatar or icon (absolute: the desktop renderer is another origin than the server). The
+     * URL holds the content hash, so it changes with the image and the browser may cache it for good.
+     */
+    images: {
+      avatarUrl: (userId: string, hash: string) => `${http.baseUrl}/api/v1${buildPath(routes.getUserAvatar.path, { userId, hash })}`,
+      iconUrl: (guildId: string, hash: string) => `${http.baseUrl}/api/v1${buildPath(routes.getGuildIcon.path, { guildId, hash })}`,
     },
     messages: {
       /** Newest first, as the server returns it. */

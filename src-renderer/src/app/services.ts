@@ -7,6 +7,7 @@ import { createChatStore, type ChatActions, type ChatState } from '../features/c
 import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
 import { createAccountStore, type AccountActions } from '../features/account/account.store';
 import { createIdleTracker, type IdleTracker } from '../features/account/idle-tracker';
+import { createAvatarActions } from '../features/account/avatar.store';
 import { createMembersStore, type MembersActions, type MembersState } from '../features/members/members.store';
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
@@ -31,6 +32,7 @@ export const settingsStore = createSettingsStore(p.storage);
 export const uiStore = createUiStore();
 export const membersStore = createMembersStore({ api });
 export const accountStore = createAccountStore({ api, auth: auth.store });
+export const avatarActions = createAvatarActions({ api, auth: auth.store });
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -114,10 +116,10 @@ function startSession() {
       MEMBER_ADD: (m) => guildsStore.getState().upsertMember(m),
       MEMBER_UPDATE: (m) => {
         guildsStore.getState().upsertMember(m);
-        // Our own display name or username changed (maybe from another session): the user panel shows it at once.
+        // Our own display name, username or avatar changed (maybe from another session): the user panel shows it at once.
         const me = authStore.getState().user;
-        if (me && m.user.id === me.id && (m.user.displayName !== me.displayName || m.user.username !== me.username)) {
-          authStore.setState({ user: { ...me, displayName: m.user.displayName, username: m.user.username } });
+        if (me && m.user.id === me.id && (m.user.displayName !== me.displayName || m.user.username !== me.username || m.user.avatar !== me.avatar)) {
+          authStore.setState({ user: { ...me, displayName: m.user.displayName, username: m.user.username, avatar: m.user.avatar } });
         }
       },
       // Our account changed in another session (name, status): take the server's copy.

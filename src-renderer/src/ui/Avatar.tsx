@@ -1,7 +1,9 @@
 import type { DisplayStatus } from './status';
+import { useState } from 'react';
+import { api } from '../app/services';
 
 /**
- * Initial-letter avatar with a colour derived from the user id (stable across sessions and clients). The fills are
+ * The user's picture when they set one, else an initial-letter avatar with a colour derived from the user id (stable across sessions and clients). The fills are
  * dark enough for white letters (≥ 4.5:1); names use the matching `--name-N` colour of the theme (light tints on
  * dark, dark tints on light), so both stay readable.
  */
@@ -23,27 +25,39 @@ export function nameColorFor(id: string): string {
   return `var(--name-${hueIndex(id)})`;
 }
 
+/**
+ * Always shown beside the name it belongs to, so it is hidden from assistive technology (the picture has an empty
+ * alt): the name is read once, from the text. An image that fails to load (a hash replaced a moment ago) falls back to
+ * the initial.
+ */
 export function Avatar({
   id,
   name,
+  avatar = null,
   size = 32,
   speaking = false,
   status,
 }: {
   id: string;
   name: string;
+  /** The user's avatar hash (User.avatar), or null for the initial. */
+  avatar?: string | null;
   size?: number;
   speaking?: boolean;
   /** A presence dot; its shape differs per status too (a crescent for idle, a bar for do not disturb, a ring when offline or invisible), and its words are the caller's to give (STATUS_LABEL). */
   status?: DisplayStatus;
 }) {
+  const src = avatar ? api().images.avatarUrl(id, avatar) : null;
+  const [failed, setFailed] = useState<string | null>(null);
+  const showImage = src !== null && failed !== src;
   return (
     <span
-      className={`avatar${speaking ? ' speaking' : ''}`}
+      className={`avatar${speaking ? ' speaking' : ''}${showImage ? ' has-image' : ''}`}
       style={{ width: size, height: size, background: colorFor(id), fontSize: Math.round(size * 0.42) }}
       aria-hidden="true"
+      data-avatar={showImage ? avatar : undefined}
     >
-      {(name.trim()[0] ?? '?').toUpperCase()}
+      {showImage ? <img src={src} alt="" width={size} height={size} draggable={false} onError={() => setFailed(src)} /> : (name.trim()[0] ?? '?').toUpperCase()}
       {status && <span className={`presence-dot ${status}`} />}
     </span>
   );

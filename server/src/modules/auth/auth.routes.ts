@@ -2,8 +2,9 @@ import { routes } from '@shared/api/routes';
 import type { AuthRateLimits } from '../../http/rate-limit';
 import { sessionIdOf } from '../../http/auth.middleware';
 import { AppError } from '../../errors';
-import { memberView, publicUserView, userView } from '../../http/views';
+import { userView } from '../../http/views';
 import type { UserRecord } from '../users/users.repo';
+import { profileAnnouncer } from '../users/announce-profile';
 import type { ModuleContext, ServerModule } from '../context';
 import { createAuthService } from './auth.service';
 import type { AccessTokens } from './tokens';
@@ -11,14 +12,8 @@ import type { AccessTokens } from './tokens';
 /** Accounts and sessions: register, login, refresh, logout, /users/@me. */
 export function createAuthModule(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }) {
   return function authModule(ctx: ModuleContext): ServerModule {
-    // A display name shows in every guild the user is in: each gets MEMBER_UPDATE, so it changes live everywhere.
-    const announceProfile = async (user: UserRecord) => {
-      const view = publicUserView(user);
-      for (const m of await ctx.repos.guilds.membershipsOf(user.id)) {
-        await ctx.gateway.publishToGuild(m.guildId, 'MEMBER_UPDATE', memberView(m, view));
-      }
-    };
-    // The user's own sessions learn of the change too, even when they share no guild with anyone.
+    const announceProfile = profileAnnouncer({ guilds: ctx.repos.guilds, gateway: ctx.gateway });
+    // The user's own sessions learn of a status change (USER_UPDATE); everyone else through presence.
     const announceSelf = (user: UserRecord) => ctx.gateway.publishToUser(user.id, 'USER_UPDATE', userView(user));
     const service = createAuthService({
       users: ctx.repos.users,
@@ -27,10 +22,7 @@ export function createAuthModule(deps: { tokens: AccessTokens; rateLimits: AuthR
       rateLimits: deps.rateLimits,
       clock: ctx.clock,
       log: ctx.log,
-      announceProfile: async (user) => {
-        announceSelf(user);
-        await announceProfile(user);
-      },
+      announceProfile,
       announceStatus: async (user) => {
         announceSelf(user);
         await ctx.gateway.refreshPresence(user.id);

@@ -7,12 +7,15 @@ interface GuildDoc {
   _id: ObjectId;
   name: string;
   ownerId: string;
+  /** Content hash of the icon in `images` (absent on guilds from before icons: none). */
+  icon?: string | null;
   createdAt: Date;
 }
 export interface GuildRecord {
   id: string;
   name: string;
   ownerId: string;
+  icon: string | null;
   createdAt: Date;
 }
 
@@ -49,7 +52,7 @@ export interface BanRecord {
   createdAt: Date;
 }
 
-const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, createdAt: d.createdAt });
+const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, icon: d.icon ?? null, createdAt: d.createdAt });
 const memberRecord = (d: MemberDoc): MemberRecord => ({ guildId: d.guildId, userId: d.userId, roleIds: d.roleIds, nick: d.nick, joinedAt: d.joinedAt });
 const banRecord = (d: BanDoc): BanRecord => ({ guildId: d.guildId, userId: d.userId, reason: d.reason, createdAt: d.createdAt });
 
@@ -73,7 +76,7 @@ export function createGuildsRepo(db: Db) {
     },
 
     async insertGuild(g: GuildRecord): Promise<GuildRecord> {
-      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, createdAt: g.createdAt });
+      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, icon: g.icon, createdAt: g.createdAt });
       return g;
     },
     async findGuild(id: string): Promise<GuildRecord | null> {
@@ -84,7 +87,7 @@ export function createGuildsRepo(db: Db) {
       if (ids.length === 0) return [];
       return (await guilds.find({ _id: { $in: ids.map(oid) } }).toArray()).map(guildRecord);
     },
-    async updateGuild(id: string, set: { name?: string; ownerId?: string }): Promise<GuildRecord | null> {
+    async updateGuild(id: string, set: { name?: string; ownerId?: string; icon?: string | null }): Promise<GuildRecord | null> {
       const d = await guilds.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { returnDocument: 'after' });
       return d ? guildRecord(d) : null;
     },

@@ -61,7 +61,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       await repos.channels.insert({ ...base, id: newId(), type: 'text', name: 'general', position: 0, bitrate: null, userLimit: null });
       await repos.channels.insert({ ...base, id: newId(), type: 'voice', name: 'General', position: 1, bitrate: DEFAULT_BITRATE, userLimit: 0 });
       await repos.guilds.insertMember({ guildId, userId, roleIds: [], nick: null, joinedAt: now });
-      const guild = await repos.guilds.insertGuild({ id: guildId, name, ownerId: userId, createdAt: now });
+      const guild = await repos.guilds.insertGuild({ id: guildId, name, ownerId: userId, icon: null, createdAt: now });
       log.info({ guildId, userId }, 'guild created');
       gateway.addUserToGuild(userId, guildId);
       const snapshot = await gateway.guildSnapshot(userId, guildId);
@@ -106,7 +106,7 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       const members = await repos.guilds.allMembers(guildId);
       for (const m of members) gateway.removeUserFromGuild(m.userId, guildId);
       await repos.messages.deleteByGuild(guildId);
-      await Promise.all([repos.channels.deleteAll(guildId), repos.roles.deleteAll(guildId), repos.invites.deleteByGuild(guildId), repos.guilds.deleteAllBans(guildId)]);
+      await Promise.all([repos.channels.deleteAll(guildId), repos.roles.deleteAll(guildId), repos.invites.deleteByGuild(guildId), repos.guilds.deleteAllBans(guildId), repos.images.deleteAllOf('icon', guildId)]);
       await repos.guilds.deleteAllMembers(guildId);
       log.info({ guildId, userId }, 'guild deleted');
     },

@@ -27,6 +27,9 @@ import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, mes
  * designed for; FerretDB answers the same queries by scanning, which is slow at large volumes and fine for
  * development.
  */
+/** A mention as stored: messages from before avatars have none. */
+type StoredMention = Omit<PublicUser, 'avatar'> & { avatar?: string | null };
+
 interface MessageDoc {
   _id: string;
   channelId: string;
@@ -34,7 +37,7 @@ interface MessageDoc {
   authorId: string;
   content: string;
   nonce: string | null;
-  mentions: PublicUser[];
+  mentions: StoredMention[];
   createdAt: Date;
   editedAt: Date | null;
 }
@@ -83,7 +86,7 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = ({ _id, ...rest }: MessageDoc): MessageRecord => ({ id: _id, ...rest });
+const toRecord = ({ _id, mentions, ...rest }: MessageDoc): MessageRecord => ({ id: _id, ...rest, mentions: mentions.map((m) => ({ ...m, avatar: m.avatar ?? null })) });
 const toDoc = ({ id, ...rest }: MessageRecord): MessageDoc => ({ _id: id, ...rest });
 
 export type MessagesRepo = ReturnType<typeof createMessagesRepo>;

@@ -87,7 +87,7 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
       });
       // Without a nonce every insert stores a new message.
       if (stored.status === 'nonce-spent') return;
-      const view = messageView(stored.record, { id: author.id, username: author.username, displayName: author.displayName });
+      const view = messageView(stored.record, { id: author.id, username: author.username, displayName: author.displayName, avatar: author.avatar });
       await ctx.gateway.publishToGuild(rec.guildId, 'MESSAGE_CREATE', view, { channelId: rec.channelId });
     },
     async audit(rec, action, actorId, details) {

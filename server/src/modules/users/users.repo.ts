@@ -11,6 +11,8 @@ interface UserDoc {
   displayName: string;
   passwordHash: string;
   createdAt: Date;
+  /** Content hash of the avatar in `images` (absent on accounts from before avatars: none). */
+  avatar?: string | null;
   /** Set by an admin (`npm run admin -- disable-user`): no login, no refresh, access tokens refused. */
   disabledAt?: Date | null;
   /** Set when the account was deleted: the document stays as an anonymous tombstone so messages keep an author id. */
@@ -24,6 +26,7 @@ export interface UserRecord {
   username: string;
   displayName: string;
   passwordHash: string;
+  avatar: string | null;
   createdAt: Date;
   disabledAt: Date | null;
   deletedAt: Date | null;
@@ -35,6 +38,7 @@ const toRecord = (d: UserDoc): UserRecord => ({
   username: d.username,
   displayName: d.displayName,
   passwordHash: d.passwordHash,
+  avatar: d.avatar ?? null,
   createdAt: d.createdAt,
   disabledAt: d.disabledAt ?? null,
   deletedAt: d.deletedAt ?? null,
@@ -47,7 +51,7 @@ const toRecord = (d: UserDoc): UserRecord => ({
  */
 export const deletedUsernameKey = (id: string) => `#deleted:${id}`;
 
-export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'disabledAt' | 'deletedAt' | 'status'>>;
+export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'avatar' | 'disabledAt' | 'deletedAt' | 'status'>>;
 
 /**
  * The fields that turn an account into a tombstone, written in one document update: the name is freed (see
@@ -55,7 +59,7 @@ export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'd
  * (views.ts deletedUser) wherever its id appears.
  */
 export function anonymisedUser(id: string, at: Date, shownAs: { username: string; displayName: string }): UserUpdate {
-  return { username: shownAs.username, usernameLower: deletedUsernameKey(id), displayName: shownAs.displayName, passwordHash: '', deletedAt: at };
+  return { username: shownAs.username, usernameLower: deletedUsernameKey(id), displayName: shownAs.displayName, passwordHash: '', avatar: null, deletedAt: at };
 }
 
 export type UsersRepo = ReturnType<typeof createUsersRepo>;

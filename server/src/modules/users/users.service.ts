@@ -70,6 +70,7 @@ export function createUsersService(deps: {
       await leaveAll(userId);
       await repos.users.update(userId, anonymisedUser(userId, now, deletedUser(userId)));
       await leaveAll(userId);
+      await repos.images.deleteAllOf('avatar', userId);
       // Open gateway sessions: the client's renewal is refused, so it signs out.
       gateway.publishToUser(userId, 'SESSION_EXPIRED', { code: 'TOKEN_EXPIRED', message: 'Account deleted' });
       log.info({ userId }, 'account deleted');

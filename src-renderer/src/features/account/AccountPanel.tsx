@@ -2,11 +2,12 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { DeviceSession } from '../../api/types';
 import { accountStore, authStore, uiStore, useAuth } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
+import { AvatarSection } from './AvatarSection';
 import './account.css';
 
 /**
  * "My Account" in the settings dialog: display name and username (live for everyone through the gateway), password,
- * devices (sessions: log out one or all others), data export, sign out and account deletion. The status is picked from
+ * devices (sessions: log out one or all others), data export, sign out and account deletion; the avatar in AvatarSection. The status is picked from
  * the user panel (StatusMenu).
  */
 export function AccountPanel() {
@@ -17,13 +18,14 @@ export function AccountPanel() {
     <div className="settings-section account-panel">
       <h3>My Account</h3>
       <div className="account-card">
-        <Avatar id={user.id} name={user.displayName} size={64} />
+        <Avatar id={user.id} name={user.displayName} avatar={user.avatar} size={64} />
         <div>
           <div className="account-name">{user.displayName}</div>
           <div className="muted">@{user.username}</div>
           <div className="muted small">Signed in to {serverUrl}</div>
         </div>
       </div>
+      <AvatarSection />
       <DisplayNameForm current={user.displayName} />
       <UsernameForm current={user.username} />
       <PasswordForm />

@@ -216,7 +216,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
       data-nonce={m.nonce ?? undefined}
     >
       {head ? (
-        <Avatar id={m.author.id} name={name} size={40} />
+        <Avatar id={m.author.id} name={name} avatar={author ? author.user.avatar : m.author.avatar} size={40} />
       ) : (
         <time className="hover-time" dateTime={m.createdAt}>
           {timeFmt.format(new Date(m.createdAt))}

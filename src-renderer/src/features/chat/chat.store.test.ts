@@ -6,7 +6,7 @@ import { hex, msg } from './test-fixtures';
 
 const CH = hex(9000);
 const GUILD = hex(9001);
-const self = { id: hex(1), username: 'alice', displayName: 'Alice' };
+const self = { id: hex(1), username: 'alice', displayName: 'Alice', avatar: null };
 
 /** A fake server holding one channel's messages, answering like the real API (newest first). */
 function fakeApi(all: ChatMessage[], opts: { failSends?: number } = {}) {
@@ -121,7 +121,7 @@ describe('chat store', () => {
     store.getState().setTyping(CH, hex(2), 5000);
     store.getState().setTyping(CH, self.id, 5000);
     expect(Object.keys(store.getState().typing[CH] ?? {})).toEqual([hex(2)]);
-    store.getState().receive(msg(1, { author: { id: hex(2), username: 'bob', displayName: 'Bob' } }));
+    store.getState().receive(msg(1, { author: { id: hex(2), username: 'bob', displayName: 'Bob', avatar: null } }));
     expect(store.getState().typing[CH]?.[hex(2)]).toBeUndefined();
   });
 });

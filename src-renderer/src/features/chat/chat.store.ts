@@ -174,7 +174,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           id: `pending:${nonce}`,
           channelId,
           guildId,
-          author: { id: self.id, username: self.username, displayName: self.displayName },
+          author: { id: self.id, username: self.username, displayName: self.displayName, avatar: self.avatar },
           content: text,
           mentions: [],
           createdAt: new Date(now()).toISOString(),

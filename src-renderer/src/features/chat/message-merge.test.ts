@@ -59,7 +59,7 @@ describe('startsGroup', () => {
     const a = msg(1);
     expect(startsGroup(undefined, a)).toBe(true);
     expect(startsGroup(a, msg(2))).toBe(false);
-    expect(startsGroup(a, msg(2, { author: { id: hex(2), username: 'bob', displayName: 'Bob' } }))).toBe(true);
+    expect(startsGroup(a, msg(2, { author: { id: hex(2), username: 'bob', displayName: 'Bob', avatar: null } }))).toBe(true);
     expect(startsGroup(a, msg(2, { createdAt: '2026-01-01T12:30:00.000Z' }))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     id: hex(n),
     channelId: hex(9000),
     guildId: hex(9001),
-    author: { id: hex(1), username: 'alice', displayName: 'Alice' },
+    author: { id: hex(1), username: 'alice', displayName: 'Alice', avatar: null },
     content: `message ${n}`,
     mentions: [],
     nonce: null,

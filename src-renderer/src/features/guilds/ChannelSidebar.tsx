@@ -207,7 +207,7 @@ function VoiceChannelRow({ channel }: { channel: Channel }) {
                 data-muted={muted}
                 data-deafened={deaf}
               >
-                <Avatar id={r.userId} name={name} size={22} speaking={speaking} />
+                <Avatar id={r.userId} name={name} avatar={member?.user.avatar} size={22} speaking={speaking} />
                 <span className="voice-user-name">{name}</span>
                 <span className="voice-user-icons">
                   {muted && (

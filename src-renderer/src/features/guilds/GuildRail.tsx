@@ -1,10 +1,10 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { guildsStore, useGuilds, useUi } from '../../app/services';
+import { api, guildsStore, useGuilds, useUi } from '../../app/services';
 import { PlusIcon } from '../../ui/icons';
 import { colorFor } from '../../ui/Avatar';
 import { isUnread } from './guilds.store';
 
-function initials(name: string): string {
+export function guildInitials(name: string): string {
   return (
     name
       .split(/\s+/)
@@ -50,14 +50,18 @@ export function GuildRail() {
               <span className="guild-pill" aria-hidden="true" />
               <button
                 type="button"
-                className="guild-icon"
-                style={active ? { background: colorFor(g.id) } : undefined}
+                className={`guild-icon${g.icon ? ' has-image' : ''}`}
+                style={active && !g.icon ? { background: colorFor(g.id) } : undefined}
                 aria-current={active ? 'page' : undefined}
                 title={g.name}
                 onClick={() => guildsStore.getState().selectGuild(g.id)}
               >
-                {/* The name is the button's text (for screen readers); the initials are only its picture. */}
-                <span aria-hidden="true">{initials(g.name)}</span>
+                {/* The name is the button's text (for screen readers); the icon or initials are only its picture. */}
+                {g.icon ? (
+                  <img src={api().images.iconUrl(g.id, g.icon)} alt="" width={48} height={48} draggable={false} data-icon={g.icon} />
+                ) : (
+                  <span aria-hidden="true">{guildInitials(g.name)}</span>
+                )}
                 <span className="sr-only">{label}</span>
               </button>
               {mentions > 0 && (

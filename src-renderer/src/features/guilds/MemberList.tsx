@@ -63,7 +63,7 @@ export function MemberList({ guildId }: { guildId: string }) {
                   aria-label={`${name}, ${STATUS_LABEL[status]}${m.user.id === ownerId ? ', server owner' : ''}`}
                   {...memberMenuTriggerProps(guildId, m.user.id, 'members')}
                 >
-                  <Avatar id={m.user.id} name={name} size={32} status={status} />
+                  <Avatar id={m.user.id} name={name} avatar={m.user.avatar} size={32} status={status} />
                   <span className="member-name" style={{ color: colorOf(m) }}>
                     {name}
                   </span>

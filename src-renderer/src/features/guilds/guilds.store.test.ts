@@ -10,14 +10,14 @@ const at = '2026-01-01T00:00:00.000Z';
 const chan = (n: number, type: Channel['type'], position: number, parentId: string | null = null, lastMessageId: string | null = null): Channel => ({
   id: id(n), guildId: G, type, name: `c${n}`, parentId, position, topic: null, bitrate: null, userLimit: null, overwrites: [], lastMessageId,
 });
-const member = (n: number): Member => ({ guildId: G, user: { id: id(n), username: `u${n}`, displayName: `U${n}` }, roleIds: [], nick: null, joinedAt: at });
+const member = (n: number): Member => ({ guildId: G, user: { id: id(n), username: `u${n}`, displayName: `U${n}`, avatar: null }, roleIds: [], nick: null, joinedAt: at });
 const vs = (user: number, channel: number): VoiceState => ({
   userId: id(user), guildId: G, channelId: id(channel), selfMute: false, selfDeaf: false, serverMute: false, serverDeaf: false, joinedAt: at,
 });
 
 function snapshot(): GuildSnapshot {
   return {
-    guild: { id: G, name: 'Guild', ownerId: id(1), createdAt: at },
+    guild: { id: G, name: 'Guild', ownerId: id(1), icon: null, createdAt: at },
     channels: [chan(12, 'voice', 1), chan(11, 'text', 0), chan(13, 'category', 2)],
     roles: [],
     me: member(1),
@@ -90,7 +90,7 @@ describe('guilds store', () => {
   it('when the selected guild is removed, then another guild gets selected', () => {
     const s = store();
     s.getState().applySnapshot(snapshot());
-    s.getState().upsertGuild({ id: id(101), name: 'Other', ownerId: id(1), createdAt: at });
+    s.getState().upsertGuild({ id: id(101), name: 'Other', ownerId: id(1), icon: null, createdAt: at });
     s.getState().removeGuild(G);
     expect(s.getState().selectedGuildId).toBe(id(101));
   });

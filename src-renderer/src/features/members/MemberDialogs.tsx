@@ -48,7 +48,7 @@ function ProfileCard({ guildId, userId, onClose }: Props) {
     <DialogFrame title={name} onClose={onClose} className="profile-card">
       <div className="modal-body">
         <div className="profile-head">
-          <Avatar id={userId} name={name} size={64} status={presence} />
+          <Avatar id={userId} name={name} avatar={member?.user.avatar} size={64} status={presence} />
           <div>
             <div className="profile-name">{member?.user.displayName ?? name}</div>
             <div className="muted">@{member?.user.username}</div>

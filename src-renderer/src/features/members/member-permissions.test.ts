@@ -17,7 +17,7 @@ const mods: Role = {
 const helpers: Role = { id: id('c'), guildId: guild.id, name: 'helpers', permissions: 0, position: 1, color: null };
 const member = (userId: string, roleIds: string[]): Member => ({
   guildId: guild.id,
-  user: { id: userId, username: `u${userId.slice(0, 3)}`, displayName: 'x' },
+  user: { id: userId, username: `u${userId.slice(0, 3)}`, displayName: 'x', avatar: null },
   roleIds,
   nick: null,
   joinedAt: new Date(0).toISOString(),

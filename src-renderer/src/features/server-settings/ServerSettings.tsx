@@ -6,6 +6,7 @@ import type { Role } from '../../api/types';
 import { inviteLink } from '../../app/invite-link';
 import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore, useAdmin } from './admin-services';
+import { GuildIconField } from './GuildIconField';
 import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
 import { useCan, useIsOwner } from './permissions';
 import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
@@ -110,6 +111,7 @@ function Overview({ guildId }: { guildId: string }) {
   return (
     <div className="admin-section">
       <h3>Overview</h3>
+      <GuildIconField guild={guild} />
       <form onSubmit={(e) => void save(e)}>
         <div className="field">
           <label htmlFor={ids.name}>Server name</label>

@@ -45,6 +45,9 @@ export interface AdminActions {
   loadBans(guildId: string): Promise<Result<Ban[]>>;
   loadAudit(guildId: string, action: AuditAction | null, more?: boolean): Promise<Result<AuditEntry[]>>;
   renameGuild(guildId: string, name: string): Promise<Result<Guild>>;
+  /** The cropped picture becomes the server's icon (MANAGE_GUILD). */
+  setGuildIcon(guildId: string, image: Blob): Promise<Result<Guild>>;
+  removeGuildIcon(guildId: string): Promise<Result<Guild>>;
   transferOwnership(guildId: string, userId: string): Promise<Result<Guild>>;
   deleteGuild(guildId: string): Promise<Result<void>>;
   createRole(guildId: string, name: string, permissions?: number): Promise<Result<Role>>;
@@ -162,6 +165,20 @@ export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => Gui
       renameGuild: (guildId, name) =>
         attempt(async () => {
           const g = await deps.api().admin.updateGuild(guildId, { name });
+          deps.guilds().upsertGuild(g);
+          return g;
+        }),
+
+      setGuildIcon: (guildId, image) =>
+        attempt(async () => {
+          const g = await deps.api().admin.setGuildIcon(guildId, image);
+          deps.guilds().upsertGuild(g);
+          return g;
+        }),
+
+      removeGuildIcon: (guildId) =>
+        attempt(async () => {
+          const g = await deps.api().admin.removeGuildIcon(guildId);
           deps.guilds().upsertGuild(g);
           return g;
         }),

@@ -42,7 +42,7 @@ export function UserPanel() {
         data-status={status}
         onClick={() => setStatusOpen((o) => !o)}
       >
-        <Avatar id={user.id} name={user.displayName} size={32} speaking={transmitting} status={status} />
+        <Avatar id={user.id} name={user.displayName} avatar={user.avatar} size={32} speaking={transmitting} status={status} />
         <span className="user-chip-text">
           <span className="user-chip-name">{user.displayName}</span>
           {serverMute || serverDeaf ? (
