@@ -26,6 +26,24 @@ function sendFile(req: Request, res: Response, path: string, headers: Record<str
   });
 }
 
+type FileTarget = Awaited<ReturnType<RecordingsService['file']>>;
+
+async function sendTarget(req: Request, res: Response, target: FileTarget, download: boolean): Promise<void> {
+  // The URL may carry a ticket: never pass it on to another site.
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if (target.kind === 'redirect') {
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, target.url);
+    return;
+  }
+  await sendFile(req, res, target.path, {
+    'Content-Type': 'audio/ogg',
+    'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename="parley-recording-${target.rec.id}.ogg"`,
+    // Authenticated content: never stored by shared caches.
+    'Cache-Control': 'private, no-cache',
+  });
+}
+
 export function registerRecordingRoutes(api: ApiRouter, service: RecordingsService): ApiRouter {
   const r = recordingRoutes;
   api.handle(r.startRecording, ({ userId, params }) => service.start(userId, params.channelId));
@@ -37,21 +55,16 @@ export function registerRecordingRoutes(api: ApiRouter, service: RecordingsServi
   api.handle(r.getRecordingSettings, ({ userId, params }) => service.getSettings(userId, params.guildId));
   api.handle(r.updateRecordingSettings, ({ userId, params, body }) => service.updateSettings(userId, params.guildId, body));
 
+  api.handle(r.createRecordingFileTicket, ({ userId, params }) => service.fileTicket(userId, params.recordingId));
+
   // The file is bytes, not JSON: handleRaw parses params and query like every other route (unknown query keys → 400)
   // and lists the contract in OpenAPI, but leaves the response to us.
-  api.handleRaw(r.getRecordingFile, async ({ userId, params, req, res }) => {
-    const target = await service.file(userId, params.recordingId);
-    if (target.kind === 'redirect') {
-      res.setHeader('Cache-Control', 'no-store');
-      res.redirect(302, target.url);
-      return;
-    }
-    await sendFile(req, res, target.path, {
-      'Content-Type': 'audio/ogg',
-      'Content-Disposition': `inline; filename="parley-recording-${target.rec.id}.ogg"`,
-      // Authenticated content: never stored by shared caches.
-      'Cache-Control': 'private, no-cache',
-    });
+  api.handleRaw(r.getRecordingFile, async ({ userId, params, query, req, res }) => {
+    await sendTarget(req, res, await service.file(userId, params.recordingId), query.download === '1');
+  });
+  // The same bytes for <audio> and download links, which cannot send a Bearer header: a file ticket instead.
+  api.handleRaw(r.streamRecordingFile, async ({ params, query, req, res }) => {
+    await sendTarget(req, res, await service.fileByTicket(query.ticket, params.recordingId), query.download === '1');
   });
   return api;
 }
