@@ -1,4 +1,5 @@
 import { recordingRoutes } from '@shared/api/recordings';
+import { basename, dirname } from 'node:path';
 import type { Request, Response } from 'express';
 import { AppError, errorBody } from '../../errors';
 import type { ApiRouter } from '../../http/api-router';
@@ -13,7 +14,9 @@ function sendFile(req: Request, res: Response, path: string, headers: Record<str
   return new Promise((resolve, reject) => {
     // send (via Express) answers Range / If-Range / conditional GETs with 206 / 304 from the file itself, and reports
     // an unsatisfiable range or a vanished file as an error for us to shape.
-    res.sendFile(path, { headers, acceptRanges: true, lastModified: true, cacheControl: false, dotfiles: 'deny' }, (err: SendError | undefined) => {
+    // Relative to its own folder: `dotfiles: 'deny'` then judges only the file name, not RECORDINGS_DIR (whose default,
+    // .stack/recordings, has a dot folder in it and made every local download a 500).
+    res.sendFile(basename(path), { root: dirname(path), headers, acceptRanges: true, lastModified: true, cacheControl: false, dotfiles: 'deny' }, (err: SendError | undefined) => {
       if (!err || res.headersSent) return resolve();
       if (err.status === 416) {
         for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
@@ -31,6 +34,9 @@ type FileTarget = Awaited<ReturnType<RecordingsService['file']>>;
 async function sendTarget(req: Request, res: Response, target: FileTarget, download: boolean): Promise<void> {
   // The URL may carry a ticket: never pass it on to another site.
   res.setHeader('Referrer-Policy', 'no-referrer');
+  // The desktop client's page is another origin than this server: let its <audio> element load the bytes (helmet's
+  // default same-origin would block them). Access is decided by the ticket or Bearer token, not by the origin.
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
   if (target.kind === 'redirect') {
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, target.url);
