@@ -2,7 +2,7 @@
  * The file-ticket route pair that lets the browser's <audio> element and download links reach a recording's file
  * without an Authorization header (createRecordingFileTicket → streamRecordingFile), against the real stack: scope (one
  * recording, one user, that user's current permission), expiry (the server's clock moved past it), Range → 206, and
- * inline vs attachment.
+ * inline vs attachment, with the files under a dot folder as in the default RECORDINGS_DIR.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,9 @@ import { createRecordingsRepo, type RecordingRecord } from '../../server/src/mod
 import { FILE_TICKET_TTL_SECONDS } from '../../server/src/modules/recordings/file-tickets';
 import { registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
 
-const recordingsDir = mkdtempSync(join(tmpdir(), 'parley-rec-ticket-'));
+const workDir = mkdtempSync(join(tmpdir(), 'parley-rec-ticket-'));
+// Like the default RECORDINGS_DIR (.stack/recordings): a dot folder on the way must not make downloads fail.
+const recordingsDir = join(workDir, '.stack', 'recordings');
 let offsetMs = 0;
 const clock = { now: () => new Date(Date.now() + offsetMs) };
 let t: TestServer;
@@ -79,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
-  rmSync(recordingsDir, { recursive: true, force: true });
+  rmSync(workDir, { recursive: true, force: true });
 });
 
 describe('recording file tickets', () => {
