@@ -142,6 +142,11 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
           </table>
         </div>
       )}
+      {scope.kind === 'guild' && list?.status === 'loaded' && list.nextCursor && (
+        <button type="button" className="btn secondary" onClick={() => void recordingsStore.getState().loadMore(scope.guildId)}>
+          Load older recordings
+        </button>
+      )}
       <ConfirmDialog
         open={confirm !== null}
         title="Delete recording"

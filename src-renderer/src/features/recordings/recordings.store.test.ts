@@ -32,7 +32,14 @@ function harness(rows: Recording[] = [], fail?: ApiError) {
     if (fail) throw fail;
   };
   const recordings = {
-    listGuild: async () => (calls.push('listGuild'), maybeFail(), { items: rows, nextCursor: null }),
+    // Pages of two, oldest last, as the server pages them (`before` = the last id of the previous page).
+    listGuild: async (_g: string, before?: string) => {
+      calls.push(`listGuild:${before ?? ''}`);
+      maybeFail();
+      const sorted = [...rows].sort((x, y) => (x.id < y.id ? 1 : -1)).filter((r) => !before || r.id < before);
+      const items = sorted.slice(0, 2);
+      return { items, nextCursor: sorted.length > 2 ? (items.at(-1)?.id ?? null) : null };
+    },
     listChannel: async (channelId: string) => (calls.push(`listChannel:${channelId}`), maybeFail(), rows.filter((r) => r.channelId === channelId)),
     start: async (channelId: string) => (calls.push(`start:${channelId}`), maybeFail(), rec('9', channelId, { status: 'starting' })),
     stop: async (channelId: string, id: string) => (calls.push(`stop:${id}`), maybeFail(), rec('9', channelId, { status: 'stopping' })),
@@ -49,12 +56,26 @@ describe('recordings store', () => {
   it('when a guild list loads and then updates and deletes arrive, then the list follows them, newest first', async () => {
     const { store } = harness([rec('1'), rec('2', C2)]);
     await store.getState().load({ kind: 'guild', guildId: G });
-    expect(store.getState().lists[`guild:${G}`]).toEqual({ status: 'loaded' });
+    expect(store.getState().lists[`guild:${G}`]).toEqual({ status: 'loaded', nextCursor: null });
     expect(recordingsIn(store.getState(), { kind: 'guild', guildId: G }).map((r) => r.id.slice(-1))).toEqual(['2', '1']);
     store.getState().receive(rec('3', C1, { status: 'active' }));
     expect(recordingsIn(store.getState(), { kind: 'channel', guildId: G, channelId: C1 }).map((r) => r.id.slice(-1))).toEqual(['3', '1']);
     store.getState().receiveDelete(rec('1').id);
     expect(recordingsIn(store.getState(), { kind: 'guild', guildId: G }).map((r) => r.id.slice(-1))).toEqual(['3', '2']);
+  });
+
+  it('when a guild has more recordings than a page, then "load more" brings the older ones until there are none', async () => {
+    const h = harness([rec('1'), rec('2'), rec('3'), rec('4', C2), rec('5')]);
+    await h.store.getState().load({ kind: 'guild', guildId: G });
+    const shown = () => recordingsIn(h.store.getState(), { kind: 'guild', guildId: G }).map((r) => r.id.slice(-1)).join('');
+    expect(shown()).toBe('54');
+    await h.store.getState().loadMore(G);
+    expect(shown()).toBe('5432');
+    await h.store.getState().loadMore(G);
+    expect(shown()).toBe('54321');
+    expect(h.store.getState().lists[`guild:${G}`]).toEqual({ status: 'loaded', nextCursor: null });
+    await h.store.getState().loadMore(G);
+    expect(h.calls).toEqual(['listGuild:', `listGuild:${rec('4').id}`, `listGuild:${rec('2').id}`]);
   });
 
   it('when a list is reloaded, then recordings deleted meanwhile disappear from it', async () => {

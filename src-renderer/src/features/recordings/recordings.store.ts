@@ -14,7 +14,7 @@ export interface RecordingsState {
   /** Every recording this client knows, by id (lists, start/stop answers and RECORDING_UPDATE events). */
   byId: Record<string, Recording>;
   /** Lists fetched so far (scopeKey → state): a list shows only after its first load. */
-  lists: Record<string, { status: 'loading' | 'loaded' } | { status: 'error'; error: string }>;
+  lists: Record<string, { status: 'loading' } | { status: 'loaded'; nextCursor: string | null } | { status: 'error'; error: string }>;
   /** The record button's request in flight, per voice channel. */
   pending: Record<string, 'starting' | 'stopping'>;
   /** Why the last start or stop failed, per voice channel (cleared by the next attempt). */
@@ -25,6 +25,8 @@ export interface RecordingsState {
 
 export interface RecordingsActions {
   load(scope: RecordingScope): Promise<void>;
+  /** The next (older) page of a guild's list, when the server said there is one. */
+  loadMore(guildId: string): Promise<void>;
   start(channelId: string): Promise<ActionResult>;
   stop(channelId: string, recordingId: string): Promise<ActionResult>;
   remove(recordingId: string): Promise<ActionResult>;
@@ -93,12 +95,27 @@ export function createRecordingsStore(deps: { api: () => ParleyApi }): Recording
       const key = scopeKey(scope);
       set((s) => ({ lists: { ...s.lists, [key]: s.lists[key]?.status === 'loaded' ? s.lists[key] : { status: 'loading' } } }));
       try {
-        const items = scope.kind === 'guild' ? (await deps.api().recordings.listGuild(scope.guildId)).items : await deps.api().recordings.listChannel(scope.channelId);
+        const { items, nextCursor } =
+          scope.kind === 'guild'
+            ? await deps.api().recordings.listGuild(scope.guildId)
+            : { items: await deps.api().recordings.listChannel(scope.channelId), nextCursor: null };
         // A fresh list replaces what we knew of that scope (deletions we missed while it was closed go away).
         set((s) => {
           const kept = Object.fromEntries(Object.entries(s.byId).filter(([, r]) => !inScope(r, scope)));
-          return { byId: put(kept, items), lists: { ...s.lists, [key]: { status: 'loaded' } } };
+          return { byId: put(kept, items), lists: { ...s.lists, [key]: { status: 'loaded', nextCursor } } };
         });
+      } catch (err) {
+        set((s) => ({ lists: { ...s.lists, [key]: { status: 'error', error: describeError(err) } } }));
+      }
+    },
+
+    async loadMore(guildId) {
+      const key = scopeKey({ kind: 'guild', guildId });
+      const list = get().lists[key];
+      if (list?.status !== 'loaded' || !list.nextCursor) return;
+      try {
+        const page = await deps.api().recordings.listGuild(guildId, list.nextCursor);
+        set((s) => ({ byId: put(s.byId, page.items), lists: { ...s.lists, [key]: { status: 'loaded', nextCursor: page.nextCursor } } }));
       } catch (err) {
         set((s) => ({ lists: { ...s.lists, [key]: { status: 'error', error: describeError(err) } } }));
       }
