@@ -20,6 +20,34 @@ const UNFINISHED: readonly Recording['status'][] = ['starting', 'active', 'stopp
 const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
+ * Saves a file from a ticket URL. On the server's own origin (the web client) the browser follows the link and the
+ * response's `Content-Disposition: attachment` makes it a download, streamed to disk. The desktop window may only
+ * navigate within its own origin (src-main/windows/web-security.ts), so there the bytes are fetched (CORS allows the
+ * desktop origin) and saved from a blob URL instead.
+ */
+async function saveFile(url: string, filename: string): Promise<void> {
+  const a = document.createElement('a');
+  a.rel = 'noreferrer';
+  let blobUrl: string | null = null;
+  if (new URL(url).origin === window.location.origin) {
+    a.href = url;
+  } else {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`download failed: ${res.status}`);
+    blobUrl = URL.createObjectURL(await res.blob());
+    a.href = blobUrl;
+    a.download = filename;
+  }
+  document.body.append(a);
+  a.click();
+  a.remove();
+  if (blobUrl) {
+    const revoke = blobUrl;
+    setTimeout(() => URL.revokeObjectURL(revoke), 60_000);
+  }
+}
+
+/**
  * A table of recordings (a guild's or one channel's), newest first, kept live by RECORDING_UPDATE / RECORDING_DELETE:
  * channel, who started it, when, how long, how big and its state; Play (a native <audio controls> that streams with
  * HTTP Range), Download, and Delete for whoever started it and for guild managers — as the server allows.
@@ -53,13 +81,11 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
     setError(null);
     const url = await recordingsStore.getState().fileUrl(r.id, true);
     if (!url.ok) return setError(url.error);
-    // The response says `Content-Disposition: attachment`: the browser saves it and the page stays.
-    const a = document.createElement('a');
-    a.href = url.value;
-    a.rel = 'noreferrer';
-    document.body.append(a);
-    a.click();
-    a.remove();
+    try {
+      await saveFile(url.value, `parley-recording-${r.id}.ogg`);
+    } catch {
+      setError('The download failed. Try again.');
+    }
   };
 
   const remove = async (r: Recording) => {
