@@ -227,6 +227,8 @@ describe('recordings in the web client', () => {
     await expectNoSeriousViolationsInBothThemes(a, 'delete recording confirmation');
     await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
     await recordingRow(a, rec.id).waitFor({ state: 'detached', timeout: 15_000 });
+    // Focus stays in the dialog (on the list), not lost to the page behind it.
+    await expect.poll(() => a.evaluate(() => document.activeElement?.classList.contains('recordings') ?? false)).toBe(true);
     await recordingRow(b, rec.id).waitFor({ state: 'detached', timeout: 15_000 });
     expect(existsSync(join(recordingsDir(), rec.objectKey))).toBe(false);
     expect(await channelDialog.getByText('No recordings yet.').count()).toBe(1);

@@ -63,6 +63,7 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
   const [playing, setPlaying] = useState<Recording | null>(null);
   const [confirm, setConfirm] = useState<Recording | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     void recordingsStore.getState().load(scope);
@@ -91,12 +92,15 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
   const remove = async (r: Recording) => {
     setConfirm(null);
     const result = await recordingsStore.getState().remove(r.id);
-    if (result.ok) uiStore.getState().toast('info', 'Recording deleted.');
-    else setError(result.error);
+    if (result.ok) {
+      uiStore.getState().toast('info', 'Recording deleted.');
+      // The confirmation gave focus back to the Delete button, which went away with its row: keep it in the list.
+      listRef.current?.focus();
+    } else setError(result.error);
   };
 
   return (
-    <div className="recordings">
+    <div className="recordings" ref={listRef} tabIndex={-1}>
       {playing && <Player key={playing.id} recording={playing} title={title(playing)} onClose={() => setPlaying(null)} />}
       {error && (
         <p className="admin-error" role="alert">
