@@ -59,7 +59,8 @@ export const RecordingFileQuery = z.strictObject({ download: z.literal('1').opti
 export const RecordingFileTicket = z.object({ ticket: z.string(), expiresAt: IsoDate });
 export type RecordingFileTicket = z.infer<typeof RecordingFileTicket>;
 export const RecordingStreamQuery = z.strictObject({
-  ticket: z.string().min(1).max(200),
+  /** `<userId>.<expiry seconds>.<HMAC-SHA256, base64url>` as createRecordingFileTicket issues it. */
+  ticket: z.string().regex(/^[0-9a-f]{24}\.\d{1,12}\.[A-Za-z0-9_-]{43}$/, 'malformed file ticket'),
   download: z.literal('1').optional(),
 });
 
