@@ -84,7 +84,8 @@ export function buildCsp(options: { devServerOrigin?: string | null } = {}): str
     'style-src': "'self' 'unsafe-inline'",
     'img-src': `'self' data: blob: https: ${loopbackHttp}`,
     'font-src': "'self' data:",
-    'media-src': "'self' blob: mediastream:",
+    // Recordings play from the chosen server (an <audio> element on a ticket URL).
+    'media-src': "'self' blob: mediastream: https: http://localhost:* http://127.0.0.1:*",
     'connect-src': `'self' https: wss: ${loopback}${dev ? ` ${dev} ${dev.replace(/^http/, 'ws')}` : ''}`,
     'worker-src': "'self' blob:",
     'manifest-src': "'self'",

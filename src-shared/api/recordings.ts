@@ -49,6 +49,21 @@ export type Recording = z.infer<typeof Recording>;
 export const RecordingParams = z.strictObject({ recordingId: Id });
 export const ChannelRecordingParams = z.strictObject({ channelId: Id, recordingId: Id });
 
+/** `download=1` asks for `Content-Disposition: attachment` (a download instead of playing inline). */
+export const RecordingFileQuery = z.strictObject({ download: z.literal('1').optional() });
+
+/**
+ * A short-lived ticket that opens one recording's file for the user it was issued to (see streamRecordingFile): for
+ * `<audio src>` and download links, which cannot send an Authorization header.
+ */
+export const RecordingFileTicket = z.object({ ticket: z.string(), expiresAt: IsoDate });
+export type RecordingFileTicket = z.infer<typeof RecordingFileTicket>;
+export const RecordingStreamQuery = z.strictObject({
+  /** `<userId>.<expiry seconds>.<HMAC-SHA256, base64url>` as createRecordingFileTicket issues it. */
+  ticket: z.string().regex(/^[0-9a-f]{24}\.\d{1,12}\.[A-Za-z0-9_-]{43}$/, 'malformed file ticket'),
+  download: z.literal('1').optional(),
+});
+
 export const RecordingsQuery = z.strictObject({
   before: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -115,7 +130,9 @@ export const recordingRoutes = {
   listChannelRecordings: defineRoute({ tag: 'recordings', method: 'get', path: '/channels/:channelId/recordings', summary: 'Recordings of a channel, newest first (RECORD)', auth: true, params: ChannelIdParams, response: list(Recording) }),
   listGuildRecordings: defineRoute({ tag: 'recordings', method: 'get', path: '/guilds/:guildId/recordings', summary: 'Recordings of a guild, newest first (RECORD in each channel)', auth: true, params: GuildIdParams, query: RecordingsQuery, response: page(Recording) }),
   getRecording: defineRoute({ tag: 'recordings', method: 'get', path: '/recordings/:recordingId', summary: 'One recording (RECORD)', auth: true, params: RecordingParams, response: Recording }),
-  getRecordingFile: defineRoute({ tag: 'recordings', method: 'get', path: '/recordings/:recordingId/file', summary: 'Download or stream the audio (audio/ogg; HTTP Range supported) (RECORD)', auth: true, params: RecordingParams }),
+  getRecordingFile: defineRoute({ tag: 'recordings', method: 'get', path: '/recordings/:recordingId/file', summary: 'Download or stream the audio (audio/ogg; HTTP Range supported) (RECORD)', auth: true, params: RecordingParams, query: RecordingFileQuery }),
+  createRecordingFileTicket: defineRoute({ tag: 'recordings', method: 'post', path: '/recordings/:recordingId/file-ticket', summary: 'A ticket for streamRecordingFile: this recording, this user, valid 5 minutes (RECORD)', auth: true, params: RecordingParams, response: RecordingFileTicket, status: 201 }),
+  streamRecordingFile: defineRoute({ tag: 'recordings', method: 'get', path: '/recordings/:recordingId/stream', summary: 'The audio for <audio> and download links, authorised by a file ticket instead of a Bearer header (RECORD re-checked; HTTP Range supported)', auth: false, params: RecordingParams, query: RecordingStreamQuery }),
   deleteRecording: defineRoute({ tag: 'recordings', method: 'delete', path: '/recordings/:recordingId', summary: 'Delete a finished recording and its file (starter with RECORD, or MANAGE_GUILD)', auth: true, params: RecordingParams, status: 204 }),
   getRecordingSettings: defineRoute({ tag: 'recordings', method: 'get', path: '/guilds/:guildId/recording-settings', summary: 'Retention of recordings (MANAGE_GUILD)', auth: true, params: GuildIdParams, response: RecordingSettings }),
   updateRecordingSettings: defineRoute({ tag: 'recordings', method: 'patch', path: '/guilds/:guildId/recording-settings', summary: 'Set retention of recordings (MANAGE_GUILD)', auth: true, params: GuildIdParams, body: UpdateRecordingSettingsBody, response: RecordingSettings }),

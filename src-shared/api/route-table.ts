@@ -97,6 +97,8 @@ export const recordingRoutes: Refs<RecordingRoutes> = {
   listGuildRecordings: { method: 'get', path: '/guilds/:guildId/recordings' },
   getRecording: { method: 'get', path: '/recordings/:recordingId' },
   getRecordingFile: { method: 'get', path: '/recordings/:recordingId/file' },
+  createRecordingFileTicket: { method: 'post', path: '/recordings/:recordingId/file-ticket' },
+  streamRecordingFile: { method: 'get', path: '/recordings/:recordingId/stream' },
   deleteRecording: { method: 'delete', path: '/recordings/:recordingId' },
   getRecordingSettings: { method: 'get', path: '/guilds/:guildId/recording-settings' },
   updateRecordingSettings: { method: 'patch', path: '/guilds/:guildId/recording-settings' },

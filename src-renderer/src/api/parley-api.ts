@@ -1,9 +1,18 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
-import { routes, voiceRoutes } from '@shared/api/route-table';
+import { recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
 import type { AuditAction } from '@shared/api/audit';
 import type { HttpClient } from './http-client';
 
 type Query = Record<string, string | number | undefined>;
+
+/** `path?k=v&…` without the undefined entries (GET builds its own query in the HTTP client). */
+function withQuery(path: string, query?: Query): string {
+  const qs = Object.entries(query ?? {})
+    .filter((e): e is [string, string | number] => e[1] !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return qs ? `${path}?${qs}` : path;
+}
 
 /**
  * Typed calls built from the shared route contracts: path, method, body and response types all come from
@@ -26,7 +35,7 @@ export function createParleyApi(http: HttpClient) {
       case 'put':
         return http.put(path, opts.body);
       case 'delete':
-        return http.delete(path, opts.body);
+        return http.delete(withQuery(path, opts.query), opts.body);
     }
   }
 
@@ -50,6 +59,11 @@ export function createParleyApi(http: HttpClient) {
       revokeOtherSessions: () => call(routes.revokeOtherSessions),
     },
     members: {
+      /** One member, fresh from the server (the profile card; the list is kept current by the gateway). */
+      get: (guildId: string, userId: string) => call(routes.getMember, { params: { guildId, userId } }),
+      /** Deletes the user's messages in the guild: all, or those of the last `sinceSeconds`. */
+      purgeMessages: (guildId: string, userId: string, sinceSeconds?: number) =>
+        call(routes.purgeMemberMessages, { params: { guildId, userId }, query: { sinceSeconds } }),
       update: (guildId: string, userId: string, body: RouteBody<typeof routes.updateMember>) =>
         call(routes.updateMember, { params: { guildId, userId }, body }),
       addRole: (guildId: string, userId: string, roleId: string) => call(routes.addMemberRole, { params: { guildId, userId, roleId } }),
@@ -75,6 +89,7 @@ export function createParleyApi(http: HttpClient) {
         call(routes.createInvite, { params: { guildId }, body: { maxAgeSeconds: 86_400, maxUses: 0 } }),
       previewInvite: (code: string) => call(routes.previewInvite, { params: { code } }),
       joinInvite: (code: string) => call(routes.acceptInvite, { params: { code } }),
+      leave: (guildId: string) => call(routes.leaveGuild, { params: { guildId } }),
     },
     /** Administration of one guild (server settings, channel settings): each call is refused by the server without the permission. */
     admin: {
@@ -119,6 +134,25 @@ export function createParleyApi(http: HttpClient) {
         call(routes.editMessage, { params: { channelId, messageId }, body: { content } }),
       remove: (channelId: string, messageId: string) => call(routes.deleteMessage, { params: { channelId, messageId } }),
       typing: (channelId: string) => call(routes.typing, { params: { channelId } }),
+    },
+    recordings: {
+      start: (channelId: string) => call(recordingRoutes.startRecording, { params: { channelId } }),
+      stop: (channelId: string, recordingId: string) => call(recordingRoutes.stopRecording, { params: { channelId, recordingId } }),
+      listChannel: async (channelId: string) => (await call(recordingRoutes.listChannelRecordings, { params: { channelId } })).items,
+      listGuild: (guildId: string, before?: string) => call(recordingRoutes.listGuildRecordings, { params: { guildId }, query: { before, limit: 50 } }),
+      remove: (recordingId: string) => call(recordingRoutes.deleteRecording, { params: { recordingId } }),
+      settings: (guildId: string) => call(recordingRoutes.getRecordingSettings, { params: { guildId } }),
+      updateSettings: (guildId: string, body: RouteBody<typeof recordingRoutes.updateRecordingSettings>) =>
+        call(recordingRoutes.updateRecordingSettings, { params: { guildId }, body }),
+      /**
+       * A URL for `<audio src>` or a download link. Neither can send our Authorization header, so the URL carries a
+       * fresh ticket for this one recording that works for five minutes (the player asks again when it runs out).
+       */
+      fileUrl: async (recordingId: string, download = false) => {
+        const { ticket } = await call(recordingRoutes.createRecordingFileTicket, { params: { recordingId } });
+        const path = buildPath(recordingRoutes.streamRecordingFile.path, { recordingId });
+        return `${http.baseUrl}/api/v1${withQuery(path, { ticket, download: download ? '1' : undefined })}`;
+      },
     },
     voice: {
       join: (channelId: string, body: RouteBody<typeof voiceRoutes.joinVoice> = {}) =>

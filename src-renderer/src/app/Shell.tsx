@@ -4,6 +4,7 @@ import { ChannelSidebar } from '../features/guilds/ChannelSidebar';
 import { GuildRail } from '../features/guilds/GuildRail';
 import { GuildModals } from '../features/guilds/GuildModals';
 import { AdminModals } from '../features/server-settings/AdminModals';
+import { RecordingsModals } from '../features/recordings/RecordingsEntry';
 import { MemberList } from '../features/guilds/MemberList';
 import { MemberMenuHost } from '../features/members/MemberMenuHost';
 import { SettingsModal } from '../features/settings/SettingsModal';
@@ -71,6 +72,7 @@ export function Shell() {
       <GuildModals />
       <MemberMenuHost />
       <AdminModals />
+      <RecordingsModals />
     </div>
   );
 }

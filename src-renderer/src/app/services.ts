@@ -11,6 +11,7 @@ import { createAvatarActions } from '../features/account/avatar.store';
 import { createMembersStore, type MembersActions, type MembersState } from '../features/members/members.store';
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
+import { createRecordingsStore, type RecordingsActions, type RecordingsState } from '../features/recordings/recordings.store';
 import { platform } from '../platform/platform';
 import { createUiStore, type UiState } from '../ui/ui.store';
 
@@ -33,6 +34,7 @@ export const uiStore = createUiStore();
 export const membersStore = createMembersStore({ api });
 export const accountStore = createAccountStore({ api, auth: auth.store });
 export const avatarActions = createAvatarActions({ api, auth: auth.store });
+export const recordingsStore = createRecordingsStore({ api });
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -42,6 +44,7 @@ export const useSettings = <T>(sel: (s: Settings & SettingsActions) => T): T => 
 export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);
 export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T => useStore(membersStore, sel);
 export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(accountStore, sel);
+export const useRecordings = <T>(sel: (s: RecordingsState & RecordingsActions) => T): T => useStore(recordingsStore, sel);
 
 let gateway: GatewayClient | null = null;
 let refreshTimer: ReturnType<typeof setInterval> | null = null;
@@ -145,6 +148,13 @@ function startSession() {
       // A moderator moved us: connect with the token the server issued for the seat it reserved (a REST join would be
       // refused by a full channel's user limit).
       VOICE_MOVE: (e) => voiceStore.getState().moveTo({ channelId: e.channelId, guildId: e.guildId, grant: { url: e.url, token: e.token } }),
+      RECORDING_UPDATE: (r) => recordingsStore.getState().receive(r),
+      RECORDING_DELETE: (e) => recordingsStore.getState().receiveDelete(e.id),
+      // Only to whoever started it: Egress gave up (the channel got a notice too).
+      RECORDING_FAILED: (e) => {
+        recordingsStore.getState().receive(e.recording);
+        uiStore.getState().toast('error', `Recording failed: ${e.reason}`);
+      },
       VOICE_DISCONNECT: (e) => {
         if (e.reason === 'CHANNEL_FULL') voiceStore.getState().noteRemovalReason('This voice channel is full.');
       },
@@ -167,6 +177,7 @@ function endSession() {
   guildsStore.getState().reset();
   chatStore.getState().reset();
   membersStore.getState().reset();
+  recordingsStore.getState().reset();
 }
 
 authStore.subscribe((s, prev) => {

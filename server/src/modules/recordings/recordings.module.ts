@@ -10,6 +10,7 @@ import { createRecordingsRepo } from './recordings.repo';
 import { registerRecordingRoutes } from './recordings.routes';
 import { createRecordingsService, type RecordingAccess, type RecordingNotices, type RecordingsService } from './recordings.service';
 import { createRecordingStorage, s3SettingsFrom } from './recordings.storage';
+import { createFileTickets } from './file-tickets';
 
 /** How often the module catches up on missed egress webhooks and applies retention. */
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
@@ -111,6 +112,7 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
     roomMetadata: createRoomRecordingMetadata(ctx.livekit),
     access,
     notices,
+    tickets: createFileTickets(config.JWT_SECRET, ctx.clock),
     clock: ctx.clock,
     log,
   });

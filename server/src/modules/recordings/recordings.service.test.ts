@@ -7,6 +7,7 @@ import { EgressUnavailableError, mergeRecordingMetadata, toEgressFact, type Egre
 import { FINISHED, UNFINISHED, type RecordingRecord, type RecordingsRepo, type RecordingUpdate } from './recordings.repo';
 import { createRecordingsService, type RecordingAccess, type RecordingNotices } from './recordings.service';
 import type { RecordingStorage } from './recordings.storage';
+import { createFileTickets } from './file-tickets';
 
 const GUILD = '6a0000000000000000000001';
 const CHANNEL = '6a0000000000000000000002';
@@ -179,7 +180,8 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
       failures.push({ view, reason });
     },
   };
-  const service = createRecordingsService({ repo, storage, egress, roomMetadata, access, notices, clock: { now: () => now }, log: pino({ level: 'silent' }) });
+  const clock = { now: () => now };
+  const service = createRecordingsService({ repo, storage, egress, roomMetadata, access, notices, tickets: createFileTickets('t'.repeat(32), clock), clock, log: pino({ level: 'silent' }) });
   const fact = (egressId: string, state: EgressFact['state'], extra: Partial<EgressFact> = {}): EgressFact => ({
     egressId, roomName: `ch_${CHANNEL}`, state, error: null, startedAtMs: null, endedAtMs: null, durationMs: null, sizeBytes: null, location: null, ...extra,
   });

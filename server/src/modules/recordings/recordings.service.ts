@@ -8,6 +8,7 @@ import { EgressUnavailableError } from '../../livekit/egress';
 import type { Logger } from '../../logger';
 import { UNFINISHED, type RecordingRecord, type RecordingsRepo } from './recordings.repo';
 import type { RecordingStorage } from './recordings.storage';
+import type { FileTickets } from './file-tickets';
 
 /** Permission answers the service needs; the module adapts the server's PermissionService to this. */
 export interface RecordingAccess {
@@ -37,6 +38,7 @@ export interface RecordingsDeps {
   roomMetadata: RoomRecordingMetadata;
   access: RecordingAccess;
   notices: RecordingNotices;
+  tickets: FileTickets;
   clock: Clock;
   log: Logger;
 }
@@ -70,7 +72,7 @@ function formatDuration(ms: number | null): string {
 export type RecordingsService = ReturnType<typeof createRecordingsService>;
 
 export function createRecordingsService(deps: RecordingsDeps) {
-  const { repo, storage, egress, roomMetadata, access, notices, clock, log } = deps;
+  const { repo, storage, egress, roomMetadata, access, notices, tickets, clock, log } = deps;
 
   const view = async (rec: RecordingRecord): Promise<Recording> => recordingView(rec, await repo.getRetentionDays(rec.guildId));
 
@@ -240,6 +242,20 @@ export function createRecordingsService(deps: RecordingsDeps) {
       const url = await storage.signedUrl(rec, 300);
       if (!url) throw new AppError('DEPENDENCY_UNAVAILABLE', 'Recording storage is not configured');
       return { kind: 'redirect', url, rec };
+    },
+
+    /** A ticket for streamFile: only for a finished recording the user may see now. */
+    async fileTicket(userId: string, recordingId: string): Promise<{ ticket: string; expiresAt: string }> {
+      const { rec } = await loadVisible(userId, recordingId);
+      if (rec.status !== 'completed') throw new AppError('CONFLICT', 'The recording is not finished');
+      const issued = tickets.issue(userId, recordingId);
+      return { ticket: issued.ticket, expiresAt: issued.expiresAt.toISOString() };
+    },
+
+    /** What `file` answers, for the holder of a ticket: the ticket names the user, whose access is checked again now. */
+    async fileByTicket(ticket: string, recordingId: string) {
+      const userId = tickets.verify(ticket, recordingId);
+      return this.file(userId, recordingId);
     },
 
     async remove(userId: string, recordingId: string): Promise<void> {

@@ -7,6 +7,7 @@ import { openMemberMenu } from '../members/MemberMenuTrigger';
 import { UserPanel } from '../voice/UserPanel';
 import { VoicePanel } from '../voice/VoicePanel';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
+import { ChannelRecordingsButton } from '../recordings/RecordingsEntry';
 import { isUnread } from './guilds.store';
 
 interface Group {
@@ -175,6 +176,7 @@ function VoiceChannelRow({ channel }: { channel: Channel }) {
         <VoiceLimit channel={channel} count={rows.length} />
       </button>
       <ChannelGear channel={channel} />
+      <ChannelRecordingsButton channel={channel} />
       {rows.length > 0 && (
         <ul className="voice-users" aria-label={`In ${channel.name}`}>
           {rows.map((r) => {

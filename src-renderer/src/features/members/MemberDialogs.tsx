@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { Member } from '../../api/types';
 import { membersStore, useAuth, useGuilds, useMembers } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { selfDisplayStatus, STATUS_LABEL } from '../../ui/status';
 import { DialogFrame } from './DialogFrame';
 import { reportResult, useMemberContext } from './MemberMenu';
-import { DELETE_HISTORY_CHOICES, type DeleteHistorySeconds, type MemberDialog } from './members.store';
+import { DELETE_HISTORY_CHOICES, PURGE_CHOICES, type DeleteHistorySeconds, type MemberDialog, type PurgeSeconds } from './members.store';
 
 const joinedFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 
@@ -29,6 +30,8 @@ export function MemberDialogs({ dialog }: { dialog: { kind: MemberDialog; guildI
       return <BanDialog {...props} />;
     case 'move':
       return <MoveDialog {...props} />;
+    case 'purge':
+      return <PurgeDialog {...props} />;
   }
 }
 
@@ -39,13 +42,28 @@ interface Props {
 }
 
 function ProfileCard({ guildId, userId, onClose }: Props) {
-  const { member, roles, guild, name } = useMemberContext(guildId, userId);
+  const context = useMemberContext(guildId, userId);
+  const { roles, guild } = context;
+  // The list's copy can lag (a name changed while our gateway was away): the card asks the server when it opens.
+  const [fresh, setFresh] = useState<Member | null>(null);
+  useEffect(() => {
+    let live = true;
+    void membersStore
+      .getState()
+      .fetchMember(guildId, userId)
+      .then((m) => live && setFresh(m));
+    return () => {
+      live = false;
+    };
+  }, [guildId, userId]);
+  const member = fresh ?? context.member;
+  const name = member ? (member.nick ?? member.user.displayName) : context.name;
   const others = useGuilds((s) => s.presence[userId]);
   const self = useAuth((s) => (s.user?.id === userId ? s.user : null));
   const presence = self ? selfDisplayStatus(self.status, others) : (others ?? 'offline');
   const held = roles.filter((r) => member?.roleIds.includes(r.id)).sort((a, b) => b.position - a.position);
   return (
-    <DialogFrame title={name} onClose={onClose} className="profile-card">
+    <DialogFrame title={name} onClose={onClose} className={`profile-card${fresh ? ' fresh' : ''}`}>
       <div className="modal-body">
         <div className="profile-head">
           <Avatar id={userId} name={name} avatar={member?.user.avatar} size={64} status={presence} />
@@ -288,4 +306,53 @@ function MoveDialog({ guildId, userId, onClose }: Props) {
 /** Mounted once in the shell: the open member menu, the dialog it led to, and removal notices. */
 export function useOpenMemberUi() {
   return { menu: useMembers((s) => s.menu), dialog: useMembers((s) => s.dialog), removal: useMembers((s) => s.removals[0] ?? null) };
+}
+
+function PurgeDialog({ guildId, userId, onClose }: Props) {
+  const { guild, name } = useMemberContext(guildId, userId);
+  const [since, setSince] = useState<PurgeSeconds>(3600);
+  const [busy, setBusy] = useState(false);
+  const descId = useId();
+  const purge = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const r = await membersStore.getState().purgeMessages(guildId, userId, since);
+    setBusy(false);
+    if (r.ok) {
+      reportResult({ ok: true }, r.deleted === 1 ? `Deleted 1 message by ${name}.` : `Deleted ${r.deleted} messages by ${name}.`);
+      onClose();
+    } else reportResult(r);
+  };
+  return (
+    <DialogFrame title={`Delete messages by ${name}`} onClose={onClose} describedBy={descId}>
+      <form className="modal-body" onSubmit={(e) => void purge(e)}>
+        <p id={descId}>
+          Delete {name}&apos;s messages in every channel of {guild?.name ?? 'this server'}. This cannot be undone.
+        </p>
+        <fieldset className="field radio-list">
+          <legend className="label">Which messages</legend>
+          {PURGE_CHOICES.map((c, i) => (
+            <label key={c.label}>
+              <input
+                type="radio"
+                name="purge-since"
+                checked={since === c.seconds}
+                data-autofocus={i === 0 ? '' : undefined}
+                onChange={() => setSince(c.seconds)}
+              />
+              {c.label}
+            </label>
+          ))}
+        </fieldset>
+        <div className="dialog-actions">
+          <button type="button" className="btn secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn danger" disabled={busy}>
+            Delete messages
+          </button>
+        </div>
+      </form>
+    </DialogFrame>
+  );
 }

@@ -102,7 +102,7 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
 
   const self = userId === selfId;
   const voiceItems = caps.mute || caps.deafen || caps.moveTargets.length > 0 || caps.disconnect;
-  const removeItems = caps.kick || caps.ban;
+  const removeItems = caps.kick || caps.ban || caps.purge;
   return (
     // The popover holds the menu and, for a call participant, the volume controls beside it: a slider may not be a
     // child of role="menu" (axe: aria-required-children), so they are a group of their own after the menu.
@@ -138,6 +138,7 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
       {removeItems && (
         <>
           <div role="separator" className="menu-sep" />
+          {caps.purge && <MenuItem label="Delete recent messages…" danger onClick={() => openDialog('purge')} />}
           {caps.kick && <MenuItem label={`Kick ${name}`} danger onClick={() => openDialog('kick')} />}
           {caps.ban && <MenuItem label={`Ban ${name}`} danger onClick={() => openDialog('ban')} />}
         </>

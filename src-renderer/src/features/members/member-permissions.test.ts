@@ -71,4 +71,14 @@ describe('member capabilities', () => {
     const c = memberCapabilities({ ...base, selfId: owner.user.id, targetId: plain.user.id, targetVoice: null });
     expect(c).toMatchObject({ mute: false, deafen: false, disconnect: false, moveTargets: [] });
   });
+
+  it('when someone with MANAGE_MESSAGES looks at another member, then "delete recent messages" is offered; not on themselves, not without it', () => {
+    const cleaners: Role = { id: id('9'), guildId: guild.id, name: 'cleaners', permissions: Permission.MANAGE_MESSAGES, position: 1, color: null };
+    const cleaner = member(id('5'), [cleaners.id]);
+    const withCleaner = { ...base, roles: [...base.roles, cleaners], members: [...base.members, cleaner] };
+    expect(memberCapabilities({ ...withCleaner, selfId: cleaner.user.id, targetId: owner.user.id, targetVoice: null }).purge).toBe(true);
+    expect(memberCapabilities({ ...withCleaner, selfId: cleaner.user.id, targetId: cleaner.user.id, targetVoice: null }).purge).toBe(false);
+    expect(memberCapabilities({ ...withCleaner, selfId: mod.user.id, targetId: plain.user.id, targetVoice: null }).purge).toBe(false);
+    expect(memberCapabilities({ ...withCleaner, selfId: owner.user.id, targetId: plain.user.id, targetVoice: null }).purge).toBe(true);
+  });
 });

@@ -14,6 +14,8 @@ export interface MemberCapabilities {
   disconnect: boolean;
   /** Voice channels the target can be moved to (not the one they are in). */
   moveTargets: Channel[];
+  /** Delete the target's recent messages across the guild (guild-wide MANAGE_MESSAGES, as the server requires). */
+  purge: boolean;
 }
 
 export interface CapabilityInput {
@@ -36,6 +38,7 @@ export const NO_CAPABILITIES: MemberCapabilities = {
   deafen: false,
   disconnect: false,
   moveTargets: [],
+  purge: false,
 };
 
 function highestPosition(roleIds: readonly string[], roles: readonly Role[]): number {
@@ -86,6 +89,7 @@ export function memberCapabilities(input: CapabilityInput): MemberCapabilities {
     deafen: false,
     disconnect: false,
     moveTargets: [],
+    purge: other && can(Permission.MANAGE_MESSAGES),
   };
 
   const voiceChannel = input.targetVoice ? channels.find((c) => c.id === input.targetVoice?.channelId) : undefined;
@@ -103,5 +107,5 @@ export function memberCapabilities(input: CapabilityInput): MemberCapabilities {
 
 /** Whether any moderation item would show (the menu then has more than the profile and volume). */
 export function hasModeration(c: MemberCapabilities): boolean {
-  return c.kick || c.ban || c.mute || c.deafen || c.disconnect || c.assignableRoles.length > 0 || c.moveTargets.length > 0;
+  return c.kick || c.ban || c.purge || c.mute || c.deafen || c.disconnect || c.assignableRoles.length > 0 || c.moveTargets.length > 0;
 }

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GuildRemoval } from '@shared/api/gateway';
 import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
+import type { Member } from '../../api/types';
 
 /** Where a member menu was opened from: the voice participant's menu also holds the per-user volume. */
 export type MenuSource = 'members' | 'chat' | 'voice';
@@ -14,7 +15,7 @@ export interface OpenMenu {
   y: number;
 }
 
-export type MemberDialog = 'profile' | 'nickname' | 'roles' | 'kick' | 'ban' | 'move';
+export type MemberDialog = 'profile' | 'nickname' | 'roles' | 'kick' | 'ban' | 'move' | 'purge';
 
 /** A guild a moderator removed us from, shown on the removal screen until dismissed. */
 export interface RemovalNotice extends GuildRemoval {
@@ -32,6 +33,15 @@ export const DELETE_HISTORY_CHOICES = [
   { seconds: 604_800, label: 'Previous 7 days' },
 ] as const;
 export type DeleteHistorySeconds = (typeof DELETE_HISTORY_CHOICES)[number]['seconds'];
+
+/** "Delete recent messages…": how far back (null = all of them), in the order the dialog offers them. */
+export const PURGE_CHOICES = [
+  { seconds: 3600, label: 'Previous hour' },
+  { seconds: 86_400, label: 'Previous 24 hours' },
+  { seconds: 604_800, label: 'Previous 7 days' },
+  { seconds: null, label: 'All their messages' },
+] as const;
+export type PurgeSeconds = (typeof PURGE_CHOICES)[number]['seconds'];
 
 export interface MembersState {
   menu: OpenMenu | null;
@@ -53,6 +63,11 @@ export interface MembersActions {
   moderateVoice(guildId: string, userId: string, flags: { serverMute?: boolean; serverDeaf?: boolean }): Promise<ActionResult>;
   move(guildId: string, userId: string, channelId: string): Promise<ActionResult>;
   disconnect(guildId: string, userId: string): Promise<ActionResult>;
+  /** The member as the server has it now (the profile card), or null when they are gone or it failed. */
+  fetchMember(guildId: string, userId: string): Promise<Member | null>;
+  purgeMessages(guildId: string, userId: string, sinceSeconds: PurgeSeconds): Promise<{ ok: true; deleted: number } | { ok: false; error: string }>;
+  /** Leave a guild (not for its owner: the server refuses, the menu explains). */
+  leaveGuild(guildId: string): Promise<ActionResult>;
   reset(): void;
 }
 
@@ -103,6 +118,22 @@ export function createMembersStore(deps: { api: () => ParleyApi }): MembersStore
     moderateVoice: (guildId, userId, flags) => run(() => deps.api().members.moderateVoice(guildId, userId, flags)),
     move: (guildId, userId, channelId) => run(() => deps.api().members.moderateVoice(guildId, userId, { channelId })),
     disconnect: (guildId, userId) => run(() => deps.api().members.disconnectVoice(guildId, userId)),
+    async fetchMember(guildId, userId) {
+      try {
+        return await deps.api().members.get(guildId, userId);
+      } catch {
+        return null;
+      }
+    },
+    async purgeMessages(guildId, userId, sinceSeconds) {
+      try {
+        const { deleted } = await deps.api().members.purgeMessages(guildId, userId, sinceSeconds ?? undefined);
+        return { ok: true, deleted };
+      } catch (err) {
+        return { ok: false, error: describeError(err) };
+      }
+    },
+    leaveGuild: (guildId) => run(() => deps.api().guilds.leave(guildId)),
     reset() {
       set({ menu: null, dialog: null, removals: [] });
     },

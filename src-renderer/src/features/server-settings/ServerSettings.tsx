@@ -10,8 +10,9 @@ import { GuildIconField } from './GuildIconField';
 import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
 import { useCan, useIsOwner } from './permissions';
 import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
+import { RecordingsTab } from '../recordings/RecordingsTab';
 
-export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log';
+export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings';
 
 /** Server settings: each section shows only to members with the permission it needs (the server checks again). */
 export function ServerSettings({ guildId, initialTab }: { guildId: string; initialTab?: ServerSettingsTab }) {
@@ -19,6 +20,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
   const manageGuild = useCan(guildId, 'MANAGE_GUILD');
   const manageRoles = useCan(guildId, 'MANAGE_ROLES');
   const banMembers = useCan(guildId, 'BAN_MEMBERS');
+  const record = useCan(guildId, 'RECORD');
   const tabs = useMemo(() => {
     const t: TabDef<ServerSettingsTab>[] = [];
     if (manageGuild) t.push({ id: 'overview', label: 'Overview' });
@@ -26,8 +28,9 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
     if (manageGuild) t.push({ id: 'invites', label: 'Invites' });
     if (banMembers) t.push({ id: 'bans', label: 'Bans' });
     if (manageGuild) t.push({ id: 'audit-log', label: 'Audit log' });
+    if (manageGuild || record) t.push({ id: 'recordings', label: 'Recordings' });
     return t;
-  }, [manageGuild, manageRoles, banMembers]);
+  }, [manageGuild, manageRoles, banMembers, record]);
   const [tab, setTab] = useState<ServerSettingsTab>(initialTab ?? 'overview');
   const close = () => uiStore.getState().open(null);
   const current = tabs.some((t) => t.id === tab) ? tab : tabs[0]?.id;
@@ -50,6 +53,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
         {current === 'invites' && <Invites guildId={guildId} />}
         {current === 'bans' && <Bans guildId={guildId} />}
         {current === 'audit-log' && <AuditLog guildId={guildId} />}
+        {current === 'recordings' && <RecordingsTab guildId={guildId} />}
       </SettingsTabs>
     </SettingsDialog>
   );

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Channel, Guild } from '../../api/types';
-import { uiStore } from '../../app/services';
+import { guildsStore, membersStore, uiStore } from '../../app/services';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { Dialog } from '../../ui/Dialog';
 import { ChevronIcon, GearIcon } from '../../ui/icons';
-import { useCan } from './permissions';
+import { useCan, useIsOwner } from './permissions';
 import './admin.css';
 
 /**
@@ -14,7 +16,9 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
   const manageRoles = useCan(guild.id, 'MANAGE_ROLES');
   const banMembers = useCan(guild.id, 'BAN_MEMBERS');
   const manageChannels = useCan(guild.id, 'MANAGE_CHANNELS');
+  const isOwner = useIsOwner(guild.id);
   const [open, setOpen] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const { open: openModal } = uiStore.getState();
@@ -26,6 +30,16 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
     items.push({ label: 'Create channel', run: () => openModal({ kind: 'create-channel', guildId: guild.id, type: 'text', parentId: null }) });
     items.push({ label: 'Create category', run: () => openModal({ kind: 'create-category', guildId: guild.id }) });
   }
+  items.push({ label: 'Leave server', run: () => setLeaving(true) });
+
+  const leave = async () => {
+    setLeaving(false);
+    const r = await membersStore.getState().leaveGuild(guild.id);
+    if (!r.ok) return uiStore.getState().toast('error', r.error);
+    // The server also sends GUILD_DELETE to our other sessions; this one need not wait for it.
+    guildsStore.getState().removeGuild(guild.id);
+    uiStore.getState().toast('info', `You left ${guild.name}.`);
+  };
 
   useEffect(() => {
     if (!open) return;
@@ -94,7 +108,38 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
           ))}
         </div>
       )}
+      {leaving && isOwner && <OwnerCannotLeave guildName={guild.name} onClose={() => setLeaving(false)} />}
+      <ConfirmDialog
+        open={leaving && !isOwner}
+        title={`Leave ${guild.name}`}
+        confirmLabel="Leave server"
+        danger
+        onConfirm={() => void leave()}
+        onCancel={() => setLeaving(false)}
+      >
+        <p>You will no longer see its channels or messages, and you can only come back with a new invite.</p>
+      </ConfirmDialog>
     </div>
+  );
+}
+
+/** The owner asked to leave: the server would refuse (someone must own a server), so say why and what to do instead. */
+function OwnerCannotLeave({ guildName, onClose }: { guildName: string; onClose: () => void }) {
+  const ok = useRef<HTMLButtonElement>(null);
+  return (
+    <Dialog open onClose={onClose} title={`You can't leave ${guildName}`} initialFocus={ok}>
+      <div className="modal-body">
+        <p>
+          You own this server, and a server always has an owner. Transfer the ownership to another member, or delete the
+          server, in Server settings → Overview.
+        </p>
+        <div className="confirm-actions">
+          <button ref={ok} type="button" className="btn primary" onClick={onClose}>
+            OK
+          </button>
+        </div>
+      </div>
+    </Dialog>
   );
 }
 

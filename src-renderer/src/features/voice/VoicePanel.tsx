@@ -1,5 +1,6 @@
 import { useGuilds, useVoice } from '../../app/services';
 import { HangUpIcon, SignalIcon } from '../../ui/icons';
+import { RecordControls } from '../recordings/RecordControls';
 
 const STATUS: Record<string, string> = {
   connecting: 'Connecting…',
@@ -42,6 +43,7 @@ export function VoicePanel() {
             {error}
           </div>
         )}
+        <RecordControls />
       </div>
       <button type="button" className="icon-btn" aria-label="Disconnect from voice" title="Disconnect" onClick={leave}>
         <HangUpIcon />
