@@ -131,9 +131,10 @@ function VoiceSettings() {
   const desktop = platform().kind === 'desktop';
 
   // Labels appear only once the page may use the microphone, which the meter just asked for.
+  const micAllowed = level.error === null;
   useEffect(() => {
     void refreshDevices();
-  }, [level.error === null]);
+  }, [micAllowed]);
 
   useEffect(() => {
     if (!binding) return;
