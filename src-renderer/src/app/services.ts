@@ -165,6 +165,13 @@ p.onOpenChannel(({ guildId, channelId }) => {
   if (g) guildsStore.getState().selectChannel(g, channelId);
 });
 
+// Desktop shell notices (settings file reset, global push-to-talk unavailable, an update ready): a toast, kept long
+// enough to read the fix.
+p.onNotice((notice) => {
+  const kind = notice.code === 'update-ready' ? 'info' : 'warning';
+  uiStore.getState().toast(kind, notice.hint ? `${notice.message} ${notice.hint}` : notice.message, notice.hint ? 15_000 : 8000);
+});
+
 // Desktop push-to-talk lives in the main process (global key hook): keep its enable flag and delay in sync.
 if (p.desktopPtt) {
   const ptt = p.desktopPtt;
