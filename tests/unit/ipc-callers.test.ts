@@ -16,10 +16,7 @@ import { eventChannels, invokeChannels, listenerPath, methodPath } from '../../s
  */
 
 /** Channels the renderer deliberately never uses, each with why. Keep it short: a channel nobody calls is deleted. */
-const DELIBERATE_EXCEPTIONS: Record<string, string> = {
-  'audio:report-devices': 'device choice is implemented in main and in the renderer; one of the two goes next',
-  'audio:devices-changed': 'device choice is implemented in main and in the renderer; one of the two goes next',
-};
+const DELIBERATE_EXCEPTIONS: Record<string, string> = {};
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const RENDERER = join(ROOT, 'src-renderer', 'src');
