@@ -5,10 +5,13 @@ import { createParleyApi } from '../api/parley-api';
 import { createAuthStore, type AuthActions, type AuthState } from '../features/auth/auth.store';
 import { createChatStore, type ChatActions, type ChatState } from '../features/chat/chat.store';
 import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
+import { createUnreadStore, type UnreadActions, type UnreadState } from '../features/guilds/unread.store';
 import { createAccountStore, type AccountActions } from '../features/account/account.store';
 import { createMembersStore, type MembersActions, type MembersState } from '../features/members/members.store';
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
+import { createVoicePresenceStore, type VoicePresenceActions, type VoicePresenceState } from '../features/voice/voice-presence.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
+import type { GuildSnapshot } from '../api/types';
 import { platform } from '../platform/platform';
 import { createUiStore, type UiState } from '../ui/ui.store';
 
@@ -23,7 +26,9 @@ const auth = createAuthStore({
 
 export const api = auth.api;
 export const authStore = auth.store;
-export const guildsStore = createGuildsStore({ api, storage: p.storage });
+export const guildsStore = createGuildsStore({ api });
+export const unreadStore = createUnreadStore({ storage: p.storage });
+export const voicePresenceStore = createVoicePresenceStore();
 export const chatStore = createChatStore({ api, self: () => authStore.getState().user });
 export const voiceStore = createVoiceStore();
 export const settingsStore = createSettingsStore(p.storage);
@@ -35,6 +40,8 @@ export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStor
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
 export const useChat = <T>(sel: (s: ChatState & ChatActions) => T): T => useStore(chatStore, sel);
 export const useVoice = <T>(sel: (s: VoiceState & VoiceActions) => T): T => useStore(voiceStore, sel);
+export const useUnread = <T>(sel: (s: UnreadState & UnreadActions) => T): T => useStore(unreadStore, sel);
+export const useVoicePresence = <T>(sel: (s: VoicePresenceState & VoicePresenceActions) => T): T => useStore(voicePresenceStore, sel);
 export const useSettings = <T>(sel: (s: Settings & SettingsActions) => T): T => useStore(settingsStore, sel);
 export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);
 export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T => useStore(membersStore, sel);
@@ -42,6 +49,21 @@ export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(acco
 
 let gateway: GatewayClient | null = null;
 let refreshTimer: ReturnType<typeof setInterval> | null = null;
+
+/** A guild snapshot (READY, GUILD_CREATE) feeds three stores: the guild itself, its voice states, its channels' newest messages. */
+function applySnapshot(snap: GuildSnapshot): void {
+  guildsStore.getState().applySnapshot(snap);
+  voicePresenceStore.getState().setGuildVoiceStates(snap.guild.id, snap.voiceStates);
+  unreadStore.getState().noteChannels(snap.channels);
+}
+
+// Channel lists loaded over REST carry each channel's newest message id too.
+guildsStore.subscribe((s, prev) => {
+  if (s.channelsByGuild === prev.channelsByGuild) return;
+  for (const [guildId, channels] of Object.entries(s.channelsByGuild)) {
+    if (channels !== prev.channelsByGuild[guildId]) unreadStore.getState().noteChannels(channels);
+  }
+});
 
 function startSession() {
   const { serverUrl } = authStore.getState();
@@ -59,7 +81,7 @@ function startSession() {
         const g = guildsStore.getState();
         const known = new Set(ready.guilds.map((s) => s.guild.id));
         for (const old of g.guilds) if (!known.has(old.id)) g.removeGuild(old.id);
-        for (const snap of ready.guilds) g.applySnapshot(snap);
+        for (const snap of ready.guilds) applySnapshot(snap);
         const self = authStore.getState().user?.id;
         const mine = ready.guilds.flatMap((s) => s.voiceStates).find((v) => v.userId === self);
         voiceStore.getState().setServerFlags({ serverMute: mine?.serverMute ?? false, serverDeaf: mine?.serverDeaf ?? false });
@@ -69,7 +91,7 @@ function startSession() {
         const self = authStore.getState().user?.id;
         const mentionsMe = m.mentions.some((u) => u.id === self);
         chatStore.getState().receive(m);
-        guildsStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
+        unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
         if (mentionsMe && m.author.id !== self) {
           const channel = guildsStore.getState().channelsByGuild[m.guildId]?.find((c) => c.id === m.channelId);
           const body = m.content.replace(/<@([0-9a-f]{24})>/g, (_all, id: string) => `@${m.mentions.find((u) => u.id === id)?.displayName ?? 'someone'}`);
@@ -88,7 +110,7 @@ function startSession() {
       CHANNEL_CREATE: (c) => guildsStore.getState().upsertChannel(c),
       CHANNEL_UPDATE: (c) => guildsStore.getState().upsertChannel(c),
       CHANNEL_DELETE: (e) => guildsStore.getState().removeChannel(e.id, e.guildId),
-      GUILD_CREATE: (snap) => guildsStore.getState().applySnapshot(snap),
+      GUILD_CREATE: (snap) => applySnapshot(snap),
       GUILD_UPDATE: (g) => guildsStore.getState().upsertGuild(g),
       GUILD_DELETE: (e) => {
         // Kicked or banned: say so (with the guild's name while we still know it), then drop the guild.
@@ -113,7 +135,7 @@ function startSession() {
       TYPING_START: (e) => chatStore.getState().setTyping(e.channelId, e.user.id, Date.parse(e.at) + 8000),
       PRESENCE_UPDATE: (e) => guildsStore.getState().setPresence(e.userId, e.status),
       VOICE_STATE_UPDATE: (e) => {
-        guildsStore.getState().setVoiceState(
+        voicePresenceStore.getState().setVoiceState(
           e.channelId === null
             ? { userId: e.userId, guildId: e.guildId, channelId: null }
             : { ...e, channelId: e.channelId, joinedAt: e.joinedAt ?? new Date().toISOString() },
@@ -142,6 +164,8 @@ function endSession() {
   refreshTimer = null;
   voiceStore.getState().leave();
   guildsStore.getState().reset();
+  unreadStore.getState().reset();
+  voicePresenceStore.getState().reset();
   chatStore.getState().reset();
   membersStore.getState().reset();
 }
@@ -186,7 +210,7 @@ if (p.desktopPtt) {
 }
 
 // Badge = unread mentions across guilds (desktop taskbar; a no-op on the web).
-guildsStore.subscribe((s, prev) => {
+unreadStore.subscribe((s, prev) => {
   if (s.mentionCount === prev.mentionCount) return;
   p.setBadgeCount(Object.values(s.mentionCount).reduce((a, b) => a + b, 0));
 });

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { membersStore, useGuilds, useMembers } from '../../app/services';
+import { membersStore, useGuilds, useMembers, useVoicePresence } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { DialogFrame } from './DialogFrame';
 import { reportResult, useMemberContext } from './MemberMenu';
@@ -241,7 +241,7 @@ function BanDialog({ guildId, userId, onClose }: Props) {
 
 function MoveDialog({ guildId, userId, onClose }: Props) {
   const { caps, voice, name } = useMemberContext(guildId, userId);
-  const occupancy = useGuilds((s) => s.voiceByChannel);
+  const occupancy = useVoicePresence((s) => s.voiceByChannel);
   const [choice, setChoice] = useState<string | null>(caps.moveTargets[0]?.id ?? null);
   const [busy, setBusy] = useState(false);
   const move = async (e: FormEvent) => {
