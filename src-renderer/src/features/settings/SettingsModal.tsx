@@ -49,12 +49,12 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
               {label}
             </button>
           ))}
-          <AppVersion />
         </nav>
         <section className="settings-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'voice' && <VoiceSettings />}
           {tab === 'appearance' && <AppearanceSettings />}
           {tab === 'account' && <AccountPanel />}
+          <AppVersion />
         </section>
       </div>
     </Modal>
