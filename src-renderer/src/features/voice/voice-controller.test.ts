@@ -247,6 +247,37 @@ describe('voice controller (fake room)', () => {
     expect(store.getState().error).toMatch(/click the channel to rejoin/);
   });
 
+  it('when LiveKit reconnects, then the state goes reconnecting and back to connected, and the server is told our state again', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    room.emit(RoomEvent.Reconnecting);
+    expect(controller.getSnapshot().connection).toBe('reconnecting');
+    room.emit(RoomEvent.Reconnected);
+    await controller.idle();
+    expect(controller.getSnapshot().connection).toBe('connected');
+    expect(api.reportSelfState).toHaveBeenCalledTimes(2);
+  });
+
+  it('when a server mute is lifted by a permission change, then the microphone is published again', async () => {
+    const { room, store, controller } = setup();
+    room.localParticipant.permissions = { canPublish: false };
+    store.getState().setServerFlags({ serverMute: true });
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(room.localParticipant.published).toBe(false);
+    // The gateway says unmuted before LiveKit grants publishing again: only the permission event can republish.
+    store.getState().setServerFlags({ serverMute: false });
+    await controller.idle();
+    expect(room.localParticipant.published).toBe(false);
+    room.localParticipant.permissions = { canPublish: true };
+    room.localParticipant.emit('participantPermissionsChanged');
+    await controller.idle();
+    expect(room.localParticipant).toMatchObject({ published: true, micEnabled: true });
+  });
+
   it('when the join fails, then the connection is failed with the reason and the room is left', async () => {
     const { room, store, controller } = setup();
     controller.start();
