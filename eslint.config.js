@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -20,6 +21,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+    },
+  },
+  {
+    // React's hook rules (plus the React Compiler's checks that ship in the same preset). exhaustive-deps is an error
+    // here, not the preset's warning: a stale closure over a store or the LiveKit room is a bug, not a style point.
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
+      // Only tells that the React Compiler would skip a component (TanStack Virtual's useVirtualizer); we do not build
+      // with the compiler, so there is nothing to fix and nothing is skipped.
+      'react-hooks/incompatible-library': 'off',
     },
   },
   {

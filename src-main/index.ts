@@ -16,7 +16,7 @@ import { systemClock } from './clock';
 import { createIpcHandlers } from './ipc/handlers';
 import { createRendererEvents, createSenderCheck, registerIpc } from './ipc/register';
 import { createRootLog } from './log';
-import { createAudioDevices, createMediaAccess } from './media/audio-devices';
+import { createMediaAccess } from './media/microphone-access';
 import { createAutoLaunch } from './os/auto-launch';
 import { createGlobalHotkeys } from './os/global-hotkeys';
 import { detectHookSupport, fallbackCommands } from './os/hook-support';
@@ -150,7 +150,6 @@ async function start(): Promise<void> {
     executable,
     log: log.child({ module: 'auto-launch' }),
   });
-  const audio = createAudioDevices({ settings, log: log.child({ module: 'audio' }) });
   const media = createMediaAccess({ platform: process.platform, systemPreferences, log: log.child({ module: 'media' }) });
   const notifier = createMentionNotifier({
     isSupported: () => Notification.isSupported(),
@@ -206,14 +205,6 @@ async function start(): Promise<void> {
         },
       },
       ptt,
-      audio: {
-        // The caller gets the resolution as its answer; hot-plug changes also go out as an event for every listener.
-        report: async (devices) => {
-          const result = await audio.report(devices);
-          if (result.added.length > 0 || result.removed.length > 0) events.emit('audio:devices-changed', result);
-          return result;
-        },
-      },
       media,
       notifier,
     }),

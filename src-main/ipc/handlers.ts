@@ -1,6 +1,6 @@
-import type { AudioDevicesChanged, MediaDeviceInfoLite, PttDiagnostics, VoiceState } from '@shared/ipc/contract';
+import type { PttDiagnostics, VoiceState } from '@shared/ipc/contract';
 import type { Settings, SettingsPatch } from '@shared/ipc/settings';
-import type { MicrophoneAccess } from '../media/audio-devices';
+import type { MicrophoneAccess } from '../media/microphone-access';
 import type { Mention } from '../os/notifications';
 import type { IpcHandlers } from './register';
 
@@ -12,7 +12,6 @@ export function createIpcHandlers(deps: {
   settings: { get(): Settings; update(patch: SettingsPatch): Promise<Settings> };
   voice: { set(state: VoiceState): void };
   ptt: { diagnostics(): PttDiagnostics; startCapture(): Promise<void>; cancelCapture(): void };
-  audio: { report(devices: readonly MediaDeviceInfoLite[]): Promise<AudioDevicesChanged> };
   media: { status(): MicrophoneAccess; request(): Promise<{ granted: boolean; status: MicrophoneAccess }> };
   notifier: { show(mention: Mention): { shown: boolean; reason: 'shown' | 'focused' | 'disabled' | 'unsupported' } };
 }): IpcHandlers {
@@ -34,7 +33,6 @@ export function createIpcHandlers(deps: {
       deps.ptt.cancelCapture();
       return null;
     },
-    'audio:report-devices': ({ devices }) => deps.audio.report(devices),
     'media:get-microphone-access': () => ({ status: deps.media.status() }),
     'media:request-microphone-access': () => deps.media.request(),
     'notifications:show-mention': (mention) => deps.notifier.show(mention),

@@ -110,7 +110,6 @@ export function createSettingsStore(deps: { fs: SettingsFs; dir: string; log: Lo
           notifications: { ...current.notifications, ...patch.notifications },
           ptt: { ...current.ptt, ...patch.ptt },
           hotkeys: { ...current.hotkeys, ...patch.hotkeys },
-          audio: { ...current.audio, ...patch.audio },
         };
         // Re-validate the merged whole: the patch schema checks fields, this checks the result.
         return settingsSchema.parse(merged);

@@ -13,7 +13,6 @@ export const invokeChannels = [
   'ptt:get-diagnostics',
   'ptt:start-rebind',
   'ptt:cancel-rebind',
-  'audio:report-devices',
   'media:get-microphone-access',
   'media:request-microphone-access',
   'notifications:show-mention',
@@ -28,7 +27,6 @@ export const eventChannels = [
   'ptt:state',
   'ptt:diagnostics',
   'ptt:binding-captured',
-  'audio:devices-changed',
   'deeplink:open',
   'notifications:clicked',
 ] as const;

@@ -15,7 +15,7 @@ describe('IPC contract', () => {
 
   it('maps channels to bridge members', () => {
     expect(methodPath('ptt:start-rebind')).toEqual(['ptt', 'startRebind']);
-    expect(listenerPath('audio:devices-changed')).toEqual(['audio', 'onDevicesChanged']);
+    expect(listenerPath('ptt:binding-captured')).toEqual(['ptt', 'onBindingCaptured']);
   });
 
   it('gives complete defaults and rejects out-of-range values', () => {

@@ -65,30 +65,6 @@ export const pttStateSchema = z.object({
 });
 export type PttState = z.infer<typeof pttStateSchema>;
 
-export const mediaDeviceSchema = z.object({
-  kind: z.enum(['audioinput', 'audiooutput']),
-  deviceId: z.string().max(512),
-  label: z.string().max(256),
-  groupId: z.string().max(512).default(''),
-});
-export type MediaDeviceInfoLite = z.infer<typeof mediaDeviceSchema>;
-
-export const resolvedDeviceSchema = z.object({
-  /** The device to use, or null for the system default. */
-  deviceId: z.string().nullable(),
-  /** True when the saved preference is present (or is "follow system default"). False = we fell back to default. */
-  preferredAvailable: z.boolean(),
-});
-export type ResolvedDevice = z.infer<typeof resolvedDeviceSchema>;
-
-export const audioDevicesChangedSchema = z.object({
-  input: resolvedDeviceSchema,
-  output: resolvedDeviceSchema,
-  added: z.array(mediaDeviceSchema),
-  removed: z.array(mediaDeviceSchema),
-});
-export type AudioDevicesChanged = z.infer<typeof audioDevicesChangedSchema>;
-
 export const microphoneAccessSchema = z.enum(['granted', 'denied', 'restricted', 'not-determined', 'unknown']);
 
 export const mentionSchema = z.object({
@@ -126,8 +102,6 @@ export const invokeContract = {
   /** The next key/mouse press (or combination, completed on first release) becomes the binding: see `ptt:binding-captured`. */
   'ptt:start-rebind': { request: none, response: z.null() },
   'ptt:cancel-rebind': { request: none, response: z.null() },
-  /** The renderer reports `enumerateDevices()` on start and on every `devicechange`; main resolves the saved preference. */
-  'audio:report-devices': { request: z.object({ devices: z.array(mediaDeviceSchema).max(128) }), response: audioDevicesChangedSchema },
   'media:get-microphone-access': { request: none, response: z.object({ status: microphoneAccessSchema }) },
   'media:request-microphone-access': { request: none, response: z.object({ granted: z.boolean(), status: microphoneAccessSchema }) },
   /** Shown only when the window is not focused and mention notifications are on. */
@@ -144,7 +118,6 @@ export const eventContract = {
   'ptt:state': pttStateSchema,
   'ptt:diagnostics': pttDiagnosticsSchema,
   'ptt:binding-captured': z.object({ binding: pttBindingSchema }),
-  'audio:devices-changed': audioDevicesChangedSchema,
   'deeplink:open': deepLinkSchema,
   'notifications:clicked': z.object({ guildId: z.string().nullable(), channelId: z.string(), messageId: z.string().nullable() }),
 } as const satisfies Record<EventChannel, z.ZodType>;

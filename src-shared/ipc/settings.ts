@@ -40,19 +40,6 @@ export const hotkeySettingsSchema = z.object({
   toggleDeafen: acceleratorSchema.default('CommandOrControl+Shift+D'),
 });
 
-/** "Follow the system default", or a specific device remembered by id AND label (ids change across reboots on some OSes). */
-export const devicePreferenceSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('default') }),
-  z.object({ mode: z.literal('device'), deviceId: z.string().min(1).max(512), label: z.string().max(256) }),
-]);
-export type DevicePreference = z.infer<typeof devicePreferenceSchema>;
-
-export const audioSettingsSchema = z.object({
-  input: devicePreferenceSchema.default({ mode: 'default' }),
-  output: devicePreferenceSchema.default({ mode: 'default' }),
-});
-export type AudioSettings = z.infer<typeof audioSettingsSchema>;
-
 export const windowStateSchema = z.object({
   bounds: z
     .object({ x: z.number().int(), y: z.number().int(), width: z.number().int().min(200), height: z.number().int().min(200) })
@@ -68,7 +55,6 @@ export const settingsSchema = z.object({
   notifications: z.object({ mentions: z.boolean().default(true) }).default({ mentions: true }),
   ptt: pttSettingsSchema.default(() => pttSettingsSchema.parse({})),
   hotkeys: hotkeySettingsSchema.default(() => hotkeySettingsSchema.parse({})),
-  audio: audioSettingsSchema.default(() => audioSettingsSchema.parse({})),
   window: windowStateSchema.default(() => windowStateSchema.parse({})),
 });
 export type Settings = z.infer<typeof settingsSchema>;
@@ -91,7 +77,6 @@ export const settingsPatchSchema = z
       })
       .partial(),
     hotkeys: z.object({ toggleMute: acceleratorSchema, toggleDeafen: acceleratorSchema }).partial(),
-    audio: z.object({ input: devicePreferenceSchema, output: devicePreferenceSchema }).partial(),
   })
   .partial()
   .strict();

@@ -180,15 +180,6 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
     expect(messages.slice(from).some((m) => m.type === 'window-shown')).toBe(true);
   });
 
-  it('when the renderer reports a headset plugged in, then audio:devices-changed goes out with the resolution', async () => {
-    const mic = (deviceId: string, label: string) => ({ kind: 'audioinput', deviceId, label, groupId: '' });
-    await request({ cmd: 'invoke', channel: 'audio:report-devices', frame: ours, args: [{ devices: [mic('a1', 'Built-in')] }] });
-    const from = messages.length;
-    const result = await request({ cmd: 'invoke', channel: 'audio:report-devices', frame: ours, args: [{ devices: [mic('a1', 'Built-in'), mic('h1', 'Headset')] }] });
-    expect(result).toMatchObject({ ok: true, data: { added: [{ deviceId: 'h1' }], input: { deviceId: null, preferredAvailable: true } } });
-    expect(sent('audio:devices-changed', from)).toHaveLength(1);
-  });
-
   it('when the renderer reports muted in voice, then the tray shows it and the tray menu sends commands back', async () => {
     const from = messages.length;
     await request({ cmd: 'invoke', channel: 'voice:report-state', frame: ours, args: [{ connected: true, muted: true, deafened: false, speaking: false, channelName: 'General' }] });

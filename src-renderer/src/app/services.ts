@@ -5,13 +5,16 @@ import { createParleyApi } from '../api/parley-api';
 import { createAuthStore, type AuthActions, type AuthState } from '../features/auth/auth.store';
 import { createChatStore, type ChatActions, type ChatState } from '../features/chat/chat.store';
 import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
+import { createUnreadStore, type UnreadActions, type UnreadState } from '../features/guilds/unread.store';
 import { createAccountStore, type AccountActions } from '../features/account/account.store';
 import { createIdleTracker, type IdleTracker } from '../features/account/idle-tracker';
 import { createAvatarActions } from '../features/account/avatar.store';
 import { createMembersStore, type MembersActions, type MembersState } from '../features/members/members.store';
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
+import { createVoicePresenceStore, type VoicePresenceActions, type VoicePresenceState } from '../features/voice/voice-presence.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
 import { createRecordingsStore, type RecordingsActions, type RecordingsState } from '../features/recordings/recordings.store';
+import type { GuildSnapshot } from '../api/types';
 import { platform } from '../platform/platform';
 import { createUiStore, type UiState } from '../ui/ui.store';
 
@@ -26,7 +29,9 @@ const auth = createAuthStore({
 
 export const api = auth.api;
 export const authStore = auth.store;
-export const guildsStore = createGuildsStore({ api, storage: p.storage });
+export const guildsStore = createGuildsStore({ api });
+export const unreadStore = createUnreadStore({ storage: p.storage });
+export const voicePresenceStore = createVoicePresenceStore();
 export const chatStore = createChatStore({ api, self: () => authStore.getState().user });
 export const voiceStore = createVoiceStore();
 export const settingsStore = createSettingsStore(p.storage);
@@ -40,6 +45,8 @@ export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStor
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
 export const useChat = <T>(sel: (s: ChatState & ChatActions) => T): T => useStore(chatStore, sel);
 export const useVoice = <T>(sel: (s: VoiceState & VoiceActions) => T): T => useStore(voiceStore, sel);
+export const useUnread = <T>(sel: (s: UnreadState & UnreadActions) => T): T => useStore(unreadStore, sel);
+export const useVoicePresence = <T>(sel: (s: VoicePresenceState & VoicePresenceActions) => T): T => useStore(voicePresenceStore, sel);
 export const useSettings = <T>(sel: (s: Settings & SettingsActions) => T): T => useStore(settingsStore, sel);
 export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);
 export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T => useStore(membersStore, sel);
@@ -59,6 +66,21 @@ function syncActivity() {
   gateway?.setPresence(chosen === 'online' ? (idle?.activity ?? 'online') : 'online');
 }
 
+/** A guild snapshot (READY, GUILD_CREATE) feeds three stores: the guild itself, its voice states, its channels' newest messages. */
+function applySnapshot(snap: GuildSnapshot): void {
+  guildsStore.getState().applySnapshot(snap);
+  voicePresenceStore.getState().setGuildVoiceStates(snap.guild.id, snap.voiceStates);
+  unreadStore.getState().noteChannels(snap.channels);
+}
+
+// Channel lists loaded over REST carry each channel's newest message id too.
+guildsStore.subscribe((s, prev) => {
+  if (s.channelsByGuild === prev.channelsByGuild) return;
+  for (const [guildId, channels] of Object.entries(s.channelsByGuild)) {
+    if (channels !== prev.channelsByGuild[guildId]) unreadStore.getState().noteChannels(channels);
+  }
+});
+
 function startSession() {
   const { serverUrl } = authStore.getState();
   gateway = connectGateway({
@@ -76,7 +98,7 @@ function startSession() {
         const g = guildsStore.getState();
         const known = new Set(ready.guilds.map((s) => s.guild.id));
         for (const old of g.guilds) if (!known.has(old.id)) g.removeGuild(old.id);
-        for (const snap of ready.guilds) g.applySnapshot(snap);
+        for (const snap of ready.guilds) applySnapshot(snap);
         const self = authStore.getState().user?.id;
         const mine = ready.guilds.flatMap((s) => s.voiceStates).find((v) => v.userId === self);
         voiceStore.getState().setServerFlags({ serverMute: mine?.serverMute ?? false, serverDeaf: mine?.serverDeaf ?? false });
@@ -86,7 +108,7 @@ function startSession() {
         const self = authStore.getState().user?.id;
         const mentionsMe = m.mentions.some((u) => u.id === self);
         chatStore.getState().receive(m);
-        guildsStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
+        unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
         if (mentionsMe && m.author.id !== self) {
           const channel = guildsStore.getState().channelsByGuild[m.guildId]?.find((c) => c.id === m.channelId);
           const body = m.content.replace(/<@([0-9a-f]{24})>/g, (_all, id: string) => `@${m.mentions.find((u) => u.id === id)?.displayName ?? 'someone'}`);
@@ -105,7 +127,7 @@ function startSession() {
       CHANNEL_CREATE: (c) => guildsStore.getState().upsertChannel(c),
       CHANNEL_UPDATE: (c) => guildsStore.getState().upsertChannel(c),
       CHANNEL_DELETE: (e) => guildsStore.getState().removeChannel(e.id, e.guildId),
-      GUILD_CREATE: (snap) => guildsStore.getState().applySnapshot(snap),
+      GUILD_CREATE: (snap) => applySnapshot(snap),
       GUILD_UPDATE: (g) => guildsStore.getState().upsertGuild(g),
       GUILD_DELETE: (e) => {
         // Kicked or banned: say so (with the guild's name while we still know it), then drop the guild.
@@ -136,7 +158,7 @@ function startSession() {
       TYPING_START: (e) => chatStore.getState().setTyping(e.channelId, e.user.id, Date.parse(e.at) + 8000),
       PRESENCE_UPDATE: (e) => guildsStore.getState().setPresence(e.userId, e.status),
       VOICE_STATE_UPDATE: (e) => {
-        guildsStore.getState().setVoiceState(
+        voicePresenceStore.getState().setVoiceState(
           e.channelId === null
             ? { userId: e.userId, guildId: e.guildId, channelId: null }
             : { ...e, channelId: e.channelId, joinedAt: e.joinedAt ?? new Date().toISOString() },
@@ -175,6 +197,8 @@ function endSession() {
   refreshTimer = null;
   voiceStore.getState().leave();
   guildsStore.getState().reset();
+  unreadStore.getState().reset();
+  voicePresenceStore.getState().reset();
   chatStore.getState().reset();
   membersStore.getState().reset();
   recordingsStore.getState().reset();
@@ -200,6 +224,13 @@ p.onOpenChannel(({ guildId, channelId }) => {
   if (g) guildsStore.getState().selectChannel(g, channelId);
 });
 
+// Desktop shell notices (settings file reset, global push-to-talk unavailable, an update ready): a toast, kept long
+// enough to read the fix.
+p.onNotice((notice) => {
+  const kind = notice.code === 'update-ready' ? 'info' : 'warning';
+  uiStore.getState().toast(kind, notice.hint ? `${notice.message} ${notice.hint}` : notice.message, notice.hint ? 15_000 : 8000);
+});
+
 // Desktop push-to-talk lives in the main process (global key hook): keep its enable flag and delay in sync.
 if (p.desktopPtt) {
   const ptt = p.desktopPtt;
@@ -214,7 +245,7 @@ if (p.desktopPtt) {
 }
 
 // Badge = unread mentions across guilds (desktop taskbar; a no-op on the web).
-guildsStore.subscribe((s, prev) => {
+unreadStore.subscribe((s, prev) => {
   if (s.mentionCount === prev.mentionCount) return;
   p.setBadgeCount(Object.values(s.mentionCount).reduce((a, b) => a + b, 0));
 });

@@ -3,7 +3,7 @@
  * by the preload). Everything else asks `platform()` and gets the same answers on the web, where storage falls back
  * to localStorage and push-to-talk to focused-window key events.
  */
-import type { ParleyBridge, VoiceCommand } from '@shared/ipc/contract';
+import type { Notice, ParleyBridge, PttDiagnostics, VoiceCommand } from '@shared/ipc/contract';
 import { createWebStorage, type KeyValueStorage } from './storage';
 
 export interface Platform {
@@ -26,10 +26,26 @@ export interface Platform {
   desktopPtt: {
     configure(options: { enabled: boolean; releaseDelayMs: number }): void;
     bindingLabel(): Promise<string | null>;
+    /** Follows the binding as main saves it (captured here, or changed by another window or the settings file). */
+    onBindingChanged(cb: (label: string | null) => void): () => void;
     startRebind(): void;
+    /** Ends a capture started by startRebind (Escape in the window, or the button pressed again). */
     cancelRebind(): void;
     onBindingCaptured(cb: (label: string) => void): () => void;
+    /** Why the global hook does or does not work (Wayland, macOS Accessibility, …) and what to do about it. */
+    diagnostics(): Promise<PttDiagnostics | null>;
+    onDiagnostics(cb: (diagnostics: PttDiagnostics) => void): () => void;
   } | null;
+  /** Desktop: the OS microphone permission (macOS asks once per app; Windows has a privacy switch). null on the web. */
+  microphoneAccess: {
+    status(): Promise<MicrophoneAccess>;
+    /** Shows the OS prompt where there is one (macOS); resolves to whether we may capture now. */
+    request(): Promise<{ granted: boolean; status: MicrophoneAccess }>;
+  } | null;
+  /** Messages from the desktop shell for the user (settings reset, hook unavailable, update ready); none on the web. */
+  onNotice(cb: (notice: Notice) => void): () => void;
+  /** Version and OS of the desktop app, for the settings footer; null on the web. */
+  appInfo(): Promise<{ version: string; platform: string } | null>;
   /** Desktop notification for a mention while the window is in the background. */
   notifyMention(mention: { title: string; body: string; guildId: string; channelId: string; messageId: string }): void;
   /** parley://invite/<code> links opened from outside (desktop). */
@@ -37,6 +53,8 @@ export interface Platform {
   /** A click on a mention notification: open that channel. */
   onOpenChannel(cb: (target: { guildId: string | null; channelId: string }) => void): () => void;
 }
+
+export type MicrophoneAccess = 'granted' | 'denied' | 'restricted' | 'not-determined' | 'unknown';
 
 function bridge(): ParleyBridge | null {
   return window.parley ?? null;
@@ -62,6 +80,9 @@ export function createPlatform(): Platform {
       reportVoiceState: () => undefined,
       setBadgeCount: () => undefined,
       desktopPtt: null,
+      microphoneAccess: null,
+      onNotice: () => () => undefined,
+      appInfo: async () => null,
       notifyMention: () => undefined,
       onInviteLink: () => () => undefined,
       onOpenChannel: () => () => undefined,
@@ -87,9 +108,30 @@ export function createPlatform(): Platform {
         const res = await b.settings.get();
         return res.ok ? (res.data.ptt.binding?.label ?? null) : null;
       },
+      onBindingChanged: (cb) => b.settings.onChanged((s) => cb(s.ptt.binding?.label ?? null)),
       startRebind: () => void b.ptt.startRebind(),
       cancelRebind: () => void b.ptt.cancelRebind(),
       onBindingCaptured: (cb) => b.ptt.onBindingCaptured((e) => cb(e.binding.label)),
+      diagnostics: async () => {
+        const res = await b.ptt.getDiagnostics();
+        return res.ok ? res.data : null;
+      },
+      onDiagnostics: (cb) => b.ptt.onDiagnostics(cb),
+    },
+    microphoneAccess: {
+      status: async () => {
+        const res = await b.media.getMicrophoneAccess();
+        return res.ok ? res.data.status : 'unknown';
+      },
+      request: async () => {
+        const res = await b.media.requestMicrophoneAccess();
+        return res.ok ? res.data : { granted: false, status: 'unknown' };
+      },
+    },
+    onNotice: (cb) => b.app.onNotice(cb),
+    appInfo: async () => {
+      const res = await b.app.getInfo();
+      return res.ok ? { version: res.data.version, platform: res.data.platform } : null;
     },
     notifyMention: (m) => {
       void b.notifications.showMention(m);

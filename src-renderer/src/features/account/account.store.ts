@@ -71,7 +71,7 @@ export function createAccountStore(deps: { api: () => ParleyApi; auth: StoreApi<
       const r = await attempt(() => deps.api().account.update({ currentPassword, password }));
       if (!r.ok) return r.error === 'Wrong username or password.' ? { ok: false, error: 'Your current password is wrong.' } : r;
       const username = r.value.username;
-      if (!(await deps.auth.getState().login({ username, password }))) {
+      if (!(await deps.auth.getState().login({ username, password })).ok) {
         return { ok: false, error: 'Password changed, but signing in again failed: log in with the new password.' };
       }
       return { ok: true, value: undefined };

@@ -7,7 +7,10 @@ export function AuthScreen({ hasInvite }: { hasInvite: boolean }) {
   const serverUrl = useAuth((s) => s.serverUrl);
   const setServerUrl = useAuth((s) => s.setServerUrl);
   const busy = useAuth((s) => s.busy);
-  const error = useAuth((s) => s.error);
+  // Why the last session ended (expired…), until the user tries again; then the attempt's own failure.
+  const sessionNotice = useAuth((s) => s.error);
+  const [failed, setFailed] = useState<string | null>(null);
+  const error = failed ?? sessionNotice;
   const login = useAuth((s) => s.login);
   const register = useAuth((s) => s.register);
   const clearError = useAuth((s) => s.clearError);
@@ -21,12 +24,17 @@ export function AuthScreen({ hasInvite }: { hasInvite: boolean }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (editServer) setServerUrl(server);
-    if (mode === 'login') await login({ username: username.trim(), password });
-    else await register({ username: username.trim(), password, displayName: displayName.trim() || undefined });
+    setFailed(null);
+    const result =
+      mode === 'login'
+        ? await login({ username: username.trim(), password })
+        : await register({ username: username.trim(), password, displayName: displayName.trim() || undefined });
+    if (!result.ok) setFailed(result.message);
   }
 
   const switchMode = (m: 'login' | 'register') => {
     clearError();
+    setFailed(null);
     setMode(m);
   };
 

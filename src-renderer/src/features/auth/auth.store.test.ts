@@ -33,7 +33,7 @@ describe('auth store', () => {
   it('when logging in, then the session is kept and the refresh token is remembered for the next start', async () => {
     const { created, storage } = setup();
     const { store } = created();
-    expect(await store.getState().login({ username: 'alice', password: 'pw' })).toBe(true);
+    expect(await store.getState().login({ username: 'alice', password: 'pw' })).toEqual({ ok: true, value: user });
     expect(store.getState()).toMatchObject({ phase: 'signed-in', user, accessToken: 'access-1' });
     expect(storage.get<{ refreshToken: string }>('session')?.refreshToken).toBe(session(1).refreshToken);
   });
@@ -80,15 +80,19 @@ describe('auth store', () => {
     expect(refresh).toHaveBeenCalledTimes(1);
   });
 
-  it('when login fails with a known code, then a clear message is shown', async () => {
+  it('when login fails with a known code, then the caller gets the code and a clear message, and no error is left in the store', async () => {
     const { created } = setup({
       login: vi.fn(async () => {
         throw new ApiError('INVALID_CREDENTIALS', 'nope', 401);
       }),
     });
     const { store } = created();
-    expect(await store.getState().login({ username: 'alice', password: 'bad' })).toBe(false);
-    expect(store.getState().error).toBe('Wrong username or password.');
+    expect(await store.getState().login({ username: 'alice', password: 'bad' })).toEqual({
+      ok: false,
+      code: 'INVALID_CREDENTIALS',
+      message: 'Wrong username or password.',
+    });
+    expect(store.getState()).toMatchObject({ user: null, busy: false, error: null });
   });
 
   it('when logging out, then the session is dropped locally and revoked on the server', async () => {

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ApiError, describeError, type TokenSource } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
+import { failure, ok, type Result } from '../../api/result';
 import type { User } from '../../api/types';
 import type { KeyValueStorage } from '../../platform/storage';
 
@@ -13,13 +14,14 @@ export interface AuthState {
   accessToken: string | null;
   refreshToken: string | null;
   busy: boolean;
+  /** Why the session ended without the user asking (expired, or could not be restored); login/register failures are their Result. */
   error: string | null;
 }
 
 export interface AuthActions {
   setServerUrl(url: string): void;
-  register(input: { username: string; password: string; displayName?: string }): Promise<boolean>;
-  login(input: { username: string; password: string }): Promise<boolean>;
+  register(input: { username: string; password: string; displayName?: string }): Promise<Result<User>>;
+  login(input: { username: string; password: string }): Promise<Result<User>>;
   logout(): Promise<void>;
   /** The server ended this session (logged out from another device): back to the sign-in screen, saying `reason`. */
   endedRemotely(reason: string): void;
@@ -157,7 +159,7 @@ export function createAuthStore(deps: AuthDeps): { store: AuthStore; api: () => 
     },
   }));
 
-  async function authenticate(call: () => Promise<{ user: User; accessToken: string; refreshToken: string }>) {
+  async function authenticate(call: () => Promise<{ user: User; accessToken: string; refreshToken: string }>): Promise<Result<User>> {
     store.setState({ busy: true, error: null });
     try {
       const session = await call();
@@ -169,10 +171,10 @@ export function createAuthStore(deps: AuthDeps): { store: AuthStore; api: () => 
         busy: false,
       });
       persist(session.refreshToken);
-      return true;
+      return ok(session.user);
     } catch (err) {
-      store.setState({ busy: false, error: describeError(err) });
-      return false;
+      store.setState({ busy: false });
+      return failure(err);
     }
   }
 

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { chatStore, guildsStore, useAuth, useChat, useGuilds } from '../../app/services';
+import { chatStore, unreadStore, useAuth, useChat, useGuilds } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -41,7 +41,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const members = useGuilds((s) => s.membersByGuild[guildId]);
   const selfId = useAuth((s) => s.user?.id ?? '');
   // The read marker as it was when the channel was opened: the "NEW" divider must not move while you read.
-  const [readAtOpen] = useState(() => guildsStore.getState().lastReadId[channelId] ?? null);
+  const [readAtOpen] = useState(() => unreadStore.getState().lastReadId[channelId] ?? null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [showJump, setShowJump] = useState(false);
@@ -85,7 +85,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const markReadIfVisible = useCallback(() => {
     if (!atBottom.current || document.hidden) return;
     const last = [...messages].reverse().find((m) => m.sendState === undefined);
-    if (last) guildsStore.getState().markRead(channelId, last.id);
+    if (last) unreadStore.getState().markRead(channelId, last.id);
   }, [messages, channelId]);
 
   useEffect(() => {

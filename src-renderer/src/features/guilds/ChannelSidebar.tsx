@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { guildsStore, useAuth, useGuilds, useUi, useVoice, voiceStore } from '../../app/services';
+import { guildsStore, useAuth, useGuilds, useUi, useUnread, useVoice, useVoicePresence, voiceStore } from '../../app/services';
 import type { Channel, Member, VoiceState } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
 import { ChevronIcon, HashIcon, HeadphonesOffIcon, InviteIcon, MicOffIcon, PlusIcon, SpeakerIcon } from '../../ui/icons';
@@ -8,7 +8,7 @@ import { UserPanel } from '../voice/UserPanel';
 import { VoicePanel } from '../voice/VoicePanel';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { ChannelRecordingsButton } from '../recordings/RecordingsEntry';
-import { isUnread } from './guilds.store';
+import { isUnread } from './unread.store';
 
 interface Group {
   category: Channel | null;
@@ -119,8 +119,8 @@ export function ChannelSidebar() {
 }
 
 function TextChannelRow({ channel, active }: { channel: Channel; active: boolean }) {
-  const unread = useGuilds((s) => isUnread(s, channel.id));
-  const mentions = useGuilds((s) => s.mentionCount[channel.id] ?? 0);
+  const unread = useUnread((s) => isUnread(s, channel.id));
+  const mentions = useUnread((s) => s.mentionCount[channel.id] ?? 0);
   return (
     <li className={`channel-row text${active ? ' active' : ''}${unread ? ' unread' : ''}`}>
       {unread && !active && <span className="unread-pill" aria-hidden="true" />}
@@ -140,7 +140,7 @@ function TextChannelRow({ channel, active }: { channel: Channel; active: boolean
 }
 
 function VoiceChannelRow({ channel }: { channel: Channel }) {
-  const states = useGuilds((s) => s.voiceByChannel[channel.id]);
+  const states = useVoicePresence((s) => s.voiceByChannel[channel.id]);
   const members = useGuilds((s) => s.membersByGuild[channel.guildId]);
   const current = useVoice((s) => s.current?.channelId ?? s.target?.channelId);
   const participants = useVoice((s) => s.participants);

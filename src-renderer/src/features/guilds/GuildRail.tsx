@@ -1,8 +1,8 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { api, guildsStore, useGuilds, useUi } from '../../app/services';
+import { api, guildsStore, useGuilds, useUi, useUnread } from '../../app/services';
 import { PlusIcon } from '../../ui/icons';
 import { colorFor } from '../../ui/Avatar';
-import { isUnread } from './guilds.store';
+import { isUnread } from './unread.store';
 
 export function guildInitials(name: string): string {
   return (
@@ -20,9 +20,9 @@ export function GuildRail() {
   const guilds = useGuilds((s) => s.guilds);
   const selected = useGuilds((s) => s.selectedGuildId);
   const channelsByGuild = useGuilds((s) => s.channelsByGuild);
-  const lastMessageId = useGuilds((s) => s.lastMessageId);
-  const lastReadId = useGuilds((s) => s.lastReadId);
-  const mentionCount = useGuilds((s) => s.mentionCount);
+  const lastMessageId = useUnread((s) => s.lastMessageId);
+  const lastReadId = useUnread((s) => s.lastReadId);
+  const mentionCount = useUnread((s) => s.mentionCount);
   const open = useUi((s) => s.open);
   const listRef = useRef<HTMLUListElement>(null);
 

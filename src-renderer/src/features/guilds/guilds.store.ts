@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
-import type { Channel, Guild, GuildSnapshot, Member, PresenceStatus, Role, VoiceState } from '../../api/types';
+import type { Channel, Guild, GuildSnapshot, Member, PresenceStatus, Role } from '../../api/types';
 
 export interface GuildsState {
   guilds: Guild[];
@@ -9,15 +9,9 @@ export interface GuildsState {
   membersByGuild: Record<string, Member[]>;
   rolesByGuild: Record<string, Role[]>;
   presence: Record<string, PresenceStatus>;
-  /** Who is in which voice channel, as the server sees it (from the gateway), keyed by channelId. */
-  voiceByChannel: Record<string, VoiceState[]>;
   selectedGuildId: string | null;
   /** Last text channel opened per guild, so switching guilds returns you where you were. */
   selectedChannelByGuild: Record<string, string>;
-  /** Newest message id per channel we know of, and the newest we have seen: unread = they differ. */
-  lastMessageId: Record<string, string>;
-  lastReadId: Record<string, string>;
-  mentionCount: Record<string, number>;
   loaded: boolean;
   error: string | null;
 }
@@ -31,8 +25,6 @@ export interface GuildsActions {
   createChannel(guildId: string, name: string, type: 'text' | 'voice', parentId?: string | null): Promise<Channel | null>;
   joinInvite(code: string): Promise<Guild | null>;
   createInvite(guildId: string): Promise<string | null>;
-  markRead(channelId: string, messageId: string): void;
-  noteMessage(channelId: string, messageId: string, mentionsMe: boolean, isOwn: boolean): void;
   upsertGuild(guild: Guild): void;
   removeGuild(guildId: string): void;
   upsertChannel(channel: Channel): void;
@@ -42,10 +34,11 @@ export interface GuildsActions {
   setPresence(userId: string, presence: PresenceStatus): void;
   upsertRole(role: Role): void;
   removeRole(guildId: string, roleId: string): void;
-  /** READY / GUILD_CREATE: one guild's channels, roles, online members, presences and voice states at once. */
+  /**
+   * READY / GUILD_CREATE: one guild's channels, roles, online members and presences at once. (Its voice states go to
+   * voice-presence.store and the channels' newest message ids to unread.store: app/services.ts feeds both.)
+   */
   applySnapshot(snapshot: GuildSnapshot): void;
-  setVoiceState(state: VoiceState | { userId: string; channelId: null; guildId: string }): void;
-  setGuildVoiceStates(guildId: string, states: VoiceState[]): void;
   reset(): void;
 }
 
@@ -57,12 +50,8 @@ const initial: GuildsState = {
   membersByGuild: {},
   rolesByGuild: {},
   presence: {},
-  voiceByChannel: {},
   selectedGuildId: null,
   selectedChannelByGuild: {},
-  lastMessageId: {},
-  lastReadId: {},
-  mentionCount: {},
   loaded: false,
   error: null,
 };
@@ -71,17 +60,7 @@ export function sortChannels(channels: Channel[]): Channel[] {
   return [...channels].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
 }
 
-export interface ReadStateStorage {
-  get<T>(key: string): T | undefined;
-  set(key: string, value: unknown): void;
-}
-
-export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadStateStorage }): GuildsStore {
-  // v2: message ids changed layout when messages became documents (server migration 001); read markers saved with
-  // the earlier ids do not compare with the new ones, so they are left behind.
-  const readKey = 'readState.v2';
-  const savedRead = deps.storage?.get<Record<string, string>>(readKey) ?? {};
-
+export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
   return createStore<GuildsState & GuildsActions>()((set, get) => {
     function ensureSelection(guildId: string) {
       if (!get().selectedGuildId) set({ selectedGuildId: guildId });
@@ -104,7 +83,6 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
     }
     return {
     ...initial,
-    lastReadId: savedRead,
 
     async loadAll() {
       try {
@@ -128,7 +106,6 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
       ]);
       set((s) => ({
         channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(channels) },
-        lastMessageId: withLastMessageIds(s.lastMessageId, channels),
         membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
         rolesByGuild: { ...s.rolesByGuild, [guildId]: roles },
       }));
@@ -143,7 +120,6 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
         for (const p of snap.presences) presence[p.userId] = p.status;
         return {
           channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(snap.channels) },
-          lastMessageId: withLastMessageIds(s.lastMessageId, snap.channels),
           rolesByGuild: { ...s.rolesByGuild, [guildId]: snap.roles },
           membersByGuild: {
             ...s.membersByGuild,
@@ -153,7 +129,6 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
           loaded: true,
         };
       });
-      get().setGuildVoiceStates(guildId, snap.voiceStates);
       ensureSelection(guildId);
     },
 
@@ -192,24 +167,6 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
         set({ error: describeError(err) });
         return null;
       }
-    },
-
-    markRead(channelId, messageId) {
-      const cur = get().lastReadId[channelId];
-      if (cur !== undefined && cur >= messageId && get().mentionCount[channelId] === undefined) return;
-      const lastReadId = { ...get().lastReadId, [channelId]: cur !== undefined && cur > messageId ? cur : messageId };
-      const { [channelId]: _dropped, ...mentionCount } = get().mentionCount;
-      set({ lastReadId, mentionCount });
-      deps.storage?.set(readKey, lastReadId);
-    },
-
-    noteMessage(channelId, messageId, mentionsMe, isOwn) {
-      set((s) => ({
-        lastMessageId: { ...s.lastMessageId, [channelId]: messageId },
-        mentionCount:
-          mentionsMe && !isOwn ? { ...s.mentionCount, [channelId]: (s.mentionCount[channelId] ?? 0) + 1 } : s.mentionCount,
-      }));
-      if (isOwn) get().markRead(channelId, messageId);
     },
 
     upsertGuild(guild) {
@@ -275,35 +232,8 @@ export function createGuildsStore(deps: { api: () => ParleyApi; storage?: ReadSt
       set((s) => ({ presence: { ...s.presence, [userId]: presence } }));
     },
 
-    setVoiceState(state) {
-      set((s) => {
-        const voiceByChannel: Record<string, VoiceState[]> = {};
-        // A user is in at most one voice channel: drop them everywhere, then add them where they are now.
-        for (const [cid, list] of Object.entries(s.voiceByChannel)) {
-          const filtered = list.filter((v) => v.userId !== state.userId);
-          if (filtered.length > 0) voiceByChannel[cid] = filtered;
-        }
-        if (state.channelId !== null) {
-          voiceByChannel[state.channelId] = [...(voiceByChannel[state.channelId] ?? []), state as VoiceState];
-        }
-        return { voiceByChannel };
-      });
-    },
-
-    setGuildVoiceStates(guildId, states) {
-      set((s) => {
-        const voiceByChannel: Record<string, VoiceState[]> = {};
-        for (const [cid, list] of Object.entries(s.voiceByChannel)) {
-          const kept = list.filter((v) => v.guildId !== guildId);
-          if (kept.length > 0) voiceByChannel[cid] = kept;
-        }
-        for (const v of states) voiceByChannel[v.channelId] = [...(voiceByChannel[v.channelId] ?? []), v];
-        return { voiceByChannel };
-      });
-    },
-
     reset() {
-      set({ ...initial, lastReadId: get().lastReadId });
+      set(initial);
     },
   };
   });
@@ -313,25 +243,4 @@ function mergeMembers(existing: Member[], incoming: Member[]): Member[] {
   const byId = new Map(existing.map((m) => [m.user.id, m]));
   for (const m of incoming) byId.set(m.user.id, m);
   return [...byId.values()];
-}
-
-/**
- * The server's newest message id per channel (lists, READY) merged into what we know: with the read markers kept in
- * storage, a channel that got messages while we were away shows unread after a restart.
- */
-function withLastMessageIds(known: Record<string, string>, channels: readonly Channel[]): Record<string, string> {
-  const next = { ...known };
-  for (const c of channels) {
-    const cur = next[c.id];
-    if (c.lastMessageId && (cur === undefined || cur < c.lastMessageId)) next[c.id] = c.lastMessageId;
-  }
-  return next;
-}
-
-/** A channel is unread when the newest message we know of is newer than the newest we have read. */
-export function isUnread(s: Pick<GuildsState, 'lastMessageId' | 'lastReadId'>, channelId: string): boolean {
-  const last = s.lastMessageId[channelId];
-  if (!last) return false;
-  const read = s.lastReadId[channelId];
-  return read === undefined || read < last;
 }

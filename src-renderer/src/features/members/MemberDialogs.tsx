@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Member } from '../../api/types';
-import { membersStore, useAuth, useGuilds, useMembers } from '../../app/services';
+import { membersStore, useAuth, useGuilds, useMembers, useVoicePresence } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { selfDisplayStatus, STATUS_LABEL } from '../../ui/status';
 import { DialogFrame } from './DialogFrame';
@@ -262,7 +262,7 @@ function BanDialog({ guildId, userId, onClose }: Props) {
 
 function MoveDialog({ guildId, userId, onClose }: Props) {
   const { caps, voice, name } = useMemberContext(guildId, userId);
-  const occupancy = useGuilds((s) => s.voiceByChannel);
+  const occupancy = useVoicePresence((s) => s.voiceByChannel);
   const [choice, setChoice] = useState<string | null>(caps.moveTargets[0]?.id ?? null);
   const [busy, setBusy] = useState(false);
   const move = async (e: FormEvent) => {

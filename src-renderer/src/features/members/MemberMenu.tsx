@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { membersStore, uiStore, useAuth, useGuilds } from '../../app/services';
+import { membersStore, uiStore, useAuth, useGuilds, useVoicePresence } from '../../app/services';
 import { memberName } from '../guilds/ChannelSidebar';
 import { UserVolumeControls } from '../voice/UserVolumeMenu';
 import { memberCapabilities, NO_CAPABILITIES } from './member-permissions';
@@ -14,7 +14,7 @@ export function useMemberContext(guildId: string, userId: string) {
   const roles = useGuilds((s) => s.rolesByGuild[guildId]);
   const members = useGuilds((s) => s.membersByGuild[guildId]);
   const channels = useGuilds((s) => s.channelsByGuild[guildId]);
-  const voice = useGuilds((s) => {
+  const voice = useVoicePresence((s) => {
     for (const list of Object.values(s.voiceByChannel)) {
       const v = list.find((x) => x.userId === userId && x.guildId === guildId);
       if (v) return v;

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { CloseIcon } from '../../ui/icons';
 import './admin.css';
 
@@ -20,8 +20,8 @@ export function SettingsDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  // The mount effect below must call the latest onClose without re-running (which would close and reopen the dialog).
+  const closeFromEffect = useEffectEvent(() => onClose());
 
   useEffect(() => {
     const dialog = ref.current;
@@ -34,7 +34,7 @@ export function SettingsDialog({
     // The browser closes the dialog on Escape (its "close request"); the parent then unmounts it.
     // A close queued by an earlier cleanup (StrictMode mounts twice) arrives while the dialog is open again: ignore it.
     const onNativeClose = () => {
-      if (!dialog.open) onCloseRef.current();
+      if (!dialog.open) closeFromEffect();
     };
     dialog.addEventListener('close', onNativeClose);
     return () => {
@@ -51,13 +51,13 @@ export function SettingsDialog({
       aria-labelledby={titleId}
       onMouseDown={(e) => {
         // A press on the backdrop (the dialog element itself, outside its content box) closes it.
-        if (e.target === e.currentTarget) onCloseRef.current();
+        if (e.target === e.currentTarget) onClose();
       }}
     >
       <div className="admin-dialog-content">
         <header className="admin-dialog-header">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={() => onCloseRef.current()}>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
             <CloseIcon />
           </button>
         </header>

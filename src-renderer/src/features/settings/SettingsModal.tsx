@@ -5,6 +5,7 @@ import { AccountPanel } from '../account/AccountPanel';
 import { Modal } from '../guilds/GuildModals';
 import { dbToMeter } from '../voice/vad-gate';
 import type { DeviceInfo, DevicePreference } from './device-fallback';
+import { AppVersion, DesktopPttBinding, MicrophoneAccessView, PttDiagnosticsView } from './DesktopVoice';
 import { refreshDevices, useDevices } from './useDeviceWatcher';
 import { useInputLevel } from './useInputLevel';
 
@@ -53,6 +54,7 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
           {tab === 'voice' && <VoiceSettings />}
           {tab === 'appearance' && <AppearanceSettings />}
           {tab === 'account' && <AccountPanel />}
+          <AppVersion />
         </section>
       </div>
     </Modal>
@@ -131,9 +133,10 @@ function VoiceSettings() {
   const desktop = platform().kind === 'desktop';
 
   // Labels appear only once the page may use the microphone, which the meter just asked for.
+  const micAllowed = level.error === null;
   useEffect(() => {
     void refreshDevices();
-  }, [level.error === null]);
+  }, [micAllowed]);
 
   useEffect(() => {
     if (!binding) return;
@@ -153,6 +156,7 @@ function VoiceSettings() {
         <DevicePicker label="Input Device" devices={inputs} pref={s.input} onChange={s.setInput} />
         <DevicePicker label="Output Device" devices={outputs} pref={s.output} onChange={s.setOutput} />
       </div>
+      {desktop && <MicrophoneAccessView />}
 
       <h4>Mic Test</h4>
       <p className="muted small">Having mic issues? Start a test and say something silly — we'll play your voice back to you.</p>
@@ -230,49 +234,13 @@ function VoiceSettings() {
           </div>
         </div>
       )}
+      {desktop && s.inputMode === 'ptt' && <PttDiagnosticsView />}
 
       <h4>Voice Processing</h4>
       <Toggle label="Noise Suppression" hint="Filters out background noise such as fans and keyboards." checked={s.noiseSuppression} onChange={(v) => s.update({ noiseSuppression: v })} />
       <Toggle label="Echo Cancellation" hint="Stops others hearing themselves through your speakers." checked={s.echoCancellation} onChange={(v) => s.update({ echoCancellation: v })} />
       <Toggle label="Automatic Gain Control" hint="Keeps your volume steady when you move away from the mic." checked={s.autoGainControl} onChange={(v) => s.update({ autoGainControl: v })} />
     </div>
-  );
-}
-
-/** Desktop: the main process captures the next key or mouse button globally, so any key works, even unfocused. */
-function DesktopPttBinding() {
-  const ptt = platform().desktopPtt;
-  const [label, setLabel] = useState<string | null>(null);
-  const [capturing, setCapturing] = useState(false);
-  useEffect(() => {
-    if (!ptt) return;
-    void ptt.bindingLabel().then(setLabel);
-    return ptt.onBindingCaptured((l) => {
-      setLabel(l);
-      setCapturing(false);
-    });
-  }, [ptt]);
-  if (!ptt) return null;
-  return (
-    <>
-      <button
-        type="button"
-        className={`btn secondary keybind${capturing ? ' recording' : ''}`}
-        aria-live="polite"
-        onClick={() => {
-          if (capturing) {
-            ptt.cancelRebind();
-            setCapturing(false);
-          } else {
-            ptt.startRebind();
-            setCapturing(true);
-          }
-        }}
-      >
-        {capturing ? 'Press a key or mouse button…' : (label ?? 'Set a key')}
-      </button>
-      <p className="muted small">Works while Parley is in the background.</p>
-    </>
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceTransition, resolveDevice, type DeviceInfo, type DevicePreference } from './device-fallback';
+import { deviceTransition, rekeyedPreference, resolveDevice, type DeviceInfo, type DevicePreference } from './device-fallback';
 
 const mic = (deviceId: string, label: string): DeviceInfo => ({ deviceId, label, kind: 'audioinput' });
 const headset = mic('hs-1', 'USB Headset');
@@ -33,5 +33,18 @@ describe('device fallback policy', () => {
   it('when the first device list is seen, then no toast is produced', () => {
     expect(deviceTransition(pinned, null, resolveDevice(pinned, [def]))).toBeNull();
     expect(deviceTransition({ mode: 'default' }, { deviceId: 'default', fellBack: false }, { deviceId: 'default', fellBack: false })).toBeNull();
+  });
+
+  it('when the pinned device comes back under a new id, then the preference is re-saved with that id (once)', () => {
+    const found = resolveDevice(pinned, [def, mic('hs-2', 'USB Headset')]);
+    expect(rekeyedPreference(pinned, found)).toEqual({ mode: 'pinned', deviceId: 'hs-2', label: 'USB Headset' });
+    expect(rekeyedPreference({ mode: 'pinned', deviceId: 'hs-2', label: 'USB Headset' }, found)).toBeNull();
+    expect(rekeyedPreference(pinned, resolveDevice(pinned, [def]))).toBeNull();
+    expect(rekeyedPreference({ mode: 'default' }, { deviceId: 'default', fellBack: false })).toBeNull();
+  });
+
+  it("when only Chromium's pseudo-devices carry the pinned label, then they are not taken for the pinned device", () => {
+    const pseudo = [mic('default', 'Default - USB Headset'), mic('communications', 'USB Headset')];
+    expect(resolveDevice(pinned, pseudo)).toEqual({ deviceId: 'default', fellBack: true });
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { settingsStore, uiStore } from '../../app/services';
-import { toDeviceInfos } from './device-fallback';
+import { rekeyedPreference, toDeviceInfos } from './device-fallback';
 import { createDevicesStore } from './devices.store';
 
 export const devicesStore = createDevicesStore();
@@ -14,6 +14,11 @@ export async function refreshDevices(): Promise<void> {
   const all = await md.enumerateDevices();
   const { input, output } = settingsStore.getState();
   const events = devicesStore.getState().update({ inputs: toDeviceInfos(all, 'audioinput'), outputs: toDeviceInfos(all, 'audiooutput') }, { input, output });
+  const now = devicesStore.getState();
+  const input2 = rekeyedPreference(input, now.input);
+  const output2 = rekeyedPreference(output, now.output);
+  if (input2) settingsStore.getState().setInput(input2);
+  if (output2) settingsStore.getState().setOutput(output2);
   for (const e of events) {
     if (e.type === 'fell-back') uiStore.getState().toast('warning', `${e.label} was disconnected — using the system default until it's back.`);
     if (e.type === 'returned') uiStore.getState().toast('info', `${e.label} is back — switched to it.`);

@@ -20,8 +20,11 @@ export function useInputLevel(opts: {
   outputDeviceId: string;
 }): InputLevel {
   const [state, setState] = useState<InputLevel>({ levelDb: -100, gateOpen: false, error: null });
+  // The running meter reads the slider through a ref, so moving it does not restart the microphone.
   const threshold = useRef(opts.thresholdDb);
-  threshold.current = opts.thresholdDb;
+  useEffect(() => {
+    threshold.current = opts.thresholdDb;
+  }, [opts.thresholdDb]);
   const { noiseSuppression, echoCancellation, autoGainControl } = opts.constraints;
 
   useEffect(() => {

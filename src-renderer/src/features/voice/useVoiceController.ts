@@ -1,0 +1,95 @@
+import { Room } from 'livekit-client';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { api, guildsStore, settingsStore, useGuilds, useSettings, voiceStore } from '../../app/services';
+import { describeError } from '../../api/http-client';
+import { platform } from '../../platform/platform';
+import { devicesStore } from '../settings/useDeviceWatcher';
+import { GateProcessor, type GateMode } from './gate-processor';
+import { micPublishOptions } from './publish-options';
+import { createVoiceController, type VoiceController, type VoiceControllerSnapshot } from './voice-controller';
+
+function captureOptions() {
+  const s = settingsStore.getState();
+  const deviceId = devicesStore.getState().input.deviceId;
+  return {
+    deviceId: deviceId === 'default' ? undefined : { exact: deviceId },
+    noiseSuppression: s.noiseSuppression,
+    echoCancellation: s.echoCancellation,
+    autoGainControl: s.autoGainControl,
+  };
+}
+
+function channelBitrate(t: { guildId: string; channelId: string } | null): number | null {
+  if (!t) return null;
+  return guildsStore.getState().channelsByGuild[t.guildId]?.find((c) => c.id === t.channelId)?.bitrate ?? null;
+}
+
+function gateMode(pttHeld: boolean): GateMode {
+  const s = settingsStore.getState();
+  // Desktop push-to-talk applies its release delay in the main process already.
+  if (s.inputMode === 'ptt') return { kind: 'ptt', held: pttHeld, releaseMs: platform().onPushToTalk ? 0 : s.pttReleaseMs };
+  return { kind: 'vad', vad: { thresholdDb: s.vadThresholdDb, hysteresisDb: 6, holdMs: 300 } };
+}
+
+function createAppVoiceController(): VoiceController {
+  return createVoiceController({
+    room: new Room({
+      // Web Audio playback lets per-user volume go above 100 %.
+      webAudioMix: true,
+      adaptiveStream: false,
+      dynacast: false,
+      disconnectOnPageLeave: true,
+      audioCaptureDefaults: captureOptions(),
+    }),
+    store: voiceStore,
+    api: {
+      join: (channelId, flags) => api().voice.join(channelId, flags),
+      leave: () => api().voice.leave(),
+      reportSelfState: (flags) => api().voice.reportSelfState(flags),
+    },
+    media: {
+      captureOptions,
+      publishOptions: (channel) => micPublishOptions(channelBitrate(channel)),
+      gateMode,
+      createGate: (onOpenChange) => new GateProcessor(({ open }) => onOpenChange(open)),
+    },
+    describeError,
+  });
+}
+
+/**
+ * The one hook that owns the voice call: creates the controller (and its LiveKit Room) once, starts it while mounted,
+ * and keeps the channel's bitrate and the per-user volumes and local mutes applied. Put the returned room in LiveKit's
+ * RoomContext; the other voice hooks take the controller.
+ *
+ * @example
+ * const controller = useVoiceController();
+ * usePushToTalk(controller);
+ * return <RoomContext.Provider value={controller.room as Room}>…</RoomContext.Provider>;
+ */
+export function useVoiceController(): VoiceController {
+  const [controller] = useState(createAppVoiceController);
+
+  useEffect(() => {
+    controller.start();
+    return () => void controller.stop();
+  }, [controller]);
+
+  // A moderator changed the channel's bitrate while we are in it: re-cap the published track's encoder in place.
+  const bitrate = useGuilds((s) => {
+    const t = voiceStore.getState().current;
+    return t ? (s.channelsByGuild[t.guildId]?.find((c) => c.id === t.channelId)?.bitrate ?? null) : null;
+  });
+  useEffect(() => controller.setBitrate(bitrate), [controller, bitrate]);
+
+  const volumes = useSettings((s) => s.userVolumes);
+  const localMutes = useSettings((s) => s.localMutes);
+  useEffect(() => controller.setPlayback({ volumes, localMutes }), [controller, volumes, localMutes]);
+
+  return controller;
+}
+
+/** The controller's plain state (connection, channel, error, transmitting, push-to-talk held) for a component. */
+export function useVoiceControllerState(controller: VoiceController): VoiceControllerSnapshot {
+  return useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+}

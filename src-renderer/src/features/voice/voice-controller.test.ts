@@ -1,0 +1,336 @@
+import { DisconnectReason, RoomEvent, Track } from 'livekit-client';
+import { describe, expect, it, vi } from 'vitest';
+import type { GateMode } from './gate-processor';
+import { createVoiceController, type GateLike, type RoomLike, type VoiceControllerDeps } from './voice-controller';
+import { createVoiceStore } from './voice.store';
+
+type Listener = (...args: unknown[]) => void;
+
+/** Node's EventEmitter surface that livekit-client's Room and Participant use (the renderer has no node:events). */
+class EventEmitter {
+  private readonly map = new Map<string, Listener[]>();
+  on(event: string, listener: Listener): this {
+    this.map.set(event, [...(this.map.get(event) ?? []), listener]);
+    return this;
+  }
+  off(event: string, listener: Listener): this {
+    const list = this.map.get(event) ?? [];
+    const i = list.indexOf(listener);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.map.delete(event);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): boolean {
+    const list = [...(this.map.get(event) ?? [])];
+    for (const l of list) l(...args);
+    return list.length > 0;
+  }
+  listenerCount(): number {
+    return [...this.map.values()].reduce((n, list) => n + list.length, 0);
+  }
+}
+
+/**
+ * A fake of the parts of livekit-client's Room the controller uses: an EventEmitter with connect/disconnect that move
+ * `state` and emit what LiveKit emits, a local participant whose microphone publication appears when enabled, and
+ * remote participants with subscribed microphone publications.
+ */
+class FakeLocalParticipant extends EventEmitter {
+  permissions: { canPublish: boolean } | undefined = { canPublish: true };
+  micEnabled = false;
+  published = false;
+  processor: unknown = null;
+  readonly calls: { enabled: boolean; publishOptions?: unknown }[] = [];
+  readonly sender = { params: { encodings: [{}] } as { encodings: { maxBitrate?: number }[] }, getParameters: () => this.sender.params, setParameters: async (p: { encodings: { maxBitrate?: number }[] }) => void (this.sender.params = p) };
+  readonly track = {
+    sender: this.sender,
+    setProcessor: async (p: unknown) => void (this.processor = p),
+    restartTrack: vi.fn(async () => undefined),
+  };
+
+  async setMicrophoneEnabled(enabled: boolean, _capture?: unknown, publishOptions?: unknown) {
+    this.calls.push({ enabled, publishOptions });
+    this.micEnabled = enabled;
+    if (enabled) this.published = true;
+  }
+
+  getTrackPublication(source: Track.Source) {
+    return source === Track.Source.Microphone && this.published ? { track: this.track } : undefined;
+  }
+}
+
+class FakeRemoteParticipant {
+  readonly publication = { enabled: true, volume: 1, setEnabled: (e: boolean) => void (this.publication.enabled = e), track: { setVolume: (v: number) => void (this.publication.volume = v) } };
+  constructor(readonly identity: string) {}
+  getTrackPublication(source: Track.Source) {
+    return source === Track.Source.Microphone ? this.publication : undefined;
+  }
+}
+
+class FakeRoom extends EventEmitter {
+  state: 'disconnected' | 'connecting' | 'connected' | 'reconnecting' = 'disconnected';
+  readonly localParticipant = new FakeLocalParticipant();
+  readonly remoteParticipants = new Map<string, FakeRemoteParticipant>();
+  readonly connects: { url: string; token: string }[] = [];
+  failNextConnect: Error | null = null;
+  switched: [string, string][] = [];
+
+  async connect(url: string, token: string) {
+    this.connects.push({ url, token });
+    if (this.failNextConnect) {
+      const err = this.failNextConnect;
+      this.failNextConnect = null;
+      throw err;
+    }
+    this.state = 'connected';
+  }
+
+  async disconnect() {
+    if (this.state === 'disconnected') return;
+    this.state = 'disconnected';
+    this.localParticipant.published = false;
+    this.emit(RoomEvent.Disconnected, DisconnectReason.CLIENT_INITIATED);
+  }
+
+  async switchActiveDevice(kind: string, deviceId: string) {
+    this.switched.push([kind, deviceId]);
+    return true;
+  }
+
+  /** The server (or LiveKit giving up) ends the session. */
+  dropBy(reason: DisconnectReason) {
+    this.state = 'disconnected';
+    this.emit(RoomEvent.Disconnected, reason);
+  }
+
+  addRemote(identity: string) {
+    const p = new FakeRemoteParticipant(identity);
+    this.remoteParticipants.set(identity, p);
+    this.emit(RoomEvent.TrackSubscribed);
+    return p;
+  }
+
+  listeners_(): number {
+    return this.listenerCount() + this.localParticipant.listenerCount();
+  }
+}
+
+function setup() {
+  const room = new FakeRoom();
+  const store = createVoiceStore();
+  const gateModes: GateMode[] = [];
+  let onGate: ((open: boolean) => void) | null = null;
+  const api = {
+    join: vi.fn(async (channelId: string) => ({ url: 'ws://sfu', token: `rest-token-${channelId}` })),
+    leave: vi.fn(async () => undefined),
+    reportSelfState: vi.fn(async () => undefined),
+  };
+  const deps: VoiceControllerDeps = {
+    room: room as unknown as RoomLike,
+    store,
+    api,
+    media: {
+      captureOptions: () => ({}),
+      publishOptions: () => ({ audioPreset: { maxBitrate: 64_000 } }),
+      gateMode: (held): GateMode => ({ kind: 'ptt', held, releaseMs: 0 }),
+      createGate: (onOpen) => {
+        onGate = onOpen;
+        return { name: 'fake-gate', setMode: (m: GateMode) => void gateModes.push(m) } as unknown as GateLike;
+      },
+    },
+    describeError: (err) => (err instanceof Error ? err.message : String(err)),
+  };
+  const controller = createVoiceController(deps);
+  return { room, store, api, controller, gateModes, gate: (open: boolean) => onGate?.(open) };
+}
+
+describe('voice controller (fake room)', () => {
+  it('when the user joins a channel, then it asks the server for a token, connects, publishes the gated mic and reports its state', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(api.join).toHaveBeenCalledWith('c1', { selfMute: false, selfDeaf: false });
+    expect(room.connects).toEqual([{ url: 'ws://sfu', token: 'rest-token-c1' }]);
+    expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'c1', guildId: 'g1' }, error: null });
+    expect(room.localParticipant.micEnabled).toBe(true);
+    expect(room.localParticipant.processor).toMatchObject({ name: 'fake-gate' });
+    expect(api.reportSelfState).toHaveBeenCalledWith({ selfMute: false, selfDeaf: false });
+    expect(controller.getSnapshot()).toMatchObject({ connection: 'connected', channel: { channelId: 'c1' } });
+  });
+
+  it('when a moderator moves us (VOICE_MOVE), then it leaves and connects with the token the move carries, without a REST join', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    store.getState().moveTo({ channelId: 'full', guildId: 'g1', grant: { url: 'ws://sfu-2', token: 'move-token' } });
+    await controller.idle();
+    expect(api.join).toHaveBeenCalledTimes(1);
+    expect(room.connects.at(-1)).toEqual({ url: 'ws://sfu-2', token: 'move-token' });
+    expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'full' } });
+  });
+
+  it('when the user mutes, deafens and undeafens, then the mic track follows, deafen stops every remote track, and the server is told', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    const bob = room.addRemote('bob');
+    controller.setPlayback({ volumes: { bob: 1.5 }, localMutes: {} });
+    expect(bob.publication).toMatchObject({ enabled: true, volume: 1.5 });
+
+    store.getState().toggleMute();
+    await controller.idle();
+    expect(room.localParticipant.micEnabled).toBe(false);
+    expect(api.reportSelfState).toHaveBeenLastCalledWith({ selfMute: true, selfDeaf: false });
+
+    store.getState().toggleDeafen();
+    await controller.idle();
+    expect(bob.publication.enabled).toBe(false);
+    expect(api.reportSelfState).toHaveBeenLastCalledWith({ selfMute: true, selfDeaf: true });
+
+    store.getState().toggleDeafen();
+    store.getState().toggleMute();
+    await controller.idle();
+    expect(bob.publication.enabled).toBe(true);
+    expect(room.localParticipant.micEnabled).toBe(true);
+  });
+
+  it('when a user is muted locally, then only that user is silenced', async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    const bob = room.addRemote('bob');
+    const carol = room.addRemote('carol');
+    controller.setPlayback({ volumes: {}, localMutes: { bob: true } });
+    expect(bob.publication.enabled).toBe(false);
+    expect(carol.publication.enabled).toBe(true);
+  });
+
+  it('when push-to-talk goes down and up, then the gate follows and the snapshot says so', async () => {
+    const { store, controller, gateModes, gate } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    const seen: boolean[] = [];
+    const off = controller.subscribe(() => seen.push(controller.getSnapshot().pttHeld));
+    controller.setPushToTalk(true);
+    controller.setPushToTalk(true);
+    gate(true);
+    expect(controller.getSnapshot()).toMatchObject({ pttHeld: true, transmitting: true });
+    controller.setPushToTalk(false);
+    gate(false);
+    off();
+    expect(gateModes.slice(-2)).toEqual([
+      { kind: 'ptt', held: true, releaseMs: 0 },
+      { kind: 'ptt', held: false, releaseMs: 0 },
+    ]);
+    expect(seen.filter((held, i) => held !== seen[i - 1])).toEqual([true, false]);
+    expect(controller.getSnapshot()).toMatchObject({ pttHeld: false, transmitting: false });
+  });
+
+  it('when the server removes us, then the connection fails with the announced reason; a lost connection says how to rejoin', async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    store.getState().noteRemovalReason('This voice channel is full.');
+    room.dropBy(DisconnectReason.PARTICIPANT_REMOVED);
+    expect(store.getState()).toMatchObject({ connection: 'failed', error: 'This voice channel is full.', removalReason: null });
+
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(store.getState().connection).toBe('connected');
+    room.dropBy(DisconnectReason.UNKNOWN_REASON);
+    expect(store.getState().error).toMatch(/click the channel to rejoin/);
+  });
+
+  it('when LiveKit reconnects, then the state goes reconnecting and back to connected, and the server is told our state again', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    room.emit(RoomEvent.Reconnecting);
+    expect(controller.getSnapshot().connection).toBe('reconnecting');
+    room.emit(RoomEvent.Reconnected);
+    await controller.idle();
+    expect(controller.getSnapshot().connection).toBe('connected');
+    expect(api.reportSelfState).toHaveBeenCalledTimes(2);
+  });
+
+  it('when a server mute is lifted by a permission change, then the microphone is published again', async () => {
+    const { room, store, controller } = setup();
+    room.localParticipant.permissions = { canPublish: false };
+    store.getState().setServerFlags({ serverMute: true });
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(room.localParticipant.published).toBe(false);
+    // The gateway says unmuted before LiveKit grants publishing again: only the permission event can republish.
+    store.getState().setServerFlags({ serverMute: false });
+    await controller.idle();
+    expect(room.localParticipant.published).toBe(false);
+    room.localParticipant.permissions = { canPublish: true };
+    room.localParticipant.emit('participantPermissionsChanged');
+    await controller.idle();
+    expect(room.localParticipant).toMatchObject({ published: true, micEnabled: true });
+  });
+
+  it('when the join fails, then the connection is failed with the reason and the room is left', async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    await controller.idle();
+    room.failNextConnect = new Error('could not establish pc connection');
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(store.getState()).toMatchObject({ connection: 'failed', error: "Couldn't join voice: could not establish pc connection" });
+    expect(room.state).toBe('disconnected');
+  });
+
+  it('when the user leaves, then the room is left, the server told at once, and the state is idle', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    store.getState().leave();
+    await controller.idle();
+    expect(room.state).toBe('disconnected');
+    expect(api.leave).toHaveBeenCalledTimes(1);
+    expect(store.getState()).toMatchObject({ connection: 'idle', current: null });
+  });
+
+  it('when the channel bitrate changes while connected, then the live encoder is re-capped', async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    controller.setBitrate(32_000);
+    await Promise.resolve();
+    expect(room.localParticipant.sender.params.encodings).toEqual([{ maxBitrate: 32_000 }]);
+  });
+
+  it('when stopped, then every room, participant and store listener is removed and the room is left (no leak, no reaction)', async () => {
+    const { room, store, api, controller } = setup();
+    expect(room.listeners_()).toBe(0);
+    controller.start();
+    controller.start();
+    expect(room.listeners_()).toBe(5);
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    await controller.stop();
+    expect(room.listeners_()).toBe(0);
+    expect(room.state).toBe('disconnected');
+    store.getState().join('c2', 'g1');
+    await controller.idle();
+    expect(api.join).toHaveBeenCalledTimes(1);
+
+    // Started again (React StrictMode mounts twice): it converges to the target once more.
+    controller.start();
+    await controller.idle();
+    expect(room.connects.at(-1)).toEqual({ url: 'ws://sfu', token: 'rest-token-c2' });
+    await controller.stop();
+    expect(room.listeners_()).toBe(0);
+  });
+});

@@ -1,0 +1,303 @@
+import {
+  DisconnectReason,
+  RoomEvent,
+  Track,
+  type AudioCaptureOptions,
+  type LocalAudioTrack,
+  type LocalParticipant,
+  type RemoteParticipant,
+  type Room,
+  type TrackPublishOptions,
+} from 'livekit-client';
+import type { GateMode } from './gate-processor';
+import { withMaxBitrate } from './publish-options';
+import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, type VoiceStore } from './voice.store';
+
+/**
+ * The voice call without React: one object owns the LiveKit room's lifecycle. It converges the room to the voice
+ * store's `target` (leaving the old room before joining the next, with the token a moderator's move carries), publishes
+ * the gated microphone, applies mute / deafen / server mute, push-to-talk, per-user volume and the channel's bitrate,
+ * and turns room events into plain state in the store. React hooks (useVoiceController, usePushToTalk, useTray,
+ * useVoiceDevices) only subscribe and forward, the core-plus-thin-hooks shape of LiveKit's components-js.
+ *
+ * @example
+ * const controller = createVoiceController({ room: new Room(), store: voiceStore, api, media, describeError });
+ * controller.start();                      // listeners on; converges to the store's target
+ * voiceStore.getState().join(channelId, guildId);
+ * controller.setPushToTalk(true);          // the gate opens while the key is held
+ * await controller.stop();                 // listeners off, room left
+ */
+
+/** The slice of livekit-client's Room the controller uses (so a unit test can hand it a fake). */
+export type RoomLike = Pick<Room, 'state' | 'on' | 'off' | 'connect' | 'disconnect' | 'switchActiveDevice'> & {
+  localParticipant: Pick<LocalParticipant, 'permissions' | 'on' | 'off' | 'setMicrophoneEnabled' | 'getTrackPublication'>;
+  remoteParticipants: ReadonlyMap<string, Pick<RemoteParticipant, 'identity' | 'getTrackPublication'>>;
+};
+
+/** The microphone gate (GateProcessor in the app): a track processor whose opening follows VAD or push-to-talk. */
+export type GateLike = Parameters<LocalAudioTrack['setProcessor']>[0] & { setMode(mode: GateMode): void };
+
+export interface VoiceControllerDeps {
+  room: RoomLike;
+  store: VoiceStore;
+  api: {
+    join(channelId: string, flags: { selfMute: boolean; selfDeaf: boolean }): Promise<VoiceGrant>;
+    leave(): Promise<unknown>;
+    reportSelfState(flags: { selfMute: boolean; selfDeaf: boolean }): Promise<unknown>;
+  };
+  media: {
+    captureOptions(): AudioCaptureOptions;
+    /** Publish options for the microphone in a channel (its bitrate caps the Opus encoder). */
+    publishOptions(channel: { guildId: string; channelId: string } | null): TrackPublishOptions;
+    /** The gate's mode from the settings (VAD threshold, or push-to-talk with its release delay). */
+    gateMode(pttHeld: boolean): GateMode;
+    createGate(onOpenChange: (open: boolean) => void): GateLike;
+  };
+  describeError(err: unknown): string;
+}
+
+export interface VoiceControllerSnapshot {
+  connection: ConnectionState;
+  channel: { guildId: string; channelId: string } | null;
+  error: string | null;
+  transmitting: boolean;
+  pttHeld: boolean;
+}
+
+export interface Playback {
+  /** Per-user volume, 0 … 2, by identity (user id); 1 when absent. */
+  volumes: Readonly<Record<string, number>>;
+  /** Users muted for us only. */
+  localMutes: Readonly<Record<string, boolean>>;
+}
+
+export interface VoiceController {
+  readonly room: RoomLike;
+  /** Attaches the room and store listeners and converges to the store's target. Idempotent. */
+  start(): void;
+  /** Detaches every listener and leaves the room (a later start() attaches again). */
+  stop(): Promise<void>;
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): VoiceControllerSnapshot;
+  /** Push-to-talk key held or released (desktop global hook, or the focused window's keys on the web). */
+  setPushToTalk(held: boolean): void;
+  /** Re-reads the gate mode (input mode, VAD threshold, release delay changed in settings). */
+  refreshGate(): void;
+  /** The channel's bitrate changed while we are in it: re-cap the live encoder. */
+  setBitrate(bitrate: number | null): void;
+  setPlayback(playback: Playback): void;
+  switchDevice(kind: 'audioinput' | 'audiooutput', deviceId: string): Promise<void>;
+  /** Capture settings (noise suppression, echo cancellation, gain control) changed: restart the live track. */
+  restartCapture(): Promise<void>;
+  /** Resolves when every queued room step (join, leave, publish) has run; for tests and orderly shutdown. */
+  idle(): Promise<void>;
+}
+
+const GIVE_UP_MESSAGE = "Lost the voice connection and couldn't get it back. Check your network, then click the channel to rejoin.";
+
+function removalMessage(reason: DisconnectReason | undefined, announced: string | null): string {
+  if (reason === DisconnectReason.PARTICIPANT_REMOVED) return announced ?? 'You were disconnected from voice by a moderator.';
+  if (reason === DisconnectReason.ROOM_DELETED) return 'This voice channel was closed.';
+  if (reason === DisconnectReason.DUPLICATE_IDENTITY) return 'You joined this voice channel from another device.';
+  return GIVE_UP_MESSAGE;
+}
+
+export function createVoiceController(deps: VoiceControllerDeps): VoiceController {
+  const { room, store, api, media } = deps;
+  const v = () => store.getState();
+  const listeners = new Set<() => void>();
+  let detach: (() => void) | null = null;
+  /** Room steps run one after another, so a quick A → B → C switch (or a leave during a join) happens in order. */
+  let chain: Promise<void> = Promise.resolve();
+  /** Set while we disconnect on purpose, so the Disconnected event is not taken for a loss. */
+  let leaving = false;
+  let gate: GateLike | null = null;
+  let pttHeld = false;
+  let bitrate: number | null = null;
+  let playback: Playback = { volumes: {}, localMutes: {} };
+  let snapshot: VoiceControllerSnapshot | null = null;
+
+  const notify = (): void => {
+    snapshot = null;
+    for (const l of [...listeners]) l();
+  };
+  const enqueue = (step: () => Promise<void>): Promise<void> => {
+    chain = chain.then(step, step).catch(() => undefined);
+    return chain;
+  };
+  const mic = () => room.localParticipant.getTrackPublication(Track.Source.Microphone);
+
+  async function disconnect(): Promise<void> {
+    leaving = true;
+    try {
+      await room.disconnect();
+    } finally {
+      leaving = false;
+    }
+  }
+
+  async function publishMic(): Promise<void> {
+    if (!room.localParticipant.permissions?.canPublish) return;
+    gate ??= media.createGate((open) => v().setTransmitting(open));
+    gate.setMode(media.gateMode(pttHeld));
+    await room.localParticipant.setMicrophoneEnabled(true, media.captureOptions(), media.publishOptions(v().current));
+    const track = mic()?.track as LocalAudioTrack | undefined;
+    if (track) await track.setProcessor(gate);
+    if (!micAllowed(v())) await room.localParticipant.setMicrophoneEnabled(false);
+    applyBitrate();
+  }
+
+  /** Mute, deafen, server mute or a permission change → the published track (publishing it first if it never was). */
+  async function applyMic(): Promise<void> {
+    if (room.state !== 'connected' || v().connection !== 'connected' || !room.localParticipant.permissions?.canPublish) return;
+    const allowed = micAllowed(v());
+    if (!mic() && allowed) return publishMic();
+    await room.localParticipant.setMicrophoneEnabled(allowed).catch(() => undefined);
+  }
+
+  function applyBitrate(): void {
+    if (!bitrate) return;
+    const sender = mic()?.track?.sender;
+    if (!sender) return;
+    void sender.setParameters(withMaxBitrate(sender.getParameters(), bitrate)).catch(() => undefined);
+  }
+
+  /** Per-user volume and local mute; deafen (self or server) stops the SFU forwarding anything to us. */
+  function applyPlayback(): void {
+    const hear = playbackAllowed(v());
+    for (const p of room.remoteParticipants.values()) {
+      const pub = p.getTrackPublication(Track.Source.Microphone);
+      if (!pub) continue;
+      pub.setEnabled(hear && playback.localMutes[p.identity] !== true);
+      const track = pub.track as { setVolume?: (volume: number) => void } | undefined;
+      track?.setVolume?.(playback.volumes[p.identity] ?? 1);
+    }
+  }
+
+  /** Converges the room to the store's target: leave what we are in, then join the target (with a move's token if it has one). */
+  async function converge(): Promise<void> {
+    const target = v().target;
+    const cur = v().current;
+    if (cur && target && cur.channelId === target.channelId && v().connection !== 'failed') return;
+    if (room.state !== 'disconnected' || cur) {
+      await disconnect();
+      v().setCurrent(null);
+      v().setParticipants([]);
+    }
+    if (!target) {
+      // Tell the server at once rather than waiting for LiveKit's participant_left webhook. Awaited: a join that
+      // overtook this leave would be the session the server removes.
+      if (cur) await api.leave().catch(() => undefined);
+      v().setConnection('idle');
+      return;
+    }
+    v().setCurrent({ channelId: target.channelId, guildId: target.guildId });
+    v().setConnection('connecting');
+    try {
+      const { selfMute, selfDeaf } = v();
+      // A move carries its own token (and a seat the server reserved even in a full channel); it is good once, and a
+      // REST join would be refused by a full channel's user limit.
+      const grant = target.grant ?? (await api.join(target.channelId, { selfMute, selfDeaf }));
+      if (v().target?.channelId !== target.channelId) return;
+      await room.connect(grant.url, grant.token, { autoSubscribe: true });
+      v().setConnection('connected');
+      await publishMic();
+      applyPlayback();
+    } catch (err) {
+      await disconnect().catch(() => undefined);
+      v().setConnection('failed', `Couldn't join voice: ${deps.describeError(err)}`);
+    }
+  }
+
+  function attach(): () => void {
+    const onReconnecting = () => v().setConnection('reconnecting');
+    const onReconnected = () => v().setConnection('connected');
+    const onDisconnected = (reason?: DisconnectReason) => {
+      if (leaving) return;
+      // Not asked for: LiveKit gave up reconnecting, or the server removed us.
+      const message = removalMessage(reason, v().removalReason);
+      v().noteRemovalReason(null);
+      v().setConnection('failed', message);
+      v().setParticipants([]);
+    };
+    const onTrackSubscribed = () => applyPlayback();
+    // A moderator's server mute/deafen changes our LiveKit permissions; lifting it must republish the microphone.
+    const onPermissions = () => void enqueue(applyMic);
+    room.on(RoomEvent.Reconnecting, onReconnecting);
+    room.on(RoomEvent.Reconnected, onReconnected);
+    room.on(RoomEvent.Disconnected, onDisconnected);
+    room.on(RoomEvent.TrackSubscribed, onTrackSubscribed);
+    room.localParticipant.on('participantPermissionsChanged', onPermissions);
+
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.target !== prev.target) void enqueue(converge);
+      if (micAllowed(s) !== micAllowed(prev) || (s.connection === 'connected' && prev.connection !== 'connected')) void enqueue(applyMic);
+      if (s.connection === 'connected' && (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf || prev.connection !== 'connected')) {
+        void api.reportSelfState({ selfMute: s.selfMute, selfDeaf: s.selfDeaf }).catch(() => undefined);
+      }
+      if (playbackAllowed(s) !== playbackAllowed(prev)) applyPlayback();
+      if (s.connection !== prev.connection || s.current !== prev.current || s.error !== prev.error || s.transmitting !== prev.transmitting) notify();
+    });
+
+    return () => {
+      room.off(RoomEvent.Reconnecting, onReconnecting);
+      room.off(RoomEvent.Reconnected, onReconnected);
+      room.off(RoomEvent.Disconnected, onDisconnected);
+      room.off(RoomEvent.TrackSubscribed, onTrackSubscribed);
+      room.localParticipant.off('participantPermissionsChanged', onPermissions);
+      unsubscribe();
+    };
+  }
+
+  return {
+    room,
+    start() {
+      if (detach) return;
+      detach = attach();
+      void enqueue(converge);
+    },
+    async stop() {
+      detach?.();
+      detach = null;
+      await enqueue(async () => {
+        await disconnect().catch(() => undefined);
+        v().setCurrent(null);
+      });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot() {
+      const s = v();
+      snapshot ??= { connection: s.connection, channel: s.current, error: s.error, transmitting: s.transmitting && s.connection === 'connected', pttHeld };
+      return snapshot;
+    },
+    setPushToTalk(held) {
+      if (pttHeld === held) return;
+      pttHeld = held;
+      gate?.setMode(media.gateMode(held));
+      notify();
+    },
+    refreshGate() {
+      gate?.setMode(media.gateMode(pttHeld));
+    },
+    setBitrate(next) {
+      bitrate = next;
+      if (v().connection === 'connected') applyBitrate();
+    },
+    setPlayback(next) {
+      playback = next;
+      applyPlayback();
+    },
+    async switchDevice(kind, deviceId) {
+      if (room.state !== 'connected') return;
+      await room.switchActiveDevice(kind, deviceId).catch(() => undefined);
+    },
+    async restartCapture() {
+      const track = mic()?.track as LocalAudioTrack | undefined;
+      await track?.restartTrack(media.captureOptions()).catch(() => undefined);
+    },
+    idle: () => chain,
+  };
+}

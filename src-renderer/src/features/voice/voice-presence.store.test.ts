@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { VoiceState } from '../../api/types';
+import { createVoicePresenceStore } from './voice-presence.store';
+
+const id = (n: number) => n.toString(16).padStart(24, '0');
+const G = id(100);
+const H = id(200);
+const at = '2026-01-01T00:00:00.000Z';
+const vs = (user: number, channel: number, guildId = G): VoiceState => ({
+  userId: id(user), guildId, channelId: id(channel), selfMute: false, selfDeaf: false, serverMute: false, serverDeaf: false, joinedAt: at,
+});
+
+describe('voice presence store', () => {
+  it('when a guild snapshot arrives, then its voice states replace that guild only', () => {
+    const s = createVoicePresenceStore();
+    s.getState().setGuildVoiceStates(H, [vs(3, 20, H)]);
+    s.getState().setGuildVoiceStates(G, [vs(2, 12), vs(4, 12)]);
+    s.getState().setGuildVoiceStates(G, [vs(2, 12)]);
+    expect(s.getState().voiceByChannel[id(12)]?.map((v) => v.userId)).toEqual([id(2)]);
+    expect(s.getState().voiceByChannel[id(20)]?.map((v) => v.userId)).toEqual([id(3)]);
+  });
+
+  it('when a user moves between voice channels or leaves, then they are listed in at most one channel', () => {
+    const s = createVoicePresenceStore();
+    s.getState().setGuildVoiceStates(G, [vs(2, 12)]);
+    s.getState().setVoiceState(vs(2, 14));
+    expect(s.getState().voiceByChannel[id(12)]).toBeUndefined();
+    expect(s.getState().voiceByChannel[id(14)]?.length).toBe(1);
+    s.getState().setVoiceState({ userId: id(2), guildId: G, channelId: null });
+    expect(Object.keys(s.getState().voiceByChannel)).toEqual([]);
+  });
+
+  it('when the session ends, then nobody is listed', () => {
+    const s = createVoicePresenceStore();
+    s.getState().setVoiceState(vs(2, 14));
+    s.getState().reset();
+    expect(s.getState().voiceByChannel).toEqual({});
+  });
+});
