@@ -140,8 +140,19 @@ function Devices() {
     else setMessage({ ok: false, text: r.error });
   }, []);
   useEffect(() => {
-    void load();
-  }, [load]);
+    let live = true;
+    void accountStore
+      .getState()
+      .listSessions()
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) setSessions([...r.value].sort((x, y) => Number(y.current) - Number(x.current)));
+        else setMessage({ ok: false, text: r.error });
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
   const run = async (action: () => Promise<{ ok: true } | { ok: false; error: string }>, done: string) => {
     setBusy(true);
     const r = await action();

@@ -1,5 +1,5 @@
 import type { Recording } from '@shared/api/recordings';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { recordingsStore, uiStore, useAuth, useGuilds, useRecordings } from '../../app/services';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { useCan } from '../server-settings/permissions';
@@ -60,20 +60,22 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
   const channels = useGuilds((s) => s.channelsByGuild[scope.guildId]);
   const selfId = useAuth((s) => s.user?.id);
   const manager = useCan(scope.guildId, 'MANAGE_GUILD');
-  const [playing, setPlaying] = useState<Recording | null>(null);
   const [confirm, setConfirm] = useState<Recording | null>(null);
   const [error, setError] = useState<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
+  // The scope object is rebuilt by the parent each render; its key says what it is, so the load follows the key.
+  const scopeRef = useRef(scope);
   useEffect(() => {
-    void recordingsStore.getState().load(scope);
-    // The scope object is rebuilt by the parent each render; its key says what it is.
+    scopeRef.current = scope;
+  });
+  useEffect(() => {
+    void recordingsStore.getState().load(scopeRef.current);
   }, [key]);
 
   // A recording deleted elsewhere stops playing here.
-  useEffect(() => {
-    if (playing && !byId[playing.id]) setPlaying(null);
-  }, [byId, playing]);
+  const [chosen, setPlaying] = useState<Recording | null>(null);
+  const playing = chosen && byId[chosen.id] ? chosen : null;
 
   const channelName = (id: string) => channels?.find((c) => c.id === id)?.name ?? 'deleted channel';
   const title = (r: Recording) => `${channelName(r.channelId)}, ${dateFmt.format(new Date(r.startedAt))}`;
@@ -202,16 +204,27 @@ function Player({ recording, title, onClose }: { recording: Recording; title: st
   const resumeAt = useRef(0);
   const lastRenewal = useRef(0);
 
-  const renew = async () => {
+  const renew = useCallback(async () => {
     const url = await recordingsStore.getState().fileUrl(recording.id);
     if (url.ok) setSrc(url.value);
     else setError(url.error);
-  };
+  }, [recording.id]);
 
+  // One fetch per recording (the parent keys the player on its id); later ones when a ticket ran out.
   useEffect(() => {
-    void renew();
-    // One fetch per recording: the parent keys the player on its id.
-  }, []);
+    let live = true;
+    void recordingsStore
+      .getState()
+      .fileUrl(recording.id)
+      .then((url) => {
+        if (!live) return;
+        if (url.ok) setSrc(url.value);
+        else setError(url.error);
+      });
+    return () => {
+      live = false;
+    };
+  }, [recording.id]);
 
   return (
     <section className="rec-player" aria-label={`Player: ${title}`}>

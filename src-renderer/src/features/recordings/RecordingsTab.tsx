@@ -29,7 +29,9 @@ export function RecordingsTab({ guildId }: { guildId: string }) {
 
 function Retention({ guildId }: { guildId: string }) {
   const settings = useRecordings((s) => s.settings[guildId]);
-  const [value, setValue] = useState<string>('');
+  // What the user picked, else the saved setting.
+  const [picked, setValue] = useState<string | null>(null);
+  const value = picked ?? (settings ? (settings.retentionDays === null ? '' : String(settings.retentionDays)) : '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -41,9 +43,6 @@ function Retention({ guildId }: { guildId: string }) {
       .loadSettings(guildId)
       .then((r) => !r.ok && setError(r.error));
   }, [guildId]);
-  useEffect(() => {
-    if (settings) setValue(settings.retentionDays === null ? '' : String(settings.retentionDays));
-  }, [settings]);
 
   const choices = RETENTION_CHOICES.some(([d]) => d === settings?.retentionDays)
     ? RETENTION_CHOICES

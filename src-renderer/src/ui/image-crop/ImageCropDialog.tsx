@@ -60,10 +60,8 @@ export function ImageCropDialog({
   const drag = useRef<{ x: number; y: number } | null>(null);
   const ids = { hint: useId(), zoom: useId(), preview: useId() };
 
+  // The picker mounts a new dialog per chosen file (its key), so this decodes each file into fresh state.
   useEffect(() => {
-    setBitmap(null);
-    setCrop(null);
-    setError(null);
     if (!file) return;
     let live = true;
     let decoded: Bitmap | null = null;

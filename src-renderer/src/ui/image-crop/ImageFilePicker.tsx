@@ -21,6 +21,7 @@ export function ImageFilePicker({
 }) {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
+  const [picks, setPicks] = useState(0);
   return (
     <>
       <button type="button" className="btn primary" onClick={() => input.current?.click()}>
@@ -34,11 +35,14 @@ export function ImageFilePicker({
         aria-label={label}
         onChange={(e) => {
           setFile(e.target.files?.[0] ?? null);
+          setPicks((n) => n + 1);
           // The same file chosen again must open the dialog again.
           e.target.value = '';
         }}
       />
       <ImageCropDialog
+        // A fresh dialog (no picture, crop or error of the last one) for every file chosen.
+        key={picks}
         file={file}
         title={dialogTitle}
         shape={shape}
