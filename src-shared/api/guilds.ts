@@ -9,11 +9,13 @@ export const Guild = z.object({
   name: z.string(),
   ownerId: Id,
   createdAt: IsoDate,
+  /** Text channel where the server posts "<user> joined the server."; null = none. */
+  systemChannelId: Id.nullable(),
 });
 export type Guild = z.infer<typeof Guild>;
 
 export const CreateGuildBody = z.strictObject({ name: GuildName });
-export const UpdateGuildBody = z.strictObject({ name: GuildName.optional(), ownerId: Id.optional() });
+export const UpdateGuildBody = z.strictObject({ name: GuildName.optional(), ownerId: Id.optional(), systemChannelId: Id.nullable().optional() });
 export type UpdateGuildBody = z.infer<typeof UpdateGuildBody>;
 
 export const Member = z.object({

@@ -48,7 +48,7 @@ export const routes = {
   createGuild: defineRoute({ tag: 'guilds', method: 'post', path: '/guilds', summary: 'Create a guild (you become its owner)', auth: true, body: CreateGuildBody, response: Guild, status: 201 }),
   listMyGuilds: defineRoute({ tag: 'guilds', method: 'get', path: '/guilds', summary: 'Guilds I am a member of', auth: true, response: list(Guild) }),
   getGuild: defineRoute({ tag: 'guilds', method: 'get', path: '/guilds/:guildId', summary: 'One guild', auth: true, params: GuildIdParams, response: Guild }),
-  updateGuild: defineRoute({ tag: 'guilds', method: 'patch', path: '/guilds/:guildId', summary: 'Rename (MANAGE_GUILD) or transfer ownership (owner)', auth: true, params: GuildIdParams, body: UpdateGuildBody, response: Guild }),
+  updateGuild: defineRoute({ tag: 'guilds', method: 'patch', path: '/guilds/:guildId', summary: 'Rename or set the system channel (MANAGE_GUILD), transfer ownership (owner)', auth: true, params: GuildIdParams, body: UpdateGuildBody, response: Guild }),
   deleteGuild: defineRoute({ tag: 'guilds', method: 'delete', path: '/guilds/:guildId', summary: 'Delete a guild (owner only)', auth: true, params: GuildIdParams, status: 204 }),
   listMembers: defineRoute({ tag: 'members', method: 'get', path: '/guilds/:guildId/members', summary: 'Members, by user id', auth: true, params: GuildIdParams, query: MembersQuery, response: MembersPage }),
   getMember: defineRoute({ tag: 'members', method: 'get', path: '/guilds/:guildId/members/:userId', summary: 'One member', auth: true, params: GuildMemberParams, response: Member }),

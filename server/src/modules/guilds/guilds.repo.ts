@@ -8,12 +8,15 @@ interface GuildDoc {
   name: string;
   ownerId: string;
   createdAt: Date;
+  /** Absent on guilds stored before system channels existed: none. */
+  systemChannelId?: string | null;
 }
 export interface GuildRecord {
   id: string;
   name: string;
   ownerId: string;
   createdAt: Date;
+  systemChannelId: string | null;
 }
 
 /** `_id` is "<guildId>:<userId>": the membership lookup on every permission check is an _id lookup (FerretDB pushes
@@ -49,7 +52,7 @@ export interface BanRecord {
   createdAt: Date;
 }
 
-const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, createdAt: d.createdAt });
+const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, createdAt: d.createdAt, systemChannelId: d.systemChannelId ?? null });
 const memberRecord = (d: MemberDoc): MemberRecord => ({ guildId: d.guildId, userId: d.userId, roleIds: d.roleIds, nick: d.nick, joinedAt: d.joinedAt });
 const banRecord = (d: BanDoc): BanRecord => ({ guildId: d.guildId, userId: d.userId, reason: d.reason, createdAt: d.createdAt });
 
@@ -73,7 +76,7 @@ export function createGuildsRepo(db: Db) {
     },
 
     async insertGuild(g: GuildRecord): Promise<GuildRecord> {
-      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, createdAt: g.createdAt });
+      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, createdAt: g.createdAt, systemChannelId: g.systemChannelId });
       return g;
     },
     async findGuild(id: string): Promise<GuildRecord | null> {
@@ -84,8 +87,13 @@ export function createGuildsRepo(db: Db) {
       if (ids.length === 0) return [];
       return (await guilds.find({ _id: { $in: ids.map(oid) } }).toArray()).map(guildRecord);
     },
-    async updateGuild(id: string, set: { name?: string; ownerId?: string }): Promise<GuildRecord | null> {
+    async updateGuild(id: string, set: { name?: string; ownerId?: string; systemChannelId?: string | null }): Promise<GuildRecord | null> {
       const d = await guilds.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { returnDocument: 'after' });
+      return d ? guildRecord(d) : null;
+    },
+    /** Clears the system channel only where it is still this channel (a concurrent change to another one stands). */
+    async clearSystemChannel(id: string, channelId: string): Promise<GuildRecord | null> {
+      const d = await guilds.findOneAndUpdate({ _id: oid(id), systemChannelId: channelId }, { $set: { systemChannelId: null } }, { returnDocument: 'after' });
       return d ? guildRecord(d) : null;
     },
     async deleteGuild(id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { MessageType } from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
@@ -35,6 +36,9 @@ interface MessageDoc {
   content: string;
   nonce: string | null;
   mentions: PublicUser[];
+  /** Absent on messages stored before role mentions and system messages: none, and 'default'. */
+  mentionRoles?: string[];
+  type?: MessageType;
   createdAt: Date;
   editedAt: Date | null;
 }
@@ -61,12 +65,14 @@ export interface MessageRecord {
   content: string;
   nonce: string | null;
   mentions: PublicUser[];
+  mentionRoles: string[];
+  type: MessageType;
   createdAt: Date;
   editedAt: Date | null;
 }
 
 /** What a send needs: the id and the creation time are the repository's to give. */
-export type NewMessage = Omit<MessageRecord, 'id'>;
+export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type'> & Partial<Pick<MessageRecord, 'mentionRoles' | 'type'>>;
 
 export type InsertResult =
   /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
@@ -83,7 +89,7 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = ({ _id, ...rest }: MessageDoc): MessageRecord => ({ id: _id, ...rest });
+const toRecord = ({ _id, mentionRoles, type, ...rest }: MessageDoc): MessageRecord => ({ id: _id, ...rest, mentionRoles: mentionRoles ?? [], type: type ?? 'default' });
 const toDoc = ({ id, ...rest }: MessageRecord): MessageDoc => ({ _id: id, ...rest });
 
 export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
@@ -152,7 +158,8 @@ export function createMessagesRepo(db: Db) {
    * Stores a message under a new id; `m.createdAt` becomes the id's time (the same, unless this process's clock
    * stepped back). With a nonce, see the file comment: one message per nonce, whoever stored it.
    */
-  async function insert(m: NewMessage): Promise<InsertResult> {
+  async function insert(input: NewMessage): Promise<InsertResult> {
+    const m: Omit<MessageRecord, 'id'> = { ...input, mentionRoles: input.mentionRoles ?? [], type: input.type ?? 'default' };
     const { id, at } = (await liveIds()).next(m.createdAt.getTime());
     const fresh: MessageRecord = { ...m, id, createdAt: at };
     if (m.nonce === null) {
@@ -169,7 +176,7 @@ export function createMessagesRepo(db: Db) {
       if (!isDuplicateKey(err)) throw err;
       const claim = await nonces.findOne({ _id: key });
       // Swept between the insert and the read (an hour-old nonce): the send is new after all.
-      if (!claim) return insert(m);
+      if (!claim) return insert(input);
       messageId = claim.messageId;
       const stored = await messages.findOne({ _id: messageId });
       if (stored) return { status: 'existing', record: toRecord(stored) };
@@ -227,8 +234,8 @@ export function createMessagesRepo(db: Db) {
       return new Map(docs.map((d) => [d._id, d.lastId]));
     },
 
-    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date): Promise<MessageRecord | null> {
-      const doc = await messages.findOneAndUpdate({ _id: id, channelId }, { $set: { content, mentions, editedAt } }, { returnDocument: 'after' });
+    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date, mentionRoles: string[] = []): Promise<MessageRecord | null> {
+      const doc = await messages.findOneAndUpdate({ _id: id, channelId }, { $set: { content, mentions, mentionRoles, editedAt } }, { returnDocument: 'after' });
       return doc ? toRecord(doc) : null;
     },
 
@@ -283,13 +290,13 @@ export function createMessagesRepo(db: Db) {
      * Bulk load of messages into a channel (imports and the benchmarks), in the given order, which must be
      * oldest first; ids come from an instance claimed for this import. Returns the ids in order.
      */
-    async importMessages(channelId: string, guildId: string, list: Omit<MessageRecord, 'id' | 'channelId' | 'guildId'>[]): Promise<string[]> {
+    async importMessages(channelId: string, guildId: string, list: Omit<NewMessage, 'channelId' | 'guildId'>[]): Promise<string[]> {
       const ids = createImportIdGenerator(await claimIdInstance(db, 'import'));
       let lastMs = 0;
       const docs = list.map((m): MessageDoc => {
         lastMs = Math.max(lastMs, m.createdAt.getTime());
         const { id, at } = ids.next(lastMs);
-        return toDoc({ ...m, id, channelId, guildId, createdAt: at });
+        return toDoc({ ...m, mentionRoles: m.mentionRoles ?? [], type: m.type ?? 'default', id, channelId, guildId, createdAt: at });
       });
       for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
       const newest = docs.reduce<string | null>((max, d) => (max === null || d._id > max ? d._id : max), null);

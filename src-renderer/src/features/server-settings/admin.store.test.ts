@@ -17,7 +17,7 @@ const invite = (over: Partial<Invite> = {}): Invite => ({
   createdAt: '2025-12-31T00:00:00.000Z',
   ...over,
 });
-const role = (id: string, position: number): Role => ({ id, guildId: G, name: id.slice(0, 3), permissions: 0, position, color: null });
+const role = (id: string, position: number): Role => ({ id, guildId: G, name: id.slice(0, 3), permissions: 0, position, color: null, hoist: false, mentionable: false });
 
 function memory() {
   const data = new Map<string, unknown>();
