@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
 import { useGuilds } from '../../app/services';
-import type { Member, Role } from '../../api/types';
+import type { Member } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
 import { MemberMenuButton, memberMenuTriggerProps } from '../members/MemberMenuTrigger';
 import { memberName } from './ChannelSidebar';
+import { groupMembers } from './member-groups';
 
 function roleColor(c: number | null | undefined): string | undefined {
   return c ? `#${c.toString(16).padStart(6, '0')}` : undefined;
@@ -16,21 +17,7 @@ export function MemberList({ guildId }: { guildId: string }) {
   const presence = useGuilds((s) => s.presence);
   const ownerId = useGuilds((s) => s.guilds.find((g) => g.id === guildId)?.ownerId);
 
-  const groups = useMemo(() => {
-    const sortedRoles = [...(roles ?? [])].filter((r) => r.id !== guildId).sort((a, b) => b.position - a.position);
-    const topRole = (m: Member): Role | undefined => sortedRoles.find((r) => m.roleIds.includes(r.id));
-    const out = new Map<string, { title: string; members: Member[] }>();
-    for (const r of sortedRoles) out.set(r.id, { title: r.name, members: [] });
-    out.set('online', { title: 'Online', members: [] });
-    out.set('offline', { title: 'Offline', members: [] });
-    for (const m of members ?? []) {
-      const status = presence[m.user.id] ?? 'offline';
-      const role = status === 'offline' ? undefined : topRole(m);
-      out.get(status === 'offline' ? 'offline' : (role?.id ?? 'online'))?.members.push(m);
-    }
-    for (const g of out.values()) g.members.sort((a, b) => memberName(a, '').localeCompare(memberName(b, '')));
-    return [...out.values()].filter((g) => g.members.length > 0);
-  }, [members, roles, presence, guildId]);
+  const groups = useMemo(() => groupMembers(members ?? [], roles ?? [], (id) => presence[id] ?? 'offline', guildId), [members, roles, presence, guildId]);
 
   const colorOf = (m: Member) => {
     const sorted = [...(roles ?? [])].sort((a, b) => b.position - a.position);
@@ -40,7 +27,7 @@ export function MemberList({ guildId }: { guildId: string }) {
   return (
     <aside className="member-list" aria-label="Members">
       {groups.map((g) => (
-        <section key={g.title} aria-label={`${g.title}, ${g.members.length}`}>
+        <section key={g.key} data-group={g.key} aria-label={`${g.title}, ${g.members.length}`}>
           <h3>
             {g.title} — {g.members.length}
           </h3>
