@@ -47,6 +47,8 @@ export interface AdminActions {
   loadAudit(guildId: string, action: AuditAction | null, more?: boolean): Promise<Result<AuditEntry[]>>;
   renameGuild(guildId: string, name: string): Promise<Result<Guild>>;
   transferOwnership(guildId: string, userId: string): Promise<Result<Guild>>;
+  /** Where "<user> joined the server." is posted (a text channel), or null for nowhere. */
+  setSystemChannel(guildId: string, channelId: string | null): Promise<Result<Guild>>;
   deleteGuild(guildId: string): Promise<Result<void>>;
   createRole(guildId: string, name: string, permissions?: number): Promise<Result<Role>>;
   updateRole(guildId: string, roleId: string, body: UpdateRoleBody): Promise<Result<Role>>;
@@ -177,6 +179,13 @@ export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => Gui
       transferOwnership: (guildId, userId) =>
         attempt(async () => {
           const g = await deps.api().admin.updateGuild(guildId, { ownerId: userId });
+          deps.guilds().upsertGuild(g);
+          return g;
+        }),
+
+      setSystemChannel: (guildId, channelId) =>
+        attempt(async () => {
+          const g = await deps.api().admin.updateGuild(guildId, { systemChannelId: channelId });
           deps.guilds().upsertGuild(g);
           return g;
         }),
