@@ -58,7 +58,8 @@ export function ChannelDnd({ channels, onResult, children }: { channels: Channel
 
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${nameOf(active.id)}. Use the arrow keys to move, Space to drop, Escape to cancel.`,
-    onDragOver: ({ active, over }) => (over ? `${nameOf(active.id)} is over ${nameOf(over.id)}.` : `${nameOf(active.id)} is no longer over a drop place.`),
+    onDragOver: ({ active, over }) =>
+      !over ? `${nameOf(active.id)} is no longer over a drop place.` : over.id === active.id ? `${nameOf(active.id)} is in its place.` : `${nameOf(active.id)} is over ${nameOf(over.id)}.`,
     onDragEnd: ({ active, over }) => (over ? `${nameOf(active.id)} was dropped at ${nameOf(over.id)}.` : `${nameOf(active.id)} was dropped where it was.`),
     onDragCancel: ({ active }) => `Moving ${nameOf(active.id)} was cancelled.`,
   };
