@@ -136,6 +136,10 @@ describe('guild structure: roles, categories and the system channel', () => {
     const history = (await t.api.get(`/channels/${welcome.id}/messages`, newcomer.token)).body.items;
     const edit = await t.api.patch(`/channels/${welcome.id}/messages/${history[0].id}`, { content: 'rewritten' }, newcomer.token);
     expect(edit.status).toBe(403);
+    // It is the server's notice, not the newcomer's message: purging their messages leaves it.
+    const purge = await t.api.del(`/guilds/${guildId}/members/${newcomer.id}/messages`, owner.token);
+    expect(purge.body).toEqual({ deleted: 0 });
+    expect((await t.api.get(`/channels/${welcome.id}/messages`, owner.token)).body.items.map((m: { id: string }) => m.id)).toEqual([history[0].id]);
 
     // Deleting the channel clears the setting; the next join posts nothing anywhere.
     expect((await t.api.del(`/channels/${welcome.id}`, owner.token)).status).toBe(204);

@@ -247,10 +247,12 @@ export function createMessagesRepo(db: Db) {
 
     /**
      * Deletes an author's messages in a guild created at or after `since` (all of them when null): a moderator's
-     * purge, or a ban's "delete message history". Returns what it deleted, per channel, for the gateway.
+     * purge, or a ban's "delete message history". Returns what it deleted, per channel, for the gateway. The server's
+     * own notices about the author ("joined the server.") are not theirs and stay (`$ne` also matches older messages
+     * stored without a type).
      */
     async deleteByAuthor(guildId: string, authorId: string, since: Date | null): Promise<{ channelId: string; ids: string[] }[]> {
-      const filter: Filter<MessageDoc> = { authorId, guildId, ...(since ? { _id: { $gte: messageIdFloor(since) } } : {}) };
+      const filter: Filter<MessageDoc> = { authorId, guildId, type: { $ne: 'member_join' }, ...(since ? { _id: { $gte: messageIdFloor(since) } } : {}) };
       const byChannel = new Map<string, string[]>();
       // In batches, so a prolific author never needs one huge command; each batch deletes exactly what it listed.
       for (;;) {
@@ -264,9 +266,9 @@ export function createMessagesRepo(db: Db) {
       return [...byChannel].map(([channelId, ids]) => ({ channelId, ids }));
     },
 
-    /** An author's messages in every guild, oldest first, `limit` at a time after `afterId` (data exports). */
+    /** What an author wrote in every guild (not the server's join notices), oldest first, `limit` at a time after `afterId` (data exports). */
     async listByAuthor(authorId: string, opts: { afterId?: string; limit: number }): Promise<MessageRecord[]> {
-      const docs = await page({ authorId, ...(opts.afterId ? { _id: { $gt: opts.afterId } } : {}) }, 1, opts.limit);
+      const docs = await page({ authorId, type: { $ne: 'member_join' }, ...(opts.afterId ? { _id: { $gt: opts.afterId } } : {}) }, 1, opts.limit);
       return docs.map(toRecord);
     },
 
