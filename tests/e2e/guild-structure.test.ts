@@ -155,8 +155,26 @@ describe('guild structure', () => {
     await dialog(a).getByRole('list', { name: 'Members with Crew' }).getByText('Bob', { exact: true }).waitFor();
     // Roles that can be dragged have a handle (and keep Move up / Move down).
     await dialog(a).getByRole('button', { name: 'Drag role Crew' }).waitFor();
-    // (Crew is the only custom role, so both steps are disabled and hidden, yet present.)
-    expect(await dialog(a).locator('button[aria-label="Move Crew up"]').count()).toBe(1);
+    // A second role, below Crew: Move up puts it above; dragging it with the keyboard puts it back.
+    const rolePositions = async () =>
+      Object.fromEntries(((await rest('GET', `/guilds/${guild.id}/roles`, A.token)).data.items as unknown as { name: string; position: number }[]).map((r) => [r.name, r.position]));
+    await dialog(a).getByRole('button', { name: 'Create role' }).click();
+    await dialog(a).getByLabel('Role name').fill('Helpers');
+    await dialog(a).getByRole('button', { name: 'Save changes' }).click();
+    await dialog(a).getByRole('button', { name: 'Helpers', exact: true }).waitFor();
+    expect((await rolePositions()).Helpers).toBeLessThan((await rolePositions()).Crew!);
+    await dialog(a).getByRole('button', { name: 'Move Helpers up' }).click();
+    await expect.poll(async () => (await rolePositions()).Helpers! > (await rolePositions()).Crew!).toBe(true);
+    await dialog(a).getByRole('button', { name: 'Drag role Helpers' }).focus();
+    await a.keyboard.press('Space');
+    await a.waitForTimeout(150);
+    await a.keyboard.press('ArrowDown');
+    await a.waitForTimeout(150);
+    await a.keyboard.press('Space');
+    await expect.poll(async () => (await rolePositions()).Helpers! < (await rolePositions()).Crew!).toBe(true);
+    await expect.poll(() => dialog(a).getByRole('list', { name: 'Roles' }).locator('.admin-role-name').evaluateAll((els) => els.map((e) => e.textContent?.trim())))
+      .toEqual(['Crew', 'Helpers', '@everyone']);
+    await dialog(a).getByRole('button', { name: 'Crew', exact: true }).click();
     await dialog(a).locator('.admin-panel').evaluate((el) => el.scrollTo(0, 0));
     await a.screenshot({ path: resolve(SHOTS, 'server-settings-roles-hoist.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'server settings roles with hoist and mentionable');

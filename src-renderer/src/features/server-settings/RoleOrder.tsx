@@ -5,6 +5,7 @@ import type { Role } from '../../api/types';
 import { useAuth, useGuilds } from '../../app/services';
 import '../guilds/structure.css';
 import { adminStore } from './admin-services';
+import { reorderedRoleIds } from './admin.store';
 import { colorToHex } from './names';
 import { useIsOwner } from './permissions';
 
@@ -46,9 +47,9 @@ export function RoleList({
     onDragCancel: ({ active }) => `Moving role ${nameOf(active.id)} was cancelled.`,
   };
 
-  async function reorder(shown: Role[]) {
+  async function reorder(roleIds: string[]) {
     onError(null);
-    const r = await adminStore.getState().reorderRoles(guildId, roles, routeOrder(shown, guildId));
+    const r = await adminStore.getState().reorderRoles(guildId, roles, roleIds);
     if (!r.ok) onError(`Could not reorder roles: ${r.error}`);
   }
   function onDragEnd(e: DragEndEvent) {
@@ -56,12 +57,11 @@ export function RoleList({
     const from = custom.findIndex((r) => r.id === e.active.id);
     const to = custom.findIndex((r) => r.id === e.over?.id);
     if (from < 0 || to < 0) return;
-    void reorder(arrayMove(custom, from, to));
+    void reorder(routeOrder(arrayMove(custom, from, to), guildId));
   }
-  const step = (r: Role, by: -1 | 1) => {
-    const i = custom.findIndex((c) => c.id === r.id);
-    if (i + by < 0 || i + by >= custom.length) return;
-    void reorder(arrayMove(custom, i, i + by));
+  const step = (r: Role, direction: 'up' | 'down') => {
+    const ids = reorderedRoleIds(guildId, roles, r.id, direction);
+    if (ids) void reorder(ids);
   };
 
   return (
@@ -80,8 +80,8 @@ export function RoleList({
                 canUp={i > 0 && custom[i - 1] !== undefined && movable(custom[i - 1]!)}
                 canDown={i >= 0 && i < custom.length - 1}
                 onSelect={() => onSelect(r.id)}
-                onUp={() => step(r, -1)}
-                onDown={() => step(r, 1)}
+                onUp={() => step(r, 'up')}
+                onDown={() => step(r, 'down')}
               />
             );
           })}

@@ -53,8 +53,6 @@ export interface AdminActions {
   createRole(guildId: string, name: string, permissions?: number): Promise<Result<Role>>;
   updateRole(guildId: string, roleId: string, body: UpdateRoleBody): Promise<Result<Role>>;
   deleteRole(guildId: string, roleId: string): Promise<Result<void>>;
-  /** Move a custom role one step up (more powerful) or down; `roles` is the guild's current list. */
-  moveRole(guildId: string, roles: Role[], roleId: string, direction: 'up' | 'down'): Promise<Result<Role[]>>;
   /**
    * Puts the custom roles in this order (lowest first, as the route wants it) at once in the store, then asks the
    * server; when it refuses, the previous order comes back and the error is returned.
@@ -216,16 +214,6 @@ export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => Gui
           deps.guilds().removeRole(guildId, roleId);
           setMembers(guildId, (list) => list.map((m) => ({ ...m, roleIds: m.roleIds.filter((id) => id !== roleId) })));
         }),
-
-      async moveRole(guildId, roles, roleId, direction) {
-        const ids = reorderedRoleIds(guildId, roles, roleId, direction);
-        if (!ids) return { ok: true, value: [...roles] };
-        return attempt(async () => {
-          const updated = await deps.api().admin.reorderRoles(guildId, ids);
-          for (const r of updated) deps.guilds().upsertRole(r);
-          return updated;
-        });
-      },
 
       async reorderRoles(guildId, roles, roleIds) {
         const moved = roles.flatMap((r) => {
