@@ -122,6 +122,24 @@ describe('guild structure', () => {
       .waitFor({ timeout: 15_000 });
     await sidebar(a).locator(`section[data-category-id="${category.id}"]`).getByRole('button', { name: /^general \(text channel\)/ }).waitFor();
 
+    // With every channel in a category, a drop zone for the top level appears while dragging: #general goes back there.
+    const voice = (await channels()).find((c) => c.type === 'voice')!;
+    expect((await rest('PATCH', `/guilds/${guild.id}/channels`, A.token, { channels: [{ id: voice.id, position: 1, parentId: category.id }] })).status).toBe(200);
+    await sidebar(a).locator(`section[data-category-id="${category.id}"] li[data-channel-id="${voice.id}"]`).waitFor({ timeout: 15_000 });
+    await sidebar(a).getByRole('button', { name: 'Move general', exact: true }).focus();
+    await a.keyboard.press('Space');
+    await expect.poll(() => liveRegion(a).textContent()).toMatch(/Picked up general|general is in its place/);
+    for (let i = 0; i < 4 && !((await liveRegion(a).textContent()) ?? '').includes('over the top level'); i++) {
+      await a.keyboard.press('ArrowUp');
+      await a.waitForTimeout(150);
+    }
+    await a.keyboard.press('Space');
+    await expect.poll(async () => (await channels()).find((c) => c.id === general.id)?.parentId, { timeout: 15_000 }).toBeNull();
+    await b.locator(`section[data-category-id="${category.id}"] li[data-channel-id="${general.id}"]`).waitFor({ state: 'detached', timeout: 15_000 });
+    // … and into the category again, for the rest of the test.
+    expect((await rest('PATCH', `/guilds/${guild.id}/channels`, A.token, { channels: [{ id: general.id, position: 0, parentId: category.id }] })).status).toBe(200);
+    await sidebar(a).locator(`section[data-category-id="${category.id}"] li[data-channel-id="${general.id}"]`).waitFor({ timeout: 15_000 });
+
     // Collapsing the category is remembered across a reload (the open channel stays visible, as in Discord).
     const toggle = sidebar(a).getByRole('button', { name: 'Projects', exact: true });
     await toggle.press('Enter');

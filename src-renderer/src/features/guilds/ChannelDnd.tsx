@@ -15,7 +15,7 @@ import { CSS } from '@dnd-kit/utilities';
 import { createContext, useContext, useMemo, useState, type CSSProperties, type ReactNode, type Ref } from 'react';
 import type { Channel } from '../../api/types';
 import { adminStore } from '../server-settings/admin-services';
-import { containerOf, layoutOf, moveCategory, moveChannel, reorderMoves } from './channel-order';
+import { containerOf, layoutOf, moveCategory, moveChannel, reorderMoves, TOP } from './channel-order';
 import './structure.css';
 
 /**
@@ -50,6 +50,7 @@ export function ChannelDnd({ channels, onResult, children }: { channels: Channel
     return (key: UniqueIdentifier | undefined) => {
       if (key === undefined) return '';
       const { kind: k, id } = parse(key);
+      if (k === 'into' && id === TOP) return 'the top level, outside the categories';
       const c = byId.get(id);
       if (!c) return 'unknown';
       return k === 'into' ? `the top of category ${c.name}` : c.type === 'category' ? `category ${c.name}` : c.name;
@@ -79,6 +80,7 @@ export function ChannelDnd({ channels, onResult, children }: { channels: Channel
     if (active.kind === 'cat' && over.kind === 'cat') {
       after = moveCategory(before, active.id, before.categories.indexOf(over.id));
     } else if (active.kind === 'ch' && over.kind === 'into') {
+      // `into:top` is the top level (TOP), shown as a drop zone while it has no channels.
       after = moveChannel(before, active.id, over.id, 0);
     } else if (active.kind === 'ch' && over.kind === 'ch') {
       const container = containerOf(before, over.id);
@@ -126,6 +128,18 @@ export function SortableChannel({ channel, enabled, children }: { channel: Chann
         handle: <Handle label={`Move ${channel.name}`} activatorRef={s.setActivatorNodeRef} props={{ ...s.attributes, ...s.listeners }} />,
       })}
     </>
+  );
+}
+
+/** While a channel is dragged and no channel is outside the categories: a place to drop it there. */
+export function TopDropZone({ enabled }: { enabled: boolean }) {
+  const kind = useContext(ActiveKind);
+  const zone = useDroppable({ id: intoKey(TOP), disabled: !enabled || kind !== 'channel' });
+  if (!enabled || kind !== 'channel') return null;
+  return (
+    <div ref={zone.setNodeRef} className={`top-drop-zone${zone.isOver ? ' drag-over' : ''}`}>
+      Outside the categories
+    </div>
   );
 }
 

@@ -9,7 +9,7 @@ import { UserPanel } from '../voice/UserPanel';
 import { VoicePanel } from '../voice/VoicePanel';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { isUnread } from './guilds.store';
-import { categoryKey, ChannelDnd, channelKey, SortableCategory, SortableChannel, type DragBinding } from './ChannelDnd';
+import { categoryKey, ChannelDnd, channelKey, SortableCategory, SortableChannel, TopDropZone, type DragBinding } from './ChannelDnd';
 
 interface Group {
   category: Channel | null;
@@ -115,7 +115,7 @@ export function ChannelSidebar() {
                   </SortableContext>
                 );
                 if (!g.category) {
-                  if (g.channels.length === 0) return null;
+                  if (g.channels.length === 0) return <TopDropZone key={key} enabled={canCreate} />;
                   return (
                     <section key={key} className="channel-group" aria-label="Channels">
                       {list}
