@@ -12,11 +12,13 @@ export const Guild = z.object({
   /** The icon's content hash (see images.ts for its URL), or null: the client shows the name's initials. */
   icon: ImageHash.nullable(),
   createdAt: IsoDate,
+  /** Text channel where the server posts "<user> joined the server."; null = none. */
+  systemChannelId: Id.nullable(),
 });
 export type Guild = z.infer<typeof Guild>;
 
 export const CreateGuildBody = z.strictObject({ name: GuildName });
-export const UpdateGuildBody = z.strictObject({ name: GuildName.optional(), ownerId: Id.optional() });
+export const UpdateGuildBody = z.strictObject({ name: GuildName.optional(), ownerId: Id.optional(), systemChannelId: Id.nullable().optional() });
 export type UpdateGuildBody = z.infer<typeof UpdateGuildBody>;
 
 export const Member = z.object({

@@ -4,6 +4,10 @@ import { PublicUser } from './users';
 
 export const MessageContent = z.string().min(1).max(4000).refine((s) => s.trim().length > 0, 'must not be blank');
 
+/** `default`: written by a member. Others are posted by the server (Discord's system messages); `author` is who it is about. */
+export const MessageType = z.enum(['default', 'member_join']);
+export type MessageType = z.infer<typeof MessageType>;
+
 export const Message = z.object({
   id: Id,
   channelId: Id,
@@ -12,6 +16,9 @@ export const Message = z.object({
   content: z.string(),
   /** Users mentioned as `<@userId>` who are members of the guild. */
   mentions: z.array(PublicUser),
+  /** Role ids mentioned as `<@&roleId>` that count: the role is mentionable, or the author had MANAGE_ROLES. */
+  mentionRoles: z.array(Id),
+  type: MessageType,
   /** Echo of the client's nonce, so an optimistic message can be matched with the real one. */
   nonce: z.string().nullable(),
   createdAt: IsoDate,

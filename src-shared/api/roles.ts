@@ -13,6 +13,10 @@ export const Role = z.object({
   /** Higher = more powerful; @everyone is 0. */
   position: z.number().int(),
   color: z.number().int().nullable(),
+  /** Members whose highest hoisted role this is are listed under it in the member list. */
+  hoist: z.boolean(),
+  /** Anyone may mention it as `<@&roleId>`; otherwise only members with MANAGE_ROLES can. */
+  mentionable: z.boolean(),
 });
 export type Role = z.infer<typeof Role>;
 
@@ -20,11 +24,16 @@ export const CreateRoleBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   permissions: PermissionBits.default(0),
   color: z.number().int().min(0).max(0xffffff).nullable().optional(),
+  hoist: z.boolean().default(false),
+  mentionable: z.boolean().default(false),
 });
+export type CreateRoleBody = z.input<typeof CreateRoleBody>;
 export const UpdateRoleBody = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   permissions: PermissionBits.optional(),
   color: z.number().int().min(0).max(0xffffff).nullable().optional(),
+  hoist: z.boolean().optional(),
+  mentionable: z.boolean().optional(),
 });
 export type UpdateRoleBody = z.infer<typeof UpdateRoleBody>;
 export const RoleParams = z.strictObject({ guildId: Id, roleId: Id });

@@ -56,7 +56,7 @@ export const routes = {
   createGuild: defineRoute({ tag: 'guilds', method: 'post', path: '/guilds', summary: 'Create a guild (you become its owner)', auth: true, body: CreateGuildBody, response: Guild, status: 201 }),
   listMyGuilds: defineRoute({ tag: 'guilds', method: 'get', path: '/guilds', summary: 'Guilds I am a member of', auth: true, response: list(Guild) }),
   getGuild: defineRoute({ tag: 'guilds', method: 'get', path: '/guilds/:guildId', summary: 'One guild', auth: true, params: GuildIdParams, response: Guild }),
-  updateGuild: defineRoute({ tag: 'guilds', method: 'patch', path: '/guilds/:guildId', summary: 'Rename (MANAGE_GUILD) or transfer ownership (owner)', auth: true, params: GuildIdParams, body: UpdateGuildBody, response: Guild }),
+  updateGuild: defineRoute({ tag: 'guilds', method: 'patch', path: '/guilds/:guildId', summary: 'Rename or set the system channel (MANAGE_GUILD), transfer ownership (owner)', auth: true, params: GuildIdParams, body: UpdateGuildBody, response: Guild }),
   setGuildIcon: defineRoute({ tag: 'guilds', method: 'put', path: '/guilds/:guildId/icon', summary: 'Set the icon (MANAGE_GUILD): the image as the raw body, stored as a 256×256 WebP without metadata', auth: true, params: GuildIdParams, upload: { mediaTypes: IMAGE_UPLOAD_TYPES, maxBytes: IMAGE_UPLOAD_MAX_BYTES }, errors: IMAGE_UPLOAD_ERRORS, response: Guild }),
   removeGuildIcon: defineRoute({ tag: 'guilds', method: 'delete', path: '/guilds/:guildId/icon', summary: 'Remove the icon (MANAGE_GUILD)', auth: true, params: GuildIdParams, response: Guild }),
   // Public for the same reason as getUserAvatar.

@@ -53,7 +53,10 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     expect(ready.user.id).toBe(member.id);
     expect(ready.guilds.map((g: { guild: { id: string } }) => g.guild.id)).toEqual([guildId]);
     expect(ready.guilds[0].channels.map((c: { id: string }) => c.id)).toContain(textId);
-    expect(ready.guilds[0].channels.find((c: { id: string }) => c.id === textId).lastMessageId).toBeNull();
+    // The guild's system channel (its first text channel) got the join notice.
+    const history = await t.api.get(`/channels/${textId}/messages?limit=10`, member.token);
+    expect(history.body.items[0]).toMatchObject({ type: 'member_join', author: { id: member.id }, content: '' });
+    expect(ready.guilds[0].channels.find((c: { id: string }) => c.id === textId).lastMessageId).toBe(history.body.items[0].id);
   });
 
   it('when the owner sends a message, then the other member receives it over the gateway with mentions resolved', async () => {

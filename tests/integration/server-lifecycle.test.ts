@@ -41,10 +41,11 @@ describe('data lifecycle', () => {
       guildId,
       contents.map((content, i) => ({ authorId: user.id, content, nonce: null, mentions: [], createdAt: new Date(Date.now() - hoursAgo * HOUR + i), editedAt: null })),
     );
+  /** Ids of the members' messages (not the join notices of the guild's system channel), newest first. */
   const historyIds = async (channelId: string, token: string): Promise<string[]> => {
     const res = await t.api.get(`/channels/${channelId}/messages?limit=100`, token);
     expect(res.status).toBe(200);
-    return res.body.items.map((m: { id: string }) => m.id);
+    return res.body.items.filter((m: { type: string }) => m.type === 'default').map((m: { id: string }) => m.id);
   };
   const auditOf = async (guildId: string, token: string, action: string) => (await t.api.get(`/guilds/${guildId}/audit-log?action=${action}`, token)).body.items as any[];
   const gateway = async (user: TestUser) => {

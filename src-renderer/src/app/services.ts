@@ -4,6 +4,7 @@ import { createHttpClient } from '../api/http-client';
 import { createParleyApi } from '../api/parley-api';
 import { createAuthStore, type AuthActions, type AuthState } from '../features/auth/auth.store';
 import { createChatStore, type ChatActions, type ChatState } from '../features/chat/chat.store';
+import { mentionsMe as isForMe } from '../features/chat/mentions';
 import { createGuildsStore, type GuildsActions, type GuildsState } from '../features/guilds/guilds.store';
 import { createUnreadStore, type UnreadActions, type UnreadState } from '../features/guilds/unread.store';
 import { createAccountStore, type AccountActions } from '../features/account/account.store';
@@ -106,12 +107,16 @@ function startSession() {
       },
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
-        const mentionsMe = m.mentions.some((u) => u.id === self);
+        const myRoles = guildsStore.getState().membersByGuild[m.guildId]?.find((x) => x.user.id === self)?.roleIds ?? [];
+        const mentionsMe = isForMe(m, self, myRoles);
         chatStore.getState().receive(m);
         unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
         if (mentionsMe && m.author.id !== self) {
           const channel = guildsStore.getState().channelsByGuild[m.guildId]?.find((c) => c.id === m.channelId);
-          const body = m.content.replace(/<@([0-9a-f]{24})>/g, (_all, id: string) => `@${m.mentions.find((u) => u.id === id)?.displayName ?? 'someone'}`);
+          const roles = guildsStore.getState().rolesByGuild[m.guildId] ?? [];
+          const body = m.content
+            .replace(/<@([0-9a-f]{24})>/g, (_all, id: string) => `@${m.mentions.find((u) => u.id === id)?.displayName ?? 'someone'}`)
+            .replace(/<@&([0-9a-f]{24})>/g, (_all, id: string) => `@${roles.find((r) => r.id === id)?.name ?? 'role'}`);
           p.notifyMention({
             title: `${m.author.displayName}${channel ? ` in #${channel.name}` : ''}`,
             body: body.slice(0, 1000),

@@ -5,7 +5,7 @@ import type { Repos } from '../../db/repos';
 import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
-import { channelView } from '../../http/views';
+import { channelView, guildView } from '../../http/views';
 import type { GuildAccess, PermissionService } from '../../permissions/permission.service';
 import type { AuditService } from '../audit/audit.service';
 import type { ChannelRecord, ChannelUpdate } from './channels.repo';
@@ -111,6 +111,8 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
       const { channel } = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
       await gateway.publishToGuild(channel.guildId, 'CHANNEL_DELETE', { id: channelId, guildId: channel.guildId }, { channelId });
       await repos.channels.delete(channelId);
+      const cleared = await repos.guilds.clearSystemChannel(channel.guildId, channelId);
+      if (cleared) await gateway.publishToGuild(channel.guildId, 'GUILD_UPDATE', guildView(cleared));
       if (channel.type === 'category') {
         await repos.channels.detachChildren(channel.guildId, channelId);
         await gateway.resyncGuild(channel.guildId);

@@ -10,6 +10,8 @@ interface GuildDoc {
   /** Content hash of the icon in `images` (absent on guilds from before icons: none). */
   icon?: string | null;
   createdAt: Date;
+  /** Absent on guilds stored before system channels existed: none. */
+  systemChannelId?: string | null;
 }
 export interface GuildRecord {
   id: string;
@@ -17,6 +19,7 @@ export interface GuildRecord {
   ownerId: string;
   icon: string | null;
   createdAt: Date;
+  systemChannelId: string | null;
 }
 
 /** `_id` is "<guildId>:<userId>": the membership lookup on every permission check is an _id lookup (FerretDB pushes
@@ -52,7 +55,7 @@ export interface BanRecord {
   createdAt: Date;
 }
 
-const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, icon: d.icon ?? null, createdAt: d.createdAt });
+const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, icon: d.icon ?? null, createdAt: d.createdAt, systemChannelId: d.systemChannelId ?? null });
 const memberRecord = (d: MemberDoc): MemberRecord => ({ guildId: d.guildId, userId: d.userId, roleIds: d.roleIds, nick: d.nick, joinedAt: d.joinedAt });
 const banRecord = (d: BanDoc): BanRecord => ({ guildId: d.guildId, userId: d.userId, reason: d.reason, createdAt: d.createdAt });
 
@@ -76,7 +79,7 @@ export function createGuildsRepo(db: Db) {
     },
 
     async insertGuild(g: GuildRecord): Promise<GuildRecord> {
-      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, icon: g.icon, createdAt: g.createdAt });
+      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, icon: g.icon, createdAt: g.createdAt, systemChannelId: g.systemChannelId });
       return g;
     },
     async findGuild(id: string): Promise<GuildRecord | null> {
@@ -87,8 +90,13 @@ export function createGuildsRepo(db: Db) {
       if (ids.length === 0) return [];
       return (await guilds.find({ _id: { $in: ids.map(oid) } }).toArray()).map(guildRecord);
     },
-    async updateGuild(id: string, set: { name?: string; ownerId?: string; icon?: string | null }): Promise<GuildRecord | null> {
+    async updateGuild(id: string, set: { name?: string; ownerId?: string; icon?: string | null; systemChannelId?: string | null }): Promise<GuildRecord | null> {
       const d = await guilds.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { returnDocument: 'after' });
+      return d ? guildRecord(d) : null;
+    },
+    /** Clears the system channel only where it is still this channel (a concurrent change to another one stands). */
+    async clearSystemChannel(id: string, channelId: string): Promise<GuildRecord | null> {
+      const d = await guilds.findOneAndUpdate({ _id: oid(id), systemChannelId: channelId }, { $set: { systemChannelId: null } }, { returnDocument: 'after' });
       return d ? guildRecord(d) : null;
     },
     async deleteGuild(id: string): Promise<void> {

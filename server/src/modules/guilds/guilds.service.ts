@@ -56,12 +56,13 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
     async create(userId: string, name: string): Promise<Guild> {
       const now = clock.now();
       const guildId = newId();
-      await repos.roles.insert({ id: guildId, guildId, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS, position: 0, color: null });
+      await repos.roles.insert({ id: guildId, guildId, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS, position: 0, color: null, hoist: false, mentionable: false });
       const base = { guildId, topic: null, overwrites: [], createdAt: now, parentId: null };
-      await repos.channels.insert({ ...base, id: newId(), type: 'text', name: 'general', position: 0, bitrate: null, userLimit: null });
+      const general = newId();
+      await repos.channels.insert({ ...base, id: general, type: 'text', name: 'general', position: 0, bitrate: null, userLimit: null });
       await repos.channels.insert({ ...base, id: newId(), type: 'voice', name: 'General', position: 1, bitrate: DEFAULT_BITRATE, userLimit: 0 });
       await repos.guilds.insertMember({ guildId, userId, roleIds: [], nick: null, joinedAt: now });
-      const guild = await repos.guilds.insertGuild({ id: guildId, name, ownerId: userId, icon: null, createdAt: now });
+      const guild = await repos.guilds.insertGuild({ id: guildId, name, ownerId: userId, icon: null, createdAt: now, systemChannelId: general });
       log.info({ guildId, userId }, 'guild created');
       gateway.addUserToGuild(userId, guildId);
       const snapshot = await gateway.guildSnapshot(userId, guildId);
@@ -81,13 +82,22 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
 
     async update(userId: string, guildId: string, body: UpdateGuildBody): Promise<Guild> {
       const access = await permissions.requireGuildMember(userId, guildId);
-      if (body.name !== undefined && !hasPermission(access.permissions, Permission.MANAGE_GUILD)) throw AppError.forbidden('Missing permission MANAGE_GUILD');
+      const needsManage = body.name !== undefined || body.systemChannelId !== undefined;
+      if (needsManage && !hasPermission(access.permissions, Permission.MANAGE_GUILD)) throw AppError.forbidden('Missing permission MANAGE_GUILD');
+      if (body.systemChannelId) {
+        // A text channel of this guild (a hidden one answers like an unknown one): join notices are text.
+        const channel = await repos.channels.find(body.systemChannelId);
+        const visible = channel && channel.guildId === guildId && permissions.visibleChannels(access, [channel]).length === 1;
+        if (!channel || !visible) throw AppError.validation('systemChannelId must be a channel of this guild', [{ path: 'body.systemChannelId', message: 'unknown channel' }]);
+        if (channel.type !== 'text') throw new AppError('WRONG_CHANNEL_TYPE', 'The system channel must be a text channel');
+      }
       if (body.ownerId !== undefined) {
         if (access.guild.ownerId !== userId) throw AppError.forbidden('Only the owner can transfer ownership');
         if (!(await repos.guilds.findMember(guildId, body.ownerId))) throw AppError.validation('New owner must be a member', [{ path: 'body.ownerId', message: 'not a member' }]);
       }
-      const set: { name?: string; ownerId?: string } = {};
+      const set: { name?: string; ownerId?: string; systemChannelId?: string | null } = {};
       if (body.name !== undefined) set.name = body.name;
+      if (body.systemChannelId !== undefined) set.systemChannelId = body.systemChannelId;
       if (body.ownerId !== undefined) set.ownerId = body.ownerId;
       const updated = Object.keys(set).length ? await repos.guilds.updateGuild(guildId, set) : access.guild;
       if (!updated) throw AppError.notFound('Guild');

@@ -9,6 +9,7 @@ import { deletedUser, guildView, memberView, publicUserView } from '../../http/v
 import type { Logger } from '../../logger';
 import type { PermissionService } from '../../permissions/permission.service';
 import type { AuditService } from '../audit/audit.service';
+import { createSystemMessages } from '../messages/system-messages';
 import type { InviteRecord } from './invites.repo';
 
 const inviteView = (i: InviteRecord): Invite => ({
@@ -23,6 +24,7 @@ const inviteView = (i: InviteRecord): Invite => ({
 
 export function createInvitesService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock; log: Logger }) {
   const { repos, permissions, gateway, audit, clock, log } = deps;
+  const systemMessages = createSystemMessages({ repos, gateway, clock, log });
 
   const usable = (i: InviteRecord, now: Date) => (i.expiresAt === null || i.expiresAt > now) && (i.maxUses === 0 || i.uses < i.maxUses);
 
@@ -121,6 +123,7 @@ export function createInvitesService(deps: { repos: Repos; permissions: Permissi
       await gateway.publishToGuild(guild.id, 'PRESENCE_UPDATE', { userId, status });
       const snapshot = await gateway.guildSnapshot(userId, guild.id);
       if (snapshot) gateway.publishToUser(userId, 'GUILD_CREATE', snapshot);
+      await systemMessages.memberJoined(guild.id, guild.systemChannelId, userId);
       return guildView(guild);
     },
 

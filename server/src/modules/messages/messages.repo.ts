@@ -1,3 +1,4 @@
+import type { MessageType } from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
@@ -38,6 +39,9 @@ interface MessageDoc {
   content: string;
   nonce: string | null;
   mentions: StoredMention[];
+  /** Absent on messages stored before role mentions and system messages: none, and 'default'. */
+  mentionRoles?: string[];
+  type?: MessageType;
   createdAt: Date;
   editedAt: Date | null;
 }
@@ -64,12 +68,14 @@ export interface MessageRecord {
   content: string;
   nonce: string | null;
   mentions: PublicUser[];
+  mentionRoles: string[];
+  type: MessageType;
   createdAt: Date;
   editedAt: Date | null;
 }
 
 /** What a send needs: the id and the creation time are the repository's to give. */
-export type NewMessage = Omit<MessageRecord, 'id'>;
+export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type'> & Partial<Pick<MessageRecord, 'mentionRoles' | 'type'>>;
 
 export type InsertResult =
   /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
@@ -86,7 +92,13 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = ({ _id, mentions, ...rest }: MessageDoc): MessageRecord => ({ id: _id, ...rest, mentions: mentions.map((m) => ({ ...m, avatar: m.avatar ?? null })) });
+const toRecord = ({ _id, mentions, mentionRoles, type, ...rest }: MessageDoc): MessageRecord => ({
+  id: _id,
+  ...rest,
+  mentions: mentions.map((m) => ({ ...m, avatar: m.avatar ?? null })),
+  mentionRoles: mentionRoles ?? [],
+  type: type ?? 'default',
+});
 const toDoc = ({ id, ...rest }: MessageRecord): MessageDoc => ({ _id: id, ...rest });
 
 export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
@@ -155,7 +167,8 @@ export function createMessagesRepo(db: Db) {
    * Stores a message under a new id; `m.createdAt` becomes the id's time (the same, unless this process's clock
    * stepped back). With a nonce, see the file comment: one message per nonce, whoever stored it.
    */
-  async function insert(m: NewMessage): Promise<InsertResult> {
+  async function insert(input: NewMessage): Promise<InsertResult> {
+    const m: Omit<MessageRecord, 'id'> = { ...input, mentionRoles: input.mentionRoles ?? [], type: input.type ?? 'default' };
     const { id, at } = (await liveIds()).next(m.createdAt.getTime());
     const fresh: MessageRecord = { ...m, id, createdAt: at };
     if (m.nonce === null) {
@@ -172,7 +185,7 @@ export function createMessagesRepo(db: Db) {
       if (!isDuplicateKey(err)) throw err;
       const claim = await nonces.findOne({ _id: key });
       // Swept between the insert and the read (an hour-old nonce): the send is new after all.
-      if (!claim) return insert(m);
+      if (!claim) return insert(input);
       messageId = claim.messageId;
       const stored = await messages.findOne({ _id: messageId });
       if (stored) return { status: 'existing', record: toRecord(stored) };
@@ -230,8 +243,8 @@ export function createMessagesRepo(db: Db) {
       return new Map(docs.map((d) => [d._id, d.lastId]));
     },
 
-    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date): Promise<MessageRecord | null> {
-      const doc = await messages.findOneAndUpdate({ _id: id, channelId }, { $set: { content, mentions, editedAt } }, { returnDocument: 'after' });
+    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date, mentionRoles: string[] = []): Promise<MessageRecord | null> {
+      const doc = await messages.findOneAndUpdate({ _id: id, channelId }, { $set: { content, mentions, mentionRoles, editedAt } }, { returnDocument: 'after' });
       return doc ? toRecord(doc) : null;
     },
 
@@ -243,10 +256,12 @@ export function createMessagesRepo(db: Db) {
 
     /**
      * Deletes an author's messages in a guild created at or after `since` (all of them when null): a moderator's
-     * purge, or a ban's "delete message history". Returns what it deleted, per channel, for the gateway.
+     * purge, or a ban's "delete message history". Returns what it deleted, per channel, for the gateway. The server's
+     * own notices about the author ("joined the server.") are not theirs and stay (`$ne` also matches older messages
+     * stored without a type).
      */
     async deleteByAuthor(guildId: string, authorId: string, since: Date | null): Promise<{ channelId: string; ids: string[] }[]> {
-      const filter: Filter<MessageDoc> = { authorId, guildId, ...(since ? { _id: { $gte: messageIdFloor(since) } } : {}) };
+      const filter: Filter<MessageDoc> = { authorId, guildId, type: { $ne: 'member_join' }, ...(since ? { _id: { $gte: messageIdFloor(since) } } : {}) };
       const byChannel = new Map<string, string[]>();
       // In batches, so a prolific author never needs one huge command; each batch deletes exactly what it listed.
       for (;;) {
@@ -260,9 +275,9 @@ export function createMessagesRepo(db: Db) {
       return [...byChannel].map(([channelId, ids]) => ({ channelId, ids }));
     },
 
-    /** An author's messages in every guild, oldest first, `limit` at a time after `afterId` (data exports). */
+    /** What an author wrote in every guild (not the server's join notices), oldest first, `limit` at a time after `afterId` (data exports). */
     async listByAuthor(authorId: string, opts: { afterId?: string; limit: number }): Promise<MessageRecord[]> {
-      const docs = await page({ authorId, ...(opts.afterId ? { _id: { $gt: opts.afterId } } : {}) }, 1, opts.limit);
+      const docs = await page({ authorId, type: { $ne: 'member_join' }, ...(opts.afterId ? { _id: { $gt: opts.afterId } } : {}) }, 1, opts.limit);
       return docs.map(toRecord);
     },
 
@@ -286,13 +301,13 @@ export function createMessagesRepo(db: Db) {
      * Bulk load of messages into a channel (imports and the benchmarks), in the given order, which must be
      * oldest first; ids come from an instance claimed for this import. Returns the ids in order.
      */
-    async importMessages(channelId: string, guildId: string, list: Omit<MessageRecord, 'id' | 'channelId' | 'guildId'>[]): Promise<string[]> {
+    async importMessages(channelId: string, guildId: string, list: Omit<NewMessage, 'channelId' | 'guildId'>[]): Promise<string[]> {
       const ids = createImportIdGenerator(await claimIdInstance(db, 'import'));
       let lastMs = 0;
       const docs = list.map((m): MessageDoc => {
         lastMs = Math.max(lastMs, m.createdAt.getTime());
         const { id, at } = ids.next(lastMs);
-        return toDoc({ ...m, id, channelId, guildId, createdAt: at });
+        return toDoc({ ...m, mentionRoles: m.mentionRoles ?? [], type: m.type ?? 'default', id, channelId, guildId, createdAt: at });
       });
       for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
       const newest = docs.reduce<string | null>((max, d) => (max === null || d._id > max ? d._id : max), null);

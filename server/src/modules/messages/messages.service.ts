@@ -6,15 +6,32 @@ import type { CachedReads, Repos } from '../../db/repos';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
 import { deletedUser, messageView, publicUserView } from '../../http/views';
-import type { PermissionService } from '../../permissions/permission.service';
+import type { ChannelAccess, PermissionService } from '../../permissions/permission.service';
 import type { AuditService } from '../audit/audit.service';
 import type { MessageRecord } from './messages.repo';
 
 const MENTION = /<@([0-9a-f]{24})>/g;
 
+const ROLE_MENTION = /<@&([0-9a-f]{24})>/g;
+
 /** Distinct user ids written as `<@id>` in a message. */
 export function mentionedIds(content: string): string[] {
   return [...new Set([...content.matchAll(MENTION)].map((m) => m[1]!))].slice(0, 50);
+}
+
+/**
+ * Role ids written as `<@&id>` that count as mentions: roles of this guild (not @everyone) that are mentionable, or
+ * any of them when the sender has MANAGE_ROLES here. Parley has no MENTION_EVERYONE bit: MANAGE_ROLES stands in for
+ * it, as whoever may edit a role may also make it mentionable. Other `<@&id>` stay plain text.
+ */
+export function resolveRoleMentions(access: Pick<ChannelAccess, 'guild' | 'roles' | 'permissions'>, content: string): string[] {
+  const ids = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].slice(0, 50);
+  if (ids.length === 0) return [];
+  const any = hasPermission(access.permissions, Permission.MANAGE_ROLES);
+  return ids.filter((id) => {
+    const role = access.roles.find((r) => r.id === id);
+    return role !== undefined && role.id !== access.guild.id && (any || role.mentionable);
+  });
 }
 
 /**
@@ -77,7 +94,8 @@ export function createMessagesService(deps: {
      * send that stored it announced it).
      */
     async send(userId: string, channelId: string, body: SendMessageBody): Promise<{ message: Message; created: boolean }> {
-      const { channel } = await requireText(userId, channelId, 'SEND_MESSAGES');
+      const access = await requireText(userId, channelId, 'SEND_MESSAGES');
+      const { channel } = access;
       await deliverable();
       const result = await repos.messages.insert({
         channelId,
@@ -86,6 +104,7 @@ export function createMessagesService(deps: {
         content: body.content,
         nonce: body.nonce ?? null,
         mentions: await resolveMentions(channel.guildId, body.content),
+        mentionRoles: resolveRoleMentions(access, body.content),
         createdAt: clock.now(),
         editedAt: null,
       });
@@ -97,12 +116,14 @@ export function createMessagesService(deps: {
     },
 
     async edit(userId: string, channelId: string, messageId: string, content: string): Promise<Message> {
-      const { channel } = await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const access = await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const { channel } = access;
       const existing = await repos.messages.find(channelId, messageId);
       if (!existing) throw AppError.notFound('Message');
       if (existing.authorId !== userId) throw AppError.forbidden('Only the author can edit a message');
+      if (existing.type !== 'default') throw AppError.forbidden('System messages cannot be edited');
       await deliverable();
-      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content), clock.now());
+      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content), clock.now(), resolveRoleMentions(access, content));
       if (!updated) throw AppError.notFound('Message');
       const message = await viewOne(updated);
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_UPDATE', message, { channelId });

@@ -9,6 +9,9 @@ interface RoleDoc {
   permissions: number;
   position: number;
   color: number | null;
+  /** Absent on roles stored before hoisting existed: read as false. */
+  hoist?: boolean;
+  mentionable?: boolean;
 }
 export interface RoleRecord {
   id: string;
@@ -17,8 +20,19 @@ export interface RoleRecord {
   permissions: number;
   position: number;
   color: number | null;
+  hoist: boolean;
+  mentionable: boolean;
 }
-const toRecord = (d: RoleDoc): RoleRecord => ({ id: d._id.toHexString(), guildId: d.guildId, name: d.name, permissions: d.permissions, position: d.position, color: d.color });
+const toRecord = (d: RoleDoc): RoleRecord => ({
+  id: d._id.toHexString(),
+  guildId: d.guildId,
+  name: d.name,
+  permissions: d.permissions,
+  position: d.position,
+  color: d.color,
+  hoist: d.hoist ?? false,
+  mentionable: d.mentionable ?? false,
+});
 
 export type RolesRepo = ReturnType<typeof createRolesRepo>;
 
@@ -30,7 +44,7 @@ export function createRolesRepo(db: Db) {
     },
 
     async insert(r: RoleRecord): Promise<RoleRecord> {
-      await roles.insertOne({ _id: oid(r.id), guildId: r.guildId, name: r.name, permissions: r.permissions, position: r.position, color: r.color });
+      await roles.insertOne({ _id: oid(r.id), guildId: r.guildId, name: r.name, permissions: r.permissions, position: r.position, color: r.color, hoist: r.hoist, mentionable: r.mentionable });
       return r;
     },
     async listByGuild(guildId: string): Promise<RoleRecord[]> {
@@ -40,7 +54,7 @@ export function createRolesRepo(db: Db) {
       const d = await roles.findOne({ _id: oid(roleId), guildId });
       return d ? toRecord(d) : null;
     },
-    async update(guildId: string, roleId: string, set: Partial<Pick<RoleRecord, 'name' | 'permissions' | 'color' | 'position'>>): Promise<RoleRecord | null> {
+    async update(guildId: string, roleId: string, set: Partial<Pick<RoleRecord, 'name' | 'permissions' | 'color' | 'position' | 'hoist' | 'mentionable'>>): Promise<RoleRecord | null> {
       const d = await roles.findOneAndUpdate({ _id: oid(roleId), guildId }, { $set: set }, { returnDocument: 'after' });
       return d ? toRecord(d) : null;
     },

@@ -1,4 +1,4 @@
-import type { Role, UpdateRoleBody } from '@shared/api/roles';
+import type { CreateRoleBody, Role, UpdateRoleBody } from '@shared/api/roles';
 import type { Repos } from '../../db/repos';
 import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
@@ -43,12 +43,19 @@ export function createRolesService(deps: { repos: Repos; permissions: Permission
     },
 
     /** New roles start at position 1 (just above @everyone), like Discord; existing custom roles move up by one. */
-    async create(userId: string, guildId: string, body: { name: string; permissions: number; color?: number | null }): Promise<Role> {
+    async create(userId: string, guildId: string, body: CreateRoleBody): Promise<Role> {
+      const permissionBits = body.permissions ?? 0;
       const access = await permissions.requireGuildPermission(userId, guildId, 'MANAGE_ROLES');
-      assertGrantable(access, body.permissions);
+      assertGrantable(access, permissionBits);
       if (access.roles.length >= 250) throw new AppError('CONFLICT', 'A guild has at most 250 roles');
       await repos.roles.setPositions(guildId, access.roles.filter((r) => r.id !== guildId).map((r) => ({ id: r.id, position: r.position + 1 })));
-      const role = await repos.roles.insert({ id: newId(), guildId, name: body.name, permissions: body.permissions, position: 1, color: body.color ?? null });
+      const role = await repos.roles.insert({ id: newId(), guildId, name: body.name,
+        permissions: permissionBits,
+        position: 1,
+        color: body.color ?? null,
+        hoist: body.hoist ?? false,
+        mentionable: body.mentionable ?? false,
+      });
       await audit.record({ guildId, action: 'role.create', actorId: userId, targetId: role.id, details: { name: role.name, permissions: role.permissions } });
       await gateway.publishToGuild(guildId, 'ROLE_CREATE', roleView(role));
       return roleView(role);
@@ -62,7 +69,9 @@ export function createRolesService(deps: { repos: Repos; permissions: Permission
       if (body.name !== undefined) set.name = body.name;
       if (body.permissions !== undefined) set.permissions = body.permissions;
       if (body.color !== undefined) set.color = body.color;
-      const updated = Object.keys(set).length ? await repos.roles.update(guildId, roleId, set as { name?: string; permissions?: number; color?: number | null }) : role;
+      if (body.hoist !== undefined) set.hoist = body.hoist;
+      if (body.mentionable !== undefined) set.mentionable = body.mentionable;
+      const updated = Object.keys(set).length ? await repos.roles.update(guildId, roleId, set) : role;
       if (!updated) throw AppError.notFound('Role');
       await audit.record({ guildId, action: 'role.update', actorId: userId, targetId: roleId, details: { ...set } });
       await gateway.publishToGuild(guildId, 'ROLE_UPDATE', roleView(updated));

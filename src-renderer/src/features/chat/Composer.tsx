@@ -1,5 +1,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
-import { api, chatStore, guildsStore } from '../../app/services';
+import { hasPermission, Permission } from '@shared/permissions/permissions';
+import { api, authStore, chatStore, guildsStore } from '../../app/services';
+import { myPermissions } from '../server-settings/permissions';
 import { encodeMentions } from './mentions';
 
 const TYPING_EVERY_MS = 8000;
@@ -13,10 +15,15 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
   const send = () => {
     const content = text.trim();
     if (!content) return;
-    const members = (guildsStore.getState().membersByGuild[guildId] ?? []).map((m) => ({ id: m.user.id, username: m.user.username }));
+    const g = guildsStore.getState();
+    const members = (g.membersByGuild[guildId] ?? []).map((m) => ({ id: m.user.id, username: m.user.username }));
+    // The roles the server will count: mentionable ones, or every one for members with MANAGE_ROLES.
+    const channel = g.channelsByGuild[guildId]?.find((c) => c.id === channelId) ?? null;
+    const anyRole = hasPermission(myPermissions(g, authStore.getState().user?.id, guildId, channel), Permission.MANAGE_ROLES);
+    const roles = (g.rolesByGuild[guildId] ?? []).filter((r) => r.id !== guildId && (anyRole || r.mentionable));
     setText('');
     lastTyping.current = 0;
-    void chatStore.getState().send(channelId, guildId, encodeMentions(content, members));
+    void chatStore.getState().send(channelId, guildId, encodeMentions(content, members, roles));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {

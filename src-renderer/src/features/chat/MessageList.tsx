@@ -8,9 +8,11 @@ import { PencilIcon, TrashIcon } from '../../ui/icons';
 import { memberName } from '../guilds/ChannelSidebar';
 import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTrigger';
 import { startsGroup, type ChatMessage } from './message-merge';
-import { splitMentions } from './mentions';
+import '../guilds/structure.css';
+import { mentionsMe as isForMe, splitMentions } from './mentions';
 
 const EMPTY: ChatMessage[] = [];
+const NO_ROLES: string[] = [];
 const NEAR_BOTTOM_PX = 80;
 const LOAD_OLDER_PX = 400;
 
@@ -50,6 +52,9 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const prevHeight = useRef(0);
 
   const memberById = useMemo(() => new Map((members ?? []).map((m) => [m.user.id, m])), [members]);
+  const roles = useGuilds((s) => s.rolesByGuild[guildId]);
+  const roleNames = useMemo(() => new Map((roles ?? []).map((r) => [r.id, r.name])), [roles]);
+  const myRoleIds = memberById.get(selfId)?.roleIds ?? NO_ROLES;
 
   const firstUnreadIdx = useMemo(() => {
     if (!readAtOpen) return -1;
@@ -161,15 +166,21 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
                       <span>NEW</span>
                     </div>
                   )}
-                  <MessageRow
-                    message={m}
-                    head={startsGroup(messages[vi.index - 1], m)}
-                    author={memberById.get(m.author.id)}
-                    memberById={memberById}
-                    selfId={selfId}
-                    editing={editing === m.id}
-                    onEdit={setEditing}
-                  />
+                  {m.type !== 'default' ? (
+                    <SystemMessageRow message={m} name={memberName(memberById.get(m.author.id), m.author.displayName)} />
+                  ) : (
+                    <MessageRow
+                      message={m}
+                      head={startsGroup(messages[vi.index - 1], m)}
+                      author={memberById.get(m.author.id)}
+                      memberById={memberById}
+                      selfId={selfId}
+                      editing={editing === m.id}
+                      onEdit={setEditing}
+                      roleNames={roleNames}
+                      myRoleIds={myRoleIds}
+                    />
+                  )}
                 </div>
               );
             })}
@@ -193,11 +204,30 @@ interface RowProps {
   selfId: string;
   editing: boolean;
   onEdit: (id: string | null) => void;
+  roleNames: Map<string, string>;
+  myRoleIds: readonly string[];
 }
 
-const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit }: RowProps) {
+/** A message the server posted (a member joined): one line, no author menu, no actions. */
+function SystemMessageRow({ message: m, name }: { message: ChatMessage; name: string }) {
+  return (
+    <article className="system-message" aria-label={`${name} joined the server, ${timeLabel(m.createdAt)}`} data-message-id={m.id} data-type={m.type}>
+      <span className="system-icon" aria-hidden="true">
+        →
+      </span>
+      <p>
+        <strong>{name}</strong> joined the server.
+      </p>
+      <time className="muted small" dateTime={m.createdAt}>
+        {timeLabel(m.createdAt)}
+      </time>
+    </article>
+  );
+}
+
+const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
-  const mentionsMe = m.mentions.some((u) => u.id === selfId);
+  const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
   const [confirming, setConfirming] = useState(false);
@@ -245,6 +275,11 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
             {splitMentions(m.content).map((seg, i) =>
               seg.kind === 'text' ? (
                 <span key={i}>{seg.text}</span>
+              ) : seg.kind === 'role' ? (
+                // A role mention the server did not count (not mentionable) still shows the name, without the pill.
+                <span key={i} className={m.mentionRoles.includes(seg.roleId) ? 'mention role' : undefined}>
+                  @{roleNames.get(seg.roleId) ?? 'deleted-role'}
+                </span>
               ) : (
                 <span key={i} className="mention">
                   @{memberById.get(seg.userId)?.user.displayName ?? m.mentions.find((u) => u.id === seg.userId)?.displayName ?? 'unknown'}

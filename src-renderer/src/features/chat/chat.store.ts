@@ -177,6 +177,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           author: { id: self.id, username: self.username, displayName: self.displayName, avatar: self.avatar },
           content: text,
           mentions: [],
+          mentionRoles: [],
+          type: 'default',
           createdAt: new Date(now()).toISOString(),
           editedAt: null,
           nonce,

@@ -92,6 +92,8 @@ export const GROUP_WINDOW_MS = 7 * 60 * 1000;
 export function startsGroup(prev: ChatMessage | undefined, m: ChatMessage): boolean {
   if (!prev) return true;
   if (prev.author.id !== m.author.id) return true;
+  // A system message stands alone, and a member's message after one starts with their name.
+  if (prev.type !== 'default' || m.type !== 'default') return true;
   const gap = Date.parse(m.createdAt) - Date.parse(prev.createdAt);
   if (gap > GROUP_WINDOW_MS || gap < 0) return true;
   return new Date(prev.createdAt).toDateString() !== new Date(m.createdAt).toDateString();

@@ -11,6 +11,8 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     author: { id: hex(1), username: 'alice', displayName: 'Alice', avatar: null },
     content: `message ${n}`,
     mentions: [],
+    mentionRoles: [],
+    type: 'default',
     nonce: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, n)).toISOString(),
     editedAt: null,

@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { useMemo, useState, type Ref } from 'react';
 import { guildsStore, useAuth, useGuilds, useUi, useUnread, useVoice, useVoicePresence, voiceStore } from '../../app/services';
 import type { Channel, Member, VoiceState } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
@@ -9,6 +10,7 @@ import { VoicePanel } from '../voice/VoicePanel';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { ChannelRecordingsButton } from '../recordings/RecordingsEntry';
 import { isUnread } from './unread.store';
+import { categoryKey, ChannelDnd, channelKey, SortableCategory, SortableChannel, TopDropZone, type DragBinding } from './ChannelDnd';
 
 interface Group {
   category: Channel | null;
@@ -25,6 +27,25 @@ export function groupChannels(channels: Channel[]): Group[] {
   return [top, ...groups];
 }
 
+const COLLAPSED_KEY = 'parley.collapsedCategories.v1';
+
+/** Which categories I collapsed, remembered on this device (category ids are unique across guilds). */
+function readCollapsed(): Record<string, boolean> {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, boolean>) : {};
+  } catch {
+    return {};
+  }
+}
+function writeCollapsed(value: Record<string, boolean>): void {
+  try {
+    localStorage.setItem(COLLAPSED_KEY, JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => v))));
+  } catch {
+    // Storage full or unavailable: collapsing still works for this session.
+  }
+}
+
 export function memberName(m: Member | undefined, fallback: string): string {
   return m?.nick ?? m?.user.displayName ?? fallback;
 }
@@ -35,9 +56,18 @@ export function ChannelSidebar() {
   const channels = useGuilds((s) => (guildId ? s.channelsByGuild[guildId] : undefined));
   const selectedChannel = useGuilds((s) => (guildId ? s.selectedChannelByGuild[guildId] : undefined));
   const open = useUi((s) => s.open);
-  const [collapsed, setCollapsed] = useState<Record<string, boolean>>({});
+  const [collapsed, setCollapsed] = useState<Record<string, boolean>>(readCollapsed);
   const groups = useMemo(() => groupChannels(channels ?? []), [channels]);
+  const categoryKeys = useMemo(() => groups.flatMap((g) => (g.category ? [categoryKey(g.category.id)] : [])), [groups]);
+  // MANAGE_CHANNELS: create channels and categories, and drag them into order.
   const canCreate = useCanCreateChannels(guildId);
+  const [reorderError, setReorderError] = useState<string | null>(null);
+  const toggle = (key: string) =>
+    setCollapsed((c) => {
+      const next = { ...c, [key]: !c[key] };
+      writeCollapsed(next);
+      return next;
+    });
 
   return (
     <aside className="channel-sidebar" aria-label="Channels">
@@ -56,52 +86,82 @@ export function ChannelSidebar() {
         )}
       </header>
       <nav className="channel-scroll" aria-label={guild ? `${guild.name} channels` : 'Channels'}>
-        {guildId &&
-          groups.map((g) => {
-            const key = g.category?.id ?? 'top';
-            const isCollapsed = collapsed[key] === true;
-            if (!g.category && g.channels.length === 0) return null;
-            return (
-              <section key={key} className="channel-group" aria-label={g.category?.name ?? 'Channels'}>
-                {g.category && (
-                  <div className="category-row">
-                    <button
-                      type="button"
-                      className="category-toggle"
-                      aria-expanded={!isCollapsed}
-                      onClick={() => setCollapsed((c) => ({ ...c, [key]: !isCollapsed }))}
-                    >
-                      <ChevronIcon size={12} className={isCollapsed ? 'rot' : ''} />
-                      {g.category.name}
-                    </button>
-                    <ChannelGear channel={g.category} />
-                    {canCreate && (
-                      <button
-                        type="button"
-                        className="icon-btn small"
-                        aria-label={`Create channel in ${g.category.name}`}
-                        title="Create channel"
-                        onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: g.category?.id ?? null })}
+        {reorderError && (
+          <p className="admin-error reorder-error" role="alert">
+            {reorderError}
+          </p>
+        )}
+        {guildId && (
+          <ChannelDnd channels={channels ?? []} onResult={setReorderError}>
+            <SortableContext id="categories" items={categoryKeys} strategy={verticalListSortingStrategy}>
+              {groups.map((g) => {
+                const key = g.category?.id ?? 'top';
+                const isCollapsed = collapsed[key] === true;
+                const rows = g.channels.filter((c) => !isCollapsed || c.id === selectedChannel);
+                const list = (
+                  <SortableContext id={`list:${key}`} items={rows.map((c) => channelKey(c.id))} strategy={verticalListSortingStrategy}>
+                    <ul role="list">
+                      {rows.map((c) => (
+                        <SortableChannel key={c.id} channel={c} enabled={canCreate}>
+                          {(drag) =>
+                            c.type === 'voice' ? (
+                              <VoiceChannelRow channel={c} drag={drag} />
+                            ) : (
+                              <TextChannelRow channel={c} active={c.id === selectedChannel} drag={drag} />
+                            )
+                          }
+                        </SortableChannel>
+                      ))}
+                    </ul>
+                  </SortableContext>
+                );
+                if (!g.category) {
+                  if (g.channels.length === 0) return <TopDropZone key={key} enabled={canCreate} />;
+                  return (
+                    <section key={key} className="channel-group" aria-label="Channels">
+                      {list}
+                    </section>
+                  );
+                }
+                const category = g.category;
+                return (
+                  <SortableCategory key={key} category={category} enabled={canCreate}>
+                    {(drag, into) => (
+                      <section
+                        ref={drag?.ref as Ref<HTMLElement> | undefined}
+                        style={drag?.style}
+                        className={`channel-group${drag?.className ?? ''}`}
+                        aria-label={category.name}
+                        data-category-id={category.id}
                       >
-                        <PlusIcon size={14} />
-                      </button>
+                        <div className={`category-row${into.isOver ? ' drag-over' : ''}`} ref={into.ref}>
+                          {drag?.handle}
+                          <button type="button" className="category-toggle" aria-expanded={!isCollapsed} onClick={() => toggle(key)}>
+                            <ChevronIcon size={12} className={isCollapsed ? 'rot' : ''} />
+                            {category.name}
+                          </button>
+                          <ChannelGear channel={category} />
+                          {canCreate && (
+                            <button
+                              type="button"
+                              className="icon-btn small"
+                              aria-label={`Create channel in ${category.name}`}
+                              title="Create channel"
+                              onClick={() => open({ kind: 'create-channel', guildId, type: 'text', parentId: category.id })}
+                            >
+                              <PlusIcon size={14} />
+                            </button>
+                          )}
+                        </div>
+                        {list}
+                      </section>
                     )}
-                  </div>
-                )}
-                <ul role="list">
-                  {g.channels
-                    .filter((c) => !isCollapsed || c.id === selectedChannel)
-                    .map((c) =>
-                      c.type === 'voice' ? (
-                        <VoiceChannelRow key={c.id} channel={c} />
-                      ) : (
-                        <TextChannelRow key={c.id} channel={c} active={c.id === selectedChannel} />
-                      ),
-                    )}
-                </ul>
-              </section>
-            );
-          })}
+                  </SortableCategory>
+                );
+              })}
+            </SortableContext>
+          </ChannelDnd>
+        )}
         {guildId && canCreate && (
           <button
             type="button"
@@ -118,12 +178,18 @@ export function ChannelSidebar() {
   );
 }
 
-function TextChannelRow({ channel, active }: { channel: Channel; active: boolean }) {
+function TextChannelRow({ channel, active, drag }: { channel: Channel; active: boolean; drag?: DragBinding | undefined }) {
   const unread = useUnread((s) => isUnread(s, channel.id));
   const mentions = useUnread((s) => s.mentionCount[channel.id] ?? 0);
   return (
-    <li className={`channel-row text${active ? ' active' : ''}${unread ? ' unread' : ''}`}>
+    <li
+      ref={drag?.ref as Ref<HTMLLIElement> | undefined}
+      style={drag?.style}
+      className={`channel-row text${active ? ' active' : ''}${unread ? ' unread' : ''}${drag?.className ?? ''}`}
+      data-channel-id={channel.id}
+    >
       {unread && !active && <span className="unread-pill" aria-hidden="true" />}
+      {drag?.handle}
       <button
         type="button"
         aria-current={active ? 'page' : undefined}
@@ -139,7 +205,7 @@ function TextChannelRow({ channel, active }: { channel: Channel; active: boolean
   );
 }
 
-function VoiceChannelRow({ channel }: { channel: Channel }) {
+function VoiceChannelRow({ channel, drag }: { channel: Channel; drag?: DragBinding | undefined }) {
   const states = useVoicePresence((s) => s.voiceByChannel[channel.id]);
   const members = useGuilds((s) => s.membersByGuild[channel.guildId]);
   const current = useVoice((s) => s.current?.channelId ?? s.target?.channelId);
@@ -165,7 +231,13 @@ function VoiceChannelRow({ channel }: { channel: Channel }) {
   };
 
   return (
-    <li className={`channel-row voice${inThis ? ' connected' : ''}`}>
+    <li
+      ref={drag?.ref as Ref<HTMLLIElement> | undefined}
+      style={drag?.style}
+      className={`channel-row voice${inThis ? ' connected' : ''}${drag?.className ?? ''}`}
+      data-channel-id={channel.id}
+    >
+      {drag?.handle}
       <button
         type="button"
         aria-label={`${channel.name} (voice channel)${channel.userLimit ? `, ${rows.length} of ${channel.userLimit}` : rows.length ? `, ${rows.length} connected` : ''}`}

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
 import { useAuth, useGuilds } from '../../app/services';
-import type { Member, Role } from '../../api/types';
+import type { Member } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
 import { selfDisplayStatus, STATUS_LABEL, type DisplayStatus } from '../../ui/status';
 import { MemberMenuButton, memberMenuTriggerProps } from '../members/MemberMenuTrigger';
 import { memberName } from './ChannelSidebar';
+import { groupMembers } from './member-groups';
 
 function roleColor(c: number | null | undefined): string | undefined {
   return c ? `#${c.toString(16).padStart(6, '0')}` : undefined;
@@ -23,22 +24,7 @@ export function MemberList({ guildId }: { guildId: string }) {
     return (userId: string): DisplayStatus => (self && selfStatus && userId === self.id ? selfStatus : (presence[userId] ?? 'offline'));
   }, [presence, self]);
 
-  const groups = useMemo(() => {
-    const sortedRoles = [...(roles ?? [])].filter((r) => r.id !== guildId).sort((a, b) => b.position - a.position);
-    const topRole = (m: Member): Role | undefined => sortedRoles.find((r) => m.roleIds.includes(r.id));
-    const out = new Map<string, { title: string; members: Member[] }>();
-    for (const r of sortedRoles) out.set(r.id, { title: r.name, members: [] });
-    out.set('online', { title: 'Online', members: [] });
-    out.set('offline', { title: 'Offline', members: [] });
-    for (const m of members ?? []) {
-      const status = statusOf(m.user.id);
-      const away = status === 'offline' || status === 'invisible';
-      const role = away ? undefined : topRole(m);
-      out.get(away ? 'offline' : (role?.id ?? 'online'))?.members.push(m);
-    }
-    for (const g of out.values()) g.members.sort((a, b) => memberName(a, '').localeCompare(memberName(b, '')));
-    return [...out.values()].filter((g) => g.members.length > 0);
-  }, [members, roles, statusOf, guildId]);
+  const groups = useMemo(() => groupMembers(members ?? [], roles ?? [], statusOf, guildId), [members, roles, statusOf, guildId]);
 
   const colorOf = (m: Member) => {
     const sorted = [...(roles ?? [])].sort((a, b) => b.position - a.position);
@@ -48,7 +34,7 @@ export function MemberList({ guildId }: { guildId: string }) {
   return (
     <aside className="member-list" aria-label="Members">
       {groups.map((g) => (
-        <section key={g.title} aria-label={`${g.title}, ${g.members.length}`}>
+        <section key={g.key} data-group={g.key} aria-label={`${g.title}, ${g.members.length}`}>
           <h3>
             {g.title} — {g.members.length}
           </h3>

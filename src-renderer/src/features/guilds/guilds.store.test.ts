@@ -16,7 +16,7 @@ const vs = (user: number, channel: number): VoiceState => ({
 
 function snapshot(): GuildSnapshot {
   return {
-    guild: { id: G, name: 'Guild', ownerId: id(1), icon: null, createdAt: at },
+    guild: { id: G, name: 'Guild', ownerId: id(1), icon: null, createdAt: at, systemChannelId: null },
     channels: [chan(12, 'voice', 1), chan(11, 'text', 0), chan(13, 'category', 2)],
     roles: [],
     me: member(1),
@@ -43,7 +43,7 @@ describe('guilds store', () => {
   it('when the selected guild is removed, then another guild gets selected', () => {
     const s = store();
     s.getState().applySnapshot(snapshot());
-    s.getState().upsertGuild({ id: id(101), name: 'Other', ownerId: id(1), icon: null, createdAt: at });
+    s.getState().upsertGuild({ id: id(101), name: 'Other', ownerId: id(1), icon: null, createdAt: at, systemChannelId: null });
     s.getState().removeGuild(G);
     expect(s.getState().selectedGuildId).toBe(id(101));
   });

@@ -9,8 +9,10 @@ import { adminStore, useAdmin } from './admin-services';
 import { GuildIconField } from './GuildIconField';
 import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
 import { useCan, useIsOwner } from './permissions';
+import { RoleList } from './RoleOrder';
 import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
 import { RecordingsTab } from '../recordings/RecordingsTab';
+import { SystemChannelField } from './SystemChannelField';
 
 export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings';
 
@@ -126,6 +128,7 @@ function Overview({ guildId }: { guildId: string }) {
         </button>
       </form>
       <Status error={error} saved={saved} />
+      <SystemChannelField guildId={guildId} />
       {isOwner && (
         <section className="admin-danger-zone" aria-labelledby={`${ids.owner}-h`}>
           <h4 id={`${ids.owner}-h`}>Owner only</h4>
@@ -194,51 +197,20 @@ function Roles({ guildId }: { guildId: string }) {
     if (!r.ok) return setError(r.error);
     setSelected(r.value.id);
   }
-  async function move(r: Role, direction: 'up' | 'down') {
-    setError(null);
-    const res = await adminStore.getState().moveRole(guildId, roles ?? [], r.id, direction);
-    if (!res.ok) setError(res.error);
-  }
-  const custom = sorted.filter((r) => r.id !== guildId);
 
   return (
     <div className="admin-section">
       <h3>Roles</h3>
-      <p className="muted small">Members get every permission of each of their roles. Higher roles are listed first; @everyone is every member.</p>
+      <p className="muted small">
+        Members get every permission of each of their roles. Higher roles are listed first; @everyone is every member. Drag a role&apos;s handle (or
+        focus it, press Space, move with the arrow keys and press Space again) to reorder.
+      </p>
       <div className="admin-roles">
         <div className="admin-role-list">
           <button type="button" className="btn primary wide" onClick={() => void create()}>
             Create role
           </button>
-          <ul aria-label="Roles">
-            {sorted.map((r) => {
-              const i = custom.findIndex((c) => c.id === r.id);
-              return (
-                <li key={r.id} className={r.id === role?.id ? 'selected' : ''}>
-                  <button type="button" className="admin-role-name" aria-pressed={r.id === role?.id} onClick={() => setSelected(r.id)}>
-                    <span className="admin-role-dot" style={{ background: r.color === null ? 'var(--text-muted)' : colorToHex(r.color) }} aria-hidden="true" />
-                    {r.id === guildId ? '@everyone' : r.name}
-                  </button>
-                  {r.id !== guildId && (
-                    <span className="admin-role-move">
-                      <button type="button" className="icon-btn small" aria-label={`Move ${r.name} up`} disabled={i <= 0} onClick={() => void move(r, 'up')}>
-                        ↑
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-btn small"
-                        aria-label={`Move ${r.name} down`}
-                        disabled={i < 0 || i >= custom.length - 1}
-                        onClick={() => void move(r, 'down')}
-                      >
-                        ↓
-                      </button>
-                    </span>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
+          <RoleList guildId={guildId} roles={sorted} selectedId={role?.id} onSelect={setSelected} onError={setError} />
         </div>
         {role && <RoleEditor key={role.id} guildId={guildId} role={role} />}
       </div>
@@ -252,19 +224,21 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
   const [name, setName] = useState(role.name);
   const [color, setColor] = useState<number | null>(role.color);
   const [perms, setPerms] = useState(role.permissions);
+  const [hoist, setHoist] = useState(role.hoist);
+  const [mentionable, setMentionable] = useState(role.mentionable);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const ids = { name: useId(), color: useId(), useColor: useId() };
-  const dirty = name.trim() !== role.name || color !== role.color || perms !== role.permissions;
+  const dirty = name.trim() !== role.name || color !== role.color || perms !== role.permissions || hoist !== role.hoist || mentionable !== role.mentionable;
 
   async function save(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     setSaved(null);
-    const body = everyone ? { permissions: perms } : { name: name.trim(), color, permissions: perms };
+    const body = everyone ? { permissions: perms } : { name: name.trim(), color, permissions: perms, hoist, mentionable };
     const r = await adminStore.getState().updateRole(guildId, role.id, body);
     setBusy(false);
     if (r.ok) setSaved('Saved.');
@@ -309,6 +283,23 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
             </div>
           </div>
         )}
+        {!everyone && (
+          <fieldset className="admin-perms">
+            <legend>Display</legend>
+            <SettingSwitch
+              label="Show members separately"
+              description="Online members with this role get their own section in the member list, under the role's name."
+              checked={hoist}
+              onChange={setHoist}
+            />
+            <SettingSwitch
+              label="Allow anyone to @mention this role"
+              description="Everyone can notify all members of this role by writing @ and its name; members with Manage roles always can."
+              checked={mentionable}
+              onChange={setMentionable}
+            />
+          </fieldset>
+        )}
         <fieldset className="admin-perms">
           <legend>Permissions</legend>
           {PERMISSION_NAMES.map((p) => (
@@ -346,6 +337,21 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
           onCancel={() => setConfirmDelete(false)}
         />
       )}
+    </div>
+  );
+}
+
+function SettingSwitch({ label, description, checked, onChange }: { label: string; description: string; checked: boolean; onChange: (v: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="admin-perm-row">
+      <div>
+        <label htmlFor={id}>{label}</label>
+        <p className="muted small" id={`${id}-d`}>
+          {description}
+        </p>
+      </div>
+      <input id={id} type="checkbox" role="switch" className="switch" aria-describedby={`${id}-d`} checked={checked} onChange={(e) => onChange(e.target.checked)} />
     </div>
   );
 }

@@ -17,7 +17,7 @@ const invite = (over: Partial<Invite> = {}): Invite => ({
   createdAt: '2025-12-31T00:00:00.000Z',
   ...over,
 });
-const role = (id: string, position: number): Role => ({ id, guildId: G, name: id.slice(0, 3), permissions: 0, position, color: null });
+const role = (id: string, position: number): Role => ({ id, guildId: G, name: id.slice(0, 3), permissions: 0, position, color: null, hoist: false, mentionable: false });
 
 function memory() {
   const data = new Map<string, unknown>();
@@ -96,5 +96,44 @@ describe('roles', () => {
     const api = { admin: { createRole: vi.fn(async () => Promise.reject(new ApiError('FORBIDDEN', 'no', 403))) } } as unknown as ParleyApi;
     const store = createAdminStore({ api: () => api, guilds: sink });
     expect(await store.getState().createRole(G, 'x')).toEqual({ ok: false, error: "You don't have permission to do that." });
+  });
+});
+
+describe('optimistic reorder', () => {
+  const A = 'd'.repeat(24);
+  const B = 'e'.repeat(24);
+
+  it('when the server refuses a role reorder, then the roles go back to their positions and the error is returned', async () => {
+    const reorderRoles = vi.fn(async () => {
+      throw new Error('You can only move roles below your highest role');
+    });
+    const guilds = sink();
+    const store = createAdminStore({ api: () => ({ admin: { reorderRoles } }) as unknown as ParleyApi, guilds: () => guilds });
+    const roles = [role(A, 1), role(B, 2)];
+    const r = await store.getState().reorderRoles(G, roles, [B, A]);
+    expect(r.ok).toBe(false);
+    const calls = vi.mocked(guilds.upsertRole).mock.calls.map(([x]) => [x.id, x.position]);
+    // First the new order at once, then the old one back.
+    expect(calls).toEqual([
+      [A, 2],
+      [B, 1],
+      [A, 1],
+      [B, 2],
+    ]);
+  });
+
+  it('when a channel reorder is accepted, then the optimistic order stays and the answer is applied', async () => {
+    const channel = { id: A, guildId: G, type: 'text' as const, name: 'a', parentId: null, position: 0, topic: null, bitrate: null, userLimit: null, overwrites: [], lastMessageId: null };
+    const moved = { ...channel, position: 3, parentId: B };
+    const reorderChannels = vi.fn(async () => [moved]);
+    const guilds = sink();
+    const store = createAdminStore({ api: () => ({ admin: { reorderChannels } }) as unknown as ParleyApi, guilds: () => guilds });
+    const r = await store.getState().reorderChannels(G, [channel], [{ id: A, position: 3, parentId: B }]);
+    expect(r.ok).toBe(true);
+    expect(reorderChannels).toHaveBeenCalledWith(G, { channels: [{ id: A, position: 3, parentId: B }] });
+    expect(vi.mocked(guilds.upsertChannel).mock.calls.map(([c]) => [c.position, c.parentId])).toEqual([
+      [3, B],
+      [3, B],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import type { Channel, Guild, Invite, Member, Role } from '../../api/types';
+import { applyMoves, type ChannelMove } from '../guilds/channel-order';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -49,12 +50,19 @@ export interface AdminActions {
   setGuildIcon(guildId: string, image: Blob): Promise<Result<Guild>>;
   removeGuildIcon(guildId: string): Promise<Result<Guild>>;
   transferOwnership(guildId: string, userId: string): Promise<Result<Guild>>;
+  /** Where "<user> joined the server." is posted (a text channel), or null for nowhere. */
+  setSystemChannel(guildId: string, channelId: string | null): Promise<Result<Guild>>;
   deleteGuild(guildId: string): Promise<Result<void>>;
   createRole(guildId: string, name: string, permissions?: number): Promise<Result<Role>>;
   updateRole(guildId: string, roleId: string, body: UpdateRoleBody): Promise<Result<Role>>;
   deleteRole(guildId: string, roleId: string): Promise<Result<void>>;
-  /** Move a custom role one step up (more powerful) or down; `roles` is the guild's current list. */
-  moveRole(guildId: string, roles: Role[], roleId: string, direction: 'up' | 'down'): Promise<Result<Role[]>>;
+  /**
+   * Puts the custom roles in this order (lowest first, as the route wants it) at once in the store, then asks the
+   * server; when it refuses, the previous order comes back and the error is returned.
+   */
+  reorderRoles(guildId: string, roles: Role[], roleIds: string[]): Promise<Result<Role[]>>;
+  /** Applies channel moves at once, then asks the server; on refusal the channels are put back as they were. */
+  reorderChannels(guildId: string, channels: Channel[], moves: ChannelMove[]): Promise<Result<Channel[]>>;
   setMemberRole(guildId: string, userId: string, roleId: string, give: boolean): Promise<Result<void>>;
   createInvite(guildId: string, body: CreateInviteBody): Promise<Result<Invite>>;
   revokeInvite(guildId: string, code: string): Promise<Result<void>>;
@@ -190,6 +198,13 @@ export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => Gui
           return g;
         }),
 
+      setSystemChannel: (guildId, channelId) =>
+        attempt(async () => {
+          const g = await deps.api().admin.updateGuild(guildId, { systemChannelId: channelId });
+          deps.guilds().upsertGuild(g);
+          return g;
+        }),
+
       deleteGuild: (guildId) =>
         attempt(async () => {
           await deps.api().admin.deleteGuild(guildId);
@@ -217,14 +232,27 @@ export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => Gui
           setMembers(guildId, (list) => list.map((m) => ({ ...m, roleIds: m.roleIds.filter((id) => id !== roleId) })));
         }),
 
-      async moveRole(guildId, roles, roleId, direction) {
-        const ids = reorderedRoleIds(guildId, roles, roleId, direction);
-        if (!ids) return { ok: true, value: [...roles] };
-        return attempt(async () => {
-          const updated = await deps.api().admin.reorderRoles(guildId, ids);
-          for (const r of updated) deps.guilds().upsertRole(r);
-          return updated;
+      async reorderRoles(guildId, roles, roleIds) {
+        const moved = roles.flatMap((r) => {
+          const i = roleIds.indexOf(r.id);
+          return i >= 0 && r.position !== i + 1 ? [{ before: r, after: { ...r, position: i + 1 } }] : [];
         });
+        if (moved.length === 0) return { ok: true, value: roles };
+        for (const m of moved) deps.guilds().upsertRole(m.after);
+        const r = await attempt(() => deps.api().admin.reorderRoles(guildId, roleIds));
+        if (r.ok) for (const role of r.value) deps.guilds().upsertRole(role);
+        else for (const m of moved) deps.guilds().upsertRole(m.before);
+        return r;
+      },
+
+      async reorderChannels(guildId, channels, moves) {
+        if (moves.length === 0) return { ok: true, value: channels };
+        const ids = new Set(moves.map((m) => m.id));
+        for (const c of applyMoves(channels, moves)) if (ids.has(c.id)) deps.guilds().upsertChannel(c);
+        const r = await attempt(() => deps.api().admin.reorderChannels(guildId, { channels: moves }));
+        if (r.ok) for (const c of r.value) deps.guilds().upsertChannel(c);
+        else for (const c of channels) if (ids.has(c.id)) deps.guilds().upsertChannel(c);
+        return r;
       },
 
       setMemberRole: (guildId, userId, roleId, give) =>
