@@ -5,7 +5,7 @@ import { recordingFromRoomMetadata, type Recording, type RoomRecordingState } fr
 import { AppError } from '../../errors';
 import { EgressUnavailableError, mergeRecordingMetadata, toEgressFact, type EgressFact, type RecordingEgress, type RecordingOutput, type RoomRecordingMetadata } from '../../livekit/egress';
 import { FINISHED, UNFINISHED, type RecordingRecord, type RecordingsRepo, type RecordingUpdate } from './recordings.repo';
-import { createRecordingsService, type RecordingAccess, type RecordingNotices } from './recordings.service';
+import { createRecordingsService, EGRESS_RETRY_AFTER_SECONDS, type RecordingAccess, type RecordingNotices } from './recordings.service';
 import type { RecordingStorage } from './recordings.storage';
 import { createFileTickets } from './file-tickets';
 
@@ -220,6 +220,19 @@ describe('recordings service', () => {
     expect(h.calls).toEqual(['metadata:set', 'egress:start:local', 'metadata:clear']);
     expect(JSON.parse(h.metadata.get(`ch_${CHANNEL}`) ?? '{}')).toEqual({ theme: 'kept', recording: null });
     expect(h.rows.size).toBe(0);
+  });
+
+  it('when Egress could not take a recording, then starts are refused at once with Retry-After until the window ends, then Egress is asked again', async () => {
+    const h = harness({ egressError: new EgressUnavailableError('no response from servers') });
+    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', headers: { 'Retry-After': String(EGRESS_RETRY_AFTER_SECONDS) } });
+    h.calls.length = 0;
+    h.advance(10_000);
+    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', headers: { 'Retry-After': String(EGRESS_RETRY_AFTER_SECONDS - 10) } });
+    expect(h.calls).toEqual([]);
+    expect(h.rows.size).toBe(0);
+    h.advance(EGRESS_RETRY_AFTER_SECONDS * 1000);
+    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(h.calls).toContain('egress:start:local');
   });
 
   it('when a member without RECORD starts or stops, then FORBIDDEN', async () => {

@@ -10,6 +10,9 @@ import { UNFINISHED, type RecordingRecord, type RecordingsRepo } from './recordi
 import type { RecordingStorage } from './recordings.storage';
 import type { FileTickets } from './file-tickets';
 
+/** How long starts are refused at once after Egress could not take a recording. */
+export const EGRESS_RETRY_AFTER_SECONDS = 30;
+
 /** Permission answers the service needs; the module adapts the server's PermissionService to this. */
 export interface RecordingAccess {
   /** The voice channel `userId` may record in (RECORD), or NOT_FOUND / FORBIDDEN / WRONG_CHANNEL_TYPE. */
@@ -126,10 +129,21 @@ export function createRecordingsService(deps: RecordingsDeps) {
     return noticed;
   }
 
+  /**
+   * After Egress failed to take a recording (no worker, or no answer within the client's timeout), further starts are
+   * answered 503 at once for a while instead of each waiting out that timeout again: a server without Egress gives a
+   * fast "not available", and one whose recorder is back recovers after the window.
+   */
+  let egressDownUntil = 0;
+  const recorderUnavailable = (message: string, retryAfterSeconds: number): AppError =>
+    new AppError('DEPENDENCY_UNAVAILABLE', message, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+
   return {
     async start(userId: string, channelId: string): Promise<Recording> {
       const channel = await access.recordableChannel(userId, channelId);
       const actor = await access.actor(userId);
+      const waitMs = egressDownUntil - clock.now().getTime();
+      if (waitMs > 0) throw recorderUnavailable('No recorder is available right now; try again later', Math.ceil(waitMs / 1000));
       const id = newId();
       const now = clock.now();
       const roomName = voiceRoomName(channelId);
@@ -173,12 +187,13 @@ export function createRecordingsService(deps: RecordingsDeps) {
       } catch (err) {
         await clearRoomNotice(rec);
         await repo.delete(id);
+        egressDownUntil = clock.now().getTime() + EGRESS_RETRY_AFTER_SECONDS * 1000;
         if (err instanceof EgressUnavailableError) {
           log.warn({ err: err.message, channelId }, 'no egress worker accepted the recording');
-          throw new AppError('DEPENDENCY_UNAVAILABLE', 'No recorder is available right now; try again later');
+          throw recorderUnavailable('No recorder is available right now; try again later', EGRESS_RETRY_AFTER_SECONDS);
         }
         log.error({ err, channelId }, 'egress start failed');
-        throw new AppError('DEPENDENCY_UNAVAILABLE', 'The recorder could not start');
+        throw recorderUnavailable('The recorder could not start', EGRESS_RETRY_AFTER_SECONDS);
       }
 
       rec = (await repo.update(id, { egressId: fact.egressId })) ?? { ...rec, egressId: fact.egressId };
