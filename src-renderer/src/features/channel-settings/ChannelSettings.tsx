@@ -7,7 +7,8 @@ import { uiStore, useGuilds } from '../../app/services';
 import { adminStore, useAdmin } from '../server-settings/admin-services';
 import { displayName } from '../server-settings/names';
 import { useCan } from '../server-settings/permissions';
-import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsDialog';
+import { Dialog } from '../../ui/Dialog';
+import { SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsDialog';
 import { BITRATES, channelPermissions, triOf, withTri, type Tri } from './overwrites';
 
 type Tab = 'overview' | 'permissions';
@@ -36,12 +37,12 @@ export function ChannelSettings({ guildId, channelId }: { guildId: string; chann
   const current = tabs.some((t) => t.id === tab) ? tab : 'overview';
 
   return (
-    <SettingsDialog title={`${kind} settings: ${channel.type === 'text' ? '#' : ''}${channel.name}`} onClose={close}>
+    <Dialog open title={`${kind} settings: ${channel.type === 'text' ? '#' : ''}${channel.name}`} onClose={close} size="wide" className="admin-dialog">
       <SettingsTabs label="Channel settings sections" tabs={tabs} tab={current} onChange={setTab} idPrefix="channel-settings">
         {current === 'overview' && <ChannelOverview key={channel.id} channel={channel} />}
         {current === 'permissions' && <ChannelPermissions key={channel.id} channel={channel} />}
       </SettingsTabs>
-    </SettingsDialog>
+    </Dialog>
   );
 }
 

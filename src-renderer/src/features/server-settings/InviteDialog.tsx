@@ -5,7 +5,7 @@ import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore } from './admin-services';
 import { formatDate, INVITE_AGES, INVITE_USES } from './names';
 import { useCan } from './permissions';
-import { SettingsDialog } from './SettingsDialog';
+import { Dialog } from '../../ui/Dialog';
 
 /**
  * "Invite people": offers a usable invite I already made for this guild; a new one is created only when asked, with
@@ -51,7 +51,7 @@ export function InviteDialog({ guildId, onClose }: { guildId: string; onClose: (
   const link = invite ? inviteLink(serverUrl, invite.code) : '';
 
   return (
-    <SettingsDialog title={`Invite friends to ${guildName}`} onClose={onClose} size="narrow">
+    <Dialog open title={`Invite friends to ${guildName}`} onClose={onClose} size="narrow" className="admin-dialog">
       <div className="admin-dialog-body">
         {invite && (
           <>
@@ -121,6 +121,6 @@ export function InviteDialog({ guildId, onClose }: { guildId: string; onClose: (
           </p>
         )}
       </div>
-    </SettingsDialog>
+    </Dialog>
   );
 }

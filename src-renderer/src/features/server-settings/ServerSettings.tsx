@@ -10,7 +10,8 @@ import { GuildIconField } from './GuildIconField';
 import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
 import { useCan, useIsOwner } from './permissions';
 import { RoleList } from './RoleOrder';
-import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
+import { Dialog } from '../../ui/Dialog';
+import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
 import { RecordingsTab } from '../recordings/RecordingsTab';
 import { SystemChannelField } from './SystemChannelField';
 
@@ -48,7 +49,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
   if (!guild || !current) return null;
 
   return (
-    <SettingsDialog title={`${guild.name}: server settings`} onClose={close}>
+    <Dialog open title={`${guild.name}: server settings`} onClose={close} size="wide" className="admin-dialog">
       <SettingsTabs label="Server settings sections" tabs={tabs} tab={current} onChange={setTab} idPrefix="server-settings">
         {current === 'overview' && <Overview guildId={guildId} />}
         {current === 'roles' && <Roles guildId={guildId} />}
@@ -57,7 +58,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
         {current === 'audit-log' && <AuditLog guildId={guildId} />}
         {current === 'recordings' && <RecordingsTab guildId={guildId} />}
       </SettingsTabs>
-    </SettingsDialog>
+    </Dialog>
   );
 }
 
