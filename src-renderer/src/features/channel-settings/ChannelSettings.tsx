@@ -6,7 +6,7 @@ import type { Channel } from '../../api/types';
 import { uiStore, useGuilds } from '../../app/services';
 import { adminStore, useAdmin } from '../server-settings/admin-services';
 import { displayName } from '../server-settings/names';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { Dialog } from '../../ui/Dialog';
 import { SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsDialog';
 import { BITRATES, channelPermissions, triOf, withTri, type Tri } from './overwrites';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { recordingsStore, uiStore, useGuilds, useRecordings, useVoice } from '../../app/services';
 import { RecordIcon } from '../../ui/icons';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { formatElapsed } from './format';
 import './recordings.css';
 

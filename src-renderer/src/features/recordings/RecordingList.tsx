@@ -2,7 +2,7 @@ import type { Recording } from '@shared/api/recordings';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { recordingsStore, uiStore, useAuth, useGuilds, useRecordings } from '../../app/services';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { formatElapsed, formatSize } from './format';
 import { recordingsIn, scopeKey, type RecordingScope } from './recordings.store';
 import './recordings.css';

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { recordingsStore, useRecordings } from '../../app/services';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { RecordingList } from './RecordingList';
 import './recordings.css';
 

@@ -4,7 +4,7 @@ import { inviteLink } from '../../app/invite-link';
 import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore } from './admin-services';
 import { formatDate, INVITE_AGES, INVITE_USES } from './names';
-import { useCan } from './permissions';
+import { useCan } from '../guilds/usePermissions';
 import { Dialog } from '../../ui/Dialog';
 
 /**

@@ -7,7 +7,7 @@ import '../guilds/structure.css';
 import { adminStore } from './admin-services';
 import { reorderedRoleIds } from './admin.store';
 import { colorToHex } from './names';
-import { useIsOwner } from './permissions';
+import { useIsOwner } from '../guilds/usePermissions';
 
 /** Custom role ids lowest first (as the reorder route wants them) from the list as shown, highest first. */
 export function routeOrder(shownHighestFirst: readonly Role[], guildId: string): string[] {

@@ -8,7 +8,7 @@ import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore, useAdmin } from './admin-services';
 import { GuildIconField } from './GuildIconField';
 import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
-import { useCan, useIsOwner } from './permissions';
+import { useCan, useIsOwner } from '../guilds/usePermissions';
 import { RoleList } from './RoleOrder';
 import { Dialog } from '../../ui/Dialog';
 import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';

@@ -4,7 +4,7 @@ import { guildsStore, membersStore, uiStore } from '../../app/services';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { ChevronIcon, GearIcon } from '../../ui/icons';
-import { useCan, useIsOwner } from './permissions';
+import { useCan, useIsOwner } from '../guilds/usePermissions';
 import './admin.css';
 
 /**
