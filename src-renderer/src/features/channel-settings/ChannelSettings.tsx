@@ -77,13 +77,13 @@ function ChannelOverview({ channel }: { channel: Channel }) {
     if (r.ok) {
       setName(r.value.name);
       setSaved('Saved.');
-    } else setError(r.error);
+    } else setError(r.message);
   }
   async function remove() {
     setBusy(true);
     const r = await adminStore.getState().deleteChannel(channel);
     setBusy(false);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     setConfirmDelete(false);
   }
 
@@ -226,7 +226,7 @@ function ChannelPermissions({ channel }: { channel: Channel }) {
     if (r.ok) {
       setOverwrites(r.value.overwrites);
       setSaved('Saved.');
-    } else setError(r.error);
+    } else setError(r.message);
   }
 
   return (

@@ -3,6 +3,7 @@ import type { Member } from '../../api/types';
 import { membersStore, useAuth, useGuilds, useMembers, useVoicePresence } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { selfDisplayStatus, STATUS_LABEL } from '../../ui/status';
+import { ok } from '../../api/result';
 import { Dialog } from '../../ui/Dialog';
 import { returnFocus } from './menu-focus';
 import { reportResult, useMemberContext } from './MemberMenu';
@@ -320,7 +321,7 @@ function PurgeDialog({ guildId, userId, onClose }: Props) {
     const r = await membersStore.getState().purgeMessages(guildId, userId, since);
     setBusy(false);
     if (r.ok) {
-      reportResult({ ok: true }, r.deleted === 1 ? `Deleted 1 message by ${name}.` : `Deleted ${r.deleted} messages by ${name}.`);
+      reportResult(ok(undefined), r.value === 1 ? `Deleted 1 message by ${name}.` : `Deleted ${r.value} messages by ${name}.`);
       onClose();
     } else reportResult(r);
   };

@@ -41,7 +41,7 @@ function Retention({ guildId }: { guildId: string }) {
     void recordingsStore
       .getState()
       .loadSettings(guildId)
-      .then((r) => !r.ok && setError(r.error));
+      .then((r) => !r.ok && setError(r.message));
   }, [guildId]);
 
   const choices = RETENTION_CHOICES.some(([d]) => d === settings?.retentionDays)
@@ -56,7 +56,7 @@ function Retention({ guildId }: { guildId: string }) {
     const r = await recordingsStore.getState().saveRetention(guildId, value === '' ? null : Number(value));
     setBusy(false);
     if (r.ok) setSaved('Saved.');
-    else setError(r.error);
+    else setError(r.message);
   }
 
   return (

@@ -39,7 +39,7 @@ function CreateCategory({ guildId }: { guildId: string }) {
     const r = await adminStore.getState().createCategory(guildId, name.trim());
     setBusy(false);
     if (r.ok) close();
-    else setError(r.error);
+    else setError(r.message);
   }
   return (
     <Dialog open title="Create category" onClose={close} size="narrow" className="admin-dialog">

@@ -46,7 +46,7 @@ export function InviteDialog({ guildId, onClose }: { guildId: string; onClose: (
     const r = await adminStore.getState().createInvite(guildId, { maxAgeSeconds, maxUses });
     setBusy(false);
     if (r.ok) setInvite(r.value);
-    else setError(r.error);
+    else setError(r.message);
   }
   const link = invite ? inviteLink(serverUrl, invite.code) : '';
 

@@ -50,7 +50,7 @@ export function RoleList({
   async function reorder(roleIds: string[]) {
     onError(null);
     const r = await adminStore.getState().reorderRoles(guildId, roles, roleIds);
-    if (!r.ok) onError(`Could not reorder roles: ${r.error}`);
+    if (!r.ok) onError(`Could not reorder roles: ${r.message}`);
   }
   function onDragEnd(e: DragEndEvent) {
     if (!e.over || e.over.id === e.active.id) return;

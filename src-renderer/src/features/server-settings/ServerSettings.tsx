@@ -98,7 +98,7 @@ function Overview({ guildId }: { guildId: string }) {
     const r = await adminStore.getState().renameGuild(guildId, name.trim());
     setBusy(false);
     if (r.ok) setSaved('Saved.');
-    else setError(r.error);
+    else setError(r.message);
   }
   async function runConfirmed() {
     setBusy(true);
@@ -108,7 +108,7 @@ function Overview({ guildId }: { guildId: string }) {
         ? await adminStore.getState().deleteGuild(guildId)
         : await adminStore.getState().transferOwnership(guildId, newOwner);
     setBusy(false);
-    if (!r.ok) return setConfirmError(r.error);
+    if (!r.ok) return setConfirmError(r.message);
     setConfirm(null);
     if (confirm === 'transfer') setSaved('Ownership transferred.');
   }
@@ -195,7 +195,7 @@ function Roles({ guildId }: { guildId: string }) {
   async function create() {
     setError(null);
     const r = await adminStore.getState().createRole(guildId, 'new role');
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) return setError(r.message);
     setSelected(r.value.id);
   }
 
@@ -243,13 +243,13 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
     const r = await adminStore.getState().updateRole(guildId, role.id, body);
     setBusy(false);
     if (r.ok) setSaved('Saved.');
-    else setError(r.error);
+    else setError(r.message);
   }
   async function remove() {
     setBusy(true);
     const r = await adminStore.getState().deleteRole(guildId, role.id);
     setBusy(false);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     setConfirmDelete(false);
   }
 
@@ -384,7 +384,7 @@ function RoleMembers({ guildId, role }: { guildId: string; role: Role }) {
   async function set(userId: string, give: boolean) {
     setError(null);
     const r = await adminStore.getState().setMemberRole(guildId, userId, role.id, give);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     else if (give) setPick('');
   }
   return (
@@ -441,7 +441,7 @@ function Invites({ guildId }: { guildId: string }) {
     void adminStore
       .getState()
       .loadInvites(guildId)
-      .then((r) => !r.ok && setError(r.error));
+      .then((r) => !r.ok && setError(r.message));
   }, [guildId]);
 
   async function create(e: FormEvent) {
@@ -449,12 +449,12 @@ function Invites({ guildId }: { guildId: string }) {
     setError(null);
     const r = await adminStore.getState().createInvite(guildId, { maxAgeSeconds, maxUses });
     if (r.ok) setCreated(r.value.code);
-    else setError(r.error);
+    else setError(r.message);
   }
   async function revoke(code: string) {
     setError(null);
     const r = await adminStore.getState().revokeInvite(guildId, code);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     if (created === code) setCreated(null);
   }
   return (
@@ -535,12 +535,12 @@ function Bans({ guildId }: { guildId: string }) {
     void adminStore
       .getState()
       .loadBans(guildId)
-      .then((r) => !r.ok && setError(r.error));
+      .then((r) => !r.ok && setError(r.message));
   }, [guildId]);
   async function unban(userId: string) {
     setError(null);
     const r = await adminStore.getState().unban(guildId, userId);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
   }
   return (
     <div className="admin-section">
@@ -579,7 +579,7 @@ function AuditLog({ guildId }: { guildId: string }) {
     void adminStore
       .getState()
       .loadAudit(guildId, action || null)
-      .then((r) => setError(r.ok ? null : r.error));
+      .then((r) => setError(r.ok ? null : r.message));
   }, [guildId, action]);
 
   const nameOf = (id: string | null): string => {

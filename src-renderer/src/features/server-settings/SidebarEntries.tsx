@@ -35,7 +35,7 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
   const leave = async () => {
     setLeaving(false);
     const r = await membersStore.getState().leaveGuild(guild.id);
-    if (!r.ok) return uiStore.getState().toast('error', r.error);
+    if (!r.ok) return uiStore.getState().toast('error', r.message);
     // The server also sends GUILD_DELETE to our other sessions; this one need not wait for it.
     guildsStore.getState().removeGuild(guild.id);
     uiStore.getState().toast('info', `You left ${guild.name}.`);
