@@ -8,7 +8,7 @@ import { adminStore, useAdmin } from '../server-settings/admin-services';
 import { displayName } from '../server-settings/names';
 import { useCan } from '../guilds/usePermissions';
 import { Dialog } from '../../ui/Dialog';
-import { SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsDialog';
+import { SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsTabs';
 import { BITRATES, channelPermissions, triOf, withTri, type Tri } from './overwrites';
 
 type Tab = 'overview' | 'permissions';

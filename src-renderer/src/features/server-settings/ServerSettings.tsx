@@ -11,7 +11,7 @@ import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexTo
 import { useCan, useIsOwner } from '../guilds/usePermissions';
 import { RoleList } from './RoleOrder';
 import { Dialog } from '../../ui/Dialog';
-import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
+import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsTabs';
 import { RecordingsTab } from '../recordings/RecordingsTab';
 import { SystemChannelField } from './SystemChannelField';
 
