@@ -177,6 +177,8 @@ describe('guild structure', () => {
     const rolePositions = async () =>
       Object.fromEntries(((await rest('GET', `/guilds/${guild.id}/roles`, A.token)).data.items as unknown as { name: string; position: number }[]).map((r) => [r.name, r.position]));
     await dialog(a).getByRole('button', { name: 'Create role' }).click();
+    // The editor switches to the new role once the server answered; typing before that would go to the old one.
+    await dialog(a).getByRole('form', { name: 'Edit role new role' }).waitFor();
     await dialog(a).getByLabel('Role name').fill('Helpers');
     await dialog(a).getByRole('button', { name: 'Save changes' }).click();
     await dialog(a).getByRole('button', { name: 'Helpers', exact: true }).waitFor();

@@ -31,10 +31,10 @@ function usePendingInvite() {
     void guildsStore
       .getState()
       .joinInvite(code)
-      .then((g) => {
+      .then((r) => {
         const ui = uiStore.getState();
-        if (g) ui.toast('info', `Joined ${g.name}`);
-        else ui.toast('error', guildsStore.getState().error ?? 'This invite is invalid or has expired.');
+        if (r.ok) ui.toast('info', `Joined ${r.value.name}`);
+        else ui.toast('error', r.message);
       });
   }, [phase]);
 }

@@ -222,7 +222,7 @@ p.onInviteLink((code) => {
   void guildsStore
     .getState()
     .joinInvite(code)
-    .then((g) => uiStore.getState().toast(g ? 'info' : 'error', g ? `Joined ${g.name}` : (guildsStore.getState().error ?? 'Invalid invite')));
+    .then((r) => uiStore.getState().toast(r.ok ? 'info' : 'error', r.ok ? `Joined ${r.value.name}` : r.message));
 });
 p.onOpenChannel(({ guildId, channelId }) => {
   const g = guildId ?? Object.entries(guildsStore.getState().channelsByGuild).find(([, cs]) => cs.some((c) => c.id === channelId))?.[0];

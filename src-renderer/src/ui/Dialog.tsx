@@ -9,11 +9,27 @@ export interface DialogProps {
   onClose: () => void;
   /** Names the dialog (its heading and its accessible name). */
   title: string;
-  /** What gets focus on open; by default the first focusable control of the body, else the close button. */
+  /**
+   * What gets focus on open. Without it: the control in the body marked `data-autofocus` (React's `autoFocus` runs
+   * before `showModal()`, when nothing inside can take focus), else the first focusable control of the body, else the
+   * close button.
+   */
   initialFocus?: RefObject<HTMLElement | null>;
+  /**
+   * Where focus goes on close. By default back to the element that had it on open; a dialog opened from a menu that is
+   * gone by then (the member menu) passes its own.
+   */
+  restoreFocus?: () => void;
+  /** `alertdialog` for a confirmation of something destructive or a notice that needs an answer. */
+  role?: 'alertdialog';
+  /** The id of the text that describes the dialog (aria-describedby). */
+  describedBy?: string;
   children: ReactNode;
-  /** `wide` for the settings-sized dialog; `popover` for a small menu-like dialog placed with `style`. */
-  size?: 'normal' | 'wide' | 'popover';
+  /**
+   * `wide` for the settings-sized dialog (full screen on a phone); `narrow` for a short form; `popover` for a small
+   * menu-like dialog placed with `style`.
+   */
+  size?: 'normal' | 'narrow' | 'wide' | 'popover';
   /** Position of a popover (left/top). */
   style?: CSSProperties;
   className?: string;
@@ -32,7 +48,7 @@ export interface DialogProps {
  *   <form className="modal-body">…<input ref={nameRef} />…</form>
  * </Dialog>
  */
-export function Dialog({ open, onClose, title, initialFocus, children, size = 'normal', style, className }: DialogProps) {
+export function Dialog({ open, onClose, title, initialFocus, restoreFocus, role, describedBy, children, size = 'normal', style, className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
@@ -41,18 +57,30 @@ export function Dialog({ open, onClose, title, initialFocus, children, size = 'n
   useEffect(() => {
     onCloseRef.current = onClose;
   }, [onClose]);
+  const restoreRef = useRef(restoreFocus);
+  useEffect(() => {
+    restoreRef.current = restoreFocus;
+  }, [restoreFocus]);
 
   useEffect(() => {
     const dialog = ref.current;
     if (!open || !dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
-    const target = initialFocus?.current ?? (bodyRef.current && focusables(bodyRef.current)[0]) ?? focusables(dialog)[0] ?? dialog;
+    const body = bodyRef.current;
+    const target =
+      initialFocus?.current ??
+      body?.querySelector<HTMLElement>('[data-autofocus]') ??
+      (body && focusables(body)[0]) ??
+      focusables(dialog)[0] ??
+      dialog;
     target.focus();
     return () => {
       if (dialog.open) dialog.close();
+      const restore = restoreRef.current;
+      if (restore) restore();
       // Back to the opener if it is still there (it may have been re-rendered away, e.g. a deleted message's button).
-      if (opener?.isConnected) opener.focus();
+      else if (opener?.isConnected) opener.focus();
     };
   }, [open, initialFocus]);
 
@@ -61,6 +89,8 @@ export function Dialog({ open, onClose, title, initialFocus, children, size = 'n
       ref={ref}
       className={`dialog ${size}${className ? ` ${className}` : ''}`}
       aria-labelledby={titleId}
+      aria-describedby={describedBy}
+      role={role}
       style={style}
       onCancel={(e) => {
         // Escape: the owner closes (and unmounts or sets open=false), which keeps React the source of truth.

@@ -2,9 +2,12 @@ import type { KeyboardEvent } from 'react';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-/** The keyboard-focusable controls inside `root` that are rendered (not display:none), in DOM order. */
+/**
+ * The controls inside `root` that Tab reaches, in DOM order: rendered (not display:none) and not taken out of the tab
+ * order (a tab list's unselected tabs have tabindex -1).
+ */
 export function focusables(root: ParentNode): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0);
 }
 
 /**

@@ -4,6 +4,7 @@ import { accountStore, authStore, uiStore, useAuth } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { AvatarSection } from './AvatarSection';
 import './account.css';
+import type { Result } from '../../api/result';
 
 /**
  * "My Account" in the settings dialog: display name and username (live for everyone through the gateway), password,
@@ -63,7 +64,7 @@ function DisplayNameForm({ current }: { current: string }) {
     setBusy(true);
     const r = await accountStore.getState().setDisplayName(name.trim());
     setBusy(false);
-    setMessage(r.ok ? { ok: true, text: 'Display name saved.' } : { ok: false, text: r.error });
+    setMessage(r.ok ? { ok: true, text: 'Display name saved.' } : { ok: false, text: r.message });
   };
   return (
     <form className="account-block" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
@@ -93,7 +94,7 @@ function UsernameForm({ current }: { current: string }) {
     const r = await accountStore.getState().setUsername(name, password);
     setBusy(false);
     if (r.ok) setPassword('');
-    setMessage(r.ok ? { ok: true, text: `Username changed to ${name}. Sign in with it from now on.` } : { ok: false, text: r.error });
+    setMessage(r.ok ? { ok: true, text: `Username changed to ${name}. Sign in with it from now on.` } : { ok: false, text: r.message });
   };
   return (
     <form className="account-block" onSubmit={(e) => void submit(e)} aria-labelledby={ids.h}>
@@ -137,7 +138,7 @@ function Devices() {
     const r = await accountStore.getState().listSessions();
     // This device first, then the others as the server orders them (most recently active first).
     if (r.ok) setSessions([...r.value].sort((x, y) => Number(y.current) - Number(x.current)));
-    else setMessage({ ok: false, text: r.error });
+    else setMessage({ ok: false, text: r.message });
   }, []);
   useEffect(() => {
     let live = true;
@@ -147,17 +148,17 @@ function Devices() {
       .then((r) => {
         if (!live) return;
         if (r.ok) setSessions([...r.value].sort((x, y) => Number(y.current) - Number(x.current)));
-        else setMessage({ ok: false, text: r.error });
+        else setMessage({ ok: false, text: r.message });
       });
     return () => {
       live = false;
     };
   }, []);
-  const run = async (action: () => Promise<{ ok: true } | { ok: false; error: string }>, done: string) => {
+  const run = async (action: () => Promise<Result>, done: string) => {
     setBusy(true);
     const r = await action();
     setBusy(false);
-    setMessage(r.ok ? { ok: true, text: done } : { ok: false, text: r.error });
+    setMessage(r.ok ? { ok: true, text: done } : { ok: false, text: r.message });
     await load();
   };
   const others = sessions?.filter((s) => !s.current) ?? [];
@@ -226,7 +227,7 @@ function PasswordForm() {
       setNext('');
       setConfirm('');
     }
-    setMessage(r.ok ? { ok: true, text: 'Password changed. Your other sessions were signed out.' } : { ok: false, text: r.error });
+    setMessage(r.ok ? { ok: true, text: 'Password changed. Your other sessions were signed out.' } : { ok: false, text: r.message });
   };
   return (
     <form className="account-block" onSubmit={(e) => void submit(e)} aria-labelledby={ids.h}>
@@ -269,7 +270,7 @@ function ExportButton({ username }: { username: string }) {
     setBusy(true);
     const r = await accountStore.getState().exportData();
     setBusy(false);
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) return setError(r.message);
     setError(null);
     const url = URL.createObjectURL(new Blob([JSON.stringify(r.value, null, 2)], { type: 'application/json' }));
     const a = document.createElement('a');
@@ -303,7 +304,7 @@ function DeleteAccount() {
     setBusy(true);
     const r = await accountStore.getState().deleteAccount(password);
     setBusy(false);
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) return setError(r.message);
     uiStore.getState().open(null);
   };
   return (

@@ -16,7 +16,7 @@ export function AvatarSection() {
     setBusy(true);
     const r = await avatarActions.removeAvatar();
     setBusy(false);
-    setMessage(r.ok ? { ok: true, text: 'Avatar removed.' } : { ok: false, text: r.error });
+    setMessage(r.ok ? { ok: true, text: 'Avatar removed.' } : { ok: false, text: r.message });
   };
 
   return (
@@ -33,7 +33,7 @@ export function AvatarSection() {
               shape="round"
               onSave={async (image) => {
                 const r = await avatarActions.setAvatar(image);
-                if (!r.ok) return r.error;
+                if (!r.ok) return r.message;
                 setMessage({ ok: true, text: 'Avatar saved.' });
                 return null;
               }}

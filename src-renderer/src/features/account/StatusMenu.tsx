@@ -35,7 +35,7 @@ export function StatusMenu({ current, onClose }: { current: UserStatus; onClose(
     onClose();
     if (status === current) return;
     const r = await accountStore.getState().setStatus(status);
-    if (!r.ok) uiStore.getState().toast('error', r.error);
+    if (!r.ok) uiStore.getState().toast('error', r.message);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

@@ -30,7 +30,7 @@ describe('avatar actions', () => {
         throw new ApiError('PAYLOAD_TOO_LARGE', 'too large', 413);
       },
     });
-    expect(await actions.setAvatar(new Blob(['x']))).toEqual({ ok: false, error: 'That is too large.' });
+    expect(await actions.setAvatar(new Blob(['x']))).toEqual({ ok: false, code: 'PAYLOAD_TOO_LARGE', message: 'That is too large.' });
     expect(auth.getState().user).toBe(me);
   });
 

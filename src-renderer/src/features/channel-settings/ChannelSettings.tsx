@@ -6,8 +6,9 @@ import type { Channel } from '../../api/types';
 import { uiStore, useGuilds } from '../../app/services';
 import { adminStore, useAdmin } from '../server-settings/admin-services';
 import { displayName } from '../server-settings/names';
-import { useCan } from '../server-settings/permissions';
-import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsDialog';
+import { useCan } from '../guilds/usePermissions';
+import { Dialog } from '../../ui/Dialog';
+import { SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsTabs';
 import { BITRATES, channelPermissions, triOf, withTri, type Tri } from './overwrites';
 
 type Tab = 'overview' | 'permissions';
@@ -36,12 +37,12 @@ export function ChannelSettings({ guildId, channelId }: { guildId: string; chann
   const current = tabs.some((t) => t.id === tab) ? tab : 'overview';
 
   return (
-    <SettingsDialog title={`${kind} settings: ${channel.type === 'text' ? '#' : ''}${channel.name}`} onClose={close}>
+    <Dialog open title={`${kind} settings: ${channel.type === 'text' ? '#' : ''}${channel.name}`} onClose={close} size="wide" className="admin-dialog">
       <SettingsTabs label="Channel settings sections" tabs={tabs} tab={current} onChange={setTab} idPrefix="channel-settings">
         {current === 'overview' && <ChannelOverview key={channel.id} channel={channel} />}
         {current === 'permissions' && <ChannelPermissions key={channel.id} channel={channel} />}
       </SettingsTabs>
-    </SettingsDialog>
+    </Dialog>
   );
 }
 
@@ -76,13 +77,13 @@ function ChannelOverview({ channel }: { channel: Channel }) {
     if (r.ok) {
       setName(r.value.name);
       setSaved('Saved.');
-    } else setError(r.error);
+    } else setError(r.message);
   }
   async function remove() {
     setBusy(true);
     const r = await adminStore.getState().deleteChannel(channel);
     setBusy(false);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     setConfirmDelete(false);
   }
 
@@ -225,7 +226,7 @@ function ChannelPermissions({ channel }: { channel: Channel }) {
     if (r.ok) {
       setOverwrites(r.value.overwrites);
       setSaved('Saved.');
-    } else setError(r.error);
+    } else setError(r.message);
   }
 
   return (

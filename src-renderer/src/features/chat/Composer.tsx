@@ -1,7 +1,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { api, authStore, chatStore, guildsStore } from '../../app/services';
-import { myPermissions } from '../server-settings/permissions';
+import { myPermissions } from '../guilds/permissions';
 import { encodeMentions } from './mentions';
 
 const TYPING_EVERY_MS = 8000;

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { chatStore, unreadStore, useAuth, useChat, useGuilds } from '../../app/services';
+import { chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -312,7 +312,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
             aria-label="Delete message"
             title="Delete (hold Shift to skip confirmation)"
             onClick={(e) => {
-              if (e.shiftKey) void chatStore.getState().remove(m.channelId, m.id);
+              if (e.shiftKey) void removeMessage(m.channelId, m.id);
               else setConfirming(true);
             }}
           >
@@ -329,7 +329,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
           onCancel={() => setConfirming(false)}
           onConfirm={() => {
             setConfirming(false);
-            void chatStore.getState().remove(m.channelId, m.id);
+            void removeMessage(m.channelId, m.id);
           }}
         >
           <p>Are you sure you want to delete this message?</p>
@@ -339,12 +339,20 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
   );
 });
 
+/** Deletes a message; a refusal (no longer allowed, gone) shows as a toast, since the row is where the user acted. */
+async function removeMessage(channelId: string, messageId: string): Promise<void> {
+  const r = await chatStore.getState().remove(channelId, messageId);
+  if (!r.ok) uiStore.getState().toast('error', r.message);
+}
+
 function EditBox({ message, onDone }: { message: ChatMessage; onDone: () => void }) {
   const [text, setText] = useState(message.content);
   const save = async () => {
     const content = text.trim();
     if (!content || content === message.content) return onDone();
-    if (await chatStore.getState().edit(message.channelId, message.id, content)) onDone();
+    const r = await chatStore.getState().edit(message.channelId, message.id, content);
+    if (r.ok) onDone();
+    else uiStore.getState().toast('error', r.message);
   };
   return (
     <div className="edit-box">

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import { createChatStore, PAGE_SIZE } from './chat.store';
 import type { ChatMessage } from './message-merge';
@@ -35,7 +36,7 @@ function fakeApi(all: ChatMessage[], opts: { failSends?: number } = {}) {
     return m;
   });
   const api = { messages: { list, send, edit: vi.fn(), remove: vi.fn(), typing: vi.fn() } } as unknown as ParleyApi;
-  return { api, list, send };
+  return { api, list, send, edit: api.messages.edit as ReturnType<typeof vi.fn> };
 }
 
 function setup(all: ChatMessage[], opts?: { failSends?: number }) {
@@ -123,5 +124,14 @@ describe('chat store', () => {
     expect(Object.keys(store.getState().typing[CH] ?? {})).toEqual([hex(2)]);
     store.getState().receive(msg(1, { author: { id: hex(2), username: 'bob', displayName: 'Bob', avatar: null } }));
     expect(store.getState().typing[CH]?.[hex(2)]).toBeUndefined();
+  });
+
+  it('when an edit is refused, then edit answers why and the channel keeps its messages and no error', async () => {
+    const { store, edit } = setup([msg(1)]);
+    await store.getState().loadLatest(CH);
+    edit.mockRejectedValueOnce(new ApiError('FORBIDDEN', 'Not your message', 403));
+    expect(await store.getState().edit(CH, hex(1), 'changed')).toEqual({ ok: false, code: 'FORBIDDEN', message: "You don't have permission to do that." });
+    expect(store.getState().channels[CH]?.error).toBeNull();
+    expect(store.getState().channels[CH]?.messages.map((m) => m.content)).toEqual([msg(1).content]);
   });
 });

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
+import { failure, ok, type Result } from '../../api/result';
 import type { PublicUser } from '../../api/types';
 import {
   firstConfirmed,
@@ -43,8 +44,8 @@ export interface ChatActions {
   send(channelId: string, guildId: string, content: string): Promise<void>;
   retry(channelId: string, nonce: string): Promise<void>;
   discard(channelId: string, nonce: string): void;
-  edit(channelId: string, messageId: string, content: string): Promise<boolean>;
-  remove(channelId: string, messageId: string): Promise<boolean>;
+  edit(channelId: string, messageId: string, content: string): Promise<Result>;
+  remove(channelId: string, messageId: string): Promise<Result>;
   receive(message: ChatMessage): void;
   receiveDelete(channelId: string, messageId: string): void;
   /** MESSAGE_DELETE_BULK: several messages of one channel went at once (a purge, a ban deleting history). */
@@ -205,10 +206,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         try {
           const updated = await deps.api().messages.edit(channelId, messageId, content.trim());
           get().receive(updated);
-          return true;
+          return ok(undefined);
         } catch (err) {
-          patch(channelId, () => ({ error: describeError(err) }));
-          return false;
+          return failure(err);
         }
       },
 
@@ -216,10 +216,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         try {
           await deps.api().messages.remove(channelId, messageId);
           get().receiveDelete(channelId, messageId);
-          return true;
+          return ok(undefined);
         } catch (err) {
-          patch(channelId, () => ({ error: describeError(err) }));
-          return false;
+          return failure(err);
         }
       },
 

@@ -93,7 +93,7 @@ export function ChannelDnd({ channels, onResult, children }: { channels: Channel
     void adminStore
       .getState()
       .reorderChannels(guildId, channels, moves)
-      .then((r) => onResult(r.ok ? null : `Could not move ${nameOf(e.active.id)}: ${r.error}`));
+      .then((r) => onResult(r.ok ? null : `Could not move ${nameOf(e.active.id)}: ${r.message}`));
   };
 
   // Always a context (the sortables below need one); without permission every item is disabled and has no handle.

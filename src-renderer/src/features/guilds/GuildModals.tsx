@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
-import { authStore, guildsStore, uiStore, useGuilds, useUi } from '../../app/services';
+import { authStore, guildsStore, uiStore, useUi } from '../../app/services';
 import { parseInviteCode } from '../../app/invite-link';
 import { Dialog } from '../../ui/Dialog';
 import { InviteDialog } from '../server-settings/InviteDialog';
@@ -39,29 +39,31 @@ function CreateGuild({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState(user ? `${user.displayName}'s server` : 'My server');
   const [invite, setInvite] = useState('');
   const [busy, setBusy] = useState(false);
-  const error = useGuilds((s) => s.error);
+  const [error, setError] = useState<string | null>(null);
   const ids = { name: useId(), invite: useId() };
 
   async function create(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
-    guildsStore.setState({ error: null });
-    const g = await guildsStore.getState().createGuild(name.trim());
+    setError(null);
+    const r = await guildsStore.getState().createGuild(name.trim());
     setBusy(false);
-    if (g) onClose();
+    if (r.ok) onClose();
+    else setError(r.message);
   }
   async function join(e: FormEvent) {
     e.preventDefault();
     const code = parseInviteCode(invite);
     if (!code) {
-      guildsStore.setState({ error: 'That is not an invite link or code.' });
+      setError('That is not an invite link or code.');
       return;
     }
     setBusy(true);
-    guildsStore.setState({ error: null });
-    const g = await guildsStore.getState().joinInvite(code);
+    setError(null);
+    const r = await guildsStore.getState().joinInvite(code);
     setBusy(false);
-    if (g) onClose();
+    if (r.ok) onClose();
+    else setError(r.message);
   }
   return (
     <Modal title="Add a server" onClose={onClose}>
@@ -97,20 +99,22 @@ function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guil
   const [type, setType] = useState(initialType);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const error = useGuilds((s) => s.error);
+  const [error, setError] = useState<string | null>(null);
   const nameId = useId();
   const nameRef = useRef<HTMLInputElement>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
-    guildsStore.setState({ error: null });
+    setError(null);
     const normalized = type === 'text' ? name.trim().toLowerCase().replace(/\s+/g, '-') : name.trim();
-    const c = await guildsStore.getState().createChannel(guildId, normalized, type, parentId);
+    const r = await guildsStore.getState().createChannel(guildId, normalized, type, parentId);
     setBusy(false);
-    if (c) {
-      if (c.type === 'text') guildsStore.getState().selectChannel(guildId, c.id);
-      onClose();
+    if (!r.ok) {
+      setError(r.message);
+      return;
     }
+    if (r.value.type === 'text') guildsStore.getState().selectChannel(guildId, r.value.id);
+    onClose();
   }
   return (
     <Modal title="Create Channel" onClose={onClose} initialFocus={nameRef}>

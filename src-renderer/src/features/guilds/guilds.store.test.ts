@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import type { Channel, GuildSnapshot, Member, VoiceState } from '../../api/types';
 import { createGuildsStore } from './guilds.store';
@@ -46,5 +47,21 @@ describe('guilds store', () => {
     s.getState().upsertGuild({ id: id(101), name: 'Other', ownerId: id(1), icon: null, createdAt: at, systemChannelId: null });
     s.getState().removeGuild(G);
     expect(s.getState().selectedGuildId).toBe(id(101));
+  });
+
+  it('when the server refuses an invite, then joinInvite answers its code and message and nothing else changes', async () => {
+    const joinInvite = async () => Promise.reject(new ApiError('INVITE_INVALID', 'Unknown invite', 404));
+    const s = createGuildsStore({ api: () => ({ guilds: { joinInvite } }) as unknown as ParleyApi });
+    expect(await s.getState().joinInvite('nope')).toEqual({ ok: false, code: 'INVITE_INVALID', message: 'This invite is invalid or has expired.' });
+    expect(s.getState().guilds).toEqual([]);
+    expect(s.getState().selectedGuildId).toBeNull();
+  });
+
+  it('when a channel is created, then createChannel answers it and the store holds it', async () => {
+    const created = chan(14, 'text', 3);
+    const createChannel = async () => created;
+    const s = createGuildsStore({ api: () => ({ guilds: { createChannel } }) as unknown as ParleyApi });
+    expect(await s.getState().createChannel(G, 'c14', 'text')).toEqual({ ok: true, value: created });
+    expect(s.getState().channelsByGuild[G]).toEqual([created]);
   });
 });

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
+import { failure, ok, type Result } from '../../api/result';
 import type { Channel, Guild, GuildSnapshot, Member, PresenceStatus, Role } from '../../api/types';
 
 export interface GuildsState {
@@ -13,7 +13,6 @@ export interface GuildsState {
   /** Last text channel opened per guild, so switching guilds returns you where you were. */
   selectedChannelByGuild: Record<string, string>;
   loaded: boolean;
-  error: string | null;
 }
 
 export interface GuildsActions {
@@ -21,10 +20,9 @@ export interface GuildsActions {
   loadGuild(guildId: string): Promise<void>;
   selectGuild(guildId: string | null): void;
   selectChannel(guildId: string, channelId: string): void;
-  createGuild(name: string): Promise<Guild | null>;
-  createChannel(guildId: string, name: string, type: 'text' | 'voice', parentId?: string | null): Promise<Channel | null>;
-  joinInvite(code: string): Promise<Guild | null>;
-  createInvite(guildId: string): Promise<string | null>;
+  createGuild(name: string): Promise<Result<Guild>>;
+  createChannel(guildId: string, name: string, type: 'text' | 'voice', parentId?: string | null): Promise<Result<Channel>>;
+  joinInvite(code: string): Promise<Result<Guild>>;
   upsertGuild(guild: Guild): void;
   removeGuild(guildId: string): void;
   upsertChannel(channel: Channel): void;
@@ -53,7 +51,6 @@ const initial: GuildsState = {
   selectedGuildId: null,
   selectedChannelByGuild: {},
   loaded: false,
-  error: null,
 };
 
 export function sortChannels(channels: Channel[]): Channel[] {
@@ -69,16 +66,15 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       if (firstText) set((s) => ({ selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: firstText.id } }));
     }
     /** Creating a guild and accepting an invite both end with the user inside it: shown, selected and loaded. */
-    async function enter(load: () => Promise<Guild>): Promise<Guild | null> {
+    async function enter(load: () => Promise<Guild>): Promise<Result<Guild>> {
       try {
         const guild = await load();
         get().upsertGuild(guild);
         get().selectGuild(guild.id);
         await get().loadGuild(guild.id);
-        return guild;
+        return ok(guild);
       } catch (err) {
-        set({ error: describeError(err) });
-        return null;
+        return failure(err);
       }
     }
     return {
@@ -87,13 +83,14 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
     async loadAll() {
       try {
         const guilds = await deps.api().guilds.list();
-        set({ guilds, loaded: true, error: null });
+        set({ guilds, loaded: true });
         const sel = get().selectedGuildId;
         const target = sel && guilds.some((g) => g.id === sel) ? sel : (guilds[0]?.id ?? null);
         get().selectGuild(target);
         await Promise.all(guilds.map((g) => get().loadGuild(g.id)));
-      } catch (err) {
-        set({ loaded: true, error: describeError(err) });
+      } catch {
+        // The shell shows no guilds; the gateway's READY (or the next start) brings them.
+        set({ loaded: true });
       }
     },
 
@@ -148,25 +145,14 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       try {
         const channel = await deps.api().guilds.createChannel(guildId, { name, type, parentId: parentId ?? null });
         get().upsertChannel(channel);
-        return channel;
+        return ok(channel);
       } catch (err) {
-        set({ error: describeError(err) });
-        return null;
+        return failure(err);
       }
     },
 
     joinInvite(code) {
       return enter(() => deps.api().guilds.joinInvite(code));
-    },
-
-    async createInvite(guildId) {
-      try {
-        const invite = await deps.api().guilds.createInvite(guildId);
-        return invite.code;
-      } catch (err) {
-        set({ error: describeError(err) });
-        return null;
-      }
     },
 
     upsertGuild(guild) {

@@ -3,7 +3,9 @@ import type { Member } from '../../api/types';
 import { membersStore, useAuth, useGuilds, useMembers, useVoicePresence } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { selfDisplayStatus, STATUS_LABEL } from '../../ui/status';
-import { DialogFrame } from './DialogFrame';
+import { ok } from '../../api/result';
+import { Dialog } from '../../ui/Dialog';
+import { returnFocus } from './menu-focus';
 import { reportResult, useMemberContext } from './MemberMenu';
 import { DELETE_HISTORY_CHOICES, PURGE_CHOICES, type DeleteHistorySeconds, type MemberDialog, type PurgeSeconds } from './members.store';
 
@@ -63,7 +65,7 @@ function ProfileCard({ guildId, userId, onClose }: Props) {
   const presence = self ? selfDisplayStatus(self.status, others) : (others ?? 'offline');
   const held = roles.filter((r) => member?.roleIds.includes(r.id)).sort((a, b) => b.position - a.position);
   return (
-    <DialogFrame title={name} onClose={onClose} className={`profile-card${fresh ? ' fresh' : ''}`}>
+    <Dialog open title={name} onClose={onClose} restoreFocus={returnFocus} className={`member-dialog profile-card${fresh ? ' fresh' : ''}`}>
       <div className="modal-body">
         <div className="profile-head">
           <Avatar id={userId} name={name} avatar={member?.user.avatar} size={64} status={presence} />
@@ -105,7 +107,7 @@ function ProfileCard({ guildId, userId, onClose }: Props) {
           </dd>
         </dl>
       </div>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -121,7 +123,7 @@ function NicknameDialog({ guildId, userId, onClose }: Props) {
     if (ok) onClose();
   };
   return (
-    <DialogFrame title={`Nickname of ${member?.user.displayName ?? name}`} onClose={onClose}>
+    <Dialog open title={`Nickname of ${member?.user.displayName ?? name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog">
       <form
         className="modal-body"
         onSubmit={(e: FormEvent) => {
@@ -142,7 +144,7 @@ function NicknameDialog({ guildId, userId, onClose }: Props) {
           </button>
         </div>
       </form>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -155,7 +157,7 @@ function RolesDialog({ guildId, userId, onClose }: Props) {
     setBusy(null);
   };
   return (
-    <DialogFrame title={`Roles of ${name}`} onClose={onClose}>
+    <Dialog open title={`Roles of ${name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog">
       <div className="modal-body">
         <fieldset className="role-toggles">
           <legend className="muted small">Roles below your highest role</legend>
@@ -182,7 +184,7 @@ function RolesDialog({ guildId, userId, onClose }: Props) {
           </button>
         </div>
       </div>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -197,7 +199,7 @@ function KickDialog({ guildId, userId, onClose }: Props) {
     if (ok) onClose();
   };
   return (
-    <DialogFrame title={`Kick ${name}`} onClose={onClose} role="alertdialog" describedBy={descId}>
+    <Dialog open title={`Kick ${name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog" role="alertdialog" describedBy={descId}>
       <div className="modal-body">
         <p id={descId}>
           Remove {name} from {guild?.name ?? 'this server'}? They can rejoin with a new invite.
@@ -211,7 +213,7 @@ function KickDialog({ guildId, userId, onClose }: Props) {
           </button>
         </div>
       </div>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -229,7 +231,7 @@ function BanDialog({ guildId, userId, onClose }: Props) {
     if (ok) onClose();
   };
   return (
-    <DialogFrame title={`Ban ${name}`} onClose={onClose} describedBy={ids.desc}>
+    <Dialog open title={`Ban ${name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog" describedBy={ids.desc}>
       <form className="modal-body" onSubmit={(e) => void ban(e)}>
         <p id={ids.desc}>
           {name} will be removed from {guild?.name ?? 'this server'} and cannot rejoin until unbanned.
@@ -256,7 +258,7 @@ function BanDialog({ guildId, userId, onClose }: Props) {
           </button>
         </div>
       </form>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -274,7 +276,7 @@ function MoveDialog({ guildId, userId, onClose }: Props) {
     if (ok) onClose();
   };
   return (
-    <DialogFrame title={`Move ${name}`} onClose={onClose}>
+    <Dialog open title={`Move ${name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog">
       <form className="modal-body" onSubmit={(e) => void move(e)}>
         <fieldset className="field radio-list">
           <legend className="label">Voice channel</legend>
@@ -299,7 +301,7 @@ function MoveDialog({ guildId, userId, onClose }: Props) {
           </button>
         </div>
       </form>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -319,12 +321,12 @@ function PurgeDialog({ guildId, userId, onClose }: Props) {
     const r = await membersStore.getState().purgeMessages(guildId, userId, since);
     setBusy(false);
     if (r.ok) {
-      reportResult({ ok: true }, r.deleted === 1 ? `Deleted 1 message by ${name}.` : `Deleted ${r.deleted} messages by ${name}.`);
+      reportResult(ok(undefined), r.value === 1 ? `Deleted 1 message by ${name}.` : `Deleted ${r.value} messages by ${name}.`);
       onClose();
     } else reportResult(r);
   };
   return (
-    <DialogFrame title={`Delete messages by ${name}`} onClose={onClose} describedBy={descId}>
+    <Dialog open title={`Delete messages by ${name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog" describedBy={descId}>
       <form className="modal-body" onSubmit={(e) => void purge(e)}>
         <p id={descId}>
           Delete {name}&apos;s messages in every channel of {guild?.name ?? 'this server'}. This cannot be undone.
@@ -353,6 +355,6 @@ function PurgeDialog({ guildId, userId, onClose }: Props) {
           </button>
         </div>
       </form>
-    </DialogFrame>
+    </Dialog>
   );
 }

@@ -4,7 +4,8 @@ import { memberName } from '../guilds/ChannelSidebar';
 import { UserVolumeControls } from '../voice/UserVolumeMenu';
 import { memberCapabilities, NO_CAPABILITIES } from './member-permissions';
 import { FOCUSABLE, returnFocus } from './menu-focus';
-import type { ActionResult, MemberDialog, OpenMenu } from './members.store';
+import type { Result } from '../../api/result';
+import type { MemberDialog, OpenMenu } from './members.store';
 import './members.css';
 
 /** Reads everything the capability rules need for one member, through selectors. */
@@ -32,8 +33,8 @@ export function useMemberContext(guildId: string, userId: string) {
   return { selfId, guild, member, roles: roles ?? [], channels: channels ?? [], voice, caps, name: memberName(member, 'Unknown member') };
 }
 
-export function reportResult(result: ActionResult, success?: string): boolean {
-  if (!result.ok) uiStore.getState().toast('error', result.error);
+export function reportResult(result: Result, success?: string): boolean {
+  if (!result.ok) uiStore.getState().toast('error', result.message);
   else if (success) uiStore.getState().toast('info', success);
   return result.ok;
 }
@@ -53,7 +54,7 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
     if (restore) returnFocus();
   };
   const openDialog = (kind: MemberDialog) => membersStore.getState().openDialog(kind);
-  const act = async (run: () => Promise<ActionResult>, success?: string) => {
+  const act = async (run: () => Promise<Result>, success?: string) => {
     close();
     reportResult(await run(), success);
   };

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { membersStore } from '../../app/services';
-import { DialogFrame } from './DialogFrame';
+import { Dialog } from '../../ui/Dialog';
 import type { RemovalNotice as Notice } from './members.store';
 
 /** What a kicked or banned user sees: which server, and for a ban the moderator's reason. */
@@ -9,12 +9,13 @@ export function RemovalNotice({ notice }: { notice: Notice }) {
   const dismiss = () => membersStore.getState().dismissRemoval(notice.guildId);
   const banned = notice.kind === 'banned';
   return (
-    <DialogFrame
+    <Dialog
+      open
       title={banned ? `You were banned from ${notice.guildName}` : `You were kicked from ${notice.guildName}`}
       onClose={dismiss}
       role="alertdialog"
       describedBy={descId}
-      className="removal-notice"
+      className="member-dialog removal-notice"
     >
       <div className="modal-body" data-removal={notice.kind}>
         <div id={descId}>
@@ -36,6 +37,6 @@ export function RemovalNotice({ notice }: { notice: Notice }) {
           </button>
         </div>
       </div>
-    </DialogFrame>
+    </Dialog>
   );
 }

@@ -1,5 +1,6 @@
-import { computePermissions, hasPermission, Permission } from '@shared/permissions/permissions';
+import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Channel, Guild, Member, Role, VoiceState } from '../../api/types';
+import { permissionsIn, type PermissionScope } from '../guilds/permissions';
 
 /** What the signed-in user may do to one member, as the server will judge it (the server still checks every call). */
 export interface MemberCapabilities {
@@ -50,7 +51,8 @@ function highestPosition(roleIds: readonly string[], roles: readonly Role[]): nu
 /**
  * Mirrors the server's rules (guilds.service, hierarchy.ts, voice.service): guild permissions for kick / ban /
  * nickname / roles with Discord's role hierarchy, and channel permissions (overwrites included) where the target is
- * connected for voice moderation. Pure, so it is unit-tested against the same cases as the server.
+ * connected for voice moderation. The permission bits come from guilds/permissions (the server's computation); this
+ * adds the hierarchy. Pure, so it is unit-tested against the same cases as the server.
  */
 export function memberCapabilities(input: CapabilityInput): MemberCapabilities {
   const { selfId, targetId, guild, roles, members, channels } = input;
@@ -59,16 +61,8 @@ export function memberCapabilities(input: CapabilityInput): MemberCapabilities {
   if (!me) return NO_CAPABILITIES;
   const isOwner = selfId === guild.ownerId;
   const myRoleIds = me.roleIds;
-  const permsIn = (channel?: Channel | null) =>
-    computePermissions({
-      userId: selfId,
-      guildId: guild.id,
-      ownerId: guild.ownerId,
-      roles,
-      memberRoleIds: myRoleIds,
-      channel: channel ?? null,
-      category: channel?.parentId ? (channels.find((c) => c.id === channel.parentId) ?? null) : null,
-    });
+  const scope: PermissionScope = { userId: selfId, guild, roles, channels, memberRoleIds: myRoleIds };
+  const permsIn = (channel?: Channel | null) => permissionsIn(scope, channel);
   const guildPerms = permsIn(null);
   const can = (bit: number) => hasPermission(guildPerms, bit);
   const myTop = highestPosition(myRoleIds, roles);

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GuildRemoval } from '@shared/api/gateway';
-import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
+import { attempt, type Result } from '../../api/result';
 import type { Member } from '../../api/types';
 
 /** Where a member menu was opened from: the voice participant's menu also holds the per-user volume. */
@@ -22,8 +22,6 @@ export interface RemovalNotice extends GuildRemoval {
   guildId: string;
   guildName: string;
 }
-
-export type ActionResult = { ok: true } | { ok: false; error: string };
 
 /** The API's ban windows (BanBody.deleteMessageSeconds), in the order the ban dialog offers them. */
 export const DELETE_HISTORY_CHOICES = [
@@ -56,18 +54,19 @@ export interface MembersActions {
   closeDialog(): void;
   noteRemoval(notice: RemovalNotice): void;
   dismissRemoval(guildId: string): void;
-  setNickname(guildId: string, userId: string, nick: string | null): Promise<ActionResult>;
-  setRole(guildId: string, userId: string, roleId: string, give: boolean): Promise<ActionResult>;
-  kick(guildId: string, userId: string): Promise<ActionResult>;
-  ban(guildId: string, userId: string, reason: string, deleteMessageSeconds: DeleteHistorySeconds): Promise<ActionResult>;
-  moderateVoice(guildId: string, userId: string, flags: { serverMute?: boolean; serverDeaf?: boolean }): Promise<ActionResult>;
-  move(guildId: string, userId: string, channelId: string): Promise<ActionResult>;
-  disconnect(guildId: string, userId: string): Promise<ActionResult>;
+  setNickname(guildId: string, userId: string, nick: string | null): Promise<Result>;
+  setRole(guildId: string, userId: string, roleId: string, give: boolean): Promise<Result>;
+  kick(guildId: string, userId: string): Promise<Result>;
+  ban(guildId: string, userId: string, reason: string, deleteMessageSeconds: DeleteHistorySeconds): Promise<Result>;
+  moderateVoice(guildId: string, userId: string, flags: { serverMute?: boolean; serverDeaf?: boolean }): Promise<Result>;
+  move(guildId: string, userId: string, channelId: string): Promise<Result>;
+  disconnect(guildId: string, userId: string): Promise<Result>;
   /** The member as the server has it now (the profile card), or null when they are gone or it failed. */
   fetchMember(guildId: string, userId: string): Promise<Member | null>;
-  purgeMessages(guildId: string, userId: string, sinceSeconds: PurgeSeconds): Promise<{ ok: true; deleted: number } | { ok: false; error: string }>;
+  /** Answers how many messages were deleted. */
+  purgeMessages(guildId: string, userId: string, sinceSeconds: PurgeSeconds): Promise<Result<number>>;
   /** Leave a guild (not for its owner: the server refuses, the menu explains). */
-  leaveGuild(guildId: string): Promise<ActionResult>;
+  leaveGuild(guildId: string): Promise<Result>;
   reset(): void;
 }
 
@@ -78,14 +77,11 @@ export type MembersStore = StoreApi<MembersState & MembersActions>;
  * notices to show. Actions return a result; the gateway brings the resulting changes to every client, this one too.
  */
 export function createMembersStore(deps: { api: () => ParleyApi }): MembersStore {
-  const run = async (call: () => Promise<unknown>): Promise<ActionResult> => {
-    try {
+  const run = (call: () => Promise<unknown>): Promise<Result> =>
+    attempt(async () => {
       await call();
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, error: describeError(err) };
-    }
-  };
+      return undefined;
+    });
   return createStore<MembersState & MembersActions>()((set, get) => ({
     menu: null,
     dialog: null,
@@ -125,14 +121,8 @@ export function createMembersStore(deps: { api: () => ParleyApi }): MembersStore
         return null;
       }
     },
-    async purgeMessages(guildId, userId, sinceSeconds) {
-      try {
-        const { deleted } = await deps.api().members.purgeMessages(guildId, userId, sinceSeconds ?? undefined);
-        return { ok: true, deleted };
-      } catch (err) {
-        return { ok: false, error: describeError(err) };
-      }
-    },
+    purgeMessages: (guildId, userId, sinceSeconds) =>
+      attempt(async () => (await deps.api().members.purgeMessages(guildId, userId, sinceSeconds ?? undefined)).deleted),
     leaveGuild: (guildId) => run(() => deps.api().guilds.leave(guildId)),
     reset() {
       set({ menu: null, dialog: null, removals: [] });

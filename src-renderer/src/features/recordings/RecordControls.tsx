@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { recordingsStore, uiStore, useGuilds, useRecordings, useVoice } from '../../app/services';
 import { RecordIcon } from '../../ui/icons';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { formatElapsed } from './format';
 import './recordings.css';
 
@@ -33,7 +33,8 @@ export function RecordControls() {
   const channel = useGuilds((s) => (current ? s.channelsByGuild[current.guildId]?.find((c) => c.id === current.channelId) : undefined));
   const canRecord = useCan(current?.guildId, 'RECORD', channel);
   const pending = useRecordings((s) => (current ? s.pending[current.channelId] : undefined));
-  const error = useRecordings((s) => (current ? s.buttonError[current.channelId] : undefined));
+  // Why the last start or stop failed, and where (cleared by the next attempt).
+  const [failed, setFailed] = useState<{ channelId: string; message: string } | null>(null);
   const now = useNow(recording !== null);
   if (!current || !channel || !canRecord) return null;
 
@@ -41,10 +42,12 @@ export function RecordControls() {
   const startedAt = recording ? Date.parse(recording.startedAt) : 0;
   const label =
     pending === 'starting' ? 'Starting…' : pending === 'stopping' ? 'Stopping…' : recording ? 'Stop recording' : 'Record';
-  const onClick = () => {
+  const error = failed?.channelId === channelId ? failed.message : null;
+  const onClick = async () => {
     const s = recordingsStore.getState();
-    if (recording) void s.stop(channelId, recording.recordingId);
-    else void s.start(channelId);
+    setFailed(null);
+    const r = recording ? await s.stop(channelId, recording.recordingId) : await s.start(channelId);
+    if (!r.ok) setFailed({ channelId, message: r.message });
   };
   return (
     <div className="record-controls">
@@ -53,7 +56,7 @@ export function RecordControls() {
           type="button"
           className={`btn small record-btn${recording ? ' on' : ''}`}
           disabled={pending !== undefined || (!connected && !recording)}
-          onClick={onClick}
+          onClick={() => void onClick()}
           data-state={pending ?? (recording ? 'recording' : 'idle')}
         >
           <RecordIcon size={14} className={recording ? 'rec-dot' : ''} />

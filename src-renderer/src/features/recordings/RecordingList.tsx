@@ -2,7 +2,7 @@ import type { Recording } from '@shared/api/recordings';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { recordingsStore, uiStore, useAuth, useGuilds, useRecordings } from '../../app/services';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { formatElapsed, formatSize } from './format';
 import { recordingsIn, scopeKey, type RecordingScope } from './recordings.store';
 import './recordings.css';
@@ -83,7 +83,7 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
   const download = async (r: Recording) => {
     setError(null);
     const url = await recordingsStore.getState().fileUrl(r.id, true);
-    if (!url.ok) return setError(url.error);
+    if (!url.ok) return setError(url.message);
     try {
       await saveFile(url.value, `parley-recording-${r.id}.ogg`);
     } catch {
@@ -98,7 +98,7 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
       uiStore.getState().toast('info', 'Recording deleted.');
       // The confirmation gave focus back to the Delete button, which went away with its row: keep it in the list.
       listRef.current?.focus();
-    } else setError(result.error);
+    } else setError(result.message);
   };
 
   return (
@@ -207,7 +207,7 @@ function Player({ recording, title, onClose }: { recording: Recording; title: st
   const renew = useCallback(async () => {
     const url = await recordingsStore.getState().fileUrl(recording.id);
     if (url.ok) setSrc(url.value);
-    else setError(url.error);
+    else setError(url.message);
   }, [recording.id]);
 
   // One fetch per recording (the parent keys the player on its id); later ones when a ticket ran out.
@@ -219,7 +219,7 @@ function Player({ recording, title, onClose }: { recording: Recording; title: st
       .then((url) => {
         if (!live) return;
         if (url.ok) setSrc(url.value);
-        else setError(url.error);
+        else setError(url.message);
       });
     return () => {
       live = false;

@@ -3,7 +3,7 @@ import type { Channel } from '../../api/types';
 import { uiStore, useGuilds, useUi } from '../../app/services';
 import { Dialog } from '../../ui/Dialog';
 import { RecordIcon } from '../../ui/icons';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { RecordingList } from './RecordingList';
 import './recordings.css';
 

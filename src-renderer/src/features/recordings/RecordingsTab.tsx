@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { recordingsStore, useRecordings } from '../../app/services';
-import { useCan } from '../server-settings/permissions';
+import { useCan } from '../guilds/usePermissions';
 import { RecordingList } from './RecordingList';
 import './recordings.css';
 
@@ -41,7 +41,7 @@ function Retention({ guildId }: { guildId: string }) {
     void recordingsStore
       .getState()
       .loadSettings(guildId)
-      .then((r) => !r.ok && setError(r.error));
+      .then((r) => !r.ok && setError(r.message));
   }, [guildId]);
 
   const choices = RETENTION_CHOICES.some(([d]) => d === settings?.retentionDays)
@@ -56,7 +56,7 @@ function Retention({ guildId }: { guildId: string }) {
     const r = await recordingsStore.getState().saveRetention(guildId, value === '' ? null : Number(value));
     setBusy(false);
     if (r.ok) setSaved('Saved.');
-    else setError(r.error);
+    else setError(r.message);
   }
 
   return (

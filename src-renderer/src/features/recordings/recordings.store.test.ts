@@ -89,9 +89,10 @@ describe('recordings store', () => {
     const { store } = harness([], new ApiError('DEPENDENCY_UNAVAILABLE', 'No recorder is available right now; try again later', 503));
     const pending = store.getState().start(C1);
     expect(store.getState().pending[C1]).toBe('starting');
-    expect(await pending).toMatchObject({ ok: false });
+    const r = await pending;
+    expect(r).toMatchObject({ ok: false, code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(!r.ok && r.message).toMatch(/^Recording is not available on this server/);
     expect(store.getState().pending[C1]).toBeUndefined();
-    expect(store.getState().buttonError[C1]).toMatch(/^Recording is not available on this server/);
   });
 
   it('when start and stop succeed, then the pending state clears and the recording is known', async () => {

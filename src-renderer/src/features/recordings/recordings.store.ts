@@ -2,8 +2,7 @@ import type { Recording, RecordingSettings } from '@shared/api/recordings';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ApiError, describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
-
-export type ActionResult<T = undefined> = { ok: true; value: T } | { ok: false; error: string };
+import { failure, ok, type Result } from '../../api/result';
 
 /** What a recordings list shows: one guild's, or one channel's. */
 export type RecordingScope = { kind: 'guild'; guildId: string } | { kind: 'channel'; guildId: string; channelId: string };
@@ -17,8 +16,6 @@ export interface RecordingsState {
   lists: Record<string, { status: 'loading' } | { status: 'loaded'; nextCursor: string | null } | { status: 'error'; error: string }>;
   /** The record button's request in flight, per voice channel. */
   pending: Record<string, 'starting' | 'stopping'>;
-  /** Why the last start or stop failed, per voice channel (cleared by the next attempt). */
-  buttonError: Record<string, string>;
   /** Retention per guild, once loaded (MANAGE_GUILD only). */
   settings: Record<string, RecordingSettings>;
 }
@@ -27,12 +24,12 @@ export interface RecordingsActions {
   load(scope: RecordingScope): Promise<void>;
   /** The next (older) page of a guild's list, when the server said there is one. */
   loadMore(guildId: string): Promise<void>;
-  start(channelId: string): Promise<ActionResult>;
-  stop(channelId: string, recordingId: string): Promise<ActionResult>;
-  remove(recordingId: string): Promise<ActionResult>;
-  fileUrl(recordingId: string, download?: boolean): Promise<ActionResult<string>>;
-  loadSettings(guildId: string): Promise<ActionResult>;
-  saveRetention(guildId: string, retentionDays: number | null): Promise<ActionResult>;
+  start(channelId: string): Promise<Result>;
+  stop(channelId: string, recordingId: string): Promise<Result>;
+  remove(recordingId: string): Promise<Result>;
+  fileUrl(recordingId: string, download?: boolean): Promise<Result<string>>;
+  loadSettings(guildId: string): Promise<Result>;
+  saveRetention(guildId: string, retentionDays: number | null): Promise<Result>;
   /** RECORDING_UPDATE */
   receive(recording: Recording): void;
   /** RECORDING_DELETE */
@@ -53,6 +50,9 @@ export function recordErrorText(err: unknown): string {
   }
   return describeError(err);
 }
+
+/** A second press while the first start or stop is on its way. */
+const BUSY = { ok: false, code: 'IN_PROGRESS', message: 'Already in progress.' } as const;
 
 /** Newest first, as the server lists them (ids are time-ordered). */
 export function newestFirst(a: Recording, b: Recording): number {
@@ -88,7 +88,6 @@ export function createRecordingsStore(deps: { api: () => ParleyApi }): Recording
     byId: {},
     lists: {},
     pending: {},
-    buttonError: {},
     settings: {},
 
     async load(scope) {
@@ -122,32 +121,28 @@ export function createRecordingsStore(deps: { api: () => ParleyApi }): Recording
     },
 
     async start(channelId) {
-      if (get().pending[channelId]) return { ok: false, error: 'Already in progress.' };
-      set((s) => ({ pending: { ...s.pending, [channelId]: 'starting' }, buttonError: without(s.buttonError, channelId) }));
+      if (get().pending[channelId]) return BUSY;
+      set((s) => ({ pending: { ...s.pending, [channelId]: 'starting' } }));
       try {
         const rec = await deps.api().recordings.start(channelId);
         set((s) => ({ byId: put(s.byId, [rec]) }));
-        return { ok: true, value: undefined };
+        return ok(undefined);
       } catch (err) {
-        const error = recordErrorText(err);
-        set((s) => ({ buttonError: { ...s.buttonError, [channelId]: error } }));
-        return { ok: false, error };
+        return { ...failure(err), message: recordErrorText(err) };
       } finally {
         set((s) => ({ pending: without(s.pending, channelId) }));
       }
     },
 
     async stop(channelId, recordingId) {
-      if (get().pending[channelId]) return { ok: false, error: 'Already in progress.' };
-      set((s) => ({ pending: { ...s.pending, [channelId]: 'stopping' }, buttonError: without(s.buttonError, channelId) }));
+      if (get().pending[channelId]) return BUSY;
+      set((s) => ({ pending: { ...s.pending, [channelId]: 'stopping' } }));
       try {
         const rec = await deps.api().recordings.stop(channelId, recordingId);
         set((s) => ({ byId: put(s.byId, [rec]) }));
-        return { ok: true, value: undefined };
+        return ok(undefined);
       } catch (err) {
-        const error = recordErrorText(err);
-        set((s) => ({ buttonError: { ...s.buttonError, [channelId]: error } }));
-        return { ok: false, error };
+        return { ...failure(err), message: recordErrorText(err) };
       } finally {
         set((s) => ({ pending: without(s.pending, channelId) }));
       }
@@ -157,17 +152,17 @@ export function createRecordingsStore(deps: { api: () => ParleyApi }): Recording
       try {
         await deps.api().recordings.remove(recordingId);
         get().receiveDelete(recordingId);
-        return { ok: true, value: undefined };
+        return ok(undefined);
       } catch (err) {
-        return { ok: false, error: describeError(err) };
+        return failure(err);
       }
     },
 
     async fileUrl(recordingId, download = false) {
       try {
-        return { ok: true, value: await deps.api().recordings.fileUrl(recordingId, download) };
+        return ok(await deps.api().recordings.fileUrl(recordingId, download));
       } catch (err) {
-        return { ok: false, error: describeError(err) };
+        return failure(err);
       }
     },
 
@@ -175,9 +170,9 @@ export function createRecordingsStore(deps: { api: () => ParleyApi }): Recording
       try {
         const settings = await deps.api().recordings.settings(guildId);
         set((s) => ({ settings: { ...s.settings, [guildId]: settings } }));
-        return { ok: true, value: undefined };
+        return ok(undefined);
       } catch (err) {
-        return { ok: false, error: describeError(err) };
+        return failure(err);
       }
     },
 
@@ -185,9 +180,9 @@ export function createRecordingsStore(deps: { api: () => ParleyApi }): Recording
       try {
         const settings = await deps.api().recordings.updateSettings(guildId, { retentionDays });
         set((s) => ({ settings: { ...s.settings, [guildId]: settings } }));
-        return { ok: true, value: undefined };
+        return ok(undefined);
       } catch (err) {
-        return { ok: false, error: describeError(err) };
+        return failure(err);
       }
     },
 
@@ -200,7 +195,7 @@ export function createRecordingsStore(deps: { api: () => ParleyApi }): Recording
     },
 
     reset() {
-      set({ byId: {}, lists: {}, pending: {}, buttonError: {}, settings: {} });
+      set({ byId: {}, lists: {}, pending: {}, settings: {} });
     },
   }));
 }

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useId, useState, type FormEvent } from 'react';
 import { uiStore, useUi } from '../../app/services';
 import { adminStore } from './admin-services';
-import { SettingsDialog } from './SettingsDialog';
+import { Dialog } from '../../ui/Dialog';
 
 // Loaded on first open: most sessions never open settings, so they stay out of the first script.
 const ServerSettings = lazy(() => import('./ServerSettings').then((m) => ({ default: m.ServerSettings })));
@@ -39,10 +39,10 @@ function CreateCategory({ guildId }: { guildId: string }) {
     const r = await adminStore.getState().createCategory(guildId, name.trim());
     setBusy(false);
     if (r.ok) close();
-    else setError(r.error);
+    else setError(r.message);
   }
   return (
-    <SettingsDialog title="Create category" onClose={close} size="narrow">
+    <Dialog open title="Create category" onClose={close} size="narrow" className="admin-dialog">
       <form className="admin-dialog-body" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor={id}>Category name</label>
@@ -57,6 +57,6 @@ function CreateCategory({ guildId }: { guildId: string }) {
           Create category
         </button>
       </form>
-    </SettingsDialog>
+    </Dialog>
   );
 }

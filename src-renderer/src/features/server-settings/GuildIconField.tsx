@@ -14,7 +14,7 @@ export function GuildIconField({ guild }: { guild: Guild }) {
     setBusy(true);
     const r = await adminStore.getState().removeGuildIcon(guild.id);
     setBusy(false);
-    setMessage(r.ok ? { ok: true, text: 'Icon removed.' } : { ok: false, text: r.error });
+    setMessage(r.ok ? { ok: true, text: 'Icon removed.' } : { ok: false, text: r.message });
   };
   return (
     <section className="guild-icon-field" aria-labelledby={`${id}-h`}>
@@ -36,7 +36,7 @@ export function GuildIconField({ guild }: { guild: Guild }) {
               shape="rounded-square"
               onSave={async (image) => {
                 const r = await adminStore.getState().setGuildIcon(guild.id, image);
-                if (!r.ok) return r.error;
+                if (!r.ok) return r.message;
                 setMessage({ ok: true, text: 'Icon saved.' });
                 return null;
               }}

@@ -4,8 +4,8 @@ import { inviteLink } from '../../app/invite-link';
 import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore } from './admin-services';
 import { formatDate, INVITE_AGES, INVITE_USES } from './names';
-import { useCan } from './permissions';
-import { SettingsDialog } from './SettingsDialog';
+import { useCan } from '../guilds/usePermissions';
+import { Dialog } from '../../ui/Dialog';
 
 /**
  * "Invite people": offers a usable invite I already made for this guild; a new one is created only when asked, with
@@ -46,12 +46,12 @@ export function InviteDialog({ guildId, onClose }: { guildId: string; onClose: (
     const r = await adminStore.getState().createInvite(guildId, { maxAgeSeconds, maxUses });
     setBusy(false);
     if (r.ok) setInvite(r.value);
-    else setError(r.error);
+    else setError(r.message);
   }
   const link = invite ? inviteLink(serverUrl, invite.code) : '';
 
   return (
-    <SettingsDialog title={`Invite friends to ${guildName}`} onClose={onClose} size="narrow">
+    <Dialog open title={`Invite friends to ${guildName}`} onClose={onClose} size="narrow" className="admin-dialog">
       <div className="admin-dialog-body">
         {invite && (
           <>
@@ -121,6 +121,6 @@ export function InviteDialog({ guildId, onClose }: { guildId: string; onClose: (
           </p>
         )}
       </div>
-    </SettingsDialog>
+    </Dialog>
   );
 }

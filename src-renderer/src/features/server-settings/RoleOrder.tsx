@@ -7,7 +7,7 @@ import '../guilds/structure.css';
 import { adminStore } from './admin-services';
 import { reorderedRoleIds } from './admin.store';
 import { colorToHex } from './names';
-import { useIsOwner } from './permissions';
+import { useIsOwner } from '../guilds/usePermissions';
 
 /** Custom role ids lowest first (as the reorder route wants them) from the list as shown, highest first. */
 export function routeOrder(shownHighestFirst: readonly Role[], guildId: string): string[] {
@@ -50,7 +50,7 @@ export function RoleList({
   async function reorder(roleIds: string[]) {
     onError(null);
     const r = await adminStore.getState().reorderRoles(guildId, roles, roleIds);
-    if (!r.ok) onError(`Could not reorder roles: ${r.error}`);
+    if (!r.ok) onError(`Could not reorder roles: ${r.message}`);
   }
   function onDragEnd(e: DragEndEvent) {
     if (!e.over || e.over.id === e.active.id) return;

@@ -8,9 +8,10 @@ import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore, useAdmin } from './admin-services';
 import { GuildIconField } from './GuildIconField';
 import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
-import { useCan, useIsOwner } from './permissions';
+import { useCan, useIsOwner } from '../guilds/usePermissions';
 import { RoleList } from './RoleOrder';
-import { SettingsDialog, SettingsTabs, TypedConfirm, type TabDef } from './SettingsDialog';
+import { Dialog } from '../../ui/Dialog';
+import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsTabs';
 import { RecordingsTab } from '../recordings/RecordingsTab';
 import { SystemChannelField } from './SystemChannelField';
 
@@ -48,7 +49,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
   if (!guild || !current) return null;
 
   return (
-    <SettingsDialog title={`${guild.name}: server settings`} onClose={close}>
+    <Dialog open title={`${guild.name}: server settings`} onClose={close} size="wide" className="admin-dialog">
       <SettingsTabs label="Server settings sections" tabs={tabs} tab={current} onChange={setTab} idPrefix="server-settings">
         {current === 'overview' && <Overview guildId={guildId} />}
         {current === 'roles' && <Roles guildId={guildId} />}
@@ -57,7 +58,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
         {current === 'audit-log' && <AuditLog guildId={guildId} />}
         {current === 'recordings' && <RecordingsTab guildId={guildId} />}
       </SettingsTabs>
-    </SettingsDialog>
+    </Dialog>
   );
 }
 
@@ -97,7 +98,7 @@ function Overview({ guildId }: { guildId: string }) {
     const r = await adminStore.getState().renameGuild(guildId, name.trim());
     setBusy(false);
     if (r.ok) setSaved('Saved.');
-    else setError(r.error);
+    else setError(r.message);
   }
   async function runConfirmed() {
     setBusy(true);
@@ -107,7 +108,7 @@ function Overview({ guildId }: { guildId: string }) {
         ? await adminStore.getState().deleteGuild(guildId)
         : await adminStore.getState().transferOwnership(guildId, newOwner);
     setBusy(false);
-    if (!r.ok) return setConfirmError(r.error);
+    if (!r.ok) return setConfirmError(r.message);
     setConfirm(null);
     if (confirm === 'transfer') setSaved('Ownership transferred.');
   }
@@ -194,7 +195,7 @@ function Roles({ guildId }: { guildId: string }) {
   async function create() {
     setError(null);
     const r = await adminStore.getState().createRole(guildId, 'new role');
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) return setError(r.message);
     setSelected(r.value.id);
   }
 
@@ -242,13 +243,13 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
     const r = await adminStore.getState().updateRole(guildId, role.id, body);
     setBusy(false);
     if (r.ok) setSaved('Saved.');
-    else setError(r.error);
+    else setError(r.message);
   }
   async function remove() {
     setBusy(true);
     const r = await adminStore.getState().deleteRole(guildId, role.id);
     setBusy(false);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     setConfirmDelete(false);
   }
 
@@ -383,7 +384,7 @@ function RoleMembers({ guildId, role }: { guildId: string; role: Role }) {
   async function set(userId: string, give: boolean) {
     setError(null);
     const r = await adminStore.getState().setMemberRole(guildId, userId, role.id, give);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     else if (give) setPick('');
   }
   return (
@@ -440,7 +441,7 @@ function Invites({ guildId }: { guildId: string }) {
     void adminStore
       .getState()
       .loadInvites(guildId)
-      .then((r) => !r.ok && setError(r.error));
+      .then((r) => !r.ok && setError(r.message));
   }, [guildId]);
 
   async function create(e: FormEvent) {
@@ -448,12 +449,12 @@ function Invites({ guildId }: { guildId: string }) {
     setError(null);
     const r = await adminStore.getState().createInvite(guildId, { maxAgeSeconds, maxUses });
     if (r.ok) setCreated(r.value.code);
-    else setError(r.error);
+    else setError(r.message);
   }
   async function revoke(code: string) {
     setError(null);
     const r = await adminStore.getState().revokeInvite(guildId, code);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
     if (created === code) setCreated(null);
   }
   return (
@@ -534,12 +535,12 @@ function Bans({ guildId }: { guildId: string }) {
     void adminStore
       .getState()
       .loadBans(guildId)
-      .then((r) => !r.ok && setError(r.error));
+      .then((r) => !r.ok && setError(r.message));
   }, [guildId]);
   async function unban(userId: string) {
     setError(null);
     const r = await adminStore.getState().unban(guildId, userId);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(r.message);
   }
   return (
     <div className="admin-section">
@@ -578,7 +579,7 @@ function AuditLog({ guildId }: { guildId: string }) {
     void adminStore
       .getState()
       .loadAudit(guildId, action || null)
-      .then((r) => setError(r.ok ? null : r.error));
+      .then((r) => setError(r.ok ? null : r.message));
   }, [guildId, action]);
 
   const nameOf = (id: string | null): string => {

@@ -4,7 +4,7 @@ import { guildsStore, membersStore, uiStore } from '../../app/services';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { ChevronIcon, GearIcon } from '../../ui/icons';
-import { useCan, useIsOwner } from './permissions';
+import { useCan, useIsOwner } from '../guilds/usePermissions';
 import './admin.css';
 
 /**
@@ -35,7 +35,7 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
   const leave = async () => {
     setLeaving(false);
     const r = await membersStore.getState().leaveGuild(guild.id);
-    if (!r.ok) return uiStore.getState().toast('error', r.error);
+    if (!r.ok) return uiStore.getState().toast('error', r.message);
     // The server also sends GUILD_DELETE to our other sessions; this one need not wait for it.
     guildsStore.getState().removeGuild(guild.id);
     uiStore.getState().toast('info', `You left ${guild.name}.`);

@@ -18,7 +18,7 @@ export function SystemChannelField({ guildId }: { guildId: string }) {
     setStatus({ error: null, saved: null });
     const r = await adminStore.getState().setSystemChannel(guildId, value || null);
     setBusy(false);
-    setStatus(r.ok ? { error: null, saved: 'Saved.' } : { error: r.error, saved: null });
+    setStatus(r.ok ? { error: null, saved: 'Saved.' } : { error: r.message, saved: null });
   }
 
   return (

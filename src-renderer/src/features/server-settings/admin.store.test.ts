@@ -95,7 +95,7 @@ describe('roles', () => {
     const { ApiError } = await import('../../api/http-client');
     const api = { admin: { createRole: vi.fn(async () => Promise.reject(new ApiError('FORBIDDEN', 'no', 403))) } } as unknown as ParleyApi;
     const store = createAdminStore({ api: () => api, guilds: sink });
-    expect(await store.getState().createRole(G, 'x')).toEqual({ ok: false, error: "You don't have permission to do that." });
+    expect(await store.getState().createRole(G, 'x')).toEqual({ ok: false, code: 'FORBIDDEN', message: "You don't have permission to do that." });
   });
 });
 

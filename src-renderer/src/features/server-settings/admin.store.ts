@@ -1,11 +1,9 @@
 import type { AuditAction, AuditEntry, Ban, CreateInviteBody, UpdateChannelBody, UpdateRoleBody } from '@shared/api/index';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
+import { attempt, type Result } from '../../api/result';
 import type { Channel, Guild, Invite, Member, Role } from '../../api/types';
 import { applyMoves, type ChannelMove } from '../guilds/channel-order';
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** What the admin actions write back into the app's guild store (the gateway also delivers it, later). */
 export interface GuildsSink {
@@ -96,14 +94,6 @@ export function reorderedRoleIds(guildId: string, roles: readonly Role[], roleId
 const MY_INVITES_KEY = 'myInvites.v1';
 
 export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => GuildsSink; storage?: InviteMemory }): AdminStore {
-  async function attempt<T>(fn: () => Promise<T>): Promise<Result<T>> {
-    try {
-      return { ok: true, value: await fn() };
-    } catch (err) {
-      return { ok: false, error: describeError(err) };
-    }
-  }
-
   return createStore<AdminState & AdminActions>()((set, get) => {
     const remember = (invite: Invite) => {
       const myInvites = { ...get().myInvites, [invite.guildId]: invite };

@@ -1,71 +1,6 @@
-import { useEffect, useEffectEvent, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { CloseIcon } from '../../ui/icons';
+import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Dialog } from '../../ui/Dialog';
 import './admin.css';
-
-/**
- * A modal dialog on the native `<dialog>` element: `showModal()` makes the rest of the page inert (so focus stays
- * inside), Escape closes it, the control marked `data-autofocus` (else the selected tab, else the close button) takes focus, and focus returns to
- * what had it before. Self-contained so settings do not wait for a shared dialog component.
- */
-export function SettingsDialog({
-  title,
-  onClose,
-  children,
-  size = 'wide',
-}: {
-  title: string;
-  onClose: () => void;
-  children: ReactNode;
-  size?: 'wide' | 'narrow';
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  // The mount effect below must call the latest onClose without re-running (which would close and reopen the dialog).
-  const closeFromEffect = useEffectEvent(() => onClose());
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    // React's autoFocus runs before showModal (when the dialog cannot take focus yet): mark the control instead.
-    const initial = dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
-    initial?.focus();
-    // The browser closes the dialog on Escape (its "close request"); the parent then unmounts it.
-    // A close queued by an earlier cleanup (StrictMode mounts twice) arrives while the dialog is open again: ignore it.
-    const onNativeClose = () => {
-      if (!dialog.open) closeFromEffect();
-    };
-    dialog.addEventListener('close', onNativeClose);
-    return () => {
-      dialog.removeEventListener('close', onNativeClose);
-      if (dialog.open) dialog.close();
-      if (previous?.isConnected) previous.focus();
-    };
-  }, []);
-
-  return (
-    <dialog
-      ref={ref}
-      className={`admin-dialog ${size}`}
-      aria-labelledby={titleId}
-      onMouseDown={(e) => {
-        // A press on the backdrop (the dialog element itself, outside its content box) closes it.
-        if (e.target === e.currentTarget) onClose();
-      }}
-    >
-      <div className="admin-dialog-content">
-        <header className="admin-dialog-header">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
-            <CloseIcon />
-          </button>
-        </header>
-        {children}
-      </div>
-    </dialog>
-  );
-}
 
 export interface TabDef<T extends string> {
   id: T;
@@ -155,7 +90,7 @@ export function TypedConfirm({
   const inputId = useId();
   const [typed, setTyped] = useState('');
   return (
-    <SettingsDialog title={title} onClose={onCancel} size="narrow">
+    <Dialog open title={title} onClose={onCancel} size="narrow" className="admin-dialog">
       <form
         className="admin-dialog-body"
         onSubmit={(e) => {
@@ -182,6 +117,6 @@ export function TypedConfirm({
           </button>
         </div>
       </form>
-    </SettingsDialog>
+    </Dialog>
   );
 }
