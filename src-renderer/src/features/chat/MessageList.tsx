@@ -11,7 +11,8 @@ import { startsGroup, type ChatMessage } from './message-merge';
 import '../guilds/structure.css';
 import { mentionsMe as isForMe, splitMentions } from './mentions';
 import { isUnread } from '../guilds/unread.store';
-import { firstUnread, markChannelRead, MarkUnreadButton, MAX_UNREAD_PAGES, onMessageAltClick, UnreadBar } from './read-marker';
+import { firstUnread, MAX_UNREAD_PAGES } from './first-unread';
+import { markChannelRead, MarkUnreadButton, onMessageAltClick, UnreadBar } from './read-marker';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
