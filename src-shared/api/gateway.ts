@@ -3,6 +3,7 @@ import { Channel } from './channels';
 import { Id, IsoDate } from './common';
 import { Guild, Member } from './guilds';
 import { Message } from './messages';
+import { ReadState, ReadStateUpdateEvent } from './read-states';
 import { Role } from './roles';
 import { PublicUser, User } from './users';
 import { RecordingServerEvents } from './recordings';
@@ -41,6 +42,11 @@ export const GuildSnapshot = z.object({
   presences: z.array(Presence),
   /** Who is in which voice channel (only channels this user can view). */
   voiceStates: z.array(VoiceState),
+  /**
+   * My read state of each visible channel that has one, with unread mention counts (absent from servers without read
+   * states): channels not listed were never read.
+   */
+  readStates: z.array(ReadState).optional(),
 });
 export type GuildSnapshot = z.infer<typeof GuildSnapshot>;
 
@@ -103,6 +109,8 @@ export const ServerEvents = {
   /** Your own account changed (username, display name, chosen status), maybe from another session. */
   USER_UPDATE: User,
   SESSION_EXPIRED: SessionExpiredEvent,
+  /** My read state of a channel changed in one of my sessions (ack, mark unread, mark server as read). */
+  READ_STATE_UPDATE: ReadStateUpdateEvent,
   ...VoiceServerEvents,
   ...RecordingServerEvents,
 } as const;

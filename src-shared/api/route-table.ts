@@ -72,6 +72,8 @@ export const routes: Refs<Routes> = {
   getChannel: { method: 'get', path: '/channels/:channelId' },
   updateChannel: { method: 'patch', path: '/channels/:channelId' },
   deleteChannel: { method: 'delete', path: '/channels/:channelId' },
+  ackMessage: { method: 'post', path: '/channels/:channelId/messages/:messageId/ack' },
+  ackGuild: { method: 'post', path: '/guilds/:guildId/ack' },
   listMessages: { method: 'get', path: '/channels/:channelId/messages' },
   sendMessage: { method: 'post', path: '/channels/:channelId/messages' },
   getMessage: { method: 'get', path: '/channels/:channelId/messages/:messageId' },

@@ -25,6 +25,7 @@ import {
 import { GuildIconParams, IMAGE_UPLOAD_ERRORS, IMAGE_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_TYPES, UserAvatarParams } from './images';
 import { EditMessageBody, HistoryQuery, Message, MessageParams, SendMessageBody } from './messages';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
+import { AckBody, ReadState } from './read-states';
 import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
@@ -94,6 +95,10 @@ export const routes = {
   getChannel: defineRoute({ tag: 'channels', method: 'get', path: '/channels/:channelId', summary: 'One channel', auth: true, params: ChannelIdParams, response: Channel }),
   updateChannel: defineRoute({ tag: 'channels', method: 'patch', path: '/channels/:channelId', summary: 'Update a channel (MANAGE_CHANNELS; overwrites also MANAGE_ROLES)', auth: true, params: ChannelIdParams, body: UpdateChannelBody, response: Channel }),
   deleteChannel: defineRoute({ tag: 'channels', method: 'delete', path: '/channels/:channelId', summary: 'Delete a channel (MANAGE_CHANNELS)', auth: true, params: ChannelIdParams, status: 204 }),
+
+  // Read state (one marker per user per channel, synced to every session by READ_STATE_UPDATE)
+  ackMessage: defineRoute({ tag: 'read-states', method: 'post', path: '/channels/:channelId/messages/:messageId/ack', summary: 'Mark the channel read up to this message (only forward), or with manual: true unread from this message on (VIEW_CHANNEL)', auth: true, params: MessageParams, body: AckBody, response: ReadState, errors: { '400': 'VALIDATION_FAILED: malformed ids or body; WRONG_CHANNEL_TYPE: a category has no messages', '404': 'NOT_FOUND: no such channel, or one I cannot view' } }),
+  ackGuild: defineRoute({ tag: 'read-states', method: 'post', path: '/guilds/:guildId/ack', summary: 'Mark every channel of the guild I can view as read ("mark server as read")', auth: true, params: GuildIdParams, response: list(ReadState), errors: { '404': 'NOT_FOUND: no such guild, or I am not a member' } }),
 
   // Messages
   listMessages: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages', summary: 'History, newest first (before/after/around)', auth: true, params: ChannelIdParams, query: HistoryQuery, response: list(Message) }),

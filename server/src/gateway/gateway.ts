@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { AuthRefreshPayload, GATEWAY_PATH, PresenceSetPayload, type GatewayAck, type GuildSnapshot, type PresenceStatus, type ServerEventName } from '@shared/api/gateway';
+import type { ReadState } from '@shared/api/read-states';
 import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
@@ -16,6 +17,8 @@ import type { PermissionService } from '../permissions/permission.service';
 
 /** Who is in voice in one guild. Registered by the VOICE module; until then READY carries no voice states. */
 export type VoiceStateProvider = (guildId: string) => Promise<VoiceState[]>;
+/** A user's read states in one guild for READY / GUILD_CREATE, given the channels they see. Registered by the READ STATES module. */
+export type ReadStateProvider = (userId: string, guildId: string, roleIds: readonly string[], channels: readonly { id: string; lastMessageId: string | null }[]) => Promise<ReadState[]>;
 
 /**
  * What other modules call to push realtime events. Typical use:
@@ -33,6 +36,8 @@ export interface GatewayPublisher {
   removeUserFromGuild(userId: string, guildId: string): void;
   /** The VOICE module registers how to list a guild's voice states for READY / GUILD_CREATE. */
   setVoiceStateProvider(provider: VoiceStateProvider): void;
+  /** The READ STATES module registers how READY / GUILD_CREATE learn the user's read states. */
+  setReadStateProvider(provider: ReadStateProvider): void;
   /** Snapshot of one guild as `userId` sees it (READY entry, GUILD_CREATE payload). */
   guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
   /** Aggregated presence of users (across sessions and instances), as others see it (invisible is offline). */
@@ -91,6 +96,7 @@ export function createGateway(deps: {
   const { log, repos, cachedReads, permissions, tokens } = deps;
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
   let voiceStates: VoiceStateProvider = async () => [];
+  let readStates: ReadStateProvider | null = null;
 
   /** Each user's sessions' activity and chosen status → what others see; users without a session are left out. */
   async function aggregate(sockets: readonly { data: SocketData }[]): Promise<Map<string, PresenceStatus>> {
@@ -144,14 +150,23 @@ export function createGateway(deps: {
     ]);
     const userById = new Map(users.map((u) => [u.id, publicUserView(u)]));
     const view = (m: typeof member) => memberView(m, userById.get(m.userId) ?? deletedUser(m.userId));
+    const channelViews = visible.map((v) => channelView(v.channel, lastIds.get(v.channel.id) ?? null));
+    const textChannels = channelViews.filter((c) => c.type !== 'category');
+    const myReadStates = readStates
+      ? await readStates(userId, guildId, member.roleIds, textChannels).catch((err: unknown) => {
+          log.warn({ err, guildId }, 'read state provider failed; the snapshot carries none');
+          return undefined;
+        })
+      : undefined;
     return {
       guild: guildView(guild),
-      channels: visible.map((v) => channelView(v.channel, lastIds.get(v.channel.id) ?? null)),
+      channels: channelViews,
       roles: roles.map(roleView),
       me: view(member),
       onlineMembers: onlineMembers.map(view),
       presences: [...online.entries()].map(([id, status]) => ({ userId: id, status })),
       voiceStates: voice.filter((v) => visibleIds.has(v.channelId)),
+      ...(myReadStates ? { readStates: myReadStates } : {}),
     };
   }
 
@@ -185,6 +200,9 @@ export function createGateway(deps: {
     },
     setVoiceStateProvider(provider) {
       voiceStates = provider;
+    },
+    setReadStateProvider(provider) {
+      readStates = provider;
     },
     guildSnapshot,
     presenceOf,

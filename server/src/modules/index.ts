@@ -12,6 +12,7 @@ import { createUsersModule } from './users/users.routes';
 import type { AccessTokens } from './auth/tokens';
 import { voiceModule } from './voice/voice.module';
 import { recordingsModule } from './recordings/recordings.module';
+import { readStatesModule } from './read-states/read-states.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -22,7 +23,8 @@ export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLi
  * Extension point: feature modules owned by other engineers. Add ONE line each, e.g.
  *   import { voiceModule } from './voice/voice.module';        → [voiceModule]
  *   import { recordingsModule } from './recordings/recordings.module';
+import { readStatesModule } from './read-states/read-states.module';
  * A module is `function fooModule(ctx: ModuleContext): ServerModule` (see ./context.ts for what ctx offers and how
  * `api` / `raw` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
  */
-export const extensionModules: ModuleFactory[] = [voiceModule, recordingsModule];
+export const extensionModules: ModuleFactory[] = [voiceModule, recordingsModule, readStatesModule];

@@ -135,6 +135,13 @@ export function createParleyApi(http: HttpClient) {
       remove: (channelId: string, messageId: string) => call(routes.deleteMessage, { params: { channelId, messageId } }),
       typing: (channelId: string) => call(routes.typing, { params: { channelId } }),
     },
+    readStates: {
+      /** Read up to `messageId` (the server only moves forward); `manual`: unread from `messageId` on ("mark unread"). */
+      ack: (channelId: string, messageId: string, manual = false) =>
+        call(routes.ackMessage, { params: { channelId, messageId }, body: manual ? { manual: true } : {} }),
+      /** "Mark server as read". */
+      ackGuild: async (guildId: string) => (await call(routes.ackGuild, { params: { guildId } })).items,
+    },
     recordings: {
       start: (channelId: string) => call(recordingRoutes.startRecording, { params: { channelId } }),
       stop: (channelId: string, recordingId: string) => call(recordingRoutes.stopRecording, { params: { channelId, recordingId } }),

@@ -15,6 +15,8 @@ export type {
   PresenceStatus,
   PublicUser,
   ReadyEvent,
+  ReadState,
+  ReadStateUpdateEvent,
   Role,
   Session as AuthSession,
   User,

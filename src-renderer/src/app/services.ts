@@ -31,7 +31,12 @@ const auth = createAuthStore({
 export const api = auth.api;
 export const authStore = auth.store;
 export const guildsStore = createGuildsStore({ api });
-export const unreadStore = createUnreadStore({ storage: p.storage });
+export const unreadStore = createUnreadStore({
+  api: { ack: (channelId, messageId, manual) => api().readStates.ack(channelId, messageId, manual), ackGuild: (guildId) => api().readStates.ackGuild(guildId) },
+  storage: p.storage,
+  // A failed ack is retried by the next one (the next message read, the next visit); the marker stays local till then.
+  onError: () => undefined,
+});
 export const voicePresenceStore = createVoicePresenceStore();
 export const chatStore = createChatStore({ api, self: () => authStore.getState().user });
 export const voiceStore = createVoiceStore();
@@ -67,11 +72,12 @@ function syncActivity() {
   gateway?.setPresence(chosen === 'online' ? (idle?.activity ?? 'online') : 'online');
 }
 
-/** A guild snapshot (READY, GUILD_CREATE) feeds three stores: the guild itself, its voice states, its channels' newest messages. */
+/** A guild snapshot (READY, GUILD_CREATE) feeds three stores: the guild itself, its voice states, its channels' newest messages and my read states. */
 function applySnapshot(snap: GuildSnapshot): void {
   guildsStore.getState().applySnapshot(snap);
   voicePresenceStore.getState().setGuildVoiceStates(snap.guild.id, snap.voiceStates);
   unreadStore.getState().noteChannels(snap.channels);
+  if (snap.readStates) unreadStore.getState().applyReadStates(snap.channels.map((c) => c.id), snap.readStates);
 }
 
 // Channel lists loaded over REST carry each channel's newest message id too.
@@ -182,6 +188,7 @@ function startSession() {
         recordingsStore.getState().receive(e.recording);
         uiStore.getState().toast('error', `Recording failed: ${e.reason}`);
       },
+      READ_STATE_UPDATE: (e) => unreadStore.getState().receiveReadState(e),
       VOICE_DISCONNECT: (e) => {
         if (e.reason === 'CHANNEL_FULL') voiceStore.getState().noteRemovalReason('This voice channel is full.');
       },

@@ -60,6 +60,7 @@ export const ChevronIcon = make(['M6 9l6 6 6-6'], { stroke: true });
 export const CloseIcon = make(['M18 6 6 18', 'M6 6l12 12'], { stroke: true });
 export const PencilIcon = make(['M12 20h9', 'M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z'], { stroke: true });
 export const TrashIcon = make(['M3 6h18', 'M8 6V4h8v2', 'M19 6l-1 14H6L5 6'], { stroke: true });
+export const MarkUnreadIcon = make(['M4 4h16v12H5.2L4 17.2z', 'M8 8h8', 'M8 12h5'], { stroke: true });
 export const InviteIcon = make(['M16 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2', 'M8.5 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z', 'M20 8v6', 'M23 11h-6'], { stroke: true });
 export const CompassIcon = make(['M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z', 'M16.2 7.8l-2.1 6.3-6.3 2.1 2.1-6.3z'], { stroke: true });
 export const RecordIcon = make(['M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10z']);

@@ -204,6 +204,9 @@ export function createMessagesRepo(db: Db) {
         { key: { channelId: 1, _id: -1 }, name: 'channel_id' },
         { key: { guildId: 1, authorId: 1, _id: -1 }, name: 'guild_author_id' },
         { key: { authorId: 1, _id: -1 }, name: 'author_id' },
+        // Unread mention counts (read states): each branch of the count is a range of one of these.
+        { key: { channelId: 1, 'mentions.id': 1, _id: -1 }, name: 'channel_mention_id' },
+        { key: { channelId: 1, mentionRoles: 1, _id: -1 }, name: 'channel_role_mention_id' },
       ]);
       await ensureCollectionIndexes(db, 'channel_last_messages', [{ key: { guildId: 1 }, name: 'guild' }]);
       // Only the sweep's: a nonce outlives its channel by at most NONCE_TTL_MS, and every index is paid on each send.
@@ -235,6 +238,19 @@ export function createMessagesRepo(db: Db) {
     },
 
     lastId,
+
+    /**
+     * How many messages of a channel after `afterId` (all when null) mention `userId` or one of `roleIds`, not
+     * written by that user, counting at most `cap`. Two index ranges (user mentions, role mentions), each read at
+     * most `cap` ids deep, so a badge never costs more than that however much is unread.
+     */
+    async mentionCount(channelId: string, afterId: string | null, userId: string, roleIds: readonly string[], cap: number): Promise<number> {
+      const after = afterId ? { _id: { $gt: afterId } } : {};
+      const ids = (filter: Filter<MessageDoc>) =>
+        messages.find({ channelId, ...filter, ...after, authorId: { $ne: userId } }, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(cap).toArray();
+      const [direct, byRole] = await Promise.all([ids({ 'mentions.id': userId }), roleIds.length > 0 ? ids({ mentionRoles: { $in: [...roleIds] } }) : Promise.resolve([])]);
+      return Math.min(cap, new Set([...direct, ...byRole].map((d) => d._id)).size);
+    },
 
     /** Newest message id of each of these channels that has messages (channel id → message id). */
     async lastIds(channelIds: readonly string[]): Promise<Map<string, string>> {

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds } from '../../app/services';
+import { chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useUnread } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -10,6 +10,9 @@ import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTri
 import { startsGroup, type ChatMessage } from './message-merge';
 import '../guilds/structure.css';
 import { mentionsMe as isForMe, splitMentions } from './mentions';
+import { isUnread } from '../guilds/unread.store';
+import { firstUnread, MAX_UNREAD_PAGES } from './first-unread';
+import { markChannelRead, MarkUnreadButton, onMessageAltClick, UnreadBar } from './read-marker';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -42,10 +45,17 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const error = useChat((s) => s.channels[channelId]?.error ?? null);
   const members = useGuilds((s) => s.membersByGuild[guildId]);
   const selfId = useAuth((s) => s.user?.id ?? '');
-  // The read marker as it was when the channel was opened: the "NEW" divider must not move while you read.
-  const [readAtOpen] = useState(() => unreadStore.getState().lastReadId[channelId] ?? null);
+  // The read marker as it was when the channel was opened: the "NEW" divider must not move while you read (only a
+  // "mark unread", here or on another device, moves it).
+  const [readAtOpen, setReadAtOpen] = useState(() => unreadStore.getState().lastReadId[channelId] ?? null);
+  const channelUnread = useUnread((s) => isUnread(s, channelId));
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  // After "mark unread" the channel stays unread while you look at it, until Escape, "Mark as read" or the next visit.
+  const holdUnread = useRef(false);
+  const positioned = useRef(false);
+  const olderPages = useRef(0);
+  const [unreadOffscreen, setUnreadOffscreen] = useState(false);
   const [showJump, setShowJump] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const prevFirst = useRef<string | undefined>(undefined);
@@ -56,10 +66,21 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const roleNames = useMemo(() => new Map((roles ?? []).map((r) => [r.id, r.name])), [roles]);
   const myRoleIds = memberById.get(selfId)?.roleIds ?? NO_ROLES;
 
-  const firstUnreadIdx = useMemo(() => {
-    if (!readAtOpen) return -1;
-    return messages.findIndex((m) => m.sendState === undefined && m.id > readAtOpen && m.author.id !== selfId);
-  }, [messages, readAtOpen, selfId]);
+  const unread = useMemo(() => firstUnread(messages, readAtOpen, selfId, hasMoreBefore), [messages, readAtOpen, selfId, hasMoreBefore]);
+  const firstUnreadIdx = unread.index;
+
+  useEffect(
+    () =>
+      unreadStore.subscribe((s, prev) => {
+        const now = s.lastReadId[channelId];
+        const before = prev.lastReadId[channelId];
+        if (now !== undefined && before !== undefined && now < before) {
+          holdUnread.current = true;
+          setReadAtOpen(now);
+        }
+      }),
+    [channelId],
+  );
 
   const virtualizer = useVirtualizer({
     count: messages.length,
@@ -71,6 +92,23 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
       return m?.nonce ?? m?.id ?? i;
     },
   });
+
+  // Open at the first unread message (loading older pages until it is there), not at the bottom.
+  useLayoutEffect(() => {
+    if (positioned.current || !loaded || messages.length === 0) return;
+    if (unread.beyondLoaded && olderPages.current < MAX_UNREAD_PAGES) {
+      atBottom.current = false;
+      if (!loadingBefore) {
+        olderPages.current += 1;
+        void chatStore.getState().loadOlder(channelId);
+      }
+      return;
+    }
+    positioned.current = true;
+    if (firstUnreadIdx < 0) return;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(firstUnreadIdx, { align: 'start' });
+  }, [loaded, messages, unread.beyondLoaded, firstUnreadIdx, loadingBefore, channelId, virtualizer]);
 
   // Keep the reader's place when older messages are prepended; follow the tail when at the bottom.
   useLayoutEffect(() => {
@@ -88,7 +126,8 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   }, [messages, virtualizer]);
 
   const markReadIfVisible = useCallback(() => {
-    if (!atBottom.current || document.hidden) return;
+    // Only what is really seen: at the bottom, in a focused window, not held unread.
+    if (!atBottom.current || holdUnread.current || document.hidden || !document.hasFocus()) return;
     const last = [...messages].reverse().find((m) => m.sendState === undefined);
     if (last) unreadStore.getState().markRead(channelId, last.id);
   }, [messages, channelId]);
@@ -110,6 +149,8 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
     atBottom.current = distance < NEAR_BOTTOM_PX;
     setShowJump(distance > el.clientHeight * 1.5);
+    const divider = firstUnreadIdx >= 0 ? virtualizer.measurementsCache[firstUnreadIdx] : undefined;
+    setUnreadOffscreen(divider ? divider.start < el.scrollTop || divider.start > el.scrollTop + el.clientHeight : unread.beyondLoaded);
     if (el.scrollTop < LOAD_OLDER_PX && hasMoreBefore && !loadingBefore && loaded) void chatStore.getState().loadOlder(channelId);
     if (atBottom.current) markReadIfVisible();
   };
@@ -120,14 +161,40 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
   };
 
+  const jumpToFirstUnread = () => {
+    if (firstUnreadIdx >= 0) {
+      atBottom.current = false;
+      virtualizer.scrollToIndex(firstUnreadIdx, { align: 'start' });
+      setUnreadOffscreen(false);
+    } else if (unread.beyondLoaded) {
+      // Not loaded yet: load older pages until it is, then the opening logic scrolls there.
+      positioned.current = false;
+      olderPages.current = 0;
+      atBottom.current = false;
+      void chatStore.getState().loadOlder(channelId);
+    }
+  };
+
+  const markAllRead = () => {
+    holdUnread.current = false;
+    markChannelRead(channelId, messages);
+  };
+
   // Keyboard: PageUp/PageDown/Home/End work natively on the focusable scroller; End also re-sticks to the bottom.
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'End' && e.ctrlKey) jumpToPresent();
   };
+  // Escape anywhere in the message area (not while editing a message) marks the channel read, as in Discord.
+  const onAreaKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && !(e.target as HTMLElement).closest('textarea, [role="dialog"]')) markAllRead();
+  };
 
   const items = virtualizer.getVirtualItems();
   return (
-    <div className="message-area">
+    <div className="message-area" onKeyDown={onAreaKeyDown}>
+      {channelUnread && readAtOpen !== null && unread.count > 0 && unreadOffscreen && (
+        <UnreadBar count={unread.count} more={unread.beyondLoaded} onJump={jumpToFirstUnread} onMarkRead={markAllRead} />
+      )}
       <div
         ref={scrollRef}
         className="message-scroller"
@@ -244,6 +311,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
       aria-label={`${name}, ${timeLabel(m.createdAt)}`}
       data-message-id={pending ? undefined : m.id}
       data-nonce={m.nonce ?? undefined}
+      onClick={(e) => onMessageAltClick(m, e)}
     >
       {head ? (
         <Avatar id={m.author.id} name={name} avatar={author ? author.user.avatar : m.author.avatar} size={40} />
@@ -301,23 +369,28 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
           </div>
         )}
       </div>
-      {own && !pending && !editing && (
+      {!pending && !editing && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
-          <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
-            <PencilIcon size={16} />
-          </button>
-          <button
-            type="button"
-            className="icon-btn small danger"
-            aria-label="Delete message"
-            title="Delete (hold Shift to skip confirmation)"
-            onClick={(e) => {
-              if (e.shiftKey) void removeMessage(m.channelId, m.id);
-              else setConfirming(true);
-            }}
-          >
-            <TrashIcon size={16} />
-          </button>
+          <MarkUnreadButton message={m} />
+          {own && (
+            <>
+              <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
+                <PencilIcon size={16} />
+              </button>
+              <button
+                type="button"
+                className="icon-btn small danger"
+                aria-label="Delete message"
+                title="Delete (hold Shift to skip confirmation)"
+                onClick={(e) => {
+                  if (e.shiftKey) void removeMessage(m.channelId, m.id);
+                  else setConfirming(true);
+                }}
+              >
+                <TrashIcon size={16} />
+              </button>
+            </>
+          )}
         </div>
       )}
       {confirming && (

@@ -198,7 +198,7 @@ function TextChannelRow({ channel, active, drag }: { channel: Channel; active: b
       >
         <HashIcon size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
-        {mentions > 0 && <span className="badge inline">{mentions}</span>}
+        {mentions > 0 && <span className="badge inline">{mentions > 99 ? '99+' : mentions}</span>}
       </button>
       <ChannelGear channel={channel} />
     </li>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Channel, Guild } from '../../api/types';
-import { guildsStore, membersStore, uiStore } from '../../app/services';
+import { guildsStore, membersStore, uiStore, unreadStore } from '../../app/services';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { ChevronIcon, GearIcon } from '../../ui/icons';
@@ -25,6 +25,10 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
 
   const items: { label: string; run: () => void }[] = [];
   if (manageGuild || manageRoles || banMembers) items.push({ label: 'Server settings', run: () => openModal({ kind: 'server-settings', guildId: guild.id }) });
+  items.push({
+    label: 'Mark as read',
+    run: () => unreadStore.getState().markGuildRead(guild.id, (guildsStore.getState().channelsByGuild[guild.id] ?? []).map((c) => c.id)),
+  });
   items.push({ label: 'Invite people', run: () => openModal({ kind: 'invite', guildId: guild.id, code: null }) });
   if (manageChannels) {
     items.push({ label: 'Create channel', run: () => openModal({ kind: 'create-channel', guildId: guild.id, type: 'text', parentId: null }) });
