@@ -1,0 +1,43 @@
+import { useState, type MouseEvent, type ReactNode } from 'react';
+import { platform } from '../../../platform/platform';
+import { ConfirmDialog } from '../../../ui/ConfirmDialog';
+
+/**
+ * A link from a message (href already passed safeHref: http, https or mailto). On the web it is an ordinary link that
+ * opens in a new tab. In the desktop app a click first asks "Leaving Parley — open <host>?", then hands the URL to
+ * the main process, which opens it in the system browser only if its own scheme allow-list agrees.
+ */
+export function ExternalLink({ href, children }: { href: string; children: ReactNode }) {
+  const [confirming, setConfirming] = useState(false);
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (!platform().openExternal) return;
+    e.preventDefault();
+    setConfirming(true);
+  };
+  const url = new URL(href);
+  const target = url.protocol === 'mailto:' ? url.pathname : url.host;
+  return (
+    <>
+      <a className="md-link" href={href} target="_blank" rel="noopener noreferrer" title={href} onClick={onClick}>
+        {children}
+      </a>
+      {confirming && (
+        <ConfirmDialog
+          open
+          title="Leaving Parley"
+          confirmLabel="Open link"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            void platform().openExternal?.(href);
+          }}
+        >
+          <p>
+            Open <strong>{target}</strong>?
+          </p>
+          <p className="muted small md-confirm-url">{href}</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
