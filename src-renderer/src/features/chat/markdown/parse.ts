@@ -1,4 +1,4 @@
-import SimpleMarkdown, { type ParserRule, type ParserRules, type SingleASTNode } from '@khanacademy/simple-markdown';
+import SimpleMarkdown, { type ParserRule, type SingleASTNode } from '@khanacademy/simple-markdown';
 
 /**
  * Discord-flavoured markdown → a small typed AST (rendered to React elements by Markdown.tsx; nothing here or there
@@ -57,7 +57,7 @@ function rule(order: number, match: ParserRule['match'], parse: ParserRule['pars
 }
 
 let order = 0;
-const rules: ParserRules = {
+const rules: Record<string, ParserRule> = {
   codeBlock: rule(order++, anyScopeRegex(CODE_R), (c) => ({ lang: c[1]?.toLowerCase() ?? null, content: (c[2] ?? '').replace(/^\n+|\n+$/g, '') })),
   blockQuote: rule(order++, atLineStart(QUOTE_R), (c, parse, state) => {
     const body = c[1] !== undefined ? c[1] : (c[0] ?? '').replace(/^ *> /gm, '').replace(/\n$/, '');
@@ -140,7 +140,7 @@ function limitDepth(r: ParserRule): ParserRule {
   };
 }
 
-const limited: ParserRules = Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, (NESTING as readonly string[]).includes(k) ? limitDepth(r as ParserRule) : r]));
+const limited: Record<string, ParserRule> = Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, (NESTING as readonly string[]).includes(k) ? limitDepth(r) : r]));
 
 const parser = SimpleMarkdown.parserFor(limited, { inline: true });
 
