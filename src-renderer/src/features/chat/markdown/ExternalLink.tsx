@@ -9,8 +9,9 @@ import { ConfirmDialog } from '../../../ui/ConfirmDialog';
  */
 export function ExternalLink({ href, children }: { href: string; children: ReactNode }) {
   const [confirming, setConfirming] = useState(false);
+  // Middle click (auxclick) too: otherwise it would reach main's window-open handler without the question.
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
-    if (!platform().openExternal) return;
+    if (!platform().openExternal || e.button > 1) return;
     e.preventDefault();
     setConfirming(true);
   };
@@ -18,7 +19,7 @@ export function ExternalLink({ href, children }: { href: string; children: React
   const target = url.protocol === 'mailto:' ? url.pathname : url.host;
   return (
     <>
-      <a className="md-link" href={href} target="_blank" rel="noopener noreferrer" title={href} onClick={onClick}>
+      <a className="md-link" href={href} target="_blank" rel="noopener noreferrer" title={href} onClick={onClick} onAuxClick={onClick}>
         {children}
       </a>
       {confirming && (
