@@ -108,6 +108,57 @@ describe('message formatting in the web client', () => {
     await b.screenshot({ path: resolve(SHOTS, 'chat-markdown.png') });
   });
 
+  it('when the desktop bridge is present, then a link click asks "Leaving Parley" first and only then goes to main', async () => {
+    // A stand-in for the preload's window.parley: every invoke answers "unavailable" except app.openExternal, which
+    // records its URL (main's side, the scheme allow-list and the sender check, is unit-tested in src-main).
+    const ctx = await e2e.newContext();
+    await ctx.addInitScript(() => {
+      const w = window as unknown as { __opened: string[]; parley: unknown };
+      w.__opened = [];
+      const domain = (d: string) =>
+        new Proxy(
+          {},
+          {
+            get: (_t, m) =>
+              typeof m === 'string' && m.startsWith('on')
+                ? () => () => undefined
+                : async (req?: { url?: string }) => {
+                    if (d === 'app' && m === 'openExternal') {
+                      w.__opened.push(req?.url ?? '');
+                      return { ok: true, data: { opened: true } };
+                    }
+                    return { ok: false, code: 'unavailable' };
+                  },
+          },
+        );
+      w.parley = new Proxy({}, { get: (_t, d) => (typeof d === 'string' ? domain(d) : undefined) });
+    });
+    const desk = await ctx.newPage();
+    desk.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+    await signIn(desk, e2e.server.url, B);
+    const link = desk.locator('.message', { hasText: 'Release notes' }).getByRole('link', { name: 'the notes' });
+    await link.waitFor({ timeout: 15_000 });
+
+    // Cancel: nothing opens, focus returns to the link.
+    await link.click();
+    const dialog = desk.getByRole('dialog', { name: 'Leaving Parley' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Open example.com?');
+    await expectNoSeriousViolationsInBothThemes(desk, 'leaving Parley confirmation');
+    await desk.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await desk.evaluate(() => (window as unknown as { __opened: string[] }).__opened)).toEqual([]);
+    expect(await link.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // Confirm (keyboard: the link is focusable, Enter follows it): main is asked, and no window opened in the app.
+    await link.focus();
+    await desk.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Open link' }).click();
+    await expect.poll(() => desk.evaluate(() => (window as unknown as { __opened: string[] }).__opened)).toEqual(['https://example.com/notes?from=chat']);
+    expect(ctx.pages()).toHaveLength(1);
+    await ctx.close();
+  });
+
   it('when a spoiler is still hidden, then the chat passes axe in both themes too', async () => {
     await a.getByLabel('Message #general').fill('keep this ||hidden part|| to yourself');
     await a.getByLabel('Message #general').press('Enter');
