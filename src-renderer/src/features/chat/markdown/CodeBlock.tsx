@@ -1,4 +1,5 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ElementContent, Root } from 'hast';
+import { createElement, useEffect, useState, type ReactNode } from 'react';
 // Type-only: erased at build time, so the highlighter stays out of the initial bundle.
 import type * as HighlightModule from './highlight';
 
@@ -20,8 +21,8 @@ export function CodeBlock({ lang, code }: { lang: string | null; code: string })
     let live = true;
     loadHighlighter()
       .then((h) => {
-        const tree = h.highlightToReact(lang, code);
-        if (live && tree) setHighlighted({ key, tree });
+        const tree = h.highlightTree(lang, code);
+        if (live && tree) setHighlighted({ key, tree: hastToReact(tree) });
       })
       .catch(() => undefined);
     return () => {
@@ -34,4 +35,18 @@ export function CodeBlock({ lang, code }: { lang: string | null; code: string })
       <code className={tree ? 'hljs' : undefined}>{tree ?? code}</code>
     </pre>
   );
+}
+
+/** Only spans with highlight.js class names, and text: anything else in the tree is dropped. */
+export function hastToReact(tree: Root): ReactNode[] {
+  return tree.children.map((child, i) => toReact(child as ElementContent, i));
+}
+
+function toReact(node: ElementContent, key: number): ReactNode {
+  if (node.type === 'text') return node.value;
+  if (node.type !== 'element') return null;
+  const cls = node.properties.className;
+  const className = Array.isArray(cls) ? cls.filter((c) => typeof c === 'string' && /^hljs-[\w-]+$|^[\w-]+_$/.test(c)).join(' ') : undefined;
+  const children = node.children.map((c, i) => toReact(c, i));
+  return node.tagName === 'span' ? createElement('span', { key, className }, ...children) : createElement('span', { key }, ...children);
 }

@@ -220,3 +220,30 @@ describe('parse', () => {
     walk(parseMarkdown('# h\n> q\n- l\n**b** ![img](https://x/y.png) [ref][1]\n[1]: https://x\n| a | b |\n|---|---|\n| 1 | 2 |'));
   });
 });
+
+describe('code highlighting (the lazy chunk)', () => {
+  it('when a named language is highlighted, then the tokens become spans with highlight.js classes and the text is unchanged', async () => {
+    const { highlightTree } = await import('./highlight');
+    const { hastToReact } = await import('./CodeBlock');
+    const tree = highlightTree('ts', 'const a = "<b>"; // hi');
+    expect(tree).not.toBeNull();
+    const out = renderToStaticMarkup(<code>{hastToReact(tree!)}</code>);
+    expect(out).toContain('<span class="hljs-keyword">const</span>');
+    expect(out).toContain('<span class="hljs-string">&quot;&lt;b&gt;&quot;</span>');
+    expect(out.replace(/<[^>]+>/g, '')).toBe('const a = &quot;&lt;b&gt;&quot;; // hi');
+    expect(highlightTree('no-such-language', 'x')).toBeNull();
+  });
+
+  it('when the tree holds anything but spans and text, then only plain spans without attributes come out', async () => {
+    const { hastToReact } = await import('./CodeBlock');
+    const hostile = {
+      type: 'root' as const,
+      children: [
+        { type: 'element' as const, tagName: 'script', properties: {}, children: [{ type: 'text' as const, value: 'alert(1)' }] },
+        { type: 'element' as const, tagName: 'a', properties: { href: 'javascript:alert(1)', className: ['evil', 'hljs-title'] }, children: [{ type: 'text' as const, value: 'x' }] },
+        { type: 'element' as const, tagName: 'span', properties: { className: ['hljs-keyword', 'x" onclick="y'], onclick: 'y' }, children: [{ type: 'text' as const, value: 'k' }] },
+      ],
+    };
+    expect(renderToStaticMarkup(<code>{hastToReact(hostile)}</code>)).toBe('<code><span>alert(1)</span><span>x</span><span class="hljs-keyword">k</span></code>');
+  });
+});
