@@ -32,6 +32,17 @@ import { createLogger } from '../server/src/logger';
 import { start } from '../server/src/server';
 import { CHROMIUM_FLAGS, ensureWebBuild, launchChromium, ROOT, waitForFreePort, WEB_DIR } from '../tests/e2e/web-stack';
 
+/**
+ * A firehose message: plain text, with markdown in every third one (bold, italic, inline code, a link, a spoiler) and
+ * a highlighted TypeScript code block in every 25th, so the 10k scroll measures rendered markdown, not plain strings.
+ */
+function benchContent(i: number): string {
+  const text = `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 5))}`;
+  if (i % 25 === 0) return `${text}\n\`\`\`ts\nconst total = items.reduce((sum, x) => sum + x.size, 0); // ${i}\nexport { total };\n\`\`\``;
+  if (i % 3 === 0) return `**${text}** with *emphasis*, \`code ${i}\`, [a link](https://example.com/${i}) and ||a spoiler||`;
+  return text;
+}
+
 /** The fields of API replies this script reads. */
 interface Reply {
   id: string;
@@ -282,7 +293,12 @@ async function main(): Promise<void> {
       const row = page.locator('.channel-row.text > button').nth(i);
       const name = await row.locator('.channel-name').innerText();
       await row.click();
-      await page.locator(`[aria-label="Messages in #${name}"][data-count="${MESSAGES_PER_CHANNEL}"]`).waitFor({ timeout: 15_000 });
+      // At least: the system channel also holds the "bench_user joined the server." notice.
+      await page.waitForFunction(
+        ([label, min]) => Number(document.querySelector(`[aria-label="${label}"]`)?.getAttribute('data-count') ?? 0) >= min,
+        [`Messages in #${name}`, MESSAGES_PER_CHANNEL] as const,
+        { timeout: 15_000 },
+      );
     }
     await page.locator('.channel-row.text > button').first().click();
     const cdp = await context.newCDPSession(page);
@@ -299,7 +315,7 @@ async function main(): Promise<void> {
       Array.from({ length: 10_000 }, (_, i) => ({
         id: ObjectId.createFromTime(startSecs + i * 2).toHexString(),
         authorId: i % 7 < 4 ? owner.user.id : member.user.id,
-        content: `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 5))}`,
+        content: benchContent(i),
         nonce: null,
         mentions: [],
         createdAt: new Date((startSecs + i * 2) * 1000),

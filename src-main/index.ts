@@ -20,6 +20,7 @@ import { createMediaAccess } from './media/microphone-access';
 import { createAutoLaunch } from './os/auto-launch';
 import { createGlobalHotkeys } from './os/global-hotkeys';
 import { detectHookSupport, fallbackCommands } from './os/hook-support';
+import { createExternalLinks } from './os/external-links';
 import { createMentionNotifier } from './os/notifications';
 import { createPushToTalk } from './os/push-to-talk';
 import { createTray } from './os/tray';
@@ -189,6 +190,7 @@ async function start(): Promise<void> {
   powerMonitor.on('lock-screen', () => ptt.forceRelease('lock-screen'));
   powerMonitor.on('suspend', () => ptt.forceRelease('suspend'));
 
+  const externalLinks = createExternalLinks({ openExternal: (url) => shell.openExternal(url), log: log.child({ module: 'external-links' }) });
   // IPC: the only registration point.
   registerIpc({
     ipcMain,
@@ -207,6 +209,7 @@ async function start(): Promise<void> {
       ptt,
       media,
       notifier,
+      openExternal: (url) => externalLinks.open(url),
     }),
   });
 

@@ -14,6 +14,8 @@ export function createIpcHandlers(deps: {
   ptt: { diagnostics(): PttDiagnostics; startCapture(): Promise<void>; cancelCapture(): void };
   media: { status(): MicrophoneAccess; request(): Promise<{ granted: boolean; status: MicrophoneAccess }> };
   notifier: { show(mention: Mention): { shown: boolean; reason: 'shown' | 'focused' | 'disabled' | 'unsupported' } };
+  /** Resolves whether the URL passed the scheme allow-list and went to the system browser. */
+  openExternal: (url: string) => Promise<boolean>;
 }): IpcHandlers {
   return {
     'app:get-info': () => deps.appInfo(),
@@ -36,5 +38,6 @@ export function createIpcHandlers(deps: {
     'media:get-microphone-access': () => ({ status: deps.media.status() }),
     'media:request-microphone-access': () => deps.media.request(),
     'notifications:show-mention': (mention) => deps.notifier.show(mention),
+    'app:open-external': async ({ url }) => ({ opened: await deps.openExternal(url) }),
   };
 }

@@ -16,6 +16,7 @@ export const invokeChannels = [
   'media:get-microphone-access',
   'media:request-microphone-access',
   'notifications:show-mention',
+  'app:open-external',
 ] as const;
 export type InvokeChannel = (typeof invokeChannels)[number];
 

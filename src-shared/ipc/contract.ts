@@ -109,6 +109,11 @@ export const invokeContract = {
     request: mentionSchema,
     response: z.object({ shown: z.boolean(), reason: z.enum(['shown', 'focused', 'disabled', 'unsupported']) }),
   },
+  /**
+   * A link from a message, after the renderer's "Leaving Parley" confirmation. Main opens it in the system browser only
+   * for http(s) and mailto (src-main/os/external-links.ts); anything else resolves `{ opened: false }`.
+   */
+  'app:open-external': { request: z.object({ url: z.string().min(1).max(4096) }), response: z.object({ opened: z.boolean() }) },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {

@@ -52,6 +52,11 @@ export interface Platform {
   onInviteLink(cb: (code: string) => void): () => void;
   /** A click on a mention notification: open that channel. */
   onOpenChannel(cb: (target: { guildId: string | null; channelId: string }) => void): () => void;
+  /**
+   * Desktop: opens a message link in the system browser through main's scheme allow-list (after the renderer asked
+   * "Leaving Parley?"); resolves whether it opened. null on the web, where links open in a new tab by themselves.
+   */
+  openExternal: ((url: string) => Promise<boolean>) | null;
 }
 
 export type MicrophoneAccess = 'granted' | 'denied' | 'restricted' | 'not-determined' | 'unknown';
@@ -86,6 +91,7 @@ export function createPlatform(): Platform {
       notifyMention: () => undefined,
       onInviteLink: () => () => undefined,
       onOpenChannel: () => () => undefined,
+      openExternal: null,
     };
   }
   return {
@@ -138,6 +144,10 @@ export function createPlatform(): Platform {
     },
     onInviteLink: (cb) => b.deeplink.onOpen((link) => cb(link.code)),
     onOpenChannel: (cb) => b.notifications.onClicked((e) => cb({ guildId: e.guildId, channelId: e.channelId })),
+    openExternal: async (url) => {
+      const res = await b.app.openExternal({ url });
+      return res.ok && res.data.opened;
+    },
   };
 }
 

@@ -9,7 +9,9 @@ import { memberName } from '../guilds/ChannelSidebar';
 import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTrigger';
 import { startsGroup, type ChatMessage } from './message-merge';
 import '../guilds/structure.css';
-import { mentionsMe as isForMe, splitMentions } from './mentions';
+import { MessageMarkdown } from './markdown/Markdown';
+import { useMentionResolver } from './markdown/useMentionResolver';
+import { mentionsMe as isForMe } from './mentions';
 import { isUnread } from '../guilds/unread.store';
 import { firstUnread, MAX_UNREAD_PAGES } from './first-unread';
 import { markChannelRead, MarkUnreadButton, onMessageAltClick, UnreadBar } from './read-marker';
@@ -298,6 +300,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
   const [confirming, setConfirming] = useState(false);
+  const resolver = useMentionResolver(m, memberById, roleNames);
   const editButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(editing);
   // Leaving the edit box (Enter or Escape) removes the focused textarea: hand focus back to this message's Edit button.
@@ -340,20 +343,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
           <EditBox message={m} onDone={() => onEdit(null)} />
         ) : (
           <div className="content">
-            {splitMentions(m.content).map((seg, i) =>
-              seg.kind === 'text' ? (
-                <span key={i}>{seg.text}</span>
-              ) : seg.kind === 'role' ? (
-                // A role mention the server did not count (not mentionable) still shows the name, without the pill.
-                <span key={i} className={m.mentionRoles.includes(seg.roleId) ? 'mention role' : undefined}>
-                  @{roleNames.get(seg.roleId) ?? 'deleted-role'}
-                </span>
-              ) : (
-                <span key={i} className="mention">
-                  @{memberById.get(seg.userId)?.user.displayName ?? m.mentions.find((u) => u.id === seg.userId)?.displayName ?? 'unknown'}
-                </span>
-              ),
-            )}
+            <MessageMarkdown content={m.content} resolver={resolver} />
             {m.editedAt && <span className="edited muted"> (edited)</span>}
           </div>
         )}

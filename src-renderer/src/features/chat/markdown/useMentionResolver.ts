@@ -1,0 +1,29 @@
+import { useMemo } from 'react';
+import { guildsStore, useGuilds } from '../../../app/services';
+import type { Member } from '../../../api/types';
+import type { ChatMessage } from '../message-merge';
+import type { MentionResolver } from './Markdown';
+import { createMentionResolver } from './mention-resolver';
+
+const NO_CHANNELS: never[] = [];
+
+/**
+ * Names for a message's `<@user>`, `<@&role>` and `<#channel>`: the member's shown name from the guild's member list
+ * (falling back to the user the server attached to the message), the role's name with the pill only where the server
+ * counted the mention, and text channels of the same guild (a click switches to it).
+ */
+export function useMentionResolver(m: ChatMessage, memberById: Map<string, Member>, roleNames: Map<string, string>): MentionResolver {
+  const channels = useGuilds((s) => s.channelsByGuild[m.guildId] ?? NO_CHANNELS);
+  return useMemo(
+    () => createMentionResolver({
+      guildId: m.guildId,
+      mentions: m.mentions,
+      mentionRoles: m.mentionRoles,
+      memberById,
+      roleNames,
+      channels,
+      select: (guildId, channelId) => guildsStore.getState().selectChannel(guildId, channelId),
+    }),
+    [m.guildId, m.mentions, m.mentionRoles, memberById, roleNames, channels],
+  );
+}
