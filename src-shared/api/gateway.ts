@@ -3,6 +3,7 @@ import { Channel } from './channels';
 import { Id, IsoDate } from './common';
 import { Guild, Member } from './guilds';
 import { Message } from './messages';
+import { MessageReactionEvent } from './reactions';
 import { Role } from './roles';
 import { PublicUser, User } from './users';
 import { RecordingServerEvents } from './recordings';
@@ -99,6 +100,8 @@ export const ServerEvents = {
   MEMBER_UPDATE: Member,
   MEMBER_REMOVE: MemberRemoveEvent,
   TYPING_START: TypingStartEvent,
+  MESSAGE_REACTION_ADD: MessageReactionEvent,
+  MESSAGE_REACTION_REMOVE: MessageReactionEvent,
   PRESENCE_UPDATE: PresenceUpdateEvent,
   /** Your own account changed (username, display name, chosen status), maybe from another session. */
   USER_UPDATE: User,

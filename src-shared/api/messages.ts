@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDate } from './common';
+import { MessageReaction } from './reactions';
 import { PublicUser } from './users';
 
 export const MessageContent = z.string().min(1).max(4000).refine((s) => s.trim().length > 0, 'must not be blank');
@@ -23,6 +24,8 @@ export const Message = z.object({
   nonce: z.string().nullable(),
   createdAt: IsoDate,
   editedAt: IsoDate.nullable(),
+  /** Each emoji's count and whether the asking user reacted with it (gateway copies say `me: false`). */
+  reactions: z.array(MessageReaction),
 });
 export type Message = z.infer<typeof Message>;
 

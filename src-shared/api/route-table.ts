@@ -77,6 +77,10 @@ export const routes: Refs<Routes> = {
   getMessage: { method: 'get', path: '/channels/:channelId/messages/:messageId' },
   editMessage: { method: 'patch', path: '/channels/:channelId/messages/:messageId' },
   deleteMessage: { method: 'delete', path: '/channels/:channelId/messages/:messageId' },
+  addReaction: { method: 'put', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me' },
+  removeMyReaction: { method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me' },
+  removeUserReaction: { method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/:userId' },
+  listReactionUsers: { method: 'get', path: '/channels/:channelId/messages/:messageId/reactions/:emoji' },
   typing: { method: 'post', path: '/channels/:channelId/typing' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
 };

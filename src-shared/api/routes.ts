@@ -24,8 +24,9 @@ import {
 } from './guilds';
 import { GuildIconParams, IMAGE_UPLOAD_ERRORS, IMAGE_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_TYPES, UserAvatarParams } from './images';
 import { EditMessageBody, HistoryQuery, Message, MessageParams, SendMessageBody } from './messages';
+import { ReactionParams, ReactionUsersQuery, UserReactionParams } from './reactions';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
-import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
+import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, PublicUser, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
@@ -101,6 +102,11 @@ export const routes = {
   getMessage: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages/:messageId', summary: 'One message', auth: true, params: MessageParams, response: Message }),
   editMessage: defineRoute({ tag: 'messages', method: 'patch', path: '/channels/:channelId/messages/:messageId', summary: 'Edit (author)', auth: true, params: MessageParams, body: EditMessageBody, response: Message }),
   deleteMessage: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId', summary: 'Delete (author or MANAGE_MESSAGES)', auth: true, params: MessageParams, status: 204 }),
+  // Reactions (the emoji is URL-encoded in the path, as Discord's)
+  addReaction: defineRoute({ tag: 'messages', method: 'put', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', summary: 'React (VIEW_CHANNEL + ADD_REACTIONS; rate limited; 400 REACTION_LIMIT past 20 distinct emoji); reacting twice is one reaction', auth: true, params: ReactionParams, status: 204 }),
+  removeMyReaction: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', summary: 'Take back my reaction (rate limited)', auth: true, params: ReactionParams, status: 204 }),
+  removeUserReaction: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/:userId', summary: "Remove someone's reaction (MANAGE_MESSAGES)", auth: true, params: UserReactionParams, status: 204 }),
+  listReactionUsers: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages/:messageId/reactions/:emoji', summary: 'Who reacted with this emoji, by user id (after/limit)', auth: true, params: ReactionParams, query: ReactionUsersQuery, response: list(PublicUser) }),
   typing: defineRoute({ tag: 'messages', method: 'post', path: '/channels/:channelId/typing', summary: 'Show that I am typing (~8 s)', auth: true, params: ChannelIdParams, status: 204 }),
 
   // Audit

@@ -50,6 +50,7 @@ export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   nonce: m.nonce,
   createdAt: m.createdAt.toISOString(),
   editedAt: m.editedAt ? m.editedAt.toISOString() : null,
+  reactions: [],
 });
 export const auditView = (e: AuditRecord): AuditEntry => ({
   id: e.id,

@@ -134,6 +134,13 @@ export function createParleyApi(http: HttpClient) {
         call(routes.editMessage, { params: { channelId, messageId }, body: { content } }),
       remove: (channelId: string, messageId: string) => call(routes.deleteMessage, { params: { channelId, messageId } }),
       typing: (channelId: string) => call(routes.typing, { params: { channelId } }),
+      react: (channelId: string, messageId: string, emoji: string) => call(routes.addReaction, { params: { channelId, messageId, emoji } }),
+      unreact: (channelId: string, messageId: string, emoji: string) => call(routes.removeMyReaction, { params: { channelId, messageId, emoji } }),
+      /** A moderator removes someone else's reaction (MANAGE_MESSAGES). */
+      removeReaction: (channelId: string, messageId: string, emoji: string, userId: string) =>
+        call(routes.removeUserReaction, { params: { channelId, messageId, emoji, userId } }),
+      reactionUsers: async (channelId: string, messageId: string, emoji: string, q: { after?: string; limit?: number } = {}) =>
+        (await call(routes.listReactionUsers, { params: { channelId, messageId, emoji }, query: q })).items,
     },
     recordings: {
       start: (channelId: string) => call(recordingRoutes.startRecording, { params: { channelId } }),

@@ -3,6 +3,7 @@ import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
 import { ensureCollectionIndexes } from '../../db/indexes';
+import { REACTIONS_COLLECTION, type ReactionDoc } from './reactions.repo';
 import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, messageIdFloor, timeOfMessageId, type MessageIdGenerator } from './message-ids';
 
 /**
@@ -114,6 +115,8 @@ export function createMessagesRepo(db: Db) {
   const messages = db.collection<MessageDoc>('messages');
   const nonces = db.collection<NonceDoc>('message_nonces');
   const lasts = db.collection<LastDoc>('channel_last_messages');
+  // A message's reactions go with it (reactions.repo.ts owns their inserts and reads).
+  const reactions = db.collection<ReactionDoc>(REACTIONS_COLLECTION);
 
   // This process's id generator; its instance number is claimed on the first send (one insert per process).
   let live: Promise<MessageIdGenerator> | null = null;
@@ -251,6 +254,7 @@ export function createMessagesRepo(db: Db) {
     async delete(channelId: string, id: string): Promise<boolean> {
       const deleted = (await messages.deleteOne({ _id: id, channelId })).deletedCount === 1;
       if (deleted) await rederiveLast(channelId, [id]);
+      await reactions.deleteMany({ messageId: id });
       return deleted;
     },
 
@@ -268,6 +272,7 @@ export function createMessagesRepo(db: Db) {
         const batch = await messages.find(filter, { projection: { _id: 1, channelId: 1 } }).limit(1000).toArray();
         if (batch.length === 0) break;
         await messages.deleteMany({ _id: { $in: batch.map((d) => d._id) } });
+        await reactions.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
         for (const d of batch) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d._id]);
         if (batch.length < 1000) break;
       }
@@ -284,11 +289,13 @@ export function createMessagesRepo(db: Db) {
     /** The channel's send nonces are left to the sweep (an hour at most): they point at nothing now. */
     async deleteByChannel(channelId: string): Promise<void> {
       await messages.deleteMany({ channelId });
+      await reactions.deleteMany({ channelId });
       await lasts.deleteOne({ _id: channelId });
     },
 
     async deleteByGuild(guildId: string): Promise<void> {
       await messages.deleteMany({ guildId });
+      await reactions.deleteMany({ guildId });
       await lasts.deleteMany({ guildId });
     },
 

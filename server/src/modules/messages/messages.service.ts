@@ -61,13 +61,17 @@ export function createMessagesService(deps: {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async function views(messages: MessageRecord[]): Promise<Message[]> {
+  /** `viewerId` says whose `me` the reactions carry; null for a new message (it has none yet). */
+  async function views(messages: MessageRecord[], viewerId: string | null): Promise<Message[]> {
     // Authors through the record cache: a history page usually has a handful of them, all recently seen.
-    const users = await cachedReads.users.findManyByIds(messages.map((m) => m.authorId));
+    const [users, reactions] = await Promise.all([
+      cachedReads.users.findManyByIds(messages.map((m) => m.authorId)),
+      viewerId ? repos.reactions.summaries(messages.map((m) => m.id), viewerId) : Promise.resolve(new Map<string, never[]>()),
+    ]);
     const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
-    return messages.map((m) => messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)));
+    return messages.map((m) => ({ ...messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)), reactions: reactions.get(m.id) ?? [] }));
   }
-  const viewOne = async (m: MessageRecord) => (await views([m]))[0]!;
+  const viewOne = async (m: MessageRecord, viewerId: string | null) => (await views([m], viewerId))[0]!;
 
   async function requireText(userId: string, channelId: string, perm: 'VIEW_CHANNEL' | 'SEND_MESSAGES') {
     const access = await permissions.requireChannelPermission(userId, channelId, perm);
@@ -79,14 +83,14 @@ export function createMessagesService(deps: {
   return {
     async history(userId: string, channelId: string, q: HistoryQuery): Promise<{ items: Message[] }> {
       await requireText(userId, channelId, 'VIEW_CHANNEL');
-      return { items: await views(await repos.messages.history(channelId, q)) };
+      return { items: await views(await repos.messages.history(channelId, q), userId) };
     },
 
     async get(userId: string, channelId: string, messageId: string): Promise<Message> {
       await requireText(userId, channelId, 'VIEW_CHANNEL');
       const m = await repos.messages.find(channelId, messageId);
       if (!m) throw AppError.notFound('Message');
-      return viewOne(m);
+      return viewOne(m, userId);
     },
 
     /**
@@ -109,7 +113,7 @@ export function createMessagesService(deps: {
         editedAt: null,
       });
       if (result.status === 'nonce-spent') throw new AppError('CONFLICT', 'The message sent with this nonce was deleted; send with a new nonce');
-      const message = await viewOne(result.record);
+      const message = await viewOne(result.record, result.status === 'existing' ? userId : null);
       if (result.status === 'existing') return { message, created: false };
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
       return { message, created: true };
@@ -125,8 +129,10 @@ export function createMessagesService(deps: {
       await deliverable();
       const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content), clock.now(), resolveRoleMentions(access, content));
       if (!updated) throw AppError.notFound('Message');
-      const message = await viewOne(updated);
-      await gateway.publishToGuild(channel.guildId, 'MESSAGE_UPDATE', message, { channelId });
+      const message = await viewOne(updated, userId);
+      // Everyone gets the counts; `me` is each receiver's own, which the editor's copy cannot say.
+      const broadcast = { ...message, reactions: message.reactions.map((r) => ({ ...r, me: false })) };
+      await gateway.publishToGuild(channel.guildId, 'MESSAGE_UPDATE', broadcast, { channelId });
       return message;
     },
 

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import type { PublicUser } from '../../api/types';
+import { applyReaction } from './reactions';
 import {
   firstConfirmed,
   lastConfirmed,
@@ -47,6 +48,8 @@ export interface ChatActions {
   remove(channelId: string, messageId: string): Promise<boolean>;
   receive(message: ChatMessage): void;
   receiveDelete(channelId: string, messageId: string): void;
+  /** MESSAGE_REACTION_ADD / _REMOVE: one user's reaction on a loaded message changed. */
+  receiveReaction(e: { channelId: string; messageId: string; userId: string; emoji: string }, added: boolean): void;
   /** MESSAGE_DELETE_BULK: several messages of one channel went at once (a purge, a ban deleting history). */
   receiveDeleteBulk(channelId: string, messageIds: readonly string[]): void;
   setTyping(channelId: string, userId: string, untilMs: number): void;
@@ -181,6 +184,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           type: 'default',
           createdAt: new Date(now()).toISOString(),
           editedAt: null,
+          reactions: [],
           nonce,
           sendState: 'sending',
         };
@@ -227,7 +231,20 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         get().clearTyping(message.channelId, message.author.id);
         // Live events for channels never opened are not kept: the first open loads the latest page anyway.
         if (!get().channels[message.channelId]) return;
-        patch(message.channelId, (c) => ({ messages: mergeMessages(c.messages, [message]) }));
+        // A live MESSAGE_UPDATE cannot know our own `me` on its reactions: the copy we hold (kept current by the
+        // reaction events) stays.
+        const held = get().channels[message.channelId]?.messages.find((m) => m.id === message.id);
+        const next = held ? { ...message, reactions: held.reactions } : message;
+        patch(message.channelId, (c) => ({ messages: mergeMessages(c.messages, [next]) }));
+      },
+
+      receiveReaction(e, added) {
+        const c = get().channels[e.channelId];
+        if (!c?.messages.some((m) => m.id === e.messageId)) return;
+        const self = deps.self()?.id ?? null;
+        patch(e.channelId, (cur) => ({
+          messages: cur.messages.map((m) => (m.id === e.messageId ? { ...m, reactions: applyReaction(m.reactions, e.emoji, added, e.userId === self) } : m)),
+        }));
       },
 
       receiveDelete(channelId, messageId) {
