@@ -10,6 +10,8 @@ import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTri
 import { startsGroup, type ChatMessage } from './message-merge';
 import '../guilds/structure.css';
 import { mentionsMe as isForMe, splitMentions } from './mentions';
+import { useCan } from '../server-settings/permissions';
+import { AddReactionButton, MessageReactions } from './ReactionBar';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -55,6 +57,8 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const roles = useGuilds((s) => s.rolesByGuild[guildId]);
   const roleNames = useMemo(() => new Map((roles ?? []).map((r) => [r.id, r.name])), [roles]);
   const myRoleIds = memberById.get(selfId)?.roleIds ?? NO_ROLES;
+  const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  const canReact = useCan(guildId, 'ADD_REACTIONS', channel);
 
   const firstUnreadIdx = useMemo(() => {
     if (!readAtOpen) return -1;
@@ -179,6 +183,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
                       onEdit={setEditing}
                       roleNames={roleNames}
                       myRoleIds={myRoleIds}
+                      canReact={canReact}
                     />
                   )}
                 </div>
@@ -206,6 +211,7 @@ interface RowProps {
   onEdit: (id: string | null) => void;
   roleNames: Map<string, string>;
   myRoleIds: readonly string[];
+  canReact: boolean;
 }
 
 /** A message the server posted (a member joined): one line, no author menu, no actions. */
@@ -225,7 +231,7 @@ function SystemMessageRow({ message: m, name }: { message: ChatMessage; name: st
   );
 }
 
-const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds }: RowProps) {
+const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds, canReact }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
@@ -289,6 +295,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
             {m.editedAt && <span className="edited muted"> (edited)</span>}
           </div>
         )}
+        {!pending && <MessageReactions message={m} canReact={canReact} />}
         {m.sendState === 'failed' && (
           <div className="send-failed" role="alert">
             Message failed to send.{' '}
@@ -301,23 +308,28 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
           </div>
         )}
       </div>
-      {own && !pending && !editing && (
+      {!pending && !editing && (own || canReact) && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
-          <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
-            <PencilIcon size={16} />
-          </button>
-          <button
-            type="button"
-            className="icon-btn small danger"
-            aria-label="Delete message"
-            title="Delete (hold Shift to skip confirmation)"
-            onClick={(e) => {
-              if (e.shiftKey) void chatStore.getState().remove(m.channelId, m.id);
-              else setConfirming(true);
-            }}
-          >
-            <TrashIcon size={16} />
-          </button>
+          {canReact && <AddReactionButton message={m} />}
+          {own && (
+            <>
+              <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
+                <PencilIcon size={16} />
+              </button>
+              <button
+                type="button"
+                className="icon-btn small danger"
+                aria-label="Delete message"
+                title="Delete (hold Shift to skip confirmation)"
+                onClick={(e) => {
+                  if (e.shiftKey) void chatStore.getState().remove(m.channelId, m.id);
+                  else setConfirming(true);
+                }}
+              >
+                <TrashIcon size={16} />
+              </button>
+            </>
+          )}
         </div>
       )}
       {confirming && (

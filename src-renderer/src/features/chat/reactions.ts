@@ -1,4 +1,7 @@
-import { compareEmoji, type MessageReaction } from '@shared/api/reactions';
+import type { MessageReaction } from '@shared/api/reactions';
+
+/** The server's order (compareEmoji in src-shared/api/reactions.ts, which the client cannot load without zod). */
+const compareEmoji = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * One user's reaction added or removed, applied to a message's reactions: counts change, `me` follows our own
