@@ -1,5 +1,5 @@
 import type { MessageReaction } from '@shared/api/reactions';
-import { lazy, Suspense, useId, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { describeError } from '../../api/http-client';
 import { api } from '../../app/services';
 import type { ChatMessage } from './message-merge';
@@ -38,14 +38,22 @@ function ReactionChip({ message, reaction: r, canReact, onError }: { message: Ch
   const [who, setWho] = useState<{ key: string; text: string } | null>(null);
   const [showTip, setShowTip] = useState(false);
   const key = `${r.emoji}:${r.count}`;
-  const loadWho = () => {
-    setShowTip(true);
-    if (who?.key === key) return;
+  const stale = who?.key !== key;
+  // Who reacted is fetched while the tooltip is wanted, and again when the count changes under it.
+  useEffect(() => {
+    if (!showTip || !stale) return;
+    let live = true;
     void api()
       .messages.reactionUsers(message.channelId, message.id, r.emoji, { limit: 10 })
-      .then((users) => setWho({ key, text: `${whoLabel(users.map((u) => u.displayName), r.count)} reacted with ${r.emoji}` }))
+      .then((users) => {
+        if (live) setWho({ key, text: `${whoLabel(users.map((u) => u.displayName), r.count)} reacted with ${r.emoji}` });
+      })
       .catch(() => undefined);
-  };
+    return () => {
+      live = false;
+    };
+  }, [showTip, stale, key, message.channelId, message.id, r.emoji, r.count]);
+  const loadWho = () => setShowTip(true);
   // Taking back your own reaction needs no permission; adding one needs ADD_REACTIONS.
   const disabled = !r.me && !canReact;
   return (

@@ -1,0 +1,93 @@
+/**
+ * Browser E2E of reactions against the real stack: B reacts to A's message with the emoji picker using only the
+ * keyboard, A sees the reaction arrive live with count 1, A adds theirs by clicking the chip (2, pressed) and sees who
+ * reacted; the chat with reactions and the open picker pass axe in both themes.
+ */
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoSeriousViolationsInBothThemes } from './axe';
+import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
+import { SHOTS, useBrowserSession } from './web-stack';
+
+const e2e = useBrowserSession();
+const suffix = Math.random().toString(36).slice(2, 7);
+let A: E2eUser;
+let B: E2eUser;
+let a: Page;
+let b: Page;
+
+async function newPage(): Promise<Page> {
+  const ctx = await e2e.newContext();
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+  return page;
+}
+
+const messageRow = (page: Page, text: string) => page.locator('.message', { hasText: text });
+
+describe('reactions in the web client', () => {
+  beforeAll(async () => {
+    A = await registerUser(e2e.server.url, `arx_${suffix}`, 'Alice');
+    B = await registerUser(e2e.server.url, `brx_${suffix}`, 'Bob');
+    const guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: 'Reaction Lab' })).body.id;
+    const code = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
+    expect((await rest(e2e.server.url, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
+    a = await newPage();
+    b = await newPage();
+    await signIn(a, e2e.server.url, A);
+    await signIn(b, e2e.server.url, B);
+  });
+
+  it('when B reacts with the picker by keyboard, then A sees it live; A clicking the chip makes it 2 and pressed', async () => {
+    await a.getByLabel('Message #general').fill('ship it on friday?');
+    await a.getByLabel('Message #general').press('Enter');
+    await messageRow(a, 'ship it on friday?').locator('[data-message-id]').or(a.locator('.message[data-message-id]', { hasText: 'ship it on friday?' })).first().waitFor({ timeout: 15_000 });
+    const onB = messageRow(b, 'ship it on friday?');
+    await onB.waitFor({ timeout: 15_000 });
+
+    // B: keyboard only — focus the message's "Add reaction" action, open the picker, search, move in the grid, pick.
+    await onB.getByRole('button', { name: 'Add reaction' }).focus();
+    await b.keyboard.press('Enter');
+    const picker = b.getByRole('dialog', { name: 'Add reaction' });
+    await picker.getByRole('searchbox', { name: 'Search emoji' }).waitFor();
+    await b.keyboard.type('thumbs');
+    await b.keyboard.press('ArrowDown');
+    await b.keyboard.press('ArrowRight');
+    await b.keyboard.press('ArrowLeft');
+    expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('thumbs up');
+    await b.screenshot({ path: resolve(SHOTS, 'emoji-picker.png') });
+    await expectNoSeriousViolationsInBothThemes(b, 'emoji picker');
+    await b.keyboard.press('Enter');
+    await picker.waitFor({ state: 'detached' });
+    // Focus went back to the opener.
+    expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Add reaction');
+
+    // A: the chip arrives live, count 1, not pressed.
+    const chipA = messageRow(a, 'ship it on friday?').locator('.reaction-chip[data-emoji="👍"]');
+    await chipA.waitFor({ timeout: 15_000 });
+    expect(await chipA.getAttribute('aria-pressed')).toBe('false');
+    expect((await chipA.innerText()).replace(/\s+/g, '')).toBe('👍1');
+    await chipA.hover();
+    await a.getByRole('tooltip').filter({ hasText: 'Bob reacted with 👍' }).waitFor();
+
+    // A clicks it: 2, pressed, on both sides.
+    await chipA.click();
+    await expect.poll(async () => (await chipA.innerText()).replace(/\s+/g, ''), { timeout: 15_000 }).toBe('👍2');
+    expect(await chipA.getAttribute('aria-pressed')).toBe('true');
+    const chipB = onB.locator('.reaction-chip[data-emoji="👍"]');
+    await expect.poll(async () => (await chipB.innerText()).replace(/\s+/g, ''), { timeout: 15_000 }).toBe('👍2');
+    expect(await chipB.getAttribute('aria-pressed')).toBe('true');
+    await chipA.hover();
+    await a.getByRole('tooltip').filter({ hasText: 'Bob and Alice reacted with 👍' }).or(a.getByRole('tooltip').filter({ hasText: 'Alice and Bob reacted with 👍' })).waitFor();
+    await a.screenshot({ path: resolve(SHOTS, 'chat-reactions.png') });
+    await expectNoSeriousViolationsInBothThemes(a, 'chat with reactions');
+
+    // B takes theirs back with the keyboard: the chip is a toggle.
+    await chipB.focus();
+    await b.keyboard.press('Enter');
+    await expect.poll(async () => (await chipA.innerText()).replace(/\s+/g, ''), { timeout: 15_000 }).toBe('👍1');
+    expect(await chipA.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => chipB.getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('false');
+  });
+});
