@@ -9,6 +9,19 @@ export const MessageContent = z.string().min(1).max(4000).refine((s) => s.trim()
 export const MessageType = z.enum(['default', 'member_join']);
 export type MessageType = z.infer<typeof MessageType>;
 
+/**
+ * What a reply shows of the message it answers: its author and the start of its text; both null once that message
+ * was deleted ("Original message was deleted").
+ */
+export const MessageReference = z.object({
+  messageId: Id,
+  author: PublicUser.nullable(),
+  excerpt: z.string().nullable(),
+});
+export type MessageReference = z.infer<typeof MessageReference>;
+/** Characters of the original a reply's quote line carries. */
+export const REPLY_EXCERPT_LENGTH = 120;
+
 export const Message = z.object({
   id: Id,
   channelId: Id,
@@ -26,6 +39,8 @@ export const Message = z.object({
   editedAt: IsoDate.nullable(),
   /** Each emoji's count and whether the asking user reacted with it (gateway copies say `me: false`). */
   reactions: z.array(MessageReaction),
+  /** The message this one replies to; null when it is not a reply. */
+  reference: MessageReference.nullable(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -33,6 +48,10 @@ export const SendMessageBody = z.strictObject({
   content: MessageContent,
   /** Client-chosen id of this send; retrying with the same nonce returns the first message instead of a duplicate. */
   nonce: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  /** Reply to this message of the same channel (400 INVALID_REPLY when it is not there). */
+  replyTo: Id.optional(),
+  /** With replyTo: whether the reply pings the original's author (counted in `mentions`). Default true, as Discord. */
+  mentionReplied: z.boolean().optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 

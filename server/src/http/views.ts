@@ -51,6 +51,7 @@ export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   createdAt: m.createdAt.toISOString(),
   editedAt: m.editedAt ? m.editedAt.toISOString() : null,
   reactions: [],
+  reference: null,
 });
 export const auditView = (e: AuditRecord): AuditEntry => ({
   id: e.id,

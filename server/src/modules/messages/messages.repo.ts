@@ -45,6 +45,8 @@ interface MessageDoc {
   type?: MessageType;
   createdAt: Date;
   editedAt: Date | null;
+  /** The message this one replies to (same channel); absent or null: not a reply. */
+  replyTo?: string | null;
 }
 
 interface LastDoc {
@@ -73,10 +75,11 @@ export interface MessageRecord {
   type: MessageType;
   createdAt: Date;
   editedAt: Date | null;
+  replyTo: string | null;
 }
 
 /** What a send needs: the id and the creation time are the repository's to give. */
-export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type'> & Partial<Pick<MessageRecord, 'mentionRoles' | 'type'>>;
+export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo'> & Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo'>>;
 
 export type InsertResult =
   /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
@@ -93,9 +96,10 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = ({ _id, mentions, mentionRoles, type, ...rest }: MessageDoc): MessageRecord => ({
+const toRecord = ({ _id, mentions, mentionRoles, type, replyTo, ...rest }: MessageDoc): MessageRecord => ({
   id: _id,
   ...rest,
+  replyTo: replyTo ?? null,
   mentions: mentions.map((m) => ({ ...m, avatar: m.avatar ?? null })),
   mentionRoles: mentionRoles ?? [],
   type: type ?? 'default',
@@ -171,7 +175,7 @@ export function createMessagesRepo(db: Db) {
    * stepped back). With a nonce, see the file comment: one message per nonce, whoever stored it.
    */
   async function insert(input: NewMessage): Promise<InsertResult> {
-    const m: Omit<MessageRecord, 'id'> = { ...input, mentionRoles: input.mentionRoles ?? [], type: input.type ?? 'default' };
+    const m: Omit<MessageRecord, 'id'> = { ...input, mentionRoles: input.mentionRoles ?? [], type: input.type ?? 'default', replyTo: input.replyTo ?? null };
     const { id, at } = (await liveIds()).next(m.createdAt.getTime());
     const fresh: MessageRecord = { ...m, id, createdAt: at };
     if (m.nonce === null) {
@@ -214,6 +218,12 @@ export function createMessagesRepo(db: Db) {
     },
 
     insert,
+
+    /** The messages of this channel among `ids` (replies' originals on a page; missing ones were deleted). */
+    async findMany(channelId: string, ids: readonly string[]): Promise<MessageRecord[]> {
+      if (ids.length === 0) return [];
+      return (await messages.find({ _id: { $in: [...ids] }, channelId }).toArray()).map(toRecord);
+    },
 
     async find(channelId: string, id: string): Promise<MessageRecord | null> {
       const doc = await messages.findOne({ _id: id, channelId });
@@ -314,7 +324,7 @@ export function createMessagesRepo(db: Db) {
       const docs = list.map((m): MessageDoc => {
         lastMs = Math.max(lastMs, m.createdAt.getTime());
         const { id, at } = ids.next(lastMs);
-        return toDoc({ ...m, mentionRoles: m.mentionRoles ?? [], type: m.type ?? 'default', id, channelId, guildId, createdAt: at });
+        return toDoc({ ...m, mentionRoles: m.mentionRoles ?? [], type: m.type ?? 'default', replyTo: m.replyTo ?? null, id, channelId, guildId, createdAt: at });
       });
       for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
       const newest = docs.reduce<string | null>((max, d) => (max === null || d._id > max ? d._id : max), null);

@@ -1,4 +1,4 @@
-import type { HistoryQuery, Message, SendMessageBody } from '@shared/api/messages';
+import { REPLY_EXCERPT_LENGTH, type HistoryQuery, type Message, type MessageReference, type SendMessageBody } from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
@@ -52,8 +52,8 @@ export function createMessagesService(deps: {
   const deliverable = deps.deliverable ?? (async () => undefined);
 
   /** Mentions resolve only to members of the guild: a mention cannot be used to probe for arbitrary user ids. */
-  async function resolveMentions(guildId: string, content: string): Promise<PublicUser[]> {
-    const ids = mentionedIds(content);
+  async function resolveMentions(guildId: string, content: string, also: string[] = []): Promise<PublicUser[]> {
+    const ids = [...new Set([...mentionedIds(content), ...also])];
     if (ids.length === 0) return [];
     const members = await repos.guilds.membersByUserIds(guildId, ids);
     const users = await repos.users.findManyByIds(members.map((m) => m.userId));
@@ -63,13 +63,27 @@ export function createMessagesService(deps: {
 
   /** `viewerId` says whose `me` the reactions carry; null for a new message (it has none yet). */
   async function views(messages: MessageRecord[], viewerId: string | null): Promise<Message[]> {
-    // Authors through the record cache: a history page usually has a handful of them, all recently seen.
-    const [users, reactions] = await Promise.all([
-      cachedReads.users.findManyByIds(messages.map((m) => m.authorId)),
+    // The page's replied-to messages in one query (all of one channel: a reply is refused across channels).
+    const replyIds = [...new Set(messages.flatMap((m) => (m.replyTo ? [m.replyTo] : [])))];
+    const [originals, reactions] = await Promise.all([
+      replyIds.length > 0 ? repos.messages.findMany(messages[0]!.channelId, replyIds) : Promise.resolve([]),
       viewerId ? repos.reactions.summaries(messages.map((m) => m.id), viewerId) : Promise.resolve(new Map<string, never[]>()),
     ]);
+    // Authors through the record cache: a history page usually has a handful of them, all recently seen.
+    const users = await cachedReads.users.findManyByIds([...messages.map((m) => m.authorId), ...originals.map((o) => o.authorId)]);
     const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
-    return messages.map((m) => ({ ...messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)), reactions: reactions.get(m.id) ?? [] }));
+    const originalById = new Map(originals.map((o) => [o.id, o]));
+    const reference = (replyTo: string | null): MessageReference | null => {
+      if (!replyTo) return null;
+      const o = originalById.get(replyTo);
+      if (!o) return { messageId: replyTo, author: null, excerpt: null };
+      return { messageId: o.id, author: byId.get(o.authorId) ?? deletedUser(o.authorId), excerpt: o.content.slice(0, REPLY_EXCERPT_LENGTH) };
+    };
+    return messages.map((m) => ({
+      ...messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)),
+      reactions: reactions.get(m.id) ?? [],
+      reference: reference(m.replyTo),
+    }));
   }
   const viewOne = async (m: MessageRecord, viewerId: string | null) => (await views([m], viewerId))[0]!;
 
@@ -100,6 +114,10 @@ export function createMessagesService(deps: {
     async send(userId: string, channelId: string, body: SendMessageBody): Promise<{ message: Message; created: boolean }> {
       const access = await requireText(userId, channelId, 'SEND_MESSAGES');
       const { channel } = access;
+      // A reply answers a message of this channel that exists; with mentionReplied (the default) it pings its author.
+      const original = body.replyTo ? await repos.messages.find(channelId, body.replyTo) : null;
+      if (body.replyTo && !original) throw new AppError('INVALID_REPLY', 'The message to reply to is not in this channel');
+      const pinged = original && body.mentionReplied !== false && original.authorId !== userId && original.type === 'default' ? [original.authorId] : [];
       await deliverable();
       const result = await repos.messages.insert({
         channelId,
@@ -107,8 +125,9 @@ export function createMessagesService(deps: {
         authorId: userId,
         content: body.content,
         nonce: body.nonce ?? null,
-        mentions: await resolveMentions(channel.guildId, body.content),
+        mentions: await resolveMentions(channel.guildId, body.content, pinged),
         mentionRoles: resolveRoleMentions(access, body.content),
+        replyTo: original?.id ?? null,
         createdAt: clock.now(),
         editedAt: null,
       });
@@ -127,7 +146,10 @@ export function createMessagesService(deps: {
       if (existing.authorId !== userId) throw AppError.forbidden('Only the author can edit a message');
       if (existing.type !== 'default') throw AppError.forbidden('System messages cannot be edited');
       await deliverable();
-      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content), clock.now(), resolveRoleMentions(access, content));
+      // A reply's ping of the original's author is not written in the text: it stays through edits.
+      const written = mentionedIds(existing.content);
+      const replyPing = existing.replyTo ? existing.mentions.map((u) => u.id).filter((id) => !written.includes(id)) : [];
+      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content, replyPing), clock.now(), resolveRoleMentions(access, content));
       if (!updated) throw AppError.notFound('Message');
       const message = await viewOne(updated, userId);
       // Everyone gets the counts; `me` is each receiver's own, which the editor's copy cannot say.

@@ -185,6 +185,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           createdAt: new Date(now()).toISOString(),
           editedAt: null,
           reactions: [],
+          reference: null,
           nonce,
           sendState: 'sending',
         };

@@ -17,6 +17,7 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, n)).toISOString(),
     editedAt: null,
     reactions: [],
+    reference: null,
     ...over,
   };
 }
