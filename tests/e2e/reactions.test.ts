@@ -1,7 +1,8 @@
 /**
- * Browser E2E of reactions against the real stack: B reacts to A's message with the emoji picker using only the
- * keyboard, A sees the reaction arrive live with count 1, A adds theirs by clicking the chip (2, pressed) and sees who
- * reacted; the chat with reactions and the open picker pass axe in both themes.
+ * Browser E2E of replies and reactions against the real stack: B replies to A's message (A sees the quote and is
+ * pinged; clicking the quote jumps to the original), B reacts to it with the emoji picker using only the keyboard, A
+ * sees the reaction arrive live with count 1, A adds theirs by clicking the chip (2, pressed) and sees who reacted; the
+ * chat with reactions, the reply bar and the open picker pass axe in both themes.
  */
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -39,12 +40,38 @@ describe('reactions in the web client', () => {
     await signIn(b, e2e.server.url, B);
   });
 
-  it('when B reacts with the picker by keyboard, then A sees it live; A clicking the chip makes it 2 and pressed', async () => {
+  it('when B replies and reacts with the picker by keyboard, then A sees both live; A clicking the chip makes it 2 and pressed', async () => {
     await a.getByLabel('Message #general').fill('ship it on friday?');
     await a.getByLabel('Message #general').press('Enter');
-    await messageRow(a, 'ship it on friday?').locator('[data-message-id]').or(a.locator('.message[data-message-id]', { hasText: 'ship it on friday?' })).first().waitFor({ timeout: 15_000 });
-    const onB = messageRow(b, 'ship it on friday?');
+    await a.locator('.message[data-message-id]', { hasText: 'ship it on friday?' }).first().waitFor({ timeout: 15_000 });
+    const onB = messageRow(b, 'ship it on friday?').first();
     await onB.waitFor({ timeout: 15_000 });
+
+    // B replies by keyboard: Reply → the bar above the composer, the composer focused; Escape cancels, Reply again.
+    await onB.getByRole('button', { name: 'Reply' }).focus();
+    await b.keyboard.press('Enter');
+    const bar = b.getByRole('group', { name: 'Replying to Alice' });
+    await bar.waitFor();
+    expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message #general');
+    expect(await bar.getByRole('button', { name: /mention Alice/ }).getAttribute('aria-pressed')).toBe('true');
+    await b.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
+    await onB.getByRole('button', { name: 'Reply' }).focus();
+    await b.keyboard.press('Enter');
+    await bar.waitFor();
+    await expectNoSeriousViolationsInBothThemes(b, 'reply bar');
+    await b.keyboard.type('only if the tests pass');
+    await b.keyboard.press('Enter');
+    await bar.waitFor({ state: 'detached' });
+
+    // A sees the quote above B's reply, is pinged by it, and the quote jumps to the original.
+    const replyOnA = a.locator('.message[data-message-id]', { hasText: 'only if the tests pass' });
+    await replyOnA.waitFor({ timeout: 15_000 });
+    const quote = replyOnA.getByRole('button', { name: /^Reply to Alice: ship it on friday\?/ });
+    await quote.waitFor();
+    expect(await replyOnA.getAttribute('class')).toContain('mentioned');
+    await quote.click();
+    await a.locator('.message.jump-highlight', { hasText: 'ship it on friday?' }).waitFor();
 
     // B: keyboard only — focus the message's "Add reaction" action, open the picker, search, move in the grid, pick.
     await onB.getByRole('button', { name: 'Add reaction' }).focus();
@@ -64,7 +91,7 @@ describe('reactions in the web client', () => {
     expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Add reaction');
 
     // A: the chip arrives live, count 1, not pressed.
-    const chipA = messageRow(a, 'ship it on friday?').locator('.reaction-chip[data-emoji="👍"]');
+    const chipA = a.locator('.message:not(:has(.reply-quote))', { hasText: 'ship it on friday?' }).locator('.reaction-chip[data-emoji="👍"]');
     await chipA.waitFor({ timeout: 15_000 });
     expect(await chipA.getAttribute('aria-pressed')).toBe('false');
     expect((await chipA.innerText()).replace(/\s+/g, '')).toBe('👍1');
@@ -80,8 +107,11 @@ describe('reactions in the web client', () => {
     expect(await chipB.getAttribute('aria-pressed')).toBe('true');
     await chipA.hover();
     await a.getByRole('tooltip').filter({ hasText: 'Bob and Alice reacted with 👍' }).or(a.getByRole('tooltip').filter({ hasText: 'Alice and Bob reacted with 👍' })).waitFor();
-    await a.screenshot({ path: resolve(SHOTS, 'chat-reactions.png') });
-    await expectNoSeriousViolationsInBothThemes(a, 'chat with reactions');
+    await expectNoSeriousViolationsInBothThemes(a, 'chat with reactions and a reply');
+    await a.mouse.move(0, 0);
+    await chipA.blur();
+    await a.getByRole('tooltip').waitFor({ state: 'detached' });
+    await a.screenshot({ path: resolve(SHOTS, 'chat-reactions-replies.png') });
 
     // B takes theirs back with the keyboard: the chip is a toggle.
     await chipB.focus();

@@ -128,7 +128,7 @@ export function createParleyApi(http: HttpClient) {
       /** Newest first, as the server returns it. */
       list: async (channelId: string, q: { before?: string; after?: string; limit?: number }) =>
         (await call(routes.listMessages, { params: { channelId }, query: q })).items,
-      send: (channelId: string, body: { content: string; nonce: string }) =>
+      send: (channelId: string, body: RouteBody<typeof routes.sendMessage>) =>
         call(routes.sendMessage, { params: { channelId }, body }),
       edit: (channelId: string, messageId: string, content: string) =>
         call(routes.editMessage, { params: { channelId, messageId }, body: { content } }),

@@ -12,6 +12,9 @@ import '../guilds/structure.css';
 import { mentionsMe as isForMe, splitMentions } from './mentions';
 import { useCan } from '../server-settings/permissions';
 import { AddReactionButton, MessageReactions } from './ReactionBar';
+import { replyStore } from './reply.store';
+import { ReplyQuote } from './ReplyQuote';
+import { ReplyIcon } from './ReplyIcon';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -59,6 +62,8 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const myRoleIds = memberById.get(selfId)?.roleIds ?? NO_ROLES;
   const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
   const canReact = useCan(guildId, 'ADD_REACTIONS', channel);
+  const canSend = useCan(guildId, 'SEND_MESSAGES', channel);
+  const [highlight, setHighlight] = useState<string | null>(null);
 
   const firstUnreadIdx = useMemo(() => {
     if (!readAtOpen) return -1;
@@ -129,6 +134,33 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     if (e.key === 'End' && e.ctrlKey) jumpToPresent();
   };
 
+  /**
+   * A reply's quote line: scroll to the original and highlight it. When it is older than what is loaded, older pages
+   * load until it is there (the list stays one contiguous run up to the live tail, so no `around` jump is needed).
+   */
+  const jumpTo = useCallback(
+    async (messageId: string) => {
+      atBottom.current = false;
+      for (let guard = 0; guard < 100; guard++) {
+        const c = chatStore.getState().channels[channelId];
+        if (!c || c.messages.some((m) => m.id === messageId)) break;
+        if (!c.hasMoreBefore) return;
+        await chatStore.getState().loadOlder(channelId);
+      }
+      setHighlight(messageId);
+      // After the render that holds it: scroll it to the middle.
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          const idx = chatStore.getState().channels[channelId]?.messages.findIndex((m) => m.id === messageId) ?? -1;
+          if (idx >= 0) virtualizer.scrollToIndex(idx, { align: 'center' });
+        }),
+      );
+      window.setTimeout(() => setHighlight((h) => (h === messageId ? null : h)), 3000);
+    },
+    [channelId, virtualizer],
+  );
+  const onJump = useCallback((id: string) => void jumpTo(id), [jumpTo]);
+
   const items = virtualizer.getVirtualItems();
   return (
     <div className="message-area">
@@ -184,6 +216,9 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
                       roleNames={roleNames}
                       myRoleIds={myRoleIds}
                       canReact={canReact}
+                      canSend={canSend}
+                      highlighted={highlight === m.id}
+                      onJump={onJump}
                     />
                   )}
                 </div>
@@ -212,6 +247,9 @@ interface RowProps {
   roleNames: Map<string, string>;
   myRoleIds: readonly string[];
   canReact: boolean;
+  canSend: boolean;
+  highlighted: boolean;
+  onJump: (messageId: string) => void;
 }
 
 /** A message the server posted (a member joined): one line, no author menu, no actions. */
@@ -231,11 +269,13 @@ function SystemMessageRow({ message: m, name }: { message: ChatMessage; name: st
   );
 }
 
-const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds, canReact }: RowProps) {
+const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds, canReact, canSend, highlighted, onJump }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
+  // A reply always shows who wrote it, under its quote line.
+  const showHead = head || m.reference !== null;
   const [confirming, setConfirming] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(editing);
@@ -246,12 +286,13 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
   }, [editing]);
   return (
     <article
-      className={`message${head ? ' head' : ''}${mentionsMe ? ' mentioned' : ''}${m.sendState ? ` ${m.sendState}` : ''}`}
+      className={`message${showHead ? ' head' : ''}${mentionsMe ? ' mentioned' : ''}${m.sendState ? ` ${m.sendState}` : ''}${highlighted ? ' jump-highlight' : ''}${m.reference ? ' reply' : ''}`}
       aria-label={`${name}, ${timeLabel(m.createdAt)}`}
       data-message-id={pending ? undefined : m.id}
       data-nonce={m.nonce ?? undefined}
     >
-      {head ? (
+      {m.reference && <ReplyQuote reference={m.reference} name={m.reference.author ? memberName(memberById.get(m.reference.author.id), m.reference.author.displayName) : null} onJump={onJump} />}
+      {showHead ? (
         <Avatar id={m.author.id} name={name} avatar={author ? author.user.avatar : m.author.avatar} size={40} />
       ) : (
         <time className="hover-time" dateTime={m.createdAt}>
@@ -259,7 +300,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
         </time>
       )}
       <div className="message-body">
-        {head && (
+        {showHead && (
           <header>
             <button
               type="button"
@@ -308,9 +349,20 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
           </div>
         )}
       </div>
-      {!pending && !editing && (own || canReact) && (
+      {!pending && !editing && (own || canReact || canSend) && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           {canReact && <AddReactionButton message={m} />}
+          {canSend && (
+            <button
+              type="button"
+              className="icon-btn small"
+              aria-label="Reply"
+              title="Reply"
+              onClick={() => replyStore.getState().start(m.channelId, { reference: { messageId: m.id, author: m.author, excerpt: m.content.slice(0, 120) }, name })}
+            >
+              <ReplyIcon />
+            </button>
+          )}
           {own && (
             <>
               <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>

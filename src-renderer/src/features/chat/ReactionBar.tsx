@@ -70,6 +70,13 @@ function ReactionChip({ message, reaction: r, canReact, onError }: { message: Ch
         onMouseLeave={() => setShowTip(false)}
         onFocus={loadWho}
         onBlur={() => setShowTip(false)}
+        onKeyDown={(e) => {
+          // The tooltip can be dismissed without moving focus (WCAG 1.4.13).
+          if (e.key === 'Escape' && showTip) {
+            e.stopPropagation();
+            setShowTip(false);
+          }
+        }}
         onClick={() => {
           onError(null);
           toggle(message, r).catch((err: unknown) => onError(describeError(err)));

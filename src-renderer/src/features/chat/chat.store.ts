@@ -41,7 +41,8 @@ export interface ChatActions {
   noteDisconnected(): void;
   /** After a gateway reconnect: fetch everything after that point, for each loaded channel. */
   fillGaps(): Promise<void>;
-  send(channelId: string, guildId: string, content: string): Promise<void>;
+  /** With `reply`, the message answers another of the channel (its author pinged when `mention`). */
+  send(channelId: string, guildId: string, content: string, reply?: { reference: ChatMessage['reference']; mention: boolean }): Promise<void>;
   retry(channelId: string, nonce: string): Promise<void>;
   discard(channelId: string, nonce: string): void;
   edit(channelId: string, messageId: string, content: string): Promise<boolean>;
@@ -88,6 +89,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         const confirmed = await deps.api().messages.send(channelId, {
           content: placeholder.content,
           nonce: placeholder.nonce ?? '',
+          ...(placeholder.reference ? { replyTo: placeholder.reference.messageId, mentionReplied: placeholder.mentionReplied ?? true } : {}),
         });
         get().receive({ ...confirmed, nonce: confirmed.nonce ?? placeholder.nonce });
       } catch {
@@ -168,7 +170,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         );
       },
 
-      async send(channelId, guildId, content) {
+      async send(channelId, guildId, content, reply) {
         const text = content.trim();
         const self = deps.self();
         if (!text || !self) return;
@@ -185,7 +187,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           createdAt: new Date(now()).toISOString(),
           editedAt: null,
           reactions: [],
-          reference: null,
+          reference: reply?.reference ?? null,
+          ...(reply ? { mentionReplied: reply.mention } : {}),
           nonce,
           sendState: 'sending',
         };
