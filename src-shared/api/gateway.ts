@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Channel } from './channels';
 import { Id, IsoDate } from './common';
 import { Guild, Member } from './guilds';
-import { Message } from './messages';
+import { ChannelPinsUpdateEvent, Message } from './messages';
 import { MessageReactionEvent } from './reactions';
 import { Role } from './roles';
 import { PublicUser, User } from './users';
@@ -102,6 +102,7 @@ export const ServerEvents = {
   TYPING_START: TypingStartEvent,
   MESSAGE_REACTION_ADD: MessageReactionEvent,
   MESSAGE_REACTION_REMOVE: MessageReactionEvent,
+  CHANNEL_PINS_UPDATE: ChannelPinsUpdateEvent,
   PRESENCE_UPDATE: PresenceUpdateEvent,
   /** Your own account changed (username, display name, chosen status), maybe from another session. */
   USER_UPDATE: User,

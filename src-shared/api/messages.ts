@@ -41,7 +41,14 @@ export const Message = z.object({
   reactions: z.array(MessageReaction),
   /** The message this one replies to; null when it is not a reply. */
   reference: MessageReference.nullable(),
+  /** Pinned in its channel (MANAGE_MESSAGES pins). */
+  pinned: z.boolean(),
 });
+
+/** Pins one channel can hold (Discord's limit). */
+export const MAX_PINS = 50;
+/** Gateway CHANNEL_PINS_UPDATE: a message of the channel was pinned or unpinned. */
+export const ChannelPinsUpdateEvent = z.object({ guildId: Id, channelId: Id, messageId: Id, pinned: z.boolean() });
 export type Message = z.infer<typeof Message>;
 
 export const SendMessageBody = z.strictObject({
@@ -71,3 +78,4 @@ export const HistoryQuery = z
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
 export const MessageParams = z.strictObject({ channelId: Id, messageId: Id });
+export const PinParams = MessageParams;

@@ -81,6 +81,9 @@ export const routes: Refs<Routes> = {
   removeMyReaction: { method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me' },
   removeUserReaction: { method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/:userId' },
   listReactionUsers: { method: 'get', path: '/channels/:channelId/messages/:messageId/reactions/:emoji' },
+  pinMessage: { method: 'put', path: '/channels/:channelId/pins/:messageId' },
+  unpinMessage: { method: 'delete', path: '/channels/:channelId/pins/:messageId' },
+  listPins: { method: 'get', path: '/channels/:channelId/pins' },
   typing: { method: 'post', path: '/channels/:channelId/typing' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
 };

@@ -52,6 +52,7 @@ export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   editedAt: m.editedAt ? m.editedAt.toISOString() : null,
   reactions: [],
   reference: null,
+  pinned: false,
 });
 export const auditView = (e: AuditRecord): AuditEntry => ({
   id: e.id,

@@ -139,6 +139,9 @@ export function createParleyApi(http: HttpClient) {
       /** A moderator removes someone else's reaction (MANAGE_MESSAGES). */
       removeReaction: (channelId: string, messageId: string, emoji: string, userId: string) =>
         call(routes.removeUserReaction, { params: { channelId, messageId, emoji, userId } }),
+      pin: (channelId: string, messageId: string) => call(routes.pinMessage, { params: { channelId, messageId } }),
+      unpin: (channelId: string, messageId: string) => call(routes.unpinMessage, { params: { channelId, messageId } }),
+      pins: async (channelId: string) => (await call(routes.listPins, { params: { channelId } })).items,
       reactionUsers: async (channelId: string, messageId: string, emoji: string, q: { after?: string; limit?: number } = {}) =>
         (await call(routes.listReactionUsers, { params: { channelId, messageId, emoji }, query: q })).items,
     },

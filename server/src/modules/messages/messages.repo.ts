@@ -3,6 +3,7 @@ import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
 import { ensureCollectionIndexes } from '../../db/indexes';
+import { PINS_COLLECTION, type PinDoc } from './pins.repo';
 import { REACTIONS_COLLECTION, type ReactionDoc } from './reactions.repo';
 import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, messageIdFloor, timeOfMessageId, type MessageIdGenerator } from './message-ids';
 
@@ -121,6 +122,7 @@ export function createMessagesRepo(db: Db) {
   const lasts = db.collection<LastDoc>('channel_last_messages');
   // A message's reactions go with it (reactions.repo.ts owns their inserts and reads).
   const reactions = db.collection<ReactionDoc>(REACTIONS_COLLECTION);
+  const pins = db.collection<PinDoc>(PINS_COLLECTION);
 
   // This process's id generator; its instance number is claimed on the first send (one insert per process).
   let live: Promise<MessageIdGenerator> | null = null;
@@ -265,6 +267,7 @@ export function createMessagesRepo(db: Db) {
       const deleted = (await messages.deleteOne({ _id: id, channelId })).deletedCount === 1;
       if (deleted) await rederiveLast(channelId, [id]);
       await reactions.deleteMany({ messageId: id });
+      await pins.deleteOne({ _id: `${channelId}:${id}` });
       return deleted;
     },
 
@@ -283,6 +286,7 @@ export function createMessagesRepo(db: Db) {
         if (batch.length === 0) break;
         await messages.deleteMany({ _id: { $in: batch.map((d) => d._id) } });
         await reactions.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
+        await pins.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
         for (const d of batch) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d._id]);
         if (batch.length < 1000) break;
       }
@@ -300,12 +304,14 @@ export function createMessagesRepo(db: Db) {
     async deleteByChannel(channelId: string): Promise<void> {
       await messages.deleteMany({ channelId });
       await reactions.deleteMany({ channelId });
+      await pins.deleteMany({ channelId });
       await lasts.deleteOne({ _id: channelId });
     },
 
     async deleteByGuild(guildId: string): Promise<void> {
       await messages.deleteMany({ guildId });
       await reactions.deleteMany({ guildId });
+      await pins.deleteMany({ guildId });
       await lasts.deleteMany({ guildId });
     },
 

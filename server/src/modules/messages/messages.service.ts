@@ -1,4 +1,4 @@
-import { REPLY_EXCERPT_LENGTH, type HistoryQuery, type Message, type MessageReference, type SendMessageBody } from '@shared/api/messages';
+import { MAX_PINS, REPLY_EXCERPT_LENGTH, type HistoryQuery, type Message, type MessageReference, type SendMessageBody } from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
@@ -65,9 +65,10 @@ export function createMessagesService(deps: {
   async function views(messages: MessageRecord[], viewerId: string | null): Promise<Message[]> {
     // The page's replied-to messages in one query (all of one channel: a reply is refused across channels).
     const replyIds = [...new Set(messages.flatMap((m) => (m.replyTo ? [m.replyTo] : [])))];
-    const [originals, reactions] = await Promise.all([
+    const [originals, reactions, pinned] = await Promise.all([
       replyIds.length > 0 ? repos.messages.findMany(messages[0]!.channelId, replyIds) : Promise.resolve([]),
       viewerId ? repos.reactions.summaries(messages.map((m) => m.id), viewerId) : Promise.resolve(new Map<string, never[]>()),
+      viewerId && messages.length > 0 ? repos.pins.pinnedAmong(messages[0]!.channelId, messages.map((m) => m.id)) : Promise.resolve(new Set<string>()),
     ]);
     // Authors through the record cache: a history page usually has a handful of them, all recently seen.
     const users = await cachedReads.users.findManyByIds([...messages.map((m) => m.authorId), ...originals.map((o) => o.authorId)]);
@@ -83,6 +84,7 @@ export function createMessagesService(deps: {
       ...messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)),
       reactions: reactions.get(m.id) ?? [],
       reference: reference(m.replyTo),
+      pinned: pinned.has(m.id),
     }));
   }
   const viewOne = async (m: MessageRecord, viewerId: string | null) => (await views([m], viewerId))[0]!;
@@ -168,6 +170,28 @@ export function createMessagesService(deps: {
       await repos.messages.delete(channelId, messageId);
       if (!isAuthor) await audit.record({ guildId: channel.guildId, action: 'message.delete', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_DELETE', { id: messageId, channelId, guildId: channel.guildId }, { channelId });
+    },
+
+    /** MANAGE_MESSAGES; idempotent (a second pin or unpin changes nothing and tells no one). */
+    async setPinned(userId: string, channelId: string, messageId: string, pin: boolean): Promise<void> {
+      const { channel } = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_MESSAGES');
+      const existing = await repos.messages.find(channelId, messageId);
+      if (!existing) throw AppError.notFound('Message');
+      if (pin && (await repos.pins.count(channelId)) >= MAX_PINS) throw new AppError('VALIDATION_FAILED', `A channel can have at most ${MAX_PINS} pinned messages`);
+      await deliverable();
+      const changed = pin
+        ? await repos.pins.pin({ channelId, guildId: channel.guildId, messageId, pinnedBy: userId, pinnedAt: clock.now() })
+        : await repos.pins.unpin(channelId, messageId);
+      if (!changed) return;
+      await audit.record({ guildId: channel.guildId, action: pin ? 'message.pin' : 'message.unpin', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
+      await gateway.publishToGuild(channel.guildId, 'CHANNEL_PINS_UPDATE', { guildId: channel.guildId, channelId, messageId, pinned: pin }, { channelId });
+    },
+
+    async pins(userId: string, channelId: string): Promise<{ items: Message[] }> {
+      await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const list = await repos.pins.list(channelId, MAX_PINS);
+      const found = new Map((await repos.messages.findMany(channelId, list.map((p) => p.messageId))).map((m) => [m.id, m]));
+      return { items: await views(list.flatMap((p) => found.get(p.messageId) ?? []), userId) };
     },
 
     async typing(userId: string, channelId: string): Promise<void> {

@@ -188,6 +188,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           editedAt: null,
           reactions: [],
           reference: reply?.reference ?? null,
+          pinned: false,
           ...(reply ? { mentionReplied: reply.mention } : {}),
           nonce,
           sendState: 'sending',

@@ -18,6 +18,7 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     editedAt: null,
     reactions: [],
     reference: null,
+    pinned: false,
     ...over,
   };
 }
