@@ -120,4 +120,23 @@ describe('reactions in the web client', () => {
     expect(await chipA.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => chipB.getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('false');
   });
+
+  it('when A pins the message, then B sees it marked live without a Pin action of their own, and the pins popover lists it', async () => {
+    const original = a.locator('.message:not(:has(.reply-quote))', { hasText: 'ship it on friday?' });
+    await original.getByRole('button', { name: 'Pin message' }).focus();
+    await a.keyboard.press('Enter');
+    await original.getByRole('button', { name: 'Unpin message' }).waitFor({ timeout: 15_000 });
+    const onB = b.locator('.message:not(:has(.reply-quote))', { hasText: 'ship it on friday?' });
+    await onB.locator('.pinned-mark').waitFor({ timeout: 15_000 });
+    expect(await onB.getByRole('button', { name: /Pin message|Unpin message/ }).count()).toBe(0);
+
+    await b.getByRole('button', { name: 'Pinned messages' }).click();
+    const popover = b.getByRole('dialog', { name: 'Pinned messages in #general' });
+    await popover.locator('.pin-item', { hasText: 'ship it on friday?' }).waitFor();
+    expect(await popover.getByRole('button', { name: /Unpin/ }).count()).toBe(0);
+    await b.screenshot({ path: resolve(SHOTS, 'pins-popover.png') });
+    await expectNoSeriousViolationsInBothThemes(b, 'pins popover');
+    await b.keyboard.press('Escape');
+    await popover.waitFor({ state: 'detached' });
+  });
 });

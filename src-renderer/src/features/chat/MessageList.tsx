@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { chatStore, unreadStore, useAuth, useChat, useGuilds } from '../../app/services';
+import { api, chatStore, unreadStore, useAuth, useChat, useGuilds } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -15,6 +15,7 @@ import { AddReactionButton, MessageReactions } from './ReactionBar';
 import { replyStore } from './reply.store';
 import { ReplyQuote } from './ReplyQuote';
 import { ReplyIcon } from './ReplyIcon';
+import { PinIcon } from './PinsButton';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -63,6 +64,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
   const canReact = useCan(guildId, 'ADD_REACTIONS', channel);
   const canSend = useCan(guildId, 'SEND_MESSAGES', channel);
+  const canPin = useCan(guildId, 'MANAGE_MESSAGES', channel);
   const [highlight, setHighlight] = useState<string | null>(null);
 
   const firstUnreadIdx = useMemo(() => {
@@ -217,6 +219,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
                       myRoleIds={myRoleIds}
                       canReact={canReact}
                       canSend={canSend}
+                      canPin={canPin}
                       highlighted={highlight === m.id}
                       onJump={onJump}
                     />
@@ -248,6 +251,7 @@ interface RowProps {
   myRoleIds: readonly string[];
   canReact: boolean;
   canSend: boolean;
+  canPin: boolean;
   highlighted: boolean;
   onJump: (messageId: string) => void;
 }
@@ -269,7 +273,7 @@ function SystemMessageRow({ message: m, name }: { message: ChatMessage; name: st
   );
 }
 
-const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds, canReact, canSend, highlighted, onJump }: RowProps) {
+const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds, canReact, canSend, canPin, highlighted, onJump }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
@@ -313,6 +317,11 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
               {name}
             </button>
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
+            {m.pinned && (
+              <span className="pinned-mark">
+                <PinIcon size={12} /> Pinned
+              </span>
+            )}
           </header>
         )}
         {editing ? (
@@ -349,7 +358,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
           </div>
         )}
       </div>
-      {!pending && !editing && (own || canReact || canSend) && (
+      {!pending && !editing && (own || canReact || canSend || canPin) && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           {canReact && <AddReactionButton message={m} />}
           {canSend && (
@@ -361,6 +370,18 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
               onClick={() => replyStore.getState().start(m.channelId, { reference: { messageId: m.id, author: m.author, excerpt: m.content.slice(0, 120) }, name })}
             >
               <ReplyIcon />
+            </button>
+          )}
+          {canPin && (
+            <button
+              type="button"
+              className="icon-btn small"
+              aria-label={m.pinned ? 'Unpin message' : 'Pin message'}
+              title={m.pinned ? 'Unpin' : 'Pin'}
+              aria-pressed={m.pinned}
+              onClick={() => void (m.pinned ? api().messages.unpin(m.channelId, m.id) : api().messages.pin(m.channelId, m.id)).catch(() => undefined)}
+            >
+              <PinIcon size={16} />
             </button>
           )}
           {own && (

@@ -51,6 +51,8 @@ export interface ChatActions {
   receiveDelete(channelId: string, messageId: string): void;
   /** MESSAGE_REACTION_ADD / _REMOVE: one user's reaction on a loaded message changed. */
   receiveReaction(e: { channelId: string; messageId: string; userId: string; emoji: string }, added: boolean): void;
+  /** CHANNEL_PINS_UPDATE: a loaded message was pinned or unpinned. */
+  receivePin(channelId: string, messageId: string, pinned: boolean): void;
   /** MESSAGE_DELETE_BULK: several messages of one channel went at once (a purge, a ban deleting history). */
   receiveDeleteBulk(channelId: string, messageIds: readonly string[]): void;
   setTyping(channelId: string, userId: string, untilMs: number): void;
@@ -250,6 +252,11 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         patch(e.channelId, (cur) => ({
           messages: cur.messages.map((m) => (m.id === e.messageId ? { ...m, reactions: applyReaction(m.reactions, e.emoji, added, e.userId === self) } : m)),
         }));
+      },
+
+      receivePin(channelId, messageId, pinned) {
+        if (!get().channels[channelId]?.messages.some((m) => m.id === messageId)) return;
+        patch(channelId, (cur) => ({ messages: cur.messages.map((m) => (m.id === messageId ? { ...m, pinned } : m)) }));
       },
 
       receiveDelete(channelId, messageId) {
