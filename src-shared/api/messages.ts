@@ -79,3 +79,9 @@ export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
 export const MessageParams = z.strictObject({ channelId: Id, messageId: Id });
 export const PinParams = MessageParams;
+
+/** One earlier version of a message: its content, and when an edit replaced it. */
+export const MessageEdit = z.object({ content: z.string(), replacedAt: IsoDate });
+export type MessageEdit = z.infer<typeof MessageEdit>;
+/** Earlier versions of a message, newest first (moderators only). */
+export const MessageEdits = z.object({ items: z.array(MessageEdit) });

@@ -81,6 +81,7 @@ export const routes: Refs<Routes> = {
   removeMyReaction: { method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me' },
   removeUserReaction: { method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/:userId' },
   listReactionUsers: { method: 'get', path: '/channels/:channelId/messages/:messageId/reactions/:emoji' },
+  listMessageEdits: { method: 'get', path: '/channels/:channelId/messages/:messageId/edits' },
   pinMessage: { method: 'put', path: '/channels/:channelId/pins/:messageId' },
   unpinMessage: { method: 'delete', path: '/channels/:channelId/pins/:messageId' },
   listPins: { method: 'get', path: '/channels/:channelId/pins' },

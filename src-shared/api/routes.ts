@@ -23,7 +23,7 @@ import {
   UpdateMemberBody,
 } from './guilds';
 import { GuildIconParams, IMAGE_UPLOAD_ERRORS, IMAGE_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_TYPES, UserAvatarParams } from './images';
-import { EditMessageBody, HistoryQuery, Message, MessageParams, PinParams, SendMessageBody } from './messages';
+import { EditMessageBody, HistoryQuery, Message, MessageEdits, MessageParams, PinParams, SendMessageBody } from './messages';
 import { ReactionParams, ReactionUsersQuery, UserReactionParams } from './reactions';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
 import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, PublicUser, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
@@ -107,6 +107,7 @@ export const routes = {
   removeMyReaction: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', summary: 'Take back my reaction (rate limited)', auth: true, params: ReactionParams, status: 204 }),
   removeUserReaction: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/:userId', summary: "Remove someone's reaction (MANAGE_MESSAGES)", auth: true, params: UserReactionParams, status: 204 }),
   listReactionUsers: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages/:messageId/reactions/:emoji', summary: 'Who reacted with this emoji, by user id (after/limit)', auth: true, params: ReactionParams, query: ReactionUsersQuery, response: list(PublicUser) }),
+  listMessageEdits: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages/:messageId/edits', summary: "A message's earlier versions, newest first (MANAGE_MESSAGES)", auth: true, params: MessageParams, response: MessageEdits }),
   // Pins
   pinMessage: defineRoute({ tag: 'messages', method: 'put', path: '/channels/:channelId/pins/:messageId', summary: 'Pin a message (MANAGE_MESSAGES; 400 VALIDATION_FAILED past 50 pins); pinning twice is one pin', auth: true, params: PinParams, status: 204 }),
   unpinMessage: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/pins/:messageId', summary: 'Unpin a message (MANAGE_MESSAGES)', auth: true, params: PinParams, status: 204 }),

@@ -139,4 +139,24 @@ describe('reactions in the web client', () => {
     await b.keyboard.press('Escape');
     await popover.waitFor({ state: 'detached' });
   });
+
+  it('when B edits the reply, then A (a moderator) reads the earlier version in the edit history; B has no such action', async () => {
+    const replyOnB = b.locator('.message[data-message-id]', { hasText: 'only if the tests pass' });
+    await replyOnB.getByRole('button', { name: 'Edit message' }).focus();
+    await b.keyboard.press('Enter');
+    const box = replyOnB.getByRole('textbox', { name: 'Edit message' });
+    await box.fill('only if the tests pass, and the docs');
+    await box.press('Enter');
+    const replyOnA = a.locator('.message[data-message-id]', { hasText: 'and the docs' });
+    await replyOnA.locator('.edited').waitFor({ timeout: 15_000 });
+    expect(await b.locator('.message[data-message-id]', { hasText: 'and the docs' }).getByRole('button', { name: 'View edit history' }).count()).toBe(0);
+    await replyOnA.getByRole('button', { name: 'View edit history' }).focus();
+    await a.keyboard.press('Enter');
+    const dialog = a.getByRole('dialog', { name: 'Edit history' });
+    await dialog.locator('li', { hasText: /^Until/ }).filter({ hasText: 'only if the tests pass' }).waitFor();
+    await a.screenshot({ path: resolve(SHOTS, 'message-edit-history.png') });
+    await expectNoSeriousViolationsInBothThemes(a, 'edit history');
+    await a.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
 });

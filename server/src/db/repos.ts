@@ -7,6 +7,7 @@ import { createGuildsRepo } from '../modules/guilds/guilds.repo';
 import { createImagesRepo } from '../modules/images/images.repo';
 import { createInvitesRepo } from '../modules/invites/invites.repo';
 import { createMessagesRepo } from '../modules/messages/messages.repo';
+import { createEditsRepo } from '../modules/messages/edits.repo';
 import { createPinsRepo } from '../modules/messages/pins.repo';
 import { createReactionsRepo } from '../modules/messages/reactions.repo';
 import { createRolesRepo } from '../modules/roles/roles.repo';
@@ -70,6 +71,7 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
     messages: createMessagesRepo(db),
     reactions: createReactionsRepo(db),
     pins: createPinsRepo(db),
+    edits: createEditsRepo(db),
     invites: createInvitesRepo(db),
     audit: createAuditRepo(db),
     images: createImagesRepo(db),

@@ -139,6 +139,8 @@ export function createParleyApi(http: HttpClient) {
       /** A moderator removes someone else's reaction (MANAGE_MESSAGES). */
       removeReaction: (channelId: string, messageId: string, emoji: string, userId: string) =>
         call(routes.removeUserReaction, { params: { channelId, messageId, emoji, userId } }),
+      /** Earlier versions of a message, newest first (moderators). */
+      edits: async (channelId: string, messageId: string) => (await call(routes.listMessageEdits, { params: { channelId, messageId } })).items,
       pin: (channelId: string, messageId: string) => call(routes.pinMessage, { params: { channelId, messageId } }),
       unpin: (channelId: string, messageId: string) => call(routes.unpinMessage, { params: { channelId, messageId } }),
       pins: async (channelId: string) => (await call(routes.listPins, { params: { channelId } })).items,

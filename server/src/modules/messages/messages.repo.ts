@@ -3,6 +3,7 @@ import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
 import { ensureCollectionIndexes } from '../../db/indexes';
+import { EDITS_COLLECTION, type EditDoc } from './edits.repo';
 import { PINS_COLLECTION, type PinDoc } from './pins.repo';
 import { REACTIONS_COLLECTION, type ReactionDoc } from './reactions.repo';
 import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, messageIdFloor, timeOfMessageId, type MessageIdGenerator } from './message-ids';
@@ -123,6 +124,7 @@ export function createMessagesRepo(db: Db) {
   // A message's reactions go with it (reactions.repo.ts owns their inserts and reads).
   const reactions = db.collection<ReactionDoc>(REACTIONS_COLLECTION);
   const pins = db.collection<PinDoc>(PINS_COLLECTION);
+  const edits = db.collection<EditDoc>(EDITS_COLLECTION);
 
   // This process's id generator; its instance number is claimed on the first send (one insert per process).
   let live: Promise<MessageIdGenerator> | null = null;
@@ -268,6 +270,7 @@ export function createMessagesRepo(db: Db) {
       if (deleted) await rederiveLast(channelId, [id]);
       await reactions.deleteMany({ messageId: id });
       await pins.deleteOne({ _id: `${channelId}:${id}` });
+      await edits.deleteMany({ messageId: id });
       return deleted;
     },
 
@@ -287,6 +290,7 @@ export function createMessagesRepo(db: Db) {
         await messages.deleteMany({ _id: { $in: batch.map((d) => d._id) } });
         await reactions.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
         await pins.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
+        await edits.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
         for (const d of batch) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d._id]);
         if (batch.length < 1000) break;
       }
@@ -305,6 +309,7 @@ export function createMessagesRepo(db: Db) {
       await messages.deleteMany({ channelId });
       await reactions.deleteMany({ channelId });
       await pins.deleteMany({ channelId });
+      await edits.deleteMany({ channelId });
       await lasts.deleteOne({ _id: channelId });
     },
 
@@ -312,6 +317,7 @@ export function createMessagesRepo(db: Db) {
       await messages.deleteMany({ guildId });
       await reactions.deleteMany({ guildId });
       await pins.deleteMany({ guildId });
+      await edits.deleteMany({ guildId });
       await lasts.deleteMany({ guildId });
     },
 

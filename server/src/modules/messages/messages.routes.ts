@@ -26,6 +26,7 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.removeMyReaction, ({ userId, params }) => reactions.removeMine(userId, params.channelId, params.messageId, params.emoji));
   api.handle(routes.removeUserReaction, ({ userId, params }) => reactions.removeOthers(userId, params.channelId, params.messageId, params.emoji, params.userId));
   api.handle(routes.listReactionUsers, ({ userId, params, query }) => reactions.users(userId, params.channelId, params.messageId, params.emoji, query));
+  api.handle(routes.listMessageEdits, ({ userId, params }) => service.edits(userId, params.channelId, params.messageId));
   api.handle(routes.pinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, true));
   api.handle(routes.unpinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, false));
   api.handle(routes.listPins, ({ userId, params }) => service.pins(userId, params.channelId));

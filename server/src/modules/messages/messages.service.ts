@@ -153,6 +153,8 @@ export function createMessagesService(deps: {
       const replyPing = existing.replyTo ? existing.mentions.map((u) => u.id).filter((id) => !written.includes(id)) : [];
       const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content, replyPing), clock.now(), resolveRoleMentions(access, content));
       if (!updated) throw AppError.notFound('Message');
+      // For moderators: what this edit replaced (an unchanged text is no edit worth keeping).
+      if (existing.content !== content) await repos.edits.record({ messageId, channelId, guildId: channel.guildId, content: existing.content, replacedAt: updated.editedAt ?? clock.now() });
       const message = await viewOne(updated, userId);
       // Everyone gets the counts; `me` is each receiver's own, which the editor's copy cannot say.
       const broadcast = { ...message, reactions: message.reactions.map((r) => ({ ...r, me: false })) };
@@ -170,6 +172,13 @@ export function createMessagesService(deps: {
       await repos.messages.delete(channelId, messageId);
       if (!isAuthor) await audit.record({ guildId: channel.guildId, action: 'message.delete', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_DELETE', { id: messageId, channelId, guildId: channel.guildId }, { channelId });
+    },
+
+    /** Earlier versions of a message (MANAGE_MESSAGES): at most the last 100 edits. */
+    async edits(userId: string, channelId: string, messageId: string): Promise<{ items: { content: string; replacedAt: string }[] }> {
+      await permissions.requireChannelPermission(userId, channelId, 'MANAGE_MESSAGES');
+      if (!(await repos.messages.find(channelId, messageId))) throw AppError.notFound('Message');
+      return { items: (await repos.edits.list(messageId, 100)).map((e) => ({ content: e.content, replacedAt: e.replacedAt.toISOString() })) };
     },
 
     /** MANAGE_MESSAGES; idempotent (a second pin or unpin changes nothing and tells no one). */

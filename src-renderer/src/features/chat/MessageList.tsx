@@ -16,6 +16,7 @@ import { replyStore } from './reply.store';
 import { ReplyQuote } from './ReplyQuote';
 import { ReplyIcon } from './ReplyIcon';
 import { PinIcon } from './PinsButton';
+import { EditHistoryButton } from './EditHistoryButton';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -384,6 +385,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
               <PinIcon size={16} />
             </button>
           )}
+          {canPin && m.editedAt && <EditHistoryButton message={m} />}
           {own && (
             <>
               <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
