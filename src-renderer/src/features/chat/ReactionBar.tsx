@@ -148,6 +148,12 @@ export function AddReactionButton({ message }: { message: ChatMessage }) {
       >
         <AddReactionIcon />
       </button>
+      {/* The toolbar has no room for text: the failure (e.g. rate limited) is read out, and is the button's tooltip. */}
+      {error && (
+        <span className="sr-only" role="alert">
+          {error}
+        </span>
+      )}
       {open && (
         <Suspense fallback={null}>
           <EmojiPicker
