@@ -19,6 +19,9 @@ export const AUDIT_ACTIONS = [
   'invite.create',
   'invite.use',
   'message.delete',
+  /** `details: { channelId, messageId }`; targetId is the message's author. */
+  'message.pin',
+  'message.unpin',
   /** Many messages of one user deleted at once: `details: { deleted, sinceSeconds }` (null = all). */
   'message.purge',
   /** A member deleted their account (they leave every guild; their messages stay, shown as a deleted user). */

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { Channel } from './channels';
 import { Id, IsoDate } from './common';
 import { Guild, Member } from './guilds';
-import { Message } from './messages';
+import { ChannelPinsUpdateEvent, Message } from './messages';
 import { ReadState, ReadStateUpdateEvent } from './read-states';
+import { MessageReactionEvent } from './reactions';
 import { Role } from './roles';
 import { PublicUser, User } from './users';
 import { RecordingServerEvents } from './recordings';
@@ -105,6 +106,9 @@ export const ServerEvents = {
   MEMBER_UPDATE: Member,
   MEMBER_REMOVE: MemberRemoveEvent,
   TYPING_START: TypingStartEvent,
+  MESSAGE_REACTION_ADD: MessageReactionEvent,
+  MESSAGE_REACTION_REMOVE: MessageReactionEvent,
+  CHANNEL_PINS_UPDATE: ChannelPinsUpdateEvent,
   PRESENCE_UPDATE: PresenceUpdateEvent,
   /** Your own account changed (username, display name, chosen status), maybe from another session. */
   USER_UPDATE: User,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDate } from './common';
+import { MessageReaction } from './reactions';
 import { PublicUser } from './users';
 
 export const MessageContent = z.string().min(1).max(4000).refine((s) => s.trim().length > 0, 'must not be blank');
@@ -7,6 +8,19 @@ export const MessageContent = z.string().min(1).max(4000).refine((s) => s.trim()
 /** `default`: written by a member. Others are posted by the server (Discord's system messages); `author` is who it is about. */
 export const MessageType = z.enum(['default', 'member_join']);
 export type MessageType = z.infer<typeof MessageType>;
+
+/**
+ * What a reply shows of the message it answers: its author and the start of its text; both null once that message
+ * was deleted ("Original message was deleted").
+ */
+export const MessageReference = z.object({
+  messageId: Id,
+  author: PublicUser.nullable(),
+  excerpt: z.string().nullable(),
+});
+export type MessageReference = z.infer<typeof MessageReference>;
+/** Characters of the original a reply's quote line carries. */
+export const REPLY_EXCERPT_LENGTH = 120;
 
 export const Message = z.object({
   id: Id,
@@ -23,13 +37,28 @@ export const Message = z.object({
   nonce: z.string().nullable(),
   createdAt: IsoDate,
   editedAt: IsoDate.nullable(),
+  /** Each emoji's count and whether the asking user reacted with it (gateway copies say `me: false`). */
+  reactions: z.array(MessageReaction),
+  /** The message this one replies to; null when it is not a reply. */
+  reference: MessageReference.nullable(),
+  /** Pinned in its channel (MANAGE_MESSAGES pins). */
+  pinned: z.boolean(),
 });
+
+/** Pins one channel can hold (Discord's limit). */
+export const MAX_PINS = 50;
+/** Gateway CHANNEL_PINS_UPDATE: a message of the channel was pinned or unpinned. */
+export const ChannelPinsUpdateEvent = z.object({ guildId: Id, channelId: Id, messageId: Id, pinned: z.boolean() });
 export type Message = z.infer<typeof Message>;
 
 export const SendMessageBody = z.strictObject({
   content: MessageContent,
   /** Client-chosen id of this send; retrying with the same nonce returns the first message instead of a duplicate. */
   nonce: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  /** Reply to this message of the same channel (400 INVALID_REPLY when it is not there). */
+  replyTo: Id.optional(),
+  /** With replyTo: whether the reply pings the original's author (counted in `mentions`). Default true, as Discord. */
+  mentionReplied: z.boolean().optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
@@ -49,3 +78,10 @@ export const HistoryQuery = z
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
 export const MessageParams = z.strictObject({ channelId: Id, messageId: Id });
+export const PinParams = MessageParams;
+
+/** One earlier version of a message: its content, and when an edit replaced it. */
+export const MessageEdit = z.object({ content: z.string(), replacedAt: IsoDate });
+export type MessageEdit = z.infer<typeof MessageEdit>;
+/** Earlier versions of a message, newest first (moderators only). */
+export const MessageEdits = z.object({ items: z.array(MessageEdit) });

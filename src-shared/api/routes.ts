@@ -23,10 +23,11 @@ import {
   UpdateMemberBody,
 } from './guilds';
 import { GuildIconParams, IMAGE_UPLOAD_ERRORS, IMAGE_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_TYPES, UserAvatarParams } from './images';
-import { EditMessageBody, HistoryQuery, Message, MessageParams, SendMessageBody } from './messages';
+import { EditMessageBody, HistoryQuery, Message, MessageEdits, MessageParams, PinParams, SendMessageBody } from './messages';
+import { ReactionParams, ReactionUsersQuery, UserReactionParams } from './reactions';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
 import { AckBody, ReadState } from './read-states';
-import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
+import { DeviceSession, LoginBody, LogoutBody, PatchMeBody, PublicUser, RefreshBody, RegisterBody, Session, SessionIdParams, User } from './users';
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
@@ -106,6 +107,16 @@ export const routes = {
   getMessage: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages/:messageId', summary: 'One message', auth: true, params: MessageParams, response: Message }),
   editMessage: defineRoute({ tag: 'messages', method: 'patch', path: '/channels/:channelId/messages/:messageId', summary: 'Edit (author)', auth: true, params: MessageParams, body: EditMessageBody, response: Message }),
   deleteMessage: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId', summary: 'Delete (author or MANAGE_MESSAGES)', auth: true, params: MessageParams, status: 204 }),
+  // Reactions (the emoji is URL-encoded in the path, as Discord's)
+  addReaction: defineRoute({ tag: 'messages', method: 'put', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', summary: 'React (VIEW_CHANNEL + ADD_REACTIONS; rate limited; 400 REACTION_LIMIT past 20 distinct emoji); reacting twice is one reaction', auth: true, params: ReactionParams, status: 204 }),
+  removeMyReaction: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', summary: 'Take back my reaction (rate limited)', auth: true, params: ReactionParams, status: 204 }),
+  removeUserReaction: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/messages/:messageId/reactions/:emoji/:userId', summary: "Remove someone's reaction (MANAGE_MESSAGES)", auth: true, params: UserReactionParams, status: 204 }),
+  listReactionUsers: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages/:messageId/reactions/:emoji', summary: 'Who reacted with this emoji, by user id (after/limit)', auth: true, params: ReactionParams, query: ReactionUsersQuery, response: list(PublicUser) }),
+  listMessageEdits: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/messages/:messageId/edits', summary: "A message's earlier versions, newest first (MANAGE_MESSAGES)", auth: true, params: MessageParams, response: MessageEdits }),
+  // Pins
+  pinMessage: defineRoute({ tag: 'messages', method: 'put', path: '/channels/:channelId/pins/:messageId', summary: 'Pin a message (MANAGE_MESSAGES; 400 VALIDATION_FAILED past 50 pins); pinning twice is one pin', auth: true, params: PinParams, status: 204 }),
+  unpinMessage: defineRoute({ tag: 'messages', method: 'delete', path: '/channels/:channelId/pins/:messageId', summary: 'Unpin a message (MANAGE_MESSAGES)', auth: true, params: PinParams, status: 204 }),
+  listPins: defineRoute({ tag: 'messages', method: 'get', path: '/channels/:channelId/pins', summary: "The channel's pinned messages, newest pin first", auth: true, params: ChannelIdParams, response: list(Message) }),
   typing: defineRoute({ tag: 'messages', method: 'post', path: '/channels/:channelId/typing', summary: 'Show that I am typing (~8 s)', auth: true, params: ChannelIdParams, status: 204 }),
 
   // Audit

@@ -19,5 +19,6 @@ export const PERMISSION_INFO: Record<PermissionName, { label: string; descriptio
   KICK_MEMBERS: { label: 'Kick members', description: 'Remove members from the server; they may rejoin with an invite.', scope: 'guild' },
   BAN_MEMBERS: { label: 'Ban members', description: 'Remove members for good and lift bans.', scope: 'guild' },
   RECORD: { label: 'Record', description: 'Record voice channels (everyone in the channel is told).', scope: 'voice' },
+  ADD_REACTIONS: { label: 'Add reactions', description: 'React to messages with emoji (removing their own reactions needs no permission).', scope: 'text' },
   ADMINISTRATOR: { label: 'Administrator', description: 'Every permission, in every channel, whatever the overwrites say. Give it with care.', scope: 'guild' },
 };

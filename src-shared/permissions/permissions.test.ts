@@ -32,15 +32,15 @@ function input(over: Partial<PermissionInput> = {}): PermissionInput {
 const ow = (id: string, type: 'role' | 'member', allow: number, deny: number): PermissionOverwrite => ({ id, type, allow, deny });
 
 describe('permission bits', () => {
-  it('when listing the flags, then there are the 15 documented ones, each a distinct single bit', () => {
+  it('when listing the flags, then there are the 16 documented ones, each a distinct single bit', () => {
     expect(PERMISSION_NAMES).toEqual([
       'VIEW_CHANNEL', 'SEND_MESSAGES', 'MANAGE_MESSAGES', 'MANAGE_CHANNELS', 'MANAGE_ROLES', 'MANAGE_GUILD', 'CONNECT', 'SPEAK',
-      'MUTE_MEMBERS', 'DEAFEN_MEMBERS', 'MOVE_MEMBERS', 'KICK_MEMBERS', 'BAN_MEMBERS', 'RECORD', 'ADMINISTRATOR',
+      'MUTE_MEMBERS', 'DEAFEN_MEMBERS', 'MOVE_MEMBERS', 'KICK_MEMBERS', 'BAN_MEMBERS', 'RECORD', 'ADMINISTRATOR', 'ADD_REACTIONS',
     ]);
     const bits = PERMISSION_NAMES.map((n) => Permission[n]);
     for (const b of bits) expect(b & (b - 1)).toBe(0);
-    expect(new Set(bits).size).toBe(15);
-    expect(ALL_PERMISSIONS).toBe(2 ** 15 - 1);
+    expect(new Set(bits).size).toBe(16);
+    expect(ALL_PERMISSIONS).toBe(2 ** 16 - 1);
   });
 
   it('when converting bits to names, then every set bit and only those are named', () => {
@@ -49,8 +49,8 @@ describe('permission bits', () => {
     expect(permissionNames(ALL_PERMISSIONS)).toEqual(PERMISSION_NAMES);
   });
 
-  it('when a fresh guild is made, then @everyone may view, send, connect and speak but moderate nothing', () => {
-    expect(permissionNames(DEFAULT_EVERYONE_PERMISSIONS)).toEqual(['VIEW_CHANNEL', 'SEND_MESSAGES', 'CONNECT', 'SPEAK']);
+  it('when a fresh guild is made, then @everyone may view, send, connect, speak and react but moderate nothing', () => {
+    expect(permissionNames(DEFAULT_EVERYONE_PERMISSIONS)).toEqual(['VIEW_CHANNEL', 'SEND_MESSAGES', 'CONNECT', 'SPEAK', 'ADD_REACTIONS']);
   });
 });
 

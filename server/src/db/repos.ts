@@ -7,6 +7,9 @@ import { createGuildsRepo } from '../modules/guilds/guilds.repo';
 import { createImagesRepo } from '../modules/images/images.repo';
 import { createInvitesRepo } from '../modules/invites/invites.repo';
 import { createMessagesRepo } from '../modules/messages/messages.repo';
+import { createEditsRepo } from '../modules/messages/edits.repo';
+import { createPinsRepo } from '../modules/messages/pins.repo';
+import { createReactionsRepo } from '../modules/messages/reactions.repo';
 import { createRolesRepo } from '../modules/roles/roles.repo';
 import { createUsersRepo } from '../modules/users/users.repo';
 
@@ -66,6 +69,9 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
     roles: withAfterWrite(createRolesRepo(db), ['insert', 'update', 'setPositions', 'delete', 'deleteAll'], after),
     channels: withAfterWrite(createChannelsRepo(db), ['insert', 'update', 'bulkUpdate', 'detachChildren', 'pullOverwrites', 'delete', 'deleteAll'], after),
     messages: createMessagesRepo(db),
+    reactions: createReactionsRepo(db),
+    pins: createPinsRepo(db),
+    edits: createEditsRepo(db),
     invites: createInvitesRepo(db),
     audit: createAuditRepo(db),
     images: createImagesRepo(db),

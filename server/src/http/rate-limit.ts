@@ -69,3 +69,20 @@ export function createAuthRateLimits(opts: { redis: Redis | null; namespace: str
     },
   };
 }
+
+/** A per-key action throttle (e.g. reactions per user), Redis-backed when REDIS_URL is set, with the same 503 rule as above. */
+export interface ActionRateLimit {
+  /** Counts one action of `key`; throws RATE_LIMITED with Retry-After when over. */
+  hit(key: string): Promise<void>;
+}
+
+export function createActionRateLimit(opts: { redis: Redis | null; namespace: string; name: string; points: number; durationSeconds: number }): ActionRateLimit {
+  const l = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:${opts.name}`, points: opts.points, duration: opts.durationSeconds });
+  return {
+    async hit(key) {
+      await l.consume(key).catch((res: unknown) => {
+        throw rateLimited(res);
+      });
+    },
+  };
+}

@@ -50,6 +50,9 @@ export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   nonce: m.nonce,
   createdAt: m.createdAt.toISOString(),
   editedAt: m.editedAt ? m.editedAt.toISOString() : null,
+  reactions: [],
+  reference: null,
+  pinned: false,
 });
 export const auditView = (e: AuditRecord): AuditEntry => ({
   id: e.id,

@@ -28,6 +28,8 @@ const API_MESSAGES: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'Wrong username or password.',
   FORBIDDEN: "You don't have permission to do that.",
   NOT_FOUND: "That doesn't exist (any more).",
+  REACTION_LIMIT: 'This message has as many different reactions as it can have.',
+  INVALID_REPLY: 'The message you replied to is gone.',
   CONFLICT: 'That conflicts with something that already exists.',
   USERNAME_TAKEN: 'That username is already taken.',
   RATE_LIMITED: "You're doing that too fast. Try again in a moment.",

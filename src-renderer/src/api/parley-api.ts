@@ -128,12 +128,24 @@ export function createParleyApi(http: HttpClient) {
       /** Newest first, as the server returns it. */
       list: async (channelId: string, q: { before?: string; after?: string; limit?: number }) =>
         (await call(routes.listMessages, { params: { channelId }, query: q })).items,
-      send: (channelId: string, body: { content: string; nonce: string }) =>
+      send: (channelId: string, body: RouteBody<typeof routes.sendMessage>) =>
         call(routes.sendMessage, { params: { channelId }, body }),
       edit: (channelId: string, messageId: string, content: string) =>
         call(routes.editMessage, { params: { channelId, messageId }, body: { content } }),
       remove: (channelId: string, messageId: string) => call(routes.deleteMessage, { params: { channelId, messageId } }),
       typing: (channelId: string) => call(routes.typing, { params: { channelId } }),
+      react: (channelId: string, messageId: string, emoji: string) => call(routes.addReaction, { params: { channelId, messageId, emoji } }),
+      unreact: (channelId: string, messageId: string, emoji: string) => call(routes.removeMyReaction, { params: { channelId, messageId, emoji } }),
+      /** A moderator removes someone else's reaction (MANAGE_MESSAGES). */
+      removeReaction: (channelId: string, messageId: string, emoji: string, userId: string) =>
+        call(routes.removeUserReaction, { params: { channelId, messageId, emoji, userId } }),
+      /** Earlier versions of a message, newest first (moderators). */
+      edits: async (channelId: string, messageId: string) => (await call(routes.listMessageEdits, { params: { channelId, messageId } })).items,
+      pin: (channelId: string, messageId: string) => call(routes.pinMessage, { params: { channelId, messageId } }),
+      unpin: (channelId: string, messageId: string) => call(routes.unpinMessage, { params: { channelId, messageId } }),
+      pins: async (channelId: string) => (await call(routes.listPins, { params: { channelId } })).items,
+      reactionUsers: async (channelId: string, messageId: string, emoji: string, q: { after?: string; limit?: number } = {}) =>
+        (await call(routes.listReactionUsers, { params: { channelId, messageId, emoji }, query: q })).items,
     },
     readStates: {
       /** Read up to `messageId` (the server only moves forward); `manual`: unread from `messageId` on ("mark unread"). */

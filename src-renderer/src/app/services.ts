@@ -133,6 +133,9 @@ function startSession() {
         }
       },
       MESSAGE_UPDATE: (m) => chatStore.getState().receive(m),
+      MESSAGE_REACTION_ADD: (e) => chatStore.getState().receiveReaction(e, true),
+      MESSAGE_REACTION_REMOVE: (e) => chatStore.getState().receiveReaction(e, false),
+      CHANNEL_PINS_UPDATE: (e) => chatStore.getState().receivePin(e.channelId, e.messageId, e.pinned),
       MESSAGE_DELETE: (e) => chatStore.getState().receiveDelete(e.channelId, e.id),
       MESSAGE_DELETE_BULK: (e) => chatStore.getState().receiveDeleteBulk(e.channelId, e.ids),
       CHANNEL_CREATE: (c) => guildsStore.getState().upsertChannel(c),

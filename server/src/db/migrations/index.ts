@@ -5,6 +5,7 @@ import type { Logger } from '../../logger';
 import { isDuplicateKey } from '../errors';
 import { messagesAsDocuments } from './001-messages-as-documents';
 import { dropUserGuilds } from './002-drop-user-guilds';
+import { addReactionsPermission } from './003-add-reactions-permission';
 
 /**
  * Schema migrations, run by umzug: each one once per database, in order, recorded by name in `migrations` (umzug's
@@ -21,7 +22,7 @@ export interface Migration {
   name: string;
   up(ctx: MigrationContext): Promise<void>;
 }
-export const MIGRATIONS: readonly Migration[] = [messagesAsDocuments, dropUserGuilds];
+export const MIGRATIONS: readonly Migration[] = [messagesAsDocuments, dropUserGuilds, addReactionsPermission];
 
 interface LockDoc {
   _id: 'migrations';

@@ -3,6 +3,9 @@ import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
 import { ensureCollectionIndexes } from '../../db/indexes';
+import { EDITS_COLLECTION, type EditDoc } from './edits.repo';
+import { PINS_COLLECTION, type PinDoc } from './pins.repo';
+import { REACTIONS_COLLECTION, type ReactionDoc } from './reactions.repo';
 import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, messageIdFloor, timeOfMessageId, type MessageIdGenerator } from './message-ids';
 
 /**
@@ -44,6 +47,8 @@ interface MessageDoc {
   type?: MessageType;
   createdAt: Date;
   editedAt: Date | null;
+  /** The message this one replies to (same channel); absent or null: not a reply. */
+  replyTo?: string | null;
 }
 
 interface LastDoc {
@@ -72,10 +77,11 @@ export interface MessageRecord {
   type: MessageType;
   createdAt: Date;
   editedAt: Date | null;
+  replyTo: string | null;
 }
 
 /** What a send needs: the id and the creation time are the repository's to give. */
-export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type'> & Partial<Pick<MessageRecord, 'mentionRoles' | 'type'>>;
+export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo'> & Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo'>>;
 
 export type InsertResult =
   /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
@@ -92,9 +98,10 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = ({ _id, mentions, mentionRoles, type, ...rest }: MessageDoc): MessageRecord => ({
+const toRecord = ({ _id, mentions, mentionRoles, type, replyTo, ...rest }: MessageDoc): MessageRecord => ({
   id: _id,
   ...rest,
+  replyTo: replyTo ?? null,
   mentions: mentions.map((m) => ({ ...m, avatar: m.avatar ?? null })),
   mentionRoles: mentionRoles ?? [],
   type: type ?? 'default',
@@ -114,6 +121,10 @@ export function createMessagesRepo(db: Db) {
   const messages = db.collection<MessageDoc>('messages');
   const nonces = db.collection<NonceDoc>('message_nonces');
   const lasts = db.collection<LastDoc>('channel_last_messages');
+  // A message's reactions go with it (reactions.repo.ts owns their inserts and reads).
+  const reactions = db.collection<ReactionDoc>(REACTIONS_COLLECTION);
+  const pins = db.collection<PinDoc>(PINS_COLLECTION);
+  const edits = db.collection<EditDoc>(EDITS_COLLECTION);
 
   // This process's id generator; its instance number is claimed on the first send (one insert per process).
   let live: Promise<MessageIdGenerator> | null = null;
@@ -168,7 +179,7 @@ export function createMessagesRepo(db: Db) {
    * stepped back). With a nonce, see the file comment: one message per nonce, whoever stored it.
    */
   async function insert(input: NewMessage): Promise<InsertResult> {
-    const m: Omit<MessageRecord, 'id'> = { ...input, mentionRoles: input.mentionRoles ?? [], type: input.type ?? 'default' };
+    const m: Omit<MessageRecord, 'id'> = { ...input, mentionRoles: input.mentionRoles ?? [], type: input.type ?? 'default', replyTo: input.replyTo ?? null };
     const { id, at } = (await liveIds()).next(m.createdAt.getTime());
     const fresh: MessageRecord = { ...m, id, createdAt: at };
     if (m.nonce === null) {
@@ -214,6 +225,12 @@ export function createMessagesRepo(db: Db) {
     },
 
     insert,
+
+    /** The messages of this channel among `ids` (replies' originals on a page; missing ones were deleted). */
+    async findMany(channelId: string, ids: readonly string[]): Promise<MessageRecord[]> {
+      if (ids.length === 0) return [];
+      return (await messages.find({ _id: { $in: [...ids] }, channelId }).toArray()).map(toRecord);
+    },
 
     async find(channelId: string, id: string): Promise<MessageRecord | null> {
       const doc = await messages.findOne({ _id: id, channelId });
@@ -267,6 +284,9 @@ export function createMessagesRepo(db: Db) {
     async delete(channelId: string, id: string): Promise<boolean> {
       const deleted = (await messages.deleteOne({ _id: id, channelId })).deletedCount === 1;
       if (deleted) await rederiveLast(channelId, [id]);
+      await reactions.deleteMany({ messageId: id });
+      await pins.deleteOne({ _id: `${channelId}:${id}` });
+      await edits.deleteMany({ messageId: id });
       return deleted;
     },
 
@@ -284,6 +304,9 @@ export function createMessagesRepo(db: Db) {
         const batch = await messages.find(filter, { projection: { _id: 1, channelId: 1 } }).limit(1000).toArray();
         if (batch.length === 0) break;
         await messages.deleteMany({ _id: { $in: batch.map((d) => d._id) } });
+        await reactions.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
+        await pins.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
+        await edits.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
         for (const d of batch) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d._id]);
         if (batch.length < 1000) break;
       }
@@ -300,11 +323,17 @@ export function createMessagesRepo(db: Db) {
     /** The channel's send nonces are left to the sweep (an hour at most): they point at nothing now. */
     async deleteByChannel(channelId: string): Promise<void> {
       await messages.deleteMany({ channelId });
+      await reactions.deleteMany({ channelId });
+      await pins.deleteMany({ channelId });
+      await edits.deleteMany({ channelId });
       await lasts.deleteOne({ _id: channelId });
     },
 
     async deleteByGuild(guildId: string): Promise<void> {
       await messages.deleteMany({ guildId });
+      await reactions.deleteMany({ guildId });
+      await pins.deleteMany({ guildId });
+      await edits.deleteMany({ guildId });
       await lasts.deleteMany({ guildId });
     },
 
@@ -323,7 +352,7 @@ export function createMessagesRepo(db: Db) {
       const docs = list.map((m): MessageDoc => {
         lastMs = Math.max(lastMs, m.createdAt.getTime());
         const { id, at } = ids.next(lastMs);
-        return toDoc({ ...m, mentionRoles: m.mentionRoles ?? [], type: m.type ?? 'default', id, channelId, guildId, createdAt: at });
+        return toDoc({ ...m, mentionRoles: m.mentionRoles ?? [], type: m.type ?? 'default', replyTo: m.replyTo ?? null, id, channelId, guildId, createdAt: at });
       });
       for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
       const newest = docs.reduce<string | null>((max, d) => (max === null || d._id > max ? d._id : max), null);

@@ -1,6 +1,8 @@
 import { routes } from '@shared/api/routes';
 import type { ModuleContext, ServerModule } from '../context';
+import { createActionRateLimit } from '../../http/rate-limit';
 import { createMessagesService } from './messages.service';
+import { createReactionsService } from './reactions.service';
 
 export function messagesModule(ctx: ModuleContext): ServerModule {
   // With Redis configured, events reach the other instances through it: a Redis that does not answer (1 s command
@@ -17,6 +19,17 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.getMessage, ({ userId, params }) => service.get(userId, params.channelId, params.messageId));
   api.handle(routes.editMessage, ({ userId, params, body }) => service.edit(userId, params.channelId, params.messageId, body.content));
   api.handle(routes.deleteMessage, ({ userId, params }) => service.remove(userId, params.channelId, params.messageId));
+  // Reactions: 10 changes per 5 s per user, across instances (Discord allows about one per 0.25 s).
+  const rateLimit = createActionRateLimit({ redis, namespace: `parley:${ctx.config.MONGODB_DB}`, name: 'reactions', points: 10, durationSeconds: 5 });
+  const reactions = createReactionsService({ ...ctx, rateLimit, deliverable: redis ? async () => void (await redis.ping()) : undefined });
+  api.handle(routes.addReaction, ({ userId, params }) => reactions.add(userId, params.channelId, params.messageId, params.emoji));
+  api.handle(routes.removeMyReaction, ({ userId, params }) => reactions.removeMine(userId, params.channelId, params.messageId, params.emoji));
+  api.handle(routes.removeUserReaction, ({ userId, params }) => reactions.removeOthers(userId, params.channelId, params.messageId, params.emoji, params.userId));
+  api.handle(routes.listReactionUsers, ({ userId, params, query }) => reactions.users(userId, params.channelId, params.messageId, params.emoji, query));
+  api.handle(routes.listMessageEdits, ({ userId, params }) => service.edits(userId, params.channelId, params.messageId));
+  api.handle(routes.pinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, true));
+  api.handle(routes.unpinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, false));
+  api.handle(routes.listPins, ({ userId, params }) => service.pins(userId, params.channelId));
   api.handle(routes.typing, ({ userId, params }) => service.typing(userId, params.channelId));
   // FerretDB has no TTL indexes: forget old send nonces periodically so their collection stays small.
   let sweeper: NodeJS.Timeout | undefined;

@@ -1,4 +1,4 @@
-import type { HistoryQuery, Message, SendMessageBody } from '@shared/api/messages';
+import { MAX_PINS, REPLY_EXCERPT_LENGTH, type HistoryQuery, type Message, type MessageReference, type SendMessageBody } from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
@@ -52,8 +52,8 @@ export function createMessagesService(deps: {
   const deliverable = deps.deliverable ?? (async () => undefined);
 
   /** Mentions resolve only to members of the guild: a mention cannot be used to probe for arbitrary user ids. */
-  async function resolveMentions(guildId: string, content: string): Promise<PublicUser[]> {
-    const ids = mentionedIds(content);
+  async function resolveMentions(guildId: string, content: string, also: string[] = []): Promise<PublicUser[]> {
+    const ids = [...new Set([...mentionedIds(content), ...also])];
     if (ids.length === 0) return [];
     const members = await repos.guilds.membersByUserIds(guildId, ids);
     const users = await repos.users.findManyByIds(members.map((m) => m.userId));
@@ -61,13 +61,33 @@ export function createMessagesService(deps: {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async function views(messages: MessageRecord[]): Promise<Message[]> {
+  /** `viewerId` says whose `me` the reactions carry; null for a new message (it has none yet). */
+  async function views(messages: MessageRecord[], viewerId: string | null): Promise<Message[]> {
+    // The page's replied-to messages in one query (all of one channel: a reply is refused across channels).
+    const replyIds = [...new Set(messages.flatMap((m) => (m.replyTo ? [m.replyTo] : [])))];
+    const [originals, reactions, pinned] = await Promise.all([
+      replyIds.length > 0 ? repos.messages.findMany(messages[0]!.channelId, replyIds) : Promise.resolve([]),
+      viewerId ? repos.reactions.summaries(messages.map((m) => m.id), viewerId) : Promise.resolve(new Map<string, never[]>()),
+      viewerId && messages.length > 0 ? repos.pins.pinnedAmong(messages[0]!.channelId, messages.map((m) => m.id)) : Promise.resolve(new Set<string>()),
+    ]);
     // Authors through the record cache: a history page usually has a handful of them, all recently seen.
-    const users = await cachedReads.users.findManyByIds(messages.map((m) => m.authorId));
+    const users = await cachedReads.users.findManyByIds([...messages.map((m) => m.authorId), ...originals.map((o) => o.authorId)]);
     const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
-    return messages.map((m) => messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)));
+    const originalById = new Map(originals.map((o) => [o.id, o]));
+    const reference = (replyTo: string | null): MessageReference | null => {
+      if (!replyTo) return null;
+      const o = originalById.get(replyTo);
+      if (!o) return { messageId: replyTo, author: null, excerpt: null };
+      return { messageId: o.id, author: byId.get(o.authorId) ?? deletedUser(o.authorId), excerpt: o.content.slice(0, REPLY_EXCERPT_LENGTH) };
+    };
+    return messages.map((m) => ({
+      ...messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)),
+      reactions: reactions.get(m.id) ?? [],
+      reference: reference(m.replyTo),
+      pinned: pinned.has(m.id),
+    }));
   }
-  const viewOne = async (m: MessageRecord) => (await views([m]))[0]!;
+  const viewOne = async (m: MessageRecord, viewerId: string | null) => (await views([m], viewerId))[0]!;
 
   async function requireText(userId: string, channelId: string, perm: 'VIEW_CHANNEL' | 'SEND_MESSAGES') {
     const access = await permissions.requireChannelPermission(userId, channelId, perm);
@@ -79,14 +99,14 @@ export function createMessagesService(deps: {
   return {
     async history(userId: string, channelId: string, q: HistoryQuery): Promise<{ items: Message[] }> {
       await requireText(userId, channelId, 'VIEW_CHANNEL');
-      return { items: await views(await repos.messages.history(channelId, q)) };
+      return { items: await views(await repos.messages.history(channelId, q), userId) };
     },
 
     async get(userId: string, channelId: string, messageId: string): Promise<Message> {
       await requireText(userId, channelId, 'VIEW_CHANNEL');
       const m = await repos.messages.find(channelId, messageId);
       if (!m) throw AppError.notFound('Message');
-      return viewOne(m);
+      return viewOne(m, userId);
     },
 
     /**
@@ -96,6 +116,10 @@ export function createMessagesService(deps: {
     async send(userId: string, channelId: string, body: SendMessageBody): Promise<{ message: Message; created: boolean }> {
       const access = await requireText(userId, channelId, 'SEND_MESSAGES');
       const { channel } = access;
+      // A reply answers a message of this channel that exists; with mentionReplied (the default) it pings its author.
+      const original = body.replyTo ? await repos.messages.find(channelId, body.replyTo) : null;
+      if (body.replyTo && !original) throw new AppError('INVALID_REPLY', 'The message to reply to is not in this channel');
+      const pinged = original && body.mentionReplied !== false && original.authorId !== userId && original.type === 'default' ? [original.authorId] : [];
       await deliverable();
       const result = await repos.messages.insert({
         channelId,
@@ -103,13 +127,14 @@ export function createMessagesService(deps: {
         authorId: userId,
         content: body.content,
         nonce: body.nonce ?? null,
-        mentions: await resolveMentions(channel.guildId, body.content),
+        mentions: await resolveMentions(channel.guildId, body.content, pinged),
         mentionRoles: resolveRoleMentions(access, body.content),
+        replyTo: original?.id ?? null,
         createdAt: clock.now(),
         editedAt: null,
       });
       if (result.status === 'nonce-spent') throw new AppError('CONFLICT', 'The message sent with this nonce was deleted; send with a new nonce');
-      const message = await viewOne(result.record);
+      const message = await viewOne(result.record, result.status === 'existing' ? userId : null);
       if (result.status === 'existing') return { message, created: false };
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
       return { message, created: true };
@@ -123,10 +148,17 @@ export function createMessagesService(deps: {
       if (existing.authorId !== userId) throw AppError.forbidden('Only the author can edit a message');
       if (existing.type !== 'default') throw AppError.forbidden('System messages cannot be edited');
       await deliverable();
-      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content), clock.now(), resolveRoleMentions(access, content));
+      // A reply's ping of the original's author is not written in the text: it stays through edits.
+      const written = mentionedIds(existing.content);
+      const replyPing = existing.replyTo ? existing.mentions.map((u) => u.id).filter((id) => !written.includes(id)) : [];
+      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content, replyPing), clock.now(), resolveRoleMentions(access, content));
       if (!updated) throw AppError.notFound('Message');
-      const message = await viewOne(updated);
-      await gateway.publishToGuild(channel.guildId, 'MESSAGE_UPDATE', message, { channelId });
+      // For moderators: what this edit replaced (an unchanged text is no edit worth keeping).
+      if (existing.content !== content) await repos.edits.record({ messageId, channelId, guildId: channel.guildId, content: existing.content, replacedAt: updated.editedAt ?? clock.now() });
+      const message = await viewOne(updated, userId);
+      // Everyone gets the counts; `me` is each receiver's own, which the editor's copy cannot say.
+      const broadcast = { ...message, reactions: message.reactions.map((r) => ({ ...r, me: false })) };
+      await gateway.publishToGuild(channel.guildId, 'MESSAGE_UPDATE', broadcast, { channelId });
       return message;
     },
 
@@ -140,6 +172,35 @@ export function createMessagesService(deps: {
       await repos.messages.delete(channelId, messageId);
       if (!isAuthor) await audit.record({ guildId: channel.guildId, action: 'message.delete', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_DELETE', { id: messageId, channelId, guildId: channel.guildId }, { channelId });
+    },
+
+    /** Earlier versions of a message (MANAGE_MESSAGES): at most the last 100 edits. */
+    async edits(userId: string, channelId: string, messageId: string): Promise<{ items: { content: string; replacedAt: string }[] }> {
+      await permissions.requireChannelPermission(userId, channelId, 'MANAGE_MESSAGES');
+      if (!(await repos.messages.find(channelId, messageId))) throw AppError.notFound('Message');
+      return { items: (await repos.edits.list(messageId, 100)).map((e) => ({ content: e.content, replacedAt: e.replacedAt.toISOString() })) };
+    },
+
+    /** MANAGE_MESSAGES; idempotent (a second pin or unpin changes nothing and tells no one). */
+    async setPinned(userId: string, channelId: string, messageId: string, pin: boolean): Promise<void> {
+      const { channel } = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_MESSAGES');
+      const existing = await repos.messages.find(channelId, messageId);
+      if (!existing) throw AppError.notFound('Message');
+      if (pin && (await repos.pins.count(channelId)) >= MAX_PINS) throw new AppError('VALIDATION_FAILED', `A channel can have at most ${MAX_PINS} pinned messages`);
+      await deliverable();
+      const changed = pin
+        ? await repos.pins.pin({ channelId, guildId: channel.guildId, messageId, pinnedBy: userId, pinnedAt: clock.now() })
+        : await repos.pins.unpin(channelId, messageId);
+      if (!changed) return;
+      await audit.record({ guildId: channel.guildId, action: pin ? 'message.pin' : 'message.unpin', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
+      await gateway.publishToGuild(channel.guildId, 'CHANNEL_PINS_UPDATE', { guildId: channel.guildId, channelId, messageId, pinned: pin }, { channelId });
+    },
+
+    async pins(userId: string, channelId: string): Promise<{ items: Message[] }> {
+      await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const list = await repos.pins.list(channelId, MAX_PINS);
+      const found = new Map((await repos.messages.findMany(channelId, list.map((p) => p.messageId))).map((m) => [m.id, m]));
+      return { items: await views(list.flatMap((p) => found.get(p.messageId) ?? []), userId) };
     },
 
     async typing(userId: string, channelId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { memberName } from '../guilds/ChannelSidebar';
 import { typingUsers } from './chat.store';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { PinsButton } from './PinsButton';
 
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
@@ -37,6 +38,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
         <h1>{channel.name}</h1>
         {channel.topic && <span className="chat-topic muted">{channel.topic}</span>}
         <span className="spacer" />
+        <PinsButton channelId={channel.id} guildId={guildId} channelName={channel.name} />
         <MembersButton />
       </header>
       <MessageList key={channel.id} channelId={channel.id} guildId={guildId} channelName={channel.name} />

@@ -1,8 +1,10 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { api, authStore, chatStore, guildsStore } from '../../app/services';
 import { myPermissions } from '../guilds/permissions';
 import { encodeMentions } from './mentions';
+import { ReplyBar } from './ReplyBar';
+import { replyStore, useReply } from './reply.store';
 
 const TYPING_EVERY_MS = 8000;
 
@@ -11,6 +13,11 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
   const [text, setText] = useState('');
   const lastTyping = useRef(0);
   const ref = useRef<HTMLTextAreaElement>(null);
+  // Choosing Reply on a message puts the cursor here.
+  const replyingTo = useReply(channelId)?.reference.messageId;
+  useEffect(() => {
+    if (replyingTo) ref.current?.focus();
+  }, [replyingTo]);
 
   const send = () => {
     const content = text.trim();
@@ -23,13 +30,18 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
     const roles = (g.rolesByGuild[guildId] ?? []).filter((r) => r.id !== guildId && (anyRole || r.mentionable));
     setText('');
     lastTyping.current = 0;
-    void chatStore.getState().send(channelId, guildId, encodeMentions(content, members, roles));
+    const reply = replyStore.getState().byChannel[channelId];
+    replyStore.getState().cancel(channelId);
+    void chatStore.getState().send(channelId, guildId, encodeMentions(content, members, roles), reply ? { reference: reply.reference, mention: reply.mention } : undefined);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
+    } else if (e.key === 'Escape' && replyStore.getState().byChannel[channelId]) {
+      e.preventDefault();
+      replyStore.getState().cancel(channelId);
     }
   };
 
@@ -44,23 +56,26 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
 
   const rows = Math.min(10, text.split('\n').length);
   return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <textarea
-        ref={ref}
-        value={text}
-        rows={rows}
-        maxLength={4000}
-        placeholder={`Message #${channelName}`}
-        aria-label={`Message #${channelName}`}
-        onChange={(e) => onChange(e.target.value)}
-        onKeyDown={onKeyDown}
-      />
-    </form>
+    <>
+      <ReplyBar channelId={channelId} onDone={() => ref.current?.focus()} />
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <textarea
+          ref={ref}
+          value={text}
+          rows={rows}
+          maxLength={4000}
+          placeholder={`Message #${channelName}`}
+          aria-label={`Message #${channelName}`}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+      </form>
+    </>
   );
 }

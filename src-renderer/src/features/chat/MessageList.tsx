@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useUnread } from '../../app/services';
+import { api, chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useUnread } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -15,6 +15,13 @@ import { mentionsMe as isForMe } from './mentions';
 import { isUnread } from '../guilds/unread.store';
 import { firstUnread, MAX_UNREAD_PAGES } from './first-unread';
 import { markChannelRead, MarkUnreadButton, onMessageAltClick, UnreadBar } from './read-marker';
+import { useCan } from '../guilds/usePermissions';
+import { AddReactionButton, MessageReactions } from './ReactionBar';
+import { replyStore } from './reply.store';
+import { ReplyQuote } from './ReplyQuote';
+import { ReplyIcon } from './ReplyIcon';
+import { PinIcon } from './PinsButton';
+import { EditHistoryButton } from './EditHistoryButton';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -67,6 +74,11 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const roles = useGuilds((s) => s.rolesByGuild[guildId]);
   const roleNames = useMemo(() => new Map((roles ?? []).map((r) => [r.id, r.name])), [roles]);
   const myRoleIds = memberById.get(selfId)?.roleIds ?? NO_ROLES;
+  const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  const canReact = useCan(guildId, 'ADD_REACTIONS', channel);
+  const canSend = useCan(guildId, 'SEND_MESSAGES', channel);
+  const canPin = useCan(guildId, 'MANAGE_MESSAGES', channel);
+  const [highlight, setHighlight] = useState<string | null>(null);
 
   const unread = useMemo(() => firstUnread(messages, readAtOpen, selfId, hasMoreBefore), [messages, readAtOpen, selfId, hasMoreBefore]);
   const firstUnreadIdx = unread.index;
@@ -191,6 +203,33 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     if (e.key === 'Escape' && !(e.target as HTMLElement).closest('textarea, [role="dialog"]')) markAllRead();
   };
 
+  /**
+   * A reply's quote line: scroll to the original and highlight it. When it is older than what is loaded, older pages
+   * load until it is there (the list stays one contiguous run up to the live tail, so no `around` jump is needed).
+   */
+  const jumpTo = useCallback(
+    async (messageId: string) => {
+      atBottom.current = false;
+      for (let guard = 0; guard < 100; guard++) {
+        const c = chatStore.getState().channels[channelId];
+        if (!c || c.messages.some((m) => m.id === messageId)) break;
+        if (!c.hasMoreBefore) return;
+        await chatStore.getState().loadOlder(channelId);
+      }
+      setHighlight(messageId);
+      // After the render that holds it: scroll it to the middle.
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          const idx = chatStore.getState().channels[channelId]?.messages.findIndex((m) => m.id === messageId) ?? -1;
+          if (idx >= 0) virtualizer.scrollToIndex(idx, { align: 'center' });
+        }),
+      );
+      window.setTimeout(() => setHighlight((h) => (h === messageId ? null : h)), 3000);
+    },
+    [channelId, virtualizer],
+  );
+  const onJump = useCallback((id: string) => void jumpTo(id), [jumpTo]);
+
   const items = virtualizer.getVirtualItems();
   return (
     <div className="message-area" onKeyDown={onAreaKeyDown}>
@@ -248,6 +287,11 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
                       onEdit={setEditing}
                       roleNames={roleNames}
                       myRoleIds={myRoleIds}
+                      canReact={canReact}
+                      canSend={canSend}
+                      canPin={canPin}
+                      highlighted={highlight === m.id}
+                      onJump={onJump}
                     />
                   )}
                 </div>
@@ -275,6 +319,11 @@ interface RowProps {
   onEdit: (id: string | null) => void;
   roleNames: Map<string, string>;
   myRoleIds: readonly string[];
+  canReact: boolean;
+  canSend: boolean;
+  canPin: boolean;
+  highlighted: boolean;
+  onJump: (messageId: string) => void;
 }
 
 /** A message the server posted (a member joined): one line, no author menu, no actions. */
@@ -294,11 +343,13 @@ function SystemMessageRow({ message: m, name }: { message: ChatMessage; name: st
   );
 }
 
-const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds }: RowProps) {
+const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds, canReact, canSend, canPin, highlighted, onJump }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
+  // A reply always shows who wrote it, under its quote line.
+  const showHead = head || m.reference !== null;
   const [confirming, setConfirming] = useState(false);
   const resolver = useMentionResolver(m, memberById, roleNames);
   const editButton = useRef<HTMLButtonElement>(null);
@@ -310,13 +361,14 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
   }, [editing]);
   return (
     <article
-      className={`message${head ? ' head' : ''}${mentionsMe ? ' mentioned' : ''}${m.sendState ? ` ${m.sendState}` : ''}`}
+      className={`message${showHead ? ' head' : ''}${mentionsMe ? ' mentioned' : ''}${m.sendState ? ` ${m.sendState}` : ''}${highlighted ? ' jump-highlight' : ''}${m.reference ? ' reply' : ''}`}
       aria-label={`${name}, ${timeLabel(m.createdAt)}`}
       data-message-id={pending ? undefined : m.id}
       data-nonce={m.nonce ?? undefined}
       onClick={(e) => onMessageAltClick(m, e)}
     >
-      {head ? (
+      {m.reference && <ReplyQuote reference={m.reference} name={m.reference.author ? memberName(memberById.get(m.reference.author.id), m.reference.author.displayName) : null} onJump={onJump} />}
+      {showHead ? (
         <Avatar id={m.author.id} name={name} avatar={author ? author.user.avatar : m.author.avatar} size={40} />
       ) : (
         <time className="hover-time" dateTime={m.createdAt}>
@@ -324,7 +376,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
         </time>
       )}
       <div className="message-body">
-        {head && (
+        {showHead && (
           <header>
             <button
               type="button"
@@ -337,6 +389,11 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
               {name}
             </button>
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
+            {m.pinned && (
+              <span className="pinned-mark">
+                <PinIcon size={12} /> Pinned
+              </span>
+            )}
           </header>
         )}
         {editing ? (
@@ -347,6 +404,7 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
             {m.editedAt && <span className="edited muted"> (edited)</span>}
           </div>
         )}
+        {!pending && <MessageReactions message={m} canReact={canReact} />}
         {m.sendState === 'failed' && (
           <div className="send-failed" role="alert">
             Message failed to send.{' '}
@@ -362,6 +420,31 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
       {!pending && !editing && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           <MarkUnreadButton message={m} />
+          {canReact && <AddReactionButton message={m} />}
+          {canSend && (
+            <button
+              type="button"
+              className="icon-btn small"
+              aria-label="Reply"
+              title="Reply"
+              onClick={() => replyStore.getState().start(m.channelId, { reference: { messageId: m.id, author: m.author, excerpt: m.content.slice(0, 120) }, name })}
+            >
+              <ReplyIcon />
+            </button>
+          )}
+          {canPin && (
+            <button
+              type="button"
+              className="icon-btn small"
+              aria-label={m.pinned ? 'Unpin message' : 'Pin message'}
+              title={m.pinned ? 'Unpin' : 'Pin'}
+              aria-pressed={m.pinned}
+              onClick={() => void (m.pinned ? api().messages.unpin(m.channelId, m.id) : api().messages.pin(m.channelId, m.id)).catch(() => undefined)}
+            >
+              <PinIcon size={16} />
+            </button>
+          )}
+          {canPin && m.editedAt && <EditHistoryButton message={m} />}
           {own && (
             <>
               <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>

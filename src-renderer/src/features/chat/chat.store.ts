@@ -3,6 +3,7 @@ import { describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import { failure, ok, type Result } from '../../api/result';
 import type { PublicUser } from '../../api/types';
+import { applyReaction } from './reactions';
 import {
   firstConfirmed,
   lastConfirmed,
@@ -41,13 +42,18 @@ export interface ChatActions {
   noteDisconnected(): void;
   /** After a gateway reconnect: fetch everything after that point, for each loaded channel. */
   fillGaps(): Promise<void>;
-  send(channelId: string, guildId: string, content: string): Promise<void>;
+  /** With `reply`, the message answers another of the channel (its author pinged when `mention`). */
+  send(channelId: string, guildId: string, content: string, reply?: { reference: ChatMessage['reference']; mention: boolean }): Promise<void>;
   retry(channelId: string, nonce: string): Promise<void>;
   discard(channelId: string, nonce: string): void;
   edit(channelId: string, messageId: string, content: string): Promise<Result>;
   remove(channelId: string, messageId: string): Promise<Result>;
   receive(message: ChatMessage): void;
   receiveDelete(channelId: string, messageId: string): void;
+  /** MESSAGE_REACTION_ADD / _REMOVE: one user's reaction on a loaded message changed. */
+  receiveReaction(e: { channelId: string; messageId: string; userId: string; emoji: string }, added: boolean): void;
+  /** CHANNEL_PINS_UPDATE: a loaded message was pinned or unpinned. */
+  receivePin(channelId: string, messageId: string, pinned: boolean): void;
   /** MESSAGE_DELETE_BULK: several messages of one channel went at once (a purge, a ban deleting history). */
   receiveDeleteBulk(channelId: string, messageIds: readonly string[]): void;
   setTyping(channelId: string, userId: string, untilMs: number): void;
@@ -86,6 +92,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         const confirmed = await deps.api().messages.send(channelId, {
           content: placeholder.content,
           nonce: placeholder.nonce ?? '',
+          ...(placeholder.reference ? { replyTo: placeholder.reference.messageId, mentionReplied: placeholder.mentionReplied ?? true } : {}),
         });
         get().receive({ ...confirmed, nonce: confirmed.nonce ?? placeholder.nonce });
       } catch {
@@ -166,7 +173,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         );
       },
 
-      async send(channelId, guildId, content) {
+      async send(channelId, guildId, content, reply) {
         const text = content.trim();
         const self = deps.self();
         if (!text || !self) return;
@@ -182,6 +189,10 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           type: 'default',
           createdAt: new Date(now()).toISOString(),
           editedAt: null,
+          reactions: [],
+          reference: reply?.reference ?? null,
+          pinned: false,
+          ...(reply ? { mentionReplied: reply.mention } : {}),
           nonce,
           sendState: 'sending',
         };
@@ -226,7 +237,25 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         get().clearTyping(message.channelId, message.author.id);
         // Live events for channels never opened are not kept: the first open loads the latest page anyway.
         if (!get().channels[message.channelId]) return;
-        patch(message.channelId, (c) => ({ messages: mergeMessages(c.messages, [message]) }));
+        // A live MESSAGE_UPDATE cannot know our own `me` on its reactions: the copy we hold (kept current by the
+        // reaction events) stays.
+        const held = get().channels[message.channelId]?.messages.find((m) => m.id === message.id);
+        const next = held ? { ...message, reactions: held.reactions } : message;
+        patch(message.channelId, (c) => ({ messages: mergeMessages(c.messages, [next]) }));
+      },
+
+      receiveReaction(e, added) {
+        const c = get().channels[e.channelId];
+        if (!c?.messages.some((m) => m.id === e.messageId)) return;
+        const self = deps.self()?.id ?? null;
+        patch(e.channelId, (cur) => ({
+          messages: cur.messages.map((m) => (m.id === e.messageId ? { ...m, reactions: applyReaction(m.reactions, e.emoji, added, e.userId === self) } : m)),
+        }));
+      },
+
+      receivePin(channelId, messageId, pinned) {
+        if (!get().channels[channelId]?.messages.some((m) => m.id === messageId)) return;
+        patch(channelId, (cur) => ({ messages: cur.messages.map((m) => (m.id === messageId ? { ...m, pinned } : m)) }));
       },
 
       receiveDelete(channelId, messageId) {

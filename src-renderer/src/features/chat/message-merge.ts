@@ -11,7 +11,7 @@ export type SendState = 'sending' | 'failed';
  * A message as the server sends it (its `nonce` echoes the client's, so the echo replaces the optimistic placeholder),
  * plus `sendState` on local placeholders only.
  */
-export type ChatMessage = Message & { sendState?: SendState };
+export type ChatMessage = Message & { sendState?: SendState; /** A pending reply's choice, kept for a retry. */ mentionReplied?: boolean };
 
 /** Total order used everywhere: creation time, then id (ObjectIds and snowflakes sort by time too). */
 export function compareMessages(a: ChatMessage, b: ChatMessage): number {

@@ -16,6 +16,9 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     nonce: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, n)).toISOString(),
     editedAt: null,
+    reactions: [],
+    reference: null,
+    pinned: false,
     ...over,
   };
 }

@@ -24,6 +24,8 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'invite.create': 'Created an invite',
   'invite.use': 'Joined with an invite',
   'message.delete': 'Deleted a message',
+  'message.pin': 'Pinned a message',
+  'message.unpin': 'Unpinned a message',
   'message.purge': "Deleted a member's messages",
   'member.account_delete': 'Deleted their account',
   'voice.join': 'Joined voice',
