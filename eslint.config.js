@@ -46,7 +46,10 @@ export default tseslint.config(
           paths: [electron],
           patterns: [
             nodeBuiltins,
-            pattern(['**/src-main/**', '**/src-preload/**'], 'The renderer talks to the desktop only through platform/ and the preload bridge.'),
+            pattern(
+              ['**/src-main/**', '**/src-preload/**'],
+              'The renderer talks to the desktop only through platform/ and the preload bridge.',
+            ),
             pattern(['**/server/**'], 'The renderer never imports server code; share contracts through src-shared.'),
           ],
         },
@@ -62,12 +65,15 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'zod', allowTypeImports: true, message: 'Use zod/mini in the renderer: it is tree-shakable and cheap to start.' }],
+          paths: [
+            { name: 'zod', allowTypeImports: true, message: 'Use zod/mini in the renderer: it is tree-shakable and cheap to start.' },
+          ],
           patterns: [
             {
               regex: '^@shared/api(/(?!(route-table|contract)$).*)?$',
               allowTypeImports: true,
-              message: 'Import routes from @shared/api/route-table (method + path); the contract files build zod schemas at load. Types may come from anywhere.',
+              message:
+                'Import routes from @shared/api/route-table (method + path); the contract files build zod schemas at load. Types may come from anywhere.',
             },
           ],
         },
@@ -79,7 +85,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [pattern(['**/src-main/**'], 'The preload never imports main-process code.'), pattern(['**/src-renderer/**', '**/server/**'], 'The preload only builds the bridge from src-shared.')] },
+        {
+          patterns: [
+            pattern(['**/src-main/**'], 'The preload never imports main-process code.'),
+            pattern(['**/src-renderer/**', '**/server/**'], 'The preload only builds the bridge from src-shared.'),
+          ],
+        },
       ],
     },
   },
@@ -88,7 +99,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [pattern(['**/src-renderer/**', '**/src-preload/**', '**/server/**'], 'The main process shares contracts only through src-shared.')] },
+        {
+          patterns: [
+            pattern(
+              ['**/src-renderer/**', '**/src-preload/**', '**/server/**'],
+              'The main process shares contracts only through src-shared.',
+            ),
+          ],
+        },
       ],
     },
   },
@@ -102,7 +120,10 @@ export default tseslint.config(
           paths: [electron],
           patterns: [
             nodeBuiltins,
-            pattern(['**/src-main/**', '**/src-preload/**', '**/src-renderer/**', '**/server/**'], 'src-shared is imported by every process and imports none of them.'),
+            pattern(
+              ['**/src-main/**', '**/src-preload/**', '**/src-renderer/**', '**/server/**'],
+              'src-shared is imported by every process and imports none of them.',
+            ),
           ],
         },
       ],
@@ -117,7 +138,12 @@ export default tseslint.config(
         'error',
         {
           paths: [electron],
-          patterns: [pattern(['**/src-main/**', '**/src-preload/**', '**/src-renderer/**'], 'The server never imports client code; share contracts through src-shared.')],
+          patterns: [
+            pattern(
+              ['**/src-main/**', '**/src-preload/**', '**/src-renderer/**'],
+              'The server never imports client code; share contracts through src-shared.',
+            ),
+          ],
         },
       ],
     },

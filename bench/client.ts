@@ -78,7 +78,10 @@ async function lighthouseScore(appUrl: string, session: { refreshToken: string; 
     // is cleared anyway, since storage reset (which would also clear it) is off.
     await page.goto(new URL('favicon.svg', appUrl).href);
     await page.evaluate((s) => {
-      localStorage.setItem('parley:session', JSON.stringify({ serverUrl: location.origin, refreshToken: s.refreshToken, userId: s.userId }));
+      localStorage.setItem(
+        'parley:session',
+        JSON.stringify({ serverUrl: location.origin, refreshToken: s.refreshToken, userId: s.userId }),
+      );
     }, session);
     const cdp = await page.createCDPSession();
     await cdp.send('Network.clearBrowserCache');
@@ -93,7 +96,11 @@ async function lighthouseScore(appUrl: string, session: { refreshToken: string; 
     if (!result) throw new Error('lighthouse returned no result');
     mkdirSync(resolve(LIGHTHOUSE_REPORT, '..'), { recursive: true });
     writeFileSync(LIGHTHOUSE_REPORT, typeof result.report === 'string' ? result.report : JSON.stringify(result.lhr));
-    const shown = await page.evaluate(() => ({ url: location.href, channels: document.querySelectorAll('.channel-row').length, text: document.body.innerText.slice(0, 200) }));
+    const shown = await page.evaluate(() => ({
+      url: location.href,
+      channels: document.querySelectorAll('.channel-row').length,
+      text: document.body.innerText.slice(0, 200),
+    }));
     if (shown.channels === 0) throw new Error(`the Lighthouse run did not end on the signed-in screen: ${JSON.stringify(shown)}`);
     const { lhr } = result;
     const metric = (id: string) => lhr.audits[id]?.displayValue ?? 'n/a';
@@ -102,7 +109,8 @@ async function lighthouseScore(appUrl: string, session: { refreshToken: string; 
       `CLS ${metric('cumulative-layout-shift')}, SI ${metric('speed-index')} (report: ${LIGHTHOUSE_REPORT})`,
     );
     for (const audit of Object.values(lhr.audits)) {
-      if (audit.details?.type === 'opportunity' && (audit.score ?? 1) < 0.9) log(`lighthouse opportunity: ${audit.title} ${audit.displayValue ?? ''}`);
+      if (audit.details?.type === 'opportunity' && (audit.score ?? 1) < 0.9)
+        log(`lighthouse opportunity: ${audit.title} ${audit.displayValue ?? ''}`);
     }
     for (const warning of lhr.runWarnings) log(`lighthouse warning: ${warning}`);
     const score = lhr.categories.performance?.score;
@@ -194,11 +202,19 @@ async function main(): Promise<void> {
     const texts = existing.filter((c) => c.type === 'text').map((c) => c.id);
     const voice = existing.find((c) => c.type === 'voice');
     if (!voice) throw new Error('no default voice channel');
-    while (texts.length < CHANNELS) texts.push((await call('POST', `/guilds/${guild.id}/channels`, { type: 'text', name: `room-${texts.length}` }, owner.accessToken)).id);
+    while (texts.length < CHANNELS)
+      texts.push(
+        (await call('POST', `/guilds/${guild.id}/channels`, { type: 'text', name: `room-${texts.length}` }, owner.accessToken)).id,
+      );
     log(`posting ${CHANNELS * MESSAGES_PER_CHANNEL} messages`);
     for (const ch of texts) {
       for (let i = 0; i < MESSAGES_PER_CHANNEL; i++) {
-        await call('POST', `/channels/${ch}/messages`, { content: `Message ${i} — the quick brown fox jumps over the lazy dog, again and again.` }, owner.accessToken);
+        await call(
+          'POST',
+          `/channels/${ch}/messages`,
+          { content: `Message ${i} — the quick brown fox jumps over the lazy dog, again and again.` },
+          owner.accessToken,
+        );
       }
     }
     const invite = await call('POST', `/guilds/${guild.id}/invites`, {}, owner.accessToken);
@@ -231,7 +247,10 @@ async function main(): Promise<void> {
     bot = new Room();
     await bot.connect(botJoin.url, botJoin.token, { autoSubscribe: false, dynacast: false });
     const source = new AudioSource(48_000, 1);
-    await bot.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('tone', source), new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+    await bot.localParticipant?.publishTrack(
+      LocalAudioTrack.createAudioTrack('tone', source),
+      new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+    );
     botRunning = true;
     void (async () => {
       let n = 0;
@@ -276,10 +295,12 @@ async function main(): Promise<void> {
       };
       page.on('response', onResponse);
       await page.goto(app);
-      await page.waitForFunction(() => typeof (window as unknown as { __tti?: number }).__tti === 'number', undefined, { timeout: 30_000 }).catch(async (error: unknown) => {
-        const shown = await page.evaluate(() => document.body.innerText.slice(0, 300)).catch(() => '(page gone)');
-        throw new Error(`load ${i + 1}: no channel row within 30 s; the page shows: ${JSON.stringify(shown)}`, { cause: error });
-      });
+      await page
+        .waitForFunction(() => typeof (window as unknown as { __tti?: number }).__tti === 'number', undefined, { timeout: 30_000 })
+        .catch(async (error: unknown) => {
+          const shown = await page.evaluate(() => document.body.innerText.slice(0, 300)).catch(() => '(page gone)');
+          throw new Error(`load ${i + 1}: no channel row within 30 s; the page shows: ${JSON.stringify(shown)}`, { cause: error });
+        });
       ttis.push(await page.evaluate(() => (window as unknown as { __tti: number }).__tti));
       page.off('response', onResponse);
       if (i === 0) scripts = loaded;
@@ -365,7 +386,9 @@ async function main(): Promise<void> {
       const ms = await page.evaluate(async () => {
         const w = window as unknown as { __pcs: RTCPeerConnection[] };
         w.__pcs = [];
-        const btn = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label')?.startsWith('General (voice channel)'));
+        const btn = [...document.querySelectorAll('button')].find((b) =>
+          b.getAttribute('aria-label')?.startsWith('General (voice channel)'),
+        );
         if (!btn) throw new Error('voice channel button not found');
         const t0 = performance.now();
         btn.click();
@@ -388,9 +411,13 @@ async function main(): Promise<void> {
                 if (r.type === 'inbound-rtp') kinds.push(`${r.kind}:${r.packetsReceived}:${r.totalSamplesReceived}`);
               }
             }
-            const rows = [...document.querySelectorAll('li.voice-user')].map((li) => `${li.textContent}:muted=${li.getAttribute('data-muted')}`);
+            const rows = [...document.querySelectorAll('li.voice-user')].map(
+              (li) => `${li.textContent}:muted=${li.getAttribute('data-muted')}`,
+            );
             const audios = document.querySelectorAll('audio').length;
-            throw new Error(`no remote audio within 15 s (pcs=${w.__pcs.length}, panel="${panel}", inbound=${kinds.join(',')}, rows=${rows.join('|')}, audio elements=${audios})`);
+            throw new Error(
+              `no remote audio within 15 s (pcs=${w.__pcs.length}, panel="${panel}", inbound=${kinds.join(',')}, rows=${rows.join('|')}, audio elements=${audios})`,
+            );
           }
           await new Promise((r) => setTimeout(r, 5));
         }

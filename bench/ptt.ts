@@ -25,7 +25,13 @@ async function main(): Promise<void> {
   try {
     harness.send({
       cmd: 'apply',
-      settings: { enabled: true, mode: 'hold', binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' }, releaseDelayMs: 0, maxHoldMs: 60_000 },
+      settings: {
+        enabled: true,
+        mode: 'hold',
+        binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' },
+        releaseDelayMs: 0,
+        maxHoldMs: 60_000,
+      },
     });
     await harness.waitFor((e) => e.some((x) => x.type === 'applied'), 'settings applied');
     const states = (): number => harness.events.filter((e) => e.type === 'state').length;

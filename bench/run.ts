@@ -19,7 +19,10 @@ function available(): string[] {
 
 /** The last stdout line that is a JSON object: benches print exactly one, possibly after progress lines. */
 function lastJsonObject(stdout: string): string | undefined {
-  const lines = stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   for (const line of lines.reverse()) {
     if (!line.startsWith('{')) continue;
     try {
@@ -46,7 +49,9 @@ async function main(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);
   const benches = available();
   if (!name || !/^[a-z0-9][a-z0-9-]*$/i.test(name) || !existsSync(join(benchDir, `${name}.ts`))) {
-    console.error(`${name ? `unknown bench "${name}". ` : ''}usage: npm run bench -- <name>\navailable benches: ${benches.join(', ') || '(none)'}`);
+    console.error(
+      `${name ? `unknown bench "${name}". ` : ''}usage: npm run bench -- <name>\navailable benches: ${benches.join(', ') || '(none)'}`,
+    );
     return 2;
   }
   const child = spawn(process.execPath, [tsxCli, join(benchDir, `${name}.ts`), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -75,7 +75,14 @@ interface AutocannonResult {
 }
 
 /** autocannon's CLI in a child process; resolves with its --json result. */
-function autocannonProcess(opts: { url: string; method: string; connections: number; duration: number; headers: Record<string, string>; body: string }): Promise<AutocannonResult> {
+function autocannonProcess(opts: {
+  url: string;
+  method: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  body: string;
+}): Promise<AutocannonResult> {
   const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
   const args = [cli, '--json', '-c', String(opts.connections), '-d', String(opts.duration), '-m', opts.method, '-b', opts.body];
   for (const [k, v] of Object.entries(opts.headers)) args.push('-H', `${k}=${v}`);
@@ -99,10 +106,21 @@ function autocannonProcess(opts: { url: string; method: string; connections: num
 }
 
 /** `server/src/main.ts` in a child process on a free port, NODE_ENV=production, waiting until it answers. */
-async function startServerProcess(env: Record<string, string | undefined>, workers: number): Promise<{ url: string; stop(): Promise<void> }> {
+async function startServerProcess(
+  env: Record<string, string | undefined>,
+  workers: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../server/src/main.ts', import.meta.url))], {
-    env: { ...process.env, ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), SERVER_WORKERS: String(workers) },
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SERVER_WORKERS: String(workers),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // The server logs (warnings and a failed boot's fatal line) go to stdout: keep the tail for the error message.
@@ -113,7 +131,10 @@ async function startServerProcess(env: Record<string, string | undefined>, worke
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server process exited with ${child.exitCode}; its log ends: ${logTail}`);
-    const up = await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}/api/v1/openapi.json`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -138,7 +159,10 @@ async function startServerProcess(env: Record<string, string | undefined>, worke
  * JSON requests over one keep-alive connection (node:http): a lean client, so the figures are the server's latency.
  * `get` resolves with the parsed body; `request` with the status too.
  */
-function keepAliveClient(baseUrl: string, token: string): {
+function keepAliveClient(
+  baseUrl: string,
+  token: string,
+): {
   get(path: string): Promise<unknown>;
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   close(): void;
@@ -180,7 +204,13 @@ async function engineOf(db: Db): Promise<{ name: string; ferret: boolean }> {
   const info = await db.admin().command({ buildInfo: 1 });
   const ferretVersion: unknown = info.ferretdbVersion;
   if (typeof ferretVersion === 'string') {
-    return { name: ferretVersion && ferretVersion !== 'unknown' ? `FerretDB ${ferretVersion.replace(/^v/, '')}` : `FerretDB (MongoDB-wire ${String(info.version)})`, ferret: true };
+    return {
+      name:
+        ferretVersion && ferretVersion !== 'unknown'
+          ? `FerretDB ${ferretVersion.replace(/^v/, '')}`
+          : `FerretDB (MongoDB-wire ${String(info.version)})`,
+      ferret: true,
+    };
   }
   return { name: `MongoDB ${String(info.version)}`, ferret: false };
 }
@@ -203,8 +233,21 @@ interface SendRun {
  * `senders` each send messages one after another over their own keep-alive connection: `warmupMs` not measured, then
  * `durationMs` measured. Every 2xx answer's message id is kept for the loss check.
  */
-async function runSenders(baseUrl: string, senders: readonly { token: string; channelId: string }[], warmupMs: number, durationMs: number): Promise<SendRun> {
-  const run: SendRun = { latencies: [], acknowledgedInWindow: 0, windowMs: 0, acknowledged: new Map(), non2xx: 0, errors: 0, firstFailure: null };
+async function runSenders(
+  baseUrl: string,
+  senders: readonly { token: string; channelId: string }[],
+  warmupMs: number,
+  durationMs: number,
+): Promise<SendRun> {
+  const run: SendRun = {
+    latencies: [],
+    acknowledgedInWindow: 0,
+    windowMs: 0,
+    acknowledged: new Map(),
+    non2xx: 0,
+    errors: 0,
+    firstFailure: null,
+  };
   const begin = now();
   const measureFrom = begin + warmupMs;
   const end = measureFrom + durationMs;
@@ -219,7 +262,10 @@ async function runSenders(baseUrl: string, senders: readonly { token: string; ch
           const t0 = now();
           const measured = t0 >= measureFrom;
           try {
-            const res = await client.request('POST', `/api/v1/channels/${channelId}/messages`, { content: `bench send ${i}.${n}`, nonce: `bench-${i}-${n}` });
+            const res = await client.request('POST', `/api/v1/channels/${channelId}/messages`, {
+              content: `bench send ${i}.${n}`,
+              nonce: `bench-${i}-${n}`,
+            });
             const t1 = now();
             if (measured) {
               run.latencies.push(t1 - t0);
@@ -252,8 +298,10 @@ async function readWholeHistory(baseUrl: string, token: string, channelId: strin
   const client = keepAliveClient(baseUrl, token);
   const ids: string[] = [];
   try {
-    for (let before: string | undefined; ; ) {
-      const page = (await client.get(`/api/v1/channels/${channelId}/messages?limit=100${before ? `&before=${before}` : ''}`)) as { items?: { id: string }[] };
+    for (let before: string | undefined; ;) {
+      const page = (await client.get(`/api/v1/channels/${channelId}/messages?limit=100${before ? `&before=${before}` : ''}`)) as {
+        items?: { id: string }[];
+      };
       if (!Array.isArray(page.items)) throw new Error(`history read failed: ${JSON.stringify(page).slice(0, 200)}`);
       ids.push(...page.items.map((m) => m.id));
       if (page.items.length < 100) return ids;
@@ -293,10 +341,15 @@ async function main(): Promise<void> {
     server = await start(config, { log: createLogger(config.LOG_LEVEL) });
     const base = `${server.url}/api/v1`;
     const post = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json().catch(() => null)) as any };
     };
-    const get = async (path: string, token: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+    const get = async (path: string, token: string) =>
+      (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
 
     const owner = (await post('/auth/register', { username: 'bench_owner', password: 'bench password 1' })).body;
     const token: string = owner.accessToken;
@@ -320,56 +373,66 @@ async function main(): Promise<void> {
     let t = Date.now();
     // ---- history ----
     if (!SKIP_HISTORY && !SEND_ONLY) {
-    const seeded = HISTORY_MESSAGES_ARG ?? (engine.ferret ? HISTORY_MESSAGES_FERRETDB : HISTORY_MESSAGES);
-    const requests = engine.ferret ? HISTORY_REQUESTS_FERRETDB : HISTORY_REQUESTS;
-    log(`inserting ${seeded} messages (${engine.name})`);
-    const historyChannel = (await post(`/guilds/${guild.id}/channels`, { type: 'text', name: 'history' }, token)).body.id as string;
-    const startSecs = Math.floor(Date.now() / 1000) - seeded;
-    const bulk = Array.from({ length: seeded }, (_, i) => ({ authorId: owner.user.id as string, content: `message ${i} lorem ipsum dolor sit amet`, nonce: null, mentions: [], createdAt: new Date((startSecs + i) * 1000), editedAt: null }));
-    t = Date.now();
-    const ids = await server.repos.messages.importMessages(historyChannel, guild.id, bulk);
-    log(`imported in ${Date.now() - t} ms; measuring history`);
-    // Measured against the server as deployed (its own process, see the token figures), through one keep-alive
-    // connection: the figure is the server's page latency, not this process's (which holds the import's garbage).
-    const historyServer = await startServerProcess({ ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' }, availableParallelism());
-    const historySamples: number[] = [];
-    let historyFailures = 0;
-    let historyFirstFailure: string | undefined;
-    const historySteal = stealMeter();
-    try {
-      const client = keepAliveClient(historyServer.url, token);
-      for (let i = 0; i < requests + 20; i++) {
-        // A cursor with at least 50 older messages, so every page is full (and the check below can hold).
-        const cursor = ids[50 + Math.floor(Math.random() * (ids.length - 50))]!;
-        const t0 = now();
-        const page = (await client.get(`/api/v1/channels/${historyChannel}/messages?limit=50&before=${cursor}`)) as { items?: unknown[] };
-        const dt = now() - t0;
-        if (!Array.isArray(page.items) || page.items.length !== 50) {
-          // Counted, not fatal: on the loaded stand-in a page can outlast the server's database time bound (503).
-          historyFailures++;
-          historyFirstFailure ??= JSON.stringify(page).slice(0, 200);
-          if (historyFailures > requests / 10) throw new Error(`history failed ${historyFailures} times, first: ${historyFirstFailure}`);
-          continue;
+      const seeded = HISTORY_MESSAGES_ARG ?? (engine.ferret ? HISTORY_MESSAGES_FERRETDB : HISTORY_MESSAGES);
+      const requests = engine.ferret ? HISTORY_REQUESTS_FERRETDB : HISTORY_REQUESTS;
+      log(`inserting ${seeded} messages (${engine.name})`);
+      const historyChannel = (await post(`/guilds/${guild.id}/channels`, { type: 'text', name: 'history' }, token)).body.id as string;
+      const startSecs = Math.floor(Date.now() / 1000) - seeded;
+      const bulk = Array.from({ length: seeded }, (_, i) => ({
+        authorId: owner.user.id as string,
+        content: `message ${i} lorem ipsum dolor sit amet`,
+        nonce: null,
+        mentions: [],
+        createdAt: new Date((startSecs + i) * 1000),
+        editedAt: null,
+      }));
+      t = Date.now();
+      const ids = await server.repos.messages.importMessages(historyChannel, guild.id, bulk);
+      log(`imported in ${Date.now() - t} ms; measuring history`);
+      // Measured against the server as deployed (its own process, see the token figures), through one keep-alive
+      // connection: the figure is the server's page latency, not this process's (which holds the import's garbage).
+      const historyServer = await startServerProcess(
+        { ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' },
+        availableParallelism(),
+      );
+      const historySamples: number[] = [];
+      let historyFailures = 0;
+      let historyFirstFailure: string | undefined;
+      const historySteal = stealMeter();
+      try {
+        const client = keepAliveClient(historyServer.url, token);
+        for (let i = 0; i < requests + 20; i++) {
+          // A cursor with at least 50 older messages, so every page is full (and the check below can hold).
+          const cursor = ids[50 + Math.floor(Math.random() * (ids.length - 50))]!;
+          const t0 = now();
+          const page = (await client.get(`/api/v1/channels/${historyChannel}/messages?limit=50&before=${cursor}`)) as { items?: unknown[] };
+          const dt = now() - t0;
+          if (!Array.isArray(page.items) || page.items.length !== 50) {
+            // Counted, not fatal: on the loaded stand-in a page can outlast the server's database time bound (503).
+            historyFailures++;
+            historyFirstFailure ??= JSON.stringify(page).slice(0, 200);
+            if (historyFailures > requests / 10) throw new Error(`history failed ${historyFailures} times, first: ${historyFirstFailure}`);
+            continue;
+          }
+          if (i >= 20) historySamples.push(dt); // the first 20 warm caches and JIT
         }
-        if (i >= 20) historySamples.push(dt); // the first 20 warm caches and JIT
+        client.close();
+      } finally {
+        await historyServer.stop();
       }
-      client.close();
-    } finally {
-      await historyServer.stop();
-    }
-    result.history_p50_ms = percentile(historySamples, 50);
-    result.history_p99_ms = percentile(historySamples, 99);
-    result.history_cpu_steal_pct = historySteal.stop();
-    result.history_channel_messages = seeded;
-    result.history_failed_requests = historyFailures;
-    if (historyFirstFailure) log(`first failed history page: ${historyFirstFailure}`);
-    result.history_seeded_messages = seeded;
-    result.history_requests = requests;
-    result.history_engine = engine.name;
-    if (seeded !== HISTORY_MESSAGES) {
-      result.history_note = `channel of ${seeded} messages, not ${HISTORY_MESSAGES}${engine.ferret ? ': FerretDB decodes every stored document for any filter but _id, so set MONGODB_URI to a real MongoDB for the target figure' : ' (--history-messages)'}`;
-    }
-    log('history', result.history_p50_ms, result.history_p99_ms);
+      result.history_p50_ms = percentile(historySamples, 50);
+      result.history_p99_ms = percentile(historySamples, 99);
+      result.history_cpu_steal_pct = historySteal.stop();
+      result.history_channel_messages = seeded;
+      result.history_failed_requests = historyFailures;
+      if (historyFirstFailure) log(`first failed history page: ${historyFirstFailure}`);
+      result.history_seeded_messages = seeded;
+      result.history_requests = requests;
+      result.history_engine = engine.name;
+      if (seeded !== HISTORY_MESSAGES) {
+        result.history_note = `channel of ${seeded} messages, not ${HISTORY_MESSAGES}${engine.ferret ? ': FerretDB decodes every stored document for any filter but _id, so set MONGODB_URI to a real MongoDB for the target figure' : ' (--history-messages)'}`;
+      }
+      log('history', result.history_p50_ms, result.history_p99_ms);
     }
 
     if (HISTORY_ONLY) {
@@ -378,110 +441,152 @@ async function main(): Promise<void> {
     }
     // ---- fan-out ----
     if (!TOKEN_ONLY && !SEND_ONLY) {
-    // A section that fails is reported in the JSON (fanout_error) and the others still run.
-    try {
-    log(`creating ${CLIENTS} members and gateway sessions`);
-    t = Date.now();
-    const tokens = createAccessTokens(config.JWT_SECRET);
-    const users = Array.from({ length: CLIENTS }, (_, i) => ({ _id: new ObjectId(), username: `fan_${i}`, usernameLower: `fan_${i}`, displayName: `Fan ${i}`, passwordHash: 'x', createdAt: new Date() }));
-    await db.collection('users').insertMany(users);
-    // Through the repository (as an invite accept would), 25 at a time.
-    for (let i = 0; i < users.length; i += 25) {
-      await Promise.all(users.slice(i, i + 25).map((u) => server!.repos.guilds.insertMember({ guildId: guild.id, userId: u._id.toHexString(), roleIds: [], nick: null, joinedAt: new Date() })));
-    }
-    const arrivals = new Map<string, number[]>();
-    let connectRetries = 0;
-    const connectClient = async (u: (typeof users)[number], attempt = 1): Promise<void> => {
-      const { token: t } = await tokens.sign(u._id.toHexString());
-      const socket = io(server!.url, { path: '/gateway', auth: { token: t }, transports: ['websocket'], reconnection: false, forceNew: true });
-      socket.on('MESSAGE_CREATE', (m: { nonce: string | null }) => {
-        const at = now();
-        if (m.nonce) arrivals.get(m.nonce)?.push(at);
-      });
+      // A section that fails is reported in the JSON (fanout_error) and the others still run.
       try {
-        // A session the server refuses or drops must fail the bench, not hang it.
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`gateway client ${u.username}: no READY within 30 s`)), 30_000);
-          socket.once('READY', () => {
-            clearTimeout(timer);
-            resolve();
+        log(`creating ${CLIENTS} members and gateway sessions`);
+        t = Date.now();
+        const tokens = createAccessTokens(config.JWT_SECRET);
+        const users = Array.from({ length: CLIENTS }, (_, i) => ({
+          _id: new ObjectId(),
+          username: `fan_${i}`,
+          usernameLower: `fan_${i}`,
+          displayName: `Fan ${i}`,
+          passwordHash: 'x',
+          createdAt: new Date(),
+        }));
+        await db.collection('users').insertMany(users);
+        // Through the repository (as an invite accept would), 25 at a time.
+        for (let i = 0; i < users.length; i += 25) {
+          await Promise.all(
+            users.slice(i, i + 25).map((u) =>
+              server!.repos.guilds.insertMember({
+                guildId: guild.id,
+                userId: u._id.toHexString(),
+                roleIds: [],
+                nick: null,
+                joinedAt: new Date(),
+              }),
+            ),
+          );
+        }
+        const arrivals = new Map<string, number[]>();
+        let connectRetries = 0;
+        const connectClient = async (u: (typeof users)[number], attempt = 1): Promise<void> => {
+          const { token: t } = await tokens.sign(u._id.toHexString());
+          const socket = io(server!.url, {
+            path: '/gateway',
+            auth: { token: t },
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
           });
-          socket.once('connect_error', (err) => {
-            clearTimeout(timer);
-            reject(err);
+          socket.on('MESSAGE_CREATE', (m: { nonce: string | null }) => {
+            const at = now();
+            if (m.nonce) arrivals.get(m.nonce)?.push(at);
           });
-          socket.once('disconnect', (reason) => {
-            clearTimeout(timer);
-            reject(new Error(`gateway client ${u.username} disconnected before READY: ${reason}`));
-          });
-        });
-        sockets.push(socket);
+          try {
+            // A session the server refuses or drops must fail the bench, not hang it.
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(() => reject(new Error(`gateway client ${u.username}: no READY within 30 s`)), 30_000);
+              socket.once('READY', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              socket.once('connect_error', (err) => {
+                clearTimeout(timer);
+                reject(err);
+              });
+              socket.once('disconnect', (reason) => {
+                clearTimeout(timer);
+                reject(new Error(`gateway client ${u.username} disconnected before READY: ${reason}`));
+              });
+            });
+            sockets.push(socket);
+          } catch (err) {
+            socket.disconnect();
+            // 50 sessions starting at once on the FerretDB stand-in can outlast the server's database time bound, and
+            // the server drops such a session: try again (counted in gateway_connect_retries) a couple of times.
+            if (attempt >= 3) throw err;
+            connectRetries++;
+            await new Promise((r) => setTimeout(r, 500));
+            return connectClient(u, attempt + 1);
+          }
+        };
+        // On the FerretDB stand-in a session start reads the user's memberships by decoding every membership stored, so
+        // 50 at once outlast the server's database time bound: connect 10 at a time there.
+        const connectConcurrency = engine.ferret ? 10 : 50;
+        for (let i = 0; i < CLIENTS; i += connectConcurrency)
+          await Promise.all(users.slice(i, i + connectConcurrency).map((u) => connectClient(u)));
+        result.gateway_connect_concurrency = connectConcurrency;
+        result.gateway_connect_retries = connectRetries;
+        result.gateway_connect_500_ms = Date.now() - t;
+        log(`clients connected in ${Date.now() - t} ms`);
+        const fanout: number[] = [];
+        const sendLatency: number[] = [];
+        const fanoutSteal = stealMeter();
+        for (let i = 0; i < FANOUT_MESSAGES + 3; i++) {
+          const nonce = `fan${i}`;
+          const got: number[] = [];
+          arrivals.set(nonce, got);
+          const t0 = now();
+          const res = await post(`/channels/${textId}/messages`, { content: `fan-out ${i}`, nonce }, token);
+          if (res.status !== 201) throw new Error(`send failed ${res.status}`);
+          if (i >= 3) sendLatency.push(now() - t0);
+          const deadline = Date.now() + 10_000;
+          while (got.length < CLIENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+          if (got.length < CLIENTS) throw new Error(`only ${got.length}/${CLIENTS} clients received message ${i}`);
+          if (i >= 3) fanout.push(...got.map((at) => at - t0)); // first 3 warm up
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        result.fanout_clients = CLIENTS;
+        result.fanout_messages = FANOUT_MESSAGES;
+        result.fanout_p50_ms = percentile(fanout, 50);
+        result.fanout_p99_ms = percentile(fanout, 99);
+        result.fanout_cpu_steal_pct = fanoutSteal.stop();
+        // How much of the fan-out is the send itself (HTTP + permission checks + writes) rather than delivery.
+        result.fanout_send_p50_ms = percentile(sendLatency, 50);
+        log('fanout', result.fanout_p50_ms, result.fanout_p99_ms);
       } catch (err) {
-        socket.disconnect();
-        // 50 sessions starting at once on the FerretDB stand-in can outlast the server's database time bound, and
-        // the server drops such a session: try again (counted in gateway_connect_retries) a couple of times.
-        if (attempt >= 3) throw err;
-        connectRetries++;
-        await new Promise((r) => setTimeout(r, 500));
-        return connectClient(u, attempt + 1);
+        result.fanout_p50_ms = null;
+        result.fanout_p99_ms = null;
+        result.fanout_error = err instanceof Error ? err.message : String(err);
+        log('fan-out failed:', result.fanout_error);
       }
-    };
-    // On the FerretDB stand-in a session start reads the user's memberships by decoding every membership stored, so
-    // 50 at once outlast the server's database time bound: connect 10 at a time there.
-    const connectConcurrency = engine.ferret ? 10 : 50;
-    for (let i = 0; i < CLIENTS; i += connectConcurrency) await Promise.all(users.slice(i, i + connectConcurrency).map((u) => connectClient(u)));
-    result.gateway_connect_concurrency = connectConcurrency;
-    result.gateway_connect_retries = connectRetries;
-    result.gateway_connect_500_ms = Date.now() - t;
-    log(`clients connected in ${Date.now() - t} ms`);
-    const fanout: number[] = [];
-    const sendLatency: number[] = [];
-    const fanoutSteal = stealMeter();
-    for (let i = 0; i < FANOUT_MESSAGES + 3; i++) {
-      const nonce = `fan${i}`;
-      const got: number[] = [];
-      arrivals.set(nonce, got);
-      const t0 = now();
-      const res = await post(`/channels/${textId}/messages`, { content: `fan-out ${i}`, nonce }, token);
-      if (res.status !== 201) throw new Error(`send failed ${res.status}`);
-      if (i >= 3) sendLatency.push(now() - t0);
-      const deadline = Date.now() + 10_000;
-      while (got.length < CLIENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-      if (got.length < CLIENTS) throw new Error(`only ${got.length}/${CLIENTS} clients received message ${i}`);
-      if (i >= 3) fanout.push(...got.map((at) => at - t0)); // first 3 warm up
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    result.fanout_clients = CLIENTS;
-    result.fanout_messages = FANOUT_MESSAGES;
-    result.fanout_p50_ms = percentile(fanout, 50);
-    result.fanout_p99_ms = percentile(fanout, 99);
-    result.fanout_cpu_steal_pct = fanoutSteal.stop();
-    // How much of the fan-out is the send itself (HTTP + permission checks + writes) rather than delivery.
-    result.fanout_send_p50_ms = percentile(sendLatency, 50);
-    log('fanout', result.fanout_p50_ms, result.fanout_p99_ms);
-    } catch (err) {
-      result.fanout_p50_ms = null;
-      result.fanout_p99_ms = null;
-      result.fanout_error = err instanceof Error ? err.message : String(err);
-      log('fan-out failed:', result.fanout_error);
-    }
-    for (const s of sockets.splice(0)) s.disconnect();
-    // 500 sessions ending at once set off 500 presence broadcasts (each reads the user's memberships): let them drain
-    // before the next section's setup, or its writes queue behind them past the pool's 1.5 s checkout bound.
-    await new Promise((r) => setTimeout(r, 5_000));
+      for (const s of sockets.splice(0)) s.disconnect();
+      // 500 sessions ending at once set off 500 presence broadcasts (each reads the user's memberships): let them drain
+      // before the next section's setup, or its writes queue behind them past the pool's 1.5 s checkout bound.
+      await new Promise((r) => setTimeout(r, 5_000));
     }
 
     // ---- send ----
     if (!TOKEN_ONLY) {
       log(`creating ${SENDERS} senders`);
       const tokens = createAccessTokens(config.JWT_SECRET);
-      const senders = Array.from({ length: SENDERS }, (_, i) => ({ _id: new ObjectId(), username: `sender_${i}`, usernameLower: `sender_${i}`, displayName: `Sender ${i}`, passwordHash: 'x', createdAt: new Date() }));
+      const senders = Array.from({ length: SENDERS }, (_, i) => ({
+        _id: new ObjectId(),
+        username: `sender_${i}`,
+        usernameLower: `sender_${i}`,
+        displayName: `Sender ${i}`,
+        passwordHash: 'x',
+        createdAt: new Date(),
+      }));
       await db.collection('users').insertMany(senders);
       for (let i = 0; i < senders.length; i += 25) {
-        await Promise.all(senders.slice(i, i + 25).map((u) => server!.repos.guilds.insertMember({ guildId: guild.id, userId: u._id.toHexString(), roleIds: [], nick: null, joinedAt: new Date() })));
+        await Promise.all(
+          senders.slice(i, i + 25).map((u) =>
+            server!.repos.guilds.insertMember({
+              guildId: guild.id,
+              userId: u._id.toHexString(),
+              roleIds: [],
+              nick: null,
+              joinedAt: new Date(),
+            }),
+          ),
+        );
       }
       const senderTokens = await Promise.all(senders.map(async (u) => (await tokens.sign(u._id.toHexString())).token));
-      const newChannel = async (name: string) => (await post(`/guilds/${guild.id}/channels`, { type: 'text', name }, token)).body.id as string;
+      const newChannel = async (name: string) =>
+        (await post(`/guilds/${guild.id}/channels`, { type: 'text', name }, token)).body.id as string;
       // The server under load runs as deployed: its own process, one worker per core (as the token figures).
       const sendServer = await startServerProcess({ ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' }, availableParallelism());
       const measureSends = async (channelIds: string[]) => {
@@ -528,7 +633,9 @@ async function main(): Promise<void> {
         result.send_server_workers = availableParallelism();
         result.send_load_generator = `${SENDERS} keep-alive connections (one per sender) in the bench process, ${SEND_WARMUP_MS / 1000} s warm-up + ${SEND_DURATION_MS / 1000} s measured`;
         log('send', one);
-        const spread = await measureSends(await Promise.all(Array.from({ length: SEND_SPREAD_CHANNELS }, (_, i) => newChannel(`send-${i}`))));
+        const spread = await measureSends(
+          await Promise.all(Array.from({ length: SEND_SPREAD_CHANNELS }, (_, i) => newChannel(`send-${i}`))),
+        );
         result.send_spread = { channels: SEND_SPREAD_CHANNELS, ...spread };
         log('send spread', spread);
       } finally {
@@ -586,7 +693,12 @@ async function main(): Promise<void> {
         const runs = await measure(workers, 3);
         result.token_rps = Math.round(median(runs.map((r) => r.requests.average))!);
         result.token_p99_ms = median(runs.map((r) => r.latency.p99))!;
-        result.token_runs = runs.map((r) => ({ rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, cpu_steal_pct: r.steal }));
+        result.token_runs = runs.map((r) => ({
+          rps: Math.round(r.requests.average),
+          p50_ms: r.latency.p50,
+          p99_ms: r.latency.p99,
+          cpu_steal_pct: r.steal,
+        }));
         const steals = runs.flatMap((r) => (r.steal === null ? [] : [r.steal]));
         result.token_cpu_steal_pct = steals.length === runs.length ? median(steals)! : null;
         result.token_non2xx = runs.reduce((n, r) => n + r.non2xx, 0);
@@ -601,7 +713,10 @@ async function main(): Promise<void> {
   } finally {
     for (const s of sockets) s.disconnect();
     await server?.stop().catch(() => undefined);
-    await mongo.db(dbName).dropDatabase().catch(() => undefined);
+    await mongo
+      .db(dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo.close().catch(() => undefined);
     const last = releaseLease(ctx, lease);
     if (last && (startedHere.length > 0 || shared)) await down(ctx).catch(() => undefined);

@@ -45,7 +45,9 @@ const result = await build({
   logLevel: 'warning',
   plugins: [sharedAlias],
   // Bundled CommonJS-style code (and some deps' interop) expects `require`, which ESM output lacks.
-  banner: { js: "import { createRequire as __parleyCreateRequire } from 'node:module';\nconst require = __parleyCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __parleyCreateRequire } from 'node:module';\nconst require = __parleyCreateRequire(import.meta.url);",
+  },
 }).catch(() => process.exit(1));
 
 const undeclared = new Set();

@@ -65,7 +65,10 @@ export function doctorEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cw
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref()),
+  ]);
 
 const errText = (err: unknown): string => {
   const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
@@ -75,10 +78,20 @@ const errText = (err: unknown): string => {
 export async function checkKeys(env: DoctorEnv): Promise<CheckResult> {
   const name = 'LiveKit API keys configured';
   if (!env.apiKey || !env.apiSecret) {
-    return { name, status: 'fail', detail: 'LIVEKIT_API_KEY or LIVEKIT_API_SECRET is empty', fix: 'Set both in .env (the same pair LiveKit has under `keys:` / LIVEKIT_KEYS); the secret must be ≥ 32 characters (openssl rand -hex 32).' };
+    return {
+      name,
+      status: 'fail',
+      detail: 'LIVEKIT_API_KEY or LIVEKIT_API_SECRET is empty',
+      fix: 'Set both in .env (the same pair LiveKit has under `keys:` / LIVEKIT_KEYS); the secret must be ≥ 32 characters (openssl rand -hex 32).',
+    };
   }
   if (env.apiSecret.length < 32) {
-    return { name, status: 'fail', detail: `LIVEKIT_API_SECRET has ${env.apiSecret.length} characters`, fix: 'Use a secret of at least 32 characters (openssl rand -hex 32) in .env and in LiveKit\'s keys, then restart both.' };
+    return {
+      name,
+      status: 'fail',
+      detail: `LIVEKIT_API_SECRET has ${env.apiSecret.length} characters`,
+      fix: "Use a secret of at least 32 characters (openssl rand -hex 32) in .env and in LiveKit's keys, then restart both.",
+    };
   }
   return { name, status: 'ok', detail: `key ${env.apiKey}` };
 }
@@ -92,9 +105,19 @@ export async function checkLivekit(env: DoctorEnv, rooms: RoomServiceClient): Pr
   } catch (err) {
     const status = (err as { status?: number }).status;
     if (status === 401 || status === 403) {
-      return { name, status: 'fail', detail: `${env.livekitUrl} rejected our key (${status})`, fix: 'LIVEKIT_API_KEY / LIVEKIT_API_SECRET must be exactly a key pair from LiveKit\'s config (keys: or LIVEKIT_KEYS). Fix .env and restart the server and LiveKit.' };
+      return {
+        name,
+        status: 'fail',
+        detail: `${env.livekitUrl} rejected our key (${status})`,
+        fix: "LIVEKIT_API_KEY / LIVEKIT_API_SECRET must be exactly a key pair from LiveKit's config (keys: or LIVEKIT_KEYS). Fix .env and restart the server and LiveKit.",
+      };
     }
-    return { name, status: 'fail', detail: `${env.livekitUrl}: ${errText(err)}`, fix: 'Start LiveKit (docker compose up -d livekit / npm start) and make LIVEKIT_URL point at its HTTP port (7880) as seen from the server, e.g. http://livekit:7880 in docker-compose.' };
+    return {
+      name,
+      status: 'fail',
+      detail: `${env.livekitUrl}: ${errText(err)}`,
+      fix: 'Start LiveKit (docker compose up -d livekit / npm start) and make LIVEKIT_URL point at its HTTP port (7880) as seen from the server, e.g. http://livekit:7880 in docker-compose.',
+    };
   }
 }
 
@@ -110,7 +133,8 @@ export async function checkClockSkew(env: DoctorEnv, now: () => number = Date.no
     const skewMs = Date.parse(date) - (before + after) / 2;
     const seconds = Math.abs(skewMs) / 1000;
     const detail = `LiveKit's clock is ${skewMs >= 0 ? 'ahead' : 'behind'} by ~${seconds.toFixed(1)} s (±1 s)`;
-    const fix = 'Run NTP on both hosts (timedatectl set-ntp true, or chrony); tokens live ~60 s and webhooks are rejected beyond 10 s of skew.';
+    const fix =
+      'Run NTP on both hosts (timedatectl set-ntp true, or chrony); tokens live ~60 s and webhooks are rejected beyond 10 s of skew.';
     if (seconds > 10) return { name, status: 'fail', detail, fix };
     if (seconds > 3) return { name, status: 'warn', detail, fix };
     return { name, status: 'ok', detail };
@@ -122,7 +146,12 @@ export async function checkClockSkew(env: DoctorEnv, now: () => number = Date.no
 export async function checkRedis(env: DoctorEnv): Promise<CheckResult> {
   const name = 'Redis';
   if (!env.redisUrl) {
-    return { name, status: 'fail', detail: 'REDIS_URL is not set', fix: 'LiveKit needs Redis to hand recording jobs to Egress, and several server instances need it to share events: set REDIS_URL (redis://redis:6379 in docker-compose) and `redis:` in livekit.yaml.' };
+    return {
+      name,
+      status: 'fail',
+      detail: 'REDIS_URL is not set',
+      fix: 'LiveKit needs Redis to hand recording jobs to Egress, and several server instances need it to share events: set REDIS_URL (redis://redis:6379 in docker-compose) and `redis:` in livekit.yaml.',
+    };
   }
   const client = new Redis(env.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 3_000 });
   client.on('error', () => undefined);
@@ -131,7 +160,12 @@ export async function checkRedis(env: DoctorEnv): Promise<CheckResult> {
     const pong = await client.ping();
     return { name, status: pong === 'PONG' ? 'ok' : 'fail', detail: `${new URL(env.redisUrl).host} answered ${pong}` };
   } catch (err) {
-    return { name, status: 'fail', detail: `${new URL(env.redisUrl).host}: ${errText(err)}`, fix: 'Start Redis (docker compose up -d redis) and check REDIS_URL; LiveKit and Egress must use the same Redis.' };
+    return {
+      name,
+      status: 'fail',
+      detail: `${new URL(env.redisUrl).host}: ${errText(err)}`,
+      fix: 'Start Redis (docker compose up -d redis) and check REDIS_URL; LiveKit and Egress must use the same Redis.',
+    };
   } finally {
     client.disconnect();
   }
@@ -143,7 +177,13 @@ export async function checkRedis(env: DoctorEnv): Promise<CheckResult> {
  */
 export async function checkWebhooks(env: DoctorEnv, rooms: RoomServiceClient): Promise<CheckResult> {
   const name = 'LiveKit webhooks reach the server';
-  if (!env.redisUrl) return { name, status: 'skip', detail: 'needs Redis to see what the server received', fix: 'Set REDIS_URL, then run the doctor again.' };
+  if (!env.redisUrl)
+    return {
+      name,
+      status: 'skip',
+      detail: 'needs Redis to see what the server received',
+      fix: 'Set REDIS_URL, then run the doctor again.',
+    };
   const room = `parley-doctor-${randomBytes(6).toString('hex')}`;
   const redis = new Redis(env.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 3_000 });
   redis.on('error', () => undefined);
@@ -177,7 +217,12 @@ export async function checkEgress(env: DoctorEnv): Promise<CheckResult> {
     const res = await fetch(env.egressHealthUrl, { signal: AbortSignal.timeout(3_000) });
     const body = (await res.text()).trim().slice(0, 120);
     if (res.ok) return { name, status: 'ok', detail: `${env.egressHealthUrl} answered ${res.status}${body ? ` (${body})` : ''}` };
-    return { name, status: 'fail', detail: `${env.egressHealthUrl} answered ${res.status} ${body}`, fix: 'Egress is up but unhealthy: check `docker compose logs egress` (Redis address, API key/secret, ws_url).' };
+    return {
+      name,
+      status: 'fail',
+      detail: `${env.egressHealthUrl} answered ${res.status} ${body}`,
+      fix: 'Egress is up but unhealthy: check `docker compose logs egress` (Redis address, API key/secret, ws_url).',
+    };
   } catch (err) {
     return {
       name,
@@ -258,24 +303,37 @@ export async function checkMedia(env: DoctorEnv): Promise<CheckResult> {
   try {
     rtc = await import('@livekit/rtc-node');
   } catch {
-    return { name, status: 'skip', detail: '@livekit/rtc-node is not installed here (production image)', fix: `Run the doctor from a checkout with dev dependencies, or check from a browser that ${env.livekitPublicUrl} connects; open UDP 50000-50100 (docker-compose) on the firewall.` };
+    return {
+      name,
+      status: 'skip',
+      detail: '@livekit/rtc-node is not installed here (production image)',
+      fix: `Run the doctor from a checkout with dev dependencies, or check from a browser that ${env.livekitPublicUrl} connects; open UDP 50000-50100 (docker-compose) on the firewall.`,
+    };
   }
   const roomName = `parley-doctor-${randomBytes(6).toString('hex')}`;
   const token = new AccessToken(env.apiKey, env.apiSecret, { identity: 'parley-doctor', ttl: '2m' });
   token.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: false });
   const room = new rtc.Room();
   try {
-    await withTimeout(room.connect(env.livekitPublicUrl, await token.toJwt(), { autoSubscribe: false, dynacast: false }), 15_000, 'WebRTC connect');
+    await withTimeout(
+      room.connect(env.livekitPublicUrl, await token.toJwt(), { autoSubscribe: false, dynacast: false }),
+      15_000,
+      'WebRTC connect',
+    );
     const source = new rtc.AudioSource(48_000, 1);
     const track = rtc.LocalAudioTrack.createAudioTrack('doctor', source);
-    await withTimeout(room.localParticipant!.publishTrack(track, new rtc.TrackPublishOptions({ source: rtc.TrackSource.SOURCE_MICROPHONE })), 10_000, 'publish');
+    await withTimeout(
+      room.localParticipant!.publishTrack(track, new rtc.TrackPublishOptions({ source: rtc.TrackSource.SOURCE_MICROPHONE })),
+      10_000,
+      'publish',
+    );
     return { name, status: 'ok', detail: `connected to ${env.livekitPublicUrl} and published audio from this host` };
   } catch (err) {
     return {
       name,
       status: 'fail',
       detail: `${env.livekitPublicUrl}: ${errText(err)}`,
-      fix: 'Open LiveKit\'s rtc ports: tcp 7881 and the UDP range (50000-50100 in docker-compose) on the firewall / cloud security group, and keep rtc.use_external_ip: true (or set rtc.node_ip to the public IP). LIVEKIT_PUBLIC_URL must be the wss:// address clients use.',
+      fix: "Open LiveKit's rtc ports: tcp 7881 and the UDP range (50000-50100 in docker-compose) on the firewall / cloud security group, and keep rtc.use_external_ip: true (or set rtc.node_ip to the public IP). LIVEKIT_PUBLIC_URL must be the wss:// address clients use.",
     };
   } finally {
     await room.disconnect().catch(() => undefined);
@@ -288,9 +346,27 @@ export async function runDoctor(env: DoctorEnv): Promise<CheckResult[]> {
   const rooms = new RoomServiceClient(env.livekitUrl, env.apiKey || 'missing', env.apiSecret || 'missing'.repeat(8), { requestTimeout: 5 });
   const livekit = await checkLivekit(env, rooms);
   results.push(livekit, await checkClockSkew(env), await checkRedis(env));
-  results.push(livekit.status === 'ok' ? await checkWebhooks(env, rooms) : { name: 'LiveKit webhooks reach the server', status: 'skip', detail: 'LiveKit is not reachable', fix: 'Fix "LiveKit reachable" first.' });
+  results.push(
+    livekit.status === 'ok'
+      ? await checkWebhooks(env, rooms)
+      : {
+          name: 'LiveKit webhooks reach the server',
+          status: 'skip',
+          detail: 'LiveKit is not reachable',
+          fix: 'Fix "LiveKit reachable" first.',
+        },
+  );
   results.push(await checkEgress(env), await checkTurn(env));
-  results.push(livekit.status === 'ok' ? await checkMedia(env) : { name: 'WebRTC media ports reachable (UDP range)', status: 'skip', detail: 'LiveKit is not reachable', fix: 'Fix "LiveKit reachable" first.' });
+  results.push(
+    livekit.status === 'ok'
+      ? await checkMedia(env)
+      : {
+          name: 'WebRTC media ports reachable (UDP range)',
+          status: 'skip',
+          detail: 'LiveKit is not reachable',
+          fix: 'Fix "LiveKit reachable" first.',
+        },
+  );
   return results;
 }
 
@@ -300,7 +376,10 @@ export function formatReport(results: readonly CheckResult[]): string {
   const lines = results.map((r) => `${MARK[r.status]} ${r.name}: ${r.detail}${r.fix && r.status !== 'ok' ? `\n    fix: ${r.fix}` : ''}`);
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
-  lines.push('', failed ? `${failed} check(s) failed, ${warned} warning(s).` : `All required checks passed${warned ? `, ${warned} warning(s)` : ''}.`);
+  lines.push(
+    '',
+    failed ? `${failed} check(s) failed, ${warned} warning(s).` : `All required checks passed${warned ? `, ${warned} warning(s)` : ''}.`,
+  );
   return lines.join('\n');
 }
 

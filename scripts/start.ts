@@ -17,7 +17,17 @@ import { assertPortFree, MissingPrerequisiteError, sleep, StackError } from './s
 const HEALTH_TIMEOUT_MS = 60_000;
 const log = (message: string): void => console.log(`[start] ${message}`);
 
-const sourcePaths = ['server/src', 'src-main', 'src-preload', 'src-renderer', 'src-shared', 'package-lock.json', 'electron.vite.config.ts', 'vite.web.config.ts', 'scripts/build-server.mjs'];
+const sourcePaths = [
+  'server/src',
+  'src-main',
+  'src-preload',
+  'src-renderer',
+  'src-shared',
+  'package-lock.json',
+  'electron.vite.config.ts',
+  'vite.web.config.ts',
+  'scripts/build-server.mjs',
+];
 const outputs = ['out/server/main.js', 'out/main/index.js', 'out/web/index.html'];
 
 function newestMtime(path: string): number {
@@ -65,7 +75,8 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new StackError(`the server exited during start (${server.exitCode ?? server.signalCode})`);
+    if (server.exitCode !== null || server.signalCode !== null)
+      throw new StackError(`the server exited during start (${server.exitCode ?? server.signalCode})`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
@@ -168,7 +179,11 @@ async function main(): Promise<number> {
     if ('path' in binary) {
       // Chromium refuses to run as root with its sandbox; only then is --no-sandbox passed (dev machines, CI).
       const args = [repoRoot, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
-      electron = spawn(binary.path, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PARLEY_SERVER_URL: serverUrl } });
+      electron = spawn(binary.path, args, {
+        cwd: repoRoot,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, PARLEY_SERVER_URL: serverUrl },
+      });
       electron.on('exit', (code) => {
         if (shuttingDown) return;
         log(`the desktop client closed (code ${code}); stopping`);

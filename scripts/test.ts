@@ -12,7 +12,18 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, stackDir } from './stack/paths';
 import { createContext, stackEnv } from './stack/profiles';
-import { acquireLease, allHealthy, down, formatStatus, installAll, otherLiveLeases, releaseLease, runningServices, status, up } from './stack/stack';
+import {
+  acquireLease,
+  allHealthy,
+  down,
+  formatStatus,
+  installAll,
+  otherLiveLeases,
+  releaseLease,
+  runningServices,
+  status,
+  up,
+} from './stack/stack';
 import { MissingPrerequisiteError } from './stack/tools';
 
 const resultsFile = join(stackDir, 'test-results.json');
@@ -110,7 +121,8 @@ async function main(): Promise<number> {
     await cleanup();
     if (failedFiles > 0) log(`${failedFiles} test file(s) had failures`);
     if (!existsSync(resultsFile)) log('vitest wrote no results');
-    else if (code !== 0 && failed === 0) log(`vitest exited with code ${code ?? 'none'}: unhandled errors or test files that could not run (see above)`);
+    else if (code !== 0 && failed === 0)
+      log(`vitest exited with code ${code ?? 'none'}: unhandled errors or test files that could not run (see above)`);
     console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
     const ok = code === 0 && failed === 0 && failedFiles === 0 && passed > 0;
     return stopping ? 130 : ok ? 0 : 1;

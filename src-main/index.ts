@@ -4,7 +4,23 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions, BrowserWindow as BrowserWindowType, NativeImage } from 'electron';
-import { BrowserWindow, Menu, Notification, Tray, app, globalShortcut, ipcMain, nativeImage, net, powerMonitor, protocol, screen, session, shell, systemPreferences } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  Notification,
+  Tray,
+  app,
+  globalShortcut,
+  ipcMain,
+  nativeImage,
+  net,
+  powerMonitor,
+  protocol,
+  screen,
+  session,
+  shell,
+  systemPreferences,
+} from 'electron';
 import type * as ElectronUpdater from 'electron-updater';
 import type * as UiohookModule from 'uiohook-napi';
 import type { VoiceState } from '@shared/ipc/contract';
@@ -85,10 +101,18 @@ async function start(): Promise<void> {
 
   await app.whenReady();
 
-  const settings = createSettingsStore({ fs: { readFile, writeFile, rename, mkdir }, dir: app.getPath('userData'), log: log.child({ module: 'settings' }), now: () => Date.now() });
+  const settings = createSettingsStore({
+    fs: { readFile, writeFile, rename, mkdir },
+    dir: app.getPath('userData'),
+    log: log.child({ module: 'settings' }),
+    now: () => Date.now(),
+  });
   const loaded = await settings.load();
 
-  const events = createRendererEvents({ targets: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow.webContents] : []), log: log.child({ module: 'ipc' }) });
+  const events = createRendererEvents({
+    targets: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow.webContents] : []),
+    log: log.child({ module: 'ipc' }),
+  });
   if (loaded.notice) events.emit('app:notice', loaded.notice);
 
   // Security: CSP, permissions, our scheme.
@@ -99,7 +123,10 @@ async function start(): Promise<void> {
     if (originOf(details.url) === appOrigin) headers['Content-Security-Policy'] = [csp];
     callback({ responseHeaders: headers });
   });
-  protocol.handle(appSchemePrivileges.scheme, createAppProtocolHandler({ root: rendererRoot, csp, fetchFile: (path) => net.fetch(pathToFileURL(path).toString()) }));
+  protocol.handle(
+    appSchemePrivileges.scheme,
+    createAppProtocolHandler({ root: rendererRoot, csp, fetchFile: (path) => net.fetch(pathToFileURL(path).toString()) }),
+  );
   const navigation = createNavigationPolicy({
     appOrigin,
     externalAllowlist: ['https://github.com', 'https://livekit.io'],
@@ -142,7 +169,11 @@ async function start(): Promise<void> {
         ? async () => (systemPreferences.isTrustedAccessibilityClient(false) ? null : 'the Accessibility permission was revoked')
         : undefined,
   });
-  const hotkeys = createGlobalHotkeys({ globalShortcut, onCommand: (c) => events.emit('voice:command', c), log: log.child({ module: 'hotkeys' }) });
+  const hotkeys = createGlobalHotkeys({
+    globalShortcut,
+    onCommand: (c) => events.emit('voice:command', c),
+    log: log.child({ module: 'hotkeys' }),
+  });
   const autoLaunch = createAutoLaunch({
     platform: process.platform,
     loginItems: app,
@@ -185,16 +216,23 @@ async function start(): Promise<void> {
   settings.subscribe((next, previous) => {
     events.emit('settings:changed', next);
     applySettings().catch((error: unknown) => log.error({ err: String(error) }, 'applying settings failed'));
-    if (next.startOnLogin !== previous.startOnLogin) void autoLaunch.set(next.startOnLogin).catch((error: unknown) => log.warn({ err: String(error) }, 'start on login failed'));
+    if (next.startOnLogin !== previous.startOnLogin)
+      void autoLaunch.set(next.startOnLogin).catch((error: unknown) => log.warn({ err: String(error) }, 'start on login failed'));
   });
   powerMonitor.on('lock-screen', () => ptt.forceRelease('lock-screen'));
   powerMonitor.on('suspend', () => ptt.forceRelease('suspend'));
 
-  const externalLinks = createExternalLinks({ openExternal: (url) => shell.openExternal(url), log: log.child({ module: 'external-links' }) });
+  const externalLinks = createExternalLinks({
+    openExternal: (url) => shell.openExternal(url),
+    log: log.child({ module: 'external-links' }),
+  });
   // IPC: the only registration point.
   registerIpc({
     ipcMain,
-    checkSender: createSenderCheck({ appOrigin, trustedWebContentsIds: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow.webContents.id] : []) }),
+    checkSender: createSenderCheck({
+      appOrigin,
+      trustedWebContentsIds: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow.webContents.id] : []),
+    }),
     log: log.child({ module: 'ipc' }),
     handlers: createIpcHandlers({
       appInfo: () => ({ version: app.getVersion(), platform: process.platform, isPackaged: app.isPackaged }),
@@ -262,7 +300,8 @@ async function start(): Promise<void> {
 
   await applySettings();
   // Re-assert start-on-login: the OS entry may point at an old path after an update or a moved AppImage.
-  if (settings.get().startOnLogin) void autoLaunch.set(true).catch((error: unknown) => log.warn({ err: String(error) }, 'start on login failed'));
+  if (settings.get().startOnLogin)
+    void autoLaunch.set(true).catch((error: unknown) => log.warn({ err: String(error) }, 'start on login failed'));
   const updates = createUpdater({
     autoUpdater: () => (require('electron-updater') as typeof ElectronUpdater).autoUpdater,
     isPackaged: app.isPackaged,

@@ -4,7 +4,13 @@ import type { PermissionQuery, PermissionSession } from './permissions';
 import { decidePermission, installPermissionHandlers, permissionTable } from './permissions';
 
 const APP = 'app://parley';
-const q = (over: Partial<PermissionQuery>): PermissionQuery => ({ permission: 'media', url: `${APP}/index.html`, isMainFrame: true, mediaTypes: ['audio'], ...over });
+const q = (over: Partial<PermissionQuery>): PermissionQuery => ({
+  permission: 'media',
+  url: `${APP}/index.html`,
+  isMainFrame: true,
+  mediaTypes: ['audio'],
+  ...over,
+});
 
 describe('permission table', () => {
   it('when our main frame asks for the microphone, then it is granted', () => {
@@ -36,9 +42,12 @@ describe('permission table', () => {
     }
   });
 
-  it.each(['notifications', 'geolocation', 'display-capture', 'clipboard-read', 'openExternal'])('denies %s even for our origin', (permission) => {
-    expect(decidePermission(q({ permission }), APP).allow).toBe(false);
-  });
+  it.each(['notifications', 'geolocation', 'display-capture', 'clipboard-read', 'openExternal'])(
+    'denies %s even for our origin',
+    (permission) => {
+      expect(decidePermission(q({ permission }), APP).allow).toBe(false);
+    },
+  );
 
   it('installs request, check and device handlers that follow the table and log each decision', () => {
     const logged: Array<Record<string, unknown>> = [];
@@ -47,7 +56,11 @@ describe('permission table', () => {
     let check: Parameters<PermissionSession['setPermissionCheckHandler']>[0] | null = null;
     let device: (() => boolean) | null = null;
     installPermissionHandlers(
-      { setPermissionRequestHandler: (h) => (request = h), setPermissionCheckHandler: (h) => (check = h), setDevicePermissionHandler: (h) => (device = h) },
+      {
+        setPermissionRequestHandler: (h) => (request = h),
+        setPermissionCheckHandler: (h) => (check = h),
+        setDevicePermissionHandler: (h) => (device = h),
+      },
       { appOrigin: APP, log },
     );
     const granted: boolean[] = [];

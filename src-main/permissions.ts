@@ -72,10 +72,20 @@ export function decidePermission(q: PermissionQuery, appOrigin: string): Decisio
 /** Slice of Electron's Session used here. */
 export interface PermissionSession {
   setPermissionRequestHandler(
-    handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: Array<'audio' | 'video'> }) => void,
+    handler: (
+      webContents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: Array<'audio' | 'video'> },
+    ) => void,
   ): void;
   setPermissionCheckHandler(
-    handler: (webContents: unknown, permission: string, requestingOrigin: string, details: { isMainFrame?: boolean; mediaType?: 'audio' | 'video' | 'unknown'; requestingUrl?: string }) => boolean,
+    handler: (
+      webContents: unknown,
+      permission: string,
+      requestingOrigin: string,
+      details: { isMainFrame?: boolean; mediaType?: 'audio' | 'video' | 'unknown'; requestingUrl?: string },
+    ) => boolean,
   ): void;
   setDevicePermissionHandler(handler: () => boolean): void;
 }
@@ -90,7 +100,10 @@ export function installPermissionHandlers(session: PermissionSession, deps: { ap
       mediaTypes: details.mediaTypes ?? [],
     };
     const decision = decidePermission(q, appOrigin);
-    log.info({ permission, origin: originOf(q.url), allow: decision.allow, reason: decision.reason, kind: 'request' }, 'permission decision');
+    log.info(
+      { permission, origin: originOf(q.url), allow: decision.allow, reason: decision.reason, kind: 'request' },
+      'permission decision',
+    );
     callback(decision.allow);
   });
   session.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) => {
@@ -102,7 +115,11 @@ export function installPermissionHandlers(session: PermissionSession, deps: { ap
     };
     const decision = decidePermission(q, appOrigin);
     // Checks are frequent (every enumerateDevices); log only denials at info to keep the log readable.
-    if (!decision.allow) log.info({ permission, origin: originOf(requestingOrigin), allow: false, reason: decision.reason, kind: 'check' }, 'permission decision');
+    if (!decision.allow)
+      log.info(
+        { permission, origin: originOf(requestingOrigin), allow: false, reason: decision.reason, kind: 'check' },
+        'permission decision',
+      );
     return decision.allow;
   });
   // WebHID/WebUSB/WebSerial device pickers: never.

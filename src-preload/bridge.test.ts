@@ -29,7 +29,9 @@ describe('preload bridge', () => {
     const bridge = buildBridge(fakeIpc().ipc) as unknown as Record<string, Record<string, unknown>>;
     const members = Object.entries(bridge).flatMap(([d, m]) => Object.keys(m).map((k) => `${d}.${k}`));
     expect(members).toHaveLength(invokeChannels.length + eventChannels.length);
-    expect(members).toEqual(expect.arrayContaining(['settings.update', 'ptt.startRebind', 'ptt.onState', 'deeplink.onOpen', 'media.getMicrophoneAccess']));
+    expect(members).toEqual(
+      expect.arrayContaining(['settings.update', 'ptt.startRebind', 'ptt.onState', 'deeplink.onOpen', 'media.getMicrophoneAccess']),
+    );
     expect(members.some((m) => /send|ipc|env|invoke/i.test(m))).toBe(false);
     for (const m of Object.values(bridge)) for (const fn of Object.values(m)) expect(typeof fn).toBe('function');
     expect(Object.isFrozen(bridge)).toBe(true);

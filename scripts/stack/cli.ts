@@ -79,7 +79,7 @@ main().then(
       console.error(`[stack] missing prerequisite: ${error.message}`);
       process.exit(3);
     }
-    console.error(`[stack] ${error instanceof StackError ? error.message : (error as Error).stack ?? String(error)}`);
+    console.error(`[stack] ${error instanceof StackError ? error.message : ((error as Error).stack ?? String(error))}`);
     process.exit(1);
   },
 );

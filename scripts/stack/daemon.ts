@@ -152,7 +152,9 @@ export async function startDaemon(ctx: StackContext, spec: DaemonSpec): Promise<
   while (Date.now() < deadline) {
     if (exit !== undefined) {
       rmSync(pidFile(ctx, spec.name), { force: true });
-      throw new StackError(`${spec.name} exited during start (${exit}). Last log lines (${logFile(ctx, spec.name)}):\n${tailLog(ctx, spec.name)}`);
+      throw new StackError(
+        `${spec.name} exited during start (${exit}). Last log lines (${logFile(ctx, spec.name)}):\n${tailLog(ctx, spec.name)}`,
+      );
     }
     last = await spec.health();
     if (last.healthy) return pid;

@@ -56,7 +56,10 @@ describe('stack configuration', () => {
   });
 
   it('when a port env var is set, then the profile uses it; when it is not a port, then it is rejected', () => {
-    expect(createContext('test', { PARLEY_TEST_LIVEKIT_PORT: '7999' }).ports.livekit).toEqual({ port: 7999, envVar: 'PARLEY_TEST_LIVEKIT_PORT' });
+    expect(createContext('test', { PARLEY_TEST_LIVEKIT_PORT: '7999' }).ports.livekit).toEqual({
+      port: 7999,
+      envVar: 'PARLEY_TEST_LIVEKIT_PORT',
+    });
     expect(createContext('dev', { PORT: '9090' }).webhookUrl).toBe('http://127.0.0.1:9090/api/v1/livekit/webhook');
     expect(() => createContext('dev', { PARLEY_REDIS_PORT: 'abc' })).toThrow(/PARLEY_REDIS_PORT=abc/);
   });

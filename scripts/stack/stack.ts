@@ -57,7 +57,8 @@ export async function withLock<T>(ctx: StackContext, fn: () => Promise<T>, timeo
         rmSync(lock, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new StackError(`the ${ctx.profile} stack is locked by pid ${holderPid} (${lock}); waited ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new StackError(`the ${ctx.profile} stack is locked by pid ${holderPid} (${lock}); waited ${timeoutMs / 1000} s`);
       await sleep(200);
     }
   }
@@ -144,7 +145,13 @@ export async function status(ctx: StackContext): Promise<ServiceStatus[]> {
     services.map(async (service): Promise<ServiceStatus> => {
       const skipped = await availability(ctx, service);
       const health: Health = skipped ? { healthy: false, reason: skipped } : await service.health(ctx);
-      return { name: service.name, address: service.address(ctx), detail: service.describe?.(ctx) ?? '', health, ...(skipped ? { skipped } : {}) };
+      return {
+        name: service.name,
+        address: service.address(ctx),
+        detail: service.describe?.(ctx) ?? '',
+        health,
+        ...(skipped ? { skipped } : {}),
+      };
     }),
   );
 }

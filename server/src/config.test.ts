@@ -11,7 +11,13 @@ const valid = {
 describe('parseConfig', () => {
   it('when only the secrets are given, then every other key takes its documented default and the result is frozen', () => {
     const config = parseConfig(valid);
-    expect(config).toMatchObject({ HOST: '127.0.0.1', PORT: 8080, MONGODB_DB: 'parley', WEB_DIR: 'out/web', LIVEKIT_URL: 'http://127.0.0.1:7880' });
+    expect(config).toMatchObject({
+      HOST: '127.0.0.1',
+      PORT: 8080,
+      MONGODB_DB: 'parley',
+      WEB_DIR: 'out/web',
+      LIVEKIT_URL: 'http://127.0.0.1:7880',
+    });
     expect(config.REDIS_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -23,7 +29,15 @@ describe('parseConfig', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const keys = (err as ConfigError).problems.map((p) => p.split(':')[0]).sort();
-      expect(keys).toEqual(['JWT_SECRET', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_PUBLIC_URL', 'LIVEKIT_URL', 'PORT', 'REDIS_URL']);
+      expect(keys).toEqual([
+        'JWT_SECRET',
+        'LIVEKIT_API_KEY',
+        'LIVEKIT_API_SECRET',
+        'LIVEKIT_PUBLIC_URL',
+        'LIVEKIT_URL',
+        'PORT',
+        'REDIS_URL',
+      ]);
     }
   });
 

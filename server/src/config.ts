@@ -12,57 +12,75 @@ const optionalString = z
  * Every environment key the server reads (listed with comments in .env.example). Parsed once at boot; nothing else
  * in the server reads process.env.
  */
-const ConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
-  PUBLIC_URL: httpUrl.optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').default('mongodb://127.0.0.1:27017'),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('parley'),
-  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
-  LIVEKIT_URL: httpUrl.default('http://127.0.0.1:7880'),
-  LIVEKIT_PUBLIC_URL: wsUrl.default('ws://127.0.0.1:7880'),
-  LIVEKIT_API_KEY: z.string().min(1),
-  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  WEB_DIR: z.string().min(1).default('out/web'),
-  RECORDINGS_DIR: z.string().min(1).default('.stack/recordings'),
-  S3_ENDPOINT: optionalString,
-  S3_REGION: optionalString,
-  S3_BUCKET: optionalString,
-  S3_ACCESS_KEY: optionalString,
-  S3_SECRET_KEY: optionalString,
-  S3_FORCE_PATH_STYLE: optionalString,
-  /** Attempts per IP per minute on /auth/login and /auth/register. */
-  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
-  /** Failed logins per account per 15 minutes before that account is locked out for the rest of the window. */
-  AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
-  /** Trust X-Forwarded-For from a reverse proxy (express "trust proxy" value: hop count, e.g. 1). */
-  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
-  /**
-   * Browser origins other than this server's own that may call the API and the gateway: the desktop app's renderer
-   * (app://parley, packaged) and electron-vite's dev server. Comma-separated; the web client at /app is same-origin.
-   */
-  CORS_ORIGINS: z
-    .string()
-    .default('app://parley,http://localhost:5173')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
-  /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
-  VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
-  /**
-   * Server processes sharing PORT (node:cluster), one per core is typical; each is a full instance, coordinated through
-   * Redis like separate servers, so more than 1 needs REDIS_URL. `auto` = the number of cores, at most 8 (each worker
-   * has its own database and Redis connections; beyond that, run more hosts).
-   */
-  SERVER_WORKERS: z
-    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
-    .default(1)
-    .transform((v) => (v === 'auto' ? Math.min(8, Math.max(1, availableParallelism())) : v)),
-}).refine((c) => c.SERVER_WORKERS === 1 || c.REDIS_URL !== undefined, {
-  path: ['SERVER_WORKERS'],
-  message: 'more than one worker needs REDIS_URL (workers share gateway events and caches through Redis)',
-});
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    PUBLIC_URL: httpUrl.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')
+      .default('mongodb://127.0.0.1:27017'),
+    MONGODB_DB: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
+      .default('parley'),
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+        .optional(),
+    ),
+    LIVEKIT_URL: httpUrl.default('http://127.0.0.1:7880'),
+    LIVEKIT_PUBLIC_URL: wsUrl.default('ws://127.0.0.1:7880'),
+    LIVEKIT_API_KEY: z.string().min(1),
+    LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    WEB_DIR: z.string().min(1).default('out/web'),
+    RECORDINGS_DIR: z.string().min(1).default('.stack/recordings'),
+    S3_ENDPOINT: optionalString,
+    S3_REGION: optionalString,
+    S3_BUCKET: optionalString,
+    S3_ACCESS_KEY: optionalString,
+    S3_SECRET_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: optionalString,
+    /** Attempts per IP per minute on /auth/login and /auth/register. */
+    AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+    /** Failed logins per account per 15 minutes before that account is locked out for the rest of the window. */
+    AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    /** Trust X-Forwarded-For from a reverse proxy (express "trust proxy" value: hop count, e.g. 1). */
+    TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+    /**
+     * Browser origins other than this server's own that may call the API and the gateway: the desktop app's renderer
+     * (app://parley, packaged) and electron-vite's dev server. Comma-separated; the web client at /app is same-origin.
+     */
+    CORS_ORIGINS: z
+      .string()
+      .default('app://parley,http://localhost:5173')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+    /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
+    VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+    /**
+     * Server processes sharing PORT (node:cluster), one per core is typical; each is a full instance, coordinated through
+     * Redis like separate servers, so more than 1 needs REDIS_URL. `auto` = the number of cores, at most 8 (each worker
+     * has its own database and Redis connections; beyond that, run more hosts).
+     */
+    SERVER_WORKERS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+      .default(1)
+      .transform((v) => (v === 'auto' ? Math.min(8, Math.max(1, availableParallelism())) : v)),
+  })
+  .refine((c) => c.SERVER_WORKERS === 1 || c.REDIS_URL !== undefined, {
+    path: ['SERVER_WORKERS'],
+    message: 'more than one worker needs REDIS_URL (workers share gateway events and caches through Redis)',
+  });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

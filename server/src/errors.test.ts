@@ -161,7 +161,17 @@ describe('error handler: a dependency that does not answer', () => {
 });
 
 describe('ApiRouter + error handler', () => {
-  const route = defineRoute({ tag: 't', method: 'post', path: '/things/:id', summary: 't', auth: false, params: z.strictObject({ id: Id }), body: z.strictObject({ name: z.string().max(5) }), response: z.object({ id: z.string(), name: z.string() }), status: 201 });
+  const route = defineRoute({
+    tag: 't',
+    method: 'post',
+    path: '/things/:id',
+    summary: 't',
+    auth: false,
+    params: z.strictObject({ id: Id }),
+    body: z.strictObject({ name: z.string().max(5) }),
+    response: z.object({ id: z.string(), name: z.string() }),
+    status: 201,
+  });
   const boom = defineRoute({ tag: 't', method: 'get', path: '/boom', summary: 'b', auth: false });
   let url = '';
   const server = createServer();
@@ -185,7 +195,8 @@ describe('ApiRouter + error handler', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const post = (path: string, body: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (path: string, body: string) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it('when input is valid, then the handler result is sent with the contract status', async () => {
     const res = await post(`/things/${'a'.repeat(24)}`, '{"name":"ok"}');

@@ -89,7 +89,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const redis = config.REDIS_URL ? redisClient(config.REDIS_URL, log, 'parley', 'commands') : null;
   // Pub/sub for the Socket.IO adapter: a subscriber connection cannot run other commands, so it gets its own clients.
   const redisPubSub = config.REDIS_URL
-    ? { pub: redisClient(config.REDIS_URL, log, 'parley-pub', 'commands'), sub: redisClient(config.REDIS_URL, log, 'parley-sub', 'subscriber') }
+    ? {
+        pub: redisClient(config.REDIS_URL, log, 'parley-pub', 'commands'),
+        sub: redisClient(config.REDIS_URL, log, 'parley-sub', 'subscriber'),
+      }
     : null;
   // Command clients are connected before anything publishes (without an offline queue, a call before then would fail).
   await Promise.all(
@@ -108,8 +111,22 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const livekit = new RoomServiceClient(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
   const tokens = createAccessTokens(config.JWT_SECRET, clock);
   const requireAuth = createRequireAuth(tokens);
-  const permissions = createPermissionService({ guilds: cachedReads.guilds, roles: cachedReads.roles, channels: cachedReads.channels, log: moduleLogger(log, 'permissions') });
-  const gateway = createGateway({ log: moduleLogger(log, 'gateway'), repos, cachedReads, permissions, tokens, redis: redisPubSub, redisKey: `parley:${config.MONGODB_DB}:gateway`, corsOrigins: config.CORS_ORIGINS });
+  const permissions = createPermissionService({
+    guilds: cachedReads.guilds,
+    roles: cachedReads.roles,
+    channels: cachedReads.channels,
+    log: moduleLogger(log, 'permissions'),
+  });
+  const gateway = createGateway({
+    log: moduleLogger(log, 'gateway'),
+    repos,
+    cachedReads,
+    permissions,
+    tokens,
+    redis: redisPubSub,
+    redisKey: `parley:${config.MONGODB_DB}:gateway`,
+    corsOrigins: config.CORS_ORIGINS,
+  });
   const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
   const rateLimits = createAuthRateLimits({
     redis,
@@ -136,7 +153,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     createApiRouter: () => createApiRouter(requireAuth, validateResponses),
   });
   const factories = options.modules ?? [...coreModules({ tokens, rateLimits }), ...extensionModules];
-  const modules: ServerModule[] = factories.map((factory) => factory(baseContext(factory.name.replace(/Module$/, "") || "module")));
+  const modules: ServerModule[] = factories.map((factory) => factory(baseContext(factory.name.replace(/Module$/, '') || 'module')));
   for (const m of modules) await m.init?.();
 
   const health = createHealthCheck({ db: database.db, livekit, redis });

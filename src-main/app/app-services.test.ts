@@ -17,7 +17,14 @@ describe('clean quit', () => {
     const hub = createVoiceStateHub(timers);
     const quit = vi.fn();
     const requestDisconnect = vi.fn();
-    const q = createQuitCoordinator({ isVoiceConnected: () => hub.get().connected, requestDisconnect, waitForDisconnect: (ms) => hub.waitForDisconnect(ms), quit, log: silent, timeoutMs: 3000 });
+    const q = createQuitCoordinator({
+      isVoiceConnected: () => hub.get().connected,
+      requestDisconnect,
+      waitForDisconnect: (ms) => hub.waitForDisconnect(ms),
+      quit,
+      log: silent,
+      timeoutMs: 3000,
+    });
     const event = () => ({ preventDefault: vi.fn() });
     return { hub, quit, requestDisconnect, q, event };
   }
@@ -76,13 +83,27 @@ describe('auto-update', () => {
 
   it('when running unpackaged (development), then updates are off and electron-updater is never loaded', () => {
     const load = vi.fn(fakeUpdater);
-    const r = createUpdater({ autoUpdater: load, isPackaged: false, env: {}, log: silent, onNotice: () => {}, setInterval: () => 0 }).start();
+    const r = createUpdater({
+      autoUpdater: load,
+      isPackaged: false,
+      env: {},
+      log: silent,
+      onNotice: () => {},
+      setInterval: () => 0,
+    }).start();
     expect(r).toEqual({ enabled: false, reason: 'development build' });
     expect(load).not.toHaveBeenCalled();
   });
 
   it('when disabled by PARLEY_DISABLE_UPDATES=1, then updates are off', () => {
-    const r = createUpdater({ autoUpdater: fakeUpdater, isPackaged: true, env: { PARLEY_DISABLE_UPDATES: '1' }, log: silent, onNotice: () => {}, setInterval: () => 0 }).start();
+    const r = createUpdater({
+      autoUpdater: fakeUpdater,
+      isPackaged: true,
+      env: { PARLEY_DISABLE_UPDATES: '1' },
+      log: silent,
+      onNotice: () => {},
+      setInterval: () => 0,
+    }).start();
     expect(r.enabled).toBe(false);
   });
 
@@ -90,7 +111,14 @@ describe('auto-update', () => {
     const u = fakeUpdater();
     const notices: Notice[] = [];
     let periodic: (() => void) | null = null;
-    const r = createUpdater({ autoUpdater: () => u, isPackaged: true, env: {}, log: silent, onNotice: (n) => notices.push(n), setInterval: (fn) => (periodic = fn) }).start();
+    const r = createUpdater({
+      autoUpdater: () => u,
+      isPackaged: true,
+      env: {},
+      log: silent,
+      onNotice: (n) => notices.push(n),
+      setInterval: (fn) => (periodic = fn),
+    }).start();
     expect(r.enabled).toBe(true);
     expect(u.checks).toBe(1);
     periodic!();

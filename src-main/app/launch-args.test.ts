@@ -29,7 +29,9 @@ describe('launch arguments', () => {
   it('finds --ptt, --hidden and a deep link among Chromium switches', () => {
     expect(parseLaunchArgs(['/opt/Parley/parley', '--no-sandbox', '--ptt=DOWN'])).toEqual({ ptt: 'down', deepLink: null, hidden: false });
     expect(parseLaunchArgs(['parley.exe', '--hidden'])).toMatchObject({ hidden: true });
-    expect(parseLaunchArgs(['parley.exe', '--allow-file-access-from-files', 'parley://invite/abcd1234'])).toMatchObject({ deepLink: { code: 'abcd1234' } });
+    expect(parseLaunchArgs(['parley.exe', '--allow-file-access-from-files', 'parley://invite/abcd1234'])).toMatchObject({
+      deepLink: { code: 'abcd1234' },
+    });
   });
 
   it('ignores unknown --ptt values', () => {

@@ -10,7 +10,13 @@ const OUR_WC = 7;
 
 function recordingLog() {
   const warnings: Array<Record<string, unknown>> = [];
-  const log: Log = { debug() {}, info() {}, warn: (o) => warnings.push(o as Record<string, unknown>), error: (o) => warnings.push(o as Record<string, unknown>), child: () => log };
+  const log: Log = {
+    debug() {},
+    info() {},
+    warn: (o) => warnings.push(o as Record<string, unknown>),
+    error: (o) => warnings.push(o as Record<string, unknown>),
+    child: () => log,
+  };
   return { log, warnings };
 }
 
@@ -55,7 +61,11 @@ describe('IPC registration', () => {
 
   it.each([
     ['a subframe of our window', { sender: { id: OUR_WC }, senderFrame: { url: `${APP}/x`, parent: {} } }, 'subframe'],
-    ['our window navigated to a foreign origin', { sender: { id: OUR_WC }, senderFrame: { url: 'https://evil.example/', parent: null } }, 'foreign origin'],
+    [
+      'our window navigated to a foreign origin',
+      { sender: { id: OUR_WC }, senderFrame: { url: 'https://evil.example/', parent: null } },
+      'foreign origin',
+    ],
     ['a look-alike origin', { sender: { id: OUR_WC }, senderFrame: { url: 'app://parley.evil/', parent: null } }, 'foreign origin'],
     ['another webContents', { sender: { id: 99 }, senderFrame: { url: `${APP}/`, parent: null } }, 'foreign webContents'],
     ['a frame that is gone', { sender: { id: OUR_WC }, senderFrame: null }, 'frame gone'],
@@ -70,7 +80,10 @@ describe('IPC registration', () => {
   it('when the arguments do not match the contract, then the answer is invalid-request and the handler never runs', async () => {
     const update = vi.fn(() => defaultSettings());
     const { invoke } = setup({ 'settings:update': update });
-    await expect(invoke('settings:update', ours, { ptt: { releaseDelayMs: 2001 } })).resolves.toEqual({ ok: false, code: 'invalid-request' });
+    await expect(invoke('settings:update', ours, { ptt: { releaseDelayMs: 2001 } })).resolves.toEqual({
+      ok: false,
+      code: 'invalid-request',
+    });
     await expect(invoke('settings:update', ours, { window: { maximized: true } })).resolves.toEqual({ ok: false, code: 'invalid-request' });
     await expect(invoke('settings:update', ours, {}, 'extra')).resolves.toEqual({ ok: false, code: 'invalid-request' });
     expect(update).not.toHaveBeenCalled();

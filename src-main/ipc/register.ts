@@ -69,7 +69,10 @@ export function registerIpc(deps: {
       }
       const parsed = args.length <= 1 ? requestSchema.safeParse(args[0]) : null;
       if (!parsed?.success) {
-        log.warn({ channel, issues: parsed?.error.issues.map((i) => i.path.join('.')) ?? ['too many arguments'] }, 'ipc refused: invalid request');
+        log.warn(
+          { channel, issues: parsed?.error.issues.map((i) => i.path.join('.')) ?? ['too many arguments'] },
+          'ipc refused: invalid request',
+        );
         return { ok: false, code: 'invalid-request' };
       }
       try {

@@ -17,7 +17,15 @@ export interface AutostartFs {
 
 export function desktopEntry(executable: string): string {
   const quoted = `"${executable.replace(/(["`$\\])/g, '\\$1')}"`;
-  return ['[Desktop Entry]', 'Type=Application', 'Name=Parley', `Exec=${quoted} --hidden`, 'X-GNOME-Autostart-enabled=true', 'Terminal=false', ''].join('\n');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=Parley',
+    `Exec=${quoted} --hidden`,
+    'X-GNOME-Autostart-enabled=true',
+    'Terminal=false',
+    '',
+  ].join('\n');
 }
 
 export function createAutoLaunch(deps: {

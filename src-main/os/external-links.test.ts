@@ -8,11 +8,14 @@ import { createExternalLinks } from './external-links';
 const silent: Log = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 describe('external links from messages', () => {
-  it.each(['https://example.com/a?b=1', 'http://example.com', 'mailto:someone@example.com'])('when the renderer asks to open %s, then it reaches the system browser', async (url) => {
-    const openExternal = vi.fn(async () => undefined);
-    await expect(createExternalLinks({ openExternal, log: silent }).open(url)).resolves.toBe(true);
-    expect(openExternal).toHaveBeenCalledWith(new URL(url).href);
-  });
+  it.each(['https://example.com/a?b=1', 'http://example.com', 'mailto:someone@example.com'])(
+    'when the renderer asks to open %s, then it reaches the system browser',
+    async (url) => {
+      const openExternal = vi.fn(async () => undefined);
+      await expect(createExternalLinks({ openExternal, log: silent }).open(url)).resolves.toBe(true);
+      expect(openExternal).toHaveBeenCalledWith(new URL(url).href);
+    },
+  );
 
   it.each([
     'javascript:alert(1)',
@@ -43,7 +46,9 @@ describe('external links from messages', () => {
       const openExternal = vi.fn(async () => undefined);
       const links = createExternalLinks({ openExternal, log: silent });
       const registered = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => unknown>();
-      const all = createIpcHandlers({ openExternal: (url: string) => links.open(url) } as unknown as Parameters<typeof createIpcHandlers>[0]);
+      const all = createIpcHandlers({ openExternal: (url: string) => links.open(url) } as unknown as Parameters<
+        typeof createIpcHandlers
+      >[0]);
       const handlers = Object.fromEntries(invokeChannels.map((c) => [c, all[c]])) as IpcHandlers;
       registerIpc({
         ipcMain: { handle: (c, l) => registered.set(c, l), removeHandler: (c) => registered.delete(c) },

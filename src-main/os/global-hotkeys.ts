@@ -17,11 +17,10 @@ type Status = PttDiagnostics['hotkeys'];
 
 const commands: Record<HotkeyName, VoiceCommand['command']> = { toggleMute: 'toggle-mute', toggleDeafen: 'toggle-deafen' };
 
-export function createGlobalHotkeys(deps: {
-  globalShortcut: GlobalShortcutLike;
-  onCommand: (command: VoiceCommand) => void;
-  log: Log;
-}): { apply(hotkeys: Settings['hotkeys']): Status; dispose(): void } {
+export function createGlobalHotkeys(deps: { globalShortcut: GlobalShortcutLike; onCommand: (command: VoiceCommand) => void; log: Log }): {
+  apply(hotkeys: Settings['hotkeys']): Status;
+  dispose(): void;
+} {
   const registered = new Map<HotkeyName, string>();
   const status: Status = { toggleMute: 'off', toggleDeafen: 'off' };
 

@@ -65,7 +65,10 @@ describe('global mute/deafen hotkeys', () => {
 
   it('when applied, then both hotkeys are registered and pressing them sends voice commands', () => {
     const { hotkeys, registered, commands } = setup();
-    expect(hotkeys.apply({ toggleMute: 'Ctrl+Shift+M', toggleDeafen: 'Ctrl+Shift+D' })).toEqual({ toggleMute: 'registered', toggleDeafen: 'registered' });
+    expect(hotkeys.apply({ toggleMute: 'Ctrl+Shift+M', toggleDeafen: 'Ctrl+Shift+D' })).toEqual({
+      toggleMute: 'registered',
+      toggleDeafen: 'registered',
+    });
     registered.get('Ctrl+Shift+M')!();
     registered.get('Ctrl+Shift+D')!();
     expect(commands).toEqual([

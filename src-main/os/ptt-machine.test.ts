@@ -84,13 +84,16 @@ describe('push-to-talk state machine', () => {
     expect(seen()).toEqual(['on:press', 'off:max-hold', 'on:press']);
   });
 
-  it.each(['lock-screen', 'suspend', 'hook-failure'] as const)('when %s happens while transmitting, then transmission stops at once', (reason) => {
-    const { machine, changes } = setup();
-    machine.down('hook');
-    machine.forceRelease(reason);
-    expect(machine.transmitting).toBe(false);
-    expect(changes.at(-1)).toMatchObject({ transmitting: false, reason, source: 'system' });
-  });
+  it.each(['lock-screen', 'suspend', 'hook-failure'] as const)(
+    'when %s happens while transmitting, then transmission stops at once',
+    (reason) => {
+      const { machine, changes } = setup();
+      machine.down('hook');
+      machine.forceRelease(reason);
+      expect(machine.transmitting).toBe(false);
+      expect(changes.at(-1)).toMatchObject({ transmitting: false, reason, source: 'system' });
+    },
+  );
 
   it('when released by the system while nothing is held anymore, then the next press transmits normally', () => {
     const { machine } = setup();

@@ -38,11 +38,7 @@ export interface PttMachine {
 
 const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
 
-export function createPttMachine(deps: {
-  clock: Clock;
-  config: PttMachineConfig;
-  onChange: (state: PttState) => void;
-}): PttMachine {
+export function createPttMachine(deps: { clock: Clock; config: PttMachineConfig; onChange: (state: PttState) => void }): PttMachine {
   const { clock, onChange } = deps;
   let config = normalise(deps.config);
   let transmitting = false;

@@ -91,7 +91,12 @@ describe('push-to-talk service', () => {
   });
 
   it('when the hook cannot work here, then the user is told why and offered --ptt, which then drives transmission', async () => {
-    const { hook, ptt, notices, states } = setup({ ok: false, problem: 'wayland-no-xwayland', message: 'no XWayland', hint: 'bind parley --ptt=down' });
+    const { hook, ptt, notices, states } = setup({
+      ok: false,
+      problem: 'wayland-no-xwayland',
+      message: 'no XWayland',
+      hint: 'bind parley --ptt=down',
+    });
     await ptt.apply(settings());
     expect(hook.starts).toBe(0);
     expect(notices).toEqual([{ code: 'ptt-hook-unavailable', message: 'no XWayland', hint: 'bind parley --ptt=down' }]);

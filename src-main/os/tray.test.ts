@@ -3,7 +3,14 @@ import type { VoiceState } from '@shared/ipc/contract';
 import type { TrayAction, TrayLike, TrayMenuItem } from './tray';
 import { createTray, trayIconState } from './tray';
 
-const voice = (over: Partial<VoiceState> = {}): VoiceState => ({ connected: true, muted: false, deafened: false, speaking: false, channelName: 'General', ...over });
+const voice = (over: Partial<VoiceState> = {}): VoiceState => ({
+  connected: true,
+  muted: false,
+  deafened: false,
+  speaking: false,
+  channelName: 'General',
+  ...over,
+});
 
 function setup() {
   const calls: string[] = [];
@@ -76,7 +83,12 @@ describe('tray', () => {
     calls.length = 0;
     t.update({ voice: voice(), transmitting: true });
     t.update({ voice: voice(), transmitting: false });
-    expect(calls).toEqual(['image:tray-transmitting.png', 'tooltip:Parley — transmitting', 'image:tray-connected.png', 'tooltip:Parley — in voice']);
+    expect(calls).toEqual([
+      'image:tray-transmitting.png',
+      'tooltip:Parley — transmitting',
+      'image:tray-connected.png',
+      'tooltip:Parley — in voice',
+    ]);
   });
 
   it('when menu items are clicked, then the actions go out; clicking the icon shows the window', () => {

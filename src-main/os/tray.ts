@@ -57,7 +57,14 @@ export function trayMenuTemplate(input: TrayInput, act: (action: TrayAction) => 
     { id: 'status', label: status, enabled: false },
     { id: 'sep-1', type: 'separator' },
     { id: 'mute', label: 'Mute', type: 'checkbox', checked: voice.muted, enabled: voice.connected, click: () => act('toggle-mute') },
-    { id: 'deafen', label: 'Deafen', type: 'checkbox', checked: voice.deafened, enabled: voice.connected, click: () => act('toggle-deafen') },
+    {
+      id: 'deafen',
+      label: 'Deafen',
+      type: 'checkbox',
+      checked: voice.deafened,
+      enabled: voice.connected,
+      click: () => act('toggle-deafen'),
+    },
     { id: 'disconnect', label: 'Disconnect', enabled: voice.connected, click: () => act('disconnect') },
     { id: 'sep-2', type: 'separator' },
     { id: 'show', label: 'Show Parley', click: () => act('show') },
@@ -71,7 +78,10 @@ export function createTray<Image, Menu>(deps: {
   icon: (state: TrayIconState) => Image;
   onAction: (action: TrayAction) => void;
 }): { update(input: TrayInput): void; destroy(): void } {
-  const initial: TrayInput = { voice: { connected: false, muted: false, deafened: false, speaking: false, channelName: null }, transmitting: false };
+  const initial: TrayInput = {
+    voice: { connected: false, muted: false, deafened: false, speaking: false, channelName: null },
+    transmitting: false,
+  };
   let iconState = trayIconState(initial);
   const tray = deps.createTrayInstance(deps.icon(iconState));
   const onClick = (): void => deps.onAction('show');

@@ -64,7 +64,14 @@ describe('main window', () => {
 
   it('is created with contextIsolation, sandbox, no node integration and no webviews', () => {
     const { window } = setup();
-    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webviewTag: false, webSecurity: true });
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+    });
     expect(secureWebPreferences('x').preload).toBe('x');
   });
 

@@ -9,7 +9,12 @@ const APP = 'app://parley';
 
 function policy() {
   const openExternal = vi.fn();
-  const p = createNavigationPolicy({ appOrigin: APP, externalAllowlist: ['https://github.com', 'http://insecure.example'], openExternal, log: silent });
+  const p = createNavigationPolicy({
+    appOrigin: APP,
+    externalAllowlist: ['https://github.com', 'http://insecure.example'],
+    openExternal,
+    log: silent,
+  });
   return { p, openExternal };
 }
 
@@ -45,20 +50,27 @@ describe('navigation policy', () => {
     expect(openExternal).toHaveBeenCalledWith('https://github.com/parley/parley/issues');
   });
 
-  it.each(['https://github.com.evil.example/', 'https://evil.example/?https://github.com', 'http://insecure.example/', 'http://github.com/', 'file:///etc/passwd', 'app://parley/'])(
-    'when window.open targets %s, then it is denied and nothing opens',
-    (url) => {
-      const { p, openExternal } = policy();
-      expect(p.onWindowOpen(url)).toEqual({ action: 'deny' });
-      expect(openExternal).not.toHaveBeenCalled();
-    },
-  );
+  it.each([
+    'https://github.com.evil.example/',
+    'https://evil.example/?https://github.com',
+    'http://insecure.example/',
+    'http://github.com/',
+    'file:///etc/passwd',
+    'app://parley/',
+  ])('when window.open targets %s, then it is denied and nothing opens', (url) => {
+    const { p, openExternal } = policy();
+    expect(p.onWindowOpen(url)).toEqual({ action: 'deny' });
+    expect(openExternal).not.toHaveBeenCalled();
+  });
 
   it('wires will-navigate, will-redirect, webviews and window.open on a webContents', () => {
     const listeners = new Map<string, (e: { preventDefault(): void; url: string }) => void>();
     let openHandler: ((d: { url: string }) => { action: 'deny' }) | null = null;
     guardWebContents(
-      { on: (event: string, l: (e: { preventDefault(): void; url: string }) => void) => listeners.set(event, l), setWindowOpenHandler: (h) => (openHandler = h) },
+      {
+        on: (event: string, l: (e: { preventDefault(): void; url: string }) => void) => listeners.set(event, l),
+        setWindowOpenHandler: (h) => (openHandler = h),
+      },
       policy().p,
     );
     const blocked = { preventDefault: vi.fn(), url: 'https://evil.example/' };
@@ -85,7 +97,9 @@ describe('content security policy', () => {
   });
 
   it('lets images come from any https server or a local http one (avatars and icons of the chosen server), and nothing else', () => {
-    const imgSrc = buildCsp().split('; ').find((d) => d.startsWith('img-src '));
+    const imgSrc = buildCsp()
+      .split('; ')
+      .find((d) => d.startsWith('img-src '));
     expect(imgSrc).toBe("img-src 'self' data: blob: https: http://localhost:* http://127.0.0.1:*");
   });
 

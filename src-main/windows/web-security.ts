@@ -31,7 +31,9 @@ export function createNavigationPolicy(deps: {
       const origin = originOf(url);
       if (origin !== null && origin.startsWith('https://') && allowlist.has(origin)) {
         deps.log.info({ origin }, 'window.open: opening allowlisted link in the system browser');
-        void Promise.resolve(deps.openExternal(url)).catch((error: unknown) => deps.log.warn({ err: String(error) }, 'openExternal failed'));
+        void Promise.resolve(deps.openExternal(url)).catch((error: unknown) =>
+          deps.log.warn({ err: String(error) }, 'openExternal failed'),
+        );
       } else {
         deps.log.warn({ url: safeUrl(url) }, 'window.open denied: not an allowlisted https link');
       }

@@ -55,4 +55,5 @@ export interface RouteRef<C extends RouteContract = RouteContract> {
 type ContractOf<R> = R extends RouteContract ? R : R extends RouteRef<infer C> ? C : never;
 
 export type RouteBody<R extends RouteContract | RouteRef> = ContractOf<R> extends { body: infer B extends z.ZodType } ? z.input<B> : never;
-export type RouteResponse<R extends RouteContract | RouteRef> = ContractOf<R> extends { response: infer S extends z.ZodType } ? z.infer<S> : void;
+export type RouteResponse<R extends RouteContract | RouteRef> =
+  ContractOf<R> extends { response: infer S extends z.ZodType } ? z.infer<S> : void;

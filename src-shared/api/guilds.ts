@@ -18,7 +18,11 @@ export const Guild = z.object({
 export type Guild = z.infer<typeof Guild>;
 
 export const CreateGuildBody = z.strictObject({ name: GuildName });
-export const UpdateGuildBody = z.strictObject({ name: GuildName.optional(), ownerId: Id.optional(), systemChannelId: Id.nullable().optional() });
+export const UpdateGuildBody = z.strictObject({
+  name: GuildName.optional(),
+  ownerId: Id.optional(),
+  systemChannelId: Id.nullable().optional(),
+});
 export type UpdateGuildBody = z.infer<typeof UpdateGuildBody>;
 
 export const Member = z.object({
@@ -59,7 +63,12 @@ export type BanBody = z.infer<typeof BanBody>;
 
 /** Purge of one user's messages in a guild: all of them, or those of the last `sinceSeconds`. */
 export const PurgeMessagesQuery = z.strictObject({
-  sinceSeconds: z.coerce.number().int().min(1).max(100 * 365 * 86_400).optional(),
+  sinceSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 365 * 86_400)
+    .optional(),
 });
 export type PurgeMessagesQuery = z.infer<typeof PurgeMessagesQuery>;
 export const PurgeMessagesResult = z.object({ deleted: z.number().int().min(0) });
@@ -72,7 +81,12 @@ export const InviteCodeParams = z.strictObject({ code: InviteCode });
 
 export const CreateInviteBody = z.strictObject({
   /** Seconds until the invite expires; 0 = never. Default one day. */
-  maxAgeSeconds: z.number().int().min(0).max(60 * 60 * 24 * 30).default(86_400),
+  maxAgeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 60 * 24 * 30)
+    .default(86_400),
   /** 0 = unlimited. */
   maxUses: z.number().int().min(0).max(1000).default(0),
 });

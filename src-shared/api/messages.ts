@@ -3,7 +3,11 @@ import { Id, IsoDate } from './common';
 import { MessageReaction } from './reactions';
 import { PublicUser } from './users';
 
-export const MessageContent = z.string().min(1).max(4000).refine((s) => s.trim().length > 0, 'must not be blank');
+export const MessageContent = z
+  .string()
+  .min(1)
+  .max(4000)
+  .refine((s) => s.trim().length > 0, 'must not be blank');
 
 /** `default`: written by a member. Others are posted by the server (Discord's system messages); `author` is who it is about. */
 export const MessageType = z.enum(['default', 'member_join']);
@@ -54,7 +58,12 @@ export type Message = z.infer<typeof Message>;
 export const SendMessageBody = z.strictObject({
   content: MessageContent,
   /** Client-chosen id of this send; retrying with the same nonce returns the first message instead of a duplicate. */
-  nonce: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  nonce: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
   /** Reply to this message of the same channel (400 INVALID_REPLY when it is not there). */
   replyTo: Id.optional(),
   /** With replyTo: whether the reply pings the original's author (counted in `mentions`). Default true, as Discord. */

@@ -167,7 +167,14 @@ export const voiceRoutes = {
     body: VoiceJoinBody.optional(),
     response: VoiceJoinResponse,
   }),
-  leaveVoice: defineRoute({ tag: 'voice', method: 'post', path: '/voice/leave', summary: 'Leave voice (the server removes you from the room)', auth: true, status: 204 }),
+  leaveVoice: defineRoute({
+    tag: 'voice',
+    method: 'post',
+    path: '/voice/leave',
+    summary: 'Leave voice (the server removes you from the room)',
+    auth: true,
+    status: 204,
+  }),
   updateMyVoiceState: defineRoute({
     tag: 'voice',
     method: 'patch',

@@ -144,9 +144,10 @@ export type EventPayload<E extends EventChannel> = z.output<(typeof eventContrac
 export type IpcErrorCode = 'forbidden' | 'invalid-request' | 'unavailable' | 'permission-denied' | 'internal';
 export type IpcResult<T> = { ok: true; data: T } | { ok: false; code: IpcErrorCode };
 
-type InvokeFn<C extends InvokeChannel> = undefined extends InvokeRequest<C>
-  ? () => Promise<IpcResult<InvokeResponse<C>>>
-  : (request: InvokeRequest<C>) => Promise<IpcResult<InvokeResponse<C>>>;
+type InvokeFn<C extends InvokeChannel> =
+  undefined extends InvokeRequest<C>
+    ? () => Promise<IpcResult<InvokeResponse<C>>>
+    : (request: InvokeRequest<C>) => Promise<IpcResult<InvokeResponse<C>>>;
 
 type Domain = DomainOf<InvokeChannel> | DomainOf<EventChannel>;
 

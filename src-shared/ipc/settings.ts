@@ -28,12 +28,22 @@ export const pttSettingsSchema = z.object({
   binding: pttBindingSchema.nullable().default(null),
   releaseDelayMs: z.number().int().min(0).max(RELEASE_DELAY_MAX_MS).default(200),
   /** Transmission stops after this long even if the key is still down (a stuck key or a forgotten toggle). */
-  maxHoldMs: z.number().int().min(5_000).max(MAX_HOLD_LIMIT_MS).default(10 * 60 * 1000),
+  maxHoldMs: z
+    .number()
+    .int()
+    .min(5_000)
+    .max(MAX_HOLD_LIMIT_MS)
+    .default(10 * 60 * 1000),
 });
 export type PttSettings = z.infer<typeof pttSettingsSchema>;
 
 /** Electron accelerator strings (e.g. "CommandOrControl+Shift+M"); null disables the hotkey. */
-const acceleratorSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9+]+$/, 'not an accelerator').nullable();
+const acceleratorSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9+]+$/, 'not an accelerator')
+  .nullable();
 
 export const hotkeySettingsSchema = z.object({
   toggleMute: acceleratorSchema.default('CommandOrControl+Shift+M'),

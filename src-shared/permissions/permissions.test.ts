@@ -34,8 +34,22 @@ const ow = (id: string, type: 'role' | 'member', allow: number, deny: number): P
 describe('permission bits', () => {
   it('when listing the flags, then there are the 16 documented ones, each a distinct single bit', () => {
     expect(PERMISSION_NAMES).toEqual([
-      'VIEW_CHANNEL', 'SEND_MESSAGES', 'MANAGE_MESSAGES', 'MANAGE_CHANNELS', 'MANAGE_ROLES', 'MANAGE_GUILD', 'CONNECT', 'SPEAK',
-      'MUTE_MEMBERS', 'DEAFEN_MEMBERS', 'MOVE_MEMBERS', 'KICK_MEMBERS', 'BAN_MEMBERS', 'RECORD', 'ADMINISTRATOR', 'ADD_REACTIONS',
+      'VIEW_CHANNEL',
+      'SEND_MESSAGES',
+      'MANAGE_MESSAGES',
+      'MANAGE_CHANNELS',
+      'MANAGE_ROLES',
+      'MANAGE_GUILD',
+      'CONNECT',
+      'SPEAK',
+      'MUTE_MEMBERS',
+      'DEAFEN_MEMBERS',
+      'MOVE_MEMBERS',
+      'KICK_MEMBERS',
+      'BAN_MEMBERS',
+      'RECORD',
+      'ADMINISTRATOR',
+      'ADD_REACTIONS',
     ]);
     const bits = PERMISSION_NAMES.map((n) => Permission[n]);
     for (const b of bits) expect(b & (b - 1)).toBe(0);
@@ -64,12 +78,29 @@ describe('computePermissions at guild level', () => {
   });
 
   it.each(PERMISSION_NAMES.filter((n) => n !== 'ADMINISTRATOR'))('when a member role grants %s, then it is added to @everyone', (name) => {
-    const perms = computePermissions(input({ roles: [{ id: GUILD, permissions: VIEW }, { id: ROLE_A, permissions: Permission[name] }], memberRoleIds: [ROLE_A] }));
+    const perms = computePermissions(
+      input({
+        roles: [
+          { id: GUILD, permissions: VIEW },
+          { id: ROLE_A, permissions: Permission[name] },
+        ],
+        memberRoleIds: [ROLE_A],
+      }),
+    );
     expect(perms).toBe(VIEW | Permission[name]);
   });
 
   it('when a role exists but the member does not have it, then it grants nothing', () => {
-    expect(computePermissions(input({ roles: [{ id: GUILD, permissions: VIEW }, { id: ROLE_A, permissions: SEND }] }))).toBe(VIEW);
+    expect(
+      computePermissions(
+        input({
+          roles: [
+            { id: GUILD, permissions: VIEW },
+            { id: ROLE_A, permissions: SEND },
+          ],
+        }),
+      ),
+    ).toBe(VIEW);
   });
 
   it('when the member lists a role id that does not exist, then it is ignored', () => {
@@ -77,7 +108,10 @@ describe('computePermissions at guild level', () => {
   });
 
   it('when any role grants ADMINISTRATOR, then the member has everything, overwrites notwithstanding', () => {
-    const roles = [{ id: GUILD, permissions: 0 }, { id: ROLE_A, permissions: ADMINISTRATOR }];
+    const roles = [
+      { id: GUILD, permissions: 0 },
+      { id: ROLE_A, permissions: ADMINISTRATOR },
+    ];
     expect(computePermissions(input({ roles, memberRoleIds: [ROLE_A] }))).toBe(ALL_PERMISSIONS);
     const channel = { overwrites: [ow(GUILD, 'role', 0, ALL_PERMISSIONS), ow(USER, 'member', 0, ALL_PERMISSIONS)] };
     expect(computePermissions(input({ roles, memberRoleIds: [ROLE_A], channel }))).toBe(ALL_PERMISSIONS);
@@ -102,8 +136,12 @@ describe('computePermissions in a channel', () => {
     expect(computePermissions(input({ channel }))).toBe(0);
   });
 
-  it('when two of the member\'s roles disagree, then allow beats deny among roles', () => {
-    const roles = [{ id: GUILD, permissions: VIEW }, { id: ROLE_A, permissions: 0 }, { id: ROLE_B, permissions: 0 }];
+  it("when two of the member's roles disagree, then allow beats deny among roles", () => {
+    const roles = [
+      { id: GUILD, permissions: VIEW },
+      { id: ROLE_A, permissions: 0 },
+      { id: ROLE_B, permissions: 0 },
+    ];
     const channel = { overwrites: [ow(ROLE_A, 'role', 0, SEND), ow(ROLE_B, 'role', SEND, 0)] };
     expect(computePermissions(input({ roles, memberRoleIds: [ROLE_A, ROLE_B], channel }))).toBe(VIEW | SEND);
   });
@@ -115,7 +153,18 @@ describe('computePermissions in a channel', () => {
 
   it('when a member overwrite has the id of a role (or vice versa), then the type keeps them apart', () => {
     const channel = { overwrites: [ow(USER, 'role', 0, VIEW), ow(ROLE_A, 'member', 0, VIEW)] };
-    expect(computePermissions(input({ memberRoleIds: [ROLE_A], roles: [{ id: GUILD, permissions: VIEW | SEND }, { id: ROLE_A, permissions: 0 }], channel }))).toBe(VIEW | SEND);
+    expect(
+      computePermissions(
+        input({
+          memberRoleIds: [ROLE_A],
+          roles: [
+            { id: GUILD, permissions: VIEW | SEND },
+            { id: ROLE_A, permissions: 0 },
+          ],
+          channel,
+        }),
+      ),
+    ).toBe(VIEW | SEND);
   });
 
   it('when the owner is denied in a channel, then they still have everything', () => {
@@ -131,7 +180,11 @@ describe('computePermissions in a channel', () => {
   it('when overwrites are layered category → channel and @everyone → roles → member, then the last layer that speaks wins (all 1458 cases)', () => {
     type Say = 'none' | 'allow' | 'deny';
     const says: Say[] = ['none', 'allow', 'deny'];
-    const targets: [string, 'role' | 'member'][] = [[GUILD, 'role'], [ROLE_A, 'role'], [USER, 'member']];
+    const targets: [string, 'role' | 'member'][] = [
+      [GUILD, 'role'],
+      [ROLE_A, 'role'],
+      [USER, 'member'],
+    ];
     let cases = 0;
     for (const base of [0, SEND]) {
       for (let n = 0; n < 3 ** 6; n++) {
@@ -143,7 +196,10 @@ describe('computePermissions in a channel', () => {
           });
         const perms = computePermissions(
           input({
-            roles: [{ id: GUILD, permissions: VIEW | base }, { id: ROLE_A, permissions: 0 }],
+            roles: [
+              { id: GUILD, permissions: VIEW | base },
+              { id: ROLE_A, permissions: 0 },
+            ],
             memberRoleIds: [ROLE_A],
             category: { overwrites: build(0) },
             channel: { overwrites: build(3) },
@@ -161,7 +217,11 @@ describe('computePermissions in a channel', () => {
 
   it('when VIEW_CHANNEL is toggled through every layer, then the result is all-or-nothing (all 1458 cases)', () => {
     const says = ['none', 'allow', 'deny'] as const;
-    const targets: [string, 'role' | 'member'][] = [[GUILD, 'role'], [ROLE_A, 'role'], [USER, 'member']];
+    const targets: [string, 'role' | 'member'][] = [
+      [GUILD, 'role'],
+      [ROLE_A, 'role'],
+      [USER, 'member'],
+    ];
     for (const base of [0, VIEW]) {
       for (let n = 0; n < 3 ** 6; n++) {
         const layers = Array.from({ length: 6 }, (_, i) => says[Math.floor(n / 3 ** i) % 3]!);
@@ -171,7 +231,15 @@ describe('computePermissions in a channel', () => {
             return s === 'none' ? [] : [ow(id, type, s === 'allow' ? VIEW : 0, s === 'deny' ? VIEW : 0)];
           });
         const perms = computePermissions(
-          input({ roles: [{ id: GUILD, permissions: base | SEND | CONNECT }, { id: ROLE_A, permissions: 0 }], memberRoleIds: [ROLE_A], category: { overwrites: build(0) }, channel: { overwrites: build(3) } }),
+          input({
+            roles: [
+              { id: GUILD, permissions: base | SEND | CONNECT },
+              { id: ROLE_A, permissions: 0 },
+            ],
+            memberRoleIds: [ROLE_A],
+            category: { overwrites: build(0) },
+            channel: { overwrites: build(3) },
+          }),
         );
         const lastSpoken = [...layers].reverse().find((s) => s !== 'none');
         const visible = lastSpoken ? lastSpoken === 'allow' : base === VIEW;

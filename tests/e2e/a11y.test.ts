@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
 import { SHOTS, useBrowserSession } from './web-stack';
 
-
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 
@@ -65,8 +64,6 @@ const focusedName = (page: Page) =>
   });
 
 describe('layout and access', () => {
-
-
   it('when axe checks every screen in the dark and the light theme, then it finds no serious or critical violation', async () => {
     const a = await newPage();
     await a.goto(`${e2e.server.url}/app/`);

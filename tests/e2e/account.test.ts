@@ -12,7 +12,6 @@ import { expectAccessible, registerUser, rest, signIn, type E2eUser } from './mo
 import { expectNoSeriousViolationsInBothThemes } from './axe';
 import { SHOTS, useBrowserSession } from './web-stack';
 
-
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 let A: E2eUser;
@@ -27,7 +26,8 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-const memberRow = (page: Page, name: string) => page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
+const memberRow = (page: Page, name: string) =>
+  page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
 
 describe('my account in the web client', () => {
   beforeAll(async () => {
@@ -43,8 +43,7 @@ describe('my account in the web client', () => {
     await memberRow(a, 'Bob').waitFor({ timeout: 15_000 });
   });
 
-
-  it('when B changes their display name, then A sees the new name in the member list and on B\'s messages without a reload', async () => {
+  it("when B changes their display name, then A sees the new name in the member list and on B's messages without a reload", async () => {
     await b.getByLabel('Message #general').fill('before the rename');
     await b.getByLabel('Message #general').press('Enter');
     await a.locator('.message', { hasText: 'before the rename' }).getByRole('button', { name: 'Bob' }).waitFor({ timeout: 15_000 });
@@ -88,11 +87,15 @@ describe('my account in the web client', () => {
     await b.getByRole('region', { name: 'User controls' }).getByText('Robert').waitFor({ timeout: 15_000 });
   });
 
-  it('when B downloads their data, then the file is the export of B\'s account with the message B wrote', async () => {
+  it("when B downloads their data, then the file is the export of B's account with the message B wrote", async () => {
     await b.getByRole('button', { name: 'User settings' }).click();
     await b.getByRole('tab', { name: 'My Account' }).click();
     const [download] = await Promise.all([b.waitForEvent('download'), b.getByRole('button', { name: 'Download my data' }).click()]);
-    const data = JSON.parse(readFileSync(await download.path(), 'utf8')) as { format: string; user: { id: string }; messages: { content: string }[] };
+    const data = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+      format: string;
+      user: { id: string };
+      messages: { content: string }[];
+    };
     expect(data.format).toBe('parley-user-export');
     expect(data.user.id).toBe(B.id);
     expect(data.messages.map((m) => m.content)).toContain('before the rename');
@@ -157,23 +160,35 @@ describe('my account in the web client', () => {
     // Focus returns to the button that opened the menu.
     expect(await a.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('menu');
     await a.locator('.user-chip[data-status="dnd"]').waitFor();
-    await b.getByRole('complementary', { name: 'Members' }).getByRole('listitem', { name: /^Alicia, Do Not Disturb/ }).waitFor({ timeout: 15_000 });
+    await b
+      .getByRole('complementary', { name: 'Members' })
+      .getByRole('listitem', { name: /^Alicia, Do Not Disturb/ })
+      .waitFor({ timeout: 15_000 });
 
     await a.keyboard.press('Enter');
     await menu.waitFor();
     await a.keyboard.press('End');
     await a.keyboard.press('Enter');
     await a.locator('.user-chip[data-status="invisible"]').waitFor();
-    await b.getByRole('complementary', { name: 'Members' }).getByRole('listitem', { name: /^Alicia, Offline/ }).waitFor({ timeout: 15_000 });
-    await a.getByRole('complementary', { name: 'Members' }).getByRole('listitem', { name: /^Alicia, Invisible/ }).waitFor();
+    await b
+      .getByRole('complementary', { name: 'Members' })
+      .getByRole('listitem', { name: /^Alicia, Offline/ })
+      .waitFor({ timeout: 15_000 });
+    await a
+      .getByRole('complementary', { name: 'Members' })
+      .getByRole('listitem', { name: /^Alicia, Invisible/ })
+      .waitFor();
 
     // Back online (the chosen status is kept on the account: the next tests start from online).
     await a.keyboard.press('Enter');
     await menu.getByRole('menuitemradio', { name: /^Online/ }).click();
-    await b.getByRole('complementary', { name: 'Members' }).getByRole('listitem', { name: /^Alicia, Online/ }).waitFor({ timeout: 15_000 });
+    await b
+      .getByRole('complementary', { name: 'Members' })
+      .getByRole('listitem', { name: /^Alicia, Online/ })
+      .waitFor({ timeout: 15_000 });
   });
 
-  it('when A logs out all other sessions, then A\'s second page returns to sign-in saying so, and A\'s first page keeps working', async () => {
+  it("when A logs out all other sessions, then A's second page returns to sign-in saying so, and A's first page keeps working", async () => {
     const a2 = await newPage();
     await signIn(a2, e2e.server.url, A);
     await a.getByRole('button', { name: 'User settings' }).click();

@@ -40,8 +40,6 @@ async function register(page: Page, who: typeof alice, fromInvite = false) {
 const voiceRow = (page: Page, name: string) => page.locator('li.voice-user', { hasText: name });
 
 describe('web client end to end', () => {
-
-
   it('when two users chat and talk, then messages, voice presence, audio, mute, deafen and leave are all reflected live', async () => {
     const a = await newPage();
     await a.goto(`${e2e.server.url}/app/`);
@@ -112,10 +110,15 @@ describe('web client end to end', () => {
     const menu = b.getByRole('menu', { name: 'Alice options' });
     await menu.waitFor();
     // The volume group sits beside the menu in the same popover (a slider may not be a menu's child).
-    await b.getByRole('group', { name: 'Volume' }).getByLabel(/User volume/).fill('150');
+    await b
+      .getByRole('group', { name: 'Volume' })
+      .getByLabel(/User volume/)
+      .fill('150');
     await b.screenshot({ path: resolve(SHOTS, 'user-volume-menu.png') });
     await b.keyboard.press('Escape');
-    const saved = await b.evaluate(() => JSON.parse(localStorage.getItem('parley:settings') ?? '{}') as { userVolumes?: Record<string, number> });
+    const saved = await b.evaluate(
+      () => JSON.parse(localStorage.getItem('parley:settings') ?? '{}') as { userVolumes?: Record<string, number> },
+    );
     expect(Object.values(saved.userVolumes ?? {})).toEqual([1.5]);
 
     // A mutes → B sees the mute icon and the level falls to silence.

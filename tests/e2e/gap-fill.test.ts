@@ -25,8 +25,6 @@ async function newPage(): Promise<{ ctx: BrowserContext; page: Page }> {
 }
 
 describe('gateway reconnect', () => {
-
-
   it('when the gateway was down while messages were posted, then they appear in order after it reconnects', async () => {
     const { page: a } = await newPage();
     await a.goto(`${e2e.server.url}/app/`);

@@ -43,7 +43,10 @@ interface Body {
 async function rest(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; data: Body }> {
   const res = await fetch(`${e2e.server.url}/api/v1${path}`, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -85,13 +88,17 @@ describe('guild structure', () => {
     expect(await joined.getByRole('button').count()).toBe(0);
 
     // B, a plain member: no drag handles, no category creation; the server refuses B's reorder.
-    await sidebar(b).getByRole('button', { name: /^general \(text channel\)/ }).waitFor();
+    await sidebar(b)
+      .getByRole('button', { name: /^general \(text channel\)/ })
+      .waitFor();
     expect(await sidebar(b).locator('.drag-handle').count()).toBe(0);
     await guildMenu(b, 'Structure Lab').click();
     await b.getByRole('menuitem', { name: 'Invite people' }).waitFor();
     expect(await b.getByRole('menuitem', { name: 'Create category' }).count()).toBe(0);
     await b.keyboard.press('Escape');
-    expect((await rest('PATCH', `/guilds/${guild.id}/channels`, B.token, { channels: [{ id: general.id, position: 3 }] })).status).toBe(403);
+    expect((await rest('PATCH', `/guilds/${guild.id}/channels`, B.token, { channels: [{ id: general.id, position: 3 }] })).status).toBe(
+      403,
+    );
 
     // A creates a category from the guild menu.
     await guildMenu(a, 'Structure Lab').click();
@@ -120,11 +127,17 @@ describe('guild structure', () => {
       .locator(`section[data-category-id="${category.id}"]`)
       .getByRole('button', { name: /^general \(text channel\)/ })
       .waitFor({ timeout: 15_000 });
-    await sidebar(a).locator(`section[data-category-id="${category.id}"]`).getByRole('button', { name: /^general \(text channel\)/ }).waitFor();
+    await sidebar(a)
+      .locator(`section[data-category-id="${category.id}"]`)
+      .getByRole('button', { name: /^general \(text channel\)/ })
+      .waitFor();
 
     // With every channel in a category, a drop zone for the top level appears while dragging: #general goes back there.
     const voice = (await channels()).find((c) => c.type === 'voice')!;
-    expect((await rest('PATCH', `/guilds/${guild.id}/channels`, A.token, { channels: [{ id: voice.id, position: 1, parentId: category.id }] })).status).toBe(200);
+    expect(
+      (await rest('PATCH', `/guilds/${guild.id}/channels`, A.token, { channels: [{ id: voice.id, position: 1, parentId: category.id }] }))
+        .status,
+    ).toBe(200);
     await sidebar(a).locator(`section[data-category-id="${category.id}"] li[data-channel-id="${voice.id}"]`).waitFor({ timeout: 15_000 });
     await sidebar(a).getByRole('button', { name: 'Move general', exact: true }).focus();
     await a.keyboard.press('Space');
@@ -135,9 +148,14 @@ describe('guild structure', () => {
     }
     await a.keyboard.press('Space');
     await expect.poll(async () => (await channels()).find((c) => c.id === general.id)?.parentId, { timeout: 15_000 }).toBeNull();
-    await b.locator(`section[data-category-id="${category.id}"] li[data-channel-id="${general.id}"]`).waitFor({ state: 'detached', timeout: 15_000 });
+    await b
+      .locator(`section[data-category-id="${category.id}"] li[data-channel-id="${general.id}"]`)
+      .waitFor({ state: 'detached', timeout: 15_000 });
     // … and into the category again, for the rest of the test.
-    expect((await rest('PATCH', `/guilds/${guild.id}/channels`, A.token, { channels: [{ id: general.id, position: 0, parentId: category.id }] })).status).toBe(200);
+    expect(
+      (await rest('PATCH', `/guilds/${guild.id}/channels`, A.token, { channels: [{ id: general.id, position: 0, parentId: category.id }] }))
+        .status,
+    ).toBe(200);
     await sidebar(a).locator(`section[data-category-id="${category.id}"] li[data-channel-id="${general.id}"]`).waitFor({ timeout: 15_000 });
 
     // Collapsing the category is remembered across a reload (the open channel stays visible, as in Discord).
@@ -168,14 +186,20 @@ describe('guild structure', () => {
     await dialog(a).getByRole('switch', { name: 'Allow anyone to @mention this role' }).check();
     await dialog(a).getByRole('button', { name: 'Save changes' }).click();
     await dialog(a).getByRole('button', { name: 'Crew', exact: true }).waitFor();
-    await dialog(a).getByLabel('Member to give Crew').selectOption({ label: `Bob (@${bob.username})` });
+    await dialog(a)
+      .getByLabel('Member to give Crew')
+      .selectOption({ label: `Bob (@${bob.username})` });
     await dialog(a).getByRole('button', { name: 'Add member' }).click();
     await dialog(a).getByRole('list', { name: 'Members with Crew' }).getByText('Bob', { exact: true }).waitFor();
     // Roles that can be dragged have a handle (and keep Move up / Move down).
     await dialog(a).getByRole('button', { name: 'Drag role Crew' }).waitFor();
     // A second role, below Crew: Move up puts it above; dragging it with the keyboard puts it back.
     const rolePositions = async () =>
-      Object.fromEntries(((await rest('GET', `/guilds/${guild.id}/roles`, A.token)).data.items as unknown as { name: string; position: number }[]).map((r) => [r.name, r.position]));
+      Object.fromEntries(
+        ((await rest('GET', `/guilds/${guild.id}/roles`, A.token)).data.items as unknown as { name: string; position: number }[]).map(
+          (r) => [r.name, r.position],
+        ),
+      );
     await dialog(a).getByRole('button', { name: 'Create role' }).click();
     // The editor switches to the new role once the server answered; typing before that would go to the old one.
     await dialog(a).getByRole('form', { name: 'Edit role new role' }).waitFor();
@@ -192,10 +216,18 @@ describe('guild structure', () => {
     await a.waitForTimeout(150);
     await a.keyboard.press('Space');
     await expect.poll(async () => (await rolePositions()).Helpers! < (await rolePositions()).Crew!).toBe(true);
-    await expect.poll(() => dialog(a).getByRole('list', { name: 'Roles' }).locator('.admin-role-name').evaluateAll((els) => els.map((e) => e.textContent?.trim())))
+    await expect
+      .poll(() =>
+        dialog(a)
+          .getByRole('list', { name: 'Roles' })
+          .locator('.admin-role-name')
+          .evaluateAll((els) => els.map((e) => e.textContent?.trim())),
+      )
       .toEqual(['Crew', 'Helpers', '@everyone']);
     await dialog(a).getByRole('button', { name: 'Crew', exact: true }).click();
-    await dialog(a).locator('.admin-panel').evaluate((el) => el.scrollTo(0, 0));
+    await dialog(a)
+      .locator('.admin-panel')
+      .evaluate((el) => el.scrollTo(0, 0));
     await a.screenshot({ path: resolve(SHOTS, 'server-settings-roles-hoist.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'server settings roles with hoist and mentionable');
     await a.keyboard.press('Escape');

@@ -35,10 +35,11 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-const memberRow = (page: Page, name: string) => page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
+const memberRow = (page: Page, name: string) =>
+  page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
 const topDialog = (page: Page) => page.locator('dialog[open]').last();
 /** The natural width of the <img> once it has decoded (0 before, and for a 404 or a broken image). */
-const loadedWidth = (img: Locator) => img.evaluate((el) => (el as HTMLImageElement).complete ? (el as HTMLImageElement).naturalWidth : 0);
+const loadedWidth = (img: Locator) => img.evaluate((el) => ((el as HTMLImageElement).complete ? (el as HTMLImageElement).naturalWidth : 0));
 
 describe('avatars and server icons in the web client', () => {
   beforeAll(async () => {
@@ -67,7 +68,9 @@ describe('avatars and server icons in the web client', () => {
     const panel = a.getByRole('tabpanel', { name: 'My Account' });
     const section = panel.getByRole('region', { name: 'Avatar' });
     await section.getByRole('button', { name: 'Upload avatar' }).waitFor();
-    await section.locator('input[type=file]').setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: await picture('#ff7a59', '#2e7d32') });
+    await section
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: await picture('#ff7a59', '#2e7d32') });
 
     const crop = topDialog(a);
     await crop.getByRole('heading', { name: 'Crop your avatar' }).waitFor();
@@ -87,7 +90,9 @@ describe('avatars and server icons in the web client', () => {
     const preview = crop.locator('.crop-preview canvas').first();
     const pixels = () => preview.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
     const blank = await preview.evaluate((c) => {
-      const data = (c as HTMLCanvasElement).getContext('2d')?.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      const data = (c as HTMLCanvasElement)
+        .getContext('2d')
+        ?.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
       return !data?.some((v, i) => i % 4 === 3 && v > 0);
     });
     expect(blank).toBe(false);
@@ -141,7 +146,9 @@ describe('avatars and server icons in the web client', () => {
     const settings = topDialog(a);
     await settings.getByRole('tab', { name: 'Overview' }).waitFor();
     const field = settings.getByRole('region', { name: 'Server icon' });
-    await field.locator('input[type=file]').setInputFiles({ name: 'icon.png', mimeType: 'image/png', buffer: await picture('#5865f2', '#1b5e20') });
+    await field
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'icon.png', mimeType: 'image/png', buffer: await picture('#5865f2', '#1b5e20') });
     const crop = topDialog(a);
     await crop.getByRole('heading', { name: 'Crop the server icon' }).waitFor();
     await crop.getByRole('img', { name: 'Crop area' }).waitFor();

@@ -154,7 +154,9 @@ describe('message formatting in the web client', () => {
     await link.focus();
     await desk.keyboard.press('Enter');
     await dialog.getByRole('button', { name: 'Open link' }).click();
-    await expect.poll(() => desk.evaluate(() => (window as unknown as { __opened: string[] }).__opened)).toEqual(['https://example.com/notes?from=chat']);
+    await expect
+      .poll(() => desk.evaluate(() => (window as unknown as { __opened: string[] }).__opened))
+      .toEqual(['https://example.com/notes?from=chat']);
     expect(ctx.pages()).toHaveLength(1);
     await ctx.close();
   });

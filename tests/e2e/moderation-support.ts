@@ -14,10 +14,19 @@ export interface E2eUser {
   token: string;
 }
 
-export async function rest<T = unknown>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function rest<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${base}/api/v1${path}`, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -26,7 +35,11 @@ export async function rest<T = unknown>(base: string, method: string, path: stri
 
 export async function registerUser(base: string, username: string, displayName: string): Promise<E2eUser> {
   const password = 'correct horse battery';
-  const res = await rest<{ user: { id: string }; accessToken: string }>(base, 'POST', '/auth/register', undefined, { username, displayName, password });
+  const res = await rest<{ user: { id: string }; accessToken: string }>(base, 'POST', '/auth/register', undefined, {
+    username,
+    displayName,
+    password,
+  });
   expect(res.status).toBe(201);
   return { id: res.body.user.id, username, displayName, password, token: res.body.accessToken };
 }

@@ -30,10 +30,12 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-const memberRow = (page: Page, name: string) => page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
+const memberRow = (page: Page, name: string) =>
+  page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
 const voiceRow = (page: Page, name: string) => page.locator('li.voice-user', { hasText: name });
 const voiceList = (page: Page, channel: string) => page.getByRole('list', { name: `In ${channel}` });
-const guildButton = (page: Page) => page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: new RegExp(`^${GUILD}`) });
+const guildButton = (page: Page) =>
+  page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: new RegExp(`^${GUILD}`) });
 
 async function rejoin(page: Page) {
   expect((await rest(e2e.server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(200);
@@ -45,9 +47,15 @@ describe('member moderation in the web client', () => {
     A = await registerUser(e2e.server.url, `amod_${suffix}`, 'Alice');
     B = await registerUser(e2e.server.url, `bmod_${suffix}`, 'Bob');
     guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: GUILD })).body.id;
-    const full = await rest(e2e.server.url, 'POST', `/guilds/${guildId}/channels`, A.token, { type: 'voice', name: 'Full Room', userLimit: 1 });
+    const full = await rest(e2e.server.url, 'POST', `/guilds/${guildId}/channels`, A.token, {
+      type: 'voice',
+      name: 'Full Room',
+      userLimit: 1,
+    });
     expect(full.status).toBe(201);
-    inviteCode = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, { maxAgeSeconds: 0, maxUses: 0 })).body.code;
+    inviteCode = (
+      await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, { maxAgeSeconds: 0, maxUses: 0 })
+    ).body.code;
     expect((await rest(e2e.server.url, 'POST', `/invites/${inviteCode}`, B.token)).status).toBe(200);
     a = await newPage();
     b = await newPage();
@@ -56,7 +64,6 @@ describe('member moderation in the web client', () => {
     await memberRow(a, 'Bob').waitFor({ timeout: 15_000 });
     await memberRow(b, 'Alice').waitFor({ timeout: 15_000 });
   });
-
 
   it('when B, without moderation permissions, opens the menu of A, then only the profile is offered, and the server refuses each moderation with 403', async () => {
     await memberRow(b, 'Alice').getByRole('button', { name: 'More options for Alice' }).click();
@@ -72,10 +79,12 @@ describe('member moderation in the web client', () => {
     expect((await rest(e2e.server.url, 'DELETE', `/guilds/${guildId}/members/${A.id}`, B.token)).status).toBe(403);
     expect((await rest(e2e.server.url, 'PUT', `/guilds/${guildId}/bans/${A.id}`, B.token, { reason: 'x' })).status).toBe(403);
     expect((await rest(e2e.server.url, 'PATCH', `/guilds/${guildId}/members/${A.id}`, B.token, { nick: 'nope' })).status).toBe(403);
-    expect((await rest(e2e.server.url, 'PATCH', `/guilds/${guildId}/voice-states/${A.id}`, B.token, { serverMute: true })).status).toBe(403);
+    expect((await rest(e2e.server.url, 'PATCH', `/guilds/${guildId}/voice-states/${A.id}`, B.token, { serverMute: true })).status).toBe(
+      403,
+    );
   });
 
-  it('when the owner opens B\'s menu from the keyboard, then the moderation items are there and the menu passes axe in both themes', async () => {
+  it("when the owner opens B's menu from the keyboard, then the moderation items are there and the menu passes axe in both themes", async () => {
     const more = memberRow(a, 'Bob').getByRole('button', { name: 'More options for Bob' });
     await more.focus();
     await a.keyboard.press('Shift+F10');
@@ -91,7 +100,7 @@ describe('member moderation in the web client', () => {
     await a.keyboard.press('Escape');
   });
 
-  it('when the owner server-mutes B in voice, then B\'s microphone stops at A\'s client and B sees the server-mute icon; unmuting brings it back', async () => {
+  it("when the owner server-mutes B in voice, then B's microphone stops at A's client and B sees the server-mute icon; unmuting brings it back", async () => {
     await a.getByRole('button', { name: /^General \(voice channel\)/ }).click();
     await a.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
     await b.getByRole('button', { name: /^General \(voice channel\)/ }).click();
@@ -114,7 +123,7 @@ describe('member moderation in the web client', () => {
     await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
   });
 
-  it('when the owner moves B into a full voice channel through the menu, then B connects there with the move\'s token', async () => {
+  it("when the owner moves B into a full voice channel through the menu, then B connects there with the move's token", async () => {
     // A takes the only seat of Full Room (limit 1), so a REST join of B's would be refused as CHANNEL_FULL.
     await a.getByRole('button', { name: /^Full Room \(voice channel\)/ }).click();
     await voiceList(a, 'Full Room').locator('li.voice-user', { hasText: 'Alice' }).waitFor({ timeout: 20_000 });
@@ -139,7 +148,7 @@ describe('member moderation in the web client', () => {
     await b.getByRole('button', { name: 'Disconnect from voice' }).click();
   });
 
-  it('when the owner kicks B, then B sees the kicked screen and the guild leaves B\'s rail; B can rejoin by invite', async () => {
+  it("when the owner kicks B, then B sees the kicked screen and the guild leaves B's rail; B can rejoin by invite", async () => {
     await memberRow(a, 'Bob').click({ button: 'right' });
     await a.getByRole('menu', { name: 'Bob options' }).getByRole('menuitem', { name: 'Kick Bob' }).click();
     await a.getByRole('alertdialog', { name: 'Kick Bob' }).getByRole('button', { name: 'Kick' }).click();
@@ -153,7 +162,7 @@ describe('member moderation in the web client', () => {
     await rejoin(b);
   });
 
-  it('when the owner bans B deleting the last hour, then B sees the banned screen with the reason, B\'s messages vanish for A, and B cannot rejoin until unbanned', async () => {
+  it("when the owner bans B deleting the last hour, then B sees the banned screen with the reason, B's messages vanish for A, and B cannot rejoin until unbanned", async () => {
     await guildButton(b).click();
     const text = `spam from Bob ${suffix}`;
     await b.getByLabel('Message #general').fill(text);

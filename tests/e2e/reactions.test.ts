@@ -91,7 +91,9 @@ describe('reactions in the web client', () => {
     expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Add reaction');
 
     // A: the chip arrives live, count 1, not pressed.
-    const chipA = a.locator('.message:not(:has(.reply-quote))', { hasText: 'ship it on friday?' }).locator('.reaction-chip[data-emoji="👍"]');
+    const chipA = a
+      .locator('.message:not(:has(.reply-quote))', { hasText: 'ship it on friday?' })
+      .locator('.reaction-chip[data-emoji="👍"]');
     await chipA.waitFor({ timeout: 15_000 });
     expect(await chipA.getAttribute('aria-pressed')).toBe('false');
     expect((await chipA.innerText()).replace(/\s+/g, '')).toBe('👍1');
@@ -106,7 +108,11 @@ describe('reactions in the web client', () => {
     await expect.poll(async () => (await chipB.innerText()).replace(/\s+/g, ''), { timeout: 15_000 }).toBe('👍2');
     expect(await chipB.getAttribute('aria-pressed')).toBe('true');
     await chipA.hover();
-    await a.getByRole('tooltip').filter({ hasText: 'Bob and Alice reacted with 👍' }).or(a.getByRole('tooltip').filter({ hasText: 'Alice and Bob reacted with 👍' })).waitFor();
+    await a
+      .getByRole('tooltip')
+      .filter({ hasText: 'Bob and Alice reacted with 👍' })
+      .or(a.getByRole('tooltip').filter({ hasText: 'Alice and Bob reacted with 👍' }))
+      .waitFor();
     await expectNoSeriousViolationsInBothThemes(a, 'chat with reactions and a reply');
     await a.mouse.move(0, 0);
     await chipA.blur();
@@ -149,11 +155,16 @@ describe('reactions in the web client', () => {
     await box.press('Enter');
     const replyOnA = a.locator('.message[data-message-id]', { hasText: 'and the docs' });
     await replyOnA.locator('.edited').waitFor({ timeout: 15_000 });
-    expect(await b.locator('.message[data-message-id]', { hasText: 'and the docs' }).getByRole('button', { name: 'View edit history' }).count()).toBe(0);
+    expect(
+      await b.locator('.message[data-message-id]', { hasText: 'and the docs' }).getByRole('button', { name: 'View edit history' }).count(),
+    ).toBe(0);
     await replyOnA.getByRole('button', { name: 'View edit history' }).focus();
     await a.keyboard.press('Enter');
     const dialog = a.getByRole('dialog', { name: 'Edit history' });
-    await dialog.locator('li', { hasText: /^Until/ }).filter({ hasText: 'only if the tests pass' }).waitFor();
+    await dialog
+      .locator('li', { hasText: /^Until/ })
+      .filter({ hasText: 'only if the tests pass' })
+      .waitFor();
     await a.screenshot({ path: resolve(SHOTS, 'message-edit-history.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'edit history');
     await a.keyboard.press('Escape');

@@ -15,7 +15,11 @@ const suffix = Math.random().toString(36).slice(2, 7);
 
 const row = (page: Page, channelId: string) => page.locator(`li.channel-row[data-channel-id="${channelId}"]`);
 const isRowUnread = async (page: Page, channelId: string) => ((await row(page, channelId).getAttribute('class')) ?? '').includes('unread');
-const openChannel = (page: Page, name: string) => page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name: new RegExp(`^${name} \\(text channel\\)`) }).click();
+const openChannel = (page: Page, name: string) =>
+  page
+    .getByRole('complementary', { name: 'Channels' })
+    .getByRole('button', { name: new RegExp(`^${name} \\(text channel\\)`) })
+    .click();
 
 describe('read state across devices', () => {
   it('when B reads a channel on one device, then the other shows it read live; it opens at the first unread; mark unread reaches the other device', async () => {
@@ -23,24 +27,34 @@ describe('read state across devices', () => {
     const a = await registerUser(base, `rs_a_${suffix}`, 'Ann');
     const b = await registerUser(base, `rs_b_${suffix}`, 'Ben');
     const guild = (await rest<{ id: string }>(base, 'POST', '/guilds', a.token, { name: 'Read Guild' })).body;
-    const channels = (await rest<{ items: { id: string; name: string; type: string }[] }>(base, 'GET', `/guilds/${guild.id}/channels`, a.token)).body.items;
+    const channels = (
+      await rest<{ items: { id: string; name: string; type: string }[] }>(base, 'GET', `/guilds/${guild.id}/channels`, a.token)
+    ).body.items;
     const general = channels.find((c) => c.type === 'text')!.id;
-    const other = (await rest<{ id: string }>(base, 'POST', `/guilds/${guild.id}/channels`, a.token, { type: 'text', name: 'other' })).body.id;
+    const other = (await rest<{ id: string }>(base, 'POST', `/guilds/${guild.id}/channels`, a.token, { type: 'text', name: 'other' })).body
+      .id;
     const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, a.token, {})).body;
     expect((await rest(base, 'POST', `/invites/${invite.code}`, b.token)).status).toBe(200);
-    const post = async (content: string) => expect((await rest(base, 'POST', `/channels/${general}/messages`, a.token, { content })).status).toBe(201);
+    const post = async (content: string) =>
+      expect((await rest(base, 'POST', `/channels/${general}/messages`, a.token, { content })).status).toBe(201);
     await post('before 1');
     await post('before 2');
 
     // Device 1 reads #general to the end; device 2 opens #other and sees #general read.
     const d1 = await (await e2e.newContext()).newPage();
     await signIn(d1, base, b);
-    await d1.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: /^Read Guild/ }).click();
+    await d1
+      .getByRole('navigation', { name: 'Servers' })
+      .getByRole('button', { name: /^Read Guild/ })
+      .click();
     await openChannel(d1, 'general');
     await d1.locator('.message .content', { hasText: 'before 2' }).waitFor();
     const d2 = await (await e2e.newContext()).newPage();
     await signIn(d2, base, b);
-    await d2.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: /^Read Guild/ }).click();
+    await d2
+      .getByRole('navigation', { name: 'Servers' })
+      .getByRole('button', { name: /^Read Guild/ })
+      .click();
     await openChannel(d2, 'other');
     await expect.poll(() => isRowUnread(d2, general), { timeout: 15_000 }).toBe(false);
     await openChannel(d1, 'other');
@@ -56,10 +70,12 @@ describe('read state across devices', () => {
     await divider.waitFor();
     expect(await d1.locator('.new-divider + article .content').innerText()).toBe('unread 1');
     const scroller = d1.getByRole('log', { name: 'Messages in #general' });
-    await expect.poll(async () => {
-      const [box, area] = [await divider.boundingBox(), await scroller.boundingBox()];
-      return !!box && !!area && box.y >= area.y - 1 && box.y < area.y + area.height;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const [box, area] = [await divider.boundingBox(), await scroller.boundingBox()];
+        return !!box && !!area && box.y >= area.y - 1 && box.y < area.y + area.height;
+      })
+      .toBe(true);
     // Still unread: opening at the first unread did not ack anything.
     await d1.waitForTimeout(1500);
     expect(await isRowUnread(d2, general)).toBe(true);

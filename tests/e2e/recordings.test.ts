@@ -53,8 +53,10 @@ async function newPage(): Promise<Page> {
 
 const openDialog = (page: Page) => page.locator('dialog[open]').last();
 const guildMenu = (page: Page) => page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name: GUILD, exact: true });
-const guildButton = (page: Page) => page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: new RegExp(`^${GUILD}`) });
-const memberRow = (page: Page, name: string) => page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
+const guildButton = (page: Page) =>
+  page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: new RegExp(`^${GUILD}`) });
+const memberRow = (page: Page, name: string) =>
+  page.getByRole('complementary', { name: 'Members' }).locator('li.member-row', { hasText: name });
 const recordingRow = (page: Page, id: string) => page.locator(`tr[data-recording-id="${id}"]`);
 
 async function joinGeneralVoice(page: Page) {
@@ -73,7 +75,20 @@ async function seedFinishedRecording(): Promise<RecordingRecord> {
   const objectKey = `${guildId}/${id}.ogg`;
   const file = join(recordingsDir(), objectKey);
   mkdirSync(dirname(file), { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-c:a', 'libopus', '-b:a', '32k', file]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=3',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    file,
+  ]);
   const now = Date.now();
   const rec: RecordingRecord = {
     id,
@@ -104,7 +119,9 @@ async function playAndCheck(page: Page, recordingId: string) {
     if (r.url().includes(`/recordings/${recordingId}/stream?`)) streamed.push(r);
   };
   page.on('response', onResponse);
-  await recordingRow(page, recordingId).getByRole('button', { name: /^Play / }).click();
+  await recordingRow(page, recordingId)
+    .getByRole('button', { name: /^Play / })
+    .click();
   const audio = page.locator(`audio[data-recording-id="${recordingId}"]`);
   await audio.waitFor();
   // Autoplay follows the click; if the browser held it back, press play as the user would.
@@ -122,10 +139,18 @@ describe('recordings in the web client', () => {
     A = await registerUser(e2e.server.url, `arec_${suffix}`, 'Alice');
     B = await registerUser(e2e.server.url, `brec_${suffix}`, 'Bob');
     guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: GUILD })).body.id;
-    const channels = await rest<{ items: { id: string; type: string; name: string }[] }>(e2e.server.url, 'GET', `/guilds/${guildId}/channels`, A.token);
+    const channels = await rest<{ items: { id: string; type: string; name: string }[] }>(
+      e2e.server.url,
+      'GET',
+      `/guilds/${guildId}/channels`,
+      A.token,
+    );
     voiceChannelId = channels.body.items.find((c) => c.type === 'voice')?.id ?? '';
     expect(voiceChannelId).not.toBe('');
-    const invite = await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, { maxAgeSeconds: 0, maxUses: 0 });
+    const invite = await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {
+      maxAgeSeconds: 0,
+      maxUses: 0,
+    });
     expect((await rest(e2e.server.url, 'POST', `/invites/${invite.body.code}`, B.token)).status).toBe(200);
     a = await newPage();
     b = await newPage();
@@ -134,23 +159,30 @@ describe('recordings in the web client', () => {
     await memberRow(a, 'Bob').waitFor({ timeout: 15_000 });
   });
 
-  it.skipIf(egressUnavailable)('where Egress runs: when A records 3 s with the Record button, then the recording completes and plays back', async () => {
-    expect(existsSync(egressBinary), `LiveKit Egress is not built (${build ? `${build.status}: ${build.message}` : 'no build attempted'})`).toBe(true);
-    await joinGeneralVoice(a);
-    const panel = a.getByRole('region', { name: 'Voice connection' });
-    await panel.getByRole('button', { name: 'Record', exact: true }).click();
-    await panel.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 30_000 });
-    await a.locator('.rec-banner').waitFor();
-    await a.waitForTimeout(3_000);
-    await panel.getByRole('button', { name: 'Stop recording' }).click();
-    await panel.getByRole('button', { name: 'Record', exact: true }).waitFor({ timeout: 30_000 });
-    await panel.getByRole('button', { name: 'Recordings', exact: true }).click();
-    const row = openDialog(a).locator('tr[data-status="completed"]').first();
-    await row.waitFor({ timeout: 60_000 });
-    await playAndCheck(a, (await row.getAttribute('data-recording-id')) ?? '');
-    await a.keyboard.press('Escape');
-    await a.getByRole('button', { name: 'Disconnect from voice' }).click();
-  }, 180_000);
+  it.skipIf(egressUnavailable)(
+    'where Egress runs: when A records 3 s with the Record button, then the recording completes and plays back',
+    async () => {
+      expect(
+        existsSync(egressBinary),
+        `LiveKit Egress is not built (${build ? `${build.status}: ${build.message}` : 'no build attempted'})`,
+      ).toBe(true);
+      await joinGeneralVoice(a);
+      const panel = a.getByRole('region', { name: 'Voice connection' });
+      await panel.getByRole('button', { name: 'Record', exact: true }).click();
+      await panel.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 30_000 });
+      await a.locator('.rec-banner').waitFor();
+      await a.waitForTimeout(3_000);
+      await panel.getByRole('button', { name: 'Stop recording' }).click();
+      await panel.getByRole('button', { name: 'Record', exact: true }).waitFor({ timeout: 30_000 });
+      await panel.getByRole('button', { name: 'Recordings', exact: true }).click();
+      const row = openDialog(a).locator('tr[data-status="completed"]').first();
+      await row.waitFor({ timeout: 60_000 });
+      await playAndCheck(a, (await row.getAttribute('data-recording-id')) ?? '');
+      await a.keyboard.press('Escape');
+      await a.getByRole('button', { name: 'Disconnect from voice' }).click();
+    },
+    180_000,
+  );
 
   it('when A presses Record where no recorder runs, then the panel says recording is not available; B without RECORD has no Record button and the server refuses B with 403', async () => {
     await joinGeneralVoice(a);
@@ -159,7 +191,9 @@ describe('recordings in the web client', () => {
     await aPanel.getByRole('button', { name: 'Record', exact: true }).waitFor();
     if (egressUnavailable) {
       await aPanel.getByRole('button', { name: 'Record', exact: true }).click();
-      await expect.poll(() => aPanel.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/^Recording is not available on this server/);
+      await expect
+        .poll(() => aPanel.getByRole('alert').textContent(), { timeout: 15_000 })
+        .toMatch(/^Recording is not available on this server/);
       await a.screenshot({ path: resolve(SHOTS, 'record-unavailable.png') });
     }
     await expectNoSeriousViolationsInBothThemes(a, 'voice panel with record controls');
@@ -189,7 +223,9 @@ describe('recordings in the web client', () => {
     await retention.selectOption({ label: '30 days' });
     await openDialog(a).getByRole('button', { name: 'Save', exact: true }).click();
     await openDialog(a).getByText('Saved.').waitFor();
-    expect((await rest<{ retentionDays: number }>(e2e.server.url, 'GET', `/guilds/${guildId}/recording-settings`, A.token)).body.retentionDays).toBe(30);
+    expect(
+      (await rest<{ retentionDays: number }>(e2e.server.url, 'GET', `/guilds/${guildId}/recording-settings`, A.token)).body.retentionDays,
+    ).toBe(30);
     await playAndCheck(a, rec.id);
     await a.screenshot({ path: resolve(SHOTS, 'server-settings-recordings.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'server settings: recordings tab');
@@ -211,17 +247,30 @@ describe('recordings in the web client', () => {
     await expectNoSeriousViolationsInBothThemes(a, 'channel recordings list');
 
     // B gets RECORD (not MANAGE_GUILD): B sees the list live, without Delete; the server refuses B's delete.
-    const role = await rest<{ id: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/roles`, A.token, { name: 'Listeners', permissions: Permission.RECORD });
+    const role = await rest<{ id: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/roles`, A.token, {
+      name: 'Listeners',
+      permissions: Permission.RECORD,
+    });
     expect(role.status).toBe(201);
     expect((await rest(e2e.server.url, 'PUT', `/guilds/${guildId}/members/${B.id}/roles/${role.body.id}`, A.token)).status).toBe(204);
     await b.getByRole('button', { name: 'Recordings of General' }).click();
     await recordingRow(b, rec.id).waitFor({ timeout: 15_000 });
-    expect(await recordingRow(b, rec.id).getByRole('button', { name: /^Delete / }).count()).toBe(0);
-    expect(await recordingRow(b, rec.id).getByRole('button', { name: /^Play / }).count()).toBe(1);
+    expect(
+      await recordingRow(b, rec.id)
+        .getByRole('button', { name: /^Delete / })
+        .count(),
+    ).toBe(0);
+    expect(
+      await recordingRow(b, rec.id)
+        .getByRole('button', { name: /^Play / })
+        .count(),
+    ).toBe(1);
     expect((await rest(e2e.server.url, 'DELETE', `/recordings/${rec.id}`, B.token)).status).toBe(403);
 
     // A deletes, after confirming; the row goes away for both, live.
-    await recordingRow(a, rec.id).getByRole('button', { name: /^Delete / }).click();
+    await recordingRow(a, rec.id)
+      .getByRole('button', { name: /^Delete / })
+      .click();
     const confirm = a.getByRole('dialog', { name: 'Delete recording' });
     await confirm.waitFor();
     await expectNoSeriousViolationsInBothThemes(a, 'delete recording confirmation');
@@ -236,7 +285,7 @@ describe('recordings in the web client', () => {
     await b.keyboard.press('Escape');
   });
 
-  it('when A opens B\'s profile, then the card fetches B fresh; when A deletes B\'s recent messages from the member menu, then they vanish for both; B may not purge', async () => {
+  it("when A opens B's profile, then the card fetches B fresh; when A deletes B's recent messages from the member menu, then they vanish for both; B may not purge", async () => {
     await b.getByRole('button', { name: /^general \(text channel\)/ }).click();
     const texts = [`first from Bob ${suffix}`, `second from Bob ${suffix}`];
     for (const text of texts) {
@@ -270,10 +319,12 @@ describe('recordings in the web client', () => {
     await memberRow(b, 'Alice').getByRole('button', { name: 'More options for Alice' }).click();
     expect(await b.getByRole('menu', { name: 'Alice options' }).getByRole('menuitem', { name: 'Delete recent messages…' }).count()).toBe(0);
     await b.keyboard.press('Escape');
-    expect((await rest(e2e.server.url, 'DELETE', `/guilds/${guildId}/members/${A.id}/messages?sinceSeconds=3600`, B.token)).status).toBe(403);
+    expect((await rest(e2e.server.url, 'DELETE', `/guilds/${guildId}/members/${A.id}/messages?sinceSeconds=3600`, B.token)).status).toBe(
+      403,
+    );
   });
 
-  it('when the owner tries to leave, then they are told why not; when B leaves after confirming, then the guild is gone for B and B leaves A\'s member list live', async () => {
+  it("when the owner tries to leave, then they are told why not; when B leaves after confirming, then the guild is gone for B and B leaves A's member list live", async () => {
     await guildMenu(a).click();
     await a.getByRole('menuitem', { name: 'Leave server' }).click();
     const ownerDialog = a.getByRole('dialog', { name: `You can't leave ${GUILD}` });

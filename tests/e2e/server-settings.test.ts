@@ -9,7 +9,6 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SHOTS, useBrowserSession } from './web-stack';
 
-
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 const alice = { username: `alice_${suffix}`, displayName: 'Alice', password: 'correct horse battery' };
@@ -65,7 +64,10 @@ interface Body {
 async function rest(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; data: Body }> {
   const res = await fetch(`${e2e.server.url}/api/v1${path}`, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -89,7 +91,8 @@ async function axe(page: Page, screen: string) {
 }
 
 /** The guild name atop the channel sidebar, which opens the guild menu. */
-const guildMenu = (page: Page, name: string) => page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name, exact: true });
+const guildMenu = (page: Page, name: string) =>
+  page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name, exact: true });
 const dialog = (page: Page) => page.locator('dialog[open]').last();
 const tab = (page: Page, name: string) => dialog(page).getByRole('tab', { name, exact: true });
 
@@ -100,8 +103,6 @@ async function openServerSettings(page: Page, guildName: string) {
 }
 
 describe('server and channel settings', () => {
-
-
   it('when the owner edits roles, overwrites, invites and bans, then the member sees it live, lacks the controls and is refused by the server', async () => {
     // Setup over REST: A's guild with two text channels and a voice channel limited to 5; B joins by invite.
     const a = await newPage();
@@ -141,7 +142,9 @@ describe('server and channel settings', () => {
     // Overview: A renames the server; B sees the new name without a reload.
     await openServerSettings(a, 'Settings Lab');
     // The dialog takes focus (its first field) …
-    expect(await a.evaluate(() => document.activeElement?.closest('dialog') !== null && (document.activeElement as HTMLInputElement).value)).toBe('Settings Lab');
+    expect(
+      await a.evaluate(() => document.activeElement?.closest('dialog') !== null && (document.activeElement as HTMLInputElement).value),
+    ).toBe('Settings Lab');
     await dialog(a).getByLabel('Server name').fill('Settings Lab HQ');
     await dialog(a).getByRole('button', { name: 'Save changes' }).click();
     await b.getByRole('heading', { name: 'Settings Lab HQ', exact: true }).waitFor();
@@ -155,12 +158,16 @@ describe('server and channel settings', () => {
     await dialog(a).getByRole('switch', { name: 'Manage channels' }).check();
     await dialog(a).getByRole('button', { name: 'Save changes' }).click();
     await dialog(a).getByRole('button', { name: 'Builders', exact: true }).waitFor();
-    await dialog(a).getByLabel('Member to give Builders').selectOption({ label: `Bob (@${bob.username})` });
+    await dialog(a)
+      .getByLabel('Member to give Builders')
+      .selectOption({ label: `Bob (@${bob.username})` });
     await dialog(a).getByRole('button', { name: 'Add member' }).click();
     await dialog(a).getByRole('list', { name: 'Members with Builders' }).getByText('Bob', { exact: true }).waitFor();
     await b.getByRole('button', { name: 'Add a channel' }).waitFor({ timeout: 15_000 });
     await b.getByRole('button', { name: 'Edit channel lobby' }).waitFor();
-    await dialog(a).locator('.admin-panel').evaluate((el) => el.scrollTo(0, 0));
+    await dialog(a)
+      .locator('.admin-panel')
+      .evaluate((el) => el.scrollTo(0, 0));
     await a.screenshot({ path: resolve(SHOTS, 'server-settings-roles.png') });
     await axe(a, 'roles (dark)');
     // … and Escape closes it and gives focus back to the menu button it was opened from.
@@ -222,7 +229,9 @@ describe('server and channel settings', () => {
     expect(await dialog(a).locator('tbody tr').count()).toBe(2);
     await a.screenshot({ path: resolve(SHOTS, 'server-settings-invites.png') });
     await axe(a, 'invites (dark)');
-    await dialog(a).getByRole('button', { name: `Revoke invite ${created}` }).click();
+    await dialog(a)
+      .getByRole('button', { name: `Revoke invite ${created}` })
+      .click();
     await row.waitFor({ state: 'detached' });
     expect((await rest('GET', `/invites/${created}`, null)).status).toBe(404);
 
@@ -246,7 +255,16 @@ describe('server and channel settings', () => {
     await entries.first().waitFor();
     const actions = await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     expect(actions).toEqual(
-      expect.arrayContaining(['guild.update', 'role.create', 'role.update', 'member.update', 'channel.update', 'invite.create', 'member.ban', 'member.unban']),
+      expect.arrayContaining([
+        'guild.update',
+        'role.create',
+        'role.update',
+        'member.update',
+        'channel.update',
+        'invite.create',
+        'member.ban',
+        'member.unban',
+      ]),
     );
     await a.screenshot({ path: resolve(SHOTS, 'server-settings-audit-log.png') });
     await axe(a, 'audit log (dark)');
@@ -285,7 +303,9 @@ describe('server and channel settings', () => {
 
     // Ownership moves to B after A types the server's name: A loses the settings, B (now owner) gains them.
     await openServerSettings(a, 'Settings Lab HQ');
-    await dialog(a).getByLabel('Transfer ownership to').selectOption({ label: `Bob (@${bob.username})` });
+    await dialog(a)
+      .getByLabel('Transfer ownership to')
+      .selectOption({ label: `Bob (@${bob.username})` });
     await dialog(a).getByRole('button', { name: 'Transfer ownership' }).click();
     const confirmA = dialog(a);
     await confirmA.getByRole('heading', { name: 'Transfer ownership' }).waitFor();

@@ -46,8 +46,6 @@ async function restAs(username: string) {
 }
 
 describe('voice move', () => {
-
-
   it('when a moderator moves B into a full voice channel, then B connects there with the move token', async () => {
     const a = await newPage();
     await a.goto(`${e2e.server.url}/app/`);

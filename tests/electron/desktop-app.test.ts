@@ -33,7 +33,11 @@ describe(`Parley desktop app${skipReason ? ` (skipped: ${skipReason})` : ''}`, (
   beforeAll(async () => {
     if (!electron.ok) return;
     userData = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), PARLEY_USER_DATA: userData, PARLEY_LOG_LEVEL: 'warn' };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      PARLEY_USER_DATA: userData,
+      PARLEY_LOG_LEVEL: 'warn',
+    };
     if (process.platform === 'linux') {
       xvfb = await startXvfb();
       env.DISPLAY = xvfb.display;
@@ -107,14 +111,28 @@ describe(`Parley desktop app${skipReason ? ` (skipped: ${skipReason})` : ''}`, (
     if (skipReason) return ctx.skip(skipReason);
     if (!xvfb) return ctx.skip('global hook path is exercised under Xvfb on Linux only');
     const applied = await page.evaluate(async () =>
-      window.parley!.settings.update({ ptt: { enabled: true, mode: 'hold', releaseDelayMs: 0, binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' } } }),
+      window.parley!.settings.update({
+        ptt: { enabled: true, mode: 'hold', releaseDelayMs: 0, binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' } },
+      }),
     );
     expect(applied.ok).toBe(true);
-    await expect.poll(async () => page.evaluate(async () => (await window.parley!.ptt.getDiagnostics()).ok && (await window.parley!.ptt.getDiagnostics())), { timeout: 10_000 }).toMatchObject({ data: { status: 'active' } });
+    await expect
+      .poll(
+        async () =>
+          page.evaluate(async () => (await window.parley!.ptt.getDiagnostics()).ok && (await window.parley!.ptt.getDiagnostics())),
+        { timeout: 10_000 },
+      )
+      .toMatchObject({ data: { status: 'active' } });
     await xvfb.xdotool('keydown', 'F9');
     await xvfb.xdotool('keyup', 'F9');
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __ptt: StateLog }).__ptt.filter((s) => s.source === 'hook').map((s) => s.transmitting)), { timeout: 10_000 })
+      .poll(
+        () =>
+          page.evaluate(() =>
+            (window as unknown as { __ptt: StateLog }).__ptt.filter((s) => s.source === 'hook').map((s) => s.transmitting),
+          ),
+        { timeout: 10_000 },
+      )
       .toEqual([true, false]);
   });
 
@@ -129,7 +147,13 @@ describe(`Parley desktop app${skipReason ? ` (skipped: ${skipReason})` : ''}`, (
       });
     }
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __ptt: StateLog }).__ptt.filter((s) => s.source === 'cli').map((s) => s.transmitting)), { timeout: 10_000 })
+      .poll(
+        () =>
+          page.evaluate(() =>
+            (window as unknown as { __ptt: StateLog }).__ptt.filter((s) => s.source === 'cli').map((s) => s.transmitting),
+          ),
+        { timeout: 10_000 },
+      )
       .toEqual([true, false]);
   });
 });

@@ -51,7 +51,13 @@ const sent = (channel: string, from = 0): Message[] => messages.slice(from).filt
 const ours = { url: 'app://parley/index.html', parent: null };
 
 function testEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_USER_DATA: userData, PARLEY_LOG_LEVEL: 'silent', DISPLAY: xvfb.display, XDG_SESSION_TYPE: 'x11' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PARLEY_USER_DATA: userData,
+    PARLEY_LOG_LEVEL: 'silent',
+    DISPLAY: xvfb.display,
+    XDG_SESSION_TYPE: 'x11',
+  };
   delete env.WAYLAND_DISPLAY;
   delete env.ELECTRON_RENDERER_URL;
   return env;
@@ -88,7 +94,9 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
   it('when started, then it registers app:// as privileged and loads the renderer from it in a sandboxed, isolated window', () => {
     expect(messages.some((m) => m.type === 'sandbox-enabled')).toBe(true);
     const schemes = messages.find((m) => m.type === 'privileged-schemes')?.schemes;
-    expect(schemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(schemes).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
     const window = messages.find((m) => m.type === 'window-created')?.options as { webPreferences: Record<string, unknown> };
     expect(window.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false });
     expect(String(window.webPreferences.preload)).toMatch(/out[/\\]preload[/\\]index\.cjs$/);
@@ -103,11 +111,24 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
   });
 
   it('when our main frame invokes, then it gets ok data; a foreign origin or subframe gets forbidden; bad input gets invalid-request', async () => {
-    await expect(request({ cmd: 'invoke', channel: 'settings:get', frame: ours })).resolves.toMatchObject({ ok: true, data: { version: 1 } });
-    await expect(request({ cmd: 'invoke', channel: 'settings:get', frame: { url: 'https://evil.example/', parent: null } })).resolves.toEqual({ ok: false, code: 'forbidden' });
-    await expect(request({ cmd: 'invoke', channel: 'settings:get', frame: { ...ours, parent: {} } })).resolves.toEqual({ ok: false, code: 'forbidden' });
-    await expect(request({ cmd: 'invoke', channel: 'settings:get', frame: ours, senderId: 999 })).resolves.toEqual({ ok: false, code: 'forbidden' });
-    await expect(request({ cmd: 'invoke', channel: 'settings:update', frame: ours, args: [{ ptt: { releaseDelayMs: -1 } }] })).resolves.toEqual({ ok: false, code: 'invalid-request' });
+    await expect(request({ cmd: 'invoke', channel: 'settings:get', frame: ours })).resolves.toMatchObject({
+      ok: true,
+      data: { version: 1 },
+    });
+    await expect(
+      request({ cmd: 'invoke', channel: 'settings:get', frame: { url: 'https://evil.example/', parent: null } }),
+    ).resolves.toEqual({ ok: false, code: 'forbidden' });
+    await expect(request({ cmd: 'invoke', channel: 'settings:get', frame: { ...ours, parent: {} } })).resolves.toEqual({
+      ok: false,
+      code: 'forbidden',
+    });
+    await expect(request({ cmd: 'invoke', channel: 'settings:get', frame: ours, senderId: 999 })).resolves.toEqual({
+      ok: false,
+      code: 'forbidden',
+    });
+    await expect(
+      request({ cmd: 'invoke', channel: 'settings:update', frame: ours, args: [{ ptt: { releaseDelayMs: -1 } }] }),
+    ).resolves.toEqual({ ok: false, code: 'invalid-request' });
   });
 
   it('when the page navigates away or opens a window, then navigation is blocked and window-open denied', async () => {
@@ -126,8 +147,12 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
   });
 
   it('when pages ask for permissions, then only the microphone for our origin is granted', async () => {
-    await expect(request({ cmd: 'permission', permission: 'media', url: 'app://parley/index.html', mediaTypes: ['audio'] })).resolves.toBe(true);
-    await expect(request({ cmd: 'permission', permission: 'media', url: 'https://evil.example/', mediaTypes: ['audio'] })).resolves.toBe(false);
+    await expect(request({ cmd: 'permission', permission: 'media', url: 'app://parley/index.html', mediaTypes: ['audio'] })).resolves.toBe(
+      true,
+    );
+    await expect(request({ cmd: 'permission', permission: 'media', url: 'https://evil.example/', mediaTypes: ['audio'] })).resolves.toBe(
+      false,
+    );
     await expect(request({ cmd: 'permission', permission: 'geolocation', url: 'app://parley/index.html' })).resolves.toBe(false);
   });
 
@@ -140,12 +165,18 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
       args: [{ ptt: { enabled: true, releaseDelayMs: 0, binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' } } }],
     });
     expect(updated).toMatchObject({ ok: true, data: { ptt: { enabled: true } } });
-    await waitFor((m) => m.type === 'send' && m.channel === 'ptt:diagnostics' && (m.payload as { status: string }).status === 'active', 10_000, from);
+    await waitFor(
+      (m) => m.type === 'send' && m.channel === 'ptt:diagnostics' && (m.payload as { status: string }).status === 'active',
+      10_000,
+      from,
+    );
     await xvfb.xdotool('keydown', 'F9');
     await waitFor((m) => m.type === 'send' && m.channel === 'ptt:state', 10_000, from);
     await xvfb.xdotool('keyup', 'F9');
     await waitFor(() => sent('ptt:state', from).length >= 2, 10_000, from);
-    expect(sent('ptt:state', from).map((m) => [(m.payload as { transmitting: boolean }).transmitting, (m.payload as { source: string }).source])).toEqual([
+    expect(
+      sent('ptt:state', from).map((m) => [(m.payload as { transmitting: boolean }).transmitting, (m.payload as { source: string }).source]),
+    ).toEqual([
       [true, 'hook'],
       [false, 'hook'],
     ]);
@@ -182,7 +213,12 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
 
   it('when the renderer reports muted in voice, then the tray shows it and the tray menu sends commands back', async () => {
     const from = messages.length;
-    await request({ cmd: 'invoke', channel: 'voice:report-state', frame: ours, args: [{ connected: true, muted: true, deafened: false, speaking: false, channelName: 'General' }] });
+    await request({
+      cmd: 'invoke',
+      channel: 'voice:report-state',
+      frame: ours,
+      args: [{ connected: true, muted: true, deafened: false, speaking: false, channelName: 'General' }],
+    });
     await waitFor((m) => m.type === 'tray-image' && String(m.image).endsWith('tray-muted.png'), 5000, from);
     await expect(request({ cmd: 'tray-menu', item: 'mute' })).resolves.toEqual({ enabled: true, checked: true });
     expect(sent('voice:command', from).map((m) => m.payload)).toEqual([{ command: 'toggle-mute', source: 'tray' }]);
@@ -193,7 +229,12 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
     await request({ cmd: 'quit' });
     expect(sent('voice:command', from).map((m) => m.payload)).toEqual([{ command: 'disconnect', source: 'quit' }]);
     expect(messages.slice(from).some((m) => m.type === 'will-quit')).toBe(false);
-    await request({ cmd: 'invoke', channel: 'voice:report-state', frame: ours, args: [{ connected: false, muted: false, deafened: false, speaking: false, channelName: null }] });
+    await request({
+      cmd: 'invoke',
+      channel: 'voice:report-state',
+      frame: ours,
+      args: [{ connected: false, muted: false, deafened: false, speaking: false, channelName: null }],
+    });
     await waitFor((m) => m.type === 'will-quit', 5000, from);
   });
 });
@@ -245,7 +286,13 @@ describe.skipIf(missingBuild)('built main process on Wayland without XWayland', 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'parley-wayland-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_USER_DATA: dir, PARLEY_LOG_LEVEL: 'silent', XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PARLEY_USER_DATA: dir,
+      PARLEY_LOG_LEVEL: 'silent',
+      XDG_SESSION_TYPE: 'wayland',
+      WAYLAND_DISPLAY: 'wayland-0',
+    };
     delete env.DISPLAY;
     delete env.ELECTRON_RENDERER_URL;
     wayland = fork(mainEntry, [], {
@@ -265,7 +312,12 @@ describe.skipIf(missingBuild)('built main process on Wayland without XWayland', 
 
   it('when push-to-talk is turned on, then the user is told why the hook cannot work and how to bind --ptt, and --ptt drives transmission', async () => {
     const from = seen.length;
-    await ask({ cmd: 'invoke', channel: 'settings:update', frame: ours, args: [{ ptt: { enabled: true, binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' } } }] });
+    await ask({
+      cmd: 'invoke',
+      channel: 'settings:update',
+      frame: ours,
+      args: [{ ptt: { enabled: true, binding: { inputs: [{ type: 'key', code: 67 }], label: 'F9' } } }],
+    });
     const notice = await until((m) => m.type === 'send' && m.channel === 'app:notice', from);
     expect(notice.payload).toMatchObject({ code: 'ptt-hook-unavailable' });
     expect(String((notice.payload as { hint: string }).hint)).toContain('--ptt=down');
@@ -274,8 +326,14 @@ describe.skipIf(missingBuild)('built main process on Wayland without XWayland', 
 
     await ask({ cmd: 'second-instance', argv: ['parley', '--ptt=down'] });
     await ask({ cmd: 'second-instance', argv: ['parley', '--ptt=up'] });
-    await until((m) => m.type === 'send' && m.channel === 'ptt:state' && (m.payload as { transmitting: boolean }).transmitting === false, from);
-    const states = seen.slice(from).filter((m) => m.type === 'send' && m.channel === 'ptt:state').map((m) => (m.payload as { transmitting: boolean; source: string }));
+    await until(
+      (m) => m.type === 'send' && m.channel === 'ptt:state' && (m.payload as { transmitting: boolean }).transmitting === false,
+      from,
+    );
+    const states = seen
+      .slice(from)
+      .filter((m) => m.type === 'send' && m.channel === 'ptt:state')
+      .map((m) => m.payload as { transmitting: boolean; source: string });
     expect(states.map((s) => [s.transmitting, s.source])).toEqual([
       [true, 'cli'],
       [false, 'cli'],

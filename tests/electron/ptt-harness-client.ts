@@ -17,11 +17,11 @@ export interface PttHarness {
 const root = resolve(import.meta.dirname, '../..');
 
 export async function startPttHarness(display: string): Promise<PttHarness> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', resolve(import.meta.dirname, 'ptt-hook-harness.ts')],
-    { cwd: root, env: { ...process.env, DISPLAY: display }, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'ptt-hook-harness.ts')], {
+    cwd: root,
+    env: { ...process.env, DISPLAY: display },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const events: HarnessEvent[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -63,7 +63,14 @@ describe('admin CLI', () => {
     const none = await admin([], { command: ['npm', ['run', '--silent', 'admin', '--']] });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: npm run admin -- <command>');
-    const wrong = [['frobnicate'], ['create-user'], ['create-user', 'no spaces allowed'], ['list-guilds', '--guild', 'x'], ['set-owner', 'not-an-id', 'someone'], ['migrate', '--bogus']];
+    const wrong = [
+      ['frobnicate'],
+      ['create-user'],
+      ['create-user', 'no spaces allowed'],
+      ['list-guilds', '--guild', 'x'],
+      ['set-owner', 'not-an-id', 'someone'],
+      ['migrate', '--bogus'],
+    ];
     const runs = await Promise.all(wrong.map((args) => admin(args)));
     expect(runs.map((r) => r.code)).toEqual(wrong.map(() => 2));
     for (const r of runs) expect(r.stderr).toContain('Usage: npm run admin');
@@ -128,7 +135,11 @@ describe('admin CLI', () => {
     const set = await admin(['set-owner', guildId, heir.username]);
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('was not a member');
-    await waitFor('new owner visible', async () => ((await t.api.get(`/guilds/${guildId}`, heir.token)).body.ownerId === heir.id ? true : undefined), 5_000);
+    await waitFor(
+      'new owner visible',
+      async () => ((await t.api.get(`/guilds/${guildId}`, heir.token)).body.ownerId === heir.id ? true : undefined),
+      5_000,
+    );
     expect((await t.api.del(`/guilds/${guildId}`, owner.token)).status).toBe(403);
     const audit = (await t.api.get(`/guilds/${guildId}/audit-log?action=guild.update`, heir.token)).body.items;
     expect(audit[0]).toMatchObject({ actorId: null, targetId: guildId, details: { ownerId: heir.id, via: 'admin-cli' } });
@@ -136,7 +147,9 @@ describe('admin CLI', () => {
     expect((await admin(['set-owner', 'ffffffffffffffffffffffff', heir.username])).code).toBe(1);
     const list = await admin(['list-guilds', '--json']);
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ id: guildId, name: 'CLI guild', owner: heir.username, members: 3 }));
+    expect(JSON.parse(list.stdout)).toContainEqual(
+      expect.objectContaining({ id: guildId, name: 'CLI guild', owner: heir.username, members: 3 }),
+    );
     const table = await admin(['list-guilds']);
     expect(table.stdout).toMatch(new RegExp(`^${guildId}\\s+CLI guild\\s+${heir.username}\\s+3$`, 'm'));
   });
@@ -145,14 +158,18 @@ describe('admin CLI', () => {
     const owner = await registerUser(t.api, 'cli_powner');
     const member = await registerUser(t.api, 'cli_pmember');
     const { guildId, textId } = await guildWithMember({ api: t.api, user: owner }, { api: t.api, user: member }, 'CLI purge');
-    const [old] = await t.server.repos.messages.importMessages(textId, guildId, [{ authorId: member.id, content: 'old', nonce: null, mentions: [], createdAt: new Date(Date.now() - 7_200_000), editedAt: null }]);
+    const [old] = await t.server.repos.messages.importMessages(textId, guildId, [
+      { authorId: member.id, content: 'old', nonce: null, mentions: [], createdAt: new Date(Date.now() - 7_200_000), editedAt: null },
+    ]);
     const recent = (await t.api.post(`/channels/${textId}/messages`, { content: 'recent' }, member.token)).body.id;
     const owners = (await t.api.post(`/channels/${textId}/messages`, { content: 'owner' }, owner.token)).body.id;
 
     const purge = await admin(['purge-messages', member.username, '--guild', guildId, '--since-seconds', '3600']);
     expect(purge.code).toBe(0);
     expect(purge.stdout).toContain('Deleted 1 message(s)');
-    const ids = (await t.api.get(`/channels/${textId}/messages`, owner.token)).body.items.filter((m: any) => m.type === 'default').map((m: any) => m.id);
+    const ids = (await t.api.get(`/channels/${textId}/messages`, owner.token)).body.items
+      .filter((m: any) => m.type === 'default')
+      .map((m: any) => m.id);
     expect(ids).toEqual([owners, old]);
     expect(ids).not.toContain(recent);
     const audit = (await t.api.get(`/guilds/${guildId}/audit-log?action=message.purge`, owner.token)).body.items;
@@ -160,7 +177,11 @@ describe('admin CLI', () => {
 
     const everything = await admin(['purge-messages', member.username]);
     expect(everything.stdout).toContain('Deleted 1 message(s)');
-    expect((await t.api.get(`/channels/${textId}/messages`, owner.token)).body.items.filter((m: any) => m.type === 'default').map((m: any) => m.id)).toEqual([owners]);
+    expect(
+      (await t.api.get(`/channels/${textId}/messages`, owner.token)).body.items
+        .filter((m: any) => m.type === 'default')
+        .map((m: any) => m.id),
+    ).toEqual([owners]);
     expect((await admin(['purge-messages', member.username, '--since-seconds', 'soon'])).code).toBe(2);
   });
 

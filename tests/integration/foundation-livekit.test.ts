@@ -98,7 +98,7 @@ describe('LiveKit SFU of the test stack', () => {
           for (const value of frame.data) {
             stats.sumSquares += value * value;
             stats.samples += 1;
-            if ((value >= 0) !== (stats.last >= 0)) stats.zeroCrossings += 1;
+            if (value >= 0 !== stats.last >= 0) stats.zeroCrossings += 1;
             stats.last = value;
           }
         }
@@ -107,7 +107,9 @@ describe('LiveKit SFU of the test stack', () => {
 
     const toneBot = await join(roomName, 'tone-bot', { canPublish: true, canSubscribe: false });
     const silentBot = await join(roomName, 'silent-bot', { canPublish: true, canSubscribe: false });
-    const stopTone = await publishSignal(toneBot, 'tone', (n) => Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * TONE_HZ * n) / SAMPLE_RATE)));
+    const stopTone = await publishSignal(toneBot, 'tone', (n) =>
+      Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * TONE_HZ * n) / SAMPLE_RATE)),
+    );
     const stopSilence = await publishSignal(silentBot, 'silence', () => 0);
 
     // One second of measured audio from each publisher, or give up after 30 s.

@@ -9,7 +9,13 @@ import { useTestDatabase } from '../support/database';
 describe('guild memberships on the real MongoDB-wire server', () => {
   const { db: testDb } = useTestDatabase('parley_test_memberships');
   const id = () => new ObjectId().toHexString();
-  const member = (guildId: string, userId: string) => ({ guildId, userId, roleIds: [], nick: null, joinedAt: new Date('2026-11-21T12:00:00Z') });
+  const member = (guildId: string, userId: string) => ({
+    guildId,
+    userId,
+    roleIds: [],
+    nick: null,
+    joinedAt: new Date('2026-11-21T12:00:00Z'),
+  });
 
   it('when a user joins, leaves and a guild is deleted, then membershipsOf follows', async () => {
     const repo = createGuildsRepo(testDb());

@@ -34,7 +34,10 @@ describe('invites accepted by many people at once', () => {
   }
 
   /** `n` new users, then all of them accept `code` at the same moment. */
-  async function acceptAtOnce(code: string, n: number): Promise<{ users: TestUser[]; responses: ApiResponse<{ error?: { code: string } }>[] }> {
+  async function acceptAtOnce(
+    code: string,
+    n: number,
+  ): Promise<{ users: TestUser[]; responses: ApiResponse<{ error?: { code: string } }>[] }> {
     const users: TestUser[] = [];
     for (let i = 0; i < n; i++) users.push(await registerUser(t.api, 'joiner'));
     const responses = await Promise.all(users.map((u) => t.api.post(`/invites/${code}`, undefined, u.token)));
@@ -45,7 +48,10 @@ describe('invites accepted by many people at once', () => {
     const ids: string[] = [];
     let after: string | null = null;
     do {
-      const page: ApiResponse<{ items: { user: { id: string } }[]; nextCursor: string | null }> = await t.api.get(`/guilds/${guildId}/members?limit=100${after ? `&after=${after}` : ''}`, owner.token);
+      const page: ApiResponse<{ items: { user: { id: string } }[]; nextCursor: string | null }> = await t.api.get(
+        `/guilds/${guildId}/members?limit=100${after ? `&after=${after}` : ''}`,
+        owner.token,
+      );
       expect(page.status).toBe(200);
       ids.push(...page.body.items.map((m) => m.user.id));
       after = page.body.nextCursor;
@@ -61,7 +67,16 @@ describe('invites accepted by many people at once', () => {
 
   it('when the server has booted, then invite uses carry their unique index, and ensuring indexes again changes nothing', async () => {
     const names = async () =>
-      (await mongo.db(t.config.MONGODB_DB).collection('invite_uses').listIndexes().toArray().catch(() => [])).map((i) => i.name as string).sort();
+      (
+        await mongo
+          .db(t.config.MONGODB_DB)
+          .collection('invite_uses')
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      )
+        .map((i) => i.name as string)
+        .sort();
     const afterBoot = await names();
     // Every boot after the first finds them there (FerretDB 1.24 drops the connection if asked to create them again).
     await t.server.repos.invites.ensureIndexes();
@@ -143,25 +158,37 @@ describe('invites accepted by many people at once', () => {
     expect((await t.api.del(`/guilds/${second.guildId}`, owner.token)).status).toBe(204);
     expect(await storedUses(first.code)).toBe(0);
     expect(await storedUses(second.code)).toBe(0);
-    expect((await t.api.post(`/invites/${first.code}`, undefined, (await registerUser(t.api, 'late')).token)).body.error.code).toBe('INVITE_INVALID');
+    expect((await t.api.post(`/invites/${first.code}`, undefined, (await registerUser(t.api, 'late')).token)).body.error.code).toBe(
+      'INVITE_INVALID',
+    );
   });
 
   it('when an invite stored before use documents had reached its uses, then it stays used up and lists its count', async () => {
     const { guildId, code } = await guildWithInvite('Legacy', 1);
     expect((await mongo.db(t.config.MONGODB_DB).collection('invites').findOne({ code }))?.uses).toBeUndefined(); // counted, never stored
     const legacy = { guildId, inviterId: owner.id, expiresAt: null, createdAt: new Date() };
-    await mongo.db(t.config.MONGODB_DB).collection('invites').insertMany([
-      { ...legacy, code: 'legacyFull1', maxUses: 2, uses: 2 },
-      { ...legacy, code: 'legacyOpen1', maxUses: 0, uses: 7 },
-    ]);
+    await mongo
+      .db(t.config.MONGODB_DB)
+      .collection('invites')
+      .insertMany([
+        { ...legacy, code: 'legacyFull1', maxUses: 2, uses: 2 },
+        { ...legacy, code: 'legacyOpen1', maxUses: 0, uses: 7 },
+      ]);
 
     const late = await registerUser(t.api, 'late');
-    const [full, open] = await Promise.all([t.api.post('/invites/legacyFull1', undefined, late.token), t.api.post('/invites/legacyOpen1', undefined, late.token)]);
+    const [full, open] = await Promise.all([
+      t.api.post('/invites/legacyFull1', undefined, late.token),
+      t.api.post('/invites/legacyOpen1', undefined, late.token),
+    ]);
     expect(full.body.error.code).toBe('INVITE_INVALID');
     expect(open.status).toBe(200);
     expect(await usesOf(guildId, 'legacyFull1')).toBe(2);
     expect(await usesOf(guildId, 'legacyOpen1')).toBe(8);
-    const stored = await mongo.db(t.config.MONGODB_DB).collection('invites').find({ code: { $in: ['legacyFull1', 'legacyOpen1'] } }).toArray();
+    const stored = await mongo
+      .db(t.config.MONGODB_DB)
+      .collection('invites')
+      .find({ code: { $in: ['legacyFull1', 'legacyOpen1'] } })
+      .toArray();
     expect(stored.map((d) => d.uses)).toEqual([undefined, undefined]);
   });
 });

@@ -105,7 +105,9 @@ describe('message sends under concurrency, on the real MongoDB-wire server', () 
       const nonce = `same-nonce-${round}`;
       const sender = senders[3]!;
       const results = await Promise.all(
-        Array.from({ length: 50 }, () => t.api.post(`/channels/${textId}/messages`, { content: `only once ${round}`, nonce }, sender.token)),
+        Array.from({ length: 50 }, () =>
+          t.api.post(`/channels/${textId}/messages`, { content: `only once ${round}`, nonce }, sender.token),
+        ),
       );
       for (const r of results) expect([200, 201], JSON.stringify(r.body)).toContain(r.status);
       expect(new Set(results.map((r) => r.body.id)).size).toBe(1);

@@ -68,7 +68,7 @@ describe('message documents on the real MongoDB-wire server', () => {
     expect(await contents({ before: ids[6]!, limit: 2 })).toEqual(['m5', 'm4']);
   });
 
-  it('when an author\'s recent messages are deleted, then only that author\'s, in that guild, since that time go', async () => {
+  it("when an author's recent messages are deleted, then only that author's, in that guild, since that time go", async () => {
     const repo = createMessagesRepo(testDb());
     const [guildId, otherGuild, channelA, channelB, author, bystander] = [id(), id(), id(), id(), id(), id()];
     const now = Date.now();
@@ -100,11 +100,25 @@ describe('message documents on the real MongoDB-wire server', () => {
     const ids = await repo.importMessages(
       channelId,
       guildId,
-      Array.from({ length: 5 }, (_, i) => ({ authorId, content: `old ${i}`, nonce: null, mentions: [], createdAt: new Date(base + Math.floor(i / 2)), editedAt: null })),
+      Array.from({ length: 5 }, (_, i) => ({
+        authorId,
+        content: `old ${i}`,
+        nonce: null,
+        mentions: [],
+        createdAt: new Date(base + Math.floor(i / 2)),
+        editedAt: null,
+      })),
     );
     expect([...ids].sort()).toEqual(ids);
     expect(instanceOfMessageId(ids[0]!)).not.toBe(instanceOfMessageId(live));
-    expect((await repo.history(channelId, { limit: 10 })).map((m) => m.content)).toEqual(['live', 'old 4', 'old 3', 'old 2', 'old 1', 'old 0']);
+    expect((await repo.history(channelId, { limit: 10 })).map((m) => m.content)).toEqual([
+      'live',
+      'old 4',
+      'old 3',
+      'old 2',
+      'old 1',
+      'old 0',
+    ]);
     expect(timeOfMessageId(ids[4]!).getTime()).toBe(base + 2);
   });
 
@@ -113,7 +127,9 @@ describe('message documents on the real MongoDB-wire server', () => {
     const [a, b] = [createMessagesRepo(db), createMessagesRepo(db)];
     const [channelId, guildId, authorId] = [id(), id(), id()];
     const at = new Date();
-    const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => send(i % 2 ? a : b, message(channelId, guildId, authorId, `x${i}`, at))));
+    const ids = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => send(i % 2 ? a : b, message(channelId, guildId, authorId, `x${i}`, at))),
+    );
     expect(new Set(ids).size).toBe(40);
     expect(await a.history(channelId, { limit: 100 })).toHaveLength(40);
   });

@@ -20,7 +20,11 @@ describe('migration 001: message pages to message documents', () => {
     return client.db(made.at(-1));
   };
   afterAll(async () => {
-    for (const name of made) await client.db(name).dropDatabase().catch(() => undefined);
+    for (const name of made)
+      await client
+        .db(name)
+        .dropDatabase()
+        .catch(() => undefined);
   });
   const id = () => new ObjectId().toHexString();
 
@@ -41,7 +45,8 @@ describe('migration 001: message pages to message documents', () => {
     });
     // Enough for sealed (full, deflated) pages and an open one; every third message by someone else.
     const busyIds: string[] = [];
-    for (let i = 0; i < 2 * PAGE_SIZE + 7; i++) busyIds.push((await legacy.insert(record(busy, i, i % 3 ? author : other, i === 5 ? 'nonce-five' : null))).id);
+    for (let i = 0; i < 2 * PAGE_SIZE + 7; i++)
+      busyIds.push((await legacy.insert(record(busy, i, i % 3 ? author : other, i === 5 ? 'nonce-five' : null))).id);
     await legacy.updateContent(busy, busyIds[10]!, 'busy 10 (edited)', [], new Date(start + 999_000));
     await legacy.updateContent(busy, busyIds[PAGE_SIZE + 3]!, 'busy 53 (edited)', [], new Date(start + 999_000));
     await legacy.delete(busy, busyIds[20]!);
@@ -49,9 +54,22 @@ describe('migration 001: message pages to message documents', () => {
     const quietIds = await legacy.importMessages(
       quiet,
       guildId,
-      Array.from({ length: 3 }, (_, i) => ({ authorId: author, content: `quiet ${i}`, nonce: null, mentions: [], createdAt: new Date(start + i), editedAt: null })),
+      Array.from({ length: 3 }, (_, i) => ({
+        authorId: author,
+        content: `quiet ${i}`,
+        nonce: null,
+        mentions: [],
+        createdAt: new Date(start + i),
+        editedAt: null,
+      })),
     );
-    const expected = async (channelId: string) => (await legacy.history(channelId, { limit: 100 })).concat(await legacy.history(channelId, { before: (await legacy.history(channelId, { limit: 100 })).at(-1)?.id ?? '0'.repeat(24), limit: 100 }));
+    const expected = async (channelId: string) =>
+      (await legacy.history(channelId, { limit: 100 })).concat(
+        await legacy.history(channelId, {
+          before: (await legacy.history(channelId, { limit: 100 })).at(-1)?.id ?? '0'.repeat(24),
+          limit: 100,
+        }),
+      );
     return { guildId, busy, quiet, author, busyIds, quietIds, expectedBusy: await expected(busy), expectedQuiet: await expected(quiet) };
   }
 
@@ -59,7 +77,8 @@ describe('migration 001: message pages to message documents', () => {
     const db = testDb();
     const old = await fillTheOldWay(db);
     expect(old.expectedBusy).toHaveLength(2 * PAGE_SIZE + 7 - 2);
-    const pageCollections = async () => (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('message_pages_'));
+    const pageCollections = async () =>
+      (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('message_pages_'));
     expect((await pageCollections()).length).toBeGreaterThan(0);
 
     expect(await runMigrations(db, log)).toEqual(ALL);
@@ -72,7 +91,10 @@ describe('migration 001: message pages to message documents', () => {
       [old.busy, old.expectedBusy],
       [old.quiet, old.expectedQuiet],
     ] as const) {
-      const now = [...(await repo.history(channelId, { limit: 100 })), ...(await repo.history(channelId, { before: (await repo.history(channelId, { limit: 100 })).at(-1)!.id, limit: 100 }))];
+      const now = [
+        ...(await repo.history(channelId, { limit: 100 })),
+        ...(await repo.history(channelId, { before: (await repo.history(channelId, { limit: 100 })).at(-1)!.id, limit: 100 })),
+      ];
       expect(now.map((m) => [m.content, m.authorId, m.guildId, m.nonce, m.editedAt?.toISOString() ?? null])).toEqual(
         expected.map((m) => [m.content, m.authorId, m.guildId, m.nonce, m.editedAt?.toISOString() ?? null]),
       );
@@ -88,7 +110,16 @@ describe('migration 001: message pages to message documents', () => {
       ]),
     );
     // A retry of a send from before the upgrade still finds its message.
-    const retry = await repo.insert({ channelId: old.busy, guildId: old.guildId, authorId: old.author, content: 'busy 5', nonce: 'nonce-five', mentions: [], createdAt: new Date(), editedAt: null });
+    const retry = await repo.insert({
+      channelId: old.busy,
+      guildId: old.guildId,
+      authorId: old.author,
+      content: 'busy 5',
+      nonce: 'nonce-five',
+      mentions: [],
+      createdAt: new Date(),
+      editedAt: null,
+    });
     expect(retry.status).toBe('existing');
     expect(retry.status === 'existing' && retry.record.content).toBe('busy 5');
 
@@ -105,7 +136,7 @@ describe('migration 001: message pages to message documents', () => {
     expect(await db.collection('messages').countDocuments({ channelId: old.busy })).toBe(old.expectedBusy.length);
   });
 
-  it('when a run died halfway through a channel, then the next run replaces that channel\'s partial copy', async () => {
+  it("when a run died halfway through a channel, then the next run replaces that channel's partial copy", async () => {
     const db = testDb();
     const old = await fillTheOldWay(db);
     // The first run copies the busy channel and then dies before dropping its pages.
@@ -116,7 +147,8 @@ describe('migration 001: message pages to message documents', () => {
         const guarded = Object.create(ctx.db) as typeof ctx.db;
         guarded.collection = ((name: string) => {
           const c = realCollection(name);
-          if (name.startsWith('message_pages_')) return Object.assign(Object.create(c), { drop: () => Promise.reject(new Error('killed')) });
+          if (name.startsWith('message_pages_'))
+            return Object.assign(Object.create(c), { drop: () => Promise.reject(new Error('killed')) });
           return c;
         }) as typeof ctx.db.collection;
         await messagesAsDocuments.up({ ...ctx, db: guarded });

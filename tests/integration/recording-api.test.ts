@@ -45,15 +45,27 @@ async function signedWebhook(event: WebhookEvent): Promise<{ body: string; autho
 
 async function postWebhook(event: WebhookEvent): Promise<number> {
   const { body, authorization } = await signedWebhook(event);
-  const res = await fetch(`${t.url}/api/v1/livekit/webhook`, { method: 'POST', headers: { authorization, 'content-type': 'application/webhook+json' }, body });
+  const res = await fetch(`${t.url}/api/v1/livekit/webhook`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/webhook+json' },
+    body,
+  });
   return res.status;
 }
 
 /** An egress webhook as LiveKit sends it (protobuf JSON: enum names, 64-bit numbers as strings). */
-function egressEvent(kind: 'egress_started' | 'egress_updated' | 'egress_ended', egressInfo: { egressId: string; roomName: string; status: string } & Record<string, unknown>): WebhookEvent {
+function egressEvent(
+  kind: 'egress_started' | 'egress_updated' | 'egress_ended',
+  egressInfo: { egressId: string; roomName: string; status: string } & Record<string, unknown>,
+): WebhookEvent {
   // Built from JSON: the SDK's WebhookEvent subclass declares `event` as a class field, which overwrites a value
   // passed to the constructor.
-  return WebhookEvent.fromJson({ event: kind, id: `EV_${randomBytes(6).toString('hex')}`, createdAt: String(Math.floor(Date.now() / 1000)), egressInfo } as never);
+  return WebhookEvent.fromJson({
+    event: kind,
+    id: `EV_${randomBytes(6).toString('hex')}`,
+    createdAt: String(Math.floor(Date.now() / 1000)),
+    egressInfo,
+  } as never);
 }
 
 /** A running recording as if Egress had accepted it (the row the start route writes), to drive it with webhooks. */
@@ -87,7 +99,20 @@ async function seedRecording(overrides: Partial<RecordingRecord> = {}): Promise<
 function writeOggFile(rec: RecordingRecord): string {
   const path = join(recordingsDir, rec.objectKey);
   mkdirSync(dirname(path), { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'libopus', '-b:a', '32k', path]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=2',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    path,
+  ]);
   return path;
 }
 
@@ -98,7 +123,10 @@ async function joinBot(channelId: string): Promise<Room> {
   bots.push(room);
   await room.connect(env.livekitPublicUrl, await token.toJwt(), { autoSubscribe: false, dynacast: false });
   const source = new AudioSource(48_000, 1);
-  await room.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('mic', source), new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+  await room.localParticipant?.publishTrack(
+    LocalAudioTrack.createAudioTrack('mic', source),
+    new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+  );
   await source.captureFrame(new AudioFrame(new Int16Array(480), 48_000, 1, 480));
   return room;
 }
@@ -149,7 +177,8 @@ describe('starting a recording', () => {
 
   it('when no Egress worker is connected, then 503, the room shows no recording and nothing is stored', async (ctx) => {
     if (existsSync(egressBinary)) ctx.skip(); // Egress present: recording-egress.test.ts covers starting
-    const channelId = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'No recorder' }, owner.token)).body.id as string;
+    const channelId = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'No recorder' }, owner.token)).body
+      .id as string;
     await joinBot(channelId);
     const res = await t.api.post(`/channels/${channelId}/recordings`, undefined, owner.token);
     expect(res.status).toBe(503);
@@ -164,13 +193,26 @@ describe('egress webhooks', () => {
     const rec = await seedRecording({ status: 'starting' });
     // The start route sets this before Egress joins; the end must clear exactly this recording's notice.
     await joinBot(voiceChannelId);
-    await roomService.updateRoomMetadata(rec.roomName, JSON.stringify({ other: 'kept', recording: { active: true, recordingId: rec.id, startedBy: rec.startedBy, startedAt: rec.startedAt.toISOString() } }));
+    await roomService.updateRoomMetadata(
+      rec.roomName,
+      JSON.stringify({
+        other: 'kept',
+        recording: { active: true, recordingId: rec.id, startedBy: rec.startedBy, startedAt: rec.startedAt.toISOString() },
+      }),
+    );
     const watcher = connectGateway(t.url, owner.token);
     sockets.push(watcher);
-    const completed = nextEvent(watcher, 'RECORDING_UPDATE', (p: { id: string; status: string }) => p.id === rec.id && p.status === 'completed', 10_000);
+    const completed = nextEvent(
+      watcher,
+      'RECORDING_UPDATE',
+      (p: { id: string; status: string }) => p.id === rec.id && p.status === 'completed',
+      10_000,
+    );
     await new Promise((resolve) => watcher.once('READY', resolve));
 
-    expect(await postWebhook(egressEvent('egress_started', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_ACTIVE' }))).toBe(200);
+    expect(
+      await postWebhook(egressEvent('egress_started', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_ACTIVE' })),
+    ).toBe(200);
     expect((await t.api.get(`/recordings/${rec.id}`, owner.token)).body.status).toBe('active');
 
     const file = writeOggFile(rec);
@@ -188,7 +230,9 @@ describe('egress webhooks', () => {
     expect(update).toMatchObject({ status: 'completed', durationMs: 2000, sizeBytes: statSync(file).size });
 
     // Replayed or late events never move it backwards.
-    expect(await postWebhook(egressEvent('egress_updated', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_ACTIVE' }))).toBe(200);
+    expect(
+      await postWebhook(egressEvent('egress_updated', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_ACTIVE' })),
+    ).toBe(200);
     expect((await t.api.get(`/recordings/${rec.id}`, owner.token)).body.status).toBe('completed');
 
     const [room] = await roomService.listRooms([rec.roomName]);
@@ -205,8 +249,22 @@ describe('egress webhooks', () => {
     const starter = connectGateway(t.url, owner.token);
     sockets.push(starter);
     await new Promise((resolve) => starter.once('READY', resolve));
-    const failed = nextEvent<{ reason: string; recording: { id: string; status: string } }>(starter, 'RECORDING_FAILED', (p) => p.recording.id === rec.id, 10_000);
-    expect(await postWebhook(egressEvent('egress_ended', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_FAILED', error: 'pipeline error: no audio' }))).toBe(200);
+    const failed = nextEvent<{ reason: string; recording: { id: string; status: string } }>(
+      starter,
+      'RECORDING_FAILED',
+      (p) => p.recording.id === rec.id,
+      10_000,
+    );
+    expect(
+      await postWebhook(
+        egressEvent('egress_ended', {
+          egressId: rec.egressId!,
+          roomName: rec.roomName,
+          status: 'EGRESS_FAILED',
+          error: 'pipeline error: no audio',
+        }),
+      ),
+    ).toBe(200);
     const event = await failed;
     expect(event.reason).toBe('pipeline error: no audio');
     expect(event.recording.status).toBe('failed');
@@ -215,8 +273,12 @@ describe('egress webhooks', () => {
   });
 
   it('when a webhook is not signed by our LiveKit, then it is rejected and changes nothing', async () => {
-    const rec = await seedRecording({ channelId: (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'Forged' }, owner.token)).body.id });
-    const { body } = await signedWebhook(egressEvent('egress_ended', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_FAILED', error: 'forged' }));
+    const rec = await seedRecording({
+      channelId: (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'Forged' }, owner.token)).body.id,
+    });
+    const { body } = await signedWebhook(
+      egressEvent('egress_ended', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_FAILED', error: 'forged' }),
+    );
     const forged = new AccessToken(env.livekitApiKey, 'x'.repeat(40), { ttl: '5m' });
     forged.sha256 = createHash('sha256').update(body).digest('base64');
     const res = await fetch(`${t.url}/api/v1/livekit/webhook`, { method: 'POST', headers: { authorization: await forged.toJwt() }, body });
@@ -255,7 +317,9 @@ describe('downloading, deleting and retention', () => {
     const tail = await fetch(`${t.url}/api/v1/recordings/${rec.id}/file`, { headers: { ...auth, range: 'bytes=-50' } });
     expect(tail.status).toBe(206);
     expect(Buffer.from(await tail.arrayBuffer()).equals(full.subarray(size - 50))).toBe(true);
-    const impossible = await fetch(`${t.url}/api/v1/recordings/${rec.id}/file`, { headers: { ...auth, range: `bytes=${size + 10}-${size + 20}` } });
+    const impossible = await fetch(`${t.url}/api/v1/recordings/${rec.id}/file`, {
+      headers: { ...auth, range: `bytes=${size + 10}-${size + 20}` },
+    });
     expect(impossible.status).toBe(416);
   });
 
@@ -264,9 +328,13 @@ describe('downloading, deleting and retention', () => {
     expect((await fetch(path)).status).toBe(401);
     expect((await fetch(path, { headers: { authorization: `Bearer ${member.token}` } })).status).toBe(403);
     expect((await fetch(path, { headers: { authorization: `Bearer ${outsider.token}` } })).status).toBe(404);
-    expect((await fetch(`${t.url}/api/v1/recordings/${oid()}/file`, { headers: { authorization: `Bearer ${owner.token}` } })).status).toBe(404);
+    expect((await fetch(`${t.url}/api/v1/recordings/${oid()}/file`, { headers: { authorization: `Bearer ${owner.token}` } })).status).toBe(
+      404,
+    );
     // Only ids reach the filesystem: anything else is a validation error, never a path.
-    const traversal = await fetch(`${t.url}/api/v1/recordings/..%2F..%2Fetc%2Fpasswd/file`, { headers: { authorization: `Bearer ${owner.token}` } });
+    const traversal = await fetch(`${t.url}/api/v1/recordings/..%2F..%2Fetc%2Fpasswd/file`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
     expect(traversal.status).toBe(400);
   });
 
@@ -281,7 +349,9 @@ describe('downloading, deleting and retention', () => {
   it('when retention is set and a recording is older, then the sweeper deletes its file and record', async () => {
     expect((await t.api.patch(`/guilds/${guildId}/recording-settings`, { retentionDays: 0 }, owner.token)).status).toBe(400);
     expect((await t.api.patch(`/guilds/${guildId}/recording-settings`, { retentionDays: 7 }, member.token)).status).toBe(403);
-    expect((await t.api.patch(`/guilds/${guildId}/recording-settings`, { retentionDays: 7 }, owner.token)).body).toEqual({ retentionDays: 7 });
+    expect((await t.api.patch(`/guilds/${guildId}/recording-settings`, { retentionDays: 7 }, owner.token)).body).toEqual({
+      retentionDays: 7,
+    });
     const old = await seedRecording({ status: 'completed', endedAt: new Date(Date.now() - 8 * 86_400_000), endNoticeGiven: true });
     const oldFile = writeOggFile(old);
     const fresh = (await t.api.get(`/recordings/${rec.id}`, owner.token)).body;
@@ -309,7 +379,14 @@ describe('OpenAPI', () => {
   it('when the document is generated, then it lists the recording routes, the file download included', async () => {
     const doc = (await t.api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const paths = Object.keys(doc.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/channels/{channelId}/recordings', '/guilds/{guildId}/recordings', '/recordings/{recordingId}/file', '/guilds/{guildId}/recording-settings']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/channels/{channelId}/recordings',
+        '/guilds/{guildId}/recordings',
+        '/recordings/{recordingId}/file',
+        '/guilds/{guildId}/recording-settings',
+      ]),
+    );
     expect(Object.keys(doc.paths['/recordings/{recordingId}/file'] ?? {})).toContain('get');
   });
 });

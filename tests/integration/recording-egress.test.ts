@@ -45,7 +45,9 @@ function goertzelPower(samples: Float32Array, sampleRate: number, hz: number): n
 
 /** Decodes any audio file to mono 48 kHz float PCM with ffmpeg. */
 function decode(file: string): Float32Array {
-  const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1'], { maxBuffer: 256 * 1024 * 1024 });
+  const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1'], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return new Float32Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.byteLength / 4));
 }
 
@@ -98,7 +100,10 @@ describe.skipIf(unavailable)('recording a voice channel through LiveKit Egress',
   });
 
   it('when a bot plays 440 Hz for ~5 s while recording, then the file lasts the recorded span and sounds at 440 Hz', async () => {
-    expect(existsSync(egressBinary), `LiveKit Egress is not built (${build ? `${build.status}: ${build.message}` : 'no build attempted'}); run bash scripts/egress/build.sh`).toBe(true);
+    expect(
+      existsSync(egressBinary),
+      `LiveKit Egress is not built (${build ? `${build.status}: ${build.message}` : 'no build attempted'}); run bash scripts/egress/build.sh`,
+    ).toBe(true);
 
     // LiveKit of the test stack sends its webhooks (egress_* included) to this port.
     t = await startTestServer({ PORT: String(env.apiPort), RECORDINGS_DIR: join(workDir, 'recordings') });
@@ -106,18 +111,25 @@ describe.skipIf(unavailable)('recording a voice channel through LiveKit Egress',
     const guildId = (await t.api.post('/guilds', { name: 'Egress guild' }, owner.token)).body.id as string;
     const channelId = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'Tone' }, owner.token)).body.id as string;
 
-    const token = new AccessToken(env.livekitApiKey, env.livekitApiSecret, { identity: `tone-${randomBytes(3).toString('hex')}`, ttl: '5m' });
+    const token = new AccessToken(env.livekitApiKey, env.livekitApiSecret, {
+      identity: `tone-${randomBytes(3).toString('hex')}`,
+      ttl: '5m',
+    });
     token.addGrant({ roomJoin: true, room: voiceRoomName(channelId), canPublish: true, canSubscribe: false });
     const bot = new Room();
     bots.push(bot);
     await bot.connect(env.livekitPublicUrl, await token.toJwt(), { autoSubscribe: false, dynacast: false });
     const source = new AudioSource(SAMPLE_RATE, 1);
-    await bot.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('tone', source), new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+    await bot.localParticipant?.publishTrack(
+      LocalAudioTrack.createAudioTrack('tone', source),
+      new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+    );
     void (async () => {
       let n = 0;
       while (running) {
         const data = new Int16Array(FRAME_SAMPLES);
-        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1) data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * TONE_HZ * n) / SAMPLE_RATE));
+        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1)
+          data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * TONE_HZ * n) / SAMPLE_RATE));
         await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
           running = false;
         });

@@ -54,7 +54,20 @@ async function seedCompleted(): Promise<RecordingRecord> {
   expect(await createRecordingsRepo(t.server.database.db).insert(r)).toBe('inserted');
   const path = join(recordingsDir, r.objectKey);
   mkdirSync(dirname(path), { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'libopus', '-b:a', '32k', path]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=2',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    path,
+  ]);
   return r;
 }
 
@@ -63,7 +76,8 @@ async function ticketFor(recordingId: string, token: string): Promise<{ status: 
   return { status: res.status, ticket: res.body?.ticket as string, expiresAt: res.body?.expiresAt as string };
 }
 
-const streamUrl = (recordingId: string, ticket: string, extra = '') => `${t.url}/api/v1/recordings/${recordingId}/stream?ticket=${encodeURIComponent(ticket)}${extra}`;
+const streamUrl = (recordingId: string, ticket: string, extra = '') =>
+  `${t.url}/api/v1/recordings/${recordingId}/stream?ticket=${encodeURIComponent(ticket)}${extra}`;
 
 beforeAll(async () => {
   t = await startTestServer({ RECORDINGS_DIR: recordingsDir }, { clock });

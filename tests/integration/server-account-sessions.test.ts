@@ -3,7 +3,15 @@
  * out one, log out all others) — with what other clients receive on their gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 const PASSWORD = 'correct horse battery';
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -21,7 +29,10 @@ describe('my account: username, status and sessions', () => {
   });
 
   async function login(user: TestUser, userAgent: string) {
-    const res = await t.api.request('post', '/auth/login', { body: { username: user.username, password: PASSWORD }, headers: { 'user-agent': userAgent } });
+    const res = await t.api.request('post', '/auth/login', {
+      body: { username: user.username, password: PASSWORD },
+      headers: { 'user-agent': userAgent },
+    });
     expect(res.status).toBe(200);
     return { token: res.body.accessToken as string, refreshToken: res.body.refreshToken as string };
   }
@@ -70,7 +81,8 @@ describe('my account: username, status and sessions', () => {
     const bSocket = gateway(b.token);
     await nextEvent(bSocket, 'READY');
     // Each wait is set up before the action: the server may deliver the event before the action's reply arrives.
-    const presenceOfA = (status?: string) => nextEvent(bSocket, 'PRESENCE_UPDATE', (p) => p.userId === a.id && (status === undefined || p.status === status));
+    const presenceOfA = (status?: string) =>
+      nextEvent(bSocket, 'PRESENCE_UPDATE', (p) => p.userId === a.id && (status === undefined || p.status === status));
 
     const second = await login(a, CHROME_LINUX);
     let seen = presenceOfA('online');
@@ -129,7 +141,11 @@ describe('my account: username, status and sessions', () => {
     const list = await t.api.get('/users/@me/sessions', here.token);
     expect(list.status).toBe(200);
     // Registration (Node's fetch says "node"), and the two logins.
-    expect(list.body.items.map((s: { clientLabel: string }) => s.clientLabel).sort()).toEqual(['API client', 'Chrome on Linux', 'Firefox on Windows']);
+    expect(list.body.items.map((s: { clientLabel: string }) => s.clientLabel).sort()).toEqual([
+      'API client',
+      'Chrome on Linux',
+      'Firefox on Windows',
+    ]);
     const current = list.body.items.filter((s: { current: boolean }) => s.current);
     expect(current).toHaveLength(1);
     expect(current[0].clientLabel).toBe('Chrome on Linux');
@@ -160,7 +176,7 @@ describe('my account: username, status and sessions', () => {
     expect((await t.api.get('/users/@me', rotated.body.accessToken)).status).toBe(200);
   });
 
-  it('when a user logs out one session, then only that session ends, and another user\'s session cannot be named', async () => {
+  it("when a user logs out one session, then only that session ends, and another user's session cannot be named", async () => {
     const u = await registerUser(t.api, 'one');
     const other = await registerUser(t.api, 'stranger');
     const kept = await login(u, CHROME_LINUX);

@@ -89,7 +89,11 @@ describe('accounts and sessions', () => {
     expect(noCurrent.status).toBe(400);
     const wrong = await t.api.patch('/users/@me', { password: 'a brand new one', currentPassword: 'nope nope' }, u.token);
     expect(wrong.status).toBe(401);
-    const ok = await t.api.patch('/users/@me', { password: 'a brand new one', currentPassword: 'correct horse battery', displayName: 'New Name' }, u.token);
+    const ok = await t.api.patch(
+      '/users/@me',
+      { password: 'a brand new one', currentPassword: 'correct horse battery', displayName: 'New Name' },
+      u.token,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.displayName).toBe('New Name');
     expect((await t.api.post('/auth/refresh', { refreshToken: u.refreshToken })).status).toBe(401);
@@ -109,7 +113,8 @@ describe('accounts and sessions', () => {
 
   it('when an account fails to log in too often, then it is locked with 429 and Retry-After', async () => {
     const u = await registerUser(t.api, 'locked');
-    for (let i = 0; i < 3; i++) expect((await t.api.post('/auth/login', { username: u.username, password: 'wrong password' })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await t.api.post('/auth/login', { username: u.username, password: 'wrong password' })).status).toBe(401);
     const locked = await t.api.post('/auth/login', { username: u.username, password: 'correct horse battery' });
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe('RATE_LIMITED');

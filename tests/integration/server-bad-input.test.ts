@@ -77,8 +77,12 @@ describe('bad input on every route of the OpenAPI document', () => {
     const message = (await t.api.post(`/channels/${text.id}/messages`, { content: 'hello' }, owner.token)).body;
     const role = (await t.api.post(`/guilds/${guild.id}/roles`, { name: 'r' }, owner.token)).body;
     ids = { guildId: guild.id, channelId: text.id, messageId: message.id, roleId: role.id, userId: member.id, code: invite.code };
-    const doc = (await (await fetch(`${t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>> };
-    operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ ...op, method, path })));
+    const doc = (await (await fetch(`${t.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ ...op, method, path })),
+    );
   });
   afterAll(async () => {
     await t?.stop();
@@ -96,24 +100,60 @@ describe('bad input on every route of the OpenAPI document', () => {
     if (authed) cases.push({ ...base, name: 'garbage token', token: 'x.y.z', expectStatus: [401], expectCode: ['UNAUTHENTICATED'] });
     for (const p of op.parameters?.filter((p) => p.in === 'path') ?? []) {
       for (const bad of ['bad id!', '$gt', 'A'.repeat(300)]) {
-        cases.push({ ...base, name: `malformed path ${p.name}=${bad.slice(0, 10)}`, path: fill(op, { [p.name]: bad }), expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
+        cases.push({
+          ...base,
+          name: `malformed path ${p.name}=${bad.slice(0, 10)}`,
+          path: fill(op, { [p.name]: bad }),
+          expectStatus: [400],
+          expectCode: ['VALIDATION_FAILED'],
+        });
       }
     }
     cases.push({ ...base, name: 'unknown query parameter', query: 'zzz=1', expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
     cases.push({ ...base, name: 'operator in query', query: 'before[$gt]=', expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
     for (const p of op.parameters?.filter((p) => p.in === 'query') ?? []) {
-      cases.push({ ...base, name: `malformed query ${p.name}`, query: `${p.name}=%7B%22%24gt%22%3A%22%22%7D`, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
+      cases.push({
+        ...base,
+        name: `malformed query ${p.name}`,
+        query: `${p.name}=%7B%22%24gt%22%3A%22%22%7D`,
+        expectStatus: [400],
+        expectCode: ['VALIDATION_FAILED'],
+      });
     }
     if (['post', 'put', 'patch', 'delete'].includes(op.method)) {
       cases.push({ ...base, name: 'malformed JSON', rawBody: '{"a":', expectStatus: [400], expectCode: ['MALFORMED_JSON'] });
-      cases.push({ ...base, name: 'oversized body', rawBody: JSON.stringify({ content: 'x'.repeat(200_000) }), expectStatus: [413], expectCode: ['PAYLOAD_TOO_LARGE'] });
+      cases.push({
+        ...base,
+        name: 'oversized body',
+        rawBody: JSON.stringify({ content: 'x'.repeat(200_000) }),
+        expectStatus: [413],
+        expectCode: ['PAYLOAD_TOO_LARGE'],
+      });
       cases.push({ ...base, name: 'unknown field', body: { zzzUnknown: 1 }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
-      cases.push({ ...base, name: 'top-level operator', body: { $where: 'sleep(1000)' }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
+      cases.push({
+        ...base,
+        name: 'top-level operator',
+        body: { $where: 'sleep(1000)' },
+        expectStatus: [400],
+        expectCode: ['VALIDATION_FAILED'],
+      });
       cases.push({ ...base, name: 'array body', body: [1, 2], expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
       const props = op.requestBody?.content['application/json']?.schema.properties ?? {};
       for (const [name, schema] of Object.entries(props)) {
-        cases.push({ ...base, name: `operator injection in ${name}`, body: { [name]: { $gt: '' } }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
-        cases.push({ ...base, name: `wrong type for ${name}`, body: { [name]: wrongTypeFor(schema) }, expectStatus: [400], expectCode: ['VALIDATION_FAILED'] });
+        cases.push({
+          ...base,
+          name: `operator injection in ${name}`,
+          body: { [name]: { $gt: '' } },
+          expectStatus: [400],
+          expectCode: ['VALIDATION_FAILED'],
+        });
+        cases.push({
+          ...base,
+          name: `wrong type for ${name}`,
+          body: { [name]: wrongTypeFor(schema) },
+          expectStatus: [400],
+          expectCode: ['VALIDATION_FAILED'],
+        });
       }
     }
     return cases;

@@ -54,7 +54,7 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
 
   // ---- 1. Messages and accounts -------------------------------------------------------------------------------------
 
-  it('when a member without MANAGE_MESSAGES deletes someone else\'s message, then it is 403 and the message stays', async () => {
+  it("when a member without MANAGE_MESSAGES deletes someone else's message, then it is 403 and the message stays", async () => {
     const { guildId, textId, members } = await guildWith('Moderation', 2);
     const [author, other] = members as [TestUser, TestUser];
     const sent = await t.api.post(`/channels/${textId}/messages`, { content: 'keep me' }, author.token);
@@ -80,7 +80,12 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     expect(gone.body.error.code).toBe('NOT_FOUND');
     const audit = await t.api.get(`/guilds/${guildId}/audit-log?action=message.delete`, owner.token);
     expect(audit.body.items).toHaveLength(1);
-    expect(audit.body.items[0]).toMatchObject({ action: 'message.delete', actorId: other.id, targetId: author.id, details: { channelId: textId, messageId: sent.body.id } });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'message.delete',
+      actorId: other.id,
+      targetId: author.id,
+      details: { channelId: textId, messageId: sent.body.id },
+    });
   });
 
   it('when a message is 4000 characters it is accepted, and at 4001 it is 400 VALIDATION_FAILED (send and edit)', async () => {
@@ -99,7 +104,9 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     expect(editTooLong.body.error.code).toBe('VALIDATION_FAILED');
     const history = await t.api.get(`/channels/${textId}/messages`, member.token);
     // (Besides the members' join notices in this system channel.)
-    expect(history.body.items.filter((m: { type: string }) => m.type === 'default').map((m: { content: string }) => m.content.length)).toEqual([4000]);
+    expect(
+      history.body.items.filter((m: { type: string }) => m.type === 'default').map((m: { content: string }) => m.content.length),
+    ).toEqual([4000]);
   });
 
   it('when a username is 32 characters registering works, and at 33 it is 400 on body.username', async () => {
@@ -132,7 +139,9 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     expect(get.status).toBe(404);
     expect(get.body.error.code).toBe('NOT_FOUND');
     expect((await t.api.get(`/guilds/${guildId}/channels`, leaver.token)).status).toBe(404);
-    const memberIds = (await t.api.get(`/guilds/${guildId}/members`, owner.token)).body.items.map((m: { user: { id: string } }) => m.user.id);
+    const memberIds = (await t.api.get(`/guilds/${guildId}/members`, owner.token)).body.items.map(
+      (m: { user: { id: string } }) => m.user.id,
+    );
     expect(memberIds.sort()).toEqual([owner.id, stayer.id].sort());
     // Leaving twice: no longer a member.
     expect((await t.api.del(`/users/@me/guilds/${guildId}`, leaver.token)).status).toBe(404);
@@ -174,7 +183,10 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     const pageSizes: number[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const res: ApiResponse<{ items: { user: { id: string }; guildId: string }[]; nextCursor: string | null }> = await t.api.get(`/guilds/${guildId}/members?limit=3${after ? `&after=${after}` : ''}`, members[0]!.token);
+      const res: ApiResponse<{ items: { user: { id: string }; guildId: string }[]; nextCursor: string | null }> = await t.api.get(
+        `/guilds/${guildId}/members?limit=3${after ? `&after=${after}` : ''}`,
+        members[0]!.token,
+      );
       expect(res.status).toBe(200);
       const page = res.body.items.map((m: { user: { id: string }; guildId: string }) => {
         expect(m.guildId).toBe(guildId);
@@ -199,7 +211,7 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
 
   // ---- 3. Invites ---------------------------------------------------------------------------------------------------
 
-  it('when an invite\'s maxUses are used up, then the next accept and the preview answer 404 INVITE_INVALID', async () => {
+  it("when an invite's maxUses are used up, then the next accept and the preview answer 404 INVITE_INVALID", async () => {
     const { guildId } = await guildWith('Limited', 0);
     const invite = await t.api.post(`/guilds/${guildId}/invites`, { maxUses: 1 }, owner.token);
     expect(invite.status).toBe(201);
@@ -214,7 +226,9 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     expect(preview.status).toBe(404);
     expect(preview.body.error.code).toBe('INVITE_INVALID');
     expect((await t.api.get('/guilds', second.token)).body.items).toEqual([]);
-    const listed = (await t.api.get(`/guilds/${guildId}/invites`, owner.token)).body.items.find((i: { code: string }) => i.code === invite.body.code);
+    const listed = (await t.api.get(`/guilds/${guildId}/invites`, owner.token)).body.items.find(
+      (i: { code: string }) => i.code === invite.body.code,
+    );
     expect(listed).toMatchObject({ maxUses: 1, uses: 1 });
     expect(ids(await t.api.get('/guilds', first.token))).toEqual([guildId]);
   });
@@ -255,7 +269,9 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     expect(preview.body.error.code).toBe('INVITE_INVALID');
     const newcomer = await registerUser(t.api, 'newcomer');
     expect((await t.api.post(`/invites/${invite.body.code}`, undefined, newcomer.token)).body.error.code).toBe('INVITE_INVALID');
-    expect((await t.api.get(`/guilds/${guildId}/invites`, owner.token)).body.items.map((i: { code: string }) => i.code)).not.toContain(invite.body.code);
+    expect((await t.api.get(`/guilds/${guildId}/invites`, owner.token)).body.items.map((i: { code: string }) => i.code)).not.toContain(
+      invite.body.code,
+    );
     // The owner (MANAGE_GUILD) may revoke a member's invite.
     const another = (await t.api.post(`/guilds/${guildId}/invites`, {}, bystander.token)).body;
     expect((await t.api.del(`/invites/${another.code}`, owner.token)).status).toBe(204);
@@ -288,9 +304,20 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     const [member] = members as [TestUser];
     const roleId = await createRole(guildId, 'helpers');
     await giveRole(guildId, member.id, roleId);
-    const updated = await t.api.patch(`/guilds/${guildId}/roles/${roleId}`, { name: 'moderators', permissions: Permission.MANAGE_MESSAGES, color: 0xff8800 }, owner.token);
+    const updated = await t.api.patch(
+      `/guilds/${guildId}/roles/${roleId}`,
+      { name: 'moderators', permissions: Permission.MANAGE_MESSAGES, color: 0xff8800 },
+      owner.token,
+    );
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ id: roleId, guildId, name: 'moderators', permissions: Permission.MANAGE_MESSAGES, color: 0xff8800, position: 1 });
+    expect(updated.body).toMatchObject({
+      id: roleId,
+      guildId,
+      name: 'moderators',
+      permissions: Permission.MANAGE_MESSAGES,
+      color: 0xff8800,
+      position: 1,
+    });
     const listed = (await t.api.get(`/guilds/${guildId}/roles`, member.token)).body.items.find((r: { id: string }) => r.id === roleId);
     expect(listed).toEqual(updated.body);
     const everyoneRename = await t.api.patch(`/guilds/${guildId}/roles/${guildId}`, { name: 'all' }, owner.token);
@@ -315,7 +342,12 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     const high = await createRole(guildId, 'high');
     const mid = await createRole(guildId, 'mid', Permission.KICK_MEMBERS);
     const low = await createRole(guildId, 'low');
-    const positions = Object.fromEntries((await t.api.get(`/guilds/${guildId}/roles`, owner.token)).body.items.map((r: { id: string; position: number }) => [r.id, r.position]));
+    const positions = Object.fromEntries(
+      (await t.api.get(`/guilds/${guildId}/roles`, owner.token)).body.items.map((r: { id: string; position: number }) => [
+        r.id,
+        r.position,
+      ]),
+    );
     expect([positions[low], positions[mid], positions[high]]).toEqual([1, 2, 3]);
     await giveRole(guildId, mod.id, mid);
     await giveRole(guildId, senior.id, high);
@@ -334,7 +366,9 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('NOT_FOUND');
     expect((await t.api.get(`/guilds/${guildId}`, junior.token)).status).toBe(404);
-    const remaining = (await t.api.get(`/guilds/${guildId}/members`, owner.token)).body.items.map((m: { user: { id: string } }) => m.user.id);
+    const remaining = (await t.api.get(`/guilds/${guildId}/members`, owner.token)).body.items.map(
+      (m: { user: { id: string } }) => m.user.id,
+    );
     expect(remaining.sort()).toEqual([owner.id, mod.id, senior.id, peer.id].sort());
     // A member without KICK_MEMBERS cannot kick even someone below them.
     expect((await t.api.del(`/guilds/${guildId}/members/${mod.id}`, senior.token)).status).toBe(403);
@@ -368,13 +402,22 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     const cat = await t.api.post(`/guilds/${guildId}/channels`, { type: 'category', name: 'Gaming' }, owner.token);
     expect(cat.status).toBe(201);
     expect(cat.body).toMatchObject({ type: 'category', parentId: null, bitrate: null, userLimit: null, topic: null });
-    const text = await t.api.post(`/guilds/${guildId}/channels`, { type: 'text', name: 'lfg', parentId: cat.body.id, topic: 'find a group' }, owner.token);
+    const text = await t.api.post(
+      `/guilds/${guildId}/channels`,
+      { type: 'text', name: 'lfg', parentId: cat.body.id, topic: 'find a group' },
+      owner.token,
+    );
     const voice = await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'Squad', parentId: cat.body.id }, owner.token);
     expect([text.status, voice.status]).toEqual([201, 201]);
     expect([text.body.parentId, voice.body.parentId]).toEqual([cat.body.id, cat.body.id]);
     expect(voice.body).toMatchObject({ bitrate: 64_000, userLimit: 0 });
     const listed = (await t.api.get(`/guilds/${guildId}/channels`, owner.token)).body.items as { id: string; parentId: string | null }[];
-    expect(listed.filter((c) => c.parentId === cat.body.id).map((c) => c.id).sort()).toEqual([text.body.id, voice.body.id].sort());
+    expect(
+      listed
+        .filter((c) => c.parentId === cat.body.id)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual([text.body.id, voice.body.id].sort());
 
     const nested = await t.api.post(`/guilds/${guildId}/channels`, { type: 'category', name: 'Sub', parentId: cat.body.id }, owner.token);
     expect(nested.status).toBe(400);
@@ -404,7 +447,11 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     const low = await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'low', userLimit: 0, bitrate: 8_000 }, owner.token);
     expect(low.status).toBe(201);
     expect(low.body).toMatchObject({ userLimit: 0, bitrate: 8_000 });
-    const high = await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'high', userLimit: 99, bitrate: 384_000 }, owner.token);
+    const high = await t.api.post(
+      `/guilds/${guildId}/channels`,
+      { type: 'voice', name: 'high', userLimit: 99, bitrate: 384_000 },
+      owner.token,
+    );
     expect(high.status).toBe(201);
     expect(high.body).toMatchObject({ userLimit: 99, bitrate: 384_000 });
     for (const fields of bad) {
@@ -433,7 +480,13 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     expect(log.status).toBe(200);
     expect(log.body.items).toHaveLength(3);
     const [channelEntry, roleEntry, kickEntry] = log.body.items;
-    expect(channelEntry).toMatchObject({ guildId, action: 'channel.update', actorId: owner.id, targetId: textId, details: { fields: ['name', 'topic'] } });
+    expect(channelEntry).toMatchObject({
+      guildId,
+      action: 'channel.update',
+      actorId: owner.id,
+      targetId: textId,
+      details: { fields: ['name', 'topic'] },
+    });
     expect(roleEntry).toMatchObject({ guildId, action: 'role.update', actorId: owner.id, targetId: roleId, details: { name: 'renamed' } });
     expect(kickEntry).toMatchObject({ guildId, action: 'member.kick', actorId: owner.id, targetId: member.id });
     for (const e of log.body.items as { createdAt: string }[]) {
@@ -458,7 +511,10 @@ describe('server coverage: messages, guilds, invites, roles, channels and the au
     const paged: string[] = [];
     let before: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const res: ApiResponse<{ items: { id: string }[]; nextCursor: string | null }> = await t.api.get(`/guilds/${guildId}/audit-log?limit=3${before ? `&before=${before}` : ''}`, owner.token);
+      const res: ApiResponse<{ items: { id: string }[]; nextCursor: string | null }> = await t.api.get(
+        `/guilds/${guildId}/audit-log?limit=3${before ? `&before=${before}` : ''}`,
+        owner.token,
+      );
       expect(res.status).toBe(200);
       const page = res.body.items.map((e: { id: string }) => e.id);
       expect(page.length).toBeLessThanOrEqual(3);

@@ -1,7 +1,16 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../server/src/modules/auth/tokens';
-import { collect, connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  collect,
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /** While `shortLived`, the server's clock runs 3 s short of a token lifetime behind: tokens it signs expire in ~3 s. */
 let shortLived = false;
@@ -51,7 +60,9 @@ describe('gateway sessions', () => {
     await nextEvent(socket, 'READY');
     const expired = collect(socket, 'SESSION_EXPIRED');
     // A token for someone else is refused.
-    const wrongUser = await new Promise<{ ok: boolean; code?: string }>((resolve) => socket.emit('AUTH_REFRESH', { token: alice.token }, resolve));
+    const wrongUser = await new Promise<{ ok: boolean; code?: string }>((resolve) =>
+      socket.emit('AUTH_REFRESH', { token: alice.token }, resolve),
+    );
     expect(wrongUser).toEqual({ ok: false, code: 'FORBIDDEN' });
     // The next token is signed by a normal clock: it lives the full 15 minutes.
     const next = await t.api.post('/auth/refresh', { refreshToken: first.body.refreshToken });
@@ -65,27 +76,45 @@ describe('gateway sessions', () => {
   });
 
   it('when a session goes idle, then members see idle; with a second online session the user stays online', async () => {
-    const watcher = connect((await t.api.post('/auth/login', { username: alice.username, password: 'correct horse battery' })).body.accessToken);
+    const watcher = connect(
+      (await t.api.post('/auth/login', { username: alice.username, password: 'correct horse battery' })).body.accessToken,
+    );
     await nextEvent(watcher, 'READY');
     const bobToken = (await t.api.post('/auth/login', { username: bob.username, password: 'correct horse battery' })).body.accessToken;
     const first = connect(bobToken);
     await nextEvent(first, 'READY');
-    const idle = nextEvent(watcher, 'PRESENCE_UPDATE', (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'idle');
+    const idle = nextEvent(
+      watcher,
+      'PRESENCE_UPDATE',
+      (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'idle',
+    );
     first.emit('PRESENCE_SET', { status: 'idle' });
     await idle;
-    const online = nextEvent(watcher, 'PRESENCE_UPDATE', (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'online');
+    const online = nextEvent(
+      watcher,
+      'PRESENCE_UPDATE',
+      (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'online',
+    );
     const second = connect(bobToken);
     await nextEvent(second, 'READY');
     await online;
-    const bad = await new Promise<{ ok: boolean; code?: string }>((resolve) => first.emit('PRESENCE_SET', { status: 'invisible' }, resolve));
+    const bad = await new Promise<{ ok: boolean; code?: string }>((resolve) =>
+      first.emit('PRESENCE_SET', { status: 'invisible' }, resolve),
+    );
     expect(bad).toEqual({ ok: false, code: 'VALIDATION_FAILED' });
   });
 
   it('when a member starts typing, then other viewers get TYPING_START with who and where', async () => {
-    const watcher = connect((await t.api.post('/auth/login', { username: alice.username, password: 'correct horse battery' })).body.accessToken);
+    const watcher = connect(
+      (await t.api.post('/auth/login', { username: alice.username, password: 'correct horse battery' })).body.accessToken,
+    );
     await nextEvent(watcher, 'READY');
     const typing = nextEvent(watcher, 'TYPING_START', (e: { channelId: string }) => e.channelId === textId);
-    const res = await t.api.post(`/channels/${textId}/typing`, undefined, (await t.api.post('/auth/login', { username: bob.username, password: 'correct horse battery' })).body.accessToken);
+    const res = await t.api.post(
+      `/channels/${textId}/typing`,
+      undefined,
+      (await t.api.post('/auth/login', { username: bob.username, password: 'correct horse battery' })).body.accessToken,
+    );
     expect(res.status).toBe(204);
     const event = await typing;
     expect(event.user.id).toBe(bob.id);

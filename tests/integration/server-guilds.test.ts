@@ -119,7 +119,12 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     expect(role.status).toBe(201);
     const patch = await t.api.patch(
       `/channels/${hidden.body.id}`,
-      { overwrites: [{ id: guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }, { id: role.body.id, type: 'role', allow: Permission.VIEW_CHANNEL, deny: 0 }] },
+      {
+        overwrites: [
+          { id: guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL },
+          { id: role.body.id, type: 'role', allow: Permission.VIEW_CHANNEL, deny: 0 },
+        ],
+      },
       owner.token,
     );
     expect(patch.status).toBe(200);
@@ -131,13 +136,26 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     const g = (await t.api.post('/guilds', { name: 'Hidden corners' }, owner.token)).body;
     const invite = (await t.api.post(`/guilds/${g.id}/invites`, {}, owner.token)).body;
     expect((await t.api.post(`/invites/${invite.code}`, undefined, member.token)).status).toBe(200);
-    const mods = await t.api.post(`/guilds/${g.id}/roles`, { name: 'mods', permissions: Permission.MANAGE_CHANNELS | Permission.MANAGE_GUILD }, owner.token);
+    const mods = await t.api.post(
+      `/guilds/${g.id}/roles`,
+      { name: 'mods', permissions: Permission.MANAGE_CHANNELS | Permission.MANAGE_GUILD },
+      owner.token,
+    );
     expect((await t.api.put(`/guilds/${g.id}/members/${member.id}/roles/${mods.body.id}`, undefined, owner.token)).status).toBe(204);
-    const hidden = await t.api.post(`/guilds/${g.id}/channels`, { type: 'category', name: 'vault', overwrites: [{ id: g.id, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }] }, owner.token);
+    const hidden = await t.api.post(
+      `/guilds/${g.id}/channels`,
+      { type: 'category', name: 'vault', overwrites: [{ id: g.id, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }] },
+      owner.token,
+    );
     const open = await t.api.post(`/guilds/${g.id}/channels`, { type: 'category', name: 'lobby' }, owner.token);
     expect([hidden.status, open.status]).toEqual([201, 201]);
     const unknownId = 'a'.repeat(24);
-    const answer = (res: { status: number; body: { error: { code: string; message: string; details?: unknown } } }) => [res.status, res.body.error.code, res.body.error.message, res.body.error.details];
+    const answer = (res: { status: number; body: { error: { code: string; message: string; details?: unknown } } }) => [
+      res.status,
+      res.body.error.code,
+      res.body.error.message,
+      res.body.error.details,
+    ];
 
     // Reordering: a hidden channel answers exactly like an id that does not exist, and is not moved.
     const moveHidden = await t.api.patch(`/guilds/${g.id}/channels`, { channels: [{ id: hidden.body.id, position: 0 }] }, member.token);
@@ -151,7 +169,11 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     expect(ownerView.find((c) => c.id === hidden.body.id)?.position).toBe(hidden.body.position);
 
     // parentId: the hidden category is "not a category of this guild", like an unknown id; the visible one works.
-    const underHidden = await t.api.post(`/guilds/${g.id}/channels`, { type: 'text', name: 'probe', parentId: hidden.body.id }, member.token);
+    const underHidden = await t.api.post(
+      `/guilds/${g.id}/channels`,
+      { type: 'text', name: 'probe', parentId: hidden.body.id },
+      member.token,
+    );
     const underUnknown = await t.api.post(`/guilds/${g.id}/channels`, { type: 'text', name: 'probe', parentId: unknownId }, member.token);
     expect(underHidden.status).toBe(400);
     expect(answer(underHidden)).toEqual(answer(underUnknown));
@@ -161,8 +183,22 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
 
     // The audit log: the owner sees the hidden category's entries; the manager who cannot view it does not, and a
     // reorder that moved both shows them only the channel they can see.
-    expect((await t.api.patch(`/guilds/${g.id}/channels`, { channels: [{ id: hidden.body.id, position: 5 }, { id: open.body.id, position: 6 }] }, owner.token)).status).toBe(200);
-    const named = (items: { targetId: string | null; details: { reorder?: string[] } | null }[]) => items.flatMap((e) => [e.targetId, ...(e.details?.reorder ?? [])]);
+    expect(
+      (
+        await t.api.patch(
+          `/guilds/${g.id}/channels`,
+          {
+            channels: [
+              { id: hidden.body.id, position: 5 },
+              { id: open.body.id, position: 6 },
+            ],
+          },
+          owner.token,
+        )
+      ).status,
+    ).toBe(200);
+    const named = (items: { targetId: string | null; details: { reorder?: string[] } | null }[]) =>
+      items.flatMap((e) => [e.targetId, ...(e.details?.reorder ?? [])]);
     const ownerLog = await t.api.get(`/guilds/${g.id}/audit-log`, owner.token);
     expect(named(ownerLog.body.items)).toContain(hidden.body.id);
     const memberLog = await t.api.get(`/guilds/${g.id}/audit-log`, member.token);
@@ -211,13 +247,21 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
 
   it('when history is paged with before/after/around across storage pages, then pages are newest first and do not overlap', async () => {
     const g = await t.api.post('/guilds', { name: 'History' }, owner.token);
-    const ch = (await t.api.get(`/guilds/${g.body.id}/channels`, owner.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
+    const ch = (await t.api.get(`/guilds/${g.body.id}/channels`, owner.token)).body.items.find(
+      (c: { type: string }) => c.type === 'text',
+    ).id;
     const ids: string[] = [];
     // 120 messages span three storage pages (50 per page): cursors below cross page boundaries.
     for (let i = 0; i < 120; i++) ids.push((await t.api.post(`/channels/${ch}/messages`, { content: `m${i}` }, owner.token)).body.id);
     const names = (res: { body: { items: { content: string }[] } }) => res.body.items.map((m) => m.content);
     expect(names(await t.api.get(`/channels/${ch}/messages?limit=5`, owner.token))).toEqual(['m119', 'm118', 'm117', 'm116', 'm115']);
-    expect(names(await t.api.get(`/channels/${ch}/messages?limit=5&before=${ids[52]}`, owner.token))).toEqual(['m51', 'm50', 'm49', 'm48', 'm47']);
+    expect(names(await t.api.get(`/channels/${ch}/messages?limit=5&before=${ids[52]}`, owner.token))).toEqual([
+      'm51',
+      'm50',
+      'm49',
+      'm48',
+      'm47',
+    ]);
     expect(names(await t.api.get(`/channels/${ch}/messages?limit=3&after=${ids[48]}`, owner.token))).toEqual(['m51', 'm50', 'm49']);
     expect(names(await t.api.get(`/channels/${ch}/messages?limit=4&around=${ids[50]}`, owner.token))).toEqual(['m52', 'm51', 'm50', 'm49']);
     const full = await t.api.get(`/channels/${ch}/messages?limit=100&before=${ids[110]}`, owner.token);
@@ -228,7 +272,10 @@ describe('guilds, invites, channels and messages over REST and the gateway', () 
     const pastEnd = `6a000000${(1_000_000).toString(16).padStart(12, '0')}0000`;
     expect(names(await t.api.get(`/channels/${ch}/messages?limit=2&before=${pastEnd}`, owner.token))).toEqual(['m119', 'm118']);
     // The channel knows its newest message (unread markers after a restart), in lists and on its own.
-    const listed = (await t.api.get(`/guilds/${g.body.id}/channels`, owner.token)).body.items as { id: string; lastMessageId: string | null }[];
+    const listed = (await t.api.get(`/guilds/${g.body.id}/channels`, owner.token)).body.items as {
+      id: string;
+      lastMessageId: string | null;
+    }[];
     expect(listed.find((c) => c.id === ch)?.lastMessageId).toBe(ids[119]);
     expect(listed.filter((c) => c.id !== ch).map((c) => c.lastMessageId)).toEqual(listed.filter((c) => c.id !== ch).map(() => null));
     expect((await t.api.get(`/channels/${ch}`, owner.token)).body.lastMessageId).toBe(ids[119]);

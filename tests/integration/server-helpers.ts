@@ -54,7 +54,11 @@ export interface ApiResponse<T = unknown> {
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async request<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined;
@@ -109,7 +113,9 @@ export async function guildWithMember(
   name: string,
 ): Promise<{ guildId: string; textId: string }> {
   const guildId: string = (await owner.api.post('/guilds', { name }, owner.user.token)).body.id;
-  const textId: string = (await owner.api.get(`/guilds/${guildId}/channels`, owner.user.token)).body.items.find((c: { type: string }) => c.type === 'text').id;
+  const textId: string = (await owner.api.get(`/guilds/${guildId}/channels`, owner.user.token)).body.items.find(
+    (c: { type: string }) => c.type === 'text',
+  ).id;
   const invite = (await owner.api.post(`/guilds/${guildId}/invites`, {}, owner.user.token)).body;
   const accepted = await member.api.post(`/invites/${invite.code}`, undefined, member.user.token);
   if (accepted.status !== 200) throw new Error(`invite accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
@@ -121,7 +127,12 @@ export function connectGateway(url: string, token: string): Socket {
 }
 
 /** Resolves with the first payload of `event` matching `predicate`, or rejects after `timeoutMs`. */
-export function nextEvent<T = any>(socket: Socket, event: string, predicate: (p: any) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+export function nextEvent<T = any>(
+  socket: Socket,
+  event: string,
+  predicate: (p: any) => boolean = () => true,
+  timeoutMs = 5_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, handler);

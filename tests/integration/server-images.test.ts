@@ -6,7 +6,15 @@ import sharp from 'sharp';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../support/env';
-import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /**
  * Avatars and guild icons on the real stack: what is stored and served is a 256×256 WebP without any of the upload's
@@ -15,8 +23,13 @@ import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServ
 
 /** A 400×200 PNG, left half red and right half blue, with EXIF: orientation 6 (turn 90° clockwise), GPS, a copyright. */
 async function pngWithExif(): Promise<Buffer> {
-  const red = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ff0000' } }).png().toBuffer();
-  const flat = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#0000ff' } }).composite([{ input: red, left: 0, top: 0 }]).png().toBuffer();
+  const red = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ff0000' } })
+    .png()
+    .toBuffer();
+  const flat = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#0000ff' } })
+    .composite([{ input: red, left: 0, top: 0 }])
+    .png()
+    .toBuffer();
   return sharp(flat)
     .png()
     .withExif({ IFD0: { Copyright: 'secret-copyright' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1' } })
@@ -24,7 +37,9 @@ async function pngWithExif(): Promise<Buffer> {
     .toBuffer();
 }
 const solid = (color: string, format: 'png' | 'jpeg' | 'webp' | 'gif' = 'png') =>
-  sharp({ create: { width: 64, height: 64, channels: 3, background: color } })[format]().toBuffer();
+  sharp({ create: { width: 64, height: 64, channels: 3, background: color } })
+    .toFormat(format)
+    .toBuffer();
 
 /** The GPS IFD pointer tag (0x8825) in either byte order. */
 const hasGpsTag = (exif: Buffer) => exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]));
@@ -40,7 +55,11 @@ describe('avatars and guild icons', () => {
   async function upload(path: string, body: Uint8Array | string, opts: { token?: string; type?: string } = {}) {
     const headers: Record<string, string> = { 'content-type': opts.type ?? 'image/png' };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const res = await fetch(`${t.url}/api/v1${path}`, { method: 'PUT', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
+    const res = await fetch(`${t.url}/api/v1${path}`, {
+      method: 'PUT',
+      headers,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -111,7 +130,9 @@ describe('avatars and guild icons', () => {
     const text = await upload('/users/@me/avatar', 'this is not a picture', { token: member.token });
     expect(text.status).toBe(415);
     expect(text.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const svg = await upload('/users/@me/avatar', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', { token: member.token });
+    const svg = await upload('/users/@me/avatar', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', {
+      token: member.token,
+    });
     expect(svg.status).toBe(415);
     const truncated = await upload('/users/@me/avatar', (await solid('#00ff00')).subarray(0, 60), { token: member.token });
     expect(truncated.status).toBe(415);
@@ -125,7 +146,10 @@ describe('avatars and guild icons', () => {
   it('when the Content-Type names another image type than the bytes are, then the bytes decide', async () => {
     const res = await upload('/users/@me/avatar', await solid('#00ff00', 'jpeg'), { token: member.token, type: 'image/gif' });
     expect(res.status).toBe(200);
-    expect((await sharp(Buffer.from(await (await fetchImage(`/users/${member.id}/avatars/${res.body.avatar}`)).arrayBuffer())).metadata()).format).toBe('webp');
+    expect(
+      (await sharp(Buffer.from(await (await fetchImage(`/users/${member.id}/avatars/${res.body.avatar}`)).arrayBuffer())).metadata())
+        .format,
+    ).toBe('webp');
     expect((await t.api.del('/users/@me/avatar', member.token)).body.avatar).toBeNull();
   });
 

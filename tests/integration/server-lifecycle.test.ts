@@ -6,7 +6,16 @@ import { MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../support/env';
-import { collect, connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  collect,
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /**
  * Data lifecycle: a ban that deletes message history, a moderator's purge, account deletion and the data export, on the
@@ -39,7 +48,14 @@ describe('data lifecycle', () => {
     t.server.repos.messages.importMessages(
       channelId,
       guildId,
-      contents.map((content, i) => ({ authorId: user.id, content, nonce: null, mentions: [], createdAt: new Date(Date.now() - hoursAgo * HOUR + i), editedAt: null })),
+      contents.map((content, i) => ({
+        authorId: user.id,
+        content,
+        nonce: null,
+        mentions: [],
+        createdAt: new Date(Date.now() - hoursAgo * HOUR + i),
+        editedAt: null,
+      })),
     );
   /** Ids of the members' messages (not the join notices of the guild's system channel), newest first. */
   const historyIds = async (channelId: string, token: string): Promise<string[]> => {
@@ -47,7 +63,8 @@ describe('data lifecycle', () => {
     expect(res.status).toBe(200);
     return res.body.items.filter((m: { type: string }) => m.type === 'default').map((m: { id: string }) => m.id);
   };
-  const auditOf = async (guildId: string, token: string, action: string) => (await t.api.get(`/guilds/${guildId}/audit-log?action=${action}`, token)).body.items as any[];
+  const auditOf = async (guildId: string, token: string, action: string) =>
+    (await t.api.get(`/guilds/${guildId}/audit-log?action=${action}`, token)).body.items as any[];
   const gateway = async (user: TestUser) => {
     const socket = connectGateway(t.url, user.token);
     sockets.push(socket);
@@ -72,7 +89,9 @@ describe('data lifecycle', () => {
     const inText = nextEvent(socket, 'MESSAGE_DELETE_BULK', (e) => e.channelId === textId);
     const inOther = nextEvent(socket, 'MESSAGE_DELETE_BULK', (e) => e.channelId === otherId);
 
-    expect((await t.api.put(`/guilds/${guildId}/bans/${spammer.id}`, { reason: 'spam', deleteMessageSeconds: 3600 }, owner.token)).status).toBe(204);
+    expect(
+      (await t.api.put(`/guilds/${guildId}/bans/${spammer.id}`, { reason: 'spam', deleteMessageSeconds: 3600 }, owner.token)).status,
+    ).toBe(204);
 
     const [textEvent, otherEvent] = await Promise.all([inText, inOther]);
     expect(() => ServerEvents.MESSAGE_DELETE_BULK.parse(textEvent)).not.toThrow();
@@ -87,7 +106,11 @@ describe('data lifecycle', () => {
     expect(await historyIds(otherId, owner.token)).toEqual([]);
 
     const [ban] = await auditOf(guildId, owner.token, 'member.ban');
-    expect(ban).toMatchObject({ actorId: owner.id, targetId: spammer.id, details: { reason: 'spam', deleteMessageSeconds: 3600, deletedMessages: 3 } });
+    expect(ban).toMatchObject({
+      actorId: owner.id,
+      targetId: spammer.id,
+      details: { reason: 'spam', deleteMessageSeconds: 3600, deletedMessages: 3 },
+    });
   });
 
   it('when a ban asks for a history window Discord does not offer, then it answers 400 and bans nobody', async () => {
@@ -100,7 +123,11 @@ describe('data lifecycle', () => {
     expect(res.body.error.details[0].path).toBe('body.deleteMessageSeconds');
     expect((await t.api.get(`/guilds/${guildId}/bans`, owner.token)).body.items).toEqual([]);
     // 0 means "none": the ban goes through and deletes nothing.
-    const msg = await send((await t.api.get(`/guilds/${guildId}/channels`, owner.token)).body.items.find((c: any) => c.type === 'text').id, member, 'stays');
+    const msg = await send(
+      (await t.api.get(`/guilds/${guildId}/channels`, owner.token)).body.items.find((c: any) => c.type === 'text').id,
+      member,
+      'stays',
+    );
     expect((await t.api.put(`/guilds/${guildId}/bans/${member.id}`, { deleteMessageSeconds: 0 }, owner.token)).status).toBe(204);
     const textId = (await t.api.get(`/guilds/${guildId}/channels`, owner.token)).body.items.find((c: any) => c.type === 'text').id;
     expect(await historyIds(textId, owner.token)).toContain(msg);
@@ -128,7 +155,8 @@ describe('data lifecycle', () => {
     expect((await t.api.del(`/guilds/${guildId}/members/${'0'.repeat(24)}/messages`, owner.token)).status).toBe(404);
     expect(await historyIds(textId, owner.token)).toEqual(expect.arrayContaining([...old, ...recent]));
 
-    const role = (await t.api.post(`/guilds/${guildId}/roles`, { name: 'mods', permissions: Permission.MANAGE_MESSAGES }, owner.token)).body;
+    const role = (await t.api.post(`/guilds/${guildId}/roles`, { name: 'mods', permissions: Permission.MANAGE_MESSAGES }, owner.token))
+      .body;
     expect((await t.api.put(`/guilds/${guildId}/members/${mod.id}/roles/${role.id}`, undefined, owner.token)).status).toBe(204);
     const socket = await gateway(owner);
     const bulk = nextEvent(socket, 'MESSAGE_DELETE_BULK');
@@ -169,12 +197,17 @@ describe('data lifecycle', () => {
 
     const removed = nextEvent(ownerSocket, 'MEMBER_REMOVE', (e) => e.userId === user.id);
     const expired = nextEvent(userSocket, 'SESSION_EXPIRED');
-    expect((await t.api.request('delete', '/users/@me', { token: user.token, body: { password: 'correct horse battery' } })).status).toBe(204);
+    expect((await t.api.request('delete', '/users/@me', { token: user.token, body: { password: 'correct horse battery' } })).status).toBe(
+      204,
+    );
     await removed;
     await expired;
 
     const history = (await t.api.get(`/channels/${textId}/messages`, owner.token)).body.items;
-    expect(history.find((m: any) => m.id === msg)).toMatchObject({ content: 'remember me', author: { id: user.id, username: 'deleted-user', displayName: 'Deleted user' } });
+    expect(history.find((m: any) => m.id === msg)).toMatchObject({
+      content: 'remember me',
+      author: { id: user.id, username: 'deleted-user', displayName: 'Deleted user' },
+    });
     const members = (await t.api.get(`/guilds/${guildId}/members`, owner.token)).body.items.map((m: any) => m.user.id);
     expect(members).not.toContain(user.id);
     expect((await auditOf(guildId, owner.token, 'member.account_delete')).map((e) => e.targetId)).toEqual([user.id]);
@@ -189,10 +222,15 @@ describe('data lifecycle', () => {
 
     const client = new MongoClient(testEnv().mongoUri);
     try {
-      const doc = await client.db(t.config.MONGODB_DB).collection('users').findOne({ displayName: 'Deleted user', deletedAt: { $ne: null } });
+      const doc = await client
+        .db(t.config.MONGODB_DB)
+        .collection('users')
+        .findOne({ displayName: 'Deleted user', deletedAt: { $ne: null } });
       expect(doc?._id.toHexString()).toBe(user.id);
       expect(doc?.passwordHash).toBe('');
-      expect(await client.db(t.config.MONGODB_DB).collection('refresh_tokens').countDocuments({ userId: user.id, revokedAt: null })).toBe(0);
+      expect(await client.db(t.config.MONGODB_DB).collection('refresh_tokens').countDocuments({ userId: user.id, revokedAt: null })).toBe(
+        0,
+      );
     } finally {
       await client.close();
     }
@@ -209,10 +247,14 @@ describe('data lifecycle', () => {
 
     const res = await fetch(`${t.url}/api/v1/users/@me/export`, { headers: { authorization: `Bearer ${user.token}` } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="parley-${user.username}-\\d{4}-\\d{2}-\\d{2}\\.json"$`));
+    expect(res.headers.get('content-disposition')).toMatch(
+      new RegExp(`^attachment; filename="parley-${user.username}-\\d{4}-\\d{2}-\\d{2}\\.json"$`),
+    );
     const data = UserExport.parse(await res.json());
     expect(data.user).toMatchObject({ id: user.id, username: user.username });
-    expect(data.memberships).toEqual([expect.objectContaining({ guildId, guildName: 'Export', owner: false, nick: 'Exporter', roles: [] })]);
+    expect(data.memberships).toEqual([
+      expect.objectContaining({ guildId, guildName: 'Export', owner: false, nick: 'Exporter', roles: [] }),
+    ]);
     expect(data.messages.map((m) => m.id)).toEqual([...old, ...mine]);
     expect(data.messages.map((m) => m.content)).toEqual(['first ever', 'one', 'two']);
     expect(JSON.stringify(data)).not.toContain('passwordHash');

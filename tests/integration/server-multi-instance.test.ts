@@ -1,7 +1,15 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueDbName } from '../support/env';
-import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 describe('two server instances sharing MongoDB and Redis', () => {
   let a: TestServer;
@@ -40,14 +48,22 @@ describe('two server instances sharing MongoDB and Redis', () => {
     const onA = connectGateway(a.url, alice.token);
     sockets.push(onA);
     await nextEvent(onA, 'READY');
-    const online = nextEvent(onA, 'PRESENCE_UPDATE', (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'online');
+    const online = nextEvent(
+      onA,
+      'PRESENCE_UPDATE',
+      (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'online',
+    );
     const onB = connectGateway(b.url, bob.token);
     sockets.push(onB);
     const ready = await nextEvent(onB, 'READY');
     await online;
     // Bob's READY (built on B) lists Alice as online although her session lives on A.
     expect(ready.guilds[0].presences).toEqual(expect.arrayContaining([{ userId: alice.id, status: 'online' }]));
-    const offline = nextEvent(onA, 'PRESENCE_UPDATE', (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'offline');
+    const offline = nextEvent(
+      onA,
+      'PRESENCE_UPDATE',
+      (p: { userId: string; status: string }) => p.userId === bob.id && p.status === 'offline',
+    );
     onB.disconnect();
     await offline;
   });

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /** Pins: MANAGE_MESSAGES only, listed newest first, flagged on messages, announced, audited, gone with the message. */
 describe('pinned messages', () => {

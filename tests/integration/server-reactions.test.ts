@@ -4,7 +4,16 @@ import { MAX_REACTION_EMOJI } from '@shared/api/reactions';
 import { Permission } from '@shared/permissions/permissions';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  collect,
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 const enc = encodeURIComponent;
 
@@ -21,7 +30,8 @@ describe('message reactions', () => {
   let inviteCode: string;
   const sockets: Socket[] = [];
 
-  const send = async (content: string, who = owner) => (await t.api.post(`/channels/${textId}/messages`, { content }, who.token)).body.id as string;
+  const send = async (content: string, who = owner) =>
+    (await t.api.post(`/channels/${textId}/messages`, { content }, who.token)).body.id as string;
   const reactPath = (messageId: string, emoji: string) => `/channels/${textId}/messages/${messageId}/reactions/${enc(emoji)}/@me`;
   const get = async (messageId: string, who = owner) => (await t.api.get(`/channels/${textId}/messages/${messageId}`, who.token)).body;
   async function joined(prefix: string): Promise<TestUser> {
@@ -65,14 +75,20 @@ describe('message reactions', () => {
     const page = (await t.api.get(`/channels/${textId}/messages?around=${id}&limit=3`, owner.token)).body.items;
     expect(page.find((m: any) => m.id === id).reactions).toEqual([{ emoji: '👍', count: 20, me: false }]);
     const first = await t.api.get(`/channels/${textId}/messages/${id}/reactions/${enc('👍')}?limit=15`, owner.token);
-    const rest = await t.api.get(`/channels/${textId}/messages/${id}/reactions/${enc('👍')}?limit=15&after=${first.body.items.at(-1).id}`, owner.token);
+    const rest = await t.api.get(
+      `/channels/${textId}/messages/${id}/reactions/${enc('👍')}?limit=15&after=${first.body.items.at(-1).id}`,
+      owner.token,
+    );
     expect([...first.body.items, ...rest.body.items].map((u: any) => u.id)).toEqual(users.map((u) => u.id).sort());
     expect(rest.body.items).toHaveLength(5);
   });
 
   it('when one user reacts twice with the same emoji (also at once), then it counts once and the removal takes it away', async () => {
     const id = await send('twice');
-    const res = await Promise.all([t.api.put(reactPath(id, '🎉'), undefined, member.token), t.api.put(reactPath(id, '🎉'), undefined, member.token)]);
+    const res = await Promise.all([
+      t.api.put(reactPath(id, '🎉'), undefined, member.token),
+      t.api.put(reactPath(id, '🎉'), undefined, member.token),
+    ]);
     expect(res.map((r) => r.status)).toEqual([204, 204]);
     expect((await get(id, member)).reactions).toEqual([{ emoji: '🎉', count: 1, me: true }]);
     const watcher = await socketOf(owner);
@@ -89,7 +105,8 @@ describe('message reactions', () => {
       expect(res.status, bad).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    for (const good of ['👍🏽', '🇫🇷', '1️⃣', '👩‍👩‍👧']) expect((await t.api.put(reactPath(id, good), undefined, owner.token)).status, good).toBe(204);
+    for (const good of ['👍🏽', '🇫🇷', '1️⃣', '👩‍👩‍👧'])
+      expect((await t.api.put(reactPath(id, good), undefined, owner.token)).status, good).toBe(204);
     expect((await get(id)).reactions.map((r: any) => r.emoji)).toEqual(['1️⃣', '🇫🇷', '👍🏽', '👩‍👩‍👧']);
   });
 
@@ -128,7 +145,11 @@ describe('message reactions', () => {
     const stranger = await registerUser(t.api, 'rxstranger');
     expect((await t.api.put(reactPath(id, '👀'), undefined, stranger.token)).status).toBe(404);
     expect((await t.api.get(`/channels/${textId}/messages/${id}/reactions/${enc('👀')}`, stranger.token)).status).toBe(404);
-    const quiet = await t.api.post(`/guilds/${guildId}/channels`, { type: 'text', name: 'no-reacts', overwrites: [{ id: guildId, type: 'role', allow: 0, deny: Permission.ADD_REACTIONS }] }, owner.token);
+    const quiet = await t.api.post(
+      `/guilds/${guildId}/channels`,
+      { type: 'text', name: 'no-reacts', overwrites: [{ id: guildId, type: 'role', allow: 0, deny: Permission.ADD_REACTIONS }] },
+      owner.token,
+    );
     const quietId = quiet.body.id as string;
     const qm = (await t.api.post(`/channels/${quietId}/messages`, { content: 'no reacting' }, owner.token)).body.id as string;
     const qPath = `/channels/${quietId}/messages/${qm}/reactions/${enc('👀')}/@me`;
@@ -136,9 +157,15 @@ describe('message reactions', () => {
     const denied = await t.api.put(qPath, undefined, member.token);
     expect(denied.status).toBe(403);
     // A fresh guild's @everyone can react by default.
-    const hidden = await t.api.post(`/guilds/${guildId}/channels`, { type: 'text', name: 'hidden-rx', overwrites: [{ id: guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }] }, owner.token);
+    const hidden = await t.api.post(
+      `/guilds/${guildId}/channels`,
+      { type: 'text', name: 'hidden-rx', overwrites: [{ id: guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }] },
+      owner.token,
+    );
     const hm = (await t.api.post(`/channels/${hidden.body.id}/messages`, { content: 'secret' }, owner.token)).body.id as string;
-    expect((await t.api.put(`/channels/${hidden.body.id}/messages/${hm}/reactions/${enc('👀')}/@me`, undefined, member.token)).status).toBe(404);
+    expect((await t.api.put(`/channels/${hidden.body.id}/messages/${hm}/reactions/${enc('👀')}/@me`, undefined, member.token)).status).toBe(
+      404,
+    );
   });
 
   it("when a moderator removes someone else's reaction, then it goes; a member without MANAGE_MESSAGES is refused", async () => {

@@ -3,7 +3,16 @@ import { ReadyEvent, ServerEvents } from '@shared/api/gateway';
 import { Permission } from '@shared/permissions/permissions';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  collect,
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /**
  * Read states on the server: acks only move forward, "mark unread" moves back, every other session of the user hears
@@ -23,7 +32,8 @@ describe('read states', () => {
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
-  const ack = (channelId: string, messageId: string, body: unknown = {}, token = member.token) => t.api.post(`/channels/${channelId}/messages/${messageId}/ack`, body, token);
+  const ack = (channelId: string, messageId: string, body: unknown = {}, token = member.token) =>
+    t.api.post(`/channels/${channelId}/messages/${messageId}/ack`, body, token);
   const connect = async (token: string) => {
     const s = connectGateway(t.url, token);
     sockets.push(s);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /** Replies: the original must be a message of the same channel; the reply pings its author unless told not to. */
 describe('message replies', () => {
@@ -9,7 +17,8 @@ describe('message replies', () => {
   let textId: string;
   let otherId: string;
 
-  const send = async (channelId: string, body: Record<string, unknown>, who: TestUser) => t.api.post(`/channels/${channelId}/messages`, body, who.token);
+  const send = async (channelId: string, body: Record<string, unknown>, who: TestUser) =>
+    t.api.post(`/channels/${channelId}/messages`, body, who.token);
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -31,7 +40,11 @@ describe('message replies', () => {
       const live = nextEvent(socket, 'MESSAGE_CREATE', (m) => m.content === 'ten sharp');
       const reply = await send(textId, { content: 'ten sharp', replyTo: original.id }, member);
       expect(reply.status).toBe(201);
-      expect(reply.body.reference).toEqual({ messageId: original.id, author: expect.objectContaining({ id: owner.id }), excerpt: 'what time is the standup?' });
+      expect(reply.body.reference).toEqual({
+        messageId: original.id,
+        author: expect.objectContaining({ id: owner.id }),
+        excerpt: 'what time is the standup?',
+      });
       expect(reply.body.mentions.map((u: { id: string }) => u.id)).toEqual([owner.id]);
       expect((await live).reference.messageId).toBe(original.id);
       // An edit keeps the reply's ping.

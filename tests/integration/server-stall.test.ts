@@ -20,7 +20,16 @@ import { redisPing } from '../../scripts/stack/services/redis';
 import { freePort, which } from '../../scripts/stack/tools';
 import { uniqueDbName } from '../support/env';
 import { sleep, waitFor } from '../support/wait';
-import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type ApiResponse, type TestServer, type TestUser } from './server-helpers';
+import {
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type ApiResponse,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /** The issue's deadline: with a dependency unresponsive, every route answers within this. */
 const DEADLINE_MS = 2_000;
@@ -34,7 +43,13 @@ interface PrivateService {
 }
 
 /** Spawns a service on a free port (in its own data dir) and resolves once `healthy` says so. */
-async function spawnService(name: string, command: string, args: (port: number, dir: string) => string[], url: (port: number) => string, healthy: (port: number) => Promise<boolean>): Promise<PrivateService> {
+async function spawnService(
+  name: string,
+  command: string,
+  args: (port: number, dir: string) => string[],
+  url: (port: number) => string,
+  healthy: (port: number) => Promise<boolean>,
+): Promise<PrivateService> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `parley-stall-${name}-`));
   const child: ChildProcess = spawn(command, args(port, dir), { stdio: 'ignore' });
@@ -50,10 +65,14 @@ async function spawnService(name: string, command: string, args: (port: number, 
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(`private ${name} on port ${port}`, async () => {
-      if (exited) throw new Error(`private ${name} exited at start`);
-      return (await healthy(port)) ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      `private ${name} on port ${port}`,
+      async () => {
+        if (exited) throw new Error(`private ${name} exited at start`);
+        return (await healthy(port)) ? true : undefined;
+      },
+      30_000,
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -75,7 +94,20 @@ function startRedis(): Promise<PrivateService> {
   return spawnService(
     'redis',
     which('redis-server') ?? 'redis-server',
-    (port, dir) => ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
+    (port, dir) => [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--loglevel',
+      'warning',
+    ],
     (port) => `redis://127.0.0.1:${port}`,
     async (port) => (await redisPing(port)).healthy,
   );
@@ -137,7 +169,11 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
    * and is published over Redis (to the other instances) again.
    */
   async function expectRecovery(label: string): Promise<void> {
-    await waitFor(`message send after ${label}`, async () => ((await send(`probe after ${label}`)).status === 201 ? true : undefined), RECOVERY_TIMEOUT_MS);
+    await waitFor(
+      `message send after ${label}`,
+      async () => ((await send(`probe after ${label}`)).status === 201 ? true : undefined),
+      RECOVERY_TIMEOUT_MS,
+    );
     await waitFor(`login after ${label}`, async () => ((await login()).status === 200 ? true : undefined), RECOVERY_TIMEOUT_MS);
     const content = `event after ${label}`;
     const received = nextEvent(aliceSocket, 'MESSAGE_CREATE', (m: { content: string }) => m.content === content, 10_000);

@@ -43,14 +43,18 @@ describe('guild structure: roles, categories and the system channel', () => {
     expect(created.body).toMatchObject({ hoist: true, mentionable: false });
     const updated = await t.api.patch(`/guilds/${guildId}/roles/${created.body.id}`, { mentionable: true, hoist: false }, owner.token);
     expect(updated.body).toMatchObject({ hoist: false, mentionable: true });
-    const listed = (await t.api.get(`/guilds/${guildId}/roles`, member.token)).body.items.find((r: { id: string }) => r.id === created.body.id);
+    const listed = (await t.api.get(`/guilds/${guildId}/roles`, member.token)).body.items.find(
+      (r: { id: string }) => r.id === created.body.id,
+    );
     expect(listed).toMatchObject({ hoist: false, mentionable: true });
 
     const refused = await t.api.patch(`/guilds/${guildId}/roles/${created.body.id}`, { hoist: true }, member.token);
     expect(refused.status).toBe(403);
     const refusedCreate = await t.api.post(`/guilds/${guildId}/roles`, { name: 'mine', hoist: true }, member.token);
     expect(refusedCreate.status).toBe(403);
-    const after = (await t.api.get(`/guilds/${guildId}/roles`, owner.token)).body.items.find((r: { id: string }) => r.id === created.body.id);
+    const after = (await t.api.get(`/guilds/${guildId}/roles`, owner.token)).body.items.find(
+      (r: { id: string }) => r.id === created.body.id,
+    );
     expect(after.hoist).toBe(false);
   });
 
@@ -80,7 +84,14 @@ describe('guild structure: roles, categories and the system channel', () => {
 
     const moved = await t.api.patch(
       `/guilds/${guildId}/channels`,
-      { channels: [{ id: a.id, position: 0, parentId: other.id }, { id: textId, position: 1, parentId: other.id }, { id: other.id, position: 0 }, { id: cat.id, position: 1 }] },
+      {
+        channels: [
+          { id: a.id, position: 0, parentId: other.id },
+          { id: textId, position: 1, parentId: other.id },
+          { id: other.id, position: 0 },
+          { id: cat.id, position: 1 },
+        ],
+      },
       owner.token,
     );
     expect(moved.status).toBe(200);
@@ -90,9 +101,17 @@ describe('guild structure: roles, categories and the system channel', () => {
     expect(seen(textId)).toMatchObject({ parentId: other.id, position: 1 });
     expect(seen(other.id).position).toBeLessThan(seen(cat.id).position);
 
-    const refused = await t.api.patch(`/guilds/${guildId}/channels`, { channels: [{ id: a.id, position: 5, parentId: null }] }, member.token);
+    const refused = await t.api.patch(
+      `/guilds/${guildId}/channels`,
+      { channels: [{ id: a.id, position: 5, parentId: null }] },
+      member.token,
+    );
     expect(refused.status).toBe(403);
-    const intoChannel = await t.api.patch(`/guilds/${guildId}/channels`, { channels: [{ id: a.id, position: 0, parentId: textId }] }, owner.token);
+    const intoChannel = await t.api.patch(
+      `/guilds/${guildId}/channels`,
+      { channels: [{ id: a.id, position: 0, parentId: textId }] },
+      owner.token,
+    );
     expect(intoChannel.status).toBe(400);
     expect((await t.api.get(`/channels/${a.id}`, owner.token)).body.parentId).toBe(other.id);
   });
@@ -139,7 +158,9 @@ describe('guild structure: roles, categories and the system channel', () => {
     // It is the server's notice, not the newcomer's message: purging their messages leaves it.
     const purge = await t.api.del(`/guilds/${guildId}/members/${newcomer.id}/messages`, owner.token);
     expect(purge.body).toEqual({ deleted: 0 });
-    expect((await t.api.get(`/channels/${welcome.id}/messages`, owner.token)).body.items.map((m: { id: string }) => m.id)).toEqual([history[0].id]);
+    expect((await t.api.get(`/channels/${welcome.id}/messages`, owner.token)).body.items.map((m: { id: string }) => m.id)).toEqual([
+      history[0].id,
+    ]);
 
     // Deleting the channel clears the setting; the next join posts nothing anywhere.
     expect((await t.api.del(`/channels/${welcome.id}`, owner.token)).status).toBe(204);
@@ -150,7 +171,10 @@ describe('guild structure: roles, categories and the system channel', () => {
   });
 
   it('when a member with MANAGE_ROLES reorders roles, then only roles below their highest may move', async () => {
-    const list = async () => ((await t.api.get(`/guilds/${guildId}/roles`, owner.token)).body.items as { id: string; position: number }[]).filter((r) => r.id !== guildId).sort((x, y) => x.position - y.position);
+    const list = async () =>
+      ((await t.api.get(`/guilds/${guildId}/roles`, owner.token)).body.items as { id: string; position: number }[])
+        .filter((r) => r.id !== guildId)
+        .sort((x, y) => x.position - y.position);
     const mod = (await t.api.post(`/guilds/${guildId}/roles`, { name: 'Mod', permissions: Permission.MANAGE_ROLES }, owner.token)).body;
     // Put Mod on top and give it to the member.
     const ids = (await list()).map((r) => r.id).filter((id) => id !== mod.id);

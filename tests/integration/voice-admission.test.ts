@@ -64,7 +64,8 @@ async function voiceChannel(name: string, userLimit: number): Promise<string> {
   return res.body.id as string;
 }
 
-const isVoiceUpdate = (userId: string, channelId: string | null) => (p: VoiceStateUpdateEvent) => p.userId === userId && p.channelId === channelId;
+const isVoiceUpdate = (userId: string, channelId: string | null) => (p: VoiceStateUpdateEvent) =>
+  p.userId === userId && p.channelId === channelId;
 
 beforeAll(async () => {
   server = await startServerOn(env.apiPort, {}, { clock });
@@ -103,10 +104,14 @@ describe('seats', () => {
     await arrived;
     expect((await askToJoin(duo, a)).body.error?.code).toBe('CHANNEL_FULL');
     await firstBot.close();
-    const seated = await waitFor('a seat to be freed by the leave', async () => {
-      const res = await askToJoin(duo, a);
-      return res.status === 200 ? VoiceJoinResponse.parse(res.body) : undefined;
-    }, 15_000);
+    const seated = await waitFor(
+      'a seat to be freed by the leave',
+      async () => {
+        const res = await askToJoin(duo, a);
+        return res.status === 200 ? VoiceJoinResponse.parse(res.body) : undefined;
+      },
+      15_000,
+    );
     // Wait for a's participant_joined to be applied: from then on a's seat is in use and no longer expires with time.
     const aArrived = nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', isVoiceUpdate(a.id, duo), 10_000);
     const aBot = await newBot();
@@ -146,7 +151,11 @@ describe('removal on participant_joined', () => {
     const bot = await newBot();
     await bot.connect(token.url, token.token);
     const joinedAt = Date.now();
-    await waitFor('LiveKit to drop the participant', async () => ((await identitiesIn(channelId)).includes(user.id) ? undefined : true), REMOVAL_DEADLINE_MS);
+    await waitFor(
+      'LiveKit to drop the participant',
+      async () => ((await identitiesIn(channelId)).includes(user.id) ? undefined : true),
+      REMOVAL_DEADLINE_MS,
+    );
     const keptMs = Date.now() - joinedAt;
     console.info(`[voice] stale token: out of the room ${keptMs} ms after joining`);
     return { bot, keptMs };
@@ -195,7 +204,11 @@ describe('removal on participant_joined', () => {
     await bot.connect(token.url, token.token);
     await arrived;
     expect((await server.api.del(`/guilds/${g.guildId}/members/${member.id}`, g.owner.token)).status).toBe(204);
-    await waitFor('LiveKit to drop the kicked member', async () => ((await identitiesIn(room)).includes(member.id) ? undefined : true), 5_000);
+    await waitFor(
+      'LiveKit to drop the kicked member',
+      async () => ((await identitiesIn(room)).includes(member.id) ? undefined : true),
+      5_000,
+    );
     await waitFor('the bot to be disconnected', async () => (bot.disconnected ? true : undefined), 5_000);
   }, 60_000);
 });

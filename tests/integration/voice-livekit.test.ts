@@ -36,7 +36,8 @@ async function participants(channelId: string) {
   return livekit.listParticipants(voiceRoomName(channelId)).catch(() => []);
 }
 
-const isVoiceUpdate = (userId: string, channelId: string | null) => (p: VoiceStateUpdateEvent) => p.userId === userId && p.channelId === channelId;
+const isVoiceUpdate = (userId: string, channelId: string | null) => (p: VoiceStateUpdateEvent) =>
+  p.userId === userId && p.channelId === channelId;
 
 beforeAll(async () => {
   server = await startServerOn(env.apiPort);
@@ -72,7 +73,9 @@ describe('voice join', () => {
     const event = VoiceStateUpdateEvent.parse(await seen);
     const latencyMs = Date.now() - connectedAt;
     console.info(`[voice] join → VOICE_STATE_UPDATE on the other member's gateway: ${latencyMs} ms`);
-    expect(event).toEqual(expect.objectContaining({ guildId: g.guildId, userId: g.member.id, channelId: g.a, serverMute: false, selfMute: false }));
+    expect(event).toEqual(
+      expect.objectContaining({ guildId: g.guildId, userId: g.member.id, channelId: g.a, serverMute: false, selfMute: false }),
+    );
     // The requirement: other members see the join within a second of the connection.
     expect(latencyMs).toBeLessThan(1_000);
 
@@ -103,7 +106,17 @@ describe('voice join', () => {
     expect(claims.sub).toBe(g.member.id);
     expect((claims.exp ?? 0) - (claims.nbf ?? 0)).toBeLessThanOrEqual(60);
     expect(claims.video).toEqual(
-      expect.objectContaining({ room: voiceRoomName(g.a), roomJoin: true, canPublishSources: ['microphone'], canPublishData: false, roomAdmin: false, roomCreate: false, roomList: false, roomRecord: false, recorder: false }),
+      expect.objectContaining({
+        room: voiceRoomName(g.a),
+        roomJoin: true,
+        canPublishSources: ['microphone'],
+        canPublishData: false,
+        roomAdmin: false,
+        roomCreate: false,
+        roomList: false,
+        roomRecord: false,
+        recorder: false,
+      }),
     );
   });
 
@@ -142,7 +155,11 @@ describe('voice join', () => {
 
     const channel = async (deny: number) => {
       const overwrites = [{ id: g.guildId, type: 'role', allow: 0, deny }];
-      const res = await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: `restricted-${deny}`, overwrites }, g.owner.token);
+      const res = await server.api.post(
+        `/guilds/${g.guildId}/channels`,
+        { type: 'voice', name: `restricted-${deny}`, overwrites },
+        g.owner.token,
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body.id as string;
     };
@@ -191,7 +208,9 @@ describe('user limit race', () => {
       await arrived;
       expect((await participants(duo)).map((p) => p.identity)).toEqual([racer.id]);
       const states = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
-      expect(states.body.items.filter((s: { channelId: string }) => s.channelId === duo).map((s: { userId: string }) => s.userId)).toEqual([racer.id]);
+      expect(states.body.items.filter((s: { channelId: string }) => s.channelId === duo).map((s: { userId: string }) => s.userId)).toEqual([
+        racer.id,
+      ]);
     } finally {
       const left = nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', isVoiceUpdate(racer.id, null), 10_000);
       await firstBot.close();
@@ -201,7 +220,8 @@ describe('user limit race', () => {
 
   it('when a user in a hidden voice channel starts a second session in a visible one, then members who cannot view it never learn of it', async () => {
     const overwrites = [{ id: g.guildId, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }];
-    const hidden = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'backroom', overwrites }, g.owner.token)).body.id as string;
+    const hidden = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'backroom', overwrites }, g.owner.token))
+      .body.id as string;
     const open = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'hall' }, g.owner.token)).body.id as string;
     // Both tokens before either connects: the second join cannot end a session that does not exist yet, so the
     // server only learns of the switch from LiveKit (a second client, or two joins racing).
@@ -219,15 +239,23 @@ describe('user limit race', () => {
     await second.connect(inOpen.url, inOpen.token);
     expect((await arrived).previousChannelId).toBeNull();
     // The old session is ended and its participant removed; nothing the member received names the hidden channel.
-    await waitFor('LiveKit to drop the older session', async () => ((await participants(hidden)).some((p) => p.identity === g.owner.id) ? undefined : true), 15_000);
+    await waitFor(
+      'LiveKit to drop the older session',
+      async () => ((await participants(hidden)).some((p) => p.identity === g.owner.id) ? undefined : true),
+      15_000,
+    );
     expect(JSON.stringify(memberSaw)).not.toContain(hidden);
 
     // Leave voice again: the tests after this one expect the owner out of voice.
     await second.close();
-    await waitFor('the owner to leave voice', async () => {
-      const states = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
-      return states.body.items.some((v: { userId: string }) => v.userId === g.owner.id) ? undefined : true;
-    }, 15_000);
+    await waitFor(
+      'the owner to leave voice',
+      async () => {
+        const states = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
+        return states.body.items.some((v: { userId: string }) => v.userId === g.owner.id) ? undefined : true;
+      },
+      15_000,
+    );
   });
 });
 
@@ -235,13 +263,19 @@ describe('moderation', () => {
   it('when a moderator server-mutes a member, then LiveKit removes their microphone and they cannot publish again', async () => {
     const bot = bots[0];
     if (!bot) throw new Error('the join test must run first');
-    const muted = nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.serverMute, 5_000);
+    const muted = nextEvent<VoiceStateUpdateEvent>(
+      ownerGateway,
+      'VOICE_STATE_UPDATE',
+      (p) => p.userId === g.member.id && p.serverMute,
+      5_000,
+    );
     const res = await server.api.patch(`/guilds/${g.guildId}/voice-states/${g.member.id}`, { serverMute: true }, g.owner.token);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({ guildId: g.guildId, userId: g.member.id, serverMute: true, serverDeaf: false });
     expect((await muted).channelId).toBe(g.a);
 
-    const noMic = (p: { tracks: { source: TrackSource; muted: boolean }[] }) => !p.tracks.some((t) => t.source === TrackSource.MICROPHONE && !t.muted);
+    const noMic = (p: { tracks: { source: TrackSource; muted: boolean }[] }) =>
+      !p.tracks.some((t) => t.source === TrackSource.MICROPHONE && !t.muted);
     const after = await waitFor('LiveKit to revoke publishing', async () => {
       const p = (await participants(g.a)).find((x) => x.identity === g.member.id);
       return p && p.permission?.canPublish === false && noMic(p) ? p : undefined;
@@ -293,7 +327,9 @@ describe('moderation', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const move = VoiceMoveEvent.parse(await moved);
     expect(move).toEqual(expect.objectContaining({ channelId: g.b, fromChannelId: g.a, room: voiceRoomName(g.b), movedBy: g.owner.id }));
-    await waitFor('the member to leave room A', async () => ((await participants(g.a)).some((p) => p.identity === g.member.id) ? undefined : true));
+    await waitFor('the member to leave room A', async () =>
+      (await participants(g.a)).some((p) => p.identity === g.member.id) ? undefined : true,
+    );
 
     const arrived = nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', isVoiceUpdate(g.member.id, g.b), 10_000);
     const next = await newBot();
@@ -310,7 +346,9 @@ describe('moderation', () => {
     const left = nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', isVoiceUpdate(g.member.id, null), 10_000);
     await join(g.c, g.member.token);
     expect((await left).previousChannelId).toBe(g.b);
-    await waitFor('the member to leave room B', async () => ((await participants(g.b)).some((p) => p.identity === g.member.id) ? undefined : true));
+    await waitFor('the member to leave room B', async () =>
+      (await participants(g.b)).some((p) => p.identity === g.member.id) ? undefined : true,
+    );
     await waitFor('the bot to notice', async () => (inB.disconnected ? true : undefined));
   });
 
@@ -324,7 +362,9 @@ describe('moderation', () => {
     const del = await server.api.del(`/guilds/${g.guildId}/voice-states/${g.member.id}`, g.owner.token);
     expect(del.status).toBe(204);
     expect((await left).previousChannelId).toBe(g.c);
-    await waitFor('LiveKit to drop the member', async () => ((await participants(g.c)).some((p) => p.identity === g.member.id) ? undefined : true));
+    await waitFor('LiveKit to drop the member', async () =>
+      (await participants(g.c)).some((p) => p.identity === g.member.id) ? undefined : true,
+    );
     const listed = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
     expect(listed.body.items).toEqual([]);
   });
@@ -341,7 +381,11 @@ describe('webhook endpoint', () => {
     });
   const sha = (b: string) => createHash('sha256').update(b).digest('base64');
   const post = (raw: string, authorization?: string) =>
-    server.api.request('post', '/livekit/webhook', { rawBody: raw, contentType: 'application/webhook+json', headers: authorization ? { authorization } : {} });
+    server.api.request('post', '/livekit/webhook', {
+      rawBody: raw,
+      contentType: 'application/webhook+json',
+      headers: authorization ? { authorization } : {},
+    });
 
   it('when a webhook is forged, unsigned, tampered or expired, then 401 with the error body and the owner never appears in voice', async () => {
     const events = collect<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE');
@@ -406,7 +450,13 @@ describe('bad input', () => {
   it('when the OpenAPI document is generated, then it lists every voice route', async () => {
     const doc = await server.api.get('/openapi.json');
     const paths = Object.keys(doc.body.paths ?? {});
-    for (const path of ['/channels/{channelId}/voice/join', '/voice/leave', '/voice/state', '/guilds/{guildId}/voice-states', '/guilds/{guildId}/voice-states/{userId}']) {
+    for (const path of [
+      '/channels/{channelId}/voice/join',
+      '/voice/leave',
+      '/voice/state',
+      '/guilds/{guildId}/voice-states',
+      '/guilds/{guildId}/voice-states/{userId}',
+    ]) {
       expect(paths).toContain(path);
     }
   });

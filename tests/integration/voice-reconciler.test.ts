@@ -90,7 +90,12 @@ describe('voice reconciler', () => {
     await waitFor('the sink to swallow the join webhook', async () => (swallowed > 0 ? true : undefined));
     expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
 
-    const joined = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === g.a, 5_000);
+    const joined = nextEvent<VoiceStateUpdateEvent>(
+      gateway,
+      'VOICE_STATE_UPDATE',
+      (p) => p.userId === g.member.id && p.channelId === g.a,
+      5_000,
+    );
     const first = await reconciler().reconcileOnce();
     expect(first.added).toBe(1);
     expect(first.removed).toBe(0);
@@ -104,7 +109,12 @@ describe('voice reconciler', () => {
     await waitFor('LiveKit to drop the bot', async () => ((await memberInRoom(g.a)) ? undefined : true));
     expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toHaveLength(1);
 
-    const left = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === null, 5_000);
+    const left = nextEvent<VoiceStateUpdateEvent>(
+      gateway,
+      'VOICE_STATE_UPDATE',
+      (p) => p.userId === g.member.id && p.channelId === null,
+      5_000,
+    );
     const second = await reconciler().reconcileOnce();
     expect(second.removed).toBe(1);
     expect((await left).previousChannelId).toBe(g.a);
@@ -120,7 +130,9 @@ describe('voice reconciler', () => {
   it('when a bot process is killed outright, then once LiveKit gives up on it the reconciler removes its voice state', async () => {
     const res = await server.api.post(`/channels/${g.c}/voice/join`, undefined, g.member.token);
     expect(res.status).toBe(200);
-    const child = spawn(process.execPath, ['--import', 'tsx', BOT_PROCESS, res.body.url, res.body.token], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', BOT_PROCESS, res.body.url, res.body.token], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => d.toString().includes('published') && resolve());
@@ -128,7 +140,9 @@ describe('voice reconciler', () => {
       });
       await waitFor('LiveKit to list the bot', async () => ((await memberInRoom(g.c)) ? true : undefined));
       expect((await reconciler().reconcileOnce()).added).toBe(1);
-      expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([expect.objectContaining({ userId: g.member.id, channelId: g.c })]);
+      expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([
+        expect.objectContaining({ userId: g.member.id, channelId: g.c }),
+      ]);
 
       // A crash: the process dies without leaving. Its webhooks go to the sink, so only the reconciler can notice.
       const killed = new Promise((resolve) => child.once('exit', resolve));
@@ -136,7 +150,12 @@ describe('voice reconciler', () => {
       await killed;
       await waitFor('LiveKit to drop the killed bot', async () => ((await memberInRoom(g.c)) ? undefined : true), 60_000);
       expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toHaveLength(1);
-      const left = nextEvent<VoiceStateUpdateEvent>(gateway, 'VOICE_STATE_UPDATE', (p) => p.userId === g.member.id && p.channelId === null, 5_000);
+      const left = nextEvent<VoiceStateUpdateEvent>(
+        gateway,
+        'VOICE_STATE_UPDATE',
+        (p) => p.userId === g.member.id && p.channelId === null,
+        5_000,
+      );
       expect((await reconciler().reconcileOnce()).removed).toBe(1);
       expect((await left).previousChannelId).toBe(g.c);
       expect((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token)).body.items).toEqual([]);
@@ -188,8 +207,9 @@ describe('voice reconciler', () => {
     }
   });
 
-  it('when a seat\'s leave webhook is lost or its token is never used, then reconcileOnce frees it for the next member', async () => {
-    const solo = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'solo', userLimit: 1 }, g.owner.token)).body.id as string;
+  it("when a seat's leave webhook is lost or its token is never used, then reconcileOnce frees it for the next member", async () => {
+    const solo = (await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'solo', userLimit: 1 }, g.owner.token)).body
+      .id as string;
     const invite = await server.api.post(`/guilds/${g.guildId}/invites`, {}, g.owner.token);
     const [seated, waiting] = [await registerUser(server.api, 'seated'), await registerUser(server.api, 'waiting')];
     for (const u of [seated, waiting]) expect((await server.api.post(`/invites/${invite.body.code}`, undefined, u.token)).status).toBe(200);

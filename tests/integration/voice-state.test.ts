@@ -31,12 +31,26 @@ describe('voice repo on the MongoDB-wire server', () => {
     await testDb().collection('voice_states').deleteMany({});
     await testDb().collection('voice_session_claims').deleteMany({});
     const at = new Date();
-    const start = { userId: USER, guildId: GUILD, channelId: CHANNEL_A, room: `ch_${CHANNEL_A}`, participantSid: 'PA_c', joinedAtMs: 42, serverMute: false, serverDeaf: false, at };
+    const start = {
+      userId: USER,
+      guildId: GUILD,
+      channelId: CHANNEL_A,
+      room: `ch_${CHANNEL_A}`,
+      participantSid: 'PA_c',
+      joinedAtMs: 42,
+      serverMute: false,
+      serverDeaf: false,
+      at,
+    };
     const results = await Promise.all(Array.from({ length: 8 }, () => repo.startSession(start)));
     expect(results.filter((r) => r !== undefined)).toHaveLength(1);
     const ends = await Promise.all(Array.from({ length: 8 }, () => repo.endSession(USER, 'PA_c', 42, at)));
     expect(ends.filter((r) => r !== null)).toHaveLength(1);
-    expect(await testDb().collection('voice_states').countDocuments({ _id: USER as never })).toBe(1);
+    expect(
+      await testDb()
+        .collection('voice_states')
+        .countDocuments({ _id: USER as never }),
+    ).toBe(1);
   });
 
   it('when a claim holder never wrote its transition, then after the grace period the session can still be ended or started', async () => {
@@ -45,7 +59,17 @@ describe('voice repo on the MongoDB-wire server', () => {
     await db.collection('voice_session_claims').deleteMany({});
     const t0 = new Date('2026-01-01T00:00:00Z');
     const later = new Date(t0.getTime() + CLAIM_GRACE_MS + 1);
-    const start = { userId: USER, guildId: GUILD, channelId: CHANNEL_A, room: `ch_${CHANNEL_A}`, participantSid: 'PA_s', joinedAtMs: 7, serverMute: false, serverDeaf: false, at: t0 };
+    const start = {
+      userId: USER,
+      guildId: GUILD,
+      channelId: CHANNEL_A,
+      room: `ch_${CHANNEL_A}`,
+      participantSid: 'PA_s',
+      joinedAtMs: 7,
+      serverMute: false,
+      serverDeaf: false,
+      at: t0,
+    };
     expect(await repo.startSession(start)).toBeDefined();
     // An "end" was claimed but its write was lost: the state still shows the session.
     await db.collection('voice_session_claims').insertOne({ _id: 'end:PA_s' as never, userId: USER, at: t0 });
@@ -72,7 +96,12 @@ describe('voice repo on the MongoDB-wire server', () => {
     await repo.ensureIndexes();
     await Promise.all([createVoiceRepo(testDb()).ensureIndexes(), createVoiceRepo(testDb()).ensureIndexes()]);
     const seatIndexes = await testDb().collection('voice_seats').listIndexes().toArray();
-    expect(seatIndexes.filter((i) => i.unique).map((i) => i.key)).toEqual(expect.arrayContaining([{ channelId: 1, slot: 1 }, { channelId: 1, userId: 1 }]));
+    expect(seatIndexes.filter((i) => i.unique).map((i) => i.key)).toEqual(
+      expect.arrayContaining([
+        { channelId: 1, slot: 1 },
+        { channelId: 1, userId: 1 },
+      ]),
+    );
   });
 
   describe('seats', () => {

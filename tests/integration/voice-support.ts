@@ -21,7 +21,11 @@ export function roomService(): RoomServiceClient {
  * Starts the server on `port`. The webhook port is shared by everyone's test runs on this machine, so wait (up to
  * 90 s, inside the 120 s hook timeout) while another run holds it instead of failing at once.
  */
-export async function startServerOn(port: number, overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startServerOn(
+  port: number,
+  overrides: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestServer> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     let server: TestServer;
@@ -121,7 +125,8 @@ export class Bot {
       let n = 0;
       while (this.running) {
         const data = new Int16Array(FRAME_SAMPLES);
-        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1) data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
+        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1)
+          data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
         await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
           this.running = false;
         });

@@ -30,14 +30,18 @@ function buildWhenStale(output: string, sources: string[], args: string[]): void
 
 /** out/web (the web client the server serves at /app). */
 export function ensureWebBuild(): void {
-  buildWhenStale('out/web/index.html', ['src-renderer', 'src-shared', 'vite.web.config.ts', 'scripts/build'], [
-    resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn',
-  ]);
+  buildWhenStale(
+    'out/web/index.html',
+    ['src-renderer', 'src-shared', 'vite.web.config.ts', 'scripts/build'],
+    [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn'],
+  );
 }
 
 /** out/main, out/preload and out/renderer (the desktop app). */
 export function ensureDesktopBuild(): void {
-  buildWhenStale('out/main/index.js', ['src-main', 'src-preload', 'src-renderer', 'src-shared', 'electron.vite.config.ts'], [
-    resolve(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn',
-  ]);
+  buildWhenStale(
+    'out/main/index.js',
+    ['src-main', 'src-preload', 'src-renderer', 'src-shared', 'electron.vite.config.ts'],
+    [resolve(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'],
+  );
 }

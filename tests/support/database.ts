@@ -14,7 +14,10 @@ export function useTestDatabase(prefix: string, options?: MongoClientOptions): {
     await client.connect();
   });
   afterAll(async () => {
-    await client.db(dbName).dropDatabase().catch(() => undefined);
+    await client
+      .db(dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
   });
   return { client, db: () => client.db(dbName) };

@@ -45,7 +45,15 @@ function provided(): Partial<StackEnv> {
  */
 export function testEnv(): TestEnv {
   const source: Partial<StackEnv> = { ...process.env, ...provided() };
-  const keys: (keyof StackEnv)[] = ['MONGODB_URI', 'REDIS_URL', 'LIVEKIT_URL', 'LIVEKIT_PUBLIC_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'JWT_SECRET'];
+  const keys: (keyof StackEnv)[] = [
+    'MONGODB_URI',
+    'REDIS_URL',
+    'LIVEKIT_URL',
+    'LIVEKIT_PUBLIC_URL',
+    'LIVEKIT_API_KEY',
+    'LIVEKIT_API_SECRET',
+    'JWT_SECRET',
+  ];
   const missing = keys.filter((key) => !source[key]);
   if (missing.length > 0) {
     throw new Error(

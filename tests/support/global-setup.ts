@@ -8,7 +8,17 @@
  */
 import type { TestProject } from 'vitest/node';
 import { createContext, stackEnv } from '../../scripts/stack/profiles';
-import { acquireLease, allHealthy, down, formatStatus, installAll, otherLiveLeases, releaseLease, status, up } from '../../scripts/stack/stack';
+import {
+  acquireLease,
+  allHealthy,
+  down,
+  formatStatus,
+  installAll,
+  otherLiveLeases,
+  releaseLease,
+  status,
+  up,
+} from '../../scripts/stack/stack';
 import type { StackEnv } from './env';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -91,7 +91,11 @@ const unpack = (sealed: Binary | string): string => (typeof sealed === 'string' 
 function decodePage(doc: PageDoc): Page {
   type Raw = Omit<StoredMessage, 'createdAt' | 'editedAt'> & { createdAt: string; editedAt: string | null };
   const byId = new Map<string, StoredMessage>();
-  const raws: Raw[] = doc.messages ? doc.messages.map((json) => JSON.parse(json) as Raw) : doc.sealed ? (JSON.parse(unpack(doc.sealed)) as Raw[]) : [];
+  const raws: Raw[] = doc.messages
+    ? doc.messages.map((json) => JSON.parse(json) as Raw)
+    : doc.sealed
+      ? (JSON.parse(unpack(doc.sealed)) as Raw[])
+      : [];
   for (const raw of raws) {
     byId.set(raw.id, { ...raw, createdAt: new Date(raw.createdAt), editedAt: raw.editedAt ? new Date(raw.editedAt) : null });
   }
@@ -178,7 +182,8 @@ export async function ensureMessageIndexes(db: Db): Promise<void> {
 }
 
 export function createMessagesRepo(db: Db) {
-  const pagesOf = (channelId: string, page: number) => db.collection<PageDoc>(`message_pages_${channelId}_${Math.floor(page / PAGES_PER_COLLECTION)}`);
+  const pagesOf = (channelId: string, page: number) =>
+    db.collection<PageDoc>(`message_pages_${channelId}_${Math.floor(page / PAGES_PER_COLLECTION)}`);
   const nonces = db.collection<NonceDoc>('message_nonces');
   const counters = db.collection<CounterDoc>('message_counters');
 
@@ -230,8 +235,22 @@ export function createMessagesRepo(db: Db) {
    */
   async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number): Promise<MessageRecord[]>;
   /** With `requireStart`: null when the first pages read do not exist (the start is past the channel's end). */
-  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number, requireStart: true): Promise<MessageRecord[] | null>;
-  async function walk(channelId: string, direction: 'down' | 'up', fromSeq: number, toSeq: number, limit: number, requireStart = false): Promise<MessageRecord[] | null> {
+  async function walk(
+    channelId: string,
+    direction: 'down' | 'up',
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+    requireStart: true,
+  ): Promise<MessageRecord[] | null>;
+  async function walk(
+    channelId: string,
+    direction: 'down' | 'up',
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+    requireStart = false,
+  ): Promise<MessageRecord[] | null> {
     const down = direction === 'down';
     const out: MessageRecord[] = [];
     if (limit <= 0 || (down ? fromSeq < toSeq || fromSeq < 0 : fromSeq > toSeq)) return out;
@@ -245,14 +264,18 @@ export function createMessagesRepo(db: Db) {
       // in parallel: a page of 5 inside one page document reads one, a page of 50 from a cursor reads at most two.
       const reach = Math.floor((down ? next - (limit - out.length - 1) : next + (limit - out.length - 1)) / PAGE_SIZE);
       const count = Math.min(4, Math.abs(reach - page) + 1);
-      const batch = Array.from({ length: count }, (_, i) => (down ? page - i : page + i)).filter((p) => (down ? p >= lastPage : p <= lastPage));
+      const batch = Array.from({ length: count }, (_, i) => (down ? page - i : page + i)).filter((p) =>
+        down ? p >= lastPage : p <= lastPage,
+      );
       const docs = await readPages(channelId, batch);
       if (first && requireStart && docs.size === 0) return null;
       first = false;
       for (const n of batch) {
         const doc = docs.get(n);
         if (!doc) continue;
-        const inRange = doc.messages.filter((m) => !m.deleted && (down ? m.seq <= fromSeq && m.seq >= toSeq : m.seq >= fromSeq && m.seq <= toSeq));
+        const inRange = doc.messages.filter(
+          (m) => !m.deleted && (down ? m.seq <= fromSeq && m.seq >= toSeq : m.seq >= fromSeq && m.seq <= toSeq),
+        );
         inRange.sort((a, b) => (down ? b.seq - a.seq : a.seq - b.seq));
         for (const m of inRange) {
           if (out.length >= limit) break;
@@ -269,10 +292,12 @@ export function createMessagesRepo(db: Db) {
   async function deleteByChannel(channelId: string): Promise<void> {
     const lastPage = Math.floor(Math.max(0, await lastSeq(channelId)) / PAGE_SIZE);
     for (let page = 0; page <= lastPage; page += PAGES_PER_COLLECTION) {
-      await pagesOf(channelId, page).drop().catch((err: unknown) => {
-        // Dropping a collection that was never created is fine.
-        if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
-      });
+      await pagesOf(channelId, page)
+        .drop()
+        .catch((err: unknown) => {
+          // Dropping a collection that was never created is fine.
+          if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
+        });
     }
     await Promise.all([nonces.deleteMany({ channelId }), counters.deleteOne({ _id: channelId })]);
   }
@@ -305,7 +330,16 @@ export function createMessagesRepo(db: Db) {
           if (takeover.modifiedCount !== 1) throw err;
         }
       }
-      const entry: StoredMessage = { id: record.id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt };
+      const entry: StoredMessage = {
+        id: record.id,
+        seq,
+        authorId: m.authorId,
+        content: m.content,
+        nonce: m.nonce,
+        mentions: m.mentions,
+        createdAt: m.createdAt,
+        editedAt: m.editedAt,
+      };
       const push = () =>
         pagesOf(m.channelId, page).updateOne(
           { _id: pageKey(m.channelId, page) },
@@ -333,7 +367,11 @@ export function createMessagesRepo(db: Db) {
      * Bulk load of consecutive messages into an empty channel (imports and the benchmark): pages written with
      * insertMany, counter last. Returns the assigned ids in order.
      */
-    async importMessages(channelId: string, guildId: string, messages: Omit<MessageRecord, 'id' | 'channelId' | 'guildId'>[]): Promise<string[]> {
+    async importMessages(
+      channelId: string,
+      guildId: string,
+      messages: Omit<MessageRecord, 'id' | 'channelId' | 'guildId'>[],
+    ): Promise<string[]> {
       const pageDocs: (PageDoc & { messages: string[] })[] = [];
       const ids: string[] = [];
       messages.forEach((m, seq) => {
@@ -341,12 +379,30 @@ export function createMessagesRepo(db: Db) {
         const id = messageIdFor(seq, m.createdAt);
         ids.push(id);
         const doc = (pageDocs[page] ??= { _id: pageKey(channelId, page), channelId, guildId, page, messages: [] });
-        doc.messages.push(encodeMessage({ id, seq, authorId: m.authorId, content: m.content, nonce: m.nonce, mentions: m.mentions, createdAt: m.createdAt, editedAt: m.editedAt }));
+        doc.messages.push(
+          encodeMessage({
+            id,
+            seq,
+            authorId: m.authorId,
+            content: m.content,
+            nonce: m.nonce,
+            mentions: m.mentions,
+            createdAt: m.createdAt,
+            editedAt: m.editedAt,
+          }),
+        );
       });
       // Full pages are stored sealed, as sending would leave them.
-      const stored: PageDoc[] = pageDocs.map(({ messages: list, ...rest }) => (list.length >= PAGE_SIZE ? { ...rest, sealed: pack(list) } : { ...rest, messages: list }));
-      for (let i = 0; i < pageDocs.length; i += PAGES_PER_COLLECTION) await pagesOf(channelId, i).insertMany(stored.slice(i, i + PAGES_PER_COLLECTION), { ordered: false });
-      await counters.updateOne({ _id: channelId }, { $set: { seq: messages.length, guildId, ...(ids.length ? { lastId: ids.at(-1), lastSeq: ids.length - 1 } : {}) } }, { upsert: true });
+      const stored: PageDoc[] = pageDocs.map(({ messages: list, ...rest }) =>
+        list.length >= PAGE_SIZE ? { ...rest, sealed: pack(list) } : { ...rest, messages: list },
+      );
+      for (let i = 0; i < pageDocs.length; i += PAGES_PER_COLLECTION)
+        await pagesOf(channelId, i).insertMany(stored.slice(i, i + PAGES_PER_COLLECTION), { ordered: false });
+      await counters.updateOne(
+        { _id: channelId },
+        { $set: { seq: messages.length, guildId, ...(ids.length ? { lastId: ids.at(-1), lastSeq: ids.length - 1 } : {}) } },
+        { upsert: true },
+      );
       return ids;
     },
 
@@ -373,7 +429,10 @@ export function createMessagesRepo(db: Db) {
     async noteLastId(channelId: string, id: string): Promise<void> {
       const seq = seqOfMessageId(id);
       if (seq === null) return;
-      await counters.updateOne({ _id: channelId, $or: [{ lastSeq: { $exists: false } }, { lastSeq: { $lt: seq } }] }, { $set: { lastId: id, lastSeq: seq } });
+      await counters.updateOne(
+        { _id: channelId, $or: [{ lastSeq: { $exists: false } }, { lastSeq: { $lt: seq } }] },
+        { $set: { lastId: id, lastSeq: seq } },
+      );
     },
 
     async lastId(channelId: string): Promise<string | null> {
@@ -401,11 +460,20 @@ export function createMessagesRepo(db: Db) {
       if (q.before) return walk(channelId, 'down', Math.min(ref.seq - 1, last), 0, q.limit);
       if (q.after) return (await walk(channelId, 'up', ref.seq + 1, last, q.limit)).reverse();
       const olderCount = Math.ceil(q.limit / 2);
-      const [newer, older] = await Promise.all([walk(channelId, 'up', ref.seq + 1, last, q.limit - olderCount), walk(channelId, 'down', Math.min(ref.seq, last), 0, olderCount)]);
+      const [newer, older] = await Promise.all([
+        walk(channelId, 'up', ref.seq + 1, last, q.limit - olderCount),
+        walk(channelId, 'down', Math.min(ref.seq, last), 0, olderCount),
+      ]);
       return [...newer.reverse(), ...older];
     },
 
-    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date): Promise<MessageRecord | null> {
+    async updateContent(
+      channelId: string,
+      id: string,
+      content: string,
+      mentions: PublicUser[],
+      editedAt: Date,
+    ): Promise<MessageRecord | null> {
       const current = await find(channelId, id);
       const ref = refOf(id);
       if (!current || !ref) return null;

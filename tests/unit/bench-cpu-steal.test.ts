@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCpuLine, stealPercent } from '../../bench/cpu-steal';
 
 describe('bench CPU steal figure', () => {
-  const stat = (steal: number, idle: number) => `cpu  100 0 50 ${idle} 0 0 0 ${steal} 0 0\ncpu0 50 0 25 ${idle / 2} 0 0 0 ${steal / 2} 0 0\nintr 1 2\n`;
+  const stat = (steal: number, idle: number) =>
+    `cpu  100 0 50 ${idle} 0 0 0 ${steal} 0 0\ncpu0 50 0 25 ${idle / 2} 0 0 0 ${steal / 2} 0 0\nintr 1 2\n`;
 
   it('when /proc/stat is read, then the aggregate cpu line gives the eight counters up to steal', () => {
     expect(parseCpuLine(stat(7, 1000))).toEqual([100, 0, 50, 1000, 0, 0, 0, 7]);

@@ -145,7 +145,9 @@ describe('docker-compose.yml', () => {
     const configKeys = serverConfigKeys();
     expect(configKeys).toContain('LIVEKIT_API_SECRET');
     expect(configKeys.filter((key) => !documented.has(key))).toEqual([]);
-    const extra = Object.keys(envOf(compose.services.parley ?? {})).filter((key) => !configKeys.includes(key) && !key.startsWith('DOCTOR_'));
+    const extra = Object.keys(envOf(compose.services.parley ?? {})).filter(
+      (key) => !configKeys.includes(key) && !key.startsWith('DOCTOR_'),
+    );
     expect(extra).toEqual([]);
   });
 
@@ -159,7 +161,10 @@ describe('docker-compose.yml', () => {
     }
     // Required secrets must fail loudly when unset instead of starting with an empty secret.
     for (const name of ['LIVEKIT_API_SECRET', 'JWT_SECRET']) {
-      expect(interpolations(composeText).some((i) => i.name === name && i.op === ':?'), name).toBe(true);
+      expect(
+        interpolations(composeText).some((i) => i.name === name && i.op === ':?'),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -178,7 +183,9 @@ describe('docker-compose.yml', () => {
     expect(livekitConfig.redis.address).toBe('redis:6379');
     expect(livekitConfig.turn.enabled).toBe(true);
     const published = compose.services.livekit as { ports?: string[] };
-    expect(published.ports).toContain(`${livekitConfig.rtc.port_range_start}-${livekitConfig.rtc.port_range_end}:${livekitConfig.rtc.port_range_start}-${livekitConfig.rtc.port_range_end}/udp`);
+    expect(published.ports).toContain(
+      `${livekitConfig.rtc.port_range_start}-${livekitConfig.rtc.port_range_end}:${livekitConfig.rtc.port_range_start}-${livekitConfig.rtc.port_range_end}/udp`,
+    );
     const egressConfig = parse(read('livekit/egress.yaml')) as { redis: { address: string }; cpu_cost: Record<string, number> };
     expect(egressConfig.redis.address).toBe(livekitConfig.redis.address);
     expect(egressConfig.cpu_cost.audio_room_composite_cpu_cost).toBeLessThan(1);
@@ -199,7 +206,9 @@ describe('server/Dockerfile', () => {
   });
 
   it('when the build context is sent, then secrets and local state are excluded', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['.env', '.stack', 'node_modules', '.git']) expect(ignored).toContain(entry);
   });
 });

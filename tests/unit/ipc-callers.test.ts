@@ -27,9 +27,15 @@ const parse = (fileName: string, text: string): ts.SourceFile =>
 
 /** `window.parley` (also `globalThis.parley`, `window['parley']`). */
 function isBridgeGlobal(node: ts.Node): boolean {
-  if (ts.isPropertyAccessExpression(node)) return node.name.text === 'parley' && ts.isIdentifier(node.expression) && /^(window|globalThis|self)$/.test(node.expression.text);
+  if (ts.isPropertyAccessExpression(node))
+    return node.name.text === 'parley' && ts.isIdentifier(node.expression) && /^(window|globalThis|self)$/.test(node.expression.text);
   if (ts.isElementAccessExpression(node))
-    return ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === 'parley' && ts.isIdentifier(node.expression) && /^(window|globalThis|self)$/.test(node.expression.text);
+    return (
+      ts.isStringLiteralLike(node.argumentExpression) &&
+      node.argumentExpression.text === 'parley' &&
+      ts.isIdentifier(node.expression) &&
+      /^(window|globalThis|self)$/.test(node.expression.text)
+    );
   return false;
 }
 
@@ -56,10 +62,13 @@ export function bridgeMembersUsedIn(fileName: string, text: string): string[] {
   };
   const collect = (node: ts.Node): void => {
     if (ts.isFunctionDeclaration(node) && node.name && node.body) {
-      const returnsBridge = node.body.statements.some((s) => ts.isReturnStatement(s) && s.expression !== undefined && isBridgeValue(s.expression));
+      const returnsBridge = node.body.statements.some(
+        (s) => ts.isReturnStatement(s) && s.expression !== undefined && isBridgeValue(s.expression),
+      );
       if (returnsBridge) bridgeFunctions.add(node.name.text);
     }
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isBridgeValue(node.initializer)) holders.add(node.name.text);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isBridgeValue(node.initializer))
+      holders.add(node.name.text);
     ts.forEachChild(node, collect);
   };
   // Twice: a holder may be declared from a function declared further down.
@@ -69,7 +78,11 @@ export function bridgeMembersUsedIn(fileName: string, text: string): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     // <bridge>.<domain>.<member>
-    if (ts.isPropertyAccessExpression(node) && ts.isPropertyAccessExpression(node.expression) && isBridgeValue(node.expression.expression)) {
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      isBridgeValue(node.expression.expression)
+    ) {
       found.push(`${node.expression.name.text}.${node.name.text}`);
     }
     ts.forEachChild(node, visit);

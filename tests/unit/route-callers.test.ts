@@ -62,7 +62,13 @@ const CONTRACT_MODULE = /(^@shared|src-shared)\/api(\/(index|routes|voice|record
 
 /** The route keys a source file names through the contract objects it imports from src-shared/api. */
 export function routeKeysNamedIn(fileName: string, text: string): { object: ContractObject; key: string }[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    fileName,
+    text,
+    ts.ScriptTarget.Latest,
+    false,
+    fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const locals = new Map<string, ContractObject>();
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
@@ -138,8 +144,14 @@ describe('route callers in src-renderer', () => {
 
   it('when the lists name routes, then those routes exist, once, in one list, and every exception gives a reason', () => {
     const listed = [...KNOWN_UNCALLED, ...Object.keys(DELIBERATE_EXCEPTIONS)];
-    expect(listed.filter((name) => !routeNames.includes(name)), 'not routes (renamed or deleted?)').toEqual([]);
-    expect(listed.filter((name, i) => listed.indexOf(name) !== i), 'listed twice').toEqual([]);
+    expect(
+      listed.filter((name) => !routeNames.includes(name)),
+      'not routes (renamed or deleted?)',
+    ).toEqual([]);
+    expect(
+      listed.filter((name, i) => listed.indexOf(name) !== i),
+      'listed twice',
+    ).toEqual([]);
     for (const [name, reason] of Object.entries(DELIBERATE_EXCEPTIONS)) expect(reason.length, name).toBeGreaterThan(20);
   });
 

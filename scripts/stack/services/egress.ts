@@ -80,7 +80,10 @@ export const egressService: StackService = {
     const status = readEgressBuildStatus();
     // Not attempted yet, or the last attempt is a day old (the module may be obtainable now): let `install` try.
     if (!status || Date.now() - Date.parse(status.at) > 24 * 3_600_000) return { ok: true };
-    return { ok: false, reason: `LiveKit Egress ${status.version} not built (${status.status}: ${status.message.split('\n')[0]}); see scripts/egress/build.sh` };
+    return {
+      ok: false,
+      reason: `LiveKit Egress ${status.version} not built (${status.status}: ${status.message.split('\n')[0]}); see scripts/egress/build.sh`,
+    };
   },
   address: (ctx) => `http://127.0.0.1:${egressPorts(ctx).health.port}`,
   describe(ctx) {
@@ -93,7 +96,9 @@ export const egressService: StackService = {
     // makes the service unavailable rather than failing the whole stack. A real build failure does fail it.
     const result = await run('bash', [egressBuildScript], { timeoutMs: 45 * 60_000, echo: '[egress-build] ' });
     if (result.code === 3) {
-      console.warn('[stack] egress: LiveKit Egress could not be downloaded here; recordings are unavailable (see .stack/egress-build.json)');
+      console.warn(
+        '[stack] egress: LiveKit Egress could not be downloaded here; recordings are unavailable (see .stack/egress-build.json)',
+      );
       return;
     }
     if (result.code !== 0) throw new StackError(`egress: scripts/egress/build.sh failed (exit ${result.code}); see its output above`);

@@ -49,7 +49,9 @@ export async function livekitHealth(port: number, timeoutMs = 2_000): Promise<He
   try {
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(timeoutMs) });
     const body = (await response.text()).trim();
-    return response.ok && body === 'OK' ? { healthy: true } : { healthy: false, reason: `GET / answered ${response.status} ${body.slice(0, 80)}` };
+    return response.ok && body === 'OK'
+      ? { healthy: true }
+      : { healthy: false, reason: `GET / answered ${response.status} ${body.slice(0, 80)}` };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     return { healthy: false, reason: cause?.code === 'ECONNREFUSED' ? 'not running (connection refused)' : (error as Error).message };

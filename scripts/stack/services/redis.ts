@@ -48,7 +48,9 @@ async function installRedis(): Promise<void> {
     result = await install();
   }
   if (result.code !== 0 || !which('redis-server')) {
-    throw new MissingPrerequisiteError(`apt-get could not install redis-server (exit ${result.code}). Install it by hand: apt-get install -y redis-server`);
+    throw new MissingPrerequisiteError(
+      `apt-get could not install redis-server (exit ${result.code}). Install it by hand: apt-get install -y redis-server`,
+    );
   }
 }
 
@@ -71,14 +73,22 @@ export const redisService: StackService = {
       name: 'redis',
       command: which('redis-server') ?? 'redis-server',
       args: [
-        '--bind', '127.0.0.1',
-        '--port', String(ctx.ports.redis.port),
-        '--protected-mode', 'yes',
-        '--save', '',
-        '--appendonly', 'no',
-        '--dir', dir,
-        '--daemonize', 'no',
-        '--loglevel', 'warning',
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(ctx.ports.redis.port),
+        '--protected-mode',
+        'yes',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
       ],
       health: () => redisPing(ctx.ports.redis.port),
       startTimeoutMs: 15_000,

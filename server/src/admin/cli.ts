@@ -127,7 +127,13 @@ const commands: Record<string, Command> = {
       const { password, generated } = await passwordFrom(ctx, args);
       // The first account may be made before the server ever ran: the index that keeps names unique must exist.
       await ctx.repos.users.ensureIndexes();
-      const user = await ctx.repos.users.insert({ id: newId(), username, displayName: username, passwordHash: await hashPassword(password), createdAt: systemClock.now() });
+      const user = await ctx.repos.users.insert({
+        id: newId(),
+        username,
+        displayName: username,
+        passwordHash: await hashPassword(password),
+        createdAt: systemClock.now(),
+      });
       if (!user) throw new Refused(`the username ${username} is taken`);
       ctx.out(`Created user ${user.username} (${user.id}).`);
       if (generated) ctx.out(`Password: ${password}`);
@@ -143,7 +149,9 @@ const commands: Record<string, Command> = {
       await ctx.repos.users.update(user.id, { passwordHash: await hashPassword(password) });
       await ctx.repos.refreshTokens.revokeAllForUser(user.id, systemClock.now());
       await ctx.invalidateServerCaches();
-      ctx.out(`New password set for ${user.username}; every session was signed out: its access tokens are refused from the next request, and open gateway connections end when their token expires (within 15 minutes).`);
+      ctx.out(
+        `New password set for ${user.username}; every session was signed out: its access tokens are refused from the next request, and open gateway connections end when their token expires (within 15 minutes).`,
+      );
       if (generated) ctx.out(`Password: ${password}`);
     },
   },
@@ -161,13 +169,20 @@ const commands: Record<string, Command> = {
         return;
       }
       if (!(await ctx.repos.guilds.findMember(guildId, user.id))) {
-        if (await ctx.repos.guilds.findBan(guildId, user.id)) throw new Refused(`${user.username} is banned from ${guild.name}; unban them first`);
+        if (await ctx.repos.guilds.findBan(guildId, user.id))
+          throw new Refused(`${user.username} is banned from ${guild.name}; unban them first`);
         // false: they joined meanwhile, which is as good.
         await ctx.repos.guilds.insertMember({ guildId, userId: user.id, roleIds: [], nick: null, joinedAt: systemClock.now() });
         ctx.out(`${user.username} was not a member of ${guild.name}: added.`);
       }
       await ctx.repos.guilds.updateGuild(guildId, { ownerId: user.id });
-      await ctx.audit.record({ guildId, action: 'guild.update', actorId: null, targetId: guildId, details: { ownerId: user.id, via: 'admin-cli' } });
+      await ctx.audit.record({
+        guildId,
+        action: 'guild.update',
+        actorId: null,
+        targetId: guildId,
+        details: { ownerId: user.id, via: 'admin-cli' },
+      });
       await ctx.invalidateServerCaches();
       ctx.out(`${user.username} now owns ${guild.name} (${guildId}).`);
     },
@@ -180,7 +195,15 @@ const commands: Record<string, Command> = {
       const guilds = await ctx.repos.guilds.listGuilds();
       const owners = new Map((await ctx.repos.users.findManyByIds(guilds.map((g) => g.ownerId))).map((u) => [u.id, u.username]));
       const rows = [];
-      for (const g of guilds) rows.push({ id: g.id, name: g.name, ownerId: g.ownerId, owner: owners.get(g.ownerId) ?? null, members: await ctx.repos.guilds.countMembers(g.id), createdAt: g.createdAt.toISOString() });
+      for (const g of guilds)
+        rows.push({
+          id: g.id,
+          name: g.name,
+          ownerId: g.ownerId,
+          owner: owners.get(g.ownerId) ?? null,
+          members: await ctx.repos.guilds.countMembers(g.id),
+          createdAt: g.createdAt.toISOString(),
+        });
       if (args.json) {
         ctx.out(JSON.stringify(rows, null, 2));
         return;
@@ -189,7 +212,10 @@ const commands: Record<string, Command> = {
         ctx.out('No guilds.');
         return;
       }
-      const table = [['ID', 'NAME', 'OWNER', 'MEMBERS'], ...rows.map((r) => [r.id, r.name, r.owner ?? `(${r.ownerId})`, String(r.members)])];
+      const table = [
+        ['ID', 'NAME', 'OWNER', 'MEMBERS'],
+        ...rows.map((r) => [r.id, r.name, r.owner ?? `(${r.ownerId})`, String(r.members)]),
+      ];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
       for (const row of table) ctx.out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
     },
@@ -205,7 +231,9 @@ const commands: Record<string, Command> = {
       if (!user.disabledAt) await ctx.repos.users.update(user.id, { disabledAt: now });
       await ctx.repos.refreshTokens.revokeAllForUser(user.id, now);
       await ctx.invalidateServerCaches();
-      ctx.out(`Disabled ${user.username}: logins and refreshes are refused, and so are its access tokens from now on; open gateway sessions end when their token expires (within 15 minutes).`);
+      ctx.out(
+        `Disabled ${user.username}: logins and refreshes are refused, and so are its access tokens from now on; open gateway sessions end when their token expires (within 15 minutes).`,
+      );
     },
   },
 
@@ -236,7 +264,8 @@ const commands: Record<string, Command> = {
       let sinceSeconds: number | null = null;
       if (args.sinceSeconds !== undefined) {
         sinceSeconds = Number(args.sinceSeconds);
-        if (!/^\d+$/.test(args.sinceSeconds) || !Number.isSafeInteger(sinceSeconds) || sinceSeconds < 1) throw new UsageError('--since-seconds takes a whole number of seconds ≥ 1');
+        if (!/^\d+$/.test(args.sinceSeconds) || !Number.isSafeInteger(sinceSeconds) || sinceSeconds < 1)
+          throw new UsageError('--since-seconds takes a whole number of seconds ≥ 1');
       }
       const guildId = args.guild === undefined ? undefined : guildIdArg(args.guild);
       const user = await findUser(ctx, args.positionals[0] ?? '', { allowDeleted: true });
@@ -251,11 +280,20 @@ const commands: Record<string, Command> = {
       const purge = createMessagePurge({ repos: ctx.repos, gateway: null, audit: ctx.audit, clock: systemClock });
       let total = 0;
       for (const g of guilds) {
-        const { deleted } = await purge.purge({ guildId: g.id, authorId: user.id, sinceSeconds, actorId: null, audit: guildId ? 'always' : 'if-deleted', via: 'admin-cli' });
+        const { deleted } = await purge.purge({
+          guildId: g.id,
+          authorId: user.id,
+          sinceSeconds,
+          actorId: null,
+          audit: guildId ? 'always' : 'if-deleted',
+          via: 'admin-cli',
+        });
         if (deleted > 0) ctx.out(`${g.name} (${g.id}): ${deleted} deleted`);
         total += deleted;
       }
-      ctx.out(`Deleted ${total} message(s) of ${user.username}${sinceSeconds === null ? '' : ` from the last ${sinceSeconds} s`}. Connected clients see it on their next load.`);
+      ctx.out(
+        `Deleted ${total} message(s) of ${user.username}${sinceSeconds === null ? '' : ` from the last ${sinceSeconds} s`}. Connected clients see it on their next load.`,
+      );
     },
   },
 };
@@ -313,7 +351,9 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     io.err(`${name} takes ${command.args.length === 0 ? 'no arguments' : command.args.map((a) => `<${a}>`).join(' ')}.\n\n${USAGE}`);
     return 2;
   }
-  const stray = (Object.keys(OPTION_GIVEN) as Command['options'][number][]).filter((o) => OPTION_GIVEN[o](args) && !command.options.includes(o));
+  const stray = (Object.keys(OPTION_GIVEN) as Command['options'][number][]).filter(
+    (o) => OPTION_GIVEN[o](args) && !command.options.includes(o),
+  );
   if (stray.length > 0) {
     io.err(`${name} takes no ${stray.map((o) => `--${o}`).join(', ')}.\n\n${USAGE}`);
     return 2;

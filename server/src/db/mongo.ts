@@ -42,4 +42,3 @@ export async function connectDatabase(config: Config, log: Logger, options: { ma
   log.info({ db: config.MONGODB_DB, maintenance: options.maintenance ?? false }, 'connected to MongoDB');
   return { client, db, close: () => client.close() };
 }
-

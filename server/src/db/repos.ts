@@ -46,7 +46,11 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
   return {
     users: withAfterWrite(createUsersRepo(db), ['update', 'rename'], after),
     // Revoking a session must reach the cached session check (cachedPermissionReads) on every instance at once.
-    refreshTokens: withAfterWrite(createRefreshTokensRepo(db), ['revokeFamily', 'revokeFamilyOf', 'revokeAllForUserExcept', 'revokeAllForUser'], after),
+    refreshTokens: withAfterWrite(
+      createRefreshTokensRepo(db),
+      ['revokeFamily', 'revokeFamilyOf', 'revokeAllForUserExcept', 'revokeAllForUser'],
+      after,
+    ),
     guilds: withAfterWrite(
       createGuildsRepo(db),
       [
@@ -67,7 +71,11 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
       after,
     ),
     roles: withAfterWrite(createRolesRepo(db), ['insert', 'update', 'setPositions', 'delete', 'deleteAll'], after),
-    channels: withAfterWrite(createChannelsRepo(db), ['insert', 'update', 'bulkUpdate', 'detachChildren', 'pullOverwrites', 'delete', 'deleteAll'], after),
+    channels: withAfterWrite(
+      createChannelsRepo(db),
+      ['insert', 'update', 'bulkUpdate', 'detachChildren', 'pullOverwrites', 'delete', 'deleteAll'],
+      after,
+    ),
     messages: createMessagesRepo(db),
     reactions: createReactionsRepo(db),
     pins: createPinsRepo(db),
@@ -88,7 +96,13 @@ export async function ensureRepoIndexes(repos: Repos): Promise<void> {
  * Records cached as `<prefix><id>` (the same entries single reads use), the missing ones fetched in one call; ids
  * that have no record are cached as absent too.
  */
-async function readManyByIds<T extends object>(cache: PermissionCache, prefix: string, ids: readonly string[], fetch: (ids: string[]) => Promise<T[]>, idOf: (record: T) => string): Promise<T[]> {
+async function readManyByIds<T extends object>(
+  cache: PermissionCache,
+  prefix: string,
+  ids: readonly string[],
+  fetch: (ids: string[]) => Promise<T[]>,
+  idOf: (record: T) => string,
+): Promise<T[]> {
   const found = await cache.readMany(
     ids.map((id) => prefix + id),
     async (missing) => {
@@ -109,10 +123,17 @@ export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
     guilds: {
       ...repos.guilds,
       findGuild: (id: string) => cache.read(`guild:${id}`, () => repos.guilds.findGuild(id)),
-      findMember: (guildId: string, userId: string) => cache.read(`member:${guildId}:${userId}`, () => repos.guilds.findMember(guildId, userId)),
+      findMember: (guildId: string, userId: string) =>
+        cache.read(`member:${guildId}:${userId}`, () => repos.guilds.findMember(guildId, userId)),
       /** The same `member:` entries as findMember; the missing ones in one query. */
       membersByUserIds: (guildId: string, userIds: readonly string[]) =>
-        readManyByIds(cache, `member:${guildId}:`, userIds, (missing) => repos.guilds.membersByUserIds(guildId, missing), (m) => m.userId),
+        readManyByIds(
+          cache,
+          `member:${guildId}:`,
+          userIds,
+          (missing) => repos.guilds.membersByUserIds(guildId, missing),
+          (m) => m.userId,
+        ),
       membershipsOf: (userId: string) => cache.read(`memberships:${userId}`, () => repos.guilds.membershipsOf(userId)),
     },
     roles: { ...repos.roles, listByGuild: (guildId: string) => cache.read(`roles:${guildId}`, () => repos.roles.listByGuild(guildId)) },
@@ -124,7 +145,14 @@ export function cachedPermissionReads(repos: Repos, cache: PermissionCache) {
     users: {
       ...repos.users,
       findById: (id: string) => cache.read(`user:${id}`, () => repos.users.findById(id)),
-      findManyByIds: (ids: readonly string[]) => readManyByIds(cache, 'user:', ids, (missing) => repos.users.findManyByIds(missing), (u) => u.id),
+      findManyByIds: (ids: readonly string[]) =>
+        readManyByIds(
+          cache,
+          'user:',
+          ids,
+          (missing) => repos.users.findManyByIds(missing),
+          (u) => u.id,
+        ),
     },
     /** Whether a session (refresh-token family) is still logged in: checked with every access token. */
     sessions: { isLive: (familyId: string) => cache.read(`session:${familyId}`, () => repos.refreshTokens.isFamilyLive(familyId)) },

@@ -26,7 +26,10 @@ export function adapterClient(client: Redis, log: Logger, name: string): Redis {
       suppressed += 1;
       return;
     }
-    log.warn({ client: name, err: err instanceof Error ? err.message : String(err), suppressed }, 'gateway: Redis call failed; events are not reaching other instances');
+    log.warn(
+      { client: name, err: err instanceof Error ? err.message : String(err), suppressed },
+      'gateway: Redis call failed; events are not reaching other instances',
+    );
     lastWarnAt = now;
     suppressed = 0;
   };

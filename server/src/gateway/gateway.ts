@@ -1,7 +1,15 @@
 import type { Server as HttpServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { AuthRefreshPayload, GATEWAY_PATH, PresenceSetPayload, type GatewayAck, type GuildSnapshot, type PresenceStatus, type ServerEventName } from '@shared/api/gateway';
+import {
+  AuthRefreshPayload,
+  GATEWAY_PATH,
+  PresenceSetPayload,
+  type GatewayAck,
+  type GuildSnapshot,
+  type PresenceStatus,
+  type ServerEventName,
+} from '@shared/api/gateway';
 import type { ReadState } from '@shared/api/read-states';
 import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
@@ -18,7 +26,12 @@ import type { PermissionService } from '../permissions/permission.service';
 /** Who is in voice in one guild. Registered by the VOICE module; until then READY carries no voice states. */
 export type VoiceStateProvider = (guildId: string) => Promise<VoiceState[]>;
 /** A user's read states in one guild for READY / GUILD_CREATE, given the channels they see. Registered by the READ STATES module. */
-export type ReadStateProvider = (userId: string, guildId: string, roleIds: readonly string[], channels: readonly { id: string; lastMessageId: string | null }[]) => Promise<ReadState[]>;
+export type ReadStateProvider = (
+  userId: string,
+  guildId: string,
+  roleIds: readonly string[],
+  channels: readonly { id: string; lastMessageId: string | null }[],
+) => Promise<ReadState[]>;
 
 /**
  * What other modules call to push realtime events. Typical use:
@@ -237,7 +250,9 @@ export function createGateway(deps: {
     }, ms);
   }
 
-  async function onConnection(socket: Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>) {
+  async function onConnection(
+    socket: Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>,
+  ) {
     const { userId } = socket.data;
     let expiry = scheduleExpiry(socket, socket.data.exp);
     socket.on('disconnect', () => {
@@ -312,7 +327,13 @@ export function createGateway(deps: {
         }
         tokens.verify(token).then(
           (claims) => {
-            socket.data = { userId: claims.userId, exp: claims.exp, status: 'online', sessionId: randomUUID(), authSession: claims.sessionId };
+            socket.data = {
+              userId: claims.userId,
+              exp: claims.exp,
+              status: 'online',
+              sessionId: randomUUID(),
+              authSession: claims.sessionId,
+            };
             next();
           },
           (e: unknown) => {

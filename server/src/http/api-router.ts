@@ -90,15 +90,22 @@ export class ApiRouter {
     this.contracts.push(contract);
     const pre: RequestHandler[] = contract.auth ? [this.requireAuth] : [];
     const handler: RequestHandler = async (req, res) => {
-      if (hasOperatorKey(req.body)) throw AppError.validation('Keys starting with $ are not allowed', [{ path: 'body', message: 'operator key' }]);
+      if (hasOperatorKey(req.body))
+        throw AppError.validation('Keys starting with $ are not allowed', [{ path: 'body', message: 'operator key' }]);
       const params = parsePart(contract.params, { ...req.params }, 'params');
       const query = parsePart(contract.query, { ...(req.query as object) }, 'query');
       const body = parsePart(contract.body, contract.body ? req.body : (req.body ?? undefined), 'body');
       let status: number = contract.status ?? 200;
       const input = {
-        params, query, body, req, res,
+        params,
+        query,
+        body,
+        req,
+        res,
         userId: (contract.auth ? req.auth?.userId : null) as HandlerInput<C>['userId'],
-        setStatus: (s: number) => { status = s; },
+        setStatus: (s: number) => {
+          status = s;
+        },
       } as HandlerInput<C>;
       await run(input, () => status);
     };

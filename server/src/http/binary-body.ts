@@ -13,7 +13,8 @@ export function binaryBodyReader(types: readonly string[], maxBytes: number) {
       parse(req, res, (err?: unknown) => {
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
         const body: unknown = req.body;
-        if (!Buffer.isBuffer(body)) return reject(new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the image as the body, with Content-Type ${types.join(', ')}`));
+        if (!Buffer.isBuffer(body))
+          return reject(new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the image as the body, with Content-Type ${types.join(', ')}`));
         resolve(body);
       });
     });

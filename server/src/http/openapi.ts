@@ -45,16 +45,25 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
       responses['401'] = { description: 'Missing or invalid access token', content: { 'application/json': { schema: errorSchema } } };
       responses['403'] = { description: 'Missing permission', content: { 'application/json': { schema: errorSchema } } };
     }
-    for (const [code, description] of Object.entries(c.errors ?? {})) responses[code] = { description, content: { 'application/json': { schema: errorSchema } } };
+    for (const [code, description] of Object.entries(c.errors ?? {}))
+      responses[code] = { description, content: { 'application/json': { schema: errorSchema } } };
     const binaryBody = c.upload
-      ? { requestBody: { required: true, description: `At most ${c.upload.maxBytes} bytes`, content: Object.fromEntries(c.upload.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) } }
+      ? {
+          requestBody: {
+            required: true,
+            description: `At most ${c.upload.maxBytes} bytes`,
+            content: Object.fromEntries(c.upload.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+          },
+        }
       : {};
     p[c.method] = {
       summary: c.summary,
       tags: [c.tag],
       ...(c.auth ? { security: [{ bearer: [] }] } : {}),
       parameters: [...parameters(c.params, 'path'), ...parameters(c.query, 'query')],
-      ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(c.body, 'input') } } } } : binaryBody),
+      ...(c.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(c.body, 'input') } } } }
+        : binaryBody),
       responses,
     };
   }

@@ -32,15 +32,35 @@ function limiter(opts: { redis: Redis | null; keyPrefix: string; points: number;
 function rateLimited(res: unknown): AppError {
   if (res instanceof RateLimiterRes) {
     const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    return new AppError('RATE_LIMITED', 'Too many attempts, try again later', { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+    return new AppError(
+      'RATE_LIMITED',
+      'Too many attempts, try again later',
+      { retryAfterSeconds: seconds },
+      { 'Retry-After': String(seconds) },
+    );
   }
   throw res;
 }
 
-export function createAuthRateLimits(opts: { redis: Redis | null; namespace: string; perIpPerMinute: number; perAccountPer15Min: number }): AuthRateLimits {
+export function createAuthRateLimits(opts: {
+  redis: Redis | null;
+  namespace: string;
+  perIpPerMinute: number;
+  perAccountPer15Min: number;
+}): AuthRateLimits {
   const ip = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-ip`, points: opts.perIpPerMinute, duration: 60 });
-  const account = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-account`, points: opts.perAccountPer15Min, duration: 15 * 60 });
-  const registration = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:auth-register`, points: opts.perAccountPer15Min, duration: 15 * 60 });
+  const account = limiter({
+    redis: opts.redis,
+    keyPrefix: `${opts.namespace}:rl:auth-account`,
+    points: opts.perAccountPer15Min,
+    duration: 15 * 60,
+  });
+  const registration = limiter({
+    redis: opts.redis,
+    keyPrefix: `${opts.namespace}:rl:auth-register`,
+    points: opts.perAccountPer15Min,
+    duration: 15 * 60,
+  });
   /** Throws RATE_LIMITED while a username's failures have used up its window (failures only count, never consume). */
   const refuseWhenSpent = async (l: RateLimiterAbstract, username: string) => {
     const res = await l.get(username.toLowerCase());
@@ -76,8 +96,19 @@ export interface ActionRateLimit {
   hit(key: string): Promise<void>;
 }
 
-export function createActionRateLimit(opts: { redis: Redis | null; namespace: string; name: string; points: number; durationSeconds: number }): ActionRateLimit {
-  const l = limiter({ redis: opts.redis, keyPrefix: `${opts.namespace}:rl:${opts.name}`, points: opts.points, duration: opts.durationSeconds });
+export function createActionRateLimit(opts: {
+  redis: Redis | null;
+  namespace: string;
+  name: string;
+  points: number;
+  durationSeconds: number;
+}): ActionRateLimit {
+  const l = limiter({
+    redis: opts.redis,
+    keyPrefix: `${opts.namespace}:rl:${opts.name}`,
+    points: opts.points,
+    duration: opts.durationSeconds,
+  });
   return {
     async hit(key) {
       await l.consume(key).catch((res: unknown) => {

@@ -12,10 +12,29 @@ import type { RoleRecord } from '../modules/roles/roles.repo';
 import type { UserRecord } from '../modules/users/users.repo';
 
 /** Records → API shapes (string ids, ISO timestamps). Never leaks stored-only fields such as password hashes. */
-export const userView = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName, avatar: u.avatar, createdAt: u.createdAt.toISOString(), status: u.status });
-export const publicUserView = (u: UserRecord): PublicUser => ({ id: u.id, username: u.username, displayName: u.displayName, avatar: u.avatar });
+export const userView = (u: UserRecord): User => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  avatar: u.avatar,
+  createdAt: u.createdAt.toISOString(),
+  status: u.status,
+});
+export const publicUserView = (u: UserRecord): PublicUser => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  avatar: u.avatar,
+});
 export const deletedUser = (id: string): PublicUser => ({ id, username: 'deleted-user', displayName: 'Deleted user', avatar: null });
-export const guildView = (g: GuildRecord): Guild => ({ id: g.id, name: g.name, ownerId: g.ownerId, icon: g.icon, createdAt: g.createdAt.toISOString(), systemChannelId: g.systemChannelId });
+export const guildView = (g: GuildRecord): Guild => ({
+  id: g.id,
+  name: g.name,
+  ownerId: g.ownerId,
+  icon: g.icon,
+  createdAt: g.createdAt.toISOString(),
+  systemChannelId: g.systemChannelId,
+});
 export const memberView = (m: MemberRecord, user: PublicUser): Member => ({
   guildId: m.guildId,
   user,
@@ -23,7 +42,16 @@ export const memberView = (m: MemberRecord, user: PublicUser): Member => ({
   nick: m.nick,
   joinedAt: m.joinedAt.toISOString(),
 });
-export const roleView = (r: RoleRecord): Role => ({ id: r.id, guildId: r.guildId, name: r.name, permissions: r.permissions, position: r.position, color: r.color, hoist: r.hoist, mentionable: r.mentionable });
+export const roleView = (r: RoleRecord): Role => ({
+  id: r.id,
+  guildId: r.guildId,
+  name: r.name,
+  permissions: r.permissions,
+  position: r.position,
+  color: r.color,
+  hoist: r.hoist,
+  mentionable: r.mentionable,
+});
 /** `lastMessageId` from MessagesRepo.lastIds / lastId (null for a channel without messages). */
 export const channelView = (c: ChannelRecord, lastMessageId: string | null): Channel => ({
   id: c.id,

@@ -1,11 +1,4 @@
-import {
-  EgressClient,
-  EgressStatus,
-  EncodedFileOutput,
-  EncodedFileType,
-  S3Upload,
-  ServerError,
-} from 'livekit-server-sdk';
+import { EgressClient, EgressStatus, EncodedFileOutput, EncodedFileType, S3Upload, ServerError } from 'livekit-server-sdk';
 import type { EgressInfo, RoomServiceClient, WebhookEvent } from 'livekit-server-sdk';
 import { recordingFromRoomMetadata, type RoomRecordingState } from '@shared/api/recordings';
 
@@ -105,7 +98,12 @@ function isNotFound(err: unknown): boolean {
  */
 function isNoWorker(err: unknown): boolean {
   if (!(err instanceof ServerError)) return false;
-  return err.status === 503 || err.code === 'unavailable' || err.code === 'resource_exhausted' || /egress|no response|not connected/i.test(err.message);
+  return (
+    err.status === 503 ||
+    err.code === 'unavailable' ||
+    err.code === 'resource_exhausted' ||
+    /egress|no response|not connected/i.test(err.message)
+  );
 }
 
 export function createRecordingEgress(options: { url: string; apiKey: string; apiSecret: string; timeoutMs?: number }): RecordingEgress {

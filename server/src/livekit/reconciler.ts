@@ -17,7 +17,10 @@ import type { VoiceRoomService } from './room-service';
 export interface ReconcileTarget {
   listActiveRooms(): Promise<string[]>;
   listActiveInRoom(room: string): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number }[]>;
-  observeSession(input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  observeSession(
+    input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number },
+    source: string,
+  ): Promise<boolean>;
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
   /**
    * Access check for participants LiveKit lists: kicked, banned, lost CONNECT/VIEW, channel deleted → false.
@@ -53,7 +56,13 @@ export interface VoiceReconciler {
   stop(): Promise<void>;
 }
 
-export function createVoiceReconciler(deps: { target: ReconcileTarget; rooms: VoiceRoomService; intervalMs: number; log: Logger; clock?: () => Date }): VoiceReconciler {
+export function createVoiceReconciler(deps: {
+  target: ReconcileTarget;
+  rooms: VoiceRoomService;
+  intervalMs: number;
+  log: Logger;
+  clock?: () => Date;
+}): VoiceReconciler {
   const { target, rooms, log } = deps;
   const clock = deps.clock ?? (() => new Date());
   let timer: NodeJS.Timeout | null = null;

@@ -5,10 +5,12 @@ import { createVoiceRoomService } from './room-service';
 
 function fakeClient(overrides: Partial<Record<keyof RoomServiceClient, unknown>>) {
   const calls: { method: string; args: unknown[] }[] = [];
-  const record = (method: string, impl: (...args: unknown[]) => unknown) => async (...args: unknown[]) => {
-    calls.push({ method, args });
-    return impl(...args);
-  };
+  const record =
+    (method: string, impl: (...args: unknown[]) => unknown) =>
+    async (...args: unknown[]) => {
+      calls.push({ method, args });
+      return impl(...args);
+    };
   const client = {
     updateParticipant: record('updateParticipant', (overrides.updateParticipant as never) ?? (() => new ParticipantInfo())),
     mutePublishedTrack: record('mutePublishedTrack', () => new TrackInfo()),
@@ -36,7 +38,18 @@ describe('voice room service', () => {
     expect(await createVoiceRoomService(client).applyRights('ch_x', 'u1', { canPublish: false, canSubscribe: true })).toBe(true);
     expect(calls[0]).toEqual({
       method: 'updateParticipant',
-      args: ['ch_x', 'u1', { permission: expect.objectContaining({ canPublish: false, canSubscribe: true, canPublishData: false, canPublishSources: [TrackSource.MICROPHONE] }) }],
+      args: [
+        'ch_x',
+        'u1',
+        {
+          permission: expect.objectContaining({
+            canPublish: false,
+            canSubscribe: true,
+            canPublishData: false,
+            canPublishSources: [TrackSource.MICROPHONE],
+          }),
+        },
+      ],
     });
     expect(calls.slice(1)).toEqual([{ method: 'mutePublishedTrack', args: ['ch_x', 'u1', 'TR_mic', true] }]);
   });

@@ -14,7 +14,12 @@ async function claimsOf(token: string) {
 
 describe('voice tokens', () => {
   it('when a member may speak, then the token joins only their room and publishes only the microphone', async () => {
-    const token = await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights({ speak: true, serverMute: false, serverDeaf: false }) });
+    const token = await issuer.issue({
+      userId: 'u1',
+      displayName: 'Ada',
+      room: 'ch_abc',
+      rights: voiceMediaRights({ speak: true, serverMute: false, serverDeaf: false }),
+    });
     const claims = await claimsOf(token);
     expect(claims.sub).toBe('u1');
     expect(claims.name).toBe('Ada');
@@ -36,7 +41,9 @@ describe('voice tokens', () => {
   });
 
   it('when a token is issued, then it expires within the connect window (60 s by default)', async () => {
-    const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: { canPublish: true, canSubscribe: true } }));
+    const claims = await claimsOf(
+      await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: { canPublish: true, canSubscribe: true } }),
+    );
     expect(issuer.ttlSeconds).toBe(60);
     expect((claims.exp ?? 0) - (claims.nbf ?? 0)).toBe(60);
   });
@@ -46,13 +53,22 @@ describe('voice tokens', () => {
       { speak: false, serverMute: false, serverDeaf: false },
       { speak: true, serverMute: true, serverDeaf: false },
     ]) {
-      const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights(input) }));
+      const claims = await claimsOf(
+        await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights(input) }),
+      );
       expect(claims.video).toEqual(expect.objectContaining({ canPublish: false, canSubscribe: true, roomJoin: true }));
     }
   });
 
   it('when a member is server-deafened, then the token can neither subscribe nor publish', async () => {
-    const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights({ speak: true, serverMute: false, serverDeaf: true }) }));
+    const claims = await claimsOf(
+      await issuer.issue({
+        userId: 'u1',
+        displayName: 'Ada',
+        room: 'ch_abc',
+        rights: voiceMediaRights({ speak: true, serverMute: false, serverDeaf: true }),
+      }),
+    );
     expect(claims.video).toEqual(expect.objectContaining({ canPublish: false, canSubscribe: false }));
   });
 
@@ -70,11 +86,16 @@ describe('voice tokens', () => {
   });
 
   it('when verified with another secret, then the token is rejected', async () => {
-    const token = await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: { canPublish: true, canSubscribe: true } });
+    const token = await issuer.issue({
+      userId: 'u1',
+      displayName: 'Ada',
+      room: 'ch_abc',
+      rights: { canPublish: true, canSubscribe: true },
+    });
     await expect(jwtVerify(token, new TextEncoder().encode('y'.repeat(40)))).rejects.toThrow();
   });
 
-  it('when compared with LiveKit\'s own AccessToken, then header and claims are the same and its verifier accepts the token', async () => {
+  it("when compared with LiveKit's own AccessToken, then header and claims are the same and its verifier accepts the token", async () => {
     const at = new Date('2026-11-21T12:00:00Z');
     const clocked = createVoiceTokenIssuer({ apiKey, apiSecret, clock: { now: () => at } });
     const rights = voiceMediaRights({ speak: true, serverMute: false, serverDeaf: false });

@@ -71,7 +71,10 @@ describe('webhook verification', () => {
   it('when there is no Authorization header or the token has no expiry, then it is rejected', async () => {
     const body = joinedBody();
     expect(await rejection(verifier.verify(body, undefined))).toBeInstanceOf(WebhookRejectedError);
-    const noExp = await new SignJWT({ sha256: sha256(body) }).setProtectedHeader({ alg: 'HS256' }).setIssuer(apiKey).sign(new TextEncoder().encode(apiSecret));
+    const noExp = await new SignJWT({ sha256: sha256(body) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(apiKey)
+      .sign(new TextEncoder().encode(apiSecret));
     expect(await rejection(verifier.verify(body, noExp))).toBeInstanceOf(WebhookRejectedError);
   });
 });

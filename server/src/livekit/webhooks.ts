@@ -55,7 +55,13 @@ export type VoiceWebhookFact =
     }
   | { kind: 'ignored'; id: string; event: string; reason: string };
 
-const PARTICIPANT_EVENTS = new Set(['participant_joined', 'participant_left', 'participant_connection_aborted', 'track_published', 'track_unpublished']);
+const PARTICIPANT_EVENTS = new Set([
+  'participant_joined',
+  'participant_left',
+  'participant_connection_aborted',
+  'track_published',
+  'track_unpublished',
+]);
 
 export function toVoiceFact(event: WebhookEvent): VoiceWebhookFact {
   const ignored = (reason: string): VoiceWebhookFact => ({ kind: 'ignored', id: event.id, event: event.event, reason });

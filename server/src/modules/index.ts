@@ -16,7 +16,17 @@ import { readStatesModule } from './read-states/read-states.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
-  return [createAuthModule(deps), createUsersModule(deps), guildsModule, invitesModule, rolesModule, channelsModule, messagesModule, auditModule, imagesModule];
+  return [
+    createAuthModule(deps),
+    createUsersModule(deps),
+    guildsModule,
+    invitesModule,
+    rolesModule,
+    channelsModule,
+    messagesModule,
+    auditModule,
+    imagesModule,
+  ];
 }
 
 /**

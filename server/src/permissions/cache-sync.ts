@@ -50,7 +50,13 @@ export function localCacheSync(cache: PermissionCache): CacheSync {
 }
 
 /** `subscriber` is a connection of its own (it enters subscriber mode); this takes it over and quits it on close. */
-export async function redisCacheSync(opts: { cache: PermissionCache; subscriber: Redis; publisher: Redis; channel: string; log: Logger }): Promise<CacheSync> {
+export async function redisCacheSync(opts: {
+  cache: PermissionCache;
+  subscriber: Redis;
+  publisher: Redis;
+  channel: string;
+  log: Logger;
+}): Promise<CacheSync> {
   const { cache, subscriber: sub, publisher, channel, log } = opts;
   const instanceId = newId();
   sub.on('message', (from: string, message: string) => {

@@ -69,7 +69,11 @@ describe('permission cache', () => {
       return new Map(missing.map((k) => [k, k === 'user:gone' ? null : k.toUpperCase()]));
     };
     const first = await cache.readMany(['user:a', 'user:b', 'user:gone', 'user:b'], loadMissing);
-    expect([...first]).toEqual([['user:a', 'A'], ['user:b', 'USER:B'], ['user:gone', null]]);
+    expect([...first]).toEqual([
+      ['user:a', 'A'],
+      ['user:b', 'USER:B'],
+      ['user:gone', null],
+    ]);
     expect(asked).toEqual([['user:b', 'user:gone']]);
     expect((await cache.readMany(['user:b', 'user:gone'], loadMissing)).size).toBe(2);
     expect(asked).toHaveLength(1);

@@ -46,11 +46,21 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
   }
 
   function guildPermissions(guild: GuildRecord, member: MemberRecord, guildRoles: RoleRecord[]): number {
-    return computePermissions({ userId: member.userId, guildId: guild.id, ownerId: guild.ownerId, roles: guildRoles, memberRoleIds: member.roleIds });
+    return computePermissions({
+      userId: member.userId,
+      guildId: guild.id,
+      ownerId: guild.ownerId,
+      roles: guildRoles,
+      memberRoleIds: member.roleIds,
+    });
   }
 
   async function requireGuildMember(userId: string, guildId: string): Promise<GuildAccess> {
-    const [guild, member, guildRoles] = await Promise.all([guilds.findGuild(guildId), guilds.findMember(guildId, userId), roles.listByGuild(guildId)]);
+    const [guild, member, guildRoles] = await Promise.all([
+      guilds.findGuild(guildId),
+      guilds.findMember(guildId, userId),
+      roles.listByGuild(guildId),
+    ]);
     if (!guild || !member) throw AppError.notFound('Guild');
     return { guild, member, roles: guildRoles, permissions: guildPermissions(guild, member, guildRoles) };
   }
@@ -79,7 +89,11 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
   }
 
   /** The channel as this user may see it, or NOT_FOUND; FORBIDDEN when visible but `perm` is missing. */
-  async function requireChannelPermission(userId: string, channelId: string, perm: PermissionName = 'VIEW_CHANNEL'): Promise<ChannelAccess> {
+  async function requireChannelPermission(
+    userId: string,
+    channelId: string,
+    perm: PermissionName = 'VIEW_CHANNEL',
+  ): Promise<ChannelAccess> {
     const channel = await channels.find(channelId);
     const access = channel ? await channelAccess(userId, channel) : null;
     if (!access) throw AppError.notFound('Channel');
@@ -91,7 +105,10 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
   }
 
   /** Channels of a guild this member can view, with their permissions. */
-  function visibleChannels(access: Omit<GuildAccess, 'permissions'>, all: ChannelRecord[]): { channel: ChannelRecord; permissions: number }[] {
+  function visibleChannels(
+    access: Omit<GuildAccess, 'permissions'>,
+    all: ChannelRecord[],
+  ): { channel: ChannelRecord; permissions: number }[] {
     const byId = new Map(all.map((c) => [c.id, c]));
     const out: { channel: ChannelRecord; permissions: number }[] = [];
     for (const channel of all) {
@@ -128,5 +145,13 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
     return { guildId: guild.id, viewers };
   }
 
-  return { requireGuildMember, requireGuildPermission, requireChannelPermission, channelAccess, visibleChannels, viewersOfChannel, guildPermissions };
+  return {
+    requireGuildMember,
+    requireGuildPermission,
+    requireChannelPermission,
+    channelAccess,
+    visibleChannels,
+    viewersOfChannel,
+    guildPermissions,
+  };
 }

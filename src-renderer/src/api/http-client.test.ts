@@ -10,7 +10,9 @@ describe('http client', () => {
     let token = 'old';
     const fetchImpl = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
       const auth = (init?.headers as Record<string, string>).Authorization;
-      return auth === 'Bearer new' ? response(200, { ok: true }) : response(401, { error: { code: 'TOKEN_EXPIRED', message: 'expired', requestId: 'r' } });
+      return auth === 'Bearer new'
+        ? response(200, { ok: true })
+        : response(401, { error: { code: 'TOKEN_EXPIRED', message: 'expired', requestId: 'r' } });
     });
     const refresh = vi.fn(async () => {
       token = 'new';
@@ -32,7 +34,9 @@ describe('http client', () => {
   });
 
   it('when validation fails, then the first field problem is shown', () => {
-    const err = new ApiError('VALIDATION_FAILED', 'bad', 400, [{ path: ['password'], message: 'Too small: expected string to have >=8 characters' }]);
+    const err = new ApiError('VALIDATION_FAILED', 'bad', 400, [
+      { path: ['password'], message: 'Too small: expected string to have >=8 characters' },
+    ]);
     expect(describeError(err)).toBe('password: Too small: expected string to have >=8 characters');
   });
 
@@ -40,9 +44,15 @@ describe('http client', () => {
     let token = 'old';
     const fetchImpl = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
       const auth = (init?.headers as Record<string, string>).Authorization;
-      return auth === 'Bearer new' ? response(200, { avatar: 'f'.repeat(32) }) : response(401, { error: { code: 'TOKEN_EXPIRED', message: 'expired', requestId: 'r' } });
+      return auth === 'Bearer new'
+        ? response(200, { avatar: 'f'.repeat(32) })
+        : response(401, { error: { code: 'TOKEN_EXPIRED', message: 'expired', requestId: 'r' } });
     });
-    const http = createHttpClient('http://x', { accessToken: () => token, refresh: async () => (token = 'new') }, fetchImpl as typeof fetch);
+    const http = createHttpClient(
+      'http://x',
+      { accessToken: () => token, refresh: async () => (token = 'new') },
+      fetchImpl as typeof fetch,
+    );
     const file = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
     expect(await http.putFile('/users/@me/avatar', file)).toEqual({ avatar: 'f'.repeat(32) });
     expect(fetchImpl).toHaveBeenCalledTimes(2);
@@ -53,7 +63,7 @@ describe('http client', () => {
     }
   });
 
-    it('when the server is unreachable, then the error says so', async () => {
+  it('when the server is unreachable, then the error says so', async () => {
     const http = createHttpClient('http://x', { accessToken: () => null, refresh: async () => null }, (async () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch);

@@ -82,11 +82,9 @@ export function createParleyApi(http: HttpClient) {
       channels: async (guildId: string) => (await call(routes.listChannels, { params: { guildId } })).items,
       createChannel: (guildId: string, body: RouteBody<typeof routes.createChannel>) =>
         call(routes.createChannel, { params: { guildId }, body }),
-      members: async (guildId: string) =>
-        (await call(routes.listMembers, { params: { guildId }, query: { limit: 100 } })).items,
+      members: async (guildId: string) => (await call(routes.listMembers, { params: { guildId }, query: { limit: 100 } })).items,
       roles: async (guildId: string) => (await call(routes.listRoles, { params: { guildId } })).items,
-      createInvite: (guildId: string) =>
-        call(routes.createInvite, { params: { guildId }, body: { maxAgeSeconds: 86_400, maxUses: 0 } }),
+      createInvite: (guildId: string) => call(routes.createInvite, { params: { guildId }, body: { maxAgeSeconds: 86_400, maxUses: 0 } }),
       previewInvite: (code: string) => call(routes.previewInvite, { params: { code } }),
       joinInvite: (code: string) => call(routes.acceptInvite, { params: { code } }),
       leave: (guildId: string) => call(routes.leaveGuild, { params: { guildId } }),
@@ -102,14 +100,17 @@ export function createParleyApi(http: HttpClient) {
       bans: async (guildId: string) => (await call(routes.listBans, { params: { guildId } })).items,
       unban: (guildId: string, userId: string) => call(routes.unbanMember, { params: { guildId, userId } }),
       invites: async (guildId: string) => (await call(routes.listInvites, { params: { guildId } })).items,
-      createInvite: (guildId: string, body: RouteBody<typeof routes.createInvite>) => call(routes.createInvite, { params: { guildId }, body }),
+      createInvite: (guildId: string, body: RouteBody<typeof routes.createInvite>) =>
+        call(routes.createInvite, { params: { guildId }, body }),
       revokeInvite: (code: string) => call(routes.deleteInvite, { params: { code } }),
       createRole: (guildId: string, body: RouteBody<typeof routes.createRole>) => call(routes.createRole, { params: { guildId }, body }),
       updateRole: (guildId: string, roleId: string, body: RouteBody<typeof routes.updateRole>) =>
         call(routes.updateRole, { params: { guildId, roleId }, body }),
       deleteRole: (guildId: string, roleId: string) => call(routes.deleteRole, { params: { guildId, roleId } }),
-      reorderRoles: async (guildId: string, roleIds: string[]) => (await call(routes.reorderRoles, { params: { guildId }, body: { roleIds } })).items,
-      updateChannel: (channelId: string, body: RouteBody<typeof routes.updateChannel>) => call(routes.updateChannel, { params: { channelId }, body }),
+      reorderRoles: async (guildId: string, roleIds: string[]) =>
+        (await call(routes.reorderRoles, { params: { guildId }, body: { roleIds } })).items,
+      updateChannel: (channelId: string, body: RouteBody<typeof routes.updateChannel>) =>
+        call(routes.updateChannel, { params: { channelId }, body }),
       deleteChannel: (channelId: string) => call(routes.deleteChannel, { params: { channelId } }),
       reorderChannels: async (guildId: string, body: RouteBody<typeof routes.reorderChannels>) =>
         (await call(routes.reorderChannels, { params: { guildId }, body })).items,
@@ -128,19 +129,20 @@ export function createParleyApi(http: HttpClient) {
       /** Newest first, as the server returns it. */
       list: async (channelId: string, q: { before?: string; after?: string; limit?: number }) =>
         (await call(routes.listMessages, { params: { channelId }, query: q })).items,
-      send: (channelId: string, body: RouteBody<typeof routes.sendMessage>) =>
-        call(routes.sendMessage, { params: { channelId }, body }),
+      send: (channelId: string, body: RouteBody<typeof routes.sendMessage>) => call(routes.sendMessage, { params: { channelId }, body }),
       edit: (channelId: string, messageId: string, content: string) =>
         call(routes.editMessage, { params: { channelId, messageId }, body: { content } }),
       remove: (channelId: string, messageId: string) => call(routes.deleteMessage, { params: { channelId, messageId } }),
       typing: (channelId: string) => call(routes.typing, { params: { channelId } }),
       react: (channelId: string, messageId: string, emoji: string) => call(routes.addReaction, { params: { channelId, messageId, emoji } }),
-      unreact: (channelId: string, messageId: string, emoji: string) => call(routes.removeMyReaction, { params: { channelId, messageId, emoji } }),
+      unreact: (channelId: string, messageId: string, emoji: string) =>
+        call(routes.removeMyReaction, { params: { channelId, messageId, emoji } }),
       /** A moderator removes someone else's reaction (MANAGE_MESSAGES). */
       removeReaction: (channelId: string, messageId: string, emoji: string, userId: string) =>
         call(routes.removeUserReaction, { params: { channelId, messageId, emoji, userId } }),
       /** Earlier versions of a message, newest first (moderators). */
-      edits: async (channelId: string, messageId: string) => (await call(routes.listMessageEdits, { params: { channelId, messageId } })).items,
+      edits: async (channelId: string, messageId: string) =>
+        (await call(routes.listMessageEdits, { params: { channelId, messageId } })).items,
       pin: (channelId: string, messageId: string) => call(routes.pinMessage, { params: { channelId, messageId } }),
       unpin: (channelId: string, messageId: string) => call(routes.unpinMessage, { params: { channelId, messageId } }),
       pins: async (channelId: string) => (await call(routes.listPins, { params: { channelId } })).items,
@@ -158,7 +160,8 @@ export function createParleyApi(http: HttpClient) {
       start: (channelId: string) => call(recordingRoutes.startRecording, { params: { channelId } }),
       stop: (channelId: string, recordingId: string) => call(recordingRoutes.stopRecording, { params: { channelId, recordingId } }),
       listChannel: async (channelId: string) => (await call(recordingRoutes.listChannelRecordings, { params: { channelId } })).items,
-      listGuild: (guildId: string, before?: string) => call(recordingRoutes.listGuildRecordings, { params: { guildId }, query: { before, limit: 50 } }),
+      listGuild: (guildId: string, before?: string) =>
+        call(recordingRoutes.listGuildRecordings, { params: { guildId }, query: { before, limit: 50 } }),
       remove: (recordingId: string) => call(recordingRoutes.deleteRecording, { params: { recordingId } }),
       settings: (guildId: string) => call(recordingRoutes.getRecordingSettings, { params: { guildId } }),
       updateSettings: (guildId: string, body: RouteBody<typeof recordingRoutes.updateRecordingSettings>) =>

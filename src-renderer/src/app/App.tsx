@@ -47,7 +47,9 @@ export function App() {
     <>
       {phase === 'restoring' && (
         <div className="splash" role="status" aria-live="polite">
-          <div className="splash-logo" aria-hidden="true">P</div>
+          <div className="splash-logo" aria-hidden="true">
+            P
+          </div>
           <p>Connecting to {authStore.getState().serverUrl}…</p>
         </div>
       )}

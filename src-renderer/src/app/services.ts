@@ -32,7 +32,10 @@ export const api = auth.api;
 export const authStore = auth.store;
 export const guildsStore = createGuildsStore({ api });
 export const unreadStore = createUnreadStore({
-  api: { ack: (channelId, messageId, manual) => api().readStates.ack(channelId, messageId, manual), ackGuild: (guildId) => api().readStates.ackGuild(guildId) },
+  api: {
+    ack: (channelId, messageId, manual) => api().readStates.ack(channelId, messageId, manual),
+    ackGuild: (guildId) => api().readStates.ackGuild(guildId),
+  },
   storage: p.storage,
   // A failed ack is retried by the next one (the next message read, the next visit); the marker stays local till then.
   onError: () => undefined,
@@ -77,7 +80,11 @@ function applySnapshot(snap: GuildSnapshot): void {
   guildsStore.getState().applySnapshot(snap);
   voicePresenceStore.getState().setGuildVoiceStates(snap.guild.id, snap.voiceStates);
   unreadStore.getState().noteChannels(snap.channels);
-  if (snap.readStates) unreadStore.getState().applyReadStates(snap.channels.map((c) => c.id), snap.readStates);
+  if (snap.readStates)
+    unreadStore.getState().applyReadStates(
+      snap.channels.map((c) => c.id),
+      snap.readStates,
+    );
 }
 
 // Channel lists loaded over REST carry each channel's newest message id too.
@@ -157,7 +164,11 @@ function startSession() {
         guildsStore.getState().upsertMember(m);
         // Our own display name, username or avatar changed (maybe from another session): the user panel shows it at once.
         const me = authStore.getState().user;
-        if (me && m.user.id === me.id && (m.user.displayName !== me.displayName || m.user.username !== me.username || m.user.avatar !== me.avatar)) {
+        if (
+          me &&
+          m.user.id === me.id &&
+          (m.user.displayName !== me.displayName || m.user.username !== me.username || m.user.avatar !== me.avatar)
+        ) {
           authStore.setState({ user: { ...me, displayName: m.user.displayName, username: m.user.username, avatar: m.user.avatar } });
         }
       },
@@ -172,18 +183,21 @@ function startSession() {
       TYPING_START: (e) => chatStore.getState().setTyping(e.channelId, e.user.id, Date.parse(e.at) + 8000),
       PRESENCE_UPDATE: (e) => guildsStore.getState().setPresence(e.userId, e.status),
       VOICE_STATE_UPDATE: (e) => {
-        voicePresenceStore.getState().setVoiceState(
-          e.channelId === null
-            ? { userId: e.userId, guildId: e.guildId, channelId: null }
-            : { ...e, channelId: e.channelId, joinedAt: e.joinedAt ?? new Date().toISOString() },
-        );
+        voicePresenceStore
+          .getState()
+          .setVoiceState(
+            e.channelId === null
+              ? { userId: e.userId, guildId: e.guildId, channelId: null }
+              : { ...e, channelId: e.channelId, joinedAt: e.joinedAt ?? new Date().toISOString() },
+          );
         if (e.userId === authStore.getState().user?.id) {
           voiceStore.getState().setServerFlags({ serverMute: e.serverMute, serverDeaf: e.serverDeaf });
         }
       },
       // A moderator moved us: connect with the token the server issued for the seat it reserved (a REST join would be
       // refused by a full channel's user limit).
-      VOICE_MOVE: (e) => voiceStore.getState().moveTo({ channelId: e.channelId, guildId: e.guildId, grant: { url: e.url, token: e.token } }),
+      VOICE_MOVE: (e) =>
+        voiceStore.getState().moveTo({ channelId: e.channelId, guildId: e.guildId, grant: { url: e.url, token: e.token } }),
       RECORDING_UPDATE: (r) => recordingsStore.getState().receive(r),
       RECORDING_DELETE: (e) => recordingsStore.getState().receiveDelete(e.id),
       // Only to whoever started it: Egress gave up (the channel got a notice too).

@@ -57,7 +57,11 @@ export function Avatar({
       aria-hidden="true"
       data-avatar={showImage ? avatar : undefined}
     >
-      {showImage ? <img src={src} alt="" width={size} height={size} draggable={false} onError={() => setFailed(src)} /> : (name.trim()[0] ?? '?').toUpperCase()}
+      {showImage ? (
+        <img src={src} alt="" width={size} height={size} draggable={false} onError={() => setFailed(src)} />
+      ) : (
+        (name.trim()[0] ?? '?').toUpperCase()
+      )}
       {status && <span className={`presence-dot ${status}`} />}
     </span>
   );

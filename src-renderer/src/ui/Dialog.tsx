@@ -48,7 +48,19 @@ export interface DialogProps {
  *   <form className="modal-body">…<input ref={nameRef} />…</form>
  * </Dialog>
  */
-export function Dialog({ open, onClose, title, initialFocus, restoreFocus, role, describedBy, children, size = 'normal', style, className }: DialogProps) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  initialFocus,
+  restoreFocus,
+  role,
+  describedBy,
+  children,
+  size = 'normal',
+  style,
+  className,
+}: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const titleId = useId();

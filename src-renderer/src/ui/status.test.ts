@@ -6,7 +6,7 @@ describe('own status as shown to oneself', () => {
     expect(selfDisplayStatus('invisible', 'offline')).toBe('invisible');
     expect(selfDisplayStatus('invisible', undefined)).toBe('invisible');
   });
-  it('when online, then the server\'s aggregate is shown (idle once every session is idle), and the choice until it arrives', () => {
+  it("when online, then the server's aggregate is shown (idle once every session is idle), and the choice until it arrives", () => {
     expect(selfDisplayStatus('online', 'idle')).toBe('idle');
     expect(selfDisplayStatus('online', undefined)).toBe('online');
     expect(selfDisplayStatus('dnd', 'offline')).toBe('dnd');

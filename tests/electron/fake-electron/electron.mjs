@@ -118,7 +118,12 @@ class FakeApp extends Emitter {
   quit() {
     this.quitCalls += 1;
     report({ type: 'app-quit' });
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('before-quit', event);
     if (!event.defaultPrevented) {
       this.emit('will-quit');
@@ -261,13 +266,23 @@ process.on('message', async (message) => {
       }
       case 'permission': {
         const granted = await new Promise((resolve) =>
-          permission.request(win.webContents, message.permission, resolve, { requestingUrl: message.url, isMainFrame: true, mediaTypes: message.mediaTypes }),
+          permission.request(win.webContents, message.permission, resolve, {
+            requestingUrl: message.url,
+            isMainFrame: true,
+            mediaTypes: message.mediaTypes,
+          }),
         );
         report({ type: 'reply', id: message.id, result: granted });
         break;
       }
       case 'navigate': {
-        const event = { url: message.url, defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+        const event = {
+          url: message.url,
+          defaultPrevented: false,
+          preventDefault() {
+            this.defaultPrevented = true;
+          },
+        };
         win.webContents.emit('will-navigate', event);
         const open = win.webContents.windowOpenHandler?.({ url: message.url });
         report({ type: 'reply', id: message.id, result: { blocked: event.defaultPrevented, open } });
@@ -276,7 +291,11 @@ process.on('message', async (message) => {
       case 'fetch-app': {
         const response = await protocol.handlers.app({ url: message.url });
         const body = await response.text();
-        report({ type: 'reply', id: message.id, result: { status: response.status, csp: response.headers.get('content-security-policy'), body: body.slice(0, 5000) } });
+        report({
+          type: 'reply',
+          id: message.id,
+          result: { status: response.status, csp: response.headers.get('content-security-policy'), body: body.slice(0, 5000) },
+        });
         break;
       }
       case 'power':

@@ -70,8 +70,13 @@ const PAGE_COLLECTION = /^message_pages_([0-9a-f]{24})_(\d+)$/;
 
 /** A page's messages with its edit log applied, deleted ones left out. */
 export function decodeLegacyPage(doc: LegacyPage): (LegacyMessage & { guildId: string })[] {
-  const sealed = doc.sealed === undefined ? undefined : typeof doc.sealed === 'string' ? doc.sealed : inflateRawSync(doc.sealed.value()).toString();
-  const raws: LegacyMessage[] = doc.messages ? doc.messages.map((json) => JSON.parse(json) as LegacyMessage) : sealed ? (JSON.parse(sealed) as LegacyMessage[]) : [];
+  const sealed =
+    doc.sealed === undefined ? undefined : typeof doc.sealed === 'string' ? doc.sealed : inflateRawSync(doc.sealed.value()).toString();
+  const raws: LegacyMessage[] = doc.messages
+    ? doc.messages.map((json) => JSON.parse(json) as LegacyMessage)
+    : sealed
+      ? (JSON.parse(sealed) as LegacyMessage[])
+      : [];
   const byId = new Map(raws.map((m) => [m.id, { ...m }]));
   for (const json of doc.edits ?? []) {
     const edit = JSON.parse(json) as LegacyEdit;
@@ -144,13 +149,15 @@ export const messagesAsDocuments: Migration = {
       const channelNonces = await nonces.find({ channelId }).toArray();
       const repoint = channelNonces.map((n): AnyBulkWriteOperation<NonceDoc> => {
         const id = renamed.get(n.messageId);
-        return id ? { updateOne: { filter: { _id: n._id }, update: { $set: { messageId: id } } } } : { deleteOne: { filter: { _id: n._id } } };
+        return id
+          ? { updateOne: { filter: { _id: n._id }, update: { $set: { messageId: id } } } }
+          : { deleteOne: { filter: { _id: n._id } } };
       });
       if (repoint.length) await nonces.bulkWrite(repoint, { ordered: false });
       for (const name of collections) await db.collection(name).drop();
       await progress.deleteOne({ _id: channelId });
       moved += docs.length;
-      log.info({ channelId, messages: docs.length }, 'migrated a channel\'s message pages');
+      log.info({ channelId, messages: docs.length }, "migrated a channel's message pages");
     }
     if (names.includes('message_counters')) await db.collection('message_counters').drop();
     if (names.includes('migration_001_progress') || byChannel.size) await progress.drop().catch(() => undefined);

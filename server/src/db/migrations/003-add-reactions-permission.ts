@@ -13,7 +13,10 @@ export const addReactionsPermission: Migration = {
     const roles = db.collection<{ _id: ObjectId; guildId: string; permissions: number }>('roles');
     for await (const role of roles.find({}, { projection: { _id: 1, guildId: 1, permissions: 1 } })) {
       if (role._id.toHexString() !== role.guildId) continue;
-      await roles.updateOne({ _id: role._id, permissions: role.permissions }, { $set: { permissions: role.permissions | Permission.ADD_REACTIONS } });
+      await roles.updateOne(
+        { _id: role._id, permissions: role.permissions },
+        { $set: { permissions: role.permissions | Permission.ADD_REACTIONS } },
+      );
     }
   },
 };

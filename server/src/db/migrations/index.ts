@@ -56,7 +56,8 @@ async function withMigrationLock<T>(db: Db, log: Logger, run: () => Promise<T>, 
         await locks.deleteOne({ _id: 'migrations', holder: current.holder });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`migrations are locked by another process since ${current?.at.toISOString() ?? '?'}; retry later`);
+      if (Date.now() > deadline)
+        throw new Error(`migrations are locked by another process since ${current?.at.toISOString() ?? '?'}; retry later`);
       if (!announced) log.info('another instance is migrating the database; waiting');
       announced = true;
       await sleep(500);
@@ -84,7 +85,11 @@ function migrator(db: Db, log: Logger, migrations: readonly Migration[]) {
 }
 
 /** Runs every pending migration; returns the names it applied (empty when the database was up to date). */
-export async function runMigrations(db: Db, log: Logger, options: { migrations?: readonly Migration[]; lockWaitMs?: number } = {}): Promise<string[]> {
+export async function runMigrations(
+  db: Db,
+  log: Logger,
+  options: { migrations?: readonly Migration[]; lockWaitMs?: number } = {},
+): Promise<string[]> {
   const migrations = options.migrations ?? MIGRATIONS;
   return withMigrationLock(
     db,
@@ -98,7 +103,11 @@ export async function runMigrations(db: Db, log: Logger, options: { migrations?:
 }
 
 /** Names of the applied and the pending migrations (for the admin CLI). */
-export async function migrationStatus(db: Db, log: Logger, migrations: readonly Migration[] = MIGRATIONS): Promise<{ applied: string[]; pending: string[] }> {
+export async function migrationStatus(
+  db: Db,
+  log: Logger,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<{ applied: string[]; pending: string[] }> {
   const umzug = migrator(db, log, migrations);
   const [applied, pending] = await Promise.all([umzug.executed(), umzug.pending()]);
   return { applied: applied.map((m) => m.name), pending: pending.map((m) => m.name) };

@@ -36,7 +36,10 @@ export function auditModule(ctx: ModuleContext): ServerModule {
   const api = ctx.createApiRouter();
   api.handle(routes.auditLog, async ({ userId, params, query }) => {
     const access = await ctx.permissions.requireGuildPermission(userId, params.guildId, 'MANAGE_GUILD');
-    const [entries, channels] = await Promise.all([ctx.repos.audit.list(params.guildId, query), ctx.cachedReads.channels.listByGuild(params.guildId)]);
+    const [entries, channels] = await Promise.all([
+      ctx.repos.audit.list(params.guildId, query),
+      ctx.cachedReads.channels.listByGuild(params.guildId),
+    ]);
     const visible = new Set(ctx.permissions.visibleChannels(access, channels).map((v) => v.channel.id));
     const hidden = new Set(channels.filter((c) => !visible.has(c.id)).map((c) => c.id));
     const shown = entries.flatMap((e) => redactHiddenChannels(e, hidden) ?? []);

@@ -11,7 +11,13 @@ import type { AuditRepo } from './audit.repo';
  * line must not fail the user's request after the change itself was made.
  */
 export interface AuditService {
-  record(entry: { guildId: string; action: AuditAction; actorId: string | null; targetId?: string | null; details?: Record<string, unknown> | null }): Promise<void>;
+  record(entry: {
+    guildId: string;
+    action: AuditAction;
+    actorId: string | null;
+    targetId?: string | null;
+    details?: Record<string, unknown> | null;
+  }): Promise<void>;
 }
 
 export function createAuditService(deps: { repo: AuditRepo; clock: Clock; log: Logger }): AuditService {

@@ -40,7 +40,10 @@ export function createAuthModule(deps: { tokens: AccessTokens; rateLimits: AuthR
     // before it answers. So a revoked session's access tokens are refused from the next request on, or at worst (a lost
     // Redis message) after the cache TTL of 10 s; its open gateway connections are closed by the revocation itself.
     deps.tokens.setAccountCheck(async ({ userId, sessionId }) => {
-      const [user, live] = await Promise.all([ctx.cachedReads.users.findById(userId), sessionId ? ctx.cachedReads.sessions.isLive(sessionId) : true]);
+      const [user, live] = await Promise.all([
+        ctx.cachedReads.users.findById(userId),
+        sessionId ? ctx.cachedReads.sessions.isLive(sessionId) : true,
+      ]);
       if (user?.deletedAt) throw new AppError('UNAUTHENTICATED', 'Account deleted');
       if (user?.disabledAt) throw new AppError('UNAUTHENTICATED', 'Account disabled');
       if (!live) throw new AppError('UNAUTHENTICATED', 'Session logged out');

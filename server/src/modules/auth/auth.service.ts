@@ -20,7 +20,8 @@ const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const hashPassword = (password: string): Promise<string> => argon2Hash(password, ARGON2);
 /** False for a deleted account's emptied hash too (argon2 would throw on it). */
-export const verifyPassword = async (hash: string, password: string): Promise<boolean> => hash !== '' && (await argon2Verify(hash, password));
+export const verifyPassword = async (hash: string, password: string): Promise<boolean> =>
+  hash !== '' && (await argon2Verify(hash, password));
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
@@ -81,7 +82,13 @@ export function createAuthService(deps: {
       if (await users.findByUsername(body.username)) throw await taken();
       const passwordHash = await hashPassword(body.password);
       // Two registrations of one name at once: the unique index lets one through, the other gets null.
-      const user = await users.insert({ id: newId(), username: body.username, displayName: body.displayName ?? body.username, passwordHash, createdAt: clock.now() });
+      const user = await users.insert({
+        id: newId(),
+        username: body.username,
+        displayName: body.displayName ?? body.username,
+        passwordHash,
+        createdAt: clock.now(),
+      });
       if (!user) throw await taken();
       log.info({ userId: user.id }, 'account registered');
       return issueSession(user, { id: newId(), createdAt: null, label: clientLabel(userAgent) });
@@ -178,7 +185,8 @@ export function createAuthService(deps: {
         await refreshTokens.revokeAllForUser(userId, clock.now());
         await deps.closeSessions?.(userId, (sid) => sid !== currentSessionId);
       }
-      if ((set.displayName !== undefined && set.displayName !== user.displayName) || updated.username !== user.username) await deps.announceProfile?.(updated);
+      if ((set.displayName !== undefined && set.displayName !== user.displayName) || updated.username !== user.username)
+        await deps.announceProfile?.(updated);
       if (set.status !== undefined && set.status !== user.status) await deps.announceStatus?.(updated);
       return updated;
     },

@@ -59,7 +59,16 @@ export function createRefreshTokensRepo(db: Db) {
       ]);
     },
 
-    async insert(t: { id: string; userId: string; familyId: string; tokenHash: string; createdAt: Date; expiresAt: Date; familyCreatedAt: Date; clientLabel: string | null }): Promise<void> {
+    async insert(t: {
+      id: string;
+      userId: string;
+      familyId: string;
+      tokenHash: string;
+      createdAt: Date;
+      expiresAt: Date;
+      familyCreatedAt: Date;
+      clientLabel: string | null;
+    }): Promise<void> {
       const { clientLabel, ...rest } = t;
       await tokens.insertOne({ _id: oid(t.id), ...rest, ...(clientLabel ? { clientLabel } : {}), rotatedAt: null, revokedAt: null });
     },

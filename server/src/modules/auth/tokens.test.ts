@@ -23,7 +23,9 @@ describe('access tokens', () => {
     const { token } = await tokens.sign(USER);
     await tokens.verify(token);
     const [header, , signature] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: '6a00000000000000000000ff', iss: 'parley', aud: 'parley-api', exp: 9_999_999_999 })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ sub: '6a00000000000000000000ff', iss: 'parley', aud: 'parley-api', exp: 9_999_999_999 }),
+    ).toString('base64url');
     expect(await codeOf(tokens.verify(`${header}.${forgedPayload}.${signature}`))).toBe('UNAUTHENTICATED');
     expect(await codeOf(tokens.verify(`${token}x`))).toBe('UNAUTHENTICATED');
     expect(await codeOf(tokens.verify((await other.sign(USER)).token))).toBe('UNAUTHENTICATED');

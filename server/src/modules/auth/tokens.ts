@@ -62,7 +62,11 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
         throw new AppError('UNAUTHENTICATED', 'Invalid access token');
       }
       const sid = payload.sid;
-      const claims = { userId: payload.sub, sessionId: typeof sid === 'string' && /^[0-9a-f]{24}$/.test(sid) ? sid : null, exp: payload.exp };
+      const claims = {
+        userId: payload.sub,
+        sessionId: typeof sid === 'string' && /^[0-9a-f]{24}$/.test(sid) ? sid : null,
+        exp: payload.exp,
+      };
       remember(token, claims);
       return claims;
     } catch (err) {

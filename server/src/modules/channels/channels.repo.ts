@@ -34,7 +34,9 @@ const toRecord = (d: ChannelDoc): ChannelRecord => ({
   createdAt: d.createdAt,
 });
 
-export type ChannelUpdate = Partial<Pick<ChannelRecord, 'name' | 'parentId' | 'position' | 'topic' | 'bitrate' | 'userLimit' | 'overwrites'>>;
+export type ChannelUpdate = Partial<
+  Pick<ChannelRecord, 'name' | 'parentId' | 'position' | 'topic' | 'bitrate' | 'userLimit' | 'overwrites'>
+>;
 export type ChannelsRepo = ReturnType<typeof createChannelsRepo>;
 
 export function createChannelsRepo(db: Db) {
@@ -58,7 +60,12 @@ export function createChannelsRepo(db: Db) {
     },
     async listByGuilds(guildIds: readonly string[]): Promise<ChannelRecord[]> {
       if (guildIds.length === 0) return [];
-      return (await channels.find({ guildId: { $in: [...guildIds] } }).sort({ position: 1, _id: 1 }).toArray()).map(toRecord);
+      return (
+        await channels
+          .find({ guildId: { $in: [...guildIds] } })
+          .sort({ position: 1, _id: 1 })
+          .toArray()
+      ).map(toRecord);
     },
     async maxPosition(guildId: string): Promise<number> {
       const d = await channels.find({ guildId }).sort({ position: -1 }).limit(1).toArray();
@@ -70,7 +77,10 @@ export function createChannelsRepo(db: Db) {
     },
     async bulkUpdate(guildId: string, updates: { id: string; set: ChannelUpdate }[]): Promise<void> {
       if (updates.length === 0) return;
-      await channels.bulkWrite(updates.map((u) => ({ updateOne: { filter: { _id: oid(u.id), guildId }, update: { $set: u.set } } })), { ordered: false });
+      await channels.bulkWrite(
+        updates.map((u) => ({ updateOne: { filter: { _id: oid(u.id), guildId }, update: { $set: u.set } } })),
+        { ordered: false },
+      );
     },
     /** Children of a deleted category move to the top level rather than disappearing. */
     async detachChildren(guildId: string, parentId: string): Promise<void> {

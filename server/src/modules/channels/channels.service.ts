@@ -1,4 +1,11 @@
-import { DEFAULT_BITRATE, type Channel, type CreateChannelBody, type Overwrite, type ReorderChannelsBody, type UpdateChannelBody } from '@shared/api/channels';
+import {
+  DEFAULT_BITRATE,
+  type Channel,
+  type CreateChannelBody,
+  type Overwrite,
+  type ReorderChannelsBody,
+  type UpdateChannelBody,
+} from '@shared/api/channels';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
 import type { Repos } from '../../db/repos';
@@ -10,7 +17,13 @@ import type { GuildAccess, PermissionService } from '../../permissions/permissio
 import type { AuditService } from '../audit/audit.service';
 import type { ChannelRecord, ChannelUpdate } from './channels.repo';
 
-export function createChannelsService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock }) {
+export function createChannelsService(deps: {
+  repos: Repos;
+  permissions: PermissionService;
+  gateway: GatewayPublisher;
+  audit: AuditService;
+  clock: Clock;
+}) {
   const { repos, permissions, gateway, audit, clock } = deps;
 
   /** Overwrite targets must be roles or members of this guild; editing them needs MANAGE_ROLES. */
@@ -21,11 +34,13 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
     for (const [i, o] of overwrites.entries()) {
       if (seen.has(o.id)) throw AppError.validation('Duplicate overwrite', [{ path: `body.overwrites.${i}.id`, message: 'duplicate' }]);
       seen.add(o.id);
-      if (o.type === 'role' && !access.roles.some((r) => r.id === o.id)) throw AppError.validation('Unknown role', [{ path: `body.overwrites.${i}.id`, message: 'unknown role' }]);
+      if (o.type === 'role' && !access.roles.some((r) => r.id === o.id))
+        throw AppError.validation('Unknown role', [{ path: `body.overwrites.${i}.id`, message: 'unknown role' }]);
       if (o.type === 'member') memberIds.push(o.id);
     }
     const members = await repos.guilds.membersByUserIds(access.guild.id, memberIds);
-    if (members.length !== memberIds.length) throw AppError.validation('Unknown member', [{ path: 'body.overwrites', message: 'unknown member' }]);
+    if (members.length !== memberIds.length)
+      throw AppError.validation('Unknown member', [{ path: 'body.overwrites', message: 'unknown member' }]);
   }
 
   /**
@@ -34,10 +49,12 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
    */
   async function validateParent(access: GuildAccess, type: ChannelRecord['type'], parentId: string | null | undefined): Promise<void> {
     if (!parentId) return;
-    if (type === 'category') throw AppError.validation('Categories cannot be nested', [{ path: 'body.parentId', message: 'categories are top level' }]);
+    if (type === 'category')
+      throw AppError.validation('Categories cannot be nested', [{ path: 'body.parentId', message: 'categories are top level' }]);
     const parent = await repos.channels.find(parentId);
     const visible = parent && parent.guildId === access.guild.id && permissions.visibleChannels(access, [parent]).length === 1;
-    if (!parent || !visible || parent.type !== 'category') throw AppError.validation('parentId must be a category of this guild', [{ path: 'body.parentId', message: 'not a category' }]);
+    if (!parent || !visible || parent.type !== 'category')
+      throw AppError.validation('parentId must be a category of this guild', [{ path: 'body.parentId', message: 'not a category' }]);
   }
 
   function validateVoiceFields(type: ChannelRecord['type'], body: { bitrate?: number; userLimit?: number }): void {
@@ -77,7 +94,13 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
         overwrites: body.overwrites ?? [],
         createdAt: clock.now(),
       });
-      await audit.record({ guildId, action: 'channel.create', actorId: userId, targetId: channel.id, details: { name: channel.name, type: channel.type } });
+      await audit.record({
+        guildId,
+        action: 'channel.create',
+        actorId: userId,
+        targetId: channel.id,
+        details: { name: channel.name, type: channel.type },
+      });
       await gateway.publishToGuild(guildId, 'CHANNEL_CREATE', channelView(channel, null), { channelId: channel.id });
       if (channel.type === 'category' && channel.overwrites.length) await gateway.resyncGuild(guildId);
       return channelView(channel, null);
@@ -87,16 +110,26 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
       const access = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
       const { channel } = access;
       validateVoiceFields(channel.type, body);
-      if (body.topic !== undefined && channel.type !== 'text') throw new AppError('WRONG_CHANNEL_TYPE', 'topic applies to text channels only');
+      if (body.topic !== undefined && channel.type !== 'text')
+        throw new AppError('WRONG_CHANNEL_TYPE', 'topic applies to text channels only');
       if (body.parentId !== undefined) await validateParent(access, channel.type, body.parentId);
       if (body.overwrites !== undefined) await validateOverwrites(access, body.overwrites);
       const set: ChannelUpdate = {};
       for (const key of ['name', 'parentId', 'topic', 'bitrate', 'userLimit', 'overwrites'] as const) {
         if (body[key] !== undefined) (set as Record<string, unknown>)[key] = body[key];
       }
-      const [updated, lastId] = await Promise.all([Object.keys(set).length ? repos.channels.update(channelId, set) : channel, repos.messages.lastId(channelId)]);
+      const [updated, lastId] = await Promise.all([
+        Object.keys(set).length ? repos.channels.update(channelId, set) : channel,
+        repos.messages.lastId(channelId),
+      ]);
       if (!updated) throw AppError.notFound('Channel');
-      await audit.record({ guildId: channel.guildId, action: 'channel.update', actorId: userId, targetId: channelId, details: { fields: Object.keys(set) } });
+      await audit.record({
+        guildId: channel.guildId,
+        action: 'channel.update',
+        actorId: userId,
+        targetId: channelId,
+        details: { fields: Object.keys(set) },
+      });
       if (set.overwrites !== undefined || set.parentId !== undefined) {
         // Visibility may have changed for anyone: send each connected member their own view of the guild again.
         await gateway.resyncGuild(channel.guildId);
@@ -118,7 +151,13 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
         await gateway.resyncGuild(channel.guildId);
       }
       await repos.messages.deleteByChannel(channelId);
-      await audit.record({ guildId: channel.guildId, action: 'channel.delete', actorId: userId, targetId: channelId, details: { name: channel.name } });
+      await audit.record({
+        guildId: channel.guildId,
+        action: 'channel.delete',
+        actorId: userId,
+        targetId: channelId,
+        details: { name: channel.name },
+      });
     },
 
     async reorder(userId: string, guildId: string, body: ReorderChannelsBody): Promise<{ items: Channel[] }> {
@@ -129,22 +168,35 @@ export function createChannelsService(deps: { repos: Repos; permissions: Permiss
       const ids = new Set<string>();
       for (const [i, item] of body.channels.entries()) {
         const channel = byId.get(item.id);
-        if (!channel || ids.has(item.id)) throw AppError.validation('Unknown or duplicate channel', [{ path: `body.channels.${i}.id`, message: 'unknown or duplicate' }]);
+        if (!channel || ids.has(item.id))
+          throw AppError.validation('Unknown or duplicate channel', [{ path: `body.channels.${i}.id`, message: 'unknown or duplicate' }]);
         ids.add(item.id);
         if (item.parentId) {
           const parent = byId.get(item.parentId);
-          if (channel.type === 'category' || !parent || parent.type !== 'category') throw AppError.validation('parentId must be a category', [{ path: `body.channels.${i}.parentId`, message: 'not a category' }]);
+          if (channel.type === 'category' || !parent || parent.type !== 'category')
+            throw AppError.validation('parentId must be a category', [{ path: `body.channels.${i}.parentId`, message: 'not a category' }]);
         }
       }
-      const updates = body.channels.map((c) => ({ id: c.id, set: { position: c.position, ...(c.parentId !== undefined ? { parentId: c.parentId } : {}) } as ChannelUpdate }));
+      const updates = body.channels.map((c) => ({
+        id: c.id,
+        set: { position: c.position, ...(c.parentId !== undefined ? { parentId: c.parentId } : {}) } as ChannelUpdate,
+      }));
       await repos.channels.bulkUpdate(guildId, updates);
-      await audit.record({ guildId, action: 'channel.update', actorId: userId, targetId: null, details: { reorder: body.channels.map((c) => c.id) } });
+      await audit.record({
+        guildId,
+        action: 'channel.update',
+        actorId: userId,
+        targetId: null,
+        details: { reorder: body.channels.map((c) => c.id) },
+      });
       const parentChanged = body.channels.some((c) => c.parentId !== undefined && c.parentId !== byId.get(c.id)?.parentId);
       const after = await repos.channels.listByGuild(guildId);
       const lastIds = await repos.messages.lastIds(after.map((c) => c.id));
       const view = (c: (typeof after)[number]) => channelView(c, lastIds.get(c.id) ?? null);
       if (parentChanged) await gateway.resyncGuild(guildId);
-      else for (const c of after.filter((c) => ids.has(c.id))) await gateway.publishToGuild(guildId, 'CHANNEL_UPDATE', view(c), { channelId: c.id });
+      else
+        for (const c of after.filter((c) => ids.has(c.id)))
+          await gateway.publishToGuild(guildId, 'CHANNEL_UPDATE', view(c), { channelId: c.id });
       return { items: permissions.visibleChannels(access, after).map((v) => view(v.channel)) };
     },
   };

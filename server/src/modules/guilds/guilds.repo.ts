@@ -55,8 +55,21 @@ export interface BanRecord {
   createdAt: Date;
 }
 
-const guildRecord = (d: GuildDoc): GuildRecord => ({ id: d._id.toHexString(), name: d.name, ownerId: d.ownerId, icon: d.icon ?? null, createdAt: d.createdAt, systemChannelId: d.systemChannelId ?? null });
-const memberRecord = (d: MemberDoc): MemberRecord => ({ guildId: d.guildId, userId: d.userId, roleIds: d.roleIds, nick: d.nick, joinedAt: d.joinedAt });
+const guildRecord = (d: GuildDoc): GuildRecord => ({
+  id: d._id.toHexString(),
+  name: d.name,
+  ownerId: d.ownerId,
+  icon: d.icon ?? null,
+  createdAt: d.createdAt,
+  systemChannelId: d.systemChannelId ?? null,
+});
+const memberRecord = (d: MemberDoc): MemberRecord => ({
+  guildId: d.guildId,
+  userId: d.userId,
+  roleIds: d.roleIds,
+  nick: d.nick,
+  joinedAt: d.joinedAt,
+});
 const banRecord = (d: BanDoc): BanRecord => ({ guildId: d.guildId, userId: d.userId, reason: d.reason, createdAt: d.createdAt });
 
 export type GuildsRepo = ReturnType<typeof createGuildsRepo>;
@@ -79,7 +92,14 @@ export function createGuildsRepo(db: Db) {
     },
 
     async insertGuild(g: GuildRecord): Promise<GuildRecord> {
-      await guilds.insertOne({ _id: oid(g.id), name: g.name, ownerId: g.ownerId, icon: g.icon, createdAt: g.createdAt, systemChannelId: g.systemChannelId });
+      await guilds.insertOne({
+        _id: oid(g.id),
+        name: g.name,
+        ownerId: g.ownerId,
+        icon: g.icon,
+        createdAt: g.createdAt,
+        systemChannelId: g.systemChannelId,
+      });
       return g;
     },
     async findGuild(id: string): Promise<GuildRecord | null> {
@@ -90,13 +110,20 @@ export function createGuildsRepo(db: Db) {
       if (ids.length === 0) return [];
       return (await guilds.find({ _id: { $in: ids.map(oid) } }).toArray()).map(guildRecord);
     },
-    async updateGuild(id: string, set: { name?: string; ownerId?: string; icon?: string | null; systemChannelId?: string | null }): Promise<GuildRecord | null> {
+    async updateGuild(
+      id: string,
+      set: { name?: string; ownerId?: string; icon?: string | null; systemChannelId?: string | null },
+    ): Promise<GuildRecord | null> {
       const d = await guilds.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { returnDocument: 'after' });
       return d ? guildRecord(d) : null;
     },
     /** Clears the system channel only where it is still this channel (a concurrent change to another one stands). */
     async clearSystemChannel(id: string, channelId: string): Promise<GuildRecord | null> {
-      const d = await guilds.findOneAndUpdate({ _id: oid(id), systemChannelId: channelId }, { $set: { systemChannelId: null } }, { returnDocument: 'after' });
+      const d = await guilds.findOneAndUpdate(
+        { _id: oid(id), systemChannelId: channelId },
+        { $set: { systemChannelId: null } },
+        { returnDocument: 'after' },
+      );
       return d ? guildRecord(d) : null;
     },
     async deleteGuild(id: string): Promise<void> {
@@ -153,11 +180,19 @@ export function createGuildsRepo(db: Db) {
       return d ? memberRecord(d) : null;
     },
     async addMemberRole(guildId: string, userId: string, roleId: string): Promise<MemberRecord | null> {
-      const d = await members.findOneAndUpdate({ _id: memberKey(guildId, userId) }, { $addToSet: { roleIds: roleId } }, { returnDocument: 'after' });
+      const d = await members.findOneAndUpdate(
+        { _id: memberKey(guildId, userId) },
+        { $addToSet: { roleIds: roleId } },
+        { returnDocument: 'after' },
+      );
       return d ? memberRecord(d) : null;
     },
     async removeMemberRole(guildId: string, userId: string, roleId: string): Promise<MemberRecord | null> {
-      const d = await members.findOneAndUpdate({ _id: memberKey(guildId, userId) }, { $pull: { roleIds: roleId } }, { returnDocument: 'after' });
+      const d = await members.findOneAndUpdate(
+        { _id: memberKey(guildId, userId) },
+        { $pull: { roleIds: roleId } },
+        { returnDocument: 'after' },
+      );
       return d ? memberRecord(d) : null;
     },
     async pullRoleFromAll(guildId: string, roleId: string): Promise<void> {

@@ -18,7 +18,9 @@ export function guildsModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.kickMember, ({ userId, params }) => service.kick(userId, params.guildId, params.userId));
   api.handle(routes.listBans, ({ userId, params }) => service.listBans(userId, params.guildId));
   api.handle(routes.banMember, ({ userId, params, body }) => service.ban(userId, params.guildId, params.userId, body));
-  api.handle(routes.purgeMemberMessages, ({ userId, params, query }) => service.purgeMessages(userId, params.guildId, params.userId, query.sinceSeconds ?? null));
+  api.handle(routes.purgeMemberMessages, ({ userId, params, query }) =>
+    service.purgeMessages(userId, params.guildId, params.userId, query.sinceSeconds ?? null),
+  );
   api.handle(routes.unbanMember, ({ userId, params }) => service.unban(userId, params.guildId, params.userId));
   return { name: 'guilds', api };
 }

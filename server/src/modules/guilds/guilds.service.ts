@@ -18,7 +18,14 @@ import { createMessagePurge } from './message-purge';
 
 export type GuildsService = ReturnType<typeof createGuildsService>;
 
-export function createGuildsService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock; log: Logger }) {
+export function createGuildsService(deps: {
+  repos: Repos;
+  permissions: PermissionService;
+  gateway: GatewayPublisher;
+  audit: AuditService;
+  clock: Clock;
+  log: Logger;
+}) {
   const { repos, permissions, gateway, audit, clock, log } = deps;
   const messagePurge = createMessagePurge({ repos, gateway, audit, clock });
 
@@ -56,13 +63,37 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
     async create(userId: string, name: string): Promise<Guild> {
       const now = clock.now();
       const guildId = newId();
-      await repos.roles.insert({ id: guildId, guildId, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS, position: 0, color: null, hoist: false, mentionable: false });
+      await repos.roles.insert({
+        id: guildId,
+        guildId,
+        name: '@everyone',
+        permissions: DEFAULT_EVERYONE_PERMISSIONS,
+        position: 0,
+        color: null,
+        hoist: false,
+        mentionable: false,
+      });
       const base = { guildId, topic: null, overwrites: [], createdAt: now, parentId: null };
       const general = newId();
       await repos.channels.insert({ ...base, id: general, type: 'text', name: 'general', position: 0, bitrate: null, userLimit: null });
-      await repos.channels.insert({ ...base, id: newId(), type: 'voice', name: 'General', position: 1, bitrate: DEFAULT_BITRATE, userLimit: 0 });
+      await repos.channels.insert({
+        ...base,
+        id: newId(),
+        type: 'voice',
+        name: 'General',
+        position: 1,
+        bitrate: DEFAULT_BITRATE,
+        userLimit: 0,
+      });
       await repos.guilds.insertMember({ guildId, userId, roleIds: [], nick: null, joinedAt: now });
-      const guild = await repos.guilds.insertGuild({ id: guildId, name, ownerId: userId, icon: null, createdAt: now, systemChannelId: general });
+      const guild = await repos.guilds.insertGuild({
+        id: guildId,
+        name,
+        ownerId: userId,
+        icon: null,
+        createdAt: now,
+        systemChannelId: general,
+      });
       log.info({ guildId, userId }, 'guild created');
       gateway.addUserToGuild(userId, guildId);
       const snapshot = await gateway.guildSnapshot(userId, guildId);
@@ -83,17 +114,22 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
     async update(userId: string, guildId: string, body: UpdateGuildBody): Promise<Guild> {
       const access = await permissions.requireGuildMember(userId, guildId);
       const needsManage = body.name !== undefined || body.systemChannelId !== undefined;
-      if (needsManage && !hasPermission(access.permissions, Permission.MANAGE_GUILD)) throw AppError.forbidden('Missing permission MANAGE_GUILD');
+      if (needsManage && !hasPermission(access.permissions, Permission.MANAGE_GUILD))
+        throw AppError.forbidden('Missing permission MANAGE_GUILD');
       if (body.systemChannelId) {
         // A text channel of this guild (a hidden one answers like an unknown one): join notices are text.
         const channel = await repos.channels.find(body.systemChannelId);
         const visible = channel && channel.guildId === guildId && permissions.visibleChannels(access, [channel]).length === 1;
-        if (!channel || !visible) throw AppError.validation('systemChannelId must be a channel of this guild', [{ path: 'body.systemChannelId', message: 'unknown channel' }]);
+        if (!channel || !visible)
+          throw AppError.validation('systemChannelId must be a channel of this guild', [
+            { path: 'body.systemChannelId', message: 'unknown channel' },
+          ]);
         if (channel.type !== 'text') throw new AppError('WRONG_CHANNEL_TYPE', 'The system channel must be a text channel');
       }
       if (body.ownerId !== undefined) {
         if (access.guild.ownerId !== userId) throw AppError.forbidden('Only the owner can transfer ownership');
-        if (!(await repos.guilds.findMember(guildId, body.ownerId))) throw AppError.validation('New owner must be a member', [{ path: 'body.ownerId', message: 'not a member' }]);
+        if (!(await repos.guilds.findMember(guildId, body.ownerId)))
+          throw AppError.validation('New owner must be a member', [{ path: 'body.ownerId', message: 'not a member' }]);
       }
       const set: { name?: string; ownerId?: string; systemChannelId?: string | null } = {};
       if (body.name !== undefined) set.name = body.name;
@@ -116,7 +152,13 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       const members = await repos.guilds.allMembers(guildId);
       for (const m of members) gateway.removeUserFromGuild(m.userId, guildId);
       await repos.messages.deleteByGuild(guildId);
-      await Promise.all([repos.channels.deleteAll(guildId), repos.roles.deleteAll(guildId), repos.invites.deleteByGuild(guildId), repos.guilds.deleteAllBans(guildId), repos.images.deleteAllOf('icon', guildId)]);
+      await Promise.all([
+        repos.channels.deleteAll(guildId),
+        repos.roles.deleteAll(guildId),
+        repos.invites.deleteByGuild(guildId),
+        repos.guilds.deleteAllBans(guildId),
+        repos.images.deleteAllOf('icon', guildId),
+      ]);
       await repos.guilds.deleteAllMembers(guildId);
       log.info({ guildId, userId }, 'guild deleted');
     },
@@ -151,7 +193,8 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
         const wanted = [...new Set(body.roleIds)];
         const byId = new Map(access.roles.map((r) => [r.id, r]));
         for (const id of wanted) {
-          if (id === guildId || !byId.has(id)) throw AppError.validation('Unknown role', [{ path: 'body.roleIds', message: `unknown role ${id}` }]);
+          if (id === guildId || !byId.has(id))
+            throw AppError.validation('Unknown role', [{ path: 'body.roleIds', message: `unknown role ${id}` }]);
         }
         const changed = [...wanted.filter((id) => !target.roleIds.includes(id)), ...target.roleIds.filter((id) => !wanted.includes(id))];
         for (const id of changed) {
@@ -191,7 +234,14 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       const bans = await repos.guilds.listBans(guildId);
       const users = await repos.users.findManyByIds(bans.map((b) => b.userId));
       const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
-      return { items: bans.map((b) => ({ guildId, user: byId.get(b.userId) ?? deletedUser(b.userId), reason: b.reason, createdAt: b.createdAt.toISOString() })) };
+      return {
+        items: bans.map((b) => ({
+          guildId,
+          user: byId.get(b.userId) ?? deletedUser(b.userId),
+          reason: b.reason,
+          createdAt: b.createdAt.toISOString(),
+        })),
+      };
     },
 
     /**
@@ -203,13 +253,26 @@ export function createGuildsService(deps: { repos: Repos; permissions: Permissio
       if (targetId === userId) throw AppError.forbidden('You cannot ban yourself');
       if (!(await repos.users.findById(targetId))) throw AppError.notFound('User');
       const target = await repos.guilds.findMember(guildId, targetId);
-      if (target ? !outranks(access, target) : targetId === access.guild.ownerId) throw AppError.forbidden('Target member is not below you');
+      if (target ? !outranks(access, target) : targetId === access.guild.ownerId)
+        throw AppError.forbidden('Target member is not below you');
       await repos.guilds.insertBan({ guildId, userId: targetId, reason: body.reason ?? null, actorId: userId, createdAt: clock.now() });
       await removeMember(guildId, targetId, userId, { kind: 'banned', reason: body.reason ?? null });
       const seconds = body.deleteMessageSeconds ?? 0;
-      const purged = seconds > 0 ? await messagePurge.purge({ guildId, authorId: targetId, sinceSeconds: seconds, actorId: userId, audit: 'never' }) : null;
-      const details = { ...(body.reason ? { reason: body.reason } : {}), ...(purged ? { deleteMessageSeconds: seconds, deletedMessages: purged.deleted } : {}) };
-      await audit.record({ guildId, action: 'member.ban', actorId: userId, targetId, details: Object.keys(details).length ? details : null });
+      const purged =
+        seconds > 0
+          ? await messagePurge.purge({ guildId, authorId: targetId, sinceSeconds: seconds, actorId: userId, audit: 'never' })
+          : null;
+      const details = {
+        ...(body.reason ? { reason: body.reason } : {}),
+        ...(purged ? { deleteMessageSeconds: seconds, deletedMessages: purged.deleted } : {}),
+      };
+      await audit.record({
+        guildId,
+        action: 'member.ban',
+        actorId: userId,
+        targetId,
+        details: Object.keys(details).length ? details : null,
+      });
     },
 
     /**

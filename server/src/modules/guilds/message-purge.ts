@@ -19,7 +19,12 @@ export type MessagePurge = ReturnType<typeof createMessagePurge>;
  * a ban that deletes message history and the admin CLI (which has no gateway: its clients see the change on their next
  * history load). Deleting is idempotent, so a purge that failed half-way is completed by running it again.
  */
-export function createMessagePurge(deps: { repos: Pick<Repos, 'messages'>; gateway: Pick<GatewayPublisher, 'publishToGuild'> | null; audit: AuditService; clock: Clock }) {
+export function createMessagePurge(deps: {
+  repos: Pick<Repos, 'messages'>;
+  gateway: Pick<GatewayPublisher, 'publishToGuild'> | null;
+  audit: AuditService;
+  clock: Clock;
+}) {
   const { repos, gateway, audit, clock } = deps;
   return {
     /**
@@ -27,7 +32,14 @@ export function createMessagePurge(deps: { repos: Pick<Repos, 'messages'>; gatew
      * recorded even when it found nothing), 'if-deleted' (the CLI sweeping every guild), or 'never' when the caller
      * records its own line (a ban's `member.ban` names the deletion).
      */
-    async purge(input: { guildId: string; authorId: string; sinceSeconds: number | null; actorId: string | null; audit?: 'always' | 'if-deleted' | 'never'; via?: string }): Promise<PurgeOutcome> {
+    async purge(input: {
+      guildId: string;
+      authorId: string;
+      sinceSeconds: number | null;
+      actorId: string | null;
+      audit?: 'always' | 'if-deleted' | 'never';
+      via?: string;
+    }): Promise<PurgeOutcome> {
       const { guildId, authorId, sinceSeconds } = input;
       const since = sinceSeconds === null ? null : new Date(clock.now().getTime() - sinceSeconds * 1000);
       const groups = await repos.messages.deleteByAuthor(guildId, authorId, since);
@@ -35,13 +47,24 @@ export function createMessagePurge(deps: { repos: Pick<Repos, 'messages'>; gatew
       for (const { channelId, ids } of groups) {
         deleted += ids.length;
         for (let i = 0; i < ids.length; i += BULK_DELETE_IDS_PER_EVENT) {
-          await gateway?.publishToGuild(guildId, 'MESSAGE_DELETE_BULK', { guildId, channelId, ids: ids.slice(i, i + BULK_DELETE_IDS_PER_EVENT) }, { channelId });
+          await gateway?.publishToGuild(
+            guildId,
+            'MESSAGE_DELETE_BULK',
+            { guildId, channelId, ids: ids.slice(i, i + BULK_DELETE_IDS_PER_EVENT) },
+            { channelId },
+          );
         }
       }
       const channels = groups.filter((g) => g.ids.length > 0).length;
       const mode = input.audit ?? 'always';
       if (mode === 'always' || (mode === 'if-deleted' && deleted > 0)) {
-        await audit.record({ guildId, action: 'message.purge', actorId: input.actorId, targetId: authorId, details: { deleted, sinceSeconds, ...(input.via ? { via: input.via } : {}) } });
+        await audit.record({
+          guildId,
+          action: 'message.purge',
+          actorId: input.actorId,
+          targetId: authorId,
+          details: { deleted, sinceSeconds, ...(input.via ? { via: input.via } : {}) },
+        });
       }
       return { deleted, channels };
     },

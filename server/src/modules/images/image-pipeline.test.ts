@@ -18,7 +18,11 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -45,12 +49,16 @@ describe('image pipeline', () => {
   it('when an SVG or TIFF arrives (formats libvips could decode), then it is refused before decoding', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
     expect(await codeOf(processImage(svg))).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const tiff = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).tiff().toBuffer();
+    const tiff = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+      .tiff()
+      .toBuffer();
     expect(await codeOf(processImage(tiff))).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('when a PNG of more than 40 megapixels arrives (1.4 MB on the wire), then it is refused as too large', async () => {
-    const big = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#000' } }).png({ compressionLevel: 1 }).toBuffer();
+    const big = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     expect(await codeOf(processImage(big))).toBe('PAYLOAD_TOO_LARGE');
   });
 
@@ -59,7 +67,9 @@ describe('image pipeline', () => {
   });
 
   it('when a tall animated GIF is processed, then the result is one 256×256 WebP frame and its hash names its bytes', async () => {
-    const frames = await sharp({ create: { width: 30, height: 90, channels: 4, background: '#ff0000ff' } }).gif().toBuffer();
+    const frames = await sharp({ create: { width: 30, height: 90, channels: 4, background: '#ff0000ff' } })
+      .gif()
+      .toBuffer();
     const out = await processImage(frames);
     const meta = await sharp(out.data).metadata();
     expect(meta).toMatchObject({ format: 'webp', width: 256, height: 256 });

@@ -14,7 +14,16 @@ export type SniffedFormat = 'png' | 'jpeg' | 'webp' | 'gif';
  */
 export function sniffImageFormat(bytes: Uint8Array): SniffedFormat | null {
   const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  if (bytes.length >= 8 && bytes[0] === 0x89 && ascii(1, 4) === 'PNG' && bytes[4] === 0x0d && bytes[5] === 0x0a && bytes[6] === 0x1a && bytes[7] === 0x0a) return 'png';
+  if (
+    bytes.length >= 8 &&
+    bytes[0] === 0x89 &&
+    ascii(1, 4) === 'PNG' &&
+    bytes[4] === 0x0d &&
+    bytes[5] === 0x0a &&
+    bytes[6] === 0x1a &&
+    bytes[7] === 0x0a
+  )
+    return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
   if (bytes.length >= 6 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return 'gif';
@@ -46,7 +55,8 @@ export async function processImage(bytes: Buffer): Promise<ProcessedImage> {
   } catch (err) {
     if (err instanceof AppError) throw err;
     const message = err instanceof Error ? err.message : '';
-    if (/pixel limit/i.test(message)) throw new AppError('PAYLOAD_TOO_LARGE', `The image is larger than ${MAX_INPUT_PIXELS / 1_000_000} megapixels`);
+    if (/pixel limit/i.test(message))
+      throw new AppError('PAYLOAD_TOO_LARGE', `The image is larger than ${MAX_INPUT_PIXELS / 1_000_000} megapixels`);
     throw notAnImage();
   }
   return { data, hash: createHash('sha256').update(data).digest('hex').slice(0, 32) };

@@ -42,7 +42,16 @@ export function createImagesRepo(db: Db) {
     async put(r: ImageRecord): Promise<void> {
       await images.updateOne(
         { _id: imageKey(r.kind, r.ownerId, r.hash) },
-        { $setOnInsert: { kind: r.kind, ownerId: r.ownerId, hash: r.hash, contentType: r.contentType, data: new Binary(r.data), createdAt: r.createdAt } },
+        {
+          $setOnInsert: {
+            kind: r.kind,
+            ownerId: r.ownerId,
+            hash: r.hash,
+            contentType: r.contentType,
+            data: new Binary(r.data),
+            createdAt: r.createdAt,
+          },
+        },
         { upsert: true },
       );
     },
@@ -50,7 +59,14 @@ export function createImagesRepo(db: Db) {
     async find(kind: ImageKind, ownerId: string, hash: string): Promise<ImageRecord | null> {
       const d = await images.findOne({ _id: imageKey(kind, ownerId, hash) });
       if (!d) return null;
-      return { kind: d.kind, ownerId: d.ownerId, hash: d.hash, contentType: d.contentType, data: Buffer.from(d.data.buffer), createdAt: d.createdAt };
+      return {
+        kind: d.kind,
+        ownerId: d.ownerId,
+        hash: d.hash,
+        contentType: d.contentType,
+        data: Buffer.from(d.data.buffer),
+        createdAt: d.createdAt,
+      };
     },
 
     /**
@@ -59,7 +75,10 @@ export function createImagesRepo(db: Db) {
      * image that ends up current; what such a race leaves behind goes with the owner's next change.
      */
     async deleteStale(kind: ImageKind, ownerId: string, keep: string | null, storedBefore: Date): Promise<number> {
-      const filter = keep === null ? { kind, ownerId, createdAt: { $lt: storedBefore } } : { kind, ownerId, hash: { $ne: keep }, createdAt: { $lt: storedBefore } };
+      const filter =
+        keep === null
+          ? { kind, ownerId, createdAt: { $lt: storedBefore } }
+          : { kind, ownerId, hash: { $ne: keep }, createdAt: { $lt: storedBefore } };
       return (await images.deleteMany(filter)).deletedCount;
     },
 

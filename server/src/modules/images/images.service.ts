@@ -73,7 +73,14 @@ export function createImagesService(deps: {
     async uploadAvatar(userId: string, readBody: () => Promise<Buffer>): Promise<User> {
       const user = await liveUser(userId);
       const image = await processImage(await readBody());
-      await repos.images.put({ kind: 'avatar', ownerId: userId, hash: image.hash, contentType: 'image/webp', data: image.data, createdAt: clock.now() });
+      await repos.images.put({
+        kind: 'avatar',
+        ownerId: userId,
+        hash: image.hash,
+        contentType: 'image/webp',
+        data: image.data,
+        createdAt: clock.now(),
+      });
       log.info({ userId, hash: image.hash }, 'avatar set');
       return setAvatar(userId, image.hash, user);
     },
@@ -85,7 +92,14 @@ export function createImagesService(deps: {
     async uploadIcon(userId: string, guildId: string, readBody: () => Promise<Buffer>): Promise<Guild> {
       const { guild } = await permissions.requireGuildPermission(userId, guildId, 'MANAGE_GUILD');
       const image = await processImage(await readBody());
-      await repos.images.put({ kind: 'icon', ownerId: guildId, hash: image.hash, contentType: 'image/webp', data: image.data, createdAt: clock.now() });
+      await repos.images.put({
+        kind: 'icon',
+        ownerId: guildId,
+        hash: image.hash,
+        contentType: 'image/webp',
+        data: image.data,
+        createdAt: clock.now(),
+      });
       log.info({ userId, guildId, hash: image.hash }, 'guild icon set');
       return setIcon(userId, guildId, image.hash, guild.icon);
     },

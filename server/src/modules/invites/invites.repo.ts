@@ -98,7 +98,10 @@ export function createInvitesRepo(db: Db) {
     for (const d of docs) if (d.uses !== undefined) await adoptLegacyUses(d);
     if (docs.length === 0) return new Map();
     const counts = await uses
-      .aggregate<{ _id: string; n: number }>([{ $match: { code: { $in: docs.map((d) => d.code) } } }, { $group: { _id: '$code', n: { $sum: 1 } } }])
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { code: { $in: docs.map((d) => d.code) } } },
+        { $group: { _id: '$code', n: { $sum: 1 } } },
+      ])
       .toArray();
     return new Map(counts.map((c) => [c._id, c.n]));
   }
@@ -112,7 +115,14 @@ export function createInvitesRepo(db: Db) {
 
     /** Stores a new invite (without uses); false when its code is taken. */
     async insert(i: Omit<InviteRecord, 'uses'>): Promise<boolean> {
-      const doc: InviteDoc = { code: i.code, guildId: i.guildId, inviterId: i.inviterId, maxUses: i.maxUses, expiresAt: i.expiresAt, createdAt: i.createdAt };
+      const doc: InviteDoc = {
+        code: i.code,
+        guildId: i.guildId,
+        inviterId: i.inviterId,
+        maxUses: i.maxUses,
+        expiresAt: i.expiresAt,
+        createdAt: i.createdAt,
+      };
       try {
         await invites.insertOne(doc);
         return true;
@@ -141,7 +151,14 @@ export function createInvitesRepo(db: Db) {
      * the invite as live.
      */
     async claimUse(invite: InviteRecord, userId: string, now: Date): Promise<string | null> {
-      const use = (slot: number | string, id: string): InviteUseDoc => ({ _id: id, code: invite.code, guildId: invite.guildId, userId, slot, usedAt: now });
+      const use = (slot: number | string, id: string): InviteUseDoc => ({
+        _id: id,
+        code: invite.code,
+        guildId: invite.guildId,
+        userId,
+        slot,
+        usedAt: now,
+      });
       if (invite.maxUses === 0) {
         const id = new ObjectId().toHexString();
         await uses.insertOne(use(id, id));

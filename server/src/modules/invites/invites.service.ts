@@ -22,7 +22,14 @@ const inviteView = (i: InviteRecord): Invite => ({
   createdAt: i.createdAt.toISOString(),
 });
 
-export function createInvitesService(deps: { repos: Repos; permissions: PermissionService; gateway: GatewayPublisher; audit: AuditService; clock: Clock; log: Logger }) {
+export function createInvitesService(deps: {
+  repos: Repos;
+  permissions: PermissionService;
+  gateway: GatewayPublisher;
+  audit: AuditService;
+  clock: Clock;
+  log: Logger;
+}) {
   const { repos, permissions, gateway, audit, clock, log } = deps;
   const systemMessages = createSystemMessages({ repos, gateway, clock, log });
 
@@ -132,7 +139,8 @@ export function createInvitesService(deps: { repos: Repos; permissions: Permissi
       if (!invite) throw new AppError('INVITE_INVALID', 'This invite is invalid or has expired');
       const access = await permissions.requireGuildMember(userId, invite.guildId).catch(() => null);
       if (!access) throw new AppError('INVITE_INVALID', 'This invite is invalid or has expired');
-      if (invite.inviterId !== userId && !hasPermission(access.permissions, Permission.MANAGE_GUILD)) throw AppError.forbidden('Missing permission MANAGE_GUILD');
+      if (invite.inviterId !== userId && !hasPermission(access.permissions, Permission.MANAGE_GUILD))
+        throw AppError.forbidden('Missing permission MANAGE_GUILD');
       await repos.invites.delete(code);
     },
   };

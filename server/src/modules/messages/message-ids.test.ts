@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createImportIdGenerator, createMessageIdGenerator, formatMessageId, instanceOfMessageId, MESSAGE_ID_PATTERN, messageIdFloor, timeOfMessageId } from './message-ids';
+import {
+  createImportIdGenerator,
+  createMessageIdGenerator,
+  formatMessageId,
+  instanceOfMessageId,
+  MESSAGE_ID_PATTERN,
+  messageIdFloor,
+  timeOfMessageId,
+} from './message-ids';
 
 describe('message ids', () => {
   it('when ids are made, then they are 24 hex digits carrying the time and the instance', () => {
@@ -23,7 +31,7 @@ describe('message ids', () => {
     expect(made[4]!.at.getTime()).toBe(1_000);
   });
 
-  it('when a millisecond\'s sequence is used up, then the generator moves on to the next millisecond', () => {
+  it("when a millisecond's sequence is used up, then the generator moves on to the next millisecond", () => {
     const ids = createMessageIdGenerator(1, 3);
     let last = ids.next(5_000);
     for (let i = 0; i < 4; i++) last = ids.next(5_000);

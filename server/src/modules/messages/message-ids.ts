@@ -52,7 +52,8 @@ export interface MessageIdGenerator {
 
 /** `maxSequence` is for tests (the real limit takes 16.7 million ids to reach). */
 export function createMessageIdGenerator(instance: number, maxSequence = MAX_SEQUENCE): MessageIdGenerator {
-  if (!Number.isInteger(instance) || instance < 0 || instance > MAX_INSTANCE) throw new RangeError(`message id instance out of range: ${instance}`);
+  if (!Number.isInteger(instance) || instance < 0 || instance > MAX_INSTANCE)
+    throw new RangeError(`message id instance out of range: ${instance}`);
   let lastMs = -1;
   let sequence = 0;
   return {

@@ -6,7 +6,14 @@ import { ensureCollectionIndexes } from '../../db/indexes';
 import { EDITS_COLLECTION, type EditDoc } from './edits.repo';
 import { PINS_COLLECTION, type PinDoc } from './pins.repo';
 import { REACTIONS_COLLECTION, type ReactionDoc } from './reactions.repo';
-import { claimIdInstance, createImportIdGenerator, createMessageIdGenerator, messageIdFloor, timeOfMessageId, type MessageIdGenerator } from './message-ids';
+import {
+  claimIdInstance,
+  createImportIdGenerator,
+  createMessageIdGenerator,
+  messageIdFloor,
+  timeOfMessageId,
+  type MessageIdGenerator,
+} from './message-ids';
 
 /**
  * Messages, stored the MongoDB way: one document per message in `messages`, every field a real BSON field.
@@ -81,7 +88,8 @@ export interface MessageRecord {
 }
 
 /** What a send needs: the id and the creation time are the repository's to give. */
-export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo'> & Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo'>>;
+export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo'> &
+  Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo'>>;
 
 export type InsertResult =
   /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
@@ -179,7 +187,12 @@ export function createMessagesRepo(db: Db) {
    * stepped back). With a nonce, see the file comment: one message per nonce, whoever stored it.
    */
   async function insert(input: NewMessage): Promise<InsertResult> {
-    const m: Omit<MessageRecord, 'id'> = { ...input, mentionRoles: input.mentionRoles ?? [], type: input.type ?? 'default', replyTo: input.replyTo ?? null };
+    const m: Omit<MessageRecord, 'id'> = {
+      ...input,
+      mentionRoles: input.mentionRoles ?? [],
+      type: input.type ?? 'default',
+      replyTo: input.replyTo ?? null,
+    };
     const { id, at } = (await liveIds()).next(m.createdAt.getTime());
     const fresh: MessageRecord = { ...m, id, createdAt: at };
     if (m.nonce === null) {
@@ -261,11 +274,24 @@ export function createMessagesRepo(db: Db) {
      * written by that user, counting at most `cap`. Two index ranges (user mentions, role mentions), each read at
      * most `cap` ids deep, so a badge never costs more than that however much is unread.
      */
-    async mentionCount(channelId: string, afterId: string | null, userId: string, roleIds: readonly string[], cap: number): Promise<number> {
+    async mentionCount(
+      channelId: string,
+      afterId: string | null,
+      userId: string,
+      roleIds: readonly string[],
+      cap: number,
+    ): Promise<number> {
       const after = afterId ? { _id: { $gt: afterId } } : {};
       const ids = (filter: Filter<MessageDoc>) =>
-        messages.find({ channelId, ...filter, ...after, authorId: { $ne: userId } }, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(cap).toArray();
-      const [direct, byRole] = await Promise.all([ids({ 'mentions.id': userId }), roleIds.length > 0 ? ids({ mentionRoles: { $in: [...roleIds] } }) : Promise.resolve([])]);
+        messages
+          .find({ channelId, ...filter, ...after, authorId: { $ne: userId } }, { projection: { _id: 1 } })
+          .sort({ _id: -1 })
+          .limit(cap)
+          .toArray();
+      const [direct, byRole] = await Promise.all([
+        ids({ 'mentions.id': userId }),
+        roleIds.length > 0 ? ids({ mentionRoles: { $in: [...roleIds] } }) : Promise.resolve([]),
+      ]);
       return Math.min(cap, new Set([...direct, ...byRole].map((d) => d._id)).size);
     },
 
@@ -276,8 +302,19 @@ export function createMessagesRepo(db: Db) {
       return new Map(docs.map((d) => [d._id, d.lastId]));
     },
 
-    async updateContent(channelId: string, id: string, content: string, mentions: PublicUser[], editedAt: Date, mentionRoles: string[] = []): Promise<MessageRecord | null> {
-      const doc = await messages.findOneAndUpdate({ _id: id, channelId }, { $set: { content, mentions, mentionRoles, editedAt } }, { returnDocument: 'after' });
+    async updateContent(
+      channelId: string,
+      id: string,
+      content: string,
+      mentions: PublicUser[],
+      editedAt: Date,
+      mentionRoles: string[] = [],
+    ): Promise<MessageRecord | null> {
+      const doc = await messages.findOneAndUpdate(
+        { _id: id, channelId },
+        { $set: { content, mentions, mentionRoles, editedAt } },
+        { returnDocument: 'after' },
+      );
       return doc ? toRecord(doc) : null;
     },
 
@@ -297,11 +334,19 @@ export function createMessagesRepo(db: Db) {
      * stored without a type).
      */
     async deleteByAuthor(guildId: string, authorId: string, since: Date | null): Promise<{ channelId: string; ids: string[] }[]> {
-      const filter: Filter<MessageDoc> = { authorId, guildId, type: { $ne: 'member_join' }, ...(since ? { _id: { $gte: messageIdFloor(since) } } : {}) };
+      const filter: Filter<MessageDoc> = {
+        authorId,
+        guildId,
+        type: { $ne: 'member_join' },
+        ...(since ? { _id: { $gte: messageIdFloor(since) } } : {}),
+      };
       const byChannel = new Map<string, string[]>();
       // In batches, so a prolific author never needs one huge command; each batch deletes exactly what it listed.
       for (;;) {
-        const batch = await messages.find(filter, { projection: { _id: 1, channelId: 1 } }).limit(1000).toArray();
+        const batch = await messages
+          .find(filter, { projection: { _id: 1, channelId: 1 } })
+          .limit(1000)
+          .toArray();
         if (batch.length === 0) break;
         await messages.deleteMany({ _id: { $in: batch.map((d) => d._id) } });
         await reactions.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
@@ -316,7 +361,11 @@ export function createMessagesRepo(db: Db) {
 
     /** What an author wrote in every guild (not the server's join notices), oldest first, `limit` at a time after `afterId` (data exports). */
     async listByAuthor(authorId: string, opts: { afterId?: string; limit: number }): Promise<MessageRecord[]> {
-      const docs = await page({ authorId, type: { $ne: 'member_join' }, ...(opts.afterId ? { _id: { $gt: opts.afterId } } : {}) }, 1, opts.limit);
+      const docs = await page(
+        { authorId, type: { $ne: 'member_join' }, ...(opts.afterId ? { _id: { $gt: opts.afterId } } : {}) },
+        1,
+        opts.limit,
+      );
       return docs.map(toRecord);
     },
 
@@ -352,7 +401,16 @@ export function createMessagesRepo(db: Db) {
       const docs = list.map((m): MessageDoc => {
         lastMs = Math.max(lastMs, m.createdAt.getTime());
         const { id, at } = ids.next(lastMs);
-        return toDoc({ ...m, mentionRoles: m.mentionRoles ?? [], type: m.type ?? 'default', replyTo: m.replyTo ?? null, id, channelId, guildId, createdAt: at });
+        return toDoc({
+          ...m,
+          mentionRoles: m.mentionRoles ?? [],
+          type: m.type ?? 'default',
+          replyTo: m.replyTo ?? null,
+          id,
+          channelId,
+          guildId,
+          createdAt: at,
+        });
       });
       for (let i = 0; i < docs.length; i += 1000) await messages.insertMany(docs.slice(i, i + 1000), { ordered: false });
       const newest = docs.reduce<string | null>((max, d) => (max === null || d._id > max ? d._id : max), null);

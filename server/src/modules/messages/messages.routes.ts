@@ -20,12 +20,24 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.editMessage, ({ userId, params, body }) => service.edit(userId, params.channelId, params.messageId, body.content));
   api.handle(routes.deleteMessage, ({ userId, params }) => service.remove(userId, params.channelId, params.messageId));
   // Reactions: 10 changes per 5 s per user, across instances (Discord allows about one per 0.25 s).
-  const rateLimit = createActionRateLimit({ redis, namespace: `parley:${ctx.config.MONGODB_DB}`, name: 'reactions', points: 10, durationSeconds: 5 });
+  const rateLimit = createActionRateLimit({
+    redis,
+    namespace: `parley:${ctx.config.MONGODB_DB}`,
+    name: 'reactions',
+    points: 10,
+    durationSeconds: 5,
+  });
   const reactions = createReactionsService({ ...ctx, rateLimit, deliverable: redis ? async () => void (await redis.ping()) : undefined });
   api.handle(routes.addReaction, ({ userId, params }) => reactions.add(userId, params.channelId, params.messageId, params.emoji));
-  api.handle(routes.removeMyReaction, ({ userId, params }) => reactions.removeMine(userId, params.channelId, params.messageId, params.emoji));
-  api.handle(routes.removeUserReaction, ({ userId, params }) => reactions.removeOthers(userId, params.channelId, params.messageId, params.emoji, params.userId));
-  api.handle(routes.listReactionUsers, ({ userId, params, query }) => reactions.users(userId, params.channelId, params.messageId, params.emoji, query));
+  api.handle(routes.removeMyReaction, ({ userId, params }) =>
+    reactions.removeMine(userId, params.channelId, params.messageId, params.emoji),
+  );
+  api.handle(routes.removeUserReaction, ({ userId, params }) =>
+    reactions.removeOthers(userId, params.channelId, params.messageId, params.emoji, params.userId),
+  );
+  api.handle(routes.listReactionUsers, ({ userId, params, query }) =>
+    reactions.users(userId, params.channelId, params.messageId, params.emoji, query),
+  );
   api.handle(routes.listMessageEdits, ({ userId, params }) => service.edits(userId, params.channelId, params.messageId));
   api.handle(routes.pinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, true));
   api.handle(routes.unpinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, false));
@@ -37,9 +49,12 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     name: 'messages',
     api,
     async init() {
-      sweeper = setInterval(() => {
-        ctx.repos.messages.sweepNonces(ctx.clock.now()).catch((err: unknown) => ctx.log.warn({ err }, 'nonce sweep failed'));
-      }, 10 * 60 * 1000);
+      sweeper = setInterval(
+        () => {
+          ctx.repos.messages.sweepNonces(ctx.clock.now()).catch((err: unknown) => ctx.log.warn({ err }, 'nonce sweep failed'));
+        },
+        10 * 60 * 1000,
+      );
       sweeper.unref();
     },
     async stop() {

@@ -1,4 +1,11 @@
-import { MAX_PINS, REPLY_EXCERPT_LENGTH, type HistoryQuery, type Message, type MessageReference, type SendMessageBody } from '@shared/api/messages';
+import {
+  MAX_PINS,
+  REPLY_EXCERPT_LENGTH,
+  type HistoryQuery,
+  type Message,
+  type MessageReference,
+  type SendMessageBody,
+} from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
@@ -67,8 +74,18 @@ export function createMessagesService(deps: {
     const replyIds = [...new Set(messages.flatMap((m) => (m.replyTo ? [m.replyTo] : [])))];
     const [originals, reactions, pinned] = await Promise.all([
       replyIds.length > 0 ? repos.messages.findMany(messages[0]!.channelId, replyIds) : Promise.resolve([]),
-      viewerId ? repos.reactions.summaries(messages.map((m) => m.id), viewerId) : Promise.resolve(new Map<string, never[]>()),
-      viewerId && messages.length > 0 ? repos.pins.pinnedAmong(messages[0]!.channelId, messages.map((m) => m.id)) : Promise.resolve(new Set<string>()),
+      viewerId
+        ? repos.reactions.summaries(
+            messages.map((m) => m.id),
+            viewerId,
+          )
+        : Promise.resolve(new Map<string, never[]>()),
+      viewerId && messages.length > 0
+        ? repos.pins.pinnedAmong(
+            messages[0]!.channelId,
+            messages.map((m) => m.id),
+          )
+        : Promise.resolve(new Set<string>()),
     ]);
     // Authors through the record cache: a history page usually has a handful of them, all recently seen.
     const users = await cachedReads.users.findManyByIds([...messages.map((m) => m.authorId), ...originals.map((o) => o.authorId)]);
@@ -78,7 +95,11 @@ export function createMessagesService(deps: {
       if (!replyTo) return null;
       const o = originalById.get(replyTo);
       if (!o) return { messageId: replyTo, author: null, excerpt: null };
-      return { messageId: o.id, author: byId.get(o.authorId) ?? deletedUser(o.authorId), excerpt: o.content.slice(0, REPLY_EXCERPT_LENGTH) };
+      return {
+        messageId: o.id,
+        author: byId.get(o.authorId) ?? deletedUser(o.authorId),
+        excerpt: o.content.slice(0, REPLY_EXCERPT_LENGTH),
+      };
     };
     return messages.map((m) => ({
       ...messageView(m, byId.get(m.authorId) ?? deletedUser(m.authorId)),
@@ -119,7 +140,8 @@ export function createMessagesService(deps: {
       // A reply answers a message of this channel that exists; with mentionReplied (the default) it pings its author.
       const original = body.replyTo ? await repos.messages.find(channelId, body.replyTo) : null;
       if (body.replyTo && !original) throw new AppError('INVALID_REPLY', 'The message to reply to is not in this channel');
-      const pinged = original && body.mentionReplied !== false && original.authorId !== userId && original.type === 'default' ? [original.authorId] : [];
+      const pinged =
+        original && body.mentionReplied !== false && original.authorId !== userId && original.type === 'default' ? [original.authorId] : [];
       await deliverable();
       const result = await repos.messages.insert({
         channelId,
@@ -133,7 +155,8 @@ export function createMessagesService(deps: {
         createdAt: clock.now(),
         editedAt: null,
       });
-      if (result.status === 'nonce-spent') throw new AppError('CONFLICT', 'The message sent with this nonce was deleted; send with a new nonce');
+      if (result.status === 'nonce-spent')
+        throw new AppError('CONFLICT', 'The message sent with this nonce was deleted; send with a new nonce');
       const message = await viewOne(result.record, result.status === 'existing' ? userId : null);
       if (result.status === 'existing') return { message, created: false };
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
@@ -151,10 +174,24 @@ export function createMessagesService(deps: {
       // A reply's ping of the original's author is not written in the text: it stays through edits.
       const written = mentionedIds(existing.content);
       const replyPing = existing.replyTo ? existing.mentions.map((u) => u.id).filter((id) => !written.includes(id)) : [];
-      const updated = await repos.messages.updateContent(channelId, messageId, content, await resolveMentions(channel.guildId, content, replyPing), clock.now(), resolveRoleMentions(access, content));
+      const updated = await repos.messages.updateContent(
+        channelId,
+        messageId,
+        content,
+        await resolveMentions(channel.guildId, content, replyPing),
+        clock.now(),
+        resolveRoleMentions(access, content),
+      );
       if (!updated) throw AppError.notFound('Message');
       // For moderators: what this edit replaced (an unchanged text is no edit worth keeping).
-      if (existing.content !== content) await repos.edits.record({ messageId, channelId, guildId: channel.guildId, content: existing.content, replacedAt: updated.editedAt ?? clock.now() });
+      if (existing.content !== content)
+        await repos.edits.record({
+          messageId,
+          channelId,
+          guildId: channel.guildId,
+          content: existing.content,
+          replacedAt: updated.editedAt ?? clock.now(),
+        });
       const message = await viewOne(updated, userId);
       // Everyone gets the counts; `me` is each receiver's own, which the editor's copy cannot say.
       const broadcast = { ...message, reactions: message.reactions.map((r) => ({ ...r, me: false })) };
@@ -170,15 +207,29 @@ export function createMessagesService(deps: {
       if (!isAuthor && !hasPermission(perms, Permission.MANAGE_MESSAGES)) throw AppError.forbidden('Missing permission MANAGE_MESSAGES');
       await deliverable();
       await repos.messages.delete(channelId, messageId);
-      if (!isAuthor) await audit.record({ guildId: channel.guildId, action: 'message.delete', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
-      await gateway.publishToGuild(channel.guildId, 'MESSAGE_DELETE', { id: messageId, channelId, guildId: channel.guildId }, { channelId });
+      if (!isAuthor)
+        await audit.record({
+          guildId: channel.guildId,
+          action: 'message.delete',
+          actorId: userId,
+          targetId: existing.authorId,
+          details: { channelId, messageId },
+        });
+      await gateway.publishToGuild(
+        channel.guildId,
+        'MESSAGE_DELETE',
+        { id: messageId, channelId, guildId: channel.guildId },
+        { channelId },
+      );
     },
 
     /** Earlier versions of a message (MANAGE_MESSAGES): at most the last 100 edits. */
     async edits(userId: string, channelId: string, messageId: string): Promise<{ items: { content: string; replacedAt: string }[] }> {
       await permissions.requireChannelPermission(userId, channelId, 'MANAGE_MESSAGES');
       if (!(await repos.messages.find(channelId, messageId))) throw AppError.notFound('Message');
-      return { items: (await repos.edits.list(messageId, 100)).map((e) => ({ content: e.content, replacedAt: e.replacedAt.toISOString() })) };
+      return {
+        items: (await repos.edits.list(messageId, 100)).map((e) => ({ content: e.content, replacedAt: e.replacedAt.toISOString() })),
+      };
     },
 
     /** MANAGE_MESSAGES; idempotent (a second pin or unpin changes nothing and tells no one). */
@@ -186,21 +237,45 @@ export function createMessagesService(deps: {
       const { channel } = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_MESSAGES');
       const existing = await repos.messages.find(channelId, messageId);
       if (!existing) throw AppError.notFound('Message');
-      if (pin && (await repos.pins.count(channelId)) >= MAX_PINS) throw new AppError('VALIDATION_FAILED', `A channel can have at most ${MAX_PINS} pinned messages`);
+      if (pin && (await repos.pins.count(channelId)) >= MAX_PINS)
+        throw new AppError('VALIDATION_FAILED', `A channel can have at most ${MAX_PINS} pinned messages`);
       await deliverable();
       const changed = pin
         ? await repos.pins.pin({ channelId, guildId: channel.guildId, messageId, pinnedBy: userId, pinnedAt: clock.now() })
         : await repos.pins.unpin(channelId, messageId);
       if (!changed) return;
-      await audit.record({ guildId: channel.guildId, action: pin ? 'message.pin' : 'message.unpin', actorId: userId, targetId: existing.authorId, details: { channelId, messageId } });
-      await gateway.publishToGuild(channel.guildId, 'CHANNEL_PINS_UPDATE', { guildId: channel.guildId, channelId, messageId, pinned: pin }, { channelId });
+      await audit.record({
+        guildId: channel.guildId,
+        action: pin ? 'message.pin' : 'message.unpin',
+        actorId: userId,
+        targetId: existing.authorId,
+        details: { channelId, messageId },
+      });
+      await gateway.publishToGuild(
+        channel.guildId,
+        'CHANNEL_PINS_UPDATE',
+        { guildId: channel.guildId, channelId, messageId, pinned: pin },
+        { channelId },
+      );
     },
 
     async pins(userId: string, channelId: string): Promise<{ items: Message[] }> {
       await requireText(userId, channelId, 'VIEW_CHANNEL');
       const list = await repos.pins.list(channelId, MAX_PINS);
-      const found = new Map((await repos.messages.findMany(channelId, list.map((p) => p.messageId))).map((m) => [m.id, m]));
-      return { items: await views(list.flatMap((p) => found.get(p.messageId) ?? []), userId) };
+      const found = new Map(
+        (
+          await repos.messages.findMany(
+            channelId,
+            list.map((p) => p.messageId),
+          )
+        ).map((m) => [m.id, m]),
+      );
+      return {
+        items: await views(
+          list.flatMap((p) => found.get(p.messageId) ?? []),
+          userId,
+        ),
+      };
     },
 
     async typing(userId: string, channelId: string): Promise<void> {

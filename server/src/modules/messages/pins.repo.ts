@@ -59,7 +59,9 @@ export function createPinsRepo(db: Db) {
     /** Which of these messages of the channel are pinned. */
     async pinnedAmong(channelId: string, messageIds: readonly string[]): Promise<Set<string>> {
       if (messageIds.length === 0) return new Set();
-      const docs = await pins.find({ _id: { $in: messageIds.map((id) => pinKey(channelId, id)) } }, { projection: { messageId: 1 } }).toArray();
+      const docs = await pins
+        .find({ _id: { $in: messageIds.map((id) => pinKey(channelId, id)) } }, { projection: { messageId: 1 } })
+        .toArray();
       return new Set(docs.map((d) => d.messageId));
     },
   };

@@ -92,7 +92,9 @@ export function createReactionsRepo(db: Db) {
             { $group: { _id: { m: '$messageId', e: '$emoji' }, count: { $sum: 1 } } },
           ])
           .toArray(),
-        viewerId ? reactions.find({ messageId: { $in: ids }, userId: viewerId }, { projection: { _id: 1 } }).toArray() : Promise.resolve([]),
+        viewerId
+          ? reactions.find({ messageId: { $in: ids }, userId: viewerId }, { projection: { _id: 1 } }).toArray()
+          : Promise.resolve([]),
       ]);
       const own = new Set(mine.map((d) => d._id));
       groups.sort((a, b) => compareEmoji(a._id.e, b._id.e));

@@ -42,7 +42,8 @@ export function createReactionsService(deps: {
 
   async function remove(channelId: string, guildId: string, messageId: string, emoji: string, userId: string): Promise<void> {
     await deliverable();
-    if (await repos.reactions.remove(messageId, emoji, userId)) await publish('MESSAGE_REACTION_REMOVE', { guildId, channelId, messageId, userId, emoji });
+    if (await repos.reactions.remove(messageId, emoji, userId))
+      await publish('MESSAGE_REACTION_REMOVE', { guildId, channelId, messageId, userId, emoji });
   }
 
   return {
@@ -76,7 +77,13 @@ export function createReactionsService(deps: {
       await remove(channelId, access.channel.guildId, messageId, emoji, targetId);
     },
 
-    async users(userId: string, channelId: string, messageId: string, emoji: string, q: ReactionUsersQuery): Promise<{ items: PublicUser[] }> {
+    async users(
+      userId: string,
+      channelId: string,
+      messageId: string,
+      emoji: string,
+      q: ReactionUsersQuery,
+    ): Promise<{ items: PublicUser[] }> {
       await requireMessage(userId, channelId, messageId, 'VIEW_CHANNEL');
       const ids = await repos.reactions.usersOf(messageId, emoji, { after: q.after, limit: q.limit });
       const users = await cachedReads.users.findManyByIds(ids);

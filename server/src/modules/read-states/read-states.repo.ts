@@ -39,7 +39,12 @@ export interface ReadStateRecord {
 export type ReadStatesRepo = ReturnType<typeof createReadStatesRepo>;
 
 const key = (userId: string, channelId: string) => `${userId}:${channelId}`;
-const toRecord = (d: ReadStateDoc): ReadStateRecord => ({ userId: d.userId, channelId: d.channelId, guildId: d.guildId, lastReadId: d.lastReadId });
+const toRecord = (d: ReadStateDoc): ReadStateRecord => ({
+  userId: d.userId,
+  channelId: d.channelId,
+  guildId: d.guildId,
+  lastReadId: d.lastReadId,
+});
 
 /** Rounds of write + read-back of a forward ack (see the file comment). */
 const FORWARD_ROUNDS = 4;
@@ -59,14 +64,23 @@ export function createReadStatesRepo(db: Db) {
      * Moves the marker forward to `id` (never back). Returns the stored marker afterwards and whether it was older
      * than `id` before (this call moved it).
      */
-    async ackForward(s: { userId: string; channelId: string; guildId: string; id: string; now: Date }): Promise<{ lastReadId: string; moved: boolean }> {
+    async ackForward(s: {
+      userId: string;
+      channelId: string;
+      guildId: string;
+      id: string;
+      now: Date;
+    }): Promise<{ lastReadId: string; moved: boolean }> {
       const _id = key(s.userId, s.channelId);
       let moved = false;
       for (let round = 0; round < FORWARD_ROUNDS; round++) {
         try {
           const r = await states.updateOne(
             { _id, lastReadId: { $lt: s.id } },
-            { $set: { lastReadId: s.id, guildId: s.guildId, updatedAt: s.now }, $setOnInsert: { userId: s.userId, channelId: s.channelId } },
+            {
+              $set: { lastReadId: s.id, guildId: s.guildId, updatedAt: s.now },
+              $setOnInsert: { userId: s.userId, channelId: s.channelId },
+            },
             { upsert: true },
           );
           if (r.modifiedCount > 0 || r.upsertedCount > 0) moved = true;

@@ -30,7 +30,13 @@ export function createReadStatesService(deps: {
     repos.messages.mentionCount(channelId, lastReadId, userId, roleIds, MENTION_COUNT_CAP);
 
   /** Marks read up to the channel's newest message, or up to `messageId` when that is older (ids beyond it would hide messages not sent yet). */
-  async function forward(userId: string, guildId: string, channelId: string, messageId: string, roleIds: readonly string[]): Promise<{ state: ReadState; moved: boolean }> {
+  async function forward(
+    userId: string,
+    guildId: string,
+    channelId: string,
+    messageId: string,
+    roleIds: readonly string[],
+  ): Promise<{ state: ReadState; moved: boolean }> {
     const newest = await repos.messages.lastId(channelId);
     if (newest === null) {
       return { state: { channelId, guildId, lastReadId: await repo.find(userId, channelId), mentionCount: 0 }, moved: false };
@@ -47,7 +53,12 @@ export function createReadStatesService(deps: {
       if (body.manual) {
         const lastReadId = idBefore(messageId);
         await repo.set({ userId, channelId, guildId: channel.guildId, id: lastReadId, now: clock.now() });
-        const state: ReadState = { channelId, guildId: channel.guildId, lastReadId, mentionCount: await mentions(channelId, lastReadId, userId, member.roleIds) };
+        const state: ReadState = {
+          channelId,
+          guildId: channel.guildId,
+          lastReadId,
+          mentionCount: await mentions(channelId, lastReadId, userId, member.roleIds),
+        };
         gateway.publishToUser(userId, 'READ_STATE_UPDATE', { ...state, manual: true });
         return state;
       }
@@ -59,7 +70,9 @@ export function createReadStatesService(deps: {
     /** "Mark server as read": every channel I can view, up to its newest message. */
     async ackGuild(userId: string, guildId: string): Promise<{ items: ReadState[] }> {
       const access = await permissions.requireGuildMember(userId, guildId);
-      const visible = permissions.visibleChannels(access, await cachedReads.channels.listByGuild(guildId)).filter((v) => v.channel.type !== 'category');
+      const visible = permissions
+        .visibleChannels(access, await cachedReads.channels.listByGuild(guildId))
+        .filter((v) => v.channel.type !== 'category');
       const newest = await repos.messages.lastIds(visible.map((v) => v.channel.id));
       const items: ReadState[] = [];
       for (const [channelId, lastId] of newest) {
@@ -75,7 +88,12 @@ export function createReadStatesService(deps: {
      * messages only (a channel never read counts from its start). Channels without a marker and without mentions are
      * left out: never read.
      */
-    async snapshot(userId: string, guildId: string, roleIds: readonly string[], channels: readonly { id: string; lastMessageId: string | null }[]): Promise<ReadState[]> {
+    async snapshot(
+      userId: string,
+      guildId: string,
+      roleIds: readonly string[],
+      channels: readonly { id: string; lastMessageId: string | null }[],
+    ): Promise<ReadState[]> {
       const markers = new Map((await repo.listByUserGuild(userId, guildId)).map((r) => [r.channelId, r.lastReadId]));
       const states = await Promise.all(
         channels.map(async (c): Promise<ReadState | null> => {

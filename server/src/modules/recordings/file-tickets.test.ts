@@ -43,6 +43,10 @@ describe('recording file tickets', () => {
     expect(code(() => h.tickets.verify(`${USER}.${Number(exp) + 3600}.${sig}`, REC))).toBe('UNAUTHENTICATED');
     const foreign = createFileTickets('x'.repeat(32), { now: () => new Date('2026-01-01T00:00:00Z') }).issue(USER, REC).ticket;
     expect(code(() => h.tickets.verify(foreign, REC))).toBe('UNAUTHENTICATED');
-    for (const junk of ['', 'abc', `${USER}.1.`, `${USER}.x.${sig}`, `${ticket}.extra`]) expect(code(() => h.tickets.verify(junk, REC)), junk).toBe('UNAUTHENTICATED');
+    for (const junk of ['', 'abc', `${USER}.1.`, `${USER}.x.${sig}`, `${ticket}.extra`])
+      expect(
+        code(() => h.tickets.verify(junk, REC)),
+        junk,
+      ).toBe('UNAUTHENTICATED');
   });
 });

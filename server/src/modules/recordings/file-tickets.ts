@@ -24,7 +24,8 @@ export type FileTickets = ReturnType<typeof createFileTickets>;
  */
 export function createFileTickets(secret: string, clock: Clock) {
   const key = createHmac('sha256', secret).update('parley:recording-file-ticket:v1').digest();
-  const mac = (recordingId: string, userId: string, exp: number): Buffer => createHmac('sha256', key).update(`${recordingId}.${userId}.${exp}`).digest();
+  const mac = (recordingId: string, userId: string, exp: number): Buffer =>
+    createHmac('sha256', key).update(`${recordingId}.${userId}.${exp}`).digest();
 
   return {
     issue(userId: string, recordingId: string): { ticket: string; expiresAt: Date } {
@@ -36,10 +37,12 @@ export function createFileTickets(secret: string, clock: Clock) {
     verify(ticket: string, recordingId: string): string {
       const [userId, expText, sig, ...rest] = ticket.split('.');
       const exp = Number(expText);
-      if (rest.length || !userId || !ID.test(userId) || !Number.isSafeInteger(exp) || !sig) throw new AppError('UNAUTHENTICATED', 'Invalid file ticket');
+      if (rest.length || !userId || !ID.test(userId) || !Number.isSafeInteger(exp) || !sig)
+        throw new AppError('UNAUTHENTICATED', 'Invalid file ticket');
       const given = Buffer.from(sig, 'base64url');
       const expected = mac(recordingId, userId, exp);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('UNAUTHENTICATED', 'Invalid file ticket');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        throw new AppError('UNAUTHENTICATED', 'Invalid file ticket');
       if (exp * 1000 <= clock.now().getTime()) throw new AppError('TOKEN_EXPIRED', 'File ticket expired');
       return userId;
     },

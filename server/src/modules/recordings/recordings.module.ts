@@ -88,7 +88,12 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
       });
       // Without a nonce every insert stores a new message.
       if (stored.status === 'nonce-spent') return;
-      const view = messageView(stored.record, { id: author.id, username: author.username, displayName: author.displayName, avatar: author.avatar });
+      const view = messageView(stored.record, {
+        id: author.id,
+        username: author.username,
+        displayName: author.displayName,
+        avatar: author.avatar,
+      });
       await ctx.gateway.publishToGuild(rec.guildId, 'MESSAGE_CREATE', view, { channelId: rec.channelId });
     },
     async audit(rec, action, actorId, details) {
@@ -98,7 +103,12 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
       await ctx.gateway.publishToGuild(view.guildId, 'RECORDING_UPDATE', view, { channelId: view.channelId });
     },
     async deleted(rec) {
-      await ctx.gateway.publishToGuild(rec.guildId, 'RECORDING_DELETE', { id: rec.id, guildId: rec.guildId, channelId: rec.channelId }, { channelId: rec.channelId });
+      await ctx.gateway.publishToGuild(
+        rec.guildId,
+        'RECORDING_DELETE',
+        { id: rec.id, guildId: rec.guildId, channelId: rec.channelId },
+        { channelId: rec.channelId },
+      );
     },
     failedToStarter(view, reason) {
       ctx.gateway.publishToUser(view.startedBy.id, 'RECORDING_FAILED', { recording: view, reason });
@@ -149,7 +159,9 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
         // `npm run doctor` creates a throwaway room and waits for this mark to prove LiveKit's webhooks reach us.
         const room = event.room?.name ?? '';
         if (DOCTOR_ROOM.test(room) && ctx.redis) {
-          await ctx.redis.set(`${DOCTOR_WEBHOOK_KEY_PREFIX}${room}`, event.event, 'EX', 600).catch((err: unknown) => log.warn({ err }, 'doctor webhook mark not stored'));
+          await ctx.redis
+            .set(`${DOCTOR_WEBHOOK_KEY_PREFIX}${room}`, event.event, 'EX', 600)
+            .catch((err: unknown) => log.warn({ err }, 'doctor webhook mark not stored'));
         }
       });
       timer = setInterval(runHousekeeping, HOUSEKEEPING_INTERVAL_MS);

@@ -122,7 +122,11 @@ export function createRecordingsRepo(db: Db) {
 
     /** Claims the one-time "recording ended" notice; null when someone else already gave it. */
     async claimEndNotice(id: string): Promise<RecordingRecord | null> {
-      const d = await recordings.findOneAndUpdate({ _id: oid(id), endNoticeGiven: false }, { $set: { endNoticeGiven: true } }, { returnDocument: 'after' });
+      const d = await recordings.findOneAndUpdate(
+        { _id: oid(id), endNoticeGiven: false },
+        { $set: { endNoticeGiven: true } },
+        { returnDocument: 'after' },
+      );
       return d ? toRecord(d) : null;
     },
 
@@ -139,7 +143,12 @@ export function createRecordingsRepo(db: Db) {
     },
 
     async listUnfinished(): Promise<RecordingRecord[]> {
-      return (await recordings.find({ status: { $in: [...UNFINISHED] } }).limit(500).toArray()).map(toRecord);
+      return (
+        await recordings
+          .find({ status: { $in: [...UNFINISHED] } })
+          .limit(500)
+          .toArray()
+      ).map(toRecord);
     },
 
     /** Finished recordings of a guild that ended before `cutoff`, oldest first. */

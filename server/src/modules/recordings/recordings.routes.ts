@@ -16,16 +16,20 @@ function sendFile(req: Request, res: Response, path: string, headers: Record<str
     // an unsatisfiable range or a vanished file as an error for us to shape.
     // Relative to its own folder: `dotfiles: 'deny'` then judges only the file name, not RECORDINGS_DIR (whose default,
     // .stack/recordings, has a dot folder in it and made every local download a 500).
-    res.sendFile(basename(path), { root: dirname(path), headers, acceptRanges: true, lastModified: true, cacheControl: false, dotfiles: 'deny' }, (err: SendError | undefined) => {
-      if (!err || res.headersSent) return resolve();
-      if (err.status === 416) {
-        for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
-        res.status(416).json(errorBody('VALIDATION_FAILED', 'Requested range not satisfiable', String(req.id ?? 'unknown')));
-        return resolve();
-      }
-      if (err.status === 404) return reject(AppError.notFound('Recording file'));
-      reject(err);
-    });
+    res.sendFile(
+      basename(path),
+      { root: dirname(path), headers, acceptRanges: true, lastModified: true, cacheControl: false, dotfiles: 'deny' },
+      (err: SendError | undefined) => {
+        if (!err || res.headersSent) return resolve();
+        if (err.status === 416) {
+          for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
+          res.status(416).json(errorBody('VALIDATION_FAILED', 'Requested range not satisfiable', String(req.id ?? 'unknown')));
+          return resolve();
+        }
+        if (err.status === 404) return reject(AppError.notFound('Recording file'));
+        reject(err);
+      },
+    );
   });
 }
 

@@ -3,7 +3,15 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { recordingFromRoomMetadata, type Recording, type RoomRecordingState } from '@shared/api/recordings';
 import { AppError } from '../../errors';
-import { EgressUnavailableError, mergeRecordingMetadata, toEgressFact, type EgressFact, type RecordingEgress, type RecordingOutput, type RoomRecordingMetadata } from '../../livekit/egress';
+import {
+  EgressUnavailableError,
+  mergeRecordingMetadata,
+  toEgressFact,
+  type EgressFact,
+  type RecordingEgress,
+  type RecordingOutput,
+  type RoomRecordingMetadata,
+} from '../../livekit/egress';
 import { FINISHED, UNFINISHED, type RecordingRecord, type RecordingsRepo, type RecordingUpdate } from './recordings.repo';
 import { createRecordingsService, EGRESS_RETRY_AFTER_SECONDS, type RecordingAccess, type RecordingNotices } from './recordings.service';
 import type { RecordingStorage } from './recordings.storage';
@@ -115,7 +123,17 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
       calls.push(`egress:start:${output.kind}`);
       if (options.egressError) throw options.egressError;
       egressCounter += 1;
-      return { egressId: `EG_${egressCounter}`, roomName, state: 'starting', error: null, startedAtMs: null, endedAtMs: null, durationMs: null, sizeBytes: null, location: null };
+      return {
+        egressId: `EG_${egressCounter}`,
+        roomName,
+        state: 'starting',
+        error: null,
+        startedAtMs: null,
+        endedAtMs: null,
+        durationMs: null,
+        sizeBytes: null,
+        location: null,
+      };
     },
     async stop(egressId) {
       calls.push(`egress:stop:${egressId}`);
@@ -181,11 +199,41 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
     },
   };
   const clock = { now: () => now };
-  const service = createRecordingsService({ repo, storage, egress, roomMetadata, access, notices, tickets: createFileTickets('t'.repeat(32), clock), clock, log: pino({ level: 'silent' }) });
-  const fact = (egressId: string, state: EgressFact['state'], extra: Partial<EgressFact> = {}): EgressFact => ({
-    egressId, roomName: `ch_${CHANNEL}`, state, error: null, startedAtMs: null, endedAtMs: null, durationMs: null, sizeBytes: null, location: null, ...extra,
+  const service = createRecordingsService({
+    repo,
+    storage,
+    egress,
+    roomMetadata,
+    access,
+    notices,
+    tickets: createFileTickets('t'.repeat(32), clock),
+    clock,
+    log: pino({ level: 'silent' }),
   });
-  return { service, calls, rows, metadata, updates, failures, files, fact, advance: (ms: number) => (now = new Date(now.getTime() + ms)), repo };
+  const fact = (egressId: string, state: EgressFact['state'], extra: Partial<EgressFact> = {}): EgressFact => ({
+    egressId,
+    roomName: `ch_${CHANNEL}`,
+    state,
+    error: null,
+    startedAtMs: null,
+    endedAtMs: null,
+    durationMs: null,
+    sizeBytes: null,
+    location: null,
+    ...extra,
+  });
+  return {
+    service,
+    calls,
+    rows,
+    metadata,
+    updates,
+    failures,
+    files,
+    fact,
+    advance: (ms: number) => (now = new Date(now.getTime() + ms)),
+    repo,
+  };
 }
 
 describe('recordings service', () => {
@@ -198,7 +246,12 @@ describe('recordings service', () => {
     expect(h.calls.some((c) => c.startsWith('notice:Owner:started recording'))).toBe(true);
     const meta = JSON.parse(h.metadata.get(`ch_${CHANNEL}`) ?? '{}');
     expect(meta.theme).toBe('kept');
-    expect(meta.recording).toEqual({ active: true, recordingId: rec.id, startedBy: { id: OWNER, displayName: 'Owner' }, startedAt: '2026-01-10T12:00:00.000Z' });
+    expect(meta.recording).toEqual({
+      active: true,
+      recordingId: rec.id,
+      startedBy: { id: OWNER, displayName: 'Owner' },
+      startedAt: '2026-01-10T12:00:00.000Z',
+    });
   });
 
   it('when the channel is already being recorded, then a second start is a CONFLICT', async () => {
@@ -224,10 +277,16 @@ describe('recordings service', () => {
 
   it('when Egress could not take a recording, then starts are refused at once with Retry-After until the window ends, then Egress is asked again', async () => {
     const h = harness({ egressError: new EgressUnavailableError('no response from servers') });
-    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', headers: { 'Retry-After': String(EGRESS_RETRY_AFTER_SECONDS) } });
+    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({
+      code: 'DEPENDENCY_UNAVAILABLE',
+      headers: { 'Retry-After': String(EGRESS_RETRY_AFTER_SECONDS) },
+    });
     h.calls.length = 0;
     h.advance(10_000);
-    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', headers: { 'Retry-After': String(EGRESS_RETRY_AFTER_SECONDS - 10) } });
+    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({
+      code: 'DEPENDENCY_UNAVAILABLE',
+      headers: { 'Retry-After': String(EGRESS_RETRY_AFTER_SECONDS - 10) },
+    });
     expect(h.calls).toEqual([]);
     expect(h.rows.size).toBe(0);
     h.advance(EGRESS_RETRY_AFTER_SECONDS * 1000);
@@ -277,7 +336,10 @@ describe('recordings service', () => {
     const rec = await h.service.start(OWNER, CHANNEL);
     await h.service.applyEgressFact(h.fact('EG_1', 'failed', { error: 'no audio tracks' }));
     expect(h.failures).toHaveLength(1);
-    expect(h.failures[0]).toMatchObject({ reason: 'no audio tracks', view: { id: rec.id, status: 'failed', error: 'no audio tracks', startedBy: { id: OWNER } } });
+    expect(h.failures[0]).toMatchObject({
+      reason: 'no audio tracks',
+      view: { id: rec.id, status: 'failed', error: 'no audio tracks', startedBy: { id: OWNER } },
+    });
     expect(h.calls.some((c) => c.includes('Recording failed: no audio tracks'))).toBe(true);
   });
 
@@ -340,7 +402,12 @@ describe('egress adapter helpers', () => {
   });
 
   it('when metadata is parsed, then only a well-formed recording object counts', () => {
-    const state = { active: true, recordingId: '6a0000000000000000000099', startedBy: { id: OWNER, displayName: 'O' }, startedAt: '2026-01-01T00:00:00.000Z' };
+    const state = {
+      active: true,
+      recordingId: '6a0000000000000000000099',
+      startedBy: { id: OWNER, displayName: 'O' },
+      startedAt: '2026-01-01T00:00:00.000Z',
+    };
     expect(recordingFromRoomMetadata(JSON.stringify({ recording: state }))).toEqual(state);
     expect(recordingFromRoomMetadata(JSON.stringify({ recording: { active: true } }))).toBeNull();
     expect(recordingFromRoomMetadata('{')).toBeNull();
@@ -356,6 +423,16 @@ describe('egress adapter helpers', () => {
       endedAt: 6_500_000_000n,
       fileResults: [{ filename: '/rec/a.ogg', duration: 5_400_000_000n, size: 4096n, location: '/rec/a.ogg', startedAt: 0n, endedAt: 0n }],
     } as never);
-    expect(toEgressFact(info)).toEqual({ egressId: 'EG_x', roomName: 'ch_x', state: 'complete', error: null, startedAtMs: 1000, endedAtMs: 6500, durationMs: 5400, sizeBytes: 4096, location: '/rec/a.ogg' });
+    expect(toEgressFact(info)).toEqual({
+      egressId: 'EG_x',
+      roomName: 'ch_x',
+      state: 'complete',
+      error: null,
+      startedAtMs: 1000,
+      endedAtMs: 6500,
+      durationMs: 5400,
+      sizeBytes: 4096,
+      location: '/rec/a.ogg',
+    });
   });
 });

@@ -28,7 +28,12 @@ export interface RecordingAccess {
 /** How the world learns about recordings: the channel, the audit log and the gateway. */
 export interface RecordingNotices {
   channelNotice(rec: RecordingRecord, actor: RecordingActor | null, text: string): Promise<void>;
-  audit(rec: RecordingRecord, action: 'recording.start' | 'recording.stop', actorId: string | null, details: Record<string, unknown>): Promise<void>;
+  audit(
+    rec: RecordingRecord,
+    action: 'recording.start' | 'recording.stop',
+    actorId: string | null,
+    details: Record<string, unknown>,
+  ): Promise<void>;
   updated(view: Recording): Promise<void>;
   deleted(rec: RecordingRecord): Promise<void>;
   failedToStarter(view: Recording, reason: string): void;
@@ -115,7 +120,11 @@ export function createRecordingsService(deps: RecordingsDeps) {
         ? `stopped recording this channel${formatDuration(claimed.durationMs)}.`
         : `Recording ended${formatDuration(claimed.durationMs)}.`;
     await notices.channelNotice(rec, stoppedBy, text).catch((err: unknown) => log.warn({ err }, 'recording notice failed'));
-    await notices.audit(rec, 'recording.stop', stoppedBy?.id ?? null, { channelId: rec.channelId, recordingId: rec.id, ...(reason ? { error: reason } : {}) });
+    await notices.audit(rec, 'recording.stop', stoppedBy?.id ?? null, {
+      channelId: rec.channelId,
+      recordingId: rec.id,
+      ...(reason ? { error: reason } : {}),
+    });
     return claimed;
   }
 
@@ -199,7 +208,9 @@ export function createRecordingsService(deps: RecordingsDeps) {
       rec = (await repo.update(id, { egressId: fact.egressId })) ?? { ...rec, egressId: fact.egressId };
       // The start response and the egress_started webhook race; apply whatever the response already knows.
       rec = (await this.applyEgressFact(fact)) ?? rec;
-      await notices.channelNotice(rec, actor, 'started recording this channel. Everyone in the voice channel is being recorded.').catch((err: unknown) => log.warn({ err }, 'recording notice failed'));
+      await notices
+        .channelNotice(rec, actor, 'started recording this channel. Everyone in the voice channel is being recorded.')
+        .catch((err: unknown) => log.warn({ err }, 'recording notice failed'));
       await notices.audit(rec, 'recording.start', userId, { channelId, recordingId: id });
       log.info({ recordingId: id, egressId: fact.egressId, channelId, userId }, 'recording started');
       return publish(rec);
@@ -219,7 +230,10 @@ export function createRecordingsService(deps: RecordingsDeps) {
           throw new AppError('DEPENDENCY_UNAVAILABLE', 'The recorder did not answer; try again');
         }
       }
-      const stopping = (await repo.transition(recordingId, ['starting', 'active'], { status: 'stopping', stoppedBy: actor })) ?? (await repo.find(recordingId)) ?? rec;
+      const stopping =
+        (await repo.transition(recordingId, ['starting', 'active'], { status: 'stopping', stoppedBy: actor })) ??
+        (await repo.find(recordingId)) ??
+        rec;
       const noticed = await giveEndNotice(stopping, actor, null);
       log.info({ recordingId, userId }, 'recording stop requested');
       return publish(noticed);
@@ -237,7 +251,10 @@ export function createRecordingsService(deps: RecordingsDeps) {
       const channelIds = q.channelId ? visible.filter((id) => id === q.channelId) : visible;
       const retention = await repo.getRetentionDays(guildId);
       const items = channelIds.length ? await repo.listByGuild(guildId, { before: q.before, limit: q.limit, channelIds }) : [];
-      return { items: items.map((r) => recordingView(r, retention)), nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
+      return {
+        items: items.map((r) => recordingView(r, retention)),
+        nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null,
+      };
     },
 
     async get(userId: string, recordingId: string): Promise<Recording> {
@@ -246,7 +263,10 @@ export function createRecordingsService(deps: RecordingsDeps) {
     },
 
     /** What the file route should send: a local path or a short-lived S3 URL. */
-    async file(userId: string, recordingId: string): Promise<{ kind: 'local'; path: string; rec: RecordingRecord } | { kind: 'redirect'; url: string; rec: RecordingRecord }> {
+    async file(
+      userId: string,
+      recordingId: string,
+    ): Promise<{ kind: 'local'; path: string; rec: RecordingRecord } | { kind: 'redirect'; url: string; rec: RecordingRecord }> {
       const { rec } = await loadVisible(userId, recordingId);
       if (rec.status !== 'completed') throw new AppError('CONFLICT', 'The recording is not finished');
       const path = storage.localPath(rec);
@@ -275,7 +295,8 @@ export function createRecordingsService(deps: RecordingsDeps) {
 
     async remove(userId: string, recordingId: string): Promise<void> {
       const { rec, manager } = await loadVisible(userId, recordingId);
-      if (!manager && rec.startedBy.id !== userId) throw AppError.forbidden('Only who started a recording, or a guild manager, may delete it');
+      if (!manager && rec.startedBy.id !== userId)
+        throw AppError.forbidden('Only who started a recording, or a guild manager, may delete it');
       if (UNFINISHED.includes(rec.status)) throw new AppError('CONFLICT', 'Stop the recording before deleting it');
       await this.purge(rec);
       log.info({ recordingId, userId }, 'recording deleted');
@@ -284,7 +305,8 @@ export function createRecordingsService(deps: RecordingsDeps) {
     /** Deletes file then record (a record without file would 404; a file without record would leak storage forever). */
     async purge(rec: RecordingRecord): Promise<void> {
       await storage.remove(rec);
-      if (await repo.delete(rec.id)) await notices.deleted(rec).catch((err: unknown) => log.warn({ err }, 'recording delete not published'));
+      if (await repo.delete(rec.id))
+        await notices.deleted(rec).catch((err: unknown) => log.warn({ err }, 'recording delete not published'));
     },
 
     async getSettings(userId: string, guildId: string): Promise<RecordingSettings> {

@@ -9,7 +9,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const GUILD = '6a0000000000000000000001';
 const REC = '6a0000000000000000000002';
-const s3: S3Settings = { bucket: 'rec', region: 'eu-west-1', endpoint: 'https://minio.example.org:9000', accessKey: 'AKIDEXAMPLE', secret: 'secret'.repeat(6), forcePathStyle: true };
+const s3: S3Settings = {
+  bucket: 'rec',
+  region: 'eu-west-1',
+  endpoint: 'https://minio.example.org:9000',
+  accessKey: 'AKIDEXAMPLE',
+  secret: 'secret'.repeat(6),
+  forcePathStyle: true,
+};
 
 describe('recording storage', () => {
   it('when local, then Egress gets an absolute path under RECORDINGS_DIR in a drop-box directory, and size/remove work by id', async () => {
@@ -45,6 +52,8 @@ describe('recording storage', () => {
   });
 
   it('when S3 uses virtual-hosted style, then the bucket is in the host name', () => {
-    expect(s3ObjectUrl({ ...s3, endpoint: undefined, forcePathStyle: false }, 'a/b.ogg').toString()).toBe('https://rec.s3.eu-west-1.amazonaws.com/a/b.ogg');
+    expect(s3ObjectUrl({ ...s3, endpoint: undefined, forcePathStyle: false }, 'a/b.ogg').toString()).toBe(
+      'https://rec.s3.eu-west-1.amazonaws.com/a/b.ogg',
+    );
   });
 });

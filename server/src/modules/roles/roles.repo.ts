@@ -44,7 +44,16 @@ export function createRolesRepo(db: Db) {
     },
 
     async insert(r: RoleRecord): Promise<RoleRecord> {
-      await roles.insertOne({ _id: oid(r.id), guildId: r.guildId, name: r.name, permissions: r.permissions, position: r.position, color: r.color, hoist: r.hoist, mentionable: r.mentionable });
+      await roles.insertOne({
+        _id: oid(r.id),
+        guildId: r.guildId,
+        name: r.name,
+        permissions: r.permissions,
+        position: r.position,
+        color: r.color,
+        hoist: r.hoist,
+        mentionable: r.mentionable,
+      });
       return r;
     },
     async listByGuild(guildId: string): Promise<RoleRecord[]> {
@@ -54,13 +63,20 @@ export function createRolesRepo(db: Db) {
       const d = await roles.findOne({ _id: oid(roleId), guildId });
       return d ? toRecord(d) : null;
     },
-    async update(guildId: string, roleId: string, set: Partial<Pick<RoleRecord, 'name' | 'permissions' | 'color' | 'position' | 'hoist' | 'mentionable'>>): Promise<RoleRecord | null> {
+    async update(
+      guildId: string,
+      roleId: string,
+      set: Partial<Pick<RoleRecord, 'name' | 'permissions' | 'color' | 'position' | 'hoist' | 'mentionable'>>,
+    ): Promise<RoleRecord | null> {
       const d = await roles.findOneAndUpdate({ _id: oid(roleId), guildId }, { $set: set }, { returnDocument: 'after' });
       return d ? toRecord(d) : null;
     },
     async setPositions(guildId: string, positions: { id: string; position: number }[]): Promise<void> {
       if (positions.length === 0) return;
-      await roles.bulkWrite(positions.map((p) => ({ updateOne: { filter: { _id: oid(p.id), guildId }, update: { $set: { position: p.position } } } })), { ordered: false });
+      await roles.bulkWrite(
+        positions.map((p) => ({ updateOne: { filter: { _id: oid(p.id), guildId }, update: { $set: { position: p.position } } } })),
+        { ordered: false },
+      );
     },
     async delete(guildId: string, roleId: string): Promise<boolean> {
       return (await roles.deleteOne({ _id: oid(roleId), guildId })).deletedCount === 1;

@@ -11,6 +11,8 @@ export function rolesModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.updateRole, ({ userId, params, body }) => service.update(userId, params.guildId, params.roleId, body));
   api.handle(routes.deleteRole, ({ userId, params }) => service.remove(userId, params.guildId, params.roleId));
   api.handle(routes.addMemberRole, ({ userId, params }) => service.addToMember(userId, params.guildId, params.userId, params.roleId));
-  api.handle(routes.removeMemberRole, ({ userId, params }) => service.removeFromMember(userId, params.guildId, params.userId, params.roleId));
+  api.handle(routes.removeMemberRole, ({ userId, params }) =>
+    service.removeFromMember(userId, params.guildId, params.userId, params.roleId),
+  );
   return { name: 'roles', api };
 }

@@ -28,10 +28,18 @@ export function createRolesService(deps: { repos: Repos; permissions: Permission
   async function memberRoleChange(userId: string, guildId: string, targetId: string, roleId: string, add: boolean): Promise<void> {
     const { role } = await requireManageableRole(userId, guildId, roleId);
     if (role.id === guildId) throw AppError.validation('@everyone cannot be assigned', [{ path: 'params.roleId', message: '@everyone' }]);
-    const updated = add ? await repos.guilds.addMemberRole(guildId, targetId, roleId) : await repos.guilds.removeMemberRole(guildId, targetId, roleId);
+    const updated = add
+      ? await repos.guilds.addMemberRole(guildId, targetId, roleId)
+      : await repos.guilds.removeMemberRole(guildId, targetId, roleId);
     if (!updated) throw AppError.notFound('Member');
     const user = await repos.users.findById(targetId);
-    await audit.record({ guildId, action: 'member.update', actorId: userId, targetId, details: { [add ? 'addedRoleId' : 'removedRoleId']: roleId } });
+    await audit.record({
+      guildId,
+      action: 'member.update',
+      actorId: userId,
+      targetId,
+      details: { [add ? 'addedRoleId' : 'removedRoleId']: roleId },
+    });
     await gateway.publishToGuild(guildId, 'MEMBER_UPDATE', memberView(updated, user ? publicUserView(user) : deletedUser(targetId)));
     await gateway.resyncGuild(guildId, targetId);
   }
@@ -48,15 +56,27 @@ export function createRolesService(deps: { repos: Repos; permissions: Permission
       const access = await permissions.requireGuildPermission(userId, guildId, 'MANAGE_ROLES');
       assertGrantable(access, permissionBits);
       if (access.roles.length >= 250) throw new AppError('CONFLICT', 'A guild has at most 250 roles');
-      await repos.roles.setPositions(guildId, access.roles.filter((r) => r.id !== guildId).map((r) => ({ id: r.id, position: r.position + 1 })));
-      const role = await repos.roles.insert({ id: newId(), guildId, name: body.name,
+      await repos.roles.setPositions(
+        guildId,
+        access.roles.filter((r) => r.id !== guildId).map((r) => ({ id: r.id, position: r.position + 1 })),
+      );
+      const role = await repos.roles.insert({
+        id: newId(),
+        guildId,
+        name: body.name,
         permissions: permissionBits,
         position: 1,
         color: body.color ?? null,
         hoist: body.hoist ?? false,
         mentionable: body.mentionable ?? false,
       });
-      await audit.record({ guildId, action: 'role.create', actorId: userId, targetId: role.id, details: { name: role.name, permissions: role.permissions } });
+      await audit.record({
+        guildId,
+        action: 'role.create',
+        actorId: userId,
+        targetId: role.id,
+        details: { name: role.name, permissions: role.permissions },
+      });
       await gateway.publishToGuild(guildId, 'ROLE_CREATE', roleView(role));
       return roleView(role);
     },
@@ -64,7 +84,8 @@ export function createRolesService(deps: { repos: Repos; permissions: Permission
     async update(userId: string, guildId: string, roleId: string, body: UpdateRoleBody): Promise<Role> {
       const { access, role } = await requireManageableRole(userId, guildId, roleId);
       if (body.permissions !== undefined) assertGrantable(access, body.permissions ^ role.permissions);
-      if (roleId === guildId && body.name !== undefined) throw AppError.validation('@everyone cannot be renamed', [{ path: 'body.name', message: '@everyone' }]);
+      if (roleId === guildId && body.name !== undefined)
+        throw AppError.validation('@everyone cannot be renamed', [{ path: 'body.name', message: '@everyone' }]);
       const set: UpdateRoleBody = {};
       if (body.name !== undefined) set.name = body.name;
       if (body.permissions !== undefined) set.permissions = body.permissions;
@@ -96,23 +117,32 @@ export function createRolesService(deps: { repos: Repos; permissions: Permission
       const custom = access.roles.filter((r) => r.id !== guildId);
       const unique = new Set(roleIds);
       if (unique.size !== roleIds.length || roleIds.length !== custom.length || custom.some((r) => !unique.has(r.id))) {
-        throw AppError.validation('roleIds must list every custom role exactly once', [{ path: 'body.roleIds', message: 'incomplete or duplicate' }]);
+        throw AppError.validation('roleIds must list every custom role exactly once', [
+          { path: 'body.roleIds', message: 'incomplete or duplicate' },
+        ]);
       }
       const isOwner = access.guild.ownerId === userId;
       const top = highestPosition(access.member, access.roles);
-      const moves = roleIds.map((id, i) => ({ id, position: i + 1 })).filter((m) => custom.find((r) => r.id === m.id)?.position !== m.position);
+      const moves = roleIds
+        .map((id, i) => ({ id, position: i + 1 }))
+        .filter((m) => custom.find((r) => r.id === m.id)?.position !== m.position);
       for (const m of moves) {
         const current = custom.find((r) => r.id === m.id)!;
-        if (!isOwner && (current.position >= top || m.position >= top)) throw AppError.forbidden('You can only move roles below your highest role');
+        if (!isOwner && (current.position >= top || m.position >= top))
+          throw AppError.forbidden('You can only move roles below your highest role');
       }
       await repos.roles.setPositions(guildId, moves);
       const roles = await repos.roles.listByGuild(guildId);
-      for (const r of roles.filter((r) => moves.some((m) => m.id === r.id))) await gateway.publishToGuild(guildId, 'ROLE_UPDATE', roleView(r));
-      if (moves.length) await audit.record({ guildId, action: 'role.update', actorId: userId, targetId: null, details: { reorder: roleIds } });
+      for (const r of roles.filter((r) => moves.some((m) => m.id === r.id)))
+        await gateway.publishToGuild(guildId, 'ROLE_UPDATE', roleView(r));
+      if (moves.length)
+        await audit.record({ guildId, action: 'role.update', actorId: userId, targetId: null, details: { reorder: roleIds } });
       return { items: roles.map(roleView) };
     },
 
-    addToMember: (userId: string, guildId: string, targetId: string, roleId: string) => memberRoleChange(userId, guildId, targetId, roleId, true),
-    removeFromMember: (userId: string, guildId: string, targetId: string, roleId: string) => memberRoleChange(userId, guildId, targetId, roleId, false),
+    addToMember: (userId: string, guildId: string, targetId: string, roleId: string) =>
+      memberRoleChange(userId, guildId, targetId, roleId, true),
+    removeFromMember: (userId: string, guildId: string, targetId: string, roleId: string) =>
+      memberRoleChange(userId, guildId, targetId, roleId, false),
   };
 }

@@ -51,7 +51,9 @@ const toRecord = (d: UserDoc): UserRecord => ({
  */
 export const deletedUsernameKey = (id: string) => `#deleted:${id}`;
 
-export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'avatar' | 'disabledAt' | 'deletedAt' | 'status'>>;
+export type UserUpdate = Partial<
+  Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'avatar' | 'disabledAt' | 'deletedAt' | 'status'>
+>;
 
 /**
  * The fields that turn an account into a tombstone, written in one document update: the name is freed (see
@@ -59,7 +61,14 @@ export type UserUpdate = Partial<Pick<UserDoc, 'username' | 'usernameLower' | 'd
  * (views.ts deletedUser) wherever its id appears.
  */
 export function anonymisedUser(id: string, at: Date, shownAs: { username: string; displayName: string }): UserUpdate {
-  return { username: shownAs.username, usernameLower: deletedUsernameKey(id), displayName: shownAs.displayName, passwordHash: '', avatar: null, deletedAt: at };
+  return {
+    username: shownAs.username,
+    usernameLower: deletedUsernameKey(id),
+    displayName: shownAs.displayName,
+    passwordHash: '',
+    avatar: null,
+    deletedAt: at,
+  };
 }
 
 export type UsersRepo = ReturnType<typeof createUsersRepo>;
@@ -72,8 +81,21 @@ export function createUsersRepo(db: Db) {
     },
 
     /** `null` when the username is taken (case-insensitively: the unique index on `usernameLower` decides). */
-    async insert(u: { id: string; username: string; displayName: string; passwordHash: string; createdAt: Date }): Promise<UserRecord | null> {
-      const doc: UserDoc = { _id: oid(u.id), username: u.username, usernameLower: u.username.toLowerCase(), displayName: u.displayName, passwordHash: u.passwordHash, createdAt: u.createdAt };
+    async insert(u: {
+      id: string;
+      username: string;
+      displayName: string;
+      passwordHash: string;
+      createdAt: Date;
+    }): Promise<UserRecord | null> {
+      const doc: UserDoc = {
+        _id: oid(u.id),
+        username: u.username,
+        usernameLower: u.username.toLowerCase(),
+        displayName: u.displayName,
+        passwordHash: u.passwordHash,
+        createdAt: u.createdAt,
+      };
       try {
         await users.insertOne(doc);
       } catch (err) {

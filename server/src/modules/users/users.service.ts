@@ -61,9 +61,13 @@ export function createUsersService(deps: {
       }
       const owned = await repos.guilds.guildsOwnedBy(userId);
       if (owned.length > 0) {
-        throw new AppError('CONFLICT', `You own ${owned.length === 1 ? 'a guild' : `${owned.length} guilds`}: transfer ownership or delete ${owned.length === 1 ? 'it' : 'them'} first`, {
-          guildIds: owned.map((g) => g.id),
-        });
+        throw new AppError(
+          'CONFLICT',
+          `You own ${owned.length === 1 ? 'a guild' : `${owned.length} guilds`}: transfer ownership or delete ${owned.length === 1 ? 'it' : 'them'} first`,
+          {
+            guildIds: owned.map((g) => g.id),
+          },
+        );
       }
       const now = clock.now();
       await repos.refreshTokens.revokeAllForUser(userId, now);
@@ -96,7 +100,7 @@ export function createUsersService(deps: {
         });
       }
       const messages: ExportedMessage[] = [];
-      for (let afterId: string | undefined; ; ) {
+      for (let afterId: string | undefined; ;) {
         const batch = await repos.messages.listByAuthor(userId, { limit: EXPORT_PAGE_SIZE, ...(afterId ? { afterId } : {}) });
         for (const m of batch) {
           messages.push({
@@ -113,7 +117,14 @@ export function createUsersService(deps: {
         afterId = batch.at(-1)?.id;
       }
       log.info({ userId, messages: messages.length }, 'data exported');
-      return { format: 'parley-user-export', version: 1, exportedAt: clock.now().toISOString(), user: userView(user), memberships: exported, messages };
+      return {
+        format: 'parley-user-export',
+        version: 1,
+        exportedAt: clock.now().toISOString(),
+        user: userView(user),
+        memberships: exported,
+        messages,
+      };
     },
   };
 }

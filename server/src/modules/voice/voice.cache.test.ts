@@ -8,7 +8,15 @@ const OTHER_GUILD = '6a0000000000000000000002';
 const USER = '6a0000000000000000000100';
 const at = new Date('2026-11-21T12:00:00Z');
 const start = (guildId: string, channelId: string, sid: string, joinedAtMs: number) => ({
-  userId: USER, guildId, channelId, room: `ch_${channelId}`, participantSid: sid, joinedAtMs, serverMute: false, serverDeaf: false, at,
+  userId: USER,
+  guildId,
+  channelId,
+  room: `ch_${channelId}`,
+  participantSid: sid,
+  joinedAtMs,
+  serverMute: false,
+  serverDeaf: false,
+  at,
 });
 
 function setup() {
@@ -47,10 +55,13 @@ describe('voice repo through the record cache', () => {
 
   it('when a write fails, then every cached guild list of this instance is dropped', async () => {
     const dropped: string[][] = [];
-    const failing = withRecordCache({ ...createMemoryVoiceRepo(), startSession: () => Promise.reject(new Error('db down')) }, {
-      read: (_key, load) => load(),
-      invalidate: async (keys) => void dropped.push([...keys]),
-    });
+    const failing = withRecordCache(
+      { ...createMemoryVoiceRepo(), startSession: () => Promise.reject(new Error('db down')) },
+      {
+        read: (_key, load) => load(),
+        invalidate: async (keys) => void dropped.push([...keys]),
+      },
+    );
     await failing.listActiveInGuild(GUILD);
     await expect(failing.startSession(start(GUILD, 'c1', 'PA', 1_000))).rejects.toThrow('db down');
     expect(dropped.at(-1)).toEqual([`voice:${USER}`, `voice-guild:${GUILD}`]);

@@ -86,7 +86,15 @@ export function createMemoryVoiceRepo(): VoiceRepo {
       const doc = ensure(userId, at);
       if (doc.participantSid === participantSid) {
         const before = { ...doc };
-        Object.assign(doc, { guildId: null, channelId: null, room: null, participantSid: null, joinedAt: null, endedJoinedAtMs: joinedAtMs, updatedAt: at });
+        Object.assign(doc, {
+          guildId: null,
+          channelId: null,
+          room: null,
+          participantSid: null,
+          joinedAt: null,
+          endedJoinedAtMs: joinedAtMs,
+          updatedAt: at,
+        });
         return isActive(before) ? before : null;
       }
       if (doc.endedJoinedAtMs < joinedAtMs) doc.endedJoinedAtMs = joinedAtMs;
@@ -129,7 +137,15 @@ export function createMemoryVoiceRepo(): VoiceRepo {
       for (let slot = 0; slot < claim.limit; slot++) {
         if (taken.has(slot)) continue;
         seatCounter += 1;
-        const seat: VoiceSeat = { id: `seat-${seatCounter}`, channelId: claim.channelId, guildId: claim.guildId, slot, userId: claim.userId, holdUntil: claim.holdUntil, touchedAt: claim.at };
+        const seat: VoiceSeat = {
+          id: `seat-${seatCounter}`,
+          channelId: claim.channelId,
+          guildId: claim.guildId,
+          slot,
+          userId: claim.userId,
+          holdUntil: claim.holdUntil,
+          touchedAt: claim.at,
+        };
         seats.set(seat.id, seat);
         return { ...seat };
       }

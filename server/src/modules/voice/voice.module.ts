@@ -27,7 +27,12 @@ export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo 
   const seatsKey = (userId: string) => `voice-seats:${userId}`;
   /** Guilds whose voice lists this instance has cached: all are dropped when a write fails half-way. */
   const cachedGuilds = new Set<string>();
-  async function thenDrop<T>(write: Promise<T>, userId: string, touched: (result: T) => readonly (string | null | undefined)[], extra: string[] = []): Promise<T> {
+  async function thenDrop<T>(
+    write: Promise<T>,
+    userId: string,
+    touched: (result: T) => readonly (string | null | undefined)[],
+    extra: string[] = [],
+  ): Promise<T> {
     let result: T;
     try {
       result = await write;

@@ -167,7 +167,6 @@ interface ModerationDoc extends ModerationFlags {
 /** How long a claim's holder gets to finish its write before another caller may repair the session. */
 export const CLAIM_GRACE_MS = 10_000;
 
-
 function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
   const { _id, ...rest } = doc;
   return {
@@ -190,7 +189,15 @@ function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
 }
 
 function toSeat(doc: SeatDoc): VoiceSeat {
-  return { id: doc._id, channelId: doc.channelId, guildId: doc.guildId, slot: doc.slot, userId: doc.userId, holdUntil: doc.holdUntil ?? null, touchedAt: doc.touchedAt };
+  return {
+    id: doc._id,
+    channelId: doc.channelId,
+    guildId: doc.guildId,
+    slot: doc.slot,
+    userId: doc.userId,
+    holdUntil: doc.holdUntil ?? null,
+    touchedAt: doc.touchedAt,
+  };
 }
 
 /** Passes over the channel's seats before a claim gives up; each pass loses only to claims that actually succeeded. */
@@ -284,7 +291,10 @@ export function createVoiceRepo(db: Db): VoiceRepo {
     },
 
     async listActiveInGuild(guildId) {
-      const docs = await states.find({ guildId, ...activeFilter }).sort({ joinedAt: 1 }).toArray();
+      const docs = await states
+        .find({ guildId, ...activeFilter })
+        .sort({ joinedAt: 1 })
+        .toArray();
       return docs.map(toRecord).filter(isActive);
     },
 
@@ -396,7 +406,11 @@ export function createVoiceRepo(db: Db): VoiceRepo {
       const id = `${guildId}:${userId}`;
       let doc: ModerationDoc | null;
       try {
-        doc = await moderation.findOneAndUpdate({ _id: id }, { $set, $setOnInsert: setOnInsert }, { upsert: true, returnDocument: 'after' });
+        doc = await moderation.findOneAndUpdate(
+          { _id: id },
+          { $set, $setOnInsert: setOnInsert },
+          { upsert: true, returnDocument: 'after' },
+        );
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         doc = await moderation.findOneAndUpdate({ _id: id }, { $set }, { returnDocument: 'after' });
@@ -432,7 +446,15 @@ export function createVoiceRepo(db: Db): VoiceRepo {
         const free = Array.from({ length: claim.limit }, (_, slot) => slot).filter((slot) => !taken.has(slot));
         if (free.length === 0) return null;
         for (const slot of free) {
-          const doc: SeatDoc = { _id: new ObjectId().toHexString(), channelId, guildId: claim.guildId, slot, userId, holdUntil: claim.holdUntil, touchedAt: at };
+          const doc: SeatDoc = {
+            _id: new ObjectId().toHexString(),
+            channelId,
+            guildId: claim.guildId,
+            slot,
+            userId,
+            holdUntil: claim.holdUntil,
+            touchedAt: at,
+          };
           try {
             await seats.insertOne(doc);
             return toSeat(doc);

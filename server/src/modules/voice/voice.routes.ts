@@ -26,7 +26,10 @@ const WEBHOOK_BODY_LIMIT = '256kb';
  * read raw (whatever the Content-Type — LiveKit sends application/webhook+json) and verified before anything is
  * parsed or applied. Unsigned, forged, tampered or expired → 401 and nothing changes.
  */
-export function createLivekitWebhookRouter(deps: { verifier: WebhookVerifier; service: VoiceService; bus: WebhookBus; log: Logger }): { path: string; router: Router } {
+export function createLivekitWebhookRouter(deps: { verifier: WebhookVerifier; service: VoiceService; bus: WebhookBus; log: Logger }): {
+  path: string;
+  router: Router;
+} {
   const { verifier, service, bus, log } = deps;
   const router = Router();
   router.post('/', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {

@@ -98,14 +98,16 @@ export function setupVoice(repo: VoiceRepo) {
     },
     /** What LiveKit lists in a channel's room, for the reconciler. */
     inRoom(channelId: string, list: { sid: string; identity: string; joinedAtMs: number }[]) {
-      rooms.participants.set(voiceRoomName(channelId), list.map((p) => ({ ...p, tracks: [], permission: null })));
+      rooms.participants.set(
+        voiceRoomName(channelId),
+        list.map((p) => ({ ...p, tracks: [], permission: null })),
+      );
     },
   };
 }
 
 /** Long enough for a seat held for an unused token to be reapable by anyone. */
 export const PAST_HOLD_MS = 60_000 + SEAT_HOLD_SLACK_MS + SEAT_REAP_MARGIN_MS + 1;
-
 
 export function defineVoiceStateRules(label: string, makeRepo: () => Promise<VoiceRepo>): void {
   describe(`voice state rules (${label})`, () => {
@@ -146,14 +148,14 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect(v.voiceEvents()).toEqual([]);
     });
 
-    it('when an older session\'s joined arrives after a newer session\'s, then the newer channel stays', async () => {
+    it("when an older session's joined arrives after a newer session's, then the newer channel stays", async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
       expect(await channelOf()).toBe(CHANNEL_B);
       expect(v.voiceEvents().map((e) => e.channelId)).toEqual([CHANNEL_B]);
     });
 
-    it('when the user switches channels and the old session\'s left comes last, then they stay in the new channel', async () => {
+    it("when the user switches channels and the old session's left comes last, then they stay in the new channel", async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
       await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
@@ -193,7 +195,9 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
     it('when LiveKit no longer has a stored session, then reconcileOnce removes it and publishes the leave', async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_9', 1_500, OTHER));
-      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null }]);
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [
+        { sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null },
+      ]);
       const result = await v.reconciler.reconcileOnce();
       expect(result).toEqual({ rooms: 1, removed: 1, added: 0, evicted: 0, seatsFreed: 0 });
       expect(await channelOf(USER)).toBeNull();
@@ -203,7 +207,9 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
     });
 
     it('when a joined webhook was lost, then reconcileOnce adds the participant LiveKit reports', async () => {
-      v.rooms.participants.set(voiceRoomName(CHANNEL_B), [{ sid: 'PA_5', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null }]);
+      v.rooms.participants.set(voiceRoomName(CHANNEL_B), [
+        { sid: 'PA_5', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null },
+      ]);
       const result = await v.reconciler.reconcileOnce();
       expect(result).toEqual({ rooms: 1, removed: 0, added: 1, evicted: 0, seatsFreed: 0 });
       expect(await channelOf()).toBe(CHANNEL_B);
@@ -229,7 +235,9 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
     it('when a voice channel was deleted, then its members are evicted; rooms of channels never ours are left alone', async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
       const foreign = '6a00000000000000000000ff';
-      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null }]);
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [
+        { sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null },
+      ]);
       v.rooms.participants.set(voiceRoomName(foreign), [{ sid: 'PA_x', identity: OTHER, joinedAtMs: 1_000, tracks: [], permission: null }]);
       v.access.channels.delete(CHANNEL_A);
       expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 2, removed: 0, added: 0, evicted: 1, seatsFreed: 0 });
@@ -269,7 +277,11 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         () => 'OK',
         (err: unknown) => (err as { code?: string }).code ?? 'ERROR',
       );
-    const seated = async (channelId = CHANNEL_A) => (await repo.listSeats()).filter((s) => s.channelId === channelId).map((s) => s.userId).sort();
+    const seated = async (channelId = CHANNEL_A) =>
+      (await repo.listSeats())
+        .filter((s) => s.channelId === channelId)
+        .map((s) => s.userId)
+        .sort();
 
     it('when three users ask to join a limit-2 channel, then the third gets CHANNEL_FULL and no token', async () => {
       expect([await joinCode(USER), await joinCode(OTHER), await joinCode(THIRD)]).toEqual(['OK', 'OK', 'CHANNEL_FULL']);
@@ -318,7 +330,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect(await joinCode(THIRD)).toBe('OK');
     });
 
-    it('when a reconnect token is issued before the old connection\'s leave arrives, then the seat stays with the user', async () => {
+    it("when a reconnect token is issued before the old connection's leave arrives, then the seat stays with the user", async () => {
       v.limit(CHANNEL_A, 1);
       await joinCode(USER);
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
@@ -337,7 +349,11 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect(await joinCode(OTHER)).toBe('OK');
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
-      expect(v.events.sent).toContainEqual({ to: `user:${USER}`, event: 'VOICE_DISCONNECT', payload: { channelId: CHANNEL_A, reason: 'CHANNEL_FULL' } });
+      expect(v.events.sent).toContainEqual({
+        to: `user:${USER}`,
+        event: 'VOICE_DISCONNECT',
+        payload: { channelId: CHANNEL_A, reason: 'CHANNEL_FULL' },
+      });
       expect(await channelOf(repo, USER)).toBeNull();
       expect(v.voiceEvents()).toEqual([]);
       // The refused connection stays refused: a late track webhook for it changes nothing.
@@ -365,7 +381,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect(v.rooms.removed).toEqual([]);
     });
 
-    it('when a session\'s leave webhook is lost, then the reconciler ends the session and its seat goes with it', async () => {
+    it("when a session's leave webhook is lost, then the reconciler ends the session and its seat goes with it", async () => {
       v.limit(CHANNEL_A, 1);
       await joinCode(USER);
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));

@@ -27,9 +27,11 @@ describe('voice service', () => {
   });
 
   describe('join', () => {
-    it('when a member with CONNECT and SPEAK joins, then they get a token for that channel\'s room that may publish', async () => {
+    it("when a member with CONNECT and SPEAK joins, then they get a token for that channel's room that may publish", async () => {
       const res = await v.service.join(USER, CHANNEL_A, {});
-      expect(res).toEqual(expect.objectContaining({ url: 'ws://livekit.test', room: voiceRoomName(CHANNEL_A), channelId: CHANNEL_A, guildId: GUILD }));
+      expect(res).toEqual(
+        expect.objectContaining({ url: 'ws://livekit.test', room: voiceRoomName(CHANNEL_A), channelId: CHANNEL_A, guildId: GUILD }),
+      );
       expect(v.tokens.issued).toEqual([{ userId: USER, room: voiceRoomName(CHANNEL_A), rights: { canPublish: true, canSubscribe: true } }]);
     });
 
@@ -80,7 +82,14 @@ describe('voice service', () => {
       v.access.channels.set(CHANNEL_A, { id: CHANNEL_A, guildId: GUILD, type: 'voice', userLimit: 2 });
       const users = Array.from({ length: 20 }, (_, i) => `6a00000000000000000010${String(i).padStart(2, '0')}`);
       for (const u of users) v.access.channelPerms.set(`${u}:${CHANNEL_A}`, MEMBER);
-      const codes = await Promise.all(users.map((u) => v.service.join(u, CHANNEL_A, {}).then(() => 'OK', (err: unknown) => (err as { code?: string }).code)));
+      const codes = await Promise.all(
+        users.map((u) =>
+          v.service.join(u, CHANNEL_A, {}).then(
+            () => 'OK',
+            (err: unknown) => (err as { code?: string }).code,
+          ),
+        ),
+      );
       expect(codes.filter((c) => c === 'OK')).toHaveLength(2);
       expect(codes.filter((c) => c === 'CHANNEL_FULL')).toHaveLength(18);
     });
@@ -124,7 +133,9 @@ describe('voice service', () => {
     it('when joining with selfMute, then the state created by the webhook carries it', async () => {
       await v.service.join(USER, CHANNEL_A, { selfMute: true });
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
-      expect(await v.service.snapshotFor(OTHER, [GUILD])).toEqual([expect.objectContaining({ userId: USER, selfMute: true, selfDeaf: false })]);
+      expect(await v.service.snapshotFor(OTHER, [GUILD])).toEqual([
+        expect.objectContaining({ userId: USER, selfMute: true, selfDeaf: false }),
+      ]);
     });
   });
 
@@ -136,7 +147,7 @@ describe('voice service', () => {
       expect(await v.service.snapshotFor(MOD, [GUILD])).toHaveLength(1);
     });
 
-    it('when a non-member lists a guild\'s voice states, then NOT_FOUND', async () => {
+    it("when a non-member lists a guild's voice states, then NOT_FOUND", async () => {
       expect(await codeOf(v.service.listGuild('6a0000000000000000000999', GUILD))).toBe('NOT_FOUND');
     });
   });
@@ -144,13 +155,17 @@ describe('voice service', () => {
   describe('moderation', () => {
     beforeEach(async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
-      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null }]);
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [
+        { sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: null },
+      ]);
     });
 
     it('when a moderator server-mutes a connected member, then LiveKit rights drop publish, the state says so, and it is audited', async () => {
       const state = await v.service.moderate(MOD, GUILD, USER, { serverMute: true });
       expect(state).toEqual({ guildId: GUILD, userId: USER, serverMute: true, serverDeaf: false });
-      expect(v.rooms.rights).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER, rights: { canPublish: false, canSubscribe: true } }]);
+      expect(v.rooms.rights).toEqual([
+        { room: voiceRoomName(CHANNEL_A), identity: USER, rights: { canPublish: false, canSubscribe: true } },
+      ]);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, serverMute: true }));
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.mute', actorId: MOD, targetId: USER });
     });
@@ -182,7 +197,11 @@ describe('voice service', () => {
       expect(move?.payload as VoiceMoveEvent).toEqual(
         expect.objectContaining({ room: voiceRoomName(CHANNEL_B), channelId: CHANNEL_B, fromChannelId: CHANNEL_A, movedBy: MOD }),
       );
-      expect(v.tokens.issued.at(-1)).toEqual({ userId: USER, room: voiceRoomName(CHANNEL_B), rights: { canPublish: true, canSubscribe: true } });
+      expect(v.tokens.issued.at(-1)).toEqual({
+        userId: USER,
+        room: voiceRoomName(CHANNEL_B),
+        rights: { canPublish: true, canSubscribe: true },
+      });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.move', actorId: MOD, targetId: USER });
     });
@@ -215,7 +234,11 @@ describe('voice service', () => {
     it('when the target is server-muted before connecting with an older token, then the flags are enforced on join', async () => {
       await v.service.moderate(MOD, GUILD, OTHER, { serverMute: true });
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_7', 7_000, OTHER));
-      expect(v.rooms.rights.at(-1)).toEqual({ room: voiceRoomName(CHANNEL_A), identity: OTHER, rights: { canPublish: false, canSubscribe: true } });
+      expect(v.rooms.rights.at(-1)).toEqual({
+        room: voiceRoomName(CHANNEL_A),
+        identity: OTHER,
+        rights: { canPublish: false, canSubscribe: true },
+      });
     });
   });
 });

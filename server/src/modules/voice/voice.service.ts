@@ -54,18 +54,17 @@ export interface VoiceEvents {
 }
 
 export type VoiceAuditAction =
-  | 'voice.join'
-  | 'voice.leave'
-  | 'voice.move'
-  | 'voice.mute'
-  | 'voice.unmute'
-  | 'voice.deafen'
-  | 'voice.undeafen'
-  | 'voice.disconnect';
+  'voice.join' | 'voice.leave' | 'voice.move' | 'voice.mute' | 'voice.unmute' | 'voice.deafen' | 'voice.undeafen' | 'voice.disconnect';
 
 export interface VoiceAudit {
   /** actorId null = the system (e.g. the reconciler noticed a session that LiveKit no longer has). */
-  record(entry: { guildId: string; actorId: string | null; targetId: string; action: VoiceAuditAction; details?: Record<string, unknown> }): Promise<void>;
+  record(entry: {
+    guildId: string;
+    actorId: string | null;
+    targetId: string;
+    action: VoiceAuditAction;
+    details?: Record<string, unknown>;
+  }): Promise<void>;
 }
 
 export interface VoiceServiceDeps {
@@ -95,7 +94,10 @@ export interface VoiceService {
   removeFromGuildVoice(guildId: string, userId: string, actorId: string): Promise<void>;
   applyWebhook(fact: VoiceWebhookFact): Promise<void>;
   /** Starts a session LiveKit reports (webhook or reconciler); true when it changed the state. */
-  observeSession(input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  observeSession(
+    input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number },
+    source: string,
+  ): Promise<boolean>;
   /** Ends a session LiveKit no longer has; true when it changed the state. */
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
   /**
@@ -177,9 +179,20 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   }
 
   /** A session that ended: its leave goes to the channel's viewers, and the audit log records who ended it and why. */
-  async function announceEnd(ended: ActiveVoiceState, actorId: string | null, action: 'voice.leave' | 'voice.disconnect' | 'voice.move', details: Record<string, unknown> = {}): Promise<void> {
+  async function announceEnd(
+    ended: ActiveVoiceState,
+    actorId: string | null,
+    action: 'voice.leave' | 'voice.disconnect' | 'voice.move',
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await publishLeave(ended);
-    await safeAudit({ guildId: ended.guildId, actorId, targetId: ended.userId, action, details: { channelId: ended.channelId, ...details } });
+    await safeAudit({
+      guildId: ended.guildId,
+      actorId,
+      targetId: ended.userId,
+      action,
+      details: { channelId: ended.channelId, ...details },
+    });
   }
 
   async function safeAudit(entry: Parameters<VoiceAudit['record']>[0]): Promise<void> {
@@ -196,19 +209,32 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     return Promise.all([repo.getModeration(guildId, userId), access.displayName(userId)]);
   }
 
-  async function issueToken(userId: string, channel: VoiceChannelInfo, permissions: number, inputs = tokenInputs(userId, channel.guildId)): Promise<VoiceJoinResponse> {
+  async function issueToken(
+    userId: string,
+    channel: VoiceChannelInfo,
+    permissions: number,
+    inputs = tokenInputs(userId, channel.guildId),
+  ): Promise<VoiceJoinResponse> {
     const [flags, name] = await inputs;
     const rights = voiceMediaRights({ speak: hasPermission(permissions, Permission.SPEAK), ...flags });
     const displayName = name ?? userId;
     const room = voiceRoomName(channel.id);
     const token = await tokens.issue({ userId, displayName, room, rights });
     const expiresAt = new Date(clock().getTime() + tokens.ttlSeconds * 1000).toISOString();
-    log.info({ userId, channelId: channel.id, room, canPublish: rights.canPublish, canSubscribe: rights.canSubscribe }, 'voice token issued');
+    log.info(
+      { userId, channelId: channel.id, room, canPublish: rights.canPublish, canSubscribe: rights.canSubscribe },
+      'voice token issued',
+    );
     return { url: deps.publicUrl, token, room, channelId: channel.id, guildId: channel.guildId, expiresAt };
   }
 
   /** Ends the user's current session here and in LiveKit; publishes and audits the leave. */
-  async function endCurrent(state: ActiveVoiceState, actorId: string, action: 'voice.leave' | 'voice.disconnect' | 'voice.move', details?: Record<string, unknown>) {
+  async function endCurrent(
+    state: ActiveVoiceState,
+    actorId: string,
+    action: 'voice.leave' | 'voice.disconnect' | 'voice.move',
+    details?: Record<string, unknown>,
+  ) {
     // End it here first: LiveKit's participant_left webhook can arrive before removeParticipant even returns, and the
     // session must be recorded as ended by this action (move/disconnect), not as the user leaving on their own.
     const ended = await repo.endSession(state.userId, state.participantSid, state.currentJoinedAtMs, clock());
@@ -236,7 +262,12 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   function isExempt(state: VoiceStateRecord | null, channelId: string, permissions: number): boolean {
     if (hasPermission(permissions, Permission.MOVE_MEMBERS)) return true;
     if (isActive(state) && state.channelId === channelId) return true;
-    return !!state && state.admittedChannelId === channelId && !!state.admittedAt && state.admittedAt.getTime() >= clock().getTime() - ADMIT_WINDOW_MS;
+    return (
+      !!state &&
+      state.admittedChannelId === channelId &&
+      !!state.admittedAt &&
+      state.admittedAt.getTime() >= clock().getTime() - ADMIT_WINDOW_MS
+    );
   }
 
   /** A seat for a token being issued now: held until the token expires, plus slack. */
@@ -255,7 +286,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   /** Seat bookkeeping never fails the action around it: a seat left behind is freed by the reconciler's next pass. */
   async function releaseSeat(seat: VoiceSeat, reason: string): Promise<void> {
     try {
-      if (await repo.releaseSeat(seat.id)) log.info({ userId: seat.userId, channelId: seat.channelId, slot: seat.slot, reason }, 'voice seat released');
+      if (await repo.releaseSeat(seat.id))
+        log.info({ userId: seat.userId, channelId: seat.channelId, slot: seat.slot, reason }, 'voice seat released');
     } catch (err) {
       log.warn({ err, userId: seat.userId, channelId: seat.channelId, reason }, 'voice seat not released; the reconciler will free it');
     }
@@ -301,7 +333,14 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     const verdict = await accessRefusal(userId, channel);
     if (verdict.reason) return verdict.reason;
     if (channel.userLimit <= 0) return null;
-    const seat = await repo.claimSeat({ channelId: channel.id, guildId: channel.guildId, userId, limit: channel.userLimit, at: clock(), holdUntil: null });
+    const seat = await repo.claimSeat({
+      channelId: channel.id,
+      guildId: channel.guildId,
+      userId,
+      limit: channel.userLimit,
+      at: clock(),
+      holdUntil: null,
+    });
     if (!seat && !isExempt(state, channel.id, verdict.permissions)) return 'channel full';
     return null;
   }
@@ -322,7 +361,11 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       }
       // Independent reads, in parallel: this is the hot path of every voice join. The token inputs are read before a
       // possible leave of the old channel, which changes neither moderation flags nor the display name.
-      const [current, inputs, seats] = await Promise.all([repo.findByUser(userId), tokenInputs(userId, channel.guildId), repo.listSeats(userId)]);
+      const [current, inputs, seats] = await Promise.all([
+        repo.findByUser(userId),
+        tokenInputs(userId, channel.guildId),
+        repo.listSeats(userId),
+      ]);
       if (channel.userLimit > 0) {
         // The seat is claimed before the token exists: with N places, at most N users hold a way in at once.
         const seat = await claimForToken(userId, channel);
@@ -404,7 +447,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         if (!inVoice || !seen) throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
         const target = await requireVoiceChannel(actorId, body.channelId);
         if (target.channel.guildId !== guildId) throw AppError.notFound('Channel');
-        if (!hasPermission(target.permissions, Permission.MOVE_MEMBERS)) throw AppError.forbidden('Missing MOVE_MEMBERS permission in the target channel');
+        if (!hasPermission(target.permissions, Permission.MOVE_MEMBERS))
+          throw AppError.forbidden('Missing MOVE_MEMBERS permission in the target channel');
         const theirs = await access.channelFor(targetId, body.channelId);
         if (!theirs || !hasPermission(theirs.permissions, Permission.CONNECT)) {
           throw AppError.forbidden('The member cannot connect to the target channel');
@@ -425,10 +469,22 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           await rooms.applyRights(inVoice.room, targetId, voiceMediaRights({ speak, ...flags }));
         }
         if (body.serverMute !== undefined) {
-          await safeAudit({ guildId, actorId, targetId, action: body.serverMute ? 'voice.mute' : 'voice.unmute', details: { channelId: inVoice?.channelId ?? null } });
+          await safeAudit({
+            guildId,
+            actorId,
+            targetId,
+            action: body.serverMute ? 'voice.mute' : 'voice.unmute',
+            details: { channelId: inVoice?.channelId ?? null },
+          });
         }
         if (body.serverDeaf !== undefined) {
-          await safeAudit({ guildId, actorId, targetId, action: body.serverDeaf ? 'voice.deafen' : 'voice.undeafen', details: { channelId: inVoice?.channelId ?? null } });
+          await safeAudit({
+            guildId,
+            actorId,
+            targetId,
+            action: body.serverDeaf ? 'voice.deafen' : 'voice.undeafen',
+            details: { channelId: inVoice?.channelId ?? null },
+          });
         }
         log.info({ actorId, targetId, guildId, ...flags }, 'voice moderation applied');
       }
@@ -467,7 +523,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async removeFromGuildVoice(guildId, userId, actorId) {
       const current = await repo.findByUser(userId);
-      if (isActive(current) && current.guildId === guildId) await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' });
+      if (isActive(current) && current.guildId === guildId)
+        await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' });
       // Including seats held for tokens not used yet: those tokens are refused when they connect anyway.
       for (const seat of await repo.listSeats(userId)) if (seat.guildId === guildId) await releaseSeat(seat, 'membership');
     },
@@ -479,12 +536,21 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       }
       const { participant } = fact;
       if (fact.kind === 'participant_left') {
-        await service.observeSessionEnd({ identity: participant.identity, sid: participant.sid, joinedAtMs: participant.joinedAtMs }, `webhook:${fact.kind}`);
+        await service.observeSessionEnd(
+          { identity: participant.identity, sid: participant.sid, joinedAtMs: participant.joinedAtMs },
+          `webhook:${fact.kind}`,
+        );
         return;
       }
       // participant_joined, and track events too: they carry the participant, so a lost or late "joined" still shows up.
       await service.observeSession(
-        { room: fact.room, channelId: fact.channelId, identity: participant.identity, sid: participant.sid, joinedAtMs: participant.joinedAtMs },
+        {
+          room: fact.room,
+          channelId: fact.channelId,
+          identity: participant.identity,
+          sid: participant.sid,
+          joinedAtMs: participant.joinedAtMs,
+        },
         `webhook:${fact.kind}`,
       );
     },
@@ -499,7 +565,9 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       const [flags, state] = await Promise.all([repo.getModeration(channel.guildId, input.identity), repo.findByUser(input.identity)]);
       // Only a session that would become the user's current one is judged; replays, track events of a session already
       // admitted, and late webhooks of older sessions go on to startSession, which ignores them.
-      const isNew = !state || (state.participantSid !== input.sid && state.currentJoinedAtMs < input.joinedAtMs && state.endedJoinedAtMs < input.joinedAtMs);
+      const isNew =
+        !state ||
+        (state.participantSid !== input.sid && state.currentJoinedAtMs < input.joinedAtMs && state.endedJoinedAtMs < input.joinedAtMs);
       if (isNew) {
         const refusal = await admissionRefusal(input.identity, channel, state);
         if (refusal) {
@@ -531,7 +599,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (replaced && replaced.channelId !== now.channelId) {
         // Members who see the old channel but not the new one must still see the user leave it.
         await publishLeave(replaced);
-        await safeAudit({ guildId: replaced.guildId, actorId: replaced.userId, targetId: replaced.userId, action: 'voice.leave', details: { channelId: replaced.channelId, reason: 'switched' } });
+        await safeAudit({
+          guildId: replaced.guildId,
+          actorId: replaced.userId,
+          targetId: replaced.userId,
+          action: 'voice.leave',
+          details: { channelId: replaced.channelId, reason: 'switched' },
+        });
         // One voice channel per user. The join normally ended the old session already; this catches a join that could
         // not see it (another instance had just recorded it) and a second client joining elsewhere.
         await removeQuietly(replaced.room, replaced.userId, 'replaced by a newer session');
@@ -540,7 +614,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       // got the leave above.
       await publishJoin(now, replaced && replaced.channelId === now.channelId ? now.channelId : null);
       if (!replaced || replaced.channelId !== now.channelId) {
-        await safeAudit({ guildId: now.guildId, actorId: now.userId, targetId: now.userId, action: 'voice.join', details: { channelId: now.channelId } });
+        await safeAudit({
+          guildId: now.guildId,
+          actorId: now.userId,
+          targetId: now.userId,
+          action: 'voice.join',
+          details: { channelId: now.channelId },
+        });
       }
       log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
       if (flags.serverMute || flags.serverDeaf) {
@@ -600,7 +680,14 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         for (const identity of identities) {
           if (!Id.safeParse(identity).success || held.has(`${channel.id}:${identity}`)) continue;
           // Best effort, never an eviction: people already in the room stay even when the seats are gone.
-          const seat = await repo.claimSeat({ channelId: channel.id, guildId: channel.guildId, userId: identity, limit: channel.userLimit, at, holdUntil: null });
+          const seat = await repo.claimSeat({
+            channelId: channel.id,
+            guildId: channel.guildId,
+            userId: identity,
+            limit: channel.userLimit,
+            at,
+            holdUntil: null,
+          });
           if (seat) adopted++;
         }
       }

@@ -237,7 +237,13 @@ function PasswordForm() {
       </p>
       <div className="field">
         <label htmlFor={ids.current}>Current password</label>
-        <input id={ids.current} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <input
+          id={ids.current}
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
       </div>
       <div className="field">
         <label htmlFor={ids.next}>New password</label>

@@ -73,7 +73,11 @@ export function createAccountStore(deps: { api: () => ParleyApi; auth: StoreApi<
       if (!r.ok) return r.code === 'INVALID_CREDENTIALS' ? { ...r, message: 'Your current password is wrong.' } : r;
       const username = r.value.username;
       if (!(await deps.auth.getState().login({ username, password })).ok) {
-        return { ok: false, code: 'RELOGIN_FAILED', message: 'Password changed, but signing in again failed: log in with the new password.' };
+        return {
+          ok: false,
+          code: 'RELOGIN_FAILED',
+          message: 'Password changed, but signing in again failed: log in with the new password.',
+        };
       }
       return ok(undefined);
     },

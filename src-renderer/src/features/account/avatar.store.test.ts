@@ -5,7 +5,14 @@ import type { ParleyApi } from '../../api/parley-api';
 import type { AuthActions, AuthState } from '../auth/auth.store';
 import { createAvatarActions } from './avatar.store';
 
-const me = { id: '0'.repeat(24), username: 'alice', displayName: 'Alice', avatar: null, createdAt: '2026-01-01T00:00:00.000Z', status: 'online' as const };
+const me = {
+  id: '0'.repeat(24),
+  username: 'alice',
+  displayName: 'Alice',
+  avatar: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  status: 'online' as const,
+};
 
 function setup(account: Partial<ParleyApi['account']>) {
   // Only `user` is read or written by the avatar actions.

@@ -25,7 +25,10 @@ export function createIdleTracker(opts: {
 }): IdleTracker {
   const idleAfter = opts.idleAfterMs ?? IDLE_AFTER_MS;
   const now = opts.now ?? Date.now;
-  const timers = opts.timers ?? { set: (fn: () => void, ms: number) => setTimeout(fn, ms), clear: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+  const timers = opts.timers ?? {
+    set: (fn: () => void, ms: number) => setTimeout(fn, ms),
+    clear: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
   let activity: Activity = 'online';
   let lastInput = now();
   let timer: unknown = null;

@@ -41,7 +41,9 @@ export function AuthScreen({ hasInvite }: { hasInvite: boolean }) {
   return (
     <main className="auth-screen">
       <form className="auth-card" onSubmit={(e) => void submit(e)} aria-describedby={error ? ids.err : undefined}>
-        <div className="auth-logo" aria-hidden="true">P</div>
+        <div className="auth-logo" aria-hidden="true">
+          P
+        </div>
         <h1>{mode === 'login' ? 'Welcome back!' : 'Create an account'}</h1>
         <p className="muted">
           {mode === 'login'

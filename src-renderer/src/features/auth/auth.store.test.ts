@@ -4,7 +4,14 @@ import type { ParleyApi } from '../../api/parley-api';
 import { createMemoryStorage } from '../../platform/storage';
 import { createAuthStore, normalizeServerUrl } from './auth.store';
 
-const user = { id: '0'.repeat(24), username: 'alice', displayName: 'Alice', avatar: null, createdAt: '2026-01-01T00:00:00.000Z', status: 'online' as const };
+const user = {
+  id: '0'.repeat(24),
+  username: 'alice',
+  displayName: 'Alice',
+  avatar: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  status: 'online' as const,
+};
 const session = (n: number) => ({
   user,
   accessToken: `access-${n}`,

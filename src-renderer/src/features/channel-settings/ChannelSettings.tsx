@@ -37,7 +37,13 @@ export function ChannelSettings({ guildId, channelId }: { guildId: string; chann
   const current = tabs.some((t) => t.id === tab) ? tab : 'overview';
 
   return (
-    <Dialog open title={`${kind} settings: ${channel.type === 'text' ? '#' : ''}${channel.name}`} onClose={close} size="wide" className="admin-dialog">
+    <Dialog
+      open
+      title={`${kind} settings: ${channel.type === 'text' ? '#' : ''}${channel.name}`}
+      onClose={close}
+      size="wide"
+      className="admin-dialog"
+    >
       <SettingsTabs label="Channel settings sections" tabs={tabs} tab={current} onChange={setTab} idPrefix="channel-settings">
         {current === 'overview' && <ChannelOverview key={channel.id} channel={channel} />}
         {current === 'permissions' && <ChannelPermissions key={channel.id} channel={channel} />}
@@ -98,14 +104,26 @@ function ChannelOverview({ channel }: { channel: Channel }) {
         {channel.type === 'text' && (
           <div className="field">
             <label htmlFor={ids.topic}>Channel topic</label>
-            <textarea id={ids.topic} value={topic} onChange={(e) => setTopic(e.target.value)} maxLength={1024} rows={3} placeholder="Let everyone know what this channel is about" />
+            <textarea
+              id={ids.topic}
+              value={topic}
+              onChange={(e) => setTopic(e.target.value)}
+              maxLength={1024}
+              rows={3}
+              placeholder="Let everyone know what this channel is about"
+            />
           </div>
         )}
         {channel.type === 'voice' && (
           <div className="admin-inline wrap">
             <div className="field">
               <label htmlFor={ids.bitrate}>Bitrate</label>
-              <select id={ids.bitrate} value={bitrate} onChange={(e) => setBitrate(Number(e.target.value))} aria-describedby={`${ids.bitrate}-d`}>
+              <select
+                id={ids.bitrate}
+                value={bitrate}
+                onChange={(e) => setBitrate(Number(e.target.value))}
+                aria-describedby={`${ids.bitrate}-d`}
+              >
                 {bitrates.map((b) => (
                   <option key={b} value={b}>
                     {b / 1000} kbps
@@ -203,17 +221,27 @@ function ChannelPermissions({ channel }: { channel: Channel }) {
 
   const labelOf = (t: Target): string => {
     if (t.type === 'role') return t.id === guildId ? '@everyone' : (roles?.find((r) => r.id === t.id)?.name ?? 'Deleted role');
-    return displayName(members?.find((m) => m.user.id === t.id), 'Member');
+    return displayName(
+      members?.find((m) => m.user.id === t.id),
+      'Member',
+    );
   };
-  const targets: Target[] = [{ id: guildId, type: 'role' }, ...overwrites.filter((o) => !(o.type === 'role' && o.id === guildId)).map((o) => ({ id: o.id, type: o.type }))];
+  const targets: Target[] = [
+    { id: guildId, type: 'role' },
+    ...overwrites.filter((o) => !(o.type === 'role' && o.id === guildId)).map((o) => ({ id: o.id, type: o.type })),
+  ];
   // Selecting an addable target shows it with all-neutral toggles; it becomes an overwrite once a toggle is set.
   const pending = !targets.some((t) => keyOf(t) === selected) ? parseKey(selected) : null;
   const shown = pending ? [...targets, pending] : targets;
   const target = shown.find((t) => keyOf(t) === selected) ?? shown[0]!;
   const ow = overwrites.find((o) => o.id === target.id && o.type === target.type);
   const addable = [
-    ...(roles ?? []).filter((r) => r.id !== guildId && !targets.some((t) => t.type === 'role' && t.id === r.id)).map((r) => ({ key: keyOf({ id: r.id, type: 'role' }), label: `Role: ${r.name}` })),
-    ...(members ?? []).filter((m) => !targets.some((t) => t.type === 'member' && t.id === m.user.id)).map((m) => ({ key: keyOf({ id: m.user.id, type: 'member' }), label: `Member: ${displayName(m)}` })),
+    ...(roles ?? [])
+      .filter((r) => r.id !== guildId && !targets.some((t) => t.type === 'role' && t.id === r.id))
+      .map((r) => ({ key: keyOf({ id: r.id, type: 'role' }), label: `Role: ${r.name}` })),
+    ...(members ?? [])
+      .filter((m) => !targets.some((t) => t.type === 'member' && t.id === m.user.id))
+      .map((m) => ({ key: keyOf({ id: m.user.id, type: 'member' }), label: `Member: ${displayName(m)}` })),
   ];
   const dirty = JSON.stringify(normalize(overwrites)) !== JSON.stringify(normalize(channel.overwrites));
 
@@ -233,8 +261,8 @@ function ChannelPermissions({ channel }: { channel: Channel }) {
     <div className="admin-section">
       <h3>Permissions</h3>
       <p className="muted small">
-        Allow or deny a permission here for one role or member; neutral keeps what their roles give. A member&apos;s own setting beats their roles&apos;,
-        which beat @everyone&apos;s.
+        Allow or deny a permission here for one role or member; neutral keeps what their roles give. A member&apos;s own setting beats their
+        roles&apos;, which beat @everyone&apos;s.
       </p>
       <div className="admin-roles">
         <div className="admin-role-list">
@@ -265,7 +293,12 @@ function ChannelPermissions({ channel }: { channel: Channel }) {
           <ul aria-label="Roles and members with settings here">
             {shown.map((t) => (
               <li key={keyOf(t)} className={keyOf(t) === keyOf(target) ? 'selected' : ''}>
-                <button type="button" className="admin-role-name" aria-pressed={keyOf(t) === keyOf(target)} onClick={() => setSelected(keyOf(t))}>
+                <button
+                  type="button"
+                  className="admin-role-name"
+                  aria-pressed={keyOf(t) === keyOf(target)}
+                  onClick={() => setSelected(keyOf(t))}
+                >
                   {t.type === 'member' ? '👤 ' : ''}
                   {labelOf(t)}
                 </button>
@@ -334,7 +367,14 @@ function TriToggle({ perm, value, onChange }: { perm: PermissionName; value: Tri
       <div className="admin-tri" role="radiogroup" aria-labelledby={`${id}-l`} aria-describedby={`${id}-d`}>
         {TRI.map((t) => (
           <label key={t.value} className={`tri-${t.value}${value === t.value ? ' checked' : ''}`} title={t.label}>
-            <input type="radio" name={id} value={t.value} checked={value === t.value} onChange={() => onChange(t.value)} aria-label={`${t.label}: ${info.label}`} />
+            <input
+              type="radio"
+              name={id}
+              value={t.value}
+              checked={value === t.value}
+              onChange={() => onChange(t.value)}
+              aria-label={`${t.label}: ${info.label}`}
+            />
             <span aria-hidden="true">{t.symbol}</span>
           </label>
         ))}

@@ -10,7 +10,12 @@ describe('channel overwrites', () => {
     const ows = withTri([], EVERYONE, 'VIEW_CHANNEL', 'deny');
     expect(ows).toEqual([{ ...EVERYONE, allow: 0, deny: Permission.VIEW_CHANNEL }]);
     expect(triOf(ows[0], 'VIEW_CHANNEL')).toBe('deny');
-    expect(triOf(ows.find((o) => o.id === MEMBER.id), 'VIEW_CHANNEL')).toBe('neutral');
+    expect(
+      triOf(
+        ows.find((o) => o.id === MEMBER.id),
+        'VIEW_CHANNEL',
+      ),
+    ).toBe('neutral');
   });
 
   it('when a denied bit is switched to allow, then it leaves deny and enters allow', () => {

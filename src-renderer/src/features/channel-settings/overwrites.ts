@@ -15,7 +15,12 @@ export function triOf(ow: Pick<Overwrite, 'allow' | 'deny'> | undefined, perm: P
 }
 
 /** Sets one bit of one target's overwrite; an overwrite left with nothing allowed or denied is dropped. */
-export function withTri(overwrites: readonly Overwrite[], target: Pick<Overwrite, 'id' | 'type'>, perm: PermissionName, value: Tri): Overwrite[] {
+export function withTri(
+  overwrites: readonly Overwrite[],
+  target: Pick<Overwrite, 'id' | 'type'>,
+  perm: PermissionName,
+  value: Tri,
+): Overwrite[] {
   const bit = Permission[perm];
   const cur = overwrites.find((o) => o.id === target.id && o.type === target.type) ?? { ...target, allow: 0, deny: 0 };
   const next: Overwrite = {

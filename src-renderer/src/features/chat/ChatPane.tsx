@@ -64,7 +64,12 @@ function TypingIndicator({ channelId, guildId }: { channelId: string; guildId: s
     () =>
       typingUsers({ typing: typing ? { [channelId]: typing } : {}, channels: {} }, channelId, now)
         .filter((id) => id !== selfId)
-        .map((id) => memberName(members?.find((m) => m.user.id === id), 'Someone')),
+        .map((id) =>
+          memberName(
+            members?.find((m) => m.user.id === id),
+            'Someone',
+          ),
+        ),
     [typing, channelId, now, members, selfId],
   );
   const text =

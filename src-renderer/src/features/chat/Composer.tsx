@@ -32,7 +32,14 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
     lastTyping.current = 0;
     const reply = replyStore.getState().byChannel[channelId];
     replyStore.getState().cancel(channelId);
-    void chatStore.getState().send(channelId, guildId, encodeMentions(content, members, roles), reply ? { reference: reply.reference, mention: reply.mention } : undefined);
+    void chatStore
+      .getState()
+      .send(
+        channelId,
+        guildId,
+        encodeMentions(content, members, roles),
+        reply ? { reference: reply.reference, mention: reply.mention } : undefined,
+      );
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -50,7 +57,9 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
     const now = Date.now();
     if (value && now - lastTyping.current > TYPING_EVERY_MS) {
       lastTyping.current = now;
-      void api().messages.typing(channelId).catch(() => undefined);
+      void api()
+        .messages.typing(channelId)
+        .catch(() => undefined);
     }
   };
 

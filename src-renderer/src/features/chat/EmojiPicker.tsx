@@ -9,14 +9,24 @@ const COLUMNS = 8;
  * first match, ArrowDown moves into the grid, where the arrow keys move (a roving tab stop: the grid is one Tab stop),
  * Enter or Space picks, Home/End jump, and Escape closes (focus goes back to the opener).
  */
-export default function EmojiPicker({ onPick, onClose, position }: { onPick: (emoji: string) => void; onClose: () => void; position?: { left: number; top: number } }) {
+export default function EmojiPicker({
+  onPick,
+  onClose,
+  position,
+}: {
+  onPick: (emoji: string) => void;
+  onClose: () => void;
+  position?: { left: number; top: number };
+}) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const search = useRef<HTMLInputElement>(null);
   const grid = useRef<HTMLDivElement>(null);
   const results = useMemo(() => searchEmoji(query), [query]);
   // Without a query the grid shows the groups; with one, the flat list of matches. Either way one index into `shown`.
-  const sections: { label: string; items: EmojiEntry[] }[] = query.trim() ? [{ label: 'Search results', items: results }] : EMOJI_GROUPS.map((g) => ({ ...g, items: g.items }));
+  const sections: { label: string; items: EmojiEntry[] }[] = query.trim()
+    ? [{ label: 'Search results', items: results }]
+    : EMOJI_GROUPS.map((g) => ({ ...g, items: g.items }));
   const shown = sections.flatMap((s) => s.items);
   const current = Math.min(active, Math.max(0, shown.length - 1));
 

@@ -329,7 +329,12 @@ interface RowProps {
 /** A message the server posted (a member joined): one line, no author menu, no actions. */
 function SystemMessageRow({ message: m, name }: { message: ChatMessage; name: string }) {
   return (
-    <article className="system-message" aria-label={`${name} joined the server, ${timeLabel(m.createdAt)}`} data-message-id={m.id} data-type={m.type}>
+    <article
+      className="system-message"
+      aria-label={`${name} joined the server, ${timeLabel(m.createdAt)}`}
+      data-message-id={m.id}
+      data-type={m.type}
+    >
       <span className="system-icon" aria-hidden="true">
         →
       </span>
@@ -343,7 +348,22 @@ function SystemMessageRow({ message: m, name }: { message: ChatMessage; name: st
   );
 }
 
-const MessageRow = memo(function MessageRow({ message: m, head, author, memberById, selfId, editing, onEdit, roleNames, myRoleIds, canReact, canSend, canPin, highlighted, onJump }: RowProps) {
+const MessageRow = memo(function MessageRow({
+  message: m,
+  head,
+  author,
+  memberById,
+  selfId,
+  editing,
+  onEdit,
+  roleNames,
+  myRoleIds,
+  canReact,
+  canSend,
+  canPin,
+  highlighted,
+  onJump,
+}: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
@@ -356,7 +376,8 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
   const wasEditing = useRef(editing);
   // Leaving the edit box (Enter or Escape) removes the focused textarea: hand focus back to this message's Edit button.
   useEffect(() => {
-    if (wasEditing.current && !editing && (document.activeElement === document.body || document.activeElement === null)) editButton.current?.focus();
+    if (wasEditing.current && !editing && (document.activeElement === document.body || document.activeElement === null))
+      editButton.current?.focus();
     wasEditing.current = editing;
   }, [editing]);
   return (
@@ -367,7 +388,13 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
       data-nonce={m.nonce ?? undefined}
       onClick={(e) => onMessageAltClick(m, e)}
     >
-      {m.reference && <ReplyQuote reference={m.reference} name={m.reference.author ? memberName(memberById.get(m.reference.author.id), m.reference.author.displayName) : null} onJump={onJump} />}
+      {m.reference && (
+        <ReplyQuote
+          reference={m.reference}
+          name={m.reference.author ? memberName(memberById.get(m.reference.author.id), m.reference.author.displayName) : null}
+          onJump={onJump}
+        />
+      )}
       {showHead ? (
         <Avatar id={m.author.id} name={name} avatar={author ? author.user.avatar : m.author.avatar} size={40} />
       ) : (
@@ -427,7 +454,11 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
               className="icon-btn small"
               aria-label="Reply"
               title="Reply"
-              onClick={() => replyStore.getState().start(m.channelId, { reference: { messageId: m.id, author: m.author, excerpt: m.content.slice(0, 120) }, name })}
+              onClick={() =>
+                replyStore
+                  .getState()
+                  .start(m.channelId, { reference: { messageId: m.id, author: m.author, excerpt: m.content.slice(0, 120) }, name })
+              }
             >
               <ReplyIcon />
             </button>
@@ -439,7 +470,9 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
               aria-label={m.pinned ? 'Unpin message' : 'Pin message'}
               title={m.pinned ? 'Unpin' : 'Pin'}
               aria-pressed={m.pinned}
-              onClick={() => void (m.pinned ? api().messages.unpin(m.channelId, m.id) : api().messages.pin(m.channelId, m.id)).catch(() => undefined)}
+              onClick={() =>
+                void (m.pinned ? api().messages.unpin(m.channelId, m.id) : api().messages.pin(m.channelId, m.id)).catch(() => undefined)
+              }
             >
               <PinIcon size={16} />
             </button>
@@ -447,7 +480,14 @@ const MessageRow = memo(function MessageRow({ message: m, head, author, memberBy
           {canPin && m.editedAt && <EditHistoryButton message={m} />}
           {own && (
             <>
-              <button ref={editButton} type="button" className="icon-btn small" aria-label="Edit message" title="Edit" onClick={() => onEdit(m.id)}>
+              <button
+                ref={editButton}
+                type="button"
+                className="icon-btn small"
+                aria-label="Edit message"
+                title="Edit"
+                onClick={() => onEdit(m.id)}
+              >
                 <PencilIcon size={16} />
               </button>
               <button
@@ -517,10 +557,15 @@ function EditBox({ message, onDone }: { message: ChatMessage; onDone: () => void
         }}
       />
       <span className="muted small">
-        escape to <button type="button" className="link-btn" onClick={onDone}>cancel</button> • enter to{' '}
-        <button type="button" className="link-btn" onClick={() => void save()}>save</button>
+        escape to{' '}
+        <button type="button" className="link-btn" onClick={onDone}>
+          cancel
+        </button>{' '}
+        • enter to{' '}
+        <button type="button" className="link-btn" onClick={() => void save()}>
+          save
+        </button>
       </span>
     </div>
   );
 }
-

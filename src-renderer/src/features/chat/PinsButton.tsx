@@ -10,7 +10,18 @@ const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digi
 /** A pushpin (decorative; the button carries the name). */
 export function PinIcon({ size = 18 }: { size?: number }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M12 17v5" />
       <path d="M9 3h6l-1 7 4 4H6l4-4z" />
     </svg>
@@ -51,7 +62,14 @@ export function PinsButton({ channelId, guildId, channelName }: { channelId: str
         <PinIcon size={20} />
       </button>
       {open && (
-        <Dialog open onClose={() => setOpen(false)} title={`Pinned messages in #${channelName}`} size="popover" style={position} className="pins-popover">
+        <Dialog
+          open
+          onClose={() => setOpen(false)}
+          title={`Pinned messages in #${channelName}`}
+          size="popover"
+          style={position}
+          className="pins-popover"
+        >
           <div className="pins-body">
             {error && (
               <p className="form-error small" role="alert">

@@ -11,7 +11,17 @@ const EmojiPicker = lazy(() => import('./EmojiPicker'));
 /** Smile-with-plus, the usual "add reaction" glyph. */
 function AddReactionIcon() {
   return (
-    <svg width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round">
+    <svg
+      width={16}
+      height={16}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+    >
       <path d="M20.5 11.5A8.5 8.5 0 1 1 12.5 3.5" />
       <path d="M8.5 14.5a4.5 4.5 0 0 0 7 0" />
       <path d="M9 9.5h.01M15 9.5h.01" />
@@ -33,7 +43,17 @@ function whoLabel(names: string[], count: number): string {
   return `${names.join(', ')} and ${others} other${others === 1 ? '' : 's'}`;
 }
 
-function ReactionChip({ message, reaction: r, canReact, onError }: { message: ChatMessage; reaction: MessageReaction; canReact: boolean; onError: (e: string | null) => void }) {
+function ReactionChip({
+  message,
+  reaction: r,
+  canReact,
+  onError,
+}: {
+  message: ChatMessage;
+  reaction: MessageReaction;
+  canReact: boolean;
+  onError: (e: string | null) => void;
+}) {
   const tipId = useId();
   const [who, setWho] = useState<{ key: string; text: string } | null>(null);
   const [showTip, setShowTip] = useState(false);
@@ -46,7 +66,14 @@ function ReactionChip({ message, reaction: r, canReact, onError }: { message: Ch
     void api()
       .messages.reactionUsers(message.channelId, message.id, r.emoji, { limit: 10 })
       .then((users) => {
-        if (live) setWho({ key, text: `${whoLabel(users.map((u) => u.displayName), r.count)} reacted with ${r.emoji}` });
+        if (live)
+          setWho({
+            key,
+            text: `${whoLabel(
+              users.map((u) => u.displayName),
+              r.count,
+            )} reacted with ${r.emoji}`,
+          });
       })
       .catch(() => undefined);
     return () => {

@@ -11,7 +11,11 @@ function setup() {
   const original = msg(1, { reactions: [{ emoji: '👍', count: 1, me: false }] });
   const list = vi.fn(async () => [original]);
   const send = vi.fn(async (_c: string, body: { content: string; nonce: string; replyTo?: string; mentionReplied?: boolean }) =>
-    msg(2, { content: body.content, nonce: body.nonce, reference: body.replyTo ? { messageId: body.replyTo, author: self, excerpt: 'message 1' } : null }),
+    msg(2, {
+      content: body.content,
+      nonce: body.nonce,
+      reference: body.replyTo ? { messageId: body.replyTo, author: self, excerpt: 'message 1' } : null,
+    }),
   );
   const api = { messages: { list, send, edit: vi.fn(), remove: vi.fn(), typing: vi.fn() } } as unknown as ParleyApi;
   const store = createChatStore({ api: () => api, self: () => self });
@@ -30,7 +34,9 @@ describe('chat store: reactions, pins and replies', () => {
       { emoji: '👍', count: 2, me: true },
     ]);
     // MESSAGE_UPDATE carries `me: false` for everyone: what we hold stays.
-    store.getState().receive({ ...original, content: 'edited', editedAt: new Date().toISOString(), reactions: [{ emoji: '👍', count: 2, me: false }] });
+    store
+      .getState()
+      .receive({ ...original, content: 'edited', editedAt: new Date().toISOString(), reactions: [{ emoji: '👍', count: 2, me: false }] });
     expect(store.getState().channels[CH]!.messages[0]!.content).toBe('edited');
     expect(reactions()).toContainEqual({ emoji: '👍', count: 2, me: true });
     store.getState().receivePin(CH, original.id, true);

@@ -130,7 +130,11 @@ describe('chat store', () => {
     const { store, edit } = setup([msg(1)]);
     await store.getState().loadLatest(CH);
     edit.mockRejectedValueOnce(new ApiError('FORBIDDEN', 'Not your message', 403));
-    expect(await store.getState().edit(CH, hex(1), 'changed')).toEqual({ ok: false, code: 'FORBIDDEN', message: "You don't have permission to do that." });
+    expect(await store.getState().edit(CH, hex(1), 'changed')).toEqual({
+      ok: false,
+      code: 'FORBIDDEN',
+      message: "You don't have permission to do that.",
+    });
     expect(store.getState().channels[CH]?.error).toBeNull();
     expect(store.getState().channels[CH]?.messages.map((m) => m.content)).toEqual([msg(1).content]);
   });

@@ -4,13 +4,7 @@ import type { ParleyApi } from '../../api/parley-api';
 import { failure, ok, type Result } from '../../api/result';
 import type { PublicUser } from '../../api/types';
 import { applyReaction } from './reactions';
-import {
-  firstConfirmed,
-  lastConfirmed,
-  mergeMessages,
-  removeMessage,
-  type ChatMessage,
-} from './message-merge';
+import { firstConfirmed, lastConfirmed, mergeMessages, removeMessage, type ChatMessage } from './message-merge';
 
 export const PAGE_SIZE = 50;
 
@@ -43,7 +37,12 @@ export interface ChatActions {
   /** After a gateway reconnect: fetch everything after that point, for each loaded channel. */
   fillGaps(): Promise<void>;
   /** With `reply`, the message answers another of the channel (its author pinged when `mention`). */
-  send(channelId: string, guildId: string, content: string, reply?: { reference: ChatMessage['reference']; mention: boolean }): Promise<void>;
+  send(
+    channelId: string,
+    guildId: string,
+    content: string,
+    reply?: { reference: ChatMessage['reference']; mention: boolean },
+  ): Promise<void>;
   retry(channelId: string, nonce: string): Promise<void>;
   discard(channelId: string, nonce: string): void;
   edit(channelId: string, messageId: string, content: string): Promise<Result>;
@@ -92,7 +91,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         const confirmed = await deps.api().messages.send(channelId, {
           content: placeholder.content,
           nonce: placeholder.nonce ?? '',
-          ...(placeholder.reference ? { replyTo: placeholder.reference.messageId, mentionReplied: placeholder.mentionReplied ?? true } : {}),
+          ...(placeholder.reference
+            ? { replyTo: placeholder.reference.messageId, mentionReplied: placeholder.mentionReplied ?? true }
+            : {}),
         });
         get().receive({ ...confirmed, nonce: confirmed.nonce ?? placeholder.nonce });
       } catch {
@@ -249,7 +250,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (!c?.messages.some((m) => m.id === e.messageId)) return;
         const self = deps.self()?.id ?? null;
         patch(e.channelId, (cur) => ({
-          messages: cur.messages.map((m) => (m.id === e.messageId ? { ...m, reactions: applyReaction(m.reactions, e.emoji, added, e.userId === self) } : m)),
+          messages: cur.messages.map((m) =>
+            m.id === e.messageId ? { ...m, reactions: applyReaction(m.reactions, e.emoji, added, e.userId === self) } : m,
+          ),
         }));
       },
 

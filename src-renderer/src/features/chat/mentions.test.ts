@@ -22,7 +22,9 @@ describe('role mentions', () => {
   const sound = { id: 'd'.repeat(24), name: 'Sound' };
 
   it('when the composer text names a role it may mention, then it is sent as <@&id>, the longest name winning', () => {
-    expect(encodeMentions('@sound crew, @Sound and @Soundboard', [], [sound, crew])).toBe(`<@&${crew.id}>, <@&${sound.id}> and @Soundboard`);
+    expect(encodeMentions('@sound crew, @Sound and @Soundboard', [], [sound, crew])).toBe(
+      `<@&${crew.id}>, <@&${sound.id}> and @Soundboard`,
+    );
   });
 
   it('when a role is not offered, then its name stays text', () => {

@@ -46,7 +46,11 @@ export function splitMentions(content: string): Segment[] {
 }
 
 /** A message is for me when it mentions me, or one of my roles in a way the server let count. */
-export function mentionsMe(m: { mentions: readonly { id: string }[]; mentionRoles?: readonly string[] }, selfId: string | undefined, myRoleIds: readonly string[]): boolean {
+export function mentionsMe(
+  m: { mentions: readonly { id: string }[]; mentionRoles?: readonly string[] },
+  selfId: string | undefined,
+  myRoleIds: readonly string[],
+): boolean {
   if (!selfId) return false;
   return m.mentions.some((u) => u.id === selfId) || (m.mentionRoles ?? []).some((r) => myRoleIds.includes(r));
 }

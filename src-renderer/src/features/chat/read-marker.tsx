@@ -11,7 +11,17 @@ export function markChannelRead(channelId: string, messages: readonly ChatMessag
 }
 
 /** "N new messages — Jump to first unread / Mark as read", shown while the first unread message is off-screen. */
-export function UnreadBar({ count, more, onJump, onMarkRead }: { count: number; more: boolean; onJump: () => void; onMarkRead: () => void }) {
+export function UnreadBar({
+  count,
+  more,
+  onJump,
+  onMarkRead,
+}: {
+  count: number;
+  more: boolean;
+  onJump: () => void;
+  onMarkRead: () => void;
+}) {
   const label = `${count}${more ? '+' : ''} new message${count === 1 && !more ? '' : 's'}`;
   return (
     <div className="unread-bar" role="region" aria-label="Unread messages">

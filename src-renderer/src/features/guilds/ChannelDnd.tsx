@@ -42,9 +42,20 @@ export interface DragBinding {
   handle: ReactNode;
 }
 
-export function ChannelDnd({ channels, onResult, children }: { channels: Channel[]; onResult: (error: string | null) => void; children: ReactNode }) {
+export function ChannelDnd({
+  channels,
+  onResult,
+  children,
+}: {
+  channels: Channel[];
+  onResult: (error: string | null) => void;
+  children: ReactNode;
+}) {
   const [kind, setKind] = useState<DragKind | null>(null);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
   const nameOf = useMemo(() => {
     const byId = new Map(channels.map((c) => [c.id, c]));
     return (key: UniqueIdentifier | undefined) => {
@@ -60,8 +71,13 @@ export function ChannelDnd({ channels, onResult, children }: { channels: Channel
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${nameOf(active.id)}. Use the arrow keys to move, Space to drop, Escape to cancel.`,
     onDragOver: ({ active, over }) =>
-      !over ? `${nameOf(active.id)} is no longer over a drop place.` : over.id === active.id ? `${nameOf(active.id)} is in its place.` : `${nameOf(active.id)} is over ${nameOf(over.id)}.`,
-    onDragEnd: ({ active, over }) => (over ? `${nameOf(active.id)} was dropped at ${nameOf(over.id)}.` : `${nameOf(active.id)} was dropped where it was.`),
+      !over
+        ? `${nameOf(active.id)} is no longer over a drop place.`
+        : over.id === active.id
+          ? `${nameOf(active.id)} is in its place.`
+          : `${nameOf(active.id)} is over ${nameOf(over.id)}.`,
+    onDragEnd: ({ active, over }) =>
+      over ? `${nameOf(active.id)} was dropped at ${nameOf(over.id)}.` : `${nameOf(active.id)} was dropped where it was.`,
     onDragCancel: ({ active }) => `Moving ${nameOf(active.id)} was cancelled.`,
   };
 
@@ -98,15 +114,36 @@ export function ChannelDnd({ channels, onResult, children }: { channels: Channel
 
   // Always a context (the sortables below need one); without permission every item is disabled and has no handle.
   return (
-    <DndContext sensors={sensors} accessibility={{ announcements }} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setKind(null)}>
+    <DndContext
+      sensors={sensors}
+      accessibility={{ announcements }}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setKind(null)}
+    >
       <ActiveKind.Provider value={kind}>{children}</ActiveKind.Provider>
     </DndContext>
   );
 }
 
-function Handle({ label, activatorRef, props }: { label: string; activatorRef: (el: HTMLElement | null) => void; props: Record<string, unknown> }) {
+function Handle({
+  label,
+  activatorRef,
+  props,
+}: {
+  label: string;
+  activatorRef: (el: HTMLElement | null) => void;
+  props: Record<string, unknown>;
+}) {
   return (
-    <button type="button" ref={activatorRef} className="drag-handle" aria-label={label} title="Drag to move (or focus and press Space)" {...props}>
+    <button
+      type="button"
+      ref={activatorRef}
+      className="drag-handle"
+      aria-label={label}
+      title="Drag to move (or focus and press Space)"
+      {...props}
+    >
       <svg width="10" height="14" viewBox="0 0 10 14" aria-hidden="true" focusable="false">
         {[2, 7, 12].flatMap((y) => [2, 8].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.5" fill="currentColor" />))}
       </svg>
@@ -115,9 +152,20 @@ function Handle({ label, activatorRef, props }: { label: string; activatorRef: (
 }
 
 /** A channel row that can be dragged (when `enabled`) and dropped on. */
-export function SortableChannel({ channel, enabled, children }: { channel: Channel; enabled: boolean; children: (drag: DragBinding | undefined) => ReactNode }) {
+export function SortableChannel({
+  channel,
+  enabled,
+  children,
+}: {
+  channel: Channel;
+  enabled: boolean;
+  children: (drag: DragBinding | undefined) => ReactNode;
+}) {
   const kind = useContext(ActiveKind);
-  const { setNodeRef, setActivatorNodeRef, transform, transition, isDragging, isOver, attributes, listeners } = useSortable({ id: channelKey(channel.id), disabled: { draggable: !enabled, droppable: !enabled || kind === 'category' } });
+  const { setNodeRef, setActivatorNodeRef, transform, transition, isDragging, isOver, attributes, listeners } = useSortable({
+    id: channelKey(channel.id),
+    disabled: { draggable: !enabled, droppable: !enabled || kind === 'category' },
+  });
   if (!enabled) return <>{children(undefined)}</>;
   return (
     <>
@@ -154,7 +202,10 @@ export function SortableCategory({
   children: (drag: DragBinding | undefined, into: { ref: (el: HTMLElement | null) => void; isOver: boolean }) => ReactNode;
 }) {
   const kind = useContext(ActiveKind);
-  const { setNodeRef, setActivatorNodeRef, transform, transition, isDragging, isOver, attributes, listeners } = useSortable({ id: categoryKey(category.id), disabled: { draggable: !enabled, droppable: !enabled || kind === 'channel' } });
+  const { setNodeRef, setActivatorNodeRef, transform, transition, isDragging, isOver, attributes, listeners } = useSortable({
+    id: categoryKey(category.id),
+    disabled: { draggable: !enabled, droppable: !enabled || kind === 'channel' },
+  });
   const into = useDroppable({ id: intoKey(category.id), disabled: !enabled || kind !== 'channel' });
   if (!enabled) return <>{children(undefined, { ref: () => undefined, isOver: false })}</>;
   return (
@@ -164,7 +215,9 @@ export function SortableCategory({
           ref: setNodeRef,
           style: { transform: CSS.Translate.toString(transform), transition },
           className: `${isDragging ? ' dragging' : ''}${isOver && !isDragging ? ' drag-over' : ''}`,
-          handle: <Handle label={`Move category ${category.name}`} activatorRef={setActivatorNodeRef} props={{ ...attributes, ...listeners }} />,
+          handle: (
+            <Handle label={`Move category ${category.name}`} activatorRef={setActivatorNodeRef} props={{ ...attributes, ...listeners }} />
+          ),
         },
         { ref: into.setNodeRef, isOver: into.isOver },
       )}

@@ -290,7 +290,11 @@ function VoiceChannelRow({ channel, drag }: { channel: Channel; drag?: DragBindi
                     </span>
                   )}
                   {deaf && (
-                    <span className={vs?.serverDeaf ? 'server' : ''} role="img" aria-label={vs?.serverDeaf ? 'Server deafened' : 'Deafened'}>
+                    <span
+                      className={vs?.serverDeaf ? 'server' : ''}
+                      role="img"
+                      aria-label={vs?.serverDeaf ? 'Server deafened' : 'Deafened'}
+                    >
                       <HeadphonesOffIcon size={14} />
                     </span>
                   )}

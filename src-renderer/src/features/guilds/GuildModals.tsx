@@ -29,7 +29,8 @@ export function GuildModals() {
   const modal = useUi((s) => s.modal);
   const close = () => uiStore.getState().open(null);
   if (modal?.kind === 'create-guild') return <CreateGuild onClose={close} />;
-  if (modal?.kind === 'create-channel') return <CreateChannel guildId={modal.guildId} type={modal.type} parentId={modal.parentId} onClose={close} />;
+  if (modal?.kind === 'create-channel')
+    return <CreateChannel guildId={modal.guildId} type={modal.type} parentId={modal.parentId} onClose={close} />;
   if (modal?.kind === 'invite') return <InviteDialog guildId={modal.guildId} onClose={close} />;
   return null;
 }
@@ -80,7 +81,12 @@ function CreateGuild({ onClose }: { onClose: () => void }) {
       <form onSubmit={(e) => void join(e)} className="modal-body divided">
         <div className="field">
           <label htmlFor={ids.invite}>Have an invite already?</label>
-          <input id={ids.invite} value={invite} onChange={(e) => setInvite(e.target.value)} placeholder="https://…/app/#/invite/AbCdEf or AbCdEf" />
+          <input
+            id={ids.invite}
+            value={invite}
+            onChange={(e) => setInvite(e.target.value)}
+            placeholder="https://…/app/#/invite/AbCdEf or AbCdEf"
+          />
         </div>
         <button type="submit" className="btn secondary wide" disabled={busy}>
           Join Server
@@ -95,7 +101,17 @@ function CreateGuild({ onClose }: { onClose: () => void }) {
   );
 }
 
-function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guildId: string; type: 'text' | 'voice'; parentId: string | null; onClose: () => void }) {
+function CreateChannel({
+  guildId,
+  type: initialType,
+  parentId,
+  onClose,
+}: {
+  guildId: string;
+  type: 'text' | 'voice';
+  parentId: string | null;
+  onClose: () => void;
+}) {
   const [type, setType] = useState(initialType);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -134,7 +150,15 @@ function CreateChannel({ guildId, type: initialType, parentId, onClose }: { guil
         </fieldset>
         <div className="field">
           <label htmlFor={nameId}>Channel name</label>
-          <input ref={nameRef} id={nameId} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder={type === 'text' ? 'new-channel' : 'Lounge'} />
+          <input
+            ref={nameRef}
+            id={nameId}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={100}
+            placeholder={type === 'text' ? 'new-channel' : 'Lounge'}
+          />
         </div>
         {error && (
           <p className="form-error" role="alert">

@@ -19,11 +19,22 @@ const ch = (n: number, type: Channel['type'], position: number, parent: number |
 });
 
 // top: 1, 2 · category 10: 11, 12 · category 20: 21
-const channels = [ch(1, 'text', 0), ch(10, 'category', 0), ch(11, 'text', 0, 10), ch(2, 'voice', 1), ch(12, 'voice', 1, 10), ch(20, 'category', 1), ch(21, 'text', 0, 20)];
+const channels = [
+  ch(1, 'text', 0),
+  ch(10, 'category', 0),
+  ch(11, 'text', 0, 10),
+  ch(2, 'voice', 1),
+  ch(12, 'voice', 1, 10),
+  ch(20, 'category', 1),
+  ch(21, 'text', 0, 20),
+];
 
 describe('channel order', () => {
   it('when laid out, then categories keep their order and channels sit in their category', () => {
-    expect(layoutOf(channels)).toEqual({ categories: [id(10), id(20)], children: { [TOP]: [id(1), id(2)], [id(10)]: [id(11), id(12)], [id(20)]: [id(21)] } });
+    expect(layoutOf(channels)).toEqual({
+      categories: [id(10), id(20)],
+      children: { [TOP]: [id(1), id(2)], [id(10)]: [id(11), id(12)], [id(20)]: [id(21)] },
+    });
   });
 
   it('when a top-level channel moves into a category, then it gets that parent and the positions after it shift', () => {

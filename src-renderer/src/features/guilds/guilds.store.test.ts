@@ -7,12 +7,41 @@ import { createGuildsStore } from './guilds.store';
 const id = (n: number) => n.toString(16).padStart(24, '0');
 const G = id(100);
 const at = '2026-01-01T00:00:00.000Z';
-const chan = (n: number, type: Channel['type'], position: number, parentId: string | null = null, lastMessageId: string | null = null): Channel => ({
-  id: id(n), guildId: G, type, name: `c${n}`, parentId, position, topic: null, bitrate: null, userLimit: null, overwrites: [], lastMessageId,
+const chan = (
+  n: number,
+  type: Channel['type'],
+  position: number,
+  parentId: string | null = null,
+  lastMessageId: string | null = null,
+): Channel => ({
+  id: id(n),
+  guildId: G,
+  type,
+  name: `c${n}`,
+  parentId,
+  position,
+  topic: null,
+  bitrate: null,
+  userLimit: null,
+  overwrites: [],
+  lastMessageId,
 });
-const member = (n: number): Member => ({ guildId: G, user: { id: id(n), username: `u${n}`, displayName: `U${n}`, avatar: null }, roleIds: [], nick: null, joinedAt: at });
+const member = (n: number): Member => ({
+  guildId: G,
+  user: { id: id(n), username: `u${n}`, displayName: `U${n}`, avatar: null },
+  roleIds: [],
+  nick: null,
+  joinedAt: at,
+});
 const vs = (user: number, channel: number): VoiceState => ({
-  userId: id(user), guildId: G, channelId: id(channel), selfMute: false, selfDeaf: false, serverMute: false, serverDeaf: false, joinedAt: at,
+  userId: id(user),
+  guildId: G,
+  channelId: id(channel),
+  selfMute: false,
+  selfDeaf: false,
+  serverMute: false,
+  serverDeaf: false,
+  joinedAt: at,
 });
 
 function snapshot(): GuildSnapshot {
@@ -52,7 +81,11 @@ describe('guilds store', () => {
   it('when the server refuses an invite, then joinInvite answers its code and message and nothing else changes', async () => {
     const joinInvite = async () => Promise.reject(new ApiError('INVITE_INVALID', 'Unknown invite', 404));
     const s = createGuildsStore({ api: () => ({ guilds: { joinInvite } }) as unknown as ParleyApi });
-    expect(await s.getState().joinInvite('nope')).toEqual({ ok: false, code: 'INVITE_INVALID', message: 'This invite is invalid or has expired.' });
+    expect(await s.getState().joinInvite('nope')).toEqual({
+      ok: false,
+      code: 'INVITE_INVALID',
+      message: 'This invite is invalid or has expired.',
+    });
     expect(s.getState().guilds).toEqual([]);
     expect(s.getState().selectedGuildId).toBeNull();
   });

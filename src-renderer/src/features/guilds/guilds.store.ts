@@ -78,150 +78,148 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       }
     }
     return {
-    ...initial,
+      ...initial,
 
-    async loadAll() {
-      try {
-        const guilds = await deps.api().guilds.list();
-        set({ guilds, loaded: true });
-        const sel = get().selectedGuildId;
-        const target = sel && guilds.some((g) => g.id === sel) ? sel : (guilds[0]?.id ?? null);
-        get().selectGuild(target);
-        await Promise.all(guilds.map((g) => get().loadGuild(g.id)));
-      } catch {
-        // The shell shows no guilds; the gateway's READY (or the next start) brings them.
-        set({ loaded: true });
-      }
-    },
+      async loadAll() {
+        try {
+          const guilds = await deps.api().guilds.list();
+          set({ guilds, loaded: true });
+          const sel = get().selectedGuildId;
+          const target = sel && guilds.some((g) => g.id === sel) ? sel : (guilds[0]?.id ?? null);
+          get().selectGuild(target);
+          await Promise.all(guilds.map((g) => get().loadGuild(g.id)));
+        } catch {
+          // The shell shows no guilds; the gateway's READY (or the next start) brings them.
+          set({ loaded: true });
+        }
+      },
 
-    async loadGuild(guildId) {
-      const api = deps.api();
-      const [channels, members, roles] = await Promise.all([
-        api.guilds.channels(guildId),
-        api.guilds.members(guildId).catch(() => [] as Member[]),
-        api.guilds.roles(guildId).catch(() => [] as Role[]),
-      ]);
-      set((s) => ({
-        channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(channels) },
-        membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
-        rolesByGuild: { ...s.rolesByGuild, [guildId]: roles },
-      }));
-      ensureSelection(guildId);
-    },
+      async loadGuild(guildId) {
+        const api = deps.api();
+        const [channels, members, roles] = await Promise.all([
+          api.guilds.channels(guildId),
+          api.guilds.members(guildId).catch(() => [] as Member[]),
+          api.guilds.roles(guildId).catch(() => [] as Role[]),
+        ]);
+        set((s) => ({
+          channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(channels) },
+          membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
+          rolesByGuild: { ...s.rolesByGuild, [guildId]: roles },
+        }));
+        ensureSelection(guildId);
+      },
 
-    applySnapshot(snap) {
-      const guildId = snap.guild.id;
-      get().upsertGuild(snap.guild);
-      set((s) => {
-        const presence = { ...s.presence };
-        for (const p of snap.presences) presence[p.userId] = p.status;
-        return {
-          channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(snap.channels) },
-          rolesByGuild: { ...s.rolesByGuild, [guildId]: snap.roles },
-          membersByGuild: {
-            ...s.membersByGuild,
-            [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], [snap.me, ...snap.onlineMembers]),
+      applySnapshot(snap) {
+        const guildId = snap.guild.id;
+        get().upsertGuild(snap.guild);
+        set((s) => {
+          const presence = { ...s.presence };
+          for (const p of snap.presences) presence[p.userId] = p.status;
+          return {
+            channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(snap.channels) },
+            rolesByGuild: { ...s.rolesByGuild, [guildId]: snap.roles },
+            membersByGuild: {
+              ...s.membersByGuild,
+              [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], [snap.me, ...snap.onlineMembers]),
+            },
+            presence,
+            loaded: true,
+          };
+        });
+        ensureSelection(guildId);
+      },
+
+      selectGuild(guildId) {
+        set({ selectedGuildId: guildId });
+      },
+
+      selectChannel(guildId, channelId) {
+        set((s) => ({ selectedGuildId: guildId, selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId } }));
+      },
+
+      createGuild(name) {
+        return enter(() => deps.api().guilds.create(name));
+      },
+
+      async createChannel(guildId, name, type, parentId) {
+        try {
+          const channel = await deps.api().guilds.createChannel(guildId, { name, type, parentId: parentId ?? null });
+          get().upsertChannel(channel);
+          return ok(channel);
+        } catch (err) {
+          return failure(err);
+        }
+      },
+
+      joinInvite(code) {
+        return enter(() => deps.api().guilds.joinInvite(code));
+      },
+
+      upsertGuild(guild) {
+        set((s) => {
+          const i = s.guilds.findIndex((g) => g.id === guild.id);
+          const guilds = i < 0 ? [...s.guilds, guild] : s.guilds.map((g) => (g.id === guild.id ? guild : g));
+          return { guilds };
+        });
+      },
+
+      removeGuild(guildId) {
+        set((s) => ({
+          guilds: s.guilds.filter((g) => g.id !== guildId),
+          selectedGuildId: s.selectedGuildId === guildId ? (s.guilds.find((g) => g.id !== guildId)?.id ?? null) : s.selectedGuildId,
+        }));
+      },
+
+      upsertChannel(channel) {
+        set((s) => {
+          const list = s.channelsByGuild[channel.guildId] ?? [];
+          const next = list.some((c) => c.id === channel.id) ? list.map((c) => (c.id === channel.id ? channel : c)) : [...list, channel];
+          return { channelsByGuild: { ...s.channelsByGuild, [channel.guildId]: sortChannels(next) } };
+        });
+      },
+
+      removeChannel(channelId, guildId) {
+        set((s) => ({
+          channelsByGuild: {
+            ...s.channelsByGuild,
+            [guildId]: (s.channelsByGuild[guildId] ?? []).filter((c) => c.id !== channelId),
           },
-          presence,
-          loaded: true,
-        };
-      });
-      ensureSelection(guildId);
-    },
+        }));
+      },
 
-    selectGuild(guildId) {
-      set({ selectedGuildId: guildId });
-    },
+      upsertMember(member) {
+        set((s) => {
+          const list = s.membersByGuild[member.guildId] ?? [];
+          return { membersByGuild: { ...s.membersByGuild, [member.guildId]: mergeMembers(list, [member]) } };
+        });
+      },
 
-    selectChannel(guildId, channelId) {
-      set((s) => ({ selectedGuildId: guildId, selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId } }));
-    },
+      removeMember(guildId, userId) {
+        set((s) => ({
+          membersByGuild: { ...s.membersByGuild, [guildId]: (s.membersByGuild[guildId] ?? []).filter((m) => m.user.id !== userId) },
+        }));
+      },
 
-    createGuild(name) {
-      return enter(() => deps.api().guilds.create(name));
-    },
+      upsertRole(role) {
+        set((s) => {
+          const list = (s.rolesByGuild[role.guildId] ?? []).filter((r) => r.id !== role.id);
+          return { rolesByGuild: { ...s.rolesByGuild, [role.guildId]: [...list, role].sort((a, b) => b.position - a.position) } };
+        });
+      },
 
-    async createChannel(guildId, name, type, parentId) {
-      try {
-        const channel = await deps.api().guilds.createChannel(guildId, { name, type, parentId: parentId ?? null });
-        get().upsertChannel(channel);
-        return ok(channel);
-      } catch (err) {
-        return failure(err);
-      }
-    },
+      removeRole(guildId, roleId) {
+        set((s) => ({ rolesByGuild: { ...s.rolesByGuild, [guildId]: (s.rolesByGuild[guildId] ?? []).filter((r) => r.id !== roleId) } }));
+      },
 
-    joinInvite(code) {
-      return enter(() => deps.api().guilds.joinInvite(code));
-    },
+      setPresence(userId, presence) {
+        if (get().presence[userId] === presence) return;
+        set((s) => ({ presence: { ...s.presence, [userId]: presence } }));
+      },
 
-    upsertGuild(guild) {
-      set((s) => {
-        const i = s.guilds.findIndex((g) => g.id === guild.id);
-        const guilds = i < 0 ? [...s.guilds, guild] : s.guilds.map((g) => (g.id === guild.id ? guild : g));
-        return { guilds };
-      });
-    },
-
-    removeGuild(guildId) {
-      set((s) => ({
-        guilds: s.guilds.filter((g) => g.id !== guildId),
-        selectedGuildId: s.selectedGuildId === guildId ? (s.guilds.find((g) => g.id !== guildId)?.id ?? null) : s.selectedGuildId,
-      }));
-    },
-
-    upsertChannel(channel) {
-      set((s) => {
-        const list = s.channelsByGuild[channel.guildId] ?? [];
-        const next = list.some((c) => c.id === channel.id)
-          ? list.map((c) => (c.id === channel.id ? channel : c))
-          : [...list, channel];
-        return { channelsByGuild: { ...s.channelsByGuild, [channel.guildId]: sortChannels(next) } };
-      });
-    },
-
-    removeChannel(channelId, guildId) {
-      set((s) => ({
-        channelsByGuild: {
-          ...s.channelsByGuild,
-          [guildId]: (s.channelsByGuild[guildId] ?? []).filter((c) => c.id !== channelId),
-        },
-      }));
-    },
-
-    upsertMember(member) {
-      set((s) => {
-        const list = s.membersByGuild[member.guildId] ?? [];
-        return { membersByGuild: { ...s.membersByGuild, [member.guildId]: mergeMembers(list, [member]) } };
-      });
-    },
-
-    removeMember(guildId, userId) {
-      set((s) => ({
-        membersByGuild: { ...s.membersByGuild, [guildId]: (s.membersByGuild[guildId] ?? []).filter((m) => m.user.id !== userId) },
-      }));
-    },
-
-    upsertRole(role) {
-      set((s) => {
-        const list = (s.rolesByGuild[role.guildId] ?? []).filter((r) => r.id !== role.id);
-        return { rolesByGuild: { ...s.rolesByGuild, [role.guildId]: [...list, role].sort((a, b) => b.position - a.position) } };
-      });
-    },
-
-    removeRole(guildId, roleId) {
-      set((s) => ({ rolesByGuild: { ...s.rolesByGuild, [guildId]: (s.rolesByGuild[guildId] ?? []).filter((r) => r.id !== roleId) } }));
-    },
-
-    setPresence(userId, presence) {
-      if (get().presence[userId] === presence) return;
-      set((s) => ({ presence: { ...s.presence, [userId]: presence } }));
-    },
-
-    reset() {
-      set(initial);
-    },
-  };
+      reset() {
+        set(initial);
+      },
+    };
   });
 }
 

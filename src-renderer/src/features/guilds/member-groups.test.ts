@@ -4,7 +4,16 @@ import { groupMembers } from './member-groups';
 
 const G = 'f'.repeat(24);
 const id = (n: number) => n.toString(16).padStart(24, '0');
-const role = (n: number, name: string, position: number, hoist: boolean): Role => ({ id: id(n), guildId: G, name, permissions: 0, position, color: null, hoist, mentionable: false });
+const role = (n: number, name: string, position: number, hoist: boolean): Role => ({
+  id: id(n),
+  guildId: G,
+  name,
+  permissions: 0,
+  position,
+  color: null,
+  hoist,
+  mentionable: false,
+});
 const member = (n: number, name: string, roleIds: string[] = []): Member => ({
   guildId: G,
   user: { id: id(n), username: name.toLowerCase(), displayName: name, avatar: null },

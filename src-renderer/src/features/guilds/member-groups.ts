@@ -14,7 +14,12 @@ const nameOf = (m: Member) => m.nick ?? m.user.displayName;
  * highest first), other online members under "Online", everyone offline (or, for oneself, invisible) last. Empty sections are left out; each
  * section is sorted by shown name.
  */
-export function groupMembers(members: readonly Member[], roles: readonly Role[], statusOf: (userId: string) => string, guildId: string): MemberGroup[] {
+export function groupMembers(
+  members: readonly Member[],
+  roles: readonly Role[],
+  statusOf: (userId: string) => string,
+  guildId: string,
+): MemberGroup[] {
   const hoisted = roles.filter((r) => r.hoist && r.id !== guildId).sort((a, b) => b.position - a.position);
   const groups: MemberGroup[] = [
     ...hoisted.map((r) => ({ key: r.id, title: r.name, members: [] as Member[] })),

@@ -5,7 +5,16 @@ import { myPermissions } from './permissions';
 
 const id = (c: string) => c.repeat(24);
 const guild: Guild = { id: id('a'), name: 'G', ownerId: id('1'), icon: null, createdAt: new Date(0).toISOString(), systemChannelId: null };
-const role = (rid: string, permissions: number, position: number): Role => ({ id: rid, guildId: guild.id, name: rid, permissions, position, color: null, hoist: false, mentionable: false });
+const role = (rid: string, permissions: number, position: number): Role => ({
+  id: rid,
+  guildId: guild.id,
+  name: rid,
+  permissions,
+  position,
+  color: null,
+  hoist: false,
+  mentionable: false,
+});
 const everyone = role(guild.id, Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES, 0);
 const builders = role(id('b'), Permission.MANAGE_CHANNELS, 1);
 const member = (userId: string, roleIds: string[]): Member => ({
@@ -30,7 +39,13 @@ const channel = (cid: string, extra: Partial<Channel> = {}): Channel => ({
   ...extra,
 });
 // A category that hides itself from @everyone but not from builders; a channel inside it that inherits this.
-const staff = channel(id('c'), { type: 'category', overwrites: [{ id: guild.id, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL }, { id: builders.id, type: 'role', allow: Permission.VIEW_CHANNEL, deny: 0 }] });
+const staff = channel(id('c'), {
+  type: 'category',
+  overwrites: [
+    { id: guild.id, type: 'role', allow: 0, deny: Permission.VIEW_CHANNEL },
+    { id: builders.id, type: 'role', allow: Permission.VIEW_CHANNEL, deny: 0 },
+  ],
+});
 const inside = channel(id('d'), { parentId: staff.id });
 const state = {
   guilds: [guild],

@@ -34,7 +34,11 @@ export function permissionsIn(scope: PermissionScope, channel?: Channel | null):
 }
 
 /** The signed-in user's scope in a guild from what the guilds store holds; null for an unknown guild or no user. */
-export function myScope(s: Pick<GuildsState, 'guilds' | 'channelsByGuild' | 'membersByGuild' | 'rolesByGuild'>, selfId: string | undefined, guildId: string): PermissionScope | null {
+export function myScope(
+  s: Pick<GuildsState, 'guilds' | 'channelsByGuild' | 'membersByGuild' | 'rolesByGuild'>,
+  selfId: string | undefined,
+  guildId: string,
+): PermissionScope | null {
   const guild = s.guilds.find((g) => g.id === guildId);
   if (!guild || !selfId) return null;
   const me = s.membersByGuild[guildId]?.find((m) => m.user.id === selfId);
@@ -52,7 +56,12 @@ export function myScope(s: Pick<GuildsState, 'guilds' | 'channelsByGuild' | 'mem
  * record with its role ids, the guild's owner, channel overwrites): the gateway resends these on every change, so
  * controls appear and disappear live. Only for hiding controls: the server checks every call anyway.
  */
-export function myPermissions(s: Pick<GuildsState, 'guilds' | 'channelsByGuild' | 'membersByGuild' | 'rolesByGuild'>, selfId: string | undefined, guildId: string, channel?: Channel | null): number {
+export function myPermissions(
+  s: Pick<GuildsState, 'guilds' | 'channelsByGuild' | 'membersByGuild' | 'rolesByGuild'>,
+  selfId: string | undefined,
+  guildId: string,
+  channel?: Channel | null,
+): number {
   const scope = myScope(s, selfId, guildId);
   return scope ? permissionsIn(scope, channel) : 0;
 }

@@ -6,7 +6,17 @@ import { createUnreadStore, idBefore, isUnread, LEGACY_READ_KEY, type ReadStateP
 const id = (n: number) => n.toString(16).padStart(24, '0');
 const G = id(100);
 const chan = (n: number, lastMessageId: string | null = null): Channel => ({
-  id: id(n), guildId: G, type: 'text', name: `c${n}`, parentId: null, position: n, topic: null, bitrate: null, userLimit: null, overwrites: [], lastMessageId,
+  id: id(n),
+  guildId: G,
+  type: 'text',
+  name: `c${n}`,
+  parentId: null,
+  position: n,
+  topic: null,
+  bitrate: null,
+  userLimit: null,
+  overwrites: [],
+  lastMessageId,
 });
 
 /** A fake server: records acks, answers like the real one (forward only unless manual). */
@@ -103,7 +113,7 @@ describe('unread store', () => {
     expect(s.getState().lastMessageId[id(12)]).toBe(id(800));
   });
 
-  it("when another session acks or marks unread, then the marker follows: forward for acks, back only for mark unread", () => {
+  it('when another session acks or marks unread, then the marker follows: forward for acks, back only for mark unread', () => {
     const s = createUnreadStore();
     s.getState().noteChannels([chan(11, id(700))]);
     s.getState().receiveReadState({ channelId: id(11), guildId: G, lastReadId: id(700), mentionCount: 0, manual: false });

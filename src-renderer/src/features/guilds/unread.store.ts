@@ -66,7 +66,9 @@ const without = <T>(rec: Record<string, T>, key: string): Record<string, T> => {
   return rest;
 };
 
-export function createUnreadStore(deps: { api?: ReadStatePort; storage?: ReadStateStorage; ackDelayMs?: number; onError?: (err: unknown) => void } = {}): UnreadStore {
+export function createUnreadStore(
+  deps: { api?: ReadStatePort; storage?: ReadStateStorage; ackDelayMs?: number; onError?: (err: unknown) => void } = {},
+): UnreadStore {
   const delay = deps.ackDelayMs ?? 1000;
   const onError = deps.onError ?? (() => undefined);
   /** Channel → the id waiting to be acked, and its timer. */
@@ -78,10 +80,7 @@ export function createUnreadStore(deps: { api?: ReadStatePort; storage?: ReadSta
     if (!p) return;
     clearTimeout(p.timer);
     pending.delete(channelId);
-    deps.api?.ack(channelId, p.id).then(
-      (state) => store.getState().receiveReadState({ ...state, manual: false }),
-      onError,
-    );
+    deps.api?.ack(channelId, p.id).then((state) => store.getState().receiveReadState({ ...state, manual: false }), onError);
   };
 
   const store = createStore<UnreadState & UnreadActions>()((set, get) => ({
@@ -129,7 +128,10 @@ export function createUnreadStore(deps: { api?: ReadStatePort; storage?: ReadSta
 
     noteMessage(channelId, messageId, mentionsMe, isOwn) {
       set((s) => ({
-        lastMessageId: !s.lastMessageId[channelId] || s.lastMessageId[channelId] < messageId ? { ...s.lastMessageId, [channelId]: messageId } : s.lastMessageId,
+        lastMessageId:
+          !s.lastMessageId[channelId] || s.lastMessageId[channelId] < messageId
+            ? { ...s.lastMessageId, [channelId]: messageId }
+            : s.lastMessageId,
         mentionCount: mentionsMe && !isOwn ? { ...s.mentionCount, [channelId]: (s.mentionCount[channelId] ?? 0) + 1 } : s.mentionCount,
       }));
       if (isOwn) get().markRead(channelId, messageId);
@@ -182,7 +184,11 @@ export function createUnreadStore(deps: { api?: ReadStatePort; storage?: ReadSta
     receiveReadState(e) {
       const cur = get().lastReadId[e.channelId];
       const mine = pending.get(e.channelId)?.id;
-      if (!e.manual && ((cur !== undefined && e.lastReadId !== null && cur > e.lastReadId) || (mine && e.lastReadId !== null && mine > e.lastReadId))) return;
+      if (
+        !e.manual &&
+        ((cur !== undefined && e.lastReadId !== null && cur > e.lastReadId) || (mine && e.lastReadId !== null && mine > e.lastReadId))
+      )
+        return;
       if (e.manual) {
         const p = pending.get(e.channelId);
         if (p) clearTimeout(p.timer);
@@ -190,7 +196,8 @@ export function createUnreadStore(deps: { api?: ReadStatePort; storage?: ReadSta
       }
       set({
         lastReadId: e.lastReadId === null ? without(get().lastReadId, e.channelId) : { ...get().lastReadId, [e.channelId]: e.lastReadId },
-        mentionCount: e.mentionCount > 0 ? { ...get().mentionCount, [e.channelId]: e.mentionCount } : without(get().mentionCount, e.channelId),
+        mentionCount:
+          e.mentionCount > 0 ? { ...get().mentionCount, [e.channelId]: e.mentionCount } : without(get().mentionCount, e.channelId),
       });
     },
 

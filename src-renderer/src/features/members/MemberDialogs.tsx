@@ -123,7 +123,13 @@ function NicknameDialog({ guildId, userId, onClose }: Props) {
     if (ok) onClose();
   };
   return (
-    <Dialog open title={`Nickname of ${member?.user.displayName ?? name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog">
+    <Dialog
+      open
+      title={`Nickname of ${member?.user.displayName ?? name}`}
+      onClose={onClose}
+      restoreFocus={returnFocus}
+      className="member-dialog"
+    >
       <form
         className="modal-body"
         onSubmit={(e: FormEvent) => {
@@ -133,7 +139,14 @@ function NicknameDialog({ guildId, userId, onClose }: Props) {
       >
         <div className="field">
           <label htmlFor={id}>Nickname</label>
-          <input id={id} value={nick} maxLength={32} data-autofocus="" onChange={(e) => setNick(e.target.value)} placeholder={member?.user.displayName} />
+          <input
+            id={id}
+            value={nick}
+            maxLength={32}
+            data-autofocus=""
+            onChange={(e) => setNick(e.target.value)}
+            placeholder={member?.user.displayName}
+          />
         </div>
         <div className="dialog-actions">
           <button type="button" className="btn secondary" disabled={busy || !member?.nick} onClick={() => void save(null)}>
@@ -199,7 +212,15 @@ function KickDialog({ guildId, userId, onClose }: Props) {
     if (ok) onClose();
   };
   return (
-    <Dialog open title={`Kick ${name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog" role="alertdialog" describedBy={descId}>
+    <Dialog
+      open
+      title={`Kick ${name}`}
+      onClose={onClose}
+      restoreFocus={returnFocus}
+      className="member-dialog"
+      role="alertdialog"
+      describedBy={descId}
+    >
       <div className="modal-body">
         <p id={descId}>
           Remove {name} from {guild?.name ?? 'this server'}? They can rejoin with a new invite.
@@ -244,7 +265,13 @@ function BanDialog({ guildId, userId, onClose }: Props) {
           <legend className="label">Delete message history</legend>
           {DELETE_HISTORY_CHOICES.map((c) => (
             <label key={c.seconds}>
-              <input type="radio" name="delete-history" value={c.seconds} checked={history === c.seconds} onChange={() => setHistory(c.seconds)} />
+              <input
+                type="radio"
+                name="delete-history"
+                value={c.seconds}
+                checked={history === c.seconds}
+                onChange={() => setHistory(c.seconds)}
+              />
               {c.label}
             </label>
           ))}
@@ -285,9 +312,18 @@ function MoveDialog({ guildId, userId, onClose }: Props) {
             const limit = c.userLimit ?? 0;
             return (
               <label key={c.id}>
-                <input type="radio" name="move-target" value={c.id} checked={choice === c.id} data-autofocus={i === 0 ? '' : undefined} onChange={() => setChoice(c.id)} />
+                <input
+                  type="radio"
+                  name="move-target"
+                  value={c.id}
+                  checked={choice === c.id}
+                  data-autofocus={i === 0 ? '' : undefined}
+                  onChange={() => setChoice(c.id)}
+                />
                 {c.name}
-                <span className="muted small">{limit > 0 ? ` ${count}/${limit}${count >= limit ? ' (full)' : ''}` : count > 0 ? ` ${count} connected` : ''}</span>
+                <span className="muted small">
+                  {limit > 0 ? ` ${count}/${limit}${count >= limit ? ' (full)' : ''}` : count > 0 ? ` ${count} connected` : ''}
+                </span>
               </label>
             );
           })}
@@ -326,7 +362,14 @@ function PurgeDialog({ guildId, userId, onClose }: Props) {
     } else reportResult(r);
   };
   return (
-    <Dialog open title={`Delete messages by ${name}`} onClose={onClose} restoreFocus={returnFocus} className="member-dialog" describedBy={descId}>
+    <Dialog
+      open
+      title={`Delete messages by ${name}`}
+      onClose={onClose}
+      restoreFocus={returnFocus}
+      className="member-dialog"
+      describedBy={descId}
+    >
       <form className="modal-body" onSubmit={(e) => void purge(e)}>
         <p id={descId}>
           Delete {name}&apos;s messages in every channel of {guild?.name ?? 'this server'}. This cannot be undone.

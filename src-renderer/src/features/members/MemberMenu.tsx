@@ -26,7 +26,15 @@ export function useMemberContext(guildId: string, userId: string) {
   const caps = useMemo(
     () =>
       guild
-        ? memberCapabilities({ selfId, targetId: userId, guild, roles: roles ?? [], members: members ?? [], channels: channels ?? [], targetVoice: voice })
+        ? memberCapabilities({
+            selfId,
+            targetId: userId,
+            guild,
+            roles: roles ?? [],
+            members: members ?? [],
+            channels: channels ?? [],
+            targetVoice: voice,
+          })
         : NO_CAPABILITIES,
     [selfId, userId, guild, roles, members, channels, voice],
   );
@@ -64,7 +72,10 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
     const el = ref.current;
     if (!el) return;
     const { width, height } = el.getBoundingClientRect();
-    setPos({ left: Math.max(4, Math.min(menu.x, window.innerWidth - width - 4)), top: Math.max(4, Math.min(menu.y, window.innerHeight - height - 4)) });
+    setPos({
+      left: Math.max(4, Math.min(menu.x, window.innerWidth - width - 4)),
+      top: Math.max(4, Math.min(menu.y, window.innerHeight - height - 4)),
+    });
     el.querySelector<HTMLElement>(FOCUSABLE)?.focus();
   }, [menu.x, menu.y]);
 
@@ -112,38 +123,40 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
         {name}
       </div>
       <div role="menu" aria-label={`${name} options`} className="member-menu-items">
-      {member && <MenuItem label="Profile" onClick={() => openDialog('profile')} />}
-      {caps.nickname && member && <MenuItem label={self ? 'Change my nickname' : 'Change nickname'} onClick={() => openDialog('nickname')} />}
-      {caps.assignableRoles.length > 0 && <MenuItem label="Roles…" onClick={() => openDialog('roles')} />}
-      {voiceItems && voice && (
-        <>
-          <div role="separator" className="menu-sep" />
-          {caps.mute && (
-            <MenuItem
-              label="Server mute"
-              checked={voice.serverMute}
-              onClick={() => act(() => s.moderateVoice(guildId, userId, { serverMute: !voice.serverMute }))}
-            />
-          )}
-          {caps.deafen && (
-            <MenuItem
-              label="Server deafen"
-              checked={voice.serverDeaf}
-              onClick={() => act(() => s.moderateVoice(guildId, userId, { serverDeaf: !voice.serverDeaf }))}
-            />
-          )}
-          {caps.moveTargets.length > 0 && <MenuItem label="Move to…" onClick={() => openDialog('move')} />}
-          {caps.disconnect && <MenuItem label="Disconnect from voice" danger onClick={() => act(() => s.disconnect(guildId, userId))} />}
-        </>
-      )}
-      {removeItems && (
-        <>
-          <div role="separator" className="menu-sep" />
-          {caps.purge && <MenuItem label="Delete recent messages…" danger onClick={() => openDialog('purge')} />}
-          {caps.kick && <MenuItem label={`Kick ${name}`} danger onClick={() => openDialog('kick')} />}
-          {caps.ban && <MenuItem label={`Ban ${name}`} danger onClick={() => openDialog('ban')} />}
-        </>
-      )}
+        {member && <MenuItem label="Profile" onClick={() => openDialog('profile')} />}
+        {caps.nickname && member && (
+          <MenuItem label={self ? 'Change my nickname' : 'Change nickname'} onClick={() => openDialog('nickname')} />
+        )}
+        {caps.assignableRoles.length > 0 && <MenuItem label="Roles…" onClick={() => openDialog('roles')} />}
+        {voiceItems && voice && (
+          <>
+            <div role="separator" className="menu-sep" />
+            {caps.mute && (
+              <MenuItem
+                label="Server mute"
+                checked={voice.serverMute}
+                onClick={() => act(() => s.moderateVoice(guildId, userId, { serverMute: !voice.serverMute }))}
+              />
+            )}
+            {caps.deafen && (
+              <MenuItem
+                label="Server deafen"
+                checked={voice.serverDeaf}
+                onClick={() => act(() => s.moderateVoice(guildId, userId, { serverDeaf: !voice.serverDeaf }))}
+              />
+            )}
+            {caps.moveTargets.length > 0 && <MenuItem label="Move to…" onClick={() => openDialog('move')} />}
+            {caps.disconnect && <MenuItem label="Disconnect from voice" danger onClick={() => act(() => s.disconnect(guildId, userId))} />}
+          </>
+        )}
+        {removeItems && (
+          <>
+            <div role="separator" className="menu-sep" />
+            {caps.purge && <MenuItem label="Delete recent messages…" danger onClick={() => openDialog('purge')} />}
+            {caps.kick && <MenuItem label={`Kick ${name}`} danger onClick={() => openDialog('kick')} />}
+            {caps.ban && <MenuItem label={`Ban ${name}`} danger onClick={() => openDialog('ban')} />}
+          </>
+        )}
       </div>
       {source === 'voice' && !self && (
         <>
@@ -155,7 +168,17 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
   );
 }
 
-function MenuItem({ label, onClick, danger = false, checked }: { label: string; onClick: () => void; danger?: boolean; checked?: boolean }) {
+function MenuItem({
+  label,
+  onClick,
+  danger = false,
+  checked,
+}: {
+  label: string;
+  onClick: () => void;
+  danger?: boolean;
+  checked?: boolean;
+}) {
   return (
     <button
       type="button"

@@ -5,18 +5,37 @@ import { hasModeration, memberCapabilities } from './member-permissions';
 
 const id = (c: string) => c.repeat(24);
 const guild = { id: id('a'), ownerId: id('1') };
-const everyone: Role = { id: guild.id, guildId: guild.id, name: '@everyone', permissions: Permission.VIEW_CHANNEL | Permission.CONNECT, position: 0, color: null, hoist: false, mentionable: false };
+const everyone: Role = {
+  id: guild.id,
+  guildId: guild.id,
+  name: '@everyone',
+  permissions: Permission.VIEW_CHANNEL | Permission.CONNECT,
+  position: 0,
+  color: null,
+  hoist: false,
+  mentionable: false,
+};
 const mods: Role = {
   id: id('b'),
   guildId: guild.id,
   name: 'mods',
-  permissions: Permission.KICK_MEMBERS | Permission.BAN_MEMBERS | Permission.MUTE_MEMBERS | Permission.MOVE_MEMBERS | Permission.MANAGE_ROLES,
+  permissions:
+    Permission.KICK_MEMBERS | Permission.BAN_MEMBERS | Permission.MUTE_MEMBERS | Permission.MOVE_MEMBERS | Permission.MANAGE_ROLES,
   position: 2,
   color: null,
   hoist: false,
   mentionable: false,
 };
-const helpers: Role = { id: id('c'), guildId: guild.id, name: 'helpers', permissions: 0, position: 1, color: null, hoist: false, mentionable: false };
+const helpers: Role = {
+  id: id('c'),
+  guildId: guild.id,
+  name: 'helpers',
+  permissions: 0,
+  position: 1,
+  color: null,
+  hoist: false,
+  mentionable: false,
+};
 const member = (userId: string, roleIds: string[]): Member => ({
   guildId: guild.id,
   user: { id: userId, username: `u${userId.slice(0, 3)}`, displayName: 'x', avatar: null },
@@ -42,7 +61,11 @@ const owner = member(id('1'), []);
 const mod = member(id('2'), [mods.id]);
 const plain = member(id('3'), []);
 const helper = member(id('4'), [helpers.id]);
-const channels = [voice(id('d')), voice(id('e'), { overwrites: [{ id: mods.id, type: 'role', allow: 0, deny: Permission.MOVE_MEMBERS }] }), voice(id('f'))];
+const channels = [
+  voice(id('d')),
+  voice(id('e'), { overwrites: [{ id: mods.id, type: 'role', allow: 0, deny: Permission.MOVE_MEMBERS }] }),
+  voice(id('f')),
+];
 const base = { guild, roles: [everyone, mods, helpers], members: [owner, mod, plain, helper], channels };
 
 describe('member capabilities', () => {
@@ -75,7 +98,16 @@ describe('member capabilities', () => {
   });
 
   it('when someone with MANAGE_MESSAGES looks at another member, then "delete recent messages" is offered; not on themselves, not without it', () => {
-    const cleaners: Role = { id: id('9'), guildId: guild.id, name: 'cleaners', permissions: Permission.MANAGE_MESSAGES, position: 1, color: null, hoist: false, mentionable: false };
+    const cleaners: Role = {
+      id: id('9'),
+      guildId: guild.id,
+      name: 'cleaners',
+      permissions: Permission.MANAGE_MESSAGES,
+      position: 1,
+      color: null,
+      hoist: false,
+      mentionable: false,
+    };
     const cleaner = member(id('5'), [cleaners.id]);
     const withCleaner = { ...base, roles: [...base.roles, cleaners], members: [...base.members, cleaner] };
     expect(memberCapabilities({ ...withCleaner, selfId: cleaner.user.id, targetId: owner.user.id, targetVoice: null }).purge).toBe(true);

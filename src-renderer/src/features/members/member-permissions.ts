@@ -93,7 +93,9 @@ export function memberCapabilities(input: CapabilityInput): MemberCapabilities {
     caps.deafen = hasPermission(there, Permission.DEAFEN_MEMBERS);
     caps.disconnect = hasPermission(there, Permission.MOVE_MEMBERS);
     if (caps.disconnect) {
-      caps.moveTargets = channels.filter((c) => c.type === 'voice' && c.id !== voiceChannel.id && hasPermission(permsIn(c), Permission.MOVE_MEMBERS));
+      caps.moveTargets = channels.filter(
+        (c) => c.type === 'voice' && c.id !== voiceChannel.id && hasPermission(permsIn(c), Permission.MOVE_MEMBERS),
+      );
     }
   }
   return caps;

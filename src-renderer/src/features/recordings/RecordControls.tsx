@@ -40,8 +40,7 @@ export function RecordControls() {
 
   const { channelId, guildId } = current;
   const startedAt = recording ? Date.parse(recording.startedAt) : 0;
-  const label =
-    pending === 'starting' ? 'Starting…' : pending === 'stopping' ? 'Stopping…' : recording ? 'Stop recording' : 'Record';
+  const label = pending === 'starting' ? 'Starting…' : pending === 'stopping' ? 'Stopping…' : recording ? 'Stop recording' : 'Record';
   const error = failed?.channelId === channelId ? failed.message : null;
   const onClick = async () => {
     const s = recordingsStore.getState();

@@ -153,10 +153,20 @@ export function RecordingList({ scope, caption }: { scope: RecordingScope; capti
                     <td className="rec-actions">
                       {done && (
                         <>
-                          <button type="button" className="btn small secondary" aria-label={`Play ${title(r)}`} onClick={() => setPlaying(r)}>
+                          <button
+                            type="button"
+                            className="btn small secondary"
+                            aria-label={`Play ${title(r)}`}
+                            onClick={() => setPlaying(r)}
+                          >
                             Play
                           </button>
-                          <button type="button" className="btn small secondary" aria-label={`Download ${title(r)}`} onClick={() => void download(r)}>
+                          <button
+                            type="button"
+                            className="btn small secondary"
+                            aria-label={`Download ${title(r)}`}
+                            onClick={() => void download(r)}
+                          >
                             Download
                           </button>
                         </>

@@ -40,11 +40,18 @@ function harness(rows: Recording[] = [], fail?: ApiError) {
       const items = sorted.slice(0, 2);
       return { items, nextCursor: sorted.length > 2 ? (items.at(-1)?.id ?? null) : null };
     },
-    listChannel: async (channelId: string) => (calls.push(`listChannel:${channelId}`), maybeFail(), rows.filter((r) => r.channelId === channelId)),
+    listChannel: async (channelId: string) => (
+      calls.push(`listChannel:${channelId}`),
+      maybeFail(),
+      rows.filter((r) => r.channelId === channelId)
+    ),
     start: async (channelId: string) => (calls.push(`start:${channelId}`), maybeFail(), rec('9', channelId, { status: 'starting' })),
     stop: async (channelId: string, id: string) => (calls.push(`stop:${id}`), maybeFail(), rec('9', channelId, { status: 'stopping' })),
     remove: async (id: string) => (calls.push(`remove:${id}`), maybeFail(), undefined),
-    fileUrl: async (id: string, download?: boolean) => (maybeFail(), `http://x/api/v1/recordings/${id}/stream?ticket=t${download ? '&download=1' : ''}`),
+    fileUrl: async (id: string, download?: boolean) => (
+      maybeFail(),
+      `http://x/api/v1/recordings/${id}/stream?ticket=t${download ? '&download=1' : ''}`
+    ),
     settings: async () => (maybeFail(), { retentionDays: null }),
     updateSettings: async (_g: string, body: { retentionDays: number | null }) => (maybeFail(), body),
   };
@@ -67,7 +74,10 @@ describe('recordings store', () => {
   it('when a guild has more recordings than a page, then "load more" brings the older ones until there are none', async () => {
     const h = harness([rec('1'), rec('2'), rec('3'), rec('4', C2), rec('5')]);
     await h.store.getState().load({ kind: 'guild', guildId: G });
-    const shown = () => recordingsIn(h.store.getState(), { kind: 'guild', guildId: G }).map((r) => r.id.slice(-1)).join('');
+    const shown = () =>
+      recordingsIn(h.store.getState(), { kind: 'guild', guildId: G })
+        .map((r) => r.id.slice(-1))
+        .join('');
     expect(shown()).toBe('54');
     await h.store.getState().loadMore(G);
     expect(shown()).toBe('5432');

@@ -59,7 +59,8 @@ export function newestFirst(a: Recording, b: Recording): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-const inScope = (r: Recording, scope: RecordingScope): boolean => (scope.kind === 'guild' ? r.guildId === scope.guildId : r.channelId === scope.channelId);
+const inScope = (r: Recording, scope: RecordingScope): boolean =>
+  scope.kind === 'guild' ? r.guildId === scope.guildId : r.channelId === scope.channelId;
 
 /** The recordings a list shows, from what the store knows. */
 export function recordingsIn(s: Pick<RecordingsState, 'byId'>, scope: RecordingScope): Recording[] {

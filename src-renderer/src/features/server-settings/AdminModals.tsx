@@ -46,7 +46,15 @@ function CreateCategory({ guildId }: { guildId: string }) {
       <form className="admin-dialog-body" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor={id}>Category name</label>
-          <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="Text channels" data-autofocus />
+          <input
+            id={id}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={100}
+            placeholder="Text channels"
+            data-autofocus
+          />
         </div>
         {error && (
           <p className="admin-error" role="alert">

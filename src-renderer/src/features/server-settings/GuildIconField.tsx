@@ -21,7 +21,13 @@ export function GuildIconField({ guild }: { guild: Guild }) {
       <h4 id={`${id}-h`}>Server icon</h4>
       <div className="avatar-row">
         {guild.icon ? (
-          <img className="guild-icon-preview" src={api().images.iconUrl(guild.id, guild.icon)} alt={`${guild.name} icon`} width={80} height={80} />
+          <img
+            className="guild-icon-preview"
+            src={api().images.iconUrl(guild.id, guild.icon)}
+            alt={`${guild.name} icon`}
+            width={80}
+            height={80}
+          />
         ) : (
           <span className="guild-icon-preview empty" aria-hidden="true">
             {guildInitials(guild.name)}

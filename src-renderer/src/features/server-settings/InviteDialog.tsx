@@ -109,7 +109,13 @@ export function InviteDialog({ guildId, onClose }: { guildId: string; onClose: (
                   ))}
                 </select>
               </div>
-              <button type="button" className="btn primary field-aligned" disabled={busy} onClick={() => void create()} {...(invite ? {} : { 'data-autofocus': true })}>
+              <button
+                type="button"
+                className="btn primary field-aligned"
+                disabled={busy}
+                onClick={() => void create()}
+                {...(invite ? {} : { 'data-autofocus': true })}
+              >
                 Create invite link
               </button>
             </div>

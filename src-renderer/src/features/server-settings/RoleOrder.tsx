@@ -1,4 +1,13 @@
-import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent } from '@dnd-kit/core';
+import {
+  closestCenter,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+} from '@dnd-kit/core';
 import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { Role } from '../../api/types';
@@ -11,7 +20,10 @@ import { useIsOwner } from '../guilds/usePermissions';
 
 /** Custom role ids lowest first (as the reorder route wants them) from the list as shown, highest first. */
 export function routeOrder(shownHighestFirst: readonly Role[], guildId: string): string[] {
-  return shownHighestFirst.filter((r) => r.id !== guildId).map((r) => r.id).reverse();
+  return shownHighestFirst
+    .filter((r) => r.id !== guildId)
+    .map((r) => r.id)
+    .reverse();
 }
 
 /**
@@ -38,12 +50,19 @@ export function RoleList({
   const myTop = roles.filter((r) => myRoleIds?.includes(r.id)).reduce((top, r) => Math.max(top, r.position), 0);
   const movable = (r: Role) => r.id !== guildId && (isOwner || r.position < myTop);
   const custom = roles.filter((r) => r.id !== guildId);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
   const nameOf = (id: unknown) => custom.find((r) => r.id === id)?.name ?? 'role';
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up role ${nameOf(active.id)}. Use the arrow keys to move, Space to drop, Escape to cancel.`,
-    onDragOver: ({ active, over }) => (over ? `Role ${nameOf(active.id)} is at the place of ${nameOf(over.id)}.` : `Role ${nameOf(active.id)} is not over the list.`),
-    onDragEnd: ({ active, over }) => (over ? `Role ${nameOf(active.id)} was dropped at the place of ${nameOf(over.id)}.` : `Role ${nameOf(active.id)} was dropped where it was.`),
+    onDragOver: ({ active, over }) =>
+      over ? `Role ${nameOf(active.id)} is at the place of ${nameOf(over.id)}.` : `Role ${nameOf(active.id)} is not over the list.`,
+    onDragEnd: ({ active, over }) =>
+      over
+        ? `Role ${nameOf(active.id)} was dropped at the place of ${nameOf(over.id)}.`
+        : `Role ${nameOf(active.id)} was dropped where it was.`,
     onDragCancel: ({ active }) => `Moving role ${nameOf(active.id)} was cancelled.`,
   };
 
@@ -65,7 +84,13 @@ export function RoleList({
   };
 
   return (
-    <DndContext sensors={sensors} collisionDetection={closestCenter} accessibility={{ announcements }} onDragStart={() => onError(null)} onDragEnd={onDragEnd}>
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      accessibility={{ announcements }}
+      onDragStart={() => onError(null)}
+      onDragEnd={onDragEnd}
+    >
       <SortableContext items={custom.map((r) => r.id)} strategy={verticalListSortingStrategy}>
         <ul aria-label="Roles">
           {roles.map((r) => {
@@ -103,7 +128,10 @@ function RoleRow(props: {
   onDown: () => void;
 }) {
   const { role: r, everyone, selected, movable } = props;
-  const { setNodeRef, setActivatorNodeRef, transform, transition, isDragging, attributes, listeners } = useSortable({ id: r.id, disabled: everyone || !movable });
+  const { setNodeRef, setActivatorNodeRef, transform, transition, isDragging, attributes, listeners } = useSortable({
+    id: r.id,
+    disabled: everyone || !movable,
+  });
   return (
     <li
       ref={setNodeRef}
@@ -112,14 +140,26 @@ function RoleRow(props: {
       data-role-id={r.id}
     >
       {!everyone && movable && (
-        <button type="button" ref={setActivatorNodeRef} className="drag-handle" aria-label={`Drag role ${r.name}`} title="Drag to reorder (or focus and press Space)" {...attributes} {...listeners}>
+        <button
+          type="button"
+          ref={setActivatorNodeRef}
+          className="drag-handle"
+          aria-label={`Drag role ${r.name}`}
+          title="Drag to reorder (or focus and press Space)"
+          {...attributes}
+          {...listeners}
+        >
           <svg width="10" height="14" viewBox="0 0 10 14" aria-hidden="true" focusable="false">
             {[2, 7, 12].flatMap((y) => [2, 8].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.5" fill="currentColor" />))}
           </svg>
         </button>
       )}
       <button type="button" className="admin-role-name" aria-pressed={selected} onClick={props.onSelect}>
-        <span className="admin-role-dot" style={{ background: r.color === null ? 'var(--text-muted)' : colorToHex(r.color) }} aria-hidden="true" />
+        <span
+          className="admin-role-dot"
+          style={{ background: r.color === null ? 'var(--text-muted)' : colorToHex(r.color) }}
+          aria-hidden="true"
+        />
         {everyone ? '@everyone' : r.name}
       </button>
       {!everyone && movable && (
@@ -127,7 +167,13 @@ function RoleRow(props: {
           <button type="button" className="icon-btn small" aria-label={`Move ${r.name} up`} disabled={!props.canUp} onClick={props.onUp}>
             ↑
           </button>
-          <button type="button" className="icon-btn small" aria-label={`Move ${r.name} down`} disabled={!props.canDown} onClick={props.onDown}>
+          <button
+            type="button"
+            className="icon-btn small"
+            aria-label={`Move ${r.name} down`}
+            disabled={!props.canDown}
+            onClick={props.onDown}
+          >
             ↓
           </button>
         </span>

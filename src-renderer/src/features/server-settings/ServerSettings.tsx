@@ -167,8 +167,8 @@ function Overview({ guildId }: { guildId: string }) {
               </p>
             ) : (
               <p>
-                <strong>{displayName(target)}</strong> becomes the owner of <strong>{guild.name}</strong>. You keep your roles but lose
-                the owner&apos;s rights.
+                <strong>{displayName(target)}</strong> becomes the owner of <strong>{guild.name}</strong>. You keep your roles but lose the
+                owner&apos;s rights.
               </p>
             )
           }
@@ -203,8 +203,8 @@ function Roles({ guildId }: { guildId: string }) {
     <div className="admin-section">
       <h3>Roles</h3>
       <p className="muted small">
-        Members get every permission of each of their roles. Higher roles are listed first; @everyone is every member. Drag a role&apos;s handle (or
-        focus it, press Space, move with the arrow keys and press Space again) to reorder.
+        Members get every permission of each of their roles. Higher roles are listed first; @everyone is every member. Drag a role&apos;s
+        handle (or focus it, press Space, move with the arrow keys and press Space again) to reorder.
       </p>
       <div className="admin-roles">
         <div className="admin-role-list">
@@ -232,7 +232,12 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
   const [saved, setSaved] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const ids = { name: useId(), color: useId(), useColor: useId() };
-  const dirty = name.trim() !== role.name || color !== role.color || perms !== role.permissions || hoist !== role.hoist || mentionable !== role.mentionable;
+  const dirty =
+    name.trim() !== role.name ||
+    color !== role.color ||
+    perms !== role.permissions ||
+    hoist !== role.hoist ||
+    mentionable !== role.mentionable;
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -278,7 +283,13 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
                   Use a colour
                 </label>
                 {color !== null && (
-                  <input id={ids.color} type="color" aria-label="Role colour" value={colorToHex(color)} onChange={(e) => setColor(hexToColor(e.target.value))} />
+                  <input
+                    id={ids.color}
+                    type="color"
+                    aria-label="Role colour"
+                    value={colorToHex(color)}
+                    onChange={(e) => setColor(hexToColor(e.target.value))}
+                  />
                 )}
               </div>
             </div>
@@ -342,7 +353,17 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
   );
 }
 
-function SettingSwitch({ label, description, checked, onChange }: { label: string; description: string; checked: boolean; onChange: (v: boolean) => void }) {
+function SettingSwitch({
+  label,
+  description,
+  checked,
+  onChange,
+}: {
+  label: string;
+  description: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="admin-perm-row">
@@ -352,12 +373,28 @@ function SettingSwitch({ label, description, checked, onChange }: { label: strin
           {description}
         </p>
       </div>
-      <input id={id} type="checkbox" role="switch" className="switch" aria-describedby={`${id}-d`} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="switch"
+        aria-describedby={`${id}-d`}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+      />
     </div>
   );
 }
 
-function PermissionSwitch({ name, checked, onChange }: { name: (typeof PERMISSION_NAMES)[number]; checked: boolean; onChange: (v: boolean) => void }) {
+function PermissionSwitch({
+  name,
+  checked,
+  onChange,
+}: {
+  name: (typeof PERMISSION_NAMES)[number];
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
   const id = useId();
   const info = PERMISSION_INFO[name];
   return (
@@ -368,7 +405,15 @@ function PermissionSwitch({ name, checked, onChange }: { name: (typeof PERMISSIO
           {info.description}
         </p>
       </div>
-      <input id={id} type="checkbox" role="switch" className="switch" aria-describedby={`${id}-d`} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="switch"
+        aria-describedby={`${id}-d`}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+      />
     </div>
   );
 }
@@ -415,7 +460,12 @@ function RoleMembers({ guildId, role }: { guildId: string; role: Role }) {
               <span>{displayName(m)}</span>
               <span className="muted small">@{m.user.username}</span>
               <span className="spacer" />
-              <button type="button" className="btn secondary small" aria-label={`Remove ${role.name} from ${displayName(m)}`} onClick={() => void set(m.user.id, false)}>
+              <button
+                type="button"
+                className="btn secondary small"
+                aria-label={`Remove ${role.name} from ${displayName(m)}`}
+                onClick={() => void set(m.user.id, false)}
+              >
                 Remove
               </button>
             </li>
@@ -488,7 +538,13 @@ function Invites({ guildId }: { guildId: string }) {
       {created && (
         <div className="field">
           <label htmlFor={ids.link}>New invite link</label>
-          <input id={ids.link} readOnly value={inviteLink(serverUrl, created)} onFocus={(e) => e.target.select()} data-invite-code={created} />
+          <input
+            id={ids.link}
+            readOnly
+            value={inviteLink(serverUrl, created)}
+            onFocus={(e) => e.target.select()}
+            data-invite-code={created}
+          />
         </div>
       )}
       <Status error={error} />
@@ -515,7 +571,12 @@ function Invites({ guildId }: { guildId: string }) {
               <td>{i.maxUses ? `${i.uses}/${i.maxUses}` : `${i.uses}`}</td>
               <td>{i.expiresAt ? formatDate(i.expiresAt) : 'Never'}</td>
               <td>
-                <button type="button" className="btn admin-danger-outline small" aria-label={`Revoke invite ${i.code}`} onClick={() => void revoke(i.code)}>
+                <button
+                  type="button"
+                  className="btn admin-danger-outline small"
+                  aria-label={`Revoke invite ${i.code}`}
+                  onClick={() => void revoke(i.code)}
+                >
                   Revoke
                 </button>
               </td>
@@ -555,7 +616,12 @@ function Bans({ guildId }: { guildId: string }) {
             <span className="muted small">@{b.user.username}</span>
             <span className="muted small">{b.reason ? `Reason: ${b.reason}` : 'No reason given'}</span>
             <span className="spacer" />
-            <button type="button" className="btn secondary small" aria-label={`Unban ${b.user.displayName}`} onClick={() => void unban(b.user.id)}>
+            <button
+              type="button"
+              className="btn secondary small"
+              aria-label={`Unban ${b.user.displayName}`}
+              onClick={() => void unban(b.user.id)}
+            >
               Unban
             </button>
           </li>
@@ -639,7 +705,12 @@ function AuditLog({ guildId }: { guildId: string }) {
       </ol>
       {view && !view.loading && items.length === 0 && <p className="muted">No entries.</p>}
       {view?.nextCursor && (
-        <button type="button" className="btn secondary" disabled={view.loading} onClick={() => void adminStore.getState().loadAudit(guildId, action || null, true)}>
+        <button
+          type="button"
+          className="btn secondary"
+          disabled={view.loading}
+          onClick={() => void adminStore.getState().loadAudit(guildId, action || null, true)}
+        >
           Load more
         </button>
       )}

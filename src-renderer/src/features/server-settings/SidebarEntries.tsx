@@ -24,14 +24,22 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
   const { open: openModal } = uiStore.getState();
 
   const items: { label: string; run: () => void }[] = [];
-  if (manageGuild || manageRoles || banMembers) items.push({ label: 'Server settings', run: () => openModal({ kind: 'server-settings', guildId: guild.id }) });
+  if (manageGuild || manageRoles || banMembers)
+    items.push({ label: 'Server settings', run: () => openModal({ kind: 'server-settings', guildId: guild.id }) });
   items.push({
     label: 'Mark as read',
-    run: () => unreadStore.getState().markGuildRead(guild.id, (guildsStore.getState().channelsByGuild[guild.id] ?? []).map((c) => c.id)),
+    run: () =>
+      unreadStore.getState().markGuildRead(
+        guild.id,
+        (guildsStore.getState().channelsByGuild[guild.id] ?? []).map((c) => c.id),
+      ),
   });
   items.push({ label: 'Invite people', run: () => openModal({ kind: 'invite', guildId: guild.id, code: null }) });
   if (manageChannels) {
-    items.push({ label: 'Create channel', run: () => openModal({ kind: 'create-channel', guildId: guild.id, type: 'text', parentId: null }) });
+    items.push({
+      label: 'Create channel',
+      run: () => openModal({ kind: 'create-channel', guildId: guild.id, type: 'text', parentId: null }),
+    });
     items.push({ label: 'Create category', run: () => openModal({ kind: 'create-category', guildId: guild.id }) });
   }
   items.push({ label: 'Leave server', run: () => setLeaving(true) });
@@ -134,8 +142,8 @@ function OwnerCannotLeave({ guildName, onClose }: { guildName: string; onClose: 
     <Dialog open onClose={onClose} title={`You can't leave ${guildName}`} initialFocus={ok}>
       <div className="modal-body">
         <p>
-          You own this server, and a server always has an owner. Transfer the ownership to another member, or delete the
-          server, in Server settings → Overview.
+          You own this server, and a server always has an owner. Transfer the ownership to another member, or delete the server, in Server
+          settings → Overview.
         </p>
         <div className="confirm-actions">
           <button ref={ok} type="button" className="btn primary" onClick={onClose}>
@@ -178,4 +186,3 @@ export function VoiceLimit({ channel, count }: { channel: Channel; count: number
 export function useCanCreateChannels(guildId: string | null): boolean {
   return useCan(guildId, 'MANAGE_CHANNELS');
 }
-

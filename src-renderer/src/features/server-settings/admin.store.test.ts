@@ -17,7 +17,16 @@ const invite = (over: Partial<Invite> = {}): Invite => ({
   createdAt: '2025-12-31T00:00:00.000Z',
   ...over,
 });
-const role = (id: string, position: number): Role => ({ id, guildId: G, name: id.slice(0, 3), permissions: 0, position, color: null, hoist: false, mentionable: false });
+const role = (id: string, position: number): Role => ({
+  id,
+  guildId: G,
+  name: id.slice(0, 3),
+  permissions: 0,
+  position,
+  color: null,
+  hoist: false,
+  mentionable: false,
+});
 
 function memory() {
   const data = new Map<string, unknown>();
@@ -69,7 +78,9 @@ describe('invites', () => {
   });
 
   it('when my remembered invite was revoked, then the dialog offers none', async () => {
-    const api = { admin: { revokeInvite: vi.fn(async () => undefined), createInvite: vi.fn(async () => invite()) } } as unknown as ParleyApi;
+    const api = {
+      admin: { revokeInvite: vi.fn(async () => undefined), createInvite: vi.fn(async () => invite()) },
+    } as unknown as ParleyApi;
     const store = createAdminStore({ api: () => api, guilds: sink, storage: memory() });
     await store.getState().createInvite(G, { maxAgeSeconds: 0, maxUses: 0 });
     const r = await store.getState().revokeInvite(G, 'abcdef12');
@@ -95,7 +106,11 @@ describe('roles', () => {
     const { ApiError } = await import('../../api/http-client');
     const api = { admin: { createRole: vi.fn(async () => Promise.reject(new ApiError('FORBIDDEN', 'no', 403))) } } as unknown as ParleyApi;
     const store = createAdminStore({ api: () => api, guilds: sink });
-    expect(await store.getState().createRole(G, 'x')).toEqual({ ok: false, code: 'FORBIDDEN', message: "You don't have permission to do that." });
+    expect(await store.getState().createRole(G, 'x')).toEqual({
+      ok: false,
+      code: 'FORBIDDEN',
+      message: "You don't have permission to do that.",
+    });
   });
 });
 
@@ -123,7 +138,19 @@ describe('optimistic reorder', () => {
   });
 
   it('when a channel reorder is accepted, then the optimistic order stays and the answer is applied', async () => {
-    const channel = { id: A, guildId: G, type: 'text' as const, name: 'a', parentId: null, position: 0, topic: null, bitrate: null, userLimit: null, overwrites: [], lastMessageId: null };
+    const channel = {
+      id: A,
+      guildId: G,
+      type: 'text' as const,
+      name: 'a',
+      parentId: null,
+      position: 0,
+      topic: null,
+      bitrate: null,
+      userLimit: null,
+      overwrites: [],
+      lastMessageId: null,
+    };
     const moved = { ...channel, position: 3, parentId: B };
     const reorderChannels = vi.fn(async () => [moved]);
     const guilds = sink();

@@ -149,7 +149,12 @@ export function createAdminStore(deps: { api: () => ParleyApi; guilds: () => Gui
         const cur = get().audit[guildId];
         const before = more && cur && cur.action === action ? (cur.nextCursor ?? undefined) : undefined;
         if (more && !before) return { ok: true, value: cur?.items ?? [] };
-        set((s) => ({ audit: { ...s.audit, [guildId]: { items: more ? (cur?.items ?? []) : [], nextCursor: cur?.nextCursor ?? null, action, loading: true } } }));
+        set((s) => ({
+          audit: {
+            ...s.audit,
+            [guildId]: { items: more ? (cur?.items ?? []) : [], nextCursor: cur?.nextCursor ?? null, action, loading: true },
+          },
+        }));
         const r = await attempt(() => deps.api().admin.auditLog(guildId, { before, limit: 50, action: action ?? undefined }));
         if (!r.ok) {
           set((s) => ({ audit: { ...s.audit, [guildId]: { items: [], nextCursor: null, action, loading: false } } }));

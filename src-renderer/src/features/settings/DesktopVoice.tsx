@@ -98,8 +98,8 @@ export function PttDiagnosticsView() {
       {d.hint && <p className="muted small">{d.hint}</p>}
       {d.backend !== 'uiohook' && (
         <p className="muted small">
-          Bind these in your desktop's shortcut settings instead: <code>{d.fallbackCommands.down}</code> on press, <code>{d.fallbackCommands.up}</code> on
-          release, or <code>{d.fallbackCommands.toggle}</code> to toggle.
+          Bind these in your desktop's shortcut settings instead: <code>{d.fallbackCommands.down}</code> on press,{' '}
+          <code>{d.fallbackCommands.up}</code> on release, or <code>{d.fallbackCommands.toggle}</code> to toggle.
         </p>
       )}
     </div>

@@ -61,7 +61,17 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
   );
 }
 
-function DevicePicker({ label, devices, pref, onChange }: { label: string; devices: DeviceInfo[]; pref: DevicePreference; onChange: (p: DevicePreference) => void }) {
+function DevicePicker({
+  label,
+  devices,
+  pref,
+  onChange,
+}: {
+  label: string;
+  devices: DeviceInfo[];
+  pref: DevicePreference;
+  onChange: (p: DevicePreference) => void;
+}) {
   const id = useId();
   const value = pref.mode === 'default' ? 'default' : pref.deviceId;
   const missing = pref.mode === 'pinned' && !devices.some((d) => d.deviceId === pref.deviceId);
@@ -211,7 +221,9 @@ function VoiceSettings() {
               aria-valuetext={`${s.vadThresholdDb} dB`}
             />
           </div>
-          <p className="muted small">The bar turns green when you'd be heard. Quiet pauses are bridged for a moment so words aren't clipped.</p>
+          <p className="muted small">
+            The bar turns green when you'd be heard. Quiet pauses are bridged for a moment so words aren't clipped.
+          </p>
         </div>
       ) : (
         <div className="two-col">
@@ -221,7 +233,12 @@ function VoiceSettings() {
               <DesktopPttBinding />
             ) : (
               <>
-                <button type="button" className={`btn secondary keybind${binding ? ' recording' : ''}`} onClick={() => setBinding(true)} aria-live="polite">
+                <button
+                  type="button"
+                  className={`btn secondary keybind${binding ? ' recording' : ''}`}
+                  onClick={() => setBinding(true)}
+                  aria-live="polite"
+                >
                   {binding ? 'Press a key… (Esc to cancel)' : keyLabel(s.pttKey)}
                 </button>
                 <p className="muted small">In the browser, push to talk works while this tab is focused.</p>
@@ -230,16 +247,39 @@ function VoiceSettings() {
           </div>
           <div className="field">
             <label htmlFor={delayId}>Release Delay — {s.pttReleaseMs} ms</label>
-            <input id={delayId} type="range" min={0} max={2000} step={20} value={s.pttReleaseMs} onChange={(e) => s.update({ pttReleaseMs: Number(e.target.value) })} />
+            <input
+              id={delayId}
+              type="range"
+              min={0}
+              max={2000}
+              step={20}
+              value={s.pttReleaseMs}
+              onChange={(e) => s.update({ pttReleaseMs: Number(e.target.value) })}
+            />
           </div>
         </div>
       )}
       {desktop && s.inputMode === 'ptt' && <PttDiagnosticsView />}
 
       <h4>Voice Processing</h4>
-      <Toggle label="Noise Suppression" hint="Filters out background noise such as fans and keyboards." checked={s.noiseSuppression} onChange={(v) => s.update({ noiseSuppression: v })} />
-      <Toggle label="Echo Cancellation" hint="Stops others hearing themselves through your speakers." checked={s.echoCancellation} onChange={(v) => s.update({ echoCancellation: v })} />
-      <Toggle label="Automatic Gain Control" hint="Keeps your volume steady when you move away from the mic." checked={s.autoGainControl} onChange={(v) => s.update({ autoGainControl: v })} />
+      <Toggle
+        label="Noise Suppression"
+        hint="Filters out background noise such as fans and keyboards."
+        checked={s.noiseSuppression}
+        onChange={(v) => s.update({ noiseSuppression: v })}
+      />
+      <Toggle
+        label="Echo Cancellation"
+        hint="Stops others hearing themselves through your speakers."
+        checked={s.echoCancellation}
+        onChange={(v) => s.update({ echoCancellation: v })}
+      />
+      <Toggle
+        label="Automatic Gain Control"
+        hint="Keeps your volume steady when you move away from the mic."
+        checked={s.autoGainControl}
+        onChange={(v) => s.update({ autoGainControl: v })}
+      />
     </div>
   );
 }

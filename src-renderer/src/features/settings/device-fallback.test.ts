@@ -32,7 +32,9 @@ describe('device fallback policy', () => {
 
   it('when the first device list is seen, then no toast is produced', () => {
     expect(deviceTransition(pinned, null, resolveDevice(pinned, [def]))).toBeNull();
-    expect(deviceTransition({ mode: 'default' }, { deviceId: 'default', fellBack: false }, { deviceId: 'default', fellBack: false })).toBeNull();
+    expect(
+      deviceTransition({ mode: 'default' }, { deviceId: 'default', fellBack: false }, { deviceId: 'default', fellBack: false }),
+    ).toBeNull();
   });
 
   it('when the pinned device comes back under a new id, then the preference is re-saved with that id (once)', () => {

@@ -20,10 +20,7 @@ export interface DeviceResolution {
   fellBack: boolean;
 }
 
-export type DeviceEvent =
-  | { type: 'fell-back'; label: string }
-  | { type: 'returned'; label: string }
-  | { type: 'switched'; label: string };
+export type DeviceEvent = { type: 'fell-back'; label: string } | { type: 'returned'; label: string } | { type: 'switched'; label: string };
 
 /** Chromium's pseudo-devices follow the OS default; they are never the pinned device itself. */
 const PSEUDO = new Set(['default', 'communications', '']);
@@ -46,11 +43,7 @@ export function rekeyedPreference(pref: DevicePreference, resolution: DeviceReso
 }
 
 /** The user-visible consequence of going from `prev` to `next` (null when nothing worth a toast happened). */
-export function deviceTransition(
-  pref: DevicePreference,
-  prev: DeviceResolution | null,
-  next: DeviceResolution,
-): DeviceEvent | null {
+export function deviceTransition(pref: DevicePreference, prev: DeviceResolution | null, next: DeviceResolution): DeviceEvent | null {
   if (pref.mode !== 'pinned' || prev === null) return null;
   if (!prev.fellBack && next.fellBack) return { type: 'fell-back', label: pref.label || 'Pinned device' };
   if (prev.fellBack && !next.fellBack) return { type: 'returned', label: pref.label || 'Pinned device' };

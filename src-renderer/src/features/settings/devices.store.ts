@@ -1,5 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { deviceTransition, resolveDevice, type DeviceEvent, type DeviceInfo, type DevicePreference, type DeviceResolution } from './device-fallback';
+import {
+  deviceTransition,
+  resolveDevice,
+  type DeviceEvent,
+  type DeviceInfo,
+  type DevicePreference,
+  type DeviceResolution,
+} from './device-fallback';
 
 export interface DevicesState {
   inputs: DeviceInfo[];
@@ -7,7 +14,10 @@ export interface DevicesState {
   input: DeviceResolution;
   output: DeviceResolution;
   /** Applies a fresh device list (or changed preferences); returns what the user should be told. */
-  update(list: { inputs: DeviceInfo[]; outputs: DeviceInfo[] }, prefs: { input: DevicePreference; output: DevicePreference }): DeviceEvent[];
+  update(
+    list: { inputs: DeviceInfo[]; outputs: DeviceInfo[] },
+    prefs: { input: DevicePreference; output: DevicePreference },
+  ): DeviceEvent[];
 }
 
 export function createDevicesStore(): StoreApi<DevicesState> {

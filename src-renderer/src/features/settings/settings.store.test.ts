@@ -18,7 +18,12 @@ describe('settings store', () => {
 
   it('when saved settings are corrupted, then each bad field falls back to its default and good ones are kept', () => {
     const storage = createMemoryStorage();
-    storage.set('settings', { theme: 'purple', inputMode: 'ptt', vadThresholdDb: 'loud', input: { mode: 'pinned', deviceId: 'x', label: 'Mic' } });
+    storage.set('settings', {
+      theme: 'purple',
+      inputMode: 'ptt',
+      vadThresholdDb: 'loud',
+      input: { mode: 'pinned', deviceId: 'x', label: 'Mic' },
+    });
     const s = createSettingsStore(storage).getState();
     expect(s.theme).toBe(defaultSettings.theme);
     expect(s.inputMode).toBe('ptt');

@@ -5,7 +5,7 @@ import { rekeyedPreference, toDeviceInfos } from './device-fallback';
 import { createDevicesStore } from './devices.store';
 
 export const devicesStore = createDevicesStore();
-export const useDevices = <T,>(sel: (s: ReturnType<typeof devicesStore.getState>) => T): T => useStore(devicesStore, sel);
+export const useDevices = <T>(sel: (s: ReturnType<typeof devicesStore.getState>) => T): T => useStore(devicesStore, sel);
 
 /** Re-enumerates on every devicechange and on preference changes; toasts when a pinned device leaves or returns. */
 export async function refreshDevices(): Promise<void> {
@@ -13,14 +13,17 @@ export async function refreshDevices(): Promise<void> {
   if (!md?.enumerateDevices) return;
   const all = await md.enumerateDevices();
   const { input, output } = settingsStore.getState();
-  const events = devicesStore.getState().update({ inputs: toDeviceInfos(all, 'audioinput'), outputs: toDeviceInfos(all, 'audiooutput') }, { input, output });
+  const events = devicesStore
+    .getState()
+    .update({ inputs: toDeviceInfos(all, 'audioinput'), outputs: toDeviceInfos(all, 'audiooutput') }, { input, output });
   const now = devicesStore.getState();
   const input2 = rekeyedPreference(input, now.input);
   const output2 = rekeyedPreference(output, now.output);
   if (input2) settingsStore.getState().setInput(input2);
   if (output2) settingsStore.getState().setOutput(output2);
   for (const e of events) {
-    if (e.type === 'fell-back') uiStore.getState().toast('warning', `${e.label} was disconnected — using the system default until it's back.`);
+    if (e.type === 'fell-back')
+      uiStore.getState().toast('warning', `${e.label} was disconnected — using the system default until it's back.`);
     if (e.type === 'returned') uiStore.getState().toast('info', `${e.label} is back — switched to it.`);
   }
 }

@@ -76,7 +76,13 @@ export function UserPanel() {
         >
           {selfDeaf || serverDeaf ? <HeadphonesOffIcon /> : <HeadphonesIcon />}
         </button>
-        <button type="button" className="icon-btn" aria-label="User settings" title="User settings" onClick={() => open({ kind: 'settings', tab: 'voice' })}>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="User settings"
+          title="User settings"
+          onClick={() => open({ kind: 'settings', tab: 'voice' })}
+        >
           <GearIcon />
         </button>
       </div>

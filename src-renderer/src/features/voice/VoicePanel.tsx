@@ -21,7 +21,8 @@ export function VoicePanel() {
   const channel = useGuilds((s) => (current ? s.channelsByGuild[current.guildId]?.find((c) => c.id === current.channelId) : undefined));
   const guild = useGuilds((s) => (current ? s.guilds.find((g) => g.id === current.guildId) : undefined));
   if (!current || (connection === 'idle' && !target)) return null;
-  const tone = connection === 'connected' ? (quality === 'poor' || quality === 'lost' ? 'warn' : 'ok') : connection === 'failed' ? 'bad' : 'warn';
+  const tone =
+    connection === 'connected' ? (quality === 'poor' || quality === 'lost' ? 'warn' : 'ok') : connection === 'failed' ? 'bad' : 'warn';
   return (
     <section className="voice-panel" aria-label="Voice connection" data-state={connection}>
       <div className="voice-panel-main">

@@ -1,4 +1,12 @@
-import { AudioTrack, RoomContext, useConnectionQualityIndicator, useLocalParticipant, useParticipants, useRoomInfo, useTracks } from '@livekit/components-react';
+import {
+  AudioTrack,
+  RoomContext,
+  useConnectionQualityIndicator,
+  useLocalParticipant,
+  useParticipants,
+  useRoomInfo,
+  useTracks,
+} from '@livekit/components-react';
 import { Track, type Room } from 'livekit-client';
 import { useEffect, useRef } from 'react';
 import { voiceStore } from '../../app/services';
@@ -119,4 +127,3 @@ function ConnectionStats() {
   }, [localParticipant]);
   return null;
 }
-

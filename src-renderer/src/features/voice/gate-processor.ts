@@ -15,7 +15,12 @@ export class GateProcessor implements TrackProcessor<Track.Kind.Audio, AudioProc
   readonly name = 'parley-gate';
   processedTrack?: MediaStreamTrack;
   private ctx: AudioContext | null = null;
-  private nodes: { source: MediaStreamAudioSourceNode; gain: GainNode; analyser: AnalyserNode; dest: MediaStreamAudioDestinationNode } | null = null;
+  private nodes: {
+    source: MediaStreamAudioSourceNode;
+    gain: GainNode;
+    analyser: AnalyserNode;
+    dest: MediaStreamAudioDestinationNode;
+  } | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private gate = createVadGate();
   private mode: GateMode = { kind: 'vad', vad: { thresholdDb: -50, hysteresisDb: 6, holdMs: 300 } };

@@ -23,7 +23,12 @@ export function useVoiceDevices(controller: Pick<VoiceController, 'switchDevice'
   useEffect(
     () =>
       settingsStore.subscribe((s, prev) => {
-        if (s.noiseSuppression === prev.noiseSuppression && s.echoCancellation === prev.echoCancellation && s.autoGainControl === prev.autoGainControl) return;
+        if (
+          s.noiseSuppression === prev.noiseSuppression &&
+          s.echoCancellation === prev.echoCancellation &&
+          s.autoGainControl === prev.autoGainControl
+        )
+          return;
         void controller.restartCapture();
       }),
     [controller],

@@ -41,7 +41,11 @@ class FakeLocalParticipant extends EventEmitter {
   published = false;
   processor: unknown = null;
   readonly calls: { enabled: boolean; publishOptions?: unknown }[] = [];
-  readonly sender = { params: { encodings: [{}] } as { encodings: { maxBitrate?: number }[] }, getParameters: () => this.sender.params, setParameters: async (p: { encodings: { maxBitrate?: number }[] }) => void (this.sender.params = p) };
+  readonly sender = {
+    params: { encodings: [{}] } as { encodings: { maxBitrate?: number }[] },
+    getParameters: () => this.sender.params,
+    setParameters: async (p: { encodings: { maxBitrate?: number }[] }) => void (this.sender.params = p),
+  };
   readonly track = {
     sender: this.sender,
     setProcessor: async (p: unknown) => void (this.processor = p),
@@ -60,7 +64,12 @@ class FakeLocalParticipant extends EventEmitter {
 }
 
 class FakeRemoteParticipant {
-  readonly publication = { enabled: true, volume: 1, setEnabled: (e: boolean) => void (this.publication.enabled = e), track: { setVolume: (v: number) => void (this.publication.volume = v) } };
+  readonly publication = {
+    enabled: true,
+    volume: 1,
+    setEnabled: (e: boolean) => void (this.publication.enabled = e),
+    track: { setVolume: (v: number) => void (this.publication.volume = v) },
+  };
   constructor(readonly identity: string) {}
   getTrackPublication(source: Track.Source) {
     return source === Track.Source.Microphone ? this.publication : undefined;

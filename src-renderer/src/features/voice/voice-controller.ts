@@ -232,11 +232,15 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.target !== prev.target) void enqueue(converge);
       if (micAllowed(s) !== micAllowed(prev) || (s.connection === 'connected' && prev.connection !== 'connected')) void enqueue(applyMic);
-      if (s.connection === 'connected' && (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf || prev.connection !== 'connected')) {
+      if (
+        s.connection === 'connected' &&
+        (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf || prev.connection !== 'connected')
+      ) {
         void api.reportSelfState({ selfMute: s.selfMute, selfDeaf: s.selfDeaf }).catch(() => undefined);
       }
       if (playbackAllowed(s) !== playbackAllowed(prev)) applyPlayback();
-      if (s.connection !== prev.connection || s.current !== prev.current || s.error !== prev.error || s.transmitting !== prev.transmitting) notify();
+      if (s.connection !== prev.connection || s.current !== prev.current || s.error !== prev.error || s.transmitting !== prev.transmitting)
+        notify();
     });
 
     return () => {
@@ -270,7 +274,13 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     },
     getSnapshot() {
       const s = v();
-      snapshot ??= { connection: s.connection, channel: s.current, error: s.error, transmitting: s.transmitting && s.connection === 'connected', pttHeld };
+      snapshot ??= {
+        connection: s.connection,
+        channel: s.current,
+        error: s.error,
+        transmitting: s.transmitting && s.connection === 'connected',
+        pttHeld,
+      };
       return snapshot;
     },
     setPushToTalk(held) {

@@ -7,7 +7,14 @@ const G = id(100);
 const H = id(200);
 const at = '2026-01-01T00:00:00.000Z';
 const vs = (user: number, channel: number, guildId = G): VoiceState => ({
-  userId: id(user), guildId, channelId: id(channel), selfMute: false, selfDeaf: false, serverMute: false, serverDeaf: false, joinedAt: at,
+  userId: id(user),
+  guildId,
+  channelId: id(channel),
+  selfMute: false,
+  selfDeaf: false,
+  serverMute: false,
+  serverDeaf: false,
+  joinedAt: at,
 });
 
 describe('voice presence store', () => {

@@ -59,7 +59,11 @@ describe('recording metadata', () => {
     const meta = JSON.stringify({
       recording: { active: true, recordingId: 'r1', startedBy: { id: 'u1', displayName: 'Ann' }, startedAt: '2026-01-01T00:00:00.000Z' },
     });
-    expect(parseRecordingMetadata(meta)).toEqual({ recordingId: 'r1', startedBy: { id: 'u1', displayName: 'Ann' }, startedAt: '2026-01-01T00:00:00.000Z' });
+    expect(parseRecordingMetadata(meta)).toEqual({
+      recordingId: 'r1',
+      startedBy: { id: 'u1', displayName: 'Ann' },
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
     expect(parseRecordingMetadata(JSON.stringify({ recording: null }))).toBeNull();
     expect(parseRecordingMetadata(JSON.stringify({ recording: { active: false } }))).toBeNull();
     expect(parseRecordingMetadata('not json')).toBeNull();

@@ -28,7 +28,9 @@ export function renderCrop(bitmap: Bitmap, crop: Crop): Promise<Blob> {
   canvas.width = OUTPUT_SIZE;
   canvas.height = OUTPUT_SIZE;
   draw(canvas, bitmap, crop, OUTPUT_SIZE);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The picture could not be encoded'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The picture could not be encoded'))), 'image/png'),
+  );
 }
 
 /**
@@ -88,7 +90,11 @@ export function ImageCropDialog({
   }, [bitmap, crop]);
 
   const dpr = typeof window === 'undefined' ? 1 : Math.min(2, window.devicePixelRatio || 1);
-  const canvasProps = (side: number) => ({ width: Math.round(side * dpr), height: Math.round(side * dpr), style: { width: side, height: side } });
+  const canvasProps = (side: number) => ({
+    width: Math.round(side * dpr),
+    height: Math.round(side * dpr),
+    style: { width: side, height: side },
+  });
 
   const onPointerDown = (e: ReactPointerEvent<HTMLCanvasElement>) => {
     e.currentTarget.setPointerCapture(e.pointerId);

@@ -41,6 +41,10 @@ describe('crop math', () => {
   });
 
   it('when a crop is out of range, then clamping brings it back', () => {
-    expect(clampCrop({ imageWidth: 100, imageHeight: 100, viewport: 100, zoom: Number.NaN, x: 5, y: -500 })).toMatchObject({ zoom: 1, x: 0, y: 0 });
+    expect(clampCrop({ imageWidth: 100, imageHeight: 100, viewport: 100, zoom: Number.NaN, x: 5, y: -500 })).toMatchObject({
+      zoom: 1,
+      x: 0,
+      y: 0,
+    });
   });
 });

@@ -46,7 +46,9 @@ function toReact(node: ElementContent, key: number): ReactNode {
   if (node.type === 'text') return node.value;
   if (node.type !== 'element') return null;
   const cls = node.properties.className;
-  const className = Array.isArray(cls) ? cls.filter((c) => typeof c === 'string' && /^hljs-[\w-]+$|^[\w-]+_$/.test(c)).join(' ') : undefined;
+  const className = Array.isArray(cls)
+    ? cls.filter((c) => typeof c === 'string' && /^hljs-[\w-]+$|^[\w-]+_$/.test(c)).join(' ')
+    : undefined;
   const children = node.children.map((c, i) => toReact(c, i));
   return node.tagName === 'span' ? createElement('span', { key, className }, ...children) : createElement('span', { key }, ...children);
 }

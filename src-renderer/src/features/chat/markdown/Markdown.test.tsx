@@ -31,7 +31,10 @@ function resolver(select = vi.fn()): MentionResolver {
 
 const html = (content: string, r: MentionResolver = resolver()) => renderToStaticMarkup(<MessageMarkdown content={content} resolver={r} />);
 /** The rendered markup without the wrapper, for exact comparisons. */
-const inner = (content: string) => html(content).replace(/^<span class="markdown[^"]*" dir="auto">/, '').replace(/<\/span>$/, '');
+const inner = (content: string) =>
+  html(content)
+    .replace(/^<span class="markdown[^"]*" dir="auto">/, '')
+    .replace(/<\/span>$/, '');
 
 describe('markdown rendering', () => {
   it('when a message uses Discord formatting, then each marker becomes its element', () => {
@@ -65,7 +68,9 @@ describe('markdown rendering', () => {
     expect(out).toContain(
       '<a class="md-link" href="https://example.com/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer" title="https://example.com/a?b=1&amp;c=2">https://example.com/a?b=1&amp;c=2</a>',
     );
-    expect(out).toContain('href="https://docs.example.org/x" target="_blank" rel="noopener noreferrer" title="https://docs.example.org/x">the docs</a>');
+    expect(out).toContain(
+      'href="https://docs.example.org/x" target="_blank" rel="noopener noreferrer" title="https://docs.example.org/x">the docs</a>',
+    );
     expect(out).toContain('href="mailto:me@example.com"');
   });
 
@@ -89,7 +94,9 @@ describe('markdown rendering', () => {
   });
 
   it('when a message contains HTML or entities, then they are shown as the characters typed', () => {
-    expect(inner('<script>alert(1)</script><img src=x onerror=alert(1)>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(inner('<script>alert(1)</script><img src=x onerror=alert(1)>')).toBe(
+      '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;',
+    );
     expect(inner('&lt;b&gt; &amp; &#60;i&#62;')).toBe('&amp;lt;b&amp;gt; &amp;amp; &amp;#60;i&amp;#62;');
     expect(html('<b onclick="x">hi</b>')).not.toContain('<b');
   });
@@ -106,7 +113,11 @@ describe('markdown rendering', () => {
     expect(nested.replace(/<[^>]+>/g, '')).toBe('outer inner still');
     expect(inner('||spoiler **bold|| rest**')).toContain('**');
     for (const open of ['**never closed', '__open', '||open', '~~open', '`open', '```open', '[text](https://x', '#', '>no space']) {
-      expect(inner(open).replace(/<[^>]+>/g, '').replace(/&gt;/g, '>')).toBe(open);
+      expect(
+        inner(open)
+          .replace(/<[^>]+>/g, '')
+          .replace(/&gt;/g, '>'),
+      ).toBe(open);
     }
   });
 
@@ -170,7 +181,15 @@ describe('markdown rendering', () => {
 describe('mention resolution', () => {
   it('when a message mentions a member, then their shown name in this guild is used, else the name the server attached, else "unknown"', () => {
     expect(inner(`hi <@${bob}>`)).toBe('hi <span class="mention">@Bobby</span>');
-    const r = createMentionResolver({ guildId: guild, mentions: [{ id: bob, displayName: 'Bob (from message)' }], mentionRoles: [], memberById: new Map(), roleNames: new Map(), channels: [], select: vi.fn() });
+    const r = createMentionResolver({
+      guildId: guild,
+      mentions: [{ id: bob, displayName: 'Bob (from message)' }],
+      mentionRoles: [],
+      memberById: new Map(),
+      roleNames: new Map(),
+      channels: [],
+      select: vi.fn(),
+    });
     expect(html(`<@${bob}>`, r)).toContain('@Bob (from message)');
     expect(html(`<@${'9'.repeat(24)}>`, r)).toContain('@unknown');
     expect(html(`<@!${bob}>`)).toContain('@Bobby');
@@ -203,14 +222,33 @@ describe('safeHref', () => {
     expect(safeHref('HTTPS://Example.COM/a b')).toBe('https://example.com/a%20b');
     expect(safeHref('mailto:x@example.com')).toBe('mailto:x@example.com');
   });
-  it.each(['javascript:alert(1)', '\u0000javascript:alert(1)', 'data:,x', 'ftp://example.com', 'http://', '/relative', 'example.com'])('refuses %j', (u) => {
-    expect(safeHref(u)).toBeNull();
-  });
+  it.each(['javascript:alert(1)', '\u0000javascript:alert(1)', 'data:,x', 'ftp://example.com', 'http://', '/relative', 'example.com'])(
+    'refuses %j',
+    (u) => {
+      expect(safeHref(u)).toBeNull();
+    },
+  );
 });
 
 describe('parse', () => {
   it('produces only node types the renderer knows', () => {
-    const known = new Set(['text', 'strong', 'em', 'u', 'del', 'spoiler', 'blockQuote', 'heading', 'list', 'inlineCode', 'codeBlock', 'link', 'user', 'role', 'channel']);
+    const known = new Set([
+      'text',
+      'strong',
+      'em',
+      'u',
+      'del',
+      'spoiler',
+      'blockQuote',
+      'heading',
+      'list',
+      'inlineCode',
+      'codeBlock',
+      'link',
+      'user',
+      'role',
+      'channel',
+    ]);
     const walk = (nodes: ReturnType<typeof parseMarkdown>): void => {
       for (const n of nodes) {
         expect(known.has(n.type)).toBe(true);
@@ -240,10 +278,22 @@ describe('code highlighting (the lazy chunk)', () => {
       type: 'root' as const,
       children: [
         { type: 'element' as const, tagName: 'script', properties: {}, children: [{ type: 'text' as const, value: 'alert(1)' }] },
-        { type: 'element' as const, tagName: 'a', properties: { href: 'javascript:alert(1)', className: ['evil', 'hljs-title'] }, children: [{ type: 'text' as const, value: 'x' }] },
-        { type: 'element' as const, tagName: 'span', properties: { className: ['hljs-keyword', 'x" onclick="y'], onclick: 'y' }, children: [{ type: 'text' as const, value: 'k' }] },
+        {
+          type: 'element' as const,
+          tagName: 'a',
+          properties: { href: 'javascript:alert(1)', className: ['evil', 'hljs-title'] },
+          children: [{ type: 'text' as const, value: 'x' }],
+        },
+        {
+          type: 'element' as const,
+          tagName: 'span',
+          properties: { className: ['hljs-keyword', 'x" onclick="y'], onclick: 'y' },
+          children: [{ type: 'text' as const, value: 'k' }],
+        },
       ],
     };
-    expect(renderToStaticMarkup(<code>{hastToReact(hostile)}</code>)).toBe('<code><span>alert(1)</span><span>x</span><span class="hljs-keyword">k</span></code>');
+    expect(renderToStaticMarkup(<code>{hastToReact(hostile)}</code>)).toBe(
+      '<code><span>alert(1)</span><span>x</span><span class="hljs-keyword">k</span></code>',
+    );
   });
 });

@@ -112,7 +112,14 @@ function Spoiler({ children }: { children: ReactNode }) {
     }
   };
   return (
-    <span className="md-spoiler" role="button" tabIndex={0} aria-label="Spoiler, press to reveal" onClick={() => setShown(true)} onKeyDown={onKeyDown}>
+    <span
+      className="md-spoiler"
+      role="button"
+      tabIndex={0}
+      aria-label="Spoiler, press to reveal"
+      onClick={() => setShown(true)}
+      onKeyDown={onKeyDown}
+    >
       <span className="md-spoiler-content" aria-hidden="true" inert>
         {children}
       </span>

@@ -9,7 +9,16 @@ import { common, createLowlight } from 'lowlight';
 const lowlight = createLowlight(common);
 
 /** Common names people type after ``` that highlight.js knows under another name. */
-const ALIASES: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', sh: 'bash', shell: 'bash', yml: 'yaml', md: 'markdown', rs: 'rust' };
+const ALIASES: Record<string, string> = {
+  ts: 'typescript',
+  js: 'javascript',
+  py: 'python',
+  sh: 'bash',
+  shell: 'bash',
+  yml: 'yaml',
+  md: 'markdown',
+  rs: 'rust',
+};
 
 export function highlightTree(lang: string, code: string): Root | null {
   const name = ALIASES[lang] ?? lang;

@@ -58,7 +58,10 @@ function rule(order: number, match: ParserRule['match'], parse: ParserRule['pars
 
 let order = 0;
 const rules: Record<string, ParserRule> = {
-  codeBlock: rule(order++, anyScopeRegex(CODE_R), (c) => ({ lang: c[1]?.toLowerCase() ?? null, content: (c[2] ?? '').replace(/^\n+|\n+$/g, '') })),
+  codeBlock: rule(order++, anyScopeRegex(CODE_R), (c) => ({
+    lang: c[1]?.toLowerCase() ?? null,
+    content: (c[2] ?? '').replace(/^\n+|\n+$/g, ''),
+  })),
   blockQuote: rule(order++, atLineStart(QUOTE_R), (c, parse, state) => {
     const body = c[1] !== undefined ? c[1] : (c[0] ?? '').replace(/^ *> /gm, '').replace(/\n$/, '');
     const wasQuote = state.inQuote;
@@ -87,7 +90,11 @@ const rules: Record<string, ParserRule> = {
   user: rule(order++, inlineRegex(new RegExp(`^<@!?${ID}>`)), (c) => ({ id: c[1] })),
   role: rule(order++, inlineRegex(new RegExp(`^<@&${ID}>`)), (c) => ({ id: c[1] })),
   channel: rule(order++, inlineRegex(new RegExp(`^<#${ID}>`)), (c) => ({ id: c[1] })),
-  autolink: { ...base.autolink, order: order++, parse: (c) => ({ type: 'link', target: c[1], content: [{ type: 'text', content: c[1] }], raw: c[0] }) },
+  autolink: {
+    ...base.autolink,
+    order: order++,
+    parse: (c) => ({ type: 'link', target: c[1], content: [{ type: 'text', content: c[1] }], raw: c[0] }),
+  },
   mailto: {
     ...base.mailto,
     order: order++,
@@ -98,16 +105,24 @@ const rules: Record<string, ParserRule> = {
       raw: c[0],
     }),
   },
-  url: { ...base.url, order: order++, parse: (c) => ({ type: 'link', target: c[1], content: [{ type: 'text', content: c[1] }], raw: c[0] }) },
+  url: {
+    ...base.url,
+    order: order++,
+    parse: (c) => ({ type: 'link', target: c[1], content: [{ type: 'text', content: c[1] }], raw: c[0] }),
+  },
   // Our own masked-link regex, not upstream's: its bracket-balancing LINK_INSIDE is quadratic-to-cubic on input like
   // "[](" repeated (seconds for 4,000 characters). Here each part has one way to match and a length bound, and the
   // URL may hold one level of parentheses (Wikipedia links).
-  link: rule(order++, inlineRegex(/^\[((?:\\[\s\S]|[^[\]\\\n]){1,256})\]\(<?((?:[^\s()<>\\]|\\.|\([^\s()<>]*\)){1,2048})>?\)/), (c, parse, state) => ({
-    type: 'link',
-    target: SimpleMarkdown.unescapeUrl(c[2] ?? ''),
-    content: inline(parse as Parse, c[1] ?? '', state),
-    raw: c[0],
-  })),
+  link: rule(
+    order++,
+    inlineRegex(/^\[((?:\\[\s\S]|[^[\]\\\n]){1,256})\]\(<?((?:[^\s()<>\\]|\\.|\([^\s()<>]*\)){1,2048})>?\)/),
+    (c, parse, state) => ({
+      type: 'link',
+      target: SimpleMarkdown.unescapeUrl(c[2] ?? ''),
+      content: inline(parse as Parse, c[1] ?? '', state),
+      raw: c[0],
+    }),
+  ),
   // em, strong and u share an order and compete on match length (simple-markdown's `quality`), as upstream.
   em: { ...base.em, order },
   strong: { ...base.strong, order },
@@ -125,7 +140,8 @@ const MAX_DEPTH = 10;
 const NESTING = ['blockQuote', 'heading', 'list', 'spoiler', 'link', 'em', 'strong', 'u', 'del'] as const;
 
 function limitDepth(r: ParserRule): ParserRule {
-  const match: ParserRule['match'] = (source, state, prev) => ((state.depth as number | undefined) ?? 0) >= MAX_DEPTH ? null : r.match(source, state, prev);
+  const match: ParserRule['match'] = (source, state, prev) =>
+    ((state.depth as number | undefined) ?? 0) >= MAX_DEPTH ? null : r.match(source, state, prev);
   return {
     ...r,
     match,
@@ -140,7 +156,9 @@ function limitDepth(r: ParserRule): ParserRule {
   };
 }
 
-const limited: Record<string, ParserRule> = Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, (NESTING as readonly string[]).includes(k) ? limitDepth(r) : r]));
+const limited: Record<string, ParserRule> = Object.fromEntries(
+  Object.entries(rules).map(([k, r]) => [k, (NESTING as readonly string[]).includes(k) ? limitDepth(r) : r]),
+);
 
 const parser = SimpleMarkdown.parserFor(limited, { inline: true });
 
@@ -177,7 +195,11 @@ function toNode(n: SingleASTNode): MdNode | null {
     case 'blockQuote':
       return { type: n.type, content: normalize(n.content as SingleASTNode[]) };
     case 'heading':
-      return { type: 'heading', level: Math.min(3, Math.max(1, Number(n.level))) as 1 | 2 | 3, content: normalize(n.content as SingleASTNode[]) };
+      return {
+        type: 'heading',
+        level: Math.min(3, Math.max(1, Number(n.level))) as 1 | 2 | 3,
+        content: normalize(n.content as SingleASTNode[]),
+      };
     case 'list':
       return { type: 'list', ordered: Boolean(n.ordered), start: Number(n.start), items: (n.items as SingleASTNode[][]).map(normalize) };
     case 'inlineCode':
@@ -214,7 +236,8 @@ export function safeHref(target: string): string | null {
 /** Characters that reorder the text around them (LRE…RLO, LRI…PDI): stripped from message text, see Markdown.tsx. */
 export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
-const EMOJI_ONLY = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200d|\ufe0f|\u20e3|\s|[#*0-9](?=\ufe0f?\u20e3)|[\u{E0020}-\u{E007F}])+$/u;
+const EMOJI_ONLY =
+  /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200d|\ufe0f|\u20e3|\s|[#*0-9](?=\ufe0f?\u20e3)|[\u{E0020}-\u{E007F}])+$/u;
 const PICTO = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
 /** Discord's "jumbo" emoji: a message of only Unicode emoji (up to 27 of them) shows them large. */

@@ -15,15 +15,16 @@ const NO_CHANNELS: never[] = [];
 export function useMentionResolver(m: ChatMessage, memberById: Map<string, Member>, roleNames: Map<string, string>): MentionResolver {
   const channels = useGuilds((s) => s.channelsByGuild[m.guildId] ?? NO_CHANNELS);
   return useMemo(
-    () => createMentionResolver({
-      guildId: m.guildId,
-      mentions: m.mentions,
-      mentionRoles: m.mentionRoles,
-      memberById,
-      roleNames,
-      channels,
-      select: (guildId, channelId) => guildsStore.getState().selectChannel(guildId, channelId),
-    }),
+    () =>
+      createMentionResolver({
+        guildId: m.guildId,
+        mentions: m.mentions,
+        mentionRoles: m.mentionRoles,
+        memberById,
+        roleNames,
+        channels,
+        select: (guildId, channelId) => guildsStore.getState().selectChannel(guildId, channelId),
+      }),
     [m.guildId, m.mentions, m.mentionRoles, memberById, roleNames, channels],
   );
 }
