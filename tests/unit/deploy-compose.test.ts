@@ -60,7 +60,8 @@ function envExampleKeys(): Map<string, string> {
 function serverConfigKeys(): string[] {
   const source = read('server/src/config.ts');
   const body = source.slice(source.indexOf('const ConfigSchema'), source.indexOf('});', source.indexOf('const ConfigSchema')));
-  return [...body.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? '');
+  // Top-level keys of the schema's object, whatever the indentation (UPPER_CASE names: nested objects use camelCase).
+  return [...body.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? '');
 }
 
 /**
