@@ -1,3 +1,4 @@
+import compression from 'compression';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -72,6 +73,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(cors({ origin: [...config.CORS_ORIGINS], maxAge: 600, exposedHeaders: ['X-Request-Id', 'Retry-After'] }));
   // Raw routers first: they need the unparsed body (e.g. LiveKit webhook signatures cover the exact bytes).
   for (const m of deps.modules) if (m.raw) api.use(m.raw.path, m.raw.router);
+  // JSON answers over 1 KB (history pages, channel lists, READY-sized reads) go out gzip/brotli-compressed when the client
+  // accepts it; media (recordings, avatars) is not compressible and passes untouched, Range requests included.
+  api.use(compression({ threshold: 1024 }));
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   api.get('/openapi.json', (_req, res) => {
     res.json(deps.openApi());

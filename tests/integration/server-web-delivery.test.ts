@@ -116,6 +116,17 @@ describe('web client delivery at /app', () => {
     }
   });
 
+  it('when an API answer over 1 KB is asked for with brotli, then it comes compressed and decodes to the same JSON; without, as is', async () => {
+    const plain = await get(`${t.url}/api/v1/openapi.json`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(1024);
+    const br = await get(`${t.url}/api/v1/openapi.json`, { 'accept-encoding': 'br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.body.length).toBeLessThan(plain.body.length / 2);
+    expect(JSON.parse(brotliDecompressSync(br.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+  });
+
   it('when the favicon and app icons are requested, then they answer 200 with image types, named by index.html and the manifest', async () => {
     expect(indexHtml).toContain('<link rel="icon" href="/app/favicon.svg"');
     expect(indexHtml).toContain('<link rel="manifest" href="/app/manifest.webmanifest"');

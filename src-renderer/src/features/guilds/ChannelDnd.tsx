@@ -16,7 +16,10 @@ import { createContext, useContext, useMemo, useState, type CSSProperties, type 
 import type { Channel } from '../../api/types';
 import { adminStore } from '../server-settings/admin-services';
 import { containerOf, layoutOf, moveCategory, moveChannel, reorderMoves, TOP } from './channel-order';
+import { categoryKey, channelKey } from './channel-keys';
 import './structure.css';
+
+export { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 
 /**
  * Drag and drop of channels (within and between categories) and of categories, with @dnd-kit: the pointer, or the
@@ -27,8 +30,6 @@ import './structure.css';
 type DragKind = 'channel' | 'category';
 const ActiveKind = createContext<DragKind | null>(null);
 
-export const channelKey = (id: string) => `ch:${id}`;
-export const categoryKey = (id: string) => `cat:${id}`;
 const intoKey = (id: string) => `into:${id}`;
 const parse = (key: UniqueIdentifier): { kind: 'ch' | 'cat' | 'into'; id: string } => {
   const [kind, id] = String(key).split(':') as ['ch' | 'cat' | 'into', string];

@@ -1,4 +1,3 @@
-import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useMemo, useState, type Ref } from 'react';
 import { guildsStore, useAuth, useGuilds, useUi, useUnread, useVoice, useVoicePresence, voiceStore } from '../../app/services';
 import type { Channel, Member, VoiceState } from '../../api/types';
@@ -10,7 +9,10 @@ import { VoicePanel } from '../voice/VoicePanel';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { ChannelRecordingsButton } from '../recordings/RecordingsEntry';
 import { isUnread } from './unread.store';
-import { categoryKey, ChannelDnd, channelKey, SortableCategory, SortableChannel, TopDropZone, type DragBinding } from './ChannelDnd';
+import { categoryKey, channelKey } from './channel-keys';
+import { useDndKit } from './channel-dnd-loader';
+import type { DragBinding } from './ChannelDnd';
+import './structure.css';
 
 interface Group {
   category: Channel | null;
@@ -62,6 +64,8 @@ export function ChannelSidebar() {
   // MANAGE_CHANNELS: create channels and categories, and drag them into order.
   const canCreate = useCanCreateChannels(guildId);
   const [reorderError, setReorderError] = useState<string | null>(null);
+  // Drag and drop (and @dnd-kit) only for those who may reorder.
+  const { ChannelDnd, SortableContext, SortableChannel, SortableCategory, TopDropZone, verticalListSortingStrategy } = useDndKit(canCreate);
   const toggle = (key: string) =>
     setCollapsed((c) => {
       const next = { ...c, [key]: !c[key] };
