@@ -3,24 +3,19 @@ import { isDuplicateKey } from '../../db/errors';
 import { ensureCollectionIndexes } from '../../db/indexes';
 
 /**
- * `read_states`: one document per user per channel, `_id` `<userId>:<channelId>`, holding the id of the last message
- * the user has read there (Discord's read state). Messages with a greater id are unread.
+ * `read_states`: a user's read marker per channel (Discord's read state): messages with a greater id are unread.
  *
- * An ack only moves the marker forward: the update's filter is `lastReadId < id`, with upsert. When the document
- * already holds that id or a newer one, the filter does not match, the upsert tries to insert the same `_id` and gets a
- * duplicate key: nothing changes. Two first acks of a channel race the same way: one inserts, the other gets the
- * duplicate key, reads the stored marker and, when it is still older, updates it (now the document exists).
+ * A marker is claimed by inserting, never updated in place: an ack inserts `_id` `<userId>:<channelId>:<messageId>`
+ * (a duplicate key means that exact ack is already stored) and then deletes the same channel's older marks. The
+ * marker is the highest id stored. Concurrent acks therefore end at the highest id on both engines, whatever their
+ * order: inserts are atomic and unique, and a clean-up only ever removes ids below its own, never the highest. (A
+ * filtered `$lt` upsert is atomic on MongoDB 7 but a read-then-write on the FerretDB stand-in, where an older ack
+ * could land last.) An interleaving can leave an older mark beside a newer one for a moment; reads take the highest,
+ * and the next ack removes it.
  *
- * On MongoDB 7 the filtered update is atomic per document, so concurrent acks end at the highest id whatever their
- * order. On the FerretDB stand-in a filtered update is a read then a write, so two concurrent acks can both pass the
- * filter and the older id can land last. Each forward ack therefore reads the marker back after writing and writes
- * again while it is older than its own id (a few rounds): the marker can only stay behind when the stale write lands
- * after the newer ack's read-back, within the same few milliseconds; the effect is bounded to one channel showing
- * messages between the two ids as unread until the next ack, never a marker lost or moved behind both.
- *
- * "Mark unread" (manual) sets the marker, backwards too: the user asked for exactly that value.
+ * "Mark unread" (manual) deletes the marks above the chosen id and inserts it: the user asked for exactly that value.
  */
-interface ReadStateDoc {
+interface ReadMarkDoc {
   _id: string;
   userId: string;
   channelId: string;
@@ -38,85 +33,76 @@ export interface ReadStateRecord {
 
 export type ReadStatesRepo = ReturnType<typeof createReadStatesRepo>;
 
-const key = (userId: string, channelId: string) => `${userId}:${channelId}`;
-const toRecord = (d: ReadStateDoc): ReadStateRecord => ({
-  userId: d.userId,
-  channelId: d.channelId,
-  guildId: d.guildId,
-  lastReadId: d.lastReadId,
-});
-
-/** Rounds of write + read-back of a forward ack (see the file comment). */
-const FORWARD_ROUNDS = 4;
+interface Mark {
+  userId: string;
+  channelId: string;
+  guildId: string;
+  id: string;
+  now: Date;
+}
 
 export function createReadStatesRepo(db: Db) {
-  const states = db.collection<ReadStateDoc>('read_states');
+  const marks = db.collection<ReadMarkDoc>('read_states');
 
-  const stored = async (userId: string, channelId: string) => (await states.findOne({ _id: key(userId, channelId) }))?.lastReadId ?? null;
+  const stored = async (userId: string, channelId: string): Promise<string | null> =>
+    (await marks.findOne({ userId, channelId }, { sort: { lastReadId: -1 }, projection: { lastReadId: 1 } }))?.lastReadId ?? null;
+
+  const claim = async (s: Mark): Promise<boolean> => {
+    try {
+      await marks.insertOne({
+        _id: `${s.userId}:${s.channelId}:${s.id}`,
+        userId: s.userId,
+        channelId: s.channelId,
+        guildId: s.guildId,
+        lastReadId: s.id,
+        updatedAt: s.now,
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  };
 
   return {
     async ensureIndexes(): Promise<void> {
-      // READY reads one user's markers of one guild.
-      await ensureCollectionIndexes(db, 'read_states', [{ key: { userId: 1, guildId: 1 }, name: 'user_guild' }]);
+      await ensureCollectionIndexes(db, 'read_states', [
+        // The marker of one channel: the highest mark.
+        { key: { userId: 1, channelId: 1, lastReadId: -1 }, name: 'user_channel_mark' },
+        // READY reads one user's markers of one guild.
+        { key: { userId: 1, guildId: 1 }, name: 'user_guild' },
+      ]);
     },
 
     /**
-     * Moves the marker forward to `id` (never back). Returns the stored marker afterwards and whether it was older
-     * than `id` before (this call moved it).
+     * Moves the marker forward to `id` (never back). Returns the marker afterwards and whether it was older than `id`
+     * before (this call moved it).
      */
-    async ackForward(s: {
-      userId: string;
-      channelId: string;
-      guildId: string;
-      id: string;
-      now: Date;
-    }): Promise<{ lastReadId: string; moved: boolean }> {
-      const _id = key(s.userId, s.channelId);
-      let moved = false;
-      for (let round = 0; round < FORWARD_ROUNDS; round++) {
-        try {
-          const r = await states.updateOne(
-            { _id, lastReadId: { $lt: s.id } },
-            {
-              $set: { lastReadId: s.id, guildId: s.guildId, updatedAt: s.now },
-              $setOnInsert: { userId: s.userId, channelId: s.channelId },
-            },
-            { upsert: true },
-          );
-          if (r.modifiedCount > 0 || r.upsertedCount > 0) moved = true;
-        } catch (err) {
-          // The document holds this id or a newer one (the filter missed, the upsert met the _id), or a concurrent
-          // first ack inserted it just now: the read below tells which.
-          if (!isDuplicateKey(err)) throw err;
-        }
-        const now = await stored(s.userId, s.channelId);
-        if (now !== null && now >= s.id) return { lastReadId: now, moved };
-      }
-      return { lastReadId: (await stored(s.userId, s.channelId)) ?? s.id, moved };
+    async ackForward(s: Mark): Promise<{ lastReadId: string; moved: boolean }> {
+      const before = await stored(s.userId, s.channelId);
+      if (before !== null && before >= s.id) return { lastReadId: before, moved: false };
+      await claim(s);
+      await marks.deleteMany({ userId: s.userId, channelId: s.channelId, lastReadId: { $lt: s.id } });
+      return { lastReadId: (await stored(s.userId, s.channelId)) ?? s.id, moved: true };
     },
 
     /** Sets the marker to `id`, backwards too ("mark unread"). */
-    async set(s: { userId: string; channelId: string; guildId: string; id: string; now: Date }): Promise<void> {
-      const write = () =>
-        states.updateOne(
-          { _id: key(s.userId, s.channelId) },
-          { $set: { lastReadId: s.id, guildId: s.guildId, updatedAt: s.now }, $setOnInsert: { userId: s.userId, channelId: s.channelId } },
-          { upsert: true },
-        );
-      try {
-        await write();
-      } catch (err) {
-        // Two first writes of this marker: the other inserted it; ours is now a plain update.
-        if (!isDuplicateKey(err)) throw err;
-        await write();
-      }
+    async set(s: Mark): Promise<void> {
+      await marks.deleteMany({ userId: s.userId, channelId: s.channelId, lastReadId: { $gt: s.id } });
+      await claim(s);
+      await marks.deleteMany({ userId: s.userId, channelId: s.channelId, lastReadId: { $lt: s.id } });
     },
 
     find: stored,
 
-    /** The user's markers in one guild. */
+    /** The user's markers in one guild (the highest mark of each channel). */
     async listByUserGuild(userId: string, guildId: string): Promise<ReadStateRecord[]> {
-      return (await states.find({ userId, guildId }).toArray()).map(toRecord);
+      const highest = new Map<string, ReadMarkDoc>();
+      for (const d of await marks.find({ userId, guildId }).toArray()) {
+        const seen = highest.get(d.channelId);
+        if (!seen || d.lastReadId > seen.lastReadId) highest.set(d.channelId, d);
+      }
+      return [...highest.values()].map((d) => ({ userId: d.userId, channelId: d.channelId, guildId: d.guildId, lastReadId: d.lastReadId }));
     },
   };
 }
