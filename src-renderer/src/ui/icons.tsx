@@ -87,3 +87,7 @@ export const InviteIcon = make(
 export const CompassIcon = make(['M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z', 'M16.2 7.8l-2.1 6.3-6.3 2.1 2.1-6.3z'], { stroke: true });
 export const RecordIcon = make(['M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10z']);
 export const ChannelsIcon = make(['M3 6h18', 'M3 12h18', 'M3 18h18'], { stroke: true });
+export const ReplyIcon = make(['M9 14 4 9l5-5', 'M4 9h10.5a5.5 5.5 0 0 1 0 11H11'], { stroke: true });
+export const PinIcon = make(['M12 17v5', 'M9 3h6l-1 7 4 4H6l4-4z'], { stroke: true });
+/** A clock with an arrow back: edit history. */
+export const HistoryIcon = make(['M3 12a9 9 0 1 0 3-6.7L3 8', 'M3 3v5h5', 'M12 7v5l3 2'], { stroke: true });

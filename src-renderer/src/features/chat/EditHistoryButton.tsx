@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { describeError } from '../../api/http-client';
 import { api } from '../../app/services';
 import { Dialog } from '../../ui/Dialog';
+import { HistoryIcon } from '../../ui/icons';
 import type { ChatMessage } from './message-merge';
 
 const fmt = new Intl.DateTimeFormat(undefined, {
@@ -13,28 +14,6 @@ const fmt = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   second: '2-digit',
 });
-
-/** A clock with an arrow back (decorative). */
-function HistoryIcon() {
-  return (
-    <svg
-      width={16}
-      height={16}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
-      <path d="M3 12a9 9 0 1 0 3-6.7L3 8" />
-      <path d="M3 3v5h5" />
-      <path d="M12 7v5l3 2" />
-    </svg>
-  );
-}
 
 /** "View edit history" on an edited message, for moderators: the current text and every earlier one, newest first. */
 export function EditHistoryButton({ message }: { message: ChatMessage }) {
@@ -59,7 +38,7 @@ export function EditHistoryButton({ message }: { message: ChatMessage }) {
             .catch((err: unknown) => setError(describeError(err)));
         }}
       >
-        <HistoryIcon />
+        <HistoryIcon size={16} />
       </button>
       {open && (
         <Dialog open onClose={() => setOpen(false)} title="Edit history">

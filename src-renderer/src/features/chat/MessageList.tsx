@@ -4,7 +4,7 @@ import { api, chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useU
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { PencilIcon, TrashIcon } from '../../ui/icons';
+import { PencilIcon, PinIcon, ReplyIcon, TrashIcon } from '../../ui/icons';
 import { memberName } from '../guilds/ChannelSidebar';
 import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTrigger';
 import { startsGroup, type ChatMessage } from './message-merge';
@@ -19,8 +19,6 @@ import { useCan } from '../guilds/usePermissions';
 import { AddReactionButton, MessageReactions } from './ReactionBar';
 import { replyStore } from './reply.store';
 import { ReplyQuote } from './ReplyQuote';
-import { ReplyIcon } from './ReplyIcon';
-import { PinIcon } from './PinsButton';
 import { EditHistoryButton } from './EditHistoryButton';
 
 const EMPTY: ChatMessage[] = [];
@@ -460,7 +458,7 @@ const MessageRow = memo(function MessageRow({
                   .start(m.channelId, { reference: { messageId: m.id, author: m.author, excerpt: m.content.slice(0, 120) }, name })
               }
             >
-              <ReplyIcon />
+              <ReplyIcon size={16} />
             </button>
           )}
           {canPin && (

@@ -2,31 +2,11 @@ import { useRef, useState } from 'react';
 import { describeError } from '../../api/http-client';
 import { api } from '../../app/services';
 import { Dialog } from '../../ui/Dialog';
+import { PinIcon } from '../../ui/icons';
 import { useCan } from '../guilds/usePermissions';
 import type { ChatMessage } from './message-merge';
 
 const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-
-/** A pushpin (decorative; the button carries the name). */
-export function PinIcon({ size = 18 }: { size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
-      <path d="M12 17v5" />
-      <path d="M9 3h6l-1 7 4 4H6l4-4z" />
-    </svg>
-  );
-}
 
 /** The channel header's "Pinned messages": a popover listing the channel's pins (fetched on open), unpin for moderators. */
 export function PinsButton({ channelId, guildId, channelName }: { channelId: string; guildId: string; channelName: string }) {
