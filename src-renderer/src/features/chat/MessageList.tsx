@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { api, chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useUnread } from '../../app/services';
 import type { Member } from '../../api/types';
@@ -31,6 +31,20 @@ const LOAD_OLDER_PX = 400;
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' });
 const todayKey = () => new Date().toDateString();
+
+/**
+ * Row heights come from the virtualizer's ResizeObserver, which reports every mounted row's size in one batch after
+ * layout. The library's default also measures each row as it mounts with getBoundingClientRect, which forces a layout
+ * per row: with 20-odd rows per screen that was the largest single cost of the first render and of scrolling. Until the
+ * observer reports, a row keeps its last known (or estimated) height.
+ */
+function measureRow(el: Element, entry: ResizeObserverEntry | undefined, v: Virtualizer<HTMLDivElement, Element>): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box) return Math.round(box.blockSize);
+  if (entry) return Math.round(el.getBoundingClientRect().height);
+  const index = v.indexFromElement(el);
+  return v.itemSizeCache.get(v.options.getItemKey(index)) ?? v.options.estimateSize(index);
+}
 
 function timeLabel(iso: string): string {
   const d = new Date(iso);
@@ -99,6 +113,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => (startsGroup(messages[i - 1], messages[i] as ChatMessage) ? 64 : 24),
     overscan: 8,
+    measureElement: measureRow,
     getItemKey: (i) => {
       const m = messages[i];
       return m?.nonce ?? m?.id ?? i;
