@@ -1,21 +1,19 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { ChatPane } from '../features/chat/ChatPane';
 import { ChannelSidebar } from '../features/guilds/ChannelSidebar';
 import { GuildRail } from '../features/guilds/GuildRail';
-import { GuildModals } from '../features/guilds/GuildModals';
-import { AdminModals } from '../features/server-settings/AdminModals';
-import { RecordingsModals } from '../features/recordings/RecordingsEntry';
 import { MemberList } from '../features/guilds/MemberList';
-import { MemberMenuHost } from '../features/members/MemberMenuHost';
-import { SettingsModal } from '../features/settings/SettingsModal';
 import { useDeviceWatcher } from '../features/settings/useDeviceWatcher';
 import { RecordingBanner } from '../features/voice/RecordingBanner';
 import { VoiceHost } from '../features/voice/VoiceHost';
 import { Drawer } from '../ui/Drawer';
 import { ChannelsDrawerButton } from '../ui/LayoutButtons';
 import { useNarrowLayout } from '../ui/useMediaQuery';
-import { uiStore, useGuilds, useUi } from './services';
+import { uiStore, useGuilds, useMembers, useUi } from './services';
 import { useShortcuts } from './useShortcuts';
+
+// Dialogs and menus load on first open (most sessions open few of them), keeping them out of the first script.
+const ModalHost = lazy(() => import('./ModalHost'));
 
 /**
  * The signed-in layout: guild rail | channels + voice/user panels | chat | members. Under 900 px (NARROW_LAYOUT) the
@@ -29,6 +27,7 @@ export function Shell() {
   const loaded = useGuilds((s) => s.loaded);
   const showMembers = useUi((s) => s.showMembers);
   const modal = useUi((s) => s.modal);
+  const memberUiOpen = useMembers((s) => s.menu !== null || s.dialog !== null || s.removals.length > 0);
   const gateway = useUi((s) => s.gateway);
   const drawer = useUi((s) => s.drawer);
   const closeDrawer = useUi((s) => s.closeDrawer);
@@ -68,11 +67,11 @@ export function Shell() {
       )}
       {drawerOpen && <div className="drawer-overlay" aria-hidden="true" onClick={closeDrawer} />}
       <VoiceHost />
-      {modal?.kind === 'settings' && <SettingsModal initialTab={modal.tab} />}
-      <GuildModals />
-      <MemberMenuHost />
-      <AdminModals />
-      <RecordingsModals />
+      {(modal !== null || memberUiOpen) && (
+        <Suspense fallback={null}>
+          <ModalHost />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { ApiError, describeError, type TokenSource } from '../../api/http-client';
+import { ApiError, type TokenSource } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import { failure, ok, type Result } from '../../api/result';
 import type { User } from '../../api/types';
@@ -74,7 +74,8 @@ export function createAuthStore(deps: AuthDeps): { store: AuthStore; api: () => 
     if (!rt) return null;
     try {
       const next = await api.auth.refresh(rt);
-      store.setState({ accessToken: next.accessToken, refreshToken: next.refreshToken });
+      // The rotation answers with the account too, so restoring a session needs no separate /users/@me round trip.
+      store.setState({ accessToken: next.accessToken, refreshToken: next.refreshToken, user: next.user });
       persist(next.refreshToken);
       return next.accessToken;
     } catch (err) {
@@ -145,13 +146,7 @@ export function createAuthStore(deps: AuthDeps): { store: AuthStore; api: () => 
         if (get().phase === 'restoring') set({ phase: 'signed-out', refreshToken: null });
         return;
       }
-      try {
-        const user = await api.auth.me();
-        set({ user, phase: 'signed-in', error: null });
-        persist(get().refreshToken);
-      } catch (err) {
-        signOutLocally(describeError(err));
-      }
+      set({ phase: 'signed-in', error: null });
     },
 
     clearError() {

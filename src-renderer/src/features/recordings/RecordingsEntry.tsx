@@ -1,10 +1,7 @@
-import { useMemo } from 'react';
 import type { Channel } from '../../api/types';
-import { uiStore, useGuilds, useUi } from '../../app/services';
-import { Dialog } from '../../ui/Dialog';
+import { uiStore } from '../../app/services';
 import { RecordIcon } from '../../ui/icons';
 import { useCan } from '../guilds/usePermissions';
-import { RecordingList } from './RecordingList';
 import './recordings.css';
 
 /** On a voice channel row (hover / keyboard focus), for members with RECORD there: opens the channel's recordings. */
@@ -21,26 +18,5 @@ export function ChannelRecordingsButton({ channel }: { channel: Channel }) {
     >
       <RecordIcon size={14} />
     </button>
-  );
-}
-
-/** The recordings dialogs opened through the UI store's `modal`. */
-export function RecordingsModals() {
-  const modal = useUi((s) => s.modal);
-  if (modal?.kind !== 'channel-recordings') return null;
-  return <ChannelRecordingsDialog guildId={modal.guildId} channelId={modal.channelId} />;
-}
-
-function ChannelRecordingsDialog({ guildId, channelId }: { guildId: string; channelId: string }) {
-  const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
-  const scope = useMemo(() => ({ kind: 'channel' as const, guildId, channelId }), [guildId, channelId]);
-  const close = () => uiStore.getState().open(null);
-  const name = channel?.name ?? 'channel';
-  return (
-    <Dialog open onClose={close} title={`Recordings of ${name}`} size="wide" className="recordings-dialog">
-      <div className="modal-body">
-        <RecordingList scope={scope} caption={`Recordings of ${name}, newest first`} />
-      </div>
-    </Dialog>
   );
 }
