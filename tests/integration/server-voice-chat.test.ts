@@ -68,9 +68,9 @@ describe('text chat in voice channels', () => {
     expect(history.body.items.find((m: any) => m.id === reply.body.id).reference.messageId).toBe(first.body.id);
 
     const reacted = nextEvent(memberSession.socket, 'MESSAGE_REACTION_ADD', (e) => e.channelId === voiceId);
-    expect((await t.api.put(`/channels/${voiceId}/messages/${reply.body.id}/reactions/${enc('👍')}/@me`, undefined, owner.token)).status).toBe(
-      204,
-    );
+    expect(
+      (await t.api.put(`/channels/${voiceId}/messages/${reply.body.id}/reactions/${enc('👍')}/@me`, undefined, owner.token)).status,
+    ).toBe(204);
     expect(await reacted).toMatchObject({ channelId: voiceId, messageId: reply.body.id, userId: owner.id });
 
     expect((await t.api.put(`/channels/${voiceId}/pins/${first.body.id}`, undefined, owner.token)).status).toBe(204);
@@ -79,7 +79,12 @@ describe('text chat in voice channels', () => {
     // READY's read state lists the voice channel with its unread mention; the ack clears it.
     const later = await connect(member.token);
     const snap = later.ready.guilds.find((g) => g.guild.id === guildId)!;
-    expect(snap.readStates?.find((r) => r.channelId === voiceId)).toEqual({ channelId: voiceId, guildId, lastReadId: null, mentionCount: 1 });
+    expect(snap.readStates?.find((r) => r.channelId === voiceId)).toEqual({
+      channelId: voiceId,
+      guildId,
+      lastReadId: null,
+      mentionCount: 1,
+    });
     const ack = await t.api.post(`/channels/${voiceId}/messages/${reply.body.id}/ack`, {}, member.token);
     expect(ack.status).toBe(200);
     expect(ack.body).toEqual({ channelId: voiceId, guildId, lastReadId: reply.body.id, mentionCount: 0 });
@@ -121,7 +126,9 @@ describe('text chat in voice channels', () => {
     const refused = await t.api.post(`/channels/${readOnly}/messages`, { content: 'shh' }, member.token);
     expect(refused.status).toBe(403);
     expect((await t.api.post(`/channels/${readOnly}/messages`, { content: 'announcement' }, owner.token)).status).toBe(201);
-    expect((await t.api.get(`/channels/${readOnly}/messages`, member.token)).body.items.map((m: any) => m.content)).toEqual(['announcement']);
+    expect((await t.api.get(`/channels/${readOnly}/messages`, member.token)).body.items.map((m: any) => m.content)).toEqual([
+      'announcement',
+    ]);
   });
 
   it('when text-only rules apply, then they still hold: the system channel is never a voice channel, and deleting a voice channel deletes its chat', async () => {
