@@ -50,7 +50,8 @@ export function VoicePanel() {
       {channel && (
         <button
           type="button"
-          className="icon-btn"
+          // .channel-chat: in the narrow layout, the channel drawer closes on it (Shell's closeOn).
+          className="icon-btn channel-chat"
           aria-label={`Open chat for ${channel.name}`}
           title="Open chat"
           onClick={() => openChannelChat(channel.guildId, channel.id)}
