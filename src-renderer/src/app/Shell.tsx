@@ -54,7 +54,13 @@ export function Shell() {
       <div className="shell-part" inert={drawerOpen}>
         <GuildRail />
       </div>
-      <Drawer id="channels" drawer={narrow} open={drawer === 'channels'} onClose={closeDrawer} closeOn=".channel-row.text > button">
+      <Drawer
+        id="channels"
+        drawer={narrow}
+        open={drawer === 'channels'}
+        onClose={closeDrawer}
+        closeOn=".channel-row.text > button, .channel-chat"
+      >
         <ChannelSidebar />
       </Drawer>
       <div className="shell-part" inert={drawerOpen}>

@@ -28,6 +28,8 @@ function make(paths: string[], opts: { stroke?: boolean } = {}) {
 }
 
 export const HashIcon = make(['M10 3 8 21', 'M16 3l-2 18', 'M4 9h17', 'M3 15h17'], { stroke: true });
+export const ChatIcon = make(['M4 5h16v11H10l-6 4z'], { stroke: true });
+export const ArrowLeftIcon = make(['M19 12H5', 'M12 19l-7-7 7-7'], { stroke: true });
 export const SpeakerIcon = make(['M11 5 6 9H2v6h4l5 4V5z', 'M15.5 8.5a5 5 0 0 1 0 7', 'M19 5a10 10 0 0 1 0 14'], { stroke: true });
 export const MicIcon = make(['M12 2a3 3 0 0 0-3 3v7a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3z', 'M19 10v2a7 7 0 0 1-14 0v-2', 'M12 19v3'], {
   stroke: true,

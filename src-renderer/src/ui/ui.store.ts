@@ -24,6 +24,8 @@ export interface UiState {
   showMembers: boolean;
   /** The open drawer of the narrow layout (under 900 px the channel and member columns are drawers). */
   drawer: Drawer | null;
+  /** A voice channel's view shows its text chat (beside the participants; instead of them in the narrow layout). */
+  voiceChat: boolean;
   toast(kind: Toast['kind'], text: string, ttlMs?: number): void;
   dismiss(id: number): void;
   open(modal: Modal): void;
@@ -31,6 +33,7 @@ export interface UiState {
   toggleMembers(): void;
   openDrawer(drawer: Drawer): void;
   closeDrawer(): void;
+  setVoiceChat(open: boolean): void;
 }
 
 export type Drawer = 'channels' | 'members';
@@ -43,6 +46,7 @@ export function createUiStore(): StoreApi<UiState> {
     gateway: 'offline',
     showMembers: true,
     drawer: null,
+    voiceChat: true,
     toast(kind, text, ttlMs = 5000) {
       const id = ++seq;
       set({ toasts: [...get().toasts.slice(-3), { id, kind, text }] });
@@ -65,6 +69,9 @@ export function createUiStore(): StoreApi<UiState> {
     },
     closeDrawer() {
       if (get().drawer !== null) set({ drawer: null });
+    },
+    setVoiceChat(voiceChat) {
+      if (get().voiceChat !== voiceChat) set({ voiceChat });
     },
   }));
 }

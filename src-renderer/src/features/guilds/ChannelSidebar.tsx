@@ -1,11 +1,14 @@
 import { useMemo, useState, type Ref } from 'react';
-import { guildsStore, useAuth, useGuilds, useUi, useUnread, useVoice, useVoicePresence, voiceStore } from '../../app/services';
-import type { Channel, Member, VoiceState } from '../../api/types';
+import { guildsStore, useGuilds, useUi, useUnread, voiceStore } from '../../app/services';
+import type { Channel, Member } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
-import { ChevronIcon, HashIcon, HeadphonesOffIcon, InviteIcon, MicOffIcon, PlusIcon, SpeakerIcon } from '../../ui/icons';
+import { ChatIcon, ChevronIcon, HashIcon, InviteIcon, PlusIcon, SpeakerIcon } from '../../ui/icons';
 import { openMemberMenu } from '../members/MemberMenuTrigger';
 import { UserPanel } from '../voice/UserPanel';
 import { VoicePanel } from '../voice/VoicePanel';
+import { openChannelChat } from '../voice/open-channel-chat';
+import { useVoiceOccupants } from '../voice/useVoiceOccupants';
+import { VoiceUserIcons } from '../voice/VoiceUserIcons';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { ChannelRecordingsButton } from '../recordings/RecordingsEntry';
 import { isUnread } from './unread.store';
@@ -109,7 +112,7 @@ export function ChannelSidebar() {
                         <SortableChannel key={c.id} channel={c} enabled={canCreate}>
                           {(drag) =>
                             c.type === 'voice' ? (
-                              <VoiceChannelRow channel={c} drag={drag} />
+                              <VoiceChannelRow channel={c} active={c.id === selectedChannel} drag={drag} />
                             ) : (
                               <TextChannelRow channel={c} active={c.id === selectedChannel} drag={drag} />
                             )
@@ -209,24 +212,10 @@ function TextChannelRow({ channel, active, drag }: { channel: Channel; active: b
   );
 }
 
-function VoiceChannelRow({ channel, drag }: { channel: Channel; drag?: DragBinding | undefined }) {
-  const states = useVoicePresence((s) => s.voiceByChannel[channel.id]);
-  const members = useGuilds((s) => s.membersByGuild[channel.guildId]);
-  const current = useVoice((s) => s.current?.channelId ?? s.target?.channelId);
-  const participants = useVoice((s) => s.participants);
-  const selfId = useAuth((s) => s.user?.id);
-  const inThis = current === channel.id;
-
-  // The server's voice states are the truth for who is there; while we are in the call, LiveKit's live view is
-  // merged in so our own row and speaking rings don't wait for a webhook round trip.
-  const rows = useMemo(() => {
-    const byUser = new Map<string, VoiceState | { userId: string; live: true }>();
-    for (const v of states ?? []) byUser.set(v.userId, v);
-    if (inThis) {
-      for (const p of Object.values(participants)) if (!byUser.has(p.identity)) byUser.set(p.identity, { userId: p.identity, live: true });
-    }
-    return [...byUser.values()];
-  }, [states, participants, inThis]);
+function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: boolean; drag?: DragBinding | undefined }) {
+  const { occupants, inThis } = useVoiceOccupants(channel);
+  const unread = useUnread((s) => isUnread(s, channel.id));
+  const mentions = useUnread((s) => s.mentionCount[channel.id] ?? 0);
 
   const join = () => {
     const v = voiceStore.getState();
@@ -238,74 +227,66 @@ function VoiceChannelRow({ channel, drag }: { channel: Channel; drag?: DragBindi
     <li
       ref={drag?.ref as Ref<HTMLLIElement> | undefined}
       style={drag?.style}
-      className={`channel-row voice${inThis ? ' connected' : ''}${drag?.className ?? ''}`}
+      className={`channel-row voice${inThis ? ' connected' : ''}${active ? ' active' : ''}${unread ? ' unread' : ''}${drag?.className ?? ''}`}
       data-channel-id={channel.id}
     >
+      {unread && !active && <span className="unread-pill" aria-hidden="true" />}
       {drag?.handle}
       <button
         type="button"
-        aria-label={`${channel.name} (voice channel)${channel.userLimit ? `, ${rows.length} of ${channel.userLimit}` : rows.length ? `, ${rows.length} connected` : ''}`}
+        aria-label={`${channel.name} (voice channel)${channel.userLimit ? `, ${occupants.length} of ${channel.userLimit}` : occupants.length ? `, ${occupants.length} connected` : ''}`}
         onClick={join}
       >
         <SpeakerIcon size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
-        <VoiceLimit channel={channel} count={rows.length} />
+        <VoiceLimit channel={channel} count={occupants.length} />
+        {mentions > 0 && (
+          <span className="badge inline" aria-hidden="true">
+            {mentions > 99 ? '99+' : mentions}
+          </span>
+        )}
       </button>
       <ChannelGear channel={channel} />
       <ChannelRecordingsButton channel={channel} />
-      {rows.length > 0 && (
+      {/* Discord's chat bubble: the voice channel's own text chat, with its unread state in the name. */}
+      <button
+        type="button"
+        className="icon-btn small channel-gear channel-chat"
+        aria-label={`Open chat for ${channel.name}${mentions ? `, ${mentions} mentions` : unread ? ', unread' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        title="Open chat"
+        onClick={() => openChannelChat(channel.guildId, channel.id)}
+      >
+        <ChatIcon size={14} />
+      </button>
+      {occupants.length > 0 && (
         <ul className="voice-users" aria-label={`In ${channel.name}`}>
-          {rows.map((r) => {
-            const member = members?.find((m) => m.user.id === r.userId);
-            const live = inThis ? participants[r.userId] : undefined;
-            const vs = 'live' in r ? null : r;
-            const name = memberName(member, live?.name ?? 'Unknown');
-            const isSelf = r.userId === selfId;
-            const muted = (vs?.selfMute ?? false) || (vs?.serverMute ?? false) || (live?.muted ?? false);
-            const deaf = (vs?.selfDeaf ?? false) || (vs?.serverDeaf ?? false);
-            const speaking = live?.speaking ?? false;
-            return (
-              <li
-                key={r.userId}
-                className={`voice-user${speaking ? ' speaking' : ''}`}
-                tabIndex={isSelf ? undefined : 0}
-                aria-haspopup={isSelf ? undefined : 'menu'}
-                onContextMenu={(e) => {
-                  if (isSelf) return;
-                  e.preventDefault();
-                  openMemberMenu(channel.guildId, r.userId, 'voice', e.currentTarget, { x: e.clientX, y: e.clientY });
-                }}
-                onKeyDown={(e) => {
-                  if (isSelf || (e.key !== 'ContextMenu' && !(e.shiftKey && e.key === 'F10') && e.key !== 'Enter')) return;
-                  e.preventDefault();
-                  openMemberMenu(channel.guildId, r.userId, 'voice', e.currentTarget);
-                }}
-                data-user-id={r.userId}
-                data-speaking={speaking}
-                data-muted={muted}
-                data-deafened={deaf}
-              >
-                <Avatar id={r.userId} name={name} avatar={member?.user.avatar} size={22} speaking={speaking} />
-                <span className="voice-user-name">{name}</span>
-                <span className="voice-user-icons">
-                  {muted && (
-                    <span className={vs?.serverMute ? 'server' : ''} role="img" aria-label={vs?.serverMute ? 'Server muted' : 'Muted'}>
-                      <MicOffIcon size={14} />
-                    </span>
-                  )}
-                  {deaf && (
-                    <span
-                      className={vs?.serverDeaf ? 'server' : ''}
-                      role="img"
-                      aria-label={vs?.serverDeaf ? 'Server deafened' : 'Deafened'}
-                    >
-                      <HeadphonesOffIcon size={14} />
-                    </span>
-                  )}
-                </span>
-              </li>
-            );
-          })}
+          {occupants.map((o) => (
+            <li
+              key={o.userId}
+              className={`voice-user${o.speaking ? ' speaking' : ''}`}
+              tabIndex={o.isSelf ? undefined : 0}
+              aria-haspopup={o.isSelf ? undefined : 'menu'}
+              onContextMenu={(e) => {
+                if (o.isSelf) return;
+                e.preventDefault();
+                openMemberMenu(channel.guildId, o.userId, 'voice', e.currentTarget, { x: e.clientX, y: e.clientY });
+              }}
+              onKeyDown={(e) => {
+                if (o.isSelf || (e.key !== 'ContextMenu' && !(e.shiftKey && e.key === 'F10') && e.key !== 'Enter')) return;
+                e.preventDefault();
+                openMemberMenu(channel.guildId, o.userId, 'voice', e.currentTarget);
+              }}
+              data-user-id={o.userId}
+              data-speaking={o.speaking}
+              data-muted={o.muted}
+              data-deafened={o.deaf}
+            >
+              <Avatar id={o.userId} name={o.name} avatar={o.avatar} size={22} speaking={o.speaking} />
+              <span className="voice-user-name">{o.name}</span>
+              <VoiceUserIcons occupant={o} size={14} />
+            </li>
+          ))}
         </ul>
       )}
     </li>

@@ -41,7 +41,7 @@ export function GuildRail() {
       <ul ref={listRef} onKeyDown={onKeyDown}>
         {guilds.map((g) => {
           const channels = channelsByGuild[g.id] ?? [];
-          const unread = channels.some((c) => c.type === 'text' && isUnread({ lastMessageId, lastReadId }, c.id));
+          const unread = channels.some((c) => c.type !== 'category' && isUnread({ lastMessageId, lastReadId }, c.id));
           const mentions = channels.reduce((n, c) => n + (mentionCount[c.id] ?? 0), 0);
           const active = g.id === selected;
           const label = `${g.name}${mentions ? `, ${mentions} mention${mentions > 1 ? 's' : ''}` : unread ? ', unread messages' : ''}`;

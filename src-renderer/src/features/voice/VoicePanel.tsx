@@ -1,6 +1,7 @@
 import { useGuilds, useVoice } from '../../app/services';
-import { HangUpIcon, SignalIcon } from '../../ui/icons';
+import { ChatIcon, HangUpIcon, SignalIcon } from '../../ui/icons';
 import { RecordControls } from '../recordings/RecordControls';
+import { openChannelChat } from './open-channel-chat';
 
 const STATUS: Record<string, string> = {
   connecting: 'Connecting…',
@@ -46,6 +47,18 @@ export function VoicePanel() {
         )}
         <RecordControls />
       </div>
+      {channel && (
+        <button
+          type="button"
+          // .channel-chat: in the narrow layout, the channel drawer closes on it (Shell's closeOn).
+          className="icon-btn channel-chat"
+          aria-label={`Open chat for ${channel.name}`}
+          title="Open chat"
+          onClick={() => openChannelChat(channel.guildId, channel.id)}
+        >
+          <ChatIcon />
+        </button>
+      )}
       <button type="button" className="icon-btn" aria-label="Disconnect from voice" title="Disconnect" onClick={leave}>
         <HangUpIcon />
       </button>

@@ -201,14 +201,19 @@ describe('mention resolution', () => {
     );
   });
 
-  it('when a text channel is mentioned, then it is a button that switches to it; other channels are not clickable', () => {
+  it('when a text or voice channel is mentioned, then it is a button that switches to it (a voice channel to its chat); unknown ones are not clickable', () => {
     expect(inner(`go to <#${general}>`)).toBe('go to <button type="button" class="mention channel md-channel">#general</button>');
-    expect(inner(`<#${voice}>`)).toBe('<span class="mention channel">#deleted-channel</span>');
+    expect(inner(`<#${voice}>`)).toBe('<button type="button" class="mention channel md-channel">#Lounge</button>');
+    expect(inner(`<#${'0'.repeat(24)}>`)).toBe('<span class="mention channel">#deleted-channel</span>');
     const select = vi.fn();
     const r = resolver(select);
     r.openChannel(general);
     r.openChannel(voice);
-    expect(select).toHaveBeenCalledExactlyOnceWith(guild, general);
+    r.openChannel('0'.repeat(24));
+    expect(select.mock.calls).toEqual([
+      [guild, general],
+      [guild, voice],
+    ]);
   });
 
   it('when mentions sit inside formatting, then they resolve there too; malformed ids stay text', () => {

@@ -14,11 +14,12 @@ export function createMentionResolver(d: {
     userName: (id) => d.memberById.get(id)?.user.displayName ?? d.mentions.find((u) => u.id === id)?.displayName ?? null,
     role: (id) => ({ name: d.roleNames.get(id) ?? null, pill: d.mentionRoles.includes(id) }),
     channel: (id) => {
-      const c = d.channels.find((x) => x.id === id && x.type === 'text');
+      // Voice channels too: they carry their own chat (a click opens it), as Discord's mentions of them do.
+      const c = d.channels.find((x) => x.id === id && x.type !== 'category');
       return c ? { name: c.name } : null;
     },
     openChannel: (id) => {
-      if (d.channels.some((x) => x.id === id && x.type === 'text')) d.select(d.guildId, id);
+      if (d.channels.some((x) => x.id === id && x.type !== 'category')) d.select(d.guildId, id);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { guildsStore, useGuilds } from '../../../app/services';
+import { useGuilds } from '../../../app/services';
+import { openChannelChat } from '../../voice/open-channel-chat';
 import type { Member } from '../../../api/types';
 import type { ChatMessage } from '../message-merge';
 import type { MentionResolver } from './Markdown';
@@ -10,7 +11,8 @@ const NO_CHANNELS: never[] = [];
 /**
  * Names for a message's `<@user>`, `<@&role>` and `<#channel>`: the member's shown name from the guild's member list
  * (falling back to the user the server attached to the message), the role's name with the pill only where the server
- * counted the mention, and text channels of the same guild (a click switches to it).
+ * counted the mention, and text and voice channels of the same guild (a click switches to it, with a voice channel's
+ * chat open).
  */
 export function useMentionResolver(m: ChatMessage, memberById: Map<string, Member>, roleNames: Map<string, string>): MentionResolver {
   const channels = useGuilds((s) => s.channelsByGuild[m.guildId] ?? NO_CHANNELS);
@@ -23,7 +25,7 @@ export function useMentionResolver(m: ChatMessage, memberById: Map<string, Membe
         memberById,
         roleNames,
         channels,
-        select: (guildId, channelId) => guildsStore.getState().selectChannel(guildId, channelId),
+        select: openChannelChat,
       }),
     [m.guildId, m.mentions, m.mentionRoles, memberById, roleNames, channels],
   );
