@@ -22,15 +22,7 @@ import { classifyAddress, literalAddress } from './address-policy';
  * NODE_ENV=test.
  */
 export type FetchFailure =
-  | 'BAD_URL'
-  | 'REFUSED_ADDRESS'
-  | 'REFUSED_PORT'
-  | 'DNS_FAILED'
-  | 'TOO_MANY_REDIRECTS'
-  | 'HTTP_STATUS'
-  | 'NOT_HTML'
-  | 'TIMEOUT'
-  | 'NETWORK';
+  'BAD_URL' | 'REFUSED_ADDRESS' | 'REFUSED_PORT' | 'DNS_FAILED' | 'TOO_MANY_REDIRECTS' | 'HTTP_STATUS' | 'NOT_HTML' | 'TIMEOUT' | 'NETWORK';
 
 export class FetchRefused extends Error {
   constructor(
@@ -77,13 +69,13 @@ export function createSafeFetcher(opts: SafeFetchOptions) {
     const literal = literalAddress(url.hostname);
     const addresses = literal ? [{ address: literal, family: literal.includes(':') ? 6 : 4 }] : await resolveAll(url.hostname);
     if (addresses.length === 0) throw new FetchRefused('DNS_FAILED', 'the name has no addresses');
-    for (const a of addresses) {
-      if (allowed.has(targetKey(a.address, port))) continue;
+    const checked = addresses.filter((a) => !allowed.has(targetKey(a.address, port)));
+    for (const a of checked) {
       const verdict = classifyAddress(a.address);
       // Every address must pass: a name that also points inside is refused, whichever address a connect would pick.
       if (!verdict.allowed) throw new FetchRefused('REFUSED_ADDRESS', `${a.address} is a ${verdict.range} address`);
-      if (port !== 80 && port !== 443) throw new FetchRefused('REFUSED_PORT', `port ${port} is not fetched`);
     }
+    if (checked.length > 0 && port !== 80 && port !== 443) throw new FetchRefused('REFUSED_PORT', `port ${port} is not fetched`);
     return { ...addresses[0]!, port };
   }
 
