@@ -319,10 +319,12 @@ export function createMessagesRepo(db: Db) {
       mentions: PublicUser[],
       editedAt: Date,
       mentionRoles: string[] = [],
+      /** A new text drops the old text's link previews (the unfurler makes the new ones). */
+      clearEmbeds = false,
     ): Promise<MessageRecord | null> {
       const doc = await messages.findOneAndUpdate(
         { _id: id, channelId },
-        { $set: { content, mentions, mentionRoles, editedAt } },
+        { $set: { content, mentions, mentionRoles, editedAt, ...(clearEmbeds ? { embeds: [] } : {}) } },
         { returnDocument: 'after' },
       );
       return doc ? toRecord(doc) : null;

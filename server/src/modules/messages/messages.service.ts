@@ -218,6 +218,7 @@ export function createMessagesService(deps: {
         await resolveMentions(channel.guildId, content, replyPing),
         clock.now(),
         resolveRoleMentions(access, content),
+        existing.content !== content,
       );
       if (!updated) throw AppError.notFound('Message');
       // For moderators: what this edit replaced (an unchanged text is no edit worth keeping).
