@@ -156,10 +156,14 @@ export function createSafeFetcher(opts: SafeFetchOptions) {
       }
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+      // Name resolution cannot be aborted: the deadline wins the race instead of waiting for a resolver that hangs.
+      const deadline = new Promise<never>((_resolve, reject) =>
+        controller.signal.addEventListener('abort', () => reject(new FetchRefused('TIMEOUT', 'the page took too long')), { once: true }),
+      );
+      deadline.catch(() => undefined);
       try {
         for (let hop = 0; ; hop++) {
-          const target = await vet(url);
-          if (controller.signal.aborted) throw new FetchRefused('TIMEOUT', 'the page took too long');
+          const target = await Promise.race([vet(url), deadline]);
           const res = await request(url, target, controller.signal);
           const status = res.statusCode ?? 0;
           if (status >= 300 && status < 400 && res.headers.location) {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../logger';
 import type { LinkPreviewRecord, LinkPreviewsRepo } from './link-previews.repo';
 import { FetchRefused, type SafeFetcher } from './safe-fetch';
-import { FAILURE_TTL_MS, PREVIEW_TTL_MS, createUnfurlService } from './unfurl.service';
+import { FAILURE_TTL_MS, MAX_CONCURRENT_FETCHES, MAX_WAITING_FETCHES, PREVIEW_TTL_MS, createUnfurlService } from './unfurl.service';
 
 /** In-memory cache and a scripted fetcher: what the service decides to fetch, and when. */
-function setup(pages: Record<string, string | FetchRefused>) {
+function setup(pages: Record<string, string | FetchRefused>, gate?: Promise<void>) {
   const store = new Map<string, LinkPreviewRecord>();
   const repo: LinkPreviewsRepo = {
     ensureIndexes: async () => undefined,
@@ -17,7 +17,7 @@ function setup(pages: Record<string, string | FetchRefused>) {
   const fetcher: SafeFetcher = {
     async fetchHtml(url) {
       fetched.push(url);
-      await Promise.resolve();
+      await (gate ?? Promise.resolve());
       const page = pages[url];
       if (page === undefined) throw new FetchRefused('NETWORK', 'no such page');
       if (page instanceof FetchRefused) throw page;
@@ -67,5 +67,22 @@ describe('unfurl service', () => {
     const t = setup({ 'https://d.example/': page('D'), 'https://e.example/': page('E') });
     const embeds = await t.service.previews(['https://e.example/', 'https://dead.example/', 'https://d.example/']);
     expect(embeds.map((e) => e.title)).toEqual(['E', 'D']);
+  });
+
+  it('when many pages are asked for at once, then at most 8 are fetched together and past the waiting line links get none', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const total = MAX_CONCURRENT_FETCHES + MAX_WAITING_FETCHES + 5;
+    const urls = Array.from({ length: total }, (_, i) => `https://p${i}.example/`);
+    const t = setup(Object.fromEntries(urls.map((u, i) => [u, page(`P${i}`)])), gate);
+    const all = Promise.all(urls.map((u) => t.service.preview(u)));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(t.fetched).toHaveLength(MAX_CONCURRENT_FETCHES);
+    open();
+    const results = await all;
+    expect(t.fetched).toHaveLength(MAX_CONCURRENT_FETCHES + MAX_WAITING_FETCHES);
+    expect(results.filter((e) => e === null)).toHaveLength(5);
+    // Nothing is cached for the skipped ones: a later message previews them.
+    expect(t.store.size).toBe(MAX_CONCURRENT_FETCHES + MAX_WAITING_FETCHES);
   });
 });

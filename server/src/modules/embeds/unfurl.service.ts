@@ -9,6 +9,10 @@ import { FetchRefused, type SafeFetcher } from './safe-fetch';
 export const PREVIEW_TTL_MS = 6 * 60 * 60 * 1000;
 /** A failed fetch (refused, dead host, no card) is remembered this long, so a message storm does not hammer a host. */
 export const FAILURE_TTL_MS = 10 * 60 * 1000;
+/** Pages fetched at once by one instance; more wait their turn. */
+export const MAX_CONCURRENT_FETCHES = 8;
+/** Fetches waiting for a turn at most; beyond that a link gets no preview (and nothing is cached for it). */
+export const MAX_WAITING_FETCHES = 100;
 
 export type UnfurlService = ReturnType<typeof createUnfurlService>;
 
@@ -20,8 +24,32 @@ export type UnfurlService = ReturnType<typeof createUnfurlService>;
 export function createUnfurlService(deps: { repo: LinkPreviewsRepo; fetcher: SafeFetcher; clock: Clock; log: Logger }) {
   const { repo, fetcher, clock, log } = deps;
   const inFlight = new Map<string, Promise<Embed | null>>();
+  let active = 0;
+  const waiting: (() => void)[] = [];
+
+  /** Runs `fn` when fewer than MAX_CONCURRENT_FETCHES run; null at once when too many already wait. */
+  async function withSlot<T>(fn: () => Promise<T>): Promise<T | null> {
+    if (active >= MAX_CONCURRENT_FETCHES) {
+      if (waiting.length >= MAX_WAITING_FETCHES) return null;
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    } else active++;
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next waiter (`active` stays), or is freed.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  }
 
   async function fetchPreview(url: string): Promise<Embed | null> {
+    const result = await withSlot(() => fetchAndStore(url));
+    if (result === null) log.warn({ url }, 'link preview skipped: too many pages being fetched');
+    return result?.embed ?? null;
+  }
+
+  async function fetchAndStore(url: string): Promise<{ embed: Embed | null }> {
     let embed: Embed | null = null;
     let failure: string | null = null;
     try {
@@ -36,7 +64,7 @@ export function createUnfurlService(deps: { repo: LinkPreviewsRepo; fetcher: Saf
       log.info({ url, reason: err.reason, detail: err.message }, 'link preview not made');
     }
     await repo.save({ url, embed, failure, fetchedAt: clock.now() });
-    return embed;
+    return { embed };
   }
 
   async function preview(url: string): Promise<Embed | null> {
