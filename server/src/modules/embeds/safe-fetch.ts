@@ -42,7 +42,7 @@ export interface SafeFetchOptions {
   timeoutMs: number;
   /** Decoded body bytes read at most. */
   maxBytes: number;
-  /** Test-only exceptions, "ip:port" (IPv6 without brackets: "::1:8080" is not used; write "[::1]:8080"). */
+  /** Test-only exceptions, "ip:port" ("127.0.0.1:8080", "[::1]:8080"). */
   allowTargets?: ReadonlySet<string>;
   /** Name resolution (all addresses); dns.lookup by default. */
   resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
