@@ -143,7 +143,7 @@ export function createSafeFetcher(opts: SafeFetchOptions) {
       decoder?.destroy();
     }
     if (signal.aborted) throw new FetchRefused('TIMEOUT', 'the page took too long');
-    return decode(Buffer.concat(chunks), String(res.headers['content-type'] ?? ''));
+    return decodeBody(Buffer.concat(chunks), String(res.headers['content-type'] ?? ''));
   }
 
   return {
@@ -203,11 +203,16 @@ export function createSafeFetcher(opts: SafeFetchOptions) {
 
 export type SafeFetcher = ReturnType<typeof createSafeFetcher>;
 
-/** The body as text in the charset the Content-Type names (UTF-8 when it names none or one we do not know). */
-function decode(body: Buffer, contentType: string): string {
-  const charset = /charset\s*=\s*"?([\w-]+)/i.exec(contentType)?.[1];
+/**
+ * The body as text: in the charset the Content-Type names, else the one a `<meta charset>` / `http-equiv` tag in the
+ * first 1024 bytes names (the HTML standard's prescan, simplified), else UTF-8; an unknown label also means UTF-8.
+ */
+export function decodeBody(body: Buffer, contentType: string): string {
+  const label =
+    /charset\s*=\s*"?([\w-]+)/i.exec(contentType)?.[1] ??
+    /<meta[^>]*?charset\s*=\s*["']?([\w-]+)/i.exec(body.subarray(0, 1024).toString('latin1'))?.[1];
   try {
-    return new TextDecoder(charset ?? 'utf-8').decode(body);
+    return new TextDecoder(label ?? 'utf-8').decode(body);
   } catch {
     return new TextDecoder('utf-8').decode(body);
   }
