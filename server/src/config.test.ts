@@ -22,6 +22,17 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('when the link preview test allowance is set outside NODE_ENV=test, then the config is refused', () => {
+    expect(parseConfig(valid).UNFURL_ALLOW_TARGETS).toEqual([]);
+    expect(
+      parseConfig({ ...valid, NODE_ENV: 'test', UNFURL_ALLOW_TARGETS: '127.0.0.1:4000, 127.0.0.1:4001' }).UNFURL_ALLOW_TARGETS,
+    ).toEqual(['127.0.0.1:4000', '127.0.0.1:4001']);
+    for (const NODE_ENV of ['production', 'development'])
+      expect(() => parseConfig({ ...valid, NODE_ENV, UNFURL_ALLOW_TARGETS: '127.0.0.1:4000' })).toThrow(
+        /UNFURL_ALLOW_TARGETS: only for tests/,
+      );
+  });
+
   it('when several keys are wrong, then one error lists every problem with its key', () => {
     try {
       parseConfig({ PORT: 'abc', JWT_SECRET: 'short', LIVEKIT_URL: 'ws://x', LIVEKIT_PUBLIC_URL: 'http://x', REDIS_URL: 'http://x' });

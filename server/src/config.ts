@@ -65,6 +65,21 @@ const ConfigSchema = z
           .map((origin) => origin.trim())
           .filter(Boolean),
       ),
+    /** Link previews: the whole fetch of one page (all redirects, headers and body) must finish within this, ms. */
+    UNFURL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+    /**
+     * TESTS ONLY (refused unless NODE_ENV=test): "ip:port" targets the link unfurler may fetch although the address
+     * policy refuses them, comma-separated (the integration tests' local page server). Empty in every real deployment.
+     */
+    UNFURL_ALLOW_TARGETS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((target) => target.trim())
+          .filter(Boolean),
+      ),
     /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
     VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /**
@@ -76,6 +91,10 @@ const ConfigSchema = z
       .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
       .default(1)
       .transform((v) => (v === 'auto' ? Math.min(8, Math.max(1, availableParallelism())) : v)),
+  })
+  .refine((c) => c.UNFURL_ALLOW_TARGETS.length === 0 || c.NODE_ENV === 'test', {
+    path: ['UNFURL_ALLOW_TARGETS'],
+    message: 'only for tests (NODE_ENV=test): it lets link previews reach addresses the SSRF guard refuses',
   })
   .refine((c) => c.SERVER_WORKERS === 1 || c.REDIS_URL !== undefined, {
     path: ['SERVER_WORKERS'],

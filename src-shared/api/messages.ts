@@ -26,6 +26,21 @@ export type MessageReference = z.infer<typeof MessageReference>;
 /** Characters of the original a reply's quote line carries. */
 export const REPLY_EXCERPT_LENGTH = 120;
 
+/**
+ * A link preview the server made from a page's Open Graph / Twitter card / `<title>` data (never from the client).
+ * No image: the server does not fetch or proxy pictures of arbitrary pages, and the client never loads remote ones.
+ */
+export const Embed = z.object({
+  /** The page the preview is of (after redirects); http or https. */
+  url: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  siteName: z.string().nullable(),
+});
+export type Embed = z.infer<typeof Embed>;
+/** Links of one message the server previews (the first ones, in order). */
+export const MAX_EMBEDS = 5;
+
 export const Message = z.object({
   id: Id,
   channelId: Id,
@@ -47,6 +62,10 @@ export const Message = z.object({
   reference: MessageReference.nullable(),
   /** Pinned in its channel (MANAGE_MESSAGES pins). */
   pinned: z.boolean(),
+  /** Link previews, filled in by the server shortly after a send or edit (a MESSAGE_UPDATE brings them). */
+  embeds: z.array(Embed),
+  /** The author or a moderator removed the previews: none are made again, also after edits. */
+  suppressEmbeds: z.boolean(),
 });
 
 /** Pins one channel can hold (Discord's limit). */

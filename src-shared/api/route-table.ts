@@ -86,6 +86,7 @@ export const routes: Refs<Routes> = {
   listMessageEdits: { method: 'get', path: '/channels/:channelId/messages/:messageId/edits' },
   pinMessage: { method: 'put', path: '/channels/:channelId/pins/:messageId' },
   unpinMessage: { method: 'delete', path: '/channels/:channelId/pins/:messageId' },
+  suppressEmbeds: { method: 'put', path: '/channels/:channelId/messages/:messageId/suppress-embeds' },
   listPins: { method: 'get', path: '/channels/:channelId/pins' },
   typing: { method: 'post', path: '/channels/:channelId/typing' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },

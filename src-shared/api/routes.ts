@@ -652,6 +652,15 @@ export const routes = {
     params: PinParams,
     status: 204,
   }),
+  suppressEmbeds: defineRoute({
+    tag: 'messages',
+    method: 'put',
+    path: '/channels/:channelId/messages/:messageId/suppress-embeds',
+    summary: "Remove a message's link previews for good (author or MANAGE_MESSAGES); doing it twice changes nothing",
+    auth: true,
+    params: MessageParams,
+    status: 204,
+  }),
   listPins: defineRoute({
     tag: 'messages',
     method: 'get',

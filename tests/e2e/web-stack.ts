@@ -52,7 +52,8 @@ export async function waitForFreePort(port: number, timeoutMs = 120_000): Promis
   }
 }
 
-export async function startWebServer(port?: number): Promise<RunningServer> {
+/** `extraEnv`: extra server config keys for this file (e.g. a test-only allowance); they win over the defaults. */
+export async function startWebServer(port?: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const env = testEnv();
   await waitForFreePort(port ?? env.apiPort);
   const config = parseConfig({
@@ -64,6 +65,7 @@ export async function startWebServer(port?: number): Promise<RunningServer> {
     // Two browsers register and log in from one IP within a minute.
     AUTH_RATE_LIMIT_PER_IP: '1000',
     AUTH_RATE_LIMIT_PER_ACCOUNT: '1000',
+    ...extraEnv,
   });
   return start(config);
 }
@@ -127,13 +129,13 @@ export interface BrowserSession {
  * One E2E file's session, set up by hooks registered where this is called (before the file's own): a fresh web build,
  * the real server on the test API port, and Chromium; afterwards every context, the browser and the server close.
  */
-export function useBrowserSession(): BrowserSession {
+export function useBrowserSession(options: { serverEnv?: () => Promise<Record<string, string>> } = {}): BrowserSession {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     ensureWebBuild();
-    server = await startWebServer();
+    server = await startWebServer(undefined, (await options.serverEnv?.()) ?? {});
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });

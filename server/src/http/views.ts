@@ -81,6 +81,8 @@ export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   reactions: [],
   reference: null,
   pinned: false,
+  embeds: m.embeds,
+  suppressEmbeds: m.suppressEmbeds,
 });
 export const auditView = (e: AuditRecord): AuditEntry => ({
   id: e.id,

@@ -145,6 +145,8 @@ export function createParleyApi(http: HttpClient) {
         (await call(routes.listMessageEdits, { params: { channelId, messageId } })).items,
       pin: (channelId: string, messageId: string) => call(routes.pinMessage, { params: { channelId, messageId } }),
       unpin: (channelId: string, messageId: string) => call(routes.unpinMessage, { params: { channelId, messageId } }),
+      /** Remove a message's link previews for good (author or MANAGE_MESSAGES). */
+      suppressEmbeds: (channelId: string, messageId: string) => call(routes.suppressEmbeds, { params: { channelId, messageId } }),
       pins: async (channelId: string) => (await call(routes.listPins, { params: { channelId } })).items,
       reactionUsers: async (channelId: string, messageId: string, emoji: string, q: { after?: string; limit?: number } = {}) =>
         (await call(routes.listReactionUsers, { params: { channelId, messageId, emoji }, query: q })).items,

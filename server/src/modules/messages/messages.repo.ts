@@ -1,4 +1,4 @@
-import type { MessageType } from '@shared/api/messages';
+import type { Embed, MessageType } from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
@@ -56,6 +56,10 @@ interface MessageDoc {
   editedAt: Date | null;
   /** The message this one replies to (same channel); absent or null: not a reply. */
   replyTo?: string | null;
+  /** Link previews (set after the send by the unfurler); absent: none. */
+  embeds?: Embed[];
+  /** Previews removed by the author or a moderator; absent: false. */
+  suppressEmbeds?: boolean;
 }
 
 interface LastDoc {
@@ -85,11 +89,13 @@ export interface MessageRecord {
   createdAt: Date;
   editedAt: Date | null;
   replyTo: string | null;
+  embeds: Embed[];
+  suppressEmbeds: boolean;
 }
 
 /** What a send needs: the id and the creation time are the repository's to give. */
-export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo'> &
-  Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo'>>;
+export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo' | 'embeds' | 'suppressEmbeds'> &
+  Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo' | 'suppressEmbeds'>>;
 
 export type InsertResult =
   /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
@@ -106,10 +112,12 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = ({ _id, mentions, mentionRoles, type, replyTo, ...rest }: MessageDoc): MessageRecord => ({
+const toRecord = ({ _id, mentions, mentionRoles, type, replyTo, embeds, suppressEmbeds, ...rest }: MessageDoc): MessageRecord => ({
   id: _id,
   ...rest,
   replyTo: replyTo ?? null,
+  embeds: embeds ?? [],
+  suppressEmbeds: suppressEmbeds ?? false,
   mentions: mentions.map((m) => ({ ...m, avatar: m.avatar ?? null })),
   mentionRoles: mentionRoles ?? [],
   type: type ?? 'default',
@@ -192,6 +200,8 @@ export function createMessagesRepo(db: Db) {
       mentionRoles: input.mentionRoles ?? [],
       type: input.type ?? 'default',
       replyTo: input.replyTo ?? null,
+      embeds: [],
+      suppressEmbeds: input.suppressEmbeds ?? false,
     };
     const { id, at } = (await liveIds()).next(m.createdAt.getTime());
     const fresh: MessageRecord = { ...m, id, createdAt: at };
@@ -309,10 +319,35 @@ export function createMessagesRepo(db: Db) {
       mentions: PublicUser[],
       editedAt: Date,
       mentionRoles: string[] = [],
+      /** A new text drops the old text's link previews (the unfurler makes the new ones). */
+      clearEmbeds = false,
     ): Promise<MessageRecord | null> {
       const doc = await messages.findOneAndUpdate(
         { _id: id, channelId },
-        { $set: { content, mentions, mentionRoles, editedAt } },
+        { $set: { content, mentions, mentionRoles, editedAt, ...(clearEmbeds ? { embeds: [] } : {}) } },
+        { returnDocument: 'after' },
+      );
+      return doc ? toRecord(doc) : null;
+    },
+
+    /**
+     * Stores the previews made for `forContent`: nothing happens (null) when the message was edited since, had its
+     * previews suppressed, or is gone, so a slow fetch never puts back what an edit or a suppress took away.
+     */
+    async setEmbeds(channelId: string, id: string, forContent: string, embeds: Embed[]): Promise<MessageRecord | null> {
+      const doc = await messages.findOneAndUpdate(
+        { _id: id, channelId, content: forContent, suppressEmbeds: { $ne: true } },
+        { $set: { embeds } },
+        { returnDocument: 'after' },
+      );
+      return doc ? toRecord(doc) : null;
+    },
+
+    /** Removes a message's previews for good; null when there is no such message. */
+    async suppressEmbeds(channelId: string, id: string): Promise<MessageRecord | null> {
+      const doc = await messages.findOneAndUpdate(
+        { _id: id, channelId },
+        { $set: { suppressEmbeds: true, embeds: [] } },
         { returnDocument: 'after' },
       );
       return doc ? toRecord(doc) : null;
@@ -406,6 +441,8 @@ export function createMessagesRepo(db: Db) {
           mentionRoles: m.mentionRoles ?? [],
           type: m.type ?? 'default',
           replyTo: m.replyTo ?? null,
+          embeds: [],
+          suppressEmbeds: m.suppressEmbeds ?? false,
           id,
           channelId,
           guildId,

@@ -1,6 +1,7 @@
 import { routes } from '@shared/api/routes';
 import type { ModuleContext, ServerModule } from '../context';
 import { createActionRateLimit } from '../../http/rate-limit';
+import { createLinkPreviews } from '../embeds/link-previews';
 import { createMessagesService } from './messages.service';
 import { createReactionsService } from './reactions.service';
 
@@ -8,7 +9,12 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   // With Redis configured, events reach the other instances through it: a Redis that does not answer (1 s command
   // timeout) makes message writes 503 DEPENDENCY_UNAVAILABLE before they store anything.
   const redis = ctx.redis;
-  const service = createMessagesService({ ...ctx, deliverable: redis ? async () => void (await redis.ping()) : undefined });
+  const previews = createLinkPreviews(ctx);
+  const service = createMessagesService({
+    ...ctx,
+    deliverable: redis ? async () => void (await redis.ping()) : undefined,
+    unfurl: previews.service,
+  });
   const api = ctx.createApiRouter();
   api.handle(routes.listMessages, ({ userId, params, query }) => service.history(userId, params.channelId, query));
   api.handle(routes.sendMessage, async ({ userId, params, body, setStatus }) => {
@@ -41,6 +47,7 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.listMessageEdits, ({ userId, params }) => service.edits(userId, params.channelId, params.messageId));
   api.handle(routes.pinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, true));
   api.handle(routes.unpinMessage, ({ userId, params }) => service.setPinned(userId, params.channelId, params.messageId, false));
+  api.handle(routes.suppressEmbeds, ({ userId, params }) => service.suppressEmbeds(userId, params.channelId, params.messageId));
   api.handle(routes.listPins, ({ userId, params }) => service.pins(userId, params.channelId));
   api.handle(routes.typing, ({ userId, params }) => service.typing(userId, params.channelId));
   // FerretDB has no TTL indexes: forget old send nonces periodically so their collection stays small.
@@ -49,9 +56,11 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     name: 'messages',
     api,
     async init() {
+      await previews.repo.ensureIndexes();
       sweeper = setInterval(
         () => {
           ctx.repos.messages.sweepNonces(ctx.clock.now()).catch((err: unknown) => ctx.log.warn({ err }, 'nonce sweep failed'));
+          previews.service.sweep().catch((err: unknown) => ctx.log.warn({ err }, 'link preview sweep failed'));
         },
         10 * 60 * 1000,
       );
@@ -59,6 +68,7 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     },
     async stop() {
       clearInterval(sweeper);
+      await service.settle();
     },
   };
 }

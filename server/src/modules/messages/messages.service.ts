@@ -1,4 +1,5 @@
 import {
+  type Embed,
   MAX_PINS,
   REPLY_EXCERPT_LENGTH,
   type HistoryQuery,
@@ -12,9 +13,11 @@ import type { Clock } from '../../clock';
 import type { CachedReads, Repos } from '../../db/repos';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
+import type { Logger } from '../../logger';
 import { deletedUser, messageView, publicUserView } from '../../http/views';
 import type { ChannelAccess, PermissionService } from '../../permissions/permission.service';
 import type { AuditService } from '../audit/audit.service';
+import { previewableLinks } from '../embeds/links';
 import type { MessageRecord } from './messages.repo';
 
 const MENTION = /<@([0-9a-f]{24})>/g;
@@ -54,9 +57,14 @@ export function createMessagesService(deps: {
   audit: AuditService;
   clock: Clock;
   deliverable?: () => Promise<void>;
+  /** Link previews (embeds module); without it messages get none. */
+  unfurl?: { previews(urls: readonly string[]): Promise<Embed[]> };
+  log?: Logger;
 }) {
-  const { repos, cachedReads, permissions, gateway, audit, clock } = deps;
+  const { repos, cachedReads, permissions, gateway, audit, clock, unfurl } = deps;
   const deliverable = deps.deliverable ?? (async () => undefined);
+  /** Previews being made, so shutdown can wait for them. */
+  const pending = new Set<Promise<void>>();
 
   /** Mentions resolve only to members of the guild: a mention cannot be used to probe for arbitrary user ids. */
   async function resolveMentions(guildId: string, content: string, also: string[] = []): Promise<PublicUser[]> {
@@ -110,6 +118,34 @@ export function createMessagesService(deps: {
   }
   const viewOne = async (m: MessageRecord, viewerId: string | null) => (await views([m], viewerId))[0]!;
 
+  /** MESSAGE_UPDATE to the channel: everyone gets the counts, `me` is each receiver's own (which no copy here can say). */
+  async function announceUpdate(m: MessageRecord, viewerId: string): Promise<Message> {
+    const message = await viewOne(m, viewerId);
+    const broadcast = { ...message, reactions: message.reactions.map((r) => ({ ...r, me: false })) };
+    await gateway.publishToGuild(m.guildId, 'MESSAGE_UPDATE', broadcast, { channelId: m.channelId });
+    return message;
+  }
+
+  /**
+   * After a send or an edit, in the background (the send has already answered): previews of the message's links,
+   * stored and announced with MESSAGE_UPDATE when they differ from what it has. Stored only if the text is still the
+   * one they were made for and nobody suppressed them meanwhile (see MessagesRepo.setEmbeds).
+   */
+  function refreshEmbeds(m: MessageRecord): void {
+    if (!unfurl || m.suppressEmbeds || m.type !== 'default') return;
+    const links = previewableLinks(m.content);
+    if (links.length === 0 && m.embeds.length === 0) return;
+    const task = (async () => {
+      const embeds = links.length > 0 ? await unfurl.previews(links) : [];
+      if (JSON.stringify(embeds) === JSON.stringify(m.embeds)) return;
+      const updated = await repos.messages.setEmbeds(m.channelId, m.id, m.content, embeds);
+      if (updated) await announceUpdate(updated, updated.authorId);
+    })()
+      .catch((err: unknown) => deps.log?.warn({ err, messageId: m.id }, 'link previews not stored'))
+      .finally(() => pending.delete(task));
+    pending.add(task);
+  }
+
   async function requireText(userId: string, channelId: string, perm: 'VIEW_CHANNEL' | 'SEND_MESSAGES') {
     const access = await permissions.requireChannelPermission(userId, channelId, perm);
     // Voice channels carry text too (chat next to the call, recording notices), like Discord; categories do not.
@@ -160,6 +196,7 @@ export function createMessagesService(deps: {
       const message = await viewOne(result.record, result.status === 'existing' ? userId : null);
       if (result.status === 'existing') return { message, created: false };
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
+      refreshEmbeds(result.record);
       return { message, created: true };
     },
 
@@ -181,6 +218,7 @@ export function createMessagesService(deps: {
         await resolveMentions(channel.guildId, content, replyPing),
         clock.now(),
         resolveRoleMentions(access, content),
+        existing.content !== content,
       );
       if (!updated) throw AppError.notFound('Message');
       // For moderators: what this edit replaced (an unchanged text is no edit worth keeping).
@@ -192,11 +230,28 @@ export function createMessagesService(deps: {
           content: existing.content,
           replacedAt: updated.editedAt ?? clock.now(),
         });
-      const message = await viewOne(updated, userId);
-      // Everyone gets the counts; `me` is each receiver's own, which the editor's copy cannot say.
-      const broadcast = { ...message, reactions: message.reactions.map((r) => ({ ...r, me: false })) };
-      await gateway.publishToGuild(channel.guildId, 'MESSAGE_UPDATE', broadcast, { channelId });
+      const message = await announceUpdate(updated, userId);
+      if (existing.content !== content) refreshEmbeds(updated);
       return message;
+    },
+
+    /** The author or MANAGE_MESSAGES; for good (later edits make none either). Suppressing twice tells no one. */
+    async suppressEmbeds(userId: string, channelId: string, messageId: string): Promise<void> {
+      const { permissions: perms } = await requireText(userId, channelId, 'VIEW_CHANNEL');
+      const existing = await repos.messages.find(channelId, messageId);
+      if (!existing) throw AppError.notFound('Message');
+      if (existing.authorId !== userId && !hasPermission(perms, Permission.MANAGE_MESSAGES))
+        throw AppError.forbidden('Missing permission MANAGE_MESSAGES');
+      if (existing.suppressEmbeds) return;
+      await deliverable();
+      const updated = await repos.messages.suppressEmbeds(channelId, messageId);
+      if (!updated) throw AppError.notFound('Message');
+      await announceUpdate(updated, userId);
+    },
+
+    /** Waits for the previews under way (shutdown). */
+    async settle(): Promise<void> {
+      await Promise.allSettled([...pending]);
     },
 
     async remove(userId: string, channelId: string, messageId: string): Promise<void> {

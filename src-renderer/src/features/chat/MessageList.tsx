@@ -20,6 +20,8 @@ import { AddReactionButton, MessageReactions } from './ReactionBar';
 import { replyStore } from './reply.store';
 import { ReplyQuote } from './ReplyQuote';
 import { EditHistoryButton } from './EditHistoryButton';
+import { LinkEmbeds } from './LinkEmbed';
+import { removeLinkPreviews } from './link-embed.actions';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -444,6 +446,7 @@ const MessageRow = memo(function MessageRow({
             {m.editedAt && <span className="edited muted"> (edited)</span>}
           </div>
         )}
+        {!pending && <LinkEmbeds message={m} onRemove={own || canPin ? () => removeLinkPreviews(m) : null} />}
         {!pending && <MessageReactions message={m} canReact={canReact} />}
         {m.sendState === 'failed' && (
           <div className="send-failed" role="alert">

@@ -193,6 +193,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           reactions: [],
           reference: reply?.reference ?? null,
           pinned: false,
+          embeds: [],
+          suppressEmbeds: false,
           ...(reply ? { mentionReplied: reply.mention } : {}),
           nonce,
           sendState: 'sending',

@@ -38,6 +38,17 @@ describe('mergeMessages', () => {
     expect(mergeMessages([stale], [edited])[0]?.content).toBe('new');
   });
 
+  it('when link previews arrive or are suppressed, then they show, and an older copy without them does not undo that', () => {
+    const embed = { url: 'https://a.example/', title: 'A', description: null, siteName: null };
+    const plain = msg(5);
+    const withEmbed = mergeMessages([plain], [msg(5, { embeds: [embed] })]);
+    expect(withEmbed[0]!.embeds).toEqual([embed]);
+    expect(mergeMessages(withEmbed, [plain])).toBe(withEmbed);
+    const suppressed = mergeMessages(withEmbed, [msg(5, { suppressEmbeds: true })]);
+    expect(suppressed[0]).toMatchObject({ embeds: [], suppressEmbeds: true });
+    expect(mergeMessages(suppressed, [msg(5, { embeds: [embed] })])).toBe(suppressed);
+  });
+
   it('when nothing changes, then the same array is returned (no re-render)', () => {
     const have = [msg(1), msg(2)];
     expect(mergeMessages(have, [msg(2)])).toBe(have);

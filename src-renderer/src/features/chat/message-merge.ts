@@ -64,8 +64,13 @@ function isNewer(next: ChatMessage, prev: ChatMessage): boolean {
   const a = prev.editedAt ?? '';
   const b = next.editedAt ?? '';
   if (b !== a) return b > a;
-  return next.content !== prev.content;
+  if (next.content !== prev.content) return true;
+  // One version of a message only gains its link previews, then maybe loses them for good (suppressed): a copy
+  // further along that way wins, and an older copy (a page fetched before the previews came) cannot undo it.
+  return embedStage(next) > embedStage(prev);
 }
+
+const embedStage = (m: ChatMessage) => (m.suppressEmbeds ? 2 : m.embeds.length > 0 ? 1 : 0);
 
 export function removeMessage(existing: readonly ChatMessage[], id: string): ChatMessage[] {
   const idx = existing.findIndex((m) => m.id === id);

@@ -19,6 +19,8 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     reactions: [],
     reference: null,
     pinned: false,
+    embeds: [],
+    suppressEmbeds: false,
     ...over,
   };
 }
