@@ -87,6 +87,7 @@ export const routes: Refs<Routes> = {
   pinMessage: { method: 'put', path: '/channels/:channelId/pins/:messageId' },
   unpinMessage: { method: 'delete', path: '/channels/:channelId/pins/:messageId' },
   listPins: { method: 'get', path: '/channels/:channelId/pins' },
+  searchMessages: { method: 'get', path: '/guilds/:guildId/messages/search' },
   typing: { method: 'post', path: '/channels/:channelId/typing' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
 };

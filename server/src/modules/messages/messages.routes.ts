@@ -8,7 +8,19 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   // With Redis configured, events reach the other instances through it: a Redis that does not answer (1 s command
   // timeout) makes message writes 503 DEPENDENCY_UNAVAILABLE before they store anything.
   const redis = ctx.redis;
-  const service = createMessagesService({ ...ctx, deliverable: redis ? async () => void (await redis.ping()) : undefined });
+  // Search: 20 per 10 s per user, across instances (each one may scan a guild's messages on the stand-in).
+  const searchRateLimit = createActionRateLimit({
+    redis,
+    namespace: `parley:${ctx.config.MONGODB_DB}`,
+    name: 'search',
+    points: 20,
+    durationSeconds: 10,
+  });
+  const service = createMessagesService({
+    ...ctx,
+    searchRateLimit,
+    deliverable: redis ? async () => void (await redis.ping()) : undefined,
+  });
   const api = ctx.createApiRouter();
   api.handle(routes.listMessages, ({ userId, params, query }) => service.history(userId, params.channelId, query));
   api.handle(routes.sendMessage, async ({ userId, params, body, setStatus }) => {
@@ -16,6 +28,7 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     if (!created) setStatus(200);
     return message;
   });
+  api.handle(routes.searchMessages, ({ userId, params, query }) => service.search(userId, params.guildId, query));
   api.handle(routes.getMessage, ({ userId, params }) => service.get(userId, params.channelId, params.messageId));
   api.handle(routes.editMessage, ({ userId, params, body }) => service.edit(userId, params.channelId, params.messageId, body.content));
   api.handle(routes.deleteMessage, ({ userId, params }) => service.remove(userId, params.channelId, params.messageId));
@@ -49,6 +62,12 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     name: 'messages',
     api,
     async init() {
+      // Asked once here so the log says which search this instance runs (and a search need not wait for it).
+      const engine = await ctx.repos.search.engine();
+      ctx.log.info(
+        { engine },
+        engine === 'text' ? 'message search uses the text index' : 'message search scans (no text index on this engine)',
+      );
       sweeper = setInterval(
         () => {
           ctx.repos.messages.sweepNonces(ctx.clock.now()).catch((err: unknown) => ctx.log.warn({ err }, 'nonce sweep failed'));
