@@ -7,10 +7,12 @@ import { typingUsers } from './chat.store';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { PinsButton } from './PinsButton';
+import { SearchBox, SearchPanel, useCloseSearchOnGuildChange } from '../search/SearchPanel';
 
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
   const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  useCloseSearchOnGuildChange(guildId);
 
   useEffect(() => {
     if (channelId) void chatStore.getState().loadLatest(channelId);
@@ -22,11 +24,13 @@ export function ChatPane({ guildId }: { guildId: string }) {
         <header className="chat-header">
           <ChannelsDrawerButton />
           <span className="spacer" />
+          <SearchBox guildId={guildId} />
           <MembersButton />
         </header>
         <div className="empty-state">
           <p className="muted">Pick a text channel to start chatting.</p>
         </div>
+        <SearchPanel guildId={guildId} />
       </main>
     );
   }
@@ -39,6 +43,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
         {channel.topic && <span className="chat-topic muted">{channel.topic}</span>}
         <span className="spacer" />
         <PinsButton channelId={channel.id} guildId={guildId} channelName={channel.name} />
+        <SearchBox guildId={guildId} />
         <MembersButton />
       </header>
       <MessageList key={channel.id} channelId={channel.id} guildId={guildId} channelName={channel.name} />
@@ -46,6 +51,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
         <Composer channelId={channel.id} guildId={guildId} channelName={channel.name} />
         <TypingIndicator channelId={channel.id} guildId={guildId} />
       </div>
+      <SearchPanel guildId={guildId} />
     </main>
   );
 }
