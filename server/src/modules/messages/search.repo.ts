@@ -54,6 +54,33 @@ export interface SearchFilter {
   after?: Date;
 }
 
+/** The query of a search on `kind`: one filter, the channel list inside it; `cursor` pages below that message id. */
+export function searchFilter(f: SearchFilter, kind: SearchEngine, cursor?: string): Filter<MessageDoc> {
+  const content: Filter<MessageDoc>[] = [];
+  const filter: Filter<MessageDoc> = {
+    guildId: f.guildId,
+    channelId: { $in: [...f.channelIds] },
+    // The server's own notices ("joined the server.") are not something anyone searches for.
+    type: { $ne: 'member_join' },
+  };
+  if (f.authorId) filter.authorId = f.authorId;
+  if (f.mentions) filter['mentions.id'] = f.mentions;
+  if (f.has === 'attachment') filter['attachments.0'] = { $exists: true };
+  if (f.has === 'link') content.push({ content: { $regex: LINK, $options: 'i' } });
+  const ids: { $gte?: string; $lt?: string } = {};
+  // Ids are time-sortable (message-ids.ts): a date range is an `_id` range.
+  if (f.after) ids.$gte = messageIdFloor(new Date(f.after.getTime() + 1));
+  if (f.before) ids.$lt = messageIdFloor(f.before);
+  if (cursor && (ids.$lt === undefined || cursor < ids.$lt)) ids.$lt = cursor;
+  if (ids.$gte !== undefined || ids.$lt !== undefined) filter._id = ids;
+  if (f.terms.length > 0) {
+    if (kind === 'text') filter.$text = { $search: f.terms.map((t) => `"${t}"`).join(' ') };
+    else for (const t of f.terms) content.push({ content: { $regex: escapeRegex(t), $options: 'i' } });
+  }
+  if (content.length > 0) filter.$and = content;
+  return filter;
+}
+
 export type SearchRepo = ReturnType<typeof createSearchRepo>;
 
 export function createSearchRepo(db: Db) {
@@ -68,32 +95,6 @@ export function createSearchRepo(db: Db) {
         detected = null;
         throw err;
       }));
-  }
-
-  function filterOf(f: SearchFilter, kind: SearchEngine, cursor?: string): Filter<MessageDoc> {
-    const content: Filter<MessageDoc>[] = [];
-    const filter: Filter<MessageDoc> = {
-      guildId: f.guildId,
-      channelId: { $in: [...f.channelIds] },
-      // The server's own notices ("joined the server.") are not something anyone searches for.
-      type: { $ne: 'member_join' },
-    };
-    if (f.authorId) filter.authorId = f.authorId;
-    if (f.mentions) filter['mentions.id'] = f.mentions;
-    if (f.has === 'attachment') filter['attachments.0'] = { $exists: true };
-    if (f.has === 'link') content.push({ content: { $regex: LINK, $options: 'i' } });
-    const ids: { $gt?: string; $lt?: string } = {};
-    // Ids are time-sortable (message-ids.ts): a date range is an `_id` range.
-    if (f.after) ids.$gt = messageIdFloor(new Date(f.after.getTime() + 1));
-    if (f.before) ids.$lt = messageIdFloor(f.before);
-    if (cursor && (ids.$lt === undefined || cursor < ids.$lt)) ids.$lt = cursor;
-    if (ids.$gt !== undefined || ids.$lt !== undefined) filter._id = ids;
-    if (f.terms.length > 0) {
-      if (kind === 'text') filter.$text = { $search: f.terms.map((t) => `"${t}"`).join(' ') };
-      else for (const t of f.terms) content.push({ content: { $regex: escapeRegex(t), $options: 'i' } });
-    }
-    if (content.length > 0) filter.$and = content;
-    return filter;
   }
 
   return {
@@ -116,11 +117,11 @@ export function createSearchRepo(db: Db) {
       const kind = await engine();
       const [docs, total] = await Promise.all([
         messages
-          .find(filterOf(f, kind, page.cursor))
+          .find(searchFilter(f, kind, page.cursor))
           .sort({ _id: -1 })
           .limit(page.limit)
           .toArray(),
-        messages.countDocuments(filterOf(f, kind)),
+        messages.countDocuments(searchFilter(f, kind)),
       ]);
       return { items: docs.map(toRecord), total };
     },

@@ -162,7 +162,7 @@ export function SearchPanel({ guildId }: { guildId: string }) {
                     <span className="search-result-body">
                       <span className="search-result-head">
                         <strong>{name}</strong> <time dateTime={m.createdAt}>{fmt.format(new Date(m.createdAt))}</time>
-                      </span>
+                      </span>{' '}
                       <span className="search-result-text">
                         {highlightPieces(m.content, terms).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text))}
                       </span>
