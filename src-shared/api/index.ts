@@ -6,6 +6,7 @@ export * from './guilds';
 export * from './roles';
 export * from './channels';
 export * from './messages';
+export * from './search';
 export * from './read-states';
 export * from './audit';
 export * from './account';

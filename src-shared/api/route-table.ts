@@ -88,6 +88,7 @@ export const routes: Refs<Routes> = {
   unpinMessage: { method: 'delete', path: '/channels/:channelId/pins/:messageId' },
   suppressEmbeds: { method: 'put', path: '/channels/:channelId/messages/:messageId/suppress-embeds' },
   listPins: { method: 'get', path: '/channels/:channelId/pins' },
+  searchMessages: { method: 'get', path: '/guilds/:guildId/messages/search' },
   typing: { method: 'post', path: '/channels/:channelId/typing' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
 };

@@ -24,6 +24,7 @@ import {
 } from './guilds';
 import { GuildIconParams, IMAGE_UPLOAD_ERRORS, IMAGE_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_TYPES, UserAvatarParams } from './images';
 import { EditMessageBody, HistoryQuery, Message, MessageEdits, MessageParams, PinParams, SendMessageBody } from './messages';
+import { SearchQuery, SearchResult } from './search';
 import { ReactionParams, ReactionUsersQuery, UserReactionParams } from './reactions';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
 import { AckBody, ReadState } from './read-states';
@@ -669,6 +670,22 @@ export const routes = {
     auth: true,
     params: ChannelIdParams,
     response: list(Message),
+  }),
+  searchMessages: defineRoute({
+    tag: 'messages',
+    method: 'get',
+    path: '/guilds/:guildId/messages/search',
+    summary:
+      'Messages of the channels I can view, newest first: text, author, channel, mentions, has, before/after; paged by cursor (rate limited)',
+    auth: true,
+    params: GuildIdParams,
+    query: SearchQuery,
+    response: SearchResult,
+    errors: {
+      '400': 'VALIDATION_FAILED: no filter, text over 200 characters, or a malformed id or date',
+      '404': 'NOT_FOUND: no such guild, or I am not a member',
+      '429': 'RATE_LIMITED: too many searches',
+    },
   }),
   typing: defineRoute({
     tag: 'messages',

@@ -10,6 +10,7 @@ import { createMessagesRepo } from '../modules/messages/messages.repo';
 import { createEditsRepo } from '../modules/messages/edits.repo';
 import { createPinsRepo } from '../modules/messages/pins.repo';
 import { createReactionsRepo } from '../modules/messages/reactions.repo';
+import { createSearchRepo } from '../modules/messages/search.repo';
 import { createRolesRepo } from '../modules/roles/roles.repo';
 import { createUsersRepo } from '../modules/users/users.repo';
 
@@ -80,6 +81,7 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
     reactions: createReactionsRepo(db),
     pins: createPinsRepo(db),
     edits: createEditsRepo(db),
+    search: createSearchRepo(db),
     invites: createInvitesRepo(db),
     audit: createAuditRepo(db),
     images: createImagesRepo(db),

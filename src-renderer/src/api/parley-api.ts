@@ -1,7 +1,11 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
 import { recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
 import type { AuditAction } from '@shared/api/audit';
+import type { SearchQuery } from '@shared/api/search';
 import type { HttpClient } from './http-client';
+
+/** What a search sends (the server's default page size when `limit` is left out). */
+export type SearchParams = Omit<SearchQuery, 'limit'> & { limit?: number };
 
 type Query = Record<string, string | number | undefined>;
 
@@ -148,6 +152,8 @@ export function createParleyApi(http: HttpClient) {
       /** Remove a message's link previews for good (author or MANAGE_MESSAGES). */
       suppressEmbeds: (channelId: string, messageId: string) => call(routes.suppressEmbeds, { params: { channelId, messageId } }),
       pins: async (channelId: string) => (await call(routes.listPins, { params: { channelId } })).items,
+      /** Search the guild's messages I can view, newest first; `cursor` is the previous page's `nextCursor`. */
+      search: (guildId: string, q: SearchParams) => call(routes.searchMessages, { params: { guildId }, query: q }),
       reactionUsers: async (channelId: string, messageId: string, emoji: string, q: { after?: string; limit?: number } = {}) =>
         (await call(routes.listReactionUsers, { params: { channelId, messageId, emoji }, query: q })).items,
     },

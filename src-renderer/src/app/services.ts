@@ -18,6 +18,7 @@ import { createRecordingsStore, type RecordingsActions, type RecordingsState } f
 import type { GuildSnapshot } from '../api/types';
 import { platform } from '../platform/platform';
 import { createUiStore, type UiState } from '../ui/ui.store';
+import { createSearchStore, type SearchActions, type SearchState } from '../features/search/search.store';
 
 /** The app's singletons: one store per feature, wired to the API, the gateway and the platform once, here. */
 const p = platform();
@@ -49,6 +50,7 @@ export const membersStore = createMembersStore({ api });
 export const accountStore = createAccountStore({ api, auth: auth.store });
 export const avatarActions = createAvatarActions({ api, auth: auth.store });
 export const recordingsStore = createRecordingsStore({ api });
+export const searchStore = createSearchStore({ api });
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -60,6 +62,7 @@ export const useSettings = <T>(sel: (s: Settings & SettingsActions) => T): T => 
 export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);
 export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T => useStore(membersStore, sel);
 export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(accountStore, sel);
+export const useSearch = <T>(sel: (s: SearchState & SearchActions) => T): T => useStore(searchStore, sel);
 export const useRecordings = <T>(sel: (s: RecordingsState & RecordingsActions) => T): T => useStore(recordingsStore, sel);
 
 let gateway: GatewayClient | null = null;

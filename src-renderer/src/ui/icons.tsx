@@ -93,3 +93,4 @@ export const ReplyIcon = make(['M9 14 4 9l5-5', 'M4 9h10.5a5.5 5.5 0 0 1 0 11H11
 export const PinIcon = make(['M12 17v5', 'M9 3h6l-1 7 4 4H6l4-4z'], { stroke: true });
 /** A clock with an arrow back: edit history. */
 export const HistoryIcon = make(['M3 12a9 9 0 1 0 3-6.7L3 8', 'M3 3v5h5', 'M12 7v5l3 2'], { stroke: true });
+export const SearchIcon = make(['M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16z', 'M21 21l-4.35-4.35'], { stroke: true });

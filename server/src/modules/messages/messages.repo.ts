@@ -41,7 +41,7 @@ import {
 /** A mention as stored: messages from before avatars have none. */
 type StoredMention = Omit<PublicUser, 'avatar'> & { avatar?: string | null };
 
-interface MessageDoc {
+export interface MessageDoc {
   _id: string;
   channelId: string;
   guildId: string;
@@ -112,7 +112,7 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-const toRecord = ({ _id, mentions, mentionRoles, type, replyTo, embeds, suppressEmbeds, ...rest }: MessageDoc): MessageRecord => ({
+export const toRecord = ({ _id, mentions, mentionRoles, type, replyTo, embeds, suppressEmbeds, ...rest }: MessageDoc): MessageRecord => ({
   id: _id,
   ...rest,
   replyTo: replyTo ?? null,

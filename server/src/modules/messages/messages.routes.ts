@@ -10,8 +10,17 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
   // timeout) makes message writes 503 DEPENDENCY_UNAVAILABLE before they store anything.
   const redis = ctx.redis;
   const previews = createLinkPreviews(ctx);
+  // Search: 20 per 10 s per user, across instances (each one may scan a guild's messages on the stand-in).
+  const searchRateLimit = createActionRateLimit({
+    redis,
+    namespace: `parley:${ctx.config.MONGODB_DB}`,
+    name: 'search',
+    points: 20,
+    durationSeconds: 10,
+  });
   const service = createMessagesService({
     ...ctx,
+    searchRateLimit,
     deliverable: redis ? async () => void (await redis.ping()) : undefined,
     unfurl: previews.service,
   });
@@ -22,6 +31,7 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     if (!created) setStatus(200);
     return message;
   });
+  api.handle(routes.searchMessages, ({ userId, params, query }) => service.search(userId, params.guildId, query));
   api.handle(routes.getMessage, ({ userId, params }) => service.get(userId, params.channelId, params.messageId));
   api.handle(routes.editMessage, ({ userId, params, body }) => service.edit(userId, params.channelId, params.messageId, body.content));
   api.handle(routes.deleteMessage, ({ userId, params }) => service.remove(userId, params.channelId, params.messageId));
@@ -57,6 +67,12 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     api,
     async init() {
       await previews.repo.ensureIndexes();
+      // Asked once here so the log says which search this instance runs (and a search need not wait for it).
+      const engine = await ctx.repos.search.engine();
+      ctx.log.info(
+        { engine },
+        engine === 'text' ? 'message search uses the text index' : 'message search scans (no text index on this engine)',
+      );
       sweeper = setInterval(
         () => {
           ctx.repos.messages.sweepNonces(ctx.clock.now()).catch((err: unknown) => ctx.log.warn({ err }, 'nonce sweep failed'));

@@ -7,6 +7,7 @@ import {
   type MessageReference,
   type SendMessageBody,
 } from '@shared/api/messages';
+import type { SearchQuery, SearchResult } from '@shared/api/search';
 import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import type { Clock } from '../../clock';
@@ -19,6 +20,8 @@ import type { ChannelAccess, PermissionService } from '../../permissions/permiss
 import type { AuditService } from '../audit/audit.service';
 import { previewableLinks } from '../embeds/links';
 import type { MessageRecord } from './messages.repo';
+import { searchTerms } from './search.repo';
+import type { ActionRateLimit } from '../../http/rate-limit';
 
 const MENTION = /<@([0-9a-f]{24})>/g;
 
@@ -60,6 +63,8 @@ export function createMessagesService(deps: {
   /** Link previews (embeds module); without it messages get none. */
   unfurl?: { previews(urls: readonly string[]): Promise<Embed[]> };
   log?: Logger;
+  /** Counts each search of a user (none: unlimited). */
+  searchRateLimit?: ActionRateLimit;
 }) {
   const { repos, cachedReads, permissions, gateway, audit, clock, unfurl } = deps;
   const deliverable = deps.deliverable ?? (async () => undefined);
@@ -157,6 +162,45 @@ export function createMessagesService(deps: {
     async history(userId: string, channelId: string, q: HistoryQuery): Promise<{ items: Message[] }> {
       await requireText(userId, channelId, 'VIEW_CHANNEL');
       return { items: await views(await repos.messages.history(channelId, q), userId) };
+    },
+
+    /**
+     * Messages of the guild's channels that this member can view, and only those: the channel list is computed first
+     * and is part of the query, so neither a page nor the total can include a hidden channel. A `channelId` the member
+     * cannot view (or that does not exist) answers like a channel without matches, so searching cannot probe for
+     * hidden channels. Not a member: 404.
+     */
+    async search(userId: string, guildId: string, q: SearchQuery): Promise<SearchResult> {
+      const access = await permissions.requireGuildMember(userId, guildId);
+      await deps.searchRateLimit?.hit(userId);
+      const visible = permissions
+        .visibleChannels(access, await cachedReads.channels.listByGuild(guildId))
+        .filter((v) => v.channel.type !== 'category')
+        .map((v) => v.channel.id);
+      const channelIds = q.channelId ? visible.filter((id) => id === q.channelId) : visible;
+      const { items, total } = await repos.search.search(
+        {
+          guildId,
+          channelIds,
+          terms: searchTerms(q.q),
+          authorId: q.authorId,
+          mentions: q.mentions,
+          has: q.has,
+          before: q.before ? new Date(q.before) : undefined,
+          after: q.after ? new Date(q.after) : undefined,
+        },
+        { cursor: q.cursor, limit: q.limit + 1 },
+      );
+      const page = items.slice(0, q.limit);
+      // views() reads replies and pins per channel: one call per channel of the page, then back in the page's order.
+      const byChannel = new Map<string, MessageRecord[]>();
+      for (const m of page) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
+      const viewed = new Map((await Promise.all([...byChannel.values()].map((list) => views(list, userId)))).flat().map((m) => [m.id, m]));
+      return {
+        items: page.map((m) => viewed.get(m.id)!),
+        total,
+        nextCursor: items.length > q.limit ? page[page.length - 1]!.id : null,
+      };
     },
 
     async get(userId: string, channelId: string, messageId: string): Promise<Message> {

@@ -5,10 +5,12 @@ import { ChannelsDrawerButton, MembersButton } from '../../ui/LayoutButtons';
 import { VoiceChannelView } from '../voice/VoiceChannelView';
 import { ChannelChat } from './ChannelChat';
 import { PinsButton } from './PinsButton';
+import { SearchBox, SearchPanel, useCloseSearchOnGuildChange } from '../search/SearchPanel';
 
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
   const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  useCloseSearchOnGuildChange(guildId);
 
   useEffect(() => {
     if (channelId) void chatStore.getState().loadLatest(channelId);
@@ -21,11 +23,13 @@ export function ChatPane({ guildId }: { guildId: string }) {
         <header className="chat-header">
           <ChannelsDrawerButton />
           <span className="spacer" />
+          <SearchBox guildId={guildId} />
           <MembersButton />
         </header>
         <div className="empty-state">
           <p className="muted">Pick a text channel to start chatting.</p>
         </div>
+        <SearchPanel guildId={guildId} />
       </main>
     );
   }
@@ -38,9 +42,11 @@ export function ChatPane({ guildId }: { guildId: string }) {
         {channel.topic && <span className="chat-topic muted">{channel.topic}</span>}
         <span className="spacer" />
         <PinsButton channelId={channel.id} guildId={guildId} channelName={channel.name} />
+        <SearchBox guildId={guildId} />
         <MembersButton />
       </header>
       <ChannelChat channel={channel} guildId={guildId} />
+      <SearchPanel guildId={guildId} />
     </main>
   );
 }

@@ -1,6 +1,6 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { api, chatStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useUnread } from '../../app/services';
+import { api, chatStore, searchStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useSearch, useUnread } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -244,6 +244,18 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     [channelId, virtualizer],
   );
   const onJump = useCallback((id: string) => void jumpTo(id), [jumpTo]);
+
+  // A search result of this channel asked for its message: jump there once the channel has loaded, and take focus
+  // (the result was chosen from the search panel, which may close).
+  const jumpWanted = useSearch((s) => (s.jump?.channelId === channelId ? s.jump.messageId : null));
+  useEffect(() => {
+    if (!jumpWanted || !loaded) return;
+    const messageId = searchStore.getState().takeJump(channelId);
+    if (!messageId) return;
+    positioned.current = true;
+    scrollRef.current?.focus({ preventScroll: true });
+    void jumpTo(messageId);
+  }, [jumpWanted, loaded, channelId, jumpTo]);
 
   const items = virtualizer.getVirtualItems();
   return (
