@@ -2,6 +2,7 @@ import type { KeyboardEvent, MouseEvent } from 'react';
 import { membersStore, useMembers } from '../../app/services';
 import { rememberOpener } from './menu-focus';
 import type { MenuSource } from './members.store';
+import './members.css';
 
 /** Opens a member's menu next to an element (keyboard) or at the pointer (right click). */
 export function openMemberMenu(guildId: string, userId: string, source: MenuSource, from: Element, at?: { x: number; y: number }) {
