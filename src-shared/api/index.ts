@@ -7,6 +7,7 @@ export * from './roles';
 export * from './channels';
 export * from './messages';
 export * from './read-states';
+export * from './notification-settings';
 export * from './audit';
 export * from './account';
 export * from './gateway';
