@@ -7,6 +7,7 @@ import { typingUsers } from './chat.store';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { PinsButton } from './PinsButton';
+import { NotificationsBanner } from '../notifications/NotificationsBanner';
 
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
@@ -41,6 +42,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
         <PinsButton channelId={channel.id} guildId={guildId} channelName={channel.name} />
         <MembersButton />
       </header>
+      <NotificationsBanner />
       <MessageList key={channel.id} channelId={channel.id} guildId={guildId} channelName={channel.name} />
       <div className="composer-wrap">
         <Composer channelId={channel.id} guildId={guildId} channelName={channel.name} />
