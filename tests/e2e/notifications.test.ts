@@ -127,6 +127,11 @@ describe('mentions and notifications', () => {
     await menu.waitFor({ state: 'detached' });
     const generalRow = pa.locator(`li.channel-row[data-channel-id="${general}"]`);
     await expect.poll(() => generalRow.getAttribute('data-muted')).toBe('true');
+    // The muted row recedes but stays readable (contrast), and the focus went back to it.
+    await expectNoSeriousViolationsInBothThemes(pa, 'muted channel in the sidebar');
+    expect(await pa.evaluate(() => (document.activeElement?.closest('li.channel-row') as HTMLElement | null)?.dataset.channelId)).toBe(
+      general,
+    );
 
     // B mentions A again: the muted channel badges the mention but A gets no second notification.
     await composer.click();

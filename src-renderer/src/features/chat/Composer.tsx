@@ -224,6 +224,7 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
           onBlur={() => setDismissedAt(trigger?.start ?? null)}
+          onFocus={() => setDismissedAt(null)}
         />
       </form>
     </>

@@ -223,7 +223,6 @@ function TextChannelRow({ channel, active, drag }: { channel: Channel; active: b
         ref={rowButton}
         type="button"
         aria-current={active ? 'page' : undefined}
-        aria-label={`${channel.name} (text channel)${display.muted ? ', muted' : ''}${status}`}
         aria-haspopup="menu"
         onClick={() => guildsStore.getState().selectChannel(channel.guildId, channel.id)}
         onContextMenu={(e) => {
@@ -239,7 +238,13 @@ function TextChannelRow({ channel, active, drag }: { channel: Channel; active: b
       >
         <HashIcon size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
-        {mentions > 0 && <span className="badge inline">{mentions > 99 ? '99+' : mentions}</span>}
+        {/* The name comes from the content (visible name first, then what the eye gets from the pill and badge). */}
+        <span className="sr-only">{` (text channel)${display.muted ? ', muted' : ''}${status}`}</span>
+        {mentions > 0 && (
+          <span className="badge inline" aria-hidden="true">
+            {mentions > 99 ? '99+' : mentions}
+          </span>
+        )}
       </button>
       <ChannelGear channel={channel} />
       {menuAt && <ChannelNotificationMenu channel={channel} at={menuAt} onClose={closeMenu} />}
