@@ -23,6 +23,7 @@ import {
   type NotificationSettingsActions,
   type NotificationSettingsState,
 } from '../features/notifications/notification-settings.store';
+import { notificationText } from '../features/notifications/notification-text';
 import { shouldNotify } from '../features/notifications/should-notify';
 
 /** The app's singletons: one store per feature, wired to the API, the gateway and the platform once, here. */
@@ -125,19 +126,8 @@ function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
     now: Date.now(),
   });
   if (!decision.notify) return;
-  const channel = g.channelsByGuild[m.guildId]?.find((c) => c.id === m.channelId);
-  const roles = g.rolesByGuild[m.guildId] ?? [];
-  const body = m.content
-    .replace(/<@([0-9a-f]{24})>/g, (_all, id: string) => `@${m.mentions.find((u) => u.id === id)?.displayName ?? 'someone'}`)
-    .replace(/<@&([0-9a-f]{24})>/g, (_all, id: string) => `@${roles.find((r) => r.id === id)?.name ?? 'role'}`)
-    .replace(/<#([0-9a-f]{24})>/g, (_all, id: string) => `#${g.channelsByGuild[m.guildId]?.find((c) => c.id === id)?.name ?? 'channel'}`);
-  p.notify({
-    title: `${m.author.displayName}${channel ? ` in #${channel.name}` : ''}`,
-    body: body.slice(0, 1000),
-    guildId: m.guildId,
-    channelId: m.channelId,
-    messageId: m.id,
-  });
+  const text = notificationText(m, { channels: g.channelsByGuild[m.guildId] ?? [], roles: g.rolesByGuild[m.guildId] ?? [] });
+  p.notify({ ...text, guildId: m.guildId, channelId: m.channelId, messageId: m.id });
 }
 
 function startSession() {
