@@ -105,6 +105,11 @@ describe('notification settings', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     expect((await putChannel(textId, { level: 'loud', muted: false, muteUntil: null })).status).toBe(400);
+    // A category has no messages to notify of.
+    const category = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'category', name: 'Cat' }, owner.token)).body.id as string;
+    const onCategory = await putChannel(category, { level: 'all', muted: false, muteUntil: null });
+    expect(onCategory.status).toBe(400);
+    expect(onCategory.body.error.code).toBe('WRONG_CHANNEL_TYPE');
     const { ready } = await connect(member.token);
     expect(ready.guilds.find((g) => g.guild.id === guildId)?.notificationSettings).toEqual(before);
   });
