@@ -3,6 +3,7 @@ import { Channel } from './channels';
 import { Id, IsoDate } from './common';
 import { Guild, Member } from './guilds';
 import { ChannelPinsUpdateEvent, Message } from './messages';
+import { GuildNotificationSettings } from './notification-settings';
 import { ReadState, ReadStateUpdateEvent } from './read-states';
 import { MessageReactionEvent } from './reactions';
 import { Role } from './roles';
@@ -48,6 +49,8 @@ export const GuildSnapshot = z.object({
    * states): channels not listed were never read.
    */
   readStates: z.array(ReadState).optional(),
+  /** My notification settings of this guild and its visible channels (defaults when never changed). */
+  notificationSettings: GuildNotificationSettings.optional(),
 });
 export type GuildSnapshot = z.infer<typeof GuildSnapshot>;
 
@@ -115,6 +118,8 @@ export const ServerEvents = {
   SESSION_EXPIRED: SessionExpiredEvent,
   /** My read state of a channel changed in one of my sessions (ack, mark unread, mark server as read). */
   READ_STATE_UPDATE: ReadStateUpdateEvent,
+  /** My notification settings of a guild changed in one of my sessions: the guild's whole settings, to replace mine. */
+  NOTIFICATION_SETTINGS_UPDATE: GuildNotificationSettings,
   ...VoiceServerEvents,
   ...RecordingServerEvents,
 } as const;

@@ -8,6 +8,7 @@ export * from './channels';
 export * from './messages';
 export * from './search';
 export * from './read-states';
+export * from './notification-settings';
 export * from './audit';
 export * from './account';
 export * from './gateway';

@@ -74,6 +74,8 @@ export const routes: Refs<Routes> = {
   deleteChannel: { method: 'delete', path: '/channels/:channelId' },
   ackMessage: { method: 'post', path: '/channels/:channelId/messages/:messageId/ack' },
   ackGuild: { method: 'post', path: '/guilds/:guildId/ack' },
+  updateGuildNotificationSettings: { method: 'put', path: '/users/@me/guilds/:guildId/notification-settings' },
+  updateChannelNotificationSettings: { method: 'put', path: '/users/@me/channels/:channelId/notification-settings' },
   listMessages: { method: 'get', path: '/channels/:channelId/messages' },
   sendMessage: { method: 'post', path: '/channels/:channelId/messages' },
   getMessage: { method: 'get', path: '/channels/:channelId/messages/:messageId' },

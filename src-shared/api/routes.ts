@@ -29,6 +29,11 @@ import { ReactionParams, ReactionUsersQuery, UserReactionParams } from './reacti
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
 import { AckBody, ReadState } from './read-states';
 import {
+  GuildNotificationSettings,
+  UpdateChannelNotificationSettingsBody,
+  UpdateGuildNotificationSettingsBody,
+} from './notification-settings';
+import {
   DeviceSession,
   LoginBody,
   LogoutBody,
@@ -534,6 +539,36 @@ export const routes = {
     params: GuildIdParams,
     response: list(ReadState),
     errors: { '404': 'NOT_FOUND: no such guild, or I am not a member' },
+  }),
+
+  // Notification settings
+  updateGuildNotificationSettings: defineRoute({
+    tag: 'notification-settings',
+    method: 'put',
+    path: '/users/@me/guilds/:guildId/notification-settings',
+    summary: 'Replace my notification settings of a server (level, role mentions, mute); sent to my other sessions',
+    auth: true,
+    params: GuildIdParams,
+    body: UpdateGuildNotificationSettingsBody,
+    response: GuildNotificationSettings,
+    errors: {
+      '400': 'VALIDATION_FAILED: malformed id, unknown level, or a muteUntil that is not an ISO date',
+      '404': 'NOT_FOUND: no such guild, or I am not a member',
+    },
+  }),
+  updateChannelNotificationSettings: defineRoute({
+    tag: 'notification-settings',
+    method: 'put',
+    path: '/users/@me/channels/:channelId/notification-settings',
+    summary: "Replace my notification override of a channel (level or inherit, mute); answers the server's whole settings",
+    auth: true,
+    params: ChannelIdParams,
+    body: UpdateChannelNotificationSettingsBody,
+    response: GuildNotificationSettings,
+    errors: {
+      '400': 'VALIDATION_FAILED: malformed id or body; WRONG_CHANNEL_TYPE: a category has no messages',
+      '404': 'NOT_FOUND: no such channel, or one I cannot view',
+    },
   }),
 
   // Messages

@@ -104,7 +104,10 @@ export const invokeContract = {
   'ptt:cancel-rebind': { request: none, response: z.null() },
   'media:get-microphone-access': { request: none, response: z.object({ status: microphoneAccessSchema }) },
   'media:request-microphone-access': { request: none, response: z.object({ granted: z.boolean(), status: microphoneAccessSchema }) },
-  /** Shown only when the window is not focused and mention notifications are on. */
+  /**
+   * A message the renderer's notification settings let through (a mention, or any message at level "all"); main shows
+   * it only when the window is not focused and notifications are on in the desktop settings.
+   */
   'notifications:show-mention': {
     request: mentionSchema,
     response: z.object({ shown: z.boolean(), reason: z.enum(['shown', 'focused', 'disabled', 'unsupported']) }),

@@ -238,7 +238,7 @@ describe('guild structure', () => {
     await crew.getByText('Bob', { exact: true }).waitFor({ timeout: 15_000 });
     expect(await members.locator('section h3').first().textContent()).toBe('Crew — 1');
     // B mentions the role by name; the message is highlighted for B's fellow role holders (here: B sees its own pill).
-    const composer = b.getByRole('textbox', { name: /Message #general/ });
+    const composer = b.getByRole('combobox', { name: /Message #general/ });
     await composer.fill('ping @Crew please');
     await composer.press('Enter');
     const mentioned = a.locator('.message', { hasText: 'please' });

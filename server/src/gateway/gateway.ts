@@ -10,6 +10,7 @@ import {
   type PresenceStatus,
   type ServerEventName,
 } from '@shared/api/gateway';
+import type { GuildNotificationSettings } from '@shared/api/notification-settings';
 import type { ReadState } from '@shared/api/read-states';
 import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
@@ -32,6 +33,12 @@ export type ReadStateProvider = (
   roleIds: readonly string[],
   channels: readonly { id: string; lastMessageId: string | null }[],
 ) => Promise<ReadState[]>;
+/** A user's notification settings of one guild for READY / GUILD_CREATE. Registered by the NOTIFICATION SETTINGS module. */
+export type NotificationSettingsProvider = (
+  userId: string,
+  guildId: string,
+  visibleChannelIds: readonly string[],
+) => Promise<GuildNotificationSettings>;
 
 /**
  * What other modules call to push realtime events. Typical use:
@@ -51,6 +58,8 @@ export interface GatewayPublisher {
   setVoiceStateProvider(provider: VoiceStateProvider): void;
   /** The READ STATES module registers how READY / GUILD_CREATE learn the user's read states. */
   setReadStateProvider(provider: ReadStateProvider): void;
+  /** The NOTIFICATION SETTINGS module registers how READY / GUILD_CREATE learn the user's notification settings. */
+  setNotificationSettingsProvider(provider: NotificationSettingsProvider): void;
   /** Snapshot of one guild as `userId` sees it (READY entry, GUILD_CREATE payload). */
   guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
   /** Aggregated presence of users (across sessions and instances), as others see it (invisible is offline). */
@@ -110,6 +119,7 @@ export function createGateway(deps: {
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
   let voiceStates: VoiceStateProvider = async () => [];
   let readStates: ReadStateProvider | null = null;
+  let notificationSettings: NotificationSettingsProvider | null = null;
 
   /** Each user's sessions' activity and chosen status → what others see; users without a session are left out. */
   async function aggregate(sockets: readonly { data: SocketData }[]): Promise<Map<string, PresenceStatus>> {
@@ -165,12 +175,21 @@ export function createGateway(deps: {
     const view = (m: typeof member) => memberView(m, userById.get(m.userId) ?? deletedUser(m.userId));
     const channelViews = visible.map((v) => channelView(v.channel, lastIds.get(v.channel.id) ?? null));
     const textChannels = channelViews.filter((c) => c.type !== 'category');
-    const myReadStates = readStates
-      ? await readStates(userId, guildId, member.roleIds, textChannels).catch((err: unknown) => {
-          log.warn({ err, guildId }, 'read state provider failed; the snapshot carries none');
-          return undefined;
-        })
-      : undefined;
+    // Both read one user's documents of one guild: in parallel, so READY waits for one round trip, not two.
+    const [myReadStates, myNotificationSettings] = await Promise.all([
+      readStates
+        ? readStates(userId, guildId, member.roleIds, textChannels).catch((err: unknown) => {
+            log.warn({ err, guildId }, 'read state provider failed; the snapshot carries none');
+            return undefined;
+          })
+        : undefined,
+      notificationSettings
+        ? notificationSettings(userId, guildId, [...visibleIds]).catch((err: unknown) => {
+            log.warn({ err, guildId }, 'notification settings provider failed; the snapshot carries none');
+            return undefined;
+          })
+        : undefined,
+    ]);
     return {
       guild: guildView(guild),
       channels: channelViews,
@@ -180,6 +199,7 @@ export function createGateway(deps: {
       presences: [...online.entries()].map(([id, status]) => ({ userId: id, status })),
       voiceStates: voice.filter((v) => visibleIds.has(v.channelId)),
       ...(myReadStates ? { readStates: myReadStates } : {}),
+      ...(myNotificationSettings ? { notificationSettings: myNotificationSettings } : {}),
     };
   }
 
@@ -216,6 +236,9 @@ export function createGateway(deps: {
     },
     setReadStateProvider(provider) {
       readStates = provider;
+    },
+    setNotificationSettingsProvider(provider) {
+      notificationSettings = provider;
     },
     guildSnapshot,
     presenceOf,

@@ -164,6 +164,14 @@ export function createParleyApi(http: HttpClient) {
       /** "Mark server as read". */
       ackGuild: async (guildId: string) => (await call(routes.ackGuild, { params: { guildId } })).items,
     },
+    notificationSettings: {
+      /** Replaces my settings of a server; answers (and sends my other sessions) the server's whole settings. */
+      updateGuild: (guildId: string, body: RouteBody<typeof routes.updateGuildNotificationSettings>) =>
+        call(routes.updateGuildNotificationSettings, { params: { guildId }, body }),
+      /** Replaces my override of a channel (`inherit` and unmuted removes it). */
+      updateChannel: (channelId: string, body: RouteBody<typeof routes.updateChannelNotificationSettings>) =>
+        call(routes.updateChannelNotificationSettings, { params: { channelId }, body }),
+    },
     recordings: {
       start: (channelId: string) => call(recordingRoutes.startRecording, { params: { channelId } }),
       stop: (channelId: string, recordingId: string) => call(recordingRoutes.stopRecording, { params: { channelId, recordingId } }),

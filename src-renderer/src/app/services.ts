@@ -15,10 +15,17 @@ import { createSettingsStore, type Settings, type SettingsActions } from '../fea
 import { createVoicePresenceStore, type VoicePresenceActions, type VoicePresenceState } from '../features/voice/voice-presence.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
 import { createRecordingsStore, type RecordingsActions, type RecordingsState } from '../features/recordings/recordings.store';
-import type { GuildSnapshot } from '../api/types';
+import type { GuildSnapshot, Message } from '../api/types';
 import { platform } from '../platform/platform';
 import { createUiStore, type UiState } from '../ui/ui.store';
 import { createSearchStore, type SearchActions, type SearchState } from '../features/search/search.store';
+import {
+  createNotificationSettingsStore,
+  type NotificationSettingsActions,
+  type NotificationSettingsState,
+} from '../features/notifications/notification-settings.store';
+import { notificationText } from '../features/notifications/notification-text';
+import { shouldNotify } from '../features/notifications/should-notify';
 
 /** The app's singletons: one store per feature, wired to the API, the gateway and the platform once, here. */
 const p = platform();
@@ -51,6 +58,7 @@ export const accountStore = createAccountStore({ api, auth: auth.store });
 export const avatarActions = createAvatarActions({ api, auth: auth.store });
 export const recordingsStore = createRecordingsStore({ api });
 export const searchStore = createSearchStore({ api });
+export const notificationSettingsStore = createNotificationSettingsStore({ api: () => api().notificationSettings });
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -64,6 +72,8 @@ export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T =
 export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(accountStore, sel);
 export const useSearch = <T>(sel: (s: SearchState & SearchActions) => T): T => useStore(searchStore, sel);
 export const useRecordings = <T>(sel: (s: RecordingsState & RecordingsActions) => T): T => useStore(recordingsStore, sel);
+export const useNotificationSettings = <T>(sel: (s: NotificationSettingsState & NotificationSettingsActions) => T): T =>
+  useStore(notificationSettingsStore, sel);
 
 let gateway: GatewayClient | null = null;
 let refreshTimer: ReturnType<typeof setInterval> | null = null;
@@ -83,6 +93,7 @@ function applySnapshot(snap: GuildSnapshot): void {
   guildsStore.getState().applySnapshot(snap);
   voicePresenceStore.getState().setGuildVoiceStates(snap.guild.id, snap.voiceStates);
   unreadStore.getState().noteChannels(snap.channels);
+  if (snap.notificationSettings) notificationSettingsStore.getState().apply(snap.notificationSettings);
   if (snap.readStates)
     unreadStore.getState().applyReadStates(
       snap.channels.map((c) => c.id),
@@ -97,6 +108,30 @@ guildsStore.subscribe((s, prev) => {
     if (channels !== prev.channelsByGuild[guildId]) unreadStore.getState().noteChannels(channels);
   }
 });
+
+/** An incoming message becomes a notification when my settings, my status and what is on screen let it (should-notify.ts). */
+function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
+  const me = authStore.getState().user;
+  const g = guildsStore.getState();
+  const decision = shouldNotify({
+    message: {
+      authorId: m.author.id,
+      channelId: m.channelId,
+      type: m.type,
+      mentionsMeDirectly: me !== null && m.mentions.some((u) => u.id === me.id),
+      mentionsMyRole: m.mentionRoles.some((r) => myRoles.includes(r)),
+    },
+    settings: notificationSettingsStore.getState().byGuild[m.guildId],
+    selfId: me?.id,
+    status: me?.status ?? 'online',
+    channelOpen: g.selectedGuildId === m.guildId && g.selectedChannelByGuild[m.guildId] === m.channelId,
+    windowFocused: typeof document !== 'undefined' && document.hasFocus(),
+    now: Date.now(),
+  });
+  if (!decision.notify) return;
+  const text = notificationText(m, { channels: g.channelsByGuild[m.guildId] ?? [], roles: g.rolesByGuild[m.guildId] ?? [] });
+  p.notify({ ...text, guildId: m.guildId, channelId: m.channelId, messageId: m.id });
+}
 
 function startSession() {
   const { serverUrl } = authStore.getState();
@@ -127,20 +162,7 @@ function startSession() {
         const mentionsMe = isForMe(m, self, myRoles);
         chatStore.getState().receive(m);
         unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
-        if (mentionsMe && m.author.id !== self) {
-          const channel = guildsStore.getState().channelsByGuild[m.guildId]?.find((c) => c.id === m.channelId);
-          const roles = guildsStore.getState().rolesByGuild[m.guildId] ?? [];
-          const body = m.content
-            .replace(/<@([0-9a-f]{24})>/g, (_all, id: string) => `@${m.mentions.find((u) => u.id === id)?.displayName ?? 'someone'}`)
-            .replace(/<@&([0-9a-f]{24})>/g, (_all, id: string) => `@${roles.find((r) => r.id === id)?.name ?? 'role'}`);
-          p.notifyMention({
-            title: `${m.author.displayName}${channel ? ` in #${channel.name}` : ''}`,
-            body: body.slice(0, 1000),
-            guildId: m.guildId,
-            channelId: m.channelId,
-            messageId: m.id,
-          });
-        }
+        notifyIfWanted(m, myRoles);
       },
       MESSAGE_UPDATE: (m) => chatStore.getState().receive(m),
       MESSAGE_REACTION_ADD: (e) => chatStore.getState().receiveReaction(e, true),
@@ -160,6 +182,7 @@ function startSession() {
           membersStore.getState().noteRemoval({ guildId: e.id, guildName, ...e.removal });
         }
         guildsStore.getState().removeGuild(e.id);
+        notificationSettingsStore.getState().remove(e.id);
       },
       // The server follows MEMBER_ADD with the new member's PRESENCE_UPDATE.
       MEMBER_ADD: (m) => guildsStore.getState().upsertMember(m),
@@ -209,6 +232,7 @@ function startSession() {
         uiStore.getState().toast('error', `Recording failed: ${e.reason}`);
       },
       READ_STATE_UPDATE: (e) => unreadStore.getState().receiveReadState(e),
+      NOTIFICATION_SETTINGS_UPDATE: (e) => notificationSettingsStore.getState().apply(e),
       VOICE_DISCONNECT: (e) => {
         if (e.reason === 'CHANNEL_FULL') voiceStore.getState().noteRemovalReason('This voice channel is full.');
       },
@@ -234,6 +258,7 @@ function endSession() {
   chatStore.getState().reset();
   membersStore.getState().reset();
   recordingsStore.getState().reset();
+  notificationSettingsStore.getState().reset();
 }
 
 authStore.subscribe((s, prev) => {
@@ -243,7 +268,7 @@ authStore.subscribe((s, prev) => {
   if (s.user?.status !== prev.user?.status) syncActivity();
 });
 
-// Desktop: invite deep links and notification clicks.
+// Invite deep links (desktop) and notification clicks (desktop and web).
 p.onInviteLink((code) => {
   if (authStore.getState().phase !== 'signed-in') return;
   void guildsStore

@@ -5,6 +5,7 @@
  */
 import type { Notice, ParleyBridge, PttDiagnostics, VoiceCommand } from '@shared/ipc/contract';
 import { createWebStorage, type KeyValueStorage } from './storage';
+import { createWebNotifier, type WebNotificationPermission } from './web-notifications';
 
 export interface Platform {
   kind: 'desktop' | 'web';
@@ -46,11 +47,20 @@ export interface Platform {
   onNotice(cb: (notice: Notice) => void): () => void;
   /** Version and OS of the desktop app, for the settings footer; null on the web. */
   appInfo(): Promise<{ version: string; platform: string } | null>;
-  /** Desktop notification for a mention while the window is in the background. */
-  notifyMention(mention: { title: string; body: string; guildId: string; channelId: string; messageId: string }): void;
+  /**
+   * Shows a notification for a message the notification settings let through (features/notifications/should-notify).
+   * Desktop: a native one from the main process, which also skips it while the window is focused. Web: the
+   * Notification API, once the user granted it.
+   */
+  notify(target: { title: string; body: string; guildId: string; channelId: string; messageId: string }): void;
+  /**
+   * Web: the browser's notification permission, asked only from a user gesture ("Enable desktop notifications").
+   * null on the desktop, where main shows native notifications without asking.
+   */
+  notificationPermission: { state(): WebNotificationPermission; request(): Promise<WebNotificationPermission> } | null;
   /** parley://invite/<code> links opened from outside (desktop). */
   onInviteLink(cb: (code: string) => void): () => void;
-  /** A click on a mention notification: open that channel. */
+  /** A click on a notification: open that channel. */
   onOpenChannel(cb: (target: { guildId: string | null; channelId: string }) => void): () => void;
   /**
    * Desktop: opens a message link in the system browser through main's scheme allow-list (after the renderer asked
@@ -76,6 +86,10 @@ export function createPlatform(): Platform {
   const b = bridge();
   const storage = createWebStorage(window.localStorage);
   if (!b) {
+    const web = createWebNotifier({
+      ctor: () => (typeof window.Notification === 'function' ? window.Notification : undefined),
+      focusWindow: () => window.focus(),
+    });
     return {
       kind: 'web',
       storage,
@@ -88,9 +102,10 @@ export function createPlatform(): Platform {
       microphoneAccess: null,
       onNotice: () => () => undefined,
       appInfo: async () => null,
-      notifyMention: () => undefined,
+      notify: (target) => void web.show(target),
+      notificationPermission: { state: web.permission, request: web.request },
       onInviteLink: () => () => undefined,
-      onOpenChannel: () => () => undefined,
+      onOpenChannel: (cb) => web.onClick(cb),
       openExternal: null,
     };
   }
@@ -139,9 +154,10 @@ export function createPlatform(): Platform {
       const res = await b.app.getInfo();
       return res.ok ? { version: res.data.version, platform: res.data.platform } : null;
     },
-    notifyMention: (m) => {
+    notify: (m) => {
       void b.notifications.showMention(m);
     },
+    notificationPermission: null,
     onInviteLink: (cb) => b.deeplink.onOpen((link) => cb(link.code)),
     onOpenChannel: (cb) => b.notifications.onClicked((e) => cb({ guildId: e.guildId, channelId: e.channelId })),
     openExternal: async (url) => {

@@ -6,6 +6,7 @@ import { VoiceChannelView } from '../voice/VoiceChannelView';
 import { ChannelChat } from './ChannelChat';
 import { PinsButton } from './PinsButton';
 import { SearchBox, SearchPanel, useCloseSearchOnGuildChange } from '../search/SearchPanel';
+import { NotificationsBanner } from '../notifications/NotificationsBanner';
 
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
@@ -45,6 +46,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
         <SearchBox guildId={guildId} />
         <MembersButton />
       </header>
+      <NotificationsBanner />
       <ChannelChat channel={channel} guildId={guildId} />
       <SearchPanel guildId={guildId} />
     </main>

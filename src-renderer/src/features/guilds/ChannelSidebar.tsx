@@ -1,5 +1,5 @@
-import { useMemo, useState, type Ref } from 'react';
-import { guildsStore, useGuilds, useUi, useUnread, voiceStore } from '../../app/services';
+import { useCallback, useMemo, useRef, useState, type Ref } from 'react';
+import { guildsStore, useGuilds, useNotificationSettings, useUi, useUnread, voiceStore } from '../../app/services';
 import type { Channel, Member } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
 import { ChatIcon, ChevronIcon, HashIcon, InviteIcon, PlusIcon, SpeakerIcon } from '../../ui/icons';
@@ -11,6 +11,9 @@ import { useVoiceOccupants } from '../voice/useVoiceOccupants';
 import { VoiceUserIcons } from '../voice/VoiceUserIcons';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { ChannelRecordingsButton } from '../recordings/RecordingsEntry';
+import { ChannelNotificationMenu } from '../notifications/ChannelNotificationMenu';
+import { unreadDisplay } from '../notifications/should-notify';
+import { useNow } from '../notifications/useNow';
 import { isUnread } from './unread.store';
 import { categoryKey, channelKey } from './channel-keys';
 import { useDndKit } from './channel-dnd-loader';
@@ -186,28 +189,58 @@ export function ChannelSidebar() {
 }
 
 function TextChannelRow({ channel, active, drag }: { channel: Channel; active: boolean; drag?: DragBinding | undefined }) {
-  const unread = useUnread((s) => isUnread(s, channel.id));
-  const mentions = useUnread((s) => s.mentionCount[channel.id] ?? 0);
+  const settings = useNotificationSettings((s) => s.byGuild[channel.guildId]);
+  const now = useNow();
+  // A muted channel shows no unread marker; its mentions badge unless its level is "nothing" (Discord's rules).
+  const display = unreadDisplay(settings, channel.id, now);
+  const unread = useUnread((s) => isUnread(s, channel.id)) && display.showUnread;
+  const mentions = useUnread((s) => s.mentionCount[channel.id] ?? 0) * (display.showMentions ? 1 : 0);
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  const rowButton = useRef<HTMLButtonElement>(null);
+  const closeMenu = useCallback((restore: boolean) => {
+    setMenuAt(null);
+    if (restore) rowButton.current?.focus();
+  }, []);
+  const status = mentions ? `, ${mentions} mentions` : unread ? ', unread' : '';
   return (
     <li
       ref={drag?.ref as Ref<HTMLLIElement> | undefined}
       style={drag?.style}
-      className={`channel-row text${active ? ' active' : ''}${unread ? ' unread' : ''}${drag?.className ?? ''}`}
+      className={`channel-row text${active ? ' active' : ''}${unread ? ' unread' : ''}${display.muted ? ' muted' : ''}${drag?.className ?? ''}`}
       data-channel-id={channel.id}
+      data-muted={display.muted}
     >
       {unread && !active && <span className="unread-pill" aria-hidden="true" />}
       {drag?.handle}
       <button
+        ref={rowButton}
         type="button"
         aria-current={active ? 'page' : undefined}
-        aria-label={`${channel.name} (text channel)${mentions ? `, ${mentions} mentions` : unread ? ', unread' : ''}`}
+        aria-haspopup="menu"
         onClick={() => guildsStore.getState().selectChannel(channel.guildId, channel.id)}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          setMenuAt({ x: e.clientX, y: e.clientY });
+        }}
+        onKeyDown={(e) => {
+          if (e.key !== 'ContextMenu' && !(e.shiftKey && e.key === 'F10')) return;
+          e.preventDefault();
+          const r = e.currentTarget.getBoundingClientRect();
+          setMenuAt({ x: r.left + 16, y: r.bottom });
+        }}
       >
         <HashIcon size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
-        {mentions > 0 && <span className="badge inline">{mentions > 99 ? '99+' : mentions}</span>}
+        {/* The name comes from the content (visible name first, then what the eye gets from the pill and badge). */}
+        <span className="sr-only">{` (text channel)${display.muted ? ', muted' : ''}${status}`}</span>
+        {mentions > 0 && (
+          <span className="badge inline" aria-hidden="true">
+            {mentions > 99 ? '99+' : mentions}
+          </span>
+        )}
       </button>
       <ChannelGear channel={channel} />
+      {menuAt && <ChannelNotificationMenu channel={channel} at={menuAt} onClose={closeMenu} />}
     </li>
   );
 }

@@ -1,5 +1,8 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { api, guildsStore, useGuilds, useUi, useUnread } from '../../app/services';
+import { api, guildsStore, useGuilds, useNotificationSettings, useUi, useUnread } from '../../app/services';
+import { isMuted } from '@shared/notifications/defaults';
+import { unreadDisplay } from '../notifications/should-notify';
+import { useNow } from '../notifications/useNow';
 import { PlusIcon } from '../../ui/icons';
 import { colorFor } from '../../ui/Avatar';
 import { isUnread } from './unread.store';
@@ -23,6 +26,8 @@ export function GuildRail() {
   const lastMessageId = useUnread((s) => s.lastMessageId);
   const lastReadId = useUnread((s) => s.lastReadId);
   const mentionCount = useUnread((s) => s.mentionCount);
+  const notifySettings = useNotificationSettings((s) => s.byGuild);
+  const now = useNow();
   const open = useUi((s) => s.open);
   const listRef = useRef<HTMLUListElement>(null);
 
@@ -41,12 +46,21 @@ export function GuildRail() {
       <ul ref={listRef} onKeyDown={onKeyDown}>
         {guilds.map((g) => {
           const channels = channelsByGuild[g.id] ?? [];
-          const unread = channels.some((c) => c.type !== 'category' && isUnread({ lastMessageId, lastReadId }, c.id));
-          const mentions = channels.reduce((n, c) => n + (mentionCount[c.id] ?? 0), 0);
+          // Muted channels (all of them when the server is muted) do not make the server unread; mentions still count
+          // unless their level is "nothing".
+          const settings = notifySettings[g.id];
+          const muted = settings !== undefined && isMuted(settings, now);
+          const unread = channels.some(
+            (c) => c.type !== 'category' && unreadDisplay(settings, c.id, now).showUnread && isUnread({ lastMessageId, lastReadId }, c.id),
+          );
+          const mentions = channels.reduce(
+            (n, c) => n + (unreadDisplay(settings, c.id, now).showMentions ? (mentionCount[c.id] ?? 0) : 0),
+            0,
+          );
           const active = g.id === selected;
-          const label = `${g.name}${mentions ? `, ${mentions} mention${mentions > 1 ? 's' : ''}` : unread ? ', unread messages' : ''}`;
+          const label = `${g.name}${muted ? ', muted' : ''}${mentions ? `, ${mentions} mention${mentions > 1 ? 's' : ''}` : unread ? ', unread messages' : ''}`;
           return (
-            <li key={g.id} className={`guild-item${active ? ' active' : ''}${unread ? ' unread' : ''}`}>
+            <li key={g.id} className={`guild-item${active ? ' active' : ''}${unread ? ' unread' : ''}${muted ? ' muted' : ''}`}>
               <span className="guild-pill" aria-hidden="true" />
               <button
                 type="button"

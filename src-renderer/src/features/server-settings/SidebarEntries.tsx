@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { ChevronIcon, GearIcon } from '../../ui/icons';
 import { useCan, useIsOwner } from '../guilds/usePermissions';
+import { NotificationSettingsDialog } from '../notifications/NotificationSettingsDialog';
 import './admin.css';
 
 /**
@@ -19,6 +20,7 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
   const isOwner = useIsOwner(guild.id);
   const [open, setOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
+  const [notifying, setNotifying] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const { open: openModal } = uiStore.getState();
@@ -34,6 +36,7 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
         (guildsStore.getState().channelsByGuild[guild.id] ?? []).map((c) => c.id),
       ),
   });
+  items.push({ label: 'Notification settings', run: () => setNotifying(true) });
   items.push({ label: 'Invite people', run: () => openModal({ kind: 'invite', guildId: guild.id, code: null }) });
   if (manageChannels) {
     items.push({
@@ -120,6 +123,7 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
           ))}
         </div>
       )}
+      {notifying && <NotificationSettingsDialog guildId={guild.id} guildName={guild.name} onClose={() => setNotifying(false)} />}
       {leaving && isOwner && <OwnerCannotLeave guildName={guild.name} onClose={() => setLeaving(false)} />}
       <ConfirmDialog
         open={leaving && !isOwner}
