@@ -4,7 +4,7 @@ import { api, chatStore, searchStore, uiStore, unreadStore, useAuth, useChat, us
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { PencilIcon, PinIcon, ReplyIcon, TrashIcon } from '../../ui/icons';
+import { PencilIcon, PinIcon, ReplyIcon, SpeakerIcon, TrashIcon } from '../../ui/icons';
 import { memberName } from '../guilds/ChannelSidebar';
 import { memberMenuTriggerProps, openMemberMenu } from '../members/MemberMenuTrigger';
 import { startsGroup, type ChatMessage } from './message-merge';
@@ -277,10 +277,19 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
         {loaded && !hasMoreBefore && (
           <div className="channel-welcome">
             <div className="welcome-icon" aria-hidden="true">
-              #
+              {channel?.type === 'voice' ? <SpeakerIcon size={36} /> : '#'}
             </div>
-            <h2>Welcome to #{channelName}!</h2>
-            <p className="muted">This is the start of the #{channelName} channel.</p>
+            {channel?.type === 'voice' ? (
+              <>
+                <h2>Welcome to {channelName}!</h2>
+                <p className="muted">This is the start of the {channelName} voice channel&apos;s chat.</p>
+              </>
+            ) : (
+              <>
+                <h2>Welcome to #{channelName}!</h2>
+                <p className="muted">This is the start of the #{channelName} channel.</p>
+              </>
+            )}
           </div>
         )}
         {loadingBefore && <div className="loading-older muted small">Loading older messages…</div>}
