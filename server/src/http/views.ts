@@ -81,6 +81,7 @@ export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   reactions: [],
   reference: null,
   pinned: false,
+  attachments: m.attachments,
 });
 export const auditView = (e: AuditRecord): AuditEntry => ({
   id: e.id,

@@ -13,6 +13,7 @@ import type { AccessTokens } from './auth/tokens';
 import { voiceModule } from './voice/voice.module';
 import { recordingsModule } from './recordings/recordings.module';
 import { readStatesModule } from './read-states/read-states.module';
+import { attachmentsModule } from './attachments/attachments.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -37,4 +38,4 @@ import { readStatesModule } from './read-states/read-states.module';
  * A module is `function fooModule(ctx: ModuleContext): ServerModule` (see ./context.ts for what ctx offers and how
  * `api` / `raw` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
  */
-export const extensionModules: ModuleFactory[] = [voiceModule, recordingsModule, readStatesModule];
+export const extensionModules: ModuleFactory[] = [voiceModule, recordingsModule, readStatesModule, attachmentsModule];

@@ -19,6 +19,7 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     reactions: [],
     reference: null,
     pinned: false,
+    attachments: [],
     ...over,
   };
 }
