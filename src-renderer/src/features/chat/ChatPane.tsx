@@ -3,6 +3,7 @@ import { chatStore, useAuth, useChat, useGuilds } from '../../app/services';
 import { HashIcon } from '../../ui/icons';
 import { ChannelsDrawerButton, MembersButton } from '../../ui/LayoutButtons';
 import { memberName } from '../guilds/ChannelSidebar';
+import { useFileDrop } from './attachments/useFileDrop';
 import { typingUsers } from './chat.store';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
@@ -11,6 +12,7 @@ import { PinsButton } from './PinsButton';
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
   const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  const drop = useFileDrop(guildId, channel);
 
   useEffect(() => {
     if (channelId) void chatStore.getState().loadLatest(channelId);
@@ -31,7 +33,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
     );
   }
   return (
-    <main className="chat-pane" aria-label={`#${channel.name}`}>
+    <main className={`chat-pane${drop.dragging ? ' dragging' : ''}`} aria-label={`#${channel.name}`} {...drop.handlers}>
       <header className="chat-header">
         <ChannelsDrawerButton />
         <HashIcon size={22} className="muted" />

@@ -1,7 +1,11 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
-import { api, authStore, chatStore, guildsStore } from '../../app/services';
+import { api, authStore, chatStore, guildsStore, useGuilds } from '../../app/services';
 import { myPermissions } from '../guilds/permissions';
+import { useCan } from '../guilds/usePermissions';
+import { AttachButton, filesFromPaste, useGuildUploadLimit } from './attachments/AttachButton';
+import { UploadTray } from './attachments/UploadTray';
+import { uploadsStore, useUploads } from './attachments/uploads';
 import { encodeMentions } from './mentions';
 import { ReplyBar } from './ReplyBar';
 import { replyStore, useReply } from './reply.store';
@@ -18,10 +22,21 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
   useEffect(() => {
     if (replyingTo) ref.current?.focus();
   }, [replyingTo]);
+  const channelRecord = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  const canAttach = useCan(guildId, 'ATTACH_FILES', channelRecord);
+  const uploadLimit = useGuildUploadLimit(guildId, canAttach);
+  const uploads = useUploads(channelId);
+  const [hint, setHint] = useState<string | null>(null);
 
   const send = () => {
     const content = text.trim();
-    if (!content) return;
+    const attachments = uploads.length > 0 ? uploadsStore.getState().take(channelId) : [];
+    if (attachments === null) {
+      setHint('Wait for the uploads to finish.');
+      return;
+    }
+    setHint(null);
+    if (!content && attachments.length === 0) return;
     const g = guildsStore.getState();
     const members = (g.membersByGuild[guildId] ?? []).map((m) => ({ id: m.user.id, username: m.user.username }));
     // The roles the server will count: mentionable ones, or every one for members with MANAGE_ROLES.
@@ -39,6 +54,7 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
         guildId,
         encodeMentions(content, members, roles),
         reply ? { reference: reply.reference, mention: reply.mention } : undefined,
+        attachments,
       );
   };
 
@@ -67,6 +83,12 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
   return (
     <>
       <ReplyBar channelId={channelId} onDone={() => ref.current?.focus()} />
+      <UploadTray channelId={channelId} />
+      {hint && (
+        <p className="muted" role="status">
+          {hint}
+        </p>
+      )}
       <form
         className="composer"
         onSubmit={(e) => {
@@ -74,16 +96,25 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
           send();
         }}
       >
-        <textarea
-          ref={ref}
-          value={text}
-          rows={rows}
-          maxLength={4000}
-          placeholder={`Message #${channelName}`}
-          aria-label={`Message #${channelName}`}
-          onChange={(e) => onChange(e.target.value)}
-          onKeyDown={onKeyDown}
-        />
+        <div className="composer-row">
+          {canAttach && <AttachButton channelId={channelId} maxBytes={uploadLimit} />}
+          <textarea
+            ref={ref}
+            value={text}
+            rows={rows}
+            maxLength={4000}
+            placeholder={`Message #${channelName}`}
+            aria-label={`Message #${channelName}`}
+            onChange={(e) => onChange(e.target.value)}
+            onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              const files = canAttach ? filesFromPaste(e.clipboardData) : [];
+              if (files.length === 0) return;
+              e.preventDefault();
+              uploadsStore.getState().add(channelId, files, uploadLimit);
+            }}
+          />
+        </div>
       </form>
     </>
   );
