@@ -121,7 +121,11 @@ export function createObjectStorage(options: { dir: string; s3: S3Settings | nul
     async put(objectKey, data, contentType) {
       const stored: StoredObject = { storage: s3 ? 's3' : 'local', objectKey };
       if (aws) {
-        const res = await aws.fetch(s3Url(stored).toString(), { method: 'PUT', body: new Uint8Array(data), headers: { 'content-type': contentType } });
+        const res = await aws.fetch(s3Url(stored).toString(), {
+          method: 'PUT',
+          body: new Uint8Array(data),
+          headers: { 'content-type': contentType },
+        });
         if (!res.ok) throw new Error(`S3 PUT ${res.status}`);
         return stored;
       }
