@@ -117,4 +117,31 @@ describe('attachments in the web client', () => {
     await box.waitFor({ state: 'detached' });
     expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Open image beach.png');
   });
+
+  it('when A lowers the upload limit in server settings, then a bigger file of B fails in the tray with the reason, and nothing is sent', async () => {
+    await a.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name: 'Attachment Lab', exact: true }).click();
+    await a.getByRole('menuitem', { name: 'Server settings' }).click();
+    const settings = a.locator('dialog[open]').last();
+    const limit = settings.getByLabel('Upload limit (MB)');
+    await limit.waitFor();
+    expect(await limit.inputValue()).toBe('25');
+    await limit.fill('0.5');
+    await settings.getByRole('button', { name: 'Save limit' }).click();
+    await settings.getByText('Saved.').last().waitFor();
+    await expectNoSeriousViolationsInBothThemes(a, 'server settings with the upload limit');
+    await a.keyboard.press('Escape');
+
+    // B's client learned the limit when its composer opened; a fresh page reads the new one.
+    await b.reload();
+    const composer = b.getByLabel('Message #general');
+    await composer.waitFor({ timeout: 15_000 });
+    await b.getByRole('button', { name: 'Upload a file' }).waitFor();
+    await b
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(600 * 1024, 1) });
+    const tray = b.getByRole('list', { name: 'Files to send' });
+    await tray.getByRole('alert').filter({ hasText: 'Too large: this server allows files up to 512 KB.' }).waitFor();
+    await tray.getByRole('button', { name: 'Remove huge.bin' }).click();
+    await tray.waitFor({ state: 'detached' });
+  });
 });
