@@ -14,9 +14,13 @@ const AttachmentLightbox = lazy(() => import('./AttachmentLightbox'));
  * own controls, anything else as a download card. URLs carry the channel's file ticket (an <img> sends no Bearer).
  */
 export function Attachments({ channelId, attachments }: { channelId: string; attachments: readonly Attachment[] }) {
+  // Most messages have none: they mount nothing, and no ticket is asked for a channel without files.
+  return attachments.length === 0 ? null : <AttachmentList channelId={channelId} attachments={attachments} />;
+}
+
+function AttachmentList({ channelId, attachments }: { channelId: string; attachments: readonly Attachment[] }) {
   const ticket = useAttachmentTicket(channelId);
   const [open, setOpen] = useState<number | null>(null);
-  if (attachments.length === 0) return null;
   const images = attachments.filter((a) => a.kind === 'image');
   const url = (a: Attachment, opts: { thumb?: boolean; download?: boolean } = {}) =>
     ticket ? api().attachments.fileUrl(a.id, ticket, opts) : undefined;
