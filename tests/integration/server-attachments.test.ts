@@ -260,6 +260,14 @@ describe('attachments', () => {
     expect(storedFiles().some((f) => f.includes(kept.body.id))).toBe(true);
     expect(await t.server.database.db.collection('attachments').countDocuments({ _id: unsent.body.id })).toBe(0);
     expect((await send(textId, { content: 'too late', attachmentIds: [unsent.body.id] }, member.token)).status).toBe(400);
+    // A deleted channel takes its files with it, sent or pending.
+    const doomed = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'text', name: 'doomed' }, owner.token)).body;
+    const inDoomed = await upload(doomed.id, 'in-doomed.bin', Buffer.from('d'), owner.token);
+    const pendingInDoomed = await upload(doomed.id, 'pending.bin', Buffer.from('p'), owner.token);
+    expect((await send(doomed.id, { content: 'bye', attachmentIds: [inDoomed.body.id] }, owner.token)).status).toBe(201);
+    expect((await t.api.del(`/channels/${doomed.id}`, owner.token)).status).toBe(204);
+    await sweep.sweep();
+    expect(storedFiles().filter((f) => f.includes(inDoomed.body.id) || f.includes(pendingInDoomed.body.id))).toEqual([]);
     expect(statSync(dir).isDirectory()).toBe(true);
   });
 });
