@@ -40,6 +40,15 @@ const ConfigSchema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
     WEB_DIR: z.string().min(1).default('out/web'),
     RECORDINGS_DIR: z.string().min(1).default('.stack/recordings'),
+    /** Where attachments are kept when S3 is not configured (with S3 they go to the same bucket under attachments/). */
+    ATTACHMENTS_DIR: z.string().min(1).default('.stack/attachments'),
+    /** The largest attachment any guild may allow, in bytes (a guild's own limit defaults to 25 MiB, at most this). */
+    ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(2 * 1024 * 1024 * 1024)
+      .default(25 * 1024 * 1024),
     S3_ENDPOINT: optionalString,
     S3_REGION: optionalString,
     S3_BUCKET: optionalString,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Attachment, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
 import { Id, IsoDate } from './common';
 import { MessageReaction } from './reactions';
 import { PublicUser } from './users';
@@ -66,6 +67,8 @@ export const Message = z.object({
   embeds: z.array(Embed),
   /** The author or a moderator removed the previews: none are made again, also after edits. */
   suppressEmbeds: z.boolean(),
+  /** Files sent with the message, in the order sent (a message may have attachments and no text). */
+  attachments: z.array(Attachment),
 });
 
 /** Pins one channel can hold (Discord's limit). */
@@ -74,20 +77,32 @@ export const MAX_PINS = 50;
 export const ChannelPinsUpdateEvent = z.object({ guildId: Id, channelId: Id, messageId: Id, pinned: z.boolean() });
 export type Message = z.infer<typeof Message>;
 
-export const SendMessageBody = z.strictObject({
-  content: MessageContent,
-  /** Client-chosen id of this send; retrying with the same nonce returns the first message instead of a duplicate. */
-  nonce: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .optional(),
-  /** Reply to this message of the same channel (400 INVALID_REPLY when it is not there). */
-  replyTo: Id.optional(),
-  /** With replyTo: whether the reply pings the original's author (counted in `mentions`). Default true, as Discord. */
-  mentionReplied: z.boolean().optional(),
-});
+export const SendMessageBody = z
+  .strictObject({
+    /** May be empty when the message carries attachments. */
+    content: z.string().max(4000).default(''),
+    /** Client-chosen id of this send; retrying with the same nonce returns the first message instead of a duplicate. */
+    nonce: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+    /** Reply to this message of the same channel (400 INVALID_REPLY when it is not there). */
+    replyTo: Id.optional(),
+    /** With replyTo: whether the reply pings the original's author (counted in `mentions`). Default true, as Discord. */
+    mentionReplied: z.boolean().optional(),
+    /** Pending attachments this user uploaded to this channel (uploadAttachment), at most 10, each sent once. */
+    attachmentIds: z.array(Id).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
+  })
+  .refine((b) => b.content.trim().length > 0 || (b.attachmentIds?.length ?? 0) > 0, {
+    path: ['content'],
+    message: 'must not be blank (unless the message has attachments)',
+  })
+  .refine((b) => new Set(b.attachmentIds ?? []).size === (b.attachmentIds ?? []).length, {
+    path: ['attachmentIds'],
+    message: 'must not repeat an attachment',
+  });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 export const EditMessageBody = z.strictObject({ content: MessageContent });

@@ -7,6 +7,7 @@
  *
  * The renderer imports routes from here, never from the contract files (lint enforces it).
  */
+import type { attachmentRoutes as attachmentContracts } from './attachments';
 import type { RouteContract, RouteRef } from './contract';
 import type { recordingRoutes as recordingContracts } from './recordings';
 import type { routes as coreContracts } from './routes';
@@ -15,6 +16,7 @@ import type { voiceRoutes as voiceContracts } from './voice';
 type Routes = typeof coreContracts;
 type VoiceRoutes = typeof voiceContracts;
 type RecordingRoutes = typeof recordingContracts;
+type AttachmentRoutes = typeof attachmentContracts;
 
 /** Every key of the contracts, each with the same method and path, typed as a reference to its whole contract. */
 type Refs<T extends Record<string, RouteContract>> = { readonly [K in keyof T]: RouteRef<T[K]> };
@@ -116,4 +118,12 @@ export const recordingRoutes: Refs<RecordingRoutes> = {
   deleteRecording: { method: 'delete', path: '/recordings/:recordingId' },
   getRecordingSettings: { method: 'get', path: '/guilds/:guildId/recording-settings' },
   updateRecordingSettings: { method: 'patch', path: '/guilds/:guildId/recording-settings' },
+};
+
+export const attachmentRoutes: Refs<AttachmentRoutes> = {
+  uploadAttachment: { method: 'post', path: '/channels/:channelId/attachments' },
+  createAttachmentTicket: { method: 'post', path: '/channels/:channelId/attachment-ticket' },
+  getAttachmentFile: { method: 'get', path: '/attachments/:attachmentId/file' },
+  getAttachmentSettings: { method: 'get', path: '/guilds/:guildId/attachment-settings' },
+  updateAttachmentSettings: { method: 'patch', path: '/guilds/:guildId/attachment-settings' },
 };

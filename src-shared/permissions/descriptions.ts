@@ -35,6 +35,11 @@ export const PERMISSION_INFO: Record<
     description: 'React to messages with emoji (removing their own reactions needs no permission).',
     scope: 'text',
   },
+  ATTACH_FILES: {
+    label: 'Attach files',
+    description: 'Upload images, audio and other files with their messages (also needs Send messages).',
+    scope: 'text',
+  },
   ADMINISTRATOR: {
     label: 'Administrator',
     description: 'Every permission, in every channel, whatever the overwrites say. Give it with care.',

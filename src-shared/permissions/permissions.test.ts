@@ -50,11 +50,12 @@ describe('permission bits', () => {
       'RECORD',
       'ADMINISTRATOR',
       'ADD_REACTIONS',
+      'ATTACH_FILES',
     ]);
     const bits = PERMISSION_NAMES.map((n) => Permission[n]);
     for (const b of bits) expect(b & (b - 1)).toBe(0);
-    expect(new Set(bits).size).toBe(16);
-    expect(ALL_PERMISSIONS).toBe(2 ** 16 - 1);
+    expect(new Set(bits).size).toBe(17);
+    expect(ALL_PERMISSIONS).toBe(2 ** 17 - 1);
   });
 
   it('when converting bits to names, then every set bit and only those are named', () => {
@@ -63,8 +64,15 @@ describe('permission bits', () => {
     expect(permissionNames(ALL_PERMISSIONS)).toEqual(PERMISSION_NAMES);
   });
 
-  it('when a fresh guild is made, then @everyone may view, send, connect, speak and react but moderate nothing', () => {
-    expect(permissionNames(DEFAULT_EVERYONE_PERMISSIONS)).toEqual(['VIEW_CHANNEL', 'SEND_MESSAGES', 'CONNECT', 'SPEAK', 'ADD_REACTIONS']);
+  it('when a fresh guild is made, then @everyone may view, send, connect, speak, react and attach files but moderate nothing', () => {
+    expect(permissionNames(DEFAULT_EVERYONE_PERMISSIONS)).toEqual([
+      'VIEW_CHANNEL',
+      'SEND_MESSAGES',
+      'CONNECT',
+      'SPEAK',
+      'ADD_REACTIONS',
+      'ATTACH_FILES',
+    ]);
   });
 });
 

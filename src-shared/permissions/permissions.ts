@@ -21,6 +21,7 @@ export const Permission = {
   RECORD: 1 << 13,
   ADMINISTRATOR: 1 << 14,
   ADD_REACTIONS: 1 << 15,
+  ATTACH_FILES: 1 << 16,
 } as const;
 
 export type PermissionName = keyof typeof Permission;
@@ -29,9 +30,14 @@ export const PERMISSION_NAMES = Object.keys(Permission) as PermissionName[];
 /** Every defined bit; the value owners and administrators get. */
 export const ALL_PERMISSIONS: number = PERMISSION_NAMES.reduce((acc, name) => acc | Permission[name], 0);
 
-/** What a fresh guild's @everyone role may do: see, talk, react, join voice and speak. */
+/** What a fresh guild's @everyone role may do: see, talk, react, attach files, join voice and speak. */
 export const DEFAULT_EVERYONE_PERMISSIONS: number =
-  Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.CONNECT | Permission.SPEAK;
+  Permission.VIEW_CHANNEL |
+  Permission.SEND_MESSAGES |
+  Permission.ADD_REACTIONS |
+  Permission.ATTACH_FILES |
+  Permission.CONNECT |
+  Permission.SPEAK;
 
 export interface PermissionOverwrite {
   /** A role id (the guild id for @everyone) or a user id. */

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { attachmentRoutes } from '../../src-shared/api/attachments';
 import { recordingRoutes } from '../../src-shared/api/recordings';
 import { routes } from '../../src-shared/api/routes';
 import { voiceRoutes } from '../../src-shared/api/voice';
@@ -20,7 +21,7 @@ import { voiceRoutes } from '../../src-shared/api/voice';
  *   fails while a listed route has a caller, and when a new route has no caller and is in neither list.
  */
 
-const CONTRACTS = { routes, voiceRoutes, recordingRoutes } as const;
+const CONTRACTS = { routes, voiceRoutes, recordingRoutes, attachmentRoutes } as const;
 type ContractObject = keyof typeof CONTRACTS;
 
 /** Routes the client never calls, each with why. */
@@ -41,7 +42,7 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const RENDERER = join(ROOT, 'src-renderer', 'src');
 
 function allRoutes(): string[] {
-  const names = [...Object.keys(routes), ...Object.keys(voiceRoutes), ...Object.keys(recordingRoutes)];
+  const names = [...Object.keys(routes), ...Object.keys(voiceRoutes), ...Object.keys(recordingRoutes), ...Object.keys(attachmentRoutes)];
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
   if (duplicates.length > 0) throw new Error(`route keys must be unique across the contract files: ${duplicates.join(', ')}`);
   return names;
@@ -58,7 +59,7 @@ function rendererSources(dir = RENDERER): string[] {
 }
 
 /** `@shared/api/route-table` (what the renderer imports), `@shared/api`, `@shared/api/routes`, `../../src-shared/api/voice.ts`, … */
-const CONTRACT_MODULE = /(^@shared|src-shared)\/api(\/(index|routes|voice|recordings|route-table))?(\.ts)?$/;
+const CONTRACT_MODULE = /(^@shared|src-shared)\/api(\/(index|routes|voice|recordings|attachments|route-table))?(\.ts)?$/;
 
 /** The route keys a source file names through the contract objects it imports from src-shared/api. */
 export function routeKeysNamedIn(fileName: string, text: string): { object: ContractObject; key: string }[] {

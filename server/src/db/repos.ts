@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { PermissionCache } from '../permissions/permission-cache';
+import { createAttachmentsRepo } from '../modules/attachments/attachments.repo';
 import { createAuditRepo } from '../modules/audit/audit.repo';
 import { createRefreshTokensRepo } from '../modules/auth/refresh-tokens.repo';
 import { createChannelsRepo } from '../modules/channels/channels.repo';
@@ -85,6 +86,7 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
     invites: createInvitesRepo(db),
     audit: createAuditRepo(db),
     images: createImagesRepo(db),
+    attachments: createAttachmentsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -83,6 +83,7 @@ export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   pinned: false,
   embeds: m.embeds,
   suppressEmbeds: m.suppressEmbeds,
+  attachments: m.attachments,
 });
 export const auditView = (e: AuditRecord): AuditEntry => ({
   id: e.id,

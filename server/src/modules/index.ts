@@ -14,6 +14,7 @@ import { voiceModule } from './voice/voice.module';
 import { recordingsModule } from './recordings/recordings.module';
 import { readStatesModule } from './read-states/read-states.module';
 import { notificationSettingsModule } from './notification-settings/notification-settings.module';
+import { attachmentsModule } from './attachments/attachments.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -38,4 +39,10 @@ import { readStatesModule } from './read-states/read-states.module';
  * A module is `function fooModule(ctx: ModuleContext): ServerModule` (see ./context.ts for what ctx offers and how
  * `api` / `raw` / `init` / `stop` are used). The function name (minus "Module") names its child logger.
  */
-export const extensionModules: ModuleFactory[] = [voiceModule, recordingsModule, readStatesModule, notificationSettingsModule];
+export const extensionModules: ModuleFactory[] = [
+  voiceModule,
+  recordingsModule,
+  readStatesModule,
+  notificationSettingsModule,
+  attachmentsModule,
+];

@@ -74,6 +74,11 @@ export interface HttpClient {
   delete<T>(path: string, body?: unknown): Promise<T>;
   /** PUT a file as the raw body (avatars, icons), with its own Content-Type. */
   putFile<T>(path: string, file: Blob): Promise<T>;
+  /**
+   * POST a file as the raw body (`application/octet-stream`: the server judges the bytes), reporting upload progress
+   * (0–1); `signal` aborts it. XMLHttpRequest, because fetch cannot report upload progress.
+   */
+  upload<T>(path: string, file: Blob, opts?: { onProgress?: (fraction: number) => void; signal?: AbortSignal }): Promise<T>;
 }
 
 /** A body sent as it is (not JSON). */
@@ -114,6 +119,41 @@ export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl
     return data as T;
   }
 
+  function xhrUpload<T>(
+    path: string,
+    file: Blob,
+    opts: { onProgress?: (fraction: number) => void; signal?: AbortSignal },
+    retried = false,
+  ): Promise<T> {
+    const token = tokens.accessToken();
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${root}/api/v1${path}`);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total);
+      };
+      xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+      xhr.onerror = () => reject(new ApiError('NETWORK', MESSAGES.NETWORK ?? 'Network error', 0));
+      xhr.onabort = () => reject(new ApiError('ABORTED', 'Upload cancelled', 0));
+      opts.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(file);
+    }).then(async ({ status, text }) => {
+      if (status === 401 && token && !retried) {
+        const fresh = await tokens.refresh();
+        if (fresh) return xhrUpload<T>(path, file, opts, true);
+      }
+      const data: unknown = text ? safeJson(text) : undefined;
+      if (status < 200 || status >= 300) {
+        const e = (data as Partial<ApiErrorBody> | undefined)?.error;
+        throw new ApiError(e?.code ?? `HTTP_${status}`, e?.message ?? `HTTP ${status}`, status, e?.details);
+      }
+      return data as T;
+    });
+  }
+
   return {
     baseUrl: root,
     get: (path, query) => {
@@ -130,6 +170,7 @@ export function createHttpClient(baseUrl: string, tokens: TokenSource, fetchImpl
     put: (path, body) => request('PUT', path, body ?? {}),
     delete: (path, body) => request('DELETE', path, body),
     putFile: (path, file) => request('PUT', path, new RawBody(file)),
+    upload: (path, file, opts = {}) => xhrUpload(path, file, opts),
   };
 }
 

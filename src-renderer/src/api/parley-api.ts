@@ -1,5 +1,5 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
-import { recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
+import { attachmentRoutes, recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
 import type { AuditAction } from '@shared/api/audit';
 import type { SearchQuery } from '@shared/api/search';
 import type { HttpClient } from './http-client';
@@ -156,6 +156,28 @@ export function createParleyApi(http: HttpClient) {
       search: (guildId: string, q: SearchParams) => call(routes.searchMessages, { params: { guildId }, query: q }),
       reactionUsers: async (channelId: string, messageId: string, emoji: string, q: { after?: string; limit?: number } = {}) =>
         (await call(routes.listReactionUsers, { params: { channelId, messageId, emoji }, query: q })).items,
+    },
+    attachments: {
+      /** Uploads one file to the channel: a pending attachment whose id goes into the message's attachmentIds. */
+      upload: (
+        channelId: string,
+        file: Blob,
+        filename: string,
+        opts?: { onProgress?: (fraction: number) => void; signal?: AbortSignal },
+      ): Promise<RouteResponse<typeof attachmentRoutes.uploadAttachment>> =>
+        http.upload(withQuery(buildPath(attachmentRoutes.uploadAttachment.path, { channelId }), { filename }), file, opts),
+      /** A ticket that opens this channel's attachments for about half an hour (see fileUrl). */
+      ticket: (channelId: string) => call(attachmentRoutes.createAttachmentTicket, { params: { channelId } }),
+      /** Where an <img>, <audio> or download link finds an attachment, with a channel ticket (no Bearer header there). */
+      fileUrl: (attachmentId: string, ticket: string, opts: { thumb?: boolean; download?: boolean } = {}) =>
+        `${http.baseUrl}/api/v1${withQuery(buildPath(attachmentRoutes.getAttachmentFile.path, { attachmentId }), {
+          ticket,
+          thumb: opts.thumb ? '1' : undefined,
+          download: opts.download ? '1' : undefined,
+        })}`,
+      settings: (guildId: string) => call(attachmentRoutes.getAttachmentSettings, { params: { guildId } }),
+      updateSettings: (guildId: string, maxBytes: number) =>
+        call(attachmentRoutes.updateAttachmentSettings, { params: { guildId }, body: { maxBytes } }),
     },
     readStates: {
       /** Read up to `messageId` (the server only moves forward); `manual`: unread from `messageId` on ("mark unread"). */

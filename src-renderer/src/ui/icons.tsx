@@ -94,3 +94,10 @@ export const PinIcon = make(['M12 17v5', 'M9 3h6l-1 7 4 4H6l4-4z'], { stroke: tr
 /** A clock with an arrow back: edit history. */
 export const HistoryIcon = make(['M3 12a9 9 0 1 0 3-6.7L3 8', 'M3 3v5h5', 'M12 7v5l3 2'], { stroke: true });
 export const SearchIcon = make(['M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16z', 'M21 21l-4.35-4.35'], { stroke: true });
+export const PaperclipIcon = make(
+  ['M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9'],
+  {
+    stroke: true,
+  },
+);
+export const FileIcon = make(['M14 3H6v18h12V7z', 'M14 3v4h4'], { stroke: true });

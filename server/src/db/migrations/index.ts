@@ -6,6 +6,7 @@ import { isDuplicateKey } from '../errors';
 import { messagesAsDocuments } from './001-messages-as-documents';
 import { dropUserGuilds } from './002-drop-user-guilds';
 import { addReactionsPermission } from './003-add-reactions-permission';
+import { attachFilesPermission } from './004-attach-files-permission';
 
 /**
  * Schema migrations, run by umzug: each one once per database, in order, recorded by name in `migrations` (umzug's
@@ -22,7 +23,7 @@ export interface Migration {
   name: string;
   up(ctx: MigrationContext): Promise<void>;
 }
-export const MIGRATIONS: readonly Migration[] = [messagesAsDocuments, dropUserGuilds, addReactionsPermission];
+export const MIGRATIONS: readonly Migration[] = [messagesAsDocuments, dropUserGuilds, addReactionsPermission, attachFilesPermission];
 
 interface LockDoc {
   _id: 'migrations';

@@ -1,7 +1,9 @@
+import type { Attachment } from '@shared/api/attachments';
 import type { Embed, MessageType } from '@shared/api/messages';
 import type { PublicUser } from '@shared/api/users';
 import type { Db, Filter } from 'mongodb';
 import { isDuplicateKey } from '../../db/errors';
+import { ATTACHMENTS_COLLECTION } from '../attachments/attachments.repo';
 import { ensureCollectionIndexes } from '../../db/indexes';
 import { EDITS_COLLECTION, type EditDoc } from './edits.repo';
 import { PINS_COLLECTION, type PinDoc } from './pins.repo';
@@ -60,6 +62,8 @@ export interface MessageDoc {
   embeds?: Embed[];
   /** Previews removed by the author or a moderator; absent: false. */
   suppressEmbeds?: boolean;
+  /** Files sent with it (their public fields; attachments.repo.ts keeps where each is stored). Absent: none. */
+  attachments?: Attachment[];
 }
 
 interface LastDoc {
@@ -91,11 +95,12 @@ export interface MessageRecord {
   replyTo: string | null;
   embeds: Embed[];
   suppressEmbeds: boolean;
+  attachments: Attachment[];
 }
 
 /** What a send needs: the id and the creation time are the repository's to give. */
-export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo' | 'embeds' | 'suppressEmbeds'> &
-  Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo' | 'suppressEmbeds'>>;
+export type NewMessage = Omit<MessageRecord, 'id' | 'mentionRoles' | 'type' | 'replyTo' | 'embeds' | 'suppressEmbeds' | 'attachments'> &
+  Partial<Pick<MessageRecord, 'mentionRoles' | 'type' | 'replyTo' | 'suppressEmbeds' | 'attachments'>>;
 
 export type InsertResult =
   /** `created`: this call stored the message. `existing`: the nonce's message was already stored (a retry). */
@@ -112,12 +117,23 @@ export const NONCE_TTL_MS = 60 * 60 * 1000;
 export const NONCE_SETTLE_MS = 10_000;
 
 const nonceKey = (channelId: string, authorId: string, nonce: string) => `${channelId}:${authorId}:${nonce}`;
-export const toRecord = ({ _id, mentions, mentionRoles, type, replyTo, embeds, suppressEmbeds, ...rest }: MessageDoc): MessageRecord => ({
+export const toRecord = ({
+  _id,
+  mentions,
+  mentionRoles,
+  type,
+  replyTo,
+  embeds,
+  suppressEmbeds,
+  attachments,
+  ...rest
+}: MessageDoc): MessageRecord => ({
   id: _id,
   ...rest,
   replyTo: replyTo ?? null,
   embeds: embeds ?? [],
   suppressEmbeds: suppressEmbeds ?? false,
+  attachments: attachments ?? [],
   mentions: mentions.map((m) => ({ ...m, avatar: m.avatar ?? null })),
   mentionRoles: mentionRoles ?? [],
   type: type ?? 'default',
@@ -141,6 +157,11 @@ export function createMessagesRepo(db: Db) {
   const reactions = db.collection<ReactionDoc>(REACTIONS_COLLECTION);
   const pins = db.collection<PinDoc>(PINS_COLLECTION);
   const edits = db.collection<EditDoc>(EDITS_COLLECTION);
+  // A deleted message's files are left to the attachments sweep, which removes what is marked orphaned.
+  type AttachmentLink = { _id: string; messageId: string | null; channelId: string; guildId: string; orphanedAt: Date | null };
+  const attachments = db.collection<AttachmentLink>(ATTACHMENTS_COLLECTION);
+  const orphan = (filter: Filter<AttachmentLink>) =>
+    attachments.updateMany({ ...filter, orphanedAt: null }, { $set: { orphanedAt: new Date() } });
 
   // This process's id generator; its instance number is claimed on the first send (one insert per process).
   let live: Promise<MessageIdGenerator> | null = null;
@@ -202,6 +223,7 @@ export function createMessagesRepo(db: Db) {
       replyTo: input.replyTo ?? null,
       embeds: [],
       suppressEmbeds: input.suppressEmbeds ?? false,
+      attachments: input.attachments ?? [],
     };
     const { id, at } = (await liveIds()).next(m.createdAt.getTime());
     const fresh: MessageRecord = { ...m, id, createdAt: at };
@@ -359,6 +381,7 @@ export function createMessagesRepo(db: Db) {
       await reactions.deleteMany({ messageId: id });
       await pins.deleteOne({ _id: `${channelId}:${id}` });
       await edits.deleteMany({ messageId: id });
+      await orphan({ messageId: id });
       return deleted;
     },
 
@@ -387,6 +410,7 @@ export function createMessagesRepo(db: Db) {
         await reactions.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
         await pins.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
         await edits.deleteMany({ messageId: { $in: batch.map((d) => d._id) } });
+        await orphan({ messageId: { $in: batch.map((d) => d._id) } });
         for (const d of batch) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d._id]);
         if (batch.length < 1000) break;
       }
@@ -410,6 +434,7 @@ export function createMessagesRepo(db: Db) {
       await reactions.deleteMany({ channelId });
       await pins.deleteMany({ channelId });
       await edits.deleteMany({ channelId });
+      await orphan({ channelId });
       await lasts.deleteOne({ _id: channelId });
     },
 
@@ -418,6 +443,7 @@ export function createMessagesRepo(db: Db) {
       await reactions.deleteMany({ guildId });
       await pins.deleteMany({ guildId });
       await edits.deleteMany({ guildId });
+      await orphan({ guildId });
       await lasts.deleteMany({ guildId });
     },
 
@@ -443,6 +469,7 @@ export function createMessagesRepo(db: Db) {
           replyTo: m.replyTo ?? null,
           embeds: [],
           suppressEmbeds: m.suppressEmbeds ?? false,
+          attachments: m.attachments ?? [],
           id,
           channelId,
           guildId,

@@ -1,3 +1,4 @@
+import type { Attachment } from '@shared/api/attachments';
 import {
   type Embed,
   MAX_PINS,
@@ -10,6 +11,7 @@ import {
 import type { SearchQuery, SearchResult } from '@shared/api/search';
 import type { PublicUser } from '@shared/api/users';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { CachedReads, Repos } from '../../db/repos';
 import { AppError } from '../../errors';
@@ -17,6 +19,7 @@ import type { GatewayPublisher } from '../../gateway/gateway';
 import type { Logger } from '../../logger';
 import { deletedUser, messageView, publicUserView } from '../../http/views';
 import type { ChannelAccess, PermissionService } from '../../permissions/permission.service';
+import { attachmentView } from '../attachments/attachments.repo';
 import type { AuditService } from '../audit/audit.service';
 import { previewableLinks } from '../embeds/links';
 import type { MessageRecord } from './messages.repo';
@@ -151,6 +154,32 @@ export function createMessagesService(deps: {
     pending.add(task);
   }
 
+  /**
+   * The pending uploads a send names, claimed for it (`by` stays the same across retries of one nonce): each must be
+   * this user's upload to this channel, and not sent by another message. 400 otherwise, with no claim kept.
+   */
+  async function claimAttachments(userId: string, channelId: string, ids: readonly string[], by: string): Promise<Attachment[]> {
+    if (ids.length === 0) return [];
+    const found = new Map((await repos.attachments.findMany(ids)).map((a) => [a.id, a]));
+    const invalid = ids.filter((id) => {
+      const a = found.get(id);
+      return !a || a.uploaderId !== userId || a.channelId !== channelId || a.orphanedAt !== null;
+    });
+    if (invalid.length > 0)
+      throw AppError.validation('Attachments must be your own uploads to this channel', [
+        { path: 'body.attachmentIds', message: `not attachable: ${invalid.join(', ')}` },
+      ]);
+    const claimed: string[] = [];
+    for (const id of ids) {
+      if (await repos.attachments.claim(id, by, clock.now())) claimed.push(id);
+      else {
+        await repos.attachments.releaseClaims(claimed, by);
+        throw AppError.validation('An attachment was already sent', [{ path: 'body.attachmentIds', message: `already sent: ${id}` }]);
+      }
+    }
+    return ids.map((id) => attachmentView(found.get(id)!));
+  }
+
   async function requireText(userId: string, channelId: string, perm: 'VIEW_CHANNEL' | 'SEND_MESSAGES') {
     const access = await permissions.requireChannelPermission(userId, channelId, perm);
     // Voice channels carry text too (chat next to the call, recording notices), like Discord; categories do not.
@@ -222,19 +251,31 @@ export function createMessagesService(deps: {
       if (body.replyTo && !original) throw new AppError('INVALID_REPLY', 'The message to reply to is not in this channel');
       const pinged =
         original && body.mentionReplied !== false && original.authorId !== userId && original.type === 'default' ? [original.authorId] : [];
+      const attachmentIds = body.attachmentIds ?? [];
+      if (attachmentIds.length > 0 && !hasPermission(access.permissions, Permission.ATTACH_FILES))
+        throw AppError.forbidden('Missing permission ATTACH_FILES');
       await deliverable();
-      const result = await repos.messages.insert({
-        channelId,
-        guildId: channel.guildId,
-        authorId: userId,
-        content: body.content,
-        nonce: body.nonce ?? null,
-        mentions: await resolveMentions(channel.guildId, body.content, pinged),
-        mentionRoles: resolveRoleMentions(access, body.content),
-        replyTo: original?.id ?? null,
-        createdAt: clock.now(),
-        editedAt: null,
-      });
+      const claimBy = body.nonce ? `nonce:${channelId}:${userId}:${body.nonce}` : `send:${randomUUID()}`;
+      const attachments = await claimAttachments(userId, channelId, attachmentIds, claimBy);
+      const result = await repos.messages
+        .insert({
+          channelId,
+          guildId: channel.guildId,
+          authorId: userId,
+          content: body.content,
+          nonce: body.nonce ?? null,
+          mentions: await resolveMentions(channel.guildId, body.content, pinged),
+          mentionRoles: resolveRoleMentions(access, body.content),
+          replyTo: original?.id ?? null,
+          attachments,
+          createdAt: clock.now(),
+          editedAt: null,
+        })
+        .catch(async (err: unknown) => {
+          await repos.attachments.releaseClaims(attachmentIds, claimBy);
+          throw err;
+        });
+      if (result.status !== 'nonce-spent') await repos.attachments.markSent(attachmentIds, result.record.id);
       if (result.status === 'nonce-spent')
         throw new AppError('CONFLICT', 'The message sent with this nonce was deleted; send with a new nonce');
       const message = await viewOne(result.record, result.status === 'existing' ? userId : null);

@@ -22,14 +22,27 @@ export type FileTickets = ReturnType<typeof createFileTickets>;
  *
  * The key is derived from JWT_SECRET with its own label, so a ticket is never a valid access token or the reverse.
  */
-export function createFileTickets(secret: string, clock: Clock) {
-  const key = createHmac('sha256', secret).update('parley:recording-file-ticket:v1').digest();
+export function createFileTickets(
+  secret: string,
+  clock: Clock,
+  /**
+   * Another use of the same scheme (attachments: one ticket per channel) takes its own label, so its tickets never
+   * open a recording or the reverse. `roundSeconds` rounds the expiry up to a multiple of it, so the tickets issued
+   * within one such window are the same string and the URLs holding them stay cacheable.
+   */
+  options: { label?: string; ttlSeconds?: number; roundSeconds?: number } = {},
+) {
+  const key = createHmac('sha256', secret)
+    .update(options.label ?? 'parley:recording-file-ticket:v1')
+    .digest();
+  const ttl = options.ttlSeconds ?? FILE_TICKET_TTL_SECONDS;
+  const round = options.roundSeconds ?? 1;
   const mac = (recordingId: string, userId: string, exp: number): Buffer =>
     createHmac('sha256', key).update(`${recordingId}.${userId}.${exp}`).digest();
 
   return {
     issue(userId: string, recordingId: string): { ticket: string; expiresAt: Date } {
-      const exp = Math.floor(clock.now().getTime() / 1000) + FILE_TICKET_TTL_SECONDS;
+      const exp = Math.ceil((Math.floor(clock.now().getTime() / 1000) + ttl) / round) * round;
       return { ticket: `${userId}.${exp}.${mac(recordingId, userId, exp).toString('base64url')}`, expiresAt: new Date(exp * 1000) };
     },
 

@@ -1,37 +1,8 @@
 import { recordingRoutes } from '@shared/api/recordings';
-import { basename, dirname } from 'node:path';
 import type { Request, Response } from 'express';
-import { AppError, errorBody } from '../../errors';
 import type { ApiRouter } from '../../http/api-router';
+import { sendLocalFile } from '../../http/send-file';
 import type { RecordingsService } from './recordings.service';
-
-interface SendError extends Error {
-  status?: number;
-  headers?: Record<string, string>;
-}
-
-function sendFile(req: Request, res: Response, path: string, headers: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // send (via Express) answers Range / If-Range / conditional GETs with 206 / 304 from the file itself, and reports
-    // an unsatisfiable range or a vanished file as an error for us to shape.
-    // Relative to its own folder: `dotfiles: 'deny'` then judges only the file name, not RECORDINGS_DIR (whose default,
-    // .stack/recordings, has a dot folder in it and made every local download a 500).
-    res.sendFile(
-      basename(path),
-      { root: dirname(path), headers, acceptRanges: true, lastModified: true, cacheControl: false, dotfiles: 'deny' },
-      (err: SendError | undefined) => {
-        if (!err || res.headersSent) return resolve();
-        if (err.status === 416) {
-          for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
-          res.status(416).json(errorBody('VALIDATION_FAILED', 'Requested range not satisfiable', String(req.id ?? 'unknown')));
-          return resolve();
-        }
-        if (err.status === 404) return reject(AppError.notFound('Recording file'));
-        reject(err);
-      },
-    );
-  });
-}
 
 type FileTarget = Awaited<ReturnType<RecordingsService['file']>>;
 
@@ -46,12 +17,18 @@ async function sendTarget(req: Request, res: Response, target: FileTarget, downl
     res.redirect(302, target.url);
     return;
   }
-  await sendFile(req, res, target.path, {
-    'Content-Type': 'audio/ogg',
-    'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename="parley-recording-${target.rec.id}.ogg"`,
-    // Authenticated content: never stored by shared caches.
-    'Cache-Control': 'private, no-cache',
-  });
+  await sendLocalFile(
+    req,
+    res,
+    target.path,
+    {
+      'Content-Type': 'audio/ogg',
+      'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename="parley-recording-${target.rec.id}.ogg"`,
+      // Authenticated content: never stored by shared caches.
+      'Cache-Control': 'private, no-cache',
+    },
+    'Recording file',
+  );
 }
 
 export function registerRecordingRoutes(api: ApiRouter, service: RecordingsService): ApiRouter {

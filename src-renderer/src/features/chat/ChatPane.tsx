@@ -4,6 +4,7 @@ import { HashIcon } from '../../ui/icons';
 import { ChannelsDrawerButton, MembersButton } from '../../ui/LayoutButtons';
 import { VoiceChannelView } from '../voice/VoiceChannelView';
 import { ChannelChat } from './ChannelChat';
+import { useFileDrop } from './attachments/useFileDrop';
 import { PinsButton } from './PinsButton';
 import { SearchBox, SearchPanel, useCloseSearchOnGuildChange } from '../search/SearchPanel';
 import { NotificationsBanner } from '../notifications/NotificationsBanner';
@@ -12,6 +13,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
   const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
   useCloseSearchOnGuildChange(guildId);
+  const drop = useFileDrop(guildId, channel);
 
   useEffect(() => {
     if (channelId) void chatStore.getState().loadLatest(channelId);
@@ -35,7 +37,7 @@ export function ChatPane({ guildId }: { guildId: string }) {
     );
   }
   return (
-    <main className="chat-pane" aria-label={`#${channel.name}`}>
+    <main className={`chat-pane${drop.dragging ? ' dragging' : ''}`} aria-label={`#${channel.name}`} {...drop.handlers}>
       <header className="chat-header">
         <ChannelsDrawerButton />
         <HashIcon size={22} className="muted" />

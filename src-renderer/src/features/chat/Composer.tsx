@@ -15,6 +15,10 @@ import {
   type RoleTarget,
   type Suggestion,
 } from './mentions';
+import { useCan } from '../guilds/usePermissions';
+import { AttachButton, filesFromPaste, useGuildUploadLimit } from './attachments/AttachButton';
+import { UploadTray } from './attachments/UploadTray';
+import { uploadsStore, useUploads } from './attachments/uploads';
 import { ReplyBar } from './ReplyBar';
 import { replyStore, useReply } from './reply.store';
 import './composer.css';
@@ -74,6 +78,11 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
   useEffect(() => {
     if (replyingTo) ref.current?.focus();
   }, [replyingTo]);
+  const channelRecord = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  const canAttach = useCan(guildId, 'ATTACH_FILES', channelRecord);
+  const uploadLimit = useGuildUploadLimit(guildId, canAttach);
+  const uploads = useUploads(channelId);
+  const [hint, setHint] = useState<string | null>(null);
 
   const trigger = findTrigger(text, caret);
   useEffect(() => {
@@ -98,7 +107,13 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
 
   const send = () => {
     const content = text.trim();
-    if (!content) return;
+    const attachments = uploads.length > 0 ? uploadsStore.getState().take(channelId) : [];
+    if (attachments === null) {
+      setHint('Wait for the uploads to finish.');
+      return;
+    }
+    setHint(null);
+    if (!content && attachments.length === 0) return;
     setText('');
     setCaret(0);
     lastTyping.current = 0;
@@ -111,6 +126,7 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
         guildId,
         encodeMentions(content, targets.members, targets.roles, targets.channels),
         reply ? { reference: reply.reference, mention: reply.mention } : undefined,
+        attachments,
       );
   };
 
@@ -173,6 +189,12 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
   return (
     <>
       <ReplyBar channelId={channelId} onDone={() => ref.current?.focus()} />
+      <UploadTray channelId={channelId} />
+      {hint && (
+        <p className="muted" role="status">
+          {hint}
+        </p>
+      )}
       <form
         className="composer"
         onSubmit={(e) => {
@@ -208,24 +230,33 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
             </ul>
           </div>
         )}
-        <textarea
-          ref={ref}
-          value={text}
-          rows={rows}
-          maxLength={4000}
-          placeholder={`Message #${channelName}`}
-          aria-label={`Message #${channelName}`}
-          role="combobox"
-          aria-autocomplete="list"
-          aria-expanded={open}
-          aria-controls={open ? listId : undefined}
-          aria-activedescendant={open ? optionId(current) : undefined}
-          onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
-          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
-          onKeyDown={onKeyDown}
-          onBlur={() => setDismissedAt(trigger?.start ?? null)}
-          onFocus={() => setDismissedAt(null)}
-        />
+        <div className="composer-row">
+          {canAttach && <AttachButton channelId={channelId} maxBytes={uploadLimit} />}
+          <textarea
+            ref={ref}
+            value={text}
+            rows={rows}
+            maxLength={4000}
+            placeholder={`Message #${channelName}`}
+            aria-label={`Message #${channelName}`}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={open}
+            aria-controls={open ? listId : undefined}
+            aria-activedescendant={open ? optionId(current) : undefined}
+            onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
+            onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+            onKeyDown={onKeyDown}
+            onBlur={() => setDismissedAt(trigger?.start ?? null)}
+            onFocus={() => setDismissedAt(null)}
+            onPaste={(e) => {
+              const files = canAttach ? filesFromPaste(e.clipboardData) : [];
+              if (files.length === 0) return;
+              e.preventDefault();
+              uploadsStore.getState().add(channelId, files, uploadLimit);
+            }}
+          />
+        </div>
       </form>
     </>
   );

@@ -16,6 +16,7 @@ import { isUnread } from '../guilds/unread.store';
 import { firstUnread, MAX_UNREAD_PAGES } from './first-unread';
 import { markChannelRead, MarkUnreadButton, onMessageAltClick, UnreadBar } from './read-marker';
 import { useCan } from '../guilds/usePermissions';
+import { Attachments } from './attachments/Attachments';
 import { AddReactionButton, MessageReactions } from './ReactionBar';
 import { replyStore } from './reply.store';
 import { ReplyQuote } from './ReplyQuote';
@@ -467,6 +468,7 @@ const MessageRow = memo(function MessageRow({
             {m.editedAt && <span className="edited muted"> (edited)</span>}
           </div>
         )}
+        <Attachments channelId={m.channelId} attachments={m.attachments} />
         {!pending && <LinkEmbeds message={m} onRemove={own || canPin ? () => removeLinkPreviews(m) : null} />}
         {!pending && <MessageReactions message={m} canReact={canReact} />}
         {m.sendState === 'failed' && (

@@ -42,6 +42,8 @@ export interface ChatActions {
     guildId: string,
     content: string,
     reply?: { reference: ChatMessage['reference']; mention: boolean },
+    /** Uploaded (pending) attachments to send with it; the text may then be empty. */
+    attachments?: ChatMessage['attachments'],
   ): Promise<void>;
   retry(channelId: string, nonce: string): Promise<void>;
   discard(channelId: string, nonce: string): void;
@@ -91,6 +93,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         const confirmed = await deps.api().messages.send(channelId, {
           content: placeholder.content,
           nonce: placeholder.nonce ?? '',
+          ...(placeholder.attachments.length > 0 ? { attachmentIds: placeholder.attachments.map((a) => a.id) } : {}),
           ...(placeholder.reference
             ? { replyTo: placeholder.reference.messageId, mentionReplied: placeholder.mentionReplied ?? true }
             : {}),
@@ -174,10 +177,10 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         );
       },
 
-      async send(channelId, guildId, content, reply) {
+      async send(channelId, guildId, content, reply, attachments = []) {
         const text = content.trim();
         const self = deps.self();
-        if (!text || !self) return;
+        if ((!text && attachments.length === 0) || !self) return;
         const nonce = newNonce();
         const placeholder: ChatMessage = {
           id: `pending:${nonce}`,
@@ -195,6 +198,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           pinned: false,
           embeds: [],
           suppressEmbeds: false,
+          attachments,
           ...(reply ? { mentionReplied: reply.mention } : {}),
           nonce,
           sendState: 'sending',

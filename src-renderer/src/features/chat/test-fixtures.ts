@@ -21,6 +21,7 @@ export function msg(n: number, over: Partial<ChatMessage> = {}): ChatMessage {
     pinned: false,
     embeds: [],
     suppressEmbeds: false,
+    attachments: [],
     ...over,
   };
 }

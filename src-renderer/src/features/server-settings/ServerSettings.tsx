@@ -14,6 +14,7 @@ import { Dialog } from '../../ui/Dialog';
 import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsTabs';
 import { RecordingsTab } from '../recordings/RecordingsTab';
 import { SystemChannelField } from './SystemChannelField';
+import { UploadLimitField } from './UploadLimitField';
 
 export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings';
 
@@ -130,6 +131,7 @@ function Overview({ guildId }: { guildId: string }) {
       </form>
       <Status error={error} saved={saved} />
       <SystemChannelField guildId={guildId} />
+      <UploadLimitField guildId={guildId} />
       {isOwner && (
         <section className="admin-danger-zone" aria-labelledby={`${ids.owner}-h`}>
           <h4 id={`${ids.owner}-h`}>Owner only</h4>
