@@ -1,5 +1,4 @@
 import { Permission } from '@shared/permissions/permissions';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guildWithMember, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
 
@@ -100,31 +99,17 @@ describe('message search', () => {
   });
 
   it('when a message has an attachment, then has=attachment finds it and nothing else', async () => {
-    // Stored as the attachments work stores it (an `attachments` array on the message document).
-    const client = new MongoClient(t.config.MONGODB_URI);
-    try {
-      await client
-        .db(t.config.MONGODB_DB)
-        .collection('messages')
-        .insertOne({
-          _id: 'ffffffffffff000000000001' as never,
-          channelId: textId,
-          guildId,
-          authorId: member.id,
-          content: 'see the file',
-          nonce: null,
-          mentions: [],
-          mentionRoles: [],
-          type: 'default',
-          createdAt: new Date(),
-          editedAt: null,
-          replyTo: null,
-          attachments: [{ id: 'a1', filename: 'notes.txt' }],
-        });
-    } finally {
-      await client.close();
-    }
-    expect((await search(owner, { has: 'attachment' })).body.items.map((m) => m.id)).toEqual(['ffffffffffff000000000001']);
+    // Uploaded and sent the way the client does: POST the bytes, then send a message naming the upload.
+    const res = await fetch(`${t.url}/api/v1/channels/${textId}/attachments?filename=notes.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${member.token}`, 'content-type': 'application/octet-stream' },
+      body: new TextEncoder().encode('see the file'),
+    });
+    expect(res.status).toBe(201);
+    const upload = (await res.json()) as { id: string };
+    const sent = await t.api.post(`/channels/${textId}/messages`, { content: 'see the file', attachmentIds: [upload.id] }, member.token);
+    expect(sent.status).toBe(201);
+    expect((await search(owner, { has: 'attachment' })).body.items.map((m) => m.id)).toEqual([sent.body.id]);
   });
 
   it('when results span pages, then the cursor walks them without repeats or gaps, also while new messages arrive', async () => {
