@@ -102,9 +102,9 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
           api.guilds.roles(guildId).catch(() => [] as Role[]),
         ]);
         set((s) => ({
-          channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(channels) },
+          channelsByGuild: { ...s.channelsByGuild, [guildId]: same(s.channelsByGuild[guildId], sortChannels(channels)) },
           membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
-          rolesByGuild: { ...s.rolesByGuild, [guildId]: roles },
+          rolesByGuild: { ...s.rolesByGuild, [guildId]: same(s.rolesByGuild[guildId], roles) },
         }));
         ensureSelection(guildId);
       },
@@ -113,11 +113,12 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
         const guildId = snap.guild.id;
         get().upsertGuild(snap.guild);
         set((s) => {
-          const presence = { ...s.presence };
-          for (const p of snap.presences) presence[p.userId] = p.status;
+          const changed = snap.presences.filter((p) => s.presence[p.userId] !== p.status);
+          const presence = changed.length === 0 ? s.presence : { ...s.presence };
+          for (const p of changed) presence[p.userId] = p.status;
           return {
-            channelsByGuild: { ...s.channelsByGuild, [guildId]: sortChannels(snap.channels) },
-            rolesByGuild: { ...s.rolesByGuild, [guildId]: snap.roles },
+            channelsByGuild: { ...s.channelsByGuild, [guildId]: same(s.channelsByGuild[guildId], sortChannels(snap.channels)) },
+            rolesByGuild: { ...s.rolesByGuild, [guildId]: same(s.rolesByGuild[guildId], snap.roles) },
             membersByGuild: {
               ...s.membersByGuild,
               [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], [snap.me, ...snap.onlineMembers]),
@@ -158,6 +159,7 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       upsertGuild(guild) {
         set((s) => {
           const i = s.guilds.findIndex((g) => g.id === guild.id);
+          if (i >= 0 && same(s.guilds[i], guild) === s.guilds[i]) return {};
           const guilds = i < 0 ? [...s.guilds, guild] : s.guilds.map((g) => (g.id === guild.id ? guild : g));
           return { guilds };
         });
@@ -223,8 +225,26 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
   });
 }
 
+/** Existing members updated by `incoming`; the same array when nothing changed, so nothing re-renders. */
 function mergeMembers(existing: Member[], incoming: Member[]): Member[] {
   const byId = new Map(existing.map((m) => [m.user.id, m]));
-  for (const m of incoming) byId.set(m.user.id, m);
-  return [...byId.values()];
+  let changed = false;
+  for (const m of incoming) {
+    const before = byId.get(m.user.id);
+    const after = same(before, m);
+    if (after !== before) {
+      byId.set(m.user.id, after);
+      changed = true;
+    }
+  }
+  return changed ? [...byId.values()] : existing;
+}
+
+/**
+ * `next`, or `prev` when it holds the same data. The REST load and the gateway's READY both deliver a guild's
+ * channels, roles and members at start (and READY again on every reconnect): keeping the old objects when nothing
+ * changed spares the sidebar, member list and every message row a re-render.
+ */
+function same<T>(prev: T | undefined, next: T): T {
+  return prev !== undefined && JSON.stringify(prev) === JSON.stringify(next) ? prev : next;
 }
