@@ -165,6 +165,9 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
     if (firstUnreadIdx < 0) return;
     atBottom.current = false;
     virtualizer.scrollToIndex(firstUnreadIdx, { align: 'start' });
+    // When everything from the first unread on fits on screen, the list is at its bottom and the reader sees it all:
+    // the scroll handler then finds it at the bottom and marks the channel read, as Discord does.
+    requestAnimationFrame(() => scrollRef.current?.dispatchEvent(new Event('scroll')));
   }, [loaded, messages, unread.beyondLoaded, firstUnreadIdx, loadingBefore, channelId, virtualizer]);
 
   // Keep the reader's place when older messages are prepended; follow the tail when at the bottom.
