@@ -1,5 +1,5 @@
 import { Permission } from '@shared/permissions/permissions';
-import type { ObjectId } from 'mongodb';
+import { grantToEveryoneRoles } from './grant-to-everyone';
 import type { Migration } from './index';
 
 /**
@@ -10,13 +10,6 @@ import type { Migration } from './index';
 export const addReactionsPermission: Migration = {
   name: '003-add-reactions-permission',
   async up({ db }) {
-    const roles = db.collection<{ _id: ObjectId; guildId: string; permissions: number }>('roles');
-    for await (const role of roles.find({}, { projection: { _id: 1, guildId: 1, permissions: 1 } })) {
-      if (role._id.toHexString() !== role.guildId) continue;
-      await roles.updateOne(
-        { _id: role._id, permissions: role.permissions },
-        { $set: { permissions: role.permissions | Permission.ADD_REACTIONS } },
-      );
-    }
+    await grantToEveryoneRoles(db, Permission.ADD_REACTIONS);
   },
 };
