@@ -9,22 +9,13 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
-import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
+import { ownerAndMemberSignedIn } from './moderation-support';
 import { SHOTS, useBrowserSession } from './web-stack';
 
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
-let A: E2eUser;
-let B: E2eUser;
 let a: Page;
 let b: Page;
-
-async function newPage(): Promise<Page> {
-  const ctx = await e2e.newContext();
-  const page = await ctx.newPage();
-  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
-  return page;
-}
 
 const picture = async (width: number, height: number, background: string) => [
   ...(await sharp({ create: { width, height, channels: 3, background } })
@@ -34,15 +25,7 @@ const picture = async (width: number, height: number, background: string) => [
 
 describe('attachments in the web client', () => {
   beforeAll(async () => {
-    A = await registerUser(e2e.server.url, `aat_${suffix}`, 'Alice');
-    B = await registerUser(e2e.server.url, `bat_${suffix}`, 'Bob');
-    const guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: 'Attachment Lab' })).body.id;
-    const code = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
-    expect((await rest(e2e.server.url, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
-    a = await newPage();
-    b = await newPage();
-    await signIn(a, e2e.server.url, A);
-    await signIn(b, e2e.server.url, B);
+    ({ a, b } = await ownerAndMemberSignedIn(e2e, { owner: `aat_${suffix}`, member: `bat_${suffix}`, guild: 'Attachment Lab' }));
   });
 
   it('when A pastes images and drops a file, then B sees thumbnails and a download card, and browses the images in a lightbox by keyboard', async () => {

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
-import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
+import { ownerAndMemberSignedIn } from './moderation-support';
 import { SHOTS, useBrowserSession } from './web-stack';
 
 let pages: Server | undefined;
@@ -35,29 +35,12 @@ const e2e = useBrowserSession({
   },
 });
 const suffix = Math.random().toString(36).slice(2, 7);
-let A: E2eUser;
-let B: E2eUser;
 let a: Page;
 let b: Page;
 
-async function newPage(): Promise<Page> {
-  const ctx = await e2e.newContext();
-  const page = await ctx.newPage();
-  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
-  return page;
-}
-
 describe('link previews in the web client', () => {
   beforeAll(async () => {
-    A = await registerUser(e2e.server.url, `alp_${suffix}`, 'Alice');
-    B = await registerUser(e2e.server.url, `blp_${suffix}`, 'Bob');
-    const guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: 'Preview Lab' })).body.id;
-    const code = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
-    expect((await rest(e2e.server.url, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
-    a = await newPage();
-    b = await newPage();
-    await signIn(a, e2e.server.url, A);
-    await signIn(b, e2e.server.url, B);
+    ({ a, b } = await ownerAndMemberSignedIn(e2e, { owner: `alp_${suffix}`, member: `blp_${suffix}`, guild: 'Preview Lab' }));
   });
   afterAll(async () => {
     pages?.closeAllConnections();

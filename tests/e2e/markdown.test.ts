@@ -8,22 +8,14 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
-import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
+import { signIn, type E2eUser, ownerAndMemberSignedIn } from './moderation-support';
 import { SHOTS, useBrowserSession } from './web-stack';
 
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
-let A: E2eUser;
 let B: E2eUser;
 let a: Page;
 let b: Page;
-
-async function newPage(): Promise<Page> {
-  const ctx = await e2e.newContext();
-  const page = await ctx.newPage();
-  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
-  return page;
-}
 
 const MESSAGE = [
   '# Release notes',
@@ -37,15 +29,7 @@ const MESSAGE = [
 
 describe('message formatting in the web client', () => {
   beforeAll(async () => {
-    A = await registerUser(e2e.server.url, `amd_${suffix}`, 'Alice');
-    B = await registerUser(e2e.server.url, `bmd_${suffix}`, 'Bob');
-    const guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: 'Markdown Lab' })).body.id;
-    const code = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
-    expect((await rest(e2e.server.url, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
-    a = await newPage();
-    b = await newPage();
-    await signIn(a, e2e.server.url, A);
-    await signIn(b, e2e.server.url, B);
+    ({ B, a, b } = await ownerAndMemberSignedIn(e2e, { owner: `amd_${suffix}`, member: `bmd_${suffix}`, guild: 'Markdown Lab' }));
   });
 
   it('when A sends markdown, then B sees it rendered: bold, a highlighted code block, a safe link and a keyboard spoiler', async () => {

@@ -5,6 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { BrowserSession } from './web-stack';
 
 export interface E2eUser {
   id: string;
@@ -74,4 +75,32 @@ export async function expectAccessible(page: Page, selector: string, label: stri
       document.documentElement.dataset.theme = t;
     }, before);
   }
+}
+
+/** A page in a browser context of its own (one device of a user), printing the page's uncaught errors. */
+export async function newDevice(e2e: BrowserSession): Promise<Page> {
+  const page = await (await e2e.newContext()).newPage();
+  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+  return page;
+}
+
+/**
+ * The usual two-person setup of the chat E2E tests: Alice (`owner`) makes the guild `guild`, Bob (`member`) joins it by
+ * invite, and each is signed in on a device of their own.
+ */
+export async function ownerAndMemberSignedIn(
+  e2e: BrowserSession,
+  names: { owner: string; member: string; guild: string },
+): Promise<{ A: E2eUser; B: E2eUser; a: Page; b: Page }> {
+  const base = e2e.server.url;
+  const A = await registerUser(base, names.owner, 'Alice');
+  const B = await registerUser(base, names.member, 'Bob');
+  const guildId = (await rest<{ id: string }>(base, 'POST', '/guilds', A.token, { name: names.guild })).body.id;
+  const code = (await rest<{ code: string }>(base, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
+  expect((await rest(base, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
+  const a = await newDevice(e2e);
+  const b = await newDevice(e2e);
+  await signIn(a, base, A);
+  await signIn(b, base, B);
+  return { A, B, a, b };
 }

@@ -8,36 +8,19 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
-import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
+import { ownerAndMemberSignedIn } from './moderation-support';
 import { SHOTS, useBrowserSession } from './web-stack';
 
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
-let A: E2eUser;
-let B: E2eUser;
 let a: Page;
 let b: Page;
-
-async function newPage(): Promise<Page> {
-  const ctx = await e2e.newContext();
-  const page = await ctx.newPage();
-  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
-  return page;
-}
 
 const messageRow = (page: Page, text: string) => page.locator('.message', { hasText: text });
 
 describe('reactions in the web client', () => {
   beforeAll(async () => {
-    A = await registerUser(e2e.server.url, `arx_${suffix}`, 'Alice');
-    B = await registerUser(e2e.server.url, `brx_${suffix}`, 'Bob');
-    const guildId = (await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: 'Reaction Lab' })).body.id;
-    const code = (await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {})).body.code;
-    expect((await rest(e2e.server.url, 'POST', `/invites/${code}`, B.token)).status).toBe(200);
-    a = await newPage();
-    b = await newPage();
-    await signIn(a, e2e.server.url, A);
-    await signIn(b, e2e.server.url, B);
+    ({ a, b } = await ownerAndMemberSignedIn(e2e, { owner: `arx_${suffix}`, member: `brx_${suffix}`, guild: 'Reaction Lab' }));
   });
 
   it('when B replies and reacts with the picker by keyboard, then A sees both live; A clicking the chip makes it 2 and pressed', async () => {
