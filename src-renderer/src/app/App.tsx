@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { AuthScreen } from '../features/auth/AuthScreen';
 import { Toasts } from '../ui/Toasts';
 import { authStore, guildsStore, uiStore, useAuth, useSettings } from './services';
@@ -42,7 +42,11 @@ function usePendingInvite() {
 export function App() {
   useTheme();
   usePendingInvite();
-  const phase = useAuth((s) => s.phase);
+  const authPhase = useAuth((s) => s.phase);
+  const [phase, setPhase] = useState(authPhase);
+  useEffect(() => {
+    startTransition(() => setPhase(authPhase));
+  }, [authPhase]);
   return (
     <>
       {phase === 'restoring' && (

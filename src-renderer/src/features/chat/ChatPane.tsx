@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useDeferredValue, useEffect } from 'react';
 import { chatStore, useGuilds } from '../../app/services';
 import { HashIcon } from '../../ui/icons';
 import { ChannelsDrawerButton, MembersButton } from '../../ui/LayoutButtons';
@@ -11,7 +11,9 @@ import { NotificationsBanner } from '../notifications/NotificationsBanner';
 
 export function ChatPane({ guildId }: { guildId: string }) {
   const channelId = useGuilds((s) => s.selectedChannelByGuild[guildId]);
-  const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  // Rendered a transition behind the store: the pane for a channel (on start-up, or one picked) mounts in interruptible
+  // slices instead of one long task.
+  const channel = useDeferredValue(useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId)));
   useCloseSearchOnGuildChange(guildId);
   const drop = useFileDrop(guildId, channel);
 

@@ -1,5 +1,5 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { api, chatStore, searchStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useSearch, useUnread } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
@@ -86,11 +86,14 @@ function timeLabel(iso: string): string {
  * divider at the first unread message and a "jump to present" bar when you have scrolled away.
  */
 export function MessageList({ channelId, guildId, channelName }: { channelId: string; guildId: string; channelName: string }) {
-  const messages = useChat((s) => s.channels[channelId]?.messages ?? EMPTY);
-  const hasMoreBefore = useChat((s) => s.channels[channelId]?.hasMoreBefore ?? true);
-  const loaded = useChat((s) => s.channels[channelId]?.loaded ?? false);
-  const loadingBefore = useChat((s) => s.channels[channelId]?.loadingBefore ?? false);
-  const error = useChat((s) => s.channels[channelId]?.error ?? null);
+  // The channel as rendered lags the store by a transition: a page of messages arriving (the first one on start-up
+  // above all) is rendered in interruptible slices instead of one long task that blocks input.
+  const state = useDeferredValue(useChat((s) => s.channels[channelId]));
+  const messages = state?.messages ?? EMPTY;
+  const hasMoreBefore = state?.hasMoreBefore ?? true;
+  const loaded = state?.loaded ?? false;
+  const loadingBefore = state?.loadingBefore ?? false;
+  const error = state?.error ?? null;
   const members = useGuilds((s) => s.membersByGuild[guildId]);
   const selfId = useAuth((s) => s.user?.id ?? '');
   // The read marker as it was when the channel was opened: the "NEW" divider must not move while you read (only a

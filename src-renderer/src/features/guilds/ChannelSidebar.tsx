@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type Ref } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef, useState, type Ref } from 'react';
 import { guildsStore, useGuilds, useNotificationSettings, useUi, useUnread, voiceStore } from '../../app/services';
 import type { Channel, Member } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
@@ -61,7 +61,8 @@ export function memberName(m: Member | undefined, fallback: string): string {
 export function ChannelSidebar() {
   const guildId = useGuilds((s) => s.selectedGuildId);
   const guild = useGuilds((s) => s.guilds.find((g) => g.id === s.selectedGuildId));
-  const channels = useGuilds((s) => (guildId ? s.channelsByGuild[guildId] : undefined));
+  // The list renders a transition behind the store (a guild's channels arriving render in interruptible slices).
+  const channels = useDeferredValue(useGuilds((s) => (guildId ? s.channelsByGuild[guildId] : undefined)));
   const selectedChannel = useGuilds((s) => (guildId ? s.selectedChannelByGuild[guildId] : undefined));
   const open = useUi((s) => s.open);
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>(readCollapsed);
