@@ -15,7 +15,9 @@
  *   even on an empty page; chat_10k_frame_interval_p95_ms reports it alongside.
  * - lighthouse_perf_mobile: Lighthouse 12's performance score (0–100; its default config: mobile form factor, simulated
  *   slow 4G and 4× CPU throttling) of the signed-in screen: the member's session is seeded into localStorage the way the
- *   client keeps it (`parley:session`), storage is not reset, so the page restores it and shows the guild. Lighthouse
+ *   client keeps it (`parley:session`), the app is opened once (a returning member: it remembers the channel it
+ *   showed), the HTTP cache is emptied, storage is not reset, so the page restores the session and reopens that
+ *   channel. Lighthouse
  *   drives its own Chromium (chrome-launcher, same flags); the full report goes to out/bench/lighthouse-client.json.
  * Runs a fresh web build, the real server in-process and Debian Chromium (fake devices) against the TEST profile stack
  * (started here when needed, shared by lease). Targets: initial JS ≤ 250 KB; voice join p95 < 800 ms; heap < 60 MB;
@@ -96,6 +98,11 @@ async function lighthouseScore(appUrl: string, session: { refreshToken: string; 
         JSON.stringify({ serverUrl: location.origin, refreshToken: s.refreshToken, userId: s.userId }),
       );
     }, session);
+    // A returning member: the app has been open on this device before (it keeps the session and the channel it showed),
+    // so the measured load reopens that channel. Then back to the neutral page, and the HTTP cache is emptied.
+    await page.goto(appUrl);
+    await page.waitForSelector('article.message', { timeout: 60_000 });
+    await page.goto(new URL('favicon.svg', appUrl).href);
     const cdp = await page.createCDPSession();
     await cdp.send('Network.clearBrowserCache');
     await cdp.detach();

@@ -101,6 +101,21 @@ function applySnapshot(snap: GuildSnapshot): void {
     );
 }
 
+/** Where the user was, kept per device so the next start reopens it. */
+interface LastLocation {
+  userId: string;
+  guildId: string;
+  channelId: string;
+}
+const LAST_LOCATION_KEY = 'last-location';
+guildsStore.subscribe((s, prev) => {
+  if (s.selectedGuildId === prev.selectedGuildId && s.selectedChannelByGuild === prev.selectedChannelByGuild) return;
+  const userId = authStore.getState().user?.id;
+  const guildId = s.selectedGuildId;
+  const channelId = guildId ? s.selectedChannelByGuild[guildId] : undefined;
+  if (userId && guildId && channelId) p.storage.set(LAST_LOCATION_KEY, { userId, guildId, channelId } satisfies LastLocation);
+});
+
 // Channel lists loaded over REST carry each channel's newest message id too.
 guildsStore.subscribe((s, prev) => {
   if (s.channelsByGuild === prev.channelsByGuild) return;
@@ -238,6 +253,11 @@ function startSession() {
       },
     },
   });
+  // Reopen the guild and channel this user had open last on this device (as Discord does); their data loads at once.
+  const self = authStore.getState().user?.id;
+  const last = p.storage.get<Partial<LastLocation>>(LAST_LOCATION_KEY);
+  if (self && last?.userId === self && typeof last.guildId === 'string' && typeof last.channelId === 'string')
+    guildsStore.getState().resume(last.guildId, last.channelId);
   void guildsStore.getState().loadAll();
   if (typeof window !== 'undefined') idle = createIdleTracker({ target: window, onChange: syncActivity });
   // Access tokens live ~15 minutes: renew well before, and hand the new one to the gateway.

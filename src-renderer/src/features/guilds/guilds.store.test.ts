@@ -97,4 +97,51 @@ describe('guilds store', () => {
     expect(await s.getState().createChannel(G, 'c14', 'text')).toEqual({ ok: true, value: created });
     expect(s.getState().channelsByGuild[G]).toEqual([created]);
   });
+
+  describe('resuming where the user left off', () => {
+    const G2 = id(101);
+    const guild = (gid: string) => ({ id: gid, name: gid, ownerId: id(1), icon: null, createdAt: at, systemChannelId: null });
+    /** An API whose guild list is `list`; channels answer per guild (404 for one not in `channels`), counting the calls. */
+    function fakeApi(list: string[], channels: Record<string, Channel[]>) {
+      const calls: string[] = [];
+      const api = {
+        guilds: {
+          list: async () => list.map(guild),
+          channels: async (gid: string) => {
+            calls.push(gid);
+            const found = channels[gid];
+            if (!found) throw new ApiError('NOT_FOUND', 'Unknown guild', 404);
+            return found;
+          },
+          members: async () => [],
+          roles: async () => [],
+        },
+      };
+      return { calls, store: createGuildsStore({ api: () => api as unknown as ParleyApi }) };
+    }
+
+    it('when the remembered channel still exists, then it stays selected and its guild is loaded once', async () => {
+      const { calls, store: s } = fakeApi([G], { [G]: [chan(11, 'text', 0), chan(15, 'text', 1)] });
+      s.getState().resume(G, id(15));
+      expect(s.getState().selectedGuildId).toBe(G);
+      await s.getState().loadAll();
+      expect(s.getState().selectedChannelByGuild[G]).toBe(id(15));
+      expect(calls).toEqual([G]);
+    });
+
+    it('when the remembered channel is gone, then the first text channel is selected instead', async () => {
+      const { store: s } = fakeApi([G], { [G]: [chan(12, 'voice', 0), chan(11, 'text', 1)] });
+      s.getState().resume(G, id(99));
+      await s.getState().loadAll();
+      expect(s.getState().selectedChannelByGuild[G]).toBe(id(11));
+    });
+
+    it('when the user is no longer in the remembered guild, then the first listed guild is selected', async () => {
+      const { store: s } = fakeApi([G2], { [G2]: [{ ...chan(21, 'text', 0), guildId: G2 }] });
+      s.getState().resume(G, id(11));
+      await s.getState().loadAll();
+      expect(s.getState().selectedGuildId).toBe(G2);
+      expect(s.getState().selectedChannelByGuild[G2]).toBe(id(21));
+    });
+  });
 });

@@ -17,6 +17,11 @@ export interface GuildsState {
 
 export interface GuildsActions {
   loadAll(): Promise<void>;
+  /**
+   * Reopen where the user left off (the guild and channel of the last session on this device): selected at once and
+   * that guild loaded now, in parallel with the guild list, so its chat does not wait for the list.
+   */
+  resume(guildId: string, channelId: string): void;
   loadGuild(guildId: string): Promise<void>;
   selectGuild(guildId: string | null): void;
   selectChannel(guildId: string, channelId: string): void;
@@ -59,11 +64,31 @@ export function sortChannels(channels: Channel[]): Channel[] {
 
 export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
   return createStore<GuildsState & GuildsActions>()((set, get) => {
+    // Guild loads in flight and done this session, so a resumed guild is not fetched again when the guild list names it.
+    const inflight = new Map<string, Promise<void>>();
+    const loadedGuilds = new Set<string>();
     function ensureSelection(guildId: string) {
       if (!get().selectedGuildId) set({ selectedGuildId: guildId });
-      if (get().selectedChannelByGuild[guildId]) return;
+      const chosen = get().selectedChannelByGuild[guildId];
+      // A channel remembered from an earlier session may have been deleted (or hidden) meanwhile.
+      if (chosen && (get().channelsByGuild[guildId] ?? []).some((c) => c.id === chosen)) return;
       const firstText = (get().channelsByGuild[guildId] ?? []).find((c) => c.type === 'text');
       if (firstText) set((s) => ({ selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: firstText.id } }));
+    }
+    async function load(guildId: string): Promise<void> {
+      const api = deps.api();
+      const [channels, members, roles] = await Promise.all([
+        api.guilds.channels(guildId),
+        api.guilds.members(guildId).catch(() => [] as Member[]),
+        api.guilds.roles(guildId).catch(() => [] as Role[]),
+      ]);
+      set((s) => ({
+        channelsByGuild: { ...s.channelsByGuild, [guildId]: same(s.channelsByGuild[guildId], sortChannels(channels)) },
+        membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
+        rolesByGuild: { ...s.rolesByGuild, [guildId]: same(s.rolesByGuild[guildId], roles) },
+      }));
+      loadedGuilds.add(guildId);
+      ensureSelection(guildId);
     }
     /** Creating a guild and accepting an invite both end with the user inside it: shown, selected and loaded. */
     async function enter(load: () => Promise<Guild>): Promise<Result<Guild>> {
@@ -87,26 +112,31 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
           const sel = get().selectedGuildId;
           const target = sel && guilds.some((g) => g.id === sel) ? sel : (guilds[0]?.id ?? null);
           get().selectGuild(target);
-          await Promise.all(guilds.map((g) => get().loadGuild(g.id)));
+          await Promise.all(guilds.filter((g) => !loadedGuilds.has(g.id)).map((g) => inflight.get(g.id) ?? get().loadGuild(g.id)));
         } catch {
           // The shell shows no guilds; the gateway's READY (or the next start) brings them.
           set({ loaded: true });
         }
       },
 
-      async loadGuild(guildId) {
-        const api = deps.api();
-        const [channels, members, roles] = await Promise.all([
-          api.guilds.channels(guildId),
-          api.guilds.members(guildId).catch(() => [] as Member[]),
-          api.guilds.roles(guildId).catch(() => [] as Role[]),
-        ]);
-        set((s) => ({
-          channelsByGuild: { ...s.channelsByGuild, [guildId]: same(s.channelsByGuild[guildId], sortChannels(channels)) },
-          membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
-          rolesByGuild: { ...s.rolesByGuild, [guildId]: same(s.rolesByGuild[guildId], roles) },
-        }));
-        ensureSelection(guildId);
+      resume(guildId, channelId) {
+        set((s) => ({ selectedGuildId: guildId, selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId } }));
+        // Not a member any more: the guild list (loadAll) does not name it and selects another.
+        get()
+          .loadGuild(guildId)
+          .catch(() => undefined);
+      },
+
+      loadGuild(guildId) {
+        const running = (async () => {
+          try {
+            await load(guildId);
+          } finally {
+            inflight.delete(guildId);
+          }
+        })();
+        inflight.set(guildId, running);
+        return running;
       },
 
       applySnapshot(snap) {
@@ -219,6 +249,7 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       },
 
       reset() {
+        loadedGuilds.clear();
         set(initial);
       },
     };
