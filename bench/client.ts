@@ -6,7 +6,7 @@
  * - voice_join_p50_ms / voice_join_p95_ms: click on a voice channel → first remote audio samples decoded
  *   (inbound-rtp totalSamplesReceived > 0) from an @livekit/rtc-node bot already publishing a tone there; 20 joins.
  * - heap_idle_mb: renderer JS heap after GC with 20 text channels opened and 500 messages loaded (25 per channel).
- * - chat_10k_frame_p95_ms / chat_10k_long_frames: a channel of 10,000 messages (markdown, code blocks, reactions), all
+ * - chat_10k_frame_p95_ms / chat_10k_long_frames: a channel of 10,000 messages (markdown, code blocks, reactions, images), all
  *   loaded by scrolling up through its history, then scrolled top to bottom (400 px per frame): 95th percentile of each
  *   frame's main-thread work, and frames whose work exceeds 50 ms. A frame's work runs from its start (the rAF
  *   timestamp, before the scroll event the list reacts to) until a task posted from its rAF callback runs, i.e. after
@@ -32,6 +32,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
+import sharp from 'sharp';
+import type { Attachment } from '../src-shared/api/attachments';
 import { createContext, stackEnv } from '../scripts/stack/profiles';
 import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
 import { parseConfig } from '../server/src/config';
@@ -42,7 +44,7 @@ import { CHROMIUM_FLAGS, ensureWebBuild, launchChromium, ROOT, waitForFreePort, 
 /**
  * A firehose message: plain text, with markdown in every third one (bold, italic, inline code, a link, a spoiler) and
  * a highlighted TypeScript code block in every 25th, so the 10k scroll measures rendered markdown, not plain strings.
- * Every 4th message also gets reactions (BENCH_REACTIONS).
+ * Every 4th message also gets reactions (BENCH_REACTIONS), and every 10th an image (BENCH_IMAGE_EVERY).
  */
 function benchContent(i: number): string {
   const text = `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 5))}`;
@@ -52,6 +54,9 @@ function benchContent(i: number): string {
 }
 
 const BENCH_REACTIONS = ['👍', '😂', '🎉'];
+/** One message in this many carries an image: a real upload (re-encoded, with its thumbnail), shown in the list. */
+const BENCH_IMAGE_EVERY = 10;
+const BENCH_IMAGES = 4;
 
 /** The fields of API replies this script reads. */
 interface Reply {
@@ -349,6 +354,29 @@ async function main(): Promise<void> {
 
     // 10,000 messages: load the whole history by scrolling up, then measure frame times while scrolling through it.
     const firehose = await call('POST', `/guilds/${guild.id}/channels`, { type: 'text', name: 'firehose' }, owner.accessToken);
+    // Images: uploaded and sent once through the API (so they are stored with thumbnails like any upload), then the
+    // same files ride on every BENCH_IMAGE_EVERY-th imported message.
+    const imageIds: string[] = [];
+    for (let k = 0; k < BENCH_IMAGES; k++) {
+      const png = await sharp({
+        create: { width: 640 + 80 * k, height: 360, channels: 3, background: { r: 60 * k, g: 120, b: 200 - 40 * k } },
+      })
+        .png()
+        .toBuffer();
+      const res = await fetch(`${base}/channels/${firehose.id}/attachments?filename=shot-${k}.png`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'image/png' },
+        body: new Uint8Array(png),
+      });
+      if (!res.ok) throw new Error(`image upload → ${res.status} ${await res.text()}`);
+      imageIds.push(((await res.json()) as { id: string }).id);
+    }
+    const withImages = (await call(
+      'POST',
+      `/channels/${firehose.id}/messages`,
+      { content: 'screenshots', attachmentIds: imageIds },
+      owner.accessToken,
+    )) as unknown as { attachments: Attachment[] };
     const startSecs = Math.floor(Date.now() / 1000) - 20_000;
     const { repos } = server;
     const firehoseIds = await repos.messages.importMessages(
@@ -358,6 +386,7 @@ async function main(): Promise<void> {
         id: ObjectId.createFromTime(startSecs + i * 2).toHexString(),
         authorId: i % 7 < 4 ? owner.user.id : member.user.id,
         content: benchContent(i),
+        ...(i % BENCH_IMAGE_EVERY === BENCH_IMAGE_EVERY - 1 ? { attachments: [withImages.attachments[i % BENCH_IMAGES]!] } : {}),
         nonce: null,
         mentions: [],
         createdAt: new Date((startSecs + i * 2) * 1000),
