@@ -243,9 +243,11 @@ describe('layout and access', () => {
     await sent.waitFor();
     const message = a.locator(`.message[data-message-id="${await sent.getAttribute('data-message-id')}"]`);
 
-    // Edit: back from the composer to the message's Edit button (visible while focused), Enter, retype, Enter.
+    // Edit: back from the composer to the message (its toolbar appears while it has focus), into the toolbar's Edit
+    // button, Enter, retype, Enter.
     const edit = message.getByRole('button', { name: 'Edit message' });
-    await tabTo(a, edit, { back: true });
+    await tabTo(a, message, { back: true });
+    await tabTo(a, edit);
     expect(await edit.isVisible()).toBe(true);
     await a.keyboard.press('Enter');
     const editBox = message.getByRole('textbox', { name: 'Edit message' });

@@ -120,6 +120,7 @@ describe('a chat conversation with everything in it', () => {
     await expect.poll(() => isRowUnread(b2, general), { timeout: 15_000 }).toBe(false);
 
     // B reacts from the keyboard; A sees the chip arrive.
+    await onB.focus();
     await onB.getByRole('button', { name: 'Add reaction' }).focus();
     await b1.keyboard.press('Enter');
     const picker = b1.getByRole('dialog', { name: 'Add reaction' });

@@ -31,6 +31,7 @@ describe('reactions in the web client', () => {
     await onB.waitFor({ timeout: 15_000 });
 
     // B replies by keyboard: Reply → the bar above the composer, the composer focused; Escape cancels, Reply again.
+    await onB.focus();
     await onB.getByRole('button', { name: 'Reply' }).focus();
     await b.keyboard.press('Enter');
     const bar = b.getByRole('group', { name: 'Replying to Alice' });
@@ -39,6 +40,7 @@ describe('reactions in the web client', () => {
     expect(await bar.getByRole('button', { name: /mention Alice/ }).getAttribute('aria-pressed')).toBe('true');
     await b.keyboard.press('Escape');
     await bar.waitFor({ state: 'detached' });
+    await onB.focus();
     await onB.getByRole('button', { name: 'Reply' }).focus();
     await b.keyboard.press('Enter');
     await bar.waitFor();
@@ -57,6 +59,7 @@ describe('reactions in the web client', () => {
     await a.locator('.message.jump-highlight', { hasText: 'ship it on friday?' }).waitFor();
 
     // B: keyboard only — focus the message's "Add reaction" action, open the picker, search, move in the grid, pick.
+    await onB.focus();
     await onB.getByRole('button', { name: 'Add reaction' }).focus();
     await b.keyboard.press('Enter');
     const picker = b.getByRole('dialog', { name: 'Add reaction' });
@@ -112,11 +115,15 @@ describe('reactions in the web client', () => {
 
   it('when A pins the message, then B sees it marked live without a Pin action of their own, and the pins popover lists it', async () => {
     const original = a.locator('.message:not(:has(.reply-quote))', { hasText: 'ship it on friday?' });
+    await original.focus();
     await original.getByRole('button', { name: 'Pin message' }).focus();
     await a.keyboard.press('Enter');
     await original.getByRole('button', { name: 'Unpin message' }).waitFor({ timeout: 15_000 });
     const onB = b.locator('.message:not(:has(.reply-quote))', { hasText: 'ship it on friday?' });
     await onB.locator('.pinned-mark').waitFor({ timeout: 15_000 });
+    // B's toolbar (shown for the focused message) has Reply, but no Pin.
+    await onB.focus();
+    await onB.getByRole('button', { name: 'Reply' }).waitFor();
     expect(await onB.getByRole('button', { name: /Pin message|Unpin message/ }).count()).toBe(0);
 
     await b.getByRole('button', { name: 'Pinned messages' }).click();
@@ -131,6 +138,7 @@ describe('reactions in the web client', () => {
 
   it('when B edits the reply, then A (a moderator) reads the earlier version in the edit history; B has no such action', async () => {
     const replyOnB = b.locator('.message[data-message-id]', { hasText: 'only if the tests pass' });
+    await replyOnB.focus();
     await replyOnB.getByRole('button', { name: 'Edit message' }).focus();
     await b.keyboard.press('Enter');
     const box = replyOnB.getByRole('textbox', { name: 'Edit message' });
@@ -138,9 +146,12 @@ describe('reactions in the web client', () => {
     await box.press('Enter');
     const replyOnA = a.locator('.message[data-message-id]', { hasText: 'and the docs' });
     await replyOnA.locator('.edited').waitFor({ timeout: 15_000 });
-    expect(
-      await b.locator('.message[data-message-id]', { hasText: 'and the docs' }).getByRole('button', { name: 'View edit history' }).count(),
-    ).toBe(0);
+    // B's toolbar (shown for the focused message) has Edit, but not the moderators' edit history.
+    const editedOnB = b.locator('.message[data-message-id]', { hasText: 'and the docs' });
+    await editedOnB.focus();
+    await editedOnB.getByRole('button', { name: 'Edit message' }).waitFor();
+    expect(await editedOnB.getByRole('button', { name: 'View edit history' }).count()).toBe(0);
+    await replyOnA.focus();
     await replyOnA.getByRole('button', { name: 'View edit history' }).focus();
     await a.keyboard.press('Enter');
     const dialog = a.getByRole('dialog', { name: 'Edit history' });

@@ -98,6 +98,7 @@ describe('read state across devices', () => {
     // Mark unread from "unread 20" (keyboard: the message's action button) → unread on device 2 too.
     const target = d1.locator('article.message', { hasText: 'unread 20' });
     await target.scrollIntoViewIfNeeded();
+    await target.focus();
     await target.getByRole('button', { name: 'Mark unread' }).focus();
     await d1.keyboard.press('Enter');
     await expect.poll(() => isRowUnread(d2, general), { timeout: 15_000 }).toBe(true);

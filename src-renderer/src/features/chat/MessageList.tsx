@@ -443,13 +443,25 @@ const MessageRow = memo(function MessageRow({
   const [confirming, setConfirming] = useState(false);
   const resolver = useMentionResolver(m, memberById, roleNames);
   const editButton = useRef<HTMLButtonElement>(null);
-  const wasEditing = useRef(editing);
   // Leaving the edit box (Enter or Escape) removes the focused textarea: hand focus back to this message's Edit button.
+  const [wasEditing, setWasEditing] = useState(editing);
+  const [returnFocus, setReturnFocus] = useState(false);
+  if (wasEditing !== editing) {
+    setWasEditing(editing);
+    if (!editing) setReturnFocus(true);
+  }
   useEffect(() => {
-    if (wasEditing.current && !editing && (document.activeElement === document.body || document.activeElement === null))
-      editButton.current?.focus();
-    wasEditing.current = editing;
-  }, [editing]);
+    if (!returnFocus) return;
+    // Focusing it (or focus going anywhere, or the pointer leaving) ends the hand-back: see the handlers below.
+    if (document.activeElement === document.body || document.activeElement === null) editButton.current?.focus();
+  }, [returnFocus]);
+  // The action toolbar exists only on the row being pointed at or holding focus (tens of rows stay mounted while
+  // scrolling, and their hidden toolbars were a third of the list's DOM). Focus moving inside the row (the emoji picker
+  // and the delete dialog are inside it) keeps it; right after an edit it is rendered for the Edit button to take
+  // focus back.
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const showActions = !pending && !editing && (hovered || focused || confirming || returnFocus);
   return (
     <article
       className={`message${showHead ? ' head' : ''}${mentionsMe ? ' mentioned' : ''}${m.sendState ? ` ${m.sendState}` : ''}${highlighted ? ' jump-highlight' : ''}${m.reference ? ' reply' : ''}`}
@@ -457,66 +469,26 @@ const MessageRow = memo(function MessageRow({
       data-message-id={pending ? undefined : m.id}
       data-nonce={m.nonce ?? undefined}
       onClick={(e) => onMessageAltClick(m, e)}
+      // In the tab order so that the keyboard reaches every message's actions: Tab onto a message, then into its
+      // toolbar (first in the row, so Shift+Tab from below reaches it too).
+      tabIndex={0}
+      onPointerEnter={() => setHovered(true)}
+      onPointerLeave={() => {
+        setHovered(false);
+        setReturnFocus(false);
+      }}
+      onFocus={() => {
+        setFocused(true);
+        setReturnFocus(false);
+      }}
+      onBlur={(e) => {
+        // Moving within the row (onto its toolbar, into the emoji picker or the delete dialog) keeps it.
+        if (e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget)) return;
+        setFocused(false);
+        setReturnFocus(false);
+      }}
     >
-      {m.reference && (
-        <ReplyQuote
-          reference={m.reference}
-          name={m.reference.author ? memberName(memberById.get(m.reference.author.id), m.reference.author.displayName) : null}
-          onJump={onJump}
-        />
-      )}
-      {showHead ? (
-        <Avatar id={m.author.id} name={name} avatar={author ? author.user.avatar : m.author.avatar} size={40} />
-      ) : (
-        <time className="hover-time" dateTime={m.createdAt}>
-          {timeFmt.format(new Date(m.createdAt))}
-        </time>
-      )}
-      <div className="message-body">
-        {showHead && (
-          <header>
-            <button
-              type="button"
-              className="author author-btn"
-              style={{ color: nameColorFor(m.author.id) }}
-              aria-haspopup="menu"
-              {...memberMenuTriggerProps(m.guildId, m.author.id, 'chat')}
-              onClick={(e) => openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget)}
-            >
-              {name}
-            </button>
-            <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
-            {m.pinned && (
-              <span className="pinned-mark">
-                <PinIcon size={12} /> Pinned
-              </span>
-            )}
-          </header>
-        )}
-        {editing ? (
-          <EditBox message={m} onDone={() => onEdit(null)} />
-        ) : (
-          <div className="content">
-            <MessageMarkdown content={m.content} resolver={resolver} />
-            {m.editedAt && <span className="edited muted"> (edited)</span>}
-          </div>
-        )}
-        <Attachments channelId={m.channelId} attachments={m.attachments} />
-        {!pending && <LinkEmbeds message={m} onRemove={own || canPin ? () => removeLinkPreviews(m) : null} />}
-        {!pending && <MessageReactions message={m} canReact={canReact} />}
-        {m.sendState === 'failed' && (
-          <div className="send-failed" role="alert">
-            Message failed to send.{' '}
-            <button type="button" className="link-btn" onClick={() => void chatStore.getState().retry(m.channelId, m.nonce ?? '')}>
-              Retry
-            </button>{' '}
-            <button type="button" className="link-btn" onClick={() => chatStore.getState().discard(m.channelId, m.nonce ?? '')}>
-              Discard
-            </button>
-          </div>
-        )}
-      </div>
-      {!pending && !editing && (
+      {showActions && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           <MarkUnreadButton message={m} />
           {canReact && <AddReactionButton message={m} />}
@@ -578,6 +550,64 @@ const MessageRow = memo(function MessageRow({
           )}
         </div>
       )}
+      {m.reference && (
+        <ReplyQuote
+          reference={m.reference}
+          name={m.reference.author ? memberName(memberById.get(m.reference.author.id), m.reference.author.displayName) : null}
+          onJump={onJump}
+        />
+      )}
+      {showHead ? (
+        <Avatar id={m.author.id} name={name} avatar={author ? author.user.avatar : m.author.avatar} size={40} />
+      ) : (
+        <time className="hover-time" dateTime={m.createdAt}>
+          {timeFmt.format(new Date(m.createdAt))}
+        </time>
+      )}
+      <div className="message-body">
+        {showHead && (
+          <header>
+            <button
+              type="button"
+              className="author author-btn"
+              style={{ color: nameColorFor(m.author.id) }}
+              aria-haspopup="menu"
+              {...memberMenuTriggerProps(m.guildId, m.author.id, 'chat')}
+              onClick={(e) => openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget)}
+            >
+              {name}
+            </button>
+            <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
+            {m.pinned && (
+              <span className="pinned-mark">
+                <PinIcon size={12} /> Pinned
+              </span>
+            )}
+          </header>
+        )}
+        {editing ? (
+          <EditBox message={m} onDone={() => onEdit(null)} />
+        ) : (
+          <div className="content">
+            <MessageMarkdown content={m.content} resolver={resolver} />
+            {m.editedAt && <span className="edited muted"> (edited)</span>}
+          </div>
+        )}
+        <Attachments channelId={m.channelId} attachments={m.attachments} />
+        {!pending && <LinkEmbeds message={m} onRemove={own || canPin ? () => removeLinkPreviews(m) : null} />}
+        {!pending && <MessageReactions message={m} canReact={canReact} />}
+        {m.sendState === 'failed' && (
+          <div className="send-failed" role="alert">
+            Message failed to send.{' '}
+            <button type="button" className="link-btn" onClick={() => void chatStore.getState().retry(m.channelId, m.nonce ?? '')}>
+              Retry
+            </button>{' '}
+            <button type="button" className="link-btn" onClick={() => chatStore.getState().discard(m.channelId, m.nonce ?? '')}>
+              Discard
+            </button>
+          </div>
+        )}
+      </div>
       {confirming && (
         <ConfirmDialog
           open
