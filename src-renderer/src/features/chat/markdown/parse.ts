@@ -165,9 +165,21 @@ const parser = SimpleMarkdown.parserFor(limited, { inline: true });
 /** Longer messages than the server accepts are not rendered as markdown at all (defence in depth). */
 const MAX_SOURCE = 8000;
 
+/**
+ * Parsed sources, newest last: a row scrolled out of a virtualized list and back in (or the same text in another
+ * list) is not parsed again. The trees are never mutated once returned.
+ */
+const parsed = new Map<string, MdNode[]>();
+const PARSE_CACHE_SIZE = 2000;
+
 export function parseMarkdown(source: string): MdNode[] {
   if (source.length > MAX_SOURCE) return [{ type: 'text', content: source }];
-  return normalize(parser(source, { inline: true, depth: 0 }));
+  const hit = parsed.get(source);
+  if (hit) return hit;
+  const nodes = normalize(parser(source, { inline: true, depth: 0 }));
+  if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(source, nodes);
+  return nodes;
 }
 
 /** Merges adjacent text nodes and drops anything the renderer would not know (there should be none). */
