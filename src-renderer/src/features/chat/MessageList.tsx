@@ -86,9 +86,12 @@ function timeLabel(iso: string): string {
  * divider at the first unread message and a "jump to present" bar when you have scrolled away.
  */
 export function MessageList({ channelId, guildId, channelName }: { channelId: string; guildId: string; channelName: string }) {
-  // The channel as rendered lags the store by a transition: a page of messages arriving (the first one on start-up
-  // above all) is rendered in interruptible slices instead of one long task that blocks input.
-  const state = useDeferredValue(useChat((s) => s.channels[channelId]));
+  // A channel's first page (on start-up above all) is rendered as a transition, in interruptible slices instead of one
+  // long task that blocks input. Only the first: later pages and new messages render at once (a deferred copy of the
+  // whole channel lagged behind while the reader kept scrolling, since every scroll update restarted its render).
+  const live = useChat((s) => s.channels[channelId]);
+  const firstPageShown = useDeferredValue(live?.loaded === true);
+  const state = live?.loaded && !firstPageShown ? undefined : live;
   const messages = state?.messages ?? EMPTY;
   const hasMoreBefore = state?.hasMoreBefore ?? true;
   const loaded = state?.loaded ?? false;
