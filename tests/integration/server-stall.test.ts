@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import sharp from 'sharp';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFerretdb, ferretdbBinary } from '../../scripts/stack/go-tools';
@@ -152,6 +153,7 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
   let a: TestServer | undefined;
   let alice: TestUser;
   let bob: TestUser;
+  let guildId: string;
   let textId: string;
   let aliceSocket: Socket;
   /** Listens to the gateway's Redis channels: what other server instances would receive. */
@@ -163,6 +165,19 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
 
   const send = (content: string) => a!.api.post(`/channels/${textId}/messages`, { content }, bob.token);
   const login = () => a!.api.post('/auth/login', { username: bob.username, password: 'correct horse battery' });
+  /** An image upload, the raw body as the client sends it. */
+  const upload = async (): Promise<ApiResponse<any>> => {
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366ff' } })
+      .png()
+      .toBuffer();
+    const res = await fetch(`${a!.url}/api/v1/channels/${textId}/attachments?filename=stall.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bob.token}`, 'content-type': 'image/png' },
+      body: new Uint8Array(png),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined } as ApiResponse<any>;
+  };
 
   /**
    * Polls until a message send and a login succeed again, then checks that a new message reaches the connected socket
@@ -193,7 +208,7 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
     await redisListener.psubscribe(`parley:${db}:gateway#*`);
     alice = await registerUser(a.api, 'alice');
     bob = await registerUser(a.api, 'bob');
-    ({ textId } = await guildWithMember({ api: a.api, user: alice }, { api: a.api, user: bob }, 'Stall'));
+    ({ guildId, textId } = await guildWithMember({ api: a.api, user: alice }, { api: a.api, user: bob }, 'Stall'));
     aliceSocket = connectGateway(a.url, alice.token);
     aliceSocket.on('disconnect', (reason) => disconnects.push(reason));
     await nextEvent(aliceSocket, 'READY');
@@ -207,8 +222,20 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
     console.info('stall response times (ms):', JSON.stringify(timings));
   });
 
-  it('when the MongoDB-wire server is stalled, then a message send and a login answer 503 within 2 s, the gateway stays connected, and both work again after it resumes', async () => {
-    expect((await send('before the stall')).status).toBe(201);
+  it('when the MongoDB-wire server is stalled, then a message send, a login, a search, an upload, a reaction and a read ack answer 503 within 2 s, the gateway stays connected, and all work again after it resumes', async () => {
+    const before = await send('before the stall');
+    expect(before.status).toBe(201);
+    const messageId: string = before.body.id;
+    // Chat's later routes: each goes to the database, and must fail as fast as a send.
+    const chatRoutes: [string, () => Promise<ApiResponse<any>>][] = [
+      ['search', () => a!.api.get(`/guilds/${guildId}/messages/search?q=stall`, bob.token)],
+      ['upload', upload],
+      [
+        'reaction',
+        () => a!.api.put(`/channels/${textId}/messages/${messageId}/reactions/${encodeURIComponent('👍')}/@me`, undefined, bob.token),
+      ],
+      ['read ack', () => a!.api.post(`/channels/${textId}/messages/${messageId}/ack`, {}, bob.token)],
+    ];
     await stalled(mongo!, async () => {
       // Several rounds: the first meets pooled connections that stop answering, later ones new connections and server
       // selection with the server marked unknown.
@@ -220,9 +247,17 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
         note('mongo stall: login', loggedIn.ms);
         expectDependencyUnavailable(loggedIn.result, loggedIn.ms, `login, round ${round}`);
       }
+      for (const [what, call] of chatRoutes) {
+        const answered = await timed(call);
+        note(`mongo stall: ${what}`, answered.ms);
+        expectDependencyUnavailable(answered.result, answered.ms, what);
+      }
       expect(aliceSocket.connected).toBe(true);
     });
     await expectRecovery('the database stall');
+    for (const [what, call] of chatRoutes) {
+      await waitFor(`${what} after the database stall`, async () => ((await call()).status < 300 ? true : undefined), RECOVERY_TIMEOUT_MS);
+    }
     expect(aliceSocket.connected).toBe(true);
     expect(disconnects).toEqual([]);
   });
