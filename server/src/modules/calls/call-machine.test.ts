@@ -514,6 +514,8 @@ describe('call machine: the room (LiveKit webhooks)', () => {
     const back = run(dropped.call, joined(B, 12_000, 'PA_bob2'), tick(60_000));
     expect(back.phase).toBe('ongoing');
     expect(statuses(back)).toEqual({ [A]: 'joined', [B]: 'joined' });
+    // The first connection is what the call history counts from.
+    expect(participant(back, B)).toMatchObject({ joinedAt: at(6_000), roomSid: 'PA_bob2' });
   });
 
   it('when the other side of a 1:1 leaves the room for good, then the call ends as answered at the grace', () => {
@@ -531,6 +533,12 @@ describe('call machine: the room (LiveKit webhooks)', () => {
     expect(step(empty, tick(20_000 + CONNECT_GRACE_MS - 1)).call).toBe(empty);
     const { call } = step(empty, tick(3_600_000));
     expect(call).toMatchObject({ phase: 'ended', outcome: 'answered', endedAt: at(3_600_000) });
+  });
+
+  it('when the join arrives just past the grace but before the tick that would mark them left, then they are in', () => {
+    const answered = run(start(), joined(A, 1_000), accept(B, 'b1', 5_000));
+    const late = step(answered, joined(B, 5_000 + CONNECT_GRACE_MS + 1)).call;
+    expect(statuses(step(late, tick(5_000 + CONNECT_GRACE_MS + 2)).call)).toEqual({ [A]: 'joined', [B]: 'joined' });
   });
 
   it('when a "left" arrives for someone not in the room, then nothing changes', () => {
@@ -567,6 +575,7 @@ describe('call machine: hang up', () => {
       joined(B, 1_500),
       joined(C, 2_500),
     );
+    expect(group.connectedAt).toEqual(at(1_500));
     const first = step(group, hangUp(B, 30_000));
     expect(first.effects).toEqual([
       { type: 'disconnect', userId: B },
@@ -699,6 +708,20 @@ describe('call history', () => {
       [B, at(1_000), at(61_000), 60_000],
       [C, at(3_000), at(13_000), 10_000],
     ]);
+  });
+
+  it('when the caller of a group never connected but two others talked, then the caller sees failed and they answered', () => {
+    const call = run(
+      start([recipient(B, ['b1']), recipient(C, ['c1'])]),
+      accept(B, 'b1', 1_000),
+      accept(C, 'c1', 2_000),
+      joined(B, 1_500),
+      joined(C, 2_500),
+      tick(CONNECT_GRACE_MS),
+    );
+    expect(call.phase).toBe('ongoing');
+    expect(isEnded(call)).toBe(false);
+    expect(rows(step(call, hangUp(C, 30_000)).call).map((r) => r.outcome)).toEqual(['failed', 'answered', 'answered']);
   });
 
   it('when a member answered in a group whose conversation happened without them, then they see failed', () => {
