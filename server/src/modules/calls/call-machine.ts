@@ -207,8 +207,7 @@ export function startCall(input: StartCallInput): CallResult {
 export function applyCallEvent(current: Call, event: CallEvent): CallResult {
   if (current.phase === 'ended') return refuse('call-ended', 'The call has ended');
   if (event.type === 'tick') return tick(current, event.now);
-  const found = current.participants.find((p) => p.userId === event.userId);
-  if (!found) return refuse('not-a-participant', 'Not a participant of this call');
+  if (!current.participants.some((p) => p.userId === event.userId)) return refuse('not-a-participant', 'Not a participant of this call');
   const { now } = event;
   const call = structuredClone(current);
   const p = call.participants.find((x) => x.userId === event.userId)!;
@@ -224,13 +223,13 @@ export function applyCallEvent(current: Call, event: CallEvent): CallResult {
       call.phase = 'ongoing';
       call.answeredAt ??= now;
       effects.push({ type: 'admit', userId: p.userId, session: event.session });
-      return settle(call, now, effects, 'ended');
+      return settle(call, now, effects);
     }
     case 'decline': {
       if (!isRinging(p, now)) return refuse('not-ringing', 'This call is not ringing for you');
       if (p.ringingSessions.length > 0) effects.push(stop(p.userId, p.ringingSessions, 'declined'));
       update(p, { status: 'declined', ringingSessions: [], ringUntil: null, leftAt: now });
-      return settle(call, now, effects, 'ended');
+      return settle(call, now, effects);
     }
     case 'cancel': {
       if (p.role !== 'caller') return refuse('not-caller', 'Only the caller can cancel a call');
@@ -243,7 +242,7 @@ export function applyCallEvent(current: Call, event: CallEvent): CallResult {
       if (p.status !== 'connecting' && p.status !== 'joined') return refuse('not-in-call', 'You are not in this call');
       update(p, { status: 'left', connectBy: null, roomSid: null, leftAt: now });
       effects.push({ type: 'disconnect', userId: p.userId });
-      return settle(call, now, effects, 'ended');
+      return settle(call, now, effects);
     }
     case 'participantJoined': {
       if (p.status === 'joined') {
@@ -401,22 +400,22 @@ function tick(current: Call, now: Date): CallResult {
       update(p, { status: 'left', connectBy: null, leftAt: now });
     }
   }
-  return settle(call, now, effects, 'ended');
+  return settle(call, now, effects);
 }
 
 /** Ends the call if it can no longer go on, else announces the change. */
-function settle(call: Call, now: Date, effects: CallEffect[], stopReason: StopReason): CallResult {
+function settle(call: Call, now: Date, effects: CallEffect[]): CallResult {
   const caller = call.participants.find((p) => p.role === 'caller')!;
   const live = call.participants.filter(isLive);
   if (call.phase === 'ringing') {
-    if (!isLive(caller)) return changed(call, [...effects, ...finish(call, now, 'failed', stopReason)]);
+    if (!isLive(caller)) return changed(call, [...effects, ...finish(call, now, 'failed', 'ended')]);
     if (live.length < 2) {
       const asked = call.participants.filter((p) => p.role === 'recipient' && p.status !== 'busy');
       const outcome = asked.every((p) => p.status === 'declined') ? 'declined' : 'missed';
-      return changed(call, [...effects, ...finish(call, now, outcome, stopReason)]);
+      return changed(call, [...effects, ...finish(call, now, outcome, 'ended')]);
     }
   } else if (live.length < 2) {
-    return changed(call, [...effects, ...finish(call, now, call.connectedAt ? 'answered' : 'failed', stopReason)]);
+    return changed(call, [...effects, ...finish(call, now, call.connectedAt ? 'answered' : 'failed', 'ended')]);
   }
   return changed(call, [...effects, announce(call)]);
 }
