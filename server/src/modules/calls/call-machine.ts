@@ -65,7 +65,10 @@ export interface Call {
   channelId: string;
   callerId: string;
   phase: CallPhase;
-  /** Bumped by every change, for the service's compare-and-set. */
+  /**
+   * Bumped by every change. The service must make each step's write atomic on both engines: claiming
+   * `(callId, version)` by a unique insert, since compare-and-set updates are not atomic on the local stand-in.
+   */
   version: number;
   startedAt: Date;
   /** The first accept. */
