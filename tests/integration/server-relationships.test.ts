@@ -2,7 +2,11 @@
 import { ServerEvents } from '@shared/api/gateway';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../server/src/clock';
+import { createLogger } from '../../server/src/logger';
 import { canContact, type ContactDeps } from '../../server/src/modules/relationships/contact';
+import type { RelationshipsRepo } from '../../server/src/modules/relationships/relationships.repo';
+import { createRelationshipsService } from '../../server/src/modules/relationships/relationships.service';
 import {
   collect,
   connectGateway,
@@ -141,6 +145,7 @@ describe('relationships', () => {
     await Promise.all(heard);
     expect(await list(a)).toEqual([{ id: b.id, type: 'blocked' }]);
     expect(await list(b)).toEqual([]);
+    expect((await docsOf(a.id)).map((d) => d._id)).toEqual([`block:${a.id}:${b.id}`]);
     expect((await block(a, b)).body.type).toBe('blocked');
 
     const refused = await ask(b, { username: a.username });
@@ -190,6 +195,56 @@ describe('relationships', () => {
       expect(await list(a)).toEqual([]);
       expect((await docsOf(a.id)).map((d) => d._id)).toEqual([`block:${b.id}:${a.id}`]);
     }
+  });
+
+  /**
+   * The service on the server's own repository and gateway, with `before(kind)` run just before each insert of that
+   * kind: a deterministic way to land another change between a check and its write.
+   */
+  function gatedService(before: Partial<Record<'friend' | 'block', () => Promise<unknown>>>) {
+    const repo = t.server.repos.relationships;
+    const pending = { ...before };
+    const gated: RelationshipsRepo = {
+      ...repo,
+      async insert(kind, from, to, now) {
+        const hook = pending[kind];
+        delete pending[kind];
+        await hook?.();
+        return repo.insert(kind, from, to, now);
+      },
+    };
+    const deps = { users: t.server.repos.users, gateway: t.server.gateway.publisher, clock: systemClock, log: createLogger('silent') };
+    return createRelationshipsService({ repo: gated, ...deps });
+  }
+
+  it("when a block lands between a request's check and its insert, or a request lands before a block, then only the block remains", async () => {
+    const a = await registerUser(t.api, 'gateA');
+    const b = await registerUser(t.api, 'gateB');
+    // B blocks A after A's request passed its block check, before A's document is written.
+    const late = gatedService({ friend: () => block(b, a) });
+    await expect(late.request(a.id, { userId: b.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await docsOf(a.id)).map((d) => d._id)).toEqual([`block:${b.id}:${a.id}`]);
+    expect(await list(a)).toEqual([]);
+
+    const c = await registerUser(t.api, 'gateC');
+    // C's request is written after D read the pair and before D's block is: the block still removes it.
+    const d = await registerUser(t.api, 'gateD');
+    const early = gatedService({ block: () => ask(c, { userId: d.id }) });
+    expect((await early.block(d.id, c.id)).type).toBe('blocked');
+    expect((await docsOf(c.id)).map((x) => x._id)).toEqual([`block:${d.id}:${c.id}`]);
+    expect(await list(d)).toEqual([{ id: c.id, type: 'blocked' }]);
+    expect(await list(c)).toEqual([]);
+  });
+
+  it("when the requester cancels between an accept's check and its insert, then the accept answers 404 and sends no request back", async () => {
+    const a = await registerUser(t.api, 'gateA');
+    const b = await registerUser(t.api, 'gateB');
+    expect((await ask(a, { userId: b.id })).body.type).toBe('outgoing');
+    const service = gatedService({ friend: () => remove(a, b) });
+    await expect(service.accept(b.id, a.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await docsOf(a.id)).toEqual([]);
+    expect(await list(a)).toEqual([]);
+    expect(await list(b)).toEqual([]);
   });
 
   it('when two users ask each other at the same moment, then they end as one friendship, every round', async () => {
