@@ -201,9 +201,13 @@ describe('relationships', () => {
    * The service on the server's own repository and gateway, with `before(kind)` run just before each insert of that
    * kind: a deterministic way to land another change between a check and its write.
    */
-  function gatedService(before: Partial<Record<'friend' | 'block', () => Promise<unknown>>>) {
+  function gatedService(
+    before: Partial<Record<'friend' | 'block', () => Promise<unknown>>>,
+    afterPairRead?: { call: number; run: () => Promise<unknown> },
+  ) {
     const repo = t.server.repos.relationships;
     const pending = { ...before };
+    let pairReads = 0;
     const gated: RelationshipsRepo = {
       ...repo,
       async insert(kind, from, to, now) {
@@ -211,6 +215,11 @@ describe('relationships', () => {
         delete pending[kind];
         await hook?.();
         return repo.insert(kind, from, to, now);
+      },
+      async pair(me, other) {
+        const read = await repo.pair(me, other);
+        if (++pairReads === afterPairRead?.call) await afterPairRead.run();
+        return read;
       },
     };
     const deps = { users: t.server.repos.users, gateway: t.server.gateway.publisher, clock: systemClock, log: createLogger('silent') };
@@ -245,6 +254,27 @@ describe('relationships', () => {
     expect(await docsOf(a.id)).toEqual([]);
     expect(await list(a)).toEqual([]);
     expect(await list(b)).toEqual([]);
+  });
+
+  it('when the other user asks back and publishes first while a request is announcing, then every session still ends on friend', async () => {
+    const a = await registerUser(t.api, 'lastA');
+    const b = await registerUser(t.api, 'lastB');
+    const [markA, markB] = [await registerUser(t.api, 'markA'), await registerUser(t.api, 'markB')];
+    const [sa, sb] = await Promise.all([session(a), session(b)]);
+    const heardA = collect(sa, 'RELATIONSHIP_ADD');
+    const heardB = collect(sb, 'RELATIONSHIP_ADD');
+    // A's request reads the pair after its insert (outgoing); before it publishes that, B asks back and publishes friend.
+    const service = gatedService({}, { call: 2, run: () => ask(b, { userId: a.id }) });
+    expect((await service.request(a.id, { userId: b.id })).type).toBe('outgoing');
+    // Markers: events reach a socket in the order they were sent.
+    const marked = [addOrRemove(sa, markA.id, 'outgoing'), addOrRemove(sb, markB.id, 'outgoing')];
+    await ask(a, { userId: markA.id });
+    await ask(b, { userId: markB.id });
+    await Promise.all(marked);
+    const last = (heard: any[], id: string) => heard.filter((p) => p.user.id === id).at(-1)?.type;
+    expect(last(heardA, b.id)).toBe('friend');
+    expect(last(heardB, a.id)).toBe('friend');
+    expect(await list(a)).toContainEqual({ id: b.id, type: 'friend' });
   });
 
   it('when two users ask each other at the same moment, then they end as one friendship, every round', async () => {

@@ -52,21 +52,30 @@ export function createRelationshipsService(deps: {
     if (me === other) throw AppError.validation('That is you', [{ path: 'userId', message: 'must be another user' }]);
   }
 
+  /** Tells each user whose side differs between `was` and `now` what it is now. */
+  function publishChanges(me: UserRecord, other: UserRecord, was: PairDocs, now: PairDocs): void {
+    const sides: [UserRecord, UserRecord, Side, Side][] = [
+      [me, other, sideOf(was), sideOf(now)],
+      [other, me, sideOf(swap(was)), sideOf(swap(now))],
+    ];
+    for (const [user, them, before, after] of sides) {
+      if (before?.type === after?.type) continue;
+      if (after) gateway.publishToUser(user.id, 'RELATIONSHIP_ADD', view(after, them));
+      else gateway.publishToUser(user.id, 'RELATIONSHIP_REMOVE', { userId: them.id });
+    }
+  }
+
   /**
-   * Reads the pair after a write and tells each user whose side differs from `before` what it is now; answers `me`'s
-   * side. (Two changes racing on one pair can deliver their events out of order; the list route is the truth.)
+   * Reads the pair after a write, publishes what changed since `before`, and answers `me`'s side. A change racing
+   * this one (the other user asking back at the same moment) may have published its newer state before ours went
+   * out: so the pair is read once more after publishing, and where it moved on, its latest state is published too.
+   * Either that re-read sees the other change (and publishes its state after ours), or the other change read the pair
+   * after our publish (and publishes after it): two racing changes leave every session on the pair's latest state.
    */
   async function announce(me: UserRecord, other: UserRecord, before: PairDocs): Promise<Side> {
     const after = await repo.pair(me.id, other.id);
-    const sides: [UserRecord, UserRecord, Side, Side][] = [
-      [me, other, sideOf(before), sideOf(after)],
-      [other, me, sideOf(swap(before)), sideOf(swap(after))],
-    ];
-    for (const [user, them, was, now] of sides) {
-      if (was?.type === now?.type) continue;
-      if (now) gateway.publishToUser(user.id, 'RELATIONSHIP_ADD', view(now, them));
-      else gateway.publishToUser(user.id, 'RELATIONSHIP_REMOVE', { userId: them.id });
-    }
+    publishChanges(me, other, before, after);
+    publishChanges(me, other, after, await repo.pair(me.id, other.id));
     return sideOf(after);
   }
 
