@@ -59,6 +59,10 @@ export const ReadyEvent = z.object({
   user: User,
   sessionId: z.string(),
   guilds: z.array(GuildSnapshot),
+  /** My friends, friend requests each way and blocks (absent from servers without them). */
+  relationships: z.array(Relationship).optional(),
+  /** Who may DM or call me (absent from servers without relationships). */
+  privacySettings: PrivacySettings.optional(),
 });
 export type ReadyEvent = z.infer<typeof ReadyEvent>;
 

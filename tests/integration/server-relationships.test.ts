@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted field by field */
-import { ServerEvents } from '@shared/api/gateway';
+import { ReadyEvent, ServerEvents } from '@shared/api/gateway';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/src/clock';
@@ -100,6 +100,26 @@ describe('relationships', () => {
     expect((await ask(a, { userId: b.id })).body.type).toBe('friend');
     expect((await accept(b, a)).body.type).toBe('friend');
     expect(await docsOf(a.id)).toHaveLength(2);
+  });
+
+  it('when a session connects, then READY carries its relationships, as the list route has them, and its privacy settings', async () => {
+    const a = await registerUser(t.api, 'readyA');
+    const b = await registerUser(t.api, 'readyB');
+    const c = await registerUser(t.api, 'readyC');
+    await befriend(a, b);
+    await block(a, c);
+    await t.api.put('/users/@me/privacy-settings', { dmsAndCallsFrom: 'friends' }, a.token);
+    const s = connectGateway(t.url, a.token);
+    sockets.push(s);
+    const ready = ReadyEvent.parse(await nextEvent(s, 'READY'));
+    expect(ready.relationships).toEqual((await t.api.get('/users/@me/relationships', a.token)).body.items);
+    expect(ready.relationships?.map((r) => [r.user.id, r.type]).sort()).toEqual(
+      [
+        [b.id, 'friend'],
+        [c.id, 'blocked'],
+      ].sort(),
+    );
+    expect(ready.privacySettings).toEqual({ dmsAndCallsFrom: 'friends' });
   });
 
   it('when B declines, or A cancels, then the request is gone for both and both hear RELATIONSHIP_REMOVE', async () => {

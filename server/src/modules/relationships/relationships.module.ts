@@ -23,5 +23,14 @@ export function relationshipsModule(ctx: ModuleContext): ServerModule {
   api.handle(routes.unblockUser, ({ userId, params }) => service.unblock(userId, params.userId));
   api.handle(routes.getPrivacySettings, ({ userId }) => service.privacy(userId));
   api.handle(routes.updatePrivacySettings, ({ userId, body }) => service.updatePrivacy(userId, body));
-  return { name: 'relationships', api };
+  return {
+    name: 'relationships',
+    api,
+    async init() {
+      ctx.gateway.setRelationshipsProvider(async (userId) => {
+        const [{ items }, privacySettings] = await Promise.all([service.list(userId), service.privacy(userId)]);
+        return { relationships: items, privacySettings };
+      });
+    },
+  };
 }
