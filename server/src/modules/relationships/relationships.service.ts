@@ -151,7 +151,10 @@ export function createRelationshipsService(deps: {
       return answer(await announce(me, other, before), other, ['friend']);
     },
 
-    /** Unfriend, decline or cancel: both users' friend documents go, whichever existed. */
+    /**
+     * Unfriend, decline or cancel: both users' friend documents go, whichever existed. Two deletes, not one atomic
+     * step: a failure between them leaves the other user's request standing, a state either of them can end again.
+     */
     async remove(meId: string, otherId: string): Promise<void> {
       notMe(meId, otherId);
       const [me, other] = await Promise.all([liveUser(meId), liveUser(otherId)]);
