@@ -6,6 +6,7 @@ import { ChannelPinsUpdateEvent, Message } from './messages';
 import { GuildNotificationSettings } from './notification-settings';
 import { ReadState, ReadStateUpdateEvent } from './read-states';
 import { MessageReactionEvent } from './reactions';
+import { PrivacySettings, Relationship, RelationshipRemoveEvent } from './relationships';
 import { Role } from './roles';
 import { PublicUser, User } from './users';
 import { RecordingServerEvents } from './recordings';
@@ -58,6 +59,10 @@ export const ReadyEvent = z.object({
   user: User,
   sessionId: z.string(),
   guilds: z.array(GuildSnapshot),
+  /** My friends, friend requests each way and blocks (absent from servers without them). */
+  relationships: z.array(Relationship).optional(),
+  /** Who may DM or call me (absent from servers without relationships). */
+  privacySettings: PrivacySettings.optional(),
 });
 export type ReadyEvent = z.infer<typeof ReadyEvent>;
 
@@ -120,6 +125,15 @@ export const ServerEvents = {
   READ_STATE_UPDATE: ReadStateUpdateEvent,
   /** My notification settings of a guild changed in one of my sessions: the guild's whole settings, to replace mine. */
   NOTIFICATION_SETTINGS_UPDATE: GuildNotificationSettings,
+  /**
+   * A relationship of mine is new or changed type (a request sent or received, accepted, a block): to both users'
+   * sessions, each seeing their own side. Replaces what I had for `user.id`.
+   */
+  RELATIONSHIP_ADD: Relationship,
+  /** I no longer have a relationship with this user (removed, declined, cancelled, unblocked, or they blocked me). */
+  RELATIONSHIP_REMOVE: RelationshipRemoveEvent,
+  /** My privacy settings changed in one of my sessions. */
+  PRIVACY_SETTINGS_UPDATE: PrivacySettings,
   ...VoiceServerEvents,
   ...RecordingServerEvents,
 } as const;

@@ -9,6 +9,7 @@ export * from './messages';
 export * from './search';
 export * from './read-states';
 export * from './notification-settings';
+export * from './relationships';
 export * from './audit';
 export * from './account';
 export * from './gateway';

@@ -94,6 +94,14 @@ export const routes: Refs<Routes> = {
   listPins: { method: 'get', path: '/channels/:channelId/pins' },
   searchMessages: { method: 'get', path: '/guilds/:guildId/messages/search' },
   typing: { method: 'post', path: '/channels/:channelId/typing' },
+  listRelationships: { method: 'get', path: '/users/@me/relationships' },
+  sendFriendRequest: { method: 'post', path: '/users/@me/relationships' },
+  acceptFriendRequest: { method: 'post', path: '/users/@me/relationships/:userId/accept' },
+  removeRelationship: { method: 'delete', path: '/users/@me/relationships/:userId' },
+  blockUser: { method: 'put', path: '/users/@me/blocks/:userId' },
+  unblockUser: { method: 'delete', path: '/users/@me/blocks/:userId' },
+  getPrivacySettings: { method: 'get', path: '/users/@me/privacy-settings' },
+  updatePrivacySettings: { method: 'put', path: '/users/@me/privacy-settings' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
 };
 

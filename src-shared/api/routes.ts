@@ -28,6 +28,7 @@ import { SearchQuery, SearchResult } from './search';
 import { ReactionParams, ReactionUsersQuery, UserReactionParams } from './reactions';
 import { CreateRoleBody, MemberRoleParams, ReorderRolesBody, Role, RoleParams, UpdateRoleBody } from './roles';
 import { AckBody, ReadState } from './read-states';
+import { FriendRequestBody, PrivacySettings, Relationship, RelationshipUserParams, UpdatePrivacySettingsBody } from './relationships';
 import {
   GuildNotificationSettings,
   UpdateChannelNotificationSettingsBody,
@@ -730,6 +731,89 @@ export const routes = {
     auth: true,
     params: ChannelIdParams,
     status: 204,
+  }),
+
+  // Relationships and privacy (issue 16)
+  listRelationships: defineRoute({
+    tag: 'relationships',
+    method: 'get',
+    path: '/users/@me/relationships',
+    summary: 'My friends, friend requests each way and the users I blocked',
+    auth: true,
+    response: list(Relationship),
+  }),
+  sendFriendRequest: defineRoute({
+    tag: 'relationships',
+    method: 'post',
+    path: '/users/@me/relationships',
+    summary:
+      'Send a friend request by username or user id; to someone who asked me first it accepts theirs; asking again, or a friend, changes nothing',
+    auth: true,
+    body: FriendRequestBody,
+    response: Relationship,
+    errors: {
+      '400': 'VALIDATION_FAILED: the user is me',
+      '403': 'FORBIDDEN: the user does not accept my friend request (the same answer whatever the reason), or I blocked them',
+      '404': 'NOT_FOUND: no such user',
+    },
+  }),
+  acceptFriendRequest: defineRoute({
+    tag: 'relationships',
+    method: 'post',
+    path: '/users/@me/relationships/:userId/accept',
+    summary: "Accept the user's friend request",
+    auth: true,
+    params: RelationshipUserParams,
+    response: Relationship,
+    errors: { '404': 'NOT_FOUND: no friend request from this user (never sent, cancelled, or I declined it)' },
+  }),
+  removeRelationship: defineRoute({
+    tag: 'relationships',
+    method: 'delete',
+    path: '/users/@me/relationships/:userId',
+    summary: 'Remove a friend, decline their friend request or cancel mine (not a block: see unblockUser)',
+    auth: true,
+    params: RelationshipUserParams,
+    status: 204,
+    errors: { '404': 'NOT_FOUND: no friendship or friend request with this user' },
+  }),
+  blockUser: defineRoute({
+    tag: 'relationships',
+    method: 'put',
+    path: '/users/@me/blocks/:userId',
+    summary:
+      'Block a user: ends our friendship and requests both ways; they cannot friend-request, DM or call me. Blocking twice is one block',
+    auth: true,
+    params: RelationshipUserParams,
+    response: Relationship,
+    errors: { '400': 'VALIDATION_FAILED: the user is me', '404': 'NOT_FOUND: no such user' },
+  }),
+  unblockUser: defineRoute({
+    tag: 'relationships',
+    method: 'delete',
+    path: '/users/@me/blocks/:userId',
+    summary: 'Unblock a user (no friendship comes back)',
+    auth: true,
+    params: RelationshipUserParams,
+    status: 204,
+    errors: { '404': 'NOT_FOUND: I have not blocked this user' },
+  }),
+  getPrivacySettings: defineRoute({
+    tag: 'relationships',
+    method: 'get',
+    path: '/users/@me/privacy-settings',
+    summary: 'Who may DM or call me',
+    auth: true,
+    response: PrivacySettings,
+  }),
+  updatePrivacySettings: defineRoute({
+    tag: 'relationships',
+    method: 'put',
+    path: '/users/@me/privacy-settings',
+    summary: 'Set who may DM or call me (friends, or friends and members of a server we share); sent to my other sessions',
+    auth: true,
+    body: UpdatePrivacySettingsBody,
+    response: PrivacySettings,
   }),
 
   // Audit

@@ -12,6 +12,7 @@ import {
 } from '@shared/api/gateway';
 import type { GuildNotificationSettings } from '@shared/api/notification-settings';
 import type { ReadState } from '@shared/api/read-states';
+import type { PrivacySettings, Relationship } from '@shared/api/relationships';
 import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
@@ -40,6 +41,9 @@ export type NotificationSettingsProvider = (
   visibleChannelIds: readonly string[],
 ) => Promise<GuildNotificationSettings>;
 
+/** A user's relationships and privacy settings for READY. Registered by the RELATIONSHIPS module. */
+export type RelationshipsProvider = (userId: string) => Promise<{ relationships: Relationship[]; privacySettings: PrivacySettings }>;
+
 /**
  * What other modules call to push realtime events. Typical use:
  *   ctx.gateway.publishToGuild(guildId, 'VOICE_STATE_UPDATE', payload, { channelId });  // only viewers of channelId
@@ -60,6 +64,8 @@ export interface GatewayPublisher {
   setReadStateProvider(provider: ReadStateProvider): void;
   /** The NOTIFICATION SETTINGS module registers how READY / GUILD_CREATE learn the user's notification settings. */
   setNotificationSettingsProvider(provider: NotificationSettingsProvider): void;
+  /** The RELATIONSHIPS module registers how READY learns the user's friends, requests, blocks and privacy settings. */
+  setRelationshipsProvider(provider: RelationshipsProvider): void;
   /** Snapshot of one guild as `userId` sees it (READY entry, GUILD_CREATE payload). */
   guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
   /** Aggregated presence of users (across sessions and instances), as others see it (invisible is offline). */
@@ -120,6 +126,7 @@ export function createGateway(deps: {
   let voiceStates: VoiceStateProvider = async () => [];
   let readStates: ReadStateProvider | null = null;
   let notificationSettings: NotificationSettingsProvider | null = null;
+  let relationships: RelationshipsProvider | null = null;
 
   /** Each user's sessions' activity and chosen status → what others see; users without a session are left out. */
   async function aggregate(sockets: readonly { data: SocketData }[]): Promise<Map<string, PresenceStatus>> {
@@ -240,6 +247,9 @@ export function createGateway(deps: {
     setNotificationSettingsProvider(provider) {
       notificationSettings = provider;
     },
+    setRelationshipsProvider(provider) {
+      relationships = provider;
+    },
     guildSnapshot,
     presenceOf,
     refreshPresence: (userId) => broadcastPresence(userId),
@@ -314,8 +324,20 @@ export function createGateway(deps: {
         return;
       }
       await socket.join([userRoom(userId), ...memberships.map((m) => guildRoom(m.guildId))]);
-      const snapshots = await Promise.all(memberships.map((m) => guildSnapshot(userId, m.guildId)));
-      socket.emit('READY', { user: userView(user), sessionId: socket.data.sessionId, guilds: snapshots.filter((s) => s !== null) });
+      const [snapshots, social] = await Promise.all([
+        Promise.all(memberships.map((m) => guildSnapshot(userId, m.guildId))),
+        // Without them READY still goes out: the client can list them with GET /users/@me/relationships.
+        relationships?.(userId).catch((err: unknown) => {
+          log.warn({ err, userId }, 'relationships provider failed; READY carries none');
+          return undefined;
+        }),
+      ]);
+      socket.emit('READY', {
+        user: userView(user),
+        sessionId: socket.data.sessionId,
+        guilds: snapshots.filter((s) => s !== null),
+        ...social,
+      });
       await broadcastPresence(userId);
     } catch (err) {
       log.error({ err, userId }, 'gateway session setup failed');

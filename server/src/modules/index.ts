@@ -15,6 +15,7 @@ import { recordingsModule } from './recordings/recordings.module';
 import { readStatesModule } from './read-states/read-states.module';
 import { notificationSettingsModule } from './notification-settings/notification-settings.module';
 import { attachmentsModule } from './attachments/attachments.module';
+import { relationshipsModule } from './relationships/relationships.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -45,4 +46,5 @@ export const extensionModules: ModuleFactory[] = [
   readStatesModule,
   notificationSettingsModule,
   attachmentsModule,
+  relationshipsModule,
 ];

@@ -3,6 +3,7 @@ import { oid } from '../../db/ids';
 import { ensureCollectionIndexes } from '../../db/indexes';
 import { isDuplicateKey } from '../../db/errors';
 import type { UserStatus } from '@shared/api/users';
+import { DEFAULT_CONTACT_PRIVACY, type ContactPrivacy } from '@shared/api/relationships';
 
 interface UserDoc {
   _id: ObjectId;
@@ -19,6 +20,8 @@ interface UserDoc {
   deletedAt?: Date | null;
   /** The status the user chose (absent: online). */
   status?: UserStatus;
+  /** Who may DM or call this user (absent: DEFAULT_CONTACT_PRIVACY). */
+  dmsAndCallsFrom?: ContactPrivacy;
 }
 
 export interface UserRecord {
@@ -31,6 +34,7 @@ export interface UserRecord {
   disabledAt: Date | null;
   deletedAt: Date | null;
   status: UserStatus;
+  dmsAndCallsFrom: ContactPrivacy;
 }
 
 const toRecord = (d: UserDoc): UserRecord => ({
@@ -43,6 +47,7 @@ const toRecord = (d: UserDoc): UserRecord => ({
   disabledAt: d.disabledAt ?? null,
   deletedAt: d.deletedAt ?? null,
   status: d.status ?? 'online',
+  dmsAndCallsFrom: d.dmsAndCallsFrom ?? DEFAULT_CONTACT_PRIVACY,
 });
 
 /**
@@ -52,7 +57,10 @@ const toRecord = (d: UserDoc): UserRecord => ({
 export const deletedUsernameKey = (id: string) => `#deleted:${id}`;
 
 export type UserUpdate = Partial<
-  Pick<UserDoc, 'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'avatar' | 'disabledAt' | 'deletedAt' | 'status'>
+  Pick<
+    UserDoc,
+    'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'avatar' | 'disabledAt' | 'deletedAt' | 'status' | 'dmsAndCallsFrom'
+  >
 >;
 
 /**
