@@ -7,6 +7,8 @@ import { GuildNotificationSettings } from './notification-settings';
 import { ReadState, ReadStateUpdateEvent } from './read-states';
 import { MessageReactionEvent } from './reactions';
 import { PrivacySettings, Relationship, RelationshipRemoveEvent } from './relationships';
+import { PrivateChannel, PrivateChannelDeleteEvent } from './private-channels';
+import { Call, CallDeleteEvent, CallHistoryEntry, MissedCallsUpdateEvent } from './calls';
 import { Role } from './roles';
 import { PublicUser, User } from './users';
 import { RecordingServerEvents } from './recordings';
@@ -63,6 +65,12 @@ export const ReadyEvent = z.object({
   relationships: z.array(Relationship).optional(),
   /** Who may DM or call me (absent from servers without relationships). */
   privacySettings: PrivacySettings.optional(),
+  /** My DMs and group DMs (absent from servers without them). */
+  privateChannels: z.array(PrivateChannel).optional(),
+  /** Calls going on that I am part of (ringing for me, or I am in them), so a reloaded client rings or rejoins. */
+  calls: z.array(Call).optional(),
+  /** My missed calls not seen yet. */
+  unseenMissedCalls: z.number().int().min(0).optional(),
 });
 export type ReadyEvent = z.infer<typeof ReadyEvent>;
 
@@ -134,6 +142,22 @@ export const ServerEvents = {
   RELATIONSHIP_REMOVE: RelationshipRemoveEvent,
   /** My privacy settings changed in one of my sessions. */
   PRIVACY_SETTINGS_UPDATE: PrivacySettings,
+  /** A DM or group DM entered my list (opened, I was added, or a message reopened a 1:1 DM I had closed). */
+  PRIVATE_CHANNEL_CREATE: PrivateChannel,
+  /** A private channel of mine changed (name, owner, recipients). */
+  PRIVATE_CHANNEL_UPDATE: PrivateChannel,
+  /** A private channel left my list (I left, was removed, or closed it). */
+  PRIVATE_CHANNEL_DELETE: PrivateChannelDeleteEvent,
+  /** A call started in one of my private channels (to every recipient; mine rings when my status is `ringing`). */
+  CALL_CREATE: Call,
+  /** A call of mine changed: someone accepted, declined, joined, left, or a ring timed out. */
+  CALL_UPDATE: Call,
+  /** A call of mine ended. */
+  CALL_DELETE: CallDeleteEvent,
+  /** A call of mine ended and entered my history. */
+  CALL_HISTORY_ADD: CallHistoryEntry,
+  /** My unseen missed calls changed. */
+  MISSED_CALLS_UPDATE: MissedCallsUpdateEvent,
   ...VoiceServerEvents,
   ...RecordingServerEvents,
 } as const;

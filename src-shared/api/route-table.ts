@@ -8,7 +8,9 @@
  * The renderer imports routes from here, never from the contract files (lint enforces it).
  */
 import type { attachmentRoutes as attachmentContracts } from './attachments';
+import type { callRoutes as callContracts } from './calls';
 import type { RouteContract, RouteRef } from './contract';
+import type { privateChannelRoutes as privateChannelContracts } from './private-channels';
 import type { recordingRoutes as recordingContracts } from './recordings';
 import type { routes as coreContracts } from './routes';
 import type { voiceRoutes as voiceContracts } from './voice';
@@ -17,6 +19,8 @@ type Routes = typeof coreContracts;
 type VoiceRoutes = typeof voiceContracts;
 type RecordingRoutes = typeof recordingContracts;
 type AttachmentRoutes = typeof attachmentContracts;
+type PrivateChannelRoutes = typeof privateChannelContracts;
+type CallRoutes = typeof callContracts;
 
 /** Every key of the contracts, each with the same method and path, typed as a reference to its whole contract. */
 type Refs<T extends Record<string, RouteContract>> = { readonly [K in keyof T]: RouteRef<T[K]> };
@@ -134,4 +138,24 @@ export const attachmentRoutes: Refs<AttachmentRoutes> = {
   getAttachmentFile: { method: 'get', path: '/attachments/:attachmentId/file' },
   getAttachmentSettings: { method: 'get', path: '/guilds/:guildId/attachment-settings' },
   updateAttachmentSettings: { method: 'patch', path: '/guilds/:guildId/attachment-settings' },
+};
+
+export const privateChannelRoutes: Refs<PrivateChannelRoutes> = {
+  listPrivateChannels: { method: 'get', path: '/users/@me/channels' },
+  openPrivateChannel: { method: 'post', path: '/users/@me/channels' },
+  updatePrivateChannel: { method: 'patch', path: '/users/@me/channels/:channelId' },
+  addPrivateChannelRecipient: { method: 'put', path: '/users/@me/channels/:channelId/recipients/:userId' },
+  removePrivateChannelRecipient: { method: 'delete', path: '/users/@me/channels/:channelId/recipients/:userId' },
+  closePrivateChannel: { method: 'delete', path: '/users/@me/channels/:channelId' },
+};
+
+export const callRoutes: Refs<CallRoutes> = {
+  startCall: { method: 'post', path: '/channels/:channelId/call' },
+  getChannelCall: { method: 'get', path: '/channels/:channelId/call' },
+  acceptCall: { method: 'post', path: '/calls/:callId/accept' },
+  declineCall: { method: 'post', path: '/calls/:callId/decline' },
+  connectCall: { method: 'post', path: '/calls/:callId/connection' },
+  leaveCall: { method: 'post', path: '/calls/:callId/leave' },
+  listCallHistory: { method: 'get', path: '/users/@me/call-history' },
+  ackMissedCalls: { method: 'post', path: '/users/@me/call-history/ack' },
 };

@@ -3,6 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { attachmentRoutes } from '../../src-shared/api/attachments';
+import { callRoutes } from '../../src-shared/api/calls';
+import { privateChannelRoutes } from '../../src-shared/api/private-channels';
 import { recordingRoutes } from '../../src-shared/api/recordings';
 import { routes } from '../../src-shared/api/routes';
 import { voiceRoutes } from '../../src-shared/api/voice';
@@ -22,7 +24,7 @@ import { voiceRoutes } from '../../src-shared/api/voice';
  *   fails while a listed route has a caller, and when a new route has no caller and is in neither list.
  */
 
-const CONTRACTS = { routes, voiceRoutes, recordingRoutes, attachmentRoutes } as const;
+const CONTRACTS = { routes, voiceRoutes, recordingRoutes, attachmentRoutes, privateChannelRoutes, callRoutes } as const;
 type ContractObject = keyof typeof CONTRACTS;
 
 /** Routes the client never calls, each with why. */
@@ -46,13 +48,22 @@ const KNOWN_UNCALLED: readonly string[] = [
   'unblockUser',
   'getPrivacySettings',
   'updatePrivacySettings',
+  ...Object.keys(privateChannelRoutes),
+  ...Object.keys(callRoutes),
 ];
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const RENDERER = join(ROOT, 'src-renderer', 'src');
 
 function allRoutes(): string[] {
-  const names = [...Object.keys(routes), ...Object.keys(voiceRoutes), ...Object.keys(recordingRoutes), ...Object.keys(attachmentRoutes)];
+  const names = [
+    ...Object.keys(routes),
+    ...Object.keys(voiceRoutes),
+    ...Object.keys(recordingRoutes),
+    ...Object.keys(attachmentRoutes),
+    ...Object.keys(privateChannelRoutes),
+    ...Object.keys(callRoutes),
+  ];
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
   if (duplicates.length > 0) throw new Error(`route keys must be unique across the contract files: ${duplicates.join(', ')}`);
   return names;

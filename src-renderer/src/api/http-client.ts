@@ -30,6 +30,7 @@ const API_MESSAGES: Record<ErrorCode, string> = {
   NOT_FOUND: "That doesn't exist (any more).",
   REACTION_LIMIT: 'This message has as many different reactions as it can have.',
   INVALID_REPLY: 'The message you replied to is gone.',
+  USER_BUSY: 'They are busy in another call.',
   CONFLICT: 'That conflicts with something that already exists.',
   USERNAME_TAKEN: 'That username is already taken.',
   RATE_LIMITED: "You're doing that too fast. Try again in a moment.",
