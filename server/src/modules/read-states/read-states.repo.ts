@@ -19,7 +19,8 @@ interface ReadMarkDoc {
   _id: string;
   userId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   lastReadId: string;
   updatedAt: Date;
 }
@@ -27,7 +28,8 @@ interface ReadMarkDoc {
 export interface ReadStateRecord {
   userId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   lastReadId: string;
 }
 
@@ -36,7 +38,8 @@ export type ReadStatesRepo = ReturnType<typeof createReadStatesRepo>;
 interface Mark {
   userId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   id: string;
   now: Date;
 }
