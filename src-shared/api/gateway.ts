@@ -67,6 +67,8 @@ export const ReadyEvent = z.object({
   privacySettings: PrivacySettings.optional(),
   /** My DMs and group DMs (absent from servers without them). */
   privateChannels: z.array(PrivateChannel).optional(),
+  /** My read markers and unread mention counts of those private channels (`guildId` null), as a guild snapshot's `readStates`. */
+  privateReadStates: z.array(ReadState).optional(),
   /** Calls going on that I am part of (ringing for me, or I am in them), so a reloaded client rings or rejoins. */
   calls: z.array(Call).optional(),
   /** My missed calls not seen yet. */

@@ -133,10 +133,37 @@ describe('private channels', () => {
     expect(ack.body).toMatchObject({ channelId: dm.id, guildId: null, lastReadId: sent.body.id });
     expect((await readState).guildId).toBeNull();
 
+    // READY tells a new session of B where B read up to in its DMs.
+    const { ready: bReady } = await session(b);
+    expect(bReady.privateChannels?.map((x) => x.id)).toEqual([dm.id]);
+    expect(bReady.privateReadStates).toEqual([{ channelId: dm.id, guildId: null, lastReadId: sent.body.id, mentionCount: 0 }]);
+
+    // Files: B uploads to the DM and sends it; A fetches it with a ticket; C cannot even get a ticket.
+    const up = await fetch(`${t.url}/api/v1/channels/${dm.id}/attachments?filename=note.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(Buffer.from('a note in a DM')),
+    });
+    expect(up.status).toBe(201);
+    const attachment = (await up.json()) as any;
+    const withFile = nextEvent(as, 'MESSAGE_CREATE', (m) => m.channelId === dm.id && m.attachments.length === 1);
+    expect((await t.api.post(`/channels/${dm.id}/messages`, { content: '', attachmentIds: [attachment.id] }, b.token)).status).toBe(201);
+    await withFile;
+    const ticket = (await t.api.post(`/channels/${dm.id}/attachment-ticket`, undefined, a.token)).body.ticket as string;
+    const file = await fetch(`${t.url}/api/v1/attachments/${attachment.id}/file?ticket=${ticket}`);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe('a note in a DM');
+    expect((await t.api.post(`/channels/${dm.id}/attachment-ticket`, undefined, c.token)).status).toBe(404);
+
     // Gap fill and history are the ordinary routes.
     const history = await t.api.get(`/channels/${dm.id}/messages?limit=10`, b.token);
     expect(history.status).toBe(200);
-    expect(history.body.items.map((m: any) => [m.id, m.guildId, m.content])).toEqual([[sent.body.id, null, 'edited']]);
+    expect(history.body.items.map((m: any) => [m.guildId, m.content])).toEqual([
+      [null, ''],
+      [null, 'edited'],
+    ]);
+    const gap = await t.api.get(`/channels/${dm.id}/messages?after=${sent.body.id}`, a.token);
+    expect(gap.body.items.map((m: any) => m.attachments.length)).toEqual([1]);
 
     // Only the author deletes: B may not delete A's message, A may.
     expect((await t.api.del(`/channels/${dm.id}/messages/${sent.body.id}`, b.token)).status).toBe(403);

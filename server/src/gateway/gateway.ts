@@ -28,10 +28,13 @@ import type { PermissionService } from '../permissions/permission.service';
 
 /** Who is in voice in one guild. Registered by the VOICE module; until then READY carries no voice states. */
 export type VoiceStateProvider = (guildId: string) => Promise<VoiceState[]>;
-/** A user's read states in one guild for READY / GUILD_CREATE, given the channels they see. Registered by the READ STATES module. */
+/**
+ * A user's read states in one guild for READY / GUILD_CREATE, given the channels they see (`guildId` null: of their
+ * private channels). Registered by the READ STATES module.
+ */
 export type ReadStateProvider = (
   userId: string,
-  guildId: string,
+  guildId: string | null,
   roleIds: readonly string[],
   channels: readonly { id: string; lastMessageId: string | null }[],
 ) => Promise<ReadState[]>;
@@ -358,12 +361,20 @@ export function createGateway(deps: {
           return undefined;
         }),
       ]);
+      const dmReadStates =
+        dms && readStates
+          ? await readStates(userId, null, [], dms).catch((err: unknown) => {
+              log.warn({ err, userId }, 'read state provider failed for private channels; READY carries none');
+              return undefined;
+            })
+          : undefined;
       socket.emit('READY', {
         user: userView(user),
         sessionId: socket.data.sessionId,
         guilds: snapshots.filter((s) => s !== null),
         ...social,
         ...(dms ? { privateChannels: dms } : {}),
+        ...(dmReadStates ? { privateReadStates: dmReadStates } : {}),
       });
       await broadcastPresence(userId);
     } catch (err) {

@@ -99,7 +99,8 @@ export function createReadStatesRepo(db: Db) {
     find: stored,
 
     /** The user's markers in one guild (the highest mark of each channel). */
-    async listByUserGuild(userId: string, guildId: string): Promise<ReadStateRecord[]> {
+    /** `guildId` null: the marks of the user's private channels. */
+    async listByUserGuild(userId: string, guildId: string | null): Promise<ReadStateRecord[]> {
       const highest = new Map<string, ReadMarkDoc>();
       for (const d of await marks.find({ userId, guildId }).toArray()) {
         const seen = highest.get(d.channelId);

@@ -92,7 +92,7 @@ export function createReadStatesService(deps: {
      */
     async snapshot(
       userId: string,
-      guildId: string,
+      guildId: string | null,
       roleIds: readonly string[],
       channels: readonly { id: string; lastMessageId: string | null }[],
     ): Promise<ReadState[]> {
