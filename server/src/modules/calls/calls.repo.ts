@@ -18,7 +18,8 @@ import type { Call, CallHistoryEntry } from './call-machine';
  *   A claim whose call has ended (a crash between the end and the release) is stale: the next claimer deletes it.
  * - `call_history`, `_id` `<callId>:<userId>`: one row per participant of an ended call (written idempotently).
  * - `call_missed_seen`, `_id` the user id: the newest history row (`seq`) a user has seen; only moves forward (`$max`,
- *   atomic per document). Unseen missed calls are the user's missed rows above it.
+ *   atomic per document). Unseen missed calls are the user's incoming missed rows above it (an outgoing call nobody
+ *   answered is `missed` too, the caller's "no answer", and is never badged).
  */
 
 interface VersionDoc {
@@ -196,7 +197,7 @@ export function createCallsRepo(db: Db) {
     },
 
     async countUnseenMissed(userId: string, after: string): Promise<number> {
-      return history.countDocuments({ userId, outcome: 'missed', seq: { $gt: after } });
+      return history.countDocuments({ userId, direction: 'incoming', outcome: 'missed', seq: { $gt: after } });
     },
   };
 }

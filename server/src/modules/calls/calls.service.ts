@@ -58,7 +58,7 @@ export interface CallRooms {
 
 /** Runs `fn` at `at` (once); a new schedule for the same key replaces the old one. */
 export interface CallScheduler {
-  schedule(key: string, at: Date, fn: () => void): void;
+  schedule(key: string, at: Date, fn: () => Promise<void>): void;
   cancel(key: string): void;
   cancelAll(): void;
 }
@@ -230,8 +230,8 @@ export function createCallService(deps: CallServiceDeps): CallService {
       scheduler.cancel(call.id);
       return;
     }
-    scheduler.schedule(call.id, due, () => {
-      void step(call.id, () => ({ type: 'tick', now: now() })).catch((err: unknown) =>
+    scheduler.schedule(call.id, due, async () => {
+      await step(call.id, () => ({ type: 'tick', now: now() })).catch((err: unknown) =>
         log.warn({ err, callId: call.id }, 'call timer step failed; the sweep retries'),
       );
     });
@@ -251,7 +251,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
     for (const row of rows) {
       const seenUpTo = await repo.seenUpTo(row.userId);
       gateway.toUser(row.userId, 'CALL_HISTORY_ADD', historyView(row, users, seenUpTo));
-      if (row.outcome === 'missed') {
+      if (row.direction === 'incoming' && row.outcome === 'missed') {
         const update: MissedCallsUpdateEvent = { unseen: await repo.countUnseenMissed(row.userId, seenUpTo) };
         gateway.toUser(row.userId, 'MISSED_CALLS_UPDATE', update);
       }
@@ -278,7 +278,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
       answeredAt: row.answeredAt?.toISOString() ?? null,
       endedAt: row.endedAt.toISOString(),
       durationMs: row.durationMs,
-      unseen: row.outcome === 'missed' && row.seq > seenUpTo,
+      unseen: row.direction === 'incoming' && row.outcome === 'missed' && row.seq > seenUpTo,
     };
   }
 
@@ -569,7 +569,7 @@ export function createTimerScheduler(clock: Clock): CallScheduler {
       const ms = Math.min(Math.max(0, at.getTime() - clock.now().getTime()), 2_147_000_000);
       const timer = setTimeout(() => {
         timers.delete(key);
-        fn();
+        void fn();
       }, ms);
       timer.unref();
       timers.set(key, timer);
