@@ -20,7 +20,8 @@ import {
 import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Call, CallConnection, CallHistoryEntry, callRoomName } from '@shared/api/calls';
+import type { Call } from '@shared/api/calls';
+import { CallConnection, CallHistoryEntry, callRoomName } from '@shared/api/calls';
 import { voiceRoomName } from '@shared/api/voice';
 import type { Clock } from '../../server/src/clock';
 import { callsOf } from '../../server/src/modules/calls/calls.module';
@@ -90,7 +91,8 @@ class CallBot {
       let n = 0;
       for (let frame = 0; this.running; frame++) {
         const data = new Int16Array(FRAME_SAMPLES);
-        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1) data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
+        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1)
+          data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
         await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
           this.running = false;
         });
@@ -225,7 +227,11 @@ describe('calls', () => {
       expect(entry!.participants.map((p) => p.id).sort()).toEqual([a.id, b.id].sort());
     }
     // A was removed from the room, and the room is closed.
-    await waitFor('the call room to close', async () => ((await livekit.listParticipants(callRoomName(callId)).catch(() => [])).length === 0 ? true : undefined), 10_000);
+    await waitFor(
+      'the call room to close',
+      async () => ((await livekit.listParticipants(callRoomName(callId)).catch(() => [])).length === 0 ? true : undefined),
+      10_000,
+    );
     expect((await server.api.get(`/channels/${dm}/call`, b.token)).status).toBe(404);
   });
 
@@ -267,7 +273,13 @@ describe('calls', () => {
     expect(claims.sub).toBe(a.id);
     expect((claims.exp ?? 0) - (claims.nbf ?? 0)).toBeLessThanOrEqual(60);
     expect(claims.video).toEqual(
-      expect.objectContaining({ room: callRoomName(aConn.call.id), roomJoin: true, canPublishSources: ['microphone'], roomAdmin: false, roomCreate: false }),
+      expect.objectContaining({
+        room: callRoomName(aConn.call.id),
+        roomJoin: true,
+        canPublishSources: ['microphone'],
+        roomAdmin: false,
+        roomCreate: false,
+      }),
     );
     const g = await createVoiceGuild(server.api);
     const otherCall = callRoomName('6c00000000000000000000aa');

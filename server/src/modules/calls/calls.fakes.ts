@@ -97,7 +97,9 @@ export function createMemoryCallsRepo() {
       if ((seen.get(userId) ?? '') < seq) seen.set(userId, seq);
     },
     async countUnseenMissed(userId, after) {
-      return [...history.values()].filter((r) => r.userId === userId && r.direction === 'incoming' && r.outcome === 'missed' && r.seq > after).length;
+      return [...history.values()].filter(
+        (r) => r.userId === userId && r.direction === 'incoming' && r.outcome === 'missed' && r.seq > after,
+      ).length;
     },
   };
   return { repo, versions, heads, claims, history, hooks };
@@ -169,7 +171,8 @@ export function setupCalls() {
     },
     canCall: async (from, to) => !noContact.has(`${from}>${to}`),
     inVoice: async (userId) => voice.has(userId),
-    users: async (ids): Promise<PublicUser[]> => ids.map((id) => ({ id, username: `u${id.slice(-2)}`, displayName: `U${id.slice(-2)}`, avatar: null })),
+    users: async (ids): Promise<PublicUser[]> =>
+      ids.map((id) => ({ id, username: `u${id.slice(-2)}`, displayName: `U${id.slice(-2)}`, avatar: null })),
     displayName: async (userId) => `U${userId.slice(-2)}`,
   };
   const roomState = new Map<string, { sid: string; identity: string }[]>();
@@ -180,7 +183,10 @@ export function setupCalls() {
     async removeParticipant(room, identity) {
       removed.push({ room, identity });
       const list = roomState.get(room) ?? [];
-      roomState.set(room, list.filter((p) => p.identity !== identity));
+      roomState.set(
+        room,
+        list.filter((p) => p.identity !== identity),
+      );
       return list.some((p) => p.identity === identity);
     },
     async deleteRoom(room) {

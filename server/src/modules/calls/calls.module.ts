@@ -42,7 +42,8 @@ export function callsModule(ctx: ModuleContext): ServerModule {
       const record = channel as typeof channel & { recipientIds?: string[] };
       if (channel.guildId && (channel.type as string) !== 'dm' && (channel.type as string) !== 'group_dm') {
         // A guild channel: say so only to someone who can see it.
-        if (await ctx.permissions.channelAccess(userId, channel)) throw new AppError('WRONG_CHANNEL_TYPE', 'Calls are for DMs and group DMs');
+        if (await ctx.permissions.channelAccess(userId, channel))
+          throw new AppError('WRONG_CHANNEL_TYPE', 'Calls are for DMs and group DMs');
         throw AppError.notFound('Channel');
       }
       const recipientIds = record.recipientIds ?? [];

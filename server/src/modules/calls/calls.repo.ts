@@ -65,7 +65,13 @@ export type ClaimResult = { claimed: true } | { claimed: false; heldBy: string }
 
 export type CallsRepo = ReturnType<typeof createCallsRepo>;
 
-const head = (d: HeadDoc): CallHead => ({ id: d._id, channelId: d.channelId, userIds: d.userIds, active: d.active, startedAt: d.startedAt });
+const head = (d: HeadDoc): CallHead => ({
+  id: d._id,
+  channelId: d.channelId,
+  userIds: d.userIds,
+  active: d.active,
+  startedAt: d.startedAt,
+});
 const channelKey = (channelId: string) => `channel:${channelId}`;
 const userKey = (userId: string) => `user:${userId}`;
 

@@ -45,7 +45,9 @@ describe('call service', () => {
       const conn = await t.service.start(A, DM, {});
       expect(conn.room).toBe(callRoomName(conn.call.id));
       expect(conn.url).toBe('ws://livekit.test');
-      expect(t.issued).toEqual([expect.objectContaining({ userId: A, room: callRoomName(conn.call.id), rights: { canPublish: true, canSubscribe: true } })]);
+      expect(t.issued).toEqual([
+        expect.objectContaining({ userId: A, room: callRoomName(conn.call.id), rights: { canPublish: true, canSubscribe: true } }),
+      ]);
       for (const user of [A, B]) {
         const [created] = eventsTo(user, 'CALL_CREATE') as CallView[];
         expect(created?.id).toBe(conn.call.id);
@@ -123,7 +125,10 @@ describe('call service', () => {
         'b-laptop',
       ]);
       await t.service.sessionGone(B, 'b-desk');
-      expect((await t.memory.repo.latest(call.id))!.participants.find((p) => p.userId === B)!.ringingSessions).toEqual(['b-phone', 'b-laptop']);
+      expect((await t.memory.repo.latest(call.id))!.participants.find((p) => p.userId === B)!.ringingSessions).toEqual([
+        'b-phone',
+        'b-laptop',
+      ]);
       // A session of someone not ringing changes nothing.
       const before = (await t.memory.repo.latest(call.id))!.version;
       await t.service.sessionOpened(A, 'a-2');
@@ -200,7 +205,9 @@ describe('call service', () => {
       expect(eventsTo(B, 'MISSED_CALLS_UPDATE')).toEqual([{ unseen: 1 }]);
       expect(eventsTo(A, 'MISSED_CALLS_UPDATE')).toEqual([]);
       const mine = await t.service.history(B, { limit: 50 });
-      expect(mine.items).toEqual([expect.objectContaining({ callId: call.id, outcome: 'missed', direction: 'incoming', unseen: true, durationMs: 0 })]);
+      expect(mine.items).toEqual([
+        expect.objectContaining({ callId: call.id, outcome: 'missed', direction: 'incoming', unseen: true, durationMs: 0 }),
+      ]);
       expect((await t.service.readyFor(B)).unseenMissedCalls).toBe(1);
       await t.service.ackMissed(B);
       expect(eventsTo(B, 'MISSED_CALLS_UPDATE').at(-1)).toEqual({ unseen: 0 });
@@ -245,7 +252,7 @@ describe('call service', () => {
       expect(t.removed).toContainEqual({ room: callRoomName(call.id), identity: X });
     });
 
-    it("when LiveKit no longer has B (a lost webhook or a crash), then the sweep counts B as left and, past the grace, the call ends", async () => {
+    it('when LiveKit no longer has B (a lost webhook or a crash), then the sweep counts B as left and, past the grace, the call ends', async () => {
       const callId = await answeredCall();
       t.roomState.set(callRoomName(callId), [{ sid: 'PA_1', identity: A }]);
       await t.service.sweepOnce();

@@ -1,11 +1,6 @@
 import type { Logger } from 'pino';
 import { callRoomName } from '@shared/api/calls';
-import type {
-  Call as CallView,
-  CallConnection,
-  CallHistoryEntry as CallHistoryView,
-  CallSessionBody,
-} from '@shared/api/calls';
+import type { Call as CallView, CallConnection, CallHistoryEntry as CallHistoryView, CallSessionBody } from '@shared/api/calls';
 import type { CallDeleteEvent as CallDeleteSchema, MissedCallsUpdateEvent as MissedCallsSchema } from '@shared/api/calls';
 import type { z } from 'zod';
 import type { PageQuery } from '@shared/api/common';
@@ -78,8 +73,7 @@ export interface CallServiceDeps {
 
 /** A webhook fact about a call room. */
 export type CallRoomFact =
-  | { kind: 'joined' | 'left'; callId: string; identity: string; sid: string }
-  | { kind: 'finished'; callId: string };
+  { kind: 'joined' | 'left'; callId: string; identity: string; sid: string } | { kind: 'finished'; callId: string };
 
 export interface CallService {
   start(userId: string, channelId: string, body: CallSessionBody): Promise<CallConnection>;
@@ -199,7 +193,9 @@ export function createCallService(deps: CallServiceDeps): CallService {
         case 'disconnect':
           await rooms
             .removeParticipant(callRoomName(call.id), effect.userId)
-            .catch((err: unknown) => log.warn({ err, callId: call.id, userId: effect.userId }, 'call participant not removed from the room'));
+            .catch((err: unknown) =>
+              log.warn({ err, callId: call.id, userId: effect.userId }, 'call participant not removed from the room'),
+            );
           break;
         case 'admit':
           // The token is the answer of the route that admitted them (start, accept); nothing to send.
@@ -440,7 +436,10 @@ export function createCallService(deps: CallServiceDeps): CallService {
     async history(userId, query) {
       const rows = await repo.listHistory(userId, query.before, query.limit + 1);
       const pageRows = rows.slice(0, query.limit);
-      const [users, seenUpTo] = await Promise.all([access.users([...new Set(pageRows.flatMap((r) => r.participantIds))]), repo.seenUpTo(userId)]);
+      const [users, seenUpTo] = await Promise.all([
+        access.users([...new Set(pageRows.flatMap((r) => r.participantIds))]),
+        repo.seenUpTo(userId),
+      ]);
       return {
         items: pageRows.map((r) => historyView(r, users, seenUpTo)),
         nextCursor: rows.length > query.limit ? pageRows[pageRows.length - 1]!.callId : null,
@@ -500,7 +499,10 @@ export function createCallService(deps: CallServiceDeps): CallService {
         : null;
       if (!r || !r.ok) {
         // Not admitted (never answered, hung up, or the call ended): tokens are checked only on connect.
-        log.info({ callId: call.id, identity, refusal: r && !r.ok ? r.refusal.code : 'not-a-participant' }, 'call room participant removed');
+        log.info(
+          { callId: call.id, identity, refusal: r && !r.ok ? r.refusal.code : 'not-a-participant' },
+          'call room participant removed',
+        );
         await rooms.removeParticipant(callRoomName(call.id), identity).catch(() => false);
       }
     },
