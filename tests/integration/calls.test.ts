@@ -20,8 +20,7 @@ import {
 import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Call } from '@shared/api/calls';
-import { CallConnection, CallHistoryEntry, callRoomName } from '@shared/api/calls';
+import { Call, CallConnection, CallHistoryEntry, callRoomName } from '@shared/api/calls';
 import { voiceRoomName } from '@shared/api/voice';
 import type { Clock } from '../../server/src/clock';
 import { callsOf } from '../../server/src/modules/calls/calls.module';
@@ -293,6 +292,27 @@ describe('calls', () => {
       expect((await livekit.listParticipants(room).catch(() => [])).map((p) => p.identity)).not.toContain(a.id);
     }
     expect((await server.api.post(`/calls/${aConn.call.id}/leave`, undefined, a.token)).status).toBe(204);
+  });
+
+  it('when A and B both call in the same DM at once, then exactly one call starts; when B answers on both devices at once, exactly one answer wins', async () => {
+    const both = await Promise.all([a, b].map((u) => server.api.post(`/channels/${dm}/call`, {}, u.token)));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const started = CallConnection.parse(both.find((r) => r.status === 200)!.body);
+    const callee = started.call.callerId === a.id ? b : a;
+    const answers = await Promise.all(
+      [1, 2].map((n) => server.api.post(`/calls/${started.call.id}/accept`, { sessionId: `device-${n}` }, callee.token)),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const got = await server.api.get(`/channels/${dm}/call`, callee.token);
+    expect(got.status, JSON.stringify(got.body)).toBe(200);
+    const call = Call.parse(got.body);
+    expect(statusOf(call, callee.id)).toBe('connecting');
+    const ended = nextEvent(aGateway, 'CALL_DELETE', (e: { id: string }) => e.id === started.call.id, 10_000);
+    // Both hang up at once: the call ends once, with one history row each.
+    const leaves = await Promise.all([a, b].map((u) => server.api.post(`/calls/${started.call.id}/leave`, undefined, u.token)));
+    expect(leaves.map((r) => r.status)).toContain(204);
+    await ended;
+    for (const user of [a, b]) expect((await history(user)).filter((e) => e.callId === started.call.id)).toHaveLength(1);
   });
 
   it('when a third user asks for the call or acts on it, then 404', async () => {

@@ -18,13 +18,15 @@ export function createMemoryCallsRepo() {
   const versions = new Map<string, Call>();
   const heads = new Map<string, CallHead>();
   const claims = new Map<string, string>();
+  const claimedAt = new Map<string, Date>();
   const history = new Map<string, CallHistoryRow>();
   const seen = new Map<string, string>();
   const hooks: { beforeInsertVersion: ((call: Call) => Promise<void>) | null } = { beforeInsertVersion: null };
-  const claim = (key: string, callId: string): ClaimResult => {
+  const claim = (key: string, callId: string, at: Date): ClaimResult => {
     const held = claims.get(key);
-    if (held !== undefined) return { claimed: false, heldBy: held };
+    if (held !== undefined) return { claimed: false, heldBy: held, at: claimedAt.get(key) ?? null };
     claims.set(key, callId);
+    claimedAt.set(key, at);
     return { claimed: true };
   };
   const repo: CallsRepo = {
@@ -64,8 +66,8 @@ export function createMemoryCallsRepo() {
     async listActiveOf(userId) {
       return [...heads.values()].filter((h) => h.active && h.userIds.includes(userId));
     },
-    claimChannel: async (channelId, callId) => claim(`channel:${channelId}`, callId),
-    claimUser: async (userId, callId) => claim(`user:${userId}`, callId),
+    claimChannel: async (channelId, callId, at) => claim(`channel:${channelId}`, callId, at),
+    claimUser: async (userId, callId, at) => claim(`user:${userId}`, callId, at),
     channelClaim: async (channelId) => claims.get(`channel:${channelId}`) ?? null,
     userClaim: async (userId) => claims.get(`user:${userId}`) ?? null,
     async releaseChannel(channelId, callId) {

@@ -61,7 +61,7 @@ export interface CallHead {
   startedAt: Date;
 }
 
-export type ClaimResult = { claimed: true } | { claimed: false; heldBy: string };
+export type ClaimResult = { claimed: true } | { claimed: false; heldBy: string; at: Date | null };
 
 export type CallsRepo = ReturnType<typeof createCallsRepo>;
 
@@ -90,7 +90,7 @@ export function createCallsRepo(db: Db) {
       if (!isDuplicateKey(err)) throw err;
       const held = await claims.findOne({ _id: key });
       // Released between our insert and this read: report it held by nobody in particular; the caller retries.
-      return { claimed: false, heldBy: held?.callId ?? '' };
+      return { claimed: false, heldBy: held?.callId ?? '', at: held?.at ?? null };
     }
   }
 

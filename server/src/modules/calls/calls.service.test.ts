@@ -94,6 +94,15 @@ describe('call service', () => {
       expect(await codeOf(t.service.start(A, GROUP, {}))).toBe('CONFLICT');
     });
 
+    it('when the channel is claimed by a start whose call is not stored yet, then a second start waits its turn (409) instead of taking the claim; an old one is a crash and is taken over', async () => {
+      const starting = '6c0000000000000000000009';
+      await t.memory.repo.claimChannel(DM, starting, t.clock.now());
+      expect(await codeOf(t.service.start(B, DM, {}))).toBe('CONFLICT');
+      expect(t.memory.claims.get(`channel:${DM}`)).toBe(starting);
+      t.clock.advance(61_000);
+      expect((await t.service.start(B, DM, {})).call.phase).toBe('ringing');
+    });
+
     it('when a stale claim is left by a call that ended (a crash before its release), then a new call claims over it', async () => {
       const { call } = await t.service.start(A, DM, {});
       await t.service.leave(A, call.id);

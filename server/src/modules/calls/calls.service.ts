@@ -303,26 +303,37 @@ export function createCallService(deps: CallServiceDeps): CallService {
     return call && !isEnded(call) ? call : null;
   }
 
-  /** Claims the channel for a new call; a stale claim is cleared once. Returns the active call in the way, if any. */
-  async function claimChannel(channelId: string, callId: string): Promise<Call | null> {
+  /**
+   * Whether a claim that refused us still stands. A claim whose call has no version yet is a start in progress (the
+   * claims come first): it stands, unless it is old enough to be a crash between the two writes.
+   */
+  async function standingClaim(heldBy: string, at: Date | null): Promise<{ stands: boolean; call: Call | null }> {
+    if (!heldBy) return { stands: false, call: null };
+    const call = await repo.latest(heldBy);
+    if (call) return { stands: !isEnded(call), call };
+    return { stands: at === null || now().getTime() - at.getTime() < ORPHAN_HEAD_MS, call: null };
+  }
+
+  /** Claims the channel for a new call; a stale claim is cleared. Returns the id of the call in the way, if any. */
+  async function claimChannel(channelId: string, callId: string): Promise<string | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await repo.claimChannel(channelId, callId, now());
       if (result.claimed) return null;
-      const holder = await liveHolder(result.heldBy);
-      if (holder) return holder;
+      if ((await standingClaim(result.heldBy, result.at)).stands) return result.heldBy;
       if (result.heldBy) await repo.releaseChannel(channelId, result.heldBy);
     }
     throw new AppError('CONFLICT', 'A call is starting in this channel; try again');
   }
 
-  /** Claims "in a call" for the user; a stale claim is cleared once. Returns the other call they are in, if any. */
-  async function claimUser(userId: string, callId: string): Promise<Call | null> {
+  /** Claims "in a call" for the user; a stale claim is cleared. Returns the id of the other call they are in, if any. */
+  async function claimUser(userId: string, callId: string): Promise<string | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await repo.claimUser(userId, callId, now());
       if (result.claimed || result.heldBy === callId) return null;
-      const holder = await liveHolder(result.heldBy);
-      const mine = holder?.participants.find((p) => p.userId === userId);
-      if (holder && mine && isLive(mine.status)) return holder;
+      const { stands, call } = await standingClaim(result.heldBy, result.at);
+      const mine = call?.participants.find((p) => p.userId === userId);
+      // Still starting (no version yet), or still in it.
+      if (stands && (!call || (mine && isLive(mine.status)))) return result.heldBy;
       if (result.heldBy) await repo.releaseUser(userId, result.heldBy);
     }
     throw new AppError('CONFLICT', 'Another call of yours is changing; try again');
@@ -356,11 +367,11 @@ export function createCallService(deps: CallServiceDeps): CallService {
       }
       const callId = newId();
       const inChannel = await claimChannel(channelId, callId);
-      if (inChannel) throw new AppError('CONFLICT', 'A call is already going on in this channel: join it', { callId: inChannel.id });
+      if (inChannel) throw new AppError('CONFLICT', 'A call is already going on in this channel: join it', { callId: inChannel });
       let stored = false;
       try {
         const elsewhere = await claimUser(userId, callId);
-        if (elsewhere) throw new AppError('CONFLICT', 'You are in another call: hang up first', { callId: elsewhere.id });
+        if (elsewhere) throw new AppError('CONFLICT', 'You are in another call: hang up first', { callId: elsewhere });
         const recipients = await Promise.all(
           others.map(async (id) => ({
             userId: id,
@@ -398,9 +409,12 @@ export function createCallService(deps: CallServiceDeps): CallService {
       // Answering a call-waiting prompt hangs up the call they are in.
       const other = await claimUser(userId, callId);
       if (other) {
-        await step(other.id, () => ({ type: 'hangUp', userId, now: now() }));
+        await step(other, () => ({ type: 'hangUp', userId, now: now() })).catch((err: unknown) => {
+          // Not stored yet (they are starting it right now): the claim below refuses.
+          if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+        });
         const again = await claimUser(userId, callId);
-        if (again) throw new AppError('CONFLICT', 'You are in another call: hang up first', { callId: again.id });
+        if (again) throw new AppError('CONFLICT', 'You are in another call: hang up first', { callId: again });
       }
       const session = body.sessionId ?? `http:${newId()}`;
       const result = await step(callId, () => ({ type: 'accept', userId, session, now: now() }));

@@ -10,7 +10,7 @@ const USER = '6a0000000000000000000001';
 function event(name: string, room: string, participant = true): WebhookEvent {
   const e = new WebhookEvent({ room: { name: room }, ...(participant ? { participant: { sid: 'PA_1', identity: USER } } : {}) });
   // The constructor leaves these two at their defaults.
-  e.event = name;
+  e.event = name as WebhookEvent['event'];
   e.id = 'EV_1';
   return e;
 }
