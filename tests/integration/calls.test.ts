@@ -326,6 +326,14 @@ describe('calls', () => {
     expect((await server.api.post(`/calls/${call.id}/leave`, undefined, a.token)).status).toBe(204);
   });
 
+  it("when a call is started in a guild's channel, then 400 WRONG_CHANNEL_TYPE for a member and 404 for anyone else", async () => {
+    const g = await createVoiceGuild(server.api);
+    const member = await server.api.post(`/channels/${g.a}/call`, {}, g.member.token);
+    expect(member.status).toBe(400);
+    expect(member.body.error.code).toBe('WRONG_CHANNEL_TYPE');
+    expect((await server.api.post(`/channels/${g.a}/call`, {}, a.token)).status).toBe(404);
+  });
+
   it("when B's privacy says friends only, then a guild member who is not B's friend is refused (403); a blocked user is refused too", async () => {
     const g = await createVoiceGuild(server.api);
     // The guild's owner and member share a guild: with the default privacy they may open a DM.

@@ -4,6 +4,7 @@ import { AppError } from '../../errors';
 import { publicUserView, deletedUser } from '../../http/views';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { livekitWebhookBus } from '../../livekit/webhooks';
+import { isPrivateChannel } from '../channels/channels.repo';
 import type { ModuleContext, ServerModule } from '../context';
 import { canContact } from '../relationships/contact';
 import { createVoiceRepo, isActive } from '../voice/voice.repo';
@@ -38,17 +39,13 @@ export function callsModule(ctx: ModuleContext): ServerModule {
   const access: CallAccess = {
     async channelMembers(userId, channelId) {
       const channel = await ctx.cachedReads.channels.find(channelId);
-      if (!channel) throw AppError.notFound('Channel');
-      const record = channel as typeof channel & { recipientIds?: string[] };
-      if (channel.guildId && (channel.type as string) !== 'dm' && (channel.type as string) !== 'group_dm') {
-        // A guild channel: say so only to someone who can see it.
-        if (await ctx.permissions.channelAccess(userId, channel))
-          throw new AppError('WRONG_CHANNEL_TYPE', 'Calls are for DMs and group DMs');
-        throw AppError.notFound('Channel');
-      }
-      const recipientIds = record.recipientIds ?? [];
-      if (!recipientIds.includes(userId)) throw AppError.notFound('Channel');
-      return { channelId, recipientIds };
+      const seen = channel ? await ctx.permissions.channelAccess(userId, channel) : null;
+      if (!channel || !seen) throw AppError.notFound('Channel');
+      // A guild channel the user can see: say what is wrong with it (voice channels have their own rooms).
+      if (!isPrivateChannel(channel)) throw new AppError('WRONG_CHANNEL_TYPE', 'Calls are for DMs and group DMs');
+      const audience = await ctx.permissions.viewersOfChannel(channelId);
+      if (!audience || audience.guildId !== null) throw AppError.notFound('Channel');
+      return { channelId, recipientIds: audience.viewers };
     },
     async canCall(from, to) {
       const decision = await canContact(
