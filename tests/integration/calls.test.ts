@@ -214,6 +214,15 @@ describe('calls', () => {
     expect(botA.rms(b.id)).toBeGreaterThan(RMS_THRESHOLD);
     expect(botB.rms(a.id)).toBeGreaterThan(RMS_THRESHOLD);
 
+    // A reloaded client: READY lists the call going on, and a new connection to it is given.
+    const reloaded = gateway(b);
+    const again = await ready(reloaded);
+    expect(again.calls?.map((c) => [c.id, statusOf(c, b.id)])).toEqual([[callId, 'joined']]);
+    const reconnect = await server.api.post(`/calls/${callId}/connection`, { sessionId: again.sessionId }, b.token);
+    expect(reconnect.status).toBe(200);
+    expect(CallConnection.parse(reconnect.body).room).toBe(callRoomName(callId));
+    reloaded.disconnect();
+
     const deleted = nextEvent(bPhone, 'CALL_DELETE', (e: { id: string }) => e.id === callId, 10_000);
     const historyAdd = nextEvent<CallHistoryEntry>(bDesk, 'CALL_HISTORY_ADD', (e: CallHistoryEntry) => e.callId === callId, 10_000);
     expect((await server.api.post(`/calls/${callId}/leave`, undefined, a.token)).status).toBe(204);
