@@ -25,11 +25,7 @@ import {
   type NotificationSettingsState,
 } from '../features/notifications/notification-settings.store';
 import { notificationText } from '../features/notifications/notification-text';
-import {
-  createRelationshipsStore,
-  type RelationshipsActions,
-  type RelationshipsState,
-} from '../features/home/relationships.store';
+import { createRelationshipsStore, type RelationshipsActions, type RelationshipsState } from '../features/home/relationships.store';
 import {
   createPrivateChannelsStore,
   type PrivateChannelsActions,
@@ -139,7 +135,8 @@ function saveLocation() {
   if (g.home || (guildId && channelId)) p.storage.set(LAST_LOCATION_KEY, loc);
 }
 guildsStore.subscribe((s, prev) => {
-  if (s.selectedGuildId === prev.selectedGuildId && s.selectedChannelByGuild === prev.selectedChannelByGuild && s.home === prev.home) return;
+  if (s.selectedGuildId === prev.selectedGuildId && s.selectedChannelByGuild === prev.selectedChannelByGuild && s.home === prev.home)
+    return;
   saveLocation();
 });
 privateChannelsStore.subscribe((s, prev) => {
@@ -216,7 +213,8 @@ function startSession() {
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
         const myRoles = guildsStore.getState().membersByGuild[m.guildId]?.find((x) => x.user.id === self)?.roleIds ?? [];
-        const mentionsMe = isForMe(m, self, myRoles);
+        // In a DM every message counts, as a mention does in a guild (Discord's DM badge counts messages).
+        const mentionsMe = !m.guildId || isForMe(m, self, myRoles);
         chatStore.getState().receive(m);
         unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
         privateChannelsStore.getState().noteMessage(m.channelId, m.id);

@@ -170,7 +170,11 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       },
 
       selectChannel(guildId, channelId) {
-        set((s) => ({ selectedGuildId: guildId, home: false, selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId } }));
+        set((s) => ({
+          selectedGuildId: guildId,
+          home: false,
+          selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId },
+        }));
       },
 
       openHome() {

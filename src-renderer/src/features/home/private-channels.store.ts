@@ -57,7 +57,8 @@ export function createPrivateChannelsStore(deps: { api: () => Port }): PrivateCh
       set((s) => {
         const cur = s.byId[c.id];
         // A late answer must not take the newest message id backwards.
-        const lastMessageId = cur?.lastMessageId && (!c.lastMessageId || cur.lastMessageId > c.lastMessageId) ? cur.lastMessageId : c.lastMessageId;
+        const lastMessageId =
+          cur?.lastMessageId && (!c.lastMessageId || cur.lastMessageId > c.lastMessageId) ? cur.lastMessageId : c.lastMessageId;
         return { byId: { ...s.byId, [c.id]: { ...c, lastMessageId } } };
       });
     return {

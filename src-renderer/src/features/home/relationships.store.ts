@@ -131,9 +131,17 @@ export function createRelationshipsStore(deps: { api: () => Port }): Relationshi
     },
 
     accept: (userId) => run(() => deps.api().relationships.accept(userId), put),
-    remove: (userId) => run(() => deps.api().relationships.remove(userId), () => drop(userId)),
+    remove: (userId) =>
+      run(
+        () => deps.api().relationships.remove(userId),
+        () => drop(userId),
+      ),
     block: (userId) => run(() => deps.api().relationships.block(userId), put),
-    unblock: (userId) => run(() => deps.api().relationships.unblock(userId), () => drop(userId)),
+    unblock: (userId) =>
+      run(
+        () => deps.api().relationships.unblock(userId),
+        () => drop(userId),
+      ),
 
     async setPrivacy(dmsAndCallsFrom) {
       const before = get().privacy;
