@@ -6,17 +6,19 @@ export interface BlockedRun {
   key: string;
 }
 
-/** Per message: the run of blocked messages it belongs to, or null for a message shown as usual. */
-export function blockedRuns(
-  messages: readonly { id: string; author: { id: string } }[],
-  blocked: ReadonlySet<string>,
-): (BlockedRun | null)[] {
+type Row = { id: string; type?: string; author: { id: string } };
+
+/**
+ * Per message: the run of blocked messages it belongs to, or null for a message shown as usual. Only what they wrote
+ * is hidden: a notice the server posted about them ("joined the server") stays.
+ */
+export function blockedRuns(messages: readonly Row[], blocked: ReadonlySet<string>): (BlockedRun | null)[] {
   const out: (BlockedRun | null)[] = [];
   if (blocked.size === 0) return messages.map(() => null);
   let run: BlockedRun | null = null;
   for (let i = 0; i < messages.length; i++) {
-    const m = messages[i] as { id: string; author: { id: string } };
-    if (!blocked.has(m.author.id)) {
+    const m = messages[i] as Row;
+    if (!blocked.has(m.author.id) || (m.type !== undefined && m.type !== 'default')) {
       run = null;
       out.push(null);
       continue;
