@@ -78,7 +78,6 @@ export function FriendsPane() {
             </button>
           ))}
         </div>
-        <div className="dm-header-actions" />
       </header>
       <div className="friends-body" role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${tab}`}>
         {tab === 'add' ? <AddFriend /> : <FriendList tab={tab} />}
