@@ -128,6 +128,11 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await a.screenshot({ path: resolve(SHOTS, 'dm-chat.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'Home: a DM');
 
+    // The app reopens where it was: Home, with this DM open.
+    await a.reload();
+    await a.getByRole('textbox', { name: 'Message Ben' }).waitFor();
+    await a.locator('article.message .content', { hasText: 'Hello Ann!' }).waitFor();
+
     // The group DM dialog (opened and closed: a group needs a second friend).
     await a.getByRole('button', { name: 'Create a group DM' }).click();
     const dialog = a.getByRole('dialog', { name: 'Select Friends' });

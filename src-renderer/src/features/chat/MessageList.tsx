@@ -475,6 +475,7 @@ const MessageRow = memo(function MessageRow({
   onJump,
 }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
+  const guildId = m.guildId || null;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
@@ -607,16 +608,23 @@ const MessageRow = memo(function MessageRow({
       <div className="message-body">
         {showHead && (
           <header>
-            <button
-              type="button"
-              className="author author-btn"
-              style={{ color: nameColorFor(m.author.id) }}
-              aria-haspopup="menu"
-              {...memberMenuTriggerProps(m.guildId, m.author.id, 'chat')}
-              onClick={(e) => openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget)}
-            >
-              {name}
-            </button>
+            {guildId ? (
+              <button
+                type="button"
+                className="author author-btn"
+                style={{ color: nameColorFor(m.author.id) }}
+                aria-haspopup="menu"
+                {...memberMenuTriggerProps(guildId, m.author.id, 'chat')}
+                onClick={(e) => openMemberMenu(guildId, m.author.id, 'chat', e.currentTarget)}
+              >
+                {name}
+              </button>
+            ) : (
+              // A DM has no member menu (it is a guild's): the name is text.
+              <span className="author" style={{ color: nameColorFor(m.author.id) }}>
+                {name}
+              </span>
+            )}
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
             {m.pinned && (
               <span className="pinned-mark">
