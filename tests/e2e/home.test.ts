@@ -21,7 +21,10 @@ let b: Page;
 let general: string;
 
 const rail = (page: Page) => page.getByRole('navigation', { name: 'Servers' });
-const openHome = (page: Page) => rail(page).getByRole('button', { name: /^Home(,|$)/ }).click();
+const openHome = (page: Page) =>
+  rail(page)
+    .getByRole('button', { name: /^Home(,|$)/ })
+    .click();
 const tab = (page: Page, name: string) => page.getByRole('tablist', { name: 'Friends' }).getByRole('tab', { name: new RegExp(`^${name}`) });
 const friendRow = (page: Page, userId: string) => page.locator(`li.friend-row[data-user-id="${userId}"]`);
 

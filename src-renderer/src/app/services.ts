@@ -27,6 +27,7 @@ import {
 import { notificationText } from '../features/notifications/notification-text';
 import { createRelationshipsStore, type RelationshipsActions, type RelationshipsState } from '../features/home/relationships.store';
 import {
+  channelLabel,
   createPrivateChannelsStore,
   type PrivateChannelsActions,
   type PrivateChannelsState,
@@ -155,6 +156,10 @@ guildsStore.subscribe((s, prev) => {
 function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
   const me = authStore.getState().user;
   const g = guildsStore.getState();
+  if (!m.guildId) {
+    notifyDm(m);
+    return;
+  }
   const decision = shouldNotify({
     message: {
       authorId: m.author.id,
@@ -173,6 +178,21 @@ function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
   if (!decision.notify) return;
   const text = notificationText(m, { channels: g.channelsByGuild[m.guildId] ?? [], roles: g.rolesByGuild[m.guildId] ?? [] });
   p.notify({ ...text, guildId: m.guildId, channelId: m.channelId, messageId: m.id });
+}
+
+/**
+ * A DM notifies like a mention (Discord's default): not my own, not while Do Not Disturb, not while that DM is open
+ * in a focused window. Titled with the group's name in a group.
+ */
+function notifyDm(m: Message): void {
+  const me = authStore.getState().user;
+  const dm = privateChannelsStore.getState().byId[m.channelId];
+  if (!me || m.author.id === me.id || me.status === 'dnd' || !dm) return;
+  const open = guildsStore.getState().home && privateChannelsStore.getState().selectedId === m.channelId;
+  if (open && typeof document !== 'undefined' && document.hasFocus()) return;
+  const text = notificationText(m, { channels: [], roles: [] });
+  const title = dm.type === 'group_dm' ? `${m.author.displayName} in ${channelLabel(dm)}` : text.title;
+  p.notify({ title, body: text.body, guildId: null, channelId: m.channelId, messageId: m.id });
 }
 
 function startSession() {
@@ -344,6 +364,11 @@ p.onInviteLink((code) => {
     .then((r) => uiStore.getState().toast(r.ok ? 'info' : 'error', r.ok ? `Joined ${r.value.name}` : r.message));
 });
 p.onOpenChannel(({ guildId, channelId }) => {
+  if (!guildId && privateChannelsStore.getState().byId[channelId]) {
+    guildsStore.getState().openHome();
+    privateChannelsStore.getState().select(channelId);
+    return;
+  }
   const g = guildId ?? Object.entries(guildsStore.getState().channelsByGuild).find(([, cs]) => cs.some((c) => c.id === channelId))?.[0];
   if (g) guildsStore.getState().selectChannel(g, channelId);
 });

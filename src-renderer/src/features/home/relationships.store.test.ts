@@ -49,11 +49,9 @@ function harness(initial: Relationship[] = [], fail?: ApiError) {
 describe('relationships store', () => {
   it('when READY carries relationships and privacy, then they are taken without a request, sorted by name per type', () => {
     const { store, calls } = harness();
-    store
-      .getState()
-      .applyReady([rel(2, 'friend', 'Bea'), rel(1, 'friend', 'Ann'), rel(3, 'incoming'), rel(4, 'blocked')], {
-        dmsAndCallsFrom: 'friends',
-      });
+    store.getState().applyReady([rel(2, 'friend', 'Bea'), rel(1, 'friend', 'Ann'), rel(3, 'incoming'), rel(4, 'blocked')], {
+      dmsAndCallsFrom: 'friends',
+    });
     expect(calls).toEqual([]);
     expect(store.getState().loaded).toBe(true);
     expect(relationshipsOf(store.getState(), 'friend').map((r) => r.user.displayName)).toEqual(['Ann', 'Bea']);
