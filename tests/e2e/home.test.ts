@@ -16,6 +16,7 @@ const suffix = Math.random().toString(36).slice(2, 7);
 
 let A: E2eUser;
 let B: E2eUser;
+let C: E2eUser;
 let a: Page;
 let b: Page;
 let general: string;
@@ -37,6 +38,10 @@ beforeAll(async () => {
   general = channels.find((c) => c.type === 'text')!.id;
   const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, A.token, {})).body;
   expect((await rest(base, 'POST', `/invites/${invite.code}`, B.token)).status).toBe(200);
+  // C is A's friend already (over the API): a group DM needs two friends.
+  C = await registerUser(base, `home_c_${suffix}`, 'Cat');
+  expect((await rest(base, 'POST', '/users/@me/relationships', A.token, { userId: C.id })).status).toBe(200);
+  expect((await rest(base, 'POST', `/users/@me/relationships/${A.id}/accept`, C.token)).status).toBe(200);
   a = await newDevice(e2e);
   b = await newDevice(e2e);
   await signIn(a, base, A);
@@ -136,13 +141,36 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await a.getByRole('textbox', { name: 'Message Ben' }).waitFor();
     await a.locator('article.message .content', { hasText: 'Hello Ann!' }).waitFor();
 
-    // The group DM dialog (opened and closed: a group needs a second friend).
+    // A group DM with Ben and Cat: created from the dialog, renamed, then A leaves it.
     await a.getByRole('button', { name: 'Create a group DM' }).click();
     const dialog = a.getByRole('dialog', { name: 'Select Friends' });
     await dialog.waitFor();
     await expectNoSeriousViolationsInBothThemes(a, 'Home: the group DM dialog');
-    await a.keyboard.press('Escape');
+    await dialog.getByRole('checkbox', { name: /Ben/ }).check();
+    await dialog.getByRole('checkbox', { name: /Cat/ }).check();
+    await dialog.getByLabel('Group name (optional)').fill('Trio');
+    await dialog.getByRole('button', { name: 'Create Group DM' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await a.getByRole('heading', { name: 'Trio' }).waitFor();
+    await a.getByRole('button', { name: 'Rename group' }).click();
+    const rename = a.getByRole('dialog', { name: 'Rename group' });
+    await rename.getByLabel('Group name').fill('Crew');
+    await rename.getByRole('button', { name: 'Save' }).click();
+    await a.getByRole('heading', { name: 'Crew' }).waitFor();
+    const catsGroups = async () =>
+      (
+        await rest<{ items: { name: string | null; recipients: { id: string }[] }[] }>(
+          e2e.server.url,
+          'GET',
+          '/users/@me/channels',
+          C.token,
+        )
+      ).body.items.filter((c) => c.name === 'Crew');
+    await expect.poll(async () => (await catsGroups()).length).toBe(1);
+    await a.getByRole('button', { name: 'Leave group' }).click();
+    await a.getByRole('alertdialog').or(a.getByRole('dialog')).getByRole('button', { name: 'Leave group' }).click();
+    await a.getByRole('main', { name: 'Friends' }).waitFor();
+    await expect.poll(async () => (await catsGroups())[0]?.recipients.some((u) => u.id === A.id)).toBe(false);
   });
 
   it("when A blocks B, then B's messages in their shared server collapse into a bar the keyboard can open", async () => {
