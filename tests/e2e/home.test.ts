@@ -115,7 +115,7 @@ describe('Home: friends, DMs, blocking and privacy', () => {
 
   it('when A messages B, then B sees the DM unread with a badge and replies, in the same chat components as a channel', async () => {
     await friendRow(a, B.id).getByRole('button', { name: 'Message Ben' }).click();
-    const composerA = a.getByRole('textbox', { name: 'Message Ben' });
+    const composerA = a.getByRole('combobox', { name: 'Message Ben' });
     await composerA.waitFor();
     await composerA.fill('Hi Ben, this is a DM');
     await composerA.press('Enter');
@@ -128,7 +128,7 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await expect.poll(() => b.getByTestId('home-badge').innerText()).toBe('1');
     await dmRow.getByRole('button', { name: /^Ann/ }).click();
     await b.locator('article.message .content', { hasText: 'Hi Ben, this is a DM' }).waitFor();
-    const composerB = b.getByRole('textbox', { name: 'Message Ann' });
+    const composerB = b.getByRole('combobox', { name: 'Message Ann' });
     await composerB.fill('Hello Ann!');
     await composerB.press('Enter');
     await a.locator('article.message .content', { hasText: 'Hello Ann!' }).waitFor({ timeout: 15_000 });
@@ -138,7 +138,7 @@ describe('Home: friends, DMs, blocking and privacy', () => {
 
     // The app reopens where it was: Home, with this DM open.
     await a.reload();
-    await a.getByRole('textbox', { name: 'Message Ben' }).waitFor();
+    await a.getByRole('combobox', { name: 'Message Ben' }).waitFor();
     await a.locator('article.message .content', { hasText: 'Hello Ann!' }).waitFor();
 
     // A group DM with Ben and Cat: created from the dialog, renamed, then A leaves it.
@@ -151,12 +151,12 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await dialog.getByLabel('Group name (optional)').fill('Trio');
     await dialog.getByRole('button', { name: 'Create Group DM' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await a.getByRole('heading', { name: 'Trio' }).waitFor();
+    await a.getByRole('heading', { name: 'Trio', level: 1 }).waitFor();
     await a.getByRole('button', { name: 'Rename group' }).click();
     const rename = a.getByRole('dialog', { name: 'Rename group' });
     await rename.getByLabel('Group name').fill('Crew');
     await rename.getByRole('button', { name: 'Save' }).click();
-    await a.getByRole('heading', { name: 'Crew' }).waitFor();
+    await a.getByRole('heading', { name: 'Crew', level: 1 }).waitFor();
     const catsGroups = async () =>
       (
         await rest<{ items: { name: string | null; recipients: { id: string }[] }[] }>(

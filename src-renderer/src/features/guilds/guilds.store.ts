@@ -116,7 +116,8 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
           set({ guilds, loaded: true });
           const sel = get().selectedGuildId;
           const target = sel && guilds.some((g) => g.id === sel) ? sel : (guilds[0]?.id ?? null);
-          get().selectGuild(target);
+          // Not selectGuild: choosing which guild is current must not leave Home (reopened from the last location).
+          set({ selectedGuildId: target });
           await Promise.all(guilds.filter((g) => !loadedGuilds.has(g.id)).map((g) => inflight.get(g.id) ?? get().loadGuild(g.id)));
         } catch {
           // The shell shows no guilds; the gateway's READY (or the next start) brings them.
