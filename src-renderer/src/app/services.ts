@@ -154,12 +154,14 @@ guildsStore.subscribe((s, prev) => {
 
 /** An incoming message becomes a notification when my settings, my status and what is on screen let it (should-notify.ts). */
 function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
-  const me = authStore.getState().user;
-  const g = guildsStore.getState();
-  if (!m.guildId) {
+  // DMs (guildId null) have their own rules.
+  if (m.guildId === null) {
     notifyDm(m);
     return;
   }
+  const guildId = m.guildId;
+  const me = authStore.getState().user;
+  const g = guildsStore.getState();
   const decision = shouldNotify({
     message: {
       authorId: m.author.id,
@@ -168,16 +170,16 @@ function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
       mentionsMeDirectly: me !== null && m.mentions.some((u) => u.id === me.id),
       mentionsMyRole: m.mentionRoles.some((r) => myRoles.includes(r)),
     },
-    settings: notificationSettingsStore.getState().byGuild[m.guildId],
+    settings: notificationSettingsStore.getState().byGuild[guildId],
     selfId: me?.id,
     status: me?.status ?? 'online',
-    channelOpen: g.selectedGuildId === m.guildId && g.selectedChannelByGuild[m.guildId] === m.channelId,
+    channelOpen: g.selectedGuildId === guildId && g.selectedChannelByGuild[guildId] === m.channelId,
     windowFocused: typeof document !== 'undefined' && document.hasFocus(),
     now: Date.now(),
   });
   if (!decision.notify) return;
-  const text = notificationText(m, { channels: g.channelsByGuild[m.guildId] ?? [], roles: g.rolesByGuild[m.guildId] ?? [] });
-  p.notify({ ...text, guildId: m.guildId, channelId: m.channelId, messageId: m.id });
+  const text = notificationText(m, { channels: g.channelsByGuild[guildId] ?? [], roles: g.rolesByGuild[guildId] ?? [] });
+  p.notify({ ...text, guildId, channelId: m.channelId, messageId: m.id });
 }
 
 /**
@@ -219,7 +221,15 @@ function startSession() {
         if (ready.guilds.length === 0) guildsStore.setState({ loaded: true });
         relationshipsStore.getState().applyReady(ready.relationships, ready.privacySettings);
         privateChannelsStore.getState().applyReady(ready.privateChannels);
-        if (ready.privateChannels) unreadStore.getState().noteChannels(ready.privateChannels);
+        if (ready.privateChannels) {
+          unreadStore.getState().noteChannels(ready.privateChannels);
+          // As a guild snapshot's read states: a DM not listed was never read.
+          if (ready.privateReadStates)
+            unreadStore.getState().applyReadStates(
+              ready.privateChannels.map((c) => c.id),
+              ready.privateReadStates,
+            );
+        }
       },
       RELATIONSHIP_ADD: (r) => relationshipsStore.getState().receive(r),
       RELATIONSHIP_REMOVE: (e) => relationshipsStore.getState().receiveRemove(e.userId),
@@ -232,9 +242,11 @@ function startSession() {
       PRIVATE_CHANNEL_DELETE: (e) => privateChannelsStore.getState().receiveDelete(e.id),
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
-        const myRoles = guildsStore.getState().membersByGuild[m.guildId]?.find((x) => x.user.id === self)?.roleIds ?? [];
+        const myRoles =
+          (m.guildId !== null ? guildsStore.getState().membersByGuild[m.guildId] : undefined)?.find((x) => x.user.id === self)?.roleIds ??
+          [];
         // In a DM every message counts, as a mention does in a guild (Discord's DM badge counts messages).
-        const mentionsMe = !m.guildId || isForMe(m, self, myRoles);
+        const mentionsMe = m.guildId === null || isForMe(m, self, myRoles);
         chatStore.getState().receive(m);
         unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
         privateChannelsStore.getState().noteMessage(m.channelId, m.id);

@@ -129,7 +129,7 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
       .getState()
       .send(
         channelId,
-        guildId ?? '',
+        guildId,
         encodeMentions(content, targets.members, targets.roles, targets.channels),
         reply ? { reference: reply.reference, mention: reply.mention } : undefined,
         attachments,

@@ -475,7 +475,7 @@ const MessageRow = memo(function MessageRow({
   onJump,
 }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
-  const guildId = m.guildId || null;
+  const guildId = m.guildId;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
