@@ -140,6 +140,12 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await a.reload();
     await a.getByRole('combobox', { name: 'Message Ben' }).waitFor();
     await a.locator('article.message .content', { hasText: 'Hello Ann!' }).waitFor();
+    // B read it: after a reload on the friends page (the DM not open), it is still read (READY's read markers of DMs).
+    await b.locator('button.home-friends').click();
+    await b.reload();
+    await b.getByRole('main', { name: 'Friends' }).waitFor();
+    await dmRow.waitFor();
+    await expect.poll(() => dmRow.getAttribute('data-unread'), { timeout: 15_000 }).toBe('false');
 
     // A group DM with Ben and Cat: created from the dialog, renamed, then A leaves it.
     await a.getByRole('button', { name: 'Create a group DM' }).click();
