@@ -147,7 +147,7 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await dmRow.waitFor();
     await expect.poll(() => dmRow.getAttribute('data-unread'), { timeout: 15_000 }).toBe('false');
 
-    // A group DM with Ben and Cat: created from the dialog, renamed, then A leaves it.
+    // A group DM with Ben and Cat: created from the dialog, renamed, Cat removed, then A leaves it.
     await a.getByRole('button', { name: 'Create a group DM' }).click();
     const dialog = a.getByRole('dialog', { name: 'Select Friends' });
     await dialog.waitFor();
@@ -163,20 +163,28 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await rename.getByLabel('Group name').fill('Crew');
     await rename.getByRole('button', { name: 'Save' }).click();
     await a.getByRole('heading', { name: 'Crew', level: 1 }).waitFor();
-    const catsGroups = async () =>
+    const groupsOf = async (who: E2eUser) =>
       (
         await rest<{ items: { name: string | null; recipients: { id: string }[] }[] }>(
           e2e.server.url,
           'GET',
           '/users/@me/channels',
-          C.token,
+          who.token,
         )
       ).body.items.filter((c) => c.name === 'Crew');
-    await expect.poll(async () => (await catsGroups()).length).toBe(1);
+    await expect.poll(async () => (await groupsOf(C)).length).toBe(1);
+    // A made it, so A may remove Cat.
+    await a.getByRole('button', { name: 'Group members', exact: true }).click();
+    const members = a.getByRole('dialog', { name: 'Members' });
+    await expectNoSeriousViolationsInBothThemes(a, "Home: a group DM's members");
+    await members.getByRole('button', { name: 'Remove Cat' }).click();
+    await expect.poll(async () => (await groupsOf(C)).length).toBe(0);
+    await a.keyboard.press('Escape');
+    await members.waitFor({ state: 'detached' });
     await a.getByRole('button', { name: 'Leave group' }).click();
     await a.getByRole('alertdialog').or(a.getByRole('dialog')).getByRole('button', { name: 'Leave group' }).click();
     await a.getByRole('main', { name: 'Friends' }).waitFor();
-    await expect.poll(async () => (await catsGroups())[0]?.recipients.some((u) => u.id === A.id)).toBe(false);
+    await expect.poll(async () => (await groupsOf(B))[0]?.recipients.some((u) => u.id === A.id)).toBe(false);
   });
 
   it("when A blocks B, then B's messages in their shared server collapse into a bar the keyboard can open", async () => {

@@ -1,11 +1,11 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { PrivateChannel } from '@shared/api/private-channels';
-import { chatStore, privateChannelsStore, uiStore } from '../../app/services';
+import { chatStore, privateChannelsStore, uiStore, useAuth } from '../../app/services';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { InviteIcon, PencilIcon } from '../../ui/icons';
+import { InviteIcon, PencilIcon, UsersIcon } from '../../ui/icons';
 import { ChannelsDrawerButton } from '../../ui/LayoutButtons';
 import { ChannelChat } from '../chat/ChannelChat';
-import { GroupDmDialog, RenameGroupDialog } from './GroupDmDialog';
+import { GroupDmDialog, GroupMembersDialog, RenameGroupDialog } from './GroupDmDialog';
 import { channelLabel } from './private-channels.store';
 
 /**
@@ -16,7 +16,8 @@ import { channelLabel } from './private-channels.store';
 export function DmChatPane({ channel, actions }: { channel: PrivateChannel; actions?: ReactNode }) {
   const label = channelLabel(channel);
   const group = channel.type === 'group_dm';
-  const [dialog, setDialog] = useState<'rename' | 'add' | 'leave' | null>(null);
+  const [dialog, setDialog] = useState<'rename' | 'add' | 'members' | 'leave' | null>(null);
+  const selfId = useAuth((s) => s.user?.id ?? '');
   useEffect(() => {
     void chatStore.getState().loadLatest(channel.id);
   }, [channel.id]);
@@ -33,6 +34,9 @@ export function DmChatPane({ channel, actions }: { channel: PrivateChannel; acti
         <div className="dm-header-actions">{actions}</div>
         {group && (
           <>
+            <button type="button" className="icon-btn" aria-label="Group members" title="Members" onClick={() => setDialog('members')}>
+              <UsersIcon size={18} />
+            </button>
             <button type="button" className="icon-btn" aria-label="Rename group" title="Rename group" onClick={() => setDialog('rename')}>
               <PencilIcon size={18} />
             </button>
@@ -54,6 +58,7 @@ export function DmChatPane({ channel, actions }: { channel: PrivateChannel; acti
       <ChannelChat channel={{ id: channel.id, name: label }} guildId={null} />
       {dialog === 'rename' && <RenameGroupDialog channel={channel} onClose={() => setDialog(null)} />}
       {dialog === 'add' && <GroupDmDialog addTo={channel} onClose={() => setDialog(null)} />}
+      {dialog === 'members' && <GroupMembersDialog channel={channel} selfId={selfId} onClose={() => setDialog(null)} />}
       {dialog === 'leave' && (
         <ConfirmDialog
           open

@@ -139,3 +139,40 @@ export function RenameGroupDialog({ channel, onClose }: { channel: PrivateChanne
     </Dialog>
   );
 }
+
+/** The people in a group besides me; its owner may remove them, as in Discord. */
+export function GroupMembersDialog({ channel, selfId, onClose }: { channel: PrivateChannel; selfId: string; onClose: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const owner = channel.ownerId === selfId;
+  const remove = async (userId: string) => {
+    const r = await privateChannelsStore.getState().removeRecipient(channel.id, userId);
+    setError(r.ok ? null : r.message);
+  };
+  return (
+    <Dialog open onClose={onClose} title="Members" size="narrow">
+      <div className="modal-body">
+        <ul role="list" className="group-members">
+          {channel.recipients.map((u) => (
+            <li key={u.id} className="group-dm-friend">
+              <Avatar id={u.id} name={u.displayName} avatar={u.avatar} size={24} />
+              <span className="friend-name">
+                {u.displayName}
+                {channel.ownerId === u.id && <span className="muted small"> (owner)</span>}
+              </span>
+              {owner && (
+                <button type="button" className="btn secondary small" onClick={() => void remove(u.id)}>
+                  Remove <span className="sr-only">{u.displayName}</span>
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </Dialog>
+  );
+}

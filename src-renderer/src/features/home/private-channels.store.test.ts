@@ -41,7 +41,7 @@ function harness(fail?: ApiError) {
       maybeFail(),
       { ...dm(9, { type: 'group_dm' }), id: channelId }
     ),
-    removeRecipient: async () => undefined,
+    removeRecipient: async (_c: string, userId: string) => (calls.push(`remove:${userId}`), maybeFail(), undefined),
     close: async (channelId: string) => (calls.push(`close:${channelId}`), maybeFail(), undefined),
   };
   const store = createPrivateChannelsStore({ api: () => ({ privateChannels }) as unknown as ParleyApi });
@@ -100,6 +100,15 @@ describe('private channels store', () => {
     expect(channelLabel(store.getState().byId[group.id] as PrivateChannel)).toBe('Ann, Bea');
     store.getState().receive({ ...group, name: 'Crew' });
     expect(channelLabel(store.getState().byId[group.id] as PrivateChannel)).toBe('Crew');
+  });
+
+  it("when the group's owner removes someone, then they leave the group's people at once", async () => {
+    const { store, calls } = harness();
+    const group = dm(3, { type: 'group_dm', recipients: [user(1, 'Ann'), user(2, 'Bea')] });
+    store.getState().applyReady([group]);
+    expect((await store.getState().removeRecipient(group.id, id(2))).ok).toBe(true);
+    expect(calls).toEqual([`remove:${id(2)}`]);
+    expect(store.getState().byId[group.id]?.recipients.map((u) => u.displayName)).toEqual(['Ann']);
   });
 
   it('when READY has no private channels (an older server), then the list is asked for', async () => {

@@ -23,6 +23,8 @@ export interface PrivateChannelsActions {
   open(recipientIds: string[], name?: string): Promise<Result<PrivateChannel>>;
   rename(channelId: string, name: string | null): Promise<Result<PrivateChannel>>;
   addRecipient(channelId: string, userId: string): Promise<Result<PrivateChannel>>;
+  /** The group's owner removes someone (PRIVATE_CHANNEL_UPDATE brings the new list). */
+  removeRecipient(channelId: string, userId: string): Promise<Result<undefined>>;
   /** Leave a group, or close a 1:1 DM (it comes back with its next message). */
   close(channelId: string): Promise<Result<undefined>>;
   /** PRIVATE_CHANNEL_CREATE / UPDATE */
@@ -98,6 +100,16 @@ export function createPrivateChannelsStore(deps: { api: () => Port }): PrivateCh
       async addRecipient(channelId, userId) {
         const r = await attempt(() => deps.api().privateChannels.addRecipient(channelId, userId));
         if (r.ok) put(r.value);
+        return r;
+      },
+
+      async removeRecipient(channelId, userId) {
+        const r = await attempt(async () => {
+          await deps.api().privateChannels.removeRecipient(channelId, userId);
+          return undefined;
+        });
+        const c = get().byId[channelId];
+        if (r.ok && c) put({ ...c, recipients: c.recipients.filter((u) => u.id !== userId) });
         return r;
       },
 
