@@ -130,6 +130,7 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await b.locator('article.message .content', { hasText: 'Hi Ben, this is a DM' }).waitFor();
     const composerB = b.getByRole('combobox', { name: 'Message Ann' });
     await composerB.fill('Hello Ann!');
+    await a.getByText('Ben is typing…').waitFor({ timeout: 15_000 });
     await composerB.press('Enter');
     await a.locator('article.message .content', { hasText: 'Hello Ann!' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => dmRow.getAttribute('data-unread'), { timeout: 15_000 }).toBe('false');
