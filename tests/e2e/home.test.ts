@@ -134,6 +134,17 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await composerB.press('Enter');
     await a.locator('article.message .content', { hasText: 'Hello Ann!' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => dmRow.getAttribute('data-unread'), { timeout: 15_000 }).toBe('false');
+    // Anyone in a DM may pin: A pins Ben's reply, and it is listed under the pins button.
+    const reply = a.locator('article.message', { hasText: 'Hello Ann!' });
+    await reply.hover();
+    await reply.getByRole('button', { name: 'Pin message' }).click();
+    await reply.locator('.pinned-mark').waitFor();
+    await a.getByRole('button', { name: 'Pinned messages' }).click();
+    const pins = a.getByRole('dialog', { name: 'Pinned messages with Ben' });
+    await pins.getByText('Hello Ann!').waitFor();
+    await a.keyboard.press('Escape');
+    await pins.waitFor({ state: 'detached' });
+    await composerA.focus();
     await a.screenshot({ path: resolve(SHOTS, 'dm-chat.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'Home: a DM');
 

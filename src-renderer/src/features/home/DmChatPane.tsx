@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { InviteIcon, PencilIcon, UsersIcon } from '../../ui/icons';
 import { ChannelsDrawerButton } from '../../ui/LayoutButtons';
 import { ChannelChat } from '../chat/ChannelChat';
+import { PinsButton } from '../chat/PinsButton';
 import { GroupDmDialog, GroupMembersDialog, RenameGroupDialog } from './GroupDmDialog';
 import { channelLabel } from './private-channels.store';
 
@@ -30,6 +31,7 @@ export function DmChatPane({ channel, actions }: { channel: PrivateChannel; acti
         </span>
         <h1>{label}</h1>
         <span className="spacer" />
+        <PinsButton channelId={channel.id} guildId={null} channelName={label} />
         {/* The call button of issue 16's calls UI goes here. */}
         <div className="dm-header-actions">{actions}</div>
         {group && (
