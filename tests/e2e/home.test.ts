@@ -229,4 +229,17 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await a.locator('article.message .content', { hasText: 'blocked two' }).waitFor();
     expect(await bar.getByRole('button', { name: /^Hide/ }).getAttribute('aria-expanded')).toBe('true');
   });
+
+  it('when the window is 400 px wide, then the DM list is a drawer over the friends page', async () => {
+    await a.setViewportSize({ width: 400, height: 760 });
+    await openHome(a);
+    await a.getByRole('main', { name: 'Friends' }).waitFor();
+    await a.getByRole('button', { name: 'Show channels' }).click();
+    const friends = a.locator('button.home-friends');
+    await friends.waitFor();
+    await expectNoSeriousViolationsInBothThemes(a, 'Home at 400 px, the DM drawer open');
+    await friends.click();
+    await expect.poll(() => a.getByRole('button', { name: 'Show channels' }).getAttribute('aria-expanded')).toBe('false');
+    await a.setViewportSize({ width: 1280, height: 760 });
+  });
 });
