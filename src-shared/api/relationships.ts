@@ -37,7 +37,17 @@ export const ContactPrivacy = z.enum(['friends', 'friends-and-guild-members']);
 export type ContactPrivacy = z.infer<typeof ContactPrivacy>;
 export const DEFAULT_CONTACT_PRIVACY: ContactPrivacy = 'friends-and-guild-members';
 
-export const PrivacySettings = z.object({ dmsAndCallsFrom: ContactPrivacy });
+export const PrivacySettings = z.object({
+  dmsAndCallsFrom: ContactPrivacy,
+  /**
+   * While I am in a call or a voice channel, a call to me rings with a call-waiting prompt; off (the default), the
+   * caller hears that I am busy.
+   */
+  callWaiting: z.boolean(),
+});
 export type PrivacySettings = z.infer<typeof PrivacySettings>;
-export const UpdatePrivacySettingsBody = z.strictObject({ dmsAndCallsFrom: ContactPrivacy });
+/** The settings to change; those left out keep their value. */
+export const UpdatePrivacySettingsBody = z
+  .strictObject({ dmsAndCallsFrom: ContactPrivacy.optional(), callWaiting: z.boolean().optional() })
+  .refine((b) => b.dmsAndCallsFrom !== undefined || b.callWaiting !== undefined, 'must name a setting');
 export type UpdatePrivacySettingsBody = z.infer<typeof UpdatePrivacySettingsBody>;

@@ -109,6 +109,18 @@ describe('Home: friends, DMs, blocking and privacy', () => {
           (await rest<{ dmsAndCallsFrom: string }>(e2e.server.url, 'GET', '/users/@me/privacy-settings', A.token)).body.dmsAndCallsFrom,
       )
       .toBe('friends');
+    // Call waiting, from the keyboard: the switch is saved, and the choice above stays.
+    const waiting = a.getByRole('switch', { name: 'Call waiting' });
+    expect(await waiting.isChecked()).toBe(false);
+    await waiting.focus();
+    await a.keyboard.press('Space');
+    await expect
+      .poll(
+        async () =>
+          (await rest<{ dmsAndCallsFrom: string; callWaiting: boolean }>(e2e.server.url, 'GET', '/users/@me/privacy-settings', A.token))
+            .body,
+      )
+      .toEqual({ dmsAndCallsFrom: 'friends', callWaiting: true });
     await a.keyboard.press('Escape');
     await a.getByRole('dialog', { name: 'User Settings' }).waitFor({ state: 'detached' });
   });

@@ -119,7 +119,7 @@ describe('relationships', () => {
         [c.id, 'blocked'],
       ].sort(),
     );
-    expect(ready.privacySettings).toEqual({ dmsAndCallsFrom: 'friends' });
+    expect(ready.privacySettings).toEqual({ dmsAndCallsFrom: 'friends', callWaiting: false });
   });
 
   it('when B declines, or A cancels, then the request is gone for both and both hear RELATIONSHIP_REMOVE', async () => {
@@ -319,7 +319,10 @@ describe('relationships', () => {
     const deps: ContactDeps = { relationships: t.server.repos.relationships, users: t.server.repos.users, guilds: t.server.repos.guilds };
     const check = (from: TestUser, to: TestUser) => canContact(deps, from.id, to.id);
 
-    expect((await t.api.get('/users/@me/privacy-settings', member.token)).body).toEqual({ dmsAndCallsFrom: 'friends-and-guild-members' });
+    expect((await t.api.get('/users/@me/privacy-settings', member.token)).body).toEqual({
+      dmsAndCallsFrom: 'friends-and-guild-members',
+      callWaiting: false,
+    });
     expect(await check(owner, member)).toEqual({ allowed: true, via: 'guild' });
     expect(await check(stranger, member)).toEqual({ allowed: false, reason: 'privacy' });
     expect(await check(member, member)).toEqual({ allowed: false, reason: 'self' });
@@ -328,9 +331,12 @@ describe('relationships', () => {
     const update = nextEvent(other, 'PRIVACY_SETTINGS_UPDATE', (p) => p.dmsAndCallsFrom === 'friends');
     const set = await t.api.put('/users/@me/privacy-settings', { dmsAndCallsFrom: 'friends' }, member.token);
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ dmsAndCallsFrom: 'friends' });
-    expect(ServerEvents.PRIVACY_SETTINGS_UPDATE.parse(await update)).toEqual({ dmsAndCallsFrom: 'friends' });
-    expect((await t.api.get('/users/@me/privacy-settings', member.token)).body).toEqual({ dmsAndCallsFrom: 'friends' });
+    expect(set.body).toEqual({ dmsAndCallsFrom: 'friends', callWaiting: false });
+    expect(ServerEvents.PRIVACY_SETTINGS_UPDATE.parse(await update)).toEqual({ dmsAndCallsFrom: 'friends', callWaiting: false });
+    // A body naming one setting leaves the other as it is.
+    const waiting = await t.api.put('/users/@me/privacy-settings', { callWaiting: true }, member.token);
+    expect(waiting.body).toEqual({ dmsAndCallsFrom: 'friends', callWaiting: true });
+    expect((await t.api.get('/users/@me/privacy-settings', member.token)).body).toEqual({ dmsAndCallsFrom: 'friends', callWaiting: true });
     expect(await check(owner, member)).toEqual({ allowed: false, reason: 'privacy' });
     // The recipient's setting decides: the owner still allows guild members.
     expect(await check(member, owner)).toEqual({ allowed: true, via: 'guild' });
@@ -393,6 +399,8 @@ describe('relationships', () => {
       [unblock(a, b), 404, 'NOT_FOUND'],
       [t.api.put('/users/@me/privacy-settings', { dmsAndCallsFrom: 'everyone' }, a.token), 400, 'VALIDATION_FAILED'],
       [t.api.put('/users/@me/privacy-settings', { dmsAndCallsFrom: 'friends', extra: 1 }, a.token), 400, 'VALIDATION_FAILED'],
+      [t.api.put('/users/@me/privacy-settings', {}, a.token), 400, 'VALIDATION_FAILED'],
+      [t.api.put('/users/@me/privacy-settings', { callWaiting: 'yes' }, a.token), 400, 'VALIDATION_FAILED'],
       [t.api.get('/users/@me/relationships'), 401, 'UNAUTHENTICATED'],
     ];
     for (const [pending, status, code] of cases) {
@@ -400,6 +408,9 @@ describe('relationships', () => {
       expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
     }
     expect(await docsOf(a.id)).toEqual([]);
-    expect((await t.api.get('/users/@me/privacy-settings', a.token)).body).toEqual({ dmsAndCallsFrom: 'friends-and-guild-members' });
+    expect((await t.api.get('/users/@me/privacy-settings', a.token)).body).toEqual({
+      dmsAndCallsFrom: 'friends-and-guild-members',
+      callWaiting: false,
+    });
   });
 });

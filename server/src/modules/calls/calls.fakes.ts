@@ -164,6 +164,7 @@ export function setupCalls() {
   const guildChannels = new Set<string>();
   const noContact = new Set<string>();
   const voice = new Set<string>();
+  const callWaiting = new Set<string>();
   const access: CallAccess = {
     async channelMembers(userId, channelId) {
       if (guildChannels.has(channelId)) throw new AppError('WRONG_CHANNEL_TYPE', 'guild channel');
@@ -173,6 +174,7 @@ export function setupCalls() {
     },
     canCall: async (from, to) => !noContact.has(`${from}>${to}`),
     inVoice: async (userId) => voice.has(userId),
+    busyPreference: async (userId) => (callWaiting.has(userId) ? 'call-waiting' : 'busy'),
     users: async (ids): Promise<PublicUser[]> =>
       ids.map((id) => ({ id, username: `u${id.slice(-2)}`, displayName: `U${id.slice(-2)}`, avatar: null })),
     displayName: async (userId) => `U${userId.slice(-2)}`,
@@ -215,5 +217,21 @@ export function setupCalls() {
     scheduler: timers.scheduler,
     log: createLogger('silent'),
   });
-  return { service, clock, memory, timers, sent, sessions, channels, guildChannels, noContact, voice, roomState, removed, deleted, issued };
+  return {
+    service,
+    clock,
+    memory,
+    timers,
+    sent,
+    sessions,
+    channels,
+    guildChannels,
+    noContact,
+    voice,
+    callWaiting,
+    roomState,
+    removed,
+    deleted,
+    issued,
+  };
 }

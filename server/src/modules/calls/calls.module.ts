@@ -59,6 +59,10 @@ export function callsModule(ctx: ModuleContext): ServerModule {
     async inVoice(userId) {
       return isActive(await voice.findByUser(userId));
     },
+    async busyPreference(userId) {
+      // Read fresh (not the cached user): a setting just changed applies to the next call.
+      return (await ctx.repos.users.findById(userId))?.callWaiting ? 'call-waiting' : 'busy';
+    },
     async users(ids) {
       const found = new Map((await ctx.cachedReads.users.findManyByIds(ids)).map((u) => [u.id, publicUserView(u)]));
       return ids.map((id) => found.get(id) ?? deletedUser(id));

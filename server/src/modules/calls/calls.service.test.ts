@@ -88,6 +88,13 @@ describe('call service', () => {
       expect(call.participants.find((p) => p.userId === C)).toEqual(expect.objectContaining({ status: 'busy', busyReason: 'in-voice' }));
     });
 
+    it('when a recipient in a voice channel turned call waiting on, then it rings for them as call-waiting instead of busy', async () => {
+      t.voice.add(B);
+      t.callWaiting.add(B);
+      const { call } = await t.service.start(A, DM, {});
+      expect(call.participants.find((p) => p.userId === B)).toEqual(expect.objectContaining({ status: 'ringing', waiting: true }));
+    });
+
     it('when a call is going on in the channel, or the caller is in another call, then 409', async () => {
       await t.service.start(A, DM, {});
       expect(await codeOf(t.service.start(B, DM, {}))).toBe('CONFLICT');

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock';
 import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
 import type { VoiceTokenIssuer } from '../../livekit/tokens';
-import type { Call, CallEffect, CallEvent, CallRefusal, CalleeActivity, EndedCall } from './call-machine';
+import type { BusyPreference, Call, CallEffect, CallEvent, CallRefusal, CalleeActivity, EndedCall } from './call-machine';
 import { applyCallEvent, callHistory, isEnded, nextDeadline, startCall } from './call-machine';
 import type { CallHistoryRow, CallsRepo } from './calls.repo';
 
@@ -34,6 +34,8 @@ export interface CallAccess {
   canCall(from: string, to: string): Promise<boolean>;
   /** Whether the user is connected to a guild voice channel (then a call finds them busy). */
   inVoice(userId: string): Promise<boolean>;
+  /** What a call to the user does while they are busy: answer busy, or ring with call-waiting (their setting). */
+  busyPreference(userId: string): Promise<BusyPreference>;
   users(ids: readonly string[]): Promise<PublicUser[]>;
   displayName(userId: string): Promise<string | null>;
 }
@@ -377,7 +379,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
             userId: id,
             sessions: await gateway.sessionsOf(id),
             activity: await activityOf(id),
-            preference: 'busy' as const,
+            preference: await access.busyPreference(id),
           })),
         );
         const result = startCall({ callId, channelId, callerId: userId, recipients, now: now() });

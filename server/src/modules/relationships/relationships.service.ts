@@ -1,4 +1,10 @@
-import type { FriendRequestBody, PrivacySettings, Relationship, RelationshipType } from '@shared/api/relationships';
+import type {
+  FriendRequestBody,
+  PrivacySettings,
+  Relationship,
+  RelationshipType,
+  UpdatePrivacySettingsBody,
+} from '@shared/api/relationships';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
@@ -41,6 +47,8 @@ export function createRelationshipsService(deps: {
     type: side.type,
     since: side.since.toISOString(),
   });
+
+  const settingsOf = (u: UserRecord): PrivacySettings => ({ dmsAndCallsFrom: u.dmsAndCallsFrom, callWaiting: u.callWaiting });
 
   async function liveUser(id: string): Promise<UserRecord> {
     const user = await users.findById(id);
@@ -191,13 +199,17 @@ export function createRelationshipsService(deps: {
     },
 
     async privacy(meId: string): Promise<PrivacySettings> {
-      return { dmsAndCallsFrom: (await liveUser(meId)).dmsAndCallsFrom };
+      return settingsOf(await liveUser(meId));
     },
 
-    async updatePrivacy(meId: string, body: PrivacySettings): Promise<PrivacySettings> {
-      const updated = await users.update(meId, { dmsAndCallsFrom: body.dmsAndCallsFrom });
+    /** Sets the fields the body names; the others keep their value. */
+    async updatePrivacy(meId: string, body: UpdatePrivacySettingsBody): Promise<PrivacySettings> {
+      const updated = await users.update(meId, {
+        ...(body.dmsAndCallsFrom !== undefined ? { dmsAndCallsFrom: body.dmsAndCallsFrom } : {}),
+        ...(body.callWaiting !== undefined ? { callWaiting: body.callWaiting } : {}),
+      });
       if (!updated || updated.deletedAt) throw AppError.notFound('User');
-      const settings = { dmsAndCallsFrom: updated.dmsAndCallsFrom };
+      const settings = settingsOf(updated);
       gateway.publishToUser(meId, 'PRIVACY_SETTINGS_UPDATE', settings);
       return settings;
     },

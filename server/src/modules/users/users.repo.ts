@@ -22,6 +22,8 @@ interface UserDoc {
   status?: UserStatus;
   /** Who may DM or call this user (absent: DEFAULT_CONTACT_PRIVACY). */
   dmsAndCallsFrom?: ContactPrivacy;
+  /** Ring with a call-waiting prompt while in a call or a voice channel, instead of answering busy (absent: false). */
+  callWaiting?: boolean;
 }
 
 export interface UserRecord {
@@ -35,6 +37,7 @@ export interface UserRecord {
   deletedAt: Date | null;
   status: UserStatus;
   dmsAndCallsFrom: ContactPrivacy;
+  callWaiting: boolean;
 }
 
 const toRecord = (d: UserDoc): UserRecord => ({
@@ -48,6 +51,7 @@ const toRecord = (d: UserDoc): UserRecord => ({
   deletedAt: d.deletedAt ?? null,
   status: d.status ?? 'online',
   dmsAndCallsFrom: d.dmsAndCallsFrom ?? DEFAULT_CONTACT_PRIVACY,
+  callWaiting: d.callWaiting ?? false,
 });
 
 /**
@@ -59,7 +63,16 @@ export const deletedUsernameKey = (id: string) => `#deleted:${id}`;
 export type UserUpdate = Partial<
   Pick<
     UserDoc,
-    'username' | 'usernameLower' | 'displayName' | 'passwordHash' | 'avatar' | 'disabledAt' | 'deletedAt' | 'status' | 'dmsAndCallsFrom'
+    | 'username'
+    | 'usernameLower'
+    | 'displayName'
+    | 'passwordHash'
+    | 'avatar'
+    | 'disabledAt'
+    | 'deletedAt'
+    | 'status'
+    | 'dmsAndCallsFrom'
+    | 'callWaiting'
   >
 >;
 

@@ -1,4 +1,4 @@
-import type { Relationship } from '@shared/api/relationships';
+import type { PrivacySettings, Relationship } from '@shared/api/relationships';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
@@ -14,6 +14,8 @@ const rel = (n: number, type: Relationship['type'], name = `User ${n}`): Relatio
 /** A fake of the relationships API: answers from `server` (the other side's view is not modelled), or fails with `fail`. */
 function harness(initial: Relationship[] = [], fail?: ApiError) {
   const calls: string[] = [];
+  // The server's stored settings, which a partial update keeps.
+  const stored: PrivacySettings = { dmsAndCallsFrom: 'friends', callWaiting: false };
   const server = new Map(initial.map((r) => [r.user.id, r]));
   const maybeFail = () => {
     if (fail) throw fail;
@@ -35,11 +37,16 @@ function harness(initial: Relationship[] = [], fail?: ApiError) {
     remove: async (userId: string) => (calls.push(`remove:${userId}`), maybeFail(), undefined),
     block: async (userId: string) => (calls.push(`block:${userId}`), maybeFail(), { ...rel(Number.parseInt(userId, 10), 'blocked') }),
     unblock: async (userId: string) => (calls.push(`unblock:${userId}`), maybeFail(), undefined),
-    privacy: async () => (calls.push('privacy'), maybeFail(), { dmsAndCallsFrom: 'friends-and-guild-members' as const }),
-    updatePrivacy: async (body: { dmsAndCallsFrom: 'friends' | 'friends-and-guild-members' }) => (
-      calls.push(`privacy:${body.dmsAndCallsFrom}`),
+    privacy: async () => (
+      calls.push('privacy'),
       maybeFail(),
-      body
+      { dmsAndCallsFrom: 'friends-and-guild-members' as const, callWaiting: false }
+    ),
+    // As the server does: the fields named change, the others keep their (here: stored) value.
+    updatePrivacy: async (body: Partial<PrivacySettings>) => (
+      calls.push(`privacy:${body.dmsAndCallsFrom ?? ''}${body.callWaiting === undefined ? '' : `:waiting=${body.callWaiting}`}`),
+      maybeFail(),
+      { dmsAndCallsFrom: body.dmsAndCallsFrom ?? stored.dmsAndCallsFrom, callWaiting: body.callWaiting ?? stored.callWaiting }
     ),
   };
   const store = createRelationshipsStore({ api: () => ({ relationships }) as unknown as ParleyApi });
@@ -51,12 +58,13 @@ describe('relationships store', () => {
     const { store, calls } = harness();
     store.getState().applyReady([rel(2, 'friend', 'Bea'), rel(1, 'friend', 'Ann'), rel(3, 'incoming'), rel(4, 'blocked')], {
       dmsAndCallsFrom: 'friends',
+      callWaiting: false,
     });
     expect(calls).toEqual([]);
     expect(store.getState().loaded).toBe(true);
     expect(relationshipsOf(store.getState(), 'friend').map((r) => r.user.displayName)).toEqual(['Ann', 'Bea']);
     expect(pendingIncomingCount(store.getState())).toBe(1);
-    expect(store.getState().privacy).toEqual({ dmsAndCallsFrom: 'friends' });
+    expect(store.getState().privacy).toEqual({ dmsAndCallsFrom: 'friends', callWaiting: false });
   });
 
   it('when READY has no relationships (an older server), then the list and the privacy setting are asked for', async () => {
@@ -93,7 +101,7 @@ describe('relationships store', () => {
 
   it('when accepting, removing, blocking and unblocking, then the list follows each answer', async () => {
     const { store } = harness([rel(3, 'incoming'), rel(5, 'friend')]);
-    store.getState().applyReady([rel(3, 'incoming'), rel(5, 'friend')], { dmsAndCallsFrom: 'friends' });
+    store.getState().applyReady([rel(3, 'incoming'), rel(5, 'friend')], { dmsAndCallsFrom: 'friends', callWaiting: false });
     expect((await store.getState().accept(id(3))).ok).toBe(true);
     expect(store.getState().byUserId[id(3)]?.type).toBe('friend');
     await store.getState().remove(id(3));
@@ -106,7 +114,7 @@ describe('relationships store', () => {
 
   it('when RELATIONSHIP_ADD and _REMOVE arrive (the other user acting, or my other session), then the list follows them', () => {
     const { store } = harness();
-    store.getState().applyReady([rel(1, 'outgoing')], { dmsAndCallsFrom: 'friends' });
+    store.getState().applyReady([rel(1, 'outgoing')], { dmsAndCallsFrom: 'friends', callWaiting: false });
     store.getState().receive(rel(1, 'friend'));
     expect(store.getState().byUserId[id(1)]?.type).toBe('friend');
     store.getState().receive(rel(2, 'incoming'));
@@ -118,16 +126,24 @@ describe('relationships store', () => {
 
   it('when the privacy setting is changed, then it shows at once; when the server refuses, then the old value comes back', async () => {
     const ok = harness();
-    ok.store.getState().applyReady([], { dmsAndCallsFrom: 'friends-and-guild-members' });
-    expect((await ok.store.getState().setPrivacy('friends')).ok).toBe(true);
+    ok.store.getState().applyReady([], { dmsAndCallsFrom: 'friends-and-guild-members', callWaiting: false });
+    expect((await ok.store.getState().setPrivacy({ dmsAndCallsFrom: 'friends' })).ok).toBe(true);
     expect(ok.calls).toEqual(['privacy:friends']);
     expect(ok.store.getState().privacy?.dmsAndCallsFrom).toBe('friends');
-    ok.store.getState().receivePrivacy({ dmsAndCallsFrom: 'friends-and-guild-members' });
+    ok.store.getState().receivePrivacy({ dmsAndCallsFrom: 'friends-and-guild-members', callWaiting: false });
     expect(ok.store.getState().privacy?.dmsAndCallsFrom).toBe('friends-and-guild-members');
 
     const bad = harness([], new ApiError('NETWORK', 'offline', 0));
-    bad.store.getState().applyReady([], { dmsAndCallsFrom: 'friends-and-guild-members' });
-    expect((await bad.store.getState().setPrivacy('friends')).ok).toBe(false);
+    bad.store.getState().applyReady([], { dmsAndCallsFrom: 'friends-and-guild-members', callWaiting: false });
+    expect((await bad.store.getState().setPrivacy({ dmsAndCallsFrom: 'friends' })).ok).toBe(false);
     expect(bad.store.getState().privacy?.dmsAndCallsFrom).toBe('friends-and-guild-members');
+  });
+
+  it('when call waiting is switched on, then only that setting is sent and the other one stays', async () => {
+    const { store, calls } = harness();
+    store.getState().applyReady([], { dmsAndCallsFrom: 'friends', callWaiting: false });
+    expect((await store.getState().setPrivacy({ callWaiting: true })).ok).toBe(true);
+    expect(calls).toEqual(['privacy::waiting=true']);
+    expect(store.getState().privacy).toEqual({ dmsAndCallsFrom: 'friends', callWaiting: true });
   });
 });

@@ -1,4 +1,4 @@
-import type { ContactPrivacy, PrivacySettings, Relationship, RelationshipType } from '@shared/api/relationships';
+import type { PrivacySettings, Relationship, RelationshipType } from '@shared/api/relationships';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ApiError, describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
@@ -30,7 +30,8 @@ export interface RelationshipsActions {
   remove(userId: string): Promise<Result>;
   block(userId: string): Promise<Result>;
   unblock(userId: string): Promise<Result>;
-  setPrivacy(dmsAndCallsFrom: ContactPrivacy): Promise<Result>;
+  /** Changes the settings named (optimistically; put back when the server refuses). */
+  setPrivacy(change: Partial<PrivacySettings>): Promise<Result>;
   /** RELATIONSHIP_ADD */
   receive(r: Relationship): void;
   /** RELATIONSHIP_REMOVE */
@@ -143,11 +144,11 @@ export function createRelationshipsStore(deps: { api: () => Port }): Relationshi
         () => drop(userId),
       ),
 
-    async setPrivacy(dmsAndCallsFrom) {
+    async setPrivacy(change) {
       const before = get().privacy;
-      set({ privacy: { dmsAndCallsFrom } });
+      if (before) set({ privacy: { ...before, ...change } });
       const r = await run(
-        () => deps.api().relationships.updatePrivacy({ dmsAndCallsFrom }),
+        () => deps.api().relationships.updatePrivacy(change),
         (p) => set({ privacy: p }),
       );
       if (!r.ok) set({ privacy: before });

@@ -1,3 +1,4 @@
+import type { PrivacySettings as PrivacySettingsValue } from '@shared/api/relationships';
 import { useEffect, useId, useState } from 'react';
 import { relationshipsStore, uiStore, useRelationships, useSettings } from '../../app/services';
 import { platform } from '../../platform/platform';
@@ -305,13 +306,23 @@ function AppearanceSettings() {
 }
 
 /**
- * Who may DM and call me (issue 16): saved on the server at once, and kept current from my other sessions
+ * Who may DM and call me, and whether a call rings while I am busy (issue 16): saved on the server at once, and kept current from my other sessions
  * (PRIVACY_SETTINGS_UPDATE). A block refuses a user whatever this says.
  */
 function PrivacySettings() {
   const privacy = useRelationships((s) => s.privacy);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const save = (change: Partial<PrivacySettingsValue>) => {
+    setSaved(false);
+    void relationshipsStore
+      .getState()
+      .setPrivacy(change)
+      .then((r) => {
+        setError(r.ok ? null : r.message);
+        setSaved(r.ok);
+      });
+  };
   const options = [
     ['friends-and-guild-members', 'Friends and members of servers we share'],
     ['friends', 'Friends only'],
@@ -333,21 +344,20 @@ function PrivacySettings() {
                 name="dms-and-calls-from"
                 value={value}
                 checked={privacy.dmsAndCallsFrom === value}
-                onChange={() => {
-                  setSaved(false);
-                  void relationshipsStore
-                    .getState()
-                    .setPrivacy(value)
-                    .then((r) => {
-                      setError(r.ok ? null : r.message);
-                      setSaved(r.ok);
-                    });
-                }}
+                onChange={() => save({ dmsAndCallsFrom: value })}
               />
               {label}
             </label>
           ))}
         </div>
+      )}
+      {privacy !== null && (
+        <Toggle
+          label="Call waiting"
+          hint="When you are in a call or a voice channel, a call to you still rings, with the choice to switch. Off: the caller hears that you are busy."
+          checked={privacy.callWaiting}
+          onChange={(callWaiting) => save({ callWaiting })}
+        />
       )}
       <div aria-live="polite">
         {saved && <p className="muted small">Saved.</p>}
