@@ -802,7 +802,7 @@ export const routes = {
     tag: 'relationships',
     method: 'get',
     path: '/users/@me/privacy-settings',
-    summary: 'Who may DM or call me',
+    summary: 'Who may DM or call me, and whether calls ring while I am busy (call waiting)',
     auth: true,
     response: PrivacySettings,
   }),
@@ -810,7 +810,8 @@ export const routes = {
     tag: 'relationships',
     method: 'put',
     path: '/users/@me/privacy-settings',
-    summary: 'Set who may DM or call me (friends, or friends and members of a server we share); sent to my other sessions',
+    summary:
+      'Set who may DM or call me (friends, or friends and members of a server we share) and call waiting; settings left out keep their value; sent to my other sessions',
     auth: true,
     body: UpdatePrivacySettingsBody,
     response: PrivacySettings,
