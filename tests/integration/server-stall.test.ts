@@ -222,10 +222,13 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
     console.info('stall response times (ms):', JSON.stringify(timings));
   });
 
-  it('when the MongoDB-wire server is stalled, then a message send, a login, a search, an upload, a reaction and a read ack answer 503 within 2 s, the gateway stays connected, and all work again after it resumes', async () => {
+  it('when the MongoDB-wire server is stalled, then a message send, a login, a search, an upload, a reaction, a read ack, a DM, a friend request and a call answer 503 within 2 s, the gateway stays connected, and all work again after it resumes', async () => {
     const before = await send('before the stall');
     expect(before.status).toBe(201);
     const messageId: string = before.body.id;
+    const dm = await a!.api.post('/users/@me/channels', { recipientIds: [alice.id] }, bob.token);
+    expect(dm.status).toBe(200);
+    const dmId: string = dm.body.id;
     // Chat's later routes: each goes to the database, and must fail as fast as a send.
     const chatRoutes: [string, () => Promise<ApiResponse<any>>][] = [
       ['search', () => a!.api.get(`/guilds/${guildId}/messages/search?q=stall`, bob.token)],
@@ -235,6 +238,12 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
         () => a!.api.put(`/channels/${textId}/messages/${messageId}/reactions/${encodeURIComponent('👍')}/@me`, undefined, bob.token),
       ],
       ['read ack', () => a!.api.post(`/channels/${textId}/messages/${messageId}/ack`, {}, bob.token)],
+      // DMs and calls (issue 16): the same fast answer.
+      ['open DM', () => a!.api.post('/users/@me/channels', { recipientIds: [alice.id] }, bob.token)],
+      ['DM send', () => a!.api.post(`/channels/${dmId}/messages`, { content: 'a DM during the stall' }, bob.token)],
+      ['friend request', () => a!.api.post('/users/@me/relationships', { userId: alice.id }, bob.token)],
+      ['call history', () => a!.api.get('/users/@me/call-history', bob.token)],
+      ['start call', () => a!.api.post(`/channels/${dmId}/call`, {}, bob.token)],
     ];
     await stalled(mongo!, async () => {
       // Several rounds: the first meets pooled connections that stop answering, later ones new connections and server
