@@ -49,7 +49,6 @@ const KNOWN_UNCALLED: readonly string[] = [
   'getPrivacySettings',
   'updatePrivacySettings',
   ...Object.keys(privateChannelRoutes),
-  ...Object.keys(callRoutes),
 ];
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

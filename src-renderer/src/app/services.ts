@@ -14,6 +14,8 @@ import { createMembersStore, type MembersActions, type MembersState } from '../f
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
 import { createVoicePresenceStore, type VoicePresenceActions, type VoicePresenceState } from '../features/voice/voice-presence.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
+import { createCallsStore, type CallsActions, type CallsState } from '../features/calls/calls.store';
+import { createCallHistoryStore, type CallHistoryActions, type CallHistoryState } from '../features/calls/call-history.store';
 import { createRecordingsStore, type RecordingsActions, type RecordingsState } from '../features/recordings/recordings.store';
 import type { GuildSnapshot, Message } from '../api/types';
 import { platform } from '../platform/platform';
@@ -59,6 +61,29 @@ export const avatarActions = createAvatarActions({ api, auth: auth.store });
 export const recordingsStore = createRecordingsStore({ api });
 export const searchStore = createSearchStore({ api });
 export const notificationSettingsStore = createNotificationSettingsStore({ api: () => api().notificationSettings });
+/** Which call this tab was in: sessionStorage survives a reload (READY rejoins it) but not a new tab or device. */
+const REJOIN_KEY = 'parley:call';
+const tabStorage = typeof window !== 'undefined' ? window.sessionStorage : null;
+export const callsStore = createCallsStore({
+  api,
+  voice: {
+    joinCall: (c) => voiceStore.getState().joinCall(c),
+    leave: () => voiceStore.getState().leave(),
+    targetCallId: () => voiceStore.getState().target?.callId ?? null,
+    connectedCallId: () => voiceStore.getState().current?.callId ?? null,
+  },
+  rejoin: {
+    get: () => tabStorage?.getItem(REJOIN_KEY) ?? null,
+    set: (id) => (id ? tabStorage?.setItem(REJOIN_KEY, id) : tabStorage?.removeItem(REJOIN_KEY)),
+  },
+});
+export const callHistoryStore = createCallHistoryStore({ api });
+// Joining a voice channel (or anything else moving the engine off the call) ends this session's part in the call.
+voiceStore.subscribe((s, prev) => {
+  if (s.target === prev.target) return;
+  const active = callsStore.getState().activeCallId;
+  if (active && s.target?.callId !== active) callsStore.getState().noteEngineLeft();
+});
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -72,6 +97,8 @@ export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T =
 export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(accountStore, sel);
 export const useSearch = <T>(sel: (s: SearchState & SearchActions) => T): T => useStore(searchStore, sel);
 export const useRecordings = <T>(sel: (s: RecordingsState & RecordingsActions) => T): T => useStore(recordingsStore, sel);
+export const useCalls = <T>(sel: (s: CallsState & CallsActions) => T): T => useStore(callsStore, sel);
+export const useCallHistory = <T>(sel: (s: CallHistoryState & CallHistoryActions) => T): T => useStore(callHistoryStore, sel);
 export const useNotificationSettings = <T>(sel: (s: NotificationSettingsState & NotificationSettingsActions) => T): T =>
   useStore(notificationSettingsStore, sel);
 
@@ -170,7 +197,24 @@ function startSession() {
         const mine = ready.guilds.flatMap((s) => s.voiceStates).find((v) => v.userId === self);
         voiceStore.getState().setServerFlags({ serverMute: mine?.serverMute ?? false, serverDeaf: mine?.serverDeaf ?? false });
         if (ready.guilds.length === 0) guildsStore.setState({ loaded: true });
+        callsStore.getState().applyReady({
+          ...ready,
+          people: [...(ready.privateChannels ?? []).flatMap((c) => c.recipients), ...(ready.relationships ?? []).map((r) => r.user)],
+        });
+        // A reconnect may have missed history entries: the view loads afresh when next opened.
+        callHistoryStore.getState().reset();
       },
+      CALL_CREATE: (c) => callsStore.getState().receiveCall(c),
+      CALL_UPDATE: (c) => callsStore.getState().receiveCall(c),
+      CALL_DELETE: (e) => callsStore.getState().receiveDelete(e),
+      CALL_HISTORY_ADD: (e) => {
+        callsStore.getState().notePeople(e.participants);
+        callHistoryStore.getState().receive(e);
+      },
+      MISSED_CALLS_UPDATE: (e) => callsStore.getState().setUnseenMissed(e.unseen),
+      PRIVATE_CHANNEL_CREATE: (c) => callsStore.getState().notePeople(c.recipients),
+      PRIVATE_CHANNEL_UPDATE: (c) => callsStore.getState().notePeople(c.recipients),
+      RELATIONSHIP_ADD: (r) => callsStore.getState().notePeople([r.user]),
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
         const myRoles = guildsStore.getState().membersByGuild[m.guildId]?.find((x) => x.user.id === self)?.roleIds ?? [];
@@ -279,6 +323,8 @@ function endSession() {
   membersStore.getState().reset();
   recordingsStore.getState().reset();
   notificationSettingsStore.getState().reset();
+  callsStore.getState().reset();
+  callHistoryStore.getState().reset();
 }
 
 authStore.subscribe((s, prev) => {
