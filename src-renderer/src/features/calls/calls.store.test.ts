@@ -197,6 +197,23 @@ describe('calls store', () => {
     expect(voice.getState().target).toBeNull();
   });
 
+  it('when the server says my unanswered call ended in a CALL_UPDATE before its CALL_DELETE, then I still see No answer', async () => {
+    const { store, ready } = setup();
+    ready();
+    await store.getState().start(DM);
+    store
+      .getState()
+      .receiveCall(
+        call({ id: 'out1', callerId: ME, phase: 'ended', outcome: 'missed' }, [
+          participant(ME, { role: 'caller', status: 'left' }),
+          participant(ALICE, { status: 'missed' }),
+        ]),
+      );
+    store.getState().receiveDelete({ id: 'out1', channelId: DM, outcome: 'missed' });
+    expect(store.getState().outgoingResult).toEqual({ channelId: DM, result: 'no-answer' });
+    expect(store.getState().activeCallId).toBeNull();
+  });
+
   it('when an answered call ends, then no result is shown', () => {
     expect(outgoingResultOf(call({ answeredAt: '2026-12-05T20:00:05.000Z' }), 'answered')).toBeNull();
   });

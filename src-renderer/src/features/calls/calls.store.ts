@@ -169,6 +169,13 @@ export function createCallsStore(deps: CallsDeps): CallsStore {
       if (deps.voice.targetCallId() === callId) deps.voice.leave();
     }
 
+    /** The call this session is in ended: say why to its caller if nobody answered, and leave the room. */
+    function endedUnder(call: Call | null, outcome: CallOutcome, channelId = call?.channelId): void {
+      const result = call && call.callerId === get().selfId ? outgoingResultOf(call, outcome) : null;
+      if (result && channelId) set({ outgoingResult: { channelId, result } });
+      leaveActive({ tellServer: false });
+    }
+
     function enter(conn: CallConnection, channelId: string): void {
       set({ calls: { ...get().calls, [conn.call.id]: conn.call }, activeCallId: conn.call.id, outgoingResult: null });
       deps.rejoin.set(conn.call.id);
@@ -203,17 +210,15 @@ export function createCallsStore(deps: CallsDeps): CallsStore {
         set({ calls: { ...get().calls, [call.id]: call } });
         if (call.id !== get().activeCallId) return;
         const status = myParticipant(call, get().selfId)?.status;
-        if (call.phase === 'ended' || (status && !IN_CALL.has(status) && status !== 'ringing')) leaveActive({ tellServer: false });
+        if (call.phase === 'ended') endedUnder(call, call.outcome ?? 'failed');
+        else if (status && !IN_CALL.has(status) && status !== 'ringing') leaveActive({ tellServer: false });
       },
 
       receiveDelete(e) {
         const { [e.id]: ended, ...calls } = get().calls;
         const { [e.id]: _declined, ...declined } = get().declined;
         set({ calls, declined });
-        if (e.id !== get().activeCallId) return;
-        const result = ended && ended.callerId === get().selfId ? outgoingResultOf(ended, e.outcome) : null;
-        if (result) set({ outgoingResult: { channelId: e.channelId, result } });
-        leaveActive({ tellServer: false });
+        if (e.id === get().activeCallId) endedUnder(ended ?? null, e.outcome, e.channelId);
       },
 
       setUnseenMissed(unseen) {

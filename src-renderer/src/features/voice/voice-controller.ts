@@ -99,7 +99,12 @@ export interface VoiceController {
 
 const GIVE_UP_MESSAGE = "Lost the voice connection and couldn't get it back. Check your network, then click the channel to rejoin.";
 
-function removalMessage(reason: DisconnectReason | undefined, announced: string | null): string {
+function removalMessage(reason: DisconnectReason | undefined, announced: string | null, call: boolean): string {
+  if (call) {
+    if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) return 'The call ended.';
+    if (reason === DisconnectReason.DUPLICATE_IDENTITY) return 'You joined this call from another device.';
+    return "Lost the call's connection. Check your network, then rejoin.";
+  }
   if (reason === DisconnectReason.PARTICIPANT_REMOVED) return announced ?? 'You were disconnected from voice by a moderator.';
   if (reason === DisconnectReason.ROOM_DELETED) return 'This voice channel was closed.';
   if (reason === DisconnectReason.DUPLICATE_IDENTITY) return 'You joined this voice channel from another device.';
@@ -222,7 +227,8 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       applyPlayback();
     } catch (err) {
       await disconnect().catch(() => undefined);
-      v().setConnection('failed', `Couldn't join voice: ${deps.describeError(err)}`);
+      const what = target.callId ? "Couldn't connect the call" : "Couldn't join voice";
+      v().setConnection('failed', `${what}: ${deps.describeError(err)}`);
     }
   }
 
@@ -232,7 +238,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     const onDisconnected = (reason?: DisconnectReason) => {
       if (leaving) return;
       // Not asked for: LiveKit gave up reconnecting, or the server removed us.
-      const message = removalMessage(reason, v().removalReason);
+      const message = removalMessage(reason, v().removalReason, Boolean(v().current?.callId));
       v().noteRemovalReason(null);
       v().setConnection('failed', message);
       v().setParticipants([]);
