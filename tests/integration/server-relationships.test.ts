@@ -349,6 +349,30 @@ describe('relationships', () => {
     expect(await check(stranger, member)).toEqual({ allowed: false, reason: 'privacy' });
   });
 
+  it('when a user deletes their account, then every friendship, request and block with it ends, and only those who could see one hear of it', async () => {
+    const gone = await registerUser(t.api, 'delGone');
+    const friend = await registerUser(t.api, 'delFriend');
+    const asker = await registerUser(t.api, 'delAsker');
+    const blocker = await registerUser(t.api, 'delBlocker');
+    const blocked = await registerUser(t.api, 'delBlocked');
+    await befriend(gone, friend);
+    expect((await ask(asker, { userId: gone.id })).status).toBe(200);
+    expect((await block(blocker, gone)).status).toBe(200);
+    expect((await block(gone, blocked)).status).toBe(200);
+    const [friendS, askerS, blockerS, blockedS] = await Promise.all([session(friend), session(asker), session(blocker), session(blocked)]);
+    const heardByBlocked = collect(blockedS, 'RELATIONSHIP_REMOVE');
+    const heard = [friendS, askerS, blockerS].map((s) => addOrRemove(s, gone.id, null));
+
+    const res = await t.api.request('delete', '/users/@me', { token: gone.token, body: { password: 'correct horse battery' } });
+    expect(res.status).toBe(204);
+    await Promise.all(heard);
+    expect(await docsOf(gone.id)).toEqual([]);
+    for (const u of [friend, asker, blocker, blocked]) expect(await list(u)).toEqual([]);
+    // The blocked user never saw the block, so its end is not news to them either.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heardByBlocked.filter((p: any) => p.userId === gone.id)).toEqual([]);
+  });
+
   it('when the input is bad, then 4xx with its code and nothing is stored', async () => {
     const a = await registerUser(t.api, 'badA');
     const b = await registerUser(t.api, 'badB');

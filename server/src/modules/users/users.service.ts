@@ -43,6 +43,25 @@ export function createUsersService(deps: {
     }
   }
 
+  /**
+   * Friends, requests and blocks with a deleted account end (Discord drops it from everyone's list): each document
+   * from or to the user is deleted by `_id`, and each other user who could see one is told. Idempotent, so a retried
+   * deletion finishes what a failed one left.
+   */
+  async function dropRelationships(userId: string): Promise<void> {
+    const told = new Set<string>();
+    for (const r of await repos.relationships.listOf(userId)) {
+      await repos.relationships.remove(r.kind, r.from, r.to);
+      const other = r.from === userId ? r.to : r.from;
+      // A block the deleted user made was never visible to the blocked user; everything else was on their list.
+      const visible = r.kind === 'friend' || r.from === other;
+      if (visible && !told.has(other)) {
+        told.add(other);
+        gateway.publishToUser(other, 'RELATIONSHIP_REMOVE', { userId });
+      }
+    }
+  }
+
   return {
     /**
      * Discord's behaviour: the messages stay and show a deleted user; the account itself becomes an anonymous
@@ -50,7 +69,8 @@ export function createUsersService(deps: {
      * (the password and the session still work until the last write):
      * 1. refresh tokens revoked (no new access tokens), 2. every membership removed (voice disconnected, guilds told),
      * 3. the record anonymised in ONE document write — the commit point: the name is free, the password gone, and the
-     * access-token account check refuses its tokens from here on. Then memberships a racing join added are removed too.
+     * access-token account check refuses its tokens from here on. Then memberships a racing join added are removed too,
+     * and every friendship, request and block with the account ends.
      */
     async deleteAccount(userId: string, password: string): Promise<void> {
       const user = await liveUser(userId);
@@ -74,6 +94,7 @@ export function createUsersService(deps: {
       await leaveAll(userId);
       await repos.users.update(userId, anonymisedUser(userId, now, deletedUser(userId)));
       await leaveAll(userId);
+      await dropRelationships(userId);
       await repos.images.deleteAllOf('avatar', userId);
       // Open gateway sessions: the client's renewal is refused, so it signs out.
       gateway.publishToUser(userId, 'SESSION_EXPIRED', { code: 'TOKEN_EXPIRED', message: 'Account deleted' });
