@@ -30,12 +30,9 @@ async function device(who: E2eUser): Promise<Page> {
   return page;
 }
 
-const openHome = (page: Page) =>
-  page
-    .getByRole('navigation', { name: 'Servers' })
-    .getByRole('button', { name: /^Home/ })
-    .click();
-const friendsTab = (page: Page, name: string) => page.getByRole('main', { name: 'Friends' }).getByRole('tab', { name: new RegExp(`^${name}`) });
+const openHome = (page: Page) => page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: /^Home/ }).click();
+const friendsTab = (page: Page, name: string) =>
+  page.getByRole('main', { name: 'Friends' }).getByRole('tab', { name: new RegExp(`^${name}`) });
 const callBar = (page: Page) => page.getByRole('region', { name: 'Call', exact: true });
 const incoming = (page: Page) => page.getByRole('alertdialog', { name: /^(Incoming call|Call waiting)$/ });
 
@@ -76,11 +73,19 @@ describe('DM calls', () => {
     await b.screenshot({ path: resolve(SHOTS, 'call-incoming.png') });
     await expectNoSeriousViolationsInBothThemes(b, 'incoming-call window');
 
-    // B answers with the keyboard; the window goes and focus returns to the page.
+    // B answers with the keyboard; the window goes and focus returns to where it was (not lost on <body>).
     await b.keyboard.press('Enter');
     await ring.waitFor({ state: 'detached', timeout: 15_000 });
-    await b.getByRole('region', { name: 'Call connection' }).getByRole('status').filter({ hasText: 'Call connected' }).waitFor({ timeout: 20_000 });
-    await callBar(a).getByRole('status').filter({ hasText: /^In call · \d+:\d\d$/ }).waitFor({ timeout: 20_000 });
+    expect(await b.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+    await b
+      .getByRole('region', { name: 'Call connection' })
+      .getByRole('status')
+      .filter({ hasText: 'Call connected' })
+      .waitFor({ timeout: 20_000 });
+    await callBar(a)
+      .getByRole('status')
+      .filter({ hasText: /^In call · \d+:\d\d$/ })
+      .waitFor({ timeout: 20_000 });
 
     // Both hear the other's microphone.
     await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
@@ -103,7 +108,6 @@ describe('DM calls', () => {
     expect(await row.locator('.call-history-outcome').innerText()).toBe('Outgoing call');
     expect(await row.locator('.call-history-duration').innerText()).toMatch(/\d+:\d\d$/);
     await row.getByRole('button', { name: 'Call Bob back' }).waitFor();
-    await a.screenshot({ path: resolve(SHOTS, 'call-history.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'call history');
 
     // A second call, declined by B: A's side says "Declined".
@@ -114,5 +118,14 @@ describe('DM calls', () => {
     await a.locator('.call-result', { hasText: 'Declined' }).first().waitFor({ timeout: 15_000 });
     // B's ring never came back, and B is in no call.
     expect(await b.getByRole('region', { name: 'Call connection' }).count()).toBe(0);
+
+    // Both calls in A's history, newest first: declined, then answered.
+    await a.getByRole('button', { name: /^Calls/ }).click();
+    await expect
+      .poll(() => history.locator('li.call-history-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome'))), {
+        timeout: 15_000,
+      })
+      .toEqual(['declined', 'answered']);
+    await a.screenshot({ path: resolve(SHOTS, 'call-history.png') });
   });
 });
