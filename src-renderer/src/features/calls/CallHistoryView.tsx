@@ -27,11 +27,16 @@ export default function CallHistoryView() {
   const more = useCallHistory((s) => s.nextCursor !== null);
   const selfId = useCalls((s) => s.selfId);
 
+  const unseen = useCalls((s) => s.unseenMissed);
   useEffect(() => {
     void callHistoryStore.getState().load();
+  }, []);
+  // Seen while open: on opening, and for a call missed while the history is on screen.
+  useEffect(() => {
+    if (unseen === 0) return;
     callsStore.getState().setUnseenMissed(0);
     void callHistoryStore.getState().ack();
-  }, []);
+  }, [unseen]);
 
   return (
     <main className="chat-pane call-history" aria-labelledby="call-history-title">

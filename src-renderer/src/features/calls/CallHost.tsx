@@ -6,6 +6,8 @@ import { callTitle } from './call-names';
 import { ringingCalls } from './calls.store';
 import { createRingtone } from './ringtone';
 
+const RESULT_SHOWN_MS = 15_000;
+
 /**
  * Mounted once in the shell: while a call rings for me, the incoming-call window, the ringtone, and on the desktop the
  * notification and tray state (platform.reportRinging); Accept / Decline from the notification or the tray come back
@@ -40,6 +42,14 @@ export function CallHost() {
     platform().reportRinging(ringingId && callerName ? { callId: ringingId, callerName, waiting } : null);
   }, [ringingId, callerName, waiting]);
   useEffect(() => () => platform().reportRinging(null), []);
+
+  // "No answer", "Declined", "Busy" say their piece, then go (Dismiss ends them sooner).
+  const result = useCalls((s) => s.outgoingResult);
+  useEffect(() => {
+    if (!result) return;
+    const t = setTimeout(() => callsStore.getState().dismissResult(), RESULT_SHOWN_MS);
+    return () => clearTimeout(t);
+  }, [result]);
 
   useEffect(
     () =>
