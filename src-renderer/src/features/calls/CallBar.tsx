@@ -1,5 +1,5 @@
 import type { Call } from '@shared/api/calls';
-import { callsStore, uiStore, useCalls, useVoice, voiceStore } from '../../app/services';
+import { callsStore, uiStore, useAuth, useCalls, useVoice, voiceStore } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { HangUpIcon, HeadphonesIcon, HeadphonesOffIcon, MicIcon, MicOffIcon, PhoneIcon } from '../../ui/icons';
 import { useNow } from '../notifications/useNow';
@@ -46,6 +46,7 @@ export async function startCall(channelId: string): Promise<void> {
 function ActiveCallBar({ call }: { call: Call }) {
   const selfId = useCalls((s) => s.selfId);
   const people = useCalls((s) => s.people);
+  const self = useAuth((s) => s.user);
   const mine = useCalls((s) => s.activeCallId === call.id);
   const speaking = useVoice((s) => s.participants);
   const connection = useVoice((s) => s.connection);
@@ -74,13 +75,14 @@ function ActiveCallBar({ call }: { call: Call }) {
     <section className="call-bar" aria-label="Call" data-phase={call.phase} data-in-call={mine}>
       <ul className="call-people" aria-label="Call participants">
         {call.participants.map((p) => {
-          const name = p.userId === selfId ? 'You' : personName(p.userId, people);
-          const user = people[p.userId];
+          const isMe = p.userId === selfId;
+          const user = isMe ? self : people[p.userId];
+          const name = isMe ? 'You' : personName(p.userId, people);
           const live = p.status === 'joined' || p.status === 'connecting';
           const isSpeaking = live && speaking[p.userId]?.speaking === true;
           return (
             <li key={p.userId} className={`call-person ${p.status}`} data-user-id={p.userId} data-speaking={isSpeaking}>
-              <Avatar id={p.userId} name={name} avatar={user?.avatar ?? null} size={48} speaking={isSpeaking} />
+              <Avatar id={p.userId} name={user?.displayName ?? name} avatar={user?.avatar ?? null} size={48} speaking={isSpeaking} />
               <span className="call-person-name">{name}</span>
               {p.status !== 'joined' && <span className="call-person-status small">{PARTICIPANT_STATUS[p.status]}</span>}
               {isSpeaking && <span className="sr-only">, speaking</span>}

@@ -45,6 +45,7 @@ function setup() {
     ),
     accept: vi.fn(async (callId: string, _sessionId?: string) => conn(call({ id: callId, phase: 'ongoing' }))),
     decline: vi.fn(async (_callId: string) => undefined),
+    inChannel: vi.fn(async (_channelId: string): Promise<Call> => call()),
     leave: vi.fn(async (_callId: string) => undefined),
   };
   let connected: string | null = null;
@@ -167,6 +168,17 @@ describe('calls store', () => {
     await store.getState().start(DM);
     store.getState().hangUp();
     expect(api.leave).toHaveBeenCalledWith('out1');
+  });
+
+  it('when a call already rings for me in that DM (both pressed call at once), then starting answers it instead', async () => {
+    const { store, api, voice, ready } = setup();
+    ready();
+    api.start.mockRejectedValueOnce(new ApiError('CONFLICT', 'a call is going on', 409));
+    const res = await store.getState().start(DM);
+    expect(res.ok).toBe(true);
+    expect(api.inChannel).toHaveBeenCalledWith(DM);
+    expect(api.accept).toHaveBeenCalledWith('call1', 'sess-A');
+    expect(voice.getState().target?.callId).toBe('call1');
   });
 
   it('when every recipient is busy (USER_BUSY), then the caller sees Busy and nothing connects', async () => {

@@ -75,6 +75,7 @@ export interface CallsDeps {
   api: () => {
     calls: {
       start(channelId: string, sessionId?: string): Promise<CallConnection>;
+      inChannel(channelId: string): Promise<Call>;
       accept(callId: string, sessionId?: string): Promise<CallConnection>;
       decline(callId: string): Promise<unknown>;
       leave(callId: string): Promise<unknown>;
@@ -237,6 +238,14 @@ export function createCallsStore(deps: CallsDeps): CallsStore {
         const res = await attempt(() => deps.api().calls.start(channelId, get().sessionId ?? undefined));
         if (!res.ok) {
           if (res.code === 'USER_BUSY') set({ outgoingResult: { channelId, result: 'busy' } });
+          // A call already goes on there (we both pressed call at once, or I missed its CALL_CREATE): join it.
+          if (res.code === 'CONFLICT') {
+            const going = await attempt(() => deps.api().calls.inChannel(channelId));
+            if (going.ok) {
+              get().receiveCall(going.value);
+              if (myParticipant(going.value, get().selfId)?.status === 'ringing') return get().accept(going.value.id);
+            }
+          }
           return res;
         }
         enter(res.value, channelId);
