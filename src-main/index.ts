@@ -200,6 +200,7 @@ async function start(): Promise<void> {
     isSupported: () => Notification.isSupported(),
     createNotification: (options) => new Notification(options),
     enabled: () => settings.get().notifications.mentions,
+    isWindowFocused: () => mainWindow?.isFocused() ?? false,
     setTrayRinging: () => refreshTray(),
     flashFrame: (flash) => {
       if (mainWindow && !mainWindow.isDestroyed() && !(flash && mainWindow.isFocused())) mainWindow.flashFrame(flash);

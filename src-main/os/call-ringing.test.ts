@@ -26,7 +26,7 @@ class FakeNotification implements RingingNotificationLike {
   }
 }
 
-function setup(opts: { enabled?: boolean; supported?: boolean } = {}) {
+function setup(opts: { enabled?: boolean; supported?: boolean; focused?: boolean } = {}) {
   const notifications: FakeNotification[] = [];
   const tray: unknown[] = [];
   const flashes: boolean[] = [];
@@ -39,6 +39,7 @@ function setup(opts: { enabled?: boolean; supported?: boolean } = {}) {
       return n;
     },
     enabled: () => opts.enabled ?? true,
+    isWindowFocused: () => opts.focused ?? false,
     setTrayRinging: (r) => tray.push(r),
     flashFrame: (f) => flashes.push(f),
     onCommand: (c) => commands.push(c),
@@ -107,9 +108,10 @@ describe('call ringing (main)', () => {
     expect(notifications[1]!.options.title).toBe('Call waiting');
   });
 
-  it.each<[{ enabled?: boolean; supported?: boolean }, string]>([
+  it.each<[{ enabled?: boolean; supported?: boolean; focused?: boolean }, string]>([
     [{ enabled: false }, 'notifications off'],
     [{ supported: false }, 'no notification support'],
+    [{ focused: true }, 'the window is focused: the in-app window shows'],
   ])('when %o (%s), then the tray still rings but no notification shows', (opts) => {
     const { ringing, notifications, tray } = setup(opts);
     expect(ringing.set(alice)).toEqual({ notified: false });

@@ -31,6 +31,8 @@ export function createCallRinging(deps: {
   createNotification: (options: RingingNotificationOptions) => RingingNotificationLike;
   /** The user's desktop notification switch. */
   enabled: () => boolean;
+  /** A focused window shows the in-app incoming-call window already: no notification on top of it. */
+  isWindowFocused: () => boolean;
   /** The tray shows the ringing call (icon, tooltip, Accept / Decline in its menu); null: back to the voice state. */
   setTrayRinging: (ringing: Ringing | null) => void;
   flashFrame: (flash: boolean) => void;
@@ -48,7 +50,7 @@ export function createCallRinging(deps: {
   }
 
   function notify(ringing: Ringing): boolean {
-    if (!deps.enabled() || !deps.isSupported()) return false;
+    if (!deps.enabled() || deps.isWindowFocused() || !deps.isSupported()) return false;
     const n = deps.createNotification({
       title: ringing.waiting ? 'Call waiting' : 'Incoming call',
       body: `${ringing.callerName} is calling you`,

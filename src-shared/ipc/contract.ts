@@ -135,8 +135,8 @@ export const invokeContract = {
    */
   'app:open-external': { request: z.object({ url: z.string().min(1).max(4096) }), response: z.object({ opened: z.boolean() }) },
   /**
-   * What rings now (null: nothing). Main shows one notification per ringing call (closed when it stops) and puts the
-   * tray in its ringing state; unlike mentions it notifies even while the window is focused but minimised or hidden.
+   * What rings now (null: nothing). Main puts the tray in its ringing state, flashes the taskbar entry and, while the
+   * window is not focused, shows one notification per ringing call (closed when it stops).
    */
   'calls:set-ringing': { request: z.object({ ringing: ringingSchema.nullable() }), response: z.object({ notified: z.boolean() }) },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
