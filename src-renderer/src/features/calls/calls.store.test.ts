@@ -181,6 +181,18 @@ describe('calls store', () => {
     expect(voice.getState().target?.callId).toBe('call1');
   });
 
+  it('when I call from another DM while in a call, then the call I am in is hung up before the new one starts', async () => {
+    const { store, api, voice, ready } = setup();
+    ready();
+    await store.getState().start(DM);
+    api.start.mockResolvedValueOnce(conn(call({ id: 'out2', channelId: 'c_other', callerId: ME })));
+    await store.getState().start('c_other');
+    expect(api.leave).toHaveBeenCalledWith('out1');
+    expect(api.leave.mock.invocationCallOrder[0]).toBeLessThan(api.start.mock.invocationCallOrder[1]!);
+    expect(store.getState().activeCallId).toBe('out2');
+    expect(voice.getState().target?.callId).toBe('out2');
+  });
+
   it('when every recipient is busy (USER_BUSY), then the caller sees Busy and nothing connects', async () => {
     const { store, api, voice, ready } = setup();
     ready();

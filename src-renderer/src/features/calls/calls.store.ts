@@ -235,7 +235,18 @@ export function createCallsStore(deps: CallsDeps): CallsStore {
         const existing = callInChannel(get(), channelId);
         if (existing && existing.id === get().activeCallId) return ok(existing);
         set({ outgoingResult: null });
+        // One call at a time: calling from another DM hangs up the call I am in first (the server refuses otherwise).
+        const previous = get().activeCallId;
+        if (previous) {
+          set({ activeCallId: null });
+          deps.rejoin.set(null);
+          await deps
+            .api()
+            .calls.leave(previous)
+            .catch(() => undefined);
+        }
         const res = await attempt(() => deps.api().calls.start(channelId, get().sessionId ?? undefined));
+        if (!res.ok && previous && deps.voice.targetCallId() === previous) deps.voice.leave();
         if (!res.ok) {
           if (res.code === 'USER_BUSY') set({ outgoingResult: { channelId, result: 'busy' } });
           // A call already goes on there (we both pressed call at once, or I missed its CALL_CREATE): join it.
