@@ -40,7 +40,10 @@ export function CallBar({ channelId }: { channelId: string }) {
 /** Start (or re-start) a call in a DM, telling the user why it could not ring. */
 export async function startCall(channelId: string): Promise<void> {
   const res = await callsStore.getState().start(channelId);
-  if (!res.ok && res.code !== 'USER_BUSY') uiStore.getState().toast('error', `Couldn't call: ${res.message}`);
+  if (res.ok || res.code === 'USER_BUSY') return;
+  const why =
+    res.code === 'FORBIDDEN' ? "they don't accept calls from you." : res.code === 'CONFLICT' ? 'a call is already going on.' : res.message;
+  uiStore.getState().toast('error', `Couldn't call: ${why}`);
 }
 
 function ActiveCallBar({ call }: { call: Call }) {
