@@ -5,6 +5,7 @@ import { HangUpIcon, HeadphonesIcon, HeadphonesOffIcon, MicIcon, MicOffIcon, Pho
 import { useNow } from '../notifications/useNow';
 import { elapsed, PARTICIPANT_STATUS, personName, RESULT_TEXT } from './call-names';
 import { callInChannel, myParticipant } from './calls.store';
+import { showCallDm } from './open-call-dm';
 import './calls.css';
 
 /**
@@ -40,6 +41,7 @@ export function CallBar({ channelId }: { channelId: string }) {
 /** Start (or re-start) a call in a DM, telling the user why it could not ring. */
 export async function startCall(channelId: string): Promise<void> {
   const res = await callsStore.getState().start(channelId);
+  if (res.ok) showCallDm(channelId);
   if (res.ok || res.code === 'USER_BUSY') return;
   const why =
     res.code === 'FORBIDDEN' ? "they don't accept calls from you." : res.code === 'CONFLICT' ? 'a call is already going on.' : res.message;

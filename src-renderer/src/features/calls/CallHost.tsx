@@ -4,6 +4,7 @@ import { platform } from '../../platform/platform';
 import { IncomingCall } from './IncomingCall';
 import { callTitle } from './call-names';
 import { ringingCalls } from './calls.store';
+import { showCallDm } from './open-call-dm';
 import { createRingtone } from './ringtone';
 
 const RESULT_SHOWN_MS = 15_000;
@@ -60,7 +61,8 @@ export function CallHost() {
             .getState()
             .accept(callId)
             .then((res) => {
-              if (!res.ok) uiStore.getState().toast('error', `Couldn't answer: ${res.message}`);
+              if (res.ok) showCallDm(res.value.channelId);
+              else uiStore.getState().toast('error', `Couldn't answer: ${res.message}`);
             });
       }),
     [],

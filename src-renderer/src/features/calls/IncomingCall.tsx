@@ -5,6 +5,7 @@ import { Avatar } from '../../ui/Avatar';
 import { Dialog } from '../../ui/Dialog';
 import { HangUpIcon, PhoneIcon } from '../../ui/icons';
 import { otherParticipants } from './call-names';
+import { showCallDm } from './open-call-dm';
 
 /**
  * The incoming-call window: who calls, Accept and Decline. An alertdialog (the shared Dialog: focus moves to Accept,
@@ -24,7 +25,8 @@ export function IncomingCall({ call, waiting }: { call: Call; waiting: boolean }
   const decline = () => void callsStore.getState().decline(call.id);
   const accept = async () => {
     const res = await callsStore.getState().accept(call.id);
-    if (!res.ok) uiStore.getState().toast('error', `Couldn't answer: ${res.message}`);
+    if (res.ok) showCallDm(call.channelId);
+    else uiStore.getState().toast('error', `Couldn't answer: ${res.message}`);
   };
   return (
     <Dialog

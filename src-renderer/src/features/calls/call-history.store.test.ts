@@ -66,6 +66,16 @@ describe('call history store', () => {
     expect(store.getState().items).toEqual([]);
   });
 
+  it('when Home shows the history and a reconnect resets the list, then it stays shown (and loads afresh)', async () => {
+    const { store } = setup();
+    store.getState().show();
+    await store.getState().load();
+    store.getState().reset();
+    expect(store.getState()).toMatchObject({ open: true, items: [], loaded: false });
+    store.getState().hide();
+    expect(store.getState().open).toBe(false);
+  });
+
   it('formats durations and outcomes from my side', () => {
     expect(formatDuration(65_000)).toBe('1:05');
     expect(formatDuration(3_723_000)).toBe('1:02:03');

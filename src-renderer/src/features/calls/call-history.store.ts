@@ -17,9 +17,13 @@ export interface CallHistoryState {
   loaded: boolean;
   loading: boolean;
   error: string | null;
+  /** The history is what Home shows (instead of the friends page or a DM). */
+  open: boolean;
 }
 
 export interface CallHistoryActions {
+  show(): void;
+  hide(): void;
   /** The first page (again). */
   load(): Promise<void>;
   loadMore(): Promise<void>;
@@ -41,7 +45,7 @@ export function createCallHistoryStore(deps: {
     };
   };
 }): CallHistoryStore {
-  const initial: CallHistoryState = { items: [], nextCursor: null, loaded: false, loading: false, error: null };
+  const initial: CallHistoryState = { items: [], nextCursor: null, loaded: false, loading: false, error: null, open: false };
   /** A reset or a newer load makes an older answer stale. */
   let generation = 0;
   return createStore<CallHistoryState & CallHistoryActions>()((set, get) => {
@@ -65,6 +69,12 @@ export function createCallHistoryStore(deps: {
     }
     return {
       ...initial,
+      show() {
+        if (!get().open) set({ open: true });
+      },
+      hide() {
+        if (get().open) set({ open: false });
+      },
       load: () => fetchPage(undefined),
       async loadMore() {
         const { nextCursor, loading } = get();
@@ -78,7 +88,7 @@ export function createCallHistoryStore(deps: {
       ack: () => attempt(() => deps.api().calls.ackMissed()),
       reset() {
         generation++;
-        set({ ...initial });
+        set({ ...initial, open: get().open });
       },
     };
   });
