@@ -1,8 +1,7 @@
-import { callHistoryStore } from '../../app/services';
-
 /**
- * How to show a DM (Home, that DM), registered once by the app where Home is wired (app/services.ts), so the calls UI
- * can take the user to the call's DM after answering, or calling from the history, without importing Home's stores.
+ * How to show a DM (Home, that DM), registered once where Home is wired (app/services.ts), so the calls UI can take
+ * the user to the call's DM after answering, or calling from the history, without importing Home's stores. This
+ * module imports nothing, so services.ts may register at load without an import cycle.
  */
 let openDm: ((channelId: string) => void) | null = null;
 
@@ -12,6 +11,5 @@ export function setCallDmOpener(open: (channelId: string) => void): void {
 
 /** Shows the DM a call is in: where its call bar is. */
 export function showCallDm(channelId: string): void {
-  callHistoryStore.getState().hide();
   openDm?.(channelId);
 }
