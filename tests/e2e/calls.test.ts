@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
-import { registerUser, signIn, type E2eUser } from './moderation-support';
+import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
 import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
 
 /** RMS above this = audible tone (the fake beep peaks around 0.1–0.3), as in the voice E2E. */
@@ -130,5 +130,37 @@ describe('DM calls', () => {
       })
       .toEqual(['declined', 'answered']);
     await a.screenshot({ path: resolve(SHOTS, 'call-history.png') });
+  });
+
+  it('when nobody answers for 30 s, then the ring stops, A sees No answer, and B has a missed call badged until B opens the history', async () => {
+    const base = e2e.server.url;
+    const A = await registerUser(base, `miss_a_${suffix}`, 'Alice');
+    const B = await registerUser(base, `miss_b_${suffix}`, 'Bob');
+    // Friends and a DM over REST: the first test drives those screens.
+    expect((await rest(base, 'POST', '/users/@me/relationships', A.token, { username: B.username })).status).toBeLessThan(300);
+    expect((await rest(base, 'POST', `/users/@me/relationships/${A.id}/accept`, B.token)).status).toBeLessThan(300);
+    const dm = (await rest<{ id: string }>(base, 'POST', '/users/@me/channels', A.token, { recipientIds: [B.id] })).body;
+    const a = await device(A);
+    const b = await device(B);
+    await openHome(a);
+    await a.locator(`li.dm-row[data-channel-id="${dm.id}"]`).getByRole('button', { name: 'Start a call with Bob' }).click();
+    await callBar(a).getByRole('status').filter({ hasText: 'Calling…' }).waitFor({ timeout: 15_000 });
+    await incoming(b).waitFor({ timeout: 15_000 });
+
+    // The server's 30 s ring timeout: B's window goes by itself, A is told.
+    await incoming(b).waitFor({ state: 'detached', timeout: 45_000 });
+    await a.locator('.call-result', { hasText: 'No answer' }).first().waitFor({ timeout: 15_000 });
+
+    // B's missed call: badged on Home's Calls entry until B opens the history, where it is marked new.
+    await openHome(b);
+    const calls = b.getByRole('button', { name: /^Calls/ });
+    await calls.getByLabel('1 missed call').waitFor({ timeout: 15_000 });
+    await calls.click();
+    const row = b.getByRole('main', { name: 'Call history' }).locator('li.call-history-row').first();
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getAttribute('data-outcome')).toBe('missed');
+    expect(await row.locator('.call-history-outcome').innerText()).toBe('Missed call');
+    await row.locator('.call-history-new').waitFor();
+    await calls.getByLabel('1 missed call').waitFor({ state: 'detached', timeout: 15_000 });
   });
 });
