@@ -62,7 +62,7 @@ describe('DM calls', () => {
     await friendsTab(a, 'All').click();
     await a.getByRole('button', { name: 'Message Bob' }).click();
     const dmA = a.getByRole('main', { name: '@Bob' });
-    await dmA.getByRole('heading', { name: 'Bob' }).waitFor();
+    await dmA.getByRole('heading', { name: 'Bob', level: 1 }).waitFor();
     await dmA.getByRole('button', { name: 'Start voice call' }).click();
     await callBar(a).getByRole('status').filter({ hasText: 'Calling…' }).waitFor({ timeout: 15_000 });
     await callBar(a).locator(`li.call-person.ringing[data-user-id="${B.id}"]`).waitFor();
