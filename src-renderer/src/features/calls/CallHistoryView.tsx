@@ -1,5 +1,5 @@
 import type { CallHistoryEntry } from '@shared/api/calls';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { callHistoryStore, callsStore, useCallHistory, useCalls } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { ChannelsDrawerButton } from '../../ui/LayoutButtons';
@@ -28,15 +28,20 @@ export default function CallHistoryView() {
   const selfId = useCalls((s) => s.selfId);
 
   const unseen = useCalls((s) => s.unseenMissed);
+  // Acknowledged only once this visit's page is in: an ack racing the load would clear the "New" marks it shows.
+  const [fresh, setFresh] = useState(false);
   useEffect(() => {
-    void callHistoryStore.getState().load();
+    void callHistoryStore
+      .getState()
+      .load()
+      .then(() => setFresh(true));
   }, []);
   // Seen while open: on opening, and for a call missed while the history is on screen.
   useEffect(() => {
-    if (unseen === 0) return;
+    if (!fresh || unseen === 0) return;
     callsStore.getState().setUnseenMissed(0);
     void callHistoryStore.getState().ack();
-  }, [unseen]);
+  }, [fresh, unseen]);
 
   return (
     <main className="chat-pane call-history" aria-labelledby="call-history-title">
