@@ -55,6 +55,7 @@ function ActiveCallBar({ call }: { call: Call }) {
   const mine = useCalls((s) => s.activeCallId === call.id);
   const speaking = useVoice((s) => s.participants);
   const connection = useVoice((s) => s.connection);
+  const transmitting = useVoice((s) => s.transmitting && s.connection === 'connected');
   const selfMute = useVoice((s) => s.selfMute);
   const selfDeaf = useVoice((s) => s.selfDeaf);
   const now = useNow(1000);
@@ -84,7 +85,8 @@ function ActiveCallBar({ call }: { call: Call }) {
           const user = isMe ? self : people[p.userId];
           const name = isMe ? 'You' : personName(p.userId, people);
           const live = p.status === 'joined' || p.status === 'connecting';
-          const isSpeaking = live && speaking[p.userId]?.speaking === true;
+          // Mine from our own gate (as the user panel shows it), the others' from LiveKit's speaker detection.
+          const isSpeaking = live && (isMe ? mine && transmitting : speaking[p.userId]?.speaking === true);
           return (
             <li key={p.userId} className={`call-person ${p.status}`} data-user-id={p.userId} data-speaking={isSpeaking}>
               <Avatar id={p.userId} name={user?.displayName ?? name} avatar={user?.avatar ?? null} size={48} speaking={isSpeaking} />
