@@ -5,6 +5,9 @@
  * - tti_ms: navigation start → first channel row painted, logged-in web client (session restored by refresh), median of 10.
  * - voice_join_p50_ms / voice_join_p95_ms: click on a voice channel → first remote audio samples decoded
  *   (inbound-rtp totalSamplesReceived > 0) from an @livekit/rtc-node bot already publishing a tone there; 20 joins.
+ * - call_ring_p50_ms / call_ring_p95_ms: a DM call's start request sent by the caller → the incoming-call window added
+ *   to the callee's page; call_connect_p50_ms / call_connect_p95_ms: Accept clicked → first remote audio samples
+ *   decoded from the caller (an rtc-node participant publishing a tone in the call's room); 10 calls.
  * - heap_idle_mb: renderer JS heap after GC with 20 text channels opened and 500 messages loaded (25 per channel).
  * - chat_10k_frame_p95_ms / chat_10k_long_frames: a channel of 10,000 messages (markdown, code blocks, reactions, images), all
  *   loaded by scrolling up through its history, then scrolled top to bottom (400 px per frame): 95th percentile of each
@@ -21,8 +24,8 @@
  *   drives its own Chromium (chrome-launcher, same flags); the full report goes to out/bench/lighthouse-client.json.
  * Runs a fresh web build, the real server in-process and Debian Chromium (fake devices) against the TEST profile stack
  * (started here when needed, shared by lease). Targets: initial JS ≤ 250 KB; voice join p95 < 800 ms; heap < 60 MB;
- * Lighthouse ≥ 90. `npm run bench -- client --lighthouse-only` measures only the Lighthouse score (quicker while working
- * on it).
+ * Lighthouse ≥ 90; call ring p95 < 300 ms; call connect p95 < 800 ms. `npm run bench -- client --lighthouse-only`
+ * measures only the Lighthouse score, and `--calls-only` only the call figures (quicker while working on them).
  */
 import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { ObjectId } from 'mongodb';
@@ -31,6 +34,7 @@ import lighthouse from 'lighthouse';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import sharp from 'sharp';
 import type { Attachment } from '../src-shared/api/attachments';
@@ -77,10 +81,12 @@ const TTI_RUNS = 10;
  */
 const LOAD_10K_MS = 480_000;
 const JOINS = 20;
+const CALLS = 10;
 const CHANNELS = 20;
 const MESSAGES_PER_CHANNEL = 25;
 const log = (...args: unknown[]) => console.error('[bench:client]', ...args);
 const LIGHTHOUSE_ONLY = process.argv.includes('--lighthouse-only');
+const CALLS_ONLY = process.argv.includes('--calls-only');
 const LIGHTHOUSE_REPORT = resolve(ROOT, 'out/bench/lighthouse-client.json');
 
 /**
@@ -168,6 +174,94 @@ const TTI_PROBE = `(() => {
     constructor(...args) { super(...args); window.__pcs.push(this); }
   };
 })();`;
+
+type ApiCall = (method: string, path: string, body?: unknown, token?: string) => Promise<Reply>;
+
+/** A tone from an rtc-node participant, paced at 10 ms frames with no queue, so its audio is not held back. */
+async function publishTone(room: Room): Promise<() => void> {
+  const source = new AudioSource(48_000, 1, 0);
+  await room.localParticipant?.publishTrack(
+    LocalAudioTrack.createAudioTrack('tone', source),
+    new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+  );
+  let n = 0;
+  const timer = setInterval(() => {
+    const data = new Int16Array(480);
+    for (let i = 0; i < 480; i++, n++) data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 48_000));
+    source.captureFrame(new AudioFrame(data, 48_000, 1, 480)).catch(() => undefined);
+  }, 10);
+  return () => clearInterval(timer);
+}
+
+/**
+ * DM calls, CALLS times: the caller (an API client with an rtc-node participant, as the caller's app connects at once)
+ * starts a call in the DM with the page's user.
+ * - ring: the caller's start request sent → the incoming-call window in the callee's page (a MutationObserver notes
+ *   the wall clock when it is added; the page and this script share the machine's clock).
+ * - connect: Accept clicked → first remote audio samples decoded at the callee (inbound-rtp totalSamplesReceived > 0),
+ *   with the caller already connected and publishing, as the voice join figure is measured.
+ */
+async function measureCalls(page: Page, call: ApiCall, caller: Reply, calleeId: string): Promise<{ rings: number[]; connects: number[] }> {
+  const dm = await call('POST', '/users/@me/channels', { recipientIds: [calleeId] }, caller.accessToken);
+  const rings: number[] = [];
+  const connects: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    await page.evaluate(() => {
+      const w = window as unknown as { __ringAt: number | null; __ringObs?: MutationObserver };
+      w.__ringAt = null;
+      w.__ringObs?.disconnect();
+      // The incoming-call window (src-renderer/src/features/calls/IncomingCall.tsx).
+      const obs = new MutationObserver(() => {
+        if (!document.querySelector('.incoming-call')) return;
+        w.__ringAt = performance.timeOrigin + performance.now();
+        obs.disconnect();
+      });
+      obs.observe(document.body, { childList: true, subtree: true });
+      w.__ringObs = obs;
+    });
+    const sentAt = Date.now();
+    const started = (await call('POST', `/channels/${dm.id}/call`, {}, caller.accessToken)) as Reply & { call: { id: string } };
+    const room = new Room();
+    await room.connect(started.url, started.token, { autoSubscribe: false, dynacast: false });
+    const stopTone = await publishTone(room);
+    try {
+      await page.waitForFunction(() => (window as unknown as { __ringAt: number | null }).__ringAt !== null, undefined, {
+        timeout: 15_000,
+      });
+      const ringAt = await page.evaluate(() => (window as unknown as { __ringAt: number }).__ringAt);
+      rings.push(ringAt - sentAt);
+      const ms = await page.evaluate(async () => {
+        const w = window as unknown as { __pcs: RTCPeerConnection[] };
+        w.__pcs = [];
+        const accept = document.querySelector<HTMLButtonElement>('.incoming-call button.call-accept');
+        if (!accept) throw new Error('Accept button not found');
+        const t0 = performance.now();
+        accept.click();
+        for (;;) {
+          for (const pc of w.__pcs) {
+            if (pc.connectionState === 'closed') continue;
+            const stats = await pc.getStats().catch(() => null);
+            for (const s of stats?.values() ?? []) {
+              const r = s as { type: string; kind?: string; totalSamplesReceived?: number };
+              if (r.type === 'inbound-rtp' && r.kind === 'audio' && (r.totalSamplesReceived ?? 0) > 0) return performance.now() - t0;
+            }
+          }
+          if (performance.now() - t0 > 15_000) throw new Error('no remote audio in the call within 15 s');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      });
+      connects.push(ms);
+      log(`call ${i + 1}: ring ${Math.round(rings.at(-1) ?? 0)} ms, connect ${Math.round(ms)} ms`);
+    } finally {
+      stopTone();
+      await call('POST', `/calls/${started.call.id}/leave`, undefined, caller.accessToken).catch(() => undefined);
+      await room.disconnect().catch(() => undefined);
+    }
+    await page.getByRole('region', { name: 'Call connection' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await page.waitForTimeout(300);
+  }
+  return { rings, connects };
+}
 
 async function main(): Promise<void> {
   const ctx = createContext('test');
@@ -273,7 +367,7 @@ async function main(): Promise<void> {
     let lighthousePerf: number | null = null;
     let lighthouseError: string | undefined;
     try {
-      lighthousePerf = await measureLighthouse();
+      if (!CALLS_ONLY) lighthousePerf = await measureLighthouse();
     } catch (error) {
       lighthouseError = error instanceof Error ? error.message : String(error);
       log(`lighthouse failed: ${lighthouseError}`);
@@ -310,6 +404,18 @@ async function main(): Promise<void> {
     await page.getByLabel('Password').fill('bench password 1');
     await page.getByRole('button', { name: 'Log In' }).click();
     await page.locator('.channel-row').first().waitFor();
+    if (CALLS_ONLY) {
+      const only = await measureCalls(page, call, owner, member.user.id);
+      console.log(
+        JSON.stringify({
+          call_ring_p50_ms: percentile(only.rings, 50),
+          call_ring_p95_ms: percentile(only.rings, 95),
+          call_connect_p50_ms: percentile(only.connects, 50),
+          call_connect_p95_ms: percentile(only.connects, 95),
+        }),
+      );
+      return;
+    }
 
     // TTI and the scripts of a logged-in first load.
     const ttis: number[] = [];
@@ -506,6 +612,9 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300);
     }
 
+    // DM calls: the owner calls the member (they share the guild, which the default privacy allows).
+    const calls = await measureCalls(page, call, owner, member.user.id);
+
     const result = {
       initial_js_gzip_kb: Math.round((gz / 1024) * 10) / 10,
       initial_scripts: scripts.size,
@@ -513,6 +622,10 @@ async function main(): Promise<void> {
       tti_ms: percentile(ttis, 50),
       voice_join_p50_ms: percentile(joins, 50),
       voice_join_p95_ms: percentile(joins, 95),
+      call_ring_p50_ms: percentile(calls.rings, 50),
+      call_ring_p95_ms: percentile(calls.rings, 95),
+      call_connect_p50_ms: percentile(calls.connects, 50),
+      call_connect_p95_ms: percentile(calls.connects, 95),
       heap_idle_mb: Math.round((heap.usedSize / 1024 / 1024) * 10) / 10,
       chat_10k_loaded: loaded10k,
       chat_10k_frame_p95_ms: percentile(frames.work, 95),
@@ -525,6 +638,8 @@ async function main(): Promise<void> {
     };
     log('tti samples', ttis.map((t) => Math.round(t)).join(' '));
     log('join samples', joins.map((t) => Math.round(t)).join(' '));
+    log('call ring samples', calls.rings.map((t) => Math.round(t)).join(' '));
+    log('call connect samples', calls.connects.map((t) => Math.round(t)).join(' '));
     console.log(JSON.stringify(result));
   } finally {
     botRunning = false;

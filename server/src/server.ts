@@ -115,6 +115,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     guilds: cachedReads.guilds,
     roles: cachedReads.roles,
     channels: cachedReads.channels,
+    privateChannels: repos.privateChannels,
     log: moduleLogger(log, 'permissions'),
   });
   const gateway = createGateway({

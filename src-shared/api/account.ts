@@ -19,7 +19,8 @@ export type ExportedMembership = z.infer<typeof ExportedMembership>;
 
 export const ExportedMessage = z.object({
   id: Id,
-  guildId: Id,
+  /** null: a message in a DM. */
+  guildId: Id.nullable(),
   channelId: Id,
   content: z.string(),
   mentions: z.array(PublicUser),

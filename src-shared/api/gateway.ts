@@ -67,6 +67,8 @@ export const ReadyEvent = z.object({
   privacySettings: PrivacySettings.optional(),
   /** My DMs and group DMs (absent from servers without them). */
   privateChannels: z.array(PrivateChannel).optional(),
+  /** My read markers and unread mention counts of those private channels (`guildId` null), as a guild snapshot's `readStates`. */
+  privateReadStates: z.array(ReadState).optional(),
   /** Calls going on that I am part of (ringing for me, or I am in them), so a reloaded client rings or rejoins. */
   calls: z.array(Call).optional(),
   /** My missed calls not seen yet. */
@@ -74,7 +76,7 @@ export const ReadyEvent = z.object({
 });
 export type ReadyEvent = z.infer<typeof ReadyEvent>;
 
-export const MessageDeleteEvent = z.object({ id: Id, channelId: Id, guildId: Id });
+export const MessageDeleteEvent = z.object({ id: Id, channelId: Id, guildId: Id.nullable() });
 /**
  * Several messages of one channel were deleted at once (a ban that deletes message history, a moderator's purge).
  * One event per channel, at most 1000 ids each: a large deletion arrives as several events.
@@ -91,7 +93,7 @@ export type GuildRemoval = z.infer<typeof GuildRemoval>;
 /** You left, were kicked or banned (then `removal` says which), or the guild was deleted. */
 export const GuildDeleteEvent = z.object({ id: Id, removal: GuildRemoval.optional() });
 export const MemberRemoveEvent = z.object({ guildId: Id, userId: Id });
-export const TypingStartEvent = z.object({ guildId: Id, channelId: Id, user: PublicUser, at: IsoDate });
+export const TypingStartEvent = z.object({ guildId: Id.nullable(), channelId: Id, user: PublicUser, at: IsoDate });
 export const PresenceUpdateEvent = Presence;
 /**
  * The server is closing this connection: `TOKEN_EXPIRED` (renew the access token and reconnect) or `SESSION_REVOKED`

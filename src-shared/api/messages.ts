@@ -45,7 +45,8 @@ export const MAX_EMBEDS = 5;
 export const Message = z.object({
   id: Id,
   channelId: Id,
-  guildId: Id,
+  /** null: a message of a private channel (DM). */
+  guildId: Id.nullable(),
   author: PublicUser,
   content: z.string(),
   /** Users mentioned as `<@userId>` who are members of the guild. */
@@ -74,7 +75,7 @@ export const Message = z.object({
 /** Pins one channel can hold (Discord's limit). */
 export const MAX_PINS = 50;
 /** Gateway CHANNEL_PINS_UPDATE: a message of the channel was pinned or unpinned. */
-export const ChannelPinsUpdateEvent = z.object({ guildId: Id, channelId: Id, messageId: Id, pinned: z.boolean() });
+export const ChannelPinsUpdateEvent = z.object({ guildId: Id.nullable(), channelId: Id, messageId: Id, pinned: z.boolean() });
 export type Message = z.infer<typeof Message>;
 
 export const SendMessageBody = z

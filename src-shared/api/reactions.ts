@@ -52,5 +52,5 @@ export const ReactionUsersQuery = z.strictObject({
 export type ReactionUsersQuery = z.infer<typeof ReactionUsersQuery>;
 
 /** Gateway: someone added (`MESSAGE_REACTION_ADD`) or removed (`MESSAGE_REACTION_REMOVE`) one reaction. */
-export const MessageReactionEvent = z.object({ guildId: Id, channelId: Id, messageId: Id, userId: Id, emoji: z.string() });
+export const MessageReactionEvent = z.object({ guildId: Id.nullable(), channelId: Id, messageId: Id, userId: Id, emoji: z.string() });
 export type MessageReactionEvent = z.infer<typeof MessageReactionEvent>;

@@ -11,7 +11,8 @@ export const MENTION_COUNT_CAP = 99;
 
 export const ReadState = z.object({
   channelId: Id,
-  guildId: Id,
+  /** null: a private channel (DM). */
+  guildId: Id.nullable(),
   /** Messages with an id above this are unread; null: never read (the whole channel is unread). */
   lastReadId: Id.nullable(),
   /**

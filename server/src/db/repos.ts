@@ -12,6 +12,7 @@ import { createEditsRepo } from '../modules/messages/edits.repo';
 import { createPinsRepo } from '../modules/messages/pins.repo';
 import { createReactionsRepo } from '../modules/messages/reactions.repo';
 import { createSearchRepo } from '../modules/messages/search.repo';
+import { createPrivateChannelsRepo } from '../modules/private-channels/private-channels.repo';
 import { createRelationshipsRepo } from '../modules/relationships/relationships.repo';
 import { createRolesRepo } from '../modules/roles/roles.repo';
 import { createUsersRepo } from '../modules/users/users.repo';
@@ -89,6 +90,7 @@ export function createRepos(db: Db, hooks: RepoHooks = {}) {
     images: createImagesRepo(db),
     attachments: createAttachmentsRepo(db),
     relationships: createRelationshipsRepo(db),
+    privateChannels: createPrivateChannelsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -12,6 +12,7 @@ import {
 } from '@shared/api/gateway';
 import type { GuildNotificationSettings } from '@shared/api/notification-settings';
 import type { ReadState } from '@shared/api/read-states';
+import type { PrivateChannel } from '@shared/api/private-channels';
 import type { PrivacySettings, Relationship } from '@shared/api/relationships';
 import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
@@ -27,10 +28,13 @@ import type { PermissionService } from '../permissions/permission.service';
 
 /** Who is in voice in one guild. Registered by the VOICE module; until then READY carries no voice states. */
 export type VoiceStateProvider = (guildId: string) => Promise<VoiceState[]>;
-/** A user's read states in one guild for READY / GUILD_CREATE, given the channels they see. Registered by the READ STATES module. */
+/**
+ * A user's read states in one guild for READY / GUILD_CREATE, given the channels they see (`guildId` null: of their
+ * private channels). Registered by the READ STATES module.
+ */
 export type ReadStateProvider = (
   userId: string,
-  guildId: string,
+  guildId: string | null,
   roleIds: readonly string[],
   channels: readonly { id: string; lastMessageId: string | null }[],
 ) => Promise<ReadState[]>;
@@ -44,6 +48,9 @@ export type NotificationSettingsProvider = (
 /** A user's relationships and privacy settings for READY. Registered by the RELATIONSHIPS module. */
 export type RelationshipsProvider = (userId: string) => Promise<{ relationships: Relationship[]; privacySettings: PrivacySettings }>;
 
+/** A user's DMs and group DMs for READY. Registered by the PRIVATE CHANNELS module. */
+export type PrivateChannelsProvider = (userId: string) => Promise<PrivateChannel[]>;
+
 /**
  * What other modules call to push realtime events. Typical use:
  *   ctx.gateway.publishToGuild(guildId, 'VOICE_STATE_UPDATE', payload, { channelId });  // only viewers of channelId
@@ -53,7 +60,16 @@ export type RelationshipsProvider = (userId: string) => Promise<{ relationships:
  * Works across instances when REDIS_URL is set (Socket.IO Redis adapter).
  */
 export interface GatewayPublisher {
-  publishToGuild(guildId: string, event: ServerEventName | (string & {}), payload: unknown, opts?: { channelId?: string }): Promise<void>;
+  /**
+   * `guildId` null: an event of a private channel (DM, issue 16), which needs `channelId`: it reaches that channel's
+   * recipients' sessions (their user rooms), never a guild room.
+   */
+  publishToGuild(
+    guildId: string | null,
+    event: ServerEventName | (string & {}),
+    payload: unknown,
+    opts?: { channelId?: string },
+  ): Promise<void>;
   publishToUser(userId: string, event: ServerEventName | (string & {}), payload: unknown): void;
   /** Make the user's connected sessions receive guild events (after joining) or stop them (after leaving). */
   addUserToGuild(userId: string, guildId: string): void;
@@ -66,6 +82,8 @@ export interface GatewayPublisher {
   setNotificationSettingsProvider(provider: NotificationSettingsProvider): void;
   /** The RELATIONSHIPS module registers how READY learns the user's friends, requests, blocks and privacy settings. */
   setRelationshipsProvider(provider: RelationshipsProvider): void;
+  /** The PRIVATE CHANNELS module registers how READY learns the user's DMs and group DMs. */
+  setPrivateChannelsProvider(provider: PrivateChannelsProvider): void;
   /** Snapshot of one guild as `userId` sees it (READY entry, GUILD_CREATE payload). */
   guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
   /** Aggregated presence of users (across sessions and instances), as others see it (invisible is offline). */
@@ -127,6 +145,7 @@ export function createGateway(deps: {
   let readStates: ReadStateProvider | null = null;
   let notificationSettings: NotificationSettingsProvider | null = null;
   let relationships: RelationshipsProvider | null = null;
+  let privateChannels: PrivateChannelsProvider | null = null;
 
   /** Each user's sessions' activity and chosen status → what others see; users without a session are left out. */
   async function aggregate(sockets: readonly { data: SocketData }[]): Promise<Map<string, PresenceStatus>> {
@@ -221,13 +240,15 @@ export function createGateway(deps: {
     async publishToGuild(guildId, event, payload, opts) {
       if (!io) return;
       if (!opts?.channelId) {
-        io.to(guildRoom(guildId)).emit(event, payload);
+        if (guildId !== null) io.to(guildRoom(guildId)).emit(event, payload);
+        else log.warn({ event }, 'a private channel event without its channel reaches no one');
         return;
       }
       const audience = await permissions.viewersOfChannel(opts.channelId);
       if (!audience || audience.guildId !== guildId) return;
-      if (audience.viewers === 'everyone') io.to(guildRoom(guildId)).emit(event, payload);
-      else if (audience.viewers.length > 0) io.to(audience.viewers.map(userRoom)).emit(event, payload);
+      if (audience.viewers === 'everyone') {
+        if (audience.guildId !== null) io.to(guildRoom(audience.guildId)).emit(event, payload);
+      } else if (audience.viewers.length > 0) io.to(audience.viewers.map(userRoom)).emit(event, payload);
     },
     publishToUser(userId, event, payload) {
       io?.to(userRoom(userId)).emit(event, payload);
@@ -249,6 +270,9 @@ export function createGateway(deps: {
     },
     setRelationshipsProvider(provider) {
       relationships = provider;
+    },
+    setPrivateChannelsProvider(provider) {
+      privateChannels = provider;
     },
     guildSnapshot,
     presenceOf,
@@ -324,19 +348,33 @@ export function createGateway(deps: {
         return;
       }
       await socket.join([userRoom(userId), ...memberships.map((m) => guildRoom(m.guildId))]);
-      const [snapshots, social] = await Promise.all([
+      const [snapshots, social, dms] = await Promise.all([
         Promise.all(memberships.map((m) => guildSnapshot(userId, m.guildId))),
         // Without them READY still goes out: the client can list them with GET /users/@me/relationships.
         relationships?.(userId).catch((err: unknown) => {
           log.warn({ err, userId }, 'relationships provider failed; READY carries none');
           return undefined;
         }),
+        // Likewise: GET /users/@me/channels lists them. (DM events reach the user room joined above: nothing to join.)
+        privateChannels?.(userId).catch((err: unknown) => {
+          log.warn({ err, userId }, 'private channels provider failed; READY carries none');
+          return undefined;
+        }),
       ]);
+      const dmReadStates =
+        dms && readStates
+          ? await readStates(userId, null, [], dms).catch((err: unknown) => {
+              log.warn({ err, userId }, 'read state provider failed for private channels; READY carries none');
+              return undefined;
+            })
+          : undefined;
       socket.emit('READY', {
         user: userView(user),
         sessionId: socket.data.sessionId,
         guilds: snapshots.filter((s) => s !== null),
         ...social,
+        ...(dms ? { privateChannels: dms } : {}),
+        ...(dmReadStates ? { privateReadStates: dmReadStates } : {}),
       });
       await broadcastPresence(userId);
     } catch (err) {

@@ -5,7 +5,7 @@ import type { Message } from '@shared/api/messages';
 import type { Role } from '@shared/api/roles';
 import type { PublicUser, User } from '@shared/api/users';
 import type { AuditRecord } from '../modules/audit/audit.repo';
-import type { ChannelRecord } from '../modules/channels/channels.repo';
+import type { GuildChannelRecord } from '../modules/channels/channels.repo';
 import type { GuildRecord, MemberRecord } from '../modules/guilds/guilds.repo';
 import type { MessageRecord } from '../modules/messages/messages.repo';
 import type { RoleRecord } from '../modules/roles/roles.repo';
@@ -53,7 +53,7 @@ export const roleView = (r: RoleRecord): Role => ({
   mentionable: r.mentionable,
 });
 /** `lastMessageId` from MessagesRepo.lastIds / lastId (null for a channel without messages). */
-export const channelView = (c: ChannelRecord, lastMessageId: string | null): Channel => ({
+export const channelView = (c: GuildChannelRecord, lastMessageId: string | null): Channel => ({
   id: c.id,
   guildId: c.guildId,
   type: c.type,

@@ -16,6 +16,7 @@ import { readStatesModule } from './read-states/read-states.module';
 import { notificationSettingsModule } from './notification-settings/notification-settings.module';
 import { attachmentsModule } from './attachments/attachments.module';
 import { relationshipsModule } from './relationships/relationships.module';
+import { privateChannelsModule } from './private-channels/private-channels.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -47,4 +48,5 @@ export const extensionModules: ModuleFactory[] = [
   notificationSettingsModule,
   attachmentsModule,
   relationshipsModule,
+  privateChannelsModule,
 ];

@@ -1,8 +1,16 @@
 import { computePermissions, hasPermission, Permission, type PermissionName } from '@shared/permissions/permissions';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { ChannelRecord, ChannelsRepo } from '../modules/channels/channels.repo';
+import {
+  isPrivateChannel,
+  type ChannelRecord,
+  type ChannelsRepo,
+  type GuildChannelRecord,
+  type PrivateChannelKind,
+} from '../modules/channels/channels.repo';
 import type { GuildRecord, GuildsRepo, MemberRecord } from '../modules/guilds/guilds.repo';
+import { PRIVATE_CHANNEL_PERMISSIONS } from '../modules/private-channels/private-channel-rules';
+import type { PrivateChannelsRepo } from '../modules/private-channels/private-channels.repo';
 import type { RoleRecord, RolesRepo } from '../modules/roles/roles.repo';
 
 export interface GuildAccess {
@@ -13,11 +21,25 @@ export interface GuildAccess {
   permissions: number;
 }
 
-export interface ChannelAccess extends GuildAccess {
-  channel: ChannelRecord;
+export interface GuildChannelAccess extends GuildAccess {
+  channel: GuildChannelRecord;
   /** Permissions of this member in this channel (0 can't happen: no VIEW_CHANNEL ⇒ 404). */
   permissions: number;
 }
+
+export type PrivateChannelRecord = ChannelRecord & { guildId: null; type: PrivateChannelKind };
+
+/** A recipient of a DM or group DM: no guild, no roles, the fixed PRIVATE_CHANNEL_PERMISSIONS. */
+export interface PrivateChannelAccess {
+  channel: PrivateChannelRecord;
+  guild: null;
+  member: null;
+  roles: readonly RoleRecord[];
+  permissions: number;
+}
+
+/** Guild channels and private channels alike (the message pipeline serves both); `guild === null` tells them apart. */
+export type ChannelAccess = GuildChannelAccess | PrivateChannelAccess;
 
 /**
  * The one place that answers "may this user do X here?". Every route and gateway event goes through it.
@@ -30,8 +52,25 @@ export interface ChannelAccess extends GuildAccess {
  */
 export type PermissionService = ReturnType<typeof createPermissionService>;
 
-export function createPermissionService(deps: { guilds: GuildsRepo; roles: RolesRepo; channels: ChannelsRepo; log: Logger }) {
-  const { guilds, roles, channels, log } = deps;
+export function createPermissionService(deps: {
+  guilds: GuildsRepo;
+  roles: RolesRepo;
+  channels: ChannelsRepo;
+  privateChannels: Pick<PrivateChannelsRepo, 'isRecipient' | 'recipientsOf'>;
+  log: Logger;
+}) {
+  const { guilds, roles, channels, privateChannels, log } = deps;
+
+  /** Who is in a private channel: a 1:1 DM's two users are fixed on it, a group's members are documents. */
+  async function recipientsOf(channel: PrivateChannelRecord): Promise<string[]> {
+    if (channel.type === 'dm') return channel.recipientIds ?? [];
+    return (await privateChannels.recipientsOf(channel.id)).map((r) => r.userId);
+  }
+
+  async function isRecipient(userId: string, channel: PrivateChannelRecord): Promise<boolean> {
+    if (channel.type === 'dm') return (channel.recipientIds ?? []).includes(userId);
+    return privateChannels.isRecipient(channel.id, userId);
+  }
 
   function forChannel(access: Omit<GuildAccess, 'permissions'>, channel: ChannelRecord, category: ChannelRecord | null): number {
     return computePermissions({
@@ -74,9 +113,20 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
     return access;
   }
 
+  /** A guild channel's access; null for a private channel (use `channelAccess` where those are welcome). */
+  async function guildChannelAccess(userId: string, channel: ChannelRecord): Promise<GuildChannelAccess | null> {
+    if (isPrivateChannel(channel)) return null;
+    return channelAccess(userId, channel) as Promise<GuildChannelAccess | null>;
+  }
+
   async function channelAccess(userId: string, channel: ChannelRecord): Promise<ChannelAccess | null> {
+    if (isPrivateChannel(channel)) {
+      if (!(await isRecipient(userId, channel))) return null;
+      return { channel, guild: null, member: null, roles: [], permissions: PRIVATE_CHANNEL_PERMISSIONS };
+    }
+    const guildChannel = channel as GuildChannelRecord;
     const [access, category] = await Promise.all([
-      requireGuildMember(userId, channel.guildId).catch((err: unknown) => {
+      requireGuildMember(userId, guildChannel.guildId).catch((err: unknown) => {
         if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
         throw err;
       }),
@@ -85,10 +135,13 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
     if (!access) return null;
     const permissions = forChannel(access, channel, category);
     if (!hasPermission(permissions, Permission.VIEW_CHANNEL)) return null;
-    return { ...access, channel, permissions };
+    return { ...access, channel: guildChannel, permissions };
   }
 
-  /** The channel as this user may see it, or NOT_FOUND; FORBIDDEN when visible but `perm` is missing. */
+  /**
+   * The channel as this user may see it, or NOT_FOUND; FORBIDDEN when visible but `perm` is missing. Private channels
+   * too: a recipient has PRIVATE_CHANNEL_PERMISSIONS, anyone else gets NOT_FOUND.
+   */
   async function requireChannelPermission(
     userId: string,
     channelId: string,
@@ -96,6 +149,21 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
   ): Promise<ChannelAccess> {
     const channel = await channels.find(channelId);
     const access = channel ? await channelAccess(userId, channel) : null;
+    return checked(access, userId, channelId, perm);
+  }
+
+  /** As requireChannelPermission, for guild-only features (channel settings, voice, recordings): a DM is NOT_FOUND. */
+  async function requireGuildChannelPermission(
+    userId: string,
+    channelId: string,
+    perm: PermissionName = 'VIEW_CHANNEL',
+  ): Promise<GuildChannelAccess> {
+    const channel = await channels.find(channelId);
+    const access = channel ? await guildChannelAccess(userId, channel) : null;
+    return checked(access, userId, channelId, perm);
+  }
+
+  function checked<A extends ChannelAccess>(access: A | null, userId: string, channelId: string, perm: PermissionName): A {
     if (!access) throw AppError.notFound('Channel');
     if (!hasPermission(access.permissions, Permission[perm])) {
       log.info({ userId, channelId, perm }, 'permission denied');
@@ -107,10 +175,10 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
   /** Channels of a guild this member can view, with their permissions. */
   function visibleChannels(
     access: Omit<GuildAccess, 'permissions'>,
-    all: ChannelRecord[],
-  ): { channel: ChannelRecord; permissions: number }[] {
+    all: GuildChannelRecord[],
+  ): { channel: GuildChannelRecord; permissions: number }[] {
     const byId = new Map(all.map((c) => [c.id, c]));
-    const out: { channel: ChannelRecord; permissions: number }[] = [];
+    const out: { channel: GuildChannelRecord; permissions: number }[] = [];
     for (const channel of all) {
       const category = channel.parentId ? (byId.get(channel.parentId) ?? null) : null;
       const permissions = forChannel(access, channel, category);
@@ -121,11 +189,15 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
 
   /**
    * Who can view a channel: 'everyone' when no overwrite denies VIEW_CHANNEL and @everyone has it (the common case,
-   * one room emit), else the exact list of user ids.
+   * one room emit), else the exact list of user ids. A private channel: its recipients, with `guildId: null`.
    */
-  async function viewersOfChannel(channelId: string): Promise<{ guildId: string; viewers: 'everyone' | string[] } | null> {
-    const channel = await channels.find(channelId);
-    if (!channel) return null;
+  async function viewersOfChannel(
+    channelId: string,
+  ): Promise<{ guildId: string; viewers: 'everyone' | string[] } | { guildId: null; viewers: string[] } | null> {
+    const found = await channels.find(channelId);
+    if (!found) return null;
+    if (isPrivateChannel(found)) return { guildId: null, viewers: await recipientsOf(found) };
+    const channel = found as GuildChannelRecord;
     const [guild, guildRoles, category] = await Promise.all([
       guilds.findGuild(channel.guildId),
       roles.listByGuild(channel.guildId),
@@ -149,7 +221,10 @@ export function createPermissionService(deps: { guilds: GuildsRepo; roles: Roles
     requireGuildMember,
     requireGuildPermission,
     requireChannelPermission,
+    requireGuildChannelPermission,
     channelAccess,
+    guildChannelAccess,
+    recipientsOf,
     visibleChannels,
     viewersOfChannel,
     guildPermissions,

@@ -153,6 +153,9 @@ guildsStore.subscribe((s, prev) => {
 
 /** An incoming message becomes a notification when my settings, my status and what is on screen let it (should-notify.ts). */
 function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
+  // DMs (guildId null) get their own notification rules with the DM client.
+  if (m.guildId === null) return;
+  const guildId = m.guildId;
   const me = authStore.getState().user;
   const g = guildsStore.getState();
   const decision = shouldNotify({
@@ -163,16 +166,16 @@ function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
       mentionsMeDirectly: me !== null && m.mentions.some((u) => u.id === me.id),
       mentionsMyRole: m.mentionRoles.some((r) => myRoles.includes(r)),
     },
-    settings: notificationSettingsStore.getState().byGuild[m.guildId],
+    settings: notificationSettingsStore.getState().byGuild[guildId],
     selfId: me?.id,
     status: me?.status ?? 'online',
-    channelOpen: g.selectedGuildId === m.guildId && g.selectedChannelByGuild[m.guildId] === m.channelId,
+    channelOpen: g.selectedGuildId === guildId && g.selectedChannelByGuild[guildId] === m.channelId,
     windowFocused: typeof document !== 'undefined' && document.hasFocus(),
     now: Date.now(),
   });
   if (!decision.notify) return;
-  const text = notificationText(m, { channels: g.channelsByGuild[m.guildId] ?? [], roles: g.rolesByGuild[m.guildId] ?? [] });
-  p.notify({ ...text, guildId: m.guildId, channelId: m.channelId, messageId: m.id });
+  const text = notificationText(m, { channels: g.channelsByGuild[guildId] ?? [], roles: g.rolesByGuild[guildId] ?? [] });
+  p.notify({ ...text, guildId, channelId: m.channelId, messageId: m.id });
 }
 
 function startSession() {
@@ -217,7 +220,9 @@ function startSession() {
       RELATIONSHIP_ADD: (r) => callsStore.getState().notePeople([r.user]),
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
-        const myRoles = guildsStore.getState().membersByGuild[m.guildId]?.find((x) => x.user.id === self)?.roleIds ?? [];
+        const myRoles =
+          (m.guildId !== null ? guildsStore.getState().membersByGuild[m.guildId] : undefined)?.find((x) => x.user.id === self)?.roleIds ??
+          [];
         const mentionsMe = isForMe(m, self, myRoles);
         chatStore.getState().receive(m);
         unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);

@@ -20,7 +20,8 @@ import type { StorageKind } from '../../storage/object-storage';
 export const ATTACHMENTS_COLLECTION = 'attachments';
 
 export interface AttachmentRecord extends Attachment {
-  guildId: string;
+  /** null: uploaded to a private channel (DM). */
+  guildId: string | null;
   channelId: string;
   uploaderId: string;
   storage: StorageKind;

@@ -64,14 +64,15 @@ export function createAttachmentsService(deps: {
       const access = await permissions.requireChannelPermission(userId, channelId, 'SEND_MESSAGES');
       if (access.channel.type === 'category') throw new AppError('WRONG_CHANNEL_TYPE', 'Categories have no messages');
       if (!hasPermission(access.permissions, Permission.ATTACH_FILES)) throw AppError.forbidden('Missing permission ATTACH_FILES');
-      const limit = await guildLimit(access.channel.guildId);
+      // A DM has no guild settings: the default limit (capped by the server's).
+      const limit = access.guild ? await guildLimit(access.guild.id) : Math.min(serverMaxBytes, DEFAULT_GUILD_ATTACHMENT_MAX_BYTES);
       const bytes = await readBody(limit);
       if (bytes.length === 0) throw AppError.validation('The file is empty');
       if (bytes.length > limit) throw new AppError('PAYLOAD_TOO_LARGE', `Files can be at most ${limit} bytes here`);
       const processed = await processAttachment(bytes);
       const id = newId();
       const guildId = access.channel.guildId;
-      const objectKey = `${guildId}/${id}`;
+      const objectKey = guildId !== null ? `${guildId}/${id}` : `private/${channelId}/${id}`;
       const stored = await storage.put(objectKey, processed.data, processed.contentType);
       const thumb = processed.thumbnail ? await storage.put(`${objectKey}.thumb.webp`, processed.thumbnail, 'image/webp') : null;
       const record: AttachmentRecord = {

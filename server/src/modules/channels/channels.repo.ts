@@ -3,12 +3,17 @@ import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
 import { ensureCollectionIndexes } from '../../db/indexes';
 
-export type ChannelKind = 'category' | 'text' | 'voice';
+export type GuildChannelKind = 'category' | 'text' | 'voice';
+/** Private channels (DMs, issue 16) share the collection: `guildId` null, their members in private_channel_recipients. */
+export type PrivateChannelKind = 'dm' | 'group_dm';
+export type ChannelKind = GuildChannelKind | PrivateChannelKind;
 
 interface ChannelDoc {
   _id: ObjectId;
-  guildId: string;
+  /** null: a private channel (DM or group DM), which belongs to no guild. */
+  guildId: string | null;
   type: ChannelKind;
+  /** A group DM without a name stores ''. */
   name: string;
   parentId: string | null;
   position: number;
@@ -17,6 +22,10 @@ interface ChannelDoc {
   userLimit: number | null;
   overwrites: PermissionOverwrite[];
   createdAt: Date;
+  /** Group DMs: who manages it (see private-channels/private-channel-rules.ts effectiveOwner). */
+  ownerId?: string | null;
+  /** 1:1 DMs: the two users, fixed for ever (a group's members are documents of their own). */
+  recipientIds?: string[];
 }
 /** What callers get: the stored document with a string id. */
 export type ChannelRecord = Omit<ChannelDoc, '_id'> & { id: string };
@@ -32,10 +41,17 @@ const toRecord = (d: ChannelDoc): ChannelRecord => ({
   userLimit: d.userLimit,
   overwrites: d.overwrites,
   createdAt: d.createdAt,
+  ...(d.ownerId !== undefined ? { ownerId: d.ownerId } : {}),
+  ...(d.recipientIds !== undefined ? { recipientIds: d.recipientIds } : {}),
 });
 
+/** A channel of a guild (not a DM): what guild-only code paths work with. */
+export type GuildChannelRecord = ChannelRecord & { guildId: string; type: GuildChannelKind };
+export const isGuildChannel = (c: ChannelRecord): c is GuildChannelRecord => c.guildId !== null;
+export const isPrivateChannel = (c: ChannelRecord): c is ChannelRecord & { guildId: null; type: PrivateChannelKind } => c.guildId === null;
+
 export type ChannelUpdate = Partial<
-  Pick<ChannelRecord, 'name' | 'parentId' | 'position' | 'topic' | 'bitrate' | 'userLimit' | 'overwrites'>
+  Pick<ChannelRecord, 'name' | 'parentId' | 'position' | 'topic' | 'bitrate' | 'userLimit' | 'overwrites' | 'ownerId'>
 >;
 export type ChannelsRepo = ReturnType<typeof createChannelsRepo>;
 
@@ -46,7 +62,7 @@ export function createChannelsRepo(db: Db) {
       await ensureCollectionIndexes(db, 'channels', [{ key: { guildId: 1, position: 1 }, name: 'guild_position' }]);
     },
 
-    async insert(c: ChannelRecord): Promise<ChannelRecord> {
+    async insert<C extends ChannelRecord>(c: C): Promise<C> {
       const { id, ...rest } = c;
       await channels.insertOne({ _id: oid(id), ...rest });
       return c;
@@ -55,17 +71,18 @@ export function createChannelsRepo(db: Db) {
       const d = await channels.findOne({ _id: oid(id) });
       return d ? toRecord(d) : null;
     },
-    async listByGuild(guildId: string): Promise<ChannelRecord[]> {
-      return (await channels.find({ guildId }).sort({ position: 1, _id: 1 }).toArray()).map(toRecord);
+    /** A guild's channels (a guild id matches no private channel, whose `guildId` is null). */
+    async listByGuild(guildId: string): Promise<GuildChannelRecord[]> {
+      return (await channels.find({ guildId }).sort({ position: 1, _id: 1 }).toArray()).map(toRecord) as GuildChannelRecord[];
     },
-    async listByGuilds(guildIds: readonly string[]): Promise<ChannelRecord[]> {
+    async listByGuilds(guildIds: readonly string[]): Promise<GuildChannelRecord[]> {
       if (guildIds.length === 0) return [];
       return (
         await channels
           .find({ guildId: { $in: [...guildIds] } })
           .sort({ position: 1, _id: 1 })
           .toArray()
-      ).map(toRecord);
+      ).map(toRecord) as GuildChannelRecord[];
     },
     async maxPosition(guildId: string): Promise<number> {
       const d = await channels.find({ guildId }).sort({ position: -1 }).limit(1).toArray();

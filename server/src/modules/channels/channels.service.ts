@@ -15,7 +15,7 @@ import type { GatewayPublisher } from '../../gateway/gateway';
 import { channelView, guildView } from '../../http/views';
 import type { GuildAccess, PermissionService } from '../../permissions/permission.service';
 import type { AuditService } from '../audit/audit.service';
-import type { ChannelRecord, ChannelUpdate } from './channels.repo';
+import { isGuildChannel, type ChannelRecord, type ChannelUpdate } from './channels.repo';
 
 export function createChannelsService(deps: {
   repos: Repos;
@@ -52,7 +52,8 @@ export function createChannelsService(deps: {
     if (type === 'category')
       throw AppError.validation('Categories cannot be nested', [{ path: 'body.parentId', message: 'categories are top level' }]);
     const parent = await repos.channels.find(parentId);
-    const visible = parent && parent.guildId === access.guild.id && permissions.visibleChannels(access, [parent]).length === 1;
+    const visible =
+      parent && isGuildChannel(parent) && parent.guildId === access.guild.id && permissions.visibleChannels(access, [parent]).length === 1;
     if (!parent || !visible || parent.type !== 'category')
       throw AppError.validation('parentId must be a category of this guild', [{ path: 'body.parentId', message: 'not a category' }]);
   }
@@ -72,7 +73,7 @@ export function createChannelsService(deps: {
     },
 
     async get(userId: string, channelId: string): Promise<Channel> {
-      const { channel } = await permissions.requireChannelPermission(userId, channelId);
+      const { channel } = await permissions.requireGuildChannelPermission(userId, channelId);
       return channelView(channel, await repos.messages.lastId(channelId));
     },
 
@@ -107,7 +108,7 @@ export function createChannelsService(deps: {
     },
 
     async update(userId: string, channelId: string, body: UpdateChannelBody): Promise<Channel> {
-      const access = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
+      const access = await permissions.requireGuildChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
       const { channel } = access;
       validateVoiceFields(channel.type, body);
       if (body.topic !== undefined && channel.type !== 'text')
@@ -122,7 +123,7 @@ export function createChannelsService(deps: {
         Object.keys(set).length ? repos.channels.update(channelId, set) : channel,
         repos.messages.lastId(channelId),
       ]);
-      if (!updated) throw AppError.notFound('Channel');
+      if (!updated || !isGuildChannel(updated)) throw AppError.notFound('Channel');
       await audit.record({
         guildId: channel.guildId,
         action: 'channel.update',
@@ -141,7 +142,7 @@ export function createChannelsService(deps: {
 
     /** Announce while the channel still exists (so only its viewers hear of it), then delete, then its messages. */
     async remove(userId: string, channelId: string): Promise<void> {
-      const { channel } = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
+      const { channel } = await permissions.requireGuildChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
       await gateway.publishToGuild(channel.guildId, 'CHANNEL_DELETE', { id: channelId, guildId: channel.guildId }, { channelId });
       await repos.channels.delete(channelId);
       const cleared = await repos.guilds.clearSystemChannel(channel.guildId, channelId);

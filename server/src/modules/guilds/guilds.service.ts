@@ -15,6 +15,7 @@ import type { MemberRecord } from './guilds.repo';
 import { voiceOf } from '../voice/voice.module';
 import { canManageRole, outranks } from './hierarchy';
 import { createMessagePurge } from './message-purge';
+import { isGuildChannel } from '../channels/channels.repo';
 
 export type GuildsService = ReturnType<typeof createGuildsService>;
 
@@ -119,7 +120,8 @@ export function createGuildsService(deps: {
       if (body.systemChannelId) {
         // A text channel of this guild (a hidden one answers like an unknown one): join notices are text.
         const channel = await repos.channels.find(body.systemChannelId);
-        const visible = channel && channel.guildId === guildId && permissions.visibleChannels(access, [channel]).length === 1;
+        const visible =
+          channel && isGuildChannel(channel) && channel.guildId === guildId && permissions.visibleChannels(access, [channel]).length === 1;
         if (!channel || !visible)
           throw AppError.validation('systemChannelId must be a channel of this guild', [
             { path: 'body.systemChannelId', message: 'unknown channel' },

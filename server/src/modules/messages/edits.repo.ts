@@ -11,7 +11,8 @@ export interface EditDoc {
   _id: ObjectId;
   messageId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   /** The content before this edit. */
   content: string;
   /** When this edit replaced it. */

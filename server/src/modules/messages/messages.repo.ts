@@ -46,7 +46,8 @@ type StoredMention = Omit<PublicUser, 'avatar'> & { avatar?: string | null };
 export interface MessageDoc {
   _id: string;
   channelId: string;
-  guildId: string;
+  /** null: a message of a private channel (DM). */
+  guildId: string | null;
   authorId: string;
   content: string;
   nonce: string | null;
@@ -68,14 +69,14 @@ export interface MessageDoc {
 
 interface LastDoc {
   _id: string;
-  guildId: string;
+  guildId: string | null;
   lastId: string;
 }
 
 interface NonceDoc {
   _id: string;
   channelId: string;
-  guildId: string;
+  guildId: string | null;
   messageId: string;
   createdAt: Date;
 }
@@ -83,7 +84,7 @@ interface NonceDoc {
 export interface MessageRecord {
   id: string;
   channelId: string;
-  guildId: string;
+  guildId: string | null;
   authorId: string;
   content: string;
   nonce: string | null;
@@ -187,7 +188,7 @@ export function createMessagesRepo(db: Db) {
   }
 
   /** Raises the channel's newest id to `id` (never lowers it). */
-  async function noteLast(channelId: string, guildId: string, id: string): Promise<void> {
+  async function noteLast(channelId: string, guildId: string | null, id: string): Promise<void> {
     const raise = () => lasts.updateOne({ _id: channelId }, { $max: { lastId: id }, $setOnInsert: { guildId } }, { upsert: true });
     try {
       await raise();

@@ -2,6 +2,7 @@ import { routes } from '@shared/api/routes';
 import type { ModuleContext, ServerModule } from '../context';
 import { createActionRateLimit } from '../../http/rate-limit';
 import { createLinkPreviews } from '../embeds/link-previews';
+import { createPrivateChannelsService } from '../private-channels/private-channels.service';
 import { createMessagesService } from './messages.service';
 import { createReactionsService } from './reactions.service';
 
@@ -23,6 +24,7 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     searchRateLimit,
     deliverable: redis ? async () => void (await redis.ping()) : undefined,
     unfurl: previews.service,
+    privateChannels: createPrivateChannelsService(ctx).sendHooks,
   });
   const api = ctx.createApiRouter();
   api.handle(routes.listMessages, ({ userId, params, query }) => service.history(userId, params.channelId, query));

@@ -18,7 +18,7 @@ import { AppError } from '../../errors';
 import type { GatewayPublisher } from '../../gateway/gateway';
 import type { Logger } from '../../logger';
 import { deletedUser, messageView, publicUserView } from '../../http/views';
-import type { ChannelAccess, PermissionService } from '../../permissions/permission.service';
+import type { ChannelAccess, PermissionService, PrivateChannelRecord } from '../../permissions/permission.service';
 import { attachmentView } from '../attachments/attachments.repo';
 import type { AuditService } from '../audit/audit.service';
 import { previewableLinks } from '../embeds/links';
@@ -41,13 +41,24 @@ export function mentionedIds(content: string): string[] {
  * it, as whoever may edit a role may also make it mentionable. Other `<@&id>` stay plain text.
  */
 export function resolveRoleMentions(access: Pick<ChannelAccess, 'guild' | 'roles' | 'permissions'>, content: string): string[] {
+  const guild = access.guild;
+  // A private channel has no roles: `<@&id>` there stays plain text.
+  if (guild === null) return [];
   const ids = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].slice(0, 50);
   if (ids.length === 0) return [];
   const any = hasPermission(access.permissions, Permission.MANAGE_ROLES);
   return ids.filter((id) => {
     const role = access.roles.find((r) => r.id === id);
-    return role !== undefined && role.id !== access.guild.id && (any || role.mentionable);
+    return role !== undefined && role.id !== guild.id && (any || role.mentionable);
   });
+}
+
+/** See createMessagesService's `privateChannels` (implemented by private-channels.service.ts). */
+export interface PrivateChannelSendHooks {
+  /** Refuses (403) a send that must not be delivered: a 1:1 DM where either side blocked the other. */
+  checkSend(userId: string, channel: PrivateChannelRecord): Promise<void>;
+  /** After the message is stored: the channel back in the list of recipients who had closed it (PRIVATE_CHANNEL_CREATE). */
+  afterSend(channel: PrivateChannelRecord): Promise<void>;
 }
 
 /**
@@ -63,6 +74,11 @@ export function createMessagesService(deps: {
   audit: AuditService;
   clock: Clock;
   deliverable?: () => Promise<void>;
+  /**
+   * What private channels (DMs) add to a send: the block check of a 1:1 DM before it, and putting the channel back in
+   * the lists of recipients who had closed it after it. Without it a DM send has neither.
+   */
+  privateChannels?: PrivateChannelSendHooks;
   /** Link previews (embeds module); without it messages get none. */
   unfurl?: { previews(urls: readonly string[]): Promise<Embed[]> };
   log?: Logger;
@@ -74,12 +90,21 @@ export function createMessagesService(deps: {
   /** Previews being made, so shutdown can wait for them. */
   const pending = new Set<Promise<void>>();
 
-  /** Mentions resolve only to members of the guild: a mention cannot be used to probe for arbitrary user ids. */
-  async function resolveMentions(guildId: string, content: string, also: string[] = []): Promise<PublicUser[]> {
+  /**
+   * Mentions resolve only to members of the guild, or to the recipients of a private channel: a mention cannot be used
+   * to probe for arbitrary user ids.
+   */
+  async function resolveMentions(access: ChannelAccess, content: string, also: string[] = []): Promise<PublicUser[]> {
     const ids = [...new Set([...mentionedIds(content), ...also])];
     if (ids.length === 0) return [];
-    const members = await repos.guilds.membersByUserIds(guildId, ids);
-    const users = await repos.users.findManyByIds(members.map((m) => m.userId));
+    let known: string[];
+    if (access.guild === null) {
+      const recipients = new Set(await permissions.recipientsOf(access.channel));
+      known = ids.filter((id) => recipients.has(id));
+    } else {
+      known = (await repos.guilds.membersByUserIds(access.guild.id, ids)).map((m) => m.userId);
+    }
+    const users = await repos.users.findManyByIds(known);
     const byId = new Map(users.map((u) => [u.id, publicUserView(u)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -254,6 +279,7 @@ export function createMessagesService(deps: {
       const attachmentIds = body.attachmentIds ?? [];
       if (attachmentIds.length > 0 && !hasPermission(access.permissions, Permission.ATTACH_FILES))
         throw AppError.forbidden('Missing permission ATTACH_FILES');
+      if (access.guild === null) await deps.privateChannels?.checkSend(userId, access.channel);
       await deliverable();
       const claimBy = body.nonce ? `nonce:${channelId}:${userId}:${body.nonce}` : `send:${randomUUID()}`;
       const attachments = await claimAttachments(userId, channelId, attachmentIds, claimBy);
@@ -264,7 +290,7 @@ export function createMessagesService(deps: {
           authorId: userId,
           content: body.content,
           nonce: body.nonce ?? null,
-          mentions: await resolveMentions(channel.guildId, body.content, pinged),
+          mentions: await resolveMentions(access, body.content, pinged),
           mentionRoles: resolveRoleMentions(access, body.content),
           replyTo: original?.id ?? null,
           attachments,
@@ -280,6 +306,8 @@ export function createMessagesService(deps: {
         throw new AppError('CONFLICT', 'The message sent with this nonce was deleted; send with a new nonce');
       const message = await viewOne(result.record, result.status === 'existing' ? userId : null);
       if (result.status === 'existing') return { message, created: false };
+      // A 1:1 DM someone had closed comes back to their list first, so the message lands in a channel they have.
+      if (access.guild === null) await deps.privateChannels?.afterSend(access.channel);
       await gateway.publishToGuild(channel.guildId, 'MESSAGE_CREATE', message, { channelId });
       refreshEmbeds(result.record);
       return { message, created: true };
@@ -300,7 +328,7 @@ export function createMessagesService(deps: {
         channelId,
         messageId,
         content,
-        await resolveMentions(channel.guildId, content, replyPing),
+        await resolveMentions(access, content, replyPing),
         clock.now(),
         resolveRoleMentions(access, content),
         existing.content !== content,
@@ -347,7 +375,8 @@ export function createMessagesService(deps: {
       if (!isAuthor && !hasPermission(perms, Permission.MANAGE_MESSAGES)) throw AppError.forbidden('Missing permission MANAGE_MESSAGES');
       await deliverable();
       await repos.messages.delete(channelId, messageId);
-      if (!isAuthor)
+      // Only moderators delete others' messages, and only in guilds (a DM has none).
+      if (!isAuthor && channel.guildId !== null)
         await audit.record({
           guildId: channel.guildId,
           action: 'message.delete',
@@ -372,9 +401,17 @@ export function createMessagesService(deps: {
       };
     },
 
-    /** MANAGE_MESSAGES; idempotent (a second pin or unpin changes nothing and tells no one). */
+    /**
+     * MANAGE_MESSAGES in a guild, any recipient in a private channel (as on Discord); idempotent (a second pin or unpin
+     * changes nothing and tells no one).
+     */
     async setPinned(userId: string, channelId: string, messageId: string, pin: boolean): Promise<void> {
-      const { channel } = await permissions.requireChannelPermission(userId, channelId, 'MANAGE_MESSAGES');
+      const access = await permissions.requireChannelPermission(userId, channelId, 'VIEW_CHANNEL');
+      const { channel } = access;
+      if (access.guild !== null && !hasPermission(access.permissions, Permission.MANAGE_MESSAGES)) {
+        deps.log?.info({ userId, channelId, perm: 'MANAGE_MESSAGES' }, 'permission denied');
+        throw AppError.forbidden('Missing permission MANAGE_MESSAGES');
+      }
       const existing = await repos.messages.find(channelId, messageId);
       if (!existing) throw AppError.notFound('Message');
       if (pin && (await repos.pins.count(channelId)) >= MAX_PINS)
@@ -384,13 +421,14 @@ export function createMessagesService(deps: {
         ? await repos.pins.pin({ channelId, guildId: channel.guildId, messageId, pinnedBy: userId, pinnedAt: clock.now() })
         : await repos.pins.unpin(channelId, messageId);
       if (!changed) return;
-      await audit.record({
-        guildId: channel.guildId,
-        action: pin ? 'message.pin' : 'message.unpin',
-        actorId: userId,
-        targetId: existing.authorId,
-        details: { channelId, messageId },
-      });
+      if (channel.guildId !== null)
+        await audit.record({
+          guildId: channel.guildId,
+          action: pin ? 'message.pin' : 'message.unpin',
+          actorId: userId,
+          targetId: existing.authorId,
+          details: { channelId, messageId },
+        });
       await gateway.publishToGuild(
         channel.guildId,
         'CHANNEL_PINS_UPDATE',

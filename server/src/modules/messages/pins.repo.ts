@@ -12,7 +12,8 @@ export const PINS_COLLECTION = 'channel_pins';
 export interface PinDoc {
   _id: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   messageId: string;
   pinnedBy: string;
   pinnedAt: Date;

@@ -20,7 +20,8 @@ export interface ReactionDoc {
   _id: string;
   messageId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   emoji: string;
   userId: string;
   createdAt: Date;

@@ -40,7 +40,7 @@ export function createReactionsService(deps: {
   const publish = (event: 'MESSAGE_REACTION_ADD' | 'MESSAGE_REACTION_REMOVE', payload: MessageReactionEvent) =>
     gateway.publishToGuild(payload.guildId, event, payload, { channelId: payload.channelId });
 
-  async function remove(channelId: string, guildId: string, messageId: string, emoji: string, userId: string): Promise<void> {
+  async function remove(channelId: string, guildId: string | null, messageId: string, emoji: string, userId: string): Promise<void> {
     await deliverable();
     if (await repos.reactions.remove(messageId, emoji, userId))
       await publish('MESSAGE_REACTION_REMOVE', { guildId, channelId, messageId, userId, emoji });

@@ -82,7 +82,7 @@ export function createNotificationSettingsService(deps: {
       channelId: string,
       body: UpdateChannelNotificationSettingsBody,
     ): Promise<GuildNotificationSettings> {
-      const { channel } = await permissions.requireChannelPermission(userId, channelId, 'VIEW_CHANNEL');
+      const { channel } = await permissions.requireGuildChannelPermission(userId, channelId, 'VIEW_CHANNEL');
       if (channel.type === 'category') throw new AppError('WRONG_CHANNEL_TYPE', 'Categories have no messages');
       if (body.level === 'inherit' && !body.muted) await repo.removeChannel(userId, channelId);
       else

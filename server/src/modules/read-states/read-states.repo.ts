@@ -19,7 +19,8 @@ interface ReadMarkDoc {
   _id: string;
   userId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   lastReadId: string;
   updatedAt: Date;
 }
@@ -27,7 +28,8 @@ interface ReadMarkDoc {
 export interface ReadStateRecord {
   userId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   lastReadId: string;
 }
 
@@ -36,7 +38,8 @@ export type ReadStatesRepo = ReturnType<typeof createReadStatesRepo>;
 interface Mark {
   userId: string;
   channelId: string;
-  guildId: string;
+  /** null: a private channel (DM). */
+  guildId: string | null;
   id: string;
   now: Date;
 }
@@ -96,7 +99,8 @@ export function createReadStatesRepo(db: Db) {
     find: stored,
 
     /** The user's markers in one guild (the highest mark of each channel). */
-    async listByUserGuild(userId: string, guildId: string): Promise<ReadStateRecord[]> {
+    /** `guildId` null: the marks of the user's private channels. */
+    async listByUserGuild(userId: string, guildId: string | null): Promise<ReadStateRecord[]> {
       const highest = new Map<string, ReadMarkDoc>();
       for (const d of await marks.find({ userId, guildId }).toArray()) {
         const seen = highest.get(d.channelId);

@@ -32,7 +32,7 @@ export function createReadStatesService(deps: {
   /** Marks read up to the channel's newest message, or up to `messageId` when that is older (ids beyond it would hide messages not sent yet). */
   async function forward(
     userId: string,
-    guildId: string,
+    guildId: string | null,
     channelId: string,
     messageId: string,
     roleIds: readonly string[],
@@ -49,6 +49,8 @@ export function createReadStatesService(deps: {
   return {
     async ack(userId: string, channelId: string, messageId: string, body: AckBody): Promise<ReadState> {
       const { channel, member } = await permissions.requireChannelPermission(userId, channelId, 'VIEW_CHANNEL');
+      // A DM has no roles to be mentioned through.
+      const roleIds = member?.roleIds ?? [];
       if (channel.type === 'category') throw new AppError('WRONG_CHANNEL_TYPE', 'Categories have no messages');
       if (body.manual) {
         const lastReadId = idBefore(messageId);
@@ -57,12 +59,12 @@ export function createReadStatesService(deps: {
           channelId,
           guildId: channel.guildId,
           lastReadId,
-          mentionCount: await mentions(channelId, lastReadId, userId, member.roleIds),
+          mentionCount: await mentions(channelId, lastReadId, userId, roleIds),
         };
         gateway.publishToUser(userId, 'READ_STATE_UPDATE', { ...state, manual: true });
         return state;
       }
-      const { state, moved } = await forward(userId, channel.guildId, channelId, messageId, member.roleIds);
+      const { state, moved } = await forward(userId, channel.guildId, channelId, messageId, roleIds);
       if (moved) gateway.publishToUser(userId, 'READ_STATE_UPDATE', { ...state, manual: false });
       return state;
     },
@@ -90,7 +92,7 @@ export function createReadStatesService(deps: {
      */
     async snapshot(
       userId: string,
-      guildId: string,
+      guildId: string | null,
       roleIds: readonly string[],
       channels: readonly { id: string; lastMessageId: string | null }[],
     ): Promise<ReadState[]> {

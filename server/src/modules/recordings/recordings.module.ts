@@ -31,7 +31,7 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
 
   const access: RecordingAccess = {
     async recordableChannel(userId, channelId) {
-      const { channel } = await ctx.permissions.requireChannelPermission(userId, channelId, 'RECORD');
+      const { channel } = await ctx.permissions.requireGuildChannelPermission(userId, channelId, 'RECORD');
       if (channel.type !== 'voice') throw new AppError('WRONG_CHANNEL_TYPE', 'Only voice channels can be recorded');
       return { guildId: channel.guildId, channelId: channel.id };
     },
@@ -46,7 +46,7 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
         if (!manager) throw AppError.notFound('Recording');
         return { manager };
       }
-      const seen = await ctx.permissions.channelAccess(userId, channel);
+      const seen = await ctx.permissions.guildChannelAccess(userId, channel);
       if (!seen) throw AppError.notFound('Recording');
       if (!hasPermission(seen.permissions, Permission.RECORD)) throw AppError.forbidden('Missing permission RECORD');
       return { manager };

@@ -3,7 +3,7 @@ import { createVoiceReconciler } from '../../livekit/reconciler';
 import { createVoiceRoomService } from '../../livekit/room-service';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { createWebhookVerifier, livekitWebhookBus } from '../../livekit/webhooks';
-import type { ChannelRecord } from '../channels/channels.repo';
+import { isGuildChannel, type GuildChannelRecord } from '../channels/channels.repo';
 import type { ModuleContext, RecordCache, ServerModule } from '../context';
 import { createVoiceRepo, type VoiceRepo } from './voice.repo';
 import { createLivekitWebhookRouter, registerVoiceRoutes } from './voice.routes';
@@ -73,7 +73,12 @@ export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo 
   };
 }
 
-const channelInfo = (c: ChannelRecord): VoiceChannelInfo => ({ id: c.id, guildId: c.guildId, type: c.type, userLimit: c.userLimit ?? 0 });
+const channelInfo = (c: GuildChannelRecord): VoiceChannelInfo => ({
+  id: c.id,
+  guildId: c.guildId,
+  type: c.type,
+  userLimit: c.userLimit ?? 0,
+});
 
 /**
  * Voice: LiveKit tokens, voice state from webhooks + reconciler, moderation. Wires the voice service to the core
@@ -88,12 +93,13 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
     async channelFor(userId, channelId) {
       const channel = await ctx.cachedReads.channels.find(channelId);
       if (!channel) return null;
-      const seen = await ctx.permissions.channelAccess(userId, channel);
-      return seen ? { channel: channelInfo(channel), permissions: seen.permissions } : null;
+      const seen = await ctx.permissions.guildChannelAccess(userId, channel);
+      return seen ? { channel: channelInfo(seen.channel), permissions: seen.permissions } : null;
     },
     async channelById(channelId) {
       const channel = await ctx.repos.channels.find(channelId);
-      return channel ? channelInfo(channel) : null;
+      // A DM's calls are not voice channels (issue 16 item 3 has its own rooms).
+      return channel && isGuildChannel(channel) ? channelInfo(channel) : null;
     },
     async guildPermissions(userId, guildId) {
       try {

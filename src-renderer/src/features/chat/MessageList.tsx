@@ -575,8 +575,10 @@ const MessageRow = memo(function MessageRow({
               className="author author-btn"
               style={{ color: nameColorFor(m.author.id) }}
               aria-haspopup="menu"
-              {...memberMenuTriggerProps(m.guildId, m.author.id, 'chat')}
-              onClick={(e) => openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget)}
+              {...(m.guildId !== null ? memberMenuTriggerProps(m.guildId, m.author.id, 'chat') : {})}
+              onClick={(e) => {
+                if (m.guildId !== null) openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget);
+              }}
             >
               {name}
             </button>

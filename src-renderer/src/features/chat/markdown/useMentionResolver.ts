@@ -15,11 +15,12 @@ const NO_CHANNELS: never[] = [];
  * chat open).
  */
 export function useMentionResolver(m: ChatMessage, memberById: Map<string, Member>, roleNames: Map<string, string>): MentionResolver {
-  const channels = useGuilds((s) => s.channelsByGuild[m.guildId] ?? NO_CHANNELS);
+  const channels = useGuilds((s) => (m.guildId !== null ? s.channelsByGuild[m.guildId] : undefined) ?? NO_CHANNELS);
   return useMemo(
     () =>
       createMentionResolver({
-        guildId: m.guildId,
+        // A DM's message (guildId null) links no channels: NO_CHANNELS above.
+        guildId: m.guildId ?? '',
         mentions: m.mentions,
         mentionRoles: m.mentionRoles,
         memberById,
