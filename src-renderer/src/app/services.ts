@@ -215,9 +215,6 @@ function startSession() {
         callHistoryStore.getState().receive(e);
       },
       MISSED_CALLS_UPDATE: (e) => callsStore.getState().setUnseenMissed(e.unseen),
-      PRIVATE_CHANNEL_CREATE: (c) => callsStore.getState().notePeople(c.recipients),
-      PRIVATE_CHANNEL_UPDATE: (c) => callsStore.getState().notePeople(c.recipients),
-      RELATIONSHIP_ADD: (r) => callsStore.getState().notePeople([r.user]),
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
         const myRoles =
