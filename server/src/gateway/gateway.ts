@@ -13,6 +13,7 @@ import {
 import type { GuildNotificationSettings } from '@shared/api/notification-settings';
 import type { ReadState } from '@shared/api/read-states';
 import type { PrivateChannel } from '@shared/api/private-channels';
+import type { Call } from '@shared/api/calls';
 import type { PrivacySettings, Relationship } from '@shared/api/relationships';
 import type { VoiceState } from '@shared/api/voice';
 import type { Redis } from 'ioredis';
@@ -50,6 +51,14 @@ export type RelationshipsProvider = (userId: string) => Promise<{ relationships:
 
 /** A user's DMs and group DMs for READY. Registered by the PRIVATE CHANNELS module. */
 export type PrivateChannelsProvider = (userId: string) => Promise<PrivateChannel[]>;
+/** The calls a user is part of and their unseen missed calls, for READY. Registered by the CALLS module. */
+export type CallsProvider = (userId: string) => Promise<{ calls: Call[]; unseenMissedCalls: number }>;
+
+/** Told when a user's gateway session opens (after its READY) or closes. Registered by the CALLS module (ringing). */
+export interface SessionObserver {
+  opened(userId: string, sessionId: string): Promise<void>;
+  closed(userId: string, sessionId: string): Promise<void>;
+}
 
 /**
  * What other modules call to push realtime events. Typical use:
@@ -84,6 +93,12 @@ export interface GatewayPublisher {
   setRelationshipsProvider(provider: RelationshipsProvider): void;
   /** The PRIVATE CHANNELS module registers how READY learns the user's DMs and group DMs. */
   setPrivateChannelsProvider(provider: PrivateChannelsProvider): void;
+  /** The CALLS module registers how READY learns my calls and unseen missed calls. */
+  setCallsProvider(provider: CallsProvider): void;
+  /** The CALLS module registers who hears of sessions opening and closing. */
+  setSessionObserver(observer: SessionObserver): void;
+  /** The user's open sessions (READY's sessionId), on every instance. */
+  sessionsOf(userId: string): Promise<string[]>;
   /** Snapshot of one guild as `userId` sees it (READY entry, GUILD_CREATE payload). */
   guildSnapshot(userId: string, guildId: string): Promise<GuildSnapshot | null>;
   /** Aggregated presence of users (across sessions and instances), as others see it (invisible is offline). */
@@ -146,6 +161,8 @@ export function createGateway(deps: {
   let notificationSettings: NotificationSettingsProvider | null = null;
   let relationships: RelationshipsProvider | null = null;
   let privateChannels: PrivateChannelsProvider | null = null;
+  let callsProvider: CallsProvider | null = null;
+  let sessionObserver: SessionObserver | null = null;
 
   /** Each user's sessions' activity and chosen status → what others see; users without a session are left out. */
   async function aggregate(sockets: readonly { data: SocketData }[]): Promise<Map<string, PresenceStatus>> {
@@ -274,6 +291,16 @@ export function createGateway(deps: {
     setPrivateChannelsProvider(provider) {
       privateChannels = provider;
     },
+    setCallsProvider(provider) {
+      callsProvider = provider;
+    },
+    setSessionObserver(observer) {
+      sessionObserver = observer;
+    },
+    async sessionsOf(userId) {
+      if (!io) return [];
+      return (await io.in(userRoom(userId)).fetchSockets()).filter((s) => s.data.userId === userId).map((s) => s.data.sessionId);
+    },
     guildSnapshot,
     presenceOf,
     refreshPresence: (userId) => broadcastPresence(userId),
@@ -315,6 +342,7 @@ export function createGateway(deps: {
     socket.on('disconnect', () => {
       clearTimeout(expiry);
       void broadcastPresence(userId).catch((err: unknown) => log.warn({ err }, 'presence broadcast failed'));
+      void sessionObserver?.closed(userId, socket.data.sessionId).catch((err: unknown) => log.warn({ err }, 'session observer failed'));
     });
     socket.on('AUTH_REFRESH', async (raw: unknown, ack?: unknown) => {
       const reply = (r: GatewayAck) => (typeof ack === 'function' ? (ack as (r: GatewayAck) => void)(r) : undefined);
@@ -348,7 +376,7 @@ export function createGateway(deps: {
         return;
       }
       await socket.join([userRoom(userId), ...memberships.map((m) => guildRoom(m.guildId))]);
-      const [snapshots, social, dms] = await Promise.all([
+      const [snapshots, social, dms, calls] = await Promise.all([
         Promise.all(memberships.map((m) => guildSnapshot(userId, m.guildId))),
         // Without them READY still goes out: the client can list them with GET /users/@me/relationships.
         relationships?.(userId).catch((err: unknown) => {
@@ -358,6 +386,11 @@ export function createGateway(deps: {
         // Likewise: GET /users/@me/channels lists them. (DM events reach the user room joined above: nothing to join.)
         privateChannels?.(userId).catch((err: unknown) => {
           log.warn({ err, userId }, 'private channels provider failed; READY carries none');
+          return undefined;
+        }),
+        // Likewise: GET /channels/:id/call and /users/@me/call-history answer without READY.
+        callsProvider?.(userId).catch((err: unknown) => {
+          log.warn({ err, userId }, 'calls provider failed; READY carries none');
           return undefined;
         }),
       ]);
@@ -375,7 +408,12 @@ export function createGateway(deps: {
         ...social,
         ...(dms ? { privateChannels: dms } : {}),
         ...(dmReadStates ? { privateReadStates: dmReadStates } : {}),
+        ...calls,
       });
+      // After READY, so a call ringing for this user rings on this session too (READY listed it already).
+      if (socket.connected) {
+        void sessionObserver?.opened(userId, socket.data.sessionId).catch((err: unknown) => log.warn({ err }, 'session observer failed'));
+      }
       await broadcastPresence(userId);
     } catch (err) {
       log.error({ err, userId }, 'gateway session setup failed');

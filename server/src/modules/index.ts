@@ -17,6 +17,7 @@ import { notificationSettingsModule } from './notification-settings/notification
 import { attachmentsModule } from './attachments/attachments.module';
 import { relationshipsModule } from './relationships/relationships.module';
 import { privateChannelsModule } from './private-channels/private-channels.module';
+import { callsModule } from './calls/calls.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -49,4 +50,5 @@ export const extensionModules: ModuleFactory[] = [
   attachmentsModule,
   relationshipsModule,
   privateChannelsModule,
+  callsModule,
 ];

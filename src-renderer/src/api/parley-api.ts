@@ -1,5 +1,5 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
-import { attachmentRoutes, callRoutes, recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
+import { attachmentRoutes, callRoutes, privateChannelRoutes, recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
 import type { AuditAction } from '@shared/api/audit';
 import type { SearchQuery } from '@shared/api/search';
 import type { HttpClient } from './http-client';
@@ -213,6 +213,33 @@ export function createParleyApi(http: HttpClient) {
         const path = buildPath(recordingRoutes.streamRecordingFile.path, { recordingId });
         return `${http.baseUrl}/api/v1${withQuery(path, { ticket, download: download ? '1' : undefined })}`;
       },
+    },
+    /** Friends, friend requests and blocks (issue 16); every change also arrives as RELATIONSHIP_ADD/REMOVE. */
+    relationships: {
+      list: async () => (await call(routes.listRelationships)).items,
+      /** By username ("Add Friend") or by id (a profile's button); to someone who asked me first it accepts theirs. */
+      request: (body: RouteBody<typeof routes.sendFriendRequest>) => call(routes.sendFriendRequest, { body }),
+      accept: (userId: string) => call(routes.acceptFriendRequest, { params: { userId } }),
+      /** Remove a friend, decline their request or cancel mine. */
+      remove: (userId: string) => call(routes.removeRelationship, { params: { userId } }),
+      block: (userId: string) => call(routes.blockUser, { params: { userId } }),
+      unblock: (userId: string) => call(routes.unblockUser, { params: { userId } }),
+      privacy: () => call(routes.getPrivacySettings),
+      updatePrivacy: (body: RouteBody<typeof routes.updatePrivacySettings>) => call(routes.updatePrivacySettings, { body }),
+    },
+    /** DMs and group DMs (issue 16); their messages use `messages` like a guild channel's. */
+    privateChannels: {
+      list: async () => (await call(privateChannelRoutes.listPrivateChannels)).items,
+      /** One recipient: the 1:1 DM (the same channel every time); several: a new group DM. */
+      open: (body: RouteBody<typeof privateChannelRoutes.openPrivateChannel>) => call(privateChannelRoutes.openPrivateChannel, { body }),
+      rename: (channelId: string, name: string | null) =>
+        call(privateChannelRoutes.updatePrivateChannel, { params: { channelId }, body: { name } }),
+      addRecipient: (channelId: string, userId: string) =>
+        call(privateChannelRoutes.addPrivateChannelRecipient, { params: { channelId, userId } }),
+      removeRecipient: (channelId: string, userId: string) =>
+        call(privateChannelRoutes.removePrivateChannelRecipient, { params: { channelId, userId } }),
+      /** Leave a group DM, or close a 1:1 DM (it comes back with the next message). */
+      close: (channelId: string) => call(privateChannelRoutes.closePrivateChannel, { params: { channelId } }),
     },
     voice: {
       join: (channelId: string, body: RouteBody<typeof voiceRoutes.joinVoice> = {}) =>

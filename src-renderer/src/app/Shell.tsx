@@ -15,6 +15,8 @@ import { useShortcuts } from './useShortcuts';
 
 // Dialogs and menus load on first open (most sessions open few of them), keeping them out of the first script.
 const ModalHost = lazy(() => import('./ModalHost'));
+// Home (friends and DMs) loads on first open too: a session that stays in its servers never needs it.
+const HomeView = lazy(() => import('../features/home/HomeView'));
 
 /**
  * The signed-in layout: guild rail | channels + voice/user panels | chat | members. Under 900 px (NARROW_LAYOUT) the
@@ -23,7 +25,8 @@ const ModalHost = lazy(() => import('./ModalHost'));
 export function Shell() {
   useDeviceWatcher();
   useShortcuts();
-  const selectedGuildId = useGuilds((s) => s.selectedGuildId);
+  const home = useGuilds((s) => s.home);
+  const selectedGuildId = useGuilds((s) => (s.home ? null : s.selectedGuildId));
   const selectedChannelId = useGuilds((s) => (s.selectedGuildId ? s.selectedChannelByGuild[s.selectedGuildId] : undefined));
   const loaded = useGuilds((s) => s.loaded);
   const showMembers = useUi((s) => s.showMembers);
@@ -42,7 +45,7 @@ export function Shell() {
   }, [narrow, closeDrawer]);
   useEffect(() => {
     if (uiStore.getState().drawer === 'channels') closeDrawer();
-  }, [selectedGuildId, selectedChannelId, closeDrawer]);
+  }, [selectedGuildId, selectedChannelId, home, closeDrawer]);
 
   return (
     <div className={`shell${membersShown && !narrow ? ' with-members' : ''}${narrow ? ' narrow' : ''}`}>
@@ -55,18 +58,26 @@ export function Shell() {
       <div className="shell-part" inert={drawerOpen}>
         <GuildRail />
       </div>
-      <Drawer
-        id="channels"
-        drawer={narrow}
-        open={drawer === 'channels'}
-        onClose={closeDrawer}
-        closeOn=".channel-row.text > button, .channel-chat"
-      >
-        <ChannelSidebar />
-      </Drawer>
-      <div className="shell-part" inert={drawerOpen}>
-        {selectedGuildId ? <ChatPane guildId={selectedGuildId} /> : <EmptyHome loaded={loaded} />}
-      </div>
+      {home ? (
+        <Suspense fallback={<div className="shell-part" role="status" aria-label="Loading" />}>
+          <HomeView />
+        </Suspense>
+      ) : (
+        <>
+          <Drawer
+            id="channels"
+            drawer={narrow}
+            open={drawer === 'channels'}
+            onClose={closeDrawer}
+            closeOn=".channel-row.text > button, .channel-chat"
+          >
+            <ChannelSidebar />
+          </Drawer>
+          <div className="shell-part" inert={drawerOpen}>
+            {selectedGuildId ? <ChatPane guildId={selectedGuildId} /> : <EmptyHome loaded={loaded} />}
+          </div>
+        </>
+      )}
       {membersShown && (
         <Drawer id="members" drawer={narrow} open={drawer === 'members'} onClose={closeDrawer}>
           <MemberList guildId={selectedGuildId} />

@@ -27,6 +27,13 @@ import {
   type NotificationSettingsState,
 } from '../features/notifications/notification-settings.store';
 import { notificationText } from '../features/notifications/notification-text';
+import { createRelationshipsStore, type RelationshipsActions, type RelationshipsState } from '../features/home/relationships.store';
+import {
+  channelLabel,
+  createPrivateChannelsStore,
+  type PrivateChannelsActions,
+  type PrivateChannelsState,
+} from '../features/home/private-channels.store';
 import { shouldNotify } from '../features/notifications/should-notify';
 
 /** The app's singletons: one store per feature, wired to the API, the gateway and the platform once, here. */
@@ -61,6 +68,8 @@ export const avatarActions = createAvatarActions({ api, auth: auth.store });
 export const recordingsStore = createRecordingsStore({ api });
 export const searchStore = createSearchStore({ api });
 export const notificationSettingsStore = createNotificationSettingsStore({ api: () => api().notificationSettings });
+export const relationshipsStore = createRelationshipsStore({ api });
+export const privateChannelsStore = createPrivateChannelsStore({ api });
 /** Which call this tab was in: sessionStorage survives a reload (READY rejoins it) but not a new tab or device. */
 const REJOIN_KEY = 'parley:call';
 const tabStorage = typeof window !== 'undefined' ? window.sessionStorage : null;
@@ -97,6 +106,9 @@ export const useMembers = <T>(sel: (s: MembersState & MembersActions) => T): T =
 export const useAccount = <T>(sel: (s: AccountActions) => T): T => useStore(accountStore, sel);
 export const useSearch = <T>(sel: (s: SearchState & SearchActions) => T): T => useStore(searchStore, sel);
 export const useRecordings = <T>(sel: (s: RecordingsState & RecordingsActions) => T): T => useStore(recordingsStore, sel);
+export const useRelationships = <T>(sel: (s: RelationshipsState & RelationshipsActions) => T): T => useStore(relationshipsStore, sel);
+export const usePrivateChannels = <T>(sel: (s: PrivateChannelsState & PrivateChannelsActions) => T): T =>
+  useStore(privateChannelsStore, sel);
 export const useCalls = <T>(sel: (s: CallsState & CallsActions) => T): T => useStore(callsStore, sel);
 export const useCallHistory = <T>(sel: (s: CallHistoryState & CallHistoryActions) => T): T => useStore(callHistoryStore, sel);
 export const useNotificationSettings = <T>(sel: (s: NotificationSettingsState & NotificationSettingsActions) => T): T =>
@@ -128,19 +140,35 @@ function applySnapshot(snap: GuildSnapshot): void {
     );
 }
 
-/** Where the user was, kept per device so the next start reopens it. */
+/**
+ * Where the user was, kept per device so the next start reopens it: a guild's channel, or Home (`home: true`) with the
+ * friends page or one DM (`dmId`). The guild and channel stay remembered while Home is open, for the way back.
+ */
 interface LastLocation {
   userId: string;
-  guildId: string;
-  channelId: string;
+  guildId?: string;
+  channelId?: string;
+  home?: boolean;
+  dmId?: string | null;
 }
 const LAST_LOCATION_KEY = 'last-location';
-guildsStore.subscribe((s, prev) => {
-  if (s.selectedGuildId === prev.selectedGuildId && s.selectedChannelByGuild === prev.selectedChannelByGuild) return;
+function saveLocation() {
   const userId = authStore.getState().user?.id;
-  const guildId = s.selectedGuildId;
-  const channelId = guildId ? s.selectedChannelByGuild[guildId] : undefined;
-  if (userId && guildId && channelId) p.storage.set(LAST_LOCATION_KEY, { userId, guildId, channelId } satisfies LastLocation);
+  if (!userId) return;
+  const g = guildsStore.getState();
+  const guildId = g.selectedGuildId ?? undefined;
+  const channelId = guildId ? g.selectedChannelByGuild[guildId] : undefined;
+  const loc: LastLocation = { userId, guildId, channelId };
+  if (g.home) Object.assign(loc, { home: true, dmId: privateChannelsStore.getState().selectedId });
+  if (g.home || (guildId && channelId)) p.storage.set(LAST_LOCATION_KEY, loc);
+}
+guildsStore.subscribe((s, prev) => {
+  if (s.selectedGuildId === prev.selectedGuildId && s.selectedChannelByGuild === prev.selectedChannelByGuild && s.home === prev.home)
+    return;
+  saveLocation();
+});
+privateChannelsStore.subscribe((s, prev) => {
+  if (s.selectedId !== prev.selectedId) saveLocation();
 });
 
 // Channel lists loaded over REST carry each channel's newest message id too.
@@ -153,8 +181,11 @@ guildsStore.subscribe((s, prev) => {
 
 /** An incoming message becomes a notification when my settings, my status and what is on screen let it (should-notify.ts). */
 function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
-  // DMs (guildId null) get their own notification rules with the DM client.
-  if (m.guildId === null) return;
+  // DMs (guildId null) have their own rules.
+  if (m.guildId === null) {
+    notifyDm(m);
+    return;
+  }
   const guildId = m.guildId;
   const me = authStore.getState().user;
   const g = guildsStore.getState();
@@ -176,6 +207,21 @@ function notifyIfWanted(m: Message, myRoles: readonly string[]): void {
   if (!decision.notify) return;
   const text = notificationText(m, { channels: g.channelsByGuild[guildId] ?? [], roles: g.rolesByGuild[guildId] ?? [] });
   p.notify({ ...text, guildId, channelId: m.channelId, messageId: m.id });
+}
+
+/**
+ * A DM notifies like a mention (Discord's default): not my own, not while Do Not Disturb, not while that DM is open
+ * in a focused window. Titled with the group's name in a group.
+ */
+function notifyDm(m: Message): void {
+  const me = authStore.getState().user;
+  const dm = privateChannelsStore.getState().byId[m.channelId];
+  if (!me || m.author.id === me.id || me.status === 'dnd' || !dm) return;
+  const open = guildsStore.getState().home && privateChannelsStore.getState().selectedId === m.channelId;
+  if (open && typeof document !== 'undefined' && document.hasFocus()) return;
+  const text = notificationText(m, { channels: [], roles: [] });
+  const title = dm.type === 'group_dm' ? `${m.author.displayName} in ${channelLabel(dm)}` : text.title;
+  p.notify({ title, body: text.body, guildId: null, channelId: m.channelId, messageId: m.id });
 }
 
 function startSession() {
@@ -200,6 +246,17 @@ function startSession() {
         const mine = ready.guilds.flatMap((s) => s.voiceStates).find((v) => v.userId === self);
         voiceStore.getState().setServerFlags({ serverMute: mine?.serverMute ?? false, serverDeaf: mine?.serverDeaf ?? false });
         if (ready.guilds.length === 0) guildsStore.setState({ loaded: true });
+        relationshipsStore.getState().applyReady(ready.relationships, ready.privacySettings);
+        privateChannelsStore.getState().applyReady(ready.privateChannels);
+        if (ready.privateChannels) {
+          unreadStore.getState().noteChannels(ready.privateChannels);
+          // As a guild snapshot's read states: a DM not listed was never read.
+          if (ready.privateReadStates)
+            unreadStore.getState().applyReadStates(
+              ready.privateChannels.map((c) => c.id),
+              ready.privateReadStates,
+            );
+        }
         callsStore.getState().applyReady({
           ...ready,
           people: [...(ready.privateChannels ?? []).flatMap((c) => c.recipients), ...(ready.relationships ?? []).map((r) => r.user)],
@@ -207,6 +264,15 @@ function startSession() {
         // A reconnect may have missed history entries: the view loads afresh when next opened.
         callHistoryStore.getState().reset();
       },
+      RELATIONSHIP_ADD: (r) => relationshipsStore.getState().receive(r),
+      RELATIONSHIP_REMOVE: (e) => relationshipsStore.getState().receiveRemove(e.userId),
+      PRIVACY_SETTINGS_UPDATE: (e) => relationshipsStore.getState().receivePrivacy(e),
+      PRIVATE_CHANNEL_CREATE: (c) => {
+        privateChannelsStore.getState().receive(c);
+        unreadStore.getState().noteChannels([c]);
+      },
+      PRIVATE_CHANNEL_UPDATE: (c) => privateChannelsStore.getState().receive(c),
+      PRIVATE_CHANNEL_DELETE: (e) => privateChannelsStore.getState().receiveDelete(e.id),
       CALL_CREATE: (c) => callsStore.getState().receiveCall(c),
       CALL_UPDATE: (c) => callsStore.getState().receiveCall(c),
       CALL_DELETE: (e) => callsStore.getState().receiveDelete(e),
@@ -220,9 +286,11 @@ function startSession() {
         const myRoles =
           (m.guildId !== null ? guildsStore.getState().membersByGuild[m.guildId] : undefined)?.find((x) => x.user.id === self)?.roleIds ??
           [];
-        const mentionsMe = isForMe(m, self, myRoles);
+        // In a DM every message counts, as a mention does in a guild (Discord's DM badge counts messages).
+        const mentionsMe = m.guildId === null || isForMe(m, self, myRoles);
         chatStore.getState().receive(m);
         unreadStore.getState().noteMessage(m.channelId, m.id, mentionsMe, m.author.id === self);
+        privateChannelsStore.getState().noteMessage(m.channelId, m.id);
         notifyIfWanted(m, myRoles);
       },
       MESSAGE_UPDATE: (m) => chatStore.getState().receive(m),
@@ -304,6 +372,10 @@ function startSession() {
   const last = p.storage.get<Partial<LastLocation>>(LAST_LOCATION_KEY);
   if (self && last?.userId === self && typeof last.guildId === 'string' && typeof last.channelId === 'string')
     guildsStore.getState().resume(last.guildId, last.channelId);
+  if (self && last?.userId === self && last.home === true) {
+    guildsStore.getState().openHome();
+    privateChannelsStore.getState().select(typeof last.dmId === 'string' ? last.dmId : null);
+  }
   void guildsStore.getState().loadAll();
   if (typeof window !== 'undefined') idle = createIdleTracker({ target: window, onChange: syncActivity });
   // Access tokens live ~15 minutes: renew well before, and hand the new one to the gateway.
@@ -325,6 +397,8 @@ function endSession() {
   membersStore.getState().reset();
   recordingsStore.getState().reset();
   notificationSettingsStore.getState().reset();
+  relationshipsStore.getState().reset();
+  privateChannelsStore.getState().reset();
   callsStore.getState().reset();
   callHistoryStore.getState().reset();
 }
@@ -345,6 +419,11 @@ p.onInviteLink((code) => {
     .then((r) => uiStore.getState().toast(r.ok ? 'info' : 'error', r.ok ? `Joined ${r.value.name}` : r.message));
 });
 p.onOpenChannel(({ guildId, channelId }) => {
+  if (!guildId && privateChannelsStore.getState().byId[channelId]) {
+    guildsStore.getState().openHome();
+    privateChannelsStore.getState().select(channelId);
+    return;
+  }
   const g = guildId ?? Object.entries(guildsStore.getState().channelsByGuild).find(([, cs]) => cs.some((c) => c.id === channelId))?.[0];
   if (g) guildsStore.getState().selectChannel(g, channelId);
 });

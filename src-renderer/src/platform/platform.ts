@@ -52,7 +52,7 @@ export interface Platform {
    * Desktop: a native one from the main process, which also skips it while the window is focused. Web: the
    * Notification API, once the user granted it.
    */
-  notify(target: { title: string; body: string; guildId: string; channelId: string; messageId: string }): void;
+  notify(target: { title: string; body: string; guildId: string | null; channelId: string; messageId: string }): void;
   /**
    * Web: the browser's notification permission, asked only from a user gesture ("Enable desktop notifications").
    * null on the desktop, where main shows native notifications without asking.

@@ -7,7 +7,7 @@ export type WebNotificationPermission = 'default' | 'granted' | 'denied' | 'unsu
 export interface NotificationTarget {
   title: string;
   body: string;
-  guildId: string;
+  guildId: string | null;
   channelId: string;
   messageId: string;
 }
@@ -24,7 +24,7 @@ interface NotificationCtor {
 }
 
 export function createWebNotifier(deps: { ctor: () => NotificationCtor | undefined; focusWindow: () => void }) {
-  const listeners = new Set<(target: { guildId: string; channelId: string }) => void>();
+  const listeners = new Set<(target: { guildId: string | null; channelId: string }) => void>();
   const permission = (): WebNotificationPermission => {
     const N = deps.ctor();
     if (!N) return 'unsupported';
@@ -50,7 +50,7 @@ export function createWebNotifier(deps: { ctor: () => NotificationCtor | undefin
       });
       return true;
     },
-    onClick(cb: (target: { guildId: string; channelId: string }) => void): () => void {
+    onClick(cb: (target: { guildId: string | null; channelId: string }) => void): () => void {
       listeners.add(cb);
       return () => listeners.delete(cb);
     },

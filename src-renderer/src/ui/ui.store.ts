@@ -7,7 +7,7 @@ export interface Toast {
 }
 
 export type Modal =
-  | { kind: 'settings'; tab: 'voice' | 'appearance' | 'account' }
+  | { kind: 'settings'; tab: 'voice' | 'appearance' | 'account' | 'privacy' }
   | { kind: 'create-guild' }
   | { kind: 'create-channel'; guildId: string; type: 'text' | 'voice'; parentId: string | null }
   | { kind: 'invite'; guildId: string; code: string | null }

@@ -1,13 +1,17 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Channel } from '../../api/types';
-import { useAuth, useChat, useGuilds } from '../../app/services';
+import { useAuth, useChat } from '../../app/services';
 import { memberName } from '../guilds/ChannelSidebar';
 import { typingUsers } from './chat.store';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { useChatMembers } from './useChatMembers';
 
-/** A channel's messages, composer and typing line: the body of a text channel's pane and of a voice channel's chat. */
-export function ChannelChat({ channel, guildId }: { channel: Channel; guildId: string }) {
+/**
+ * A channel's messages, composer and typing line: the body of a text channel's pane, of a voice channel's chat and of
+ * a DM (`guildId` null; `channel.name` is then what the DM is called).
+ */
+export function ChannelChat({ channel, guildId }: { channel: Pick<Channel, 'id' | 'name'>; guildId: string | null }) {
   return (
     <>
       <MessageList key={channel.id} channelId={channel.id} guildId={guildId} channelName={channel.name} />
@@ -19,9 +23,9 @@ export function ChannelChat({ channel, guildId }: { channel: Channel; guildId: s
   );
 }
 
-function TypingIndicator({ channelId, guildId }: { channelId: string; guildId: string }) {
+function TypingIndicator({ channelId, guildId }: { channelId: string; guildId: string | null }) {
   const typing = useChat((s) => s.typing[channelId]);
-  const members = useGuilds((s) => s.membersByGuild[guildId]);
+  const members = useChatMembers(guildId, channelId);
   const selfId = useAuth((s) => s.user?.id);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { api, authStore, chatStore, guildsStore, useGuilds } from '../../app/services';
+import { useChatMembers } from './useChatMembers';
 import { myPermissions } from '../guilds/permissions';
 import type { EmojiEntry } from './emoji-data';
 import {
@@ -32,11 +33,14 @@ async function loadEmoji(): Promise<EmojiEntry[]> {
   return emojiList;
 }
 
-/** Who and what this guild's composer can mention: members the client knows, the roles the server will count, text channels. */
-function useMentionTargets(guildId: string, channelId: string) {
-  const membersList = useGuilds((s) => s.membersByGuild[guildId]);
-  const rolesList = useGuilds((s) => s.rolesByGuild[guildId]);
-  const channelsList = useGuilds((s) => s.channelsByGuild[guildId]);
+/**
+ * Who and what this composer can mention: members the client knows, the roles the server will count, text channels.
+ * In a DM (no guild): its recipients only.
+ */
+function useMentionTargets(guildId: string | null, channelId: string) {
+  const membersList = useChatMembers(guildId, channelId);
+  const rolesList = useGuilds((s) => (guildId ? s.rolesByGuild[guildId] : undefined));
+  const channelsList = useGuilds((s) => (guildId ? s.channelsByGuild[guildId] : undefined));
   return useMemo(() => {
     const members: MentionTarget[] = (membersList ?? []).map((m) => ({
       id: m.user.id,
@@ -47,7 +51,8 @@ function useMentionTargets(guildId: string, channelId: string) {
     // The roles the server will count: mentionable ones, or every one for members with MANAGE_ROLES.
     const g = guildsStore.getState();
     const channel = (channelsList ?? []).find((c) => c.id === channelId) ?? null;
-    const anyRole = hasPermission(myPermissions(g, authStore.getState().user?.id, guildId, channel), Permission.MANAGE_ROLES);
+    const anyRole =
+      guildId !== null && hasPermission(myPermissions(g, authStore.getState().user?.id, guildId, channel), Permission.MANAGE_ROLES);
     const roles: RoleTarget[] = (rolesList ?? []).filter((r) => r.id !== guildId && (anyRole || r.mentionable));
     // The guild's channel list holds only channels I can view.
     const channels: ChannelTarget[] = (channelsList ?? []).filter((c) => c.type === 'text').map((c) => ({ id: c.id, name: c.name }));
@@ -62,7 +67,7 @@ function useMentionTargets(guildId: string, channelId: string) {
  * Enter or Tab picks, Escape closes; a click picks too. The textarea shows names (`@Alice Smith`, `#general`) and the
  * send turns every name that means exactly one target into its wire form (`<@id>`, `<@&id>`, `<#id>`), typed or picked.
  */
-export function Composer({ channelId, guildId, channelName }: { channelId: string; guildId: string; channelName: string }) {
+export function Composer({ channelId, guildId, channelName }: { channelId: string; guildId: string | null; channelName: string }) {
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
@@ -78,9 +83,10 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
   useEffect(() => {
     if (replyingTo) ref.current?.focus();
   }, [replyingTo]);
-  const channelRecord = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
+  const channelRecord = useGuilds((s) => (guildId ? s.channelsByGuild[guildId]?.find((c) => c.id === channelId) : undefined));
+  // Attachments need a guild's upload limit: DMs send text only for now.
   const canAttach = useCan(guildId, 'ATTACH_FILES', channelRecord);
-  const uploadLimit = useGuildUploadLimit(guildId, canAttach);
+  const uploadLimit = useGuildUploadLimit(guildId ?? '', canAttach);
   const uploads = useUploads(channelId);
   const [hint, setHint] = useState<string | null>(null);
 
@@ -237,8 +243,8 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
             value={text}
             rows={rows}
             maxLength={4000}
-            placeholder={`Message #${channelName}`}
-            aria-label={`Message #${channelName}`}
+            placeholder={guildId ? `Message #${channelName}` : `Message ${channelName}`}
+            aria-label={guildId ? `Message #${channelName}` : `Message ${channelName}`}
             role="combobox"
             aria-autocomplete="list"
             aria-expanded={open}

@@ -23,6 +23,8 @@ import { ReplyQuote } from './ReplyQuote';
 import { EditHistoryButton } from './EditHistoryButton';
 import { LinkEmbeds } from './LinkEmbed';
 import { removeLinkPreviews } from './link-embed.actions';
+import { useChatMembers } from './useChatMembers';
+import { BlockedBar, blockedRuns, useBlockedIds } from './blocked';
 
 const EMPTY: ChatMessage[] = [];
 const NO_ROLES: string[] = [];
@@ -85,7 +87,7 @@ function timeLabel(iso: string): string {
  * Sticks to the bottom while you are there, loads older pages near the top while keeping your place, shows a "new"
  * divider at the first unread message and a "jump to present" bar when you have scrolled away.
  */
-export function MessageList({ channelId, guildId, channelName }: { channelId: string; guildId: string; channelName: string }) {
+export function MessageList({ channelId, guildId, channelName }: { channelId: string; guildId: string | null; channelName: string }) {
   // A channel's first page (on start-up above all) is rendered as a transition, in interruptible slices instead of one
   // long task that blocks input. Only the first: later pages and new messages render at once (a deferred copy of the
   // whole channel lagged behind while the reader kept scrolling, since every scroll update restarted its render).
@@ -97,7 +99,7 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const loaded = state?.loaded ?? false;
   const loadingBefore = state?.loadingBefore ?? false;
   const error = state?.error ?? null;
-  const members = useGuilds((s) => s.membersByGuild[guildId]);
+  const members = useChatMembers(guildId, channelId);
   const selfId = useAuth((s) => s.user?.id ?? '');
   // The read marker as it was when the channel was opened: the "NEW" divider must not move while you read (only a
   // "mark unread", here or on another device, moves it).
@@ -116,13 +118,17 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   const prevHeight = useRef(0);
 
   const memberById = useMemo(() => new Map((members ?? []).map((m) => [m.user.id, m])), [members]);
-  const roles = useGuilds((s) => s.rolesByGuild[guildId]);
+  const roles = useGuilds((s) => (guildId ? s.rolesByGuild[guildId] : undefined));
   const roleNames = useMemo(() => new Map((roles ?? []).map((r) => [r.id, r.name])), [roles]);
   const myRoleIds = memberById.get(selfId)?.roleIds ?? NO_ROLES;
-  const channel = useGuilds((s) => s.channelsByGuild[guildId]?.find((c) => c.id === channelId));
-  const canReact = useCan(guildId, 'ADD_REACTIONS', channel);
-  const canSend = useCan(guildId, 'SEND_MESSAGES', channel);
-  const canPin = useCan(guildId, 'MANAGE_MESSAGES', channel);
+  const channel = useGuilds((s) => (guildId ? s.channelsByGuild[guildId]?.find((c) => c.id === channelId) : undefined));
+  // In a DM every recipient may react, reply and pin (the contract of src-shared/api/private-channels.ts).
+  const dm = guildId === null;
+  const canReact = useCan(guildId, 'ADD_REACTIONS', channel) || dm;
+  const canSend = useCan(guildId, 'SEND_MESSAGES', channel) || dm;
+  const canPin = useCan(guildId, 'MANAGE_MESSAGES', channel) || dm;
+  const blocked = useBlockedIds();
+  const [revealed, setRevealed] = useState<ReadonlySet<string>>(() => new Set());
   const [highlight, setHighlight] = useState<string | null>(null);
 
   const unread = useMemo(() => firstUnread(messages, readAtOpen, selfId, hasMoreBefore), [messages, readAtOpen, selfId, hasMoreBefore]);
@@ -144,10 +150,29 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
   // Per row, computed once per list (not per frame): the virtualizer asks for the estimate of every row not yet
   // measured whenever a measurement changes, which with 10,000 messages made date parsing the top cost of scrolling.
   const rows = useMemo(() => rowLayout(messages), [messages]);
+  const runs = useMemo(() => blockedRuns(messages, blocked), [messages, blocked]);
+  /** A blocked message not revealed: the first of its run shows the bar, the others nothing. */
+  const hiddenAt = (i: number) => {
+    const run = runs[i];
+    return run && !revealed.has(run.key) ? run : null;
+  };
+  const toggleRun = useCallback(
+    (key: string) =>
+      setRevealed((r) => {
+        const next = new Set(r);
+        if (!next.delete(key)) next.add(key);
+        return next;
+      }),
+    [],
+  );
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => rows.estimates[i] ?? 24,
+    estimateSize: (i) => {
+      const hidden = hiddenAt(i);
+      if (hidden) return hidden.start === i ? 28 : 0;
+      return rows.estimates[i] ?? 24;
+    },
     overscan: 8,
     measureElement: measureRow,
     getItemKey: (i) => {
@@ -307,16 +332,21 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
         onKeyDown={onKeyDown}
         tabIndex={0}
         role="log"
-        aria-label={`Messages in #${channelName}`}
+        aria-label={dm ? `Messages with ${channelName}` : `Messages in #${channelName}`}
         aria-busy={!loaded || loadingBefore}
         data-count={messages.length}
       >
         {loaded && !hasMoreBefore && (
           <div className="channel-welcome">
             <div className="welcome-icon" aria-hidden="true">
-              {channel?.type === 'voice' ? <SpeakerIcon size={36} /> : '#'}
+              {channel?.type === 'voice' ? <SpeakerIcon size={36} /> : dm ? '@' : '#'}
             </div>
-            {channel?.type === 'voice' ? (
+            {dm ? (
+              <>
+                <h2>{channelName}</h2>
+                <p className="muted">This is the beginning of your direct message history with {channelName}.</p>
+              </>
+            ) : channel?.type === 'voice' ? (
               <>
                 <h2>Welcome to {channelName}!</h2>
                 <p className="muted">This is the start of the {channelName} voice channel&apos;s chat.</p>
@@ -347,7 +377,14 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
                       <span>NEW</span>
                     </div>
                   )}
-                  {m.type !== 'default' ? (
+                  {runs[vi.index]?.start === vi.index && (
+                    <BlockedBar
+                      count={runs[vi.index]?.count ?? 0}
+                      shown={revealed.has(runs[vi.index]?.key ?? '')}
+                      onToggle={() => toggleRun(runs[vi.index]?.key ?? '')}
+                    />
+                  )}
+                  {hiddenAt(vi.index) ? null : m.type !== 'default' ? (
                     <SystemMessageRow message={m} name={memberName(memberById.get(m.author.id), m.author.displayName)} />
                   ) : (
                     <MessageRow
@@ -438,6 +475,7 @@ const MessageRow = memo(function MessageRow({
   onJump,
 }: RowProps) {
   const name = author ? memberName(author, m.author.displayName) : m.author.displayName;
+  const guildId = m.guildId;
   const mentionsMe = isForMe(m, selfId, myRoleIds);
   const own = m.author.id === selfId;
   const pending = m.sendState !== undefined;
@@ -570,18 +608,23 @@ const MessageRow = memo(function MessageRow({
       <div className="message-body">
         {showHead && (
           <header>
-            <button
-              type="button"
-              className="author author-btn"
-              style={{ color: nameColorFor(m.author.id) }}
-              aria-haspopup="menu"
-              {...(m.guildId !== null ? memberMenuTriggerProps(m.guildId, m.author.id, 'chat') : {})}
-              onClick={(e) => {
-                if (m.guildId !== null) openMemberMenu(m.guildId, m.author.id, 'chat', e.currentTarget);
-              }}
-            >
-              {name}
-            </button>
+            {guildId ? (
+              <button
+                type="button"
+                className="author author-btn"
+                style={{ color: nameColorFor(m.author.id) }}
+                aria-haspopup="menu"
+                {...memberMenuTriggerProps(guildId, m.author.id, 'chat')}
+                onClick={(e) => openMemberMenu(guildId, m.author.id, 'chat', e.currentTarget)}
+              >
+                {name}
+              </button>
+            ) : (
+              // A DM has no member menu (it is a guild's): the name is text.
+              <span className="author" style={{ color: nameColorFor(m.author.id) }}>
+                {name}
+              </span>
+            )}
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
             {m.pinned && (
               <span className="pinned-mark">

@@ -9,13 +9,14 @@ import type { ChatMessage } from './message-merge';
 const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 
 /** The channel header's "Pinned messages": a popover listing the channel's pins (fetched on open), unpin for moderators. */
-export function PinsButton({ channelId, guildId, channelName }: { channelId: string; guildId: string; channelName: string }) {
+export function PinsButton({ channelId, guildId, channelName }: { channelId: string; guildId: string | null; channelName: string }) {
   const [open, setOpen] = useState(false);
   const [pins, setPins] = useState<ChatMessage[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [position, setPosition] = useState<{ left: number; top: number } | undefined>(undefined);
   const button = useRef<HTMLButtonElement>(null);
-  const canManage = useCan(guildId, 'MANAGE_MESSAGES');
+  // In a DM every recipient may pin and unpin.
+  const canManage = useCan(guildId, 'MANAGE_MESSAGES') || guildId === null;
   const load = () =>
     api()
       .messages.pins(channelId)
@@ -45,7 +46,7 @@ export function PinsButton({ channelId, guildId, channelName }: { channelId: str
         <Dialog
           open
           onClose={() => setOpen(false)}
-          title={`Pinned messages in #${channelName}`}
+          title={guildId ? `Pinned messages in #${channelName}` : `Pinned messages with ${channelName}`}
           size="popover"
           style={position}
           className="pins-popover"

@@ -39,7 +39,7 @@ export interface ChatActions {
   /** With `reply`, the message answers another of the channel (its author pinged when `mention`). */
   send(
     channelId: string,
-    guildId: string,
+    guildId: string | null,
     content: string,
     reply?: { reference: ChatMessage['reference']; mention: boolean },
     /** Uploaded (pending) attachments to send with it; the text may then be empty. */

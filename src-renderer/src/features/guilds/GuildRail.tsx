@@ -1,9 +1,18 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { api, guildsStore, useGuilds, useNotificationSettings, useUi, useUnread } from '../../app/services';
+import {
+  api,
+  guildsStore,
+  useGuilds,
+  useNotificationSettings,
+  usePrivateChannels,
+  useRelationships,
+  useUi,
+  useUnread,
+} from '../../app/services';
 import { isMuted } from '@shared/notifications/defaults';
 import { unreadDisplay } from '../notifications/should-notify';
 import { useNow } from '../notifications/useNow';
-import { PlusIcon } from '../../ui/icons';
+import { ChatIcon, PlusIcon } from '../../ui/icons';
 import { colorFor } from '../../ui/Avatar';
 import { isUnread } from './unread.store';
 
@@ -21,7 +30,8 @@ export function guildInitials(name: string): string {
 /** The left-most column: one round icon per guild with unread pill and mention badge, plus create/join. */
 export function GuildRail() {
   const guilds = useGuilds((s) => s.guilds);
-  const selected = useGuilds((s) => s.selectedGuildId);
+  const home = useGuilds((s) => s.home);
+  const selected = useGuilds((s) => (s.home ? null : s.selectedGuildId));
   const channelsByGuild = useGuilds((s) => s.channelsByGuild);
   const lastMessageId = useUnread((s) => s.lastMessageId);
   const lastReadId = useUnread((s) => s.lastReadId);
@@ -44,6 +54,8 @@ export function GuildRail() {
   return (
     <nav className="guild-rail" aria-label="Servers">
       <ul ref={listRef} onKeyDown={onKeyDown}>
+        <HomeButton active={home} />
+        <li className="rail-separator" aria-hidden="true" />
         {guilds.map((g) => {
           const channels = channelsByGuild[g.id] ?? [];
           // Muted channels (all of them when the server is muted) do not make the server unread; mentions still count
@@ -101,5 +113,43 @@ export function GuildRail() {
         </li>
       </ul>
     </nav>
+  );
+}
+
+/**
+ * Home (friends and DMs), first in the rail as in Discord. Its badge counts what waits for me there: friend requests
+ * to answer and DMs with unread messages.
+ */
+function HomeButton({ active }: { active: boolean }) {
+  const pending = useRelationships((s) => Object.values(s.byUserId).filter((r) => r.type === 'incoming').length);
+  const dms = usePrivateChannels((s) => s.byId);
+  const unreadDms = useUnread((s) => Object.keys(dms).filter((id) => isUnread(s, id)).length);
+  const count = pending + unreadDms;
+  const parts = [
+    pending ? `${pending} pending friend request${pending > 1 ? 's' : ''}` : '',
+    unreadDms ? `${unreadDms} unread direct message${unreadDms > 1 ? 's' : ''}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return (
+    <li className={`guild-item home-item${active ? ' active' : ''}`}>
+      <span className="guild-pill" aria-hidden="true" />
+      <button
+        type="button"
+        className="guild-icon home"
+        aria-current={active ? 'page' : undefined}
+        title="Direct Messages"
+        data-testid="home-button"
+        onClick={() => guildsStore.getState().openHome()}
+      >
+        <ChatIcon size={24} />
+        <span className="sr-only">{`Home${parts ? `, ${parts}` : ''}`}</span>
+      </button>
+      {count > 0 && (
+        <span className="badge" aria-hidden="true" data-testid="home-badge">
+          {count > 99 ? '99+' : count}
+        </span>
+      )}
+    </li>
   );
 }

@@ -143,5 +143,19 @@ describe('guilds store', () => {
       expect(s.getState().selectedGuildId).toBe(G2);
       expect(s.getState().selectedChannelByGuild[G2]).toBe(id(21));
     });
+
+    it('when Home was open last time, then loading the guilds keeps it open; picking a guild or a channel leaves it', async () => {
+      const { store: s } = fakeApi([G], { [G]: [chan(11, 'text', 0)] });
+      s.getState().resume(G, id(11));
+      s.getState().openHome();
+      await s.getState().loadAll();
+      expect(s.getState().home).toBe(true);
+      expect(s.getState().selectedGuildId).toBe(G);
+      s.getState().selectGuild(G);
+      expect(s.getState().home).toBe(false);
+      s.getState().openHome();
+      s.getState().selectChannel(G, id(11));
+      expect(s.getState().home).toBe(false);
+    });
   });
 });

@@ -12,6 +12,8 @@ export interface GuildsState {
   selectedGuildId: string | null;
   /** Last text channel opened per guild, so switching guilds returns you where you were. */
   selectedChannelByGuild: Record<string, string>;
+  /** The Home view (friends and DMs) is shown instead of the selected guild, which stays chosen for the way back. */
+  home: boolean;
   loaded: boolean;
 }
 
@@ -25,6 +27,8 @@ export interface GuildsActions {
   loadGuild(guildId: string): Promise<void>;
   selectGuild(guildId: string | null): void;
   selectChannel(guildId: string, channelId: string): void;
+  /** Home in the guild rail: friends and DMs (features/home); picking a guild or a channel leaves it. */
+  openHome(): void;
   createGuild(name: string): Promise<Result<Guild>>;
   createChannel(guildId: string, name: string, type: 'text' | 'voice', parentId?: string | null): Promise<Result<Channel>>;
   joinInvite(code: string): Promise<Result<Guild>>;
@@ -55,6 +59,7 @@ const initial: GuildsState = {
   presence: {},
   selectedGuildId: null,
   selectedChannelByGuild: {},
+  home: false,
   loaded: false,
 };
 
@@ -111,7 +116,8 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
           set({ guilds, loaded: true });
           const sel = get().selectedGuildId;
           const target = sel && guilds.some((g) => g.id === sel) ? sel : (guilds[0]?.id ?? null);
-          get().selectGuild(target);
+          // Not selectGuild: choosing which guild is current must not leave Home (reopened from the last location).
+          set({ selectedGuildId: target });
           await Promise.all(guilds.filter((g) => !loadedGuilds.has(g.id)).map((g) => inflight.get(g.id) ?? get().loadGuild(g.id)));
         } catch {
           // The shell shows no guilds; the gateway's READY (or the next start) brings them.
@@ -161,11 +167,19 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       },
 
       selectGuild(guildId) {
-        set({ selectedGuildId: guildId });
+        set({ selectedGuildId: guildId, home: false });
       },
 
       selectChannel(guildId, channelId) {
-        set((s) => ({ selectedGuildId: guildId, selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId } }));
+        set((s) => ({
+          selectedGuildId: guildId,
+          home: false,
+          selectedChannelByGuild: { ...s.selectedChannelByGuild, [guildId]: channelId },
+        }));
+      },
+
+      openHome() {
+        set({ home: true });
       },
 
       createGuild(name) {

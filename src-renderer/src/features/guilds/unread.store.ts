@@ -26,7 +26,7 @@ export interface UnreadActions {
   markGuildRead(guildId: string, channelIds: readonly string[]): void;
   noteMessage(channelId: string, messageId: string, mentionsMe: boolean, isOwn: boolean): void;
   /** The server's newest message id per channel (guild snapshots, channel lists) merged into what we know. */
-  noteChannels(channels: readonly Channel[]): void;
+  noteChannels(channels: readonly Pick<Channel, 'id' | 'lastMessageId'>[]): void;
   /** A guild snapshot's read states: the server's word for these channels (channels not listed were never read). */
   applyReadStates(channelIds: readonly string[], states: readonly ReadState[]): void;
   /** Another session acked or marked unread. */

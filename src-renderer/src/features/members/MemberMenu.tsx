@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { membersStore, uiStore, useAuth, useGuilds, useVoicePresence } from '../../app/services';
+import { membersStore, relationshipsStore, uiStore, useAuth, useGuilds, useRelationships, useVoicePresence } from '../../app/services';
+import { messageUser } from '../home/open-dm';
 import { memberName } from '../guilds/ChannelSidebar';
 import { UserVolumeControls } from '../voice/UserVolumeMenu';
 import { memberCapabilities, NO_CAPABILITIES } from './member-permissions';
@@ -113,6 +114,8 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
   };
 
   const self = userId === selfId;
+  const relationship = useRelationships((st) => st.byUserId[userId]?.type);
+  const rel = relationshipsStore.getState();
   const voiceItems = caps.mute || caps.deafen || caps.moveTargets.length > 0 || caps.disconnect;
   const removeItems = caps.kick || caps.ban || caps.purge;
   return (
@@ -128,6 +131,39 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
           <MenuItem label={self ? 'Change my nickname' : 'Change nickname'} onClick={() => openDialog('nickname')} />
         )}
         {caps.assignableRoles.length > 0 && <MenuItem label="Roles…" onClick={() => openDialog('roles')} />}
+        {!self && (
+          <>
+            <div role="separator" className="menu-sep" />
+            {relationship !== 'blocked' && (
+              <MenuItem
+                label="Message"
+                onClick={() => {
+                  close(false);
+                  void messageUser(userId);
+                }}
+              />
+            )}
+            {relationship === undefined && (
+              <MenuItem
+                label="Add Friend"
+                onClick={() =>
+                  act(async () => {
+                    const r = await rel.sendRequestTo(userId);
+                    return r.ok ? { ok: true, value: undefined } : r;
+                  }, 'Friend request sent.')
+                }
+              />
+            )}
+            {relationship === 'incoming' && <MenuItem label="Accept Friend Request" onClick={() => act(() => rel.accept(userId))} />}
+            {relationship === 'outgoing' && <MenuItem label="Cancel Friend Request" onClick={() => act(() => rel.remove(userId))} />}
+            {relationship === 'friend' && <MenuItem label="Remove Friend" danger onClick={() => act(() => rel.remove(userId))} />}
+            {relationship === 'blocked' ? (
+              <MenuItem label="Unblock" onClick={() => act(() => rel.unblock(userId))} />
+            ) : (
+              <MenuItem label="Block" danger onClick={() => act(() => rel.block(userId), `${name} is blocked.`)} />
+            )}
+          </>
+        )}
         {voiceItems && voice && (
           <>
             <div role="separator" className="menu-sep" />

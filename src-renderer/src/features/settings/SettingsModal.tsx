@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { uiStore, useSettings } from '../../app/services';
+import { relationshipsStore, uiStore, useRelationships, useSettings } from '../../app/services';
 import { platform } from '../../platform/platform';
 import { AccountPanel } from '../account/AccountPanel';
 import { Modal } from '../guilds/GuildModals';
@@ -9,7 +9,7 @@ import { AppVersion, DesktopPttBinding, MicrophoneAccessView, PttDiagnosticsView
 import { refreshDevices, useDevices } from './useDeviceWatcher';
 import { useInputLevel } from './useInputLevel';
 
-type Tab = 'voice' | 'appearance' | 'account';
+type Tab = 'voice' | 'appearance' | 'account' | 'privacy';
 
 export function SettingsModal({ initialTab }: { initialTab: Tab }) {
   const [tab, setTab] = useState<Tab>(initialTab);
@@ -18,6 +18,7 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
     ['voice', 'Voice & Audio'],
     ['appearance', 'Appearance'],
     ['account', 'My Account'],
+    ['privacy', 'Privacy & Safety'],
   ];
   return (
     <Modal title="User Settings" onClose={close} wide>
@@ -54,6 +55,7 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
           {tab === 'voice' && <VoiceSettings />}
           {tab === 'appearance' && <AppearanceSettings />}
           {tab === 'account' && <AccountPanel />}
+          {tab === 'privacy' && <PrivacySettings />}
           <AppVersion />
         </section>
       </div>
@@ -297,6 +299,63 @@ function AppearanceSettings() {
             {t === 'system' ? 'Sync with computer' : t === 'dark' ? 'Dark' : 'Light'}
           </label>
         ))}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Who may DM and call me (issue 16): saved on the server at once, and kept current from my other sessions
+ * (PRIVACY_SETTINGS_UPDATE). A block refuses a user whatever this says.
+ */
+function PrivacySettings() {
+  const privacy = useRelationships((s) => s.privacy);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const options = [
+    ['friends-and-guild-members', 'Friends and members of servers we share'],
+    ['friends', 'Friends only'],
+  ] as const;
+  return (
+    <div className="settings-section">
+      <h3>Privacy &amp; Safety</h3>
+      <p className="muted">Who can send you direct messages and call you. People you blocked never can.</p>
+      {privacy === null ? (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      ) : (
+        <div className="radio-list" role="radiogroup" aria-label="Who can direct message and call you">
+          {options.map(([value, label]) => (
+            <label key={value} className={privacy.dmsAndCallsFrom === value ? 'checked' : ''}>
+              <input
+                type="radio"
+                name="dms-and-calls-from"
+                value={value}
+                checked={privacy.dmsAndCallsFrom === value}
+                onChange={() => {
+                  setSaved(false);
+                  void relationshipsStore
+                    .getState()
+                    .setPrivacy(value)
+                    .then((r) => {
+                      setError(r.ok ? null : r.message);
+                      setSaved(r.ok);
+                    });
+                }}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
+      )}
+      <div aria-live="polite">
+        {saved && <p className="muted small">Saved.</p>}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
       </div>
     </div>
   );
