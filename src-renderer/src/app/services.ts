@@ -15,6 +15,7 @@ import { createSettingsStore, type Settings, type SettingsActions } from '../fea
 import { createVoicePresenceStore, type VoicePresenceActions, type VoicePresenceState } from '../features/voice/voice-presence.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
 import { createCallsStore, type CallsActions, type CallsState } from '../features/calls/calls.store';
+import { setCallDmOpener } from '../features/calls/open-call-dm';
 import { createCallHistoryStore, type CallHistoryActions, type CallHistoryState } from '../features/calls/call-history.store';
 import { createRecordingsStore, type RecordingsActions, type RecordingsState } from '../features/recordings/recordings.store';
 import type { GuildSnapshot, Message } from '../api/types';
@@ -169,6 +170,22 @@ guildsStore.subscribe((s, prev) => {
 });
 privateChannelsStore.subscribe((s, prev) => {
   if (s.selectedId !== prev.selectedId) saveLocation();
+});
+
+// Calls and Home: opening a DM leaves the call history; answering, or calling from the history, shows the call's DM;
+// the names and avatars a call shows come from my DMs and friends.
+privateChannelsStore.subscribe((s, prev) => {
+  if (s.selectedId !== prev.selectedId) callHistoryStore.getState().hide();
+  if (s.byId !== prev.byId) callsStore.getState().notePeople(Object.values(s.byId).flatMap((c) => c.recipients));
+});
+relationshipsStore.subscribe((s, prev) => {
+  if (s.byUserId !== prev.byUserId) callsStore.getState().notePeople(Object.values(s.byUserId).map((r) => r.user));
+});
+setCallDmOpener((channelId) => {
+  if (!privateChannelsStore.getState().byId[channelId]) return;
+  callHistoryStore.getState().hide();
+  guildsStore.getState().openHome();
+  privateChannelsStore.getState().select(channelId);
 });
 
 // Channel lists loaded over REST carry each channel's newest message id too.
