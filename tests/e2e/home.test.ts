@@ -144,6 +144,17 @@ describe('Home: friends, DMs, blocking and privacy', () => {
     await pins.getByText('Hello Ann!').waitFor();
     await a.keyboard.press('Escape');
     await pins.waitFor({ state: 'detached' });
+    // Files too, as in a channel: A attaches one and B gets its card.
+    await a.getByRole('button', { name: 'Upload a file' }).waitFor();
+    await a
+      .locator('input[type=file]')
+      .last()
+      .setInputFiles({ name: 'dm-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('see you at eight') });
+    await a.getByRole('list', { name: 'Files to send' }).getByText('Ready').waitFor({ timeout: 15_000 });
+    await composerA.fill('notes attached');
+    await composerA.press('Enter');
+    const withFile = b.locator('article.message', { hasText: 'notes attached' });
+    await withFile.locator('.attachment-file-name', { hasText: 'dm-notes.txt' }).waitFor({ timeout: 15_000 });
     await composerA.focus();
     await a.screenshot({ path: resolve(SHOTS, 'dm-chat.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'Home: a DM');

@@ -84,9 +84,11 @@ export function Composer({ channelId, guildId, channelName }: { channelId: strin
     if (replyingTo) ref.current?.focus();
   }, [replyingTo]);
   const channelRecord = useGuilds((s) => (guildId ? s.channelsByGuild[guildId]?.find((c) => c.id === channelId) : undefined));
-  // Attachments need a guild's upload limit: DMs send text only for now.
-  const canAttach = useCan(guildId, 'ATTACH_FILES', channelRecord);
-  const uploadLimit = useGuildUploadLimit(guildId ?? '', canAttach);
+  // Everyone in a DM may attach. A DM has no guild upload limit to read: the server applies its default there, and a
+  // file over it is refused by the upload itself.
+  const canAttachInGuild = useCan(guildId, 'ATTACH_FILES', channelRecord);
+  const canAttach = guildId === null || canAttachInGuild;
+  const uploadLimit = useGuildUploadLimit(guildId ?? '', canAttachInGuild && guildId !== null);
   const uploads = useUploads(channelId);
   const [hint, setHint] = useState<string | null>(null);
 
