@@ -71,6 +71,8 @@ const states = {
   muted: disc([240, 160, 40]),
   deafened: disc([218, 55, 60]),
   transmitting: disc([35, 200, 100], true),
+  // An incoming DM call rings (src-main/os/call-ringing.ts).
+  ringing: disc([88, 101, 242], true),
 };
 
 mkdirSync(join(here, 'tray'), { recursive: true });

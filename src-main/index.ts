@@ -34,6 +34,7 @@ import { createRendererEvents, createSenderCheck, registerIpc } from './ipc/regi
 import { createRootLog } from './log';
 import { createMediaAccess } from './media/microphone-access';
 import { createAutoLaunch } from './os/auto-launch';
+import { createCallRinging } from './os/call-ringing';
 import { createGlobalHotkeys } from './os/global-hotkeys';
 import { detectHookSupport, fallbackCommands } from './os/hook-support';
 import { createExternalLinks } from './os/external-links';
@@ -90,6 +91,8 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   let mainWindow: BrowserWindowType | null = null;
+  // The tray comes after the window; until then there is nothing to refresh.
+  let refreshTray = (): void => {};
   let showWindow = (): void => {};
   const pendingOpenUrls: string[] = [];
   // macOS delivers deep links through open-url, possibly before ready.
@@ -156,7 +159,7 @@ async function start(): Promise<void> {
     fallbackCommands: fallbackCommands(executable),
     onState: (state) => {
       events.emit('ptt:state', state);
-      tray.update({ voice: voice.get(), transmitting: state.transmitting });
+      refreshTray();
     },
     onDiagnostics: (d) => events.emit('ptt:diagnostics', d),
     onCaptured: (binding) => {
@@ -193,6 +196,22 @@ async function start(): Promise<void> {
       events.emit('notifications:clicked', { guildId: m.guildId, channelId: m.channelId, messageId: m.messageId });
     },
   });
+  const ringing = createCallRinging({
+    isSupported: () => Notification.isSupported(),
+    createNotification: (options) => new Notification(options),
+    enabled: () => settings.get().notifications.mentions,
+    isWindowFocused: () => mainWindow?.isFocused() ?? false,
+    setTrayRinging: () => refreshTray(),
+    flashFrame: (flash) => {
+      if (mainWindow && !mainWindow.isDestroyed() && !(flash && mainWindow.isFocused())) mainWindow.flashFrame(flash);
+    },
+    onCommand: (command) => {
+      // Answering needs the window (the call bar, the microphone prompt); declining does not.
+      if (command.command !== 'decline') showWindow();
+      events.emit('calls:command', command);
+    },
+    log: log.child({ module: 'call-ringing' }),
+  });
   const quit = createQuitCoordinator({
     isVoiceConnected: () => voice.get().connected,
     requestDisconnect: () => events.emit('voice:command', { command: 'disconnect', source: 'quit' }),
@@ -202,6 +221,7 @@ async function start(): Promise<void> {
   });
   app.on('before-quit', (event) => quit.onBeforeQuit(event));
   app.on('will-quit', () => {
+    ringing.dispose();
     ptt.dispose();
     hotkeys.dispose();
     tray.destroy();
@@ -241,13 +261,14 @@ async function start(): Promise<void> {
       voice: {
         set: (state: VoiceState) => {
           voice.set(state);
-          tray.update({ voice: state, transmitting: ptt.transmitting });
+          refreshTray();
         },
       },
       ptt,
       media,
       notifier,
       openExternal: (url) => externalLinks.open(url),
+      ringing,
     }),
   });
 
@@ -279,11 +300,17 @@ async function start(): Promise<void> {
     buildMenu: (template) => Menu.buildFromTemplate(template),
     icon: (state) => nativeImage.createFromPath(join(trayDir, `tray-${state}.png`)),
     onAction: (action) => {
+      const call = ringing.current();
       if (action === 'show') showWindow();
       else if (action === 'quit') app.quit();
-      else events.emit('voice:command', { command: action, source: 'tray' });
+      else if (action === 'accept-call' || action === 'decline-call') {
+        if (call) ringing.set(null);
+        if (call) events.emit('calls:command', { command: action === 'accept-call' ? 'accept' : 'decline', callId: call.callId });
+        if (action === 'accept-call') showWindow();
+      } else events.emit('voice:command', { command: action, source: 'tray' });
     },
   });
+  refreshTray = () => tray.update({ voice: voice.get(), transmitting: ptt.transmitting, ringing: ringing.current() });
 
   // Launch arguments: now, from second instances, and macOS open-url.
   const handlers = createLaunchHandlers({

@@ -1,4 +1,4 @@
-import type { PttDiagnostics, VoiceState } from '@shared/ipc/contract';
+import type { PttDiagnostics, Ringing, VoiceState } from '@shared/ipc/contract';
 import type { Settings, SettingsPatch } from '@shared/ipc/settings';
 import type { MicrophoneAccess } from '../media/microphone-access';
 import type { Mention } from '../os/notifications';
@@ -16,6 +16,7 @@ export function createIpcHandlers(deps: {
   notifier: { show(mention: Mention): { shown: boolean; reason: 'shown' | 'focused' | 'disabled' | 'unsupported' } };
   /** Resolves whether the URL passed the scheme allow-list and went to the system browser. */
   openExternal: (url: string) => Promise<boolean>;
+  ringing: { set(ringing: Ringing | null): { notified: boolean } };
 }): IpcHandlers {
   return {
     'app:get-info': () => deps.appInfo(),
@@ -39,5 +40,6 @@ export function createIpcHandlers(deps: {
     'media:request-microphone-access': () => deps.media.request(),
     'notifications:show-mention': (mention) => deps.notifier.show(mention),
     'app:open-external': async ({ url }) => ({ opened: await deps.openExternal(url) }),
+    'calls:set-ringing': ({ ringing }) => deps.ringing.set(ringing),
   };
 }

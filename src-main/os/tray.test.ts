@@ -99,6 +99,22 @@ describe('tray', () => {
     expect(actions).toEqual(['toggle-mute', 'toggle-deafen', 'disconnect', 'show', 'quit', 'show']);
   });
 
+  it('when a call rings, then the tray shows the ringing icon, who calls, and Accept / Decline; when it stops, the voice state is back', () => {
+    const { t, calls, actions, item, menu } = setup();
+    t.update({ voice: voice(), transmitting: false });
+    calls.length = 0;
+    t.update({ voice: voice(), transmitting: false, ringing: { callId: 'k1', callerName: 'Alice', waiting: false } });
+    expect(calls).toEqual(['image:tray-ringing.png', 'tooltip:Parley — call from Alice', 'menu']);
+    expect(item('ringing').label).toBe('Incoming call: Alice');
+    item('accept-call').click!();
+    item('decline-call').click!();
+    expect(actions).toEqual(['accept-call', 'decline-call']);
+    calls.length = 0;
+    t.update({ voice: voice(), transmitting: false, ringing: null });
+    expect(calls).toEqual(['image:tray-connected.png', 'tooltip:Parley — in voice', 'menu']);
+    expect(menu().some((m) => m.id === 'ringing')).toBe(false);
+  });
+
   it('when destroyed, then the listener is removed and later updates are ignored', () => {
     const { t, calls, listeners } = setup();
     t.destroy();

@@ -1,4 +1,4 @@
-import type { VoiceState } from '@shared/ipc/contract';
+import type { Ringing, VoiceState } from '@shared/ipc/contract';
 
 /**
  * The tray: an icon that shows the voice state and a menu that acts on it. The state comes from the renderer
@@ -7,8 +7,8 @@ import type { VoiceState } from '@shared/ipc/contract';
  * removes its listener on destroy.
  */
 
-export type TrayIconState = 'idle' | 'connected' | 'muted' | 'deafened' | 'transmitting';
-export type TrayAction = 'toggle-mute' | 'toggle-deafen' | 'disconnect' | 'show' | 'quit';
+export type TrayIconState = 'idle' | 'connected' | 'muted' | 'deafened' | 'transmitting' | 'ringing';
+export type TrayAction = 'toggle-mute' | 'toggle-deafen' | 'disconnect' | 'show' | 'quit' | 'accept-call' | 'decline-call';
 
 export interface TrayMenuItem {
   id: string;
@@ -31,10 +31,13 @@ export interface TrayLike<Image, Menu> {
 export interface TrayInput {
   voice: VoiceState;
   transmitting: boolean;
+  /** A DM call ringing (src-main/os/call-ringing.ts). */
+  ringing?: Ringing | null;
 }
 
-/** Most urgent first: transmitting beats deafened beats muted beats connected. */
-export function trayIconState({ voice, transmitting }: TrayInput): TrayIconState {
+/** Most urgent first: a ringing call beats transmitting beats deafened beats muted beats connected. */
+export function trayIconState({ voice, transmitting, ringing }: TrayInput): TrayIconState {
+  if (ringing) return 'ringing';
   if (!voice.connected) return 'idle';
   if (voice.deafened) return 'deafened';
   if (voice.muted) return 'muted';
@@ -48,12 +51,31 @@ const tooltips: Record<TrayIconState, string> = {
   muted: 'Parley — muted',
   deafened: 'Parley — deafened',
   transmitting: 'Parley — transmitting',
+  ringing: 'Parley — incoming call',
 };
+
+function tooltipOf(input: TrayInput): string {
+  const state = trayIconState(input);
+  return input.ringing ? `Parley — call from ${input.ringing.callerName}` : tooltips[state];
+}
 
 export function trayMenuTemplate(input: TrayInput, act: (action: TrayAction) => void): TrayMenuItem[] {
   const { voice } = input;
   const status = voice.connected ? `In voice${voice.channelName ? `: ${voice.channelName}` : ''}` : 'Not in voice';
+  const ringing: TrayMenuItem[] = input.ringing
+    ? [
+        {
+          id: 'ringing',
+          label: `${input.ringing.waiting ? 'Call waiting' : 'Incoming call'}: ${input.ringing.callerName}`,
+          enabled: false,
+        },
+        { id: 'accept-call', label: 'Accept call', click: () => act('accept-call') },
+        { id: 'decline-call', label: 'Decline call', click: () => act('decline-call') },
+        { id: 'sep-0', type: 'separator' },
+      ]
+    : [];
   return [
+    ...ringing,
     { id: 'status', label: status, enabled: false },
     { id: 'sep-1', type: 'separator' },
     { id: 'mute', label: 'Mute', type: 'checkbox', checked: voice.muted, enabled: voice.connected, click: () => act('toggle-mute') },
@@ -83,10 +105,11 @@ export function createTray<Image, Menu>(deps: {
     transmitting: false,
   };
   let iconState = trayIconState(initial);
+  let tooltip = tooltipOf(initial);
   const tray = deps.createTrayInstance(deps.icon(iconState));
   const onClick = (): void => deps.onAction('show');
   tray.on('click', onClick);
-  tray.setToolTip(tooltips[iconState]);
+  tray.setToolTip(tooltip);
   let menuKey = '';
   let destroyed = false;
 
@@ -96,7 +119,11 @@ export function createTray<Image, Menu>(deps: {
     if (nextIcon !== iconState) {
       iconState = nextIcon;
       tray.setImage(deps.icon(nextIcon));
-      tray.setToolTip(tooltips[nextIcon]);
+    }
+    const nextTooltip = tooltipOf(input);
+    if (nextTooltip !== tooltip) {
+      tooltip = nextTooltip;
+      tray.setToolTip(nextTooltip);
     }
     const template = trayMenuTemplate(input, deps.onAction);
     // Menus are rebuilt only when their visible content changes (transmit flicker must not rebuild the menu).

@@ -17,6 +17,7 @@ export const invokeChannels = [
   'media:request-microphone-access',
   'notifications:show-mention',
   'app:open-external',
+  'calls:set-ringing',
 ] as const;
 export type InvokeChannel = (typeof invokeChannels)[number];
 
@@ -30,6 +31,7 @@ export const eventChannels = [
   'ptt:binding-captured',
   'deeplink:open',
   'notifications:clicked',
+  'calls:command',
 ] as const;
 export type EventChannel = (typeof eventChannels)[number];
 

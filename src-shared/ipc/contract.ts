@@ -91,6 +91,23 @@ export type VoiceCommand = z.infer<typeof voiceCommandSchema>;
 export const deepLinkSchema = z.object({ kind: z.literal('invite'), code: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/) });
 export type DeepLink = z.infer<typeof deepLinkSchema>;
 
+/** A DM call ringing in the renderer (features/calls): main shows a notification and the tray's ringing state. */
+export const ringingSchema = z.object({
+  callId: z.string().min(1).max(64),
+  /** "Alice", or the group's name. */
+  callerName: z.string().min(1).max(100),
+  /** A call-waiting prompt (already in a call or a voice channel). */
+  waiting: z.boolean(),
+});
+export type Ringing = z.infer<typeof ringingSchema>;
+
+export const callCommandSchema = z.object({
+  /** From the ringing notification's buttons (where the OS has them) or the tray menu; `show` is a click on it. */
+  command: z.enum(['accept', 'decline', 'show']),
+  callId: z.string().min(1).max(64),
+});
+export type CallCommand = z.infer<typeof callCommandSchema>;
+
 export const invokeContract = {
   'app:get-info': { request: none, response: appInfoSchema },
   /** Unread mentions on the dock/taskbar icon (macOS dock, Linux Unity launchers; Windows has no count badge). */
@@ -117,6 +134,11 @@ export const invokeContract = {
    * for http(s) and mailto (src-main/os/external-links.ts); anything else resolves `{ opened: false }`.
    */
   'app:open-external': { request: z.object({ url: z.string().min(1).max(4096) }), response: z.object({ opened: z.boolean() }) },
+  /**
+   * What rings now (null: nothing). Main puts the tray in its ringing state, flashes the taskbar entry and, while the
+   * window is not focused, shows one notification per ringing call (closed when it stops).
+   */
+  'calls:set-ringing': { request: z.object({ ringing: ringingSchema.nullable() }), response: z.object({ notified: z.boolean() }) },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {
@@ -128,6 +150,7 @@ export const eventContract = {
   'ptt:binding-captured': z.object({ binding: pttBindingSchema }),
   'deeplink:open': deepLinkSchema,
   'notifications:clicked': z.object({ guildId: z.string().nullable(), channelId: z.string(), messageId: z.string().nullable() }),
+  'calls:command': callCommandSchema,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 // Both directions of drift fail the typecheck: a channel without schemas, or schemas without a channel.

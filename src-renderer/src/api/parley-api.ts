@@ -1,5 +1,5 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
-import { attachmentRoutes, privateChannelRoutes, recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
+import { attachmentRoutes, callRoutes, privateChannelRoutes, recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
 import type { AuditAction } from '@shared/api/audit';
 import type { SearchQuery } from '@shared/api/search';
 import type { HttpClient } from './http-client';
@@ -246,6 +246,17 @@ export function createParleyApi(http: HttpClient) {
         call(voiceRoutes.joinVoice, { params: { channelId }, body }),
       leave: () => call(voiceRoutes.leaveVoice),
       reportSelfState: (body: RouteBody<typeof voiceRoutes.updateMyVoiceState>) => call(voiceRoutes.updateMyVoiceState, { body }),
+    },
+    /** DM calls (features/calls). `sessionId` is READY's: the server stops the ringing on my other sessions. */
+    calls: {
+      start: (channelId: string, sessionId?: string) => call(callRoutes.startCall, { params: { channelId }, body: { sessionId } }),
+      inChannel: (channelId: string) => call(callRoutes.getChannelCall, { params: { channelId } }),
+      accept: (callId: string, sessionId?: string) => call(callRoutes.acceptCall, { params: { callId }, body: { sessionId } }),
+      decline: (callId: string) => call(callRoutes.declineCall, { params: { callId } }),
+      connect: (callId: string, sessionId?: string) => call(callRoutes.connectCall, { params: { callId }, body: { sessionId } }),
+      leave: (callId: string) => call(callRoutes.leaveCall, { params: { callId } }),
+      history: (before?: string, limit = 50) => call(callRoutes.listCallHistory, { query: { before, limit } }),
+      ackMissed: () => call(callRoutes.ackMissedCalls),
     },
   };
 }

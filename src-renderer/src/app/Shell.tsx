@@ -6,6 +6,7 @@ import { MemberList } from '../features/guilds/MemberList';
 import { useDeviceWatcher } from '../features/settings/useDeviceWatcher';
 import { RecordingBanner } from '../features/voice/RecordingBanner';
 import { VoiceHost } from '../features/voice/VoiceHost';
+import { CallHost } from '../features/calls/CallHost';
 import { Drawer } from '../ui/Drawer';
 import { ChannelsDrawerButton } from '../ui/LayoutButtons';
 import { useNarrowLayout } from '../ui/useMediaQuery';
@@ -84,6 +85,7 @@ export function Shell() {
       )}
       {drawerOpen && <div className="drawer-overlay" aria-hidden="true" onClick={closeDrawer} />}
       <VoiceHost />
+      <CallHost />
       {(modal !== null || memberUiOpen) && (
         <Suspense fallback={null}>
           <ModalHost />

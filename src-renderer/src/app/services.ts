@@ -14,6 +14,9 @@ import { createMembersStore, type MembersActions, type MembersState } from '../f
 import { createSettingsStore, type Settings, type SettingsActions } from '../features/settings/settings.store';
 import { createVoicePresenceStore, type VoicePresenceActions, type VoicePresenceState } from '../features/voice/voice-presence.store';
 import { createVoiceStore, type VoiceActions, type VoiceState } from '../features/voice/voice.store';
+import { createCallsStore, type CallsActions, type CallsState } from '../features/calls/calls.store';
+import { setCallDmOpener } from '../features/calls/open-call-dm';
+import { createCallHistoryStore, type CallHistoryActions, type CallHistoryState } from '../features/calls/call-history.store';
 import { createRecordingsStore, type RecordingsActions, type RecordingsState } from '../features/recordings/recordings.store';
 import type { GuildSnapshot, Message } from '../api/types';
 import { platform } from '../platform/platform';
@@ -68,6 +71,29 @@ export const searchStore = createSearchStore({ api });
 export const notificationSettingsStore = createNotificationSettingsStore({ api: () => api().notificationSettings });
 export const relationshipsStore = createRelationshipsStore({ api });
 export const privateChannelsStore = createPrivateChannelsStore({ api });
+/** Which call this tab was in: sessionStorage survives a reload (READY rejoins it) but not a new tab or device. */
+const REJOIN_KEY = 'parley:call';
+const tabStorage = typeof window !== 'undefined' ? window.sessionStorage : null;
+export const callsStore = createCallsStore({
+  api,
+  voice: {
+    joinCall: (c) => voiceStore.getState().joinCall(c),
+    leave: () => voiceStore.getState().leave(),
+    targetCallId: () => voiceStore.getState().target?.callId ?? null,
+    connectedCallId: () => voiceStore.getState().current?.callId ?? null,
+  },
+  rejoin: {
+    get: () => tabStorage?.getItem(REJOIN_KEY) ?? null,
+    set: (id) => (id ? tabStorage?.setItem(REJOIN_KEY, id) : tabStorage?.removeItem(REJOIN_KEY)),
+  },
+});
+export const callHistoryStore = createCallHistoryStore({ api });
+// Joining a voice channel (or anything else moving the engine off the call) ends this session's part in the call.
+voiceStore.subscribe((s, prev) => {
+  if (s.target === prev.target) return;
+  const active = callsStore.getState().activeCallId;
+  if (active && s.target?.callId !== active) callsStore.getState().noteEngineLeft();
+});
 
 export const useAuth = <T>(sel: (s: AuthState & AuthActions) => T): T => useStore(authStore, sel);
 export const useGuilds = <T>(sel: (s: GuildsState & GuildsActions) => T): T => useStore(guildsStore, sel);
@@ -84,6 +110,8 @@ export const useRecordings = <T>(sel: (s: RecordingsState & RecordingsActions) =
 export const useRelationships = <T>(sel: (s: RelationshipsState & RelationshipsActions) => T): T => useStore(relationshipsStore, sel);
 export const usePrivateChannels = <T>(sel: (s: PrivateChannelsState & PrivateChannelsActions) => T): T =>
   useStore(privateChannelsStore, sel);
+export const useCalls = <T>(sel: (s: CallsState & CallsActions) => T): T => useStore(callsStore, sel);
+export const useCallHistory = <T>(sel: (s: CallHistoryState & CallHistoryActions) => T): T => useStore(callHistoryStore, sel);
 export const useNotificationSettings = <T>(sel: (s: NotificationSettingsState & NotificationSettingsActions) => T): T =>
   useStore(notificationSettingsStore, sel);
 
@@ -142,6 +170,22 @@ guildsStore.subscribe((s, prev) => {
 });
 privateChannelsStore.subscribe((s, prev) => {
   if (s.selectedId !== prev.selectedId) saveLocation();
+});
+
+// Calls and Home: opening a DM leaves the call history; answering, or calling from the history, shows the call's DM;
+// the names and avatars a call shows come from my DMs and friends.
+privateChannelsStore.subscribe((s, prev) => {
+  if (s.selectedId !== prev.selectedId) callHistoryStore.getState().hide();
+  if (s.byId !== prev.byId) callsStore.getState().notePeople(Object.values(s.byId).flatMap((c) => c.recipients));
+});
+relationshipsStore.subscribe((s, prev) => {
+  if (s.byUserId !== prev.byUserId) callsStore.getState().notePeople(Object.values(s.byUserId).map((r) => r.user));
+});
+setCallDmOpener((channelId) => {
+  if (!privateChannelsStore.getState().byId[channelId]) return;
+  callHistoryStore.getState().hide();
+  guildsStore.getState().openHome();
+  privateChannelsStore.getState().select(channelId);
 });
 
 // Channel lists loaded over REST carry each channel's newest message id too.
@@ -230,6 +274,12 @@ function startSession() {
               ready.privateReadStates,
             );
         }
+        callsStore.getState().applyReady({
+          ...ready,
+          people: [...(ready.privateChannels ?? []).flatMap((c) => c.recipients), ...(ready.relationships ?? []).map((r) => r.user)],
+        });
+        // A reconnect may have missed history entries: the view loads afresh when next opened.
+        callHistoryStore.getState().reset();
       },
       RELATIONSHIP_ADD: (r) => relationshipsStore.getState().receive(r),
       RELATIONSHIP_REMOVE: (e) => relationshipsStore.getState().receiveRemove(e.userId),
@@ -240,6 +290,14 @@ function startSession() {
       },
       PRIVATE_CHANNEL_UPDATE: (c) => privateChannelsStore.getState().receive(c),
       PRIVATE_CHANNEL_DELETE: (e) => privateChannelsStore.getState().receiveDelete(e.id),
+      CALL_CREATE: (c) => callsStore.getState().receiveCall(c),
+      CALL_UPDATE: (c) => callsStore.getState().receiveCall(c),
+      CALL_DELETE: (e) => callsStore.getState().receiveDelete(e),
+      CALL_HISTORY_ADD: (e) => {
+        callsStore.getState().notePeople(e.participants);
+        callHistoryStore.getState().receive(e);
+      },
+      MISSED_CALLS_UPDATE: (e) => callsStore.getState().setUnseenMissed(e.unseen),
       MESSAGE_CREATE: (m) => {
         const self = authStore.getState().user?.id;
         const myRoles =
@@ -358,6 +416,8 @@ function endSession() {
   notificationSettingsStore.getState().reset();
   relationshipsStore.getState().reset();
   privateChannelsStore.getState().reset();
+  callsStore.getState().reset();
+  callHistoryStore.getState().reset();
 }
 
 authStore.subscribe((s, prev) => {

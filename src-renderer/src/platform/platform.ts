@@ -3,7 +3,7 @@
  * by the preload). Everything else asks `platform()` and gets the same answers on the web, where storage falls back
  * to localStorage and push-to-talk to focused-window key events.
  */
-import type { Notice, ParleyBridge, PttDiagnostics, VoiceCommand } from '@shared/ipc/contract';
+import type { CallCommand, Notice, ParleyBridge, PttDiagnostics, Ringing, VoiceCommand } from '@shared/ipc/contract';
 import { createWebStorage, type KeyValueStorage } from './storage';
 import { createWebNotifier, type WebNotificationPermission } from './web-notifications';
 
@@ -67,6 +67,13 @@ export interface Platform {
    * "Leaving Parley?"); resolves whether it opened. null on the web, where links open in a new tab by themselves.
    */
   openExternal: ((url: string) => Promise<boolean>) | null;
+  /**
+   * What rings now (features/calls), null when nothing does. Desktop: a native notification with Accept / Decline, the
+   * tray's ringing state and a flashing taskbar entry, all gone once it stops. Web: nothing (the page rings itself).
+   */
+  reportRinging(ringing: Ringing | null): void;
+  /** Accept / Decline / show from the ringing notification or the tray (desktop); never on the web. */
+  onCallCommand(cb: (command: CallCommand) => void): () => void;
 }
 
 export type MicrophoneAccess = 'granted' | 'denied' | 'restricted' | 'not-determined' | 'unknown';
@@ -107,6 +114,8 @@ export function createPlatform(): Platform {
       onInviteLink: () => () => undefined,
       onOpenChannel: (cb) => web.onClick(cb),
       openExternal: null,
+      reportRinging: () => undefined,
+      onCallCommand: () => () => undefined,
     };
   }
   return {
@@ -164,6 +173,10 @@ export function createPlatform(): Platform {
       const res = await b.app.openExternal({ url });
       return res.ok && res.data.opened;
     },
+    reportRinging: (ringing) => {
+      void b.calls.setRinging({ ringing });
+    },
+    onCallCommand: (cb) => b.calls.onCommand(cb),
   };
 }
 

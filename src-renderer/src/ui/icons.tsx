@@ -67,6 +67,11 @@ export const HangUpIcon = make(
   ],
   { stroke: true },
 );
+const PHONE =
+  'M22 16.9v3a2 2 0 0 1-2.2 2A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.9.7 2.8a2 2 0 0 1-.4 2.1L8.1 9.9a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.9.6 2.8.7a2 2 0 0 1 1.7 2z';
+export const PhoneIcon = make([PHONE], { stroke: true });
+export const PhoneIncomingIcon = make([PHONE, 'M16 2v6h6', 'M23 1l-7 7'], { stroke: true });
+export const PhoneOutgoingIcon = make([PHONE, 'M23 7V1h-6', 'M16 8l7-7'], { stroke: true });
 export const SignalIcon = make(['M2 20h.01', 'M7 20v-4', 'M12 20v-8', 'M17 20V8', 'M22 4v16'], { stroke: true });
 export const UsersIcon = make(
   [

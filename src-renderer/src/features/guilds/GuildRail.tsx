@@ -5,6 +5,7 @@ import {
   useGuilds,
   useNotificationSettings,
   usePrivateChannels,
+  useCalls,
   useRelationships,
   useUi,
   useUnread,
@@ -118,16 +119,18 @@ export function GuildRail() {
 
 /**
  * Home (friends and DMs), first in the rail as in Discord. Its badge counts what waits for me there: friend requests
- * to answer and DMs with unread messages.
+ * to answer, DMs with unread messages and missed calls not seen yet.
  */
 function HomeButton({ active }: { active: boolean }) {
   const pending = useRelationships((s) => Object.values(s.byUserId).filter((r) => r.type === 'incoming').length);
   const dms = usePrivateChannels((s) => s.byId);
   const unreadDms = useUnread((s) => Object.keys(dms).filter((id) => isUnread(s, id)).length);
-  const count = pending + unreadDms;
+  const missedCalls = useCalls((s) => s.unseenMissed);
+  const count = pending + unreadDms + missedCalls;
   const parts = [
     pending ? `${pending} pending friend request${pending > 1 ? 's' : ''}` : '',
     unreadDms ? `${unreadDms} unread direct message${unreadDms > 1 ? 's' : ''}` : '',
+    missedCalls ? `${missedCalls} missed call${missedCalls > 1 ? 's' : ''}` : '',
   ]
     .filter(Boolean)
     .join(', ');

@@ -4,6 +4,7 @@ import { chatStore, privateChannelsStore, uiStore, useAuth } from '../../app/ser
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { InviteIcon, PencilIcon, UsersIcon } from '../../ui/icons';
 import { ChannelsDrawerButton } from '../../ui/LayoutButtons';
+import { CallBar } from '../calls/CallBar';
 import { ChannelChat } from '../chat/ChannelChat';
 import { PinsButton } from '../chat/PinsButton';
 import { GroupDmDialog, GroupMembersDialog, RenameGroupDialog } from './GroupDmDialog';
@@ -32,7 +33,6 @@ export function DmChatPane({ channel, actions }: { channel: PrivateChannel; acti
         <h1>{label}</h1>
         <span className="spacer" />
         <PinsButton channelId={channel.id} guildId={null} channelName={label} />
-        {/* The call button of issue 16's calls UI goes here. */}
         <div className="dm-header-actions">{actions}</div>
         {group && (
           <>
@@ -57,6 +57,7 @@ export function DmChatPane({ channel, actions }: { channel: PrivateChannel; acti
           </>
         )}
       </header>
+      <CallBar channelId={channel.id} />
       <ChannelChat channel={{ id: channel.id, name: label }} guildId={null} />
       {dialog === 'rename' && <RenameGroupDialog channel={channel} onClose={() => setDialog(null)} />}
       {dialog === 'add' && <GroupDmDialog addTo={channel} onClose={() => setDialog(null)} />}

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { PrivateChannel } from '@shared/api/private-channels';
-import { privateChannelsStore, uiStore, usePrivateChannels, useUi, useUnread } from '../../app/services';
+import { callHistoryStore, privateChannelsStore, useCallHistory, uiStore, usePrivateChannels, useUi, useUnread } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { Drawer } from '../../ui/Drawer';
 import { CloseIcon, PlusIcon, UsersIcon } from '../../ui/icons';
@@ -8,12 +8,18 @@ import { useNarrowLayout } from '../../ui/useMediaQuery';
 import { isUnread } from '../guilds/unread.store';
 import { UserPanel } from '../voice/UserPanel';
 import { VoicePanel } from '../voice/VoicePanel';
+import { CallButton } from '../calls/CallButton';
+import { CallsNavEntry } from '../calls/CallsNavEntry';
+import { DmCallButton } from '../calls/DmCallButton';
 import { DmChatPane } from './DmChatPane';
 import { FriendsPane } from './FriendsPane';
 import { GroupDmDialog } from './GroupDmDialog';
 import { channelLabel, sortedChannels } from './private-channels.store';
 import './home.css';
 import '../guilds/structure.css';
+
+// The call history loads when first opened.
+const CallHistoryView = lazy(() => import('../calls/CallHistoryView'));
 
 /**
  * Home (issue 16), loaded on first open: a column with Friends and my DMs (newest activity first) beside the friends
@@ -26,6 +32,7 @@ export default function HomeView() {
   const selectedId = usePrivateChannels((s) => s.selectedId);
   const selected = usePrivateChannels((s) => (s.selectedId ? s.byId[s.selectedId] : undefined));
   const drawerOpen = narrow && drawer !== null;
+  const historyOpen = useCallHistory((s) => s.open);
   return (
     <>
       <Drawer
@@ -38,7 +45,15 @@ export default function HomeView() {
         <HomeSidebar />
       </Drawer>
       <div className="shell-part" inert={drawerOpen}>
-        {selectedId && selected ? <DmChatPane channel={selected} /> : <FriendsPane />}
+        {historyOpen ? (
+          <Suspense fallback={null}>
+            <CallHistoryView />
+          </Suspense>
+        ) : selectedId && selected ? (
+          <DmChatPane channel={selected} actions={<CallButton channelId={selected.id} />} />
+        ) : (
+          <FriendsPane />
+        )}
       </div>
     </>
   );
@@ -46,7 +61,8 @@ export default function HomeView() {
 
 function HomeSidebar() {
   const byId = usePrivateChannels((s) => s.byId);
-  const selectedId = usePrivateChannels((s) => s.selectedId);
+  const historyOpen = useCallHistory((s) => s.open);
+  const selectedId = usePrivateChannels((s) => (historyOpen ? undefined : s.selectedId));
   const [creating, setCreating] = useState(false);
   const channels = sortedChannels(byId);
   return (
@@ -59,10 +75,14 @@ function HomeSidebar() {
           type="button"
           className={`home-friends${selectedId === null ? ' active' : ''}`}
           aria-current={selectedId === null ? 'page' : undefined}
-          onClick={() => privateChannelsStore.getState().select(null)}
+          onClick={() => {
+            callHistoryStore.getState().hide();
+            privateChannelsStore.getState().select(null);
+          }}
         >
           <UsersIcon size={20} /> Friends
         </button>
+        <CallsNavEntry selected={historyOpen} onSelect={() => callHistoryStore.getState().show()} />
         <div className="category-row dm-heading">
           <h3 className="dm-heading-text">Direct Messages</h3>
           <button
@@ -124,6 +144,7 @@ function DmRow({ channel, active }: { channel: PrivateChannel; active: boolean }
           </span>
         )}
       </button>
+      <DmCallButton channelId={channel.id} label={label} />
       <button
         type="button"
         className="icon-btn small dm-close"

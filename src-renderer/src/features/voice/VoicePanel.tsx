@@ -1,4 +1,5 @@
-import { useGuilds, useVoice } from '../../app/services';
+import { useCalls, useGuilds, useVoice } from '../../app/services';
+import { CallPanel } from '../calls/CallPanel';
 import { ChatIcon, HangUpIcon, SignalIcon } from '../../ui/icons';
 import { RecordControls } from '../recordings/RecordControls';
 import { openChannelChat } from './open-channel-chat';
@@ -10,8 +11,15 @@ const STATUS: Record<string, string> = {
   failed: 'Voice Disconnected',
 };
 
-/** Shown while in (or joining) a call: state, channel, quality and ping, and the disconnect button. */
+/** Shown while in (or joining) a voice channel: state, channel, quality and ping, and the disconnect button. A DM call has its own (CallPanel). */
 export function VoicePanel() {
+  const inCall = useVoice((s) => Boolean(s.target?.callId ?? s.current?.callId));
+  const callShown = useCalls((s) => s.activeCallId !== null || s.outgoingResult !== null);
+  if (inCall || callShown) return <CallPanel />;
+  return <ChannelVoicePanel />;
+}
+
+function ChannelVoicePanel() {
   const connection = useVoice((s) => s.connection);
   const target = useVoice((s) => s.target);
   const current = useVoice((s) => s.current ?? s.target);

@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
-import { guildsStore, useVoice, voiceStore } from '../../app/services';
+import { callsStore, guildsStore, useVoice, voiceStore } from '../../app/services';
+import { callTitle } from '../calls/call-names';
+import { activeCall } from '../calls/calls.store';
 import { platform } from '../../platform/platform';
 
 /**
@@ -16,6 +18,11 @@ export function useTray(): void {
   const transmitting = useVoice((s) => s.transmitting && s.connection === 'connected');
   const channelName = useVoice((s) => {
     const t = s.current;
+    if (t?.callId) {
+      const c = callsStore.getState();
+      const call = activeCall(c);
+      return call ? `Call with ${callTitle(call, c.selfId, c.people)}`.slice(0, 100) : 'Call';
+    }
     return t ? (guildsStore.getState().channelsByGuild[t.guildId]?.find((c) => c.id === t.channelId)?.name ?? null) : null;
   });
 

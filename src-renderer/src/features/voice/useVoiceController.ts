@@ -1,6 +1,6 @@
 import { Room } from 'livekit-client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { api, guildsStore, settingsStore, useGuilds, useSettings, voiceStore } from '../../app/services';
+import { api, callsStore, guildsStore, settingsStore, useGuilds, useSettings, voiceStore } from '../../app/services';
 import { describeError } from '../../api/http-client';
 import { platform } from '../../platform/platform';
 import { devicesStore } from '../settings/useDeviceWatcher';
@@ -46,6 +46,11 @@ function createAppVoiceController(): VoiceController {
       join: (channelId, flags) => api().voice.join(channelId, flags),
       leave: () => api().voice.leave(),
       reportSelfState: (flags) => api().voice.reportSelfState(flags),
+      connectCall: async (callId) => {
+        const c = await api().calls.connect(callId, callsStore.getState().sessionId ?? undefined);
+        return { url: c.url, token: c.token };
+      },
+      leaveCall: (callId) => api().calls.leave(callId),
     },
     media: {
       captureOptions,

@@ -133,6 +133,8 @@ function setup() {
     join: vi.fn(async (channelId: string) => ({ url: 'ws://sfu', token: `rest-token-${channelId}` })),
     leave: vi.fn(async () => undefined),
     reportSelfState: vi.fn(async () => undefined),
+    connectCall: vi.fn(async (callId: string) => ({ url: 'ws://sfu', token: `call-token-${callId}` })),
+    leaveCall: vi.fn(async (_callId: string) => undefined),
   };
   const deps: VoiceControllerDeps = {
     room: room as unknown as RoomLike,
@@ -307,6 +309,51 @@ describe('voice controller (fake room)', () => {
     await controller.idle();
     expect(room.state).toBe('disconnected');
     expect(api.leave).toHaveBeenCalledTimes(1);
+    expect(store.getState()).toMatchObject({ connection: 'idle', current: null });
+  });
+
+  it('when the user accepts a DM call while in a voice channel, then it leaves voice (told at once), connects to the call room with its token, and reports no voice state', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    api.reportSelfState.mockClear();
+    store.getState().joinCall({ callId: 'k1', channelId: 'dm1', grant: { url: 'ws://sfu', token: 'accept-token' } });
+    await controller.idle();
+    expect(api.leave).toHaveBeenCalledTimes(1);
+    expect(api.connectCall).not.toHaveBeenCalled();
+    expect(room.connects.at(-1)).toEqual({ url: 'ws://sfu', token: 'accept-token' });
+    expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'dm1', guildId: '', callId: 'k1' } });
+    store.getState().toggleMute();
+    await controller.idle();
+    expect(room.localParticipant.micEnabled).toBe(false);
+    expect(api.reportSelfState).not.toHaveBeenCalled();
+  });
+
+  it('when the user joins a voice channel during a call, then the call is hung up first; a call rejoined without a token asks connectCall', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().joinCall({ callId: 'k1', channelId: 'dm1' });
+    await controller.idle();
+    expect(api.connectCall).toHaveBeenCalledWith('k1');
+    expect(room.connects.at(-1)).toEqual({ url: 'ws://sfu', token: 'call-token-k1' });
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(api.leaveCall).toHaveBeenCalledWith('k1');
+    expect(api.leave).not.toHaveBeenCalled();
+    expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'c1', guildId: 'g1' } });
+  });
+
+  it('when the user hangs up a call, then the room is left and the call left on the server', async () => {
+    const { room, store, api, controller } = setup();
+    controller.start();
+    store.getState().joinCall({ callId: 'k1', channelId: 'dm1', grant: { url: 'ws://sfu', token: 't' } });
+    await controller.idle();
+    store.getState().leave();
+    await controller.idle();
+    expect(room.state).toBe('disconnected');
+    expect(api.leaveCall).toHaveBeenCalledWith('k1');
+    expect(api.leave).not.toHaveBeenCalled();
     expect(store.getState()).toMatchObject({ connection: 'idle', current: null });
   });
 

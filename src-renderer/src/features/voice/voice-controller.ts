@@ -11,7 +11,7 @@ import {
 } from 'livekit-client';
 import type { GateMode } from './gate-processor';
 import { withMaxBitrate } from './publish-options';
-import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, type VoiceStore } from './voice.store';
+import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, type VoiceLocation, type VoiceStore } from './voice.store';
 
 /**
  * The voice call without React: one object owns the LiveKit room's lifecycle. It converges the room to the voice
@@ -44,6 +44,10 @@ export interface VoiceControllerDeps {
     join(channelId: string, flags: { selfMute: boolean; selfDeaf: boolean }): Promise<VoiceGrant>;
     leave(): Promise<unknown>;
     reportSelfState(flags: { selfMute: boolean; selfDeaf: boolean }): Promise<unknown>;
+    /** A DM call's room (features/calls): a fresh token when the target came without one (a retry after a failure). */
+    connectCall(callId: string): Promise<VoiceGrant>;
+    /** Hang up a DM call (the caller before an answer: cancel). */
+    leaveCall(callId: string): Promise<unknown>;
   };
   media: {
     captureOptions(): AudioCaptureOptions;
@@ -58,7 +62,7 @@ export interface VoiceControllerDeps {
 
 export interface VoiceControllerSnapshot {
   connection: ConnectionState;
-  channel: { guildId: string; channelId: string } | null;
+  channel: VoiceLocation | null;
   error: string | null;
   transmitting: boolean;
   pttHeld: boolean;
@@ -95,11 +99,20 @@ export interface VoiceController {
 
 const GIVE_UP_MESSAGE = "Lost the voice connection and couldn't get it back. Check your network, then click the channel to rejoin.";
 
-function removalMessage(reason: DisconnectReason | undefined, announced: string | null): string {
+function removalMessage(reason: DisconnectReason | undefined, announced: string | null, call: boolean): string {
+  if (call) {
+    if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) return 'The call ended.';
+    if (reason === DisconnectReason.DUPLICATE_IDENTITY) return 'You joined this call from another device.';
+    return "Lost the call's connection. Check your network, then rejoin.";
+  }
   if (reason === DisconnectReason.PARTICIPANT_REMOVED) return announced ?? 'You were disconnected from voice by a moderator.';
   if (reason === DisconnectReason.ROOM_DELETED) return 'This voice channel was closed.';
   if (reason === DisconnectReason.DUPLICATE_IDENTITY) return 'You joined this voice channel from another device.';
   return GIVE_UP_MESSAGE;
+}
+
+function sameLocation(a: VoiceLocation, b: VoiceLocation): boolean {
+  return a.channelId === b.channelId && (a.callId ?? null) === (b.callId ?? null);
 }
 
 export function createVoiceController(deps: VoiceControllerDeps): VoiceController {
@@ -178,34 +191,44 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   async function converge(): Promise<void> {
     const target = v().target;
     const cur = v().current;
-    if (cur && target && cur.channelId === target.channelId && v().connection !== 'failed') return;
+    if (cur && target && sameLocation(cur, target) && v().connection !== 'failed') return;
     if (room.state !== 'disconnected' || cur) {
       await disconnect();
       v().setCurrent(null);
       v().setParticipants([]);
     }
+    // Tell the server at once rather than waiting for LiveKit's participant_left webhook. Awaited: a join that
+    // overtook this leave would be the session the server removes. A voice → voice switch needs none (the join moves
+    // the voice state), but leaving a call, or a voice channel for a call, does: the server counts either as busy.
+    if (cur?.callId) {
+      if (cur.callId !== target?.callId) await api.leaveCall(cur.callId).catch(() => undefined);
+    } else if (cur && (!target || target.callId)) await api.leave().catch(() => undefined);
     if (!target) {
-      // Tell the server at once rather than waiting for LiveKit's participant_left webhook. Awaited: a join that
-      // overtook this leave would be the session the server removes.
-      if (cur) await api.leave().catch(() => undefined);
       v().setConnection('idle');
       return;
     }
-    v().setCurrent({ channelId: target.channelId, guildId: target.guildId });
+    v().setCurrent(
+      target.callId
+        ? { channelId: target.channelId, guildId: '', callId: target.callId }
+        : { channelId: target.channelId, guildId: target.guildId },
+    );
     v().setConnection('connecting');
     try {
       const { selfMute, selfDeaf } = v();
       // A move carries its own token (and a seat the server reserved even in a full channel); it is good once, and a
-      // REST join would be refused by a full channel's user limit.
-      const grant = target.grant ?? (await api.join(target.channelId, { selfMute, selfDeaf }));
-      if (v().target?.channelId !== target.channelId) return;
+      // REST join would be refused by a full channel's user limit. A call's accept/start hands over its token too.
+      const grant =
+        target.grant ?? (target.callId ? await api.connectCall(target.callId) : await api.join(target.channelId, { selfMute, selfDeaf }));
+      const now = v().target;
+      if (!now || !sameLocation(now, target)) return;
       await room.connect(grant.url, grant.token, { autoSubscribe: true });
       v().setConnection('connected');
       await publishMic();
       applyPlayback();
     } catch (err) {
       await disconnect().catch(() => undefined);
-      v().setConnection('failed', `Couldn't join voice: ${deps.describeError(err)}`);
+      const what = target.callId ? "Couldn't connect the call" : "Couldn't join voice";
+      v().setConnection('failed', `${what}: ${deps.describeError(err)}`);
     }
   }
 
@@ -215,7 +238,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     const onDisconnected = (reason?: DisconnectReason) => {
       if (leaving) return;
       // Not asked for: LiveKit gave up reconnecting, or the server removed us.
-      const message = removalMessage(reason, v().removalReason);
+      const message = removalMessage(reason, v().removalReason, Boolean(v().current?.callId));
       v().noteRemovalReason(null);
       v().setConnection('failed', message);
       v().setParticipants([]);
@@ -234,6 +257,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       if (micAllowed(s) !== micAllowed(prev) || (s.connection === 'connected' && prev.connection !== 'connected')) void enqueue(applyMic);
       if (
         s.connection === 'connected' &&
+        !s.current?.callId &&
         (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf || prev.connection !== 'connected')
       ) {
         void api.reportSelfState({ selfMute: s.selfMute, selfDeaf: s.selfDeaf }).catch(() => undefined);

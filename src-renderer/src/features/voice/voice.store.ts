@@ -26,17 +26,27 @@ export interface VoiceGrant {
 }
 
 export interface VoiceTarget {
+  /** The voice channel, or for a call the DM channel the call is in. */
   channelId: string;
+  /** The voice channel's guild; '' for a call (a DM belongs to no guild). */
   guildId: string;
-  /** Set when the server already issued the token (a move); else the room hook joins over REST. */
+  /** Set when the server already issued the token (a move, a call's accept/start); else the controller asks for one. */
   grant?: VoiceGrant;
+  /**
+   * Set for a DM call (features/calls): the same engine connects to the call's own LiveKit room, so a call and a voice
+   * channel are never connected at once (joining one leaves the other).
+   */
+  callId?: string;
 }
+
+/** Where the room is (or is being) connected: a voice channel, or a call (callId set, guildId ''). */
+export type VoiceLocation = Omit<VoiceTarget, 'grant'>;
 
 export interface VoiceState {
   /** The channel the user asked to be in; the room hook converges the LiveKit room to it. */
   target: VoiceTarget | null;
   /** The channel the room is actually connected (or connecting) to. */
-  current: { channelId: string; guildId: string } | null;
+  current: VoiceLocation | null;
   connection: ConnectionState;
   error: string | null;
   selfMute: boolean;
@@ -56,8 +66,10 @@ export interface VoiceState {
 
 export interface VoiceActions {
   join(channelId: string, guildId: string): void;
+  /** Connect to a DM call (leaving any voice channel or other call first); `grant` from accept/start/connect. */
+  joinCall(call: { callId: string; channelId: string; grant?: VoiceGrant }): void;
   /** A moderator moved us: go to that channel with the token the server sent (used once). */
-  moveTo(target: Required<VoiceTarget>): void;
+  moveTo(target: Required<Omit<VoiceTarget, 'callId'>>): void;
   leave(): void;
   toggleMute(): void;
   toggleDeafen(): void;
@@ -98,8 +110,13 @@ export function createVoiceStore(): VoiceStore {
 
     join(channelId, guildId) {
       const t = get().target;
-      if (t?.channelId === channelId && get().connection !== 'failed') return;
+      if (t?.channelId === channelId && !t.callId && get().connection !== 'failed') return;
       set({ target: { channelId, guildId }, error: null });
+    },
+    joinCall({ callId, channelId, grant }) {
+      const t = get().target;
+      if (t?.callId === callId && !grant && get().connection !== 'failed') return;
+      set({ target: { channelId, guildId: '', callId, ...(grant ? { grant } : {}) }, error: null });
     },
     moveTo(target) {
       set({ target, error: null });
