@@ -7,7 +7,7 @@
  *   (inbound-rtp totalSamplesReceived > 0) from an @livekit/rtc-node bot already publishing a tone there; 20 joins.
  * - call_ring_p50_ms / call_ring_p95_ms: a DM call's start request sent by the caller → the incoming-call window added
  *   to the callee's page; call_connect_p50_ms / call_connect_p95_ms: Accept clicked → first remote audio samples
- *   decoded from the caller (an rtc-node participant publishing a tone in the call's room); 10 calls.
+ *   decoded from the caller (an rtc-node participant publishing a tone in the call's room); 20 calls.
  * - heap_idle_mb: renderer JS heap after GC with 20 text channels opened and 500 messages loaded (25 per channel).
  * - chat_10k_frame_p95_ms / chat_10k_long_frames: a channel of 10,000 messages (markdown, code blocks, reactions, images), all
  *   loaded by scrolling up through its history, then scrolled top to bottom (400 px per frame): 95th percentile of each
@@ -81,7 +81,7 @@ const TTI_RUNS = 10;
  */
 const LOAD_10K_MS = 480_000;
 const JOINS = 20;
-const CALLS = 10;
+const CALLS = 20;
 const CHANNELS = 20;
 const MESSAGES_PER_CHANNEL = 25;
 const log = (...args: unknown[]) => console.error('[bench:client]', ...args);
