@@ -180,6 +180,14 @@ describe('calls', () => {
   it("when A calls B, then both of B's sessions ring; B answers on one and the other stops; both hear each other; A hangs up and history says answered", async () => {
     const phoneRings = nextEvent<Call>(bPhone, 'CALL_CREATE', (c: Call) => c.channelId === dm, 10_000);
     const deskRings = nextEvent<Call>(bDesk, 'CALL_CREATE', (c: Call) => c.channelId === dm, 10_000);
+    // A opened the DM without writing: B does not list it yet. The call puts it in B's list first, as a message would.
+    expect((await server.api.get('/users/@me/channels', b.token)).body.items.map((c: { id: string }) => c.id)).not.toContain(dm);
+    const order: string[] = [];
+    const noteOrder = (event: string, payload: { id?: string; channelId?: string }) => {
+      if ((event === 'PRIVATE_CHANNEL_CREATE' && payload.id === dm) || (event === 'CALL_CREATE' && payload.channelId === dm))
+        order.push(event);
+    };
+    bPhone.onAny(noteOrder);
     const aConn = await startCall(dm, a);
     expect(aConn.room).toBe(callRoomName(aConn.call.id));
     const callId = aConn.call.id;
@@ -187,6 +195,9 @@ describe('calls', () => {
       expect(created.id).toBe(callId);
       expect(statusOf(created, b.id)).toBe('ringing');
     }
+    bPhone.offAny(noteOrder);
+    expect(order).toEqual(['PRIVATE_CHANNEL_CREATE', 'CALL_CREATE']);
+    expect((await server.api.get('/users/@me/channels', b.token)).body.items.map((c: { id: string }) => c.id)).toContain(dm);
 
     const deskStops = nextEvent<Call>(bDesk, 'CALL_UPDATE', (c: Call) => c.id === callId && statusOf(c, b.id) !== 'ringing', 10_000);
     const accepted = await server.api.post(`/calls/${callId}/accept`, { sessionId: bPhoneSession }, b.token);

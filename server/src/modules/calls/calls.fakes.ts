@@ -165,6 +165,7 @@ export function setupCalls() {
   const noContact = new Set<string>();
   const voice = new Set<string>();
   const callWaiting = new Set<string>();
+  const surfaced: string[] = [];
   const access: CallAccess = {
     async channelMembers(userId, channelId) {
       if (guildChannels.has(channelId)) throw new AppError('WRONG_CHANNEL_TYPE', 'guild channel');
@@ -175,6 +176,7 @@ export function setupCalls() {
     canCall: async (from, to) => !noContact.has(`${from}>${to}`),
     inVoice: async (userId) => voice.has(userId),
     busyPreference: async (userId) => (callWaiting.has(userId) ? 'call-waiting' : 'busy'),
+    surfaceChannel: async (channelId) => void surfaced.push(channelId),
     users: async (ids): Promise<PublicUser[]> =>
       ids.map((id) => ({ id, username: `u${id.slice(-2)}`, displayName: `U${id.slice(-2)}`, avatar: null })),
     displayName: async (userId) => `U${userId.slice(-2)}`,
@@ -229,6 +231,7 @@ export function setupCalls() {
     noContact,
     voice,
     callWaiting,
+    surfaced,
     roomState,
     removed,
     deleted,

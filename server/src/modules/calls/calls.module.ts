@@ -5,6 +5,7 @@ import { publicUserView, deletedUser } from '../../http/views';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { livekitWebhookBus } from '../../livekit/webhooks';
 import { isPrivateChannel } from '../channels/channels.repo';
+import { createPrivateChannelsService } from '../private-channels/private-channels.service';
 import type { ModuleContext, ServerModule } from '../context';
 import { canContact } from '../relationships/contact';
 import { createVoiceRepo, isActive } from '../voice/voice.repo';
@@ -36,6 +37,8 @@ export function callsModule(ctx: ModuleContext): ServerModule {
   const repo = createCallsRepo(ctx.db);
   const voice = createVoiceRepo(ctx.db);
 
+  // The DM's own rules for a closed 1:1 DM (the same ones a message follows).
+  const dmHooks = createPrivateChannelsService(ctx).sendHooks;
   const access: CallAccess = {
     async channelMembers(userId, channelId) {
       const channel = await ctx.cachedReads.channels.find(channelId);
@@ -58,6 +61,10 @@ export function callsModule(ctx: ModuleContext): ServerModule {
     },
     async inVoice(userId) {
       return isActive(await voice.findByUser(userId));
+    },
+    async surfaceChannel(channelId) {
+      const channel = await ctx.cachedReads.channels.find(channelId);
+      if (channel && isPrivateChannel(channel)) await dmHooks.afterSend(channel);
     },
     async busyPreference(userId) {
       // Read fresh (not the cached user): a setting just changed applies to the next call.

@@ -88,6 +88,15 @@ describe('call service', () => {
       expect(call.participants.find((p) => p.userId === C)).toEqual(expect.objectContaining({ status: 'busy', busyReason: 'in-voice' }));
     });
 
+    it('when a call starts, then its channel is surfaced for the recipients (a closed 1:1 DM comes back), once, after the call is stored', async () => {
+      const { call } = await t.service.start(A, DM, {});
+      expect(t.surfaced).toEqual([DM]);
+      expect(await t.memory.repo.latest(call.id)).not.toBeNull();
+      // A refused start (A is in a call already) surfaces nothing.
+      expect(await codeOf(t.service.start(A, GROUP, {}))).toBe('CONFLICT');
+      expect(t.surfaced).toEqual([DM]);
+    });
+
     it('when a recipient in a voice channel turned call waiting on, then it rings for them as call-waiting instead of busy', async () => {
       t.voice.add(B);
       t.callWaiting.add(B);

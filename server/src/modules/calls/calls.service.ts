@@ -36,6 +36,11 @@ export interface CallAccess {
   inVoice(userId: string): Promise<boolean>;
   /** What a call to the user does while they are busy: answer busy, or ring with call-waiting (their setting). */
   busyPreference(userId: string): Promise<BusyPreference>;
+  /**
+   * Puts a 1:1 DM back in the list of a recipient who closed it (or never had it: nobody wrote yet), as a message
+   * does, so the call rings where its DM is shown.
+   */
+  surfaceChannel(channelId: string): Promise<void>;
   users(ids: readonly string[]): Promise<PublicUser[]>;
   displayName(userId: string): Promise<string | null>;
 }
@@ -388,6 +393,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
         await repo.insertVersion(result.call);
         stored = true;
         log.info({ callId, channelId, callerId: userId }, 'call started');
+        await access.surfaceChannel(channelId);
         await carryOut(null, result.call, result.effects);
         return await connection(result.call, userId);
       } finally {
