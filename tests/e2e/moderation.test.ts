@@ -65,11 +65,12 @@ describe('member moderation in the web client', () => {
     await memberRow(b, 'Alice').waitFor({ timeout: 15_000 });
   });
 
-  it('when B, without moderation permissions, opens the menu of A, then only the profile is offered, and the server refuses each moderation with 403', async () => {
+  it('when B, without moderation permissions, opens the menu of A, then only the profile and the friend actions are offered, and the server refuses each moderation with 403', async () => {
     await memberRow(b, 'Alice').getByRole('button', { name: 'More options for Alice' }).click();
     const menu = b.getByRole('menu', { name: 'Alice options' });
     await menu.waitFor();
-    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Profile']);
+    // No moderation: what anyone may do with another user (issue 16's Message, Add Friend, Block).
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Profile', 'Message', 'Add Friend', 'Block']);
     await expectAccessible(b, '.member-menu', 'member menu as a member');
     await b.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
