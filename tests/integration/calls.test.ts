@@ -373,4 +373,28 @@ describe('calls', () => {
     // Nothing rang, nothing is going on.
     expect((await server.api.get(`/channels/${blockedDm}/call`, a.token)).status).toBe(404);
   });
+
+  it('when the owner removes a ringing member from the group, then it stops ringing for them; when a member in the call leaves the group, then they are hung up', async () => {
+    const owner = await registerUser(server.api, 'grpOwner');
+    const stays = await registerUser(server.api, 'grpStays');
+    const goes = await registerUser(server.api, 'grpGoes');
+    await befriend(owner, stays);
+    await befriend(owner, goes);
+    const group = await openDm(owner, [stays, goes]);
+    const ownerSocket = gateway(owner);
+    await ready(ownerSocket);
+    const { call } = await startCall(group, owner);
+    expect(statusOf(call, goes.id)).toBe('ringing');
+
+    const declined = nextEvent<Call>(ownerSocket, 'CALL_UPDATE', (c: Call) => c.id === call.id && statusOf(c, goes.id) === 'declined');
+    expect((await server.api.del(`/users/@me/channels/${group}/recipients/${goes.id}`, owner.token)).status).toBe(204);
+    await declined;
+
+    expect((await server.api.post(`/calls/${call.id}/accept`, {}, stays.token)).status).toBe(200);
+    const ended = nextEvent<{ id: string; outcome: string }>(ownerSocket, 'CALL_DELETE', (e: { id: string }) => e.id === call.id);
+    expect((await server.api.del(`/users/@me/channels/${group}`, stays.token)).status).toBe(204);
+    // With one person left, the call is over.
+    expect((await ended).id).toBe(call.id);
+    expect((await server.api.get(`/channels/${group}/call`, owner.token)).status).toBe(404);
+  });
 });

@@ -6,6 +6,7 @@ import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { livekitWebhookBus } from '../../livekit/webhooks';
 import { isPrivateChannel } from '../channels/channels.repo';
 import { createPrivateChannelsService } from '../private-channels/private-channels.service';
+import { onRecipientLeft } from '../private-channels/recipient-events';
 import type { ModuleContext, ServerModule } from '../context';
 import { canContact } from '../relationships/contact';
 import { createVoiceRepo, isActive } from '../voice/voice.repo';
@@ -136,6 +137,7 @@ export function callsModule(ctx: ModuleContext): ServerModule {
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<unknown> = Promise.resolve();
   let unsubscribe: (() => void) | null = null;
+  let stopListening: (() => void) | null = null;
   const sweep = () => {
     sweeping = service.sweepOnce().catch((err: unknown) => log.warn({ err }, 'call sweep failed; will retry'));
   };
@@ -152,6 +154,11 @@ export function callsModule(ctx: ModuleContext): ServerModule {
         opened: (userId, sessionId) => service.sessionOpened(userId, sessionId),
         closed: (userId, sessionId) => service.sessionGone(userId, sessionId),
       });
+      stopListening = onRecipientLeft(ctx.gateway, (channelId, userId) =>
+        service
+          .leftChannel(channelId, userId)
+          .catch((err: unknown) => log.warn({ err, channelId, userId }, 'hanging up a member who left failed')),
+      );
       unsubscribe = livekitWebhookBus(ctx.gateway).subscribe(async (event) => {
         const fact = callFactFromWebhook(event);
         if (fact) await service.applyRoomFact(fact);
@@ -167,6 +174,7 @@ export function callsModule(ctx: ModuleContext): ServerModule {
       if (timer) clearInterval(timer);
       timer = null;
       unsubscribe?.();
+      stopListening?.();
       service.stop();
       await sweeping;
     },

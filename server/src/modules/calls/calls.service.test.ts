@@ -269,6 +269,25 @@ describe('call service', () => {
       expect(order.indexOf('CALL_DELETE')).toBeLessThan(order.indexOf('CALL_HISTORY_ADD'));
     });
 
+    it('when members leave the group (removed, or leaving) during its call, then a ringing one declines, a joined one is hung up and out of the room', async () => {
+      const { call } = await t.service.start(A, GROUP, {});
+      await t.service.accept(B, call.id, { sessionId: 'b-phone' });
+      await joinRoom(call.id, A, 'PA_1');
+      await joinRoom(call.id, B, 'PA_2');
+      // C is still ringing when the owner removes them.
+      t.channels.set(GROUP, [A, B]);
+      await t.service.leftChannel(GROUP, C);
+      expect(statusOf(lastUpdate(A), C)).toBe('declined');
+      // B leaves the group while in the call: out of the room, and with one person left the call ends.
+      t.channels.set(GROUP, [A]);
+      await t.service.leftChannel(GROUP, B);
+      expect(t.removed).toContainEqual({ room: callRoomName(call.id), identity: B });
+      expect(eventsTo(A, 'CALL_DELETE')).toEqual([{ id: call.id, channelId: GROUP, outcome: 'answered' }]);
+      // Nothing to do for someone not in a call there.
+      await t.service.leftChannel(GROUP, X);
+      await t.service.leftChannel(DM, C);
+    });
+
     it('when someone who was never admitted joins the room, then they are removed from it', async () => {
       const { call } = await t.service.start(A, GROUP, {});
       await joinRoom(call.id, C, 'PA_9');

@@ -96,6 +96,11 @@ export interface CallService {
   sessionOpened(userId: string, sessionId: string): Promise<void>;
   sessionGone(userId: string, sessionId: string): Promise<void>;
   applyRoomFact(fact: CallRoomFact): Promise<void>;
+  /**
+   * The user left the channel (a group DM they left or were removed from): its call, if any, goes on without them —
+   * declined while it rang for them, hung up (and out of the room) otherwise.
+   */
+  leftChannel(channelId: string, userId: string): Promise<void>;
   /** Ticks every active call, checks it against LiveKit's room, finishes ends a crash interrupted. */
   sweepOnce(): Promise<{ calls: number }>;
   stop(): void;
@@ -453,6 +458,16 @@ export function createCallService(deps: CallServiceDeps): CallService {
     async leave(userId, callId) {
       await visibleCall(userId, callId);
       await stepOrThrow(callId, () => ({ type: 'hangUp', userId, now: now() }));
+    },
+
+    async leftChannel(channelId, userId) {
+      const callId = await repo.channelClaim(channelId);
+      const call = callId ? await liveHolder(callId) : null;
+      const mine = call?.participants.find((p) => p.userId === userId);
+      if (!call || !mine || !isLive(mine.status)) return;
+      const type = mine.status === 'ringing' ? 'decline' : 'hangUp';
+      // A refusal means they were done with it meanwhile: nothing left to do.
+      await step(call.id, () => ({ type, userId, now: now() }));
     },
 
     async history(userId, query) {

@@ -17,6 +17,7 @@ import type { PrivateChannelSendHooks } from '../messages/messages.service';
 import { timeOfMessageId } from '../messages/message-ids';
 import { canContact } from '../relationships/contact';
 import { activityTime, dmPairKey, effectiveOwner, type SeatedRecipient } from './private-channel-rules';
+import { recipientLeft } from './recipient-events';
 
 /**
  * DMs and group DMs (issue 16 item 2; the contract is src-shared/api/private-channels.ts). The channels are documents of
@@ -274,6 +275,8 @@ export function createPrivateChannelsService(deps: {
     if (!(await repos.privateChannels.removeRecipient(channel.id, who))) return;
     await repos.privateChannels.releaseSeatsOf(channel.id, who);
     gateway.publishToUser(who, 'PRIVATE_CHANNEL_DELETE', { id: channel.id });
+    // A call going on in the group hangs them up (they can no longer see it).
+    await recipientLeft(gateway, channel.id, who);
     const members = await membersOf(channel);
     let current = channel;
     if (channel.ownerId === who && members.length > 0) {
