@@ -57,6 +57,14 @@ export const VoiceState = z.object({
   serverMute: z.boolean(),
   /** Set by a member with DEAFEN_MEMBERS; LiveKit stops sending audio to the user (and refuses their microphone). */
   serverDeaf: z.boolean(),
+  /** Publishing a camera, as LiveKit reports it (track webhooks and the reconciler), never as the client claims. */
+  selfVideo: z.boolean(),
+  /** Publishing a screen share ("live"), as LiveKit reports it. */
+  selfStream: z.boolean(),
+  /** Set by a member with MUTE_MEMBERS; LiveKit refuses the user's camera while true (and stops a live one). */
+  serverVideoOff: z.boolean(),
+  /** Set by a member with MUTE_MEMBERS; LiveKit refuses the user's screen share while true (and stops a live one). */
+  serverStreamOff: z.boolean(),
   joinedAt: IsoDate,
 });
 export type VoiceState = z.infer<typeof VoiceState>;
@@ -74,18 +82,27 @@ export const VoiceSelfStateBody = z
 export type VoiceSelfStateBody = z.infer<typeof VoiceSelfStateBody>;
 
 /**
- * `PATCH /guilds/:guildId/voice-states/:userId`: moderation. serverMute needs MUTE_MEMBERS, serverDeaf needs
- * DEAFEN_MEMBERS, channelId (move to that voice channel) needs MOVE_MEMBERS in both channels.
+ * `PATCH /guilds/:guildId/voice-states/:userId`: moderation. serverMute, serverVideoOff and serverStreamOff need
+ * MUTE_MEMBERS, serverDeaf needs DEAFEN_MEMBERS, channelId (move to that voice channel) needs MOVE_MEMBERS in both
+ * channels.
  */
 export const VoiceModerationBody = z
   .strictObject({
     serverMute: z.boolean().optional(),
     serverDeaf: z.boolean().optional(),
+    serverVideoOff: z.boolean().optional(),
+    serverStreamOff: z.boolean().optional(),
     channelId: Id.optional(),
   })
-  .refine((b) => b.serverMute !== undefined || b.serverDeaf !== undefined || b.channelId !== undefined, {
-    message: 'set serverMute, serverDeaf or channelId',
-  });
+  .refine(
+    (b) =>
+      b.serverMute !== undefined ||
+      b.serverDeaf !== undefined ||
+      b.serverVideoOff !== undefined ||
+      b.serverStreamOff !== undefined ||
+      b.channelId !== undefined,
+    { message: 'set serverMute, serverDeaf, serverVideoOff, serverStreamOff or channelId' },
+  );
 export type VoiceModerationBody = z.infer<typeof VoiceModerationBody>;
 
 /** Response of `PATCH /voice/state`: my self flags, and where I am connected (null: nowhere). */
@@ -96,12 +113,14 @@ export const VoiceSelfState = z.object({
 });
 export type VoiceSelfState = z.infer<typeof VoiceSelfState>;
 
-/** Server mute / deafen flags of a member, kept across channels and reconnects (like Discord). */
+/** Server mute / deafen / video / stream flags of a member, kept across channels and reconnects (like Discord). */
 export const VoiceModerationState = z.object({
   guildId: Id,
   userId: Id,
   serverMute: z.boolean(),
   serverDeaf: z.boolean(),
+  serverVideoOff: z.boolean(),
+  serverStreamOff: z.boolean(),
 });
 export type VoiceModerationState = z.infer<typeof VoiceModerationState>;
 
@@ -125,6 +144,10 @@ export const VoiceStateUpdateEvent = z.object({
   selfDeaf: z.boolean(),
   serverMute: z.boolean(),
   serverDeaf: z.boolean(),
+  selfVideo: z.boolean(),
+  selfStream: z.boolean(),
+  serverVideoOff: z.boolean(),
+  serverStreamOff: z.boolean(),
   joinedAt: IsoDate.nullable(),
 });
 export type VoiceStateUpdateEvent = z.infer<typeof VoiceStateUpdateEvent>;

@@ -32,7 +32,7 @@ function input(over: Partial<PermissionInput> = {}): PermissionInput {
 const ow = (id: string, type: 'role' | 'member', allow: number, deny: number): PermissionOverwrite => ({ id, type, allow, deny });
 
 describe('permission bits', () => {
-  it('when listing the flags, then there are the 16 documented ones, each a distinct single bit', () => {
+  it('when listing the flags, then there are the 19 documented ones, each a distinct single bit', () => {
     expect(PERMISSION_NAMES).toEqual([
       'VIEW_CHANNEL',
       'SEND_MESSAGES',
@@ -51,11 +51,13 @@ describe('permission bits', () => {
       'ADMINISTRATOR',
       'ADD_REACTIONS',
       'ATTACH_FILES',
+      'VIDEO',
+      'STREAM',
     ]);
     const bits = PERMISSION_NAMES.map((n) => Permission[n]);
     for (const b of bits) expect(b & (b - 1)).toBe(0);
-    expect(new Set(bits).size).toBe(17);
-    expect(ALL_PERMISSIONS).toBe(2 ** 17 - 1);
+    expect(new Set(bits).size).toBe(19);
+    expect(ALL_PERMISSIONS).toBe(2 ** 19 - 1);
   });
 
   it('when converting bits to names, then every set bit and only those are named', () => {
@@ -64,7 +66,7 @@ describe('permission bits', () => {
     expect(permissionNames(ALL_PERMISSIONS)).toEqual(PERMISSION_NAMES);
   });
 
-  it('when a fresh guild is made, then @everyone may view, send, connect, speak, react and attach files but moderate nothing', () => {
+  it('when a fresh guild is made, then @everyone may view, send, connect, speak, react, attach files, video and stream but moderate nothing', () => {
     expect(permissionNames(DEFAULT_EVERYONE_PERMISSIONS)).toEqual([
       'VIEW_CHANNEL',
       'SEND_MESSAGES',
@@ -72,6 +74,8 @@ describe('permission bits', () => {
       'SPEAK',
       'ADD_REACTIONS',
       'ATTACH_FILES',
+      'VIDEO',
+      'STREAM',
     ]);
   });
 });

@@ -22,6 +22,10 @@ export const Permission = {
   ADMINISTRATOR: 1 << 14,
   ADD_REACTIONS: 1 << 15,
   ATTACH_FILES: 1 << 16,
+  /** Publish a camera in voice channels (Discord's "Video"). */
+  VIDEO: 1 << 17,
+  /** Share the screen, with its audio, in voice channels (Discord's "Go Live"). */
+  STREAM: 1 << 18,
 } as const;
 
 export type PermissionName = keyof typeof Permission;
@@ -30,14 +34,16 @@ export const PERMISSION_NAMES = Object.keys(Permission) as PermissionName[];
 /** Every defined bit; the value owners and administrators get. */
 export const ALL_PERMISSIONS: number = PERMISSION_NAMES.reduce((acc, name) => acc | Permission[name], 0);
 
-/** What a fresh guild's @everyone role may do: see, talk, react, attach files, join voice and speak. */
+/** What a fresh guild's @everyone role may do: see, talk, react, attach files, join voice, speak, video and stream. */
 export const DEFAULT_EVERYONE_PERMISSIONS: number =
   Permission.VIEW_CHANNEL |
   Permission.SEND_MESSAGES |
   Permission.ADD_REACTIONS |
   Permission.ATTACH_FILES |
   Permission.CONNECT |
-  Permission.SPEAK;
+  Permission.SPEAK |
+  Permission.VIDEO |
+  Permission.STREAM;
 
 export interface PermissionOverwrite {
   /** A role id (the guild id for @everyone) or a user id. */

@@ -145,6 +145,11 @@ export function toVoiceState(s: ActiveVoiceState): VoiceState {
     selfDeaf: s.selfDeaf,
     serverMute: s.serverMute,
     serverDeaf: s.serverDeaf,
+    // Issue 17 contract: camera / screen share presence and their moderation flags are not tracked yet.
+    selfVideo: false,
+    selfStream: false,
+    serverVideoOff: false,
+    serverStreamOff: false,
     joinedAt: s.joinedAt.toISOString(),
   };
 }
@@ -163,6 +168,10 @@ function leaveEvent(s: VoiceStateRecord & { guildId: string; channelId: string }
     selfDeaf: s.selfDeaf,
     serverMute: s.serverMute,
     serverDeaf: s.serverDeaf,
+    selfVideo: false,
+    selfStream: false,
+    serverVideoOff: false,
+    serverStreamOff: false,
     joinedAt: null,
   };
 }
@@ -503,7 +512,14 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         const after = await repo.findByUser(targetId);
         if (isActive(after) && after.guildId === guildId) await publishJoin(after, after.channelId);
       }
-      return { guildId, userId: targetId, ...(await repo.getModeration(guildId, targetId)) };
+      // Issue 17 contract: serverVideoOff / serverStreamOff are not stored yet.
+      return {
+        guildId,
+        userId: targetId,
+        ...(await repo.getModeration(guildId, targetId)),
+        serverVideoOff: false,
+        serverStreamOff: false,
+      };
     },
 
     async disconnect(actorId, guildId, targetId) {

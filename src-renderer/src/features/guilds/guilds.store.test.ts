@@ -41,6 +41,10 @@ const vs = (user: number, channel: number): VoiceState => ({
   selfDeaf: false,
   serverMute: false,
   serverDeaf: false,
+  selfVideo: false,
+  selfStream: false,
+  serverVideoOff: false,
+  serverStreamOff: false,
   joinedAt: at,
 });
 

@@ -15,6 +15,11 @@ export const settingsSchema = z.object({
   theme: z.catch(z.enum(['dark', 'light', 'system']), 'dark'),
   input: z.catch(devicePref, { mode: 'default' }),
   output: z.catch(devicePref, { mode: 'default' }),
+  camera: z.catch(devicePref, { mode: 'default' }),
+  /** Screen share quality: resolution and frame rate of the published screen track. */
+  screenPreset: z.catch(z.enum(['720p30', '1080p30', '1080p60']), '1080p30'),
+  /** Share the system / tab audio with the screen where the platform allows it. */
+  screenAudio: z.catch(z.boolean(), true),
   inputMode: z.catch(z.enum(['vad', 'ptt']), 'vad'),
   vadThresholdDb: z.catch(z.number().check(z.minimum(-100), z.maximum(0)), -50),
   pttKey: z.catch(z.string().check(z.minLength(1)), 'Backquote'),

@@ -14,6 +14,10 @@ const vs = (user: number, channel: number, guildId = G): VoiceState => ({
   selfDeaf: false,
   serverMute: false,
   serverDeaf: false,
+  selfVideo: false,
+  selfStream: false,
+  serverVideoOff: false,
+  serverStreamOff: false,
   joinedAt: at,
 });
 
