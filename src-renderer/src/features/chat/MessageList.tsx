@@ -362,7 +362,14 @@ export function MessageList({ channelId, guildId, channelName }: { channelId: st
         {loadingBefore && <div className="loading-older muted small">Loading older messages…</div>}
         {error && (
           <div className="form-error small" role="alert">
-            {error}
+            {error}{' '}
+            <button
+              type="button"
+              className="link-btn"
+              onClick={() => void (loaded ? chatStore.getState().loadOlder(channelId) : chatStore.getState().loadLatest(channelId))}
+            >
+              Try again
+            </button>
           </div>
         )}
         <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>

@@ -139,3 +139,88 @@ describe('chat store', () => {
     expect(store.getState().channels[CH]?.messages.map((m) => m.content)).toEqual([msg(1).content]);
   });
 });
+
+describe('chat store: a channel whose first page fails', () => {
+  const unavailable = () => new ApiError('DEPENDENCY_UNAVAILABLE', 'database timeout', 503, { retryAfterSeconds: 5 });
+
+  function flaky(failures: number, err: () => Error) {
+    const all = Array.from({ length: 10 }, (_, i) => msg(i + 1));
+    const fake = fakeApi(all);
+    const real = fake.list.getMockImplementation()!;
+    let left = failures;
+    fake.list.mockImplementation(async (c, q) => {
+      if (left > 0) {
+        left--;
+        throw err();
+      }
+      return real(c, q);
+    });
+    const timers: { fn: () => void; ms: number }[] = [];
+    const store = createChatStore({ api: () => fake.api, self: () => self, later: (fn, ms) => timers.push({ fn, ms }) });
+    const fire = async () => {
+      const t = timers.shift();
+      t?.fn();
+      await vi.waitFor(() => expect(store.getState().channels[CH]?.loadingBefore).toBe(false));
+      return t?.ms;
+    };
+    return { store, timers, fire, list: fake.list };
+  }
+
+  it('when the server answers 503, then the page is asked again after its Retry-After and shows once it loads', async () => {
+    const { store, timers, fire, list } = flaky(2, unavailable);
+    await store.getState().loadLatest(CH);
+    expect(store.getState().channels[CH]?.error).toMatch(/temporarily unavailable/);
+    expect(timers.map((t) => t.ms)).toEqual([5000]);
+    expect(await fire()).toBe(5000);
+    expect(await fire()).toBe(5000);
+    const c = store.getState().channels[CH];
+    expect(c?.loaded).toBe(true);
+    expect(c?.error).toBeNull();
+    expect(c?.messages).toHaveLength(10);
+    expect(list).toHaveBeenCalledTimes(3);
+    expect(timers).toHaveLength(0);
+  });
+
+  it('when the connection drops, then it backs off 1, 2, 4, 8 s and then leaves the error up', async () => {
+    const { store, timers, fire } = flaky(100, () => new ApiError('NETWORK', 'offline', 0));
+    await store.getState().loadLatest(CH);
+    const waits: (number | undefined)[] = [];
+    while (timers.length > 0) waits.push(await fire());
+    expect(waits).toEqual([1000, 2000, 4000, 8000]);
+    expect(store.getState().channels[CH]?.loaded).toBe(false);
+    expect(store.getState().channels[CH]?.error).toMatch(/Can't reach the server/);
+  });
+
+  it('when the failure is not transient (403), then nothing is retried', async () => {
+    const { store, timers } = flaky(1, () => new ApiError('FORBIDDEN', 'no', 403));
+    await store.getState().loadLatest(CH);
+    expect(timers).toHaveLength(0);
+    expect(store.getState().channels[CH]?.error).toMatch(/permission/);
+  });
+
+  it('when the channel is opened again while its first page is on the way, then it is asked only once', async () => {
+    const all = Array.from({ length: 3 }, (_, i) => msg(i + 1));
+    const { store, list } = setup(all);
+    await Promise.all([store.getState().loadLatest(CH), store.getState().loadLatest(CH)]);
+    expect(list).toHaveBeenCalledTimes(1);
+    expect(store.getState().channels[CH]?.messages).toHaveLength(3);
+  });
+});
+
+describe('chat store: an older page that fails', () => {
+  it('when a later attempt succeeds, then the error goes away', async () => {
+    const all = Array.from({ length: 120 }, (_, i) => msg(i + 1));
+    const { store, list } = setup(all);
+    await store.getState().loadLatest(CH);
+    const real = list.getMockImplementation()!;
+    list.mockImplementationOnce(async () => {
+      throw new ApiError('DEPENDENCY_UNAVAILABLE', 'timeout', 503);
+    });
+    await store.getState().loadOlder(CH);
+    expect(store.getState().channels[CH]?.error).toMatch(/temporarily unavailable/);
+    list.mockImplementation(real);
+    await store.getState().loadOlder(CH);
+    expect(store.getState().channels[CH]?.error).toBeNull();
+    expect(store.getState().channels[CH]?.messages).toHaveLength(100);
+  });
+});

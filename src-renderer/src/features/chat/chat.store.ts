@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { describeError } from '../../api/http-client';
+import { ApiError, describeError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import { failure, ok, type Result } from '../../api/result';
 import type { PublicUser } from '../../api/types';
@@ -69,6 +69,25 @@ export interface ChatDeps {
   self: () => PublicUser | null;
   now?: () => number;
   newNonce?: () => string;
+  /** Runs `fn` after `ms` (tests pass a fake); used to retry a channel's first page after a transient failure. */
+  later?: (fn: () => void, ms: number) => void;
+}
+
+/** How often a channel's first page is retried after a transient failure before the error stays up (with Retry). */
+export const FIRST_PAGE_RETRIES = 4;
+
+/**
+ * Wait before retrying a history read that failed transiently, or null when retrying cannot help. A 503 says how long
+ * (its Retry-After, also in the body's details); a lost connection backs off 1, 2, 4 … s.
+ */
+export function historyRetryDelay(err: unknown, attempt: number): number | null {
+  if (!(err instanceof ApiError)) return null;
+  if (err.status === 503) {
+    const after = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    return typeof after === 'number' && after > 0 ? Math.min(after, 30) * 1000 : 1000 * 2 ** attempt;
+  }
+  if (err.code === 'NETWORK' || err.status >= 502) return Math.min(1000 * 2 ** attempt, 30_000);
+  return null;
 }
 
 const emptyChannel: ChannelChat = { messages: [], hasMoreBefore: true, loadingBefore: false, loaded: false, error: null };
@@ -80,6 +99,11 @@ function defaultNonce(): string {
 export function createChatStore(deps: ChatDeps): ChatStore {
   const now = deps.now ?? (() => Date.now());
   const newNonce = deps.newNonce ?? defaultNonce;
+  const later = deps.later ?? ((fn, ms) => void setTimeout(fn, ms));
+  /** Failed first-page attempts per channel, for the retry's back-off; cleared once the page loads. */
+  const firstPageFailures = new Map<string, number>();
+  /** Channels whose first page is being requested: a retry and a reopen must not ask twice. */
+  const firstPageInFlight = new Set<string>();
 
   return createStore<ChatState & ChatActions>()((set, get) => {
     const patch = (channelId: string, fn: (c: ChannelChat) => Partial<ChannelChat>) =>
@@ -113,10 +137,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       typing: {},
 
       async loadLatest(channelId) {
-        if (get().channels[channelId]?.loaded) return;
+        if (get().channels[channelId]?.loaded || firstPageInFlight.has(channelId)) return;
+        firstPageInFlight.add(channelId);
         patch(channelId, () => ({ loadingBefore: true, error: null }));
         try {
           const page = await deps.api().messages.list(channelId, { limit: PAGE_SIZE });
+          firstPageFailures.delete(channelId);
           patch(channelId, (c) => ({
             messages: mergeMessages(c.messages, page),
             hasMoreBefore: page.length >= PAGE_SIZE,
@@ -124,7 +150,16 @@ export function createChatStore(deps: ChatDeps): ChatStore {
             loaded: true,
           }));
         } catch (err) {
+          // Nothing is shown yet: a transient failure (a database that answered 503, a dropped connection) is retried
+          // on its own, as the server's Retry-After says, instead of leaving an empty channel until the user reloads.
+          const failures = (firstPageFailures.get(channelId) ?? 0) + 1;
+          firstPageFailures.set(channelId, failures);
+          const delay = failures <= FIRST_PAGE_RETRIES ? historyRetryDelay(err, failures - 1) : null;
           patch(channelId, () => ({ loadingBefore: false, error: describeError(err) }));
+          if (delay !== null) later(() => void get().loadLatest(channelId), delay);
+          else firstPageFailures.delete(channelId);
+        } finally {
+          firstPageInFlight.delete(channelId);
         }
       },
 
@@ -140,8 +175,11 @@ export function createChatStore(deps: ChatDeps): ChatStore {
             messages: mergeMessages(cur.messages, page),
             hasMoreBefore: page.length >= PAGE_SIZE,
             loadingBefore: false,
+            // The failure of an earlier attempt is over once a page arrives.
+            error: null,
           }));
         } catch (err) {
+          // Scrolling up again (or the Retry button) asks again: the reader is there to see it.
           patch(channelId, () => ({ loadingBefore: false, error: describeError(err) }));
         }
       },
