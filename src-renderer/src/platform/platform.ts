@@ -69,7 +69,8 @@ export interface Platform {
   openExternal: ((url: string) => Promise<boolean>) | null;
   /**
    * What rings now (features/calls), null when nothing does. Desktop: a native notification with Accept / Decline, the
-   * tray's ringing state and a flashing taskbar entry, all gone once it stops. Web: nothing (the page rings itself).
+   * tray's ringing state and a flashing taskbar entry, all gone once it stops. Web: a notification while the tab is out of
+   * view (once the user allowed notifications); the page rings itself.
    */
   reportRinging(ringing: Ringing | null): void;
   /** Accept / Decline / show from the ringing notification or the tray (desktop); never on the web. */
@@ -96,6 +97,7 @@ export function createPlatform(): Platform {
     const web = createWebNotifier({
       ctor: () => (typeof window.Notification === 'function' ? window.Notification : undefined),
       focusWindow: () => window.focus(),
+      inView: () => document.visibilityState === 'visible' && document.hasFocus(),
     });
     return {
       kind: 'web',
@@ -114,7 +116,7 @@ export function createPlatform(): Platform {
       onInviteLink: () => () => undefined,
       onOpenChannel: (cb) => web.onClick(cb),
       openExternal: null,
-      reportRinging: () => undefined,
+      reportRinging: (ringing) => web.ring(ringing),
       onCallCommand: () => () => undefined,
     };
   }

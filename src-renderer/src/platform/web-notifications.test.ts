@@ -53,3 +53,43 @@ describe('web notifier', () => {
     expect(notifier.show(target)).toBe(false);
   });
 });
+
+describe('web notifier: a ringing call', () => {
+  const call = { callId: 'call1', callerName: 'Alice', waiting: false };
+
+  it('when a call rings while the tab is out of view, then a lasting notification names the caller and closes when it stops', () => {
+    const { N, shown } = fakeNotification('granted');
+    const focusWindow = vi.fn();
+    const notifier = createWebNotifier({ ctor: () => N, focusWindow, inView: () => false });
+    notifier.ring(call);
+    notifier.ring(call);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({
+      title: 'Incoming call',
+      options: { body: 'Alice is calling you', tag: 'parley-call:call1', requireInteraction: true },
+    });
+    notifier.ring(null);
+    expect(shown[0]?.instance.close).toHaveBeenCalled();
+  });
+
+  it('when another call rings, then the first one is closed and the new one shown; a click brings the tab forward', () => {
+    const { N, shown } = fakeNotification('granted');
+    const focusWindow = vi.fn();
+    const notifier = createWebNotifier({ ctor: () => N, focusWindow, inView: () => false });
+    notifier.ring(call);
+    notifier.ring({ callId: 'call2', callerName: 'Bob', waiting: true });
+    expect(shown[0]?.instance.close).toHaveBeenCalled();
+    expect(shown[1]).toMatchObject({ title: 'Call waiting', options: { body: 'Bob is calling you' } });
+    shown[1]?.instance.click?.();
+    expect(focusWindow).toHaveBeenCalled();
+  });
+
+  it('when the tab is in view or notifications are not allowed, then nothing is shown', () => {
+    const allowed = fakeNotification('granted');
+    createWebNotifier({ ctor: () => allowed.N, focusWindow: () => undefined, inView: () => true }).ring(call);
+    expect(allowed.shown).toEqual([]);
+    const refused = fakeNotification('denied');
+    createWebNotifier({ ctor: () => refused.N, focusWindow: () => undefined, inView: () => false }).ring(call);
+    expect(refused.shown).toEqual([]);
+  });
+});

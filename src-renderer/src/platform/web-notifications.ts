@@ -18,13 +18,26 @@ interface NotificationLike {
 }
 
 interface NotificationCtor {
-  new (title: string, options?: { body?: string; tag?: string; silent?: boolean }): NotificationLike;
+  new (title: string, options?: { body?: string; tag?: string; silent?: boolean; requireInteraction?: boolean }): NotificationLike;
   readonly permission: string;
   requestPermission(): Promise<string>;
 }
 
-export function createWebNotifier(deps: { ctor: () => NotificationCtor | undefined; focusWindow: () => void }) {
+/** A DM call ringing for me (features/calls, the same shape the desktop bridge gets). */
+export interface RingingCall {
+  callId: string;
+  callerName: string;
+  waiting: boolean;
+}
+
+export function createWebNotifier(deps: {
+  ctor: () => NotificationCtor | undefined;
+  focusWindow: () => void;
+  /** Whether the user can see the page now (tab visible and focused): then the page's own call window is enough. */
+  inView?: () => boolean;
+}) {
   const listeners = new Set<(target: { guildId: string | null; channelId: string }) => void>();
+  let ringing: { callId: string; notification: NotificationLike } | null = null;
   const permission = (): WebNotificationPermission => {
     const N = deps.ctor();
     if (!N) return 'unsupported';
@@ -49,6 +62,30 @@ export function createWebNotifier(deps: { ctor: () => NotificationCtor | undefin
         for (const cb of listeners) cb({ guildId: target.guildId, channelId: target.channelId });
       });
       return true;
+    },
+    /**
+     * A call rings (or stops: null). While the page is out of view, a notification that stays until answered says who
+     * calls; it closes when the ringing stops (answered here or elsewhere, declined, missed) and a click brings the tab
+     * forward, where Accept and Decline are. Silent: the page plays the ringtone.
+     */
+    ring(call: RingingCall | null): void {
+      if (ringing && ringing.callId !== call?.callId) {
+        ringing.notification.close();
+        ringing = null;
+      }
+      const N = deps.ctor();
+      if (!call || ringing || !N || permission() !== 'granted' || (deps.inView?.() ?? false)) return;
+      const notification = new N(call.waiting ? 'Call waiting' : 'Incoming call', {
+        body: `${call.callerName} is calling you`,
+        tag: `parley-call:${call.callId}`,
+        requireInteraction: true,
+        silent: true,
+      });
+      notification.addEventListener('click', () => {
+        deps.focusWindow();
+        notification.close();
+      });
+      ringing = { callId: call.callId, notification };
     },
     onClick(cb: (target: { guildId: string | null; channelId: string }) => void): () => void {
       listeners.add(cb);
