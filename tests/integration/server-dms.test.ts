@@ -217,7 +217,7 @@ describe('private channels', () => {
     expect(await t.server.database.db.collection('channels').countDocuments({ type: 'group_dm' })).toBe(groupsBefore);
   });
 
-  it('when either side blocks the other, then neither can open the DM nor send in it (403), and unblocking lets them again', async () => {
+  it('when either side blocks the other, then neither can open the DM nor send, edit, react or type in it (403), and unblocking lets them again', async () => {
     const a = await registerUser(t.api, 'blkA');
     const b = await registerUser(t.api, 'blkB');
     await befriend(a, b);
@@ -237,8 +237,26 @@ describe('private channels', () => {
     }
     const history = await t.api.get(`/channels/${dm.id}/messages`, a.token);
     expect(history.body.items.map((m: any) => m.content)).toEqual(['before']);
+    // Nor any other contact in the DM: typing, a reaction, editing an old message.
+    const before = history.body.items[0];
+    for (const [from] of [[a], [b]] as const) {
+      const typing = await t.api.post(`/channels/${dm.id}/typing`, {}, from.token);
+      expect(typing.status).toBe(403);
+      const reacted = await t.api.put(
+        `/channels/${dm.id}/messages/${before.id}/reactions/${encodeURIComponent('👍')}/@me`,
+        undefined,
+        from.token,
+      );
+      expect(reacted.status).toBe(403);
+    }
+    const edited = await t.api.patch(`/channels/${dm.id}/messages/${before.id}`, { content: 'changed' }, b.token);
+    expect(edited.status).toBe(403);
+    const after = (await t.api.get(`/channels/${dm.id}/messages`, a.token)).body.items[0];
+    expect(after.content).toBe('before');
+    expect(after.reactions).toEqual([]);
     await t.api.del(`/users/@me/blocks/${a.id}`, b.token);
     expect((await send(a, dm.id, 'again')).status).toBe(201);
+    expect((await t.api.post(`/channels/${dm.id}/typing`, {}, a.token)).status).toBe(204);
   });
 
   it('when A closes the DM, then it leaves A\u2019s list (PRIVATE_CHANNEL_DELETE) and comes back with the next message from B', async () => {

@@ -19,12 +19,13 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     points: 20,
     durationSeconds: 10,
   });
+  const privateChannels = createPrivateChannelsService(ctx).sendHooks;
   const service = createMessagesService({
     ...ctx,
     searchRateLimit,
     deliverable: redis ? async () => void (await redis.ping()) : undefined,
     unfurl: previews.service,
-    privateChannels: createPrivateChannelsService(ctx).sendHooks,
+    privateChannels,
   });
   const api = ctx.createApiRouter();
   api.handle(routes.listMessages, ({ userId, params, query }) => service.history(userId, params.channelId, query));
@@ -45,7 +46,12 @@ export function messagesModule(ctx: ModuleContext): ServerModule {
     points: 10,
     durationSeconds: 5,
   });
-  const reactions = createReactionsService({ ...ctx, rateLimit, deliverable: redis ? async () => void (await redis.ping()) : undefined });
+  const reactions = createReactionsService({
+    ...ctx,
+    rateLimit,
+    deliverable: redis ? async () => void (await redis.ping()) : undefined,
+    privateChannels,
+  });
   api.handle(routes.addReaction, ({ userId, params }) => reactions.add(userId, params.channelId, params.messageId, params.emoji));
   api.handle(routes.removeMyReaction, ({ userId, params }) =>
     reactions.removeMine(userId, params.channelId, params.messageId, params.emoji),

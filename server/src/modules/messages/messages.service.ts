@@ -55,7 +55,10 @@ export function resolveRoleMentions(access: Pick<ChannelAccess, 'guild' | 'roles
 
 /** See createMessagesService's `privateChannels` (implemented by private-channels.service.ts). */
 export interface PrivateChannelSendHooks {
-  /** Refuses (403) a send that must not be delivered: a 1:1 DM where either side blocked the other. */
+  /**
+   * Refuses (403) what must not reach the other side of a 1:1 DM where either blocked the other: a send, an edit, a
+   * reaction, typing.
+   */
   checkSend(userId: string, channel: PrivateChannelRecord): Promise<void>;
   /** After the message is stored: the channel back in the list of recipients who had closed it (PRIVATE_CHANNEL_CREATE). */
   afterSend(channel: PrivateChannelRecord): Promise<void>;
@@ -320,6 +323,7 @@ export function createMessagesService(deps: {
       if (!existing) throw AppError.notFound('Message');
       if (existing.authorId !== userId) throw AppError.forbidden('Only the author can edit a message');
       if (existing.type !== 'default') throw AppError.forbidden('System messages cannot be edited');
+      if (access.guild === null) await deps.privateChannels?.checkSend(userId, access.channel);
       await deliverable();
       // A reply's ping of the original's author is not written in the text: it stays through edits.
       const written = mentionedIds(existing.content);
@@ -457,7 +461,10 @@ export function createMessagesService(deps: {
     },
 
     async typing(userId: string, channelId: string): Promise<void> {
-      const { channel } = await requireText(userId, channelId, 'SEND_MESSAGES');
+      const access = await requireText(userId, channelId, 'SEND_MESSAGES');
+      const { channel } = access;
+      // A block between the two of a 1:1 DM stops all contact there, typing included (not only new messages).
+      if (access.guild === null) await deps.privateChannels?.checkSend(userId, access.channel);
       const user = await repos.users.findById(userId);
       await gateway.publishToGuild(
         channel.guildId,

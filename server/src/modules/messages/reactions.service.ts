@@ -8,6 +8,7 @@ import type { GatewayPublisher } from '../../gateway/gateway';
 import type { ActionRateLimit } from '../../http/rate-limit';
 import { deletedUser, publicUserView } from '../../http/views';
 import type { PermissionService } from '../../permissions/permission.service';
+import type { PrivateChannelSendHooks } from './messages.service';
 
 /**
  * Reactions on messages (storage: reactions.repo.ts). Adding needs VIEW_CHANNEL and ADD_REACTIONS; taking back one's
@@ -25,6 +26,8 @@ export function createReactionsService(deps: {
   clock: Clock;
   rateLimit: ActionRateLimit;
   deliverable?: () => Promise<void>;
+  /** The block check of a 1:1 DM (private-channels.service.ts): no reactions between two users where one blocked. */
+  privateChannels?: Pick<PrivateChannelSendHooks, 'checkSend'>;
 }) {
   const { repos, cachedReads, permissions, gateway, clock, rateLimit } = deps;
   const deliverable = deps.deliverable ?? (async () => undefined);
@@ -50,6 +53,7 @@ export function createReactionsService(deps: {
     /** Reacting again with the same emoji is a no-op (204, no event). */
     async add(userId: string, channelId: string, messageId: string, emoji: string): Promise<void> {
       const { access } = await requireMessage(userId, channelId, messageId, 'ADD_REACTIONS');
+      if (access.guild === null) await deps.privateChannels?.checkSend(userId, access.channel);
       await rateLimit.hit(userId);
       const present = await repos.reactions.emojiOf(messageId);
       if (!present.includes(emoji) && present.length >= MAX_REACTION_EMOJI) {
