@@ -229,6 +229,68 @@ describe('layout and access', () => {
     await members.waitFor();
   });
 
+  it('when the Video settings open, then the fake camera plays in the preview, axe passes in both themes, and leaving stops the camera', async () => {
+    const a = await newPage();
+    // Keeps every camera track the page opens, to see that leaving the section stops them.
+    await a.addInitScript(() => {
+      const w = window as unknown as { __cameraTracks: MediaStreamTrack[] };
+      w.__cameraTracks = [];
+      const md = navigator.mediaDevices;
+      const original = md.getUserMedia.bind(md);
+      md.getUserMedia = async (constraints) => {
+        const stream = await original(constraints);
+        w.__cameraTracks.push(...stream.getVideoTracks());
+        return stream;
+      };
+    });
+    await ownerWithGuild(a, 'Video Lab');
+    await a.getByRole('button', { name: 'User settings' }).click();
+    const settings = a.getByRole('dialog', { name: 'User Settings' });
+    await settings.waitFor();
+    // By keyboard: the tabs are a vertical tab list.
+    await settings.getByRole('tab', { name: 'Voice & Audio' }).focus();
+    await a.keyboard.press('ArrowDown');
+    await expect.poll(() => settings.getByRole('tab', { name: 'Video' }).getAttribute('aria-selected')).toBe('true');
+    const preview = settings.getByLabel('Camera preview');
+    await preview.waitFor();
+    // Decoded frames from Chromium's fake camera: the video has a size, and frames keep coming.
+    await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    const frames = await preview.evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<number>((done) => {
+          let n = 0;
+          const tick = () => {
+            n++;
+            v.requestVideoFrameCallback(tick);
+          };
+          v.requestVideoFrameCallback(tick);
+          setTimeout(() => done(n), 1000);
+        }),
+    );
+    expect(frames).toBeGreaterThan(5);
+    // The camera list has the fake device by name (labels appear once the camera was allowed).
+    const camera = settings.getByLabel('Camera', { exact: true });
+    await expect.poll(() => camera.locator('option').allInnerTexts()).toContainEqual(expect.stringMatching(/fake/i));
+    await settings.getByLabel(/^1080p 60 fps/).check();
+    await settings.getByLabel('Share audio with my screen').uncheck();
+    const saved = await a.evaluate(() => JSON.parse(localStorage.getItem('parley:settings') ?? '{}') as Record<string, unknown>);
+    expect(saved).toMatchObject({ screenPreset: '1080p60', screenAudio: false });
+    await settings.getByLabel('Share audio with my screen').check();
+    await settings.getByLabel(/^1080p 30 fps/).check();
+    await expectNoSeriousViolationsInBothThemes(a, 'settings: video');
+    await settings.getByRole('heading', { name: 'Video Settings' }).scrollIntoViewIfNeeded();
+    await a.screenshot({ path: resolve(SHOTS, 'video-settings.png') });
+
+    // Leaving the section stops the camera.
+    await settings.getByRole('tab', { name: 'Appearance' }).click();
+    await expect
+      .poll(() => a.evaluate(() => (window as unknown as { __cameraTracks: MediaStreamTrack[] }).__cameraTracks.map((t) => t.readyState)))
+      .not.toContain('live');
+    expect(await a.evaluate(() => (window as unknown as { __cameraTracks: MediaStreamTrack[] }).__cameraTracks.length)).toBeGreaterThan(0);
+    await a.keyboard.press('Escape');
+    await settings.waitFor({ state: 'detached' });
+  });
+
   it('when a user has only a keyboard, then they can send, edit and delete a message and open and close settings', async () => {
     const a = await newPage();
     await ownerWithGuild(a, 'Keys Lab');
