@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -10,6 +11,7 @@ import {
   Notification,
   Tray,
   app,
+  desktopCapturer,
   globalShortcut,
   ipcMain,
   nativeImage,
@@ -20,6 +22,7 @@ import {
   session,
   shell,
   systemPreferences,
+  webContents,
 } from 'electron';
 import type * as ElectronUpdater from 'electron-updater';
 import type * as UiohookModule from 'uiohook-napi';
@@ -33,6 +36,7 @@ import { createIpcHandlers } from './ipc/handlers';
 import { createRendererEvents, createSenderCheck, registerIpc } from './ipc/register';
 import { createRootLog } from './log';
 import { createMediaAccess } from './media/microphone-access';
+import { createScreenPicker } from './media/screen-picker';
 import { createAutoLaunch } from './os/auto-launch';
 import { createCallRinging } from './os/call-ringing';
 import { createGlobalHotkeys } from './os/global-hotkeys';
@@ -119,8 +123,13 @@ async function start(): Promise<void> {
   if (loaded.notice) events.emit('app:notice', loaded.notice);
 
   // Security: CSP, permissions, our scheme.
+  const media = createMediaAccess({ platform: process.platform, systemPreferences, log: log.child({ module: 'media' }) });
+  installPermissionHandlers(session.defaultSession, {
+    appOrigin,
+    log: log.child({ module: 'permissions' }),
+    ensureCamera: () => media.ensureCamera(),
+  });
   const csp = buildCsp({ devServerOrigin: devServerUrl ? appOrigin : null });
-  installPermissionHandlers(session.defaultSession, { appOrigin, log: log.child({ module: 'permissions' }) });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
     if (originOf(details.url) === appOrigin) headers['Content-Security-Policy'] = [csp];
@@ -185,7 +194,6 @@ async function start(): Promise<void> {
     executable,
     log: log.child({ module: 'auto-launch' }),
   });
-  const media = createMediaAccess({ platform: process.platform, systemPreferences, log: log.child({ module: 'media' }) });
   const notifier = createMentionNotifier({
     isSupported: () => Notification.isSupported(),
     createNotification: (options) => new Notification(options),
@@ -220,7 +228,24 @@ async function start(): Promise<void> {
     log: log.child({ module: 'quit' }),
   });
   app.on('before-quit', (event) => quit.onBeforeQuit(event));
+  const screenPicker = createScreenPicker({
+    session: session.defaultSession,
+    desktopCapturer,
+    appOrigin,
+    platform: process.platform,
+    // Only the main window shares its screen (a pop-out has no bridge to show the picker in).
+    targetFor: (frame) => {
+      const contents = webContents.fromFrame(frame as Parameters<typeof webContents.fromFrame>[0]);
+      return contents && mainWindow && !mainWindow.isDestroyed() && contents.id === mainWindow.webContents.id ? contents : null;
+    },
+    sendTo: (target, channel, payload) => events.sendTo(target, channel, payload),
+    newId: () => randomUUID(),
+    setTimeout: systemClock.setTimeout,
+    clearTimeout: systemClock.clearTimeout,
+    log: log.child({ module: 'screen-picker' }),
+  });
   app.on('will-quit', () => {
+    screenPicker.dispose();
     ringing.dispose();
     ptt.dispose();
     hotkeys.dispose();
@@ -269,6 +294,7 @@ async function start(): Promise<void> {
       notifier,
       openExternal: (url) => externalLinks.open(url),
       ringing,
+      screenPicker,
     }),
   });
 

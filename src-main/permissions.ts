@@ -32,12 +32,22 @@ const oursOnly =
 
 export const permissionTable: Readonly<Record<string, Rule>> = {
   media: (q, ours) => {
-    if (!ours) return { allow: false, reason: 'microphone is only for the Parley app itself' };
-    if (!q.isMainFrame) return { allow: false, reason: 'microphone is not granted to subframes' };
-    if (q.mediaTypes.length === 0 || q.mediaTypes.some((t) => t !== 'audio')) {
-      return { allow: false, reason: 'only the microphone is used (voice chat); camera is not a feature yet' };
+    if (!ours) return { allow: false, reason: 'microphone and camera are only for the Parley app itself' };
+    if (!q.isMainFrame) return { allow: false, reason: 'microphone and camera are not granted to subframes' };
+    if (q.mediaTypes.length === 0 || q.mediaTypes.some((t) => t !== 'audio' && t !== 'video')) {
+      return { allow: false, reason: 'only the microphone and the camera are used; unspecified media is not granted' };
     }
-    return { allow: true, reason: 'microphone for voice channels' };
+    const video = q.mediaTypes.includes('video');
+    const audio = q.mediaTypes.includes('audio');
+    return {
+      allow: true,
+      reason:
+        video && audio
+          ? 'microphone and camera for voice and video'
+          : video
+            ? 'camera for video in voice channels and calls'
+            : 'microphone for voice channels',
+    };
   },
   'speaker-selection': oursOnly('choosing the output device (setSinkId) for voice'),
   'clipboard-sanitized-write': oursOnly('copying invite links and messages'),
@@ -45,7 +55,11 @@ export const permissionTable: Readonly<Record<string, Rule>> = {
   notifications: deny('notifications are shown natively by the main process, which checks focus and settings'),
   'clipboard-read': deny('pages never read the clipboard silently; paste works through the keyboard'),
   'deprecated-sync-clipboard-read': deny('pages never read the clipboard silently'),
-  'display-capture': deny('screen sharing is not a feature yet'),
+  'display-capture': (q, ours) => {
+    if (!ours) return { allow: false, reason: 'screen sharing is only for the Parley app itself' };
+    if (!q.isMainFrame) return { allow: false, reason: 'screen sharing is not granted to subframes' };
+    return { allow: true, reason: 'screen share in voice channels and calls (the source is chosen in our own picker)' };
+  },
   geolocation: deny('location is never needed'),
   'idle-detection': deny('presence is tracked by the server, not by the OS idle state'),
   mediaKeySystem: deny('no DRM content'),
@@ -90,7 +104,15 @@ export interface PermissionSession {
   setDevicePermissionHandler(handler: () => boolean): void;
 }
 
-export function installPermissionHandlers(session: PermissionSession, deps: { appOrigin: string; log: Log }): void {
+export function installPermissionHandlers(
+  session: PermissionSession,
+  deps: {
+    appOrigin: string;
+    log: Log;
+    /** The OS camera permission (macOS prompts once); asked only when the table grants the camera. */
+    ensureCamera?: () => Promise<boolean>;
+  },
+): void {
   const { log, appOrigin } = deps;
   session.setPermissionRequestHandler((_wc, permission, callback, details) => {
     const q: PermissionQuery = {
@@ -104,7 +126,20 @@ export function installPermissionHandlers(session: PermissionSession, deps: { ap
       { permission, origin: originOf(q.url), allow: decision.allow, reason: decision.reason, kind: 'request' },
       'permission decision',
     );
-    callback(decision.allow);
+    if (!decision.allow || permission !== 'media' || !q.mediaTypes.includes('video') || !deps.ensureCamera) {
+      callback(decision.allow);
+      return;
+    }
+    deps.ensureCamera().then(
+      (granted) => {
+        if (!granted) log.info({ permission, kind: 'os' }, 'camera refused by the OS permission');
+        callback(granted);
+      },
+      (error: unknown) => {
+        log.warn({ err: String(error) }, 'asking the OS for the camera failed');
+        callback(false);
+      },
+    );
   });
   session.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) => {
     const q: PermissionQuery = {

@@ -17,6 +17,7 @@ export function createIpcHandlers(deps: {
   /** Resolves whether the URL passed the scheme allow-list and went to the system browser. */
   openExternal: (url: string) => Promise<boolean>;
   ringing: { set(ringing: Ringing | null): { notified: boolean } };
+  screenPicker: { choose(choice: { requestId: string; sourceId: string | null; audio: boolean }): { accepted: boolean } };
 }): IpcHandlers {
   return {
     'app:get-info': () => deps.appInfo(),
@@ -41,5 +42,6 @@ export function createIpcHandlers(deps: {
     'notifications:show-mention': (mention) => deps.notifier.show(mention),
     'app:open-external': async ({ url }) => ({ opened: await deps.openExternal(url) }),
     'calls:set-ringing': ({ ringing }) => deps.ringing.set(ringing),
+    'screen:choose-source': (choice) => deps.screenPicker.choose(choice),
   };
 }

@@ -135,6 +135,17 @@ describe('renderer events', () => {
     expect(t.sent.map(([c]) => c)).toEqual(['deeplink:open', 'voice:command']);
   });
 
+  it('when an event goes to one renderer, then it is validated, sent at once (not queued) and not to a destroyed one', () => {
+    const t = target();
+    const events = createRendererEvents({ targets: () => [], log: recordingLog().log });
+    expect(events.sendTo(t, 'screen:pick-cancelled', { requestId: 'r1' })).toBe(true);
+    expect(t.sent).toEqual([['screen:pick-cancelled', { requestId: 'r1' }]]);
+    expect(events.sendTo(t, 'screen:pick-cancelled', { requestId: '' })).toBe(false);
+    const gone = { ...target(), isDestroyed: () => true };
+    expect(events.sendTo(gone, 'screen:pick-cancelled', { requestId: 'r1' })).toBe(false);
+    expect(gone.sent).toEqual([]);
+  });
+
   it('when a payload is outside the contract, then it is not sent', () => {
     const t = target();
     const { log, warnings } = recordingLog();

@@ -101,6 +101,11 @@ export function registerIpc(deps: {
  */
 export interface RendererEvents {
   emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void;
+  /**
+   * One event to one renderer (the page that asked, e.g. for a screen picker), validated like emit, never queued: that
+   * page has loaded, since it asked. False when refused or the target is gone.
+   */
+  sendTo<E extends EventChannel>(target: WebContentsLike, channel: E, payload: EventPayload<E>): boolean;
   ready(): void;
   notReady(): void;
 }
@@ -115,14 +120,26 @@ export function createRendererEvents(deps: { targets: () => readonly WebContents
     for (const target of deps.targets()) if (!target.isDestroyed()) target.send(channel, payload);
   }
 
+  function validated(channel: EventChannel, payload: unknown): { ok: true; data: unknown } | { ok: false } {
+    if (!known.has(channel)) throw new Error(`unknown event channel ${channel}`);
+    const parsed = eventContract[channel].safeParse(payload);
+    if (!parsed.success) {
+      deps.log.error({ channel, issues: parsed.error.issues }, 'refusing to emit an event outside the contract');
+      return { ok: false };
+    }
+    return { ok: true, data: parsed.data };
+  }
+
   return {
+    sendTo(target, channel, payload) {
+      const parsed = validated(channel, payload);
+      if (!parsed.ok || target.isDestroyed()) return false;
+      target.send(channel, parsed.data);
+      return true;
+    },
     emit(channel, payload) {
-      if (!known.has(channel)) throw new Error(`unknown event channel ${channel}`);
-      const parsed = eventContract[channel].safeParse(payload);
-      if (!parsed.success) {
-        deps.log.error({ channel, issues: parsed.error.issues }, 'refusing to emit an event outside the contract');
-        return;
-      }
+      const parsed = validated(channel, payload);
+      if (!parsed.ok) return;
       if (!isReady) {
         if (queue.length >= max) queue.shift();
         queue.push([channel, parsed.data]);

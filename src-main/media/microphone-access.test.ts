@@ -26,4 +26,24 @@ describe('OS microphone permission', () => {
     const access = createMediaAccess({ platform: 'win32', systemPreferences: sp, log: silent });
     await expect(access.request()).resolves.toEqual({ granted: false, status: 'denied' });
   });
+
+  it('on macOS, the camera prompt is shown once when not determined; a denied camera stays denied without a prompt', async () => {
+    const sp = { getMediaAccessStatus: vi.fn(() => 'not-determined'), askForMediaAccess: vi.fn(async () => true) };
+    const access = createMediaAccess({ platform: 'darwin', systemPreferences: sp, log: silent });
+    await expect(access.ensureCamera()).resolves.toBe(true);
+    expect(sp.askForMediaAccess).toHaveBeenCalledWith('camera');
+    sp.getMediaAccessStatus.mockReturnValue('granted');
+    await expect(access.ensureCamera()).resolves.toBe(true);
+    sp.getMediaAccessStatus.mockReturnValue('denied');
+    await expect(access.ensureCamera()).resolves.toBe(false);
+    expect(sp.askForMediaAccess).toHaveBeenCalledOnce();
+  });
+
+  it('on Linux and Windows, the camera needs no OS prompt', async () => {
+    for (const platform of ['linux', 'win32'] as const) {
+      const sp = { getMediaAccessStatus: vi.fn(() => 'denied'), askForMediaAccess: vi.fn() };
+      await expect(createMediaAccess({ platform, systemPreferences: sp, log: silent }).ensureCamera()).resolves.toBe(true);
+      expect(sp.askForMediaAccess).not.toHaveBeenCalled();
+    }
+  });
 });

@@ -1,15 +1,15 @@
 import type { Log } from '../log';
 
 /**
- * The OS side of audio: only the microphone permission lives in main. Device enumeration and choice belong to the
- * renderer (features/settings/device-fallback.ts), the one process that sees MediaDevices and opens the streams.
+ * The OS side of capture: only the microphone and camera permissions live in main. Device enumeration and choice belong
+ * to the renderer (features/settings/device-fallback.ts), the one process that sees MediaDevices and opens the streams.
  */
 
 export type MicrophoneAccess = 'granted' | 'denied' | 'restricted' | 'not-determined' | 'unknown';
 
 export interface SystemPreferencesLike {
-  getMediaAccessStatus(mediaType: 'microphone'): string;
-  askForMediaAccess(mediaType: 'microphone'): Promise<boolean>;
+  getMediaAccessStatus(mediaType: 'microphone' | 'camera'): string;
+  askForMediaAccess(mediaType: 'microphone' | 'camera'): Promise<boolean>;
 }
 
 /**
@@ -25,6 +25,22 @@ export function createMediaAccess(deps: { platform: NodeJS.Platform; systemPrefe
   };
   return {
     status,
+    /**
+     * The camera, asked when the page first opens one (the permission handler calls this before granting 'media' with
+     * video): macOS shows its prompt once, then remembers; elsewhere there is no OS prompt to trigger.
+     */
+    async ensureCamera(): Promise<boolean> {
+      if (deps.platform !== 'darwin') return true;
+      const s = deps.systemPreferences.getMediaAccessStatus('camera');
+      if (s === 'granted') return true;
+      if (s !== 'not-determined') {
+        deps.log.info({ status: s }, 'macOS camera access is off for Parley (System Settings → Privacy & Security → Camera)');
+        return false;
+      }
+      const granted = await deps.systemPreferences.askForMediaAccess('camera');
+      deps.log.info({ granted }, 'macOS camera access prompt answered');
+      return granted;
+    },
     async request(): Promise<{ granted: boolean; status: MicrophoneAccess }> {
       if (deps.platform !== 'darwin') {
         const s = status();

@@ -9,8 +9,54 @@ import { originOf } from './origin';
 export interface NavigationPolicy {
   /** True when the main window may load this URL: our origin only. */
   mayNavigate(url: string): boolean;
-  /** window.open / target=_blank: always denied in-app; https links on the allowlist go to the system browser. */
-  onWindowOpen(url: string): { action: 'deny' };
+  /**
+   * window.open / target=_blank. Denied in-app, except our own page's pop-out windows (`about:blank` named
+   * `parley-popout-…`, see isPopoutRequest); https links on the allowlist go to the system browser instead.
+   */
+  onWindowOpen(details: { url: string; frameName?: string; openerUrl?: string }): WindowOpenDecision;
+}
+
+export type WindowOpenDecision = { action: 'deny' } | { action: 'allow'; overrideBrowserWindowOptions: Record<string, unknown> };
+
+/** Frame name prefix of a pop-out (issue 17 contract: `window.open('about:blank', 'parley-popout-<trackSid>', …)`). */
+export const POPOUT_NAME_PREFIX = 'parley-popout-';
+const POPOUT_NAME = /^parley-popout-[A-Za-z0-9_-]{1,100}$/;
+
+/**
+ * A pop-out window: a stream or video tile the renderer moves into its own window with a React portal. Only our own
+ * page may open one, only as `about:blank` (same origin, so the opener renders into it) with our frame name.
+ */
+export function isPopoutRequest(details: { url: string; frameName?: string; openerUrl?: string }, appOrigin: string): boolean {
+  return details.url === 'about:blank' && POPOUT_NAME.test(details.frameName ?? '') && originOf(details.openerUrl ?? '') === appOrigin;
+}
+
+/**
+ * The pop-out's BrowserWindow: sandboxed, isolated, no preload (it never reaches the IPC bridge: main trusts only the
+ * main window's webContents), no Node; it cannot navigate or open windows (see guardWebContents' did-create-window).
+ */
+export function popoutWindowOptions(): Record<string, unknown> {
+  return {
+    width: 960,
+    height: 540,
+    minWidth: 320,
+    minHeight: 180,
+    title: 'Parley — Stream',
+    backgroundColor: '#000000',
+    autoHideMenuBar: true,
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      navigateOnDragDrop: false,
+      // A stream keeps playing while the main window is in the tray.
+      backgroundThrottling: false,
+    },
+  };
 }
 
 export function createNavigationPolicy(deps: {
@@ -27,7 +73,12 @@ export function createNavigationPolicy(deps: {
       if (!allowed) deps.log.warn({ url: safeUrl(url) }, 'navigation blocked: foreign origin');
       return allowed;
     },
-    onWindowOpen(url) {
+    onWindowOpen(details) {
+      const { url } = details;
+      if (isPopoutRequest(details, deps.appOrigin)) {
+        deps.log.info({ frameName: details.frameName }, 'window.open: pop-out window allowed');
+        return { action: 'allow', overrideBrowserWindowOptions: popoutWindowOptions() };
+      }
       const origin = originOf(url);
       if (origin !== null && origin.startsWith('https://') && allowlist.has(origin)) {
         deps.log.info({ origin }, 'window.open: opening allowlisted link in the system browser');
@@ -56,7 +107,12 @@ function safeUrl(url: string): string {
 export interface GuardedWebContents {
   on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void; url: string }) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  on(
+    event: 'did-create-window',
+    listener: (window: { webContents: GuardedWebContents }, details: { url: string; frameName: string }) => void,
+  ): unknown;
+  getURL(): string;
+  setWindowOpenHandler(handler: (details: { url: string; frameName: string }) => WindowOpenDecision): void;
 }
 
 export function guardWebContents(contents: GuardedWebContents, policy: NavigationPolicy): void {
@@ -66,7 +122,17 @@ export function guardWebContents(contents: GuardedWebContents, policy: Navigatio
   contents.on('will-navigate', guard);
   contents.on('will-redirect', guard);
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => policy.onWindowOpen(url));
+  contents.setWindowOpenHandler(({ url, frameName }) => policy.onWindowOpen({ url, frameName, openerUrl: contents.getURL() }));
+  // A pop-out stays on about:blank: no navigation at all (not even to our origin, which would load the app without
+  // its preload), and no windows of its own.
+  contents.on('did-create-window', (window, details) => {
+    if (!details.frameName.startsWith(POPOUT_NAME_PREFIX)) return;
+    const child = window.webContents;
+    const stay = (event: { preventDefault(): void }): void => event.preventDefault();
+    child.on('will-navigate', stay);
+    child.on('will-redirect', stay);
+    child.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
 }
 
 /**

@@ -18,6 +18,7 @@ export const invokeChannels = [
   'notifications:show-mention',
   'app:open-external',
   'calls:set-ringing',
+  'screen:choose-source',
 ] as const;
 export type InvokeChannel = (typeof invokeChannels)[number];
 
@@ -32,6 +33,8 @@ export const eventChannels = [
   'deeplink:open',
   'notifications:clicked',
   'calls:command',
+  'screen:pick-source',
+  'screen:pick-cancelled',
 ] as const;
 export type EventChannel = (typeof eventChannels)[number];
 

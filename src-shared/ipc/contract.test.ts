@@ -31,4 +31,16 @@ describe('IPC contract', () => {
     expect(eventContract['deeplink:open'].safeParse({ kind: 'invite', code: 'AbCd-1234_x' }).success).toBe(true);
     expect(eventContract['deeplink:open'].safeParse({ kind: 'invite', code: '../x' }).success).toBe(false);
   });
+
+  it('lets only image data URLs through as screen-source thumbnails and icons (the picker puts them in <img src>)', () => {
+    const source = { id: 'screen:0:0', name: 'Entire Screen', kind: 'screen', appIcon: null };
+    const ok = (thumbnail: unknown) =>
+      eventContract['screen:pick-source'].safeParse({ requestId: 'r', audioSupported: false, sources: [{ ...source, thumbnail }] }).success;
+    expect(ok('data:image/jpeg;base64,AQID')).toBe(true);
+    expect(ok(null)).toBe(true);
+    expect(ok('javascript:alert(1)')).toBe(false);
+    expect(ok('https://evil.example/x.png')).toBe(false);
+    expect(ok('data:text/html;base64,PGI+')).toBe(false);
+    expect(ok('data:image/svg+xml;base64,PHN2Zz4=')).toBe(false);
+  });
 });

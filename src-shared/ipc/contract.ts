@@ -108,6 +108,32 @@ export const callCommandSchema = z.object({
 });
 export type CallCommand = z.infer<typeof callCommandSchema>;
 
+/** A thumbnail or app icon as an image data URL (main encodes them; the renderer shows them as <img src>). */
+const imageDataUrl = z
+  .string()
+  .max(2_000_000)
+  .regex(/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]*$/);
+
+/** One screen or window the user may share (desktopCapturer's source, as the picker dialog shows it). */
+export const screenSourceSchema = z.object({
+  /** desktopCapturer's id, e.g. `screen:0:0` or `window:1234:0`. */
+  id: z.string().min(1).max(200),
+  name: z.string().max(200),
+  kind: z.enum(['screen', 'window']),
+  thumbnail: imageDataUrl.nullable(),
+  appIcon: imageDataUrl.nullable(),
+});
+export type ScreenSource = z.infer<typeof screenSourceSchema>;
+
+/** getDisplayMedia in the app: main lists the sources and waits for `screen:choose-source` with this request id. */
+export const screenPickRequestSchema = z.object({
+  requestId: z.string().min(1).max(64),
+  sources: z.array(screenSourceSchema).max(200),
+  /** System audio can come with the screen here (Windows loopback, and only when the page asked for audio). */
+  audioSupported: z.boolean(),
+});
+export type ScreenPickRequest = z.infer<typeof screenPickRequestSchema>;
+
 export const invokeContract = {
   'app:get-info': { request: none, response: appInfoSchema },
   /** Unread mentions on the dock/taskbar icon (macOS dock, Linux Unity launchers; Windows has no count badge). */
@@ -139,6 +165,15 @@ export const invokeContract = {
    * window is not focused, shows one notification per ringing call (closed when it stops).
    */
   'calls:set-ringing': { request: z.object({ ringing: ringingSchema.nullable() }), response: z.object({ notified: z.boolean() }) },
+  /**
+   * The user's answer to `screen:pick-source`: a source id, or null to cancel; `audio` asks for system audio with it
+   * (honoured only where `audioSupported` was true). `accepted: false` when that request is no longer open (timed out,
+   * replaced by a newer one, or the id is not one of its sources).
+   */
+  'screen:choose-source': {
+    request: z.object({ requestId: z.string().min(1).max(64), sourceId: z.string().min(1).max(200).nullable(), audio: z.boolean() }),
+    response: z.object({ accepted: z.boolean() }),
+  },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {
@@ -151,6 +186,9 @@ export const eventContract = {
   'deeplink:open': deepLinkSchema,
   'notifications:clicked': z.object({ guildId: z.string().nullable(), channelId: z.string(), messageId: z.string().nullable() }),
   'calls:command': callCommandSchema,
+  'screen:pick-source': screenPickRequestSchema,
+  /** Main gave up on that request (timeout, a newer request, the page went away): close its picker. */
+  'screen:pick-cancelled': z.object({ requestId: z.string().min(1).max(64) }),
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 // Both directions of drift fail the typecheck: a channel without schemas, or schemas without a channel.

@@ -229,6 +229,184 @@ describe('layout and access', () => {
     await members.waitFor();
   });
 
+  it('when the Video settings open, then the fake camera plays in the preview, axe passes in both themes, and leaving stops the camera', async () => {
+    const a = await newPage();
+    // Keeps every camera track the page opens, to see that leaving the section stops them.
+    await a.addInitScript(() => {
+      const w = window as unknown as { __cameraTracks: MediaStreamTrack[] };
+      w.__cameraTracks = [];
+      const md = navigator.mediaDevices;
+      const original = md.getUserMedia.bind(md);
+      md.getUserMedia = async (constraints) => {
+        const stream = await original(constraints);
+        w.__cameraTracks.push(...stream.getVideoTracks());
+        return stream;
+      };
+    });
+    await ownerWithGuild(a, 'Video Lab');
+    await a.getByRole('button', { name: 'User settings' }).click();
+    const settings = a.getByRole('dialog', { name: 'User Settings' });
+    await settings.waitFor();
+    // By keyboard: the tabs are a vertical tab list.
+    await settings.getByRole('tab', { name: 'Voice & Audio' }).focus();
+    await a.keyboard.press('ArrowDown');
+    await expect.poll(() => settings.getByRole('tab', { name: 'Video' }).getAttribute('aria-selected')).toBe('true');
+    const preview = settings.getByLabel('Camera preview');
+    await preview.waitFor();
+    // Decoded frames from Chromium's fake camera: the video has a size, and frames keep coming.
+    await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    const frames = await preview.evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<number>((done) => {
+          let n = 0;
+          const tick = () => {
+            n++;
+            v.requestVideoFrameCallback(tick);
+          };
+          v.requestVideoFrameCallback(tick);
+          setTimeout(() => done(n), 1000);
+        }),
+    );
+    expect(frames).toBeGreaterThan(5);
+    // The camera list has the fake device by name (labels appear once the camera was allowed).
+    const camera = settings.getByLabel('Camera', { exact: true });
+    await expect.poll(() => camera.locator('option').allInnerTexts()).toContainEqual(expect.stringMatching(/fake/i));
+    await settings.getByLabel(/^1080p 60 fps/).check();
+    await settings.getByLabel('Share audio with my screen').uncheck();
+    const saved = await a.evaluate(() => JSON.parse(localStorage.getItem('parley:settings') ?? '{}') as Record<string, unknown>);
+    expect(saved).toMatchObject({ screenPreset: '1080p60', screenAudio: false });
+    await settings.getByLabel('Share audio with my screen').check();
+    await settings.getByLabel(/^1080p 30 fps/).check();
+    await expectNoSeriousViolationsInBothThemes(a, 'settings: video');
+    await settings.getByRole('heading', { name: 'Video Settings' }).scrollIntoViewIfNeeded();
+    await a.screenshot({ path: resolve(SHOTS, 'video-settings.png') });
+
+    // Leaving the section stops the camera.
+    await settings.getByRole('tab', { name: 'Appearance' }).click();
+    await expect
+      .poll(() => a.evaluate(() => (window as unknown as { __cameraTracks: MediaStreamTrack[] }).__cameraTracks.map((t) => t.readyState)))
+      .not.toContain('live');
+    expect(await a.evaluate(() => (window as unknown as { __cameraTracks: MediaStreamTrack[] }).__cameraTracks.length)).toBeGreaterThan(0);
+    await a.keyboard.press('Escape');
+    await settings.waitFor({ state: 'detached' });
+  });
+
+  it('when the desktop main process asks to pick a screen, then the picker dialog passes axe and works by keyboard alone', async () => {
+    const a = await newPage();
+    // A stand-in for the preload's bridge (the web client has none): every call answers "unavailable" and is recorded,
+    // every listener is kept so the test can play main's part. Only the picker is exercised here; main's side has its
+    // unit tests (src-main/media/screen-picker.test.ts).
+    await a.addInitScript(() => {
+      const w = window as unknown as {
+        parley: unknown;
+        __bridgeCalls: unknown[][];
+        __bridgeListeners: Record<string, Array<(payload: unknown) => void>>;
+      };
+      w.__bridgeCalls = [];
+      w.__bridgeListeners = {};
+      const domain = (name: string) =>
+        new Proxy(
+          {},
+          {
+            get: (_t, member) => {
+              if (typeof member !== 'string') return undefined;
+              if (member.startsWith('on'))
+                return (cb: (payload: unknown) => void) => {
+                  (w.__bridgeListeners[`${name}.${member}`] ??= []).push(cb);
+                  return () => undefined;
+                };
+              return async (request?: unknown) => {
+                w.__bridgeCalls.push([name, member, request]);
+                return name === 'screen' ? { ok: true, data: { accepted: true } } : { ok: false, code: 'unavailable' };
+              };
+            },
+          },
+        );
+      w.parley = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? domain(name) : undefined) });
+    });
+    await ownerWithGuild(a, 'Picker Lab');
+    const pick = (requestId: string) =>
+      a.evaluate((id) => {
+        const thumb = (hue: number, text: string) => {
+          const c = document.createElement('canvas');
+          c.width = 320;
+          c.height = 180;
+          const g = c.getContext('2d')!;
+          g.fillStyle = `hsl(${hue} 45% 35%)`;
+          g.fillRect(0, 0, 320, 180);
+          g.fillStyle = '#fff';
+          g.font = '28px sans-serif';
+          g.fillText(text, 20, 100);
+          return c.toDataURL('image/jpeg');
+        };
+        const w = window as unknown as { __bridgeListeners: Record<string, Array<(payload: unknown) => void>> };
+        for (const cb of w.__bridgeListeners['screen.onPickSource'] ?? [])
+          cb({
+            requestId: id,
+            audioSupported: true,
+            sources: [
+              { id: 'window:7:0', name: 'Design notes — Editor', kind: 'window', thumbnail: thumb(200, 'Editor'), appIcon: null },
+              { id: 'screen:0:0', name: 'Screen 1', kind: 'screen', thumbnail: thumb(260, 'Screen 1'), appIcon: null },
+              { id: 'screen:1:0', name: 'Screen 2', kind: 'screen', thumbnail: thumb(300, 'Screen 2'), appIcon: null },
+              { id: 'window:9:0', name: 'Music player', kind: 'window', thumbnail: thumb(20, 'Music'), appIcon: null },
+            ],
+          });
+      }, requestId);
+    const calls = () =>
+      a.evaluate(() => (window as unknown as { __bridgeCalls: unknown[][] }).__bridgeCalls.filter((c) => c[0] === 'screen'));
+
+    await pick('req-1');
+    const dialog = a.getByRole('dialog', { name: 'Share your screen' });
+    await dialog.waitFor();
+    // Screens come first and the first screen is selected and focused.
+    const checked = dialog.getByRole('radio', { checked: true });
+    await expect.poll(() => checked.getAttribute('data-source-id')).toBe('screen:0:0');
+    await expect.poll(() => checked.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => dialog.getByRole('switch', { name: 'Include audio' }).isChecked()).toBe(true);
+    await expectNoSeriousViolationsInBothThemes(a, 'desktop screen picker');
+    await a.screenshot({ path: resolve(SHOTS, 'screen-picker.png') });
+
+    // Arrow keys move the selection (and focus); Enter shares the focused one, with audio as the switch says.
+    await a.keyboard.press('ArrowRight');
+    await a.keyboard.press('ArrowRight');
+    await expect.poll(() => checked.getAttribute('data-source-id')).toBe('window:7:0');
+    await a.keyboard.press('ArrowLeft');
+    await a.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(calls).toEqual([['screen', 'chooseSource', { requestId: 'req-1', sourceId: 'screen:1:0', audio: true }]]);
+
+    // Escape cancels: the answer names no source.
+    await pick('req-2');
+    await dialog.waitFor();
+    await a.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => (await calls()).at(-1))
+      .toEqual(['screen', 'chooseSource', { requestId: 'req-2', sourceId: null, audio: false }]);
+
+    // Tab reaches the audio switch and the buttons; Share sends what is selected, without audio once switched off.
+    await pick('req-3');
+    await dialog.waitFor();
+    await tabTo(a, dialog.getByRole('switch', { name: 'Include audio' }));
+    await a.keyboard.press('Space');
+    await tabTo(a, dialog.getByRole('button', { name: 'Share' }));
+    await a.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => (await calls()).at(-1))
+      .toEqual(['screen', 'chooseSource', { requestId: 'req-3', sourceId: 'screen:0:0', audio: false }]);
+
+    // Main gives up on an open request (timeout, a newer one): the dialog closes without answering.
+    await pick('req-4');
+    await dialog.waitFor();
+    await a.evaluate(() => {
+      const w = window as unknown as { __bridgeListeners: Record<string, Array<(payload: unknown) => void>> };
+      for (const cb of w.__bridgeListeners['screen.onPickCancelled'] ?? []) cb({ requestId: 'req-4' });
+    });
+    await dialog.waitFor({ state: 'detached' });
+    expect(await calls()).toHaveLength(3);
+  });
+
   it('when a user has only a keyboard, then they can send, edit and delete a message and open and close settings', async () => {
     const a = await newPage();
     await ownerWithGuild(a, 'Keys Lab');

@@ -52,6 +52,12 @@ describe('electron-builder.yml', () => {
     expect(config.mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/microphone/);
   });
 
+  it('lets macOS open the camera under the hardened runtime: the entitlement and a usage description', () => {
+    const plist = readFileSync(resolve(root, config.mac.entitlements), 'utf8');
+    expect(plist).toContain('<key>com.apple.security.device.camera</key>');
+    expect(config.mac.extendInfo.NSCameraUsageDescription).toMatch(/camera/);
+  });
+
   it('ships the tray icons the main process loads, and a publish feed for electron-updater', () => {
     for (const state of ['idle', 'connected', 'muted', 'deafened', 'transmitting']) {
       expect(existsSync(resolve(root, 'build/tray', `tray-${state}.png`)), state).toBe(true);

@@ -101,6 +101,56 @@ describe(`Parley desktop app${skipReason ? ` (skipped: ${skipReason})` : ''}`, (
     expect(app!.windows()).toHaveLength(1);
   });
 
+  it('when our page opens a pop-out, then one sandboxed window opens on about:blank without the bridge, and it cannot navigate', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    const popupPromise = app!.waitForEvent('window');
+    const opened = await page.evaluate(() => {
+      const w = window.open('about:blank', 'parley-popout-e2e', 'popup,width=960,height=540');
+      return { opened: w !== null, bridge: w ? typeof (w as unknown as { parley?: unknown }).parley : 'none' };
+    });
+    expect(opened).toEqual({ opened: true, bridge: 'undefined' });
+    const popup = await popupPromise;
+    expect(popup.url()).toBe('about:blank');
+    expect(await popup.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+    await popup.evaluate(() => {
+      window.location.href = 'https://example.com/';
+    });
+    await popup.waitForTimeout(500);
+    expect(popup.url()).toBe('about:blank');
+    // Any other name is still refused.
+    expect(await page.evaluate(() => window.open('about:blank', 'other-name') === null)).toBe(true);
+    await popup.close();
+    expect(app!.windows()).toHaveLength(1);
+  });
+
+  it('when the page calls getDisplayMedia, then our picker lists screens and windows, and the one chosen by keyboard is shared', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    if (!xvfb) return ctx.skip('screen capture is exercised under Xvfb on Linux only');
+    const shared = page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      const track = stream.getVideoTracks()[0];
+      const result = { live: track?.readyState === 'live', audio: stream.getAudioTracks().length };
+      stream.getTracks().forEach((t) => t.stop());
+      return result;
+    });
+    const dialog = page.getByRole('dialog', { name: 'Share your screen' });
+    await dialog.waitFor({ timeout: 15_000 });
+    expect(await dialog.getByRole('radio').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Enter');
+    await expect(shared).resolves.toEqual({ live: true, audio: 0 });
+
+    // Escape cancels: getDisplayMedia is rejected and nothing is captured.
+    const cancelled = page.evaluate(() =>
+      navigator.mediaDevices.getDisplayMedia({ video: true }).then(
+        () => 'shared',
+        (error: unknown) => (error instanceof DOMException ? error.name : 'error'),
+      ),
+    );
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    expect(await cancelled).not.toBe('shared');
+  });
+
   it('when our own page calls the bridge, then main answers with ok data', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
     const ok = await page.evaluate(async () => (await window.parley!.settings.get()).ok);

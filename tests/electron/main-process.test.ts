@@ -146,14 +146,67 @@ describe.skipIf(missingBuild)('built main process (fake electron, real hook unde
     expect(escape.status).toBe(404);
   });
 
-  it('when pages ask for permissions, then only the microphone for our origin is granted', async () => {
+  it('when pages ask for permissions, then only the microphone, camera and screen capture for our origin are granted', async () => {
     await expect(request({ cmd: 'permission', permission: 'media', url: 'app://parley/index.html', mediaTypes: ['audio'] })).resolves.toBe(
       true,
     );
+    await expect(
+      request({ cmd: 'permission', permission: 'media', url: 'app://parley/index.html', mediaTypes: ['audio', 'video'] }),
+    ).resolves.toBe(true);
+    await expect(request({ cmd: 'permission', permission: 'media', url: 'https://evil.example/', mediaTypes: ['video'] })).resolves.toBe(
+      false,
+    );
+    await expect(request({ cmd: 'permission', permission: 'display-capture', url: 'app://parley/index.html' })).resolves.toBe(true);
     await expect(request({ cmd: 'permission', permission: 'media', url: 'https://evil.example/', mediaTypes: ['audio'] })).resolves.toBe(
       false,
     );
     await expect(request({ cmd: 'permission', permission: 'geolocation', url: 'app://parley/index.html' })).resolves.toBe(false);
+  });
+
+  it('when our page asks to share its screen, then the sources reach it over screen:pick-source and its choice is what getDisplayMedia gets', async () => {
+    expect(messages.find((m) => m.type === 'display-media-handler')).toMatchObject({ installed: true, opts: { useSystemPicker: false } });
+    const from = messages.length;
+    await request({ cmd: 'display-media', frame: ours, tag: 'mine' });
+    const shown = await waitFor((m) => m.type === 'send' && m.channel === 'screen:pick-source', 10_000, from);
+    const payload = shown.payload as {
+      requestId: string;
+      audioSupported: boolean;
+      sources: Array<{ id: string; kind: string; thumbnail: string }>;
+    };
+    expect(payload.sources.map((s) => [s.id, s.kind])).toEqual([
+      ['screen:0:0', 'screen'],
+      ['window:77:0', 'window'],
+    ]);
+    expect(payload.sources[0]?.thumbnail).toBe('data:image/jpeg;base64,AQID');
+    // Linux: no system audio with the screen.
+    expect(payload.audioSupported).toBe(false);
+    const chosen = await request({
+      cmd: 'invoke',
+      channel: 'screen:choose-source',
+      frame: ours,
+      args: [{ requestId: payload.requestId, sourceId: 'window:77:0', audio: true }],
+    });
+    expect(chosen).toEqual({ ok: true, data: { accepted: true } });
+    expect((await waitFor((m) => m.type === 'display-media-answer' && m.tag === 'mine', 10_000, from)).streams).toEqual({
+      video: { id: 'window:77:0', name: 'Editor' },
+    });
+
+    // Cancel: nothing is shared.
+    const from2 = messages.length;
+    await request({ cmd: 'display-media', frame: ours, tag: 'cancel' });
+    const again = await waitFor((m) => m.type === 'send' && m.channel === 'screen:pick-source', 10_000, from2);
+    const requestId = (again.payload as { requestId: string }).requestId;
+    await request({ cmd: 'invoke', channel: 'screen:choose-source', frame: ours, args: [{ requestId, sourceId: null, audio: false }] });
+    expect((await waitFor((m) => m.type === 'display-media-answer' && m.tag === 'cancel', 10_000, from2)).streams).toEqual({});
+  });
+
+  it('when a foreign page or another window asks to share a screen, then it gets nothing and no picker is shown', async () => {
+    const from = messages.length;
+    await request({ cmd: 'display-media', frame: { url: 'https://evil.example/', parent: null }, tag: 'evil' });
+    await request({ cmd: 'display-media', frame: { ...ours, foreign: true }, tag: 'other-window' });
+    expect((await waitFor((m) => m.type === 'display-media-answer' && m.tag === 'evil', 10_000, from)).streams).toEqual({});
+    expect((await waitFor((m) => m.type === 'display-media-answer' && m.tag === 'other-window', 10_000, from)).streams).toEqual({});
+    expect(sent('screen:pick-source', from)).toEqual([]);
   });
 
   it('when push-to-talk is enabled over IPC and the bound key is pressed in another X client, then ptt:state reaches the renderer on and off', async () => {

@@ -100,10 +100,36 @@ describe('platform over the desktop bridge', () => {
     await expect(platform.appInfo()).resolves.toEqual({ version: '1.2.3', platform: 'darwin' });
   });
 
+  it('when main asks to pick a screen, then the picker hears it, and the choice goes back over screen:choose-source', async () => {
+    const { platform, fire, invoked } = desktop({ 'screen:choose-source': { accepted: true } });
+    const requests: string[] = [];
+    const cancelled: string[] = [];
+    const off = platform.screenPicker!.onRequest((r) => requests.push(`${r.requestId}:${r.sources.length}`));
+    platform.screenPicker!.onCancelled((id) => cancelled.push(id));
+    fire('screen:pick-source', {
+      requestId: 'r1',
+      audioSupported: false,
+      sources: [{ id: 'screen:0:0', name: 'Entire Screen', kind: 'screen', thumbnail: null, appIcon: null }],
+    });
+    fire('screen:pick-cancelled', { requestId: 'r0' });
+    expect(requests).toEqual(['r1:1']);
+    expect(cancelled).toEqual(['r0']);
+    await expect(platform.screenPicker!.choose({ requestId: 'r1', sourceId: 'screen:0:0', audio: false })).resolves.toBe(true);
+    expect(invoked).toContainEqual(['screen:choose-source', { requestId: 'r1', sourceId: 'screen:0:0', audio: false }]);
+    off();
+    fire('screen:pick-source', { requestId: 'r2', audioSupported: false, sources: [] });
+    expect(requests).toEqual(['r1:1']);
+  });
+
+  it('when main no longer has the request, then choose resolves false', async () => {
+    const { platform } = desktop({ 'screen:choose-source': { accepted: false } });
+    await expect(platform.screenPicker!.choose({ requestId: 'gone', sourceId: null, audio: false })).resolves.toBe(false);
+  });
+
   it('when there is no bridge (the web client), then the desktop-only parts are absent and subscriptions are no-ops', async () => {
     (globalThis as { window?: unknown }).window = { localStorage: undefined, location: { origin: 'http://x', protocol: 'http:' } };
     const web = createPlatform();
-    expect(web).toMatchObject({ kind: 'web', desktopPtt: null, microphoneAccess: null });
+    expect(web).toMatchObject({ kind: 'web', desktopPtt: null, microphoneAccess: null, screenPicker: null });
     expect(typeof web.onNotice(() => undefined)).toBe('function');
     await expect(web.appInfo()).resolves.toBeNull();
   });

@@ -1,5 +1,6 @@
 import { startTransition, useEffect, useState } from 'react';
 import { AuthScreen } from '../features/auth/AuthScreen';
+import { ScreenPickerHost } from '../features/screen-share/ScreenPicker';
 import { Toasts } from '../ui/Toasts';
 import { authStore, guildsStore, uiStore, useAuth, useSettings } from './services';
 import { Shell } from './Shell';
@@ -59,6 +60,7 @@ export function App() {
       )}
       {phase === 'signed-out' && <AuthScreen hasInvite={pendingInvite.code !== null} />}
       {phase === 'signed-in' && <Shell />}
+      <ScreenPickerHost />
       <Toasts />
     </>
   );

@@ -3,7 +3,7 @@
  * by the preload). Everything else asks `platform()` and gets the same answers on the web, where storage falls back
  * to localStorage and push-to-talk to focused-window key events.
  */
-import type { CallCommand, Notice, ParleyBridge, PttDiagnostics, Ringing, VoiceCommand } from '@shared/ipc/contract';
+import type { CallCommand, Notice, ParleyBridge, PttDiagnostics, Ringing, ScreenPickRequest, VoiceCommand } from '@shared/ipc/contract';
 import { createWebStorage, type KeyValueStorage } from './storage';
 import { createWebNotifier, type WebNotificationPermission } from './web-notifications';
 
@@ -75,6 +75,18 @@ export interface Platform {
   reportRinging(ringing: Ringing | null): void;
   /** Accept / Decline / show from the ringing notification or the tray (desktop); never on the web. */
   onCallCommand(cb: (command: CallCommand) => void): () => void;
+  /**
+   * Desktop: getDisplayMedia asks main, which lists the screens and windows and asks us to pick one (the picker dialog,
+   * features/screen-share); the answer goes back with `choose` (null: cancel). null on the web, where the browser shows
+   * its own picker.
+   */
+  screenPicker: {
+    onRequest(cb: (request: ScreenPickRequest) => void): () => void;
+    /** Main gave up on a request (timeout, a newer one): close its dialog. */
+    onCancelled(cb: (requestId: string) => void): () => void;
+    /** Resolves whether main still had that request open. */
+    choose(choice: { requestId: string; sourceId: string | null; audio: boolean }): Promise<boolean>;
+  } | null;
 }
 
 export type MicrophoneAccess = 'granted' | 'denied' | 'restricted' | 'not-determined' | 'unknown';
@@ -118,6 +130,7 @@ export function createPlatform(): Platform {
       openExternal: null,
       reportRinging: (ringing) => web.ring(ringing),
       onCallCommand: () => () => undefined,
+      screenPicker: null,
     };
   }
   return {
@@ -179,6 +192,14 @@ export function createPlatform(): Platform {
       void b.calls.setRinging({ ringing });
     },
     onCallCommand: (cb) => b.calls.onCommand(cb),
+    screenPicker: {
+      onRequest: (cb) => b.screen.onPickSource(cb),
+      onCancelled: (cb) => b.screen.onPickCancelled((e) => cb(e.requestId)),
+      choose: async (choice) => {
+        const res = await b.screen.chooseSource(choice);
+        return res.ok && res.data.accepted;
+      },
+    },
   };
 }
 

@@ -30,6 +30,9 @@ class WebContents extends Emitter {
   setWindowOpenHandler(handler) {
     this.windowOpenHandler = handler;
   }
+  getURL() {
+    return windows.find((w) => w.webContents === this)?.url ?? '';
+  }
 }
 
 const windows = [];
@@ -218,6 +221,31 @@ export const protocol = {
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 
 const permission = { request: null, check: null, device: null };
+const displayMedia = { handler: null };
+// desktopCapturer's sources: one screen and one window, with NativeImage-like thumbnails.
+const image = (bytes) => ({
+  isEmpty: () => bytes.length === 0,
+  toJPEG: () => Buffer.from(bytes),
+  toDataURL: () => `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`,
+});
+/** Chromium's origin of a page: scheme://host, also for our registered standard scheme (Node's URL says "null"). */
+const securityOrigin = (url) => {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}`;
+};
+export const desktopCapturer = {
+  getSources: async (options) => {
+    report({ type: 'get-sources', options });
+    return [
+      { id: 'screen:0:0', name: 'Entire Screen', thumbnail: image([1, 2, 3]), appIcon: null },
+      { id: 'window:77:0', name: 'Editor', thumbnail: image([4, 5]), appIcon: image([6]) },
+    ];
+  },
+};
+/** webContents.fromFrame: frames the test marks `foreign` belong to no window of ours. */
+export const webContents = {
+  fromFrame: (frame) => (frame.foreign ? { id: 999, isDestroyed: () => false, send: () => undefined } : windows[0]?.webContents),
+};
 export const session = {
   defaultSession: {
     setPermissionRequestHandler(h) {
@@ -228,6 +256,10 @@ export const session = {
     },
     setDevicePermissionHandler(h) {
       permission.device = h;
+    },
+    setDisplayMediaRequestHandler(h, opts) {
+      displayMedia.handler = h;
+      report({ type: 'display-media-handler', installed: h !== null, opts: opts ?? null });
     },
     webRequest: { onHeadersReceived() {} },
   },
@@ -273,6 +305,21 @@ process.on('message', async (message) => {
           }),
         );
         report({ type: 'reply', id: message.id, result: granted });
+        break;
+      }
+      case 'display-media': {
+        // getDisplayMedia from a frame: main's handler answers through the callback, maybe much later.
+        const frame = message.frame ?? { url: win?.url, parent: null };
+        displayMedia.handler(
+          {
+            frame,
+            securityOrigin: message.securityOrigin ?? securityOrigin(frame.url),
+            videoRequested: true,
+            audioRequested: message.audio ?? false,
+          },
+          (streams) => report({ type: 'display-media-answer', tag: message.tag, streams }),
+        );
+        report({ type: 'reply', id: message.id, result: null });
         break;
       }
       case 'navigate': {

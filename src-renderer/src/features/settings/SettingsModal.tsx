@@ -1,5 +1,5 @@
 import type { PrivacySettings as PrivacySettingsValue } from '@shared/api/relationships';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { relationshipsStore, uiStore, useRelationships, useSettings } from '../../app/services';
 import { platform } from '../../platform/platform';
 import { AccountPanel } from '../account/AccountPanel';
@@ -8,15 +8,17 @@ import { dbToMeter } from '../voice/vad-gate';
 import type { DeviceInfo, DevicePreference } from './device-fallback';
 import { AppVersion, DesktopPttBinding, MicrophoneAccessView, PttDiagnosticsView } from './DesktopVoice';
 import { refreshDevices, useDevices } from './useDeviceWatcher';
+import { useCameraPreview } from './useCameraPreview';
 import { useInputLevel } from './useInputLevel';
 
-type Tab = 'voice' | 'appearance' | 'account' | 'privacy';
+type Tab = 'voice' | 'video' | 'appearance' | 'account' | 'privacy';
 
 export function SettingsModal({ initialTab }: { initialTab: Tab }) {
   const [tab, setTab] = useState<Tab>(initialTab);
   const close = () => uiStore.getState().open(null);
   const tabs: [Tab, string][] = [
     ['voice', 'Voice & Audio'],
+    ['video', 'Video'],
     ['appearance', 'Appearance'],
     ['account', 'My Account'],
     ['privacy', 'Privacy & Safety'],
@@ -54,6 +56,7 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
         </nav>
         <section className="settings-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'voice' && <VoiceSettings />}
+          {tab === 'video' && <VideoSettings />}
           {tab === 'appearance' && <AppearanceSettings />}
           {tab === 'account' && <AccountPanel />}
           {tab === 'privacy' && <PrivacySettings />}
@@ -282,6 +285,70 @@ function VoiceSettings() {
         hint="Keeps your volume steady when you move away from the mic."
         checked={s.autoGainControl}
         onChange={(v) => s.update({ autoGainControl: v })}
+      />
+    </div>
+  );
+}
+
+const SCREEN_PRESETS = [
+  ['720p30', '720p', '30 fps — lighter on your connection'],
+  ['1080p30', '1080p', '30 fps — sharp text and slides'],
+  ['1080p60', '1080p', '60 fps — smooth motion, games and video'],
+] as const;
+
+/**
+ * The camera to use (default or pinned, with the same fallback as the microphone) with a live preview while this section
+ * is open, and the screen-share quality and audio. The preview's tracks stop when the section closes.
+ */
+function VideoSettings() {
+  const camera = useSettings((x) => x.camera);
+  const screenPreset = useSettings((x) => x.screenPreset);
+  const screenAudio = useSettings((x) => x.screenAudio);
+  const update = useSettings((x) => x.update);
+  const cameras = useDevices((d) => d.cameras);
+  const cameraId = useDevices((d) => d.camera.deviceId);
+  // Camera labels appear once the page may use it, which the preview just asked for.
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const preview = useCameraPreview(videoRef, cameraId, () => void refreshDevices());
+  return (
+    <div className="settings-section">
+      <h3>Video Settings</h3>
+      <DevicePicker label="Camera" devices={cameras} pref={camera} onChange={(pref) => update({ camera: pref })} />
+      <div className="camera-preview">
+        <video ref={videoRef} aria-label="Camera preview" muted autoPlay playsInline data-live={preview.live ? 'true' : 'false'} />
+        {!preview.live && !preview.error && (
+          <p className="camera-preview-note muted" role="status">
+            Starting your camera…
+          </p>
+        )}
+      </div>
+      {preview.error && (
+        <p className="form-error small" role="alert">
+          {preview.error}
+        </p>
+      )}
+      <p className="muted small">Only you see this preview. Your camera turns off when you leave this page.</p>
+
+      <h4>Screen Share Quality</h4>
+      <div className="radio-list" role="radiogroup" aria-label="Screen share quality">
+        {SCREEN_PRESETS.map(([value, resolution, hint]) => (
+          <label key={value} className={screenPreset === value ? 'checked' : ''}>
+            <input
+              type="radio"
+              name="screenPreset"
+              value={value}
+              checked={screenPreset === value}
+              onChange={() => update({ screenPreset: value })}
+            />
+            {resolution} {hint}
+          </label>
+        ))}
+      </div>
+      <Toggle
+        label="Share audio with my screen"
+        hint="Where your system allows it: a browser tab's sound on the web, your computer's sound in the Windows app."
+        checked={screenAudio}
+        onChange={(v) => update({ screenAudio: v })}
       />
     </div>
   );

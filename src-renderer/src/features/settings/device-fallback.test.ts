@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { deviceTransition, rekeyedPreference, resolveDevice, type DeviceInfo, type DevicePreference } from './device-fallback';
+import {
+  deviceTransition,
+  rekeyedPreference,
+  resolveDevice,
+  toDeviceInfos,
+  type DeviceInfo,
+  type DevicePreference,
+} from './device-fallback';
+import { createDevicesStore } from './devices.store';
 
 const mic = (deviceId: string, label: string): DeviceInfo => ({ deviceId, label, kind: 'audioinput' });
 const headset = mic('hs-1', 'USB Headset');
@@ -48,5 +56,36 @@ describe('device fallback policy', () => {
   it("when only Chromium's pseudo-devices carry the pinned label, then they are not taken for the pinned device", () => {
     const pseudo = [mic('default', 'Default - USB Headset'), mic('communications', 'USB Headset')];
     expect(resolveDevice(pinned, pseudo)).toEqual({ deviceId: 'default', fellBack: true });
+  });
+});
+
+describe('camera choice', () => {
+  const cam = (deviceId: string, label: string): DeviceInfo => ({ deviceId, label, kind: 'videoinput' });
+  const webcam = cam('cam-1', 'USB Webcam');
+  const builtinCam = cam('cam-0', 'FaceTime HD Camera');
+  const pinnedCam: DevicePreference = { mode: 'pinned', deviceId: 'cam-1', label: 'USB Webcam' };
+  const none = { inputs: [], outputs: [] };
+  const prefs = { input: { mode: 'default' } as const, output: { mode: 'default' } as const };
+
+  it('when a pinned camera leaves and comes back, then the camera falls back to the default and returns, said once each', () => {
+    const store = createDevicesStore();
+    expect(store.getState().update({ ...none, cameras: [builtinCam, webcam] }, { ...prefs, camera: pinnedCam })).toEqual([]);
+    expect(store.getState().camera).toEqual({ deviceId: 'cam-1', fellBack: false });
+    expect(store.getState().update({ ...none, cameras: [builtinCam] }, { ...prefs, camera: pinnedCam })).toEqual([
+      { type: 'fell-back', label: 'USB Webcam' },
+    ]);
+    expect(store.getState().camera).toEqual({ deviceId: 'default', fellBack: true });
+    expect(store.getState().update({ ...none, cameras: [builtinCam, webcam] }, { ...prefs, camera: pinnedCam })).toEqual([
+      { type: 'returned', label: 'USB Webcam' },
+    ]);
+    expect(store.getState().cameras).toEqual([builtinCam, webcam]);
+  });
+
+  it('when cameras have no labels yet, then they are called Camera 1, 2', () => {
+    const raw = [
+      { deviceId: 'a', label: '', kind: 'videoinput' },
+      { deviceId: 'm', label: 'Mic', kind: 'audioinput' },
+    ] as MediaDeviceInfo[];
+    expect(toDeviceInfos(raw, 'videoinput')).toEqual([{ deviceId: 'a', label: 'Camera 1', kind: 'videoinput' }]);
   });
 });

@@ -8,7 +8,7 @@
 export interface DeviceInfo {
   deviceId: string;
   label: string;
-  kind: 'audioinput' | 'audiooutput';
+  kind: 'audioinput' | 'audiooutput' | 'videoinput';
 }
 
 export type DevicePreference = { mode: 'default' } | { mode: 'pinned'; deviceId: string; label: string };
@@ -50,8 +50,11 @@ export function deviceTransition(pref: DevicePreference, prev: DeviceResolution 
   return null;
 }
 
+/** What an unlabelled device is called (labels appear only once the page may capture from that kind). */
+const FALLBACK_NAMES: Record<DeviceInfo['kind'], string> = { audioinput: 'Microphone', audiooutput: 'Speaker', videoinput: 'Camera' };
+
 export function toDeviceInfos(devices: readonly MediaDeviceInfo[], kind: DeviceInfo['kind']): DeviceInfo[] {
   return devices
     .filter((d) => d.kind === kind)
-    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${kind === 'audioinput' ? 'Microphone' : 'Speaker'} ${i + 1}`, kind }));
+    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `${FALLBACK_NAMES[kind]} ${i + 1}`, kind }));
 }

@@ -12,15 +12,20 @@ export async function refreshDevices(): Promise<void> {
   const md = navigator.mediaDevices as MediaDevices | undefined;
   if (!md?.enumerateDevices) return;
   const all = await md.enumerateDevices();
-  const { input, output } = settingsStore.getState();
+  const { input, output, camera } = settingsStore.getState();
   const events = devicesStore
     .getState()
-    .update({ inputs: toDeviceInfos(all, 'audioinput'), outputs: toDeviceInfos(all, 'audiooutput') }, { input, output });
+    .update(
+      { inputs: toDeviceInfos(all, 'audioinput'), outputs: toDeviceInfos(all, 'audiooutput'), cameras: toDeviceInfos(all, 'videoinput') },
+      { input, output, camera },
+    );
   const now = devicesStore.getState();
   const input2 = rekeyedPreference(input, now.input);
   const output2 = rekeyedPreference(output, now.output);
+  const camera2 = rekeyedPreference(camera, now.camera);
   if (input2) settingsStore.getState().setInput(input2);
   if (output2) settingsStore.getState().setOutput(output2);
+  if (camera2) settingsStore.getState().update({ camera: camera2 });
   for (const e of events) {
     if (e.type === 'fell-back')
       uiStore.getState().toast('warning', `${e.label} was disconnected — using the system default until it's back.`);
@@ -36,7 +41,7 @@ export function useDeviceWatcher() {
     void refreshDevices();
     md.addEventListener('devicechange', onChange);
     const unsub = settingsStore.subscribe((s, prev) => {
-      if (s.input !== prev.input || s.output !== prev.output) void refreshDevices();
+      if (s.input !== prev.input || s.output !== prev.output || s.camera !== prev.camera) void refreshDevices();
     });
     return () => {
       md.removeEventListener('devicechange', onChange);
