@@ -93,7 +93,12 @@ describe('voice repo on the MongoDB-wire server', () => {
     await repo.setModeration(GUILD, USER, { serverMute: true }, new Date());
     await repo.setModeration(GUILD, USER, { serverDeaf: true }, new Date());
     await repo.setModeration(GUILD, USER, { serverStreamOff: true }, new Date());
-    expect(await repo.getModeration(GUILD, USER)).toEqual({ serverMute: true, serverDeaf: true, serverVideoOff: false, serverStreamOff: true });
+    expect(await repo.getModeration(GUILD, USER)).toEqual({
+      serverMute: true,
+      serverDeaf: true,
+      serverVideoOff: false,
+      serverStreamOff: true,
+    });
     expect(await repo.getModeration('6a0000000000000000000002', USER)).toEqual({
       serverMute: false,
       serverDeaf: false,

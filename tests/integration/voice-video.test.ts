@@ -9,7 +9,8 @@ import { decodeJwt } from 'jose';
 import { TrackSource } from 'livekit-server-sdk';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VoiceJoinResponse, VoiceState, VoiceStateUpdateEvent, voiceRoomName } from '@shared/api/voice';
+import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
+import type { VoiceState, VoiceStateUpdateEvent } from '@shared/api/voice';
 import { Permission } from '@shared/permissions/permissions';
 import { connectGateway, nextEvent, type TestServer } from './server-helpers';
 import { Bot, createVoiceGuild, env, roomService, startServerOn, waitFor, type VoiceGuild } from './voice-support';
@@ -57,7 +58,12 @@ async function publishOutcome(publish: Promise<unknown>): Promise<'published' | 
 }
 
 const update = (userId: string, match: (p: VoiceStateUpdateEvent) => boolean) =>
-  nextEvent<VoiceStateUpdateEvent>(ownerGateway, 'VOICE_STATE_UPDATE', (p: VoiceStateUpdateEvent) => p.userId === userId && match(p), 10_000);
+  nextEvent<VoiceStateUpdateEvent>(
+    ownerGateway,
+    'VOICE_STATE_UPDATE',
+    (p: VoiceStateUpdateEvent) => p.userId === userId && match(p),
+    10_000,
+  );
 
 beforeAll(async () => {
   server = await startServerOn(env.apiPort);
@@ -77,7 +83,11 @@ afterAll(async () => {
 describe('video permissions', () => {
   it('when a member lacks VIDEO in a channel, then the token leaves the camera out and LiveKit refuses a camera track', async () => {
     const overwrites = [{ id: g.guildId, type: 'role', allow: 0, deny: Permission.VIDEO }];
-    const created = await server.api.post(`/guilds/${g.guildId}/channels`, { type: 'voice', name: 'no-cameras', overwrites }, g.owner.token);
+    const created = await server.api.post(
+      `/guilds/${g.guildId}/channels`,
+      { type: 'voice', name: 'no-cameras', overwrites },
+      g.owner.token,
+    );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const channelId = created.body.id as string;
 
@@ -101,7 +111,9 @@ describe('video permissions', () => {
     const videoOn = update(g.member.id, (p) => p.channelId === g.a && p.selfVideo);
     await bot.publishVideo('camera');
     expect(await videoOn).toEqual(expect.objectContaining({ selfVideo: true, selfStream: false }));
-    await waitFor('LiveKit to list the camera', async () => ((await liveSources(g.a, g.member.id)).includes(TrackSource.CAMERA) ? true : undefined));
+    await waitFor('LiveKit to list the camera', async () =>
+      (await liveSources(g.a, g.member.id)).includes(TrackSource.CAMERA) ? true : undefined,
+    );
 
     const streamOn = update(g.member.id, (p) => p.channelId === g.a && p.selfStream);
     await bot.publishVideo('screen_share');

@@ -7,7 +7,15 @@ const apiKey = 'APItest';
 const apiSecret = 'x'.repeat(40);
 const issuer = createVoiceTokenIssuer({ apiKey, apiSecret });
 /** A member with SPEAK only (no VIDEO / STREAM), not moderated. */
-const SPEAKER = { speak: true, video: false, stream: false, serverMute: false, serverDeaf: false, serverVideoOff: false, serverStreamOff: false };
+const SPEAKER = {
+  speak: true,
+  video: false,
+  stream: false,
+  serverMute: false,
+  serverDeaf: false,
+  serverVideoOff: false,
+  serverStreamOff: false,
+};
 const EVERYTHING = { ...SPEAKER, video: true, stream: true };
 const MIC_ONLY = { microphone: true, camera: false, screenShare: false, canSubscribe: true };
 
@@ -45,7 +53,9 @@ describe('voice tokens', () => {
   });
 
   it('when a member has VIDEO and STREAM, then the token adds the camera, the screen share and its audio', async () => {
-    const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights(EVERYTHING) }));
+    const claims = await claimsOf(
+      await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights(EVERYTHING) }),
+    );
     expect(claims.video).toEqual(
       expect.objectContaining({ canPublish: true, canPublishSources: ['microphone', 'camera', 'screen_share', 'screen_share_audio'] }),
     );
@@ -63,15 +73,18 @@ describe('voice tokens', () => {
 
   it('when nothing may be published, then canPublish is false and the list is never empty (empty means any source)', async () => {
     const claims = await claimsOf(
-      await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: voiceMediaRights({ ...EVERYTHING, speak: false, video: false, stream: false }) }),
+      await issuer.issue({
+        userId: 'u1',
+        displayName: 'Ada',
+        room: 'ch_abc',
+        rights: voiceMediaRights({ ...EVERYTHING, speak: false, video: false, stream: false }),
+      }),
     );
     expect(claims.video).toEqual(expect.objectContaining({ canPublish: false, canPublishSources: ['microphone'] }));
   });
 
   it('when a token is issued, then it expires within the connect window (60 s by default)', async () => {
-    const claims = await claimsOf(
-      await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: MIC_ONLY }),
-    );
+    const claims = await claimsOf(await issuer.issue({ userId: 'u1', displayName: 'Ada', room: 'ch_abc', rights: MIC_ONLY }));
     expect(issuer.ttlSeconds).toBe(60);
     expect((claims.exp ?? 0) - (claims.nbf ?? 0)).toBe(60);
   });

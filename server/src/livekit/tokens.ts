@@ -54,7 +54,9 @@ export function publishGrant(rights: VoiceMediaRights): { canPublish: boolean; c
   if (rights.microphone) sources.push(TrackSource.MICROPHONE);
   if (rights.camera) sources.push(TrackSource.CAMERA);
   if (rights.screenShare) sources.push(TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
-  return sources.length > 0 ? { canPublish: true, canPublishSources: sources } : { canPublish: false, canPublishSources: [TrackSource.MICROPHONE] };
+  return sources.length > 0
+    ? { canPublish: true, canPublishSources: sources }
+    : { canPublish: false, canPublishSources: [TrackSource.MICROPHONE] };
 }
 
 /**

@@ -49,7 +49,12 @@ describe('voice repo through the record cache', () => {
     expect((await repo.listActiveInGuild(OTHER_GUILD))[0]?.selfMute).toBe(true);
     await repo.setModeration(OTHER_GUILD, USER, { serverMute: true }, at);
     expect((await repo.listActiveInGuild(OTHER_GUILD))[0]?.serverMute).toBe(true);
-    expect(await repo.getModeration(OTHER_GUILD, USER)).toEqual({ serverMute: true, serverDeaf: false, serverVideoOff: false, serverStreamOff: false });
+    expect(await repo.getModeration(OTHER_GUILD, USER)).toEqual({
+      serverMute: true,
+      serverDeaf: false,
+      serverVideoOff: false,
+      serverStreamOff: false,
+    });
     await repo.setMedia(USER, 'PB', { selfVideo: true }, at);
     expect((await repo.listActiveInGuild(OTHER_GUILD))[0]?.selfVideo).toBe(true);
     expect((await repo.findByUser(USER))?.selfVideo).toBe(true);

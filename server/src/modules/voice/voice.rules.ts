@@ -205,7 +205,12 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'screen_share'));
       await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'screen_share_audio'));
       await v.service.applyWebhook(fact('track_unpublished', CHANNEL_A, 'PA_1', 1_000, USER, 'camera'));
-      expect(v.voiceEvents().slice(1).map((e) => [e.selfVideo, e.selfStream])).toEqual([
+      expect(
+        v
+          .voiceEvents()
+          .slice(1)
+          .map((e) => [e.selfVideo, e.selfStream]),
+      ).toEqual([
         [true, false],
         [true, true],
         [false, true],

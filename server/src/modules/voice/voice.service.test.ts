@@ -48,10 +48,7 @@ describe('voice service', () => {
       await v.service.join(USER, CHANNEL_A, {});
       await v.service.moderate(MOD, GUILD, USER, { serverMute: false, serverDeaf: true });
       await v.service.join(USER, CHANNEL_A, {});
-      expect(v.tokens.issued.map((t) => t.rights)).toEqual([
-        mic(false, true),
-        mic(false, false),
-      ]);
+      expect(v.tokens.issued.map((t) => t.rights)).toEqual([mic(false, true), mic(false, false)]);
     });
 
     it('when the channel is invisible to the user, then NOT_FOUND; without CONNECT, FORBIDDEN; text channel, WRONG_CHANNEL_TYPE', async () => {
@@ -164,10 +161,15 @@ describe('voice service', () => {
 
     it('when a moderator server-mutes a connected member, then LiveKit rights drop publish, the state says so, and it is audited', async () => {
       const state = await v.service.moderate(MOD, GUILD, USER, { serverMute: true });
-      expect(state).toEqual({ guildId: GUILD, userId: USER, serverMute: true, serverDeaf: false, serverVideoOff: false, serverStreamOff: false });
-      expect(v.rooms.rights).toEqual([
-        { room: voiceRoomName(CHANNEL_A), identity: USER, rights: mic(false, true) },
-      ]);
+      expect(state).toEqual({
+        guildId: GUILD,
+        userId: USER,
+        serverMute: true,
+        serverDeaf: false,
+        serverVideoOff: false,
+        serverStreamOff: false,
+      });
+      expect(v.rooms.rights).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER, rights: mic(false, true) }]);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, serverMute: true }));
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.mute', actorId: MOD, targetId: USER });
     });
@@ -175,17 +177,21 @@ describe('voice service', () => {
     it('when a moderator server-deafens, then subscribe is revoked too; undeafen restores both', async () => {
       await v.service.moderate(MOD, GUILD, USER, { serverDeaf: true });
       await v.service.moderate(MOD, GUILD, USER, { serverDeaf: false });
-      expect(v.rooms.rights.map((r) => r.rights)).toEqual([
-        mic(false, false),
-        mic(true, true),
-      ]);
+      expect(v.rooms.rights.map((r) => r.rights)).toEqual([mic(false, false), mic(true, true)]);
       expect(v.audit.entries.slice(-2).map((e) => e.action)).toEqual(['voice.deafen', 'voice.undeafen']);
     });
 
     it("when a moderator stops a member's video and stream, then LiveKit drops those sources only, the flags persist, and each is audited", async () => {
       v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, MEMBER | Permission.VIDEO | Permission.STREAM);
       const state = await v.service.moderate(MOD, GUILD, USER, { serverVideoOff: true, serverStreamOff: true });
-      expect(state).toEqual({ guildId: GUILD, userId: USER, serverMute: false, serverDeaf: false, serverVideoOff: true, serverStreamOff: true });
+      expect(state).toEqual({
+        guildId: GUILD,
+        userId: USER,
+        serverMute: false,
+        serverDeaf: false,
+        serverVideoOff: true,
+        serverStreamOff: true,
+      });
       expect(v.rooms.rights.at(-1)?.rights).toEqual({ microphone: true, camera: false, screenShare: false, canSubscribe: true });
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, serverVideoOff: true, serverStreamOff: true }));
       expect(v.audit.entries.slice(-2).map((e) => e.action)).toEqual(['voice.video_off', 'voice.stream_off']);
@@ -203,11 +209,16 @@ describe('voice service', () => {
       expect(await codeOf(v.service.moderate(OTHER, GUILD, USER, { serverVideoOff: true }))).toBe('FORBIDDEN');
       expect(await codeOf(v.service.moderate(OTHER, GUILD, USER, { serverDeaf: true, serverStreamOff: true }))).toBe('FORBIDDEN');
       expect(v.rooms.rights).toEqual([]);
-      expect((await v.service.snapshotFor(OTHER, [GUILD]))[0]).toEqual(expect.objectContaining({ serverVideoOff: false, serverStreamOff: false }));
+      expect((await v.service.snapshotFor(OTHER, [GUILD]))[0]).toEqual(
+        expect.objectContaining({ serverVideoOff: false, serverStreamOff: false }),
+      );
     });
 
     it('when a member with VIDEO but without SPEAK has their stream stopped, then the live update does not grant the microphone', async () => {
-      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.VIDEO | Permission.STREAM);
+      v.access.channelPerms.set(
+        `${USER}:${CHANNEL_A}`,
+        Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.VIDEO | Permission.STREAM,
+      );
       await v.service.moderate(MOD, GUILD, USER, { serverStreamOff: true });
       expect(v.rooms.rights.at(-1)?.rights).toEqual({ microphone: false, camera: true, screenShare: false, canSubscribe: true });
       // Connecting later with an older token: the flags are enforced with their real permissions, not a microphone.

@@ -265,10 +265,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     const room = voiceRoomName(channel.id);
     const token = await tokens.issue({ userId, displayName, room, rights });
     const expiresAt = new Date(clock().getTime() + tokens.ttlSeconds * 1000).toISOString();
-    log.info(
-      { userId, channelId: channel.id, room, ...rights },
-      'voice token issued',
-    );
+    log.info({ userId, channelId: channel.id, room, ...rights }, 'voice token issued');
     return { url: deps.publicUrl, token, room, channelId: channel.id, guildId: channel.guildId, expiresAt };
   }
 
