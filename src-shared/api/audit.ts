@@ -34,6 +34,12 @@ export const AUDIT_ACTIONS = [
   'voice.deafen',
   'voice.undeafen',
   'voice.disconnect',
+  /** A moderator stopped / allowed a member's camera (serverVideoOff): `details: { channelId }`. */
+  'voice.video_off',
+  'voice.video_on',
+  /** A moderator stopped / allowed a member's screen share (serverStreamOff): `details: { channelId }`. */
+  'voice.stream_off',
+  'voice.stream_on',
   'recording.start',
   'recording.stop',
 ] as const;

@@ -122,6 +122,15 @@ describe('member moderation in the web client', () => {
     expect(await again.getAttribute('aria-checked')).toBe('true');
     await again.click();
     await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+
+    // Stopping B's stream (issue 17): the menu then offers to allow it again, and allowing it restores the default.
+    await voiceRow(a, 'Bob').click({ button: 'right' });
+    await a.getByRole('menu', { name: 'Bob options' }).getByRole('menuitem', { name: 'Stop stream' }).click();
+    await voiceRow(a, 'Bob').click({ button: 'right' });
+    await a.getByRole('menu', { name: 'Bob options' }).getByRole('menuitem', { name: 'Allow stream' }).click();
+    await voiceRow(a, 'Bob').click({ button: 'right' });
+    await a.getByRole('menu', { name: 'Bob options' }).getByRole('menuitem', { name: 'Stop stream' }).waitFor();
+    await a.keyboard.press('Escape');
   });
 
   it("when the owner moves B into a full voice channel through the menu, then B connects there with the move's token", async () => {

@@ -295,7 +295,7 @@ describe('calls', () => {
       expect.objectContaining({
         room: callRoomName(aConn.call.id),
         roomJoin: true,
-        canPublishSources: ['microphone'],
+        canPublishSources: ['microphone', 'camera', 'screen_share', 'screen_share_audio'],
         roomAdmin: false,
         roomCreate: false,
       }),

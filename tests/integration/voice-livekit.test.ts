@@ -100,7 +100,7 @@ describe('voice join', () => {
     }
   });
 
-  it('when the token is decoded, then it grants joining only that room, microphone only, nothing administrative, for about a minute', async () => {
+  it('when the token is decoded, then it grants joining only that room, microphone, camera and screen share (@everyone has SPEAK, VIDEO, STREAM), nothing administrative, for about a minute', async () => {
     const res = await join(g.a, g.member.token);
     const claims = decodeJwt(res.token) as { sub?: string; exp?: number; nbf?: number; video?: Record<string, unknown> };
     expect(claims.sub).toBe(g.member.id);
@@ -109,7 +109,7 @@ describe('voice join', () => {
       expect.objectContaining({
         room: voiceRoomName(g.a),
         roomJoin: true,
-        canPublishSources: ['microphone'],
+        canPublishSources: ['microphone', 'camera', 'screen_share', 'screen_share_audio'],
         canPublishData: false,
         roomAdmin: false,
         roomCreate: false,
@@ -271,14 +271,22 @@ describe('moderation', () => {
     );
     const res = await server.api.patch(`/guilds/${g.guildId}/voice-states/${g.member.id}`, { serverMute: true }, g.owner.token);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toEqual({ guildId: g.guildId, userId: g.member.id, serverMute: true, serverDeaf: false });
+    expect(res.body).toEqual({
+      guildId: g.guildId,
+      userId: g.member.id,
+      serverMute: true,
+      serverDeaf: false,
+      serverVideoOff: false,
+      serverStreamOff: false,
+    });
     expect((await muted).channelId).toBe(g.a);
 
     const noMic = (p: { tracks: { source: TrackSource; muted: boolean }[] }) =>
       !p.tracks.some((t) => t.source === TrackSource.MICROPHONE && !t.muted);
     const after = await waitFor('LiveKit to revoke publishing', async () => {
       const p = (await participants(g.a)).find((x) => x.identity === g.member.id);
-      return p && p.permission?.canPublish === false && noMic(p) ? p : undefined;
+      // Camera and screen share stay allowed (@everyone has VIDEO and STREAM): only the microphone leaves the sources.
+      return p && p.permission && !p.permission.canPublishSources.includes(TrackSource.MICROPHONE) && noMic(p) ? p : undefined;
     });
     expect(after.permission?.canSubscribe).toBe(true);
 
@@ -290,7 +298,11 @@ describe('moderation', () => {
 
     // The next token reflects the mute too.
     const next = await join(g.a, g.member.token);
-    expect((decodeJwt(next.token) as { video?: { canPublish?: boolean } }).video?.canPublish).toBe(false);
+    expect((decodeJwt(next.token) as { video?: { canPublishSources?: string[] } }).video?.canPublishSources).toEqual([
+      'camera',
+      'screen_share',
+      'screen_share_audio',
+    ]);
 
     const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.mute`, g.owner.token);
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'voice.mute', actorId: g.owner.id, targetId: g.member.id })]);
@@ -308,7 +320,7 @@ describe('moderation', () => {
       return x?.permission?.canSubscribe === true ? x : undefined;
     });
     // Still server-muted: undeafen must not hand the microphone back.
-    expect(p.permission?.canPublish).toBe(false);
+    expect(p.permission?.canPublishSources).not.toContain(TrackSource.MICROPHONE);
     const audit = await server.api.get(`/guilds/${g.guildId}/audit-log`, g.owner.token);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['voice.deafen', 'voice.undeafen']));
   });

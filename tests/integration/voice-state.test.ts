@@ -40,6 +40,8 @@ describe('voice repo on the MongoDB-wire server', () => {
       joinedAtMs: 42,
       serverMute: false,
       serverDeaf: false,
+      serverVideoOff: false,
+      serverStreamOff: false,
       at,
     };
     const results = await Promise.all(Array.from({ length: 8 }, () => repo.startSession(start)));
@@ -68,6 +70,8 @@ describe('voice repo on the MongoDB-wire server', () => {
       joinedAtMs: 7,
       serverMute: false,
       serverDeaf: false,
+      serverVideoOff: false,
+      serverStreamOff: false,
       at: t0,
     };
     expect(await repo.startSession(start)).toBeDefined();
@@ -88,8 +92,51 @@ describe('voice repo on the MongoDB-wire server', () => {
   it('when moderation flags are set for a member not in voice, then they are stored per guild and kept', async () => {
     await repo.setModeration(GUILD, USER, { serverMute: true }, new Date());
     await repo.setModeration(GUILD, USER, { serverDeaf: true }, new Date());
-    expect(await repo.getModeration(GUILD, USER)).toEqual({ serverMute: true, serverDeaf: true });
-    expect(await repo.getModeration('6a0000000000000000000002', USER)).toEqual({ serverMute: false, serverDeaf: false });
+    await repo.setModeration(GUILD, USER, { serverStreamOff: true }, new Date());
+    expect(await repo.getModeration(GUILD, USER)).toEqual({
+      serverMute: true,
+      serverDeaf: true,
+      serverVideoOff: false,
+      serverStreamOff: true,
+    });
+    expect(await repo.getModeration('6a0000000000000000000002', USER)).toEqual({
+      serverMute: false,
+      serverDeaf: false,
+      serverVideoOff: false,
+      serverStreamOff: false,
+    });
+  });
+
+  it('when camera / stream presence is recorded, then only for the current session, and a webhook newer than a reconciler listing wins', async () => {
+    await testDb().collection('voice_states').deleteMany({});
+    const t0 = new Date('2026-02-01T00:00:00Z');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    const start = {
+      userId: USER,
+      guildId: GUILD,
+      channelId: CHANNEL_A,
+      room: `ch_${CHANNEL_A}`,
+      participantSid: 'PA_m',
+      joinedAtMs: 100,
+      serverMute: false,
+      serverDeaf: false,
+      serverVideoOff: false,
+      serverStreamOff: false,
+      at: t0,
+    };
+    expect(await repo.startSession(start)).toBeDefined();
+    expect(await repo.setMedia(USER, 'PA_other', { selfVideo: true }, at(1))).toBeNull();
+    expect((await repo.setMedia(USER, 'PA_m', { selfVideo: true }, at(10)))?.selfVideo).toBe(true);
+    expect(await repo.setMedia(USER, 'PA_m', { selfVideo: true }, at(11))).toBeNull(); // no change, nothing to announce
+    // The reconciler listed LiveKit at t0+5 (before the webhook at t0+10): its older view must not undo the webhook.
+    expect(await repo.setMedia(USER, 'PA_m', { selfVideo: false, selfStream: false }, at(20), at(5))).toBeNull();
+    expect((await repo.findByUser(USER))?.selfVideo).toBe(true);
+    // A listing after the webhook is the newer truth.
+    const after = await repo.setMedia(USER, 'PA_m', { selfVideo: false, selfStream: true }, at(30), at(25));
+    expect(after).toEqual(expect.objectContaining({ selfVideo: false, selfStream: true }));
+    // The session ends: nothing is published any more, and a new session starts with nothing.
+    await repo.endSession(USER, 'PA_m', 100, at(40));
+    expect(await repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: null, selfVideo: false, selfStream: false }));
   });
 
   it('when the indexes are ensured again (every boot after the first, two instances at once), then it succeeds and the seat indexes exist', async () => {

@@ -2,7 +2,18 @@
  * Helpers for the voice integration tests (voice-*.test.ts): a server in-process on the port the test LiveKit sends
  * its webhooks to, a guild with voice channels, and rtc-node bots that publish a tone.
  */
-import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import {
+  AudioFrame,
+  AudioSource,
+  LocalAudioTrack,
+  LocalVideoTrack,
+  Room,
+  TrackPublishOptions,
+  TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+} from '@livekit/rtc-node';
 import type { LocalTrackPublication } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Clock } from '../../server/src/clock';
@@ -96,10 +107,17 @@ export async function createVoiceGuild(api: ApiClient): Promise<VoiceGuild> {
 const SAMPLE_RATE = 48_000;
 const FRAME_SAMPLES = SAMPLE_RATE / 100;
 
-/** A headless participant (rtc-node) that can publish a 440 Hz tone as its microphone. */
+const VIDEO_WIDTH = 160;
+const VIDEO_HEIGHT = 120;
+/** 15 fps: enough for LiveKit to see a live track, little CPU on a shared machine. */
+const VIDEO_FRAME_MS = 66;
+
+/** A headless participant (rtc-node) that can publish a 440 Hz tone as its microphone, and a grey camera or screen. */
 export class Bot {
   readonly room = new Room();
   private source: AudioSource | null = null;
+  private readonly videoSources: VideoSource[] = [];
+  private readonly videoTimers: NodeJS.Timeout[] = [];
   private running = false;
   disconnected = false;
 
@@ -135,9 +153,40 @@ export class Bot {
     return publication;
   }
 
+  /**
+   * Publishes a small grey picture as a camera or screen share, paced at 15 fps (a timer, not a loop: frames must not
+   * flood the FFI queue). Rejects when LiveKit refuses the source: rtc-node then waits for the server's answer until
+   * its publish timeout (about 10 s) and fails with "track publication timed out".
+   */
+  async publishVideo(kind: 'camera' | 'screen_share', name: string = kind): Promise<LocalTrackPublication> {
+    const source = new VideoSource(VIDEO_WIDTH, VIDEO_HEIGHT);
+    this.videoSources.push(source);
+    const frame = new VideoFrame(new Uint8Array(VIDEO_WIDTH * VIDEO_HEIGHT * 4).fill(128), VIDEO_WIDTH, VIDEO_HEIGHT, VideoBufferType.RGBA);
+    const timer = setInterval(() => {
+      try {
+        source.captureFrame(frame);
+      } catch {
+        clearInterval(timer);
+      }
+    }, VIDEO_FRAME_MS);
+    this.videoTimers.push(timer);
+    const participant = this.room.localParticipant;
+    if (!participant) throw new Error('not connected');
+    const track = LocalVideoTrack.createVideoTrack(name, source);
+    const trackSource = kind === 'camera' ? TrackSource.SOURCE_CAMERA : TrackSource.SOURCE_SCREENSHARE;
+    try {
+      return await participant.publishTrack(track, new TrackPublishOptions({ source: trackSource }));
+    } catch (err) {
+      clearInterval(timer);
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
+    for (const timer of this.videoTimers) clearInterval(timer);
     this.running = false;
     await this.room.disconnect().catch(() => undefined);
     await this.source?.close().catch(() => undefined);
+    for (const source of this.videoSources) await source.close().catch(() => undefined);
   }
 }

@@ -65,7 +65,7 @@ describe('voice reconciler timer', () => {
     fail = false;
     await vi.advanceTimersByTimeAsync(1_000);
     expect(t.passes.count).toBe(2);
-    await expect(reconciler.reconcileOnce()).resolves.toEqual({ rooms: 0, removed: 0, added: 0, evicted: 0, seatsFreed: 0 });
+    await expect(reconciler.reconcileOnce()).resolves.toEqual({ rooms: 0, removed: 0, added: 0, media: 0, evicted: 0, seatsFreed: 0 });
     await reconciler.stop();
   });
 });

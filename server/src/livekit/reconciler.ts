@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { channelIdFromRoom } from '@shared/api/voice';
 import type { VoiceRoomService } from './room-service';
+import { mediaPresenceOf } from './room-service';
 
 /**
  * Webhooks can be lost (our server was down, LiveKit crashed, a network blip). The reconciler makes LiveKit's own
@@ -16,12 +17,23 @@ import type { VoiceRoomService } from './room-service';
  */
 export interface ReconcileTarget {
   listActiveRooms(): Promise<string[]>;
-  listActiveInRoom(room: string): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number }[]>;
+  listActiveInRoom(
+    room: string,
+  ): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number; selfVideo?: boolean; selfStream?: boolean }[]>;
   observeSession(
     input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number },
     source: string,
   ): Promise<boolean>;
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
+  /**
+   * Camera / screen share presence of a listed participant, when it differs from ours (a track webhook was lost).
+   * `listedAt` is when LiveKit was asked: a webhook recorded after it is newer and wins.
+   */
+  observeMedia?(
+    input: { identity: string; sid: string; selfVideo: boolean; selfStream: boolean },
+    listedAt: Date,
+    source: string,
+  ): Promise<boolean>;
   /**
    * Access check for participants LiveKit lists: kicked, banned, lost CONNECT/VIEW, channel deleted → false.
    * Tokens are only checked when connecting, so this is what removes people whose access changed while connected.
@@ -43,6 +55,8 @@ export interface ReconcileResult {
   removed: number;
   /** LiveKit participants we had no session for. */
   added: number;
+  /** Sessions whose camera / screen share presence we had wrong. */
+  media: number;
   /** Participants removed from LiveKit because they may no longer be there. */
   evicted: number;
   /** Seats of limited channels freed because nobody in LiveKit used them (leave webhook lost, token never used). */
@@ -70,7 +84,7 @@ export function createVoiceReconciler(deps: {
   let stopped = false;
 
   async function reconcileOnce(): Promise<ReconcileResult> {
-    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, evicted: 0, seatsFreed: 0 };
+    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, media: 0, evicted: 0, seatsFreed: 0 };
     const listedAt = clock();
     const liveByRoom = new Map<string, Set<string>>();
     const stored = await target.listActiveRooms();
@@ -82,6 +96,7 @@ export function createVoiceReconciler(deps: {
       result.rooms++;
       // Snapshot ours first, then LiveKit's: a session that starts in between is in LiveKit's list, never wrongly removed.
       const ours = await target.listActiveInRoom(room);
+      const roomListedAt = clock();
       const listed = await rooms.listParticipants(room);
       const participants = [];
       for (const p of listed) {
@@ -102,6 +117,17 @@ export function createVoiceReconciler(deps: {
           result.added++;
         }
       }
+      if (target.observeMedia) {
+        const oursBySid = new Map(ours.map((s) => [s.participantSid, s]));
+        for (const p of participants) {
+          const presence = mediaPresenceOf(p.tracks);
+          const stored = oursBySid.get(p.sid);
+          if (stored && stored.selfVideo === presence.selfVideo && stored.selfStream === presence.selfStream) continue;
+          // A session just added starts with nothing published, so only a listed camera or stream needs writing.
+          if (!stored && !presence.selfVideo && !presence.selfStream) continue;
+          if (await target.observeMedia({ identity: p.identity, sid: p.sid, ...presence }, roomListedAt, 'reconciler')) result.media++;
+        }
+      }
       for (const s of ours) {
         if (liveSids.has(s.participantSid)) continue;
         if (await target.observeSessionEnd({ identity: s.userId, sid: s.participantSid, joinedAtMs: s.currentJoinedAtMs }, 'reconciler')) {
@@ -111,7 +137,7 @@ export function createVoiceReconciler(deps: {
     }
     if (target.sweepSeats) result.seatsFreed = (await target.sweepSeats(liveByRoom, listedAt)).freed;
     await target.housekeeping?.();
-    if (result.removed || result.added || result.evicted || result.seatsFreed) log.info(result, 'voice state reconciled');
+    if (result.removed || result.added || result.media || result.evicted || result.seatsFreed) log.info(result, 'voice state reconciled');
     return result;
   }
 

@@ -1,7 +1,7 @@
 import { ParticipantInfo, ServerError, TrackInfo, TrackSource } from 'livekit-server-sdk';
 import type { RoomServiceClient } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
-import { createVoiceRoomService } from './room-service';
+import { createVoiceRoomService, mediaPresenceOf } from './room-service';
 
 function fakeClient(overrides: Partial<Record<keyof RoomServiceClient, unknown>>) {
   const calls: { method: string; args: unknown[] }[] = [];
@@ -25,6 +25,8 @@ const notFound = () => {
   throw new ServerError('not_found', 'participant not found', 404, 'not_found');
 };
 
+const NOTHING = { microphone: false, camera: false, screenShare: false, canSubscribe: true };
+
 describe('voice room service', () => {
   it('when publishing is revoked, then the whole permission is replaced (microphone only) and a live microphone is muted', async () => {
     const info = new ParticipantInfo({
@@ -35,7 +37,7 @@ describe('voice room service', () => {
       ],
     });
     const { client, calls } = fakeClient({ updateParticipant: () => info });
-    expect(await createVoiceRoomService(client).applyRights('ch_x', 'u1', { canPublish: false, canSubscribe: true })).toBe(true);
+    expect(await createVoiceRoomService(client).applyRights('ch_x', 'u1', NOTHING)).toBe(true);
     expect(calls[0]).toEqual({
       method: 'updateParticipant',
       args: [
@@ -57,7 +59,7 @@ describe('voice room service', () => {
   it('when the participant is not in the room, then applyRights and removeParticipant report false instead of failing', async () => {
     const { client } = fakeClient({ updateParticipant: notFound, removeParticipant: notFound, listParticipants: notFound });
     const rooms = createVoiceRoomService(client);
-    expect(await rooms.applyRights('ch_x', 'u1', { canPublish: true, canSubscribe: true })).toBe(false);
+    expect(await rooms.applyRights('ch_x', 'u1', { ...NOTHING, microphone: true })).toBe(false);
     expect(await rooms.removeParticipant('ch_x', 'u1')).toBe(false);
     expect(await rooms.listParticipants('ch_x')).toEqual([]);
   });
@@ -69,5 +71,21 @@ describe('voice room service', () => {
       },
     });
     await expect(createVoiceRoomService(client).listParticipants('ch_x')).rejects.toThrow('down');
+  });
+
+  it('when listed, then tracks carry their source names and say whether a camera or screen share is live', async () => {
+    const info = new ParticipantInfo({
+      identity: 'u1',
+      sid: 'PA_1',
+      tracks: [
+        new TrackInfo({ sid: 'TR_cam', source: TrackSource.CAMERA }),
+        new TrackInfo({ sid: 'TR_audio', source: TrackSource.SCREEN_SHARE_AUDIO }),
+      ],
+    });
+    const { client } = fakeClient({ listParticipants: () => [info] });
+    const [p] = await createVoiceRoomService(client).listParticipants('ch_x');
+    expect(p?.tracks.map((t) => t.source)).toEqual(['camera', 'screen_share_audio']);
+    // Screen-share audio without the picture is not a stream.
+    expect(mediaPresenceOf(p?.tracks ?? [])).toEqual({ selfVideo: true, selfStream: false });
   });
 });

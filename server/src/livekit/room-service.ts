@@ -7,11 +7,13 @@ import { voiceParticipantPermission } from './tokens';
  * The slice of LiveKit's RoomService that voice needs, as plain data. Services depend on this interface so unit tests
  * use a fake and integration tests the real SFU.
  */
+export type LiveTrackSource = 'microphone' | 'camera' | 'screen_share' | 'screen_share_audio' | 'unknown';
+
 export interface LiveParticipant {
   sid: string;
   identity: string;
   joinedAtMs: number;
-  tracks: { sid: string; source: 'microphone' | 'camera' | 'screen_share' | 'screen_share_audio' | 'unknown'; muted: boolean }[];
+  tracks: { sid: string; source: LiveTrackSource; muted: boolean }[];
   permission: { canPublish: boolean; canSubscribe: boolean } | null;
 }
 
@@ -23,17 +25,29 @@ export interface VoiceRoomService {
   removeParticipant(room: string, identity: string): Promise<boolean>;
   /**
    * Applies media rights live: replaces the participant's permission and server-mutes any microphone already
-   * published, so revoking takes effect even on clients that ignore permission updates. False when not in the room.
+   * published, so revoking takes effect even on clients that ignore permission updates. A camera or screen share whose
+   * source is no longer allowed is unpublished by LiveKit itself (livekit-server 1.13.5 does so within a few hundred
+   * ms of the update; tests/integration/voice-video.test.ts checks it). False when not in the room.
    */
   applyRights(room: string, identity: string, rights: VoiceMediaRights): Promise<boolean>;
 }
 
-const SOURCES: Record<number, LiveParticipant['tracks'][number]['source']> = {
+const SOURCES: Record<number, LiveTrackSource> = {
   [TrackSource.MICROPHONE]: 'microphone',
   [TrackSource.CAMERA]: 'camera',
   [TrackSource.SCREEN_SHARE]: 'screen_share',
   [TrackSource.SCREEN_SHARE_AUDIO]: 'screen_share_audio',
 };
+
+/** LiveKit's numeric TrackSource as the name we use. */
+export function trackSourceName(source: TrackSource): LiveTrackSource {
+  return SOURCES[source] ?? 'unknown';
+}
+
+/** What a participant's published tracks say about their camera and screen share. */
+export function mediaPresenceOf(tracks: readonly { source: LiveTrackSource }[]): { selfVideo: boolean; selfStream: boolean } {
+  return { selfVideo: tracks.some((t) => t.source === 'camera'), selfStream: tracks.some((t) => t.source === 'screen_share') };
+}
 
 function isNotFound(err: unknown): boolean {
   return err instanceof ServerError && (err.code === 'not_found' || err.status === 404);
@@ -53,7 +67,7 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
           sid: p.sid,
           identity: p.identity,
           joinedAtMs: p.joinedAtMs > 0n ? Number(p.joinedAtMs) : Number(p.joinedAt) * 1000,
-          tracks: p.tracks.map((t) => ({ sid: t.sid, source: SOURCES[t.source] ?? 'unknown', muted: t.muted })),
+          tracks: p.tracks.map((t) => ({ sid: t.sid, source: trackSourceName(t.source), muted: t.muted })),
           permission: p.permission ? { canPublish: p.permission.canPublish, canSubscribe: p.permission.canSubscribe } : null,
         }));
       } catch (err) {
@@ -78,8 +92,8 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
         if (isNotFound(err)) return false;
         throw err;
       }
-      if (!rights.canPublish) {
-        // Revoking canPublish makes LiveKit unpublish the tracks; muting first closes the gap until that happens.
+      if (!rights.microphone) {
+        // Revoking the microphone makes LiveKit unpublish it; muting first closes the gap until that happens.
         for (const track of info.tracks) {
           if (track.source !== TrackSource.MICROPHONE || track.muted) continue;
           try {

@@ -15,24 +15,56 @@ export const DEFAULT_VOICE_TOKEN_TTL_SECONDS = 60;
 /** What a member may do in a voice room, derived from permissions and server moderation. */
 export interface VoiceMediaRights {
   /** SPEAK and not server-muted / server-deafened. */
-  canPublish: boolean;
+  microphone: boolean;
+  /** VIDEO and not stopped by a moderator (serverVideoOff). */
+  camera: boolean;
+  /** STREAM and not stopped by a moderator (serverStreamOff): screen share and its audio. */
+  screenShare: boolean;
   /** Not server-deafened. */
   canSubscribe: boolean;
 }
 
-export function voiceMediaRights(input: { speak: boolean; serverMute: boolean; serverDeaf: boolean }): VoiceMediaRights {
-  // A deafened user can't hear the room, so like Discord they can't talk into it either.
+export interface VoiceRightsInput {
+  speak: boolean;
+  video: boolean;
+  stream: boolean;
+  serverMute: boolean;
+  serverDeaf: boolean;
+  serverVideoOff: boolean;
+  serverStreamOff: boolean;
+}
+
+export function voiceMediaRights(input: VoiceRightsInput): VoiceMediaRights {
   return {
-    canPublish: input.speak && !input.serverMute && !input.serverDeaf,
+    // A deafened user can't hear the room, so like Discord they can't talk into it either.
+    microphone: input.speak && !input.serverMute && !input.serverDeaf,
+    camera: input.video && !input.serverVideoOff,
+    screenShare: input.stream && !input.serverStreamOff,
     canSubscribe: !input.serverDeaf,
   };
 }
 
 /**
+ * The sources LiveKit lets the participant publish, and whether they may publish at all. Never an empty list: LiveKit
+ * reads an empty canPublishSources as "any source", so with nothing allowed the list stays [microphone] and canPublish
+ * is false.
+ */
+export function publishGrant(rights: VoiceMediaRights): { canPublish: boolean; canPublishSources: TrackSource[] } {
+  const sources: TrackSource[] = [];
+  if (rights.microphone) sources.push(TrackSource.MICROPHONE);
+  if (rights.camera) sources.push(TrackSource.CAMERA);
+  if (rights.screenShare) sources.push(TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
+  return sources.length > 0
+    ? { canPublish: true, canPublishSources: sources }
+    : { canPublish: false, canPublishSources: [TrackSource.MICROPHONE] };
+}
+
+/**
  * The exact grant of a voice token. Everything not listed is off: no roomAdmin/roomCreate/roomList/roomRecord/recorder,
- * no data channel, no metadata changes, no camera or screen share (canPublishSources supersedes canPublish).
+ * no data channel, no metadata changes, and only the sources the rights allow (canPublishSources supersedes canPublish).
  */
 export function voiceVideoGrant(room: string, rights: VoiceMediaRights): VideoGrant {
+  const { canPublish, canPublishSources } = publishGrant(rights);
   return {
     room,
     roomJoin: true,
@@ -43,9 +75,8 @@ export function voiceVideoGrant(room: string, rights: VoiceMediaRights): VideoGr
     recorder: false,
     hidden: false,
     canSubscribe: rights.canSubscribe,
-    canPublish: rights.canPublish,
-    // Always exactly the microphone: an empty list would mean "any source" to LiveKit if canPublish were ever true.
-    canPublishSources: [TrackSource.MICROPHONE],
+    canPublish,
+    canPublishSources,
     canPublishData: false,
     canUpdateOwnMetadata: false,
   };
@@ -57,11 +88,12 @@ export function voiceVideoGrant(room: string, rights: VoiceMediaRights): VideoGr
  * canPublishSources would mean "any source".
  */
 export function voiceParticipantPermission(rights: VoiceMediaRights) {
+  const { canPublish, canPublishSources } = publishGrant(rights);
   return {
     canSubscribe: rights.canSubscribe,
-    canPublish: rights.canPublish,
+    canPublish,
     canPublishData: false,
-    canPublishSources: [TrackSource.MICROPHONE],
+    canPublishSources,
     canUpdateMetadata: false,
     hidden: false,
     recorder: false,

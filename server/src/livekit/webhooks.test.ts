@@ -88,7 +88,15 @@ describe('webhook facts', () => {
       room: `ch_${CHANNEL}`,
       channelId: CHANNEL,
       participant: { sid: 'PA_1', identity: '6a0000000000000000000100', joinedAtMs: 1_700_000_000_123 },
+      track: null,
     });
+  });
+
+  it('when a track is published, then the fact carries its sid and source name', () => {
+    const body = joinedBody({ event: 'track_published', track: { sid: 'TR_1', source: 'SCREEN_SHARE', type: 'VIDEO' } });
+    expect(toVoiceFact(WebhookEvent.fromJsonString(body))).toEqual(
+      expect.objectContaining({ kind: 'track_published', track: { sid: 'TR_1', source: 'screen_share' } }),
+    );
   });
 
   it('when a connection is aborted, then it counts as a leave', () => {

@@ -1,6 +1,8 @@
 import { WebhookReceiver } from 'livekit-server-sdk';
 import type { WebhookEvent } from 'livekit-server-sdk';
 import { channelIdFromRoom } from '@shared/api/voice';
+import type { LiveTrackSource } from './room-service';
+import { trackSourceName } from './room-service';
 
 /**
  * LiveKit webhooks: verification and translation into the few facts the voice state needs.
@@ -52,6 +54,8 @@ export type VoiceWebhookFact =
       room: string;
       channelId: string;
       participant: WebhookParticipant;
+      /** The track of a track_published / track_unpublished event (null for participant events or when absent). */
+      track: { sid: string; source: LiveTrackSource } | null;
     }
   | { kind: 'ignored'; id: string; event: string; reason: string };
 
@@ -84,6 +88,7 @@ export function toVoiceFact(event: WebhookEvent): VoiceWebhookFact {
     room: roomName,
     channelId,
     participant: { sid: p.sid, identity: p.identity, joinedAtMs },
+    track: event.track ? { sid: event.track.sid, source: trackSourceName(event.track.source) } : null,
   };
 }
 

@@ -7,6 +7,7 @@ import { messagesAsDocuments } from './001-messages-as-documents';
 import { dropUserGuilds } from './002-drop-user-guilds';
 import { addReactionsPermission } from './003-add-reactions-permission';
 import { attachFilesPermission } from './004-attach-files-permission';
+import { videoStreamPermissions } from './005-video-stream-permissions';
 
 /**
  * Schema migrations, run by umzug: each one once per database, in order, recorded by name in `migrations` (umzug's
@@ -23,7 +24,13 @@ export interface Migration {
   name: string;
   up(ctx: MigrationContext): Promise<void>;
 }
-export const MIGRATIONS: readonly Migration[] = [messagesAsDocuments, dropUserGuilds, addReactionsPermission, attachFilesPermission];
+export const MIGRATIONS: readonly Migration[] = [
+  messagesAsDocuments,
+  dropUserGuilds,
+  addReactionsPermission,
+  attachFilesPermission,
+  videoStreamPermissions,
+];
 
 interface LockDoc {
   _id: 'migrations';

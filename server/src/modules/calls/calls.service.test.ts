@@ -46,7 +46,11 @@ describe('call service', () => {
       expect(conn.room).toBe(callRoomName(conn.call.id));
       expect(conn.url).toBe('ws://livekit.test');
       expect(t.issued).toEqual([
-        expect.objectContaining({ userId: A, room: callRoomName(conn.call.id), rights: { canPublish: true, canSubscribe: true } }),
+        expect.objectContaining({
+          userId: A,
+          room: callRoomName(conn.call.id),
+          rights: { microphone: true, camera: true, screenShare: true, canSubscribe: true },
+        }),
       ]);
       for (const user of [A, B]) {
         const [created] = eventsTo(user, 'CALL_CREATE') as CallView[];

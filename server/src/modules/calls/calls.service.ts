@@ -9,9 +9,23 @@ import type { Clock } from '../../clock';
 import { newId } from '../../db/ids';
 import { AppError } from '../../errors';
 import type { VoiceTokenIssuer } from '../../livekit/tokens';
+import { voiceMediaRights } from '../../livekit/tokens';
+import { hasPermission, Permission } from '@shared/permissions/permissions';
+import { PRIVATE_CHANNEL_PERMISSIONS } from '../private-channels/private-channel-rules';
 import type { BusyPreference, Call, CallEffect, CallEvent, CallRefusal, CalleeActivity, EndedCall } from './call-machine';
 import { applyCallEvent, callHistory, isEnded, nextDeadline, startCall } from './call-machine';
 import type { CallHistoryRow, CallsRepo } from './calls.repo';
+
+/** A call's members may publish what recipients of its private channel may: microphone, camera and screen share. */
+const CALL_RIGHTS = voiceMediaRights({
+  speak: hasPermission(PRIVATE_CHANNEL_PERMISSIONS, Permission.SPEAK),
+  video: hasPermission(PRIVATE_CHANNEL_PERMISSIONS, Permission.VIDEO),
+  stream: hasPermission(PRIVATE_CHANNEL_PERMISSIONS, Permission.STREAM),
+  serverMute: false,
+  serverDeaf: false,
+  serverVideoOff: false,
+  serverStreamOff: false,
+});
 
 type CallDeleteEvent = z.infer<typeof CallDeleteSchema>;
 type MissedCallsUpdateEvent = z.infer<typeof MissedCallsSchema>;
@@ -297,7 +311,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
       userId,
       displayName: (await access.displayName(userId)) ?? userId,
       room,
-      rights: { canPublish: true, canSubscribe: true },
+      rights: CALL_RIGHTS,
     });
     return {
       call: toCallView(call),

@@ -11,10 +11,10 @@ describe('private channel rules', () => {
     expect(dmPairKey('aa', 'cc')).not.toBe(dmPairKey('aa', 'bb'));
   });
 
-  it('recipients may see, write, react and attach, but not manage others’ messages, channels or roles', () => {
-    for (const p of ['VIEW_CHANNEL', 'SEND_MESSAGES', 'ADD_REACTIONS', 'ATTACH_FILES'] as const)
+  it('recipients may see, write, react, attach and call with microphone, camera and screen share, but not manage others’ messages, channels or roles', () => {
+    for (const p of ['VIEW_CHANNEL', 'SEND_MESSAGES', 'ADD_REACTIONS', 'ATTACH_FILES', 'CONNECT', 'SPEAK', 'VIDEO', 'STREAM'] as const)
       expect(hasPermission(PRIVATE_CHANNEL_PERMISSIONS, Permission[p]), p).toBe(true);
-    for (const p of ['MANAGE_MESSAGES', 'MANAGE_CHANNELS', 'MANAGE_ROLES', 'ADMINISTRATOR', 'KICK_MEMBERS'] as const)
+    for (const p of ['MANAGE_MESSAGES', 'MANAGE_CHANNELS', 'MANAGE_ROLES', 'ADMINISTRATOR', 'KICK_MEMBERS', 'MUTE_MEMBERS'] as const)
       expect(hasPermission(PRIVATE_CHANNEL_PERMISSIONS, Permission[p]), p).toBe(false);
   });
 

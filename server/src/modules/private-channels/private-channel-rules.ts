@@ -6,7 +6,8 @@ import { Permission } from '@shared/permissions/permissions';
  */
 
 /**
- * What every recipient of a private channel may do there: see it, write, react, attach, and join its calls. No
+ * What every recipient of a private channel may do there: see it, write, react, attach, and join its calls with
+ * microphone, camera and screen share. No
  * MANAGE_MESSAGES: nobody moderates a DM, so a member edits and deletes only their own messages. Pinning is allowed to
  * every recipient without it (see `mayPin`).
  */
@@ -16,7 +17,9 @@ export const PRIVATE_CHANNEL_PERMISSIONS: number =
   Permission.ADD_REACTIONS |
   Permission.ATTACH_FILES |
   Permission.CONNECT |
-  Permission.SPEAK;
+  Permission.SPEAK |
+  Permission.VIDEO |
+  Permission.STREAM;
 
 /** The unique key that makes the 1:1 DM of two users one channel for ever, whoever opens it first. */
 export function dmPairKey(a: string, b: string): string {

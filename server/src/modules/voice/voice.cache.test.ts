@@ -16,6 +16,8 @@ const start = (guildId: string, channelId: string, sid: string, joinedAtMs: numb
   joinedAtMs,
   serverMute: false,
   serverDeaf: false,
+  serverVideoOff: false,
+  serverStreamOff: false,
   at,
 });
 
@@ -47,7 +49,15 @@ describe('voice repo through the record cache', () => {
     expect((await repo.listActiveInGuild(OTHER_GUILD))[0]?.selfMute).toBe(true);
     await repo.setModeration(OTHER_GUILD, USER, { serverMute: true }, at);
     expect((await repo.listActiveInGuild(OTHER_GUILD))[0]?.serverMute).toBe(true);
-    expect(await repo.getModeration(OTHER_GUILD, USER)).toEqual({ serverMute: true, serverDeaf: false });
+    expect(await repo.getModeration(OTHER_GUILD, USER)).toEqual({
+      serverMute: true,
+      serverDeaf: false,
+      serverVideoOff: false,
+      serverStreamOff: false,
+    });
+    await repo.setMedia(USER, 'PB', { selfVideo: true }, at);
+    expect((await repo.listActiveInGuild(OTHER_GUILD))[0]?.selfVideo).toBe(true);
+    expect((await repo.findByUser(USER))?.selfVideo).toBe(true);
     await repo.endSession(USER, 'PB', 2_000, at);
     expect(await repo.listActiveInGuild(OTHER_GUILD)).toEqual([]);
     expect((await repo.findByUser(USER))?.channelId).toBeNull();

@@ -9,6 +9,8 @@ import type { VoiceAccess, VoiceAudit, VoiceAuditAction, VoiceChannelInfo, Voice
  * (documented there); the shared rule suite in voice.rules.ts runs against both, so the fake can't drift silently.
  */
 
+const NO_FLAGS: ModerationFlags = { serverMute: false, serverDeaf: false, serverVideoOff: false, serverStreamOff: false };
+
 export function createMemoryVoiceRepo(): VoiceRepo {
   const states = new Map<string, VoiceStateRecord>();
   const moderation = new Map<string, ModerationFlags>();
@@ -31,6 +33,11 @@ export function createMemoryVoiceRepo(): VoiceRepo {
         selfDeaf: false,
         serverMute: false,
         serverDeaf: false,
+        serverVideoOff: false,
+        serverStreamOff: false,
+        selfVideo: false,
+        selfStream: false,
+        mediaAt: null,
         admittedChannelId: null,
         admittedAt: null,
         updatedAt: at,
@@ -78,6 +85,11 @@ export function createMemoryVoiceRepo(): VoiceRepo {
         joinedAt: start.at,
         serverMute: start.serverMute,
         serverDeaf: start.serverDeaf,
+        serverVideoOff: start.serverVideoOff,
+        serverStreamOff: start.serverStreamOff,
+        selfVideo: false,
+        selfStream: false,
+        mediaAt: null,
         updatedAt: start.at,
       });
       return { before };
@@ -92,6 +104,9 @@ export function createMemoryVoiceRepo(): VoiceRepo {
           room: null,
           participantSid: null,
           joinedAt: null,
+          selfVideo: false,
+          selfStream: false,
+          mediaAt: null,
           endedJoinedAtMs: joinedAtMs,
           updatedAt: at,
         });
@@ -108,16 +123,29 @@ export function createMemoryVoiceRepo(): VoiceRepo {
     },
     async setModeration(guildId, userId, patch, at) {
       const key = `${guildId}:${userId}`;
-      const flags = { serverMute: false, serverDeaf: false, ...moderation.get(key) };
-      if (patch.serverMute !== undefined) flags.serverMute = patch.serverMute;
-      if (patch.serverDeaf !== undefined) flags.serverDeaf = patch.serverDeaf;
+      const flags: ModerationFlags = { ...NO_FLAGS, ...moderation.get(key) };
+      for (const name of Object.keys(NO_FLAGS) as (keyof ModerationFlags)[]) {
+        const value = patch[name];
+        if (value !== undefined) flags[name] = value;
+      }
       moderation.set(key, flags);
       const doc = states.get(userId);
       if (doc && doc.guildId === guildId) Object.assign(doc, flags, { updatedAt: at });
       return { ...flags };
     },
     async getModeration(guildId, userId) {
-      return { serverMute: false, serverDeaf: false, ...moderation.get(`${guildId}:${userId}`) };
+      return { ...NO_FLAGS, ...moderation.get(`${guildId}:${userId}`) };
+    },
+    async setMedia(userId, participantSid, patch, at, unlessWrittenAfter) {
+      const doc = states.get(userId);
+      if (!doc || doc.participantSid !== participantSid || !isActive(doc)) return null;
+      if (unlessWrittenAfter && doc.mediaAt && doc.mediaAt.getTime() > unlessWrittenAfter.getTime()) return null;
+      const changed =
+        (patch.selfVideo !== undefined && patch.selfVideo !== doc.selfVideo) ||
+        (patch.selfStream !== undefined && patch.selfStream !== doc.selfStream);
+      if (!changed) return null;
+      Object.assign(doc, { ...patch, mediaAt: at, updatedAt: at });
+      return { ...doc };
     },
     async claimSeat(claim) {
       const inChannel = [...seats.values()].filter((s) => s.channelId === claim.channelId);

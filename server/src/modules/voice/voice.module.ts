@@ -56,6 +56,8 @@ export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo 
     setSelfState: (userId, patch, at) => thenDrop(repo.setSelfState(userId, patch, at), userId, (r) => [r.guildId]),
     startSession: (start) => thenDrop(repo.startSession(start), start.userId, (r) => [start.guildId, r?.before?.guildId]),
     endSession: (userId, sid, joinedAtMs, at) => thenDrop(repo.endSession(userId, sid, joinedAtMs, at), userId, (r) => [r?.guildId]),
+    setMedia: (userId, sid, patch, at, unlessWrittenAfter) =>
+      thenDrop(repo.setMedia(userId, sid, patch, at, unlessWrittenAfter), userId, (r) => [r?.guildId]),
     admit: (userId, channelId, at) => thenDrop(repo.admit(userId, channelId, at), userId, () => []),
     setModeration: (guildId, userId, patch, at) =>
       thenDrop(repo.setModeration(guildId, userId, patch, at), userId, () => [guildId], [moderationKey(guildId, userId)]),
@@ -149,6 +151,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
       listActiveInRoom: (room) => repo.listActiveInRoom(room),
       observeSession: (input, source) => service.observeSession(input, source),
       observeSessionEnd: (input, source) => service.observeSessionEnd(input, source),
+      observeMedia: (input, listedAt, source) => service.observeMedia(input, listedAt, source),
       mayStay: (identity, channelId) => service.mayStay(identity, channelId),
       evict: (input, reason) => service.evict(input, reason),
       sweepSeats: (live, listedAt) => service.sweepSeats(live, listedAt),

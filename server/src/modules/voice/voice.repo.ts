@@ -30,6 +30,13 @@ export interface VoiceStateRecord {
   selfDeaf: boolean;
   serverMute: boolean;
   serverDeaf: boolean;
+  serverVideoOff: boolean;
+  serverStreamOff: boolean;
+  /** The current session publishes a camera / a screen share, as LiveKit reports it (track webhooks, reconciler). */
+  selfVideo: boolean;
+  selfStream: boolean;
+  /** When selfVideo/selfStream were last written: the reconciler does not overwrite a webhook newer than its listing. */
+  mediaAt: Date | null;
   /** A moderator moved the user into this channel at `admittedAt`: that session is exempt from its user limit. */
   admittedChannelId: string | null;
   admittedAt: Date | null;
@@ -53,12 +60,22 @@ export interface SessionStart {
   joinedAtMs: number;
   serverMute: boolean;
   serverDeaf: boolean;
+  serverVideoOff: boolean;
+  serverStreamOff: boolean;
   at: Date;
 }
 
 export interface ModerationFlags {
   serverMute: boolean;
   serverDeaf: boolean;
+  serverVideoOff: boolean;
+  serverStreamOff: boolean;
+}
+
+/** What the current session publishes besides the microphone. */
+export interface MediaPresence {
+  selfVideo: boolean;
+  selfStream: boolean;
 }
 
 /**
@@ -132,6 +149,18 @@ export interface VoiceRepo {
   setModeration(guildId: string, userId: string, patch: Partial<ModerationFlags>, at: Date): Promise<ModerationFlags>;
   getModeration(guildId: string, userId: string): Promise<ModerationFlags>;
   /**
+   * Records what session `participantSid` publishes (only while it is the user's current session). With
+   * `unlessWrittenAfter`, a presence written after that time (a webhook newer than the reconciler's listing) is kept.
+   * Returns the state after the change when something changed, else null.
+   */
+  setMedia(
+    userId: string,
+    participantSid: string,
+    patch: Partial<MediaPresence>,
+    at: Date,
+    unlessWrittenAfter?: Date,
+  ): Promise<ActiveVoiceState | null>;
+  /**
    * Gives `claim.userId` a seat in the channel: the one they already hold there (its hold set to `claim.holdUntil`),
    * else the lowest free slot below the limit, deleting expired seats on the way. null when every slot is taken.
    */
@@ -182,6 +211,11 @@ function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
     selfDeaf: rest.selfDeaf ?? false,
     serverMute: rest.serverMute ?? false,
     serverDeaf: rest.serverDeaf ?? false,
+    serverVideoOff: rest.serverVideoOff ?? false,
+    serverStreamOff: rest.serverStreamOff ?? false,
+    selfVideo: rest.selfVideo ?? false,
+    selfStream: rest.selfStream ?? false,
+    mediaAt: rest.mediaAt ?? null,
     admittedChannelId: rest.admittedChannelId ?? null,
     admittedAt: rest.admittedAt ?? null,
     updatedAt: rest.updatedAt,
@@ -207,7 +241,29 @@ export function isActive(record: VoiceStateRecord | null): record is ActiveVoice
   return !!record && record.channelId !== null && record.participantSid !== null && record.guildId !== null;
 }
 
-const INACTIVE = { guildId: null, channelId: null, room: null, participantSid: null, joinedAt: null } as const;
+/** An ended session also stops publishing: its camera and stream presence go with it. */
+const INACTIVE = {
+  guildId: null,
+  channelId: null,
+  room: null,
+  participantSid: null,
+  joinedAt: null,
+  selfVideo: false,
+  selfStream: false,
+  mediaAt: null,
+} as const;
+
+const NO_FLAGS: ModerationFlags = { serverMute: false, serverDeaf: false, serverVideoOff: false, serverStreamOff: false };
+const FLAG_NAMES = Object.keys(NO_FLAGS) as (keyof ModerationFlags)[];
+
+function flagsOf(doc: Partial<ModerationFlags> | null | undefined): ModerationFlags {
+  return {
+    serverMute: doc?.serverMute ?? false,
+    serverDeaf: doc?.serverDeaf ?? false,
+    serverVideoOff: doc?.serverVideoOff ?? false,
+    serverStreamOff: doc?.serverStreamOff ?? false,
+  };
+}
 
 /** Fields every new document starts with, so the conditional filters below can compare them. */
 function freshDoc(at: Date) {
@@ -216,8 +272,7 @@ function freshDoc(at: Date) {
     endedJoinedAtMs: 0,
     selfMute: false,
     selfDeaf: false,
-    serverMute: false,
-    serverDeaf: false,
+    ...NO_FLAGS,
     ...INACTIVE,
     updatedAt: at,
   };
@@ -354,6 +409,12 @@ export function createVoiceRepo(db: Db): VoiceRepo {
               joinedAt: start.at,
               serverMute: start.serverMute,
               serverDeaf: start.serverDeaf,
+              serverVideoOff: start.serverVideoOff,
+              serverStreamOff: start.serverStreamOff,
+              // A new connection publishes nothing yet; its track webhooks (or the reconciler) say what it adds.
+              selfVideo: false,
+              selfStream: false,
+              mediaAt: null,
               updatedAt: start.at,
             },
           },
@@ -398,11 +459,12 @@ export function createVoiceRepo(db: Db): VoiceRepo {
 
     async setModeration(guildId, userId, patch, at) {
       const $set: Partial<ModerationDoc> = { updatedAt: at };
-      if (patch.serverMute !== undefined) $set.serverMute = patch.serverMute;
-      if (patch.serverDeaf !== undefined) $set.serverDeaf = patch.serverDeaf;
       const setOnInsert: Partial<ModerationDoc> = { guildId, userId };
-      if (patch.serverMute === undefined) setOnInsert.serverMute = false;
-      if (patch.serverDeaf === undefined) setOnInsert.serverDeaf = false;
+      for (const name of FLAG_NAMES) {
+        const value = patch[name];
+        if (value !== undefined) $set[name] = value;
+        else setOnInsert[name] = false;
+      }
       const id = `${guildId}:${userId}`;
       let doc: ModerationDoc | null;
       try {
@@ -415,14 +477,35 @@ export function createVoiceRepo(db: Db): VoiceRepo {
         if (!isDuplicateKey(err)) throw err;
         doc = await moderation.findOneAndUpdate({ _id: id }, { $set }, { returnDocument: 'after' });
       }
-      const flags = { serverMute: doc?.serverMute ?? false, serverDeaf: doc?.serverDeaf ?? false };
+      const flags = flagsOf(doc);
       await stateLock.withLock(userId, () => states.updateOne({ _id: userId, guildId }, { $set: { ...flags, updatedAt: at } }));
       return flags;
     },
 
     async getModeration(guildId, userId) {
-      const doc = await moderation.findOne({ _id: `${guildId}:${userId}` });
-      return { serverMute: doc?.serverMute ?? false, serverDeaf: doc?.serverDeaf ?? false };
+      return flagsOf(await moderation.findOne({ _id: `${guildId}:${userId}` }));
+    },
+
+    async setMedia(userId, participantSid, patch, at, unlessWrittenAfter) {
+      return stateLock.withLock(userId, async () => {
+        const doc = await states.findOne({ _id: userId, participantSid });
+        if (!doc) return null;
+        const before = toRecord(doc);
+        if (!isActive(before)) return null;
+        if (unlessWrittenAfter && before.mediaAt && before.mediaAt.getTime() > unlessWrittenAfter.getTime()) return null;
+        const after: ActiveVoiceState = {
+          ...before,
+          selfVideo: patch.selfVideo ?? before.selfVideo,
+          selfStream: patch.selfStream ?? before.selfStream,
+          mediaAt: at,
+          updatedAt: at,
+        };
+        if (after.selfVideo === before.selfVideo && after.selfStream === before.selfStream) return null;
+        // Under the state lock, so the filter on the session is enough: no other write of this document interleaves.
+        const $set = { selfVideo: after.selfVideo, selfStream: after.selfStream, mediaAt: at, updatedAt: at };
+        const result = await states.updateOne({ _id: userId, participantSid }, { $set });
+        return result.matchedCount > 0 ? after : null;
+      });
     },
 
     async claimSeat(claim) {

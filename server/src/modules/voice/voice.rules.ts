@@ -5,6 +5,7 @@ import { Permission } from '@shared/permissions/permissions';
 import type { VoiceStateUpdateEvent } from '@shared/api/voice';
 import { createVoiceReconciler } from '../../livekit/reconciler';
 import type { VoiceWebhookFact } from '../../livekit/webhooks';
+import type { LiveParticipant, LiveTrackSource } from '../../livekit/room-service';
 import { createFakeAccess, createFakeAudit, createFakeEvents, createFakeRooms, createFakeTokens } from './voice.fakes';
 import type { VoiceRepo } from './voice.repo';
 import { SEAT_HOLD_SLACK_MS, SEAT_JOIN_GRACE_MS, createVoiceService } from './voice.service';
@@ -29,6 +30,7 @@ export function fact(
   sid: string,
   joinedAtMs: number,
   identity = USER,
+  source: LiveTrackSource = 'microphone',
 ): VoiceWebhookFact {
   return {
     kind,
@@ -37,6 +39,7 @@ export function fact(
     room: voiceRoomName(channelId),
     channelId,
     participant: { sid, identity, joinedAtMs },
+    track: kind === 'track_published' || kind === 'track_unpublished' ? { sid: `TR_${sid}_${source}`, source } : null,
   };
 }
 
@@ -70,6 +73,7 @@ export function setupVoice(repo: VoiceRepo) {
       listActiveInRoom: (room) => repo.listActiveInRoom(room),
       observeSession: service.observeSession,
       observeSessionEnd: service.observeSessionEnd,
+      observeMedia: service.observeMedia,
       mayStay: service.mayStay,
       evict: service.evict,
       sweepSeats: service.sweepSeats,
@@ -192,6 +196,54 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect((await repo.listActiveInGuild(GUILD)).map((s) => s.userId)).toEqual([USER]);
     });
 
+    it('when camera and screen-share tracks are published and unpublished, then selfVideo / selfStream follow, each change announced once', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'microphone'));
+      expect(v.voiceEvents()).toHaveLength(1);
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'camera'));
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'camera')); // replay
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'screen_share'));
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'screen_share_audio'));
+      await v.service.applyWebhook(fact('track_unpublished', CHANNEL_A, 'PA_1', 1_000, USER, 'camera'));
+      expect(
+        v
+          .voiceEvents()
+          .slice(1)
+          .map((e) => [e.selfVideo, e.selfStream]),
+      ).toEqual([
+        [true, false],
+        [true, true],
+        [false, true],
+      ]);
+      expect((await v.service.snapshotFor(OTHER, [GUILD]))[0]).toEqual(expect.objectContaining({ selfVideo: false, selfStream: true }));
+      // Leaving ends the stream with the session; the next session starts without one.
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ channelId: null, selfStream: false }));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_2', 2_000));
+      expect((await repo.findByUser(USER))?.selfStream).toBe(false);
+    });
+
+    it('when a track webhook of an older session arrives, then the current session keeps its own presence', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_2', 2_000));
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000, USER, 'camera'));
+      expect((await repo.findByUser(USER))?.selfVideo).toBe(false);
+    });
+
+    it('when a track webhook was lost, then reconcileOnce takes camera and stream from the tracks LiveKit lists', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      const listed = (tracks: LiveParticipant['tracks']) =>
+        v.rooms.participants.set(voiceRoomName(CHANNEL_A), [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks, permission: null }]);
+      listed([{ sid: 'TR_c', source: 'camera', muted: false }]);
+      v.advance(1_000);
+      expect(await v.reconciler.reconcileOnce()).toEqual(expect.objectContaining({ media: 1 }));
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, selfVideo: true, selfStream: false }));
+      expect(await v.reconciler.reconcileOnce()).toEqual(expect.objectContaining({ media: 0 }));
+      listed([]);
+      v.advance(1_000);
+      expect(await v.reconciler.reconcileOnce()).toEqual(expect.objectContaining({ media: 1 }));
+      expect((await repo.findByUser(USER))?.selfVideo).toBe(false);
+    });
+
     it('when LiveKit no longer has a stored session, then reconcileOnce removes it and publishes the leave', async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000, USER));
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_9', 1_500, OTHER));
@@ -199,7 +251,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         { sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null },
       ]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 1, added: 0, evicted: 0, seatsFreed: 0 });
+      expect(result).toEqual({ rooms: 1, removed: 1, added: 0, media: 0, evicted: 0, seatsFreed: 0 });
       expect(await channelOf(USER)).toBeNull();
       expect(await channelOf(OTHER)).toBe(CHANNEL_A);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, previousChannelId: CHANNEL_A }));
@@ -211,9 +263,9 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         { sid: 'PA_5', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null },
       ]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 0, added: 1, evicted: 0, seatsFreed: 0 });
+      expect(result).toEqual({ rooms: 1, removed: 0, added: 1, media: 0, evicted: 0, seatsFreed: 0 });
       expect(await channelOf()).toBe(CHANNEL_B);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 0, seatsFreed: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, media: 0, evicted: 0, seatsFreed: 0 });
     });
 
     it('when a connected member lost CONNECT (or was kicked), then reconcileOnce evicts them from LiveKit and voice state', async () => {
@@ -225,7 +277,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         { sid: 'EG_1', identity: 'EG_recorder', joinedAtMs: 1_600, tracks: [], permission: null },
       ]);
       v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, evicted: 1, seatsFreed: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, media: 0, evicted: 1, seatsFreed: 0 });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(await channelOf(USER)).toBeNull();
       expect(await channelOf(OTHER)).toBe(CHANNEL_A);
@@ -240,7 +292,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       ]);
       v.rooms.participants.set(voiceRoomName(foreign), [{ sid: 'PA_x', identity: OTHER, joinedAtMs: 1_000, tracks: [], permission: null }]);
       v.access.channels.delete(CHANNEL_A);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 2, removed: 0, added: 0, evicted: 1, seatsFreed: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 2, removed: 0, added: 0, media: 0, evicted: 1, seatsFreed: 0 });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(await channelOf(USER)).toBeNull();
     });

@@ -10,6 +10,8 @@ defineVoiceStateRules('in-memory repo', async () => createMemoryVoiceRepo());
 
 const MOD = '6a0000000000000000000300';
 const MEMBER = Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.SPEAK;
+/** The rights of a MEMBER (SPEAK, no VIDEO / STREAM). */
+const mic = (microphone: boolean, canSubscribe: boolean) => ({ microphone, camera: false, screenShare: false, canSubscribe });
 const MODERATOR = MEMBER | Permission.MUTE_MEMBERS | Permission.DEAFEN_MEMBERS | Permission.MOVE_MEMBERS;
 
 describe('voice service', () => {
@@ -32,13 +34,13 @@ describe('voice service', () => {
       expect(res).toEqual(
         expect.objectContaining({ url: 'ws://livekit.test', room: voiceRoomName(CHANNEL_A), channelId: CHANNEL_A, guildId: GUILD }),
       );
-      expect(v.tokens.issued).toEqual([{ userId: USER, room: voiceRoomName(CHANNEL_A), rights: { canPublish: true, canSubscribe: true } }]);
+      expect(v.tokens.issued).toEqual([{ userId: USER, room: voiceRoomName(CHANNEL_A), rights: mic(true, true) }]);
     });
 
     it('when a member without SPEAK joins, then the token cannot publish', async () => {
       v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT);
       await v.service.join(USER, CHANNEL_A, {});
-      expect(v.tokens.issued[0]?.rights).toEqual({ canPublish: false, canSubscribe: true });
+      expect(v.tokens.issued[0]?.rights).toEqual(mic(false, true));
     });
 
     it('when a server-muted member joins, then the token cannot publish; server-deafened cannot subscribe either', async () => {
@@ -46,10 +48,7 @@ describe('voice service', () => {
       await v.service.join(USER, CHANNEL_A, {});
       await v.service.moderate(MOD, GUILD, USER, { serverMute: false, serverDeaf: true });
       await v.service.join(USER, CHANNEL_A, {});
-      expect(v.tokens.issued.map((t) => t.rights)).toEqual([
-        { canPublish: false, canSubscribe: true },
-        { canPublish: false, canSubscribe: false },
-      ]);
+      expect(v.tokens.issued.map((t) => t.rights)).toEqual([mic(false, true), mic(false, false)]);
     });
 
     it('when the channel is invisible to the user, then NOT_FOUND; without CONNECT, FORBIDDEN; text channel, WRONG_CHANNEL_TYPE', async () => {
@@ -162,10 +161,15 @@ describe('voice service', () => {
 
     it('when a moderator server-mutes a connected member, then LiveKit rights drop publish, the state says so, and it is audited', async () => {
       const state = await v.service.moderate(MOD, GUILD, USER, { serverMute: true });
-      expect(state).toEqual({ guildId: GUILD, userId: USER, serverMute: true, serverDeaf: false });
-      expect(v.rooms.rights).toEqual([
-        { room: voiceRoomName(CHANNEL_A), identity: USER, rights: { canPublish: false, canSubscribe: true } },
-      ]);
+      expect(state).toEqual({
+        guildId: GUILD,
+        userId: USER,
+        serverMute: true,
+        serverDeaf: false,
+        serverVideoOff: false,
+        serverStreamOff: false,
+      });
+      expect(v.rooms.rights).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER, rights: mic(false, true) }]);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, serverMute: true }));
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.mute', actorId: MOD, targetId: USER });
     });
@@ -173,11 +177,53 @@ describe('voice service', () => {
     it('when a moderator server-deafens, then subscribe is revoked too; undeafen restores both', async () => {
       await v.service.moderate(MOD, GUILD, USER, { serverDeaf: true });
       await v.service.moderate(MOD, GUILD, USER, { serverDeaf: false });
-      expect(v.rooms.rights.map((r) => r.rights)).toEqual([
-        { canPublish: false, canSubscribe: false },
-        { canPublish: true, canSubscribe: true },
-      ]);
+      expect(v.rooms.rights.map((r) => r.rights)).toEqual([mic(false, false), mic(true, true)]);
       expect(v.audit.entries.slice(-2).map((e) => e.action)).toEqual(['voice.deafen', 'voice.undeafen']);
+    });
+
+    it("when a moderator stops a member's video and stream, then LiveKit drops those sources only, the flags persist, and each is audited", async () => {
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, MEMBER | Permission.VIDEO | Permission.STREAM);
+      const state = await v.service.moderate(MOD, GUILD, USER, { serverVideoOff: true, serverStreamOff: true });
+      expect(state).toEqual({
+        guildId: GUILD,
+        userId: USER,
+        serverMute: false,
+        serverDeaf: false,
+        serverVideoOff: true,
+        serverStreamOff: true,
+      });
+      expect(v.rooms.rights.at(-1)?.rights).toEqual({ microphone: true, camera: false, screenShare: false, canSubscribe: true });
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, serverVideoOff: true, serverStreamOff: true }));
+      expect(v.audit.entries.slice(-2).map((e) => e.action)).toEqual(['voice.video_off', 'voice.stream_off']);
+      // A new token (reconnect) keeps them off; allowing the stream again gives back screen share only.
+      await v.service.join(USER, CHANNEL_A, {});
+      expect(v.tokens.issued.at(-1)?.rights).toEqual({ microphone: true, camera: false, screenShare: false, canSubscribe: true });
+      await v.service.moderate(MOD, GUILD, USER, { serverStreamOff: false });
+      expect(v.rooms.rights.at(-1)?.rights).toEqual({ microphone: true, camera: false, screenShare: true, canSubscribe: true });
+      expect(v.audit.entries.at(-1)?.action).toBe('voice.stream_on');
+    });
+
+    it('when a member with DEAFEN_MEMBERS but not MUTE_MEMBERS stops a video, then FORBIDDEN and nothing changes', async () => {
+      v.access.channelPerms.set(`${OTHER}:${CHANNEL_A}`, MEMBER | Permission.DEAFEN_MEMBERS);
+      v.access.guildPerms.set(`${OTHER}:${GUILD}`, MEMBER | Permission.DEAFEN_MEMBERS);
+      expect(await codeOf(v.service.moderate(OTHER, GUILD, USER, { serverVideoOff: true }))).toBe('FORBIDDEN');
+      expect(await codeOf(v.service.moderate(OTHER, GUILD, USER, { serverDeaf: true, serverStreamOff: true }))).toBe('FORBIDDEN');
+      expect(v.rooms.rights).toEqual([]);
+      expect((await v.service.snapshotFor(OTHER, [GUILD]))[0]).toEqual(
+        expect.objectContaining({ serverVideoOff: false, serverStreamOff: false }),
+      );
+    });
+
+    it('when a member with VIDEO but without SPEAK has their stream stopped, then the live update does not grant the microphone', async () => {
+      v.access.channelPerms.set(
+        `${USER}:${CHANNEL_A}`,
+        Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.VIDEO | Permission.STREAM,
+      );
+      await v.service.moderate(MOD, GUILD, USER, { serverStreamOff: true });
+      expect(v.rooms.rights.at(-1)?.rights).toEqual({ microphone: false, camera: true, screenShare: false, canSubscribe: true });
+      // Connecting later with an older token: the flags are enforced with their real permissions, not a microphone.
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_2', 2_000));
+      expect(v.rooms.rights.at(-1)?.rights).toEqual({ microphone: false, camera: true, screenShare: false, canSubscribe: true });
     });
 
     it('when a member without MUTE_MEMBERS tries to mute, then FORBIDDEN and nothing changes', async () => {
@@ -200,7 +246,7 @@ describe('voice service', () => {
       expect(v.tokens.issued.at(-1)).toEqual({
         userId: USER,
         room: voiceRoomName(CHANNEL_B),
-        rights: { canPublish: true, canSubscribe: true },
+        rights: mic(true, true),
       });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.move', actorId: MOD, targetId: USER });
@@ -237,7 +283,7 @@ describe('voice service', () => {
       expect(v.rooms.rights.at(-1)).toEqual({
         room: voiceRoomName(CHANNEL_A),
         identity: OTHER,
-        rights: { canPublish: false, canSubscribe: true },
+        rights: mic(false, true),
       });
     });
   });

@@ -18,8 +18,9 @@ import { AppError } from '../../errors';
 import type { VoiceRoomService } from '../../livekit/room-service';
 import type { VoiceTokenIssuer } from '../../livekit/tokens';
 import { voiceMediaRights } from '../../livekit/tokens';
+import type { VoiceMediaRights } from '../../livekit/tokens';
 import type { VoiceWebhookFact } from '../../livekit/webhooks';
-import type { ActiveVoiceState, VoiceRepo, VoiceSeat, VoiceStateRecord } from './voice.repo';
+import type { ActiveVoiceState, MediaPresence, ModerationFlags, VoiceRepo, VoiceSeat, VoiceStateRecord } from './voice.repo';
 import { isActive, isSeatExpired } from './voice.repo';
 
 /** A channel as voice needs it. */
@@ -54,7 +55,18 @@ export interface VoiceEvents {
 }
 
 export type VoiceAuditAction =
-  'voice.join' | 'voice.leave' | 'voice.move' | 'voice.mute' | 'voice.unmute' | 'voice.deafen' | 'voice.undeafen' | 'voice.disconnect';
+  | 'voice.join'
+  | 'voice.leave'
+  | 'voice.move'
+  | 'voice.mute'
+  | 'voice.unmute'
+  | 'voice.deafen'
+  | 'voice.undeafen'
+  | 'voice.video_off'
+  | 'voice.video_on'
+  | 'voice.stream_off'
+  | 'voice.stream_on'
+  | 'voice.disconnect';
 
 export interface VoiceAudit {
   /** actorId null = the system (e.g. the reconciler noticed a session that LiveKit no longer has). */
@@ -98,6 +110,11 @@ export interface VoiceService {
     input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number },
     source: string,
   ): Promise<boolean>;
+  /**
+   * What a session LiveKit listed publishes (the reconciler). A track webhook written after `listedAt` wins over this
+   * older listing. True when it changed the state (and VOICE_STATE_UPDATE went out).
+   */
+  observeMedia(input: { identity: string; sid: string } & MediaPresence, listedAt: Date, source: string): Promise<boolean>;
   /** Ends a session LiveKit no longer has; true when it changed the state. */
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
   /**
@@ -145,11 +162,10 @@ export function toVoiceState(s: ActiveVoiceState): VoiceState {
     selfDeaf: s.selfDeaf,
     serverMute: s.serverMute,
     serverDeaf: s.serverDeaf,
-    // Issue 17 contract: camera / screen share presence and their moderation flags are not tracked yet.
-    selfVideo: false,
-    selfStream: false,
-    serverVideoOff: false,
-    serverStreamOff: false,
+    selfVideo: s.selfVideo,
+    selfStream: s.selfStream,
+    serverVideoOff: s.serverVideoOff,
+    serverStreamOff: s.serverStreamOff,
     joinedAt: s.joinedAt.toISOString(),
   };
 }
@@ -168,13 +184,32 @@ function leaveEvent(s: VoiceStateRecord & { guildId: string; channelId: string }
     selfDeaf: s.selfDeaf,
     serverMute: s.serverMute,
     serverDeaf: s.serverDeaf,
+    // Gone from the room: nothing published any more.
     selfVideo: false,
     selfStream: false,
-    serverVideoOff: false,
-    serverStreamOff: false,
+    serverVideoOff: s.serverVideoOff,
+    serverStreamOff: s.serverStreamOff,
     joinedAt: null,
   };
 }
+
+/** Media rights from channel permissions and moderation flags. */
+export function rightsFor(permissions: number, flags: ModerationFlags): VoiceMediaRights {
+  return voiceMediaRights({
+    speak: hasPermission(permissions, Permission.SPEAK),
+    video: hasPermission(permissions, Permission.VIDEO),
+    stream: hasPermission(permissions, Permission.STREAM),
+    ...flags,
+  });
+}
+
+/** The moderation flags a PATCH may set, the permission each needs and the audit actions for true / false. */
+const MODERATION_FLAGS = [
+  { flag: 'serverMute', bit: Permission.MUTE_MEMBERS, name: 'MUTE_MEMBERS', on: 'voice.mute', off: 'voice.unmute' },
+  { flag: 'serverDeaf', bit: Permission.DEAFEN_MEMBERS, name: 'DEAFEN_MEMBERS', on: 'voice.deafen', off: 'voice.undeafen' },
+  { flag: 'serverVideoOff', bit: Permission.MUTE_MEMBERS, name: 'MUTE_MEMBERS', on: 'voice.video_off', off: 'voice.video_on' },
+  { flag: 'serverStreamOff', bit: Permission.MUTE_MEMBERS, name: 'MUTE_MEMBERS', on: 'voice.stream_off', off: 'voice.stream_on' },
+] as const satisfies readonly { flag: keyof ModerationFlags; bit: number; name: string; on: VoiceAuditAction; off: VoiceAuditAction }[];
 
 export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   const { repo, rooms, tokens, access, events, audit, clock, log } = deps;
@@ -225,15 +260,12 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     inputs = tokenInputs(userId, channel.guildId),
   ): Promise<VoiceJoinResponse> {
     const [flags, name] = await inputs;
-    const rights = voiceMediaRights({ speak: hasPermission(permissions, Permission.SPEAK), ...flags });
+    const rights = rightsFor(permissions, flags);
     const displayName = name ?? userId;
     const room = voiceRoomName(channel.id);
     const token = await tokens.issue({ userId, displayName, room, rights });
     const expiresAt = new Date(clock().getTime() + tokens.ttlSeconds * 1000).toISOString();
-    log.info(
-      { userId, channelId: channel.id, room, canPublish: rights.canPublish, canSubscribe: rights.canSubscribe },
-      'voice token issued',
-    );
+    log.info({ userId, channelId: channel.id, room, ...rights }, 'voice token issued');
     return { url: deps.publicUrl, token, room, channelId: channel.id, guildId: channel.guildId, expiresAt };
   }
 
@@ -448,8 +480,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           throw AppError.forbidden(`Missing ${name} permission`);
         }
       };
-      if (body.serverMute !== undefined) need(Permission.MUTE_MEMBERS, 'MUTE_MEMBERS');
-      if (body.serverDeaf !== undefined) need(Permission.DEAFEN_MEMBERS, 'DEAFEN_MEMBERS');
+      const flagged = MODERATION_FLAGS.filter((f) => body[f.flag] !== undefined);
+      for (const f of flagged) need(f.bit, f.name);
       let moveTo: { channel: VoiceChannelInfo; permissions: number } | null = null;
       if (body.channelId !== undefined) {
         need(Permission.MOVE_MEMBERS, 'MOVE_MEMBERS');
@@ -469,29 +501,21 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         await repo.admit(targetId, moveTo.channel.id, clock());
       }
 
-      if (body.serverMute !== undefined || body.serverDeaf !== undefined) {
-        const patch = { serverMute: body.serverMute, serverDeaf: body.serverDeaf };
+      if (flagged.length > 0) {
+        const patch: Partial<ModerationFlags> = {};
+        for (const f of flagged) patch[f.flag] = body[f.flag];
         const flags = await repo.setModeration(guildId, targetId, patch, clock());
         if (inVoice) {
+          // LiveKit refuses the sources the new permission leaves out and unpublishes live ones of those sources.
           const theirs = await access.channelFor(targetId, inVoice.channelId);
-          const speak = theirs ? hasPermission(theirs.permissions, Permission.SPEAK) : false;
-          await rooms.applyRights(inVoice.room, targetId, voiceMediaRights({ speak, ...flags }));
+          await rooms.applyRights(inVoice.room, targetId, rightsFor(theirs?.permissions ?? 0, flags));
         }
-        if (body.serverMute !== undefined) {
+        for (const f of flagged) {
           await safeAudit({
             guildId,
             actorId,
             targetId,
-            action: body.serverMute ? 'voice.mute' : 'voice.unmute',
-            details: { channelId: inVoice?.channelId ?? null },
-          });
-        }
-        if (body.serverDeaf !== undefined) {
-          await safeAudit({
-            guildId,
-            actorId,
-            targetId,
-            action: body.serverDeaf ? 'voice.deafen' : 'voice.undeafen',
+            action: body[f.flag] ? f.on : f.off,
             details: { channelId: inVoice?.channelId ?? null },
           });
         }
@@ -508,18 +532,11 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           events.toUser(targetId, VOICE_MOVE, move);
           await endCurrent(inVoice, actorId, 'voice.move', { toChannelId: moveTo.channel.id });
         }
-      } else if (body.serverMute !== undefined || body.serverDeaf !== undefined) {
+      } else if (flagged.length > 0) {
         const after = await repo.findByUser(targetId);
         if (isActive(after) && after.guildId === guildId) await publishJoin(after, after.channelId);
       }
-      // Issue 17 contract: serverVideoOff / serverStreamOff are not stored yet.
-      return {
-        guildId,
-        userId: targetId,
-        ...(await repo.getModeration(guildId, targetId)),
-        serverVideoOff: false,
-        serverStreamOff: false,
-      };
+      return { guildId, userId: targetId, ...(await repo.getModeration(guildId, targetId)) };
     },
 
     async disconnect(actorId, guildId, targetId) {
@@ -569,6 +586,26 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         },
         `webhook:${fact.kind}`,
       );
+      const source = fact.track?.source;
+      if ((fact.kind === 'track_published' || fact.kind === 'track_unpublished') && (source === 'camera' || source === 'screen_share')) {
+        const on = fact.kind === 'track_published';
+        const patch: Partial<MediaPresence> = source === 'camera' ? { selfVideo: on } : { selfStream: on };
+        const after = await repo.setMedia(participant.identity, participant.sid, patch, clock());
+        if (after) {
+          await publishJoin(after, after.channelId);
+          log.info({ userId: after.userId, channelId: after.channelId, ...patch, source: `webhook:${fact.kind}` }, 'voice media changed');
+        }
+      }
+    },
+
+    async observeMedia(input, listedAt, source) {
+      if (!Id.safeParse(input.identity).success) return false;
+      const patch = { selfVideo: input.selfVideo, selfStream: input.selfStream };
+      const after = await repo.setMedia(input.identity, input.sid, patch, clock(), listedAt);
+      if (!after) return false;
+      await publishJoin(after, after.channelId);
+      log.info({ userId: after.userId, channelId: after.channelId, ...patch, source }, 'voice media changed');
+      return true;
     },
 
     async observeSession(input, source) {
@@ -639,9 +676,11 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         });
       }
       log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
-      if (flags.serverMute || flags.serverDeaf) {
-        // Moderated between token issue and connect: the token's grants are stale, enforce the flags now.
-        await rooms.applyRights(input.room, input.identity, voiceMediaRights({ speak: true, ...flags }));
+      if (flags.serverMute || flags.serverDeaf || flags.serverVideoOff || flags.serverStreamOff) {
+        // Possibly moderated between token issue and connect: the token's grants may be stale, enforce the flags now
+        // (with the permissions they have now: the update replaces the token's grant wholesale).
+        const theirs = await access.channelFor(input.identity, channel.id);
+        await rooms.applyRights(input.room, input.identity, rightsFor(theirs?.permissions ?? 0, flags));
       }
       return true;
     },

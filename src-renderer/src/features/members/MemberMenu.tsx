@@ -174,6 +174,19 @@ export function MemberMenu({ menu }: { menu: OpenMenu }) {
                 onClick={() => act(() => s.moderateVoice(guildId, userId, { serverMute: !voice.serverMute }))}
               />
             )}
+            {caps.mute && (
+              // Stopping a camera or a stream needs MUTE_MEMBERS on the server, as server mute does.
+              <MenuItem
+                label={voice.serverVideoOff ? 'Allow video' : 'Stop video'}
+                onClick={() => act(() => s.moderateVoice(guildId, userId, { serverVideoOff: !voice.serverVideoOff }))}
+              />
+            )}
+            {caps.mute && (
+              <MenuItem
+                label={voice.serverStreamOff ? 'Allow stream' : 'Stop stream'}
+                onClick={() => act(() => s.moderateVoice(guildId, userId, { serverStreamOff: !voice.serverStreamOff }))}
+              />
+            )}
             {caps.deafen && (
               <MenuItem
                 label="Server deafen"

@@ -58,7 +58,11 @@ export interface MembersActions {
   setRole(guildId: string, userId: string, roleId: string, give: boolean): Promise<Result>;
   kick(guildId: string, userId: string): Promise<Result>;
   ban(guildId: string, userId: string, reason: string, deleteMessageSeconds: DeleteHistorySeconds): Promise<Result>;
-  moderateVoice(guildId: string, userId: string, flags: { serverMute?: boolean; serverDeaf?: boolean }): Promise<Result>;
+  moderateVoice(
+    guildId: string,
+    userId: string,
+    flags: { serverMute?: boolean; serverDeaf?: boolean; serverVideoOff?: boolean; serverStreamOff?: boolean },
+  ): Promise<Result>;
   move(guildId: string, userId: string, channelId: string): Promise<Result>;
   disconnect(guildId: string, userId: string): Promise<Result>;
   /** The member as the server has it now (the profile card), or null when they are gone or it failed. */

@@ -36,6 +36,10 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'voice.deafen': 'Server-deafened a member',
   'voice.undeafen': 'Lifted a server deafen',
   'voice.disconnect': 'Disconnected a member from voice',
+  'voice.video_off': "Stopped a member's video",
+  'voice.video_on': "Allowed a member's video again",
+  'voice.stream_off': "Stopped a member's stream",
+  'voice.stream_on': "Allowed a member's stream again",
   'recording.start': 'Started a recording',
   'recording.stop': 'Stopped a recording',
 };

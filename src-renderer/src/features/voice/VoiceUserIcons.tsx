@@ -1,10 +1,23 @@
-import { HeadphonesOffIcon, MicOffIcon } from '../../ui/icons';
+import { HeadphonesOffIcon, MicOffIcon, VideoCameraIcon } from '../../ui/icons';
 import type { Occupant } from './useVoiceOccupants';
 
-/** Muted / deafened marks of someone in voice (server-imposed ones styled apart), read out by their labels. */
+/**
+ * Marks of someone in voice, read out by their labels: a LIVE badge while they share their screen, a camera while it
+ * is on, and muted / deafened (server-imposed ones styled apart).
+ */
 export function VoiceUserIcons({ occupant: o, size }: { occupant: Occupant; size: number }) {
   return (
     <span className="voice-user-icons">
+      {o.streaming && (
+        <span className="voice-live-badge" role="img" aria-label="Live: sharing their screen">
+          LIVE
+        </span>
+      )}
+      {o.video && (
+        <span role="img" aria-label="Camera on">
+          <VideoCameraIcon size={size} />
+        </span>
+      )}
       {o.muted && (
         <span className={o.serverMute ? 'server' : ''} role="img" aria-label={o.serverMute ? 'Server muted' : 'Muted'}>
           <MicOffIcon size={size} />

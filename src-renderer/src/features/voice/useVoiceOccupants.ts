@@ -13,6 +13,9 @@ export interface Occupant {
   deaf: boolean;
   serverMute: boolean;
   serverDeaf: boolean;
+  /** Camera on / screen share live, as the server reports LiveKit's tracks. */
+  video: boolean;
+  streaming: boolean;
 }
 
 /**
@@ -49,6 +52,8 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
         deaf: (vs?.selfDeaf ?? false) || (vs?.serverDeaf ?? false),
         serverMute: vs?.serverMute ?? false,
         serverDeaf: vs?.serverDeaf ?? false,
+        video: vs?.selfVideo ?? false,
+        streaming: vs?.selfStream ?? false,
       };
     });
   }, [states, participants, inThis, members, selfId]);
