@@ -2,12 +2,13 @@
  * Helpers for the voice integration tests (voice-*.test.ts): a server in-process on the port the test LiveKit sends
  * its webhooks to, a guild with voice channels, and rtc-node bots that publish a tone.
  */
-import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
-import type { LocalTrackPublication } from '@livekit/rtc-node';
+import { LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import type { LocalTrackPublication , AudioSource} from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Clock } from '../../server/src/clock';
 import { livekitWebhookBus } from '../../server/src/livekit/webhooks';
 import { testEnv } from '../support/env';
+import { startPacedAudio, toneFill, unqueuedSource } from './paced-audio';
 import { sleep, waitFor } from '../support/wait';
 import { registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
 
@@ -93,14 +94,11 @@ export async function createVoiceGuild(api: ApiClient): Promise<VoiceGuild> {
   return { owner, member, guildId, a, b, c };
 }
 
-const SAMPLE_RATE = 48_000;
-const FRAME_SAMPLES = SAMPLE_RATE / 100;
-
 /** A headless participant (rtc-node) that can publish a 440 Hz tone as its microphone. */
 export class Bot {
   readonly room = new Room();
   private source: AudioSource | null = null;
-  private running = false;
+  private stopTone: (() => void) | null = null;
   disconnected = false;
 
   constructor() {
@@ -113,30 +111,22 @@ export class Bot {
     await this.room.connect(url, token, { autoSubscribe: false, dynacast: false });
   }
 
+  /** Publishes a 440 Hz tone as the microphone, paced in real time (see paced-audio.ts: unpaced, it left ~1 s late). */
   async publishTone(name = 'mic'): Promise<LocalTrackPublication> {
-    const source = new AudioSource(SAMPLE_RATE, 1);
+    const source = unqueuedSource();
     this.source = source;
     const track = LocalAudioTrack.createAudioTrack(name, source);
     const participant = this.room.localParticipant;
     if (!participant) throw new Error('not connected');
     const publication = await participant.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
-    this.running = true;
-    void (async () => {
-      let n = 0;
-      while (this.running) {
-        const data = new Int16Array(FRAME_SAMPLES);
-        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1)
-          data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
-        await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
-          this.running = false;
-        });
-      }
-    })();
+    this.stopTone?.();
+    this.stopTone = startPacedAudio(source, toneFill(440, 0.5));
     return publication;
   }
 
   async close(): Promise<void> {
-    this.running = false;
+    this.stopTone?.();
+    this.stopTone = null;
     await this.room.disconnect().catch(() => undefined);
     await this.source?.close().catch(() => undefined);
   }
