@@ -3,7 +3,7 @@
  * its webhooks to, a guild with voice channels, and rtc-node bots that publish a tone.
  */
 import { LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
-import type { LocalTrackPublication , AudioSource} from '@livekit/rtc-node';
+import type { LocalTrackPublication, AudioSource } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Clock } from '../../server/src/clock';
 import { livekitWebhookBus } from '../../server/src/livekit/webhooks';
