@@ -13,6 +13,8 @@ export const SAMPLE_RATE = 48_000;
 /** 10 ms at 48 kHz: the frame size WebRTC's audio pipeline works in. */
 export const FRAME_SAMPLES = SAMPLE_RATE / 100;
 export const FRAME_MS = 10;
+/** How many frames late the pacer may fall before it skips ahead. */
+const MAX_BEHIND = 5;
 
 /** A mono 48 kHz source with no queue: what `startPacedAudio` expects. */
 export function unqueuedSource(): AudioSource {
@@ -23,7 +25,8 @@ export function unqueuedSource(): AudioSource {
  * Captures one 10 ms frame into `source` every 10 ms until the returned stop function is called. `fill(data, index)`
  * writes frame number `index` (0, 1, 2, …); `sent(index, atMs)` is told when that frame was handed to the source
  * (`performance.timeOrigin + performance.now()`, the machine's wall clock in ms). The schedule is kept against the
- * start time, not the previous tick, so timer lateness does not accumulate: a late tick sends the frames that are due.
+ * start time, not the previous tick, so timer lateness does not accumulate: a late tick sends the frames that are due
+ * (up to MAX_BEHIND of them; beyond that the missed frames are dropped).
  */
 export function startPacedAudio(
   source: AudioSource,
@@ -37,6 +40,9 @@ export function startPacedAudio(
   const tick = (): void => {
     if (stopped) return;
     const due = Math.floor((performance.now() - start) / FRAME_MS) + 1;
+    // More than MAX_BEHIND frames late (a stalled event loop): drop what was missed, as a live microphone would,
+    // rather than send a burst that makes every later tick later still.
+    if (due - index > MAX_BEHIND) index = due - 1;
     while (index < due && !stopped) {
       const data = new Int16Array(FRAME_SAMPLES);
       fill(data, index);
