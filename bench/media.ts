@@ -38,6 +38,9 @@
  *   burst's onset arrives. One-way = bot detection − that time. So the figure starts where the audio enters the page
  *   (after the fake device and Chromium's audio processing) and includes the gate's opening, WebAudio, encoding,
  *   the SFU and the bot's decoding; it does not include a real microphone's capture latency.
+ *   browser_one_way_gate_open_p50_ms / _p95_ms: a second session of the same page with the VAD threshold at
+ *   −100 dBFS, so the gate stays open: the difference to the figure above is what the gate's opening costs a first
+ *   syllable.
  *
  * Targets (loopback): audio_one_way_p50_ms < 40, bot_join_first_audio_p95_ms < 150 (also with 20 publishers),
  * browser_one_way_p50_ms < 80. Runs against the TEST profile stack (started here when needed, shared by lease) with
@@ -464,44 +467,63 @@ async function browserFigures(
   writeClickWav(WAV_PATH);
   const browser = await launchChromium([`--use-file-for-fake-audio-capture=${WAV_PATH}`]);
   const botB = new Bot(listener);
+  /**
+   * One page session: sign in, join the channel, let the bot detect BROWSER_CLICKS bursts, leave. `gateOpen`: the
+   * member's VAD threshold is set to −100 dBFS (the settings the app keeps in localStorage), so the gate never closes:
+   * the same chain without the gate's opening delay, to show what the gate costs.
+   */
+  const pass = async (gateOpen: boolean): Promise<number[]> => {
+    // The previous pass's participant must be gone, or its track would be taken for the new one.
+    for (let i = 0; i < 150 && [...botB.room.remoteParticipants.values()].some((p) => p.identity === browserUser.id); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    try {
+      await context.addInitScript(MIC_TAP);
+      if (gateOpen) await context.addInitScript(`localStorage.setItem('parley:settings', JSON.stringify({ vadThresholdDb: -100 }))`);
+      const page = await context.newPage();
+      await page.goto(`${serverUrl}/app/`);
+      await page.getByLabel('Username').fill(browserUser.name);
+      await page.getByLabel('Password').fill('bench password 1');
+      await page.getByRole('button', { name: 'Log In' }).click();
+      await page.locator(`button[aria-label^="${channelName} (voice channel)"]`).click();
+      const track = await subscribedAudio(botB.room, browserUser.id, 30_000);
+      const detections: number[] = [];
+      let last = 0;
+      const stop = readAudio(track, (data, at) => {
+        if (peak(data) > CLICK_DETECT && at - last > BROWSER_PERIOD_MS / 2) {
+          last = at;
+          detections.push(at);
+        }
+      });
+      await new Promise((r) => setTimeout(r, (BROWSER_CLICKS + BROWSER_WARMUP) * BROWSER_PERIOD_MS + 1_000));
+      stop();
+      const tap = await page.evaluate(() => {
+        const w = window as unknown as { __micClicks: number[]; __micTapError: string | null };
+        return { clicks: w.__micClicks, error: w.__micTapError };
+      });
+      if (tap.error) throw new Error(`microphone tap: ${tap.error}`);
+      const latencies: number[] = [];
+      for (const at of detections) {
+        const k = tap.clicks.findLastIndex((c) => c <= at);
+        if (k < 0 || at - tap.clicks[k]! > BROWSER_PERIOD_MS / 2) continue;
+        latencies.push(at - tap.clicks[k]!);
+      }
+      const counted = latencies.slice(BROWSER_WARMUP);
+      const label = gateOpen ? 'browser (gate held open)' : 'browser';
+      log(`${label}: bursts at the page ${tap.clicks.length}, at the bot ${detections.length}, paired ${latencies.length}`);
+      log(`${label} one-way samples`, counted.map((t) => Math.round(t)).join(' '));
+      if (counted.length < BROWSER_CLICKS * 0.8) throw new Error(`only ${counted.length} bursts paired (is the voice gate opening?)`);
+      await page.getByRole('button', { name: 'Disconnect from voice' }).click();
+      return counted;
+    } finally {
+      await context.close();
+    }
+  };
   try {
     await botB.connect(call, channelId, true);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
-    await context.addInitScript(MIC_TAP);
-    const page = await context.newPage();
-    await page.goto(`${serverUrl}/app/`);
-    await page.getByLabel('Username').fill(browserUser.name);
-    await page.getByLabel('Password').fill('bench password 1');
-    await page.getByRole('button', { name: 'Log In' }).click();
-    await page.locator(`button[aria-label^="${channelName} (voice channel)"]`).click();
-    const track = await subscribedAudio(botB.room, browserUser.id, 30_000);
-    const detections: number[] = [];
-    let last = 0;
-    const stop = readAudio(track, (data, at) => {
-      if (peak(data) > CLICK_DETECT && at - last > BROWSER_PERIOD_MS / 2) {
-        last = at;
-        detections.push(at);
-      }
-    });
-    await new Promise((r) => setTimeout(r, (BROWSER_CLICKS + BROWSER_WARMUP) * BROWSER_PERIOD_MS + 1_000));
-    stop();
-    const tap = await page.evaluate(() => {
-      const w = window as unknown as { __micClicks: number[]; __micTapError: string | null };
-      return { clicks: w.__micClicks, error: w.__micTapError };
-    });
-    if (tap.error) throw new Error(`microphone tap: ${tap.error}`);
-    const latencies: number[] = [];
-    for (const at of detections) {
-      const k = tap.clicks.findLastIndex((c) => c <= at);
-      if (k < 0 || at - tap.clicks[k]! > BROWSER_PERIOD_MS / 2) continue;
-      latencies.push(at - tap.clicks[k]!);
-    }
-    const counted = latencies.slice(BROWSER_WARMUP);
-    log(`browser: bursts at the page ${tap.clicks.length}, at the bot ${detections.length}, paired ${latencies.length}`);
-    log('browser one-way samples', counted.map((t) => Math.round(t)).join(' '));
-    if (counted.length < BROWSER_CLICKS * 0.8) throw new Error(`only ${counted.length} bursts paired (is the voice gate opening?)`);
-    await context.close();
-    return counted;
+    const gated = await pass(false);
+    const open = await pass(true);
+    return { gated, open };
   } finally {
     await botB.close();
     await browser.close().catch(() => undefined);
@@ -605,9 +627,11 @@ async function main(): Promise<void> {
       try {
         const oneWay = await browserFigures(server.url, call, browserChannel, 'browser', ownerMember, browserMember);
         Object.assign(browserFigure, {
-          browser_one_way_p50_ms: percentile(oneWay, 50),
-          browser_one_way_p95_ms: percentile(oneWay, 95),
-          browser_one_way_clicks: oneWay.length,
+          browser_one_way_p50_ms: percentile(oneWay.gated, 50),
+          browser_one_way_p95_ms: percentile(oneWay.gated, 95),
+          browser_one_way_clicks: oneWay.gated.length,
+          browser_one_way_gate_open_p50_ms: percentile(oneWay.open, 50),
+          browser_one_way_gate_open_p95_ms: percentile(oneWay.open, 95),
         });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
