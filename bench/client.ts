@@ -8,6 +8,10 @@
  * - call_ring_p50_ms / call_ring_p95_ms: a DM call's start request sent by the caller → the incoming-call window added
  *   to the callee's page; call_connect_p50_ms / call_connect_p95_ms: Accept clicked → first remote audio samples
  *   decoded from the caller (an rtc-node participant publishing a tone in the call's room); 20 calls.
+ * - video_first_frame_p50_ms / video_first_frame_p95_ms: page A (the owner) and page B (the member) in the voice
+ *   channel; A clicks "Turn on camera" → the first frame of A's camera decoded and presented in B's tile
+ *   (requestVideoFrameCallback), both taken on the machine's wall clock; 10 toggles (see measureVideo). When A has no
+ *   camera button, video_first_frame_skipped says so instead.
  * - heap_idle_mb: renderer JS heap after GC with 20 text channels opened and 500 messages loaded (25 per channel).
  * - chat_10k_frame_p95_ms / chat_10k_long_frames: a channel of 10,000 messages (markdown, code blocks, reactions, images), all
  *   loaded by scrolling up through its history, then scrolled top to bottom (400 px per frame): 95th percentile of each
@@ -24,8 +28,9 @@
  *   drives its own Chromium (chrome-launcher, same flags); the full report goes to out/bench/lighthouse-client.json.
  * Runs a fresh web build, the real server in-process and Debian Chromium (fake devices) against the TEST profile stack
  * (started here when needed, shared by lease). Targets: initial JS ≤ 250 KB; voice join p95 < 800 ms; heap < 60 MB;
- * Lighthouse ≥ 90; call ring p95 < 300 ms; call connect p95 < 800 ms. `npm run bench -- client --lighthouse-only`
- * measures only the Lighthouse score, and `--calls-only` only the call figures (quicker while working on them).
+ * Lighthouse ≥ 90; call ring p95 < 300 ms; call connect p95 < 800 ms; video first frame p95 < 1,000 ms.
+ * `npm run bench -- client --lighthouse-only` measures only the Lighthouse score, `--calls-only` only the call figures
+ * and `--video-only` only the video figure (quicker while working on them).
  */
 import { dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { ObjectId } from 'mongodb';
