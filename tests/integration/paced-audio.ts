@@ -7,7 +7,6 @@
  * timer at their real duration (10 ms), so a frame's capture time is its send time.
  */
 import { AudioFrame, AudioSource } from '@livekit/rtc-node';
-import { performance } from 'node:perf_hooks';
 
 export const SAMPLE_RATE = 48_000;
 /** 10 ms at 48 kHz: the frame size WebRTC's audio pipeline works in. */
