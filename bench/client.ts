@@ -8,6 +8,10 @@
  * - call_ring_p50_ms / call_ring_p95_ms: a DM call's start request sent by the caller → the incoming-call window added
  *   to the callee's page; call_connect_p50_ms / call_connect_p95_ms: Accept clicked → first remote audio samples
  *   decoded from the caller (an rtc-node participant publishing a tone in the call's room); 20 calls.
+ * - video_first_frame_p50_ms / video_first_frame_p95_ms: page A (the owner) and page B (the member) in the voice
+ *   channel; A clicks "Turn on camera" → the first frame of A's camera decoded and presented in B's tile
+ *   (requestVideoFrameCallback), both taken on the machine's wall clock; 10 toggles (see measureVideo). When A has no
+ *   camera button, video_first_frame_skipped says so instead.
  * - heap_idle_mb: renderer JS heap after GC with 20 text channels opened and 500 messages loaded (25 per channel).
  * - chat_10k_frame_p95_ms / chat_10k_long_frames: a channel of 10,000 messages (markdown, code blocks, reactions, images), all
  *   loaded by scrolling up through its history, then scrolled top to bottom (400 px per frame): 95th percentile of each
@@ -24,10 +28,11 @@
  *   drives its own Chromium (chrome-launcher, same flags); the full report goes to out/bench/lighthouse-client.json.
  * Runs a fresh web build, the real server in-process and Debian Chromium (fake devices) against the TEST profile stack
  * (started here when needed, shared by lease). Targets: initial JS ≤ 250 KB; voice join p95 < 800 ms; heap < 60 MB;
- * Lighthouse ≥ 90; call ring p95 < 300 ms; call connect p95 < 800 ms. `npm run bench -- client --lighthouse-only`
- * measures only the Lighthouse score, and `--calls-only` only the call figures (quicker while working on them).
+ * Lighthouse ≥ 90; call ring p95 < 300 ms; call connect p95 < 800 ms; video first frame p95 < 1,000 ms.
+ * `npm run bench -- client --lighthouse-only` measures only the Lighthouse score, `--calls-only` only the call figures
+ * and `--video-only` only the video figure (quicker while working on them).
  */
-import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { ObjectId } from 'mongodb';
 import { launch as launchChrome } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -44,6 +49,7 @@ import { parseConfig } from '../server/src/config';
 import { createLogger } from '../server/src/logger';
 import { start } from '../server/src/server';
 import { CHROMIUM_FLAGS, ensureWebBuild, launchChromium, ROOT, waitForFreePort, WEB_DIR } from '../tests/e2e/web-stack';
+import { startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
 
 /**
  * A firehose message: plain text, with markdown in every third one (bold, italic, inline code, a link, a spoiler) and
@@ -87,6 +93,7 @@ const MESSAGES_PER_CHANNEL = 25;
 const log = (...args: unknown[]) => console.error('[bench:client]', ...args);
 const LIGHTHOUSE_ONLY = process.argv.includes('--lighthouse-only');
 const CALLS_ONLY = process.argv.includes('--calls-only');
+const VIDEO_ONLY = process.argv.includes('--video-only');
 const LIGHTHOUSE_REPORT = resolve(ROOT, 'out/bench/lighthouse-client.json');
 
 /**
@@ -177,21 +184,68 @@ const TTI_PROBE = `(() => {
 
 type ApiCall = (method: string, path: string, body?: unknown, token?: string) => Promise<Reply>;
 
-/** A tone from an rtc-node participant, paced at 10 ms frames with no queue, so its audio is not held back. */
+/**
+ * A tone from an rtc-node participant as its microphone, paced at 10 ms frames with no queue (tests/integration/
+ * paced-audio.ts), so its audio is not held back. Returns the stop function.
+ */
 async function publishTone(room: Room): Promise<() => void> {
-  const source = new AudioSource(48_000, 1, 0);
+  const source = unqueuedSource();
   await room.localParticipant?.publishTrack(
     LocalAudioTrack.createAudioTrack('tone', source),
     new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
   );
-  let n = 0;
-  const timer = setInterval(() => {
-    const data = new Int16Array(480);
-    for (let i = 0; i < 480; i++, n++) data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 48_000));
-    source.captureFrame(new AudioFrame(data, 48_000, 1, 480)).catch(() => undefined);
-  }, 10);
-  return () => clearInterval(timer);
+  return startPacedAudio(source, toneFill(440, 0.25));
 }
+
+/**
+ * Page function (run with page.evaluate): clicks the element matching `selector` and resolves with the milliseconds
+ * until the page has decoded its first remote audio samples (inbound-rtp totalSamplesReceived > 0 on a peer connection
+ * created after the click; TTI_PROBE records them in window.__pcs). Used for the voice join and the call accept.
+ * It must stay self-contained: page.evaluate sends its source text, and tsx's keepNames wraps named helpers in a
+ * __name() call the page does not have.
+ */
+const CLICK_TO_FIRST_AUDIO = async (selector: string): Promise<number> => {
+  const w = window as unknown as { __pcs: RTCPeerConnection[] };
+  w.__pcs = [];
+  const target = document.querySelector<HTMLElement>(selector);
+  if (!target) throw new Error(`nothing matches ${selector}`);
+  const t0 = performance.now();
+  target.click();
+  for (;;) {
+    for (const pc of w.__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats().catch(() => null);
+      for (const s of stats?.values() ?? []) {
+        const r = s as { type: string; kind?: string; totalSamplesReceived?: number };
+        if (r.type === 'inbound-rtp' && r.kind === 'audio' && (r.totalSamplesReceived ?? 0) > 0) return performance.now() - t0;
+      }
+    }
+    if (performance.now() - t0 > 15_000) {
+      const panels = [...document.querySelectorAll('section[aria-label$="connection"]')].map((p) => p.textContent).join(' | ');
+      const inbound: string[] = [];
+      for (const pc of w.__pcs) {
+        const stats = await pc.getStats().catch(() => null);
+        for (const s of stats?.values() ?? []) {
+          const r = s as { type: string; kind?: string; totalSamplesReceived?: number; packetsReceived?: number };
+          if (r.type === 'inbound-rtp') inbound.push(`${r.kind}:${r.packetsReceived}:${r.totalSamplesReceived}`);
+        }
+      }
+      const rows = [...document.querySelectorAll('li.voice-user')].map((li) => `${li.textContent}:muted=${li.getAttribute('data-muted')}`);
+      throw new Error(
+        `no remote audio within 15 s of clicking ${selector} (pcs=${w.__pcs.length}, panels="${panels || 'none'}", ` +
+          `inbound=${inbound.join(',')}, rows=${rows.join('|')}, audio elements=${document.querySelectorAll('audio').length})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/** Click `selector` in the page → first remote audio samples decoded there, in ms (CLICK_TO_FIRST_AUDIO). */
+function clickToFirstAudio(page: Page, selector: string): Promise<number> {
+  return page.evaluate(CLICK_TO_FIRST_AUDIO, selector);
+}
+
+const VOICE_CHANNEL_BUTTON = 'button[aria-label^="General (voice channel)"]';
 
 /**
  * DM calls, CALLS times: the caller (an API client with an rtc-node participant, as the caller's app connects at once)
@@ -230,26 +284,8 @@ async function measureCalls(page: Page, call: ApiCall, caller: Reply, calleeId: 
       });
       const ringAt = await page.evaluate(() => (window as unknown as { __ringAt: number }).__ringAt);
       rings.push(ringAt - sentAt);
-      const ms = await page.evaluate(async () => {
-        const w = window as unknown as { __pcs: RTCPeerConnection[] };
-        w.__pcs = [];
-        const accept = document.querySelector<HTMLButtonElement>('.incoming-call button.call-accept');
-        if (!accept) throw new Error('Accept button not found');
-        const t0 = performance.now();
-        accept.click();
-        for (;;) {
-          for (const pc of w.__pcs) {
-            if (pc.connectionState === 'closed') continue;
-            const stats = await pc.getStats().catch(() => null);
-            for (const s of stats?.values() ?? []) {
-              const r = s as { type: string; kind?: string; totalSamplesReceived?: number };
-              if (r.type === 'inbound-rtp' && r.kind === 'audio' && (r.totalSamplesReceived ?? 0) > 0) return performance.now() - t0;
-            }
-          }
-          if (performance.now() - t0 > 15_000) throw new Error('no remote audio in the call within 15 s');
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      });
+      await page.locator('.incoming-call button.call-accept').waitFor({ timeout: 15_000 });
+      const ms = await clickToFirstAudio(page, '.incoming-call button.call-accept');
       connects.push(ms);
       log(`call ${i + 1}: ring ${Math.round(rings.at(-1) ?? 0)} ms, connect ${Math.round(ms)} ms`);
     } finally {
@@ -263,6 +299,123 @@ async function measureCalls(page: Page, call: ApiCall, caller: Reply, calleeId: 
   return { rings, connects };
 }
 
+const VIDEO_TOGGLES = 10;
+
+/**
+ * Camera on → first frame decoded at the other client, VIDEO_TOGGLES times. Page A and page B are in the same voice
+ * channel. B arms a watcher for A's camera tile (`.video-tile[data-identity=<A>][data-source="camera"] video`, the
+ * DOM contract of issue 17) that registers requestVideoFrameCallback on the tile's video as soon as it is in the DOM
+ * and notes the wall clock (performance.timeOrigin + now) of the first callback, i.e. the first frame decoded and
+ * presented. A notes the wall clock right before clicking "Turn on camera"; both pages share the machine's clock.
+ * Between toggles A clicks "Turn off camera" and B waits until the tile's video is gone. Returns a reason instead of
+ * samples when page A has no camera button (a build without the camera UI, or no VIDEO permission).
+ */
+async function measureVideo(pageA: Page, pageB: Page, aUserId: string): Promise<{ firstFrames: number[] } | { skipped: string }> {
+  const on = pageA.locator('button[aria-label="Turn on camera"]');
+  if (
+    !(await on.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return { skipped: 'no camera button' };
+  const tileVideo = `.video-tile[data-identity="${aUserId}"][data-source="camera"] video`;
+  const firstFrames: number[] = [];
+  for (let i = 0; i < VIDEO_TOGGLES; i++) {
+    await pageB.evaluate((selector) => {
+      const w = window as unknown as { __frameAt: number | null; __frameObs?: MutationObserver; __armFrames?: () => void };
+      w.__frameAt = null;
+      w.__frameObs?.disconnect();
+      const armed = new WeakSet<HTMLVideoElement>();
+      // A property, not a named const: tsx's keepNames would wrap a named function in a __name() the page lacks.
+      w.__armFrames = () => {
+        for (const video of document.querySelectorAll<HTMLVideoElement>(selector)) {
+          if (armed.has(video)) continue;
+          armed.add(video);
+          video.requestVideoFrameCallback(() => {
+            w.__frameAt ??= performance.timeOrigin + performance.now();
+          });
+        }
+      };
+      const obs = new MutationObserver(() => w.__armFrames?.());
+      obs.observe(document.body, { childList: true, subtree: true });
+      w.__frameObs = obs;
+      w.__armFrames();
+    }, tileVideo);
+    const clickedAt = await pageA.evaluate(() => {
+      const button = document.querySelector<HTMLButtonElement>('button[aria-label="Turn on camera"]');
+      if (!button) throw new Error('the "Turn on camera" button is gone');
+      const at = performance.timeOrigin + performance.now();
+      button.click();
+      return at;
+    });
+    await pageB.waitForFunction(() => (window as unknown as { __frameAt: number | null }).__frameAt !== null, undefined, {
+      timeout: 15_000,
+    });
+    const frameAt = await pageB.evaluate(() => (window as unknown as { __frameAt: number }).__frameAt);
+    firstFrames.push(frameAt - clickedAt);
+    log(`camera ${i + 1}: first frame at the other client after ${Math.round(frameAt - clickedAt)} ms`);
+    await pageB.evaluate(() => (window as unknown as { __frameObs?: MutationObserver }).__frameObs?.disconnect());
+    await pageA.locator('button[aria-label="Turn off camera"]').click();
+    // The contract removes the tile with the track; should a build keep a stale video, rVFC still waits for a new frame.
+    await pageB
+      .locator(tileVideo)
+      .waitFor({ state: 'detached', timeout: 15_000 })
+      .catch(() => undefined);
+    await on.waitFor({ timeout: 15_000 });
+    await pageA.waitForTimeout(300);
+  }
+  return { firstFrames };
+}
+
+/** A second signed-in page (its own browser context) that joins the voice channel: page A of the video figure. */
+async function openSecondPage(browser: Awaited<ReturnType<typeof launchChromium>>, app: string, username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  await context.addInitScript(TTI_PROBE);
+  const page = await context.newPage();
+  await page.goto(app);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('bench password 1');
+  await page.getByRole('button', { name: 'Log In' }).click();
+  await page.locator('.channel-row').first().waitFor();
+  return page;
+}
+
+/** The JSON fields of the video figure. */
+async function videoFigures(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  app: string,
+  pageB: Page,
+  owner: Reply,
+): Promise<Record<string, number | string>> {
+  const pageA = await openSecondPage(browser, app, 'bench_owner');
+  try {
+    // B hears the bot in the channel once joined; A's join is awaited through its voice panel.
+    await clickToFirstAudio(pageB, VOICE_CHANNEL_BUTTON);
+    await pageA.locator(VOICE_CHANNEL_BUTTON).click();
+    await pageA.locator('section[aria-label="Voice connection"]').waitFor();
+    const video = await measureVideo(pageA, pageB, owner.user.id);
+    if ('skipped' in video) {
+      log(`video first frame skipped: ${video.skipped}`);
+      return { video_first_frame_skipped: video.skipped };
+    }
+    log('video first frame samples', video.firstFrames.map((t) => Math.round(t)).join(' '));
+    return {
+      video_first_frame_p50_ms: percentile(video.firstFrames, 50),
+      video_first_frame_p95_ms: percentile(video.firstFrames, 95),
+    };
+  } finally {
+    await pageB
+      .getByRole('button', { name: 'Disconnect from voice' })
+      .click()
+      .catch(() => undefined);
+    await pageA
+      .context()
+      .close()
+      .catch(() => undefined);
+  }
+}
+
 async function main(): Promise<void> {
   const ctx = createContext('test');
   const lease = acquireLease(ctx);
@@ -271,7 +424,7 @@ async function main(): Promise<void> {
   const env = stackEnv(ctx);
   let server: Awaited<ReturnType<typeof start>> | null = null;
   let bot: Room | null = null;
-  let botRunning = false;
+  let stopBotTone: (() => void) | null = null;
   const browser = await launchChromium(['--js-flags=--expose-gc']);
   try {
     ensureWebBuild();
@@ -367,7 +520,7 @@ async function main(): Promise<void> {
     let lighthousePerf: number | null = null;
     let lighthouseError: string | undefined;
     try {
-      if (!CALLS_ONLY) lighthousePerf = await measureLighthouse();
+      if (!CALLS_ONLY && !VIDEO_ONLY) lighthousePerf = await measureLighthouse();
     } catch (error) {
       lighthouseError = error instanceof Error ? error.message : String(error);
       log(`lighthouse failed: ${lighthouseError}`);
@@ -378,22 +531,7 @@ async function main(): Promise<void> {
     const botJoin = await call('POST', `/channels/${voice.id}/voice/join`, {}, botUser.accessToken);
     bot = new Room();
     await bot.connect(botJoin.url, botJoin.token, { autoSubscribe: false, dynacast: false });
-    const source = new AudioSource(48_000, 1);
-    await bot.localParticipant?.publishTrack(
-      LocalAudioTrack.createAudioTrack('tone', source),
-      new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
-    );
-    botRunning = true;
-    void (async () => {
-      let n = 0;
-      while (botRunning) {
-        const data = new Int16Array(480);
-        for (let i = 0; i < 480; i++, n++) data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 48_000));
-        await source.captureFrame(new AudioFrame(data, 48_000, 1, 480)).catch(() => {
-          botRunning = false;
-        });
-      }
-    })();
+    stopBotTone = await publishTone(bot);
 
     // Browser: log in once; every later load restores the session with the rotated refresh token.
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
@@ -414,6 +552,10 @@ async function main(): Promise<void> {
           call_connect_p95_ms: percentile(only.connects, 95),
         }),
       );
+      return;
+    }
+    if (VIDEO_ONLY) {
+      console.log(JSON.stringify(await videoFigures(browser, app, page, owner)));
       return;
     }
 
@@ -566,45 +708,7 @@ async function main(): Promise<void> {
     // Voice joins against the publishing bot.
     const joins: number[] = [];
     for (let i = 0; i < JOINS; i++) {
-      const ms = await page.evaluate(async () => {
-        const w = window as unknown as { __pcs: RTCPeerConnection[] };
-        w.__pcs = [];
-        const btn = [...document.querySelectorAll('button')].find((b) =>
-          b.getAttribute('aria-label')?.startsWith('General (voice channel)'),
-        );
-        if (!btn) throw new Error('voice channel button not found');
-        const t0 = performance.now();
-        btn.click();
-        for (;;) {
-          for (const pc of w.__pcs) {
-            if (pc.connectionState === 'closed') continue;
-            const stats = await pc.getStats().catch(() => null);
-            for (const s of stats?.values() ?? []) {
-              const r = s as { type: string; kind?: string; totalSamplesReceived?: number };
-              if (r.type === 'inbound-rtp' && r.kind === 'audio' && (r.totalSamplesReceived ?? 0) > 0) return performance.now() - t0;
-            }
-          }
-          if (performance.now() - t0 > 15_000) {
-            const panel = document.querySelector('section[aria-label="Voice connection"]')?.textContent ?? 'no voice panel';
-            const kinds: string[] = [];
-            for (const pc of w.__pcs) {
-              const stats = await pc.getStats().catch(() => null);
-              for (const s of stats?.values() ?? []) {
-                const r = s as { type: string; kind?: string; totalSamplesReceived?: number; packetsReceived?: number };
-                if (r.type === 'inbound-rtp') kinds.push(`${r.kind}:${r.packetsReceived}:${r.totalSamplesReceived}`);
-              }
-            }
-            const rows = [...document.querySelectorAll('li.voice-user')].map(
-              (li) => `${li.textContent}:muted=${li.getAttribute('data-muted')}`,
-            );
-            const audios = document.querySelectorAll('audio').length;
-            throw new Error(
-              `no remote audio within 15 s (pcs=${w.__pcs.length}, panel="${panel}", inbound=${kinds.join(',')}, rows=${rows.join('|')}, audio elements=${audios})`,
-            );
-          }
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      });
+      const ms = await clickToFirstAudio(page, VOICE_CHANNEL_BUTTON);
       joins.push(ms);
       log(`join ${i + 1}: ${Math.round(ms)} ms`);
       await page.getByRole('button', { name: 'Disconnect from voice' }).click();
@@ -614,6 +718,8 @@ async function main(): Promise<void> {
 
     // DM calls: the owner calls the member (they share the guild, which the default privacy allows).
     const calls = await measureCalls(page, call, owner, member.user.id);
+    // Camera on → first frame at the other client (page A signed in as the owner, page B the member's page).
+    const video = await videoFigures(browser, app, page, owner);
 
     const result = {
       initial_js_gzip_kb: Math.round((gz / 1024) * 10) / 10,
@@ -626,6 +732,7 @@ async function main(): Promise<void> {
       call_ring_p95_ms: percentile(calls.rings, 95),
       call_connect_p50_ms: percentile(calls.connects, 50),
       call_connect_p95_ms: percentile(calls.connects, 95),
+      ...video,
       heap_idle_mb: Math.round((heap.usedSize / 1024 / 1024) * 10) / 10,
       chat_10k_loaded: loaded10k,
       chat_10k_frame_p95_ms: percentile(frames.work, 95),
@@ -642,7 +749,7 @@ async function main(): Promise<void> {
     log('call connect samples', calls.connects.map((t) => Math.round(t)).join(' '));
     console.log(JSON.stringify(result));
   } finally {
-    botRunning = false;
+    stopBotTone?.();
     await bot?.disconnect().catch(() => undefined);
     await dispose().catch(() => undefined);
     await browser.close().catch(() => undefined);

@@ -3,8 +3,6 @@
  * its webhooks to, a guild with voice channels, and rtc-node bots that publish a tone.
  */
 import {
-  AudioFrame,
-  AudioSource,
   LocalAudioTrack,
   LocalVideoTrack,
   Room,
@@ -14,11 +12,12 @@ import {
   VideoFrame,
   VideoSource,
 } from '@livekit/rtc-node';
-import type { LocalTrackPublication } from '@livekit/rtc-node';
+import type { AudioSource, LocalTrackPublication } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Clock } from '../../server/src/clock';
 import { livekitWebhookBus } from '../../server/src/livekit/webhooks';
 import { testEnv } from '../support/env';
+import { startPacedAudio, toneFill, unqueuedSource } from './paced-audio';
 import { sleep, waitFor } from '../support/wait';
 import { registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
 
@@ -104,9 +103,6 @@ export async function createVoiceGuild(api: ApiClient): Promise<VoiceGuild> {
   return { owner, member, guildId, a, b, c };
 }
 
-const SAMPLE_RATE = 48_000;
-const FRAME_SAMPLES = SAMPLE_RATE / 100;
-
 const VIDEO_WIDTH = 160;
 const VIDEO_HEIGHT = 120;
 /** 15 fps: enough for LiveKit to see a live track, little CPU on a shared machine. */
@@ -116,9 +112,9 @@ const VIDEO_FRAME_MS = 66;
 export class Bot {
   readonly room = new Room();
   private source: AudioSource | null = null;
+  private stopTone: (() => void) | null = null;
   private readonly videoSources: VideoSource[] = [];
   private readonly videoTimers: NodeJS.Timeout[] = [];
-  private running = false;
   disconnected = false;
 
   constructor() {
@@ -131,25 +127,16 @@ export class Bot {
     await this.room.connect(url, token, { autoSubscribe: false, dynacast: false });
   }
 
+  /** Publishes a 440 Hz tone as the microphone, paced in real time (see paced-audio.ts: unpaced, it left ~1 s late). */
   async publishTone(name = 'mic'): Promise<LocalTrackPublication> {
-    const source = new AudioSource(SAMPLE_RATE, 1);
+    const source = unqueuedSource();
     this.source = source;
     const track = LocalAudioTrack.createAudioTrack(name, source);
     const participant = this.room.localParticipant;
     if (!participant) throw new Error('not connected');
     const publication = await participant.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
-    this.running = true;
-    void (async () => {
-      let n = 0;
-      while (this.running) {
-        const data = new Int16Array(FRAME_SAMPLES);
-        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1)
-          data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
-        await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
-          this.running = false;
-        });
-      }
-    })();
+    this.stopTone?.();
+    this.stopTone = startPacedAudio(source, toneFill(440, 0.5));
     return publication;
   }
 
@@ -184,7 +171,8 @@ export class Bot {
 
   async close(): Promise<void> {
     for (const timer of this.videoTimers) clearInterval(timer);
-    this.running = false;
+    this.stopTone?.();
+    this.stopTone = null;
     await this.room.disconnect().catch(() => undefined);
     await this.source?.close().catch(() => undefined);
     for (const source of this.videoSources) await source.close().catch(() => undefined);

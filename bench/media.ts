@@ -1,0 +1,664 @@
+/**
+ * Media benchmark (`npm run bench -- media`): audio through the local LiveKit SFU, one JSON object on stdout.
+ *
+ * Bots are @livekit/rtc-node participants in this process, with tokens from the server's own voice join route
+ * (`POST /channels/:id/voice/join`, as the app and tests/integration/voice-support.ts get them). Every bot sends 10 ms
+ * frames paced by a timer into an AudioSource with no queue (tests/integration/paced-audio.ts): rtc-node queues
+ * 1,000 ms by default, and unpaced pushing would add about a second to every figure.
+ *
+ * Opus settings, stated: bots publish with DTX and RED on (`TrackPublishOptions { dtx: true, red: true }`), as the web
+ * client publishes its microphone (src-renderer/src/features/voice/publish-options.ts: DTX, RED, the channel's bitrate
+ * cap); Opus frames are WebRTC's default 20 ms (neither side sets ptime), with in-band FEC as libwebrtc negotiates it.
+ *
+ * Figures (all in ms, wall clock of this machine; loopback, so no network delay):
+ * - audio_one_way_p50_ms / _p95_ms: bot A publishes digital silence with a click (a 5 ms 1 kHz burst at 60 % of full
+ *   scale, starting a frame) every CLICK_PERIOD_MS; bot B reads its received AudioStream (48 kHz mono, 10 ms frames)
+ *   and detects each click as the first frame whose peak passes 20 % of full scale. One-way = the wall time B reads
+ *   that frame − the wall time A handed the click's frame to its AudioSource (same process and clock). It includes
+ *   Opus encoding, packetization and pacing, the SFU, B's jitter buffer and decoding, and rtc-node's frame delivery; it
+ *   subtracts nothing. CLICKS clicks, the first WARMUP_CLICKS of which (jitter buffer settling) are not counted.
+ * - bot_join_first_audio_p50_ms / _p95_ms: a publisher already sends a continuous tone; a bot calls room.connect()
+ *   (token fetched beforehand) and subscribes automatically; from connect() start to the first received frame with a
+ *   non-silent sample (peak > 3 % of full scale; the jitter buffer's first frames are zeros). JOINS joins.
+ * - the same two with `_20pub`: 20 bots in one room, each publishing: the clicker A (its clicks on a quiet tone), the
+ *   listening bot B (a quiet tone) and 18 bots sending a quiet tone each (in two child processes, so their audio
+ *   does not load the event loop that takes the timings). B subscribes to everyone, so the SFU forwards it all 19
+ *   tracks; it reads A's. The 18 subscribe to nothing (this 2-core machine is shared, and a full mesh is 380
+ *   streams), so the SFU carries 20 publishers and 19 + 20 forwarded streams, not 20 × 19. The joining bot subscribes
+ *   to all 20 and counts the first non-silent frame of any of them.
+ * - browser_one_way_p50_ms / _p95_ms: through OUR web client. Chromium (fake devices) plays a WAV as its microphone
+ *   (`--use-file-for-fake-audio-capture`, looped): a 60 ms 1 kHz burst at 50 % of full scale every
+ *   BROWSER_PERIOD_MS, digital silence between. The page signs in, joins a voice channel by clicking it, and so
+ *   publishes through the app's whole chain: getUserMedia with the app's constraints (noise suppression, echo
+ *   cancellation, auto gain: on by default), the voice gate (GateProcessor: WebAudio gain opened by the VAD at its
+ *   default −50 dBFS threshold on a 20 ms timer, closed again between bursts, so every burst opens it as a first
+ *   syllable does), livekit-client's Opus (DTX, RED). A bot in the channel detects the bursts as above. The send time
+ *   is taken in the page: an init script taps a clone of every microphone track getUserMedia returns with a
+ *   MediaStreamTrackProcessor and notes the wall clock (performance.timeOrigin + now) when the AudioData holding a
+ *   burst's onset arrives. One-way = bot detection − that time. So the figure starts where the audio enters the page
+ *   (after the fake device and Chromium's audio processing) and includes the gate's opening, WebAudio, encoding,
+ *   the SFU and the bot's decoding; it does not include a real microphone's capture latency.
+ *   browser_one_way_gate_open_p50_ms / _p95_ms: a second session of the same page with the VAD threshold at
+ *   −100 dBFS, so the gate stays open. The difference would be the gate's opening delay (≤ 20 ms timer + 5 ms attack),
+ *   but each session's jitter buffer settles at its own depth (10 ms steps), which can outweigh it: compare the two
+ *   only over several runs.
+ *
+ * Targets (loopback): audio_one_way_p50_ms < 40, bot_join_first_audio_p95_ms < 150 (also with 20 publishers),
+ * browser_one_way_p50_ms < 80. Runs against the TEST profile stack (started here when needed, shared by lease) with
+ * the real server in-process. `--bots-only` skips the browser figure.
+ */
+import {
+  AudioStream,
+  dispose,
+  LocalAudioTrack,
+  type RemoteTrack,
+  type RemoteParticipant,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+} from '@livekit/rtc-node';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createContext, stackEnv } from '../scripts/stack/profiles';
+import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
+import { parseConfig } from '../server/src/config';
+import { createLogger } from '../server/src/logger';
+import { start } from '../server/src/server';
+import { ensureWebBuild, launchChromium, ROOT, waitForFreePort, WEB_DIR } from '../tests/e2e/web-stack';
+import { SAMPLE_RATE, startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
+
+const CLICKS = 65;
+const WARMUP_CLICKS = 5;
+/** Long enough that a click is never paired with the next one even on a loaded machine. */
+const CLICK_PERIOD_MS = 500;
+const JOINS = 20;
+const PUBLISHERS = 20;
+const BROWSER_CLICKS = 50;
+const BROWSER_WARMUP = 3;
+/** Longer than the gate's hold (300 ms) plus the burst, so the gate is closed again before each burst. */
+const BROWSER_PERIOD_MS = 750;
+const FULL_SCALE = 32_767;
+const CLICK_DETECT = 0.2 * FULL_SCALE;
+const NON_SILENT = 0.03 * FULL_SCALE;
+const BOTS_ONLY = process.argv.includes('--bots-only');
+const BROWSER_ONLY = process.argv.includes('--browser-only');
+const WAV_PATH = resolve(ROOT, 'out/bench/media-clicks.wav');
+/** Opus as the web client publishes its microphone: DTX and RED on (20 ms frames: WebRTC's default). */
+const MIC_OPTIONS = { source: TrackSource.SOURCE_MICROPHONE, dtx: true, red: true } as const;
+
+const log = (...args: unknown[]) => console.error('[bench:media]', ...args);
+const now = (): number => performance.timeOrigin + performance.now();
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round((sorted[index] ?? Number.NaN) * 10) / 10;
+}
+
+function peak(data: Int16Array): number {
+  let max = 0;
+  for (const v of data) max = Math.max(max, Math.abs(v));
+  return max;
+}
+
+interface JoinReply {
+  url: string;
+  token: string;
+}
+type ApiCall = <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string) => Promise<T>;
+interface Member {
+  id: string;
+  token: string;
+  name: string;
+}
+
+/** Reads every frame of an audio track, calling `onFrame(data, wallMs)` as each arrives; returns the stop function. */
+function readAudio(track: RemoteTrack, onFrame: (data: Int16Array, atMs: number) => boolean | void): () => void {
+  const stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 });
+  const reader = stream.getReader();
+  let stopped = false;
+  void (async () => {
+    try {
+      while (!stopped) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (onFrame(value.data, now()) === true) break;
+      }
+    } catch {
+      // the track went away
+    } finally {
+      stopped = true;
+      await reader.cancel().catch(() => undefined);
+    }
+  })();
+  return () => {
+    stopped = true;
+    reader.cancel().catch(() => undefined);
+  };
+}
+
+/** Resolves with the first remote audio track `room` subscribes to from `identity` (any identity when undefined). */
+function subscribedAudio(room: Room, identity: string | undefined, timeoutMs = 15_000): Promise<RemoteTrack> {
+  return new Promise((resolveTrack, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no audio track from ${identity ?? 'anyone'} within ${timeoutMs} ms`)), timeoutMs);
+    const onTrack = (track: RemoteTrack, _pub: unknown, participant: RemoteParticipant) => {
+      if (track.kind !== TrackKind.KIND_AUDIO || (identity && participant.identity !== identity)) return;
+      clearTimeout(timer);
+      room.off(RoomEvent.TrackSubscribed, onTrack);
+      resolveTrack(track);
+    };
+    room.on(RoomEvent.TrackSubscribed, onTrack);
+    for (const participant of room.remoteParticipants.values()) {
+      if (identity && participant.identity !== identity) continue;
+      for (const pub of participant.trackPublications.values())
+        if (pub.track && pub.track.kind === TrackKind.KIND_AUDIO) onTrack(pub.track as RemoteTrack, pub, participant);
+    }
+  });
+}
+
+/** A bot in a voice channel: joins through the API, connects, and optionally publishes paced audio. */
+class Bot {
+  readonly room = new Room();
+  private stopAudio: (() => void) | null = null;
+
+  constructor(readonly member: Member) {
+    // rtc-node adds a Room listener per subscribed track; a bot in a 20-publisher room has more than 10.
+    this.room.setMaxListeners(50);
+  }
+
+  async connect(call: ApiCall, channelId: string, autoSubscribe: boolean): Promise<void> {
+    const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, this.member.token);
+    await this.room.connect(join.url, join.token, { autoSubscribe, dynacast: false });
+  }
+
+  async publish(fill: (data: Int16Array, index: number) => void, sent?: (index: number, atMs: number) => void): Promise<void> {
+    const source = unqueuedSource();
+    await this.room.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('mic', source), new TrackPublishOptions(MIC_OPTIONS));
+    this.stopAudio = startPacedAudio(source, fill, sent);
+  }
+
+  async close(): Promise<void> {
+    this.stopAudio?.();
+    await this.room.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * The clicker's audio: silence, and from frame `firstClick` on a click every CLICK_PERIOD_MS; `sentAt[k]` is the wall
+ * time the frame of click k was captured.
+ */
+function clicker(sentAt: number[], firstClick: { frame: number }) {
+  const every = CLICK_PERIOD_MS / 10;
+  const isClick = (index: number) => index >= firstClick.frame && (index - firstClick.frame) % every === 0;
+  const fill = (data: Int16Array, index: number) => {
+    if (!isClick(index)) return;
+    for (let i = 0; i < 240; i++) data[i] = Math.round(0.6 * FULL_SCALE * Math.sin((2 * Math.PI * 1000 * i) / SAMPLE_RATE));
+  };
+  const sent = (index: number, atMs: number) => {
+    if (isClick(index)) sentAt.push(atMs);
+  };
+  return { fill, sent };
+}
+
+/**
+ * One-way latency of CLICKS clicks from `a` (publishing already with `clicker`) as `b` receives them. Each detection
+ * is paired with the latest click sent before it.
+ */
+async function measureClicks(b: Bot, aIdentity: string, sentAt: number[], firstClick: { frame: number }, currentFrame: () => number) {
+  const track = await subscribedAudio(b.room, aIdentity);
+  const detections: number[] = [];
+  let last = 0;
+  const stop = readAudio(track, (data, at) => {
+    if (peak(data) > CLICK_DETECT && at - last > CLICK_PERIOD_MS / 2) {
+      last = at;
+      detections.push(at);
+    }
+  });
+  // Let the subscription settle for a second, then start clicking.
+  await new Promise((r) => setTimeout(r, 1_000));
+  firstClick.frame = currentFrame() + 5;
+  await new Promise((r) => setTimeout(r, 50 + CLICKS * CLICK_PERIOD_MS + 1_000));
+  stop();
+  const latencies: number[] = [];
+  for (const at of detections) {
+    const k = sentAt.findLastIndex((s) => s <= at);
+    if (k < WARMUP_CLICKS || k >= CLICKS) continue;
+    latencies.push(at - sentAt[k]!);
+  }
+  log(`clicks sent ${sentAt.length}, detected ${detections.length}, counted ${latencies.length}`);
+  if (latencies.length < CLICKS - WARMUP_CLICKS - 5) throw new Error(`only ${latencies.length} clicks detected`);
+  return latencies;
+}
+
+/** JOINS times: a fresh bot connects to the channel (token fetched first) → its first non-silent received frame. */
+async function measureJoins(call: ApiCall, channelId: string, joiner: Member): Promise<number[]> {
+  const joins: number[] = [];
+  for (let i = 0; i < JOINS; i++) {
+    const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, joiner.token);
+    const room = new Room();
+    const stops: (() => void)[] = [];
+    try {
+      const heard = new Promise<number>((resolveHeard, reject) => {
+        const timer = setTimeout(() => reject(new Error('no audio within 15 s of connecting')), 15_000);
+        room.on(RoomEvent.TrackSubscribed, (track) => {
+          if (track.kind !== TrackKind.KIND_AUDIO) return;
+          stops.push(
+            readAudio(track, (data, at) => {
+              if (peak(data) <= NON_SILENT) return;
+              clearTimeout(timer);
+              resolveHeard(at);
+              return true;
+            }),
+          );
+        });
+      });
+      const t0 = now();
+      await room.connect(join.url, join.token, { autoSubscribe: true, dynacast: false });
+      const ms = (await heard) - t0;
+      joins.push(ms);
+      log(`join ${i + 1}: ${Math.round(ms)} ms`);
+    } finally {
+      for (const stop of stops) stop();
+      await room.disconnect().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return joins;
+}
+
+/** Bot A clicks, bot B listens, in `channelId`; then JOINS joins of `joiner` while A sends a tone. */
+async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Member, joiner: Member) {
+  const botA = new Bot(a);
+  const botB = new Bot(b);
+  try {
+    await botB.connect(call, channelId, true);
+    await botA.connect(call, channelId, false);
+    const sentAt: number[] = [];
+    const firstClick = { frame: Number.POSITIVE_INFINITY };
+    let frame = 0;
+    const click = clicker(sentAt, firstClick);
+    await botA.publish((data, index) => {
+      frame = index;
+      click.fill(data, index);
+    }, click.sent);
+    const oneWay = await measureClicks(botB, a.id, sentAt, firstClick, () => frame);
+    log('one-way samples', oneWay.map((t) => Math.round(t)).join(' '));
+    await botA.close();
+    const publisher = new Bot(a);
+    try {
+      await publisher.connect(call, channelId, false);
+      await publisher.publish(toneFill(440, 0.25));
+      const joins = await measureJoins(call, channelId, joiner);
+      return { oneWay, joins };
+    } finally {
+      await publisher.close();
+    }
+  } finally {
+    await botA.close();
+    await botB.close();
+  }
+}
+
+/** The crowd's bots run in CROWD_PROCESSES child processes, so their audio does not load the measuring event loop. */
+const CROWD_PROCESSES = 2;
+const TSX_CLI = resolve(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+interface CrowdBot {
+  url: string;
+  token: string;
+  hz: number;
+}
+
+/** Starts bots (each publishing a quiet tone) in a child process (this file with --crowd); resolves once all publish. */
+async function startCrowdProcess(bots: CrowdBot[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--crowd'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify(bots));
+  await new Promise<void>((resolveReady, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('ready\n')) resolveReady();
+    });
+    child.once('exit', (code) => reject(new Error(`crowd process exited (${code}) before its bots published`)));
+    setTimeout(() => reject(new Error('crowd process not ready within 60 s')), 60_000);
+  });
+  return child;
+}
+
+/** The child side of startCrowdProcess: connect and publish every bot, say "ready", stay until SIGTERM. */
+async function crowdChild(): Promise<void> {
+  let input = '';
+  for await (const chunk of process.stdin) input += String(chunk);
+  const bots = JSON.parse(input) as CrowdBot[];
+  const rooms: Room[] = [];
+  const stops: (() => void)[] = [];
+  process.once('SIGTERM', () => {
+    for (const stop of stops) stop();
+    void Promise.all(rooms.map((room) => room.disconnect().catch(() => undefined)))
+      .then(() => dispose())
+      .finally(() => process.exit(0));
+  });
+  for (const bot of bots) {
+    const room = new Room();
+    rooms.push(room);
+    await room.connect(bot.url, bot.token, { autoSubscribe: false, dynacast: false });
+    const source = unqueuedSource();
+    await room.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('mic', source), new TrackPublishOptions(MIC_OPTIONS));
+    stops.push(startPacedAudio(source, toneFill(bot.hz, 0.05)));
+  }
+  process.stdout.write('ready\n');
+  // The pacing timers keep the process alive until SIGTERM.
+  await new Promise<never>(() => undefined);
+}
+
+/**
+ * The same with PUBLISHERS bots in the channel, every one publishing: A (clicks on a quiet tone), B (listens, and
+ * publishes a quiet tone) and the crowd (a quiet tone each, in child processes, subscribing to nothing). B subscribes
+ * to everyone, so the SFU forwards B all 19 tracks, and reads A's.
+ */
+async function crowdFigures(call: ApiCall, channelId: string, members: Member[], joiner: Member) {
+  const [a, b, ...others] = members;
+  if (!a || !b) throw new Error('need at least two members');
+  const botA = new Bot(a);
+  const botB = new Bot(b);
+  const children: ChildProcess[] = [];
+  try {
+    const crowd: CrowdBot[] = [];
+    for (const [i, m] of others.entries()) {
+      const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, m.token);
+      crowd.push({ url: join.url, token: join.token, hz: 300 + 20 * i });
+    }
+    const per = Math.ceil(crowd.length / CROWD_PROCESSES);
+    for (let i = 0; i < crowd.length; i += per) children.push(await startCrowdProcess(crowd.slice(i, i + per)));
+    await botB.connect(call, channelId, true);
+    await botB.publish(toneFill(250, 0.05));
+    await botA.connect(call, channelId, false);
+    const sentAt: number[] = [];
+    const firstClick = { frame: Number.POSITIVE_INFINITY };
+    let frame = 0;
+    const click = clicker(sentAt, firstClick);
+    const quiet = toneFill(200, 0.05);
+    await botA.publish((data, index) => {
+      frame = index;
+      // A's clicks sit on a quiet tone like everyone else's audio, so A is never silent either.
+      quiet(data, index);
+      click.fill(data, index);
+    }, click.sent);
+    const oneWay = await measureClicks(botB, a.id, sentAt, firstClick, () => frame);
+    log('20 publishers: one-way samples', oneWay.map((t) => Math.round(t)).join(' '));
+    const joins = await measureJoins(call, channelId, joiner);
+    return { oneWay, joins };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all([botA.close(), botB.close()]);
+  }
+}
+
+/** A 16-bit mono 48 kHz WAV of BROWSER_PERIOD_MS: a 60 ms 1 kHz burst at half scale, then digital silence. */
+function writeClickWav(path: string): void {
+  const samples = (SAMPLE_RATE * BROWSER_PERIOD_MS) / 1000;
+  const pcm = Buffer.alloc(samples * 2);
+  for (let i = 0; i < (SAMPLE_RATE * 60) / 1000; i++)
+    pcm.writeInt16LE(Math.round(0.5 * FULL_SCALE * Math.sin((2 * Math.PI * 1000 * i) / SAMPLE_RATE)), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + pcm.length, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(SAMPLE_RATE, 24);
+  header.writeUInt32LE(SAMPLE_RATE * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(pcm.length, 40);
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(path, Buffer.concat([header, pcm]));
+}
+
+/**
+ * Page init script: taps a clone of every microphone track getUserMedia returns (MediaStreamTrackProcessor) and
+ * pushes the wall clock of each burst onset (the AudioData holding it arrives; at most one per half period) to
+ * window.__micClicks. A string, so nothing in it is renamed by the bundler.
+ */
+const MIC_TAP = `(() => {
+  window.__micClicks = [];
+  window.__micTapError = null;
+  const orig = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await orig(constraints);
+    for (const track of stream.getAudioTracks()) {
+      if (typeof MediaStreamTrackProcessor !== 'function') { window.__micTapError = 'no MediaStreamTrackProcessor'; break; }
+      const reader = new MediaStreamTrackProcessor({ track: track.clone() }).readable.getReader();
+      let last = 0;
+      (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          const at = performance.timeOrigin + performance.now();
+          const buf = new Float32Array(value.numberOfFrames);
+          value.copyTo(buf, { planeIndex: 0, format: 'f32-planar' });
+          value.close();
+          let max = 0;
+          for (const v of buf) max = Math.max(max, Math.abs(v));
+          if (max > ${CLICK_DETECT / FULL_SCALE} && at - last > ${BROWSER_PERIOD_MS / 2}) { last = at; window.__micClicks.push(at); }
+        }
+      })().catch((e) => { window.__micTapError = String(e); });
+    }
+    return stream;
+  };
+})();`;
+
+/** Browser → bot one-way latency through the web client (see the header). */
+async function browserFigures(
+  serverUrl: string,
+  call: ApiCall,
+  channelId: string,
+  channelName: string,
+  listener: Member,
+  browserUser: Member,
+) {
+  ensureWebBuild();
+  writeClickWav(WAV_PATH);
+  const browser = await launchChromium([`--use-file-for-fake-audio-capture=${WAV_PATH}`]);
+  const botB = new Bot(listener);
+  /**
+   * One page session: sign in, join the channel, let the bot detect BROWSER_CLICKS bursts, leave. `gateOpen`: the
+   * member's VAD threshold is set to −100 dBFS (the settings the app keeps in localStorage), so the gate never closes:
+   * the same chain without the gate's opening delay.
+   */
+  const pass = async (gateOpen: boolean): Promise<number[]> => {
+    // The previous pass's participant must be gone, or its track would be taken for the new one.
+    for (let i = 0; i < 150 && [...botB.room.remoteParticipants.values()].some((p) => p.identity === browserUser.id); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    try {
+      await context.addInitScript(MIC_TAP);
+      if (gateOpen) await context.addInitScript(`localStorage.setItem('parley:settings', JSON.stringify({ vadThresholdDb: -100 }))`);
+      const page = await context.newPage();
+      await page.goto(`${serverUrl}/app/`);
+      await page.getByLabel('Username').fill(browserUser.name);
+      await page.getByLabel('Password').fill('bench password 1');
+      await page.getByRole('button', { name: 'Log In' }).click();
+      await page.locator(`button[aria-label^="${channelName} (voice channel)"]`).click();
+      const track = await subscribedAudio(botB.room, browserUser.id, 30_000);
+      const detections: number[] = [];
+      let last = 0;
+      const stop = readAudio(track, (data, at) => {
+        if (peak(data) > CLICK_DETECT && at - last > BROWSER_PERIOD_MS / 2) {
+          last = at;
+          detections.push(at);
+        }
+      });
+      await new Promise((r) => setTimeout(r, (BROWSER_CLICKS + BROWSER_WARMUP) * BROWSER_PERIOD_MS + 1_000));
+      stop();
+      const tap = await page.evaluate(() => {
+        const w = window as unknown as { __micClicks: number[]; __micTapError: string | null };
+        return { clicks: w.__micClicks, error: w.__micTapError };
+      });
+      if (tap.error) throw new Error(`microphone tap: ${tap.error}`);
+      const latencies: number[] = [];
+      for (const at of detections) {
+        const k = tap.clicks.findLastIndex((c) => c <= at);
+        if (k < 0 || at - tap.clicks[k]! > BROWSER_PERIOD_MS / 2) continue;
+        latencies.push(at - tap.clicks[k]!);
+      }
+      const counted = latencies.slice(BROWSER_WARMUP);
+      const label = gateOpen ? 'browser (gate held open)' : 'browser';
+      log(`${label}: bursts at the page ${tap.clicks.length}, at the bot ${detections.length}, paired ${latencies.length}`);
+      log(`${label} one-way samples`, counted.map((t) => Math.round(t)).join(' '));
+      if (counted.length < BROWSER_CLICKS * 0.8) throw new Error(`only ${counted.length} bursts paired (is the voice gate opening?)`);
+      await page.getByRole('button', { name: 'Disconnect from voice' }).click();
+      return counted;
+    } finally {
+      await context.close();
+    }
+  };
+  try {
+    await botB.connect(call, channelId, true);
+    const gated = await pass(false);
+    const open = await pass(true);
+    return { gated, open };
+  } finally {
+    await botB.close();
+    await browser.close().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const ctx = createContext('test');
+  const lease = acquireLease(ctx);
+  const shared = otherLiveLeases(ctx, lease) > 0;
+  let startedHere: string[] = [];
+  const env = stackEnv(ctx);
+  let server: Awaited<ReturnType<typeof start>> | null = null;
+  try {
+    await installAll(ctx);
+    startedHere = await up(ctx);
+    if (!allHealthy(await status(ctx))) throw new Error('test stack not healthy');
+    await waitForFreePort(ctx.ports.api.port);
+    server = await start(
+      parseConfig({
+        ...env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        // The test stack's LiveKit sends webhooks to this port: voice presence depends on them.
+        PORT: String(ctx.ports.api.port),
+        MONGODB_DB: `parley_bench_media_${Date.now().toString(36)}`,
+        WEB_DIR,
+        AUTH_RATE_LIMIT_PER_IP: '100000',
+        AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+      }),
+      { log: createLogger('silent') },
+    );
+    const base = `${server.url}/api/v1`;
+    const call: ApiCall = async <T>(method: string, path: string, body?: unknown, token?: string) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+      return (res.status === 204 ? {} : await res.json()) as T;
+    };
+
+    // A guild with one voice channel per scenario, and the bots' accounts as its members.
+    const owner = await call<{ user: { id: string }; accessToken: string }>('POST', '/auth/register', {
+      username: 'media_owner',
+      password: 'bench password 1',
+    });
+    const guild = await call<{ id: string }>('POST', '/guilds', { name: 'Media Bench' }, owner.accessToken);
+    const voice = async (name: string) =>
+      (await call<{ id: string }>('POST', `/guilds/${guild.id}/channels`, { type: 'voice', name }, owner.accessToken)).id;
+    const pairChannel = await voice('pair');
+    const crowdChannel = await voice('crowd');
+    const browserChannel = await voice('browser');
+    const invite = await call<{ code: string }>('POST', `/guilds/${guild.id}/invites`, {}, owner.accessToken);
+    const members: Member[] = [];
+    for (let i = 0; i < PUBLISHERS + 1; i++) {
+      const name = `media_bot_${i}`;
+      const user = await call<{ user: { id: string }; accessToken: string }>('POST', '/auth/register', {
+        username: name,
+        password: 'bench password 1',
+      });
+      await call('POST', `/invites/${invite.code}`, {}, user.accessToken);
+      members.push({ id: user.user.id, token: user.accessToken, name });
+    }
+    const joiner = members[PUBLISHERS]!;
+    // The page's account: registered like the bots, signed in through the login form.
+    const browserAccount = await call<{ user: { id: string }; accessToken: string }>('POST', '/auth/register', {
+      username: 'media_browser',
+      password: 'bench password 1',
+    });
+    await call('POST', `/invites/${invite.code}`, {}, browserAccount.accessToken);
+    const browserMember: Member = { id: browserAccount.user.id, token: browserAccount.accessToken, name: 'media_browser' };
+    const ownerMember: Member = { id: owner.user.id, token: owner.accessToken, name: 'media_owner' };
+
+    const botFigures: Record<string, number> = {};
+    if (!BROWSER_ONLY) {
+      log('bot → bot, 2 participants');
+      const pair = await pairFigures(call, pairChannel, members[0]!, members[1]!, joiner);
+      log(`${PUBLISHERS} publishers`);
+      const crowd = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner);
+      log('join samples', pair.joins.map((t) => Math.round(t)).join(' '));
+      log('join samples, 20 publishers', crowd.joins.map((t) => Math.round(t)).join(' '));
+      Object.assign(botFigures, {
+        audio_one_way_p50_ms: percentile(pair.oneWay, 50),
+        audio_one_way_p95_ms: percentile(pair.oneWay, 95),
+        audio_one_way_clicks: pair.oneWay.length,
+        bot_join_first_audio_p50_ms: percentile(pair.joins, 50),
+        bot_join_first_audio_p95_ms: percentile(pair.joins, 95),
+        audio_one_way_p50_ms_20pub: percentile(crowd.oneWay, 50),
+        audio_one_way_p95_ms_20pub: percentile(crowd.oneWay, 95),
+        audio_one_way_clicks_20pub: crowd.oneWay.length,
+        bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
+        bot_join_first_audio_p95_ms_20pub: percentile(crowd.joins, 95),
+      });
+    }
+    const browserFigure: Record<string, number | string> = {};
+    if (!BOTS_ONLY) {
+      log('browser → bot');
+      try {
+        const oneWay = await browserFigures(server.url, call, browserChannel, 'browser', ownerMember, browserMember);
+        Object.assign(browserFigure, {
+          browser_one_way_p50_ms: percentile(oneWay.gated, 50),
+          browser_one_way_p95_ms: percentile(oneWay.gated, 95),
+          browser_one_way_clicks: oneWay.gated.length,
+          browser_one_way_gate_open_p50_ms: percentile(oneWay.open, 50),
+          browser_one_way_gate_open_p95_ms: percentile(oneWay.open, 95),
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`browser figure failed: ${message}`);
+        browserFigure.browser_one_way_error = message;
+      }
+    }
+    console.log(
+      JSON.stringify({
+        ...botFigures,
+        ...browserFigure,
+        opus: 'DTX on, RED on, 20 ms frames (WebRTC default), bots and web client alike',
+      }),
+    );
+  } finally {
+    await dispose().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    const last = releaseLease(ctx, lease);
+    if (last && (startedHere.length > 0 || shared)) await down(ctx);
+  }
+}
+
+(process.argv.includes('--crowd') ? crowdChild() : main()).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

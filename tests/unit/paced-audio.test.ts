@@ -1,0 +1,43 @@
+import type { AudioFrame, AudioSource } from '@livekit/rtc-node';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FRAME_SAMPLES, startPacedAudio } from '../integration/paced-audio';
+
+/** An AudioSource stand-in that records the frames captured into it. */
+function recordingSource(): { source: AudioSource; frames: AudioFrame[] } {
+  const frames: AudioFrame[] = [];
+  const source = {
+    captureFrame: async (frame: AudioFrame) => {
+      frames.push(frame);
+    },
+  } as unknown as AudioSource;
+  return { source, frames };
+}
+
+describe('startPacedAudio', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('when time passes, then it captures one 10 ms frame per 10 ms, in order, never ahead of time', async () => {
+    const { source, frames } = recordingSource();
+    const sent: [number, number][] = [];
+    const stop = startPacedAudio(
+      source,
+      (data, index) => data.fill(index),
+      (index, at) => sent.push([index, at]),
+    );
+    expect(frames).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(995);
+    // Frames 0…99 are due by 995 ms (frame k is due at k × 10 ms).
+    expect(frames).toHaveLength(100);
+    expect(frames.every((f, i) => f.samplesPerChannel === FRAME_SAMPLES && f.data[0] === i)).toBe(true);
+    const gaps = sent.slice(1).map(([, at], i) => at - sent[i]![1]);
+    expect(gaps.every((gap) => gap >= 9 && gap <= 11)).toBe(true);
+    stop();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(frames).toHaveLength(100);
+  });
+});
