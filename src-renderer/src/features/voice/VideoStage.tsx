@@ -84,7 +84,8 @@ export function VideoControls({ controller, canVideo, canStream }: { controller:
       await controller.setScreenShare(!isScreenShareEnabled);
     } catch (err) {
       // Closing the browser's picker is a choice, not a failure.
-      if (!isUserCancel(err)) uiStore.getState().toast('error', `Couldn't share the screen: ${err instanceof Error ? err.message : String(err)}`);
+      if (!isUserCancel(err))
+        uiStore.getState().toast('error', `Couldn't share the screen: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       setBusy(null);
     }
@@ -112,7 +113,9 @@ export function VideoControls({ controller, canVideo, canStream }: { controller:
           className={`icon-btn video-ctl${isScreenShareEnabled ? ' active' : ''}`}
           aria-label={isScreenShareEnabled ? 'Stop sharing' : 'Share your screen'}
           aria-pressed={isScreenShareEnabled}
-          title={screenGranted ? (isScreenShareEnabled ? 'Stop sharing' : 'Share your screen') : 'Your stream was turned off by a moderator'}
+          title={
+            screenGranted ? (isScreenShareEnabled ? 'Stop sharing' : 'Share your screen') : 'Your stream was turned off by a moderator'
+          }
           disabled={busy === 'screen' || (!screenGranted && !isScreenShareEnabled)}
           onClick={() => void toggleScreen()}
         >
@@ -134,15 +137,18 @@ function useTiles(): Tile[] {
     ],
     { onlySubscribed: false },
   );
-  return refs
-    .filter((r): r is TrackReference => r.publication !== undefined && !r.publication.isMuted)
-    .map((ref) => ({
-      identity: ref.participant.identity,
-      name: ref.participant.name || ref.participant.identity,
-      source: ref.source === Track.Source.ScreenShare ? 'screen_share' : 'camera',
-      isLocal: ref.participant.isLocal,
-      ref,
-    }));
+  return (
+    refs
+      // Video only: a stream's audio comes as its own publication.
+      .filter((r): r is TrackReference => r.publication !== undefined && r.publication.kind === Track.Kind.Video && !r.publication.isMuted)
+      .map((ref) => ({
+        identity: ref.participant.identity,
+        name: ref.participant.name || ref.participant.identity,
+        source: ref.source === Track.Source.ScreenShare ? 'screen_share' : 'camera',
+        isLocal: ref.participant.isLocal,
+        ref,
+      }))
+  );
 }
 
 /**
@@ -166,11 +172,36 @@ export function VideoStage({ controller }: { controller: VoiceController }) {
     poppedNow.current = popped;
   }, [popped]);
   useEffect(() => () => Object.values(poppedNow.current).forEach((w) => w.close()), []);
+
+  // Focusing moves the tile (grid → main, and back), which remounts its button: keep the keyboard on it.
+  const stageEl = useRef<HTMLDivElement>(null);
+  const lastFocused = useRef<string | null>(null);
+  useEffect(() => {
+    const key = focused ?? lastFocused.current;
+    lastFocused.current = focused;
+    const el = stageEl.current;
+    const active = document.activeElement;
+    if (!key || !el || (active && active !== document.body && !el.contains(active))) return;
+    const [identity, source] = key.split(':');
+    el.querySelector<HTMLElement>(`.video-tile[data-identity="${identity}"][data-source="${source}"] .video-tile-focus`)?.focus();
+  }, [focused]);
+  // Escape returns to the grid from anywhere but a dialog or a text field (whose own Escape comes first).
+  useEffect(() => {
+    if (layout !== 'focus') return;
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const t = e.target instanceof Element ? e.target : null;
+      if (t?.closest('[role="dialog"], [role="alertdialog"], input, textarea, select, [contenteditable="true"]')) return;
+      setFocused(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [layout]);
   if (tiles.length === 0) return null;
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && layout === 'focus') {
-      e.stopPropagation();
+      e.preventDefault();
       setFocused(null);
     }
   };
@@ -200,6 +231,7 @@ export function VideoStage({ controller }: { controller: VoiceController }) {
   };
   return (
     <div
+      ref={stageEl}
       className="video-stage"
       data-layout={layout}
       role="region"
@@ -248,14 +280,23 @@ function VideoTile(props: {
       {needsOptIn && <span className="video-tile-note">{tile.name} is streaming</span>}
       {popped && <span className="video-tile-note">Shown in its own window</span>}
       {!needsOptIn && !hasTrack && <span className="video-tile-note">Loading…</span>}
-      <button type="button" className="video-tile-focus" aria-label={label} aria-pressed={focused} onClick={props.onFocus}>
+      <button type="button" className="video-tile-focus" aria-pressed={focused} onClick={props.onFocus}>
         <span className="video-tile-name">
-          {stream && <span className="video-live">LIVE</span>}
+          {stream && (
+            <span className="video-live" aria-hidden="true">
+              LIVE
+            </span>
+          )}
           {label}
         </span>
       </button>
       {needsOptIn && (
-        <button type="button" className="btn primary video-watch" aria-label={`Watch stream from ${tile.name}`} onClick={() => props.onWatch(true)}>
+        <button
+          type="button"
+          className="btn primary video-watch"
+          aria-label={`Watch stream from ${tile.name}`}
+          onClick={() => props.onWatch(true)}
+        >
           Watch stream
         </button>
       )}
@@ -317,7 +358,13 @@ const STATS_INTERVAL_MS = 1500;
  */
 export function StreamStats() {
   const all = useTracks([Track.Source.Camera, Track.Source.ScreenShare], { onlySubscribed: true });
-  const refs = useMemo(() => all.filter((r): r is TrackReference => !r.participant.isLocal && r.publication !== undefined), [all]);
+  const refs = useMemo(
+    () =>
+      all.filter(
+        (r): r is TrackReference => !r.participant.isLocal && r.publication !== undefined && r.publication.kind === Track.Kind.Video,
+      ),
+    [all],
+  );
   const [lines, setLines] = useState<Record<string, string>>({});
   const prev = useRef(new Map<string, InboundVideoSample>());
   useEffect(() => {

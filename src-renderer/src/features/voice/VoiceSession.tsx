@@ -56,7 +56,10 @@ function VideoPortals({ controller }: { controller: VoiceController }) {
   return (
     <>
       {controls &&
-        createPortal(<VideoControls controller={controller} canVideo={controls.canVideo === true} canStream={controls.canStream === true} />, controls.el)}
+        createPortal(
+          <VideoControls controller={controller} canVideo={controls.canVideo === true} canStream={controls.canStream === true} />,
+          controls.el,
+        )}
       {stats && createPortal(<StreamStats />, stats.el)}
       {stage && stage.location === location && createPortal(<VideoStage controller={controller} />, stage.el)}
     </>

@@ -20,7 +20,10 @@ describe('video options', () => {
     expect(o.simulcast).toBe(true);
     expect(o.source).toBe(Track.Source.Camera);
     expect(o.videoEncoding).toEqual(VideoPresets.h720.encoding);
-    expect(o.videoSimulcastLayers?.map((l) => l.height)).toEqual([180, 360]);
+    expect(o.videoSimulcastLayers?.map((l) => [l.height, l.encoding.maxFramerate])).toEqual([
+      [180, 30],
+      [360, 30],
+    ]);
     expect(cameraCaptureOptions(undefined)).toEqual({ resolution: VideoPresets.h720.resolution });
     expect(cameraCaptureOptions('cam-2').deviceId).toEqual({ exact: 'cam-2' });
   });

@@ -21,8 +21,11 @@ import type { DevicePreference } from '../settings/device-fallback';
  */
 export const VIDEO_ROOM_OPTIONS = { adaptiveStream: true, dynacast: true } as const satisfies Partial<RoomOptions>;
 
-/** The camera is captured at 720p and published with simulcast: 180p, 360p and 720p layers. */
-export const CAMERA_LAYERS = [VideoPresets.h180, VideoPresets.h360] as const;
+/**
+ * The camera is captured at 720p30 and published with simulcast: 180p, 360p and 720p layers. The low layers keep
+ * 30 fps (LiveKit's presets drop them to 20): a grid tile gets the small layer and should still move smoothly.
+ */
+export const CAMERA_LAYERS = [new VideoPreset(320, 180, 200_000, 30), new VideoPreset(640, 360, 500_000, 30)] as const;
 export const CAMERA_TOP = VideoPresets.h720;
 
 export function cameraCaptureOptions(deviceId: string | undefined): VideoCaptureOptions {

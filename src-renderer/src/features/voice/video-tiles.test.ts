@@ -47,12 +47,26 @@ describe('stream stats', () => {
   const report = [
     { type: 'inbound-rtp', kind: 'audio', bytesReceived: 999_999, timestamp: 1000 },
     { type: 'inbound-rtp', kind: 'video', bytesReceived: 0, timestamp: 1000 },
-    { type: 'inbound-rtp', kind: 'video', bytesReceived: 50_000, frameWidth: 1280, frameHeight: 720, framesPerSecond: 29.7, timestamp: 1000 },
+    {
+      type: 'inbound-rtp',
+      kind: 'video',
+      bytesReceived: 50_000,
+      frameWidth: 1280,
+      frameHeight: 720,
+      framesPerSecond: 29.7,
+      timestamp: 1000,
+    },
     { type: 'candidate-pair' },
   ];
 
   it('when a receiver report is read, then the video inbound-rtp with bytes is taken', () => {
-    expect(inboundVideo(report)).toEqual({ frameWidth: 1280, frameHeight: 720, framesPerSecond: 29.7, bytesReceived: 50_000, timestamp: 1000 });
+    expect(inboundVideo(report)).toEqual({
+      frameWidth: 1280,
+      frameHeight: 720,
+      framesPerSecond: 29.7,
+      bytesReceived: 50_000,
+      timestamp: 1000,
+    });
     expect(inboundVideo([{ type: 'outbound-rtp', kind: 'video', bytesSent: 5 }])).toBeNull();
   });
 
@@ -67,9 +81,9 @@ describe('stream stats', () => {
   it('when stats are shown, then they read as resolution, fps and bitrate; nothing arriving reads paused', () => {
     expect(formatBitrate(1_234_000)).toBe('1.2 Mbps');
     expect(formatBitrate(350_400)).toBe('350 kbps');
-    expect(formatStreamStats({ frameWidth: 1280, frameHeight: 720, framesPerSecond: 29.7, bytesReceived: 1, timestamp: 1 }, 1_200_000)).toBe(
-      '1280×720 · 30 fps · 1.2 Mbps',
-    );
+    expect(
+      formatStreamStats({ frameWidth: 1280, frameHeight: 720, framesPerSecond: 29.7, bytesReceived: 1, timestamp: 1 }, 1_200_000),
+    ).toBe('1280×720 · 30 fps · 1.2 Mbps');
     expect(formatStreamStats({ bytesReceived: 1, timestamp: 1 }, 0)).toBe('paused');
   });
 });
