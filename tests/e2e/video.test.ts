@@ -200,4 +200,33 @@ describe('video in voice channels', () => {
     await expect.poll(() => a.locator('.video-stage .video-tile').count(), { timeout: 15_000 }).toBe(0);
     await expectNoSeriousViolationsInBothThemes(a, 'voice panel with the camera and screen toggles');
   });
+
+  it('when A turns on the camera in a DM call, then B sees it in the call bar and decodes its frames', async () => {
+    const base = e2e.server.url;
+    const A = await registerUser(base, `vcall_a_${suffix}`, 'Ada');
+    const B = await registerUser(base, `vcall_b_${suffix}`, 'Bea');
+    expect((await rest(base, 'POST', '/users/@me/relationships', A.token, { username: B.username })).status).toBeLessThan(300);
+    expect((await rest(base, 'POST', `/users/@me/relationships/${A.id}/accept`, B.token)).status).toBeLessThan(300);
+    const dm = (await rest<{ id: string }>(base, 'POST', '/users/@me/channels', A.token, { recipientIds: [B.id] })).body;
+    const a = await device(A);
+    const b = await device(B);
+    await a.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: /^Home/ }).click();
+    await a.locator(`li.dm-row[data-channel-id="${dm.id}"]`).getByRole('button', { name: 'Start a call with Bea' }).click();
+    const ring = b.getByRole('alertdialog', { name: /^(Incoming call|Call waiting)$/ });
+    await ring.getByRole('button', { name: 'Accept' }).click();
+    const callPanel = (page: Page) => page.getByRole('region', { name: 'Call connection' });
+    for (const page of [a, b]) await callPanel(page).getByRole('status').filter({ hasText: 'Call connected' }).waitFor({ timeout: 20_000 });
+
+    // The call panel has the same toggles (always allowed in a DM call).
+    await callPanel(b).getByRole('button', { name: 'Share your screen' }).waitFor();
+    await callPanel(a).getByRole('button', { name: 'Turn on camera' }).click();
+    await callPanel(a).getByRole('button', { name: 'Turn off camera' }).waitFor({ timeout: 15_000 });
+    const bar = b.getByRole('region', { name: 'Call', exact: true });
+    const video = `.call-bar .video-stage .video-tile[data-identity="${A.id}"][data-source="camera"] video`;
+    await bar.locator('.video-stage').waitFor({ timeout: 20_000 });
+    await b.locator(video).waitFor({ timeout: 20_000 });
+    await expect.poll(async () => (await framesIn2s(b, video)).frames, { timeout: 20_000 }).toBeGreaterThan(30);
+    expect((await framesIn2s(b, video)).width).toBeGreaterThan(0);
+    await expectNoSeriousViolationsInBothThemes(b, 'DM call bar with a camera tile');
+  });
 });
