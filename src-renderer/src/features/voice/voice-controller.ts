@@ -101,7 +101,7 @@ export interface VoiceController {
   /** The channel's bitrate changed while we are in it: re-cap the live encoder. */
   setBitrate(bitrate: number | null): void;
   setPlayback(playback: Playback): void;
-  switchDevice(kind: 'audioinput' | 'audiooutput', deviceId: string): Promise<void>;
+  switchDevice(kind: 'audioinput' | 'audiooutput' | 'videoinput', deviceId: string): Promise<void>;
   /** Capture settings (noise suppression, echo cancellation, gain control) changed: restart the live track. */
   restartCapture(): Promise<void>;
   /** Camera on or off (rejects with the browser's error, e.g. no camera or permission denied). */
