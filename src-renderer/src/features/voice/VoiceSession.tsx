@@ -49,7 +49,8 @@ export default function VoiceSession() {
  */
 function VideoPortals({ controller }: { controller: VoiceController }) {
   const outlets = useOutlets();
-  const connected = useVoice((s) => s.connection === 'connected');
+  // Kept through a reconnect, so tiles and toggles do not flicker away while LiveKit resumes.
+  const connected = useVoice((s) => s.connection === 'connected' || s.connection === 'reconnecting');
   const location = useVoice((s) => (s.current ? (s.current.callId ? `call:${s.current.callId}` : s.current.channelId) : null));
   if (!connected) return null;
   const { controls, stats, stage } = outlets;
