@@ -127,16 +127,19 @@ export interface BrowserSession {
 
 /**
  * One E2E file's session, set up by hooks registered where this is called (before the file's own): a fresh web build,
- * the real server on the test API port, and Chromium; afterwards every context, the browser and the server close.
+ * the real server on the test API port, and Chromium (with `chromiumArgs` after the usual flags; a repeated switch takes
+ * the last value); afterwards every context, the browser and the server close.
  */
-export function useBrowserSession(options: { serverEnv?: () => Promise<Record<string, string>> } = {}): BrowserSession {
+export function useBrowserSession(
+  options: { serverEnv?: () => Promise<Record<string, string>>; chromiumArgs?: string[] } = {},
+): BrowserSession {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     ensureWebBuild();
     server = await startWebServer(undefined, (await options.serverEnv?.()) ?? {});
-    browser = await launchChromium();
+    browser = await launchChromium(options.chromiumArgs);
     mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { useNow } from '../notifications/useNow';
 import { elapsed, PARTICIPANT_STATUS, personName, RESULT_TEXT } from './call-names';
 import { callInChannel, myParticipant } from './calls.store';
 import { showCallDm } from './open-call-dm';
+import { useOutlet } from '../voice/video-outlets';
 import './calls.css';
 
 /**
@@ -59,6 +60,8 @@ function ActiveCallBar({ call }: { call: Call }) {
   const selfMute = useVoice((s) => s.selfMute);
   const selfDeaf = useVoice((s) => s.selfDeaf);
   const now = useNow(1000);
+  // The call's cameras and screen shares (VideoStage.tsx) show here while I am in it.
+  const stageRef = useOutlet('stage', { location: `call:${call.id}` });
   const me = myParticipant(call, selfId);
   const ringsForMe = me?.status === 'ringing' && !mine;
   const status = mine
@@ -97,6 +100,7 @@ function ActiveCallBar({ call }: { call: Call }) {
           );
         })}
       </ul>
+      {mine && <div ref={stageRef} className="video-stage-outlet" />}
       <p className="call-bar-status" role="status" aria-live="polite">
         {status}
       </p>

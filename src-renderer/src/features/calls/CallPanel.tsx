@@ -1,6 +1,7 @@
 import { callsStore, useCalls, useVoice } from '../../app/services';
 import { HangUpIcon, PhoneIcon, SignalIcon } from '../../ui/icons';
 import { useNow } from '../notifications/useNow';
+import { useOutlet } from '../voice/video-outlets';
 import { callTitle, elapsed, RESULT_TEXT } from './call-names';
 import { activeCall } from './calls.store';
 import './calls.css';
@@ -26,6 +27,9 @@ export function CallPanel() {
   const connection = useVoice((s) => s.connection);
   const error = useVoice((s) => s.error);
   const now = useNow(1000);
+  // In a DM call both are always allowed (the server grants camera and screen share to its recipients).
+  const controlsRef = useOutlet('controls', { canVideo: true, canStream: true });
+  const statsRef = useOutlet('stats');
   if (!call) {
     if (!result) return null;
     return (
@@ -61,6 +65,8 @@ export function CallPanel() {
             {error}
           </div>
         )}
+        <div ref={statsRef} className="video-stats-outlet" />
+        <div ref={controlsRef} className="video-controls-outlet" />
       </div>
       {connection === 'failed' && (
         <button type="button" className="link-btn small" onClick={() => callsStore.getState().rejoin()}>

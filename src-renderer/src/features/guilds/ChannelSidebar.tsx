@@ -253,7 +253,11 @@ function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: 
 
   const join = () => {
     const v = voiceStore.getState();
-    if (v.target?.channelId === channel.id && v.connection !== 'failed') return;
+    // Already in it: the click opens the channel's view (its cameras and streams), as Discord's second click does.
+    if (v.target?.channelId === channel.id && v.connection !== 'failed') {
+      guildsStore.getState().selectChannel(channel.guildId, channel.id);
+      return;
+    }
     v.join(channel.id, channel.guildId);
   };
 

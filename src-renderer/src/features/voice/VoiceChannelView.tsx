@@ -8,6 +8,7 @@ import { ChannelChat } from '../chat/ChannelChat';
 import { PinsButton } from '../chat/PinsButton';
 import { useCan } from '../guilds/usePermissions';
 import { useVoiceOccupants } from './useVoiceOccupants';
+import { useOutlet } from './video-outlets';
 import { VoiceUserIcons } from './VoiceUserIcons';
 import './voice-view.css';
 
@@ -71,8 +72,11 @@ function VoiceStage({ channel }: { channel: Channel }) {
   const { occupants, inThis } = useVoiceOccupants(channel);
   const canConnect = useCan(channel.guildId, 'CONNECT', channel);
   const join = () => voiceStore.getState().join(channel.id, channel.guildId);
+  // Cameras and screen shares of this channel (VideoStage.tsx) while I am connected to it.
+  const stageRef = useOutlet('stage', { location: channel.id });
   return (
     <section className="voice-stage" aria-label={`Participants in ${channel.name}`}>
+      {inThis && <div ref={stageRef} className="video-stage-outlet" />}
       {occupants.length > 0 ? (
         <ul className="voice-tiles" role="list">
           {occupants.map((o) => (

@@ -2,7 +2,9 @@ import { useCalls, useGuilds, useVoice } from '../../app/services';
 import { CallPanel } from '../calls/CallPanel';
 import { ChatIcon, HangUpIcon, SignalIcon } from '../../ui/icons';
 import { RecordControls } from '../recordings/RecordControls';
+import { useCan } from '../guilds/usePermissions';
 import { openChannelChat } from './open-channel-chat';
+import { useOutlet } from './video-outlets';
 
 const STATUS: Record<string, string> = {
   connecting: 'Connecting…',
@@ -29,6 +31,10 @@ function ChannelVoicePanel() {
   const leave = useVoice((s) => s.leave);
   const channel = useGuilds((s) => (current ? s.channelsByGuild[current.guildId]?.find((c) => c.id === current.channelId) : undefined));
   const guild = useGuilds((s) => (current ? s.guilds.find((g) => g.id === current.guildId) : undefined));
+  const canVideo = useCan(current?.guildId, 'VIDEO', channel);
+  const canStream = useCan(current?.guildId, 'STREAM', channel);
+  const controlsRef = useOutlet('controls', { canVideo, canStream });
+  const statsRef = useOutlet('stats');
   if (!current || (connection === 'idle' && !target)) return null;
   const tone =
     connection === 'connected' ? (quality === 'poor' || quality === 'lost' ? 'warn' : 'ok') : connection === 'failed' ? 'bad' : 'warn';
@@ -48,6 +54,9 @@ function ChannelVoicePanel() {
             {ping !== null ? ` · ${ping} ms` : ''}
           </div>
         )}
+        {/* Per-stream video stats and the camera / screen toggles (VideoStage.tsx, portalled while connected). */}
+        <div ref={statsRef} className="video-stats-outlet" />
+        <div ref={controlsRef} className="video-controls-outlet" />
         {error && (
           <div className="voice-error small" role="alert">
             {error}

@@ -9,11 +9,15 @@ import {
 } from '@livekit/components-react';
 import { Track, type Room } from 'livekit-client';
 import { useEffect, useRef } from 'react';
-import { voiceStore } from '../../app/services';
+import { createPortal } from 'react-dom';
+import { useVoice, voiceStore } from '../../app/services';
 import { usePushToTalk } from './usePushToTalk';
 import { useTray } from './useTray';
 import { useVoiceController } from './useVoiceController';
 import { useVoiceDevices } from './useVoiceDevices';
+import { useOutlets } from './video-outlets';
+import { StreamStats, VideoControls, VideoStage } from './VideoStage';
+import type { VoiceController } from './voice-controller';
 import { parseRecordingMetadata, type Quality } from './voice.store';
 
 /**
@@ -34,7 +38,32 @@ export default function VoiceSession() {
       <CallAudio />
       <RecordingWatcher />
       <ConnectionStats />
+      <VideoPortals controller={controller} />
     </RoomContext.Provider>
+  );
+}
+
+/**
+ * The video UI, portalled into the outlets the panels and views render (video-outlets.ts) while connected: the
+ * stage only into the view of the room we are in.
+ */
+function VideoPortals({ controller }: { controller: VoiceController }) {
+  const outlets = useOutlets();
+  // Kept through a reconnect, so tiles and toggles do not flicker away while LiveKit resumes.
+  const connected = useVoice((s) => s.connection === 'connected' || s.connection === 'reconnecting');
+  const location = useVoice((s) => (s.current ? (s.current.callId ? `call:${s.current.callId}` : s.current.channelId) : null));
+  if (!connected) return null;
+  const { controls, stats, stage } = outlets;
+  return (
+    <>
+      {controls &&
+        createPortal(
+          <VideoControls controller={controller} canVideo={controls.canVideo === true} canStream={controls.canStream === true} />,
+          controls.el,
+        )}
+      {stats && createPortal(<StreamStats />, stats.el)}
+      {stage && stage.location === location && createPortal(<VideoStage controller={controller} />, stage.el)}
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ import { platform } from '../../platform/platform';
 import { devicesStore } from '../settings/useDeviceWatcher';
 import { GateProcessor, type GateMode } from './gate-processor';
 import { micPublishOptions } from './publish-options';
+import { cameraCaptureOptions, cameraDeviceId, cameraPublishOptions, screenShareOptions, VIDEO_ROOM_OPTIONS } from './video-options';
 import { createVoiceController, type VoiceController, type VoiceControllerSnapshot } from './voice-controller';
 
 function captureOptions() {
@@ -31,13 +32,24 @@ function gateMode(pttHeld: boolean): GateMode {
   return { kind: 'vad', vad: { thresholdDb: s.vadThresholdDb, hysteresisDb: 6, holdMs: 300 } };
 }
 
+/** The camera of the settings' preference among those plugged in now (the browser's default when it is gone). */
+async function cameraOptions() {
+  const devices = await navigator.mediaDevices.enumerateDevices().catch(() => [] as MediaDeviceInfo[]);
+  const cameras = devices.filter((d) => d.kind === 'videoinput');
+  return { capture: cameraCaptureOptions(cameraDeviceId(settingsStore.getState().camera, cameras)), publish: cameraPublishOptions() };
+}
+
+function screenOptions() {
+  const s = settingsStore.getState();
+  return screenShareOptions(s.screenPreset, s.screenAudio);
+}
+
 function createAppVoiceController(): VoiceController {
   return createVoiceController({
     room: new Room({
       // Web Audio playback lets per-user volume go above 100 %.
       webAudioMix: true,
-      adaptiveStream: false,
-      dynacast: false,
+      ...VIDEO_ROOM_OPTIONS,
       disconnectOnPageLeave: true,
       audioCaptureDefaults: captureOptions(),
     }),
@@ -57,6 +69,8 @@ function createAppVoiceController(): VoiceController {
       publishOptions: (channel) => micPublishOptions(channelBitrate(channel)),
       gateMode,
       createGate: (onOpenChange) => new GateProcessor(({ open }) => onOpenChange(open)),
+      cameraOptions,
+      screenOptions,
     },
     describeError,
   });

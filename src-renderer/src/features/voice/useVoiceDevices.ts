@@ -1,11 +1,13 @@
 import { useEffect } from 'react';
 import { settingsStore } from '../../app/services';
 import { devicesStore } from '../settings/useDeviceWatcher';
+import { cameraDeviceId } from './video-options';
 import type { VoiceController } from './voice-controller';
 
 /**
  * The renderer's device choice (features/settings/device-fallback.ts) into the live call: a new pick, or a pinned
  * device leaving or coming back, switches the room's devices; capture processing toggles restart the microphone track.
+ * A camera picked in the settings replaces the live camera (or is used the next time it turns on).
  *
  * @example
  * useVoiceDevices(controller);
@@ -30,6 +32,24 @@ export function useVoiceDevices(controller: Pick<VoiceController, 'switchDevice'
         )
           return;
         void controller.restartCapture();
+      }),
+    [controller],
+  );
+
+  useEffect(
+    () =>
+      settingsStore.subscribe((s, prev) => {
+        if (s.camera === prev.camera) return;
+        void navigator.mediaDevices
+          .enumerateDevices()
+          .then((devices) => {
+            const id = cameraDeviceId(
+              s.camera,
+              devices.filter((d) => d.kind === 'videoinput'),
+            );
+            if (id) return controller.switchDevice('videoinput', id);
+          })
+          .catch(() => undefined);
       }),
     [controller],
   );

@@ -63,7 +63,17 @@ class FakeLocalParticipant extends EventEmitter {
   }
 }
 
+/** A remote publication as the controller sees it: a source and the client's wish to receive it. */
+class FakePublication {
+  isDesired = false;
+  constructor(readonly source: Track.Source) {}
+  setSubscribed(want: boolean) {
+    this.isDesired = want;
+  }
+}
+
 class FakeRemoteParticipant {
+  readonly trackPublications = new Map<string, FakePublication>();
   readonly publication = {
     enabled: true,
     volume: 1,
@@ -119,6 +129,15 @@ class FakeRoom extends EventEmitter {
     return p;
   }
 
+  /** A remote participant publishes a track (LiveKit's TrackPublished); returns the publication. */
+  publish(identity: string, source: Track.Source) {
+    const p = this.remoteParticipants.get(identity) ?? this.addRemote(identity);
+    const pub = new FakePublication(source);
+    p.trackPublications.set(`${identity}:${source}`, pub);
+    this.emit(RoomEvent.TrackPublished, pub, p);
+    return pub;
+  }
+
   listeners_(): number {
     return this.listenerCount() + this.localParticipant.listenerCount();
   }
@@ -148,6 +167,8 @@ function setup() {
         onGate = onOpen;
         return { name: 'fake-gate', setMode: (m: GateMode) => void gateModes.push(m) } as unknown as GateLike;
       },
+      cameraOptions: async () => ({ capture: {}, publish: {} }),
+      screenOptions: () => ({ capture: {}, publish: {} }),
     },
     describeError: (err) => (err instanceof Error ? err.message : String(err)),
   };
@@ -156,6 +177,37 @@ function setup() {
 }
 
 describe('voice controller (fake room)', () => {
+  it('when others publish a camera and a screen share, then the camera is received and the stream only once watched', async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    const mic = room.publish('bob', Track.Source.Microphone);
+    const camera = room.publish('bob', Track.Source.Camera);
+    const screen = room.publish('bob', Track.Source.ScreenShare);
+    const screenAudio = room.publish('bob', Track.Source.ScreenShareAudio);
+    expect([mic.isDesired, camera.isDesired, screen.isDesired, screenAudio.isDesired]).toEqual([true, true, false, false]);
+
+    controller.watchStream('bob', true);
+    expect([screen.isDesired, screenAudio.isDesired]).toEqual([true, true]);
+    expect(controller.getSnapshot().watching).toEqual(['bob']);
+
+    controller.watchStream('bob', false);
+    expect([screen.isDesired, screenAudio.isDesired, camera.isDesired]).toEqual([false, false, true]);
+    expect(controller.getSnapshot().watching).toEqual([]);
+  });
+
+  it('when we leave a channel while watching a stream, then the next room starts with no stream watched', async () => {
+    const { store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    controller.watchStream('bob', true);
+    store.getState().join('c2', 'g1');
+    await controller.idle();
+    expect(controller.getSnapshot().watching).toEqual([]);
+  });
+
   it('when the user joins a channel, then it asks the server for a token, connects, publishes the gated mic and reports its state', async () => {
     const { room, store, api, controller } = setup();
     controller.start();
@@ -372,7 +424,7 @@ describe('voice controller (fake room)', () => {
     expect(room.listeners_()).toBe(0);
     controller.start();
     controller.start();
-    expect(room.listeners_()).toBe(5);
+    expect(room.listeners_()).toBe(7);
     store.getState().join('c1', 'g1');
     await controller.idle();
     await controller.stop();

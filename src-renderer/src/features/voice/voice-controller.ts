@@ -8,9 +8,11 @@ import {
   type RemoteParticipant,
   type Room,
   type TrackPublishOptions,
+  type VideoCaptureOptions,
 } from 'livekit-client';
 import type { GateMode } from './gate-processor';
 import { withMaxBitrate } from './publish-options';
+import { wantsSubscription, type ScreenShareOptions } from './video-options';
 import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, type VoiceLocation, type VoiceStore } from './voice.store';
 
 /**
@@ -30,8 +32,11 @@ import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, typ
 
 /** The slice of livekit-client's Room the controller uses (so a unit test can hand it a fake). */
 export type RoomLike = Pick<Room, 'state' | 'on' | 'off' | 'connect' | 'disconnect' | 'switchActiveDevice'> & {
-  localParticipant: Pick<LocalParticipant, 'permissions' | 'on' | 'off' | 'setMicrophoneEnabled' | 'getTrackPublication'>;
-  remoteParticipants: ReadonlyMap<string, Pick<RemoteParticipant, 'identity' | 'getTrackPublication'>>;
+  localParticipant: Pick<
+    LocalParticipant,
+    'permissions' | 'on' | 'off' | 'setMicrophoneEnabled' | 'setCameraEnabled' | 'setScreenShareEnabled' | 'getTrackPublication'
+  >;
+  remoteParticipants: ReadonlyMap<string, Pick<RemoteParticipant, 'identity' | 'getTrackPublication' | 'trackPublications'>>;
 };
 
 /** The microphone gate (GateProcessor in the app): a track processor whose opening follows VAD or push-to-talk. */
@@ -56,6 +61,10 @@ export interface VoiceControllerDeps {
     /** The gate's mode from the settings (VAD threshold, or push-to-talk with its release delay). */
     gateMode(pttHeld: boolean): GateMode;
     createGate(onOpenChange: (open: boolean) => void): GateLike;
+    /** The camera's capture (the settings' device) and publish options (simulcast layers). */
+    cameraOptions(): Promise<{ capture: VideoCaptureOptions; publish: TrackPublishOptions }>;
+    /** The screen share's capture and publish options for the settings' quality preset and audio choice. */
+    screenOptions(): ScreenShareOptions;
   };
   describeError(err: unknown): string;
 }
@@ -66,6 +75,8 @@ export interface VoiceControllerSnapshot {
   error: string | null;
   transmitting: boolean;
   pttHeld: boolean;
+  /** Identities whose screen share I chose to watch (subscribed); the others' streams are not received. */
+  watching: readonly string[];
 }
 
 export interface Playback {
@@ -90,9 +101,15 @@ export interface VoiceController {
   /** The channel's bitrate changed while we are in it: re-cap the live encoder. */
   setBitrate(bitrate: number | null): void;
   setPlayback(playback: Playback): void;
-  switchDevice(kind: 'audioinput' | 'audiooutput', deviceId: string): Promise<void>;
+  switchDevice(kind: 'audioinput' | 'audiooutput' | 'videoinput', deviceId: string): Promise<void>;
   /** Capture settings (noise suppression, echo cancellation, gain control) changed: restart the live track. */
   restartCapture(): Promise<void>;
+  /** Camera on or off (rejects with the browser's error, e.g. no camera or permission denied). */
+  setCamera(on: boolean): Promise<void>;
+  /** Screen share on or off (rejects with the browser's error; a closed picker is a NotAllowedError). */
+  setScreenShare(on: boolean): Promise<void>;
+  /** Opt in to (or out of) receiving a participant's screen share. */
+  watchStream(identity: string, watch: boolean): void;
   /** Resolves when every queued room step (join, leave, publish) has run; for tests and orderly shutdown. */
   idle(): Promise<void>;
 }
@@ -128,6 +145,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   let pttHeld = false;
   let bitrate: number | null = null;
   let playback: Playback = { volumes: {}, localMutes: {} };
+  let watching: ReadonlySet<string> = new Set();
   let snapshot: VoiceControllerSnapshot | null = null;
 
   const notify = (): void => {
@@ -187,6 +205,20 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     }
   }
 
+  /**
+   * Subscribes to what this client wants (we connect with autoSubscribe off): every microphone and camera, a screen
+   * share only once watched. Runs on connect and whenever a participant or track appears.
+   */
+  function applySubscriptions(): void {
+    if (room.state !== 'connected') return;
+    for (const p of room.remoteParticipants.values()) {
+      for (const pub of p.trackPublications.values()) {
+        const want = wantsSubscription(pub.source, watching.has(p.identity));
+        if (pub.isDesired !== want) pub.setSubscribed(want);
+      }
+    }
+  }
+
   /** Converges the room to the store's target: leave what we are in, then join the target (with a move's token if it has one). */
   async function converge(): Promise<void> {
     const target = v().target;
@@ -196,6 +228,10 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       await disconnect();
       v().setCurrent(null);
       v().setParticipants([]);
+      if (watching.size > 0) {
+        watching = new Set();
+        notify();
+      }
     }
     // Tell the server at once rather than waiting for LiveKit's participant_left webhook. Awaited: a join that
     // overtook this leave would be the session the server removes. A voice → voice switch needs none (the join moves
@@ -221,8 +257,10 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         target.grant ?? (target.callId ? await api.connectCall(target.callId) : await api.join(target.channelId, { selfMute, selfDeaf }));
       const now = v().target;
       if (!now || !sameLocation(now, target)) return;
-      await room.connect(grant.url, grant.token, { autoSubscribe: true });
+      // Subscriptions are ours (applySubscriptions): screen shares only for those who chose to watch them.
+      await room.connect(grant.url, grant.token, { autoSubscribe: false });
       v().setConnection('connected');
+      applySubscriptions();
       await publishMic();
       applyPlayback();
     } catch (err) {
@@ -244,12 +282,15 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       v().setParticipants([]);
     };
     const onTrackSubscribed = () => applyPlayback();
+    const onPublished = () => applySubscriptions();
     // A moderator's server mute/deafen changes our LiveKit permissions; lifting it must republish the microphone.
     const onPermissions = () => void enqueue(applyMic);
     room.on(RoomEvent.Reconnecting, onReconnecting);
     room.on(RoomEvent.Reconnected, onReconnected);
     room.on(RoomEvent.Disconnected, onDisconnected);
     room.on(RoomEvent.TrackSubscribed, onTrackSubscribed);
+    room.on(RoomEvent.TrackPublished, onPublished);
+    room.on(RoomEvent.ParticipantConnected, onPublished);
     room.localParticipant.on('participantPermissionsChanged', onPermissions);
 
     const unsubscribe = store.subscribe((s, prev) => {
@@ -272,6 +313,8 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       room.off(RoomEvent.Reconnected, onReconnected);
       room.off(RoomEvent.Disconnected, onDisconnected);
       room.off(RoomEvent.TrackSubscribed, onTrackSubscribed);
+      room.off(RoomEvent.TrackPublished, onPublished);
+      room.off(RoomEvent.ParticipantConnected, onPublished);
       room.localParticipant.off('participantPermissionsChanged', onPermissions);
       unsubscribe();
     };
@@ -304,6 +347,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         error: s.error,
         transmitting: s.transmitting && s.connection === 'connected',
         pttHeld,
+        watching: [...watching],
       };
       return snapshot;
     },
@@ -331,6 +375,33 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     async restartCapture() {
       const track = mic()?.track as LocalAudioTrack | undefined;
       await track?.restartTrack(media.captureOptions()).catch(() => undefined);
+    },
+    async setCamera(on) {
+      if (room.state !== 'connected') return;
+      if (!on) {
+        await room.localParticipant.setCameraEnabled(false);
+        return;
+      }
+      const { capture, publish } = await media.cameraOptions();
+      await room.localParticipant.setCameraEnabled(true, capture, publish);
+    },
+    async setScreenShare(on) {
+      if (room.state !== 'connected') return;
+      if (!on) {
+        await room.localParticipant.setScreenShareEnabled(false);
+        return;
+      }
+      const { capture, publish } = media.screenOptions();
+      await room.localParticipant.setScreenShareEnabled(true, capture, publish);
+    },
+    watchStream(identity, watch) {
+      if (watching.has(identity) === watch) return;
+      const next = new Set(watching);
+      if (watch) next.add(identity);
+      else next.delete(identity);
+      watching = next;
+      applySubscriptions();
+      notify();
     },
     idle: () => chain,
   };
