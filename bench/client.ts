@@ -390,6 +390,10 @@ async function videoFigures(
 ): Promise<Record<string, number | string>> {
   const pageA = await openSecondPage(browser, app, 'bench_owner');
   try {
+    // The call figures leave page B in the DM it answered: back to the guild, where the voice channel is.
+    await pageB.locator('nav[aria-label="Servers"] button[title="Bench Guild"]').click();
+    await pageB.locator(VOICE_CHANNEL_BUTTON).waitFor();
+    await pageA.locator(VOICE_CHANNEL_BUTTON).waitFor();
     // B hears the bot in the channel once joined; A's join is awaited through its voice panel.
     await clickToFirstAudio(pageB, VOICE_CHANNEL_BUTTON);
     await pageA.locator(VOICE_CHANNEL_BUTTON).click();
@@ -719,7 +723,12 @@ async function main(): Promise<void> {
     // DM calls: the owner calls the member (they share the guild, which the default privacy allows).
     const calls = await measureCalls(page, call, owner, member.user.id);
     // Camera on → first frame at the other client (page A signed in as the owner, page B the member's page).
-    const video = await videoFigures(browser, app, page, owner);
+    // A failure here is reported in the JSON, and the other figures still print.
+    const video = await videoFigures(browser, app, page, owner).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`video first frame failed: ${message}`);
+      return { video_first_frame_error: message.split('\n')[0] ?? message };
+    });
 
     const result = {
       initial_js_gzip_kb: Math.round((gz / 1024) * 10) / 10,

@@ -141,6 +141,10 @@ describe('video in voice channels', () => {
     const watch = streamTile.getByRole('button', { name: /^Watch stream/ });
     await watch.waitFor({ timeout: 20_000 });
     expect(await streamTile.locator('video').count()).toBe(0);
+    // The channel list shows A live with the camera on: the server learned both from LiveKit's track webhooks.
+    const annRow = b.locator(`li[data-user-id="${A.id}"]`);
+    await annRow.getByRole('img', { name: 'Live: sharing their screen' }).waitFor({ timeout: 15_000 });
+    await annRow.getByRole('img', { name: 'Camera on' }).waitFor({ timeout: 15_000 });
     await b.screenshot({ path: resolve(SHOTS, 'video-stream-opt-in.png') });
     await expectNoSeriousViolationsInBothThemes(b, 'video stage with a camera and a stream to opt in to');
 
