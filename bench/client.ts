@@ -448,11 +448,6 @@ async function main(): Promise<void> {
         WEB_DIR,
         AUTH_RATE_LIMIT_PER_IP: '100000',
         AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
-        // The FerretDB stand-in answers a history page of the 10,000-message channel by scanning the whole channel and
-        // its reactions (no index use): about 1.5 s here, right at production's 1.5 s reply deadline, so pages failed
-        // with 503 and the load stalled. MongoDB 7 answers them from the { channelId, _id } index. The figure is the
-        // client's frame time over a long channel, not the stand-in's scan, so the bench lifts the deadline.
-        MONGODB_DEADLINE_MS: '10000',
       }),
       { log: createLogger('silent') },
     );

@@ -74,12 +74,6 @@ const ConfigSchema = z
           .map((origin) => origin.trim())
           .filter(Boolean),
       ),
-    /**
-     * How long one database step may take before the request answers 503 (server selection, a free pooled connection,
-     * a reply), ms. 1.5 s: a route whose database stalls answers within 2 s. Raise it only for a database that is slow
-     * by nature (the client bench raises it for the FerretDB stand-in, whose history scans outlast it).
-     */
-    MONGODB_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),
     /** Link previews: the whole fetch of one page (all redirects, headers and body) must finish within this, ms. */
     UNFURL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
     /**

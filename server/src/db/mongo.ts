@@ -12,8 +12,7 @@ export interface Database {
  * Every stage of an operation is bounded so a stalled database gives a fast error (503 DEPENDENCY_UNAVAILABLE, see
  * errors.ts), never a hung request: no server selectable (e.g. marked unknown after a failed handshake or heartbeat),
  * no pooled connection free, a new connection's TCP connect + handshake, and a reply on a connection — each fails
- * within MONGODB_DEADLINE_MS (1.5 s; a connect within 1 s), so a route whose first (or only) database call meets a
- * stall answers within 2 s.
+ * within 1.5 s, so a route whose first (or only) database call meets a stall answers within 2 s.
  *
  * Not `timeoutMS` (client-side operation timeout): since driver 7.8 it is deprecated and a no-op (it could
  * desynchronize pooled connections, NODE-7974); the driver's release notes point to these per-stage options instead.
@@ -31,13 +30,7 @@ export interface Database {
 export async function connectDatabase(config: Config, log: Logger, options: { maintenance?: boolean } = {}): Promise<Database> {
   const bounds = options.maintenance
     ? { serverSelectionTimeoutMS: 30_000, connectTimeoutMS: 10_000, socketTimeoutMS: 0, maxPoolSize: 10 }
-    : {
-        serverSelectionTimeoutMS: config.MONGODB_DEADLINE_MS,
-        waitQueueTimeoutMS: config.MONGODB_DEADLINE_MS,
-        connectTimeoutMS: 1_000,
-        socketTimeoutMS: config.MONGODB_DEADLINE_MS,
-        maxPoolSize: 50,
-      };
+    : { serverSelectionTimeoutMS: 1_500, waitQueueTimeoutMS: 1_500, connectTimeoutMS: 1_000, socketTimeoutMS: 1_500, maxPoolSize: 50 };
   const client = new MongoClient(config.MONGODB_URI, {
     ...bounds,
     retryReads: false,
