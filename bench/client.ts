@@ -396,6 +396,9 @@ async function videoFigures(
     await pageA.locator(VOICE_CHANNEL_BUTTON).waitFor();
     // B hears the bot in the channel once joined; A's join is awaited through its voice panel.
     await clickToFirstAudio(pageB, VOICE_CHANNEL_BUTTON);
+    // A second click on the channel you are in opens its view, where the video stage is.
+    await pageB.locator(VOICE_CHANNEL_BUTTON).click();
+    await pageB.getByRole('main', { name: 'General (voice channel)' }).waitFor();
     await pageA.locator(VOICE_CHANNEL_BUTTON).click();
     await pageA.locator('section[aria-label="Voice connection"]').waitFor();
     const video = await measureVideo(pageA, pageB, owner.user.id);
