@@ -163,3 +163,44 @@ describe('guilds store', () => {
     });
   });
 });
+
+describe('guilds store: a REST load overtaken by the gateway', () => {
+  function deferredApi() {
+    let answer: (list: Channel[]) => void = () => undefined;
+    const channels = () => new Promise<Channel[]>((r) => (answer = r));
+    const api = { guilds: { channels, members: async () => [], roles: async () => [] } } as unknown as ParleyApi;
+    return { api, answer: (list: Channel[]) => answer(list) };
+  }
+
+  it('when a channel is created while the guild\u2019s channels are being loaded, then the older list does not remove it', async () => {
+    const { api, answer } = deferredApi();
+    const s = createGuildsStore({ api: () => api });
+    const loading = s.getState().loadGuild(G);
+    s.getState().applySnapshot(snapshot());
+    const created = chan(14, 'text', 3);
+    s.getState().upsertChannel(created);
+    answer([chan(11, 'text', 0), chan(12, 'text', 1), chan(13, 'voice', 2)]);
+    await loading;
+    expect(s.getState().channelsByGuild[G]?.map((c) => c.id)).toContain(created.id);
+  });
+
+  it('when only events (no READY) arrive during the load, then the loaded list is used with them replayed on top', async () => {
+    const { api, answer } = deferredApi();
+    const s = createGuildsStore({ api: () => api });
+    const loading = s.getState().loadGuild(G);
+    s.getState().upsertChannel(chan(14, 'text', 3));
+    s.getState().removeChannel(id(12), G);
+    answer([chan(11, 'text', 0), chan(12, 'text', 1), chan(13, 'voice', 2)]);
+    await loading;
+    expect(s.getState().channelsByGuild[G]?.map((c) => c.id)).toEqual([id(11), id(13), id(14)]);
+  });
+
+  it('when nothing changed meanwhile, then the loaded list is what the store holds', async () => {
+    const { api, answer } = deferredApi();
+    const s = createGuildsStore({ api: () => api });
+    const loading = s.getState().loadGuild(G);
+    answer([chan(12, 'text', 1), chan(11, 'text', 0)]);
+    await loading;
+    expect(s.getState().channelsByGuild[G]?.map((c) => c.id)).toEqual([id(11), id(12)]);
+  });
+});

@@ -72,6 +72,30 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
     // Guild loads in flight and done this session, so a resumed guild is not fetched again when the guild list names it.
     const inflight = new Map<string, Promise<void>>();
     const loadedGuilds = new Set<string>();
+    /**
+     * Live changes (READY snapshots, channel and role events) that arrive while a guild's REST load is on the way. Its
+     * lists are older than them: a channel created meanwhile vanished until a reload. So the load applies its lists and
+     * then replays these changes; after a snapshot (a complete, newer state) it keeps the store's lists instead.
+     */
+    interface LiveLog {
+      snapshot: boolean;
+      channels: ((list: Channel[]) => Channel[])[];
+      roles: ((list: Role[]) => Role[])[];
+    }
+    const liveLogs = new Map<string, Set<LiveLog>>();
+    const logLive = (guildId: string, change: Partial<LiveLog>) => {
+      for (const log of liveLogs.get(guildId) ?? []) {
+        if (change.snapshot) log.snapshot = true;
+        log.channels.push(...(change.channels ?? []));
+        log.roles.push(...(change.roles ?? []));
+      }
+    };
+    const withChannel = (channel: Channel) => (list: Channel[]) =>
+      sortChannels(list.some((c) => c.id === channel.id) ? list.map((c) => (c.id === channel.id ? channel : c)) : [...list, channel]);
+    const withoutChannel = (channelId: string) => (list: Channel[]) => list.filter((c) => c.id !== channelId);
+    const withRole = (role: Role) => (list: Role[]) =>
+      [...list.filter((r) => r.id !== role.id), role].sort((a, b) => b.position - a.position);
+    const withoutRole = (roleId: string) => (list: Role[]) => list.filter((r) => r.id !== roleId);
     function ensureSelection(guildId: string) {
       if (!get().selectedGuildId) set({ selectedGuildId: guildId });
       const chosen = get().selectedChannelByGuild[guildId];
@@ -82,15 +106,30 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
     }
     async function load(guildId: string): Promise<void> {
       const api = deps.api();
-      const [channels, members, roles] = await Promise.all([
-        api.guilds.channels(guildId),
-        api.guilds.members(guildId).catch(() => [] as Member[]),
-        api.guilds.roles(guildId).catch(() => [] as Role[]),
-      ]);
+      const live: LiveLog = { snapshot: false, channels: [], roles: [] };
+      const logs = liveLogs.get(guildId) ?? new Set<LiveLog>();
+      liveLogs.set(guildId, logs.add(live));
+      let channels: Channel[];
+      let members: Member[];
+      let roles: Role[];
+      try {
+        [channels, members, roles] = await Promise.all([
+          api.guilds.channels(guildId),
+          api.guilds.members(guildId).catch(() => [] as Member[]),
+          api.guilds.roles(guildId).catch(() => [] as Role[]),
+        ]);
+      } finally {
+        logs.delete(live);
+      }
+      const newer = <T>(loaded: T[], replay: ((list: T[]) => T[])[]) => replay.reduce((list, change) => change(list), loaded);
       set((s) => ({
-        channelsByGuild: { ...s.channelsByGuild, [guildId]: same(s.channelsByGuild[guildId], sortChannels(channels)) },
+        channelsByGuild: live.snapshot
+          ? s.channelsByGuild
+          : { ...s.channelsByGuild, [guildId]: same(s.channelsByGuild[guildId], newer(sortChannels(channels), live.channels)) },
         membersByGuild: { ...s.membersByGuild, [guildId]: mergeMembers(s.membersByGuild[guildId] ?? [], members) },
-        rolesByGuild: { ...s.rolesByGuild, [guildId]: same(s.rolesByGuild[guildId], roles) },
+        rolesByGuild: live.snapshot
+          ? s.rolesByGuild
+          : { ...s.rolesByGuild, [guildId]: same(s.rolesByGuild[guildId], newer(roles, live.roles)) },
       }));
       loadedGuilds.add(guildId);
       ensureSelection(guildId);
@@ -147,6 +186,7 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
 
       applySnapshot(snap) {
         const guildId = snap.guild.id;
+        logLive(guildId, { snapshot: true });
         get().upsertGuild(snap.guild);
         set((s) => {
           const changed = snap.presences.filter((p) => s.presence[p.userId] !== p.status);
@@ -217,14 +257,14 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       },
 
       upsertChannel(channel) {
-        set((s) => {
-          const list = s.channelsByGuild[channel.guildId] ?? [];
-          const next = list.some((c) => c.id === channel.id) ? list.map((c) => (c.id === channel.id ? channel : c)) : [...list, channel];
-          return { channelsByGuild: { ...s.channelsByGuild, [channel.guildId]: sortChannels(next) } };
-        });
+        logLive(channel.guildId, { channels: [withChannel(channel)] });
+        set((s) => ({
+          channelsByGuild: { ...s.channelsByGuild, [channel.guildId]: withChannel(channel)(s.channelsByGuild[channel.guildId] ?? []) },
+        }));
       },
 
       removeChannel(channelId, guildId) {
+        logLive(guildId, { channels: [withoutChannel(channelId)] });
         set((s) => ({
           channelsByGuild: {
             ...s.channelsByGuild,
@@ -247,13 +287,12 @@ export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {
       },
 
       upsertRole(role) {
-        set((s) => {
-          const list = (s.rolesByGuild[role.guildId] ?? []).filter((r) => r.id !== role.id);
-          return { rolesByGuild: { ...s.rolesByGuild, [role.guildId]: [...list, role].sort((a, b) => b.position - a.position) } };
-        });
+        logLive(role.guildId, { roles: [withRole(role)] });
+        set((s) => ({ rolesByGuild: { ...s.rolesByGuild, [role.guildId]: withRole(role)(s.rolesByGuild[role.guildId] ?? []) } }));
       },
 
       removeRole(guildId, roleId) {
+        logLive(guildId, { roles: [withoutRole(roleId)] });
         set((s) => ({ rolesByGuild: { ...s.rolesByGuild, [guildId]: (s.rolesByGuild[guildId] ?? []).filter((r) => r.id !== roleId) } }));
       },
 
