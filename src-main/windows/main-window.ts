@@ -13,10 +13,10 @@ export interface Rect {
   height: number;
 }
 
-/** The security baseline of every Parley renderer. */
-export function secureWebPreferences(preload: string) {
+/** The security baseline of every Parley renderer; without `preload` (a pop-out) the page gets no bridge at all. */
+export function secureWebPreferences(preload?: string) {
   return {
-    preload,
+    ...(preload === undefined ? {} : { preload }),
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

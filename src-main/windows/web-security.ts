@@ -1,4 +1,5 @@
 import type { Log } from '../log';
+import { secureWebPreferences } from './main-window';
 import { originOf } from './origin';
 
 /**
@@ -43,19 +44,9 @@ export function popoutWindowOptions(): Record<string, unknown> {
     title: 'Parley — Stream',
     backgroundColor: '#000000',
     autoHideMenuBar: true,
-    webPreferences: {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      navigateOnDragDrop: false,
-      // A stream keeps playing while the main window is in the tray.
-      backgroundThrottling: false,
-    },
+    // The main window's baseline with no preload; it already keeps timers running (a stream plays while the main
+    // window is in the tray).
+    webPreferences: secureWebPreferences(),
   };
 }
 
