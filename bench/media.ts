@@ -30,16 +30,16 @@
  *   (`--use-file-for-fake-audio-capture`, looped): a 60 ms 1 kHz burst at 50 % of full scale every
  *   BROWSER_PERIOD_MS, digital silence between. The page signs in, joins a voice channel by clicking it, and so
  *   publishes through the app's whole chain: getUserMedia with the app's constraints (noise suppression, echo
- *   cancellation, auto gain: on by default), the voice gate (GateProcessor: WebAudio gain opened by the VAD at its
- *   default −50 dBFS threshold on a 20 ms timer, closed again between bursts, so every burst opens it as a first
- *   syllable does), livekit-client's Opus (DTX, RED). A bot in the channel detects the bursts as above. The send time
+ *   cancellation, auto gain: on by default), the voice gate (GateProcessor: an AudioWorklet opened by the VAD at
+ *   its default −50 dBFS threshold, deciding on every 2.7 ms render quantum, closed again between bursts, so every
+ *   burst opens it as a first syllable does), livekit-client's Opus (DTX, RED). A bot in the channel detects the bursts as above. The send time
  *   is taken in the page: an init script taps a clone of every microphone track getUserMedia returns with a
  *   MediaStreamTrackProcessor and notes the wall clock (performance.timeOrigin + now) when the AudioData holding a
  *   burst's onset arrives. One-way = bot detection − that time. So the figure starts where the audio enters the page
  *   (after the fake device and Chromium's audio processing) and includes the gate's opening, WebAudio, encoding,
  *   the SFU and the bot's decoding; it does not include a real microphone's capture latency.
  *   browser_one_way_gate_open_p50_ms / _p95_ms: a second session of the same page with the VAD threshold at
- *   −100 dBFS, so the gate stays open. The difference would be the gate's opening delay (≤ 20 ms timer + 5 ms attack),
+ *   −100 dBFS, so the gate stays open. The difference would be the gate's opening delay (one quantum + the 5 ms attack),
  *   but each session's jitter buffer settles at its own depth (10 ms steps), which can outweigh it: compare the two
  *   only over several runs.
  *
