@@ -12,11 +12,13 @@
  *
  * Figures (all in ms, wall clock of this machine; loopback, so no network delay):
  * - audio_one_way_p50_ms / _p95_ms: bot A publishes digital silence with a click (a 5 ms 1 kHz burst at 60 % of full
- *   scale, starting a frame) every CLICK_PERIOD_MS; bot B reads its received AudioStream (48 kHz mono, 10 ms frames)
+ *   scale, starting a frame) every CLICK_PERIOD_MS, in PAIR_SESSIONS sessions (fresh rooms for A and B, as each
+ *   session's receiver settles at its own depth; audio_one_way_session_p50_ms lists each session's median); bot B reads its received AudioStream (48 kHz mono, 10 ms frames)
  *   and detects each click as the first frame whose peak passes 20 % of full scale. One-way = the wall time B reads
  *   that frame − the wall time A handed the click's frame to its AudioSource (same process and clock). It includes
  *   Opus encoding, packetization and pacing, the SFU, B's jitter buffer and decoding, and rtc-node's frame delivery; it
- *   subtracts nothing. CLICKS clicks, the first WARMUP_CLICKS of which (jitter buffer settling) are not counted.
+ *   subtracts nothing. PAIR_CLICKS clicks per session (CLICKS with 20 publishers), the first WARMUP_CLICKS of which
+ *   (jitter buffer settling) are not counted.
  * - bot_join_first_audio_p50_ms / _p95_ms: a publisher already sends a continuous tone; a bot calls room.connect()
  *   (token fetched beforehand) and subscribes automatically; from connect() start to the first received frame with a
  *   non-silent sample (peak > 3 % of full scale; the jitter buffer's first frames are zeros). JOINS joins.
@@ -73,6 +75,9 @@ import { SAMPLE_RATE, startPacedAudio, toneFill, unqueuedSource } from '../tests
 
 const CLICKS = 65;
 const WARMUP_CLICKS = 5;
+/** Bot → bot with two participants: this many sessions (fresh rooms) of PAIR_CLICKS clicks each. */
+const PAIR_SESSIONS = 3;
+const PAIR_CLICKS = 25;
 /** Long enough that a click is never paired with the next one even on a loaded machine. */
 const CLICK_PERIOD_MS = 500;
 const JOINS = 20;
@@ -208,7 +213,14 @@ function clicker(sentAt: number[], firstClick: { frame: number }) {
  * One-way latency of CLICKS clicks from `a` (publishing already with `clicker`) as `b` receives them. Each detection
  * is paired with the latest click sent before it.
  */
-async function measureClicks(b: Bot, aIdentity: string, sentAt: number[], firstClick: { frame: number }, currentFrame: () => number) {
+async function measureClicks(
+  b: Bot,
+  aIdentity: string,
+  sentAt: number[],
+  firstClick: { frame: number },
+  currentFrame: () => number,
+  clicks = CLICKS,
+) {
   const track = await subscribedAudio(b.room, aIdentity);
   const detections: number[] = [];
   let last = 0;
@@ -221,16 +233,16 @@ async function measureClicks(b: Bot, aIdentity: string, sentAt: number[], firstC
   // Let the subscription settle for a second, then start clicking.
   await new Promise((r) => setTimeout(r, 1_000));
   firstClick.frame = currentFrame() + 5;
-  await new Promise((r) => setTimeout(r, 50 + CLICKS * CLICK_PERIOD_MS + 1_000));
+  await new Promise((r) => setTimeout(r, 50 + clicks * CLICK_PERIOD_MS + 1_000));
   stop();
   const latencies: number[] = [];
   for (const at of detections) {
     const k = sentAt.findLastIndex((s) => s <= at);
-    if (k < WARMUP_CLICKS || k >= CLICKS) continue;
+    if (k < WARMUP_CLICKS || k >= clicks) continue;
     latencies.push(at - sentAt[k]!);
   }
   log(`clicks sent ${sentAt.length}, detected ${detections.length}, counted ${latencies.length}`);
-  if (latencies.length < CLICKS - WARMUP_CLICKS - 5) throw new Error(`only ${latencies.length} clicks detected`);
+  if (latencies.length < clicks - WARMUP_CLICKS - 5) throw new Error(`only ${latencies.length} clicks detected`);
   return latencies;
 }
 
@@ -258,9 +270,10 @@ async function measureJoins(call: ApiCall, channelId: string, joiner: Member): P
       });
       const t0 = now();
       await room.connect(join.url, join.token, { autoSubscribe: true, dynacast: false });
+      const connected = now() - t0;
       const ms = (await heard) - t0;
       joins.push(ms);
-      log(`join ${i + 1}: ${Math.round(ms)} ms`);
+      log(`join ${i + 1}: ${Math.round(ms)} ms (room.connect() resolved after ${Math.round(connected)} ms)`);
     } finally {
       for (const stop of stops) stop();
       await room.disconnect().catch(() => undefined);
@@ -270,36 +283,45 @@ async function measureJoins(call: ApiCall, channelId: string, joiner: Member): P
   return joins;
 }
 
-/** Bot A clicks, bot B listens, in `channelId`; then JOINS joins of `joiner` while A sends a tone. */
+/**
+ * PAIR_SESSIONS sessions of bot A clicking and a fresh bot B listening in `channelId` (each session's receiver settles
+ * at its own jitter-buffer depth, so one session alone says little about the next); then JOINS joins of `joiner`
+ * while A sends a tone.
+ */
 async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Member, joiner: Member) {
-  const botA = new Bot(a);
-  const botB = new Bot(b);
-  try {
-    await botB.connect(call, channelId, true);
-    await botA.connect(call, channelId, false);
-    const sentAt: number[] = [];
-    const firstClick = { frame: Number.POSITIVE_INFINITY };
-    let frame = 0;
-    const click = clicker(sentAt, firstClick);
-    await botA.publish((data, index) => {
-      frame = index;
-      click.fill(data, index);
-    }, click.sent);
-    const oneWay = await measureClicks(botB, a.id, sentAt, firstClick, () => frame);
-    log('one-way samples', oneWay.map((t) => Math.round(t)).join(' '));
-    await botA.close();
-    const publisher = new Bot(a);
+  const oneWay: number[] = [];
+  const sessionP50: number[] = [];
+  for (let session = 0; session < PAIR_SESSIONS; session++) {
+    const botA = new Bot(a);
+    const botB = new Bot(b);
     try {
-      await publisher.connect(call, channelId, false);
-      await publisher.publish(toneFill(440, 0.25));
-      const joins = await measureJoins(call, channelId, joiner);
-      return { oneWay, joins };
+      await botA.connect(call, channelId, false);
+      const sentAt: number[] = [];
+      const firstClick = { frame: Number.POSITIVE_INFINITY };
+      let frame = 0;
+      const click = clicker(sentAt, firstClick);
+      await botA.publish((data, index) => {
+        frame = index;
+        click.fill(data, index);
+      }, click.sent);
+      await botB.connect(call, channelId, true);
+      const latencies = await measureClicks(botB, a.id, sentAt, firstClick, () => frame, PAIR_CLICKS);
+      log(`session ${session + 1} one-way samples`, latencies.map((t) => Math.round(t)).join(' '));
+      oneWay.push(...latencies);
+      sessionP50.push(percentile(latencies, 50));
     } finally {
-      await publisher.close();
+      await botA.close();
+      await botB.close();
     }
+  }
+  const publisher = new Bot(a);
+  try {
+    await publisher.connect(call, channelId, false);
+    await publisher.publish(toneFill(440, 0.25));
+    const joins = await measureJoins(call, channelId, joiner);
+    return { oneWay, sessionP50, joins };
   } finally {
-    await botA.close();
-    await botB.close();
+    await publisher.close();
   }
 }
 
@@ -601,7 +623,7 @@ async function main(): Promise<void> {
     const browserMember: Member = { id: browserAccount.user.id, token: browserAccount.accessToken, name: 'media_browser' };
     const ownerMember: Member = { id: owner.user.id, token: owner.accessToken, name: 'media_owner' };
 
-    const botFigures: Record<string, number> = {};
+    const botFigures: Record<string, number | string> = {};
     if (!BROWSER_ONLY) {
       log('bot → bot, 2 participants');
       const pair = await pairFigures(call, pairChannel, members[0]!, members[1]!, joiner);
@@ -613,6 +635,7 @@ async function main(): Promise<void> {
         audio_one_way_p50_ms: percentile(pair.oneWay, 50),
         audio_one_way_p95_ms: percentile(pair.oneWay, 95),
         audio_one_way_clicks: pair.oneWay.length,
+        audio_one_way_session_p50_ms: pair.sessionP50.join(' / '),
         bot_join_first_audio_p50_ms: percentile(pair.joins, 50),
         bot_join_first_audio_p95_ms: percentile(pair.joins, 95),
         audio_one_way_p50_ms_20pub: percentile(crowd.oneWay, 50),
