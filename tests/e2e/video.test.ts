@@ -184,6 +184,22 @@ describe('video in voice channels', () => {
     await tile(b, A, 'camera').getByRole('button', { name: "Ann's camera", exact: true }).click();
     await expect.poll(() => stage(b).getAttribute('data-layout')).toBe('grid');
 
+    // A narrow window (400 px): the stage fits the width, both tiles stay whole and keep playing, nothing scrolls sideways.
+    const wide = b.viewportSize();
+    await b.setViewportSize({ width: 400, height: 760 });
+    await expect.poll(() => b.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+    for (const source of ['camera', 'screen_share'] as const) {
+      const box = await tile(b, A, source).boundingBox();
+      expect(box, `${source} tile shown`).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(400.5);
+      expect(box!.width).toBeGreaterThan(150);
+    }
+    await expect.poll(async () => (await framesIn2s(b, tileVideo(A, 'camera'))).frames, { timeout: 20_000 }).toBeGreaterThan(30);
+    await b.screenshot({ path: resolve(SHOTS, 'video-narrow.png') });
+    await expectNoSeriousViolationsInBothThemes(b, 'video grid in a narrow window');
+    if (wide) await b.setViewportSize(wide);
+
     // Pop out: the camera in its own window (about:blank, named after the track), with frames; closing it pops it back in.
     const [popup] = await Promise.all([
       b.waitForEvent('popup'),

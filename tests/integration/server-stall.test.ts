@@ -222,7 +222,7 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
     console.info('stall response times (ms):', JSON.stringify(timings));
   });
 
-  it('when the MongoDB-wire server is stalled, then a message send, a login, a search, an upload, a reaction, a read ack, a DM, a friend request and a call answer 503 within 2 s, the gateway stays connected, and all work again after it resumes', async () => {
+  it('when the MongoDB-wire server is stalled, then a message send, a login, a search, an upload, a reaction, a read ack, a DM, a friend request, a call and video moderation answer 503 within 2 s, the gateway stays connected, and all work again after it resumes', async () => {
     const before = await send('before the stall');
     expect(before.status).toBe(201);
     const messageId: string = before.body.id;
@@ -244,6 +244,9 @@ describe('a stalled dependency (private FerretDB and Redis, each SIGSTOPped for 
       ['friend request', () => a!.api.post('/users/@me/relationships', { userId: alice.id }, bob.token)],
       ['call history', () => a!.api.get('/users/@me/call-history', bob.token)],
       ['start call', () => a!.api.post(`/channels/${dmId}/call`, {}, bob.token)],
+      // Video moderation (issue 17): the flags go through the voice moderation route and its stored state.
+      ['video moderation', () => a!.api.patch(`/guilds/${guildId}/voice-states/${bob.id}`, { serverVideoOff: true }, alice.token)],
+      ['stream moderation', () => a!.api.patch(`/guilds/${guildId}/voice-states/${bob.id}`, { serverStreamOff: true }, alice.token)],
     ];
     await stalled(mongo!, async () => {
       // Several rounds: the first meets pooled connections that stop answering, later ones new connections and server
