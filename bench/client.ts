@@ -43,13 +43,9 @@ import type { Page } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import sharp from 'sharp';
 import type { Attachment } from '../src-shared/api/attachments';
-import { createContext, stackEnv } from '../scripts/stack/profiles';
-import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
-import { parseConfig } from '../server/src/config';
-import { createLogger } from '../server/src/logger';
-import { start } from '../server/src/server';
-import { CHROMIUM_FLAGS, ensureWebBuild, launchChromium, ROOT, waitForFreePort, WEB_DIR } from '../tests/e2e/web-stack';
+import { CHROMIUM_FLAGS, ensureWebBuild, launchChromium, ROOT, WEB_DIR } from '../tests/e2e/web-stack';
 import { startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
+import { type BenchServer, startBenchServer } from './bench-stack';
 
 /**
  * A firehose message: plain text, with markdown in every third one (bold, italic, inline code, a link, a spoiler) and
@@ -424,37 +420,14 @@ async function videoFigures(
 }
 
 async function main(): Promise<void> {
-  const ctx = createContext('test');
-  const lease = acquireLease(ctx);
-  const shared = otherLiveLeases(ctx, lease) > 0;
-  let startedHere: string[] = [];
-  const env = stackEnv(ctx);
-  let server: Awaited<ReturnType<typeof start>> | null = null;
   let bot: Room | null = null;
   let stopBotTone: (() => void) | null = null;
   const browser = await launchChromium(['--js-flags=--expose-gc']);
+  let bench: BenchServer | null = null;
   try {
     ensureWebBuild();
-    await installAll(ctx);
-    startedHere = await up(ctx);
-    if (!allHealthy(await status(ctx))) throw new Error('test stack not healthy');
-    await waitForFreePort(ctx.ports.api.port);
-    server = await start(
-      parseConfig({
-        ...env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        // The test stack's LiveKit sends webhooks to this port: voice presence (and the reconciler) depend on them.
-        PORT: String(ctx.ports.api.port),
-        MONGODB_DB: `parley_bench_client_${Date.now().toString(36)}`,
-        WEB_DIR,
-        AUTH_RATE_LIMIT_PER_IP: '100000',
-        AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
-      }),
-      { log: createLogger('silent') },
-    );
-    const base = `${server.url}/api/v1`;
+    bench = await startBenchServer('client');
+    const { server, base } = bench;
     const call = async (method: string, path: string, body?: unknown, token?: string) => {
       const send = () =>
         fetch(`${base}${path}`, {
@@ -765,9 +738,7 @@ async function main(): Promise<void> {
     await bot?.disconnect().catch(() => undefined);
     await dispose().catch(() => undefined);
     await browser.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    const last = releaseLease(ctx, lease);
-    if (last && (startedHere.length > 0 || shared)) await down(ctx);
+    await bench?.close();
   }
 }
 

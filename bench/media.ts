@@ -65,12 +65,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createContext, stackEnv } from '../scripts/stack/profiles';
-import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
-import { parseConfig } from '../server/src/config';
-import { createLogger } from '../server/src/logger';
-import { start } from '../server/src/server';
-import { ensureWebBuild, launchChromium, ROOT, waitForFreePort, WEB_DIR } from '../tests/e2e/web-stack';
+import { ensureWebBuild, launchChromium, ROOT } from '../tests/e2e/web-stack';
+import { startBenchServer } from './bench-stack';
 import { SAMPLE_RATE, startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
 
 const CLICKS = 65;
@@ -203,10 +199,16 @@ function clicker(sentAt: number[], firstClick: { frame: number }) {
     if (!isClick(index)) return;
     for (let i = 0; i < 240; i++) data[i] = Math.round(0.6 * FULL_SCALE * Math.sin((2 * Math.PI * 1000 * i) / SAMPLE_RATE));
   };
+  /** How far each frame's hand-over strayed from 10 ms after the previous one (the pacer's jitter, which the receiver's jitter buffer sees). */
+  const jitter: number[] = [];
+  let previous: number | null = null;
   const sent = (index: number, atMs: number) => {
+    if (previous !== null) jitter.push(Math.abs(atMs - previous - 10));
+    previous = atMs;
     if (isClick(index)) sentAt.push(atMs);
   };
-  return { fill, sent };
+  const pacing = () => `pacer jitter p50 ${percentile(jitter, 50)} ms, p99 ${percentile(jitter, 99)} ms, max ${percentile(jitter, 100)} ms`;
+  return { fill, sent, pacing };
 }
 
 /**
@@ -306,7 +308,7 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
       }, click.sent);
       await botB.connect(call, channelId, true);
       const latencies = await measureClicks(botB, a.id, sentAt, firstClick, () => frame, PAIR_CLICKS);
-      log(`session ${session + 1} one-way samples`, latencies.map((t) => Math.round(t)).join(' '));
+      log(`session ${session + 1} one-way samples`, latencies.map((t) => Math.round(t)).join(' '), `(${click.pacing()})`);
       oneWay.push(...latencies);
       sessionP50.push(percentile(latencies, 50));
     } finally {
@@ -411,7 +413,7 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
       click.fill(data, index);
     }, click.sent);
     const oneWay = await measureClicks(botB, a.id, sentAt, firstClick, () => frame);
-    log('20 publishers: one-way samples', oneWay.map((t) => Math.round(t)).join(' '));
+    log('20 publishers: one-way samples', oneWay.map((t) => Math.round(t)).join(' '), `(${click.pacing()})`);
     const joins = await measureJoins(call, channelId, joiner);
     return { oneWay, joins };
   } finally {
@@ -554,33 +556,9 @@ async function browserFigures(
 }
 
 async function main(): Promise<void> {
-  const ctx = createContext('test');
-  const lease = acquireLease(ctx);
-  const shared = otherLiveLeases(ctx, lease) > 0;
-  let startedHere: string[] = [];
-  const env = stackEnv(ctx);
-  let server: Awaited<ReturnType<typeof start>> | null = null;
+  const bench = await startBenchServer('media');
   try {
-    await installAll(ctx);
-    startedHere = await up(ctx);
-    if (!allHealthy(await status(ctx))) throw new Error('test stack not healthy');
-    await waitForFreePort(ctx.ports.api.port);
-    server = await start(
-      parseConfig({
-        ...env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        // The test stack's LiveKit sends webhooks to this port: voice presence depends on them.
-        PORT: String(ctx.ports.api.port),
-        MONGODB_DB: `parley_bench_media_${Date.now().toString(36)}`,
-        WEB_DIR,
-        AUTH_RATE_LIMIT_PER_IP: '100000',
-        AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
-      }),
-      { log: createLogger('silent') },
-    );
-    const base = `${server.url}/api/v1`;
+    const { server, base } = bench;
     const call: ApiCall = async <T>(method: string, path: string, body?: unknown, token?: string) => {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -672,9 +650,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await dispose().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    const last = releaseLease(ctx, lease);
-    if (last && (startedHere.length > 0 || shared)) await down(ctx);
+    await bench.close();
   }
 }
 
