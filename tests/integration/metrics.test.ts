@@ -1,0 +1,174 @@
+/**
+ * /metrics on the real stack (FerretDB, Redis, livekit-server posting its webhooks to this in-process server): a scrape
+ * with the token shows exactly the messages and the voice join this test makes, labelled by route template; without
+ * the token it is refused, and a server without METRICS_TOKEN does not serve it at all.
+ */
+import { dispose } from '@livekit/rtc-node';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
+import { connectGateway, nextEvent, startTestServer, type TestServer } from './server-helpers';
+import { Bot, createVoiceGuild, env, startServerOn, waitFor, type VoiceGuild } from './voice-support';
+
+const METRICS_TOKEN = 'metrics-test-token-0123456789abcdef';
+
+let server: TestServer;
+let g: VoiceGuild;
+let textId: string;
+const bots: Bot[] = [];
+const sockets: Socket[] = [];
+
+/** One scrape, parsed into `name{labels}` → value (label pairs kept in the order the exposition writes them). */
+async function scrape(token: string | null = METRICS_TOKEN): Promise<{ status: number; text: string; samples: Map<string, number> }> {
+  const res = await fetch(`${server.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const text = await res.text();
+  const samples = new Map<string, number>();
+  if (res.ok) {
+    for (const line of text.split('\n')) {
+      if (line === '' || line.startsWith('#')) continue;
+      const at = line.lastIndexOf(' ');
+      samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+    }
+  }
+  return { status: res.status, text, samples };
+}
+
+/** A sample's value, 0 when the series does not exist (yet). Labels as prom-client writes them: in labelNames order. */
+function value(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  return samples.get(pairs.length > 0 ? `${name}{${pairs.join(',')}}` : name) ?? 0;
+}
+
+/** Sum of every series of a metric whose labels include all of `labels`. */
+function sum(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  for (const [key, v] of samples) {
+    if (key !== name && !key.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, val]) => key.includes(`${k}="${val}"`))) total += v;
+  }
+  return total;
+}
+
+const requests = (samples: Map<string, number>, method: string, route: string, status: string) =>
+  value(samples, 'parley_http_request_duration_seconds_count', { method, route, status });
+
+beforeAll(async () => {
+  // On the webhook port: the voice join is counted when LiveKit's participant_joined webhook reaches this server.
+  server = await startServerOn(env.apiPort, { METRICS_TOKEN });
+  g = await createVoiceGuild(server.api);
+  const channels = await server.api.get(`/guilds/${g.guildId}/channels`, g.owner.token);
+  textId = channels.body.items.find((c: { type: string }) => c.type === 'text').id;
+});
+
+afterAll(async () => {
+  for (const bot of bots) await bot.close();
+  // rtc-node keeps its FFI runtime alive until disposed; without this vitest never exits.
+  await dispose();
+  for (const socket of sockets) socket.disconnect();
+  await server?.stop();
+});
+
+describe('metrics endpoint', () => {
+  it('when scraped without the token or with a wrong one, then it answers 401 and shows no metrics', async () => {
+    const none = await scrape(null);
+    expect(none.status).toBe(401);
+    expect(none.text).not.toContain('parley_');
+    const wrong = await scrape('metrics-test-token-0123456789abcdeX');
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).not.toContain('parley_');
+    const ok = await scrape();
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('# TYPE parley_http_request_duration_seconds histogram');
+    // The process metrics are there too.
+    expect(ok.text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('when the server has no METRICS_TOKEN, then /metrics is not served at all (404)', async () => {
+    const other = await startTestServer({ METRICS_TOKEN: '' });
+    try {
+      const res = await fetch(`${other.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(res.status).toBe(404);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('what a scrape shows', () => {
+  it('when a member sends two messages, then the send route counts exactly two 201s under its template, never under its URL', async () => {
+    const gateway = connectGateway(server.url, g.owner.token);
+    sockets.push(gateway);
+    await nextEvent(gateway, 'READY', () => true, 20_000);
+    const before = (await scrape()).samples;
+    const route = '/api/v1/channels/:channelId/messages';
+    for (const content of ['one', 'two']) {
+      const res = await server.api.post(`/channels/${textId}/messages`, { content }, g.member.token);
+      expect(res.status).toBe(201);
+    }
+    const after = await scrape();
+    expect(requests(after.samples, 'POST', route, '201') - requests(before, 'POST', route, '201')).toBe(2);
+    // A refused send is counted under the same template with its own status.
+    const refused = await server.api.post(`/channels/${textId}/messages`, { content: '' }, g.member.token);
+    expect(refused.status).toBe(400);
+    expect(requests((await scrape()).samples, 'POST', route, '400') - requests(before, 'POST', route, '400')).toBe(1);
+    // One MESSAGE_CREATE published per message (not one per recipient).
+    expect(
+      value(after.samples, 'parley_gateway_events_total', { event: 'MESSAGE_CREATE', direction: 'out' }) -
+        value(before, 'parley_gateway_events_total', { event: 'MESSAGE_CREATE', direction: 'out' }),
+    ).toBe(2);
+    // No label anywhere carries an id from a URL.
+    for (const id of [textId, g.guildId]) expect(after.text).not.toContain(id);
+    // The messages were stored and published through MongoDB and Redis, whose command latencies are measured.
+    expect(sum(after.samples, 'parley_mongodb_command_duration_seconds_count', { command: 'insert', outcome: 'ok' })).toBeGreaterThan(
+      sum(before, 'parley_mongodb_command_duration_seconds_count', { command: 'insert', outcome: 'ok' }),
+    );
+    expect(sum(after.samples, 'parley_redis_command_duration_seconds_count')).toBeGreaterThan(0);
+  });
+
+  it('when a gateway session opens and closes, then the connections gauge follows it', async () => {
+    const baseline = value((await scrape()).samples, 'parley_gateway_connections');
+    const socket = connectGateway(server.url, g.member.token);
+    await nextEvent(socket, 'READY', () => true, 20_000);
+    expect(value((await scrape()).samples, 'parley_gateway_connections')).toBe(baseline + 1);
+    socket.disconnect();
+    await waitFor('the gauge to drop', async () =>
+      value((await scrape()).samples, 'parley_gateway_connections') === baseline ? true : undefined,
+    );
+  });
+
+  it('when a member joins voice, then the join is counted once and the room shows one participant until they leave', async () => {
+    const room = voiceRoomName(g.a);
+    const before = (await scrape()).samples;
+    expect(value(before, 'parley_voice_participants', { room })).toBe(0);
+    const res = await server.api.post(`/channels/${g.a}/voice/join`, undefined, g.member.token);
+    expect(res.status).toBe(200);
+    const join = VoiceJoinResponse.parse(res.body);
+    const bot = new Bot();
+    bots.push(bot);
+    await bot.connect(join.url, join.token);
+
+    const joined = await waitFor(
+      'the join to be counted',
+      async () => {
+        const s = (await scrape()).samples;
+        return sum(s, 'parley_voice_joins_total') > sum(before, 'parley_voice_joins_total') ? s : undefined;
+      },
+      20_000,
+    );
+    expect(sum(joined, 'parley_voice_joins_total') - sum(before, 'parley_voice_joins_total')).toBe(1);
+    expect(value(joined, 'parley_voice_participants', { room })).toBe(1);
+    const joinRoute = '/api/v1/channels/:channelId/voice/join';
+    expect(requests(joined, 'POST', joinRoute, '200') - requests(before, 'POST', joinRoute, '200')).toBe(1);
+    // LiveKit's webhook that reported it is counted under its raw router's path.
+    expect(sum(joined, 'parley_http_request_duration_seconds_count', { route: '/api/v1/livekit/webhook' })).toBeGreaterThan(0);
+
+    await bot.close();
+    await waitFor(
+      'the room to empty',
+      async () => (value((await scrape()).samples, 'parley_voice_participants', { room }) === 0 ? true : undefined),
+      20_000,
+    );
+    // Leaving is not a join.
+    expect(sum((await scrape()).samples, 'parley_voice_joins_total') - sum(before, 'parley_voice_joins_total')).toBe(1);
+  });
+});
