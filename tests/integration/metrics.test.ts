@@ -7,6 +7,7 @@ import { dispose } from '@livekit/rtc-node';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
+import { checkMetrics, type DoctorEnv } from '../../scripts/doctor';
 import { connectGateway, nextEvent, startTestServer, type TestServer } from './server-helpers';
 import { Bot, createVoiceGuild, env, startServerOn, waitFor, type VoiceGuild } from './voice-support';
 
@@ -170,5 +171,33 @@ describe('what a scrape shows', () => {
     );
     // Leaving is not a join.
     expect(sum((await scrape()).samples, 'parley_voice_joins_total') - sum(before, 'parley_voice_joins_total')).toBe(1);
+  });
+});
+
+describe('npm run doctor', () => {
+  const doctorEnv = (overrides: Partial<DoctorEnv>): DoctorEnv => ({
+    livekitUrl: env.livekitUrl,
+    livekitPublicUrl: env.livekitPublicUrl,
+    apiKey: env.livekitApiKey,
+    apiSecret: env.livekitApiSecret,
+    redisUrl: env.redisUrl,
+    udpHost: '127.0.0.1',
+    turnPort: 3,
+    egressHealthUrl: 'http://127.0.0.1:9/',
+    serverUrl: server.url,
+    metricsToken: METRICS_TOKEN,
+    prometheusUrl: undefined,
+    ...overrides,
+  });
+
+  it("when the doctor has the server's token, then the metrics check passes; with another token it fails and says why", async () => {
+    const ok = await checkMetrics(doctorEnv({}));
+    expect(ok.status, ok.detail).toBe('ok');
+    expect(ok.detail).toMatch(/refused a request without it \(401\)/);
+    const wrong = await checkMetrics(doctorEnv({ metricsToken: 'not-the-servers-token-0123456789' }));
+    expect(wrong.status).toBe('fail');
+    expect(wrong.fix).toMatch(/METRICS_TOKEN/);
+    const unset = await checkMetrics(doctorEnv({ metricsToken: undefined }));
+    expect(unset.status).toBe('skip');
   });
 });
