@@ -25,7 +25,7 @@ import { createAccessTokens } from './modules/auth/tokens';
 import { createPermissionService } from './permissions/permission.service';
 import { ClientEvents } from '@shared/api/gateway';
 import { observeMongoCommands, observeRedisCommands } from './metrics/dependency-metrics';
-import { createMetrics, type ParleyMetrics } from './metrics/metrics';
+import { createMetrics, type MetricsExposition, type ParleyMetrics } from './metrics/metrics';
 import { gatewayEventLabel } from './metrics/route-label';
 
 export interface RunningServer {
@@ -49,8 +49,10 @@ export interface StartOptions {
   clock?: Clock;
   /** Replace the module list (tests). Defaults to core + extension modules from modules/index.ts. */
   modules?: readonly ModuleFactory[];
-  /** Defaults to a fresh registry per server with the process metrics (node:cluster workers: see metrics/cluster.ts). */
+  /** Defaults to a fresh registry per server with the process metrics. */
   metrics?: ParleyMetrics;
+  /** What GET /metrics serves; defaults to `metrics` (node:cluster workers serve every worker's, see metrics/cluster.ts). */
+  metricsExposition?: () => Promise<MetricsExposition>;
 }
 
 /** Only a safety net: writes invalidate entries on every instance at once; this bounds staleness if a message is lost. */
@@ -183,6 +185,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     modules,
     health,
     metrics,
+    metricsExposition: options.metricsExposition,
     openApi: () =>
       (openApiDoc ??= buildOpenApi(
         modules.flatMap((m) => m.api?.contracts ?? []),

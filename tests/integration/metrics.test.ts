@@ -3,11 +3,15 @@
  * with the token shows exactly the messages and the voice join this test makes, labelled by route template; without
  * the token it is refused, and a server without METRICS_TOKEN does not serve it at all.
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { dispose } from '@livekit/rtc-node';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
 import { checkMetrics, type DoctorEnv } from '../../scripts/doctor';
+import { freePort } from '../../scripts/stack/tools';
+import { testServerEnv } from '../support/env';
 import { connectGateway, nextEvent, startTestServer, type TestServer } from './server-helpers';
 import { Bot, createVoiceGuild, env, startServerOn, waitFor, type VoiceGuild } from './voice-support';
 
@@ -200,4 +204,90 @@ describe('npm run doctor', () => {
     const unset = await checkMetrics(doctorEnv({ metricsToken: undefined }));
     expect(unset.status).toBe('skip');
   });
+});
+
+/** Worker pids of the supervisor: its children running main.ts (tsx may also run an esbuild service child). */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'server/src/main.ts'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+}
+
+describe('SERVER_WORKERS', () => {
+  const MAIN = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
+  let supervisor: ChildProcess | undefined;
+  afterAll(() => {
+    if (supervisor?.exitCode === null) supervisor.kill('SIGKILL');
+  });
+
+  // Three Node processes compiling TypeScript at once: slow while other test files load the machine.
+  it(
+    'when 2 workers share the port, then every scrape shows the requests of both, whichever worker answers it',
+    { timeout: 240_000 },
+    async () => {
+      const port = await freePort();
+      let output = '';
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        env: {
+          ...process.env,
+          ...testServerEnv('parley_test_metrics_workers'),
+          LOG_LEVEL: 'warn',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          SERVER_WORKERS: '2',
+          VOICE_RECONCILE_INTERVAL_MS: '0',
+          METRICS_TOKEN,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      supervisor = child;
+      child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const base = `http://127.0.0.1:${port}`;
+      // A new connection per request, so the primary hands them to both workers in turn.
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`${base}${path}`, { headers: { ...headers, connection: 'close' } });
+      const workerScrape = async () => {
+        const res = await get('/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+        if (res.status !== 200) throw new Error(`scrape answered ${res.status}`);
+        const samples = new Map<string, number>();
+        for (const line of (await res.text()).split('\n')) {
+          if (line === '' || line.startsWith('#')) continue;
+          const at = line.lastIndexOf(' ');
+          samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+        }
+        return samples;
+      };
+      // Both workers must be running: the primary collects from every connected worker and fails the whole scrape
+      // (after 5 s) while one of them cannot answer yet, so a 200 then means both counted.
+      await waitFor(
+        'both workers to answer',
+        async () => {
+          if (childrenOf(child.pid!).length !== 2) return undefined;
+          if (!(await get('/health').catch(() => null))?.ok) return undefined;
+          return (await workerScrape().catch(() => null)) ?? undefined;
+        },
+        180_000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; server output:\n${output.slice(-3000)}`);
+      });
+
+      const route = '/api/v1/openapi.json';
+      const before = await workerScrape();
+      for (let i = 0; i < 6; i++) expect((await get(route)).status).toBe(200);
+      for (let i = 0; i < 4; i++) {
+        const s = await workerScrape();
+        expect(requests(s, 'GET', route, '200') - requests(before, 'GET', route, '200')).toBe(6);
+      }
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    },
+  );
 });
