@@ -130,11 +130,24 @@ describe('what a scrape shows', () => {
     expect(sum(after.samples, 'parley_redis_command_duration_seconds_count')).toBeGreaterThan(0);
   });
 
-  it('when a gateway session opens and closes, then the connections gauge follows it', async () => {
+  it('when a gateway session opens, sends events and closes, then the connections gauge and the inbound event counts follow it', async () => {
     const baseline = value((await scrape()).samples, 'parley_gateway_connections');
     const socket = connectGateway(server.url, g.member.token);
     await nextEvent(socket, 'READY', () => true, 20_000);
-    expect(value((await scrape()).samples, 'parley_gateway_connections')).toBe(baseline + 1);
+    const opened = (await scrape()).samples;
+    expect(value(opened, 'parley_gateway_connections')).toBe(baseline + 1);
+    // Events from the client are counted by name; a name the server does not know is counted as `unknown`, not by itself.
+    const ack = await socket.timeout(5_000).emitWithAck('PRESENCE_SET', { status: 'idle' });
+    expect(ack).toEqual({ ok: true });
+    socket.emit('NOT_AN_EVENT_a1b2c3', {});
+    const inbound = (s: Map<string, number>, event: string) => value(s, 'parley_gateway_events_total', { event, direction: 'in' });
+    const counted = await waitFor('the unknown event to be counted', async () => {
+      const s = (await scrape()).samples;
+      return inbound(s, 'unknown') > inbound(opened, 'unknown') ? s : undefined;
+    });
+    expect(inbound(counted, 'PRESENCE_SET') - inbound(opened, 'PRESENCE_SET')).toBe(1);
+    expect(inbound(counted, 'unknown') - inbound(opened, 'unknown')).toBe(1);
+    expect([...counted.keys()].some((k) => k.includes('NOT_AN_EVENT'))).toBe(false);
     socket.disconnect();
     await waitFor('the gauge to drop', async () =>
       value((await scrape()).samples, 'parley_gateway_connections') === baseline ? true : undefined,
