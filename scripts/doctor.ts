@@ -3,10 +3,13 @@
  *
  * Checks, from where it runs, what voice needs and explains every failure with the fix:
  * LiveKit reachable with our keys, clock skew to LiveKit, Redis, LiveKit's webhooks reaching the server, Egress
- * workers, TURN, and a WebRTC connection over the media ports. Exit code 1 when any check fails (warnings don't).
+ * workers, TURN, and a WebRTC connection over the media ports; and that the server's /metrics can be scraped (with
+ * METRICS_TOKEN, and not without it) and, given DOCTOR_PROMETHEUS_URL, that Prometheus scrapes Parley and LiveKit.
+ * Exit code 1 when any check fails (warnings don't).
  *
- * Reads the server's env keys (LIVEKIT_URL, LIVEKIT_PUBLIC_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, REDIS_URL) plus
- * DOCTOR_UDP_HOST, DOCTOR_TURN_PORT and DOCTOR_EGRESS_HEALTH_URL. For local development, missing keys come from
+ * Reads the server's env keys (LIVEKIT_URL, LIVEKIT_PUBLIC_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, REDIS_URL, PORT,
+ * METRICS_TOKEN) plus DOCTOR_UDP_HOST, DOCTOR_TURN_PORT, DOCTOR_EGRESS_HEALTH_URL, DOCTOR_SERVER_URL and
+ * DOCTOR_PROMETHEUS_URL. For local development, missing keys come from
  * .stack/dev.env (written by `npm start`). `--json` prints one JSON object instead of text.
  */
 import { randomBytes } from 'node:crypto';
@@ -36,6 +39,11 @@ export interface DoctorEnv {
   udpHost: string;
   turnPort: number;
   egressHealthUrl: string;
+  /** The Parley server as seen from here (default http://127.0.0.1:PORT): where /metrics is fetched. */
+  serverUrl: string;
+  metricsToken: string | undefined;
+  /** Prometheus of the monitoring profile (http://prometheus:9090 inside compose); unset = not checked. */
+  prometheusUrl: string | undefined;
 }
 
 function parseEnvFile(text: string): Record<string, string> {
@@ -61,6 +69,9 @@ export function doctorEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cw
     udpHost: pick('DOCTOR_UDP_HOST') || new URL(livekitPublicUrl).hostname,
     turnPort: Number(pick('DOCTOR_TURN_PORT', '3478')),
     egressHealthUrl: pick('DOCTOR_EGRESS_HEALTH_URL', 'http://127.0.0.1:7890/'),
+    serverUrl: pick('DOCTOR_SERVER_URL') || `http://127.0.0.1:${pick('PORT', '8080')}`,
+    metricsToken: pick('METRICS_TOKEN') || undefined,
+    prometheusUrl: pick('DOCTOR_PROMETHEUS_URL') || undefined,
   };
 }
 
@@ -233,6 +244,126 @@ export async function checkEgress(env: DoctorEnv): Promise<CheckResult> {
   }
 }
 
+/**
+ * The server's /metrics, fetched the way Prometheus does (bearer METRICS_TOKEN), and refused without the token. This
+ * says the endpoint is scrapable from here, not that anything scrapes it: that is checkPrometheus.
+ */
+export async function checkMetrics(env: DoctorEnv): Promise<CheckResult> {
+  const name = 'Metrics served at /metrics';
+  const url = `${env.serverUrl.replace(/\/$/, '')}/metrics`;
+  if (!env.metricsToken) {
+    return {
+      name,
+      status: 'skip',
+      detail: 'METRICS_TOKEN is not set here, so the server does not serve /metrics (404)',
+      fix: 'To enable metrics set METRICS_TOKEN (openssl rand -hex 32) for the server and restart it (docs/self-hosting.md → Monitoring).',
+    };
+  }
+  try {
+    const anonymous = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    await anonymous.body?.cancel();
+    if (anonymous.ok) {
+      return {
+        name,
+        status: 'fail',
+        detail: `${url} answered ${anonymous.status} without a token`,
+        fix: 'Upgrade the server: /metrics must require METRICS_TOKEN.',
+      };
+    }
+    const res = await fetch(url, { headers: { authorization: `Bearer ${env.metricsToken}` }, signal: AbortSignal.timeout(5_000) });
+    const body = await res.text();
+    if (res.status === 404) {
+      return {
+        name,
+        status: 'fail',
+        detail: `${url} answered 404: the server runs without METRICS_TOKEN`,
+        fix: 'Give the server the same METRICS_TOKEN (docker-compose passes it from .env) and restart it.',
+      };
+    }
+    if (res.status === 401) {
+      return {
+        name,
+        status: 'fail',
+        detail: `${url} refused this METRICS_TOKEN (401)`,
+        fix: "The doctor's METRICS_TOKEN differs from the server's: use the same value.",
+      };
+    }
+    if (!res.ok || !body.includes('parley_http_request_duration_seconds')) {
+      return {
+        name,
+        status: 'fail',
+        detail: `${url} answered ${res.status} without Parley's metrics`,
+        fix: 'Check DOCTOR_SERVER_URL points at the Parley server.',
+      };
+    }
+    const series = body.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+    return {
+      name,
+      status: 'ok',
+      detail: `${url} served ${series} samples with the token and refused a request without it (${anonymous.status})`,
+    };
+  } catch (err) {
+    return {
+      name,
+      status: 'fail',
+      detail: `${url}: ${errText(err)}`,
+      fix: 'Is the server running? Set DOCTOR_SERVER_URL when it is not at http://127.0.0.1:PORT from here.',
+    };
+  }
+}
+
+interface PrometheusTarget {
+  labels?: Record<string, string>;
+  health?: string;
+  lastError?: string;
+  lastScrape?: string;
+}
+
+/** With the monitoring profile: Prometheus has the Parley and LiveKit targets, and its last scrape of each succeeded. */
+export async function checkPrometheus(env: DoctorEnv): Promise<CheckResult> {
+  const name = 'Prometheus scrapes Parley and LiveKit';
+  if (!env.prometheusUrl) {
+    return {
+      name,
+      status: 'skip',
+      detail: 'DOCTOR_PROMETHEUS_URL is not set (the monitoring profile is not checked)',
+      fix: 'With `docker compose --profile monitoring`, set DOCTOR_PROMETHEUS_URL=http://prometheus:9090 in .env.',
+    };
+  }
+  const url = `${env.prometheusUrl.replace(/\/$/, '')}/api/v1/targets?state=active`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) return { name, status: 'fail', detail: `${url} answered ${res.status}`, fix: 'Check `docker compose logs prometheus`.' };
+    const targets = ((await res.json()) as { data?: { activeTargets?: PrometheusTarget[] } }).data?.activeTargets ?? [];
+    const problems: string[] = [];
+    const seen: string[] = [];
+    for (const job of ['parley', 'livekit']) {
+      const mine = targets.filter((t) => t.labels?.job === job);
+      if (mine.length === 0) problems.push(`no ${job} target`);
+      for (const t of mine) {
+        if (t.health === 'up') seen.push(`${job} up`);
+        else problems.push(`${job} ${t.health ?? 'unknown'}${t.lastError ? ` (${t.lastError})` : ''}`);
+      }
+    }
+    if (problems.length > 0) {
+      return {
+        name,
+        status: 'fail',
+        detail: problems.join('; '),
+        fix: 'A 401/404 from parley: METRICS_TOKEN in .env must be set and the same for parley and prometheus (recreate both). No target: monitoring/prometheus.yml is not the mounted config. A "pending"/"unknown" target right after start: wait one scrape interval (15 s).',
+      };
+    }
+    return { name, status: 'ok', detail: `${seen.join(', ')} at ${env.prometheusUrl}` };
+  } catch (err) {
+    return {
+      name,
+      status: 'fail',
+      detail: `${url}: ${errText(err)}`,
+      fix: 'Is the monitoring profile running (docker compose --profile monitoring up -d)?',
+    };
+  }
+}
+
 /** RFC 5389 Binding request; LiveKit's embedded TURN server answers it without credentials. */
 export function stunBindingRequest(): { packet: Buffer; transactionId: Buffer } {
   const transactionId = randomBytes(12);
@@ -367,6 +498,7 @@ export async function runDoctor(env: DoctorEnv): Promise<CheckResult[]> {
           fix: 'Fix "LiveKit reachable" first.',
         },
   );
+  results.push(await checkMetrics(env), await checkPrometheus(env));
   return results;
 }
 

@@ -6,6 +6,8 @@ import type { Config } from './config';
 import { errorHandler, notFoundHandler } from './errors';
 import type { HealthReport } from './health';
 import type { Logger } from './logger';
+import type { MetricsExposition, ParleyMetrics } from './metrics/metrics';
+import { httpMetrics, metricsEndpoint, tagRoute } from './metrics/http-metrics';
 import type { ServerModule } from './modules/context';
 import { requestLog } from './http/request-log';
 import { webClient } from './http/web-client';
@@ -16,6 +18,10 @@ export interface AppDeps {
   modules: readonly ServerModule[];
   health: () => Promise<HealthReport>;
   openApi: () => unknown;
+  /** HTTP metrics are observed into it; GET /metrics is served only when METRICS_TOKEN is set too. */
+  metrics?: ParleyMetrics;
+  /** What GET /metrics answers; defaults to this instance's metrics (server.ts passes every worker's under node:cluster). */
+  metricsExposition?: () => Promise<MetricsExposition>;
 }
 
 /** JSON bodies above this are refused with 413 PAYLOAD_TOO_LARGE (messages are ≤ 4000 chars). */
@@ -40,6 +46,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
 
+  // First, so a request's duration covers every middleware after it.
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
+
   const livekitOrigin = originOf(config.LIVEKIT_PUBLIC_URL);
   app.use(
     helmet({
@@ -60,19 +69,22 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(requestLog(log.child({ module: 'http' }), { ignore: (url) => url === '/health' }));
+  app.use(requestLog(log.child({ module: 'http' }), { ignore: (url) => url === '/health' || url === '/metrics' }));
 
   app.get('/health', async (_req, res) => {
     const report = await deps.health();
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
+  if (deps.metrics && config.METRICS_TOKEN) {
+    app.get('/metrics', metricsEndpoint(config.METRICS_TOKEN, deps.metricsExposition ?? deps.metrics.scrape));
+  }
 
   const api = express.Router();
   // Bearer tokens, not cookies, authenticate the API, so CORS only has to name which other origins (the desktop
   // renderer) may read responses; it carries no credentials.
   api.use(cors({ origin: [...config.CORS_ORIGINS], maxAge: 600, exposedHeaders: ['X-Request-Id', 'Retry-After'] }));
   // Raw routers first: they need the unparsed body (e.g. LiveKit webhook signatures cover the exact bytes).
-  for (const m of deps.modules) if (m.raw) api.use(m.raw.path, m.raw.router);
+  for (const m of deps.modules) if (m.raw) api.use(m.raw.path, tagRoute(m.raw.path), m.raw.router);
   // JSON answers over 1 KB (history pages, channel lists, READY-sized reads) go out gzip/brotli-compressed when the client
   // accepts it; media (recordings, avatars) is not compressible and passes untouched, Range requests included.
   api.use(compression({ threshold: 1024 }));
@@ -90,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
       const [, segment = '', ...rest] = r.path.split('/');
       let router = bySegment.get(segment);
       if (!router) bySegment.set(segment, (router = express.Router()));
-      router[r.method](`/${rest.join('/')}`, ...r.handlers);
+      router[r.method](`/${rest.join('/')}`, tagRoute(r.path), ...r.handlers);
     }
   }
   for (const [segment, router] of bySegment) api.use(`/${segment}`, router);

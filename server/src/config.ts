@@ -100,6 +100,11 @@ const ConfigSchema = z
       .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
       .default(1)
       .transform((v) => (v === 'auto' ? Math.min(8, Math.max(1, availableParallelism())) : v)),
+    /**
+     * Metrics: GET /metrics (Prometheus text format) answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset,
+     * /metrics is not served at all (404). At least 16 characters (openssl rand -hex 32).
+     */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   })
   .refine((c) => c.UNFURL_ALLOW_TARGETS.length === 0 || c.NODE_ENV === 'test', {
     path: ['UNFURL_ALLOW_TARGETS'],

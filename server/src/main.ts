@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { loadConfigOrExit } from './config';
-import { createLogger, type Logger } from './logger';
+import { createLogger, moduleLogger, type Logger } from './logger';
+import { clusterExposition, serveClusterMetrics } from './metrics/cluster';
+import { createMetrics } from './metrics/metrics';
 import { start } from './server';
 
 /**
@@ -30,6 +32,8 @@ function supervise(workers: number, log: Logger): void {
     startedAt.set(worker.id, Date.now());
   };
   log.info({ workers }, 'starting workers');
+  // A scrape reaches one worker; that worker asks here for the sum over all of them.
+  serveClusterMetrics(moduleLogger(log, 'metrics'));
   for (let i = 0; i < workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
@@ -64,7 +68,11 @@ function supervise(workers: number, log: Logger): void {
 
 async function serve(log: Logger): Promise<void> {
   try {
-    const server = await start(config, { log });
+    const metrics = cluster.isWorker ? createMetrics({ log: moduleLogger(log, 'metrics') }) : undefined;
+    const server = await start(config, {
+      log,
+      ...(metrics ? { metrics, metricsExposition: clusterExposition(metrics.registry) } : {}),
+    });
     const shutdown = (signal: string) => {
       log.info({ signal }, 'signal received');
       const hardExit = setTimeout(() => {

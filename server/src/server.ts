@@ -23,6 +23,10 @@ import type { ModuleContext, ModuleFactory, ServerModule } from './modules/conte
 import { coreModules, extensionModules } from './modules/index';
 import { createAccessTokens } from './modules/auth/tokens';
 import { createPermissionService } from './permissions/permission.service';
+import { ClientEvents } from '@shared/api/gateway';
+import { observeMongoCommands, observeRedisCommands } from './metrics/dependency-metrics';
+import { createMetrics, type MetricsExposition, type ParleyMetrics } from './metrics/metrics';
+import { gatewayEventLabel } from './metrics/route-label';
 
 export interface RunningServer {
   /** The port actually bound (useful with PORT=0). */
@@ -34,6 +38,8 @@ export interface RunningServer {
   repos: Repos;
   database: Database;
   log: Logger;
+  /** This instance's metrics (GET /metrics serves them when METRICS_TOKEN is set). */
+  metrics: ParleyMetrics;
   /** Stop accepting, finish in-flight requests, stop modules, close gateway, Redis and the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -43,11 +49,18 @@ export interface StartOptions {
   clock?: Clock;
   /** Replace the module list (tests). Defaults to core + extension modules from modules/index.ts. */
   modules?: readonly ModuleFactory[];
+  /** Defaults to a fresh registry per server with the process metrics. */
+  metrics?: ParleyMetrics;
+  /** What GET /metrics serves; defaults to `metrics` (node:cluster workers serve every worker's, see metrics/cluster.ts). */
+  metricsExposition?: () => Promise<MetricsExposition>;
 }
 
 /** Only a safety net: writes invalidate entries on every instance at once; this bounds staleness if a message is lost. */
 const PERMISSION_CACHE_TTL_MS = 10_000;
 const PERMISSION_CACHE_MAX_ENTRIES = 20_000;
+
+/** Client event names become metric labels; any other name a client sends is counted as `unknown`. */
+const KNOWN_CLIENT_EVENTS: ReadonlySet<string> = new Set(Object.keys(ClientEvents));
 
 /**
  * Every Redis call answers within this or fails (→ 503 DEPENDENCY_UNAVAILABLE, see errors.ts). A stalled Redis keeps
@@ -77,8 +90,10 @@ function redisClient(url: string, log: Logger, name: string, kind: 'commands' | 
 export async function start(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createMetrics({ log: moduleLogger(log, 'metrics') });
   await prepareDatabase(config, log);
-  const database = await connectDatabase(config, log);
+  const database = await connectDatabase(config, log, { monitorCommands: true });
+  observeMongoCommands(database.client, metrics);
   // Guild/member/role/channel/user records for permission checks, cleared on every such write here and, through Redis,
   // on the other instances (see permissions/permission-cache.ts and cache-sync.ts).
   const permissionCache = createPermissionCache({ ttlMs: PERMISSION_CACHE_TTL_MS, maxEntries: PERMISSION_CACHE_MAX_ENTRIES });
@@ -94,6 +109,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         sub: redisClient(config.REDIS_URL, log, 'parley-sub', 'subscriber'),
       }
     : null;
+  if (redis) observeRedisCommands(redis, 'parley', metrics);
+  if (redisPubSub) observeRedisCommands(redisPubSub.pub, 'parley-pub', metrics);
   // Command clients are connected before anything publishes (without an offline queue, a call before then would fail).
   await Promise.all(
     [redis, redisPubSub?.pub].map((client) => client?.connect().catch((err: unknown) => log.warn({ err }, 'redis not reachable at boot'))),
@@ -127,6 +144,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     redis: redisPubSub,
     redisKey: `parley:${config.MONGODB_DB}:gateway`,
     corsOrigins: config.CORS_ORIGINS,
+    onEvent: (event, direction) =>
+      metrics.gateway.events.inc({ event: direction === 'in' ? gatewayEventLabel(event, KNOWN_CLIENT_EVENTS) : event, direction }),
   });
   const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
   const rateLimits = createAuthRateLimits({
@@ -151,6 +170,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     permissions,
     gateway: gateway.publisher,
     audit,
+    metrics,
     createApiRouter: () => createApiRouter(requireAuth, validateResponses),
   });
   const factories = options.modules ?? [...coreModules({ tokens, rateLimits }), ...extensionModules];
@@ -164,6 +184,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     log,
     modules,
     health,
+    metrics,
+    metricsExposition: options.metricsExposition,
     openApi: () =>
       (openApiDoc ??= buildOpenApi(
         modules.flatMap((m) => m.api?.contracts ?? []),
@@ -173,6 +195,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
 
   const http = createServer(expressHttpClasses(app), app);
   gateway.attach(http);
+  metrics.gateway.setConnectionSource(() => gateway.io()?.of('/').sockets.size ?? 0);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.PORT, config.HOST, () => {
@@ -208,5 +231,5 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       log.info('stopped');
     })());
 
-  return { port, url, http, gateway, repos, database, log, stop };
+  return { port, url, http, gateway, repos, database, log, metrics, stop };
 }

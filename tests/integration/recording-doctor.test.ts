@@ -20,6 +20,9 @@ const doctorEnv = (overrides: Partial<DoctorEnv> = {}): DoctorEnv => ({
   // The test stack runs no TURN server: probe a port nobody answers on.
   turnPort: 3,
   egressHealthUrl: 'http://127.0.0.1:9/',
+  serverUrl: `http://127.0.0.1:${env.apiPort}`,
+  metricsToken: undefined,
+  prometheusUrl: undefined,
   ...overrides,
 });
 

@@ -21,10 +21,13 @@ interface ComposeService {
   depends_on?: Record<string, { condition?: string }> | string[];
   healthcheck?: { test?: unknown };
   volumes?: string[];
+  profiles?: string[];
+  secrets?: string[];
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
 }
 
 const composeText = read('docker-compose.yml');
@@ -92,7 +95,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('when a service runs, then it has the expected set of services with restart policies', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['egress', 'livekit', 'mongo', 'parley', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['egress', 'grafana', 'livekit', 'mongo', 'parley', 'prometheus', 'redis']);
+    // Monitoring is opt-in: a plain `docker compose up` starts only the five core services.
+    const optional = services.filter(([, service]) => service.profiles !== undefined).map(([name]) => name);
+    expect(optional.sort()).toEqual(['grafana', 'prometheus']);
+    for (const name of optional) expect(compose.services[name]?.profiles).toEqual(['monitoring']);
     for (const [name, service] of services) {
       expect(service.restart, `${name}.restart`).toMatch(/^(always|unless-stopped|on-failure(:\d+)?)$/);
     }
@@ -211,5 +218,72 @@ describe('server/Dockerfile', () => {
       .split('\n')
       .map((l) => l.trim());
     for (const entry of ['.env', '.stack', 'node_modules', '.git']) expect(ignored).toContain(entry);
+  });
+});
+
+describe('monitoring profile', () => {
+  const prometheusConfig = parse(read('monitoring/prometheus.yml')) as {
+    scrape_configs: {
+      job_name: string;
+      metrics_path?: string;
+      authorization?: { type?: string; credentials_file?: string };
+      static_configs: { targets: string[] }[];
+    }[];
+  };
+  const job = (name: string) => prometheusConfig.scrape_configs.find((c) => c.job_name === name);
+
+  it('when Prometheus scrapes Parley, then it sends METRICS_TOKEN from the compose secret the server also reads', () => {
+    const parley = job('parley');
+    expect(parley?.static_configs[0]?.targets).toEqual([`parley:${envOf(compose.services.parley ?? {}).PORT}`]);
+    expect(parley?.metrics_path).toBe('/metrics');
+    expect(parley?.authorization?.type).toBe('Bearer');
+    const secretName = parley?.authorization?.credentials_file?.replace('/run/secrets/', '') ?? '';
+    expect(compose.services.prometheus?.secrets).toContain(secretName);
+    expect(compose.secrets?.[secretName]?.environment).toBe('METRICS_TOKEN');
+    expect(envOf(compose.services.parley ?? {}).METRICS_TOKEN).toBe('${METRICS_TOKEN:-}');
+    expect(compose.services.prometheus?.volumes).toContain('./monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+  });
+
+  it("when Prometheus scrapes LiveKit, then it uses livekit.yaml's prometheus_port, which is not published", () => {
+    const livekitConfig = parse(read('livekit/livekit.yaml')) as { prometheus_port?: number };
+    expect(livekitConfig.prometheus_port).toBeTypeOf('number');
+    expect(job('livekit')?.static_configs[0]?.targets).toEqual([`livekit:${livekitConfig.prometheus_port}`]);
+    const ports = (compose.services.livekit as { ports?: string[] }).ports ?? [];
+    expect(ports.some((p) => p.includes(String(livekitConfig.prometheus_port)))).toBe(false);
+  });
+
+  it('when Grafana starts, then its provisioned datasource is the one every dashboard panel queries', () => {
+    const datasource = parse(read('monitoring/grafana/provisioning/datasources/prometheus.yml')) as {
+      datasources: { uid: string; url: string }[];
+    };
+    const uid = datasource.datasources[0]?.uid;
+    expect(datasource.datasources[0]?.url).toBe('http://prometheus:9090');
+    const dashboard = JSON.parse(read('monitoring/grafana/dashboards/parley.json')) as {
+      panels: { type: string; datasource?: { uid?: string }; targets?: { expr: string; datasource?: { uid?: string } }[] }[];
+    };
+    const queried = dashboard.panels.filter((p) => p.type !== 'row');
+    expect(queried.length).toBeGreaterThan(0);
+    for (const panel of queried) {
+      expect(panel.datasource?.uid).toBe(uid);
+      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(uid);
+    }
+    const exprs = queried.flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join('\n');
+    for (const metric of [
+      'parley_http_request_duration_seconds',
+      'parley_gateway_connections',
+      'parley_voice_participants',
+      'parley_mongodb_command_duration_seconds',
+      'parley_redis_command_duration_seconds',
+    ]) {
+      expect(exprs).toContain(metric);
+    }
+  });
+
+  it("when the dashboard names a Parley metric, then the server's metrics module defines it", () => {
+    const source = read('server/src/metrics/metrics.ts');
+    const dashboard = read('monitoring/grafana/dashboards/parley.json');
+    const named = new Set([...dashboard.matchAll(/parley_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
+    expect(named.size).toBeGreaterThan(5);
+    for (const metric of named) expect(source, metric).toContain(`'${metric}'`);
   });
 });

@@ -21,13 +21,19 @@ export interface Database {
  * the request after Retry-After instead. After a stall the pool recovers by itself: timed-out connections are
  * closed, a failed handshake clears the pool, and the monitor finds the server again as soon as an operation waits.
  *
+ * `monitorCommands: true` makes the driver emit an event per command (the server's command latency metrics).
+ *
  * `maintenance: true` is for work nobody is waiting on with a deadline — migrations, index builds and backfills at
  * boot, the admin CLI: it waits up to 30 s for the database to come up (a container starting next to it) and lets
  * one operation take as long as it needs.
  *
  * No transactions, $lookup, change streams, TTL/partial/text indexes: the same code runs on MongoDB 7 and FerretDB 1.24.
  */
-export async function connectDatabase(config: Config, log: Logger, options: { maintenance?: boolean } = {}): Promise<Database> {
+export async function connectDatabase(
+  config: Config,
+  log: Logger,
+  options: { maintenance?: boolean; monitorCommands?: boolean } = {},
+): Promise<Database> {
   const bounds = options.maintenance
     ? { serverSelectionTimeoutMS: 30_000, connectTimeoutMS: 10_000, socketTimeoutMS: 0, maxPoolSize: 10 }
     : { serverSelectionTimeoutMS: 1_500, waitQueueTimeoutMS: 1_500, connectTimeoutMS: 1_000, socketTimeoutMS: 1_500, maxPoolSize: 50 };
@@ -36,6 +42,8 @@ export async function connectDatabase(config: Config, log: Logger, options: { ma
     retryReads: false,
     retryWrites: false,
     appName: options.maintenance ? 'parley-maintenance' : 'parley-server',
+    // Command events for the latency metrics (metrics/dependency-metrics.ts).
+    monitorCommands: options.monitorCommands ?? false,
   });
   await client.connect();
   const db = client.db(config.MONGODB_DB);

@@ -153,6 +153,8 @@ export function createGateway(deps: {
   redisKey?: string;
   /** Origins besides our own allowed to open the gateway (the desktop renderer); see CORS_ORIGINS. */
   corsOrigins?: readonly string[];
+  /** Told of every event a client sends (`in`) and every event published to clients (`out`, once per publish): metrics. */
+  onEvent?: (event: string, direction: 'in' | 'out') => void;
 }): Gateway {
   const { log, repos, cachedReads, permissions, tokens } = deps;
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
@@ -256,6 +258,7 @@ export function createGateway(deps: {
   const publisher: GatewayPublisher = {
     async publishToGuild(guildId, event, payload, opts) {
       if (!io) return;
+      deps.onEvent?.(event, 'out');
       if (!opts?.channelId) {
         if (guildId !== null) io.to(guildRoom(guildId)).emit(event, payload);
         else log.warn({ event }, 'a private channel event without its channel reaches no one');
@@ -268,6 +271,7 @@ export function createGateway(deps: {
       } else if (audience.viewers.length > 0) io.to(audience.viewers.map(userRoom)).emit(event, payload);
     },
     publishToUser(userId, event, payload) {
+      if (io) deps.onEvent?.(event, 'out');
       io?.to(userRoom(userId)).emit(event, payload);
     },
     addUserToGuild(userId, guildId) {
@@ -339,6 +343,7 @@ export function createGateway(deps: {
   ) {
     const { userId } = socket.data;
     let expiry = scheduleExpiry(socket, socket.data.exp);
+    if (deps.onEvent) socket.onAny((event: string) => deps.onEvent?.(event, 'in'));
     socket.on('disconnect', () => {
       clearTimeout(expiry);
       void broadcastPresence(userId).catch((err: unknown) => log.warn({ err }, 'presence broadcast failed'));

@@ -9,6 +9,7 @@ import type { PermissionCache } from '../permissions/permission-cache';
 import type { GatewayPublisher } from '../gateway/gateway';
 import type { ApiRouter } from '../http/api-router';
 import type { Logger } from '../logger';
+import type { ParleyMetrics } from '../metrics/metrics';
 import type { PermissionService } from '../permissions/permission.service';
 import type { AuditService } from './audit/audit.service';
 
@@ -50,6 +51,8 @@ export interface ModuleContext {
   gateway: GatewayPublisher;
   /** `audit.record({ guildId, action, actorId, targetId, details })`. */
   audit: AuditService;
+  /** This instance's Prometheus metrics (served at /metrics); count into them, never into prom-client's global registry. */
+  metrics: ParleyMetrics;
   /** Make an ApiRouter bound to this server's auth (validates input against the contract). */
   createApiRouter(): ApiRouter;
 }

@@ -125,6 +125,10 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
     tickets: createFileTickets(config.JWT_SECRET, ctx.clock),
     clock: ctx.clock,
     log,
+    onOutcome: (outcome) => {
+      if (outcome === 'started') ctx.metrics.recordings.started.inc();
+      else ctx.metrics.recordings.failed.inc({ stage: outcome === 'failed:start' ? 'start' : 'egress' });
+    },
   });
   instances.set(ctx.gateway, service);
 

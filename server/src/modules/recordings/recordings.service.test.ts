@@ -199,6 +199,7 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
     },
   };
   const clock = { now: () => now };
+  const outcomes: string[] = [];
   const service = createRecordingsService({
     repo,
     storage,
@@ -209,6 +210,7 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
     tickets: createFileTickets('t'.repeat(32), clock),
     clock,
     log: pino({ level: 'silent' }),
+    onOutcome: (outcome) => outcomes.push(outcome),
   });
   const fact = (egressId: string, state: EgressFact['state'], extra: Partial<EgressFact> = {}): EgressFact => ({
     egressId,
@@ -233,6 +235,7 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
     fact,
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
     repo,
+    outcomes,
   };
 }
 
@@ -341,6 +344,20 @@ describe('recordings service', () => {
       view: { id: rec.id, status: 'failed', error: 'no audio tracks', startedBy: { id: OWNER } },
     });
     expect(h.calls.some((c) => c.includes('Recording failed: no audio tracks'))).toBe(true);
+  });
+
+  it('when recordings start, fail to start and fail later, then each outcome is counted once (the recordings metrics)', async () => {
+    const h = harness();
+    await h.service.start(OWNER, CHANNEL);
+    await h.service.applyEgressFact(h.fact('EG_1', 'active'));
+    await h.service.applyEgressFact(h.fact('EG_1', 'failed', { error: 'no audio tracks' }));
+    await h.service.applyEgressFact(h.fact('EG_1', 'failed', { error: 'no audio tracks' }));
+    expect(h.outcomes).toEqual(['started', 'failed:egress']);
+    const refused = harness({ egressError: new EgressUnavailableError('no response from servers') });
+    await expect(refused.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    // Refused at once during the retry window: Egress is not asked, so that is not another failed start.
+    await expect(refused.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(refused.outcomes).toEqual(['failed:start']);
   });
 
   it('when an egress is unknown, then its facts are ignored', async () => {

@@ -49,6 +49,8 @@ export interface RecordingsDeps {
   tickets: FileTickets;
   clock: Clock;
   log: Logger;
+  /** Told when Egress accepts a recording, and when one fails (`start`: Egress refused it; `egress`: it failed later). */
+  onOutcome?: (outcome: 'started' | 'failed:start' | 'failed:egress') => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -132,6 +134,7 @@ export function createRecordingsService(deps: RecordingsDeps) {
     const failed = await repo.transition(rec.id, UNFINISHED, { status: 'failed', error: reason, endedAt: rec.endedAt ?? clock.now() });
     if (!failed) return (await repo.find(rec.id)) ?? rec;
     log.warn({ recordingId: rec.id, egressId: rec.egressId, reason }, 'recording failed');
+    deps.onOutcome?.('failed:egress');
     const noticed = await giveEndNotice(failed, null, reason);
     const v = await publish(noticed);
     notices.failedToStarter(v, reason);
@@ -197,6 +200,7 @@ export function createRecordingsService(deps: RecordingsDeps) {
         await clearRoomNotice(rec);
         await repo.delete(id);
         egressDownUntil = clock.now().getTime() + EGRESS_RETRY_AFTER_SECONDS * 1000;
+        deps.onOutcome?.('failed:start');
         if (err instanceof EgressUnavailableError) {
           log.warn({ err: err.message, channelId }, 'no egress worker accepted the recording');
           throw recorderUnavailable('No recorder is available right now; try again later', EGRESS_RETRY_AFTER_SECONDS);
@@ -205,6 +209,7 @@ export function createRecordingsService(deps: RecordingsDeps) {
         throw recorderUnavailable('The recorder could not start', EGRESS_RETRY_AFTER_SECONDS);
       }
 
+      deps.onOutcome?.('started');
       rec = (await repo.update(id, { egressId: fact.egressId })) ?? { ...rec, egressId: fact.egressId };
       // The start response and the egress_started webhook race; apply whatever the response already knows.
       rec = (await this.applyEgressFact(fact)) ?? rec;

@@ -65,6 +65,11 @@ export function createMemoryVoiceRepo(): VoiceRepo {
     async listActiveRooms() {
       return [...new Set(active().map((s) => s.room))];
     },
+    async countActiveByRoom() {
+      const counts = new Map<string, number>();
+      for (const { room } of active()) counts.set(room, (counts.get(room) ?? 0) + 1);
+      return counts;
+    },
     async setSelfState(userId, patch, at) {
       const doc = ensure(userId, at);
       if (patch.selfMute !== undefined) doc.selfMute = patch.selfMute;

@@ -143,6 +143,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
     publicUrl: config.LIVEKIT_PUBLIC_URL,
     clock: () => ctx.clock.now(),
     log,
+    onJoin: (source) => ctx.metrics.voice.joins.inc({ source }),
   });
 
   const reconciler = createVoiceReconciler({
@@ -182,6 +183,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
     async init() {
       await repo.ensureIndexes();
       ctx.gateway.setVoiceStateProvider(async (guildId) => (await repo.listActiveInGuild(guildId)).map(toVoiceState));
+      ctx.metrics.voice.setParticipantSource(() => repo.countActiveByRoom());
       reconciler.start();
     },
     async stop() {

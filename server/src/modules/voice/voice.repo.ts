@@ -132,6 +132,8 @@ export interface VoiceRepo {
   listActiveInGuilds(guildIds: readonly string[]): Promise<ActiveVoiceState[]>;
   listActiveInRoom(room: string): Promise<ActiveVoiceState[]>;
   listActiveRooms(): Promise<string[]>;
+  /** How many active participants each room has (rooms without any are absent): the voice participants gauge. */
+  countActiveByRoom(): Promise<Map<string, number>>;
   /** Stores self mute/deafen (creating the user's document if needed); returns the document after the change. */
   setSelfState(userId: string, patch: { selfMute?: boolean; selfDeaf?: boolean }, at: Date): Promise<VoiceStateRecord>;
   /**
@@ -368,6 +370,14 @@ export function createVoiceRepo(db: Db): VoiceRepo {
       // distinct() is avoided on purpose: keep to the query shapes FerretDB and MongoDB both serve the same way.
       const docs = await states.find(activeFilter, { projection: { room: 1 } }).toArray();
       return [...new Set(docs.map((d) => d.room).filter((r): r is string => typeof r === 'string'))];
+    },
+
+    async countActiveByRoom() {
+      // Counted here rather than with $group, like listActiveRooms: one projected find both engines serve the same way.
+      const docs = await states.find(activeFilter, { projection: { room: 1 } }).toArray();
+      const counts = new Map<string, number>();
+      for (const { room } of docs) if (typeof room === 'string') counts.set(room, (counts.get(room) ?? 0) + 1);
+      return counts;
     },
 
     async setSelfState(userId, patch, at) {

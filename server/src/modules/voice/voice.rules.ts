@@ -56,6 +56,7 @@ export function setupVoice(repo: VoiceRepo) {
     for (const channel of [CHANNEL_A, CHANNEL_B]) access.channelPerms.set(`${user}:${channel}`, MEMBER_PERMS);
   }
   let now = new Date('2026-01-01T00:00:00Z');
+  const joins: string[] = [];
   const service = createVoiceService({
     repo,
     rooms,
@@ -66,6 +67,7 @@ export function setupVoice(repo: VoiceRepo) {
     publicUrl: 'ws://livekit.test',
     clock: () => now,
     log: pino({ level: 'silent' }),
+    onJoin: (source) => joins.push(source),
   });
   const reconciler = createVoiceReconciler({
     target: {
@@ -93,6 +95,8 @@ export function setupVoice(repo: VoiceRepo) {
     audit,
     tokens,
     voiceEvents,
+    /** What reported each voice join the service counted (the joins metric), in order. */
+    joins,
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
@@ -129,6 +133,26 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect(await channelOf()).toBe(CHANNEL_A);
       expect(v.voiceEvents()).toEqual([expect.objectContaining({ userId: USER, channelId: CHANNEL_A, previousChannelId: null })]);
       expect(v.audit.entries.map((e) => e.action)).toEqual(['voice.join']);
+    });
+
+    it('when members join, switch and leave, then each join is counted once and the participants per room follow', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('track_published', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_2', 1_000, OTHER));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_3', 1_000, THIRD));
+      expect(v.joins).toEqual(['webhook', 'webhook', 'webhook']);
+      expect(await repo.countActiveByRoom()).toEqual(
+        new Map([
+          [voiceRoomName(CHANNEL_A), 2],
+          [voiceRoomName(CHANNEL_B), 1],
+        ]),
+      );
+      // Switching channels is a join of the new one; leaving is not a join.
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_4', 2_000, OTHER));
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      expect(v.joins).toHaveLength(4);
+      expect(await repo.countActiveByRoom()).toEqual(new Map([[voiceRoomName(CHANNEL_B), 2]]));
     });
 
     it('when the same webhooks are delivered twice, then state, events and audit are as if once', async () => {

@@ -90,6 +90,8 @@ export interface VoiceServiceDeps {
   publicUrl: string;
   clock: () => Date;
   log: Logger;
+  /** Told once per voice join (a new session in a channel the user was not in), by what reported it: metrics. */
+  onJoin?: (source: 'webhook' | 'reconciler') => void;
 }
 
 export interface VoiceService {
@@ -674,6 +676,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           action: 'voice.join',
           details: { channelId: now.channelId },
         });
+        deps.onJoin?.(source.startsWith('webhook') ? 'webhook' : 'reconciler');
       }
       log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
       if (flags.serverMute || flags.serverDeaf || flags.serverVideoOff || flags.serverStreamOff) {
