@@ -23,6 +23,20 @@ export function stealPercent(before: number[] | null, after: number[] | null): n
   return Math.round((delta[7]! / total) * 1000) / 10;
 }
 
+/**
+ * The share of all CPU time between two readings that was not idle (user, nice, system, irq, softirq and steal: every
+ * core busy is 100), 1 decimal; null when nothing can be said. The media bench prints it: its bots, the SFU and the
+ * receiver share this machine's cores, and its tails follow how busy they were.
+ */
+export function busyPercent(before: number[] | null, after: number[] | null): number | null {
+  if (!before || !after) return null;
+  const delta = after.map((v, i) => v - (before[i] ?? 0));
+  const total = delta.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  const idle = (delta[3] ?? 0) + (delta[4] ?? 0);
+  return Math.round(((total - idle) / total) * 1000) / 10;
+}
+
 function readCpu(): number[] | null {
   try {
     return parseCpuLine(readFileSync('/proc/stat', 'utf8'));
@@ -35,4 +49,10 @@ function readCpu(): number[] | null {
 export function stealMeter(): { stop(): number | null } {
   const before = readCpu();
   return { stop: () => stealPercent(before, readCpu()) };
+}
+
+/** Starts measuring; `stop()` gives the busy % since (see busyPercent; null where /proc/stat is missing). */
+export function busyMeter(): { stop(): number | null } {
+  const before = readCpu();
+  return { stop: () => busyPercent(before, readCpu()) };
 }

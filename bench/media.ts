@@ -45,6 +45,9 @@
  *   but each session's jitter buffer settles at its own depth (10 ms steps), which can outweigh it: compare the two
  *   only over several runs.
  *
+ * - *_cpu_busy_pct: how busy this machine's cores were (all cores, 100 = every core busy) while that figure was taken.
+ *   The bots, the SFU, Chromium and the receiver all share the machine, and the figures' tails follow it.
+ *
  * Targets (loopback): audio_one_way_p50_ms < 40, bot_join_first_audio_p95_ms < 150 (also with 20 publishers),
  * browser_one_way_p50_ms < 80. Runs against the TEST profile stack (started here when needed, shared by lease) with
  * the real server in-process. `--bots-only` skips the browser figure.
@@ -67,6 +70,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureWebBuild, launchChromium, ROOT } from '../tests/e2e/web-stack';
 import { startBenchServer } from './bench-stack';
+import { busyMeter } from './cpu-steal';
 import { SAMPLE_RATE, startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
 
 const CLICKS = 65;
@@ -293,6 +297,7 @@ async function measureJoins(call: ApiCall, channelId: string, joiner: Member): P
 async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Member, joiner: Member) {
   const oneWay: number[] = [];
   const sessionP50: number[] = [];
+  const busy = busyMeter();
   for (let session = 0; session < PAIR_SESSIONS; session++) {
     const botA = new Bot(a);
     const botB = new Bot(b);
@@ -320,8 +325,10 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
   try {
     await publisher.connect(call, channelId, false);
     await publisher.publish(toneFill(440, 0.25));
+    const clicksBusy = busy.stop();
+    const joinsBusy = busyMeter();
     const joins = await measureJoins(call, channelId, joiner);
-    return { oneWay, sessionP50, joins };
+    return { oneWay, sessionP50, joins, busy: { clicks: clicksBusy, joins: joinsBusy.stop() } };
   } finally {
     await publisher.close();
   }
@@ -412,10 +419,13 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
       quiet(data, index);
       click.fill(data, index);
     }, click.sent);
+    const clicksBusy = busyMeter();
     const oneWay = await measureClicks(botB, a.id, sentAt, firstClick, () => frame);
+    const clicksBusyPct = clicksBusy.stop();
     log('20 publishers: one-way samples', oneWay.map((t) => Math.round(t)).join(' '), `(${click.pacing()})`);
+    const joinsBusy = busyMeter();
     const joins = await measureJoins(call, channelId, joiner);
-    return { oneWay, joins };
+    return { oneWay, joins, busy: { clicks: clicksBusyPct, joins: joinsBusy.stop() } };
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all([botA.close(), botB.close()]);
@@ -546,9 +556,10 @@ async function browserFigures(
   };
   try {
     await botB.connect(call, channelId, true);
+    const busy = busyMeter();
     const gated = await pass(false);
     const open = await pass(true);
-    return { gated, open };
+    return { gated, open, busy: busy.stop() };
   } finally {
     await botB.close();
     await browser.close().catch(() => undefined);
@@ -614,11 +625,15 @@ async function main(): Promise<void> {
         audio_one_way_p95_ms: percentile(pair.oneWay, 95),
         audio_one_way_clicks: pair.oneWay.length,
         audio_one_way_session_p50_ms: pair.sessionP50.join(' / '),
+        audio_one_way_cpu_busy_pct: pair.busy.clicks ?? 'n/a',
+        bot_join_cpu_busy_pct: pair.busy.joins ?? 'n/a',
         bot_join_first_audio_p50_ms: percentile(pair.joins, 50),
         bot_join_first_audio_p95_ms: percentile(pair.joins, 95),
         audio_one_way_p50_ms_20pub: percentile(crowd.oneWay, 50),
         audio_one_way_p95_ms_20pub: percentile(crowd.oneWay, 95),
         audio_one_way_clicks_20pub: crowd.oneWay.length,
+        audio_one_way_cpu_busy_pct_20pub: crowd.busy.clicks ?? 'n/a',
+        bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
         bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
         bot_join_first_audio_p95_ms_20pub: percentile(crowd.joins, 95),
       });
@@ -632,6 +647,7 @@ async function main(): Promise<void> {
           browser_one_way_p50_ms: percentile(oneWay.gated, 50),
           browser_one_way_p95_ms: percentile(oneWay.gated, 95),
           browser_one_way_clicks: oneWay.gated.length,
+          browser_cpu_busy_pct: oneWay.busy ?? 'n/a',
           browser_one_way_gate_open_p50_ms: percentile(oneWay.open, 50),
           browser_one_way_gate_open_p95_ms: percentile(oneWay.open, 95),
         });

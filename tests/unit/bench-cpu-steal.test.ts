@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCpuLine, stealPercent } from '../../bench/cpu-steal';
+import { busyPercent, parseCpuLine, stealPercent } from '../../bench/cpu-steal';
 
 describe('bench CPU steal figure', () => {
   const stat = (steal: number, idle: number) =>
@@ -17,5 +17,14 @@ describe('bench CPU steal figure', () => {
     expect(stealPercent(parseCpuLine(stat(7, 1000)), parseCpuLine(stat(7, 1300)))).toBe(0);
     expect(stealPercent(null, [1, 0, 0, 0, 0, 0, 0, 0])).toBeNull();
     expect(stealPercent([1, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0])).toBeNull();
+  });
+
+  it('when two readings are compared, then busy is the share of time neither idle nor waiting for I/O', () => {
+    // +300 user, +100 system, +500 idle, +100 iowait: 40 % busy.
+    expect(busyPercent([0, 0, 0, 0, 0, 0, 0, 0], [300, 0, 100, 500, 100, 0, 0, 0])).toBe(40);
+    // Steal counts as busy: the core wanted to run.
+    expect(busyPercent([0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 900, 0, 0, 0, 100])).toBe(10);
+    expect(busyPercent(null, [1, 0, 0, 0, 0, 0, 0, 0])).toBeNull();
+    expect(busyPercent([1, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0])).toBeNull();
   });
 });
