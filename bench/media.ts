@@ -554,6 +554,7 @@ async function main(): Promise<void> {
         MONGODB_DB: `parley_bench_media_${Date.now().toString(36)}`,
         WEB_DIR,
         AUTH_RATE_LIMIT_PER_IP: '100000',
+        RATE_LIMITS: '*=1000000/1',
         AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
       }),
       { log: createLogger('silent') },

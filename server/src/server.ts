@@ -16,7 +16,8 @@ import { createRequireAuth } from './http/auth.middleware';
 import { expressHttpClasses } from './http/express-http-classes';
 import { createApiRouter } from './http/api-router';
 import { buildOpenApi } from './http/openapi';
-import { createAuthRateLimits } from './http/rate-limit';
+import { createActionRateLimit, createAuthRateLimits } from './http/rate-limit';
+import { createRouteRateLimits } from './http/route-rate-limits';
 import { createLogger, moduleLogger, type Logger } from './logger';
 import { createAuditService } from './modules/audit/audit.service';
 import type { ModuleContext, ModuleFactory, ServerModule } from './modules/context';
@@ -127,6 +128,17 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     redis: redisPubSub,
     redisKey: `parley:${config.MONGODB_DB}:gateway`,
     corsOrigins: config.CORS_ORIGINS,
+    eventRateLimit: {
+      limit: createActionRateLimit({
+        redis,
+        namespace: `parley:${config.MONGODB_DB}`,
+        name: 'gateway-events',
+        points: config.RATE_LIMITS.gateway.points,
+        durationSeconds: config.RATE_LIMITS.gateway.seconds,
+      }),
+      // Twice the budget dropped on one connection: no client of ours does that, a flooding script does.
+      disconnectAfter: 2 * config.RATE_LIMITS.gateway.points,
+    },
   });
   const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
   const rateLimits = createAuthRateLimits({
@@ -134,7 +146,11 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     namespace: `parley:${config.MONGODB_DB}`,
     perIpPerMinute: config.AUTH_RATE_LIMIT_PER_IP,
     perAccountPer15Min: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    accountMaxDelaySeconds: config.AUTH_LOGIN_DELAY_MAX_SECONDS,
+    ipMaxDelaySeconds: config.AUTH_LOGIN_IP_DELAY_MAX_SECONDS,
   });
+  // Every write route's budget, applied by the ApiRouter itself (see http/route-rate-limits.ts).
+  const routeRateLimits = createRouteRateLimits({ redis, namespace: `parley:${config.MONGODB_DB}`, budgets: config.RATE_LIMITS });
 
   const validateResponses = config.NODE_ENV !== 'production';
   const baseContext = (name: string): ModuleContext => ({
@@ -151,7 +167,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     permissions,
     gateway: gateway.publisher,
     audit,
-    createApiRouter: () => createApiRouter(requireAuth, validateResponses),
+    createApiRouter: () => createApiRouter(requireAuth, validateResponses, routeRateLimits),
   });
   const factories = options.modules ?? [...coreModules({ tokens, rateLimits }), ...extensionModules];
   const modules: ServerModule[] = factories.map((factory) => factory(baseContext(factory.name.replace(/Module$/, '') || 'module')));
