@@ -9,6 +9,16 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
+/** RATE_LIMITS: each malformed pair is listed as a problem with the rest of the config's. */
+const rateLimitBudgets = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const { budgets, problems } = parseBudgets(value);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return budgets;
+  });
+
 /**
  * Every environment key the server reads (listed with comments in .env.example). Parsed once at boot; nothing else
  * in the server reads process.env.
@@ -75,14 +85,7 @@ const ConfigSchema = z
      * Rate-limit budgets of write routes and gateway events, `name=points/seconds` pairs over the defaults in
      * http/rate-limit-budgets.ts (e.g. `message=5/5,invite=3/60`; `*=n/s` sets every budget first).
      */
-    RATE_LIMITS: z
-      .string()
-      .default('')
-      .transform((value, ctx) => {
-        const { budgets, problems } = parseBudgets(value);
-        for (const message of problems) ctx.addIssue({ code: 'custom', message });
-        return budgets;
-      }),
+    RATE_LIMITS: rateLimitBudgets,
     /** Trust X-Forwarded-For from a reverse proxy (express "trust proxy" value: hop count, e.g. 1). */
     TRUST_PROXY: z.coerce.number().int().min(0).default(0),
     /**

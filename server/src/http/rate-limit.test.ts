@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config';
 import { AppError } from '../errors';
 import { createAuthRateLimits, createProgressiveDelay, progressiveDelaySeconds } from './rate-limit';
 import { DEFAULT_BUDGETS, parseBudgets } from './rate-limit-budgets';
@@ -37,6 +38,12 @@ describe('parseBudgets', () => {
     const { problems } = parseBudgets('message=5,invite=0/60,messages=1/1,write=3/10');
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/unknown budget "messages"/);
+  });
+
+  it('when the server config has a bad RATE_LIMITS pair, then parsing the config names it', () => {
+    const env = { LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 's'.repeat(32), JWT_SECRET: 'j'.repeat(32) };
+    expect(parseConfig({ ...env, RATE_LIMITS: 'invite=3/60' }).RATE_LIMITS.invite).toEqual({ points: 3, seconds: 60 });
+    expect(() => parseConfig({ ...env, RATE_LIMITS: 'invite=0/60' })).toThrow(/RATE_LIMITS: "invite=0\/60"/);
   });
 });
 
