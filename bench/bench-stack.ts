@@ -20,8 +20,8 @@ export interface BenchServer {
 
 /**
  * Starts the stack (when no other lease holds it) and a production-mode server serving the web client, with a fresh
- * database named after `name`. Sign-up and login limits are lifted: a bench registers many accounts from one address,
- * and those limits are not what it measures.
+ * database named after `name`. Sign-up, login and write limits are lifted: a bench registers many accounts and writes
+ * fast from one address, and those limits are not what it measures.
  */
 export async function startBenchServer(name: string): Promise<BenchServer> {
   const ctx = createContext('test');
@@ -48,6 +48,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
         WEB_DIR,
         AUTH_RATE_LIMIT_PER_IP: '100000',
         AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+        RATE_LIMITS: '*=1000000/1',
       }),
       { log: createLogger('silent') },
     );

@@ -337,6 +337,7 @@ async function main(): Promise<void> {
       PORT: '0',
       MONGODB_DB: dbName,
       AUTH_RATE_LIMIT_PER_IP: '100000',
+      RATE_LIMITS: '*=1000000/1',
     });
     server = await start(config, { log: createLogger(config.LOG_LEVEL) });
     const base = `${server.url}/api/v1`;
@@ -392,7 +393,7 @@ async function main(): Promise<void> {
       // Measured against the server as deployed (its own process, see the token figures), through one keep-alive
       // connection: the figure is the server's page latency, not this process's (which holds the import's garbage).
       const historyServer = await startServerProcess(
-        { ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' },
+        { ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000', RATE_LIMITS: '*=1000000/1' },
         availableParallelism(),
       );
       const historySamples: number[] = [];
@@ -588,7 +589,10 @@ async function main(): Promise<void> {
       const newChannel = async (name: string) =>
         (await post(`/guilds/${guild.id}/channels`, { type: 'text', name }, token)).body.id as string;
       // The server under load runs as deployed: its own process, one worker per core (as the token figures).
-      const sendServer = await startServerProcess({ ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' }, availableParallelism());
+      const sendServer = await startServerProcess(
+        { ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000', RATE_LIMITS: '*=1000000/1' },
+        availableParallelism(),
+      );
       const measureSends = async (channelIds: string[]) => {
         const steal = stealMeter();
         const run = await runSenders(
@@ -664,7 +668,10 @@ async function main(): Promise<void> {
         // core (SERVER_WORKERS, coordinated through Redis) and then with a single process for comparison. The load
         // generator runs in its own process too, as it would on another machine.
         const measure = async (workers: number, runs: number) => {
-          const serverProcess = await startServerProcess({ ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000' }, workers);
+          const serverProcess = await startServerProcess(
+            { ...env, MONGODB_DB: dbName, AUTH_RATE_LIMIT_PER_IP: '100000', RATE_LIMITS: '*=1000000/1' },
+            workers,
+          );
           const load = (duration: number) =>
             autocannonProcess({
               url: `${serverProcess.url}/api/v1/channels/${voiceId}/voice/join`,

@@ -10,6 +10,7 @@ import type { MetricsExposition, ParleyMetrics } from './metrics/metrics';
 import { httpMetrics, metricsEndpoint, tagRoute } from './metrics/http-metrics';
 import type { ServerModule } from './modules/context';
 import { requestLog } from './http/request-log';
+import { RATE_LIMIT_HEADERS } from './http/route-rate-limits';
 import { webClient } from './http/web-client';
 
 export interface AppDeps {
@@ -82,7 +83,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   // Bearer tokens, not cookies, authenticate the API, so CORS only has to name which other origins (the desktop
   // renderer) may read responses; it carries no credentials.
-  api.use(cors({ origin: [...config.CORS_ORIGINS], maxAge: 600, exposedHeaders: ['X-Request-Id', 'Retry-After'] }));
+  api.use(cors({ origin: [...config.CORS_ORIGINS], maxAge: 600, exposedHeaders: ['X-Request-Id', 'Retry-After', ...RATE_LIMIT_HEADERS] }));
   // Raw routers first: they need the unparsed body (e.g. LiveKit webhook signatures cover the exact bytes).
   for (const m of deps.modules) if (m.raw) api.use(m.raw.path, tagRoute(m.raw.path), m.raw.router);
   // JSON answers over 1 KB (history pages, channel lists, READY-sized reads) go out gzip/brotli-compressed when the client

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { parseBudgets } from './http/rate-limit-budgets';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 const wsUrl = z.url({ protocol: /^wss?$/ });
@@ -7,6 +8,16 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+/** RATE_LIMITS: each malformed pair is listed as a problem with the rest of the config's. */
+const rateLimitBudgets = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const { budgets, problems } = parseBudgets(value);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return budgets;
+  });
 
 /**
  * Every environment key the server reads (listed with comments in .env.example). Parsed once at boot; nothing else
@@ -55,10 +66,26 @@ const ConfigSchema = z
     S3_ACCESS_KEY: optionalString,
     S3_SECRET_KEY: optionalString,
     S3_FORCE_PATH_STYLE: optionalString,
-    /** Attempts per IP per minute on /auth/login and /auth/register. */
+    /**
+     * Attempts per IP per minute on /auth/login and /auth/register; also the failed logins from one IP within 15 minutes
+     * before each further attempt from it waits (1 s, doubling per failure, up to AUTH_LOGIN_IP_DELAY_MAX_SECONDS).
+     */
     AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
-    /** Failed logins per account per 15 minutes before that account is locked out for the rest of the window. */
-    AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    /**
+     * Failed logins of one account within 15 minutes before each further attempt waits (1 s, doubling per failure, up
+     * to AUTH_LOGIN_DELAY_MAX_SECONDS; a success resets it). Also: failed registrations of one taken username before
+     * registering that name is refused for 15 minutes.
+     */
+    AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    /** The longest an account's login attempts wait after failures (from any IP): the most its owner can be held up. */
+    AUTH_LOGIN_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** The longest an IP's login attempts wait after its failures (on any account). */
+    AUTH_LOGIN_IP_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /**
+     * Rate-limit budgets of write routes and gateway events, `name=points/seconds` pairs over the defaults in
+     * http/rate-limit-budgets.ts (e.g. `message=5/5,invite=3/60`; `*=n/s` sets every budget first).
+     */
+    RATE_LIMITS: rateLimitBudgets,
     /** Trust X-Forwarded-For from a reverse proxy (express "trust proxy" value: hop count, e.g. 1). */
     TRUST_PROXY: z.coerce.number().int().min(0).default(0),
     /**

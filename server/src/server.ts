@@ -16,7 +16,8 @@ import { createRequireAuth } from './http/auth.middleware';
 import { expressHttpClasses } from './http/express-http-classes';
 import { createApiRouter } from './http/api-router';
 import { buildOpenApi } from './http/openapi';
-import { createAuthRateLimits } from './http/rate-limit';
+import { createActionRateLimit, createAuthRateLimits } from './http/rate-limit';
+import { createRouteRateLimits } from './http/route-rate-limits';
 import { createLogger, moduleLogger, type Logger } from './logger';
 import { createAuditService } from './modules/audit/audit.service';
 import type { ModuleContext, ModuleFactory, ServerModule } from './modules/context';
@@ -146,6 +147,17 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     corsOrigins: config.CORS_ORIGINS,
     onEvent: (event, direction) =>
       metrics.gateway.events.inc({ event: direction === 'in' ? gatewayEventLabel(event, KNOWN_CLIENT_EVENTS) : event, direction }),
+    eventRateLimit: {
+      limit: createActionRateLimit({
+        redis,
+        namespace: `parley:${config.MONGODB_DB}`,
+        name: 'gateway-events',
+        points: config.RATE_LIMITS.gateway.points,
+        durationSeconds: config.RATE_LIMITS.gateway.seconds,
+      }),
+      // Twice the budget dropped on one connection: no client of ours does that, a flooding script does.
+      disconnectAfter: 2 * config.RATE_LIMITS.gateway.points,
+    },
   });
   const audit = createAuditService({ repo: repos.audit, clock, log: moduleLogger(log, 'audit') });
   const rateLimits = createAuthRateLimits({
@@ -153,7 +165,11 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     namespace: `parley:${config.MONGODB_DB}`,
     perIpPerMinute: config.AUTH_RATE_LIMIT_PER_IP,
     perAccountPer15Min: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    accountMaxDelaySeconds: config.AUTH_LOGIN_DELAY_MAX_SECONDS,
+    ipMaxDelaySeconds: config.AUTH_LOGIN_IP_DELAY_MAX_SECONDS,
   });
+  // Every write route's budget, applied by the ApiRouter itself (see http/route-rate-limits.ts).
+  const routeRateLimits = createRouteRateLimits({ redis, namespace: `parley:${config.MONGODB_DB}`, budgets: config.RATE_LIMITS });
 
   const validateResponses = config.NODE_ENV !== 'production';
   const baseContext = (name: string): ModuleContext => ({
@@ -171,7 +187,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     gateway: gateway.publisher,
     audit,
     metrics,
-    createApiRouter: () => createApiRouter(requireAuth, validateResponses),
+    createApiRouter: () => createApiRouter(requireAuth, validateResponses, routeRateLimits),
   });
   const factories = options.modules ?? [...coreModules({ tokens, rateLimits }), ...extensionModules];
   const modules: ServerModule[] = factories.map((factory) => factory(baseContext(factory.name.replace(/Module$/, '') || 'module')));

@@ -109,6 +109,7 @@ export const callRoutes = {
     path: '/channels/:channelId/call',
     summary: "Call the other people of a DM or group DM: their sessions ring; I get my connection to the call's room",
     auth: true,
+    rateLimit: 'call',
     params: ChannelIdParams,
     body: CallSessionBody,
     response: CallConnection,

@@ -1,6 +1,15 @@
 import type { z } from 'zod';
 
 /**
+ * Which rate-limit budget a route spends (server config RATE_LIMITS sets each one's size). Every write route
+ * (post/put/patch/delete) is limited: by default in its own `write` bucket per user (per IP when unauthenticated); a
+ * route named here spends a shared, tighter budget instead (`message`: per user per channel). `webhook` is reserved for
+ * outbound-webhook management routes.
+ */
+export const RATE_LIMIT_CLASSES = ['write', 'message', 'invite', 'voice-join', 'call', 'friend-request', 'webhook'] as const;
+export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
+
+/**
  * One REST route: path, auth and zod schemas for everything that crosses the wire. The server registers handlers
  * against these (validation happens in one place), the OpenAPI document is generated from them, and the client
  * types its calls with them.
@@ -24,6 +33,8 @@ export interface RouteContract {
   upload?: { mediaTypes: readonly string[]; maxBytes: number };
   /** A success body that is not JSON (e.g. `image/webp`); `response` is then absent. */
   produces?: string;
+  /** The rate-limit budget this write route spends; absent: its own `write` bucket (reads are not limited here). */
+  rateLimit?: RateLimitClass;
   /** Error statuses this route adds to the ones every route has, status → `CODE: when`. */
   errors?: Readonly<Record<string, string>>;
 }

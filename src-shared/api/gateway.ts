@@ -101,6 +101,13 @@ export const PresenceUpdateEvent = Presence;
  */
 export const SessionExpiredEvent = z.object({ code: z.enum(['TOKEN_EXPIRED', 'SESSION_REVOKED']), message: z.string() });
 export const ChannelsReorderEvent = z.object({ guildId: Id, channels: z.array(Channel) });
+/** A client event sent without an ack was refused (e.g. RATE_LIMITED past the user's event budget) and dropped. */
+export const GatewayErrorEvent = z.object({
+  event: z.string(),
+  ok: z.literal(false),
+  code: z.string(),
+  retryAfterSeconds: z.number().int().positive().optional(),
+});
 
 /** Server → client events, name → payload schema. */
 export const ServerEvents = {
@@ -160,6 +167,7 @@ export const ServerEvents = {
   CALL_HISTORY_ADD: CallHistoryEntry,
   /** My unseen missed calls changed. */
   MISSED_CALLS_UPDATE: MissedCallsUpdateEvent,
+  GATEWAY_ERROR: GatewayErrorEvent,
   ...VoiceServerEvents,
   ...RecordingServerEvents,
 } as const;
@@ -179,4 +187,5 @@ export const ClientEvents = {
   PRESENCE_SET: PresenceSetPayload,
 } as const;
 export type ClientEventName = keyof typeof ClientEvents;
-export type GatewayAck = { ok: true } | { ok: false; code: string };
+/** `retryAfterSeconds`: with RATE_LIMITED, when the user's event budget has room again. */
+export type GatewayAck = { ok: true } | { ok: false; code: string; retryAfterSeconds?: number };

@@ -345,6 +345,7 @@ export const routes = {
     path: '/guilds/:guildId/invites',
     summary: 'Create an invite (any member)',
     auth: true,
+    rateLimit: 'invite',
     params: GuildIdParams,
     body: CreateInviteBody,
     response: Invite,
@@ -374,6 +375,7 @@ export const routes = {
     path: '/invites/:code',
     summary: 'Join the guild of an invite',
     auth: true,
+    rateLimit: 'invite',
     params: InviteCodeParams,
     response: Guild,
   }),
@@ -589,6 +591,7 @@ export const routes = {
     path: '/channels/:channelId/messages',
     summary: 'Send (SEND_MESSAGES); same nonce ⇒ same message',
     auth: true,
+    rateLimit: 'message',
     params: ChannelIdParams,
     body: SendMessageBody,
     response: Message,
@@ -749,6 +752,7 @@ export const routes = {
     summary:
       'Send a friend request by username or user id; to someone who asked me first it accepts theirs; asking again, or a friend, changes nothing',
     auth: true,
+    rateLimit: 'friend-request',
     body: FriendRequestBody,
     response: Relationship,
     errors: {

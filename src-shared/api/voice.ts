@@ -185,6 +185,7 @@ export const voiceRoutes = {
     path: '/channels/:channelId/voice/join',
     summary: 'Get a LiveKit token for a voice channel (CONNECT; publish needs SPEAK). Leaves your previous voice channel.',
     auth: true,
+    rateLimit: 'voice-join',
     params: ChannelIdParams,
     // Optional: an empty POST joins with your stored self mute/deafen.
     body: VoiceJoinBody.optional(),

@@ -65,6 +65,8 @@ export async function startWebServer(port?: number, extraEnv: Record<string, str
     // Two browsers register and log in from one IP within a minute.
     AUTH_RATE_LIMIT_PER_IP: '1000',
     AUTH_RATE_LIMIT_PER_ACCOUNT: '1000',
+    // Scripted browsers write faster than people (the write budgets' defaults are tested in rate-limits.test.ts).
+    RATE_LIMITS: '*=100000/60',
     ...extraEnv,
   });
   return start(config);

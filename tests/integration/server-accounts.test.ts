@@ -111,14 +111,17 @@ describe('accounts and sessions', () => {
     expect(err.data?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('when an account fails to log in too often, then it is locked with 429 and Retry-After', async () => {
+  it('when an account fails to log in too often, then its next attempt waits (429 with Retry-After), and then it logs in', async () => {
     const u = await registerUser(t.api, 'locked');
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 4; i++)
       expect((await t.api.post('/auth/login', { username: u.username, password: 'wrong password' })).status).toBe(401);
-    const locked = await t.api.post('/auth/login', { username: u.username, password: 'correct horse battery' });
-    expect(locked.status).toBe(429);
-    expect(locked.body.error.code).toBe('RATE_LIMITED');
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const waiting = await t.api.post('/auth/login', { username: u.username, password: 'correct horse battery' });
+    expect(waiting.status).toBe(429);
+    expect(waiting.body.error.code).toBe('RATE_LIMITED');
+    const seconds = Number(waiting.headers.get('retry-after'));
+    expect(seconds).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, seconds * 1000 + 100));
+    expect((await t.api.post('/auth/login', { username: u.username, password: 'correct horse battery' })).status).toBe(200);
   });
 
   it('when one username is registered again and again, then registering it is locked with 429, and its logins are not', async () => {

@@ -22,6 +22,7 @@ import type { CachedReads, Repos } from '../db/repos';
 import { toAppError } from '../errors';
 import { channelView, deletedUser, guildView, memberView, publicUserView, roleView, userView } from '../http/views';
 import type { Logger } from '../logger';
+import type { ActionRateLimit } from '../http/rate-limit';
 import { adapterClient } from './adapter-clients';
 import { aggregatePresence, type SessionActivity } from './presence';
 import type { AccessTokens } from '../modules/auth/tokens';
@@ -155,6 +156,11 @@ export function createGateway(deps: {
   corsOrigins?: readonly string[];
   /** Told of every event a client sends (`in`) and every event published to clients (`out`, once per publish): metrics. */
   onEvent?: (event: string, direction: 'in' | 'out') => void;
+  /**
+   * Client events per user (every session counts): an event over the budget is dropped and answered RATE_LIMITED (its
+   * ack, or a GATEWAY_ERROR event when it has none); a connection with `disconnectAfter` such drops is closed.
+   */
+  eventRateLimit?: { limit: ActionRateLimit; disconnectAfter: number };
 }): Gateway {
   const { log, repos, cachedReads, permissions, tokens } = deps;
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
@@ -344,6 +350,30 @@ export function createGateway(deps: {
     const { userId } = socket.data;
     let expiry = scheduleExpiry(socket, socket.data.exp);
     if (deps.onEvent) socket.onAny((event: string) => deps.onEvent?.(event, 'in'));
+    const eventLimit = deps.eventRateLimit;
+    if (eventLimit) {
+      let drops = 0;
+      socket.use((packet, next) => {
+        const [event] = packet;
+        const last: unknown = packet[packet.length - 1];
+        eventLimit.limit.hit(userId).then(
+          () => next(),
+          (err: unknown) => {
+            // Dropped: RATE_LIMITED past the budget, DEPENDENCY_UNAVAILABLE when Redis cannot say.
+            const appError = toAppError(err);
+            const code = appError?.code ?? 'INTERNAL';
+            const retryAfterSeconds = (appError?.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+            const answer = { ok: false as const, code, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
+            if (typeof last === 'function') (last as (r: GatewayAck) => void)(answer);
+            else socket.emit('GATEWAY_ERROR', { event: String(event).slice(0, 64), ...answer });
+            if (code !== 'RATE_LIMITED') return;
+            drops += 1;
+            if (drops === 1 || drops >= eventLimit.disconnectAfter) log.info({ userId, drops }, 'gateway events rate limited');
+            if (drops >= eventLimit.disconnectAfter) socket.disconnect(true);
+          },
+        );
+      });
+    }
     socket.on('disconnect', () => {
       clearTimeout(expiry);
       void broadcastPresence(userId).catch((err: unknown) => log.warn({ err }, 'presence broadcast failed'));

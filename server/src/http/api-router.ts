@@ -2,6 +2,7 @@ import type { RouteContract } from '@shared/api/contract';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import { AppError, zodDetails } from '../errors';
+import type { RouteRateLimits } from './route-rate-limits';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
@@ -51,7 +52,8 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, part: 'params'
  *   api.handle(voiceRoutes.join, async ({ params, body, userId }) => service.join(userId, params.channelId, body));
  *
  * Every input part is parsed with its zod schema (strict objects reject unknown fields); any `$`-prefixed key anywhere
- * in the body is rejected before parsing, as defence in depth against operator injection.
+ * in the body is rejected before parsing, as defence in depth against operator injection. Every write route is rate
+ * limited here (`rateLimits`, see route-rate-limits.ts), before its input is even parsed, so no module can forget it.
  */
 export class ApiRouter {
   readonly router = Router();
@@ -61,6 +63,7 @@ export class ApiRouter {
   constructor(
     private readonly requireAuth: RequestHandler,
     private readonly validateResponses = false,
+    private readonly rateLimits: RouteRateLimits | null = null,
   ) {}
 
   handle<C extends RouteContract>(contract: C, handler: RouteHandler<C>): void {
@@ -88,7 +91,12 @@ export class ApiRouter {
 
   private register<C extends RouteContract>(contract: C, run: (input: HandlerInput<C>, getStatus: () => number) => Promise<void>): void {
     this.contracts.push(contract);
-    const pre: RequestHandler[] = contract.auth ? [this.requireAuth] : [];
+    const gates = this.rateLimits?.gatesFor(contract);
+    const pre: RequestHandler[] = [
+      ...(gates ? [gates.beforeAuth] : []),
+      ...(contract.auth ? [this.requireAuth] : []),
+      ...(gates ? [gates.afterAuth] : []),
+    ];
     const handler: RequestHandler = async (req, res) => {
       if (hasOperatorKey(req.body))
         throw AppError.validation('Keys starting with $ are not allowed', [{ path: 'body', message: 'operator key' }]);
@@ -114,6 +122,10 @@ export class ApiRouter {
   }
 }
 
-export function createApiRouter(requireAuth: RequestHandler, validateResponses = false): ApiRouter {
-  return new ApiRouter(requireAuth, validateResponses);
+export function createApiRouter(
+  requireAuth: RequestHandler,
+  validateResponses = false,
+  rateLimits: RouteRateLimits | null = null,
+): ApiRouter {
+  return new ApiRouter(requireAuth, validateResponses, rateLimits);
 }

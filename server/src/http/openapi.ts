@@ -1,6 +1,7 @@
 import type { RouteContract } from '@shared/api/contract';
 import { ErrorBody } from '@shared/api/common';
 import { z } from 'zod';
+import { rateLimitDocs } from './route-rate-limits';
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
@@ -39,8 +40,13 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
       '400': { description: 'Invalid input (VALIDATION_FAILED, MALFORMED_JSON)', content: { 'application/json': { schema: errorSchema } } },
       '404': { description: 'Not found (or not visible to you)', content: { 'application/json': { schema: errorSchema } } },
       '413': { description: 'Body too large', content: { 'application/json': { schema: errorSchema } } },
-      '429': { description: 'Rate limited', content: { 'application/json': { schema: errorSchema } } },
     };
+    // Rate-limited routes: the 429 and the X-RateLimit-* headers, on the success answer too.
+    const limits = rateLimitDocs(c, errorSchema);
+    if (limits) {
+      responses['429'] = limits.response429;
+      responses[status] = { ...success, headers: limits.headers };
+    }
     if (c.auth) {
       responses['401'] = { description: 'Missing or invalid access token', content: { 'application/json': { schema: errorSchema } } };
       responses['403'] = { description: 'Missing permission', content: { 'application/json': { schema: errorSchema } } };

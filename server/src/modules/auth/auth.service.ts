@@ -96,12 +96,12 @@ export function createAuthService(deps: {
 
     async login(ip: string, username: string, password: string, userAgent?: string): Promise<Session> {
       await rateLimits.hitIp(ip);
-      await rateLimits.checkAccount(username);
+      await rateLimits.checkAccount(username, ip);
       const found = await users.findByUsername(username);
       const user = found?.deletedAt ? null : found;
       const ok = user ? await verifyPassword(user.passwordHash, password) : (await argon2Verify(await dummyHash, password), false);
       if (!user || !ok) {
-        await rateLimits.failAccount(username);
+        await rateLimits.failAccount(username, ip);
         log.info({ reason: user ? 'bad password' : 'unknown user' }, 'login rejected');
         throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
       }

@@ -68,6 +68,24 @@ describe('auth store', () => {
     expect(storage.get('session')).toBeUndefined();
   });
 
+  it('when refreshing is rate limited or the server cannot answer, then the remembered session is kept for the next start', async () => {
+    for (const [code, status] of [
+      ['RATE_LIMITED', 429],
+      ['DEPENDENCY_UNAVAILABLE', 503],
+    ] as const) {
+      const { created, storage } = setup({
+        refresh: vi.fn(async () => {
+          throw new ApiError(code, 'not now', status);
+        }),
+      });
+      await created().store.getState().login({ username: 'alice', password: 'pw' });
+      const { store } = created();
+      await store.getState().restore();
+      expect(store.getState().phase).toBe('signed-out');
+      expect(storage.get<{ refreshToken: string }>('session')?.refreshToken).toBe(session(1).refreshToken);
+    }
+  });
+
   it('when several requests hit 401 at once, then only one refresh runs (token rotation safe)', async () => {
     let release: () => void = () => undefined;
     const refresh = vi.fn(

@@ -79,7 +79,9 @@ export function createAuthStore(deps: AuthDeps): { store: AuthStore; api: () => 
       persist(next.refreshToken);
       return next.accessToken;
     } catch (err) {
-      if (err instanceof ApiError && err.status > 0) {
+      // Only a refusal of the token ends the session; a rate limit (429) or a server that cannot answer now (5xx) is
+      // no verdict on it, like a network error: the remembered session stays for the next try.
+      if (err instanceof ApiError && err.status > 0 && err.status < 500 && err.status !== 429) {
         signOutLocally('Your session has expired. Please log in again.');
       }
       return null;
