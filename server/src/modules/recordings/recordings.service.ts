@@ -245,7 +245,8 @@ export function createRecordingsService(deps: RecordingsDeps) {
      */
     async stopForDeletedChannel(channelId: string): Promise<Recording | null> {
       const rec = await repo.findRunningInChannel(channelId);
-      if (!rec || !UNFINISHED.includes(rec.status)) return null;
+      // A recording already stopping needs nothing more.
+      if (!rec || (rec.status !== 'starting' && rec.status !== 'active')) return null;
       if (rec.egressId) {
         try {
           await egress.stop(rec.egressId);
