@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted field by field in tests */
 /**
  * Temporary voice channels, the server-wide participant cap, the token lifetime and channel deletion, on the real test
  * stack: livekit-server 1.13.5 posting its webhooks to this in-process server, FerretDB, Redis, rtc-node bots.
@@ -8,7 +7,8 @@ import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel } from '@shared/api/channels';
-import { VoiceJoinResponse, VoiceStateUpdateEvent, voiceRoomName } from '@shared/api/voice';
+import type { VoiceStateUpdateEvent } from '@shared/api/voice';
+import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
 import { Permission } from '@shared/permissions/permissions';
 import { connectGateway, nextEvent, registerUser, type TestServer, type TestUser } from './server-helpers';
 import { Bot, createVoiceGuild, env, roomService, startServerOn, waitFor, type VoiceGuild } from './voice-support';
@@ -57,7 +57,11 @@ async function addMember(): Promise<TestUser> {
 }
 
 async function gone(channelId: string): Promise<void> {
-  await waitFor(`channel ${channelId} to be deleted`, async () => ((await channels()).some((c) => c.id === channelId) ? undefined : true), 30_000);
+  await waitFor(
+    `channel ${channelId} to be deleted`,
+    async () => ((await channels()).some((c) => c.id === channelId) ? undefined : true),
+    30_000,
+  );
 }
 
 beforeAll(async () => {
@@ -211,7 +215,9 @@ describe('deleting a voice channel', () => {
     const grantA = await join(g.b, g.member.token);
     const grantB = await join(g.b, third.token);
     const [botA, botB] = [await connectBot(grantA), await connectBot(grantB)];
-    await waitFor('two participants in LiveKit', async () => ((await livekit.listParticipants(voiceRoomName(g.b))).length === 2 ? true : undefined));
+    await waitFor('two participants in LiveKit', async () =>
+      (await livekit.listParticipants(voiceRoomName(g.b))).length === 2 ? true : undefined,
+    );
     const left = nextEvent<VoiceStateUpdateEvent>(
       ownerGateway,
       'VOICE_STATE_UPDATE',

@@ -60,7 +60,9 @@ export function createTempVoiceRepo(db: Db): TempVoiceRepo {
   return {
     lock: createKeyLock(db, 'temp_voice_locks'),
     async ensureIndexes() {
-      await ensureCollectionIndexes(db, 'temp_voice_channels', [{ key: { lobbyId: 1, ownerId: 1 }, unique: true, name: 'lobby_owner_unique' }]);
+      await ensureCollectionIndexes(db, 'temp_voice_channels', [
+        { key: { lobbyId: 1, ownerId: 1 }, unique: true, name: 'lobby_owner_unique' },
+      ]);
       await ensureCollectionIndexes(db, 'temp_voice_holds', [{ key: { channelId: 1 }, name: 'channel' }]);
     },
     async findByOwner(lobbyId, ownerId) {
@@ -95,7 +97,11 @@ export function createTempVoiceRepo(db: Db): TempVoiceRepo {
       await holds.deleteOne({ _id: holdId(channelId, userId) });
     },
     async listHolds(channelId) {
-      return (await holds.find({ channelId }).toArray()).map(({ channelId: c, userId, holdUntil }) => ({ channelId: c, userId, holdUntil }));
+      return (await holds.find({ channelId }).toArray()).map(({ channelId: c, userId, holdUntil }) => ({
+        channelId: c,
+        userId,
+        holdUntil,
+      }));
     },
     async dropHolds(channelId) {
       await holds.deleteMany({ channelId });

@@ -142,7 +142,15 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
     async lobby(channelId) {
       const c = await ctx.repos.channels.find(channelId);
       if (!c || !isGuildChannel(c) || c.type !== 'voice' || c.joinToCreate !== true) return null;
-      return { id: c.id, guildId: c.guildId, name: c.name, parentId: c.parentId, position: c.position, bitrate: c.bitrate, overwrites: c.overwrites };
+      return {
+        id: c.id,
+        guildId: c.guildId,
+        name: c.name,
+        parentId: c.parentId,
+        position: c.position,
+        bitrate: c.bitrate,
+        overwrites: c.overwrites,
+      };
     },
     async displayName(userId) {
       return (await ctx.cachedReads.users.findById(userId))?.displayName ?? null;

@@ -446,7 +446,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         // The seat is claimed before the token exists: with N places, at most N users hold a way in at once.
         const seat = await claimForToken(userId, channel);
         if (!seat && (channel.serverCapped || !isExempt(current, channel.id, permissions))) {
-          log.info({ userId, channelId, limit: channel.userLimit, serverCapped: !!channel.serverCapped }, 'voice join denied: channel full');
+          log.info(
+            { userId, channelId, limit: channel.userLimit, serverCapped: !!channel.serverCapped },
+            'voice join denied: channel full',
+          );
           throw new AppError(
             'CHANNEL_FULL',
             channel.serverCapped
@@ -734,7 +737,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       }
       log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
       if (channel.temporary) await deps.temp?.sessionStarted(channel.id, now.userId);
-      if (replaced && replaced.channelId !== now.channelId) await deleteTempIfEmpty(replaced.channelId, 'switched', replaced.participantSid);
+      if (replaced && replaced.channelId !== now.channelId)
+        await deleteTempIfEmpty(replaced.channelId, 'switched', replaced.participantSid);
       if (flags.serverMute || flags.serverDeaf || flags.serverVideoOff || flags.serverStreamOff) {
         // Possibly moderated between token issue and connect: the token's grants may be stale, enforce the flags now
         // (with the permissions they have now: the update replaces the token's grant wholesale).

@@ -160,8 +160,7 @@ function ChannelOverview({ channel }: { channel: Channel }) {
             <div>
               <label htmlFor={ids.joinToCreate}>Join to create</label>
               <p className="muted small" id={`${ids.joinToCreate}-d`}>
-                Whoever joins gets a voice channel of their own next to this one, which they manage. It is deleted once
-                everyone has left.
+                Whoever joins gets a voice channel of their own next to this one, which they manage. It is deleted once everyone has left.
               </p>
             </div>
             <input
