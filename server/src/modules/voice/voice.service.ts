@@ -531,12 +531,17 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         if (!inVoice || !seen) throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
         const target = await requireVoiceChannel(actorId, body.channelId);
         if (target.channel.guildId !== guildId) throw AppError.notFound('Channel');
+        // Nobody is ever in a join-to-create channel: joining it makes a channel of one's own.
+        if (target.channel.joinToCreate) throw new AppError('WRONG_CHANNEL_TYPE', 'Members cannot be moved into a join-to-create channel');
         if (!hasPermission(target.permissions, Permission.MOVE_MEMBERS))
           throw AppError.forbidden('Missing MOVE_MEMBERS permission in the target channel');
         const theirs = await access.channelFor(targetId, body.channelId);
         if (!theirs || !hasPermission(theirs.permissions, Permission.CONNECT)) {
           throw AppError.forbidden('The member cannot connect to the target channel');
         }
+        // A temporary channel must not be deleted as empty before the moved member arrives.
+        if (theirs.channel.temporary && deps.temp && !(await deps.temp.hold(theirs.channel.id, targetId)))
+          throw AppError.notFound('Channel');
         moveTo = theirs;
       }
       if (moveTo && inVoice && moveTo.channel.id !== inVoice.channelId) {
