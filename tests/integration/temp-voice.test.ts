@@ -143,6 +143,37 @@ describe('join to create', () => {
     expect((await joinRaw(grant.channelId, g.member.token)).status).toBe(404);
   });
 
+  it("when someone joins a member's temporary channel, then its owner may server-mute them there and another member may not", async () => {
+    const own = await join(lobby, g.member.token);
+    const guest = await join(own.channelId, third.token);
+    expect(guest.channelId).toBe(own.channelId);
+    const [ownerBot, guestBot] = [await connectBot(own), await connectBot(guest)];
+    await waitFor('both sessions recorded', async () => {
+      const res = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
+      const here = (res.body.items as { channelId: string }[]).filter((s) => s.channelId === own.channelId);
+      return here.length === 2 ? true : undefined;
+    });
+    const muted = await server.api.patch(`/guilds/${g.guildId}/voice-states/${third.id}`, { serverMute: true }, g.member.token);
+    expect(muted.status, JSON.stringify(muted.body)).toBe(200);
+    expect(muted.body.serverMute).toBe(true);
+    expect((await server.api.patch(`/guilds/${g.guildId}/voice-states/${third.id}`, { serverMute: false }, fourth.token)).status).toBe(403);
+    expect((await server.api.patch(`/guilds/${g.guildId}/voice-states/${third.id}`, { serverMute: false }, g.member.token)).status).toBe(
+      200,
+    );
+    // Nobody is moved into a join-to-create channel.
+    const moved = await server.api.patch(`/guilds/${g.guildId}/voice-states/${third.id}`, { channelId: lobby }, g.owner.token);
+    expect(moved.status).toBe(400);
+    // The owner leaving does not delete it while the guest is still there; the guest leaving does.
+    await ownerBot.close();
+    await waitFor('owner session ended', async () => {
+      const res = await server.api.get(`/guilds/${g.guildId}/voice-states`, g.owner.token);
+      return (res.body.items as { userId: string }[]).some((s) => s.userId === g.member.id) ? undefined : true;
+    });
+    expect((await channels()).some((c) => c.id === own.channelId)).toBe(true);
+    await guestBot.close();
+    await gone(own.channelId);
+  });
+
   it('when two members join at once, then each gets one channel of their own; one member joining twice at once gets one', async () => {
     const before = (await channels()).filter((c) => c.tempOwnerId).length;
     const [a, b, a2] = await Promise.all([join(lobby, third.token), join(lobby, fourth.token), join(lobby, third.token)]);
