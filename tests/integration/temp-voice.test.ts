@@ -174,6 +174,13 @@ describe('join to create', () => {
     await gone(own.channelId);
   });
 
+  it('when a member leaves voice before ever connecting, then the channel made for them goes at once', async () => {
+    const grant = await join(lobby, fourth.token);
+    expect((await channels()).some((c) => c.id === grant.channelId)).toBe(true);
+    expect((await server.api.post('/voice/leave', undefined, fourth.token)).status).toBe(204);
+    expect((await channels()).some((c) => c.id === grant.channelId)).toBe(false);
+  });
+
   it('when two members join at once, then each gets one channel of their own; one member joining twice at once gets one', async () => {
     const before = (await channels()).filter((c) => c.tempOwnerId).length;
     const [a, b, a2] = await Promise.all([join(lobby, third.token), join(lobby, fourth.token), join(lobby, third.token)]);

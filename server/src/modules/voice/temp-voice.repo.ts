@@ -42,6 +42,8 @@ export interface TempVoiceRepo {
   dropHold(channelId: string, userId: string): Promise<void>;
   listHolds(channelId: string): Promise<TempVoiceHold[]>;
   dropHolds(channelId: string): Promise<void>;
+  /** Drops every hold of a user (they left voice: not coming); returns the channels they were held in. */
+  dropHoldsOf(userId: string): Promise<string[]>;
 }
 
 interface ChannelDoc extends Omit<TempVoiceChannel, 'id'> {
@@ -63,7 +65,10 @@ export function createTempVoiceRepo(db: Db): TempVoiceRepo {
       await ensureCollectionIndexes(db, 'temp_voice_channels', [
         { key: { lobbyId: 1, ownerId: 1 }, unique: true, name: 'lobby_owner_unique' },
       ]);
-      await ensureCollectionIndexes(db, 'temp_voice_holds', [{ key: { channelId: 1 }, name: 'channel' }]);
+      await ensureCollectionIndexes(db, 'temp_voice_holds', [
+        { key: { channelId: 1 }, name: 'channel' },
+        { key: { userId: 1 }, name: 'user' },
+      ]);
     },
     async findByOwner(lobbyId, ownerId) {
       const doc = await channels.findOne({ lobbyId, ownerId });
@@ -105,6 +110,11 @@ export function createTempVoiceRepo(db: Db): TempVoiceRepo {
     },
     async dropHolds(channelId) {
       await holds.deleteMany({ channelId });
+    },
+    async dropHoldsOf(userId) {
+      const mine = await holds.find({ userId }).toArray();
+      for (const h of mine) await holds.deleteOne({ _id: h._id });
+      return mine.map((h) => h.channelId);
     },
   };
 }

@@ -59,6 +59,11 @@ function memoryRepo(): TempVoiceRepo {
     async dropHolds(channelId) {
       for (const [key, h] of holds) if (h.channelId === channelId) holds.delete(key);
     },
+    async dropHoldsOf(userId) {
+      const mine = [...holds.values()].filter((h) => h.userId === userId);
+      for (const h of mine) holds.delete(`${h.channelId}:${h.userId}`);
+      return mine.map((h) => h.channelId);
+    },
   };
 }
 
@@ -161,6 +166,13 @@ describe('temporary voice channels', () => {
     h.live.set(room, [{ identity: ANN, sid: 'PA_old' }]);
     expect(await h.service.deleteIfEmpty(id, 'test')).toBe(false);
     expect(await h.service.deleteIfEmpty(id, 'test', 'PA_old')).toBe(true);
+  });
+
+  it('when a member leaves voice before connecting, then the channel made for them goes at once', async () => {
+    const h = harness();
+    const id = await h.service.channelForJoin(ANN, LOBBY);
+    await h.service.left(ANN);
+    expect(h.deleted).toEqual([id]);
   });
 
   it('when LiveKit cannot be asked, then nothing is deleted', async () => {

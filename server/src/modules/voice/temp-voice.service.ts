@@ -73,6 +73,8 @@ export interface TempVoiceService {
   deleteIfEmpty(channelId: string, reason: string, endedSid?: string): Promise<boolean>;
   /** The reconciler's pass: every temporary channel that is empty goes. */
   sweep(): Promise<number>;
+  /** The user left voice (not coming to any channel they were about to join): drop their holds, delete what is empty. */
+  left(userId: string): Promise<void>;
   /** A temporary channel was deleted by someone (or the system): forget it and its holds. */
   forget(channelId: string): Promise<void>;
 }
@@ -188,6 +190,16 @@ export function createTempVoiceService(ports: TempVoicePorts): TempVoiceService 
         }
       }
       return deleted;
+    },
+
+    async left(userId) {
+      for (const channelId of await repo.dropHoldsOf(userId)) {
+        try {
+          await service.deleteIfEmpty(channelId, 'left');
+        } catch (err) {
+          log.warn({ err, channelId }, 'temporary voice channel not checked; the reconciler will');
+        }
+      }
     },
 
     async forget(channelId) {

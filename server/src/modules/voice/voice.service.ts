@@ -476,6 +476,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' });
       // Also a seat held for a token that was never used: the user said they are not coming.
       for (const seat of seats) await releaseSeat(seat, 'left');
+      // Likewise a temporary channel held for them: empty without them, it goes now.
+      await deps.temp?.left(userId);
     },
 
     async setSelfState(userId, body) {
