@@ -57,6 +57,18 @@ describe('parseConfig', () => {
     expect(parseConfig({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
   });
 
+  it('when the voice cap and token lifetime are not set, then there is no cap and tokens live 60 s; out-of-range values are refused', () => {
+    const config = parseConfig(valid);
+    expect(config.VOICE_MAX_PARTICIPANTS).toBe(0);
+    expect(config.VOICE_TOKEN_TTL_SECONDS).toBe(60);
+    expect(parseConfig({ ...valid, VOICE_MAX_PARTICIPANTS: '25', VOICE_TOKEN_TTL_SECONDS: '120' })).toMatchObject({
+      VOICE_MAX_PARTICIPANTS: 25,
+      VOICE_TOKEN_TTL_SECONDS: 120,
+    });
+    expect(() => parseConfig({ ...valid, VOICE_TOKEN_TTL_SECONDS: '5' })).toThrow(/VOICE_TOKEN_TTL_SECONDS/);
+    expect(() => parseConfig({ ...valid, VOICE_MAX_PARTICIPANTS: '-1' })).toThrow(/VOICE_MAX_PARTICIPANTS/);
+  });
+
   it('when SERVER_WORKERS is above 1, then REDIS_URL is required; auto means one per core', () => {
     expect(parseConfig(valid).SERVER_WORKERS).toBe(1);
     expect(() => parseConfig({ ...valid, SERVER_WORKERS: '2' })).toThrow(/SERVER_WORKERS: more than one worker needs REDIS_URL/);

@@ -119,6 +119,16 @@ const ConfigSchema = z
     /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
     VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /**
+     * Voice: the most people in any one voice channel, on the whole server (a channel's own user limit can only be
+     * lower); 0 = no cap. A join past it answers 403 CHANNEL_FULL, whoever joins (MOVE_MEMBERS does not exempt).
+     */
+    VOICE_MAX_PARTICIPANTS: z.coerce.number().int().min(0).max(10_000).default(0),
+    /**
+     * Voice: how long a LiveKit join token is accepted for a new connection, in seconds. LiveKit checks it only when
+     * connecting (sessions outlive it); a leaked token is useful this long. Also how long a join's seat is held.
+     */
+    VOICE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(60),
+    /**
      * Server processes sharing PORT (node:cluster), one per core is typical; each is a full instance, coordinated through
      * Redis like separate servers, so more than 1 needs REDIS_URL. `auto` = the number of cores, at most 8 (each worker
      * has its own database and Redis connections; beyond that, run more hosts).

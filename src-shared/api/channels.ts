@@ -29,6 +29,13 @@ export const Channel = z.object({
   overwrites: z.array(Overwrite),
   /** Newest message's id (null: none yet), so clients can show unread channels after a restart. */
   lastMessageId: Id.nullable(),
+  /**
+   * Voice only: "join to create". Joining it (POST /channels/:id/voice/join) creates a personal voice channel for the
+   * joiner next to it and answers with that channel's token; nobody is ever in this one. Absent: false.
+   */
+  joinToCreate: z.boolean().optional(),
+  /** A temporary voice channel made by a join-to-create channel: who it was made for (they manage it). Absent: not one. */
+  tempOwnerId: Id.nullable().optional(),
 });
 export type Channel = z.infer<typeof Channel>;
 
@@ -44,6 +51,8 @@ export const CreateChannelBody = z.strictObject({
   bitrate: Bitrate.optional(),
   userLimit: UserLimit.optional(),
   overwrites: z.array(Overwrite).max(100).optional(),
+  /** Voice only (MANAGE_CHANNELS): make it a join-to-create channel. */
+  joinToCreate: z.boolean().optional(),
 });
 export type CreateChannelBody = z.infer<typeof CreateChannelBody>;
 
@@ -54,6 +63,8 @@ export const UpdateChannelBody = z.strictObject({
   bitrate: Bitrate.optional(),
   userLimit: UserLimit.optional(),
   overwrites: z.array(Overwrite).max(100).optional(),
+  /** Voice only: make it (or stop it being) a join-to-create channel; not for a temporary channel. */
+  joinToCreate: z.boolean().optional(),
 });
 export type UpdateChannelBody = z.infer<typeof UpdateChannelBody>;
 

@@ -65,6 +65,8 @@ export const channelView = (c: GuildChannelRecord, lastMessageId: string | null)
   userLimit: c.userLimit,
   overwrites: c.overwrites,
   lastMessageId,
+  ...(c.type === 'voice' ? { joinToCreate: c.joinToCreate === true } : {}),
+  ...(c.tempOwnerId !== undefined ? { tempOwnerId: c.tempOwnerId } : {}),
 });
 export const messageView = (m: MessageRecord, author: PublicUser): Message => ({
   id: m.id,

@@ -21,6 +21,8 @@ export interface VoiceRoomService {
   listRooms(): Promise<string[]>;
   /** Participants of a room; an empty list when the room doesn't exist. */
   listParticipants(room: string): Promise<LiveParticipant[]>;
+  /** Closes a room, disconnecting everyone in it at once. Resolves false (not an error) when there was no such room. */
+  deleteRoom(room: string): Promise<boolean>;
   /** Disconnects a participant. Resolves false (not an error) when they weren't there. */
   removeParticipant(room: string, identity: string): Promise<boolean>;
   /**
@@ -72,6 +74,15 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
         }));
       } catch (err) {
         if (isNotFound(err)) return [];
+        throw err;
+      }
+    },
+    async deleteRoom(room) {
+      try {
+        await client.deleteRoom(room);
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
         throw err;
       }
     },

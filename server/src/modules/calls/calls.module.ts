@@ -117,7 +117,11 @@ export function callsModule(ctx: ModuleContext): ServerModule {
     },
     rooms,
     // LiveKit checks the token against its own wall clock, so it is signed with real time (as voice's are), not ctx.clock.
-    tokens: createVoiceTokenIssuer({ apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET }),
+    tokens: createVoiceTokenIssuer({
+      apiKey: config.LIVEKIT_API_KEY,
+      apiSecret: config.LIVEKIT_API_SECRET,
+      ttlSeconds: config.VOICE_TOKEN_TTL_SECONDS,
+    }),
     publicUrl: config.LIVEKIT_PUBLIC_URL,
     clock: ctx.clock,
     scheduler: createTimerScheduler(ctx.clock),

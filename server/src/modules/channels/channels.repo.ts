@@ -1,5 +1,6 @@
 import type { PermissionOverwrite } from '@shared/permissions/permissions';
 import type { Db, ObjectId } from 'mongodb';
+import { isDuplicateKey } from '../../db/errors';
 import { oid } from '../../db/ids';
 import { ensureCollectionIndexes } from '../../db/indexes';
 
@@ -26,6 +27,11 @@ interface ChannelDoc {
   ownerId?: string | null;
   /** 1:1 DMs: the two users, fixed for ever (a group's members are documents of their own). */
   recipientIds?: string[];
+  /** Voice: a join-to-create channel (see src-shared/api/channels.ts). */
+  joinToCreate?: boolean;
+  /** A temporary voice channel: who it was made for, and the join-to-create channel that made it. */
+  tempOwnerId?: string;
+  tempLobbyId?: string;
 }
 /** What callers get: the stored document with a string id. */
 export type ChannelRecord = Omit<ChannelDoc, '_id'> & { id: string };
@@ -43,6 +49,9 @@ const toRecord = (d: ChannelDoc): ChannelRecord => ({
   createdAt: d.createdAt,
   ...(d.ownerId !== undefined ? { ownerId: d.ownerId } : {}),
   ...(d.recipientIds !== undefined ? { recipientIds: d.recipientIds } : {}),
+  ...(d.joinToCreate !== undefined ? { joinToCreate: d.joinToCreate } : {}),
+  ...(d.tempOwnerId !== undefined ? { tempOwnerId: d.tempOwnerId } : {}),
+  ...(d.tempLobbyId !== undefined ? { tempLobbyId: d.tempLobbyId } : {}),
 });
 
 /** A channel of a guild (not a DM): what guild-only code paths work with. */
@@ -51,7 +60,7 @@ export const isGuildChannel = (c: ChannelRecord): c is GuildChannelRecord => c.g
 export const isPrivateChannel = (c: ChannelRecord): c is ChannelRecord & { guildId: null; type: PrivateChannelKind } => c.guildId === null;
 
 export type ChannelUpdate = Partial<
-  Pick<ChannelRecord, 'name' | 'parentId' | 'position' | 'topic' | 'bitrate' | 'userLimit' | 'overwrites' | 'ownerId'>
+  Pick<ChannelRecord, 'name' | 'parentId' | 'position' | 'topic' | 'bitrate' | 'userLimit' | 'overwrites' | 'ownerId' | 'joinToCreate'>
 >;
 export type ChannelsRepo = ReturnType<typeof createChannelsRepo>;
 
@@ -66,6 +75,17 @@ export function createChannelsRepo(db: Db) {
       const { id, ...rest } = c;
       await channels.insertOne({ _id: oid(id), ...rest });
       return c;
+    },
+    /** Inserts unless a channel with this id exists already; true when this call inserted it. */
+    async insertOnce(c: ChannelRecord): Promise<boolean> {
+      const { id, ...rest } = c;
+      try {
+        await channels.insertOne({ _id: oid(id), ...rest });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
     async find(id: string): Promise<ChannelRecord | null> {
       const d = await channels.findOne({ _id: oid(id) });

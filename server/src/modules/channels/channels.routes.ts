@@ -1,9 +1,10 @@
 import { routes } from '@shared/api/routes';
 import type { ModuleContext, ServerModule } from '../context';
+import { voiceChannelCleanup } from '../voice/voice.module';
 import { createChannelsService } from './channels.service';
 
 export function channelsModule(ctx: ModuleContext): ServerModule {
-  const service = createChannelsService(ctx);
+  const service = createChannelsService({ ...ctx, onVoiceChannelDeleted: voiceChannelCleanup(ctx) });
   const api = ctx.createApiRouter();
   api.handle(routes.listChannels, ({ userId, params }) => service.list(userId, params.guildId));
   api.handle(routes.createChannel, ({ userId, params, body }) => service.create(userId, params.guildId, body));

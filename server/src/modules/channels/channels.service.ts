@@ -15,7 +15,20 @@ import type { GatewayPublisher } from '../../gateway/gateway';
 import { channelView, guildView } from '../../http/views';
 import type { GuildAccess, PermissionService } from '../../permissions/permission.service';
 import type { AuditService } from '../audit/audit.service';
-import { isGuildChannel, type ChannelRecord, type ChannelUpdate } from './channels.repo';
+import { isGuildChannel, type ChannelRecord, type ChannelUpdate, type GuildChannelRecord } from './channels.repo';
+
+/** A temporary voice channel to create (see voice/temp-voice.service.ts): the caller picks the id. */
+export interface TempChannelInput {
+  id: string;
+  guildId: string;
+  name: string;
+  parentId: string | null;
+  position: number;
+  bitrate: number;
+  overwrites: Overwrite[];
+  ownerId: string;
+  lobbyId: string;
+}
 
 export function createChannelsService(deps: {
   repos: Repos;
@@ -23,6 +36,11 @@ export function createChannelsService(deps: {
   gateway: GatewayPublisher;
   audit: AuditService;
   clock: Clock;
+  /**
+   * Runs when a voice channel is being deleted, before it goes: ends its LiveKit sessions and stops a running recording
+   * (voice.module.ts voiceChannelCleanup).
+   */
+  onVoiceChannelDeleted?: (channel: GuildChannelRecord) => Promise<void>;
 }) {
   const { repos, permissions, gateway, audit, clock } = deps;
 
@@ -58,10 +76,33 @@ export function createChannelsService(deps: {
       throw AppError.validation('parentId must be a category of this guild', [{ path: 'body.parentId', message: 'not a category' }]);
   }
 
-  function validateVoiceFields(type: ChannelRecord['type'], body: { bitrate?: number; userLimit?: number }): void {
-    if (type !== 'voice' && (body.bitrate !== undefined || body.userLimit !== undefined)) {
-      throw new AppError('WRONG_CHANNEL_TYPE', 'bitrate and userLimit apply to voice channels only');
+  function validateVoiceFields(type: ChannelRecord['type'], body: { bitrate?: number; userLimit?: number; joinToCreate?: boolean }): void {
+    if (type !== 'voice' && (body.bitrate !== undefined || body.userLimit !== undefined || body.joinToCreate !== undefined)) {
+      throw new AppError('WRONG_CHANNEL_TYPE', 'bitrate, userLimit and joinToCreate apply to voice channels only');
     }
+  }
+
+  /** Announce while the channel still exists (so only its viewers hear of it), then delete, then its messages. */
+  async function removeChannel(channel: GuildChannelRecord, actorId: string | null): Promise<void> {
+    const channelId = channel.id;
+    // Voice first, while the channel exists: its viewers still receive the leaves of the sessions it ends.
+    if (channel.type === 'voice' && deps.onVoiceChannelDeleted) await deps.onVoiceChannelDeleted(channel);
+    await gateway.publishToGuild(channel.guildId, 'CHANNEL_DELETE', { id: channelId, guildId: channel.guildId }, { channelId });
+    await repos.channels.delete(channelId);
+    const cleared = await repos.guilds.clearSystemChannel(channel.guildId, channelId);
+    if (cleared) await gateway.publishToGuild(channel.guildId, 'GUILD_UPDATE', guildView(cleared));
+    if (channel.type === 'category') {
+      await repos.channels.detachChildren(channel.guildId, channelId);
+      await gateway.resyncGuild(channel.guildId);
+    }
+    await repos.messages.deleteByChannel(channelId);
+    await audit.record({
+      guildId: channel.guildId,
+      action: 'channel.delete',
+      actorId,
+      targetId: channelId,
+      details: { name: channel.name, ...(channel.tempOwnerId ? { temporary: true } : {}) },
+    });
   }
 
   return {
@@ -94,6 +135,7 @@ export function createChannelsService(deps: {
         userLimit: body.type === 'voice' ? (body.userLimit ?? 0) : null,
         overwrites: body.overwrites ?? [],
         createdAt: clock.now(),
+        ...(body.type === 'voice' ? { joinToCreate: body.joinToCreate ?? false } : {}),
       });
       await audit.record({
         guildId,
@@ -115,8 +157,10 @@ export function createChannelsService(deps: {
         throw new AppError('WRONG_CHANNEL_TYPE', 'topic applies to text channels only');
       if (body.parentId !== undefined) await validateParent(access, channel.type, body.parentId);
       if (body.overwrites !== undefined) await validateOverwrites(access, body.overwrites);
+      if (body.joinToCreate && channel.tempOwnerId)
+        throw new AppError('WRONG_CHANNEL_TYPE', 'A temporary voice channel cannot be a join-to-create channel');
       const set: ChannelUpdate = {};
-      for (const key of ['name', 'parentId', 'topic', 'bitrate', 'userLimit', 'overwrites'] as const) {
+      for (const key of ['name', 'parentId', 'topic', 'bitrate', 'userLimit', 'overwrites', 'joinToCreate'] as const) {
         if (body[key] !== undefined) (set as Record<string, unknown>)[key] = body[key];
       }
       const [updated, lastId] = await Promise.all([
@@ -140,25 +184,54 @@ export function createChannelsService(deps: {
       return channelView(updated, lastId);
     },
 
-    /** Announce while the channel still exists (so only its viewers hear of it), then delete, then its messages. */
     async remove(userId: string, channelId: string): Promise<void> {
       const { channel } = await permissions.requireGuildChannelPermission(userId, channelId, 'MANAGE_CHANNELS');
-      await gateway.publishToGuild(channel.guildId, 'CHANNEL_DELETE', { id: channelId, guildId: channel.guildId }, { channelId });
-      await repos.channels.delete(channelId);
-      const cleared = await repos.guilds.clearSystemChannel(channel.guildId, channelId);
-      if (cleared) await gateway.publishToGuild(channel.guildId, 'GUILD_UPDATE', guildView(cleared));
-      if (channel.type === 'category') {
-        await repos.channels.detachChildren(channel.guildId, channelId);
-        await gateway.resyncGuild(channel.guildId);
+      await removeChannel(channel, userId);
+    },
+
+    /** Deletes a channel for the system (an empty temporary voice channel); false when it was gone already. */
+    async removeBySystem(channelId: string): Promise<boolean> {
+      const channel = await repos.channels.find(channelId);
+      if (!channel || !isGuildChannel(channel)) return false;
+      await removeChannel(channel, null);
+      return true;
+    },
+
+    /**
+     * Creates a temporary voice channel under the id the caller chose, once: a second call with the same id (the same
+     * user's two joins racing) finds it made and announces nothing. Returns the channel as stored.
+     */
+    async createTemp(input: TempChannelInput): Promise<GuildChannelRecord> {
+      const record: GuildChannelRecord = {
+        id: input.id,
+        guildId: input.guildId,
+        type: 'voice',
+        name: input.name,
+        parentId: input.parentId,
+        position: input.position,
+        topic: null,
+        bitrate: input.bitrate,
+        userLimit: 0,
+        overwrites: input.overwrites,
+        createdAt: clock.now(),
+        joinToCreate: false,
+        tempOwnerId: input.ownerId,
+        tempLobbyId: input.lobbyId,
+      };
+      if (!(await repos.channels.insertOnce(record))) {
+        const existing = await repos.channels.find(input.id);
+        if (!existing || !isGuildChannel(existing)) throw AppError.notFound('Channel');
+        return existing;
       }
-      await repos.messages.deleteByChannel(channelId);
       await audit.record({
-        guildId: channel.guildId,
-        action: 'channel.delete',
-        actorId: userId,
-        targetId: channelId,
-        details: { name: channel.name },
+        guildId: input.guildId,
+        action: 'channel.create',
+        actorId: input.ownerId,
+        targetId: input.id,
+        details: { name: input.name, type: 'voice', temporary: true, lobbyId: input.lobbyId },
       });
+      await gateway.publishToGuild(input.guildId, 'CHANNEL_CREATE', channelView(record, null), { channelId: input.id });
+      return record;
     },
 
     async reorder(userId: string, guildId: string, body: ReorderChannelsBody): Promise<{ items: Channel[] }> {

@@ -334,6 +334,25 @@ describe('recordings service', () => {
     await expect(h.service.stop(OWNER, CHANNEL, rec.id)).resolves.toMatchObject({ status: 'completed' });
   });
 
+  it('when the channel being recorded is deleted, then Egress is stopped, the end is announced by the system, and nothing else runs there', async () => {
+    const h = harness();
+    const rec = await h.service.start(OWNER, CHANNEL);
+    const stopped = await h.service.stopForDeletedChannel(CHANNEL);
+    expect(stopped).toMatchObject({ id: rec.id, status: 'stopping', stoppedBy: null });
+    expect(h.calls).toContain('egress:stop:EG_1');
+    expect(h.calls).toContain('audit:recording.stop:system');
+    // Nothing running any more: a second deletion pass asks Egress for nothing.
+    const stops = h.calls.filter((c) => c.startsWith('egress:stop')).length;
+    expect(await h.service.stopForDeletedChannel(CHANNEL)).toBeNull();
+    expect(h.calls.filter((c) => c.startsWith('egress:stop')).length).toBe(stops);
+  });
+
+  it('when a channel without a recording is deleted, then Egress is not asked', async () => {
+    const h = harness();
+    expect(await h.service.stopForDeletedChannel(CHANNEL)).toBeNull();
+    expect(h.calls.some((c) => c.startsWith('egress:'))).toBe(false);
+  });
+
   it('when Egress fails, then the recording is failed with the reason and only its starter is told', async () => {
     const h = harness();
     const rec = await h.service.start(OWNER, CHANNEL);

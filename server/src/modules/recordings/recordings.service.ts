@@ -244,6 +244,28 @@ export function createRecordingsService(deps: RecordingsDeps) {
       return publish(noticed);
     },
 
+    /**
+     * The channel is being deleted: a recording running in it is stopped (Egress told to stop; attributed to nobody, the
+     * system ended it). The file Egress finishes stays a recording of the guild. Resolves null when none was running.
+     */
+    async stopForDeletedChannel(channelId: string): Promise<Recording | null> {
+      const rec = await repo.findRunningInChannel(channelId);
+      // A recording already stopping needs nothing more.
+      if (!rec || (rec.status !== 'starting' && rec.status !== 'active')) return null;
+      if (rec.egressId) {
+        try {
+          await egress.stop(rec.egressId);
+        } catch (err) {
+          // Closing the room ends the egress anyway; its webhook or the reconciler settles the record.
+          log.warn({ err, recordingId: rec.id }, 'egress stop failed for a deleted channel');
+        }
+      }
+      const stopping = (await repo.transition(rec.id, ['starting', 'active'], { status: 'stopping' })) ?? (await repo.find(rec.id)) ?? rec;
+      const noticed = await giveEndNotice(stopping, null, null);
+      log.info({ recordingId: rec.id, channelId }, 'recording stopped: its channel was deleted');
+      return publish(noticed);
+    },
+
     async listChannel(userId: string, channelId: string): Promise<Recording[]> {
       const channel = await access.recordableChannel(userId, channelId);
       const retention = await repo.getRetentionDays(channel.guildId);

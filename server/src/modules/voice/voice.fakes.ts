@@ -200,6 +200,7 @@ export function createMemoryVoiceRepo(): VoiceRepo {
 export interface FakeRooms extends VoiceRoomService {
   participants: Map<string, LiveParticipant[]>;
   removed: { room: string; identity: string }[];
+  deletedRooms: string[];
   rights: { room: string; identity: string; rights: VoiceMediaRights }[];
 }
 
@@ -207,10 +208,16 @@ export function createFakeRooms(): FakeRooms {
   const participants = new Map<string, LiveParticipant[]>();
   const removed: FakeRooms['removed'] = [];
   const rights: FakeRooms['rights'] = [];
+  const deletedRooms: string[] = [];
   return {
     participants,
     removed,
+    deletedRooms,
     rights,
+    async deleteRoom(room) {
+      deletedRooms.push(room);
+      return participants.delete(room);
+    },
     async listRooms() {
       return [...participants.keys()];
     },

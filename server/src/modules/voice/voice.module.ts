@@ -3,13 +3,18 @@ import { createVoiceReconciler } from '../../livekit/reconciler';
 import { createVoiceRoomService } from '../../livekit/room-service';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { createWebhookVerifier, livekitWebhookBus } from '../../livekit/webhooks';
+import { channelIdFromRoom } from '@shared/api/voice';
 import { isGuildChannel, type GuildChannelRecord } from '../channels/channels.repo';
+import { createChannelsService } from '../channels/channels.service';
+import { recordingsOf } from '../recordings/recordings.module';
+import { createTempVoiceRepo } from './temp-voice.repo';
+import { createTempVoiceService } from './temp-voice.service';
 import type { ModuleContext, RecordCache, ServerModule } from '../context';
 import { createVoiceRepo, type VoiceRepo } from './voice.repo';
 import { createLivekitWebhookRouter, registerVoiceRoutes } from './voice.routes';
 import type { VoiceAccess, VoiceChannelInfo, VoiceEvents, VoiceService } from './voice.service';
 import type { VoiceReconciler } from '../../livekit/reconciler';
-import { createVoiceService, toVoiceState } from './voice.service';
+import { SEAT_HOLD_SLACK_MS, createVoiceService, toVoiceState } from './voice.service';
 
 const CLAIM_RETENTION_MS = 60 * 60 * 1000;
 
@@ -75,12 +80,39 @@ export function withRecordCache(repo: VoiceRepo, cache: RecordCache): VoiceRepo 
   };
 }
 
-const channelInfo = (c: GuildChannelRecord): VoiceChannelInfo => ({
+/** The limit voice enforces: the channel's own, or the server's cap (VOICE_MAX_PARTICIPANTS, 0 = none) when lower. */
+export function effectiveLimit(userLimit: number, serverCap: number): { userLimit: number; serverCapped: boolean } {
+  if (serverCap > 0 && (userLimit <= 0 || serverCap <= userLimit)) return { userLimit: serverCap, serverCapped: true };
+  return { userLimit, serverCapped: false };
+}
+
+const channelInfo = (c: GuildChannelRecord, serverCap: number): VoiceChannelInfo => ({
   id: c.id,
   guildId: c.guildId,
   type: c.type,
-  userLimit: c.userLimit ?? 0,
+  ...effectiveLimit(c.userLimit ?? 0, serverCap),
+  joinToCreate: c.type === 'voice' && c.joinToCreate === true,
+  temporary: c.tempOwnerId !== undefined,
 });
+
+/**
+ * What deleting a voice channel does besides the channel itself (wired into the channels service): the sessions in it
+ * end at once and a running recording stops.
+ */
+export function voiceChannelCleanup(ctx: ModuleContext): (channel: GuildChannelRecord) => Promise<void> {
+  return async (channel) => {
+    await voiceOf(ctx.gateway)?.service.endChannel(channel.id);
+    const recordings = recordingsOf(ctx.gateway);
+    if (recordings) {
+      try {
+        await recordings.stopForDeletedChannel(channel.id);
+      } catch (err) {
+        // The room is closed already, so Egress finishes on its own; the recordings reconciler settles the record.
+        ctx.log.warn({ err, channelId: channel.id }, 'recording of a deleted channel not stopped');
+      }
+    }
+  };
+}
 
 /**
  * Voice: LiveKit tokens, voice state from webhooks + reconciler, moderation. Wires the voice service to the core
@@ -90,18 +122,61 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   const { config, log } = ctx;
   const repo = withRecordCache(createVoiceRepo(ctx.db), ctx.recordCache);
   const rooms = createVoiceRoomService(ctx.livekit);
+  const cap = config.VOICE_MAX_PARTICIPANTS;
+  const tokens = createVoiceTokenIssuer({
+    apiKey: config.LIVEKIT_API_KEY,
+    apiSecret: config.LIVEKIT_API_SECRET,
+    ttlSeconds: config.VOICE_TOKEN_TTL_SECONDS,
+  });
+  const channels = createChannelsService({
+    repos: ctx.repos,
+    permissions: ctx.permissions,
+    gateway: ctx.gateway,
+    audit: ctx.audit,
+    clock: ctx.clock,
+    onVoiceChannelDeleted: voiceChannelCleanup(ctx),
+  });
+  const tempRepo = createTempVoiceRepo(ctx.db);
+  const temp = createTempVoiceService({
+    repo: tempRepo,
+    async lobby(channelId) {
+      const c = await ctx.repos.channels.find(channelId);
+      if (!c || !isGuildChannel(c) || c.type !== 'voice' || c.joinToCreate !== true) return null;
+      return {
+        id: c.id,
+        guildId: c.guildId,
+        name: c.name,
+        parentId: c.parentId,
+        position: c.position,
+        bitrate: c.bitrate,
+        overwrites: c.overwrites,
+      };
+    },
+    async displayName(userId) {
+      return (await ctx.cachedReads.users.findById(userId))?.displayName ?? null;
+    },
+    async createChannel(input) {
+      await channels.createTemp(input);
+    },
+    deleteChannel: (channelId) => channels.removeBySystem(channelId),
+    activeInRoom: async (room) => (await repo.listActiveInRoom(room)).length,
+    livekitParticipants: async (room) => (await rooms.listParticipants(room)).map((p) => ({ identity: p.identity, sid: p.sid })),
+    holdMs: tokens.ttlSeconds * 1000 + SEAT_HOLD_SLACK_MS,
+    clock: () => ctx.clock.now(),
+    log,
+  });
 
   const access: VoiceAccess = {
     async channelFor(userId, channelId) {
       const channel = await ctx.cachedReads.channels.find(channelId);
       if (!channel) return null;
       const seen = await ctx.permissions.guildChannelAccess(userId, channel);
-      return seen ? { channel: channelInfo(seen.channel), permissions: seen.permissions } : null;
+      return seen ? { channel: channelInfo(seen.channel, cap), permissions: seen.permissions } : null;
     },
     async channelById(channelId) {
       const channel = await ctx.repos.channels.find(channelId);
       // A DM's calls are not voice channels (issue 16 item 3 has its own rooms).
-      return channel && isGuildChannel(channel) ? channelInfo(channel) : null;
+      return channel && isGuildChannel(channel) ? channelInfo(channel, cap) : null;
     },
     async guildPermissions(userId, guildId) {
       try {
@@ -136,8 +211,9 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   const service = createVoiceService({
     repo,
     rooms,
-    tokens: createVoiceTokenIssuer({ apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET }),
+    tokens,
     access,
+    temp,
     events,
     audit: ctx.audit,
     publicUrl: config.LIVEKIT_PUBLIC_URL,
@@ -159,6 +235,8 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
       // Claims only guard against replays, which LiveKit stops after a few minutes (its webhook JWTs live 5 min).
       housekeeping: async () => {
         await repo.pruneClaims(new Date(ctx.clock.now().getTime() - CLAIM_RETENTION_MS));
+        // Temporary channels whose leave was missed (or whose last join never connected) go once empty.
+        await temp.sweep();
       },
     },
     rooms,
@@ -175,6 +253,16 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   });
 
   instances.set(ctx.gateway, { service, reconciler });
+  // LiveKit closes a room some time after its last participant left: a temporary channel still there then goes too.
+  const unsubscribe = livekitWebhookBus(ctx.gateway).subscribe(async (event) => {
+    const channelId = event.event === 'room_finished' && event.room ? channelIdFromRoom(event.room.name) : null;
+    if (!channelId) return;
+    try {
+      await temp.deleteIfEmpty(channelId, 'webhook:room_finished');
+    } catch (err) {
+      log.warn({ err, channelId }, 'temporary voice channel not checked; the reconciler will');
+    }
+  });
 
   return {
     name: 'voice',
@@ -182,11 +270,13 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
     raw: webhooks,
     async init() {
       await repo.ensureIndexes();
+      await tempRepo.ensureIndexes();
       ctx.gateway.setVoiceStateProvider(async (guildId) => (await repo.listActiveInGuild(guildId)).map(toVoiceState));
       ctx.metrics.voice.setParticipantSource(() => repo.countActiveByRoom());
       reconciler.start();
     },
     async stop() {
+      unsubscribe();
       await reconciler.stop();
     },
   };

@@ -20,6 +20,7 @@ import type { VoiceTokenIssuer } from '../../livekit/tokens';
 import { voiceMediaRights } from '../../livekit/tokens';
 import type { VoiceMediaRights } from '../../livekit/tokens';
 import type { VoiceWebhookFact } from '../../livekit/webhooks';
+import type { TempVoiceService } from './temp-voice.service';
 import type { ActiveVoiceState, MediaPresence, ModerationFlags, VoiceRepo, VoiceSeat, VoiceStateRecord } from './voice.repo';
 import { isActive, isSeatExpired } from './voice.repo';
 
@@ -28,8 +29,14 @@ export interface VoiceChannelInfo {
   id: string;
   guildId: string;
   type: string;
-  /** 0 = no limit. */
+  /** 0 = no limit. The channel's own limit, or the server's cap (VOICE_MAX_PARTICIPANTS) when that is lower. */
   userLimit: number;
+  /** The limit is the server's cap: nobody is exempt from it (not even MOVE_MEMBERS). */
+  serverCapped?: boolean;
+  /** A join-to-create channel: a join creates the joiner's own temporary channel. */
+  joinToCreate?: boolean;
+  /** A temporary channel (deleted once empty). */
+  temporary?: boolean;
 }
 
 /**
@@ -88,6 +95,8 @@ export interface VoiceServiceDeps {
   audit: VoiceAudit;
   /** What clients connect to (LIVEKIT_PUBLIC_URL). */
   publicUrl: string;
+  /** Join-to-create channels; without it a join-to-create channel is joined like any other. */
+  temp?: TempVoiceService;
   clock: () => Date;
   log: Logger;
   /** Told once per voice join (a new session in a channel the user was not in), by what reported it: metrics. */
@@ -104,6 +113,11 @@ export interface VoiceService {
   snapshotFor(userId: string, guildIds: readonly string[]): Promise<VoiceState[]>;
   moderate(actorId: string, guildId: string, targetId: string, body: VoiceModerationBody): Promise<VoiceModerationState>;
   disconnect(actorId: string, guildId: string, targetId: string): Promise<void>;
+  /**
+   * For the channels service: a voice channel is being deleted. Ends every session in it at once (LiveKit closes the
+   * room), announces the leaves and frees its seats.
+   */
+  endChannel(channelId: string): Promise<void>;
   /** For other modules: a member was kicked/banned or left the guild, or lost access. Removes them from its voice. */
   removeFromGuildVoice(guildId: string, userId: string, actorId: string): Promise<void>;
   applyWebhook(fact: VoiceWebhookFact): Promise<void>;
@@ -286,6 +300,17 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       await releaseAfterEnd(ended.userId, ended.channelId, action);
     }
     await rooms.removeParticipant(state.room, state.userId);
+    if (ended) await deleteTempIfEmpty(ended.channelId, action, ended.participantSid);
+  }
+
+  /** After a session in a channel ended: a temporary channel left empty goes (failures wait for the reconciler). */
+  async function deleteTempIfEmpty(channelId: string, reason: string, endedSid: string): Promise<void> {
+    if (!deps.temp) return;
+    try {
+      await deps.temp.deleteIfEmpty(channelId, reason, endedSid);
+    } catch (err) {
+      log.warn({ err, channelId, reason }, 'temporary voice channel not checked; the reconciler will');
+    }
   }
 
   /** Removes a participant from a LiveKit room; failure is logged, not thrown (the state change already happened). */
@@ -384,7 +409,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       at: clock(),
       holdUntil: null,
     });
-    if (!seat && !isExempt(state, channel.id, verdict.permissions)) return 'channel full';
+    if (!seat && (channel.serverCapped || !isExempt(state, channel.id, verdict.permissions))) return 'channel full';
     return null;
   }
 
@@ -396,12 +421,22 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   }
 
   const service: VoiceService = {
-    async join(userId, channelId, body) {
-      const { channel, permissions } = await requireVoiceChannel(userId, channelId);
+    async join(userId, requestedId, body) {
+      let { channel, permissions } = await requireVoiceChannel(userId, requestedId);
       if (!hasPermission(permissions, Permission.CONNECT)) {
-        log.info({ userId, channelId }, 'voice join denied: no CONNECT');
+        log.info({ userId, channelId: requestedId }, 'voice join denied: no CONNECT');
         throw AppError.forbidden('Missing CONNECT permission');
       }
+      if (deps.temp && channel.joinToCreate) {
+        // Join to create: the answer is for the joiner's own channel (made now, or theirs already), held for this join.
+        const own = await access.channelFor(userId, await deps.temp.channelForJoin(userId, channel.id));
+        if (!own) throw AppError.notFound('Channel');
+        ({ channel, permissions } = own);
+      } else if (deps.temp && channel.temporary && !(await deps.temp.hold(channel.id, userId))) {
+        // Being deleted as empty: it is gone for everyone a moment later.
+        throw AppError.notFound('Channel');
+      }
+      const channelId = channel.id;
       // Independent reads, in parallel: this is the hot path of every voice join. The token inputs are read before a
       // possible leave of the old channel, which changes neither moderation flags nor the display name.
       const [current, inputs, seats] = await Promise.all([
@@ -412,9 +447,17 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (channel.userLimit > 0) {
         // The seat is claimed before the token exists: with N places, at most N users hold a way in at once.
         const seat = await claimForToken(userId, channel);
-        if (!seat && !isExempt(current, channel.id, permissions)) {
-          log.info({ userId, channelId, limit: channel.userLimit }, 'voice join denied: channel full');
-          throw new AppError('CHANNEL_FULL', 'This voice channel is full');
+        if (!seat && (channel.serverCapped || !isExempt(current, channel.id, permissions))) {
+          log.info(
+            { userId, channelId, limit: channel.userLimit, serverCapped: !!channel.serverCapped },
+            'voice join denied: channel full',
+          );
+          throw new AppError(
+            'CHANNEL_FULL',
+            channel.serverCapped
+              ? `This voice channel is full: this server allows ${channel.userLimit} people per voice channel`
+              : 'This voice channel is full',
+          );
         }
       }
       // A seat elsewhere (held for an unused token, or in use by the session ended below) is given back now.
@@ -435,6 +478,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' });
       // Also a seat held for a token that was never used: the user said they are not coming.
       for (const seat of seats) await releaseSeat(seat, 'left');
+      // Likewise a temporary channel held for them: empty without them, it goes now.
+      await deps.temp?.left(userId);
     },
 
     async setSelfState(userId, body) {
@@ -490,12 +535,17 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         if (!inVoice || !seen) throw new AppError('CONFLICT', 'The member is not connected to voice in this guild');
         const target = await requireVoiceChannel(actorId, body.channelId);
         if (target.channel.guildId !== guildId) throw AppError.notFound('Channel');
+        // Nobody is ever in a join-to-create channel: joining it makes a channel of one's own.
+        if (target.channel.joinToCreate) throw new AppError('WRONG_CHANNEL_TYPE', 'Members cannot be moved into a join-to-create channel');
         if (!hasPermission(target.permissions, Permission.MOVE_MEMBERS))
           throw AppError.forbidden('Missing MOVE_MEMBERS permission in the target channel');
         const theirs = await access.channelFor(targetId, body.channelId);
         if (!theirs || !hasPermission(theirs.permissions, Permission.CONNECT)) {
           throw AppError.forbidden('The member cannot connect to the target channel');
         }
+        // A temporary channel must not be deleted as empty before the moved member arrives.
+        if (theirs.channel.temporary && deps.temp && !(await deps.temp.hold(theirs.channel.id, targetId)))
+          throw AppError.notFound('Channel');
         moveTo = theirs;
       }
       if (moveTo && inVoice && moveTo.channel.id !== inVoice.channelId) {
@@ -554,6 +604,23 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         throw AppError.forbidden('Missing MOVE_MEMBERS permission');
       }
       await endCurrent(current, actorId, 'voice.disconnect');
+    },
+
+    async endChannel(channelId) {
+      const room = voiceRoomName(channelId);
+      for (const s of await repo.listActiveInRoom(room)) {
+        const ended = await repo.endSession(s.userId, s.participantSid, s.currentJoinedAtMs, clock());
+        if (ended) await announceEnd(ended, null, 'voice.disconnect', { reason: 'channel deleted' });
+      }
+      // Closing the room disconnects everyone in it at once, including sessions voice state has not recorded yet.
+      try {
+        await rooms.deleteRoom(room);
+      } catch (err) {
+        log.warn({ err, room }, 'could not close the room of a deleted channel; the reconciler evicts its participants');
+      }
+      for (const seat of await repo.listSeats()) if (seat.channelId === channelId) await releaseSeat(seat, 'channel deleted');
+      await deps.temp?.forget(channelId);
+      log.info({ channelId, room }, 'voice channel deleted: sessions ended');
     },
 
     async removeFromGuildVoice(guildId, userId, actorId) {
@@ -679,6 +746,9 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         deps.onJoin?.(source.startsWith('webhook') ? 'webhook' : 'reconciler');
       }
       log.info({ userId: now.userId, channelId: now.channelId, sid: input.sid, source }, 'voice session started');
+      if (channel.temporary) await deps.temp?.sessionStarted(channel.id, now.userId);
+      if (replaced && replaced.channelId !== now.channelId)
+        await deleteTempIfEmpty(replaced.channelId, 'switched', replaced.participantSid);
       if (flags.serverMute || flags.serverDeaf || flags.serverVideoOff || flags.serverStreamOff) {
         // Possibly moderated between token issue and connect: the token's grants may be stale, enforce the flags now
         // (with the permissions they have now: the update replaces the token's grant wholesale).
@@ -712,6 +782,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       const channelId = channelIdFromRoom(input.room);
       const seat = channelId ? await repo.findSeat(channelId, input.identity) : null;
       if (seat) await releaseSeat(seat, reason);
+      if (ended) await deleteTempIfEmpty(ended.channelId, reason, input.sid);
     },
 
     async sweepSeats(live, listedAt) {
@@ -759,6 +830,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       await announceEnd(ended, source === 'reconciler' ? null : ended.userId, 'voice.leave', { source });
       await releaseAfterEnd(ended.userId, ended.channelId, source);
       log.info({ userId: ended.userId, channelId: ended.channelId, sid: input.sid, source }, 'voice session ended');
+      await deleteTempIfEmpty(ended.channelId, source, input.sid);
       return true;
     },
   };

@@ -59,12 +59,15 @@ function ChannelOverview({ channel }: { channel: Channel }) {
   const [topic, setTopic] = useState(channel.topic ?? '');
   const [bitrate, setBitrate] = useState(channel.bitrate ?? 64_000);
   const [userLimit, setUserLimit] = useState(channel.userLimit ?? 0);
+  const [joinToCreate, setJoinToCreate] = useState(channel.joinToCreate ?? false);
+  // A temporary channel (made by a join-to-create channel) cannot itself make channels.
+  const canJoinToCreate = channel.type === 'voice' && !channel.tempOwnerId;
   const [parentId, setParentId] = useState(channel.parentId ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const ids = { name: useId(), topic: useId(), bitrate: useId(), limit: useId(), parent: useId() };
+  const ids = { name: useId(), topic: useId(), bitrate: useId(), limit: useId(), parent: useId(), joinToCreate: useId() };
   const bitrates = BITRATES.includes(bitrate) ? BITRATES : [...BITRATES, bitrate].sort((a, b) => a - b);
 
   async function save(e: FormEvent) {
@@ -77,6 +80,7 @@ function ChannelOverview({ channel }: { channel: Channel }) {
       name: normalized,
       ...(channel.type === 'text' ? { topic: topic.trim() || null } : {}),
       ...(channel.type === 'voice' ? { bitrate, userLimit } : {}),
+      ...(canJoinToCreate ? { joinToCreate } : {}),
       ...(channel.type !== 'category' ? { parentId: parentId || null } : {}),
     });
     setBusy(false);
@@ -149,6 +153,25 @@ function ChannelOverview({ channel }: { channel: Channel }) {
                 0 = no limit.
               </p>
             </div>
+          </div>
+        )}
+        {canJoinToCreate && (
+          <div className="admin-perm-row">
+            <div>
+              <label htmlFor={ids.joinToCreate}>Join to create</label>
+              <p className="muted small" id={`${ids.joinToCreate}-d`}>
+                Whoever joins gets a voice channel of their own next to this one, which they manage. It is deleted once everyone has left.
+              </p>
+            </div>
+            <input
+              id={ids.joinToCreate}
+              type="checkbox"
+              role="switch"
+              className="switch"
+              aria-describedby={`${ids.joinToCreate}-d`}
+              checked={joinToCreate}
+              onChange={(e) => setJoinToCreate(e.target.checked)}
+            />
           </div>
         )}
         {channel.type !== 'category' && (

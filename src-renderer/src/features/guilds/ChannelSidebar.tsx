@@ -272,11 +272,17 @@ function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: 
       {drag?.handle}
       <button
         type="button"
-        aria-label={`${channel.name} (voice channel)${channel.userLimit ? `, ${occupants.length} of ${channel.userLimit}` : occupants.length ? `, ${occupants.length} connected` : ''}`}
+        aria-label={`${channel.name} (${channel.joinToCreate ? 'join to create a voice channel' : 'voice channel'})${channel.userLimit ? `, ${occupants.length} of ${channel.userLimit}` : occupants.length ? `, ${occupants.length} connected` : ''}`}
+        title={channel.joinToCreate ? 'Join to create your own voice channel' : undefined}
         onClick={join}
       >
         <SpeakerIcon size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
+        {channel.joinToCreate && (
+          <span className="channel-join-create" aria-hidden="true">
+            +
+          </span>
+        )}
         <VoiceLimit channel={channel} count={occupants.length} />
         {mentions > 0 && (
           <span className="badge inline" aria-hidden="true">

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/http-client';
 import type { ParleyApi } from '../../api/parley-api';
 import type { Channel, GuildSnapshot, Member, VoiceState } from '../../api/types';
-import { createGuildsStore } from './guilds.store';
+import { createGuildsStore, sortChannels } from './guilds.store';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 const G = id(100);
@@ -202,5 +202,14 @@ describe('guilds store: a REST load overtaken by the gateway', () => {
     answer([chan(12, 'text', 1), chan(11, 'text', 0)]);
     await loading;
     expect(s.getState().channelsByGuild[G]?.map((c) => c.id)).toEqual([id(11), id(12)]);
+  });
+});
+
+describe('sortChannels', () => {
+  it("when a temporary channel shares its join-to-create channel's position, then it comes right after it, whatever its name", () => {
+    const lobby = { ...chan(1, 'voice', 2), name: 'Zz join here', joinToCreate: true };
+    const temp = { ...chan(2, 'voice', 2), name: "Ann's channel", tempOwnerId: id(9) };
+    const other = chan(3, 'voice', 3);
+    expect(sortChannels([other, temp, lobby]).map((c) => c.id)).toEqual([lobby.id, temp.id, other.id]);
   });
 });

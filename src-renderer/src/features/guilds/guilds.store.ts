@@ -64,7 +64,10 @@ const initial: GuildsState = {
 };
 
 export function sortChannels(channels: Channel[]): Channel[] {
-  return [...channels].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+  // A temporary channel shares its join-to-create channel's position and comes right after it.
+  return [...channels].sort(
+    (a, b) => a.position - b.position || Number(!!b.joinToCreate) - Number(!!a.joinToCreate) || a.name.localeCompare(b.name),
+  );
 }
 
 export function createGuildsStore(deps: { api: () => ParleyApi }): GuildsStore {

@@ -234,6 +234,18 @@ describe('voice controller (fake room)', () => {
     expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'full' } });
   });
 
+  it('when the user joins a join-to-create channel, then it follows the answer into the channel the server made for them', async () => {
+    const { room, store, api, controller } = setup();
+    api.join.mockImplementationOnce(async () => ({ url: 'ws://sfu', token: 'own-token', channelId: 'own', guildId: 'g1' }));
+    controller.start();
+    store.getState().join('lobby', 'g1');
+    await controller.idle();
+    expect(api.join).toHaveBeenCalledTimes(1);
+    expect(room.connects).toEqual([{ url: 'ws://sfu', token: 'own-token' }]);
+    expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'own', guildId: 'g1' } });
+    expect(store.getState().target?.channelId).toBe('own');
+  });
+
   it('when the user mutes, deafens and undeafens, then the mic track follows, deafen stops every remote track, and the server is told', async () => {
     const { room, store, api, controller } = setup();
     controller.start();

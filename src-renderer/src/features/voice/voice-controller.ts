@@ -257,6 +257,16 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         target.grant ?? (target.callId ? await api.connectCall(target.callId) : await api.join(target.channelId, { selfMute, selfDeaf }));
       const now = v().target;
       if (!now || !sameLocation(now, target)) return;
+      if (!target.grant && !target.callId && grant.channelId && grant.channelId !== target.channelId) {
+        // A join-to-create channel: the server made (or found) our own channel and the token is for that one. Go there
+        // with it, as after a move, so the app shows us in the channel we are really in.
+        v().moveTo({
+          channelId: grant.channelId,
+          guildId: grant.guildId ?? target.guildId,
+          grant: { url: grant.url, token: grant.token },
+        });
+        return;
+      }
       // Subscriptions are ours (applySubscriptions): screen shares only for those who chose to watch them.
       await room.connect(grant.url, grant.token, { autoSubscribe: false });
       v().setConnection('connected');

@@ -23,6 +23,9 @@ export interface RecordingInfo {
 export interface VoiceGrant {
   url: string;
   token: string;
+  /** The channel the token is for, when the server says so (a join-to-create channel answers for another channel). */
+  channelId?: string;
+  guildId?: string;
 }
 
 export interface VoiceTarget {
