@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChannelIdParams, GuildIdParams, Id, IsoDate } from './common';
 import { defineRoute } from './contract';
+import { safeName } from './text';
 
 /**
  * Files attached to messages. The client uploads each file as the raw body of `POST /channels/:channelId/attachments`
@@ -39,7 +40,7 @@ export const ATTACHMENT_THUMBNAIL_SIZE = 400;
 /** A guild's upload limit unless its managers set another (never above the server's ATTACHMENT_MAX_BYTES). */
 export const DEFAULT_GUILD_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
-export const UploadAttachmentQuery = z.strictObject({ filename: z.string().min(1).max(255) });
+export const UploadAttachmentQuery = z.strictObject({ filename: safeName().min(1).max(255) });
 
 export const AttachmentTicket = z.object({ ticket: z.string(), expiresAt: IsoDate });
 export type AttachmentTicket = z.infer<typeof AttachmentTicket>;
