@@ -102,6 +102,9 @@ export const attachmentRoutes = {
     auth: false,
     params: AttachmentParams,
     query: AttachmentFileQuery,
+    produces: '*/*',
+    ranges: true,
+    errors: { '401': 'UNAUTHENTICATED: the ticket is malformed or not for this channel; TOKEN_EXPIRED: it expired' },
   }),
   getAttachmentSettings: defineRoute({
     tag: 'attachments',

@@ -22,8 +22,10 @@ export interface RouteContract {
   tag: string;
   /** A body that is not JSON: the raw bytes of one of `mediaTypes`, at most `maxBytes` (`body` is then absent). */
   upload?: { mediaTypes: readonly string[]; maxBytes: number };
-  /** A success body that is not JSON (e.g. `image/webp`); `response` is then absent. */
+  /** A success body that is not JSON (e.g. `image/webp`; a wildcard such as `application/*` or any-type for files); `response` is then absent. */
   produces?: string;
+  /** A file sent with HTTP Range and conditional GETs: it may also answer 206, 304, 412 and 416. */
+  ranges?: boolean;
   /** Error statuses this route adds to the ones every route has, status → `CODE: when`. */
   errors?: Readonly<Record<string, string>>;
 }
