@@ -104,7 +104,10 @@ export const attachmentRoutes = {
     query: AttachmentFileQuery,
     produces: '*/*',
     ranges: true,
-    errors: { '401': 'UNAUTHENTICATED: the ticket is malformed or not for this channel; TOKEN_EXPIRED: it expired' },
+    errors: {
+      '401': 'UNAUTHENTICATED: the ticket is malformed or not for this channel; TOKEN_EXPIRED: it expired',
+      '403': "FORBIDDEN: the ticket's user may no longer view the channel",
+    },
   }),
   getAttachmentSettings: defineRoute({
     tag: 'attachments',

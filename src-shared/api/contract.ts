@@ -24,7 +24,10 @@ export interface RouteContract {
   upload?: { mediaTypes: readonly string[]; maxBytes: number };
   /** A success body that is not JSON (e.g. `image/webp`; a wildcard such as `application/*` or any-type for files); `response` is then absent. */
   produces?: string;
-  /** A file sent with HTTP Range and conditional GETs: it may also answer 206, 304, 412 and 416. */
+  /**
+   * A stored file, sent with HTTP Range and conditional GETs (206, 304, 412, 416), or from object storage by a 302 to
+   * a short-lived signed URL.
+   */
   ranges?: boolean;
   /** Error statuses this route adds to the ones every route has, status → `CODE: when`. */
   errors?: Readonly<Record<string, string>>;

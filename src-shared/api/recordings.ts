@@ -209,6 +209,7 @@ export const recordingRoutes = {
     ranges: true,
     errors: {
       '401': 'UNAUTHENTICATED: the ticket is malformed or not for this recording; TOKEN_EXPIRED: it expired',
+      '403': "FORBIDDEN: the ticket's user may no longer open this recording",
       '409': 'CONFLICT: the recording is not finished',
     },
   }),

@@ -74,7 +74,10 @@ export const routes = {
     auth: false,
     body: LoginBody,
     response: Session,
-    errors: { '401': 'INVALID_CREDENTIALS: wrong username or password (the same answer for a name nobody has)' },
+    errors: {
+      '401': 'INVALID_CREDENTIALS: wrong username or password (the same answer for a name nobody has)',
+      '403': 'FORBIDDEN: the account is disabled (told only to whoever knows its password)',
+    },
   }),
   refresh: defineRoute({
     tag: 'auth',

@@ -7,8 +7,8 @@ import { registerUser, startTestServer, type TestServer } from './server-helpers
 
 /**
  * Schemathesis over the whole OpenAPI document (scripts/fuzz-api.sh): generated valid and invalid requests to every
- * operation, with the owner's token and path ids that exist (a guild, its text channel, a message, a role, an invite, a
- * member), must get no 5xx, only documented statuses, and bodies and content types that match the document. Budget:
+ * operation, logged in as a guild's owner, with path ids that exist (the guild, its channels, a message, a role, an invite,
+ * a member, DMs, a ringing call, a file, a session), must get no 5xx, only documented statuses, and bodies and content types that match the document. Budget:
  * PARLEY_FUZZ_MAX_TIME seconds (150 by default). Skipped only when Schemathesis cannot be installed (PyPI unreachable).
  */
 const MAX_TIME_S = Number(process.env.PARLEY_FUZZ_MAX_TIME || 150);
@@ -53,6 +53,25 @@ describe('API fuzzing (Schemathesis)', () => {
     const spareMessage = await post<{ id: string }>(`/channels/${text.id}/messages`, { content: 'spare' });
     const spareRole = await post<{ id: string }>(`/guilds/${guild.id}/roles`, { name: 'spare' });
     const spareInvite = await post<{ code: string }>(`/guilds/${guild.id}/invites`, {});
+    const voice = channels.find((c) => c.type === 'voice')!;
+    // A third user for a group DM; a 1:1 DM in which the member calls the owner (so there is a call ringing for the owner).
+    const third = await registerUser(t.api, 'fuzzthird');
+    await post(`/invites/${invite.code}`, undefined, third.token);
+    const group = await post<{ id: string }>('/users/@me/channels', { recipientIds: [member.id, third.id], name: 'fuzz group' });
+    const spareGroup = await post<{ id: string }>('/users/@me/channels', { recipientIds: [member.id, third.id], name: 'spare group' });
+    const dm = await post<{ id: string }>('/users/@me/channels', { recipientIds: [member.id] });
+    const call = await post<{ call: { id: string } }>(`/channels/${dm.id}/call`, {}, member.token);
+    // A file in the text channel, and a second session of the owner's for the session routes.
+    const uploaded = await fetch(`${t.url}/api/v1/channels/${text.id}/attachments?filename=fuzz.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${as}`, 'content-type': 'application/octet-stream' },
+      body: new TextEncoder().encode('fuzz'),
+    });
+    const attachment = (await uploaded.json()) as { id: string };
+    await post(`/channels/${text.id}/messages`, { content: '', attachmentIds: [attachment.id] });
+    const second = await post<{ accessToken: string }>('/auth/login', { username: owner.username, password: 'correct horse battery' }, '');
+    const sessions = (await t.api.get<{ items: { id: string; current: boolean }[] }>('/users/@me/sessions', second.accessToken)).body.items;
+    const secondSession = sessions.find((x) => x.current)!;
     const only = (name: string, params: Record<string, string>) => [
       '[[operations]]',
       `include-name = "${name}"`,
@@ -79,7 +98,20 @@ describe('API fuzzing (Schemathesis)', () => {
         `"path.roleId" = "${role.id}"`,
         `"path.code" = "${invite.code}"`,
         `"path.userId" = "${member.id}"`,
+        `"path.callId" = "${call.call.id}"`,
+        `"path.attachmentId" = "${attachment.id}"`,
+        `"path.sessionId" = "${secondSession.id}"`,
         '',
+        ...[
+          'POST /channels/{channelId}/voice/join',
+          'POST /channels/{channelId}/recordings',
+          'GET /channels/{channelId}/recordings',
+        ].flatMap((name) => only(name, { channelId: voice.id })),
+        ...['POST /channels/{channelId}/call', 'GET /channels/{channelId}/call'].flatMap((name) => only(name, { channelId: dm.id })),
+        ...only('PATCH /users/@me/channels/{channelId}', { channelId: group.id }),
+        ...only('PUT /users/@me/channels/{channelId}/recipients/{userId}', { channelId: group.id, userId: member.id }),
+        ...only('DELETE /users/@me/channels/{channelId}/recipients/{userId}', { channelId: spareGroup.id, userId: third.id }),
+        ...only('DELETE /users/@me/channels/{channelId}', { channelId: spareGroup.id }),
         ...only('DELETE /guilds/{guildId}', { guildId: spareGuild.id }),
         ...only('DELETE /channels/{channelId}', { channelId: spareChannel.id }),
         ...only('DELETE /channels/{channelId}/messages/{messageId}', { channelId: text.id, messageId: spareMessage.id }),

@@ -63,6 +63,10 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
     }
     if (c.ranges) {
       responses['206'] = { ...(success as object), description: 'Partial content (a Range request)' };
+      responses['302'] = {
+        description: 'The file is in object storage (S3): Location is a short-lived signed URL to it',
+        headers: { Location: { schema: { type: 'string' } } },
+      };
       responses['304'] = { description: 'Not modified (a conditional GET)' };
       responses['412'] = {
         description: 'An If-Match / If-Unmodified-Since precondition failed',
