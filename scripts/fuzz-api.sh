@@ -23,7 +23,7 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "version $SCHEMAT
     echo "[fuzz] cannot make a Python venv (need python3 with venv: apt-get install python3-venv)" >&2
     exit 3
   fi
-  if ! "$venv/bin/pip" install --quiet --disable-pip-version-check --timeout 30 "schemathesis==$SCHEMATHESIS_VERSION" >&2; then
+  if ! "$venv/bin/pip" install --quiet --disable-pip-version-check --timeout 20 --retries 1 "schemathesis==$SCHEMATHESIS_VERSION" >&2; then
     echo "[fuzz] cannot install schemathesis==$SCHEMATHESIS_VERSION from PyPI (unreachable?)" >&2
     exit 3
   fi

@@ -26,11 +26,9 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
 
 describe('API fuzzing (Schemathesis)', () => {
   let t: TestServer;
-  let installed: { code: number; output: string };
   const config = join(stackDir, 'fuzz', 'schemathesis.toml');
 
   beforeAll(async () => {
-    installed = await run(join(repoRoot, 'scripts', 'fuzz-api.sh'), ['--install-only'], {});
     t = await startTestServer({ AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000' });
     const owner = await registerUser(t.api, 'fuzzowner');
     const member = await registerUser(t.api, 'fuzzmember');
@@ -127,6 +125,8 @@ describe('API fuzzing (Schemathesis)', () => {
   it(
     'when Schemathesis fuzzes every operation with a valid token, then it finds no 5xx, no undocumented status and no schema break',
     async (ctx) => {
+      // In the test, not in beforeAll: the first install (a fresh CI machine) takes longer than a hook may.
+      const installed = await run(join(repoRoot, 'scripts', 'fuzz-api.sh'), ['--install-only'], {});
       if (installed.code === 3) ctx.skip(`Schemathesis could not be installed: ${installed.output.trim().split('\n').pop() ?? ''}`);
       expect(installed.code, installed.output).toBe(0);
       const started = Date.now();
@@ -140,6 +140,6 @@ describe('API fuzzing (Schemathesis)', () => {
       console.log(`[fuzz] schemathesis took ${Math.round((Date.now() - started) / 1000)} s\n${summary.slice(-3000)}`);
       expect(result.code, summary).toBe(0);
     },
-    (MAX_TIME_S + 240) * 1000,
+    (MAX_TIME_S + 420) * 1000,
   );
 });
