@@ -36,6 +36,7 @@ import { freePort } from '../scripts/stack/tools';
 import { parseConfig } from '../server/src/config';
 import { createLogger } from '../server/src/logger';
 import { createAccessTokens } from '../server/src/modules/auth/tokens';
+import { usernameSkeleton } from '../server/src/modules/users/username-skeleton';
 import { start } from '../server/src/server';
 import { stealMeter } from './cpu-steal';
 import { lostIds, median, percentile, ratePerSecond } from './stats';
@@ -451,6 +452,7 @@ async function main(): Promise<void> {
           _id: new ObjectId(),
           username: `fan_${i}`,
           usernameLower: `fan_${i}`,
+          usernameSkeleton: usernameSkeleton(`fan_${i}`),
           displayName: `Fan ${i}`,
           passwordHash: 'x',
           createdAt: new Date(),
@@ -567,6 +569,7 @@ async function main(): Promise<void> {
         _id: new ObjectId(),
         username: `sender_${i}`,
         usernameLower: `sender_${i}`,
+        usernameSkeleton: usernameSkeleton(`sender_${i}`),
         displayName: `Sender ${i}`,
         passwordHash: 'x',
         createdAt: new Date(),

@@ -14,8 +14,17 @@ import { createApiRouter } from './http/api-router';
 import { createLogger } from './logger';
 import { defineRoute } from '@shared/api/contract';
 import { Id } from '@shared/api/common';
+import { safeName } from '@shared/api/text';
 
 describe('toAppError', () => {
+  it('when a name in the input holds a bidi override, then it is 400 INVALID_CHARACTERS with the field path', () => {
+    const result = z.strictObject({ name: safeName() }).safeParse({ name: 'a\u202Eb' });
+    expect(result.success).toBe(false);
+    const err = toAppError(result.error);
+    expect(err?.code).toBe('INVALID_CHARACTERS');
+    expect(err?.status).toBe(400);
+    expect(err?.details).toEqual([{ path: 'name', message: expect.stringContaining('U+202E at 1') as string }]);
+  });
   it('when given a zod error, then it is VALIDATION_FAILED with field paths', () => {
     const result = z.strictObject({ a: z.string() }).safeParse({ a: 1, b: 2 });
     const err = toAppError(result.error);

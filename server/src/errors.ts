@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@shared/api/common';
+import { isInvalidCharactersIssue } from '@shared/api/text';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ServerError } from 'livekit-server-sdk';
 import {
@@ -18,6 +19,7 @@ export type { ErrorCode };
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  INVALID_CHARACTERS: 400,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHENTICATED: 401,
@@ -74,6 +76,17 @@ export function httpStatusOf(code: ErrorCode): number {
 /** Field-path list of a zod error, as `details` of VALIDATION_FAILED. */
 export function zodDetails(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+/**
+ * 400 for input that failed its zod schema: INVALID_CHARACTERS when a name or text holds a forbidden character (so a
+ * client can say exactly that), VALIDATION_FAILED otherwise; `details` lists every field either way.
+ */
+export function validationError(message: string, error: z.ZodError, prefix?: string): AppError {
+  const details = zodDetails(error).map((d) => (prefix === undefined ? d : { ...d, path: d.path ? `${prefix}.${d.path}` : prefix }));
+  if (error.issues.some(isInvalidCharactersIssue))
+    return new AppError('INVALID_CHARACTERS', `${message}: control characters and bidirectional overrides are not allowed`, details);
+  return AppError.validation(message, details);
 }
 
 /** What clients are told to wait before retrying a request that failed because a dependency did not answer. */
@@ -161,7 +174,7 @@ interface BodyParserError {
  */
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
-  if (err instanceof z.ZodError) return AppError.validation('Invalid input', zodDetails(err));
+  if (err instanceof z.ZodError) return validationError('Invalid input', err);
   const dependency = unavailableDependency(err);
   if (dependency) return dependencyUnavailable(dependency, err);
   const bp = err as BodyParserError;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChannelIdParams, GuildIdParams, Id, IsoDate } from './common';
 import { defineRoute } from './contract';
+import { safeName } from './text';
 
 /**
  * Files attached to messages. The client uploads each file as the raw body of `POST /channels/:channelId/attachments`
@@ -39,7 +40,7 @@ export const ATTACHMENT_THUMBNAIL_SIZE = 400;
 /** A guild's upload limit unless its managers set another (never above the server's ATTACHMENT_MAX_BYTES). */
 export const DEFAULT_GUILD_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
-export const UploadAttachmentQuery = z.strictObject({ filename: z.string().min(1).max(255) });
+export const UploadAttachmentQuery = z.strictObject({ filename: safeName().min(1).max(255) });
 
 export const AttachmentTicket = z.object({ ticket: z.string(), expiresAt: IsoDate });
 export type AttachmentTicket = z.infer<typeof AttachmentTicket>;
@@ -101,6 +102,12 @@ export const attachmentRoutes = {
     auth: false,
     params: AttachmentParams,
     query: AttachmentFileQuery,
+    produces: '*/*',
+    ranges: true,
+    errors: {
+      '401': 'UNAUTHENTICATED: the ticket is malformed or not for this channel; TOKEN_EXPIRED: it expired',
+      '403': "FORBIDDEN: the ticket's user may no longer view the channel",
+    },
   }),
   getAttachmentSettings: defineRoute({
     tag: 'attachments',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common';
 import { PermissionBits } from './roles';
+import { safeName, safeText } from './text';
 
 export const ChannelType = z.enum(['category', 'text', 'voice']);
 export type ChannelType = z.infer<typeof ChannelType>;
@@ -39,7 +40,7 @@ export const Channel = z.object({
 });
 export type Channel = z.infer<typeof Channel>;
 
-const ChannelName = z.string().trim().min(1).max(100);
+const ChannelName = safeName().trim().min(1).max(100);
 const Bitrate = z.number().int().min(8_000).max(384_000);
 const UserLimit = z.number().int().min(0).max(99);
 
@@ -47,7 +48,7 @@ export const CreateChannelBody = z.strictObject({
   type: ChannelType,
   name: ChannelName,
   parentId: Id.nullable().optional(),
-  topic: z.string().max(1024).nullable().optional(),
+  topic: safeText().max(1024).nullable().optional(),
   bitrate: Bitrate.optional(),
   userLimit: UserLimit.optional(),
   overwrites: z.array(Overwrite).max(100).optional(),
@@ -59,7 +60,7 @@ export type CreateChannelBody = z.infer<typeof CreateChannelBody>;
 export const UpdateChannelBody = z.strictObject({
   name: ChannelName.optional(),
   parentId: Id.nullable().optional(),
-  topic: z.string().max(1024).nullable().optional(),
+  topic: safeText().max(1024).nullable().optional(),
   bitrate: Bitrate.optional(),
   userLimit: UserLimit.optional(),
   overwrites: z.array(Overwrite).max(100).optional(),

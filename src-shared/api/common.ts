@@ -13,6 +13,8 @@ export const IsoDate = z.iso.datetime();
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'MALFORMED_JSON',
+  /** A name or text holds a control character or a bidirectional override (text.ts); 400. */
+  'INVALID_CHARACTERS',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHENTICATED',

@@ -31,10 +31,15 @@ export interface RouteContract {
   tag: string;
   /** A body that is not JSON: the raw bytes of one of `mediaTypes`, at most `maxBytes` (`body` is then absent). */
   upload?: { mediaTypes: readonly string[]; maxBytes: number };
-  /** A success body that is not JSON (e.g. `image/webp`); `response` is then absent. */
+  /** A success body that is not JSON (e.g. `image/webp`; a wildcard such as `application/*` or any-type for files); `response` is then absent. */
   produces?: string;
   /** The rate-limit budget this write route spends; absent: its own `write` bucket (reads are not limited here). */
   rateLimit?: RateLimitClass;
+  /**
+   * A stored file, sent with HTTP Range and conditional GETs (206, 304, 412, 416), or from object storage by a 302 to
+   * a short-lived signed URL.
+   */
+  ranges?: boolean;
   /** Error statuses this route adds to the ones every route has, status → `CODE: when`. */
   errors?: Readonly<Record<string, string>>;
 }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { Id, IsoDate } from './common';
 import { ImageHash } from './images';
 import { PublicUser } from './users';
+import { safeName, safeText } from './text';
 
-export const GuildName = z.string().trim().min(1).max(100);
+export const GuildName = safeName().trim().min(1).max(100);
 
 export const Guild = z.object({
   id: Id,
@@ -45,7 +46,7 @@ export const MembersPage = z.object({ items: z.array(Member), nextCursor: Id.nul
 export const GuildMemberParams = z.strictObject({ guildId: Id, userId: Id });
 
 export const UpdateMemberBody = z.strictObject({
-  nick: z.string().trim().min(1).max(32).nullable().optional(),
+  nick: safeName().trim().min(1).max(32).nullable().optional(),
   roleIds: z.array(Id).max(50).optional(),
 });
 export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
@@ -55,7 +56,7 @@ export const DELETE_MESSAGE_SECONDS = [0, 3600, 86_400, 604_800] as const;
 export const DeleteMessageSeconds = z.literal(DELETE_MESSAGE_SECONDS);
 
 export const BanBody = z.strictObject({
-  reason: z.string().max(512).optional(),
+  reason: safeText().max(512).optional(),
   /** Also delete the banned user's messages in this guild from the last N seconds (0 = none, the default). */
   deleteMessageSeconds: DeleteMessageSeconds.optional(),
 });

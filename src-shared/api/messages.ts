@@ -3,9 +3,9 @@ import { Attachment, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
 import { Id, IsoDate } from './common';
 import { MessageReaction } from './reactions';
 import { PublicUser } from './users';
+import { safeText } from './text';
 
-export const MessageContent = z
-  .string()
+export const MessageContent = safeText()
   .min(1)
   .max(4000)
   .refine((s) => s.trim().length > 0, 'must not be blank');
@@ -81,7 +81,7 @@ export type Message = z.infer<typeof Message>;
 export const SendMessageBody = z
   .strictObject({
     /** May be empty when the message carries attachments. */
-    content: z.string().max(4000).default(''),
+    content: safeText().max(4000).default(''),
     /** Client-chosen id of this send; retrying with the same nonce returns the first message instead of a duplicate. */
     nonce: z
       .string()

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChannelIdParams, Id, IsoDate } from './common';
 import { defineRoute } from './contract';
 import { PublicUser } from './users';
+import { safeName } from './text';
 
 /**
  * Direct messages (issue 16, item 2): 1:1 DMs and group DMs, as Discord has them.
@@ -41,7 +42,7 @@ export const PrivateChannel = z.object({
 });
 export type PrivateChannel = z.infer<typeof PrivateChannel>;
 
-const GroupName = z.string().trim().min(1).max(100);
+const GroupName = safeName().trim().min(1).max(100);
 
 /** One recipient: that 1:1 DM (created the first time). Two or more: a new group DM with me and them. */
 export const OpenPrivateChannelBody = z.strictObject({

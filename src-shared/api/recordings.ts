@@ -134,6 +134,7 @@ export const recordingRoutes = {
     params: ChannelIdParams,
     response: Recording,
     status: 201,
+    errors: { '409': 'CONFLICT: the channel is already being recorded, or nobody is in it' },
   }),
   stopRecording: defineRoute({
     tag: 'recordings',
@@ -180,6 +181,9 @@ export const recordingRoutes = {
     auth: true,
     params: RecordingParams,
     query: RecordingFileQuery,
+    produces: 'audio/ogg',
+    ranges: true,
+    errors: { '409': 'CONFLICT: the recording is not finished' },
   }),
   createRecordingFileTicket: defineRoute({
     tag: 'recordings',
@@ -190,6 +194,7 @@ export const recordingRoutes = {
     params: RecordingParams,
     response: RecordingFileTicket,
     status: 201,
+    errors: { '409': 'CONFLICT: the recording is not finished' },
   }),
   streamRecordingFile: defineRoute({
     tag: 'recordings',
@@ -200,6 +205,13 @@ export const recordingRoutes = {
     auth: false,
     params: RecordingParams,
     query: RecordingStreamQuery,
+    produces: 'audio/ogg',
+    ranges: true,
+    errors: {
+      '401': 'UNAUTHENTICATED: the ticket is malformed or not for this recording; TOKEN_EXPIRED: it expired',
+      '403': "FORBIDDEN: the ticket's user may no longer open this recording",
+      '409': 'CONFLICT: the recording is not finished',
+    },
   }),
   deleteRecording: defineRoute({
     tag: 'recordings',
@@ -209,6 +221,7 @@ export const recordingRoutes = {
     auth: true,
     params: RecordingParams,
     status: 204,
+    errors: { '409': 'CONFLICT: the recording is still running (stop it first)' },
   }),
   getRecordingSettings: defineRoute({
     tag: 'recordings',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALL_PERMISSIONS } from '../permissions/permissions';
 import { Id } from './common';
+import { safeName } from './text';
 
 export const PermissionBits = z.number().int().min(0).max(ALL_PERMISSIONS);
 
@@ -21,7 +22,7 @@ export const Role = z.object({
 export type Role = z.infer<typeof Role>;
 
 export const CreateRoleBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: safeName().trim().min(1).max(100),
   permissions: PermissionBits.default(0),
   color: z.number().int().min(0).max(0xffffff).nullable().optional(),
   hoist: z.boolean().default(false),
@@ -29,7 +30,7 @@ export const CreateRoleBody = z.strictObject({
 });
 export type CreateRoleBody = z.input<typeof CreateRoleBody>;
 export const UpdateRoleBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: safeName().trim().min(1).max(100).optional(),
   permissions: PermissionBits.optional(),
   color: z.number().int().min(0).max(0xffffff).nullable().optional(),
   hoist: z.boolean().optional(),

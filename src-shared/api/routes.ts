@@ -64,6 +64,7 @@ export const routes = {
     body: RegisterBody,
     response: Session,
     status: 201,
+    errors: { '409': 'USERNAME_TAKEN: the name is taken in any case, or looks the same as one that is (confusable skeleton)' },
   }),
   login: defineRoute({
     tag: 'auth',
@@ -73,6 +74,10 @@ export const routes = {
     auth: false,
     body: LoginBody,
     response: Session,
+    errors: {
+      '401': 'INVALID_CREDENTIALS: wrong username or password (the same answer for a name nobody has)',
+      '403': 'FORBIDDEN: the account is disabled (told only to whoever knows its password)',
+    },
   }),
   refresh: defineRoute({
     tag: 'auth',
@@ -82,6 +87,7 @@ export const routes = {
     auth: false,
     body: RefreshBody,
     response: Session,
+    errors: { '401': 'UNAUTHENTICATED: the refresh token is unknown, used, revoked or expired, or its account is gone' },
   }),
   logout: defineRoute({
     tag: 'auth',
@@ -102,6 +108,10 @@ export const routes = {
     auth: true,
     body: PatchMeBody,
     response: User,
+    errors: {
+      '401': 'INVALID_CREDENTIALS: currentPassword is wrong',
+      '409': 'USERNAME_TAKEN: the name is taken in any case, or looks the same as one that is (confusable skeleton)',
+    },
   }),
   listSessions: defineRoute({
     tag: 'users',
@@ -128,6 +138,7 @@ export const routes = {
     summary: 'Log out every session but the one making this request',
     auth: true,
     status: 204,
+    errors: { '409': 'CONFLICT: this access token predates session management: sign in again first' },
   }),
   deleteMe: defineRoute({
     tag: 'users',
@@ -137,6 +148,7 @@ export const routes = {
     auth: true,
     body: DeleteMeBody,
     status: 204,
+    errors: { '401': 'INVALID_CREDENTIALS: the password is wrong', '409': 'CONFLICT: I own a guild (transfer or delete it first)' },
   }),
   exportMe: defineRoute({
     tag: 'users',
@@ -182,6 +194,7 @@ export const routes = {
     auth: true,
     params: GuildIdParams,
     status: 204,
+    errors: { '409': 'CONFLICT: the owner cannot leave (transfer ownership or delete the guild)' },
   }),
 
   // Guilds
@@ -409,6 +422,7 @@ export const routes = {
     body: CreateRoleBody,
     response: Role,
     status: 201,
+    errors: { '409': 'CONFLICT: the guild already has 250 roles' },
   }),
   reorderRoles: defineRoute({
     tag: 'roles',
@@ -596,6 +610,7 @@ export const routes = {
     body: SendMessageBody,
     response: Message,
     status: 201,
+    errors: { '409': 'CONFLICT: the message first sent with this nonce was deleted (send with a new nonce)' },
   }),
   getMessage: defineRoute({
     tag: 'messages',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common';
 import { Message } from './messages';
+import { safeText } from './text';
 
 /** Longest search text a query may carry. */
 export const SEARCH_QUERY_MAX = 200;
@@ -20,7 +21,7 @@ const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
  */
 export const SearchQuery = z
   .strictObject({
-    q: z.string().trim().max(SEARCH_QUERY_MAX).optional(),
+    q: safeText().trim().max(SEARCH_QUERY_MAX).optional(),
     authorId: Id.optional(),
     channelId: Id.optional(),
     mentions: Id.optional(),

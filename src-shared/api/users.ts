@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { Id, IsoDate } from './common';
 import { ImageHash } from './images';
+import { safeName } from './text';
 
-export const Username = z
-  .string()
+export const Username = safeName()
   .min(2)
   .max(32)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
-export const DisplayName = z.string().trim().min(1).max(64);
+export const DisplayName = safeName().trim().min(1).max(64);
 export const Password = z.string().min(8).max(256);
 
 /**

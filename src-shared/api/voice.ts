@@ -226,6 +226,7 @@ export const voiceRoutes = {
     params: VoiceMemberParams,
     body: VoiceModerationBody,
     response: VoiceModerationState,
+    errors: { '409': 'CONFLICT: a move of a member who is not connected to voice in this guild' },
   }),
   disconnectVoice: defineRoute({
     tag: 'voice',
@@ -235,6 +236,7 @@ export const voiceRoutes = {
     auth: true,
     params: VoiceMemberParams,
     status: 204,
+    errors: { '409': 'CONFLICT: the member is not connected to voice in this guild' },
   }),
 } as const;
 

@@ -89,6 +89,10 @@ describe('admin CLI', () => {
     const taken = await admin(['create-user', 'CLI_Alice']);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('taken');
+    // A look-alike (a capital I for each l) is the same name: the skeleton index refuses it too.
+    const alike = await admin(['create-user', 'cIi_aIice']);
+    expect(alike.code).toBe(1);
+    expect(alike.stderr).toContain('taken');
 
     const fromStdin = await admin(['create-user', 'cli_bob', '--password-stdin'], { stdin: 'bobs own password\n' });
     expect(fromStdin.code).toBe(0);

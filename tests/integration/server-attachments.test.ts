@@ -174,6 +174,19 @@ describe('attachments', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
   });
 
+  it('when a conditional GET fails or a range is unsatisfiable, then it is 412 / 416 with the error body', async () => {
+    const up = await upload(textId, 'cond.bin', Buffer.from('conditional bytes'), member.token);
+    expect((await send(textId, { content: '', attachmentIds: [up.body.id] }, member.token)).status).toBe(201);
+    const url = fileUrl(up.body.id, await ticketFor(textId, owner.token));
+    // A failed If-Match was a 500 (send's 412 error fell through to the error handler as an unknown error).
+    const failed = await fetch(url, { headers: { 'if-match': '"not-this-one"' } });
+    expect(failed.status).toBe(412);
+    expect(((await failed.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    const beyond = await fetch(url, { headers: { range: 'bytes=5000-6000' } });
+    expect(beyond.status).toBe(416);
+    expect(((await beyond.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('when a member cannot view the channel, then they get no ticket and an earlier ticket opens nothing; pending uploads are only their uploader’s', async () => {
     const channel = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'text', name: 'soon-hidden' }, owner.token)).body;
     const up = await upload(channel.id, 'notes.txt', Buffer.from('private notes'), owner.token);

@@ -125,7 +125,9 @@ const commands: Record<string, Command> = {
       if (!valid.success) throw new UsageError(`username ${JSON.stringify(username)}: ${valid.error.issues[0]?.message ?? 'invalid'}`);
       if (await ctx.repos.users.findByUsername(username)) throw new Refused(`the username ${username} is taken`);
       const { password, generated } = await passwordFrom(ctx, args);
-      // The first account may be made before the server ever ran: the index that keeps names unique must exist.
+      // The first account may be made before the server ever ran: the index that keeps names unique must exist, and
+      // on an older database the migrations must have filled in what it is built on (006: username skeletons).
+      await runMigrations(ctx.database.db, ctx.log);
       await ctx.repos.users.ensureIndexes();
       const user = await ctx.repos.users.insert({
         id: newId(),

@@ -1,7 +1,7 @@
 import type { RouteContract } from '@shared/api/contract';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { AppError, zodDetails } from '../errors';
+import { AppError, validationError } from '../errors';
 import type { RouteRateLimits } from './route-rate-limits';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
@@ -37,10 +37,7 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, part: 'params'
     return {};
   }
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const details = zodDetails(result.error).map((d) => ({ ...d, path: d.path ? `${part}.${d.path}` : part }));
-    throw AppError.validation(`Invalid ${part}`, details);
-  }
+  if (!result.success) throw validationError(`Invalid ${part}`, result.error, part);
   return result.data;
 }
 

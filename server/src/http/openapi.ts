@@ -35,11 +35,27 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
       : c.produces
         ? { description: 'OK', content: { [c.produces]: { schema: { type: 'string', format: 'binary' } } } }
         : { description: 'No content' };
+    // What any route can answer, whatever it does: the body parser and input validation run before every handler (a
+    // JSON body in an unsupported charset is 415 even on a GET), and any route that reads the database answers 503
+    // while it does not respond.
     const responses: Record<string, unknown> = {
       [status]: success,
-      '400': { description: 'Invalid input (VALIDATION_FAILED, MALFORMED_JSON)', content: { 'application/json': { schema: errorSchema } } },
+      '400': {
+        description:
+          'Invalid input (VALIDATION_FAILED, MALFORMED_JSON; INVALID_CHARACTERS: a name or text holds a control character or a bidi override)',
+        content: { 'application/json': { schema: errorSchema } },
+      },
       '404': { description: 'Not found (or not visible to you)', content: { 'application/json': { schema: errorSchema } } },
       '413': { description: 'Body too large', content: { 'application/json': { schema: errorSchema } } },
+      '415': {
+        description: 'UNSUPPORTED_MEDIA_TYPE: a body in an unsupported encoding or charset',
+        content: { 'application/json': { schema: errorSchema } },
+      },
+      '503': {
+        description: 'DEPENDENCY_UNAVAILABLE: a service the server depends on (database, Redis, LiveKit) is not answering',
+        headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+        content: { 'application/json': { schema: errorSchema } },
+      },
     };
     // Rate-limited routes: the 429 and the X-RateLimit-* headers, on the success answer too.
     const limits = rateLimitDocs(c, errorSchema);
@@ -50,6 +66,19 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
     if (c.auth) {
       responses['401'] = { description: 'Missing or invalid access token', content: { 'application/json': { schema: errorSchema } } };
       responses['403'] = { description: 'Missing permission', content: { 'application/json': { schema: errorSchema } } };
+    }
+    if (c.ranges) {
+      responses['206'] = { ...(success as object), description: 'Partial content (a Range request)' };
+      responses['302'] = {
+        description: 'The file is in object storage (S3): Location is a short-lived signed URL to it',
+        headers: { Location: { schema: { type: 'string' } } },
+      };
+      responses['304'] = { description: 'Not modified (a conditional GET)' };
+      responses['412'] = {
+        description: 'An If-Match / If-Unmodified-Since precondition failed',
+        content: { 'application/json': { schema: errorSchema } },
+      };
+      responses['416'] = { description: 'Requested range not satisfiable', content: { 'application/json': { schema: errorSchema } } };
     }
     for (const [code, description] of Object.entries(c.errors ?? {}))
       responses[code] = { description, content: { 'application/json': { schema: errorSchema } } };

@@ -21,6 +21,7 @@ export class ApiError extends Error {
 const API_MESSAGES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'Some fields are not valid.',
   MALFORMED_JSON: 'The app sent a malformed request. Please reload.',
+  INVALID_CHARACTERS: 'Names and messages cannot contain control characters or text-direction overrides.',
   PAYLOAD_TOO_LARGE: 'That is too large.',
   UNSUPPORTED_MEDIA_TYPE: 'The app sent an unsupported request. Please reload.',
   UNAUTHENTICATED: 'Your session has expired. Please log in again.',

@@ -8,6 +8,7 @@ import { dropUserGuilds } from './002-drop-user-guilds';
 import { addReactionsPermission } from './003-add-reactions-permission';
 import { attachFilesPermission } from './004-attach-files-permission';
 import { videoStreamPermissions } from './005-video-stream-permissions';
+import { usernameSkeletons } from './006-username-skeletons';
 
 /**
  * Schema migrations, run by umzug: each one once per database, in order, recorded by name in `migrations` (umzug's
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addReactionsPermission,
   attachFilesPermission,
   videoStreamPermissions,
+  usernameSkeletons,
 ];
 
 interface LockDoc {

@@ -25,6 +25,9 @@ export const verifyPassword = async (hash: string, password: string): Promise<bo
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
+/** Taken: the same name in any case, or one that looks the same (see username-skeleton.ts). */
+const USERNAME_TAKEN_MESSAGE = 'That username is taken, or looks the same as one that is';
+
 export function createAuthService(deps: {
   users: UsersRepo;
   refreshTokens: RefreshTokensRepo;
@@ -77,7 +80,7 @@ export function createAuthService(deps: {
       await rateLimits.checkRegistration(body.username);
       const taken = async () => {
         await rateLimits.failRegistration(body.username);
-        return new AppError('USERNAME_TAKEN', 'That username is taken');
+        return new AppError('USERNAME_TAKEN', USERNAME_TAKEN_MESSAGE);
       };
       if (await users.findByUsername(body.username)) throw await taken();
       const passwordHash = await hashPassword(body.password);
@@ -172,7 +175,7 @@ export function createAuthService(deps: {
       let updated: UserRecord | null = user;
       if (renaming && body.username !== undefined) {
         const renamed = await users.rename(userId, body.username, set);
-        if (renamed === 'taken') throw new AppError('USERNAME_TAKEN', 'That username is taken');
+        if (renamed === 'taken') throw new AppError('USERNAME_TAKEN', USERNAME_TAKEN_MESSAGE);
         updated = renamed;
         log.info({ userId }, 'username changed');
       } else if (Object.keys(set).length > 0) {

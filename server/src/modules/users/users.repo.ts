@@ -2,6 +2,7 @@ import type { Db, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
 import { ensureCollectionIndexes } from '../../db/indexes';
 import { isDuplicateKey } from '../../db/errors';
+import { usernameSkeleton } from './username-skeleton';
 import type { UserStatus } from '@shared/api/users';
 import { DEFAULT_CONTACT_PRIVACY, type ContactPrivacy } from '@shared/api/relationships';
 
@@ -9,6 +10,8 @@ interface UserDoc {
   _id: ObjectId;
   username: string;
   usernameLower: string;
+  /** usernameSkeleton(username): unique, so no two accounts hold names that look alike (migration 006 filled it in). */
+  usernameSkeleton: string;
   displayName: string;
   passwordHash: string;
   createdAt: Date;
@@ -65,6 +68,7 @@ export type UserUpdate = Partial<
     UserDoc,
     | 'username'
     | 'usernameLower'
+    | 'usernameSkeleton'
     | 'displayName'
     | 'passwordHash'
     | 'avatar'
@@ -85,6 +89,7 @@ export function anonymisedUser(id: string, at: Date, shownAs: { username: string
   return {
     username: shownAs.username,
     usernameLower: deletedUsernameKey(id),
+    usernameSkeleton: deletedUsernameKey(id),
     displayName: shownAs.displayName,
     passwordHash: '',
     avatar: null,
@@ -98,10 +103,16 @@ export function createUsersRepo(db: Db) {
   const users = db.collection<UserDoc>('users');
   return {
     async ensureIndexes(): Promise<void> {
-      await ensureCollectionIndexes(db, 'users', [{ key: { usernameLower: 1 }, unique: true, name: 'username_unique' }]);
+      await ensureCollectionIndexes(db, 'users', [
+        { key: { usernameLower: 1 }, unique: true, name: 'username_unique' },
+        { key: { usernameSkeleton: 1 }, unique: true, name: 'username_skeleton_unique' },
+      ]);
     },
 
-    /** `null` when the username is taken (case-insensitively: the unique index on `usernameLower` decides). */
+    /**
+     * `null` when the username is taken: in any case, or by a name that looks the same (the unique indexes on
+     * `usernameLower` and `usernameSkeleton` decide, so two registrations of alike names cannot both win).
+     */
     async insert(u: {
       id: string;
       username: string;
@@ -113,6 +124,7 @@ export function createUsersRepo(db: Db) {
         _id: oid(u.id),
         username: u.username,
         usernameLower: u.username.toLowerCase(),
+        usernameSkeleton: usernameSkeleton(u.username),
         displayName: u.displayName,
         passwordHash: u.passwordHash,
         createdAt: u.createdAt,
@@ -156,14 +168,16 @@ export function createUsersRepo(db: Db) {
     },
     /**
      * Renames the account (with the rest of `set`, in one document write); `'taken'` when another account holds the name
-     * in any case (the unique `usernameLower` index decides, so two renames to one name cannot both win).
+     * in any case or a name that looks the same (the unique `usernameLower` and `usernameSkeleton` indexes decide, so two
+     * renames to alike names cannot both win).
      */
     async rename(id: string, username: string, set: UserUpdate = {}): Promise<UserRecord | 'taken' | null> {
       const usernameLower = username.toLowerCase();
-      const holder = await users.findOne({ usernameLower });
+      const skeleton = usernameSkeleton(username);
+      const holder = await users.findOne({ usernameSkeleton: skeleton });
       if (holder && !holder._id.equals(oid(id))) return 'taken';
       try {
-        await users.updateOne({ _id: oid(id) }, { $set: { ...set, username, usernameLower } });
+        await users.updateOne({ _id: oid(id) }, { $set: { ...set, username, usernameLower, usernameSkeleton: skeleton } });
       } catch (err) {
         if (isDuplicateKey(err)) return 'taken';
         throw err;
