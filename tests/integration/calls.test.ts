@@ -4,19 +4,7 @@
  * their microphones and ears. The server's clock is moved forward for the 30-second ring timeout, and the sweep run
  * through the calls module's test hook instead of waiting.
  */
-import {
-  AudioFrame,
-  AudioSource,
-  AudioStream,
-  dispose,
-  LocalAudioTrack,
-  Room,
-  RoomEvent,
-  TrackKind,
-  TrackPublishOptions,
-  TrackSource,
-  type RemoteTrack,
-} from '@livekit/rtc-node';
+import { dispose } from '@livekit/rtc-node';
 import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,11 +12,11 @@ import { Call, CallConnection, CallHistoryEntry, callRoomName } from '@shared/ap
 import { voiceRoomName } from '@shared/api/voice';
 import type { Clock } from '../../server/src/clock';
 import { callsOf } from '../../server/src/modules/calls/calls.module';
+import { ListeningBot } from './listening-bot';
+import { FRAME_SAMPLES } from './paced-audio';
 import { connectGateway, nextEvent, registerUser, type TestServer, type TestUser } from './server-helpers';
-import { createVoiceGuild, env, roomService, sleep, startServerOn, waitFor } from './voice-support';
+import { createVoiceGuild, env, roomService, startServerOn, waitFor } from './voice-support';
 
-const SAMPLE_RATE = 48_000;
-const FRAME_SAMPLES = SAMPLE_RATE / 100;
 const RMS_THRESHOLD = 1_000;
 
 let offsetMs = 0;
@@ -42,76 +30,9 @@ let aGateway: Socket;
 let bPhone: Socket;
 let bDesk: Socket;
 let bPhoneSession: string;
-const bots: CallBot[] = [];
+const bots: ListeningBot[] = [];
 const sockets: Socket[] = [];
 const livekit = roomService();
-
-/** A headless participant: publishes a tone (10 ms frames, paced, source queue 0) and measures what it hears. */
-class CallBot {
-  readonly room = new Room();
-  private source: AudioSource | null = null;
-  private running = false;
-  readonly heard = new Map<string, { frames: number; sumSquares: number; samples: number }>();
-
-  constructor() {
-    this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant) => {
-      if (track.kind !== TrackKind.KIND_AUDIO) return;
-      const stats = { frames: 0, sumSquares: 0, samples: 0 };
-      this.heard.set(participant.identity, stats);
-      void (async () => {
-        const reader = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 }).getReader();
-        for (;;) {
-          const { done, value: frame } = await reader.read();
-          if (done) break;
-          stats.frames += 1;
-          // The jitter buffer starts with a few frames of silence.
-          if (stats.frames <= 30) continue;
-          for (const v of frame.data) {
-            stats.sumSquares += v * v;
-            stats.samples += 1;
-          }
-        }
-      })();
-    });
-  }
-
-  async connect(conn: CallConnection): Promise<void> {
-    await this.room.connect(conn.url, conn.token, { autoSubscribe: true, dynacast: false });
-  }
-
-  async publishTone(): Promise<void> {
-    const source = new AudioSource(SAMPLE_RATE, 1, 0);
-    this.source = source;
-    const track = LocalAudioTrack.createAudioTrack('mic', source);
-    await this.room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
-    this.running = true;
-    void (async () => {
-      const start = Date.now();
-      let n = 0;
-      for (let frame = 0; this.running; frame++) {
-        const data = new Int16Array(FRAME_SAMPLES);
-        for (let i = 0; i < FRAME_SAMPLES; i += 1, n += 1)
-          data[i] = Math.round(0.5 * 32_767 * Math.sin((2 * Math.PI * 440 * n) / SAMPLE_RATE));
-        await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
-          this.running = false;
-        });
-        // A queue of 0 takes frames as fast as they come: pace them at real time.
-        await sleep(Math.max(0, start + (frame + 1) * 10 - Date.now()));
-      }
-    })();
-  }
-
-  rms(identity: string): number {
-    const s = this.heard.get(identity);
-    return s && s.samples > 0 ? Math.sqrt(s.sumSquares / s.samples) : 0;
-  }
-
-  async close(): Promise<void> {
-    this.running = false;
-    await this.room.disconnect().catch(() => undefined);
-    await this.source?.close().catch(() => undefined);
-  }
-}
 
 function gateway(user: TestUser): Socket {
   const socket = connectGateway(server.url, user.token);
@@ -170,8 +91,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function newBot(): CallBot {
-  const bot = new CallBot();
+function newBot(): ListeningBot {
+  const bot = new ListeningBot();
   bots.push(bot);
   return bot;
 }
@@ -220,7 +141,7 @@ describe('calls', () => {
     await Promise.all([botA.publishTone(), botB.publishTone()]);
     await bothJoined;
     // Half a second of measured audio each way, or give up after 30 s.
-    const enough = (bot: CallBot, from: string) => (bot.heard.get(from)?.samples ?? 0) >= 50 * FRAME_SAMPLES;
+    const enough = (bot: ListeningBot, from: string) => (bot.heard.get(from)?.samples ?? 0) >= 50 * FRAME_SAMPLES;
     await waitFor('both bots to hear the other', async () => (enough(botA, b.id) && enough(botB, a.id) ? true : undefined), 30_000);
     expect(botA.rms(b.id)).toBeGreaterThan(RMS_THRESHOLD);
     expect(botB.rms(a.id)).toBeGreaterThan(RMS_THRESHOLD);

@@ -15,18 +15,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RemoteTrack } from '@livekit/rtc-node';
-import {
-  AudioStream,
-  dispose,
-  LocalAudioTrack,
-  Room,
-  RoomEvent,
-  TrackKind,
-  TrackPublishOptions,
-  TrackSource,
-  type AudioSource,
-} from '@livekit/rtc-node';
+import { dispose } from '@livekit/rtc-node';
 import { Redis } from 'ioredis';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Socket } from 'socket.io-client';
@@ -36,7 +25,8 @@ import { livekitBinary } from '../../scripts/stack/go-tools';
 import { livekitHealth, livekitTemplate, renderTemplate } from '../../scripts/stack/services/livekit';
 import { freePort, which } from '../../scripts/stack/tools';
 import { uniqueDbName } from '../support/env';
-import { FRAME_SAMPLES, SAMPLE_RATE, startPacedAudio, toneFill, unqueuedSource } from './paced-audio';
+import { FRAME_SAMPLES } from './paced-audio';
+import { ListeningBot } from './listening-bot';
 import { connectGateway, nextEvent, registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
 import { env, startServerOn, waitFor } from './voice-support';
 
@@ -125,65 +115,6 @@ async function startSecondNode(redis: Redis): Promise<{ node: LivekitNode; first
   } catch (err) {
     await stop();
     throw err;
-  }
-}
-
-/** An rtc-node participant that publishes a paced 440 Hz tone and measures the loudness of what it hears from whom. */
-class ListeningBot {
-  readonly room = new Room();
-  private source: AudioSource | null = null;
-  private stopTone: (() => void) | null = null;
-  readonly heard = new Map<string, { frames: number; sumSquares: number; samples: number }>();
-
-  constructor() {
-    this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant) => {
-      if (track.kind !== TrackKind.KIND_AUDIO) return;
-      const stats = { frames: 0, sumSquares: 0, samples: 0 };
-      this.heard.set(participant.identity, stats);
-      void (async () => {
-        const reader = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 }).getReader();
-        for (;;) {
-          const { done, value: frame } = await reader.read();
-          if (done) break;
-          stats.frames += 1;
-          // The jitter buffer starts with a few frames of silence.
-          if (stats.frames <= 30) continue;
-          for (const v of frame.data) {
-            stats.sumSquares += v * v;
-            stats.samples += 1;
-          }
-        }
-      })();
-    });
-  }
-
-  async connect(join: VoiceJoinResponse): Promise<void> {
-    await this.room.connect(join.url, join.token, { autoSubscribe: true, dynacast: false });
-  }
-
-  async publishTone(): Promise<void> {
-    const source = unqueuedSource();
-    this.source = source;
-    const track = LocalAudioTrack.createAudioTrack('mic', source);
-    const participant = this.room.localParticipant;
-    if (!participant) throw new Error('not connected');
-    await participant.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
-    this.stopTone = startPacedAudio(source, toneFill(440, 0.5));
-  }
-
-  samplesFrom(identity: string): number {
-    return this.heard.get(identity)?.samples ?? 0;
-  }
-
-  rms(identity: string): number {
-    const s = this.heard.get(identity);
-    return s && s.samples > 0 ? Math.sqrt(s.sumSquares / s.samples) : 0;
-  }
-
-  async close(): Promise<void> {
-    this.stopTone?.();
-    await this.room.disconnect().catch(() => undefined);
-    await this.source?.close().catch(() => undefined);
   }
 }
 
