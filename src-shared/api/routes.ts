@@ -111,7 +111,15 @@ export const routes = {
     body: LogoutBody,
     status: 204,
   }),
-  getMe: defineRoute({ tag: 'users', method: 'get', path: '/users/@me', summary: 'My account', auth: true, response: User, scope: 'guilds:read' }),
+  getMe: defineRoute({
+    tag: 'users',
+    method: 'get',
+    path: '/users/@me',
+    summary: 'My account',
+    auth: true,
+    response: User,
+    scope: 'guilds:read',
+  }),
   patchMe: defineRoute({
     tag: 'users',
     method: 'patch',
@@ -865,7 +873,14 @@ export const routes = {
   }),
 
   // Bots and API tokens (bots.ts): managed by a signed-in user only, never through a token (no scope).
-  listBots: defineRoute({ tag: 'bots', method: 'get', path: '/users/@me/bots', summary: 'My bot accounts', auth: true, response: list(Bot) }),
+  listBots: defineRoute({
+    tag: 'bots',
+    method: 'get',
+    path: '/users/@me/bots',
+    summary: 'My bot accounts',
+    auth: true,
+    response: list(Bot),
+  }),
   createBot: defineRoute({
     tag: 'bots',
     method: 'post',

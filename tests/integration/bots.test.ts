@@ -2,7 +2,15 @@
 import { ObjectId } from 'mongodb';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGateway, guildWithMember, nextEvent, registerUser, startTestServer, type TestServer, type TestUser } from './server-helpers';
+import {
+  connectGateway,
+  guildWithMember,
+  nextEvent,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './server-helpers';
 
 /**
  * Bot accounts and personal API tokens on the real stack: a bot's token sends a message that a member receives over the
@@ -131,7 +139,11 @@ describe('bots and API tokens', () => {
   });
 
   it('when a personal token lacks messages:write, then sending is 403 MISSING_SCOPE while reading works; revoked, it is refused', async () => {
-    const created = await t.api.post('/users/@me/api-tokens', { name: 'reader', scopes: ['messages:read'], expiresInDays: 30 }, member.token);
+    const created = await t.api.post(
+      '/users/@me/api-tokens',
+      { name: 'reader', scopes: ['messages:read'], expiresInDays: 30 },
+      member.token,
+    );
     expect(created.status).toBe(201);
     const token: string = created.body.token;
     expect(token).toMatch(/^ppt_/);
@@ -160,7 +172,11 @@ describe('bots and API tokens', () => {
   });
 
   it('when a personal token has messages:write, then it sends as its owner; without messages:read the gateway refuses it', async () => {
-    const created = await t.api.post('/users/@me/api-tokens', { name: 'writer', scopes: ['messages:write'], expiresInDays: null }, member.token);
+    const created = await t.api.post(
+      '/users/@me/api-tokens',
+      { name: 'writer', scopes: ['messages:write'], expiresInDays: null },
+      member.token,
+    );
     const sent = await t.api.post(`/channels/${textId}/messages`, { content: 'scripted' }, created.body.token);
     expect(sent.status).toBe(201);
     expect(sent.body.author.id).toBe(member.id);
