@@ -105,9 +105,14 @@ function BotRow({
 }) {
   const selfId = useAuth((s) => s.user?.id);
   const guilds = useGuilds((s) => s.guilds);
-  const manageable = useGuilds((s) =>
-    s.guilds.filter((g) => !bot.guildIds.includes(g.id) && hasPermission(myPermissions(s, selfId, g.id), Permission.MANAGE_GUILD)),
+  // Selected as one string, so the selector's answer is stable between renders (a fresh array each time would loop).
+  const manageableIds = useGuilds((s) =>
+    s.guilds
+      .filter((g) => !bot.guildIds.includes(g.id) && hasPermission(myPermissions(s, selfId, g.id), Permission.MANAGE_GUILD))
+      .map((g) => g.id)
+      .join(','),
   );
+  const manageable = guilds.filter((g) => manageableIds.split(',').includes(g.id));
   const [rename, setRename] = useState(bot.displayName);
   const [target, setTarget] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -190,7 +195,7 @@ function BotRow({
           type="button"
           className="btn secondary"
           disabled={busy}
-          aria-label={`Reset the token of ${bot.displayName}`}
+          aria-label={`Reset token of ${bot.displayName}`}
           onClick={() =>
             void run(
               () => api().bots.resetToken(bot.id),

@@ -32,7 +32,7 @@ export function NewSecret({ label, value, onDone }: { label: string; value: stri
         />
         <button
           type="button"
-          className="btn"
+          className="btn secondary"
           onClick={() =>
             void navigator.clipboard.writeText(value).then(
               () => setCopied(true),
