@@ -212,3 +212,31 @@ describe('bots and API tokens', () => {
     expect(actions).toContain('token.revoke');
   });
 });
+
+describe('API tokens and rate limits', () => {
+  let t: TestServer;
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("when a user's messages are rate limited, then their personal token and their bot still send: each is limited as itself", async () => {
+    t = await startTestServer({ RATE_LIMITS: '*=100000/60,message=2/60' });
+    const owner = await registerUser(t.api, 'rlowner');
+    const guildId: string = (await t.api.post('/guilds', { name: 'Limits' }, owner.token)).body.id;
+    const textId: string = (await t.api.get(`/guilds/${guildId}/channels`, owner.token)).body.items.find((c: any) => c.type === 'text').id;
+    const send = (token: string) => t.api.post(`/channels/${textId}/messages`, { content: 'tick' }, token);
+    expect((await send(owner.token)).status).toBe(201);
+    expect((await send(owner.token)).status).toBe(201);
+    expect((await send(owner.token)).status).toBe(429);
+
+    const personal = (await t.api.post('/users/@me/api-tokens', { name: 'rl', scopes: ['messages:write'], expiresInDays: 1 }, owner.token))
+      .body.token;
+    expect((await send(personal)).status).toBe(201);
+    expect((await send(personal)).status).toBe(201);
+    expect((await send(personal)).status).toBe(429);
+
+    const { bot, token } = (await t.api.post('/users/@me/bots', { name: 'Limited bot' }, owner.token)).body;
+    await t.api.put(`/guilds/${guildId}/bots/${bot.id}`, undefined, owner.token);
+    expect((await send(token)).status).toBe(201);
+  });
+});

@@ -21,6 +21,7 @@ export function createBotsModule(deps: { tokens: AccessTokens }) {
       audit: ctx.audit,
       clock: ctx.clock,
       log: ctx.log,
+      findUserCached: (id) => ctx.cachedReads.users.findById(id),
       removeMember: (guildId, userId, actorId) => guilds.removeMember(guildId, userId, actorId),
     });
     deps.tokens.setApiTokenVerifier((token) => service.verify(token));

@@ -50,6 +50,8 @@ export function createBotsService(deps: {
   audit: AuditService;
   clock: Clock;
   log: Logger;
+  /** A user record through the record cache (the bot's owner, on every bot-token verification). */
+  findUserCached(id: string): Promise<UserRecord | null>;
   /** Guild membership removal with its events and voice disconnect (guilds.service removeMember). */
   removeMember(guildId: string, userId: string, actorId: string): Promise<boolean>;
 }) {
@@ -116,6 +118,11 @@ export function createBotsService(deps: {
       }
       const now = clock.now().getTime();
       if (record.expiresAt && record.expiresAt.getTime() <= now) throw new AppError('TOKEN_EXPIRED', 'API token expired');
+      if (record.kind === 'bot') {
+        // A bot acts for its owner: once the owner's account is disabled or deleted, so is every bot of theirs.
+        const owner = await deps.findUserCached(record.ownerId);
+        if (!owner || owner.deletedAt || owner.disabledAt) throw new AppError('UNAUTHENTICATED', "The bot's owner can no longer act");
+      }
       const cap = now + TOKEN_SESSION_MAX_SECONDS * 1000;
       const exp = Math.floor(Math.min(record.expiresAt?.getTime() ?? cap, cap) / 1000);
       return { userId: record.userId, sessionId: null, exp, apiToken: { id: record.id, kind: record.kind, scopes: record.scopes } };
