@@ -197,6 +197,14 @@ describe('bots and API tokens', () => {
     expect(res.body.error.code).toBe('TOKEN_EXPIRED');
   });
 
+  it("when a bot's owner is disabled, then the bot's token is refused too", async () => {
+    const owner2 = await registerUser(t.api, 'botowner2');
+    const { token } = await createBot('Orphan', owner2);
+    expect((await t.api.get('/users/@me', token)).status).toBe(200);
+    await t.server.repos.users.update(owner2.id, { disabledAt: new Date() });
+    expect((await t.api.get('/users/@me', token)).status).toBe(401);
+  });
+
   it('when a token is altered, then it is refused like an unknown one', async () => {
     const created = await t.api.post('/users/@me/api-tokens', { name: 'alter', scopes: ['guilds:read'], expiresInDays: 1 }, member.token);
     const token: string = created.body.token;
