@@ -42,6 +42,15 @@ export const AUDIT_ACTIONS = [
   'voice.stream_on',
   'recording.start',
   'recording.stop',
+  /** A bot was added to / removed from the guild (targetId: the bot; `details: { ownerId }`). */
+  'bot.add',
+  'bot.remove',
+  /**
+   * A bot's token or a personal API token was created or revoked (`details: { kind, tokenId }`). Not guild events: they
+   * are kept under the owning account's id as the entry's scope (guildId), which no guild's audit log lists.
+   */
+  'token.create',
+  'token.revoke',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

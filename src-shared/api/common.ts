@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'TOKEN_EXPIRED',
   'INVALID_CREDENTIALS',
   'FORBIDDEN',
+  /** An API token (bot or personal) without the scope the route needs, or on a route no token may call; 403. */
+  'MISSING_SCOPE',
   'NOT_FOUND',
   'CONFLICT',
   'USERNAME_TAKEN',

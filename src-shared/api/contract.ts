@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ApiScope } from './bots';
 
 /**
  * Which rate-limit budget a route spends (server config RATE_LIMITS sets each one's size). Every write route
@@ -40,6 +41,11 @@ export interface RouteContract {
    * a short-lived signed URL.
    */
   ranges?: boolean;
+  /**
+   * The API-token scope this route needs (bots.ts API_SCOPES). Without one, bot and personal tokens are refused
+   * (403 MISSING_SCOPE); with one, a personal token must hold it (a bot's token holds every scope).
+   */
+  scope?: ApiScope;
   /** Error statuses this route adds to the ones every route has, status → `CODE: when`. */
   errors?: Readonly<Record<string, string>>;
 }

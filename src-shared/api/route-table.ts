@@ -106,6 +106,16 @@ export const routes: Refs<Routes> = {
   unblockUser: { method: 'delete', path: '/users/@me/blocks/:userId' },
   getPrivacySettings: { method: 'get', path: '/users/@me/privacy-settings' },
   updatePrivacySettings: { method: 'put', path: '/users/@me/privacy-settings' },
+  listBots: { method: 'get', path: '/users/@me/bots' },
+  createBot: { method: 'post', path: '/users/@me/bots' },
+  updateBot: { method: 'patch', path: '/users/@me/bots/:botId' },
+  deleteBot: { method: 'delete', path: '/users/@me/bots/:botId' },
+  resetBotToken: { method: 'post', path: '/users/@me/bots/:botId/token' },
+  addGuildBot: { method: 'put', path: '/guilds/:guildId/bots/:botId' },
+  removeGuildBot: { method: 'delete', path: '/guilds/:guildId/bots/:botId' },
+  listApiTokens: { method: 'get', path: '/users/@me/api-tokens' },
+  createApiToken: { method: 'post', path: '/users/@me/api-tokens' },
+  revokeApiToken: { method: 'delete', path: '/users/@me/api-tokens/:tokenId' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
 };
 

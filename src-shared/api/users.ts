@@ -26,11 +26,20 @@ export const User = z.object({
   avatar: ImageHash.nullable(),
   createdAt: IsoDate,
   status: UserStatus,
+  /** A bot account (bots.ts); absent for people. */
+  bot: z.literal(true).optional(),
 });
 export type User = z.infer<typeof User>;
 
 /** Another user as shown next to messages and in member lists. */
-export const PublicUser = z.object({ id: Id, username: z.string(), displayName: z.string(), avatar: ImageHash.nullable() });
+export const PublicUser = z.object({
+  id: Id,
+  username: z.string(),
+  displayName: z.string(),
+  avatar: ImageHash.nullable(),
+  /** A bot account: the client shows a BOT tag. Absent for people. */
+  bot: z.literal(true).optional(),
+});
 export type PublicUser = z.infer<typeof PublicUser>;
 
 export const RegisterBody = z.strictObject({

@@ -185,6 +185,7 @@ export const voiceRoutes = {
     path: '/channels/:channelId/voice/join',
     summary: 'Get a LiveKit token for a voice channel (CONNECT; publish needs SPEAK). Leaves your previous voice channel.',
     auth: true,
+    scope: 'voice:join',
     rateLimit: 'voice-join',
     params: ChannelIdParams,
     // Optional: an empty POST joins with your stored self mute/deafen.
@@ -197,6 +198,7 @@ export const voiceRoutes = {
     path: '/voice/leave',
     summary: 'Leave voice (the server removes you from the room)',
     auth: true,
+    scope: 'voice:join',
     status: 204,
   }),
   updateMyVoiceState: defineRoute({

@@ -388,7 +388,7 @@ export function createGateway(deps: {
         if (claims.userId !== userId) return reply({ ok: false, code: 'FORBIDDEN' });
         clearTimeout(expiry);
         socket.data.exp = claims.exp;
-        socket.data.authSession = claims.sessionId;
+        socket.data.authSession = claims.apiToken ? `token:${claims.apiToken.id}` : claims.sessionId;
         expiry = scheduleExpiry(socket, claims.exp);
         reply({ ok: true });
       } catch (err) {
@@ -483,12 +483,21 @@ export function createGateway(deps: {
         }
         tokens.verify(token).then(
           (claims) => {
+            // The gateway carries messages: a personal API token needs messages:read to open it (a bot's holds all).
+            const apiToken = claims.apiToken;
+            if (apiToken?.kind === 'personal' && !apiToken.scopes.includes('messages:read')) {
+              log.info({ code: 'MISSING_SCOPE' }, 'gateway handshake rejected');
+              const err = new Error('MISSING_SCOPE') as Error & { data?: unknown };
+              err.data = { code: 'MISSING_SCOPE' };
+              return next(err);
+            }
             socket.data = {
               userId: claims.userId,
               exp: claims.exp,
               status: 'online',
               sessionId: randomUUID(),
-              authSession: claims.sessionId,
+              // Opened with an API token: revoking that token closes it (closeSessions matching `token:<id>`).
+              authSession: apiToken ? `token:${apiToken.id}` : claims.sessionId,
             };
             next();
           },

@@ -2,6 +2,7 @@ import type { RouteContract } from '@shared/api/contract';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import { AppError, validationError } from '../errors';
+import { requireScope } from './auth.middleware';
 import type { RouteRateLimits } from './route-rate-limits';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
@@ -51,6 +52,7 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, part: 'params'
  * Every input part is parsed with its zod schema (strict objects reject unknown fields); any `$`-prefixed key anywhere
  * in the body is rejected before parsing, as defence in depth against operator injection. Every write route is rate
  * limited here (`rateLimits`, see route-rate-limits.ts), before its input is even parsed, so no module can forget it.
+ * Requests made with a bot or personal API token are held to the route's declared `scope` here too (requireScope).
  */
 export class ApiRouter {
   readonly router = Router();
@@ -91,7 +93,7 @@ export class ApiRouter {
     const gates = this.rateLimits?.gatesFor(contract);
     const pre: RequestHandler[] = [
       ...(gates ? [gates.beforeAuth] : []),
-      ...(contract.auth ? [this.requireAuth] : []),
+      ...(contract.auth ? [this.requireAuth, requireScope(contract)] : []),
       ...(gates ? [gates.afterAuth] : []),
     ];
     const handler: RequestHandler = async (req, res) => {

@@ -65,7 +65,12 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
     }
     if (c.auth) {
       responses['401'] = { description: 'Missing or invalid access token', content: { 'application/json': { schema: errorSchema } } };
-      responses['403'] = { description: 'Missing permission', content: { 'application/json': { schema: errorSchema } } };
+      responses['403'] = {
+        description: c.scope
+          ? `Missing permission; MISSING_SCOPE: a personal API token without \`${c.scope}\``
+          : 'Missing permission; MISSING_SCOPE: API tokens (bot or personal) cannot use this route',
+        content: { 'application/json': { schema: errorSchema } },
+      };
     }
     if (c.ranges) {
       responses['206'] = { ...(success as object), description: 'Partial content (a Range request)' };

@@ -118,7 +118,9 @@ export function createRouteRateLimits(opts: { redis: Redis | null; namespace: st
         },
         async afterAuth(req, res, next) {
           const userId = req.auth?.userId;
-          const subject = userId ? `u:${userId}` : `ip:${ipOf(req)}`;
+          // A personal API token spends its own budgets (and its owner's budget for all writes); a bot is its own user.
+          const tokenId = req.auth?.apiToken?.id;
+          const subject = tokenId ? `t:${tokenId}` : userId ? `u:${userId}` : `ip:${ipOf(req)}`;
           // A `write` route has its own bucket; a class is shared by its routes (messages: per channel as well).
           const key =
             name === 'write' ? `${route}|${subject}` : name === 'message' ? `${subject}|${keyPart(req.params.channelId)}` : subject;

@@ -19,12 +19,14 @@ export const userView = (u: UserRecord): User => ({
   avatar: u.avatar,
   createdAt: u.createdAt.toISOString(),
   status: u.status,
+  ...(u.bot ? { bot: true } : {}),
 });
 export const publicUserView = (u: UserRecord): PublicUser => ({
   id: u.id,
   username: u.username,
   displayName: u.displayName,
   avatar: u.avatar,
+  ...(u.bot ? { bot: true } : {}),
 });
 export const deletedUser = (id: string): PublicUser => ({ id, username: 'deleted-user', displayName: 'Deleted user', avatar: null });
 export const guildView = (g: GuildRecord): Guild => ({

@@ -1,5 +1,6 @@
 import type { AuthRateLimits } from '../http/rate-limit';
 import { auditModule } from './audit/audit.routes';
+import { createBotsModule } from './bots/bots.module';
 import { createAuthModule } from './auth/auth.routes';
 import { channelsModule } from './channels/channels.routes';
 import type { ModuleFactory } from './context';
@@ -31,6 +32,7 @@ export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLi
     messagesModule,
     auditModule,
     imagesModule,
+    createBotsModule(deps),
   ];
 }
 

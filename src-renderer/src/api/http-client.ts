@@ -28,6 +28,7 @@ const API_MESSAGES: Record<ErrorCode, string> = {
   TOKEN_EXPIRED: 'Your session has expired. Please log in again.',
   INVALID_CREDENTIALS: 'Wrong username or password.',
   FORBIDDEN: "You don't have permission to do that.",
+  MISSING_SCOPE: 'This API token is not allowed to do that.',
   NOT_FOUND: "That doesn't exist (any more).",
   REACTION_LIMIT: 'This message has as many different reactions as it can have.',
   INVALID_REPLY: 'The message you replied to is gone.',

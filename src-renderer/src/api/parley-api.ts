@@ -62,6 +62,22 @@ export function createParleyApi(http: HttpClient) {
       revokeSession: (sessionId: string) => call(routes.revokeSession, { params: { sessionId } }),
       revokeOtherSessions: () => call(routes.revokeOtherSessions),
     },
+    /** My bot accounts (a token is shown once, on creation and reset) and adding them to guilds. */
+    bots: {
+      list: async () => (await call(routes.listBots)).items,
+      create: (name: string) => call(routes.createBot, { body: { name } }),
+      rename: (botId: string, name: string) => call(routes.updateBot, { params: { botId }, body: { name } }),
+      remove: (botId: string) => call(routes.deleteBot, { params: { botId } }),
+      resetToken: (botId: string) => call(routes.resetBotToken, { params: { botId } }),
+      addToGuild: (guildId: string, botId: string) => call(routes.addGuildBot, { params: { guildId, botId } }),
+      removeFromGuild: (guildId: string, botId: string) => call(routes.removeGuildBot, { params: { guildId, botId } }),
+    },
+    /** My personal API tokens for scripts (the secret is shown once, on creation). */
+    apiTokens: {
+      list: async () => (await call(routes.listApiTokens)).items,
+      create: (body: RouteBody<typeof routes.createApiToken>) => call(routes.createApiToken, { body }),
+      revoke: (tokenId: string) => call(routes.revokeApiToken, { params: { tokenId } }),
+    },
     members: {
       /** One member, fresh from the server (the profile card; the list is kept current by the gateway). */
       get: (guildId: string, userId: string) => call(routes.getMember, { params: { guildId, userId } }),

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { BOT_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX, type ApiScope } from '@shared/api/bots';
 import { AppError } from '../../errors';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -16,7 +17,19 @@ export interface AccessClaims {
   sessionId: string | null;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /** Set when a bot or personal API token (not a session's access token) authenticated the request. */
+  apiToken?: ApiTokenClaims;
 }
+
+/** What a verified bot or personal API token grants (see modules/bots). */
+export interface ApiTokenClaims {
+  id: string;
+  kind: 'bot' | 'personal';
+  scopes: readonly ApiScope[];
+}
+
+/** Verifies a `pbt_`/`ppt_` token; throws AppError UNAUTHENTICATED / TOKEN_EXPIRED. */
+export type ApiTokenVerifier = (token: string) => Promise<AccessClaims>;
 
 /** Throws (AppError UNAUTHENTICATED) when the account or session behind a valid token may no longer act. */
 export type AccountCheck = (claims: AccessClaims) => Promise<void>;
@@ -36,6 +49,7 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
   const key = new TextEncoder().encode(secret);
   const verified = new Map<string, AccessClaims>();
   let accountCheck: AccountCheck = async () => undefined;
+  let apiTokenVerifier: ApiTokenVerifier | null = null;
   function remember(token: string, claims: AccessClaims): void {
     if (verified.size >= VERIFIED_MEMO_SIZE) {
       // Oldest first (insertion order); expired ones go first in practice since tokens are verified soon after issue.
@@ -98,9 +112,18 @@ export function createAccessTokens(secret: string, clock: { now(): Date } = { no
     setAccountCheck(check: AccountCheck): void {
       accountCheck = check;
     },
+    /**
+     * The bots module registers how bot and personal API tokens are checked. They are read from the database on every
+     * verification (never remembered like access tokens), so a revoked one is refused from the next request on.
+     */
+    setApiTokenVerifier(verifier: ApiTokenVerifier): void {
+      apiTokenVerifier = verifier;
+    },
     /** Throws AppError UNAUTHENTICATED (bad, or its account disabled or deleted) or TOKEN_EXPIRED (expired). */
     async verify(token: string): Promise<AccessClaims> {
-      const claims = await verifySignature(token);
+      const isApiToken = token.startsWith(BOT_TOKEN_PREFIX) || token.startsWith(PERSONAL_TOKEN_PREFIX);
+      if (isApiToken && !apiTokenVerifier) throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+      const claims = isApiToken && apiTokenVerifier ? await apiTokenVerifier(token) : await verifySignature(token);
       await accountCheck(claims);
       return claims;
     },

@@ -27,6 +27,9 @@ interface UserDoc {
   dmsAndCallsFrom?: ContactPrivacy;
   /** Ring with a call-waiting prompt while in a call or a voice channel, instead of answering busy (absent: false). */
   callWaiting?: boolean;
+  /** A bot account (modules/bots): no password, authenticates with its token only, owned by `ownerId`. */
+  bot?: boolean;
+  ownerId?: string | null;
 }
 
 export interface UserRecord {
@@ -41,6 +44,9 @@ export interface UserRecord {
   status: UserStatus;
   dmsAndCallsFrom: ContactPrivacy;
   callWaiting: boolean;
+  bot: boolean;
+  /** The user who owns this bot; null for people. */
+  ownerId: string | null;
 }
 
 const toRecord = (d: UserDoc): UserRecord => ({
@@ -55,6 +61,8 @@ const toRecord = (d: UserDoc): UserRecord => ({
   status: d.status ?? 'online',
   dmsAndCallsFrom: d.dmsAndCallsFrom ?? DEFAULT_CONTACT_PRIVACY,
   callWaiting: d.callWaiting ?? false,
+  bot: d.bot ?? false,
+  ownerId: d.ownerId ?? null,
 });
 
 /**
@@ -106,6 +114,7 @@ export function createUsersRepo(db: Db) {
       await ensureCollectionIndexes(db, 'users', [
         { key: { usernameLower: 1 }, unique: true, name: 'username_unique' },
         { key: { usernameSkeleton: 1 }, unique: true, name: 'username_skeleton_unique' },
+        { key: { ownerId: 1 }, name: 'bot_owner' },
       ]);
     },
 
@@ -119,6 +128,8 @@ export function createUsersRepo(db: Db) {
       displayName: string;
       passwordHash: string;
       createdAt: Date;
+      /** A bot account owned by this user (see modules/bots). */
+      botOwnerId?: string;
     }): Promise<UserRecord | null> {
       const doc: UserDoc = {
         _id: oid(u.id),
@@ -128,6 +139,7 @@ export function createUsersRepo(db: Db) {
         displayName: u.displayName,
         passwordHash: u.passwordHash,
         createdAt: u.createdAt,
+        ...(u.botOwnerId ? { bot: true, ownerId: u.botOwnerId } : {}),
       };
       try {
         await users.insertOne(doc);
@@ -184,6 +196,11 @@ export function createUsersRepo(db: Db) {
       }
       const d = await users.findOne({ _id: oid(id) });
       return d ? toRecord(d) : null;
+    },
+    /** The live (not deleted) bot accounts `ownerId` owns, oldest first. */
+    async listBotsOf(ownerId: string): Promise<UserRecord[]> {
+      const docs = await users.find({ ownerId, bot: true }).sort({ _id: 1 }).toArray();
+      return docs.map(toRecord).filter((u) => !u.deletedAt);
     },
     count: () => users.countDocuments(),
   };

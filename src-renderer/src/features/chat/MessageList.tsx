@@ -1,5 +1,6 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { BotTag } from '../bots/BotTag';
 import { api, chatStore, searchStore, uiStore, unreadStore, useAuth, useChat, useGuilds, useSearch, useUnread } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar, nameColorFor } from '../../ui/Avatar';
@@ -632,6 +633,7 @@ const MessageRow = memo(function MessageRow({
                 {name}
               </span>
             )}
+            <BotTag bot={m.author.bot} />
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
             {m.pinned && (
               <span className="pinned-mark">

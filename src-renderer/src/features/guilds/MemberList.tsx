@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { BotTag } from '../bots/BotTag';
 import { useAuth, useGuilds } from '../../app/services';
 import type { Member } from '../../api/types';
 import { Avatar } from '../../ui/Avatar';
@@ -46,12 +47,13 @@ export function MemberList({ guildId }: { guildId: string }) {
                 <li
                   key={m.user.id}
                   className={`member-row ${status}`}
-                  aria-label={`${name}, ${STATUS_LABEL[status]}${m.user.id === ownerId ? ', server owner' : ''}`}
+                  aria-label={`${name}${m.user.bot ? ', bot' : ''}, ${STATUS_LABEL[status]}${m.user.id === ownerId ? ', server owner' : ''}`}
                   {...memberMenuTriggerProps(guildId, m.user.id, 'members')}
                 >
                   <Avatar id={m.user.id} name={name} avatar={m.user.avatar} size={32} status={status} />
                   <span className="member-name" style={{ color: colorOf(m) }}>
                     {name}
+                    <BotTag bot={m.user.bot} />
                   </span>
                   {m.user.id === ownerId && (
                     <span className="owner-crown" title="Server owner" aria-hidden="true">

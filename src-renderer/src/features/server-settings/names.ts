@@ -42,6 +42,10 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'voice.stream_on': "Allowed a member's stream again",
   'recording.start': 'Started a recording',
   'recording.stop': 'Stopped a recording',
+  'bot.add': 'Added a bot',
+  'bot.remove': 'Removed a bot',
+  'token.create': 'Created an API token',
+  'token.revoke': 'Revoked an API token',
 };
 
 /** Every audit action (the labels' keys: typed as a complete record, so this list cannot miss one). */

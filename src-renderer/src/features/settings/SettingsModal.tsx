@@ -3,6 +3,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { relationshipsStore, uiStore, useRelationships, useSettings } from '../../app/services';
 import { platform } from '../../platform/platform';
 import { AccountPanel } from '../account/AccountPanel';
+import { ApiTokensPanel } from '../bots/ApiTokensPanel';
+import { BotsPanel } from '../bots/BotsPanel';
 import { Modal } from '../guilds/GuildModals';
 import { dbToMeter } from '../voice/vad-gate';
 import type { DeviceInfo, DevicePreference } from './device-fallback';
@@ -11,7 +13,7 @@ import { refreshDevices, useDevices } from './useDeviceWatcher';
 import { useCameraPreview } from './useCameraPreview';
 import { useInputLevel } from './useInputLevel';
 
-type Tab = 'voice' | 'video' | 'appearance' | 'account' | 'privacy';
+type Tab = 'voice' | 'video' | 'appearance' | 'account' | 'privacy' | 'bots' | 'tokens';
 
 export function SettingsModal({ initialTab }: { initialTab: Tab }) {
   const [tab, setTab] = useState<Tab>(initialTab);
@@ -22,6 +24,8 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
     ['appearance', 'Appearance'],
     ['account', 'My Account'],
     ['privacy', 'Privacy & Safety'],
+    ['bots', 'Bots'],
+    ['tokens', 'API Tokens'],
   ];
   return (
     <Modal title="User Settings" onClose={close} wide>
@@ -60,6 +64,8 @@ export function SettingsModal({ initialTab }: { initialTab: Tab }) {
           {tab === 'appearance' && <AppearanceSettings />}
           {tab === 'account' && <AccountPanel />}
           {tab === 'privacy' && <PrivacySettings />}
+          {tab === 'bots' && <BotsPanel />}
+          {tab === 'tokens' && <ApiTokensPanel />}
           <AppVersion />
         </section>
       </div>
