@@ -14,7 +14,13 @@ import { startTestServer, type TestServer } from './server-helpers';
 import { createVoiceGuild, type VoiceGuild } from './voice-support';
 
 const webDir = mkdtempSync(join(tmpdir(), 'parley-embed-'));
-writeFileSync(join(webDir, 'embed.html'), '<!doctype html><title>widget</title>');
+writeFileSync(join(webDir, 'embed.html'), '<!doctype html><meta name="parley-embed" content="{}" /><title>widget</title>');
+
+/** The page's `<meta name="parley-embed">` content, as the widget's script reads it. */
+function metaOf(html: string): unknown {
+  const m = /<meta name="parley-embed" content="([^"]*)"/.exec(html);
+  return m?.[1] ? JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) : null;
+}
 
 let server: TestServer;
 let g: VoiceGuild;
@@ -93,7 +99,11 @@ describe('the widget page', () => {
     expect(csp).toContain("script-src 'self'");
     expect(res.headers.get('x-frame-options')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.text()).toContain('widget');
+    expect(metaOf(await res.text())).toEqual({
+      origins: ['https://example.com', 'http://localhost:8080'],
+      guestAccess: 'listen',
+      channelName: 'alpha',
+    });
   });
 
   it("when the channel is not a voice channel or does not exist, then 404 with frame-ancestors 'none'", async () => {
@@ -112,6 +122,8 @@ describe('the widget page', () => {
     const res = await page(other.a);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'(;|$)/);
+    // Guests off: the page does not even name the channel.
+    expect(metaOf(await res.text())).toEqual({ origins: [], guestAccess: 'off', channelName: null });
   });
 });
 

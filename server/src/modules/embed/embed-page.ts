@@ -23,6 +23,24 @@ export function withFrameAncestors(policy: string, ancestors: string): string {
   return [...directives, `frame-ancestors ${ancestors}`].join(';');
 }
 
+const escapeAttribute = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * What the widget's script reads from `<meta name="parley-embed">`: the origins it may talk to over postMessage, and
+ * what a guest may do (the token route decides again). The channel's name only when guests may join it.
+ */
+export function pageInfo(access: EmbedAccess): { origins: string[]; guestAccess: 'off' | 'listen' | 'speak'; channelName: string | null } {
+  const guests = access.guestAccess !== 'off' && access.allowedOrigins.length > 0 && access.everyone.connect;
+  const guestAccess = !guests ? 'off' : access.guestAccess === 'speak' && access.everyone.speak ? 'speak' : 'listen';
+  return { origins: access.allowedOrigins, guestAccess, channelName: guests ? access.channel.name : null };
+}
+
+export function fillPage(html: string, access: EmbedAccess): string {
+  const content = escapeAttribute(JSON.stringify(pageInfo(access)));
+  return html.replace(/(<meta name="parley-embed" content=")[^"]*(")/, (_m, open: string, close: string) => `${open}${content}${close}`);
+}
+
 function setFraming(res: Response, ancestors: string): void {
   const policy = res.getHeader('Content-Security-Policy');
   res.setHeader('Content-Security-Policy', withFrameAncestors(typeof policy === 'string' ? policy : "default-src 'self'", ancestors));
@@ -53,7 +71,7 @@ export function createEmbedPageRouter(deps: { webDir: string; access: (channelId
       deps.log.error({ err, file }, 'embed page missing from the web build');
       throw AppError.notFound('Page');
     }
-    res.type('html').send(html);
+    res.type('html').send(fillPage(html, access));
   });
   return router;
 }
