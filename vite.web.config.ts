@@ -21,7 +21,10 @@ export default defineConfig({
     // The voice widget (/embed/voice/:channelId, served by the server with its own frame-ancestors) is a second page
     // with its own small script: livekit-client, no React.
     rollupOptions: {
-      input: { index: resolve(import.meta.dirname, 'src-renderer/index.html'), embed: resolve(import.meta.dirname, 'src-renderer/embed.html') },
+      input: {
+        index: resolve(import.meta.dirname, 'src-renderer/index.html'),
+        embed: resolve(import.meta.dirname, 'src-renderer/embed.html'),
+      },
     },
   },
 });

@@ -79,7 +79,8 @@ export const embedRoutes = {
     tag: 'embed',
     method: 'patch',
     path: '/guilds/:guildId/embed-settings',
-    summary: 'Set the origins that may frame the voice widget and whether guests may use it (MANAGE_GUILD; https origins only in production)',
+    summary:
+      'Set the origins that may frame the voice widget and whether guests may use it (MANAGE_GUILD; https origins only in production)',
     auth: true,
     params: GuildIdParams,
     body: UpdateEmbedSettingsBody,

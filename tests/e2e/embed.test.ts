@@ -21,6 +21,12 @@ const suffix = Math.random().toString(36).slice(2, 7);
 const owner = { username: `embed_owner_${suffix}`, displayName: 'Olive', password: 'correct horse battery' };
 const AUDIBLE = 0.01;
 
+/** What the host page keeps on its window. */
+interface HostWindow {
+  __states: StateMessage[];
+  send(message: unknown): void;
+}
+
 interface StateMessage {
   type: string;
   joined: boolean;
@@ -35,14 +41,26 @@ let guildId = '';
 let channelId = '';
 const bot = new Bot();
 
-async function rest(method: string, path: string, auth: string | null, body?: unknown): Promise<{ status: number; data: any }> {
+/** The fields this test reads from API responses (each response has some of them). */
+interface Body {
+  id: string;
+  accessToken: string;
+  url: string;
+  token: string;
+  error: { code: string };
+}
+
+async function rest(method: string, path: string, auth: string | null, body?: unknown): Promise<{ status: number; data: Body }> {
   const res = await fetch(`${e2e.server.url}/api/v1${path}`, {
     method,
-    headers: { ...(auth ? { Authorization: `Bearer ${auth}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      ...(auth ? { Authorization: `Bearer ${auth}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, data: text ? JSON.parse(text) : {} };
+  return { status: res.status, data: (text ? JSON.parse(text) : {}) as Body };
 }
 
 /** The host page: the widget in an iframe, every parley:state it posts kept in window.__states, `send()` posts to it. */
@@ -60,7 +78,7 @@ function hostPage(widgetUrl: string): string {
 
 const allowedOrigin = () => `http://127.0.0.1:${hostPort}`;
 const widgetUrl = () => `${e2e.server.url}/embed/voice/${channelId}`;
-const lastState = (page: Page) => page.evaluate(() => ((window as any).__states as StateMessage[]).at(-1) ?? null);
+const lastState = (page: Page) => page.evaluate(() => (window as unknown as HostWindow).__states.at(-1) ?? null);
 
 async function newPage(): Promise<Page> {
   const ctx = await e2e.newContext({ viewport: { width: 1280, height: 800 } });
@@ -149,10 +167,12 @@ describe('the embeddable voice widget', () => {
     const frame = widgetFrame(page);
     expect(await frame.getByRole('heading', { name: 'Lobby' }).count()).toBe(1);
 
-    await page.evaluate(() => (window as any).send({ type: 'parley:join' }));
+    await page.evaluate(() => (window as unknown as HostWindow).send({ type: 'parley:join' }));
     await expect.poll(() => lastState(page), { timeout: 30_000 }).toMatchObject({ joined: true, muted: true });
     await expect
-      .poll(async () => (await lastState(page))?.participants.map((p) => ({ name: p.name, guest: p.guest, self: p.self })), { timeout: 30_000 })
+      .poll(async () => (await lastState(page))?.participants.map((p) => ({ name: p.name, guest: p.guest, self: p.self })), {
+        timeout: 30_000,
+      })
       .toEqual(
         expect.arrayContaining([
           { name: expect.stringMatching(/^Guest /), guest: true, self: true },
@@ -165,8 +185,8 @@ describe('the embeddable voice widget', () => {
     await expect.poll(() => frame.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
     // A listen-only guest has no microphone to unmute: the widget shows no mute button and stays muted.
     expect(await frame.getByRole('button', { name: 'Unmute' }).isVisible()).toBe(false);
-    await page.evaluate(() => (window as any).send({ type: 'parley:mute', muted: false }));
-    await page.evaluate(() => (window as any).send({ type: 'parley:leave' }));
+    await page.evaluate(() => (window as unknown as HostWindow).send({ type: 'parley:mute', muted: false }));
+    await page.evaluate(() => (window as unknown as HostWindow).send({ type: 'parley:leave' }));
     await expect.poll(() => lastState(page), { timeout: 15_000 }).toMatchObject({ joined: false, muted: true, participants: [] });
   });
 
@@ -196,10 +216,12 @@ describe('the embeddable voice widget', () => {
     await expect.poll(() => consoleLines.join('\n'), { timeout: 15_000 }).toContain('frame-ancestors');
     // No frame holds the widget's document, and it never posted anything to this page.
     for (const frame of page.frames()) {
-      const widget = await frame.evaluate(() => document.getElementById('widget') !== null && location.pathname.startsWith('/embed/')).catch(() => false);
+      const widget = await frame
+        .evaluate(() => document.getElementById('widget') !== null && location.pathname.startsWith('/embed/'))
+        .catch(() => false);
       expect(widget).toBe(false);
     }
-    expect(await page.evaluate(() => (window as any).__states.length)).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as HostWindow).__states.length)).toBe(0);
   });
 
   it('when the guild turns guests off, then the token route refuses with 403 FORBIDDEN and the widget says so', async () => {

@@ -19,7 +19,15 @@ writeFileSync(join(webDir, 'embed.html'), '<!doctype html><meta name="parley-emb
 /** The page's `<meta name="parley-embed">` content, as the widget's script reads it. */
 function metaOf(html: string): unknown {
   const m = /<meta name="parley-embed" content="([^"]*)"/.exec(html);
-  return m?.[1] ? JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) : null;
+  return m?.[1]
+    ? JSON.parse(
+        m[1]
+          .replace(/&quot;/g, '"')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&'),
+      )
+    : null;
 }
 
 let server: TestServer;
@@ -80,7 +88,11 @@ describe('embed settings', () => {
       g.owner.token,
     );
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ guildId: g.guildId, allowedOrigins: ['https://example.com', 'http://localhost:8080'], guestAccess: 'listen' });
+    expect(res.body).toEqual({
+      guildId: g.guildId,
+      allowedOrigins: ['https://example.com', 'http://localhost:8080'],
+      guestAccess: 'listen',
+    });
     const again = await server.api.get(settingsPath(), g.owner.token);
     expect(again.body).toEqual(res.body);
     const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=guild.update`, g.owner.token);
@@ -89,7 +101,7 @@ describe('embed settings', () => {
 });
 
 describe('the widget page', () => {
-  it("when the guild lists origins, then frame-ancestors is exactly them and there is no X-Frame-Options", async () => {
+  it('when the guild lists origins, then frame-ancestors is exactly them and there is no X-Frame-Options', async () => {
     const res = await page(g.a);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';

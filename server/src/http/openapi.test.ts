@@ -9,9 +9,15 @@ import { voiceRoutes } from '@shared/api/voice';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from './openapi';
 
-const ALL: RouteContract[] = [routes, voiceRoutes, recordingRoutes, attachmentRoutes, privateChannelRoutes, callRoutes, embedRoutes].flatMap(
-  (group) => Object.values(group) as RouteContract[],
-);
+const ALL: RouteContract[] = [
+  routes,
+  voiceRoutes,
+  recordingRoutes,
+  attachmentRoutes,
+  privateChannelRoutes,
+  callRoutes,
+  embedRoutes,
+].flatMap((group) => Object.values(group) as RouteContract[]);
 const doc = buildOpenApi(ALL, { version: '1', serverUrl: '/api/v1' });
 type Responses = Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }>;
 const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>

@@ -1,5 +1,13 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
-import { attachmentRoutes, callRoutes, embedRoutes, privateChannelRoutes, recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
+import {
+  attachmentRoutes,
+  callRoutes,
+  embedRoutes,
+  privateChannelRoutes,
+  recordingRoutes,
+  routes,
+  voiceRoutes,
+} from '@shared/api/route-table';
 import type { UpdateEmbedSettingsBody } from '@shared/api/embed';
 import type { AuditAction } from '@shared/api/audit';
 import type { SearchQuery } from '@shared/api/search';
@@ -182,7 +190,8 @@ export function createParleyApi(http: HttpClient) {
     },
     embed: {
       settings: (guildId: string) => call(embedRoutes.getEmbedSettings, { params: { guildId } }),
-      updateSettings: (guildId: string, body: UpdateEmbedSettingsBody) => call(embedRoutes.updateEmbedSettings, { params: { guildId }, body }),
+      updateSettings: (guildId: string, body: UpdateEmbedSettingsBody) =>
+        call(embedRoutes.updateEmbedSettings, { params: { guildId }, body }),
     },
     readStates: {
       /** Read up to `messageId` (the server only moves forward); `manual`: unread from `messageId` on ("mark unread"). */

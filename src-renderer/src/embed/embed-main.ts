@@ -65,7 +65,8 @@ function render(): void {
   muteButton.setAttribute('aria-pressed', String(isMuted()));
   muteButton.disabled = busy;
   playButton.hidden = !joined || (room?.canPlaybackAudio ?? true);
-  status.textContent = error ?? (busy ? 'Connecting…' : joined ? (grant?.canSpeak ? 'Connected.' : 'Connected, listening.') : 'Not connected.');
+  status.textContent =
+    error ?? (busy ? 'Connecting…' : joined ? (grant?.canSpeak ? 'Connected.' : 'Connected, listening.') : 'Not connected.');
   status.classList.toggle('error', error !== null);
   const list = participants();
   people.replaceChildren(

@@ -71,6 +71,7 @@ export function acceptCommand(
   const data = event.data as { type?: unknown; muted?: unknown } | null;
   if (!data || typeof data !== 'object') return null;
   if (data.type === 'parley:join' || data.type === 'parley:leave') return { type: data.type };
-  if (data.type === 'parley:mute') return typeof data.muted === 'boolean' ? { type: 'parley:mute', muted: data.muted } : { type: 'parley:mute' };
+  if (data.type === 'parley:mute')
+    return typeof data.muted === 'boolean' ? { type: 'parley:mute', muted: data.muted } : { type: 'parley:mute' };
   return null;
 }

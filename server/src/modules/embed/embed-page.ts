@@ -55,7 +55,11 @@ function setFraming(res: Response, ancestors: string): void {
  * GET /embed/voice/:channelId: the voice widget's HTML (the web build's embed.html, its script under /app/assets),
  * framable only by the guild's allowed origins. Mounted at the app's root, outside /api/v1.
  */
-export function createEmbedPageRouter(deps: { webDir: string; access: (channelId: string) => Promise<EmbedAccess | null>; log: Logger }): Router {
+export function createEmbedPageRouter(deps: {
+  webDir: string;
+  access: (channelId: string) => Promise<EmbedAccess | null>;
+  log: Logger;
+}): Router {
   const router = express.Router();
   const file = resolve(deps.webDir, 'embed.html');
   let html: string | null = null;

@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  GUEST_IDENTITY_PREFIX,
-  type EmbedGuestToken,
-  type EmbedSettings,
-  type UpdateEmbedSettingsBody,
-} from '@shared/api/embed';
+import { GUEST_IDENTITY_PREFIX, type EmbedGuestToken, type EmbedSettings, type UpdateEmbedSettingsBody } from '@shared/api/embed';
 import { voiceRoomName } from '@shared/api/voice';
 import { computePermissions, hasPermission, Permission } from '@shared/permissions/permissions';
 import { AppError } from '../../errors';

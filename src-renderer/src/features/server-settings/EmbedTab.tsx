@@ -4,7 +4,7 @@ import { describeError } from '../../api/http-client';
 import { api, useAuth, useGuilds } from '../../app/services';
 
 const GUEST_CHOICES: { value: EmbedGuestAccess; label: string; description: string }[] = [
-  { value: 'off', label: 'No guests', description: 'The widget shows who is there; nobody without an account can join.' },
+  { value: 'off', label: 'No guests', description: 'Nobody can join through the widget (it joins as a guest).' },
   { value: 'listen', label: 'Guests listen', description: 'Anyone on an allowed page can join and hear the channel.' },
   { value: 'speak', label: 'Guests speak', description: 'Guests can also turn on their microphone (if @everyone may speak).' },
 ];
@@ -75,8 +75,7 @@ export function EmbedTab({ guildId }: { guildId: string }) {
     <div className="admin-section">
       <h3>Embed</h3>
       <p className="muted small">
-        A voice widget (join, mute, who is there) that other websites can show in an iframe. Only the sites listed here
-        may show it.
+        A voice widget (join, mute, who is there) that other websites can show in an iframe. Only the sites listed here may show it.
       </p>
       {settings && (
         <form onSubmit={(e) => void save(e)} aria-label="Embed settings">
@@ -99,7 +98,13 @@ export function EmbedTab({ guildId }: { guildId: string }) {
             <legend>Guests</legend>
             {GUEST_CHOICES.map((c) => (
               <label key={c.value} className={guests === c.value ? 'checked' : undefined}>
-                <input type="radio" name={`${ids.origins}-guests`} value={c.value} checked={guests === c.value} onChange={() => setGuests(c.value)} />
+                <input
+                  type="radio"
+                  name={`${ids.origins}-guests`}
+                  value={c.value}
+                  checked={guests === c.value}
+                  onChange={() => setGuests(c.value)}
+                />
                 <span>{c.label}</span>
                 <span className="muted small">{c.description}</span>
               </label>
