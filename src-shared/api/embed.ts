@@ -97,7 +97,8 @@ export const embedRoutes = {
     response: EmbedGuestToken,
     status: 201,
     errors: {
-      '403': 'FORBIDDEN: the guild does not allow guests in its voice widget, or @everyone may not connect to this channel',
+      '403':
+        'FORBIDDEN: the guild does not allow guests in its voice widget, or @everyone may not connect to this channel; CHANNEL_FULL: the channel is at its user limit',
     },
   }),
 } as const;

@@ -5,13 +5,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dispose } from '@livekit/rtc-node';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbedGuestToken, EmbedSettings } from '@shared/api/embed';
 import { voiceRoomName } from '@shared/api/voice';
 import { Permission } from '@shared/permissions/permissions';
 import { startTestServer, type TestServer } from './server-helpers';
-import { createVoiceGuild, type VoiceGuild } from './voice-support';
+import { Bot, createVoiceGuild, roomService, waitFor, type VoiceGuild } from './voice-support';
 
 const webDir = mkdtempSync(join(tmpdir(), 'parley-embed-'));
 writeFileSync(join(webDir, 'embed.html'), '<!doctype html><meta name="parley-embed" content="{}" /><title>widget</title>');
@@ -32,12 +33,16 @@ function metaOf(html: string): unknown {
 
 let server: TestServer;
 let g: VoiceGuild;
+const bot = new Bot();
 
 beforeAll(async () => {
   server = await startTestServer({ WEB_DIR: webDir });
   g = await createVoiceGuild(server.api);
 });
 afterAll(async () => {
+  await bot.close();
+  // rtc-node keeps its FFI runtime alive until disposed.
+  await dispose();
   await server?.stop();
 });
 
@@ -208,6 +213,22 @@ describe('guest tokens', () => {
 
   it('when the channel is not a guild voice channel, then 404', async () => {
     expect((await server.api.post(tokenPath('ffffffffffffffffffffffff'))).status).toBe(404);
+  });
+
+  it('when the channel is at its user limit, then a guest is refused with 403 CHANNEL_FULL', async () => {
+    const on = await server.api.patch(settingsPath(), { guestAccess: 'listen', allowedOrigins: ['https://example.com'] }, g.owner.token);
+    expect(on.status).toBe(200);
+    expect((await server.api.post(tokenPath(g.a))).status).toBe(201);
+    expect((await server.api.patch(`/channels/${g.a}`, { userLimit: 1 }, g.owner.token)).status).toBe(200);
+    const grant = await server.api.post(`/channels/${g.a}/voice/join`, undefined, g.member.token);
+    expect(grant.status, JSON.stringify(grant.body)).toBe(200);
+    await bot.connect(grant.body.url, grant.body.token);
+    await waitFor('the member in the room', async () =>
+      (await roomService().listParticipants(voiceRoomName(g.a))).length === 1 ? true : undefined,
+    );
+    const res = await server.api.post(tokenPath(g.a));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('CHANNEL_FULL');
   });
 
   it('when the route is called, then it is rate limited per IP (X-RateLimit headers)', async () => {

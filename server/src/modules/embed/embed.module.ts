@@ -1,5 +1,7 @@
 import { embedRoutes } from '@shared/api/embed';
+import { createVoiceRoomService } from '../../livekit/room-service';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
+import { effectiveLimit } from '../voice/voice.module';
 import type { ModuleContext, ServerModule } from '../context';
 import { createEmbedPageRouter } from './embed-page';
 import { createEmbedRepo } from './embed.repo';
@@ -11,6 +13,7 @@ import { createEmbedService } from './embed.service';
  */
 export function embedModule(ctx: ModuleContext): ServerModule {
   const repo = createEmbedRepo(ctx.db);
+  const rooms = createVoiceRoomService(ctx.livekit);
   const service = createEmbedService({
     repo,
     reads: ctx.cachedReads,
@@ -21,6 +24,8 @@ export function embedModule(ctx: ModuleContext): ServerModule {
       apiSecret: ctx.config.LIVEKIT_API_SECRET,
       ttlSeconds: ctx.config.VOICE_TOKEN_TTL_SECONDS,
     }),
+    countInRoom: async (room) => (await rooms.listParticipants(room)).length,
+    limitOf: (userLimit) => effectiveLimit(userLimit, ctx.config.VOICE_MAX_PARTICIPANTS).userLimit,
     livekitPublicUrl: ctx.config.LIVEKIT_PUBLIC_URL,
     requireHttps: ctx.config.NODE_ENV === 'production',
     log: ctx.log,

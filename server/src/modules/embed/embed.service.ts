@@ -16,6 +16,10 @@ export interface EmbedServiceDeps {
   permissions: PermissionService;
   audit: AuditService;
   tokens: VoiceTokenIssuer;
+  /** How many are in a room now (LiveKit's list): guests take no seat, so the channel's limit is checked against it. */
+  countInRoom: (room: string) => Promise<number>;
+  /** The channel's limit as voice enforces it (its own, or VOICE_MAX_PARTICIPANTS when lower); 0 = none. */
+  limitOf: (userLimit: number) => number;
   livekitPublicUrl: string;
   /** Production accepts only https origins (a page served over http can be altered on the way, widget and all). */
   requireHttps: boolean;
@@ -30,6 +34,7 @@ export interface EmbedAccess {
   guestAccess: EmbedSettings['guestAccess'];
   /** What @everyone may do in the channel: a guest never gets more than the least-privileged member. */
   everyone: { connect: boolean; speak: boolean };
+  userLimit: number;
 }
 
 /** Embed settings per guild and guest tokens for the voice widget. */
@@ -64,6 +69,7 @@ export function createEmbedService(deps: EmbedServiceDeps) {
       allowedOrigins: settings.allowedOrigins,
       guestAccess: settings.guestAccess,
       everyone: { connect: hasPermission(perms, Permission.CONNECT), speak: hasPermission(perms, Permission.SPEAK) },
+      userLimit: channel.userLimit ?? 0,
     };
   }
 
@@ -104,7 +110,7 @@ export function createEmbedService(deps: EmbedServiceDeps) {
     /**
      * A guest's join token. Refused (403 FORBIDDEN) unless the guild allows guests and lists at least one origin (a
      * widget no page may frame has no guests), and @everyone may connect to the channel; the microphone only with
-     * `speak` and @everyone's SPEAK. 404 when the channel is not a guild voice channel.
+     * `speak` and @everyone's SPEAK. 404 when the channel is not a guild voice channel; 403 CHANNEL_FULL at its limit.
      */
     async guestToken(channelId: string): Promise<EmbedGuestToken> {
       const a = await access(channelId);
@@ -116,6 +122,12 @@ export function createEmbedService(deps: EmbedServiceDeps) {
       if (!a.everyone.connect) {
         log.info({ channelId, guildId: a.guildId }, 'embed guest refused: @everyone may not connect');
         throw AppError.forbidden('Guests may not join this channel');
+      }
+      // Members hold exact seats; a guest is counted against who is in the room now, so a burst of guests can pass
+      // the limit by a few, never by many (each token also lasts only VOICE_TOKEN_TTL_SECONDS).
+      const limit = deps.limitOf(a.userLimit);
+      if (limit > 0 && (await deps.countInRoom(voiceRoomName(a.channel.id))) >= limit) {
+        throw new AppError('CHANNEL_FULL', 'This voice channel is full');
       }
       const canSpeak = a.guestAccess === 'speak' && a.everyone.speak;
       const suffix = randomBytes(6).toString('hex');
