@@ -110,6 +110,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 
+  for (const m of deps.modules) if (m.page) app.use(m.page.path, tagRoute(m.page.path), m.page.router);
+
   // The web client: hashed assets cached for good, index.html revalidated, precompressed copies sent when accepted.
   app.use('/app', webClient(config.WEB_DIR));
   app.get('/', (_req, res) => {

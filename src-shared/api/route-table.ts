@@ -9,6 +9,7 @@
  */
 import type { attachmentRoutes as attachmentContracts } from './attachments';
 import type { callRoutes as callContracts } from './calls';
+import type { embedRoutes as embedContracts } from './embed';
 import type { RouteContract, RouteRef } from './contract';
 import type { privateChannelRoutes as privateChannelContracts } from './private-channels';
 import type { recordingRoutes as recordingContracts } from './recordings';
@@ -21,6 +22,7 @@ type RecordingRoutes = typeof recordingContracts;
 type AttachmentRoutes = typeof attachmentContracts;
 type PrivateChannelRoutes = typeof privateChannelContracts;
 type CallRoutes = typeof callContracts;
+type EmbedRoutes = typeof embedContracts;
 
 /** Every key of the contracts, each with the same method and path, typed as a reference to its whole contract. */
 type Refs<T extends Record<string, RouteContract>> = { readonly [K in keyof T]: RouteRef<T[K]> };
@@ -168,4 +170,10 @@ export const callRoutes: Refs<CallRoutes> = {
   leaveCall: { method: 'post', path: '/calls/:callId/leave' },
   listCallHistory: { method: 'get', path: '/users/@me/call-history' },
   ackMissedCalls: { method: 'post', path: '/users/@me/call-history/ack' },
+};
+
+export const embedRoutes: Refs<EmbedRoutes> = {
+  getEmbedSettings: { method: 'get', path: '/guilds/:guildId/embed-settings' },
+  updateEmbedSettings: { method: 'patch', path: '/guilds/:guildId/embed-settings' },
+  createEmbedGuestToken: { method: 'post', path: '/embed/voice/:channelId/guest-token' },
 };

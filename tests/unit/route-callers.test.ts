@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { attachmentRoutes } from '../../src-shared/api/attachments';
 import { callRoutes } from '../../src-shared/api/calls';
+import { embedRoutes } from '../../src-shared/api/embed';
 import { privateChannelRoutes } from '../../src-shared/api/private-channels';
 import { recordingRoutes } from '../../src-shared/api/recordings';
 import { routes } from '../../src-shared/api/routes';
@@ -23,7 +24,7 @@ import { voiceRoutes } from '../../src-shared/api/voice';
  *   fails while a listed route has a caller, and when a new route has no caller and is in neither list.
  */
 
-const CONTRACTS = { routes, voiceRoutes, recordingRoutes, attachmentRoutes, privateChannelRoutes, callRoutes } as const;
+const CONTRACTS = { routes, voiceRoutes, recordingRoutes, attachmentRoutes, privateChannelRoutes, callRoutes, embedRoutes } as const;
 type ContractObject = keyof typeof CONTRACTS;
 
 /** Routes the client never calls, each with why. */
@@ -51,6 +52,7 @@ function allRoutes(): string[] {
     ...Object.keys(attachmentRoutes),
     ...Object.keys(privateChannelRoutes),
     ...Object.keys(callRoutes),
+    ...Object.keys(embedRoutes),
   ];
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
   if (duplicates.length > 0) throw new Error(`route keys must be unique across the contract files: ${duplicates.join(', ')}`);

@@ -1,6 +1,7 @@
 import { attachmentRoutes } from '@shared/api/attachments';
 import { callRoutes } from '@shared/api/calls';
 import type { RouteContract } from '@shared/api/contract';
+import { embedRoutes } from '@shared/api/embed';
 import { privateChannelRoutes } from '@shared/api/private-channels';
 import { recordingRoutes } from '@shared/api/recordings';
 import { routes } from '@shared/api/routes';
@@ -8,9 +9,15 @@ import { voiceRoutes } from '@shared/api/voice';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from './openapi';
 
-const ALL: RouteContract[] = [routes, voiceRoutes, recordingRoutes, attachmentRoutes, privateChannelRoutes, callRoutes].flatMap(
-  (group) => Object.values(group) as RouteContract[],
-);
+const ALL: RouteContract[] = [
+  routes,
+  voiceRoutes,
+  recordingRoutes,
+  attachmentRoutes,
+  privateChannelRoutes,
+  callRoutes,
+  embedRoutes,
+].flatMap((group) => Object.values(group) as RouteContract[]);
 const doc = buildOpenApi(ALL, { version: '1', serverUrl: '/api/v1' });
 type Responses = Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }>;
 const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
@@ -75,5 +82,13 @@ describe('the OpenAPI document', () => {
     expect(errorSchema(file.responses, '416')).toBeDefined();
     const stream = operations.find((op) => op.name === 'GET /recordings/{recordingId}/stream')!;
     expect(Object.keys(stream.responses['200']?.content ?? {})).toEqual(['audio/ogg']);
+  });
+
+  it("when a guest asks for the voice widget's token, then 403 (guests off) and 429 (per IP) are documented, and no 401", () => {
+    const guest = operations.find((op) => op.name === 'POST /embed/voice/{channelId}/guest-token')!;
+    expect(errorSchema(guest.responses, '403')).toBeDefined();
+    expect(errorSchema(guest.responses, '429')).toBeDefined();
+    expect(guest.responses['201']).toBeDefined();
+    expect(guest.responses['401']).toBeUndefined();
   });
 });

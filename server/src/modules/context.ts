@@ -70,6 +70,8 @@ export interface ServerModule {
   name: string;
   api?: ApiRouter;
   raw?: { path: string; router: Router };
+  /** A router mounted at the app's root under `path` (outside /api/v1 and OpenAPI), e.g. an HTML page; helmet's headers apply. */
+  page?: { path: string; router: Router };
   init?(): Promise<void>;
   stop?(): Promise<void>;
 }

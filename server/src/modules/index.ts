@@ -19,6 +19,7 @@ import { attachmentsModule } from './attachments/attachments.module';
 import { relationshipsModule } from './relationships/relationships.module';
 import { privateChannelsModule } from './private-channels/private-channels.module';
 import { callsModule } from './calls/calls.module';
+import { embedModule } from './embed/embed.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -53,4 +54,5 @@ export const extensionModules: ModuleFactory[] = [
   relationshipsModule,
   privateChannelsModule,
   callsModule,
+  embedModule,
 ];

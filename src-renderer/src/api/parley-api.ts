@@ -1,5 +1,14 @@
 import { buildPath, type RouteBody, type RouteRef, type RouteResponse } from '@shared/api/contract';
-import { attachmentRoutes, callRoutes, privateChannelRoutes, recordingRoutes, routes, voiceRoutes } from '@shared/api/route-table';
+import {
+  attachmentRoutes,
+  callRoutes,
+  embedRoutes,
+  privateChannelRoutes,
+  recordingRoutes,
+  routes,
+  voiceRoutes,
+} from '@shared/api/route-table';
+import type { UpdateEmbedSettingsBody } from '@shared/api/embed';
 import type { AuditAction } from '@shared/api/audit';
 import type { SearchQuery } from '@shared/api/search';
 import type { HttpClient } from './http-client';
@@ -194,6 +203,11 @@ export function createParleyApi(http: HttpClient) {
       settings: (guildId: string) => call(attachmentRoutes.getAttachmentSettings, { params: { guildId } }),
       updateSettings: (guildId: string, maxBytes: number) =>
         call(attachmentRoutes.updateAttachmentSettings, { params: { guildId }, body: { maxBytes } }),
+    },
+    embed: {
+      settings: (guildId: string) => call(embedRoutes.getEmbedSettings, { params: { guildId } }),
+      updateSettings: (guildId: string, body: UpdateEmbedSettingsBody) =>
+        call(embedRoutes.updateEmbedSettings, { params: { guildId }, body }),
     },
     readStates: {
       /** Read up to `messageId` (the server only moves forward); `manual`: unread from `messageId` on ("mark unread"). */

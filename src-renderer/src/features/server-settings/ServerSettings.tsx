@@ -15,8 +15,9 @@ import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsTabs';
 import { RecordingsTab } from '../recordings/RecordingsTab';
 import { SystemChannelField } from './SystemChannelField';
 import { UploadLimitField } from './UploadLimitField';
+import { EmbedTab } from './EmbedTab';
 
-export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings';
+export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings' | 'embed';
 
 /** Server settings: each section shows only to members with the permission it needs (the server checks again). */
 export function ServerSettings({ guildId, initialTab }: { guildId: string; initialTab?: ServerSettingsTab }) {
@@ -33,6 +34,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
     if (banMembers) t.push({ id: 'bans', label: 'Bans' });
     if (manageGuild) t.push({ id: 'audit-log', label: 'Audit log' });
     if (manageGuild || record) t.push({ id: 'recordings', label: 'Recordings' });
+    if (manageGuild) t.push({ id: 'embed', label: 'Embed' });
     return t;
   }, [manageGuild, manageRoles, banMembers, record]);
   const [tab, setTab] = useState<ServerSettingsTab>(initialTab ?? 'overview');
@@ -58,6 +60,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
         {current === 'bans' && <Bans guildId={guildId} />}
         {current === 'audit-log' && <AuditLog guildId={guildId} />}
         {current === 'recordings' && <RecordingsTab guildId={guildId} />}
+        {current === 'embed' && <EmbedTab guildId={guildId} />}
       </SettingsTabs>
     </Dialog>
   );

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ChannelIdParams, GuildIdParams, Id } from './common';
+import { defineRoute } from './contract';
+
+/**
+ * The voice widget a web page embeds (`/embed/voice/:channelId`, issue 18 part 4): per guild, the origins allowed to
+ * frame it and whether people who are not signed in may use it (guests).
+ */
+
+/** `off`: no guests; `listen`: guests hear the channel; `speak`: guests may also publish their microphone. */
+export const EMBED_GUEST_ACCESS = ['off', 'listen', 'speak'] as const;
+export const EmbedGuestAccess = z.enum(EMBED_GUEST_ACCESS);
+export type EmbedGuestAccess = z.infer<typeof EmbedGuestAccess>;
+
+/** Scheme + host + optional port, exactly as a browser spells the origin (`https://example.com`, `http://localhost:8080`). */
+export function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+export const EmbedOrigin = z
+  .string()
+  .max(200)
+  .refine(isExactOrigin, 'must be an origin: scheme, host and optional port, nothing else (https://example.com)');
+
+export const MAX_EMBED_ORIGINS = 20;
+
+export const EmbedSettings = z.object({
+  guildId: Id,
+  /** Origins whose pages may frame this guild's voice widgets; empty = none may. */
+  allowedOrigins: z.array(z.string()),
+  guestAccess: EmbedGuestAccess,
+});
+export type EmbedSettings = z.infer<typeof EmbedSettings>;
+
+export const UpdateEmbedSettingsBody = z.strictObject({
+  allowedOrigins: z.array(EmbedOrigin).max(MAX_EMBED_ORIGINS).optional(),
+  guestAccess: EmbedGuestAccess.optional(),
+});
+export type UpdateEmbedSettingsBody = z.infer<typeof UpdateEmbedSettingsBody>;
+
+/** What the widget needs to join a voice channel as a guest. */
+export const EmbedGuestToken = z.object({
+  /** LiveKit's public WebSocket URL. */
+  url: z.string(),
+  /** A LiveKit join token for this channel's room, valid for VOICE_TOKEN_TTL_SECONDS. */
+  token: z.string(),
+  /** `guest:<random>`: never a user id, so it cannot be taken for a member. */
+  identity: z.string(),
+  channel: z.object({ id: Id, name: z.string() }),
+  /** Whether the token lets the guest publish a microphone (guest access `speak`). */
+  canSpeak: z.boolean(),
+  expiresInSeconds: z.number().int().positive(),
+});
+export type EmbedGuestToken = z.infer<typeof EmbedGuestToken>;
+
+export const GUEST_IDENTITY_PREFIX = 'guest:';
+export const isGuestIdentity = (identity: string): boolean => identity.startsWith(GUEST_IDENTITY_PREFIX);
+
+/** The HTML page itself (served outside /api/v1, not in the OpenAPI document). */
+export const embedVoicePath = (channelId: string): string => `/embed/voice/${channelId}`;
+
+/** REST routes of the embed (under /api/v1). */
+export const embedRoutes = {
+  getEmbedSettings: defineRoute({
+    tag: 'embed',
+    method: 'get',
+    path: '/guilds/:guildId/embed-settings',
+    summary: "The guild's embed settings: allowed origins and guest access (MANAGE_GUILD)",
+    auth: true,
+    params: GuildIdParams,
+    response: EmbedSettings,
+  }),
+  updateEmbedSettings: defineRoute({
+    tag: 'embed',
+    method: 'patch',
+    path: '/guilds/:guildId/embed-settings',
+    summary:
+      'Set the origins that may frame the voice widget and whether guests may use it (MANAGE_GUILD; https origins only in production)',
+    auth: true,
+    params: GuildIdParams,
+    body: UpdateEmbedSettingsBody,
+    response: EmbedSettings,
+  }),
+  createEmbedGuestToken: defineRoute({
+    tag: 'embed',
+    method: 'post',
+    path: '/embed/voice/:channelId/guest-token',
+    summary:
+      "A guest's short-lived LiveKit token for a voice channel's widget (no account; only when the guild allows guests and lists an origin, and @everyone may connect)",
+    auth: false,
+    params: ChannelIdParams,
+    response: EmbedGuestToken,
+    status: 201,
+    errors: {
+      '403':
+        'FORBIDDEN: the guild does not allow guests in its voice widget, or @everyone may not connect to this channel; CHANNEL_FULL: the channel is at its user limit',
+    },
+  }),
+} as const;
