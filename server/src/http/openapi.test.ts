@@ -5,12 +5,19 @@ import { privateChannelRoutes } from '@shared/api/private-channels';
 import { recordingRoutes } from '@shared/api/recordings';
 import { routes } from '@shared/api/routes';
 import { voiceRoutes } from '@shared/api/voice';
+import { webhookRoutes } from '@shared/api/webhooks';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from './openapi';
 
-const ALL: RouteContract[] = [routes, voiceRoutes, recordingRoutes, attachmentRoutes, privateChannelRoutes, callRoutes].flatMap(
-  (group) => Object.values(group) as RouteContract[],
-);
+const ALL: RouteContract[] = [
+  routes,
+  voiceRoutes,
+  recordingRoutes,
+  attachmentRoutes,
+  privateChannelRoutes,
+  callRoutes,
+  webhookRoutes,
+].flatMap((group) => Object.values(group) as RouteContract[]);
 const doc = buildOpenApi(ALL, { version: '1', serverUrl: '/api/v1' });
 type Responses = Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }>;
 const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>

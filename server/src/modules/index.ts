@@ -18,6 +18,7 @@ import { attachmentsModule } from './attachments/attachments.module';
 import { relationshipsModule } from './relationships/relationships.module';
 import { privateChannelsModule } from './private-channels/private-channels.module';
 import { callsModule } from './calls/calls.module';
+import { webhooksModule } from './webhooks/webhooks.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -51,4 +52,5 @@ export const extensionModules: ModuleFactory[] = [
   relationshipsModule,
   privateChannelsModule,
   callsModule,
+  webhooksModule,
 ];
