@@ -121,10 +121,7 @@ const ConfigSchema = z
      * 503 WEBHOOKS_DISABLED). Private, loopback, link-local and other non-public targets are refused unless this is
      * true (a self-hosted receiver on the same LAN); decided at creation and again at every delivery.
      */
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((v) => v === 'true'),
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.pipe(z.enum(['true', 'false']).optional()).transform((v) => v === 'true'),
     /** Webhooks: attempts per event (the first plus retries); with the default base, 12 attempts span about 34 h. */
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
     /** Webhooks: the first retry waits this long (ms), each next one twice as long as the one before. */
