@@ -75,6 +75,13 @@ describe('webhook SSRF guard', () => {
   it('when the name does not resolve, then it is refused as DNS_FAILED', async () => {
     expect(await refusal('https://nowhere.invalid/')).toBe('DNS_FAILED');
     expect(await refusal('https://empty.example/', guard({ resolve: async () => [] }))).toBe('DNS_FAILED');
+    const hanging = createUrlGuard({
+      requireHttps: false,
+      allowPrivate: false,
+      resolve: () => new Promise(() => undefined),
+      resolveTimeoutMs: 50,
+    });
+    expect(await refusal('https://slow.example/', hanging)).toBe('DNS_FAILED');
   });
 
   it('when https is required (production), then http is refused and https passes', async () => {

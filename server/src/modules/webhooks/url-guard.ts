@@ -38,6 +38,8 @@ export interface UrlGuardOptions {
   requireHttps: boolean;
   allowPrivate: boolean;
   resolve?: Resolver;
+  /** Name resolution gives up after this, ms (5 s by default). */
+  resolveTimeoutMs?: number;
 }
 
 const defaultResolve: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
@@ -61,10 +63,17 @@ export function createUrlGuard(opts: UrlGuardOptions) {
       let addresses: { address: string; family: number }[];
       if (literal) addresses = [{ address: literal, family: literal.includes(':') ? 6 : 4 }];
       else {
+        let timer: NodeJS.Timeout | undefined;
         try {
-          addresses = await resolve(url.hostname);
+          // A resolver that hangs must not hold a request (or a delivery slot) for long.
+          const deadline = new Promise<never>((_r, reject) => {
+            timer = setTimeout(() => reject(new Error('DNS timeout')), opts.resolveTimeoutMs ?? 5_000);
+          });
+          addresses = await Promise.race([resolve(url.hostname), deadline]);
         } catch {
           throw new WebhookUrlRefused('DNS_FAILED', 'the host name does not resolve');
+        } finally {
+          clearTimeout(timer);
         }
       }
       if (addresses.length === 0) throw new WebhookUrlRefused('DNS_FAILED', 'the host name has no addresses');
