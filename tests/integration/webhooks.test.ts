@@ -261,4 +261,23 @@ describe('outbound webhooks', () => {
     }
     expect((await strict.api.get(`/guilds/${g}/webhooks`, o.token)).body.items).toEqual([]);
   });
+
+  it('when the server runs without Redis, then the webhook routes answer 503 WEBHOOKS_DISABLED', async () => {
+    const bare = await startTestServer({ REDIS_URL: '' });
+    try {
+      const o = await registerUser(bare.api, 'whbare');
+      const g = (await bare.api.post('/guilds', { name: 'No Redis' }, o.token)).body.id as string;
+      const listed = await bare.api.get(`/guilds/${g}/webhooks`, o.token);
+      expect(listed.status).toBe(503);
+      expect(listed.body.error.code).toBe('WEBHOOKS_DISABLED');
+      const created = await bare.api.post(
+        `/guilds/${g}/webhooks`,
+        { name: 'x', url: 'https://93.184.216.34/', events: ['message.created'] },
+        o.token,
+      );
+      expect(created.status).toBe(503);
+    } finally {
+      await bare.stop();
+    }
+  });
 });
