@@ -99,6 +99,12 @@ describe('outbound webhooks', () => {
     const created = await t.api.post(`/guilds/${guildId}/webhooks`, body, member.token);
     expect(created.status).toBe(201);
     expect((await t.api.del(`/guilds/${guildId}/webhooks/${created.body.id}`, member.token)).status).toBe(204);
+    // Both are in the audit log, by the member, without the secret.
+    const audit = (await t.api.get(`/guilds/${guildId}/audit-log`, owner.token)).body.items as any[];
+    const made = audit.find((e) => e.action === 'webhook.create' && e.targetId === created.body.id);
+    expect(made).toMatchObject({ actorId: member.id, details: { name: 'Theirs', url: body.url } });
+    expect(JSON.stringify(made)).not.toContain(created.body.secret);
+    expect(audit.some((e) => e.action === 'webhook.delete' && e.targetId === created.body.id)).toBe(true);
     expect((await t.api.get(`/guilds/${guildId}/webhooks`, member.token)).body.items).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@shared/api/audit';
 import { webhookRoutes } from '@shared/api/webhooks';
 import type { ModuleContext, ServerModule } from '../context';
 import { createUrlGuard } from './url-guard';
@@ -29,6 +30,9 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
   });
 
   const api = ctx.createApiRouter();
+  // Never the secret: the audit log is readable by MANAGE_GUILD, who may not manage webhooks.
+  const audit = (guildId: string, action: AuditAction, actorId: string, targetId: string, details?: Record<string, unknown>) =>
+    ctx.audit.record({ guildId, action, actorId, targetId, details: details ?? null });
   const manage = (userId: string, guildId: string) => ctx.permissions.requireGuildPermission(userId, guildId, 'MANAGE_WEBHOOKS');
   api.handle(webhookRoutes.listWebhooks, async ({ userId, params }) => {
     await manage(userId, params.guildId);
@@ -36,19 +40,26 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
   });
   api.handle(webhookRoutes.createWebhook, async ({ userId, params, body }) => {
     await manage(userId, params.guildId);
-    return service.create(params.guildId, userId, body);
+    const created = await service.create(params.guildId, userId, body);
+    await audit(params.guildId, 'webhook.create', userId, created.id, { name: created.name, url: created.url, events: created.events });
+    return created;
   });
   api.handle(webhookRoutes.updateWebhook, async ({ userId, params, body }) => {
     await manage(userId, params.guildId);
-    return service.update(params.guildId, params.webhookId, body);
+    const updated = await service.update(params.guildId, params.webhookId, body);
+    await audit(params.guildId, 'webhook.update', userId, updated.id, { name: updated.name, ...body });
+    return updated;
   });
   api.handle(webhookRoutes.deleteWebhook, async ({ userId, params }) => {
     await manage(userId, params.guildId);
     await service.remove(params.guildId, params.webhookId);
+    await audit(params.guildId, 'webhook.delete', userId, params.webhookId);
   });
   api.handle(webhookRoutes.rotateWebhookSecret, async ({ userId, params }) => {
     await manage(userId, params.guildId);
-    return service.rotateSecret(params.guildId, params.webhookId);
+    const rotated = await service.rotateSecret(params.guildId, params.webhookId);
+    await audit(params.guildId, 'webhook.rotate_secret', userId, rotated.id, { name: rotated.name });
+    return rotated;
   });
   api.handle(webhookRoutes.listWebhookDeliveries, async ({ userId, params, query }) => {
     await manage(userId, params.guildId);
