@@ -116,6 +116,20 @@ const ConfigSchema = z
           .map((target) => target.trim())
           .filter(Boolean),
       ),
+    /**
+     * Outbound webhooks (need REDIS_URL: deliveries run from a BullMQ queue; without Redis the webhook routes answer
+     * 503 WEBHOOKS_DISABLED). Private, loopback, link-local and other non-public targets are refused unless this is
+     * true (a self-hosted receiver on the same LAN); decided at creation and again at every delivery.
+     */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.pipe(z.enum(['true', 'false']).optional()).transform((v) => v === 'true'),
+    /** Webhooks: attempts per event (the first plus retries); with the default base, 12 attempts span about 34 h. */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
+    /** Webhooks: the first retry waits this long (ms), each next one twice as long as the one before. */
+    WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+    /** Webhooks: one delivery request must be answered within this, ms. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Webhooks: a webhook is disabled after this many events in a row failed every attempt; 0 = never. */
+    WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(0).max(1_000).default(5),
     /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
     VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /**

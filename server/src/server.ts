@@ -136,6 +136,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     privateChannels: repos.privateChannels,
     log: moduleLogger(log, 'permissions'),
   });
+  // Guild events as published, for modules that react to all of them in one place (outbound webhooks).
+  const guildEventListeners: ((guildId: string, event: string, payload: unknown) => void)[] = [];
   const gateway = createGateway({
     log: moduleLogger(log, 'gateway'),
     repos,
@@ -145,6 +147,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     redis: redisPubSub,
     redisKey: `parley:${config.MONGODB_DB}:gateway`,
     corsOrigins: config.CORS_ORIGINS,
+    onGuildEvent: (guildId, event, payload) => {
+      for (const listener of guildEventListeners) listener(guildId, event, payload);
+    },
     onEvent: (event, direction) =>
       metrics.gateway.events.inc({ event: direction === 'in' ? gatewayEventLabel(event, KNOWN_CLIENT_EVENTS) : event, direction }),
     eventRateLimit: {
@@ -185,6 +190,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     requireAuth,
     permissions,
     gateway: gateway.publisher,
+    onGuildEvent: (listener) => guildEventListeners.push(listener),
     audit,
     metrics,
     createApiRouter: () => createApiRouter(requireAuth, validateResponses, routeRateLimits),

@@ -18,6 +18,11 @@ export const AUDIT_ACTIONS = [
   'channel.delete',
   'invite.create',
   'invite.use',
+  /** Outbound webhooks (MANAGE_WEBHOOKS): targetId is the webhook, `details` names it (and on create and update the URL, events or enabled flag set), never its secret. */
+  'webhook.create',
+  'webhook.update',
+  'webhook.delete',
+  'webhook.rotate_secret',
   'message.delete',
   /** `details: { channelId, messageId }`; targetId is the message's author. */
   'message.pin',

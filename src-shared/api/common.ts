@@ -35,6 +35,10 @@ export const ERROR_CODES = [
   'INVALID_REPLY',
   'USER_BUSY',
   'DEPENDENCY_UNAVAILABLE',
+  /** A webhook URL is not allowed: not https in production, or it resolves to a private / loopback / ... address; 400. */
+  'WEBHOOK_URL_REFUSED',
+  /** Webhooks are off on this server (it runs without REDIS_URL); 503. */
+  'WEBHOOKS_DISABLED',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);

@@ -15,6 +15,7 @@ import type { privateChannelRoutes as privateChannelContracts } from './private-
 import type { recordingRoutes as recordingContracts } from './recordings';
 import type { routes as coreContracts } from './routes';
 import type { voiceRoutes as voiceContracts } from './voice';
+import type { webhookRoutes as webhookContracts } from './webhooks';
 
 type Routes = typeof coreContracts;
 type VoiceRoutes = typeof voiceContracts;
@@ -23,6 +24,7 @@ type AttachmentRoutes = typeof attachmentContracts;
 type PrivateChannelRoutes = typeof privateChannelContracts;
 type CallRoutes = typeof callContracts;
 type EmbedRoutes = typeof embedContracts;
+type WebhookRoutes = typeof webhookContracts;
 
 /** Every key of the contracts, each with the same method and path, typed as a reference to its whole contract. */
 type Refs<T extends Record<string, RouteContract>> = { readonly [K in keyof T]: RouteRef<T[K]> };
@@ -176,4 +178,14 @@ export const embedRoutes: Refs<EmbedRoutes> = {
   getEmbedSettings: { method: 'get', path: '/guilds/:guildId/embed-settings' },
   updateEmbedSettings: { method: 'patch', path: '/guilds/:guildId/embed-settings' },
   createEmbedGuestToken: { method: 'post', path: '/embed/voice/:channelId/guest-token' },
+};
+
+export const webhookRoutes: Refs<WebhookRoutes> = {
+  listWebhooks: { method: 'get', path: '/guilds/:guildId/webhooks' },
+  createWebhook: { method: 'post', path: '/guilds/:guildId/webhooks' },
+  updateWebhook: { method: 'patch', path: '/guilds/:guildId/webhooks/:webhookId' },
+  deleteWebhook: { method: 'delete', path: '/guilds/:guildId/webhooks/:webhookId' },
+  rotateWebhookSecret: { method: 'post', path: '/guilds/:guildId/webhooks/:webhookId/rotate-secret' },
+  listWebhookDeliveries: { method: 'get', path: '/guilds/:guildId/webhooks/:webhookId/deliveries' },
+  redeliverWebhookEvent: { method: 'post', path: '/guilds/:guildId/webhooks/:webhookId/events/:eventId/redeliver' },
 };

@@ -46,6 +46,11 @@ export const PERMISSION_INFO: Record<
     description: 'Upload images, audio and other files with their messages (also needs Send messages).',
     scope: 'text',
   },
+  MANAGE_WEBHOOKS: {
+    label: 'Manage webhooks',
+    description: 'Create, edit and delete webhooks that send server events to other services, and read their delivery logs.',
+    scope: 'guild',
+  },
   ADMINISTRATOR: {
     label: 'Administrator',
     description: 'Every permission, in every channel, whatever the overwrites say. Give it with care.',

@@ -32,7 +32,7 @@ function input(over: Partial<PermissionInput> = {}): PermissionInput {
 const ow = (id: string, type: 'role' | 'member', allow: number, deny: number): PermissionOverwrite => ({ id, type, allow, deny });
 
 describe('permission bits', () => {
-  it('when listing the flags, then there are the 19 documented ones, each a distinct single bit', () => {
+  it('when listing the flags, then there are the 20 documented ones, each a distinct single bit', () => {
     expect(PERMISSION_NAMES).toEqual([
       'VIEW_CHANNEL',
       'SEND_MESSAGES',
@@ -53,11 +53,12 @@ describe('permission bits', () => {
       'ATTACH_FILES',
       'VIDEO',
       'STREAM',
+      'MANAGE_WEBHOOKS',
     ]);
     const bits = PERMISSION_NAMES.map((n) => Permission[n]);
     for (const b of bits) expect(b & (b - 1)).toBe(0);
-    expect(new Set(bits).size).toBe(19);
-    expect(ALL_PERMISSIONS).toBe(2 ** 19 - 1);
+    expect(new Set(bits).size).toBe(20);
+    expect(ALL_PERMISSIONS).toBe(2 ** 20 - 1);
   });
 
   it('when converting bits to names, then every set bit and only those are named', () => {
@@ -134,7 +135,7 @@ describe('computePermissions at guild level', () => {
   });
 
   it('when stored bits exceed the defined ones, then unknown bits are dropped', () => {
-    expect(computePermissions(input({ roles: [{ id: GUILD, permissions: VIEW | (1 << 20) }] }))).toBe(VIEW);
+    expect(computePermissions(input({ roles: [{ id: GUILD, permissions: VIEW | (1 << 21) }] }))).toBe(VIEW);
   });
 });
 

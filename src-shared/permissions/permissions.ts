@@ -26,6 +26,8 @@ export const Permission = {
   VIDEO: 1 << 17,
   /** Share the screen, with its audio, in voice channels (Discord's "Go Live"). */
   STREAM: 1 << 18,
+  /** Create, edit and delete the guild's outbound webhooks, and read their delivery logs. */
+  MANAGE_WEBHOOKS: 1 << 19,
 } as const;
 
 export type PermissionName = keyof typeof Permission;

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, stackDir } from '../../scripts/stack/paths';
+import { waitFor } from '../support/wait';
 import { registerUser, startTestServer, type TestServer } from './server-helpers';
 
 /**
@@ -70,6 +71,23 @@ describe('API fuzzing (Schemathesis)', () => {
     const second = await post<{ accessToken: string }>('/auth/login', { username: owner.username, password: 'correct horse battery' }, '');
     const sessions = (await t.api.get<{ items: { id: string; current: boolean }[] }>('/users/@me/sessions', second.accessToken)).body.items;
     const secondSession = sessions.find((x) => x.current)!;
+    // A webhook (to a literal public address: the fuzzer's server refuses private targets and needs no DNS for it) with
+    // one queued event, and a spare one to delete.
+    const webhook = await post<{ id: string }>(`/guilds/${guild.id}/webhooks`, {
+      name: 'fuzz hook',
+      url: 'https://93.184.216.34/fuzz',
+      events: ['message.created'],
+    });
+    const spareWebhook = await post<{ id: string }>(`/guilds/${guild.id}/webhooks`, {
+      name: 'spare hook',
+      url: 'https://93.184.216.34/spare',
+      events: ['member.joined'],
+    });
+    await post(`/channels/${text.id}/messages`, { content: 'for the webhook' });
+    const webhookEvent = await waitFor('a webhook event', async () => {
+      const doc = await t.server.database.db.collection('webhook_events').findOne({ webhookId: webhook.id });
+      return doc ? doc._id.toHexString() : undefined;
+    });
     const only = (name: string, params: Record<string, string>) => [
       '[[operations]]',
       `include-name = "${name}"`,
@@ -99,6 +117,8 @@ describe('API fuzzing (Schemathesis)', () => {
         `"path.callId" = "${call.call.id}"`,
         `"path.attachmentId" = "${attachment.id}"`,
         `"path.sessionId" = "${secondSession.id}"`,
+        `"path.webhookId" = "${webhook.id}"`,
+        `"path.eventId" = "${webhookEvent}"`,
         '',
         ...[
           'POST /channels/{channelId}/voice/join',
@@ -115,6 +135,7 @@ describe('API fuzzing (Schemathesis)', () => {
         ...only('DELETE /channels/{channelId}/messages/{messageId}', { channelId: text.id, messageId: spareMessage.id }),
         ...only('DELETE /guilds/{guildId}/roles/{roleId}', { guildId: guild.id, roleId: spareRole.id }),
         ...only('DELETE /invites/{code}', { code: spareInvite.code }),
+        ...only('DELETE /guilds/{guildId}/webhooks/{webhookId}', { guildId: guild.id, webhookId: spareWebhook.id }),
       ].join('\n'),
     );
   });

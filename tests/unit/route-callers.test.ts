@@ -9,6 +9,7 @@ import { privateChannelRoutes } from '../../src-shared/api/private-channels';
 import { recordingRoutes } from '../../src-shared/api/recordings';
 import { routes } from '../../src-shared/api/routes';
 import { voiceRoutes } from '../../src-shared/api/voice';
+import { webhookRoutes } from '../../src-shared/api/webhooks';
 
 /**
  * Every REST route of src-shared/api has a caller in src-renderer, or is listed here with its reason.
@@ -24,7 +25,16 @@ import { voiceRoutes } from '../../src-shared/api/voice';
  *   fails while a listed route has a caller, and when a new route has no caller and is in neither list.
  */
 
-const CONTRACTS = { routes, voiceRoutes, recordingRoutes, attachmentRoutes, privateChannelRoutes, callRoutes, embedRoutes } as const;
+const CONTRACTS = {
+  routes,
+  voiceRoutes,
+  recordingRoutes,
+  attachmentRoutes,
+  privateChannelRoutes,
+  callRoutes,
+  embedRoutes,
+  webhookRoutes,
+} as const;
 type ContractObject = keyof typeof CONTRACTS;
 
 /** Routes the client never calls, each with why. */
@@ -53,6 +63,7 @@ function allRoutes(): string[] {
     ...Object.keys(privateChannelRoutes),
     ...Object.keys(callRoutes),
     ...Object.keys(embedRoutes),
+    ...Object.keys(webhookRoutes),
   ];
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
   if (duplicates.length > 0) throw new Error(`route keys must be unique across the contract files: ${duplicates.join(', ')}`);

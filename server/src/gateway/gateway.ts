@@ -156,6 +156,8 @@ export function createGateway(deps: {
   corsOrigins?: readonly string[];
   /** Told of every event a client sends (`in`) and every event published to clients (`out`, once per publish): metrics. */
   onEvent?: (event: string, direction: 'in' | 'out') => void;
+  /** Every guild event published (not DM events), before it is sent: outbound webhooks listen here. Must not throw. */
+  onGuildEvent?: (guildId: string, event: string, payload: unknown) => void;
   /**
    * Client events per user (every session counts): an event over the budget is dropped and answered RATE_LIMITED (its
    * ack, or a GATEWAY_ERROR event when it has none); a connection with `disconnectAfter` such drops is closed.
@@ -263,6 +265,7 @@ export function createGateway(deps: {
 
   const publisher: GatewayPublisher = {
     async publishToGuild(guildId, event, payload, opts) {
+      if (guildId !== null) deps.onGuildEvent?.(guildId, event, payload);
       if (!io) return;
       deps.onEvent?.(event, 'out');
       if (!opts?.channelId) {

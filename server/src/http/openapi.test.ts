@@ -6,6 +6,7 @@ import { privateChannelRoutes } from '@shared/api/private-channels';
 import { recordingRoutes } from '@shared/api/recordings';
 import { routes } from '@shared/api/routes';
 import { voiceRoutes } from '@shared/api/voice';
+import { webhookRoutes } from '@shared/api/webhooks';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from './openapi';
 
@@ -17,6 +18,7 @@ const ALL: RouteContract[] = [
   privateChannelRoutes,
   callRoutes,
   embedRoutes,
+  webhookRoutes,
 ].flatMap((group) => Object.values(group) as RouteContract[]);
 const doc = buildOpenApi(ALL, { version: '1', serverUrl: '/api/v1' });
 type Responses = Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }>;

@@ -49,6 +49,11 @@ export interface ModuleContext {
   permissions: PermissionService;
   /** `publishToGuild(guildId, event, payload, { channelId })`, `publishToUser(userId, event, payload)`. */
   gateway: GatewayPublisher;
+  /**
+   * Every guild event `gateway.publishToGuild` sends, after it was sent (outbound webhooks listen here). A listener
+   * must not throw and must not hold up the publisher: do slow work without awaiting it in the listener.
+   */
+  onGuildEvent(listener: (guildId: string, event: string, payload: unknown) => void): void;
   /** `audit.record({ guildId, action, actorId, targetId, details })`. */
   audit: AuditService;
   /** This instance's Prometheus metrics (served at /metrics); count into them, never into prom-client's global registry. */

@@ -20,6 +20,7 @@ import { relationshipsModule } from './relationships/relationships.module';
 import { privateChannelsModule } from './private-channels/private-channels.module';
 import { callsModule } from './calls/calls.module';
 import { embedModule } from './embed/embed.module';
+import { webhooksModule } from './webhooks/webhooks.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
@@ -55,4 +56,5 @@ export const extensionModules: ModuleFactory[] = [
   privateChannelsModule,
   callsModule,
   embedModule,
+  webhooksModule,
 ];

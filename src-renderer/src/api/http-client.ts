@@ -41,6 +41,9 @@ const API_MESSAGES: Record<ErrorCode, string> = {
   CHANNEL_FULL: 'This voice channel is full.',
   WRONG_CHANNEL_TYPE: "That can't be done in this kind of channel.",
   DEPENDENCY_UNAVAILABLE: 'The server is temporarily unavailable (a service it needs is down). Try again shortly.',
+  WEBHOOK_URL_REFUSED:
+    'That webhook URL is not allowed: it must be a public https address (private and local network addresses are refused).',
+  WEBHOOKS_DISABLED: 'Webhooks are turned off on this server (it runs without Redis).',
   INTERNAL: 'Something went wrong on the server.',
 };
 

@@ -7,6 +7,7 @@ import {
   recordingRoutes,
   routes,
   voiceRoutes,
+  webhookRoutes,
 } from '@shared/api/route-table';
 import type { UpdateEmbedSettingsBody } from '@shared/api/embed';
 import type { AuditAction } from '@shared/api/audit';
@@ -287,6 +288,20 @@ export function createParleyApi(http: HttpClient) {
       leave: (callId: string) => call(callRoutes.leaveCall, { params: { callId } }),
       history: (before?: string, limit = 50) => call(callRoutes.listCallHistory, { query: { before, limit } }),
       ackMissed: () => call(callRoutes.ackMissedCalls),
+    },
+    /** Outbound webhooks of a guild (server settings → Webhooks; MANAGE_WEBHOOKS). */
+    webhooks: {
+      list: (guildId: string) => call(webhookRoutes.listWebhooks, { params: { guildId } }),
+      create: (guildId: string, body: RouteBody<typeof webhookRoutes.createWebhook>) =>
+        call(webhookRoutes.createWebhook, { params: { guildId }, body }),
+      update: (guildId: string, webhookId: string, body: RouteBody<typeof webhookRoutes.updateWebhook>) =>
+        call(webhookRoutes.updateWebhook, { params: { guildId, webhookId }, body }),
+      remove: (guildId: string, webhookId: string) => call(webhookRoutes.deleteWebhook, { params: { guildId, webhookId } }),
+      rotateSecret: (guildId: string, webhookId: string) => call(webhookRoutes.rotateWebhookSecret, { params: { guildId, webhookId } }),
+      deliveries: (guildId: string, webhookId: string, before?: string, limit = 50) =>
+        call(webhookRoutes.listWebhookDeliveries, { params: { guildId, webhookId }, query: { before, limit } }),
+      redeliver: (guildId: string, webhookId: string, eventId: string) =>
+        call(webhookRoutes.redeliverWebhookEvent, { params: { guildId, webhookId, eventId } }),
     },
   };
 }

@@ -11,7 +11,7 @@ export type Modal =
   | { kind: 'create-guild' }
   | { kind: 'create-channel'; guildId: string; type: 'text' | 'voice'; parentId: string | null }
   | { kind: 'invite'; guildId: string; code: string | null }
-  | { kind: 'server-settings'; guildId: string; tab?: 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings' }
+  | { kind: 'server-settings'; guildId: string; tab?: 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings' | 'webhooks' }
   | { kind: 'channel-recordings'; guildId: string; channelId: string }
   | { kind: 'channel-settings'; guildId: string; channelId: string }
   | { kind: 'create-category'; guildId: string }

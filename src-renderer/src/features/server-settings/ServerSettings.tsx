@@ -13,11 +13,12 @@ import { RoleList } from './RoleOrder';
 import { Dialog } from '../../ui/Dialog';
 import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsTabs';
 import { RecordingsTab } from '../recordings/RecordingsTab';
+import { WebhooksTab } from '../webhooks/WebhooksTab';
 import { SystemChannelField } from './SystemChannelField';
 import { UploadLimitField } from './UploadLimitField';
 import { EmbedTab } from './EmbedTab';
 
-export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings' | 'embed';
+export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings' | 'embed' | 'webhooks';
 
 /** Server settings: each section shows only to members with the permission it needs (the server checks again). */
 export function ServerSettings({ guildId, initialTab }: { guildId: string; initialTab?: ServerSettingsTab }) {
@@ -26,6 +27,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
   const manageRoles = useCan(guildId, 'MANAGE_ROLES');
   const banMembers = useCan(guildId, 'BAN_MEMBERS');
   const record = useCan(guildId, 'RECORD');
+  const manageWebhooks = useCan(guildId, 'MANAGE_WEBHOOKS');
   const tabs = useMemo(() => {
     const t: TabDef<ServerSettingsTab>[] = [];
     if (manageGuild) t.push({ id: 'overview', label: 'Overview' });
@@ -35,8 +37,9 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
     if (manageGuild) t.push({ id: 'audit-log', label: 'Audit log' });
     if (manageGuild || record) t.push({ id: 'recordings', label: 'Recordings' });
     if (manageGuild) t.push({ id: 'embed', label: 'Embed' });
+    if (manageWebhooks) t.push({ id: 'webhooks', label: 'Webhooks' });
     return t;
-  }, [manageGuild, manageRoles, banMembers, record]);
+  }, [manageGuild, manageRoles, banMembers, record, manageWebhooks]);
   const [tab, setTab] = useState<ServerSettingsTab>(initialTab ?? 'overview');
   const close = () => uiStore.getState().open(null);
   const current = tabs.some((t) => t.id === tab) ? tab : tabs[0]?.id;
@@ -61,6 +64,7 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
         {current === 'audit-log' && <AuditLog guildId={guildId} />}
         {current === 'recordings' && <RecordingsTab guildId={guildId} />}
         {current === 'embed' && <EmbedTab guildId={guildId} />}
+        {current === 'webhooks' && <WebhooksTab guildId={guildId} />}
       </SettingsTabs>
     </Dialog>
   );

@@ -17,6 +17,7 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
   const manageRoles = useCan(guild.id, 'MANAGE_ROLES');
   const banMembers = useCan(guild.id, 'BAN_MEMBERS');
   const manageChannels = useCan(guild.id, 'MANAGE_CHANNELS');
+  const manageWebhooks = useCan(guild.id, 'MANAGE_WEBHOOKS');
   const isOwner = useIsOwner(guild.id);
   const [open, setOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
@@ -26,7 +27,7 @@ export function GuildHeaderMenu({ guild }: { guild: Guild }) {
   const { open: openModal } = uiStore.getState();
 
   const items: { label: string; run: () => void }[] = [];
-  if (manageGuild || manageRoles || banMembers)
+  if (manageGuild || manageRoles || banMembers || manageWebhooks)
     items.push({ label: 'Server settings', run: () => openModal({ kind: 'server-settings', guildId: guild.id }) });
   items.push({
     label: 'Mark as read',

@@ -1,0 +1,98 @@
+import type { AuditAction } from '@shared/api/audit';
+import { webhookRoutes } from '@shared/api/webhooks';
+import type { ModuleContext, ServerModule } from '../context';
+import { createUrlGuard } from './url-guard';
+import { createDeliveryQueue, type DeliveryQueue } from './webhooks.queue';
+import { createWebhooksRepo } from './webhooks.repo';
+import { createWebhooksService } from './webhooks.service';
+
+/**
+ * Outbound webhooks (issue 18 part 2): per-guild subscriptions managed with MANAGE_WEBHOOKS, fed by every guild event
+ * the gateway publishes (`ctx.onGuildEvent`), delivered signed from a BullMQ queue on REDIS_URL. Without Redis the
+ * module stays off: its routes answer 503 WEBHOOKS_DISABLED and no event is recorded.
+ */
+export function webhooksModule(ctx: ModuleContext): ServerModule {
+  const { config, log } = ctx;
+  const repo = createWebhooksRepo(ctx.db);
+  const guard = createUrlGuard({
+    requireHttps: config.NODE_ENV === 'production',
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+  });
+  let queue: DeliveryQueue | null = null;
+  const service = createWebhooksService({
+    repo,
+    guard,
+    clock: ctx.clock,
+    log,
+    queue: () => queue,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+  });
+
+  const api = ctx.createApiRouter();
+  // Never the secret: the audit log is readable by MANAGE_GUILD, who may not manage webhooks.
+  const audit = (guildId: string, action: AuditAction, actorId: string, targetId: string, details?: Record<string, unknown>) =>
+    ctx.audit.record({ guildId, action, actorId, targetId, details: details ?? null });
+  const manage = (userId: string, guildId: string) => ctx.permissions.requireGuildPermission(userId, guildId, 'MANAGE_WEBHOOKS');
+  api.handle(webhookRoutes.listWebhooks, async ({ userId, params }) => {
+    await manage(userId, params.guildId);
+    return service.list(params.guildId);
+  });
+  api.handle(webhookRoutes.createWebhook, async ({ userId, params, body }) => {
+    await manage(userId, params.guildId);
+    const created = await service.create(params.guildId, userId, body);
+    await audit(params.guildId, 'webhook.create', userId, created.id, { name: created.name, url: created.url, events: created.events });
+    return created;
+  });
+  api.handle(webhookRoutes.updateWebhook, async ({ userId, params, body }) => {
+    await manage(userId, params.guildId);
+    const updated = await service.update(params.guildId, params.webhookId, body);
+    await audit(params.guildId, 'webhook.update', userId, updated.id, { name: updated.name, ...body });
+    return updated;
+  });
+  api.handle(webhookRoutes.deleteWebhook, async ({ userId, params }) => {
+    await manage(userId, params.guildId);
+    await service.remove(params.guildId, params.webhookId);
+    await audit(params.guildId, 'webhook.delete', userId, params.webhookId);
+  });
+  api.handle(webhookRoutes.rotateWebhookSecret, async ({ userId, params }) => {
+    await manage(userId, params.guildId);
+    const rotated = await service.rotateSecret(params.guildId, params.webhookId);
+    await audit(params.guildId, 'webhook.rotate_secret', userId, rotated.id, { name: rotated.name });
+    return rotated;
+  });
+  api.handle(webhookRoutes.listWebhookDeliveries, async ({ userId, params, query }) => {
+    await manage(userId, params.guildId);
+    return service.deliveries(params.guildId, params.webhookId, query);
+  });
+  api.handle(webhookRoutes.redeliverWebhookEvent, async ({ userId, params }) => {
+    await manage(userId, params.guildId);
+    await service.redeliver(params.guildId, params.webhookId, params.eventId);
+  });
+
+  return {
+    name: 'webhooks',
+    api,
+    async init() {
+      await repo.ensureIndexes();
+      if (!config.REDIS_URL) {
+        log.info('webhooks are off: REDIS_URL is not set');
+        return;
+      }
+      queue = createDeliveryQueue({
+        redisUrl: config.REDIS_URL,
+        prefix: `parley:${config.MONGODB_DB}:bull`,
+        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+        backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+        log,
+        process: (job, attempt) => service.deliver(job, attempt),
+      });
+      ctx.onGuildEvent((guildId, event, payload) => {
+        service.dispatch(guildId, event, payload).catch((err: unknown) => log.error({ err, event, guildId }, 'webhook event not queued'));
+      });
+    },
+    async stop() {
+      await queue?.close();
+    },
+  };
+}
