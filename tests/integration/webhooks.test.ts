@@ -52,6 +52,21 @@ function verifiesIndependently(secret: string, headers: IncomingHttpHeaders, bod
 
 const BACKOFF_MS = 400;
 
+const METRICS_TOKEN = 'webhooks-test-metrics-token-0123';
+
+/** The server's Prometheus samples, `name{labels}` → value. */
+async function scrapeMetrics(url: string): Promise<Map<string, number>> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(res.status).toBe(200);
+  const samples = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const cut = line.lastIndexOf(' ');
+    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+  }
+  return samples;
+}
+
 describe('outbound webhooks', () => {
   let t: TestServer;
   let strict: TestServer;
@@ -65,6 +80,7 @@ describe('outbound webhooks', () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     t = await startTestServer({
+      METRICS_TOKEN,
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WEBHOOK_MAX_ATTEMPTS: '3',
       WEBHOOK_BACKOFF_BASE_MS: String(BACKOFF_MS),
@@ -213,6 +229,11 @@ describe('outbound webhooks', () => {
     );
     const attempts = [...log].reverse();
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    // The metrics count the failed attempts, and the queue gauge reads the shared queue's states.
+    const metrics = await scrapeMetrics(t.url);
+    expect(metrics.get('parley_webhook_deliveries_total{outcome="retry"}') ?? 0).toBeGreaterThanOrEqual(2);
+    for (const state of ['waiting', 'active', 'delayed', 'failed'])
+      expect(metrics.has(`parley_webhook_queue_jobs{state="${state}"}`), state).toBe(true);
     for (const a of attempts) expect(a).toMatchObject({ statusCode: 500, ok: false });
     expect(new Set(attempts.map((a) => a.eventId)).size).toBe(1);
     const at = attempts.map((a) => Date.parse(a.at));

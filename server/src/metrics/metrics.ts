@@ -40,6 +40,12 @@ export interface ParleyMetrics {
     /** `start`: Egress refused or did not answer the start; `egress`: a started recording ended as failed. */
     failed: Counter<'stage'>;
   };
+  webhooks: {
+    /** Delivery attempts by outcome (`delivered`, `retry`: failed and to be tried again or given up, `refused`, `skipped`, `error`). */
+    deliveries: Counter<'outcome'>;
+    /** Where the queue gauge reads the delivery queue's job counts by state from (set when the queue runs). */
+    setQueueSource(counts: () => Promise<Readonly<Record<string, number>>>): void;
+  };
   mongo: {
     /** Driver command monitoring (monitorCommands): duration by command name and outcome. */
     commandDuration: Histogram<'command' | 'outcome'>;
@@ -71,6 +77,7 @@ export function createMetrics(options: MetricsOptions = {}): ParleyMetrics {
 
   let connectionSource: () => number = () => 0;
   let participantSource: (() => Promise<ReadonlyMap<string, number>>) | null = null;
+  let queueSource: (() => Promise<Readonly<Record<string, number>>>) | null = null;
 
   const connections: Gauge = new Gauge({
     name: 'parley_gateway_connections',
@@ -96,6 +103,23 @@ export function createMetrics(options: MetricsOptions = {}): ParleyMetrics {
       } catch (err) {
         // A scrape during a database outage still answers; this gauge is missing from it (and the log says why).
         options.log?.warn({ err }, 'voice participants not collected');
+      }
+    },
+  });
+
+  const queueJobs: Gauge<'state'> = new Gauge({
+    name: 'parley_webhook_queue_jobs',
+    help: 'Webhook delivery jobs in the shared queue (Redis) by state: waiting, active, delayed (backing off), failed (take max across instances).',
+    labelNames: ['state'],
+    registers,
+    aggregator: 'max',
+    async collect() {
+      queueJobs.reset();
+      if (!queueSource) return;
+      try {
+        for (const [state, count] of Object.entries(await queueSource())) queueJobs.set({ state }, count);
+      } catch (err) {
+        options.log?.warn({ err }, 'webhook queue not collected');
       }
     },
   });
@@ -141,6 +165,17 @@ export function createMetrics(options: MetricsOptions = {}): ParleyMetrics {
         labelNames: ['stage'],
         registers,
       }),
+    },
+    webhooks: {
+      deliveries: new Counter({
+        name: 'parley_webhook_deliveries_total',
+        help: 'Webhook delivery attempts by outcome.',
+        labelNames: ['outcome'],
+        registers,
+      }),
+      setQueueSource(counts) {
+        queueSource = counts;
+      },
     },
     mongo: {
       commandDuration: new Histogram({

@@ -85,8 +85,19 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
         maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
         backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
         log,
-        process: (job, attempt) => service.deliver(job, attempt),
+        process: async (job, attempt) => {
+          try {
+            const outcome = await service.deliver(job, attempt);
+            ctx.metrics.webhooks.deliveries.inc({ outcome });
+            return outcome;
+          } catch (err) {
+            ctx.metrics.webhooks.deliveries.inc({ outcome: 'error' });
+            throw err;
+          }
+        },
       });
+      const running = queue;
+      ctx.metrics.webhooks.setQueueSource(() => running.counts());
       ctx.onGuildEvent((guildId, event, payload) => {
         service.dispatch(guildId, event, payload).catch((err: unknown) => log.error({ err, event, guildId }, 'webhook event not queued'));
       });

@@ -70,6 +70,10 @@ export function createDeliveryQueue(opts: QueueOptions) {
         removeOnFail: { age: 7 * 24 * 3600 },
       });
     },
+    /** Jobs by state, for the metrics. */
+    async counts(): Promise<Record<string, number>> {
+      return queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    },
     async close(): Promise<void> {
       await worker.close();
       await queue.close();
