@@ -39,7 +39,9 @@ describe('names and texts over the API', () => {
   it('when a user renames to a look-alike of another account, then it answers 409 and the name stays', async () => {
     const holder = await registerUser(t.api, 'holder');
     const other = await registerUser(t.api, 'other');
-    const alike = holder.username.replace(/o/g, '0').toUpperCase();
+    // 'holder7_…' → 'H0LDER7_…': a zero for the o and another case. Only the fixed prefix changes: the random suffix
+    // may hold an 'i', and 'I' is a look-alike of 'l', not of 'i', so upper-casing it would make a different name.
+    const alike = `H0LDER${holder.username.slice('holder'.length)}`;
     const res = await t.api.patch('/users/@me', { username: alike, currentPassword: password }, other.token);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('USERNAME_TAKEN');
