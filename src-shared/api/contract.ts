@@ -46,6 +46,11 @@ export interface RouteContract {
    * (403 MISSING_SCOPE); with one, a personal token must hold it (a bot's token holds every scope).
    */
   scope?: ApiScope;
+  /**
+   * A create that answers 200 with what it made before when it is retried (the same nonce): when that happens. The
+   * OpenAPI document lists the 200 next to the contract's status.
+   */
+  replayed?: string;
   /** Error statuses this route adds to the ones every route has, status → `CODE: when`. */
   errors?: Readonly<Record<string, string>>;
 }

@@ -639,6 +639,7 @@ export const routes = {
     body: SendMessageBody,
     response: Message,
     status: 201,
+    replayed: 'The message already stored for this nonce: the send was a retry, nothing new was written',
     errors: { '409': 'CONFLICT: the message first sent with this nonce was deleted (send with a new nonce)' },
   }),
   getMessage: defineRoute({

@@ -54,6 +54,17 @@ describe('the OpenAPI document', () => {
     ]);
   });
 
+  it('when a message send is retried with its nonce, then the 200 it answers with the stored message is documented next to the 201', () => {
+    const byName = (name: string) => operations.find((op) => op.name === name)!.responses;
+    const send = byName('POST /channels/{channelId}/messages');
+    expect(Object.keys(send)).toEqual(expect.arrayContaining(['200', '201']));
+    expect(errorSchema(send, '201')).toBeDefined();
+    expect(errorSchema(send, '200')).toEqual(errorSchema(send, '201'));
+    // Only a route that replays has it.
+    const create = { responses: byName('POST /guilds/{guildId}/channels') };
+    expect(create.responses['200']).toBeUndefined();
+  });
+
   it('when services throw CONFLICT or USERNAME_TAKEN, then their routes document 409', () => {
     const with409 = new Set(operations.filter((op) => op.responses['409']).map((op) => op.name));
     for (const name of [

@@ -63,6 +63,8 @@ export function buildOpenApi(contracts: readonly RouteContract[], info: { versio
       responses['429'] = limits.response429;
       responses[status] = { ...success, headers: limits.headers };
     }
+    // A retried create (same nonce) answers 200 with the original, with the same body and headers.
+    if (c.replayed && status !== '200') responses['200'] = { ...(responses[status] as object), description: c.replayed };
     if (c.auth) {
       responses['401'] = { description: 'Missing or invalid access token', content: { 'application/json': { schema: errorSchema } } };
       responses['403'] = {
