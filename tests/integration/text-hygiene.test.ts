@@ -51,6 +51,15 @@ describe('names and texts over the API', () => {
     expect(self.status).toBe(200);
   });
 
+  it("when a user renames to another account's name in capitals and it holds an i, then 409 (the case-blind index decides: 'I' is no look-alike of 'i')", async () => {
+    const holder = await registerUser(t.api, 'iris');
+    const other = await registerUser(t.api, 'renamer');
+    const res = await t.api.patch('/users/@me', { username: holder.username.toUpperCase(), currentPassword: password }, other.token);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('USERNAME_TAKEN');
+    expect((await t.api.get('/users/@me', other.token)).body.username).toBe(other.username);
+  });
+
   it('when a name or a message holds NUL or a bidi override, then it answers 400 INVALID_CHARACTERS and writes nothing', async () => {
     const u = await registerUser(t.api, 'texter');
     const guild = await t.api.post('/guilds', { name: 'evil\u202Etxt.exe' }, u.token);

@@ -186,8 +186,8 @@ export function createUsersRepo(db: Db) {
     async rename(id: string, username: string, set: UserUpdate = {}): Promise<UserRecord | 'taken' | null> {
       const usernameLower = username.toLowerCase();
       const skeleton = usernameSkeleton(username);
-      const holder = await users.findOne({ usernameSkeleton: skeleton });
-      if (holder && !holder._id.equals(oid(id))) return 'taken';
+      const holder = await users.findOne({ _id: { $ne: oid(id) }, $or: [{ usernameSkeleton: skeleton }, { usernameLower }] });
+      if (holder) return 'taken';
       try {
         await users.updateOne({ _id: oid(id) }, { $set: { ...set, username, usernameLower, usernameSkeleton: skeleton } });
       } catch (err) {
