@@ -75,6 +75,13 @@ export function createDeliveryQueue(opts: QueueOptions) {
       return queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
     },
     async close(): Promise<void> {
+      // Closing a connection that is still starting up disconnects it, and BullMQ's fire-and-forget start-up commands
+      // then reject with nobody listening ("Connection is closed.", an unhandled rejection). Let both finish starting
+      // first, but never wait on an unreachable Redis for longer than a moment.
+      const ready = Promise.allSettled([queue.waitUntilReady(), worker.waitUntilReady()]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ready, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+      clearTimeout(timer);
       await worker.close();
       await queue.close();
     },
