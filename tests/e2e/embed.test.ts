@@ -358,6 +358,8 @@ describe('the embeddable voice widget', () => {
     expect(await row.getByText('guest', { exact: true }).isVisible()).toBe(true);
     expect(await row.getAttribute('aria-haspopup')).toBeNull();
     expect(await lobbyList.getByText(owner.displayName).count()).toBe(1);
+    // Screen readers hear the guest in the channel's name too (guests take no seat, so not in the member count).
+    expect(await a.getByRole('button', { name: /^Lobby \(voice channel\), 1 connected, 1 guest$/ }).count()).toBe(1);
     await expectNoSeriousViolationsInBothThemes(a, 'app: a guest in the voice list');
 
     // The owner (MOVE_MEMBERS) disconnects the guest from the keyboard.

@@ -274,7 +274,7 @@ function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: 
       {drag?.handle}
       <button
         type="button"
-        aria-label={`${channel.name} (${channel.joinToCreate ? 'join to create a voice channel' : 'voice channel'})${channel.userLimit ? `, ${occupants.length} of ${channel.userLimit}` : occupants.length ? `, ${occupants.length} connected` : ''}`}
+        aria-label={`${channel.name} (${channel.joinToCreate ? 'join to create a voice channel' : 'voice channel'})${channel.userLimit ? `, ${occupants.length} of ${channel.userLimit}` : occupants.length ? `, ${occupants.length} connected` : ''}${guests.length ? `, ${guests.length} ${guests.length === 1 ? 'guest' : 'guests'}` : ''}`}
         title={channel.joinToCreate ? 'Join to create your own voice channel' : undefined}
         onClick={join}
       >
