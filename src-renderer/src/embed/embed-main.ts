@@ -68,6 +68,15 @@ class RequestError extends Error {
   }
 }
 
+/** A response body as JSON; null when empty or not JSON (a proxy's HTML error page: the status says enough). */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function call<T>(method: string, path: string, init: { body?: unknown; token?: string; keepalive?: boolean } = {}): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
     method: method.toUpperCase(),
@@ -81,7 +90,7 @@ async function call<T>(method: string, path: string, init: { body?: unknown; tok
     credentials: 'omit',
   });
   const text = await res.text();
-  const body = (text ? JSON.parse(text) : null) as (T & { error?: { code?: string; message?: string } }) | null;
+  const body = parseJson(text) as (T & { error?: { code?: string; message?: string } }) | null;
   if (!res.ok) throw new RequestError(res.status, body?.error?.code ?? null, body?.error?.message ?? `The server answered ${res.status}.`);
   return body as T;
 }
@@ -95,6 +104,10 @@ async function memberCall<T>(method: string, path: string, body?: unknown): Prom
     if (!(err instanceof RequestError) || err.status !== 401) throw err;
     const renewed = await call<{ accessToken: string; refreshToken: string }>(routes.refresh.method, routes.refresh.path, {
       body: { refreshToken: session.refreshToken },
+    }).catch((refreshErr: unknown) => {
+      // The session is over (logged out elsewhere, password changed): back to signed out.
+      session = null;
+      throw refreshErr;
     });
     session = { ...session, accessToken: renewed.accessToken, refreshToken: renewed.refreshToken };
     return call<T>(method, path, { body, token: session.accessToken });
