@@ -5,7 +5,7 @@
  */
 import { dispose } from '@livekit/rtc-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VoiceGuest} from '@shared/api/embed';
+import type { VoiceGuest } from '@shared/api/embed';
 import { VoiceGuestList, VoiceGuestUpdateEvent } from '@shared/api/embed';
 import { VoiceStateList } from '@shared/api/voice';
 import { connectGateway, nextEvent, registerUser, type TestServer } from './server-helpers';
