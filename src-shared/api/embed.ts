@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelIdParams, GuildIdParams, Id } from './common';
+import { ChannelIdParams, GuildIdParams, Id, IsoDate } from './common';
 import { defineRoute } from './contract';
 
 /**
@@ -60,6 +60,34 @@ export type EmbedGuestToken = z.infer<typeof EmbedGuestToken>;
 
 export const GUEST_IDENTITY_PREFIX = 'guest:';
 export const isGuestIdentity = (identity: string): boolean => identity.startsWith(GUEST_IDENTITY_PREFIX);
+/** A guest's LiveKit identity exactly as the token route makes it: the prefix and 12 hex digits. */
+export const GuestIdentity = z.string().regex(/^guest:[0-9a-f]{12}$/, 'must be a guest identity (guest:<12 hex digits>)');
+
+/**
+ * A guest of the voice widget in a voice channel, as LiveKit's webhooks report it (kept apart from members' voice
+ * states, whose `userId` is always a user id). Guests have no account: no profile, no DM, only a name like "Guest 1a2b".
+ */
+export const VoiceGuest = z.object({
+  identity: z.string(),
+  name: z.string(),
+  guildId: Id,
+  channelId: Id,
+  joinedAt: IsoDate,
+});
+export type VoiceGuest = z.infer<typeof VoiceGuest>;
+
+export const VoiceGuestList = z.object({ items: z.array(VoiceGuest) });
+export type VoiceGuestList = z.infer<typeof VoiceGuestList>;
+
+export const VoiceGuestParams = z.strictObject({ guildId: Id, identity: GuestIdentity });
+
+/** Gateway event name: a guest joined (`connected: true`) or left a voice channel. */
+export const VOICE_GUEST_UPDATE = 'VOICE_GUEST_UPDATE';
+/** `VOICE_GUEST_UPDATE`, sent to every member who can view the channel. */
+export const VoiceGuestUpdateEvent = VoiceGuest.extend({ connected: z.boolean() });
+export type VoiceGuestUpdateEvent = z.infer<typeof VoiceGuestUpdateEvent>;
+
+export const EmbedServerEvents = { VOICE_GUEST_UPDATE: VoiceGuestUpdateEvent } as const;
 
 /** The HTML page itself (served outside /api/v1, not in the OpenAPI document). */
 export const embedVoicePath = (channelId: string): string => `/embed/voice/${channelId}`;
@@ -100,5 +128,23 @@ export const embedRoutes = {
       '403':
         'FORBIDDEN: the guild does not allow guests in its voice widget, or @everyone may not connect to this channel; CHANNEL_FULL: the channel is at its user limit',
     },
+  }),
+  listGuildVoiceGuests: defineRoute({
+    tag: 'embed',
+    method: 'get',
+    path: '/guilds/:guildId/voice-guests',
+    summary: "The voice widget's guests in the guild's voice channels (channels I can view)",
+    auth: true,
+    params: GuildIdParams,
+    response: VoiceGuestList,
+  }),
+  disconnectVoiceGuest: defineRoute({
+    tag: 'embed',
+    method: 'delete',
+    path: '/guilds/:guildId/voice-guests/:identity',
+    summary: "Disconnect a voice widget's guest from its voice channel (MOVE_MEMBERS in that channel)",
+    auth: true,
+    params: VoiceGuestParams,
+    status: 204,
   }),
 } as const;

@@ -13,6 +13,7 @@ import { Role } from './roles';
 import { PublicUser, User } from './users';
 import { RecordingServerEvents } from './recordings';
 import { VoiceServerEvents, VoiceState } from './voice';
+import { EmbedServerEvents, VoiceGuest } from './embed';
 
 /**
  * Realtime gateway contract (Socket.IO at path `/gateway`).
@@ -47,6 +48,8 @@ export const GuildSnapshot = z.object({
   presences: z.array(Presence),
   /** Who is in which voice channel (only channels this user can view). */
   voiceStates: z.array(VoiceState),
+  /** The voice widget's guests in voice channels this user can view (absent from servers without the widget). */
+  voiceGuests: z.array(VoiceGuest).optional(),
   /**
    * My read state of each visible channel that has one, with unread mention counts (absent from servers without read
    * states): channels not listed were never read.
@@ -169,6 +172,7 @@ export const ServerEvents = {
   MISSED_CALLS_UPDATE: MissedCallsUpdateEvent,
   GATEWAY_ERROR: GatewayErrorEvent,
   ...VoiceServerEvents,
+  ...EmbedServerEvents,
   ...RecordingServerEvents,
 } as const;
 export type ServerEventName = keyof typeof ServerEvents;

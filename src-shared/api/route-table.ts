@@ -178,6 +178,8 @@ export const embedRoutes: Refs<EmbedRoutes> = {
   getEmbedSettings: { method: 'get', path: '/guilds/:guildId/embed-settings' },
   updateEmbedSettings: { method: 'patch', path: '/guilds/:guildId/embed-settings' },
   createEmbedGuestToken: { method: 'post', path: '/embed/voice/:channelId/guest-token' },
+  listGuildVoiceGuests: { method: 'get', path: '/guilds/:guildId/voice-guests' },
+  disconnectVoiceGuest: { method: 'delete', path: '/guilds/:guildId/voice-guests/:identity' },
 };
 
 export const webhookRoutes: Refs<WebhookRoutes> = {

@@ -2,8 +2,9 @@
  * Browser E2E of the embeddable voice widget (/embed/voice/:channelId): the owner allows a host page's origin and
  * listen-only guests in Server settings → Embed (by keyboard); a page on that origin (a second local HTTP server)
  * frames the widget, drives it through postMessage, joins as a guest and hears an rtc-node bot's tone; the same page
- * on another origin (localhost instead of 127.0.0.1) cannot frame it; with guests off the token route refuses. axe
- * checks the settings section and the widget in both themes.
+ * on another origin (localhost instead of 127.0.0.1) cannot frame it; with guests off the token route refuses, yet a
+ * member signs in inside the widget (keyboard) and joins with their own voice token, and a member without CONNECT is
+ * told so. axe checks the settings section and the widget's states in both themes.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,7 @@ import { Bot } from '../integration/voice-support';
 const e2e = useBrowserSession({ chromiumArgs: ['--autoplay-policy=no-user-gesture-required'] });
 const suffix = Math.random().toString(36).slice(2, 7);
 const owner = { username: `embed_owner_${suffix}`, displayName: 'Olive', password: 'correct horse battery' };
+const member = { username: `embed_member_${suffix}`, displayName: 'Mira', password: 'member horse battery' };
 const AUDIBLE = 0.01;
 
 /** What the host page keeps on its window. */
@@ -31,11 +33,15 @@ interface StateMessage {
   type: string;
   joined: boolean;
   muted: boolean;
+  joinedAs: 'guest' | 'member' | null;
+  signedIn: boolean;
   participants: { identity: string; name: string; guest: boolean; self: boolean }[];
 }
 
 let host: Server;
 let hostPort = 0;
+/** The owner's app, signed in by the first test (and left open for the last). */
+let ownerApp: Page;
 let token = '';
 let guildId = '';
 let channelId = '';
@@ -45,6 +51,9 @@ const bot = new Bot();
 interface Body {
   id: string;
   accessToken: string;
+  /** Sessions (id) or voice states (userId, channelId). */
+  items: { id: string; userId: string; channelId: string }[];
+  code: string;
   url: string;
   token: string;
   error: { code: string };
@@ -113,6 +122,7 @@ afterAll(async () => {
 describe('the embeddable voice widget', () => {
   it('when the owner allows an origin and listen-only guests in Server settings → Embed, then they are saved (keyboard, axe)', async () => {
     const a = await newPage();
+    ownerApp = a;
     await a.goto(`${e2e.server.url}/app/`);
     await a.getByRole('button', { name: 'Register' }).click();
     await a.getByLabel('Username').fill(owner.username);
@@ -193,7 +203,7 @@ describe('the embeddable voice widget', () => {
   it('when the widget is opened on its own, then join, the participant list and the guest badge pass axe in both themes', async () => {
     const page = await newPage();
     await page.goto(widgetUrl());
-    await page.getByRole('button', { name: 'Join voice' }).focus();
+    await page.getByRole('button', { name: 'Join as guest' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('list', { name: 'In the channel' }).getByText(owner.displayName).waitFor({ timeout: 30_000 });
     await page.getByRole('list', { name: 'In the channel' }).getByText('guest', { exact: true }).waitFor();
@@ -201,7 +211,7 @@ describe('the embeddable voice widget', () => {
     await page.setViewportSize({ width: 340, height: 320 });
     await page.screenshot({ path: resolve(SHOTS, 'embed-voice-widget.png') });
     await page.getByRole('button', { name: 'Leave' }).click();
-    await page.getByRole('button', { name: 'Join voice' }).waitFor();
+    await page.getByRole('button', { name: 'Join as guest' }).waitFor();
   });
 
   it('when a page on another origin frames the widget, then frame-ancestors blocks it and its document never loads', async () => {
@@ -224,7 +234,7 @@ describe('the embeddable voice widget', () => {
     expect(await page.evaluate(() => (window as unknown as HostWindow).__states.length)).toBe(0);
   });
 
-  it('when the guild turns guests off, then the token route refuses with 403 FORBIDDEN and the widget says so', async () => {
+  it('when the guild turns guests off, then the token route refuses with 403 FORBIDDEN and the widget offers only sign-in', async () => {
     expect((await rest('PATCH', `/guilds/${guildId}/embed-settings`, token, { guestAccess: 'off' })).status).toBe(200);
     const refused = await rest('POST', `/embed/voice/${channelId}/guest-token`, null);
     expect(refused.status).toBe(403);
@@ -235,7 +245,136 @@ describe('the embeddable voice widget', () => {
       await expect.poll(() => lastState(page), { timeout: 15_000 }).not.toBeNull();
       return widgetFrame(page);
     })();
-    await frame.getByText('Guests cannot join this channel.').waitFor();
-    expect(await frame.getByRole('button', { name: 'Join voice' }).isDisabled()).toBe(true);
+    await frame.getByText('Sign in to join this channel.').waitFor();
+    expect(await frame.getByRole('button', { name: 'Join as guest' }).count()).toBe(0);
+    expect(await frame.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    // A join asked for by the host page without a member signed in says what to do instead.
+    await page.evaluate(() => (window as unknown as HostWindow).send({ type: 'parley:join' }));
+    await expect.poll(() => lastState(page)).toMatchObject({ joined: false, signedIn: false, error: 'Sign in to join this channel.' });
+  });
+
+  it('when guests are off, then a member signs in inside the framed widget by keyboard, joins with their own voice token and hears the bot', async () => {
+    await rest('POST', '/auth/register', null, member);
+    const memberToken = (await rest('POST', '/auth/login', null, { username: member.username, password: member.password })).data
+      .accessToken;
+    const code = (await rest('POST', `/guilds/${guildId}/invites`, token, {})).data.code;
+    expect((await rest('POST', `/invites/${code}`, memberToken)).status).toBe(200);
+    const sessionsBefore = (await rest('GET', '/users/@me/sessions', memberToken)).data.items.length;
+
+    const page = await newPage();
+    await page.goto(`${allowedOrigin()}/?widget=${encodeURIComponent(widgetUrl())}`);
+    await expect.poll(() => lastState(page), { timeout: 15_000 }).toMatchObject({ joined: false, signedIn: false });
+    const frame = widgetFrame(page);
+    await frame.getByRole('button', { name: 'Sign in' }).focus();
+    await page.keyboard.press('Enter');
+    // The form says on which site the password is being typed.
+    await frame.getByText(`inside a widget on ${allowedOrigin()}`).waitFor();
+    await expect.poll(() => frame.evaluate(() => document.activeElement?.id)).toBe('signin-username');
+    await page.keyboard.type(member.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not the password');
+    await page.keyboard.press('Enter');
+    await frame.getByText('Wrong username or password.').waitFor();
+    await expect.poll(() => frame.evaluate(() => document.activeElement?.id)).toBe('signin-password');
+    await frame.getByLabel('Password').fill('');
+    await page.keyboard.type(member.password);
+    await page.keyboard.press('Enter');
+
+    await expect
+      .poll(() => lastState(page), { timeout: 30_000 })
+      .toMatchObject({ joined: true, joinedAs: 'member', signedIn: true, muted: true });
+    await expect
+      .poll(async () => (await lastState(page))?.participants.map((p) => ({ name: p.name, guest: p.guest, self: p.self })), {
+        timeout: 30_000,
+      })
+      .toEqual(
+        expect.arrayContaining([
+          { name: member.displayName, guest: false, self: true },
+          { name: owner.displayName, guest: false, self: false },
+        ]),
+      );
+    // The member's own voice state on the server: they joined through the ordinary voice join route.
+    await expect
+      .poll(async () => (await rest('GET', `/guilds/${guildId}/voice-states`, token)).data.items.filter((v) => v.channelId === channelId))
+      .toHaveLength(2);
+    await expect.poll(() => frame.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    // @everyone may speak here: the member has a microphone to unmute.
+    expect(await frame.getByRole('button', { name: 'Unmute' }).isVisible()).toBe(true);
+    await page.evaluate(() => (window as unknown as HostWindow).send({ type: 'parley:leave' }));
+    await expect.poll(() => lastState(page), { timeout: 15_000 }).toMatchObject({ joined: false, joinedAs: null, signedIn: true });
+
+    // Leaving the page signs the widget's session out: the member is back to the sessions they had.
+    await page.goto('about:blank');
+    await expect
+      .poll(async () => (await rest('GET', '/users/@me/sessions', memberToken)).data.items.length, { timeout: 15_000 })
+      .toBe(sessionsBefore);
+  });
+
+  it('when a member without CONNECT signs in on the widget, then the join is refused with a clear message (keyboard, axe)', async () => {
+    const closedId = (
+      await rest('POST', `/guilds/${guildId}/channels`, token, {
+        type: 'voice',
+        name: 'Backstage',
+        overwrites: [{ id: guildId, type: 'role', allow: 0, deny: 1 << 6 }],
+      })
+    ).data.id;
+    const page = await newPage();
+    await page.goto(`${e2e.server.url}/embed/voice/${closedId}`);
+    await page.getByRole('button', { name: 'Sign in' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Username').waitFor();
+    await expectNoSeriousViolationsInBothThemes(page, 'voice widget, sign-in form');
+    await page.getByLabel('Username').focus();
+    await page.keyboard.type(member.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(member.password);
+    await page.keyboard.press('Enter');
+    await page.getByText('You do not have permission to join this channel.').waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Leave' }).count()).toBe(0);
+    await expectNoSeriousViolationsInBothThemes(page, 'voice widget, member refused');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+
+  it('when a guest is in a voice channel, then a member in the app sees it in the voice list (badge, no member menu) and a moderator disconnects it by keyboard', async () => {
+    expect((await rest('PATCH', `/guilds/${guildId}/embed-settings`, token, { guestAccess: 'listen' })).status).toBe(200);
+    const a = ownerApp;
+    await a.keyboard.press('Escape');
+    await a.locator('dialog[open]').waitFor({ state: 'detached' });
+    const lobbyList = a.getByRole('list', { name: 'In Lobby' });
+
+    const guest = await newPage();
+    await guest.goto(widgetUrl());
+    await guest.getByRole('button', { name: 'Join as guest' }).click();
+    const self = guest.getByRole('list', { name: 'In the channel' }).locator('li', { hasText: 'you' });
+    await self.waitFor({ timeout: 30_000 });
+    const guestName = ((await self.locator('span').first().textContent()) ?? '').trim();
+    expect(guestName).toMatch(/^Guest [0-9a-f]{4}$/);
+
+    // The owner's sidebar lists the guest under Lobby, marked as a guest, with no member menu to open.
+    const row = lobbyList.locator('li.voice-user', { hasText: guestName });
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.getByText('guest', { exact: true }).isVisible()).toBe(true);
+    expect(await row.getAttribute('aria-haspopup')).toBeNull();
+    expect(await lobbyList.getByText(owner.displayName).count()).toBe(1);
+    // Screen readers hear the guest in the channel's name too (guests take no seat, so not in the member count).
+    expect(await a.getByRole('button', { name: /^Lobby \(voice channel\), 1 connected, 1 guest$/ }).count()).toBe(1);
+    await expectNoSeriousViolationsInBothThemes(a, 'app: a guest in the voice list');
+
+    // The owner (MOVE_MEMBERS) disconnects the guest from the keyboard.
+    await row.getByRole('button', { name: `Disconnect ${guestName}` }).focus();
+    await a.keyboard.press('Enter');
+    await guest.getByText('You were disconnected from the channel.').waitFor({ timeout: 30_000 });
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+
+    // A guest who leaves on their own goes from the list too.
+    await guest.getByRole('button', { name: 'Join as guest' }).click();
+    const again = guest.getByRole('list', { name: 'In the channel' }).locator('li', { hasText: 'you' });
+    await again.waitFor({ timeout: 30_000 });
+    const secondName = ((await again.locator('span').first().textContent()) ?? '').trim();
+    await lobbyList.locator('li.voice-user', { hasText: secondName }).waitFor({ timeout: 30_000 });
+    await guest.getByRole('button', { name: 'Leave' }).click();
+    await lobbyList.locator('li.voice-user', { hasText: secondName }).waitFor({ state: 'detached', timeout: 30_000 });
   });
 });

@@ -16,6 +16,7 @@ import type { PrivateChannel } from '@shared/api/private-channels';
 import type { Call } from '@shared/api/calls';
 import type { PrivacySettings, Relationship } from '@shared/api/relationships';
 import type { VoiceState } from '@shared/api/voice';
+import type { VoiceGuest } from '@shared/api/embed';
 import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import type { CachedReads, Repos } from '../db/repos';
@@ -30,6 +31,7 @@ import type { PermissionService } from '../permissions/permission.service';
 
 /** Who is in voice in one guild. Registered by the VOICE module; until then READY carries no voice states. */
 export type VoiceStateProvider = (guildId: string) => Promise<VoiceState[]>;
+export type VoiceGuestProvider = (guildId: string) => Promise<VoiceGuest[]>;
 /**
  * A user's read states in one guild for READY / GUILD_CREATE, given the channels they see (`guildId` null: of their
  * private channels). Registered by the READ STATES module.
@@ -86,6 +88,8 @@ export interface GatewayPublisher {
   removeUserFromGuild(userId: string, guildId: string): void;
   /** The VOICE module registers how to list a guild's voice states for READY / GUILD_CREATE. */
   setVoiceStateProvider(provider: VoiceStateProvider): void;
+  /** The EMBED module registers how to list a guild's voice widget guests for READY / GUILD_CREATE. */
+  setVoiceGuestProvider(provider: VoiceGuestProvider): void;
   /** The READ STATES module registers how READY / GUILD_CREATE learn the user's read states. */
   setReadStateProvider(provider: ReadStateProvider): void;
   /** The NOTIFICATION SETTINGS module registers how READY / GUILD_CREATE learn the user's notification settings. */
@@ -167,6 +171,7 @@ export function createGateway(deps: {
   const { log, repos, cachedReads, permissions, tokens } = deps;
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
   let voiceStates: VoiceStateProvider = async () => [];
+  let voiceGuests: VoiceGuestProvider | null = null;
   let readStates: ReadStateProvider | null = null;
   let notificationSettings: NotificationSettingsProvider | null = null;
   let relationships: RelationshipsProvider | null = null;
@@ -215,13 +220,19 @@ export function createGateway(deps: {
     const visibleIds = new Set(visible.map((v) => v.channel.id));
     const online = await onlineUserIdsInGuild(guildId);
     const onlineIds = [...online.keys()];
-    const [onlineMembers, users, voice, lastIds] = await Promise.all([
+    const [onlineMembers, users, voice, guests, lastIds] = await Promise.all([
       cachedReads.guilds.membersByUserIds(guildId, onlineIds),
       cachedReads.users.findManyByIds([userId, ...onlineIds]),
       voiceStates(guildId).catch((err: unknown) => {
         log.warn({ err, guildId }, 'voice state provider failed; READY carries none');
         return [] as VoiceState[];
       }),
+      voiceGuests
+        ? voiceGuests(guildId).catch((err: unknown) => {
+            log.warn({ err, guildId }, 'voice guest provider failed; READY carries none');
+            return undefined;
+          })
+        : undefined,
       repos.messages.lastIds([...visibleIds]),
     ]);
     const userById = new Map(users.map((u) => [u.id, publicUserView(u)]));
@@ -251,6 +262,7 @@ export function createGateway(deps: {
       onlineMembers: onlineMembers.map(view),
       presences: [...online.entries()].map(([id, status]) => ({ userId: id, status })),
       voiceStates: voice.filter((v) => visibleIds.has(v.channelId)),
+      ...(guests ? { voiceGuests: guests.filter((v) => visibleIds.has(v.channelId)) } : {}),
       ...(myReadStates ? { readStates: myReadStates } : {}),
       ...(myNotificationSettings ? { notificationSettings: myNotificationSettings } : {}),
     };
@@ -291,6 +303,9 @@ export function createGateway(deps: {
     },
     setVoiceStateProvider(provider) {
       voiceStates = provider;
+    },
+    setVoiceGuestProvider(provider) {
+      voiceGuests = provider;
     },
     setReadStateProvider(provider) {
       readStates = provider;

@@ -209,6 +209,7 @@ export function createParleyApi(http: HttpClient) {
       settings: (guildId: string) => call(embedRoutes.getEmbedSettings, { params: { guildId } }),
       updateSettings: (guildId: string, body: UpdateEmbedSettingsBody) =>
         call(embedRoutes.updateEmbedSettings, { params: { guildId }, body }),
+      disconnectGuest: (guildId: string, identity: string) => call(embedRoutes.disconnectVoiceGuest, { params: { guildId, identity } }),
     },
     readStates: {
       /** Read up to `messageId` (the server only moves forward); `manual`: unread from `messageId` on ("mark unread"). */

@@ -24,3 +24,4 @@ export type {
   DeviceSession,
 } from '@shared/api/index';
 export type { VoiceJoinResponse as VoiceJoin, VoiceState, VoiceStateUpdateEvent } from '@shared/api/voice';
+export type { VoiceGuest, VoiceGuestUpdateEvent } from '@shared/api/embed';

@@ -132,6 +132,7 @@ function syncActivity() {
 function applySnapshot(snap: GuildSnapshot): void {
   guildsStore.getState().applySnapshot(snap);
   voicePresenceStore.getState().setGuildVoiceStates(snap.guild.id, snap.voiceStates);
+  voicePresenceStore.getState().setGuildGuests(snap.guild.id, snap.voiceGuests ?? []);
   unreadStore.getState().noteChannels(snap.channels);
   if (snap.notificationSettings) notificationSettingsStore.getState().apply(snap.notificationSettings);
   if (snap.readStates)
@@ -354,6 +355,7 @@ function startSession() {
       ROLE_DELETE: (e) => guildsStore.getState().removeRole(e.guildId, e.id),
       TYPING_START: (e) => chatStore.getState().setTyping(e.channelId, e.user.id, Date.parse(e.at) + 8000),
       PRESENCE_UPDATE: (e) => guildsStore.getState().setPresence(e.userId, e.status),
+      VOICE_GUEST_UPDATE: (e) => voicePresenceStore.getState().setGuest(e),
       VOICE_STATE_UPDATE: (e) => {
         voicePresenceStore
           .getState()

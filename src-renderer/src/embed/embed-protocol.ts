@@ -18,6 +18,10 @@ export interface EmbedStateMessage {
   joined: boolean;
   muted: boolean;
   canSpeak: boolean;
+  /** Who the widget joined as: a guest (no account) or the signed-in member; null while not joined. */
+  joinedAs: 'guest' | 'member' | null;
+  /** Whether a member is signed in inside the widget (the session lives in the frame's memory only). */
+  signedIn: boolean;
   error: string | null;
   participants: EmbedParticipant[];
 }

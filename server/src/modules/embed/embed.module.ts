@@ -1,8 +1,12 @@
-import { embedRoutes } from '@shared/api/embed';
+import { embedRoutes, VOICE_GUEST_UPDATE } from '@shared/api/embed';
+import { channelIdFromRoom } from '@shared/api/voice';
 import { createVoiceRoomService } from '../../livekit/room-service';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
+import { livekitWebhookBus } from '../../livekit/webhooks';
+import { isGuildChannel } from '../channels/channels.repo';
 import { effectiveLimit } from '../voice/voice.module';
 import type { ModuleContext, ServerModule } from '../context';
+import { createGuestPresence } from './embed-guests.service';
 import { createEmbedPageRouter } from './embed-page';
 import { createEmbedRepo } from './embed.repo';
 import { createEmbedService } from './embed.service';
@@ -30,14 +34,67 @@ export function embedModule(ctx: ModuleContext): ServerModule {
     requireHttps: ctx.config.NODE_ENV === 'production',
     log: ctx.log,
   });
+  const guests = createGuestPresence({
+    repo,
+    rooms,
+    async guildOfVoiceChannel(channelId) {
+      const channel = await ctx.cachedReads.channels.find(channelId);
+      return channel && isGuildChannel(channel) && channel.type === 'voice' ? channel.guildId : null;
+    },
+    async channelPermissions(userId, channelId) {
+      const channel = await ctx.cachedReads.channels.find(channelId);
+      const seen = channel ? await ctx.permissions.guildChannelAccess(userId, channel) : null;
+      return seen ? seen.permissions : null;
+    },
+    requireMember: async (userId, guildId) => void (await ctx.permissions.requireGuildMember(userId, guildId)),
+    async publish(event) {
+      try {
+        await ctx.gateway.publishToGuild(event.guildId, VOICE_GUEST_UPDATE, event, { channelId: event.channelId });
+      } catch (err) {
+        // Stored; clients catch up from READY or GET /guilds/:id/voice-guests.
+        ctx.log.warn({ err, channelId: event.channelId }, 'voice guest event not published');
+      }
+    },
+    log: ctx.log,
+  });
+  // Guests' joins and leaves come from the same signed LiveKit webhooks as members' (after voice has applied them).
+  const unsubscribe = livekitWebhookBus(ctx.gateway).subscribe(async (event) => {
+    const p = event.participant;
+    const channelId = event.room ? channelIdFromRoom(event.room.name) : null;
+    if (!p || !channelId) return;
+    if (event.event === 'participant_joined') {
+      const joinedAtMs = p.joinedAtMs > 0n ? Number(p.joinedAtMs) : Number(p.joinedAt) * 1000;
+      await guests.observeJoin({ identity: p.identity, name: p.name, sid: p.sid, channelId, joinedAtMs });
+    } else if (event.event === 'participant_left' || event.event === 'participant_connection_aborted') {
+      await guests.observeLeave({ identity: p.identity, sid: p.sid });
+    }
+  });
+  let sweeper: NodeJS.Timeout | null = null;
+
   const api = ctx.createApiRouter();
   api.handle(embedRoutes.getEmbedSettings, ({ userId, params }) => service.settings(userId, params.guildId));
   api.handle(embedRoutes.updateEmbedSettings, ({ userId, params, body }) => service.updateSettings(userId, params.guildId, body));
   api.handle(embedRoutes.createEmbedGuestToken, ({ params }) => service.guestToken(params.channelId));
+  api.handle(embedRoutes.listGuildVoiceGuests, async ({ userId, params }) => ({ items: await guests.list(userId, params.guildId) }));
+  api.handle(embedRoutes.disconnectVoiceGuest, ({ userId, params }) => guests.disconnect(userId, params.guildId, params.identity));
   return {
     name: 'embed',
     api,
     page: { path: '/embed', router: createEmbedPageRouter({ webDir: ctx.config.WEB_DIR, access: service.access, log: ctx.log }) },
-    init: () => repo.ensureIndexes(),
+    async init() {
+      await repo.ensureIndexes();
+      ctx.gateway.setVoiceGuestProvider((guildId) => guests.listInGuild(guildId));
+      // Guests whose participant_left was missed go on voice's reconcile interval (0 = off, as in the tests).
+      const every = ctx.config.VOICE_RECONCILE_INTERVAL_MS;
+      if (every > 0)
+        sweeper = setInterval(() => {
+          guests.sweep().catch((err: unknown) => ctx.log.warn({ err }, 'voice guest sweep failed'));
+        }, every);
+      sweeper?.unref();
+    },
+    async stop() {
+      unsubscribe();
+      if (sweeper) clearInterval(sweeper);
+    },
   };
 }

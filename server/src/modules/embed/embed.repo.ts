@@ -16,12 +16,70 @@ interface EmbedSettingsDoc {
 /** What a guild that never saved its embed settings has: no origin may frame the widget, no guests. */
 export const DEFAULT_EMBED_SETTINGS = { allowedOrigins: [], guestAccess: 'off' } as const;
 
-/** `guild_embed_settings`: one document per guild that saved its embed settings, keyed by the guild id. */
+/** A voice widget guest in a voice channel, as LiveKit's webhooks reported it. */
+export interface VoiceGuestRecord {
+  identity: string;
+  name: string;
+  guildId: string;
+  channelId: string;
+  /** LiveKit's id of this connection: a late `participant_left` of an earlier connection does not remove a newer one. */
+  sid: string;
+  joinedAt: Date;
+}
+
+interface VoiceGuestDoc {
+  _id: string;
+  name: string;
+  guildId: string;
+  channelId: string;
+  sid: string;
+  joinedAt: Date;
+}
+
+const guestRecord = (d: VoiceGuestDoc): VoiceGuestRecord => ({
+  identity: d._id,
+  name: d.name,
+  guildId: d.guildId,
+  channelId: d.channelId,
+  sid: d.sid,
+  joinedAt: d.joinedAt,
+});
+
+/**
+ * `guild_embed_settings`: one document per guild that saved its embed settings, keyed by the guild id.
+ * `voice_guests`: one document per guest connected to a voice channel, keyed by its identity (guests are few and
+ * short-lived: a document goes when LiveKit says the guest left, or when the sweep finds them gone from the room).
+ */
 export function createEmbedRepo(db: Db) {
   const settings = db.collection<EmbedSettingsDoc>('guild_embed_settings');
+  const guests = db.collection<VoiceGuestDoc>('voice_guests');
   return {
-    /** Keyed by _id: nothing to index. */
-    async ensureIndexes(): Promise<void> {},
+    async ensureIndexes(): Promise<void> {
+      await guests.createIndex({ guildId: 1 });
+    },
+    /** A guest connected (again): the newest connection wins. */
+    async upsertGuest(g: VoiceGuestRecord): Promise<void> {
+      await guests.replaceOne(
+        { _id: g.identity },
+        { name: g.name, guildId: g.guildId, channelId: g.channelId, sid: g.sid, joinedAt: g.joinedAt },
+        { upsert: true },
+      );
+    },
+    /** The guest's connection `sid` ended (any connection when `sid` is null); the removed record, or null. */
+    async removeGuest(identity: string, sid: string | null): Promise<VoiceGuestRecord | null> {
+      const doc = await guests.findOneAndDelete(sid === null ? { _id: identity } : { _id: identity, sid });
+      return doc ? guestRecord(doc) : null;
+    },
+    async findGuest(identity: string): Promise<VoiceGuestRecord | null> {
+      const doc = await guests.findOne({ _id: identity });
+      return doc ? guestRecord(doc) : null;
+    },
+    async listGuestsInGuild(guildId: string): Promise<VoiceGuestRecord[]> {
+      return (await guests.find({ guildId }).sort({ joinedAt: 1 }).toArray()).map(guestRecord);
+    },
+    async listGuests(): Promise<VoiceGuestRecord[]> {
+      return (await guests.find({}).toArray()).map(guestRecord);
+    },
     async find(guildId: string): Promise<EmbedSettingsRecord> {
       const doc = await settings.findOne({ _id: guildId });
       return doc

@@ -7,7 +7,8 @@ import { openMemberMenu } from '../members/MemberMenuTrigger';
 import { UserPanel } from '../voice/UserPanel';
 import { VoicePanel } from '../voice/VoicePanel';
 import { openChannelChat } from '../voice/open-channel-chat';
-import { useVoiceOccupants } from '../voice/useVoiceOccupants';
+import { useVoiceGuests, useVoiceOccupants } from '../voice/useVoiceOccupants';
+import { VoiceGuestItems } from '../voice/VoiceGuestItems';
 import { VoiceUserIcons } from '../voice/VoiceUserIcons';
 import { ChannelGear, GuildHeaderMenu, useCanCreateChannels, VoiceLimit } from '../server-settings/SidebarEntries';
 import { ChannelRecordingsButton } from '../recordings/RecordingsEntry';
@@ -248,6 +249,7 @@ function TextChannelRow({ channel, active, drag }: { channel: Channel; active: b
 
 function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: boolean; drag?: DragBinding | undefined }) {
   const { occupants, inThis } = useVoiceOccupants(channel);
+  const guests = useVoiceGuests(channel);
   const unread = useUnread((s) => isUnread(s, channel.id));
   const mentions = useUnread((s) => s.mentionCount[channel.id] ?? 0);
 
@@ -272,7 +274,7 @@ function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: 
       {drag?.handle}
       <button
         type="button"
-        aria-label={`${channel.name} (${channel.joinToCreate ? 'join to create a voice channel' : 'voice channel'})${channel.userLimit ? `, ${occupants.length} of ${channel.userLimit}` : occupants.length ? `, ${occupants.length} connected` : ''}`}
+        aria-label={`${channel.name} (${channel.joinToCreate ? 'join to create a voice channel' : 'voice channel'})${channel.userLimit ? `, ${occupants.length} of ${channel.userLimit}` : occupants.length ? `, ${occupants.length} connected` : ''}${guests.length ? `, ${guests.length} ${guests.length === 1 ? 'guest' : 'guests'}` : ''}`}
         title={channel.joinToCreate ? 'Join to create your own voice channel' : undefined}
         onClick={join}
       >
@@ -303,7 +305,7 @@ function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: 
       >
         <ChatIcon size={14} />
       </button>
-      {occupants.length > 0 && (
+      {occupants.length + guests.length > 0 && (
         <ul className="voice-users" aria-label={`In ${channel.name}`}>
           {occupants.map((o) => (
             <li
@@ -331,6 +333,7 @@ function VoiceChannelRow({ channel, active, drag }: { channel: Channel; active: 
               <VoiceUserIcons occupant={o} size={14} />
             </li>
           ))}
+          <VoiceGuestItems channel={channel} guests={guests} />
         </ul>
       )}
     </li>

@@ -7,7 +7,7 @@ import { useNarrowLayout } from '../../ui/useMediaQuery';
 import { ChannelChat } from '../chat/ChannelChat';
 import { PinsButton } from '../chat/PinsButton';
 import { useCan } from '../guilds/usePermissions';
-import { useVoiceOccupants } from './useVoiceOccupants';
+import { useVoiceGuests, useVoiceOccupants } from './useVoiceOccupants';
 import { useOutlet } from './video-outlets';
 import { VoiceUserIcons } from './VoiceUserIcons';
 import './voice-view.css';
@@ -70,6 +70,7 @@ export function VoiceChannelView({ channel, guildId }: { channel: Channel; guild
 /** The participants as tiles (speaking ring, mute marks), and Join voice for those who may connect. */
 function VoiceStage({ channel }: { channel: Channel }) {
   const { occupants, inThis } = useVoiceOccupants(channel);
+  const guests = useVoiceGuests(channel);
   const canConnect = useCan(channel.guildId, 'CONNECT', channel);
   const join = () => voiceStore.getState().join(channel.id, channel.guildId);
   // Cameras and screen shares of this channel (VideoStage.tsx) while I am connected to it.
@@ -77,7 +78,7 @@ function VoiceStage({ channel }: { channel: Channel }) {
   return (
     <section className="voice-stage" aria-label={`Participants in ${channel.name}`}>
       {inThis && <div ref={stageRef} className="video-stage-outlet" />}
-      {occupants.length > 0 ? (
+      {occupants.length + guests.length > 0 ? (
         <ul className="voice-tiles" role="list">
           {occupants.map((o) => (
             <li key={o.userId} className={`voice-tile${o.speaking ? ' speaking' : ''}`} data-tile-user-id={o.userId}>
@@ -87,6 +88,14 @@ function VoiceStage({ channel }: { channel: Channel }) {
                 {o.isSelf ? ' (you)' : ''}
               </span>
               <VoiceUserIcons occupant={o} size={16} />
+            </li>
+          ))}
+          {guests.map((g) => (
+            <li key={g.identity} className={`voice-tile${g.speaking ? ' speaking' : ''}`} data-tile-guest-identity={g.identity}>
+              <Avatar id={g.identity} name={g.name} size={64} speaking={g.speaking} />
+              <span className="voice-tile-name">
+                {g.name} <span className="voice-guest-badge">guest</span>
+              </span>
             </li>
           ))}
         </ul>

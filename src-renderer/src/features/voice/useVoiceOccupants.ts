@@ -2,6 +2,9 @@ import { useMemo } from 'react';
 import { useAuth, useGuilds, useVoice, useVoicePresence } from '../../app/services';
 import type { Channel, VoiceState } from '../../api/types';
 
+/** A guest's LiveKit identity (src-shared/api/embed GUEST_IDENTITY_PREFIX; that module is not imported at run time here). */
+export const isGuest = (identity: string): boolean => identity.startsWith('guest:');
+
 /** Who is in a voice channel, as the sidebar row and the voice view show them. */
 export interface Occupant {
   userId: string;
@@ -36,7 +39,8 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
     const byUser = new Map<string, VoiceState | { userId: string; live: true }>();
     for (const v of states ?? []) byUser.set(v.userId, v);
     if (inThis) {
-      for (const p of Object.values(participants)) if (!byUser.has(p.identity)) byUser.set(p.identity, { userId: p.identity, live: true });
+      for (const p of Object.values(participants))
+        if (!byUser.has(p.identity) && !isGuest(p.identity)) byUser.set(p.identity, { userId: p.identity, live: true });
     }
     return [...byUser.values()].map((r): Occupant => {
       const member = members?.find((m) => m.user.id === r.userId);
@@ -58,4 +62,33 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
     });
   }, [states, participants, inThis, members, selfId]);
   return { occupants, inThis };
+}
+
+/** A voice widget guest in a channel: a name and a speaking ring, nothing a member has (no profile, no DM). */
+export interface GuestOccupant {
+  identity: string;
+  name: string;
+  speaking: boolean;
+}
+
+/**
+ * The voice widget's guests in a voice channel: the server's list (LiveKit's webhooks), and while we are in the call,
+ * LiveKit's live view too. Kept apart from members: they take no seat and have no member actions.
+ *
+ * @example const guests = useVoiceGuests(channel);
+ */
+export function useVoiceGuests(channel: Channel): GuestOccupant[] {
+  const guests = useVoicePresence((s) => s.guestsByChannel[channel.id]);
+  const current = useVoice((s) => s.current?.channelId ?? s.target?.channelId);
+  const participants = useVoice((s) => s.participants);
+  const inThis = current === channel.id;
+  return useMemo(() => {
+    const byId = new Map<string, GuestOccupant>();
+    for (const g of guests ?? []) byId.set(g.identity, { identity: g.identity, name: g.name, speaking: false });
+    if (inThis)
+      for (const p of Object.values(participants))
+        if (isGuest(p.identity))
+          byId.set(p.identity, { identity: p.identity, name: p.name || byId.get(p.identity)?.name || 'Guest', speaking: p.speaking });
+    return [...byId.values()];
+  }, [guests, participants, inThis]);
 }

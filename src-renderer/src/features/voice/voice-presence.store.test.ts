@@ -47,4 +47,28 @@ describe('voice presence store', () => {
     s.getState().reset();
     expect(s.getState().voiceByChannel).toEqual({});
   });
+
+  it('when guests join, move and leave, then each is listed in at most one channel and a snapshot replaces its guild only', () => {
+    const s = createVoicePresenceStore();
+    const guest = (identity: string, channel: number, guildId = G) => ({
+      identity,
+      name: `Guest ${identity.slice(6, 10)}`,
+      guildId,
+      channelId: id(channel),
+      joinedAt: at,
+    });
+    s.getState().setGuildGuests(H, [guest('guest:ffff00000000', 20, H)]);
+    s.getState().setGuildGuests(G, [guest('guest:aaaa00000000', 12)]);
+    s.getState().setGuest({ ...guest('guest:bbbb00000000', 12), connected: true });
+    s.getState().setGuest({ ...guest('guest:aaaa00000000', 14), connected: true });
+    expect(s.getState().guestsByChannel[id(12)]?.map((g) => g.identity)).toEqual(['guest:bbbb00000000']);
+    expect(s.getState().guestsByChannel[id(14)]?.map((g) => g.identity)).toEqual(['guest:aaaa00000000']);
+    s.getState().setGuest({ ...guest('guest:bbbb00000000', 12), connected: false });
+    expect(s.getState().guestsByChannel[id(12)]).toBeUndefined();
+    s.getState().setGuildGuests(G, []);
+    expect(s.getState().guestsByChannel[id(14)]).toBeUndefined();
+    expect(s.getState().guestsByChannel[id(20)]?.length).toBe(1);
+    // Members' voice states are untouched by guests.
+    expect(s.getState().voiceByChannel).toEqual({});
+  });
 });

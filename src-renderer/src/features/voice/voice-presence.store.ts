@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { VoiceState } from '../../api/types';
+import type { VoiceGuest, VoiceGuestUpdateEvent, VoiceState } from '../../api/types';
 
 /**
  * Who is in which voice channel, as the server sees it, keyed by channelId: the guild snapshots' voiceStates and
@@ -7,12 +7,18 @@ import type { VoiceState } from '../../api/types';
  */
 export interface VoicePresenceState {
   voiceByChannel: Record<string, VoiceState[]>;
+  /** The voice widget's guests, keyed by channelId (snapshots' voiceGuests and VOICE_GUEST_UPDATE). */
+  guestsByChannel: Record<string, VoiceGuest[]>;
 }
 
 export interface VoicePresenceActions {
   setVoiceState(state: VoiceState | { userId: string; channelId: null; guildId: string }): void;
   /** READY / GUILD_CREATE: replaces one guild's voice states. */
   setGuildVoiceStates(guildId: string, states: readonly VoiceState[]): void;
+  /** VOICE_GUEST_UPDATE: a guest joined (or moved to) a channel, or left. */
+  setGuest(event: VoiceGuestUpdateEvent): void;
+  /** READY / GUILD_CREATE: replaces one guild's guests. */
+  setGuildGuests(guildId: string, guests: readonly VoiceGuest[]): void;
   reset(): void;
 }
 
@@ -21,6 +27,7 @@ export type VoicePresenceStore = StoreApi<VoicePresenceState & VoicePresenceActi
 export function createVoicePresenceStore(): VoicePresenceStore {
   return createStore<VoicePresenceState & VoicePresenceActions>()((set) => ({
     voiceByChannel: {},
+    guestsByChannel: {},
 
     setVoiceState(state) {
       set((s) => {
@@ -47,8 +54,32 @@ export function createVoicePresenceStore(): VoicePresenceStore {
       });
     },
 
+    setGuest({ connected, ...guest }) {
+      set((s) => {
+        const guestsByChannel: Record<string, VoiceGuest[]> = {};
+        for (const [cid, list] of Object.entries(s.guestsByChannel)) {
+          const filtered = list.filter((g) => g.identity !== guest.identity);
+          if (filtered.length > 0) guestsByChannel[cid] = filtered;
+        }
+        if (connected) guestsByChannel[guest.channelId] = [...(guestsByChannel[guest.channelId] ?? []), guest];
+        return { guestsByChannel };
+      });
+    },
+
+    setGuildGuests(guildId, guests) {
+      set((s) => {
+        const guestsByChannel: Record<string, VoiceGuest[]> = {};
+        for (const [cid, list] of Object.entries(s.guestsByChannel)) {
+          const kept = list.filter((g) => g.guildId !== guildId);
+          if (kept.length > 0) guestsByChannel[cid] = kept;
+        }
+        for (const g of guests) guestsByChannel[g.channelId] = [...(guestsByChannel[g.channelId] ?? []), g];
+        return { guestsByChannel };
+      });
+    },
+
     reset() {
-      set({ voiceByChannel: {} });
+      set({ voiceByChannel: {}, guestsByChannel: {} });
     },
   }));
 }

@@ -1,0 +1,118 @@
+/**
+ * The voice widget's guests as members see them, on the real stack (LiveKit's webhooks reach this in-process server):
+ * a guest who connects appears in GET /guilds/:id/voice-guests, in VOICE_GUEST_UPDATE and in READY's voiceGuests,
+ * never among the members' voice states; it goes when it leaves; a moderator with MOVE_MEMBERS can disconnect it.
+ */
+import { dispose } from '@livekit/rtc-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VoiceGuest } from '@shared/api/embed';
+import { VoiceGuestList, VoiceGuestUpdateEvent } from '@shared/api/embed';
+import { VoiceStateList } from '@shared/api/voice';
+import { connectGateway, nextEvent, registerUser, type TestServer } from './server-helpers';
+import { Bot, createVoiceGuild, env, startServerOn, waitFor, type VoiceGuild } from './voice-support';
+
+let server: TestServer;
+let g: VoiceGuild;
+const bots: Bot[] = [];
+
+beforeAll(async () => {
+  server = await startServerOn(env.apiPort);
+  g = await createVoiceGuild(server.api);
+  const on = await server.api.patch(
+    `/guilds/${g.guildId}/embed-settings`,
+    { guestAccess: 'listen', allowedOrigins: ['https://example.com'] },
+    g.owner.token,
+  );
+  expect(on.status).toBe(200);
+});
+
+afterAll(async () => {
+  for (const bot of bots) await bot.close();
+  // rtc-node keeps its FFI runtime alive until disposed.
+  await dispose();
+  await server?.stop();
+});
+
+/** A guest of the widget in channel `channelId`: its token from the route, connected with rtc-node. */
+async function guestIn(channelId: string): Promise<{ bot: Bot; identity: string }> {
+  const grant = await server.api.post(`/embed/voice/${channelId}/guest-token`);
+  expect(grant.status).toBe(201);
+  const bot = new Bot();
+  bots.push(bot);
+  await bot.connect(grant.body.url, grant.body.token);
+  return { bot, identity: grant.body.identity as string };
+}
+
+const guestsSeenBy = async (token: string): Promise<VoiceGuest[]> => {
+  const res = await server.api.get(`/guilds/${g.guildId}/voice-guests`, token);
+  expect(res.status).toBe(200);
+  return VoiceGuestList.parse(res.body).items;
+};
+
+describe('voice widget guests in the voice list', () => {
+  it('when a guest connects and leaves, then members see it come and go (REST, gateway, READY) and voice states never list it', async () => {
+    const socket = connectGateway(server.url, g.member.token);
+    try {
+      await nextEvent(socket, 'READY', () => true, 15_000);
+      const joined = nextEvent<VoiceGuestUpdateEvent>(socket, 'VOICE_GUEST_UPDATE', (e) => e.connected === true, 30_000);
+      const { bot, identity } = await guestIn(g.a);
+      const event = VoiceGuestUpdateEvent.parse(await joined);
+      expect(event).toMatchObject({ identity, guildId: g.guildId, channelId: g.a, connected: true });
+      expect(event.name).toMatch(/^Guest [0-9a-f]{4}$/);
+
+      const listed = await guestsSeenBy(g.member.token);
+      expect(listed).toEqual([expect.objectContaining({ identity, channelId: g.a, name: event.name })]);
+      // Members' voice states keep their schema: a guest is never one of them.
+      const states = VoiceStateList.parse((await server.api.get(`/guilds/${g.guildId}/voice-states`, g.member.token)).body);
+      expect(states.items.some((s) => s.userId === identity)).toBe(false);
+
+      // A new connection's READY carries the guest in the guild's snapshot.
+      const late = connectGateway(server.url, g.owner.token);
+      try {
+        const ready = await nextEvent<{ guilds: { guild: { id: string }; voiceGuests?: VoiceGuest[] }[] }>(
+          late,
+          'READY',
+          () => true,
+          15_000,
+        );
+        expect(ready.guilds.find((s) => s.guild.id === g.guildId)?.voiceGuests).toEqual([expect.objectContaining({ identity })]);
+      } finally {
+        late.close();
+      }
+
+      const left = nextEvent<VoiceGuestUpdateEvent>(socket, 'VOICE_GUEST_UPDATE', (e) => e.identity === identity && !e.connected, 30_000);
+      await bot.close();
+      expect(await left).toMatchObject({ identity, channelId: g.a, connected: false });
+      expect(await guestsSeenBy(g.member.token)).toEqual([]);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('when a member without MOVE_MEMBERS disconnects a guest, then 403; the owner can, and LiveKit drops the guest', async () => {
+    const { bot, identity } = await guestIn(g.b);
+    await waitFor(
+      'the guest listed',
+      async () => ((await guestsSeenBy(g.owner.token)).some((x) => x.identity === identity) ? true : undefined),
+      30_000,
+    );
+    const path = `/guilds/${g.guildId}/voice-guests/${encodeURIComponent(identity)}`;
+
+    const refused = await server.api.del(path, g.member.token);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+    expect(bot.disconnected).toBe(false);
+
+    expect((await server.api.del(path, g.owner.token)).status).toBe(204);
+    await waitFor('LiveKit to disconnect the guest', async () => (bot.disconnected ? true : undefined), 30_000);
+    expect(await guestsSeenBy(g.owner.token)).toEqual([]);
+    // Gone: a second disconnect finds nobody.
+    expect((await server.api.del(path, g.owner.token)).status).toBe(404);
+  });
+
+  it('when the identity is not a guest identity, or someone outside the guild asks, then 400 / 404', async () => {
+    expect((await server.api.del(`/guilds/${g.guildId}/voice-guests/${g.member.id}`, g.owner.token)).status).toBe(400);
+    const outsider = await registerUser(server.api, 'outsider');
+    expect((await server.api.get(`/guilds/${g.guildId}/voice-guests`, outsider.token)).status).toBe(404);
+  });
+});
