@@ -50,6 +50,8 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'bot.remove': 'Removed a bot',
   'token.create': 'Created an API token',
   'token.revoke': 'Revoked an API token',
+  'bot.create': 'Created a bot',
+  'bot.delete': 'Deleted a bot',
 };
 
 /** Every audit action (the labels' keys: typed as a complete record, so this list cannot miss one). */
