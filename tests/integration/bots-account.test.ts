@@ -43,7 +43,8 @@ describe('bots and API tokens of an account that ends', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer();
+    // Connections opened with API tokens are checked again every 200 ms (60 s by default), so a disabled owner's show.
+    t = await startTestServer({ GATEWAY_RECHECK_MS: '200' });
     guildOwner = await registerUser(t.api, 'acctowner');
   });
   afterAll(async () => {
@@ -97,12 +98,17 @@ describe('bots and API tokens of an account that ends', () => {
     expect(actions).toContain('bot.delete');
   });
 
-  it("when an account is disabled, then its personal tokens and its bots' tokens are refused on REST and at the gateway, and work again once it is enabled", async () => {
+  it("when an account is disabled, then its personal tokens and its bots' tokens are refused on REST and at the gateway, their open connections close, and they work again once it is enabled", async () => {
     const user = await registerUser(t.api, 'paused');
     const personal = await personalToken(user, 'paused script');
     const { token: botToken } = (await t.api.post('/users/@me/bots', { name: 'Paused bot' }, user.token)).body;
+    const open = [gateway(botToken), gateway(personal.token)];
+    await Promise.all(open.map((s) => nextEvent(s, 'READY')));
+    const closed = open.map((s) => new Promise<any>((resolve) => s.on('SESSION_EXPIRED', resolve)));
 
+    // As the admin CLI's disable-user does it: a write to the record, with no gateway at hand to close anything.
     await t.server.repos.users.update(user.id, { disabledAt: new Date() });
+    for (const expired of await Promise.all(closed)) expect(expired.code).toBe('SESSION_REVOKED');
     for (const token of [botToken, personal.token]) {
       expect((await t.api.get('/users/@me', token)).status).toBe(401);
       expect(await refusedAtGateway(token)).toBe('UNAUTHENTICATED');
