@@ -27,7 +27,7 @@ export function createUsersService(deps: {
    * Ends what the account holds in other modules (account-hooks.ts; the bots module: its personal tokens revoked, its
    * bots deleted). Idempotent.
    */
-  endOwned?: (userId: string) => Promise<void>;
+  endOwned: (userId: string) => Promise<void>;
   clock: Clock;
   log: Logger;
 }) {
@@ -99,11 +99,11 @@ export function createUsersService(deps: {
       }
       const now = clock.now();
       await repos.refreshTokens.revokeAllForUser(userId, now);
-      await deps.endOwned?.(userId);
+      await deps.endOwned(userId);
       await leaveAll(userId);
       await repos.users.update(userId, anonymisedUser(userId, now, deletedUser(userId)));
       await leaveAll(userId);
-      await deps.endOwned?.(userId);
+      await deps.endOwned(userId);
       await dropRelationships(userId);
       await repos.images.deleteAllOf('avatar', userId);
       // Open gateway sessions: the client's renewal is refused, so it signs out.

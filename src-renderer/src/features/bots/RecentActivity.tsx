@@ -2,29 +2,12 @@ import type { AuditEntry } from '@shared/api/audit';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { attempt } from '../../api/result';
 import { api } from '../../app/services';
+import { describeActivity } from './activity-text';
 
 /** Entries read per page: a short list, with "Show older" for the rest. */
 const PAGE = 10;
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** What one account-scoped entry says, in words (`details.name` is the token's or bot's name at the time). */
-export function describeActivity(e: AuditEntry): string {
-  const name = typeof e.details?.name === 'string' ? `“${e.details.name}”` : null;
-  const bot = e.details?.kind === 'bot';
-  switch (e.action) {
-    case 'token.create':
-      return bot ? `New token for bot ${name ?? ''}`.trim() : `Created API token ${name ?? ''}`.trim();
-    case 'token.revoke':
-      return bot ? `Revoked a token of bot ${name ?? ''}`.trim() : `Revoked API token ${name ?? ''}`.trim();
-    case 'bot.create':
-      return `Created bot ${name ?? ''}`.trim();
-    case 'bot.delete':
-      return `Deleted bot ${name ?? ''}`.trim();
-    default:
-      return e.action;
-  }
-}
 
 /**
  * User settings → API tokens → Recent activity: the account's own audit log (GET /users/@me/audit-log), newest first.
