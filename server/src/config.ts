@@ -130,6 +130,12 @@ const ConfigSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Webhooks: a webhook is disabled after this many events in a row failed every attempt; 0 = never. */
     WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(0).max(1_000).default(5),
+    /**
+     * Gateway: how often (ms) a connection opened with a bot or personal API token is checked again; it closes once the
+     * token is refused (e.g. its owner was disabled with the admin CLI). 0 = never (it lasts until the token's session
+     * cap of 24 h).
+     */
+    GATEWAY_RECHECK_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
     VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /**

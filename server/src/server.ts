@@ -147,6 +147,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     redis: redisPubSub,
     redisKey: `parley:${config.MONGODB_DB}:gateway`,
     corsOrigins: config.CORS_ORIGINS,
+    apiTokenRecheckMs: config.GATEWAY_RECHECK_MS,
     onGuildEvent: (guildId, event, payload) => {
       for (const listener of guildEventListeners) listener(guildId, event, payload);
     },

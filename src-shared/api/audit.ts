@@ -51,11 +51,16 @@ export const AUDIT_ACTIONS = [
   'bot.add',
   'bot.remove',
   /**
-   * A bot's token or a personal API token was created or revoked (`details: { kind, tokenId }`). Not guild events: they
-   * are kept under the owning account's id as the entry's scope (guildId), which no guild's audit log lists.
+   * Account-scoped entries, not guild events: kept under the owning account's id as the entry's scope (guildId), which
+   * no guild's audit log lists; GET /users/@me/audit-log lists them for that account.
+   * A bot's token or a personal API token was created or revoked (`details: { kind, tokenId, name }`; targetId: the
+   * account the token acts as). A bot's token reset is a revoke and a create.
    */
   'token.create',
   'token.revoke',
+  /** A bot account was created or deleted (targetId: the bot; `details: { name }`). Account-scoped like 'token.create'. */
+  'bot.create',
+  'bot.delete',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -71,6 +76,14 @@ export const AuditEntry = z.object({
   createdAt: IsoDate,
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** GET /users/@me/audit-log: the account's own entries (tokens and bots), newest first. */
+export const ACCOUNT_AUDIT_ACTIONS = ['token.create', 'token.revoke', 'bot.create', 'bot.delete'] as const satisfies readonly AuditAction[];
+export const AccountAuditQuery = z.strictObject({
+  before: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  action: z.enum(ACCOUNT_AUDIT_ACTIONS).optional(),
+});
 
 export const AuditQuery = z.strictObject({
   before: Id.optional(),

@@ -121,6 +121,7 @@ export const routes: Refs<Routes> = {
   createApiToken: { method: 'post', path: '/users/@me/api-tokens' },
   revokeApiToken: { method: 'delete', path: '/users/@me/api-tokens/:tokenId' },
   auditLog: { method: 'get', path: '/guilds/:guildId/audit-log' },
+  myAuditLog: { method: 'get', path: '/users/@me/audit-log' },
 };
 
 export const voiceRoutes: Refs<VoiceRoutes> = {

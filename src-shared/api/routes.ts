@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeleteMeBody, UserExport } from './account';
-import { AuditEntry, AuditQuery } from './audit';
+import { AccountAuditQuery, AuditEntry, AuditQuery } from './audit';
 import {
   ApiToken,
   ApiTokenIdParams,
@@ -975,6 +975,16 @@ export const routes = {
     auth: true,
     params: GuildIdParams,
     query: AuditQuery,
+    response: page(AuditEntry),
+  }),
+  myAuditLog: defineRoute({
+    tag: 'audit',
+    method: 'get',
+    path: '/users/@me/audit-log',
+    summary:
+      'My account’s audit log, newest first: API tokens and bot tokens created and revoked, bots created and deleted (only entries of my own account)',
+    auth: true,
+    query: AccountAuditQuery,
     response: page(AuditEntry),
   }),
 } as const;

@@ -1,7 +1,8 @@
 /**
  * Browser E2E of user settings → Bots and API tokens against the real stack: A creates a bot with the keyboard, copies
  * its token (shown once), adds it to a server, and the bot's message shows with a BOT tag; resetting the token refuses
- * the old one; A creates a scoped API token and revokes it. Both screens pass axe in both themes.
+ * the old one; A creates a scoped API token and revokes it, and Recent activity lists both. Both screens pass axe in
+ * both themes.
  */
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -87,5 +88,11 @@ describe('bots and API tokens in user settings', () => {
     await panel.getByText('backup script was revoked.').waitFor();
     await row.waitFor({ state: 'detached' });
     expect((await rest(e2e.server.url, 'GET', `/channels/${textId}/messages`, token)).status).toBe(401);
+    // Recent activity (the account's audit log) names both steps, newest first, and the bot made in the test before.
+    const activity = panel.getByRole('region', { name: 'Recent activity' }).getByRole('listitem');
+    await activity.filter({ hasText: 'Revoked API token “backup script”' }).waitFor();
+    expect(await activity.first().textContent()).toContain('Revoked API token “backup script”');
+    expect(await activity.nth(1).textContent()).toContain('Created API token “backup script”');
+    await activity.filter({ hasText: 'Created bot “Helper”' }).waitFor();
   });
 });

@@ -39,7 +39,8 @@ Commands:
   list-guilds [--json]
       Every guild: id, name, owner and member count.
   disable-user <username>
-      Refuse the account's logins and sessions (refresh tokens revoked; access tokens refused).
+      Refuse the account's logins and sessions (refresh tokens revoked; access tokens, its API tokens and its bots
+      refused).
   enable-user <username>
       Undo disable-user.
   migrate
@@ -234,7 +235,7 @@ const commands: Record<string, Command> = {
       await ctx.repos.refreshTokens.revokeAllForUser(user.id, now);
       await ctx.invalidateServerCaches();
       ctx.out(
-        `Disabled ${user.username}: logins and refreshes are refused, and so are its access tokens from now on; open gateway sessions end when their token expires (within 15 minutes).`,
+        `Disabled ${user.username}: logins and refreshes are refused, and so are its access tokens from now on; open gateway sessions end when their token expires (within 15 minutes). Its personal API tokens and its bots are refused too (kept for enable-user); gateway connections opened with them close within GATEWAY_RECHECK_MS.`,
       );
     },
   },

@@ -133,6 +133,8 @@ interface SocketData {
   authSession: string | null;
 }
 
+type GatewaySocket = Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>;
+
 const ADAPTER_REQUESTS_TIMEOUT_MS = 1_000;
 
 const userRoom = (id: string) => `user:${id}`;
@@ -167,6 +169,11 @@ export function createGateway(deps: {
    * ack, or a GATEWAY_ERROR event when it has none); a connection with `disconnectAfter` such drops is closed.
    */
   eventRateLimit?: { limit: ActionRateLimit; disconnectAfter: number };
+  /**
+   * A connection opened with a bot or personal API token is checked again this often (ms; 0 = never): the token may
+   * live a day, and its owner may be disabled meanwhile by the admin CLI, which has no gateway to close it with.
+   */
+  apiTokenRecheckMs?: number;
 }): Gateway {
   const { log, repos, cachedReads, permissions, tokens } = deps;
   let io: Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData> | null = null;
@@ -362,11 +369,37 @@ export function createGateway(deps: {
     }, ms);
   }
 
-  async function onConnection(
-    socket: Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>,
-  ) {
+  /**
+   * While a connection is authenticated with an API token: verify its current token again every `apiTokenRecheckMs`,
+   * and close the connection once it is refused (revoked elsewhere, expired, its account or the bot's owner disabled or
+   * deleted). A database that does not answer only skips a round. Access-token connections are left alone: their token
+   * expires within 15 minutes. (The token stays in the caller's closure: socket.data travels to the other instances
+   * through the Redis adapter.)
+   */
+  function scheduleApiTokenRecheck(socket: GatewaySocket, token: () => string): NodeJS.Timeout | null {
+    const every = deps.apiTokenRecheckMs ?? 0;
+    if (every <= 0) return null;
+    return setInterval(() => {
+      if (!socket.data.authSession?.startsWith('token:')) return;
+      tokens.verify(token()).then(
+        () => undefined,
+        (err: unknown) => {
+          const code = toAppError(err)?.code;
+          if (code !== 'UNAUTHENTICATED' && code !== 'TOKEN_EXPIRED') return;
+          log.info({ userId: socket.data.userId, code }, 'gateway connection closed: its API token is refused now');
+          socket.emit('SESSION_EXPIRED', { code: 'SESSION_REVOKED', message: 'This token can no longer be used' });
+          socket.disconnect(true);
+        },
+      );
+    }, every);
+  }
+
+  async function onConnection(socket: GatewaySocket) {
     const { userId } = socket.data;
     let expiry = scheduleExpiry(socket, socket.data.exp);
+    // The handshake checked it is a non-empty string.
+    let currentToken = String((socket.handshake.auth as Record<string, unknown>).token);
+    const recheck = scheduleApiTokenRecheck(socket, () => currentToken);
     if (deps.onEvent) socket.onAny((event: string) => deps.onEvent?.(event, 'in'));
     const eventLimit = deps.eventRateLimit;
     if (eventLimit) {
@@ -394,6 +427,7 @@ export function createGateway(deps: {
     }
     socket.on('disconnect', () => {
       clearTimeout(expiry);
+      if (recheck) clearInterval(recheck);
       void broadcastPresence(userId).catch((err: unknown) => log.warn({ err }, 'presence broadcast failed'));
       void sessionObserver?.closed(userId, socket.data.sessionId).catch((err: unknown) => log.warn({ err }, 'session observer failed'));
     });
@@ -405,6 +439,7 @@ export function createGateway(deps: {
         const claims = await tokens.verify(parsed.data.token);
         if (claims.userId !== userId) return reply({ ok: false, code: 'FORBIDDEN' });
         clearTimeout(expiry);
+        currentToken = parsed.data.token;
         socket.data.exp = claims.exp;
         socket.data.authSession = claims.apiToken ? `token:${claims.apiToken.id}` : claims.sessionId;
         expiry = scheduleExpiry(socket, claims.exp);

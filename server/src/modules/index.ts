@@ -9,6 +9,7 @@ import { imagesModule } from './images/images.routes';
 import { invitesModule } from './invites/invites.routes';
 import { messagesModule } from './messages/messages.routes';
 import { rolesModule } from './roles/roles.routes';
+import { createAccountHooks } from './users/account-hooks';
 import { createUsersModule } from './users/users.routes';
 import type { AccessTokens } from './auth/tokens';
 import { voiceModule } from './voice/voice.module';
@@ -24,9 +25,10 @@ import { webhooksModule } from './webhooks/webhooks.module';
 
 /** Core modules (SERVER engineer). */
 export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLimits }): ModuleFactory[] {
+  const accountHooks = createAccountHooks();
   return [
     createAuthModule(deps),
-    createUsersModule(deps),
+    createUsersModule({ ...deps, accountHooks }),
     guildsModule,
     invitesModule,
     rolesModule,
@@ -34,7 +36,7 @@ export function coreModules(deps: { tokens: AccessTokens; rateLimits: AuthRateLi
     messagesModule,
     auditModule,
     imagesModule,
-    createBotsModule(deps),
+    createBotsModule({ ...deps, accountHooks }),
   ];
 }
 

@@ -87,6 +87,8 @@ export function createParleyApi(http: HttpClient) {
       list: async () => (await call(routes.listApiTokens)).items,
       create: (body: RouteBody<typeof routes.createApiToken>) => call(routes.createApiToken, { body }),
       revoke: (tokenId: string) => call(routes.revokeApiToken, { params: { tokenId } }),
+      /** My account's audit log (tokens and bots created, revoked, deleted), newest first; `before`: the last page's cursor. */
+      activity: (q: { before?: string; limit?: number }) => call(routes.myAuditLog, { query: q }),
     },
     members: {
       /** One member, fresh from the server (the profile card; the list is kept current by the gateway). */

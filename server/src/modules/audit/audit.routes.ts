@@ -46,5 +46,11 @@ export function auditModule(ctx: ModuleContext): ServerModule {
     // The cursor follows what was read, not what was shown: a page can be short, and the next one carries on after it.
     return { items: shown.map(auditView), nextCursor: entries.length === query.limit ? (entries.at(-1)?.id ?? null) : null };
   });
+  // Account-scoped entries are stored under the account's id as their scope (audit.ts 'token.create'), so reading by the
+  // caller's own id lists theirs and nobody else's. No scope: bot and personal tokens cannot read it (403 MISSING_SCOPE).
+  api.handle(routes.myAuditLog, async ({ userId, query }) => {
+    const entries = await ctx.repos.audit.list(userId, query);
+    return { items: entries.map(auditView), nextCursor: entries.length === query.limit ? (entries.at(-1)?.id ?? null) : null };
+  });
   return { name: 'audit', api };
 }

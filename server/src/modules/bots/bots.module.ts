@@ -2,6 +2,7 @@ import { routes } from '@shared/api/routes';
 import type { AccessTokens } from '../auth/tokens';
 import type { ModuleContext, ServerModule } from '../context';
 import { createGuildsService } from '../guilds/guilds.service';
+import type { AccountHooks } from '../users/account-hooks';
 import { createApiTokensRepo } from './api-tokens.repo';
 import { createBotsService } from './bots.service';
 
@@ -9,7 +10,7 @@ import { createBotsService } from './bots.service';
  * Bot accounts and personal API tokens: their management routes, and the check of `pbt_`/`ppt_` tokens that
  * AccessTokens.verify hands over (so the REST middleware and the gateway handshake accept them alike).
  */
-export function createBotsModule(deps: { tokens: AccessTokens }) {
+export function createBotsModule(deps: { tokens: AccessTokens; accountHooks: AccountHooks }) {
   return function botsModule(ctx: ModuleContext): ServerModule {
     const repo = createApiTokensRepo(ctx.db);
     const guilds = createGuildsService(ctx);
@@ -25,6 +26,7 @@ export function createBotsModule(deps: { tokens: AccessTokens }) {
       removeMember: (guildId, userId, actorId) => guilds.removeMember(guildId, userId, actorId),
     });
     deps.tokens.setApiTokenVerifier((token) => service.verify(token));
+    deps.accountHooks.onDelete((userId) => service.endAccount(userId));
 
     const api = ctx.createApiRouter();
     api.handle(routes.listBots, async ({ userId }) => ({ items: await service.listBots(userId) }));

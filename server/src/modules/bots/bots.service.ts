@@ -12,7 +12,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { AccessClaims } from '../auth/tokens';
 import type { UserRecord } from '../users/users.repo';
 import { anonymisedUser } from '../users/users.repo';
-import { newApiToken, parseApiToken, secretMatches, type ApiTokenKind } from './api-token-format';
+import { newApiToken, parseApiToken, secretMatches } from './api-token-format';
 import type { ApiTokenRecord, ApiTokensRepo } from './api-tokens.repo';
 
 /** Bots one person may own, and personal tokens one person may hold. */
@@ -57,9 +57,26 @@ export function createBotsService(deps: {
 }) {
   const { repos, tokens, permissions, gateway, audit, clock, log } = deps;
 
-  /** Account-scoped audit entries (see 'token.create' in audit.ts). */
-  const auditToken = (ownerId: string, action: 'token.create' | 'token.revoke', targetId: string, kind: ApiTokenKind, tokenId: string) =>
-    audit.record({ guildId: ownerId, action, actorId: ownerId, targetId, details: { kind, tokenId } });
+  /**
+   * Account-scoped audit entries (see 'token.create' in audit.ts), listed by GET /users/@me/audit-log. `name` is the
+   * token's or bot's name at the time, so the list still says what it was once the token or bot is gone.
+   */
+  const auditToken = (t: Pick<ApiTokenRecord, 'ownerId' | 'userId' | 'kind' | 'id' | 'name'>, action: 'token.create' | 'token.revoke') =>
+    audit.record({
+      guildId: t.ownerId,
+      action,
+      actorId: t.ownerId,
+      targetId: t.userId,
+      details: { kind: t.kind, tokenId: t.id, name: t.name },
+    });
+  const auditBot = (bot: UserRecord, action: 'bot.create' | 'bot.delete') =>
+    audit.record({
+      guildId: bot.ownerId ?? '',
+      action,
+      actorId: bot.ownerId ?? null,
+      targetId: bot.id,
+      details: { name: bot.displayName },
+    });
 
   async function botView(bot: UserRecord): Promise<Bot> {
     const memberships = await repos.guilds.membershipsOf(bot.id);
@@ -82,7 +99,7 @@ export function createBotsService(deps: {
   async function issueBotToken(bot: UserRecord): Promise<string> {
     const id = newId();
     const { token, hash } = newApiToken('bot', id);
-    await tokens.insert({
+    const record: ApiTokenRecord = {
       id,
       kind: 'bot',
       userId: bot.id,
@@ -92,8 +109,9 @@ export function createBotsService(deps: {
       hash,
       createdAt: clock.now(),
       expiresAt: null,
-    });
-    await auditToken(bot.ownerId ?? '', 'token.create', bot.id, 'bot', id);
+    };
+    await tokens.insert(record);
+    await auditToken(record, 'token.create');
     log.info({ botId: bot.id, tokenId: id }, 'bot token issued');
     return token;
   }
@@ -102,10 +120,35 @@ export function createBotsService(deps: {
   async function revokeBotTokens(bot: UserRecord): Promise<void> {
     for (const t of await tokens.findByUser(bot.id)) {
       if (t.kind !== 'bot' || !(await tokens.delete(t.id))) continue;
-      await auditToken(t.ownerId, 'token.revoke', bot.id, 'bot', t.id);
+      await auditToken(t, 'token.revoke');
       log.info({ botId: bot.id, tokenId: t.id }, 'bot token revoked');
       await gateway.closeSessions(bot.id, (s) => s === tokenSession(t.id), 'This bot token was revoked');
     }
+  }
+
+  async function removeBot(bot: UserRecord): Promise<void> {
+    const ownerId = bot.ownerId ?? '';
+    await revokeBotTokens(bot);
+    await gateway.closeSessions(bot.id, () => true, 'This bot was deleted');
+    for (const m of await repos.guilds.membershipsOf(bot.id)) {
+      if (await deps.removeMember(m.guildId, bot.id, ownerId)) {
+        await audit.record({ guildId: m.guildId, action: 'bot.remove', actorId: ownerId, targetId: bot.id, details: { ownerId } });
+      }
+    }
+    await repos.users.update(bot.id, anonymisedUser(bot.id, clock.now(), { username: 'deleted-bot', displayName: 'Deleted bot' }));
+    await tokens.releaseSlot(bot.id);
+    await auditBot(bot, 'bot.delete');
+    log.info({ ownerId, botId: bot.id }, 'bot deleted');
+  }
+
+  /** false when it was already gone (a concurrent revocation did the rest). */
+  async function revokePersonalToken(t: ApiTokenRecord): Promise<boolean> {
+    if (!(await tokens.delete(t.id))) return false;
+    await tokens.releaseSlot(t.id);
+    await auditToken(t, 'token.revoke');
+    log.info({ userId: t.userId, tokenId: t.id }, 'API token revoked');
+    await gateway.closeSessions(t.userId, (s) => s === tokenSession(t.id), 'This API token was revoked');
+    return true;
   }
 
   return {
@@ -156,6 +199,7 @@ export function createBotsService(deps: {
         await tokens.releaseSlot(id);
         throw err;
       }
+      await auditBot(bot, 'bot.create');
       log.info({ ownerId, botId: id }, 'bot created');
       const token = await issueBotToken(bot);
       return { bot: await botView(bot), token };
@@ -176,17 +220,17 @@ export function createBotsService(deps: {
 
     /** Tokens first (it stops acting at once), then its guilds, then the account becomes a tombstone like a deleted user. */
     async deleteBot(ownerId: string, botId: string): Promise<void> {
-      const bot = await ownBot(ownerId, botId);
-      await revokeBotTokens(bot);
-      await gateway.closeSessions(bot.id, () => true, 'This bot was deleted');
-      for (const m of await repos.guilds.membershipsOf(bot.id)) {
-        if (await deps.removeMember(m.guildId, bot.id, ownerId)) {
-          await audit.record({ guildId: m.guildId, action: 'bot.remove', actorId: ownerId, targetId: bot.id, details: { ownerId } });
-        }
-      }
-      await repos.users.update(bot.id, anonymisedUser(bot.id, clock.now(), { username: 'deleted-bot', displayName: 'Deleted bot' }));
-      await tokens.releaseSlot(bot.id);
-      log.info({ ownerId, botId }, 'bot deleted');
+      await removeBot(await ownBot(ownerId, botId));
+    },
+
+    /**
+     * Everything an account being deleted holds here ends: each personal token is revoked (its gateway connections
+     * closed) and each bot it owns is deleted as deleteBot does. Idempotent, so users.service deleteAccount can run it
+     * before its commit point and again after it (a bot or token created by a request racing the deletion).
+     */
+    async endAccount(userId: string): Promise<void> {
+      for (const t of await tokens.listPersonal(userId)) await revokePersonalToken(t);
+      for (const bot of await repos.users.listBotsOf(userId)) await removeBot(bot);
     },
 
     /** MANAGE_GUILD in the guild, and only the bot's owner may add it (nobody puts someone else's bot in their guild). */
@@ -242,18 +286,15 @@ export function createBotsService(deps: {
         await tokens.releaseSlot(id);
         throw err;
       }
-      await auditToken(userId, 'token.create', userId, 'personal', id);
+      await auditToken(record, 'token.create');
       log.info({ userId, tokenId: id, scopes: record.scopes }, 'API token created');
       return { apiToken: apiTokenView(record), token };
     },
 
     async revokeToken(userId: string, tokenId: string): Promise<void> {
       const record = await tokens.findById(tokenId);
-      if (record?.kind !== 'personal' || record.ownerId !== userId || !(await tokens.delete(tokenId))) throw AppError.notFound('API token');
-      await tokens.releaseSlot(tokenId);
-      await auditToken(userId, 'token.revoke', userId, 'personal', tokenId);
-      log.info({ userId, tokenId }, 'API token revoked');
-      await gateway.closeSessions(userId, (s) => s === tokenSession(tokenId), 'This API token was revoked');
+      if (record?.kind !== 'personal' || record.ownerId !== userId || !(await revokePersonalToken(record)))
+        throw AppError.notFound('API token');
     },
   };
 }

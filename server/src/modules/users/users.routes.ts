@@ -2,10 +2,11 @@ import { routes } from '@shared/api/routes';
 import type { AuthRateLimits } from '../../http/rate-limit';
 import type { ModuleContext, ServerModule } from '../context';
 import { createGuildsService } from '../guilds/guilds.service';
+import type { AccountHooks } from './account-hooks';
 import { createUsersService } from './users.service';
 
 /** The account's lifecycle: DELETE /users/@me, GET /users/@me/export. */
-export function createUsersModule(deps: { rateLimits: AuthRateLimits }) {
+export function createUsersModule(deps: { rateLimits: AuthRateLimits; accountHooks: AccountHooks }) {
   return function usersModule(ctx: ModuleContext): ServerModule {
     const service = createUsersService({
       repos: ctx.repos,
@@ -13,6 +14,7 @@ export function createUsersModule(deps: { rateLimits: AuthRateLimits }) {
       gateway: ctx.gateway,
       audit: ctx.audit,
       rateLimits: deps.rateLimits,
+      endOwned: (userId) => deps.accountHooks.runDelete(userId),
       clock: ctx.clock,
       log: ctx.log,
     });

@@ -23,6 +23,11 @@ export function createUsersService(deps: {
   gateway: Pick<GatewayPublisher, 'publishToUser'>;
   audit: AuditService;
   rateLimits: Pick<AuthRateLimits, 'checkAccount' | 'failAccount'>;
+  /**
+   * Ends what the account holds in other modules (account-hooks.ts; the bots module: its personal tokens revoked, its
+   * bots deleted). Idempotent.
+   */
+  endOwned: (userId: string) => Promise<void>;
   clock: Clock;
   log: Logger;
 }) {
@@ -67,10 +72,13 @@ export function createUsersService(deps: {
      * Discord's behaviour: the messages stay and show a deleted user; the account itself becomes an anonymous
      * tombstone. Writes are ordered so that a failure anywhere leaves a state the same request completes when retried
      * (the password and the session still work until the last write):
-     * 1. refresh tokens revoked (no new access tokens), 2. every membership removed (voice disconnected, guilds told),
-     * 3. the record anonymised in ONE document write — the commit point: the name is free, the password gone, and the
-     * access-token account check refuses its tokens from here on. Then memberships a racing join added are removed too,
-     * and every friendship, request and block with the account ends.
+     * 1. refresh tokens revoked (no new access tokens), 2. personal API tokens revoked and owned bots deleted (their
+     * tokens refused, their gateway connections closed, out of every guild: `endOwned`), 3. every membership removed
+     * (voice disconnected, guilds told), 4. the record anonymised in ONE document write — the commit point: the name is
+     * free, the password gone, and the access-token account check refuses its tokens from here on. Then memberships a
+     * racing join added are removed too, so are a bot or token a racing request created (their checks already refuse
+     * them: a deleted owner's bot, a deleted account's token), and every friendship, request and block with the account
+     * ends.
      */
     async deleteAccount(userId: string, password: string): Promise<void> {
       const user = await liveUser(userId);
@@ -91,9 +99,11 @@ export function createUsersService(deps: {
       }
       const now = clock.now();
       await repos.refreshTokens.revokeAllForUser(userId, now);
+      await deps.endOwned(userId);
       await leaveAll(userId);
       await repos.users.update(userId, anonymisedUser(userId, now, deletedUser(userId)));
       await leaveAll(userId);
+      await deps.endOwned(userId);
       await dropRelationships(userId);
       await repos.images.deleteAllOf('avatar', userId);
       // Open gateway sessions: the client's renewal is refused, so it signs out.

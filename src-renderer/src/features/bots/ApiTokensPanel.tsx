@@ -3,6 +3,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { attempt } from '../../api/result';
 import { api } from '../../app/services';
 import { FormMessage, NewSecret, type Message } from './NewSecret';
+import { RecentActivity } from './RecentActivity';
 import './bots.css';
 
 const SCOPE_LABEL: Record<ApiScope, string> = {
@@ -24,7 +25,7 @@ const date = (iso: string) => new Date(iso).toLocaleDateString(undefined, { date
 
 /**
  * User settings → API tokens: personal tokens for scripts, each limited to the scopes picked and expiring when chosen.
- * The secret is shown once; revoking one refuses it at once.
+ * The secret is shown once; revoking one refuses it at once. Below, the account's recent token and bot activity.
  */
 export function ApiTokensPanel() {
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
@@ -34,12 +35,15 @@ export function ApiTokensPanel() {
   const [scopes, setScopes] = useState<ApiScope[]>(['messages:read']);
   const [expiry, setExpiry] = useState('30');
   const [busy, setBusy] = useState(false);
+  /** Bumped after a create or revoke, so the activity list reloads. */
+  const [changes, setChanges] = useState(0);
   const ids = { h: useId(), name: useId(), expiry: useId(), scopes: useId() };
 
   const load = useCallback(async () => {
     const r = await attempt(() => api().apiTokens.list());
     if (r.ok) setTokens(r.value);
     else setMessage({ ok: false, text: r.message });
+    setChanges((n) => n + 1);
   }, []);
   useEffect(() => {
     let live = true;
@@ -144,6 +148,7 @@ export function ApiTokensPanel() {
           ))}
         </ul>
       )}
+      <RecentActivity version={changes} />
     </div>
   );
 }

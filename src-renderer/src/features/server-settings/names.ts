@@ -50,10 +50,18 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'bot.remove': 'Removed a bot',
   'token.create': 'Created an API token',
   'token.revoke': 'Revoked an API token',
+  'bot.create': 'Created a bot',
+  'bot.delete': 'Deleted a bot',
 };
 
-/** Every audit action (the labels' keys: typed as a complete record, so this list cannot miss one). */
-export const AUDIT_ACTIONS = Object.keys(AUDIT_LABELS) as AuditAction[];
+/** Kept under the user's account, never in a server's log (GET /users/@me/audit-log lists them: API tokens tab). */
+const ACCOUNT_ONLY: ReadonlySet<AuditAction> = new Set<AuditAction>(['token.create', 'token.revoke', 'bot.create', 'bot.delete']);
+
+/**
+ * Every action a server's audit log can hold, for its filter (the labels' keys, typed as a complete record so this
+ * list cannot miss one, less the account-only ones).
+ */
+export const AUDIT_ACTIONS = (Object.keys(AUDIT_LABELS) as AuditAction[]).filter((a) => !ACCOUNT_ONLY.has(a));
 
 /** Invite lifetimes offered when creating one (seconds; 0 = never), as Discord offers them. */
 export const INVITE_AGES: [number, string][] = [
