@@ -40,9 +40,9 @@ type ContractObject = keyof typeof CONTRACTS;
 /** Routes the client never calls, each with why. */
 const DELIBERATE_EXCEPTIONS: Record<string, string> = {
   getGuild: 'guilds reach the client as READY/GUILD_CREATE snapshots and GUILD_UPDATE events; one-guild reads are for API clients',
-  getChannel: 'channels arrive in the guild snapshots and CHANNEL_CREATE/UPDATE events; one-channel reads are for API clients',
   getMessage: 'MESSAGE_CREATE/UPDATE carry the whole message and history pages the rest; one-message reads are for API clients',
   listGuildVoiceStates: 'voice presence arrives in the guild snapshots (voiceStates) and VOICE_STATE_UPDATE events',
+  listGuildVoiceGuests: "the voice widget's guests arrive in the guild snapshots (voiceGuests) and VOICE_GUEST_UPDATE events",
   getRecording: 'the recording lists and RECORDING_UPDATE events carry the same Recording objects',
   getRecordingFile:
     'needs a Bearer header, which <audio> and download links cannot send: the client uses createRecordingFileTicket + streamRecordingFile; this one is for API clients',
