@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, RoomEvent, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { AccessToken, RoomServiceClient, WebhookEvent } from 'livekit-server-sdk';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -284,6 +284,55 @@ describe('egress webhooks', () => {
     const res = await fetch(`${t.url}/api/v1/livekit/webhook`, { method: 'POST', headers: { authorization: await forged.toJwt() }, body });
     expect(res.status).toBe(401);
     expect((await t.api.get(`/recordings/${rec.id}`, owner.token)).body.status).toBe('active');
+  });
+});
+
+describe('deleting a channel while it is recorded', () => {
+  it('when the channel goes, then its LiveKit session ends at once, the recording stops, and once Egress ends it the recording completes and stays with the guild', async () => {
+    const channelId = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'Doomed' }, owner.token)).body.id as string;
+    const rec = await seedRecording({ channelId, roomName: voiceRoomName(channelId), objectKey: `${guildId}/${oid()}.ogg` });
+    const bot = await joinBot(channelId);
+    const botLeft = new Promise<void>((resolve) => bot.once(RoomEvent.Disconnected, () => resolve()));
+    const watcher = connectGateway(t.url, owner.token);
+    sockets.push(watcher);
+    await new Promise((resolve) => watcher.once('READY', resolve));
+    const stopping = nextEvent(
+      watcher,
+      'RECORDING_UPDATE',
+      (p: { id: string; status: string }) => p.id === rec.id && p.status === 'stopping',
+      10_000,
+    );
+
+    expect((await t.api.del(`/channels/${channelId}`, owner.token)).status).toBe(204);
+    // Ended by the system: nobody is named as having stopped it.
+    expect(await stopping).toMatchObject({ id: rec.id, status: 'stopping', stoppedBy: null });
+    await botLeft;
+    expect(await roomService.listRooms([voiceRoomName(channelId)])).toEqual([]);
+
+    // Egress (here its signed webhook: no Egress runs on this stack) finishes the file it was writing.
+    const file = writeOggFile(rec);
+    const startedNs = BigInt(rec.startedAt.getTime()) * 1_000_000n;
+    const ended = egressEvent('egress_ended', {
+      egressId: rec.egressId!,
+      roomName: rec.roomName,
+      status: 'EGRESS_COMPLETE',
+      startedAt: String(startedNs),
+      endedAt: String(startedNs + 2_000_000_000n),
+      fileResults: [{ filename: file, duration: '2000000000', size: String(statSync(file).size), location: file }],
+    });
+    expect(await postWebhook(ended)).toBe(200);
+    const done = await t.api.get(`/recordings/${rec.id}`, owner.token);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'completed', durationMs: 2000 });
+    // Listed for those who manage the server (the app names its channel "deleted channel"), also by that channel's id;
+    // a member without Manage Server never sees it.
+    const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((r) => r.id);
+    expect(ids(await t.api.get(`/guilds/${guildId}/recordings`, owner.token))).toContain(rec.id);
+    expect(ids(await t.api.get(`/guilds/${guildId}/recordings?channelId=${channelId}`, owner.token))).toEqual([rec.id]);
+    expect(ids(await t.api.get(`/guilds/${guildId}/recordings`, member.token))).not.toContain(rec.id);
+    const download = await fetch(`${t.url}/api/v1/recordings/${rec.id}/file`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(download.status).toBe(200);
+    expect((await download.arrayBuffer()).byteLength).toBe(statSync(file).size);
   });
 });
 

@@ -54,10 +54,12 @@ export function recordingsModule(ctx: ModuleContext): ServerModule {
     async visibleRecordingChannels(userId, guildId) {
       const guildAccess = await ctx.permissions.requireGuildMember(userId, guildId);
       const channels = await ctx.repos.channels.listByGuild(guildId);
-      return ctx.permissions
+      const channelIds = ctx.permissions
         .visibleChannels(guildAccess, channels)
         .filter((c) => c.channel.type === 'voice' && hasPermission(c.permissions, Permission.RECORD))
         .map((c) => c.channel.id);
+      const manager = hasPermission(guildAccess.permissions, Permission.MANAGE_GUILD);
+      return { channelIds, existing: manager ? channels.map((c) => c.id) : null };
     },
     async requireManageGuild(userId, guildId) {
       await ctx.permissions.requireGuildPermission(userId, guildId, 'MANAGE_GUILD');

@@ -136,8 +136,17 @@ export function createRecordingsRepo(db: Db) {
     },
 
     /** Newest first; `channelIds` limits the result to those channels (the ones the caller may see). */
-    async listByGuild(guildId: string, q: { before?: string; limit: number; channelIds: readonly string[] }): Promise<RecordingRecord[]> {
-      const filter: Filter<RecordingDoc> = { guildId, channelId: { $in: [...q.channelIds] } };
+    /**
+     * A guild's recordings, newest first: those of `channelIds`, and when `notAmong` is given also those whose channel
+     * is none of `notAmong` (recordings of deleted channels, given the guild's channels now).
+     */
+    async listByGuild(
+      guildId: string,
+      q: { before?: string; limit: number; channelIds: readonly string[]; notAmong?: readonly string[] | null },
+    ): Promise<RecordingRecord[]> {
+      const filter: Filter<RecordingDoc> = q.notAmong
+        ? { guildId, $or: [{ channelId: { $in: [...q.channelIds] } }, { channelId: { $nin: [...q.notAmong] } }] }
+        : { guildId, channelId: { $in: [...q.channelIds] } };
       if (q.before) filter._id = { $lt: oid(q.before) };
       return (await recordings.find(filter).sort({ guildId: 1, _id: -1 }).limit(q.limit).toArray()).map(toRecord);
     },

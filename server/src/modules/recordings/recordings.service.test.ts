@@ -170,7 +170,7 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
       return { manager: true };
     },
     async visibleRecordingChannels(userId) {
-      return userId === OWNER ? [CHANNEL] : [];
+      return userId === OWNER ? { channelIds: [CHANNEL], existing: [CHANNEL] } : { channelIds: [], existing: null };
     },
     async requireManageGuild(userId) {
       if (userId !== OWNER) throw AppError.forbidden();

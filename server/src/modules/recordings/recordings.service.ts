@@ -19,8 +19,12 @@ export interface RecordingAccess {
   recordableChannel(userId: string, channelId: string): Promise<{ guildId: string; channelId: string }>;
   /** May `userId` see this recording? Throws NOT_FOUND / FORBIDDEN. `manager`: may manage every recording of the guild. */
   recordingAccess(userId: string, rec: { guildId: string; channelId: string }): Promise<{ manager: boolean }>;
-  /** Channel ids of a guild whose recordings `userId` may see (NOT_FOUND when not a member). */
-  visibleRecordingChannels(userId: string, guildId: string): Promise<string[]>;
+  /**
+   * Channel ids of a guild whose recordings `userId` may see (NOT_FOUND when not a member). `existing`, for guild
+   * managers only: every channel the guild still has, so that recordings of deleted channels (any channel id not
+   * among them) are listed too, as `recordingAccess` lets managers reach them; null for everyone else.
+   */
+  visibleRecordingChannels(userId: string, guildId: string): Promise<{ channelIds: string[]; existing: string[] | null }>;
   requireManageGuild(userId: string, guildId: string): Promise<void>;
   actor(userId: string): Promise<RecordingActor>;
 }
@@ -275,9 +279,14 @@ export function createRecordingsService(deps: RecordingsDeps) {
 
     async listGuild(userId: string, guildId: string, q: RecordingsQuery): Promise<{ items: Recording[]; nextCursor: string | null }> {
       const visible = await access.visibleRecordingChannels(userId, guildId);
-      const channelIds = q.channelId ? visible.filter((id) => id === q.channelId) : visible;
+      const deleted = (id: string) => visible.existing !== null && !visible.existing.includes(id);
+      // One channel asked for: listed when visible, or (managers) when it was deleted. Otherwise every visible channel,
+      // and for managers the deleted ones too (recordings whose channel is none of the guild's channels now).
+      const channelIds = q.channelId ? [q.channelId].filter((id) => visible.channelIds.includes(id) || deleted(id)) : visible.channelIds;
+      const notAmong = q.channelId ? null : visible.existing;
       const retention = await repo.getRetentionDays(guildId);
-      const items = channelIds.length ? await repo.listByGuild(guildId, { before: q.before, limit: q.limit, channelIds }) : [];
+      const items =
+        channelIds.length || notAmong ? await repo.listByGuild(guildId, { before: q.before, limit: q.limit, channelIds, notAmong }) : [];
       return {
         items: items.map((r) => recordingView(r, retention)),
         nextCursor: items.length === q.limit ? (items.at(-1)?.id ?? null) : null,
