@@ -14,6 +14,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'voice.joined',
   'voice.left',
   'recording.finished',
+  'call.started',
+  'call.ended',
 ] as const;
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;

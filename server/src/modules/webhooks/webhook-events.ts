@@ -8,7 +8,8 @@ import type { WebhookEventType } from '@shared/api/webhooks';
  * - VOICE_STATE_UPDATE → voice.joined when a user enters a channel, voice.left when they leave one (a move is a
  *   leave of the old channel and a join of the new one); mute / camera changes make none;
  * - RECORDING_UPDATE with status `completed` → recording.finished.
- * DM calls are not guild events (they have no guild), so no webhook sees them.
+ * call.started / call.ended come from LiveKit's room_started / room_finished instead (webhooks.module.ts). DM calls
+ * are not guild events (they have no guild), so no webhook sees them.
  */
 export function webhookEventsOf(event: string, payload: unknown): { type: WebhookEventType; data: unknown }[] {
   const p = (payload ?? {}) as Record<string, unknown>;

@@ -1,5 +1,7 @@
 import type { AuditAction } from '@shared/api/audit';
+import { channelIdFromRoom } from '@shared/api/voice';
 import { webhookRoutes } from '@shared/api/webhooks';
+import { livekitWebhookBus } from '../../livekit/webhooks';
 import type { ModuleContext, ServerModule } from '../context';
 import { createUrlGuard } from './url-guard';
 import { createDeliveryQueue, type DeliveryQueue } from './webhooks.queue';
@@ -19,6 +21,7 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   });
   let queue: DeliveryQueue | null = null;
+  let unsubscribe: (() => void) | null = null;
   const service = createWebhooksService({
     repo,
     guard,
@@ -101,8 +104,32 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
       ctx.onGuildEvent((guildId, event, payload) => {
         service.dispatch(guildId, event, payload).catch((err: unknown) => log.error({ err, event, guildId }, 'webhook event not queued'));
       });
+      // A voice channel's call: its LiveKit room opening and closing (awaited: a failure makes LiveKit retry the webhook).
+      unsubscribe = livekitWebhookBus(ctx.gateway).subscribe(async (event) => {
+        if (event.event !== 'room_started' && event.event !== 'room_finished') return;
+        const room = event.room;
+        const channelId = room ? channelIdFromRoom(room.name) : null;
+        if (!room?.sid || !channelId) return;
+        const sentAt = event.createdAt > 0n ? new Date(Number(event.createdAt) * 1000) : ctx.clock.now();
+        if (event.event === 'room_finished') {
+          await service.voiceRoom({ kind: 'finished', callId: room.sid, at: sentAt });
+          return;
+        }
+        // Only guild voice channels (a DM call's room has no guild, and no webhook sees it).
+        const channel = await ctx.repos.channels.find(channelId);
+        if (!channel?.guildId || channel.type !== 'voice') return;
+        const openedMs = room.creationTimeMs > 0n ? Number(room.creationTimeMs) : Number(room.creationTime) * 1000;
+        await service.voiceRoom({
+          kind: 'started',
+          guildId: channel.guildId,
+          channelId,
+          callId: room.sid,
+          at: openedMs > 0 ? new Date(openedMs) : sentAt,
+        });
+      });
     },
     async stop() {
+      unsubscribe?.();
       await queue?.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { WebhookEventType } from '@shared/api/webhooks';
 import type { Db, Filter, ObjectId } from 'mongodb';
 import { oid } from '../../db/ids';
+import { isDuplicateKey } from '../../db/errors';
 import { ensureCollectionIndexes } from '../../db/indexes';
 
 /**
@@ -9,6 +10,7 @@ import { ensureCollectionIndexes } from '../../db/indexes';
  * - `webhook_events`: one document per (webhook, event) — the Standard Webhooks "message", whose id is the
  *   `webhook-id` header of every attempt — holding the exact body that is signed, so a redelivery sends the same bytes;
  * - `webhook_deliveries`: the delivery log, one document per attempt.
+ * (And `webhook_voice_calls`, the voice channels' open calls: see VoiceCallDoc.)
  */
 interface WebhookDoc {
   _id: ObjectId;
@@ -57,13 +59,48 @@ export interface DeliveryRecord extends Omit<DeliveryDoc, '_id'> {
 
 const strip = <T extends { _id: ObjectId }>({ _id, ...rest }: T): Omit<T, '_id'> & { id: string } => ({ id: _id.toHexString(), ...rest });
 
+/**
+ * A voice channel's LiveKit room while it is open (`webhook_voice_calls`), keyed by the room's sid: written by
+ * room_started, taken by room_finished, so each call sends call.started and call.ended once even when LiveKit retries a
+ * webhook, and call.ended knows its guild after the channel is gone.
+ */
+interface VoiceCallDoc {
+  _id: string;
+  guildId: string;
+  channelId: string;
+  startedAt: Date;
+}
+export interface VoiceCallRecord {
+  callId: string;
+  guildId: string;
+  channelId: string;
+  startedAt: Date;
+}
+
 export type WebhooksRepo = ReturnType<typeof createWebhooksRepo>;
 
 export function createWebhooksRepo(db: Db) {
   const hooks = db.collection<WebhookDoc>('webhooks');
   const events = db.collection<EventDoc>('webhook_events');
   const deliveries = db.collection<DeliveryDoc>('webhook_deliveries');
+  const calls = db.collection<VoiceCallDoc>('webhook_voice_calls');
   return {
+    /** Records an open call; false when it already was (a retried room_started): claimed by its unique _id. */
+    async openCall(c: VoiceCallRecord): Promise<boolean> {
+      try {
+        await calls.insertOne({ _id: c.callId, guildId: c.guildId, channelId: c.channelId, startedAt: c.startedAt });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+    /** Takes an open call away; null when it was not open (never seen, or already closed by an earlier delivery). */
+    async closeCall(callId: string): Promise<VoiceCallRecord | null> {
+      const doc = await calls.findOneAndDelete({ _id: callId });
+      return doc ? { callId: doc._id, guildId: doc.guildId, channelId: doc.channelId, startedAt: doc.startedAt } : null;
+    },
+
     async ensureIndexes(): Promise<void> {
       await ensureCollectionIndexes(db, 'webhooks', [{ key: { guildId: 1, _id: 1 }, name: 'guild_id' }]);
       await ensureCollectionIndexes(db, 'webhook_events', [{ key: { webhookId: 1, _id: -1 }, name: 'webhook_id' }]);

@@ -191,20 +191,60 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
 
     /** A guild event was published: queue it for every enabled webhook of the guild subscribed to its type. */
     async dispatch(guildId: string, gatewayEvent: string, payload: unknown): Promise<void> {
-      const queue = deps.queue();
-      if (!queue) return;
-      for (const { type, data } of webhookEventsOf(gatewayEvent, payload)) {
-        const hooks = await repo.subscribers(guildId, type);
-        for (const hook of hooks) {
-          const id = newId();
-          const createdAt = clock.now();
-          const body = JSON.stringify({ type, timestamp: createdAt.toISOString(), guildId, data });
-          await repo.insertEvent({ id, webhookId: hook.id, guildId, type, body, createdAt });
-          await queue.enqueue({ webhookId: hook.id, eventId: id, manual: false });
+      await send(guildId, webhookEventsOf(gatewayEvent, payload));
+    },
+
+    /**
+     * A voice channel's LiveKit room opened (room_started) or closed (room_finished): call.started / call.ended, each
+     * once per room however often LiveKit delivers the webhook. A call whose start was never seen (webhooks were off,
+     * or it began before this server version) ends without a call.ended.
+     */
+    async voiceRoom(
+      change:
+        { kind: 'started'; guildId: string; channelId: string; callId: string; at: Date } | { kind: 'finished'; callId: string; at: Date },
+    ): Promise<void> {
+      if (!deps.queue()) return;
+      if (change.kind === 'started') {
+        const { guildId, channelId, callId, at } = change;
+        if (await repo.openCall({ callId, guildId, channelId, startedAt: at })) {
+          await send(guildId, [{ type: 'call.started', data: { guildId, channelId, callId, startedAt: at.toISOString() } }]);
         }
+        return;
       }
+      const call = await repo.closeCall(change.callId);
+      if (!call) return;
+      const { guildId, channelId, callId, startedAt } = call;
+      await send(guildId, [
+        {
+          type: 'call.ended',
+          data: {
+            guildId,
+            channelId,
+            callId,
+            startedAt: startedAt.toISOString(),
+            endedAt: change.at.toISOString(),
+            durationMs: Math.max(0, change.at.getTime() - startedAt.getTime()),
+          },
+        },
+      ]);
     },
   };
+
+  /** Queues each event for every enabled webhook of the guild subscribed to its type. */
+  async function send(guildId: string, typed: { type: WebhookEventType; data: unknown }[]): Promise<void> {
+    const queue = deps.queue();
+    if (!queue) return;
+    for (const { type, data } of typed) {
+      const hooks = await repo.subscribers(guildId, type);
+      for (const hook of hooks) {
+        const id = newId();
+        const createdAt = clock.now();
+        const body = JSON.stringify({ type, timestamp: createdAt.toISOString(), guildId, data });
+        await repo.insertEvent({ id, webhookId: hook.id, guildId, type, body, createdAt });
+        await queue.enqueue({ webhookId: hook.id, eventId: id, manual: false });
+      }
+    }
+  }
 }
 
 export type WebhooksService = ReturnType<typeof createWebhooksService>;

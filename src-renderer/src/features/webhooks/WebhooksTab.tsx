@@ -19,6 +19,8 @@ const EVENTS: [EventType, string][] = [
   ['voice.joined', 'Joined voice'],
   ['voice.left', 'Left voice'],
   ['recording.finished', 'Recording finished'],
+  ['call.started', 'Voice call started'],
+  ['call.ended', 'Voice call ended'],
 ];
 const EVENT_LABEL = new Map(EVENTS);
 
