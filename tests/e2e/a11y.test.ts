@@ -174,11 +174,12 @@ describe('layout and access', () => {
 
     const chat = a.getByRole('main');
     const width = async () => (await chat.boundingBox())?.width ?? 0;
-    expect(await width()).toBeGreaterThanOrEqual(300);
+    // The narrow layout comes with the render after the resize: poll for it.
+    await expect.poll(width).toBeGreaterThanOrEqual(300);
     // The guild rail stays on screen.
     expect(await a.getByRole('navigation', { name: 'Servers' }).isVisible()).toBe(true);
     // Closed drawers are out of view and out of the tab order.
-    expect(await a.getByRole('complementary', { name: 'Members' }).count()).toBe(0);
+    await expect.poll(() => a.getByRole('complementary', { name: 'Members' }).count()).toBe(0);
     await expect.poll(() => a.getByRole('complementary', { name: 'Channels' }).isVisible()).toBe(false);
 
     // The member drawer: opened from the chat header, focus moves in, Escape closes and focus returns.
