@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, RoomEvent, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { AccessToken, RoomServiceClient, WebhookEvent } from 'livekit-server-sdk';
+import { postLivekitWebhook } from './voice-support';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingFromRoomMetadata } from '../../src-shared/api/recordings';
@@ -36,22 +37,7 @@ const roomService = new RoomServiceClient(env.livekitUrl, env.livekitApiKey, env
 
 const oid = (): string => randomBytes(12).toString('hex');
 
-async function signedWebhook(event: WebhookEvent): Promise<{ body: string; authorization: string }> {
-  const body = JSON.stringify(event.toJson());
-  const token = new AccessToken(env.livekitApiKey, env.livekitApiSecret, { ttl: '5m' });
-  token.sha256 = createHash('sha256').update(body).digest('base64');
-  return { body, authorization: await token.toJwt() };
-}
-
-async function postWebhook(event: WebhookEvent): Promise<number> {
-  const { body, authorization } = await signedWebhook(event);
-  const res = await fetch(`${t.url}/api/v1/livekit/webhook`, {
-    method: 'POST',
-    headers: { authorization, 'content-type': 'application/webhook+json' },
-    body,
-  });
-  return res.status;
-}
+const postWebhook = (event: WebhookEvent): Promise<number> => postLivekitWebhook(t.url, event);
 
 /** An egress webhook as LiveKit sends it (protobuf JSON: enum names, 64-bit numbers as strings). */
 function egressEvent(
@@ -66,6 +52,19 @@ function egressEvent(
     createdAt: String(Math.floor(Date.now() / 1000)),
     egressInfo,
   } as never);
+}
+
+/** Egress's egress_ended for `rec`: completed after 2 s, its file at `file`. */
+function egressCompleted(rec: RecordingRecord, file: string): WebhookEvent {
+  const startedNs = BigInt(rec.startedAt.getTime()) * 1_000_000n;
+  return egressEvent('egress_ended', {
+    egressId: rec.egressId!,
+    roomName: rec.roomName,
+    status: 'EGRESS_COMPLETE',
+    startedAt: String(startedNs),
+    endedAt: String(startedNs + 2_000_000_000n),
+    fileResults: [{ filename: file, duration: '2000000000', size: String(statSync(file).size), location: file }],
+  });
 }
 
 /** A running recording as if Egress had accepted it (the row the start route writes), to drive it with webhooks. */
@@ -216,15 +215,7 @@ describe('egress webhooks', () => {
     expect((await t.api.get(`/recordings/${rec.id}`, owner.token)).body.status).toBe('active');
 
     const file = writeOggFile(rec);
-    const startedNs = BigInt(rec.startedAt.getTime()) * 1_000_000n;
-    const ended = egressEvent('egress_ended', {
-      egressId: rec.egressId!,
-      roomName: rec.roomName,
-      status: 'EGRESS_COMPLETE',
-      startedAt: String(startedNs),
-      endedAt: String(startedNs + 2_000_000_000n),
-      fileResults: [{ filename: file, duration: '2000000000', size: String(statSync(file).size), location: file }],
-    });
+    const ended = egressCompleted(rec, file);
     expect(await postWebhook(ended)).toBe(200);
     const update = await completed;
     expect(update).toMatchObject({ status: 'completed', durationMs: 2000, sizeBytes: statSync(file).size });
@@ -276,8 +267,8 @@ describe('egress webhooks', () => {
     const rec = await seedRecording({
       channelId: (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'Forged' }, owner.token)).body.id,
     });
-    const { body } = await signedWebhook(
-      egressEvent('egress_ended', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_FAILED', error: 'forged' }),
+    const body = JSON.stringify(
+      egressEvent('egress_ended', { egressId: rec.egressId!, roomName: rec.roomName, status: 'EGRESS_FAILED', error: 'forged' }).toJson(),
     );
     const forged = new AccessToken(env.livekitApiKey, 'x'.repeat(40), { ttl: '5m' });
     forged.sha256 = createHash('sha256').update(body).digest('base64');
@@ -311,15 +302,7 @@ describe('deleting a channel while it is recorded', () => {
 
     // Egress (here its signed webhook: no Egress runs on this stack) finishes the file it was writing.
     const file = writeOggFile(rec);
-    const startedNs = BigInt(rec.startedAt.getTime()) * 1_000_000n;
-    const ended = egressEvent('egress_ended', {
-      egressId: rec.egressId!,
-      roomName: rec.roomName,
-      status: 'EGRESS_COMPLETE',
-      startedAt: String(startedNs),
-      endedAt: String(startedNs + 2_000_000_000n),
-      fileResults: [{ filename: file, duration: '2000000000', size: String(statSync(file).size), location: file }],
-    });
+    const ended = egressCompleted(rec, file);
     expect(await postWebhook(ended)).toBe(200);
     const done = await t.api.get(`/recordings/${rec.id}`, owner.token);
     expect(done.status).toBe(200);

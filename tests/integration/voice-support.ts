@@ -13,7 +13,8 @@ import {
   VideoSource,
 } from '@livekit/rtc-node';
 import type { AudioSource, LocalTrackPublication } from '@livekit/rtc-node';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import { createHash } from 'node:crypto';
+import { AccessToken, RoomServiceClient, type WebhookEvent } from 'livekit-server-sdk';
 import type { Clock } from '../../server/src/clock';
 import { livekitWebhookBus } from '../../server/src/livekit/webhooks';
 import { testEnv } from '../support/env';
@@ -73,6 +74,22 @@ async function webhooksFlowing(server: TestServer): Promise<void> {
 }
 
 export { sleep, waitFor };
+
+/**
+ * Posts `event` to the server's LiveKit webhook route signed as LiveKit signs it (a JWT with our API key whose `sha256`
+ * claim is the body's hash), to replay or simulate what LiveKit or Egress would send. Resolves the HTTP status.
+ */
+export async function postLivekitWebhook(serverUrl: string, event: WebhookEvent): Promise<number> {
+  const body = JSON.stringify(event.toJson());
+  const token = new AccessToken(env.livekitApiKey, env.livekitApiSecret, { ttl: '5m' });
+  token.sha256 = createHash('sha256').update(body).digest('base64');
+  const res = await fetch(`${serverUrl}/api/v1/livekit/webhook`, {
+    method: 'POST',
+    headers: { authorization: await token.toJwt(), 'content-type': 'application/webhook+json' },
+    body,
+  });
+  return res.status;
+}
 
 export interface VoiceGuild {
   owner: TestUser;

@@ -1,12 +1,21 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- webhook bodies are checked field by field */
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dispose } from '@livekit/rtc-node';
-import { AccessToken, WebhookEvent } from 'livekit-server-sdk';
+import { WebhookEvent } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
-import { Bot, createVoiceGuild, env, roomService, sleep, startServerOn, waitFor, type VoiceGuild } from './voice-support';
+import {
+  Bot,
+  createVoiceGuild,
+  env,
+  postLivekitWebhook,
+  roomService,
+  sleep,
+  startServerOn,
+  waitFor,
+  type VoiceGuild,
+} from './voice-support';
 import type { TestServer } from './server-helpers';
 
 /**
@@ -58,19 +67,6 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-/** LiveKit's webhook as LiveKit signs it (the receiver checks the JWT and the body hash), posted to our webhook URL. */
-async function postLivekitWebhook(event: WebhookEvent): Promise<number> {
-  const body = JSON.stringify(event.toJson());
-  const token = new AccessToken(env.livekitApiKey, env.livekitApiSecret, { ttl: '5m' });
-  token.sha256 = createHash('sha256').update(body).digest('base64');
-  const res = await fetch(`${server.url}/api/v1/livekit/webhook`, {
-    method: 'POST',
-    headers: { authorization: await token.toJwt(), 'content-type': 'application/webhook+json' },
-    body,
-  });
-  return res.status;
-}
-
 const ofType = (type: string, channelId: string) => received.filter((d) => d.type === type && d.data?.channelId === channelId);
 
 describe('voice webhooks', () => {
@@ -98,7 +94,7 @@ describe('voice webhooks', () => {
       createdAt: String(Math.floor(Date.now() / 1000)),
       room: room!.toJson(),
     } as never);
-    expect(await postLivekitWebhook(again)).toBe(200);
+    expect(await postLivekitWebhook(server.url, again)).toBe(200);
 
     await bot.close();
     await waitFor('voice.left', async () => ofType('voice.left', g.a)[0], 20_000);
@@ -122,7 +118,7 @@ describe('voice webhooks', () => {
       createdAt: String(Math.floor(Date.now() / 1000)),
       room: room!.toJson(),
     } as never);
-    expect(await postLivekitWebhook(finishedAgain)).toBe(200);
+    expect(await postLivekitWebhook(server.url, finishedAgain)).toBe(200);
     await sleep(1_500);
     expect(ofType('call.started', g.a)).toHaveLength(1);
     expect(ofType('call.ended', g.a)).toHaveLength(1);
