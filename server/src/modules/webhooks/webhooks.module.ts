@@ -110,7 +110,10 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
         const room = event.room;
         const channelId = room ? channelIdFromRoom(room.name) : null;
         if (!room?.sid || !channelId) return;
-        const sentAt = event.createdAt > 0n ? new Date(Number(event.createdAt) * 1000) : ctx.clock.now();
+        // LiveKit stamps a webhook in whole seconds: take the time it arrived, unless it is a late retry (then LiveKit's).
+        const now = ctx.clock.now();
+        const stampedMs = Number(event.createdAt) * 1000;
+        const sentAt = stampedMs > 0 && now.getTime() - stampedMs > 2_000 ? new Date(stampedMs) : now;
         if (event.event === 'room_finished') {
           await service.voiceRoom({ kind: 'finished', callId: room.sid, at: sentAt });
           return;

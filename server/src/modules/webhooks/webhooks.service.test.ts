@@ -81,3 +81,55 @@ describe('webhook delivery', () => {
     expect(deliveries).toEqual([]);
   });
 });
+
+describe('voice channel calls', () => {
+  function callSetup() {
+    const open = new Map<string, { callId: string; guildId: string; channelId: string; startedAt: Date }>();
+    const sent: { type: string; body: string }[] = [];
+    const repo = {
+      openCall: async (c: { callId: string; guildId: string; channelId: string; startedAt: Date }) => {
+        if (open.has(c.callId)) return false;
+        open.set(c.callId, c);
+        return true;
+      },
+      closeCall: async (id: string) => {
+        const c = open.get(id) ?? null;
+        open.delete(id);
+        return c;
+      },
+      subscribers: async () => [{ id: HOOK }],
+      insertEvent: async (e: { type: string; body: string }) => void sent.push(e),
+    } as unknown as WebhooksRepo;
+    const service = createWebhooksService({
+      repo,
+      guard: createUrlGuard({ requireHttps: false, allowPrivate: true }),
+      clock: { now: () => new Date() },
+      log: createLogger('silent'),
+      queue: () => ({ enqueue: async () => undefined }) as unknown as DeliveryQueue,
+      timeoutMs: 1_000,
+      disableAfterFailures: 1,
+    });
+    return { service, sent };
+  }
+
+  it('when LiveKit stamps the end (whole seconds) before the start (milliseconds), then the call ends when it started, never earlier', async () => {
+    const { service, sent } = callSetup();
+    const started = new Date('2026-12-06T10:00:00.700Z');
+    await service.voiceRoom({ kind: 'started', guildId: GUILD, channelId: EVENT, callId: 'RM_x', at: started });
+    await service.voiceRoom({ kind: 'finished', callId: 'RM_x', at: new Date('2026-12-06T10:00:00.000Z') });
+    const ended = JSON.parse(sent.find((e) => e.type === 'call.ended')!.body);
+    expect(ended.data).toMatchObject({ startedAt: started.toISOString(), endedAt: started.toISOString(), durationMs: 0 });
+  });
+
+  it('when room_started and room_finished come twice, then each event is sent once; an end without a start sends nothing', async () => {
+    const { service, sent } = callSetup();
+    const at = new Date('2026-12-06T10:00:00.000Z');
+    await service.voiceRoom({ kind: 'started', guildId: GUILD, channelId: EVENT, callId: 'RM_y', at });
+    await service.voiceRoom({ kind: 'started', guildId: GUILD, channelId: EVENT, callId: 'RM_y', at });
+    await service.voiceRoom({ kind: 'finished', callId: 'RM_y', at: new Date(at.getTime() + 65_000) });
+    await service.voiceRoom({ kind: 'finished', callId: 'RM_y', at: new Date(at.getTime() + 66_000) });
+    await service.voiceRoom({ kind: 'finished', callId: 'RM_never', at });
+    expect(sent.map((e) => e.type)).toEqual(['call.started', 'call.ended']);
+    expect(JSON.parse(sent[1]!.body).data.durationMs).toBe(65_000);
+  });
+});

@@ -214,6 +214,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const call = await repo.closeCall(change.callId);
       if (!call) return;
       const { guildId, channelId, callId, startedAt } = call;
+      // Never before it started (the two times come from different clocks and precisions).
+      const endedAt = new Date(Math.max(change.at.getTime(), startedAt.getTime()));
       await send(guildId, [
         {
           type: 'call.ended',
@@ -222,8 +224,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
             channelId,
             callId,
             startedAt: startedAt.toISOString(),
-            endedAt: change.at.toISOString(),
-            durationMs: Math.max(0, change.at.getTime() - startedAt.getTime()),
+            endedAt: endedAt.toISOString(),
+            durationMs: endedAt.getTime() - startedAt.getTime(),
           },
         },
       ]);
