@@ -145,9 +145,13 @@ describe('outbound webhooks', () => {
     expect((await t.api.post(`/invites/${invite.code}`, undefined, joiner.token)).status).toBe(200);
 
     const mine = () => receiver.received.filter((r) => r.path === '/ok/main');
-    await waitFor('two deliveries', async () => (mine().length >= 2 ? true : undefined), 15_000);
-    const byType = new Map(mine().map((r) => [JSON.parse(r.body).type as string, r]));
-    const message = byType.get('message.created')!;
+    // Three: the message, the join, and the join's "joined the server." system message in the system channel (also a
+    // message.created, posted right after the join).
+    await waitFor('three deliveries', async () => (mine().length >= 3 ? true : undefined), 15_000);
+    const bodies = mine().map((r) => ({ r, body: JSON.parse(r.body) }));
+    const message = bodies.find((b) => b.body.type === 'message.created' && b.body.data?.content === 'hello hooks')!.r;
+    const welcome = bodies.find((b) => b.body.type === 'message.created' && b.body.data?.type === 'member_join');
+    expect(welcome?.body.data).toMatchObject({ author: { id: joiner.id } });
     const payload = JSON.parse(message.body);
     expect(payload).toMatchObject({
       type: 'message.created',
@@ -161,15 +165,15 @@ describe('outbound webhooks', () => {
     // A changed byte, or another secret, does not verify.
     expect(verifiesIndependently(secret, message.headers, message.body.replace('hello', 'hellO'))).toBe(false);
     expect(verifiesIndependently(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, message.headers, message.body)).toBe(false);
-    const joined = byType.get('member.joined')!;
+    const joined = bodies.find((b) => b.body.type === 'member.joined')!.r;
     expect(JSON.parse(joined.body)).toMatchObject({ type: 'member.joined', data: { user: { id: joiner.id } } });
     expect(verifiesIndependently(secret, joined.headers, joined.body)).toBe(true);
 
     const log = await waitFor(
-      'two log lines',
+      'three log lines',
       async () => {
         const res = await t.api.get(`/guilds/${guildId}/webhooks/${created.body.id}/deliveries`, owner.token);
-        return res.body.items.length >= 2 ? (res.body.items as any[]) : undefined;
+        return res.body.items.length >= 3 ? (res.body.items as any[]) : undefined;
       },
       10_000,
     );
