@@ -13,11 +13,14 @@
  * Figures (all in ms, wall clock of this machine; loopback, so no network delay):
  * - audio_one_way_p50_ms / _p95_ms: bot A publishes digital silence with a click (a 5 ms 1 kHz burst at 60 % of full
  *   scale, starting a frame) every CLICK_PERIOD_MS, in PAIR_SESSIONS sessions (fresh rooms for A and B, as each
- *   session's receiver settles at its own depth; audio_one_way_session_p50_ms lists each session's median); bot B reads its received AudioStream (48 kHz mono, 10 ms frames)
+ *   session's receiver settles at its own depth; audio_one_way_session_p50_ms lists each session's median). A runs in a
+ *   child process of its own (ClickerProcess), so its 10 ms pacer shares no event loop with B's frame reading and the
+ *   in-process server: a late hand-over reaches B's jitter buffer as packet jitter, which it answers by playing out
+ *   later for the rest of the session. Bot B reads its received AudioStream (48 kHz mono, 10 ms frames)
  *   and detects each click as the first frame whose peak passes 20 % of full scale. One-way = the wall time B reads
  *   that frame − the wall time A handed the click's frame to its AudioSource (same process and clock). It includes
  *   Opus encoding, packetization and pacing, the SFU, B's jitter buffer and decoding, and rtc-node's frame delivery; it
- *   subtracts nothing. PAIR_CLICKS clicks per session (CLICKS with 20 publishers), the first WARMUP_CLICKS of which
+ *   subtracts nothing. PAIR_CLICKS clicks per session, the first WARMUP_CLICKS of which
  *   (jitter buffer settling) are not counted.
  * - bot_join_first_audio_p50_ms / _p95_ms: a publisher already sends a continuous tone; a bot calls room.connect()
  *   (token fetched beforehand) and subscribes automatically; from connect() start to the first received frame with a
@@ -26,8 +29,9 @@
  *   listening bot B (a quiet tone) and 18 bots sending a quiet tone each (in two child processes, so their audio
  *   does not load the event loop that takes the timings). B subscribes to everyone, so the SFU forwards it all 19
  *   tracks; it reads A's. The 18 subscribe to nothing (this 2-core machine is shared, and a full mesh is 380
- *   streams), so the SFU carries 20 publishers and 19 + 20 forwarded streams, not 20 × 19. The joining bot subscribes
- *   to all 20 and counts the first non-silent frame of any of them.
+ *   streams), so the SFU carries 20 publishers and 19 + 20 forwarded streams, not 20 × 19. The one-way figure pools
+ *   CROWD_SESSIONS sessions of CROWD_CLICKS clicks (a fresh A and B each, the 18 staying; the first WARMUP_CLICKS of
+ *   each not counted). The joining bot subscribes to all 20 and counts the first non-silent frame of any of them.
  * - browser_one_way_p50_ms / _p95_ms: through OUR web client. Chromium (fake devices) plays a WAV as its microphone
  *   (`--use-file-for-fake-audio-capture`, looped): a 60 ms 1 kHz burst at 50 % of full scale every
  *   BROWSER_PERIOD_MS, digital silence between. The page signs in, joins a voice channel by clicking it, and so
@@ -67,17 +71,24 @@ import {
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { ensureWebBuild, launchChromium, ROOT } from '../tests/e2e/web-stack';
 import { startBenchServer } from './bench-stack';
 import { busyMeter } from './cpu-steal';
 import { SAMPLE_RATE, startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
 
-const CLICKS = 65;
 const WARMUP_CLICKS = 5;
-/** Bot → bot with two participants: this many sessions (fresh rooms) of PAIR_CLICKS clicks each. */
-const PAIR_SESSIONS = 3;
-const PAIR_CLICKS = 25;
+/** With 20 publishers: this many sessions (a fresh A and B each; the other 18 stay) of CROWD_CLICKS clicks each. */
+const CROWD_SESSIONS = 4;
+const CROWD_CLICKS = 15;
+/**
+ * Bot → bot with two participants: PAIR_SESSIONS sessions (fresh rooms for A and B) of PAIR_CLICKS clicks each. Each
+ * session's receiver settles at its own depth, up to 25 ms apart on this machine, so the figure pools many short
+ * sessions rather than a few long ones.
+ */
+const PAIR_SESSIONS = 8;
+const PAIR_CLICKS = 15;
 /** Long enough that a click is never paired with the next one even on a loaded machine. */
 const CLICK_PERIOD_MS = 500;
 const JOINS = 20;
@@ -193,10 +204,10 @@ class Bot {
 }
 
 /**
- * The clicker's audio: silence, and from frame `firstClick` on a click every CLICK_PERIOD_MS; `sentAt[k]` is the wall
- * time the frame of click k was captured.
+ * The clicker's audio: silence, and from frame `firstClick` on a click every CLICK_PERIOD_MS; `onClick(atMs)` is told
+ * the wall time each click's frame was captured.
  */
-function clicker(sentAt: number[], firstClick: { frame: number }) {
+function clicker(onClick: (atMs: number) => void, firstClick: { frame: number }) {
   const every = CLICK_PERIOD_MS / 10;
   const isClick = (index: number) => index >= firstClick.frame && (index - firstClick.frame) % every === 0;
   const fill = (data: Int16Array, index: number) => {
@@ -209,24 +220,17 @@ function clicker(sentAt: number[], firstClick: { frame: number }) {
   const sent = (index: number, atMs: number) => {
     if (previous !== null) jitter.push(Math.abs(atMs - previous - 10));
     previous = atMs;
-    if (isClick(index)) sentAt.push(atMs);
+    if (isClick(index)) onClick(atMs);
   };
   const pacing = () => `pacer jitter p50 ${percentile(jitter, 50)} ms, p99 ${percentile(jitter, 99)} ms, max ${percentile(jitter, 100)} ms`;
   return { fill, sent, pacing };
 }
 
 /**
- * One-way latency of CLICKS clicks from `a` (publishing already with `clicker`) as `b` receives them. Each detection
- * is paired with the latest click sent before it.
+ * One-way latency of `clicks` clicks from the clicker `a` (publishing already) as `b` receives them. Each detection is
+ * paired with the latest click sent before it.
  */
-async function measureClicks(
-  b: Bot,
-  aIdentity: string,
-  sentAt: number[],
-  firstClick: { frame: number },
-  currentFrame: () => number,
-  clicks = CLICKS,
-) {
+async function measureClicks(b: Bot, aIdentity: string, a: ClickerProcess, clicks: number) {
   const track = await subscribedAudio(b.room, aIdentity);
   const detections: number[] = [];
   let last = 0;
@@ -238,9 +242,10 @@ async function measureClicks(
   });
   // Let the subscription settle for a second, then start clicking.
   await new Promise((r) => setTimeout(r, 1_000));
-  firstClick.frame = currentFrame() + 5;
+  a.startClicking();
   await new Promise((r) => setTimeout(r, 50 + clicks * CLICK_PERIOD_MS + 1_000));
   stop();
+  const sentAt = a.sentAt;
   const latencies: number[] = [];
   for (const at of detections) {
     const k = sentAt.findLastIndex((s) => s <= at);
@@ -299,25 +304,17 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
   const sessionP50: number[] = [];
   const busy = busyMeter();
   for (let session = 0; session < PAIR_SESSIONS; session++) {
-    const botA = new Bot(a);
     const botB = new Bot(b);
+    let botA: ClickerProcess | null = null;
     try {
-      await botA.connect(call, channelId, false);
-      const sentAt: number[] = [];
-      const firstClick = { frame: Number.POSITIVE_INFINITY };
-      let frame = 0;
-      const click = clicker(sentAt, firstClick);
-      await botA.publish((data, index) => {
-        frame = index;
-        click.fill(data, index);
-      }, click.sent);
+      botA = await ClickerProcess.start(await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, a.token), false);
       await botB.connect(call, channelId, true);
-      const latencies = await measureClicks(botB, a.id, sentAt, firstClick, () => frame, PAIR_CLICKS);
-      log(`session ${session + 1} one-way samples`, latencies.map((t) => Math.round(t)).join(' '), `(${click.pacing()})`);
+      const latencies = await measureClicks(botB, a.id, botA, PAIR_CLICKS);
+      log(`session ${session + 1} one-way samples`, latencies.map((t) => Math.round(t)).join(' '), `(${await botA.stop()})`);
       oneWay.push(...latencies);
       sessionP50.push(percentile(latencies, 50));
     } finally {
-      await botA.close();
+      botA?.kill();
       await botB.close();
     }
   }
@@ -334,9 +331,139 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
   }
 }
 
+/** Runs this file again as a child process (the clicker, the crowd). */
+const TSX_CLI = resolve(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+/**
+ * Clicker A in a child process of its own (this file with --clicker). One line each way on stdin / stdout: the parent
+ * sends the voice join (JSON) and the child answers "ready" once A publishes; "ping" → "pong <wall ms>" (the clock
+ * check); "start" → A clicks from five frames later, each click reported as "click <wall ms>"; "stop" → "pacing
+ * <jitter>", then A leaves and the child exits.
+ */
+class ClickerProcess {
+  /** Wall time (this process's clock) each click's frame was captured. */
+  readonly sentAt: number[] = [];
+  /** The child's clock minus this one's, from the ping with the shortest round trip. */
+  private offset = 0;
+  private readonly waiting = new Map<string, (rest: string) => void>();
+  private exited = false;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.once('exit', () => {
+      this.exited = true;
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const space = line.indexOf(' ');
+      const word = space < 0 ? line : line.slice(0, space);
+      const rest = space < 0 ? '' : line.slice(space + 1);
+      if (word === 'click') this.sentAt.push(Number(rest) - this.offset);
+      else this.waiting.get(word)?.(rest);
+    });
+  }
+
+  static async start(join: JoinReply, quietTone: boolean): Promise<ClickerProcess> {
+    const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--clicker'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const clicker = new ClickerProcess(child);
+    try {
+      const ready = clicker.reply('ready', 60_000);
+      clicker.send(JSON.stringify({ ...join, quietTone }));
+      await ready;
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 5; i++) {
+        const t0 = now();
+        const pong = clicker.reply('pong');
+        clicker.send('ping');
+        const childAt = Number(await pong);
+        const t1 = now();
+        if (t1 - t0 < best) {
+          best = t1 - t0;
+          clicker.offset = childAt - (t0 + t1) / 2;
+        }
+      }
+      log(`clicker process: clock offset ${clicker.offset.toFixed(2)} ms (±${(best / 2).toFixed(2)})`);
+      return clicker;
+    } catch (error) {
+      clicker.kill();
+      throw error;
+    }
+  }
+
+  startClicking(): void {
+    this.send('start');
+  }
+
+  /** Stops the clicks and ends the child; resolves with its pacer's jitter. */
+  async stop(): Promise<string> {
+    const pacing = this.reply('pacing');
+    this.send('stop');
+    const text = await pacing;
+    await new Promise<void>((resolveExit) => (this.exited ? resolveExit() : this.child.once('exit', () => resolveExit())));
+    return text;
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGTERM');
+  }
+
+  private send(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  private reply(word: string, timeoutMs = 10_000): Promise<string> {
+    return new Promise((resolveReply, reject) => {
+      const timer = setTimeout(() => reject(new Error(`clicker process: no "${word}" within ${timeoutMs} ms`)), timeoutMs);
+      this.child.once('exit', () => reject(new Error(`clicker process exited before "${word}"`)));
+      this.waiting.set(word, (rest) => {
+        clearTimeout(timer);
+        this.waiting.delete(word);
+        resolveReply(rest);
+      });
+    });
+  }
+}
+
+/** The child side of ClickerProcess. */
+async function clickerChild(): Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const config = JSON.parse(String((await lines.next()).value)) as JoinReply & { quietTone: boolean };
+  const room = new Room();
+  process.once('SIGTERM', () => {
+    void room
+      .disconnect()
+      .catch(() => undefined)
+      .then(() => dispose())
+      .finally(() => process.exit(0));
+  });
+  await room.connect(config.url, config.token, { autoSubscribe: false, dynacast: false });
+  const firstClick = { frame: Number.POSITIVE_INFINITY };
+  let frame = 0;
+  const click = clicker((atMs) => process.stdout.write(`click ${atMs}\n`), firstClick);
+  const quiet = toneFill(200, 0.05);
+  const source = unqueuedSource();
+  await room.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('mic', source), new TrackPublishOptions(MIC_OPTIONS));
+  const stopAudio = startPacedAudio(
+    source,
+    (data, index) => {
+      frame = index;
+      if (config.quietTone) quiet(data, index);
+      click.fill(data, index);
+    },
+    click.sent,
+  );
+  process.stdout.write('ready\n');
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    if (next.value === 'ping') process.stdout.write(`pong ${now()}\n`);
+    else if (next.value === 'start') firstClick.frame = frame + 5;
+    else if (next.value === 'stop') break;
+  }
+  stopAudio();
+  process.stdout.write(`pacing ${click.pacing()}\n`);
+  await room.disconnect().catch(() => undefined);
+  await dispose();
+}
+
 /** The crowd's bots run in CROWD_PROCESSES child processes, so their audio does not load the measuring event loop. */
 const CROWD_PROCESSES = 2;
-const TSX_CLI = resolve(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 interface CrowdBot {
   url: string;
@@ -347,7 +474,8 @@ interface CrowdBot {
 /** Starts bots (each publishing a quiet tone) in a child process (this file with --crowd); resolves once all publish. */
 async function startCrowdProcess(bots: CrowdBot[]): Promise<ChildProcess> {
   const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--crowd'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  child.stdin.end(JSON.stringify(bots));
+  // stdin stays open: the child leaves when it closes, also when this process dies without a chance to SIGTERM it.
+  child.stdin.write(`${JSON.stringify(bots)}\n`);
   await new Promise<void>((resolveReady, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -360,19 +488,19 @@ async function startCrowdProcess(bots: CrowdBot[]): Promise<ChildProcess> {
   return child;
 }
 
-/** The child side of startCrowdProcess: connect and publish every bot, say "ready", stay until SIGTERM. */
+/** The child side of startCrowdProcess: connect and publish every bot, say "ready", stay until SIGTERM or stdin's end. */
 async function crowdChild(): Promise<void> {
-  let input = '';
-  for await (const chunk of process.stdin) input += String(chunk);
-  const bots = JSON.parse(input) as CrowdBot[];
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const bots = JSON.parse(String((await lines.next()).value)) as CrowdBot[];
   const rooms: Room[] = [];
   const stops: (() => void)[] = [];
-  process.once('SIGTERM', () => {
+  const leave = () => {
     for (const stop of stops) stop();
     void Promise.all(rooms.map((room) => room.disconnect().catch(() => undefined)))
       .then(() => dispose())
       .finally(() => process.exit(0));
-  });
+  };
+  process.once('SIGTERM', leave);
   for (const bot of bots) {
     const room = new Room();
     rooms.push(room);
@@ -382,7 +510,9 @@ async function crowdChild(): Promise<void> {
     stops.push(startPacedAudio(source, toneFill(bot.hz, 0.05)));
   }
   process.stdout.write('ready\n');
-  // The pacing timers keep the process alive until SIGTERM.
+  // Until SIGTERM, or until stdin closes (the parent is gone).
+  while (!(await lines.next()).done);
+  leave();
   await new Promise<never>(() => undefined);
 }
 
@@ -394,8 +524,6 @@ async function crowdChild(): Promise<void> {
 async function crowdFigures(call: ApiCall, channelId: string, members: Member[], joiner: Member) {
   const [a, b, ...others] = members;
   if (!a || !b) throw new Error('need at least two members');
-  const botA = new Bot(a);
-  const botB = new Bot(b);
   const children: ChildProcess[] = [];
   try {
     const crowd: CrowdBot[] = [];
@@ -405,30 +533,47 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
     }
     const per = Math.ceil(crowd.length / CROWD_PROCESSES);
     for (let i = 0; i < crowd.length; i += per) children.push(await startCrowdProcess(crowd.slice(i, i + per)));
-    await botB.connect(call, channelId, true);
-    await botB.publish(toneFill(250, 0.05));
-    await botA.connect(call, channelId, false);
-    const sentAt: number[] = [];
-    const firstClick = { frame: Number.POSITIVE_INFINITY };
-    let frame = 0;
-    const click = clicker(sentAt, firstClick);
-    const quiet = toneFill(200, 0.05);
-    await botA.publish((data, index) => {
-      frame = index;
-      // A's clicks sit on a quiet tone like everyone else's audio, so A is never silent either.
-      quiet(data, index);
-      click.fill(data, index);
-    }, click.sent);
+    const oneWay: number[] = [];
+    const sessionP50: number[] = [];
     const clicksBusy = busyMeter();
-    const oneWay = await measureClicks(botB, a.id, sentAt, firstClick, () => frame);
+    for (let session = 0; session < CROWD_SESSIONS; session++) {
+      const botB = new Bot(b);
+      let botA: ClickerProcess | null = null;
+      try {
+        await botB.connect(call, channelId, true);
+        await botB.publish(toneFill(250, 0.05));
+        // A's clicks sit on a quiet tone like everyone else's audio, so A is never silent either.
+        botA = await ClickerProcess.start(await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, a.token), true);
+        const latencies = await measureClicks(botB, a.id, botA, CROWD_CLICKS);
+        log(
+          `20 publishers, session ${session + 1} one-way samples`,
+          latencies.map((t) => Math.round(t)).join(' '),
+          `(${await botA.stop()})`,
+        );
+        oneWay.push(...latencies);
+        sessionP50.push(percentile(latencies, 50));
+      } finally {
+        botA?.kill();
+        await botB.close();
+      }
+    }
     const clicksBusyPct = clicksBusy.stop();
-    log('20 publishers: one-way samples', oneWay.map((t) => Math.round(t)).join(' '), `(${click.pacing()})`);
-    const joinsBusy = busyMeter();
-    const joins = await measureJoins(call, channelId, joiner);
-    return { oneWay, joins, busy: { clicks: clicksBusyPct, joins: joinsBusy.stop() } };
+    // During the joins the room has its 20 publishers again: B (subscribed to everyone) and A rejoin with a quiet tone.
+    const listener = new Bot(b);
+    const clickerBot = new Bot(a);
+    try {
+      await listener.connect(call, channelId, true);
+      await listener.publish(toneFill(250, 0.05));
+      await clickerBot.connect(call, channelId, false);
+      await clickerBot.publish(toneFill(200, 0.05));
+      const joinsBusy = busyMeter();
+      const joins = await measureJoins(call, channelId, joiner);
+      return { oneWay, sessionP50, joins, busy: { clicks: clicksBusyPct, joins: joinsBusy.stop() } };
+    } finally {
+      await Promise.all([listener.close(), clickerBot.close()]);
+    }
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all([botA.close(), botB.close()]);
   }
 }
 
@@ -632,6 +777,7 @@ async function main(): Promise<void> {
         audio_one_way_p50_ms_20pub: percentile(crowd.oneWay, 50),
         audio_one_way_p95_ms_20pub: percentile(crowd.oneWay, 95),
         audio_one_way_clicks_20pub: crowd.oneWay.length,
+        audio_one_way_session_p50_ms_20pub: crowd.sessionP50.join(' / '),
         audio_one_way_cpu_busy_pct_20pub: crowd.busy.clicks ?? 'n/a',
         bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
         bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
@@ -670,7 +816,7 @@ async function main(): Promise<void> {
   }
 }
 
-(process.argv.includes('--crowd') ? crowdChild() : main()).then(
+(process.argv.includes('--crowd') ? crowdChild() : process.argv.includes('--clicker') ? clickerChild() : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);
