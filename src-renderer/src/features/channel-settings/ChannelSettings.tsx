@@ -10,6 +10,7 @@ import { useCan } from '../guilds/usePermissions';
 import { Dialog } from '../../ui/Dialog';
 import { SettingsTabs, TypedConfirm, type TabDef } from '../server-settings/SettingsTabs';
 import { BITRATES, channelPermissions, triOf, withTri, type Tri } from './overwrites';
+import { FormStatus } from '../../ui/FormStatus';
 
 type Tab = 'overview' | 'permissions';
 
@@ -196,14 +197,7 @@ function ChannelOverview({ channel }: { channel: Channel }) {
             Save changes
           </button>
         </div>
-        <div aria-live="polite">
-          {error && (
-            <p className="admin-error" role="alert">
-              {error}
-            </p>
-          )}
-          {saved && <p className="admin-saved">{saved}</p>}
-        </div>
+        <FormStatus error={error} saved={saved} />
       </form>
       {confirmDelete && (
         <TypedConfirm
@@ -345,14 +339,7 @@ function ChannelPermissions({ channel }: { channel: Channel }) {
               Save changes
             </button>
           </div>
-          <div aria-live="polite">
-            {error && (
-              <p className="admin-error" role="alert">
-                {error}
-              </p>
-            )}
-            {saved && <p className="admin-saved">{saved}</p>}
-          </div>
+          <FormStatus error={error} saved={saved} />
         </div>
       </div>
     </div>

@@ -3,6 +3,7 @@ import { recordingsStore, useRecordings } from '../../app/services';
 import { useCan } from '../guilds/usePermissions';
 import { RecordingList } from './RecordingList';
 import './recordings.css';
+import { FormStatus } from '../../ui/FormStatus';
 
 /** Retention choices in days; null keeps recordings until someone deletes them. */
 const RETENTION_CHOICES: [number | null, string][] = [
@@ -74,14 +75,7 @@ function Retention({ guildId }: { guildId: string }) {
       <button type="submit" className="btn primary" disabled={busy || !settings}>
         Save
       </button>
-      <div aria-live="polite">
-        {error && (
-          <p className="admin-error" role="alert">
-            {error}
-          </p>
-        )}
-        {saved && <p className="admin-saved">{saved}</p>}
-      </div>
+      <FormStatus error={error} saved={saved} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import type { EmbedGuestAccess, EmbedSettings } from '@shared/api/embed';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { describeError } from '../../api/http-client';
 import { api, useAuth, useGuilds } from '../../app/services';
+import { FormStatus } from '../../ui/FormStatus';
 
 const GUEST_CHOICES: { value: EmbedGuestAccess; label: string; description: string }[] = [
   { value: 'off', label: 'No guests', description: 'Nobody can join through the widget (it joins as a guest).' },
@@ -115,14 +116,7 @@ export function EmbedTab({ guildId }: { guildId: string }) {
           </button>
         </form>
       )}
-      <div aria-live="polite">
-        {status.error && (
-          <p className="admin-error" role="alert">
-            {status.error}
-          </p>
-        )}
-        {status.saved && <p className="admin-saved">{status.saved}</p>}
-      </div>
+      <FormStatus error={status.error} saved={status.saved} />
       {settings && voice.length > 0 && (
         <div className="field">
           <label htmlFor={ids.channel}>Widget for</label>

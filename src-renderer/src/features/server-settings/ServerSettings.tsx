@@ -10,6 +10,7 @@ import { GuildIconField } from './GuildIconField';
 import { AUDIT_ACTIONS, AUDIT_LABELS, colorToHex, displayName, formatDate, hexToColor, INVITE_AGES, INVITE_USES } from './names';
 import { useCan, useIsOwner } from '../guilds/usePermissions';
 import { RoleList } from './RoleOrder';
+import { FormStatus } from '../../ui/FormStatus';
 import { Dialog } from '../../ui/Dialog';
 import { SettingsTabs, TypedConfirm, type TabDef } from './SettingsTabs';
 import { RecordingsTab } from '../recordings/RecordingsTab';
@@ -70,19 +71,6 @@ export function ServerSettings({ guildId, initialTab }: { guildId: string; initi
   );
 }
 
-function Status({ error, saved }: { error: string | null; saved?: string | null }) {
-  return (
-    <div aria-live="polite">
-      {error && (
-        <p className="admin-error" role="alert">
-          {error}
-        </p>
-      )}
-      {saved && <p className="admin-saved">{saved}</p>}
-    </div>
-  );
-}
-
 function Overview({ guildId }: { guildId: string }) {
   const guild = useGuilds((s) => s.guilds.find((g) => g.id === guildId));
   const isOwner = useIsOwner(guildId);
@@ -136,7 +124,7 @@ function Overview({ guildId }: { guildId: string }) {
           Save changes
         </button>
       </form>
-      <Status error={error} saved={saved} />
+      <FormStatus error={error} saved={saved} />
       <SystemChannelField guildId={guildId} />
       <UploadLimitField guildId={guildId} />
       {isOwner && (
@@ -224,7 +212,7 @@ function Roles({ guildId }: { guildId: string }) {
         </div>
         {role && <RoleEditor key={role.id} guildId={guildId} role={role} />}
       </div>
-      <Status error={error} />
+      <FormStatus error={error} />
     </div>
   );
 }
@@ -343,7 +331,7 @@ function RoleEditor({ guildId, role }: { guildId: string; role: Role }) {
             Save changes
           </button>
         </div>
-        <Status error={error} saved={saved} />
+        <FormStatus error={error} saved={saved} />
       </form>
       {!everyone && <RoleMembers guildId={guildId} role={role} />}
       {confirmDelete && (
@@ -481,7 +469,7 @@ function RoleMembers({ guildId, role }: { guildId: string; role: Role }) {
           ))}
         </ul>
       )}
-      <Status error={error} />
+      <FormStatus error={error} />
     </section>
   );
 }
@@ -556,7 +544,7 @@ function Invites({ guildId }: { guildId: string }) {
           />
         </div>
       )}
-      <Status error={error} />
+      <FormStatus error={error} />
       <table className="admin-table">
         <caption className="sr-only">Active invites</caption>
         <thead>
@@ -616,7 +604,7 @@ function Bans({ guildId }: { guildId: string }) {
     <div className="admin-section">
       <h3>Bans</h3>
       <p className="muted small">Banned users cannot rejoin with an invite until they are unbanned.</p>
-      <Status error={error} />
+      <FormStatus error={error} />
       {bans && bans.length === 0 && <p className="muted">No one is banned.</p>}
       <ul className="admin-list" aria-label="Banned users">
         {(bans ?? []).map((b) => (
@@ -698,7 +686,7 @@ function AuditLog({ guildId }: { guildId: string }) {
           </select>
         </div>
       </div>
-      <Status error={error} />
+      <FormStatus error={error} />
       <ol className="admin-audit" aria-label="Audit log entries">
         {items.map((e) => (
           <li key={e.id} data-action={e.action}>

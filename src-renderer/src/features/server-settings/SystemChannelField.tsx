@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useGuilds } from '../../app/services';
 import { adminStore } from './admin-services';
+import { FormStatus } from '../../ui/FormStatus';
 
 /** Server settings overview: the text channel that gets "<user> joined the server." (MANAGE_GUILD; audit-logged). */
 export function SystemChannelField({ guildId }: { guildId: string }) {
@@ -42,14 +43,7 @@ export function SystemChannelField({ guildId }: { guildId: string }) {
           </button>
         </div>
       </div>
-      <div aria-live="polite">
-        {status.error && (
-          <p className="admin-error" role="alert">
-            {status.error}
-          </p>
-        )}
-        {status.saved && <p className="admin-saved">{status.saved}</p>}
-      </div>
+      <FormStatus error={status.error} saved={status.saved} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { describeError } from '../../api/http-client';
 import { api } from '../../app/services';
+import { FormStatus } from '../../ui/FormStatus';
 
 const MB = 1024 * 1024;
 
@@ -71,14 +72,7 @@ export function UploadLimitField({ guildId }: { guildId: string }) {
           </button>
         </div>
       </div>
-      <div aria-live="polite">
-        {status.error && (
-          <p className="admin-error" role="alert">
-            {status.error}
-          </p>
-        )}
-        {status.saved && <p className="admin-saved">{status.saved}</p>}
-      </div>
+      <FormStatus error={status.error} saved={status.saved} />
     </form>
   );
 }

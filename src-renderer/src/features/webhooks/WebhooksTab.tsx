@@ -5,6 +5,7 @@ import { attempt } from '../../api/result';
 import { api, uiStore } from '../../app/services';
 import { formatDate } from '../server-settings/names';
 import './webhooks.css';
+import { FormStatus } from '../../ui/FormStatus';
 
 type Webhook = RouteResponse<typeof webhookRoutes.updateWebhook>;
 type WebhookWithSecret = RouteResponse<typeof webhookRoutes.createWebhook>;
@@ -300,14 +301,7 @@ function DeliveryLog({ guildId, webhook }: { guildId: string; webhook: Webhook }
           Refresh
         </button>
       </div>
-      <div aria-live="polite">
-        {error && (
-          <p className="admin-error" role="alert">
-            {error}
-          </p>
-        )}
-        {note && <p className="admin-saved">{note}</p>}
-      </div>
+      <FormStatus error={error} saved={note} />
       <table className="admin-table">
         <caption className="sr-only">Delivery attempts, newest first</caption>
         <thead>
