@@ -136,7 +136,10 @@ const ConfigSchema = z
      * cap of 24 h).
      */
     GATEWAY_RECHECK_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
-    /** Voice: how often (ms) stored voice states are compared with LiveKit's participant lists; 0 = only at boot. */
+    /**
+     * Voice: how often (ms) stored voice states are compared with LiveKit's participant lists, and open calls whose
+     * room is gone are ended (webhooks' call.ended); 0 = voice states only at boot, and no call sweep.
+     */
     VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /**
      * Voice: the most people in any one voice channel, on the whole server (a channel's own user limit can only be

@@ -22,7 +22,8 @@ import type { TestServer } from './server-helpers';
  * Voice events of outbound webhooks on the real stack: LiveKit (posting its own signed webhooks to this in-process
  * server), the MongoDB-wire database and Redis with BullMQ, and a receiver on loopback. A member's voice join and leave
  * send voice.joined / voice.left; the channel's LiveKit room opening and closing send call.started / call.ended, once
- * each even when LiveKit delivers a webhook twice.
+ * each even when LiveKit delivers a webhook twice, and a call whose room_finished never came ends once its room is
+ * seen gone. The server's clock can be moved ahead (`aheadMs`) to age open calls past the sweep's grace.
  */
 
 interface Delivery {
@@ -36,6 +37,7 @@ let g: VoiceGuild;
 let receiver: Server;
 const received: Delivery[] = [];
 const bots: Bot[] = [];
+let aheadMs = 0;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -49,7 +51,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   // On the port LiveKit posts its webhooks to.
-  server = await startServerOn(env.apiPort, { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+  // Reconciling every second also runs the call sweep that often.
+  server = await startServerOn(
+    env.apiPort,
+    { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', VOICE_RECONCILE_INTERVAL_MS: '1000' },
+    { clock: { now: () => new Date(Date.now() + aheadMs) } },
+  );
   g = await createVoiceGuild(server.api);
   const port = (receiver.address() as AddressInfo).port;
   const created = await server.api.post(
@@ -124,5 +131,41 @@ describe('voice webhooks', () => {
     expect(ofType('call.ended', g.a)).toHaveLength(1);
     expect(ofType('voice.joined', g.a)).toHaveLength(1);
     expect(ofType('voice.left', g.a)).toHaveLength(1);
+  }, 90_000);
+
+  it('when a call ended while no server got its room_finished, then the sweep sends call.ended once its room is seen gone, and leaves a live call alone', async () => {
+    const res = await server.api.post(`/channels/${g.b}/voice/join`, undefined, g.member.token);
+    expect(res.status).toBe(200);
+    const join = VoiceJoinResponse.parse(res.body);
+    const bot = new Bot();
+    bots.push(bot);
+    await bot.connect(join.url, join.token);
+    const live = await waitFor('call.started (live)', async () => ofType('call.started', g.b)[0], 20_000);
+
+    // A room LiveKit announced and then closed while every server was down: its room_started came, its room_finished
+    // never will, and LiveKit no longer lists it.
+    const now = Date.now();
+    const lostSid = `RM_lost${now}`;
+    const lost = WebhookEvent.fromJson({
+      event: 'room_started',
+      id: `EV_lost_${now}`,
+      createdAt: String(Math.floor(now / 1000)),
+      room: { sid: lostSid, name: voiceRoomName(g.c), creationTime: String(Math.floor(now / 1000)), creationTimeMs: String(now) },
+    } as never);
+    expect(await postLivekitWebhook(server.url, lost)).toBe(200);
+    await waitFor('call.started (lost)', async () => ofType('call.started', g.c).find((d) => d.data.callId === lostSid), 20_000);
+    // Young calls are never swept (their room_started may race LiveKit's room list).
+    await sleep(2_500);
+    expect(ofType('call.ended', g.c)).toHaveLength(0);
+
+    aheadMs = 2 * 60_000;
+    const ended = await waitFor('call.ended (lost)', async () => ofType('call.ended', g.c)[0], 20_000);
+    expect(ended.data).toMatchObject({ guildId: g.guildId, channelId: g.c, callId: lostSid });
+    expect(ended.data.durationMs).toBeGreaterThanOrEqual(2 * 60_000);
+    // Later sweeps find nothing more to end, and the call whose room is still live stays open.
+    await sleep(2_500);
+    expect(ofType('call.ended', g.c)).toHaveLength(1);
+    expect(ofType('call.ended', g.b)).toHaveLength(0);
+    expect(ofType('call.started', g.b)).toEqual([live]);
   }, 90_000);
 });

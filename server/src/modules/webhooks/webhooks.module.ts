@@ -22,6 +22,7 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
   });
   let queue: DeliveryQueue | null = null;
   let unsubscribe: (() => void) | null = null;
+  let sweeper: NodeJS.Timeout | null = null;
   const service = createWebhooksService({
     repo,
     guard,
@@ -72,6 +73,18 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
     await manage(userId, params.guildId);
     await service.redeliver(params.guildId, params.webhookId, params.eventId);
   });
+
+  async function sweepCalls(): Promise<void> {
+    try {
+      const listedAt = ctx.clock.now();
+      const live = new Set((await ctx.livekit.listRooms()).map((room) => room.sid));
+      const ended = await service.sweepCalls(live, listedAt);
+      if (ended > 0) log.info({ ended }, 'ended voice calls whose room_finished never arrived');
+    } catch (err) {
+      // LiveKit or the database is unreachable: the next interval tries again.
+      log.warn({ err }, 'voice call sweep failed');
+    }
+  }
 
   return {
     name: 'webhooks',
@@ -130,9 +143,19 @@ export function webhooksModule(ctx: ModuleContext): ServerModule {
           at: openedMs > 0 ? new Date(openedMs) : sentAt,
         });
       });
+      // A call whose room_finished never reached any server ends once its room is seen gone, on voice's reconcile
+      // interval (0 = off, as in most tests).
+      const every = config.VOICE_RECONCILE_INTERVAL_MS;
+      if (every > 0) {
+        sweeper = setInterval(() => {
+          void sweepCalls();
+        }, every);
+        sweeper.unref();
+      }
     },
     async stop() {
       unsubscribe?.();
+      if (sweeper) clearInterval(sweeper);
       await queue?.close();
     },
   };

@@ -100,6 +100,14 @@ export function createWebhooksRepo(db: Db) {
       const doc = await calls.findOneAndDelete({ _id: callId });
       return doc ? { callId: doc._id, guildId: doc.guildId, channelId: doc.channelId, startedAt: doc.startedAt } : null;
     },
+    /** Ids of the calls still open that started before `before` (the sweep's candidates; a few at most in practice). */
+    async openCallIds(before: Date, limit: number): Promise<string[]> {
+      const docs = await calls
+        .find({ startedAt: { $lt: before } }, { projection: { _id: 1 } })
+        .limit(limit)
+        .toArray();
+      return docs.map((d) => d._id);
+    },
 
     async ensureIndexes(): Promise<void> {
       await ensureCollectionIndexes(db, 'webhooks', [{ key: { guildId: 1, _id: 1 }, name: 'guild_id' }]);

@@ -97,6 +97,7 @@ describe('voice channel calls', () => {
         open.delete(id);
         return c;
       },
+      openCallIds: async (before: Date) => [...open.values()].filter((c) => c.startedAt < before).map((c) => c.callId),
       subscribers: async () => [{ id: HOOK }],
       insertEvent: async (e: { type: string; body: string }) => void sent.push(e),
     } as unknown as WebhooksRepo;
@@ -131,5 +132,28 @@ describe('voice channel calls', () => {
     await service.voiceRoom({ kind: 'finished', callId: 'RM_never', at });
     expect(sent.map((e) => e.type)).toEqual(['call.started', 'call.ended']);
     expect(JSON.parse(sent[1]!.body).data.durationMs).toBe(65_000);
+  });
+
+  it('when a room is gone but its room_finished never came, then the sweep ends that call once, at the listing time; live and young calls stay', async () => {
+    const { service, sent } = callSetup();
+    const listedAt = new Date('2026-12-06T10:10:00.000Z');
+    const minutesAgo = (m: number) => new Date(listedAt.getTime() - m * 60_000);
+    for (const [callId, at] of [
+      ['RM_gone', minutesAgo(5)],
+      ['RM_live', minutesAgo(5)],
+      ['RM_young', new Date(listedAt.getTime() - 10_000)],
+    ] as const)
+      await service.voiceRoom({ kind: 'started', guildId: GUILD, channelId: EVENT, callId, at });
+    sent.length = 0;
+
+    expect(await service.sweepCalls(new Set(['RM_live']), listedAt)).toBe(1);
+    expect(sent.map((e) => JSON.parse(e.body).data)).toEqual([
+      expect.objectContaining({ callId: 'RM_gone', endedAt: listedAt.toISOString(), durationMs: 5 * 60_000 }),
+    ]);
+    // Neither a second sweep nor a late room_finished sends it again; the live call still ends normally.
+    expect(await service.sweepCalls(new Set(['RM_live']), listedAt)).toBe(0);
+    await service.voiceRoom({ kind: 'finished', callId: 'RM_gone', at: listedAt });
+    await service.voiceRoom({ kind: 'finished', callId: 'RM_live', at: listedAt });
+    expect(sent.map((e) => JSON.parse(e.body).data.callId)).toEqual(['RM_gone', 'RM_live']);
   });
 });

@@ -21,6 +21,11 @@ export interface WebhooksServiceDeps {
   disableAfterFailures: number;
 }
 
+/** A call this young is never swept: its room_started may have arrived after LiveKit's room list was taken. */
+export const CALL_SWEEP_GRACE_MS = 60_000;
+/** At most this many open calls are looked at per sweep; the next sweep takes the rest. */
+const CALL_SWEEP_BATCH = 500;
+
 const view = (w: WebhookRecord): Webhook => ({
   id: w.id,
   guildId: w.guildId,
@@ -211,26 +216,50 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
         }
         return;
       }
-      const call = await repo.closeCall(change.callId);
-      if (!call) return;
-      const { guildId, channelId, callId, startedAt } = call;
-      // Never before it started (the two times come from different clocks and precisions).
-      const endedAt = new Date(Math.max(change.at.getTime(), startedAt.getTime()));
-      await send(guildId, [
-        {
-          type: 'call.ended',
-          data: {
-            guildId,
-            channelId,
-            callId,
-            startedAt: startedAt.toISOString(),
-            endedAt: endedAt.toISOString(),
-            durationMs: endedAt.getTime() - startedAt.getTime(),
-          },
-        },
-      ]);
+      await endCall(change.callId, change.at);
+    },
+
+    /**
+     * Ends the open calls whose LiveKit room is gone although no room_finished came (every server was down or
+     * unreachable when LiveKit sent it, and its retries ran out): their call.ended goes out now, ended at `listedAt`,
+     * when the room was seen gone. `liveRoomSids` is LiveKit's room list taken at `listedAt`; calls younger than
+     * CALL_SWEEP_GRACE_MS are left alone, as their room_started may have raced the listing. Safe on several instances
+     * at once: closing a call is an atomic take, so one of them sends it. Returns how many calls it ended.
+     */
+    async sweepCalls(liveRoomSids: ReadonlySet<string>, listedAt: Date): Promise<number> {
+      if (!deps.queue()) return 0;
+      const candidates = await repo.openCallIds(new Date(listedAt.getTime() - CALL_SWEEP_GRACE_MS), CALL_SWEEP_BATCH);
+      let ended = 0;
+      for (const callId of candidates) {
+        if (liveRoomSids.has(callId)) continue;
+        if (await endCall(callId, listedAt)) ended += 1;
+      }
+      return ended;
     },
   };
+
+  /** Takes an open call and sends its call.ended; false when it was not open (already ended elsewhere). */
+  async function endCall(id: string, at: Date): Promise<boolean> {
+    const call = await repo.closeCall(id);
+    if (!call) return false;
+    const { guildId, channelId, callId, startedAt } = call;
+    // Never before it started (the two times come from different clocks and precisions).
+    const endedAt = new Date(Math.max(at.getTime(), startedAt.getTime()));
+    await send(guildId, [
+      {
+        type: 'call.ended',
+        data: {
+          guildId,
+          channelId,
+          callId,
+          startedAt: startedAt.toISOString(),
+          endedAt: endedAt.toISOString(),
+          durationMs: endedAt.getTime() - startedAt.getTime(),
+        },
+      },
+    ]);
+    return true;
+  }
 
   /** Queues each event for every enabled webhook of the guild subscribed to its type. */
   async function send(guildId: string, typed: { type: WebhookEventType; data: unknown }[]): Promise<void> {
