@@ -31,7 +31,10 @@
  *   tracks; it reads A's. The 18 subscribe to nothing (this 2-core machine is shared, and a full mesh is 380
  *   streams), so the SFU carries 20 publishers and 19 + 20 forwarded streams, not 20 × 19. The one-way figure pools
  *   CROWD_SESSIONS sessions of CROWD_CLICKS clicks (a fresh A and B each, the 18 staying; the first WARMUP_CLICKS of
- *   each not counted). The joining bot subscribes to all 20 and counts the first non-silent frame of any of them.
+ *   each not counted). For the joins, A and B publish only, from a third child process, so the measuring process holds
+ *   just the server and the joiner (rtc-node runs all of a process's Rooms on one set of WebRTC threads, which a
+ *   real joiner shares with nobody); the joining bot subscribes to all 20 and counts the first non-silent frame of any
+ *   of them.
  * - browser_one_way_p50_ms / _p95_ms: through OUR web client. Chromium (fake devices) plays a WAV as its microphone
  *   (`--use-file-for-fake-audio-capture`, looped): a 60 ms 1 kHz burst at 50 % of full scale every
  *   BROWSER_PERIOD_MS, digital silence between. The page signs in, joins a voice channel by clicking it, and so
@@ -558,20 +561,21 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
       }
     }
     const clicksBusyPct = clicksBusy.stop();
-    // During the joins the room has its 20 publishers again: B (subscribed to everyone) and A rejoin with a quiet tone.
-    const listener = new Bot(b);
-    const clickerBot = new Bot(a);
-    try {
-      await listener.connect(call, channelId, true);
-      await listener.publish(toneFill(250, 0.05));
-      await clickerBot.connect(call, channelId, false);
-      await clickerBot.publish(toneFill(200, 0.05));
-      const joinsBusy = busyMeter();
-      const joins = await measureJoins(call, channelId, joiner);
-      return { oneWay, sessionP50, joins, busy: { clicks: clicksBusyPct, joins: joinsBusy.stop() } };
-    } finally {
-      await Promise.all([listener.close(), clickerBot.close()]);
+    // During the joins the room has its 20 publishers again: A and B rejoin as publishers only, in a child process
+    // like the 18. This process then holds just the server and the joiner: rtc-node runs every Room of a process on
+    // one set of WebRTC threads, and a real joiner does not share its threads with another client's 19 decoders.
+    const rejoin: CrowdBot[] = [];
+    for (const [member, hz] of [
+      [a, 200],
+      [b, 250],
+    ] as const) {
+      const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, member.token);
+      rejoin.push({ url: join.url, token: join.token, hz });
     }
+    children.push(await startCrowdProcess(rejoin));
+    const joinsBusy = busyMeter();
+    const joins = await measureJoins(call, channelId, joiner);
+    return { oneWay, sessionP50, joins, busy: { clicks: clicksBusyPct, joins: joinsBusy.stop() } };
   } finally {
     for (const child of children) child.kill('SIGTERM');
   }
