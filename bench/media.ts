@@ -26,8 +26,9 @@
  *   (token fetched beforehand) and subscribes automatically; from connect() start to the first received frame with a
  *   non-silent sample (peak > 3 % of full scale; the jitter buffer's first frames are zeros). JOINS joins.
  * - the same two with `_20pub`: 20 bots in one room, each publishing: the clicker A (its clicks on a quiet tone), the
- *   listening bot B (a quiet tone) and 18 bots sending a quiet tone each (in two child processes, so their audio
- *   does not load the event loop that takes the timings). B subscribes to everyone, so the SFU forwards it all 19
+ *   listening bot B (a quiet tone) and 18 bots sending a quiet tone each (in two child processes at nice 10, so
+ *   their audio does not load the event loop that takes the timings and takes the cores only when the SFU and the
+ *   measured bots leave them idle: in a real room each of them would encode on a machine of its own). B subscribes to everyone, so the SFU forwards it all 19
  *   tracks; it reads A's. The 18 subscribe to nothing (this 2-core machine is shared, and a full mesh is 380
  *   streams), so the SFU carries 20 publishers and 19 + 20 forwarded streams, not 20 × 19. The one-way figure pools
  *   CROWD_SESSIONS sessions of CROWD_CLICKS clicks (a fresh A and B each, the 18 staying; the first WARMUP_CLICKS of
@@ -474,9 +475,16 @@ interface CrowdBot {
   hz: number;
 }
 
-/** Starts bots (each publishing a quiet tone) in a child process (this file with --crowd); resolves once all publish. */
+/**
+ * Starts bots (each publishing a quiet tone) in a child process (this file with --crowd); resolves once all publish.
+ * The process runs at nice 10: in a real room these bots' encoding happens on their own machines, so here it takes
+ * the cores only when the SFU and the measured bots leave them idle. Their audio keeps flowing (the cores are never
+ * saturated), and nothing measured depends on their pacing.
+ */
 async function startCrowdProcess(bots: CrowdBot[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--crowd'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('nice', ['-n', '10', process.execPath, TSX_CLI, import.meta.filename, '--crowd'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   // stdin stays open: the child leaves when it closes, also when this process dies without a chance to SIGTERM it.
   child.stdin.write(`${JSON.stringify(bots)}\n`);
   await new Promise<void>((resolveReady, reject) => {
