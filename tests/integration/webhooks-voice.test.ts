@@ -74,16 +74,22 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
+/** The member joins a voice channel through our API and connects a bot with the token. */
+async function joinAsMember(channelId: string): Promise<Bot> {
+  const res = await server.api.post(`/channels/${channelId}/voice/join`, undefined, g.member.token);
+  expect(res.status).toBe(200);
+  const join = VoiceJoinResponse.parse(res.body);
+  const bot = new Bot();
+  bots.push(bot);
+  await bot.connect(join.url, join.token);
+  return bot;
+}
+
 const ofType = (type: string, channelId: string) => received.filter((d) => d.type === type && d.data?.channelId === channelId);
 
 describe('voice webhooks', () => {
   it('when a member joins an empty voice channel and later the call ends, then call.started, voice.joined, voice.left and call.ended arrive once each, with one call id', async () => {
-    const res = await server.api.post(`/channels/${g.a}/voice/join`, undefined, g.member.token);
-    expect(res.status).toBe(200);
-    const join = VoiceJoinResponse.parse(res.body);
-    const bot = new Bot();
-    bots.push(bot);
-    await bot.connect(join.url, join.token);
+    const bot = await joinAsMember(g.a);
 
     const started = await waitFor('call.started', async () => ofType('call.started', g.a)[0], 20_000);
     expect(started).toMatchObject({ guildId: g.guildId, data: { guildId: g.guildId, channelId: g.a } });
@@ -134,12 +140,7 @@ describe('voice webhooks', () => {
   }, 90_000);
 
   it('when a call ended while no server got its room_finished, then the sweep sends call.ended once its room is seen gone, and leaves a live call alone', async () => {
-    const res = await server.api.post(`/channels/${g.b}/voice/join`, undefined, g.member.token);
-    expect(res.status).toBe(200);
-    const join = VoiceJoinResponse.parse(res.body);
-    const bot = new Bot();
-    bots.push(bot);
-    await bot.connect(join.url, join.token);
+    await joinAsMember(g.b);
     const live = await waitFor('call.started (live)', async () => ofType('call.started', g.b)[0], 20_000);
 
     // A room LiveKit announced and then closed while every server was down: its room_started came, its room_finished

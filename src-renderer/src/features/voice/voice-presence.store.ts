@@ -24,58 +24,45 @@ export interface VoicePresenceActions {
 
 export type VoicePresenceStore = StoreApi<VoicePresenceState & VoicePresenceActions>;
 
+/** `byChannel` without the entries `drop` matches, plus `add`, each under its channel; channels left empty go. */
+function regroup<T extends { channelId: string }>(
+  byChannel: Record<string, T[]>,
+  drop: (item: T) => boolean,
+  add: readonly T[],
+): Record<string, T[]> {
+  const next: Record<string, T[]> = {};
+  for (const [channelId, list] of Object.entries(byChannel)) {
+    const kept = list.filter((item) => !drop(item));
+    if (kept.length > 0) next[channelId] = kept;
+  }
+  for (const item of add) next[item.channelId] = [...(next[item.channelId] ?? []), item];
+  return next;
+}
+
 export function createVoicePresenceStore(): VoicePresenceStore {
   return createStore<VoicePresenceState & VoicePresenceActions>()((set) => ({
     voiceByChannel: {},
     guestsByChannel: {},
 
     setVoiceState(state) {
-      set((s) => {
-        const voiceByChannel: Record<string, VoiceState[]> = {};
-        // A user is in at most one voice channel: drop them everywhere, then add them where they are now.
-        for (const [cid, list] of Object.entries(s.voiceByChannel)) {
-          const filtered = list.filter((v) => v.userId !== state.userId);
-          if (filtered.length > 0) voiceByChannel[cid] = filtered;
-        }
-        if (state.channelId !== null) voiceByChannel[state.channelId] = [...(voiceByChannel[state.channelId] ?? []), state as VoiceState];
-        return { voiceByChannel };
-      });
+      // A user is in at most one voice channel: drop them everywhere, then add them where they are now.
+      set((s) => ({
+        voiceByChannel: regroup(s.voiceByChannel, (v) => v.userId === state.userId, state.channelId !== null ? [state as VoiceState] : []),
+      }));
     },
 
     setGuildVoiceStates(guildId, states) {
-      set((s) => {
-        const voiceByChannel: Record<string, VoiceState[]> = {};
-        for (const [cid, list] of Object.entries(s.voiceByChannel)) {
-          const kept = list.filter((v) => v.guildId !== guildId);
-          if (kept.length > 0) voiceByChannel[cid] = kept;
-        }
-        for (const v of states) voiceByChannel[v.channelId] = [...(voiceByChannel[v.channelId] ?? []), v];
-        return { voiceByChannel };
-      });
+      set((s) => ({ voiceByChannel: regroup(s.voiceByChannel, (v) => v.guildId === guildId, states) }));
     },
 
     setGuest({ connected, ...guest }) {
-      set((s) => {
-        const guestsByChannel: Record<string, VoiceGuest[]> = {};
-        for (const [cid, list] of Object.entries(s.guestsByChannel)) {
-          const filtered = list.filter((g) => g.identity !== guest.identity);
-          if (filtered.length > 0) guestsByChannel[cid] = filtered;
-        }
-        if (connected) guestsByChannel[guest.channelId] = [...(guestsByChannel[guest.channelId] ?? []), guest];
-        return { guestsByChannel };
-      });
+      set((s) => ({
+        guestsByChannel: regroup(s.guestsByChannel, (g) => g.identity === guest.identity, connected ? [guest] : []),
+      }));
     },
 
     setGuildGuests(guildId, guests) {
-      set((s) => {
-        const guestsByChannel: Record<string, VoiceGuest[]> = {};
-        for (const [cid, list] of Object.entries(s.guestsByChannel)) {
-          const kept = list.filter((g) => g.guildId !== guildId);
-          if (kept.length > 0) guestsByChannel[cid] = kept;
-        }
-        for (const g of guests) guestsByChannel[g.channelId] = [...(guestsByChannel[g.channelId] ?? []), g];
-        return { guestsByChannel };
-      });
+      set((s) => ({ guestsByChannel: regroup(s.guestsByChannel, (g) => g.guildId === guildId, guests) }));
     },
 
     reset() {
