@@ -20,6 +20,13 @@ export function unqueuedSource(): AudioSource {
   return new AudioSource(SAMPLE_RATE, 1, 0);
 }
 
+/** One paced source: `fill(data, index)` writes its frame number `index`; `sent(index, atMs)` hears of each hand-over. */
+export interface PacedTrack {
+  source: AudioSource;
+  fill: (data: Int16Array, index: number) => void;
+  sent?: (index: number, atMs: number) => void;
+}
+
 /**
  * Captures one 10 ms frame into `source` every 10 ms until the returned stop function is called. `fill(data, index)`
  * writes frame number `index` (0, 1, 2, …); `sent(index, atMs)` is told when that frame was handed to the source
@@ -32,6 +39,14 @@ export function startPacedAudio(
   fill: (data: Int16Array, index: number) => void,
   sent?: (index: number, atMs: number) => void,
 ): () => void {
+  return startPacedAudioGroup([{ source, fill, sent }]);
+}
+
+/**
+ * startPacedAudio for several sources on one timer: each tick hands every source its frame. A process running many
+ * bots (the media bench's crowd) wakes 100 times a second instead of 100 times per bot.
+ */
+export function startPacedAudioGroup(tracks: readonly PacedTrack[]): () => void {
   const start = performance.now();
   let index = 0;
   let stopped = false;
@@ -43,13 +58,15 @@ export function startPacedAudio(
     // rather than send a burst that makes every later tick later still.
     if (due - index > MAX_BEHIND) index = due - 1;
     while (index < due && !stopped) {
-      const data = new Int16Array(FRAME_SAMPLES);
-      fill(data, index);
-      const at = performance.timeOrigin + performance.now();
-      source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
-        stopped = true;
-      });
-      sent?.(index, at);
+      for (const { source, fill, sent } of tracks) {
+        const data = new Int16Array(FRAME_SAMPLES);
+        fill(data, index);
+        const at = performance.timeOrigin + performance.now();
+        source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => {
+          stopped = true;
+        });
+        sent?.(index, at);
+      }
       index += 1;
     }
     timer = setTimeout(tick, Math.max(0, start + index * FRAME_MS - performance.now()));

@@ -1,6 +1,6 @@
 import type { AudioFrame, AudioSource } from '@livekit/rtc-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FRAME_SAMPLES, startPacedAudio } from '../integration/paced-audio';
+import { FRAME_SAMPLES, startPacedAudio, startPacedAudioGroup } from '../integration/paced-audio';
 
 /** An AudioSource stand-in that records the frames captured into it. */
 function recordingSource(): { source: AudioSource; frames: AudioFrame[] } {
@@ -39,5 +39,26 @@ describe('startPacedAudio', () => {
     stop();
     await vi.advanceTimersByTimeAsync(100);
     expect(frames).toHaveLength(100);
+  });
+
+  it('when several sources share one pacer, then each gets its own frames in order on the same ticks', async () => {
+    const a = recordingSource();
+    const b = recordingSource();
+    const sent: string[] = [];
+    const stop = startPacedAudioGroup([
+      { source: a.source, fill: (data, index) => data.fill(index), sent: (index) => sent.push(`a${index}`) },
+      { source: b.source, fill: (data, index) => data.fill(1000 + index), sent: (index) => sent.push(`b${index}`) },
+    ]);
+    await vi.advanceTimersByTimeAsync(495);
+    expect(a.frames).toHaveLength(50);
+    expect(b.frames).toHaveLength(50);
+    expect(a.frames.every((f, i) => f.data[0] === i)).toBe(true);
+    expect(b.frames.every((f, i) => f.data[0] === 1000 + i)).toBe(true);
+    // Frame k goes to every source before frame k + 1 goes to any.
+    expect(sent.slice(0, 4)).toEqual(['a0', 'b0', 'a1', 'b1']);
+    stop();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(a.frames).toHaveLength(50);
+    expect(b.frames).toHaveLength(50);
   });
 });
