@@ -24,18 +24,23 @@
  *   (jitter buffer settling) are not counted.
  * - bot_join_first_audio_p50_ms / _p95_ms: a publisher already sends a continuous tone; a bot calls room.connect()
  *   (token fetched beforehand) and subscribes automatically; from connect() start to the first received frame with a
- *   non-silent sample (peak > 3 % of full scale; the jitter buffer's first frames are zeros). JOINS joins.
+ *   non-silent sample (peak > 3 % of full scale; the jitter buffer's first frames are zeros). JOINS joins, after one
+ *   warm-up join that is not counted (a process's first Room also starts rtc-node's native WebRTC stack, which a client
+ *   does once when it starts, not on each join). The joiner runs in a child process of its own (joinsInChild), as a
+ *   client runs apart from the server: the in-process server handles each join's LiveKit webhooks at the moment the
+ *   joiner connects.
  * - the same two with `_20pub`: 20 bots in one room, each publishing: the clicker A (its clicks on a quiet tone), the
- *   listening bot B (a quiet tone) and 18 bots sending a quiet tone each (in two child processes at nice 10, so
- *   their audio does not load the event loop that takes the timings and takes the cores only when the SFU and the
- *   measured bots leave them idle: in a real room each of them would encode on a machine of its own). B subscribes to everyone, so the SFU forwards it all 19
- *   tracks; it reads A's. The 18 subscribe to nothing (this 2-core machine is shared, and a full mesh is 380
- *   streams), so the SFU carries 20 publishers and 19 + 20 forwarded streams, not 20 × 19. The one-way figure pools
- *   CROWD_SESSIONS sessions of CROWD_CLICKS clicks (a fresh A and B each, the 18 staying; the first WARMUP_CLICKS of
- *   each not counted). For the joins, A and B publish only, from a third child process, so the measuring process holds
- *   just the server and the joiner (rtc-node runs all of a process's Rooms on one set of WebRTC threads, which a
- *   real joiner shares with nobody); the joining bot subscribes to all 20 and counts the first non-silent frame of any
- *   of them.
+ *   listening bot B (a quiet tone) and 18 bots sending a quiet tone each, in two child processes at nice 10 (the
+ *   crowd). In a real room each of them would encode on a machine of its own; here they take the cores when the SFU
+ *   and the measured bots leave them idle, and each crowd process paces all its bots on one 10 ms timer. B subscribes
+ *   to everyone, so the SFU forwards it all 19 tracks; it reads A's. The 18 subscribe to nothing (this 2-core machine
+ *   is shared, and a full mesh is 380 streams), so the SFU carries 20 publishers and 19 + 20 forwarded streams, not
+ *   20 × 19. The one-way figure pools CROWD_SESSIONS sessions of CROWD_CLICKS clicks (a fresh A and B each, the 18
+ *   staying; the first WARMUP_CLICKS of each not counted). For the joins, A and B publish only, from a third crowd
+ *   process; the joining bot subscribes to all 20 and counts the first non-silent frame of any of them.
+ *   crowd_pacer_jitter_p99_ms_20pub / crowd_frames_skipped_pct_20pub: how the crowd's own audio kept time over all of
+ *   this (how far a frame's hand-over strayed from 10 ms after the previous one; the share of frames its pacers
+ *   skipped for being over 50 ms late), so a figure taken while the crowd's audio stalled can be told apart.
  * - browser_one_way_p50_ms / _p95_ms: through OUR web client. Chromium (fake devices) plays a WAV as its microphone
  *   (`--use-file-for-fake-audio-capture`, looped): a 60 ms 1 kHz burst at 50 % of full scale every
  *   BROWSER_PERIOD_MS, digital silence between. The page signs in, joins a voice channel by clicking it, and so
@@ -80,7 +85,14 @@ import { performance } from 'node:perf_hooks';
 import { ensureWebBuild, launchChromium, ROOT } from '../tests/e2e/web-stack';
 import { startBenchServer } from './bench-stack';
 import { busyMeter } from './cpu-steal';
-import { SAMPLE_RATE, startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
+import {
+  type PacedTrack,
+  SAMPLE_RATE,
+  startPacedAudio,
+  startPacedAudioGroup,
+  toneFill,
+  unqueuedSource,
+} from '../tests/integration/paced-audio';
 
 const WARMUP_CLICKS = 5;
 /** With 20 publishers: this many sessions (a fresh A and B each; the other 18 stay) of CROWD_CLICKS clicks each. */
@@ -91,11 +103,12 @@ const CROWD_CLICKS = 15;
  * session's receiver settles at its own depth, up to 25 ms apart on this machine, so the figure pools many short
  * sessions rather than a few long ones.
  */
-const PAIR_SESSIONS = 8;
+const PAIR_SESSIONS = 12;
 const PAIR_CLICKS = 15;
 /** Long enough that a click is never paired with the next one even on a loaded machine. */
 const CLICK_PERIOD_MS = 500;
-const JOINS = 20;
+/** Joins per figure: the p95 of 40 is their third-slowest, steadier from run to run than the second-slowest of 20. */
+const JOINS = 40;
 const PUBLISHERS = 20;
 const BROWSER_CLICKS = 50;
 const BROWSER_WARMUP = 3;
@@ -129,7 +142,25 @@ interface JoinReply {
   url: string;
   token: string;
 }
-type ApiCall = <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string) => Promise<T>;
+interface ApiCall {
+  <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
+  /** The REST base, `<server>/api/v1`. */
+  base: string;
+}
+
+/** Calls the REST API at `base`; an answer other than 2xx throws. */
+function apiCaller(base: string): ApiCall {
+  const call = async <T>(method: string, path: string, body?: unknown, token?: string): Promise<T> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? {} : await res.json()) as T;
+  };
+  return Object.assign(call, { base });
+}
 interface Member {
   id: string;
   token: string;
@@ -218,16 +249,45 @@ function clicker(onClick: (atMs: number) => void, firstClick: { frame: number })
     if (!isClick(index)) return;
     for (let i = 0; i < 240; i++) data[i] = Math.round(0.6 * FULL_SCALE * Math.sin((2 * Math.PI * 1000 * i) / SAMPLE_RATE));
   };
-  /** How far each frame's hand-over strayed from 10 ms after the previous one (the pacer's jitter, which the receiver's jitter buffer sees). */
-  const jitter: number[] = [];
-  let previous: number | null = null;
+  const meter = pacingMeter();
   const sent = (index: number, atMs: number) => {
-    if (previous !== null) jitter.push(Math.abs(atMs - previous - 10));
-    previous = atMs;
+    meter.sent(index, atMs);
     if (isClick(index)) onClick(atMs);
   };
-  const pacing = () => `pacer jitter p50 ${percentile(jitter, 50)} ms, p99 ${percentile(jitter, 99)} ms, max ${percentile(jitter, 100)} ms`;
-  return { fill, sent, pacing };
+  return { fill, sent, pacing: () => describePacing([meter]) };
+}
+
+/**
+ * A paced source's hand-overs as the receiver's jitter buffer sees them: how far each frame strayed from 10 ms after
+ * the previous one, and how many frames the pacer skipped (it was more than MAX_BEHIND frames late).
+ */
+function pacingMeter() {
+  const jitter: number[] = [];
+  let previous: { index: number; atMs: number } | null = null;
+  let skipped = 0;
+  let frames = 0;
+  return {
+    jitter,
+    get skipped() {
+      return skipped;
+    },
+    get frames() {
+      return frames;
+    },
+    sent(index: number, atMs: number) {
+      frames += 1;
+      if (previous && index === previous.index + 1) jitter.push(Math.abs(atMs - previous.atMs - 10));
+      else if (previous) skipped += index - previous.index - 1;
+      previous = { index, atMs };
+    },
+  };
+}
+
+function describePacing(meters: ReturnType<typeof pacingMeter>[]): string {
+  const jitter = meters.flatMap((m) => m.jitter);
+  const skipped = meters.reduce((sum, m) => sum + m.skipped, 0);
+  const frames = meters.reduce((sum, m) => sum + m.frames, 0);
+  return `pacer jitter p50 ${percentile(jitter, 50)} ms, p99 ${percentile(jitter, 99)} ms, max ${percentile(jitter, 100)} ms, ${skipped} of ${frames + skipped} frames skipped`;
 }
 
 /**
@@ -261,12 +321,19 @@ async function measureClicks(b: Bot, aIdentity: string, a: ClickerProcess, click
   return latencies;
 }
 
-/** JOINS times: a fresh bot connects to the channel (token fetched first) → its first non-silent received frame. */
+/**
+ * JOINS times: a fresh bot connects to the channel (token fetched first) → its first non-silent received frame. Runs
+ * in the joiner's own process (joinsInChild). One warm-up join comes first and is not counted: a process's first Room
+ * also pays rtc-node's one-time setup (its native WebRTC stack starting), which a client pays once at start-up, not
+ * on every join.
+ */
 async function measureJoins(call: ApiCall, channelId: string, joiner: Member): Promise<number[]> {
   const joins: number[] = [];
-  for (let i = 0; i < JOINS; i++) {
+  for (let i = -1; i < JOINS; i++) {
     const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, joiner.token);
     const room = new Room();
+    // rtc-node adds a Room listener per subscribed track, and the joiner subscribes to every publisher.
+    room.setMaxListeners(50);
     const stops: (() => void)[] = [];
     try {
       const heard = new Promise<number>((resolveHeard, reject) => {
@@ -287,8 +354,8 @@ async function measureJoins(call: ApiCall, channelId: string, joiner: Member): P
       await room.connect(join.url, join.token, { autoSubscribe: true, dynacast: false });
       const connected = now() - t0;
       const ms = (await heard) - t0;
-      joins.push(ms);
-      log(`join ${i + 1}: ${Math.round(ms)} ms (room.connect() resolved after ${Math.round(connected)} ms)`);
+      if (i >= 0) joins.push(ms);
+      log(`${i < 0 ? 'warm-up join' : `join ${i + 1}`}: ${Math.round(ms)} ms (room.connect() resolved after ${Math.round(connected)} ms)`);
     } finally {
       for (const stop of stops) stop();
       await room.disconnect().catch(() => undefined);
@@ -328,15 +395,43 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
     await publisher.publish(toneFill(440, 0.25));
     const clicksBusy = busy.stop();
     const joinsBusy = busyMeter();
-    const joins = await measureJoins(call, channelId, joiner);
+    const joins = await joinsInChild(call.base, channelId, joiner);
     return { oneWay, sessionP50, joins, busy: { clicks: clicksBusy, joins: joinsBusy.stop() } };
   } finally {
     await publisher.close();
   }
 }
 
-/** Runs this file again as a child process (the clicker, the crowd). */
+/** Runs this file again as a child process (the clicker, the crowd, the joiner). */
 const TSX_CLI = resolve(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+/**
+ * measureJoins in a child process of its own (this file with --joiner), as a client runs apart from the server: in
+ * this process the server handles the LiveKit webhooks of each join (participant joined and left), at the moment the
+ * joiner connects. One line each way: the config (JSON) in, "joins <JSON array of ms>" out.
+ */
+async function joinsInChild(base: string, channelId: string, joiner: Member): Promise<number[]> {
+  const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--joiner'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    // stdin stays open: the child leaves when it closes, also when this process dies without a chance to kill it.
+    child.stdin.write(`${JSON.stringify({ base, channelId, joiner })}\n`);
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line.startsWith('joins ')) return JSON.parse(line.slice('joins '.length)) as number[];
+    }
+    throw new Error('joiner process ended without its join times');
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/** The child side of joinsInChild. */
+async function joinerChild(): Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const config = JSON.parse(String((await lines.next()).value)) as { base: string; channelId: string; joiner: Member };
+  const joins = await measureJoins(apiCaller(config.base), config.channelId, config.joiner);
+  process.stdout.write(`joins ${JSON.stringify(joins)}\n`);
+  await dispose();
+}
 
 /**
  * Clicker A in a child process of its own (this file with --clicker). One line each way on stdin / stdout: the parent
@@ -475,36 +570,67 @@ interface CrowdBot {
   hz: number;
 }
 
+interface CrowdPacing {
+  jitterP99Ms: number;
+  skipped: number;
+  frames: number;
+}
+
+interface CrowdProcess {
+  child: ChildProcess;
+  /** The pacing of this process's bots so far. */
+  pacing(): Promise<CrowdPacing>;
+}
+
 /**
  * Starts bots (each publishing a quiet tone) in a child process (this file with --crowd); resolves once all publish.
  * The process runs at nice 10: in a real room these bots' encoding happens on their own machines, so here it takes
- * the cores only when the SFU and the measured bots leave them idle. Their audio keeps flowing (the cores are never
- * saturated), and nothing measured depends on their pacing.
+ * the cores only when the SFU and the measured bots leave them idle. Their pacing is reported with the figures
+ * (crowd_*: how late their frames were handed over, how many were skipped), showing how live their audio stayed.
+ * One line each way: the bots (JSON) in, "ready" out; then "pacing" → "pacing <CrowdPacing JSON>".
  */
-async function startCrowdProcess(bots: CrowdBot[]): Promise<ChildProcess> {
+async function startCrowdProcess(bots: CrowdBot[]): Promise<CrowdProcess> {
   const child = spawn('nice', ['-n', '10', process.execPath, TSX_CLI, import.meta.filename, '--crowd'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: child.stdout });
   // stdin stays open: the child leaves when it closes, also when this process dies without a chance to SIGTERM it.
   child.stdin.write(`${JSON.stringify(bots)}\n`);
-  await new Promise<void>((resolveReady, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('ready\n')) resolveReady();
+  const next = (word: string, timeoutMs: number) =>
+    new Promise<string>((resolveLine, reject) => {
+      const timer = setTimeout(() => reject(new Error(`crowd process: no "${word}" within ${timeoutMs} ms`)), timeoutMs);
+      const onExit = (code: number | null) => reject(new Error(`crowd process exited (${code}) before "${word}"`));
+      child.once('exit', onExit);
+      const onLine = (line: string) => {
+        if (!line.startsWith(word)) return;
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        lines.off('line', onLine);
+        resolveLine(line.slice(word.length).trim());
+      };
+      lines.on('line', onLine);
     });
-    child.once('exit', (code) => reject(new Error(`crowd process exited (${code}) before its bots published`)));
-    setTimeout(() => reject(new Error('crowd process not ready within 60 s')), 60_000);
-  });
-  return child;
+  await next('ready', 60_000);
+  return {
+    child,
+    async pacing() {
+      const reply = next('pacing', 10_000);
+      child.stdin.write('pacing\n');
+      return JSON.parse(await reply) as CrowdPacing;
+    },
+  };
 }
 
-/** The child side of startCrowdProcess: connect and publish every bot, say "ready", stay until SIGTERM or stdin's end. */
+/**
+ * The child side of startCrowdProcess: connect and publish every bot, say "ready", answer "pacing", stay until
+ * SIGTERM or stdin's end.
+ */
 async function crowdChild(): Promise<void> {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   const bots = JSON.parse(String((await lines.next()).value)) as CrowdBot[];
   const rooms: Room[] = [];
   const stops: (() => void)[] = [];
+  const meters: ReturnType<typeof pacingMeter>[] = [];
   const leave = () => {
     for (const stop of stops) stop();
     void Promise.all(rooms.map((room) => room.disconnect().catch(() => undefined)))
@@ -512,17 +638,33 @@ async function crowdChild(): Promise<void> {
       .finally(() => process.exit(0));
   };
   process.once('SIGTERM', leave);
+  const tracks: PacedTrack[] = [];
   for (const bot of bots) {
     const room = new Room();
     rooms.push(room);
     await room.connect(bot.url, bot.token, { autoSubscribe: false, dynacast: false });
     const source = unqueuedSource();
     await room.localParticipant?.publishTrack(LocalAudioTrack.createAudioTrack('mic', source), new TrackPublishOptions(MIC_OPTIONS));
-    stops.push(startPacedAudio(source, toneFill(bot.hz, 0.05)));
+    const meter = pacingMeter();
+    meters.push(meter);
+    tracks.push({ source, fill: toneFill(bot.hz, 0.05), sent: (index, atMs) => meter.sent(index, atMs) });
   }
+  // One timer for the process's bots: a tick per 10 ms, not one per bot (a quarter less CPU for 9 bots, measured).
+  stops.push(startPacedAudioGroup(tracks));
   process.stdout.write('ready\n');
   // Until SIGTERM, or until stdin closes (the parent is gone).
-  while (!(await lines.next()).done);
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    if (next.value !== 'pacing') continue;
+    const pacing: CrowdPacing = {
+      jitterP99Ms: percentile(
+        meters.flatMap((m) => m.jitter),
+        99,
+      ),
+      skipped: meters.reduce((sum, m) => sum + m.skipped, 0),
+      frames: meters.reduce((sum, m) => sum + m.frames, 0),
+    };
+    process.stdout.write(`pacing ${JSON.stringify(pacing)}\n`);
+  }
   leave();
   await new Promise<never>(() => undefined);
 }
@@ -535,7 +677,7 @@ async function crowdChild(): Promise<void> {
 async function crowdFigures(call: ApiCall, channelId: string, members: Member[], joiner: Member) {
   const [a, b, ...others] = members;
   if (!a || !b) throw new Error('need at least two members');
-  const children: ChildProcess[] = [];
+  const children: CrowdProcess[] = [];
   try {
     const crowd: CrowdBot[] = [];
     for (const [i, m] of others.entries()) {
@@ -570,8 +712,8 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
     }
     const clicksBusyPct = clicksBusy.stop();
     // During the joins the room has its 20 publishers again: A and B rejoin as publishers only, in a child process
-    // like the 18. This process then holds just the server and the joiner: rtc-node runs every Room of a process on
-    // one set of WebRTC threads, and a real joiner does not share its threads with another client's 19 decoders.
+    // like the 18, and the joiner runs in a process of its own: rtc-node runs every Room of a process on one set of
+    // WebRTC threads, and a real joiner shares its threads with no other client's 19 decoders.
     const rejoin: CrowdBot[] = [];
     for (const [member, hz] of [
       [a, 200],
@@ -582,10 +724,18 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
     }
     children.push(await startCrowdProcess(rejoin));
     const joinsBusy = busyMeter();
-    const joins = await measureJoins(call, channelId, joiner);
-    return { oneWay, sessionP50, joins, busy: { clicks: clicksBusyPct, joins: joinsBusy.stop() } };
+    const joins = await joinsInChild(call.base, channelId, joiner);
+    const joinsBusyPct = joinsBusy.stop();
+    const pacing = await Promise.all(children.map((c) => c.pacing()));
+    log('crowd pacing per process', JSON.stringify(pacing));
+    const frames = pacing.reduce((sum, p) => sum + p.frames + p.skipped, 0);
+    const crowdPacing = {
+      jitterP99Ms: Math.max(...pacing.map((p) => p.jitterP99Ms)),
+      skippedPct: Math.round((pacing.reduce((sum, p) => sum + p.skipped, 0) / frames) * 10_000) / 100,
+    };
+    return { oneWay, sessionP50, joins, crowdPacing, busy: { clicks: clicksBusyPct, joins: joinsBusyPct } };
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    for (const { child } of children) child.kill('SIGTERM');
   }
 }
 
@@ -727,15 +877,7 @@ async function main(): Promise<void> {
   const bench = await startBenchServer('media');
   try {
     const { server, base } = bench;
-    const call: ApiCall = async <T>(method: string, path: string, body?: unknown, token?: string) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-      return (res.status === 204 ? {} : await res.json()) as T;
-    };
+    const call = apiCaller(base);
 
     // A guild with one voice channel per scenario, and the bots' accounts as its members.
     const owner = await call<{ user: { id: string }; accessToken: string }>('POST', '/auth/register', {
@@ -794,6 +936,8 @@ async function main(): Promise<void> {
         bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
         bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
         bot_join_first_audio_p95_ms_20pub: percentile(crowd.joins, 95),
+        crowd_pacer_jitter_p99_ms_20pub: crowd.crowdPacing.jitterP99Ms,
+        crowd_frames_skipped_pct_20pub: crowd.crowdPacing.skippedPct,
       });
     }
     const browserFigure: Record<string, number | string> = {};
@@ -828,7 +972,14 @@ async function main(): Promise<void> {
   }
 }
 
-(process.argv.includes('--crowd') ? crowdChild() : process.argv.includes('--clicker') ? clickerChild() : main()).then(
+const role = process.argv.includes('--crowd')
+  ? crowdChild
+  : process.argv.includes('--clicker')
+    ? clickerChild
+    : process.argv.includes('--joiner')
+      ? joinerChild
+      : main;
+role().then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);
