@@ -428,6 +428,11 @@ async function joinsInChild(base: string, channelId: string, joiner: Member): Pr
 async function joinerChild(): Promise<void> {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   const config = JSON.parse(String((await lines.next()).value)) as { base: string; channelId: string; joiner: Member };
+  // The parent gone (stdin closed): leave rather than join on as an orphan.
+  void (async () => {
+    while (!(await lines.next()).done);
+    process.exit(1);
+  })();
   const joins = await measureJoins(apiCaller(config.base), config.channelId, config.joiner);
   process.stdout.write(`joins ${JSON.stringify(joins)}\n`);
   await dispose();
