@@ -283,10 +283,17 @@ function pacingMeter() {
   };
 }
 
+/** Several meters' hand-overs taken together: every jitter sample, and the frames sent and skipped in all. */
+function pooledPacing(meters: ReturnType<typeof pacingMeter>[]) {
+  return {
+    jitter: meters.flatMap((m) => m.jitter),
+    skipped: meters.reduce((sum, m) => sum + m.skipped, 0),
+    frames: meters.reduce((sum, m) => sum + m.frames, 0),
+  };
+}
+
 function describePacing(meters: ReturnType<typeof pacingMeter>[]): string {
-  const jitter = meters.flatMap((m) => m.jitter);
-  const skipped = meters.reduce((sum, m) => sum + m.skipped, 0);
-  const frames = meters.reduce((sum, m) => sum + m.frames, 0);
+  const { jitter, skipped, frames } = pooledPacing(meters);
   return `pacer jitter p50 ${percentile(jitter, 50)} ms, p99 ${percentile(jitter, 99)} ms, max ${percentile(jitter, 100)} ms, ${skipped} of ${frames + skipped} frames skipped`;
 }
 
@@ -660,14 +667,8 @@ async function crowdChild(): Promise<void> {
   // Until SIGTERM, or until stdin closes (the parent is gone).
   for (let next = await lines.next(); !next.done; next = await lines.next()) {
     if (next.value !== 'pacing') continue;
-    const pacing: CrowdPacing = {
-      jitterP99Ms: percentile(
-        meters.flatMap((m) => m.jitter),
-        99,
-      ),
-      skipped: meters.reduce((sum, m) => sum + m.skipped, 0),
-      frames: meters.reduce((sum, m) => sum + m.frames, 0),
-    };
+    const { jitter, skipped, frames } = pooledPacing(meters);
+    const pacing: CrowdPacing = { jitterP99Ms: percentile(jitter, 99), skipped, frames };
     process.stdout.write(`pacing ${JSON.stringify(pacing)}\n`);
   }
   leave();
