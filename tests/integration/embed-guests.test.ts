@@ -9,7 +9,8 @@ import type { VoiceGuest } from '@shared/api/embed';
 import { VoiceGuestList, VoiceGuestUpdateEvent } from '@shared/api/embed';
 import { VoiceStateList } from '@shared/api/voice';
 import { connectGateway, nextEvent, registerUser, type TestServer } from './server-helpers';
-import { Bot, createVoiceGuild, env, startServerOn, waitFor, type VoiceGuild } from './voice-support';
+import { voiceRoomName } from '@shared/api/voice';
+import { Bot, createVoiceGuild, env, roomService, startServerOn, waitFor, type VoiceGuild } from './voice-support';
 
 let server: TestServer;
 let g: VoiceGuild;
@@ -114,5 +115,49 @@ describe('voice widget guests in the voice list', () => {
     expect((await server.api.del(`/guilds/${g.guildId}/voice-guests/${g.member.id}`, g.owner.token)).status).toBe(400);
     const outsider = await registerUser(server.api, 'outsider');
     expect((await server.api.get(`/guilds/${g.guildId}/voice-guests`, outsider.token)).status).toBe(404);
+  });
+
+  it('when the guild lets guests only listen and then turns guests off, then a connected guest loses the microphone and then the call, at once', async () => {
+    const settings = (body: Record<string, unknown>) => server.api.patch(`/guilds/${g.guildId}/embed-settings`, body, g.owner.token);
+    const livekit = roomService();
+    const inLiveKit = async (identity: string) =>
+      (await livekit.listParticipants(voiceRoomName(g.c)).catch(() => [])).find((p) => p.identity === identity);
+    expect((await settings({ guestAccess: 'speak' })).status).toBe(200);
+    const grant = await server.api.post(`/embed/voice/${g.c}/guest-token`);
+    expect(grant.status).toBe(201);
+    expect(grant.body.canSpeak).toBe(true);
+    const identity = grant.body.identity as string;
+    const bot = new Bot();
+    bots.push(bot);
+    await bot.connect(grant.body.url, grant.body.token);
+    await bot.publishTone();
+    await waitFor(
+      'the guest listed',
+      async () => ((await guestsSeenBy(g.owner.token)).some((x) => x.identity === identity) ? true : undefined),
+      30_000,
+    );
+    expect((await inLiveKit(identity))?.permission?.canPublish).toBe(true);
+
+    // No sweep runs on an interval in this server: only the settings change can act.
+    expect((await settings({ guestAccess: 'listen' })).status).toBe(200);
+    await waitFor(
+      'LiveKit to take the guest microphone',
+      async () => ((await inLiveKit(identity))?.permission?.canPublish === false ? true : undefined),
+      15_000,
+    );
+    expect(bot.disconnected).toBe(false);
+
+    const socket = connectGateway(server.url, g.member.token);
+    try {
+      await nextEvent(socket, 'READY', () => true, 15_000);
+      const left = nextEvent<VoiceGuestUpdateEvent>(socket, 'VOICE_GUEST_UPDATE', (e) => e.identity === identity && !e.connected, 15_000);
+      expect((await settings({ guestAccess: 'off' })).status).toBe(200);
+      await waitFor('LiveKit to disconnect the guest', async () => (bot.disconnected ? true : undefined), 15_000);
+      expect(await left).toMatchObject({ identity, channelId: g.c });
+      expect(await guestsSeenBy(g.owner.token)).toEqual([]);
+    } finally {
+      socket.close();
+      expect((await settings({ guestAccess: 'listen' })).status).toBe(200);
+    }
   });
 });

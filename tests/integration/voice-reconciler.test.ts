@@ -10,6 +10,8 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voiceRoomName, type VoiceStateUpdateEvent } from '@shared/api/voice';
 import type { Clock } from '../../server/src/clock';
+import { VoiceGuestList, type VoiceGuestUpdateEvent } from '@shared/api/embed';
+import { guestsOf } from '../../server/src/modules/embed/embed.module';
 import { voiceOf } from '../../server/src/modules/voice/voice.module';
 import { SEAT_HOLD_SLACK_MS } from '../../server/src/modules/voice/voice.service';
 import { SEAT_REAP_MARGIN_MS } from '../../server/src/modules/voice/voice.repo';
@@ -55,6 +57,12 @@ async function listenSink(port: number): Promise<Server> {
 /** Whether LiveKit lists the test member in a channel's room (a room that does not exist lists nobody). */
 async function memberInRoom(channelId: string): Promise<boolean> {
   return (await livekit.listParticipants(voiceRoomName(channelId)).catch(() => [])).some((p) => p.identity === g.member.id);
+}
+
+function guestSweep() {
+  const guests = guestsOf(server.server.gateway.publisher);
+  if (!guests) throw new Error('embed module not running');
+  return guests.sweep();
 }
 
 function reconciler() {
@@ -238,5 +246,48 @@ describe('voice reconciler', () => {
     offsetMs += 60_000 + SEAT_HOLD_SLACK_MS + SEAT_REAP_MARGIN_MS + 1_000;
     expect((await reconciler().reconcileOnce()).seatsFreed).toBe(1);
     expect(await ask(seated.token)).toBe('OK');
+  });
+
+  it("when a widget guest's join webhook is lost, then the guest sweep lists them with LiveKit's name for them; when LiveKit drops them silently, then the sweep removes them", async () => {
+    const on = await server.api.patch(
+      `/guilds/${g.guildId}/embed-settings`,
+      { guestAccess: 'listen', allowedOrigins: ['https://example.com'] },
+      g.owner.token,
+    );
+    expect(on.status).toBe(200);
+    // The settings change starts a sweep of its own; this one runs after it, so it has finished.
+    await guestSweep();
+    const grant = await server.api.post(`/embed/voice/${g.a}/guest-token`);
+    expect(grant.status).toBe(201);
+    const identity = grant.body.identity as string;
+    const guest = new Bot();
+    const listed = async () => VoiceGuestList.parse((await server.api.get(`/guilds/${g.guildId}/voice-guests`, g.owner.token)).body).items;
+    try {
+      await guest.connect(grant.body.url, grant.body.token);
+      await waitFor('LiveKit to list the guest', async () =>
+        (await livekit.listParticipants(voiceRoomName(g.a))).some((p) => p.identity === identity) ? true : undefined,
+      );
+      expect(await listed()).toEqual([]);
+
+      const joined = nextEvent<VoiceGuestUpdateEvent>(gateway, 'VOICE_GUEST_UPDATE', (e) => e.identity === identity && e.connected, 5_000);
+      expect((await guestSweep()).adopted).toBe(1);
+      expect((await joined).channelId).toBe(g.a);
+      const [found] = await listed();
+      expect(found).toMatchObject({ identity, channelId: g.a, guildId: g.guildId });
+      // The name LiveKit has from the guest's token, as the join webhook would have given it.
+      expect(found?.name).toBe(`Guest ${identity.slice('guest:'.length, 'guest:'.length + 4)}`);
+      expect((await guestSweep()).adopted).toBe(0);
+
+      const left = nextEvent<VoiceGuestUpdateEvent>(gateway, 'VOICE_GUEST_UPDATE', (e) => e.identity === identity && !e.connected, 5_000);
+      await livekit.removeParticipant(voiceRoomName(g.a), identity);
+      await waitFor('LiveKit to drop the guest', async () =>
+        (await livekit.listParticipants(voiceRoomName(g.a))).some((p) => p.identity === identity) ? undefined : true,
+      );
+      expect((await guestSweep()).dropped).toBe(1);
+      await left;
+      expect(await listed()).toEqual([]);
+    } finally {
+      await guest.close();
+    }
   });
 });

@@ -12,6 +12,8 @@ export type LiveTrackSource = 'microphone' | 'camera' | 'screen_share' | 'screen
 export interface LiveParticipant {
   sid: string;
   identity: string;
+  /** The display name the participant's token carried ('' or absent when none). */
+  name?: string;
   joinedAtMs: number;
   tracks: { sid: string; source: LiveTrackSource; muted: boolean }[];
   permission: { canPublish: boolean; canSubscribe: boolean } | null;
@@ -68,6 +70,7 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
         return list.map((p) => ({
           sid: p.sid,
           identity: p.identity,
+          name: p.name,
           joinedAtMs: p.joinedAtMs > 0n ? Number(p.joinedAtMs) : Number(p.joinedAt) * 1000,
           tracks: p.tracks.map((t) => ({ sid: t.sid, source: trackSourceName(t.source), muted: t.muted })),
           permission: p.permission ? { canPublish: p.permission.canPublish, canSubscribe: p.permission.canSubscribe } : null,

@@ -18,8 +18,15 @@ const GUEST = 'guest:0123456789ab';
 /** The service over an in-memory repo and room: the permission rules are the ones under test, not the database's. */
 function setup() {
   const docs = new Map<string, VoiceGuestRecord>();
-  const inRoom = new Map<string, { identity: string; sid: string }[]>();
+  const inRoom = new Map<string, { identity: string; sid: string; name?: string; canPublish?: boolean }[]>();
   const removed: string[] = [];
+  const silenced: string[] = [];
+  const livekit = { down: false };
+  /** What guests may do per channel (as the guild's embed settings and @everyone decide); absent = not a channel here. */
+  const rights = new Map<string, { connect: boolean; speak: boolean }>([
+    [CHANNEL, { connect: true, speak: true }],
+    [HIDDEN, { connect: true, speak: true }],
+  ]);
   const events: VoiceGuestUpdateEvent[] = [];
   const presence = createGuestPresence({
     repo: {
@@ -35,12 +42,31 @@ function setup() {
       listGuests: async () => [...docs.values()],
     },
     rooms: {
-      listParticipants: async (room) => (inRoom.get(room) ?? []).map((p) => ({ ...p, joinedAtMs: 0, tracks: [], permission: null })),
+      listRooms: async () => {
+        if (livekit.down) throw new Error('LiveKit down');
+        return [...inRoom.keys()];
+      },
+      listParticipants: async (room) =>
+        (inRoom.get(room) ?? []).map(({ canPublish, ...p }) => ({
+          ...p,
+          joinedAtMs: 5_000,
+          tracks: [],
+          permission: { canPublish: canPublish ?? false, canSubscribe: true },
+        })),
       removeParticipant: async (room, identity) => {
         removed.push(`${room}/${identity}`);
+        inRoom.set(
+          room,
+          (inRoom.get(room) ?? []).filter((p) => p.identity !== identity),
+        );
+        return true;
+      },
+      applyRights: async (room, identity, r) => {
+        silenced.push(`${room}/${identity}/${r.microphone ? 'mic' : 'no mic'}`);
         return true;
       },
     },
+    guestRights: async (channelId) => rights.get(channelId) ?? null,
     guildOfVoiceChannel: async (channelId) => (channelId === CHANNEL || channelId === HIDDEN ? GUILD : null),
     channelPermissions: async (userId, channelId) =>
       channelId === HIDDEN && userId === MEMBER
@@ -54,7 +80,7 @@ function setup() {
     publish: async (e) => void events.push(e),
     log: pino({ level: 'silent' }),
   });
-  return { presence, docs, inRoom, removed, events };
+  return { presence, docs, inRoom, removed, silenced, rights, events, livekit };
 }
 
 describe('voice widget guests', () => {
@@ -96,9 +122,86 @@ describe('voice widget guests', () => {
     const t = setup();
     await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
     t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1' }]);
-    expect(await t.presence.sweep()).toBe(0);
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0 });
     t.inRoom.set(voiceRoomName(CHANNEL), []);
-    expect(await t.presence.sweep()).toBe(1);
+    expect((await t.presence.sweep()).dropped).toBe(1);
     expect(t.events.at(-1)).toMatchObject({ identity: GUEST, connected: false });
+  });
+
+  it('when the join webhook was lost, then the sweep lists the guest LiveKit has, with its name, once', async () => {
+    const t = setup();
+    t.inRoom.set(voiceRoomName(CHANNEL), [
+      { identity: GUEST, sid: 'PA_1', name: 'Guest 0123' },
+      // A member in the same room is voice's business, never a guest.
+      { identity: MEMBER, sid: 'PA_2', name: 'Mira' },
+    ]);
+    expect((await t.presence.sweep()).adopted).toBe(1);
+    expect(await t.presence.list(MEMBER, GUILD)).toEqual([
+      { identity: GUEST, name: 'Guest 0123', guildId: GUILD, channelId: CHANNEL, joinedAt: new Date(5_000).toISOString() },
+    ]);
+    expect(t.events).toEqual([expect.objectContaining({ identity: GUEST, connected: true })]);
+    // Found again (and the late webhook replayed): nothing new, nobody told twice.
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0 });
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 5_000 });
+    expect(t.events).toHaveLength(1);
+  });
+
+  it('when guests are no longer admitted in a channel, then the sweep disconnects those connected, listed or not', async () => {
+    const t = setup();
+    const missed = 'guest:ba9876543210';
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    t.inRoom.set(voiceRoomName(CHANNEL), [
+      { identity: GUEST, sid: 'PA_1' },
+      { identity: missed, sid: 'PA_3' },
+    ]);
+    t.rights.set(CHANNEL, { connect: false, speak: false });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 2, silenced: 0 });
+    expect(t.removed).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}`, `${voiceRoomName(CHANNEL)}/${missed}`]);
+    expect(t.docs.size).toBe(0);
+    // The listed guest's viewers are told it left; the one never listed was never announced.
+    expect(t.events.map((e) => [e.identity, e.connected])).toEqual([
+      [GUEST, true],
+      [GUEST, false],
+    ]);
+  });
+
+  it('when guests may now only listen, then the sweep takes the microphone of those who could publish, and only theirs', async () => {
+    const t = setup();
+    const listener = 'guest:ba9876543210';
+    t.inRoom.set(voiceRoomName(CHANNEL), [
+      { identity: GUEST, sid: 'PA_1', canPublish: true },
+      { identity: listener, sid: 'PA_3', canPublish: false },
+    ]);
+    t.rights.set(CHANNEL, { connect: true, speak: false });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 2, evicted: 0, silenced: 1 });
+    expect(t.silenced).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}/no mic`]);
+    expect(t.removed).toEqual([]);
+  });
+
+  it('when a room is no voice channel of this server, then its guests are left alone unless we had them there', async () => {
+    const t = setup();
+    const elsewhere = '64a0000000000000000000ff';
+    const ours = 'guest:ba9876543210';
+    // Another deployment's room on the same LiveKit, and a channel of ours deleted while our guest was in it.
+    t.inRoom.set(voiceRoomName(elsewhere), [{ identity: GUEST, sid: 'PA_1' }]);
+    await t.presence.observeJoin({ identity: ours, name: 'Guest ba98', sid: 'PA_2', channelId: HIDDEN, joinedAtMs: 1 });
+    t.inRoom.set(voiceRoomName(HIDDEN), [{ identity: ours, sid: 'PA_2' }]);
+    t.rights.delete(HIDDEN);
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 1, silenced: 0 });
+    expect(t.removed).toEqual([`${voiceRoomName(HIDDEN)}/${ours}`]);
+    expect(t.docs.size).toBe(0);
+  });
+
+  it('when LiveKit cannot be reached, then the sweep fails before dropping anyone', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    t.livekit.down = true;
+    await expect(t.presence.sweep()).rejects.toThrow('LiveKit down');
+    expect(t.docs.size).toBe(1);
+    expect(t.events.map((e) => e.connected)).toEqual([true]);
+    // The next sweep is not stuck behind the failed one.
+    t.livekit.down = false;
+    t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1' }]);
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0 });
   });
 });

@@ -1,16 +1,22 @@
 import { GUEST_IDENTITY_PREFIX, isGuestIdentity, type VoiceGuest, type VoiceGuestUpdateEvent } from '@shared/api/embed';
-import { voiceRoomName } from '@shared/api/voice';
+import { channelIdFromRoom, voiceRoomName } from '@shared/api/voice';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { AppError } from '../../errors';
-import type { VoiceRoomService } from '../../livekit/room-service';
+import type { LiveParticipant, VoiceRoomService } from '../../livekit/room-service';
+import type { VoiceMediaRights } from '../../livekit/tokens';
 import type { Logger } from '../../logger';
 import type { EmbedRepo, VoiceGuestRecord } from './embed.repo';
 
 export interface GuestPresenceDeps {
   repo: Pick<EmbedRepo, 'upsertGuest' | 'removeGuest' | 'findGuest' | 'listGuestsInGuild' | 'listGuests'>;
-  rooms: Pick<VoiceRoomService, 'listParticipants' | 'removeParticipant'>;
+  rooms: Pick<VoiceRoomService, 'listRooms' | 'listParticipants' | 'removeParticipant' | 'applyRights'>;
   /** The guild of a guild voice channel, or null (a deleted channel, a DM call's room). */
   guildOfVoiceChannel: (channelId: string) => Promise<string | null>;
+  /**
+   * What a guest may do in the channel now, by the same rules as the guest token route (guests on, an origin listed,
+   * @everyone's CONNECT / SPEAK): null when it is no guild voice channel.
+   */
+  guestRights: (channelId: string) => Promise<{ connect: boolean; speak: boolean } | null>;
   /** A member's permissions in a channel they can view; null when they cannot view it (or are not a member). */
   channelPermissions: (userId: string, channelId: string) => Promise<number | null>;
   /** Throws 404 when the user is not a member of the guild. */
@@ -28,13 +34,31 @@ export const toVoiceGuest = (g: VoiceGuestRecord): VoiceGuest => ({
   joinedAt: g.joinedAt.toISOString(),
 });
 
+/** A guest who may listen only: what the token route grants without `speak`. */
+const LISTEN_ONLY: VoiceMediaRights = { microphone: false, camera: false, screenShare: false, canSubscribe: true };
+
+/** What one sweep did. */
+export interface GuestSweepResult {
+  /** Guests LiveKit no longer lists (a missed participant_left). */
+  dropped: number;
+  /** Guests LiveKit lists that we had not recorded (a missed participant_joined). */
+  adopted: number;
+  /** Guests disconnected because their channel no longer admits guests (guests turned off, @everyone lost CONNECT). */
+  evicted: number;
+  /** Guests whose microphone was taken because guests may now only listen there. */
+  silenced: number;
+}
+
 /** A guest's name when LiveKit reported none: what the token route would have named them. */
 const fallbackName = (identity: string) => `Guest ${identity.slice(GUEST_IDENTITY_PREFIX.length, GUEST_IDENTITY_PREFIX.length + 4)}`;
 
 /**
  * Who of the voice widget's guests is in which voice channel, so members see them in the channel's voice list (issue
  * 18). Members' voice states stay as they are (their `userId` is always a user id); guests are kept apart, from the
- * same LiveKit webhooks, and a sweep drops guests whose leave was missed.
+ * same LiveKit webhooks. A sweep against LiveKit's own lists drops guests whose leave was missed, lists those whose
+ * join was missed, and applies the guild's guest rules to guests already connected (a token is only checked when it
+ * connects): a guild that turns guests off, or a channel whose @everyone loses CONNECT, loses its guests, and one
+ * whose guests may now only listen takes their microphones.
  */
 export function createGuestPresence(deps: GuestPresenceDeps) {
   const { repo, rooms, log } = deps;
@@ -52,13 +76,25 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
     return all.filter((g) => seen.has(g.channelId)).map(toVoiceGuest);
   }
 
-  return {
+  /** Disconnects a guest LiveKit lists and forgets it (whichever connection we had recorded). */
+  async function evict(room: string, channelId: string, p: Pick<LiveParticipant, 'identity'>, reason: string): Promise<void> {
+    await rooms.removeParticipant(room, p.identity);
+    log.info({ identity: p.identity, channelId, reason }, 'voice guest disconnected');
+    const removed = await repo.removeGuest(p.identity, null);
+    if (removed) await announceLeft(removed, reason);
+  }
+
+  let sweeping: Promise<unknown> = Promise.resolve();
+
+  const presence = {
     /** participant_joined of a guest identity in a voice channel's room. */
     async observeJoin(input: { identity: string; name: string; sid: string; channelId: string; joinedAtMs: number }): Promise<boolean> {
       if (!isGuestIdentity(input.identity)) return false;
       const guildId = await deps.guildOfVoiceChannel(input.channelId);
       if (!guildId) return false;
       const previous = await repo.findGuest(input.identity);
+      // A replayed webhook, or the sweep finding a join the webhook already recorded: nothing new to tell.
+      if (previous && previous.sid === input.sid && previous.channelId === input.channelId) return true;
       const record: VoiceGuestRecord = {
         identity: input.identity,
         name: input.name || fallbackName(input.identity),
@@ -113,25 +149,62 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
       if (removed) await announceLeft(removed, 'moderator');
     },
 
-    /** Drops guests LiveKit no longer lists (a missed participant_left); one room listing per room with guests. */
-    async sweep(): Promise<number> {
-      const all = await repo.listGuests();
-      const byChannel = new Map<string, VoiceGuestRecord[]>();
-      for (const g of all) byChannel.set(g.channelId, [...(byChannel.get(g.channelId) ?? []), g]);
-      let dropped = 0;
-      for (const [channelId, guests] of byChannel) {
-        const live = new Map((await rooms.listParticipants(voiceRoomName(channelId))).map((p) => [p.identity, p.sid]));
-        for (const g of guests) {
-          if (live.get(g.identity) === g.sid) continue;
-          const removed = await repo.removeGuest(g.identity, g.sid);
-          if (removed) {
-            dropped++;
-            await announceLeft(removed, 'sweep');
-          }
-        }
-      }
-      return dropped;
+    /**
+     * Reconciles the guests with LiveKit's lists of every voice room: drops guests LiveKit no longer lists, records
+     * guests it lists that we missed, and enforces the guest rules on those connected (see above). Our records are
+     * read before LiveKit is asked, so a guest who joins in between is found in LiveKit's list, never wrongly dropped.
+     */
+    sweep(): Promise<GuestSweepResult> {
+      // One at a time (the interval's and a settings change's), so a guest is adopted or evicted once, not twice.
+      const next = sweeping.then(sweepOnce, sweepOnce);
+      sweeping = next.catch(() => undefined);
+      return next;
     },
   };
+
+  async function sweepOnce(): Promise<GuestSweepResult> {
+    const result: GuestSweepResult = { dropped: 0, adopted: 0, evicted: 0, silenced: 0 };
+    const all = await repo.listGuests();
+    const byChannel = new Map<string, VoiceGuestRecord[]>();
+    for (const g of all) byChannel.set(g.channelId, [...(byChannel.get(g.channelId) ?? []), g]);
+    // If LiveKit can't be reached this throws before anything is dropped: an outage must not look like an empty SFU.
+    const liveChannels = (await rooms.listRooms()).map(channelIdFromRoom).filter((id): id is string => id !== null);
+    for (const channelId of new Set([...byChannel.keys(), ...liveChannels])) {
+      const room = voiceRoomName(channelId);
+      const listed = (await rooms.listParticipants(room)).filter((p) => isGuestIdentity(p.identity));
+      const live = new Map<string, string>();
+      const rights = listed.length > 0 ? await deps.guestRights(channelId) : null;
+      for (const p of listed) {
+        const ours = byChannel.get(channelId)?.some((g) => g.identity === p.identity) ?? false;
+        // No voice channel of ours: a room of another deployment sharing this LiveKit, not ours to touch, unless we had
+        // the guest there (the channel was deleted).
+        if (!rights && !ours) continue;
+        if (!rights?.connect) {
+          await evict(room, channelId, p, 'guests no longer admitted');
+          result.evicted++;
+          continue;
+        }
+        live.set(p.identity, p.sid);
+        if (!rights.speak && p.permission?.canPublish) {
+          await rooms.applyRights(room, p.identity, LISTEN_ONLY);
+          log.info({ identity: p.identity, channelId }, 'voice guest silenced: guests may only listen here now');
+          result.silenced++;
+        }
+        const known = byChannel.get(channelId)?.some((g) => g.identity === p.identity && g.sid === p.sid) ?? false;
+        if (!known && (await presence.observeJoin({ ...p, name: p.name ?? '', channelId }))) result.adopted++;
+      }
+      for (const g of byChannel.get(channelId) ?? []) {
+        if (live.get(g.identity) === g.sid) continue;
+        const removed = await repo.removeGuest(g.identity, g.sid);
+        if (removed) {
+          result.dropped++;
+          await announceLeft(removed, 'sweep');
+        }
+      }
+    }
+    if (result.dropped || result.adopted || result.evicted || result.silenced) log.info(result, 'voice guests reconciled');
+    return result;
+  }
+  return presence;
 }
 export type GuestPresence = ReturnType<typeof createGuestPresence>;

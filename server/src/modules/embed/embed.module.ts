@@ -6,10 +6,10 @@ import { livekitWebhookBus } from '../../livekit/webhooks';
 import { isGuildChannel } from '../channels/channels.repo';
 import { effectiveLimit } from '../voice/voice.module';
 import type { ModuleContext, ServerModule } from '../context';
-import { createGuestPresence } from './embed-guests.service';
+import { createGuestPresence, type GuestPresence } from './embed-guests.service';
 import { createEmbedPageRouter } from './embed-page';
 import { createEmbedRepo } from './embed.repo';
-import { createEmbedService } from './embed.service';
+import { createEmbedService, guestRightsOf } from './embed.service';
 
 /**
  * The embeddable voice widget (issue 18 part 4): per-guild embed settings, guest tokens, and the widget page at
@@ -46,6 +46,10 @@ export function embedModule(ctx: ModuleContext): ServerModule {
       const seen = channel ? await ctx.permissions.guildChannelAccess(userId, channel) : null;
       return seen ? seen.permissions : null;
     },
+    async guestRights(channelId) {
+      const a = await service.access(channelId);
+      return a ? guestRightsOf(a) : null;
+    },
     requireMember: async (userId, guildId) => void (await ctx.permissions.requireGuildMember(userId, guildId)),
     async publish(event) {
       try {
@@ -69,11 +73,18 @@ export function embedModule(ctx: ModuleContext): ServerModule {
       await guests.observeLeave({ identity: p.identity, sid: p.sid });
     }
   });
+  instances.set(ctx.gateway, guests);
   let sweeper: NodeJS.Timeout | null = null;
 
   const api = ctx.createApiRouter();
   api.handle(embedRoutes.getEmbedSettings, ({ userId, params }) => service.settings(userId, params.guildId));
-  api.handle(embedRoutes.updateEmbedSettings, ({ userId, params, body }) => service.updateSettings(userId, params.guildId, body));
+  api.handle(embedRoutes.updateEmbedSettings, async ({ userId, params, body }) => {
+    const settings = await service.updateSettings(userId, params.guildId, body);
+    // Guests already connected keep their tokens' rights until someone looks: look now, not at the next interval (a
+    // guild that turns guests off or to listen-only expects it at once). Not awaited: the settings are saved either way.
+    guests.sweep().catch((err: unknown) => ctx.log.warn({ err }, 'voice guest sweep after an embed settings change failed'));
+    return settings;
+  });
   api.handle(embedRoutes.createEmbedGuestToken, ({ params }) => service.guestToken(params.channelId));
   api.handle(embedRoutes.listGuildVoiceGuests, async ({ userId, params }) => ({ items: await guests.list(userId, params.guildId) }));
   api.handle(embedRoutes.disconnectVoiceGuest, ({ userId, params }) => guests.disconnect(userId, params.guildId, params.identity));
@@ -97,4 +108,11 @@ export function embedModule(ctx: ModuleContext): ServerModule {
       if (sweeper) clearInterval(sweeper);
     },
   };
+}
+
+const instances = new WeakMap<object, GuestPresence>();
+
+/** The guest presence of a running server, by its gateway publisher: for tests that call `sweep()`. */
+export function guestsOf(gateway: object): GuestPresence | undefined {
+  return instances.get(gateway);
 }

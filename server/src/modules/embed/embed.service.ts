@@ -37,6 +37,13 @@ export interface EmbedAccess {
   userLimit: number;
 }
 
+/** Whether guests may connect to the channel and speak there: the guild allows guests, and @everyone may. */
+export function guestRightsOf(a: EmbedAccess): { connect: boolean; speak: boolean } {
+  // A widget no page may frame has no guests.
+  const on = a.guestAccess !== 'off' && a.allowedOrigins.length > 0;
+  return { connect: on && a.everyone.connect, speak: on && a.everyone.connect && a.guestAccess === 'speak' && a.everyone.speak };
+}
+
 /** Embed settings per guild and guest tokens for the voice widget. */
 export function createEmbedService(deps: EmbedServiceDeps) {
   const { repo, reads, permissions, audit, tokens, log } = deps;
@@ -129,7 +136,7 @@ export function createEmbedService(deps: EmbedServiceDeps) {
       if (limit > 0 && (await deps.countInRoom(voiceRoomName(a.channel.id))) >= limit) {
         throw new AppError('CHANNEL_FULL', 'This voice channel is full');
       }
-      const canSpeak = a.guestAccess === 'speak' && a.everyone.speak;
+      const canSpeak = guestRightsOf(a).speak;
       const suffix = randomBytes(6).toString('hex');
       const identity = `${GUEST_IDENTITY_PREFIX}${suffix}`;
       const token = await tokens.issue({
