@@ -73,6 +73,8 @@ export const VoiceGuest = z.object({
   guildId: Id,
   channelId: Id,
   joinedAt: IsoDate,
+  /** A moderator took the guest's microphone (MUTE_MEMBERS); it stays taken if the guest reconnects. */
+  serverMute: z.boolean(),
 });
 export type VoiceGuest = z.infer<typeof VoiceGuest>;
 
@@ -80,6 +82,10 @@ export const VoiceGuestList = z.object({ items: z.array(VoiceGuest) });
 export type VoiceGuestList = z.infer<typeof VoiceGuestList>;
 
 export const VoiceGuestParams = z.strictObject({ guildId: Id, identity: GuestIdentity });
+
+/** `PATCH /guilds/:guildId/voice-guests/:identity`: server-mute or unmute a guest (MUTE_MEMBERS in its channel). */
+export const ModerateVoiceGuestBody = z.strictObject({ serverMute: z.boolean() });
+export type ModerateVoiceGuestBody = z.infer<typeof ModerateVoiceGuestBody>;
 
 /** Gateway event name: a guest joined (`connected: true`) or left a voice channel. */
 export const VOICE_GUEST_UPDATE = 'VOICE_GUEST_UPDATE';
@@ -137,6 +143,17 @@ export const embedRoutes = {
     auth: true,
     params: GuildIdParams,
     response: VoiceGuestList,
+  }),
+  moderateVoiceGuest: defineRoute({
+    tag: 'embed',
+    method: 'patch',
+    path: '/guilds/:guildId/voice-guests/:identity',
+    summary:
+      "Server-mute or unmute a voice widget's guest (MUTE_MEMBERS in its channel). Unmuting gives the microphone back only where guests may speak",
+    auth: true,
+    params: VoiceGuestParams,
+    body: ModerateVoiceGuestBody,
+    response: VoiceGuest,
   }),
   disconnectVoiceGuest: defineRoute({
     tag: 'embed',

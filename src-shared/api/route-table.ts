@@ -180,6 +180,7 @@ export const embedRoutes: Refs<EmbedRoutes> = {
   updateEmbedSettings: { method: 'patch', path: '/guilds/:guildId/embed-settings' },
   createEmbedGuestToken: { method: 'post', path: '/embed/voice/:channelId/guest-token' },
   listGuildVoiceGuests: { method: 'get', path: '/guilds/:guildId/voice-guests' },
+  moderateVoiceGuest: { method: 'patch', path: '/guilds/:guildId/voice-guests/:identity' },
   disconnectVoiceGuest: { method: 'delete', path: '/guilds/:guildId/voice-guests/:identity' },
 };
 

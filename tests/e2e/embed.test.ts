@@ -337,7 +337,7 @@ describe('the embeddable voice widget', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 
-  it('when a guest is in a voice channel, then a member in the app sees it in the voice list (badge, no member menu) and a moderator disconnects it by keyboard', async () => {
+  it('when a guest is in a voice channel, then a member in the app sees it in the voice list (badge, no member menu) and a moderator mutes and disconnects it by keyboard', async () => {
     expect((await rest('PATCH', `/guilds/${guildId}/embed-settings`, token, { guestAccess: 'listen' })).status).toBe(200);
     const a = ownerApp;
     await a.keyboard.press('Escape');
@@ -361,6 +361,14 @@ describe('the embeddable voice widget', () => {
     // Screen readers hear the guest in the channel's name too (guests take no seat, so not in the member count).
     expect(await a.getByRole('button', { name: /^Lobby \(voice channel\), 1 connected, 1 guest$/ }).count()).toBe(1);
     await expectNoSeriousViolationsInBothThemes(a, 'app: a guest in the voice list');
+
+    // The owner (MUTE_MEMBERS) mutes the guest from the keyboard: the button turns to Unmute, pressed.
+    await row.getByRole('button', { name: `Mute ${guestName}` }).focus();
+    await a.keyboard.press('Enter');
+    const unmute = row.getByRole('button', { name: `Unmute ${guestName}` });
+    await unmute.waitFor({ timeout: 15_000 });
+    expect(await unmute.getAttribute('aria-pressed')).toBe('true');
+    await expectNoSeriousViolationsInBothThemes(a, 'app: a server-muted guest in the voice list');
 
     // The owner (MOVE_MEMBERS) disconnects the guest from the keyboard.
     await row.getByRole('button', { name: `Disconnect ${guestName}` }).focus();

@@ -160,4 +160,60 @@ describe('voice widget guests in the voice list', () => {
       expect((await settings({ guestAccess: 'listen' })).status).toBe(200);
     }
   });
+
+  it('when a moderator mutes a speaking guest, then LiveKit takes its microphone and members see it muted; a member without MUTE_MEMBERS gets 403; unmuting gives it back', async () => {
+    const settings = (body: Record<string, unknown>) => server.api.patch(`/guilds/${g.guildId}/embed-settings`, body, g.owner.token);
+    const livekit = roomService();
+    const canPublish = async (identity: string) =>
+      (await livekit.listParticipants(voiceRoomName(g.a)).catch(() => [])).find((p) => p.identity === identity)?.permission?.canPublish;
+    expect((await settings({ guestAccess: 'speak' })).status).toBe(200);
+    try {
+      const grant = await server.api.post(`/embed/voice/${g.a}/guest-token`);
+      expect(grant.status).toBe(201);
+      const identity = grant.body.identity as string;
+      const bot = new Bot();
+      bots.push(bot);
+      await bot.connect(grant.body.url, grant.body.token);
+      await bot.publishTone();
+      await waitFor(
+        'the guest listed',
+        async () => ((await guestsSeenBy(g.owner.token)).some((x) => x.identity === identity) ? true : undefined),
+        30_000,
+      );
+      const path = `/guilds/${g.guildId}/voice-guests/${encodeURIComponent(identity)}`;
+
+      const refused = await server.api.patch(path, { serverMute: true }, g.member.token);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('FORBIDDEN');
+      expect(await canPublish(identity)).toBe(true);
+      expect((await server.api.patch(path, { serverMute: 'yes' }, g.owner.token)).status).toBe(400);
+
+      const socket = connectGateway(server.url, g.member.token);
+      try {
+        await nextEvent(socket, 'READY', () => true, 15_000);
+        const muted = nextEvent<VoiceGuestUpdateEvent>(
+          socket,
+          'VOICE_GUEST_UPDATE',
+          (e) => e.identity === identity && e.serverMute,
+          15_000,
+        );
+        const res = await server.api.patch(path, { serverMute: true }, g.owner.token);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ identity, channelId: g.a, serverMute: true });
+        expect(await muted).toMatchObject({ connected: true, serverMute: true });
+      } finally {
+        socket.close();
+      }
+      await waitFor('LiveKit to take the microphone', async () => ((await canPublish(identity)) === false ? true : undefined), 15_000);
+      expect((await guestsSeenBy(g.member.token)).find((x) => x.identity === identity)?.serverMute).toBe(true);
+      const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.mute`, g.owner.token);
+      expect(audit.body.items).toEqual([expect.objectContaining({ actorId: g.owner.id, targetId: identity })]);
+
+      expect((await server.api.patch(path, { serverMute: false }, g.owner.token)).status).toBe(200);
+      await waitFor('LiveKit to give the microphone back', async () => ((await canPublish(identity)) === true ? true : undefined), 15_000);
+      expect(bot.disconnected).toBe(false);
+    } finally {
+      expect((await settings({ guestAccess: 'listen' })).status).toBe(200);
+    }
+  });
 });

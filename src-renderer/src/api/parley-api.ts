@@ -212,6 +212,8 @@ export function createParleyApi(http: HttpClient) {
       updateSettings: (guildId: string, body: UpdateEmbedSettingsBody) =>
         call(embedRoutes.updateEmbedSettings, { params: { guildId }, body }),
       disconnectGuest: (guildId: string, identity: string) => call(embedRoutes.disconnectVoiceGuest, { params: { guildId, identity } }),
+      muteGuest: (guildId: string, identity: string, serverMute: boolean) =>
+        call(embedRoutes.moderateVoiceGuest, { params: { guildId, identity }, body: { serverMute } }),
     },
     readStates: {
       /** Read up to `messageId` (the server only moves forward); `manual`: unread from `messageId` on ("mark unread"). */

@@ -130,10 +130,13 @@ function isMuted(): boolean {
   return !room?.localParticipant.isMicrophoneEnabled;
 }
 
-/** A guest by its token; a member by what LiveKit grants now (SPEAK, server mute: the server changes it live). */
+/**
+ * What LiveKit grants now (a member's SPEAK, server mute; a guest's mute by a moderator, or guests turned to listen-only:
+ * the server changes these live); a guest never more than its token gave.
+ */
 function canSpeak(): boolean {
   if (!room) return false;
-  if (joinedAs === 'guest') return guestCanSpeak;
+  if (joinedAs === 'guest' && !guestCanSpeak) return false;
   const perms = room.localParticipant.permissions;
   const mic = Track.sourceToProto(Track.Source.Microphone);
   return perms ? perms.canPublish && (perms.canPublishSources.length === 0 || perms.canPublishSources.includes(mic)) : false;

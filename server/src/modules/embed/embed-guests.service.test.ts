@@ -13,6 +13,7 @@ const CHANNEL = '64a000000000000000000002';
 const HIDDEN = '64a000000000000000000003';
 const MOD = '64a000000000000000000010';
 const MEMBER = '64a000000000000000000011';
+const MUTER = '64a000000000000000000012';
 const GUEST = 'guest:0123456789ab';
 
 /** The service over an in-memory repo and room: the permission rules are the ones under test, not the database's. */
@@ -22,6 +23,7 @@ function setup() {
   const removed: string[] = [];
   const silenced: string[] = [];
   const livekit = { down: false };
+  const audited: string[] = [];
   /** What guests may do per channel (as the guild's embed settings and @everyone decide); absent = not a channel here. */
   const rights = new Map<string, { connect: boolean; speak: boolean }>([
     [CHANNEL, { connect: true, speak: true }],
@@ -31,6 +33,12 @@ function setup() {
   const presence = createGuestPresence({
     repo: {
       upsertGuest: async (g) => void docs.set(g.identity, g),
+      setGuestMute: async (identity, serverMute) => {
+        const doc = docs.get(identity);
+        if (!doc) return null;
+        docs.set(identity, { ...doc, serverMute });
+        return docs.get(identity)!;
+      },
       removeGuest: async (identity, sid) => {
         const doc = docs.get(identity);
         if (!doc || (sid !== null && doc.sid !== sid)) return null;
@@ -67,20 +75,23 @@ function setup() {
       },
     },
     guestRights: async (channelId) => rights.get(channelId) ?? null,
+    audit: { record: async (entry) => void audited.push(`${entry.action} ${entry.targetId}`) },
     guildOfVoiceChannel: async (channelId) => (channelId === CHANNEL || channelId === HIDDEN ? GUILD : null),
     channelPermissions: async (userId, channelId) =>
       channelId === HIDDEN && userId === MEMBER
         ? null
         : userId === MOD
           ? Permission.MOVE_MEMBERS | Permission.VIEW_CHANNEL
-          : Permission.VIEW_CHANNEL,
+          : userId === MUTER
+            ? Permission.MUTE_MEMBERS | Permission.VIEW_CHANNEL
+            : Permission.VIEW_CHANNEL,
     requireMember: async (userId) => {
-      if (userId !== MOD && userId !== MEMBER) throw AppError.notFound('Guild');
+      if (userId !== MOD && userId !== MEMBER && userId !== MUTER) throw AppError.notFound('Guild');
     },
     publish: async (e) => void events.push(e),
     log: pino({ level: 'silent' }),
   });
-  return { presence, docs, inRoom, removed, silenced, rights, events, livekit };
+  return { presence, docs, inRoom, removed, silenced, rights, events, livekit, audited };
 }
 
 describe('voice widget guests', () => {
@@ -137,7 +148,14 @@ describe('voice widget guests', () => {
     ]);
     expect((await t.presence.sweep()).adopted).toBe(1);
     expect(await t.presence.list(MEMBER, GUILD)).toEqual([
-      { identity: GUEST, name: 'Guest 0123', guildId: GUILD, channelId: CHANNEL, joinedAt: new Date(5_000).toISOString() },
+      {
+        identity: GUEST,
+        name: 'Guest 0123',
+        guildId: GUILD,
+        channelId: CHANNEL,
+        joinedAt: new Date(5_000).toISOString(),
+        serverMute: false,
+      },
     ]);
     expect(t.events).toEqual([expect.objectContaining({ identity: GUEST, connected: true })]);
     // Found again (and the late webhook replayed): nothing new, nobody told twice.
@@ -203,5 +221,49 @@ describe('voice widget guests', () => {
     t.livekit.down = false;
     t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1' }]);
     expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0 });
+  });
+
+  it('when a moderator with MUTE_MEMBERS mutes a guest, then LiveKit takes its microphone, viewers and the audit log are told, and unmuting gives it back only where guests may speak', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    expect(await codeOf(t.presence.moderate(MOD, GUILD, GUEST, { serverMute: true }))).toBe('FORBIDDEN');
+    expect(t.silenced).toEqual([]);
+
+    expect(await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true })).toMatchObject({ identity: GUEST, serverMute: true });
+    expect(t.silenced).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}/no mic`]);
+    expect(t.events.at(-1)).toMatchObject({ identity: GUEST, connected: true, serverMute: true });
+    expect(t.audited).toEqual([`voice.mute ${GUEST}`]);
+    // Again: LiveKit is told again (cheap, and it mends a failed try), nobody else is.
+    await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true });
+    expect(t.events).toHaveLength(2);
+    expect(t.audited).toHaveLength(1);
+
+    t.rights.set(CHANNEL, { connect: true, speak: false });
+    expect(await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: false })).toMatchObject({ serverMute: false });
+    expect(t.silenced.at(-1)).toBe(`${voiceRoomName(CHANNEL)}/${GUEST}/no mic`);
+    t.rights.set(CHANNEL, { connect: true, speak: true });
+    await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true });
+    await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: false });
+    expect(t.silenced.at(-1)).toBe(`${voiceRoomName(CHANNEL)}/${GUEST}/mic`);
+    expect(t.audited).toEqual([`voice.mute ${GUEST}`, `voice.unmute ${GUEST}`, `voice.mute ${GUEST}`, `voice.unmute ${GUEST}`]);
+  });
+
+  it('when a muted guest reconnects, then it stays muted; the sweep takes its microphone if it has one again', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true });
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_2', channelId: CHANNEL, joinedAtMs: 2 });
+    expect(t.docs.get(GUEST)).toMatchObject({ sid: 'PA_2', serverMute: true });
+    expect(t.silenced).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}/no mic`, `${voiceRoomName(CHANNEL)}/${GUEST}/no mic`]);
+    t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_2', canPublish: true }]);
+    expect((await t.presence.sweep()).silenced).toBe(1);
+  });
+
+  it('when the guest is gone or in a channel the moderator cannot view, then muting it is 404', async () => {
+    const t = setup();
+    expect(await codeOf(t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true }))).toBe('NOT_FOUND');
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: HIDDEN, joinedAtMs: 1 });
+    expect(await codeOf(t.presence.moderate(MEMBER, GUILD, GUEST, { serverMute: true }))).toBe('NOT_FOUND');
+    expect(t.silenced).toEqual([]);
   });
 });

@@ -2,13 +2,14 @@ import { GUEST_IDENTITY_PREFIX, isGuestIdentity, type VoiceGuest, type VoiceGues
 import { channelIdFromRoom, voiceRoomName } from '@shared/api/voice';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { AppError } from '../../errors';
+import type { AuditService } from '../audit/audit.service';
 import type { LiveParticipant, VoiceRoomService } from '../../livekit/room-service';
 import type { VoiceMediaRights } from '../../livekit/tokens';
 import type { Logger } from '../../logger';
 import type { EmbedRepo, VoiceGuestRecord } from './embed.repo';
 
 export interface GuestPresenceDeps {
-  repo: Pick<EmbedRepo, 'upsertGuest' | 'removeGuest' | 'findGuest' | 'listGuestsInGuild' | 'listGuests'>;
+  repo: Pick<EmbedRepo, 'upsertGuest' | 'setGuestMute' | 'removeGuest' | 'findGuest' | 'listGuestsInGuild' | 'listGuests'>;
   rooms: Pick<VoiceRoomService, 'listRooms' | 'listParticipants' | 'removeParticipant' | 'applyRights'>;
   /** The guild of a guild voice channel, or null (a deleted channel, a DM call's room). */
   guildOfVoiceChannel: (channelId: string) => Promise<string | null>;
@@ -21,6 +22,7 @@ export interface GuestPresenceDeps {
   channelPermissions: (userId: string, channelId: string) => Promise<number | null>;
   /** Throws 404 when the user is not a member of the guild. */
   requireMember: (userId: string, guildId: string) => Promise<void>;
+  audit: Pick<AuditService, 'record'>;
   /** VOICE_GUEST_UPDATE to the channel's viewers. */
   publish: (event: VoiceGuestUpdateEvent) => Promise<void>;
   log: Logger;
@@ -32,10 +34,13 @@ export const toVoiceGuest = (g: VoiceGuestRecord): VoiceGuest => ({
   guildId: g.guildId,
   channelId: g.channelId,
   joinedAt: g.joinedAt.toISOString(),
+  serverMute: g.serverMute,
 });
 
 /** A guest who may listen only: what the token route grants without `speak`. */
 const LISTEN_ONLY: VoiceMediaRights = { microphone: false, camera: false, screenShare: false, canSubscribe: true };
+/** A guest who may speak: the microphone, as the token route grants with `speak`, and nothing else. */
+const SPEAK: VoiceMediaRights = { ...LISTEN_ONLY, microphone: true };
 
 /** What one sweep did. */
 export interface GuestSweepResult {
@@ -76,6 +81,29 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
     return all.filter((g) => seen.has(g.channelId)).map(toVoiceGuest);
   }
 
+  /** The guest `actorId` may act on with `bit` in its channel; 404 when not in a channel of the guild they can view. */
+  async function moderatable(actorId: string, guildId: string, identity: string, bit: number, name: string): Promise<VoiceGuestRecord> {
+    await deps.requireMember(actorId, guildId);
+    const guest = await repo.findGuest(identity);
+    if (!guest || guest.guildId !== guildId) throw AppError.notFound('Guest');
+    const perms = await deps.channelPermissions(actorId, guest.channelId);
+    if (perms === null) throw AppError.notFound('Guest');
+    if (!hasPermission(perms, bit)) {
+      log.info({ actorId, identity, channelId: guest.channelId }, `voice guest moderation refused: no ${name}`);
+      throw AppError.forbidden(`Missing ${name} permission`);
+    }
+    return guest;
+  }
+
+  async function safeAudit(entry: Parameters<AuditService['record']>[0]): Promise<void> {
+    try {
+      await deps.audit.record(entry);
+    } catch (err) {
+      // The action already happened; losing its audit line is bad, failing the request for it is worse.
+      log.error({ err, action: entry.action }, 'audit record failed');
+    }
+  }
+
   /** Disconnects a guest LiveKit lists and forgets it (whichever connection we had recorded). */
   async function evict(room: string, channelId: string, p: Pick<LiveParticipant, 'identity'>, reason: string): Promise<void> {
     await rooms.removeParticipant(room, p.identity);
@@ -102,8 +130,11 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
         channelId: input.channelId,
         sid: input.sid,
         joinedAt: new Date(input.joinedAtMs || Date.now()),
+        // The same guest reconnecting (its token still valid) stays muted: its token grants the microphone again.
+        serverMute: previous?.serverMute ?? false,
       };
       await repo.upsertGuest(record);
+      if (record.serverMute) await rooms.applyRights(voiceRoomName(record.channelId), record.identity, LISTEN_ONLY);
       if (previous && previous.channelId !== record.channelId) await announceLeft(previous, 'rejoined elsewhere');
       log.info({ identity: input.identity, channelId: input.channelId }, 'voice guest joined');
       await deps.publish({ ...toVoiceGuest(record), connected: true });
@@ -130,22 +161,47 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
     },
 
     /**
+     * A moderator server-mutes or unmutes a guest (MUTE_MEMBERS in the guest's channel, as for members). 404 when the
+     * guest is not in a voice channel of this guild that the actor can view. Unmuting gives the microphone back only
+     * where guests may speak now.
+     */
+    async moderate(actorId: string, guildId: string, identity: string, body: { serverMute: boolean }): Promise<VoiceGuest> {
+      const guest = await moderatable(actorId, guildId, identity, Permission.MUTE_MEMBERS, 'MUTE_MEMBERS');
+      const after = await repo.setGuestMute(identity, body.serverMute);
+      if (!after) throw AppError.notFound('Guest');
+      // Recorded first: should LiveKit fail now (the request fails), the sweep still takes a muted guest's microphone.
+      const speak = !body.serverMute && ((await deps.guestRights(after.channelId))?.speak ?? false);
+      await rooms.applyRights(voiceRoomName(after.channelId), identity, speak ? SPEAK : LISTEN_ONLY);
+      if (guest.serverMute !== body.serverMute) {
+        log.info({ actorId, identity, channelId: after.channelId, serverMute: body.serverMute }, 'voice guest moderated');
+        await safeAudit({
+          guildId,
+          action: body.serverMute ? 'voice.mute' : 'voice.unmute',
+          actorId,
+          targetId: identity,
+          details: { channelId: after.channelId, guest: true },
+        });
+        await deps.publish({ ...toVoiceGuest(after), connected: true });
+      }
+      return toVoiceGuest(after);
+    },
+
+    /**
      * A moderator disconnects a guest (MOVE_MEMBERS in the guest's channel, as for members). 404 when the guest is not
      * in a voice channel of this guild that the actor can view. The guest may join again while guests are allowed.
      */
     async disconnect(actorId: string, guildId: string, identity: string): Promise<void> {
-      await deps.requireMember(actorId, guildId);
-      const guest = await repo.findGuest(identity);
-      if (!guest || guest.guildId !== guildId) throw AppError.notFound('Guest');
-      const perms = await deps.channelPermissions(actorId, guest.channelId);
-      if (perms === null) throw AppError.notFound('Guest');
-      if (!hasPermission(perms, Permission.MOVE_MEMBERS)) {
-        log.info({ actorId, identity, channelId: guest.channelId }, 'voice guest disconnect refused: no MOVE_MEMBERS');
-        throw AppError.forbidden('Missing MOVE_MEMBERS permission');
-      }
+      const guest = await moderatable(actorId, guildId, identity, Permission.MOVE_MEMBERS, 'MOVE_MEMBERS');
       await rooms.removeParticipant(voiceRoomName(guest.channelId), identity);
       const removed = await repo.removeGuest(identity, null);
       log.info({ actorId, identity, channelId: guest.channelId }, 'voice guest disconnected by a moderator');
+      await safeAudit({
+        guildId,
+        action: 'voice.disconnect',
+        actorId,
+        targetId: identity,
+        details: { channelId: guest.channelId, guest: true },
+      });
       if (removed) await announceLeft(removed, 'moderator');
     },
 
@@ -185,9 +241,10 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
           continue;
         }
         live.set(p.identity, p.sid);
-        if (!rights.speak && p.permission?.canPublish) {
+        const muted = byChannel.get(channelId)?.some((g) => g.identity === p.identity && g.serverMute) ?? false;
+        if ((!rights.speak || muted) && p.permission?.canPublish) {
           await rooms.applyRights(room, p.identity, LISTEN_ONLY);
-          log.info({ identity: p.identity, channelId }, 'voice guest silenced: guests may only listen here now');
+          log.info({ identity: p.identity, channelId, muted }, 'voice guest silenced: it may not speak here now');
           result.silenced++;
         }
         const known = byChannel.get(channelId)?.some((g) => g.identity === p.identity && g.sid === p.sid) ?? false;

@@ -51,6 +51,7 @@ export function embedModule(ctx: ModuleContext): ServerModule {
       return a ? guestRightsOf(a) : null;
     },
     requireMember: async (userId, guildId) => void (await ctx.permissions.requireGuildMember(userId, guildId)),
+    audit: ctx.audit,
     async publish(event) {
       try {
         await ctx.gateway.publishToGuild(event.guildId, VOICE_GUEST_UPDATE, event, { channelId: event.channelId });
@@ -87,6 +88,7 @@ export function embedModule(ctx: ModuleContext): ServerModule {
   });
   api.handle(embedRoutes.createEmbedGuestToken, ({ params }) => service.guestToken(params.channelId));
   api.handle(embedRoutes.listGuildVoiceGuests, async ({ userId, params }) => ({ items: await guests.list(userId, params.guildId) }));
+  api.handle(embedRoutes.moderateVoiceGuest, ({ userId, params, body }) => guests.moderate(userId, params.guildId, params.identity, body));
   api.handle(embedRoutes.disconnectVoiceGuest, ({ userId, params }) => guests.disconnect(userId, params.guildId, params.identity));
   return {
     name: 'embed',

@@ -25,6 +25,8 @@ export interface VoiceGuestRecord {
   /** LiveKit's id of this connection: a late `participant_left` of an earlier connection does not remove a newer one. */
   sid: string;
   joinedAt: Date;
+  /** Server-muted by a moderator: kept across the guest's reconnects. */
+  serverMute: boolean;
 }
 
 interface VoiceGuestDoc {
@@ -34,6 +36,8 @@ interface VoiceGuestDoc {
   channelId: string;
   sid: string;
   joinedAt: Date;
+  /** Absent in documents written before guests could be muted. */
+  serverMute?: boolean;
 }
 
 const guestRecord = (d: VoiceGuestDoc): VoiceGuestRecord => ({
@@ -43,6 +47,7 @@ const guestRecord = (d: VoiceGuestDoc): VoiceGuestRecord => ({
   channelId: d.channelId,
   sid: d.sid,
   joinedAt: d.joinedAt,
+  serverMute: d.serverMute ?? false,
 });
 
 /**
@@ -61,9 +66,14 @@ export function createEmbedRepo(db: Db) {
     async upsertGuest(g: VoiceGuestRecord): Promise<void> {
       await guests.replaceOne(
         { _id: g.identity },
-        { name: g.name, guildId: g.guildId, channelId: g.channelId, sid: g.sid, joinedAt: g.joinedAt },
+        { name: g.name, guildId: g.guildId, channelId: g.channelId, sid: g.sid, joinedAt: g.joinedAt, serverMute: g.serverMute },
         { upsert: true },
       );
+    },
+    /** Sets the guest's server mute; the updated record, or null when the guest is gone. */
+    async setGuestMute(identity: string, serverMute: boolean): Promise<VoiceGuestRecord | null> {
+      const doc = await guests.findOneAndUpdate({ _id: identity }, { $set: { serverMute } }, { returnDocument: 'after' });
+      return doc ? guestRecord(doc) : null;
     },
     /** The guest's connection `sid` ended (any connection when `sid` is null); the removed record, or null. */
     async removeGuest(identity: string, sid: string | null): Promise<VoiceGuestRecord | null> {

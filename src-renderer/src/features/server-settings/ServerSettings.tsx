@@ -18,6 +18,7 @@ import { WebhooksTab } from '../webhooks/WebhooksTab';
 import { SystemChannelField } from './SystemChannelField';
 import { UploadLimitField } from './UploadLimitField';
 import { EmbedTab } from './EmbedTab';
+import { isGuest } from '../voice/useVoiceOccupants';
 
 export type ServerSettingsTab = 'overview' | 'roles' | 'invites' | 'bans' | 'audit-log' | 'recordings' | 'embed' | 'webhooks';
 
@@ -653,6 +654,8 @@ function AuditLog({ guildId }: { guildId: string }) {
     if (r) return r.id === guildId ? '@everyone' : `role ${r.name}`;
     const c = channels?.find((x) => x.id === id);
     if (c) return c.type === 'text' ? `#${c.name}` : c.name;
+    // A voice widget guest a moderator muted or disconnected: named as the voice list names it.
+    if (isGuest(id)) return `Guest ${id.slice('guest:'.length, 'guest:'.length + 4)}`;
     return id.length > 12 ? `…${id.slice(-6)}` : id;
   };
   // The API filters by action; the user filter narrows what is loaded (and "Load more" fetches further back).

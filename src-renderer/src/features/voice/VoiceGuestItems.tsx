@@ -2,16 +2,26 @@ import { describeError } from '../../api/http-client';
 import type { Channel } from '../../api/types';
 import { api, uiStore } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
-import { CloseIcon } from '../../ui/icons';
+import { CloseIcon, MicIcon, MicOffIcon } from '../../ui/icons';
 import { useCan } from '../guilds/usePermissions';
 import type { GuestOccupant } from './useVoiceOccupants';
 
 /**
- * The voice widget's guests as rows of a voice channel's list: a name, a "guest" badge and a speaking ring. No member
- * menu (a guest has no profile to open and cannot be messaged); a moderator with MOVE_MEMBERS gets a Disconnect button.
+ * The voice widget's guests as rows of a voice channel's list: a name, a "guest" badge, a speaking ring and a mark when
+ * a moderator muted them. No member menu (a guest has no profile to open and cannot be messaged); a moderator with
+ * MUTE_MEMBERS gets a Mute / Unmute button, one with MOVE_MEMBERS a Disconnect button.
  */
 export function VoiceGuestItems({ channel, guests }: { channel: Channel; guests: GuestOccupant[] }) {
   const canDisconnect = useCan(channel.guildId, 'MOVE_MEMBERS', channel);
+  const canMute = useCan(channel.guildId, 'MUTE_MEMBERS', channel);
+  const setMute = async (guest: GuestOccupant, serverMute: boolean) => {
+    try {
+      await api().embed.muteGuest(channel.guildId, guest.identity, serverMute);
+      uiStore.getState().toast('info', serverMute ? `${guest.name} was muted.` : `${guest.name} was unmuted.`);
+    } catch (err) {
+      uiStore.getState().toast('error', describeError(err));
+    }
+  };
   const disconnect = async (guest: GuestOccupant) => {
     try {
       await api().embed.disconnectGuest(channel.guildId, guest.identity);
@@ -32,6 +42,25 @@ export function VoiceGuestItems({ channel, guests }: { channel: Channel; guests:
           <Avatar id={g.identity} name={g.name} size={22} speaking={g.speaking} />
           <span className="voice-user-name">{g.name}</span>
           <span className="voice-guest-badge">guest</span>
+          {g.serverMute && !canMute && (
+            <span className="voice-user-icons">
+              <span className="server" role="img" aria-label="Server muted">
+                <MicOffIcon size={14} />
+              </span>
+            </span>
+          )}
+          {canMute && (
+            <button
+              type="button"
+              className={`icon-btn small voice-guest-mute${g.serverMute ? ' danger' : ''}`}
+              aria-label={g.serverMute ? `Unmute ${g.name}` : `Mute ${g.name}`}
+              aria-pressed={g.serverMute}
+              title={g.serverMute ? `Server muted: unmute ${g.name}` : `Mute ${g.name} for everyone`}
+              onClick={() => void setMute(g, !g.serverMute)}
+            >
+              {g.serverMute ? <MicOffIcon size={12} /> : <MicIcon size={12} />}
+            </button>
+          )}
           {canDisconnect && (
             <button
               type="button"

@@ -69,6 +69,8 @@ export interface GuestOccupant {
   identity: string;
   name: string;
   speaking: boolean;
+  /** A moderator took the guest's microphone. */
+  serverMute: boolean;
 }
 
 /**
@@ -84,11 +86,19 @@ export function useVoiceGuests(channel: Channel): GuestOccupant[] {
   const inThis = current === channel.id;
   return useMemo(() => {
     const byId = new Map<string, GuestOccupant>();
-    for (const g of guests ?? []) byId.set(g.identity, { identity: g.identity, name: g.name, speaking: false });
+    for (const g of guests ?? [])
+      byId.set(g.identity, { identity: g.identity, name: g.name, speaking: false, serverMute: g.serverMute ?? false });
     if (inThis)
       for (const p of Object.values(participants))
-        if (isGuest(p.identity))
-          byId.set(p.identity, { identity: p.identity, name: p.name || byId.get(p.identity)?.name || 'Guest', speaking: p.speaking });
+        if (isGuest(p.identity)) {
+          const listed = byId.get(p.identity);
+          byId.set(p.identity, {
+            identity: p.identity,
+            name: p.name || listed?.name || 'Guest',
+            speaking: p.speaking,
+            serverMute: listed?.serverMute ?? false,
+          });
+        }
     return [...byId.values()];
   }, [guests, participants, inThis]);
 }

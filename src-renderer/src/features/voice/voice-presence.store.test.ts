@@ -56,6 +56,7 @@ describe('voice presence store', () => {
       guildId,
       channelId: id(channel),
       joinedAt: at,
+      serverMute: false,
     });
     s.getState().setGuildGuests(H, [guest('guest:ffff00000000', 20, H)]);
     s.getState().setGuildGuests(G, [guest('guest:aaaa00000000', 12)]);
