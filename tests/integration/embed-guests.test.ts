@@ -50,6 +50,35 @@ const guestsSeenBy = async (token: string): Promise<VoiceGuest[]> => {
   return VoiceGuestList.parse(res.body).items;
 };
 
+const embedSettings = (body: Record<string, unknown>) => server.api.patch(`/guilds/${g.guildId}/embed-settings`, body, g.owner.token);
+
+/** Whether LiveKit lets the participant publish now (undefined when it is not in the channel's room). */
+const canPublishIn = async (channelId: string, identity: string): Promise<boolean | undefined> =>
+  (
+    await roomService()
+      .listParticipants(voiceRoomName(channelId))
+      .catch(() => [])
+  ).find((p) => p.identity === identity)?.permission?.canPublish;
+
+/** A guest allowed to speak (guest access `speak`), publishing a tone in `channelId` and listed to members. */
+async function speakingGuestIn(channelId: string): Promise<{ bot: Bot; identity: string }> {
+  const grant = await server.api.post(`/embed/voice/${channelId}/guest-token`);
+  expect(grant.status).toBe(201);
+  expect(grant.body.canSpeak).toBe(true);
+  const identity = grant.body.identity as string;
+  const bot = new Bot();
+  bots.push(bot);
+  await bot.connect(grant.body.url, grant.body.token);
+  await bot.publishTone();
+  await waitFor(
+    'the guest listed',
+    async () => ((await guestsSeenBy(g.owner.token)).some((x) => x.identity === identity) ? true : undefined),
+    30_000,
+  );
+  expect(await canPublishIn(channelId, identity)).toBe(true);
+  return { bot, identity };
+}
+
 describe('voice widget guests in the voice list', () => {
   it('when a guest connects and leaves, then members see it come and go (REST, gateway, READY) and voice states never list it', async () => {
     const socket = connectGateway(server.url, g.member.token);
@@ -118,31 +147,14 @@ describe('voice widget guests in the voice list', () => {
   });
 
   it('when the guild lets guests only listen and then turns guests off, then a connected guest loses the microphone and then the call, at once', async () => {
-    const settings = (body: Record<string, unknown>) => server.api.patch(`/guilds/${g.guildId}/embed-settings`, body, g.owner.token);
-    const livekit = roomService();
-    const inLiveKit = async (identity: string) =>
-      (await livekit.listParticipants(voiceRoomName(g.c)).catch(() => [])).find((p) => p.identity === identity);
-    expect((await settings({ guestAccess: 'speak' })).status).toBe(200);
-    const grant = await server.api.post(`/embed/voice/${g.c}/guest-token`);
-    expect(grant.status).toBe(201);
-    expect(grant.body.canSpeak).toBe(true);
-    const identity = grant.body.identity as string;
-    const bot = new Bot();
-    bots.push(bot);
-    await bot.connect(grant.body.url, grant.body.token);
-    await bot.publishTone();
-    await waitFor(
-      'the guest listed',
-      async () => ((await guestsSeenBy(g.owner.token)).some((x) => x.identity === identity) ? true : undefined),
-      30_000,
-    );
-    expect((await inLiveKit(identity))?.permission?.canPublish).toBe(true);
+    expect((await embedSettings({ guestAccess: 'speak' })).status).toBe(200);
+    const { bot, identity } = await speakingGuestIn(g.c);
 
     // No sweep runs on an interval in this server: only the settings change can act.
-    expect((await settings({ guestAccess: 'listen' })).status).toBe(200);
+    expect((await embedSettings({ guestAccess: 'listen' })).status).toBe(200);
     await waitFor(
       'LiveKit to take the guest microphone',
-      async () => ((await inLiveKit(identity))?.permission?.canPublish === false ? true : undefined),
+      async () => ((await canPublishIn(g.c, identity)) === false ? true : undefined),
       15_000,
     );
     expect(bot.disconnected).toBe(false);
@@ -151,41 +163,26 @@ describe('voice widget guests in the voice list', () => {
     try {
       await nextEvent(socket, 'READY', () => true, 15_000);
       const left = nextEvent<VoiceGuestUpdateEvent>(socket, 'VOICE_GUEST_UPDATE', (e) => e.identity === identity && !e.connected, 15_000);
-      expect((await settings({ guestAccess: 'off' })).status).toBe(200);
+      expect((await embedSettings({ guestAccess: 'off' })).status).toBe(200);
       await waitFor('LiveKit to disconnect the guest', async () => (bot.disconnected ? true : undefined), 15_000);
       expect(await left).toMatchObject({ identity, channelId: g.c });
       expect(await guestsSeenBy(g.owner.token)).toEqual([]);
     } finally {
       socket.close();
-      expect((await settings({ guestAccess: 'listen' })).status).toBe(200);
+      expect((await embedSettings({ guestAccess: 'listen' })).status).toBe(200);
     }
   });
 
   it('when a moderator mutes a speaking guest, then LiveKit takes its microphone and members see it muted; a member without MUTE_MEMBERS gets 403; unmuting gives it back', async () => {
-    const settings = (body: Record<string, unknown>) => server.api.patch(`/guilds/${g.guildId}/embed-settings`, body, g.owner.token);
-    const livekit = roomService();
-    const canPublish = async (identity: string) =>
-      (await livekit.listParticipants(voiceRoomName(g.a)).catch(() => [])).find((p) => p.identity === identity)?.permission?.canPublish;
-    expect((await settings({ guestAccess: 'speak' })).status).toBe(200);
+    expect((await embedSettings({ guestAccess: 'speak' })).status).toBe(200);
     try {
-      const grant = await server.api.post(`/embed/voice/${g.a}/guest-token`);
-      expect(grant.status).toBe(201);
-      const identity = grant.body.identity as string;
-      const bot = new Bot();
-      bots.push(bot);
-      await bot.connect(grant.body.url, grant.body.token);
-      await bot.publishTone();
-      await waitFor(
-        'the guest listed',
-        async () => ((await guestsSeenBy(g.owner.token)).some((x) => x.identity === identity) ? true : undefined),
-        30_000,
-      );
+      const { bot, identity } = await speakingGuestIn(g.a);
       const path = `/guilds/${g.guildId}/voice-guests/${encodeURIComponent(identity)}`;
 
       const refused = await server.api.patch(path, { serverMute: true }, g.member.token);
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe('FORBIDDEN');
-      expect(await canPublish(identity)).toBe(true);
+      expect(await canPublishIn(g.a, identity)).toBe(true);
       expect((await server.api.patch(path, { serverMute: 'yes' }, g.owner.token)).status).toBe(400);
 
       const socket = connectGateway(server.url, g.member.token);
@@ -204,16 +201,24 @@ describe('voice widget guests in the voice list', () => {
       } finally {
         socket.close();
       }
-      await waitFor('LiveKit to take the microphone', async () => ((await canPublish(identity)) === false ? true : undefined), 15_000);
+      await waitFor(
+        'LiveKit to take the microphone',
+        async () => ((await canPublishIn(g.a, identity)) === false ? true : undefined),
+        15_000,
+      );
       expect((await guestsSeenBy(g.member.token)).find((x) => x.identity === identity)?.serverMute).toBe(true);
       const audit = await server.api.get(`/guilds/${g.guildId}/audit-log?action=voice.mute`, g.owner.token);
       expect(audit.body.items).toEqual([expect.objectContaining({ actorId: g.owner.id, targetId: identity })]);
 
       expect((await server.api.patch(path, { serverMute: false }, g.owner.token)).status).toBe(200);
-      await waitFor('LiveKit to give the microphone back', async () => ((await canPublish(identity)) === true ? true : undefined), 15_000);
+      await waitFor(
+        'LiveKit to give the microphone back',
+        async () => ((await canPublishIn(g.a, identity)) === true ? true : undefined),
+        15_000,
+      );
       expect(bot.disconnected).toBe(false);
     } finally {
-      expect((await settings({ guestAccess: 'listen' })).status).toBe(200);
+      expect((await embedSettings({ guestAccess: 'listen' })).status).toBe(200);
     }
   });
 });
