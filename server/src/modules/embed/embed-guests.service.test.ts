@@ -32,7 +32,10 @@ function setup() {
   const events: VoiceGuestUpdateEvent[] = [];
   const presence = createGuestPresence({
     repo: {
-      upsertGuest: async (g) => void docs.set(g.identity, g),
+      upsertGuest: async (g) => {
+        docs.set(g.identity, { ...g, serverMute: docs.get(g.identity)?.serverMute ?? false });
+        return docs.get(g.identity)!;
+      },
       setGuestMute: async (identity, serverMute) => {
         const doc = docs.get(identity);
         if (!doc) return null;

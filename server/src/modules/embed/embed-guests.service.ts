@@ -123,17 +123,15 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
       const previous = await repo.findGuest(input.identity);
       // A replayed webhook, or the sweep finding a join the webhook already recorded: nothing new to tell.
       if (previous && previous.sid === input.sid && previous.channelId === input.channelId) return true;
-      const record: VoiceGuestRecord = {
+      const record = await repo.upsertGuest({
         identity: input.identity,
         name: input.name || fallbackName(input.identity),
         guildId,
         channelId: input.channelId,
         sid: input.sid,
         joinedAt: new Date(input.joinedAtMs || Date.now()),
-        // The same guest reconnecting (its token still valid) stays muted: its token grants the microphone again.
-        serverMute: previous?.serverMute ?? false,
-      };
-      await repo.upsertGuest(record);
+      });
+      // The same guest reconnecting (its token still valid) stays muted, but its token grants the microphone again.
       if (record.serverMute) await rooms.applyRights(voiceRoomName(record.channelId), record.identity, LISTEN_ONLY);
       if (previous && previous.channelId !== record.channelId) await announceLeft(previous, 'rejoined elsewhere');
       log.info({ identity: input.identity, channelId: input.channelId }, 'voice guest joined');

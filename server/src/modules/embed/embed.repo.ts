@@ -62,13 +62,21 @@ export function createEmbedRepo(db: Db) {
     async ensureIndexes(): Promise<void> {
       await guests.createIndex({ guildId: 1 });
     },
-    /** A guest connected (again): the newest connection wins. */
-    async upsertGuest(g: VoiceGuestRecord): Promise<void> {
-      await guests.replaceOne(
+    /**
+     * A guest connected (again): the newest connection wins. A moderator's mute is the guest's, not the connection's: it
+     * is kept (a new guest starts unmuted), also when the mute lands while the guest reconnects. The record after.
+     */
+    async upsertGuest(g: Omit<VoiceGuestRecord, 'serverMute'>): Promise<VoiceGuestRecord> {
+      const doc = await guests.findOneAndUpdate(
         { _id: g.identity },
-        { name: g.name, guildId: g.guildId, channelId: g.channelId, sid: g.sid, joinedAt: g.joinedAt, serverMute: g.serverMute },
-        { upsert: true },
+        {
+          $set: { name: g.name, guildId: g.guildId, channelId: g.channelId, sid: g.sid, joinedAt: g.joinedAt },
+          $setOnInsert: { serverMute: false },
+        },
+        { upsert: true, returnDocument: 'after' },
       );
+      if (!doc) throw new Error(`voice guest ${g.identity} not written`);
+      return guestRecord(doc);
     },
     /** Sets the guest's server mute; the updated record, or null when the guest is gone. */
     async setGuestMute(identity: string, serverMute: boolean): Promise<VoiceGuestRecord | null> {
