@@ -137,8 +137,10 @@ const ConfigSchema = z
      */
     GATEWAY_RECHECK_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     /**
-     * Voice: how often (ms) stored voice states are compared with LiveKit's participant lists, and open calls whose
-     * room is gone are ended (webhooks' call.ended); 0 = voice states only at boot, and no call sweep.
+     * Voice: how often (ms) stored voice states are compared with LiveKit's participant lists, open calls whose room
+     * is gone are ended (webhooks' call.ended), and the voice widget's guests are swept (listed, dropped, held to the
+     * guild's guest rules); 0 = voice states only at boot, no call sweep, and guests swept only when a guild's embed
+     * settings change.
      */
     VOICE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /**

@@ -73,7 +73,10 @@ export const VoiceGuest = z.object({
   guildId: Id,
   channelId: Id,
   joinedAt: IsoDate,
-  /** A moderator took the guest's microphone (MUTE_MEMBERS); it stays taken if the guest reconnects. */
+  /**
+   * A moderator took the guest's microphone (MUTE_MEMBERS); it stays taken while the guest's connection drops and
+   * resumes (a guest who leaves and joins again has a new identity).
+   */
   serverMute: z.boolean(),
 });
 export type VoiceGuest = z.infer<typeof VoiceGuest>;

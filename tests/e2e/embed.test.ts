@@ -362,12 +362,12 @@ describe('the embeddable voice widget', () => {
     expect(await a.getByRole('button', { name: /^Lobby \(voice channel\), 1 connected, 1 guest$/ }).count()).toBe(1);
     await expectNoSeriousViolationsInBothThemes(a, 'app: a guest in the voice list');
 
-    // The owner (MUTE_MEMBERS) mutes the guest from the keyboard: the button turns to Unmute, pressed.
-    await row.getByRole('button', { name: `Mute ${guestName}` }).focus();
+    // The owner (MUTE_MEMBERS) mutes the guest from the keyboard: a toggle button, pressed once the guest is muted.
+    const mute = row.getByRole('button', { name: `Server mute ${guestName}` });
+    expect(await mute.getAttribute('aria-pressed')).toBe('false');
+    await mute.focus();
     await a.keyboard.press('Enter');
-    const unmute = row.getByRole('button', { name: `Unmute ${guestName}` });
-    await unmute.waitFor({ timeout: 15_000 });
-    expect(await unmute.getAttribute('aria-pressed')).toBe('true');
+    await row.getByRole('button', { name: `Server mute ${guestName}`, pressed: true }).waitFor({ timeout: 15_000 });
     await expectNoSeriousViolationsInBothThemes(a, 'app: a server-muted guest in the voice list');
 
     // The owner (MOVE_MEMBERS) disconnects the guest from the keyboard.

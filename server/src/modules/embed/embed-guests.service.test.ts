@@ -22,7 +22,7 @@ function setup() {
   const inRoom = new Map<string, { identity: string; sid: string; name?: string; canPublish?: boolean }[]>();
   const removed: string[] = [];
   const silenced: string[] = [];
-  const livekit = { down: false };
+  const livekit = { down: false, rightsDown: false, listings: 0, onList: () => {} };
   const audited: string[] = [];
   /** What guests may do per channel (as the guild's embed settings and @everyone decide); absent = not a channel here. */
   const rights = new Map<string, { connect: boolean; speak: boolean }>([
@@ -40,7 +40,7 @@ function setup() {
         const doc = docs.get(identity);
         if (!doc) return null;
         docs.set(identity, { ...doc, serverMute });
-        return docs.get(identity)!;
+        return { guest: docs.get(identity)!, changed: doc.serverMute !== serverMute };
       },
       removeGuest: async (identity, sid) => {
         const doc = docs.get(identity);
@@ -55,15 +55,18 @@ function setup() {
     rooms: {
       listRooms: async () => {
         if (livekit.down) throw new Error('LiveKit down');
+        livekit.listings += 1;
         return [...inRoom.keys()];
       },
-      listParticipants: async (room) =>
-        (inRoom.get(room) ?? []).map(({ canPublish, ...p }) => ({
+      listParticipants: async (room) => {
+        livekit.onList();
+        return (inRoom.get(room) ?? []).map(({ canPublish, ...p }) => ({
           ...p,
           joinedAtMs: 5_000,
           tracks: [],
           permission: { canPublish: canPublish ?? false, canSubscribe: true },
-        })),
+        }));
+      },
       removeParticipant: async (room, identity) => {
         removed.push(`${room}/${identity}`);
         inRoom.set(
@@ -73,6 +76,7 @@ function setup() {
         return true;
       },
       applyRights: async (room, identity, r) => {
+        if (livekit.rightsDown) throw new Error('LiveKit down');
         silenced.push(`${room}/${identity}/${r.microphone ? 'mic' : 'no mic'}`);
         return true;
       },
@@ -268,5 +272,65 @@ describe('voice widget guests', () => {
     await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: HIDDEN, joinedAtMs: 1 });
     expect(await codeOf(t.presence.moderate(MEMBER, GUILD, GUEST, { serverMute: true }))).toBe('NOT_FOUND');
     expect(t.silenced).toEqual([]);
+  });
+
+  it('when LiveKit fails as a guest is muted, then the request fails but the mute is recorded, audited and shown once; a retry reaches LiveKit', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    t.livekit.rightsDown = true;
+    await expect(t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true })).rejects.toThrow('LiveKit down');
+    expect(t.docs.get(GUEST)?.serverMute).toBe(true);
+    expect(t.audited).toEqual([`voice.mute ${GUEST}`]);
+    expect(t.events.at(-1)).toMatchObject({ serverMute: true });
+    t.livekit.rightsDown = false;
+    await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true });
+    expect(t.silenced).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}/no mic`]);
+    expect(t.audited).toHaveLength(1);
+    expect(t.events).toHaveLength(2);
+  });
+
+  it('when a muted guest reconnects while LiveKit fails, then the join is still recorded and told; the sweep takes the microphone later', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true });
+    t.livekit.rightsDown = true;
+    expect(await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_2', channelId: CHANNEL, joinedAtMs: 2 })).toBe(
+      true,
+    );
+    expect(t.docs.get(GUEST)).toMatchObject({ sid: 'PA_2', serverMute: true });
+    expect(t.events.at(-1)).toMatchObject({ identity: GUEST, connected: true, serverMute: true });
+    t.livekit.rightsDown = false;
+    t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_2', canPublish: true }]);
+    expect((await t.presence.sweep()).silenced).toBe(1);
+  });
+
+  it('when a moderator unmutes a guest while a sweep is under way, then the sweep does not take the microphone back', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    await t.presence.moderate(MUTER, GUILD, GUEST, { serverMute: true });
+    t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1', canPublish: true }]);
+    // The unmute lands after the sweep read its records, before it looks at LiveKit's list.
+    t.livekit.onList = () => {
+      const doc = t.docs.get(GUEST);
+      if (doc) t.docs.set(GUEST, { ...doc, serverMute: false });
+    };
+    expect((await t.presence.sweep()).silenced).toBe(0);
+  });
+
+  it('when many sweeps are asked for while one runs, then they make one more pass, not one each', async () => {
+    const t = setup();
+    t.inRoom.set(voiceRoomName(CHANNEL), []);
+    // Five more asked for while the first is listing LiveKit's rooms.
+    const more: Promise<unknown>[] = [];
+    t.livekit.onList = () => {
+      if (more.length === 0) for (let i = 0; i < 5; i++) more.push(t.presence.sweep());
+    };
+    await t.presence.sweep();
+    await Promise.all(more);
+    expect(more).toHaveLength(5);
+    expect(t.livekit.listings).toBe(2);
+    await t.presence.idle();
+    expect((await t.presence.sweep()).dropped).toBe(0);
+    expect(t.livekit.listings).toBe(3);
   });
 });

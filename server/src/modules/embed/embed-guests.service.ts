@@ -113,6 +113,7 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
   }
 
   let sweeping: Promise<unknown> = Promise.resolve();
+  let pending: Promise<GuestSweepResult> | null = null;
 
   const presence = {
     /** participant_joined of a guest identity in a voice channel's room. */
@@ -131,11 +132,16 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
         sid: input.sid,
         joinedAt: new Date(input.joinedAtMs || Date.now()),
       });
-      // The same guest reconnecting (its token still valid) stays muted, but its token grants the microphone again.
-      if (record.serverMute) await rooms.applyRights(voiceRoomName(record.channelId), record.identity, LISTEN_ONLY);
       if (previous && previous.channelId !== record.channelId) await announceLeft(previous, 'rejoined elsewhere');
       log.info({ identity: input.identity, channelId: input.channelId }, 'voice guest joined');
       await deps.publish({ ...toVoiceGuest(record), connected: true });
+      // The same guest reconnecting (a new connection of the same token) stays muted, but its token grants the
+      // microphone again. Should LiveKit fail now, the sweep takes it: the join itself is recorded and told.
+      if (record.serverMute)
+        await rooms.applyRights(voiceRoomName(record.channelId), record.identity, LISTEN_ONLY).catch((err: unknown) => {
+          log.warn({ err, identity: record.identity }, 'muted voice guest reconnected; its microphone is left to the sweep');
+          return false;
+        });
       return true;
     },
 
@@ -164,13 +170,13 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
      * where guests may speak now.
      */
     async moderate(actorId: string, guildId: string, identity: string, body: { serverMute: boolean }): Promise<VoiceGuest> {
-      const guest = await moderatable(actorId, guildId, identity, Permission.MUTE_MEMBERS, 'MUTE_MEMBERS');
-      const after = await repo.setGuestMute(identity, body.serverMute);
-      if (!after) throw AppError.notFound('Guest');
-      // Recorded first: should LiveKit fail now (the request fails), the sweep still takes a muted guest's microphone.
-      const speak = !body.serverMute && ((await deps.guestRights(after.channelId))?.speak ?? false);
-      await rooms.applyRights(voiceRoomName(after.channelId), identity, speak ? SPEAK : LISTEN_ONLY);
-      if (guest.serverMute !== body.serverMute) {
+      await moderatable(actorId, guildId, identity, Permission.MUTE_MEMBERS, 'MUTE_MEMBERS');
+      const set = await repo.setGuestMute(identity, body.serverMute);
+      if (!set) throw AppError.notFound('Guest');
+      const { guest: after, changed } = set;
+      // Told before LiveKit is asked: should LiveKit fail now (the request fails, and a retry changes nothing here),
+      // the change is still audited and shown, and the sweep takes a muted guest's microphone.
+      if (changed) {
         log.info({ actorId, identity, channelId: after.channelId, serverMute: body.serverMute }, 'voice guest moderated');
         await safeAudit({
           guildId,
@@ -181,6 +187,8 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
         });
         await deps.publish({ ...toVoiceGuest(after), connected: true });
       }
+      const speak = !body.serverMute && ((await deps.guestRights(after.channelId))?.speak ?? false);
+      await rooms.applyRights(voiceRoomName(after.channelId), identity, speak ? SPEAK : LISTEN_ONLY);
       return toVoiceGuest(after);
     },
 
@@ -209,10 +217,22 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
      * read before LiveKit is asked, so a guest who joins in between is found in LiveKit's list, never wrongly dropped.
      */
     sweep(): Promise<GuestSweepResult> {
-      // One at a time (the interval's and a settings change's), so a guest is adopted or evicted once, not twice.
-      const next = sweeping.then(sweepOnce, sweepOnce);
+      // One at a time (the interval's and settings changes'), so a guest is adopted or evicted once, not twice; and at
+      // most one waiting: a burst of settings changes while one runs makes one more pass, which sees them all.
+      if (pending) return pending;
+      const next: Promise<GuestSweepResult> = sweeping.then(() => {
+        pending = null;
+        return sweepOnce();
+      });
+      pending = next;
       sweeping = next.catch(() => undefined);
       return next;
+    },
+
+    /** Resolves once no sweep is running or waiting (for shutdown). */
+    async idle(): Promise<void> {
+      while (pending) await pending.catch(() => undefined);
+      await sweeping;
     },
   };
 
@@ -239,7 +259,11 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
           continue;
         }
         live.set(p.identity, p.sid);
-        const muted = byChannel.get(channelId)?.some((g) => g.identity === p.identity && g.serverMute) ?? false;
+        // A mute is read again here, not from the records read at the start: an unmute since must not be undone.
+        const muted =
+          rights.speak && p.permission?.canPublish && byChannel.get(channelId)?.some((g) => g.identity === p.identity && g.serverMute)
+            ? ((await repo.findGuest(p.identity))?.serverMute ?? false)
+            : false;
         if ((!rights.speak || muted) && p.permission?.canPublish) {
           await rooms.applyRights(room, p.identity, LISTEN_ONLY);
           log.info({ identity: p.identity, channelId, muted }, 'voice guest silenced: it may not speak here now');

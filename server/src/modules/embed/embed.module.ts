@@ -108,6 +108,7 @@ export function embedModule(ctx: ModuleContext): ServerModule {
     async stop() {
       unsubscribe();
       if (sweeper) clearInterval(sweeper);
+      await guests.idle();
     },
   };
 }

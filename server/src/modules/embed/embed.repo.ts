@@ -78,10 +78,14 @@ export function createEmbedRepo(db: Db) {
       if (!doc) throw new Error(`voice guest ${g.identity} not written`);
       return guestRecord(doc);
     },
-    /** Sets the guest's server mute; the updated record, or null when the guest is gone. */
-    async setGuestMute(identity: string, serverMute: boolean): Promise<VoiceGuestRecord | null> {
-      const doc = await guests.findOneAndUpdate({ _id: identity }, { $set: { serverMute } }, { returnDocument: 'after' });
-      return doc ? guestRecord(doc) : null;
+    /**
+     * Sets the guest's server mute; the record after and whether this call changed it (one update: of two moderators
+     * muting at once, one changes it), or null when the guest is gone.
+     */
+    async setGuestMute(identity: string, serverMute: boolean): Promise<{ guest: VoiceGuestRecord; changed: boolean } | null> {
+      const before = await guests.findOneAndUpdate({ _id: identity }, { $set: { serverMute } }, { returnDocument: 'before' });
+      if (!before) return null;
+      return { guest: guestRecord({ ...before, serverMute }), changed: (before.serverMute ?? false) !== serverMute };
     },
     /** The guest's connection `sid` ended (any connection when `sid` is null); the removed record, or null. */
     async removeGuest(identity: string, sid: string | null): Promise<VoiceGuestRecord | null> {

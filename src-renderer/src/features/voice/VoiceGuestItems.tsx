@@ -1,6 +1,6 @@
 import { describeError } from '../../api/http-client';
 import type { Channel } from '../../api/types';
-import { api, uiStore } from '../../app/services';
+import { api, uiStore, voicePresenceStore } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { CloseIcon, MicIcon, MicOffIcon } from '../../ui/icons';
 import { useCan } from '../guilds/usePermissions';
@@ -16,7 +16,9 @@ export function VoiceGuestItems({ channel, guests }: { channel: Channel; guests:
   const canMute = useCan(channel.guildId, 'MUTE_MEMBERS', channel);
   const setMute = async (guest: GuestOccupant, serverMute: boolean) => {
     try {
-      await api().embed.muteGuest(channel.guildId, guest.identity, serverMute);
+      const after = await api().embed.muteGuest(channel.guildId, guest.identity, serverMute);
+      // Shown now, not only when the gateway's VOICE_GUEST_UPDATE arrives.
+      voicePresenceStore.getState().setGuest({ ...after, connected: true });
       uiStore.getState().toast('info', serverMute ? `${guest.name} was muted.` : `${guest.name} was unmuted.`);
     } catch (err) {
       uiStore.getState().toast('error', describeError(err));
@@ -53,7 +55,7 @@ export function VoiceGuestItems({ channel, guests }: { channel: Channel; guests:
             <button
               type="button"
               className={`icon-btn small voice-guest-mute${g.serverMute ? ' danger' : ''}`}
-              aria-label={g.serverMute ? `Unmute ${g.name}` : `Mute ${g.name}`}
+              aria-label={`Server mute ${g.name}`}
               aria-pressed={g.serverMute}
               title={g.serverMute ? `Server muted: unmute ${g.name}` : `Mute ${g.name} for everyone`}
               onClick={() => void setMute(g, !g.serverMute)}
