@@ -49,6 +49,8 @@ args=(
 if [[ -n ${PARLEY_FUZZ_SEED:-} ]]; then args+=(--seed "$PARLEY_FUZZ_SEED"); fi
 if [[ -n ${PARLEY_FUZZ_TOKEN:-} ]]; then args+=(-H "Authorization: Bearer $PARLEY_FUZZ_TOKEN"); fi
 
+# ast.parse one thread at a time (scripts/fuzz/sitecustomize.py): CPython 3.11 crashes when two threads parse at once.
+export PYTHONPATH="$root/scripts/fuzz${PYTHONPATH:+:$PYTHONPATH}"
 # Schemathesis keeps its crash cache (for `schemathesis replay`) in ./.schemathesis: under .stack, not in the tree.
 mkdir -p "$root/.stack/fuzz"
 cd "$root/.stack/fuzz"
