@@ -79,7 +79,8 @@ import {
 } from '@livekit/rtc-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { ensureWebBuild, launchChromium, ROOT } from '../tests/e2e/web-stack';
@@ -211,6 +212,63 @@ function subscribedAudio(room: Room, identity: string | undefined, timeoutMs = 1
   });
 }
 
+/** A receiving track's jitter-buffer counters (inbound-rtp stats): seconds summed over emitted samples, and the count. */
+interface JitterBufferCounters {
+  delayS: number;
+  targetS: number;
+  emitted: number;
+}
+
+/**
+ * The jitter-buffer counters of the remote `track`, from libwebrtc's inbound-rtp stats; null when they cannot be read.
+ * rtc-node 1.1.0 does not expose getStats, though its FFI answers a GetStatsRequest for a track handle: this asks
+ * through the package's own FFI client (an internal module, so a later rtc-node may move it; the figure is then
+ * 'n/a', and the latencies are unaffected).
+ */
+async function jitterBufferCounters(track: RemoteTrack): Promise<JitterBufferCounters | null> {
+  interface StatsEvent {
+    message: { case?: string; value?: { asyncId?: bigint; stats?: { stats: { case?: string; value?: unknown } }[] } };
+  }
+  interface InternalFfi {
+    request<T>(req: unknown): T;
+    waitFor<T>(predicate: (event: StatsEvent) => boolean): Promise<T>;
+  }
+  try {
+    // The package exports only its entry point (dist/index.cjs); its FFI client module sits beside it.
+    const require = createRequire(import.meta.url);
+    const { FfiClient } = require(join(dirname(require.resolve('@livekit/rtc-node')), 'ffi_client.cjs')) as {
+      FfiClient: { instance: InternalFfi };
+    };
+    const handle = (track as unknown as { ffi_handle: { handle: bigint } }).ffi_handle.handle;
+    const ffi = FfiClient.instance;
+    const { asyncId } = ffi.request<{ asyncId: bigint }>({ message: { case: 'getStats', value: { trackHandle: handle } } });
+    const reply = await Promise.race([
+      ffi.waitFor<NonNullable<StatsEvent['message']['value']>>(
+        (e) => e.message.case === 'getStats' && e.message.value?.asyncId === asyncId,
+      ),
+      new Promise<null>((r) => setTimeout(() => r(null), 2_000)),
+    ]);
+    const inbound = reply?.stats?.find((s) => s.stats.case === 'inboundRtp')?.stats.value as
+      { inbound?: { jitterBufferDelay?: number; jitterBufferTargetDelay?: number; jitterBufferEmittedCount?: bigint } } | undefined;
+    if (!inbound?.inbound) return null;
+    return {
+      delayS: inbound.inbound.jitterBufferDelay ?? 0,
+      targetS: inbound.inbound.jitterBufferTargetDelay ?? 0,
+      emitted: Number(inbound.inbound.jitterBufferEmittedCount ?? 0),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The mean jitter-buffer delay and target (ms) of the samples emitted between two readings, or null. */
+function jitterBufferBetween(before: JitterBufferCounters | null, after: JitterBufferCounters | null) {
+  if (!before || !after || after.emitted <= before.emitted) return null;
+  const samples = after.emitted - before.emitted;
+  const ms = (seconds: number) => Math.round((seconds / samples) * 10_000) / 10;
+  return { delayMs: ms(after.delayS - before.delayS), targetMs: ms(after.targetS - before.targetS) };
+}
+
 /** A bot in a voice channel: joins through the API, connects, and optionally publishes paced audio. */
 class Bot {
   readonly room = new Room();
@@ -314,7 +372,11 @@ async function measureClicks(b: Bot, aIdentity: string, a: ClickerProcess, click
   // Let the subscription settle for a second, then start clicking.
   await new Promise((r) => setTimeout(r, 1_000));
   a.startClicking();
-  await new Promise((r) => setTimeout(r, 50 + clicks * CLICK_PERIOD_MS + 1_000));
+  // The receiver's jitter buffer over the counted clicks (its counters read after the warm-up and at the end).
+  await new Promise((r) => setTimeout(r, 50 + WARMUP_CLICKS * CLICK_PERIOD_MS));
+  const counted = await jitterBufferCounters(track);
+  await new Promise((r) => setTimeout(r, (clicks - WARMUP_CLICKS) * CLICK_PERIOD_MS + 1_000));
+  const jitterBuffer = jitterBufferBetween(counted, await jitterBufferCounters(track));
   stop();
   const sentAt = a.sentAt;
   const latencies: number[] = [];
@@ -325,7 +387,12 @@ async function measureClicks(b: Bot, aIdentity: string, a: ClickerProcess, click
   }
   log(`clicks sent ${sentAt.length}, detected ${detections.length}, counted ${latencies.length}`);
   if (latencies.length < clicks - WARMUP_CLICKS - 5) throw new Error(`only ${latencies.length} clicks detected`);
-  return latencies;
+  log(
+    jitterBuffer
+      ? `receiver's jitter buffer over the counted clicks: delay ${jitterBuffer.delayMs} ms, target ${jitterBuffer.targetMs} ms`
+      : "receiver's jitter buffer: stats not readable",
+  );
+  return { latencies, jitterBufferMs: jitterBuffer?.delayMs ?? Number.NaN };
 }
 
 /**
@@ -380,6 +447,7 @@ async function measureJoins(call: ApiCall, channelId: string, joiner: Member): P
 async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Member, joiner: Member) {
   const oneWay: number[] = [];
   const sessionP50: number[] = [];
+  const sessionJitterBuffer: number[] = [];
   const busy = busyMeter();
   for (let session = 0; session < PAIR_SESSIONS; session++) {
     const botB = new Bot(b);
@@ -387,10 +455,11 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
     try {
       botA = await ClickerProcess.start(await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, a.token), false);
       await botB.connect(call, channelId, true);
-      const latencies = await measureClicks(botB, a.id, botA, PAIR_CLICKS);
+      const { latencies, jitterBufferMs } = await measureClicks(botB, a.id, botA, PAIR_CLICKS);
       log(`session ${session + 1} one-way samples`, latencies.map((t) => Math.round(t)).join(' '), `(${await botA.stop()})`);
       oneWay.push(...latencies);
       sessionP50.push(percentile(latencies, 50));
+      sessionJitterBuffer.push(jitterBufferMs);
     } finally {
       botA?.kill();
       await botB.close();
@@ -403,7 +472,7 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
     const clicksBusy = busy.stop();
     const joinsBusy = busyMeter();
     const joins = await joinsInChild(call.base, channelId, joiner);
-    return { oneWay, sessionP50, joins, busy: { clicks: clicksBusy, joins: joinsBusy.stop() } };
+    return { oneWay, sessionP50, sessionJitterBuffer, joins, busy: { clicks: clicksBusy, joins: joinsBusy.stop() } };
   } finally {
     await publisher.close();
   }
@@ -694,6 +763,7 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
     for (let i = 0; i < crowd.length; i += per) children.push(await startCrowdProcess(crowd.slice(i, i + per)));
     const oneWay: number[] = [];
     const sessionP50: number[] = [];
+    const sessionJitterBuffer: number[] = [];
     const clicksBusy = busyMeter();
     for (let session = 0; session < CROWD_SESSIONS; session++) {
       const botB = new Bot(b);
@@ -703,7 +773,7 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
         await botB.publish(toneFill(250, 0.05));
         // A's clicks sit on a quiet tone like everyone else's audio, so A is never silent either.
         botA = await ClickerProcess.start(await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, a.token), true);
-        const latencies = await measureClicks(botB, a.id, botA, CROWD_CLICKS);
+        const { latencies, jitterBufferMs } = await measureClicks(botB, a.id, botA, CROWD_CLICKS);
         log(
           `20 publishers, session ${session + 1} one-way samples`,
           latencies.map((t) => Math.round(t)).join(' '),
@@ -711,6 +781,7 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
         );
         oneWay.push(...latencies);
         sessionP50.push(percentile(latencies, 50));
+        sessionJitterBuffer.push(jitterBufferMs);
       } finally {
         botA?.kill();
         await botB.close();
@@ -739,7 +810,7 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
       jitterP99Ms: Math.max(...pacing.map((p) => p.jitterP99Ms)),
       skippedPct: Math.round((pacing.reduce((sum, p) => sum + p.skipped, 0) / frames) * 10_000) / 100,
     };
-    return { oneWay, sessionP50, joins, crowdPacing, busy: { clicks: clicksBusyPct, joins: joinsBusyPct } };
+    return { oneWay, sessionP50, sessionJitterBuffer, joins, crowdPacing, busy: { clicks: clicksBusyPct, joins: joinsBusyPct } };
   } finally {
     for (const { child } of children) child.kill('SIGTERM');
   }
@@ -879,6 +950,11 @@ async function browserFigures(
   }
 }
 
+/** Each session's mean jitter-buffer delay, as audio_one_way_session_p50_ms lists its median ('n/a' when unread). */
+function jitterBuffers(perSession: number[]): string {
+  return perSession.map((ms) => (Number.isNaN(ms) ? 'n/a' : String(ms))).join(' / ');
+}
+
 async function main(): Promise<void> {
   const bench = await startBenchServer('media');
   try {
@@ -930,6 +1006,7 @@ async function main(): Promise<void> {
         audio_one_way_p95_ms: percentile(pair.oneWay, 95),
         audio_one_way_clicks: pair.oneWay.length,
         audio_one_way_session_p50_ms: pair.sessionP50.join(' / '),
+        audio_one_way_session_jitter_buffer_ms: jitterBuffers(pair.sessionJitterBuffer),
         audio_one_way_cpu_busy_pct: pair.busy.clicks ?? 'n/a',
         bot_join_cpu_busy_pct: pair.busy.joins ?? 'n/a',
         bot_join_first_audio_p50_ms: percentile(pair.joins, 50),
@@ -938,6 +1015,7 @@ async function main(): Promise<void> {
         audio_one_way_p95_ms_20pub: percentile(crowd.oneWay, 95),
         audio_one_way_clicks_20pub: crowd.oneWay.length,
         audio_one_way_session_p50_ms_20pub: crowd.sessionP50.join(' / '),
+        audio_one_way_session_jitter_buffer_ms_20pub: jitterBuffers(crowd.sessionJitterBuffer),
         audio_one_way_cpu_busy_pct_20pub: crowd.busy.clicks ?? 'n/a',
         bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
         bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
