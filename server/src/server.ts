@@ -138,6 +138,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   });
   // Guild events as published, for modules that react to all of them in one place (outbound webhooks).
   const guildEventListeners: ((guildId: string, event: string, payload: unknown) => void)[] = [];
+  // Permission changes as the gateway resyncs them, for modules that hold live sessions to them (voice).
+  const accessListeners: ((guildId: string, userId?: string) => void)[] = [];
   const gateway = createGateway({
     log: moduleLogger(log, 'gateway'),
     repos,
@@ -150,6 +152,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     apiTokenRecheckMs: config.GATEWAY_RECHECK_MS,
     onGuildEvent: (guildId, event, payload) => {
       for (const listener of guildEventListeners) listener(guildId, event, payload);
+    },
+    onGuildResync: (guildId, userId) => {
+      for (const listener of accessListeners) listener(guildId, userId);
     },
     onEvent: (event, direction) =>
       metrics.gateway.events.inc({ event: direction === 'in' ? gatewayEventLabel(event, KNOWN_CLIENT_EVENTS) : event, direction }),
@@ -192,6 +197,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     permissions,
     gateway: gateway.publisher,
     onGuildEvent: (listener) => guildEventListeners.push(listener),
+    onAccessChange: (listener) => accessListeners.push(listener),
     audit,
     metrics,
     createApiRouter: () => createApiRouter(requireAuth, validateResponses, routeRateLimits),

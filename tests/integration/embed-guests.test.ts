@@ -10,6 +10,7 @@ import { VoiceGuestList, VoiceGuestUpdateEvent } from '@shared/api/embed';
 import { VoiceStateList } from '@shared/api/voice';
 import { connectGateway, nextEvent, registerUser, type TestServer } from './server-helpers';
 import { voiceRoomName } from '@shared/api/voice';
+import { Permission } from '@shared/permissions/permissions';
 import { Bot, createVoiceGuild, env, roomService, startServerOn, waitFor, type VoiceGuild } from './voice-support';
 
 let server: TestServer;
@@ -218,6 +219,29 @@ describe('voice widget guests in the voice list', () => {
       );
       expect(bot.disconnected).toBe(false);
     } finally {
+      expect((await embedSettings({ guestAccess: 'listen' })).status).toBe(200);
+    }
+  });
+
+  it("when guests may speak again, or a channel's overwrite takes SPEAK from @everyone and gives it back, then a connected guest follows at once", async () => {
+    expect((await embedSettings({ guestAccess: 'speak' })).status).toBe(200);
+    const overwrites = (list: unknown[]) => server.api.patch(`/channels/${g.b}`, { overwrites: list }, g.owner.token);
+    const publishes = (want: boolean, what: string) =>
+      waitFor(what, async () => ((await canPublishIn(g.b, identity)) === want ? true : undefined), 15_000);
+    const { bot, identity } = await speakingGuestIn(g.b);
+    try {
+      expect((await overwrites([{ id: g.guildId, type: 'role', allow: 0, deny: Permission.SPEAK }])).status).toBe(200);
+      await publishes(false, 'LiveKit to take the microphone after the overwrite');
+      expect((await overwrites([])).status).toBe(200);
+      await publishes(true, 'LiveKit to give the microphone back after the overwrite went');
+
+      expect((await embedSettings({ guestAccess: 'listen' })).status).toBe(200);
+      await publishes(false, 'LiveKit to take the microphone for listen-only');
+      expect((await embedSettings({ guestAccess: 'speak' })).status).toBe(200);
+      await publishes(true, 'LiveKit to give the microphone back when guests may speak again');
+      expect(bot.disconnected).toBe(false);
+    } finally {
+      await overwrites([]);
       expect((await embedSettings({ guestAccess: 'listen' })).status).toBe(200);
     }
   });

@@ -165,6 +165,11 @@ export function createGateway(deps: {
   /** Every guild event published (not DM events), before it is sent: outbound webhooks listen here. Must not throw. */
   onGuildEvent?: (guildId: string, event: string, payload: unknown) => void;
   /**
+   * Every resyncGuild (a change of who may see or do what in the guild: roles, a member's roles, overwrites, parents,
+   * the owner), after the change was written, `userId` when it concerns one member only. Must not throw.
+   */
+  onGuildResync?: (guildId: string, userId?: string) => void;
+  /**
    * Client events per user (every session counts): an event over the budget is dropped and answered RATE_LIMITED (its
    * ack, or a GATEWAY_ERROR event when it has none); a connection with `disconnectAfter` such drops is closed.
    */
@@ -348,6 +353,7 @@ export function createGateway(deps: {
       }
     },
     async resyncGuild(guildId, userId) {
+      deps.onGuildResync?.(guildId, userId);
       if (!io) return;
       const sockets = await io.in(userId ? userRoom(userId) : guildRoom(guildId)).fetchSockets();
       const userIds = [...new Set(sockets.map((s) => s.data.userId))];

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { channelIdFromRoom } from '@shared/api/voice';
-import type { VoiceRoomService } from './room-service';
-import { mediaPresenceOf } from './room-service';
+import type { LiveParticipant, VoiceRoomService } from './room-service';
+import { grantsExactly, mediaPresenceOf } from './room-service';
+import type { VoiceMediaRights } from './tokens';
 
 /**
  * Webhooks can be lost (our server was down, LiveKit crashed, a network blip). The reconciler makes LiveKit's own
@@ -11,12 +12,20 @@ import { mediaPresenceOf } from './room-service';
  * It only ever ends a session by its participant sid, so a user who rejoined while the reconciler was looking is never
  * removed by mistake; several server instances reconciling at once converge on the same state.
  *
+ * Tokens are only checked when a participant connects, so each pass also holds everyone LiveKit lists to their access
+ * now: people who may no longer be in the room are evicted, and people whose media rights changed (a role lost SPEAK,
+ * an overwrite granted VIDEO) get LiveKit's permission updated in place. `enforceAccess()` does just that part, over
+ * the rooms we have sessions in, and runs when permissions change (server.ts), so a change applies at once rather than
+ * at the next pass.
+ *
  * Seats of limited channels are swept last, against the same LiveKit lists: a seat whose session ended here went back
  * with the session, so the sweep only frees seats that outlived every trace of their user (a lost write, a token never
  * used) and gives one to people found in a limited room without one.
  */
 export interface ReconcileTarget {
   listActiveRooms(): Promise<string[]>;
+  /** The rooms of a guild's voice channels we have sessions in (enforceAccess for one guild). */
+  listActiveRoomsInGuild?(guildId: string): Promise<string[]>;
   listActiveInRoom(
     room: string,
   ): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number; selfVideo?: boolean; selfStream?: boolean }[]>;
@@ -41,6 +50,11 @@ export interface ReconcileTarget {
   mayStay?(identity: string, channelId: string): Promise<boolean>;
   evict?(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
   /**
+   * The media rights a participant allowed to stay should have now (channel permissions and moderation flags); null
+   * when the identity or room is not ours to judge (guests, recorders, other deployments' rooms).
+   */
+  rightsNow?(identity: string, channelId: string): Promise<VoiceMediaRights | null>;
+  /**
    * Seat upkeep after each pass, with who LiveKit had in every room it listed (rooms missing from `live` had nobody)
    * and when the listing began.
    */
@@ -59,12 +73,26 @@ export interface ReconcileResult {
   media: number;
   /** Participants removed from LiveKit because they may no longer be there. */
   evicted: number;
+  /** Participants whose LiveKit permission was updated to the media rights they have now. */
+  rights: number;
   /** Seats of limited channels freed because nobody in LiveKit used them (leave webhook lost, token never used). */
   seatsFreed: number;
 }
 
+/** What one enforceAccess pass did. */
+export interface AccessResult {
+  evicted: number;
+  rights: number;
+}
+
 export interface VoiceReconciler {
   reconcileOnce(): Promise<ReconcileResult>;
+  /**
+   * Holds everyone in the rooms we have sessions in (of one guild, or all) to their access now: evictions and rights
+   * only, sessions are left to reconcileOnce. One pass runs at a time and at most one waits, taking every guild asked
+   * for meanwhile, so a burst of permission changes costs two passes.
+   */
+  enforceAccess(guildId?: string): Promise<AccessResult>;
   /** Runs once now, then every `intervalMs` (0 = only once). */
   start(): void;
   stop(): Promise<void>;
@@ -83,8 +111,66 @@ export function createVoiceReconciler(deps: {
   let running: Promise<unknown> | null = null;
   let stopped = false;
 
+  /** Two rights alike (what applyRights would grant for each is the same). */
+  const sameRights = (a: VoiceMediaRights, b: VoiceMediaRights) =>
+    a.microphone === b.microphone && a.camera === b.camera && a.screenShare === b.screenShare && a.canSubscribe === b.canSubscribe;
+
+  /**
+   * Updates LiveKit's permission for `p` when it differs from the rights they have now. The rights are read again
+   * after each update: a moderator's mute (or a permission write) that landed meanwhile is applied over ours rather
+   * than undone by it.
+   */
+  async function enforceRights(room: string, channelId: string, p: LiveParticipant): Promise<boolean> {
+    if (!target.rightsNow) return false;
+    let rights = await target.rightsNow(p.identity, channelId);
+    if (!rights || grantsExactly(p.permission, rights)) return false;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!(await rooms.applyRights(room, p.identity, rights))) return false;
+      const again = await target.rightsNow(p.identity, channelId);
+      if (!again || sameRights(again, rights)) break;
+      rights = again;
+    }
+    log.info({ identity: p.identity, room, rights }, 'voice rights updated to the permissions in force');
+    return true;
+  }
+
+  /** Evicts `p` when they may no longer be in the room, else brings their rights up to date. */
+  async function checkAccess(room: string, channelId: string, p: LiveParticipant): Promise<'evicted' | 'rights' | 'ok'> {
+    if (target.mayStay && target.evict && !(await target.mayStay(p.identity, channelId))) {
+      await target.evict({ room, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs }, 'access revoked');
+      return 'evicted';
+    }
+    return (await enforceRights(room, channelId, p)) ? 'rights' : 'ok';
+  }
+
+  /** The rooms of these guilds (null: every guild) that we have sessions in. */
+  async function activeRooms(guilds: ReadonlySet<string> | null): Promise<string[]> {
+    const byGuild = target.listActiveRoomsInGuild;
+    if (!guilds || !byGuild) return target.listActiveRooms();
+    return (await Promise.all([...guilds].map((g) => byGuild(g)))).flat();
+  }
+
+  async function enforceAccessOnce(guilds: ReadonlySet<string> | null): Promise<AccessResult> {
+    const result: AccessResult = { evicted: 0, rights: 0 };
+    for (const room of new Set(await activeRooms(guilds))) {
+      const channelId = channelIdFromRoom(room);
+      if (!channelId) continue;
+      for (const p of await rooms.listParticipants(room)) {
+        const outcome = await checkAccess(room, channelId, p);
+        if (outcome === 'evicted') result.evicted++;
+        else if (outcome === 'rights') result.rights++;
+      }
+    }
+    if (result.evicted || result.rights) log.info(result, 'voice access enforced');
+    return result;
+  }
+
+  let accessRunning: Promise<unknown> = Promise.resolve();
+  /** The pass waiting to run, and the guilds it will cover (null: all). */
+  let accessPending: { promise: Promise<AccessResult>; guilds: Set<string> | null } | null = null;
+
   async function reconcileOnce(): Promise<ReconcileResult> {
-    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, media: 0, evicted: 0, seatsFreed: 0 };
+    const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, media: 0, evicted: 0, rights: 0, seatsFreed: 0 };
     const listedAt = clock();
     const liveByRoom = new Map<string, Set<string>>();
     const stored = await target.listActiveRooms();
@@ -100,12 +186,13 @@ export function createVoiceReconciler(deps: {
       const listed = await rooms.listParticipants(room);
       const participants = [];
       for (const p of listed) {
-        if (target.mayStay && target.evict && !(await target.mayStay(p.identity, channelId))) {
-          await target.evict({ room, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs }, 'access revoked');
+        const outcome = await checkAccess(room, channelId, p);
+        if (outcome === 'evicted') {
           result.evicted++;
-        } else {
-          participants.push(p);
+          continue;
         }
+        if (outcome === 'rights') result.rights++;
+        participants.push(p);
       }
       liveByRoom.set(room, new Set(participants.map((p) => p.identity)));
       const liveSids = new Set(participants.map((p) => p.sid));
@@ -137,7 +224,8 @@ export function createVoiceReconciler(deps: {
     }
     if (target.sweepSeats) result.seatsFreed = (await target.sweepSeats(liveByRoom, listedAt)).freed;
     await target.housekeeping?.();
-    if (result.removed || result.added || result.media || result.evicted || result.seatsFreed) log.info(result, 'voice state reconciled');
+    if (result.removed || result.added || result.media || result.evicted || result.rights || result.seatsFreed)
+      log.info(result, 'voice state reconciled');
     return result;
   }
 
@@ -152,6 +240,24 @@ export function createVoiceReconciler(deps: {
 
   return {
     reconcileOnce,
+    enforceAccess(guildId) {
+      if (stopped) return Promise.resolve({ evicted: 0, rights: 0 });
+      if (accessPending) {
+        if (guildId === undefined) accessPending.guilds = null;
+        else accessPending.guilds?.add(guildId);
+        return accessPending.promise;
+      }
+      const pending: { promise: Promise<AccessResult>; guilds: Set<string> | null } = {
+        guilds: guildId === undefined ? null : new Set([guildId]),
+        promise: accessRunning.then(() => {
+          accessPending = null;
+          return enforceAccessOnce(pending.guilds);
+        }),
+      };
+      accessPending = pending;
+      accessRunning = pending.promise.catch(() => undefined);
+      return pending.promise;
+    },
     start() {
       stopped = false;
       tick();
@@ -165,6 +271,8 @@ export function createVoiceReconciler(deps: {
       if (timer) clearInterval(timer);
       timer = null;
       await running;
+      while (accessPending) await accessPending.promise.catch(() => undefined);
+      await accessRunning;
     },
   };
 }

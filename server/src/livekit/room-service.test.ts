@@ -1,7 +1,8 @@
 import { ParticipantInfo, ServerError, TrackInfo, TrackSource } from 'livekit-server-sdk';
 import type { RoomServiceClient } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
-import { createVoiceRoomService, mediaPresenceOf } from './room-service';
+import { createVoiceRoomService, grantsExactly, mediaPresenceOf } from './room-service';
+import { ParticipantPermission } from 'livekit-server-sdk';
 
 function fakeClient(overrides: Partial<Record<keyof RoomServiceClient, unknown>>) {
   const calls: { method: string; args: unknown[] }[] = [];
@@ -87,5 +88,29 @@ describe('voice room service', () => {
     expect(p?.tracks.map((t) => t.source)).toEqual(['camera', 'screen_share_audio']);
     // Screen-share audio without the picture is not a stream.
     expect(mediaPresenceOf(p?.tracks ?? [])).toEqual({ selfVideo: true, selfStream: false });
+  });
+
+  it("when listed, then a participant's permission says which sources LiveKit lets it publish, and grantsExactly compares it with rights", async () => {
+    const info = new ParticipantInfo({
+      identity: 'u1',
+      sid: 'PA_1',
+      permission: new ParticipantPermission({
+        canPublish: true,
+        canSubscribe: true,
+        canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
+      }),
+    });
+    const { client } = fakeClient({ listParticipants: () => [info] });
+    const [p] = await createVoiceRoomService(client).listParticipants('ch_x');
+    expect(p?.permission).toEqual({ canPublish: true, canSubscribe: true, canPublishSources: ['camera', 'microphone'] });
+    const speakAndVideo = { ...NOTHING, microphone: true, camera: true };
+    // The order of the sources does not matter; every right does.
+    expect(grantsExactly(p!.permission, speakAndVideo)).toBe(true);
+    expect(grantsExactly(p!.permission, { ...speakAndVideo, camera: false })).toBe(false);
+    expect(grantsExactly(p!.permission, { ...speakAndVideo, screenShare: true })).toBe(false);
+    expect(grantsExactly(p!.permission, { ...speakAndVideo, canSubscribe: false })).toBe(false);
+    // Nothing to publish: LiveKit keeps [microphone] with canPublish false (an empty list would mean any source).
+    expect(grantsExactly({ canPublish: false, canSubscribe: true, canPublishSources: ['microphone'] }, NOTHING)).toBe(true);
+    expect(grantsExactly(null, NOTHING)).toBe(false);
   });
 });

@@ -16,7 +16,8 @@ export interface LiveParticipant {
   name?: string;
   joinedAtMs: number;
   tracks: { sid: string; source: LiveTrackSource; muted: boolean }[];
-  permission: { canPublish: boolean; canSubscribe: boolean } | null;
+  /** What LiveKit lets the participant do now (the token's grant, or the latest updateParticipant). */
+  permission: { canPublish: boolean; canSubscribe: boolean; canPublishSources: LiveTrackSource[] } | null;
 }
 
 export interface VoiceRoomService {
@@ -53,6 +54,21 @@ export function mediaPresenceOf(tracks: readonly { source: LiveTrackSource }[]):
   return { selfVideo: tracks.some((t) => t.source === 'camera'), selfStream: tracks.some((t) => t.source === 'screen_share') };
 }
 
+/**
+ * Whether LiveKit's permission for a participant already grants exactly `rights` (as a token or applyRights would),
+ * so a sweep updates only participants whose rights changed. An unknown permission never matches.
+ */
+export function grantsExactly(permission: LiveParticipant['permission'], rights: VoiceMediaRights): boolean {
+  if (!permission) return false;
+  const want = voiceParticipantPermission(rights);
+  const sources = (list: readonly string[]) => [...new Set(list)].sort().join(',');
+  return (
+    permission.canPublish === want.canPublish &&
+    permission.canSubscribe === want.canSubscribe &&
+    sources(permission.canPublishSources) === sources(want.canPublishSources.map(trackSourceName))
+  );
+}
+
 function isNotFound(err: unknown): boolean {
   return err instanceof ServerError && (err.code === 'not_found' || err.status === 404);
 }
@@ -73,7 +89,13 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
           name: p.name,
           joinedAtMs: p.joinedAtMs > 0n ? Number(p.joinedAtMs) : Number(p.joinedAt) * 1000,
           tracks: p.tracks.map((t) => ({ sid: t.sid, source: trackSourceName(t.source), muted: t.muted })),
-          permission: p.permission ? { canPublish: p.permission.canPublish, canSubscribe: p.permission.canSubscribe } : null,
+          permission: p.permission
+            ? {
+                canPublish: p.permission.canPublish,
+                canSubscribe: p.permission.canSubscribe,
+                canPublishSources: p.permission.canPublishSources.map(trackSourceName),
+              }
+            : null,
         }));
       } catch (err) {
         if (isNotFound(err)) return [];

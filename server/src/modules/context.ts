@@ -54,6 +54,12 @@ export interface ModuleContext {
    * must not throw and must not hold up the publisher: do slow work without awaiting it in the listener.
    */
   onGuildEvent(listener: (guildId: string, event: string, payload: unknown) => void): void;
+  /**
+   * After a change of who may see or do what in a guild was written (a role's permissions, a member's roles, a
+   * channel's overwrites or parent, the owner; `userId` when it concerns one member): for holding live sessions to
+   * it. Same rules as onGuildEvent's listeners.
+   */
+  onAccessChange(listener: (guildId: string, userId?: string) => void): void;
   /** `audit.record({ guildId, action, actorId, targetId, details })`. */
   audit: AuditService;
   /** This instance's Prometheus metrics (served at /metrics); count into them, never into prom-client's global registry. */

@@ -64,7 +64,7 @@ function setup() {
           ...p,
           joinedAtMs: 5_000,
           tracks: [],
-          permission: { canPublish: canPublish ?? false, canSubscribe: true },
+          permission: { canPublish: canPublish ?? true, canSubscribe: true, canPublishSources: ['microphone'] },
         }));
       },
       removeParticipant: async (room, identity) => {
@@ -78,6 +78,11 @@ function setup() {
       applyRights: async (room, identity, r) => {
         if (livekit.rightsDown) throw new Error('LiveKit down');
         silenced.push(`${room}/${identity}/${r.microphone ? 'mic' : 'no mic'}`);
+        // As LiveKit does: the participant's permission is the one applied from now on.
+        inRoom.set(
+          room,
+          (inRoom.get(room) ?? []).map((p) => (p.identity === identity ? { ...p, canPublish: r.microphone } : p)),
+        );
         return true;
       },
     },
@@ -140,7 +145,7 @@ describe('voice widget guests', () => {
     const t = setup();
     await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
     t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1' }]);
-    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0 });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0, restored: 0 });
     t.inRoom.set(voiceRoomName(CHANNEL), []);
     expect((await t.presence.sweep()).dropped).toBe(1);
     expect(t.events.at(-1)).toMatchObject({ identity: GUEST, connected: false });
@@ -166,7 +171,7 @@ describe('voice widget guests', () => {
     ]);
     expect(t.events).toEqual([expect.objectContaining({ identity: GUEST, connected: true })]);
     // Found again (and the late webhook replayed): nothing new, nobody told twice.
-    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0 });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0, restored: 0 });
     await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 5_000 });
     expect(t.events).toHaveLength(1);
   });
@@ -180,7 +185,7 @@ describe('voice widget guests', () => {
       { identity: missed, sid: 'PA_3' },
     ]);
     t.rights.set(CHANNEL, { connect: false, speak: false });
-    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 2, silenced: 0 });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 2, silenced: 0, restored: 0 });
     expect(t.removed).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}`, `${voiceRoomName(CHANNEL)}/${missed}`]);
     expect(t.docs.size).toBe(0);
     // The listed guest's viewers are told it left; the one never listed was never announced.
@@ -198,9 +203,40 @@ describe('voice widget guests', () => {
       { identity: listener, sid: 'PA_3', canPublish: false },
     ]);
     t.rights.set(CHANNEL, { connect: true, speak: false });
-    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 2, evicted: 0, silenced: 1 });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 2, evicted: 0, silenced: 1, restored: 0 });
     expect(t.silenced).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}/no mic`]);
     expect(t.removed).toEqual([]);
+  });
+
+  it('when guests may speak again, then the sweep gives the microphone back to listening guests, but not to one a moderator muted', async () => {
+    const t = setup();
+    const muted = 'guest:ba9876543210';
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    await t.presence.observeJoin({ identity: muted, name: 'Guest ba98', sid: 'PA_3', channelId: CHANNEL, joinedAtMs: 1 });
+    await t.presence.moderate(MUTER, GUILD, muted, { serverMute: true });
+    // Both joined while guests could only listen: their tokens left the microphone out.
+    t.inRoom.set(voiceRoomName(CHANNEL), [
+      { identity: GUEST, sid: 'PA_1', canPublish: false },
+      { identity: muted, sid: 'PA_3', canPublish: false },
+    ]);
+    t.silenced.length = 0;
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0, restored: 1 });
+    expect(t.silenced).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}/mic`]);
+    // Given once: the next sweep finds the microphone granted.
+    expect((await t.presence.sweep()).restored).toBe(0);
+  });
+
+  it('when a moderator mutes a listening guest while a sweep is under way, then the sweep does not give it the microphone', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1', canPublish: false }]);
+    // The mute lands after the sweep read its records, before it looks at LiveKit's list.
+    t.livekit.onList = () => {
+      const doc = t.docs.get(GUEST);
+      if (doc) t.docs.set(GUEST, { ...doc, serverMute: true });
+    };
+    expect((await t.presence.sweep()).restored).toBe(0);
+    expect(t.silenced).toEqual([]);
   });
 
   it('when a room is no voice channel of this server, then its guests are left alone unless we had them there', async () => {
@@ -212,7 +248,7 @@ describe('voice widget guests', () => {
     await t.presence.observeJoin({ identity: ours, name: 'Guest ba98', sid: 'PA_2', channelId: HIDDEN, joinedAtMs: 1 });
     t.inRoom.set(voiceRoomName(HIDDEN), [{ identity: ours, sid: 'PA_2' }]);
     t.rights.delete(HIDDEN);
-    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 1, silenced: 0 });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 1, silenced: 0, restored: 0 });
     expect(t.removed).toEqual([`${voiceRoomName(HIDDEN)}/${ours}`]);
     expect(t.docs.size).toBe(0);
   });
@@ -227,7 +263,7 @@ describe('voice widget guests', () => {
     // The next sweep is not stuck behind the failed one.
     t.livekit.down = false;
     t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1' }]);
-    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0 });
+    expect(await t.presence.sweep()).toEqual({ dropped: 0, adopted: 0, evicted: 0, silenced: 0, restored: 0 });
   });
 
   it('when a moderator with MUTE_MEMBERS mutes a guest, then LiveKit takes its microphone, viewers and the audit log are told, and unmuting gives it back only where guests may speak', async () => {

@@ -52,6 +52,8 @@ export interface GuestSweepResult {
   evicted: number;
   /** Guests whose microphone was taken because guests may now only listen there. */
   silenced: number;
+  /** Guests given the microphone because guests may speak there again (and no moderator muted them). */
+  restored: number;
 }
 
 /** A guest's name when LiveKit reported none: what the token route would have named them. */
@@ -62,8 +64,9 @@ const fallbackName = (identity: string) => `Guest ${identity.slice(GUEST_IDENTIT
  * 18). Members' voice states stay as they are (their `userId` is always a user id); guests are kept apart, from the
  * same LiveKit webhooks. A sweep against LiveKit's own lists drops guests whose leave was missed, lists those whose
  * join was missed, and applies the guild's guest rules to guests already connected (a token is only checked when it
- * connects): a guild that turns guests off, or a channel whose @everyone loses CONNECT, loses its guests, and one
- * whose guests may now only listen takes their microphones.
+ * connects): a guild that turns guests off, or a channel whose @everyone loses CONNECT, loses its guests; one whose
+ * guests may now only listen takes their microphones, and gives them back (to guests no moderator muted) once guests
+ * may speak there again.
  */
 export function createGuestPresence(deps: GuestPresenceDeps) {
   const { repo, rooms, log } = deps;
@@ -237,7 +240,7 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
   };
 
   async function sweepOnce(): Promise<GuestSweepResult> {
-    const result: GuestSweepResult = { dropped: 0, adopted: 0, evicted: 0, silenced: 0 };
+    const result: GuestSweepResult = { dropped: 0, adopted: 0, evicted: 0, silenced: 0, restored: 0 };
     const all = await repo.listGuests();
     const byChannel = new Map<string, VoiceGuestRecord[]>();
     for (const g of all) byChannel.set(g.channelId, [...(byChannel.get(g.channelId) ?? []), g]);
@@ -249,28 +252,31 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
       const live = new Map<string, string>();
       const rights = listed.length > 0 ? await deps.guestRights(channelId) : null;
       for (const p of listed) {
-        const ours = byChannel.get(channelId)?.some((g) => g.identity === p.identity) ?? false;
+        const stored = byChannel.get(channelId)?.find((g) => g.identity === p.identity);
         // No voice channel of ours: a room of another deployment sharing this LiveKit, not ours to touch, unless we had
         // the guest there (the channel was deleted).
-        if (!rights && !ours) continue;
+        if (!rights && !stored) continue;
         if (!rights?.connect) {
           await evict(room, channelId, p, 'guests no longer admitted');
           result.evicted++;
           continue;
         }
         live.set(p.identity, p.sid);
-        // A mute is read again here, not from the records read at the start: an unmute since must not be undone.
-        const muted =
-          rights.speak && p.permission?.canPublish && byChannel.get(channelId)?.some((g) => g.identity === p.identity && g.serverMute)
-            ? ((await repo.findGuest(p.identity))?.serverMute ?? false)
-            : false;
-        if ((!rights.speak || muted) && p.permission?.canPublish) {
+        const speaking = p.permission?.canPublish ?? false;
+        // Before acting on a moderator's mute (or its absence) it is read again, not taken from the records read at
+        // the start: a mute or unmute since must not be undone.
+        const mutedNow = async () => (await repo.findGuest(p.identity))?.serverMute ?? false;
+        if (speaking && (!rights.speak || (stored?.serverMute === true && (await mutedNow())))) {
           await rooms.applyRights(room, p.identity, LISTEN_ONLY);
-          log.info({ identity: p.identity, channelId, muted }, 'voice guest silenced: it may not speak here now');
+          log.info({ identity: p.identity, channelId, muted: rights.speak }, 'voice guest silenced: it may not speak here now');
           result.silenced++;
+        } else if (!speaking && p.permission && rights.speak && stored?.serverMute !== true && !(await mutedNow())) {
+          // Guests could only listen when this one joined (or until now): its token left the microphone out.
+          await rooms.applyRights(room, p.identity, SPEAK);
+          log.info({ identity: p.identity, channelId }, 'voice guest may speak again');
+          result.restored++;
         }
-        const known = byChannel.get(channelId)?.some((g) => g.identity === p.identity && g.sid === p.sid) ?? false;
-        if (!known && (await presence.observeJoin({ ...p, name: p.name ?? '', channelId }))) result.adopted++;
+        if (stored?.sid !== p.sid && (await presence.observeJoin({ ...p, name: p.name ?? '', channelId }))) result.adopted++;
       }
       for (const g of byChannel.get(channelId) ?? []) {
         if (live.get(g.identity) === g.sid) continue;
@@ -281,7 +287,8 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
         }
       }
     }
-    if (result.dropped || result.adopted || result.evicted || result.silenced) log.info(result, 'voice guests reconciled');
+    if (result.dropped || result.adopted || result.evicted || result.silenced || result.restored)
+      log.info(result, 'voice guests reconciled');
     return result;
   }
   return presence;

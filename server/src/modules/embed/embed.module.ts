@@ -75,6 +75,14 @@ export function embedModule(ctx: ModuleContext): ServerModule {
     }
   });
   instances.set(ctx.gateway, guests);
+  // What guests may do follows @everyone's permissions and the channels' overwrites: hold connected guests to a change
+  // of those now (as for a settings change below), not at the next interval.
+  let stopped = false;
+  ctx.onAccessChange((guildId, userId) => {
+    // One member's roles say nothing about guests.
+    if (stopped || userId !== undefined) return;
+    guests.sweep().catch((err: unknown) => ctx.log.warn({ err, guildId }, 'voice guest sweep after a permission change failed'));
+  });
   let sweeper: NodeJS.Timeout | null = null;
 
   const api = ctx.createApiRouter();
@@ -106,6 +114,7 @@ export function embedModule(ctx: ModuleContext): ServerModule {
       sweeper?.unref();
     },
     async stop() {
+      stopped = true;
       unsubscribe();
       if (sweeper) clearInterval(sweeper);
       await guests.idle();

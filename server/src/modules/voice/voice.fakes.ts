@@ -1,5 +1,7 @@
 import type { LiveParticipant, VoiceRoomService } from '../../livekit/room-service';
+import { trackSourceName } from '../../livekit/room-service';
 import type { VoiceMediaRights, VoiceTokenIssuer } from '../../livekit/tokens';
+import { voiceParticipantPermission } from '../../livekit/tokens';
 import type { ActiveVoiceState, ModerationFlags, VoiceRepo, VoiceSeat, VoiceStateRecord } from './voice.repo';
 import { isActive, isSeatExpired } from './voice.repo';
 import type { VoiceAccess, VoiceAudit, VoiceAuditAction, VoiceChannelInfo, VoiceEvents } from './voice.service';
@@ -233,7 +235,15 @@ export function createFakeRooms(): FakeRooms {
     },
     async applyRights(room, identity, r) {
       rights.push({ room, identity, rights: r });
-      return (participants.get(room) ?? []).some((p) => p.identity === identity);
+      const list = participants.get(room) ?? [];
+      // As LiveKit does: the participant's permission is the one applied from now on.
+      const { canPublish, canSubscribe, canPublishSources } = voiceParticipantPermission(r);
+      const permission = { canPublish, canSubscribe, canPublishSources: canPublishSources.map(trackSourceName) };
+      participants.set(
+        room,
+        list.map((p) => (p.identity === identity ? { ...p, permission } : p)),
+      );
+      return list.some((p) => p.identity === identity);
     },
   };
 }

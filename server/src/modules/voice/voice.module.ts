@@ -3,7 +3,7 @@ import { createVoiceReconciler } from '../../livekit/reconciler';
 import { createVoiceRoomService } from '../../livekit/room-service';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { createWebhookVerifier, livekitWebhookBus } from '../../livekit/webhooks';
-import { channelIdFromRoom } from '@shared/api/voice';
+import { channelIdFromRoom, voiceRoomName } from '@shared/api/voice';
 import { isGuildChannel, type GuildChannelRecord } from '../channels/channels.repo';
 import { createChannelsService } from '../channels/channels.service';
 import { recordingsOf } from '../recordings/recordings.module';
@@ -225,12 +225,16 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   const reconciler = createVoiceReconciler({
     target: {
       listActiveRooms: () => repo.listActiveRooms(),
+      listActiveRoomsInGuild: async (guildId) => [
+        ...new Set((await repo.listActiveInGuild(guildId)).map((s) => voiceRoomName(s.channelId))),
+      ],
       listActiveInRoom: (room) => repo.listActiveInRoom(room),
       observeSession: (input, source) => service.observeSession(input, source),
       observeSessionEnd: (input, source) => service.observeSessionEnd(input, source),
       observeMedia: (input, listedAt, source) => service.observeMedia(input, listedAt, source),
       mayStay: (identity, channelId) => service.mayStay(identity, channelId),
       evict: (input, reason) => service.evict(input, reason),
+      rightsNow: (identity, channelId) => service.rightsNow(identity, channelId),
       sweepSeats: (live, listedAt) => service.sweepSeats(live, listedAt),
       // Claims only guard against replays, which LiveKit stops after a few minutes (its webhook JWTs live 5 min).
       housekeeping: async () => {
@@ -253,6 +257,14 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   });
 
   instances.set(ctx.gateway, { service, reconciler });
+  // A token is only checked when it connects: when who may do what in a guild changes (a role's permissions, a
+  // member's roles, a channel's overwrites, the owner), hold the people in its voice channels to it now, not at the
+  // next reconcile.
+  ctx.onAccessChange((guildId) => {
+    reconciler
+      .enforceAccess(guildId)
+      .catch((err: unknown) => log.warn({ err, guildId }, 'voice access not enforced after a permission change; the reconciler will'));
+  });
   // LiveKit closes a room some time after its last participant left: a temporary channel still there then goes too.
   const unsubscribe = livekitWebhookBus(ctx.gateway).subscribe(async (event) => {
     const channelId = event.event === 'room_finished' && event.room ? channelIdFromRoom(event.room.name) : null;

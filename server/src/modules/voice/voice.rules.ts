@@ -275,7 +275,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         { sid: 'PA_9', identity: OTHER, joinedAtMs: 1_500, tracks: [], permission: null },
       ]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 1, added: 0, media: 0, evicted: 0, seatsFreed: 0 });
+      expect(result).toEqual({ rooms: 1, removed: 1, added: 0, media: 0, evicted: 0, rights: 0, seatsFreed: 0 });
       expect(await channelOf(USER)).toBeNull();
       expect(await channelOf(OTHER)).toBe(CHANNEL_A);
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, previousChannelId: CHANNEL_A }));
@@ -287,9 +287,17 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         { sid: 'PA_5', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null },
       ]);
       const result = await v.reconciler.reconcileOnce();
-      expect(result).toEqual({ rooms: 1, removed: 0, added: 1, media: 0, evicted: 0, seatsFreed: 0 });
+      expect(result).toEqual({ rooms: 1, removed: 0, added: 1, media: 0, evicted: 0, rights: 0, seatsFreed: 0 });
       expect(await channelOf()).toBe(CHANNEL_B);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, media: 0, evicted: 0, seatsFreed: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({
+        rooms: 1,
+        removed: 0,
+        added: 0,
+        media: 0,
+        evicted: 0,
+        rights: 0,
+        seatsFreed: 0,
+      });
     });
 
     it('when a connected member lost CONNECT (or was kicked), then reconcileOnce evicts them from LiveKit and voice state', async () => {
@@ -301,7 +309,15 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
         { sid: 'EG_1', identity: 'EG_recorder', joinedAtMs: 1_600, tracks: [], permission: null },
       ]);
       v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 1, removed: 0, added: 0, media: 0, evicted: 1, seatsFreed: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({
+        rooms: 1,
+        removed: 0,
+        added: 0,
+        media: 0,
+        evicted: 1,
+        rights: 0,
+        seatsFreed: 0,
+      });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(await channelOf(USER)).toBeNull();
       expect(await channelOf(OTHER)).toBe(CHANNEL_A);
@@ -316,7 +332,15 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       ]);
       v.rooms.participants.set(voiceRoomName(foreign), [{ sid: 'PA_x', identity: OTHER, joinedAtMs: 1_000, tracks: [], permission: null }]);
       v.access.channels.delete(CHANNEL_A);
-      expect(await v.reconciler.reconcileOnce()).toEqual({ rooms: 2, removed: 0, added: 0, media: 0, evicted: 1, seatsFreed: 0 });
+      expect(await v.reconciler.reconcileOnce()).toEqual({
+        rooms: 2,
+        removed: 0,
+        added: 0,
+        media: 0,
+        evicted: 1,
+        rights: 0,
+        seatsFreed: 0,
+      });
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
       expect(await channelOf(USER)).toBeNull();
     });

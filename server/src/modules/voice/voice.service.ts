@@ -138,6 +138,12 @@ export interface VoiceService {
    * channel). Identities that are not Parley user ids (e.g. an Egress recorder) are not ours to judge: true.
    */
   mayStay(identity: string, channelId: string): Promise<boolean>;
+  /**
+   * The media rights a Parley user in a guild voice room has now, from their channel permissions and moderation flags
+   * (what a token issued now would grant); null for identities that are not Parley user ids, rooms that are not guild
+   * voice channels, and users who cannot view the channel (mayStay's business).
+   */
+  rightsNow(identity: string, channelId: string): Promise<VoiceMediaRights | null>;
   /** Removes a participant who may not stay, from LiveKit and from voice state; audited as a system disconnect. */
   evict(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
   /**
@@ -771,6 +777,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       const { reason } = await accessRefusal(identity, channel);
       if (reason) log.info({ userId: identity, channelId, reason }, 'voice participant may not stay');
       return reason === null;
+    },
+
+    async rightsNow(identity, channelId) {
+      if (!Id.safeParse(identity).success) return null;
+      const theirs = await access.channelFor(identity, channelId);
+      if (!theirs) return null;
+      return rightsFor(theirs.permissions, await repo.getModeration(theirs.channel.guildId, identity));
     },
 
     async evict(input, reason) {
