@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Permission } from '@shared/permissions/permissions';
 import { expectAccessible, registerUser, rest, signIn, type E2eUser } from './moderation-support';
 import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
 
@@ -131,6 +132,33 @@ describe('member moderation in the web client', () => {
     await voiceRow(a, 'Bob').click({ button: 'right' });
     await a.getByRole('menu', { name: 'Bob options' }).getByRole('menuitem', { name: 'Stop stream' }).waitFor();
     await a.keyboard.press('Escape');
+  });
+
+  it('when B loses SPEAK in the voice channel while talking (a channel overwrite), then A stops hearing B and B is told why; SPEAK back, B is heard again without rejoining', async () => {
+    // Both are still in General from the test above.
+    const channels = await rest<{ items: { id: string; name: string; type: string }[] }>(
+      e2e.server.url,
+      'GET',
+      `/guilds/${guildId}/channels`,
+      A.token,
+    );
+    const general = channels.body.items.find((c) => c.type === 'voice' && c.name === 'General');
+    expect(general).toBeDefined();
+    const overwrite = (list: unknown[]) => rest(e2e.server.url, 'PATCH', `/channels/${general!.id}`, A.token, { overwrites: list });
+    await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+
+    expect((await overwrite([{ id: B.id, type: 'member', allow: 0, deny: Permission.SPEAK }])).status).toBe(200);
+    await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 20_000, interval: 500 }).toBeLessThan(SILENT);
+    const panel = b.getByRole('region', { name: 'Voice connection' });
+    await panel.getByText('You do not have permission to speak in this channel.').waitFor({ timeout: 15_000 });
+    const mic = b.getByRole('region', { name: 'User controls' }).getByRole('button', { name: 'Mute' });
+    expect(await mic.getAttribute('title')).toBe('You do not have permission to speak in this channel');
+    await expectAccessible(b, '.voice-panel', 'voice panel without SPEAK');
+
+    expect((await overwrite([])).status).toBe(200);
+    await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    await panel.getByText('You do not have permission to speak in this channel.').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await b.getByRole('status').filter({ hasText: 'Voice Connected' }).count()).toBe(1);
   });
 
   it("when the owner moves B into a full voice channel through the menu, then B connects there with the move's token", async () => {

@@ -3,6 +3,7 @@ import { useAuth, useGuilds, useUi, useVoice } from '../../app/services';
 import { Avatar } from '../../ui/Avatar';
 import { selfDisplayStatus, STATUS_LABEL } from '../../ui/status';
 import { StatusMenu } from '../account/StatusMenu';
+import { useCan } from '../guilds/usePermissions';
 import { GearIcon, HeadphonesIcon, HeadphonesOffIcon, MicIcon, MicOffIcon } from '../../ui/icons';
 
 /**
@@ -26,6 +27,12 @@ export function UserPanel() {
   const toggleMute = useVoice((s) => s.toggleMute);
   const toggleDeafen = useVoice((s) => s.toggleDeafen);
   const open = useUi((s) => s.open);
+  // In a guild voice channel without SPEAK the server keeps the microphone off: the mic shows off, saying why.
+  const voiceAt = useVoice((s) => (s.connection === 'connected' && !s.current?.callId ? s.current : null));
+  const voiceChannel = useGuilds((s) =>
+    voiceAt ? s.channelsByGuild[voiceAt.guildId]?.find((c) => c.id === voiceAt.channelId) : undefined,
+  );
+  const noSpeak = !useCan(voiceAt?.guildId, 'SPEAK', voiceChannel) && voiceChannel !== undefined;
   if (!user) return null;
   const muted = selfMute || selfDeaf;
   const status = selfDisplayStatus(user.status, presence);
@@ -58,13 +65,21 @@ export function UserPanel() {
       <div className="user-buttons">
         <button
           type="button"
-          className={`icon-btn${muted || serverMute ? ' danger' : ''}`}
+          className={`icon-btn${muted || serverMute || noSpeak ? ' danger' : ''}`}
           aria-label={muted ? 'Unmute' : 'Mute'}
           aria-pressed={muted}
-          title={serverMute ? 'Server muted by a moderator' : muted ? 'Unmute' : 'Mute'}
+          title={
+            serverMute
+              ? 'Server muted by a moderator'
+              : noSpeak
+                ? 'You do not have permission to speak in this channel'
+                : muted
+                  ? 'Unmute'
+                  : 'Mute'
+          }
           onClick={toggleMute}
         >
-          {muted || serverMute ? <MicOffIcon /> : <MicIcon />}
+          {muted || serverMute || noSpeak ? <MicOffIcon /> : <MicIcon />}
         </button>
         <button
           type="button"

@@ -33,6 +33,8 @@ function ChannelVoicePanel() {
   const guild = useGuilds((s) => (current ? s.guilds.find((g) => g.id === current.guildId) : undefined));
   const canVideo = useCan(current?.guildId, 'VIDEO', channel);
   const canStream = useCan(current?.guildId, 'STREAM', channel);
+  // The server takes the microphone when SPEAK goes (a role, an overwrite) and gives it back when it returns; say why.
+  const canSpeak = useCan(current?.guildId, 'SPEAK', channel);
   const controlsRef = useOutlet('controls', { canVideo, canStream });
   const statsRef = useOutlet('stats');
   if (!current || (connection === 'idle' && !target)) return null;
@@ -53,6 +55,9 @@ function ChannelVoicePanel() {
             {quality !== 'unknown' ? `Quality: ${quality}` : 'Quality: measuring'}
             {ping !== null ? ` · ${ping} ms` : ''}
           </div>
+        )}
+        {connection === 'connected' && channel && !canSpeak && (
+          <div className="voice-no-speak muted small">You do not have permission to speak in this channel.</div>
         )}
         {/* Per-stream video stats and the camera / screen toggles (VideoStage.tsx, portalled while connected). */}
         <div ref={statsRef} className="video-stats-outlet" />
