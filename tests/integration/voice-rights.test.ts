@@ -9,6 +9,7 @@ import { TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
 import { Permission } from '@shared/permissions/permissions';
+import { voiceOf } from '../../server/src/modules/voice/voice.module';
 import type { TestServer } from './server-helpers';
 import { Bot, createVoiceGuild, env, roomService, startServerOn, waitFor, type VoiceGuild } from './voice-support';
 
@@ -28,6 +29,12 @@ afterAll(async () => {
   await dispose();
   await server?.stop();
 });
+
+function voice() {
+  const running = voiceOf(server.server.gateway.publisher);
+  if (!running) throw new Error('voice module not running');
+  return running;
+}
 
 async function connectedBot(channelId: string, token: string): Promise<Bot> {
   const res = await server.api.post(`/channels/${channelId}/voice/join`, {}, token);
@@ -61,6 +68,11 @@ describe('permission changes while connected', () => {
     const bot = await connectedBot(g.a, g.member.token);
     await bot.publishTone();
     await until('the member to be heard', (l) => l?.tracks.includes(TrackSource.MICROPHONE) ?? false, g.a, g.member.id);
+    // What the join token granted is what the rights in force say: a pass finds nothing to update (were LiveKit to
+    // report a grant differently, every pass would update everyone again).
+    await waitFor('the session to be recorded', async () => ((await voice().reconciler.reconcileOnce()).added === 0 ? true : undefined));
+    expect((await voice().reconciler.enforceAccess(g.guildId)).rights).toBe(0);
+    expect((await voice().reconciler.reconcileOnce()).rights).toBe(0);
 
     await setOverwrites(g.a, [{ id: g.member.id, type: 'member', allow: 0, deny: Permission.SPEAK }]);
     await until(
