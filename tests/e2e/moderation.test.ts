@@ -153,6 +153,10 @@ describe('member moderation in the web client', () => {
     await panel.getByText('You do not have permission to speak in this channel.').waitFor({ timeout: 15_000 });
     const mic = b.getByRole('region', { name: 'User controls' }).getByRole('button', { name: 'Mute' });
     expect(await mic.getAttribute('title')).toBe('You do not have permission to speak in this channel');
+    // Screen readers get the reason too, not only a tooltip.
+    expect(await b.locator(`#${await mic.getAttribute('aria-describedby')}`).textContent()).toBe(
+      'You do not have permission to speak in this channel',
+    );
     await expectAccessible(b, '.voice-panel', 'voice panel without SPEAK');
 
     expect((await overwrite([])).status).toBe(200);

@@ -116,6 +116,31 @@ describe('guild structure: roles, categories and the system channel', () => {
     expect((await t.api.get(`/channels/${a.id}`, owner.token)).body.parentId).toBe(other.id);
   });
 
+  it("when a channel's settings are saved with its parent and overwrites as they were, then members get CHANNEL_UPDATE, not a resync of the whole guild; a real overwrite change resyncs", async () => {
+    const socket = connectGateway(t.url, member.token);
+    sockets.push(socket);
+    await nextEvent(socket, 'READY');
+    let resyncs = 0;
+    socket.on('GUILD_CREATE', () => resyncs++);
+    const channel = (await t.api.get(`/channels/${voiceId}`, owner.token)).body as { parentId: string | null; overwrites: unknown[] };
+    // What the settings form sends on a rename: every field, the parent and overwrites unchanged.
+    const renamed = nextEvent(socket, 'CHANNEL_UPDATE', (c: { id: string; name: string }) => c.id === voiceId && c.name === 'lounge');
+    const saved = await t.api.patch(
+      `/channels/${voiceId}`,
+      { name: 'lounge', parentId: channel.parentId, overwrites: channel.overwrites, bitrate: 64_000 },
+      owner.token,
+    );
+    expect(saved.status).toBe(200);
+    await renamed;
+    expect(resyncs).toBe(0);
+
+    const resync = nextEvent(socket, 'GUILD_CREATE', (g: { guild: { id: string } }) => g.guild.id === guildId);
+    const denied = [{ id: member.id, type: 'member', allow: 0, deny: Permission.SPEAK }];
+    expect((await t.api.patch(`/channels/${voiceId}`, { overwrites: denied }, owner.token)).status).toBe(200);
+    await resync;
+    expect((await t.api.patch(`/channels/${voiceId}`, { overwrites: [] }, owner.token)).status).toBe(200);
+  });
+
   it('when a category is deleted, then its channels stay, at the top level', async () => {
     const cat = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'category', name: 'Temporary' }, owner.token)).body;
     const child = (await t.api.post(`/guilds/${guildId}/channels`, { type: 'voice', name: 'Room', parentId: cat.id }, owner.token)).body;

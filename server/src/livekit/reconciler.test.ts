@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { voiceRoomName } from '@shared/api/voice';
 import { createFakeRooms } from '../modules/voice/voice.fakes';
 import { createVoiceReconciler } from './reconciler';
-import { trackSourceName, type LiveParticipant } from './room-service';
-import { voiceParticipantPermission, type VoiceMediaRights } from './tokens';
+import type { LiveParticipant } from './room-service';
 
 const log = pino({ level: 'silent' });
 
@@ -84,28 +83,24 @@ describe('voice reconciler timer', () => {
 describe('voice access enforcement', () => {
   const ROOM_A = voiceRoomName('6a00000000000000000000aa');
   const ROOM_B = voiceRoomName('6a00000000000000000000bb');
-  const SPEAKER: VoiceMediaRights = { microphone: true, camera: false, screenShare: false, canSubscribe: true };
-  const LISTENER: VoiceMediaRights = { ...SPEAKER, microphone: false };
-  const granted = (rights: VoiceMediaRights): LiveParticipant['permission'] => {
-    const p = voiceParticipantPermission(rights);
-    return { canPublish: p.canPublish, canSubscribe: p.canSubscribe, canPublishSources: p.canPublishSources.map(trackSourceName) };
-  };
-  const participant = (identity: string, rights: VoiceMediaRights | null): LiveParticipant => ({
+  const participant = (identity: string): LiveParticipant => ({
     sid: `PA_${identity}`,
     identity,
     joinedAtMs: 1_000,
     tracks: [],
-    permission: rights ? granted(rights) : null,
+    permission: { canPublish: true, canSubscribe: true, canPublishSources: ['microphone'] },
   });
 
   function setup() {
     const rooms = createFakeRooms();
-    /** identity → the rights they have now; absent: not ours to judge. */
-    const now = new Map<string, VoiceMediaRights>();
+    /** Identities whose rights the target brings up to date (syncRights answers true for them). */
+    const stale = new Set<string>();
+    const synced: string[] = [];
     const evicted: string[] = [];
     const banned = new Set<string>();
+    const failing = new Set<string>();
     const listings: string[] = [];
-    const hooks = { onRightsRead: (_identity: string) => undefined as void };
+    const hooks = { onSync: (_identity: string) => undefined as void };
     const reconciler = createVoiceReconciler({
       rooms,
       intervalMs: 0,
@@ -119,6 +114,10 @@ describe('voice access enforcement', () => {
           listings.push(guildId);
           return guildId === 'guild-a' ? [ROOM_A] : [ROOM_B];
         },
+        activeRoomOf: async (userId: string, guildId: string) => {
+          listings.push(`${guildId}/${userId}`);
+          return guildId === 'guild-a' && userId !== 'nobody' ? ROOM_A : null;
+        },
         listActiveInRoom: async () => [],
         observeSession: async () => false,
         observeSessionEnd: async () => false,
@@ -126,93 +125,103 @@ describe('voice access enforcement', () => {
         evict: async (input: { identity: string }) => {
           evicted.push(input.identity);
         },
-        rightsNow: async (identity: string) => {
-          hooks.onRightsRead(identity);
-          return now.get(identity) ?? null;
+        syncRights: async (input: { identity: string; granted: LiveParticipant['permission'] }) => {
+          hooks.onSync(input.identity);
+          if (failing.has(input.identity)) throw new Error('LiveKit down');
+          synced.push(input.identity);
+          expect(input.granted).toEqual(participant(input.identity).permission);
+          return stale.delete(input.identity);
         },
       },
     });
-    return { rooms, now, evicted, banned, listings, hooks, reconciler };
+    return { rooms, stale, synced, evicted, banned, failing, listings, hooks, reconciler };
   }
 
-  it('when a member lost SPEAK while connected, then LiveKit takes the microphone; members whose rights did not change are left alone', async () => {
+  it("when asked for all rooms, then everyone listed is checked with LiveKit's grant, and only those brought up to date count", async () => {
     const t = setup();
-    t.rooms.participants.set(ROOM_A, [participant('alice', SPEAKER), participant('bob', SPEAKER), participant('EG_rec', null)]);
-    t.now.set('alice', LISTENER);
-    t.now.set('bob', SPEAKER);
+    t.rooms.participants.set(ROOM_A, [participant('alice'), participant('bob')]);
+    t.rooms.participants.set(ROOM_B, [participant('carol')]);
+    t.stale.add('alice');
     expect(await t.reconciler.enforceAccess()).toEqual({ evicted: 0, rights: 1 });
-    expect(t.rooms.rights).toEqual([{ room: ROOM_A, identity: 'alice', rights: LISTENER }]);
-    // Given back once SPEAK is back; and nothing to do when LiveKit already grants it.
-    t.now.set('alice', SPEAKER);
-    expect(await t.reconciler.enforceAccess()).toEqual({ evicted: 0, rights: 1 });
-    expect(t.rooms.rights.at(-1)).toEqual({ room: ROOM_A, identity: 'alice', rights: SPEAKER });
+    expect(t.synced).toEqual(['alice', 'bob', 'carol']);
     expect(await t.reconciler.enforceAccess()).toEqual({ evicted: 0, rights: 0 });
   });
 
   it('when a member may no longer be in the room, then they are evicted rather than given new rights', async () => {
     const t = setup();
-    t.rooms.participants.set(ROOM_A, [participant('alice', SPEAKER)]);
-    t.now.set('alice', LISTENER);
+    t.rooms.participants.set(ROOM_A, [participant('alice')]);
+    t.stale.add('alice');
     t.banned.add('alice');
     expect(await t.reconciler.enforceAccess()).toEqual({ evicted: 1, rights: 0 });
     expect(t.evicted).toEqual(['alice']);
-    expect(t.rooms.rights).toEqual([]);
+    expect(t.synced).toEqual([]);
   });
 
-  it('when a moderator mutes the member while their rights are being updated, then the mute is applied after ours, not undone by it', async () => {
+  it("when asked for one guild, then only that guild's rooms are checked; for one member, only their session", async () => {
     const t = setup();
-    t.rooms.participants.set(ROOM_A, [participant('alice', LISTENER)]);
-    t.now.set('alice', SPEAKER);
-    let reads = 0;
-    t.hooks.onRightsRead = () => {
-      // The mute lands between our first read and the read that checks it.
-      if (++reads === 1) queueMicrotask(() => t.now.set('alice', LISTENER));
-    };
-    expect(await t.reconciler.enforceAccess()).toEqual({ evicted: 0, rights: 1 });
-    expect(t.rooms.rights.map((r) => r.rights)).toEqual([SPEAKER, LISTENER]);
-  });
-
-  it("when asked for one guild, then only that guild's rooms are checked", async () => {
-    const t = setup();
-    t.rooms.participants.set(ROOM_A, [participant('alice', SPEAKER)]);
-    t.rooms.participants.set(ROOM_B, [participant('bob', SPEAKER)]);
-    t.now.set('alice', LISTENER);
-    t.now.set('bob', LISTENER);
-    expect(await t.reconciler.enforceAccess('guild-a')).toEqual({ evicted: 0, rights: 1 });
-    expect(t.rooms.rights.map((r) => r.identity)).toEqual(['alice']);
-    expect(t.listings).toEqual(['guild-a']);
-  });
-
-  it('when many passes are asked for while one runs, then they make one more pass covering every guild asked for', async () => {
-    const t = setup();
-    t.rooms.participants.set(ROOM_A, [participant('alice', SPEAKER)]);
-    t.rooms.participants.set(ROOM_B, [participant('bob', SPEAKER)]);
-    const more: Promise<unknown>[] = [];
-    t.hooks.onRightsRead = () => {
-      if (more.length === 0) more.push(t.reconciler.enforceAccess('guild-a'), t.reconciler.enforceAccess('guild-b'));
-    };
-    t.now.set('alice', SPEAKER);
+    t.rooms.participants.set(ROOM_A, [participant('alice'), participant('bob')]);
+    t.rooms.participants.set(ROOM_B, [participant('carol')]);
     await t.reconciler.enforceAccess('guild-a');
-    t.now.set('bob', LISTENER);
-    await Promise.all(more);
-    expect(t.listings).toEqual(['guild-a', 'guild-a', 'guild-b']);
-    expect(t.rooms.rights.map((r) => r.identity)).toEqual(['bob']);
+    expect(t.synced).toEqual(['alice', 'bob']);
+    expect(t.listings).toEqual(['guild-a']);
+    t.synced.length = 0;
+    await t.reconciler.enforceAccess('guild-a', 'bob');
+    await t.reconciler.enforceAccess('guild-a', 'nobody');
+    expect(t.synced).toEqual(['bob']);
   });
 
-  it('when the reconciler pass lists a member whose rights changed, then it updates them too and counts it', async () => {
+  it('when checking one participant fails, then the rest of the pass goes on', async () => {
     const t = setup();
-    t.rooms.participants.set(ROOM_A, [participant('alice', SPEAKER)]);
-    t.now.set('alice', LISTENER);
+    t.rooms.participants.set(ROOM_A, [participant('alice'), participant('bob')]);
+    t.failing.add('alice');
+    t.stale.add('bob');
+    expect(await t.reconciler.enforceAccess('guild-a')).toEqual({ evicted: 0, rights: 1 });
+    expect(t.synced).toEqual(['bob']);
+    // The reconciler's own pass too: the failing participant is kept, not dropped or evicted.
+    t.stale.add('bob');
     expect(await t.reconciler.reconcileOnce()).toEqual(expect.objectContaining({ rights: 1, evicted: 0 }));
-    expect(t.rooms.rights).toEqual([{ room: ROOM_A, identity: 'alice', rights: LISTENER }]);
   });
 
-  it('when stopped, then no further pass runs', async () => {
+  it('when many passes are asked for while one runs, then they make one more pass covering everything asked for', async () => {
     const t = setup();
-    t.rooms.participants.set(ROOM_A, [participant('alice', SPEAKER)]);
-    t.now.set('alice', LISTENER);
-    await t.reconciler.stop();
+    t.rooms.participants.set(ROOM_A, [participant('alice')]);
+    t.rooms.participants.set(ROOM_B, [participant('carol')]);
+    const more: Promise<unknown>[] = [];
+    t.hooks.onSync = () => {
+      if (more.length === 0)
+        more.push(
+          t.reconciler.enforceAccess('guild-a', 'alice'),
+          t.reconciler.enforceAccess('guild-b'),
+          t.reconciler.enforceAccess('guild-a', 'x'),
+        );
+    };
+    await t.reconciler.enforceAccess('guild-a');
+    await Promise.all(more);
+    expect(t.listings).toEqual(['guild-a', 'guild-a/alice', 'guild-a/x', 'guild-b']);
+    expect(t.synced).toEqual(['alice', 'alice', 'carol']);
+  });
+
+  it('when the reconciler pass lists a member whose rights changed, then it brings them up to date too and counts it', async () => {
+    const t = setup();
+    t.rooms.participants.set(ROOM_A, [participant('alice')]);
+    t.stale.add('alice');
+    expect(await t.reconciler.reconcileOnce()).toEqual(expect.objectContaining({ rights: 1, evicted: 0 }));
+  });
+
+  it('when stopped, then no further pass runs, not even one already waiting', async () => {
+    const t = setup();
+    t.rooms.participants.set(ROOM_A, [participant('alice')]);
+    let waiting: Promise<unknown> | null = null;
+    let stopping: Promise<void> | null = null;
+    t.hooks.onSync = () => {
+      if (waiting) return;
+      waiting = t.reconciler.enforceAccess('guild-b');
+      stopping = t.reconciler.stop();
+    };
+    await t.reconciler.enforceAccess('guild-a');
+    expect(await waiting).toEqual({ evicted: 0, rights: 0 });
+    await stopping;
+    expect(t.listings).toEqual(['guild-a']);
     expect(await t.reconciler.enforceAccess()).toEqual({ evicted: 0, rights: 0 });
-    expect(t.rooms.rights).toEqual([]);
   });
 });

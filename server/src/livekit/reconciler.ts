@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { channelIdFromRoom } from '@shared/api/voice';
 import type { LiveParticipant, VoiceRoomService } from './room-service';
-import { grantsExactly, mediaPresenceOf } from './room-service';
-import type { VoiceMediaRights } from './tokens';
+import { mediaPresenceOf } from './room-service';
 
 /**
  * Webhooks can be lost (our server was down, LiveKit crashed, a network blip). The reconciler makes LiveKit's own
@@ -15,8 +14,8 @@ import type { VoiceMediaRights } from './tokens';
  * Tokens are only checked when a participant connects, so each pass also holds everyone LiveKit lists to their access
  * now: people who may no longer be in the room are evicted, and people whose media rights changed (a role lost SPEAK,
  * an overwrite granted VIDEO) get LiveKit's permission updated in place. `enforceAccess()` does just that part, over
- * the rooms we have sessions in, and runs when permissions change (server.ts), so a change applies at once rather than
- * at the next pass.
+ * the rooms we have sessions in (of a guild, or of one member), and the voice module runs it whenever a guild's
+ * permissions change, so a change applies at once rather than at the next pass.
  *
  * Seats of limited channels are swept last, against the same LiveKit lists: a seat whose session ended here went back
  * with the session, so the sweep only frees seats that outlived every trace of their user (a lost write, a token never
@@ -26,11 +25,13 @@ export interface ReconcileTarget {
   listActiveRooms(): Promise<string[]>;
   /** The rooms of a guild's voice channels we have sessions in (enforceAccess for one guild). */
   listActiveRoomsInGuild?(guildId: string): Promise<string[]>;
+  /** The room of the user's active session in a voice channel of the guild, or null (enforceAccess for one member). */
+  activeRoomOf?(userId: string, guildId: string): Promise<string | null>;
   listActiveInRoom(
     room: string,
   ): Promise<{ userId: string; participantSid: string; currentJoinedAtMs: number; selfVideo?: boolean; selfStream?: boolean }[]>;
   observeSession(
-    input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number },
+    input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number; granted?: LiveParticipant['permission'] },
     source: string,
   ): Promise<boolean>;
   observeSessionEnd(input: { identity: string; sid: string; joinedAtMs: number }, source: string): Promise<boolean>;
@@ -50,10 +51,11 @@ export interface ReconcileTarget {
   mayStay?(identity: string, channelId: string): Promise<boolean>;
   evict?(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
   /**
-   * The media rights a participant allowed to stay should have now (channel permissions and moderation flags); null
-   * when the identity or room is not ours to judge (guests, recorders, other deployments' rooms).
+   * Brings a participant allowed to stay to the media rights in force (channel permissions and moderation flags) when
+   * LiveKit's `granted` permission differs; true when it updated LiveKit. Identities and rooms that are not ours to
+   * judge (guests, recorders, other deployments' rooms) are left alone.
    */
-  rightsNow?(identity: string, channelId: string): Promise<VoiceMediaRights | null>;
+  syncRights?(input: { room: string; identity: string; channelId: string; granted: LiveParticipant['permission'] }): Promise<boolean>;
   /**
    * Seat upkeep after each pass, with who LiveKit had in every room it listed (rooms missing from `live` had nobody)
    * and when the listing began.
@@ -88,11 +90,12 @@ export interface AccessResult {
 export interface VoiceReconciler {
   reconcileOnce(): Promise<ReconcileResult>;
   /**
-   * Holds everyone in the rooms we have sessions in (of one guild, or all) to their access now: evictions and rights
-   * only, sessions are left to reconcileOnce. One pass runs at a time and at most one waits, taking every guild asked
-   * for meanwhile, so a burst of permission changes costs two passes.
+   * Holds the people in the rooms we have sessions in to their access now: evictions and rights only, sessions are
+   * left to reconcileOnce. All rooms; a guild's (`guildId`); or one member's session there (`guildId`, `userId`: their
+   * roles changed). One pass runs at a time and at most one waits, taking in everything asked for meanwhile, so a
+   * burst of permission changes costs two passes.
    */
-  enforceAccess(guildId?: string): Promise<AccessResult>;
+  enforceAccess(guildId?: string, userId?: string): Promise<AccessResult>;
   /** Runs once now, then every `intervalMs` (0 = only once). */
   start(): void;
   stop(): Promise<void>;
@@ -111,51 +114,75 @@ export function createVoiceReconciler(deps: {
   let running: Promise<unknown> | null = null;
   let stopped = false;
 
-  /** Two rights alike (what applyRights would grant for each is the same). */
-  const sameRights = (a: VoiceMediaRights, b: VoiceMediaRights) =>
-    a.microphone === b.microphone && a.camera === b.camera && a.screenShare === b.screenShare && a.canSubscribe === b.canSubscribe;
+  /**
+   * Evicts `p` when they may no longer be in the room, else brings their rights up to date. A failure (LiveKit or the
+   * database) is logged and leaves `p` as they are: one participant must not stop the rest of a pass.
+   */
+  async function checkAccess(room: string, channelId: string, p: LiveParticipant): Promise<'evicted' | 'rights' | 'ok'> {
+    try {
+      if (target.mayStay && target.evict && !(await target.mayStay(p.identity, channelId))) {
+        await target.evict({ room, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs }, 'access revoked');
+        return 'evicted';
+      }
+      const synced = await target.syncRights?.({ room, identity: p.identity, channelId, granted: p.permission });
+      return synced ? 'rights' : 'ok';
+    } catch (err) {
+      log.warn({ err, room, identity: p.identity }, 'voice access of a participant not checked; the next pass will');
+      return 'ok';
+    }
+  }
 
   /**
-   * Updates LiveKit's permission for `p` when it differs from the rights they have now. The rights are read again
-   * after each update: a moderator's mute (or a permission write) that landed meanwhile is applied over ours rather
-   * than undone by it.
+   * What a pass covers: every room we have sessions in, or per guild its rooms (null) or only some members' sessions.
+   * Passes asked for while one waits widen its scope.
    */
-  async function enforceRights(room: string, channelId: string, p: LiveParticipant): Promise<boolean> {
-    if (!target.rightsNow) return false;
-    let rights = await target.rightsNow(p.identity, channelId);
-    if (!rights || grantsExactly(p.permission, rights)) return false;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (!(await rooms.applyRights(room, p.identity, rights))) return false;
-      const again = await target.rightsNow(p.identity, channelId);
-      if (!again || sameRights(again, rights)) break;
-      rights = again;
+  interface AccessScope {
+    all: boolean;
+    guilds: Map<string, Set<string> | null>;
+  }
+  function widen(scope: AccessScope, guildId?: string, userId?: string): void {
+    if (guildId === undefined) scope.all = true;
+    else if (userId === undefined) scope.guilds.set(guildId, null);
+    else {
+      const users = scope.guilds.get(guildId);
+      if (users === undefined) scope.guilds.set(guildId, new Set([userId]));
+      else users?.add(userId);
     }
-    log.info({ identity: p.identity, room, rights }, 'voice rights updated to the permissions in force');
-    return true;
   }
 
-  /** Evicts `p` when they may no longer be in the room, else brings their rights up to date. */
-  async function checkAccess(room: string, channelId: string, p: LiveParticipant): Promise<'evicted' | 'rights' | 'ok'> {
-    if (target.mayStay && target.evict && !(await target.mayStay(p.identity, channelId))) {
-      await target.evict({ room, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs }, 'access revoked');
-      return 'evicted';
-    }
-    return (await enforceRights(room, channelId, p)) ? 'rights' : 'ok';
-  }
-
-  /** The rooms of these guilds (null: every guild) that we have sessions in. */
-  async function activeRooms(guilds: ReadonlySet<string> | null): Promise<string[]> {
+  /** The rooms a scope covers, each with the identities to check there (null: everyone in it). */
+  async function roomsOf(scope: AccessScope): Promise<Map<string, Set<string> | null>> {
+    const rooms = new Map<string, Set<string> | null>();
+    const add = (room: string, identity?: string) => {
+      const known = rooms.get(room);
+      if (identity === undefined) rooms.set(room, null);
+      else if (known === undefined) rooms.set(room, new Set([identity]));
+      else known?.add(identity);
+    };
     const byGuild = target.listActiveRoomsInGuild;
-    if (!guilds || !byGuild) return target.listActiveRooms();
-    return (await Promise.all([...guilds].map((g) => byGuild(g)))).flat();
+    const ofUser = target.activeRoomOf;
+    if (scope.all || !byGuild) {
+      for (const room of await target.listActiveRooms()) add(room);
+      return rooms;
+    }
+    for (const [guildId, users] of scope.guilds) {
+      if (users === null || !ofUser) for (const room of await byGuild(guildId)) add(room);
+      else
+        for (const userId of users) {
+          const room = await ofUser(userId, guildId);
+          if (room) add(room, userId);
+        }
+    }
+    return rooms;
   }
 
-  async function enforceAccessOnce(guilds: ReadonlySet<string> | null): Promise<AccessResult> {
+  async function enforceAccessOnce(scope: AccessScope): Promise<AccessResult> {
     const result: AccessResult = { evicted: 0, rights: 0 };
-    for (const room of new Set(await activeRooms(guilds))) {
+    for (const [room, only] of await roomsOf(scope)) {
       const channelId = channelIdFromRoom(room);
       if (!channelId) continue;
       for (const p of await rooms.listParticipants(room)) {
+        if (only && !only.has(p.identity)) continue;
         const outcome = await checkAccess(room, channelId, p);
         if (outcome === 'evicted') result.evicted++;
         else if (outcome === 'rights') result.rights++;
@@ -166,8 +193,9 @@ export function createVoiceReconciler(deps: {
   }
 
   let accessRunning: Promise<unknown> = Promise.resolve();
-  /** The pass waiting to run, and the guilds it will cover (null: all). */
-  let accessPending: { promise: Promise<AccessResult>; guilds: Set<string> | null } | null = null;
+  /** The pass waiting to run, and what it will cover. */
+  let accessPending: { promise: Promise<AccessResult>; scope: AccessScope } | null = null;
+  const NOTHING_DONE: AccessResult = { evicted: 0, rights: 0 };
 
   async function reconcileOnce(): Promise<ReconcileResult> {
     const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, media: 0, evicted: 0, rights: 0, seatsFreed: 0 };
@@ -200,7 +228,12 @@ export function createVoiceReconciler(deps: {
       const ourSids = new Set(ours.map((s) => s.participantSid));
       for (const p of participants) {
         if (ourSids.has(p.sid)) continue;
-        if (await target.observeSession({ room, channelId, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs }, 'reconciler')) {
+        if (
+          await target.observeSession(
+            { room, channelId, identity: p.identity, sid: p.sid, joinedAtMs: p.joinedAtMs, granted: p.permission },
+            'reconciler',
+          )
+        ) {
           result.added++;
         }
       }
@@ -240,23 +273,21 @@ export function createVoiceReconciler(deps: {
 
   return {
     reconcileOnce,
-    enforceAccess(guildId) {
-      if (stopped) return Promise.resolve({ evicted: 0, rights: 0 });
+    enforceAccess(guildId, userId) {
+      if (stopped) return Promise.resolve({ ...NOTHING_DONE });
       if (accessPending) {
-        if (guildId === undefined) accessPending.guilds = null;
-        else accessPending.guilds?.add(guildId);
+        widen(accessPending.scope, guildId, userId);
         return accessPending.promise;
       }
-      const pending: { promise: Promise<AccessResult>; guilds: Set<string> | null } = {
-        guilds: guildId === undefined ? null : new Set([guildId]),
-        promise: accessRunning.then(() => {
-          accessPending = null;
-          return enforceAccessOnce(pending.guilds);
-        }),
-      };
-      accessPending = pending;
-      accessRunning = pending.promise.catch(() => undefined);
-      return pending.promise;
+      const scope: AccessScope = { all: false, guilds: new Map() };
+      widen(scope, guildId, userId);
+      const promise = accessRunning.then(() => {
+        accessPending = null;
+        return stopped ? { ...NOTHING_DONE } : enforceAccessOnce(scope);
+      });
+      accessPending = { promise, scope };
+      accessRunning = promise.catch(() => undefined);
+      return promise;
     },
     start() {
       stopped = false;

@@ -1,4 +1,5 @@
 import { ServerError, TrackSource } from 'livekit-server-sdk';
+import type { ParticipantPermission } from 'livekit-server-sdk';
 import type { RoomServiceClient } from 'livekit-server-sdk';
 import type { VoiceMediaRights } from './tokens';
 import { voiceParticipantPermission } from './tokens';
@@ -54,6 +55,17 @@ export function mediaPresenceOf(tracks: readonly { source: LiveTrackSource }[]):
   return { selfVideo: tracks.some((t) => t.source === 'camera'), selfStream: tracks.some((t) => t.source === 'screen_share') };
 }
 
+/** LiveKit's permission of a participant (a listing's, a webhook's) as plain data; null when absent. */
+export function livePermission(permission: ParticipantPermission | undefined): LiveParticipant['permission'] {
+  return permission
+    ? {
+        canPublish: permission.canPublish,
+        canSubscribe: permission.canSubscribe,
+        canPublishSources: permission.canPublishSources.map(trackSourceName),
+      }
+    : null;
+}
+
 /**
  * Whether LiveKit's permission for a participant already grants exactly `rights` (as a token or applyRights would),
  * so a sweep updates only participants whose rights changed. An unknown permission never matches.
@@ -89,13 +101,7 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
           name: p.name,
           joinedAtMs: p.joinedAtMs > 0n ? Number(p.joinedAtMs) : Number(p.joinedAt) * 1000,
           tracks: p.tracks.map((t) => ({ sid: t.sid, source: trackSourceName(t.source), muted: t.muted })),
-          permission: p.permission
-            ? {
-                canPublish: p.permission.canPublish,
-                canSubscribe: p.permission.canSubscribe,
-                canPublishSources: p.permission.canPublishSources.map(trackSourceName),
-              }
-            : null,
+          permission: livePermission(p.permission),
         }));
       } catch (err) {
         if (isNotFound(err)) return [];

@@ -44,6 +44,11 @@ export function voiceMediaRights(input: VoiceRightsInput): VoiceMediaRights {
   };
 }
 
+/** Two rights alike (LiveKit would be granted the same for each). */
+export function sameRights(a: VoiceMediaRights, b: VoiceMediaRights): boolean {
+  return a.microphone === b.microphone && a.camera === b.camera && a.screenShare === b.screenShare && a.canSubscribe === b.canSubscribe;
+}
+
 /**
  * The sources LiveKit lets the participant publish, and whether they may publish at all. Never an empty list: LiveKit
  * reads an empty canPublishSources as "any source", so with nothing allowed the list stays [microphone] and canPublish

@@ -26,7 +26,13 @@ function joinedBody(overrides: Record<string, unknown> = {}): string {
     id: 'EV_1',
     createdAt: '1700000000',
     room: { sid: 'RM_1', name: `ch_${CHANNEL}` },
-    participant: { sid: 'PA_1', identity: '6a0000000000000000000100', joinedAt: '1700000000', joinedAtMs: '1700000000123' },
+    participant: {
+      sid: 'PA_1',
+      identity: '6a0000000000000000000100',
+      joinedAt: '1700000000',
+      joinedAtMs: '1700000000123',
+      permission: { canSubscribe: true, canPublish: true, canPublishSources: ['MICROPHONE', 'CAMERA'] },
+    },
     ...overrides,
   });
 }
@@ -80,16 +86,26 @@ describe('webhook verification', () => {
 });
 
 describe('webhook facts', () => {
-  it('when a participant joins a voice room, then the fact carries channel, sid and join time in ms', () => {
+  it("when a participant joins a voice room, then the fact carries channel, sid, join time in ms and LiveKit's grant", () => {
     expect(toVoiceFact(WebhookEvent.fromJsonString(joinedBody()))).toEqual({
       kind: 'participant_joined',
       id: 'EV_1',
       createdAtMs: 1_700_000_000_000,
       room: `ch_${CHANNEL}`,
       channelId: CHANNEL,
-      participant: { sid: 'PA_1', identity: '6a0000000000000000000100', joinedAtMs: 1_700_000_000_123 },
+      participant: {
+        sid: 'PA_1',
+        identity: '6a0000000000000000000100',
+        joinedAtMs: 1_700_000_000_123,
+        granted: { canPublish: true, canSubscribe: true, canPublishSources: ['microphone', 'camera'] },
+      },
       track: null,
     });
+    // An event without the participant's permission: unknown, not "nothing granted".
+    const bare = JSON.parse(joinedBody()) as { participant: Record<string, unknown> };
+    delete bare.participant.permission;
+    const fact = toVoiceFact(WebhookEvent.fromJsonString(JSON.stringify(bare)));
+    expect(fact.kind !== 'ignored' && fact.participant.granted).toBeNull();
   });
 
   it('when a track is published, then the fact carries its sid and source name', () => {

@@ -1,8 +1,8 @@
 import { WebhookReceiver } from 'livekit-server-sdk';
 import type { WebhookEvent } from 'livekit-server-sdk';
 import { channelIdFromRoom } from '@shared/api/voice';
-import type { LiveTrackSource } from './room-service';
-import { trackSourceName } from './room-service';
+import type { LiveParticipant, LiveTrackSource } from './room-service';
+import { livePermission, trackSourceName } from './room-service';
 
 /**
  * LiveKit webhooks: verification and translation into the few facts the voice state needs.
@@ -43,6 +43,8 @@ export interface WebhookParticipant {
   identity: string;
   /** When this connection joined, in ms; orders two sessions of the same user (the later one wins). */
   joinedAtMs: number;
+  /** What LiveKit lets it publish and subscribe to, as the event says (null when the event carries none). */
+  granted: LiveParticipant['permission'];
 }
 
 /** The webhook facts the voice state cares about; everything else is `ignored`. */
@@ -87,7 +89,7 @@ export function toVoiceFact(event: WebhookEvent): VoiceWebhookFact {
     createdAtMs: Number(event.createdAt) * 1000,
     room: roomName,
     channelId,
-    participant: { sid: p.sid, identity: p.identity, joinedAtMs },
+    participant: { sid: p.sid, identity: p.identity, joinedAtMs, granted: livePermission(p.permission) },
     track: event.track ? { sid: event.track.sid, source: trackSourceName(event.track.source) } : null,
   };
 }

@@ -30,6 +30,16 @@ export interface TempChannelInput {
   lobbyId: string;
 }
 
+/** The same overwrites, whatever their order. */
+function sameOverwrites(a: readonly Overwrite[], b: readonly Overwrite[]): boolean {
+  const key = (list: readonly Overwrite[]) =>
+    list
+      .map((o) => `${o.type}:${o.id}:${o.allow}:${o.deny}`)
+      .sort()
+      .join(',');
+  return a.length === b.length && key(a) === key(b);
+}
+
 export function createChannelsService(deps: {
   repos: Repos;
   permissions: PermissionService;
@@ -175,7 +185,10 @@ export function createChannelsService(deps: {
         targetId: channelId,
         details: { fields: Object.keys(set) },
       });
-      if (set.overwrites !== undefined || set.parentId !== undefined) {
+      // The settings form sends the parent and overwrites with every save: only an actual change is one.
+      const moved = set.parentId !== undefined && set.parentId !== channel.parentId;
+      const regranted = set.overwrites !== undefined && !sameOverwrites(set.overwrites, channel.overwrites);
+      if (moved || regranted) {
         // Visibility may have changed for anyone: send each connected member their own view of the guild again.
         await gateway.resyncGuild(channel.guildId);
       } else {

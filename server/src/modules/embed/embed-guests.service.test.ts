@@ -22,7 +22,7 @@ function setup() {
   const inRoom = new Map<string, { identity: string; sid: string; name?: string; canPublish?: boolean }[]>();
   const removed: string[] = [];
   const silenced: string[] = [];
-  const livekit = { down: false, rightsDown: false, listings: 0, onList: () => {} };
+  const livekit = { down: false, rightsDown: false, listings: 0, onList: () => {}, onApply: (_microphone: boolean) => {} };
   const audited: string[] = [];
   /** What guests may do per channel (as the guild's embed settings and @everyone decide); absent = not a channel here. */
   const rights = new Map<string, { connect: boolean; speak: boolean }>([
@@ -77,6 +77,7 @@ function setup() {
       },
       applyRights: async (room, identity, r) => {
         if (livekit.rightsDown) throw new Error('LiveKit down');
+        livekit.onApply(r.microphone);
         silenced.push(`${room}/${identity}/${r.microphone ? 'mic' : 'no mic'}`);
         // As LiveKit does: the participant's permission is the one applied from now on.
         inRoom.set(
@@ -237,6 +238,19 @@ describe('voice widget guests', () => {
     };
     expect((await t.presence.sweep()).restored).toBe(0);
     expect(t.silenced).toEqual([]);
+  });
+
+  it('when a moderator mutes a guest while the sweep gives it the microphone, then the mute wins', async () => {
+    const t = setup();
+    await t.presence.observeJoin({ identity: GUEST, name: 'Guest 0123', sid: 'PA_1', channelId: CHANNEL, joinedAtMs: 1 });
+    t.inRoom.set(voiceRoomName(CHANNEL), [{ identity: GUEST, sid: 'PA_1', canPublish: false }]);
+    // The mute is written while LiveKit answers the sweep's update (the moderator's own update went first).
+    t.livekit.onApply = (microphone) => {
+      const doc = t.docs.get(GUEST);
+      if (microphone && doc) t.docs.set(GUEST, { ...doc, serverMute: true });
+    };
+    expect((await t.presence.sweep()).restored).toBe(0);
+    expect(t.silenced).toEqual([`${voiceRoomName(CHANNEL)}/${GUEST}/mic`, `${voiceRoomName(CHANNEL)}/${GUEST}/no mic`]);
   });
 
   it('when a room is no voice channel of this server, then its guests are left alone unless we had them there', async () => {

@@ -273,8 +273,12 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
         } else if (!speaking && p.permission && rights.speak && stored?.serverMute !== true && !(await mutedNow())) {
           // Guests could only listen when this one joined (or until now): its token left the microphone out.
           await rooms.applyRights(room, p.identity, SPEAK);
-          log.info({ identity: p.identity, channelId }, 'voice guest may speak again');
-          result.restored++;
+          // A moderator's mute that landed while we did (its own update may have gone first) must win.
+          if (await mutedNow()) await rooms.applyRights(room, p.identity, LISTEN_ONLY);
+          else {
+            log.info({ identity: p.identity, channelId }, 'voice guest may speak again');
+            result.restored++;
+          }
         }
         if (stored?.sid !== p.sid && (await presence.observeJoin({ ...p, name: p.name ?? '', channelId }))) result.adopted++;
       }

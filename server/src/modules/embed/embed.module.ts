@@ -81,7 +81,12 @@ export function embedModule(ctx: ModuleContext): ServerModule {
   ctx.onAccessChange((guildId, userId) => {
     // One member's roles say nothing about guests.
     if (stopped || userId !== undefined) return;
-    guests.sweep().catch((err: unknown) => ctx.log.warn({ err, guildId }, 'voice guest sweep after a permission change failed'));
+    void (async () => {
+      // The sweep covers every guild: not worth it for a guild with guests off and none recorded (a guest whose join
+      // went unrecorded there is the interval's to find).
+      if ((await repo.find(guildId)).guestAccess === 'off' && (await repo.listGuestsInGuild(guildId)).length === 0) return;
+      await guests.sweep();
+    })().catch((err: unknown) => ctx.log.warn({ err, guildId }, 'voice guest sweep after a permission change failed'));
   });
   let sweeper: NodeJS.Timeout | null = null;
 

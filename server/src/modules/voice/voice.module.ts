@@ -10,7 +10,7 @@ import { recordingsOf } from '../recordings/recordings.module';
 import { createTempVoiceRepo } from './temp-voice.repo';
 import { createTempVoiceService } from './temp-voice.service';
 import type { ModuleContext, RecordCache, ServerModule } from '../context';
-import { createVoiceRepo, type VoiceRepo } from './voice.repo';
+import { createVoiceRepo, isActive, type VoiceRepo } from './voice.repo';
 import { createLivekitWebhookRouter, registerVoiceRoutes } from './voice.routes';
 import type { VoiceAccess, VoiceChannelInfo, VoiceEvents, VoiceService } from './voice.service';
 import type { VoiceReconciler } from '../../livekit/reconciler';
@@ -225,6 +225,10 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   const reconciler = createVoiceReconciler({
     target: {
       listActiveRooms: () => repo.listActiveRooms(),
+      activeRoomOf: async (userId, guildId) => {
+        const state = await repo.findByUser(userId);
+        return isActive(state) && state.guildId === guildId ? voiceRoomName(state.channelId) : null;
+      },
       listActiveRoomsInGuild: async (guildId) => [
         ...new Set((await repo.listActiveInGuild(guildId)).map((s) => voiceRoomName(s.channelId))),
       ],
@@ -234,7 +238,7 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
       observeMedia: (input, listedAt, source) => service.observeMedia(input, listedAt, source),
       mayStay: (identity, channelId) => service.mayStay(identity, channelId),
       evict: (input, reason) => service.evict(input, reason),
-      rightsNow: (identity, channelId) => service.rightsNow(identity, channelId),
+      syncRights: (input) => service.syncRights(input),
       sweepSeats: (live, listedAt) => service.sweepSeats(live, listedAt),
       // Claims only guard against replays, which LiveKit stops after a few minutes (its webhook JWTs live 5 min).
       housekeeping: async () => {
@@ -260,9 +264,9 @@ export function voiceModule(ctx: ModuleContext): ServerModule {
   // A token is only checked when it connects: when who may do what in a guild changes (a role's permissions, a
   // member's roles, a channel's overwrites, the owner), hold the people in its voice channels to it now, not at the
   // next reconcile.
-  ctx.onAccessChange((guildId) => {
+  ctx.onAccessChange((guildId, userId) => {
     reconciler
-      .enforceAccess(guildId)
+      .enforceAccess(guildId, userId)
       .catch((err: unknown) => log.warn({ err, guildId }, 'voice access not enforced after a permission change; the reconciler will'));
   });
   // LiveKit closes a room some time after its last participant left: a temporary channel still there then goes too.

@@ -38,7 +38,7 @@ export function fact(
     createdAtMs: joinedAtMs,
     room: voiceRoomName(channelId),
     channelId,
-    participant: { sid, identity, joinedAtMs },
+    participant: { sid, identity, joinedAtMs, granted: null },
     track: kind === 'track_published' || kind === 'track_unpublished' ? { sid: `TR_${sid}_${source}`, source } : null,
   };
 }

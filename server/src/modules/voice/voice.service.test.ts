@@ -3,6 +3,9 @@ import { Permission } from '@shared/permissions/permissions';
 import { voiceRoomName } from '@shared/api/voice';
 import type { VoiceMoveEvent } from '@shared/api/voice';
 import { codeOf } from '../../errors.testing';
+import { trackSourceName, type LiveParticipant } from '../../livekit/room-service';
+import { voiceParticipantPermission, type VoiceMediaRights } from '../../livekit/tokens';
+import type { VoiceWebhookFact } from '../../livekit/webhooks';
 import { createMemoryVoiceRepo } from './voice.fakes';
 import { CHANNEL_A, CHANNEL_B, GUILD, OTHER, USER, defineVoiceStateRules, fact, setupVoice } from './voice.rules';
 
@@ -285,6 +288,74 @@ describe('voice service', () => {
         identity: OTHER,
         rights: mic(false, true),
       });
+    });
+  });
+
+  describe('rights in force (syncRights)', () => {
+    const ROOM = voiceRoomName(CHANNEL_A);
+    const granted = (rights: VoiceMediaRights): LiveParticipant['permission'] => {
+      const p = voiceParticipantPermission(rights);
+      return { canPublish: p.canPublish, canSubscribe: p.canSubscribe, canPublishSources: p.canPublishSources.map(trackSourceName) };
+    };
+    const SPEAKING = mic(true, true);
+    const LISTENING = mic(false, true);
+    const joinedWith = (grant: LiveParticipant['permission'], sid = 'PA_1', at = 1_000): VoiceWebhookFact => {
+      const f = fact('participant_joined', CHANNEL_A, sid, at);
+      return f.kind === 'ignored' ? f : { ...f, participant: { ...f.participant, granted: grant } };
+    };
+    beforeEach(() => {
+      v.rooms.participants.set(ROOM, [{ sid: 'PA_1', identity: USER, joinedAtMs: 1_000, tracks: [], permission: granted(SPEAKING) }]);
+    });
+
+    it('when LiveKit grants what is in force, then nothing is updated; when it differs, LiveKit gets the rights in force', async () => {
+      expect(await v.service.syncRights({ room: ROOM, identity: USER, channelId: CHANNEL_A, granted: granted(SPEAKING) })).toBe(false);
+      expect(v.rooms.rights).toEqual([]);
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT);
+      expect(await v.service.syncRights({ room: ROOM, identity: USER, channelId: CHANNEL_A, granted: granted(SPEAKING) })).toBe(true);
+      expect(v.rooms.rights).toEqual([{ room: ROOM, identity: USER, rights: LISTENING }]);
+    });
+
+    it('when the grant is unknown, the identity is not a user, or the user cannot view the channel, then nothing is updated', async () => {
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT);
+      expect(await v.service.syncRights({ room: ROOM, identity: USER, channelId: CHANNEL_A, granted: null })).toBe(false);
+      expect(await v.service.syncRights({ room: ROOM, identity: 'EG_recorder', channelId: CHANNEL_A })).toBe(false);
+      v.access.channelPerms.delete(`${USER}:${CHANNEL_A}`);
+      expect(await v.service.syncRights({ room: ROOM, identity: USER, channelId: CHANNEL_A })).toBe(false);
+      expect(v.rooms.rights).toEqual([]);
+    });
+
+    it('when the permissions change while LiveKit is being updated, then the newer rights are applied after, not lost', async () => {
+      const apply = v.rooms.applyRights.bind(v.rooms);
+      v.rooms.applyRights = async (room, identity, rights) => {
+        // SPEAK comes back (a role given) between our read and LiveKit's answer.
+        if (v.rooms.rights.length === 0) v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, MEMBER);
+        return apply(room, identity, rights);
+      };
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT);
+      expect(await v.service.syncRights({ room: ROOM, identity: USER, channelId: CHANNEL_A, granted: granted(SPEAKING) })).toBe(true);
+      expect(v.rooms.rights.map((r) => r.rights)).toEqual([LISTENING, SPEAKING]);
+    });
+
+    it('when a session starts with a grant older than a permission change, then LiveKit gets the rights in force; with a current grant, nothing', async () => {
+      await v.service.applyWebhook(joinedWith(granted(SPEAKING)));
+      expect(v.rooms.rights).toEqual([]);
+      // SPEAK taken after this token was issued, before it connected.
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT);
+      v.rooms.participants.set(ROOM, [{ sid: 'PA_2', identity: USER, joinedAtMs: 2_000, tracks: [], permission: granted(SPEAKING) }]);
+      await v.service.applyWebhook(joinedWith(granted(SPEAKING), 'PA_2', 2_000));
+      expect(v.rooms.rights).toEqual([{ room: ROOM, identity: USER, rights: LISTENING }]);
+    });
+
+    it("when SPEAK goes while a moderator's update reaches LiveKit, then LiveKit ends without the microphone", async () => {
+      await v.service.applyWebhook(joinedWith(granted(SPEAKING)));
+      const apply = v.rooms.applyRights.bind(v.rooms);
+      v.rooms.applyRights = async (room, identity, rights) => {
+        // The role change lands after the moderation read the permissions, before its update is answered.
+        if (v.rooms.rights.length === 0) v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, Permission.VIEW_CHANNEL | Permission.CONNECT);
+        return apply(room, identity, rights);
+      };
+      await v.service.moderate(MOD, GUILD, USER, { serverVideoOff: true });
+      expect(v.rooms.rights.map((r) => r.rights.microphone)).toEqual([true, false]);
     });
   });
 });

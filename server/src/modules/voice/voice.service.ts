@@ -15,9 +15,10 @@ import type {
 } from '@shared/api/voice';
 import { Id } from '@shared/api/common';
 import { AppError } from '../../errors';
-import type { VoiceRoomService } from '../../livekit/room-service';
+import type { LiveParticipant, VoiceRoomService } from '../../livekit/room-service';
+import { grantsExactly } from '../../livekit/room-service';
 import type { VoiceTokenIssuer } from '../../livekit/tokens';
-import { voiceMediaRights } from '../../livekit/tokens';
+import { sameRights, voiceMediaRights } from '../../livekit/tokens';
 import type { VoiceMediaRights } from '../../livekit/tokens';
 import type { VoiceWebhookFact } from '../../livekit/webhooks';
 import type { TempVoiceService } from './temp-voice.service';
@@ -123,7 +124,15 @@ export interface VoiceService {
   applyWebhook(fact: VoiceWebhookFact): Promise<void>;
   /** Starts a session LiveKit reports (webhook or reconciler); true when it changed the state. */
   observeSession(
-    input: { room: string; channelId: string; identity: string; sid: string; joinedAtMs: number },
+    input: {
+      room: string;
+      channelId: string;
+      identity: string;
+      sid: string;
+      joinedAtMs: number;
+      /** LiveKit's permission for the connection (the token's grant, or a later update), when the report carries it. */
+      granted?: LiveParticipant['permission'];
+    },
     source: string,
   ): Promise<boolean>;
   /**
@@ -139,11 +148,14 @@ export interface VoiceService {
    */
   mayStay(identity: string, channelId: string): Promise<boolean>;
   /**
-   * The media rights a Parley user in a guild voice room has now, from their channel permissions and moderation flags
-   * (what a token issued now would grant); null for identities that are not Parley user ids, rooms that are not guild
-   * voice channels, and users who cannot view the channel (mayStay's business).
+   * Brings a Parley user in a guild voice room to the media rights in force (channel permissions and moderation flags:
+   * what a token issued now would grant). With `granted` (LiveKit's permission for them, as listed) only when that
+   * differs, and never when it is unknown (null); without it, always. The rights are read again after each update, so a
+   * change that lands meanwhile (a moderator's mute, a role) is applied over this one rather than undone by it. True
+   * when LiveKit was updated. Identities that are not Parley user ids, rooms that are not guild voice channels and users
+   * who cannot view the channel (mayStay's business) are left alone.
    */
-  rightsNow(identity: string, channelId: string): Promise<VoiceMediaRights | null>;
+  syncRights(input: { room: string; identity: string; channelId: string; granted?: LiveParticipant['permission'] }): Promise<boolean>;
   /** Removes a participant who may not stay, from LiveKit and from voice state; audited as a system disconnect. */
   evict(input: { room: string; identity: string; sid: string; joinedAtMs: number }, reason: string): Promise<void>;
   /**
@@ -419,6 +431,33 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     return null;
   }
 
+  /** The rights a user has in a guild voice channel now, or null when they cannot view it (or it is not ours). */
+  async function rightsNow(identity: string, channelId: string): Promise<VoiceMediaRights | null> {
+    if (!Id.safeParse(identity).success) return null;
+    const theirs = await access.channelFor(identity, channelId);
+    if (!theirs) return null;
+    return rightsFor(theirs.permissions, await repo.getModeration(theirs.channel.guildId, identity));
+  }
+
+  async function syncRights(input: {
+    room: string;
+    identity: string;
+    channelId: string;
+    granted?: LiveParticipant['permission'];
+  }): Promise<boolean> {
+    const { room, identity, channelId, granted } = input;
+    let rights = await rightsNow(identity, channelId);
+    if (!rights || granted === null || (granted !== undefined && grantsExactly(granted, rights))) return false;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!(await rooms.applyRights(room, identity, rights))) return false;
+      const again = await rightsNow(identity, channelId);
+      if (!again || sameRights(again, rights)) break;
+      rights = again;
+    }
+    if (granted !== undefined) log.info({ userId: identity, room, rights }, 'voice rights updated to the permissions in force');
+    return true;
+  }
+
   async function requireVoiceChannel(userId: string, channelId: string) {
     const found = await access.channelFor(userId, channelId);
     if (!found) throw AppError.notFound('Channel');
@@ -564,9 +603,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         for (const f of flagged) patch[f.flag] = body[f.flag];
         const flags = await repo.setModeration(guildId, targetId, patch, clock());
         if (inVoice) {
-          // LiveKit refuses the sources the new permission leaves out and unpublishes live ones of those sources.
-          const theirs = await access.channelFor(targetId, inVoice.channelId);
-          await rooms.applyRights(inVoice.room, targetId, rightsFor(theirs?.permissions ?? 0, flags));
+          // LiveKit refuses the sources the new permission leaves out and unpublishes live ones of those sources. The
+          // rights are read now (the flags just set, the permissions in force) and again after, so a permission change
+          // landing meanwhile is not undone by this update.
+          await syncRights({ room: inVoice.room, identity: targetId, channelId: inVoice.channelId });
         }
         for (const f of flagged) {
           await safeAudit({
@@ -658,6 +698,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           identity: participant.identity,
           sid: participant.sid,
           joinedAtMs: participant.joinedAtMs,
+          granted: participant.granted,
         },
         `webhook:${fact.kind}`,
       );
@@ -755,12 +796,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (channel.temporary) await deps.temp?.sessionStarted(channel.id, now.userId);
       if (replaced && replaced.channelId !== now.channelId)
         await deleteTempIfEmpty(replaced.channelId, 'switched', replaced.participantSid);
-      if (flags.serverMute || flags.serverDeaf || flags.serverVideoOff || flags.serverStreamOff) {
-        // Possibly moderated between token issue and connect: the token's grants may be stale, enforce the flags now
-        // (with the permissions they have now: the update replaces the token's grant wholesale).
-        const theirs = await access.channelFor(input.identity, channel.id);
-        await rooms.applyRights(input.room, input.identity, rightsFor(theirs?.permissions ?? 0, flags));
-      }
+      // The token's grant may be stale: moderated, or permissions changed, between its issue and this connect (an
+      // access pass that listed the room before the connect missed it). Where LiveKit's grant is known only a difference
+      // is applied; where it is not, a moderation flag is (the update replaces the grant wholesale, with the
+      // permissions in force).
+      const known = input.granted ?? undefined;
+      if (known || flags.serverMute || flags.serverDeaf || flags.serverVideoOff || flags.serverStreamOff)
+        await syncRights({ room: input.room, identity: input.identity, channelId: channel.id, granted: known });
       return true;
     },
 
@@ -779,12 +821,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       return reason === null;
     },
 
-    async rightsNow(identity, channelId) {
-      if (!Id.safeParse(identity).success) return null;
-      const theirs = await access.channelFor(identity, channelId);
-      if (!theirs) return null;
-      return rightsFor(theirs.permissions, await repo.getModeration(theirs.channel.guildId, identity));
-    },
+    syncRights: (input) => syncRights(input),
 
     async evict(input, reason) {
       // Ending the sid first also records it as over, so a late webhook for this connection cannot bring it back.

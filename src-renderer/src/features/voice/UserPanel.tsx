@@ -68,6 +68,7 @@ export function UserPanel() {
           className={`icon-btn${muted || serverMute || noSpeak ? ' danger' : ''}`}
           aria-label={muted ? 'Unmute' : 'Mute'}
           aria-pressed={muted}
+          aria-describedby={noSpeak ? 'user-panel-no-speak' : undefined}
           title={
             serverMute
               ? 'Server muted by a moderator'
@@ -81,6 +82,11 @@ export function UserPanel() {
         >
           {muted || serverMute || noSpeak ? <MicOffIcon /> : <MicIcon />}
         </button>
+        {noSpeak && (
+          <span id="user-panel-no-speak" className="sr-only">
+            You do not have permission to speak in this channel
+          </span>
+        )}
         <button
           type="button"
           className={`icon-btn${selfDeaf || serverDeaf ? ' danger' : ''}`}
