@@ -370,6 +370,37 @@ describe('the embeddable voice widget', () => {
     await row.getByRole('button', { name: `Server mute ${guestName}`, pressed: true }).waitFor({ timeout: 15_000 });
     await expectNoSeriousViolationsInBothThemes(a, 'app: a server-muted guest in the voice list');
 
+    // In a 400 px window the channel drawer still shows the guest's name and both buttons, inside the drawer.
+    const wide = a.viewportSize();
+    await a.setViewportSize({ width: 400, height: 760 });
+    try {
+      await a.getByRole('button', { name: 'Show channels' }).click();
+      const drawer = a.getByRole('complementary', { name: 'Channels' });
+      await drawer.waitFor();
+      await expect.poll(async () => (await drawer.boundingBox())?.x ?? -1).toBeGreaterThanOrEqual(0);
+      const inside = await drawer.boundingBox();
+      for (const part of [
+        row.getByText(guestName),
+        row.getByRole('button', { name: `Server mute ${guestName}` }),
+        row.getByRole('button', { name: `Disconnect ${guestName}` }),
+      ]) {
+        await part.waitFor();
+        const box = await part.boundingBox();
+        expect(
+          box && inside && box.x >= inside.x && box.x + box.width <= inside.x + inside.width + 0.5,
+          `${await part.textContent()}`,
+        ).toBe(true);
+      }
+      // The name is not cut short by the buttons beside it.
+      expect(await row.getByText(guestName).evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+      await a.screenshot({ path: resolve(SHOTS, 'voice-guest-narrow.png') });
+      await expectNoSeriousViolationsInBothThemes(a, 'app: a guest in the voice list, 400 px');
+      await a.keyboard.press('Escape');
+      await expect.poll(() => drawer.isVisible()).toBe(false);
+    } finally {
+      if (wide) await a.setViewportSize(wide);
+    }
+
     // The owner (MOVE_MEMBERS) disconnects the guest from the keyboard.
     await row.getByRole('button', { name: `Disconnect ${guestName}` }).focus();
     await a.keyboard.press('Enter');
