@@ -158,10 +158,13 @@ describe('member moderation in the web client', () => {
       'You do not have permission to speak in this channel',
     );
     await expectAccessible(b, '.voice-panel', 'voice panel without SPEAK');
+    // A sees why B went quiet: B's row in the voice list carries the mark.
+    await voiceRow(a, 'Bob').getByRole('img', { name: 'No permission to speak here' }).waitFor({ timeout: 15_000 });
 
     expect((await overwrite([])).status).toBe(200);
     await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
     await panel.getByText('You do not have permission to speak in this channel.').waitFor({ state: 'detached', timeout: 15_000 });
+    await voiceRow(a, 'Bob').getByRole('img', { name: 'No permission to speak here' }).waitFor({ state: 'detached', timeout: 15_000 });
     expect(await b.getByRole('status').filter({ hasText: 'Voice Connected' }).count()).toBe(1);
   });
 

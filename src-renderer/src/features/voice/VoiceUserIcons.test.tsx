@@ -15,6 +15,7 @@ const quiet: Occupant = {
   serverDeaf: false,
   video: false,
   streaming: false,
+  cannotSpeak: false,
 };
 
 describe('voice user icons', () => {
@@ -29,5 +30,15 @@ describe('voice user icons', () => {
     const html = renderToStaticMarkup(<VoiceUserIcons occupant={quiet} size={14} />);
     expect(html).not.toContain('LIVE');
     expect(html).not.toContain('Camera on');
+  });
+
+  it("when a member has no SPEAK in the channel, then a microphone-off mark says so; a moderator's mute and a self mute keep their own names", () => {
+    const html = renderToStaticMarkup(<VoiceUserIcons occupant={{ ...quiet, cannotSpeak: true }} size={14} />);
+    expect(html).toContain('aria-label="No permission to speak here"');
+    expect(
+      renderToStaticMarkup(<VoiceUserIcons occupant={{ ...quiet, cannotSpeak: true, muted: true, serverMute: true }} size={14} />),
+    ).toContain('aria-label="Server muted"');
+    expect(renderToStaticMarkup(<VoiceUserIcons occupant={{ ...quiet, muted: true }} size={14} />)).toContain('aria-label="Muted"');
+    expect(renderToStaticMarkup(<VoiceUserIcons occupant={quiet} size={14} />)).not.toContain('Muted');
   });
 });

@@ -3,7 +3,7 @@ import type { Occupant } from './useVoiceOccupants';
 
 /**
  * Marks of someone in voice, read out by their labels: a LIVE badge while they share their screen, a camera while it
- * is on, and muted / deafened (server-imposed ones styled apart).
+ * is on, and muted / deafened (server-imposed ones styled apart, as is having no SPEAK in the channel).
  */
 export function VoiceUserIcons({ occupant: o, size }: { occupant: Occupant; size: number }) {
   return (
@@ -18,8 +18,12 @@ export function VoiceUserIcons({ occupant: o, size }: { occupant: Occupant; size
           <VideoCameraIcon size={size} />
         </span>
       )}
-      {o.muted && (
-        <span className={o.serverMute ? 'server' : ''} role="img" aria-label={o.serverMute ? 'Server muted' : 'Muted'}>
+      {(o.muted || o.cannotSpeak) && (
+        <span
+          className={o.serverMute || o.cannotSpeak ? 'server' : ''}
+          role="img"
+          aria-label={o.serverMute ? 'Server muted' : o.cannotSpeak ? 'No permission to speak here' : 'Muted'}
+        >
           <MicOffIcon size={size} />
         </span>
       )}

@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
 import { useAuth, useGuilds, useVoice, useVoicePresence } from '../../app/services';
 import type { Channel, VoiceState } from '../../api/types';
+import { hasPermission, Permission } from '@shared/permissions/permissions';
+import { permissionsIn } from '../guilds/permissions';
 
 /** A guest's LiveKit identity (src-shared/api/embed GUEST_IDENTITY_PREFIX; that module is not imported at run time here). */
 export const isGuest = (identity: string): boolean => identity.startsWith('guest:');
@@ -19,6 +21,8 @@ export interface Occupant {
   /** Camera on / screen share live, as the server reports LiveKit's tracks. */
   video: boolean;
   streaming: boolean;
+  /** No SPEAK in this channel (the server keeps their microphone off); false when their roles are not known here. */
+  cannotSpeak: boolean;
 }
 
 /**
@@ -30,6 +34,9 @@ export interface Occupant {
 export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; inThis: boolean } {
   const states = useVoicePresence((s) => s.voiceByChannel[channel.id]);
   const members = useGuilds((s) => s.membersByGuild[channel.guildId]);
+  const guild = useGuilds((s) => s.guilds.find((g) => g.id === channel.guildId));
+  const roles = useGuilds((s) => s.rolesByGuild[channel.guildId]);
+  const channels = useGuilds((s) => s.channelsByGuild[channel.guildId]);
   const current = useVoice((s) => s.current?.channelId ?? s.target?.channelId);
   const participants = useVoice((s) => s.participants);
   const selfId = useAuth((s) => s.user?.id);
@@ -58,9 +65,19 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
         serverDeaf: vs?.serverDeaf ?? false,
         video: vs?.selfVideo ?? false,
         streaming: vs?.selfStream ?? false,
+        cannotSpeak:
+          member !== undefined &&
+          guild !== undefined &&
+          !hasPermission(
+            permissionsIn(
+              { userId: r.userId, guild, roles: roles ?? [], channels: channels ?? [], memberRoleIds: member.roleIds },
+              channel,
+            ),
+            Permission.SPEAK,
+          ),
       };
     });
-  }, [states, participants, inThis, members, selfId]);
+  }, [states, participants, inThis, members, selfId, guild, roles, channels, channel]);
   return { occupants, inThis };
 }
 
