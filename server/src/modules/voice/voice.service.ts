@@ -808,14 +808,13 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async mayStay(identity, channelId) {
       if (!Id.safeParse(identity).success) return true;
-      if (!(await access.channelById(channelId))) {
+      const channel = await access.channelById(channelId);
+      if (!channel) {
         // No such channel here: deleted (evict if we had them there), or a room of another deployment sharing this
         // LiveKit (several test servers do) — not ours to touch.
         const state = await repo.findByUser(identity);
         return !(isActive(state) && state.channelId === channelId);
       }
-      const channel = await access.channelById(channelId);
-      if (!channel) return true;
       const { reason } = await accessRefusal(identity, channel);
       if (reason) log.info({ userId: identity, channelId, reason }, 'voice participant may not stay');
       return reason === null;
