@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { channelIdFromRoom } from '@shared/api/voice';
 import type { LiveParticipant, VoiceRoomService } from './room-service';
 import { mediaPresenceOf } from './room-service';
+import { serialPasses } from '../serial-passes';
 
 /**
  * Webhooks can be lost (our server was down, LiveKit crashed, a network blip). The reconciler makes LiveKit's own
@@ -140,25 +141,22 @@ export function createVoiceReconciler(deps: {
     all: boolean;
     guilds: Map<string, Set<string> | null>;
   }
+  /** Adds `member` under `key` (or the whole of `key`: null, which no member narrows again). */
+  function include(map: Map<string, Set<string> | null>, key: string, member?: string): void {
+    const known = map.get(key);
+    if (member === undefined) map.set(key, null);
+    else if (known === undefined) map.set(key, new Set([member]));
+    else known?.add(member);
+  }
   function widen(scope: AccessScope, guildId?: string, userId?: string): void {
     if (guildId === undefined) scope.all = true;
-    else if (userId === undefined) scope.guilds.set(guildId, null);
-    else {
-      const users = scope.guilds.get(guildId);
-      if (users === undefined) scope.guilds.set(guildId, new Set([userId]));
-      else users?.add(userId);
-    }
+    else include(scope.guilds, guildId, userId);
   }
 
   /** The rooms a scope covers, each with the identities to check there (null: everyone in it). */
   async function roomsOf(scope: AccessScope): Promise<Map<string, Set<string> | null>> {
     const rooms = new Map<string, Set<string> | null>();
-    const add = (room: string, identity?: string) => {
-      const known = rooms.get(room);
-      if (identity === undefined) rooms.set(room, null);
-      else if (known === undefined) rooms.set(room, new Set([identity]));
-      else known?.add(identity);
-    };
+    const add = (room: string, identity?: string) => include(rooms, room, identity);
     const byGuild = target.listActiveRoomsInGuild;
     const ofUser = target.activeRoomOf;
     if (scope.all || !byGuild) {
@@ -192,10 +190,11 @@ export function createVoiceReconciler(deps: {
     return result;
   }
 
-  let accessRunning: Promise<unknown> = Promise.resolve();
-  /** The pass waiting to run, and what it will cover. */
-  let accessPending: { promise: Promise<AccessResult>; scope: AccessScope } | null = null;
   const NOTHING_DONE: AccessResult = { evicted: 0, rights: 0 };
+  const accessPasses = serialPasses<AccessScope, AccessResult>(
+    () => ({ all: false, guilds: new Map() }),
+    async (scope) => (stopped ? { ...NOTHING_DONE } : enforceAccessOnce(scope)),
+  );
 
   async function reconcileOnce(): Promise<ReconcileResult> {
     const result: ReconcileResult = { rooms: 0, removed: 0, added: 0, media: 0, evicted: 0, rights: 0, seatsFreed: 0 };
@@ -275,19 +274,7 @@ export function createVoiceReconciler(deps: {
     reconcileOnce,
     enforceAccess(guildId, userId) {
       if (stopped) return Promise.resolve({ ...NOTHING_DONE });
-      if (accessPending) {
-        widen(accessPending.scope, guildId, userId);
-        return accessPending.promise;
-      }
-      const scope: AccessScope = { all: false, guilds: new Map() };
-      widen(scope, guildId, userId);
-      const promise = accessRunning.then(() => {
-        accessPending = null;
-        return stopped ? { ...NOTHING_DONE } : enforceAccessOnce(scope);
-      });
-      accessPending = { promise, scope };
-      accessRunning = promise.catch(() => undefined);
-      return promise;
+      return accessPasses.request((scope) => widen(scope, guildId, userId));
     },
     start() {
       stopped = false;
@@ -302,8 +289,7 @@ export function createVoiceReconciler(deps: {
       if (timer) clearInterval(timer);
       timer = null;
       await running;
-      while (accessPending) await accessPending.promise.catch(() => undefined);
-      await accessRunning;
+      await accessPasses.idle();
     },
   };
 }

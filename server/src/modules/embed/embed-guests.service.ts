@@ -2,6 +2,7 @@ import { GUEST_IDENTITY_PREFIX, isGuestIdentity, type VoiceGuest, type VoiceGues
 import { channelIdFromRoom, voiceRoomName } from '@shared/api/voice';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { AppError } from '../../errors';
+import { serialPasses } from '../../serial-passes';
 import type { AuditService } from '../audit/audit.service';
 import type { LiveParticipant, VoiceRoomService } from '../../livekit/room-service';
 import type { VoiceMediaRights } from '../../livekit/tokens';
@@ -115,8 +116,12 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
     if (removed) await announceLeft(removed, reason);
   }
 
-  let sweeping: Promise<unknown> = Promise.resolve();
-  let pending: Promise<GuestSweepResult> | null = null;
+  // One sweep at a time (the interval's and settings or permission changes'), so a guest is adopted or evicted once,
+  // not twice; and at most one waiting: a burst of changes while one runs makes one more pass, which sees them all.
+  const sweeps = serialPasses(
+    () => undefined,
+    () => sweepOnce(),
+  );
 
   const presence = {
     /** participant_joined of a guest identity in a voice channel's room. */
@@ -220,22 +225,12 @@ export function createGuestPresence(deps: GuestPresenceDeps) {
      * read before LiveKit is asked, so a guest who joins in between is found in LiveKit's list, never wrongly dropped.
      */
     sweep(): Promise<GuestSweepResult> {
-      // One at a time (the interval's and settings changes'), so a guest is adopted or evicted once, not twice; and at
-      // most one waiting: a burst of settings changes while one runs makes one more pass, which sees them all.
-      if (pending) return pending;
-      const next: Promise<GuestSweepResult> = sweeping.then(() => {
-        pending = null;
-        return sweepOnce();
-      });
-      pending = next;
-      sweeping = next.catch(() => undefined);
-      return next;
+      return sweeps.request();
     },
 
     /** Resolves once no sweep is running or waiting (for shutdown). */
-    async idle(): Promise<void> {
-      while (pending) await pending.catch(() => undefined);
-      await sweeping;
+    idle(): Promise<void> {
+      return sweeps.idle();
     },
   };
 
