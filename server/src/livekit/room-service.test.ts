@@ -18,6 +18,7 @@ function fakeClient(overrides: Partial<Record<keyof RoomServiceClient, unknown>>
     removeParticipant: record('removeParticipant', (overrides.removeParticipant as never) ?? (() => undefined)),
     listParticipants: record('listParticipants', (overrides.listParticipants as never) ?? (() => [])),
     listRooms: record('listRooms', () => []),
+    getParticipant: record('getParticipant', (overrides.getParticipant as never) ?? (() => new ParticipantInfo())),
   } as unknown as RoomServiceClient;
   return { client, calls };
 }
@@ -63,6 +64,31 @@ describe('voice room service', () => {
     expect(await rooms.applyRights('ch_x', 'u1', { ...NOTHING, microphone: true })).toBe(false);
     expect(await rooms.removeParticipant('ch_x', 'u1')).toBe(false);
     expect(await rooms.listParticipants('ch_x')).toEqual([]);
+  });
+
+  it('when the participant leaves while LiveKit forwards the call (no response from servers), then it reports false once LiveKit no longer lists them', async () => {
+    const noResponse = () => {
+      throw new ServerError('unknown', 'no response from servers', 500, 'unknown');
+    };
+    const gone = fakeClient({ updateParticipant: noResponse, removeParticipant: noResponse, getParticipant: notFound });
+    const rooms = createVoiceRoomService(gone.client);
+    expect(await rooms.removeParticipant('ch_x', 'u1')).toBe(false);
+    expect(await rooms.applyRights('ch_x', 'u1', NOTHING)).toBe(false);
+    expect(gone.calls.filter((c) => c.method === 'getParticipant').map((c) => c.args)).toEqual([
+      ['ch_x', 'u1'],
+      ['ch_x', 'u1'],
+    ]);
+
+    // Still there: the failure is LiveKit's, and it propagates.
+    const stillThere = createVoiceRoomService(fakeClient({ updateParticipant: noResponse, removeParticipant: noResponse }).client);
+    await expect(stillThere.removeParticipant('ch_x', 'u1')).rejects.toThrow('no response from servers');
+    await expect(stillThere.applyRights('ch_x', 'u1', NOTHING)).rejects.toThrow('no response from servers');
+    // The lookup failing too: still the original error, never "not there".
+    const down = () => {
+      throw new ServerError('unavailable', 'down', 503, 'unavailable');
+    };
+    const outage = createVoiceRoomService(fakeClient({ removeParticipant: noResponse, getParticipant: down }).client);
+    await expect(outage.removeParticipant('ch_x', 'u1')).rejects.toThrow('no response from servers');
   });
 
   it('when LiveKit fails otherwise, then the error propagates (an outage must not look like an empty room)', async () => {

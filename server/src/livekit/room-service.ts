@@ -85,6 +85,24 @@ function isNotFound(err: unknown): boolean {
   return err instanceof ServerError && (err.code === 'not_found' || err.status === 404);
 }
 
+/**
+ * Whether a failed call on one participant failed because they were not (or no longer) there. LiveKit checks that the
+ * participant exists in its store, then forwards the call to the node that hosts them; a participant who leaves in
+ * between (a moved user's client leaving on its own, a bot closing) leaves nobody to answer, and LiveKit fails the call
+ * with a 5xx "no response from servers" after about 3 s. The store has dropped them by then: a lookup that finds nobody
+ * makes that "not there", not an outage. Anything else (the lookup failing too) is the original error.
+ */
+async function participantGone(client: RoomServiceClient, err: unknown, room: string, identity: string): Promise<boolean> {
+  if (isNotFound(err)) return true;
+  if (!(err instanceof ServerError) || err.status < 500) return false;
+  try {
+    await client.getParticipant(room, identity);
+    return false;
+  } catch (lookup) {
+    return isNotFound(lookup);
+  }
+}
+
 /** Wraps the server's RoomServiceClient (one per server instance, built from LIVEKIT_URL and the API key). */
 export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomService {
   return {
@@ -122,7 +140,7 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
         await client.removeParticipant(room, identity);
         return true;
       } catch (err) {
-        if (isNotFound(err)) return false;
+        if (await participantGone(client, err, room, identity)) return false;
         throw err;
       }
     },
@@ -131,7 +149,7 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
       try {
         info = await client.updateParticipant(room, identity, { permission: voiceParticipantPermission(rights) });
       } catch (err) {
-        if (isNotFound(err)) return false;
+        if (await participantGone(client, err, room, identity)) return false;
         throw err;
       }
       if (!rights.microphone) {
@@ -141,7 +159,7 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
           try {
             await client.mutePublishedTrack(room, identity, track.sid, true);
           } catch (err) {
-            if (!isNotFound(err)) throw err;
+            if (!(await participantGone(client, err, room, identity))) throw err;
           }
         }
       }
