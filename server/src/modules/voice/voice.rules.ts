@@ -89,6 +89,7 @@ export function setupVoice(repo: VoiceRepo) {
   return {
     service,
     reconciler,
+    repo,
     rooms,
     access,
     events,

@@ -346,6 +346,23 @@ describe('voice service', () => {
       expect(v.rooms.rights).toEqual([{ room: ROOM, identity: USER, rights: LISTENING }]);
     });
 
+    it('when access goes after the session was admitted but before it was recorded, then it is evicted once recorded (an access pass missed it)', async () => {
+      const start = v.repo.startSession.bind(v.repo);
+      v.repo.startSession = async (input) => {
+        // VIEW_CHANNEL taken by an overwrite whose access pass listed the guild's sessions before this write.
+        v.access.channelPerms.delete(`${USER}:${CHANNEL_A}`);
+        return start(input);
+      };
+      await v.service.applyWebhook(joinedWith(granted(SPEAKING)));
+      expect(v.rooms.removed).toEqual([{ room: ROOM, identity: USER }]);
+      expect(await v.repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: null, endedJoinedAtMs: 1_000 }));
+      // A replay of the same connect does not bring it back.
+      v.repo.startSession = start;
+      v.access.channelPerms.set(`${USER}:${CHANNEL_A}`, MEMBER);
+      await v.service.applyWebhook(joinedWith(granted(SPEAKING)));
+      expect(await v.service.listGuild(USER, GUILD)).toEqual([]);
+    });
+
     it("when SPEAK goes while a moderator's update reaches LiveKit, then LiveKit ends without the microphone", async () => {
       await v.service.applyWebhook(joinedWith(granted(SPEAKING)));
       const apply = v.rooms.applyRights.bind(v.rooms);

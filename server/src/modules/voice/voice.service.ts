@@ -796,6 +796,16 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       if (channel.temporary) await deps.temp?.sessionStarted(channel.id, now.userId);
       if (replaced && replaced.channelId !== now.channelId)
         await deleteTempIfEmpty(replaced.channelId, 'switched', replaced.participantSid);
+      if (isNew) {
+        // Access again, now that the session is recorded: an access pass (a permission change) that listed the guild's
+        // sessions between the check above and the record missed this one, but the change it enforces was stored before
+        // that listing, so this read sees it.
+        const { reason } = await accessRefusal(input.identity, channel);
+        if (reason) {
+          await service.evict({ room: input.room, identity: input.identity, sid: input.sid, joinedAtMs: input.joinedAtMs }, reason);
+          return false;
+        }
+      }
       // The token's grant may be stale: moderated, or permissions changed, between its issue and this connect (an
       // access pass that listed the room before the connect missed it). Where LiveKit's grant is known only a difference
       // is applied; where it is not, a moderation flag is (the update replaces the grant wholesale, with the
