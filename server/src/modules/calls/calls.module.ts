@@ -2,6 +2,7 @@ import type { WebhookEvent } from 'livekit-server-sdk';
 import { callIdFromRoom, callRoutes } from '@shared/api/calls';
 import { AppError } from '../../errors';
 import { publicUserView, deletedUser } from '../../http/views';
+import { createVoiceRoomService } from '../../livekit/room-service';
 import { createVoiceTokenIssuer } from '../../livekit/tokens';
 import { livekitWebhookBus } from '../../livekit/webhooks';
 import { isPrivateChannel } from '../channels/channels.repo';
@@ -80,31 +81,13 @@ export function callsModule(ctx: ModuleContext): ServerModule {
     },
   };
 
+  // The voice room service's handling of LiveKit's answers (a room or participant not there, one who left mid-call).
+  const live = createVoiceRoomService(ctx.livekit);
   const rooms: CallRooms = {
-    async listParticipants(room) {
-      try {
-        return (await ctx.livekit.listParticipants(room)).map((p) => ({ sid: p.sid, identity: p.identity }));
-      } catch (err) {
-        if ((err as { status?: number }).status === 404 || (err as { code?: string }).code === 'not_found') return [];
-        throw err;
-      }
-    },
-    async removeParticipant(room, identity) {
-      try {
-        await ctx.livekit.removeParticipant(room, identity);
-        return true;
-      } catch (err) {
-        if ((err as { status?: number }).status === 404 || (err as { code?: string }).code === 'not_found') return false;
-        throw err;
-      }
-    },
+    listParticipants: async (room) => (await live.listParticipants(room)).map((p) => ({ sid: p.sid, identity: p.identity })),
+    removeParticipant: (room, identity) => live.removeParticipant(room, identity),
     async deleteRoom(room) {
-      try {
-        await ctx.livekit.deleteRoom(room);
-      } catch (err) {
-        if ((err as { status?: number }).status === 404 || (err as { code?: string }).code === 'not_found') return;
-        throw err;
-      }
+      await live.deleteRoom(room);
     },
   };
 
