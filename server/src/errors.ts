@@ -140,7 +140,8 @@ function isRedisUnavailable(err: unknown): boolean {
 
 /**
  * LiveKit's server API (RoomService, Egress) answered that it cannot serve the call now: a 5xx Twirp error such as
- * "no response from servers" under load. A 4xx is an answer about the request (a participant not found, …), not this.
+ * "no response from servers" under load, or no answer at all (the RoomService client turns a refused connection or
+ * its deadline into a 503: livekit/room-client.ts). A 4xx is an answer about the request (a participant not found, …).
  */
 function isLiveKitUnavailable(err: unknown): boolean {
   return err instanceof ServerError && err.status >= 500;

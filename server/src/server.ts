@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import { createRoomServiceClient } from './livekit/room-client';
 import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -126,7 +126,11 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     });
   }
 
-  const livekit = new RoomServiceClient(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+  const livekit = createRoomServiceClient({
+    url: config.LIVEKIT_URL,
+    apiKey: config.LIVEKIT_API_KEY,
+    apiSecret: config.LIVEKIT_API_SECRET,
+  });
   const tokens = createAccessTokens(config.JWT_SECRET, clock);
   const requireAuth = createRequireAuth(tokens);
   const permissions = createPermissionService({
