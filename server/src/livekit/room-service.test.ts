@@ -89,6 +89,11 @@ describe('voice room service', () => {
     };
     const outage = createVoiceRoomService(fakeClient({ removeParticipant: noResponse, getParticipant: down }).client);
     await expect(outage.removeParticipant('ch_x', 'u1')).rejects.toThrow('no response from servers');
+    // The lookup not answering (LiveKit stalled): it is given up quickly, and the original error stands.
+    const stalled = createVoiceRoomService(
+      fakeClient({ removeParticipant: noResponse, getParticipant: () => new Promise(() => undefined) }).client,
+    );
+    await expect(stalled.removeParticipant('ch_x', 'u1')).rejects.toThrow('no response from servers');
   });
 
   it('when LiveKit fails otherwise, then the error propagates (an outage must not look like an empty room)', async () => {

@@ -27,6 +27,12 @@ export interface VoiceRoomService {
   listParticipants(room: string): Promise<LiveParticipant[]>;
   /** Closes a room, disconnecting everyone in it at once. Resolves false (not an error) when there was no such room. */
   deleteRoom(room: string): Promise<boolean>;
+  /**
+   * Resolves once LiveKit answers about `room` (whether or not the room exists); rejects with LiveKit's error when it
+   * does not. A change that is written first and told to LiveKit after (moderation, a move, a disconnect) asks this
+   * first, so an unreachable LiveKit fails it with nothing written.
+   */
+  ping(room: string): Promise<void>;
   /** Disconnects a participant. Resolves false (not an error) when they weren't there. */
   removeParticipant(room: string, identity: string): Promise<boolean>;
   /**
@@ -85,21 +91,30 @@ function isNotFound(err: unknown): boolean {
   return err instanceof ServerError && (err.code === 'not_found' || err.status === 404);
 }
 
+/** How long the "are they still there" lookup below may take: a stalled LiveKit must not double a request's wait. */
+const GONE_LOOKUP_MS = 250;
+
 /**
  * Whether a failed call on one participant failed because they were not (or no longer) there. LiveKit checks that the
  * participant exists in its store, then forwards the call to the node that hosts them; a participant who leaves in
  * between (a moved user's client leaving on its own, a bot closing) leaves nobody to answer, and LiveKit fails the call
- * with a 5xx "no response from servers" after about 3 s. The store has dropped them by then: a lookup that finds nobody
- * makes that "not there", not an outage. Anything else (the lookup failing too) is the original error.
+ * with a 5xx "no response from servers" after 3-5 s, or our client gives up first (room-client.ts). The store has dropped
+ * them by then: a quick lookup that finds nobody makes that "not there", not an outage. Anything else (the lookup
+ * failing or slow too) keeps the original error.
  */
 async function participantGone(client: RoomServiceClient, err: unknown, room: string, identity: string): Promise<boolean> {
   if (isNotFound(err)) return true;
   if (!(err instanceof ServerError) || err.status < 500) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const lookup = client.getParticipant(room, identity).then(
+    () => false,
+    (lookupErr: unknown) => isNotFound(lookupErr),
+  );
+  const slow = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), GONE_LOOKUP_MS)));
   try {
-    await client.getParticipant(room, identity);
-    return false;
-  } catch (lookup) {
-    return isNotFound(lookup);
+    return await Promise.race([lookup, slow]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -125,6 +140,9 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
         if (isNotFound(err)) return [];
         throw err;
       }
+    },
+    async ping(room) {
+      await client.listRooms([room]);
     },
     async deleteRoom(room) {
       try {
