@@ -204,6 +204,8 @@ export interface FakeRooms extends VoiceRoomService {
   removed: { room: string; identity: string }[];
   deletedRooms: string[];
   rights: { room: string; identity: string; rights: VoiceMediaRights }[];
+  /** When set, every call fails with this, as an unreachable LiveKit's calls do. */
+  down: Error | null;
 }
 
 export function createFakeRooms(): FakeRooms {
@@ -211,11 +213,15 @@ export function createFakeRooms(): FakeRooms {
   const removed: FakeRooms['removed'] = [];
   const rights: FakeRooms['rights'] = [];
   const deletedRooms: string[] = [];
-  return {
+  const rooms: FakeRooms = {
     participants,
     removed,
     deletedRooms,
     rights,
+    down: null,
+    async ping() {
+      if (rooms.down) throw rooms.down;
+    },
     async deleteRoom(room) {
       deletedRooms.push(room);
       return participants.delete(room);
@@ -227,6 +233,7 @@ export function createFakeRooms(): FakeRooms {
       return participants.get(room) ?? [];
     },
     async removeParticipant(room, identity) {
+      if (rooms.down) throw rooms.down;
       removed.push({ room, identity });
       const list = participants.get(room) ?? [];
       const next = list.filter((p) => p.identity !== identity);
@@ -234,6 +241,7 @@ export function createFakeRooms(): FakeRooms {
       return next.length !== list.length;
     },
     async applyRights(room, identity, r) {
+      if (rooms.down) throw rooms.down;
       rights.push({ room, identity, rights: r });
       const list = participants.get(room) ?? [];
       // As LiveKit does: the participant's permission is the one applied from now on.
@@ -246,6 +254,7 @@ export function createFakeRooms(): FakeRooms {
       return list.some((p) => p.identity === identity);
     },
   };
+  return rooms;
 }
 
 export interface FakeAccess extends VoiceAccess {

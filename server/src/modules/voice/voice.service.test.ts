@@ -268,6 +268,47 @@ describe('voice service', () => {
       expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.disconnect', actorId: MOD, targetId: USER });
     });
 
+    it('when LiveKit does not answer, then a mute, a move and a disconnect fail with its error and nothing is written; bad input still gets its own answer', async () => {
+      const down = new Error('LiveKit did not answer (timed out)');
+      v.rooms.down = down;
+      const sent = v.events.sent.length;
+      const audited = v.audit.entries.length;
+      await expect(v.service.moderate(MOD, GUILD, USER, { serverMute: true })).rejects.toBe(down);
+      await expect(v.service.moderate(MOD, GUILD, USER, { channelId: CHANNEL_B })).rejects.toBe(down);
+      await expect(v.service.disconnect(MOD, GUILD, USER)).rejects.toBe(down);
+      expect(await v.repo.getModeration(GUILD, USER)).toEqual(expect.objectContaining({ serverMute: false }));
+      expect(await v.repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: CHANNEL_A, participantSid: 'PA_1' }));
+      expect(v.events.sent.length).toBe(sent);
+      expect(v.audit.entries.length).toBe(audited);
+      expect(v.tokens.issued).toEqual([]);
+      // Permission checks come first: a member without MOVE_MEMBERS is told so, outage or not.
+      expect(await codeOf(v.service.disconnect(OTHER, GUILD, USER))).toBe('FORBIDDEN');
+      // Once LiveKit answers again, the same disconnect goes through.
+      v.rooms.down = null;
+      await v.service.disconnect(MOD, GUILD, USER);
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+    });
+
+    it("when LiveKit does not answer, then the member's own leave and join elsewhere, and a kick, still complete (their client leaves; the reconciler evicts the kicked)", async () => {
+      v.rooms.down = new Error('LiveKit did not answer (timed out)');
+      await expect(v.service.join(USER, CHANNEL_B, {})).resolves.toEqual(expect.objectContaining({ channelId: CHANNEL_B }));
+      expect(await v.repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: null }));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
+      await v.service.leave(USER);
+      expect(await v.repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: null }));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_3', 3_000));
+      await v.service.removeFromGuildVoice(GUILD, USER, MOD);
+      expect(await v.repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: null }));
+      expect(v.audit.entries.map((e) => e.action)).toEqual([
+        'voice.join',
+        'voice.leave',
+        'voice.join',
+        'voice.leave',
+        'voice.join',
+        'voice.disconnect',
+      ]);
+    });
+
     it('when the member is in a channel the moderator cannot see, then disconnect/move answer CONFLICT as if not connected', async () => {
       v.access.channelPerms.delete(`${MOD}:${CHANNEL_A}`);
       expect(await codeOf(v.service.disconnect(MOD, GUILD, USER))).toBe('CONFLICT');

@@ -303,12 +303,19 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     return { url: deps.publicUrl, token, room, channelId: channel.id, guildId: channel.guildId, expiresAt };
   }
 
-  /** Ends the user's current session here and in LiveKit; publishes and audits the leave. */
+  /**
+   * Ends the user's current session here and in LiveKit; publishes and audits the leave. Removing them from LiveKit is
+   * `required` only where nothing else would: a moderator's disconnect. Elsewhere it backs something up, and a LiveKit
+   * that does not answer is logged, not thrown, so the rest of the change (a leave, a join elsewhere, a move, a kick)
+   * completes: the user's own client leaves on a leave, a join or a move, and someone who lost the guild is evicted by
+   * the reconciler once LiveKit answers again.
+   */
   async function endCurrent(
     state: ActiveVoiceState,
     actorId: string,
     action: 'voice.leave' | 'voice.disconnect' | 'voice.move',
-    details?: Record<string, unknown>,
+    details: Record<string, unknown> | undefined,
+    removal: 'required' | 'backup',
   ) {
     // End it here first: LiveKit's participant_left webhook can arrive before removeParticipant even returns, and the
     // session must be recorded as ended by this action (move/disconnect), not as the user leaving on their own.
@@ -317,7 +324,8 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       await announceEnd(ended, actorId, action, details);
       await releaseAfterEnd(ended.userId, ended.channelId, action);
     }
-    await rooms.removeParticipant(state.room, state.userId);
+    if (removal === 'required') await rooms.removeParticipant(state.room, state.userId);
+    else await removeQuietly(state.room, state.userId, action);
     if (ended) await deleteTempIfEmpty(ended.channelId, action, ended.participantSid);
   }
 
@@ -510,7 +518,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       // One voice channel per user: leaving the old room is the server's job, so a second client (or a stuck one) can't
       // keep the user in two rooms.
       if (isActive(current) && current.channelId !== channel.id) {
-        await endCurrent(current, userId, 'voice.leave', { reason: 'joined another channel' });
+        await endCurrent(current, userId, 'voice.leave', { reason: 'joined another channel' }, 'backup');
       }
       if (body.selfMute !== undefined || body.selfDeaf !== undefined) {
         await repo.setSelfState(userId, body, clock());
@@ -520,7 +528,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async leave(userId) {
       const [current, seats] = await Promise.all([repo.findByUser(userId), repo.listSeats(userId)]);
-      if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' });
+      if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' }, 'backup');
       // Also a seat held for a token that was never used: the user said they are not coming.
       for (const seat of seats) await releaseSeat(seat, 'left');
       // Likewise a temporary channel held for them: empty without them, it goes now.
@@ -588,11 +596,16 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         if (!theirs || !hasPermission(theirs.permissions, Permission.CONNECT)) {
           throw AppError.forbidden('The member cannot connect to the target channel');
         }
-        // A temporary channel must not be deleted as empty before the moved member arrives.
-        if (theirs.channel.temporary && deps.temp && !(await deps.temp.hold(theirs.channel.id, targetId)))
-          throw AppError.notFound('Channel');
         moveTo = theirs;
       }
+      if (inVoice && (flagged.length > 0 || (moveTo && moveTo.channel.id !== inVoice.channelId))) {
+        // What follows is written here first and told to LiveKit after: an unreachable LiveKit fails the request now
+        // (503), with nothing written, rather than after the write.
+        await rooms.ping(inVoice.room);
+      }
+      // A temporary channel must not be deleted as empty before the moved member arrives.
+      if (moveTo?.channel.temporary && deps.temp && !(await deps.temp.hold(moveTo.channel.id, targetId)))
+        throw AppError.notFound('Channel');
       if (moveTo && inVoice && moveTo.channel.id !== inVoice.channelId) {
         // A moderator may move someone into a full channel; their session there must not be evicted for the limit.
         await repo.admit(targetId, moveTo.channel.id, clock());
@@ -628,7 +641,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           const move: VoiceMoveEvent = { ...joinInfo, fromChannelId: inVoice.channelId, movedBy: actorId };
           // Tell the client where to go before cutting it off, so it reconnects instead of reporting a dropped call.
           events.toUser(targetId, VOICE_MOVE, move);
-          await endCurrent(inVoice, actorId, 'voice.move', { toChannelId: moveTo.channel.id });
+          await endCurrent(inVoice, actorId, 'voice.move', { toChannelId: moveTo.channel.id }, 'backup');
         }
       } else if (flagged.length > 0) {
         const after = await repo.findByUser(targetId);
@@ -649,7 +662,9 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         log.info({ actorId, targetId, guildId }, 'voice disconnect denied');
         throw AppError.forbidden('Missing MOVE_MEMBERS permission');
       }
-      await endCurrent(current, actorId, 'voice.disconnect');
+      // Fail before ending the session when LiveKit cannot be told to drop them (moderate() says why).
+      await rooms.ping(current.room);
+      await endCurrent(current, actorId, 'voice.disconnect', undefined, 'required');
     },
 
     async endChannel(channelId) {
@@ -672,7 +687,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     async removeFromGuildVoice(guildId, userId, actorId) {
       const current = await repo.findByUser(userId);
       if (isActive(current) && current.guildId === guildId)
-        await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' });
+        await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' }, 'backup');
       // Including seats held for tokens not used yet: those tokens are refused when they connect anyway.
       for (const seat of await repo.listSeats(userId)) if (seat.guildId === guildId) await releaseSeat(seat, 'membership');
     },
