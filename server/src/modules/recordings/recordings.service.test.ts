@@ -101,7 +101,7 @@ function fakeRepo() {
   return { repo: repo as unknown as RecordingsRepo, rows };
 }
 
-function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
+function harness(options: { roomExists?: boolean; egressError?: Error; metadataSetTimesOut?: boolean } = {}) {
   const calls: string[] = [];
   const { repo, rows } = fakeRepo();
   let now = new Date('2026-01-10T12:00:00Z');
@@ -113,6 +113,8 @@ function harness(options: { roomExists?: boolean; egressError?: Error } = {}) {
       if (onlyIf && recordingFromRoomMetadata(metadata.get(room))?.recordingId !== onlyIf) return true;
       calls.push(state ? 'metadata:set' : 'metadata:clear');
       metadata.set(room, mergeRecordingMetadata(metadata.get(room), state));
+      // LiveKit applied the write, but its answer came after our deadline.
+      if (state && options.metadataSetTimesOut) throw new Error('LiveKit did not answer (timed out)');
       return true;
     },
   };
@@ -267,6 +269,14 @@ describe('recordings service', () => {
     const h = harness({ roomExists: false });
     await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(h.calls).not.toContain('egress:start:local');
+    expect(h.rows.size).toBe(0);
+  });
+
+  it('when setting the REC notice times out although LiveKit applied it, then DEPENDENCY_UNAVAILABLE, the notice is taken off and nothing is stored', async () => {
+    const h = harness({ metadataSetTimesOut: true });
+    await expect(h.service.start(OWNER, CHANNEL)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(h.calls).toEqual(['metadata:set', 'metadata:clear']);
+    expect(JSON.parse(h.metadata.get(`ch_${CHANNEL}`) ?? '{}')).toEqual({ theme: 'kept', recording: null });
     expect(h.rows.size).toBe(0);
   });
 

@@ -191,6 +191,8 @@ export function createRecordingsService(deps: RecordingsDeps) {
           return 'error' as const;
         });
       if (noticed !== true) {
+        // A call that timed out may still have been applied: the notice must not stay up for a recording that is not.
+        if (noticed === 'error') await clearRoomNotice(rec);
         await repo.delete(id);
         if (noticed === 'error') throw new AppError('DEPENDENCY_UNAVAILABLE', 'The voice server is not reachable');
         throw new AppError('CONFLICT', 'Nobody is in this voice channel');
