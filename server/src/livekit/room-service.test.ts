@@ -96,6 +96,18 @@ describe('voice room service', () => {
     await expect(stalled.removeParticipant('ch_x', 'u1')).rejects.toThrow('no response from servers');
   });
 
+  it('when one connection is to go, then it is removed only while LiveKit still has that sid for the identity', async () => {
+    const same = fakeClient({ getParticipant: () => new ParticipantInfo({ identity: 'u1', sid: 'PA_old' }) });
+    expect(await createVoiceRoomService(same.client).removeConnection('ch_x', 'u1', 'PA_old')).toBe(true);
+    expect(same.calls.map((c) => c.method)).toEqual(['getParticipant', 'removeParticipant']);
+    const reconnected = fakeClient({ getParticipant: () => new ParticipantInfo({ identity: 'u1', sid: 'PA_new' }) });
+    expect(await createVoiceRoomService(reconnected.client).removeConnection('ch_x', 'u1', 'PA_old')).toBe(false);
+    expect(reconnected.calls.map((c) => c.method)).toEqual(['getParticipant']);
+    expect(await createVoiceRoomService(fakeClient({ getParticipant: notFound }).client).removeConnection('ch_x', 'u1', 'PA_old')).toBe(
+      false,
+    );
+  });
+
   it('when LiveKit fails otherwise, then the error propagates (an outage must not look like an empty room)', async () => {
     const { client } = fakeClient({
       listParticipants: () => {

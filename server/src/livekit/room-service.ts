@@ -36,6 +36,11 @@ export interface VoiceRoomService {
   /** Disconnects a participant. Resolves false (not an error) when they weren't there. */
   removeParticipant(room: string, identity: string): Promise<boolean>;
   /**
+   * Disconnects one connection: only while LiveKit's participant `identity` in `room` is still connection `sid`, so a
+   * reconnect under a new sid is left alone. False when it is not (or nobody is there).
+   */
+  removeConnection(room: string, identity: string, sid: string): Promise<boolean>;
+  /**
    * Applies media rights live: replaces the participant's permission and server-mutes any microphone already
    * published, so revoking takes effect even on clients that ignore permission updates. A camera or screen share whose
    * source is no longer allowed is unpublished by LiveKit itself (livekit-server 1.13.5 does so within a few hundred
@@ -120,6 +125,16 @@ async function participantGone(client: RoomServiceClient, err: unknown, room: st
 
 /** Wraps the server's RoomServiceClient (one per server instance, built from LIVEKIT_URL and the API key). */
 export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomService {
+  async function removeParticipant(room: string, identity: string): Promise<boolean> {
+    try {
+      await client.removeParticipant(room, identity);
+      return true;
+    } catch (err) {
+      if (await participantGone(client, err, room, identity)) return false;
+      throw err;
+    }
+  }
+
   return {
     async listRooms() {
       const rooms = await client.listRooms();
@@ -153,14 +168,15 @@ export function createVoiceRoomService(client: RoomServiceClient): VoiceRoomServ
         throw err;
       }
     },
-    async removeParticipant(room, identity) {
+    removeParticipant,
+    async removeConnection(room, identity, sid) {
       try {
-        await client.removeParticipant(room, identity);
-        return true;
+        if ((await client.getParticipant(room, identity)).sid !== sid) return false;
       } catch (err) {
-        if (await participantGone(client, err, room, identity)) return false;
+        if (isNotFound(err)) return false;
         throw err;
       }
+      return removeParticipant(room, identity);
     },
     async applyRights(room, identity, rights) {
       let info;

@@ -240,6 +240,11 @@ export function createFakeRooms(): FakeRooms {
       participants.set(room, next);
       return next.length !== list.length;
     },
+    async removeConnection(room, identity, sid) {
+      if (rooms.down) throw rooms.down;
+      if (!(participants.get(room) ?? []).some((p) => p.identity === identity && p.sid === sid)) return false;
+      return rooms.removeParticipant(room, identity);
+    },
     async applyRights(room, identity, r) {
       if (rooms.down) throw rooms.down;
       rights.push({ room, identity, rights: r });

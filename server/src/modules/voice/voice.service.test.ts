@@ -309,6 +309,26 @@ describe('voice service', () => {
       ]);
     });
 
+    it('when a connection we ended is still in LiveKit (its removal failed), then the next reconcile pass removes it; a newer connection stays', async () => {
+      v.rooms.down = new Error('LiveKit did not answer (timed out)');
+      await v.service.leave(USER);
+      v.rooms.down = null;
+      expect(v.rooms.removed).toEqual([]);
+      await v.reconciler.reconcileOnce();
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+      expect(await v.service.snapshotFor(MOD, [GUILD])).toEqual([]);
+
+      // The user comes back under a new connection: that one is theirs now, admitted and left alone.
+      v.rooms.participants.set(voiceRoomName(CHANNEL_A), [
+        { sid: 'PA_2', identity: USER, joinedAtMs: 5_000, tracks: [], permission: null },
+      ]);
+      await v.reconciler.reconcileOnce();
+      expect(v.rooms.removed).toHaveLength(1);
+      expect(await v.repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: CHANNEL_A, participantSid: 'PA_2' }));
+      // LiveKit listing the old connection while the new one holds the identity there: only the old sid is refused.
+      expect(await v.rooms.removeConnection(voiceRoomName(CHANNEL_A), USER, 'PA_1')).toBe(false);
+    });
+
     it('when the member is in a channel the moderator cannot see, then disconnect/move answer CONFLICT as if not connected', async () => {
       v.access.channelPerms.delete(`${MOD}:${CHANNEL_A}`);
       expect(await codeOf(v.service.disconnect(MOD, GUILD, USER))).toBe('CONFLICT');

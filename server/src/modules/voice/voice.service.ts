@@ -339,6 +339,20 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     }
   }
 
+  /**
+   * A connection LiveKit still lists that we recorded as over: ended by a leave, a move, a disconnect or an eviction
+   * whose removal from LiveKit failed (LiveKit not answering then), or older than the user's current session (one voice
+   * channel per user). It is removed now. Only the reconciler's listing says such a connection is still there; a webhook
+   * about it may be a late replay.
+   */
+  async function removeIfOver(input: { room: string; identity: string; sid: string; joinedAtMs: number }): Promise<void> {
+    const state = await repo.findByUser(input.identity);
+    if (!state || (isActive(state) && state.participantSid === input.sid)) return;
+    if (input.joinedAtMs > state.endedJoinedAtMs && input.joinedAtMs >= state.currentJoinedAtMs) return;
+    if (await rooms.removeConnection(input.room, input.identity, input.sid))
+      log.info({ userId: input.identity, room: input.room, sid: input.sid }, 'connection already over removed from LiveKit');
+  }
+
   /** Removes a participant from a LiveKit room; failure is logged, not thrown (the state change already happened). */
   async function removeQuietly(room: string, identity: string, reason: string): Promise<void> {
     try {
@@ -516,7 +530,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       // A seat elsewhere (held for an unused token, or in use by the session ended below) is given back now.
       for (const seat of seats) if (seat.channelId !== channel.id) await releaseSeat(seat, 'joined another channel');
       // One voice channel per user: leaving the old room is the server's job, so a second client (or a stuck one) can't
-      // keep the user in two rooms.
+      // keep the user in two rooms (where LiveKit does not answer now, the reconciler removes that connection later).
       if (isActive(current) && current.channelId !== channel.id) {
         await endCurrent(current, userId, 'voice.leave', { reason: 'joined another channel' }, 'backup');
       }
@@ -599,8 +613,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         moveTo = theirs;
       }
       if (inVoice && (flagged.length > 0 || (moveTo && moveTo.channel.id !== inVoice.channelId))) {
-        // What follows is written here first and told to LiveKit after: an unreachable LiveKit fails the request now
-        // (503), with nothing written, rather than after the write.
+        // What follows is written here first and told to LiveKit after: a LiveKit that is down or stalled fails the
+        // request now (503), with nothing written, rather than after the write. One that fails between this and the
+        // call after the write still answers 503; the reconciler then carries the write out (rights in force, a
+        // connection that is over) once LiveKit answers.
         await rooms.ping(inVoice.room);
       }
       // A temporary channel must not be deleted as empty before the moved member arrives.
@@ -775,7 +791,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         ...flags,
         at,
       });
-      if (!result) return false;
+      if (!result) {
+        if (source === 'reconciler') await removeIfOver(input);
+        return false;
+      }
       const now = await repo.findByUser(input.identity);
       if (!isActive(now) || now.participantSid !== input.sid) return false;
       const before = result.before;
