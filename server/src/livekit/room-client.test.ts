@@ -50,6 +50,19 @@ describe('LiveKit room client', () => {
     expect(unavailableDependency(err)).toBe('livekit');
   });
 
+  it('when LiveKit drops the connection in the middle of its answer, then that is a 503 too', async () => {
+    const http = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"rooms":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    const client = createRoomServiceClient({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, ...KEY });
+    const err = await caught(client.listRooms());
+    expect(err).toMatchObject({ status: 503, code: 'unavailable' });
+  });
+
   it("when LiveKit answers with an error, then LiveKit's own error arrives unchanged (a 404 stays a 404)", async () => {
     const http = createHttpServer((_req, res) => {
       res.writeHead(404, { 'content-type': 'application/json' });

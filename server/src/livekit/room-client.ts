@@ -12,6 +12,8 @@ export const LIVEKIT_API_TIMEOUT_MS = 1_250;
  * fetch's own errors (a TypeError "fetch failed" when refused or reset, a TimeoutError at the deadline); those become a
  * 503 ServerError here, which is what LiveKit itself answers when it cannot serve a call, so every caller and the
  * error handler (errors.ts: DEPENDENCY_UNAVAILABLE) treat an unreachable LiveKit and an overloaded one alike.
+ * (The SDK's region failover, for LiveKit Cloud hosts only, needs a timeout of 5 s or more and is off with this one; a
+ * self-hosted LiveKit has no regions to fail over to.)
  */
 export function createRoomServiceClient(options: {
   url: string;
@@ -38,7 +40,8 @@ export function createRoomServiceClient(options: {
 export function asServerError(err: unknown): unknown {
   if (err instanceof ServerError || !(err instanceof Error)) return err;
   const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-  if (!timedOut && !(err instanceof TypeError && err.message === 'fetch failed')) return err;
+  // undici: "fetch failed" (refused, reset, DNS) before an answer, "terminated" when the connection drops mid-answer.
+  if (!timedOut && !(err instanceof TypeError && (err.message === 'fetch failed' || err.message === 'terminated'))) return err;
   const reason = timedOut ? 'timed out' : String((err.cause as { code?: string } | undefined)?.code ?? 'unreachable');
   const unavailable = new ServerError('unavailable', `LiveKit did not answer (${reason})`, 503, 'unavailable');
   unavailable.cause = err;
