@@ -488,13 +488,14 @@ const TSX_CLI = resolve(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist'
  */
 async function joinsInChild(base: string, channelId: string, joiner: Member): Promise<number[]> {
   const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--joiner'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<string>((resolveExit) => child.once('exit', (code, signal) => resolveExit(signal ?? `code ${code}`)));
   try {
     // stdin stays open: the child leaves when it closes, also when this process dies without a chance to kill it.
     child.stdin.write(`${JSON.stringify({ base, channelId, joiner })}\n`);
     for await (const line of createInterface({ input: child.stdout })) {
       if (line.startsWith('joins ')) return JSON.parse(line.slice('joins '.length)) as number[];
     }
-    throw new Error('joiner process ended without its join times');
+    throw new Error(`joiner process ended without its join times (${await exited})`);
   } finally {
     child.kill('SIGTERM');
   }
