@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
+import { CopyButton } from '../../ui/CopyButton';
 
 export type Message = { ok: boolean; text: string } | null;
 
@@ -13,7 +14,6 @@ export function FormMessage({ message }: { message: Message }) {
 
 /** A token shown once: selectable text, a copy button, and a button to hide it for good. */
 export function NewSecret({ label, value, onDone }: { label: string; value: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<boolean | null>(null);
   const ids = { input: useId(), hint: useId() };
   return (
     <div className="new-secret" role="group" aria-label={label}>
@@ -30,27 +30,11 @@ export function NewSecret({ label, value, onDone }: { label: string; value: stri
           aria-describedby={ids.hint}
           onFocus={(e) => e.currentTarget.select()}
         />
-        <button
-          type="button"
-          className="btn secondary"
-          onClick={() =>
-            void navigator.clipboard.writeText(value).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
-        >
-          Copy
-        </button>
+        <CopyButton text={value} fieldId={ids.input} what="token" className="btn secondary" />
         <button type="button" className="btn secondary" onClick={onDone}>
           Done
         </button>
       </div>
-      {copied !== null && (
-        <p className="small" role="status">
-          {copied ? 'Copied.' : 'Could not copy; select the text and copy it.'}
-        </p>
-      )}
     </div>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import type { Invite } from '../../api/types';
 import { inviteLink } from '../../app/invite-link';
-import { authStore, uiStore, useAuth, useGuilds } from '../../app/services';
+import { authStore, useAuth, useGuilds } from '../../app/services';
 import { adminStore } from './admin-services';
 import { formatDate, INVITE_AGES, INVITE_USES } from './names';
 import { useCan } from '../guilds/usePermissions';
+import { CopyButton } from '../../ui/CopyButton';
 import { Dialog } from '../../ui/Dialog';
 
 /**
@@ -60,19 +61,7 @@ export function InviteDialog({ guildId, onClose }: { guildId: string; onClose: (
             </label>
             <div className="copy-row">
               <input id={ids.link} readOnly value={link} data-invite-code={invite.code} onFocus={(e) => e.target.select()} />
-              <button
-                type="button"
-                className="btn primary"
-                data-autofocus
-                onClick={() => {
-                  void navigator.clipboard?.writeText(link).then(
-                    () => uiStore.getState().toast('info', 'Invite link copied'),
-                    () => uiStore.getState().toast('warning', 'Copy failed — select the link and copy it'),
-                  );
-                }}
-              >
-                Copy
-              </button>
+              <CopyButton text={link} fieldId={ids.link} what="link" dialogFocus />
             </div>
             <p className="muted small">
               {invite.expiresAt ? `Expires ${formatDate(invite.expiresAt)}` : 'Never expires'}

@@ -2,9 +2,10 @@ import type { RouteResponse } from '@shared/api/contract';
 import type { webhookRoutes } from '@shared/api/route-table';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { attempt } from '../../api/result';
-import { api, uiStore } from '../../app/services';
+import { api } from '../../app/services';
 import { formatDate } from '../server-settings/names';
 import './webhooks.css';
+import { CopyButton } from '../../ui/CopyButton';
 import { FormStatus } from '../../ui/FormStatus';
 
 type Webhook = RouteResponse<typeof webhookRoutes.updateWebhook>;
@@ -247,18 +248,7 @@ function SecretPanel({ webhook, onDone }: { webhook: WebhookWithSecret; onDone: 
       </label>
       <div className="copy-row">
         <input id={id} readOnly value={webhook.secret} data-webhook-secret onFocus={(e) => e.target.select()} />
-        <button
-          type="button"
-          className="btn primary"
-          onClick={() => {
-            void navigator.clipboard?.writeText(webhook.secret).then(
-              () => uiStore.getState().toast('info', 'Secret copied'),
-              () => uiStore.getState().toast('warning', 'Copy failed — select the secret and copy it'),
-            );
-          }}
-        >
-          Copy
-        </button>
+        <CopyButton text={webhook.secret} fieldId={id} what="secret" />
         <button type="button" className="btn secondary" onClick={onDone}>
           Done
         </button>
