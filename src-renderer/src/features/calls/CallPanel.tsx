@@ -1,6 +1,7 @@
 import { callsStore, useCalls, useVoice } from '../../app/services';
 import { HangUpIcon, PhoneIcon, SignalIcon } from '../../ui/icons';
 import { useNow } from '../notifications/useNow';
+import { MicProblem } from '../voice/MicProblem';
 import { useOutlet } from '../voice/video-outlets';
 import { callTitle, elapsed, RESULT_TEXT } from './call-names';
 import { activeCall } from './calls.store';
@@ -65,6 +66,7 @@ export function CallPanel() {
             {error}
           </div>
         )}
+        <MicProblem />
         <div ref={statsRef} className="video-stats-outlet" />
         <div ref={controlsRef} className="video-controls-outlet" />
       </div>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import { canCapture, describeCaptureError } from './media-errors';
 
 export interface CameraPreview {
   /** True once the camera stream is attached. */
@@ -45,18 +46,7 @@ export function useCameraPreview(videoRef: RefObject<HTMLVideoElement | null>, d
         onOpenedRef.current?.();
       } catch (err) {
         if (stopped) return;
-        const name = err instanceof DOMException ? err.name : '';
-        setState({
-          live: false,
-          error:
-            name === 'NotAllowedError'
-              ? 'Camera access was denied. Allow it in your browser or system settings.'
-              : name === 'NotFoundError' || name === 'OverconstrainedError'
-                ? 'No camera found. Plug one in, or pick another.'
-                : name === 'NotReadableError'
-                  ? 'The camera is in use by another app.'
-                  : "Couldn't open the camera.",
-        });
+        setState({ live: false, error: describeCaptureError(err, 'camera') });
       }
     })();
     return () => {
@@ -66,6 +56,5 @@ export function useCameraPreview(videoRef: RefObject<HTMLVideoElement | null>, d
     };
   }, [deviceId, videoRef]);
 
-  const supported = typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function';
-  return supported ? state : { live: false, error: 'This browser cannot open a camera.' };
+  return canCapture() ? state : { live: false, error: describeCaptureError(null, 'camera', false) };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { createVadGate, rmsDb } from '../voice/vad-gate';
+import { describeCaptureError } from './media-errors';
 
 export interface InputLevel {
   levelDb: number;
@@ -73,17 +74,7 @@ export function useInputLevel(opts: {
         };
         raf = requestAnimationFrame(tick);
       } catch (err) {
-        const name = err instanceof DOMException ? err.name : '';
-        setState({
-          levelDb: -100,
-          gateOpen: false,
-          error:
-            name === 'NotAllowedError'
-              ? 'Microphone access was denied. Allow it in your browser or system settings.'
-              : name === 'NotFoundError' || name === 'OverconstrainedError'
-                ? 'That microphone is not available.'
-                : "Couldn't open the microphone.",
-        });
+        setState({ levelDb: -100, gateOpen: false, error: describeCaptureError(err, 'microphone') });
       }
     })();
     return () => {

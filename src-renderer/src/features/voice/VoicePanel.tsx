@@ -3,6 +3,7 @@ import { CallPanel } from '../calls/CallPanel';
 import { ChatIcon, HangUpIcon, SignalIcon } from '../../ui/icons';
 import { RecordControls } from '../recordings/RecordControls';
 import { useCan } from '../guilds/usePermissions';
+import { MicProblem } from './MicProblem';
 import { openChannelChat } from './open-channel-chat';
 import { useOutlet } from './video-outlets';
 
@@ -59,6 +60,7 @@ function ChannelVoicePanel() {
         {connection === 'connected' && channel && !canSpeak && (
           <div className="voice-no-speak muted small">You do not have permission to speak in this channel.</div>
         )}
+        {canSpeak && <MicProblem />}
         {/* Per-stream video stats and the camera / screen toggles (VideoStage.tsx, portalled while connected). */}
         <div ref={statsRef} className="video-stats-outlet" />
         <div ref={controlsRef} className="video-controls-outlet" />

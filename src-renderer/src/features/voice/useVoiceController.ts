@@ -4,6 +4,7 @@ import { api, callsStore, guildsStore, settingsStore, useGuilds, useSettings, vo
 import { describeError } from '../../api/http-client';
 import { platform } from '../../platform/platform';
 import { devicesStore } from '../settings/useDeviceWatcher';
+import { describeCaptureError } from '../settings/media-errors';
 import { GateProcessor, type GateMode } from './gate-processor';
 import { micPublishOptions } from './publish-options';
 import { cameraCaptureOptions, cameraDeviceId, cameraPublishOptions, screenShareOptions, VIDEO_ROOM_OPTIONS } from './video-options';
@@ -71,6 +72,7 @@ function createAppVoiceController(): VoiceController {
       createGate: (onOpenChange) => new GateProcessor(({ open }) => onOpenChange(open)),
       cameraOptions,
       screenOptions,
+      describeMicError: (err) => describeCaptureError(err, 'microphone'),
     },
     describeError,
   });

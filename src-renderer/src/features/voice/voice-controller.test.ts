@@ -52,8 +52,12 @@ class FakeLocalParticipant extends EventEmitter {
     restartTrack: vi.fn(async () => undefined),
   };
 
+  /** Set: opening the microphone fails with it, as getUserMedia does (no device, access denied). */
+  micFailure: Error | null = null;
+
   async setMicrophoneEnabled(enabled: boolean, _capture?: unknown, publishOptions?: unknown) {
     this.calls.push({ enabled, publishOptions });
+    if (enabled && !this.published && this.micFailure) throw this.micFailure;
     this.micEnabled = enabled;
     if (enabled) this.published = true;
   }
@@ -169,6 +173,7 @@ function setup() {
       },
       cameraOptions: async () => ({ capture: {}, publish: {} }),
       screenOptions: () => ({ capture: {}, publish: {} }),
+      describeMicError: (err) => `mic: ${err instanceof Error ? err.message : String(err)}`,
     },
     describeError: (err) => (err instanceof Error ? err.message : String(err)),
   };
@@ -220,6 +225,53 @@ describe('voice controller (fake room)', () => {
     expect(room.localParticipant.processor).toMatchObject({ name: 'fake-gate' });
     expect(api.reportSelfState).toHaveBeenCalledWith({ selfMute: false, selfDeaf: false });
     expect(controller.getSnapshot()).toMatchObject({ connection: 'connected', channel: { channelId: 'c1' } });
+  });
+
+  it('when the browser gives no microphone, then we stay connected and listen, the store says why, and Try again or unmuting asks again', async () => {
+    const { room, store, controller } = setup();
+    room.localParticipant.micFailure = new DOMException('Permission denied', 'NotAllowedError');
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(store.getState()).toMatchObject({ connection: 'connected', error: null, micError: 'mic: Permission denied' });
+    expect(room.state).toBe('connected');
+    const bob = room.addRemote('bob');
+    expect(bob.publication.enabled).toBe(true);
+
+    // Still refused: the reason stays.
+    store.getState().retryMic();
+    await controller.idle();
+    expect(store.getState().micError).toBe('mic: Permission denied');
+    expect(room.localParticipant.published).toBe(false);
+
+    // Muted, then allowed in the browser and unmuted: published, and the notice goes.
+    store.getState().toggleMute();
+    await controller.idle();
+    room.localParticipant.micFailure = null;
+    store.getState().toggleMute();
+    await controller.idle();
+    expect(room.localParticipant).toMatchObject({ published: true, micEnabled: true });
+    expect(store.getState().micError).toBeNull();
+  });
+
+  it('when the microphone is plugged in while muted, then Try again publishes it and leaves it muted', async () => {
+    const { room, store, controller } = setup();
+    room.localParticipant.micFailure = new DOMException('Requested device not found', 'NotFoundError');
+    controller.start();
+    store.getState().toggleMute();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(store.getState().micError).toBe('mic: Requested device not found');
+    room.localParticipant.micFailure = null;
+    store.getState().retryMic();
+    await controller.idle();
+    expect(room.localParticipant).toMatchObject({ published: true, micEnabled: false });
+    expect(store.getState().micError).toBeNull();
+    // A new channel starts with no notice.
+    room.localParticipant.micFailure = new DOMException('Requested device not found', 'NotFoundError');
+    store.getState().leave();
+    await controller.idle();
+    expect(store.getState().micError).toBeNull();
   });
 
   it('when a moderator moves us (VOICE_MOVE), then it leaves and connects with the token the move carries, without a REST join', async () => {

@@ -65,6 +65,8 @@ export interface VoiceControllerDeps {
     cameraOptions(): Promise<{ capture: VideoCaptureOptions; publish: TrackPublishOptions }>;
     /** The screen share's capture and publish options for the settings' quality preset and audio choice. */
     screenOptions(): ScreenShareOptions;
+    /** What to tell the user when the microphone could not be opened. */
+    describeMicError(err: unknown): string;
   };
   describeError(err: unknown): string;
 }
@@ -167,11 +169,23 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     }
   }
 
+  /**
+   * Publishes the gated microphone. When the browser gives none (no device, access denied, a page over plain http),
+   * we stay connected and listen, as in Discord, and the voice panel says why (micError); unmuting or Try again asks
+   * once more.
+   */
   async function publishMic(): Promise<void> {
     if (!room.localParticipant.permissions?.canPublish) return;
     gate ??= media.createGate((open) => v().setTransmitting(open));
     gate.setMode(media.gateMode(pttHeld));
-    await room.localParticipant.setMicrophoneEnabled(true, media.captureOptions(), media.publishOptions(v().current));
+    try {
+      await room.localParticipant.setMicrophoneEnabled(true, media.captureOptions(), media.publishOptions(v().current));
+    } catch (err) {
+      if (room.state !== 'connected') throw err;
+      v().setMicError(media.describeMicError(err));
+      return;
+    }
+    v().setMicError(null);
     const track = mic()?.track as LocalAudioTrack | undefined;
     if (track) await track.setProcessor(gate);
     if (!micAllowed(v())) await room.localParticipant.setMicrophoneEnabled(false);
@@ -184,6 +198,12 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     const allowed = micAllowed(v());
     if (!mic() && allowed) return publishMic();
     await room.localParticipant.setMicrophoneEnabled(allowed).catch(() => undefined);
+  }
+
+  /** Try again: the microphone that could not be opened (publishMic mutes it again when we are muted). */
+  async function retryMic(): Promise<void> {
+    if (room.state !== 'connected' || v().connection !== 'connected' || mic()) return;
+    await publishMic();
   }
 
   function applyBitrate(): void {
@@ -249,6 +269,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         : { channelId: target.channelId, guildId: target.guildId },
     );
     v().setConnection('connecting');
+    v().setMicError(null);
     try {
       const { selfMute, selfDeaf } = v();
       // A move carries its own token (and a seat the server reserved even in a full channel); it is good once, and a
@@ -306,6 +327,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.target !== prev.target) void enqueue(converge);
       if (micAllowed(s) !== micAllowed(prev) || (s.connection === 'connected' && prev.connection !== 'connected')) void enqueue(applyMic);
+      if (s.micRetries !== prev.micRetries) void enqueue(retryMic);
       if (
         s.connection === 'connected' &&
         !s.current?.callId &&

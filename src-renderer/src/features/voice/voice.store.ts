@@ -65,6 +65,13 @@ export interface VoiceState {
   recording: RecordingInfo | null;
   /** Why the server is about to remove us (VOICE_DISCONNECT), shown instead of the generic message. */
   removalReason: string | null;
+  /**
+   * Why the microphone could not be opened (no device, access denied, a page over plain http) while we stay connected
+   * and listen; null when it is published or was never asked for.
+   */
+  micError: string | null;
+  /** Bumped by retryMic(): the controller tries the microphone again. */
+  micRetries: number;
 }
 
 export interface VoiceActions {
@@ -84,6 +91,9 @@ export interface VoiceActions {
   setTransmitting(open: boolean): void;
   setRecording(recording: RecordingInfo | null): void;
   noteRemovalReason(reason: string | null): void;
+  setMicError(error: string | null): void;
+  /** Try the microphone again (after plugging one in or allowing it). */
+  retryMic(): void;
 }
 
 export type VoiceStore = StoreApi<VoiceState & VoiceActions>;
@@ -96,6 +106,7 @@ const idle = {
   pingMs: null,
   recording: null,
   removalReason: null,
+  micError: null,
   transmitting: false,
   serverMute: false,
   serverDeaf: false,
@@ -110,6 +121,7 @@ export function createVoiceStore(): VoiceStore {
     error: null,
     selfMute: false,
     selfDeaf: false,
+    micRetries: 0,
 
     join(channelId, guildId) {
       const t = get().target;
@@ -172,6 +184,12 @@ export function createVoiceStore(): VoiceStore {
     },
     setRecording(recording) {
       set({ recording });
+    },
+    setMicError(micError) {
+      if (get().micError !== micError) set({ micError });
+    },
+    retryMic() {
+      set({ micRetries: get().micRetries + 1 });
     },
   }));
 }

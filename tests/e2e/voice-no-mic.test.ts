@@ -1,0 +1,111 @@
+/**
+ * Browser E2E: joining voice without a microphone, as Discord allows. A's browser gives no microphone (an init script
+ * makes getUserMedia refuse audio with NotFoundError until the test "plugs one in"): A still joins B's channel, hears
+ * B, and the voice panel says "Listening only" with the reason; after plugging in, Try again (from the keyboard)
+ * publishes the microphone and B hears A. A page with no getUserMedia at all (what a browser gives a server reached
+ * over plain http; stood in for by an init script) joins too and is told to use https. axe on the panel, both themes.
+ */
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoSeriousViolationsInBothThemes } from './axe';
+import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
+import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
+
+/** RMS above this = audible tone (the fake beep peaks around 0.1–0.3), as in the voice E2E. */
+const AUDIBLE = 0.01;
+
+const e2e = useBrowserSession();
+const suffix = Math.random().toString(36).slice(2, 7);
+const GUILD = `No Mic Guild ${suffix}`;
+let A: E2eUser;
+let B: E2eUser;
+let C: E2eUser;
+
+/** Init script: no microphone until `window.__plugInMicrophone()`; the camera and everything else as usual. */
+const NO_MICROPHONE = `(() => {
+  const md = navigator.mediaDevices;
+  const real = md.getUserMedia.bind(md);
+  let plugged = false;
+  window.__plugInMicrophone = () => { plugged = true; };
+  md.getUserMedia = (constraints) =>
+    constraints && constraints.audio && !plugged
+      ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
+      : real(constraints);
+})();`;
+
+/** Init script: the page has no getUserMedia, as on a server reached over plain http (not a secure context). */
+const NO_MEDIA_DEVICES = `Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined, configurable: true });`;
+
+async function device(who: E2eUser, initScript?: string): Promise<Page> {
+  const ctx = await e2e.newContext();
+  await ctx.addInitScript(CAPTURE_REMOTE_AUDIO);
+  if (initScript) await ctx.addInitScript(initScript);
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => console.error(`[page error ${who.displayName}] ${err.message}`));
+  await signIn(page, e2e.server.url, who);
+  await page
+    .getByRole('navigation', { name: 'Servers' })
+    .getByRole('button', { name: new RegExp(`^${GUILD}`) })
+    .click();
+  return page;
+}
+
+async function joinLounge(page: Page): Promise<void> {
+  await page
+    .getByRole('complementary', { name: 'Channels' })
+    .getByRole('button', { name: /^Lounge \(voice channel\)/ })
+    .click();
+  await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+}
+
+const panel = (page: Page) => page.getByRole('region', { name: 'Voice connection' });
+
+beforeAll(async () => {
+  const base = e2e.server.url;
+  [A, B, C] = await Promise.all([
+    registerUser(base, `nomic_a_${suffix}`, 'Ada'),
+    registerUser(base, `nomic_b_${suffix}`, 'Bea'),
+    registerUser(base, `nomic_c_${suffix}`, 'Cy'),
+  ]);
+  const guild = (await rest<{ id: string }>(base, 'POST', '/guilds', A.token, { name: GUILD })).body;
+  expect((await rest(base, 'POST', `/guilds/${guild.id}/channels`, A.token, { type: 'voice', name: 'Lounge' })).status).toBe(201);
+  const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, A.token, {})).body;
+  for (const who of [B, C]) expect((await rest(base, 'POST', `/invites/${invite.code}`, who.token)).status).toBe(200);
+});
+
+describe('voice without a microphone', () => {
+  it('when the browser gives no microphone, then the member still joins and hears the channel, and Try again after plugging one in lets others hear them', async () => {
+    const b = await device(B);
+    await joinLounge(b);
+    const a = await device(A, NO_MICROPHONE);
+    await joinLounge(a);
+
+    // Connected and listening: the panel says why nobody hears A, and A hears B.
+    const notice = panel(a).getByRole('alert');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain("Listening only: others can't hear you. No microphone found.");
+    await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    expect(await panel(a).getByRole('status').textContent()).toContain('Voice Connected');
+    await a.screenshot({ path: resolve(SHOTS, 'voice-listening-only.png') });
+    await expectNoSeriousViolationsInBothThemes(a, 'voice panel, listening only');
+
+    // A microphone plugged in; Try again from the keyboard.
+    await a.evaluate(() => (window as unknown as { __plugInMicrophone(): void }).__plugInMicrophone());
+    await panel(a).getByRole('button', { name: 'Try again' }).focus();
+    await a.keyboard.press('Enter');
+    await notice.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    expect(await panel(a).getByRole('status').textContent()).toContain('Voice Connected');
+  });
+
+  it('when the page has no getUserMedia (a server over plain http), then the member joins to listen and is told to use https', async () => {
+    const c = await device(C, NO_MEDIA_DEVICES);
+    await joinLounge(c);
+    const notice = panel(c).getByRole('alert');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('browsers allow one only over a secure connection');
+    expect(await notice.textContent()).toContain('https');
+    expect(await panel(c).getByRole('status').textContent()).toContain('Voice Connected');
+  });
+});
