@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useUi } from '../app/services';
 import { CloseIcon } from './icons';
 
@@ -12,7 +12,14 @@ import { CloseIcon } from './icons';
 export function Toasts() {
   const toasts = useUi((s) => s.toasts);
   const dismiss = useUi((s) => s.dismiss);
+  const hold = useUi((s) => s.holdToasts);
   const region = useRef<HTMLDivElement>(null);
+  // The notices stay while the pointer is on one or the focus is in one (time to read it, or reach Dismiss). By id:
+  // a notice that goes (dismissed) sends neither pointerleave nor blur, and must not hold the rest.
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [focused, setFocused] = useState<number | null>(null);
+  const held = toasts.some((t) => t.id === hovered || t.id === focused);
+  useEffect(() => hold(held), [held, hold]);
   const newest = toasts.at(-1)?.id;
   useLayoutEffect(() => {
     const el = region.current;
@@ -28,7 +35,15 @@ export function Toasts() {
   return (
     <div ref={region} popover="manual" className="toasts" role="region" aria-label="Notifications" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+        <div
+          key={t.id}
+          className={`toast ${t.kind}`}
+          role={t.kind === 'error' ? 'alert' : 'status'}
+          onPointerEnter={() => setHovered(t.id)}
+          onPointerLeave={() => setHovered(null)}
+          onFocus={() => setFocused(t.id)}
+          onBlur={() => setFocused(null)}
+        >
           <span>{t.text}</span>
           <button type="button" className="icon-btn" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
             <CloseIcon size={14} />

@@ -28,6 +28,11 @@ export interface UiState {
   voiceChat: boolean;
   toast(kind: Toast['kind'], text: string, ttlMs?: number): void;
   dismiss(id: number): void;
+  /**
+   * While held (the pointer on a notice, or the focus in them) no notice goes away; once released, those whose time
+   * ran out meanwhile stay TOAST_RESUME_MS more, time to finish reading.
+   */
+  holdToasts(held: boolean): void;
   open(modal: Modal): void;
   setGateway(state: UiState['gateway']): void;
   toggleMembers(): void;
@@ -38,9 +43,18 @@ export interface UiState {
 
 export type Drawer = 'channels' | 'members';
 
+export const TOAST_RESUME_MS = 2000;
+
 export function createUiStore(): StoreApi<UiState> {
   let seq = 0;
-  return createStore<UiState>()((set, get) => ({
+  let held = false;
+  // Notices whose time ran out while held.
+  const overdue = new Set<number>();
+  const expire = (id: number) => {
+    if (held) overdue.add(id);
+    else store.getState().dismiss(id);
+  };
+  const store = createStore<UiState>()((set, get) => ({
     toasts: [],
     modal: null,
     gateway: 'offline',
@@ -50,10 +64,17 @@ export function createUiStore(): StoreApi<UiState> {
     toast(kind, text, ttlMs = 5000) {
       const id = ++seq;
       set({ toasts: [...get().toasts.slice(-3), { id, kind, text }] });
-      setTimeout(() => get().dismiss(id), ttlMs);
+      setTimeout(() => expire(id), ttlMs);
     },
     dismiss(id) {
+      overdue.delete(id);
       set({ toasts: get().toasts.filter((t) => t.id !== id) });
+    },
+    holdToasts(hold) {
+      held = hold;
+      if (hold) return;
+      for (const id of overdue) setTimeout(() => expire(id), TOAST_RESUME_MS);
+      overdue.clear();
     },
     open(modal) {
       set({ modal });
@@ -74,4 +95,5 @@ export function createUiStore(): StoreApi<UiState> {
       if (get().voiceChat !== voiceChat) set({ voiceChat });
     },
   }));
+  return store;
 }
