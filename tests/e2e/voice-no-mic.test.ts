@@ -84,7 +84,7 @@ describe('voice without a microphone', () => {
     // Connected and listening: the panel says why nobody hears A, and A hears B.
     const notice = panel(a).getByRole('alert');
     await notice.waitFor();
-    expect(await notice.textContent()).toContain("Listening only: others can't hear you. No microphone found.");
+    expect(await notice.textContent()).toBe("Listening only: others can't hear you. No microphone found. Plug one in, or pick another.");
     await expect.poll(() => a.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
     expect(await panel(a).getByRole('status').textContent()).toContain('Voice Connected');
     await a.screenshot({ path: resolve(SHOTS, 'voice-listening-only.png') });
@@ -95,6 +95,8 @@ describe('voice without a microphone', () => {
     await panel(a).getByRole('button', { name: 'Try again' }).focus();
     await a.keyboard.press('Enter');
     await notice.waitFor({ state: 'detached', timeout: 15_000 });
+    // The focused Try again went with the notice: the focus is on the Mute button, not lost.
+    await expect.poll(() => a.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Mute');
     await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
     expect(await panel(a).getByRole('status').textContent()).toContain('Voice Connected');
   });

@@ -56,5 +56,5 @@ export function useCameraPreview(videoRef: RefObject<HTMLVideoElement | null>, d
     };
   }, [deviceId, videoRef]);
 
-  return canCapture() ? state : { live: false, error: describeCaptureError(null, 'camera', false) };
+  return canCapture() ? state : { live: false, error: describeCaptureError(null, 'camera', { capturable: false }) };
 }

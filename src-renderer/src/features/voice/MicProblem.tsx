@@ -1,18 +1,34 @@
+import { useEffect, useRef } from 'react';
 import { useVoice } from '../../app/services';
 
 /**
  * In the voice or call panel while connected without a microphone (the browser gave none): we listen, and nobody hears
- * us; why, and Try again (after plugging one in, or allowing it in the browser).
+ * us; why, and Try again (after plugging one in, or allowing it). When Try again works the notice goes, and with it the
+ * focused button, so the focus moves to the user panel's Mute button.
  */
 export function MicProblem() {
   const connected = useVoice((s) => s.connection === 'connected');
   const micError = useVoice((s) => s.micError);
   const retryMic = useVoice((s) => s.retryMic);
+  const tried = useRef(false);
+  useEffect(() => {
+    if (micError || !tried.current) return;
+    tried.current = false;
+    if (!document.activeElement || document.activeElement === document.body)
+      document.querySelector<HTMLElement>('[data-voice-mute]')?.focus();
+  }, [micError]);
   if (!connected || !micError) return null;
   return (
-    <div className="voice-mic-problem small" role="alert">
-      <span>Listening only: others can&apos;t hear you. {micError}</span>{' '}
-      <button type="button" className="link-btn" onClick={retryMic}>
+    <div className="voice-mic-problem small">
+      <span role="alert">Listening only: others can&apos;t hear you. {micError}</span>{' '}
+      <button
+        type="button"
+        className="link-btn"
+        onClick={() => {
+          tried.current = true;
+          retryMic();
+        }}
+      >
         Try again
       </button>
     </div>

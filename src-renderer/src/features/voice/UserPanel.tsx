@@ -68,6 +68,7 @@ export function UserPanel() {
           className={`icon-btn${muted || serverMute || noSpeak ? ' danger' : ''}`}
           aria-label={muted ? 'Unmute' : 'Mute'}
           aria-pressed={muted}
+          data-voice-mute
           aria-describedby={noSpeak ? 'user-panel-no-speak' : undefined}
           title={
             serverMute

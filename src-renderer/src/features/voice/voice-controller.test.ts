@@ -235,6 +235,11 @@ describe('voice controller (fake room)', () => {
     await controller.idle();
     expect(store.getState()).toMatchObject({ connection: 'connected', error: null, micError: 'mic: Permission denied' });
     expect(room.state).toBe('connected');
+    // Asked once: not again on the steps queued by the join, nor when LiveKit reports our permissions (each ask can be
+    // a browser prompt).
+    room.localParticipant.emit('participantPermissionsChanged');
+    await controller.idle();
+    expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(1);
     const bob = room.addRemote('bob');
     expect(bob.publication.enabled).toBe(true);
 
@@ -243,6 +248,7 @@ describe('voice controller (fake room)', () => {
     await controller.idle();
     expect(store.getState().micError).toBe('mic: Permission denied');
     expect(room.localParticipant.published).toBe(false);
+    expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(2);
 
     // Muted, then allowed in the browser and unmuted: published, and the notice goes.
     store.getState().toggleMute();
@@ -267,8 +273,11 @@ describe('voice controller (fake room)', () => {
     await controller.idle();
     expect(room.localParticipant).toMatchObject({ published: true, micEnabled: false });
     expect(store.getState().micError).toBeNull();
-    // A new channel starts with no notice.
+    // Another channel: asked again there; leaving clears the notice.
     room.localParticipant.micFailure = new DOMException('Requested device not found', 'NotFoundError');
+    store.getState().join('c2', 'g1');
+    await controller.idle();
+    expect(store.getState()).toMatchObject({ current: { channelId: 'c2' }, micError: 'mic: Requested device not found' });
     store.getState().leave();
     await controller.idle();
     expect(store.getState().micError).toBeNull();

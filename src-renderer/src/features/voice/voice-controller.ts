@@ -143,6 +143,9 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   let chain: Promise<void> = Promise.resolve();
   /** Set while we disconnect on purpose, so the Disconnected event is not taken for a loss. */
   let leaving = false;
+  // The browser gave no microphone in this room: not asked again (each ask can be a prompt, and Chrome blocks a site
+  // whose prompt was dismissed three times) until the user unmutes, clicks Try again, or joins another room.
+  let micRefused = false;
   let gate: GateLike | null = null;
   let pttHeld = false;
   let bitrate: number | null = null;
@@ -182,9 +185,11 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       await room.localParticipant.setMicrophoneEnabled(true, media.captureOptions(), media.publishOptions(v().current));
     } catch (err) {
       if (room.state !== 'connected') throw err;
+      micRefused = true;
       v().setMicError(media.describeMicError(err));
       return;
     }
+    micRefused = false;
     v().setMicError(null);
     const track = mic()?.track as LocalAudioTrack | undefined;
     if (track) await track.setProcessor(gate);
@@ -196,13 +201,14 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   async function applyMic(): Promise<void> {
     if (room.state !== 'connected' || v().connection !== 'connected' || !room.localParticipant.permissions?.canPublish) return;
     const allowed = micAllowed(v());
-    if (!mic() && allowed) return publishMic();
+    if (!mic() && allowed) return micRefused ? undefined : publishMic();
     await room.localParticipant.setMicrophoneEnabled(allowed).catch(() => undefined);
   }
 
   /** Try again: the microphone that could not be opened (publishMic mutes it again when we are muted). */
   async function retryMic(): Promise<void> {
     if (room.state !== 'connected' || v().connection !== 'connected' || mic()) return;
+    micRefused = false;
     await publishMic();
   }
 
@@ -248,6 +254,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       await disconnect();
       v().setCurrent(null);
       v().setParticipants([]);
+      v().setMicError(null);
       if (watching.size > 0) {
         watching = new Set();
         notify();
@@ -269,7 +276,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         : { channelId: target.channelId, guildId: target.guildId },
     );
     v().setConnection('connecting');
-    v().setMicError(null);
+    micRefused = false;
     try {
       const { selfMute, selfDeaf } = v();
       // A move carries its own token (and a seat the server reserved even in a full channel); it is good once, and a
@@ -326,6 +333,8 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
 
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.target !== prev.target) void enqueue(converge);
+      // Unmuting asks for a refused microphone again.
+      if (micAllowed(s) && !micAllowed(prev)) micRefused = false;
       if (micAllowed(s) !== micAllowed(prev) || (s.connection === 'connected' && prev.connection !== 'connected')) void enqueue(applyMic);
       if (s.micRetries !== prev.micRetries) void enqueue(retryMic);
       if (
