@@ -1,9 +1,10 @@
 /**
  * Browser E2E: joining voice without a microphone, as Discord allows. A's browser gives no microphone (an init script
  * makes getUserMedia refuse audio with NotFoundError until the test "plugs one in"): A still joins B's channel, hears
- * B, and the voice panel says "Listening only" with the reason; after plugging in, Try again (from the keyboard)
- * publishes the microphone and B hears A. A page with no getUserMedia at all (what a browser gives a server reached
- * over plain http; stood in for by an init script) joins too and is told to use https. axe on the panel, both themes.
+ * B, and the voice panel says "Listening only" with the reason (a Try again that fails says "Still no microphone");
+ * after plugging in, Try again (from the keyboard) publishes the microphone, the focus moves to Mute, and B hears A.
+ * A page with no getUserMedia at all (what a browser gives a server reached over plain http; stood in for by an init
+ * script) joins too and is told to use https. axe on the panel, both themes.
  */
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -89,6 +90,12 @@ describe('voice without a microphone', () => {
     expect(await panel(a).getByRole('status').textContent()).toContain('Voice Connected');
     await a.screenshot({ path: resolve(SHOTS, 'voice-listening-only.png') });
     await expectNoSeriousViolationsInBothThemes(a, 'voice panel, listening only');
+
+    // Try again with still no microphone: said again, as a new alert.
+    await panel(a).getByRole('button', { name: 'Try again' }).click();
+    await expect
+      .poll(() => notice.textContent())
+      .toBe("Still no microphone: others can't hear you. No microphone found. Plug one in, or pick another.");
 
     // A microphone plugged in; Try again from the keyboard.
     await a.evaluate(() => (window as unknown as { __plugInMicrophone(): void }).__plugInMicrophone());

@@ -9,6 +9,7 @@ import { useVoice } from '../../app/services';
 export function MicProblem() {
   const connected = useVoice((s) => s.connection === 'connected');
   const micError = useVoice((s) => s.micError);
+  const failures = useVoice((s) => s.micFailures);
   const retryMic = useVoice((s) => s.retryMic);
   const tried = useRef(false);
   useEffect(() => {
@@ -20,7 +21,10 @@ export function MicProblem() {
   if (!connected || !micError) return null;
   return (
     <div className="voice-mic-problem small">
-      <span role="alert">Listening only: others can&apos;t hear you. {micError}</span>{' '}
+      {/* A new alert for each failure, so a Try again that fails again is announced again. */}
+      <span role="alert" key={failures}>
+        {failures > 1 ? 'Still no microphone' : 'Listening only'}: others can&apos;t hear you. {micError}
+      </span>{' '}
       <button
         type="button"
         className="link-btn"

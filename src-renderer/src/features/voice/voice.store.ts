@@ -70,6 +70,8 @@ export interface VoiceState {
    * and listen; null when it is published or was never asked for.
    */
   micError: string | null;
+  /** How many times in a row the microphone could not be opened in this room (a Try again that fails again says so). */
+  micFailures: number;
   /** Bumped by retryMic(): the controller tries the microphone again. */
   micRetries: number;
 }
@@ -107,6 +109,7 @@ const idle = {
   recording: null,
   removalReason: null,
   micError: null,
+  micFailures: 0,
   transmitting: false,
   serverMute: false,
   serverDeaf: false,
@@ -186,7 +189,8 @@ export function createVoiceStore(): VoiceStore {
       set({ recording });
     },
     setMicError(micError) {
-      if (get().micError !== micError) set({ micError });
+      if (micError !== null) set({ micError, micFailures: get().micFailures + 1 });
+      else if (get().micError !== null || get().micFailures !== 0) set({ micError: null, micFailures: 0 });
     },
     retryMic() {
       set({ micRetries: get().micRetries + 1 });
