@@ -1,8 +1,10 @@
 /**
  * Browser E2E: joining voice without a microphone, as Discord allows. A's browser gives no microphone (an init script
- * makes getUserMedia refuse audio with NotFoundError until the test "plugs one in"): A still joins B's channel, hears
- * B, and the voice panel says "Listening only" with the reason (a Try again that fails says "Still no microphone");
- * after plugging in, Try again (from the keyboard) publishes the microphone, the focus moves to Mute, and B hears A.
+ * makes getUserMedia refuse audio with NotFoundError until the test lets it): A still joins B's channel, hears B, and
+ * the voice panel says "Listening only" with the reason (a Try again that fails says "Still no microphone"); once the
+ * microphone can be opened, Try again (from the keyboard) publishes it, the focus moves to Mute, and B hears A.
+ * D's browser lists no microphone at all until one is "plugged in" (devicechange): D's microphone is then published
+ * with no click, the focus on Try again moves to Mute, and E hears D.
  * A page with no getUserMedia at all (what a browser gives a server reached over plain http; stood in for by an init
  * script) joins too and is told to use https. axe on the panel, both themes.
  */
@@ -22,17 +24,30 @@ const GUILD = `No Mic Guild ${suffix}`;
 let A: E2eUser;
 let B: E2eUser;
 let C: E2eUser;
+let D: E2eUser;
+let E: E2eUser;
 
-/** Init script: no microphone until `window.__plugInMicrophone()`; the camera and everything else as usual. */
-const NO_MICROPHONE = `(() => {
+/**
+ * Init script: getUserMedia refuses a microphone until `window.__plugInMicrophone()`; the camera and everything else
+ * as usual. With `unlisted`, enumerateDevices lists no audio input until then either, and plugging in fires
+ * devicechange, as a headset plugged in does; without it the browser lists a microphone all along and says nothing
+ * when it becomes usable.
+ */
+const noMicrophone = ({ unlisted }: { unlisted: boolean }) => `(() => {
   const md = navigator.mediaDevices;
   const real = md.getUserMedia.bind(md);
+  const enumerate = md.enumerateDevices.bind(md);
   let plugged = false;
-  window.__plugInMicrophone = () => { plugged = true; };
+  window.__plugInMicrophone = () => {
+    plugged = true;
+    if (${unlisted}) md.dispatchEvent(new Event('devicechange'));
+  };
   md.getUserMedia = (constraints) =>
     constraints && constraints.audio && !plugged
       ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
       : real(constraints);
+  if (${unlisted})
+    md.enumerateDevices = async () => (await enumerate()).filter((d) => plugged || d.kind !== 'audioinput');
 })();`;
 
 /** Init script: the page has no getUserMedia, as on a server reached over plain http (not a secure context). */
@@ -52,10 +67,10 @@ async function device(who: E2eUser, initScript?: string): Promise<Page> {
   return page;
 }
 
-async function joinLounge(page: Page): Promise<void> {
+async function joinLounge(page: Page, channel = 'Lounge'): Promise<void> {
   await page
     .getByRole('complementary', { name: 'Channels' })
-    .getByRole('button', { name: /^Lounge \(voice channel\)/ })
+    .getByRole('button', { name: new RegExp(`^${channel} \\(voice channel\\)`) })
     .click();
   await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
 }
@@ -64,22 +79,25 @@ const panel = (page: Page) => page.getByRole('region', { name: 'Voice connection
 
 beforeAll(async () => {
   const base = e2e.server.url;
-  [A, B, C] = await Promise.all([
+  [A, B, C, D, E] = await Promise.all([
     registerUser(base, `nomic_a_${suffix}`, 'Ada'),
     registerUser(base, `nomic_b_${suffix}`, 'Bea'),
     registerUser(base, `nomic_c_${suffix}`, 'Cy'),
+    registerUser(base, `nomic_d_${suffix}`, 'Dee'),
+    registerUser(base, `nomic_e_${suffix}`, 'Eli'),
   ]);
   const guild = (await rest<{ id: string }>(base, 'POST', '/guilds', A.token, { name: GUILD })).body;
-  expect((await rest(base, 'POST', `/guilds/${guild.id}/channels`, A.token, { type: 'voice', name: 'Lounge' })).status).toBe(201);
+  for (const name of ['Lounge', 'Den'])
+    expect((await rest(base, 'POST', `/guilds/${guild.id}/channels`, A.token, { type: 'voice', name })).status).toBe(201);
   const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, A.token, {})).body;
-  for (const who of [B, C]) expect((await rest(base, 'POST', `/invites/${invite.code}`, who.token)).status).toBe(200);
+  for (const who of [B, C, D, E]) expect((await rest(base, 'POST', `/invites/${invite.code}`, who.token)).status).toBe(200);
 });
 
 describe('voice without a microphone', () => {
   it('when the browser gives no microphone, then the member still joins and hears the channel, and Try again after plugging one in lets others hear them', async () => {
     const b = await device(B);
     await joinLounge(b);
-    const a = await device(A, NO_MICROPHONE);
+    const a = await device(A, noMicrophone({ unlisted: false }));
     await joinLounge(a);
 
     // Connected and listening: the panel says why nobody hears A, and A hears B.
@@ -97,7 +115,7 @@ describe('voice without a microphone', () => {
       .poll(() => notice.textContent())
       .toBe("Still no microphone: others can't hear you. No microphone found. Plug one in, or pick another.");
 
-    // A microphone plugged in; Try again from the keyboard.
+    // The microphone can be opened now (the browser says nothing of it); Try again from the keyboard.
     await a.evaluate(() => (window as unknown as { __plugInMicrophone(): void }).__plugInMicrophone());
     await panel(a).getByRole('button', { name: 'Try again' }).focus();
     await a.keyboard.press('Enter');
@@ -106,6 +124,23 @@ describe('voice without a microphone', () => {
     await expect.poll(() => a.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Mute');
     await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
     expect(await panel(a).getByRole('status').textContent()).toContain('Voice Connected');
+  });
+
+  it('when a microphone is plugged in while listening only, then it is published without a click and the focus stays in the panel', async () => {
+    const e = await device(E);
+    await joinLounge(e, 'Den');
+    const d = await device(D, noMicrophone({ unlisted: true }));
+    await joinLounge(d, 'Den');
+    const notice = panel(d).getByRole('alert');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('No microphone found.');
+
+    // The keyboard user is on Try again when the headset goes in.
+    await panel(d).getByRole('button', { name: 'Try again' }).focus();
+    await d.evaluate(() => (window as unknown as { __plugInMicrophone(): void }).__plugInMicrophone());
+    await notice.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => d.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Mute');
+    await expect.poll(() => e.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
   });
 
   it('when the page has no getUserMedia (a server over plain http), then the member joins to listen and is told to use https', async () => {

@@ -19,13 +19,23 @@ export function describeCaptureError(err: unknown, device: CaptureDevice, env: {
   if (!capturable) {
     return `This page can't use a ${device}: browsers allow one only over a secure connection. Open Parley over https (or at localhost).`;
   }
-  const name = typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
+  const name = errorName(err);
   if (name === 'NotAllowedError' || name === 'SecurityError') {
     return desktop
       ? `${Device} access is off for Parley. Allow it in your system's privacy settings.`
       : `${Device} access was denied. Allow it in your browser or system settings.`;
   }
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return `No ${device} found. Plug one in, or pick another.`;
+  if (isMissingDevice(err)) return `No ${device} found. Plug one in, or pick another.`;
   if (name === 'NotReadableError' || name === 'AbortError') return `The ${device} is in use by another app.`;
   return `Couldn't open the ${device}.`;
+}
+
+function errorName(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
+}
+
+/** getUserMedia's "no such device" (none plugged in, or the chosen one gone), as against a denial or a busy device. */
+export function isMissingDevice(err: unknown): boolean {
+  const name = errorName(err);
+  return name === 'NotFoundError' || name === 'OverconstrainedError';
 }

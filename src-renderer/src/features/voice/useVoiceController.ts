@@ -3,7 +3,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api, callsStore, guildsStore, settingsStore, useGuilds, useSettings, voiceStore } from '../../app/services';
 import { describeError } from '../../api/http-client';
 import { platform } from '../../platform/platform';
-import { devicesStore } from '../settings/useDeviceWatcher';
+import { devicesStore, watchMicrophones } from '../settings/useDeviceWatcher';
 import { describeCaptureError } from '../settings/media-errors';
 import { GateProcessor, type GateMode } from './gate-processor';
 import { micPublishOptions } from './publish-options';
@@ -73,6 +73,7 @@ function createAppVoiceController(): VoiceController {
       cameraOptions,
       screenOptions,
       describeMicError: (err) => describeCaptureError(err, 'microphone'),
+      watchMicrophones,
     },
     describeError,
   });

@@ -152,6 +152,7 @@ function setup() {
   const store = createVoiceStore();
   const gateModes: GateMode[] = [];
   let onGate: ((open: boolean) => void) | null = null;
+  const microphoneWatchers = new Set<() => void>();
   const api = {
     join: vi.fn(async (channelId: string) => ({ url: 'ws://sfu', token: `rest-token-${channelId}` })),
     leave: vi.fn(async () => undefined),
@@ -174,11 +175,19 @@ function setup() {
       cameraOptions: async () => ({ capture: {}, publish: {} }),
       screenOptions: () => ({ capture: {}, publish: {} }),
       describeMicError: (err) => `mic: ${err instanceof Error ? err.message : String(err)}`,
+      watchMicrophones: (onAvailable) => {
+        microphoneWatchers.add(onAvailable);
+        return () => microphoneWatchers.delete(onAvailable);
+      },
     },
     describeError: (err) => (err instanceof Error ? err.message : String(err)),
   };
   const controller = createVoiceController(deps);
-  return { room, store, api, controller, gateModes, gate: (open: boolean) => onGate?.(open) };
+  /** The system's devices changed and an audio input is among them. */
+  const microphoneAppears = () => {
+    for (const watcher of microphoneWatchers) watcher();
+  };
+  return { room, store, api, controller, gateModes, gate: (open: boolean) => onGate?.(open), microphoneAppears, microphoneWatchers };
 }
 
 describe('voice controller (fake room)', () => {
@@ -282,6 +291,46 @@ describe('voice controller (fake room)', () => {
     store.getState().leave();
     await controller.idle();
     expect(store.getState().micError).toBeNull();
+  });
+
+  it('when listening only for want of a microphone and one is plugged in, then it is published without a click', async () => {
+    const { room, store, controller, microphoneAppears } = setup();
+    room.localParticipant.micFailure = new DOMException('Requested device not found', 'NotFoundError');
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    expect(store.getState()).toMatchObject({ micError: 'mic: Requested device not found', micFailures: 1 });
+
+    // A change that brings no usable microphone (the device cannot be opened yet): the notice stays as it was, not
+    // "Still no microphone" for a try the user did not ask for.
+    microphoneAppears();
+    await controller.idle();
+    expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(2);
+    expect(store.getState()).toMatchObject({ micError: 'mic: Requested device not found', micFailures: 1 });
+
+    room.localParticipant.micFailure = null;
+    microphoneAppears();
+    await controller.idle();
+    expect(room.localParticipant).toMatchObject({ published: true, micEnabled: true });
+    expect(store.getState()).toMatchObject({ micError: null, micFailures: 0 });
+    // Published: later device changes ask nothing.
+    microphoneAppears();
+    await controller.idle();
+    expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(3);
+  });
+
+  it('when the microphone was denied, then a device change does not ask again (each ask can be a prompt)', async () => {
+    const { room, store, controller, microphoneAppears, microphoneWatchers } = setup();
+    room.localParticipant.micFailure = new DOMException('Permission denied', 'NotAllowedError');
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    microphoneAppears();
+    await controller.idle();
+    expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(1);
+    expect(store.getState()).toMatchObject({ micError: 'mic: Permission denied', micFailures: 1 });
+    await controller.stop();
+    expect(microphoneWatchers.size).toBe(0);
   });
 
   it('when a moderator moves us (VOICE_MOVE), then it leaves and connects with the token the move carries, without a REST join', async () => {

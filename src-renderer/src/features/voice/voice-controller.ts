@@ -11,6 +11,7 @@ import {
   type VideoCaptureOptions,
 } from 'livekit-client';
 import type { GateMode } from './gate-processor';
+import { isMissingDevice } from '../settings/media-errors';
 import { withMaxBitrate } from './publish-options';
 import { wantsSubscription, type ScreenShareOptions } from './video-options';
 import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, type VoiceLocation, type VoiceStore } from './voice.store';
@@ -67,6 +68,8 @@ export interface VoiceControllerDeps {
     screenOptions(): ScreenShareOptions;
     /** What to tell the user when the microphone could not be opened. */
     describeMicError(err: unknown): string;
+    /** Calls `onAvailable` whenever the system's devices change and an audio input is among them; returns the stop function. */
+    watchMicrophones(onAvailable: () => void): () => void;
   };
   describeError(err: unknown): string;
 }
@@ -146,6 +149,9 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   // The browser gave no microphone in this room: not asked again (each ask can be a prompt, and Chrome blocks a site
   // whose prompt was dismissed three times) until the user unmutes, clicks Try again, or joins another room.
   let micRefused = false;
+  // That refusal was "no microphone" (none plugged in): one appearing tries again by itself, as Discord picks up a
+  // headset plugged in mid-call. A denial is not retried that way (it would prompt again).
+  let micMissing = false;
   let gate: GateLike | null = null;
   let pttHeld = false;
   let bitrate: number | null = null;
@@ -175,9 +181,10 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   /**
    * Publishes the gated microphone. When the browser gives none (no device, access denied, a page over plain http),
    * we stay connected and listen, as in Discord, and the voice panel says why (micError); unmuting or Try again asks
-   * once more.
+   * once more, and so does a microphone being plugged in. `quiet`: a try nobody asked for (a device appeared) that
+   * finds no microphone again leaves the notice as it was.
    */
-  async function publishMic(): Promise<void> {
+  async function publishMic(quiet = false): Promise<void> {
     if (!room.localParticipant.permissions?.canPublish) return;
     gate ??= media.createGate((open) => v().setTransmitting(open));
     gate.setMode(media.gateMode(pttHeld));
@@ -186,10 +193,13 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     } catch (err) {
       if (room.state !== 'connected') throw err;
       micRefused = true;
-      v().setMicError(media.describeMicError(err));
+      const missing = isMissingDevice(err);
+      if (!(quiet && missing && micMissing)) v().setMicError(media.describeMicError(err));
+      micMissing = missing;
       return;
     }
     micRefused = false;
+    micMissing = false;
     v().setMicError(null);
     const track = mic()?.track as LocalAudioTrack | undefined;
     if (track) await track.setProcessor(gate);
@@ -206,10 +216,10 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   }
 
   /** Try again: the microphone that could not be opened (publishMic mutes it again when we are muted). */
-  async function retryMic(): Promise<void> {
+  async function retryMic(quiet = false): Promise<void> {
     if (room.state !== 'connected' || v().connection !== 'connected' || mic()) return;
     micRefused = false;
-    await publishMic();
+    await publishMic(quiet);
   }
 
   function applyBitrate(): void {
@@ -277,6 +287,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     );
     v().setConnection('connecting');
     micRefused = false;
+    micMissing = false;
     try {
       const { selfMute, selfDeaf } = v();
       // A move carries its own token (and a seat the server reserved even in a full channel); it is good once, and a
@@ -330,6 +341,10 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     room.on(RoomEvent.TrackPublished, onPublished);
     room.on(RoomEvent.ParticipantConnected, onPublished);
     room.localParticipant.on('participantPermissionsChanged', onPermissions);
+    // Listening only because no microphone was plugged in, and now there is one: try it without waiting for a click.
+    const stopWatchingMicrophones = media.watchMicrophones(() => {
+      if (micMissing && micRefused) void enqueue(() => retryMic(true));
+    });
 
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.target !== prev.target) void enqueue(converge);
@@ -357,6 +372,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       room.off(RoomEvent.TrackPublished, onPublished);
       room.off(RoomEvent.ParticipantConnected, onPublished);
       room.localParticipant.off('participantPermissionsChanged', onPermissions);
+      stopWatchingMicrophones();
       unsubscribe();
     };
   }
