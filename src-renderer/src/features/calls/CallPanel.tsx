@@ -35,15 +35,17 @@ export function CallPanel() {
     if (!result) return null;
     return (
       <section className="voice-panel call-panel" aria-label="Call">
-        <div className="voice-panel-main">
-          <div className="voice-status bad" role="status">
-            <PhoneIcon size={16} />
-            <span className="call-result">{RESULT_TEXT[result.result]}</span>
+        <div className="voice-panel-head">
+          <div className="voice-panel-main">
+            <div className="voice-status bad" role="status">
+              <PhoneIcon size={16} />
+              <span className="call-result">{RESULT_TEXT[result.result]}</span>
+            </div>
           </div>
+          <button type="button" className="link-btn small" onClick={() => callsStore.getState().dismissResult()}>
+            Dismiss
+          </button>
         </div>
-        <button type="button" className="link-btn small" onClick={() => callsStore.getState().dismissResult()}>
-          Dismiss
-        </button>
       </section>
     );
   }
@@ -52,38 +54,40 @@ export function CallPanel() {
   const tone = connection === 'connected' && !calling ? 'ok' : connection === 'failed' ? 'bad' : 'warn';
   return (
     <section className="voice-panel call-panel" aria-label="Call connection" data-state={connection}>
-      <div className="voice-panel-main">
-        <div className={`voice-status ${tone}`} role="status" aria-live="polite">
-          <SignalIcon size={16} />
-          <span>{text}</span>
-        </div>
-        <div className="voice-where muted small">
-          {callTitle(call, selfId, people)}
-          {call.answeredAt && connection === 'connected' ? ` · ${elapsed(call.answeredAt, now)}` : ''}
-        </div>
-        {error && (
-          <div className="voice-error small" role="alert">
-            {error}
+      <div className="voice-panel-head">
+        <div className="voice-panel-main">
+          <div className={`voice-status ${tone}`} role="status" aria-live="polite">
+            <SignalIcon size={16} />
+            <span>{text}</span>
           </div>
+          <div className="voice-where muted small">
+            {callTitle(call, selfId, people)}
+            {call.answeredAt && connection === 'connected' ? ` · ${elapsed(call.answeredAt, now)}` : ''}
+          </div>
+        </div>
+        {connection === 'failed' && (
+          <button type="button" className="link-btn small" onClick={() => callsStore.getState().rejoin()}>
+            Rejoin
+          </button>
         )}
-        <MicProblem />
-        <div ref={statsRef} className="video-stats-outlet" />
-        <div ref={controlsRef} className="video-controls-outlet" />
-      </div>
-      {connection === 'failed' && (
-        <button type="button" className="link-btn small" onClick={() => callsStore.getState().rejoin()}>
-          Rejoin
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label={calling ? 'Cancel call' : 'Hang up'}
+          title={calling ? 'Cancel call' : 'Hang up'}
+          onClick={() => callsStore.getState().hangUp()}
+        >
+          <HangUpIcon />
         </button>
+      </div>
+      {error && (
+        <div className="voice-error small" role="alert">
+          {error}
+        </div>
       )}
-      <button
-        type="button"
-        className="icon-btn"
-        aria-label={calling ? 'Cancel call' : 'Hang up'}
-        title={calling ? 'Cancel call' : 'Hang up'}
-        onClick={() => callsStore.getState().hangUp()}
-      >
-        <HangUpIcon />
-      </button>
+      <MicProblem />
+      <div ref={statsRef} className="video-stats-outlet" />
+      <div ref={controlsRef} className="video-controls-outlet" />
     </section>
   );
 }

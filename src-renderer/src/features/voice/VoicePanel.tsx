@@ -43,49 +43,52 @@ function ChannelVoicePanel() {
     connection === 'connected' ? (quality === 'poor' || quality === 'lost' ? 'warn' : 'ok') : connection === 'failed' ? 'bad' : 'warn';
   return (
     <section className="voice-panel" aria-label="Voice connection" data-state={connection}>
-      <div className="voice-panel-main">
-        <div className={`voice-status ${tone}`} role="status" aria-live="polite">
-          <SignalIcon size={16} />
-          <span>{STATUS[connection] ?? 'Voice'}</span>
-        </div>
-        <div className="voice-where muted small" title={`${channel?.name ?? ''} / ${guild?.name ?? ''}`}>
-          {channel?.name ?? 'Voice'} / {guild?.name ?? ''}
-        </div>
-        {connection === 'connected' && (
-          <div className="voice-stats muted small" aria-label="Connection quality">
-            {quality !== 'unknown' ? `Quality: ${quality}` : 'Quality: measuring'}
-            {ping !== null ? ` · ${ping} ms` : ''}
+      <div className="voice-panel-head">
+        <div className="voice-panel-main">
+          <div className={`voice-status ${tone}`} role="status" aria-live="polite">
+            <SignalIcon size={16} />
+            <span>{STATUS[connection] ?? 'Voice'}</span>
           </div>
-        )}
-        {connection === 'connected' && channel && !canSpeak && (
-          <div className="voice-no-speak muted small">You do not have permission to speak in this channel.</div>
-        )}
-        {canSpeak && <MicProblem />}
-        {/* Per-stream video stats and the camera / screen toggles (VideoStage.tsx, portalled while connected). */}
-        <div ref={statsRef} className="video-stats-outlet" />
-        <div ref={controlsRef} className="video-controls-outlet" />
-        {error && (
-          <div className="voice-error small" role="alert">
-            {error}
+          <div className="voice-where muted small" title={`${channel?.name ?? ''} / ${guild?.name ?? ''}`}>
+            {channel?.name ?? 'Voice'} / {guild?.name ?? ''}
           </div>
+          {connection === 'connected' && (
+            <div className="voice-stats muted small" aria-label="Connection quality">
+              {quality !== 'unknown' ? `Quality: ${quality}` : 'Quality: measuring'}
+              {ping !== null ? ` · ${ping} ms` : ''}
+            </div>
+          )}
+        </div>
+        {channel && (
+          <button
+            type="button"
+            // .channel-chat: in the narrow layout, the channel drawer closes on it (Shell's closeOn).
+            className="icon-btn channel-chat"
+            aria-label={`Open chat for ${channel.name}`}
+            title="Open chat"
+            onClick={() => openChannelChat(channel.guildId, channel.id)}
+          >
+            <ChatIcon />
+          </button>
         )}
-        <RecordControls />
-      </div>
-      {channel && (
-        <button
-          type="button"
-          // .channel-chat: in the narrow layout, the channel drawer closes on it (Shell's closeOn).
-          className="icon-btn channel-chat"
-          aria-label={`Open chat for ${channel.name}`}
-          title="Open chat"
-          onClick={() => openChannelChat(channel.guildId, channel.id)}
-        >
-          <ChatIcon />
+        <button type="button" className="icon-btn" aria-label="Disconnect from voice" title="Disconnect" onClick={leave}>
+          <HangUpIcon />
         </button>
+      </div>
+      {/* Under the head, the panel's full width: notices, the video stats and toggles, recording. */}
+      {connection === 'connected' && channel && !canSpeak && (
+        <div className="voice-no-speak muted small">You do not have permission to speak in this channel.</div>
       )}
-      <button type="button" className="icon-btn" aria-label="Disconnect from voice" title="Disconnect" onClick={leave}>
-        <HangUpIcon />
-      </button>
+      {canSpeak && <MicProblem />}
+      {/* Per-stream video stats and the camera / screen toggles (VideoStage.tsx, portalled while connected). */}
+      <div ref={statsRef} className="video-stats-outlet" />
+      <div ref={controlsRef} className="video-controls-outlet" />
+      {error && (
+        <div className="voice-error small" role="alert">
+          {error}
+        </div>
+      )}
+      <RecordControls />
     </section>
   );
 }
