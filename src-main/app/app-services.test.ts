@@ -40,14 +40,14 @@ describe('clean quit', () => {
 
   it('when in voice, then quit waits for the renderer to leave the room, then quits', async () => {
     const { hub, q, event, quit, requestDisconnect } = setup();
-    hub.set({ connected: true, muted: false, deafened: false, speaking: false, channelName: 'General' });
+    hub.set({ connected: true, muted: false, deafened: false, speaking: false, channelName: 'General', listeningOnly: false });
     const first = event();
     q.onBeforeQuit(first);
     expect(first.preventDefault).toHaveBeenCalled();
     expect(requestDisconnect).toHaveBeenCalledOnce();
     q.onBeforeQuit(event()); // a second Cmd+Q while waiting does not ask twice
     expect(requestDisconnect).toHaveBeenCalledOnce();
-    hub.set({ connected: false, muted: false, deafened: false, speaking: false, channelName: null });
+    hub.set({ connected: false, muted: false, deafened: false, speaking: false, channelName: null, listeningOnly: false });
     await vi.runAllTimersAsync();
     expect(quit).toHaveBeenCalledOnce();
     const again = event();
@@ -57,7 +57,7 @@ describe('clean quit', () => {
 
   it('when the renderer never answers, then quit still happens after the timeout', async () => {
     const { hub, q, event, quit } = setup();
-    hub.set({ connected: true, muted: false, deafened: false, speaking: false, channelName: null });
+    hub.set({ connected: true, muted: false, deafened: false, speaking: false, channelName: null, listeningOnly: false });
     q.onBeforeQuit(event());
     await vi.advanceTimersByTimeAsync(2999);
     expect(quit).not.toHaveBeenCalled();

@@ -2,7 +2,7 @@ import type { VoiceState } from '@shared/ipc/contract';
 
 /** The renderer's last reported voice state, for the tray, the quit coordinator and notifications. */
 export function createVoiceStateHub(deps: { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (h: unknown) => void }) {
-  let state: VoiceState = { connected: false, muted: false, deafened: false, speaking: false, channelName: null };
+  let state: VoiceState = { connected: false, muted: false, deafened: false, speaking: false, channelName: null, listeningOnly: false };
   const listeners = new Set<(s: VoiceState) => void>();
   return {
     get: () => state,

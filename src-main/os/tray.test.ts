@@ -9,6 +9,7 @@ const voice = (over: Partial<VoiceState> = {}): VoiceState => ({
   deafened: false,
   speaking: false,
   channelName: 'General',
+  listeningOnly: false,
   ...over,
 });
 
@@ -49,6 +50,8 @@ describe('tray', () => {
     [{ voice: voice({ speaking: true }), transmitting: false }, 'transmitting'],
     [{ voice: voice({ muted: true }), transmitting: true }, 'muted'],
     [{ voice: voice({ muted: true, deafened: true }), transmitting: false }, 'deafened'],
+    [{ voice: voice({ listeningOnly: true }), transmitting: true }, 'muted'],
+    [{ voice: voice({ listeningOnly: true, deafened: true }), transmitting: false }, 'deafened'],
   ])('icon state for %o is %s', (input, state) => {
     expect(trayIconState(input)).toBe(state);
   });
@@ -67,6 +70,18 @@ describe('tray', () => {
     expect(calls).toEqual(['image:tray-muted.png', 'tooltip:Parley — muted', 'menu']);
     expect(item('mute').checked).toBe(true);
     expect(item('status').label).toBe('In voice: General');
+  });
+
+  it('when in voice without a microphone, then icon, tooltip and status say nobody hears us, also with push-to-talk held', () => {
+    const { t, calls, item } = setup();
+    calls.length = 0;
+    t.update({ voice: voice({ listeningOnly: true }), transmitting: true });
+    expect(calls).toEqual(['image:tray-muted.png', 'tooltip:Parley — listening only, no microphone', 'menu']);
+    expect(item('status').label).toBe('In voice: General (listening only, no microphone)');
+    expect(item('mute').checked).toBe(false);
+    // The microphone found: back to transmitting.
+    t.update({ voice: voice(), transmitting: true });
+    expect(calls.slice(3)).toEqual(['image:tray-transmitting.png', 'tooltip:Parley — transmitting', 'menu']);
   });
 
   it('when nothing visible changed, then the native tray is not touched', () => {

@@ -35,12 +35,15 @@ export interface TrayInput {
   ringing?: Ringing | null;
 }
 
-/** Most urgent first: a ringing call beats transmitting beats deafened beats muted beats connected. */
+/**
+ * Most urgent first: a ringing call beats deafened beats muted beats transmitting beats connected. Listening only (no
+ * microphone) shows as muted: push-to-talk held sends nothing then, and the icon must not say it does.
+ */
 export function trayIconState({ voice, transmitting, ringing }: TrayInput): TrayIconState {
   if (ringing) return 'ringing';
   if (!voice.connected) return 'idle';
   if (voice.deafened) return 'deafened';
-  if (voice.muted) return 'muted';
+  if (voice.muted || voice.listeningOnly) return 'muted';
   if (transmitting || voice.speaking) return 'transmitting';
   return 'connected';
 }
@@ -54,14 +57,20 @@ const tooltips: Record<TrayIconState, string> = {
   ringing: 'Parley — incoming call',
 };
 
+const LISTENING_ONLY = 'listening only, no microphone';
+
 function tooltipOf(input: TrayInput): string {
   const state = trayIconState(input);
-  return input.ringing ? `Parley — call from ${input.ringing.callerName}` : tooltips[state];
+  if (input.ringing) return `Parley — call from ${input.ringing.callerName}`;
+  if (state === 'muted' && input.voice.listeningOnly && !input.voice.muted) return `Parley — ${LISTENING_ONLY}`;
+  return tooltips[state];
 }
 
 export function trayMenuTemplate(input: TrayInput, act: (action: TrayAction) => void): TrayMenuItem[] {
   const { voice } = input;
-  const status = voice.connected ? `In voice${voice.channelName ? `: ${voice.channelName}` : ''}` : 'Not in voice';
+  const status = voice.connected
+    ? `In voice${voice.channelName ? `: ${voice.channelName}` : ''}${voice.listeningOnly ? ` (${LISTENING_ONLY})` : ''}`
+    : 'Not in voice';
   const ringing: TrayMenuItem[] = input.ringing
     ? [
         {
@@ -101,7 +110,7 @@ export function createTray<Image, Menu>(deps: {
   onAction: (action: TrayAction) => void;
 }): { update(input: TrayInput): void; destroy(): void } {
   const initial: TrayInput = {
-    voice: { connected: false, muted: false, deafened: false, speaking: false, channelName: null },
+    voice: { connected: false, muted: false, deafened: false, speaking: false, channelName: null, listeningOnly: false },
     transmitting: false,
   };
   let iconState = trayIconState(initial);

@@ -24,6 +24,8 @@ export const voiceStateSchema = z.object({
   /** Whether the renderer is publishing audio right now (push-to-talk held or voice activity). */
   speaking: z.boolean().default(false),
   channelName: z.string().max(100).nullable().default(null),
+  /** Connected, but no microphone could be opened: nobody hears us (the voice panel says why). */
+  listeningOnly: z.boolean().default(false),
 });
 export type VoiceState = z.infer<typeof voiceStateSchema>;
 

@@ -3,7 +3,16 @@
  * by the preload). Everything else asks `platform()` and gets the same answers on the web, where storage falls back
  * to localStorage and push-to-talk to focused-window key events.
  */
-import type { CallCommand, Notice, ParleyBridge, PttDiagnostics, Ringing, ScreenPickRequest, VoiceCommand } from '@shared/ipc/contract';
+import type {
+  CallCommand,
+  Notice,
+  ParleyBridge,
+  PttDiagnostics,
+  Ringing,
+  ScreenPickRequest,
+  VoiceCommand,
+  VoiceState,
+} from '@shared/ipc/contract';
 import { createWebStorage, type KeyValueStorage } from './storage';
 import { createWebNotifier, type WebNotificationPermission } from './web-notifications';
 
@@ -21,7 +30,7 @@ export interface Platform {
   /** Tray / hotkey commands (toggle mute, toggle deafen, disconnect); a no-op subscription on the web. */
   onVoiceCommand(cb: (command: VoiceCommand['command']) => void): () => void;
   /** Tells the desktop shell the call state (tray icon and menu); ignored on the web. */
-  reportVoiceState(state: { connected: boolean; muted: boolean; deafened: boolean; speaking: boolean; channelName: string | null }): void;
+  reportVoiceState(state: VoiceState): void;
   setBadgeCount(count: number): void;
   /** Desktop: global push-to-talk is configured in the main process (enable, release delay, key capture). */
   desktopPtt: {

@@ -16,6 +16,7 @@ export function useTray(): void {
   const selfMute = useVoice((s) => s.selfMute);
   const selfDeaf = useVoice((s) => s.selfDeaf);
   const transmitting = useVoice((s) => s.transmitting && s.connection === 'connected');
+  const listeningOnly = useVoice((s) => s.micError !== null && s.connection === 'connected');
   const channelName = useVoice((s) => {
     const t = s.current;
     if (t?.callId) {
@@ -27,8 +28,8 @@ export function useTray(): void {
   });
 
   useEffect(() => {
-    platform().reportVoiceState({ connected, muted: selfMute, deafened: selfDeaf, speaking: transmitting, channelName });
-  }, [connected, selfMute, selfDeaf, transmitting, channelName]);
+    platform().reportVoiceState({ connected, muted: selfMute, deafened: selfDeaf, speaking: transmitting, channelName, listeningOnly });
+  }, [connected, selfMute, selfDeaf, transmitting, channelName, listeningOnly]);
 
   useEffect(
     () =>
