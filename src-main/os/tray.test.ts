@@ -79,6 +79,11 @@ describe('tray', () => {
     expect(calls).toEqual(['image:tray-muted.png', 'tooltip:Parley — listening only, no microphone', 'menu']);
     expect(item('status').label).toBe('In voice: General (listening only, no microphone)');
     expect(item('mute').checked).toBe(false);
+    // Muted as well: still said (the tooltip is where it shows on hover).
+    t.update({ voice: voice({ listeningOnly: true, muted: true }), transmitting: false });
+    expect(calls.slice(3)).toEqual(['menu']);
+    expect(item('mute').checked).toBe(true);
+    calls.length = 3;
     // The microphone found: back to transmitting.
     t.update({ voice: voice(), transmitting: true });
     expect(calls.slice(3)).toEqual(['image:tray-transmitting.png', 'tooltip:Parley — transmitting', 'menu']);

@@ -62,7 +62,7 @@ const LISTENING_ONLY = 'listening only, no microphone';
 function tooltipOf(input: TrayInput): string {
   const state = trayIconState(input);
   if (input.ringing) return `Parley — call from ${input.ringing.callerName}`;
-  if (state === 'muted' && input.voice.listeningOnly && !input.voice.muted) return `Parley — ${LISTENING_ONLY}`;
+  if (state === 'muted' && input.voice.listeningOnly) return `Parley — ${LISTENING_ONLY}`;
   return tooltips[state];
 }
 

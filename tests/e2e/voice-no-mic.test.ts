@@ -126,7 +126,7 @@ describe('voice without a microphone', () => {
     expect(await panel(a).getByRole('status').textContent()).toContain('Voice Connected');
   });
 
-  it('when a microphone is plugged in while listening only, then it is published without a click and the focus stays in the panel', async () => {
+  it('when a microphone is plugged in while listening only, then it is published without a click and the focus moves to Mute', async () => {
     const e = await device(E);
     await joinLounge(e, 'Den');
     const d = await device(D, noMicrophone({ unlisted: true }));

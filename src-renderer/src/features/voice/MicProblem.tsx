@@ -27,8 +27,11 @@ export function MicProblem() {
         focused.current = true;
       }}
       onBlur={(e) => {
-        // Moved elsewhere (not the notice being removed, whose blur has nowhere to go).
-        if (e.relatedTarget) focused.current = false;
+        // Moved elsewhere, unless the notice itself is going (then the effect above places the focus).
+        const notice = e.currentTarget;
+        setTimeout(() => {
+          if (notice.isConnected) focused.current = false;
+        });
       }}
     >
       {/* A new alert for each failure, so a Try again that fails again is announced again. */}

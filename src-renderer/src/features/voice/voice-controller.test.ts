@@ -319,6 +319,38 @@ describe('voice controller (fake room)', () => {
     expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(3);
   });
 
+  it('when muted, then a microphone plugged in is not opened until unmuting', async () => {
+    const { room, store, controller, microphoneAppears } = setup();
+    room.localParticipant.micFailure = new DOMException('Requested device not found', 'NotFoundError');
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    store.getState().toggleMute();
+    await controller.idle();
+    room.localParticipant.micFailure = null;
+    microphoneAppears();
+    await controller.idle();
+    expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(1);
+    store.getState().toggleMute();
+    await controller.idle();
+    expect(room.localParticipant).toMatchObject({ published: true, micEnabled: true });
+  });
+
+  it('when a microphone is plugged in during a switch to a room that is then denied it, then that room asks once', async () => {
+    const { room, store, controller, microphoneAppears } = setup();
+    room.localParticipant.micFailure = new DOMException('Requested device not found', 'NotFoundError');
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    const asksBefore = room.localParticipant.calls.filter((c) => c.enabled).length;
+    room.localParticipant.micFailure = new DOMException('Permission denied', 'NotAllowedError');
+    store.getState().join('c2', 'g1');
+    microphoneAppears(); // queued behind the switch, which asks (and is denied) first
+    await controller.idle();
+    expect(store.getState()).toMatchObject({ current: { channelId: 'c2' }, micError: 'mic: Permission denied' });
+    expect(room.localParticipant.calls.filter((c) => c.enabled)).toHaveLength(asksBefore + 1);
+  });
+
   it('when the microphone was denied, then a device change does not ask again (each ask can be a prompt)', async () => {
     const { room, store, controller, microphoneAppears, microphoneWatchers } = setup();
     room.localParticipant.micFailure = new DOMException('Permission denied', 'NotAllowedError');

@@ -341,17 +341,22 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     room.on(RoomEvent.TrackPublished, onPublished);
     room.on(RoomEvent.ParticipantConnected, onPublished);
     room.localParticipant.on('participantPermissionsChanged', onPermissions);
-    // Listening only because no microphone was plugged in, and now there is one: try it without waiting for a click.
-    const stopWatchingMicrophones = media.watchMicrophones(() => {
-      if (micMissing && micRefused) void enqueue(() => retryMic(true));
-    });
+    // Listening only because no microphone was plugged in, and now there is one: try it without waiting for a click,
+    // unless muted (unmuting asks). Checked when the step runs, not when queued: a room switch or an earlier try (a
+    // denial) may have run in between, and each ask can be a prompt.
+    const stopWatchingMicrophones = media.watchMicrophones(
+      () =>
+        void enqueue(async () => {
+          if (micMissing && micRefused && micAllowed(v())) await retryMic(true);
+        }),
+    );
 
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.target !== prev.target) void enqueue(converge);
       // Unmuting asks for a refused microphone again.
       if (micAllowed(s) && !micAllowed(prev)) micRefused = false;
       if (micAllowed(s) !== micAllowed(prev) || (s.connection === 'connected' && prev.connection !== 'connected')) void enqueue(applyMic);
-      if (s.micRetries !== prev.micRetries) void enqueue(retryMic);
+      if (s.micRetries !== prev.micRetries) void enqueue(() => retryMic());
       if (
         s.connection === 'connected' &&
         !s.current?.callId &&
