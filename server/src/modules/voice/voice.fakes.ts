@@ -206,6 +206,8 @@ export interface FakeRooms extends VoiceRoomService {
   rights: { room: string; identity: string; rights: VoiceMediaRights }[];
   /** When set, every call fails with this, as an unreachable LiveKit's calls do. */
   down: Error | null;
+  /** When set, removals fail with this while ping still answers: LiveKit stopping between a check and a removal. */
+  failRemovals: Error | null;
 }
 
 export function createFakeRooms(): FakeRooms {
@@ -219,6 +221,7 @@ export function createFakeRooms(): FakeRooms {
     deletedRooms,
     rights,
     down: null,
+    failRemovals: null,
     async ping() {
       if (rooms.down) throw rooms.down;
     },
@@ -234,6 +237,7 @@ export function createFakeRooms(): FakeRooms {
     },
     async removeParticipant(room, identity) {
       if (rooms.down) throw rooms.down;
+      if (rooms.failRemovals) throw rooms.failRemovals;
       removed.push({ room, identity });
       const list = participants.get(room) ?? [];
       const next = list.filter((p) => p.identity !== identity);

@@ -289,6 +289,19 @@ describe('voice service', () => {
       expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
     });
 
+    it('when LiveKit stops answering between the check and the removal, then the disconnect still completes, and the reconciler removes the connection later', async () => {
+      v.rooms.failRemovals = new Error('LiveKit did not answer (timed out)');
+      await v.service.disconnect(MOD, GUILD, USER);
+      // Ended, announced and audited: not a 503 with the session already gone.
+      expect(await v.repo.findByUser(USER)).toEqual(expect.objectContaining({ channelId: null }));
+      expect(await v.service.snapshotFor(MOD, [GUILD])).toEqual([]);
+      expect(v.audit.entries.at(-1)).toEqual({ action: 'voice.disconnect', actorId: MOD, targetId: USER });
+      expect(v.rooms.removed).toEqual([]);
+      v.rooms.failRemovals = null;
+      await v.reconciler.reconcileOnce();
+      expect(v.rooms.removed).toEqual([{ room: voiceRoomName(CHANNEL_A), identity: USER }]);
+    });
+
     it("when LiveKit does not answer, then the member's own leave and join elsewhere, and a kick, still complete (their client leaves; the reconciler evicts the kicked)", async () => {
       v.rooms.down = new Error('LiveKit did not answer (timed out)');
       await expect(v.service.join(USER, CHANNEL_B, {})).resolves.toEqual(expect.objectContaining({ channelId: CHANNEL_B }));

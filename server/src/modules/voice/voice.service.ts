@@ -304,18 +304,17 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
   }
 
   /**
-   * Ends the user's current session here and in LiveKit; publishes and audits the leave. Removing them from LiveKit is
-   * `required` only where nothing else would: a moderator's disconnect. Elsewhere it backs something up, and a LiveKit
-   * that does not answer is logged, not thrown, so the rest of the change (a leave, a join elsewhere, a move, a kick)
-   * completes: the user's own client leaves on a leave, a join or a move, and someone who lost the guild is evicted by
-   * the reconciler once LiveKit answers again.
+   * Ends the user's current session here and in LiveKit; publishes and audits the leave. Once the session is ended here
+   * the change stands: a LiveKit that does not answer the removal is logged, not thrown, so the rest of the change (a
+   * leave, a join elsewhere, a move, a kick, a disconnect) completes and nothing is left half-written. The user's own
+   * client leaves on a leave, a join or a move; any other connection we ended is removed by the reconciler once LiveKit
+   * answers again (removeIfOver). A moderator's disconnect asks LiveKit first (ping), so an outage is a 503 before this.
    */
   async function endCurrent(
     state: ActiveVoiceState,
     actorId: string,
     action: 'voice.leave' | 'voice.disconnect' | 'voice.move',
     details: Record<string, unknown> | undefined,
-    removal: 'required' | 'backup',
   ) {
     // End it here first: LiveKit's participant_left webhook can arrive before removeParticipant even returns, and the
     // session must be recorded as ended by this action (move/disconnect), not as the user leaving on their own.
@@ -324,8 +323,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       await announceEnd(ended, actorId, action, details);
       await releaseAfterEnd(ended.userId, ended.channelId, action);
     }
-    if (removal === 'required') await rooms.removeParticipant(state.room, state.userId);
-    else await removeQuietly(state.room, state.userId, action);
+    await removeQuietly(state.room, state.userId, action);
     if (ended) await deleteTempIfEmpty(ended.channelId, action, ended.participantSid);
   }
 
@@ -532,7 +530,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
       // One voice channel per user: leaving the old room is the server's job, so a second client (or a stuck one) can't
       // keep the user in two rooms (where LiveKit does not answer now, the reconciler removes that connection later).
       if (isActive(current) && current.channelId !== channel.id) {
-        await endCurrent(current, userId, 'voice.leave', { reason: 'joined another channel' }, 'backup');
+        await endCurrent(current, userId, 'voice.leave', { reason: 'joined another channel' });
       }
       if (body.selfMute !== undefined || body.selfDeaf !== undefined) {
         await repo.setSelfState(userId, body, clock());
@@ -542,7 +540,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
 
     async leave(userId) {
       const [current, seats] = await Promise.all([repo.findByUser(userId), repo.listSeats(userId)]);
-      if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' }, 'backup');
+      if (isActive(current)) await endCurrent(current, userId, 'voice.leave', { reason: 'left' });
       // Also a seat held for a token that was never used: the user said they are not coming.
       for (const seat of seats) await releaseSeat(seat, 'left');
       // Likewise a temporary channel held for them: empty without them, it goes now.
@@ -657,7 +655,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
           const move: VoiceMoveEvent = { ...joinInfo, fromChannelId: inVoice.channelId, movedBy: actorId };
           // Tell the client where to go before cutting it off, so it reconnects instead of reporting a dropped call.
           events.toUser(targetId, VOICE_MOVE, move);
-          await endCurrent(inVoice, actorId, 'voice.move', { toChannelId: moveTo.channel.id }, 'backup');
+          await endCurrent(inVoice, actorId, 'voice.move', { toChannelId: moveTo.channel.id });
         }
       } else if (flagged.length > 0) {
         const after = await repo.findByUser(targetId);
@@ -678,9 +676,10 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
         log.info({ actorId, targetId, guildId }, 'voice disconnect denied');
         throw AppError.forbidden('Missing MOVE_MEMBERS permission');
       }
-      // Fail before ending the session when LiveKit cannot be told to drop them (moderate() says why).
+      // Fail before ending the session when LiveKit cannot be told to drop them (moderate() says why). Should it stop
+      // answering between this and the removal, the disconnect stands and the reconciler drops the connection.
       await rooms.ping(current.room);
-      await endCurrent(current, actorId, 'voice.disconnect', undefined, 'required');
+      await endCurrent(current, actorId, 'voice.disconnect', undefined);
     },
 
     async endChannel(channelId) {
@@ -703,7 +702,7 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     async removeFromGuildVoice(guildId, userId, actorId) {
       const current = await repo.findByUser(userId);
       if (isActive(current) && current.guildId === guildId)
-        await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' }, 'backup');
+        await endCurrent(current, actorId, 'voice.disconnect', { reason: 'membership' });
       // Including seats held for tokens not used yet: those tokens are refused when they connect anyway.
       for (const seat of await repo.listSeats(userId)) if (seat.guildId === guildId) await releaseSeat(seat, 'membership');
     },
