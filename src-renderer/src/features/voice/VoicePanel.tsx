@@ -52,12 +52,6 @@ function ChannelVoicePanel() {
           <div className="voice-where muted small" title={`${channel?.name ?? ''} / ${guild?.name ?? ''}`}>
             {channel?.name ?? 'Voice'} / {guild?.name ?? ''}
           </div>
-          {connection === 'connected' && (
-            <div className="voice-stats muted small" aria-label="Connection quality">
-              {quality !== 'unknown' ? `Quality: ${quality}` : 'Quality: measuring'}
-              {ping !== null ? ` · ${ping} ms` : ''}
-            </div>
-          )}
         </div>
         {channel && (
           <button
@@ -75,7 +69,13 @@ function ChannelVoicePanel() {
           <HangUpIcon />
         </button>
       </div>
-      {/* Under the head, the panel's full width: notices, the video stats and toggles, recording. */}
+      {/* Under the head, the panel's full width: quality, notices, the video stats and toggles, recording. */}
+      {connection === 'connected' && (
+        <div className="voice-stats muted small" aria-label="Connection quality">
+          {quality !== 'unknown' ? `Quality: ${quality}` : 'Quality: measuring'}
+          {ping !== null ? ` · ${ping} ms` : ''}
+        </div>
+      )}
       {connection === 'connected' && channel && !canSpeak && (
         <div className="voice-no-speak muted small">You do not have permission to speak in this channel.</div>
       )}
