@@ -51,19 +51,11 @@ export function useDeviceWatcher() {
 }
 
 /**
- * Calls `onAvailable` after every devicechange that leaves at least one audio input (a microphone plugged in, or any
- * other change while one is there); returns the stop function. A no-op where the page has no mediaDevices.
+ * Calls `onAvailable` when the list of audio inputs grows (a microphone plugged in); returns the stop function. Reads
+ * the list useDeviceWatcher keeps, so a devicechange is enumerated once for both.
  */
 export function watchMicrophones(onAvailable: () => void): () => void {
-  const md = navigator.mediaDevices as MediaDevices | undefined;
-  if (!md?.enumerateDevices) return () => undefined;
-  const onChange = () =>
-    void md.enumerateDevices().then(
-      (devices) => {
-        if (devices.some((d) => d.kind === 'audioinput')) onAvailable();
-      },
-      () => undefined,
-    );
-  md.addEventListener('devicechange', onChange);
-  return () => md.removeEventListener('devicechange', onChange);
+  return devicesStore.subscribe((s, prev) => {
+    if (s.inputs.length > prev.inputs.length) onAvailable();
+  });
 }

@@ -68,7 +68,7 @@ export interface VoiceControllerDeps {
     screenOptions(): ScreenShareOptions;
     /** What to tell the user when the microphone could not be opened. */
     describeMicError(err: unknown): string;
-    /** Calls `onAvailable` whenever the system's devices change and an audio input is among them; returns the stop function. */
+    /** Calls `onAvailable` when a microphone is plugged in (the system's audio inputs grow); returns the stop function. */
     watchMicrophones(onAvailable: () => void): () => void;
   };
   describeError(err: unknown): string;
