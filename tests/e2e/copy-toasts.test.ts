@@ -4,8 +4,8 @@
  * - without one (a server reached over plain http is not a secure context, so the page has no `navigator.clipboard`;
  *   stood in for by an init script), Copy selects the link and says to press Ctrl+C, to screen readers from inside the
  *   dialog and in a notice shown above the modal dialog it came from (it used to sit behind it); in a 400 px window the
- *   notice covers neither the composer, the chat header's buttons, nor the user controls at the foot of the channel
- *   drawer. The pointer on the notice keeps it; axe on it in both themes once the dialog is closed.
+ *   notice covers neither the composer, the chat header's buttons, the channel's "New messages" bar, nor the user
+ *   controls at the foot of the channel drawer. The pointer on the notice keeps it; axe on it in both themes once the dialog is closed.
  */
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -17,13 +17,19 @@ const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
 const GUILD = `Copy Lab ${suffix}`;
 let A: E2eUser;
+let B: E2eUser;
+let guildId: string;
 
 beforeAll(async () => {
   A = await registerUser(e2e.server.url, `copy_${suffix}`, 'Casey');
+  B = await registerUser(e2e.server.url, `copy_b_${suffix}`, 'Dana');
   const guild = await rest<{ id: string }>(e2e.server.url, 'POST', '/guilds', A.token, { name: GUILD });
   expect(guild.status).toBe(201);
-  // An invite to offer: the dialog shows the user's existing one.
-  expect((await rest(e2e.server.url, 'POST', `/guilds/${guild.body.id}/invites`, A.token, {})).status).toBe(201);
+  guildId = guild.body.id;
+  // An invite to offer: the dialog shows the user's existing one. Dana joins with it, to write in #general.
+  const invite = await rest<{ code: string }>(e2e.server.url, 'POST', `/guilds/${guildId}/invites`, A.token, {});
+  expect(invite.status).toBe(201);
+  expect((await rest(e2e.server.url, 'POST', `/invites/${invite.body.code}`, B.token)).status).toBe(200);
 });
 
 async function openGuild(page: Page): Promise<void> {
@@ -95,7 +101,7 @@ describe('copy buttons and notices', () => {
     await ctx.close();
   });
 
-  it('when the page has no clipboard, then Copy selects the link and a notice above the dialog says to press Ctrl+C, clear of the composer and the controls at 400 px', async () => {
+  it('when the page has no clipboard, then Copy selects the link and a notice above the dialog says to press Ctrl+C, clear of the composer, the New messages bar and the controls at 400 px', async () => {
     const ctx = await e2e.newContext();
     await ctx.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true });
@@ -103,7 +109,27 @@ describe('copy buttons and notices', () => {
     const page = await ctx.newPage();
     await openGuild(page);
     expect(await page.evaluate(() => navigator.clipboard)).toBeUndefined();
+    // #general shows its "New messages" bar: 30 messages from Dana, marked unread from the tenth (the divider above it
+    // scrolled out of view): 21 new.
+    const general = (
+      await rest<{ items: { id: string; type: string }[] }>(e2e.server.url, 'GET', `/guilds/${guildId}/channels`, A.token)
+    ).body.items.find((c) => c.type === 'text')!.id;
+    for (let i = 1; i <= 30; i++)
+      expect((await rest(e2e.server.url, 'POST', `/channels/${general}/messages`, B.token, { content: `line ${i}` })).status).toBe(201);
+    const line = (n: number) =>
+      page.locator('article.message').filter({ has: page.locator('.content', { hasText: new RegExp(`^line ${n}$`) }) });
+    await line(30).waitFor();
+    await line(10).focus();
+    await line(10).getByRole('button', { name: 'Mark unread' }).click();
+    await line(30).scrollIntoViewIfNeeded();
+    const unreadBar = page.getByRole('region', { name: 'Unread messages' });
+    await unreadBar.waitFor();
+    // Answered the notifications prompt (its banner would sit between the header and the bar).
+    await page.getByRole('region', { name: 'Desktop notifications' }).getByRole('button', { name: 'Not now' }).click();
     await page.setViewportSize({ width: 400, height: 760 });
+    // At 400 px the bar keeps to one line ("30 new · Jump · Mark as read"), its buttons named in full.
+    expect((await box(unreadBar, 'the New messages bar')).height).toBeLessThan(36);
+    expect(await unreadBar.getByRole('button', { name: 'Jump to first unread' }).innerText()).toBe('Jump');
 
     await page.getByRole('button', { name: 'Show channels' }).click();
     await page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name: 'Invite people' }).click();
@@ -133,6 +159,7 @@ describe('copy buttons and notices', () => {
       ['Show channels', page.getByRole('button', { name: 'Show channels' })],
       ['Show member list', page.getByRole('button', { name: 'Show member list' })],
       ['the user controls', page.getByRole('region', { name: 'User controls' })],
+      ['the New messages bar', unreadBar],
     ] as const) {
       expect(overlap(noticeBox, await box(part, label)), `the notice covers ${label}`).toBe(false);
     }

@@ -22,13 +22,17 @@ export function UnreadBar({
   onJump: () => void;
   onMarkRead: () => void;
 }) {
-  const label = `${count}${more ? '+' : ''} new message${count === 1 && !more ? '' : 's'}`;
+  const noun = `message${count === 1 && !more ? '' : 's'}`;
+  // In a narrow window the bar keeps to one line: "21 new · Jump · Mark as read" (the words in .unread-bar-more go).
   return (
     <div className="unread-bar" role="region" aria-label="Unread messages">
-      <span>{label}</span>
+      <span className="unread-bar-count">
+        {count}
+        {more ? '+' : ''} new<span className="unread-bar-more"> {noun}</span>
+      </span>
       <span className="unread-bar-actions">
-        <button type="button" className="link-btn" onClick={onJump}>
-          Jump to first unread
+        <button type="button" className="link-btn" aria-label="Jump to first unread" onClick={onJump}>
+          Jump<span className="unread-bar-more"> to first unread</span>
         </button>
         <button type="button" className="link-btn" onClick={onMarkRead}>
           Mark as read
