@@ -7,11 +7,13 @@ import { MicProblem } from './MicProblem';
 import { openChannelChat } from './open-channel-chat';
 import { useOutlet } from './video-outlets';
 
+// Short enough for one line beside the head's two buttons in the 240 px sidebar, even in a wide font (DejaVu): the
+// panel's own label already says it is about voice.
 const STATUS: Record<string, string> = {
   connecting: 'Connecting…',
   connected: 'Voice Connected',
   reconnecting: 'Reconnecting…',
-  failed: 'Voice Disconnected',
+  failed: 'Disconnected',
 };
 
 /** Shown while in (or joining) a voice channel: state, channel, quality and ping, and the disconnect button. A DM call has its own (CallPanel). */
