@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRingtone, RING_PERIOD_MS, type RingtoneContext } from './ringtone';
+import type { ToneContext } from '../voice/sound-cues';
+import { createRingtone, RING_PERIOD_MS } from './ringtone';
 
 function fakeContext() {
   const started: number[] = [];
   const log: string[] = [];
-  const ctx: RingtoneContext & { closed: boolean } = {
+  const ctx: ToneContext & { closed: boolean } = {
     currentTime: 0,
     destination: 'out',
     closed: false,

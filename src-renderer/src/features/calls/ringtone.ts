@@ -8,25 +8,7 @@
  * ring.start();   // a call rings
  * ring.stop();    // answered, declined, missed, cancelled
  */
-
-/** The slice of WebAudio the ringtone uses (so a unit test can fake it). */
-export interface RingtoneContext {
-  readonly currentTime: number;
-  readonly destination: unknown;
-  createOscillator(): {
-    type: string;
-    frequency: { value: number };
-    connect(node: unknown): unknown;
-    start(when: number): void;
-    stop(when: number): void;
-  };
-  createGain(): {
-    gain: { setValueAtTime(v: number, t: number): unknown; linearRampToValueAtTime(v: number, t: number): unknown };
-    connect(node: unknown): unknown;
-  };
-  resume(): Promise<void>;
-  close(): Promise<void>;
-}
+import { playNotes, type Note, type ToneContext } from '../voice/sound-cues';
 
 export interface Ringtone {
   start(): void;
@@ -35,42 +17,28 @@ export interface Ringtone {
 }
 
 /** Two notes (E5, then A5), each with a short attack and a gentle release. */
-const NOTES = [659.25, 880];
 const NOTE_S = 0.32;
+const NOTES: readonly Note[] = [659.25, 880].map((freq, i) => ({ freq, at: i * (NOTE_S + 0.06), dur: NOTE_S }));
 export const RING_PERIOD_MS = 2500;
 
 export function createRingtone(
   deps: {
-    createContext?: () => RingtoneContext | null;
+    createContext?: () => ToneContext | null;
     setInterval?: (fn: () => void, ms: number) => unknown;
     clearInterval?: (h: unknown) => void;
     volume?: number;
   } = {},
 ): Ringtone {
   const createContext =
-    deps.createContext ?? (() => (typeof AudioContext === 'function' ? (new AudioContext() as unknown as RingtoneContext) : null));
+    deps.createContext ?? (() => (typeof AudioContext === 'function' ? (new AudioContext() as unknown as ToneContext) : null));
   const every = deps.setInterval ?? ((fn, ms) => setInterval(fn, ms));
   const clear = deps.clearInterval ?? ((h) => clearInterval(h as ReturnType<typeof setInterval>));
   const volume = deps.volume ?? 0.18;
-  let ctx: RingtoneContext | null = null;
+  let ctx: ToneContext | null = null;
   let timer: unknown = null;
 
-  function chime(c: RingtoneContext): void {
-    const t0 = c.currentTime + 0.02;
-    NOTES.forEach((freq, i) => {
-      const at = t0 + i * (NOTE_S + 0.06);
-      const osc = c.createOscillator();
-      const g = c.createGain();
-      osc.type = 'sine';
-      osc.frequency.value = freq;
-      g.gain.setValueAtTime(0, at);
-      g.gain.linearRampToValueAtTime(volume, at + 0.02);
-      g.gain.linearRampToValueAtTime(0, at + NOTE_S);
-      osc.connect(g);
-      g.connect(c.destination);
-      osc.start(at);
-      osc.stop(at + NOTE_S + 0.02);
-    });
+  function chime(c: ToneContext): void {
+    playNotes(c, NOTES, { start: c.currentTime + 0.02, volume, attack: 0.02 });
   }
 
   return {

@@ -292,6 +292,14 @@ function VoiceSettings() {
         checked={s.autoGainControl}
         onChange={(v) => s.update({ autoGainControl: v })}
       />
+
+      <h4>Sounds</h4>
+      <Toggle
+        label="Voice Sound Cues"
+        hint="A short sound when you connect, disconnect, mute or deafen, and when someone joins or leaves your channel or call. A recording starting always sounds."
+        checked={s.voiceSounds}
+        onChange={(v) => s.update({ voiceSounds: v })}
+      />
     </div>
   );
 }

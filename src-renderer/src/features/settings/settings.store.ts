@@ -29,6 +29,8 @@ export const settingsSchema = z.object({
   autoGainControl: z.catch(z.boolean(), true),
   userVolumes: z.catch(z.record(z.string(), z.number().check(z.minimum(0), z.maximum(2))), {}),
   localMutes: z.catch(z.record(z.string(), z.boolean()), {}),
+  /** Sound cues for joins, leaves, mute, deafen and disconnect (features/voice/sound-cues.ts). */
+  voiceSounds: z.catch(z.boolean(), true),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

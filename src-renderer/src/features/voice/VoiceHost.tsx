@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { useVoice } from '../../app/services';
+import { useSoundCues } from './useSoundCues';
 
 /**
  * livekit-client and @livekit/components-react are only needed once you join voice: they live in their own chunk,
@@ -8,6 +9,7 @@ import { useVoice } from '../../app/services';
 const VoiceSession = lazy(() => import('./VoiceSession'));
 
 export function VoiceHost() {
+  useSoundCues();
   const active = useVoice((s) => s.target !== null || s.current !== null || s.connection !== 'idle');
   if (!active) return null;
   return (

@@ -12,6 +12,7 @@ import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useVoice, voiceStore } from '../../app/services';
 import { usePushToTalk } from './usePushToTalk';
+import { playCue } from './useSoundCues';
 import { useTray } from './useTray';
 import { useVoiceController } from './useVoiceController';
 import { useVoiceDevices } from './useVoiceDevices';
@@ -106,32 +107,11 @@ function RecordingWatcher() {
   useEffect(() => {
     const rec = parseRecordingMetadata(metadata);
     voiceStore.getState().setRecording(rec);
-    if (rec && !wasActive.current) playRecordingCue();
+    if (rec && !wasActive.current) playCue('recording');
     wasActive.current = rec !== null;
   }, [metadata]);
   useEffect(() => () => voiceStore.getState().setRecording(null), []);
   return null;
-}
-
-function playRecordingCue() {
-  try {
-    const ctx = new AudioContext();
-    const t0 = ctx.currentTime;
-    for (const [i, freq] of [660, 880].entries()) {
-      const osc = ctx.createOscillator();
-      const g = ctx.createGain();
-      osc.frequency.value = freq;
-      g.gain.setValueAtTime(0, t0 + i * 0.18);
-      g.gain.linearRampToValueAtTime(0.15, t0 + i * 0.18 + 0.02);
-      g.gain.linearRampToValueAtTime(0, t0 + i * 0.18 + 0.16);
-      osc.connect(g).connect(ctx.destination);
-      osc.start(t0 + i * 0.18);
-      osc.stop(t0 + i * 0.18 + 0.17);
-    }
-    setTimeout(() => void ctx.close(), 800);
-  } catch {
-    // No audio output available: the banner still shows.
-  }
 }
 
 /** Connection quality from LiveKit, ping from the ICE candidate pair of our media transport. */

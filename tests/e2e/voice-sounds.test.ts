@@ -1,0 +1,156 @@
+/**
+ * Browser E2E: voice sound cues, as Discord plays them (features/voice/sound-cues.ts). Each page's WebAudio
+ * oscillators are noted by an init script (the frequencies the app starts and when), and a cue is told by its notes.
+ * A joins (join), B joins (B: join; A: join), A mutes and unmutes from the keyboard, B disconnects (B: disconnect;
+ * A: leave). A turns the cues off in Settings: C joining then sounds nothing on A's page. D, with no microphone and
+ * push-to-talk, presses the key while listening only and hears the "no microphone" cue.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CUE_NOTES, type Cue } from '../../src-renderer/src/features/voice/sound-cues';
+import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
+import { useBrowserSession } from './web-stack';
+
+const e2e = useBrowserSession();
+const suffix = Math.random().toString(36).slice(2, 7);
+const GUILD = `Sound Guild ${suffix}`;
+let A: E2eUser;
+let B: E2eUser;
+let C: E2eUser;
+let D: E2eUser;
+
+/** Init script: every oscillator the page starts, by frequency, with the wall time of the start() call. */
+const NOTE_TONES = `(() => {
+  window.__tones = [];
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args) {
+    window.__tones.push({ freq: this.frequency.value, t: performance.now() });
+    return start.apply(this, args);
+  };
+})();`;
+
+/** Init script: getUserMedia finds no microphone (the camera and everything else as usual). */
+const NO_MICROPHONE = `(() => {
+  const md = navigator.mediaDevices;
+  const real = md.getUserMedia.bind(md);
+  md.getUserMedia = (c) => (c && c.audio ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError')) : real(c));
+})();`;
+
+/**
+ * The cues a page played so far: its oscillators grouped by start() call time (a cue starts all its notes at once),
+ * told by their frequencies (an AudioParam holds a 32-bit float).
+ */
+async function cues(page: Page): Promise<Cue[]> {
+  const tones = await page.evaluate(() => (window as unknown as { __tones: { freq: number; t: number }[] }).__tones);
+  const groups: number[][] = [];
+  let last = -Infinity;
+  for (const { freq, t } of tones) {
+    if (t - last > 5) groups.push([]);
+    groups.at(-1)!.push(freq);
+    last = t;
+  }
+  const names = Object.entries(CUE_NOTES) as [Cue, readonly { freq: number }[]][];
+  return groups.map(
+    (g) => names.find(([, notes]) => notes.map((n) => Math.fround(n.freq)).join() === g.join())?.[0] ?? (`unknown ${g.join()}` as Cue),
+  );
+}
+
+async function device(who: E2eUser, ...initScripts: string[]): Promise<Page> {
+  const ctx = await e2e.newContext();
+  for (const script of [NOTE_TONES, ...initScripts]) await ctx.addInitScript(script);
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => console.error(`[page error ${who.displayName}] ${err.message}`));
+  await signIn(page, e2e.server.url, who);
+  await page
+    .getByRole('navigation', { name: 'Servers' })
+    .getByRole('button', { name: new RegExp(`^${GUILD}`) })
+    .click();
+  return page;
+}
+
+async function join(page: Page, channel: string): Promise<void> {
+  await page
+    .getByRole('complementary', { name: 'Channels' })
+    .getByRole('button', { name: new RegExp(`^${channel} \\(voice channel\\)`) })
+    .click();
+  await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+}
+
+const occupant = (page: Page, name: string) => page.locator('li.voice-user', { hasText: name });
+
+beforeAll(async () => {
+  const base = e2e.server.url;
+  [A, B, C, D] = await Promise.all([
+    registerUser(base, `snd_a_${suffix}`, 'Ava'),
+    registerUser(base, `snd_b_${suffix}`, 'Bo'),
+    registerUser(base, `snd_c_${suffix}`, 'Cal'),
+    registerUser(base, `snd_d_${suffix}`, 'Dot'),
+  ]);
+  const guild = (await rest<{ id: string }>(base, 'POST', '/guilds', A.token, { name: GUILD })).body;
+  for (const name of ['Lounge', 'Den'])
+    expect((await rest(base, 'POST', `/guilds/${guild.id}/channels`, A.token, { type: 'voice', name })).status).toBe(201);
+  const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, A.token, {})).body;
+  for (const who of [B, C, D]) expect((await rest(base, 'POST', `/invites/${invite.code}`, who.token)).status).toBe(200);
+});
+
+describe('voice sound cues', () => {
+  it('when people join and leave my channel and I mute, then each sounds its cue; turned off in Settings, nothing sounds', async () => {
+    const a = await device(A);
+    await join(a, 'Lounge');
+    await expect.poll(() => cues(a)).toEqual(['join']);
+
+    const b = await device(B);
+    await join(b, 'Lounge');
+    await expect.poll(() => cues(b)).toEqual(['join']);
+    await expect.poll(() => cues(a), { timeout: 15_000 }).toEqual(['join', 'join']);
+
+    // Mute and unmute from the keyboard.
+    await a.getByRole('button', { name: 'Mute', exact: true }).focus();
+    await a.keyboard.press('Enter');
+    await a.getByRole('button', { name: 'Unmute', exact: true }).waitFor();
+    await a.keyboard.press('Enter');
+    await expect.poll(() => cues(a)).toEqual(['join', 'join', 'mute', 'unmute']);
+
+    await b.getByRole('button', { name: 'Disconnect from voice' }).click();
+    await expect.poll(() => cues(b)).toEqual(['join', 'disconnect']);
+    await expect.poll(() => cues(a), { timeout: 15_000 }).toEqual(['join', 'join', 'mute', 'unmute', 'leave']);
+
+    // Off in Settings → Voice & Audio, from the keyboard: C joining sounds nothing on A's page.
+    await a.getByRole('button', { name: 'User settings' }).click();
+    const dialog = a.getByRole('dialog', { name: 'User Settings' });
+    const toggle = dialog.getByRole('switch', { name: 'Voice Sound Cues' });
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.focus();
+    await a.keyboard.press('Space');
+    expect(await toggle.isChecked()).toBe(false);
+    await a.keyboard.press('Escape');
+    const c = await device(C);
+    await join(c, 'Lounge');
+    await occupant(a, 'Cal').waitFor({ timeout: 15_000 });
+    await a.waitForTimeout(1000);
+    expect(await cues(a)).toEqual(['join', 'join', 'mute', 'unmute', 'leave']);
+    // The choice is kept across a reload.
+    await a.reload();
+    await a.getByRole('button', { name: 'User settings' }).click();
+    expect(await a.getByRole('dialog', { name: 'User Settings' }).getByRole('switch', { name: 'Voice Sound Cues' }).isChecked()).toBe(
+      false,
+    );
+  });
+
+  it('when I press push-to-talk while listening only, then the no-microphone cue sounds', async () => {
+    const d = await device(D, NO_MICROPHONE);
+    await d.getByRole('button', { name: 'User settings' }).click();
+    const dialog = d.getByRole('dialog', { name: 'User Settings' });
+    await dialog.getByLabel('Push to Talk').check();
+    await d.keyboard.press('Escape');
+    await join(d, 'Den');
+    await d.getByRole('region', { name: 'Voice connection' }).getByRole('alert').waitFor();
+    await expect.poll(() => cues(d)).toEqual(['join']);
+    // The default push-to-talk key (`); held, then released: one cue per press.
+    await d.locator('body').focus();
+    await d.keyboard.down('Backquote');
+    await d.waitForTimeout(300);
+    await d.keyboard.up('Backquote');
+    await expect.poll(() => cues(d)).toEqual(['join', 'no-mic']);
+  });
+});
