@@ -2,14 +2,15 @@
  * Browser E2E: voice sound cues, as Discord plays them (features/voice/sound-cues.ts). Each page's WebAudio
  * oscillators are noted by an init script (the frequencies the app starts and when), and a cue is told by its notes.
  * A joins (join), B joins (B: join; A: join), A mutes and unmutes from the keyboard, B disconnects (B: disconnect;
- * A: leave). A turns the cues off in Settings: C joining then sounds nothing on A's page. D, with no microphone and
+ * A: leave). A turns the cues off in Settings: C joining then sounds nothing on A's page (once C's audio has reached
+ * it). On again, A switches channels: one join, and no arrival for who was there first. D, with no microphone and
  * push-to-talk, presses the key while listening only and hears the "no microphone" cue.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CUE_NOTES, type Cue } from '../../src-renderer/src/features/voice/sound-cues';
 import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
-import { useBrowserSession } from './web-stack';
+import { CAPTURE_REMOTE_AUDIO, useBrowserSession } from './web-stack';
 
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
@@ -24,7 +25,7 @@ const NOTE_TONES = `(() => {
   window.__tones = [];
   const start = OscillatorNode.prototype.start;
   OscillatorNode.prototype.start = function (...args) {
-    window.__tones.push({ freq: this.frequency.value, t: performance.now() });
+    window.__tones.push({ freq: this.frequency.value, t: performance.now(), when: args[0] ?? 0 });
     return start.apply(this, args);
   };
 })();`;
@@ -37,17 +38,18 @@ const NO_MICROPHONE = `(() => {
 })();`;
 
 /**
- * The cues a page played so far: its oscillators grouped by start() call time (a cue starts all its notes at once),
+ * The cues a page played so far: its oscillators grouped into cues (a cue starts all its notes in one call, each later
+ * in the context's time than the one before, so a note scheduled no later than the previous one begins the next cue),
  * told by their frequencies (an AudioParam holds a 32-bit float).
  */
 async function cues(page: Page): Promise<Cue[]> {
-  const tones = await page.evaluate(() => (window as unknown as { __tones: { freq: number; t: number }[] }).__tones);
+  const tones = await page.evaluate(() => (window as unknown as { __tones: { freq: number; t: number; when: number }[] }).__tones);
   const groups: number[][] = [];
-  let last = -Infinity;
-  for (const { freq, t } of tones) {
-    if (t - last > 5) groups.push([]);
+  let last = { t: -Infinity, when: Infinity };
+  for (const { freq, t, when } of tones) {
+    if (t - last.t > 5 || when <= last.when) groups.push([]);
     groups.at(-1)!.push(freq);
-    last = t;
+    last = { t, when };
   }
   const names = Object.entries(CUE_NOTES) as [Cue, readonly { freq: number }[]][];
   return groups.map(
@@ -55,9 +57,12 @@ async function cues(page: Page): Promise<Cue[]> {
   );
 }
 
+/** How many remote audio tracks the page has received (CAPTURE_REMOTE_AUDIO): LiveKit's own view of who is there. */
+const remoteTracks = (page: Page) => page.evaluate(() => (window as unknown as { __remoteAudio: unknown[] }).__remoteAudio.length);
+
 async function device(who: E2eUser, ...initScripts: string[]): Promise<Page> {
   const ctx = await e2e.newContext();
-  for (const script of [NOTE_TONES, ...initScripts]) await ctx.addInitScript(script);
+  for (const script of [NOTE_TONES, CAPTURE_REMOTE_AUDIO, ...initScripts]) await ctx.addInitScript(script);
   const page = await ctx.newPage();
   page.on('pageerror', (err) => console.error(`[page error ${who.displayName}] ${err.message}`));
   await signIn(page, e2e.server.url, who);
@@ -87,7 +92,7 @@ beforeAll(async () => {
     registerUser(base, `snd_d_${suffix}`, 'Dot'),
   ]);
   const guild = (await rest<{ id: string }>(base, 'POST', '/guilds', A.token, { name: GUILD })).body;
-  for (const name of ['Lounge', 'Den'])
+  for (const name of ['Lounge', 'Den', 'Nook'])
     expect((await rest(base, 'POST', `/guilds/${guild.id}/channels`, A.token, { type: 'voice', name })).status).toBe(201);
   const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, A.token, {})).body;
   for (const who of [B, C, D]) expect((await rest(base, 'POST', `/invites/${invite.code}`, who.token)).status).toBe(200);
@@ -124,17 +129,39 @@ describe('voice sound cues', () => {
     await a.keyboard.press('Space');
     expect(await toggle.isChecked()).toBe(false);
     await a.keyboard.press('Escape');
+    const tracksBefore = await remoteTracks(a);
     const c = await device(C);
     await join(c, 'Lounge');
     await occupant(a, 'Cal').waitFor({ timeout: 15_000 });
-    await a.waitForTimeout(1000);
+    // A's room has C (C's microphone reached A's page), and nothing sounded.
+    await expect.poll(() => remoteTracks(a), { timeout: 15_000 }).toBeGreaterThan(tracksBefore);
+    await a.waitForTimeout(500);
     expect(await cues(a)).toEqual(['join', 'join', 'mute', 'unmute', 'leave']);
-    // The choice is kept across a reload.
+    // The choice is kept across a reload (which leaves voice; the page's cues start afresh).
     await a.reload();
     await a.getByRole('button', { name: 'User settings' }).click();
-    expect(await a.getByRole('dialog', { name: 'User Settings' }).getByRole('switch', { name: 'Voice Sound Cues' }).isChecked()).toBe(
-      false,
-    );
+    const again = a.getByRole('dialog', { name: 'User Settings' }).getByRole('switch', { name: 'Voice Sound Cues' });
+    expect(await again.isChecked()).toBe(false);
+
+    // On again. A rejoins Lounge (C is there), then switches to Den, where B already is: one join for each (no
+    // disconnect between, and B, there first, is no arrival); B hears A arrive.
+    await again.focus();
+    await a.keyboard.press('Space');
+    expect(await again.isChecked()).toBe(true);
+    await a.keyboard.press('Escape');
+    await join(a, 'Lounge');
+    await expect.poll(() => cues(a)).toEqual(['join']);
+    await join(b, 'Den');
+    await a
+      .getByRole('complementary', { name: 'Channels' })
+      .getByRole('button', { name: /^Den \(voice channel\)/ })
+      .click();
+    await expect
+      .poll(() => a.getByRole('region', { name: 'Voice connection' }).innerText(), { timeout: 20_000 })
+      .toMatch(/Voice Connected[\s\S]*Den/);
+    await expect.poll(() => cues(b), { timeout: 15_000 }).toEqual(['join', 'disconnect', 'join', 'join']);
+    await a.waitForTimeout(1000);
+    expect(await cues(a)).toEqual(['join', 'join']);
   });
 
   it('when I press push-to-talk while listening only, then the no-microphone cue sounds', async () => {
@@ -143,7 +170,7 @@ describe('voice sound cues', () => {
     const dialog = d.getByRole('dialog', { name: 'User Settings' });
     await dialog.getByLabel('Push to Talk').check();
     await d.keyboard.press('Escape');
-    await join(d, 'Den');
+    await join(d, 'Nook');
     await d.getByRole('region', { name: 'Voice connection' }).getByRole('alert').waitFor();
     await expect.poll(() => cues(d)).toEqual(['join']);
     // The default push-to-talk key (`); held, then released: one cue per press.

@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { useLayoutEffect, useRef, type MouseEvent } from 'react';
 import { unreadStore } from '../../app/services';
 import { MarkUnreadIcon } from '../../ui/icons';
 import type { ChatMessage } from './message-merge';
@@ -10,7 +10,12 @@ export function markChannelRead(channelId: string, messages: readonly ChatMessag
   unreadStore.getState().flush();
 }
 
-/** "N new messages — Jump to first unread / Mark as read", shown while the first unread message is off-screen. */
+/**
+ * "N new messages — Jump to first unread / Mark as read", shown while the first unread message is off-screen. In a
+ * narrow chat column it keeps to one line, "21 new · Jump · Mark as read" (a container query hides the words in
+ * .unread-bar-more from sight, not from screen readers). It publishes its bottom edge as `--unread-bar-bottom`, so
+ * notices (toasts) show under it rather than over its buttons, wherever it sits (under a banner, in the voice view).
+ */
 export function UnreadBar({
   count,
   more,
@@ -22,22 +27,39 @@ export function UnreadBar({
   onJump: () => void;
   onMarkRead: () => void;
 }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const bar = ref.current;
+    if (!bar) return;
+    const root = document.documentElement.style;
+    const publish = () => root.setProperty('--unread-bar-bottom', `${Math.round(bar.getBoundingClientRect().bottom)}px`);
+    publish();
+    // The bar moves when what is above it changes size (a banner answered, the window resized): its area resizes then.
+    const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(publish) : null;
+    observer?.observe(bar);
+    if (bar.parentElement) observer?.observe(bar.parentElement);
+    return () => {
+      observer?.disconnect();
+      root.removeProperty('--unread-bar-bottom');
+    };
+  }, []);
   const noun = `message${count === 1 && !more ? '' : 's'}`;
-  // In a narrow window the bar keeps to one line: "21 new · Jump · Mark as read" (the words in .unread-bar-more go).
   return (
-    <div className="unread-bar" role="region" aria-label="Unread messages">
-      <span className="unread-bar-count">
-        {count}
-        {more ? '+' : ''} new<span className="unread-bar-more"> {noun}</span>
-      </span>
-      <span className="unread-bar-actions">
-        <button type="button" className="link-btn" aria-label="Jump to first unread" onClick={onJump}>
-          Jump<span className="unread-bar-more"> to first unread</span>
-        </button>
-        <button type="button" className="link-btn" onClick={onMarkRead}>
-          Mark as read
-        </button>
-      </span>
+    <div ref={ref} className="unread-bar" role="region" aria-label="Unread messages">
+      <div className="unread-bar-row">
+        <span className="unread-bar-count">
+          {count}
+          {more ? '+' : ''} new<span className="unread-bar-more"> {noun}</span>
+        </span>
+        <span className="unread-bar-actions">
+          <button type="button" className="link-btn" aria-label="Jump to first unread" onClick={onJump}>
+            Jump<span className="unread-bar-more"> to first unread</span>
+          </button>
+          <button type="button" className="link-btn" onClick={onMarkRead}>
+            Mark as read
+          </button>
+        </span>
+      </div>
     </div>
   );
 }

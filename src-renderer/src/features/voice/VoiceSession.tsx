@@ -2,12 +2,13 @@ import {
   AudioTrack,
   RoomContext,
   useConnectionQualityIndicator,
+  useConnectionState,
   useLocalParticipant,
   useParticipants,
   useRoomInfo,
   useTracks,
 } from '@livekit/components-react';
-import { Track, type Room } from 'livekit-client';
+import { ConnectionState, Track, type Room } from 'livekit-client';
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useVoice, voiceStore } from '../../app/services';
@@ -68,10 +69,17 @@ function VideoPortals({ controller }: { controller: VoiceController }) {
   );
 }
 
-/** Mirrors LiveKit participants (speaking, mute) into the voice store as plain data for the sidebar. */
+/**
+ * Mirrors LiveKit participants (speaking, mute) into the voice store as plain data for the sidebar. Only while the room
+ * is connected: the list held through a reconnect is the last one (a full reconnect unlists everyone and lists them
+ * again), and a room that is connecting lists nobody, not the last room's local participant. Sound cues
+ * (useSoundCues) read arrivals and departures from it.
+ */
 function CallMirror() {
   const participants = useParticipants();
+  const state = useConnectionState();
   useEffect(() => {
+    if (state !== ConnectionState.Connected) return;
     voiceStore.getState().setParticipants(
       participants.map((p) => ({
         identity: p.identity,

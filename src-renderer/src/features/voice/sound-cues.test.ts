@@ -86,12 +86,11 @@ describe('cuesBetween', () => {
 
 function fakeContext() {
   const started: { at: number; freq: number }[] = [];
-  const ctx: CueContext & { closed: boolean; sinks: string[] } = {
+  const ctx: CueContext & { closed: boolean } = {
     currentTime: 10,
     destination: 'out',
     state: 'running',
     closed: false,
-    sinks: [],
     createOscillator() {
       const osc = {
         type: '',
@@ -108,20 +107,19 @@ function fakeContext() {
       ctx.closed = true;
       (ctx as { state: string }).state = 'closed';
     },
-    setSinkId: async (id: string) => void ctx.sinks.push(id),
   };
   return { ctx, started };
 }
 
 function setup(sink = { id: 'default' }) {
-  const contexts: ReturnType<typeof fakeContext>[] = [];
+  const contexts: (ReturnType<typeof fakeContext> & { sinkId: string })[] = [];
   let timer: (() => void) | null = null;
   const delays: number[] = [];
   const player = createCuePlayer({
     sinkId: () => sink.id,
-    createContext: () => {
+    createContext: (sinkId) => {
       const f = fakeContext();
-      contexts.push(f);
+      contexts.push({ ...f, sinkId });
       return f.ctx;
     },
     setTimeout: (fn, ms) => {
@@ -157,15 +155,15 @@ describe('createCuePlayer', () => {
     expect(contexts).toHaveLength(2);
   });
 
-  it('when a speaker is chosen, then cues play on it; choosing another opens a context on that one', () => {
+  it('when a speaker is chosen, then the context opens on it; choosing another opens one on that', () => {
     const sink = { id: 'headset-1' };
     const { player, contexts } = setup(sink);
     player.play('join');
-    expect(contexts[0]!.ctx.sinks).toEqual(['headset-1']);
+    expect(contexts.map((c) => c.sinkId)).toEqual(['headset-1']);
     sink.id = 'default';
     player.play('leave');
     expect(contexts[0]!.ctx.closed).toBe(true);
-    expect(contexts[1]!.ctx.sinks).toEqual([]);
+    expect(contexts.map((c) => c.sinkId)).toEqual(['headset-1', 'default']);
   });
 
   it('when there is no audio output, then playing does nothing and does not throw', () => {

@@ -119,7 +119,21 @@ export function playNotes(c: ToneContext, notes: readonly Note[], opts: { start:
 
 export interface CueContext extends ToneContext {
   readonly state: string;
-  setSinkId?(id: string): Promise<void>;
+}
+
+/**
+ * An AudioContext on the speaker `sinkId` (AudioContextOptions.sinkId, Chromium 110+): opened on it rather than moved
+ * there with setSinkId, so a cue never starts on the default speaker while the output switches. A speaker that is gone
+ * gives the default one.
+ */
+function openContext(sinkId: string): CueContext | null {
+  if (typeof AudioContext !== 'function') return null;
+  if (sinkId === 'default') return new AudioContext() as unknown as CueContext;
+  try {
+    return new AudioContext({ sinkId } as AudioContextOptions) as unknown as CueContext;
+  } catch {
+    return new AudioContext() as unknown as CueContext;
+  }
 }
 
 export interface CuePlayer {
@@ -134,13 +148,12 @@ export const CUE_IDLE_CLOSE_MS = 3000;
 export function createCuePlayer(deps: {
   /** The output device (settings' speaker, after fallback); 'default' for the system's. */
   sinkId: () => string;
-  createContext?: () => CueContext | null;
+  createContext?: (sinkId: string) => CueContext | null;
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (h: unknown) => void;
   volume?: number;
 }): CuePlayer {
-  const createContext =
-    deps.createContext ?? (() => (typeof AudioContext === 'function' ? (new AudioContext() as unknown as CueContext) : null));
+  const createContext = deps.createContext ?? openContext;
   const later = deps.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
   const cancel = deps.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
   const volume = deps.volume ?? 0.15;
@@ -161,13 +174,11 @@ export function createCuePlayer(deps: {
     if (ctx && ctx.state !== 'closed' && sink === wanted) return ctx;
     close();
     try {
-      ctx = createContext();
+      ctx = createContext(wanted);
     } catch {
       ctx = null;
     }
-    if (!ctx) return null;
     sink = wanted;
-    if (wanted !== 'default') void ctx.setSinkId?.(wanted).catch(() => undefined);
     return ctx;
   }
 
