@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createCuePlayer, CUE_IDLE_CLOSE_MS, CUE_NOTES, cuesBetween, type CueContext, type CueSnapshot } from './sound-cues';
+import {
+  createCuePlayer,
+  CUE_IDLE_CLOSE_MS,
+  CUE_NOTES,
+  CUE_REPEAT_GAP_MS,
+  cuesBetween,
+  type CueContext,
+  type CueSnapshot,
+} from './sound-cues';
 
 const idle: CueSnapshot = {
   connection: 'idle',
@@ -111,7 +119,7 @@ function fakeContext() {
   return { ctx, started };
 }
 
-function setup(sink = { id: 'default' }) {
+function setup(sink = { id: 'default' }, clock = { now: 0 }) {
   const contexts: (ReturnType<typeof fakeContext> & { sinkId: string })[] = [];
   let timer: (() => void) | null = null;
   const delays: number[] = [];
@@ -128,6 +136,7 @@ function setup(sink = { id: 'default' }) {
       return 1;
     },
     clearTimeout: () => void (timer = null),
+    now: () => clock.now,
   });
   return { player, contexts, delays, fire: () => timer?.() };
 }
@@ -143,6 +152,19 @@ describe('createCuePlayer', () => {
     expect(contexts[0]!.started.map((s) => s.freq)).toEqual([...join, ...leave]);
     expect(join[1]).toBeGreaterThan(join[0]!); // rising
     expect(leave[1]).toBeLessThan(leave[0]!); // falling
+  });
+
+  it('when the same cue comes again at once (many people arriving together), then it sounds once; later, again', () => {
+    const clock = { now: 1000 };
+    const { player, contexts } = setup({ id: 'default' }, clock);
+    const notes = CUE_NOTES.join.length;
+    for (let i = 0; i < 10; i++) player.play('join');
+    expect(contexts[0]!.started).toHaveLength(notes);
+    player.play('leave');
+    expect(contexts[0]!.started).toHaveLength(notes + CUE_NOTES.leave.length);
+    clock.now += CUE_REPEAT_GAP_MS;
+    player.play('join');
+    expect(contexts[0]!.started).toHaveLength(2 * notes + CUE_NOTES.leave.length);
   });
 
   it('when idle after a cue, then the context closes, and the next cue opens a new one', () => {

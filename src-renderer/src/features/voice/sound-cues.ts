@@ -145,18 +145,27 @@ export interface CuePlayer {
 /** How long the context stays open after the last cue: a burst of cues shares it, and an idle app holds no audio output. */
 export const CUE_IDLE_CLOSE_MS = 3000;
 
+/**
+ * The same cue again within this long is not played again: ten people arriving at once (a raid, a moved group, the
+ * end of a match) sound one join, not a pile-up of ten.
+ */
+export const CUE_REPEAT_GAP_MS = 400;
+
 export function createCuePlayer(deps: {
   /** The output device (settings' speaker, after fallback); 'default' for the system's. */
   sinkId: () => string;
   createContext?: (sinkId: string) => CueContext | null;
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (h: unknown) => void;
+  now?: () => number;
   volume?: number;
 }): CuePlayer {
   const createContext = deps.createContext ?? openContext;
   const later = deps.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
   const cancel = deps.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const now = deps.now ?? (() => performance.now());
   const volume = deps.volume ?? 0.15;
+  const lastPlayed = new Map<Cue, number>();
   let ctx: CueContext | null = null;
   let sink = 'default';
   let idle: unknown = null;
@@ -184,6 +193,10 @@ export function createCuePlayer(deps: {
 
   return {
     play(cue) {
+      const at = now();
+      const last = lastPlayed.get(cue);
+      if (last !== undefined && at - last < CUE_REPEAT_GAP_MS) return;
+      lastPlayed.set(cue, at);
       const c = context();
       if (!c) return; // no audio output: what the cue stands for still shows
       // Chromium may create it suspended until a user gesture; a cue that cannot sound is only missed.
