@@ -77,11 +77,36 @@ export async function expectAccessible(page: Page, selector: string, label: stri
   }
 }
 
-/** A page in a browser context of its own (one device of a user), printing the page's uncaught errors. */
-export async function newDevice(e2e: BrowserSession): Promise<Page> {
-  const page = await (await e2e.newContext()).newPage();
-  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+/**
+ * A page in a browser context of its own (one device of a user), printing the page's uncaught errors (under `label`);
+ * `initScripts` run in every page of it before the app's own scripts.
+ */
+export async function newDevice(e2e: BrowserSession, initScripts: readonly string[] = [], label = ''): Promise<Page> {
+  const ctx = await e2e.newContext();
+  for (const script of initScripts) await ctx.addInitScript(script);
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => console.error(`[page error${label ? ` ${label}` : ''}] ${err.message}`));
   return page;
+}
+
+/** newDevice, signed in as `who`, with the guild named `guild` (its name's start) open. */
+export async function deviceInGuild(e2e: BrowserSession, who: E2eUser, guild: string, initScripts: readonly string[] = []): Promise<Page> {
+  const page = await newDevice(e2e, initScripts, who.displayName);
+  await signIn(page, e2e.server.url, who);
+  await page
+    .getByRole('navigation', { name: 'Servers' })
+    .getByRole('button', { name: new RegExp(`^${guild}`) })
+    .click();
+  return page;
+}
+
+/** Joins the voice channel `channel` from the channel list and waits until the panel says Voice Connected. */
+export async function joinVoiceChannel(page: Page, channel: string): Promise<void> {
+  await page
+    .getByRole('complementary', { name: 'Channels' })
+    .getByRole('button', { name: new RegExp(`^${channel} \\(voice channel\\)`) })
+    .click();
+  await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
 }
 
 /**

@@ -12,8 +12,8 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
-import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
-import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
+import { deviceInGuild, joinVoiceChannel, registerUser, rest, type E2eUser } from './moderation-support';
+import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, noMicrophone, SHOTS, useBrowserSession } from './web-stack';
 
 /** RMS above this = audible tone (the fake beep peaks around 0.1–0.3), as in the voice E2E. */
 const AUDIBLE = 0.01;
@@ -27,53 +27,12 @@ let C: E2eUser;
 let D: E2eUser;
 let E: E2eUser;
 
-/**
- * Init script: getUserMedia refuses a microphone until `window.__plugInMicrophone()`; the camera and everything else
- * as usual. With `unlisted`, enumerateDevices lists no audio input until then either, and plugging in fires
- * devicechange, as a headset plugged in does; without it the browser lists a microphone all along and says nothing
- * when it becomes usable.
- */
-const noMicrophone = ({ unlisted }: { unlisted: boolean }) => `(() => {
-  const md = navigator.mediaDevices;
-  const real = md.getUserMedia.bind(md);
-  const enumerate = md.enumerateDevices.bind(md);
-  let plugged = false;
-  window.__plugInMicrophone = () => {
-    plugged = true;
-    if (${unlisted}) md.dispatchEvent(new Event('devicechange'));
-  };
-  md.getUserMedia = (constraints) =>
-    constraints && constraints.audio && !plugged
-      ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
-      : real(constraints);
-  if (${unlisted})
-    md.enumerateDevices = async () => (await enumerate()).filter((d) => plugged || d.kind !== 'audioinput');
-})();`;
-
 /** Init script: the page has no getUserMedia, as on a server reached over plain http (not a secure context). */
 const NO_MEDIA_DEVICES = `Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined, configurable: true });`;
 
-async function device(who: E2eUser, initScript?: string): Promise<Page> {
-  const ctx = await e2e.newContext();
-  await ctx.addInitScript(CAPTURE_REMOTE_AUDIO);
-  if (initScript) await ctx.addInitScript(initScript);
-  const page = await ctx.newPage();
-  page.on('pageerror', (err) => console.error(`[page error ${who.displayName}] ${err.message}`));
-  await signIn(page, e2e.server.url, who);
-  await page
-    .getByRole('navigation', { name: 'Servers' })
-    .getByRole('button', { name: new RegExp(`^${GUILD}`) })
-    .click();
-  return page;
-}
-
-async function joinLounge(page: Page, channel = 'Lounge'): Promise<void> {
-  await page
-    .getByRole('complementary', { name: 'Channels' })
-    .getByRole('button', { name: new RegExp(`^${channel} \\(voice channel\\)`) })
-    .click();
-  await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
-}
+const device = (who: E2eUser, initScript?: string) =>
+  deviceInGuild(e2e, who, GUILD, [CAPTURE_REMOTE_AUDIO, ...(initScript ? [initScript] : [])]);
+const joinLounge = (page: Page, channel = 'Lounge') => joinVoiceChannel(page, channel);
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Voice connection' });
 

@@ -9,8 +9,8 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CUE_NOTES, type Cue } from '../../src-renderer/src/features/voice/sound-cues';
-import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
-import { CAPTURE_REMOTE_AUDIO, useBrowserSession } from './web-stack';
+import { deviceInGuild, joinVoiceChannel, registerUser, rest, type E2eUser } from './moderation-support';
+import { CAPTURE_REMOTE_AUDIO, noMicrophone, useBrowserSession } from './web-stack';
 
 const e2e = useBrowserSession();
 const suffix = Math.random().toString(36).slice(2, 7);
@@ -28,13 +28,6 @@ const NOTE_TONES = `(() => {
     window.__tones.push({ freq: this.frequency.value, t: performance.now(), when: args[0] ?? 0 });
     return start.apply(this, args);
   };
-})();`;
-
-/** Init script: getUserMedia finds no microphone (the camera and everything else as usual). */
-const NO_MICROPHONE = `(() => {
-  const md = navigator.mediaDevices;
-  const real = md.getUserMedia.bind(md);
-  md.getUserMedia = (c) => (c && c.audio ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError')) : real(c));
 })();`;
 
 /**
@@ -60,27 +53,8 @@ async function cues(page: Page): Promise<Cue[]> {
 /** How many remote audio tracks the page has received (CAPTURE_REMOTE_AUDIO): LiveKit's own view of who is there. */
 const remoteTracks = (page: Page) => page.evaluate(() => (window as unknown as { __remoteAudio: unknown[] }).__remoteAudio.length);
 
-async function device(who: E2eUser, ...initScripts: string[]): Promise<Page> {
-  const ctx = await e2e.newContext();
-  for (const script of [NOTE_TONES, CAPTURE_REMOTE_AUDIO, ...initScripts]) await ctx.addInitScript(script);
-  const page = await ctx.newPage();
-  page.on('pageerror', (err) => console.error(`[page error ${who.displayName}] ${err.message}`));
-  await signIn(page, e2e.server.url, who);
-  await page
-    .getByRole('navigation', { name: 'Servers' })
-    .getByRole('button', { name: new RegExp(`^${GUILD}`) })
-    .click();
-  return page;
-}
-
-async function join(page: Page, channel: string): Promise<void> {
-  await page
-    .getByRole('complementary', { name: 'Channels' })
-    .getByRole('button', { name: new RegExp(`^${channel} \\(voice channel\\)`) })
-    .click();
-  await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
-}
-
+const device = (who: E2eUser, ...initScripts: string[]) =>
+  deviceInGuild(e2e, who, GUILD, [NOTE_TONES, CAPTURE_REMOTE_AUDIO, ...initScripts]);
 const occupant = (page: Page, name: string) => page.locator('li.voice-user', { hasText: name });
 
 beforeAll(async () => {
@@ -101,11 +75,11 @@ beforeAll(async () => {
 describe('voice sound cues', () => {
   it('when people join and leave my channel and I mute, then each sounds its cue; turned off in Settings, nothing sounds', async () => {
     const a = await device(A);
-    await join(a, 'Lounge');
+    await joinVoiceChannel(a, 'Lounge');
     await expect.poll(() => cues(a)).toEqual(['join']);
 
     const b = await device(B);
-    await join(b, 'Lounge');
+    await joinVoiceChannel(b, 'Lounge');
     await expect.poll(() => cues(b)).toEqual(['join']);
     await expect.poll(() => cues(a), { timeout: 15_000 }).toEqual(['join', 'join']);
 
@@ -131,7 +105,7 @@ describe('voice sound cues', () => {
     await a.keyboard.press('Escape');
     const tracksBefore = await remoteTracks(a);
     const c = await device(C);
-    await join(c, 'Lounge');
+    await joinVoiceChannel(c, 'Lounge');
     await occupant(a, 'Cal').waitFor({ timeout: 15_000 });
     // A's room has C (C's microphone reached A's page), and nothing sounded.
     await expect.poll(() => remoteTracks(a), { timeout: 15_000 }).toBeGreaterThan(tracksBefore);
@@ -149,9 +123,9 @@ describe('voice sound cues', () => {
     await a.keyboard.press('Space');
     expect(await again.isChecked()).toBe(true);
     await a.keyboard.press('Escape');
-    await join(a, 'Lounge');
+    await joinVoiceChannel(a, 'Lounge');
     await expect.poll(() => cues(a)).toEqual(['join']);
-    await join(b, 'Den');
+    await joinVoiceChannel(b, 'Den');
     await a
       .getByRole('complementary', { name: 'Channels' })
       .getByRole('button', { name: /^Den \(voice channel\)/ })
@@ -165,12 +139,12 @@ describe('voice sound cues', () => {
   });
 
   it('when I press push-to-talk while listening only, then the no-microphone cue sounds', async () => {
-    const d = await device(D, NO_MICROPHONE);
+    const d = await device(D, noMicrophone({ unlisted: false }));
     await d.getByRole('button', { name: 'User settings' }).click();
     const dialog = d.getByRole('dialog', { name: 'User Settings' });
     await dialog.getByLabel('Push to Talk').check();
     await d.keyboard.press('Escape');
-    await join(d, 'Nook');
+    await joinVoiceChannel(d, 'Nook');
     await d.getByRole('region', { name: 'Voice connection' }).getByRole('alert').waitFor();
     await expect.poll(() => cues(d)).toEqual(['join']);
     // The default push-to-talk key (`); held, then released: one cue per press.

@@ -91,6 +91,29 @@ export const CAPTURE_REMOTE_AUDIO = `(() => {
   };
 })();`;
 
+/**
+ * Init script: getUserMedia refuses a microphone until `window.__plugInMicrophone()`; the camera and everything else
+ * as usual. With `unlisted`, enumerateDevices lists no audio input until then either, and plugging in fires
+ * devicechange, as a headset plugged in does; without it the browser lists a microphone all along and says nothing
+ * when it becomes usable.
+ */
+export const noMicrophone = ({ unlisted }: { unlisted: boolean }) => `(() => {
+  const md = navigator.mediaDevices;
+  const real = md.getUserMedia.bind(md);
+  const enumerate = md.enumerateDevices.bind(md);
+  let plugged = false;
+  window.__plugInMicrophone = () => {
+    plugged = true;
+    if (${unlisted}) md.dispatchEvent(new Event('devicechange'));
+  };
+  md.getUserMedia = (constraints) =>
+    constraints && constraints.audio && !plugged
+      ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
+      : real(constraints);
+  if (${unlisted})
+    md.enumerateDevices = async () => (await enumerate()).filter((d) => plugged || d.kind !== 'audioinput');
+})();`;
+
 /** Peak RMS (0…1) over `ms` of all live remote audio tracks of the page, measured with WebAudio analysers. */
 export const MEASURE_REMOTE_LEVEL = async (ms: number): Promise<number> => {
   const w = window as unknown as { __remoteAudio?: MediaStreamTrack[] };
