@@ -6,7 +6,9 @@
  * dimensions). A shares the screen; B sees the stream tile with "Watch stream" and no video (not subscribed), opts in
  * and receives frames, and the voice panel lists per-stream stats. B focuses a tile by keyboard and returns with
  * Escape, and pops the camera out into its own window (frames there too). When B's tiles are hidden (display:none, then B on a text channel) B's inbound video stops. axe in both
- * themes; the screenshots are README's video pictures. A second test: the camera toggle in a DM call's panel and the
+ * themes; the screenshots are README's video pictures. A second test: the stream's audio (Chromium's fake screen
+ * capture comes with an audio track) reaches B only while B watches, with its own mute and volume apart from A's voice,
+ * stops while B is deafened, and the tile goes full screen. A third: the camera toggle in a DM call's panel and the
  * tile in the call bar.
  *
  * Until the server grants camera / screen_share sources in voice tokens (issue 17's server part), LiveKit refuses
@@ -78,6 +80,34 @@ async function videoBytesOver(page: Page, ms: number): Promise<number> {
   return (await inboundVideoBytes(page)) - before;
 }
 
+/**
+ * Audio bytes received over `ms` per source of the page's remote audio elements (CallAudio's <audio data-source>,
+ * matched to inbound-rtp by track id); a source with no element is absent.
+ */
+async function audioBytesOver(page: Page, ms: number): Promise<Partial<Record<'microphone' | 'screen_share_audio', number>>> {
+  const read = () =>
+    page.evaluate(async () => {
+      const bySource: Record<string, number> = {};
+      const tracks = new Map<string, string>();
+      for (const el of document.querySelectorAll<HTMLAudioElement>('audio[data-source]')) {
+        const track = (el.srcObject as MediaStream | null)?.getAudioTracks()[0];
+        if (track) tracks.set(track.id, el.dataset.source ?? '');
+      }
+      for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((s: { type?: string; kind?: string; trackIdentifier?: string; bytesReceived?: number }) => {
+          const source = s.type === 'inbound-rtp' && s.kind === 'audio' ? tracks.get(s.trackIdentifier ?? '') : undefined;
+          if (source) bySource[source] = (bySource[source] ?? 0) + (s.bytesReceived ?? 0);
+        });
+      }
+      return bySource;
+    });
+  const before = await read();
+  await page.waitForTimeout(ms);
+  const after = await read();
+  return Object.fromEntries(Object.entries(after).map(([source, bytes]) => [source, bytes - (before[source] ?? 0)]));
+}
+
 const openGuild = (page: Page) =>
   page
     .getByRole('navigation', { name: 'Servers' })
@@ -90,27 +120,32 @@ const tile = (page: Page, who: E2eUser, source: 'camera' | 'screen_share') =>
 const tileVideo = (who: E2eUser, source: 'camera' | 'screen_share') =>
   `.video-stage .video-tile[data-identity="${who.id}"][data-source="${source}"] video`;
 
+/** Ann and Ben (usernames `<tag>_a_…`, `<tag>_b_…`) in the voice channel Stage of a new server, each with its view open. */
+async function twoInStage(tag: string): Promise<{ A: E2eUser; B: E2eUser; a: Page; b: Page }> {
+  const base = e2e.server.url;
+  const A = await registerUser(base, `${tag}_a_${suffix}`, 'Ann');
+  const B = await registerUser(base, `${tag}_b_${suffix}`, 'Ben');
+  const guild = (await rest<{ id: string }>(base, 'POST', '/guilds', A.token, { name: 'Video Guild' })).body;
+  await rest(base, 'POST', `/guilds/${guild.id}/channels`, A.token, { type: 'voice', name: 'Stage' });
+  const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, A.token, {})).body;
+  expect((await rest(base, 'POST', `/invites/${invite.code}`, B.token)).status).toBe(200);
+  const a = await device(A);
+  const b = await device(B);
+  for (const page of [a, b]) {
+    await openGuild(page);
+    // The first click on the row joins, the second shows the channel's view.
+    const row = page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name: /^Stage \(voice channel\)/ });
+    await row.click();
+    await panel(page).getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+    await row.click();
+    await page.getByRole('main', { name: 'Stage (voice channel)' }).waitFor();
+  }
+  return { A, B, a, b };
+}
+
 describe('video in voice channels', () => {
   it('when A turns on the camera and shares the screen, then B sees the camera, watches the stream after opting in, focuses tiles by keyboard, and hidden tiles stop receiving', async () => {
-    const base = e2e.server.url;
-    const A = await registerUser(base, `vid_a_${suffix}`, 'Ann');
-    const B = await registerUser(base, `vid_b_${suffix}`, 'Ben');
-    const guild = (await rest<{ id: string }>(base, 'POST', '/guilds', A.token, { name: 'Video Guild' })).body;
-    await rest(base, 'POST', `/guilds/${guild.id}/channels`, A.token, { type: 'voice', name: 'Stage' });
-    const invite = (await rest<{ code: string }>(base, 'POST', `/guilds/${guild.id}/invites`, A.token, {})).body;
-    expect((await rest(base, 'POST', `/invites/${invite.code}`, B.token)).status).toBe(200);
-
-    const a = await device(A);
-    const b = await device(B);
-    for (const page of [a, b]) {
-      await openGuild(page);
-      // The first click on the row joins, the second shows the channel's view.
-      const row = page.getByRole('complementary', { name: 'Channels' }).getByRole('button', { name: /^Stage \(voice channel\)/ });
-      await row.click();
-      await panel(page).getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
-      await row.click();
-      await page.getByRole('main', { name: 'Stage (voice channel)' }).waitFor();
-    }
+    const { A, a, b } = await twoInStage('vid');
     // B watches with the chat hidden, so the stage has the pane.
     const showChat = b.getByRole('main', { name: 'Stage (voice channel)' }).getByRole('button', { name: 'Show chat' });
     if ((await showChat.getAttribute('aria-pressed')) === 'true') await showChat.click();
@@ -236,6 +271,72 @@ describe('video in voice channels', () => {
     await panel(a).getByRole('button', { name: 'Turn on camera' }).waitFor();
     await expect.poll(() => a.locator('.video-stage .video-tile').count(), { timeout: 15_000 }).toBe(0);
     await expectNoSeriousViolationsInBothThemes(a, 'voice panel with the camera and screen toggles');
+  });
+
+  it("when A shares the screen with its audio, then B receives that audio only while watching, mutes it apart from A's voice, sets its volume, deafens it, and shows the stream full screen", async () => {
+    const { A, a, b } = await twoInStage('vaud');
+    // B hears A's microphone; nothing of A's stream yet.
+    await expect.poll(() => audioBytesOver(b, 1000), { timeout: 20_000 }).toMatchObject({ microphone: expect.any(Number) });
+
+    // A shares the screen; Chromium's fake capture comes with an audio track, which the settings share by default.
+    await panel(a).getByRole('button', { name: 'Share your screen' }).click();
+    await panel(a).getByRole('button', { name: 'Stop sharing' }).waitFor({ timeout: 15_000 });
+    const streamTile = tile(b, A, 'screen_share');
+    await streamTile.getByRole('button', { name: /^Watch stream/ }).waitFor({ timeout: 20_000 });
+    expect((await audioBytesOver(b, 1500)).screen_share_audio).toBeUndefined();
+
+    // Watching: the stream's audio arrives with its video, and its controls show on the tile.
+    await streamTile.getByRole('button', { name: /^Watch stream/ }).click();
+    await expect.poll(async () => (await audioBytesOver(b, 1000)).screen_share_audio ?? 0, { timeout: 20_000 }).toBeGreaterThan(1000);
+    const audioGroup = streamTile.getByRole('group', { name: 'Stream audio from Ann' });
+    const muteStream = audioGroup.getByRole('button', { name: 'Mute stream' });
+    await muteStream.waitFor();
+    await muteStream.focus();
+    const streamStats = panel(b).getByRole('list', { name: 'Video streams' }).getByRole('listitem').filter({ hasText: "Ann's screen" });
+    await expect.poll(() => streamStats.innerText(), { timeout: 15_000 }).toMatch(/\d+×\d+/);
+    await b.screenshot({ path: resolve(SHOTS, 'video-stream-audio.png') });
+    await expectNoSeriousViolationsInBothThemes(b, 'a watched stream with its audio controls');
+
+    // Volume from the keyboard: the slider moves in 5 % steps and is remembered.
+    const volume = audioGroup.getByRole('slider', { name: 'Stream volume' });
+    await volume.focus();
+    await b.keyboard.press('ArrowLeft');
+    await b.keyboard.press('ArrowLeft');
+    await expect.poll(() => volume.getAttribute('aria-valuetext')).toBe('90 percent');
+    expect(await b.evaluate((id) => JSON.parse(localStorage.getItem('parley:settings') ?? '{}').streamVolumes?.[id], A.id)).toBe(0.9);
+
+    // Muting the stream stops its audio (the SFU stops forwarding it), and A's voice goes on.
+    await muteStream.focus();
+    await b.keyboard.press('Enter');
+    const unmuteStream = audioGroup.getByRole('button', { name: 'Unmute stream' });
+    expect(await unmuteStream.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(async () => (await audioBytesOver(b, 1500)).screen_share_audio ?? 0, { timeout: 15_000 }).toBeLessThan(200);
+    expect((await audioBytesOver(b, 1500)).microphone ?? 0).toBeGreaterThan(1000);
+    await unmuteStream.click();
+    await expect.poll(async () => (await audioBytesOver(b, 1000)).screen_share_audio ?? 0, { timeout: 15_000 }).toBeGreaterThan(1000);
+
+    // Deafened, B receives neither; undeafened, both again.
+    await b.getByRole('button', { name: 'Deafen', exact: true }).click();
+    await expect
+      .poll(async () => Object.values(await audioBytesOver(b, 1500)).reduce((x, y) => x + y, 0), { timeout: 15_000 })
+      .toBeLessThan(300);
+    await b.getByRole('button', { name: 'Undeafen', exact: true }).click();
+    await expect.poll(async () => (await audioBytesOver(b, 1000)).screen_share_audio ?? 0, { timeout: 15_000 }).toBeGreaterThan(1000);
+
+    // Full screen: the tile itself, left with its own button.
+    await streamTile.getByRole('button', { name: "Full screen Ann's screen" }).click();
+    await expect.poll(() => streamTile.evaluate((el) => document.fullscreenElement === el)).toBe(true);
+    await streamTile.getByRole('button', { name: 'Exit full screen' }).click();
+    await expect.poll(() => b.evaluate(() => document.fullscreenElement === null)).toBe(true);
+
+    // Stop watching: the stream's audio stops with its video.
+    await streamTile.getByRole('button', { name: 'Stop watching' }).click();
+    await expect.poll(async () => (await audioBytesOver(b, 1500)).screen_share_audio, { timeout: 15_000 }).toBeUndefined();
+    // A stops sharing and both leave, so nothing goes on encoding during the next test.
+    await panel(a).getByRole('button', { name: 'Stop sharing' }).click();
+    await panel(a).getByRole('button', { name: 'Share your screen' }).waitFor();
+    await a.context().close();
+    await b.context().close();
   });
 
   it('when A turns on the camera in a DM call, then B sees it in the call bar and decodes its frames', async () => {

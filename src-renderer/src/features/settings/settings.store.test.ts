@@ -16,6 +16,21 @@ describe('settings store', () => {
     expect(b.getState().localMutes).toEqual({});
   });
 
+  it("when a stream's volume or mute is set, then it is kept apart from the user's voice and remembered across restarts", () => {
+    const storage = createMemoryStorage();
+    const a = createSettingsStore(storage);
+    a.getState().setStreamVolume('u1', 0.456);
+    a.getState().setStreamVolume('u2', -1);
+    a.getState().setStreamMute('u1', true);
+    const b = createSettingsStore(storage);
+    expect(b.getState().streamVolumes).toEqual({ u1: 0.46, u2: 0 });
+    expect(b.getState().streamMutes).toEqual({ u1: true });
+    expect(b.getState().userVolumes).toEqual({});
+    expect(b.getState().localMutes).toEqual({});
+    b.getState().setStreamMute('u1', false);
+    expect(createSettingsStore(storage).getState().streamMutes).toEqual({});
+  });
+
   it('when saved settings are corrupted, then each bad field falls back to its default and good ones are kept', () => {
     const storage = createMemoryStorage();
     storage.set('settings', {

@@ -29,6 +29,9 @@ export const settingsSchema = z.object({
   autoGainControl: z.catch(z.boolean(), true),
   userVolumes: z.catch(z.record(z.string(), z.number().check(z.minimum(0), z.maximum(2))), {}),
   localMutes: z.catch(z.record(z.string(), z.boolean()), {}),
+  /** A watched screen share's audio, per streamer: volume 0 … 2 and mute, apart from their voice (as on Discord). */
+  streamVolumes: z.catch(z.record(z.string(), z.number().check(z.minimum(0), z.maximum(2))), {}),
+  streamMutes: z.catch(z.record(z.string(), z.boolean()), {}),
   /** Sound cues for joins, leaves, mute, deafen and disconnect (features/voice/sound-cues.ts). */
   voiceSounds: z.catch(z.boolean(), true),
 });
@@ -44,6 +47,9 @@ export interface SettingsActions {
   /** Per-user playback volume, 0 … 2 (0–200 %), remembered across sessions. */
   setUserVolume(userId: string, volume: number): void;
   setLocalMute(userId: string, muted: boolean): void;
+  /** The volume of a user's stream audio, 0 … 2, remembered across sessions. */
+  setStreamVolume(userId: string, volume: number): void;
+  setStreamMute(userId: string, muted: boolean): void;
 }
 
 export type SettingsStore = StoreApi<Settings & SettingsActions>;
@@ -56,11 +62,29 @@ export function loadSettings(storage: KeyValueStorage): Settings {
   return parsed.success ? parsed.data : defaultSettings;
 }
 
+/** A playback volume as kept: 0 … 2, in steps of 1 %. */
+const clampVolume = (volume: number): number => Math.round(Math.min(2, Math.max(0, volume)) * 100) / 100;
+
+/** A per-user flag map keeps only the users it is set for. */
+function withFlag(flags: Readonly<Record<string, boolean>>, userId: string, on: boolean): Record<string, boolean> {
+  const { [userId]: _old, ...rest } = flags;
+  return on ? { ...rest, [userId]: true } : rest;
+}
+
 export function createSettingsStore(storage: KeyValueStorage): SettingsStore {
   const store = createStore<Settings & SettingsActions>()((set, get) => {
     const save = (patch: Partial<Settings>) => {
       set(patch);
-      const { update: _u, setInput: _i, setOutput: _o, setUserVolume: _v, setLocalMute: _m, ...data } = get();
+      const {
+        update: _u,
+        setInput: _i,
+        setOutput: _o,
+        setUserVolume: _v,
+        setLocalMute: _m,
+        setStreamVolume: _sv,
+        setStreamMute: _sm,
+        ...data
+      } = get();
       storage.set(KEY, data);
     };
     return {
@@ -68,14 +92,10 @@ export function createSettingsStore(storage: KeyValueStorage): SettingsStore {
       update: (patch) => save(patch),
       setInput: (input) => save({ input }),
       setOutput: (output) => save({ output }),
-      setUserVolume: (userId, volume) => {
-        const v = Math.round(Math.min(2, Math.max(0, volume)) * 100) / 100;
-        save({ userVolumes: { ...get().userVolumes, [userId]: v } });
-      },
-      setLocalMute: (userId, muted) => {
-        const { [userId]: _old, ...rest } = get().localMutes;
-        save({ localMutes: muted ? { ...rest, [userId]: true } : rest });
-      },
+      setUserVolume: (userId, volume) => save({ userVolumes: { ...get().userVolumes, [userId]: clampVolume(volume) } }),
+      setLocalMute: (userId, muted) => save({ localMutes: withFlag(get().localMutes, userId, muted) }),
+      setStreamVolume: (userId, volume) => save({ streamVolumes: { ...get().streamVolumes, [userId]: clampVolume(volume) } }),
+      setStreamMute: (userId, muted) => save({ streamMutes: withFlag(get().streamMutes, userId, muted) }),
     };
   });
   return store;

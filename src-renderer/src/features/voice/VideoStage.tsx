@@ -2,7 +2,7 @@ import { useLocalParticipant, useTracks, VideoTrack, type TrackReference } from 
 import { Track, type RemoteVideoTrack } from 'livekit-client';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
-import { uiStore } from '../../app/services';
+import { uiStore, useSettings } from '../../app/services';
 import { isUserCancel } from './video-options';
 import './video.css';
 import {
@@ -128,6 +128,59 @@ export function VideoControls({ controller, canVideo, canStream }: { controller:
 
 type Tile = TileInfo & { ref: TrackReference };
 
+/** Identities whose screen share carries audio (its own publication, subscribed only while watched). */
+function useStreamAudio(): ReadonlySet<string> {
+  const refs = useTracks([{ source: Track.Source.ScreenShareAudio, withPlaceholder: false }], { onlySubscribed: false });
+  const key = refs.map((r) => r.participant.identity).join('|');
+  return useMemo(() => new Set(key ? key.split('|') : []), [key]);
+}
+
+/**
+ * A watched stream's audio (DOM contract: "Mute stream" / "Unmute stream" with aria-pressed, and the "Stream volume"
+ * slider, 0–200 %): apart from the streamer's voice, remembered per streamer, as Discord's stream volume.
+ */
+function StreamAudioControls({ userId, name }: { userId: string; name: string }) {
+  const volume = useSettings((s) => s.streamVolumes[userId] ?? 1);
+  const muted = useSettings((s) => s.streamMutes[userId] === true);
+  const setStreamVolume = useSettings((s) => s.setStreamVolume);
+  const setStreamMute = useSettings((s) => s.setStreamMute);
+  const percent = Math.round(volume * 100);
+  return (
+    <div className="video-stream-audio" role="group" aria-label={`Stream audio from ${name}`}>
+      <button
+        type="button"
+        className="icon-btn video-stream-mute"
+        aria-pressed={muted}
+        aria-label={muted ? 'Unmute stream' : 'Mute stream'}
+        title={muted ? 'Unmute stream' : 'Mute stream'}
+        onClick={() => setStreamMute(userId, !muted)}
+      >
+        <SpeakerIcon off={muted} />
+      </button>
+      <input
+        type="range"
+        className="video-stream-volume"
+        aria-label="Stream volume"
+        min={0}
+        max={200}
+        step={5}
+        value={percent}
+        onChange={(e) => setStreamVolume(userId, Number(e.target.value) / 100)}
+        aria-valuetext={`${percent} percent`}
+      />
+    </div>
+  );
+}
+
+function SpeakerIcon({ off }: { off: boolean }) {
+  return (
+    <svg width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2}>
+      <path d="M4 9h4l5-4v14l-5-4H4z" />
+      {off ? <path d="M17 9l5 6M22 9l-5 6" /> : <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />}
+    </svg>
+  );
+}
+
 /** Every published camera (not turned off) and screen share in the room, mine included, as tiles. */
 function useTiles(): Tile[] {
   const refs = useTracks(
@@ -158,6 +211,7 @@ function useTiles(): Tile[] {
 export function VideoStage({ controller }: { controller: VoiceController }) {
   const tiles = useTiles();
   const watching = useWatching(controller);
+  const withAudio = useStreamAudio();
   const [focused, setFocused] = useState<string | null>(null);
   const [popped, setPopped] = useState<Record<string, Window>>({});
   const { layout, main, rest } = stageLayout(tiles, focused);
@@ -213,6 +267,7 @@ export function VideoStage({ controller }: { controller: VoiceController }) {
         tile={t}
         focused={main === t}
         watching={watching.includes(t.identity)}
+        hasAudio={t.source === 'screen_share' && withAudio.has(t.identity)}
         popout={popped[key] && !popped[key].closed ? popped[key] : null}
         onFocus={() => setFocused(focused === key ? null : key)}
         onWatch={(watch) => controller.watchStream(t.identity, watch)}
@@ -255,6 +310,8 @@ function VideoTile(props: {
   tile: Tile;
   focused: boolean;
   watching: boolean;
+  /** A stream that shares its audio. */
+  hasAudio: boolean;
   popout: Window | null;
   onFocus(): void;
   onWatch(watch: boolean): void;
@@ -269,8 +326,11 @@ function VideoTile(props: {
   const needsOptIn = stream && !tile.isLocal && !watching;
   const hasTrack = ref.publication.track !== undefined && (tile.isLocal || ref.publication.isSubscribed);
   const showVideo = !needsOptIn && hasTrack && !popped;
+  const tileEl = useRef<HTMLDivElement>(null);
+  const fullscreen = useFullscreen(tileEl);
   return (
     <div
+      ref={tileEl}
       className={`video-tile${tile.isLocal && !stream ? ' mirrored' : ''}`}
       data-identity={tile.identity}
       data-source={tile.source}
@@ -301,12 +361,23 @@ function VideoTile(props: {
         </button>
       )}
       <div className="video-tile-actions">
+        {stream && !tile.isLocal && watching && props.hasAudio && <StreamAudioControls userId={tile.identity} name={tile.name} />}
         {stream && !tile.isLocal && watching && (
           <button type="button" className="btn secondary small" onClick={() => props.onWatch(false)}>
             Stop watching
           </button>
         )}
-        {hasTrack && !needsOptIn && (
+        {showVideo && document.fullscreenEnabled && (
+          <button
+            type="button"
+            className="btn secondary small"
+            aria-label={fullscreen ? 'Exit full screen' : `Full screen ${label}`}
+            onClick={() => void (fullscreen ? document.exitFullscreen() : tileEl.current?.requestFullscreen())?.catch(() => undefined)}
+          >
+            {fullscreen ? 'Exit full screen' : 'Full screen'}
+          </button>
+        )}
+        {hasTrack && !needsOptIn && !fullscreen && (
           <button type="button" className="btn secondary small" aria-label={`Pop out ${label}`} onClick={() => props.onPopout(!popped)}>
             {popped ? 'Pop in' : 'Pop out'}
           </button>
@@ -314,6 +385,17 @@ function VideoTile(props: {
       </div>
       {popout && <Popout trackRef={ref} win={popout} title={label} onClosed={() => props.onPopout(false)} />}
     </div>
+  );
+}
+
+/** Whether `el` is the page's full-screen element (Escape, or the browser's own exit, leaves it). */
+function useFullscreen(el: { readonly current: Element | null }): boolean {
+  return useSyncExternalStore(
+    (onChange) => {
+      document.addEventListener('fullscreenchange', onChange);
+      return () => document.removeEventListener('fullscreenchange', onChange);
+    },
+    () => el.current !== null && document.fullscreenElement === el.current,
   );
 }
 

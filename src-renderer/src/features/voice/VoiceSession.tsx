@@ -93,16 +93,22 @@ function CallMirror() {
   return null;
 }
 
-/** Remote audio elements; per-user volume, local mute and deafen are applied by the controller (setPlayback). */
+/**
+ * Remote audio elements: every microphone, and the audio of each screen share I watch (subscribed only then); per-user
+ * and per-stream volume, local mutes and deafen are applied by the controller (setPlayback).
+ */
 function CallAudio() {
-  const tracks = useTracks([Track.Source.Microphone], { onlySubscribed: false, updateOnlyOn: [] }).filter(
-    (t) => !t.participant.isLocal && t.publication.kind === Track.Kind.Audio,
+  const tracks = useTracks([Track.Source.Microphone, Track.Source.ScreenShareAudio], { onlySubscribed: false, updateOnlyOn: [] }).filter(
+    (t) =>
+      !t.participant.isLocal &&
+      t.publication.kind === Track.Kind.Audio &&
+      (t.source === Track.Source.Microphone || t.publication.isSubscribed),
   );
   return (
     <div hidden>
       {tracks.map((t) => {
         const id = t.participant.identity;
-        return <AudioTrack key={`${id}:${t.publication.trackSid}`} trackRef={t} data-user-id={id} />;
+        return <AudioTrack key={`${id}:${t.publication.trackSid}`} trackRef={t} data-user-id={id} data-source={t.source} />;
       })}
     </div>
   );

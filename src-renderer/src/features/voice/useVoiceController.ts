@@ -106,7 +106,12 @@ export function useVoiceController(): VoiceController {
 
   const volumes = useSettings((s) => s.userVolumes);
   const localMutes = useSettings((s) => s.localMutes);
-  useEffect(() => controller.setPlayback({ volumes, localMutes }), [controller, volumes, localMutes]);
+  const streamVolumes = useSettings((s) => s.streamVolumes);
+  const streamMutes = useSettings((s) => s.streamMutes);
+  useEffect(
+    () => controller.setPlayback({ volumes, localMutes, streamVolumes, streamMutes }),
+    [controller, volumes, localMutes, streamVolumes, streamMutes],
+  );
 
   return controller;
 }

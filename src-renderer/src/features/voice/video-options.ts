@@ -94,8 +94,9 @@ export function screenShareOptions(preset: ScreenPreset, audio: boolean): Screen
       selfBrowserSurface: 'exclude',
       surfaceSwitching: 'include',
     },
+    // No `source` here: setScreenShareEnabled publishes the video as ScreenShare and its audio as ScreenShareAudio,
+    // and a source in these options would be given to both (viewers then found no stream audio to play).
     publish: {
-      source: Track.Source.ScreenShare,
       simulcast: true,
       screenShareEncoding: { maxBitrate: p.maxBitrate, maxFramerate: p.fps },
       screenShareSimulcastLayers: [SCREEN_LOW_LAYER],

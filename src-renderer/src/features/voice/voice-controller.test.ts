@@ -1,7 +1,7 @@
 import { DisconnectReason, RoomEvent, Track } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
 import type { GateMode } from './gate-processor';
-import { createVoiceController, type GateLike, type RoomLike, type VoiceControllerDeps } from './voice-controller';
+import { createVoiceController, type GateLike, type Playback, type RoomLike, type VoiceControllerDeps } from './voice-controller';
 import { createVoiceStore } from './voice.store';
 
 type Listener = (...args: unknown[]) => void;
@@ -67,12 +67,18 @@ class FakeLocalParticipant extends EventEmitter {
   }
 }
 
-/** A remote publication as the controller sees it: a source and the client's wish to receive it. */
+/** A remote publication as the controller sees it: a source, the client's wish to receive it, and its playback. */
 class FakePublication {
   isDesired = false;
+  enabled = true;
+  volume = 1;
+  readonly track = { setVolume: (v: number) => void (this.volume = v) };
   constructor(readonly source: Track.Source) {}
   setSubscribed(want: boolean) {
     this.isDesired = want;
+  }
+  setEnabled(e: boolean) {
+    this.enabled = e;
   }
 }
 
@@ -86,7 +92,8 @@ class FakeRemoteParticipant {
   };
   constructor(readonly identity: string) {}
   getTrackPublication(source: Track.Source) {
-    return source === Track.Source.Microphone ? this.publication : undefined;
+    if (source === Track.Source.Microphone) return this.publication;
+    return [...this.trackPublications.values()].find((p) => p.source === source);
   }
 }
 
@@ -146,6 +153,8 @@ class FakeRoom extends EventEmitter {
     return this.listenerCount() + this.localParticipant.listenerCount();
   }
 }
+
+const noPlayback: Playback = { volumes: {}, localMutes: {}, streamVolumes: {}, streamMutes: {} };
 
 function setup() {
   const room = new FakeRoom();
@@ -395,7 +404,7 @@ describe('voice controller (fake room)', () => {
     store.getState().join('c1', 'g1');
     await controller.idle();
     const bob = room.addRemote('bob');
-    controller.setPlayback({ volumes: { bob: 1.5 }, localMutes: {} });
+    controller.setPlayback({ ...noPlayback, volumes: { bob: 1.5 } });
     expect(bob.publication).toMatchObject({ enabled: true, volume: 1.5 });
 
     store.getState().toggleMute();
@@ -422,9 +431,38 @@ describe('voice controller (fake room)', () => {
     await controller.idle();
     const bob = room.addRemote('bob');
     const carol = room.addRemote('carol');
-    controller.setPlayback({ volumes: {}, localMutes: { bob: true } });
+    controller.setPlayback({ ...noPlayback, localMutes: { bob: true } });
     expect(bob.publication.enabled).toBe(false);
     expect(carol.publication.enabled).toBe(true);
+  });
+
+  it("when a watched stream has audio, then its own volume and mute apply to it and not to the streamer's voice, and deafen silences both", async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    const bob = room.addRemote('bob');
+    const streamAudio = room.publish('bob', Track.Source.ScreenShareAudio);
+    controller.setPlayback({ ...noPlayback, volumes: { bob: 0.8 }, streamVolumes: { bob: 0.4 } });
+    expect(streamAudio).toMatchObject({ enabled: true, volume: 0.4 });
+    expect(bob.publication).toMatchObject({ enabled: true, volume: 0.8 });
+
+    // Muting the voice leaves the stream; muting the stream leaves the voice.
+    controller.setPlayback({ ...noPlayback, localMutes: { bob: true } });
+    expect(streamAudio).toMatchObject({ enabled: true, volume: 1 });
+    expect(bob.publication.enabled).toBe(false);
+    controller.setPlayback({ ...noPlayback, streamMutes: { bob: true } });
+    expect(streamAudio.enabled).toBe(false);
+    expect(bob.publication.enabled).toBe(true);
+
+    controller.setPlayback(noPlayback);
+    store.getState().toggleDeafen();
+    await controller.idle();
+    expect(streamAudio.enabled).toBe(false);
+    expect(bob.publication.enabled).toBe(false);
+    store.getState().toggleDeafen();
+    await controller.idle();
+    expect(streamAudio.enabled).toBe(true);
   });
 
   it('when push-to-talk goes down and up, then the gate follows and the snapshot says so', async () => {

@@ -89,6 +89,9 @@ export interface Playback {
   volumes: Readonly<Record<string, number>>;
   /** Users muted for us only. */
   localMutes: Readonly<Record<string, boolean>>;
+  /** The audio of a watched screen share, by the streamer's identity: its own volume (1 when absent) and mute. */
+  streamVolumes: Readonly<Record<string, number>>;
+  streamMutes: Readonly<Record<string, boolean>>;
 }
 
 export interface VoiceController {
@@ -155,7 +158,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   let gate: GateLike | null = null;
   let pttHeld = false;
   let bitrate: number | null = null;
-  let playback: Playback = { volumes: {}, localMutes: {} };
+  let playback: Playback = { volumes: {}, localMutes: {}, streamVolumes: {}, streamMutes: {} };
   let watching: ReadonlySet<string> = new Set();
   let snapshot: VoiceControllerSnapshot | null = null;
 
@@ -229,15 +232,24 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     void sender.setParameters(withMaxBitrate(sender.getParameters(), bitrate)).catch(() => undefined);
   }
 
-  /** Per-user volume and local mute; deafen (self or server) stops the SFU forwarding anything to us. */
+  /**
+   * Per-user volume and local mute, and the same for a watched stream's audio (apart from the voice, as on Discord);
+   * deafen (self or server) stops the SFU forwarding any of it to us, and so does a local mute.
+   */
   function applyPlayback(): void {
     const hear = playbackAllowed(v());
     for (const p of room.remoteParticipants.values()) {
-      const pub = p.getTrackPublication(Track.Source.Microphone);
-      if (!pub) continue;
-      pub.setEnabled(hear && playback.localMutes[p.identity] !== true);
-      const track = pub.track as { setVolume?: (volume: number) => void } | undefined;
-      track?.setVolume?.(playback.volumes[p.identity] ?? 1);
+      const outlets = [
+        { source: Track.Source.Microphone, muted: playback.localMutes[p.identity], volume: playback.volumes[p.identity] },
+        { source: Track.Source.ScreenShareAudio, muted: playback.streamMutes[p.identity], volume: playback.streamVolumes[p.identity] },
+      ];
+      for (const { source, muted, volume } of outlets) {
+        const pub = p.getTrackPublication(source);
+        if (!pub) continue;
+        pub.setEnabled(hear && muted !== true);
+        const track = pub.track as { setVolume?: (volume: number) => void } | undefined;
+        track?.setVolume?.(volume ?? 1);
+      }
     }
   }
 
