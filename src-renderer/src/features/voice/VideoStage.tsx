@@ -172,6 +172,22 @@ function StreamAudioControls({ userId, name }: { userId: string; name: string })
   );
 }
 
+function FullscreenIcon({ exit }: { exit: boolean }) {
+  return (
+    <svg width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2}>
+      {exit ? <path d="M9 3v6H3M15 3v6h6M9 21v-6H3M15 21v-6h6" /> : <path d="M3 9V3h6M21 9V3h-6M3 15v6h6M21 15v6h-6" />}
+    </svg>
+  );
+}
+
+function PopoutIcon() {
+  return (
+    <svg width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2}>
+      <path d="M14 4h6v6M20 4l-9 9M18 14v6H4V6h6" />
+    </svg>
+  );
+}
+
 function SpeakerIcon({ off }: { off: boolean }) {
   return (
     <svg width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2}>
@@ -340,7 +356,8 @@ function VideoTile(props: {
       {needsOptIn && <span className="video-tile-note">{tile.name} is streaming</span>}
       {popped && <span className="video-tile-note">Shown in its own window</span>}
       {!needsOptIn && !hasTrack && <span className="video-tile-note">Loading…</span>}
-      <button type="button" className="video-tile-focus" aria-pressed={focused} onClick={props.onFocus}>
+      {/* In full screen a click must not focus or unfocus: that moves the tile, and the browser leaves full screen. */}
+      <button type="button" className="video-tile-focus" aria-pressed={focused} onClick={fullscreen ? undefined : props.onFocus}>
         <span className="video-tile-name">
           {stream && (
             <span className="video-live" aria-hidden="true">
@@ -363,23 +380,37 @@ function VideoTile(props: {
       <div className="video-tile-actions">
         {stream && !tile.isLocal && watching && props.hasAudio && <StreamAudioControls userId={tile.identity} name={tile.name} />}
         {stream && !tile.isLocal && watching && (
-          <button type="button" className="btn secondary small" onClick={() => props.onWatch(false)}>
+          <button
+            type="button"
+            className="btn secondary small"
+            onClick={() => {
+              if (fullscreen) void document.exitFullscreen().catch(() => undefined);
+              props.onWatch(false);
+            }}
+          >
             Stop watching
           </button>
         )}
         {showVideo && document.fullscreenEnabled && (
           <button
             type="button"
-            className="btn secondary small"
+            className="icon-btn video-tile-btn"
             aria-label={fullscreen ? 'Exit full screen' : `Full screen ${label}`}
+            title={fullscreen ? 'Exit full screen' : 'Full screen'}
             onClick={() => void (fullscreen ? document.exitFullscreen() : tileEl.current?.requestFullscreen())?.catch(() => undefined)}
           >
-            {fullscreen ? 'Exit full screen' : 'Full screen'}
+            <FullscreenIcon exit={fullscreen} />
           </button>
         )}
         {hasTrack && !needsOptIn && !fullscreen && (
-          <button type="button" className="btn secondary small" aria-label={`Pop out ${label}`} onClick={() => props.onPopout(!popped)}>
-            {popped ? 'Pop in' : 'Pop out'}
+          <button
+            type="button"
+            className="icon-btn video-tile-btn"
+            aria-label={popped ? `Pop in ${label}` : `Pop out ${label}`}
+            title={popped ? 'Pop in' : 'Pop out'}
+            onClick={() => props.onPopout(!popped)}
+          >
+            <PopoutIcon />
           </button>
         )}
       </div>

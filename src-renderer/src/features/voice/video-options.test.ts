@@ -1,4 +1,4 @@
-import { Track, VideoPresets } from 'livekit-client';
+import { AudioPresets, Track, VideoPresets } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
 import {
   cameraCaptureOptions,
@@ -6,6 +6,7 @@ import {
   cameraPublishOptions,
   isUserCancel,
   screenShareOptions,
+  STREAM_AUDIO_CAPTURE,
   VIDEO_ROOM_OPTIONS,
   wantsSubscription,
 } from './video-options';
@@ -47,7 +48,9 @@ describe('video options', () => {
     const { capture, publish } = screenShareOptions(preset, true);
     expect(capture.resolution).toEqual({ width, height, frameRate: fps });
     expect(capture.contentHint).toBe(hint);
-    expect(capture.audio).toBe(true);
+    expect(capture.audio).toEqual(STREAM_AUDIO_CAPTURE);
+    expect(STREAM_AUDIO_CAPTURE).toMatchObject({ echoCancellation: false, noiseSuppression: false, restrictOwnAudio: true });
+    expect(publish).toMatchObject({ audioPreset: AudioPresets.musicHighQualityStereo, dtx: false });
     expect(publish.screenShareEncoding?.maxFramerate).toBe(fps);
     expect(publish.degradationPreference).toBe(degradation);
     // livekit-client gives each of the share's tracks its own source (ScreenShare, ScreenShareAudio); one set here

@@ -1,7 +1,9 @@
 import {
+  AudioPresets,
   Track,
   VideoPreset,
   VideoPresets,
+  type AudioCaptureOptions,
   type RoomOptions,
   type ScreenShareCaptureOptions,
   type TrackPublishOptions,
@@ -78,6 +80,18 @@ export interface ScreenShareOptions {
 }
 
 /**
+ * The shared audio is a game, a video or music, not a voice: no voice processing. restrictOwnAudio (a getDisplayMedia
+ * constraint newer than livekit-client's types) leaves this page's own playback, the call's voices, out of a
+ * system-audio capture, so viewers do not hear everyone twice.
+ */
+export const STREAM_AUDIO_CAPTURE: AudioCaptureOptions & { restrictOwnAudio: boolean } = {
+  echoCancellation: false,
+  noiseSuppression: false,
+  autoGainControl: false,
+  restrictOwnAudio: true,
+};
+
+/**
  * Capture and publish options for a screen share at the settings' preset. 30 fps presets are for text and UI
  * (contentHint 'detail', keep the resolution); 60 fps is for motion (games, video: contentHint 'motion', keep the
  * frame rate). `audio` asks the browser for the shared tab's or system's audio where it offers it.
@@ -87,7 +101,7 @@ export function screenShareOptions(preset: ScreenPreset, audio: boolean): Screen
   const motion = p.fps >= 60;
   return {
     capture: {
-      audio,
+      audio: audio ? STREAM_AUDIO_CAPTURE : false,
       systemAudio: audio ? 'include' : 'exclude',
       resolution: { width: p.width, height: p.height, frameRate: p.fps },
       contentHint: motion ? 'motion' : 'detail',
@@ -97,6 +111,10 @@ export function screenShareOptions(preset: ScreenPreset, audio: boolean): Screen
     // No `source` here: setScreenShareEnabled publishes the video as ScreenShare and its audio as ScreenShareAudio,
     // and a source in these options would be given to both (viewers then found no stream audio to play).
     publish: {
+      // The share's audio: music quality (stereo when captured so), sent continuously (no DTX: quiet passages of
+      // music are not silence).
+      audioPreset: AudioPresets.musicHighQualityStereo,
+      dtx: false,
       simulcast: true,
       screenShareEncoding: { maxBitrate: p.maxBitrate, maxFramerate: p.fps },
       screenShareSimulcastLayers: [SCREEN_LOW_LAYER],

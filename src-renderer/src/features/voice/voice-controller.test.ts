@@ -67,30 +67,44 @@ class FakeLocalParticipant extends EventEmitter {
   }
 }
 
-/** A remote publication as the controller sees it: a source, the client's wish to receive it, and its playback. */
+/**
+ * A remote publication as the controller sees it: a source, the client's wish to receive it, and its playback. Like
+ * livekit-client, setEnabled does nothing while the track is not wanted or when it repeats the last request, which
+ * outlives an unsubscription; `sent` lists the `disabled` settings that reached the SFU since the last subscribe.
+ */
 class FakePublication {
   isDesired = false;
-  enabled = true;
   volume = 1;
+  requestedDisabled: boolean | undefined = undefined;
+  sent: boolean[] = [];
   readonly track = { setVolume: (v: number) => void (this.volume = v) };
   constructor(readonly source: Track.Source) {}
+  get enabled(): boolean {
+    return this.requestedDisabled !== true;
+  }
+  /** Whether the SFU forwards it to us now: subscribed, and the last setting it got was not "disabled". */
+  get forwarded(): boolean {
+    return this.isDesired && this.sent.at(-1) !== true;
+  }
   setSubscribed(want: boolean) {
     this.isDesired = want;
+    // A new subscription starts with default settings on the SFU.
+    this.sent = [];
   }
   setEnabled(e: boolean) {
-    this.enabled = e;
+    if (!this.isDesired || this.requestedDisabled === !e) return;
+    this.requestedDisabled = !e;
+    this.sent.push(!e);
   }
 }
 
 class FakeRemoteParticipant {
   readonly trackPublications = new Map<string, FakePublication>();
-  readonly publication = {
-    enabled: true,
-    volume: 1,
-    setEnabled: (e: boolean) => void (this.publication.enabled = e),
-    track: { setVolume: (v: number) => void (this.publication.volume = v) },
-  };
-  constructor(readonly identity: string) {}
+  /** The microphone, subscribed from the start. */
+  readonly publication = new FakePublication(Track.Source.Microphone);
+  constructor(readonly identity: string) {
+    this.publication.isDesired = true;
+  }
   getTrackPublication(source: Track.Source) {
     if (source === Track.Source.Microphone) return this.publication;
     return [...this.trackPublications.values()].find((p) => p.source === source);
@@ -443,26 +457,53 @@ describe('voice controller (fake room)', () => {
     await controller.idle();
     const bob = room.addRemote('bob');
     const streamAudio = room.publish('bob', Track.Source.ScreenShareAudio);
+    expect(streamAudio.isDesired).toBe(false);
+    controller.watchStream('bob', true);
+    expect(streamAudio.forwarded).toBe(true);
     controller.setPlayback({ ...noPlayback, volumes: { bob: 0.8 }, streamVolumes: { bob: 0.4 } });
     expect(streamAudio).toMatchObject({ enabled: true, volume: 0.4 });
     expect(bob.publication).toMatchObject({ enabled: true, volume: 0.8 });
 
     // Muting the voice leaves the stream; muting the stream leaves the voice.
     controller.setPlayback({ ...noPlayback, localMutes: { bob: true } });
-    expect(streamAudio).toMatchObject({ enabled: true, volume: 1 });
-    expect(bob.publication.enabled).toBe(false);
+    expect(streamAudio).toMatchObject({ forwarded: true, volume: 1 });
+    expect(bob.publication.forwarded).toBe(false);
     controller.setPlayback({ ...noPlayback, streamMutes: { bob: true } });
-    expect(streamAudio.enabled).toBe(false);
-    expect(bob.publication.enabled).toBe(true);
+    expect(streamAudio.forwarded).toBe(false);
+    expect(bob.publication.forwarded).toBe(true);
 
     controller.setPlayback(noPlayback);
     store.getState().toggleDeafen();
     await controller.idle();
-    expect(streamAudio.enabled).toBe(false);
-    expect(bob.publication.enabled).toBe(false);
+    expect(streamAudio.forwarded).toBe(false);
+    expect(bob.publication.forwarded).toBe(false);
     store.getState().toggleDeafen();
     await controller.idle();
-    expect(streamAudio.enabled).toBe(true);
+    expect(streamAudio.forwarded).toBe(true);
+  });
+
+  it('when a muted stream is unwatched and watched again, or first watched while deafened, then its audio is not forwarded', async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    const streamAudio = room.publish('bob', Track.Source.ScreenShareAudio);
+    controller.setPlayback({ ...noPlayback, streamMutes: { bob: true } });
+    // Not watched: nothing to ask of the SFU (livekit-client would only warn).
+    expect(streamAudio.sent).toEqual([]);
+    controller.watchStream('bob', true);
+    expect(streamAudio.forwarded).toBe(false);
+    controller.watchStream('bob', false);
+    controller.watchStream('bob', true);
+    // livekit-client still holds "disabled" from the first subscription; the SFU's new one must be told again.
+    expect(streamAudio.forwarded).toBe(false);
+
+    controller.watchStream('bob', false);
+    controller.setPlayback(noPlayback);
+    store.getState().toggleDeafen();
+    await controller.idle();
+    controller.watchStream('bob', true);
+    expect(streamAudio.forwarded).toBe(false);
   });
 
   it('when push-to-talk goes down and up, then the gate follows and the snapshot says so', async () => {

@@ -6,6 +6,7 @@ import {
   type LocalAudioTrack,
   type LocalParticipant,
   type RemoteParticipant,
+  type RemoteTrackPublication,
   type Room,
   type TrackPublishOptions,
   type VideoCaptureOptions,
@@ -233,22 +234,37 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   }
 
   /**
-   * Per-user volume and local mute, and the same for a watched stream's audio (apart from the voice, as on Discord);
-   * deafen (self or server) stops the SFU forwarding any of it to us, and so does a local mute.
+   * What a remote audio publication should do for us: per-user volume and local mute for a voice, the same apart for a
+   * watched stream's audio (as on Discord); deafen (self or server) silences both. Null for video.
    */
-  function applyPlayback(): void {
+  function playbackFor(identity: string, source: Track.Source): { enabled: boolean; volume: number } | null {
     const hear = playbackAllowed(v());
+    if (source === Track.Source.Microphone)
+      return { enabled: hear && playback.localMutes[identity] !== true, volume: playback.volumes[identity] ?? 1 };
+    if (source === Track.Source.ScreenShareAudio)
+      return { enabled: hear && playback.streamMutes[identity] !== true, volume: playback.streamVolumes[identity] ?? 1 };
+    return null;
+  }
+
+  /**
+   * Applies playbackFor to a subscribed publication: a disabled one the SFU stops forwarding. `fresh`: the
+   * subscription was just asked for. LiveKit starts every subscription forwarding, while livekit-client skips a
+   * setEnabled equal to its last request, which it keeps from an earlier subscription of the same track (a stream
+   * muted, unwatched and watched again): "off" is stated afresh, before any audio arrives.
+   */
+  function applyPlaybackTo(identity: string, pub: RemoteTrackPublication, fresh: boolean): void {
+    const want = playbackFor(identity, pub.source);
+    if (!want || !pub.isDesired) return;
+    if (fresh && !want.enabled) pub.setEnabled(true);
+    pub.setEnabled(want.enabled);
+    (pub.track as { setVolume?: (volume: number) => void } | undefined)?.setVolume?.(want.volume);
+  }
+
+  function applyPlayback(): void {
     for (const p of room.remoteParticipants.values()) {
-      const outlets = [
-        { source: Track.Source.Microphone, muted: playback.localMutes[p.identity], volume: playback.volumes[p.identity] },
-        { source: Track.Source.ScreenShareAudio, muted: playback.streamMutes[p.identity], volume: playback.streamVolumes[p.identity] },
-      ];
-      for (const { source, muted, volume } of outlets) {
+      for (const source of [Track.Source.Microphone, Track.Source.ScreenShareAudio]) {
         const pub = p.getTrackPublication(source);
-        if (!pub) continue;
-        pub.setEnabled(hear && muted !== true);
-        const track = pub.track as { setVolume?: (volume: number) => void } | undefined;
-        track?.setVolume?.(volume ?? 1);
+        if (pub) applyPlaybackTo(p.identity, pub, false);
       }
     }
   }
@@ -262,7 +278,9 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     for (const p of room.remoteParticipants.values()) {
       for (const pub of p.trackPublications.values()) {
         const want = wantsSubscription(pub.source, watching.has(p.identity));
-        if (pub.isDesired !== want) pub.setSubscribed(want);
+        if (pub.isDesired === want) continue;
+        pub.setSubscribed(want);
+        if (want) applyPlaybackTo(p.identity, pub, true);
       }
     }
   }
