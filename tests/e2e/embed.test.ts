@@ -193,6 +193,23 @@ describe('the embeddable voice widget', () => {
     expect(self?.identity).toMatch(/^guest:/);
     // Heard: the tone arrives in the frame's remote audio track.
     await expect.poll(() => frame.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    // A voice widget receives voices only: the bot's camera and screen share never reach it.
+    const videos = await Promise.all([bot.publishVideo('camera'), bot.publishVideo('screen_share')]);
+    await page.waitForTimeout(3000);
+    // (LiveKit's answerer side has idle receivers ready, so what counts is what arrives: inbound RTP.)
+    const inbound = () =>
+      frame.evaluate(async () => {
+        const got: Record<string, number> = {};
+        for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+          (await pc.getStats()).forEach((st: { type?: string; kind?: string; bytesReceived?: number }) => {
+            if (st.type === 'inbound-rtp' && st.kind) got[st.kind] = (got[st.kind] ?? 0) + (st.bytesReceived ?? 0);
+          });
+        }
+        return got;
+      });
+    expect((await inbound()).audio).toBeGreaterThan(0);
+    expect((await inbound()).video ?? 0).toBe(0);
+    for (const v of videos) if (v.sid) await bot.room.localParticipant?.unpublishTrack(v.sid);
     // A listen-only guest has no microphone to unmute: the widget shows no mute button and stays muted.
     expect(await frame.getByRole('button', { name: 'Unmute' }).isVisible()).toBe(false);
     await page.evaluate(() => (window as unknown as HostWindow).send({ type: 'parley:mute', muted: false }));

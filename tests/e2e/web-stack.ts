@@ -77,15 +77,18 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 }
 
 /**
- * Page init script: keeps every remote audio track the page receives, so a test can measure what actually arrives
- * (the app itself never exposes its LiveKit objects).
+ * Page init script: keeps every remote audio track the page receives (`__remoteAudio`) and every peer connection
+ * (`__pcs`, for inbound-rtp counters), so a test can measure what actually arrives (the app itself never exposes its
+ * LiveKit objects).
  */
 export const CAPTURE_REMOTE_AUDIO = `(() => {
   const Orig = window.RTCPeerConnection;
   window.__remoteAudio = [];
+  window.__pcs = [];
   window.RTCPeerConnection = class extends Orig {
     constructor(...args) {
       super(...args);
+      window.__pcs.push(this);
       this.addEventListener('track', (e) => { if (e.track.kind === 'audio') window.__remoteAudio.push(e.track); });
     }
   };

@@ -268,7 +268,15 @@ async function connect(as: 'guest' | 'member'): Promise<void> {
       RoomEvent.ParticipantPermissionsChanged,
     ])
       next.on(event, render);
-    await next.connect(grant.url, grant.token, { autoSubscribe: true });
+    // A voice widget receives voices only: no camera or screen share, nor a stream's audio nobody chose to watch.
+    const subscribeVoices = () => {
+      for (const p of next.remoteParticipants.values())
+        for (const pub of p.trackPublications.values())
+          if (pub.source === Track.Source.Microphone && !pub.isDesired) pub.setSubscribed(true);
+    };
+    next.on(RoomEvent.TrackPublished, subscribeVoices);
+    await next.connect(grant.url, grant.token, { autoSubscribe: false });
+    subscribeVoices();
     room = next;
     joinedAs = as;
   } catch (err) {
