@@ -419,15 +419,14 @@ function VideoTile(props: {
   );
 }
 
+function onFullscreenChange(onChange: () => void): () => void {
+  document.addEventListener('fullscreenchange', onChange);
+  return () => document.removeEventListener('fullscreenchange', onChange);
+}
+
 /** Whether `el` is the page's full-screen element (Escape, or the browser's own exit, leaves it). */
 function useFullscreen(el: { readonly current: Element | null }): boolean {
-  return useSyncExternalStore(
-    (onChange) => {
-      document.addEventListener('fullscreenchange', onChange);
-      return () => document.removeEventListener('fullscreenchange', onChange);
-    },
-    () => el.current !== null && document.fullscreenElement === el.current,
-  );
+  return useSyncExternalStore(onFullscreenChange, () => el.current !== null && document.fullscreenElement === el.current);
 }
 
 /**
