@@ -330,8 +330,11 @@ describe('video in voice channels', () => {
     expect(await unmuteStream.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => streamBytes(1500), { timeout: 15_000 }).toBeLessThan(200);
     expect((await audioBytesOver(b, 1500)).microphone).toBeGreaterThan(0);
-    // Still muted after Stop watching and Watch stream again (a new subscription at the SFU).
+    // Still muted after Stop watching and Watch stream again: a new subscription at the SFU, once the old one is gone
+    // (LiveKit would hand a re-subscription in the meantime the old one's settings).
     await streamTile.getByRole('button', { name: 'Stop watching' }).click();
+    await streamAudioElement(b).waitFor({ state: 'detached', timeout: 15_000 });
+    await b.waitForTimeout(2000);
     await streamTile.getByRole('button', { name: /^Watch stream/ }).click();
     await unmuteStream.waitFor({ timeout: 15_000 });
     await b.waitForTimeout(1000);

@@ -50,7 +50,7 @@ describe('video options', () => {
     expect(capture.contentHint).toBe(hint);
     expect(capture.audio).toEqual(STREAM_AUDIO_CAPTURE);
     expect(STREAM_AUDIO_CAPTURE).toMatchObject({ echoCancellation: false, noiseSuppression: false, restrictOwnAudio: true });
-    expect(publish).toMatchObject({ audioPreset: AudioPresets.musicHighQualityStereo, dtx: false });
+    expect(publish).toMatchObject({ audioPreset: AudioPresets.musicHighQualityStereo, dtx: false, red: false });
     expect(publish.screenShareEncoding?.maxFramerate).toBe(fps);
     expect(publish.degradationPreference).toBe(degradation);
     // livekit-client gives each of the share's tracks its own source (ScreenShare, ScreenShareAudio); one set here

@@ -81,8 +81,9 @@ export interface ScreenShareOptions {
 
 /**
  * The shared audio is a game, a video or music, not a voice: no voice processing. restrictOwnAudio (a getDisplayMedia
- * constraint newer than livekit-client's types) leaves this page's own playback, the call's voices, out of a
- * system-audio capture, so viewers do not hear everyone twice.
+ * constraint newer than livekit-client's types) asks the browser to leave this page's own playback, the call's voices,
+ * out of a system-audio capture, so viewers do not hear everyone twice. Browsers that do not support it ignore it; in
+ * the desktop app the main process picks the audio (Windows 'loopback', the whole system mix), which it may not bind.
  */
 export const STREAM_AUDIO_CAPTURE: AudioCaptureOptions & { restrictOwnAudio: boolean } = {
   echoCancellation: false,
@@ -112,9 +113,10 @@ export function screenShareOptions(preset: ScreenPreset, audio: boolean): Screen
     // and a source in these options would be given to both (viewers then found no stream audio to play).
     publish: {
       // The share's audio: music quality (stereo when captured so), sent continuously (no DTX: quiet passages of
-      // music are not silence).
+      // music are not silence), without RED (a redundant copy of each packet doubles a music bitrate).
       audioPreset: AudioPresets.musicHighQualityStereo,
       dtx: false,
+      red: false,
       simulcast: true,
       screenShareEncoding: { maxBitrate: p.maxBitrate, maxFramerate: p.fps },
       screenShareSimulcastLayers: [SCREEN_LOW_LAYER],

@@ -482,6 +482,19 @@ describe('voice controller (fake room)', () => {
     expect(streamAudio.forwarded).toBe(true);
   });
 
+  it('when a track is announced while the signal resumes, then it is subscribed once the room is connected again', async () => {
+    const { room, store, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    room.state = 'reconnecting';
+    const camera = room.publish('bob', Track.Source.Camera);
+    expect(camera.isDesired).toBe(false);
+    room.state = 'connected';
+    room.emit(RoomEvent.Reconnected);
+    expect(camera.isDesired).toBe(true);
+  });
+
   it('when a muted stream is unwatched and watched again, or first watched while deafened, then its audio is not forwarded', async () => {
     const { room, store, controller } = setup();
     controller.start();

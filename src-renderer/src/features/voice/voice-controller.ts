@@ -351,7 +351,11 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
 
   function attach(): () => void {
     const onReconnecting = () => v().setConnection('reconnecting');
-    const onReconnected = () => v().setConnection('connected');
+    const onReconnected = () => {
+      v().setConnection('connected');
+      // Tracks announced while the signal was resuming (the room not yet connected) were not subscribed then.
+      applySubscriptions();
+    };
     const onDisconnected = (reason?: DisconnectReason) => {
       if (leaving) return;
       // Not asked for: LiveKit gave up reconnecting, or the server removed us.
