@@ -7,7 +7,8 @@ import { defineRoute } from './contract';
  *
  * A voice channel is a LiveKit room named after the channel id. The server never trusts the client about who is in a
  * room: presence comes from LiveKit's signed webhooks (plus a reconciler that asks LiveKit directly). The client only
- * reports its own self mute / self deafen, which LiveKit cannot know about (a muted track is still "published").
+ * reports its own self mute / self deafen, which LiveKit cannot know about (a muted track is still "published"), and
+ * whose streams it watches (a subscription LiveKit does not announce), for the streamers' viewer counts.
  */
 
 /** LiveKit room name of a voice channel. One place so that the server, the tests and the clients agree. */
@@ -65,6 +66,11 @@ export const VoiceState = z.object({
   serverVideoOff: z.boolean(),
   /** Set by a member with MUTE_MEMBERS; LiveKit refuses the user's screen share while true (and stops a live one). */
   serverStreamOff: z.boolean(),
+  /**
+   * Users whose screen share this user watches, as the client reports it (cleared when a session ends): a streamer's
+   * viewers are the states in the streamer's channel that name them, while they stream.
+   */
+  watching: z.array(Id),
   joinedAt: IsoDate,
 });
 export type VoiceState = z.infer<typeof VoiceState>;
@@ -72,13 +78,26 @@ export type VoiceState = z.infer<typeof VoiceState>;
 export const VoiceStateList = z.object({ items: z.array(VoiceState) });
 export type VoiceStateList = z.infer<typeof VoiceStateList>;
 
-/** `PATCH /voice/state`: the client reports its own mute / deafen (the server cannot observe them). */
+/** How many streams one user may report watching at once (a voice channel's streamers, with room to spare). */
+export const MAX_WATCHING = 25;
+
+/**
+ * `PATCH /voice/state`: the client reports its own mute / deafen and the streams it watches (the server cannot observe
+ * them). `watching` replaces the list; the end of a session clears it.
+ */
 export const VoiceSelfStateBody = z
   .strictObject({
     selfMute: z.boolean().optional(),
     selfDeaf: z.boolean().optional(),
+    watching: z
+      .array(Id)
+      .max(MAX_WATCHING)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'watching lists a user twice' })
+      .optional(),
   })
-  .refine((b) => b.selfMute !== undefined || b.selfDeaf !== undefined, { message: 'set selfMute or selfDeaf' });
+  .refine((b) => b.selfMute !== undefined || b.selfDeaf !== undefined || b.watching !== undefined, {
+    message: 'set selfMute, selfDeaf or watching',
+  });
 export type VoiceSelfStateBody = z.infer<typeof VoiceSelfStateBody>;
 
 /**
@@ -148,6 +167,7 @@ export const VoiceStateUpdateEvent = z.object({
   selfStream: z.boolean(),
   serverVideoOff: z.boolean(),
   serverStreamOff: z.boolean(),
+  watching: z.array(Id),
   joinedAt: IsoDate.nullable(),
 });
 export type VoiceStateUpdateEvent = z.infer<typeof VoiceStateUpdateEvent>;
@@ -205,7 +225,7 @@ export const voiceRoutes = {
     tag: 'voice',
     method: 'patch',
     path: '/voice/state',
-    summary: 'Report my self mute / deafen (kept across reconnects, shown to others while connected)',
+    summary: 'Report my self mute / deafen (kept across reconnects) and the streams I watch (kept while connected)',
     auth: true,
     body: VoiceSelfStateBody,
     response: VoiceSelfState,

@@ -191,6 +191,13 @@ describe('video in voice channels', () => {
     // B opts in and receives the stream's frames.
     await watch.click();
     await b.locator(tileVideo(A, 'screen_share')).waitFor({ timeout: 20_000 });
+    // Ann sees who watches her stream, on her own tile and in the channel list (B reported it; the server told everyone).
+    await tile(a, A, 'screen_share').getByRole('img', { name: '1 watching: Ben' }).waitFor({ timeout: 15_000 });
+    await a
+      .locator(`li[data-user-id="${A.id}"]`)
+      .getByRole('img', { name: 'Live: sharing their screen, 1 watching' })
+      .waitFor({ timeout: 15_000 });
+    await streamTile.getByRole('img', { name: '1 watching: Ben' }).waitFor({ timeout: 15_000 });
     await expect.poll(async () => (await framesIn2s(b, tileVideo(A, 'screen_share'))).frames, { timeout: 20_000 }).toBeGreaterThan(10);
     const scr = await framesIn2s(b, tileVideo(A, 'screen_share'));
     expect(scr.width).toBeGreaterThan(0);
@@ -360,10 +367,12 @@ describe('video in voice channels', () => {
     await streamTile.getByRole('button', { name: 'Exit full screen' }).click();
     await expect.poll(() => b.evaluate(() => document.fullscreenElement === null)).toBe(true);
 
-    // Stop watching: the stream's audio stops with its video.
+    // Stop watching: the stream's audio stops with its video, and Ann's tile no longer counts Ben.
+    await tile(a, A, 'screen_share').getByRole('img', { name: '1 watching: Ben' }).waitFor({ timeout: 15_000 });
     await streamTile.getByRole('button', { name: 'Stop watching' }).click();
     await expect.poll(() => streamBytes(1500), { timeout: 15_000 }).toBe(0);
     expect(await streamAudioElement(b).count()).toBe(0);
+    await expect.poll(() => tile(a, A, 'screen_share').locator('.video-tile-viewers').count(), { timeout: 15_000 }).toBe(0);
   });
 
   it('when A turns on the camera in a DM call, then B sees it in the call bar and decodes its frames', async () => {

@@ -52,6 +52,9 @@ export const HeadphonesOffIcon = make(
   ['M2 2l20 20', 'M3 18v-6a9 9 0 0 1 2.6-6.4', 'M8.5 3.7A9 9 0 0 1 21 12v4', 'M3 19a2 2 0 0 0 2 2h1v-6H3z', 'M18 15h3v4'],
   { stroke: true },
 );
+export const EyeIcon = make(['M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z', 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z'], {
+  stroke: true,
+});
 export const VideoCameraIcon = make(['M3 7h12v10H3z', 'M15 10l6-3v10l-6-3'], { stroke: true });
 export const GearIcon = make(
   [

@@ -40,6 +40,7 @@ export function createMemoryVoiceRepo(): VoiceRepo {
         selfVideo: false,
         selfStream: false,
         mediaAt: null,
+        watching: [],
         admittedChannelId: null,
         admittedAt: null,
         updatedAt: at,
@@ -76,6 +77,7 @@ export function createMemoryVoiceRepo(): VoiceRepo {
       const doc = ensure(userId, at);
       if (patch.selfMute !== undefined) doc.selfMute = patch.selfMute;
       if (patch.selfDeaf !== undefined) doc.selfDeaf = patch.selfDeaf;
+      if (patch.watching !== undefined) doc.watching = [...patch.watching];
       doc.updatedAt = at;
       return { ...doc };
     },
@@ -114,6 +116,7 @@ export function createMemoryVoiceRepo(): VoiceRepo {
           selfVideo: false,
           selfStream: false,
           mediaAt: null,
+          watching: [],
           endedJoinedAtMs: joinedAtMs,
           updatedAt: at,
         });

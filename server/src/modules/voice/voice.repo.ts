@@ -37,6 +37,8 @@ export interface VoiceStateRecord {
   selfStream: boolean;
   /** When selfVideo/selfStream were last written: the reconciler does not overwrite a webhook newer than its listing. */
   mediaAt: Date | null;
+  /** Whose streams the user watches, as their client reports it; cleared when a session ends. */
+  watching: string[];
   /** A moderator moved the user into this channel at `admittedAt`: that session is exempt from its user limit. */
   admittedChannelId: string | null;
   admittedAt: Date | null;
@@ -135,7 +137,7 @@ export interface VoiceRepo {
   /** How many active participants each room has (rooms without any are absent): the voice participants gauge. */
   countActiveByRoom(): Promise<Map<string, number>>;
   /** Stores self mute/deafen (creating the user's document if needed); returns the document after the change. */
-  setSelfState(userId: string, patch: { selfMute?: boolean; selfDeaf?: boolean }, at: Date): Promise<VoiceStateRecord>;
+  setSelfState(userId: string, patch: { selfMute?: boolean; selfDeaf?: boolean; watching?: string[] }, at: Date): Promise<VoiceStateRecord>;
   /**
    * Makes `start` the current session unless a later session is current or this one already ended.
    * Returns the document as it was before when it changed something, `undefined` when it did not.
@@ -218,6 +220,7 @@ function toRecord(doc: VoiceStateDoc): VoiceStateRecord {
     selfVideo: rest.selfVideo ?? false,
     selfStream: rest.selfStream ?? false,
     mediaAt: rest.mediaAt ?? null,
+    watching: rest.watching ?? [],
     admittedChannelId: rest.admittedChannelId ?? null,
     admittedAt: rest.admittedAt ?? null,
     updatedAt: rest.updatedAt,
@@ -243,7 +246,7 @@ export function isActive(record: VoiceStateRecord | null): record is ActiveVoice
   return !!record && record.channelId !== null && record.participantSid !== null && record.guildId !== null;
 }
 
-/** An ended session also stops publishing: its camera and stream presence go with it. */
+/** An ended session also stops publishing and watching: its camera, stream and viewing presence go with it. */
 const INACTIVE = {
   guildId: null,
   channelId: null,
@@ -253,7 +256,8 @@ const INACTIVE = {
   selfVideo: false,
   selfStream: false,
   mediaAt: null,
-} as const;
+  watching: [] as string[],
+};
 
 const NO_FLAGS: ModerationFlags = { serverMute: false, serverDeaf: false, serverVideoOff: false, serverStreamOff: false };
 const FLAG_NAMES = Object.keys(NO_FLAGS) as (keyof ModerationFlags)[];
@@ -386,6 +390,7 @@ export function createVoiceRepo(db: Db): VoiceRepo {
         const $set: Partial<VoiceStateDoc> = { updatedAt: at };
         if (patch.selfMute !== undefined) $set.selfMute = patch.selfMute;
         if (patch.selfDeaf !== undefined) $set.selfDeaf = patch.selfDeaf;
+        if (patch.watching !== undefined) $set.watching = patch.watching;
         const doc = await states.findOneAndUpdate({ _id: userId }, { $set }, { returnDocument: 'after' });
         if (!doc) throw new Error('voice state vanished during update');
         return toRecord(doc);

@@ -362,6 +362,21 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ channelId: CHANNEL_A, selfMute: true }));
       expect((await repo.findByUser(USER))?.selfMute).toBe(true);
     });
+
+    it("when a user reports whose streams they watch, then it is stored and published without their own id, and their session's end clears it", async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.setSelfState(USER, { watching: [OTHER, USER] });
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: CHANNEL_A, watching: [OTHER] }));
+      expect((await v.service.snapshotFor(OTHER, [GUILD]))[0]).toEqual(expect.objectContaining({ userId: USER, watching: [OTHER] }));
+      // Reporting mute leaves the list alone.
+      await v.service.setSelfState(USER, { selfMute: true });
+      expect((await repo.findByUser(USER))?.watching).toEqual([OTHER]);
+
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, watching: [] }));
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
+      expect((await repo.findByUser(USER))?.watching).toEqual([]);
+    });
   });
 
   describe(`voice seats (${label})`, () => {

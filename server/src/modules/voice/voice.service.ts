@@ -200,6 +200,7 @@ export function toVoiceState(s: ActiveVoiceState): VoiceState {
     selfStream: s.selfStream,
     serverVideoOff: s.serverVideoOff,
     serverStreamOff: s.serverStreamOff,
+    watching: s.watching,
     joinedAt: s.joinedAt.toISOString(),
   };
 }
@@ -223,6 +224,7 @@ function leaveEvent(s: VoiceStateRecord & { guildId: string; channelId: string }
     selfStream: false,
     serverVideoOff: s.serverVideoOff,
     serverStreamOff: s.serverStreamOff,
+    watching: [],
     joinedAt: null,
   };
 }
@@ -548,7 +550,9 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     },
 
     async setSelfState(userId, body) {
-      const updated = await repo.setSelfState(userId, body, clock());
+      // Watching oneself is what the streamer's own preview is, not a viewer.
+      const patch = body.watching ? { ...body, watching: body.watching.filter((id) => id !== userId) } : body;
+      const updated = await repo.setSelfState(userId, patch, clock());
       if (isActive(updated)) await publishJoin(updated, updated.channelId);
       return { selfMute: updated.selfMute, selfDeaf: updated.selfDeaf, channelId: isActive(updated) ? updated.channelId : null };
     },

@@ -45,6 +45,7 @@ const vs = (user: number, channel: number): VoiceState => ({
   selfStream: false,
   serverVideoOff: false,
   serverStreamOff: false,
+  watching: [],
   joinedAt: at,
 });
 

@@ -3,6 +3,8 @@ import { Track, type RemoteVideoTrack } from 'livekit-client';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { uiStore, useSettings } from '../../app/services';
+import { EyeIcon } from '../../ui/icons';
+import { useStreamViewerNames } from './useVoiceOccupants';
 import { isUserCancel } from './video-options';
 import './video.css';
 import {
@@ -13,6 +15,7 @@ import {
   stageLayout,
   tileKey,
   tileLabel,
+  viewersLabel,
   type InboundVideoSample,
   type TileInfo,
 } from './video-tiles';
@@ -228,6 +231,7 @@ export function VideoStage({ controller }: { controller: VoiceController }) {
   const tiles = useTiles();
   const watching = useWatching(controller);
   const withAudio = useStreamAudio();
+  const viewers = useStreamViewerNames();
   const [focused, setFocused] = useState<string | null>(null);
   const [popped, setPopped] = useState<Record<string, Window>>({});
   const { layout, main, rest } = stageLayout(tiles, focused);
@@ -283,6 +287,7 @@ export function VideoStage({ controller }: { controller: VoiceController }) {
         tile={t}
         focused={main === t}
         watching={watching.includes(t.identity)}
+        viewers={t.source === 'screen_share' ? viewers.get(t.identity) : undefined}
         hasAudio={t.source === 'screen_share' && withAudio.has(t.identity)}
         popout={popped[key] && !popped[key].closed ? popped[key] : null}
         onFocus={() => setFocused(focused === key ? null : key)}
@@ -326,6 +331,8 @@ function VideoTile(props: {
   tile: Tile;
   focused: boolean;
   watching: boolean;
+  /** A stream's viewers' names (the server's voice states; undefined for a camera, or in a call). */
+  viewers: readonly string[] | undefined;
   /** A stream that shares its audio. */
   hasAudio: boolean;
   popout: Window | null;
@@ -367,6 +374,12 @@ function VideoTile(props: {
           {label}
         </span>
       </button>
+      {props.viewers && props.viewers.length > 0 && (
+        <span className="video-tile-viewers" role="img" aria-label={viewersLabel(props.viewers)} title={viewersLabel(props.viewers)}>
+          <EyeIcon size={14} />
+          {props.viewers.length}
+        </span>
+      )}
       {needsOptIn && (
         <button
           type="button"

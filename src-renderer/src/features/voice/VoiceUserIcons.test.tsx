@@ -15,6 +15,7 @@ const quiet: Occupant = {
   serverDeaf: false,
   video: false,
   streaming: false,
+  viewers: 0,
   cannotSpeak: false,
 };
 
@@ -24,6 +25,9 @@ describe('voice user icons', () => {
     expect(html).toContain('aria-label="Live: sharing their screen"');
     expect(html).toContain('>LIVE<');
     expect(html).toContain('aria-label="Camera on"');
+    expect(renderToStaticMarkup(<VoiceUserIcons occupant={{ ...quiet, streaming: true, viewers: 2 }} size={14} />)).toContain(
+      'aria-label="Live: sharing their screen, 2 watching"',
+    );
   });
 
   it('when a member publishes neither, then neither mark is shown', () => {

@@ -3,6 +3,7 @@ import { useAuth, useGuilds, useVoice, useVoicePresence } from '../../app/servic
 import type { Channel, VoiceState } from '../../api/types';
 import { hasPermission, Permission } from '@shared/permissions/permissions';
 import { permissionsIn } from '../guilds/permissions';
+import { streamViewers } from './video-tiles';
 
 /** A guest's LiveKit identity (src-shared/api/embed GUEST_IDENTITY_PREFIX; that module is not imported at run time here). */
 export const isGuest = (identity: string): boolean => identity.startsWith('guest:');
@@ -21,6 +22,8 @@ export interface Occupant {
   /** Camera on / screen share live, as the server reports LiveKit's tracks. */
   video: boolean;
   streaming: boolean;
+  /** While streaming: how many in the channel watch it (as their clients report it). */
+  viewers: number;
   /** No SPEAK in this channel (the server keeps their microphone off); false when their roles are not known here. */
   cannotSpeak: boolean;
 }
@@ -43,6 +46,7 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
   const inThis = current === channel.id;
 
   const occupants = useMemo(() => {
+    const viewers = streamViewers(states ?? []);
     const byUser = new Map<string, VoiceState | { userId: string; live: true }>();
     for (const v of states ?? []) byUser.set(v.userId, v);
     if (inThis) {
@@ -65,6 +69,7 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
         serverDeaf: vs?.serverDeaf ?? false,
         video: vs?.selfVideo ?? false,
         streaming: vs?.selfStream ?? false,
+        viewers: viewers.get(r.userId)?.length ?? 0,
         cannotSpeak:
           member !== undefined &&
           guild !== undefined &&
@@ -79,6 +84,31 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
     });
   }, [states, participants, inThis, members, selfId, guild, roles, channels, channel]);
   return { occupants, inThis };
+}
+
+/**
+ * Who watches each stream in the voice channel I am in (not in a call: a call's two or three people see each other's
+ * tiles): streamer id → the viewers' names.
+ *
+ * @example const viewers = useStreamViewerNames(); viewers.get(tile.identity)
+ */
+export function useStreamViewerNames(): Map<string, string[]> {
+  const where = useVoice((s) => (s.current?.callId ? undefined : s.current));
+  const states = useVoicePresence((s) => (where ? s.voiceByChannel[where.channelId] : undefined));
+  const members = useGuilds((s) => (where ? s.membersByGuild[where.guildId] : undefined));
+  return useMemo(() => {
+    const names = new Map<string, string[]>();
+    for (const [streamer, ids] of streamViewers(states ?? [])) {
+      names.set(
+        streamer,
+        ids.map((id) => {
+          const member = members?.find((m) => m.user.id === id);
+          return member?.nick ?? member?.user.displayName ?? 'Unknown';
+        }),
+      );
+    }
+    return names;
+  }, [states, members]);
 }
 
 /** A voice widget guest in a channel: a name and a speaking ring, nothing a member has (no profile, no DM). */

@@ -7,8 +7,10 @@ import {
   inboundVideo,
   orderTiles,
   stageLayout,
+  streamViewers,
   tileKey,
   tileLabel,
+  viewersLabel,
   type TileInfo,
 } from './video-tiles';
 
@@ -85,5 +87,19 @@ describe('stream stats', () => {
       formatStreamStats({ frameWidth: 1280, frameHeight: 720, framesPerSecond: 29.7, bytesReceived: 1, timestamp: 1 }, 1_200_000),
     ).toBe('1280×720 · 30 fps · 1.2 Mbps');
     expect(formatStreamStats({ bytesReceived: 1, timestamp: 1 }, 0)).toBe('paused');
+  });
+
+  it('when voice states name streamers in watching, then each live streamer gets their viewers, and stale or self names count for nothing', () => {
+    const state = (userId: string, selfStream: boolean, watching: string[]) => ({ userId, selfStream, watching });
+    const viewers = streamViewers([
+      state('ann', true, []),
+      state('bob', false, ['ann', 'cat']), // cat stopped streaming: Bob's name for her is stale
+      state('cat', false, ['ann']),
+      state('dan', true, ['dan', 'ann']), // his own stream is his preview, not a view
+      state('eve', false, []),
+    ]);
+    expect(Object.fromEntries(viewers)).toEqual({ ann: ['bob', 'cat', 'dan'], dan: [] });
+    expect(viewersLabel(['Bob', 'Cat'])).toBe('2 watching: Bob, Cat');
+    expect(viewersLabel([])).toBe('Nobody watching');
   });
 });

@@ -103,3 +103,21 @@ export function formatStreamStats(sample: InboundVideoSample, bps: number): stri
   const fps = `${Math.round(sample.framesPerSecond ?? 0)} fps`;
   return `${size} · ${fps} · ${formatBitrate(bps)}`;
 }
+
+/**
+ * Who watches each live stream in one voice channel, from the server's voice states: streamer id → the ids of those
+ * whose reported `watching` names them. Only streamers live now; a stale name in someone's list counts for nothing.
+ */
+export function streamViewers(
+  states: readonly { userId: string; selfStream: boolean; watching: readonly string[] }[],
+): Map<string, string[]> {
+  const viewers = new Map<string, string[]>();
+  for (const s of states) if (s.selfStream) viewers.set(s.userId, []);
+  for (const s of states) for (const streamer of s.watching) if (streamer !== s.userId) viewers.get(streamer)?.push(s.userId);
+  return viewers;
+}
+
+/** "2 watching: Ann, Bob" (what a stream's viewer mark reads out and shows on hover). */
+export function viewersLabel(names: readonly string[]): string {
+  return names.length === 0 ? 'Nobody watching' : `${names.length} watching: ${names.join(', ')}`;
+}

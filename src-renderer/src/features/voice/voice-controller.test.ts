@@ -235,7 +235,7 @@ describe('voice controller (fake room)', () => {
   });
 
   it('when we leave a channel while watching a stream, then the next room starts with no stream watched', async () => {
-    const { store, controller } = setup();
+    const { store, api, controller } = setup();
     controller.start();
     store.getState().join('c1', 'g1');
     await controller.idle();
@@ -243,6 +243,29 @@ describe('voice controller (fake room)', () => {
     store.getState().join('c2', 'g1');
     await controller.idle();
     expect(controller.getSnapshot().watching).toEqual([]);
+    expect(api.reportSelfState).toHaveBeenLastCalledWith({ selfMute: false, selfDeaf: false, watching: [] });
+  });
+
+  it('when I watch streams in a voice channel, then the server is told whom I watch (for their viewer counts); in a call it is not', async () => {
+    const { store, api, controller } = setup();
+    controller.start();
+    store.getState().join('c1', 'g1');
+    await controller.idle();
+    controller.watchStream('bob', true);
+    expect(api.reportSelfState).toHaveBeenLastCalledWith({ watching: ['bob'] });
+    controller.watchStream('cat', true);
+    controller.watchStream('bob', false);
+    expect(api.reportSelfState).toHaveBeenLastCalledWith({ watching: ['cat'] });
+    // Reconnected (a new session, which the server starts with nothing watched): reported again.
+    store.getState().setConnection('reconnecting');
+    store.getState().setConnection('connected');
+    expect(api.reportSelfState).toHaveBeenLastCalledWith({ selfMute: false, selfDeaf: false, watching: ['cat'] });
+
+    store.getState().joinCall({ callId: 'k1', channelId: 'dm1', grant: { url: 'ws://sfu', token: 't' } });
+    await controller.idle();
+    api.reportSelfState.mockClear();
+    controller.watchStream('bob', true);
+    expect(api.reportSelfState).not.toHaveBeenCalled();
   });
 
   it('when the user joins a channel, then it asks the server for a token, connects, publishes the gated mic and reports its state', async () => {
@@ -255,7 +278,7 @@ describe('voice controller (fake room)', () => {
     expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'c1', guildId: 'g1' }, error: null });
     expect(room.localParticipant.micEnabled).toBe(true);
     expect(room.localParticipant.processor).toMatchObject({ name: 'fake-gate' });
-    expect(api.reportSelfState).toHaveBeenCalledWith({ selfMute: false, selfDeaf: false });
+    expect(api.reportSelfState).toHaveBeenCalledWith({ selfMute: false, selfDeaf: false, watching: [] });
     expect(controller.getSnapshot()).toMatchObject({ connection: 'connected', channel: { channelId: 'c1' } });
   });
 

@@ -50,7 +50,8 @@ export interface VoiceControllerDeps {
   api: {
     join(channelId: string, flags: { selfMute: boolean; selfDeaf: boolean }): Promise<VoiceGrant>;
     leave(): Promise<unknown>;
-    reportSelfState(flags: { selfMute: boolean; selfDeaf: boolean }): Promise<unknown>;
+    /** Self mute / deafen, and whose streams I watch (the server shows the streamers their viewers). */
+    reportSelfState(state: { selfMute?: boolean; selfDeaf?: boolean; watching?: string[] }): Promise<unknown>;
     /** A DM call's room (features/calls): a fresh token when the target came without one (a retry after a failure). */
     connectCall(callId: string): Promise<VoiceGrant>;
     /** Hang up a DM call (the caller before an answer: cancel). */
@@ -396,7 +397,9 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         !s.current?.callId &&
         (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf || prev.connection !== 'connected')
       ) {
-        void api.reportSelfState({ selfMute: s.selfMute, selfDeaf: s.selfDeaf }).catch(() => undefined);
+        // On (re)connecting, also what I watch: the server clears it when a session ends.
+        const onConnect = prev.connection !== 'connected' ? { watching: [...watching] } : {};
+        void api.reportSelfState({ selfMute: s.selfMute, selfDeaf: s.selfDeaf, ...onConnect }).catch(() => undefined);
       }
       if (playbackAllowed(s) !== playbackAllowed(prev)) applyPlayback();
       if (s.connection !== prev.connection || s.current !== prev.current || s.error !== prev.error || s.transmitting !== prev.transmitting)
@@ -498,6 +501,9 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       watching = next;
       applySubscriptions();
       notify();
+      // Voice channels show a streamer who watches (a call's few people see each other's tiles).
+      const s = v();
+      if (s.connection === 'connected' && !s.current?.callId) void api.reportSelfState({ watching: [...next] }).catch(() => undefined);
     },
     idle: () => chain,
   };

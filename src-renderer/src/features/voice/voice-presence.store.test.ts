@@ -18,6 +18,7 @@ const vs = (user: number, channel: number, guildId = G): VoiceState => ({
   selfStream: false,
   serverVideoOff: false,
   serverStreamOff: false,
+  watching: [],
   joinedAt: at,
 });
 
