@@ -67,8 +67,8 @@ export const VoiceState = z.object({
   /** Set by a member with MUTE_MEMBERS; LiveKit refuses the user's screen share while true (and stops a live one). */
   serverStreamOff: z.boolean(),
   /**
-   * Users whose screen share this user watches, as the client reports it (cleared when a session ends): a streamer's
-   * viewers are the states in the streamer's channel that name them, while they stream.
+   * Users whose screen share this user watches, as the client reports it for its current session (each session starts
+   * with none): a streamer's viewers are the states in the streamer's channel that name them, while they stream.
    */
   watching: z.array(Id),
   joinedAt: IsoDate,
@@ -83,7 +83,8 @@ export const MAX_WATCHING = 25;
 
 /**
  * `PATCH /voice/state`: the client reports its own mute / deafen and the streams it watches (the server cannot observe
- * them). `watching` replaces the list; the end of a session clears it.
+ * them). `watching` replaces the list of the current session, and is ignored while the user is in no voice channel (the client
+ * reports it again once its session shows).
  */
 export const VoiceSelfStateBody = z
   .strictObject({
@@ -124,11 +125,12 @@ export const VoiceModerationBody = z
   );
 export type VoiceModerationBody = z.infer<typeof VoiceModerationBody>;
 
-/** Response of `PATCH /voice/state`: my self flags, and where I am connected (null: nowhere). */
+/** Response of `PATCH /voice/state`: my self flags, where I am connected (null: nowhere) and whose streams I watch there. */
 export const VoiceSelfState = z.object({
   selfMute: z.boolean(),
   selfDeaf: z.boolean(),
   channelId: Id.nullable(),
+  watching: z.array(Id),
 });
 export type VoiceSelfState = z.infer<typeof VoiceSelfState>;
 

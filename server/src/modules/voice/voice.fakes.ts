@@ -99,6 +99,7 @@ export function createMemoryVoiceRepo(): VoiceRepo {
         selfVideo: false,
         selfStream: false,
         mediaAt: null,
+        watching: [],
         updatedAt: start.at,
       });
       return { before };

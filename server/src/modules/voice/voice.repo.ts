@@ -37,7 +37,7 @@ export interface VoiceStateRecord {
   selfStream: boolean;
   /** When selfVideo/selfStream were last written: the reconciler does not overwrite a webhook newer than its listing. */
   mediaAt: Date | null;
-  /** Whose streams the user watches, as their client reports it; cleared when a session ends. */
+  /** Whose streams the user watches in the current session, as their client reports it; each session starts with none. */
   watching: string[];
   /** A moderator moved the user into this channel at `admittedAt`: that session is exempt from its user limit. */
   admittedChannelId: string | null;
@@ -426,10 +426,12 @@ export function createVoiceRepo(db: Db): VoiceRepo {
               serverDeaf: start.serverDeaf,
               serverVideoOff: start.serverVideoOff,
               serverStreamOff: start.serverStreamOff,
-              // A new connection publishes nothing yet; its track webhooks (or the reconciler) say what it adds.
+              // A new connection publishes nothing yet; its track webhooks (or the reconciler) say what it adds. Nor
+              // does it watch anything yet: its client reports that once it sees this session.
               selfVideo: false,
               selfStream: false,
               mediaAt: null,
+              watching: [],
               updatedAt: start.at,
             },
           },

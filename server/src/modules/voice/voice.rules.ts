@@ -358,24 +358,37 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
     it('when a user reports self mute while connected, then it is stored and published', async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
       const state = await v.service.setSelfState(USER, { selfMute: true });
-      expect(state).toEqual({ channelId: CHANNEL_A, selfMute: true, selfDeaf: false });
+      expect(state).toEqual({ channelId: CHANNEL_A, selfMute: true, selfDeaf: false, watching: [] });
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ channelId: CHANNEL_A, selfMute: true }));
       expect((await repo.findByUser(USER))?.selfMute).toBe(true);
     });
 
-    it("when a user reports whose streams they watch, then it is stored and published without their own id, and their session's end clears it", async () => {
+    it('when a user reports whose streams they watch, then it is stored and published without their own id, kept by a mute report, and gone with the session', async () => {
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
-      await v.service.setSelfState(USER, { watching: [OTHER, USER] });
+      expect(await v.service.setSelfState(USER, { watching: [OTHER, USER] })).toEqual(expect.objectContaining({ watching: [OTHER] }));
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: CHANNEL_A, watching: [OTHER] }));
       expect((await v.service.snapshotFor(OTHER, [GUILD]))[0]).toEqual(expect.objectContaining({ userId: USER, watching: [OTHER] }));
-      // Reporting mute leaves the list alone.
       await v.service.setSelfState(USER, { selfMute: true });
       expect((await repo.findByUser(USER))?.watching).toEqual([OTHER]);
 
       await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, watching: [] }));
+      // A report still in flight when they left is not kept for their next session.
+      expect(await v.service.setSelfState(USER, { watching: [OTHER] })).toEqual(expect.objectContaining({ channelId: null, watching: [] }));
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
       expect((await repo.findByUser(USER))?.watching).toEqual([]);
+    });
+
+    it('when a new session replaces the current one (a reconnect, another client), then it starts watching nothing', async () => {
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.setSelfState(USER, { watching: [OTHER] });
+      await v.service.applyWebhook(fact('participant_joined', CHANNEL_A, 'PA_2', 2_000));
+      expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: CHANNEL_A, watching: [] }));
+      // The old session's leave, arriving late, changes nothing.
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      await v.service.setSelfState(USER, { watching: [OTHER] });
+      await v.service.applyWebhook(fact('participant_left', CHANNEL_A, 'PA_1', 1_000));
+      expect((await repo.findByUser(USER))?.watching).toEqual([OTHER]);
     });
   });
 

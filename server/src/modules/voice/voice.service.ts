@@ -550,11 +550,21 @@ export function createVoiceService(deps: VoiceServiceDeps): VoiceService {
     },
 
     async setSelfState(userId, body) {
+      const { watching, ...flags } = body;
+      // Whose streams one watches belongs to a session: none to keep while in no voice channel (a report still in flight
+      // when the user left). A session that starts after this check starts with none anyway (repo.startSession).
       // Watching oneself is what the streamer's own preview is, not a viewer.
-      const patch = body.watching ? { ...body, watching: body.watching.filter((id) => id !== userId) } : body;
+      const inVoice = watching !== undefined && isActive(await repo.findByUser(userId));
+      const patch = inVoice ? { ...flags, watching: watching.filter((id) => id !== userId) } : flags;
       const updated = await repo.setSelfState(userId, patch, clock());
       if (isActive(updated)) await publishJoin(updated, updated.channelId);
-      return { selfMute: updated.selfMute, selfDeaf: updated.selfDeaf, channelId: isActive(updated) ? updated.channelId : null };
+      const active = isActive(updated);
+      return {
+        selfMute: updated.selfMute,
+        selfDeaf: updated.selfDeaf,
+        channelId: active ? updated.channelId : null,
+        watching: active ? updated.watching : [],
+      };
     },
 
     async listGuild(userId, guildId) {

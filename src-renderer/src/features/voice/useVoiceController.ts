@@ -1,6 +1,16 @@
 import { Room } from 'livekit-client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { api, callsStore, guildsStore, settingsStore, useGuilds, useSettings, voiceStore } from '../../app/services';
+import {
+  api,
+  authStore,
+  callsStore,
+  guildsStore,
+  settingsStore,
+  useGuilds,
+  useSettings,
+  voicePresenceStore,
+  voiceStore,
+} from '../../app/services';
 import { describeError } from '../../api/http-client';
 import { platform } from '../../platform/platform';
 import { devicesStore, watchMicrophones } from '../settings/useDeviceWatcher';
@@ -59,6 +69,7 @@ function createAppVoiceController(): VoiceController {
       join: (channelId, flags) => api().voice.join(channelId, flags),
       leave: () => api().voice.leave(),
       reportSelfState: (flags) => api().voice.reportSelfState(flags),
+      reportWatching: async (watching) => (await api().voice.reportSelfState({ watching })).watching ?? [],
       connectCall: async (callId) => {
         const c = await api().calls.connect(callId, callsStore.getState().sessionId ?? undefined);
         return { url: c.url, token: c.token };
@@ -95,6 +106,27 @@ export function useVoiceController(): VoiceController {
   useEffect(() => {
     controller.start();
     return () => void controller.stop();
+  }, [controller]);
+
+  // The server's view of whose streams I watch: my own voice state in the channel I am in (none in a call).
+  useEffect(() => {
+    let last: unknown = undefined;
+    const tell = () => {
+      const me = authStore.getState().user?.id;
+      const at = voiceStore.getState().current;
+      const mine =
+        me && at && !at.callId ? (voicePresenceStore.getState().voiceByChannel[at.channelId]?.find((s) => s.userId === me) ?? null) : null;
+      if (mine === last) return;
+      last = mine;
+      controller.serverWatching(mine ? (mine.watching ?? []) : null);
+    };
+    tell();
+    const offPresence = voicePresenceStore.subscribe(tell);
+    const offVoice = voiceStore.subscribe(tell);
+    return () => {
+      offPresence();
+      offVoice();
+    };
   }, [controller]);
 
   // A moderator changed the channel's bitrate while we are in it: re-cap the published track's encoder in place.

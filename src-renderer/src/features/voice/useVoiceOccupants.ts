@@ -96,6 +96,8 @@ export function useStreamViewerNames(): Map<string, string[]> {
   const where = useVoice((s) => (s.current?.callId ? undefined : s.current));
   const states = useVoicePresence((s) => (where ? s.voiceByChannel[where.channelId] : undefined));
   const members = useGuilds((s) => (where ? s.membersByGuild[where.guildId] : undefined));
+  // Members not loaded here (an invisible one, say) go by the name they have in the call.
+  const participants = useVoice((s) => s.participants);
   return useMemo(() => {
     const names = new Map<string, string[]>();
     for (const [streamer, ids] of streamViewers(states ?? [])) {
@@ -103,12 +105,12 @@ export function useStreamViewerNames(): Map<string, string[]> {
         streamer,
         ids.map((id) => {
           const member = members?.find((m) => m.user.id === id);
-          return member?.nick ?? member?.user.displayName ?? 'Unknown';
+          return member?.nick ?? member?.user.displayName ?? (participants[id]?.name || 'Unknown');
         }),
       );
     }
     return names;
-  }, [states, members]);
+  }, [states, members, participants]);
 }
 
 /** A voice widget guest in a channel: a name and a speaking ring, nothing a member has (no profile, no DM). */

@@ -97,6 +97,7 @@ describe('stream stats', () => {
       state('cat', false, ['ann']),
       state('dan', true, ['dan', 'ann']), // his own stream is his preview, not a view
       state('eve', false, []),
+      { userId: 'fay', selfStream: false }, // from a server older than viewer counts
     ]);
     expect(Object.fromEntries(viewers)).toEqual({ ann: ['bob', 'cat', 'dan'], dan: [] });
     expect(viewersLabel(['Bob', 'Cat'])).toBe('2 watching: Bob, Cat');

@@ -109,11 +109,12 @@ export function formatStreamStats(sample: InboundVideoSample, bps: number): stri
  * whose reported `watching` names them. Only streamers live now; a stale name in someone's list counts for nothing.
  */
 export function streamViewers(
-  states: readonly { userId: string; selfStream: boolean; watching: readonly string[] }[],
+  states: readonly { userId: string; selfStream: boolean; watching?: readonly string[] }[],
 ): Map<string, string[]> {
   const viewers = new Map<string, string[]>();
   for (const s of states) if (s.selfStream) viewers.set(s.userId, []);
-  for (const s of states) for (const streamer of s.watching) if (streamer !== s.userId) viewers.get(streamer)?.push(s.userId);
+  // `watching` is absent in states from a server older than viewer counts (a desktop app pointed at one).
+  for (const s of states) for (const streamer of s.watching ?? []) if (streamer !== s.userId) viewers.get(streamer)?.push(s.userId);
   return viewers;
 }
 

@@ -163,6 +163,15 @@ class FakeRoom extends EventEmitter {
     return pub;
   }
 
+  /** A remote participant stops a track (LiveKit's TrackUnpublished). */
+  unpublish(identity: string, source: Track.Source) {
+    const p = this.remoteParticipants.get(identity);
+    const pub = p?.getTrackPublication(source);
+    if (!p || !pub) return;
+    p.trackPublications.delete(`${identity}:${source}`);
+    this.emit(RoomEvent.TrackUnpublished, pub, p);
+  }
+
   listeners_(): number {
     return this.listenerCount() + this.localParticipant.listenerCount();
   }
@@ -180,6 +189,7 @@ function setup() {
     join: vi.fn(async (channelId: string) => ({ url: 'ws://sfu', token: `rest-token-${channelId}` })),
     leave: vi.fn(async () => undefined),
     reportSelfState: vi.fn(async () => undefined),
+    reportWatching: vi.fn(async (list: string[]): Promise<readonly string[]> => list),
     connectCall: vi.fn(async (callId: string) => ({ url: 'ws://sfu', token: `call-token-${callId}` })),
     leaveCall: vi.fn(async (_callId: string) => undefined),
   };
@@ -235,7 +245,7 @@ describe('voice controller (fake room)', () => {
   });
 
   it('when we leave a channel while watching a stream, then the next room starts with no stream watched', async () => {
-    const { store, api, controller } = setup();
+    const { store, controller } = setup();
     controller.start();
     store.getState().join('c1', 'g1');
     await controller.idle();
@@ -243,29 +253,35 @@ describe('voice controller (fake room)', () => {
     store.getState().join('c2', 'g1');
     await controller.idle();
     expect(controller.getSnapshot().watching).toEqual([]);
-    expect(api.reportSelfState).toHaveBeenLastCalledWith({ selfMute: false, selfDeaf: false, watching: [] });
   });
 
-  it('when I watch streams in a voice channel, then the server is told whom I watch (for their viewer counts); in a call it is not', async () => {
-    const { store, api, controller } = setup();
+  it('when I watch streams in a voice channel, then the server is told which of them are live; once it shows my session; not in a call', async () => {
+    const { room, store, api, controller } = setup();
     controller.start();
     store.getState().join('c1', 'g1');
     await controller.idle();
+    room.publish('bob', Track.Source.ScreenShare);
+    room.publish('cat', Track.Source.ScreenShare);
     controller.watchStream('bob', true);
-    expect(api.reportSelfState).toHaveBeenLastCalledWith({ watching: ['bob'] });
+    // The server has not shown my session yet: it would not keep the list.
+    expect(api.reportWatching).not.toHaveBeenCalled();
+    controller.serverWatching([]);
+    expect(api.reportWatching).toHaveBeenLastCalledWith(['bob']);
+    await Promise.resolve();
     controller.watchStream('cat', true);
-    controller.watchStream('bob', false);
-    expect(api.reportSelfState).toHaveBeenLastCalledWith({ watching: ['cat'] });
-    // Reconnected (a new session, which the server starts with nothing watched): reported again.
-    store.getState().setConnection('reconnecting');
-    store.getState().setConnection('connected');
-    expect(api.reportSelfState).toHaveBeenLastCalledWith({ selfMute: false, selfDeaf: false, watching: ['cat'] });
+    await vi.waitFor(() => expect(api.reportWatching).toHaveBeenLastCalledWith(['bob', 'cat']));
+    // Bob stops streaming: he is no longer reported, though a restart shows his stream again at once.
+    room.unpublish('bob', Track.Source.ScreenShare);
+    await vi.waitFor(() => expect(api.reportWatching).toHaveBeenLastCalledWith(['cat']));
+    expect(controller.getSnapshot().watching).toEqual(['bob', 'cat']);
 
+    api.reportWatching.mockClear();
     store.getState().joinCall({ callId: 'k1', channelId: 'dm1', grant: { url: 'ws://sfu', token: 't' } });
     await controller.idle();
-    api.reportSelfState.mockClear();
-    controller.watchStream('bob', true);
-    expect(api.reportSelfState).not.toHaveBeenCalled();
+    room.publish('dan', Track.Source.ScreenShare);
+    controller.watchStream('dan', true);
+    controller.serverWatching([]);
+    expect(api.reportWatching).not.toHaveBeenCalled();
   });
 
   it('when the user joins a channel, then it asks the server for a token, connects, publishes the gated mic and reports its state', async () => {
@@ -278,7 +294,7 @@ describe('voice controller (fake room)', () => {
     expect(store.getState()).toMatchObject({ connection: 'connected', current: { channelId: 'c1', guildId: 'g1' }, error: null });
     expect(room.localParticipant.micEnabled).toBe(true);
     expect(room.localParticipant.processor).toMatchObject({ name: 'fake-gate' });
-    expect(api.reportSelfState).toHaveBeenCalledWith({ selfMute: false, selfDeaf: false, watching: [] });
+    expect(api.reportSelfState).toHaveBeenCalledWith({ selfMute: false, selfDeaf: false });
     expect(controller.getSnapshot()).toMatchObject({ connection: 'connected', channel: { channelId: 'c1' } });
   });
 
@@ -694,7 +710,7 @@ describe('voice controller (fake room)', () => {
     expect(room.listeners_()).toBe(0);
     controller.start();
     controller.start();
-    expect(room.listeners_()).toBe(7);
+    expect(room.listeners_()).toBe(9);
     store.getState().join('c1', 'g1');
     await controller.idle();
     await controller.stop();

@@ -15,6 +15,7 @@ import type { GateMode } from './gate-processor';
 import { isMissingDevice } from '../settings/media-errors';
 import { withMaxBitrate } from './publish-options';
 import { wantsSubscription, type ScreenShareOptions } from './video-options';
+import { createWatchReport } from './watch-report';
 import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, type VoiceLocation, type VoiceStore } from './voice.store';
 
 /**
@@ -50,8 +51,9 @@ export interface VoiceControllerDeps {
   api: {
     join(channelId: string, flags: { selfMute: boolean; selfDeaf: boolean }): Promise<VoiceGrant>;
     leave(): Promise<unknown>;
-    /** Self mute / deafen, and whose streams I watch (the server shows the streamers their viewers). */
-    reportSelfState(state: { selfMute?: boolean; selfDeaf?: boolean; watching?: string[] }): Promise<unknown>;
+    reportSelfState(flags: { selfMute: boolean; selfDeaf: boolean }): Promise<unknown>;
+    /** Whose streams I watch (streamers' viewer counts); resolves with the list the server kept. */
+    reportWatching(watching: string[]): Promise<readonly string[]>;
     /** A DM call's room (features/calls): a fresh token when the target came without one (a retry after a failure). */
     connectCall(callId: string): Promise<VoiceGrant>;
     /** Hang up a DM call (the caller before an answer: cancel). */
@@ -120,6 +122,8 @@ export interface VoiceController {
   setScreenShare(on: boolean): Promise<void>;
   /** Opt in to (or out of) receiving a participant's screen share. */
   watchStream(identity: string, watch: boolean): void;
+  /** My voice state's `watching` as the server shows it (null: it has me in no voice channel); see watch-report.ts. */
+  serverWatching(watching: readonly string[] | null): void;
   /** Resolves when every queued room step (join, leave, publish) has run; for tests and orderly shutdown. */
   idle(): Promise<void>;
 }
@@ -284,7 +288,24 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         if (want) applyPlaybackTo(p.identity, pub, true);
       }
     }
+    watchReport.sync();
   }
+
+  /** Someone's screen share is live in the room now. */
+  function streams(identity: string): boolean {
+    return room.remoteParticipants.get(identity)?.getTrackPublication(Track.Source.ScreenShare) !== undefined;
+  }
+
+  // Voice channels show each streamer who watches (a call's two or three people see each other's tiles anyway). Only
+  // streams live now count: a streamer who stopped or left is not reported, so the list stays short and true.
+  const watchReport = createWatchReport({
+    desired: () => {
+      const s = v();
+      if (s.connection !== 'connected' || !s.current || s.current.callId) return null;
+      return [...watching].filter(streams);
+    },
+    send: (list) => api.reportWatching(list),
+  });
 
   /** Converges the room to the store's target: leave what we are in, then join the target (with a move's token if it has one). */
   async function converge(): Promise<void> {
@@ -367,6 +388,8 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     };
     const onTrackSubscribed = () => applyPlayback();
     const onPublished = () => applySubscriptions();
+    // A stream that ended is no longer reported as watched.
+    const onGone = () => watchReport.sync();
     // A moderator's server mute/deafen changes our LiveKit permissions; lifting it must republish the microphone.
     const onPermissions = () => void enqueue(applyMic);
     room.on(RoomEvent.Reconnecting, onReconnecting);
@@ -375,6 +398,8 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     room.on(RoomEvent.TrackSubscribed, onTrackSubscribed);
     room.on(RoomEvent.TrackPublished, onPublished);
     room.on(RoomEvent.ParticipantConnected, onPublished);
+    room.on(RoomEvent.TrackUnpublished, onGone);
+    room.on(RoomEvent.ParticipantDisconnected, onGone);
     room.localParticipant.on('participantPermissionsChanged', onPermissions);
     // Listening only because no microphone was plugged in, and now there is one: try it without waiting for a click,
     // unless muted (unmuting asks). Checked when the step runs, not when queued: a room switch or an earlier try (a
@@ -397,11 +422,10 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
         !s.current?.callId &&
         (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf || prev.connection !== 'connected')
       ) {
-        // On (re)connecting, also what I watch: the server clears it when a session ends.
-        const onConnect = prev.connection !== 'connected' ? { watching: [...watching] } : {};
-        void api.reportSelfState({ selfMute: s.selfMute, selfDeaf: s.selfDeaf, ...onConnect }).catch(() => undefined);
+        void api.reportSelfState({ selfMute: s.selfMute, selfDeaf: s.selfDeaf }).catch(() => undefined);
       }
       if (playbackAllowed(s) !== playbackAllowed(prev)) applyPlayback();
+      if (s.connection !== prev.connection || s.current !== prev.current) watchReport.sync();
       if (s.connection !== prev.connection || s.current !== prev.current || s.error !== prev.error || s.transmitting !== prev.transmitting)
         notify();
     });
@@ -413,6 +437,8 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       room.off(RoomEvent.TrackSubscribed, onTrackSubscribed);
       room.off(RoomEvent.TrackPublished, onPublished);
       room.off(RoomEvent.ParticipantConnected, onPublished);
+      room.off(RoomEvent.TrackUnpublished, onGone);
+      room.off(RoomEvent.ParticipantDisconnected, onGone);
       room.localParticipant.off('participantPermissionsChanged', onPermissions);
       stopWatchingMicrophones();
       unsubscribe();
@@ -501,9 +527,9 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       watching = next;
       applySubscriptions();
       notify();
-      // Voice channels show a streamer who watches (a call's few people see each other's tiles).
-      const s = v();
-      if (s.connection === 'connected' && !s.current?.callId) void api.reportSelfState({ watching: [...next] }).catch(() => undefined);
+    },
+    serverWatching(list) {
+      watchReport.serverSays(list);
     },
     idle: () => chain,
   };
