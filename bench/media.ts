@@ -6,15 +6,16 @@
  * frames paced by a timer into an AudioSource with no queue (tests/integration/paced-audio.ts): rtc-node queues
  * 1,000 ms by default, and unpaced pushing would add about a second to every figure.
  *
- * Opus settings, stated: bots publish with DTX on, Opus in-band FEC on (LiveKit offers `useinbandfec=1`, which libwebrtc
- * takes) and RED off (`TrackPublishOptions { dtx: true, red: false }`); Opus frames are WebRTC's default 20 ms (neither
- * side sets ptime). RED is off because it adds to the receiving bot's delay: on 2026-12-07, 98 sessions of the
+ * Opus settings, stated: bots publish with DTX on and RED off (`TrackPublishOptions { dtx: true, red: false }`), with
+ * Opus in-band FEC as negotiated (LiveKit offers `useinbandfec=1`; on loopback nothing is lost, so it adds little);
+ * Opus frames are WebRTC's default 20 ms (neither side sets ptime). RED is off because it adds to the one-way figure
+ * (where, the bench does not see: it times clicks end to end): on 2026-12-07, 98 sessions of the
  * one-way measurement in alternating blocks gave a median session latency of 43, 45.5 and 41.5 ms with RED (48
  * sessions, DTX on and off) against 37.5, 36.5 and 36.5 ms without (50 sessions): 22 of RED's 48 sessions settled at
  * 45 ms or more, 9 of the 50 without. The web client keeps RED on its microphone
- * (src-renderer/src/features/voice/publish-options.ts: DTX, RED, the channel's bitrate cap): on real networks a lost
- * packet's copy in the next one is worth more than those milliseconds, and browser_one_way_* below measures its audio
- * as it is sent.
+ * (src-renderer/src/features/voice/publish-options.ts: DTX, RED, the channel's bitrate cap), for the reason RED exists
+ * (a lost packet's copy rides in the next one), which this loopback bench cannot weigh; browser_one_way_* below
+ * measures its audio as it is sent.
  *
  * Figures (all in ms, wall clock of this machine; loopback, so no network delay):
  * - audio_one_way_p50_ms / _p95_ms: bot A publishes digital silence with a click (a 5 ms 1 kHz burst at 60 % of full
@@ -1054,7 +1055,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         ...botFigures,
         ...browserFigure,
-        opus: 'bots: DTX on, in-band FEC, RED off; web client: DTX on, RED on; 20 ms frames (WebRTC default)',
+        opus: 'bots: DTX on, RED off; web client: DTX on, RED on; both: Opus in-band FEC as negotiated, 20 ms frames',
       }),
     );
   } finally {

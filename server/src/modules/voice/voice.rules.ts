@@ -375,6 +375,7 @@ export function defineVoiceStateRules(label: string, makeRepo: () => Promise<Voi
       expect(v.voiceEvents().at(-1)).toEqual(expect.objectContaining({ userId: USER, channelId: null, watching: [] }));
       // A report still in flight when they left is not kept for their next session.
       expect(await v.service.setSelfState(USER, { watching: [OTHER] })).toEqual(expect.objectContaining({ channelId: null, watching: [] }));
+      expect((await repo.findByUser(USER))?.watching).toEqual([]);
       await v.service.applyWebhook(fact('participant_joined', CHANNEL_B, 'PA_2', 2_000));
       expect((await repo.findByUser(USER))?.watching).toEqual([]);
     });

@@ -6,8 +6,8 @@ const DEFAULT_BITRATE = 64_000;
 /**
  * How the microphone is published in a voice channel: the channel's bitrate caps the Opus encoder (LiveKit turns
  * `audioPreset.maxBitrate` into the RTP sender's encoding limit), DTX saves bandwidth in silence and RED protects
- * speech against packet loss. Opus frames stay at WebRTC's default 20 ms (no ptime is set). bench/media.ts publishes
- * its bots with the same DTX and RED settings, so its latency figures are for this configuration.
+ * speech against packet loss. Opus frames stay at WebRTC's default 20 ms (no ptime is set). bench/media.ts measures
+ * this configuration in its browser_one_way_* figures; its bots publish without RED (see its header).
  */
 export function micPublishOptions(bitrate: number | null | undefined): TrackPublishOptions {
   return { audioPreset: { maxBitrate: bitrate && bitrate > 0 ? bitrate : DEFAULT_BITRATE }, dtx: true, red: true };

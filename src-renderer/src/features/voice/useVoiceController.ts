@@ -69,7 +69,7 @@ function createAppVoiceController(): VoiceController {
       join: (channelId, flags) => api().voice.join(channelId, flags),
       leave: () => api().voice.leave(),
       reportSelfState: (flags) => api().voice.reportSelfState(flags),
-      reportWatching: async (watching) => (await api().voice.reportSelfState({ watching })).watching ?? [],
+      reportWatching: async (watching) => (await api().voice.reportSelfState({ watching })).watching,
       connectCall: async (callId) => {
         const c = await api().calls.connect(callId, callsStore.getState().sessionId ?? undefined);
         return { url: c.url, token: c.token };
@@ -118,7 +118,8 @@ export function useVoiceController(): VoiceController {
         me && at && !at.callId ? (voicePresenceStore.getState().voiceByChannel[at.channelId]?.find((s) => s.userId === me) ?? null) : null;
       if (mine === last) return;
       last = mine;
-      controller.serverWatching(mine ? (mine.watching ?? []) : null);
+      // A server older than viewer counts sends no `watching`: nothing to report to it.
+      controller.serverWatching(mine?.watching ?? null);
     };
     tell();
     const offPresence = voicePresenceStore.subscribe(tell);

@@ -128,6 +128,9 @@ export interface VoiceController {
   idle(): Promise<void>;
 }
 
+/** The server's cap on a `watching` report (MAX_WATCHING in src-shared/api/voice.ts, not imported: it builds zod schemas). */
+export const MAX_WATCHING = 25;
+
 const GIVE_UP_MESSAGE = "Lost the voice connection and couldn't get it back. Check your network, then click the channel to rejoin.";
 
 function removalMessage(reason: DisconnectReason | undefined, announced: string | null, call: boolean): string {
@@ -302,7 +305,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     desired: () => {
       const s = v();
       if (s.connection !== 'connected' || !s.current || s.current.callId) return null;
-      return [...watching].filter(streams);
+      return [...watching].filter(streams).slice(0, MAX_WATCHING);
     },
     send: (list) => api.reportWatching(list),
   });
@@ -455,6 +458,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
     async stop() {
       detach?.();
       detach = null;
+      watchReport.reset();
       await enqueue(async () => {
         await disconnect().catch(() => undefined);
         v().setCurrent(null);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createWatchReport } from './watch-report';
 
-/** A server that answers when told to, keeping what it is sent (or refusing: keeping `keeps`). */
+/** A server that answers when told to: keeping what it is sent, or the list `answer` is given, or failing with a status. */
 function fakeServer() {
-  const calls: { sent: string[]; answer(kept?: readonly string[]): Promise<void>; fail(): Promise<void> }[] = [];
+  const calls: { sent: string[]; answer(kept?: readonly string[]): Promise<void>; fail(status?: number): Promise<void> }[] = [];
   const send = vi.fn(
     (sent: string[]) =>
       new Promise<readonly string[]>((resolve, reject) => {
@@ -13,8 +13,8 @@ function fakeServer() {
             resolve(kept);
             await Promise.resolve();
           },
-          fail: async () => {
-            reject(new Error('429'));
+          fail: async (status?: number) => {
+            reject(Object.assign(new Error('refused'), status === undefined ? {} : { status }));
             await Promise.resolve();
           },
         });
@@ -60,7 +60,7 @@ describe('watch report', () => {
     expect(server.calls).toHaveLength(2);
   });
 
-  it('when a report fails (429, network), then it is retried later, with the wish as it is then', async () => {
+  it('when a report fails (no network, 429), then it is retried later, each time later, with the wish as it is then', async () => {
     let wish = ['ann'];
     const server = fakeServer();
     const report = createWatchReport({ desired: () => wish, send: server.send, retryMs: 1_000 });
@@ -71,7 +71,54 @@ describe('watch report', () => {
     wish = ['ben'];
     await vi.advanceTimersByTimeAsync(1_000);
     expect(server.calls.map((c) => c.sent)).toEqual([['ann'], ['ben']]);
-    report.stop();
+    await server.calls[1]!.fail(429);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(server.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.calls).toHaveLength(3);
+    // Stopped (reset): a pending retry goes with it.
+    await server.calls[2]!.fail(503);
+    report.reset();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.calls).toHaveLength(3);
+  });
+
+  it('when the server refuses the list (a 400 from a server without the field), then it is not sent again until the wish changes', async () => {
+    let wish = ['ann'];
+    const server = fakeServer();
+    const report = createWatchReport({ desired: () => wish, send: server.send, retryMs: 1_000 });
+    report.serverSays([]);
+    await server.calls[0]!.fail(400);
+    await vi.advanceTimersByTimeAsync(60_000);
+    report.serverSays([]);
+    report.sync();
+    expect(server.calls).toHaveLength(1);
+    wish = ['ann', 'ben'];
+    report.sync();
+    expect(server.calls).toHaveLength(2);
+  });
+
+  it('when the server keeps less than sent and its gateway echo says so, then nothing is resent (no loop)', async () => {
+    const server = fakeServer();
+    const report = createWatchReport({ desired: () => ['ann', 'me'], send: server.send });
+    report.serverSays([]);
+    await server.calls[0]!.answer(['ann']);
+    report.serverSays(['ann']);
+    report.serverSays(['ann']);
+    expect(server.calls).toHaveLength(1);
+    // A new session (the gateway shows another list) is worth one new try.
+    report.serverSays([]);
+    expect(server.calls).toHaveLength(2);
+  });
+
+  it("when the gateway speaks while a report is in flight, then the report's late answer does not overwrite it", async () => {
+    const server = fakeServer();
+    const report = createWatchReport({ desired: () => ['ann'], send: server.send });
+    report.serverSays([]);
+    // A reconnect: the new session starts with nothing watched, shown before the old report's answer arrives.
+    report.serverSays([]);
+    await server.calls[0]!.answer(['ann']);
+    expect(server.calls.map((c) => c.sent)).toEqual([['ann'], ['ann']]);
   });
 
   it('when a new session starts with nothing watched (a reconnect), then the list is sent again', async () => {
@@ -84,12 +131,16 @@ describe('watch report', () => {
     expect(server.calls).toHaveLength(2);
   });
 
-  it('when the server keeps something else (my session had just ended), then the list is not resent until the gateway speaks', async () => {
+  it('when the server keeps something else (my session had just ended), then the list is not resent until the gateway shows a change', async () => {
     const server = fakeServer();
     const report = createWatchReport({ desired: () => ['ann'], send: server.send });
     report.serverSays([]);
     await server.calls[0]!.answer([]);
     report.sync();
+    report.serverSays([]);
+    expect(server.calls).toHaveLength(1);
+    // The gateway: I left (nothing to report), then a new session with nothing watched.
+    report.serverSays(null);
     expect(server.calls).toHaveLength(1);
     report.serverSays([]);
     expect(server.calls).toHaveLength(2);
