@@ -1,7 +1,15 @@
 import { DisconnectReason, RoomEvent, Track } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
 import type { GateMode } from './gate-processor';
-import { createVoiceController, type GateLike, type Playback, type RoomLike, type VoiceControllerDeps } from './voice-controller';
+import { MAX_WATCHING as SERVER_MAX_WATCHING } from '@shared/api/voice';
+import {
+  createVoiceController,
+  MAX_WATCHING,
+  type GateLike,
+  type Playback,
+  type RoomLike,
+  type VoiceControllerDeps,
+} from './voice-controller';
 import { createVoiceStore } from './voice.store';
 
 type Listener = (...args: unknown[]) => void;
@@ -274,6 +282,14 @@ describe('voice controller (fake room)', () => {
     room.unpublish('bob', Track.Source.ScreenShare);
     await vi.waitFor(() => expect(api.reportWatching).toHaveBeenLastCalledWith(['cat']));
     expect(controller.getSnapshot().watching).toEqual(['bob', 'cat']);
+
+    // Never more than the server takes.
+    expect(MAX_WATCHING).toBe(SERVER_MAX_WATCHING);
+    for (let i = 0; i < 30; i++) {
+      room.publish(`s${i}`, Track.Source.ScreenShare);
+      controller.watchStream(`s${i}`, true);
+    }
+    await vi.waitFor(() => expect(api.reportWatching.mock.calls.at(-1)?.[0]).toHaveLength(MAX_WATCHING));
 
     api.reportWatching.mockClear();
     store.getState().joinCall({ callId: 'k1', channelId: 'dm1', grant: { url: 'ws://sfu', token: 't' } });
