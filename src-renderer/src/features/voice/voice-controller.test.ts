@@ -75,18 +75,28 @@ class FakeLocalParticipant extends EventEmitter {
   }
 }
 
+let sids = 0;
+
 /**
  * A remote publication as the controller sees it: a source, the client's wish to receive it, and its playback. Like
  * livekit-client, setEnabled does nothing while the track is not wanted or when it repeats the last request, which
- * outlives an unsubscription; `sent` lists the `disabled` settings that reached the SFU since the last subscribe.
+ * outlives an unsubscription; `sent` lists the `disabled` settings the SFU holds for this subscription: those that
+ * came after it, after any sent just before it (which LiveKit keeps for the subscription it makes next).
  */
 class FakePublication {
   isDesired = false;
   volume = 1;
   requestedDisabled: boolean | undefined = undefined;
   sent: boolean[] = [];
+  /** Settings sent while not subscribed. */
+  early: boolean[] = [];
+  readonly trackSid = `TR_${++sids}`;
   readonly track = { setVolume: (v: number) => void (this.volume = v) };
   constructor(readonly source: Track.Source) {}
+  /** Whether the SFU forwarded any of it since the subscription: it started on, or was turned on later. */
+  get forwardedSinceSubscribe(): boolean {
+    return this.isDesired && (this.sent[0] !== true || this.sent.includes(false));
+  }
   get enabled(): boolean {
     return this.requestedDisabled !== true;
   }
@@ -96,13 +106,21 @@ class FakePublication {
   }
   setSubscribed(want: boolean) {
     this.isDesired = want;
-    // A new subscription starts with default settings on the SFU.
-    this.sent = [];
+    // A new subscription starts with the settings sent just before it, or the SFU's default (forwarding).
+    this.sent = want ? this.early : [];
+    this.early = [];
   }
   setEnabled(e: boolean) {
     if (!this.isDesired || this.requestedDisabled === !e) return;
     this.requestedDisabled = !e;
-    this.sent.push(!e);
+    this.emitTrackUpdate();
+  }
+  /** Sends the current settings as they are. */
+  emitTrackUpdate() {
+    this.sent.push(!this.enabled);
+  }
+  get isEnabled(): boolean {
+    return this.enabled;
   }
 }
 
@@ -114,13 +132,25 @@ class FakeRemoteParticipant {
     this.publication.isDesired = true;
   }
   getTrackPublication(source: Track.Source) {
-    if (source === Track.Source.Microphone) return this.publication;
-    return [...this.trackPublications.values()].find((p) => p.source === source);
+    const published = [...this.trackPublications.values()].find((p) => p.source === source);
+    return source === Track.Source.Microphone ? (published ?? this.publication) : published;
   }
 }
 
 class FakeRoom extends EventEmitter {
   state: 'disconnected' | 'connecting' | 'connected' | 'reconnecting' = 'disconnected';
+  /** livekit-client's signal client: settings reach the publication with that track id. */
+  readonly engine = {
+    client: {
+      sendUpdateTrackSettings: (settings: { trackSids: string[]; disabled: boolean }) => {
+        for (const p of this.remoteParticipants.values()) {
+          for (const pub of p.trackPublications.values()) {
+            if (settings.trackSids.includes(pub.trackSid)) (pub.isDesired ? pub.sent : pub.early).push(settings.disabled);
+          }
+        }
+      },
+    },
+  };
   readonly localParticipant = new FakeLocalParticipant();
   readonly remoteParticipants = new Map<string, FakeRemoteParticipant>();
   readonly connects: { url: string; token: string }[] = [];
@@ -559,19 +589,30 @@ describe('voice controller (fake room)', () => {
     controller.setPlayback({ ...noPlayback, streamMutes: { bob: true } });
     // Not watched: nothing to ask of the SFU (livekit-client would only warn).
     expect(streamAudio.sent).toEqual([]);
+    // Each subscription starts off ("off" before it: the SFU applies an "off" after it 100 ms late).
     controller.watchStream('bob', true);
-    expect(streamAudio.forwarded).toBe(false);
+    expect(streamAudio.forwardedSinceSubscribe).toBe(false);
     controller.watchStream('bob', false);
     controller.watchStream('bob', true);
-    // livekit-client still holds "disabled" from the first subscription; the SFU's new one must be told again.
-    expect(streamAudio.forwarded).toBe(false);
+    // livekit-client still holds "disabled" from the first subscription; the SFU's new one is told again, never "on".
+    expect(streamAudio.sent).toEqual([true, true]);
+    expect(streamAudio.forwardedSinceSubscribe).toBe(false);
 
     controller.watchStream('bob', false);
     controller.setPlayback(noPlayback);
     store.getState().toggleDeafen();
     await controller.idle();
     controller.watchStream('bob', true);
-    expect(streamAudio.forwarded).toBe(false);
+    expect(streamAudio.forwardedSinceSubscribe).toBe(false);
+    // A voice that joins while we are deafened: none of it either.
+    const carol = room.publish('carol', Track.Source.Microphone);
+    expect(carol.isDesired).toBe(true);
+    expect(carol.forwardedSinceSubscribe).toBe(false);
+    // Undeafened: both play.
+    store.getState().toggleDeafen();
+    await controller.idle();
+    expect(streamAudio.forwarded).toBe(true);
+    expect(carol.forwarded).toBe(true);
   });
 
   it('when push-to-talk goes down and up, then the gate follows and the snapshot says so', async () => {

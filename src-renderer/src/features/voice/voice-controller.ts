@@ -35,6 +35,8 @@ import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, typ
 
 /** The slice of livekit-client's Room the controller uses (so a unit test can hand it a fake). */
 export type RoomLike = Pick<Room, 'state' | 'on' | 'off' | 'connect' | 'disconnect' | 'switchActiveDevice'> & {
+  /** livekit-client's internals, for the one setting it has no public call for (sayOffBeforeSubscribing). */
+  engine?: { client: Pick<Room['engine']['client'], 'sendUpdateTrackSettings'> };
   localParticipant: Pick<
     LocalParticipant,
     'permissions' | 'on' | 'off' | 'setMicrophoneEnabled' | 'setCameraEnabled' | 'setScreenShareEnabled' | 'getTrackPublication'
@@ -258,14 +260,31 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
    * Applies playbackFor to a subscribed publication: a disabled one the SFU stops forwarding. `fresh`: the
    * subscription was just asked for. LiveKit starts every subscription forwarding, while livekit-client skips a
    * setEnabled equal to its last request, which it keeps from an earlier subscription of the same track (a stream
-   * muted, unwatched and watched again): "off" is stated afresh, before any audio arrives.
+   * muted, unwatched and watched again): "off" is then stated afresh with the publication's current settings, in one
+   * message right behind the subscription. Not as "on" then "off": the SFU applies an "on" at once but delays an
+   * "off" by 100 ms, so a subscription set up between the two forwarded a blip of the muted stream (and a second of
+   * silence frames after it).
    */
   function applyPlaybackTo(identity: string, pub: RemoteTrackPublication, fresh: boolean): void {
     const want = playbackFor(identity, pub.source);
     if (!want || !pub.isDesired) return;
-    if (fresh && !want.enabled) pub.setEnabled(true);
-    pub.setEnabled(want.enabled);
+    if (fresh && !want.enabled && !pub.isEnabled) pub.emitTrackUpdate();
+    else pub.setEnabled(want.enabled);
     (pub.track as { setVolume?: (volume: number) => void } | undefined)?.setVolume?.(want.volume);
+  }
+
+  /**
+   * A subscription we would turn off at once (a muted stream's audio, a voice while deafened) must start off: the SFU
+   * applies an "off" that comes after the subscription 100 ms late (a debounce), long enough to forward a blip of the
+   * audio, then a second of silence frames. An "off" sent just before is kept for the subscription the SFU makes next.
+   * livekit-client has no public call for it (setEnabled needs the subscription first), so it goes through the room's
+   * signal client; a room without one (another livekit-client) subscribes as before and is turned off right after.
+   */
+  function sayOffBeforeSubscribing(trackSid: string): void {
+    type Settings = Parameters<Room['engine']['client']['sendUpdateTrackSettings']>[0];
+    // A partial message: protobuf-es builds the UpdateTrackSettings from it when the request is encoded.
+    const off: Partial<Settings> = { trackSids: [trackSid], disabled: true };
+    room.engine?.client.sendUpdateTrackSettings(off as Settings);
   }
 
   function applyPlayback(): void {
@@ -287,6 +306,7 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
       for (const pub of p.trackPublications.values()) {
         const want = wantsSubscription(pub.source, watching.has(p.identity));
         if (pub.isDesired === want) continue;
+        if (want && playbackFor(p.identity, pub.source)?.enabled === false) sayOffBeforeSubscribing(pub.trackSid);
         pub.setSubscribed(want);
         if (want) applyPlaybackTo(p.identity, pub, true);
       }
