@@ -341,14 +341,16 @@ describe('video in voice channels', () => {
     await expect.poll(() => streamBytes(1500), { timeout: 15_000 }).toBeLessThan(200);
     expect((await audioBytesOver(b, 1500)).microphone).toBeGreaterThan(0);
     // Still muted after Stop watching and Watch stream again: a new subscription at the SFU, once the old one is gone
-    // (LiveKit would hand a re-subscription in the meantime the old one's settings).
+    // (a re-subscription while it closes would take over its settings).
     await streamTile.getByRole('button', { name: 'Stop watching' }).click();
     await streamAudioElement(b).waitFor({ state: 'detached', timeout: 15_000 });
     await b.waitForTimeout(2000);
     const streamsBefore = new Set(Object.keys(await inboundAudio(b)));
     await streamTile.getByRole('button', { name: /^Watch stream/ }).click();
     await unmuteStream.waitFor({ timeout: 15_000 });
-    await b.waitForTimeout(3000);
+    // The track has arrived (its element, once subscribed): the SFU has set the subscription up.
+    await streamAudioElement(b).waitFor({ state: 'attached', timeout: 15_000 });
+    await b.waitForTimeout(1500);
     // Nothing at all since this subscription began: it starts off at the SFU. An "off" after it takes effect 100 ms
     // late: a blip of the stream, then the second of silence frames the SFU sends when it mutes a forwarding track.
     const since = Object.entries(await inboundAudio(b)).filter(([id, { mic }]) => !mic && !streamsBefore.has(id));

@@ -80,34 +80,36 @@ let sids = 0;
 /**
  * A remote publication as the controller sees it: a source, the client's wish to receive it, and its playback. Like
  * livekit-client, setEnabled does nothing while the track is not wanted or when it repeats the last request, which
- * outlives an unsubscription; `sent` lists the `disabled` settings the SFU holds for this subscription: those that
- * came after it, after any sent just before it (which LiveKit keeps for the subscription it makes next).
+ * outlives an unsubscription; `sent` lists the `disabled` settings that reached the SFU since the last subscribe.
+ * Like LiveKit, a subscription starts forwarding unless the last setting sent before it said "disabled" (`early`);
+ * an "off" after it takes effect late, so a subscription that started on has forwarded some audio.
  */
 class FakePublication {
   isDesired = false;
   volume = 1;
   requestedDisabled: boolean | undefined = undefined;
   sent: boolean[] = [];
-  /** Settings sent while not subscribed. */
+  /** Settings sent while not subscribed, the last of which the SFU keeps for the next subscription. */
   early: boolean[] = [];
+  startedOff = false;
   readonly trackSid = `TR_${++sids}`;
   readonly track = { setVolume: (v: number) => void (this.volume = v) };
   constructor(readonly source: Track.Source) {}
-  /** Whether the SFU forwarded any of it since the subscription: it started on, or was turned on later. */
-  get forwardedSinceSubscribe(): boolean {
-    return this.isDesired && (this.sent[0] !== true || this.sent.includes(false));
-  }
   get enabled(): boolean {
     return this.requestedDisabled !== true;
   }
-  /** Whether the SFU forwards it to us now: subscribed, and the last setting it got was not "disabled". */
+  /** Whether the SFU forwards it to us now: subscribed, and the last setting it holds is not "disabled". */
   get forwarded(): boolean {
-    return this.isDesired && this.sent.at(-1) !== true;
+    return this.isDesired && (this.sent.length > 0 ? this.sent.at(-1) !== true : !this.startedOff);
+  }
+  /** Whether the SFU forwarded any of it since the subscription: it started on, or was turned on later. */
+  get forwardedSinceSubscribe(): boolean {
+    return this.isDesired && (!this.startedOff || this.sent.includes(false));
   }
   setSubscribed(want: boolean) {
     this.isDesired = want;
-    // A new subscription starts with the settings sent just before it, or the SFU's default (forwarding).
-    this.sent = want ? this.early : [];
+    this.startedOff = want && this.early.at(-1) === true;
+    this.sent = [];
     this.early = [];
   }
   setEnabled(e: boolean) {
@@ -595,7 +597,7 @@ describe('voice controller (fake room)', () => {
     controller.watchStream('bob', false);
     controller.watchStream('bob', true);
     // livekit-client still holds "disabled" from the first subscription; the SFU's new one is told again, never "on".
-    expect(streamAudio.sent).toEqual([true, true]);
+    expect(streamAudio.sent).toEqual([true]);
     expect(streamAudio.forwardedSinceSubscribe).toBe(false);
 
     controller.watchStream('bob', false);

@@ -35,7 +35,7 @@ import { micAllowed, playbackAllowed, type ConnectionState, type VoiceGrant, typ
 
 /** The slice of livekit-client's Room the controller uses (so a unit test can hand it a fake). */
 export type RoomLike = Pick<Room, 'state' | 'on' | 'off' | 'connect' | 'disconnect' | 'switchActiveDevice'> & {
-  /** livekit-client's internals, for the one setting it has no public call for (sayOffBeforeSubscribing). */
+  /** livekit-client's internals (marked so in its types), for a setting it has no public call for (sayOffBeforeSubscribing). */
   engine?: { client: Pick<Room['engine']['client'], 'sendUpdateTrackSettings'> };
   localParticipant: Pick<
     LocalParticipant,
@@ -260,10 +260,10 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
    * Applies playbackFor to a subscribed publication: a disabled one the SFU stops forwarding. `fresh`: the
    * subscription was just asked for. LiveKit starts every subscription forwarding, while livekit-client skips a
    * setEnabled equal to its last request, which it keeps from an earlier subscription of the same track (a stream
-   * muted, unwatched and watched again): "off" is then stated afresh with the publication's current settings, in one
-   * message right behind the subscription. Not as "on" then "off": the SFU applies an "on" at once but delays an
-   * "off" by 100 ms, so a subscription set up between the two forwarded a blip of the muted stream (and a second of
-   * silence frames after it).
+   * muted, unwatched and watched again): "off" is then stated afresh with the publication's current settings
+   * (emitTrackUpdate, public in livekit-client's types though marked internal in its source). Not as "on" then "off":
+   * the "on" would undo at once the "off" sent ahead of the subscription (sayOffBeforeSubscribing), and the "off"
+   * after it would take effect 100 ms later.
    */
   function applyPlaybackTo(identity: string, pub: RemoteTrackPublication, fresh: boolean): void {
     const want = playbackFor(identity, pub.source);
@@ -274,15 +274,18 @@ export function createVoiceController(deps: VoiceControllerDeps): VoiceControlle
   }
 
   /**
-   * A subscription we would turn off at once (a muted stream's audio, a voice while deafened) must start off: the SFU
-   * applies an "off" that comes after the subscription 100 ms late (a debounce), long enough to forward a blip of the
-   * audio, then a second of silence frames. An "off" sent just before is kept for the subscription the SFU makes next.
-   * livekit-client has no public call for it (setEnabled needs the subscription first), so it goes through the room's
-   * signal client; a room without one (another livekit-client) subscribes as before and is turned off right after.
+   * A subscription we would turn off at once (a muted stream's audio, a voice while deafened) must start off: LiveKit
+   * applies an "off" that reaches a subscription it has already set up 100 ms late (a debounce), long enough to
+   * forward a blip of the audio, then a second of silence frames. An "off" sent just before the subscription request
+   * is kept for the subscription the SFU makes next (unless its 3 s cleanup runs in the microseconds between the two
+   * messages: then the "off" after it still comes, late). livekit-client has no public call for it (setEnabled needs
+   * the subscription first), so it goes through the room's signal client, in order with the subscription request
+   * (one queue); a room without one subscribes as before and is turned off right after. An upgrade of livekit-client
+   * that changes this call fails the typecheck, and the e2e test of a muted stream watched again checks the effect.
    */
   function sayOffBeforeSubscribing(trackSid: string): void {
     type Settings = Parameters<Room['engine']['client']['sendUpdateTrackSettings']>[0];
-    // A partial message: protobuf-es builds the UpdateTrackSettings from it when the request is encoded.
+    // A partial message: protobuf-es builds the UpdateTrackSettings from it (new SignalRequest({ message })).
     const off: Partial<Settings> = { trackSids: [trackSid], disabled: true };
     room.engine?.client.sendUpdateTrackSettings(off as Settings);
   }
