@@ -201,6 +201,8 @@ describe('video in voice channels', () => {
       .getByRole('img', { name: 'Live: sharing their screen, 1 watching' })
       .waitFor({ timeout: 15_000 });
     await streamTile.getByRole('img', { name: '1 watching: Ben' }).waitFor({ timeout: 15_000 });
+    // Beside the count, the viewer's face: Ben's initial (he has no avatar image).
+    expect(await streamTile.locator('.video-tile-viewers .avatar').allInnerTexts()).toEqual(['B']);
     await expect.poll(async () => (await framesIn2s(b, tileVideo(A, 'screen_share'))).frames, { timeout: 20_000 }).toBeGreaterThan(10);
     const scr = await framesIn2s(b, tileVideo(A, 'screen_share'));
     expect(scr.width).toBeGreaterThan(0);

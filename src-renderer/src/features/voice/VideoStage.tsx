@@ -4,7 +4,8 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSPro
 import { createPortal } from 'react-dom';
 import { uiStore, useSettings } from '../../app/services';
 import { EyeIcon } from '../../ui/icons';
-import { useStreamViewerNames } from './useVoiceOccupants';
+import { Avatar } from '../../ui/Avatar';
+import { useStreamViewers, type StreamViewer } from './useVoiceOccupants';
 import { isUserCancel } from './video-options';
 import './video.css';
 import {
@@ -231,7 +232,7 @@ export function VideoStage({ controller }: { controller: VoiceController }) {
   const tiles = useTiles();
   const watching = useWatching(controller);
   const withAudio = useStreamAudio();
-  const viewers = useStreamViewerNames();
+  const viewers = useStreamViewers();
   const [focused, setFocused] = useState<string | null>(null);
   const [popped, setPopped] = useState<Record<string, Window>>({});
   const { layout, main, rest } = stageLayout(tiles, focused);
@@ -327,12 +328,15 @@ export function VideoStage({ controller }: { controller: VoiceController }) {
   );
 }
 
+/** How many viewers' avatars a stream's tile shows beside the count (as Discord does); all are named on hover. */
+const MAX_VIEWER_FACES = 3;
+
 function VideoTile(props: {
   tile: Tile;
   focused: boolean;
   watching: boolean;
-  /** A stream's viewers' names (the server's voice states; undefined for a camera, or in a call). */
-  viewers: readonly string[] | undefined;
+  /** A stream's viewers (the server's voice states; undefined for a camera, or in a call). */
+  viewers: readonly StreamViewer[] | undefined;
   /** A stream that shares its audio. */
   hasAudio: boolean;
   popout: Window | null;
@@ -351,6 +355,7 @@ function VideoTile(props: {
   const showVideo = !needsOptIn && hasTrack && !popped;
   const tileEl = useRef<HTMLDivElement>(null);
   const fullscreen = useFullscreen(tileEl);
+  const viewerNames = props.viewers?.map((v) => v.name);
   return (
     <div
       ref={tileEl}
@@ -374,10 +379,15 @@ function VideoTile(props: {
           {label}
         </span>
       </button>
-      {props.viewers && props.viewers.length > 0 && (
-        <span className="video-tile-viewers" role="img" aria-label={viewersLabel(props.viewers)} title={viewersLabel(props.viewers)}>
+      {viewerNames && viewerNames.length > 0 && (
+        <span className="video-tile-viewers" role="img" aria-label={viewersLabel(viewerNames)} title={viewersLabel(viewerNames)}>
+          <span className="video-tile-viewer-faces">
+            {props.viewers?.slice(0, MAX_VIEWER_FACES).map((v) => (
+              <Avatar key={v.id} id={v.id} name={v.name} avatar={v.avatar} size={18} />
+            ))}
+          </span>
           <EyeIcon size={14} />
-          {props.viewers.length}
+          {viewerNames.length}
         </span>
       )}
       {needsOptIn && (

@@ -86,30 +86,42 @@ export function useVoiceOccupants(channel: Channel): { occupants: Occupant[]; in
   return { occupants, inThis };
 }
 
+/** Someone watching a stream: what the stream's tile shows of them. */
+export interface StreamViewer {
+  id: string;
+  name: string;
+  /** The user's avatar hash, or null (undefined: not a loaded member) for the initial. */
+  avatar: string | null | undefined;
+}
+
 /**
  * Who watches each stream in the voice channel I am in (not in a call: a call's two or three people see each other's
- * tiles): streamer id → the viewers' names.
+ * tiles): streamer id → the viewers, in the order their voice states name them.
  *
- * @example const viewers = useStreamViewerNames(); viewers.get(tile.identity)
+ * @example const viewers = useStreamViewers(); viewers.get(tile.identity)?.map((v) => v.name)
  */
-export function useStreamViewerNames(): Map<string, string[]> {
+export function useStreamViewers(): Map<string, StreamViewer[]> {
   const where = useVoice((s) => (s.current?.callId ? undefined : s.current));
   const states = useVoicePresence((s) => (where ? s.voiceByChannel[where.channelId] : undefined));
   const members = useGuilds((s) => (where ? s.membersByGuild[where.guildId] : undefined));
   // Members not loaded here (an invisible one, say) go by the name they have in the call.
   const participants = useVoice((s) => s.participants);
   return useMemo(() => {
-    const names = new Map<string, string[]>();
+    const viewers = new Map<string, StreamViewer[]>();
     for (const [streamer, ids] of streamViewers(states ?? [])) {
-      names.set(
+      viewers.set(
         streamer,
         ids.map((id) => {
           const member = members?.find((m) => m.user.id === id);
-          return member?.nick ?? member?.user.displayName ?? (participants[id]?.name || 'Unknown');
+          return {
+            id,
+            name: member?.nick ?? member?.user.displayName ?? (participants[id]?.name || 'Unknown'),
+            avatar: member?.user.avatar,
+          };
         }),
       );
     }
-    return names;
+    return viewers;
   }, [states, members, participants]);
 }
 
