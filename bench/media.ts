@@ -71,6 +71,15 @@
  * Targets (loopback): audio_one_way_p50_ms < 40, bot_join_first_audio_p95_ms < 150 (also with 20 publishers),
  * browser_one_way_p50_ms < 80. Runs against the TEST profile stack (started here when needed, shared by lease) with
  * the real server in-process. `--bots-only` skips the browser figure.
+ *
+ * Diagnostics for the 20-publisher joins: `--crowd-joins-only` measures only them (the same JOINS joins as in a full
+ * run, about a minute). `--join-breakdown` says how much of a join's time is the crowd's CPU and how much the room's
+ * size: in the same room of 20 publishers, BREAKDOWN_BLOCKS blocks of BREAKDOWN_JOINS joins alternate between the crowd
+ * sending as usual and the crowd silent (its 18 bots stay connected with their tracks published, but stop pacing
+ * and encoding audio, so their processes idle). In both the joiner waits for A's track alone, not the first of any:
+ * with the crowd silent only A and B send, and "the first of 20" against "the first of 2" would differ for that
+ * reason alone. It prints join_one_track_p50/p95_ms_20pub (crowd sending) and join_one_track_p50/p95_ms_crowd_silent,
+ * each with how busy the cores were; compare them with bot_join_first_audio_*_ms (2 participants) of a full run.
  */
 import {
   AudioStream,
@@ -127,6 +136,13 @@ const CLICK_DETECT = 0.2 * FULL_SCALE;
 const NON_SILENT = 0.03 * FULL_SCALE;
 const BOTS_ONLY = process.argv.includes('--bots-only');
 const BROWSER_ONLY = process.argv.includes('--browser-only');
+/** Only the 20-publisher joins (no one-way sessions, no pair figures, no browser): see the header. */
+const CROWD_JOINS_ONLY = process.argv.includes('--crowd-joins-only');
+/** Where a 20-publisher join's time goes (a diagnostic): see the header. */
+const JOIN_BREAKDOWN = process.argv.includes('--join-breakdown');
+/** Joins per block of the breakdown, BREAKDOWN_BLOCKS blocks alternating between the crowd sending and silent. */
+const BREAKDOWN_JOINS = 20;
+const BREAKDOWN_BLOCKS = 4;
 const WAV_PATH = resolve(ROOT, 'out/bench/media-clicks.wav');
 /** The bots' Opus: DTX on, in-band FEC (negotiated), RED off, 20 ms frames (WebRTC's default); see the header. */
 const MIC_OPTIONS = { source: TrackSource.SOURCE_MICROPHONE, dtx: true, red: false } as const;
@@ -345,6 +361,10 @@ function pacingMeter() {
       else if (previous) skipped += index - previous.index - 1;
       previous = { index, atMs };
     },
+    /** The pacer starts again from frame 0 (the crowd sending again after a silence). */
+    restart() {
+      previous = null;
+    },
   };
 }
 
@@ -402,15 +422,21 @@ async function measureClicks(b: Bot, aIdentity: string, a: ClickerProcess, click
   return { latencies, jitterBufferMs: jitterBuffer?.delayMs ?? Number.NaN };
 }
 
+/** JOINS joins by default; with onlyIdentity, the first audio counted is that participant's, not the first of any. */
+interface JoinOptions {
+  joins?: number;
+  onlyIdentity?: string;
+}
+
 /**
  * JOINS times: a fresh bot connects to the channel (token fetched first) → its first non-silent received frame. Runs
  * in the joiner's own process (joinsInChild). One warm-up join comes first and is not counted: a process's first Room
  * also pays rtc-node's one-time setup (its native WebRTC stack starting), which a client pays once at start-up, not
  * on every join.
  */
-async function measureJoins(call: ApiCall, channelId: string, joiner: Member): Promise<number[]> {
+async function measureJoins(call: ApiCall, channelId: string, joiner: Member, options: JoinOptions = {}): Promise<number[]> {
   const joins: number[] = [];
-  for (let i = -1; i < JOINS; i++) {
+  for (let i = -1; i < (options.joins ?? JOINS); i++) {
     const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, joiner.token);
     const room = new Room();
     // rtc-node adds a Room listener per subscribed track, and the joiner subscribes to every publisher.
@@ -419,8 +445,9 @@ async function measureJoins(call: ApiCall, channelId: string, joiner: Member): P
     try {
       const heard = new Promise<number>((resolveHeard, reject) => {
         const timer = setTimeout(() => reject(new Error('no audio within 15 s of connecting')), 15_000);
-        room.on(RoomEvent.TrackSubscribed, (track) => {
+        room.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
           if (track.kind !== TrackKind.KIND_AUDIO) return;
+          if (options.onlyIdentity !== undefined && participant.identity !== options.onlyIdentity) return;
           stops.push(
             readAudio(track, (data, at) => {
               if (peak(data) <= NON_SILENT) return;
@@ -493,12 +520,12 @@ const TSX_CLI = resolve(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist'
  * this process the server handles the LiveKit webhooks of each join (participant joined and left), at the moment the
  * joiner connects. One line each way: the config (JSON) in, "joins <JSON array of ms>" out.
  */
-async function joinsInChild(base: string, channelId: string, joiner: Member): Promise<number[]> {
+async function joinsInChild(base: string, channelId: string, joiner: Member, options?: JoinOptions): Promise<number[]> {
   const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--joiner'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<string>((resolveExit) => child.once('exit', (code, signal) => resolveExit(signal ?? `code ${code}`)));
   try {
     // stdin stays open: the child leaves when it closes, also when this process dies without a chance to kill it.
-    child.stdin.write(`${JSON.stringify({ base, channelId, joiner })}\n`);
+    child.stdin.write(`${JSON.stringify({ base, channelId, joiner, options })}\n`);
     for await (const line of createInterface({ input: child.stdout })) {
       if (line.startsWith('joins ')) return JSON.parse(line.slice('joins '.length)) as number[];
     }
@@ -511,13 +538,18 @@ async function joinsInChild(base: string, channelId: string, joiner: Member): Pr
 /** The child side of joinsInChild. */
 async function joinerChild(): Promise<void> {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  const config = JSON.parse(String((await lines.next()).value)) as { base: string; channelId: string; joiner: Member };
+  const config = JSON.parse(String((await lines.next()).value)) as {
+    base: string;
+    channelId: string;
+    joiner: Member;
+    options?: JoinOptions;
+  };
   // The parent gone (stdin closed): leave rather than join on as an orphan.
   void (async () => {
     while (!(await lines.next()).done);
     process.exit(1);
   })();
-  const joins = await measureJoins(apiCaller(config.base), config.channelId, config.joiner);
+  const joins = await measureJoins(apiCaller(config.base), config.channelId, config.joiner, config.options);
   process.stdout.write(`joins ${JSON.stringify(joins)}\n`);
   await dispose();
 }
@@ -669,6 +701,8 @@ interface CrowdProcess {
   child: ChildProcess;
   /** The pacing of this process's bots so far. */
   pacing(): Promise<CrowdPacing>;
+  /** Its bots stop sending audio (they stay connected, their tracks published), or start again. */
+  setSending(sending: boolean): Promise<void>;
 }
 
 /**
@@ -676,7 +710,8 @@ interface CrowdProcess {
  * The process runs at nice 10: in a real room these bots' encoding happens on their own machines, so here it takes
  * the cores only when the SFU and the measured bots leave them idle. Their pacing is reported with the figures
  * (crowd_*: how late their frames were handed over, how many were skipped), showing how live their audio stayed.
- * One line each way: the bots (JSON) in, "ready" out; then "pacing" → "pacing <CrowdPacing JSON>".
+ * One line each way: the bots (JSON) in, "ready" out; then "pacing" → "pacing <CrowdPacing JSON>"; "silent" and
+ * "sending" are echoed once done.
  */
 async function startCrowdProcess(bots: CrowdBot[]): Promise<CrowdProcess> {
   const child = spawn('nice', ['-n', '10', process.execPath, TSX_CLI, import.meta.filename, '--crowd'], {
@@ -706,6 +741,12 @@ async function startCrowdProcess(bots: CrowdBot[]): Promise<CrowdProcess> {
       const reply = next('pacing', 10_000);
       child.stdin.write('pacing\n');
       return JSON.parse(await reply) as CrowdPacing;
+    },
+    async setSending(sending: boolean) {
+      const word = sending ? 'sending' : 'silent';
+      const reply = next(word, 10_000);
+      child.stdin.write(`${word}\n`);
+      await reply;
     },
   };
 }
@@ -739,10 +780,22 @@ async function crowdChild(): Promise<void> {
     tracks.push({ source, fill: toneFill(bot.hz, 0.05), sent: (index, atMs) => meter.sent(index, atMs) });
   }
   // One timer for the process's bots: a tick per 10 ms, not one per bot (a quarter less CPU for 9 bots, measured).
-  stops.push(startPacedAudioGroup(tracks));
+  let stopPacing = startPacedAudioGroup(tracks);
+  stops.push(() => stopPacing());
   process.stdout.write('ready\n');
   // Until SIGTERM, or until stdin closes (the parent is gone).
   for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    if (next.value === 'silent') {
+      stopPacing();
+      stopPacing = () => undefined;
+      process.stdout.write('silent\n');
+    }
+    if (next.value === 'sending') {
+      stopPacing();
+      for (const meter of meters) meter.restart();
+      stopPacing = startPacedAudioGroup(tracks);
+      process.stdout.write('sending\n');
+    }
     if (next.value !== 'pacing') continue;
     const { jitter, skipped, frames } = pooledPacing(meters);
     const pacing: CrowdPacing = { jitterP99Ms: percentile(jitter, 99), skipped, frames };
@@ -757,7 +810,13 @@ async function crowdChild(): Promise<void> {
  * publishes a quiet tone) and the crowd (a quiet tone each, in child processes, subscribing to nothing). B subscribes
  * to everyone, so the SFU forwards B all 19 tracks, and reads A's.
  */
-async function crowdFigures(call: ApiCall, channelId: string, members: Member[], joiner: Member) {
+async function crowdFigures(
+  call: ApiCall,
+  channelId: string,
+  members: Member[],
+  joiner: Member,
+  { sessions, breakdown }: { sessions: number; breakdown: boolean },
+) {
   const [a, b, ...others] = members;
   if (!a || !b) throw new Error('need at least two members');
   const children: CrowdProcess[] = [];
@@ -773,7 +832,7 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
     const sessionP50: number[] = [];
     const sessionJitterBuffer: number[] = [];
     const clicksBusy = busyMeter();
-    for (let session = 0; session < CROWD_SESSIONS; session++) {
+    for (let session = 0; session < sessions; session++) {
       const botB = new Bot(b);
       let botA: ClickerProcess | null = null;
       try {
@@ -807,9 +866,21 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
       const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, member.token);
       rejoin.push({ url: join.url, token: join.token, hz });
     }
+    const crowdOf18 = [...children];
     children.push(await startCrowdProcess(rejoin));
+    const oneTrack = { sending: [] as number[], silent: [] as number[], sendingBusy: [] as number[], silentBusy: [] as number[] };
+    for (let block = 0; breakdown && block < BREAKDOWN_BLOCKS; block++) {
+      const sending = block % 2 === 0;
+      await Promise.all(crowdOf18.map((c) => c.setSending(sending)));
+      const busy = busyMeter();
+      const times = await joinsInChild(call.base, channelId, joiner, { joins: BREAKDOWN_JOINS, onlyIdentity: a.id });
+      log(`one track, crowd ${sending ? 'sending' : 'silent'}:`, times.map((t) => Math.round(t)).join(' '));
+      (sending ? oneTrack.sending : oneTrack.silent).push(...times);
+      (sending ? oneTrack.sendingBusy : oneTrack.silentBusy).push(busy.stop() ?? Number.NaN);
+    }
+    if (breakdown) await Promise.all(crowdOf18.map((c) => c.setSending(true)));
     const joinsBusy = busyMeter();
-    const joins = await joinsInChild(call.base, channelId, joiner);
+    const joins = breakdown ? [] : await joinsInChild(call.base, channelId, joiner);
     const joinsBusyPct = joinsBusy.stop();
     const pacing = await Promise.all(children.map((c) => c.pacing()));
     log('crowd pacing per process', JSON.stringify(pacing));
@@ -818,7 +889,15 @@ async function crowdFigures(call: ApiCall, channelId: string, members: Member[],
       jitterP99Ms: Math.max(...pacing.map((p) => p.jitterP99Ms)),
       skippedPct: Math.round((pacing.reduce((sum, p) => sum + p.skipped, 0) / frames) * 10_000) / 100,
     };
-    return { oneWay, sessionP50, sessionJitterBuffer, joins, crowdPacing, busy: { clicks: clicksBusyPct, joins: joinsBusyPct } };
+    return {
+      oneWay,
+      sessionP50,
+      sessionJitterBuffer,
+      joins,
+      oneTrack,
+      crowdPacing,
+      busy: { clicks: clicksBusyPct, joins: joinsBusyPct },
+    };
   } finally {
     for (const { child } of children) child.kill('SIGTERM');
   }
@@ -1002,11 +1081,37 @@ async function main(): Promise<void> {
     const ownerMember: Member = { id: owner.user.id, token: owner.accessToken, name: 'media_owner' };
 
     const botFigures: Record<string, number | string> = {};
-    if (!BROWSER_ONLY) {
+    if (JOIN_BREAKDOWN) {
+      log(`${PUBLISHERS} publishers, joins waiting for one track, the crowd sending and silent in turn`);
+      const options = { sessions: 0, breakdown: true };
+      const { oneTrack } = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner, options);
+      const meanBusy = (values: number[]) => Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 10) / 10;
+      Object.assign(botFigures, {
+        join_one_track_p50_ms_20pub: percentile(oneTrack.sending, 50),
+        join_one_track_p95_ms_20pub: percentile(oneTrack.sending, 95),
+        join_one_track_cpu_busy_pct_20pub: meanBusy(oneTrack.sendingBusy),
+        join_one_track_p50_ms_crowd_silent: percentile(oneTrack.silent, 50),
+        join_one_track_p95_ms_crowd_silent: percentile(oneTrack.silent, 95),
+        join_one_track_cpu_busy_pct_crowd_silent: meanBusy(oneTrack.silentBusy),
+      });
+    } else if (CROWD_JOINS_ONLY) {
+      log(`${PUBLISHERS} publishers, joins only`);
+      const options = { sessions: 0, breakdown: false };
+      const crowd = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner, options);
+      log('join samples, 20 publishers', crowd.joins.map((t) => Math.round(t)).join(' '));
+      Object.assign(botFigures, {
+        bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
+        bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
+        bot_join_first_audio_p95_ms_20pub: percentile(crowd.joins, 95),
+        crowd_pacer_jitter_p99_ms_20pub: crowd.crowdPacing.jitterP99Ms,
+        crowd_frames_skipped_pct_20pub: crowd.crowdPacing.skippedPct,
+      });
+    } else if (!BROWSER_ONLY) {
       log('bot → bot, 2 participants');
       const pair = await pairFigures(call, pairChannel, members[0]!, members[1]!, joiner);
       log(`${PUBLISHERS} publishers`);
-      const crowd = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner);
+      const options = { sessions: CROWD_SESSIONS, breakdown: false };
+      const crowd = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner, options);
       log('join samples', pair.joins.map((t) => Math.round(t)).join(' '));
       log('join samples, 20 publishers', crowd.joins.map((t) => Math.round(t)).join(' '));
       Object.assign(botFigures, {
@@ -1033,7 +1138,7 @@ async function main(): Promise<void> {
       });
     }
     const browserFigure: Record<string, number | string> = {};
-    if (!BOTS_ONLY) {
+    if (!BOTS_ONLY && !CROWD_JOINS_ONLY && !JOIN_BREAKDOWN) {
       log('browser → bot');
       try {
         const oneWay = await browserFigures(server.url, call, browserChannel, 'browser', ownerMember, browserMember);
