@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CAPTURE_REMOTE_AUDIO, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
+import { CAPTURE_REMOTE_AUDIO, inboundAudio, MEASURE_REMOTE_LEVEL, SHOTS, useBrowserSession } from './web-stack';
 
 /**
  * Screenshots of the main screens. Every run writes them under .stack/ so `npm test` leaves the work tree clean;
@@ -138,6 +138,33 @@ describe('web client end to end', () => {
     await a.getByRole('button', { name: 'Disconnect from voice' }).click();
     await voiceRow(b, 'Alice').waitFor({ state: 'detached', timeout: 20_000 });
     expect(await voiceRow(b, 'Bob').count()).toBe(1);
+
+    // A joins again while B is still deafened: A's new microphone reaches B switched off at the SFU, so nothing of it
+    // arrives. (LiveKit applies an "off" that follows a subscription 100 ms late, after a blip of audio and a second
+    // of silence frames, so the app says "off" before it subscribes.)
+    const bytesBefore = await inboundAudio(b);
+    await hangoutA.click();
+    await a.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+    // A's track has arrived at B (CallAudio's element holds it): the SFU has set the subscription up.
+    await expect
+      .poll(
+        () =>
+          b.evaluate(() =>
+            [...document.querySelectorAll<HTMLAudioElement>('audio[data-source="microphone"]')].some(
+              (el) => ((el.srcObject as MediaStream | null)?.getAudioTracks().length ?? 0) > 0,
+            ),
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    await b.waitForTimeout(1500);
+    const received = Object.entries(await inboundAudio(b)).reduce((sum, [id, { bytes }]) => sum + bytes - (bytesBefore[id]?.bytes ?? 0), 0);
+    expect(received).toBeLessThan(200);
+    // Undeafened, B hears A again.
+    await b.getByRole('button', { name: 'Undeafen', exact: true }).click();
+    await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    await a.getByRole('button', { name: 'Disconnect from voice' }).click();
+    await voiceRow(b, 'Alice').waitFor({ state: 'detached', timeout: 20_000 });
 
     // Screens for the README: settings, and the light theme.
     await b.getByRole('button', { name: 'User settings' }).click();

@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { expectNoSeriousViolationsInBothThemes } from './axe';
 import { registerUser, rest, signIn, type E2eUser } from './moderation-support';
-import { SHOTS, useBrowserSession } from './web-stack';
+import { inboundAudio, SHOTS, useBrowserSession } from './web-stack';
 
 // Chromium's fake camera runs at 20 fps unless told otherwise; a 30 fps source makes "> 30 frames in 2 s" meaningful.
 const e2e = useBrowserSession({ chromiumArgs: ['--use-fake-device-for-media-stream=fps=30'] });
@@ -79,26 +79,6 @@ async function videoBytesOver(page: Page, ms: number): Promise<number> {
   await page.waitForTimeout(ms);
   return (await inboundVideoBytes(page)) - before;
 }
-
-/** Bytes received so far by each inbound audio stream of the page's open peer connections, and whether it is a microphone. */
-const inboundAudio = (page: Page) =>
-  page.evaluate(async () => {
-    const mics = new Set<string>();
-    for (const el of document.querySelectorAll<HTMLAudioElement>('audio[data-source="microphone"]')) {
-      for (const track of (el.srcObject as MediaStream | null)?.getAudioTracks() ?? []) mics.add(track.id);
-    }
-    const byTrack: Record<string, { mic: boolean; bytes: number }> = {};
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach(
-        (s: { type?: string; kind?: string; id?: string; trackIdentifier?: string; bytesReceived?: number }) => {
-          if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
-          byTrack[s.id ?? ''] = { mic: mics.has(s.trackIdentifier ?? ''), bytes: s.bytesReceived ?? 0 };
-        },
-      );
-    }
-    return byTrack;
-  });
 
 /**
  * Audio bytes received over `ms`: `microphone` for the tracks of CallAudio's microphone elements, `other` for every

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureWebBuild } from '../support/builds';
 import { parseConfig } from '../../server/src/config';
@@ -93,6 +93,30 @@ export const CAPTURE_REMOTE_AUDIO = `(() => {
     }
   };
 })();`;
+
+/**
+ * Bytes received so far by each inbound audio stream of the page's open peer connections (kept by an init script as
+ * `__pcs`, as CAPTURE_REMOTE_AUDIO does), and whether it is a microphone (a track of one of CallAudio's microphone
+ * elements).
+ */
+export const inboundAudio = (page: Page) =>
+  page.evaluate(async () => {
+    const mics = new Set<string>();
+    for (const el of document.querySelectorAll<HTMLAudioElement>('audio[data-source="microphone"]')) {
+      for (const track of (el.srcObject as MediaStream | null)?.getAudioTracks() ?? []) mics.add(track.id);
+    }
+    const byTrack: Record<string, { mic: boolean; bytes: number }> = {};
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach(
+        (s: { type?: string; kind?: string; id?: string; trackIdentifier?: string; bytesReceived?: number }) => {
+          if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+          byTrack[s.id ?? ''] = { mic: mics.has(s.trackIdentifier ?? ''), bytes: s.bytesReceived ?? 0 };
+        },
+      );
+    }
+    return byTrack;
+  });
 
 /**
  * Init script: getUserMedia refuses a microphone until `window.__plugInMicrophone()`; the camera and everything else
