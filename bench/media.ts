@@ -73,13 +73,18 @@
  * the real server in-process. `--bots-only` skips the browser figure.
  *
  * Diagnostics for the 20-publisher joins: `--crowd-joins-only` measures only them (the same JOINS joins as in a full
- * run, about a minute). `--join-breakdown` says how much of a join's time is the crowd's CPU and how much the room's
- * size: in the same room of 20 publishers, BREAKDOWN_BLOCKS blocks of BREAKDOWN_JOINS joins alternate between the crowd
- * sending as usual and the crowd silent (its 18 bots stay connected with their tracks published, but stop pacing
- * and encoding audio, so their processes idle). In both the joiner waits for A's track alone, not the first of any:
- * with the crowd silent only A and B send, and "the first of 20" against "the first of 2" would differ for that
- * reason alone. It prints join_one_track_p50/p95_ms_20pub (crowd sending) and join_one_track_p50/p95_ms_crowd_silent,
- * each with how busy the cores were; compare them with bot_join_first_audio_*_ms (2 participants) of a full run.
+ * run, about a minute). `--join-breakdown` takes their time apart, in the same room of 20 publishers, with
+ * BREAKDOWN_ROUNDS rounds of three blocks of BREAKDOWN_JOINS joins each (about three minutes):
+ * - join_first_of_any_*_crowd_sending: as the figure (the first audio of any of the 20), the crowd sending as usual;
+ * - join_one_track_*_crowd_sending: the first audio of A's track alone, the crowd sending as usual;
+ * - join_one_track_*_crowd_silent: the same with the crowd silent (its 18 bots stay connected with their tracks
+ *   published, but stop pacing and encoding audio, so their processes idle, and the SFU receives and forwards their
+ *   18 streams no more).
+ * The first two differ by what waiting for one given track costs; the last two by what the crowd's media costs (its
+ * encoding, and the SFU and the joiner carrying its streams). The joiner waits for one track in both of those because
+ * with the crowd silent only A and B send: "the first of 20" against "the first of 2" would differ for that reason
+ * alone. Each comes with how busy the cores were (their mean over the blocks, each block's including the start of
+ * its joiner process).
  */
 import {
   AudioStream,
@@ -140,9 +145,16 @@ const BROWSER_ONLY = process.argv.includes('--browser-only');
 const CROWD_JOINS_ONLY = process.argv.includes('--crowd-joins-only');
 /** Where a 20-publisher join's time goes (a diagnostic): see the header. */
 const JOIN_BREAKDOWN = process.argv.includes('--join-breakdown');
-/** Joins per block of the breakdown, BREAKDOWN_BLOCKS blocks alternating between the crowd sending and silent. */
+if ((CROWD_JOINS_ONLY || JOIN_BREAKDOWN) && BROWSER_ONLY) throw new Error('--browser-only measures no joins: drop one');
+/** Joins per block of the breakdown; each round has a block of each of its three kinds of join. */
 const BREAKDOWN_JOINS = 20;
-const BREAKDOWN_BLOCKS = 4;
+const BREAKDOWN_ROUNDS = 2;
+const BREAKDOWN_KINDS = [
+  { name: 'first_of_any_crowd_sending', oneTrack: false, crowdSending: true },
+  { name: 'one_track_crowd_sending', oneTrack: true, crowdSending: true },
+  { name: 'one_track_crowd_silent', oneTrack: true, crowdSending: false },
+] as const;
+type BreakdownKind = (typeof BREAKDOWN_KINDS)[number]['name'];
 const WAV_PATH = resolve(ROOT, 'out/bench/media-clicks.wav');
 /** The bots' Opus: DTX on, in-band FEC (negotiated), RED off, 20 ms frames (WebRTC's default); see the header. */
 const MIC_OPTIONS = { source: TrackSource.SOURCE_MICROPHONE, dtx: true, red: false } as const;
@@ -868,15 +880,20 @@ async function crowdFigures(
     }
     const crowdOf18 = [...children];
     children.push(await startCrowdProcess(rejoin));
-    const oneTrack = { sending: [] as number[], silent: [] as number[], sendingBusy: [] as number[], silentBusy: [] as number[] };
-    for (let block = 0; breakdown && block < BREAKDOWN_BLOCKS; block++) {
-      const sending = block % 2 === 0;
-      await Promise.all(crowdOf18.map((c) => c.setSending(sending)));
-      const busy = busyMeter();
-      const times = await joinsInChild(call.base, channelId, joiner, { joins: BREAKDOWN_JOINS, onlyIdentity: a.id });
-      log(`one track, crowd ${sending ? 'sending' : 'silent'}:`, times.map((t) => Math.round(t)).join(' '));
-      (sending ? oneTrack.sending : oneTrack.silent).push(...times);
-      (sending ? oneTrack.sendingBusy : oneTrack.silentBusy).push(busy.stop() ?? Number.NaN);
+    const kinds = new Map<BreakdownKind, { joins: number[]; busy: number[] }>();
+    for (let round = 0; breakdown && round < BREAKDOWN_ROUNDS; round++) {
+      for (const kind of BREAKDOWN_KINDS) {
+        await Promise.all(crowdOf18.map((c) => c.setSending(kind.crowdSending)));
+        const busy = busyMeter();
+        const options = { joins: BREAKDOWN_JOINS, onlyIdentity: kind.oneTrack ? a.id : undefined };
+        const times = await joinsInChild(call.base, channelId, joiner, options);
+        const busyPct = busy.stop();
+        log(`${kind.name}:`, times.map((t) => Math.round(t)).join(' '));
+        const tally = kinds.get(kind.name) ?? { joins: [], busy: [] };
+        tally.joins.push(...times);
+        if (busyPct !== null) tally.busy.push(busyPct);
+        kinds.set(kind.name, tally);
+      }
     }
     if (breakdown) await Promise.all(crowdOf18.map((c) => c.setSending(true)));
     const joinsBusy = busyMeter();
@@ -894,7 +911,7 @@ async function crowdFigures(
       sessionP50,
       sessionJitterBuffer,
       joins,
-      oneTrack,
+      breakdown: kinds,
       crowdPacing,
       busy: { clicks: clicksBusyPct, joins: joinsBusyPct },
     };
@@ -1082,18 +1099,18 @@ async function main(): Promise<void> {
 
     const botFigures: Record<string, number | string> = {};
     if (JOIN_BREAKDOWN) {
-      log(`${PUBLISHERS} publishers, joins waiting for one track, the crowd sending and silent in turn`);
+      log(`${PUBLISHERS} publishers, the joins taken apart: ${BREAKDOWN_KINDS.map((k) => k.name).join(', ')}, in turn`);
       const options = { sessions: 0, breakdown: true };
-      const { oneTrack } = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner, options);
-      const meanBusy = (values: number[]) => Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 10) / 10;
-      Object.assign(botFigures, {
-        join_one_track_p50_ms_20pub: percentile(oneTrack.sending, 50),
-        join_one_track_p95_ms_20pub: percentile(oneTrack.sending, 95),
-        join_one_track_cpu_busy_pct_20pub: meanBusy(oneTrack.sendingBusy),
-        join_one_track_p50_ms_crowd_silent: percentile(oneTrack.silent, 50),
-        join_one_track_p95_ms_crowd_silent: percentile(oneTrack.silent, 95),
-        join_one_track_cpu_busy_pct_crowd_silent: meanBusy(oneTrack.silentBusy),
-      });
+      const { breakdown } = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner, options);
+      const meanBusy = (values: number[]) =>
+        values.length === 0 ? 'n/a' : Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 10) / 10;
+      for (const [name, { joins, busy }] of breakdown) {
+        Object.assign(botFigures, {
+          [`join_${name}_p50_ms`]: percentile(joins, 50),
+          [`join_${name}_p95_ms`]: percentile(joins, 95),
+          [`join_${name}_cpu_busy_pct`]: meanBusy(busy),
+        });
+      }
     } else if (CROWD_JOINS_ONLY) {
       log(`${PUBLISHERS} publishers, joins only`);
       const options = { sessions: 0, breakdown: false };
