@@ -141,28 +141,27 @@ describe('web client end to end', () => {
 
     // A joins again while B is still deafened: A's new microphone reaches B switched off at the SFU, so nothing of it
     // arrives. (LiveKit applies an "off" that follows a subscription 100 ms late, after a blip of audio and a second
-    // of silence frames, so the app says "off" before it subscribes.)
+    // of silence frames, so the app says "off" before it subscribes. Without that, this check failed 2 runs in 3.)
+    const micTracks = () =>
+      b.evaluate(() =>
+        [...document.querySelectorAll<HTMLAudioElement>('audio[data-source="microphone"]')].flatMap((el) =>
+          ((el.srcObject as MediaStream | null)?.getAudioTracks() ?? []).filter((t) => t.readyState === 'live').map((t) => t.id),
+        ),
+      );
+    const tracksBefore = new Set(await micTracks());
     const bytesBefore = await inboundAudio(b);
+    const receivedSince = async () =>
+      Object.entries(await inboundAudio(b)).reduce((sum, [id, { bytes }]) => sum + bytes - (bytesBefore[id]?.bytes ?? 0), 0);
     await hangoutA.click();
     await a.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
-    // A's track has arrived at B (CallAudio's element holds it): the SFU has set the subscription up.
-    await expect
-      .poll(
-        () =>
-          b.evaluate(() =>
-            [...document.querySelectorAll<HTMLAudioElement>('audio[data-source="microphone"]')].some(
-              (el) => ((el.srcObject as MediaStream | null)?.getAudioTracks().length ?? 0) > 0,
-            ),
-          ),
-        { timeout: 20_000 },
-      )
-      .toBe(true);
+    // A's new track has arrived at B (a CallAudio element holds it): the SFU has set the subscription up.
+    await expect.poll(async () => (await micTracks()).some((id) => !tracksBefore.has(id)), { timeout: 20_000 }).toBe(true);
     await b.waitForTimeout(1500);
-    const received = Object.entries(await inboundAudio(b)).reduce((sum, [id, { bytes }]) => sum + bytes - (bytesBefore[id]?.bytes ?? 0), 0);
-    expect(received).toBeLessThan(200);
-    // Undeafened, B hears A again.
+    expect(await receivedSince()).toBeLessThan(200);
+    // Undeafened, B hears A again, and the same counters see A's audio arrive (so the check above counted A's stream).
     await b.getByRole('button', { name: 'Undeafen', exact: true }).click();
     await expect.poll(() => b.evaluate(MEASURE_REMOTE_LEVEL, 2500), { timeout: 30_000, interval: 500 }).toBeGreaterThan(AUDIBLE);
+    await expect.poll(receivedSince, { timeout: 15_000 }).toBeGreaterThan(2000);
     await a.getByRole('button', { name: 'Disconnect from voice' }).click();
     await voiceRow(b, 'Alice').waitFor({ state: 'detached', timeout: 20_000 });
 
