@@ -74,10 +74,12 @@
  *
  * Diagnostics for the 20-publisher joins: `--crowd-joins-only` measures only them (the same JOINS joins as in a full
  * run, about a minute). `--join-breakdown` takes their time apart, in the same room of 20 publishers, with
- * BREAKDOWN_ROUNDS rounds of three blocks of BREAKDOWN_JOINS joins each (about three minutes):
- * - join_first_of_any_*_crowd_sending: as the figure (the first audio of any of the 20), the crowd sending as usual;
- * - join_one_track_*_crowd_sending: the first audio of A's track alone, the crowd sending as usual;
- * - join_one_track_*_crowd_silent: the same with the crowd silent (its 18 bots stay connected with their tracks
+ * BREAKDOWN_ROUNDS rounds of three blocks of BREAKDOWN_JOINS joins each, one block of each kind, in reverse order in
+ * every other round so that a drift over the run falls on every kind alike (about four minutes). It prints
+ * join_<kind>_p50_ms / _p95_ms / _cpu_busy_pct for each kind:
+ * - first_of_any_crowd_sending: as the figure (the first audio of any of the 20), the crowd sending as usual;
+ * - one_track_crowd_sending: the first audio of A's track alone, the crowd sending as usual;
+ * - one_track_crowd_silent: the same with the crowd silent (its 18 bots stay connected with their tracks
  *   published, but stop pacing and encoding audio, so their processes idle, and the SFU receives and forwards their
  *   18 streams no more).
  * The first two differ by what waiting for one given track costs; the last two by what the crowd's media costs (its
@@ -146,9 +148,10 @@ const CROWD_JOINS_ONLY = process.argv.includes('--crowd-joins-only');
 /** Where a 20-publisher join's time goes (a diagnostic): see the header. */
 const JOIN_BREAKDOWN = process.argv.includes('--join-breakdown');
 if ((CROWD_JOINS_ONLY || JOIN_BREAKDOWN) && BROWSER_ONLY) throw new Error('--browser-only measures no joins: drop one');
+if (CROWD_JOINS_ONLY && JOIN_BREAKDOWN) throw new Error('--crowd-joins-only and --join-breakdown: one at a time');
 /** Joins per block of the breakdown; each round has a block of each of its three kinds of join. */
 const BREAKDOWN_JOINS = 20;
-const BREAKDOWN_ROUNDS = 2;
+const BREAKDOWN_ROUNDS = 4;
 const BREAKDOWN_KINDS = [
   { name: 'first_of_any_crowd_sending', oneTrack: false, crowdSending: true },
   { name: 'one_track_crowd_sending', oneTrack: true, crowdSending: true },
@@ -882,7 +885,7 @@ async function crowdFigures(
     children.push(await startCrowdProcess(rejoin));
     const kinds = new Map<BreakdownKind, { joins: number[]; busy: number[] }>();
     for (let round = 0; breakdown && round < BREAKDOWN_ROUNDS; round++) {
-      for (const kind of BREAKDOWN_KINDS) {
+      for (const kind of round % 2 === 0 ? BREAKDOWN_KINDS : [...BREAKDOWN_KINDS].reverse()) {
         await Promise.all(crowdOf18.map((c) => c.setSending(kind.crowdSending)));
         const busy = busyMeter();
         const options = { joins: BREAKDOWN_JOINS, onlyIdentity: kind.oneTrack ? a.id : undefined };
