@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useSettings } from '../../app/services';
+import { VolumeSlider } from '../../ui/VolumeSlider';
 
 /**
  * Per-user playback controls of a call participant: local volume 0–200 % and local mute, remembered per user. Shown
@@ -16,16 +17,7 @@ export function UserVolumeControls({ userId, name }: { userId: string; name: str
       <label htmlFor={sliderId} className="menu-label">
         User volume <span className="muted">{Math.round(volume * 100)}%</span>
       </label>
-      <input
-        id={sliderId}
-        type="range"
-        min={0}
-        max={200}
-        step={5}
-        value={Math.round(volume * 100)}
-        onChange={(e) => setUserVolume(userId, Number(e.target.value) / 100)}
-        aria-valuetext={`${Math.round(volume * 100)} percent`}
-      />
+      <VolumeSlider id={sliderId} volume={volume} onChange={(next) => setUserVolume(userId, next)} />
       <button type="button" aria-pressed={muted} className="menu-item" onClick={() => setLocalMute(userId, !muted)}>
         <span className="menu-checkbox" aria-hidden="true">
           {muted ? '✓' : ''}

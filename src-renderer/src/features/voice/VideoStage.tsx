@@ -5,6 +5,7 @@ import { createPortal } from 'react-dom';
 import { uiStore, useSettings } from '../../app/services';
 import { EyeIcon } from '../../ui/icons';
 import { Avatar } from '../../ui/Avatar';
+import { VolumeSlider } from '../../ui/VolumeSlider';
 import { useStreamViewers, type StreamViewer } from './useVoiceOccupants';
 import { isUserCancel } from './video-options';
 import './video.css';
@@ -148,7 +149,6 @@ function StreamAudioControls({ userId, name }: { userId: string; name: string })
   const muted = useSettings((s) => s.streamMutes[userId] === true);
   const setStreamVolume = useSettings((s) => s.setStreamVolume);
   const setStreamMute = useSettings((s) => s.setStreamMute);
-  const percent = Math.round(volume * 100);
   return (
     <div className="video-stream-audio" role="group" aria-label={`Stream audio from ${name}`}>
       <button
@@ -161,16 +161,11 @@ function StreamAudioControls({ userId, name }: { userId: string; name: string })
       >
         <SpeakerIcon off={muted} />
       </button>
-      <input
-        type="range"
+      <VolumeSlider
         className="video-stream-volume"
         aria-label="Stream volume"
-        min={0}
-        max={200}
-        step={5}
-        value={percent}
-        onChange={(e) => setStreamVolume(userId, Number(e.target.value) / 100)}
-        aria-valuetext={`${percent} percent`}
+        volume={volume}
+        onChange={(next) => setStreamVolume(userId, next)}
       />
     </div>
   );
