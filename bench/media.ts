@@ -35,7 +35,8 @@
  *   warm-up join that is not counted (a process's first Room also starts rtc-node's native WebRTC stack, which a client
  *   does once when it starts, not on each join). The joiner runs in a child process of its own (joinsInChild), as a
  *   client runs apart from the server: the in-process server handles each join's LiveKit webhooks at the moment the
- *   joiner connects.
+ *   joiner connects. joiner_process_crashes: how often a joiner process died in rtc-node's native code (exit 139;
+ *   about one run in 15 here); its join in progress is lost and a new process takes the remaining joins.
  * - the same two with `_20pub`: 20 bots in one room, each publishing: the clicker A (its clicks on a quiet tone), the
  *   listening bot B (a quiet tone) and 18 bots sending a quiet tone each, in two child processes at nice 10 (the
  *   crowd). In a real room each of them would encode on a machine of its own; here they take the cores when the SFU
@@ -449,7 +450,13 @@ interface JoinOptions {
  * also pays rtc-node's one-time setup (its native WebRTC stack starting), which a client pays once at start-up, not
  * on every join.
  */
-async function measureJoins(call: ApiCall, channelId: string, joiner: Member, options: JoinOptions = {}): Promise<number[]> {
+async function measureJoins(
+  call: ApiCall,
+  channelId: string,
+  joiner: Member,
+  options: JoinOptions = {},
+  onJoin: (ms: number) => void = () => undefined,
+): Promise<number[]> {
   const joins: number[] = [];
   for (let i = -1; i < (options.joins ?? JOINS); i++) {
     const join = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, joiner.token);
@@ -477,7 +484,10 @@ async function measureJoins(call: ApiCall, channelId: string, joiner: Member, op
       await room.connect(join.url, join.token, { autoSubscribe: true, dynacast: false });
       const connected = now() - t0;
       const ms = (await heard) - t0;
-      if (i >= 0) joins.push(ms);
+      if (i >= 0) {
+        joins.push(ms);
+        onJoin(ms);
+      }
       log(`${i < 0 ? 'warm-up join' : `join ${i + 1}`}: ${Math.round(ms)} ms (room.connect() resolved after ${Math.round(connected)} ms)`);
     } finally {
       for (const stop of stops) stop();
@@ -531,22 +541,43 @@ async function pairFigures(call: ApiCall, channelId: string, a: Member, b: Membe
 const TSX_CLI = resolve(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /**
+ * How many times a joiner process died before its joins were done (crashed in rtc-node's native code, exit 139, as it
+ * did about once in 15 runs here); printed as joiner_process_crashes. The join in progress is lost, and a new process
+ * (with a warm-up join of its own) takes the remaining joins.
+ */
+let joinerCrashes = 0;
+/** More joiner crashes than this in one run end it. */
+const JOINER_RESTARTS = 3;
+
+/**
  * measureJoins in a child process of its own (this file with --joiner), as a client runs apart from the server: in
  * this process the server handles the LiveKit webhooks of each join (participant joined and left), at the moment the
- * joiner connects. One line each way: the config (JSON) in, "joins <JSON array of ms>" out.
+ * joiner connects. The config (JSON) goes in as one line; each counted join comes out as "join <ms>", then "done".
+ * When the process dies first, a new one takes the remaining joins (see joinerCrashes).
  */
-async function joinsInChild(base: string, channelId: string, joiner: Member, options?: JoinOptions): Promise<number[]> {
-  const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--joiner'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<string>((resolveExit) => child.once('exit', (code, signal) => resolveExit(signal ?? `code ${code}`)));
-  try {
-    // stdin stays open: the child leaves when it closes, also when this process dies without a chance to kill it.
-    child.stdin.write(`${JSON.stringify({ base, channelId, joiner, options })}\n`);
-    for await (const line of createInterface({ input: child.stdout })) {
-      if (line.startsWith('joins ')) return JSON.parse(line.slice('joins '.length)) as number[];
+async function joinsInChild(base: string, channelId: string, joiner: Member, options: JoinOptions = {}): Promise<number[]> {
+  const wanted = options.joins ?? JOINS;
+  const joins: number[] = [];
+  for (;;) {
+    const child = spawn(process.execPath, [TSX_CLI, import.meta.filename, '--joiner'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise<string>((resolveExit) => child.once('exit', (code, signal) => resolveExit(signal ?? `code ${code}`)));
+    try {
+      // stdin stays open: the child leaves when it closes, also when this process dies without a chance to kill it.
+      const config = { base, channelId, joiner, options: { ...options, joins: wanted - joins.length } };
+      child.stdin.write(`${JSON.stringify(config)}\n`);
+      for await (const line of createInterface({ input: child.stdout })) {
+        if (line.startsWith('join ')) joins.push(Number(line.slice('join '.length)));
+        if (line === 'done') return joins;
+      }
+      const how = await exited;
+      // A segmentation fault (tsx passes the child's on as exit code 139) is rtc-node's crash; anything else (a join
+      // that heard nothing, say) is a failure of the run.
+      const crashed = how === 'code 139' || how === 'SIGSEGV';
+      if (!crashed || ++joinerCrashes > JOINER_RESTARTS) throw new Error(`joiner process ended without its join times (${how})`);
+      log(`joiner process ended (${how}) after ${joins.length} of ${wanted} joins; a new one takes the rest`);
+    } finally {
+      child.kill('SIGTERM');
     }
-    throw new Error(`joiner process ended without its join times (${await exited})`);
-  } finally {
-    child.kill('SIGTERM');
   }
 }
 
@@ -564,8 +595,10 @@ async function joinerChild(): Promise<void> {
     while (!(await lines.next()).done);
     process.exit(1);
   })();
-  const joins = await measureJoins(apiCaller(config.base), config.channelId, config.joiner, config.options);
-  process.stdout.write(`joins ${JSON.stringify(joins)}\n`);
+  await measureJoins(apiCaller(config.base), config.channelId, config.joiner, config.options, (ms) => {
+    process.stdout.write(`join ${ms}\n`);
+  });
+  process.stdout.write('done\n');
   await dispose();
 }
 
@@ -820,6 +853,41 @@ async function crowdChild(): Promise<void> {
   await new Promise<never>(() => undefined);
 }
 
+interface BreakdownTally {
+  joins: number[];
+  busy: number[];
+}
+
+/**
+ * --join-breakdown: BREAKDOWN_ROUNDS rounds of a block of BREAKDOWN_JOINS joins of each kind, the order reversed every
+ * other round; `crowd` (the 18) sends or stays silent as each kind says, and sends again at the end.
+ */
+async function breakdownJoins(
+  call: ApiCall,
+  channelId: string,
+  joiner: Member,
+  clickerId: string,
+  crowd: CrowdProcess[],
+): Promise<Map<BreakdownKind, BreakdownTally>> {
+  const kinds = new Map<BreakdownKind, BreakdownTally>();
+  for (let round = 0; round < BREAKDOWN_ROUNDS; round++) {
+    for (const kind of round % 2 === 0 ? BREAKDOWN_KINDS : [...BREAKDOWN_KINDS].reverse()) {
+      await Promise.all(crowd.map((c) => c.setSending(kind.crowdSending)));
+      const busy = busyMeter();
+      const options = { joins: BREAKDOWN_JOINS, onlyIdentity: kind.oneTrack ? clickerId : undefined };
+      const times = await joinsInChild(call.base, channelId, joiner, options);
+      const busyPct = busy.stop();
+      log(`${kind.name}:`, times.map((t) => Math.round(t)).join(' '));
+      const tally = kinds.get(kind.name) ?? { joins: [], busy: [] };
+      tally.joins.push(...times);
+      if (busyPct !== null) tally.busy.push(busyPct);
+      kinds.set(kind.name, tally);
+    }
+  }
+  await Promise.all(crowd.map((c) => c.setSending(true)));
+  return kinds;
+}
+
 /**
  * The same with PUBLISHERS bots in the channel, every one publishing: A (clicks on a quiet tone), B (listens, and
  * publishes a quiet tone) and the crowd (a quiet tone each, in child processes, subscribing to nothing). B subscribes
@@ -883,22 +951,7 @@ async function crowdFigures(
     }
     const crowdOf18 = [...children];
     children.push(await startCrowdProcess(rejoin));
-    const kinds = new Map<BreakdownKind, { joins: number[]; busy: number[] }>();
-    for (let round = 0; breakdown && round < BREAKDOWN_ROUNDS; round++) {
-      for (const kind of round % 2 === 0 ? BREAKDOWN_KINDS : [...BREAKDOWN_KINDS].reverse()) {
-        await Promise.all(crowdOf18.map((c) => c.setSending(kind.crowdSending)));
-        const busy = busyMeter();
-        const options = { joins: BREAKDOWN_JOINS, onlyIdentity: kind.oneTrack ? a.id : undefined };
-        const times = await joinsInChild(call.base, channelId, joiner, options);
-        const busyPct = busy.stop();
-        log(`${kind.name}:`, times.map((t) => Math.round(t)).join(' '));
-        const tally = kinds.get(kind.name) ?? { joins: [], busy: [] };
-        tally.joins.push(...times);
-        if (busyPct !== null) tally.busy.push(busyPct);
-        kinds.set(kind.name, tally);
-      }
-    }
-    if (breakdown) await Promise.all(crowdOf18.map((c) => c.setSending(true)));
+    const kinds = breakdown ? await breakdownJoins(call, channelId, joiner, a.id, crowdOf18) : new Map<BreakdownKind, BreakdownTally>();
     const joinsBusy = busyMeter();
     const joins = breakdown ? [] : await joinsInChild(call.base, channelId, joiner);
     const joinsBusyPct = joinsBusy.stop();
@@ -921,6 +974,17 @@ async function crowdFigures(
   } finally {
     for (const { child } of children) child.kill('SIGTERM');
   }
+}
+
+/** The 20-publisher join figures, and how the crowd's audio kept time meanwhile (a full run and --crowd-joins-only). */
+function crowdJoinFigures(crowd: Awaited<ReturnType<typeof crowdFigures>>): Record<string, number | string> {
+  return {
+    bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
+    bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
+    bot_join_first_audio_p95_ms_20pub: percentile(crowd.joins, 95),
+    crowd_pacer_jitter_p99_ms_20pub: crowd.crowdPacing.jitterP99Ms,
+    crowd_frames_skipped_pct_20pub: crowd.crowdPacing.skippedPct,
+  };
 }
 
 /** A 16-bit mono 48 kHz WAV of BROWSER_PERIOD_MS: a 60 ms 1 kHz burst at half scale, then digital silence. */
@@ -1119,13 +1183,7 @@ async function main(): Promise<void> {
       const options = { sessions: 0, breakdown: false };
       const crowd = await crowdFigures(call, crowdChannel, members.slice(0, PUBLISHERS), joiner, options);
       log('join samples, 20 publishers', crowd.joins.map((t) => Math.round(t)).join(' '));
-      Object.assign(botFigures, {
-        bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
-        bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
-        bot_join_first_audio_p95_ms_20pub: percentile(crowd.joins, 95),
-        crowd_pacer_jitter_p99_ms_20pub: crowd.crowdPacing.jitterP99Ms,
-        crowd_frames_skipped_pct_20pub: crowd.crowdPacing.skippedPct,
-      });
+      Object.assign(botFigures, crowdJoinFigures(crowd));
     } else if (!BROWSER_ONLY) {
       log('bot → bot, 2 participants');
       const pair = await pairFigures(call, pairChannel, members[0]!, members[1]!, joiner);
@@ -1150,11 +1208,7 @@ async function main(): Promise<void> {
         audio_one_way_session_p50_ms_20pub: crowd.sessionP50.join(' / '),
         audio_one_way_session_jitter_buffer_ms_20pub: jitterBuffers(crowd.sessionJitterBuffer),
         audio_one_way_cpu_busy_pct_20pub: crowd.busy.clicks ?? 'n/a',
-        bot_join_cpu_busy_pct_20pub: crowd.busy.joins ?? 'n/a',
-        bot_join_first_audio_p50_ms_20pub: percentile(crowd.joins, 50),
-        bot_join_first_audio_p95_ms_20pub: percentile(crowd.joins, 95),
-        crowd_pacer_jitter_p99_ms_20pub: crowd.crowdPacing.jitterP99Ms,
-        crowd_frames_skipped_pct_20pub: crowd.crowdPacing.skippedPct,
+        ...crowdJoinFigures(crowd),
       });
     }
     const browserFigure: Record<string, number | string> = {};
@@ -1179,6 +1233,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         ...botFigures,
+        ...(BROWSER_ONLY ? {} : { joiner_process_crashes: joinerCrashes }),
         ...browserFigure,
         opus: 'bots: DTX on, RED off; web client: DTX on, RED on; both: Opus in-band FEC as negotiated, 20 ms frames',
       }),

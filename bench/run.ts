@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- <name> [args...]` runs bench/<name>.ts (server, client, ptt, ...) and passes its one JSON object
  * through on stdout, so callers can pipe it (`npm run bench -- ptt | jq`). The bench's other output goes to stderr.
- * Exit codes: the bench's own; 1 when it printed no JSON object; 2 for an unknown or missing name (lists benches).
+ * Exit codes: the bench's own (nothing on stdout when it is not 0); 1 when it printed no JSON object; 2 for an unknown
+ * or missing name (lists benches).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -77,10 +78,16 @@ async function main(): Promise<number> {
     });
     child.on('close', (exitCode, signal) => resolvePromise(exitCode ?? (signal ? 1 : 0)));
   });
+  // A bench that failed has no figures to pass on, though its stdout may hold JSON lines: rtc-node, for one, logs
+  // debug lines as JSON objects on stdout, which would otherwise be passed through as the result.
+  if (code !== 0) {
+    console.error(`bench ${name} failed (exit ${code}); no figures`);
+    return code;
+  }
   const json = lastJsonObject(stdout);
   if (!json) {
     console.error(`bench ${name} printed no JSON object (exit ${code})`);
-    return code === 0 ? 1 : code;
+    return 1;
   }
   console.log(json);
   return code;
