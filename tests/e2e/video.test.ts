@@ -272,14 +272,13 @@ describe('video in voice channels', () => {
 
   it("when A shares the screen with its audio, then B receives that audio only while watching, mutes it apart from A's voice, sets its volume, deafens it, and shows the stream full screen", async () => {
     const { A, a, b } = await twoInStage('vaud');
-    // Passed or not, A stops sharing and both leave, so nothing goes on capturing and encoding during the next test
-    // (a page closed while sharing left Chromium's fake capture running: the next test's camera dropped to ~5 fps).
+    // Passed or not, A stops sharing before the pages close (useBrowserSession closes them after this), so nothing
+    // goes on capturing during the next test (a page closed while sharing left Chromium's fake capture running: the
+    // next test's camera dropped to ~5 fps).
     onTestFinished(async () => {
       const stop = panel(a).getByRole('button', { name: 'Stop sharing' });
       if (await stop.isVisible()) await stop.click();
       await panel(a).getByRole('button', { name: 'Share your screen' }).waitFor({ timeout: 10_000 });
-      await a.context().close();
-      await b.context().close();
     });
     const streamBytes = async (ms: number) => (await audioBytesOver(b, ms)).other;
     // B receives A's microphone.

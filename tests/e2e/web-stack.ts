@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { getCurrentTest } from 'vitest/suite';
 import { ensureWebBuild } from '../support/builds';
 import { parseConfig } from '../../server/src/config';
 import { start, type RunningServer } from '../../server/src/server';
@@ -173,14 +174,18 @@ export const MEASURE_REMOTE_LEVEL = async (ms: number): Promise<number> => {
 export interface BrowserSession {
   /** The server started for this file (valid from the file's first beforeAll on). */
   readonly server: RunningServer;
-  /** A browser context closed with the session (1280×760 unless `options` say otherwise). */
+  /**
+   * A browser context (1280×760 unless `options` say otherwise). One opened in a test closes when that test finishes
+   * (after the test's own onTestFinished callbacks); one opened in a hook (beforeAll: pages the file's tests share)
+   * closes with the session.
+   */
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
 }
 
 /**
  * One E2E file's session, set up by hooks registered where this is called (before the file's own): a fresh web build,
  * the real server on the test API port, and Chromium (with `chromiumArgs` after the usual flags; a repeated switch takes
- * the last value); afterwards every context, the browser and the server close.
+ * the last value); afterwards every context still open, the browser and the server close.
  */
 export function useBrowserSession(
   options: { serverEnv?: () => Promise<Record<string, string>>; chromiumArgs?: string[] } = {},
@@ -208,6 +213,9 @@ export function useBrowserSession(
       if (!browser) throw new Error('the browser session has not started (use it inside tests or hooks)');
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 }, ...options });
       contexts.push(ctx);
+      // A finished test's pages would stay signed in, in voice, capturing and decoding media, and slow every test
+      // after them on these two cores (video.test.ts's third test took 74 s beside the first test's two pages).
+      if (getCurrentTest()) onTestFinished(() => ctx.close().catch(() => undefined));
       return ctx;
     },
   };
