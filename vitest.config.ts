@@ -10,6 +10,11 @@ const alias = { '@shared': resolve(import.meta.dirname, 'src-shared') };
  * - integration: tests/integration, against the real stack (LiveKit, MongoDB-wire server, Redis) started by globalSetup.
  * - e2e: tests/e2e, real Chromium (Debian's) driving the web client against the real stack.
  * - electron: tests/electron, Playwright's _electron; skipped with the reason where the Electron binary is absent.
+ * Integration and e2e files run in one worker without isolation (`isolate: false`): each file still runs its own
+ * hooks and starts its own servers, but the modules they import (the server, the drivers, playwright-core) load once
+ * rather than once per file. Isolated, importing took 3-6 s of every file: about 6.5 minutes of a CI run. So a file
+ * must leave no per-process state behind for the next: it closes what it opened, and never calls rtc-node's
+ * dispose(), after which rtc-node cannot start again in that process (the worker's end frees it).
  */
 export default defineConfig({
   resolve: { alias },
@@ -34,6 +39,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          isolate: false,
         },
       },
       {
@@ -46,6 +52,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          isolate: false,
         },
       },
       {

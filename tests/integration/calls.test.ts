@@ -4,7 +4,6 @@
  * their microphones and ears. The server's clock is moved forward for the 30-second ring timeout, and the sweep run
  * through the calls module's test hook instead of waiting.
  */
-import { dispose } from '@livekit/rtc-node';
 import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,7 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   for (const s of sockets) s.disconnect();
   await server?.stop();
 });

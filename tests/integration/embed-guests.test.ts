@@ -3,7 +3,6 @@
  * a guest who connects appears in GET /guilds/:id/voice-guests, in VOICE_GUEST_UPDATE and in READY's voiceGuests,
  * never among the members' voice states; it goes when it leaves; a moderator with MOVE_MEMBERS can disconnect it.
  */
-import { dispose } from '@livekit/rtc-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VoiceGuest } from '@shared/api/embed';
 import { VoiceGuestList, VoiceGuestUpdateEvent } from '@shared/api/embed';
@@ -30,8 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   await server?.stop();
 });
 

@@ -5,7 +5,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dispose } from '@livekit/rtc-node';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbedGuestToken, EmbedSettings } from '@shared/api/embed';
@@ -41,8 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   await server?.stop();
 });
 

@@ -5,7 +5,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dispose } from '@livekit/rtc-node';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
@@ -67,8 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed; without this vitest never exits.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   for (const socket of sockets) socket.disconnect();
   await server?.stop();
 });

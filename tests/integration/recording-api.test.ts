@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, RoomEvent, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { AudioFrame, AudioSource, LocalAudioTrack, Room, RoomEvent, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { AccessToken, RoomServiceClient, WebhookEvent } from 'livekit-server-sdk';
 import { postLivekitWebhook } from './voice-support';
 import type { Socket } from 'socket.io-client';
@@ -150,7 +150,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
   for (const bot of bots) await bot.disconnect().catch(() => undefined);
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   await t?.stop();
   rmSync(recordingsDir, { recursive: true, force: true });
 });

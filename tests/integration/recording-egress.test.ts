@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AudioFrame, AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordingFromRoomMetadata, type Recording } from '../../src-shared/api/recordings';
@@ -95,7 +95,7 @@ describe.skipIf(unavailable)('recording a voice channel through LiveKit Egress',
   afterAll(async () => {
     running = false;
     for (const bot of bots) await bot.disconnect().catch(() => undefined);
-    await dispose();
+    // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
     await t?.stop();
   });
 

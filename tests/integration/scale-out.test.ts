@@ -15,7 +15,6 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dispose } from '@livekit/rtc-node';
 import { Redis } from 'ioredis';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Socket } from 'socket.io-client';
@@ -180,8 +179,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed; without this vitest never exits.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   for (const s of sockets) s.disconnect();
   await c?.server.stop();
   await b?.server.stop();

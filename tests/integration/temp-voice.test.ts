@@ -2,7 +2,6 @@
  * Temporary voice channels, the server-wide participant cap, the token lifetime and channel deletion, on the real test
  * stack: livekit-server 1.13.5 posting its webhooks to this in-process server, FerretDB, Redis, rtc-node bots.
  */
-import { dispose } from '@livekit/rtc-node';
 import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   ownerGateway?.disconnect();
   await server?.stop();
 });

@@ -3,7 +3,6 @@
  * rtc-node bots): seats make a channel's user limit exact at token issue, and LiveKit's participant_joined webhook
  * removes whoever connects with a token they should no longer use (kicked, banned).
  */
-import { dispose } from '@livekit/rtc-node';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName, type VoiceStateUpdateEvent } from '@shared/api/voice';
@@ -76,8 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed; without this vitest never exits.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   ownerGateway?.disconnect();
   await server?.stop();
 });

@@ -2,7 +2,6 @@
  * Voice against the real test stack: livekit-server 1.13.5 (which posts its signed webhooks to this in-process server
  * on the webhook port), FerretDB, Redis; rtc-node bots as participants, socket.io-client as the other member's app.
  */
-import { dispose } from '@livekit/rtc-node';
 import { createHash } from 'node:crypto';
 import { SignJWT, decodeJwt } from 'jose';
 import { AccessToken, TrackSource } from 'livekit-server-sdk';
@@ -50,8 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed; without this vitest never exits.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   ownerGateway?.disconnect();
   memberGateway?.disconnect();
   await server?.stop();

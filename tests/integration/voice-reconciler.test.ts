@@ -2,7 +2,6 @@
  * The reconciler against the real SFU: LiveKit's webhooks are swallowed by a sink on the webhook port (a crashed or
  * unreachable server), so only reconcileOnce() — which asks LiveKit for its participant lists — can fix voice state.
  */
-import { dispose } from '@livekit/rtc-node';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot.close();
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   gateway?.disconnect();
   await server?.stop();
   await new Promise((resolve) => sink?.close(resolve));

@@ -4,7 +4,6 @@
  * overwrites, a role's permissions or a member's roles change (voice.module.ts, reconciler.enforceAccess). This server
  * reconciles on no interval (startServerOn sets VOICE_RECONCILE_INTERVAL_MS=0): only the change itself can act.
  */
-import { dispose } from '@livekit/rtc-node';
 import { TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
@@ -25,8 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed; without this vitest never exits.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   await server?.stop();
 });
 

@@ -4,7 +4,6 @@
  * stops a live track through updateParticipant, and voice states report selfVideo / selfStream from LiveKit's track
  * webhooks. rtc-node bots publish a small paced picture.
  */
-import { dispose } from '@livekit/rtc-node';
 import { decodeJwt } from 'jose';
 import { TrackSource } from 'livekit-server-sdk';
 import type { Socket } from 'socket.io-client';
@@ -74,8 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  // rtc-node keeps its FFI runtime alive until disposed; without this vitest never exits.
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   ownerGateway?.disconnect();
   await server?.stop();
 });

@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- webhook bodies are checked field by field */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dispose } from '@livekit/rtc-node';
 import { WebhookEvent } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceJoinResponse, voiceRoomName } from '@shared/api/voice';
@@ -69,7 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bot of bots) await bot.close();
-  await dispose();
+  // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   await server?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
 });
