@@ -574,6 +574,7 @@ async function joinsInChild(base: string, channelId: string, joiner: Member, opt
       // that heard nothing, say) is a failure of the run.
       const crashed = how === 'code 139' || how === 'SIGSEGV';
       if (!crashed || ++joinerCrashes > JOINER_RESTARTS) throw new Error(`joiner process ended without its join times (${how})`);
+      if (joins.length >= wanted) return joins;
       log(`joiner process ended (${how}) after ${joins.length} of ${wanted} joins; a new one takes the rest`);
     } finally {
       child.kill('SIGTERM');

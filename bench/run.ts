@@ -25,7 +25,8 @@ function lastJsonObject(stdout: string): string | undefined {
     .map((line) => line.trim())
     .filter(Boolean);
   for (const line of lines.reverse()) {
-    if (!line.startsWith('{')) continue;
+    // rtc-node logs as JSON on stdout (at debug level unless NODE_ENV=production): never a bench's result.
+    if (!line.startsWith('{') || line.includes('"name":"lk-rtc"')) continue;
     try {
       const value: unknown = JSON.parse(line);
       if (value && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
@@ -78,8 +79,7 @@ async function main(): Promise<number> {
     });
     child.on('close', (exitCode, signal) => resolvePromise(exitCode ?? (signal ? 1 : 0)));
   });
-  // A bench that failed has no figures to pass on, though its stdout may hold JSON lines: rtc-node, for one, logs
-  // debug lines as JSON objects on stdout, which would otherwise be passed through as the result.
+  // A bench that failed has no figures to pass on, though its stdout may hold JSON lines (rtc-node's log, say).
   if (code !== 0) {
     console.error(`bench ${name} failed (exit ${code}); no figures`);
     return code;

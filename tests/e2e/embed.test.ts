@@ -110,6 +110,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => host.listen(0, done));
   hostPort = (host.address() as AddressInfo).port;
+  // Opened here, not in the first test, so it stays open for the last (a context opened in a test closes with it).
+  ownerApp = await newPage();
 });
 
 afterAll(async () => {
@@ -120,8 +122,7 @@ afterAll(async () => {
 
 describe('the embeddable voice widget', () => {
   it('when the owner allows an origin and listen-only guests in Server settings → Embed, then they are saved (keyboard, axe)', async () => {
-    const a = await newPage();
-    ownerApp = a;
+    const a = ownerApp;
     await a.goto(`${e2e.server.url}/app/`);
     await a.getByRole('button', { name: 'Register' }).click();
     await a.getByLabel('Username').fill(owner.username);

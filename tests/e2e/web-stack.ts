@@ -6,10 +6,10 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll, onTestFinished } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { afterAll, beforeAll, onTestFinished, TestRunner } from 'vitest';
 import { ensureWebBuild } from '../support/builds';
 import { parseConfig } from '../../server/src/config';
+import { createMetrics } from '../../server/src/metrics/metrics';
 import { start, type RunningServer } from '../../server/src/server';
 import { testEnv, testServerEnv } from '../support/env';
 
@@ -70,7 +70,8 @@ export async function startWebServer(port?: number, extraEnv: Record<string, str
     RATE_LIMITS: '*=100000/60',
     ...extraEnv,
   });
-  return start(config);
+  // No process metrics: their observers outlive the server, and the e2e files share one worker (vitest.config.ts).
+  return start(config, { metrics: createMetrics({ defaultMetrics: false }) });
 }
 
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
@@ -215,7 +216,7 @@ export function useBrowserSession(
       contexts.push(ctx);
       // A finished test's pages would stay signed in, in voice, capturing and decoding media, and slow every test
       // after them on these two cores (video.test.ts's third test took 74 s beside the first test's two pages).
-      if (getCurrentTest()) onTestFinished(() => ctx.close().catch(() => undefined));
+      if (TestRunner.getCurrentTest()) onTestFinished(() => ctx.close().catch(() => undefined));
       return ctx;
     },
   };

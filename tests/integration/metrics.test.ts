@@ -58,7 +58,7 @@ const requests = (samples: Map<string, number>, method: string, route: string, s
 
 beforeAll(async () => {
   // On the webhook port: the voice join is counted when LiveKit's participant_joined webhook reaches this server.
-  server = await startServerOn(env.apiPort, { METRICS_TOKEN });
+  server = await startServerOn(env.apiPort, { METRICS_TOKEN }, { processMetrics: true });
   g = await createVoiceGuild(server.api);
   const channels = await server.api.get(`/guilds/${g.guildId}/channels`, g.owner.token);
   textId = channels.body.items.find((c: { type: string }) => c.type === 'text').id;

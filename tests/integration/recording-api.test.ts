@@ -33,6 +33,7 @@ let voiceChannelId: string;
 let textChannelId: string;
 const sockets: Socket[] = [];
 const bots: Room[] = [];
+const sources: AudioSource[] = [];
 const roomService = new RoomServiceClient(env.livekitUrl, env.livekitApiKey, env.livekitApiSecret);
 
 const oid = (): string => randomBytes(12).toString('hex');
@@ -122,6 +123,7 @@ async function joinBot(channelId: string): Promise<Room> {
   bots.push(room);
   await room.connect(env.livekitPublicUrl, await token.toJwt(), { autoSubscribe: false, dynacast: false });
   const source = new AudioSource(48_000, 1);
+  sources.push(source);
   await room.localParticipant?.publishTrack(
     LocalAudioTrack.createAudioTrack('mic', source),
     new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
@@ -150,6 +152,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
   for (const bot of bots) await bot.disconnect().catch(() => undefined);
+  for (const source of sources) await source.close().catch(() => undefined);
   // No rtc-node dispose(): files share one worker (vitest.config.ts), where rtc-node cannot start again once disposed.
   await t?.stop();
   rmSync(recordingsDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Clock } from '../../server/src/clock';
 import { parseConfig, type Config } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
+import { createMetrics } from '../../server/src/metrics/metrics';
 import { start, type RunningServer } from '../../server/src/server';
 import { testServerEnv } from '../support/env';
 
@@ -18,7 +19,17 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+/**
+ * `processMetrics`: the server's registry also collects Node's process metrics (CPU, event loop lag, GC), as in
+ * production. Off by default: their event-loop and GC observers are never removed, and the test files share one
+ * worker (vitest.config.ts), so every server started would leave its observers running for the rest of the run.
+ */
+export interface TestServerOptions {
+  clock?: Clock;
+  processMetrics?: boolean;
+}
+
+export async function startTestServer(overrides: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = parseConfig({
     ...testServerEnv('parley_test_srv'),
     HOST: '127.0.0.1',
@@ -29,7 +40,9 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
     RATE_LIMITS: '*=100000/60',
     ...overrides,
   });
-  const server = await start(config, { log: createLogger(config.LOG_LEVEL), clock: options.clock });
+  const log = createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics({ defaultMetrics: options.processMetrics ?? false, log });
+  const server = await start(config, { log, clock: options.clock, metrics });
   return {
     server,
     config,

@@ -15,12 +15,11 @@ import {
 import type { AudioSource, LocalTrackPublication } from '@livekit/rtc-node';
 import { createHash } from 'node:crypto';
 import { AccessToken, RoomServiceClient, type WebhookEvent } from 'livekit-server-sdk';
-import type { Clock } from '../../server/src/clock';
 import { livekitWebhookBus } from '../../server/src/livekit/webhooks';
 import { testEnv } from '../support/env';
 import { startPacedAudio, toneFill, unqueuedSource } from './paced-audio';
 import { sleep, waitFor } from '../support/wait';
-import { registerUser, startTestServer, type ApiClient, type TestServer, type TestUser } from './server-helpers';
+import { registerUser, startTestServer, type ApiClient, type TestServer, type TestServerOptions, type TestUser } from './server-helpers';
 
 export const env = testEnv();
 
@@ -35,7 +34,7 @@ export function roomService(): RoomServiceClient {
 export async function startServerOn(
   port: number,
   overrides: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const deadline = Date.now() + 90_000;
   for (;;) {
