@@ -20,29 +20,41 @@ let B: E2eUser;
 let C: E2eUser;
 let D: E2eUser;
 
-/** Init script: every oscillator the page starts, by frequency, with the wall time of the start() call. */
+/**
+ * Init script: every oscillator the page starts, by frequency, with the context time it is scheduled for and the task
+ * that started it. A cue starts all its notes in one synchronous loop, so the notes of one task belong together: a
+ * task is told by a counter that a queued microtask closes, not by a time gap (a busy CI machine can pause between two
+ * start() calls of one loop).
+ */
 const NOTE_TONES = `(() => {
   window.__tones = [];
+  let task = 0;
+  let open = false;
   const start = OscillatorNode.prototype.start;
   OscillatorNode.prototype.start = function (...args) {
-    window.__tones.push({ freq: this.frequency.value, t: performance.now(), when: args[0] ?? 0 });
+    if (!open) {
+      open = true;
+      task += 1;
+      queueMicrotask(() => { open = false; });
+    }
+    window.__tones.push({ freq: this.frequency.value, task, when: args[0] ?? 0 });
     return start.apply(this, args);
   };
 })();`;
 
 /**
- * The cues a page played so far: its oscillators grouped into cues (a cue starts all its notes in one call, each later
- * in the context's time than the one before, so a note scheduled no later than the previous one begins the next cue),
- * told by their frequencies (an AudioParam holds a 32-bit float).
+ * The cues a page played so far: its oscillators grouped into cues (a cue starts all its notes in one task, each later
+ * in the context's time than the one before, so a new task, or a note scheduled no later than the previous one, begins
+ * the next cue), told by their frequencies (an AudioParam holds a 32-bit float).
  */
 async function cues(page: Page): Promise<Cue[]> {
-  const tones = await page.evaluate(() => (window as unknown as { __tones: { freq: number; t: number; when: number }[] }).__tones);
+  const tones = await page.evaluate(() => (window as unknown as { __tones: { freq: number; task: number; when: number }[] }).__tones);
   const groups: number[][] = [];
-  let last = { t: -Infinity, when: Infinity };
-  for (const { freq, t, when } of tones) {
-    if (t - last.t > 5 || when <= last.when) groups.push([]);
+  let last = { task: -1, when: Infinity };
+  for (const { freq, task, when } of tones) {
+    if (task !== last.task || when <= last.when) groups.push([]);
     groups.at(-1)!.push(freq);
-    last = { t, when };
+    last = { task, when };
   }
   const names = Object.entries(CUE_NOTES) as [Cue, readonly { freq: number }[]][];
   return groups.map(
