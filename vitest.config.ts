@@ -15,7 +15,11 @@ const alias = { '@shared': resolve(import.meta.dirname, 'src-shared') };
  * rather than once per file. Isolated, importing took 3-6 s of every file: about 6.5 minutes of a CI run. So a file
  * must leave no per-process state behind for the next: it closes what it opened, and never calls rtc-node's
  * dispose(), after which rtc-node cannot start again in that process (the worker's end frees it).
+ * In both, `expect.poll` waits up to 10 s by default (vitest's own default is 1 s): what they poll for comes after a
+ * server round trip, a gateway event or a LiveKit change, which a busy two-core CI machine can take longer than 1 s to
+ * deliver. A broken product still fails the poll, 10 s later.
  */
+const pollDefaults = { poll: { timeout: 10_000 } };
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -40,6 +44,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           isolate: false,
+          expect: pollDefaults,
         },
       },
       {
@@ -53,6 +58,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           fileParallelism: false,
           isolate: false,
+          expect: pollDefaults,
         },
       },
       {
