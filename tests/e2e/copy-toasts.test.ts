@@ -94,8 +94,9 @@ describe('copy buttons and notices', () => {
     await dialog.getByRole('button', { name: 'Copy', exact: true }).focus();
     await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: 'Copied' }).waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await link.inputValue());
+    // The announcement first: it is there only while the button says Copied (2 s).
     expect(await dialog.getByRole('status').filter({ hasText: 'The link was copied to the clipboard.' }).count()).toBe(1);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await link.inputValue());
     // …and goes back to Copy.
     await dialog.getByRole('button', { name: 'Copy', exact: true }).waitFor({ timeout: 5_000 });
     await ctx.close();

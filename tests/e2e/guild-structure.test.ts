@@ -64,6 +64,20 @@ const guildMenu = (page: Page, name: string) => sidebar(page).getByRole('button'
 const dialog = (page: Page) => page.locator('dialog[open]').last();
 const liveRegion = (page: Page) => page.locator('[id^="DndLiveRegion"]');
 
+/**
+ * Presses an arrow key during a keyboard drag and waits (up to 3 s) for dnd-kit to announce the new place, so the
+ * caller reads the announcement of this press, not the previous one (a fixed pause overshot on a busy machine). A move
+ * that announces nothing new (the end of the list) just takes the 3 s.
+ */
+async function moveAndWaitForAnnouncement(page: Page, key: 'ArrowUp' | 'ArrowDown'): Promise<void> {
+  const before = await liveRegion(page).textContent();
+  await page.keyboard.press(key);
+  await expect
+    .poll(() => liveRegion(page).textContent(), { timeout: 3_000 })
+    .not.toBe(before)
+    .catch(() => undefined);
+}
+
 describe('guild structure', () => {
   it('when the owner arranges channels with the keyboard and hoists a role, then the member sees it live and cannot do either', async () => {
     const a = await newPage();
@@ -116,8 +130,7 @@ describe('guild structure', () => {
     // Lifted: dnd-kit announces the pick-up, then that it is over its own place.
     await expect.poll(() => liveRegion(a).textContent()).toMatch(/Picked up general|general is in its place/);
     for (let i = 0; i < 6 && !((await liveRegion(a).textContent()) ?? '').includes('over the top of category Projects'); i++) {
-      await a.keyboard.press('ArrowDown');
-      await a.waitForTimeout(150);
+      await moveAndWaitForAnnouncement(a, 'ArrowDown');
     }
     expect(await liveRegion(a).textContent()).toContain('general is over the top of category Projects');
     await a.keyboard.press('Space');
@@ -143,8 +156,7 @@ describe('guild structure', () => {
     await a.keyboard.press('Space');
     await expect.poll(() => liveRegion(a).textContent()).toMatch(/Picked up general|general is in its place/);
     for (let i = 0; i < 4 && !((await liveRegion(a).textContent()) ?? '').includes('over the top level'); i++) {
-      await a.keyboard.press('ArrowUp');
-      await a.waitForTimeout(150);
+      await moveAndWaitForAnnouncement(a, 'ArrowUp');
     }
     await a.keyboard.press('Space');
     await expect.poll(async () => (await channels()).find((c) => c.id === general.id)?.parentId, { timeout: 15_000 }).toBeNull();

@@ -246,7 +246,8 @@ describe('video in voice channels', () => {
     await b.locator(tileVideo(A, 'camera')).waitFor({ timeout: 15_000 });
 
     // While shown, video flows; with the tiles display:none, adaptive stream pauses them and nothing more arrives.
-    expect(await videoBytesOver(b, 2000)).toBeGreaterThan(20_000);
+    // Polled: the tile was attached again just now, and adaptive stream takes a moment to resume its layer.
+    await expect.poll(() => videoBytesOver(b, 2000), { timeout: 20_000, interval: 500 }).toBeGreaterThan(20_000);
     await stage(b).evaluate((el) => el.querySelectorAll<HTMLElement>('.video-tile').forEach((t) => (t.style.display = 'none')));
     await expect.poll(() => videoBytesOver(b, 2000), { timeout: 20_000, interval: 500 }).toBeLessThan(2_000);
     await stage(b).evaluate((el) => el.querySelectorAll<HTMLElement>('.video-tile').forEach((t) => (t.style.display = '')));

@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CUE_NOTES, type Cue } from '../../src-renderer/src/features/voice/sound-cues';
+import { CUE_NOTES, CUE_REPEAT_GAP_MS, type Cue } from '../../src-renderer/src/features/voice/sound-cues';
 import { deviceInGuild, joinVoiceChannel, registerUser, rest, type E2eUser } from './moderation-support';
 import { CAPTURE_REMOTE_AUDIO, noMicrophone, useBrowserSession } from './web-stack';
 
@@ -138,6 +138,9 @@ describe('voice sound cues', () => {
     await joinVoiceChannel(a, 'Lounge');
     await expect.poll(() => cues(a)).toEqual(['join']);
     await joinVoiceChannel(b, 'Den');
+    // B's own join has sounded, and the same cue within CUE_REPEAT_GAP_MS is not played again: A arrives after that.
+    await expect.poll(() => cues(b)).toEqual(['join', 'disconnect', 'join']);
+    await b.waitForTimeout(CUE_REPEAT_GAP_MS);
     await a
       .getByRole('complementary', { name: 'Channels' })
       .getByRole('button', { name: /^Den \(voice channel\)/ })

@@ -66,18 +66,19 @@ describe('global push-to-talk through uiohook-napi under Xvfb', () => {
     ]);
     const keyUp = harness.events.slice(start).find((e) => e.type === 'input' && e.down === false);
     expect(keyUp?.input).toEqual({ type: 'key', code: F9 });
-    // Ordering: on, then the key-up reaches the hook, then off — and off waits at least the configured delay.
+    // Ordering: on, then the key-up reaches the hook, then off — and off waits the configured delay. Node arms a timer
+    // from the event loop's cached clock, which may trail the hook's performance.now() by a few ms on a busy machine.
     const [on, off] = states as [HarnessEvent, HarnessEvent];
     expect(on.t!).toBeLessThanOrEqual(keyUp!.t!);
-    expect(off.t! - keyUp!.t!).toBeGreaterThanOrEqual(RELEASE_DELAY_MS);
+    expect(off.t! - keyUp!.t!).toBeGreaterThanOrEqual(RELEASE_DELAY_MS - 5);
   });
 
   it('when the key is pressed again inside the release delay, then transmission never drops', async () => {
     const start = harness.events.length;
     await xvfb.xdotool('keydown', 'F9');
     await harness.waitFor(() => statesFrom(start).length >= 1, 'transmit on');
-    await xvfb.xdotool('keyup', 'F9');
-    await xvfb.xdotool('keydown', 'F9');
+    // One xdotool call for both: two processes could start more than the release delay apart on a busy machine.
+    await xvfb.xdotool('keyup', 'F9', 'keydown', 'F9');
     const upsSeen = (): number => harness.events.slice(start).filter((e) => e.type === 'input' && e.down === false).length;
     await harness.waitFor(() => upsSeen() >= 1, 'first key-up reached the hook');
     await new Promise((r) => setTimeout(r, RELEASE_DELAY_MS + 150));
