@@ -60,11 +60,15 @@
  *   MediaStreamTrackProcessor and notes the wall clock (performance.timeOrigin + now) when the AudioData holding a
  *   burst's onset arrives. One-way = bot detection − that time. So the figure starts where the audio enters the page
  *   (after the fake device and Chromium's audio processing) and includes the gate's opening, WebAudio, encoding,
- *   the SFU and the bot's decoding; it does not include a real microphone's capture latency.
- *   browser_one_way_gate_open_p50_ms / _p95_ms: a second session of the same page with the VAD threshold at
- *   −100 dBFS, so the gate stays open. The difference would be the gate's opening delay (one quantum + the 5 ms attack),
- *   but each session's jitter buffer settles at its own depth (10 ms steps), which can outweigh it: compare the two
- *   only over several runs.
+ *   the SFU and the bot's decoding; it does not include a real microphone's capture latency. The figure pools
+ *   BROWSER_SESSIONS sessions of the page (a fresh sign-in and join each) of BROWSER_CLICKS counted bursts, after
+ *   BROWSER_WARMUP uncounted ones: as with the bots, each session's receiver settles at its own depth, here up to
+ *   35 ms apart (four one-session runs on 2026-12-07 gave 63, 97.5, 84.5 and 71.9), so one session said little about
+ *   the next; browser_one_way_session_p50_ms lists each session's median.
+ *   browser_one_way_gate_open_p50_ms / _p95_ms (and _session_p50_ms): as many sessions of the same page with the VAD
+ *   threshold at −100 dBFS, so the gate stays open, alternating with the gated ones so that a drift over the run falls
+ *   on both. The difference would be the gate's opening delay (one quantum + the 5 ms attack), but the sessions'
+ *   spread can outweigh it: compare the two only over several runs.
  *
  * - *_cpu_busy_pct: how busy this machine's cores were (all cores, 100 = every core busy) while that figure was taken.
  *   The bots, the SFU, Chromium and the receiver all share the machine, and the figures' tails follow it.
@@ -135,7 +139,9 @@ const CLICK_PERIOD_MS = 500;
 /** Joins per figure: the p95 of 40 is their third-slowest, steadier from run to run than the second-slowest of 20. */
 const JOINS = 40;
 const PUBLISHERS = 20;
-const BROWSER_CLICKS = 50;
+/** Browser → bot: BROWSER_SESSIONS sessions of the page with the gate working (and as many held open) of BROWSER_CLICKS. */
+const BROWSER_SESSIONS = 4;
+const BROWSER_CLICKS = 15;
 const BROWSER_WARMUP = 3;
 /** Longer than the gate's hold (300 ms) plus the burst, so the gate is closed again before each burst. */
 const BROWSER_PERIOD_MS = 750;
@@ -1113,8 +1119,12 @@ async function browserFigures(
   try {
     await botB.connect(call, channelId, true);
     const busy = busyMeter();
-    const gated = await pass(false);
-    const open = await pass(true);
+    const gated: number[][] = [];
+    const open: number[][] = [];
+    for (let session = 0; session < BROWSER_SESSIONS; session++) {
+      gated.push(await pass(false));
+      open.push(await pass(true));
+    }
     return { gated, open, busy: busy.stop() };
   } finally {
     await botB.close();
@@ -1217,13 +1227,16 @@ async function main(): Promise<void> {
       log('browser → bot');
       try {
         const oneWay = await browserFigures(server.url, call, browserChannel, 'browser', ownerMember, browserMember);
+        const sessionP50s = (sessions: number[][]) => sessions.map((latencies) => percentile(latencies, 50)).join(' / ');
         Object.assign(browserFigure, {
-          browser_one_way_p50_ms: percentile(oneWay.gated, 50),
-          browser_one_way_p95_ms: percentile(oneWay.gated, 95),
-          browser_one_way_clicks: oneWay.gated.length,
+          browser_one_way_p50_ms: percentile(oneWay.gated.flat(), 50),
+          browser_one_way_p95_ms: percentile(oneWay.gated.flat(), 95),
+          browser_one_way_clicks: oneWay.gated.flat().length,
+          browser_one_way_session_p50_ms: sessionP50s(oneWay.gated),
           browser_cpu_busy_pct: oneWay.busy ?? 'n/a',
-          browser_one_way_gate_open_p50_ms: percentile(oneWay.open, 50),
-          browser_one_way_gate_open_p95_ms: percentile(oneWay.open, 95),
+          browser_one_way_gate_open_p50_ms: percentile(oneWay.open.flat(), 50),
+          browser_one_way_gate_open_p95_ms: percentile(oneWay.open.flat(), 95),
+          browser_one_way_gate_open_session_p50_ms: sessionP50s(oneWay.open),
         });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
