@@ -45,7 +45,7 @@ import sharp from 'sharp';
 import type { Attachment } from '../src-shared/api/attachments';
 import { CHROMIUM_FLAGS, ensureWebBuild, launchChromium, ROOT, WEB_DIR } from '../tests/e2e/web-stack';
 import { startPacedAudio, toneFill, unqueuedSource } from '../tests/integration/paced-audio';
-import { type BenchServer, startBenchServer } from './bench-stack';
+import { type BenchServer, startBenchServer } from './lib/bench-stack';
 
 /**
  * A firehose message: plain text, with markdown in every third one (bold, italic, inline code, a link, a spoiler) and

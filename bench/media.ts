@@ -14,8 +14,8 @@
  * sessions, DTX on and off) against 37.5, 36.5 and 36.5 ms without (50 sessions): 22 of RED's 48 sessions settled at
  * 45 ms or more, 9 of the 50 without. The web client keeps RED on its microphone
  * (src-renderer/src/features/voice/publish-options.ts: DTX, RED, the channel's bitrate cap), for the reason RED exists
- * (a lost packet's copy rides in the next one), which this loopback bench cannot weigh; browser_one_way_* below
- * measures its audio as it is sent.
+ * (a lost packet's copy rides in the next one), which this loopback bench cannot weigh (bench/audio-loss.ts drops
+ * packets on purpose and weighs it); browser_one_way_* below measures its audio as it is sent.
  *
  * Figures (all in ms, wall clock of this machine; loopback, so no network delay):
  * - audio_one_way_p50_ms / _p95_ms: bot A publishes digital silence with a click (a 5 ms 1 kHz burst at 60 % of full
@@ -107,13 +107,13 @@ import {
 } from '@livekit/rtc-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { ensureWebBuild, launchChromium, ROOT } from '../tests/e2e/web-stack';
-import { startBenchServer } from './bench-stack';
-import { busyMeter } from './cpu-steal';
+import { apiCaller, type ApiCall, type JoinReply, startBenchServer } from './lib/bench-stack';
+import { busyMeter } from './lib/cpu-steal';
+import { inboundAudioCounters, jitterBufferBetween } from './lib/rtc-stats';
 import {
   type PacedTrack,
   SAMPLE_RATE,
@@ -184,29 +184,6 @@ function peak(data: Int16Array): number {
   return max;
 }
 
-interface JoinReply {
-  url: string;
-  token: string;
-}
-interface ApiCall {
-  <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
-  /** The REST base, `<server>/api/v1`. */
-  base: string;
-}
-
-/** Calls the REST API at `base`; an answer other than 2xx throws. */
-function apiCaller(base: string): ApiCall {
-  const call = async <T>(method: string, path: string, body?: unknown, token?: string): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? {} : await res.json()) as T;
-  };
-  return Object.assign(call, { base });
-}
 interface Member {
   id: string;
   token: string;
@@ -255,63 +232,6 @@ function subscribedAudio(room: Room, identity: string | undefined, timeoutMs = 1
         if (pub.track && pub.track.kind === TrackKind.KIND_AUDIO) onTrack(pub.track as RemoteTrack, pub, participant);
     }
   });
-}
-
-/** A receiving track's jitter-buffer counters (inbound-rtp stats): seconds summed over emitted samples, and the count. */
-interface JitterBufferCounters {
-  delayS: number;
-  targetS: number;
-  emitted: number;
-}
-
-/**
- * The jitter-buffer counters of the remote `track`, from libwebrtc's inbound-rtp stats; null when they cannot be read.
- * rtc-node 1.1.0 does not expose getStats, though its FFI answers a GetStatsRequest for a track handle: this asks
- * through the package's own FFI client (an internal module, so a later rtc-node may move it; the figure is then
- * 'n/a', and the latencies are unaffected).
- */
-async function jitterBufferCounters(track: RemoteTrack): Promise<JitterBufferCounters | null> {
-  interface StatsEvent {
-    message: { case?: string; value?: { asyncId?: bigint; stats?: { stats: { case?: string; value?: unknown } }[] } };
-  }
-  interface InternalFfi {
-    request<T>(req: unknown): T;
-    waitFor<T>(predicate: (event: StatsEvent) => boolean): Promise<T>;
-  }
-  try {
-    // The package exports only its entry point (dist/index.cjs); its FFI client module sits beside it.
-    const require = createRequire(import.meta.url);
-    const { FfiClient } = require(join(dirname(require.resolve('@livekit/rtc-node')), 'ffi_client.cjs')) as {
-      FfiClient: { instance: InternalFfi };
-    };
-    const handle = (track as unknown as { ffi_handle: { handle: bigint } }).ffi_handle.handle;
-    const ffi = FfiClient.instance;
-    const { asyncId } = ffi.request<{ asyncId: bigint }>({ message: { case: 'getStats', value: { trackHandle: handle } } });
-    const reply = await Promise.race([
-      ffi.waitFor<NonNullable<StatsEvent['message']['value']>>(
-        (e) => e.message.case === 'getStats' && e.message.value?.asyncId === asyncId,
-      ),
-      new Promise<null>((r) => setTimeout(() => r(null), 2_000)),
-    ]);
-    const inbound = reply?.stats?.find((s) => s.stats.case === 'inboundRtp')?.stats.value as
-      { inbound?: { jitterBufferDelay?: number; jitterBufferTargetDelay?: number; jitterBufferEmittedCount?: bigint } } | undefined;
-    if (!inbound?.inbound) return null;
-    return {
-      delayS: inbound.inbound.jitterBufferDelay ?? 0,
-      targetS: inbound.inbound.jitterBufferTargetDelay ?? 0,
-      emitted: Number(inbound.inbound.jitterBufferEmittedCount ?? 0),
-    };
-  } catch {
-    return null;
-  }
-}
-
-/** The mean jitter-buffer delay and target (ms) of the samples emitted between two readings, or null. */
-function jitterBufferBetween(before: JitterBufferCounters | null, after: JitterBufferCounters | null) {
-  if (!before || !after || after.emitted <= before.emitted) return null;
-  const samples = after.emitted - before.emitted;
-  const ms = (seconds: number) => Math.round((seconds / samples) * 10_000) / 10;
-  return { delayMs: ms(after.delayS - before.delayS), targetMs: ms(after.targetS - before.targetS) };
 }
 
 /** A bot in a voice channel: joins through the API, connects, and optionally publishes paced audio. */
@@ -423,9 +343,9 @@ async function measureClicks(b: Bot, aIdentity: string, a: ClickerProcess, click
   a.startClicking();
   // The receiver's jitter buffer over the counted clicks (its counters read after the warm-up and at the end).
   await new Promise((r) => setTimeout(r, 50 + WARMUP_CLICKS * CLICK_PERIOD_MS));
-  const counted = await jitterBufferCounters(track);
+  const counted = await inboundAudioCounters(track);
   await new Promise((r) => setTimeout(r, (clicks - WARMUP_CLICKS) * CLICK_PERIOD_MS + 1_000));
-  const jitterBuffer = jitterBufferBetween(counted, await jitterBufferCounters(track));
+  const jitterBuffer = jitterBufferBetween(counted, await inboundAudioCounters(track));
   stop();
   const sentAt = a.sentAt;
   const latencies: number[] = [];

@@ -20,7 +20,7 @@
  * `server/src/main.ts` in its own process, as deployed. Targets: token ≥ 1500 rps & p99 < 50 ms; fan-out p99 < 100 ms;
  * history p99 < 20 ms; send ≥ 300 rps & p99 < 300 ms with send_lost = 0.
  * Each figure comes with `*_cpu_steal_pct`: the share of CPU time the hypervisor took while it was measured (see
- * cpu-steal.ts); on this shared VM the tails follow it.
+ * lib/cpu-steal.ts); on this shared VM the tails follow it.
  */
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -38,8 +38,8 @@ import { createLogger } from '../server/src/logger';
 import { createAccessTokens } from '../server/src/modules/auth/tokens';
 import { usernameSkeleton } from '../server/src/modules/users/username-skeleton';
 import { start } from '../server/src/server';
-import { stealMeter } from './cpu-steal';
-import { lostIds, median, percentile, ratePerSecond } from './stats';
+import { stealMeter } from './lib/cpu-steal';
+import { lostIds, median, percentile, ratePerSecond } from './lib/stats';
 
 const CLIENTS = 500;
 /** `npm run bench -- server --history-only`: just the history figure (quicker to repeat). */

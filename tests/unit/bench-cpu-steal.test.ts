@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyPercent, parseCpuLine, stealPercent } from '../../bench/cpu-steal';
+import { busyPercent, parseCpuLine, stealPercent } from '../../bench/lib/cpu-steal';
 
 describe('bench CPU steal figure', () => {
   const stat = (steal: number, idle: number) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lostIds, median, percentile, ratePerSecond } from '../../bench/stats';
+import { lostIds, median, percentile, ratePerSecond } from '../../bench/lib/stats';
 
 describe('bench figures', () => {
   it('when a percentile is asked, then it is the nearest-rank value, whatever the input order', () => {

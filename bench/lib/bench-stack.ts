@@ -1,14 +1,15 @@
 /**
- * The test-profile stack and an in-process Parley server for the benchmarks that need LiveKit (client, media): the
- * stack is started here when needed and shared by lease, and the server listens on the stack's API port, where the
- * stack's LiveKit sends its webhooks (voice presence and the reconciler depend on them).
+ * The test-profile stack and an in-process Parley server for the benchmarks that need LiveKit (client, media,
+ * audio-loss): the stack is started here when needed and shared by lease, and the server listens on the stack's API
+ * port, where the stack's LiveKit sends its webhooks (voice presence and the reconciler depend on them). Also a small
+ * REST caller for the benches that drive the API.
  */
-import { createContext, stackEnv } from '../scripts/stack/profiles';
-import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../scripts/stack/stack';
-import { parseConfig } from '../server/src/config';
-import { createLogger } from '../server/src/logger';
-import { start } from '../server/src/server';
-import { waitForFreePort, WEB_DIR } from '../tests/e2e/web-stack';
+import { createContext, stackEnv } from '../../scripts/stack/profiles';
+import { acquireLease, allHealthy, down, installAll, otherLiveLeases, releaseLease, status, up } from '../../scripts/stack/stack';
+import { parseConfig } from '../../server/src/config';
+import { createLogger } from '../../server/src/logger';
+import { start } from '../../server/src/server';
+import { waitForFreePort, WEB_DIR } from '../../tests/e2e/web-stack';
 
 export interface BenchServer {
   server: Awaited<ReturnType<typeof start>>;
@@ -64,4 +65,29 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
     await release();
     throw error;
   }
+}
+
+/** The voice join route's answer: where LiveKit is, and the token to connect with. */
+export interface JoinReply {
+  url: string;
+  token: string;
+}
+export interface ApiCall {
+  <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
+  /** The REST base, `<server>/api/v1`. */
+  base: string;
+}
+
+/** Calls the REST API at `base`; an answer other than 2xx throws. */
+export function apiCaller(base: string): ApiCall {
+  const call = async <T>(method: string, path: string, body?: unknown, token?: string): Promise<T> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? {} : await res.json()) as T;
+  };
+  return Object.assign(call, { base });
 }
