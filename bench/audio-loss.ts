@@ -6,22 +6,29 @@
  * loopback latency); loopback loses nothing, so the media bench cannot weigh that choice. This bench loses packets on
  * purpose.
  *
- * Method: two @livekit/rtc-node bots in a voice channel, with tokens from the server's voice join route. A publishes
- * speech, looped: SPEECH_TEXT (gaming-call chatter) synthesized once by espeak-ng and resampled to 48 kHz by sox into
- * out/bench/ (10 ms frames paced by a timer into an AudioSource with no queue, as in the media bench; Opus with DTX
- * on, 20 ms frames, in-band FEC as LiveKit negotiates it, capped at BITRATE as the web client caps a channel's), with
- * RED on or off; B subscribes and reads the audio.
- * Speech, not a tone, because Opus's in-band FEC (LBRR) exists only in its speech modes (SILK, hybrid): a steady tone
- * is coded in its music mode (CELT), which has none, and FEC would then look useless where it is not. After SETTLE_MS, LOSS_PCT % of the UDP packets on the SFU's RTC port are dropped at random for LOSS_S
- * seconds (nftables, bench/lib/packet-loss.ts; the kernel here has no netem), in one direction:
+ * Method: a speaker A and a listening @livekit/rtc-node bot B in a voice channel, with tokens from the server's voice
+ * join route. A speaks, looped: SPEECH_TEXT (gaming-call chatter) synthesized once by espeak-ng and resampled to
+ * 48 kHz by sox into out/bench/. Speech, not a tone, because Opus's in-band FEC (LBRR) exists only in its speech modes
+ * (SILK, hybrid): a steady tone is coded in its music mode (CELT), which has none, and FEC would then look useless
+ * where it is not. A is either
+ * - a bot: 10 ms frames paced by a timer into an AudioSource with no queue, as in the media bench; Opus with DTX on,
+ *   20 ms frames, in-band FEC as LiveKit negotiates it, capped at BITRATE as the web client caps a channel's; RED on
+ *   or off. The two differ in RED alone;
+ * - or our web client in Chromium, its fake microphone playing the same speech: the page signs in and joins by
+ *   clicking the channel, and publishes as the app does (its audio processing, Opus with DTX and RED), with its voice
+ *   gate held open (the media bench's gate-open setting), since the closed gate's silence between sentences would
+ *   count as concealment.
+ * B subscribes and reads the audio. After SETTLE_MS, LOSS_PCT % of the UDP packets on the SFU's RTC port are dropped
+ * at random for LOSS_S seconds (nftables, bench/lib/packet-loss.ts; the kernel here has no netem), in one direction:
  * - uplink: packets sent to the SFU (A's audio on its way in; also B's RTCP);
  * - downlink: packets sent by the SFU (A's audio on its way to B; also the SFU's RTCP to A).
- * B's inbound-rtp stats (libwebrtc, read through rtc-node's FFI: bench/lib/rtc-stats.ts) are read as the loss starts and
- * as it ends. A session is one such A and B (fresh connections) for one kind (direction × RED); ROUNDS rounds run each
- * of the four kinds once, in reverse order every other round, so a drift over the run falls on every kind alike.
+ * B's inbound-rtp stats (libwebrtc, read through rtc-node's FFI: bench/lib/rtc-stats.ts) are read as the loss starts
+ * and as it ends. A session is one such A and B (fresh connections) for one kind (direction × speaker); ROUNDS rounds
+ * run each of the six kinds once, in reverse order every other round, so a drift over the run falls on every kind
+ * alike.
  *
- * Figures, for each kind (`<kind>` = uplink_red, uplink_no_red, downlink_red, downlink_no_red), medians over its
- * sessions:
+ * Figures, for each kind (`<kind>` = uplink_red, uplink_no_red, downlink_red, downlink_no_red for the bot speaker;
+ * web_uplink, web_downlink for the web client), medians over its sessions:
  * - audio_loss_<kind>_concealed_pct: the share of the samples B played out that NetEq had to make up (a lost or late
  *   packet's audio, concealed by stretching what came before). What a listener hears as a glitch.
  * - audio_loss_<kind>_lost_pct: the share of A's packets that never reached B (sequence gaps: the loss as B saw it).
@@ -31,8 +38,8 @@
  * When loss cannot be applied here (not root, no nft) or there is no speech synthesizer (espeak-ng, sox),
  * audio_loss_skipped says why (with the apt-get command) and nothing is measured.
  *
- * Runs against the TEST profile stack (started here when needed, shared by lease) with the real server in-process.
- * The loss applies to everything on this machine that uses that port, so run it alone.
+ * Runs against the TEST profile stack (started here when needed, shared by lease) with the real server in-process and
+ * Debian's Chromium. The loss applies to everything on this machine that uses that port, so run it alone.
  */
 import {
   AudioStream,
@@ -49,7 +56,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createContext } from '../scripts/stack/profiles';
-import { ROOT } from '../tests/e2e/web-stack';
+import { ensureWebBuild, launchChromium, ROOT } from '../tests/e2e/web-stack';
 import { SAMPLE_RATE, startPacedAudio, unqueuedSource } from '../tests/integration/paced-audio';
 import { apiCaller, type ApiCall, type JoinReply, startBenchServer } from './lib/bench-stack';
 import { busyMeter } from './lib/cpu-steal';
@@ -64,11 +71,19 @@ const LOSS_S = 15;
 /** Before the loss starts: B's jitter buffer settles on a clean stream. */
 const SETTLE_MS = 3_000;
 const ROUNDS = 4;
-const KINDS: readonly { direction: LossDirection; red: boolean }[] = [
-  { direction: 'uplink', red: true },
-  { direction: 'uplink', red: false },
-  { direction: 'downlink', red: false },
-  { direction: 'downlink', red: true },
+/** Who speaks: a bot with RED on or off, or our web client (RED on, as it publishes; see the header). */
+interface Kind {
+  direction: LossDirection;
+  speaker: 'bot' | 'web';
+  red: boolean;
+}
+const KINDS: readonly Kind[] = [
+  { direction: 'uplink', speaker: 'bot', red: true },
+  { direction: 'uplink', speaker: 'bot', red: false },
+  { direction: 'uplink', speaker: 'web', red: true },
+  { direction: 'downlink', speaker: 'web', red: true },
+  { direction: 'downlink', speaker: 'bot', red: false },
+  { direction: 'downlink', speaker: 'bot', red: true },
 ];
 
 const SPEECH_TEXT =
@@ -79,7 +94,7 @@ const SPEECH_WAV = resolve(ROOT, 'out/bench/audio-loss-speech.wav');
 
 const log = (...args: unknown[]) => console.error('[bench:audio-loss]', ...args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const kindName = (kind: (typeof KINDS)[number]) => `${kind.direction}_${kind.red ? 'red' : 'no_red'}`;
+const kindName = (kind: Kind) => (kind.speaker === 'web' ? `web_${kind.direction}` : `${kind.direction}_${kind.red ? 'red' : 'no_red'}`);
 
 /** Why speech cannot be made here (espeak-ng or sox missing), or null when it can. */
 function speechUnavailable(): string | null {
@@ -127,12 +142,12 @@ interface Session {
   jitterBufferMs: number;
 }
 
-/** Resolves with the first audio track `room` subscribes to (within 15 s). */
-function firstAudioTrack(room: Room): Promise<RemoteTrack> {
+/** Resolves with the first audio track `room` subscribes to (from `identity` when given), within 30 s. */
+function firstAudioTrack(room: Room, identity?: string): Promise<RemoteTrack> {
   return new Promise((resolveTrack, reject) => {
-    const timer = setTimeout(() => reject(new Error('no audio track within 15 s')), 15_000);
-    room.on(RoomEvent.TrackSubscribed, (track) => {
-      if (track.kind !== TrackKind.KIND_AUDIO) return;
+    const timer = setTimeout(() => reject(new Error(`no audio track from ${identity ?? 'anyone'} within 30 s`)), 30_000);
+    room.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
+      if (track.kind !== TrackKind.KIND_AUDIO || (identity !== undefined && participant.identity !== identity)) return;
       clearTimeout(timer);
       resolveTrack(track);
     });
@@ -156,53 +171,103 @@ function listen(track: RemoteTrack): () => void {
   };
 }
 
-async function session(
-  call: ApiCall,
-  channelId: string,
-  tokens: [string, string],
-  port: number,
-  kind: (typeof KINDS)[number],
-  speech: Int16Array,
-): Promise<Session> {
-  const a = new Room();
+/**
+ * B's reception of `heard` over LOSS_S seconds of loss in `direction`, after SETTLE_MS without: the counters read as
+ * the loss starts and as it ends.
+ */
+async function underLoss(heard: RemoteTrack, port: number, direction: LossDirection): Promise<Session> {
+  await sleep(SETTLE_MS);
+  const before = await inboundAudioCounters(heard);
+  const stopLoss = applyLoss(port, direction, LOSS_PCT);
+  try {
+    await sleep(LOSS_S * 1_000);
+  } finally {
+    stopLoss();
+  }
+  const after = await inboundAudioCounters(heard);
+  const reception = receptionBetween(before, after);
+  const jitterBuffer = jitterBufferBetween(before, after);
+  if (!reception || !jitterBuffer) throw new Error("B's inbound-rtp stats could not be read (rtc-node's FFI changed?)");
+  return { ...reception, jitterBufferMs: jitterBuffer.delayMs };
+}
+
+/** What a session needs: the API, the channel, its members and the page's browser. */
+interface Setup {
+  call: ApiCall;
+  channelId: string;
+  channelName: string;
+  port: number;
+  speech: Int16Array;
+  /** The bot speaker's and the listener's access tokens. */
+  tokens: [string, string];
+  /** The web speaker's account (signed in through the login form). */
+  web: { id: string; username: string };
+  browser: Awaited<ReturnType<typeof launchChromium>>;
+  appUrl: string;
+}
+
+/** Connects B, the listener, to the channel, subscribing to everyone. */
+async function connectListener(setup: Setup, b: Room): Promise<void> {
+  const join = await setup.call<JoinReply>('POST', `/channels/${setup.channelId}/voice/join`, {}, setup.tokens[1]);
+  await b.connect(join.url, join.token, { autoSubscribe: true, dynacast: false });
+}
+
+/** One session of `kind`: a fresh speaker and listener. */
+async function session(setup: Setup, kind: Kind): Promise<Session> {
   const b = new Room();
   const stops: (() => void)[] = [];
+  const a = kind.speaker === 'bot' ? new Room() : null;
+  const context = kind.speaker === 'web' ? await setup.browser.newContext() : null;
   try {
-    const joinA = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, tokens[0]);
-    await a.connect(joinA.url, joinA.token, { autoSubscribe: false, dynacast: false });
-    const source = unqueuedSource();
-    const options = new TrackPublishOptions({
-      source: TrackSource.SOURCE_MICROPHONE,
-      audioEncoding: { maxBitrate: BigInt(BITRATE) },
-      dtx: true,
-      red: kind.red,
-    });
-    await a.localParticipant!.publishTrack(LocalAudioTrack.createAudioTrack('mic', source), options);
-    stops.push(
-      startPacedAudio(source, (data, index) => {
-        for (let i = 0; i < data.length; i++) data[i] = speech[(index * data.length + i) % speech.length]!;
-      }),
-    );
-    const track = firstAudioTrack(b);
-    const joinB = await call<JoinReply>('POST', `/channels/${channelId}/voice/join`, {}, tokens[1]);
-    await b.connect(joinB.url, joinB.token, { autoSubscribe: true, dynacast: false });
-    const heard = await track;
+    let heard: RemoteTrack;
+    // The page leaves the channel as a user would (the next web session then finds its participant gone sooner).
+    let leave = async () => undefined as unknown;
+    if (a) {
+      const joinA = await setup.call<JoinReply>('POST', `/channels/${setup.channelId}/voice/join`, {}, setup.tokens[0]);
+      await a.connect(joinA.url, joinA.token, { autoSubscribe: false, dynacast: false });
+      const source = unqueuedSource();
+      const options = new TrackPublishOptions({
+        source: TrackSource.SOURCE_MICROPHONE,
+        audioEncoding: { maxBitrate: BigInt(BITRATE) },
+        dtx: true,
+        red: kind.red,
+      });
+      await a.localParticipant!.publishTrack(LocalAudioTrack.createAudioTrack('mic', source), options);
+      const speech = setup.speech;
+      stops.push(
+        startPacedAudio(source, (data, index) => {
+          for (let i = 0; i < data.length; i++) data[i] = speech[(index * data.length + i) % speech.length]!;
+        }),
+      );
+      const track = firstAudioTrack(b);
+      await connectListener(setup, b);
+      heard = await track;
+    } else {
+      // The page speaks through the app's whole chain with its voice gate held open (the media bench's gate-open
+      // setting): the gate would otherwise close between sentences and its silence would count as concealment.
+      await connectListener(setup, b);
+      // The previous web session's participant must be gone, or its track would be taken for this one.
+      for (let i = 0; i < 150 && [...b.remoteParticipants.values()].some((p) => p.identity === setup.web.id); i++) await sleep(100);
+      const webTrack = firstAudioTrack(b, setup.web.id);
+      await context!.addInitScript(`localStorage.setItem('parley:settings', JSON.stringify({ vadThresholdDb: -100 }))`);
+      const page = await context!.newPage();
+      await page.goto(setup.appUrl);
+      await page.getByLabel('Username').fill(setup.web.username);
+      await page.getByLabel('Password').fill('bench password 1');
+      await page.getByRole('button', { name: 'Log In' }).click();
+      await page.locator(`button[aria-label^="${setup.channelName} (voice channel)"]`).click();
+      heard = await webTrack;
+      leave = () => page.getByRole('button', { name: 'Disconnect from voice' }).click();
+    }
     stops.push(listen(heard));
-    await sleep(SETTLE_MS);
-    const before = await inboundAudioCounters(heard);
-    const stopLoss = applyLoss(port, kind.direction, LOSS_PCT);
-    stops.push(stopLoss);
-    await sleep(LOSS_S * 1_000);
-    stopLoss();
-    const after = await inboundAudioCounters(heard);
-    const reception = receptionBetween(before, after);
-    const jitterBuffer = jitterBufferBetween(before, after);
-    if (!reception || !jitterBuffer) throw new Error("B's inbound-rtp stats could not be read (rtc-node's FFI changed?)");
-    return { ...reception, jitterBufferMs: jitterBuffer.delayMs };
+    const result = await underLoss(heard, setup.port, kind.direction);
+    await leave();
+    return result;
   } finally {
     for (const stop of stops.reverse()) stop();
+    await context?.close().catch(() => undefined);
     await b.disconnect().catch(() => undefined);
-    await a.disconnect().catch(() => undefined);
+    await a?.disconnect().catch(() => undefined);
   }
 }
 
@@ -221,7 +286,9 @@ async function main(): Promise<void> {
     });
   }
   const speech = speechSamples();
+  ensureWebBuild();
   const bench = await startBenchServer('audio-loss');
+  const browser = await launchChromium([`--use-file-for-fake-audio-capture=${SPEECH_WAV}`]);
   try {
     const call = apiCaller(bench.base);
     const port = createContext('test').ports.livekitRtcUdp.port;
@@ -231,18 +298,29 @@ async function main(): Promise<void> {
     const guild = await call<{ id: string }>('POST', '/guilds', { name: 'Loss Bench' }, owner.accessToken);
     const channel = await call<{ id: string }>('POST', `/guilds/${guild.id}/channels`, { type: 'voice', name: 'loss' }, owner.accessToken);
     const invite = await call<{ code: string }>('POST', `/guilds/${guild.id}/invites`, {}, owner.accessToken);
-    const tokens: string[] = [];
-    for (const name of ['loss_a', 'loss_b']) {
+    const members: { user: { id: string }; accessToken: string }[] = [];
+    for (const name of ['loss_a', 'loss_b', 'loss_web']) {
       const member = await register(name);
       await call('POST', `/invites/${invite.code}`, {}, member.accessToken);
-      tokens.push(member.accessToken);
+      members.push(member);
     }
+    const setup: Setup = {
+      call,
+      channelId: channel.id,
+      channelName: 'loss',
+      port,
+      speech,
+      tokens: [members[0]!.accessToken, members[1]!.accessToken],
+      web: { id: members[2]!.user.id, username: 'loss_web' },
+      browser,
+      appUrl: `${bench.server.url}/app/`,
+    };
 
     const results = new Map<string, Session[]>(KINDS.map((kind) => [kindName(kind), []]));
     const busy = busyMeter();
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
-        const result = await session(call, channel.id, [tokens[0]!, tokens[1]!], port, kind, speech);
+        const result = await session(setup, kind);
         log(
           `round ${round + 1}, ${kindName(kind)}: lost ${result.lostPct} %, concealed ${result.concealedPct} %,`,
           `discarded ${result.discardedPct} % of those received (with RED: copies of packets that had come), jitter buffer ${result.jitterBufferMs} ms`,
@@ -262,10 +340,11 @@ async function main(): Promise<void> {
       });
     }
     figures.audio_loss_cpu_busy_pct = busy.stop() ?? 'n/a';
-    figures.opus = `speech; ${BITRATE / 1000} kbps cap, DTX on, 20 ms frames, in-band FEC as negotiated; RED on or off as each figure names`;
+    figures.opus = `speech; bots: ${BITRATE / 1000} kbps cap, DTX on, 20 ms frames, in-band FEC as negotiated, RED on or off as named; web: as the app publishes (RED on)`;
     console.log(JSON.stringify(figures));
   } finally {
     clearLoss();
+    await browser.close().catch(() => undefined);
     await dispose().catch(() => undefined);
     await bench.close();
   }
