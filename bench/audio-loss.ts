@@ -34,9 +34,11 @@
  * - audio_loss_<kind>_lost_pct: the share of A's packets that never reached B (sequence gaps: the loss as B saw it).
  * - audio_loss_<kind>_jitter_buffer_ms: B's mean jitter-buffer delay meanwhile: the delay the listener paid.
  * - audio_loss_<kind>_sessions_concealed_pct: each session's concealed share.
- * - audio_loss_cpu_busy_pct: how busy the cores were over the sessions.
- * When loss cannot be applied here (not root, no nft) or there is no speech synthesizer (espeak-ng, sox),
- * audio_loss_skipped says why (with the apt-get command) and nothing is measured.
+ * - audio_loss_cpu_busy_pct: how busy the cores were over the sessions; audio_loss_applied_pct and
+ *   audio_loss_seconds_per_session: LOSS_PCT and LOSS_S; opus: the speakers' settings.
+ * When loss cannot be applied here (not root, no nft, nftables refused) or there is no speech synthesizer
+ * (espeak-ng, sox), audio_loss_skipped says why (for a missing tool, with the apt-get command) and nothing is
+ * measured.
  *
  * Runs against the TEST profile stack (started here when needed, shared by lease) with the real server in-process and
  * Debian's Chromium. The loss applies to everything on this machine that uses that port, so run it alone.
@@ -142,16 +144,35 @@ interface Session {
   jitterBufferMs: number;
 }
 
-/** Resolves with the first audio track `room` subscribes to (from `identity` when given), within 30 s. */
-function firstAudioTrack(room: Room, identity?: string): Promise<RemoteTrack> {
-  return new Promise((resolveTrack, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no audio track from ${identity ?? 'anyone'} within 30 s`)), 30_000);
-    room.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
-      if (track.kind !== TrackKind.KIND_AUDIO || (identity !== undefined && participant.identity !== identity)) return;
+/**
+ * Resolves with the first audio track `room` subscribes to, within 30 s. The caller may fail before it awaits the
+ * promise: a rejection it never awaits is not left unhandled.
+ */
+function firstAudioTrack(room: Room): Promise<RemoteTrack> {
+  const track = new Promise<RemoteTrack>((resolveTrack, reject) => {
+    const timer = setTimeout(() => reject(new Error('no audio track within 30 s')), 30_000);
+    room.on(RoomEvent.TrackSubscribed, (subscribed) => {
+      if (subscribed.kind !== TrackKind.KIND_AUDIO) return;
       clearTimeout(timer);
-      resolveTrack(track);
+      resolveTrack(subscribed);
     });
   });
+  track.catch(() => undefined);
+  return track;
+}
+
+/**
+ * Waits (up to 15 s) until `room` is alone in its channel: the previous session's speaker can stay a moment after it
+ * left (a page's participant outlives its closed context until LiveKit notices), and its audio must not be taken for
+ * this session's.
+ */
+async function aloneInChannel(room: Room): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (room.remoteParticipants.size === 0) return;
+    await sleep(100);
+  }
+  const left = [...room.remoteParticipants.values()].map((p) => p.identity).join(', ');
+  throw new Error(`the previous session's participants (${left}) were still in the channel after 15 s`);
 }
 
 /** Reads (and drops) every frame of `track`, as a listener's playout would; returns the stop function. */
@@ -200,8 +221,8 @@ interface Setup {
   speech: Int16Array;
   /** The bot speaker's and the listener's access tokens. */
   tokens: [string, string];
-  /** The web speaker's account (signed in through the login form). */
-  web: { id: string; username: string };
+  /** The web speaker's username (it signs in through the login form). */
+  webUsername: string;
   browser: Awaited<ReturnType<typeof launchChromium>>;
   appUrl: string;
 }
@@ -219,8 +240,11 @@ async function session(setup: Setup, kind: Kind): Promise<Session> {
   const a = kind.speaker === 'bot' ? new Room() : null;
   const context = kind.speaker === 'web' ? await setup.browser.newContext() : null;
   try {
-    let heard: RemoteTrack;
-    // The page leaves the channel as a user would (the next web session then finds its participant gone sooner).
+    // B joins first and waits to be alone; then the one audio track it is sent is this session's speaker's.
+    await connectListener(setup, b);
+    await aloneInChannel(b);
+    const track = firstAudioTrack(b);
+    // The page leaves the channel as a user would (so its participant goes sooner).
     let leave = async () => undefined as unknown;
     if (a) {
       const joinA = await setup.call<JoinReply>('POST', `/channels/${setup.channelId}/voice/join`, {}, setup.tokens[0]);
@@ -239,26 +263,19 @@ async function session(setup: Setup, kind: Kind): Promise<Session> {
           for (let i = 0; i < data.length; i++) data[i] = speech[(index * data.length + i) % speech.length]!;
         }),
       );
-      const track = firstAudioTrack(b);
-      await connectListener(setup, b);
-      heard = await track;
     } else {
       // The page speaks through the app's whole chain with its voice gate held open (the media bench's gate-open
       // setting): the gate would otherwise close between sentences and its silence would count as concealment.
-      await connectListener(setup, b);
-      // The previous web session's participant must be gone, or its track would be taken for this one.
-      for (let i = 0; i < 150 && [...b.remoteParticipants.values()].some((p) => p.identity === setup.web.id); i++) await sleep(100);
-      const webTrack = firstAudioTrack(b, setup.web.id);
       await context!.addInitScript(`localStorage.setItem('parley:settings', JSON.stringify({ vadThresholdDb: -100 }))`);
       const page = await context!.newPage();
       await page.goto(setup.appUrl);
-      await page.getByLabel('Username').fill(setup.web.username);
+      await page.getByLabel('Username').fill(setup.webUsername);
       await page.getByLabel('Password').fill('bench password 1');
       await page.getByRole('button', { name: 'Log In' }).click();
       await page.locator(`button[aria-label^="${setup.channelName} (voice channel)"]`).click();
-      heard = await webTrack;
       leave = () => page.getByRole('button', { name: 'Disconnect from voice' }).click();
     }
+    const heard = await track;
     stops.push(listen(heard));
     const result = await underLoss(heard, setup.port, kind.direction);
     await leave();
@@ -278,18 +295,21 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ audio_loss_skipped: unavailable }));
     return;
   }
-  // The rules must not outlive the bench: Ctrl-C (bench/run.ts passes it on) and kill remove them too.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      clearLoss();
-      process.exit(130);
-    });
+  // The rules must not outlive the bench, however it ends: Ctrl-C (bench/run.ts passes it on), kill, a hang-up, a crash.
+  process.on('exit', clearLoss);
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.once(signal, () => process.exit(code));
   }
   const speech = speechSamples();
   ensureWebBuild();
   const bench = await startBenchServer('audio-loss');
-  const browser = await launchChromium([`--use-file-for-fake-audio-capture=${SPEECH_WAV}`]);
+  let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
   try {
+    browser = await launchChromium([`--use-file-for-fake-audio-capture=${SPEECH_WAV}`]);
     const call = apiCaller(bench.base);
     const port = createContext('test').ports.livekitRtcUdp.port;
     const register = async (username: string) =>
@@ -311,7 +331,7 @@ async function main(): Promise<void> {
       port,
       speech,
       tokens: [members[0]!.accessToken, members[1]!.accessToken],
-      web: { id: members[2]!.user.id, username: 'loss_web' },
+      webUsername: 'loss_web',
       browser,
       appUrl: `${bench.server.url}/app/`,
     };
@@ -344,7 +364,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(figures));
   } finally {
     clearLoss();
-    await browser.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
     await dispose().catch(() => undefined);
     await bench.close();
   }

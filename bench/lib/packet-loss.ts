@@ -3,9 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 /**
  * Random packet loss on this machine's UDP traffic to or from one port, with nftables (the kernel here has no netem
  * qdisc, so no delay or burst models: each packet is dropped on its own with the given probability). Root only. Used
- * by bench/audio-loss.ts on the SFU's RTC port: `uplink` drops packets sent to the port (publishers → SFU), `downlink`
- * packets sent from it (SFU → subscribers). On loopback every packet passes the output hook once, so one rule covers
- * one direction for every client on the machine.
+ * by bench/audio-loss.ts on the SFU's RTC port: `uplink` drops packets sent to the port (every client → SFU: media,
+ * RTCP, ICE), `downlink` packets sent from it (SFU → every client). On loopback every packet passes the output hook
+ * once, so one rule covers one direction for every client on the machine.
  */
 export type LossDirection = 'uplink' | 'downlink';
 

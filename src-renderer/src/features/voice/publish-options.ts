@@ -9,7 +9,7 @@ const DEFAULT_BITRATE = 64_000;
  * speech against packet loss. Opus frames stay at WebRTC's default 20 ms (no ptime is set). bench/media.ts measures
  * this configuration in its browser_one_way_* figures; its bots publish without RED (see its header).
  * bench/audio-loss.ts weighs RED under packet loss: with 10 % of the packets to a listener lost, Opus's in-band FEC
- * recovers none (the speaker never hears of that loss: 9-10 % of the audio concealed), while this client's RED leaves
+ * recovers none (the speaker never hears of that loss: 8.6-10 % of the audio concealed), while this client's RED leaves
  * 1.6 % concealed (README, Benchmarks).
  */
 export function micPublishOptions(bitrate: number | null | undefined): TrackPublishOptions {
